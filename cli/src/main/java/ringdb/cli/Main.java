@@ -1,0 +1,31 @@
+package ringdb.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code ringdb} command: every subcommand is registered here. */
+@Command(name = "ringdb",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "ringdb: a Dynamo/Cassandra-style distributed key-value database with a deterministic simulator.",
+        subcommands = {
+            CommandLine.HelpCommand.class,
+        })
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this in-process). */
+    public static int run(String... args) {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

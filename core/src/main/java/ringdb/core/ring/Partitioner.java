@@ -1,0 +1,36 @@
+package ringdb.core.ring;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * SHA-1 partitioner: a key's token is the first 8 bytes of SHA-1(key) read as a signed big-endian
+ * long. The ring is the whole range of {@code long}, ordered as signed longs, wrapping from
+ * {@link Long#MAX_VALUE} to {@link Long#MIN_VALUE}.
+ */
+public final class Partitioner {
+    private Partitioner() {
+    }
+
+    public static long token(byte[] key) {
+        byte[] digest = sha1().digest(key);
+        long token = 0;
+        for (int i = 0; i < 8; i++) {
+            token = (token << 8) | (digest[i] & 0xFF);
+        }
+        return token;
+    }
+
+    public static long token(String key) {
+        return token(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static MessageDigest sha1() {
+        try {
+            return MessageDigest.getInstance("SHA-1");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required by every Java runtime", e);
+        }
+    }
+}

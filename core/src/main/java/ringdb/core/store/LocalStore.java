@@ -1,0 +1,51 @@
+package ringdb.core.store;
+
+import java.util.List;
+import java.util.function.Consumer;
+import ringdb.core.data.Cell;
+import ringdb.core.ring.DecoratedKey;
+
+/**
+ * A node's local storage engine as the node logic sees it. Implemented by the {@code storage}
+ * module (commit log + memtable + sorted tables); the node never touches files itself.
+ *
+ * <p>Threading: called from the owning node's thread only. Completion callbacks may arrive on
+ * another thread (the real runtime's sync thread); the runtime that wires a node re-posts them
+ * onto the node's thread. In the simulator everything runs on the one simulation thread.
+ */
+public interface LocalStore {
+    /**
+     * Appends the mutation to the commit log and applies it to the memtable. Limits are checked
+     * first: an oversized key or value throws {@link ringdb.core.data.InvalidRequestException}
+     * before anything is written. {@code onDurable} runs exactly once: with {@code null} once the
+     * record is as durable as the configured sync mode promises, or with the failure.
+     */
+    void apply(byte[] key, Cell cell, Consumer<Throwable> onDurable);
+
+    /** The reconciled newest version of {@code key}, a tombstone included; null if never written. */
+    Cell read(byte[] key);
+
+    /**
+     * Entries whose token lies in (startTokenExclusive, endTokenInclusive], in (token, key) order,
+     * tombstones included. When {@code startTokenExclusive >= endTokenInclusive} the range wraps
+     * around the ring (start == end means the whole ring). Resumes strictly after {@code after}
+     * (null = from the range start). Returns at most {@code maxEntries}; fewer means the end.
+     */
+    List<Entry> scan(long startTokenExclusive, long endTokenInclusive, DecoratedKey after, int maxEntries);
+
+    /** Sizes and counts for status, metrics and the dashboard. */
+    Stats stats();
+
+    /** Writes the memtable out to a table now (the seed's snapshot); completes synchronously. */
+    void flush();
+
+    /** Flushes nothing; releases files. Data not yet durable per the sync mode may be lost. */
+    void close();
+
+    record Entry(DecoratedKey key, Cell cell) {
+    }
+
+    record Stats(long keysEstimate, long liveBytes, long memtableBytes, int tableCount,
+                 long commitLogBytes, long tablesBytes) {
+    }
+}
