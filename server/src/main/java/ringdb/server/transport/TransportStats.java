@@ -12,6 +12,8 @@ public final class TransportStats {
     public final LongAdder droppedQueueFull = new LongAdder();
     /** Messages dropped because the peer could not be reached. */
     public final LongAdder droppedUnreachable = new LongAdder();
+    /** Inbound messages dropped because the node thread's backlog was full. */
+    public final LongAdder droppedInboundBacklog = new LongAdder();
     /** Inbound connections closed because of a bad frame. */
     public final LongAdder badFrames = new LongAdder();
     public final LongAdder connectsSucceeded = new LongAdder();
