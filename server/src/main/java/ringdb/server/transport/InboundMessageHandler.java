@@ -18,11 +18,11 @@ import ringdb.core.message.MessageCodec;
  * length over the limit) is logged with the reason and the remote address, and the connection is
  * closed: after a bad frame the stream position cannot be trusted. The node keeps serving.
  */
-final class InboundMessageHandler extends SimpleChannelInboundHandler<ByteBuf> {
+public final class InboundMessageHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private static final Logger log = LoggerFactory.getLogger(InboundMessageHandler.class);
 
     /** Receives decoded envelopes on a Netty I/O thread; must not block. */
-    interface Sink {
+    public interface Sink {
         void deliver(Envelope envelope);
     }
 

@@ -43,16 +43,37 @@ public final class InternodeTransport implements Network, AutoCloseable {
     private final EventLoopGroup group;
     private final ConcurrentHashMap<NodeId, PeerConnection> peers = new ConcurrentHashMap<>();
     private final Channel serverChannel;
+    private final SinkHolder sink;
 
-    private InternodeTransport(Settings settings, TransportStats stats, EventLoopGroup group, Channel serverChannel) {
+    /** Lets the node be created after the transport (it needs the transport as its network). */
+    private static final class SinkHolder implements InboundMessageHandler.Sink {
+        private volatile InboundMessageHandler.Sink target;
+
+        @Override
+        public void deliver(ringdb.core.message.Envelope envelope) {
+            InboundMessageHandler.Sink current = target;
+            if (current != null) {
+                current.deliver(envelope);
+            }
+        }
+    }
+
+    private InternodeTransport(Settings settings, TransportStats stats, EventLoopGroup group, Channel serverChannel,
+                               SinkHolder sink) {
+        this.sink = sink;
         this.settings = settings;
         this.stats = stats;
         this.group = group;
         this.serverChannel = serverChannel;
     }
 
-    /** Binds the listening socket; fails at once (with the address) if the port is taken. */
-    public static InternodeTransport start(Settings settings, InboundMessageHandler.Sink sink) {
+    /**
+     * Binds the listening socket; fails at once (with the address) if the port is taken. Inbound
+     * messages go to {@code sink} (may be null until {@link #setSink}; messages before are dropped).
+     */
+    public static InternodeTransport start(Settings settings, InboundMessageHandler.Sink initialSink) {
+        SinkHolder sink = new SinkHolder();
+        sink.target = initialSink;
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         TransportStats stats = new TransportStats();
         try {
@@ -69,7 +90,7 @@ public final class InternodeTransport implements Network, AutoCloseable {
                     })
                     .bind(settings.listenAddress().host(), settings.listenAddress().port())
                     .syncUninterruptibly().channel();
-            return new InternodeTransport(settings, stats, group, server);
+            return new InternodeTransport(settings, stats, group, server, sink);
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new IllegalStateException("cannot listen for internode connections on " + settings.listenAddress()
@@ -101,6 +122,11 @@ public final class InternodeTransport implements Network, AutoCloseable {
         }
         return new PeerConnection(address, group.next(),
                 stats, settings.connectTimeoutMillis(), settings.reconnectBackoffMaxMillis(), settings.sendQueueBytesMax());
+    }
+
+    /** Where inbound messages go from now on; called on Netty I/O threads. */
+    public void setSink(InboundMessageHandler.Sink target) {
+        sink.target = target;
     }
 
     public TransportStats stats() {
