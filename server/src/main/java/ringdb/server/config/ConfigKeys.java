@@ -62,7 +62,7 @@ public final class ConfigKeys {
             ConfigKey.integer(COMMITLOG_SYNC_PERIOD_MS, 10_000, 1, 3_600_000, "periodic mode: interval between fsyncs."),
             ConfigKey.integer(COMMITLOG_SEGMENT_SIZE_BYTES, 32 * MIB, 64 * 1024, 1024 * MIB, "Size of one commit log segment file."),
             ConfigKey.integer(MEMTABLE_FLUSH_THRESHOLD_BYTES, 64 * MIB, 64 * 1024, 16 * 1024 * MIB, "The memtable is flushed to a table file once it holds this many bytes."),
-            ConfigKey.integer(FLUSH_PERIOD_MS, 0, 0, 24 * HOUR_MS, "Flush the memtable at least this often (the seed's periodic snapshot); 0 = only by size."),
+            ConfigKey.integer(FLUSH_PERIOD_MS, 60_000, 0, 24 * HOUR_MS, "Flush the memtable at least this often (the seed's periodic snapshot); 0 = only by size."),
             ConfigKey.integer(WRITE_REQUEST_TIMEOUT_MS, 2000, 1, 600_000, "How long a coordinator waits for write acknowledgements before answering 504."),
             ConfigKey.integer(READ_REQUEST_TIMEOUT_MS, 5000, 1, 600_000, "How long a coordinator waits for read answers before answering 504."),
             ConfigKey.integer(MAX_HINT_WINDOW_MS, 3 * HOUR_MS, 0, 30 * 24 * HOUR_MS, "Hints are stored for a replica only while it has been down for less than this."),

@@ -34,6 +34,7 @@ public final class ServerNode implements AutoCloseable {
     private final ServerConfig config;
     private final NodeThread nodeThread;
     private final InternodeTransport transport;
+    private final StoreFactory stores;
     private final LocalStore data;
     private final LocalStore hints;
     private final Node node;
@@ -42,11 +43,12 @@ public final class ServerNode implements AutoCloseable {
     private final RecentEvents events;
     private boolean closed;
 
-    private ServerNode(ServerConfig config, NodeThread nodeThread, InternodeTransport transport, LocalStore data,
+    private ServerNode(ServerConfig config, NodeThread nodeThread, InternodeTransport transport, StoreFactory stores, LocalStore data,
                        LocalStore hints, Node node, ServerMetrics metrics, HttpServer http, RecentEvents events) {
         this.config = config;
         this.nodeThread = nodeThread;
         this.transport = transport;
+        this.stores = stores;
         this.data = data;
         this.hints = hints;
         this.node = node;
@@ -65,8 +67,9 @@ public final class ServerNode implements AutoCloseable {
         createDirectories(dir);
         NodeThread nodeThread = new NodeThread("ringdb-node-" + config.nodeId());
         RecentEvents events = new RecentEvents(RecentEvents.CAPACITY);
-        LocalStore data = new NodeThreadStore(stores.open(dir.resolve("data"), config), nodeThread);
-        LocalStore hints = new NodeThreadStore(stores.open(dir.resolve("hints"), config), nodeThread);
+        SystemClock clock = new SystemClock();
+        LocalStore data = new NodeThreadStore(stores.open(dir.resolve("data"), clock, nodeThread), nodeThread);
+        LocalStore hints = new NodeThreadStore(stores.open(dir.resolve("hints"), clock, nodeThread), nodeThread);
         Node[] nodeHolder = new Node[1];
         InternodeTransport transport;
         try {
@@ -76,6 +79,7 @@ public final class ServerNode implements AutoCloseable {
         } catch (RuntimeException e) {
             data.close();
             hints.close();
+            stores.close();
             nodeThread.shutdown(1000);
             throw e;
         }
@@ -85,7 +89,7 @@ public final class ServerNode implements AutoCloseable {
                 transport.stats().droppedInboundBacklog.increment();
             }
         });
-        Node node = new Node(config.nodeId(), nodeConfig(config), new SystemClock(), nodeThread, transport,
+        Node node = new Node(config.nodeId(), nodeConfig(config), clock, nodeThread, transport,
                 new Random(new SecureRandom().nextLong()), data, hints, event -> onEvent(event, metrics, events));
         nodeHolder[0] = node;
         String httpAddress = config.httpAddress().toString();
@@ -102,7 +106,7 @@ public final class ServerNode implements AutoCloseable {
                 mount == null ? path -> false : mount.serves(), mount == null ? null : mount.handlers());
         log.info("ringdb node {} serving: internode {}, HTTP {}, data {}", config.nodeId(), config.internodeAddress(),
                 config.httpAddress(), dir.toAbsolutePath());
-        return new ServerNode(config, nodeThread, transport, data, hints, node, metrics, http, events);
+        return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events);
     }
 
     private static void onEvent(NodeEvent event, ServerMetrics metrics, RecentEvents events) {
@@ -190,6 +194,7 @@ public final class ServerNode implements AutoCloseable {
         }
         data.close();
         hints.close();
+        stores.close();
         transport.close();
         log.info("ringdb node {} stopped", config.nodeId());
     }

@@ -1,11 +1,18 @@
 package ringdb.server.runtime;
 
 import java.nio.file.Path;
+import ringdb.core.Clock;
+import ringdb.core.Timers;
 import ringdb.core.store.LocalStore;
-import ringdb.server.config.ServerConfig;
 
-/** Opens a node's storage engines (data and hints) in their directories, recovering what is there. */
-public interface StoreFactory {
+/**
+ * Opens a node's storage engines (data and hints) in their directories, recovering what is there.
+ * Closed after every store it opened has been closed.
+ */
+public interface StoreFactory extends AutoCloseable {
     /** Opens (creating if needed) the store kept in {@code directory}; fails with a clear message on damage. */
-    LocalStore open(Path directory, ServerConfig config);
+    LocalStore open(Path directory, Clock clock, Timers timers);
+
+    @Override
+    void close();
 }
