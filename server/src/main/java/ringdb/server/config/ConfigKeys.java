@@ -47,7 +47,7 @@ public final class ConfigKeys {
 
     private static Map<String, ConfigKey> build() {
         List<ConfigKey> keys = List.of(
-            ConfigKey.text(CLUSTER_NAME, "ringdb", "Name of the cluster; nodes of different clusters refuse each other."),
+            ConfigKey.text(CLUSTER_NAME, "ringdb", "Name of the cluster, shown by status and GET /v1/cluster."),
             ConfigKey.text(LISTEN_ADDRESS, "127.0.0.1", "Address the internode transport binds and advertises; with internode_port it is the node's id."),
             ConfigKey.integer(INTERNODE_PORT, 7000, 1, 65535, "TCP port of the internode transport."),
             ConfigKey.text(HTTP_ADDRESS, "127.0.0.1", "Address the HTTP API binds."),
