@@ -47,14 +47,15 @@ public final class LocalCluster {
         this.out = out;
     }
 
-    /** Starts the nodes and waits (up to {@code wait}) until every node sees all of them up; returns the members. */
+    /**
+     * Starts the nodes and waits (up to {@code wait}) until every node sees all of them up; returns
+     * the members. When the directory already holds a cluster, only its stopped nodes are started
+     * again, with their existing configuration and data (a restart after a crash or a stop).
+     */
     public List<Member> start(Settings settings, Duration wait) {
         List<Member> existing = members();
-        for (Member member : existing) {
-            if (member.process().isPresent()) {
-                throw new IllegalStateException("a cluster is already running in " + directory + " (node" + member.index()
-                        + " has pid " + member.process().get().pid() + "); run 'ringdb cluster stop --dir " + directory + "' first");
-            }
+        if (!existing.isEmpty()) {
+            return restartStopped(existing, settings, wait);
         }
         List<Member> started = new ArrayList<>();
         String seed = null;
@@ -75,6 +76,20 @@ public final class LocalCluster {
             stop(Duration.ofSeconds(10));
             throw e;
         }
+    }
+
+    private List<Member> restartStopped(List<Member> existing, Settings settings, Duration wait) {
+        List<Member> stopped = existing.stream().filter(m -> m.process().isEmpty()).toList();
+        if (stopped.isEmpty()) {
+            throw new IllegalStateException("all " + existing.size() + " nodes under " + directory
+                    + " are already running; 'ringdb cluster stop --dir " + directory + "' stops them");
+        }
+        List<Member> all = new ArrayList<>();
+        for (Member member : existing) {
+            all.add(member.process().isPresent() ? member : launch(member.index(), member.directory(), settings));
+        }
+        awaitUp(all, existing.size(), wait);
+        return members();
     }
 
     private void writeConfig(Path nodeDir, int internodePort, int httpPort, String seed, int replicationFactor) {
