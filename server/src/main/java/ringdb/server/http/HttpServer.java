@@ -43,7 +43,7 @@ public final class HttpServer implements AutoCloseable {
     public static HttpServer start(HostPort address, int threads, HttpBackend backend, RequestObserver observer,
                                    long idleTimeoutMillis, Predicate<String> dashboardServes,
                                    Supplier<ChannelHandler> dashboard) {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new io.netty.util.concurrent.DefaultThreadFactory("ringdb-http", true), NioIoHandler.newFactory());
         Predicate<String> passOn = dashboard == null ? path -> false : dashboardServes;
         try {
             Channel channel = new ServerBootstrap()

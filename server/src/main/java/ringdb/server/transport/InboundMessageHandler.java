@@ -28,6 +28,7 @@ public final class InboundMessageHandler extends SimpleChannelInboundHandler<Byt
 
     private final Sink sink;
     private final TransportStats stats;
+    private boolean rejected;
 
     InboundMessageHandler(Sink sink, TransportStats stats) {
         this.sink = sink;
@@ -36,6 +37,9 @@ public final class InboundMessageHandler extends SimpleChannelInboundHandler<Byt
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+        if (rejected) {
+            return;
+        }
         int length = frame.readableBytes();
         ByteBuffer bytes = ByteBuffer.allocate(length);
         frame.readBytes(bytes);
@@ -54,7 +58,10 @@ public final class InboundMessageHandler extends SimpleChannelInboundHandler<Byt
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException || cause instanceof DecoderException) {
+        if (cause instanceof TooLongFrameException) {
+            rejectConnection(ctx, "frame length over the limit of " + MessageCodec.FRAME_SIZE_BYTES_MAX + " bytes ("
+                    + cause.getMessage() + ")");
+        } else if (cause instanceof DecoderException) {
             rejectConnection(ctx, cause.getMessage());
         } else {
             log.debug("internode connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
@@ -63,6 +70,10 @@ public final class InboundMessageHandler extends SimpleChannelInboundHandler<Byt
     }
 
     private void rejectConnection(ChannelHandlerContext ctx, String reason) {
+        if (rejected) {
+            return;
+        }
+        rejected = true;
         stats.badFrames.increment();
         log.warn("closing internode connection from {}: bad frame: {}", ctx.channel().remoteAddress(), reason);
         ctx.close();

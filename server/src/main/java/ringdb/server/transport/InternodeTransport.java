@@ -74,7 +74,7 @@ public final class InternodeTransport implements Network, AutoCloseable {
     public static InternodeTransport start(Settings settings, InboundMessageHandler.Sink initialSink) {
         SinkHolder sink = new SinkHolder();
         sink.target = initialSink;
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new io.netty.util.concurrent.DefaultThreadFactory("ringdb-internode", true), NioIoHandler.newFactory());
         TransportStats stats = new TransportStats();
         try {
             Channel server = new ServerBootstrap()

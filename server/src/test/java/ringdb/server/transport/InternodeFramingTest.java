@@ -89,6 +89,22 @@ class InternodeFramingTest {
     }
 
     @Test
+    void nothingAfterABadFrameIsDelivered() {
+        byte[] bad = MessageCodec.encodeFrame(SENDER, new GossipShutdown(1));
+        bad[bad.length - 1] ^= 1;
+        byte[] good = MessageCodec.encodeFrame(SENDER, new GossipShutdown(2));
+        byte[] both = new byte[bad.length + good.length];
+        System.arraycopy(bad, 0, both, 0, bad.length);
+        System.arraycopy(good, 0, both, bad.length, good.length);
+        EmbeddedChannel channel = channel();
+        feed(channel, both);
+        assertThat(delivered).isEmpty();
+        assertThat(stats.badFrames.sum()).isEqualTo(1);
+        assertThat(channel.isOpen()).isFalse();
+        assertAllReleased(channel);
+    }
+
+    @Test
     void corruptedPayloadFailsTheChecksumAndClosesTheConnection() {
         byte[] frame = MessageCodec.encodeFrame(SENDER, new ReadRequest(1, "abc".getBytes()));
         frame[frame.length - 6] ^= 0x40;
