@@ -34,6 +34,19 @@ class GossipSuiteTest {
         }
     }
 
+    /** The largest simulated cluster: run with -Dringdb.sim.nodes=200 (CI runs 100). */
+    @Test
+    void largeClustersConvergeToo() {
+        int nodes = Integer.getInteger("ringdb.sim.nodes", 100);
+        try (SimCluster cluster = SimCluster.builder().seed(SEED + 9).nodes(nodes).build()) {
+            boolean converged = Clusters.awaitEvery(cluster, () -> Clusters.converged(cluster), SECOND / 10,
+                    120 * SECOND);
+            System.out.printf("gossip: %d nodes converged after %d ms simulated, seed %d%n", nodes,
+                    cluster.nowMicros() / 1000, cluster.seed());
+            assertThat(converged).as(nodes + " nodes converge; " + Clusters.seedLine(cluster)).isTrue();
+        }
+    }
+
     @Test
     void aKilledNodeIsMarkedDownWithinBoundedTime() {
         try (SimCluster cluster = SimCluster.builder().seed(SEED + 1).nodes(10).build()) {
