@@ -60,6 +60,18 @@ public final class ClusterState {
         }
     }
 
+    private static String describeRing(SimCluster cluster, NodeId id) {
+        if (!cluster.isAlive(id)) {
+            return "nothing (down)";
+        }
+        Ring ring = cluster.node(id).ring();
+        StringBuilder text = new StringBuilder("{");
+        for (Map.Entry<NodeId, long[]> entry : new TreeMap<>(ring.tokensByNode()).entrySet()) {
+            text.append(entry.getKey()).append(':').append(entry.getValue().length).append(" tokens ");
+        }
+        return text.append("v").append(ring.version()).append('}').toString();
+    }
+
     /** Keys whose replicas do not all hold the same version. */
     public static int divergedKeys(Map<String, Map<NodeId, Cell>> cells) {
         int diverged = 0;
@@ -73,25 +85,37 @@ public final class ClusterState {
 
     /** True when every node is up, sees every peer up, agrees on the ring and has no hints left. */
     public static boolean settled(SimCluster cluster) {
+        return unsettled(cluster).isEmpty();
+    }
+
+    /** Why the cluster has not settled yet, one line per problem (empty = settled). */
+    public static List<String> unsettled(SimCluster cluster) {
+        List<String> problems = new java.util.ArrayList<>();
         Long digest = null;
         for (NodeId id : cluster.nodeIds()) {
             if (!cluster.isAlive(id)) {
-                return false;
+                problems.add(id + " is down");
+                continue;
             }
             NodeStatus status = cluster.node(id).status();
-            if (status.hintsPending() > 0 || !status.recoveryDone()) {
-                return false;
+            if (status.hintsPending() > 0) {
+                problems.add(id + " holds " + status.hintsPending() + " hints");
+            }
+            if (!status.recoveryDone()) {
+                problems.add(id + " has not finished its recovery catch-up");
             }
             if (digest != null && digest != status.ringDigest()) {
-                return false;
+                problems.add(id + " disagrees on the ring: it sees " + describeRing(cluster, id)
+                        + " where " + cluster.nodeIds().get(0) + " sees " + describeRing(cluster, cluster.nodeIds().get(0)));
             }
             digest = status.ringDigest();
             for (PeerStatus peer : status.peers()) {
                 if (!peer.up()) {
-                    return false;
+                    problems.add(id + " holds " + peer.id() + " down (" + peer.state() + ", phi "
+                            + String.format("%.1f", peer.phi()) + ")");
                 }
             }
         }
-        return true;
+        return problems;
     }
 }

@@ -58,8 +58,7 @@ public final class SimRun {
                 drained ? List.of() : describePending(history)));
         boolean settled = settle(cluster, livenessStart + settings.livenessMicros());
         checks.add(SimRunReport.Check.of("nodes all up, ring agreed, hints drained within the liveness bound",
-                settled ? List.of() : List.of("not settled after " + settings.livenessMicros() / 1e6
-                        + " s of liveness (some node down, unseen, recovering or holding hints)")));
+                settled ? List.of() : unsettledReport(cluster, settings)));
         long livenessMicros = cluster.nowMicros() - livenessStart;
         Map<String, Map<NodeId, Cell>> beforeRepair = replicaCells(cluster, history);
         int divergedBeforeRepair = ClusterState.divergedKeys(beforeRepair);
@@ -107,6 +106,13 @@ public final class SimRun {
             }
         }
         return problems;
+    }
+
+    private static List<String> unsettledReport(SimCluster cluster, SimRunSettings settings) {
+        List<String> lines = new ArrayList<>();
+        lines.add("not settled after " + settings.livenessMicros() / 1e6 + " s of liveness:");
+        lines.addAll(ClusterState.unsettled(cluster));
+        return lines;
     }
 
     private static List<String> describePending(History history) {
