@@ -25,7 +25,17 @@ public final class SimulatorBenchmark {
     }
 
     /** One measured run. */
-    public record Result(long wallNanos, long simulatedMicros, long delivered, long events, long operations) {
+    public record Result(long wallNanos, long cpuNanos, long simulatedMicros, long delivered, long events,
+                         long operations) {
+        /** Delivered messages per second of this thread's CPU time (robust on a shared machine). */
+        public double deliveredPerCpuSecond() {
+            return delivered / (cpuNanos / 1e9);
+        }
+
+        public double simulatedSecondsPerCpuSecond() {
+            return (simulatedMicros / 1e6) / (cpuNanos / 1e9);
+        }
+
         public double deliveredPerSecond() {
             return delivered / (wallNanos / 1e9);
         }
@@ -56,10 +66,12 @@ public final class SimulatorBenchmark {
             results.add(result);
             out.printf("  run %d:   %s%n", i + 1, describe(result));
         }
-        out.printf("median: %,.0f delivered messages/s, %,.1f simulated s per wall s, %,.0f events/s; "
-                        + "%d simulated s took %.1f s%n", median(results, Result::deliveredPerSecond),
-                median(results, Result::simulatedSecondsPerSecond), median(results, Result::eventsPerSecond),
-                settings.simulatedSeconds(), median(results, r -> r.wallNanos() / 1e9));
+        out.printf("median: %,.0f delivered messages/s (%,.0f per cpu s), %,.1f simulated s per wall s "
+                        + "(%,.1f per cpu s), %,.0f events/s; %d simulated s took %.1f s wall%n",
+                median(results, Result::deliveredPerSecond), median(results, Result::deliveredPerCpuSecond),
+                median(results, Result::simulatedSecondsPerSecond), median(results, Result::simulatedSecondsPerCpuSecond),
+                median(results, Result::eventsPerSecond), settings.simulatedSeconds(),
+                median(results, r -> r.wallNanos() / 1e9));
         return results;
     }
 
@@ -70,18 +82,22 @@ public final class SimulatorBenchmark {
                     settings.keys(), settings.thinkMicrosMax());
             workload.start();
             long eventsBefore = cluster.scheduler().executedCount();
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long cpuStart = threads.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             cluster.runFor(simulatedSeconds * 1_000_000L);
             long wallNanos = System.nanoTime() - start;
-            return new Result(wallNanos, simulatedSeconds * 1_000_000L, cluster.network().stats().delivered(),
+            long cpuNanos = threads.getCurrentThreadCpuTime() - cpuStart;
+            return new Result(wallNanos, cpuNanos, simulatedSeconds * 1_000_000L, cluster.network().stats().delivered(),
                     cluster.scheduler().executedCount() - eventsBefore, history.operations().size());
         }
     }
 
     private static String describe(Result result) {
-        return String.format("%.2f s wall, %,d messages delivered (%,.0f/s), %,.1f simulated s per wall s, "
-                        + "%,d events (%,.0f/s), %,d client operations", result.wallNanos() / 1e9, result.delivered(),
-                result.deliveredPerSecond(), result.simulatedSecondsPerSecond(), result.events(),
+        return String.format("%.2f s wall (%.2f s cpu), %,d messages delivered (%,.0f/s wall, %,.0f/s cpu), "
+                        + "%,.1f simulated s per wall s, %,d events (%,.0f/s), %,d client operations",
+                result.wallNanos() / 1e9, result.cpuNanos() / 1e9, result.delivered(), result.deliveredPerSecond(),
+                result.deliveredPerCpuSecond(), result.simulatedSecondsPerSecond(), result.events(),
                 result.eventsPerSecond(), result.operations());
     }
 
