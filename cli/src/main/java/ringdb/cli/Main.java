@@ -21,6 +21,9 @@ import picocli.CommandLine.Command;
             ClusterInfoCommands.Decommission.class,
             ClusterInfoCommands.RemoveNode.class,
             ClusterInfoCommands.Repair.class,
+            DemoCommand.class,
+            SimCommand.class,
+            BenchCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
