@@ -41,7 +41,7 @@ export function colorOf(nodeIds, id) {
 }
 
 export function formatBytes(bytes) {
-  if (bytes === undefined || bytes === null) return "–";
+  if (bytes === undefined || bytes === null || bytes < 0) return "–";
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
   let value = bytes;
   let unit = 0;
@@ -63,7 +63,7 @@ export function formatTime(micros, kind) {
 }
 
 export function formatCount(n) {
-  if (n === undefined || n === null) return "–";
+  if (n === undefined || n === null || n < 0) return "–";
   if (n >= 10_000_000) return (n / 1_000_000).toFixed(1) + "M";
   if (n >= 100_000) return (n / 1000).toFixed(0) + "k";
   return String(n);

@@ -18,7 +18,7 @@ export function renderNodes(tbody, state, nodeIds, actions, onAction) {
       el("td", { class: "num" }, formatCount(node.keys)),
       el("td", { class: "num" }, formatBytes(node.loadBytes)),
       el("td", { class: "num" }, formatBytes(node.memtableBytes)),
-      el("td", { class: "num" }, node.tableCount),
+      el("td", { class: "num" }, formatCount(node.tableCount)),
       el("td", { class: "num" }, formatBytes(node.commitLogBytes)),
       el("td", { class: "num" + (node.hintsPending > 0 ? " warn" : "") }, formatCount(node.hintsPending)),
       el("td", {}, node.streaming || el("span", { class: "muted" }, "–")),
