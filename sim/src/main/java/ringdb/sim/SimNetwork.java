@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import ringdb.core.Invariants;
 import ringdb.core.Network;
 import ringdb.core.NodeId;
@@ -232,9 +233,16 @@ public final class SimNetwork {
         }
     }
 
-    /** The {@link Network} a node sends through. */
-    Network endpointFor(NodeId from) {
-        return (to, message) -> send(from, to, message);
+    /**
+     * The {@link Network} one node incarnation sends through; once {@code current} turns false (the
+     * incarnation crashed) its sends vanish, as a dead process sends nothing.
+     */
+    Network endpointFor(NodeId from, BooleanSupplier current) {
+        return (to, message) -> {
+            if (current.getAsBoolean()) {
+                send(from, to, message);
+            }
+        };
     }
 
     // ---- the message path --------------------------------------------------------------------
