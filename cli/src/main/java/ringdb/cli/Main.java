@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "ringdb: a Dynamo/Cassandra-style distributed key-value database with a deterministic simulator.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            DashboardCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
