@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             SimCommand.class,
             BenchCommand.class,
+            DashboardCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -145,8 +145,10 @@ public final class DashboardHandler {
             throw new InvalidRequestException("request body must be {\"action\": NAME, \"params\": {...}}");
         }
         Map<String, String> params = new LinkedHashMap<>();
-        body.path("params").fields().forEachRemaining(field -> params.put(field.getKey(),
-                field.getValue().isTextual() ? field.getValue().textValue() : field.getValue().toString()));
+        for (Map.Entry<String, JsonNode> field : body.path("params").properties()) {
+            JsonNode value = field.getValue();
+            params.put(field.getKey(), value.isTextual() ? value.textValue() : value.toString());
+        }
         reply(ctx, source.act(body.get("action").textValue(), params), keepAlive);
     }
 
