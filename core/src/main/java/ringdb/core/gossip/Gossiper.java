@@ -1,0 +1,317 @@
+package ringdb.core.gossip;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import ringdb.core.Clock;
+import ringdb.core.Network;
+import ringdb.core.NodeId;
+import ringdb.core.message.EndpointStateSnapshot;
+import ringdb.core.message.GossipAck;
+import ringdb.core.message.GossipAck2;
+import ringdb.core.message.GossipDigest;
+import ringdb.core.message.GossipShutdown;
+import ringdb.core.message.GossipSyn;
+import ringdb.core.message.Message;
+import ringdb.core.message.VersionedValue;
+
+/**
+ * Cassandra-style gossip: every round the node bumps its heartbeat and sends a SYN (digests of all
+ * it knows) to a random live peer, sometimes to an unreachable one and sometimes to a seed; the
+ * peer answers with an ACK (states newer on its side, requests for states newer on ours) and we
+ * close with an ACK2. A higher generation of an endpoint replaces its whole state.
+ *
+ * <p>Liveness comes from the phi accrual {@link FailureDetector}: a fresh heartbeat marks a peer
+ * up, phi above the threshold (checked every round) or a shutdown announcement marks it down.
+ * Not thread-safe: runs on the node's thread.
+ */
+public final class Gossiper {
+    /** Callbacks into the node; run inline on the node's thread. */
+    public interface Listener {
+        /** Application states of {@code node} changed (or it was discovered). */
+        void onStatesChanged(NodeId node);
+
+        void onUp(NodeId node);
+
+        void onDown(NodeId node, String reason);
+
+        /** {@code node} came back with a new generation. */
+        void onRestarted(NodeId node, long oldGeneration, long newGeneration);
+    }
+
+    private final NodeId self;
+    private final List<NodeId> seeds;
+    private final double phiConvictThreshold;
+    private final Clock clock;
+    private final Network network;
+    private final Random random;
+    private final Listener listener;
+    private final FailureDetector failureDetector;
+    private final TreeMap<NodeId, EndpointState> endpoints = new TreeMap<>();
+    private final Set<NodeId> live = new HashSet<>();
+    private final Map<NodeId, Long> downSinceMicros = new TreeMap<>();
+    private final Set<NodeId> shutdownAnnounced = new HashSet<>();
+    private EndpointState local;
+    private long localVersion;
+
+    public Gossiper(NodeId self, List<NodeId> seeds, long gossipIntervalMicros, double phiConvictThreshold,
+                    Clock clock, Network network, Random random, Listener listener) {
+        this.self = self;
+        this.seeds = seeds.stream().filter(seed -> !seed.equals(self)).sorted().toList();
+        this.phiConvictThreshold = phiConvictThreshold;
+        this.clock = clock;
+        this.network = network;
+        this.random = random;
+        this.listener = listener;
+        this.failureDetector = new FailureDetector(2 * gossipIntervalMicros, 4 * gossipIntervalMicros);
+    }
+
+    /** Starts a new local generation with the given initial application states. */
+    public void start(long generation, Map<String, String> initialStates) {
+        localVersion = 0;
+        local = new EndpointState(self, generation, ++localVersion);
+        initialStates.forEach((name, value) -> local.put(new VersionedValue(name, value, ++localVersion)));
+        endpoints.put(self, local);
+    }
+
+    /** Sets a local application state; it spreads with the next rounds. */
+    public void setLocal(String name, String value) {
+        if (!value.equals(local.get(name))) {
+            local.put(new VersionedValue(name, value, ++localVersion));
+            listener.onStatesChanged(self);
+        }
+    }
+
+    /** One gossip round: heartbeat, SYN to a live peer, maybe to an unreachable one and a seed, then convictions. */
+    public void round() {
+        local.setHeartbeatVersion(++localVersion);
+        GossipSyn syn = new GossipSyn(digests());
+        List<NodeId> livePeers = sorted(live);
+        List<NodeId> unreachable = unreachablePeers();
+        NodeId liveTarget = pick(livePeers);
+        if (liveTarget != null) {
+            network.send(liveTarget, syn);
+        }
+        if (!unreachable.isEmpty() && random.nextDouble() < unreachable.size() / (livePeers.size() + 1.0)) {
+            network.send(pick(unreachable), syn);
+        }
+        if (!seeds.isEmpty() && (liveTarget == null || !seeds.contains(liveTarget))) {
+            boolean always = livePeers.size() < seeds.size();
+            double probability = seeds.size() / (double) Math.max(1, livePeers.size() + unreachable.size());
+            if (always || random.nextDouble() < probability) {
+                network.send(pick(seeds), syn);
+            }
+        }
+        checkConvictions();
+    }
+
+    /** Announces a deliberate stop to every live peer. */
+    public void announceShutdown() {
+        setLocal(ApplicationState.STATUS, ApplicationState.SHUTDOWN);
+        for (NodeId peer : sorted(live)) {
+            network.send(peer, new GossipShutdown(local.generation()));
+        }
+    }
+
+    /** Handles a gossip message; returns false when {@code message} is not a gossip message. */
+    public boolean handle(NodeId from, Message message) {
+        if (message instanceof GossipSyn syn) {
+            onSyn(from, syn);
+        } else if (message instanceof GossipAck ack) {
+            applyAll(from, ack.states());
+            List<EndpointStateSnapshot> answer = new ArrayList<>();
+            for (GossipDigest request : ack.requests()) {
+                EndpointState state = endpoints.get(request.node());
+                if (state != null) {
+                    long after = state.generation() == request.generation() ? request.maxVersion() : 0;
+                    answer.add(state.snapshotAfter(after));
+                }
+            }
+            network.send(from, new GossipAck2(answer));
+        } else if (message instanceof GossipAck2 ack2) {
+            applyAll(from, ack2.states());
+        } else if (message instanceof GossipShutdown shutdown) {
+            onShutdown(from, shutdown.generation());
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    private void onSyn(NodeId from, GossipSyn syn) {
+        List<GossipDigest> requests = new ArrayList<>();
+        List<EndpointStateSnapshot> states = new ArrayList<>();
+        Set<NodeId> mentioned = new HashSet<>();
+        for (GossipDigest digest : syn.digests()) {
+            mentioned.add(digest.node());
+            EndpointState state = endpoints.get(digest.node());
+            if (state == null || digest.generation() > state.generation()) {
+                requests.add(new GossipDigest(digest.node(), digest.generation(), 0));
+            } else if (digest.generation() < state.generation()) {
+                states.add(state.snapshotAfter(0));
+            } else if (digest.maxVersion() > state.maxVersion()) {
+                requests.add(new GossipDigest(digest.node(), digest.generation(), state.maxVersion()));
+            } else if (digest.maxVersion() < state.maxVersion()) {
+                states.add(state.snapshotAfter(digest.maxVersion()));
+            }
+        }
+        for (EndpointState state : endpoints.values()) {
+            if (!mentioned.contains(state.node())) {
+                states.add(state.snapshotAfter(0));
+            }
+        }
+        network.send(from, new GossipAck(requests, states));
+    }
+
+    private void applyAll(NodeId from, List<EndpointStateSnapshot> snapshots) {
+        for (EndpointStateSnapshot snapshot : snapshots) {
+            if (!snapshot.node().equals(self)) {
+                apply(snapshot, snapshot.node().equals(from));
+            }
+        }
+    }
+
+    private void apply(EndpointStateSnapshot snapshot, boolean direct) {
+        NodeId node = snapshot.node();
+        long now = clock.nowMicros();
+        EndpointState known = endpoints.get(node);
+        if (known != null && snapshot.generation() < known.generation()) {
+            return;
+        }
+        if (known == null || snapshot.generation() > known.generation()) {
+            EndpointState fresh = new EndpointState(node, snapshot.generation(), 0);
+            fresh.merge(snapshot);
+            endpoints.put(node, fresh);
+            shutdownAnnounced.remove(node);
+            failureDetector.remove(node);
+            if (known != null) {
+                listener.onRestarted(node, known.generation(), snapshot.generation());
+            }
+            listener.onStatesChanged(node);
+            if (known != null || direct) {
+                heartbeat(node, now);
+            } else {
+                downSinceMicros.putIfAbsent(node, now);
+            }
+            return;
+        }
+        int changed = known.merge(snapshot);
+        if ((changed & EndpointState.STATES_CHANGED) != 0) {
+            listener.onStatesChanged(node);
+        }
+        if ((changed & EndpointState.HEARTBEAT_CHANGED) != 0) {
+            heartbeat(node, now);
+        }
+    }
+
+    private void heartbeat(NodeId node, long now) {
+        if (shutdownAnnounced.contains(node)) {
+            return;
+        }
+        failureDetector.report(node, now);
+        if (live.add(node)) {
+            downSinceMicros.remove(node);
+            listener.onUp(node);
+        }
+    }
+
+    private void onShutdown(NodeId from, long generation) {
+        EndpointState state = endpoints.get(from);
+        if (state == null || state.generation() != generation) {
+            return;
+        }
+        shutdownAnnounced.add(from);
+        markDown(from, "announced shutdown");
+    }
+
+    private void checkConvictions() {
+        long now = clock.nowMicros();
+        for (NodeId peer : sorted(live)) {
+            double phi = failureDetector.phi(peer, now);
+            if (phi > phiConvictThreshold) {
+                markDown(peer, String.format("phi %.1f above %.1f", phi, phiConvictThreshold));
+            }
+        }
+    }
+
+    private void markDown(NodeId peer, String reason) {
+        if (live.remove(peer)) {
+            downSinceMicros.put(peer, clock.nowMicros());
+            listener.onDown(peer, reason);
+        }
+    }
+
+    private List<GossipDigest> digests() {
+        List<GossipDigest> out = new ArrayList<>(endpoints.size());
+        for (EndpointState state : endpoints.values()) {
+            out.add(state.digest());
+        }
+        Collections.shuffle(out, random);
+        return out;
+    }
+
+    private List<NodeId> unreachablePeers() {
+        List<NodeId> out = new ArrayList<>();
+        for (NodeId node : endpoints.keySet()) {
+            if (!node.equals(self) && !live.contains(node) && !ApplicationState.SHUTDOWN.equals(
+                    endpoints.get(node).get(ApplicationState.STATUS))) {
+                out.add(node);
+            }
+        }
+        return out;
+    }
+
+    private NodeId pick(List<NodeId> nodes) {
+        return nodes.isEmpty() ? null : nodes.get(random.nextInt(nodes.size()));
+    }
+
+    private static List<NodeId> sorted(Set<NodeId> nodes) {
+        List<NodeId> out = new ArrayList<>(nodes);
+        Collections.sort(out);
+        return out;
+    }
+
+    // ---- queries ----
+
+    /** Whether the failure detector holds {@code node} up (always true for this node). */
+    public boolean isAlive(NodeId node) {
+        return node.equals(self) || live.contains(node);
+    }
+
+    /** Since when {@code node} has been down on this node's clock, or -1 when it is up. */
+    public long downSinceMicros(NodeId node) {
+        Long since = downSinceMicros.get(node);
+        return since == null ? -1 : since;
+    }
+
+    public EndpointState state(NodeId node) {
+        return endpoints.get(node);
+    }
+
+    public EndpointState local() {
+        return local;
+    }
+
+    /** Every endpoint known, this node included, in id order (read-only). */
+    public Map<NodeId, EndpointState> endpoints() {
+        return Collections.unmodifiableMap(endpoints);
+    }
+
+    public boolean shutdownAnnounced(NodeId node) {
+        return shutdownAnnounced.contains(node);
+    }
+
+    public FailureDetector failureDetector() {
+        return failureDetector;
+    }
+
+    /** Live peers (not this node), in id order. */
+    public List<NodeId> livePeers() {
+        return sorted(live);
+    }
+}

@@ -1,0 +1,151 @@
+package ringdb.core.message;
+
+import java.util.ArrayList;
+import java.util.List;
+import ringdb.core.data.Limits;
+
+/** Payload layouts of each message type (after the sender id). Mirrors docs/formats/messages.md. */
+final class MessagePayloads {
+    private MessagePayloads() {
+    }
+
+    static void write(WireWriter out, Message message) {
+        if (message instanceof GossipSyn syn) {
+            writeDigests(out, syn.digests());
+        } else if (message instanceof GossipAck ack) {
+            writeDigests(out, ack.requests());
+            writeStates(out, ack.states());
+        } else if (message instanceof GossipAck2 ack2) {
+            writeStates(out, ack2.states());
+        } else if (message instanceof GossipShutdown shutdown) {
+            out.i64(shutdown.generation());
+        } else if (message instanceof MutationRequest mutation) {
+            out.i64(mutation.requestId());
+            out.bytes(mutation.key());
+            MessageCodec.writeCell(out, mutation.cell());
+        } else if (message instanceof MutationResponse response) {
+            out.i64(response.requestId());
+            out.string(response.error());
+        } else if (message instanceof ReadRequest read) {
+            out.i64(read.requestId());
+            out.bytes(read.key());
+        } else if (message instanceof ReadResponse response) {
+            out.i64(response.requestId());
+            MessageCodec.writeCell(out, response.cell());
+        } else if (message instanceof RangeSyncRequest sync) {
+            out.i64(sync.requestId());
+            out.i64(sync.startTokenExclusive());
+            out.i64(sync.endTokenInclusive());
+            out.nullableBytes(sync.afterKey());
+            out.i32(sync.maxEntries());
+        } else if (message instanceof RangeSyncResponse response) {
+            out.i64(response.requestId());
+            out.bool(response.complete());
+            MessageCodec.writeEntries(out, response.entries());
+        } else {
+            throw new IllegalArgumentException("no encoding for " + message.getClass().getName());
+        }
+    }
+
+    static Message read(WireReader in, MessageType type) {
+        switch (type) {
+            case GOSSIP_SYN:
+                return new GossipSyn(readDigests(in));
+            case GOSSIP_ACK:
+                return new GossipAck(readDigests(in), readStates(in));
+            case GOSSIP_ACK2:
+                return new GossipAck2(readStates(in));
+            case GOSSIP_SHUTDOWN:
+                return new GossipShutdown(in.i64());
+            case MUTATION_REQUEST:
+                return new MutationRequest(in.i64(), MessageCodec.readKey(in), requireCell(in, type));
+            case MUTATION_RESPONSE:
+                return new MutationResponse(in.i64(), in.string(MessageCodec.ERROR_BYTES_MAX, "error"));
+            case READ_REQUEST:
+                return new ReadRequest(in.i64(), MessageCodec.readKey(in));
+            case READ_RESPONSE:
+                return new ReadResponse(in.i64(), MessageCodec.readCell(in));
+            case RANGE_SYNC_REQUEST:
+                return readRangeSyncRequest(in);
+            case RANGE_SYNC_RESPONSE: {
+                long requestId = in.i64();
+                boolean complete = in.bool();
+                return new RangeSyncResponse(requestId, MessageCodec.readEntries(in), complete);
+            }
+            default:
+                throw new CodecException("no decoding for message type " + type);
+        }
+    }
+
+    private static RangeSyncRequest readRangeSyncRequest(WireReader in) {
+        long requestId = in.i64();
+        long start = in.i64();
+        long end = in.i64();
+        byte[] after = in.nullableBytes(Limits.KEY_SIZE_BYTES_MAX, "afterKey");
+        int maxEntries = in.i32();
+        if (maxEntries <= 0) {
+            throw new CodecException("bad maxEntries " + maxEntries + " in RANGE_SYNC_REQUEST");
+        }
+        return new RangeSyncRequest(requestId, start, end, after, maxEntries);
+    }
+
+    private static ringdb.core.data.Cell requireCell(WireReader in, MessageType type) {
+        ringdb.core.data.Cell cell = MessageCodec.readCell(in);
+        if (cell == null) {
+            throw new CodecException(type + " without a cell");
+        }
+        return cell;
+    }
+
+    private static void writeDigests(WireWriter out, List<GossipDigest> digests) {
+        out.i32(digests.size());
+        for (GossipDigest digest : digests) {
+            out.string(digest.node().id());
+            out.i64(digest.generation());
+            out.i64(digest.maxVersion());
+        }
+    }
+
+    private static List<GossipDigest> readDigests(WireReader in) {
+        int count = in.count(4 + 1 + 16, "digests");
+        List<GossipDigest> digests = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            digests.add(new GossipDigest(MessageCodec.readNodeId(in, "digest node"), in.i64(), in.i64()));
+        }
+        return digests;
+    }
+
+    private static void writeStates(WireWriter out, List<EndpointStateSnapshot> states) {
+        out.i32(states.size());
+        for (EndpointStateSnapshot state : states) {
+            out.string(state.node().id());
+            out.i64(state.generation());
+            out.i64(state.heartbeatVersion());
+            out.i32(state.states().size());
+            for (VersionedValue value : state.states()) {
+                out.string(value.name());
+                out.string(value.value());
+                out.i64(value.version());
+            }
+        }
+    }
+
+    private static List<EndpointStateSnapshot> readStates(WireReader in) {
+        int count = in.count(4 + 1 + 16 + 4, "endpoint states");
+        List<EndpointStateSnapshot> states = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            var node = MessageCodec.readNodeId(in, "endpoint node");
+            long generation = in.i64();
+            long heartbeat = in.i64();
+            int valueCount = in.count(4 + 4 + 8, "application states");
+            List<VersionedValue> values = new ArrayList<>(valueCount);
+            for (int j = 0; j < valueCount; j++) {
+                String name = in.string(MessageCodec.STATE_NAME_BYTES_MAX, "state name");
+                String value = in.string(MessageCodec.STATE_VALUE_BYTES_MAX, "state value");
+                values.add(new VersionedValue(name, value, in.i64()));
+            }
+            states.add(new EndpointStateSnapshot(node, generation, heartbeat, values));
+        }
+        return states;
+    }
+}

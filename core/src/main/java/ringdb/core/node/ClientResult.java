@@ -1,0 +1,55 @@
+package ringdb.core.node;
+
+import java.util.Arrays;
+
+/** The answer to a client request (put, get, delete, repair). Exactly one is delivered per request. */
+public sealed interface ClientResult {
+    /** The write reached at least the consistency level's number of replicas durably. */
+    record Written(long timestampMicros, int acks) implements ClientResult {
+    }
+
+    /** The newest version among the replicas asked. */
+    record Found(byte[] value, long timestampMicros) implements ClientResult {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Found f && f.timestampMicros == timestampMicros && Arrays.equals(f.value, value);
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(timestampMicros) * 31 + Arrays.hashCode(value);
+        }
+
+        @Override
+        public String toString() {
+            return "Found[value=" + value.length + "B, timestampMicros=" + timestampMicros + "]";
+        }
+    }
+
+    /** No replica asked holds a live value (never written, or deleted). */
+    record NotFound() implements ClientResult {
+    }
+
+    /** Too few replicas alive to even try; nothing was written. */
+    record Unavailable(ConsistencyLevel cl, int required, int alive) implements ClientResult {
+    }
+
+    /**
+     * Too few replicas answered in time. For a write the mutation may still have been applied on
+     * some replicas (and is hinted for the others); it is not known to be durable at {@code cl}.
+     */
+    record Timeout(ConsistencyLevel cl, int required, int received) implements ClientResult {
+    }
+
+    /** The request can never succeed as sent (empty or oversized key, oversized value...). */
+    record Invalid(String message) implements ClientResult {
+    }
+
+    /** The request failed for another reason, named in {@code message}. */
+    record Failed(String message) implements ClientResult {
+    }
+
+    /** A repair finished: ranges synchronised and entries received from peers. */
+    record Repaired(int ranges, long entriesReceived) implements ClientResult {
+    }
+}

@@ -1,0 +1,271 @@
+package ringdb.core.node;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import ringdb.core.NodeId;
+import ringdb.core.Timers;
+import ringdb.core.data.Cell;
+import ringdb.core.message.Message;
+import ringdb.core.message.MutationRequest;
+import ringdb.core.message.MutationResponse;
+import ringdb.core.ring.DecoratedKey;
+import ringdb.core.store.LocalStore;
+
+/**
+ * Hinted handoff: mutations a replica missed (it was down, or did not answer in time) are kept
+ * durably in the node's hints store and replayed when gossip reports the replica up again.
+ *
+ * <p>A hint is stored under key {@code "H" + target + "\n" + generation(16 hex) + seq(8 hex)} (never reused) with
+ * value {@code [key length u32][key][tombstone u8][value...]} and the mutation's timestamp as the
+ * cell timestamp. A delivered hint is deleted (tombstone). An in-memory index of pending hint keys
+ * per target is rebuilt from the store at start. No hints are stored for a target down longer
+ * than the hint window. Not thread-safe: the node's thread only.
+ */
+final class Hints {
+    private static final int SCAN_CHUNK_ENTRIES = 1000;
+    private static final int SUFFIX_CHARS = 24;
+
+    private final Node node;
+    private final LocalStore store;
+    private final TreeMap<NodeId, ArrayDeque<byte[]>> pendingByTarget = new TreeMap<>();
+    private final Set<NodeId> replaying = new HashSet<>();
+    private long sequence;
+    private long pendingCount;
+    private long deliveredCount;
+    private long droppedCount;
+
+    Hints(Node node, LocalStore store) {
+        this.node = node;
+        this.store = store;
+    }
+
+    /** Rebuilds the index of pending hints from the store (after a restart). */
+    void load() {
+        pendingByTarget.clear();
+        pendingCount = 0;
+        DecoratedKey after = null;
+        while (true) {
+            List<LocalStore.Entry> chunk = store.scan(0, 0, after, SCAN_CHUNK_ENTRIES);
+            for (LocalStore.Entry entry : chunk) {
+                NodeId target = targetOf(entry.key().key());
+                if (target != null && !entry.cell().isTombstone()) {
+                    pendingByTarget.computeIfAbsent(target, t -> new ArrayDeque<>()).add(entry.key().key());
+                    pendingCount++;
+                }
+            }
+            if (chunk.size() < SCAN_CHUNK_ENTRIES) {
+                return;
+            }
+            after = chunk.get(chunk.size() - 1).key();
+        }
+    }
+
+    /** Stores a hint for {@code target}; returns false when none was stored (window passed, too many). */
+    boolean store(NodeId target, byte[] key, Cell cell) {
+        long now = node.clock().nowMicros();
+        long downSince = node.gossiper().downSinceMicros(target);
+        if (downSince >= 0 && now - downSince > node.config().hintWindowMicros()) {
+            droppedCount++;
+            return false;
+        }
+        ArrayDeque<byte[]> queue = pendingByTarget.computeIfAbsent(target, t -> new ArrayDeque<>());
+        if (queue.size() >= node.config().hintsPerTargetMax()) {
+            droppedCount++;
+            node.emit(NodeEvent.Kind.ERROR, target, "hint dropped: " + queue.size() + " hints already pending");
+            return false;
+        }
+        byte[] hintKey = hintKey(target, node.generation(), sequence++);
+        store.apply(hintKey, Cell.value(encode(key, cell), cell.timestampMicros()), error -> {
+            if (error != null) {
+                node.emit(NodeEvent.Kind.ERROR, target, "hint for " + target + " not durable: " + error.getMessage());
+            }
+        });
+        queue.add(hintKey);
+        pendingCount++;
+        node.emit(NodeEvent.Kind.HINT_STORED, target, "hint stored for " + target + " (" + queue.size() + " pending)");
+        return true;
+    }
+
+    long pendingCount() {
+        return pendingCount;
+    }
+
+    long pendingFor(NodeId target) {
+        ArrayDeque<byte[]> queue = pendingByTarget.get(target);
+        return queue == null ? 0 : queue.size();
+    }
+
+    long deliveredCount() {
+        return deliveredCount;
+    }
+
+    long droppedCount() {
+        return droppedCount;
+    }
+
+    /** Replays to every live target with pending hints (periodic, and when a peer comes up). */
+    void replayToLiveTargets() {
+        for (Map.Entry<NodeId, ArrayDeque<byte[]>> entry : pendingByTarget.entrySet()) {
+            NodeId target = entry.getKey();
+            if (!entry.getValue().isEmpty() && node.gossiper().isAlive(target) && !target.equals(node.id())) {
+                replay(target);
+            }
+        }
+    }
+
+    /** Starts replaying {@code target}'s hints unless a replay to it is running. */
+    void replay(NodeId target) {
+        ArrayDeque<byte[]> queue = pendingByTarget.get(target);
+        if (queue == null || queue.isEmpty() || !replaying.add(target)) {
+            return;
+        }
+        new Batch(target, queue).send();
+    }
+
+    void abortReplays() {
+        replaying.clear();
+    }
+
+    /** One batch of hints in flight to a target; the next batch follows when all were acknowledged. */
+    private final class Batch implements RequestRegistry.ResponseHandler {
+        private final NodeId target;
+        private final ArrayDeque<byte[]> queue;
+        private final Map<Long, InFlight> inFlight = new TreeMap<>();
+        private Timers.Cancellable timeout;
+        private boolean failed;
+
+        Batch(NodeId target, ArrayDeque<byte[]> queue) {
+            this.target = target;
+            this.queue = queue;
+        }
+
+        void send() {
+            int batchSize = Math.min(queue.size(), node.config().hintReplayBatchSize());
+            List<byte[]> batch = new ArrayList<>(batchSize);
+            java.util.Iterator<byte[]> it = queue.iterator();
+            for (int i = 0; i < batchSize; i++) {
+                batch.add(it.next());
+            }
+            timeout = node.timers().schedule(node.config().writeTimeoutMicros(), () -> stop("timed out"));
+            for (byte[] hintKey : batch) {
+                Cell stored = store.read(hintKey);
+                if (stored == null || stored.isTombstone()) {
+                    queue.remove(hintKey);
+                    pendingCount--;
+                    continue;
+                }
+                Decoded hint = decode(stored);
+                long id = node.requests().register(this);
+                inFlight.put(id, new InFlight(hintKey, stored.timestampMicros()));
+                node.send(target, new MutationRequest(id, hint.key, hint.cell));
+            }
+            if (inFlight.isEmpty()) {
+                timeout.cancel();
+                continueOrFinish();
+            }
+        }
+
+        @Override
+        public void onResponse(NodeId from, Message message) {
+            if (!(message instanceof MutationResponse response) || !from.equals(target) || failed) {
+                return;
+            }
+            InFlight delivered = inFlight.remove(response.requestId());
+            if (delivered == null) {
+                return;
+            }
+            byte[] hintKey = delivered.hintKey();
+            node.requests().unregister(response.requestId());
+            if (!response.success()) {
+                stop("replica refused: " + response.error());
+                return;
+            }
+            // hint keys are never reused, so a tombstone just above the hint's own timestamp deletes it for good
+            store.apply(hintKey, Cell.tombstone(delivered.timestampMicros() + 1), error -> { });
+            if (queue.remove(hintKey)) {
+                pendingCount--;
+                deliveredCount++;
+            }
+            if (inFlight.isEmpty()) {
+                timeout.cancel();
+                continueOrFinish();
+            }
+        }
+
+        private void continueOrFinish() {
+            if (!queue.isEmpty() && node.gossiper().isAlive(target) && node.isRunning()) {
+                send();
+                return;
+            }
+            replaying.remove(target);
+            if (queue.isEmpty()) {
+                node.emit(NodeEvent.Kind.HINTS_DELIVERED, target, "all hints delivered to " + target);
+            }
+        }
+
+        private void stop(String reason) {
+            failed = true;
+            timeout.cancel();
+            if (node.isRunning()) {
+                node.emit(NodeEvent.Kind.ERROR, target, "hint replay to " + target + " paused: " + reason);
+            }
+            inFlight.keySet().forEach(node.requests()::unregister);
+            inFlight.clear();
+            replaying.remove(target);
+        }
+
+        @Override
+        public void abort(String reason) {
+            failed = true;
+            timeout.cancel();
+            inFlight.clear();
+        }
+    }
+
+    // ---- encoding ----
+
+    private record Decoded(byte[] key, Cell cell) {
+    }
+
+    private record InFlight(byte[] hintKey, long timestampMicros) {
+    }
+
+    static byte[] hintKey(NodeId target, long generation, long sequence) {
+        String key = "H" + target.id() + "\n" + String.format("%016x%08x", generation, sequence & 0xFFFFFFFFL);
+        return key.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static NodeId targetOf(byte[] hintKey) {
+        String key = new String(hintKey, StandardCharsets.UTF_8);
+        int end = key.length() - SUFFIX_CHARS - 1;
+        if (!key.startsWith("H") || end <= 1 || key.charAt(end) != '\n') {
+            return null;
+        }
+        return NodeId.of(key.substring(1, end));
+    }
+
+    private static byte[] encode(byte[] key, Cell cell) {
+        byte[] value = cell.isTombstone() ? new byte[0] : cell.value();
+        ByteBuffer out = ByteBuffer.allocate(4 + key.length + 1 + value.length);
+        out.putInt(key.length).put(key).put((byte) (cell.isTombstone() ? 1 : 0)).put(value);
+        return out.array();
+    }
+
+    private static Decoded decode(Cell stored) {
+        ByteBuffer in = ByteBuffer.wrap(stored.value());
+        byte[] key = new byte[in.getInt()];
+        in.get(key);
+        boolean tombstone = in.get() == 1;
+        byte[] value = new byte[in.remaining()];
+        in.get(value);
+        long timestampMicros = stored.timestampMicros();
+        return new Decoded(key, tombstone ? Cell.tombstone(timestampMicros) : Cell.value(value, timestampMicros));
+    }
+}

@@ -1,0 +1,590 @@
+package ringdb.core.node;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import ringdb.core.Clock;
+import ringdb.core.Network;
+import ringdb.core.NodeId;
+import ringdb.core.Timers;
+import ringdb.core.data.Cell;
+import ringdb.core.data.InvalidRequestException;
+import ringdb.core.data.Limits;
+import ringdb.core.gossip.ApplicationState;
+import ringdb.core.gossip.EndpointState;
+import ringdb.core.gossip.Gossiper;
+import ringdb.core.message.Message;
+import ringdb.core.message.MutationRequest;
+import ringdb.core.message.MutationResponse;
+import ringdb.core.message.RangeSyncRequest;
+import ringdb.core.message.RangeSyncResponse;
+import ringdb.core.message.ReadRequest;
+import ringdb.core.message.ReadResponse;
+import ringdb.core.ring.DecoratedKey;
+import ringdb.core.ring.Ring;
+import ringdb.core.store.LocalStore;
+
+/**
+ * The node state machine: coordinator (any node takes any client request), replica, hinted
+ * handoff, gossip with a phi accrual failure detector, and the recovery catch-up / repair range sync.
+ *
+ * <p>Threading: every method must be called on the node's own thread (the simulator's loop or the
+ * real runtime's single node executor), as must the {@link Timers} tasks and the {@link LocalStore}
+ * completions. No locks; no I/O of its own: it acts only through what it was constructed with.
+ * Client callbacks ({@code done}) run on the node's thread, possibly before the call returns (for
+ * an invalid request, or when the answer is local), and exactly once per request.
+ */
+public final class Node {
+    /** Pass as a timestamp to let the coordinator stamp the mutation. */
+    public static final long COORDINATOR_TIMESTAMP = Long.MIN_VALUE;
+    /** Largest number of entries a peer may ask for in one range sync message. */
+    public static final int RANGE_SYNC_ENTRIES_MAX = 10_000;
+    private static final byte[] GENERATION_KEY = "Ggeneration".getBytes(StandardCharsets.UTF_8);
+    private static final int RECOVERY_WAIT_ROUNDS_MAX = 10;
+
+    private final NodeId id;
+    private final NodeConfig config;
+    private final Clock clock;
+    private final Timers timers;
+    private final Network network;
+    private final Random random;
+    private final LocalStore data;
+    private final LocalStore hintsStore;
+    private final NodeListener listener;
+    private final RequestRegistry requests = new RequestRegistry();
+    private final Hints hints;
+    private final long[] tokens;
+    private final TreeMap<String, String> runtimeStates = new TreeMap<>();
+    private final Map<NodeId, String> ringInputs = new TreeMap<>();
+    private final Map<NodeId, long[]> memberTokens = new TreeMap<>();
+    private final ArrayDeque<PendingSync> syncQueue = new ArrayDeque<>();
+    private Gossiper gossiper;
+    private Ring ring = Ring.empty();
+    private long ringVersion;
+    private boolean ringDirty;
+    private NodeState state = NodeState.STARTING;
+    private boolean running;
+    private long generation;
+    private long lastTimestampMicros = Long.MIN_VALUE;
+    private Timers.Cancellable gossipTimer;
+    private Timers.Cancellable hintTimer;
+    private Timers.Cancellable recoveryTimer;
+    private RangeSync activeSync;
+    private boolean recoveryDone;
+    private long readRepairs;
+
+    private record PendingSync(String name, Consumer<ClientResult> done) {
+    }
+
+    public Node(NodeId id, NodeConfig config, Clock clock, Timers timers, Network network, Random random,
+                LocalStore data, LocalStore hints, NodeListener listener) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.timers = Objects.requireNonNull(timers, "timers");
+        this.network = Objects.requireNonNull(network, "network");
+        this.random = Objects.requireNonNull(random, "random");
+        this.data = Objects.requireNonNull(data, "data");
+        this.hintsStore = Objects.requireNonNull(hints, "hints");
+        this.listener = listener == null ? NodeListener.NONE : listener;
+        this.hints = new Hints(this, hintsStore);
+        this.tokens = Ring.tokensFor(id, config.numTokens());
+    }
+
+    public NodeId id() {
+        return id;
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    public boolean isRunning() {
+        return running;
+    }
+
+    public long generation() {
+        return generation;
+    }
+
+    // ---- lifecycle ----
+
+    /** Starts a new generation: gossip, the failure detector, hint replay and the recovery catch-up. */
+    public void start() {
+        Invariants.checkNotRunning(running, id);
+        generation = nextGeneration();
+        hints.load();
+        gossiper = new Gossiper(id, config.seeds(), config.gossipIntervalMicros(), config.phiConvictThreshold(),
+                clock, network, random, new GossipEvents());
+        state = NodeState.NORMAL;
+        TreeMap<String, String> initial = new TreeMap<>(runtimeStates);
+        initial.put(ApplicationState.STATUS, state.name());
+        initial.put(ApplicationState.TOKENS, ApplicationState.encodeTokens(tokens));
+        initial.put(ApplicationState.LOAD, Long.toString(data.stats().liveBytes()));
+        gossiper.start(generation, initial);
+        running = true;
+        recoveryDone = false;
+        ringInputs.clear();
+        memberTokens.clear();
+        rebuildRingIfChanged(id);
+        emit(NodeEvent.Kind.STARTED, id, "generation " + generation + ", " + tokens.length + " tokens");
+        gossipTimer = timers.schedule(1 + boundedRandom(config.gossipIntervalMicros()), this::gossipRound);
+        hintTimer = timers.schedule(config.hintReplayIntervalMicros(), this::hintRound);
+        emit(NodeEvent.Kind.RECOVERY_STARTED, id, "catching up from peers");
+        recoveryTimer = timers.schedule(config.recoveryDelayMicros(), () -> tryStartRecovery(0));
+    }
+
+    /** A generation strictly greater than any this node's stores remember, from the clock if possible. */
+    private long nextGeneration() {
+        Cell previous = hintsStore.read(GENERATION_KEY);
+        long last = previous == null || previous.isTombstone() ? 0 : ByteBuffer.wrap(previous.value()).getLong();
+        long next = Math.max(Math.max(clock.nowMicros(), last + 1), generation + 1);
+        hintsStore.apply(GENERATION_KEY, Cell.value(ByteBuffer.allocate(8).putLong(next).array(), next), error -> {
+            if (error != null) {
+                emit(NodeEvent.Kind.ERROR, id, "generation not durable: " + error.getMessage());
+            }
+        });
+        return next;
+    }
+
+    private long boundedRandom(long bound) {
+        return (long) (random.nextDouble() * bound);
+    }
+
+    /** Announces the shutdown through gossip, fails requests in flight, cancels timers. */
+    public void stop() {
+        if (!running) {
+            return;
+        }
+        gossiper.announceShutdown();
+        running = false;
+        state = NodeState.DOWN;
+        gossipTimer.cancel();
+        hintTimer.cancel();
+        recoveryTimer.cancel();
+        hints.abortReplays();
+        requests.abortAll("node " + id + " stopped");
+        if (activeSync != null) {
+            activeSync.abort("node " + id + " stopped");
+            activeSync = null;
+        }
+        while (!syncQueue.isEmpty()) {
+            PendingSync pending = syncQueue.poll();
+            pending.done().accept(new ClientResult.Failed(pending.name() + " aborted: node " + id + " stopped"));
+        }
+        emit(NodeEvent.Kind.STOPPED, id, "generation " + generation);
+    }
+
+    private void gossipRound() {
+        if (!running) {
+            return;
+        }
+        gossiper.setLocal(ApplicationState.LOAD, Long.toString(data.stats().liveBytes()));
+        gossiper.round();
+        gossipTimer = timers.schedule(config.gossipIntervalMicros(), this::gossipRound);
+    }
+
+    private void hintRound() {
+        if (!running) {
+            return;
+        }
+        hints.replayToLiveTargets();
+        hintTimer = timers.schedule(config.hintReplayIntervalMicros(), this::hintRound);
+    }
+
+    /** Sets an application state spread by gossip (e.g. "http" → "127.0.0.1:8081"); kept across restarts. */
+    public void setLocalApplicationState(String name, String value) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(value, "value");
+        if (name.equals(ApplicationState.STATUS) || name.equals(ApplicationState.TOKENS)) {
+            throw new IllegalArgumentException("application state " + name + " is managed by the node itself");
+        }
+        runtimeStates.put(name, value);
+        if (running) {
+            gossiper.setLocal(name, value);
+        }
+    }
+
+    // ---- inbound messages ----
+
+    /** Every inbound message. Ignored before start and after stop. */
+    public void receive(NodeId from, Message message) {
+        if (!running || gossiper.handle(from, message)) {
+            return;
+        }
+        if (message instanceof MutationRequest mutation) {
+            onMutation(from, mutation);
+        } else if (message instanceof MutationResponse response) {
+            requests.dispatch(from, response.requestId(), response);
+        } else if (message instanceof ReadRequest read) {
+            network.send(from, new ReadResponse(read.requestId(), data.read(read.key())));
+        } else if (message instanceof ReadResponse response) {
+            requests.dispatch(from, response.requestId(), response);
+        } else if (message instanceof RangeSyncRequest sync) {
+            serveRangeSync(from, sync);
+        } else if (message instanceof RangeSyncResponse response) {
+            requests.dispatch(from, response.requestId(), response);
+        }
+    }
+
+    private void onMutation(NodeId from, MutationRequest mutation) {
+        long requestId = mutation.requestId();
+        applyLocally(mutation.key(), mutation.cell(), error -> {
+            if (requestId != 0 && running) {
+                network.send(from, new MutationResponse(requestId, error));
+            }
+        });
+    }
+
+    private void serveRangeSync(NodeId from, RangeSyncRequest request) {
+        int maxEntries = Math.min(request.maxEntries(), RANGE_SYNC_ENTRIES_MAX);
+        DecoratedKey after = request.afterKey() == null ? null : DecoratedKey.of(request.afterKey());
+        List<LocalStore.Entry> scanned = data.scan(request.startTokenExclusive(), request.endTokenInclusive(),
+                after, maxEntries);
+        List<LocalStore.Entry> chunk = new ArrayList<>(scanned.size());
+        long bytes = 0;
+        for (LocalStore.Entry entry : scanned) {
+            long entryBytes = entry.key().key().length + (long) entry.cell().sizeBytes() + 16;
+            if (!chunk.isEmpty() && bytes + entryBytes > config.rangeSyncChunkBytesMax()) {
+                break;
+            }
+            chunk.add(entry);
+            bytes += entryBytes;
+        }
+        boolean complete = chunk.size() == scanned.size() && scanned.size() < maxEntries;
+        network.send(from, new RangeSyncResponse(request.requestId(), chunk, complete));
+    }
+
+    // ---- client requests (coordinator) ----
+
+    public void put(byte[] key, byte[] value, ConsistencyLevel cl, long timestampMicros, Consumer<ClientResult> done) {
+        if (value == null) {
+            done.accept(new ClientResult.Invalid("value must not be null; use delete to remove a key"));
+            return;
+        }
+        write(key, value, cl, timestampMicros, done);
+    }
+
+    public void delete(byte[] key, ConsistencyLevel cl, long timestampMicros, Consumer<ClientResult> done) {
+        write(key, null, cl, timestampMicros, done);
+    }
+
+    private void write(byte[] key, byte[] value, ConsistencyLevel cl, long timestampMicros,
+                       Consumer<ClientResult> done) {
+        Objects.requireNonNull(done, "done");
+        ClientResult refusal = refuse(key, value, cl);
+        if (refusal != null) {
+            done.accept(refusal);
+            return;
+        }
+        long stamp = timestampMicros == COORDINATOR_TIMESTAMP ? nextTimestampMicros() : timestampMicros;
+        Cell cell = value == null ? Cell.tombstone(stamp) : Cell.value(value, stamp);
+        List<NodeId> replicas = currentRing().replicasFor(key);
+        int required = cl.blockFor(config.replicationFactor());
+        List<NodeId> alive = aliveOf(replicas);
+        if (alive.size() < required) {
+            done.accept(new ClientResult.Unavailable(cl, required, alive.size()));
+            return;
+        }
+        for (NodeId replica : replicas) {
+            if (!alive.contains(replica)) {
+                hints.store(replica, key, cell);
+            }
+        }
+        new WriteHandler(this, key, cell, cl, required, done).start(alive);
+    }
+
+    public void get(byte[] key, ConsistencyLevel cl, Consumer<ClientResult> done) {
+        Objects.requireNonNull(done, "done");
+        ClientResult refusal = refuse(key, null, cl);
+        if (refusal != null) {
+            done.accept(refusal);
+            return;
+        }
+        int required = cl.blockFor(config.replicationFactor());
+        List<NodeId> alive = aliveOf(currentRing().replicasFor(key));
+        if (alive.size() < required) {
+            done.accept(new ClientResult.Unavailable(cl, required, alive.size()));
+            return;
+        }
+        new ReadHandler(this, key, cl, alive.subList(0, required), done).start();
+    }
+
+    private ClientResult refuse(byte[] key, byte[] value, ConsistencyLevel cl) {
+        if (!running) {
+            return new ClientResult.Failed("node " + id + " is not running");
+        }
+        if (cl == null) {
+            return new ClientResult.Invalid("consistency level must be given: ONE, QUORUM or ALL");
+        }
+        try {
+            Limits.checkKey(key);
+            Limits.checkValue(value, config.valueSizeBytesMax());
+        } catch (InvalidRequestException e) {
+            return new ClientResult.Invalid(e.getMessage());
+        }
+        return null;
+    }
+
+    /** max(clock, last + 1): strictly increasing even when the clock jumps backwards. */
+    long nextTimestampMicros() {
+        long now = clock.nowMicros();
+        lastTimestampMicros = lastTimestampMicros == Long.MIN_VALUE ? now : Math.max(now, lastTimestampMicros + 1);
+        return lastTimestampMicros;
+    }
+
+    private List<NodeId> aliveOf(List<NodeId> replicas) {
+        List<NodeId> alive = new ArrayList<>(replicas.size());
+        for (NodeId replica : replicas) {
+            if (gossiper.isAlive(replica)) {
+                alive.add(replica);
+            }
+        }
+        return alive;
+    }
+
+    // ---- repair and recovery ----
+
+    /** Synchronises every range this node replicates from every other live replica; answers Repaired or Failed. */
+    public void repair(Consumer<ClientResult> done) {
+        Objects.requireNonNull(done, "done");
+        if (!running) {
+            done.accept(new ClientResult.Failed("node " + id + " is not running"));
+            return;
+        }
+        enqueueSync(new PendingSync("repair", done));
+    }
+
+    private void tryStartRecovery(int round) {
+        if (!running) {
+            return;
+        }
+        boolean hasSeeds = config.seeds().stream().anyMatch(seed -> !seed.equals(id));
+        if (hasSeeds && gossiper.livePeers().isEmpty() && round < RECOVERY_WAIT_ROUNDS_MAX) {
+            recoveryTimer = timers.schedule(config.gossipIntervalMicros(), () -> tryStartRecovery(round + 1));
+            return;
+        }
+        enqueueSync(new PendingSync("recovery", result -> {
+            recoveryDone = true;
+            String detail = result instanceof ClientResult.Repaired repaired
+                    ? repaired.ranges() + " ranges synced, " + repaired.entriesReceived() + " entries received"
+                    : ((ClientResult.Failed) result).message();
+            if (running) {
+                emit(NodeEvent.Kind.RECOVERY_DONE, id, detail);
+            }
+        }));
+    }
+
+    private void enqueueSync(PendingSync pending) {
+        syncQueue.add(pending);
+        if (activeSync == null) {
+            startNextSync();
+        }
+    }
+
+    private void startNextSync() {
+        PendingSync next = syncQueue.poll();
+        if (next == null || !running) {
+            return;
+        }
+        activeSync = new RangeSync(this, next.name(), currentRing().rangesReplicatedBy(id), next.done());
+        activeSync.start();
+    }
+
+    void rangeSyncFinished(RangeSync sync, ClientResult result) {
+        if (activeSync == sync) {
+            activeSync = null;
+            timers.schedule(0, this::startNextSync);
+        }
+    }
+
+    // ---- ring ----
+
+    /** The current ring view, rebuilt from gossip when membership or tokens changed. */
+    public Ring ring() {
+        return currentRing();
+    }
+
+    /** Notes a change of {@code changed}'s membership; the ring is rebuilt lazily, once per batch of changes. */
+    private void rebuildRingIfChanged(NodeId changed) {
+        EndpointState endpoint = gossiper.state(changed);
+        String input = endpoint == null ? "" : membershipInput(endpoint);
+        if (input.equals(ringInputs.getOrDefault(changed, ""))) {
+            return;
+        }
+        if (input.isEmpty()) {
+            ringInputs.remove(changed);
+            memberTokens.remove(changed);
+        } else {
+            ringInputs.put(changed, input);
+            memberTokens.put(changed, ApplicationState.decodeTokens(endpoint.get(ApplicationState.TOKENS)));
+        }
+        ringDirty = true;
+    }
+
+    private Ring currentRing() {
+        if (ringDirty) {
+            ring = Ring.of(memberTokens, config.replicationFactor(), ++ringVersion);
+            ringDirty = false;
+        }
+        return ring;
+    }
+
+    /** "status|tokens" when the endpoint owns ranges, "" when it is not (or no longer) a ring member. */
+    private static String membershipInput(EndpointState endpoint) {
+        String status = endpoint.get(ApplicationState.STATUS);
+        String tokenList = endpoint.get(ApplicationState.TOKENS);
+        boolean member = NodeState.NORMAL.name().equals(status) || NodeState.LEAVING.name().equals(status)
+                || ApplicationState.SHUTDOWN.equals(status);
+        return member && tokenList != null && !tokenList.isEmpty() ? status + "|" + tokenList : "";
+    }
+
+    // ---- status ----
+
+    public NodeStatus status() {
+        Ring current = currentRing();
+        long now = clock.nowMicros();
+        List<PeerStatus> peers = new ArrayList<>();
+        Map<String, String> localStates = Map.of();
+        long heartbeat = 0;
+        if (gossiper != null) {
+            for (EndpointState endpoint : gossiper.endpoints().values()) {
+                if (!endpoint.node().equals(id)) {
+                    peers.add(peerStatus(endpoint, now));
+                }
+            }
+            localStates = gossiper.local().values();
+            heartbeat = gossiper.local().heartbeatVersion();
+        }
+        List<Long> tokenList = new ArrayList<>(tokens.length);
+        for (long token : tokens) {
+            tokenList.add(token);
+        }
+        return new NodeStatus(id, generation, heartbeat, state, tokenList, hints.pendingCount(), data.stats(), peers,
+                ringVersion, current.digest(), recoveryDone, localStates, now);
+    }
+
+    private PeerStatus peerStatus(EndpointState endpoint, long now) {
+        NodeId peer = endpoint.node();
+        long last = gossiper.failureDetector().lastArrivalMicros(peer);
+        NodeState peerState = gossiper.shutdownAnnounced(peer) ? NodeState.DOWN
+                : NodeState.fromGossip(endpoint.get(ApplicationState.STATUS));
+        String load = endpoint.get(ApplicationState.LOAD);
+        long loadBytes;
+        try {
+            loadBytes = load == null ? 0 : Long.parseLong(load);
+        } catch (NumberFormatException e) {
+            loadBytes = 0;
+        }
+        return new PeerStatus(peer, peerState, gossiper.isAlive(peer), gossiper.failureDetector().phi(peer, now),
+                endpoint.generation(), endpoint.heartbeatVersion(), last < 0 ? -1 : now - last,
+                ApplicationState.decodeTokens(endpoint.get(ApplicationState.TOKENS)).length, endpoint.values(),
+                loadBytes);
+    }
+
+    /** Read repairs this node sent as a coordinator since it was built. */
+    public long readRepairCount() {
+        return readRepairs;
+    }
+
+    /** Hints delivered since this node was built. */
+    public long hintsDeliveredCount() {
+        return hints.deliveredCount();
+    }
+
+    /** Whether this node's failure detector holds {@code peer} up. */
+    public boolean isAlive(NodeId peer) {
+        return gossiper != null && running && gossiper.isAlive(peer);
+    }
+
+    // ---- package-private services for the handlers ----
+
+    RequestRegistry requests() {
+        return requests;
+    }
+
+    Timers timers() {
+        return timers;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    Gossiper gossiper() {
+        return gossiper;
+    }
+
+    Hints hints() {
+        return hints;
+    }
+
+    void send(NodeId to, Message message) {
+        network.send(to, message);
+    }
+
+    void countReadRepair() {
+        readRepairs++;
+    }
+
+    Cell readLocally(byte[] key) {
+        return data.read(key);
+    }
+
+    /** Applies to the local store; {@code onDone} gets null once durable, or the error message. */
+    void applyLocally(byte[] key, Cell cell, Consumer<String> onDone) {
+        try {
+            data.apply(key, cell, error -> onDone.accept(error == null ? null : describe(error)));
+        } catch (RuntimeException e) {
+            onDone.accept(describe(e));
+        }
+    }
+
+    private static String describe(Throwable error) {
+        return error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+    }
+
+    void emit(NodeEvent.Kind kind, NodeId subject, String detail) {
+        listener.onEvent(new NodeEvent(clock.nowMicros(), id, kind, subject, detail));
+    }
+
+    private final class GossipEvents implements Gossiper.Listener {
+        @Override
+        public void onStatesChanged(NodeId node) {
+            rebuildRingIfChanged(node);
+        }
+
+        @Override
+        public void onUp(NodeId node) {
+            emit(NodeEvent.Kind.PEER_UP, node, node + " is up");
+            if (running) {
+                hints.replay(node);
+            }
+        }
+
+        @Override
+        public void onDown(NodeId node, String reason) {
+            emit(NodeEvent.Kind.PEER_DOWN, node, node + " is down: " + reason);
+        }
+
+        @Override
+        public void onRestarted(NodeId node, long oldGeneration, long newGeneration) {
+            emit(NodeEvent.Kind.PEER_RESTARTED, node, node + " restarted: generation " + oldGeneration + " -> "
+                    + newGeneration);
+        }
+    }
+
+    /** Start-up checks. */
+    private static final class Invariants {
+        static void checkNotRunning(boolean running, NodeId id) {
+            ringdb.core.Invariants.check(!running, "node %s started twice", id);
+        }
+    }
+}

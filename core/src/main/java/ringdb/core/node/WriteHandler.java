@@ -1,0 +1,112 @@
+package ringdb.core.node;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import ringdb.core.NodeId;
+import ringdb.core.Timers;
+import ringdb.core.data.Cell;
+import ringdb.core.message.Message;
+import ringdb.core.message.MutationResponse;
+
+/**
+ * Coordinates one write: answers the client once {@code required} replicas acknowledged a durable
+ * write, keeps waiting for the others until the write timeout, then hints whoever did not answer.
+ */
+final class WriteHandler implements RequestRegistry.ResponseHandler {
+    private final Node node;
+    private final byte[] key;
+    private final Cell cell;
+    private final ConsistencyLevel cl;
+    private final int required;
+    private final Consumer<ClientResult> done;
+    private final Set<NodeId> pending = new LinkedHashSet<>();
+    private final TreeMap<NodeId, String> failures = new TreeMap<>();
+    private long requestId;
+    private Timers.Cancellable timeout;
+    private int acks;
+    private boolean answered;
+
+    WriteHandler(Node node, byte[] key, Cell cell, ConsistencyLevel cl, int required, Consumer<ClientResult> done) {
+        this.node = node;
+        this.key = key;
+        this.cell = cell;
+        this.cl = cl;
+        this.required = required;
+        this.done = done;
+    }
+
+    /** Registers, sends to the live replicas (applying locally when this node is one) and arms the timeout. */
+    void start(List<NodeId> targets) {
+        pending.addAll(targets);
+        requestId = node.requests().register(this);
+        timeout = node.timers().schedule(node.config().writeTimeoutMicros(), this::onTimeout);
+        for (NodeId target : targets) {
+            if (target.equals(node.id())) {
+                node.applyLocally(key, cell, error -> onAck(node.id(), error));
+            } else {
+                node.send(target, new ringdb.core.message.MutationRequest(requestId, key, cell));
+            }
+        }
+    }
+
+    @Override
+    public void onResponse(NodeId from, Message message) {
+        if (message instanceof MutationResponse response) {
+            onAck(from, response.success() ? null : response.error());
+        }
+    }
+
+    private void onAck(NodeId from, String error) {
+        if (!pending.remove(from)) {
+            return; // duplicate, or after the timeout
+        }
+        if (error == null) {
+            acks++;
+        } else {
+            failures.put(from, error);
+        }
+        if (!answered && acks >= required) {
+            answer(new ClientResult.Written(cell.timestampMicros(), acks));
+        } else if (!answered && acks + pending.size() < required) {
+            answer(new ClientResult.Failed("write failed at " + cl + ": " + acks + " of " + required
+                    + " replicas acknowledged; failures: " + failures));
+        }
+        if (pending.isEmpty()) {
+            finish();
+        }
+    }
+
+    private void onTimeout() {
+        node.requests().unregister(requestId);
+        for (NodeId slow : pending) {
+            node.hints().store(slow, key, cell);
+        }
+        pending.clear();
+        if (!answered) {
+            answer(new ClientResult.Timeout(cl, required, acks));
+        }
+    }
+
+    private void finish() {
+        timeout.cancel();
+        node.requests().unregister(requestId);
+    }
+
+    private void answer(ClientResult result) {
+        answered = true;
+        done.accept(result);
+    }
+
+    @Override
+    public void abort(String reason) {
+        timeout.cancel();
+        pending.clear();
+        if (!answered) {
+            answer(new ClientResult.Failed(reason + " before the write reached " + cl + " (" + acks
+                    + " of " + required + " replicas acknowledged)"));
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package ringdb.sim;
+
+import ringdb.core.NodeId;
+import ringdb.core.node.NodeEvent;
+
+/**
+ * Observes a simulation as it runs (the demo's narration, the dashboard's timeline, checkers).
+ * Called on the simulation thread, synchronously, in simulated-time order; a listener must not
+ * block and must not change the simulation from inside a callback.
+ */
+public interface SimListener {
+    /** A node reported an event (started, peer down, hints delivered...). */
+    default void onNodeEvent(NodeEvent event) {
+    }
+
+    /** A message was sent, delivered, dropped or duplicated. */
+    default void onMessage(MessageEvent event) {
+    }
+
+    /**
+     * The clocks of two alive nodes differ by more than the cluster's skew bound
+     * ({@link SimCluster.Builder#clockSkewBoundMicros}); reported once each time the bound is crossed.
+     */
+    default void onClockSkew(long atMicros, NodeId ahead, NodeId behind, long skewMicros) {
+    }
+
+    /** A node threw while handling an event; the simulation records it and carries on. */
+    default void onUnhandledException(long atMicros, NodeId node, Throwable error) {
+    }
+}
