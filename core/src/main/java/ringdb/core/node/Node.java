@@ -224,7 +224,7 @@ public final class Node {
         } else if (message instanceof MutationResponse response) {
             requests.dispatch(from, response.requestId(), response);
         } else if (message instanceof ReadRequest read) {
-            network.send(from, new ReadResponse(read.requestId(), data.read(read.key())));
+            onRead(from, read);
         } else if (message instanceof ReadResponse response) {
             requests.dispatch(from, response.requestId(), response);
         } else if (message instanceof RangeSyncRequest sync) {
@@ -241,6 +241,16 @@ public final class Node {
                 network.send(from, new MutationResponse(requestId, error));
             }
         });
+    }
+
+    private void onRead(NodeId from, ReadRequest read) {
+        try {
+            Limits.checkKey(read.key());
+        } catch (InvalidRequestException e) {
+            emit(NodeEvent.Kind.ERROR, from, "refused a read from " + from + ": " + e.getMessage());
+            return; // the coordinator times out; its own checks make this unreachable for real requests
+        }
+        network.send(from, new ReadResponse(read.requestId(), data.read(read.key())));
     }
 
     private void serveRangeSync(NodeId from, RangeSyncRequest request) {
