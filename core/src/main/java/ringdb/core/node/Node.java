@@ -48,6 +48,8 @@ public final class Node {
     public static final int RANGE_SYNC_ENTRIES_MAX = 10_000;
     private static final byte[] GENERATION_KEY = "Ggeneration".getBytes(StandardCharsets.UTF_8);
     private static final int RECOVERY_WAIT_ROUNDS_MAX = 10;
+    /** Hints-store key prefix of remembered ring members (hint keys start with "H"). */
+    private static final String MEMBER_KEY_PREFIX = "Gmember:";
 
     private final NodeId id;
     private final NodeConfig config;
@@ -120,7 +122,9 @@ public final class Node {
     public void start() {
         Invariants.checkNotRunning(running, id);
         generation = nextGeneration();
-        hints.load();
+        ringInputs.clear();
+        memberTokens.clear();
+        hints.load(this::loadSystemEntry);
         gossiper = new Gossiper(id, config.seeds(), config.gossipIntervalMicros(), config.phiConvictThreshold(),
                 clock, network, random, new GossipEvents());
         state = NodeState.NORMAL;
@@ -131,9 +135,8 @@ public final class Node {
         gossiper.start(generation, initial);
         running = true;
         recoveryDone = false;
-        ringInputs.clear();
-        memberTokens.clear();
         rebuildRingIfChanged(id);
+        ringDirty = true;
         emit(NodeEvent.Kind.STARTED, id, "generation " + generation + ", " + tokens.length + " tokens");
         gossipTimer = timers.schedule(1 + boundedRandom(config.gossipIntervalMicros()), this::gossipRound);
         hintTimer = timers.schedule(config.hintReplayIntervalMicros(), this::hintRound);
@@ -224,7 +227,7 @@ public final class Node {
         } else if (message instanceof MutationResponse response) {
             requests.dispatch(from, response.requestId(), response);
         } else if (message instanceof ReadRequest read) {
-            network.send(from, new ReadResponse(read.requestId(), data.read(read.key())));
+            onRead(from, read);
         } else if (message instanceof ReadResponse response) {
             requests.dispatch(from, response.requestId(), response);
         } else if (message instanceof RangeSyncRequest sync) {
@@ -241,6 +244,16 @@ public final class Node {
                 network.send(from, new MutationResponse(requestId, error));
             }
         });
+    }
+
+    private void onRead(NodeId from, ReadRequest read) {
+        try {
+            Limits.checkKey(read.key());
+        } catch (InvalidRequestException e) {
+            emit(NodeEvent.Kind.ERROR, from, "refused a read from " + from + ": " + e.getMessage());
+            return; // the coordinator times out; its own checks make this unreachable for real requests
+        }
+        network.send(from, new ReadResponse(read.requestId(), data.read(read.key())));
     }
 
     private void serveRangeSync(NodeId from, RangeSyncRequest request) {
@@ -412,21 +425,64 @@ public final class Node {
         return currentRing();
     }
 
-    /** Notes a change of {@code changed}'s membership; the ring is rebuilt lazily, once per batch of changes. */
+    /**
+     * Notes a change of {@code changed}'s membership as gossip reports it; the ring is rebuilt
+     * lazily, once per batch of changes. Members are also remembered in the hints store so that a
+     * restarted node knows the ring before gossip has told it anything.
+     */
     private void rebuildRingIfChanged(NodeId changed) {
         EndpointState endpoint = gossiper.state(changed);
-        String input = endpoint == null ? "" : membershipInput(endpoint);
-        if (input.equals(ringInputs.getOrDefault(changed, ""))) {
+        if (endpoint == null) {
             return;
         }
-        if (input.isEmpty()) {
-            ringInputs.remove(changed);
-            memberTokens.remove(changed);
-        } else {
-            ringInputs.put(changed, input);
-            memberTokens.put(changed, ApplicationState.decodeTokens(endpoint.get(ApplicationState.TOKENS)));
+        String input = membershipInput(endpoint);
+        if (input.equals(ringInputs.get(changed))) {
+            return;
         }
-        ringDirty = true;
+        ringInputs.put(changed, input);
+        if (input.isEmpty()) {
+            if (memberTokens.remove(changed) != null) {
+                ringDirty = true;
+                rememberMember(changed, null);
+            }
+            return;
+        }
+        long[] tokensOfChanged = ApplicationState.decodeTokens(endpoint.get(ApplicationState.TOKENS));
+        long[] previous = memberTokens.put(changed, tokensOfChanged);
+        if (previous == null || !java.util.Arrays.equals(previous, tokensOfChanged)) {
+            ringDirty = true;
+            rememberMember(changed, tokensOfChanged);
+        }
+    }
+
+    /** Persists (or, with null tokens, forgets) a peer's ring membership in the hints store. */
+    private void rememberMember(NodeId member, long[] memberTokensOrNull) {
+        if (member.equals(id)) {
+            return;
+        }
+        byte[] key = (MEMBER_KEY_PREFIX + member.id()).getBytes(StandardCharsets.UTF_8);
+        long stamp = nextTimestampMicros();
+        Cell cell = memberTokensOrNull == null ? Cell.tombstone(stamp)
+                : Cell.value(ApplicationState.encodeTokens(memberTokensOrNull).getBytes(StandardCharsets.UTF_8), stamp);
+        hintsStore.apply(key, cell, error -> {
+            if (error != null) {
+                emit(NodeEvent.Kind.ERROR, member, "ring membership of " + member + " not durable: "
+                        + error.getMessage());
+            }
+        });
+    }
+
+    /** A system record found in the hints store at start: a remembered ring member. */
+    private void loadSystemEntry(LocalStore.Entry entry) {
+        String key = new String(entry.key().key(), StandardCharsets.UTF_8);
+        if (!key.startsWith(MEMBER_KEY_PREFIX) || entry.cell().isTombstone()) {
+            return;
+        }
+        NodeId member = NodeId.of(key.substring(MEMBER_KEY_PREFIX.length()));
+        long[] remembered = ApplicationState.decodeTokens(new String(entry.cell().value(), StandardCharsets.UTF_8));
+        if (!member.equals(id) && remembered.length > 0) {
+            memberTokens.put(member, remembered);
+        }
     }
 
     private Ring currentRing() {
