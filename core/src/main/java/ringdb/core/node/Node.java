@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import ringdb.core.Clock;
+import ringdb.core.Invariants;
 import ringdb.core.Network;
 import ringdb.core.NodeId;
 import ringdb.core.Timers;
@@ -120,7 +121,7 @@ public final class Node {
 
     /** Starts a new generation: gossip, the failure detector, hint replay and the recovery catch-up. */
     public void start() {
-        Invariants.checkNotRunning(running, id);
+        Invariants.check(!running, "node %s started twice", id);
         generation = nextGeneration();
         ringInputs.clear();
         memberTokens.clear();
@@ -634,13 +635,6 @@ public final class Node {
         public void onRestarted(NodeId node, long oldGeneration, long newGeneration) {
             emit(NodeEvent.Kind.PEER_RESTARTED, node, node + " restarted: generation " + oldGeneration + " -> "
                     + newGeneration);
-        }
-    }
-
-    /** Start-up checks. */
-    private static final class Invariants {
-        static void checkNotRunning(boolean running, NodeId id) {
-            ringdb.core.Invariants.check(!running, "node %s started twice", id);
         }
     }
 }
