@@ -16,6 +16,8 @@ import ringdb.core.node.Node;
 import ringdb.core.node.NodeConfig;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.store.LocalStore;
+import ringdb.storage.StorageConfig;
+import ringdb.storage.disk.SimDisk;
 
 /**
  * A whole ringdb cluster in one thread: N real {@link Node}s over a {@link SimNetwork}, each with
@@ -49,8 +51,9 @@ public final class SimCluster implements AutoCloseable {
         this.skewMonitor = new ClockSkewMonitor(this, builder.clockSkewBoundMicros);
         for (int i = 1; i <= builder.nodes; i++) {
             NodeId id = NodeId.of("node" + i);
-            SimStorage storage = SimStorages.engines(id, new Random(random.nextLong()), builder.diskSyncLatencyMicros,
-                    new SimTimers(scheduler, task -> runOn(id, task)));
+            SimStorage storage = new SimStorage(new Random(random.nextLong()),
+                    new SimTimers(scheduler, task -> runOn(id, task)), builder.diskSyncLatencyMicros,
+                    builder.storageConfig.apply(defaultStorageConfig()));
             nodes.put(id, new SimNode(id, i - 1, new SimClock(scheduler), storage));
             nodeIds.add(id);
         }
@@ -324,9 +327,9 @@ public final class SimCluster implements AutoCloseable {
             runOn(id, task);
         });
         simNode.random = new Random(random.nextLong());
-        LocalStore[] stores = simNode.storage.open();
-        simNode.data = stores[0];
-        simNode.hints = stores[1];
+        simNode.storage.open(simNode.clock, simNode.timers);
+        simNode.data = simNode.storage.data();
+        simNode.hints = simNode.storage.hints();
         network.attach(id, (from, message) -> simNode.node.receive(from, message));
         int incarnation = simNode.incarnation;
         simNode.node = new Node(id, nodeConfig(), simNode.clock, simNode.timers,
@@ -339,8 +342,20 @@ public final class SimCluster implements AutoCloseable {
         runOn(id, simNode.node::start);
     }
 
+    /** Small memtables and a 10 s flush period, so that simulations exercise flushes and compactions. */
+    private StorageConfig defaultStorageConfig() {
+        return StorageConfig.defaults().withMemtableSizeBytesMax(256 * 1024).withFlushPeriodMicros(10_000_000)
+                .withCommitLogSizes(4L << 20, 1L << 20).withGcGraceMicros(nodeConfig().gcGraceMicros())
+                .withValueSizeBytesMax(nodeConfig().valueSizeBytesMax());
+    }
+
+    /** The node's simulated disk (it survives crashes), for inspection and disk fault injection. */
+    public SimDisk disk(NodeId id) {
+        return simNode(id).storage.disk();
+    }
+
     private NodeConfig nodeConfig() {
-        NodeConfig base = NodeConfig.defaults().withSeeds(List.of(nodeIds.get(0)));
+        NodeConfig base = NodeConfig.defaults().withSeeds(List.of(NodeId.of("node1")));
         return settings.nodeConfig.apply(base);
     }
 
@@ -403,6 +418,13 @@ public final class SimCluster implements AutoCloseable {
         private UnaryOperator<NodeConfig> nodeConfig = UnaryOperator.identity();
         private long clockSkewBoundMicros = 500_000;
         private long diskSyncLatencyMicros = 500;
+        private UnaryOperator<StorageConfig> storageConfig = UnaryOperator.identity();
+
+        /** Adjusts every node's storage engine settings (defaults: GROUP sync, 256 KiB memtables). */
+        public Builder storageConfig(UnaryOperator<StorageConfig> storageConfig) {
+            this.storageConfig = storageConfig;
+            return this;
+        }
 
         public Builder seed(long seed) {
             this.seed = seed;
