@@ -10,6 +10,9 @@ import picocli.CommandLine.Command;
         description = "ringdb: a Dynamo/Cassandra-style distributed key-value database with a deterministic simulator.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            DemoCommand.class,
+            SimCommand.class,
+            BenchCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
