@@ -63,10 +63,12 @@ public final class Node {
     private final long[] tokens;
     private final TreeMap<String, String> runtimeStates = new TreeMap<>();
     private final Map<NodeId, String> ringInputs = new TreeMap<>();
+    private final Map<NodeId, long[]> memberTokens = new TreeMap<>();
     private final ArrayDeque<PendingSync> syncQueue = new ArrayDeque<>();
     private Gossiper gossiper;
     private Ring ring = Ring.empty();
     private long ringVersion;
+    private boolean ringDirty;
     private NodeState state = NodeState.STARTING;
     private boolean running;
     private long generation;
@@ -130,6 +132,7 @@ public final class Node {
         running = true;
         recoveryDone = false;
         ringInputs.clear();
+        memberTokens.clear();
         rebuildRingIfChanged(id);
         emit(NodeEvent.Kind.STARTED, id, "generation " + generation + ", " + tokens.length + " tokens");
         gossipTimer = timers.schedule(1 + boundedRandom(config.gossipIntervalMicros()), this::gossipRound);
@@ -221,7 +224,7 @@ public final class Node {
         } else if (message instanceof MutationResponse response) {
             requests.dispatch(from, response.requestId(), response);
         } else if (message instanceof ReadRequest read) {
-            network.send(from, new ReadResponse(read.requestId(), data.read(read.key())));
+            onRead(from, read);
         } else if (message instanceof ReadResponse response) {
             requests.dispatch(from, response.requestId(), response);
         } else if (message instanceof RangeSyncRequest sync) {
@@ -238,6 +241,16 @@ public final class Node {
                 network.send(from, new MutationResponse(requestId, error));
             }
         });
+    }
+
+    private void onRead(NodeId from, ReadRequest read) {
+        try {
+            Limits.checkKey(read.key());
+        } catch (InvalidRequestException e) {
+            emit(NodeEvent.Kind.ERROR, from, "refused a read from " + from + ": " + e.getMessage());
+            return; // the coordinator times out; its own checks make this unreachable for real requests
+        }
+        network.send(from, new ReadResponse(read.requestId(), data.read(read.key())));
     }
 
     private void serveRangeSync(NodeId from, RangeSyncRequest request) {
@@ -283,7 +296,7 @@ public final class Node {
         }
         long stamp = timestampMicros == COORDINATOR_TIMESTAMP ? nextTimestampMicros() : timestampMicros;
         Cell cell = value == null ? Cell.tombstone(stamp) : Cell.value(value, stamp);
-        List<NodeId> replicas = ring.replicasFor(key);
+        List<NodeId> replicas = currentRing().replicasFor(key);
         int required = cl.blockFor(config.replicationFactor());
         List<NodeId> alive = aliveOf(replicas);
         if (alive.size() < required) {
@@ -306,7 +319,7 @@ public final class Node {
             return;
         }
         int required = cl.blockFor(config.replicationFactor());
-        List<NodeId> alive = aliveOf(ring.replicasFor(key));
+        List<NodeId> alive = aliveOf(currentRing().replicasFor(key));
         if (alive.size() < required) {
             done.accept(new ClientResult.Unavailable(cl, required, alive.size()));
             return;
@@ -391,7 +404,7 @@ public final class Node {
         if (next == null || !running) {
             return;
         }
-        activeSync = new RangeSync(this, next.name(), ring.rangesReplicatedBy(id), next.done());
+        activeSync = new RangeSync(this, next.name(), currentRing().rangesReplicatedBy(id), next.done());
         activeSync.start();
     }
 
@@ -404,24 +417,34 @@ public final class Node {
 
     // ---- ring ----
 
+    /** The current ring view, rebuilt from gossip when membership or tokens changed. */
     public Ring ring() {
-        return ring;
+        return currentRing();
     }
 
+    /** Notes a change of {@code changed}'s membership; the ring is rebuilt lazily, once per batch of changes. */
     private void rebuildRingIfChanged(NodeId changed) {
         EndpointState endpoint = gossiper.state(changed);
         String input = endpoint == null ? "" : membershipInput(endpoint);
         if (input.equals(ringInputs.getOrDefault(changed, ""))) {
             return;
         }
-        ringInputs.put(changed, input);
-        TreeMap<NodeId, long[]> members = new TreeMap<>();
-        for (EndpointState candidate : gossiper.endpoints().values()) {
-            if (!membershipInput(candidate).isEmpty()) {
-                members.put(candidate.node(), ApplicationState.decodeTokens(candidate.get(ApplicationState.TOKENS)));
-            }
+        if (input.isEmpty()) {
+            ringInputs.remove(changed);
+            memberTokens.remove(changed);
+        } else {
+            ringInputs.put(changed, input);
+            memberTokens.put(changed, ApplicationState.decodeTokens(endpoint.get(ApplicationState.TOKENS)));
         }
-        ring = Ring.of(members, config.replicationFactor(), ++ringVersion);
+        ringDirty = true;
+    }
+
+    private Ring currentRing() {
+        if (ringDirty) {
+            ring = Ring.of(memberTokens, config.replicationFactor(), ++ringVersion);
+            ringDirty = false;
+        }
+        return ring;
     }
 
     /** "status|tokens" when the endpoint owns ranges, "" when it is not (or no longer) a ring member. */
@@ -436,6 +459,7 @@ public final class Node {
     // ---- status ----
 
     public NodeStatus status() {
+        Ring current = currentRing();
         long now = clock.nowMicros();
         List<PeerStatus> peers = new ArrayList<>();
         Map<String, String> localStates = Map.of();
@@ -454,7 +478,7 @@ public final class Node {
             tokenList.add(token);
         }
         return new NodeStatus(id, generation, heartbeat, state, tokenList, hints.pendingCount(), data.stats(), peers,
-                ringVersion, ring.digest(), recoveryDone, localStates, now);
+                ringVersion, current.digest(), recoveryDone, localStates, now);
     }
 
     private PeerStatus peerStatus(EndpointState endpoint, long now) {

@@ -45,6 +45,19 @@ final class Clusters {
         return node.status().peers().stream().filter(p -> p.id().equals(subject)).findFirst().orElseThrow();
     }
 
+    /** Checks {@code condition} every {@code stepMicros} of simulated time (for costly checks). */
+    static boolean awaitEvery(SimCluster cluster, java.util.function.BooleanSupplier condition, long stepMicros,
+                              long maxMicros) {
+        long deadline = cluster.nowMicros() + maxMicros;
+        while (!condition.getAsBoolean()) {
+            if (cluster.nowMicros() >= deadline) {
+                return false;
+            }
+            cluster.runFor(stepMicros);
+        }
+        return true;
+    }
+
     static String seedLine(SimCluster cluster) {
         return "reproduce with seed " + cluster.seed();
     }
