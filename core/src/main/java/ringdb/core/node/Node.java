@@ -547,7 +547,8 @@ public final class Node {
         membership.cleanup(done);
     }
 
-    NodeState state() {
+    /** This node's membership state (cheap; {@link #status()} has it too). */
+    public NodeState state() {
         return state;
     }
 
