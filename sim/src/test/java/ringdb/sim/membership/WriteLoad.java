@@ -111,6 +111,26 @@ final class WriteLoad {
         collect();
     }
 
+    /** Every live node sees the same ring and no membership change in progress. */
+    boolean settled() {
+        java.util.Set<Long> digests = new java.util.HashSet<>();
+        for (NodeId id : cluster.nodeIds()) {
+            if (cluster.isAlive(id)) {
+                ringdb.core.node.Node node = cluster.node(id);
+                if (!node.membershipView().moves().isEmpty()) {
+                    return false;
+                }
+                digests.add(node.ring().digest());
+            }
+        }
+        return digests.size() == 1;
+    }
+
+    /** Runs the load until {@link #settled()}; false if it did not within {@code maxMicros}. */
+    boolean settle(long maxMicros) {
+        return runUntil(this::settled, maxMicros, 50_000);
+    }
+
     List<NodeId> normalNodes() {
         List<NodeId> out = new ArrayList<>();
         for (NodeId id : cluster.nodeIds()) {
