@@ -270,6 +270,18 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
     }
 
     /**
+     * Cleanup: flushes the memtable, then rewrites every table without the entries whose token
+     * {@code keep} rejects (no tombstones are written: the data simply goes). Synchronous; returns
+     * the number of entries dropped.
+     */
+    @Override
+    public long purge(java.util.function.LongPredicate keep) {
+        checkOpen();
+        flush();
+        return tableSet.purgeNow(keep);
+    }
+
+    /**
      * Flushes, then hard-links every table into {@code snapshots/<name>/}: a point-in-time copy that
      * costs no space until compaction replaces the tables. Returns the tables linked.
      */

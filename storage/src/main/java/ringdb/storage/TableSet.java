@@ -238,6 +238,10 @@ final class TableSet {
     }
 
     private void startCompaction(List<SSTable> inputs) {
+        startCompaction(inputs, token -> true);
+    }
+
+    private void startCompaction(List<SSTable> inputs, java.util.function.LongPredicate keepToken) {
         List<SSTable> others = new ArrayList<>(tables);
         others.removeAll(inputs);
         Compactor.TombstoneGuard guard = (key, timestamp) -> mayHoldAtOrBefore(others, key, timestamp);
@@ -246,7 +250,7 @@ final class TableSet {
         compactionInputs = List.copyOf(inputs);
         compaction = new BackgroundTask<>(() -> {
             Compactor.Result result = Compactor.compact(disk, directory, generation, inputs, purgeBefore, guard,
-                    config.blockSizeBytes());
+                    config.blockSizeBytes(), keepToken);
             return result.outputPath() == null ? null : SSTable.open(disk, result.outputPath(), false);
         });
         disk.background(Disk.Lane.COMPACTION, compaction);
@@ -316,6 +320,31 @@ final class TableSet {
                         failure instanceof IOException io ? io : new IOException(failure));
             }
         }
+    }
+
+    /**
+     * Cleanup: waits for a running compaction, then rewrites every table without the entries whose
+     * token {@code keepToken} rejects, and waits for that. Returns how many entries were dropped.
+     */
+    long purgeNow(java.util.function.LongPredicate keepToken) {
+        awaitCompaction();
+        if (tables.isEmpty()) {
+            return 0;
+        }
+        java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+        startCompaction(tables, token -> {
+            boolean kept = keepToken.test(token);
+            if (!kept) {
+                dropped.incrementAndGet();
+            }
+            return kept;
+        });
+        Throwable failure = awaitCompaction();
+        if (failure != null) {
+            throw new UncheckedIOException("cleanup of " + directory + " failed",
+                    failure instanceof IOException io ? io : new IOException(failure));
+        }
+        return dropped.get();
     }
 
     /** Waits for the running compaction, if any, and installs it; returns its failure, or null. */
