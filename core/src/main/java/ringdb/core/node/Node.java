@@ -322,12 +322,11 @@ public final class Node {
         long stamp = timestampMicros == COORDINATOR_TIMESTAMP ? nextTimestampMicros() : timestampMicros;
         Cell cell = value == null ? Cell.tombstone(stamp) : Cell.value(value, stamp);
         long token = Partitioner.token(key);
-        List<NodeId> replicas = new ArrayList<>(currentRing().replicasForToken(token));
         // pending replicas (nodes gaining the range through a move) get the write too, and count
         // on top of the consistency level so it holds in the ring before and after the move
-        List<NodeId> pending = currentView().pendingReplicasForToken(token);
-        replicas.addAll(pending);
-        int required = cl.blockFor(config.replicationFactor()) + pending.size();
+        MembershipView.WritePlan plan = currentView().writePlan(token);
+        List<NodeId> replicas = plan.targets();
+        int required = cl.blockFor(config.replicationFactor()) + plan.extraAcks();
         List<NodeId> alive = aliveOf(replicas);
         if (alive.size() < required) {
             done.accept(new ClientResult.Unavailable(cl, required, alive.size()));
@@ -545,6 +544,10 @@ public final class Node {
             return;
         }
         membership.cleanup(done);
+    }
+
+    Random random() {
+        return random;
     }
 
     /** This node's membership state (cheap; {@link #status()} has it too). */
