@@ -1,0 +1,103 @@
+package ringdb.dashboard;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import ringdb.core.NodeId;
+import ringdb.core.node.NodeState;
+import ringdb.core.node.NodeStatus;
+import ringdb.core.node.PeerStatus;
+import ringdb.core.ring.Ring;
+import ringdb.core.store.LocalStore;
+import ringdb.dashboard.model.GossipView;
+import ringdb.dashboard.model.NodeView;
+import ringdb.dashboard.model.PeerView;
+import ringdb.dashboard.model.TokenView;
+
+/**
+ * Turns the node's own status types into the dashboard's view records. Used by the simulated
+ * source and by a real node's source alike, so both show the same things the same way.
+ * Stateless; thread-safe.
+ */
+public final class ClusterViews {
+    /** Application state under which a node advertises its HTTP address ("host:port"). */
+    public static final String HTTP_APPLICATION_STATE = "http";
+    /** Application state a node may use to advertise streaming progress text. */
+    public static final String STREAMING_APPLICATION_STATE = "streaming";
+    /** Shown for a figure the viewer cannot know (a peer's memtable, seen through gossip). */
+    public static final long UNKNOWN = -1;
+
+    private ClusterViews() {
+    }
+
+    /** Every token of {@code ring} in ring order, with its owner. */
+    public static List<TokenView> tokens(Ring ring) {
+        List<Map.Entry<Long, NodeId>> placed = new ArrayList<>();
+        ring.tokensByNode().forEach((node, tokens) -> {
+            for (long token : tokens) {
+                placed.add(Map.entry(token, node));
+            }
+        });
+        placed.sort(Map.Entry.comparingByKey());
+        List<TokenView> out = new ArrayList<>(placed.size());
+        for (Map.Entry<Long, NodeId> entry : placed) {
+            out.add(new TokenView(Long.toString(entry.getKey()), RingPositions.position(entry.getKey()),
+                    entry.getValue().id()));
+        }
+        return out;
+    }
+
+    /** A node seen from inside: its own status with full storage figures. */
+    public static NodeView fromStatus(NodeStatus status, boolean up, Map<NodeId, Double> ownership) {
+        LocalStore.Stats stats = status.storeStats();
+        NodeState state = up ? status.state() : NodeState.DOWN;
+        return new NodeView(status.id().id(), state.name(), up, ownership.getOrDefault(status.id(), 0.0),
+                status.tokens().size(), status.generation(), status.heartbeatVersion(),
+                stats == null ? UNKNOWN : stats.keysEstimate(), stats == null ? UNKNOWN : stats.liveBytes(),
+                stats == null ? UNKNOWN : stats.memtableBytes(), stats == null ? -1 : stats.tableCount(),
+                stats == null ? UNKNOWN : stats.commitLogBytes(), status.hintsPending(),
+                status.applicationStates().getOrDefault(STREAMING_APPLICATION_STATE, ""),
+                status.applicationStates().getOrDefault(HTTP_APPLICATION_STATE, ""));
+    }
+
+    /** A node seen through gossip only (a real peer): storage details other than load are unknown. */
+    public static NodeView fromPeer(PeerStatus peer, Map<NodeId, Double> ownership) {
+        NodeState state = peer.up() ? peer.state() : NodeState.DOWN;
+        return new NodeView(peer.id().id(), state.name(), peer.up(), ownership.getOrDefault(peer.id(), 0.0),
+                peer.tokenCount(), peer.generation(), peer.heartbeatVersion(), UNKNOWN, peer.loadBytes(),
+                UNKNOWN, -1, UNKNOWN, UNKNOWN,
+                peer.applicationStates().getOrDefault(STREAMING_APPLICATION_STATE, ""),
+                peer.applicationStates().getOrDefault(HTTP_APPLICATION_STATE, ""));
+    }
+
+    /** A node for which no status can be read at all (a crashed simulated node) as its peers last saw it. */
+    public static NodeView unreachable(NodeId id, int tokenCount, Map<NodeId, Double> ownership) {
+        return new NodeView(id.id(), NodeState.DOWN.name(), false, ownership.getOrDefault(id, 0.0), tokenCount,
+                0, 0, UNKNOWN, UNKNOWN, UNKNOWN, -1, UNKNOWN, UNKNOWN, "", "");
+    }
+
+    /** One node's gossip and failure-detector view of its peers. */
+    public static GossipView gossip(NodeStatus status) {
+        List<PeerView> peers = new ArrayList<>();
+        for (PeerStatus peer : status.peers()) {
+            peers.add(new PeerView(peer.id().id(), peer.state().name(), peer.up(), finite(peer.phi()),
+                    peer.generation(), peer.heartbeatVersion(), peer.heartbeatAgeMicros()));
+        }
+        return new GossipView(status.id().id(), status.generation(), status.heartbeatVersion(),
+                Long.toHexString(status.ringDigest()), peers);
+    }
+
+    /** True when all the given nodes have the same ring (equal digests). */
+    public static boolean ringAgreement(Collection<NodeStatus> statuses) {
+        return statuses.stream().map(NodeStatus::ringDigest).distinct().count() <= 1;
+    }
+
+    /** JSON has no infinity: an unbounded suspicion is shown as a large number. */
+    static double finite(double phi) {
+        if (Double.isNaN(phi)) {
+            return 0;
+        }
+        return Math.min(phi, 1_000_000);
+    }
+}

@@ -1,0 +1,196 @@
+package ringdb.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import ringdb.dashboard.sim.SimDashboardSource;
+import ringdb.sim.SimCluster;
+
+/**
+ * The dashboard in a real headless Chromium, over a live simulated cluster: what an operator sees
+ * and does. Screenshots go to target/screenshots.
+ */
+@EnabledIf(value = "ringdb.dashboard.Browsers#chromiumAvailable",
+        disabledReason = "Chromium/ChromeDriver not installed: apt-get install chromium chromium-driver")
+@Timeout(120)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardBrowserTest {
+    private static final long SEED = 7;
+    private static final int NODES = 5;
+    private static final Duration WAIT = Duration.ofSeconds(40);
+
+    private static SimDashboardSource source;
+    private static DashboardServer server;
+    private static LocalChrome chrome;
+    private static ChromeDriver driver;
+
+    @BeforeAll
+    static void start() throws Exception {
+        SimCluster cluster = SimCluster.builder().seed(SEED).nodes(NODES).build();
+        source = SimDashboardSource.start(cluster, new SimDashboardSource.Settings(4.0, 50, false));
+        server = DashboardServer.start(source, 0);
+        chrome = new LocalChrome();
+        driver = chrome.driver;
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            if (chrome != null) {
+                chrome.close();
+            }
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+            if (source != null) {
+                source.close();
+            }
+        }
+    }
+
+    @AfterEach
+    void noConsoleErrors() {
+        List<LogEntry> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+        assertThat(errors).as("browser console errors").isEmpty();
+    }
+
+    private WebDriverWait waiting() {
+        return new WebDriverWait(driver, WAIT);
+    }
+
+    private void open() {
+        driver.get(server.url());
+        waiting().until(d -> d.findElements(By.cssSelector("#ring circle.token")).size() == NODES * 16);
+    }
+
+    private static void screenshot(String name) throws Exception {
+        Path file = Path.of("target", "screenshots", name + ".png");
+        Files.createDirectories(file.getParent());
+        Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+    }
+
+    private int count(String css) {
+        return driver.findElements(By.cssSelector(css)).size();
+    }
+
+    @Test
+    @Order(1)
+    void thePageShowsEveryNodeOnTheRingWithItsFigures() throws Exception {
+        open();
+        waiting().until(d -> count("#ring-legend li[data-state=NORMAL]") == NODES);
+        assertThat(count("#nodes-table tbody tr")).isEqualTo(NODES);
+        waiting().until(d -> count("#gossip-table tbody tr") == NODES);
+        assertThat(driver.findElement(By.id("seed")).getText()).isEqualTo(String.valueOf(SEED));
+        assertThat(driver.findElement(By.id("agreement")).getText()).contains("ring agreed");
+        waiting().until(d -> count("#chart-ops polyline") == 2 && count("#spacetime line.msg") > 10);
+        waiting().until(ExpectedConditions.textMatches(By.id("connection"), java.util.regex.Pattern.compile("live")));
+        screenshot("01-overview");
+    }
+
+    @Test
+    @Order(2)
+    void failingANodeTurnsItDownOnTheRingAndAddsATimelineEntry() throws Exception {
+        open();
+        driver.findElement(By.cssSelector("#nodes-table tr[data-node=node3] button.fail")).click();
+        waiting().until(d -> count("#ring circle.token.down[data-node=node3]") == 16);
+        assertThat(count("#ring circle.token.down")).as("only node3 is down").isEqualTo(16);
+        waiting().until(d -> count("#ring-legend li[data-node=node3][data-state=DOWN]") == 1);
+        waiting().until(d -> count("#timeline li[data-kind=STOPPED][data-node=node3]") == 1);
+        // The survivors' failure detectors convict it through gossip.
+        waiting().until(d -> count("#timeline li[data-kind=PEER_DOWN][data-subject=node3]") >= 1);
+        waiting().until(d -> count("#gossip-table td[data-peer=node3][data-up=false]") >= 1);
+        screenshot("02-node3-failed");
+
+        driver.findElement(By.cssSelector("#nodes-table tr[data-node=node3] button.recover")).click();
+        waiting().until(d -> count("#ring-legend li[data-node=node3][data-state=NORMAL]") == 1);
+        assertThat(count("#ring circle.token.down")).isZero();
+        waiting().until(d -> count("#timeline li[data-kind=RECOVER][data-node=node3]") == 1);
+    }
+
+    @Test
+    @Order(3)
+    void aPutShowsUpOnItsReplicas() throws Exception {
+        open();
+        WebElement key = driver.findElement(By.id("op-key"));
+        key.clear();
+        key.sendKeys("browser-key");
+        WebElement value = driver.findElement(By.id("op-value"));
+        value.clear();
+        value.sendKeys("from-chromium");
+        driver.findElement(By.id("op-put")).click();
+        waiting().until(d -> count("#op-log li.ok") >= 1);
+        assertThat(driver.findElement(By.cssSelector("#op-log li.ok")).getText()).contains("PUT browser-key", "written");
+        waiting().until(d -> count("#lookup-replicas tbody tr") == 2);
+        waiting().until(d -> d.findElements(By.cssSelector("#lookup-replicas tbody td.value")).stream()
+                .allMatch(cell -> cell.getText().equals("from-chromium")));
+        List<String> replicas = driver.findElements(By.cssSelector("#lookup-replicas tbody tr")).stream()
+                .map(row -> row.getDomAttribute("data-node")).toList();
+        for (String replica : replicas) {
+            assertThat(count("#ring circle.token.replica[data-node=" + replica + "]")).as(replica).isEqualTo(16);
+            assertThat(count("#ring-legend li.replica[data-node=" + replica + "]")).isEqualTo(1);
+        }
+        assertThat(count("#ring circle.key-marker")).isEqualTo(1);
+        screenshot("03-put-and-lookup");
+    }
+
+    @Test
+    @Order(4)
+    void aPartitionShowsInTheNetworkView() throws Exception {
+        open();
+        driver.findElement(By.cssSelector("#partition-builder .chip[data-node=node1]")).click();
+        driver.findElement(By.cssSelector("#partition-builder .chip[data-node=node2]")).click();
+        driver.findElement(By.id("partition-apply")).click();
+        waiting().until(d -> count("#partitions li.partition") == 1);
+        assertThat(driver.findElement(By.cssSelector("#partitions li.partition")).getText())
+                .isEqualTo("{node1, node2} ✕ {node3, node4, node5}");
+        assertThat(count("#net-matrix td.blocked")).as("2 × 3 links, both ways").isEqualTo(12);
+        waiting().until(d -> count("#timeline li[data-kind=PARTITION]") == 1);
+        waiting().until(d -> !d.findElement(By.cssSelector("#net-dropped b")).getText().equals("0"));
+        waiting().until(d -> count("#spacetime line.msg.drop") > 0);
+        screenshot("04-partition");
+
+        driver.findElement(By.id("heal")).click();
+        waiting().until(d -> count("#partitions li.partition") == 0 && count("#timeline li[data-kind=HEAL]") == 1);
+        assertThat(count("#net-matrix td.blocked")).isZero();
+    }
+
+    @Test
+    @Order(5)
+    void pauseStopsSimulatedTimeAndStepAdvancesIt() throws Exception {
+        open();
+        driver.findElement(By.id("pause")).click();
+        waiting().until(ExpectedConditions.textToBe(By.id("pause"), "▶ Resume"));
+        waiting().until(ExpectedConditions.elementToBeClickable(By.id("step")));
+        String pausedAt = driver.findElement(By.id("clock")).getText();
+        driver.findElement(By.id("step")).click();
+        waiting().until(d -> !d.findElement(By.id("clock")).getText().equals(pausedAt)
+                || d.findElement(By.id("toast")).getText().contains("ran 1 event"));
+        assertThat(driver.findElement(By.id("toast")).getText()).contains("ran 1 event");
+        driver.findElement(By.id("pause")).click();
+        waiting().until(ExpectedConditions.textToBe(By.id("pause"), "⏸ Pause"));
+        assertThat(driver.findElement(By.id("add-node")).isEnabled()).as("membership changes are not offered yet").isFalse();
+    }
+}
