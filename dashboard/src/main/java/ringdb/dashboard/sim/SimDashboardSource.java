@@ -126,18 +126,21 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
             return result;
         }
         tasks.add(() -> {
+            CompletableFuture<T> started;
             try {
-                work.get().whenComplete((value, failure) -> {
-                    if (failure != null) {
-                        result.completeExceptionally(failure);
-                    } else {
-                        result.complete(value);
-                    }
-                });
+                started = work.get();
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
+                return;
             }
-            dirty = true;
+            publish(); // whoever waits for the result sees its effect in the next snapshot already
+            started.whenComplete((value, failure) -> {
+                if (failure != null) {
+                    result.completeExceptionally(failure);
+                } else {
+                    result.complete(value);
+                }
+            });
         });
         return result;
     }
@@ -272,7 +275,6 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
                 if (dirty || System.nanoTime() - lastSnapshotNanos >= SNAPSHOT_INTERVAL_MILLIS * 1_000_000) {
                     publish();
                     lastSnapshotNanos = System.nanoTime();
-                    dirty = false;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -308,6 +310,7 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
     }
 
     private void publish() {
+        dirty = false;
         SimulationView simulation = new SimulationView(paused, speed, cluster.scheduler().executedCount(),
                 lagMicros, workload.operationsPerSecond());
         latest = snapshots.build(simulation, supportedActions());
