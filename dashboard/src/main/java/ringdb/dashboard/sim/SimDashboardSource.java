@@ -9,15 +9,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import ringdb.core.NodeId;
-import ringdb.core.data.Cell;
 import ringdb.core.data.InvalidRequestException;
 import ringdb.core.data.Limits;
-import ringdb.core.ring.Partitioner;
-import ringdb.core.ring.Ring;
+import ringdb.dashboard.ClusterViews;
 import ringdb.dashboard.DashboardActions;
 import ringdb.dashboard.DashboardSource;
 import ringdb.dashboard.OperationMetrics;
-import ringdb.dashboard.RingPositions;
 import ringdb.dashboard.model.ActionResult;
 import ringdb.dashboard.model.ActionView;
 import ringdb.dashboard.model.DashboardState;
@@ -126,18 +123,21 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
             return result;
         }
         tasks.add(() -> {
+            CompletableFuture<T> started;
             try {
-                work.get().whenComplete((value, failure) -> {
-                    if (failure != null) {
-                        result.completeExceptionally(failure);
-                    } else {
-                        result.complete(value);
-                    }
-                });
+                started = work.get();
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
+                return;
             }
-            dirty = true;
+            publish(); // whoever waits for the result sees its effect in the next snapshot already
+            started.whenComplete((value, failure) -> {
+                if (failure != null) {
+                    result.completeExceptionally(failure);
+                } else {
+                    result.complete(value);
+                }
+            });
         });
         return result;
     }
@@ -145,33 +145,12 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
     private KeyLookup lookupNow(String key) {
         byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
         Limits.checkKey(bytes);
-        long token = Partitioner.token(bytes);
-        Ring ring = snapshots.ring();
         List<ReplicaValue> replicas = new ArrayList<>();
-        for (NodeId id : ring.replicasFor(bytes)) {
-            replicas.add(replicaValue(id, bytes));
+        for (NodeId id : snapshots.ring().replicasFor(bytes)) {
+            boolean alive = cluster.isAlive(id);
+            replicas.add(ClusterViews.replicaValue(id, alive, alive ? cluster.store(id).read(bytes) : null));
         }
-        return new KeyLookup(key, Long.toString(token), RingPositions.position(token), replicas);
-    }
-
-    private ReplicaValue replicaValue(NodeId id, byte[] key) {
-        if (!cluster.isAlive(id)) {
-            return new ReplicaValue(id.id(), false, "unreachable", null, 0, 0);
-        }
-        Cell cell;
-        try {
-            cell = cluster.store(id).read(key);
-        } catch (RuntimeException e) {
-            return new ReplicaValue(id.id(), true, "unreadable: " + e.getMessage(), null, 0, 0);
-        }
-        if (cell == null) {
-            return new ReplicaValue(id.id(), true, "absent", null, 0, 0);
-        }
-        if (cell.isTombstone()) {
-            return new ReplicaValue(id.id(), true, "tombstone", null, 0, cell.timestampMicros());
-        }
-        return new ReplicaValue(id.id(), true, "value", new String(cell.value(), StandardCharsets.UTF_8),
-                cell.value().length, cell.timestampMicros());
+        return ClusterViews.keyLookup(key, replicas);
     }
 
     private CompletableFuture<ActionResult> actNow(String action, Map<String, String> params) {
@@ -272,7 +251,6 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
                 if (dirty || System.nanoTime() - lastSnapshotNanos >= SNAPSHOT_INTERVAL_MILLIS * 1_000_000) {
                     publish();
                     lastSnapshotNanos = System.nanoTime();
-                    dirty = false;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -308,6 +286,7 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
     }
 
     private void publish() {
+        dirty = false;
         SimulationView simulation = new SimulationView(paused, speed, cluster.scheduler().executedCount(),
                 lagMicros, workload.operationsPerSecond());
         latest = snapshots.build(simulation, supportedActions());

@@ -14,6 +14,7 @@ import ringdb.dashboard.model.DashboardState;
 import ringdb.dashboard.model.FaultsView;
 import ringdb.dashboard.model.GossipView;
 import ringdb.dashboard.model.LinkView;
+import ringdb.dashboard.model.MessageView;
 import ringdb.dashboard.model.NetworkView;
 import ringdb.dashboard.model.NodeView;
 import ringdb.dashboard.model.PartitionView;
@@ -29,8 +30,13 @@ import ringdb.sim.SimNetwork;
  * Builds {@link DashboardState} snapshots of a {@link SimCluster}. Threading: simulation thread only.
  */
 final class SnapshotBuilder {
-    /** Message events per snapshot: the page accumulates them, so this only needs to cover one update. */
+    /**
+     * Message events per snapshot: those since the previous snapshot (the page accumulates them), at
+     * least {@value #MESSAGES_PER_SNAPSHOT_MIN}, at most {@value #MESSAGES_PER_SNAPSHOT_MAX}; beyond that
+     * the diagram shows a gap rather than the page receiving every message.
+     */
     static final int MESSAGES_PER_SNAPSHOT_MAX = 3_000;
+    static final int MESSAGES_PER_SNAPSHOT_MIN = 300;
     static final int TIMELINE_PER_SNAPSHOT_MAX = 200;
 
     private final SimCluster cluster;
@@ -38,6 +44,7 @@ final class SnapshotBuilder {
     private final OperationMetrics metrics;
     private Ring lastRing = Ring.empty();
     private long version;
+    private long lastMessageSequence = -1;
 
     SnapshotBuilder(SimCluster cluster, EventRecorder recorder, OperationMetrics metrics) {
         this.cluster = cluster;
@@ -71,11 +78,15 @@ final class SnapshotBuilder {
                 nodes.add(broken.containsKey(id) ? withNote(down, broken.get(id)) : down);
             }
         }
+        List<MessageView> messages = recorder.messagesAfter(lastMessageSequence, MESSAGES_PER_SNAPSHOT_MIN,
+                MESSAGES_PER_SNAPSHOT_MAX);
+        if (!messages.isEmpty()) {
+            lastMessageSequence = messages.get(messages.size() - 1).sequence();
+        }
         return new DashboardState("simulated", cluster.seed(), ++version, cluster.nowMicros(), simulation,
                 cluster.config().replicationFactor(), ClusterViews.ringAgreement(statuses.values()), nodes,
-                ClusterViews.tokens(lastRing), network(), gossip,
-                recorder.latestTimeline(TIMELINE_PER_SNAPSHOT_MAX), recorder.latestMessages(MESSAGES_PER_SNAPSHOT_MAX),
-                metrics.points(cluster.nowMicros()), actions);
+                ClusterViews.tokens(lastRing), network(), gossip, recorder.latestTimeline(TIMELINE_PER_SNAPSHOT_MAX),
+                messages, metrics.points(cluster.nowMicros()), actions);
     }
 
     /** The ring as the cluster last showed it (for key lookups while every node is down). */

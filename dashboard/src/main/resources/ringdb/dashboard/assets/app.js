@@ -104,11 +104,16 @@ function renderHeader(state) {
   if (!simulated || !state.simulation) return;
   const sim = state.simulation;
   const pause = $("pause");
-  pause.textContent = sim.paused ? "▶ Resume" : "⏸ Pause";
+  pause.textContent = sim.paused ? "▶ Resume" : "Pause";
   pause.dataset.action = sim.paused ? "resume" : "pause";
   $("step").disabled = !sim.paused;
-  if (document.activeElement !== $("speed")) $("speed").value = String(sim.speed);
+  const speed = $("speed");
+  if (![...speed.options].some((o) => Number(o.value) === sim.speed)) {
+    speed.append(el("option", { value: String(sim.speed) }, sim.speed + "×"));
+  }
+  if (document.activeElement !== speed) speed.value = [...speed.options].find((o) => Number(o.value) === sim.speed).value;
   if (document.activeElement !== $("workload")) $("workload").value = String(sim.workloadOpsPerSecond);
+  $("events").textContent = sim.eventsProcessed.toLocaleString("en") + " events";
   $("lag").textContent = sim.lagMicros > 500_000 ? `behind by ${formatMicros(sim.lagMicros)}` : "";
 }
 
@@ -194,6 +199,8 @@ function applyActionAvailability() {
   }
   const add = page.actions.get("addNode");
   $("membership-note").textContent = add && !add.enabled ? add.disabledReason : "";
+  const remove = page.actions.get("removeNode");
+  $("remove-node").hidden = Boolean(remove && remove.enabled); // rows carry their own button then
 }
 
 // ---- actions -----------------------------------------------------------------------------------
@@ -251,6 +258,7 @@ function wire() {
   $("speed").addEventListener("change", (e) => act("speed", { speed: e.target.value }));
   $("workload").addEventListener("change", (e) => act("workload", { opsPerSecond: e.target.value }));
   $("add-node").addEventListener("click", () => act("addNode"));
+  $("remove-node").addEventListener("click", () => toast("use the Remove button on a node's row", true));
   for (const name of ["put", "get", "delete"]) $("op-" + name).addEventListener("click", () => operation(name));
   $("op-form").addEventListener("submit", (e) => { e.preventDefault(); operation("get"); });
   $("lookup-form").addEventListener("submit", (e) => { e.preventDefault(); lookup($("lookup-key").value, true); });

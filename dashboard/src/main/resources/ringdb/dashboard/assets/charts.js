@@ -54,7 +54,7 @@ export function renderCharts(opsElement, latencyElement, noteElement, state, for
   lineChart(opsElement, points, [
     { name: "ops", color: "#38bdf8", values: points.map((p) => p.operationsPerSecond) },
     { name: "errors", color: "#ef4444", values: points.map((p) => p.errorsPerSecond) },
-  ], (v) => v >= 1000 ? (v / 1000).toFixed(1) + "k" : v.toFixed(v < 10 ? 1 : 0), formatX);
+  ], (v) => v >= 1000 ? (v / 1000).toFixed(1) + "k" : String(Math.round(v * 10) / 10), formatX);
   lineChart(latencyElement, points, [
     { name: "p50", color: "#22c55e", values: points.map((p) => p.p50Micros) },
     { name: "p95", color: "#f59e0b", values: points.map((p) => p.p95Micros) },

@@ -1,43 +1,83 @@
 // Tables and lists: nodes, network counters and matrix, partitions, gossip, timeline.
 import { el, replace, colorOf, formatBytes, formatCount, formatMicros, formatTime, percent } from "./dom.js";
 
-/** Nodes table; onAction(name, params) runs fail/recover/removeNode. */
+/**
+ * Nodes table, updated in place (rows, cells and buttons are kept between updates so a click is never
+ * lost to a re-render); onAction(name, params) runs fail/recover/removeNode.
+ */
 export function renderNodes(tbody, state, nodeIds, actions, onAction) {
-  replace(tbody, state.nodes.map((node) => {
-    const stateName = node.up ? node.state : "DOWN";
-    const toggle = node.up
-      ? actionButton(actions, "fail", "Fail", "danger fail", { node: node.id }, onAction)
-      : actionButton(actions, "recover", "Recover", "recover", { node: node.id }, onAction);
-    const remove = actionButton(actions, "removeNode", "Remove", "remove", { node: node.id }, onAction);
-    return el("tr", { class: node.up ? "" : "down", dataset: { node: node.id, state: stateName } },
-      el("td", {}, el("span", { class: "swatch", style: `background:${colorOf(nodeIds, node.id)}` }), " ",
-        node.httpAddress ? el("a", { href: `http://${node.httpAddress}/`, title: "this node's own dashboard" }, node.id) : node.id),
-      el("td", {}, el("span", { class: "state " + stateName }, stateName)),
-      el("td", { class: "num" }, percent(node.ownership)),
-      el("td", { class: "num" }, node.tokenCount),
-      el("td", { class: "num" }, formatCount(node.keys)),
-      el("td", { class: "num" }, formatBytes(node.loadBytes)),
-      el("td", { class: "num" }, formatBytes(node.memtableBytes)),
-      el("td", { class: "num" }, formatCount(node.tableCount)),
-      el("td", { class: "num" }, formatBytes(node.commitLogBytes)),
-      el("td", { class: "num" + (node.hintsPending > 0 ? " warn" : "") }, formatCount(node.hintsPending)),
-      el("td", {}, node.streaming || el("span", { class: "muted" }, "–")),
-      el("td", { class: "num" }, `${node.generation} / ${node.heartbeatVersion}`),
-      el("td", {}, toggle, " ", remove));
-  }));
+  if (!tbody.dataset.wired) {
+    tbody.dataset.wired = "true";
+    tbody.addEventListener("click", (event) => {
+      const button = event.target.closest("button[data-action]");
+      if (button && !button.disabled) onAction(button.dataset.action, { node: button.dataset.node });
+    });
+  }
+  const rows = new Map([...tbody.rows].map((row) => [row.dataset.node, row]));
+  state.nodes.forEach((node, index) => {
+    let row = rows.get(node.id);
+    if (!row) row = newNodeRow(node, nodeIds);
+    rows.delete(node.id);
+    if (tbody.rows[index] !== row) tbody.insertBefore(row, tbody.rows[index] || null);
+    updateNodeRow(row, node, actions);
+  });
+  for (const stale of rows.values()) stale.remove();
 }
 
-/** A button bound to an action; disabled with the reason as tooltip when the cluster cannot do it. */
-export function actionButton(actions, name, label, classes, params, onAction) {
-  const action = actions.get(name);
-  const button = el("button", { class: classes, type: "button", dataset: { action: name } }, label);
-  if (!action || !action.enabled) {
-    button.disabled = true;
-    button.title = action ? action.disabledReason : "not offered by this cluster";
-  } else {
-    button.addEventListener("click", () => onAction(name, params));
-  }
-  return button;
+function newNodeRow(node, nodeIds) {
+  const cells = Array.from({ length: 13 }, (_, i) => el("td", { class: i >= 2 && i <= 9 || i === 11 ? "num" : "" }));
+  cells[0].append(el("span", { class: "swatch", style: `background:${colorOf(nodeIds, node.id)}` }), " ",
+    node.httpAddress ? el("a", { href: `http://${node.httpAddress}/`, title: "this node's own dashboard" }, node.id) : node.id);
+  cells[1].append(el("span", { class: "state" }));
+  cells[12].append(el("button", { type: "button", class: "toggle", dataset: { node: node.id } }),
+    el("button", { type: "button", class: "remove", dataset: { node: node.id, action: "removeNode" } }, "Remove"));
+  return el("tr", { dataset: { node: node.id } }, cells);
+}
+
+function setText(cell, text, title) {
+  if (cell.textContent !== String(text)) cell.textContent = text;
+  if (title !== undefined && cell.title !== title) cell.title = title;
+}
+
+function updateNodeRow(row, node, actions) {
+  const stateName = node.up ? node.state : "DOWN";
+  row.className = node.up ? "" : "down";
+  row.dataset.state = stateName;
+  const cells = row.cells;
+  const badge = cells[1].firstChild;
+  badge.className = "state " + stateName;
+  setText(badge, stateName);
+  setText(cells[2], percent(node.ownership));
+  setText(cells[3], node.tokenCount);
+  setText(cells[4], formatCount(node.keys));
+  setText(cells[5], formatBytes(node.loadBytes));
+  setText(cells[6], formatBytes(node.memtableBytes));
+  setText(cells[7], formatCount(node.tableCount));
+  setText(cells[8], formatBytes(node.commitLogBytes));
+  setText(cells[9], formatCount(node.hintsPending), "hints this node holds for others");
+  setText(cells[10], node.streaming || "–");
+  setText(cells[11], `${formatGeneration(node.generation)} / ${node.heartbeatVersion}`, `generation ${node.generation}`);
+  const [toggle, remove] = cells[12].children;
+  const name = node.up ? "fail" : "recover";
+  toggle.dataset.action = name;
+  toggle.className = node.up ? "danger fail" : "recover";
+  setText(toggle, node.up ? "Fail" : "Recover");
+  applyAvailability(toggle, actions.get(name));
+  const removable = actions.get("removeNode");
+  remove.hidden = !(removable && removable.enabled);
+}
+
+function applyAvailability(button, action) {
+  const enabled = Boolean(action && action.enabled);
+  if (button.disabled === enabled) button.disabled = !enabled;
+  const title = enabled ? "" : action ? action.disabledReason : "not offered by this cluster";
+  if (button.title !== title) button.title = title;
+}
+
+/** A generation is the node's start time in microseconds on its own clock: show it as a time of day. */
+export function formatGeneration(generation) {
+  if (!generation) return "–";
+  return new Date(generation / 1000).toISOString().slice(11, 22);
 }
 
 export function renderNetwork(countersElement, matrixElement, partitionsElement, state, nodeIds) {
@@ -103,12 +143,13 @@ function renderMatrix(table, state, nodeIds) {
 export function renderGossip(table, state) {
   const ids = state.nodes.map((n) => n.id);
   const digests = new Set(state.gossip.map((g) => g.ringVersion));
-  const head = el("tr", {}, el("th", { class: "row" }, "observer"), el("th", {}, "gen"), el("th", {}, "hb"),
+  const head = el("tr", {}, el("th", { class: "row" }, "observer"), el("th", { title: "generation: start time" }, "started"), el("th", {}, "hb"),
     el("th", {}, "ring"), ids.map((id) => el("th", {}, id)));
   const rows = state.gossip.map((g) => {
     const peers = new Map(g.peers.map((p) => [p.peer, p]));
     return el("tr", { dataset: { node: g.node } },
-      el("th", { class: "row" }, g.node), el("td", {}, g.generation), el("td", {}, g.heartbeatVersion),
+      el("th", { class: "row" }, g.node), el("td", { title: `generation ${g.generation}` }, formatGeneration(g.generation)),
+      el("td", {}, g.heartbeatVersion),
       el("td", { title: "ring view digest", style: digests.size > 1 ? "color:#f59e0b" : "" }, String(g.ringVersion).slice(0, 6)),
       ids.map((id) => {
         if (id === g.node) return el("td", { class: "self" }, "·");
@@ -140,5 +181,5 @@ export function renderTimeline(list, entries, kind) {
   replace(list, newest.map((e) => el("li", { dataset: { kind: e.kind, node: e.node, subject: e.subject } },
     el("time", {}, formatTime(e.atMicros, kind)),
     el("div", {}, el("span", { class: "kind " + (KIND_CLASS[e.kind] || "info") }, e.kind.replaceAll("_", " ")),
-      e.node ? el("b", {}, e.node) : "", e.subject ? ` → ${e.subject}` : "", e.detail ? el("span", { class: "muted" }, ` ${e.detail}`) : ""))));
+      e.node ? el("b", {}, e.node) : "", e.subject && e.subject !== e.node ? ` → ${e.subject}` : "", e.detail ? el("span", { class: "muted" }, ` ${e.detail}`) : ""))));
 }

@@ -35,7 +35,7 @@ export function renderSpacetime(svgElement, state, messages, timeline, view) {
   const start = view.endMicros - view.windowMicros;
   const plotWidth = width - LABEL_WIDTH - 8;
   const x = (t) => LABEL_WIDTH + ((t - start) / view.windowMicros) * plotWidth;
-  const children = [];
+  const children = [arrowheads()];
   for (const id of ids) {
     const y = laneY.get(id);
     children.push(svg("line", { class: "lane" + (up.get(id) ? "" : " down"), x1: LABEL_WIDTH, x2: width - 8, y1: y, y2: y }));
@@ -59,6 +59,15 @@ export function renderSpacetime(svgElement, state, messages, timeline, view) {
   return { visible: visible.length, shown: shown.length };
 }
 
+const ARROW_COLORS = { gossip: "#64748b", write: "#22c55e", read: "#a78bfa", other: "#38bdf8", dup: "#f59e0b" };
+
+function arrowheads() {
+  return svg("defs", {}, Object.entries(ARROW_COLORS).map(([name, color]) =>
+    svg("marker", { id: "arrow-" + name, viewBox: "0 0 8 8", refX: 7, refY: 4, markerWidth: 6, markerHeight: 6,
+      orient: "auto-start-reverse", markerUnits: "userSpaceOnUse" },
+    svg("path", { d: "M 0 0 L 8 4 L 0 8 z", fill: color }))));
+}
+
 function messageShapes(m, x, laneY, slowMicros, kind) {
   const x1 = x(m.sentMicros);
   const y1 = laneY.get(m.from);
@@ -74,7 +83,9 @@ function messageShapes(m, x, laneY, slowMicros, kind) {
     return [svg("line", { class: "msg drop", x1, y1, x2, y2: yEnd, dataset: { outcome: m.outcome } }, title),
       svg("path", { class: "drop-x", d: `M ${x2 - 3} ${yEnd - 3} l 6 6 m 0 -6 l -6 6` })];
   }
-  const classes = ["msg", m.outcome === "DUPLICATED" ? "dup" : category(m.type)];
+  const style = m.outcome === "DUPLICATED" ? "dup" : category(m.type);
+  const classes = ["msg", style];
   if (delay >= slowMicros) classes.push("slow");
-  return [svg("line", { class: classes.join(" "), x1, y1, x2: x(m.atMicros), y2, dataset: { outcome: m.outcome } }, title)];
+  return [svg("line", { class: classes.join(" "), x1, y1, x2: x(m.atMicros), y2, "marker-end": `url(#arrow-${style})`,
+    dataset: { outcome: m.outcome } }, title)];
 }
