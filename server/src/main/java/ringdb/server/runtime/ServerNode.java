@@ -41,10 +41,13 @@ public final class ServerNode implements AutoCloseable {
     private final ServerMetrics metrics;
     private final HttpServer http;
     private final RecentEvents events;
+    private final DashboardMount dashboard;
     private boolean closed;
 
     private ServerNode(ServerConfig config, NodeThread nodeThread, InternodeTransport transport, StoreFactory stores, LocalStore data,
-                       LocalStore hints, Node node, ServerMetrics metrics, HttpServer http, RecentEvents events) {
+                       LocalStore hints, Node node, ServerMetrics metrics, HttpServer http, RecentEvents events,
+                       DashboardMount dashboard) {
+        this.dashboard = dashboard;
         this.config = config;
         this.nodeThread = nodeThread;
         this.transport = transport;
@@ -98,15 +101,19 @@ public final class ServerNode implements AutoCloseable {
             node.setLocalApplicationState(ClusterJson.HTTP_STATE, httpAddress);
             return null;
         }).join();
-        ServerNodeView view = new ServerNodeView(node, nodeThread, config, events);
+        ServerNodeView view = new ServerNodeView(node, nodeThread, config, events, data, transport.stats());
         DashboardMount mount = dashboard == null ? null : dashboard.apply(view);
         NodeHttpBackend backend = new NodeHttpBackend(node, nodeThread, metrics, config.text(ConfigKeys.CLUSTER_NAME),
                 config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES));
-        HttpServer http = HttpServer.start(config.httpAddress(), 1, backend, metrics, config.number(ConfigKeys.HTTP_IDLE_TIMEOUT_MS),
+        ringdb.server.http.RequestObserver observer = mount == null ? metrics : (operation, outcome, nanos) -> {
+            metrics.onRequest(operation, outcome, nanos);
+            mount.observer().onRequest(operation, outcome, nanos);
+        };
+        HttpServer http = HttpServer.start(config.httpAddress(), 1, backend, observer, config.number(ConfigKeys.HTTP_IDLE_TIMEOUT_MS),
                 mount == null ? path -> false : mount.serves(), mount == null ? null : mount.handlers());
         log.info("ringdb node {} serving: internode {}, HTTP {}, data {}", config.nodeId(), config.internodeAddress(),
                 config.httpAddress(), dir.toAbsolutePath());
-        return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events);
+        return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount);
     }
 
     private static void onEvent(NodeEvent event, ServerMetrics metrics, RecentEvents events) {
@@ -175,6 +182,13 @@ public final class ServerNode implements AutoCloseable {
         }
         closed = true;
         log.info("ringdb node {} shutting down", config.nodeId());
+        if (dashboard != null) {
+            try {
+                dashboard.closer().close();
+            } catch (Exception e) {
+                log.debug("closing the dashboard failed: {}", e.toString());
+            }
+        }
         http.close();
         try {
             nodeThread.call(() -> {
