@@ -30,6 +30,8 @@ public final class ServerNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServerNode.class);
     /** How long a graceful stop lets the shutdown announcement reach peers. */
     private static final long ANNOUNCE_MILLIS = 300;
+    /** How long a graceful stop waits for client requests already read to be answered. */
+    private static final long DRAIN_MILLIS = 5_000;
 
     private final ServerConfig config;
     private final NodeThread nodeThread;
@@ -109,8 +111,22 @@ public final class ServerNode implements AutoCloseable {
             metrics.onRequest(operation, outcome, nanos);
             mount.observer().onRequest(operation, outcome, nanos);
         };
-        HttpServer http = HttpServer.start(config.httpAddress(), 1, backend, observer, config.number(ConfigKeys.HTTP_IDLE_TIMEOUT_MS),
-                mount == null ? path -> false : mount.serves(), mount == null ? null : mount.handlers());
+        HttpServer http;
+        try {
+            http = HttpServer.start(config.httpAddress(), 1, backend, observer, config.number(ConfigKeys.HTTP_IDLE_TIMEOUT_MS),
+                    mount == null ? path -> false : mount.serves(), mount == null ? null : mount.handlers());
+        } catch (RuntimeException e) {
+            nodeThread.call(() -> {
+                node.stop();
+                return null;
+            }).join();
+            nodeThread.shutdown(1_000);
+            transport.close();
+            data.close();
+            hints.close();
+            stores.close();
+            throw e;
+        }
         log.info("ringdb node {} serving: internode {}, HTTP {}, data {}", config.nodeId(), config.internodeAddress(),
                 config.httpAddress(), dir.toAbsolutePath());
         return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount);
@@ -172,7 +188,7 @@ public final class ServerNode implements AutoCloseable {
     }
 
     /**
-     * Graceful stop: stop taking HTTP requests, announce the shutdown through gossip (peers mark this
+     * Graceful stop: stop taking HTTP connections, drain the requests in flight, announce the shutdown through gossip (peers mark this
      * node down at once), flush the memtable, close files and sockets. Idempotent.
      */
     @Override
@@ -188,6 +204,10 @@ public final class ServerNode implements AutoCloseable {
             } catch (Exception e) {
                 log.debug("closing the dashboard failed: {}", e.toString());
             }
+        }
+        int unanswered = http.drain(DRAIN_MILLIS);
+        if (unanswered > 0) {
+            log.warn("{} client requests still unanswered after {} ms of draining", unanswered, DRAIN_MILLIS);
         }
         http.close();
         try {
