@@ -270,13 +270,43 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         }
     }
 
+    /**
+     * Cleanup: flushes the memtable, then rewrites every table without the entries whose token
+     * {@code keep} rejects (no tombstones are written: the data simply goes). Synchronous.
+     */
+    @Override
+    public long purge(java.util.function.LongPredicate keep) {
+        checkOpen();
+        try {
+            if (!memtable.isEmpty()) {
+                flushMemtable();
+            }
+            if (tables.isEmpty()) {
+                return 0;
+            }
+            long[] removed = new long[1];
+            compact(tables, token -> {
+                boolean kept = keep.test(token);
+                removed[0] += kept ? 0 : 1;
+                return kept;
+            });
+            return removed[0];
+        } catch (IOException e) {
+            throw new UncheckedIOException("cleanup of " + directory + " failed", e);
+        }
+    }
+
     private void compact(List<SSTable> inputs) throws IOException {
+        compact(inputs, token -> true);
+    }
+
+    private void compact(List<SSTable> inputs, java.util.function.LongPredicate keepToken) throws IOException {
         List<SSTable> others = new ArrayList<>(tables);
         others.removeAll(inputs);
         Compactor.TombstoneGuard guard = (key, timestamp) -> mayHoldAtOrBefore(others, key, timestamp);
         long purgeBefore = clock.nowMicros() - config.gcGraceMicros();
         Compactor.Result result = Compactor.compact(disk, tablesDirectory, nextGeneration++, inputs, purgeBefore, guard,
-                config.blockSizeBytes());
+                config.blockSizeBytes(), keepToken);
         List<SSTable> updated = new ArrayList<>();
         if (result.outputPath() != null) {
             updated.add(SSTable.open(disk, result.outputPath(), false));
