@@ -182,7 +182,7 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
         paused = pause;
         targetMicros = cluster.nowMicros();
         lagMicros = 0;
-        return ActionResult.ok(pause ? "paused at " + cluster.nowMicros() + " µs" : "running at " + speed + "×");
+        return ActionResult.ok(pause ? "paused at t = " + seconds(cluster.nowMicros()) : "running at " + speed + "×");
     }
 
     private ActionResult step(Map<String, String> params) {
@@ -195,7 +195,7 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
             ran++;
         }
         targetMicros = cluster.nowMicros();
-        return ActionResult.ok("ran " + ran + " event(s); simulated time is now " + cluster.nowMicros() + " µs");
+        return ActionResult.ok("ran " + ran + " event(s); t = " + seconds(cluster.nowMicros()));
     }
 
     private ActionResult setSpeed(Map<String, String> params) {
@@ -211,6 +211,10 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
         }
         workload.setRate((int) rate);
         return ActionResult.ok(rate == 0 ? "demo workload stopped" : "demo workload at " + rate + " operations/s");
+    }
+
+    private static String seconds(long micros) {
+        return String.format(java.util.Locale.ROOT, "%.6f s", micros / 1_000_000.0);
     }
 
     private static double checkSpeed(double speed) {
