@@ -16,6 +16,8 @@ import ringdb.core.node.Node;
 import ringdb.core.node.NodeConfig;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.store.LocalStore;
+import ringdb.storage.StorageConfig;
+import ringdb.storage.disk.SimDisk;
 
 /**
  * A whole ringdb cluster in one thread: N real {@link Node}s over a {@link SimNetwork}, each with
@@ -48,12 +50,20 @@ public final class SimCluster implements AutoCloseable {
         this.network = new SimNetwork(scheduler, new Random(random.nextLong()), trace);
         this.skewMonitor = new ClockSkewMonitor(this, builder.clockSkewBoundMicros);
         for (int i = 1; i <= builder.nodes; i++) {
-            NodeId id = NodeId.of("node" + i);
-            SimStorage storage = SimStorages.engines(id, new Random(random.nextLong()), builder.diskSyncLatencyMicros,
-                    new SimTimers(scheduler, task -> runOn(id, task)));
-            nodes.put(id, new SimNode(id, i - 1, new SimClock(scheduler), storage));
-            nodeIds.add(id);
+            createNode();
         }
+    }
+
+    private SimNode createNode() {
+        int index = nodeIds.size();
+        NodeId id = NodeId.of("node" + (index + 1));
+        SimStorage storage = new SimStorage(new Random(random.nextLong()),
+                new SimTimers(scheduler, task -> runOn(id, task)), settings.diskSyncLatencyMicros,
+                settings.storageConfig.apply(defaultStorageConfig()));
+        SimNode simNode = new SimNode(id, index, new SimClock(scheduler), storage);
+        nodes.put(id, simNode);
+        nodeIds.add(id);
+        return simNode;
     }
 
     public static Builder builder() {
@@ -275,6 +285,87 @@ public final class SimCluster implements AutoCloseable {
         return true;
     }
 
+    // ---- membership changes ------------------------------------------------------------------
+
+    /**
+     * Adds a node (the next "nodeN") that bootstraps into the running cluster: it learns the ring
+     * from the seeds, chooses tokens (the cluster's token allocation), announces itself as joining
+     * and streams its ranges before it turns NORMAL. Returns its id at once; watch
+     * {@code node(id).status().state()} or {@link #isNormal} for the end of the join.
+     */
+    public NodeId addNode() {
+        SimNode simNode = createNode();
+        simNode.configAdjust = config -> config.withAutoBootstrap(true);
+        start(simNode);
+        return simNode.id;
+    }
+
+    /**
+     * Adds a node that takes over the tokens of the dead node {@code dead} and streams its ranges
+     * from the surviving replicas. {@code dead} must be down; it can never be recovered afterwards.
+     */
+    public NodeId replaceNode(NodeId dead) {
+        SimNode deadNode = simNode(dead);
+        if (deadNode.isAlive()) {
+            throw new IllegalStateException("cannot replace " + dead + ": it is alive; fail it first or decommission it");
+        }
+        deadNode.retiredReason = "it was replaced";
+        SimNode simNode = createNode();
+        simNode.configAdjust = config -> config.withAutoBootstrap(true).withReplaceNode(dead);
+        start(simNode);
+        return simNode.id;
+    }
+
+    /** Whether {@code id} is up and NORMAL (a member serving reads). */
+    public boolean isNormal(NodeId id) {
+        return isAlive(id) && node(id).state() == ringdb.core.node.NodeState.NORMAL;
+    }
+
+    /**
+     * Decommissions {@code id}: it streams its ranges to their new owners, leaves the ring and stops.
+     * The future completes with {@link ClientResult.Completed} once it left (the node is then down
+     * for good), or {@link ClientResult.Failed} with the reason it was refused.
+     */
+    public SimFuture<ClientResult> decommission(NodeId id) {
+        SimNode simNode = simNode(id);
+        return request(id, (node, done) -> node.decommission(result -> {
+            if (result instanceof ClientResult.Completed) {
+                simNode.retiredReason = "it left the ring";
+                scheduler.scheduleAfter(0, () -> retire(simNode));
+            }
+            done.accept(result);
+        }));
+    }
+
+    /** Removes the dead node {@code dead} through the live node {@code via} (removenode). */
+    public SimFuture<ClientResult> removeNode(NodeId dead, NodeId via) {
+        SimNode deadNode = simNode(dead);
+        return request(via, (node, done) -> node.removeNode(dead, result -> {
+            if (result instanceof ClientResult.Completed && deadNode.retiredReason == null) {
+                deadNode.retiredReason = "it was removed from the ring";
+            }
+            done.accept(result);
+        }));
+    }
+
+    /** Drops {@code id}'s data of ranges it no longer replicates. */
+    public SimFuture<ClientResult> cleanup(NodeId id) {
+        return request(id, Node::cleanup);
+    }
+
+    /** A node that stopped itself after leaving: its storage closes, its network endpoint goes away. */
+    private void retire(SimNode simNode) {
+        if (!simNode.isAlive()) {
+            return;
+        }
+        simNode.timers.close();
+        network.detach(simNode.id);
+        simNode.storage.crash();
+        simNode.node = null;
+        simNode.data = null;
+        simNode.hints = null;
+    }
+
     // ---- faults ------------------------------------------------------------------------------
 
     /**
@@ -312,6 +403,9 @@ public final class SimCluster implements AutoCloseable {
         if (simNode.isAlive()) {
             throw new IllegalStateException(id + " is already up");
         }
+        if (simNode.retiredReason != null) {
+            throw new IllegalStateException(id + " cannot be recovered: " + simNode.retiredReason);
+        }
         start(simNode);
     }
 
@@ -324,12 +418,12 @@ public final class SimCluster implements AutoCloseable {
             runOn(id, task);
         });
         simNode.random = new Random(random.nextLong());
-        LocalStore[] stores = simNode.storage.open();
-        simNode.data = stores[0];
-        simNode.hints = stores[1];
+        simNode.storage.open(simNode.clock, simNode.timers);
+        simNode.data = simNode.storage.data();
+        simNode.hints = simNode.storage.hints();
         network.attach(id, (from, message) -> simNode.node.receive(from, message));
         int incarnation = simNode.incarnation;
-        simNode.node = new Node(id, nodeConfig(), simNode.clock, simNode.timers,
+        simNode.node = new Node(id, simNode.configAdjust.apply(nodeConfig()), simNode.clock, simNode.timers,
                 network.endpointFor(id, () -> simNode.incarnation == incarnation && simNode.isAlive()),
                 simNode.random, simNode.data, simNode.hints, event -> {
                     if (simNode.incarnation == incarnation) {
@@ -339,8 +433,20 @@ public final class SimCluster implements AutoCloseable {
         runOn(id, simNode.node::start);
     }
 
+    /** Small memtables and a 10 s flush period, so that simulations exercise flushes and compactions. */
+    private StorageConfig defaultStorageConfig() {
+        return StorageConfig.defaults().withMemtableSizeBytesMax(256 * 1024).withFlushPeriodMicros(10_000_000)
+                .withCommitLogSizes(4L << 20, 1L << 20).withGcGraceMicros(nodeConfig().gcGraceMicros())
+                .withValueSizeBytesMax(nodeConfig().valueSizeBytesMax());
+    }
+
+    /** The node's simulated disk (it survives crashes), for inspection and disk fault injection. */
+    public SimDisk disk(NodeId id) {
+        return simNode(id).storage.disk();
+    }
+
     private NodeConfig nodeConfig() {
-        NodeConfig base = NodeConfig.defaults().withSeeds(List.of(nodeIds.get(0)));
+        NodeConfig base = NodeConfig.defaults().withSeeds(List.of(NodeId.of("node1")));
         return settings.nodeConfig.apply(base);
     }
 
@@ -403,6 +509,13 @@ public final class SimCluster implements AutoCloseable {
         private UnaryOperator<NodeConfig> nodeConfig = UnaryOperator.identity();
         private long clockSkewBoundMicros = 500_000;
         private long diskSyncLatencyMicros = 500;
+        private UnaryOperator<StorageConfig> storageConfig = UnaryOperator.identity();
+
+        /** Adjusts every node's storage engine settings (defaults: GROUP sync, 256 KiB memtables). */
+        public Builder storageConfig(UnaryOperator<StorageConfig> storageConfig) {
+            this.storageConfig = storageConfig;
+            return this;
+        }
 
         public Builder seed(long seed) {
             this.seed = seed;

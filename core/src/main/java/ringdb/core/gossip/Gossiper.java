@@ -87,6 +87,23 @@ public final class Gossiper {
         }
     }
 
+    /**
+     * Sets an application state on another endpoint's state, with a version above any it has, so it
+     * spreads like the endpoint's own states (used to mark a dead node REMOVING / REMOVED). Returns
+     * false when the endpoint is unknown. Only for endpoints that cannot publish states themselves.
+     */
+    public boolean setRemote(NodeId node, String name, String value) {
+        EndpointState state = endpoints.get(node);
+        if (state == null || node.equals(self)) {
+            return false;
+        }
+        if (!value.equals(state.get(name))) {
+            state.put(new VersionedValue(name, value, state.maxVersion() + 1));
+            listener.onStatesChanged(node);
+        }
+        return true;
+    }
+
     /** One gossip round: heartbeat, SYN to a live peer, maybe to an unreachable one and a seed, then convictions. */
     public void round() {
         local.setHeartbeatVersion(++localVersion);
@@ -112,7 +129,7 @@ public final class Gossiper {
 
     /** Announces a deliberate stop to every live peer. */
     public void announceShutdown() {
-        setLocal(ApplicationState.STATUS, ApplicationState.SHUTDOWN);
+        setLocal(ApplicationState.SHUTDOWN, "true");
         for (NodeId peer : sorted(live)) {
             network.send(peer, new GossipShutdown(local.generation()));
         }
@@ -258,8 +275,10 @@ public final class Gossiper {
     private List<NodeId> unreachablePeers() {
         List<NodeId> out = new ArrayList<>();
         for (NodeId node : endpoints.keySet()) {
-            if (!node.equals(self) && !live.contains(node) && !ApplicationState.SHUTDOWN.equals(
-                    endpoints.get(node).get(ApplicationState.STATUS))) {
+            EndpointState state = endpoints.get(node);
+            boolean stopped = state.get(ApplicationState.SHUTDOWN) != null
+                    || ApplicationState.SHUTDOWN.equals(state.get(ApplicationState.STATUS));
+            if (!node.equals(self) && !live.contains(node) && !stopped) {
                 out.add(node);
             }
         }

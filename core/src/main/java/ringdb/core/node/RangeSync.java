@@ -44,7 +44,9 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
         for (TokenRange range : ranges) {
             for (NodeId replica : range.replicas()) {
                 if (!replica.equals(node.id())) {
-                    tasks.add(new Task(range, replica));
+                    for (TokenRange part : unwrapped(range)) {
+                        tasks.add(new Task(part, replica));
+                    }
                 }
             }
         }
@@ -132,6 +134,21 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
         }
         node.rangeSyncFinished(this, result);
         done.accept(result);
+    }
+
+    /**
+     * A wrapping range as (start, MAX] and (MAX, end]: the second still "wraps" but holds only
+     * [MIN, end], so every store walks both parts in plain token order and a resume key is
+     * unambiguous.
+     */
+    static List<TokenRange> unwrapped(TokenRange range) {
+        long start = range.startTokenExclusive();
+        long end = range.endTokenInclusive();
+        if (start < end || start == Long.MAX_VALUE) {
+            return List.of(range);
+        }
+        return List.of(new TokenRange(start, Long.MAX_VALUE, range.replicas()),
+                new TokenRange(Long.MAX_VALUE, end, range.replicas()));
     }
 
     private static String describe(Task task) {

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,24 +32,36 @@ public final class Ring {
         this.tokensByNode = Collections.unmodifiableMap(tokensByNode);
         this.replicationFactor = replicationFactor;
         this.version = version;
-        List<Placement> placements = new ArrayList<>();
-        tokensByNode.forEach((node, nodeTokens) -> {
-            for (long token : nodeTokens) {
-                placements.add(new Placement(token, node));
-            }
-        });
-        placements.sort((a, b) -> a.token != b.token ? Long.compare(a.token, b.token) : a.node.compareTo(b.node));
-        this.tokens = new long[placements.size()];
-        NodeId[] owners = new NodeId[placements.size()];
-        for (int i = 0; i < placements.size(); i++) {
-            tokens[i] = placements.get(i).token;
-            owners[i] = placements.get(i).node;
+        NodeId[] members = tokensByNode.keySet().toArray(new NodeId[0]);
+        int total = 0;
+        for (long[] nodeTokens : tokensByNode.values()) {
+            total += nodeTokens.length;
         }
-        this.replicasByRange = placeReplicas(owners, Math.min(replicationFactor, tokensByNode.size()));
+        // sort (token, member index) pairs packed as indices into parallel arrays
+        long[] allTokens = new long[total];
+        int[] allOwners = new int[total];
+        int next = 0;
+        for (int member = 0; member < members.length; member++) {
+            for (long token : tokensByNode.get(members[member])) {
+                allTokens[next] = token;
+                allOwners[next] = member;
+                next++;
+            }
+        }
+        Integer[] order = new Integer[total];
+        for (int i = 0; i < total; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> allTokens[a] != allTokens[b] ? Long.compare(allTokens[a], allTokens[b])
+                : Integer.compare(allOwners[a], allOwners[b]));
+        this.tokens = new long[total];
+        int[] owners = new int[total];
+        for (int i = 0; i < total; i++) {
+            tokens[i] = allTokens[order[i]];
+            owners[i] = allOwners[order[i]];
+        }
+        this.replicasByRange = placeReplicas(owners, members, Math.min(replicationFactor, members.length));
         this.digest = computeDigest(tokensByNode, replicationFactor);
-    }
-
-    private record Placement(long token, NodeId node) {
     }
 
     /** A ring with no members. */
@@ -85,14 +96,26 @@ public final class Ring {
         return out;
     }
 
-    private static List<List<NodeId>> placeReplicas(NodeId[] owners, int replicas) {
+    private static List<List<NodeId>> placeReplicas(int[] owners, NodeId[] members, int replicas) {
         List<List<NodeId>> out = new ArrayList<>(owners.length);
+        int[] chosen = new int[replicas];
         for (int start = 0; start < owners.length; start++) {
-            Set<NodeId> chosen = new LinkedHashSet<>();
-            for (int step = 0; step < owners.length && chosen.size() < replicas; step++) {
-                chosen.add(owners[(start + step) % owners.length]);
+            int count = 0;
+            for (int step = 0; step < owners.length && count < replicas; step++) {
+                int owner = owners[(start + step) % owners.length];
+                boolean seen = false;
+                for (int i = 0; i < count && !seen; i++) {
+                    seen = chosen[i] == owner;
+                }
+                if (!seen) {
+                    chosen[count++] = owner;
+                }
             }
-            out.add(List.copyOf(chosen));
+            NodeId[] list = new NodeId[count];
+            for (int i = 0; i < count; i++) {
+                list[i] = members[chosen[i]];
+            }
+            out.add(List.of(list));
         }
         return out;
     }

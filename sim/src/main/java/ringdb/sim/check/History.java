@@ -13,6 +13,7 @@ import ringdb.core.node.ConsistencyLevel;
  */
 public final class History {
     private final List<Operation> operations = new ArrayList<>();
+    private int pendingCount;
 
     /** Records an invocation; complete it with {@link #complete}. */
     public Operation invoke(Operation.Kind kind, String key, String value, ConsistencyLevel cl, NodeId coordinator,
@@ -20,6 +21,7 @@ public final class History {
         Operation operation = new Operation(operations.size(), kind, key, value, cl, coordinator,
                 coordinatorIncarnation, nowMicros);
         operations.add(operation);
+        pendingCount++;
         return operation;
     }
 
@@ -28,6 +30,12 @@ public final class History {
             throw new IllegalStateException("operation completed twice: " + operation + " then " + result);
         }
         operation.complete(result, nowMicros);
+        pendingCount--;
+    }
+
+    /** Operations invoked and not yet completed. */
+    public int pendingCount() {
+        return pendingCount;
     }
 
     public List<Operation> operations() {

@@ -1,0 +1,27 @@
+package ringdb.core.streaming;
+
+/**
+ * Where one stream session stands: {@code name} says what it is for ("bootstrap of node6"),
+ * {@code moveId} which membership change; ranges count range copies (a range fetched from two
+ * sources counts twice). {@code state} is RUNNING, WAITING (no source reachable), DONE or FAILED.
+ * Immutable.
+ */
+public record StreamProgress(String name, String moveId, int rangesTotal, int rangesDone, long bytesReceived,
+                             long entriesReceived, String state, long throughputBytesPerSecond) {
+
+    /** "bootstrap of node6: 12 of 40 ranges, 3.2 MiB, 1234 entries (RUNNING)". */
+    public String describe() {
+        return name + ": " + rangesDone + " of " + rangesTotal + " ranges, " + formatBytes(bytesReceived) + ", "
+                + entriesReceived + " entries (" + state + ")";
+    }
+
+    static String formatBytes(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        if (bytes < 1024 * 1024) {
+            return String.format("%.1f KiB", bytes / 1024.0);
+        }
+        return String.format("%.1f MiB", bytes / (1024.0 * 1024.0));
+    }
+}

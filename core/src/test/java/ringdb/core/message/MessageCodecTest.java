@@ -1,0 +1,173 @@
+package ringdb.core.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.zip.CRC32C;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import ringdb.core.NodeId;
+import ringdb.core.data.Cell;
+import ringdb.core.ring.DecoratedKey;
+import ringdb.core.store.LocalStore;
+
+class MessageCodecTest {
+    private static final NodeId SENDER = NodeId.of("127.0.0.1:7000");
+
+    static Arbitrary<byte[]> keys() {
+        return Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(20);
+    }
+
+    static Arbitrary<Cell> cells() {
+        Arbitrary<Long> timestamps = Arbitraries.longs();
+        return Arbitraries.oneOf(timestamps.map(Cell::tombstone),
+                Combinators.combine(Arbitraries.bytes().array(byte[].class).ofMaxSize(30), timestamps).as(Cell::value));
+    }
+
+    static Arbitrary<NodeId> nodeIds() {
+        return Arbitraries.strings().ofMinLength(1).ofMaxLength(12).map(NodeId::of);
+    }
+
+    static Arbitrary<GossipDigest> digests() {
+        return Combinators.combine(nodeIds(), Arbitraries.longs(), Arbitraries.longs()).as(GossipDigest::new);
+    }
+
+    static Arbitrary<EndpointStateSnapshot> snapshots() {
+        Arbitrary<VersionedValue> values = Combinators.combine(Arbitraries.strings().ofMaxLength(8),
+                Arbitraries.strings().ofMaxLength(30), Arbitraries.longs()).as(VersionedValue::new);
+        return Combinators.combine(nodeIds(), Arbitraries.longs(), Arbitraries.longs(), values.list().ofMaxSize(4))
+                .as(EndpointStateSnapshot::new);
+    }
+
+    @Provide
+    Arbitrary<Message> messages() {
+        Arbitrary<LocalStore.Entry> entries = Combinators.combine(keys(), cells())
+                .as((key, cell) -> new LocalStore.Entry(DecoratedKey.of(key), cell));
+        return Arbitraries.oneOf(List.of(
+                digests().list().ofMaxSize(5).map(GossipSyn::new),
+                Combinators.combine(digests().list().ofMaxSize(3), snapshots().list().ofMaxSize(3)).as(GossipAck::new),
+                snapshots().list().ofMaxSize(3).map(GossipAck2::new),
+                Arbitraries.longs().map(GossipShutdown::new),
+                Combinators.combine(Arbitraries.longs(), keys(), cells()).as(MutationRequest::new),
+                Combinators.combine(Arbitraries.longs(), Arbitraries.strings().ofMaxLength(20)).as(MutationResponse::new),
+                Combinators.combine(Arbitraries.longs(), keys()).as(ReadRequest::new),
+                Combinators.combine(Arbitraries.longs(), cells().injectNull(0.3)).as(ReadResponse::new),
+                Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), Arbitraries.longs(),
+                        keys().injectNull(0.5), Arbitraries.integers().between(1, 1000)).as(RangeSyncRequest::new),
+                Combinators.combine(Arbitraries.longs(), entries.list().ofMaxSize(5), Arbitraries.of(true, false))
+                        .as(RangeSyncResponse::new)));
+    }
+
+    private static Envelope roundTrip(NodeId from, Message message) {
+        byte[] frame = MessageCodec.encodeFrame(from, message);
+        int length = MessageCodec.readLength(ByteBuffer.wrap(frame, 0, 4));
+        assertThat(length).isEqualTo(frame.length - MessageCodec.LENGTH_FIELD_BYTES);
+        return MessageCodec.decodeFrame(ByteBuffer.wrap(frame, 4, length));
+    }
+
+    @Property(tries = 500)
+    void everyMessageSurvivesTheRoundTrip(@ForAll("messages") Message message) {
+        Envelope envelope = roundTrip(SENDER, message);
+        assertThat(envelope.from()).isEqualTo(SENDER);
+        assertThat(envelope.message()).isEqualTo(message);
+    }
+
+    @Test
+    void everyTypeIsCoveredAndIdsAreStable() {
+        Set<MessageType> seen = EnumSet.noneOf(MessageType.class);
+        messages().sampleStream().limit(2000).forEach(message -> seen.add(message.type()));
+        assertThat(seen).containsExactlyInAnyOrder(MessageType.values());
+        assertThat(MessageType.GOSSIP_SYN.id()).isEqualTo(1);
+        assertThat(MessageType.MUTATION_REQUEST.id()).isEqualTo(10);
+        assertThat(MessageType.RANGE_SYNC_RESPONSE.id()).isEqualTo(21);
+    }
+
+    @Property(tries = 2000)
+    void garbageGivesACodecExceptionOnly(@ForAll byte[] garbage) {
+        try {
+            MessageCodec.decodeFrame(ByteBuffer.wrap(garbage));
+        } catch (CodecException expected) {
+            assertThat(expected.getMessage()).isNotBlank();
+        }
+    }
+
+    @Property(tries = 1000)
+    void garbageWithAValidChecksumGivesACodecExceptionOnly(@ForAll byte[] payload,
+                                                           @ForAll("typeIds") int typeId) {
+        byte[] frame = frame(MessageCodec.VERSION, typeId, payload);
+        try {
+            MessageCodec.decodeFrame(ByteBuffer.wrap(frame));
+        } catch (CodecException expected) {
+            assertThat(expected.getMessage()).isNotBlank();
+        }
+    }
+
+    @Property(tries = 500)
+    void everyTruncationOrBitFlipIsRefused(@ForAll("messages") Message message, @ForAll int position) {
+        byte[] frame = MessageCodec.encodeFrame(SENDER, message);
+        byte[] body = Arrays.copyOfRange(frame, 4, frame.length);
+        int cut = Math.floorMod(position, body.length);
+        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(body, 0, cut)))
+                .isInstanceOf(CodecException.class);
+        body[cut] ^= 0x10;
+        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(body)))
+                .isInstanceOf(CodecException.class);
+    }
+
+    @Provide
+    Arbitrary<Integer> typeIds() {
+        return Arbitraries.oneOf(Arbitraries.of(Arrays.stream(MessageType.values()).map(MessageType::id).toList()),
+                Arbitraries.integers().between(0, 255));
+    }
+
+    private static byte[] frame(int version, int typeId, byte[] payload) {
+        ByteBuffer body = ByteBuffer.allocate(2 + payload.length + 4);
+        body.put((byte) version).put((byte) typeId).put(payload);
+        CRC32C crc = new CRC32C();
+        crc.update(body.array(), 0, 2 + payload.length);
+        body.putInt((int) crc.getValue());
+        return body.array();
+    }
+
+    private static byte[] senderOnly() {
+        byte[] id = SENDER.id().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(4 + id.length).putInt(id.length).put(id).array();
+    }
+
+    @Test
+    void errorsSayWhatIsWrong() {
+        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(frame(9, 1, senderOnly()))))
+                .isInstanceOf(CodecException.class).hasMessage("unsupported frame version 9");
+        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(frame(1, 77, senderOnly()))))
+                .isInstanceOf(CodecException.class).hasMessage("unknown message type 77");
+        byte[] corrupted = frame(1, 1, senderOnly());
+        corrupted[corrupted.length - 1] ^= 1;
+        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(corrupted)))
+                .isInstanceOf(CodecException.class).hasMessage("frame checksum mismatch");
+        byte[] shortSyn = ByteBuffer.allocate(senderOnly().length + 3).put(senderOnly()).put(new byte[3]).array();
+        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(frame(1, 1, shortSyn))))
+                .isInstanceOf(CodecException.class).hasMessage("truncated payload for GOSSIP_SYN: needed 4 bytes, had 3");
+    }
+
+    @Test
+    void hugeCountsAndLengthsAreRefusedWithoutAllocating() {
+        byte[] hugeCount = ByteBuffer.allocate(senderOnly().length + 4).put(senderOnly()).putInt(Integer.MAX_VALUE)
+                .array();
+        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(frame(1, 1, hugeCount))))
+                .isInstanceOf(CodecException.class).hasMessageContaining("bad count 2147483647 for digests");
+        assertThatThrownBy(() -> MessageCodec.readLength(ByteBuffer.allocate(4).putInt(0, -1)))
+                .isInstanceOf(CodecException.class).hasMessageContaining("exceeds the limit of 16777216 bytes");
+        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.allocate(MessageCodec.FRAME_SIZE_BYTES_MAX + 1)))
+                .isInstanceOf(CodecException.class).hasMessageContaining("exceeds the limit");
+    }
+}

@@ -1,0 +1,132 @@
+package ringdb.sim.run;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import ringdb.core.NodeId;
+import ringdb.core.data.Cell;
+import ringdb.core.node.ClientResult;
+import ringdb.sim.SimCluster;
+import ringdb.sim.SimFuture;
+import ringdb.sim.check.ConsistencyChecker;
+import ringdb.sim.check.History;
+import ringdb.sim.check.KeyModel;
+import ringdb.sim.check.Operation;
+import ringdb.sim.workload.ClientWorkload;
+import ringdb.sim.workload.FaultInjector;
+
+/**
+ * One randomized simulation run in two phases (after a short warm-up): a safety phase where
+ * clients write, read and delete while the nemesis injects faults, then a liveness phase where
+ * faults stop, clients stop, and every pending operation must complete and every replica converge
+ * within a bound (optionally helped by a full repair). The invariants are then checked; see
+ * {@link SimRunReport}.
+ */
+public final class SimRun {
+    /** Gossip settles before the load starts. */
+    public static final long WARMUP_MICROS = 3_000_000;
+    /** Longest a repair of one node may take. */
+    public static final long REPAIR_MICROS_MAX = 120_000_000;
+    private static final long SETTLE_CHECK_MICROS = 100_000;
+
+    private SimRun() {
+    }
+
+    public static SimRunReport run(SimRunSettings settings) {
+        try (SimCluster cluster = SimCluster.builder().seed(settings.seed()).nodes(settings.nodes())
+                .nodeConfig(config -> config.withReplicationFactor(settings.replicationFactor())).build()) {
+            return run(cluster, settings);
+        }
+    }
+
+    private static SimRunReport run(SimCluster cluster, SimRunSettings settings) {
+        History history = new History();
+        ClientWorkload workload = new ClientWorkload(cluster, cluster.newRandom(), history, settings.clients(),
+                settings.keys(), settings.thinkMicrosMax());
+        FaultInjector faults = new FaultInjector(cluster, cluster.newRandom(), settings.faults());
+        cluster.runFor(WARMUP_MICROS);
+        workload.start();
+        faults.start();
+        cluster.runFor(settings.safetyMicros());
+
+        faults.stop();
+        workload.stop();
+        List<SimRunReport.Check> checks = new ArrayList<>();
+        long livenessStart = cluster.nowMicros();
+        boolean drained = cluster.runUntil(() -> history.pendingCount() == 0, settings.livenessMicros());
+        checks.add(SimRunReport.Check.of("every operation completes once faults stop",
+                drained ? List.of() : describePending(history)));
+        boolean settled = settle(cluster, livenessStart + settings.livenessMicros());
+        checks.add(SimRunReport.Check.of("nodes all up, ring agreed, hints drained within the liveness bound",
+                settled ? List.of() : unsettledReport(cluster, settings)));
+        long livenessMicros = cluster.nowMicros() - livenessStart;
+        Map<String, Map<NodeId, Cell>> beforeRepair = replicaCells(cluster, history);
+        int divergedBeforeRepair = ClusterState.divergedKeys(beforeRepair);
+        Map<String, Map<NodeId, Cell>> finalCells = beforeRepair;
+        if (settings.repair()) {
+            checks.add(SimRunReport.Check.of("full repair completes", repairAll(cluster)));
+            finalCells = replicaCells(cluster, history);
+        }
+        checks.add(SimRunReport.Check.of("no invented value, no stale quorum read, coordinator timestamps increase",
+                ConsistencyChecker.checkHistory(history)));
+        checks.add(SimRunReport.Check.of("replicas identical, no QUORUM-acknowledged write lost, no QUORUM delete undone",
+                ConsistencyChecker.checkFinalState(history, finalCells, false)));
+        List<String> oneLosses = new ArrayList<>(ConsistencyChecker.checkFinalState(history, finalCells, true));
+        oneLosses.removeAll(ConsistencyChecker.checkFinalState(history, finalCells, false));
+        checks.add(SimRunReport.Check.warning("no write or delete acknowledged at ONE lost", oneLosses));
+        checks.add(SimRunReport.Check.of("no unhandled exception in any node",
+                cluster.unhandledExceptions().stream().map(Object::toString).limit(20).toList()));
+        return new SimRunReport(settings, cluster.traceHash(), cluster.nowMicros(), livenessMicros,
+                history.resultCounts(), history.operations().size(), cluster.network().stats(), faults.log(),
+                cluster.clockSkewAlarms().size(), divergedBeforeRepair, finalCells.size(), checks);
+    }
+
+    private static boolean settle(SimCluster cluster, long deadlineMicros) {
+        while (cluster.nowMicros() < deadlineMicros) {
+            if (ClusterState.settled(cluster)) {
+                return true;
+            }
+            cluster.runFor(SETTLE_CHECK_MICROS);
+        }
+        return ClusterState.settled(cluster);
+    }
+
+    private static Map<String, Map<NodeId, Cell>> replicaCells(SimCluster cluster, History history) {
+        return ClusterState.replicaCells(cluster, cluster.nodeIds().get(0), KeyModel.build(history).keySet());
+    }
+
+    private static List<String> repairAll(SimCluster cluster) {
+        List<String> problems = new ArrayList<>();
+        for (NodeId id : cluster.nodeIds()) {
+            SimFuture<ClientResult> repair = cluster.repair(id);
+            try {
+                ClientResult result = cluster.runUntil(repair, REPAIR_MICROS_MAX);
+                if (!(result instanceof ClientResult.Repaired)) {
+                    problems.add("repair of " + id + " answered " + result);
+                }
+            } catch (IllegalStateException e) {
+                problems.add("repair of " + id + ": " + e.getMessage());
+            }
+        }
+        return problems;
+    }
+
+    private static List<String> unsettledReport(SimCluster cluster, SimRunSettings settings) {
+        List<String> lines = new ArrayList<>();
+        lines.add("not settled after " + settings.livenessMicros() / 1e6 + " s of liveness:");
+        lines.addAll(ClusterState.unsettled(cluster));
+        return lines;
+    }
+
+    private static List<String> describePending(History history) {
+        List<String> lines = new ArrayList<>();
+        lines.add(history.pendingCount() + " operations still pending");
+        for (Operation operation : history.pending()) {
+            if (lines.size() > 10) {
+                break;
+            }
+            lines.add(operation.toString());
+        }
+        return lines;
+    }
+}

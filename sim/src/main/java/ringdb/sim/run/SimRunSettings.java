@@ -1,0 +1,44 @@
+package ringdb.sim.run;
+
+import java.util.Random;
+import ringdb.sim.workload.FaultSettings;
+
+/**
+ * Everything a randomized simulation run does, derived from its seed (see {@link #derive}); a few
+ * may be overridden from the command line, and the report prints them all so the run can be
+ * reproduced. Times are simulated microseconds.
+ */
+public record SimRunSettings(long seed, int nodes, int replicationFactor, int clients, int keys,
+                             long thinkMicrosMax, long safetyMicros, long livenessMicros, boolean repair,
+                             FaultSettings faults) {
+
+    /** Every setting drawn from the seed; {@code nodes} &lt;= 0 means "draw it too". */
+    public static SimRunSettings derive(long seed, int nodes, long safetyMicros) {
+        Random random = new Random(seed ^ 0x5DEECE66DL);
+        int nodeCount = nodes > 0 ? nodes : 3 + random.nextInt(4);
+        int replicationFactor = Math.min(nodeCount, 2 + random.nextInt(2));
+        int clients = 2 + random.nextInt(5);
+        int keys = 4 + random.nextInt(24);
+        long thinkMicrosMax = 1_000 + random.nextInt(50_000);
+        FaultSettings faults = FaultSettings.derive(random, nodeCount);
+        return new SimRunSettings(seed, nodeCount, replicationFactor, clients, keys, thinkMicrosMax, safetyMicros,
+                60_000_000L, true, faults);
+    }
+
+    public SimRunSettings withRepair(boolean repair) {
+        return new SimRunSettings(seed, nodes, replicationFactor, clients, keys, thinkMicrosMax, safetyMicros,
+                livenessMicros, repair, faults);
+    }
+
+    public SimRunSettings withLivenessMicros(long livenessMicros) {
+        return new SimRunSettings(seed, nodes, replicationFactor, clients, keys, thinkMicrosMax, safetyMicros,
+                livenessMicros, repair, faults);
+    }
+
+    /** The settings as printed at the start of a run. */
+    public String describe() {
+        return String.format("seed=%d nodes=%d rf=%d clients=%d keys=%d think<=%.3fs safety=%.1fs liveness<=%.1fs "
+                        + "repair=%s%n  faults: %s", seed, nodes, replicationFactor, clients, keys, thinkMicrosMax / 1e6,
+                safetyMicros / 1e6, livenessMicros / 1e6, repair, faults);
+    }
+}

@@ -1,0 +1,202 @@
+package ringdb.sim.workload;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import ringdb.core.NodeId;
+import ringdb.sim.LinkRule;
+import ringdb.sim.SimCluster;
+import ringdb.sim.SimNetwork;
+
+/**
+ * The nemesis of the safety phase: at random moments it crashes and recovers nodes, partitions the
+ * network (majority/minority splits, isolated nodes, one-way links), changes drop and duplicate
+ * probabilities and delays, slows or cuts single links, and skews, drifts or jumps clocks. Only
+ * faults the design claims to survive are injected. {@link #stop()} ends the faults and brings the
+ * cluster back to health for the liveness phase. Every action is logged with its simulated time.
+ */
+public final class FaultInjector {
+    private final SimCluster cluster;
+    private final Random random;
+    private final FaultSettings settings;
+    private final List<String> log = new ArrayList<>();
+    private boolean running;
+
+    public FaultInjector(SimCluster cluster, Random random, FaultSettings settings) {
+        this.cluster = cluster;
+        this.random = random;
+        this.settings = settings;
+    }
+
+    public void start() {
+        running = true;
+        SimNetwork network = cluster.network();
+        network.setDropProbability(settings.dropProbability());
+        network.setDuplicateProbability(settings.duplicateProbability());
+        network.setDelayMicros(settings.delayMinMicros(), settings.delayMaxMicros());
+        scheduleNext();
+    }
+
+    /** Ends the faults: heals the network, restores defaults, recovers every crashed node. */
+    public void stop() {
+        running = false;
+        SimNetwork network = cluster.network();
+        network.clearFaults();
+        network.setDelayMicros(settings.delayMinMicros(), Math.max(settings.delayMinMicros(), 2_000));
+        for (NodeId id : cluster.nodeIds()) {
+            if (!cluster.isAlive(id)) {
+                cluster.recover(id);
+                record("recover " + id + " (liveness phase)");
+            }
+            cluster.clock(id).setDriftPartsPerMillion(0);
+        }
+        record("faults stopped; network healed");
+    }
+
+    /** What the nemesis did, one line per action, prefixed with the simulated time. */
+    public List<String> log() {
+        return Collections.unmodifiableList(log);
+    }
+
+    private void scheduleNext() {
+        long gapMicros = settings.faultIntervalMicrosMin()
+                + (long) (random.nextDouble() * (settings.faultIntervalMicrosMax() - settings.faultIntervalMicrosMin()));
+        cluster.scheduler().scheduleAfter(gapMicros, () -> {
+            if (running) {
+                act();
+                scheduleNext();
+            }
+        });
+    }
+
+    private void act() {
+        int roll = random.nextInt(100);
+        if (roll < 22) {
+            crashOne();
+        } else if (roll < 42) {
+            recoverOne();
+        } else if (roll < 57) {
+            partition();
+        } else if (roll < 70) {
+            heal();
+        } else if (roll < 80) {
+            linkRule();
+        } else if (roll < 88) {
+            networkSettings();
+        } else {
+            clocks();
+        }
+    }
+
+    private void crashOne() {
+        List<NodeId> alive = nodes(true);
+        int down = cluster.nodeIds().size() - alive.size();
+        if (down >= settings.crashedNodesMax() || alive.size() <= 1) {
+            return;
+        }
+        NodeId victim = alive.get(random.nextInt(alive.size()));
+        cluster.fail(victim);
+        record("crash " + victim);
+    }
+
+    private void recoverOne() {
+        List<NodeId> dead = nodes(false);
+        if (dead.isEmpty()) {
+            return;
+        }
+        NodeId id = dead.get(random.nextInt(dead.size()));
+        cluster.recover(id);
+        record("recover " + id);
+    }
+
+    private void partition() {
+        List<NodeId> all = new ArrayList<>(cluster.nodeIds());
+        Collections.shuffle(all, random);
+        int shape = random.nextInt(3);
+        if (shape == 2) {
+            cluster.network().partitionOneWay(all.get(0), all.get(1));
+            record("one-way partition " + all.get(0) + " -> " + all.get(1));
+            return;
+        }
+        int minority = shape == 0 ? 1 : Math.max(1, (all.size() - 1) / 2);
+        Set<NodeId> sideA = new HashSet<>(all.subList(0, minority));
+        Set<NodeId> sideB = new HashSet<>(all.subList(minority, all.size()));
+        cluster.network().partition(sideA, sideB);
+        record("partition " + sorted(sideA) + " | " + sorted(sideB));
+    }
+
+    private void heal() {
+        if (!cluster.network().partitions().isEmpty()) {
+            cluster.network().heal();
+            record("heal partitions");
+        }
+    }
+
+    private void linkRule() {
+        List<NodeId> all = cluster.nodeIds();
+        NodeId from = all.get(random.nextInt(all.size()));
+        NodeId to = all.get(random.nextInt(all.size()));
+        if (from.equals(to)) {
+            cluster.network().clearLinkRules();
+            record("clear link rules");
+            return;
+        }
+        LinkRule rule = random.nextBoolean() ? LinkRule.slow(20_000, 400_000)
+                : LinkRule.lossy(0.5, settings.delayMinMicros(), settings.delayMaxMicros());
+        cluster.network().setLinkRule(from, to, rule);
+        record("link " + from + "->" + to + " " + rule);
+    }
+
+    private void networkSettings() {
+        SimNetwork network = cluster.network();
+        double drop = random.nextDouble() * settings.dropProbability() * 2;
+        double duplicate = random.nextDouble() * settings.duplicateProbability() * 2;
+        network.setDropProbability(Math.min(drop, 0.5));
+        network.setDuplicateProbability(Math.min(duplicate, 0.5));
+        record(String.format("network drop %.3f duplicate %.3f", network.dropProbability(),
+                network.duplicateProbability()));
+    }
+
+    private void clocks() {
+        List<NodeId> all = cluster.nodeIds();
+        NodeId id = all.get(random.nextInt(all.size()));
+        long boundMicros = settings.clockJumpMicrosMax();
+        int kind = random.nextInt(3);
+        if (kind == 0) {
+            long jump = (long) ((random.nextDouble() * 2 - 1) * boundMicros);
+            cluster.clock(id).jump(jump);
+            record(String.format("clock of %s jumps %+.3f s", id, jump / 1e6));
+        } else if (kind == 1) {
+            double ppm = (random.nextDouble() * 2 - 1) * 200;
+            cluster.clock(id).setDriftPartsPerMillion(ppm);
+            record(String.format("clock of %s drifts %+.1f ppm", id, ppm));
+        } else {
+            long skew = (long) ((random.nextDouble() * 2 - 1) * boundMicros);
+            cluster.clock(id).setSkewMicros(skew);
+            record(String.format("clock of %s skewed to %+.3f s", id, skew / 1e6));
+        }
+    }
+
+    private List<NodeId> nodes(boolean alive) {
+        List<NodeId> selected = new ArrayList<>();
+        for (NodeId id : cluster.nodeIds()) {
+            if (cluster.isAlive(id) == alive) {
+                selected.add(id);
+            }
+        }
+        return selected;
+    }
+
+    private static List<NodeId> sorted(Set<NodeId> ids) {
+        List<NodeId> list = new ArrayList<>(ids);
+        Collections.sort(list);
+        return list;
+    }
+
+    private void record(String action) {
+        log.add(String.format("%10.3fs %s", cluster.nowMicros() / 1e6, action));
+    }
+}

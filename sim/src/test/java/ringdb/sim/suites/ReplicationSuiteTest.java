@@ -1,0 +1,242 @@
+package ringdb.sim.suites;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static ringdb.sim.suites.Clusters.SECOND;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import ringdb.core.NodeId;
+import ringdb.core.data.Cell;
+import ringdb.core.node.ClientResult;
+import ringdb.core.node.ConsistencyLevel;
+import ringdb.core.node.NodeConfig;
+import ringdb.core.node.NodeEvent;
+import ringdb.sim.SimCluster;
+import ringdb.sim.SimListener;
+
+/** Replication, consistency levels, forwarding, hints and recovery in simulated clusters. */
+class ReplicationSuiteTest {
+    private static final long SEED = Long.getLong("ringdb.sim.seed", 77_001L);
+
+    private static SimCluster converged(long seed, int nodes, UnaryOperator<NodeConfig> config) {
+        SimCluster cluster = SimCluster.builder().seed(seed).nodes(nodes).nodeConfig(config).build();
+        assertThat(cluster.runUntil(() -> Clusters.converged(cluster), 30 * SECOND))
+                .as("cluster converges; " + Clusters.seedLine(cluster)).isTrue();
+        // let the start-up catch-up finish so it does not interleave with the test
+        cluster.runFor(5 * SECOND);
+        return cluster;
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Set<NodeId> holders(SimCluster cluster, byte[] key) {
+        Set<NodeId> out = new HashSet<>();
+        for (NodeId id : cluster.nodeIds()) {
+            if (cluster.isAlive(id) && cluster.store(id).read(key) != null) {
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
+    private static ClientResult run(SimCluster cluster, ringdb.sim.SimFuture<ClientResult> future) {
+        return cluster.runUntil(future, 30 * SECOND);
+    }
+
+    /** The first node that is not a replica of {@code key}. */
+    private static NodeId nonReplica(SimCluster cluster, byte[] key) {
+        List<NodeId> replicas = cluster.node(NodeId.of("node1")).ring().replicasFor(key);
+        return cluster.nodeIds().stream().filter(id -> !replicas.contains(id)).findFirst().orElseThrow();
+    }
+
+    private static void awaitDown(SimCluster cluster, NodeId victim) {
+        assertThat(cluster.runUntil(() -> Clusters.othersSee(cluster, victim, false), 90 * SECOND))
+                .as(victim + " convicted; " + Clusters.seedLine(cluster)).isTrue();
+    }
+
+    @Test
+    void everyKeyLivesOnExactlyItsReplicas() {
+        try (SimCluster cluster = converged(SEED, 7, UnaryOperator.identity())) {
+            List<byte[]> keys = new ArrayList<>();
+            for (int i = 0; i < 150; i++) {
+                byte[] key = utf8("key-" + i);
+                keys.add(key);
+                NodeId coordinator = cluster.nodeIds().get(i % 7);
+                ConsistencyLevel cl = ConsistencyLevel.values()[i % 3];
+                assertThat(run(cluster, cluster.put(coordinator, key, utf8("v" + i), cl)))
+                        .isInstanceOf(ClientResult.Written.class);
+            }
+            cluster.runFor(SECOND); // replication to the replicas the client did not wait for
+            for (byte[] key : keys) {
+                Set<NodeId> expected = new HashSet<>(cluster.node(NodeId.of("node3")).ring().replicasFor(key));
+                assertThat(expected).hasSize(2);
+                assertThat(holders(cluster, key)).as(Clusters.seedLine(cluster)).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void consistencyLevelsWaitForTheNamedNumberOfReplicas() {
+        try (SimCluster cluster = converged(SEED + 1, 5, config -> config.withReplicationFactor(3))) {
+            byte[] key = utf8("cl-key");
+            NodeId coordinator = nonReplica(cluster, key);
+            assertThat(run(cluster, cluster.put(coordinator, key, utf8("a"), ConsistencyLevel.ONE)))
+                    .isInstanceOfSatisfying(ClientResult.Written.class, w -> assertThat(w.acks()).isEqualTo(1));
+            assertThat(run(cluster, cluster.put(coordinator, key, utf8("b"), ConsistencyLevel.QUORUM)))
+                    .isInstanceOfSatisfying(ClientResult.Written.class, w -> assertThat(w.acks()).isEqualTo(2));
+            assertThat(run(cluster, cluster.put(coordinator, key, utf8("c"), ConsistencyLevel.ALL)))
+                    .isInstanceOfSatisfying(ClientResult.Written.class, w -> assertThat(w.acks()).isEqualTo(3));
+            assertThat(run(cluster, cluster.get(coordinator, key, ConsistencyLevel.ALL)))
+                    .isInstanceOfSatisfying(ClientResult.Found.class,
+                            found -> assertThat(found.value()).isEqualTo(utf8("c")));
+
+            List<NodeId> replicas = cluster.node(coordinator).ring().replicasFor(key);
+            cluster.fail(replicas.get(2));
+            awaitDown(cluster, replicas.get(2));
+            assertThat(run(cluster, cluster.put(coordinator, key, utf8("d"), ConsistencyLevel.ALL)))
+                    .isEqualTo(new ClientResult.Unavailable(ConsistencyLevel.ALL, 3, 2));
+            assertThat(run(cluster, cluster.put(coordinator, key, utf8("d"), ConsistencyLevel.QUORUM)))
+                    .isInstanceOf(ClientResult.Written.class);
+            assertThat(run(cluster, cluster.get(coordinator, key, ConsistencyLevel.ALL)))
+                    .isEqualTo(new ClientResult.Unavailable(ConsistencyLevel.ALL, 3, 2));
+
+            cluster.fail(replicas.get(1));
+            awaitDown(cluster, replicas.get(1));
+            assertThat(run(cluster, cluster.get(coordinator, key, ConsistencyLevel.QUORUM)))
+                    .isEqualTo(new ClientResult.Unavailable(ConsistencyLevel.QUORUM, 2, 1));
+            assertThat(run(cluster, cluster.get(coordinator, key, ConsistencyLevel.ONE)))
+                    .isInstanceOfSatisfying(ClientResult.Found.class,
+                            found -> assertThat(found.value()).isEqualTo(utf8("d")));
+        }
+    }
+
+    @Test
+    void aReplicaThatIsUnreachableButNotYetConvictedGivesATimeoutAndAHint() {
+        try (SimCluster cluster = converged(SEED + 2, 4, UnaryOperator.identity())) {
+            byte[] key = utf8("slow-key");
+            NodeId coordinator = nonReplica(cluster, key);
+            List<NodeId> replicas = cluster.node(coordinator).ring().replicasFor(key);
+            cluster.network().partitionOneWay(coordinator, replicas.get(1));
+            long start = cluster.nowMicros();
+            ClientResult result = run(cluster, cluster.put(coordinator, key, utf8("v"), ConsistencyLevel.ALL));
+            assertThat(result).isEqualTo(new ClientResult.Timeout(ConsistencyLevel.ALL, 2, 1));
+            assertThat(cluster.nowMicros() - start).isEqualTo(cluster.config().writeTimeoutMicros());
+            assertThat(cluster.node(coordinator).status().hintsPending()).isEqualTo(1);
+            ClientResult read = run(cluster, cluster.get(coordinator, key, ConsistencyLevel.ALL));
+            assertThat(read).isEqualTo(new ClientResult.Timeout(ConsistencyLevel.ALL, 2, 1));
+
+            cluster.network().heal();
+            boolean delivered = cluster.runUntil(() -> cluster.node(coordinator).status().hintsPending() == 0,
+                    30 * SECOND);
+            assertThat(delivered).as("hint replayed after healing; " + Clusters.seedLine(cluster)).isTrue();
+            assertThat(cluster.store(replicas.get(1)).read(key)).isNotNull();
+        }
+    }
+
+    @Test
+    void writesAndReadsAreForwardedWhenThePrimaryIsDown() {
+        try (SimCluster cluster = converged(SEED + 3, 5, UnaryOperator.identity())) {
+            byte[] key = utf8("user:42");
+            List<NodeId> replicas = cluster.node(NodeId.of("node1")).ring().replicasFor(key);
+            NodeId primary = replicas.get(0);
+            cluster.fail(primary);
+            awaitDown(cluster, primary);
+            byte[] lastValue = null;
+            for (NodeId coordinator : cluster.nodeIds()) {
+                if (!cluster.isAlive(coordinator)) {
+                    continue;
+                }
+                byte[] value = utf8("from-" + coordinator);
+                lastValue = value;
+                assertThat(run(cluster, cluster.put(coordinator, key, value, ConsistencyLevel.ONE)))
+                        .as("write through " + coordinator).isInstanceOf(ClientResult.Written.class);
+                for (NodeId reader : cluster.nodeIds()) {
+                    if (cluster.isAlive(reader)) {
+                        assertThat(run(cluster, cluster.get(reader, key, ConsistencyLevel.ONE)))
+                                .isInstanceOfSatisfying(ClientResult.Found.class,
+                                        found -> assertThat(found.value()).isEqualTo(value));
+                    }
+                }
+            }
+            cluster.recover(primary);
+            // the recovered primary gets the writes it missed (hints and catch-up), then serves them
+            byte[] expected = lastValue;
+            boolean caughtUp = cluster.runUntil(() -> cluster.node(primary).status().recoveryDone()
+                    && cluster.store(primary).read(key) != null
+                    && java.util.Arrays.equals(cluster.store(primary).read(key).value(), expected), 60 * SECOND);
+            assertThat(caughtUp).as(Clusters.seedLine(cluster)).isTrue();
+            assertThat(run(cluster, cluster.get(primary, key, ConsistencyLevel.ALL)))
+                    .isInstanceOfSatisfying(ClientResult.Found.class,
+                            found -> assertThat(found.value()).isEqualTo(expected));
+        }
+    }
+
+    @Test
+    void readsReturnTheNewestVersionAndRepairStaleReplicas() {
+        try (SimCluster cluster = converged(SEED + 4, 4, config -> config.withReplicationFactor(3))) {
+            byte[] key = utf8("repair-me");
+            NodeId coordinator = nonReplica(cluster, key);
+            assertThat(run(cluster, cluster.put(coordinator, key, utf8("old"), ConsistencyLevel.ALL)))
+                    .isInstanceOf(ClientResult.Written.class);
+            List<NodeId> replicas = cluster.node(coordinator).ring().replicasFor(key);
+            // one replica alone takes a newer version (as if the others missed it)
+            Cell newer = Cell.value(utf8("new"), cluster.node(coordinator).status().nowMicros() + 1_000_000);
+            cluster.store(replicas.get(2)).apply(key, newer, error -> { });
+            assertThat(run(cluster, cluster.get(coordinator, key, ConsistencyLevel.ALL)))
+                    .isEqualTo(new ClientResult.Found(utf8("new"), newer.timestampMicros()));
+            cluster.runFor(SECOND);
+            for (NodeId replica : replicas) {
+                assertThat(cluster.store(replica).read(key)).as("repaired " + replica).isEqualTo(newer);
+            }
+            assertThat(cluster.node(coordinator).readRepairCount()).isEqualTo(2);
+            // a delete reads as not found everywhere
+            assertThat(run(cluster, cluster.delete(coordinator, key, ConsistencyLevel.QUORUM)))
+                    .isInstanceOf(ClientResult.Written.class);
+        }
+    }
+
+    @Test
+    void aRestartedNodeCatchesUpFromItsPeersInChunks() {
+        UnaryOperator<NodeConfig> noHints = config -> config.withHintWindowMicros(1).withRangeSyncChunkEntries(7);
+        try (SimCluster cluster = converged(SEED + 5, 4, noHints)) {
+            NodeId victim = NodeId.of("node2");
+            cluster.fail(victim);
+            awaitDown(cluster, victim);
+            List<byte[]> missed = new ArrayList<>();
+            for (int i = 0; i < 120; i++) {
+                byte[] key = utf8("missed-" + i);
+                if (cluster.node(NodeId.of("node1")).ring().replicasFor(key).contains(victim)) {
+                    missed.add(key);
+                }
+                assertThat(run(cluster, cluster.put(NodeId.of("node1"), key, utf8("x" + i), ConsistencyLevel.ONE)))
+                        .isInstanceOf(ClientResult.Written.class);
+            }
+            assertThat(missed).isNotEmpty();
+            List<String> recoveryEvents = new ArrayList<>();
+            cluster.addListener(new SimListener() {
+                @Override
+                public void onNodeEvent(NodeEvent event) {
+                    if (event.node().equals(victim) && event.kind() == NodeEvent.Kind.RECOVERY_DONE) {
+                        recoveryEvents.add(event.detail());
+                    }
+                }
+            });
+            cluster.recover(victim);
+            assertThat(cluster.runUntil(() -> !recoveryEvents.isEmpty(), 60 * SECOND))
+                    .as("recovery finishes; " + Clusters.seedLine(cluster)).isTrue();
+            assertThat(cluster.node(victim).status().recoveryDone()).isTrue();
+            for (byte[] key : missed) {
+                assertThat(cluster.store(victim).read(key)).as("caught up " + new String(key, StandardCharsets.UTF_8))
+                        .isNotNull();
+            }
+            assertThat(run(cluster, cluster.repair(victim))).isInstanceOf(ClientResult.Repaired.class);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package ringdb.storage;
+
+import java.util.List;
+
+/**
+ * What opening an engine found and did: tables opened, commit log records replayed, torn tails
+ * cut off and damaged records skipped (only with skip_corrupt_commit_log_records). Nothing is
+ * dropped without appearing here.
+ */
+public record RecoveryReport(int tablesOpened, int segmentsReplayed, long recordsReplayed, long bytesReplayed,
+                             List<TornTail> tornTails, long corruptRecordsSkipped, long corruptBytesSkipped,
+                             int temporaryFilesRemoved) {
+    /** A torn final record: the segment was cut at {@code offset}, dropping {@code bytes}. */
+    public record TornTail(String path, long offset, long bytes) {
+    }
+
+    public RecoveryReport {
+        tornTails = List.copyOf(tornTails);
+    }
+
+    /** One line for logs. */
+    public String summary() {
+        StringBuilder line = new StringBuilder()
+                .append("opened ").append(tablesOpened).append(" tables, replayed ").append(recordsReplayed)
+                .append(" commit log records (").append(bytesReplayed).append(" bytes) from ")
+                .append(segmentsReplayed).append(" segments");
+        for (TornTail torn : tornTails) {
+            line.append("; cut a torn tail of ").append(torn.bytes()).append(" bytes at offset ").append(torn.offset())
+                    .append(" of ").append(torn.path());
+        }
+        if (corruptRecordsSkipped > 0) {
+            line.append("; SKIPPED ").append(corruptRecordsSkipped).append(" corrupt records (")
+                    .append(corruptBytesSkipped).append(" bytes)");
+        }
+        return line.toString();
+    }
+}

@@ -1,0 +1,28 @@
+package ringdb.storage;
+
+import ringdb.storage.disk.Disk;
+
+/**
+ * Where an engine keeps its files under its directory: {@code commitlog/} (segments),
+ * {@code tables/} (sorted tables) and {@code snapshots/<name>/} (hard links to tables).
+ */
+public final class StorageLayout {
+    public static final String COMMIT_LOG_DIRECTORY = "commitlog";
+    public static final String TABLES_DIRECTORY = "tables";
+    public static final String SNAPSHOTS_DIRECTORY = "snapshots";
+
+    private StorageLayout() {
+    }
+
+    public static String commitLog(String directory) {
+        return Disk.join(directory, COMMIT_LOG_DIRECTORY);
+    }
+
+    public static String tables(String directory) {
+        return Disk.join(directory, TABLES_DIRECTORY);
+    }
+
+    public static String snapshots(String directory) {
+        return Disk.join(directory, SNAPSHOTS_DIRECTORY);
+    }
+}

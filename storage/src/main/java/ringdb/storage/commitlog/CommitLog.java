@@ -1,0 +1,186 @@
+package ringdb.storage.commitlog;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.zip.CRC32C;
+import ringdb.core.data.Cell;
+import ringdb.storage.SyncMode;
+import ringdb.storage.disk.AppendFile;
+import ringdb.storage.disk.Disk;
+
+/**
+ * The writing side of the commit log: frames each mutation as a record (length, CRC32C, payload)
+ * at the end of the current segment, starts a new segment when the current one is full, and
+ * acknowledges each append as its {@link SyncMode} promises.
+ *
+ * <p>Threading: append, rollover and delete are called from the owning node's thread only;
+ * acknowledgements in GROUP mode arrive on the disk's sync thread.
+ */
+public final class CommitLog implements AutoCloseable {
+
+    private final Disk disk;
+    private final String directory;
+    private final SyncMode syncMode;
+    private final long segmentSizeBytes;
+    private final CRC32C crc = new CRC32C();
+    private final TreeMap<Long, Long> closedSegmentSizes = new TreeMap<>();
+    private byte[] recordBuffer = new byte[4096];
+    private AppendFile current;
+    private long currentSegmentId;
+    private volatile Throwable failure;
+
+    /** Opens a new segment with id {@code firstSegmentId}; older segments on disk are kept for deletion. */
+    public CommitLog(Disk disk, String directory, SyncMode syncMode, long segmentSizeBytes, long firstSegmentId,
+                     TreeMap<Long, Long> existingSegmentSizes) throws IOException {
+        this.disk = disk;
+        this.directory = directory;
+        this.syncMode = syncMode;
+        this.segmentSizeBytes = segmentSizeBytes;
+        this.closedSegmentSizes.putAll(existingSegmentSizes);
+        openSegment(firstSegmentId);
+    }
+
+    private void openSegment(long segmentId) throws IOException {
+        AppendFile file = disk.create(Disk.join(directory, CommitLogFormat.segmentName(segmentId)));
+        ByteBuffer header = ByteBuffer.allocate(CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES);
+        header.putInt(CommitLogFormat.SEGMENT_MAGIC).putShort(CommitLogFormat.VERSION).putShort((short) 0)
+                .putLong(segmentId);
+        crc.reset();
+        crc.update(header.array(), 0, 16);
+        header.putInt((int) crc.getValue());
+        file.append(header.array(), 0, header.capacity());
+        file.sync();
+        disk.syncDirectory(directory);
+        current = file;
+        currentSegmentId = segmentId;
+    }
+
+    /**
+     * Appends one mutation (not yet durable). Throws when the record cannot be appended; nothing
+     * was written then. Follow with {@link #acknowledge} once the mutation is visible to readers.
+     */
+    public void append(byte[] key, Cell cell) throws IOException {
+        checkHealthy();
+        int length = encode(key, cell);
+        if (current.size() + length > segmentSizeBytes && current.size() > CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES) {
+            rollover();
+        }
+        current.append(recordBuffer, 0, length);
+    }
+
+    /** Runs {@code onDurable} once everything appended so far is as durable as the sync mode promises. */
+    public void acknowledge(Consumer<Throwable> onDurable) {
+        switch (syncMode) {
+            case GROUP -> current.syncAsync(onDurable);
+            case BATCH -> syncBatch(onDurable);
+            case PERIODIC -> onDurable.accept(null);
+            default -> throw new IllegalStateException("unknown sync mode " + syncMode);
+        }
+    }
+
+    private void syncBatch(Consumer<Throwable> onDurable) {
+        try {
+            current.sync();
+        } catch (IOException e) {
+            failure = e;
+            onDurable.accept(e);
+            return;
+        }
+        onDurable.accept(null);
+    }
+
+    private void checkHealthy() throws IOException {
+        Throwable failed = failure != null ? failure : current.syncFailure();
+        if (failed != null) {
+            failure = failed;
+            throw new IOException("the commit log failed to sync earlier; writes are refused until the node restarts", failed);
+        }
+    }
+
+    private int encode(byte[] key, Cell cell) {
+        boolean put = !cell.isTombstone();
+        int payloadLength = CommitLogFormat.PAYLOAD_FIXED_SIZE_BYTES + key.length + (put ? 4 + cell.value().length : 0);
+        int total = CommitLogFormat.RECORD_HEADER_SIZE_BYTES + payloadLength;
+        if (recordBuffer.length < total) {
+            recordBuffer = new byte[Math.max(total, recordBuffer.length * 2)];
+        }
+        ByteBuffer out = ByteBuffer.wrap(recordBuffer);
+        out.putInt(payloadLength).putInt(0);
+        out.put(put ? CommitLogFormat.TYPE_PUT : CommitLogFormat.TYPE_DELETE).putLong(cell.timestampMicros());
+        out.putInt(key.length).put(key);
+        if (put) {
+            out.putInt(cell.value().length).put(cell.value());
+        }
+        crc.reset();
+        crc.update(recordBuffer, 0, 4);
+        crc.update(recordBuffer, CommitLogFormat.RECORD_HEADER_SIZE_BYTES, payloadLength);
+        out.putInt(4, (int) crc.getValue());
+        return total;
+    }
+
+    /** Syncs and closes the current segment and starts a new one; returns the new segment's start. */
+    public CommitLogPosition rollover() throws IOException {
+        checkHealthy();
+        current.sync();
+        current.close();
+        closedSegmentSizes.put(currentSegmentId, current.size());
+        openSegment(currentSegmentId + 1);
+        return position();
+    }
+
+    /** Where the next record will go. */
+    public CommitLogPosition position() {
+        return new CommitLogPosition(currentSegmentId, current.size());
+    }
+
+    /** The periodic sync: asks for a sync without waiting; a failure stops later writes. */
+    public void syncInBackground() {
+        current.syncAsync(failed -> {
+            if (failed != null) {
+                failure = failed;
+            }
+        });
+    }
+
+    /** Syncs the current segment now. */
+    public void sync() throws IOException {
+        current.sync();
+    }
+
+    /** Deletes every closed segment whose id is below {@code segmentId} (flushed tables cover them). */
+    public void deleteSegmentsBefore(long segmentId) throws IOException {
+        while (!closedSegmentSizes.isEmpty() && closedSegmentSizes.firstKey() < segmentId) {
+            long id = closedSegmentSizes.pollFirstEntry().getKey();
+            disk.delete(Disk.join(directory, CommitLogFormat.segmentName(id)));
+        }
+        disk.syncDirectory(directory);
+    }
+
+    /** Bytes of every live segment. */
+    public long sizeBytes() {
+        long total = current.size();
+        for (long size : closedSegmentSizes.values()) {
+            total += size;
+        }
+        return total;
+    }
+
+    public int segmentCount() {
+        return closedSegmentSizes.size() + 1;
+    }
+
+    /** Syncs (unless a sync already failed) and closes the current segment. */
+    @Override
+    public void close() throws IOException {
+        try {
+            if (failure == null && current.syncFailure() == null) {
+                current.sync();
+            }
+        } finally {
+            current.close();
+        }
+    }
+
+}

@@ -1,0 +1,53 @@
+package ringdb.storage.commitlog;
+
+/**
+ * Constants of the commit log format, mirroring docs/formats/commitlog.md. Values are written to
+ * disk: never renumber, never reuse.
+ */
+public final class CommitLogFormat {
+    /** Segment file names: {@code CommitLog-<segment id, 16 decimal digits>.log}. */
+    public static final String SEGMENT_PREFIX = "CommitLog-";
+    public static final String SEGMENT_SUFFIX = ".log";
+
+    /** "RCLG" big-endian. Never renumber. */
+    public static final int SEGMENT_MAGIC = 0x52434C47;
+    /** Format version of segments this code writes. Never renumber. */
+    public static final short VERSION = 1;
+    /** magic u32, version u16, reserved u16 (0), segment id i64, crc32c u32 of the 16 bytes before. */
+    public static final int SEGMENT_HEADER_SIZE_BYTES = 20;
+
+    /** length u32 (payload bytes) then crc32c u32 (of the 4 length bytes, then the payload). */
+    public static final int RECORD_HEADER_SIZE_BYTES = 8;
+
+    /** Record type byte: a value. Never renumber. */
+    public static final byte TYPE_PUT = 1;
+    /** Record type byte: a tombstone. Never renumber. */
+    public static final byte TYPE_DELETE = 2;
+
+    /** type u8, timestamp i64, key length i32; a PUT adds value length i32. */
+    public static final int PAYLOAD_FIXED_SIZE_BYTES = 1 + 8 + 4;
+
+    /** Largest payload a reader accepts: the largest key and the value ceiling, plus the fixed fields. */
+    public static final int PAYLOAD_SIZE_BYTES_MAX =
+            PAYLOAD_FIXED_SIZE_BYTES + 4 + ringdb.core.data.Limits.KEY_SIZE_BYTES_MAX
+                    + ringdb.core.data.Limits.VALUE_SIZE_BYTES_CEILING;
+
+    private CommitLogFormat() {
+    }
+
+    public static String segmentName(long segmentId) {
+        return SEGMENT_PREFIX + String.format(java.util.Locale.ROOT, "%016d", segmentId) + SEGMENT_SUFFIX;
+    }
+
+    /** The segment id in a file name, or -1 when the name is not a segment's. */
+    public static long segmentId(String name) {
+        if (!name.startsWith(SEGMENT_PREFIX) || !name.endsWith(SEGMENT_SUFFIX)) {
+            return -1;
+        }
+        String digits = name.substring(SEGMENT_PREFIX.length(), name.length() - SEGMENT_SUFFIX.length());
+        if (digits.length() != 16 || !digits.chars().allMatch(Character::isDigit)) {
+            return -1;
+        }
+        return Long.parseLong(digits);
+    }
+}

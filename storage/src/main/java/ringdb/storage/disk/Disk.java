@@ -1,0 +1,59 @@
+package ringdb.storage.disk;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Every file operation of the storage engine goes through a {@code Disk}: the real one
+ * ({@link ringdb.storage.disk.file.FileDisk}) uses FileChannel and a sync thread; the simulated one
+ * ({@link SimDisk}) keeps bytes in memory and loses whatever was not synced when its node crashes.
+ *
+ * <p>Paths are strings with {@code /} separators. Directory operations (create, rename, delete,
+ * link) are atomic; call {@link #syncDirectory} to make them durable on a real disk.
+ *
+ * <p>Threading: a Disk may be used from several threads; each open {@link AppendFile} has a single
+ * writer (its owner's thread) but may be synced from any thread.
+ */
+public interface Disk extends AutoCloseable {
+    /** Creates {@code directory} and any missing parents; does nothing when it exists. */
+    void createDirectories(String directory) throws IOException;
+
+    /** Names (not paths) of the entries of {@code directory}, sorted; empty when it does not exist. */
+    List<String> list(String directory) throws IOException;
+
+    boolean exists(String path);
+
+    /** Size of the file in bytes as the disk currently holds it (synced or not). */
+    long size(String path) throws IOException;
+
+    /** Creates a new, empty file for appending; fails when it already exists. */
+    AppendFile create(String path) throws IOException;
+
+    /** Opens an existing file for reading. The caller closes it. */
+    ReadFile openRead(String path) throws IOException;
+
+    /** Cuts the file down to {@code sizeBytes} and makes the cut durable. */
+    void truncate(String path, long sizeBytes) throws IOException;
+
+    /** Deletes a file or an empty directory; does nothing when it does not exist. */
+    void delete(String path) throws IOException;
+
+    /** Atomically renames {@code source} to {@code target}, replacing the target. */
+    void rename(String source, String target) throws IOException;
+
+    /** Creates a hard link {@code newLink} to the existing file {@code existing}. */
+    void link(String existing, String newLink) throws IOException;
+
+    /** Makes the directory entries (created, renamed, deleted files) of {@code directory} durable. */
+    void syncDirectory(String directory) throws IOException;
+
+    /** Releases threads and files this disk holds. Open files must have been closed first. */
+    @Override
+    default void close() {
+    }
+
+    /** Joins a parent path and a name. */
+    static String join(String parent, String name) {
+        return parent.endsWith("/") ? parent + name : parent + "/" + name;
+    }
+}

@@ -1,0 +1,22 @@
+package ringdb.storage.disk;
+
+import java.io.IOException;
+
+/** An open file for random reads. Safe for concurrent readers; the file must not change while open. */
+public interface ReadFile extends AutoCloseable {
+    /** Size in bytes when the file was opened. */
+    long size();
+
+    /** Reads exactly {@code length} bytes at {@code position}; throws EOFException past the end. */
+    void read(long position, byte[] destination, int offset, int length) throws IOException;
+
+    /** Convenience: reads {@code length} bytes at {@code position} into a new array. */
+    default byte[] read(long position, int length) throws IOException {
+        byte[] bytes = new byte[length];
+        read(position, bytes, 0, length);
+        return bytes;
+    }
+
+    @Override
+    void close() throws IOException;
+}

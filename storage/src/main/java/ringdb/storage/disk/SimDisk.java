@@ -1,0 +1,349 @@
+package ringdb.storage.disk;
+
+import java.io.EOFException;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import ringdb.core.Timers;
+
+/**
+ * An in-memory {@link Disk} for the simulator and for tests. No real I/O, deterministic: every
+ * random choice comes from the seeded {@link Random} it is given.
+ *
+ * <p>Crash semantics: {@link #crash()} keeps, for every file, only the bytes that were synced;
+ * {@link #crashTearingUnsyncedWrites()} also keeps a random prefix of each file's unsynced bytes, as
+ * a power cut in the middle of a write would. Directory operations are durable at once (as on a
+ * journaling file system with synchronous directory updates). {@link #failNextSyncs} makes syncs
+ * throw, leaving the data unsynced. After a crash, files opened before it refuse further use.
+ *
+ * <p>Sync latency: with {@link Timers}, an asynchronous sync completes after {@code syncLatencyMicros}
+ * of (simulated) time and every request made meanwhile shares it; without, it completes at once on
+ * the caller's thread.
+ *
+ * <p>Threading: not thread-safe; the simulator drives it from one thread.
+ */
+public final class SimDisk implements Disk {
+    private final Random random;
+    private final Timers timers;
+    private final long syncLatencyMicros;
+    private final TreeMap<String, Inode> files = new TreeMap<>();
+    private final TreeMap<String, Boolean> directories = new TreeMap<>();
+    private int epoch;
+    private int syncFailuresToInject;
+    private long syncCount;
+
+    /** A disk whose asynchronous syncs complete at once. */
+    public SimDisk(Random random) {
+        this(random, null, 0);
+    }
+
+    /** A disk whose asynchronous syncs complete {@code syncLatencyMicros} later through {@code timers}. */
+    public SimDisk(Random random, Timers timers, long syncLatencyMicros) {
+        this.random = Objects.requireNonNull(random, "random");
+        this.timers = timers;
+        this.syncLatencyMicros = syncLatencyMicros;
+    }
+
+    /** The node crashed: every file keeps only its synced bytes; open handles become unusable. */
+    public void crash() {
+        for (Inode inode : distinctInodes()) {
+            inode.length = inode.syncedLength;
+        }
+        epoch++;
+    }
+
+    /** Like {@link #crash()}, but each file also keeps a random prefix of its unsynced bytes. */
+    public void crashTearingUnsyncedWrites() {
+        for (Inode inode : distinctInodes()) {
+            int unsynced = inode.length - inode.syncedLength;
+            if (unsynced > 0) {
+                inode.length = inode.syncedLength + random.nextInt(unsynced + 1);
+            }
+            inode.syncedLength = inode.length;
+        }
+        epoch++;
+    }
+
+    /** The next {@code count} syncs (of any file) fail with an IOException and sync nothing. */
+    public void failNextSyncs(int count) {
+        syncFailuresToInject = count;
+    }
+
+    /** Syncs performed so far (asynchronous groups count once). */
+    public long syncCount() {
+        return syncCount;
+    }
+
+    /** The file's current bytes (synced or not); for tests that inspect or damage files. */
+    public byte[] contents(String path) throws IOException {
+        Inode inode = inode(path);
+        return Arrays.copyOf(inode.data, inode.length);
+    }
+
+    /** Replaces the file's bytes, durably; for tests that fabricate damage. */
+    public void overwrite(String path, byte[] bytes) throws IOException {
+        Inode inode = inode(path);
+        inode.data = bytes.clone();
+        inode.length = bytes.length;
+        inode.syncedLength = bytes.length;
+    }
+
+    private List<Inode> distinctInodes() {
+        List<Inode> result = new ArrayList<>();
+        for (Inode inode : files.values()) {
+            if (!result.contains(inode)) {
+                result.add(inode);
+            }
+        }
+        return result;
+    }
+
+    private Inode inode(String path) throws IOException {
+        Inode inode = files.get(path);
+        if (inode == null) {
+            throw new FileNotFoundException("no such file: " + path);
+        }
+        return inode;
+    }
+
+    @Override
+    public void createDirectories(String directory) {
+        String path = directory;
+        while (!path.isEmpty()) {
+            directories.put(path, Boolean.TRUE);
+            int slash = path.lastIndexOf('/');
+            path = slash <= 0 ? "" : path.substring(0, slash);
+        }
+    }
+
+    @Override
+    public List<String> list(String directory) {
+        String prefix = directory.endsWith("/") ? directory : directory + "/";
+        List<String> names = new ArrayList<>();
+        addChildren(files, prefix, names);
+        addChildren(directories, prefix, names);
+        names.sort(null);
+        return names;
+    }
+
+    private static void addChildren(TreeMap<String, ?> map, String prefix, List<String> names) {
+        for (Map.Entry<String, ?> entry : map.tailMap(prefix, false).entrySet()) {
+            String path = entry.getKey();
+            if (!path.startsWith(prefix)) {
+                break;
+            }
+            String rest = path.substring(prefix.length());
+            if (!rest.isEmpty() && rest.indexOf('/') < 0) {
+                names.add(rest);
+            }
+        }
+    }
+
+    @Override
+    public boolean exists(String path) {
+        return files.containsKey(path) || directories.containsKey(path);
+    }
+
+    @Override
+    public long size(String path) throws IOException {
+        return inode(path).length;
+    }
+
+    @Override
+    public AppendFile create(String path) throws IOException {
+        if (files.containsKey(path)) {
+            throw new IOException("file already exists: " + path);
+        }
+        Inode inode = new Inode();
+        files.put(path, inode);
+        return new SimAppendFile(path, inode, epoch);
+    }
+
+    @Override
+    public ReadFile openRead(String path) throws IOException {
+        Inode inode = inode(path);
+        return new SimReadFile(Arrays.copyOf(inode.data, inode.length));
+    }
+
+    @Override
+    public void truncate(String path, long sizeBytes) throws IOException {
+        Inode inode = inode(path);
+        inode.length = (int) Math.min(inode.length, sizeBytes);
+        inode.syncedLength = Math.min(inode.syncedLength, inode.length);
+    }
+
+    @Override
+    public void delete(String path) {
+        files.remove(path);
+        directories.remove(path);
+    }
+
+    @Override
+    public void rename(String source, String target) throws IOException {
+        Inode inode = inode(source);
+        files.remove(source);
+        files.put(target, inode);
+    }
+
+    @Override
+    public void link(String existing, String newLink) throws IOException {
+        if (files.containsKey(newLink)) {
+            throw new IOException("file already exists: " + newLink);
+        }
+        files.put(newLink, inode(existing));
+    }
+
+    @Override
+    public void syncDirectory(String directory) {
+        // Directory operations are durable at once on this disk.
+    }
+
+    private void syncInode(Inode inode) throws IOException {
+        if (syncFailuresToInject > 0) {
+            syncFailuresToInject--;
+            throw new IOException("injected sync failure");
+        }
+        syncCount++;
+        inode.syncedLength = inode.length;
+    }
+
+    /** An inode: the bytes a file (or several hard links) holds. */
+    private static final class Inode {
+        byte[] data = new byte[256];
+        int length;
+        int syncedLength;
+    }
+
+    private final class SimAppendFile implements AppendFile {
+        private final String path;
+        private final Inode inode;
+        private final int openedEpoch;
+        private final List<Consumer<Throwable>> waiting = new ArrayList<>();
+        private Throwable failure;
+        private boolean closed;
+
+        SimAppendFile(String path, Inode inode, int openedEpoch) {
+            this.path = path;
+            this.inode = inode;
+            this.openedEpoch = openedEpoch;
+        }
+
+        private void checkUsable() throws IOException {
+            if (openedEpoch != epoch) {
+                throw new IOException("disk crashed since " + path + " was opened");
+            }
+            if (closed) {
+                throw new IOException("file is closed: " + path);
+            }
+        }
+
+        @Override
+        public void append(byte[] bytes, int offset, int length) throws IOException {
+            checkUsable();
+            if (inode.length + length > inode.data.length) {
+                inode.data = Arrays.copyOf(inode.data, Math.max(inode.data.length * 2, inode.length + length));
+            }
+            System.arraycopy(bytes, offset, inode.data, inode.length, length);
+            inode.length += length;
+        }
+
+        @Override
+        public long size() {
+            return inode.length;
+        }
+
+        @Override
+        public void sync() throws IOException {
+            if (failure != null) {
+                throw new IOException("an earlier sync of " + path + " failed", failure);
+            }
+            if (closed && inode.syncedLength == inode.length) {
+                return;
+            }
+            checkUsable();
+            try {
+                syncInode(inode);
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public void syncAsync(Consumer<Throwable> onDurable) {
+            if (timers == null) {
+                onDurable.accept(syncQuietly());
+                return;
+            }
+            waiting.add(onDurable);
+            if (waiting.size() == 1) {
+                int scheduledEpoch = epoch;
+                timers.schedule(syncLatencyMicros, () -> completeWaiting(scheduledEpoch));
+            }
+        }
+
+        private void completeWaiting(int scheduledEpoch) {
+            if (scheduledEpoch != epoch) {
+                waiting.clear(); // the node crashed; nobody is left to hear about it
+                return;
+            }
+            Throwable result = syncQuietly();
+            List<Consumer<Throwable>> callbacks = new ArrayList<>(waiting);
+            waiting.clear();
+            for (Consumer<Throwable> callback : callbacks) {
+                callback.accept(result);
+            }
+        }
+
+        private Throwable syncQuietly() {
+            try {
+                sync();
+                return null;
+            } catch (IOException e) {
+                return e;
+            }
+        }
+
+        @Override
+        public Throwable syncFailure() {
+            return failure;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    private static final class SimReadFile implements ReadFile {
+        private final byte[] bytes;
+
+        SimReadFile(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public long size() {
+            return bytes.length;
+        }
+
+        @Override
+        public void read(long position, byte[] destination, int offset, int length) throws IOException {
+            if (position < 0 || position + length > bytes.length) {
+                throw new EOFException("read of " + length + " bytes at " + position + " past the end (" + bytes.length + ")");
+            }
+            System.arraycopy(bytes, (int) position, destination, offset, length);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

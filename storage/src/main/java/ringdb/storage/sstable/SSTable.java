@@ -1,0 +1,308 @@
+package ringdb.storage.sstable;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.AbstractMap;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.zip.CRC32C;
+import ringdb.core.data.Cell;
+import ringdb.core.ring.DecoratedKey;
+import ringdb.storage.CorruptionException;
+import ringdb.storage.disk.Disk;
+import ringdb.storage.disk.ReadFile;
+
+/**
+ * An open, immutable sorted table. The index, bloom filter and metadata are held in memory; data
+ * blocks are read on demand and their checksums verified on every read.
+ *
+ * <p>Threading: safe for concurrent readers; closing while reads run is the caller's to prevent.
+ */
+public final class SSTable implements AutoCloseable {
+    private final String path;
+    private final ReadFile file;
+    private final TableMetadata metadata;
+    private final BloomFilter bloom;
+    private final long[] blockOffsets;
+    private final int[] blockLengths;
+    private final long[] firstTokens;
+    private final byte[][] firstKeys;
+
+    private SSTable(String path, ReadFile file, TableMetadata metadata, BloomFilter bloom, long[] blockOffsets,
+                    int[] blockLengths, long[] firstTokens, byte[][] firstKeys) {
+        this.path = path;
+        this.file = file;
+        this.metadata = metadata;
+        this.bloom = bloom;
+        this.blockOffsets = blockOffsets;
+        this.blockLengths = blockLengths;
+        this.firstTokens = firstTokens;
+        this.firstKeys = firstKeys;
+    }
+
+    /** Opens and checks the table; with {@code verifyData} every data block's checksum is checked too. */
+    public static SSTable open(Disk disk, String path, boolean verifyData) throws IOException {
+        ReadFile file = disk.openRead(path);
+        try {
+            SSTable table = load(path, file);
+            if (verifyData) {
+                table.verifyBlocks();
+            }
+            return table;
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    private static SSTable load(String path, ReadFile file) throws IOException {
+        long size = file.size();
+        if (size < SSTableFormat.HEADER_SIZE_BYTES + SSTableFormat.FOOTER_SIZE_BYTES) {
+            throw new CorruptionException(path, 0, "table is " + size + " bytes, too short to hold a header and footer");
+        }
+        ByteBuffer header = ByteBuffer.wrap(file.read(0, SSTableFormat.HEADER_SIZE_BYTES));
+        if (header.getInt(0) != SSTableFormat.MAGIC) {
+            throw new CorruptionException(path, 0, "not a table file (bad magic)");
+        }
+        long footerOffset = size - SSTableFormat.FOOTER_SIZE_BYTES;
+        ByteBuffer footer = ByteBuffer.wrap(file.read(footerOffset, SSTableFormat.FOOTER_SIZE_BYTES));
+        CRC32C crc = new CRC32C();
+        crc.update(footer.array(), 0, SSTableFormat.FOOTER_SIZE_BYTES - 4);
+        if ((int) crc.getValue() != footer.getInt(SSTableFormat.FOOTER_SIZE_BYTES - 4)
+                || footer.getInt(SSTableFormat.FOOTER_SIZE_BYTES - 8) != SSTableFormat.MAGIC) {
+            throw new CorruptionException(path, footerOffset, "footer checksum mismatch");
+        }
+        if (footer.getShort(36) != SSTableFormat.VERSION) {
+            throw new CorruptionException(path, footerOffset + 36, "unsupported table version " + footer.getShort(36));
+        }
+        ByteBuffer index = section(path, file, footer.getLong(0), footer.getInt(8), footerOffset);
+        ByteBuffer bloomBytes = section(path, file, footer.getLong(12), footer.getInt(20), footerOffset);
+        ByteBuffer metadataBytes = section(path, file, footer.getLong(24), footer.getInt(32), footerOffset);
+        try {
+            TableMetadata metadata = TableMetadata.readFrom(metadataBytes);
+            BloomFilter bloom = BloomFilter.readFrom(bloomBytes);
+            return fromIndex(path, file, metadata, bloom, index, footer.getLong(0));
+        } catch (RuntimeException e) {
+            throw new CorruptionException(path, footerOffset, "sections pass their checksums but do not parse: " + e.getMessage());
+        }
+    }
+
+    private static SSTable fromIndex(String path, ReadFile file, TableMetadata metadata, BloomFilter bloom,
+                                     ByteBuffer index, long dataEnd) throws CorruptionException {
+        int blockCount = index.getInt();
+        if (blockCount < 0 || blockCount > index.remaining() / 24) {
+            throw new CorruptionException(path, dataEnd, "index block count " + blockCount + " is impossible");
+        }
+        long[] offsets = new long[blockCount];
+        int[] lengths = new int[blockCount];
+        long[] tokens = new long[blockCount];
+        byte[][] keys = new byte[blockCount][];
+        for (int i = 0; i < blockCount; i++) {
+            offsets[i] = index.getLong();
+            lengths[i] = index.getInt();
+            tokens[i] = index.getLong();
+            keys[i] = new byte[index.getInt()];
+            index.get(keys[i]);
+            if (offsets[i] < SSTableFormat.HEADER_SIZE_BYTES || offsets[i] + lengths[i] + 4 > dataEnd || lengths[i] <= 0) {
+                throw new CorruptionException(path, dataEnd, "index entry " + i + " points outside the data");
+            }
+        }
+        return new SSTable(path, file, metadata, bloom, offsets, lengths, tokens, keys);
+    }
+
+    private static ByteBuffer section(String path, ReadFile file, long offset, int length, long limit) throws IOException {
+        if (offset < SSTableFormat.HEADER_SIZE_BYTES || length < 0 || offset + length + 4 > limit) {
+            throw new CorruptionException(path, limit, "footer points outside the file (section at " + offset + ")");
+        }
+        byte[] bytes = file.read(offset, length + 4);
+        checkChecksum(path, offset, bytes, length);
+        return ByteBuffer.wrap(bytes, 0, length);
+    }
+
+    private static void checkChecksum(String path, long offset, byte[] bytes, int length) throws CorruptionException {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, length);
+        if ((int) crc.getValue() != ByteBuffer.wrap(bytes).getInt(length)) {
+            throw new CorruptionException(path, offset, "checksum mismatch in the " + length + "-byte section at " + offset);
+        }
+    }
+
+    private void verifyBlocks() throws IOException {
+        for (int i = 0; i < blockOffsets.length; i++) {
+            readBlock(i);
+        }
+    }
+
+    private ByteBuffer readBlock(int blockNumber) throws IOException {
+        int length = blockLengths[blockNumber];
+        byte[] bytes = file.read(blockOffsets[blockNumber], length + 4);
+        checkChecksum(path, blockOffsets[blockNumber], bytes, length);
+        return ByteBuffer.wrap(bytes, 0, length);
+    }
+
+    /** The cell this table holds for {@code key}, or null. */
+    public Cell get(DecoratedKey key) throws IOException {
+        if (!bloom.mightContain(key.token())) {
+            return null;
+        }
+        int blockNumber = blockFor(key);
+        if (blockNumber < 0) {
+            return null;
+        }
+        ByteBuffer block = readBlock(blockNumber);
+        byte[] wanted = key.key();
+        while (block.hasRemaining()) {
+            long token = block.getLong();
+            int keyLength = block.getInt();
+            int keyStart = block.position();
+            int order = token != key.token() ? Long.compare(token, key.token())
+                    : Arrays.compareUnsigned(block.array(), keyStart, keyStart + keyLength, wanted, 0, wanted.length);
+            block.position(keyStart + keyLength);
+            if (order == 0) {
+                return readCell(block);
+            }
+            if (order > 0) {
+                return null;
+            }
+            skipCell(block);
+        }
+        return null;
+    }
+
+    /** Whether the bloom filter admits {@code key} (false means certainly absent). */
+    public boolean mightContain(DecoratedKey key) {
+        return bloom.mightContain(key.token());
+    }
+
+    /** The last block whose first key is at or before {@code key}; -1 when the key precedes them all. */
+    private int blockFor(DecoratedKey key) {
+        int low = 0;
+        int high = blockOffsets.length - 1;
+        int found = -1;
+        while (low <= high) {
+            int middle = (low + high) >>> 1;
+            if (compareFirstKey(middle, key) <= 0) {
+                found = middle;
+                low = middle + 1;
+            } else {
+                high = middle - 1;
+            }
+        }
+        return found;
+    }
+
+    private int compareFirstKey(int blockNumber, DecoratedKey key) {
+        int byToken = Long.compare(firstTokens[blockNumber], key.token());
+        return byToken != 0 ? byToken : Arrays.compareUnsigned(firstKeys[blockNumber], key.key());
+    }
+
+    private static Cell readCell(ByteBuffer block) {
+        byte flag = block.get();
+        long timestamp = block.getLong();
+        if (flag == SSTableFormat.FLAG_TOMBSTONE) {
+            return Cell.tombstone(timestamp);
+        }
+        byte[] value = new byte[block.getInt()];
+        block.get(value);
+        return Cell.value(value, timestamp);
+    }
+
+    private static void skipCell(ByteBuffer block) {
+        byte flag = block.get();
+        block.position(block.position() + 8);
+        if (flag != SSTableFormat.FLAG_TOMBSTONE) {
+            int valueLength = block.getInt();
+            block.position(block.position() + valueLength);
+        }
+    }
+
+    /** Entries strictly after {@code fromExclusive} (null = from the first), in key order. */
+    public Iterator<Map.Entry<DecoratedKey, Cell>> iterator(DecoratedKey fromExclusive) {
+        int startBlock = fromExclusive == null ? 0 : Math.max(0, blockFor(fromExclusive));
+        return new BlockIterator(startBlock, fromExclusive);
+    }
+
+    public TableMetadata metadata() {
+        return metadata;
+    }
+
+    public long generation() {
+        return metadata.generation();
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public long sizeBytes() {
+        return file.size();
+    }
+
+    @Override
+    public void close() throws IOException {
+        file.close();
+    }
+
+    @Override
+    public String toString() {
+        return path;
+    }
+
+    private final class BlockIterator implements Iterator<Map.Entry<DecoratedKey, Cell>> {
+        private final DecoratedKey fromExclusive;
+        private int nextBlock;
+        private ByteBuffer block;
+        private Map.Entry<DecoratedKey, Cell> next;
+
+        BlockIterator(int startBlock, DecoratedKey fromExclusive) {
+            this.nextBlock = startBlock;
+            this.fromExclusive = fromExclusive;
+            advance();
+        }
+
+        private void advance() {
+            next = null;
+            while (next == null) {
+                if (block == null || !block.hasRemaining()) {
+                    if (nextBlock >= blockOffsets.length) {
+                        return;
+                    }
+                    block = readBlockUnchecked(nextBlock++);
+                }
+                long token = block.getLong();
+                byte[] key = new byte[block.getInt()];
+                block.get(key);
+                Cell cell = readCell(block);
+                DecoratedKey decorated = new DecoratedKey(token, key);
+                if (fromExclusive == null || decorated.compareTo(fromExclusive) > 0) {
+                    next = new AbstractMap.SimpleImmutableEntry<>(decorated, cell);
+                }
+            }
+        }
+
+        private ByteBuffer readBlockUnchecked(int blockNumber) {
+            try {
+                return readBlock(blockNumber);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            return next != null;
+        }
+
+        @Override
+        public Map.Entry<DecoratedKey, Cell> next() {
+            if (next == null) {
+                throw new NoSuchElementException();
+            }
+            Map.Entry<DecoratedKey, Cell> result = next;
+            advance();
+            return result;
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package ringdb.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
+import ringdb.core.data.Cell;
+import ringdb.storage.commitlog.CommitLogFormat;
+import ringdb.storage.disk.SimDisk;
+import ringdb.storage.sstable.SSTableFormat;
+import ringdb.storage.testing.ManualTimers;
+
+/** Fabricates every shape of damage and checks each is recovered or reported as promised. */
+class CorruptionTest {
+    private static final String SEGMENT = "/n/commitlog/" + CommitLogFormat.segmentName(1);
+    private static final String TABLE = "/n/tables/" + SSTableFormat.fileName(1);
+    /** 8-byte record header + 13 fixed payload bytes + 6-byte key + 4-byte value length + 10-byte value. */
+    private static final int RECORD_SIZE_BYTES = 41;
+    private static final int RECORDS = 20;
+
+    private final ManualTimers timers = new ManualTimers(1_000_000);
+    private final SimDisk disk = new SimDisk(new Random(7));
+
+    private StorageEngine open(StorageConfig config) throws IOException {
+        return StorageEngine.open(disk, "/n", config, timers, timers);
+    }
+
+    private static byte[] key(int i) {
+        return String.format("key-%02d", i).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Cell cell(int i) {
+        return Cell.value(String.format("value-%04d", i).getBytes(StandardCharsets.UTF_8), i + 1);
+    }
+
+    private void writeRecords(boolean flush) throws IOException {
+        StorageEngine engine = open(StorageConfig.defaults());
+        for (int i = 0; i < RECORDS; i++) {
+            engine.apply(key(i), cell(i), failure -> assertThat(failure).isNull());
+        }
+        if (flush) {
+            engine.flush();
+        }
+        engine.close();
+        if (!flush) {
+            assertThat(disk.size(SEGMENT)).isEqualTo(CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES + RECORDS * RECORD_SIZE_BYTES);
+        }
+    }
+
+    private static long recordOffset(int index) {
+        return CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES + (long) index * RECORD_SIZE_BYTES;
+    }
+
+    private void flipByte(String path, long offset) throws IOException {
+        byte[] bytes = disk.contents(path);
+        bytes[(int) offset] ^= 0x40;
+        disk.overwrite(path, bytes);
+    }
+
+    private void assertRecordsPresent(StorageEngine engine, int from, int to) {
+        for (int i = from; i < to; i++) {
+            assertThat(engine.read(key(i))).as("record %d", i).isEqualTo(cell(i));
+        }
+    }
+
+    @Test
+    void flippedByteMidLogStopsTheOpenNamingFileAndOffset() throws IOException {
+        writeRecords(false);
+        flipByte(SEGMENT, recordOffset(7) + 20);
+        assertThatThrownBy(() -> open(StorageConfig.defaults()))
+                .isInstanceOfSatisfying(CorruptionException.class, e -> {
+                    assertThat(e.path()).isEqualTo(SEGMENT);
+                    assertThat(e.offset()).isEqualTo(recordOffset(7));
+                })
+                .hasMessageContaining("checksum mismatch").hasMessageContaining("skip_corrupt_commit_log_records");
+    }
+
+    @Test
+    void skipOptionSkipsTheDamagedRecordAndReportsIt() throws IOException {
+        writeRecords(false);
+        flipByte(SEGMENT, recordOffset(7) + 20);
+        StorageEngine engine = open(StorageConfig.defaults().withSkipCorruptCommitLogRecords(true));
+        assertThat(engine.recoveryReport().corruptRecordsSkipped()).isEqualTo(1);
+        assertThat(engine.recoveryReport().corruptBytesSkipped()).isEqualTo(RECORD_SIZE_BYTES);
+        assertThat(engine.recoveryReport().summary()).contains("SKIPPED 1 corrupt records");
+        assertRecordsPresent(engine, 0, 7);
+        assertRecordsPresent(engine, 8, RECORDS);
+        assertThat(engine.read(key(7))).isNull();
+        engine.close();
+    }
+
+    @Test
+    void damagedLengthFieldIsSkippedByResynchronising() throws IOException {
+        writeRecords(false);
+        byte[] bytes = disk.contents(SEGMENT);
+        ByteBuffer.wrap(bytes).putInt((int) recordOffset(3), 13);
+        disk.overwrite(SEGMENT, bytes);
+        assertThatThrownBy(() -> open(StorageConfig.defaults())).isInstanceOf(CorruptionException.class);
+        StorageEngine engine = open(StorageConfig.defaults().withSkipCorruptCommitLogRecords(true));
+        assertThat(engine.recoveryReport().corruptRecordsSkipped()).isEqualTo(1);
+        assertRecordsPresent(engine, 4, RECORDS);
+        engine.close();
+    }
+
+    @Test
+    void truncatedTailIsCutOffAndReported() throws IOException {
+        writeRecords(false);
+        byte[] bytes = disk.contents(SEGMENT);
+        disk.overwrite(SEGMENT, Arrays.copyOf(bytes, bytes.length - 5));
+        StorageEngine engine = open(StorageConfig.defaults());
+        assertThat(engine.recoveryReport().tornTails()).containsExactly(
+                new RecoveryReport.TornTail(SEGMENT, recordOffset(RECORDS - 1), RECORD_SIZE_BYTES - 5));
+        assertRecordsPresent(engine, 0, RECORDS - 1);
+        assertThat(engine.read(key(RECORDS - 1))).isNull();
+        engine.close();
+        // The cut is durable: the old segment is no longer the newest, yet reopening is clean.
+        StorageEngine again = open(StorageConfig.defaults());
+        assertThat(again.recoveryReport().tornTails()).isEmpty();
+        assertRecordsPresent(again, 0, RECORDS - 1);
+        again.close();
+    }
+
+    @Test
+    void flippedByteInTheLastRecordIsATornTail() throws IOException {
+        writeRecords(false);
+        flipByte(SEGMENT, recordOffset(RECORDS - 1) + 30);
+        StorageEngine engine = open(StorageConfig.defaults());
+        assertThat(engine.recoveryReport().tornTails()).hasSize(1);
+        assertRecordsPresent(engine, 0, RECORDS - 1);
+        engine.close();
+    }
+
+    @Test
+    void zeroFilledTailIsATornTail() throws IOException {
+        writeRecords(false);
+        byte[] bytes = disk.contents(SEGMENT);
+        disk.overwrite(SEGMENT, Arrays.copyOf(bytes, bytes.length + 4096));
+        StorageEngine engine = open(StorageConfig.defaults());
+        assertThat(engine.recoveryReport().tornTails()).containsExactly(
+                new RecoveryReport.TornTail(SEGMENT, recordOffset(RECORDS), 4096));
+        assertRecordsPresent(engine, 0, RECORDS);
+        engine.close();
+    }
+
+    @Test
+    void damageWithAFixedUpChecksumIsStillCaughtByTheGrammar() throws IOException {
+        writeRecords(false);
+        byte[] bytes = disk.contents(SEGMENT);
+        int record = (int) recordOffset(4);
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        buffer.putInt(record + 8 + 9, 5000); // key length now overruns the record
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, record, 4);
+        crc.update(bytes, record + 8, RECORD_SIZE_BYTES - 8);
+        buffer.putInt(record + 4, (int) crc.getValue());
+        disk.overwrite(SEGMENT, bytes);
+        assertThatThrownBy(() -> open(StorageConfig.defaults()))
+                .isInstanceOf(CorruptionException.class).hasMessageContaining("key length 5000 does not fit");
+    }
+
+    @Test
+    void damageAtTheEndOfAnOlderSegmentIsNotATornTail() throws IOException {
+        writeRecords(false);
+        StorageEngine engine = open(StorageConfig.defaults()); // starts segment 2; segment 1 is now older
+        engine.apply(key(0), cell(100), failure -> { });
+        engine.close();
+        byte[] bytes = disk.contents(SEGMENT);
+        disk.overwrite(SEGMENT, Arrays.copyOf(bytes, bytes.length - 5));
+        assertThatThrownBy(() -> open(StorageConfig.defaults()))
+                .isInstanceOfSatisfying(CorruptionException.class, e -> assertThat(e.offset()).isEqualTo(recordOffset(RECORDS - 1)));
+    }
+
+    @Test
+    void flippedByteInATableStopsTheOpenNamingTheTable() throws IOException {
+        writeRecords(true);
+        flipByte(TABLE, SSTableFormat.HEADER_SIZE_BYTES + 30);
+        assertThatThrownBy(() -> open(StorageConfig.defaults()))
+                .isInstanceOfSatisfying(CorruptionException.class, e -> {
+                    assertThat(e.path()).isEqualTo(TABLE);
+                    assertThat(e.offset()).isEqualTo(SSTableFormat.HEADER_SIZE_BYTES);
+                }).hasMessageContaining("checksum mismatch");
+    }
+
+    @Test
+    void damagedTableFoundAtReadTimeWhenOpenDidNotVerifyBlocks() throws IOException {
+        writeRecords(true);
+        flipByte(TABLE, SSTableFormat.HEADER_SIZE_BYTES + 30);
+        StorageEngine engine = open(StorageConfig.defaults().withVerifyTablesOnOpen(false));
+        int failures = 0;
+        for (int i = 0; i < RECORDS; i++) {
+            try {
+                assertThat(engine.read(key(i))).isEqualTo(cell(i));
+            } catch (UncheckedIOException e) {
+                assertThat(e.getCause()).isInstanceOf(CorruptionException.class).hasMessageContaining(TABLE);
+                failures++;
+            }
+        }
+        assertThat(failures).isPositive();
+        engine.close();
+    }
+
+    @Test
+    void damagedFooterOrTruncatedTableStopsTheOpen() throws IOException {
+        writeRecords(true);
+        byte[] good = disk.contents(TABLE);
+        flipByte(TABLE, good.length - 20);
+        assertThatThrownBy(() -> open(StorageConfig.defaults())).isInstanceOf(CorruptionException.class)
+                .hasMessageContaining("footer checksum mismatch");
+        disk.overwrite(TABLE, Arrays.copyOf(good, good.length - 1));
+        assertThatThrownBy(() -> open(StorageConfig.defaults())).isInstanceOf(CorruptionException.class)
+                .hasMessageContaining(TABLE);
+        disk.overwrite(TABLE, Arrays.copyOf(good, 30));
+        assertThatThrownBy(() -> open(StorageConfig.defaults())).isInstanceOf(CorruptionException.class)
+                .hasMessageContaining("too short");
+        disk.overwrite(TABLE, good);
+        StorageEngine engine = open(StorageConfig.defaults());
+        assertRecordsPresent(engine, 0, RECORDS);
+        engine.close();
+    }
+
+    @Test
+    void unfinishedTableFromACrashedFlushIsRemovedAndTheLogReplayed() throws IOException {
+        writeRecords(false);
+        disk.createDirectories("/n/tables");
+        disk.create("/n/tables/" + SSTableFormat.fileName(1) + SSTableFormat.TEMPORARY_SUFFIX).close();
+        StorageEngine engine = open(StorageConfig.defaults());
+        assertThat(engine.recoveryReport().temporaryFilesRemoved()).isEqualTo(1);
+        assertRecordsPresent(engine, 0, RECORDS);
+        engine.close();
+    }
+}

@@ -1,0 +1,131 @@
+package ringdb.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Combinators;
+import ringdb.core.data.Cell;
+import ringdb.core.ring.DecoratedKey;
+import ringdb.core.store.LocalStore;
+import ringdb.storage.disk.SimDisk;
+import ringdb.storage.testing.ManualTimers;
+
+/**
+ * The engine against a plain sorted map: random puts, deletes, flushes, compactions and
+ * close/reopen cycles must leave reads and scans equal to the model's reconciled view.
+ */
+class EngineModelProperties {
+    private static final int KEY_COUNT = 24;
+
+    sealed interface Action permits Put, Delete, Flush, Compact, Reopen {
+    }
+
+    record Put(int key, long timestamp, int valueLength, int valueSeed) implements Action {
+    }
+
+    record Delete(int key, long timestamp) implements Action {
+    }
+
+    record Flush() implements Action {
+    }
+
+    record Compact() implements Action {
+    }
+
+    record Reopen() implements Action {
+    }
+
+    @Provide
+    Arbitrary<List<Action>> actions() {
+        Arbitrary<Integer> keys = Arbitraries.integers().between(0, KEY_COUNT - 1);
+        Arbitrary<Long> timestamps = Arbitraries.longs().between(1, 60);
+        Arbitrary<Action> put = Combinators.combine(keys, timestamps, Arbitraries.integers().between(0, 300),
+                Arbitraries.integers().between(0, 3)).as(Put::new);
+        Arbitrary<Action> delete = Combinators.combine(keys, timestamps).as(Delete::new);
+        Arbitrary<Action> action = Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(10, put), net.jqwik.api.Tuple.of(4, delete),
+                net.jqwik.api.Tuple.of(1, Arbitraries.just(new Flush())),
+                net.jqwik.api.Tuple.of(1, Arbitraries.just(new Compact())),
+                net.jqwik.api.Tuple.of(1, Arbitraries.just(new Reopen())));
+        return action.list().ofMinSize(1).ofMaxSize(150);
+    }
+
+    private static StorageConfig smallConfig() {
+        return StorageConfig.defaults().withMemtableSizeBytesMax(2048).withCommitLogSizes(16 * 1024, 2048)
+                .withCompactionThresholds(2, 4);
+    }
+
+    @Property(tries = 150)
+    void engineMatchesReconciledModel(@ForAll("actions") List<Action> actions) throws IOException {
+        ManualTimers timers = new ManualTimers(1_000_000);
+        SimDisk disk = new SimDisk(new Random(0));
+        StorageEngine engine = StorageEngine.open(disk, "/n", smallConfig(), timers, timers);
+        TreeMap<DecoratedKey, Cell> model = new TreeMap<>();
+        for (Action action : actions) {
+            engine = perform(engine, action, model, disk, timers);
+        }
+        assertMatches(engine, model);
+        engine.close();
+        StorageEngine reopened = StorageEngine.open(disk, "/n", smallConfig(), timers, timers);
+        assertMatches(reopened, model);
+        reopened.close();
+    }
+
+    private static StorageEngine perform(StorageEngine engine, Action action, TreeMap<DecoratedKey, Cell> model,
+                                         SimDisk disk, ManualTimers timers) throws IOException {
+        if (action instanceof Put put) {
+            Cell cell = Cell.value(value(put.valueLength(), put.valueSeed()), put.timestamp());
+            apply(engine, model, key(put.key()), cell);
+        } else if (action instanceof Delete delete) {
+            apply(engine, model, key(delete.key()), Cell.tombstone(delete.timestamp()));
+        } else if (action instanceof Flush) {
+            engine.flush();
+        } else if (action instanceof Compact) {
+            engine.compactAll();
+        } else {
+            engine.close();
+            return StorageEngine.open(disk, "/n", smallConfig(), timers, timers);
+        }
+        return engine;
+    }
+
+    private static void apply(StorageEngine engine, TreeMap<DecoratedKey, Cell> model, byte[] key, Cell cell) {
+        List<Throwable> acks = new ArrayList<>();
+        engine.apply(key, cell, acks::add);
+        assertThat(acks).containsExactly((Throwable) null);
+        model.merge(DecoratedKey.of(key), cell, Cell::reconcile);
+    }
+
+    private static void assertMatches(StorageEngine engine, TreeMap<DecoratedKey, Cell> model) {
+        for (int i = 0; i < KEY_COUNT; i++) {
+            assertThat(engine.read(key(i))).as("key %d", i).isEqualTo(model.get(DecoratedKey.of(key(i))));
+        }
+        List<LocalStore.Entry> scanned = engine.scan(0, 0, null, 1000);
+        List<DecoratedKey> expectedOrder = new ArrayList<>(model.tailMap(new DecoratedKey(1, new byte[0]), true).keySet());
+        expectedOrder.addAll(model.headMap(new DecoratedKey(1, new byte[0]), false).keySet());
+        assertThat(scanned).extracting(LocalStore.Entry::key).containsExactlyElementsOf(expectedOrder);
+        for (LocalStore.Entry entry : scanned) {
+            assertThat(entry.cell()).isEqualTo(model.get(entry.key()));
+        }
+    }
+
+    static byte[] key(int index) {
+        return ("key-" + index).getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] value(int length, int seed) {
+        byte[] value = new byte[length];
+        new Random(seed * 1000L + length).nextBytes(value);
+        return value;
+    }
+}

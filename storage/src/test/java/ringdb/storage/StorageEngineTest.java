@@ -1,0 +1,272 @@
+package ringdb.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import ringdb.core.data.Cell;
+import ringdb.core.data.InvalidRequestException;
+import ringdb.core.data.Limits;
+import ringdb.core.ring.DecoratedKey;
+import ringdb.core.store.LocalStore;
+import ringdb.storage.disk.SimDisk;
+import ringdb.storage.testing.ManualTimers;
+
+class StorageEngineTest {
+    private static final String DIRECTORY = "/node1";
+    private final ManualTimers timers = new ManualTimers(1_000_000);
+    private final SimDisk disk = new SimDisk(new Random(1));
+    private final List<Throwable> acks = new ArrayList<>();
+    private final Consumer<Throwable> ack = acks::add;
+
+    private StorageEngine open(StorageConfig config) throws IOException {
+        return StorageEngine.open(disk, DIRECTORY, config, timers, timers);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void readsWhatWasWrittenAcrossFlushAndReopen() throws IOException {
+        StorageEngine engine = open(StorageConfig.defaults());
+        engine.apply(bytes("apple"), Cell.value(bytes("red"), 10), ack);
+        engine.apply(bytes("banana"), Cell.value(bytes("yellow"), 11), ack);
+        engine.flush();
+        engine.apply(bytes("apple"), Cell.tombstone(12), ack);
+        engine.apply(bytes("cherry"), Cell.value(bytes("dark"), 13), ack);
+        assertThat(acks).hasSize(4).containsOnlyNulls();
+        engine.close();
+
+        StorageEngine reopened = open(StorageConfig.defaults());
+        assertThat(reopened.read(bytes("apple"))).isEqualTo(Cell.tombstone(12));
+        assertThat(reopened.read(bytes("banana"))).isEqualTo(Cell.value(bytes("yellow"), 11));
+        assertThat(reopened.read(bytes("cherry"))).isEqualTo(Cell.value(bytes("dark"), 13));
+        assertThat(reopened.read(bytes("durian"))).isNull();
+        assertThat(reopened.recoveryReport().recordsReplayed()).isEqualTo(2);
+        assertThat(reopened.stats().tableCount()).isEqualTo(1);
+        reopened.close();
+    }
+
+    @Test
+    void olderTimestampNeverOverwritesNewerOneEvenAfterFlush() throws IOException {
+        StorageEngine engine = open(StorageConfig.defaults());
+        engine.apply(bytes("k"), Cell.value(bytes("new"), 100), ack);
+        engine.flush();
+        engine.apply(bytes("k"), Cell.value(bytes("old"), 50), ack);
+        assertThat(engine.read(bytes("k"))).isEqualTo(Cell.value(bytes("new"), 100));
+        engine.flush();
+        engine.compactAll();
+        assertThat(engine.read(bytes("k"))).isEqualTo(Cell.value(bytes("new"), 100));
+        assertThat(engine.tables()).hasSize(1);
+        engine.close();
+    }
+
+    @Test
+    void oversizedKeysAndValuesAreRefusedBeforeAnythingIsWritten() throws IOException {
+        StorageEngine engine = open(StorageConfig.defaults().withValueSizeBytesMax(1024));
+        long logBefore = engine.stats().commitLogBytes();
+        assertThatThrownBy(() -> engine.apply(new byte[Limits.KEY_SIZE_BYTES_MAX + 1], Cell.value(new byte[1], 1), ack))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("key is 65537 bytes");
+        assertThatThrownBy(() -> engine.apply(bytes("k"), Cell.value(new byte[1025], 1), ack))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("value is 1025 bytes; the limit is 1024");
+        assertThatThrownBy(() -> engine.apply(new byte[0], Cell.value(new byte[1], 1), ack))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("empty");
+        assertThat(engine.stats().commitLogBytes()).isEqualTo(logBefore);
+        assertThat(acks).isEmpty();
+        engine.apply(new byte[Limits.KEY_SIZE_BYTES_MAX], Cell.value(new byte[1024], 1), ack);
+        engine.flush();
+        assertThat(engine.read(new byte[Limits.KEY_SIZE_BYTES_MAX])).isEqualTo(Cell.value(new byte[1024], 1));
+        engine.close();
+    }
+
+    @Test
+    void memtableFlushesWhenItPassesItsSizeLimit() throws IOException {
+        StorageEngine engine = open(StorageConfig.defaults().withMemtableSizeBytesMax(64 * 1024));
+        for (int i = 0; i < 200; i++) {
+            engine.apply(bytes("key" + i), Cell.value(new byte[1024], i), ack);
+        }
+        assertThat(engine.stats().tableCount()).isGreaterThanOrEqualTo(2);
+        assertThat(engine.stats().memtableBytes()).isLessThanOrEqualTo(64 * 1024);
+        for (int i = 0; i < 200; i++) {
+            assertThat(engine.read(bytes("key" + i))).isEqualTo(Cell.value(new byte[1024], i));
+        }
+        engine.close();
+    }
+
+    @Test
+    void flushPeriodWritesTheMemtableOutAndDeletesCoveredSegments() throws IOException {
+        StorageEngine engine = open(StorageConfig.defaults().withFlushPeriodMicros(500_000));
+        engine.apply(bytes("a"), Cell.value(bytes("1"), 1), ack);
+        assertThat(disk.list(DIRECTORY + "/commitlog")).hasSize(1);
+        timers.advance(500_000);
+        assertThat(engine.stats().tableCount()).isEqualTo(1);
+        assertThat(engine.stats().memtableBytes()).isZero();
+        assertThat(disk.list(DIRECTORY + "/commitlog")).hasSize(1);
+        engine.close();
+    }
+
+    @Test
+    void commitLogLimitForcesFlush() throws IOException {
+        StorageEngine engine = open(StorageConfig.defaults().withCommitLogSizes(64 * 1024, 16 * 1024));
+        for (int i = 0; i < 300; i++) {
+            engine.apply(bytes("key" + i), Cell.value(new byte[512], i), ack);
+            assertThat(engine.stats().commitLogBytes()).isLessThanOrEqualTo(64 * 1024 + 16 * 1024);
+        }
+        assertThat(engine.stats().tableCount()).isPositive();
+        engine.close();
+    }
+
+    @Test
+    void compactionPurgesOldTombstonesOnlyWhenNoOtherTableCanHoldTheKey() throws IOException {
+        StorageConfig config = StorageConfig.defaults().withGcGraceMicros(1_000);
+        StorageEngine engine = open(config);
+        engine.apply(bytes("gone"), Cell.value(bytes("v"), 10), ack);
+        engine.flush();
+        engine.apply(bytes("gone"), Cell.tombstone(20), ack);
+        engine.apply(bytes("other"), Cell.value(bytes("x"), 20), ack);
+        engine.flush();
+        timers.advance(10_000);
+        // Compacting only the newest table must keep the tombstone: the older table holds a value.
+        assertThat(engine.tables()).hasSize(2);
+        engine.compactAll();
+        assertThat(engine.read(bytes("gone"))).isNull();
+        assertThat(engine.read(bytes("other"))).isEqualTo(Cell.value(bytes("x"), 20));
+        assertThat(engine.tables().get(0).metadata().tombstoneCount()).isZero();
+        engine.close();
+    }
+
+    @Test
+    void tombstoneWithinGcGraceSurvivesCompaction() throws IOException {
+        StorageEngine engine = open(StorageConfig.defaults());
+        engine.apply(bytes("gone"), Cell.value(bytes("v"), 10), ack);
+        engine.apply(bytes("gone"), Cell.tombstone(20), ack);
+        engine.flush();
+        engine.compactAll();
+        assertThat(engine.read(bytes("gone"))).isEqualTo(Cell.tombstone(20));
+        engine.close();
+    }
+
+    @Test
+    void sizeTieredCompactionMergesFourSimilarTables() throws IOException {
+        StorageEngine engine = open(StorageConfig.defaults());
+        for (int table = 0; table < 4; table++) {
+            for (int i = 0; i < 50; i++) {
+                engine.apply(bytes("key" + i), Cell.value(bytes("v" + table), table * 100 + i), ack);
+            }
+            engine.flush();
+        }
+        assertThat(engine.tables()).hasSize(1);
+        assertThat(engine.tables().get(0).metadata().entryCount()).isEqualTo(50);
+        assertThat(engine.read(bytes("key7"))).isEqualTo(Cell.value(bytes("v3"), 307));
+        engine.close();
+    }
+
+    @Test
+    void scanWalksTheRingInTokenOrderAndWraps() throws IOException {
+        StorageEngine engine = open(StorageConfig.defaults());
+        List<DecoratedKey> keys = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            byte[] key = bytes("key" + i);
+            keys.add(DecoratedKey.of(key));
+            engine.apply(key, Cell.value(bytes("v" + i), i), ack);
+            if (i == 40) {
+                engine.flush();
+            }
+        }
+        keys.sort(null);
+        long start = keys.get(30).token();
+        List<LocalStore.Entry> whole = new ArrayList<>();
+        DecoratedKey after = null;
+        while (true) {
+            List<LocalStore.Entry> page = engine.scan(start, start, after, 7);
+            whole.addAll(page);
+            if (page.size() < 7) {
+                break;
+            }
+            after = page.get(page.size() - 1).key();
+        }
+        List<DecoratedKey> expected = new ArrayList<>(keys.subList(31, 100));
+        expected.addAll(keys.subList(0, 31));
+        assertThat(whole).extracting(LocalStore.Entry::key).containsExactlyElementsOf(expected);
+
+        List<LocalStore.Entry> slice = engine.scan(keys.get(10).token(), keys.get(20).token(), null, 1000);
+        assertThat(slice).extracting(LocalStore.Entry::key).containsExactlyElementsOf(keys.subList(11, 21));
+        engine.close();
+    }
+
+    @Test
+    void snapshotIsRestorableAfterLaterWrites() throws IOException {
+        StorageEngine engine = open(StorageConfig.defaults());
+        engine.apply(bytes("a"), Cell.value(bytes("before"), 1), ack);
+        assertThat(engine.snapshot("s1")).isEqualTo(1);
+        engine.apply(bytes("a"), Cell.value(bytes("after"), 2), ack);
+        engine.apply(bytes("b"), Cell.value(bytes("after"), 2), ack);
+        engine.flush();
+        engine.compactAll();
+        assertThat(engine.listSnapshots()).containsExactly(
+                new Snapshots.Snapshot("s1", 1, disk.size(DIRECTORY + "/snapshots/s1/" + "table-0000000000000001.db")));
+        engine.close();
+
+        Snapshots.restore(disk, DIRECTORY, "s1");
+        StorageEngine restored = open(StorageConfig.defaults());
+        assertThat(restored.read(bytes("a"))).isEqualTo(Cell.value(bytes("before"), 1));
+        assertThat(restored.read(bytes("b"))).isNull();
+        restored.apply(bytes("c"), Cell.value(bytes("later"), 3), ack);
+        restored.close();
+        StorageEngine again = open(StorageConfig.defaults());
+        assertThat(again.read(bytes("c"))).isEqualTo(Cell.value(bytes("later"), 3));
+        assertThatThrownBy(() -> again.snapshot("bad name")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("snapshot name");
+        again.close();
+    }
+
+    @Test
+    void periodicModeAcknowledgesAtOnceAndSyncsOnTheTimer() throws IOException {
+        StorageEngine engine = open(StorageConfig.defaults().withSyncMode(SyncMode.PERIODIC).withPeriodicSyncMicros(10_000));
+        long syncsBefore = disk.syncCount();
+        engine.apply(bytes("a"), Cell.value(bytes("1"), 1), ack);
+        assertThat(acks).containsExactly((Throwable) null);
+        assertThat(disk.syncCount()).isEqualTo(syncsBefore);
+        timers.advance(10_000);
+        assertThat(disk.syncCount()).isEqualTo(syncsBefore + 1);
+        disk.crash();
+        StorageEngine reopened = open(StorageConfig.defaults());
+        assertThat(reopened.read(bytes("a"))).isEqualTo(Cell.value(bytes("1"), 1));
+        reopened.close();
+    }
+
+    @Test
+    void groupModeAcknowledgesOnlyAfterTheSharedSync() throws IOException {
+        SimDisk slowDisk = new SimDisk(new Random(2), timers, 1_000);
+        StorageEngine engine = StorageEngine.open(slowDisk, DIRECTORY, StorageConfig.defaults(), timers, timers);
+        long syncsBefore = slowDisk.syncCount();
+        for (int i = 0; i < 10; i++) {
+            engine.apply(bytes("k" + i), Cell.value(bytes("v"), i), ack);
+        }
+        assertThat(acks).isEmpty();
+        timers.advance(1_000);
+        assertThat(acks).hasSize(10).containsOnlyNulls();
+        assertThat(slowDisk.syncCount()).isEqualTo(syncsBefore + 1);
+        engine.close();
+    }
+
+    @Test
+    void failedSyncFailsTheWriteAndRefusesLaterOnes() throws IOException {
+        StorageEngine engine = open(StorageConfig.defaults());
+        disk.failNextSyncs(1);
+        engine.apply(bytes("a"), Cell.value(bytes("1"), 1), ack);
+        assertThat(acks).hasSize(1);
+        assertThat(acks.get(0)).isInstanceOf(IOException.class).hasMessageContaining("injected sync failure");
+        engine.apply(bytes("b"), Cell.value(bytes("2"), 2), ack);
+        assertThat(acks.get(1)).isInstanceOf(IOException.class).hasMessageContaining("refused until the node restarts");
+        assertThat(engine.read(bytes("b"))).isNull();
+        engine.close();
+    }
+}
