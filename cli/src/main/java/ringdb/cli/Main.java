@@ -10,10 +10,21 @@ import picocli.CommandLine.Command;
         description = "ringdb: a Dynamo/Cassandra-style distributed key-value database with a deterministic simulator.",
         subcommands = {
             CommandLine.HelpCommand.class,
-            DashboardCommand.class,
+            ServerCommand.class,
+            ClusterCommand.class,
+            KvCommands.Put.class,
+            KvCommands.Get.class,
+            KvCommands.Delete.class,
+            ClusterInfoCommands.Status.class,
+            ClusterInfoCommands.RingCommand.class,
+            ClusterInfoCommands.Join.class,
+            ClusterInfoCommands.Decommission.class,
+            ClusterInfoCommands.RemoveNode.class,
+            ClusterInfoCommands.Repair.class,
             DemoCommand.class,
             SimCommand.class,
             BenchCommand.class,
+            DashboardCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -1,0 +1,110 @@
+package ringdb.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import ringdb.cli.cluster.LocalCluster;
+
+/** {@code ringdb cluster start|stop|status}: a local multi-process cluster on loopback. */
+@Command(name = "cluster", mixinStandardHelpOptions = true,
+        description = "Runs a local cluster of node processes on 127.0.0.1, one data directory and log file per node.",
+        subcommands = {ClusterCommand.Start.class, ClusterCommand.Stop.class, ClusterCommand.Status.class})
+final class ClusterCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static final class DirOption {
+        @Option(names = "--dir", defaultValue = "./data", description = "Directory of the cluster (default ${DEFAULT-VALUE})")
+        Path dir;
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true,
+            description = "Starts the nodes and returns once every node sees all of them up and NORMAL.")
+    static final class Start implements Callable<Integer> {
+        @picocli.CommandLine.Mixin DirOption dir;
+        @Option(names = "--nodes", defaultValue = "3", description = "Number of nodes (default ${DEFAULT-VALUE})") int nodes;
+        @Option(names = "--rf", defaultValue = "2", description = "Replication factor (default ${DEFAULT-VALUE})") int replicationFactor;
+        @Option(names = "--internode-port", defaultValue = "7000",
+                description = "Internode port of node1; node i gets port+i-1; 0 = free ports (default ${DEFAULT-VALUE})") int internodePort;
+        @Option(names = "--http-port", defaultValue = "8080",
+                description = "HTTP port of node1; node i gets port+i-1; 0 = free ports (default ${DEFAULT-VALUE})") int httpPort;
+        @Option(names = "--wait-seconds", defaultValue = "60", description = "How long to wait for the cluster (default ${DEFAULT-VALUE})") long waitSeconds;
+        @Option(names = "--heap", defaultValue = "1g", description = "Heap of each node JVM (default ${DEFAULT-VALUE})") String heap;
+        @Option(names = "--server-flag", paramLabel = "FLAG", description = "Extra flag passed to every 'ringdb server', e.g. --server-flag=--commitlog-sync=periodic")
+        List<String> serverFlags = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            if (nodes < 1 || nodes > 64) {
+                System.err.println("error: --nodes must be between 1 and 64, got " + nodes);
+                return 2;
+            }
+            if (replicationFactor < 1) {
+                System.err.println("error: --rf must be at least 1, got " + replicationFactor);
+                return 2;
+            }
+            List<String> flags = new ArrayList<>();
+            serverFlags.forEach(f -> flags.addAll(List.of(f.split("=", 2))));
+            try {
+                new LocalCluster(dir.dir, System.out).start(new LocalCluster.Settings(nodes, replicationFactor, internodePort,
+                        httpPort, flags, heap), Duration.ofSeconds(waitSeconds));
+                return 0;
+            } catch (RuntimeException e) {
+                System.err.println("error: " + e.getMessage());
+                return 1;
+            }
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true,
+            description = "Stops the nodes this directory's pid files name (SIGTERM, then SIGKILL after --grace-seconds).")
+    static final class Stop implements Callable<Integer> {
+        @picocli.CommandLine.Mixin DirOption dir;
+        @Option(names = "--grace-seconds", defaultValue = "20", description = "Wait for a graceful stop (default ${DEFAULT-VALUE})") long graceSeconds;
+
+        @Override
+        public Integer call() {
+            int stopped = new LocalCluster(dir.dir, System.out).stop(Duration.ofSeconds(graceSeconds));
+            System.out.println(stopped == 0 ? "no running node found under " + dir.dir : "stopped " + stopped + " node(s)");
+            return 0;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Shows each local node's process and the cluster status.")
+    static final class Status implements Callable<Integer> {
+        @picocli.CommandLine.Mixin DirOption dir;
+
+        @Override
+        public Integer call() {
+            List<LocalCluster.Member> members = new LocalCluster(dir.dir, System.out).members();
+            if (members.isEmpty()) {
+                System.out.println("no cluster under " + dir.dir);
+                return 1;
+            }
+            List<String> live = new ArrayList<>();
+            for (LocalCluster.Member m : members) {
+                System.out.printf("node%d  %-8s internode %s  http %s  dir %s%n", m.index(),
+                        m.process().map(p -> "pid " + p.pid()).orElse("stopped"), m.internodeAddress(), m.httpAddress(), m.directory());
+                m.process().ifPresent(p -> live.add(m.httpAddress()));
+            }
+            if (live.isEmpty()) {
+                return 1;
+            }
+            return KvCommands.guarded(() -> {
+                System.out.println();
+                System.out.print(ClusterInfoCommands.statusTable(new ringdb.client.RingClient(live,
+                        ringdb.client.RingClient.Options.defaults()).cluster()));
+                return 0;
+            });
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package ringdb.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import ringdb.client.RingClient;
+
+/** {@code ringdb status}, {@code ringdb ring} and the membership commands, against a running cluster. */
+final class ClusterInfoCommands {
+    private ClusterInfoCommands() {
+    }
+
+    /** Formats bytes as nodetool does ("1.25 MiB"). */
+    static String humanBytes(long bytes) {
+        String[] units = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return unit == 0 ? bytes + " bytes" : String.format(Locale.ROOT, "%.2f %s", value, units[unit]);
+    }
+
+    /** The {@code nodetool status}-style table for a {@code /v1/cluster} answer. */
+    static String statusTable(JsonNode cluster) {
+        StringBuilder out = new StringBuilder();
+        out.append("Cluster: ").append(cluster.path("cluster_name").asText())
+                .append("  (replication factor ").append(cluster.path("replication_factor").asInt())
+                .append(", as seen by ").append(cluster.path("node").asText()).append(")\n");
+        out.append("Status=Up/Down\n|/ State=Normal/Leaving/Joining/Starting/Left\n");
+        String format = "%-3s %-22s %-12s %-7s %-9s %-22s %s%n";
+        out.append(String.format(Locale.ROOT, format, "--", "Address", "Load", "Tokens", "Owns", "Host ID", "HTTP"));
+        for (JsonNode member : cluster.path("members")) {
+            String state = member.path("state").asText("UNKNOWN");
+            String code = (member.path("up").asBoolean() ? "U" : "D") + (state.isEmpty() ? "?" : state.substring(0, 1));
+            out.append(String.format(Locale.ROOT, format, code, member.path("id").asText(),
+                    humanBytes(member.path("load_bytes").asLong()), member.path("tokens").size(),
+                    String.format(Locale.ROOT, "%.1f%%", member.path("ownership").asDouble() * 100),
+                    member.path("id").asText(), member.path("http").asText()));
+        }
+        return out.toString();
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Shows every node as nodetool status does: up/down, state, address, load, tokens, ownership, host id.")
+    static final class Status implements Callable<Integer> {
+        @Mixin ClientOptions client;
+        @Option(names = "--json", description = "Print the raw JSON of GET /v1/cluster") boolean json;
+
+        @Override
+        public Integer call() {
+            return KvCommands.guarded(() -> {
+                JsonNode cluster = client.client().cluster();
+                System.out.print(json ? cluster.toPrettyString() + "\n" : statusTable(cluster));
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "ring", mixinStandardHelpOptions = true,
+            description = "Lists the ring: every token in order with its owner; with --key, the key's token and replicas.")
+    static final class RingCommand implements Callable<Integer> {
+        @Mixin ClientOptions client;
+        @Option(names = "--key", description = "Show where this key lives instead") String key;
+
+        @Override
+        public Integer call() {
+            return KvCommands.guarded(() -> {
+                RingClient ring = client.client();
+                if (key != null) {
+                    JsonNode answer = ring.ring(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    System.out.println("key " + key + " token " + answer.path("token").asLong());
+                    int i = 0;
+                    for (JsonNode replica : answer.path("replicas")) {
+                        System.out.println((i++ == 0 ? "  primary  " : "  replica  ") + replica.path("id").asText()
+                                + "  http " + replica.path("http").asText());
+                    }
+                    return 0;
+                }
+                Map<Long, String> owners = new TreeMap<>();
+                JsonNode cluster = ring.cluster();
+                for (JsonNode member : cluster.path("members")) {
+                    member.path("tokens").forEach(t -> owners.put(t.asLong(), member.path("id").asText()));
+                }
+                System.out.printf(Locale.ROOT, "%-24s %s%n", "Token", "Owner");
+                owners.forEach((token, owner) -> System.out.printf(Locale.ROOT, "%-24d %s%n", token, owner));
+                return 0;
+            });
+        }
+    }
+
+    /** Base of the membership commands: POST /v1/admin/{operation} to one node. */
+    abstract static class AdminCommand implements Callable<Integer> {
+        @Mixin ClientOptions client;
+
+        abstract String operation();
+
+        List<String> query() {
+            return new ArrayList<>();
+        }
+
+        @Override
+        public Integer call() {
+            return KvCommands.guarded(() -> {
+                String host = client.hosts().get(0);
+                String query = query().isEmpty() ? "" : "?" + String.join("&", query());
+                JsonNode answer = client.client().post(host, "/v1/admin/" + operation() + query);
+                System.out.println(answer.toPrettyString());
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "join", mixinStandardHelpOptions = true,
+            description = "Asks the node at --host to join the ring (stream the ranges it will own, then serve them).")
+    static final class Join extends AdminCommand {
+        @Override
+        String operation() {
+            return "join";
+        }
+    }
+
+    @Command(name = "decommission", mixinStandardHelpOptions = true,
+            description = "Asks the node at --host to leave the ring, streaming its ranges to their new owners first.")
+    static final class Decommission extends AdminCommand {
+        @Override
+        String operation() {
+            return "decommission";
+        }
+    }
+
+    @Command(name = "removenode", mixinStandardHelpOptions = true,
+            description = "Removes a dead node (by host id = internode address) and re-replicates its ranges from the survivors.")
+    static final class RemoveNode extends AdminCommand {
+        @Parameters(index = "0", paramLabel = "HOST_ID", description = "The dead node's id (its internode host:port)") String node;
+
+        @Override
+        String operation() {
+            return "removenode";
+        }
+
+        @Override
+        List<String> query() {
+            return new ArrayList<>(List.of("node=" + java.net.URLEncoder.encode(node, java.nio.charset.StandardCharsets.UTF_8)));
+        }
+    }
+
+    @Command(name = "repair", mixinStandardHelpOptions = true,
+            description = "Synchronises every range the node at --host replicates from the other live replicas.")
+    static final class Repair extends AdminCommand {
+        @Override
+        String operation() {
+            return "repair";
+        }
+    }
+}

@@ -1,0 +1,284 @@
+package ringdb.cli.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import ringdb.client.RingClient;
+import ringdb.client.RingClientException;
+import ringdb.server.config.ConfigKeys;
+import ringdb.server.config.ServerConfig;
+
+/**
+ * A cluster of node processes on loopback, managed through one directory: {@code <dir>/node<i>/}
+ * holds each node's ringdb.yaml, data, log file ({@code node.log}) and pid file ({@code ringdb.pid}).
+ * {@link #stop} ends exactly the processes whose pid files it finds, after checking that each pid
+ * still belongs to a ringdb server of this directory.
+ */
+public final class LocalCluster {
+    public static final String PID_FILE = "ringdb.pid";
+    public static final String LOG_FILE = "node.log";
+    public static final String CONFIG_FILE = "ringdb.yaml";
+    private static final long POLL_MILLIS = 200;
+
+    /** How to start: node count, RF, first ports (0 = free ports), extra server flags, JVM heap. */
+    public record Settings(int nodes, int replicationFactor, int baseInternodePort, int baseHttpPort,
+                           List<String> serverFlags, String heap) {
+    }
+
+    /** One node of the cluster as its directory describes it. */
+    public record Member(int index, Path directory, String internodeAddress, String httpAddress, Optional<ProcessHandle> process) {
+    }
+
+    private final Path directory;
+    private final PrintStream out;
+
+    public LocalCluster(Path directory, PrintStream out) {
+        this.directory = directory.toAbsolutePath().normalize();
+        this.out = out;
+    }
+
+    /**
+     * Starts the nodes and waits (up to {@code wait}) until every node sees all of them up; returns
+     * the members. When the directory already holds a cluster, only its stopped nodes are started
+     * again, with their existing configuration and data (a restart after a crash or a stop).
+     */
+    public List<Member> start(Settings settings, Duration wait) {
+        List<Member> existing = members();
+        if (!existing.isEmpty()) {
+            return restartStopped(existing, settings, wait);
+        }
+        List<Member> started = new ArrayList<>();
+        String seed = null;
+        try {
+            for (int i = 1; i <= settings.nodes(); i++) {
+                Path nodeDir = directory.resolve("node" + i);
+                int internode = settings.baseInternodePort() == 0 ? freePort() : settings.baseInternodePort() + i - 1;
+                int http = settings.baseHttpPort() == 0 ? freePort() : settings.baseHttpPort() + i - 1;
+                String internodeAddress = "127.0.0.1:" + internode;
+                seed = seed == null ? internodeAddress : seed;
+                writeConfig(nodeDir, internode, http, seed, settings.replicationFactor());
+                started.add(launch(i, nodeDir, settings));
+            }
+            awaitUp(started, settings.nodes(), wait);
+            return members();
+        } catch (RuntimeException e) {
+            out.println("start failed: " + e.getMessage() + "; stopping the nodes started");
+            stop(Duration.ofSeconds(10));
+            throw e;
+        }
+    }
+
+    private List<Member> restartStopped(List<Member> existing, Settings settings, Duration wait) {
+        List<Member> stopped = existing.stream().filter(m -> m.process().isEmpty()).toList();
+        if (stopped.isEmpty()) {
+            throw new IllegalStateException("all " + existing.size() + " nodes under " + directory
+                    + " are already running; 'ringdb cluster stop --dir " + directory + "' stops them");
+        }
+        List<Member> all = new ArrayList<>();
+        for (Member member : existing) {
+            all.add(member.process().isPresent() ? member : launch(member.index(), member.directory(), settings));
+        }
+        awaitUp(all, existing.size(), wait);
+        return members();
+    }
+
+    private void writeConfig(Path nodeDir, int internodePort, int httpPort, String seed, int replicationFactor) {
+        String yaml = "# written by 'ringdb cluster start'\n"
+                + ConfigKeys.CLUSTER_NAME + ": local\n"
+                + ConfigKeys.LISTEN_ADDRESS + ": 127.0.0.1\n"
+                + ConfigKeys.INTERNODE_PORT + ": " + internodePort + "\n"
+                + ConfigKeys.HTTP_ADDRESS + ": 127.0.0.1\n"
+                + ConfigKeys.HTTP_PORT + ": " + httpPort + "\n"
+                + ConfigKeys.SEEDS + ": [\"" + seed + "\"]\n"
+                + ConfigKeys.DATA_DIRECTORY + ": \"" + nodeDir.resolve("data") + "\"\n"
+                + ConfigKeys.REPLICATION_FACTOR + ": " + replicationFactor + "\n";
+        try {
+            Files.createDirectories(nodeDir);
+            Files.writeString(nodeDir.resolve(CONFIG_FILE), yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + nodeDir.resolve(CONFIG_FILE) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Member launch(int index, Path nodeDir, Settings settings) {
+        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx" + settings.heap(), "-XX:+UseParallelGC",
+                "-Dringdb.node.directory=" + nodeDir, "-cp", childClasspath(), "ringdb.cli.Main", "server",
+                "--config", nodeDir.resolve(CONFIG_FILE).toString()));
+        command.addAll(settings.serverFlags());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(nodeDir.resolve(LOG_FILE).toFile()));
+        try {
+            Process process = builder.start();
+            Files.writeString(nodeDir.resolve(PID_FILE), Long.toString(process.pid()));
+            out.println("started node" + index + " (pid " + process.pid() + "), log " + nodeDir.resolve(LOG_FILE));
+            return member(index, nodeDir).orElseThrow();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start node" + index + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The java binary running this process, so children use the same JVM. */
+    static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** The classpath for children: ringdb.classpath if set, else this JVM's (the shaded jar or the build's). */
+    static String childClasspath() {
+        String explicit = System.getProperty("ringdb.classpath");
+        if (explicit != null && !explicit.isBlank()) {
+            return explicit;
+        }
+        String surefire = System.getProperty("surefire.test.class.path");
+        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free port: " + e.getMessage(), e);
+        }
+    }
+
+    private void awaitUp(List<Member> started, int expected, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        List<String> hosts = started.stream().map(Member::httpAddress).toList();
+        String lastProblem = "no answer yet";
+        while (System.nanoTime() < deadline) {
+            for (Member member : started) {
+                if (member.process().isPresent() && !member.process().get().isAlive()) {
+                    throw new IllegalStateException("node" + member.index() + " exited during start; see "
+                            + member.directory().resolve(LOG_FILE) + ":\n" + tail(member.directory().resolve(LOG_FILE), 20));
+                }
+            }
+            lastProblem = problem(hosts, expected);
+            if (lastProblem == null) {
+                out.println("cluster of " + expected + " nodes is up");
+                return;
+            }
+            pause();
+        }
+        throw new IllegalStateException("the cluster did not come up within " + wait.toSeconds() + " s: " + lastProblem);
+    }
+
+    /** Null when every node answers and sees {@code expected} members up and NORMAL; else what is missing. */
+    static String problem(List<String> hosts, int expected) {
+        for (String host : hosts) {
+            try {
+                JsonNode cluster = new RingClient(List.of(host), new RingClient.Options(2_000, 60_000, 1, false)).cluster();
+                long ready = Stream.iterate(0, i -> i + 1).limit(cluster.path("members").size())
+                        .map(i -> cluster.path("members").get(i))
+                        .filter(m -> m.path("up").asBoolean() && m.path("state").asText().equals("NORMAL")).count();
+                if (ready < expected) {
+                    return host + " sees " + ready + " of " + expected + " nodes up and NORMAL";
+                }
+            } catch (RingClientException e) {
+                return host + ": " + e.getMessage();
+            }
+        }
+        return null;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(POLL_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the cluster", e);
+        }
+    }
+
+    /** Stops every node of this directory with SIGTERM (graceful), then SIGKILL after {@code grace}. Returns how many. */
+    public int stop(Duration grace) {
+        int stopped = 0;
+        List<Member> members = members();
+        members.forEach(m -> m.process().ifPresent(ProcessHandle::destroy));
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (Member member : members) {
+            if (member.process().isPresent()) {
+                ProcessHandle process = member.process().get();
+                while (process.isAlive() && System.nanoTime() < deadline) {
+                    pause();
+                }
+                if (process.isAlive()) {
+                    out.println("node" + member.index() + " (pid " + process.pid() + ") did not stop within "
+                            + grace.toSeconds() + " s; killing it");
+                    process.destroyForcibly();
+                }
+                out.println("stopped node" + member.index() + " (pid " + process.pid() + ")");
+                stopped++;
+            }
+            deleteQuietly(member.directory().resolve(PID_FILE));
+        }
+        return stopped;
+    }
+
+    /** The nodes found under the directory, in index order; a process only when its pid is a live ringdb server of that node. */
+    public List<Member> members() {
+        List<Member> members = new ArrayList<>();
+        for (int i = 1; Files.isDirectory(directory.resolve("node" + i)); i++) {
+            member(i, directory.resolve("node" + i)).ifPresent(members::add);
+        }
+        return members;
+    }
+
+    private Optional<Member> member(int index, Path nodeDir) {
+        Path configFile = nodeDir.resolve(CONFIG_FILE);
+        if (!Files.isRegularFile(configFile)) {
+            return Optional.empty();
+        }
+        ServerConfig config = ServerConfig.load(configFile, java.util.Map.of());
+        return Optional.of(new Member(index, nodeDir, config.internodeAddress().toString(),
+                config.httpAddress().toString(), process(nodeDir)));
+    }
+
+    private static Optional<ProcessHandle> process(Path nodeDir) {
+        Path pidFile = nodeDir.resolve(PID_FILE);
+        if (!Files.isRegularFile(pidFile)) {
+            return Optional.empty();
+        }
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.UTF_8).trim());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(p -> isOurs(p, nodeDir));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A pid may have been reused by an unrelated process: only accept a ringdb server of this node directory. */
+    private static boolean isOurs(ProcessHandle process, Path nodeDir) {
+        Optional<String> commandLine = process.info().commandLine();
+        return commandLine.isPresent() && commandLine.get().contains("-Dringdb.node.directory=" + nodeDir);
+    }
+
+    static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e.getMessage() + ")";
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // a stale pid file is checked against the process's command line next time
+        }
+    }
+
+    public Path directory() {
+        return directory;
+    }
+}

@@ -1,0 +1,144 @@
+package ringdb.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import ringdb.client.RingClient;
+
+/**
+ * A real 3-node cluster (RF 3) of separate JVMs on 127.0.0.1, started and inspected through the
+ * CLI. The fault tests ({@link ClusterFaultIntegrationTest}) reuse the pattern.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(120)
+class ClusterIntegrationTest {
+    private ClusterHarness cluster;
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        Path dir = Files.createTempDirectory("ringdb-it-");
+        cluster = new ClusterHarness(dir);
+        ClusterHarness.Run start = ClusterHarness.cli("cluster", "start", "--dir", dir.toString(), "--nodes", "3", "--rf", "3",
+                "--internode-port", "0", "--http-port", "0", "--wait-seconds", "60", "--heap", "256m",
+                "--server-flag=--gossip-interval-ms=200");
+        assertThat(start.exitCode()).as(start.out() + start.err()).isZero();
+        assertThat(start.out()).contains("cluster of 3 nodes is up");
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void writesAndReadsAtEveryConsistencyLevelThroughTheCli() {
+        String host = cluster.http(0);
+        for (String cl : List.of("ONE", "QUORUM", "ALL")) {
+            ClusterHarness.Run put = ClusterHarness.cli("put", "greeting-" + cl, "hello " + cl, "--cl", cl, "--host", host);
+            assertThat(put.exitCode()).as(put.err()).isZero();
+            assertThat(put.out()).startsWith("OK timestamp=");
+            for (String reader : cluster.httpAddresses()) {
+                ClusterHarness.Run get = ClusterHarness.cli("get", "greeting-" + cl, "--cl", cl, "--host", reader);
+                assertThat(get.exitCode()).as(get.err()).isZero();
+                assertThat(get.out()).isEqualTo("hello " + cl + System.lineSeparator());
+            }
+        }
+        ClusterHarness.Run delete = ClusterHarness.cli("delete", "greeting-ONE", "--cl", "ALL", "--host", cluster.http(1));
+        assertThat(delete.exitCode()).isZero();
+        ClusterHarness.Run gone = ClusterHarness.cli("get", "greeting-ONE", "--cl", "QUORUM", "--host", cluster.http(2));
+        assertThat(gone.exitCode()).isEqualTo(1);
+        assertThat(gone.err()).contains("not found: greeting-ONE");
+    }
+
+    @Test
+    @Order(2)
+    void valuesFromAFileAndBinarySafeKeysRoundTrip() throws Exception {
+        Path file = Files.createTempFile(cluster.dir, "value", ".bin");
+        byte[] bytes = new byte[70_000];
+        new java.util.Random(7).nextBytes(bytes);
+        Files.write(file, bytes);
+        String key = "dir/with spaces/ünïcode?&=";
+        ClusterHarness.Run put = ClusterHarness.cli("put", key, "--file", file.toString(), "--cl", "QUORUM", "--host", cluster.http(0));
+        assertThat(put.exitCode()).as(put.err()).isZero();
+        Path out = cluster.dir.resolve("read-back.bin");
+        ClusterHarness.Run get = ClusterHarness.cli("get", key, "--cl", "QUORUM", "--output", out.toString(), "--host", cluster.http(2));
+        assertThat(get.exitCode()).as(get.err()).isZero();
+        assertThat(Files.readAllBytes(out)).isEqualTo(bytes);
+    }
+
+    @Test
+    @Order(3)
+    void statusReportsEveryNodeUpAndNormalWithTokensAndOwnership() {
+        ClusterHarness.Run status = ClusterHarness.cli("status", "--host", cluster.http(1));
+        assertThat(status.exitCode()).as(status.err()).isZero();
+        for (int i = 0; i < 3; i++) {
+            assertThat(status.out()).containsPattern("UN  " + java.util.regex.Pattern.quote(cluster.internode(i))
+                    + " +\\S+( \\S+)? +16 +\\d+\\.\\d%");
+        }
+        JsonNode json = cluster.clusterAt(cluster.http(2));
+        double owned = 0;
+        for (JsonNode member : json.path("members")) {
+            owned += member.path("ownership").asDouble();
+            assertThat(member.path("tokens")).hasSize(16);
+        }
+        assertThat(owned).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(json.path("replication_factor").asInt()).isEqualTo(3);
+        ClusterHarness.Run local = ClusterHarness.cli("cluster", "status", "--dir", cluster.dir.toString());
+        assertThat(local.exitCode()).isZero();
+        assertThat(local.out()).contains("node1  pid").contains("node3  pid");
+    }
+
+    @Test
+    @Order(4)
+    void unsupportedMembershipChangesGiveAClearError() {
+        ClusterHarness.Run decommission = ClusterHarness.cli("decommission", "--host", cluster.http(2));
+        assertThat(decommission.exitCode()).isNotZero();
+        assertThat(decommission.err()).contains("decommission is not supported by this node yet").contains("HTTP 501");
+    }
+
+    @Test
+    @Order(5)
+    void ringClientRoutesEachKeyToAReplica() {
+        RingClient client = new RingClient(List.of(cluster.http(0)), RingClient.Options.defaults());
+        for (int i = 0; i < 50; i++) {
+            client.put(("routed-" + i).getBytes(StandardCharsets.UTF_8), ("v" + i).getBytes(StandardCharsets.UTF_8), "QUORUM");
+        }
+        for (int i = 0; i < 50; i++) {
+            Optional<RingClient.Value> value = client.get(("routed-" + i).getBytes(StandardCharsets.UTF_8), "QUORUM");
+            assertThat(value).isPresent();
+            assertThat(new String(value.get().value(), StandardCharsets.UTF_8)).isEqualTo("v" + i);
+        }
+        JsonNode ring = client.ring("routed-1".getBytes(StandardCharsets.UTF_8));
+        assertThat(ring.path("replicas")).hasSize(3);
+    }
+
+    @Test
+    @Order(6)
+    void startingAgainWhileRunningIsRefused() {
+        ClusterHarness.Run again = ClusterHarness.cli("cluster", "start", "--dir", cluster.dir.toString(), "--wait-seconds", "5");
+        assertThat(again.exitCode()).isEqualTo(1);
+        assertThat(again.err()).contains("already running");
+    }
+
+    static Duration shortly() {
+        return Duration.ofSeconds(30);
+    }
+}

@@ -1,0 +1,164 @@
+package ringdb.server.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Summary;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+import ringdb.core.node.NodeEvent;
+import ringdb.core.node.NodeStatus;
+import ringdb.core.node.PeerStatus;
+import ringdb.core.store.LocalStore;
+import ringdb.server.http.RequestObserver;
+import ringdb.server.transport.TransportStats;
+
+/**
+ * One node's Prometheus metrics: client request rates and latency quantiles, storage sizes,
+ * hints pending, internode traffic and drops, gossip state. Each node has its own registry (no
+ * global state). Request counters are updated from I/O threads; node-state gauges read the
+ * status snapshot taken on the node's thread just before each scrape.
+ */
+public final class ServerMetrics implements RequestObserver {
+    private static final double NANOS_PER_SECOND = 1e9;
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter requests;
+    private final Summary latency;
+    private final Counter events;
+    private final TransportStats transport;
+    private volatile NodeStatus status;
+
+    public ServerMetrics(TransportStats transport) {
+        this.transport = transport;
+        requests = Counter.builder().name("ringdb_client_requests_total")
+                .help("HTTP API requests by operation and outcome").labelNames("operation", "outcome").register(registry);
+        latency = Summary.builder().name("ringdb_client_request_latency_seconds")
+                .help("HTTP API request latency by operation (from request read to answer)")
+                .labelNames("operation")
+                .quantile(0.5, 0.01).quantile(0.95, 0.005).quantile(0.99, 0.001).quantile(0.999, 0.0001)
+                .maxAgeSeconds(60).numberOfAgeBuckets(5).register(registry);
+        events = Counter.builder().name("ringdb_node_events_total")
+                .help("Node events (peer up/down, hints, recovery...) by kind").labelNames("kind").register(registry);
+        registerStorage();
+        registerGossip();
+        registerTransport();
+    }
+
+    @Override
+    public void onRequest(String operation, String outcome, long latencyNanos) {
+        requests.labelValues(operation, outcome).inc();
+        latency.labelValues(operation).observe(latencyNanos / NANOS_PER_SECOND);
+    }
+
+    public void onNodeEvent(NodeEvent event) {
+        events.labelValues(event.kind().name()).inc();
+    }
+
+    /** The Prometheus text exposition, with node gauges taken from {@code latest}. */
+    public String scrape(NodeStatus latest) {
+        status = latest;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        try {
+            PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private void gauge(String name, String help, Consumer<GaugeWithCallback.Callback> callback, String... labels) {
+        GaugeWithCallback.builder().name(name).help(help).labelNames(labels).callback(callback).register(registry);
+    }
+
+    private void storeGauge(String name, String help, java.util.function.ToDoubleFunction<LocalStore.Stats> value) {
+        gauge(name, help, cb -> {
+            NodeStatus s = status;
+            if (s != null && s.storeStats() != null) {
+                cb.call(value.applyAsDouble(s.storeStats()));
+            }
+        });
+    }
+
+    private void registerStorage() {
+        storeGauge("ringdb_storage_live_bytes", "Bytes of live data (memtable and tables)", LocalStore.Stats::liveBytes);
+        storeGauge("ringdb_storage_memtable_bytes", "Bytes held in the memtable", LocalStore.Stats::memtableBytes);
+        storeGauge("ringdb_storage_commitlog_bytes", "Bytes of commit log on disk", LocalStore.Stats::commitLogBytes);
+        storeGauge("ringdb_storage_tables_bytes", "Bytes of sorted table files on disk", LocalStore.Stats::tablesBytes);
+        storeGauge("ringdb_storage_tables", "Number of sorted table files", LocalStore.Stats::tableCount);
+        storeGauge("ringdb_storage_keys_estimate", "Estimated number of keys", LocalStore.Stats::keysEstimate);
+        gauge("ringdb_hints_pending", "Hints stored on this node waiting for their target", cb -> {
+            NodeStatus s = status;
+            if (s != null) {
+                cb.call(s.hintsPending());
+            }
+        });
+    }
+
+    private void registerGossip() {
+        gauge("ringdb_gossip_heartbeat_version", "This node's gossip heartbeat version", cb -> {
+            NodeStatus s = status;
+            if (s != null) {
+                cb.call(s.heartbeatVersion());
+            }
+        });
+        gauge("ringdb_gossip_generation", "This node's gossip generation", cb -> {
+            NodeStatus s = status;
+            if (s != null) {
+                cb.call(s.generation());
+            }
+        });
+        gauge("ringdb_gossip_peers", "Peers known through gossip, by failure-detector verdict", cb -> {
+            NodeStatus s = status;
+            if (s != null) {
+                long up = s.peers().stream().filter(PeerStatus::up).count();
+                cb.call(up, "up");
+                cb.call(s.peers().size() - up, "down");
+            }
+        }, "verdict");
+        gauge("ringdb_gossip_peer_phi", "Phi accrual suspicion of each peer", cb -> {
+            NodeStatus s = status;
+            if (s != null) {
+                s.peers().forEach(p -> cb.call(Double.isFinite(p.phi()) ? p.phi() : 1e9, p.id().id()));
+            }
+        }, "peer");
+        gauge("ringdb_gossip_peer_up", "1 when the failure detector holds the peer up", cb -> {
+            NodeStatus s = status;
+            if (s != null) {
+                s.peers().forEach(p -> cb.call(p.up() ? 1 : 0, p.id().id()));
+            }
+        }, "peer");
+        gauge("ringdb_ring_version", "Ring rebuilds seen by this node", cb -> {
+            NodeStatus s = status;
+            if (s != null) {
+                cb.call(s.ringVersion());
+            }
+        });
+    }
+
+    private void registerTransport() {
+        gauge("ringdb_internode_dropped_messages", "Internode messages dropped by this node's transport, by cause", cb -> {
+            cb.call(transport.droppedQueueFull.sum(), "send_queue_full");
+            cb.call(transport.droppedUnreachable.sum(), "peer_unreachable");
+            cb.call(transport.droppedInboundBacklog.sum(), "inbound_backlog_full");
+        }, "cause");
+        gauge("ringdb_internode_frames", "Internode frames by direction", cb -> {
+            cb.call(transport.framesSent.sum(), "sent");
+            cb.call(transport.framesReceived.sum(), "received");
+        }, "direction");
+        gauge("ringdb_internode_bytes", "Internode bytes by direction", cb -> {
+            cb.call(transport.bytesSent.sum(), "sent");
+            cb.call(transport.bytesReceived.sum(), "received");
+        }, "direction");
+        gauge("ringdb_internode_bad_frames", "Inbound connections closed because of an undecodable frame",
+                cb -> cb.call(transport.badFrames.sum()));
+        gauge("ringdb_internode_connects", "Outbound connection attempts by result", cb -> {
+            cb.call(transport.connectsSucceeded.sum(), "succeeded");
+            cb.call(transport.connectsFailed.sum(), "failed");
+        }, "result");
+    }
+}

@@ -1,0 +1,101 @@
+package ringdb.server.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import ringdb.core.NodeId;
+import ringdb.core.node.NodeStatus;
+import ringdb.core.node.PeerStatus;
+import ringdb.core.ring.Ring;
+import ringdb.server.http.JsonResponses;
+
+/**
+ * The JSON of {@code GET /v1/cluster} and {@code GET /v1/ring?key=}, built from a node's status and
+ * ring view. Field names are part of the HTTP API (docs/server.md); add, never rename.
+ */
+final class ClusterJson {
+    static final String HTTP_STATE = "http";
+
+    private ClusterJson() {
+    }
+
+    static JsonNode cluster(String clusterName, NodeStatus status, Ring ring) {
+        ObjectNode root = JsonResponses.object();
+        root.put("cluster_name", clusterName);
+        root.put("node", status.id().id());
+        root.put("replication_factor", ring.replicationFactor());
+        root.put("ring_version", status.ringVersion());
+        root.put("ring_digest", Long.toHexString(status.ringDigest()));
+        root.put("recovery_done", status.recoveryDone());
+        Map<NodeId, Double> ownership = ring.ownership();
+        Set<NodeId> ids = new TreeSet<>(ring.members());
+        ids.add(status.id());
+        status.peers().forEach(p -> ids.add(p.id()));
+        ArrayNode members = root.putArray("members");
+        for (NodeId id : ids) {
+            PeerStatus peer = status.peers().stream().filter(p -> p.id().equals(id)).findFirst().orElse(null);
+            members.add(member(id, status, peer, ring, ownership.getOrDefault(id, 0.0)));
+        }
+        return root;
+    }
+
+    private static ObjectNode member(NodeId id, NodeStatus self, PeerStatus peer, Ring ring, double owns) {
+        ObjectNode member = JsonResponses.object();
+        boolean isSelf = id.equals(self.id());
+        member.put("id", id.id());
+        member.put("self", isSelf);
+        if (isSelf) {
+            member.put("state", self.state().name());
+            member.put("up", true);
+            member.put("http", self.applicationStates().getOrDefault(HTTP_STATE, ""));
+            member.put("generation", self.generation());
+            member.put("heartbeat_version", self.heartbeatVersion());
+            member.put("load_bytes", self.storeStats() == null ? 0 : self.storeStats().liveBytes());
+        } else if (peer != null) {
+            member.put("state", peer.state().name());
+            member.put("up", peer.up());
+            member.put("http", peer.applicationStates().getOrDefault(HTTP_STATE, ""));
+            member.put("generation", peer.generation());
+            member.put("heartbeat_version", peer.heartbeatVersion());
+            member.put("heartbeat_age_micros", peer.heartbeatAgeMicros());
+            member.put("phi", Double.isFinite(peer.phi()) ? peer.phi() : -1);
+            member.put("load_bytes", peer.loadBytes());
+        } else {
+            member.put("state", "UNKNOWN");
+            member.put("up", false);
+            member.put("http", "");
+        }
+        member.put("ownership", owns);
+        ArrayNode tokens = member.putArray("tokens");
+        for (long token : ring.members().contains(id) ? ring.tokensOf(id) : new long[0]) {
+            tokens.add(token);
+        }
+        return member;
+    }
+
+    private static String httpOf(NodeId id, NodeStatus status) {
+        if (id.equals(status.id())) {
+            return status.applicationStates().getOrDefault(HTTP_STATE, "");
+        }
+        return status.peers().stream().filter(p -> p.id().equals(id)).findFirst()
+                .map(p -> p.applicationStates().getOrDefault(HTTP_STATE, "")).orElse("");
+    }
+
+    static JsonNode ring(byte[] key, String keyText, Ring ring, NodeStatus status) {
+        ObjectNode root = JsonResponses.object();
+        root.put("key", keyText);
+        root.put("token", ringdb.core.ring.Partitioner.token(key));
+        ArrayNode replicas = root.putArray("replicas");
+        List<NodeId> ids = ring.replicasFor(key);
+        for (NodeId id : ids) {
+            ObjectNode replica = replicas.addObject();
+            replica.put("id", id.id());
+            replica.put("http", httpOf(id, status));
+        }
+        return root;
+    }
+}

@@ -1,0 +1,64 @@
+package ringdb.server.runtime;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import ringdb.core.Clock;
+import ringdb.core.Timers;
+import ringdb.core.store.LocalStore;
+import ringdb.server.config.ConfigKeys;
+import ringdb.server.config.ServerConfig;
+import ringdb.storage.StorageConfig;
+import ringdb.storage.StorageEngine;
+import ringdb.storage.SyncMode;
+import ringdb.storage.disk.file.FileDisk;
+
+/**
+ * Storage engines on the real file system. One {@link FileDisk} per node, so the data and hints
+ * engines share its sync thread and the group-commit window: concurrent writes wait together for
+ * one fsync and their completions come back as events on the node's thread.
+ */
+public final class FileStores implements StoreFactory {
+    private static final Logger log = LoggerFactory.getLogger(FileStores.class);
+
+    private final StorageConfig storageConfig;
+    private final FileDisk disk;
+
+    public FileStores(ServerConfig config) {
+        this.storageConfig = storageConfig(config);
+        long windowMicros = storageConfig.syncMode() == SyncMode.GROUP
+                ? config.number(ConfigKeys.COMMITLOG_SYNC_GROUP_WINDOW_MICROS) : 0;
+        this.disk = new FileDisk(windowMicros);
+    }
+
+    static StorageConfig storageConfig(ServerConfig config) {
+        return StorageConfig.defaults()
+                .withSyncMode(SyncMode.valueOf(config.text(ConfigKeys.COMMITLOG_SYNC).toUpperCase(Locale.ROOT)))
+                .withPeriodicSyncMicros(TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.COMMITLOG_SYNC_PERIOD_MS)))
+                .withMemtableSizeBytesMax(config.number(ConfigKeys.MEMTABLE_FLUSH_THRESHOLD_BYTES))
+                .withCommitLogSizes(Math.max(StorageConfig.defaults().commitLogSizeBytesMax(),
+                        4 * config.number(ConfigKeys.COMMITLOG_SEGMENT_SIZE_BYTES)), config.number(ConfigKeys.COMMITLOG_SEGMENT_SIZE_BYTES))
+                .withFlushPeriodMicros(TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.FLUSH_PERIOD_MS)))
+                .withValueSizeBytesMax(config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES));
+    }
+
+    @Override
+    public LocalStore open(Path directory, Clock clock, Timers timers) {
+        try {
+            StorageEngine engine = StorageEngine.open(disk, directory.toString(), storageConfig, clock, timers);
+            log.info("storage {}: {}", directory, engine.recoveryReport().summary());
+            return engine;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open storage in " + directory.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        disk.close();
+    }
+}

@@ -1,0 +1,58 @@
+package ringdb.server.runtime;
+
+import java.util.List;
+import java.util.function.Consumer;
+import ringdb.core.data.Cell;
+import ringdb.core.ring.DecoratedKey;
+import ringdb.core.store.LocalStore;
+
+/**
+ * A {@link LocalStore} whose durability callbacks come back on the node's thread. The storage
+ * engine completes writes on its sync thread (after the group-commit fsync); this wrapper re-posts
+ * each completion as a node event, so the node's logic stays single-threaded.
+ */
+public final class NodeThreadStore implements LocalStore {
+    private final LocalStore delegate;
+    private final NodeThread nodeThread;
+
+    public NodeThreadStore(LocalStore delegate, NodeThread nodeThread) {
+        this.delegate = delegate;
+        this.nodeThread = nodeThread;
+    }
+
+    @Override
+    public void apply(byte[] key, Cell cell, Consumer<Throwable> onDurable) {
+        delegate.apply(key, cell, failure -> {
+            if (nodeThread.isNodeThread()) {
+                onDurable.accept(failure);
+            } else {
+                nodeThread.execute(() -> onDurable.accept(failure));
+            }
+        });
+    }
+
+    @Override
+    public Cell read(byte[] key) {
+        return delegate.read(key);
+    }
+
+    @Override
+    public List<Entry> scan(long startTokenExclusive, long endTokenInclusive, DecoratedKey after, int maxEntries) {
+        return delegate.scan(startTokenExclusive, endTokenInclusive, after, maxEntries);
+    }
+
+    @Override
+    public Stats stats() {
+        return delegate.stats();
+    }
+
+    @Override
+    public void flush() {
+        delegate.flush();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}

@@ -1,0 +1,210 @@
+package ringdb.server.runtime;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import ringdb.core.node.Node;
+import ringdb.core.node.NodeConfig;
+import ringdb.core.node.NodeEvent;
+import ringdb.core.store.LocalStore;
+import ringdb.server.config.ConfigKeys;
+import ringdb.server.config.ServerConfig;
+import ringdb.server.http.HttpServer;
+import ringdb.server.metrics.ServerMetrics;
+import ringdb.server.transport.InternodeTransport;
+
+/**
+ * One real ringdb node: the composition root that wires the core {@link Node} to a Netty transport,
+ * a node thread, storage engines on disk, metrics and the HTTP API. The protocol logic is entirely
+ * the core's (the same classes the simulator runs); this class only provides clock, timers,
+ * network and storage, and moves events onto the node's thread.
+ */
+public final class ServerNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ServerNode.class);
+    /** How long a graceful stop lets the shutdown announcement reach peers. */
+    private static final long ANNOUNCE_MILLIS = 300;
+
+    private final ServerConfig config;
+    private final NodeThread nodeThread;
+    private final InternodeTransport transport;
+    private final StoreFactory stores;
+    private final LocalStore data;
+    private final LocalStore hints;
+    private final Node node;
+    private final ServerMetrics metrics;
+    private final HttpServer http;
+    private final RecentEvents events;
+    private boolean closed;
+
+    private ServerNode(ServerConfig config, NodeThread nodeThread, InternodeTransport transport, StoreFactory stores, LocalStore data,
+                       LocalStore hints, Node node, ServerMetrics metrics, HttpServer http, RecentEvents events) {
+        this.config = config;
+        this.nodeThread = nodeThread;
+        this.transport = transport;
+        this.stores = stores;
+        this.data = data;
+        this.hints = hints;
+        this.node = node;
+        this.metrics = metrics;
+        this.http = http;
+        this.events = events;
+    }
+
+    /**
+     * Opens storage (recovering from disk), binds the internode and HTTP ports, starts the node
+     * (gossip, recovery catch-up) and returns once it serves. {@code dashboard} builds the
+     * dashboard handler for this node (null = no dashboard).
+     */
+    public static ServerNode start(ServerConfig config, StoreFactory stores, Function<ServerNodeView, DashboardMount> dashboard) {
+        Path dir = config.dataDirectory();
+        createDirectories(dir);
+        NodeThread nodeThread = new NodeThread("ringdb-node-" + config.nodeId());
+        RecentEvents events = new RecentEvents(RecentEvents.CAPACITY);
+        SystemClock clock = new SystemClock();
+        LocalStore data = new NodeThreadStore(stores.open(dir.resolve("data"), clock, nodeThread), nodeThread);
+        LocalStore hints = new NodeThreadStore(stores.open(dir.resolve("hints"), clock, nodeThread), nodeThread);
+        Node[] nodeHolder = new Node[1];
+        InternodeTransport transport;
+        try {
+            transport = InternodeTransport.start(new InternodeTransport.Settings(config.internodeAddress(), config.nodeId(),
+                    config.number(ConfigKeys.INTERNODE_SEND_QUEUE_BYTES_MAX), config.integer(ConfigKeys.INTERNODE_CONNECT_TIMEOUT_MS),
+                    config.number(ConfigKeys.INTERNODE_RECONNECT_BACKOFF_MAX_MS)), null);
+        } catch (RuntimeException e) {
+            data.close();
+            hints.close();
+            stores.close();
+            nodeThread.shutdown(1000);
+            throw e;
+        }
+        ServerMetrics metrics = new ServerMetrics(transport.stats());
+        transport.setSink(envelope -> {
+            if (!nodeThread.offerInbound(() -> nodeHolder[0].receive(envelope.from(), envelope.message()))) {
+                transport.stats().droppedInboundBacklog.increment();
+            }
+        });
+        Node node = new Node(config.nodeId(), nodeConfig(config), clock, nodeThread, transport,
+                new Random(new SecureRandom().nextLong()), data, hints, event -> onEvent(event, metrics, events));
+        nodeHolder[0] = node;
+        String httpAddress = config.httpAddress().toString();
+        nodeThread.call(() -> {
+            node.start();
+            node.setLocalApplicationState(ClusterJson.HTTP_STATE, httpAddress);
+            return null;
+        }).join();
+        ServerNodeView view = new ServerNodeView(node, nodeThread, config, events);
+        DashboardMount mount = dashboard == null ? null : dashboard.apply(view);
+        NodeHttpBackend backend = new NodeHttpBackend(node, nodeThread, metrics, config.text(ConfigKeys.CLUSTER_NAME),
+                config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES));
+        HttpServer http = HttpServer.start(config.httpAddress(), 1, backend, metrics, config.number(ConfigKeys.HTTP_IDLE_TIMEOUT_MS),
+                mount == null ? path -> false : mount.serves(), mount == null ? null : mount.handlers());
+        log.info("ringdb node {} serving: internode {}, HTTP {}, data {}", config.nodeId(), config.internodeAddress(),
+                config.httpAddress(), dir.toAbsolutePath());
+        return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events);
+    }
+
+    private static void onEvent(NodeEvent event, ServerMetrics metrics, RecentEvents events) {
+        metrics.onNodeEvent(event);
+        events.add(event);
+        if (event.kind() == NodeEvent.Kind.ERROR) {
+            log.warn("{} {}{}", event.kind(), event.subject() == null ? "" : event.subject() + " ", event.detail());
+        } else {
+            log.info("{} {}{}", event.kind(), event.subject() == null ? "" : event.subject() + " ", event.detail());
+        }
+    }
+
+    static NodeConfig nodeConfig(ServerConfig config) {
+        return NodeConfig.defaults()
+                .withReplicationFactor(config.integer(ConfigKeys.REPLICATION_FACTOR))
+                .withNumTokens(config.integer(ConfigKeys.NUM_TOKENS))
+                .withSeeds(config.seeds())
+                .withWriteTimeoutMicros(TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.WRITE_REQUEST_TIMEOUT_MS)))
+                .withReadTimeoutMicros(TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.READ_REQUEST_TIMEOUT_MS)))
+                .withGossipIntervalMicros(TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.GOSSIP_INTERVAL_MS)))
+                .withPhiConvictThreshold(config.decimal(ConfigKeys.PHI_CONVICT_THRESHOLD))
+                .withHintWindowMicros(Math.max(1, TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.MAX_HINT_WINDOW_MS))))
+                .withValueSizeBytesMax(config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES));
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + dir.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Node node() {
+        return node;
+    }
+
+    public NodeThread nodeThread() {
+        return nodeThread;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public java.net.InetSocketAddress httpAddress() {
+        return http.boundAddress();
+    }
+
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    public RecentEvents events() {
+        return events;
+    }
+
+    /**
+     * Graceful stop: stop taking HTTP requests, announce the shutdown through gossip (peers mark this
+     * node down at once), flush the memtable, close files and sockets. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        log.info("ringdb node {} shutting down", config.nodeId());
+        http.close();
+        try {
+            nodeThread.call(() -> {
+                node.stop();
+                return null;
+            }).get(5, TimeUnit.SECONDS);
+            nodeThread.call(() -> null).get(ANNOUNCE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.warn("node did not stop cleanly: {}", e.toString());
+        }
+        sleepQuietly(ANNOUNCE_MILLIS);
+        nodeThread.shutdown(5_000);
+        try {
+            data.flush();
+        } catch (RuntimeException e) {
+            log.warn("flush at shutdown failed: {}", e.toString());
+        }
+        data.close();
+        hints.close();
+        stores.close();
+        transport.close();
+        log.info("ringdb node {} stopped", config.nodeId());
+    }
+
+    /** Lets the shutdown gossip leave the socket buffers; the one deliberate wait of the runtime. */
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

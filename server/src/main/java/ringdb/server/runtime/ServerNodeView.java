@@ -1,0 +1,8 @@
+package ringdb.server.runtime;
+
+import ringdb.core.node.Node;
+import ringdb.server.config.ServerConfig;
+
+/** What a viewer of a running node (the dashboard source) may use. Call the node only on its thread. */
+public record ServerNodeView(Node node, NodeThread nodeThread, ServerConfig config, RecentEvents events) {
+}

@@ -1,0 +1,18 @@
+package ringdb.server.runtime;
+
+import java.nio.file.Path;
+import ringdb.core.Clock;
+import ringdb.core.Timers;
+import ringdb.core.store.LocalStore;
+
+/**
+ * Opens a node's storage engines (data and hints) in their directories, recovering what is there.
+ * Closed after every store it opened has been closed.
+ */
+public interface StoreFactory extends AutoCloseable {
+    /** Opens (creating if needed) the store kept in {@code directory}; fails with a clear message on damage. */
+    LocalStore open(Path directory, Clock clock, Timers timers);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,147 @@
+package ringdb.server.transport;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import ringdb.core.Network;
+import ringdb.core.NodeId;
+import ringdb.core.message.Message;
+import ringdb.core.message.MessageCodec;
+import ringdb.server.config.HostPort;
+
+/**
+ * The real {@link Network}: Netty over TCP. Listens on the node's internode address, keeps one
+ * outbound connection per peer (the peer's node id is its "host:port"), and hands every decoded
+ * inbound message to the {@link InboundMessageHandler.Sink}. Frames are encoded on the caller's
+ * thread by {@link MessageCodec}, the same codec the simulator runs.
+ *
+ * <p>Threading: {@link #send} is safe from any thread (the node calls it from its own thread).
+ */
+public final class InternodeTransport implements Network, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(InternodeTransport.class);
+    /** An inbound connection silent this long is closed (a half-open or stuck peer). */
+    private static final int INBOUND_IDLE_SECONDS = 300;
+
+    /** Settings of the transport; sizes in bytes, times in milliseconds. */
+    public record Settings(HostPort listenAddress, NodeId self, long sendQueueBytesMax, int connectTimeoutMillis,
+                           long reconnectBackoffMaxMillis) {
+    }
+
+    private final Settings settings;
+    private final TransportStats stats;
+    private final EventLoopGroup group;
+    private final ConcurrentHashMap<NodeId, PeerConnection> peers = new ConcurrentHashMap<>();
+    private final Channel serverChannel;
+    private final SinkHolder sink;
+
+    /** Lets the node be created after the transport (it needs the transport as its network). */
+    private static final class SinkHolder implements InboundMessageHandler.Sink {
+        private volatile InboundMessageHandler.Sink target;
+
+        @Override
+        public void deliver(ringdb.core.message.Envelope envelope) {
+            InboundMessageHandler.Sink current = target;
+            if (current != null) {
+                current.deliver(envelope);
+            }
+        }
+    }
+
+    private InternodeTransport(Settings settings, TransportStats stats, EventLoopGroup group, Channel serverChannel,
+                               SinkHolder sink) {
+        this.sink = sink;
+        this.settings = settings;
+        this.stats = stats;
+        this.group = group;
+        this.serverChannel = serverChannel;
+    }
+
+    /**
+     * Binds the listening socket; fails at once (with the address) if the port is taken. Inbound
+     * messages go to {@code sink} (may be null until {@link #setSink}; messages before are dropped).
+     */
+    public static InternodeTransport start(Settings settings, InboundMessageHandler.Sink initialSink) {
+        SinkHolder sink = new SinkHolder();
+        sink.target = initialSink;
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new io.netty.util.concurrent.DefaultThreadFactory("ringdb-internode", true), NioIoHandler.newFactory());
+        TransportStats stats = new TransportStats();
+        try {
+            Channel server = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new ReadTimeoutHandler(INBOUND_IDLE_SECONDS, TimeUnit.SECONDS));
+                            InternodeFraming.addInbound(ch.pipeline(), sink, stats);
+                        }
+                    })
+                    .bind(settings.listenAddress().host(), settings.listenAddress().port())
+                    .syncUninterruptibly().channel();
+            return new InternodeTransport(settings, stats, group, server, sink);
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw new IllegalStateException("cannot listen for internode connections on " + settings.listenAddress()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void send(NodeId to, Message message) {
+        byte[] frame = MessageCodec.encodeFrame(settings.self(), message);
+        PeerConnection connection = peers.get(to);
+        if (connection == null) {
+            connection = peers.computeIfAbsent(to, this::newConnection);
+            if (connection == null) {
+                stats.droppedUnreachable.increment();
+                return;
+            }
+        }
+        connection.send(frame);
+    }
+
+    private PeerConnection newConnection(NodeId peer) {
+        HostPort address;
+        try {
+            address = HostPort.parse(peer.id());
+        } catch (IllegalArgumentException e) {
+            log.warn("cannot send to {}: a node id in the real runtime must be host:port ({})", peer, e.getMessage());
+            return null;
+        }
+        return new PeerConnection(address, group.next(),
+                stats, settings.connectTimeoutMillis(), settings.reconnectBackoffMaxMillis(), settings.sendQueueBytesMax());
+    }
+
+    /** Where inbound messages go from now on; called on Netty I/O threads. */
+    public void setSink(InboundMessageHandler.Sink target) {
+        sink.target = target;
+    }
+
+    public TransportStats stats() {
+        return stats;
+    }
+
+    /** The bound listening address (its port is the real one when 0 was asked for). */
+    public java.net.InetSocketAddress boundAddress() {
+        return (java.net.InetSocketAddress) serverChannel.localAddress();
+    }
+
+    @Override
+    public void close() {
+        serverChannel.close().syncUninterruptibly();
+        peers.values().forEach(PeerConnection::close);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,164 @@
+package ringdb.server.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import ringdb.server.config.HostPort;
+
+/**
+ * The one outbound connection from this node to one peer. Connects on the first send, is kept
+ * alive, and after a failure is re-established with exponential backoff. Memory is bounded: at
+ * most {@code queueBytesMax} bytes wait for a connection, and Netty's write buffer of an open
+ * connection is bounded by the same figure (past it the channel is unwritable and further
+ * messages are dropped and counted). The network is fire and forget, so dropping is allowed;
+ * the node's own timeouts and retries handle loss.
+ *
+ * <p>Threading: {@link #send} may be called from any thread; all state lives on one event loop.
+ */
+final class PeerConnection {
+    private static final Logger log = LoggerFactory.getLogger(PeerConnection.class);
+    private static final long BACKOFF_INITIAL_MILLIS = 50;
+
+    private final HostPort address;
+    private final EventLoop loop;
+    private final TransportStats stats;
+    private final int connectTimeoutMillis;
+    private final long backoffMaxMillis;
+    private final long queueBytesMax;
+    private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
+    private long pendingBytes;
+    private Channel channel;
+    private boolean connecting;
+    private long backoffMillis;
+    private long nextAttemptNanos;
+    private boolean closed;
+
+    PeerConnection(HostPort address, EventLoop loop, TransportStats stats, int connectTimeoutMillis,
+                   long backoffMaxMillis, long queueBytesMax) {
+        this.address = address;
+        this.loop = loop;
+        this.stats = stats;
+        this.connectTimeoutMillis = connectTimeoutMillis;
+        this.backoffMaxMillis = backoffMaxMillis;
+        this.queueBytesMax = queueBytesMax;
+    }
+
+    /** Queues one encoded frame (length field included) for the peer. */
+    void send(byte[] frame) {
+        loop.execute(() -> sendOnLoop(frame));
+    }
+
+    void close() {
+        loop.execute(() -> {
+            closed = true;
+            dropPending();
+            if (channel != null) {
+                channel.close();
+            }
+        });
+    }
+
+    private void sendOnLoop(byte[] frame) {
+        if (closed) {
+            return;
+        }
+        if (channel != null && channel.isActive()) {
+            write(frame);
+            return;
+        }
+        if (pendingBytes + frame.length > queueBytesMax) {
+            stats.droppedQueueFull.increment();
+            return;
+        }
+        pending.addLast(frame);
+        pendingBytes += frame.length;
+        if (!connecting && System.nanoTime() >= nextAttemptNanos) {
+            connect();
+        } else if (!connecting && pending.size() == 1) {
+            loop.schedule(this::connectIfPending, nextAttemptNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void write(byte[] frame) {
+        if (!channel.isWritable()) {
+            stats.droppedQueueFull.increment();
+            return;
+        }
+        stats.framesSent.increment();
+        stats.bytesSent.add(frame.length);
+        channel.writeAndFlush(Unpooled.wrappedBuffer(frame), channel.voidPromise());
+    }
+
+    private void connectIfPending() {
+        if (!closed && !connecting && !pending.isEmpty() && (channel == null || !channel.isActive())) {
+            connect();
+        }
+    }
+
+    private void connect() {
+        connecting = true;
+        Bootstrap bootstrap = new Bootstrap()
+                .group(loop)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark((int) Math.min(queueBytesMax / 2, Integer.MAX_VALUE / 2),
+                                (int) Math.min(queueBytesMax, Integer.MAX_VALUE)))
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
+                    }
+                });
+        bootstrap.connect(address.host(), address.port()).addListener((ChannelFuture future) -> onConnected(future));
+    }
+
+    private void onConnected(ChannelFuture future) {
+        connecting = false;
+        if (!future.isSuccess()) {
+            stats.connectsFailed.increment();
+            backoffMillis = backoffMillis == 0 ? BACKOFF_INITIAL_MILLIS : Math.min(backoffMillis * 2, backoffMaxMillis);
+            nextAttemptNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMillis);
+            log.debug("cannot connect to {} ({}); next attempt in {} ms", address, future.cause().toString(), backoffMillis);
+            dropPending();
+            return;
+        }
+        stats.connectsSucceeded.increment();
+        backoffMillis = 0;
+        channel = future.channel();
+        if (closed) {
+            channel.close();
+            return;
+        }
+        channel.closeFuture().addListener(closeFuture -> loop.execute(this::onDisconnected));
+        while (!pending.isEmpty()) {
+            write(pending.pollFirst());
+        }
+        pendingBytes = 0;
+    }
+
+    private void onDisconnected() {
+        channel = null;
+        log.debug("connection to {} closed", address);
+    }
+
+    private void dropPending() {
+        stats.droppedUnreachable.add(pending.size());
+        pending.clear();
+        pendingBytes = 0;
+    }
+}

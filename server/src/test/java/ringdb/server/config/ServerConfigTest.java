@@ -1,0 +1,94 @@
+package ringdb.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import ringdb.core.NodeId;
+
+class ServerConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsBindLoopbackOnTheStandardPortsWithDataUnderDotData() {
+        ServerConfig config = ServerConfig.defaults();
+        assertThat(config.internodeAddress()).hasToString("127.0.0.1:7000");
+        assertThat(config.httpAddress()).hasToString("127.0.0.1:8080");
+        assertThat(config.dataDirectory()).isEqualTo(Path.of("./data"));
+        assertThat(config.nodeId()).isEqualTo(NodeId.of("127.0.0.1:7000"));
+        assertThat(config.integer(ConfigKeys.REPLICATION_FACTOR)).isEqualTo(2);
+        assertThat(config.text(ConfigKeys.COMMITLOG_SYNC)).isEqualTo("group");
+    }
+
+    @Test
+    void fileValuesApplyAndFlagsOverrideThem() throws Exception {
+        Path file = write("http_port: 9000\nseeds:\n  - 127.0.0.1:7001\n  - 127.0.0.1:7002\ncommitlog_sync: PERIODIC\n");
+        ServerConfig config = ServerConfig.load(file, ConfigFlags.parse(List.of("--http-port", "9100", "--num-tokens=4")));
+        assertThat(config.integer(ConfigKeys.HTTP_PORT)).isEqualTo(9100);
+        assertThat(config.integer(ConfigKeys.NUM_TOKENS)).isEqualTo(4);
+        assertThat(config.text(ConfigKeys.COMMITLOG_SYNC)).isEqualTo("periodic");
+        assertThat(config.seeds()).containsExactly(NodeId.of("127.0.0.1:7001"), NodeId.of("127.0.0.1:7002"));
+    }
+
+    @Test
+    void badValueIsRefusedWithTheKeyTheSourceAndTheReason() throws Exception {
+        Path file = write("http_port: 70000\n");
+        assertThatThrownBy(() -> ServerConfig.load(file, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'http_port'").hasMessageContaining(file.toString())
+                .hasMessageContaining("between 1 and 65535, got 70000");
+        assertThatThrownBy(() -> ServerConfig.load(null, ConfigFlags.parse(List.of("--replication-factor", "two"))))
+                .hasMessageContaining("'replication_factor'").hasMessageContaining("flag --replication-factor")
+                .hasMessageContaining("whole number, got 'two'");
+        assertThatThrownBy(() -> ServerConfig.load(null, ConfigFlags.parse(List.of("--commitlog-sync", "sometimes"))))
+                .hasMessageContaining("must be one of [group, periodic, batch], got 'sometimes'");
+        assertThatThrownBy(() -> ServerConfig.load(null, ConfigFlags.parse(List.of("--seeds", "127.0.0.1"))))
+                .hasMessageContaining("'seeds'").hasMessageContaining("expected host:port, got '127.0.0.1'");
+    }
+
+    @Test
+    void unknownKeysAndFlagsAreRefusedNotIgnored() throws Exception {
+        Path file = write("htp_port: 8081\n");
+        assertThatThrownBy(() -> ServerConfig.load(file, Map.of()))
+                .hasMessageContaining("unknown configuration key 'htp_port'").hasMessageContaining("http_port");
+        assertThatThrownBy(() -> ConfigFlags.parse(List.of("--no-such-thing", "1")))
+                .hasMessageContaining("unknown flag --no-such-thing");
+        assertThatThrownBy(() -> ConfigFlags.parse(List.of("--http-port")))
+                .hasMessageContaining("flag --http-port needs a value");
+    }
+
+    @Test
+    void malformedYamlAndMissingFileSayWhichFile() throws Exception {
+        Path file = write("http_port: [unclosed\n");
+        assertThatThrownBy(() -> ServerConfig.load(file, Map.of())).hasMessageContaining(file.toString())
+                .hasMessageContaining("not valid YAML");
+        assertThatThrownBy(() -> ServerConfig.load(dir.resolve("absent.yaml"), Map.of()))
+                .hasMessageContaining("absent.yaml does not exist");
+    }
+
+    @Test
+    void sameInternodeAndHttpPortIsRefused() {
+        assertThatThrownBy(() -> ServerConfig.load(null, Map.of("http_port", "7000")))
+                .hasMessageContaining("'internode_port' and 'http_port' must differ");
+    }
+
+    @Test
+    void shippedExampleConfigurationLoadsAndMatchesTheDefaults() {
+        Path example = Path.of("..", "conf", "ringdb.yaml");
+        ServerConfig config = ServerConfig.load(example, Map.of());
+        ServerConfig defaults = ServerConfig.defaults();
+        assertThat(config.asMap()).isEqualTo(defaults.asMap());
+    }
+
+    private Path write(String yaml) throws Exception {
+        Path file = dir.resolve("ringdb.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+}
