@@ -229,6 +229,8 @@ function applyActionAvailability() {
   $("membership-note").textContent = add && !add.enabled ? add.disabledReason : "";
   const remove = page.actions.get("removeNode");
   $("remove-node").hidden = Boolean(remove && remove.enabled); // rows carry their own button then
+  const moves = page.state ? page.state.movesInProgress || [] : [];
+  $("moves").textContent = moves.length ? "in progress: " + moves.join(", ") : "";
 }
 
 // ---- actions -----------------------------------------------------------------------------------

@@ -55,16 +55,30 @@ function updateNodeRow(row, node, actions) {
   setText(cells[7], formatCount(node.tableCount));
   setText(cells[8], formatBytes(node.commitLogBytes));
   setText(cells[9], formatCount(node.hintsPending), "hints this node holds for others");
-  setText(cells[10], node.streaming || "–");
+  renderStreaming(cells[10], node);
   setText(cells[11], `${formatGeneration(node.generation)} / ${node.heartbeatVersion}`, `generation ${node.generation}`);
   const [toggle, remove] = cells[12].children;
   const name = node.up ? "fail" : "recover";
   toggle.dataset.action = name;
   toggle.className = node.up ? "danger fail" : "recover";
+  toggle.hidden = stateName === "LEFT"; // it left the ring for good
   setText(toggle, node.up ? "Fail" : "Recover");
   applyAvailability(toggle, actions.get(name));
   const removable = actions.get("removeNode");
-  remove.hidden = !(removable && removable.enabled);
+  remove.hidden = !(removable && removable.enabled) || stateName === "LEFT";
+  setText(remove, node.up ? "Decommission" : "Remove");
+  remove.title = node.up ? "stream its ranges to their new owners, then leave the ring"
+    : "remove the dead node: the survivors re-replicate its ranges";
+}
+
+function renderStreaming(cell, node) {
+  const progress = node.streamingProgress;
+  const markup = progress >= 0
+    ? `<span class="progress" title="${escape(node.streaming)}"><i style="width:${(progress * 100).toFixed(0)}%"></i></span> ` +
+      `${(progress * 100).toFixed(0)}%`
+    : escape(node.streaming || "–");
+  setMarkup(cell, markup);
+  if (cell.title !== (node.streaming || "")) cell.title = node.streaming || "";
 }
 
 function applyAvailability(button, action) {
