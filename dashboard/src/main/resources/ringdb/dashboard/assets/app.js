@@ -103,7 +103,7 @@ function renderAll() {
     (t) => formatTime(t, state.kind), sizes));
   timed("network", () => renderNetwork($("net-counters"), $("net-matrix"), $("partitions"), state, page.nodeIds));
   timed("gossip", () => renderGossip($("gossip-table"), state));
-  timed("timeline", () => renderTimeline($("timeline"), page.timeline, state.kind));
+  timed("timeline", () => renderTimeline($("timeline"), page.timeline, state.kind, $("timeline-filter").value));
   renderFaultControls(state);
   renderCoordinators(state);
   timed("messages", () => renderMessages(state, sizes.spacetime));
@@ -311,6 +311,7 @@ function wire() {
     if (result.ok) page.faultsEdited = false;
   });
   $("st-live").addEventListener("change", queueRender);
+  $("timeline-filter").addEventListener("change", queueRender);
   $("st-window").addEventListener("change", queueRender);
   $("st-scroll").addEventListener("input", () => { $("st-live").checked = false; queueRender(); });
   $("spacetime").addEventListener("wheel", (e) => {

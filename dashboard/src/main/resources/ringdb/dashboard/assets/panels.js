@@ -196,11 +196,22 @@ const KIND_CLASS = {
   PEER_RESTARTED: "warn", RECOVERY_STARTED: "warn", NETWORK: "warn",
 };
 
-/** Newest first; entries is the page's accumulated timeline (oldest first). */
-export function renderTimeline(list, entries, kind) {
+const TIMELINE_FILTERS = {
+  all: () => true,
+  faults: (k) => ["STOPPED", "STARTED", "RECOVER", "ERROR", "PARTITION", "HEAL", "NETWORK", "JOINING", "JOINED",
+    "LEAVING", "LEFT", "REMOVED", "ADD_NODE", "REMOVE_NODE", "CLOCK_SKEW", "SEED"].includes(k),
+  gossip: (k) => k.startsWith("PEER_"),
+  data: (k) => k.startsWith("HINT") || k.startsWith("RECOVERY") || k === "STREAM_PROGRESS",
+  operator: (k) => ["RECOVER", "PARTITION", "HEAL", "NETWORK", "ADD_NODE", "REMOVE_NODE", "SEED"].includes(k),
+};
+
+/** Newest first; entries is the page's accumulated timeline (oldest first); filter names a TIMELINE_FILTERS entry. */
+export function renderTimeline(list, entries, kind, filter = "all") {
+  const accept = TIMELINE_FILTERS[filter] || TIMELINE_FILTERS.all;
   const parts = [];
   for (let i = entries.length - 1; i >= 0 && parts.length < 300; i--) {
     const e = entries[i];
+    if (!accept(e.kind)) continue;
     const subject = e.subject && e.subject !== e.node ? ` → ${escape(e.subject)}` : "";
     parts.push(`<li data-kind="${escape(e.kind)}" data-node="${escape(e.node)}" data-subject="${escape(e.subject)}">` +
       `<time>${escape(formatTime(e.atMicros, kind))}</time><div><span class="kind ${KIND_CLASS[e.kind] || "info"}">` +
