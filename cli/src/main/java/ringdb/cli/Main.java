@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             SimCommand.class,
             BenchCommand.class,
             DashboardCommand.class,
+            DumpCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -14,6 +14,7 @@ import ringdb.core.node.PeerStatus;
 import ringdb.core.ring.Partitioner;
 import ringdb.core.ring.Ring;
 import ringdb.core.store.LocalStore;
+import ringdb.core.streaming.StreamProgress;
 import ringdb.dashboard.model.ActionView;
 import ringdb.dashboard.model.DashboardState;
 import ringdb.dashboard.model.GossipView;
@@ -68,8 +69,37 @@ public final class ClusterViews {
                 stats == null ? UNKNOWN : stats.keysEstimate(), stats == null ? UNKNOWN : stats.liveBytes(),
                 stats == null ? UNKNOWN : stats.memtableBytes(), stats == null ? -1 : stats.tableCount(),
                 stats == null ? UNKNOWN : stats.commitLogBytes(), status.hintsPending(),
-                status.applicationStates().getOrDefault(STREAMING_APPLICATION_STATE, ""),
-                status.applicationStates().getOrDefault(HTTP_APPLICATION_STATE, ""));
+                streamingText(status), status.applicationStates().getOrDefault(HTTP_APPLICATION_STATE, ""),
+                streamingProgress(status.streams()));
+    }
+
+    /** The node's running (or waiting) stream sessions in words; "" when none runs. */
+    static String streamingText(NodeStatus status) {
+        List<String> active = new ArrayList<>();
+        for (StreamProgress stream : status.streams()) {
+            if (isActive(stream)) {
+                active.add(stream.describe());
+            }
+        }
+        return active.isEmpty() ? status.applicationStates().getOrDefault(STREAMING_APPLICATION_STATE, "")
+                : String.join("; ", active);
+    }
+
+    /** Ranges done over ranges to do across the running sessions, 0..1; -1 when none runs. */
+    static double streamingProgress(List<StreamProgress> streams) {
+        long total = 0;
+        long done = 0;
+        for (StreamProgress stream : streams) {
+            if (isActive(stream)) {
+                total += stream.rangesTotal();
+                done += stream.rangesDone();
+            }
+        }
+        return total == 0 ? -1 : (double) done / total;
+    }
+
+    private static boolean isActive(StreamProgress stream) {
+        return !stream.state().equals("DONE") && !stream.state().equals("FAILED");
     }
 
     /** A node seen through gossip only (a real peer): storage details other than load are unknown. */
@@ -79,13 +109,18 @@ public final class ClusterViews {
                 peer.tokenCount(), peer.generation(), peer.heartbeatVersion(), UNKNOWN, peer.loadBytes(),
                 UNKNOWN, -1, UNKNOWN, UNKNOWN,
                 peer.applicationStates().getOrDefault(STREAMING_APPLICATION_STATE, ""),
-                peer.applicationStates().getOrDefault(HTTP_APPLICATION_STATE, ""));
+                peer.applicationStates().getOrDefault(HTTP_APPLICATION_STATE, ""), -1);
     }
 
     /** A node for which no status can be read at all (a crashed simulated node) as its peers last saw it. */
     public static NodeView unreachable(NodeId id, int tokenCount, Map<NodeId, Double> ownership) {
-        return new NodeView(id.id(), NodeState.DOWN.name(), false, ownership.getOrDefault(id, 0.0), tokenCount,
-                0, 0, UNKNOWN, UNKNOWN, UNKNOWN, -1, UNKNOWN, UNKNOWN, "", "");
+        return unreachable(id, NodeState.DOWN, tokenCount, ownership);
+    }
+
+    /** A node no status can be read from, in {@code state} (DOWN after a crash, LEFT once it left the ring). */
+    public static NodeView unreachable(NodeId id, NodeState state, int tokenCount, Map<NodeId, Double> ownership) {
+        return new NodeView(id.id(), state.name(), false, ownership.getOrDefault(id, 0.0), tokenCount,
+                0, 0, UNKNOWN, UNKNOWN, UNKNOWN, -1, UNKNOWN, UNKNOWN, "", "", -1);
     }
 
     /** One node's gossip and failure-detector view of its peers. */
@@ -122,7 +157,8 @@ public final class ClusterViews {
         NetworkView shown = network != null ? network
                 : new NetworkView(0, 0, Map.of(), 0, 0, List.of(), List.of(), null);
         return new DashboardState("real", null, version, local.nowMicros(), null, ring.replicationFactor(), true,
-                nodes, tokens(ring), shown, List.of(gossip(local)), timeline, List.of(), metrics, actions);
+                nodes, tokens(ring), shown, List.of(gossip(local)), timeline, List.of(), metrics, actions,
+                local.movesInProgress());
     }
 
     /** A node event as a timeline entry. */

@@ -13,6 +13,7 @@ import ringdb.core.node.NodeStatus;
 import ringdb.core.node.PeerStatus;
 import ringdb.core.ring.Ring;
 import ringdb.core.store.LocalStore;
+import ringdb.core.streaming.StreamProgress;
 import ringdb.dashboard.model.DashboardState;
 import ringdb.dashboard.model.NodeView;
 import ringdb.dashboard.model.TokenView;
@@ -27,7 +28,10 @@ class ClusterViewsTest {
                 Map.of("http", "127.0.0.1:8082"), 5_000);
         return new NodeStatus(A, 3, 99, NodeState.NORMAL, List.of(1L, 2L, 3L, 4L), 12,
                 new LocalStore.Stats(10, 2_000, 512, 2, 4_096, 1_500), List.of(peer), 5, ring.digest(), true,
-                Map.of("http", "127.0.0.1:8081"), 1_700_000_000_000_000L);
+                Map.of("http", "127.0.0.1:8081"), 1_700_000_000_000_000L,
+                List.of(new StreamProgress("bootstrap of 127.0.0.1:7001", "m1", 40, 10, 2048, 12, "RUNNING", 100),
+                        new StreamProgress("earlier", "m0", 10, 10, 99, 1, "DONE", 0)),
+                List.of("127.0.0.1:7001 joining"));
     }
 
     @Test
@@ -41,6 +45,9 @@ class ClusterViewsTest {
         assertThat(self.memtableBytes()).isEqualTo(512);
         assertThat(self.hintsPending()).isEqualTo(12);
         assertThat(self.httpAddress()).isEqualTo("127.0.0.1:8081");
+        assertThat(self.streamingProgress()).as("only the running session counts").isEqualTo(0.25);
+        assertThat(self.streaming()).isEqualTo("bootstrap of 127.0.0.1:7001: 10 of 40 ranges, 2.0 KiB, 12 entries (RUNNING)");
+        assertThat(state.movesInProgress()).containsExactly("127.0.0.1:7001 joining");
         NodeView peer = state.nodes().get(1);
         assertThat(peer.state()).as("its detector holds it down").isEqualTo("DOWN");
         assertThat(peer.loadBytes()).isEqualTo(5_000);

@@ -360,7 +360,7 @@ public final class SimCluster implements AutoCloseable {
         }
         simNode.timers.close();
         network.detach(simNode.id);
-        simNode.storage.crash();
+        simNode.storage.crash(false);
         simNode.node = null;
         simNode.data = null;
         simNode.hints = null;
@@ -374,13 +374,25 @@ public final class SimCluster implements AutoCloseable {
      * (their outcome is unknown to the client).
      */
     public void fail(NodeId id) {
+        crash(id, false);
+    }
+
+    /**
+     * Crashes the node like {@link #fail}, but each of its files keeps a random prefix of the bytes
+     * written since its last sync (a torn write): recovery must cut a torn commit log tail off.
+     */
+    public void failTearingWrites(NodeId id) {
+        crash(id, true);
+    }
+
+    private void crash(NodeId id, boolean tearUnsyncedWrites) {
         SimNode simNode = simNode(id);
         if (!simNode.isAlive()) {
             throw new IllegalStateException(id + " is already down");
         }
         simNode.timers.close();
         network.detach(id);
-        simNode.storage.crash();
+        simNode.storage.crash(tearUnsyncedWrites);
         simNode.node = null;
         simNode.data = null;
         simNode.hints = null;
@@ -418,7 +430,13 @@ public final class SimCluster implements AutoCloseable {
             runOn(id, task);
         });
         simNode.random = new Random(random.nextLong());
-        simNode.storage.open(simNode.clock, simNode.timers);
+        try {
+            simNode.storage.open(simNode.clock, simNode.timers);
+        } catch (RuntimeException e) {
+            simNode.timers.close();
+            recordUnhandled(id, new IllegalStateException(id + " could not reopen its storage; it stays down", e));
+            return;
+        }
         simNode.data = simNode.storage.data();
         simNode.hints = simNode.storage.hints();
         network.attach(id, (from, message) -> simNode.node.receive(from, message));
@@ -462,11 +480,14 @@ public final class SimCluster implements AutoCloseable {
         try {
             task.run();
         } catch (RuntimeException | AssertionError e) {
-            UnhandledException failure = new UnhandledException(scheduler.nowMicros(), id, e);
-            unhandledExceptions.add(failure);
-            for (SimListener listener : listeners) {
-                listener.onUnhandledException(failure.atMicros(), id, e);
-            }
+            recordUnhandled(id, e);
+        }
+    }
+
+    private void recordUnhandled(NodeId id, Throwable error) {
+        unhandledExceptions.add(new UnhandledException(scheduler.nowMicros(), id, error));
+        for (SimListener listener : listeners) {
+            listener.onUnhandledException(scheduler.nowMicros(), id, error);
         }
     }
 

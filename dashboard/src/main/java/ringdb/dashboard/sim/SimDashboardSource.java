@@ -44,8 +44,6 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
     static final double SPEED_MIN = 0.001;
     static final double SPEED_MAX = 1_000;
     static final long STEP_EVENTS_MAX = 100_000;
-    static final String MEMBERSHIP_UNSUPPORTED =
-            "adding and removing nodes needs membership changes the simulator does not offer yet";
 
     private final SimCluster cluster;
     private final EventRecorder recorder;
@@ -167,8 +165,8 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
             case DashboardActions.STEP -> done(step(params));
             case DashboardActions.SPEED -> done(setSpeed(params));
             case DashboardActions.WORKLOAD -> done(setWorkload(params));
-            case DashboardActions.ADD_NODE, DashboardActions.REMOVE_NODE ->
-                    throw new InvalidRequestException(MEMBERSHIP_UNSUPPORTED);
+            case DashboardActions.ADD_NODE -> done(actions.addNode());
+            case DashboardActions.REMOVE_NODE -> actions.removeNode(params);
             default -> throw new InvalidRequestException("unknown action '" + action + "'; expected one of "
                     + supportedActions().stream().filter(ActionView::enabled).map(ActionView::name).toList());
         };
@@ -182,7 +180,7 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
         paused = pause;
         targetMicros = cluster.nowMicros();
         lagMicros = 0;
-        return ActionResult.ok(pause ? "paused at " + cluster.nowMicros() + " µs" : "running at " + speed + "×");
+        return ActionResult.ok(pause ? "paused at t = " + seconds(cluster.nowMicros()) : "running at " + speed + "×");
     }
 
     private ActionResult step(Map<String, String> params) {
@@ -195,7 +193,7 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
             ran++;
         }
         targetMicros = cluster.nowMicros();
-        return ActionResult.ok("ran " + ran + " event(s); simulated time is now " + cluster.nowMicros() + " µs");
+        return ActionResult.ok("ran " + ran + " event(s); t = " + seconds(cluster.nowMicros()));
     }
 
     private ActionResult setSpeed(Map<String, String> params) {
@@ -213,6 +211,10 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
         return ActionResult.ok(rate == 0 ? "demo workload stopped" : "demo workload at " + rate + " operations/s");
     }
 
+    private static String seconds(long micros) {
+        return String.format(java.util.Locale.ROOT, "%.6f s", micros / 1_000_000.0);
+    }
+
     private static double checkSpeed(double speed) {
         if (!(speed >= SPEED_MIN && speed <= SPEED_MAX)) {
             throw new InvalidRequestException("speed must be between " + SPEED_MIN + " and " + SPEED_MAX);
@@ -225,13 +227,11 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
         for (String name : List.of(DashboardActions.PUT, DashboardActions.GET, DashboardActions.DELETE,
                 DashboardActions.FAIL, DashboardActions.RECOVER, DashboardActions.PARTITION, DashboardActions.HEAL,
                 DashboardActions.NETWORK, DashboardActions.PAUSE, DashboardActions.RESUME, DashboardActions.SPEED,
-                DashboardActions.WORKLOAD)) {
+                DashboardActions.WORKLOAD, DashboardActions.ADD_NODE, DashboardActions.REMOVE_NODE)) {
             out.add(ActionView.enabled(name));
         }
         out.add(paused ? ActionView.enabled(DashboardActions.STEP)
                 : ActionView.disabled(DashboardActions.STEP, "pause the simulation to step it"));
-        out.add(ActionView.disabled(DashboardActions.ADD_NODE, MEMBERSHIP_UNSUPPORTED));
-        out.add(ActionView.disabled(DashboardActions.REMOVE_NODE, MEMBERSHIP_UNSUPPORTED));
         return out;
     }
 

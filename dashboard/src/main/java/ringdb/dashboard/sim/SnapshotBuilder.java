@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import ringdb.core.NodeId;
+import ringdb.core.node.NodeState;
 import ringdb.core.node.NodeStatus;
+import ringdb.core.node.PeerStatus;
 import ringdb.core.ring.Ring;
 import ringdb.dashboard.ClusterViews;
 import ringdb.dashboard.OperationMetrics;
@@ -74,7 +76,8 @@ final class SnapshotBuilder {
                 nodes.add(ClusterViews.fromStatus(status, true, ownership));
                 gossip.add(ClusterViews.gossip(status));
             } else {
-                NodeView down = ClusterViews.unreachable(id, lastRing.tokensOf(id).length, ownership);
+                NodeView down = ClusterViews.unreachable(id, stoppedState(id, statuses.values()),
+                        lastRing.tokensOf(id).length, ownership);
                 nodes.add(broken.containsKey(id) ? withNote(down, broken.get(id)) : down);
             }
         }
@@ -86,7 +89,33 @@ final class SnapshotBuilder {
         return new DashboardState("simulated", cluster.seed(), ++version, cluster.nowMicros(), simulation,
                 cluster.config().replicationFactor(), ClusterViews.ringAgreement(statuses.values()), nodes,
                 ClusterViews.tokens(lastRing), network(), gossip, recorder.latestTimeline(TIMELINE_PER_SNAPSHOT_MAX),
-                messages, metrics.points(cluster.nowMicros()), actions);
+                messages, metrics.points(cluster.nowMicros()), actions, movesInProgress(statuses.values()));
+    }
+
+    /**
+     * A stopped node that is no longer a ring member has left it (decommissioned or removed); one that
+     * still holds its tokens is merely DOWN (crashed), or LEFT when the live nodes' gossip says so.
+     */
+    private NodeState stoppedState(NodeId id, java.util.Collection<NodeStatus> statuses) {
+        if (!lastRing.members().contains(id)) {
+            return NodeState.LEFT;
+        }
+        for (NodeStatus status : statuses) {
+            for (PeerStatus peer : status.peers()) {
+                if (peer.id().equals(id) && peer.state() == NodeState.LEFT) {
+                    return NodeState.LEFT;
+                }
+            }
+        }
+        return NodeState.DOWN;
+    }
+
+    private static List<String> movesInProgress(java.util.Collection<NodeStatus> statuses) {
+        java.util.TreeSet<String> moves = new java.util.TreeSet<>();
+        for (NodeStatus status : statuses) {
+            moves.addAll(status.movesInProgress());
+        }
+        return List.copyOf(moves);
     }
 
     /** The ring as the cluster last showed it (for key lookups while every node is down). */
@@ -107,7 +136,7 @@ final class SnapshotBuilder {
     private static NodeView withNote(NodeView view, String note) {
         return new NodeView(view.id(), "STARTING", true, view.ownership(), view.tokenCount(), view.generation(),
                 view.heartbeatVersion(), view.keys(), view.loadBytes(), view.memtableBytes(), view.tableCount(),
-                view.commitLogBytes(), view.hintsPending(), note, view.httpAddress());
+                view.commitLogBytes(), view.hintsPending(), note, view.httpAddress(), -1);
     }
 
     private NetworkView network() {

@@ -145,12 +145,40 @@ class SimDashboardSourceTest {
                 .hasMessage("unknown consistency level 'TWO'; expected ONE, QUORUM or ALL");
         assertThat(failureOf(source.act("put", Map.of("key", ""))))
                 .hasMessage("missing parameter 'key'");
-        assertThat(failureOf(source.act("addNode", Map.of())))
-                .hasMessage(SimDashboardSource.MEMBERSHIP_UNSUPPORTED);
+        assertThat(failureOf(source.act("removeNode", Map.of("node", "node7"))))
+                .hasMessageStartingWith("unknown node 'node7'");
         assertThat(failureOf(source.act("explode", Map.of()))).hasMessageStartingWith("unknown action 'explode'");
         assertThat(failureOf(source.lookup(""))).hasMessage("key must not be empty");
         assertThat(source.snapshot().network().partitions()).isEmpty();
         assertThat(source.snapshot().network().faults().dropProbability()).isZero();
+    }
+
+    @Test
+    void anAddedNodeJoinsTheRingAndADecommissionedOneLeavesIt() throws Exception {
+        settle();
+        assertThat(act("addNode", Map.of()).message()).startsWith("node5 added");
+        DashboardState joined = stepUntil(state -> state.nodes().size() == 5
+                && state.nodes().get(4).state().equals("NORMAL") && state.tokens().size() == 5 * 16 && state.ringAgreement());
+        assertThat(joined.timeline()).extracting(e -> e.kind()).contains("ADD_NODE", "JOINED");
+        CompletableFuture<ActionResult> decommission = source.act("removeNode", Map.of("node", "node5"));
+        while (!decommission.isDone()) {
+            act("step", Map.of("events", "200"));
+        }
+        assertThat(decommission.get().ok()).as(decommission.get().message()).isTrue();
+        DashboardState left = stepUntil(state -> state.tokens().size() == 4 * 16
+                && state.nodes().get(4).state().equals("LEFT"));
+        assertThat(left.nodes().get(4).up()).isFalse();
+        assertThat(failureOf(source.act("recover", Map.of("node", "node5")))).hasMessageContaining("cannot be recovered");
+    }
+
+    private DashboardState stepUntil(java.util.function.Predicate<DashboardState> condition) throws Exception {
+        for (int i = 0; i < 400; i++) {
+            act("step", Map.of("events", "500"));
+            if (condition.test(source.snapshot())) {
+                return source.snapshot();
+            }
+        }
+        throw new AssertionError("condition not reached (seed " + SEED + "): " + source.snapshot().nodes());
     }
 
     @Test

@@ -22,9 +22,8 @@ public final class Memtable {
 
     /** Reconciles {@code cell} with what the memtable holds for {@code key}. Single writer. */
     public void put(DecoratedKey key, Cell cell) {
-        Cell previous = cells.get(key);
+        Cell previous = cells.putIfAbsent(key, cell); // one traversal for the common case, a new key
         if (previous == null) {
-            cells.put(key, cell);
             sizeBytes += ENTRY_OVERHEAD_BYTES + key.key().length + cell.sizeBytes();
             return;
         }

@@ -3,6 +3,7 @@ package ringdb.storage.disk.file;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -13,13 +14,19 @@ import java.util.function.Consumer;
  * requests that arrived before the sync started, then runs their callbacks on this thread.
  */
 final class GroupSyncer {
+    /** A wait step that passes without a new request ends the group window early. */
+    private static final long QUIET_STEP_NANOS = 20_000;
+
     private final long groupWindowMicros;
+    private volatile int pendingCount;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition requested = lock.newCondition();
     private List<FileAppendFile> pendingFiles = new ArrayList<>();
     private List<Consumer<Throwable>> pendingCallbacks = new ArrayList<>();
     private Thread thread;
     private boolean closed;
+    private final AtomicLong groups = new AtomicLong();
+    private final AtomicLong requests = new AtomicLong();
 
     GroupSyncer(long groupWindowMicros) {
         this.groupWindowMicros = groupWindowMicros;
@@ -39,6 +46,7 @@ final class GroupSyncer {
             }
             pendingFiles.add(file);
             pendingCallbacks.add(callback);
+            pendingCount = pendingCallbacks.size();
             if (pendingCallbacks.size() == 1) {
                 requested.signal();
             }
@@ -55,7 +63,7 @@ final class GroupSyncer {
                 return;
             }
             if (groupWindowMicros > 0) {
-                LockSupport.parkNanos(groupWindowMicros * 1000);
+                awaitQuiet();
             }
             lock.lock();
             try {
@@ -65,12 +73,34 @@ final class GroupSyncer {
                 List<Consumer<Throwable>> swapCallbacks = pendingCallbacks;
                 pendingCallbacks = callbacks;
                 callbacks = swapCallbacks;
+                pendingCount = 0;
             } finally {
                 lock.unlock();
             }
+            groups.incrementAndGet();
+            requests.addAndGet(callbacks.size());
             syncAndComplete(files, callbacks);
             files.clear();
             callbacks.clear();
+        }
+    }
+
+    /**
+     * Lets more writers join the group: waits while requests keep arriving, at most the window,
+     * and stops as soon as a quiet step passes without a new request.
+     */
+    private void awaitQuiet() {
+        long deadline = System.nanoTime() + groupWindowMicros * 1000;
+        while (true) {
+            int seen = pendingCount;
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return;
+            }
+            LockSupport.parkNanos(Math.min(remaining, QUIET_STEP_NANOS));
+            if (pendingCount == seen) {
+                return;
+            }
         }
     }
 
@@ -109,6 +139,16 @@ final class GroupSyncer {
         } catch (IOException | RuntimeException e) {
             return e;
         }
+    }
+
+    /** Sync groups completed so far. */
+    long groupCount() {
+        return groups.get();
+    }
+
+    /** Requests completed so far (each is one acknowledged write in GROUP mode). */
+    long requestCount() {
+        return requests.get();
     }
 
     /** Stops the thread after it has completed every request made before. */

@@ -1,0 +1,142 @@
+package ringdb.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import ringdb.core.Timers;
+import ringdb.core.data.Cell;
+import ringdb.storage.StorageConfig;
+import ringdb.storage.StorageEngine;
+import ringdb.storage.disk.file.FileDisk;
+
+class DumpCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Timers NO_TIMERS = (delay, task) -> () -> { };
+
+    @TempDir
+    Path directory;
+
+    private record Output(int exitCode, String out, String err) {
+    }
+
+    private static Output run(String... args) {
+        PrintStream originalOut = System.out;
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int exit = Main.run(args);
+            return new Output(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(originalOut);
+            System.setErr(originalErr);
+        }
+    }
+
+    private void write(boolean flushFirstHalf) throws IOException {
+        try (FileDisk disk = new FileDisk()) {
+            StorageEngine engine = StorageEngine.open(disk, directory.resolve("data").toString(), StorageConfig.defaults(),
+                    () -> 0L, NO_TIMERS);
+            engine.apply(bytes("apple"), Cell.value(bytes("red"), 1_234_567_890_123_000L), failure -> { });
+            engine.apply(bytes("banana"), Cell.value(bytes("yellow"), 1_234_567_890_456_000L), failure -> { });
+            if (flushFirstHalf) {
+                engine.flush();
+            }
+            engine.apply(bytes("apple"), Cell.tombstone(1_234_567_890_789_000L), failure -> { });
+            engine.apply(new byte[] {(byte) 0xff, 0x00}, Cell.value(new byte[] {(byte) 0xc3, 0x28}, 5), failure -> { });
+            engine.apply(bytes("base64:x"), Cell.value(bytes("tricky"), 6), failure -> { });
+            engine.close();
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void printsTheCommitLogAsJsonLinesAndTheStateAsOneObject() throws IOException {
+        write(false);
+        Output output = run("dump", directory.toString());
+        assertThat(output.exitCode()).as(output.err()).isZero();
+        List<JsonNode> values = parseAll(output.out());
+        assertThat(values).hasSize(6);
+        List<String> lines = output.out().lines().toList();
+        assertThat(lines.get(0))
+                .isEqualTo("{\"key\":\"apple\",\"value\":\"red\",\"timestamp\":1234567890.123000,\"type\":\"PUT\"}");
+        assertThat(lines.get(2))
+                .isEqualTo("{\"key\":\"apple\",\"value\":{\"deleted\":true},\"timestamp\":1234567890.789000,\"type\":\"DELETE\"}");
+        assertThat(lines).hasSize(6);
+        assertThat(lines.get(5)).contains("\"apple\":{\"deleted\":true,\"timestamp\":1234567890.789000}")
+                .contains("\"banana\":{\"value\":\"yellow\",\"timestamp\":1234567890.456000}");
+        assertThat(values.get(3).get("key").asText()).isEqualTo("base64:" + Base64.getEncoder().encodeToString(new byte[] {(byte) 0xff, 0}));
+        assertThat(values.get(3).get("value").get("base64").asText()).isEqualTo(Base64.getEncoder().encodeToString(new byte[] {(byte) 0xc3, 0x28}));
+        assertThat(values.get(4).get("key").asText()).isEqualTo("base64:" + Base64.getEncoder().encodeToString(bytes("base64:x")));
+
+        JsonNode state = values.get(5);
+        assertThat(state.get("apple").get("deleted").asBoolean()).isTrue();
+        assertThat(state.get("banana").get("value").asText()).isEqualTo("yellow");
+        assertThat(state.size()).isEqualTo(4);
+    }
+
+    @Test
+    void stateCombinesTablesAndTheUnflushedLog() throws IOException {
+        write(true);
+        Output output = run("dump", "--state-only", directory.resolve("data").toString());
+        assertThat(output.exitCode()).as(output.err()).isZero();
+        JsonNode state = JSON.readTree(output.out());
+        assertThat(state.get("banana").get("value").asText()).isEqualTo("yellow");
+        assertThat(state.get("apple").get("deleted").asBoolean()).isTrue();
+        Output log = run("dump", "--commit-log-only", directory.toString());
+        assertThat(parseAll(log.out())).hasSize(3); // the flushed records' segment was deleted
+    }
+
+    @Test
+    void damagedLogIsReportedWithFileAndOffset() throws IOException {
+        write(false);
+        Path segment;
+        try (var files = Files.list(directory.resolve("data/commitlog"))) {
+            segment = files.sorted().findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(segment);
+        bytes[40] ^= 0x01;
+        Files.write(segment, bytes);
+        Output output = run("dump", directory.toString());
+        assertThat(output.exitCode()).isEqualTo(1);
+        assertThat(output.err()).contains(segment.getFileName().toString()).contains("offset 20");
+        Output skipping = run("dump", "--skip-corrupt", directory.toString());
+        assertThat(skipping.exitCode()).isZero();
+        assertThat(skipping.err()).contains("skipped 1 corrupt commit log records");
+    }
+
+    @Test
+    void directoryWithoutStorageIsAClearError() {
+        Output output = run("dump", directory.toString());
+        assertThat(output.exitCode()).isEqualTo(2);
+        assertThat(output.err()).contains("holds no ringdb storage");
+    }
+
+    private static List<JsonNode> parseAll(String text) throws IOException {
+        List<JsonNode> values = new ArrayList<>();
+        try (var parser = JSON.getFactory().createParser(text)) {
+            var iterator = JSON.readValues(parser, JsonNode.class);
+            while (iterator.hasNext()) {
+                values.add(iterator.next());
+            }
+        }
+        return values;
+    }
+}

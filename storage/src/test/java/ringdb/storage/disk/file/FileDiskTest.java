@@ -1,0 +1,100 @@
+package ringdb.storage.disk.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import ringdb.core.Timers;
+import ringdb.core.data.Cell;
+import ringdb.storage.Snapshots;
+import ringdb.storage.StorageConfig;
+import ringdb.storage.StorageEngine;
+import ringdb.storage.disk.AppendFile;
+import ringdb.storage.disk.ReadFile;
+
+class FileDiskTest {
+    private static final Timers NO_TIMERS = (delay, task) -> () -> { };
+
+    @TempDir
+    Path root;
+
+    @Test
+    void appendSyncReadAndGroupCallbacks() throws Exception {
+        try (FileDisk disk = new FileDisk(200)) {
+            String path = root.resolve("f").toString();
+            AppendFile file = disk.create(path);
+            byte[] chunk = new byte[100_000];
+            for (int i = 0; i < chunk.length; i++) {
+                chunk[i] = (byte) i;
+            }
+            CountDownLatch done = new CountDownLatch(10);
+            List<Throwable> failures = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                file.append(chunk, 0, chunk.length);
+                file.syncAsync(failure -> {
+                    synchronized (failures) {
+                        if (failure != null) {
+                            failures.add(failure);
+                        }
+                    }
+                    done.countDown();
+                });
+            }
+            assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(failures).isEmpty();
+            assertThat(disk.syncRequestCount()).isEqualTo(10);
+            assertThat(disk.syncGroupCount()).isBetween(1L, 10L);
+            file.close();
+            file.sync(); // everything was synced before the close: nothing to do, no error
+            assertThat(Files.size(Path.of(path))).isEqualTo(1_000_000);
+            try (ReadFile read = disk.openRead(path)) {
+                assertThat(read.read(999_999, 1)[0]).isEqualTo(chunk[99_999]);
+                assertThatThrownBy(() -> read.read(999_999, 2)).isInstanceOf(java.io.EOFException.class);
+            }
+            assertThatThrownBy(() -> disk.create(path)).isInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
+    void closingBeforeSyncingFailsALaterSync() throws IOException {
+        try (FileDisk disk = new FileDisk()) {
+            AppendFile file = disk.create(root.resolve("g").toString());
+            file.append(new byte[10], 0, 10);
+            file.close();
+            assertThatThrownBy(file::sync).isInstanceOf(IOException.class).hasMessageContaining("closed before");
+        }
+    }
+
+    @Test
+    void engineOnRealFilesWithSnapshotsAsHardLinks() throws IOException {
+        String directory = root.resolve("node").toString();
+        try (FileDisk disk = new FileDisk()) {
+            StorageEngine engine = StorageEngine.open(disk, directory, StorageConfig.defaults(), () -> 0L, NO_TIMERS);
+            for (int i = 0; i < 1000; i++) {
+                engine.apply(("k" + i).getBytes(StandardCharsets.UTF_8), Cell.value(new byte[100], i), failure -> { });
+            }
+            assertThat(engine.snapshot("before")).isEqualTo(1);
+            Path table = Path.of(directory, "tables", "table-0000000000000001.db");
+            assertThat(Files.getAttribute(table, "unix:nlink")).isEqualTo(2);
+            engine.apply("k1".getBytes(StandardCharsets.UTF_8), Cell.tombstone(5000), failure -> { });
+            engine.close();
+
+            Snapshots.restore(disk, directory, "before");
+            StorageEngine restored = StorageEngine.open(disk, directory, StorageConfig.defaults(), () -> 0L, NO_TIMERS);
+            assertThat(restored.read("k1".getBytes(StandardCharsets.UTF_8))).isEqualTo(Cell.value(new byte[100], 1));
+            assertThat(restored.listSnapshots()).extracting(Snapshots.Snapshot::name).containsExactly("before");
+            restored.close();
+            Snapshots.delete(disk, directory, "before");
+            assertThat(Files.exists(Path.of(directory, "snapshots", "before"))).isFalse();
+        }
+    }
+}
