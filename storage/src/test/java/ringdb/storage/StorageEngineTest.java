@@ -311,4 +311,25 @@ class StorageEngineTest {
         }
         reopened.close();
     }
+
+    @Test
+    void tombstoneIsKeptWhenATableOutsideTheCompactionHoldsAnOlderValue() throws IOException {
+        StorageEngine engine = open(StorageConfig.defaults().withGcGraceMicros(1_000).withCompactionThresholds(2, 32));
+        engine.apply(bytes("k"), Cell.value(bytes("old"), 10), ack);
+        for (int i = 0; i < 5000; i++) { // a large table: a size tier of its own
+            engine.apply(bytes("filler" + i), Cell.value(new byte[1024], 10), ack);
+        }
+        engine.flush();
+        engine.apply(bytes("k"), Cell.tombstone(20), ack);
+        engine.flush();
+        assertThat(engine.tables()).hasSize(2);
+        timers.advance(10_000); // the tombstone is now older than gc_grace
+        engine.apply(bytes("other"), Cell.value(bytes("x"), 30), ack);
+        engine.flush(); // the two small tables are compacted; the large one is not
+        assertThat(engine.tables()).hasSize(2);
+        assertThat(engine.read(bytes("k"))).isEqualTo(Cell.tombstone(20));
+        engine.compactAll(); // now nothing outside can hold k: the tombstone and the value both go
+        assertThat(engine.read(bytes("k"))).isNull();
+        engine.close();
+    }
 }
