@@ -18,8 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * <ul>
  * <li>Connection pooling: persistent HTTP/1.1 connections per node, over Netty ({@link HttpTransport}).
  * <li>Token-aware routing: the client learns the ring from {@code GET /v1/cluster} (refreshed every
- *     {@code ringRefreshMillis}) and sends each key to one of its replicas, so the coordinator is
- *     a replica and one network hop is saved.
+ *     {@code ringRefreshMillis}) and sends each key to its primary replica (the next replica when
+ *     the primary is unreachable), so the coordinator is a replica and one network hop is saved.
  * <li>Retries only where safe: a request that never reached a node (connection refused) is retried
  *     on the next node for every operation; a read is also retried after a timeout, 503 or 504;
  *     a write or delete whose outcome is unknown is not retried (it could reorder with later
@@ -166,11 +166,9 @@ public final class RingClient implements AutoCloseable {
         ClusterView current = currentView();
         List<String> ordered = new ArrayList<>();
         if (current != null && key != null && options.tokenAware()) {
-            List<String> replicas = new ArrayList<>(current.replicasFor(key));
-            if (replicas.size() > 1) {
-                java.util.Collections.rotate(replicas, ThreadLocalRandom.current().nextInt(replicas.size()));
-            }
-            ordered.addAll(replicas);
+            // Primary first: a node reads at ONE from the first live replica, so the primary as
+            // coordinator reads locally; primaries are spread over the nodes by their tokens.
+            ordered.addAll(current.replicasFor(key));
         }
         List<String> others = new ArrayList<>(current == null ? contactPoints : current.members());
         java.util.Collections.shuffle(others, ThreadLocalRandom.current());
