@@ -78,6 +78,30 @@ public final class LocalCluster {
         }
     }
 
+    /**
+     * Adds {@code count} nodes to the running cluster of this directory: each starts with
+     * auto_bootstrap, streams the ranges it will own and then serves them. Returns once every
+     * running node sees all of them up and NORMAL, or fails after {@code wait}.
+     */
+    public List<Member> add(int count, Settings settings, Duration wait) {
+        List<Member> existing = members();
+        if (existing.isEmpty() || existing.stream().noneMatch(m -> m.process().isPresent())) {
+            throw new IllegalStateException("no running cluster under " + directory + " to add nodes to; 'ringdb cluster start' first");
+        }
+        ServerConfig first = ServerConfig.load(existing.get(0).directory().resolve(CONFIG_FILE), java.util.Map.of());
+        List<Member> running = new ArrayList<>(existing.stream().filter(m -> m.process().isPresent()).toList());
+        for (int i = existing.size() + 1; i <= existing.size() + count; i++) {
+            Path nodeDir = directory.resolve("node" + i);
+            int internode = settings.baseInternodePort() == 0 ? freePort() : settings.baseInternodePort() + i - 1;
+            int http = settings.baseHttpPort() == 0 ? freePort() : settings.baseHttpPort() + i - 1;
+            writeConfig(nodeDir, internode, http, first.internodeAddress().toString(), first.integer(ConfigKeys.REPLICATION_FACTOR),
+                    ConfigKeys.AUTO_BOOTSTRAP + ": true\n");
+            running.add(launch(i, nodeDir, settings));
+        }
+        awaitUp(running, running.size(), wait);
+        return members();
+    }
+
     private List<Member> restartStopped(List<Member> existing, Settings settings, Duration wait) {
         List<Member> stopped = existing.stream().filter(m -> m.process().isEmpty()).toList();
         if (stopped.isEmpty()) {
@@ -93,6 +117,10 @@ public final class LocalCluster {
     }
 
     private void writeConfig(Path nodeDir, int internodePort, int httpPort, String seed, int replicationFactor) {
+        writeConfig(nodeDir, internodePort, httpPort, seed, replicationFactor, "");
+    }
+
+    private void writeConfig(Path nodeDir, int internodePort, int httpPort, String seed, int replicationFactor, String extra) {
         String yaml = "# written by 'ringdb cluster start'\n"
                 + ConfigKeys.CLUSTER_NAME + ": local\n"
                 + ConfigKeys.LISTEN_ADDRESS + ": 127.0.0.1\n"
@@ -101,7 +129,7 @@ public final class LocalCluster {
                 + ConfigKeys.HTTP_PORT + ": " + httpPort + "\n"
                 + ConfigKeys.SEEDS + ": [\"" + seed + "\"]\n"
                 + ConfigKeys.DATA_DIRECTORY + ": \"" + nodeDir.resolve("data") + "\"\n"
-                + ConfigKeys.REPLICATION_FACTOR + ": " + replicationFactor + "\n";
+                + ConfigKeys.REPLICATION_FACTOR + ": " + replicationFactor + "\n" + extra;
         try {
             Files.createDirectories(nodeDir);
             Files.writeString(nodeDir.resolve(CONFIG_FILE), yaml);
