@@ -138,7 +138,21 @@ public final class LocalCluster {
         }
     }
 
+    /** Refuses to start a node whose ports are taken (another cluster would answer in its place). */
+    private static void requireFree(int index, String address) {
+        int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+        try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + port + " of node" + index + " is in use (another cluster or program?); "
+                    + "choose other ports with --internode-port/--http-port, or 0 for free ones", e);
+        }
+    }
+
     private Member launch(int index, Path nodeDir, Settings settings) {
+        ServerConfig config = ServerConfig.load(nodeDir.resolve(CONFIG_FILE), java.util.Map.of());
+        requireFree(index, config.internodeAddress().toString());
+        requireFree(index, config.httpAddress().toString());
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx" + settings.heap(), "-XX:+UseParallelGC",
                 "-Dringdb.node.directory=" + nodeDir, "-cp", childClasspath(), "ringdb.cli.Main", "server",
                 "--config", nodeDir.resolve(CONFIG_FILE).toString()));
@@ -180,7 +194,6 @@ public final class LocalCluster {
 
     private void awaitUp(List<Member> started, int expected, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
-        List<String> hosts = started.stream().map(Member::httpAddress).toList();
         String lastProblem = "no answer yet";
         while (System.nanoTime() < deadline) {
             for (Member member : started) {
@@ -189,8 +202,8 @@ public final class LocalCluster {
                             + member.directory().resolve(LOG_FILE) + ":\n" + tail(member.directory().resolve(LOG_FILE), 20));
                 }
             }
-            lastProblem = problem(hosts, expected);
-            if (lastProblem == null) {
+            lastProblem = problem(started, expected);
+            if (lastProblem == null && started.stream().allMatch(m -> m.process().map(ProcessHandle::isAlive).orElse(false))) {
                 out.println("cluster of " + expected + " nodes is up");
                 return;
             }
@@ -199,11 +212,20 @@ public final class LocalCluster {
         throw new IllegalStateException("the cluster did not come up within " + wait.toSeconds() + " s: " + lastProblem);
     }
 
-    /** Null when every node answers and sees {@code expected} members up and NORMAL; else what is missing. */
-    static String problem(List<String> hosts, int expected) {
-        for (String host : hosts) {
+    /**
+     * Null when every member answers as itself (not another cluster's node on the same port) and
+     * sees {@code expected} members up and NORMAL; else what is missing.
+     */
+    static String problem(List<Member> members, int expected) {
+        for (Member member : members) {
+            String host = member.httpAddress();
             try (RingClient client = new RingClient(List.of(host), new RingClient.Options(2_000, 60_000, 1, false))) {
                 JsonNode cluster = client.cluster();
+                String answeredAs = cluster.path("node").asText();
+                if (!answeredAs.equals(member.internodeAddress())) {
+                    return host + " answered as node " + answeredAs + ", not " + member.internodeAddress()
+                            + " (is another cluster using these ports?)";
+                }
                 long ready = Stream.iterate(0, i -> i + 1).limit(cluster.path("members").size())
                         .map(i -> cluster.path("members").get(i))
                         .filter(m -> m.path("up").asBoolean() && m.path("state").asText().equals("NORMAL")).count();
