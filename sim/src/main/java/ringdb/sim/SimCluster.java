@@ -50,13 +50,20 @@ public final class SimCluster implements AutoCloseable {
         this.network = new SimNetwork(scheduler, new Random(random.nextLong()), trace);
         this.skewMonitor = new ClockSkewMonitor(this, builder.clockSkewBoundMicros);
         for (int i = 1; i <= builder.nodes; i++) {
-            NodeId id = NodeId.of("node" + i);
-            SimStorage storage = new SimStorage(new Random(random.nextLong()),
-                    new SimTimers(scheduler, task -> runOn(id, task)), builder.diskSyncLatencyMicros,
-                    builder.storageConfig.apply(defaultStorageConfig()));
-            nodes.put(id, new SimNode(id, i - 1, new SimClock(scheduler), storage));
-            nodeIds.add(id);
+            createNode();
         }
+    }
+
+    private SimNode createNode() {
+        int index = nodeIds.size();
+        NodeId id = NodeId.of("node" + (index + 1));
+        SimStorage storage = new SimStorage(new Random(random.nextLong()),
+                new SimTimers(scheduler, task -> runOn(id, task)), settings.diskSyncLatencyMicros,
+                settings.storageConfig.apply(defaultStorageConfig()));
+        SimNode simNode = new SimNode(id, index, new SimClock(scheduler), storage);
+        nodes.put(id, simNode);
+        nodeIds.add(id);
+        return simNode;
     }
 
     public static Builder builder() {
@@ -278,6 +285,87 @@ public final class SimCluster implements AutoCloseable {
         return true;
     }
 
+    // ---- membership changes ------------------------------------------------------------------
+
+    /**
+     * Adds a node (the next "nodeN") that bootstraps into the running cluster: it learns the ring
+     * from the seeds, chooses tokens (the cluster's token allocation), announces itself as joining
+     * and streams its ranges before it turns NORMAL. Returns its id at once; watch
+     * {@code node(id).status().state()} or {@link #isNormal} for the end of the join.
+     */
+    public NodeId addNode() {
+        SimNode simNode = createNode();
+        simNode.configAdjust = config -> config.withAutoBootstrap(true);
+        start(simNode);
+        return simNode.id;
+    }
+
+    /**
+     * Adds a node that takes over the tokens of the dead node {@code dead} and streams its ranges
+     * from the surviving replicas. {@code dead} must be down; it can never be recovered afterwards.
+     */
+    public NodeId replaceNode(NodeId dead) {
+        SimNode deadNode = simNode(dead);
+        if (deadNode.isAlive()) {
+            throw new IllegalStateException("cannot replace " + dead + ": it is alive; fail it first or decommission it");
+        }
+        deadNode.retiredReason = "it was replaced";
+        SimNode simNode = createNode();
+        simNode.configAdjust = config -> config.withAutoBootstrap(true).withReplaceNode(dead);
+        start(simNode);
+        return simNode.id;
+    }
+
+    /** Whether {@code id} is up and NORMAL (a member serving reads). */
+    public boolean isNormal(NodeId id) {
+        return isAlive(id) && node(id).state() == ringdb.core.node.NodeState.NORMAL;
+    }
+
+    /**
+     * Decommissions {@code id}: it streams its ranges to their new owners, leaves the ring and stops.
+     * The future completes with {@link ClientResult.Completed} once it left (the node is then down
+     * for good), or {@link ClientResult.Failed} with the reason it was refused.
+     */
+    public SimFuture<ClientResult> decommission(NodeId id) {
+        SimNode simNode = simNode(id);
+        return request(id, (node, done) -> node.decommission(result -> {
+            if (result instanceof ClientResult.Completed) {
+                simNode.retiredReason = "it left the ring";
+                scheduler.scheduleAfter(0, () -> retire(simNode));
+            }
+            done.accept(result);
+        }));
+    }
+
+    /** Removes the dead node {@code dead} through the live node {@code via} (removenode). */
+    public SimFuture<ClientResult> removeNode(NodeId dead, NodeId via) {
+        SimNode deadNode = simNode(dead);
+        return request(via, (node, done) -> node.removeNode(dead, result -> {
+            if (result instanceof ClientResult.Completed && deadNode.retiredReason == null) {
+                deadNode.retiredReason = "it was removed from the ring";
+            }
+            done.accept(result);
+        }));
+    }
+
+    /** Drops {@code id}'s data of ranges it no longer replicates. */
+    public SimFuture<ClientResult> cleanup(NodeId id) {
+        return request(id, Node::cleanup);
+    }
+
+    /** A node that stopped itself after leaving: its storage closes, its network endpoint goes away. */
+    private void retire(SimNode simNode) {
+        if (!simNode.isAlive()) {
+            return;
+        }
+        simNode.timers.close();
+        network.detach(simNode.id);
+        simNode.storage.crash(false);
+        simNode.node = null;
+        simNode.data = null;
+        simNode.hints = null;
+    }
+
     // ---- faults ------------------------------------------------------------------------------
 
     /**
@@ -286,13 +374,25 @@ public final class SimCluster implements AutoCloseable {
      * (their outcome is unknown to the client).
      */
     public void fail(NodeId id) {
+        crash(id, false);
+    }
+
+    /**
+     * Crashes the node like {@link #fail}, but each of its files keeps a random prefix of the bytes
+     * written since its last sync (a torn write): recovery must cut a torn commit log tail off.
+     */
+    public void failTearingWrites(NodeId id) {
+        crash(id, true);
+    }
+
+    private void crash(NodeId id, boolean tearUnsyncedWrites) {
         SimNode simNode = simNode(id);
         if (!simNode.isAlive()) {
             throw new IllegalStateException(id + " is already down");
         }
         simNode.timers.close();
         network.detach(id);
-        simNode.storage.crash();
+        simNode.storage.crash(tearUnsyncedWrites);
         simNode.node = null;
         simNode.data = null;
         simNode.hints = null;
@@ -315,6 +415,9 @@ public final class SimCluster implements AutoCloseable {
         if (simNode.isAlive()) {
             throw new IllegalStateException(id + " is already up");
         }
+        if (simNode.retiredReason != null) {
+            throw new IllegalStateException(id + " cannot be recovered: " + simNode.retiredReason);
+        }
         start(simNode);
     }
 
@@ -327,12 +430,18 @@ public final class SimCluster implements AutoCloseable {
             runOn(id, task);
         });
         simNode.random = new Random(random.nextLong());
-        simNode.storage.open(simNode.clock, simNode.timers);
+        try {
+            simNode.storage.open(simNode.clock, simNode.timers);
+        } catch (RuntimeException e) {
+            simNode.timers.close();
+            recordUnhandled(id, new IllegalStateException(id + " could not reopen its storage; it stays down", e));
+            return;
+        }
         simNode.data = simNode.storage.data();
         simNode.hints = simNode.storage.hints();
         network.attach(id, (from, message) -> simNode.node.receive(from, message));
         int incarnation = simNode.incarnation;
-        simNode.node = new Node(id, nodeConfig(), simNode.clock, simNode.timers,
+        simNode.node = new Node(id, simNode.configAdjust.apply(nodeConfig()), simNode.clock, simNode.timers,
                 network.endpointFor(id, () -> simNode.incarnation == incarnation && simNode.isAlive()),
                 simNode.random, simNode.data, simNode.hints, event -> {
                     if (simNode.incarnation == incarnation) {
@@ -371,11 +480,14 @@ public final class SimCluster implements AutoCloseable {
         try {
             task.run();
         } catch (RuntimeException | AssertionError e) {
-            UnhandledException failure = new UnhandledException(scheduler.nowMicros(), id, e);
-            unhandledExceptions.add(failure);
-            for (SimListener listener : listeners) {
-                listener.onUnhandledException(failure.atMicros(), id, e);
-            }
+            recordUnhandled(id, e);
+        }
+    }
+
+    private void recordUnhandled(NodeId id, Throwable error) {
+        unhandledExceptions.add(new UnhandledException(scheduler.nowMicros(), id, error));
+        for (SimListener listener : listeners) {
+            listener.onUnhandledException(scheduler.nowMicros(), id, error);
         }
     }
 

@@ -25,6 +25,10 @@ final class SimNode {
     LocalStore hints;
     final List<SimFuture<ClientResult>> pending = new ArrayList<>();
     Random random;
+    /** Adjusts the cluster's node configuration for this node (a joining or replacing node). */
+    java.util.function.UnaryOperator<ringdb.core.node.NodeConfig> configAdjust = java.util.function.UnaryOperator.identity();
+    /** Why the node can never be recovered (it left the ring, or was replaced), or null. */
+    String retiredReason;
 
     SimNode(NodeId id, int index, SimClock clock, SimStorage storage) {
         this.id = id;

@@ -15,6 +15,8 @@ public final class SimScheduler {
     private static final int CAPACITY_INITIAL = 1024;
 
     private Event[] heap = new Event[CAPACITY_INITIAL];
+    private long[] times = new long[CAPACITY_INITIAL];
+    private long[] sequences = new long[CAPACITY_INITIAL];
     private int size;
     private long nowMicros;
     private long sequence;
@@ -52,7 +54,7 @@ public final class SimScheduler {
     /** Time of the next live event, or {@link Long#MAX_VALUE} when the queue is empty. */
     public long nextEventMicros() {
         discardCancelledHead();
-        return size == 0 ? Long.MAX_VALUE : heap[0].atMicros;
+        return size == 0 ? Long.MAX_VALUE : times[0];
     }
 
     /** Runs the next event; returns false when the queue is empty. */
@@ -84,48 +86,68 @@ public final class SimScheduler {
         }
     }
 
+    // The heap keeps each event's (time, sequence) in primitive arrays beside it, so that sifting
+    // compares longs without touching the event objects.
+
     private void push(Event event) {
         if (size == heap.length) {
             heap = Arrays.copyOf(heap, size * 2);
+            times = Arrays.copyOf(times, size * 2);
+            sequences = Arrays.copyOf(sequences, size * 2);
         }
+        long time = event.atMicros;
+        long order = event.sequence;
         int index = size++;
         while (index > 0) {
             int parent = (index - 1) >>> 1;
-            if (heap[parent].compareTo(event) <= 0) {
+            if (!before(time, order, times[parent], sequences[parent])) {
                 break;
             }
-            heap[index] = heap[parent];
+            place(index, heap[parent], times[parent], sequences[parent]);
             index = parent;
         }
-        heap[index] = event;
+        place(index, event, time, order);
     }
 
     private Event pop() {
         Event head = heap[0];
-        Event last = heap[--size];
-        heap[size] = null;
-        if (size > 0) {
-            siftDown(last);
+        int last = --size;
+        Event moved = heap[last];
+        long time = times[last];
+        long order = sequences[last];
+        heap[last] = null;
+        if (last > 0) {
+            siftDown(moved, time, order);
         }
         return head;
     }
 
-    private void siftDown(Event event) {
+    private void siftDown(Event event, long time, long order) {
         int index = 0;
         int half = size >>> 1;
         while (index < half) {
             int child = 2 * index + 1;
             int right = child + 1;
-            if (right < size && heap[right].compareTo(heap[child]) < 0) {
+            if (right < size && before(times[right], sequences[right], times[child], sequences[child])) {
                 child = right;
             }
-            if (event.compareTo(heap[child]) <= 0) {
+            if (!before(times[child], sequences[child], time, order)) {
                 break;
             }
-            heap[index] = heap[child];
+            place(index, heap[child], times[child], sequences[child]);
             index = child;
         }
+        place(index, event, time, order);
+    }
+
+    private void place(int index, Event event, long time, long order) {
         heap[index] = event;
+        times[index] = time;
+        sequences[index] = order;
+    }
+
+    private static boolean before(long time, long order, long otherTime, long otherOrder) {
+        return time < otherTime || (time == otherTime && order < otherOrder);
     }
 
     /** A scheduled action; {@link #cancel()} keeps it from running. */

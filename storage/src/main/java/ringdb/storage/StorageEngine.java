@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ringdb.core.Clock;
@@ -272,6 +273,17 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+    }
+
+    /**
+     * Cleanup: flushes the memtable, then rewrites every table without the entries whose token
+     * {@code keep} rejects (no tombstones are written: the data simply goes). Synchronous.
+     */
+    @Override
+    public long purge(LongPredicate keep) {
+        checkOpen();
+        flush();
+        return tableSet.purgeNow(keep);
     }
 
     /**

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongPredicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -238,6 +239,11 @@ final class TableSet {
     }
 
     private void startCompaction(List<SSTable> inputs) {
+        startCompaction(inputs, token -> true);
+    }
+
+    /** Compacts {@code inputs}, dropping outright every entry whose token {@code keepToken} rejects. */
+    private void startCompaction(List<SSTable> inputs, LongPredicate keepToken) {
         List<SSTable> others = new ArrayList<>(tables);
         others.removeAll(inputs);
         Compactor.TombstoneGuard guard = (key, timestamp) -> mayHoldAtOrBefore(others, key, timestamp);
@@ -246,7 +252,7 @@ final class TableSet {
         compactionInputs = List.copyOf(inputs);
         compaction = new BackgroundTask<>(() -> {
             Compactor.Result result = Compactor.compact(disk, directory, generation, inputs, purgeBefore, guard,
-                    config.blockSizeBytes());
+                    config.blockSizeBytes(), keepToken);
             return result.outputPath() == null ? null : SSTable.open(disk, result.outputPath(), false);
         });
         disk.background(Disk.Lane.COMPACTION, compaction);
@@ -316,6 +322,29 @@ final class TableSet {
                         failure instanceof IOException io ? io : new IOException(failure));
             }
         }
+    }
+
+    /**
+     * Rewrites every table without the entries whose token {@code keep} rejects, waiting for it;
+     * returns how many entries were removed.
+     */
+    long purgeNow(LongPredicate keep) {
+        awaitCompaction();
+        if (tables.isEmpty()) {
+            return 0;
+        }
+        long[] removed = new long[1]; // written by the compaction thread, read after awaiting it
+        startCompaction(tables, token -> {
+            boolean kept = keep.test(token);
+            removed[0] += kept ? 0 : 1;
+            return kept;
+        });
+        Throwable failure = awaitCompaction();
+        if (failure != null) {
+            throw new UncheckedIOException("cleanup of " + directory + " failed",
+                    failure instanceof IOException io ? io : new IOException(failure));
+        }
+        return removed[0];
     }
 
     /** Waits for the running compaction, if any, and installs it; returns its failure, or null. */

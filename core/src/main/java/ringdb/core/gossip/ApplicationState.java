@@ -8,8 +8,15 @@ public final class ApplicationState {
     public static final String TOKENS = "TOKENS";
     /** Live bytes in the node's storage engine. */
     public static final String LOAD = "LOAD";
-    /** STATUS value of a node that stopped on purpose. */
+    /**
+     * Set (to "true") by a node that stops on purpose. Its STATUS is left as it was, so the ring
+     * still knows whether the stopped node was a member (NORMAL) or not (JOINING, LEFT...).
+     */
     public static final String SHUTDOWN = "SHUTDOWN";
+    /** On a node that replaces a dead one: the dead node's id (kept once the replacement completed). */
+    public static final String REPLACING = "REPLACING";
+    /** Ids of the membership moves (see ringdb.core.membership.Move#id) this node finished streaming for. */
+    public static final String MOVES_DONE = "MOVES_DONE";
 
     private ApplicationState() {
     }

@@ -87,6 +87,23 @@ public final class Gossiper {
         }
     }
 
+    /**
+     * Sets an application state on another endpoint's state, with a version above any it has, so it
+     * spreads like the endpoint's own states (used to mark a dead node REMOVING / REMOVED). Returns
+     * false when the endpoint is unknown. Only for endpoints that cannot publish states themselves.
+     */
+    public boolean setRemote(NodeId node, String name, String value) {
+        EndpointState state = endpoints.get(node);
+        if (state == null || node.equals(self)) {
+            return false;
+        }
+        if (!value.equals(state.get(name))) {
+            state.put(new VersionedValue(name, value, state.maxVersion() + 1));
+            listener.onStatesChanged(node);
+        }
+        return true;
+    }
+
     /** One gossip round: heartbeat, SYN to a live peer, maybe to an unreachable one and a seed, then convictions. */
     public void round() {
         local.setHeartbeatVersion(++localVersion);
@@ -112,7 +129,7 @@ public final class Gossiper {
 
     /** Announces a deliberate stop to every live peer. */
     public void announceShutdown() {
-        setLocal(ApplicationState.STATUS, ApplicationState.SHUTDOWN);
+        setLocal(ApplicationState.SHUTDOWN, "true");
         for (NodeId peer : sorted(live)) {
             network.send(peer, new GossipShutdown(local.generation()));
         }
@@ -183,7 +200,13 @@ public final class Gossiper {
         if (known != null && snapshot.generation() < known.generation()) {
             return;
         }
-        if (known == null || snapshot.generation() > known.generation()) {
+        boolean replaces = known == null || snapshot.generation() > known.generation();
+        if (replaces ? snapshot.afterVersion() != 0 : snapshot.afterVersion() > known.maxVersion()) {
+            // a partial state that answers what an earlier incarnation of this node knew: applying it
+            // would leave a permanent gap; the next exchange sends what is missing
+            return;
+        }
+        if (replaces) {
             EndpointState fresh = new EndpointState(node, snapshot.generation(), 0);
             fresh.merge(snapshot);
             endpoints.put(node, fresh);
@@ -258,8 +281,10 @@ public final class Gossiper {
     private List<NodeId> unreachablePeers() {
         List<NodeId> out = new ArrayList<>();
         for (NodeId node : endpoints.keySet()) {
-            if (!node.equals(self) && !live.contains(node) && !ApplicationState.SHUTDOWN.equals(
-                    endpoints.get(node).get(ApplicationState.STATUS))) {
+            EndpointState state = endpoints.get(node);
+            boolean stopped = state.get(ApplicationState.SHUTDOWN) != null
+                    || ApplicationState.SHUTDOWN.equals(state.get(ApplicationState.STATUS));
+            if (!node.equals(self) && !live.contains(node) && !stopped) {
                 out.add(node);
             }
         }

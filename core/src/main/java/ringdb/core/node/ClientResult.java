@@ -52,4 +52,8 @@ public sealed interface ClientResult {
     /** A repair finished: ranges synchronised and entries received from peers. */
     record Repaired(int ranges, long entriesReceived) implements ClientResult {
     }
+
+    /** A membership operation (decommission, removenode, cleanup) finished; {@code message} says what it did. */
+    record Completed(String message) implements ClientResult {
+    }
 }

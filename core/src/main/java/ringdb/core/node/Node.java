@@ -7,10 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import ringdb.core.Clock;
+import ringdb.core.Invariants;
 import ringdb.core.Network;
 import ringdb.core.NodeId;
 import ringdb.core.Timers;
@@ -28,7 +30,12 @@ import ringdb.core.message.RangeSyncResponse;
 import ringdb.core.message.ReadRequest;
 import ringdb.core.message.ReadResponse;
 import ringdb.core.ring.DecoratedKey;
+import ringdb.core.membership.Member;
+import ringdb.core.membership.MembershipView;
+import ringdb.core.ring.Partitioner;
 import ringdb.core.ring.Ring;
+import ringdb.core.streaming.StreamProgress;
+import ringdb.core.streaming.StreamSession;
 import ringdb.core.store.LocalStore;
 
 /**
@@ -48,6 +55,8 @@ public final class Node {
     public static final int RANGE_SYNC_ENTRIES_MAX = 10_000;
     private static final byte[] GENERATION_KEY = "Ggeneration".getBytes(StandardCharsets.UTF_8);
     private static final int RECOVERY_WAIT_ROUNDS_MAX = 10;
+    /** Hints-store key prefix of remembered ring members (hint keys start with "H"). */
+    private static final String MEMBER_KEY_PREFIX = "Gmember:";
 
     private final NodeId id;
     private final NodeConfig config;
@@ -60,10 +69,12 @@ public final class Node {
     private final NodeListener listener;
     private final RequestRegistry requests = new RequestRegistry();
     private final Hints hints;
-    private final long[] tokens;
+    private long[] tokens = new long[0];
+    private final Membership membership = new Membership(this);
+    private MembershipView view = MembershipView.empty(1);
     private final TreeMap<String, String> runtimeStates = new TreeMap<>();
     private final Map<NodeId, String> ringInputs = new TreeMap<>();
-    private final Map<NodeId, long[]> memberTokens = new TreeMap<>();
+    private final Map<NodeId, Member> members = new TreeMap<>();
     private final ArrayDeque<PendingSync> syncQueue = new ArrayDeque<>();
     private Gossiper gossiper;
     private Ring ring = Ring.empty();
@@ -95,7 +106,6 @@ public final class Node {
         this.hintsStore = Objects.requireNonNull(hints, "hints");
         this.listener = listener == null ? NodeListener.NONE : listener;
         this.hints = new Hints(this, hintsStore);
-        this.tokens = Ring.tokensFor(id, config.numTokens());
     }
 
     public NodeId id() {
@@ -118,27 +128,43 @@ public final class Node {
 
     /** Starts a new generation: gossip, the failure detector, hint replay and the recovery catch-up. */
     public void start() {
-        Invariants.checkNotRunning(running, id);
+        Invariants.check(!running, "node %s started twice", id);
         generation = nextGeneration();
-        hints.load();
+        ringInputs.clear();
+        members.clear();
+        hints.load(this::loadSystemEntry);
         gossiper = new Gossiper(id, config.seeds(), config.gossipIntervalMicros(), config.phiConvictThreshold(),
                 clock, network, random, new GossipEvents());
-        state = NodeState.NORMAL;
+        Membership.Startup startup = membership.load();
+        state = startup.state();
+        tokens = startup.tokens().clone();
         TreeMap<String, String> initial = new TreeMap<>(runtimeStates);
         initial.put(ApplicationState.STATUS, state.name());
-        initial.put(ApplicationState.TOKENS, ApplicationState.encodeTokens(tokens));
+        if (tokens.length > 0) {
+            initial.put(ApplicationState.TOKENS, ApplicationState.encodeTokens(tokens));
+        }
+        if (startup.replacing() != null) {
+            initial.put(ApplicationState.REPLACING, startup.replacing().id());
+        }
         initial.put(ApplicationState.LOAD, Long.toString(data.stats().liveBytes()));
         gossiper.start(generation, initial);
         running = true;
         recoveryDone = false;
-        ringInputs.clear();
-        memberTokens.clear();
         rebuildRingIfChanged(id);
-        emit(NodeEvent.Kind.STARTED, id, "generation " + generation + ", " + tokens.length + " tokens");
+        ringDirty = true;
+        emit(NodeEvent.Kind.STARTED, id, "generation " + generation + ", " + tokens.length + " tokens, " + state);
         gossipTimer = timers.schedule(1 + boundedRandom(config.gossipIntervalMicros()), this::gossipRound);
         hintTimer = timers.schedule(config.hintReplayIntervalMicros(), this::hintRound);
-        emit(NodeEvent.Kind.RECOVERY_STARTED, id, "catching up from peers");
-        recoveryTimer = timers.schedule(config.recoveryDelayMicros(), () -> tryStartRecovery(0));
+        if (state == NodeState.NORMAL) {
+            emit(NodeEvent.Kind.RECOVERY_STARTED, id, "catching up from peers");
+            recoveryTimer = timers.schedule(config.recoveryDelayMicros(), () -> tryStartRecovery(0));
+        } else {
+            recoveryTimer = () -> { };
+            if (state == NodeState.LEFT) {
+                emit(NodeEvent.Kind.ERROR, id, id + " has left the ring; it serves no data (wipe its data to join again)");
+            }
+        }
+        membership.start();
     }
 
     /** A generation strictly greater than any this node's stores remember, from the clock if possible. */
@@ -170,6 +196,7 @@ public final class Node {
         hintTimer.cancel();
         recoveryTimer.cancel();
         hints.abortReplays();
+        membership.stop();
         requests.abortAll("node " + id + " stopped");
         if (activeSync != null) {
             activeSync.abort("node " + id + " stopped");
@@ -203,7 +230,9 @@ public final class Node {
     public void setLocalApplicationState(String name, String value) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
-        if (name.equals(ApplicationState.STATUS) || name.equals(ApplicationState.TOKENS)) {
+        if (name.equals(ApplicationState.STATUS) || name.equals(ApplicationState.TOKENS)
+                || name.equals(ApplicationState.REPLACING) || name.equals(ApplicationState.MOVES_DONE)
+                || name.equals(ApplicationState.SHUTDOWN)) {
             throw new IllegalArgumentException("application state " + name + " is managed by the node itself");
         }
         runtimeStates.put(name, value);
@@ -224,7 +253,7 @@ public final class Node {
         } else if (message instanceof MutationResponse response) {
             requests.dispatch(from, response.requestId(), response);
         } else if (message instanceof ReadRequest read) {
-            network.send(from, new ReadResponse(read.requestId(), data.read(read.key())));
+            onRead(from, read);
         } else if (message instanceof ReadResponse response) {
             requests.dispatch(from, response.requestId(), response);
         } else if (message instanceof RangeSyncRequest sync) {
@@ -241,6 +270,16 @@ public final class Node {
                 network.send(from, new MutationResponse(requestId, error));
             }
         });
+    }
+
+    private void onRead(NodeId from, ReadRequest read) {
+        try {
+            Limits.checkKey(read.key());
+        } catch (InvalidRequestException e) {
+            emit(NodeEvent.Kind.ERROR, from, "refused a read from " + from + ": " + e.getMessage());
+            return; // the coordinator times out; its own checks make this unreachable for real requests
+        }
+        network.send(from, new ReadResponse(read.requestId(), data.read(read.key())));
     }
 
     private void serveRangeSync(NodeId from, RangeSyncRequest request) {
@@ -286,8 +325,12 @@ public final class Node {
         }
         long stamp = timestampMicros == COORDINATOR_TIMESTAMP ? nextTimestampMicros() : timestampMicros;
         Cell cell = value == null ? Cell.tombstone(stamp) : Cell.value(value, stamp);
-        List<NodeId> replicas = currentRing().replicasFor(key);
-        int required = cl.blockFor(config.replicationFactor());
+        long token = Partitioner.token(key);
+        // pending replicas (nodes gaining the range through a move) get the write too, and count
+        // on top of the consistency level so it holds in the ring before and after the move
+        MembershipView.WritePlan plan = currentView().writePlan(token);
+        List<NodeId> replicas = plan.targets();
+        int required = cl.blockFor(config.replicationFactor()) + plan.extraAcks();
         List<NodeId> alive = aliveOf(replicas);
         if (alive.size() < required) {
             done.accept(new ClientResult.Unavailable(cl, required, alive.size()));
@@ -412,38 +455,253 @@ public final class Node {
         return currentRing();
     }
 
-    /** Notes a change of {@code changed}'s membership; the ring is rebuilt lazily, once per batch of changes. */
+    /**
+     * Notes a change of {@code changed}'s membership as gossip reports it; the ring is rebuilt
+     * lazily, once per batch of changes. Members are also remembered in the hints store so that a
+     * restarted node knows the ring before gossip has told it anything.
+     */
     private void rebuildRingIfChanged(NodeId changed) {
         EndpointState endpoint = gossiper.state(changed);
-        String input = endpoint == null ? "" : membershipInput(endpoint);
-        if (input.equals(ringInputs.getOrDefault(changed, ""))) {
+        if (endpoint == null) {
             return;
         }
+        String input = membershipInput(endpoint);
+        if (input.equals(ringInputs.get(changed))) {
+            return;
+        }
+        ringInputs.put(changed, input);
         if (input.isEmpty()) {
-            ringInputs.remove(changed);
-            memberTokens.remove(changed);
+            if (members.remove(changed) != null) {
+                rememberMember(changed, null);
+            }
         } else {
-            ringInputs.put(changed, input);
-            memberTokens.put(changed, ApplicationState.decodeTokens(endpoint.get(ApplicationState.TOKENS)));
+            String replaced = endpoint.get(ApplicationState.REPLACING);
+            Member member = new Member(changed, endpoint.generation(), endpoint.get(ApplicationState.STATUS),
+                    ApplicationState.decodeTokens(endpoint.get(ApplicationState.TOKENS)),
+                    replaced == null || replaced.isEmpty() ? null : NodeId.of(replaced));
+            members.put(changed, member);
+            rememberMember(changed, member);
         }
         ringDirty = true;
     }
 
-    private Ring currentRing() {
-        if (ringDirty) {
-            ring = Ring.of(memberTokens, config.replicationFactor(), ++ringVersion);
-            ringDirty = false;
+    /**
+     * Persists (or, with null, forgets) a peer's ring membership in the hints store as
+     * "status|tokens|replacing", so that a restarted node knows the ring before gossip told it
+     * anything (as Cassandra keeps its peers table).
+     */
+    private void rememberMember(NodeId node, Member member) {
+        if (node.equals(id)) {
+            return;
         }
-        return ring;
+        byte[] key = (MEMBER_KEY_PREFIX + node.id()).getBytes(StandardCharsets.UTF_8);
+        long stamp = nextTimestampMicros();
+        Cell cell = member == null ? Cell.tombstone(stamp) : Cell.value((member.status() + "|"
+                + ApplicationState.encodeTokens(member.tokens()) + "|"
+                + (member.replacing() == null ? "" : member.replacing().id())).getBytes(StandardCharsets.UTF_8), stamp);
+        hintsStore.apply(key, cell, error -> {
+            if (error != null) {
+                emit(NodeEvent.Kind.ERROR, node, "ring membership of " + node + " not durable: " + error.getMessage());
+            }
+        });
     }
 
-    /** "status|tokens" when the endpoint owns ranges, "" when it is not (or no longer) a ring member. */
+    /** A system record found in the hints store at start: a remembered ring member (generation unknown: 0). */
+    private void loadSystemEntry(LocalStore.Entry entry) {
+        String key = new String(entry.key().key(), StandardCharsets.UTF_8);
+        if (!key.startsWith(MEMBER_KEY_PREFIX) || entry.cell().isTombstone()) {
+            return;
+        }
+        NodeId node = NodeId.of(key.substring(MEMBER_KEY_PREFIX.length()));
+        String[] parts = new String(entry.cell().value(), StandardCharsets.UTF_8).split("\\|", -1);
+        if (node.equals(id) || parts.length != 3) {
+            return;
+        }
+        long[] remembered = ApplicationState.decodeTokens(parts[1]);
+        if (remembered.length > 0) {
+            members.put(node, new Member(node, 0, parts[0], remembered, parts[2].isEmpty() ? null : NodeId.of(parts[2])));
+        }
+    }
+
+    private Ring currentRing() {
+        return currentView().natural();
+    }
+
+    private MembershipView currentView() {
+        if (ringDirty) {
+            view = MembershipView.of(members.values(), config.replicationFactor(), ++ringVersion);
+            ring = view.natural();
+            ringDirty = false;
+        }
+        return view;
+    }
+
+    /** The ring and the membership changes in progress, as gossip shows them to this node. */
+    public MembershipView membershipView() {
+        return currentView();
+    }
+
+    /** "status|tokens|replacing|generation" of an endpoint with tokens; "" when it has none. */
     private static String membershipInput(EndpointState endpoint) {
         String status = endpoint.get(ApplicationState.STATUS);
         String tokenList = endpoint.get(ApplicationState.TOKENS);
-        boolean member = NodeState.NORMAL.name().equals(status) || NodeState.LEAVING.name().equals(status)
-                || ApplicationState.SHUTDOWN.equals(status);
-        return member && tokenList != null && !tokenList.isEmpty() ? status + "|" + tokenList : "";
+        if (status == null || tokenList == null || tokenList.isEmpty()) {
+            return "";
+        }
+        return status + "|" + tokenList + "|" + endpoint.get(ApplicationState.REPLACING) + "|" + endpoint.generation();
+    }
+
+    // ---- membership changes ----
+
+    /**
+     * Leaves the ring: announces LEAVING, waits until the nodes that gain its ranges streamed them,
+     * announces LEFT, then stops. Answers {@link ClientResult.Completed} once left, or
+     * {@link ClientResult.Failed} at once when refused (not NORMAL, the ring would drop below the
+     * replication factor, a conflicting move is under way).
+     */
+    public void decommission(Consumer<ClientResult> done) {
+        Objects.requireNonNull(done, "done");
+        if (!running) {
+            done.accept(new ClientResult.Failed("node " + id + " is not running"));
+            return;
+        }
+        membership.decommission(done);
+    }
+
+    /**
+     * Removes the dead node {@code dead} from the ring: its ranges are re-replicated from the
+     * surviving replicas to the nodes that gain them, then it is marked REMOVED. Refused (Failed at
+     * once) when {@code dead} is alive, unknown, this node, or the ring would drop below the
+     * replication factor, or a conflicting move is under way. Running it again on another node
+     * resumes a removal whose coordinator died.
+     */
+    public void removeNode(NodeId dead, Consumer<ClientResult> done) {
+        Objects.requireNonNull(dead, "dead");
+        Objects.requireNonNull(done, "done");
+        if (!running) {
+            done.accept(new ClientResult.Failed("node " + id + " is not running"));
+            return;
+        }
+        membership.removeNode(dead, done);
+    }
+
+    /**
+     * Drops the local data of ranges this node no longer replicates (after nodes joined). Refused
+     * while membership changes are in progress. Synchronous in the store.
+     */
+    public void cleanup(Consumer<ClientResult> done) {
+        Objects.requireNonNull(done, "done");
+        if (!running) {
+            done.accept(new ClientResult.Failed("node " + id + " is not running"));
+            return;
+        }
+        membership.cleanup(done);
+    }
+
+    Random random() {
+        return random;
+    }
+
+    /** This node's membership state (cheap; {@link #status()} has it too). */
+    public NodeState state() {
+        return state;
+    }
+
+    long[] tokens() {
+        return tokens.clone();
+    }
+
+    LocalStore hintsStore() {
+        return hintsStore;
+    }
+
+    LocalStore dataStore() {
+        return data;
+    }
+
+    void markRecovered() {
+        recoveryDone = true;
+    }
+
+    /** Publishes this node's membership state and tokens through gossip. */
+    void announceMembership(NodeState newState, long[] newTokens, NodeId replacing) {
+        state = newState;
+        tokens = newTokens.clone();
+        if (replacing != null) {
+            gossiper.setLocal(ApplicationState.REPLACING, replacing.id());
+        }
+        if (tokens.length > 0) {
+            gossiper.setLocal(ApplicationState.TOKENS, ApplicationState.encodeTokens(tokens));
+        }
+        gossiper.setLocal(ApplicationState.STATUS, newState.name());
+    }
+
+    StreamSession.Host streamHost() {
+        return new StreamHost();
+    }
+
+    /** Lets stream sessions pull ranges with range sync requests through this node. */
+    private final class StreamHost implements StreamSession.Host {
+        @Override
+        public NodeId self() {
+            return id;
+        }
+
+        @Override
+        public long nowMicros() {
+            return clock.nowMicros();
+        }
+
+        @Override
+        public Timers timers() {
+            return timers;
+        }
+
+        @Override
+        public boolean isAlive(NodeId node) {
+            return running && gossiper.isAlive(node);
+        }
+
+        @Override
+        public long request(NodeId to, long startTokenExclusive, long endTokenInclusive, byte[] afterKey,
+                            int maxEntries, Consumer<RangeSyncResponse> onResponse) {
+            long requestId = requests.register(new RequestRegistry.ResponseHandler() {
+                @Override
+                public void onResponse(NodeId from, Message message) {
+                    if (message instanceof RangeSyncResponse response && from.equals(to)) {
+                        onResponse.accept(response);
+                    }
+                }
+
+                @Override
+                public void abort(String reason) {
+                    // the session is aborted by the membership logic when the node stops
+                }
+            });
+            network.send(to, new RangeSyncRequest(requestId, startTokenExclusive, endTokenInclusive, afterKey,
+                    maxEntries));
+            return requestId;
+        }
+
+        @Override
+        public void forget(long requestId) {
+            requests.unregister(requestId);
+        }
+
+        @Override
+        public void apply(byte[] key, Cell cell, Consumer<String> onDurable) {
+            applyLocally(key, cell, onDurable);
+        }
+
+        @Override
+        public void progress(StreamProgress progress) {
+            emit(NodeEvent.Kind.STREAM_PROGRESS, id, progress.describe());
+        }
+
+        @Override
+        public void persistCompleted(String moveId, Set<String> completed) {
+            membership.persistStreamProgress(moveId, completed);
+        }
     }
 
     // ---- status ----
@@ -468,14 +726,15 @@ public final class Node {
             tokenList.add(token);
         }
         return new NodeStatus(id, generation, heartbeat, state, tokenList, hints.pendingCount(), data.stats(), peers,
-                ringVersion, current.digest(), recoveryDone, localStates, now);
+                ringVersion, current.digest(), recoveryDone, localStates, now, membership.streams(),
+                currentView().describeMoves());
     }
 
     private PeerStatus peerStatus(EndpointState endpoint, long now) {
         NodeId peer = endpoint.node();
         long last = gossiper.failureDetector().lastArrivalMicros(peer);
-        NodeState peerState = gossiper.shutdownAnnounced(peer) ? NodeState.DOWN
-                : NodeState.fromGossip(endpoint.get(ApplicationState.STATUS));
+        boolean stopped = gossiper.shutdownAnnounced(peer) || endpoint.get(ApplicationState.SHUTDOWN) != null;
+        NodeState peerState = stopped ? NodeState.DOWN : NodeState.fromGossip(endpoint.get(ApplicationState.STATUS));
         String load = endpoint.get(ApplicationState.LOAD);
         long loadBytes;
         try {
@@ -578,13 +837,6 @@ public final class Node {
         public void onRestarted(NodeId node, long oldGeneration, long newGeneration) {
             emit(NodeEvent.Kind.PEER_RESTARTED, node, node + " restarted: generation " + oldGeneration + " -> "
                     + newGeneration);
-        }
-    }
-
-    /** Start-up checks. */
-    private static final class Invariants {
-        static void checkNotRunning(boolean running, NodeId id) {
-            ringdb.core.Invariants.check(!running, "node %s started twice", id);
         }
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import ringdb.core.NodeId;
 import ringdb.core.data.Limits;
+import ringdb.core.membership.TokenAllocation;
 /**
  * A node's settings. Immutable; {@link #defaults()} then {@code withX(...)} copies. Times are in
  * microseconds, sizes in bytes.
@@ -26,6 +27,11 @@ import ringdb.core.data.Limits;
  * <p>{@code hintReplayBatchSize} (default {@code 64}): hints in flight per target during replay.
  * <p>{@code hintsPerTargetMax} (default {@code 1000000}): hints kept per target; beyond it hints are dropped with an ERROR event.
  * <p>{@code recoveryDelayMicros} (default {@code 3000000L}): wait after start before the catch-up begins when no peer answered gossip yet.
+ * <p>{@code autoBootstrap} (default {@code false}): a node starting with no ring state of its own joins by streaming its ranges from the current replicas first (set it on every node added to a running cluster; the first nodes of a new cluster start without it).
+ * <p>{@code replaceNode} (default {@code null}): a dead node whose tokens this node takes over, streaming its ranges from the surviving replicas (null: none).
+ * <p>{@code tokenAllocation} (default {@code TokenAllocation.DERIVED}): how a node without tokens chooses them: derived (SHA-1 of the id) or balanced (split the most loaded ranges).
+ * <p>{@code ringDelayMicros} (default {@code 10_000_000L}): how long a joining node listens to gossip before choosing tokens, and how long a membership change waits for every node to learn it before streaming starts.
+ * <p>{@code streamThroughputBytesPerSecond} (default {@code 24L * 1024 * 1024}): bytes per second one stream session may pull (0: unthrottled).
  */
 public record NodeConfig(
         int replicationFactor,
@@ -45,7 +51,12 @@ public record NodeConfig(
         long hintReplayIntervalMicros,
         int hintReplayBatchSize,
         int hintsPerTargetMax,
-        long recoveryDelayMicros) {
+        long recoveryDelayMicros,
+        boolean autoBootstrap,
+        NodeId replaceNode,
+        TokenAllocation tokenAllocation,
+        long ringDelayMicros,
+        long streamThroughputBytesPerSecond) {
     public NodeConfig {
         seeds = List.copyOf(Objects.requireNonNull(seeds, "seeds"));
         positive(replicationFactor, "replicationFactor");
@@ -64,6 +75,12 @@ public record NodeConfig(
         positive(hintReplayBatchSize, "hintReplayBatchSize");
         positive(hintsPerTargetMax, "hintsPerTargetMax");
         positive(recoveryDelayMicros, "recoveryDelayMicros");
+        Objects.requireNonNull(tokenAllocation, "tokenAllocation");
+        positive(ringDelayMicros, "ringDelayMicros");
+        if (streamThroughputBytesPerSecond < 0) {
+            throw new IllegalArgumentException("streamThroughputBytesPerSecond must be >= 0 (0: unthrottled), got "
+                    + streamThroughputBytesPerSecond);
+        }
         if (!(phiConvictThreshold > 0)) {
             throw new IllegalArgumentException("phiConvictThreshold must be positive, got " + phiConvictThreshold);
         }
@@ -106,78 +123,103 @@ public record NodeConfig(
                 10_000_000L,
                 64,
                 1_000_000,
-                3_000_000L);
+                3_000_000L,
+                false,
+                null,
+                TokenAllocation.DERIVED,
+                10_000_000L,
+                24L * 1024 * 1024);
     }
 
     public NodeConfig withReplicationFactor(int replicationFactor) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
     }
 
     public NodeConfig withNumTokens(int numTokens) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
     }
 
     public NodeConfig withSeeds(List<NodeId> seeds) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
     }
 
     public NodeConfig withWriteTimeoutMicros(long writeTimeoutMicros) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
     }
 
     public NodeConfig withReadTimeoutMicros(long readTimeoutMicros) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
     }
 
     public NodeConfig withGossipIntervalMicros(long gossipIntervalMicros) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
     }
 
     public NodeConfig withPhiConvictThreshold(double phiConvictThreshold) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
     }
 
     public NodeConfig withHintWindowMicros(long hintWindowMicros) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
     }
 
     public NodeConfig withValueSizeBytesMax(int valueSizeBytesMax) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
     }
 
     public NodeConfig withGcGraceMicros(long gcGraceMicros) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
     }
 
     public NodeConfig withRangeSyncChunkEntries(int rangeSyncChunkEntries) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
     }
 
     public NodeConfig withRangeSyncChunkBytesMax(int rangeSyncChunkBytesMax) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
     }
 
     public NodeConfig withRangeSyncTimeoutMicros(long rangeSyncTimeoutMicros) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
     }
 
     public NodeConfig withRangeSyncAttemptsMax(int rangeSyncAttemptsMax) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
     }
 
     public NodeConfig withHintReplayIntervalMicros(long hintReplayIntervalMicros) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
     }
 
     public NodeConfig withHintReplayBatchSize(int hintReplayBatchSize) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
     }
 
     public NodeConfig withHintsPerTargetMax(int hintsPerTargetMax) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
     }
 
     public NodeConfig withRecoveryDelayMicros(long recoveryDelayMicros) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
+    }
+
+    public NodeConfig withAutoBootstrap(boolean autoBootstrap) {
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
+    }
+
+    public NodeConfig withReplaceNode(NodeId replaceNode) {
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
+    }
+
+    public NodeConfig withTokenAllocation(TokenAllocation tokenAllocation) {
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
+    }
+
+    public NodeConfig withRingDelayMicros(long ringDelayMicros) {
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
+    }
+
+    public NodeConfig withStreamThroughputBytesPerSecond(long streamThroughputBytesPerSecond) {
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
     }
 }

@@ -10,7 +10,11 @@ public enum NodeState {
     JOINING,
     LEAVING,
     LEFT,
-    DOWN;
+    DOWN,
+    /** A dead node an operator is removing: its ranges are being re-replicated from the survivors. */
+    REMOVING,
+    /** A dead node that was removed from the ring. */
+    REMOVED;
 
     /** The state named by a gossip STATUS value; unknown values read as STARTING. */
     public static NodeState fromGossip(String value) {

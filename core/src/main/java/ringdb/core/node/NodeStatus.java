@@ -4,20 +4,26 @@ import java.util.List;
 import java.util.Map;
 import ringdb.core.NodeId;
 import ringdb.core.store.LocalStore;
+import ringdb.core.streaming.StreamProgress;
 
 /**
  * An immutable snapshot of a node. {@code ringVersion} counts ring rebuilds on this node;
  * {@code ringDigest} is a hash of the ring's members and tokens: nodes that agree on the ring
  * have the same digest. {@code recoveryDone} is true once the catch-up from peers after start
- * has finished.
+ * has finished. {@code streams}: the stream sessions this node runs or ran since it started (bootstrap,
+ * ranges gained from a leaving or removed node), with bytes and ranges done. {@code movesInProgress}: the
+ * membership changes under way in the cluster as this node sees them ("node6 joining").
  */
 public record NodeStatus(NodeId id, long generation, long heartbeatVersion, NodeState state,
                          List<Long> tokens, long hintsPending, LocalStore.Stats storeStats,
                          List<PeerStatus> peers, long ringVersion, long ringDigest, boolean recoveryDone,
-                         Map<String, String> applicationStates, long nowMicros) {
+                         Map<String, String> applicationStates, long nowMicros, List<StreamProgress> streams,
+                         List<String> movesInProgress) {
     public NodeStatus {
         tokens = List.copyOf(tokens);
         peers = List.copyOf(peers);
         applicationStates = Map.copyOf(applicationStates);
+        streams = List.copyOf(streams);
+        movesInProgress = List.copyOf(movesInProgress);
     }
 }

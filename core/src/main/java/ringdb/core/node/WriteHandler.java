@@ -82,7 +82,9 @@ final class WriteHandler implements RequestRegistry.ResponseHandler {
     private void onTimeout() {
         node.requests().unregister(requestId);
         for (NodeId slow : pending) {
-            node.hints().store(slow, key, cell);
+            if (!slow.equals(node.id())) { // a stalled local disk is reported by the storage engine, not hinted
+                node.hints().store(slow, key, cell);
+            }
         }
         pending.clear();
         if (!answered) {

@@ -42,6 +42,16 @@ public interface LocalStore {
     /** Flushes nothing; releases files. Data not yet durable per the sync mode may be lost. */
     void close();
 
+    /**
+     * Removes, without writing tombstones, every entry whose token {@code keep} rejects: the data of
+     * ranges this node no longer replicates (cleanup after a ring change). Nothing is removed for a
+     * token {@code keep} accepts. Completes synchronously; returns the number of entries removed.
+     * Stores that cannot do it throw {@link UnsupportedOperationException} with the reason.
+     */
+    default long purge(java.util.function.LongPredicate keep) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot purge ranges");
+    }
+
     record Entry(DecoratedKey key, Cell cell) {
     }
 

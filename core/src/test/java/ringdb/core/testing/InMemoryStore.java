@@ -40,6 +40,13 @@ public final class InMemoryStore implements LocalStore {
     }
 
     @Override
+    public long purge(java.util.function.LongPredicate keep) {
+        long before = cells.size();
+        cells.keySet().removeIf(key -> !keep.test(key.token()));
+        return before - cells.size();
+    }
+
+    @Override
     public Cell read(byte[] key) {
         return cells.get(DecoratedKey.of(key));
     }

@@ -117,9 +117,19 @@ public final class ConsistencyChecker {
 
     /**
      * Checks the replicas' final state after the liveness phase: {@code replicaCells} maps every
-     * key to each replica's version (null = absent).
+     * key to each replica's version (null = absent). Writes acknowledged at any level count.
      */
     public static List<String> checkFinalState(History history, Map<String, Map<NodeId, Cell>> replicaCells) {
+        return checkFinalState(history, replicaCells, true);
+    }
+
+    /**
+     * Like {@link #checkFinalState(History, Map)}; with {@code quorumOnly} only writes acknowledged
+     * at QUORUM or ALL count (convergence and invented values are always checked); otherwise writes
+     * acknowledged at ONE count too.
+     */
+    public static List<String> checkFinalState(History history, Map<String, Map<NodeId, Cell>> replicaCells,
+                                               boolean includeOne) {
         Map<String, KeyModel> models = KeyModel.build(history);
         List<String> violations = new ArrayList<>();
         for (Map.Entry<String, Map<NodeId, Cell>> entry : replicaCells.entrySet()) {
@@ -132,6 +142,9 @@ public final class ConsistencyChecker {
             }
             checkFinalValueWasWritten(model, merged, violations);
             for (Operation write : model.acknowledgedWrites()) {
+                if (!includeOne && !write.isQuorumAcknowledged()) {
+                    continue;
+                }
                 Cell written = KeyModel.cellOf(write);
                 if (merged == null || merged.compareVersion(written) < 0) {
                     String what = write.kind() == Operation.Kind.DELETE ? "deleted key resurrected or delete lost"

@@ -69,8 +69,11 @@ public final class SimRun {
         }
         checks.add(SimRunReport.Check.of("no invented value, no stale quorum read, coordinator timestamps increase",
                 ConsistencyChecker.checkHistory(history)));
-        checks.add(SimRunReport.Check.of("replicas identical, no acknowledged write lost, no delete undone",
-                ConsistencyChecker.checkFinalState(history, finalCells)));
+        checks.add(SimRunReport.Check.of("replicas identical, no QUORUM-acknowledged write lost, no QUORUM delete undone",
+                ConsistencyChecker.checkFinalState(history, finalCells, false)));
+        List<String> oneLosses = new ArrayList<>(ConsistencyChecker.checkFinalState(history, finalCells, true));
+        oneLosses.removeAll(ConsistencyChecker.checkFinalState(history, finalCells, false));
+        checks.add(SimRunReport.Check.warning("no write or delete acknowledged at ONE lost", oneLosses));
         checks.add(SimRunReport.Check.of("no unhandled exception in any node",
                 cluster.unhandledExceptions().stream().map(Object::toString).limit(20).toList()));
         return new SimRunReport(settings, cluster.traceHash(), cluster.nowMicros(), livenessMicros,

@@ -98,8 +98,13 @@ public final class FaultInjector {
             return;
         }
         NodeId victim = alive.get(random.nextInt(alive.size()));
-        cluster.fail(victim);
-        record("crash " + victim);
+        if (random.nextBoolean()) {
+            cluster.failTearingWrites(victim);
+            record("crash " + victim + " tearing its unsynced writes");
+        } else {
+            cluster.fail(victim);
+            record("crash " + victim);
+        }
     }
 
     private void recoverOne() {

@@ -15,12 +15,13 @@ import ringdb.sim.run.SimRunSettings;
 /**
  * Runs many seeds of the randomized two-phase simulation (faults, then liveness) and checks every
  * invariant of {@link SimRunReport}. CI runs {@link #SEEDS_DEFAULT} seeds; {@code -Dringdb.sweep.seeds=N}
- * runs N, {@code -Dringdb.sweep.first=S} starts at seed S, {@code -Dringdb.seed=S} runs seed S alone
+ * runs N, {@code -Dringdb.sweep.first=S} starts at seed S, {@code -Dringdb.sweep.safetySeconds=T} makes
+ * the fault phase T simulated seconds long (default 10), {@code -Dringdb.seed=S} runs seed S alone
  * and prints its full report. A failure prints each failing seed and the command that reproduces it.
  */
 class SeedSweepTest {
-    static final int SEEDS_DEFAULT = 200;
-    static final long SAFETY_MICROS = 10_000_000;
+    static final int SEEDS_DEFAULT = 300;
+    static final long SAFETY_MICROS = Long.getLong("ringdb.sweep.safetySeconds", 10) * 1_000_000;
 
     @Test
     void everySeedKeepsEveryInvariant() {
@@ -32,6 +33,7 @@ class SeedSweepTest {
             seeds = 1;
         }
         List<String> failures = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         for (long seed = first; seed < first + seeds; seed++) {
             SimRunReport report = SimRun.run(SimRunSettings.derive(seed, 0, SAFETY_MICROS));
             if (!report.passed() || single != null) {
@@ -39,10 +41,17 @@ class SeedSweepTest {
                 report.print(new PrintStream(text, true, StandardCharsets.UTF_8), 200, reproduceCommand(seed));
                 System.out.println(text.toString(StandardCharsets.UTF_8));
             }
+            for (SimRunReport.Check warning : report.warnings()) {
+                warnings.add("seed " + seed + ": " + warning.name() + ": " + warning.violations().get(0));
+            }
             if (!report.passed()) {
                 failures.add("seed " + seed + ": " + firstViolation(report) + "\n    reproduce: "
                         + reproduceCommand(seed));
             }
+        }
+        if (!warnings.isEmpty()) {
+            System.out.println(warnings.size() + " warnings (not failures):");
+            warnings.forEach(line -> System.out.println("  " + line));
         }
         assertThat(failures).as("failing seeds out of %d", seeds).isEmpty();
     }
@@ -59,6 +68,7 @@ class SeedSweepTest {
     static String reproduceCommand(long seed) {
         return "./ringdb sim --seed " + seed + " --safety-seconds " + SAFETY_MICROS / 1_000_000
                 + "   or   mvn -B -q verify -pl sim -am -Dsurefire.failIfNoSpecifiedTests=false"
-                + " -Dtest=SeedSweepTest -Dringdb.seed=" + seed;
+                + " -Dtest=SeedSweepTest -Dringdb.seed=" + seed
+                + (SAFETY_MICROS != 10_000_000 ? " -Dringdb.sweep.safetySeconds=" + SAFETY_MICROS / 1_000_000 : "");
     }
 }

@@ -35,6 +35,16 @@ public final class Compactor {
      */
     public static Result compact(Disk disk, String directory, long generation, List<SSTable> inputs,
                                  long purgeBeforeMicros, TombstoneGuard mayHoldOlder, int blockSizeBytes) throws IOException {
+        return compact(disk, directory, generation, inputs, purgeBeforeMicros, mayHoldOlder, blockSizeBytes, token -> true);
+    }
+
+    /**
+     * As above, and every entry whose token {@code keepToken} rejects is dropped outright (cleanup of
+     * ranges the node no longer replicates); such entries are not counted as purged tombstones.
+     */
+    public static Result compact(Disk disk, String directory, long generation, List<SSTable> inputs,
+                                 long purgeBeforeMicros, TombstoneGuard mayHoldOlder, int blockSizeBytes,
+                                 java.util.function.LongPredicate keepToken) throws IOException {
         List<Iterator<Map.Entry<DecoratedKey, Cell>>> sources = new ArrayList<>();
         long expected = 0;
         CommitLogPosition covered = CommitLogPosition.NONE;
@@ -46,6 +56,9 @@ public final class Compactor {
         long[] purged = new long[1];
         long[] written = new long[1];
         Predicate<Map.Entry<DecoratedKey, Cell>> keep = entry -> {
+            if (!keepToken.test(entry.getKey().token())) {
+                return false;
+            }
             Cell cell = entry.getValue();
             boolean purge = cell.isTombstone() && cell.timestampMicros() < purgeBeforeMicros
                     && !mayHoldOlder.mayHoldOlder(entry.getKey(), cell.timestampMicros());

@@ -1,0 +1,349 @@
+package ringdb.core.membership;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import ringdb.core.NodeId;
+import ringdb.core.ring.Ring;
+import ringdb.core.ring.TokenRange;
+
+/**
+ * The ring as gossip describes it: the natural ring (members that serve reads: NORMAL, LEAVING and
+ * REMOVING nodes) and the membership changes in progress, each with the ring it leads to. A node
+ * that gains ranges through a move is a pending replica of them: it receives the writes for them
+ * (so none made during the move is missed) but serves no reads until the move completes.
+ *
+ * <p>Immutable; built afresh whenever a member's status, tokens or replacement claim changes.
+ */
+public final class MembershipView {
+    private final Ring natural;
+    private final List<Move> moves;
+    private final List<Ring> futures;
+    private final int replicationFactor;
+
+    private MembershipView(Ring natural, List<Move> moves, List<Ring> futures, int replicationFactor) {
+        this.natural = natural;
+        this.moves = List.copyOf(moves);
+        this.futures = List.copyOf(futures);
+        this.replicationFactor = replicationFactor;
+    }
+
+    /** An empty view. */
+    public static MembershipView empty(int replicationFactor) {
+        return new MembershipView(Ring.empty(), List.of(), List.of(), replicationFactor);
+    }
+
+    /** Builds the view of {@code members}; {@code version} becomes the natural ring's version. */
+    public static MembershipView of(Collection<Member> members, int replicationFactor, long version) {
+        Set<NodeId> replaced = new HashSet<>();
+        for (Member member : members) {
+            if (member.replacing() != null && isNatural(member.status())) {
+                replaced.add(member.replacing());
+            }
+        }
+        TreeMap<NodeId, long[]> ring = new TreeMap<>();
+        List<Move> moves = new ArrayList<>();
+        for (Member member : members) {
+            if (member.tokens().length == 0 || replaced.contains(member.node())) {
+                continue;
+            }
+            if (isNatural(member.status())) {
+                ring.put(member.node(), member.tokens());
+            }
+            Move move = moveOf(member);
+            if (move != null) {
+                moves.add(move);
+            }
+        }
+        Ring natural = Ring.of(ring, replicationFactor, version);
+        List<Move> active = new ArrayList<>();
+        List<Ring> futures = new ArrayList<>();
+        for (Move move : moves) {
+            if (move.kind() != Move.Kind.REPLACE || natural.members().contains(move.replaced())) {
+                active.add(move);
+                futures.add(futureRing(natural, move, version));
+            }
+        }
+        return new MembershipView(natural, active, futures, replicationFactor);
+    }
+
+    private static boolean isNatural(String status) {
+        return status.equals("NORMAL") || status.equals("LEAVING") || status.equals("REMOVING")
+                || status.equals("SHUTDOWN");
+    }
+
+    private static Move moveOf(Member member) {
+        switch (member.status()) {
+            case "JOINING":
+                return member.replacing() == null
+                        ? new Move(Move.Kind.JOIN, member.node(), null, member.generation(), member.tokens())
+                        : new Move(Move.Kind.REPLACE, member.node(), member.replacing(), member.generation(),
+                                member.tokens());
+            case "LEAVING":
+                return new Move(Move.Kind.LEAVE, member.node(), null, member.generation(), member.tokens());
+            case "REMOVING":
+                return new Move(Move.Kind.REMOVE, member.node(), null, member.generation(), member.tokens());
+            default:
+                return null;
+        }
+    }
+
+    /** The ring {@code move} leads to from {@code natural}. */
+    public static Ring futureRing(Ring natural, Move move, long version) {
+        Map<NodeId, long[]> tokens = natural.tokensByNode();
+        switch (move.kind()) {
+            case JOIN -> tokens.put(move.subject(), move.tokens());
+            case LEAVE, REMOVE -> tokens.remove(move.subject());
+            case REPLACE -> {
+                tokens.remove(move.replaced());
+                tokens.put(move.subject(), move.tokens());
+            }
+            default -> throw new IllegalStateException("unknown move kind " + move.kind());
+        }
+        return Ring.of(tokens, natural.replicationFactor(), version);
+    }
+
+    /** The ring that serves reads. */
+    public Ring natural() {
+        return natural;
+    }
+
+    /** The moves in progress, in member order. */
+    public List<Move> moves() {
+        return moves;
+    }
+
+    /** The move whose subject is {@code node}, or null. */
+    public Move moveOf(NodeId node) {
+        for (Move move : moves) {
+            if (move.subject().equals(node)) {
+                return move;
+            }
+        }
+        return null;
+    }
+
+    /** Nodes that must also receive writes for {@code token}: future replicas that are not natural ones. */
+    public List<NodeId> pendingReplicasForToken(long token) {
+        if (moves.isEmpty()) {
+            return List.of();
+        }
+        List<NodeId> current = natural.replicasForToken(token);
+        LinkedHashSet<NodeId> pending = new LinkedHashSet<>();
+        for (Ring future : futures) {
+            for (NodeId replica : future.replicasForToken(token)) {
+                if (!current.contains(replica)) {
+                    pending.add(replica);
+                }
+            }
+        }
+        return List.copyOf(pending);
+    }
+
+    /**
+     * Where a write for {@code token} goes: the natural replicas, minus dead nodes being removed or
+     * replaced (their successors take their place), plus the pending replicas. {@code extraAcks}
+     * is how many acknowledgements the coordinator needs on top of the consistency level: one per
+     * pending replica that does not take the place of such a departing node, so the consistency
+     * level holds both in the ring before and in the ring after the move.
+     */
+    public WritePlan writePlan(long token) {
+        List<NodeId> current = natural.replicasForToken(token);
+        if (moves.isEmpty()) {
+            return new WritePlan(current, 0);
+        }
+        LinkedHashSet<NodeId> pending = new LinkedHashSet<>();
+        Set<NodeId> departing = new HashSet<>();
+        for (int i = 0; i < moves.size(); i++) {
+            boolean gains = false;
+            for (NodeId replica : futures.get(i).replicasForToken(token)) {
+                if (!current.contains(replica)) {
+                    pending.add(replica);
+                    gains = true;
+                }
+            }
+            NodeId leaving = moves.get(i).departing();
+            if (gains && leaving != null && current.contains(leaving)) {
+                departing.add(leaving);
+            }
+        }
+        List<NodeId> targets = new ArrayList<>();
+        for (NodeId replica : current) {
+            if (!departing.contains(replica)) {
+                targets.add(replica);
+            }
+        }
+        targets.addAll(pending);
+        return new WritePlan(targets, Math.max(0, pending.size() - departing.size()));
+    }
+
+    /** The nodes a write goes to and the acknowledgements needed beyond the consistency level. */
+    public record WritePlan(List<NodeId> targets, int extraAcks) {
+        public WritePlan {
+            targets = List.copyOf(targets);
+        }
+    }
+
+    /** The ranges {@code node} gains through {@code move}, each with the natural replicas to copy it from. */
+    public List<Gain> gains(Move move, NodeId node) {
+        Ring future = futures.get(indexOf(move));
+        List<Gain> out = new ArrayList<>();
+        for (TokenRange piece : elementaryRanges(natural, future)) {
+            List<NodeId> before = natural.replicasForToken(piece.endTokenInclusive());
+            List<NodeId> after = future.replicasForToken(piece.endTokenInclusive());
+            if (after.contains(node) && !before.contains(node)) {
+                List<NodeId> sources = sourcesOf(move, before, node);
+                Gain last = out.isEmpty() ? null : out.get(out.size() - 1);
+                if (last != null && last.endTokenInclusive() == piece.startTokenExclusive()
+                        && last.sources().equals(sources)) {
+                    out.set(out.size() - 1, new Gain(last.startTokenExclusive(), piece.endTokenInclusive(), sources));
+                } else {
+                    out.add(new Gain(piece.startTokenExclusive(), piece.endTokenInclusive(), sources));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<NodeId> sourcesOf(Move move, List<NodeId> naturalReplicas, NodeId node) {
+        List<NodeId> sources = new ArrayList<>();
+        if (move.kind() == Move.Kind.LEAVE && naturalReplicas.contains(move.subject())) {
+            sources.add(move.subject());
+        }
+        for (NodeId replica : naturalReplicas) {
+            if (!replica.equals(node) && !replica.equals(move.departing()) && !sources.contains(replica)) {
+                sources.add(replica);
+            }
+        }
+        return sources;
+    }
+
+    /** Every node that gains ranges through {@code move}. */
+    public Set<NodeId> gainers(Move move) {
+        Ring future = futures.get(indexOf(move));
+        TreeSet<NodeId> out = new TreeSet<>();
+        for (TokenRange piece : elementaryRanges(natural, future)) {
+            List<NodeId> before = natural.replicasForToken(piece.endTokenInclusive());
+            for (NodeId replica : future.replicasForToken(piece.endTokenInclusive())) {
+                if (!before.contains(replica)) {
+                    out.add(replica);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Why {@code candidate} may not start now, or null when it may: another move in progress changes
+     * the replicas of some of the same ranges.
+     */
+    public String conflict(Move candidate) {
+        return conflict(candidate, move -> true);
+    }
+
+    /** As {@link #conflict(Move)}, looking only at the moves {@code considered} accepts. */
+    public String conflict(Move candidate, java.util.function.Predicate<Move> considered) {
+        List<TokenRange> mine = affectedRanges(natural, futureRing(natural, candidate, 0));
+        for (int i = 0; i < moves.size(); i++) {
+            Move other = moves.get(i);
+            if (other.subject().equals(candidate.subject()) || !considered.test(other)) {
+                continue;
+            }
+            List<TokenRange> theirs = affectedRanges(natural, futures.get(i));
+            if (overlap(mine, theirs)) {
+                return other.describe() + " changes the replicas of some of the same ranges; wait until it"
+                        + " finishes";
+            }
+        }
+        return null;
+    }
+
+    private static List<TokenRange> affectedRanges(Ring before, Ring after) {
+        List<TokenRange> out = new ArrayList<>();
+        for (TokenRange piece : elementaryRanges(before, after)) {
+            Set<NodeId> was = new HashSet<>(before.replicasForToken(piece.endTokenInclusive()));
+            Set<NodeId> will = new HashSet<>(after.replicasForToken(piece.endTokenInclusive()));
+            if (!was.equals(will)) {
+                out.add(piece);
+            }
+        }
+        return out;
+    }
+
+    private static boolean overlap(List<TokenRange> a, List<TokenRange> b) {
+        for (TokenRange x : a) {
+            for (TokenRange y : b) {
+                if (intersects(x, y)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Two ring ranges (start, end] intersect when either holds the other's end token. */
+    static boolean intersects(TokenRange x, TokenRange y) {
+        return x.contains(y.endTokenInclusive()) || y.contains(x.endTokenInclusive());
+    }
+
+    /** The ranges between consecutive tokens of both rings together. */
+    static List<TokenRange> elementaryRanges(Ring a, Ring b) {
+        TreeSet<Long> all = new TreeSet<>();
+        for (Ring ring : List.of(a, b)) {
+            for (long[] tokens : ring.tokensByNode().values()) {
+                for (long token : tokens) {
+                    all.add(token);
+                }
+            }
+        }
+        if (all.isEmpty()) {
+            return List.of();
+        }
+        List<TokenRange> out = new ArrayList<>(all.size());
+        long previous = all.last();
+        for (long token : all) {
+            out.add(new TokenRange(previous, token, List.of()));
+            previous = token;
+        }
+        return out;
+    }
+
+    private int indexOf(Move move) {
+        int index = moves.indexOf(move);
+        if (index < 0) {
+            throw new IllegalArgumentException(move + " is not in progress");
+        }
+        return index;
+    }
+
+    public int replicationFactor() {
+        return replicationFactor;
+    }
+
+    /** Moves in progress as operators read them. */
+    public List<String> describeMoves() {
+        List<String> out = new ArrayList<>();
+        for (Move move : moves) {
+            out.add(move.describe());
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** A range a node gains through a move, and the natural replicas holding its data (best first). */
+    public record Gain(long startTokenExclusive, long endTokenInclusive, List<NodeId> sources) {
+        public Gain {
+            sources = List.copyOf(sources);
+        }
+
+        public TokenRange range() {
+            return new TokenRange(startTokenExclusive, endTokenInclusive, sources);
+        }
+    }
+}

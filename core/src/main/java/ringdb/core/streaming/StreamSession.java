@@ -1,0 +1,317 @@
+package ringdb.core.streaming;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import ringdb.core.NodeId;
+import ringdb.core.Timers;
+import ringdb.core.data.Cell;
+import ringdb.core.membership.MembershipView;
+import ringdb.core.message.RangeSyncResponse;
+import ringdb.core.store.LocalStore;
+
+/**
+ * Copies ranges a node gains from the replicas that hold them, pulling one chunk at a time with
+ * the range sync messages (at most {@code chunkEntries} entries per request, resuming strictly
+ * after the last key received).
+ *
+ * <p>Robust by construction: the source keeps no session state, so a dropped request or response
+ * is retried after {@code timeoutMicros} from the same key, a source that stays silent for
+ * {@code attemptsMax} attempts (or is down) is replaced by another replica of the range (starting
+ * that range over), and with no source reachable the session waits and tries again. Completed
+ * ranges are reported through {@link Host#persistCompleted} once every entry received so far is
+ * durable, so a restarted target resumes where it stopped. Throttled to
+ * {@code throughputBytesPerSecond} (0 = unthrottled).
+ *
+ * <p>Each range is fetched from {@code sourcesPerRange} distinct replicas (RF - RF/2: enough that
+ * every write acknowledged at QUORUM is among them). Not thread-safe: runs on the node's thread.
+ */
+public final class StreamSession {
+    /** What the session needs from its node. Calls happen on the node's thread. */
+    public interface Host {
+        NodeId self();
+
+        long nowMicros();
+
+        Timers timers();
+
+        boolean isAlive(NodeId node);
+
+        /** Sends a range sync request; {@code onResponse} gets its answer(s). Returns the request id. */
+        long request(NodeId to, long startTokenExclusive, long endTokenInclusive, byte[] afterKey, int maxEntries,
+                     Consumer<RangeSyncResponse> onResponse);
+
+        /** Forgets a request (late answers are dropped). */
+        void forget(long requestId);
+
+        /** Applies an entry locally; {@code onDurable} gets null once durable, else the error. */
+        void apply(byte[] key, Cell cell, Consumer<String> onDurable);
+
+        /** Reports progress (events, status). */
+        void progress(StreamProgress progress);
+
+        /** Records durably which tasks are complete (keys from {@link #taskKey}), for a resume. */
+        void persistCompleted(String moveId, Set<String> completed);
+    }
+
+    /** Tuning, all positive except {@code throughputBytesPerSecond} (0 = unthrottled). */
+    public record Settings(int chunkEntries, long timeoutMicros, int attemptsMax, long retryIntervalMicros,
+                           long throughputBytesPerSecond, int progressEveryChunks) {
+    }
+
+    private static final class Task {
+        final long start;
+        final long end;
+        final List<NodeId> candidates;
+        final int slot;
+        int candidateIndex;
+
+        Task(long start, long end, List<NodeId> candidates, int slot) {
+            this.start = start;
+            this.end = end;
+            this.candidates = candidates;
+            this.slot = slot;
+            this.candidateIndex = slot;
+        }
+    }
+
+    private final Host host;
+    private final String name;
+    private final String moveId;
+    private final Settings settings;
+    private final Consumer<String> done;
+    private final List<Task> tasks = new ArrayList<>();
+    private final Set<String> completed = new LinkedHashSet<>();
+    private int taskIndex;
+    private int rangesDone;
+    private int rangesResumed;
+    private NodeId currentSource;
+    private byte[] afterKey;
+    private int attempts;
+    private long requestId;
+    private Timers.Cancellable timer;
+    private long bytesReceived;
+    private long entriesReceived;
+    private long chunks;
+    private long earliestNextRequestMicros = Long.MIN_VALUE;
+    private int pendingApplies;
+    private boolean persistWanted;
+    private boolean allFetched;
+    private String state = "RUNNING";
+    private String error;
+
+    /**
+     * @param gains the ranges to copy with their candidate sources (best first)
+     * @param alreadyCompleted task keys a previous incarnation persisted as complete
+     * @param done gets null on success or the reason of the failure; exactly once unless aborted
+     */
+    public StreamSession(Host host, String name, String moveId, List<MembershipView.Gain> gains, int sourcesPerRange,
+                         Set<String> alreadyCompleted, Settings settings, Consumer<String> done) {
+        this.host = host;
+        this.name = name;
+        this.moveId = moveId;
+        this.settings = settings;
+        this.done = done;
+        for (MembershipView.Gain gain : gains) {
+            int slots = Math.min(sourcesPerRange, gain.sources().size());
+            for (long[] part : unwrapped(gain.startTokenExclusive(), gain.endTokenInclusive())) {
+                for (int slot = 0; slot < slots; slot++) {
+                    Task task = new Task(part[0], part[1], gain.sources(), slot);
+                    if (alreadyCompleted.contains(taskKey(task))) {
+                        completed.add(taskKey(task));
+                        rangesDone++;
+                        rangesResumed++;
+                    } else {
+                        tasks.add(task);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Starts fetching. */
+    public void start() {
+        host.progress(progress());
+        next();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String moveId() {
+        return moveId;
+    }
+
+    /** Where the session stands now. */
+    public StreamProgress progress() {
+        return new StreamProgress(name, moveId, rangesDone + tasks.size() - taskIndex, rangesDone, rangesResumed,
+                bytesReceived, entriesReceived, state, settings.throughputBytesPerSecond());
+    }
+
+    public boolean isFinished() {
+        return state.equals("DONE") || state.equals("FAILED");
+    }
+
+    /** Stops without calling {@code done} (the node is stopping or the move was abandoned). */
+    public void abort() {
+        if (timer != null) {
+            timer.cancel();
+        }
+        host.forget(requestId);
+        if (!isFinished()) {
+            state = "FAILED";
+        }
+    }
+
+    private void next() {
+        if (isFinished()) {
+            return;
+        }
+        if (taskIndex >= tasks.size()) {
+            allFetched = true;
+            if (pendingApplies == 0) {
+                finish();
+            }
+            return;
+        }
+        Task task = tasks.get(taskIndex);
+        NodeId source = chooseSource(task);
+        if (source == null) {
+            if (!state.equals("WAITING")) {
+                state = "WAITING";
+                host.progress(progress());
+            }
+            timer = host.timers().schedule(settings.retryIntervalMicros(), this::next);
+            return;
+        }
+        state = "RUNNING";
+        if (!source.equals(currentSource)) {
+            currentSource = source;
+            afterKey = null;
+            attempts = 0;
+        }
+        requestId = host.request(source, task.start, task.end, afterKey, settings.chunkEntries(), this::onResponse);
+        earliestNextRequestMicros = Math.max(earliestNextRequestMicros, host.nowMicros());
+        timer = host.timers().schedule(settings.timeoutMicros(), this::onTimeout);
+    }
+
+    /** The first live candidate from the task's current position; moves the position to it. */
+    private NodeId chooseSource(Task task) {
+        int count = task.candidates.size();
+        for (int step = 0; step < count; step++) {
+            int index = (task.candidateIndex + step) % count;
+            NodeId candidate = task.candidates.get(index);
+            if (host.isAlive(candidate) && !candidate.equals(host.self())) {
+                task.candidateIndex = index;
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private void onResponse(RangeSyncResponse response) {
+        if (isFinished() || response.requestId() != requestId) {
+            return;
+        }
+        timer.cancel();
+        host.forget(requestId);
+        attempts = 0;
+        long chunkBytes = 0;
+        for (LocalStore.Entry entry : response.entries()) {
+            chunkBytes += entry.key().key().length + (long) entry.cell().sizeBytes();
+            pendingApplies++;
+            host.apply(entry.key().key(), entry.cell(), this::onApplied);
+        }
+        bytesReceived += chunkBytes;
+        entriesReceived += response.entries().size();
+        chunks++;
+        if (response.complete() || response.entries().isEmpty()) {
+            taskComplete();
+        } else {
+            afterKey = response.entries().get(response.entries().size() - 1).key().key();
+        }
+        if (chunks % settings.progressEveryChunks() == 0) {
+            host.progress(progress());
+        }
+        long delayMicros = throttleDelayMicros(chunkBytes);
+        if (delayMicros > 0) {
+            timer = host.timers().schedule(delayMicros, this::next);
+        } else {
+            next();
+        }
+    }
+
+    private long throttleDelayMicros(long chunkBytes) {
+        if (settings.throughputBytesPerSecond() <= 0) {
+            return 0;
+        }
+        earliestNextRequestMicros += chunkBytes * 1_000_000L / settings.throughputBytesPerSecond();
+        return Math.max(0, earliestNextRequestMicros - host.nowMicros());
+    }
+
+    private void taskComplete() {
+        Task task = tasks.get(taskIndex);
+        completed.add(taskKey(task));
+        rangesDone++;
+        taskIndex++;
+        currentSource = null;
+        afterKey = null;
+        persistWanted = true;
+        persistIfDurable();
+        host.progress(progress());
+    }
+
+    private void onApplied(String applyError) {
+        pendingApplies--;
+        if (applyError != null && error == null) {
+            error = "entry not applied: " + applyError;
+        }
+        persistIfDurable();
+        if (pendingApplies == 0 && allFetched) {
+            finish();
+        }
+    }
+
+    private void persistIfDurable() {
+        if (persistWanted && pendingApplies == 0 && error == null) {
+            persistWanted = false;
+            host.persistCompleted(moveId, Set.copyOf(completed));
+        }
+    }
+
+    private void onTimeout() {
+        host.forget(requestId);
+        attempts++;
+        if (attempts >= settings.attemptsMax()) {
+            Task task = tasks.get(taskIndex);
+            task.candidateIndex = (task.candidateIndex + 1) % task.candidates.size();
+            currentSource = null;
+            attempts = 0;
+        }
+        next();
+    }
+
+    private void finish() {
+        if (isFinished()) {
+            return;
+        }
+        state = error == null ? "DONE" : "FAILED";
+        host.progress(progress());
+        done.accept(error);
+    }
+
+    private static String taskKey(Task task) {
+        return task.start + ":" + task.end + ":" + task.slot;
+    }
+
+    /** A wrapping range as (start, MAX] and (MAX, end], so each part is scanned in plain token order. */
+    static List<long[]> unwrapped(long start, long end) {
+        if (start < end || start == Long.MAX_VALUE) {
+            return List.of(new long[] {start, end});
+        }
+        return List.of(new long[] {start, Long.MAX_VALUE}, new long[] {Long.MAX_VALUE, end});
+    }
+}
