@@ -130,7 +130,8 @@ final class ClusterInfoCommands {
     }
 
     @Command(name = "join", mixinStandardHelpOptions = true,
-            description = "Asks the node at --host to join the ring (stream the ranges it will own, then serve them).")
+            description = {"Joining happens when a new node starts: run it with --auto-bootstrap true and the cluster's --seeds;",
+                "it streams the ranges it will own, then serves them. This command reports what the node at --host says."})
     static final class Join extends AdminCommand {
         @Override
         String operation() {
@@ -160,6 +161,15 @@ final class ClusterInfoCommands {
         @Override
         List<String> query() {
             return new ArrayList<>(List.of("node=" + java.net.URLEncoder.encode(node, java.nio.charset.StandardCharsets.UTF_8)));
+        }
+    }
+
+    @Command(name = "cleanup", mixinStandardHelpOptions = true,
+            description = "Drops the local data of ranges the node at --host no longer replicates (after nodes joined).")
+    static final class Cleanup extends AdminCommand {
+        @Override
+        String operation() {
+            return "cleanup";
         }
     }
 

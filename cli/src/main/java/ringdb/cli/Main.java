@@ -21,11 +21,13 @@ import picocli.CommandLine.Command;
             ClusterInfoCommands.Decommission.class,
             ClusterInfoCommands.RemoveNode.class,
             ClusterInfoCommands.Repair.class,
+            ClusterInfoCommands.Cleanup.class,
             DemoCommand.class,
             SimCommand.class,
             BenchCommand.class,
             DashboardCommand.class,
             DumpCommand.class,
+            SnapshotCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

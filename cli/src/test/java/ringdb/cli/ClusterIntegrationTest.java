@@ -108,10 +108,13 @@ class ClusterIntegrationTest {
 
     @Test
     @Order(4)
-    void unsupportedMembershipChangesGiveAClearError() {
+    void aDecommissionThatWouldBreakTheReplicationFactorIsRefusedWithTheReason() {
         ClusterHarness.Run decommission = ClusterHarness.cli("decommission", "--host", cluster.http(2));
         assertThat(decommission.exitCode()).isNotZero();
-        assertThat(decommission.err()).contains("decommission is not supported by this node yet").contains("HTTP 501");
+        assertThat(decommission.err()).contains("cannot decommission " + cluster.internode(2))
+                .contains("fewer than the replication factor").contains("HTTP 409");
+        ClusterHarness.Run status = ClusterHarness.cli("status", "--host", cluster.http(0));
+        assertThat(status.out().lines().filter(line -> line.startsWith("UN ")).count()).isEqualTo(3);
     }
 
     @Test

@@ -18,8 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * <ul>
  * <li>Connection pooling: persistent HTTP/1.1 connections per node, over Netty ({@link HttpTransport}).
  * <li>Token-aware routing: the client learns the ring from {@code GET /v1/cluster} (refreshed every
- *     {@code ringRefreshMillis}) and sends each key to one of its replicas, so the coordinator is
- *     a replica and one network hop is saved.
+ *     {@code ringRefreshMillis}) and sends each key to its primary replica (the next replica when
+ *     the primary is unreachable), so the coordinator is a replica and one network hop is saved.
  * <li>Retries only where safe: a request that never reached a node (connection refused) is retried
  *     on the next node for every operation; a read is also retried after a timeout, 503 or 504;
  *     a write or delete whose outcome is unknown is not retried (it could reorder with later
@@ -48,7 +48,11 @@ public final class RingClient implements AutoCloseable {
     private volatile ClusterView view;
     private volatile long viewLoadedMillis;
 
-    /** @param contactPoints HTTP addresses "host:port" of one or more nodes */
+    /**
+     * @param contactPoints HTTP addresses "host:port" of one or more nodes; with {@code tokenAware}
+     *                      false, requests go only to these (a CLI's {@code --host}), else to the
+     *                      replicas the ring names
+     */
     public RingClient(List<String> contactPoints, Options options) {
         if (contactPoints.isEmpty()) {
             throw new IllegalArgumentException("at least one node address (host:port) is needed");
@@ -88,14 +92,14 @@ public final class RingClient implements AutoCloseable {
         return Optional.of(new Value(response.body(), response.timestampMicros()));
     }
 
-    /** {@code GET /v1/cluster} from the first node that answers, as JSON. */
+    /** {@code GET /v1/cluster} from the first contact point that answers, as JSON. */
     public JsonNode cluster() {
-        return getJson("/v1/cluster", orderedNodes(null));
+        return getJson("/v1/cluster", contactPointsUpFirst());
     }
 
-    /** {@code GET /v1/ring?key=} — the replicas of {@code key} as the cluster sees them. */
+    /** {@code GET /v1/ring?key=} — the replicas of {@code key} as the first contact point that answers sees them. */
     public JsonNode ring(byte[] key) {
-        return getJson("/v1/ring?key=" + KeyPaths.encode(key), orderedNodes(null));
+        return getJson("/v1/ring?key=" + KeyPaths.encode(key), contactPointsUpFirst());
     }
 
     /** Sends a request to one node and returns its JSON answer (membership commands). */
@@ -163,14 +167,15 @@ public final class RingClient implements AutoCloseable {
 
     /** The key's replicas first (unless marked down), then every other known node. */
     private List<String> orderedNodes(byte[] key) {
+        if (!options.tokenAware()) {
+            return contactPointsUpFirst();
+        }
         ClusterView current = currentView();
         List<String> ordered = new ArrayList<>();
         if (current != null && key != null && options.tokenAware()) {
-            List<String> replicas = new ArrayList<>(current.replicasFor(key));
-            if (replicas.size() > 1) {
-                java.util.Collections.rotate(replicas, ThreadLocalRandom.current().nextInt(replicas.size()));
-            }
-            ordered.addAll(replicas);
+            // Primary first: a node reads at ONE from the first live replica, so the primary as
+            // coordinator reads locally; primaries are spread over the nodes by their tokens.
+            ordered.addAll(current.replicasFor(key));
         }
         List<String> others = new ArrayList<>(current == null ? contactPoints : current.members());
         java.util.Collections.shuffle(others, ThreadLocalRandom.current());
@@ -189,6 +194,15 @@ public final class RingClient implements AutoCloseable {
         ordered.removeAll(up);
         up.addAll(ordered);
         return up;
+    }
+
+    /** Only the given nodes (no routing), shuffled, those not marked down first. */
+    private List<String> contactPointsUpFirst() {
+        List<String> nodes = new ArrayList<>(contactPoints);
+        java.util.Collections.shuffle(nodes, ThreadLocalRandom.current());
+        long now = System.currentTimeMillis();
+        nodes.sort(java.util.Comparator.comparing(n -> downUntilMillis.getOrDefault(n, 0L) > now));
+        return nodes;
     }
 
     private ClusterView currentView() {

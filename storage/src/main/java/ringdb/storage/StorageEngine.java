@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.LongPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import ringdb.core.Clock;
 import ringdb.core.Timers;
 import ringdb.core.data.Cell;
@@ -34,6 +37,8 @@ import ringdb.storage.sstable.SSTable;
  * disk, inline. {@link #flush()} and {@link #compactAll()} wait for their work.
  */
 public final class StorageEngine implements LocalStore, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StorageEngine.class);
+
     private final Disk disk;
     private final String directory;
     private final String tablesDirectory;
@@ -103,8 +108,8 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
             return;
         }
         tableSet.installCompleted();
-        if (!memtable.isEmpty() && !tableSet.flushPending() && !tableSet.inRetryBackoff()) {
-            startFlush();
+        if (!tableSet.flushPending()) {
+            flushInBackground();
         }
         flushTimer = timers.schedule(config.flushPeriodMicros(), this::periodicFlush);
     }
@@ -153,19 +158,20 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
      * limit while a flush is under way, writes are outrunning the disk: wait for it (backpressure).
      */
     private void flushInBackground() {
-        if (!tableSet.flushPending()) {
-            if (!tableSet.inRetryBackoff()) {
+        try {
+            if (!tableSet.flushPending()) {
+                if (!tableSet.inRetryBackoff()) {
+                    startFlush();
+                }
+                return;
+            }
+            if (memtable.sizeBytes() > 2 * config.memtableSizeBytesMax()) {
+                tableSet.awaitFlushes();
                 startFlush();
             }
-            return;
-        }
-        if (memtable.sizeBytes() > 2 * config.memtableSizeBytesMax()) {
-            try {
-                tableSet.awaitFlushes();
-            } catch (UncheckedIOException e) {
-                return; // logged by the table set; the data stays in memory and the commit log
-            }
-            startFlush();
+        } catch (UncheckedIOException e) {
+            // The write itself is logged and applied; the data stays in memory and the commit log.
+            log.error("flush of {} failed; it will be retried", directory, e);
         }
     }
 
@@ -275,7 +281,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
      * the number of entries dropped.
      */
     @Override
-    public long purge(java.util.function.LongPredicate keep) {
+    public long purge(LongPredicate keep) {
         checkOpen();
         flush();
         return tableSet.purgeNow(keep);

@@ -311,4 +311,50 @@ class StorageEngineTest {
         }
         reopened.close();
     }
+
+    @Test
+    void tombstoneIsKeptWhenATableOutsideTheCompactionHoldsAnOlderValue() throws IOException {
+        StorageEngine engine = open(StorageConfig.defaults().withGcGraceMicros(1_000).withCompactionThresholds(2, 32));
+        engine.apply(bytes("k"), Cell.value(bytes("old"), 10), ack);
+        for (int i = 0; i < 5000; i++) { // a large table: a size tier of its own
+            engine.apply(bytes("filler" + i), Cell.value(new byte[1024], 10), ack);
+        }
+        engine.flush();
+        engine.apply(bytes("k"), Cell.tombstone(20), ack);
+        engine.flush();
+        assertThat(engine.tables()).hasSize(2);
+        timers.advance(10_000); // the tombstone is now older than gc_grace
+        engine.apply(bytes("other"), Cell.value(bytes("x"), 30), ack);
+        engine.flush(); // the two small tables are compacted; the large one is not
+        assertThat(engine.tables()).hasSize(2);
+        assertThat(engine.read(bytes("k"))).isEqualTo(Cell.tombstone(20));
+        engine.compactAll(); // now nothing outside can hold k: the tombstone and the value both go
+        assertThat(engine.read(bytes("k"))).isNull();
+        engine.close();
+    }
+
+    @Test
+    void purgeRemovesRejectedTokensWithoutTombstonesAndKeepsTheRest() throws IOException {
+        StorageEngine engine = open(StorageConfig.defaults());
+        for (int i = 0; i < 200; i++) {
+            engine.apply(bytes("key" + i), Cell.value(bytes("v" + i), i + 1), ack);
+            if (i == 100) {
+                engine.flush();
+            }
+        }
+        long removed = engine.purge(token -> token >= 0);
+        int expectedRemoved = 0;
+        for (int i = 0; i < 200; i++) {
+            boolean kept = DecoratedKey.of(bytes("key" + i)).token() >= 0;
+            expectedRemoved += kept ? 0 : 1;
+            assertThat(engine.read(bytes("key" + i))).as("key%d", i).isEqualTo(kept ? Cell.value(bytes("v" + i), i + 1) : null);
+        }
+        assertThat(removed).isEqualTo(expectedRemoved).isPositive();
+        assertThat(engine.tables()).hasSize(1);
+        assertThat(engine.tables().get(0).metadata().tombstoneCount()).isZero();
+        engine.close();
+        StorageEngine reopened = open(StorageConfig.defaults());
+        assertThat(reopened.scan(0, 0, null, 1000)).hasSize(200 - expectedRemoved);
+        reopened.close();
+    }
 }

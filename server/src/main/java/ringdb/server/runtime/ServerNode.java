@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import ringdb.core.NodeId;
+import ringdb.core.membership.TokenAllocation;
 import ringdb.core.node.Node;
 import ringdb.core.node.NodeConfig;
 import ringdb.core.node.NodeEvent;
@@ -152,7 +154,12 @@ public final class ServerNode implements AutoCloseable {
                 .withGossipIntervalMicros(TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.GOSSIP_INTERVAL_MS)))
                 .withPhiConvictThreshold(config.decimal(ConfigKeys.PHI_CONVICT_THRESHOLD))
                 .withHintWindowMicros(Math.max(1, TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.MAX_HINT_WINDOW_MS))))
-                .withValueSizeBytesMax(config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES));
+                .withValueSizeBytesMax(config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES))
+                .withAutoBootstrap(config.bool(ConfigKeys.AUTO_BOOTSTRAP))
+                .withReplaceNode(config.text(ConfigKeys.REPLACE_NODE).isEmpty() ? null : NodeId.of(config.text(ConfigKeys.REPLACE_NODE)))
+                .withTokenAllocation(TokenAllocation.valueOf(config.text(ConfigKeys.TOKEN_ALLOCATION).toUpperCase(java.util.Locale.ROOT)))
+                .withRingDelayMicros(Math.max(1, TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.RING_DELAY_MS))))
+                .withStreamThroughputBytesPerSecond(config.number(ConfigKeys.STREAM_THROUGHPUT_BYTES_PER_SECOND));
     }
 
     private static void createDirectories(Path dir) {
