@@ -141,6 +141,24 @@ class ReplicationSuiteTest {
     }
 
     @Test
+    void aReadAsksAnotherReplicaWhenTheFirstIsSilent() {
+        try (SimCluster cluster = converged(SEED + 6, 4, UnaryOperator.identity())) {
+            byte[] key = utf8("speculate");
+            NodeId coordinator = nonReplica(cluster, key);
+            assertThat(run(cluster, cluster.put(coordinator, key, utf8("v"), ConsistencyLevel.ALL)))
+                    .isInstanceOf(ClientResult.Written.class);
+            NodeId primary = cluster.node(coordinator).ring().replicasFor(key).get(0);
+            cluster.network().partitionOneWay(coordinator, primary); // silent, not yet convicted
+            long start = cluster.nowMicros();
+            assertThat(run(cluster, cluster.get(coordinator, key, ConsistencyLevel.ONE)))
+                    .isInstanceOfSatisfying(ClientResult.Found.class,
+                            found -> assertThat(found.value()).isEqualTo(utf8("v")));
+            assertThat(cluster.nowMicros() - start).isLessThan(cluster.config().readTimeoutMicros());
+            assertThat(cluster.node(coordinator).speculativeReadCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void writesAndReadsAreForwardedWhenThePrimaryIsDown() {
         try (SimCluster cluster = converged(SEED + 3, 5, UnaryOperator.identity())) {
             byte[] key = utf8("user:42");
