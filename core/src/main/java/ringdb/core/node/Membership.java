@@ -551,6 +551,11 @@ final class Membership {
         for (NodeId dead : new ArrayList<>(removals.keySet())) {
             Removal removal = removals.get(dead);
             Move move = view.moveOf(dead);
+            if (move == null && node.gossiper().isAlive(dead)) {
+                removals.remove(dead);
+                removal.done().accept(new ClientResult.Failed("removal of " + dead + " abandoned: it came back to life"));
+                continue;
+            }
             if (move == null || now - removal.startedMicros() < node.config().ringDelayMicros()) {
                 continue;
             }
