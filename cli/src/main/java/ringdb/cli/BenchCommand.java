@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             BenchSimCommand.class,
             BenchStorageCommand.class,
+            BenchStreamingCommand.class,
         })
 final class BenchCommand implements Runnable {
     @CommandLine.Spec

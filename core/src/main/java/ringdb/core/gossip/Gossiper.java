@@ -200,13 +200,13 @@ public final class Gossiper {
         if (known != null && snapshot.generation() < known.generation()) {
             return;
         }
-        if (known == null || snapshot.generation() > known.generation()) {
-            if (!carriesStatus(snapshot)) {
-                // a partial state (versions after what an earlier incarnation of this node knew, in a
-                // reply that crossed its restart): adopting it would hide the older states for good;
-                // the next digest exchange asks for the whole state instead
-                return;
-            }
+        boolean replaces = known == null || snapshot.generation() > known.generation();
+        if (replaces ? snapshot.afterVersion() != 0 : snapshot.afterVersion() > known.maxVersion()) {
+            // a partial state that answers what an earlier incarnation of this node knew: applying it
+            // would leave a permanent gap; the next exchange sends what is missing
+            return;
+        }
+        if (replaces) {
             EndpointState fresh = new EndpointState(node, snapshot.generation(), 0);
             fresh.merge(snapshot);
             endpoints.put(node, fresh);
@@ -230,15 +230,6 @@ public final class Gossiper {
         if ((changed & EndpointState.HEARTBEAT_CHANGED) != 0) {
             heartbeat(node, now);
         }
-    }
-
-    private static boolean carriesStatus(EndpointStateSnapshot snapshot) {
-        for (VersionedValue value : snapshot.states()) {
-            if (value.name().equals(ApplicationState.STATUS)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void heartbeat(NodeId node, long now) {
