@@ -1,6 +1,7 @@
 package ringdb.core.node;
 
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -13,40 +14,67 @@ import ringdb.core.message.ReadRequest;
 import ringdb.core.message.ReadResponse;
 
 /**
- * Coordinates one read: asks {@code required} live replicas, answers with the newest version once
- * all answered, and repairs the answering replicas that returned an older version (or none).
+ * Coordinates one read: asks the first {@code required} live replicas (primary first), answers
+ * with the newest version once {@code required} of them answered, and repairs the answering
+ * replicas that returned an older version (or none). When the answers are slow (a quarter of the
+ * read timeout) and another live replica exists, it is asked too (speculative retry), so one
+ * replica that died silently does not time the read out.
  */
 final class ReadHandler implements RequestRegistry.ResponseHandler {
+    /** Fraction of the read timeout after which one more replica is asked. */
+    static final int SPECULATE_AFTER_TIMEOUT_DIVISOR = 4;
+
     private final Node node;
     private final byte[] key;
     private final ConsistencyLevel cl;
-    private final List<NodeId> targets;
+    private final int required;
+    private final List<NodeId> candidates;
+    private final List<NodeId> targets = new ArrayList<>();
     private final Consumer<ClientResult> done;
-    private final Map<NodeId, Cell> answers = new HashMap<>();
+    private final Map<NodeId, Cell> answers = new LinkedHashMap<>();
     private long requestId;
     private Timers.Cancellable timeout;
+    private Timers.Cancellable speculation;
     private boolean answered;
 
-    ReadHandler(Node node, byte[] key, ConsistencyLevel cl, List<NodeId> targets, Consumer<ClientResult> done) {
+    ReadHandler(Node node, byte[] key, ConsistencyLevel cl, int required, List<NodeId> candidates,
+                Consumer<ClientResult> done) {
         this.node = node;
         this.key = key;
         this.cl = cl;
-        this.targets = List.copyOf(targets);
+        this.required = required;
+        this.candidates = List.copyOf(candidates);
         this.done = done;
     }
 
     void start() {
         requestId = node.requests().register(this);
         timeout = node.timers().schedule(node.config().readTimeoutMicros(), this::onTimeout);
-        for (NodeId target : targets) {
+        speculation = candidates.size() > required
+                ? node.timers().schedule(node.config().readTimeoutMicros() / SPECULATE_AFTER_TIMEOUT_DIVISOR,
+                        this::speculate)
+                : () -> { };
+        for (NodeId target : candidates.subList(0, required)) {
             if (answered) {
                 return;
             }
-            if (target.equals(node.id())) {
-                onAnswer(target, node.readLocally(key));
-            } else {
-                node.send(target, new ReadRequest(requestId, key));
-            }
+            ask(target);
+        }
+    }
+
+    private void ask(NodeId target) {
+        targets.add(target);
+        if (target.equals(node.id())) {
+            onAnswer(target, node.readLocally(key));
+        } else {
+            node.send(target, new ReadRequest(requestId, key));
+        }
+    }
+
+    private void speculate() {
+        if (!answered && targets.size() < candidates.size()) {
+            node.countSpeculativeRead();
+            ask(candidates.get(targets.size()));
         }
     }
 
@@ -62,7 +90,7 @@ final class ReadHandler implements RequestRegistry.ResponseHandler {
             return;
         }
         answers.put(from, cell);
-        if (answers.size() < targets.size()) {
+        if (answers.size() < required) {
             return;
         }
         Cell newest = null;
@@ -82,8 +110,9 @@ final class ReadHandler implements RequestRegistry.ResponseHandler {
         if (newest == null) {
             return;
         }
-        for (NodeId replica : targets) {
-            Cell seen = answers.get(replica);
+        for (Map.Entry<NodeId, Cell> answer : answers.entrySet()) {
+            NodeId replica = answer.getKey();
+            Cell seen = answer.getValue();
             if (seen == null || seen.compareVersion(newest) < 0) {
                 if (replica.equals(node.id())) {
                     node.applyLocally(key, newest, error -> { });
@@ -98,12 +127,13 @@ final class ReadHandler implements RequestRegistry.ResponseHandler {
     private void onTimeout() {
         node.requests().unregister(requestId);
         if (!answered) {
-            answer(new ClientResult.Timeout(cl, targets.size(), answers.size()));
+            answer(new ClientResult.Timeout(cl, required, answers.size()));
         }
     }
 
     private void finish() {
         timeout.cancel();
+        speculation.cancel();
         node.requests().unregister(requestId);
     }
 
@@ -115,6 +145,7 @@ final class ReadHandler implements RequestRegistry.ResponseHandler {
     @Override
     public void abort(String reason) {
         timeout.cancel();
+        speculation.cancel();
         if (!answered) {
             answer(new ClientResult.Failed(reason + " before the read completed"));
         }
