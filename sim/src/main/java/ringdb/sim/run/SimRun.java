@@ -73,7 +73,7 @@ public final class SimRun {
                 ConsistencyChecker.checkFinalState(history, finalCells, false)));
         List<String> oneLosses = new ArrayList<>(ConsistencyChecker.checkFinalState(history, finalCells, true));
         oneLosses.removeAll(ConsistencyChecker.checkFinalState(history, finalCells, false));
-        checks.add(SimRunReport.Check.warning("no write or delete acknowledged at ONE lost", oneLosses));
+        checks.add(SimRunReport.Check.of("no write or delete acknowledged at ONE lost", oneLosses));
         checks.add(SimRunReport.Check.of("no unhandled exception in any node",
                 cluster.unhandledExceptions().stream().map(Object::toString).limit(20).toList()));
         return new SimRunReport(settings, cluster.traceHash(), cluster.nowMicros(), livenessMicros,

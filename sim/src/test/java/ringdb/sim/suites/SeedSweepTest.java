@@ -35,7 +35,6 @@ class SeedSweepTest {
             seeds = 1;
         }
         List<String> failures = new ArrayList<>();
-        List<String> warnings = new ArrayList<>();
         for (long seed = first; seed < first + seeds; seed++) {
             SimRunReport report = SimRun.run(SimRunSettings.derive(seed, 0, SAFETY_MICROS).withRepair(REPAIR));
             if (!report.passed() || single != null) {
@@ -43,17 +42,10 @@ class SeedSweepTest {
                 report.print(new PrintStream(text, true, StandardCharsets.UTF_8), 200, reproduceCommand(seed));
                 System.out.println(text.toString(StandardCharsets.UTF_8));
             }
-            for (SimRunReport.Check warning : report.warnings()) {
-                warnings.add("seed " + seed + ": " + warning.name() + ": " + warning.violations().get(0));
-            }
             if (!report.passed()) {
                 failures.add("seed " + seed + ": " + firstViolation(report) + "\n    reproduce: "
                         + reproduceCommand(seed));
             }
-        }
-        if (!warnings.isEmpty()) {
-            System.out.println(warnings.size() + " warnings (not failures):");
-            warnings.forEach(line -> System.out.println("  " + line));
         }
         assertThat(failures).as("failing seeds out of %d", seeds).isEmpty();
     }
