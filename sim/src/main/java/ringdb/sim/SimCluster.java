@@ -319,6 +319,11 @@ public final class SimCluster implements AutoCloseable {
         return simNode.id;
     }
 
+    /** Whether {@code id} left the ring for good (decommissioned, removed or replaced): it never comes back. */
+    public boolean isRetired(NodeId id) {
+        return simNode(id).retiredReason != null;
+    }
+
     /** Whether {@code id} is up and NORMAL (a member serving reads). */
     public boolean isNormal(NodeId id) {
         return isAlive(id) && node(id).state() == ringdb.core.node.NodeState.NORMAL;
