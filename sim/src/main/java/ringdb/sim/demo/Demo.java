@@ -46,8 +46,10 @@ public final class Demo {
             throw new IllegalArgumentException("the demo runs 3 to 9 nodes, got " + nodes);
         }
         Demo demo = new Demo(seed, nodes, out);
-        try (SimCluster cluster = demo.cluster) {
+        try {
             demo.play();
+        } finally {
+            demo.cluster.close();
         }
     }
 
