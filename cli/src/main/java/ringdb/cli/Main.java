@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             DashboardCommand.class,
             DumpCommand.class,
+            SnapshotCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

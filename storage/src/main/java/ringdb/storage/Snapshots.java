@@ -88,6 +88,9 @@ public final class Snapshots {
     /** Deletes snapshot {@code name}; the live tables are untouched. */
     public static void delete(Disk disk, String directory, String name) throws IOException {
         String path = snapshotDirectory(directory, name);
+        if (!disk.exists(path)) {
+            throw new IllegalArgumentException("no snapshot named " + name + " in " + directory);
+        }
         for (String file : disk.list(path)) {
             disk.delete(Disk.join(path, file));
         }

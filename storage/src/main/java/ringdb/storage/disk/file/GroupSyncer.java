@@ -8,12 +8,15 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sync thread of a {@link FileDisk}: collects sync requests, syncs each file once for all the
  * requests that arrived before the sync started, then runs their callbacks on this thread.
  */
 final class GroupSyncer {
+    private static final Logger log = LoggerFactory.getLogger(GroupSyncer.class);
     /** A wait step that passes without a new request ends the group window early. */
     private static final long QUIET_STEP_NANOS = 20_000;
 
@@ -90,14 +93,11 @@ final class GroupSyncer {
      * and stops as soon as a quiet step passes without a new request.
      */
     private void awaitQuiet() {
-        long deadline = System.nanoTime() + groupWindowMicros * 1000;
-        while (true) {
+        // Counted in steps, not read from a clock: a park lasts at least its step, so the window is an upper bound.
+        long steps = Math.max(1, groupWindowMicros * 1000 / QUIET_STEP_NANOS);
+        for (long step = 0; step < steps; step++) {
             int seen = pendingCount;
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                return;
-            }
-            LockSupport.parkNanos(Math.min(remaining, QUIET_STEP_NANOS));
+            LockSupport.parkNanos(QUIET_STEP_NANOS);
             if (pendingCount == seen) {
                 return;
             }
@@ -128,7 +128,12 @@ final class GroupSyncer {
                 lastResult = syncQuietly(file);
                 lastSynced = file;
             }
-            callbacks.get(i).accept(lastResult);
+            try {
+                callbacks.get(i).accept(lastResult);
+            } catch (RuntimeException | Error e) {
+                // A failing callback must not stop the sync thread, or every later write would hang.
+                log.error("a durability callback failed", e);
+            }
         }
     }
 

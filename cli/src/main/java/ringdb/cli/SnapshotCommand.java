@@ -1,0 +1,152 @@
+package ringdb.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import ringdb.core.Timers;
+import ringdb.storage.Snapshots;
+import ringdb.storage.StorageConfig;
+import ringdb.storage.StorageEngine;
+import ringdb.storage.disk.file.FileDisk;
+
+/**
+ * {@code ringdb snapshot}: point-in-time snapshots of a stopped node's tables (hard links, as
+ * {@code nodetool snapshot} makes), listed, restored and deleted.
+ */
+@Command(name = "snapshot", mixinStandardHelpOptions = true,
+        description = {"Snapshots of a stopped node's tables: hard links under snapshots/<name>/.",
+            "DIR is a storage directory (holding commitlog/ and tables/) or a node directory holding data/."},
+        subcommands = {
+            SnapshotCommand.Create.class,
+            SnapshotCommand.ListSnapshots.class,
+            SnapshotCommand.Restore.class,
+            SnapshotCommand.Delete.class,
+        })
+final class SnapshotCommand implements Runnable {
+    private static final Timers NO_TIMERS = (delay, task) -> () -> { };
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** The storage directory DIR names; throws a usage error when it holds none. */
+    private static Path storage(CommandLine.Model.CommandSpec spec, Path given) {
+        Path storage = DumpCommand.resolveStorageDirectory(given);
+        if (storage == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    given + " holds no ringdb storage (expected commitlog/ and tables/, or data/ with them)");
+        }
+        return storage;
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Flushes the commit log into tables, then links every table into snapshots/NAME/.")
+    static final class Create implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "DIR")
+        Path directory;
+
+        @Parameters(index = "1", paramLabel = "NAME", description = "1-128 characters of A-Z a-z 0-9 . _ -")
+        String name;
+
+        @Override
+        public Integer call() throws IOException {
+            Path storage = storage(spec, directory);
+            try (FileDisk disk = new FileDisk()) {
+                StorageEngine engine = StorageEngine.open(disk, storage.toString(),
+                        StorageConfig.defaults().withFlushPeriodMicros(0), () -> System.currentTimeMillis() * 1000, NO_TIMERS);
+                try {
+                    int tables = engine.snapshot(name);
+                    System.out.println("snapshot " + name + ": " + tables + " tables linked under " + storage.resolve("snapshots").resolve(name));
+                } finally {
+                    engine.close();
+                }
+            } catch (IllegalArgumentException e) {
+                System.err.println("ringdb snapshot create: " + e.getMessage());
+                return 2;
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists snapshots with their tables and size.")
+    static final class ListSnapshots implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "DIR")
+        Path directory;
+
+        @Override
+        public Integer call() throws IOException {
+            Path storage = storage(spec, directory);
+            try (FileDisk disk = new FileDisk()) {
+                for (Snapshots.Snapshot snapshot : Snapshots.list(disk, storage.toString())) {
+                    System.out.printf("%-30s %4d tables %,14d bytes%n", snapshot.name(), snapshot.tableCount(), snapshot.sizeBytes());
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "restore", mixinStandardHelpOptions = true,
+            description = {"Replaces the node's tables with snapshot NAME and deletes its commit log:",
+                "everything written after the snapshot is discarded. The node must be stopped."})
+    static final class Restore implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "DIR")
+        Path directory;
+
+        @Parameters(index = "1", paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() throws IOException {
+            Path storage = storage(spec, directory);
+            try (FileDisk disk = new FileDisk()) {
+                Snapshots.restore(disk, storage.toString(), name);
+            } catch (IllegalArgumentException e) {
+                System.err.println("ringdb snapshot restore: " + e.getMessage());
+                return 2;
+            }
+            System.out.println("restored snapshot " + name + " into " + storage);
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Deletes snapshot NAME (the live tables stay).")
+    static final class Delete implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "DIR")
+        Path directory;
+
+        @Parameters(index = "1", paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() throws IOException {
+            Path storage = storage(spec, directory);
+            try (FileDisk disk = new FileDisk()) {
+                Snapshots.delete(disk, storage.toString(), name);
+            } catch (IllegalArgumentException e) {
+                System.err.println("ringdb snapshot delete: " + e.getMessage());
+                return 2;
+            }
+            System.out.println("deleted snapshot " + name);
+            return 0;
+        }
+    }
+}

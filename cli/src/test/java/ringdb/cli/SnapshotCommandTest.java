@@ -1,0 +1,91 @@
+package ringdb.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import ringdb.core.Timers;
+import ringdb.core.data.Cell;
+import ringdb.storage.StorageConfig;
+import ringdb.storage.StorageEngine;
+import ringdb.storage.disk.file.FileDisk;
+
+class SnapshotCommandTest {
+    private static final Timers NO_TIMERS = (delay, task) -> () -> { };
+
+    @TempDir
+    Path node;
+
+    private record Output(int exitCode, String out, String err) {
+    }
+
+    private static Output run(String... args) {
+        PrintStream originalOut = System.out;
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            return new Output(Main.run(args), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(originalOut);
+            System.setErr(originalErr);
+        }
+    }
+
+    private void put(String key, String value, long timestamp) throws IOException {
+        try (FileDisk disk = new FileDisk()) {
+            StorageEngine engine = StorageEngine.open(disk, node.resolve("data").toString(), StorageConfig.defaults(),
+                    () -> 0L, NO_TIMERS);
+            engine.apply(key.getBytes(StandardCharsets.UTF_8), Cell.value(value.getBytes(StandardCharsets.UTF_8), timestamp),
+                    failure -> { });
+            engine.close();
+        }
+    }
+
+    private String read(String key) throws IOException {
+        try (FileDisk disk = new FileDisk()) {
+            StorageEngine engine = StorageEngine.open(disk, node.resolve("data").toString(), StorageConfig.defaults(),
+                    () -> 0L, NO_TIMERS);
+            Cell cell = engine.read(key.getBytes(StandardCharsets.UTF_8));
+            engine.close();
+            return cell == null ? null : new String(cell.value(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void createListRestoreAndDelete() throws IOException {
+        put("k", "before", 1);
+        Output created = run("snapshot", "create", node.toString(), "monday");
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        assertThat(created.out()).contains("snapshot monday: 1 tables linked");
+        put("k", "after", 2);
+        put("other", "after", 2);
+
+        Output listed = run("snapshot", "list", node.toString());
+        assertThat(listed.out()).contains("monday").contains("1 tables");
+
+        Output restored = run("snapshot", "restore", node.toString(), "monday");
+        assertThat(restored.exitCode()).as(restored.err()).isZero();
+        assertThat(read("k")).isEqualTo("before");
+        assertThat(read("other")).isNull();
+
+        assertThat(run("snapshot", "create", node.toString(), "monday").err()).contains("already exists");
+        assertThat(run("snapshot", "delete", node.toString(), "monday").exitCode()).isZero();
+        assertThat(run("snapshot", "delete", node.toString(), "monday").err()).contains("no snapshot named monday");
+        assertThat(run("snapshot", "create", node.toString(), "bad/name").err()).contains("snapshot name must be");
+    }
+
+    @Test
+    void directoryWithoutStorageIsAUsageError() {
+        Output output = run("snapshot", "list", node.resolve("nothing").toString());
+        assertThat(output.exitCode()).isEqualTo(2);
+        assertThat(output.err()).contains("holds no ringdb storage");
+    }
+}
