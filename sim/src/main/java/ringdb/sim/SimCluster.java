@@ -545,7 +545,12 @@ public final class SimCluster implements AutoCloseable {
     public record UnhandledException(long atMicros, NodeId node, Throwable error) {
         @Override
         public String toString() {
-            return "at " + atMicros + " us on " + node + ": " + error;
+            StringBuilder text = new StringBuilder("at " + atMicros + " us on " + node + ": " + error);
+            StackTraceElement[] frames = error.getStackTrace();
+            for (int i = 0; i < Math.min(3, frames.length); i++) {
+                text.append("\n        at ").append(frames[i]);
+            }
+            return text.toString();
         }
     }
 
