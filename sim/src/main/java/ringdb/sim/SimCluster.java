@@ -321,6 +321,11 @@ public final class SimCluster implements AutoCloseable {
         return simNode.id;
     }
 
+    /** Whether {@code id} left the ring for good (decommissioned, removed or replaced): it never comes back. */
+    public boolean isRetired(NodeId id) {
+        return simNode(id).retiredReason != null;
+    }
+
     /** Seeds for a node added now: the configured seeds that are up, then other live nodes; at most 3. */
     private List<NodeId> liveSeeds() {
         List<NodeId> seeds = new ArrayList<>();
@@ -540,7 +545,12 @@ public final class SimCluster implements AutoCloseable {
     public record UnhandledException(long atMicros, NodeId node, Throwable error) {
         @Override
         public String toString() {
-            return "at " + atMicros + " us on " + node + ": " + error;
+            StringBuilder text = new StringBuilder("at " + atMicros + " us on " + node + ": " + error);
+            StackTraceElement[] frames = error.getStackTrace();
+            for (int i = 0; i < Math.min(3, frames.length); i++) {
+                text.append("\n        at ").append(frames[i]);
+            }
+            return text.toString();
         }
     }
 

@@ -44,6 +44,9 @@ public final class SimRun {
         ClientWorkload workload = new ClientWorkload(cluster, cluster.newRandom(), history, settings.clients(),
                 settings.keys(), settings.thinkMicrosMax());
         FaultInjector faults = new FaultInjector(cluster, cluster.newRandom(), settings.faults());
+        if (settings.membershipChanges()) {
+            faults.enableMembershipChanges(settings.replicationFactor());
+        }
         cluster.runFor(WARMUP_MICROS);
         workload.start();
         faults.start();
@@ -53,7 +56,9 @@ public final class SimRun {
         workload.stop();
         List<SimRunReport.Check> checks = new ArrayList<>();
         long livenessStart = cluster.nowMicros();
-        boolean drained = cluster.runUntil(() -> history.pendingCount() == 0, settings.livenessMicros());
+        boolean drained = cluster.runUntil(() -> history.pendingCount() == 0 && faults.membershipSettled(),
+                settings.livenessMicros());
+        faults.recoverRemaining();
         checks.add(SimRunReport.Check.of("every operation completes once faults stop",
                 drained ? List.of() : describePending(history)));
         boolean settled = settle(cluster, livenessStart + settings.livenessMicros());
@@ -92,12 +97,12 @@ public final class SimRun {
     }
 
     private static Map<String, Map<NodeId, Cell>> replicaCells(SimCluster cluster, History history) {
-        return ClusterState.replicaCells(cluster, cluster.nodeIds().get(0), KeyModel.build(history).keySet());
+        return ClusterState.replicaCells(cluster, ClusterState.members(cluster).get(0), KeyModel.build(history).keySet());
     }
 
     private static List<String> repairAll(SimCluster cluster) {
         List<String> problems = new ArrayList<>();
-        for (NodeId id : cluster.nodeIds()) {
+        for (NodeId id : ClusterState.members(cluster)) {
             SimFuture<ClientResult> repair = cluster.repair(id);
             try {
                 ClientResult result = cluster.runUntil(repair, REPAIR_MICROS_MAX);
