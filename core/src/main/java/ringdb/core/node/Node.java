@@ -90,6 +90,7 @@ public final class Node {
     private RangeSync activeSync;
     private boolean recoveryDone;
     private long readRepairs;
+    private long speculativeReads;
 
     private record PendingSync(String name, Consumer<ClientResult> done) {
     }
@@ -357,7 +358,7 @@ public final class Node {
             done.accept(new ClientResult.Unavailable(cl, required, alive.size()));
             return;
         }
-        new ReadHandler(this, key, cl, alive.subList(0, required), done).start();
+        new ReadHandler(this, key, cl, required, alive, done).start();
     }
 
     private ClientResult refuse(byte[] key, byte[] value, ConsistencyLevel cl) {
@@ -748,6 +749,11 @@ public final class Node {
                 loadBytes);
     }
 
+    /** Extra replicas this node asked because the first ones were slow to answer a read. */
+    public long speculativeReadCount() {
+        return speculativeReads;
+    }
+
     /** Read repairs this node sent as a coordinator since it was built. */
     public long readRepairCount() {
         return readRepairs;
@@ -791,6 +797,10 @@ public final class Node {
 
     void countReadRepair() {
         readRepairs++;
+    }
+
+    void countSpeculativeRead() {
+        speculativeReads++;
     }
 
     Cell readLocally(byte[] key) {

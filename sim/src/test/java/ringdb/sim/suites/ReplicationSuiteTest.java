@@ -141,6 +141,64 @@ class ReplicationSuiteTest {
     }
 
     @Test
+    void hintsSurviveACoordinatorRestartAndRespectTheHintWindow() {
+        long hintWindowMicros = 60 * SECOND;
+        try (SimCluster cluster = converged(SEED + 7, 4, config -> config.withHintWindowMicros(hintWindowMicros))) {
+            byte[] key = utf8("hinted");
+            NodeId coordinator = nonReplica(cluster, key);
+            NodeId target = cluster.node(coordinator).ring().replicasFor(key).get(1);
+            cluster.fail(target);
+            awaitDown(cluster, target);
+            assertThat(run(cluster, cluster.put(coordinator, key, utf8("v1"), ConsistencyLevel.ONE)))
+                    .isInstanceOf(ClientResult.Written.class);
+            assertThat(cluster.node(coordinator).status().hintsPending()).isEqualTo(1);
+            cluster.runFor(SECOND); // the hint is synced
+            cluster.fail(coordinator);
+            cluster.recover(coordinator);
+            assertThat(cluster.node(coordinator).status().hintsPending()).as("hints are durable").isEqualTo(1);
+
+            // past the window no more hints are taken for the dead node (the window counts from when
+            // this coordinator saw it down, which after its own restart is when gossip told it)
+            cluster.runFor(hintWindowMicros + 5 * SECOND);
+            byte[] late = null;
+            for (int i = 0; late == null; i++) {
+                byte[] candidate = utf8("late-" + i);
+                if (cluster.node(coordinator).ring().replicasFor(candidate).contains(target)) {
+                    late = candidate;
+                }
+            }
+            assertThat(run(cluster, cluster.put(coordinator, late, utf8("v2"), ConsistencyLevel.ONE)))
+                    .isInstanceOf(ClientResult.Written.class);
+            assertThat(cluster.node(coordinator).status().hintsPending()).as("no hint past the window").isEqualTo(1);
+
+            cluster.recover(target);
+            boolean delivered = cluster.runUntil(() -> cluster.isAlive(coordinator)
+                    && cluster.node(coordinator).status().hintsPending() == 0, 60 * SECOND);
+            assertThat(delivered).as("hint replayed after the restart; " + Clusters.seedLine(cluster)).isTrue();
+            assertThat(cluster.store(target).read(key).value()).isEqualTo(utf8("v1"));
+            assertThat(cluster.node(coordinator).hintsDeliveredCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aReadAsksAnotherReplicaWhenTheFirstIsSilent() {
+        try (SimCluster cluster = converged(SEED + 6, 4, UnaryOperator.identity())) {
+            byte[] key = utf8("speculate");
+            NodeId coordinator = nonReplica(cluster, key);
+            assertThat(run(cluster, cluster.put(coordinator, key, utf8("v"), ConsistencyLevel.ALL)))
+                    .isInstanceOf(ClientResult.Written.class);
+            NodeId primary = cluster.node(coordinator).ring().replicasFor(key).get(0);
+            cluster.network().partitionOneWay(coordinator, primary); // silent, not yet convicted
+            long start = cluster.nowMicros();
+            assertThat(run(cluster, cluster.get(coordinator, key, ConsistencyLevel.ONE)))
+                    .isInstanceOfSatisfying(ClientResult.Found.class,
+                            found -> assertThat(found.value()).isEqualTo(utf8("v")));
+            assertThat(cluster.nowMicros() - start).isLessThan(cluster.config().readTimeoutMicros());
+            assertThat(cluster.node(coordinator).speculativeReadCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void writesAndReadsAreForwardedWhenThePrimaryIsDown() {
         try (SimCluster cluster = converged(SEED + 3, 5, UnaryOperator.identity())) {
             byte[] key = utf8("user:42");
@@ -191,7 +249,7 @@ class ReplicationSuiteTest {
             cluster.store(replicas.get(2)).apply(key, newer, error -> { });
             assertThat(run(cluster, cluster.get(coordinator, key, ConsistencyLevel.ALL)))
                     .isEqualTo(new ClientResult.Found(utf8("new"), newer.timestampMicros()));
-            cluster.runFor(SECOND);
+            // at ALL (and QUORUM) the read answered only once the stale replicas had taken the newest version
             for (NodeId replica : replicas) {
                 assertThat(cluster.store(replica).read(key)).as("repaired " + replica).isEqualTo(newer);
             }
