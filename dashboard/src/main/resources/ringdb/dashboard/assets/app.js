@@ -106,6 +106,10 @@ function renderAll() {
   timed("timeline", () => renderTimeline($("timeline"), page.timeline, state.kind, $("timeline-filter").value));
   renderFaultControls(state);
   renderCoordinators(state);
+  // The message diagram needs every message (simulated clusters); fault injection exists only where offered.
+  $("spacetime-card").hidden = state.kind !== "simulated";
+  document.querySelector("main.grid").classList.toggle("real-layout", state.kind !== "simulated");
+  $("faults-card").hidden = !["partition", "heal", "network"].some((name) => page.actions.get(name)?.enabled);
   timed("messages", () => renderMessages(state, sizes.spacetime));
   renderLookupTable();
   applyActionAvailability();

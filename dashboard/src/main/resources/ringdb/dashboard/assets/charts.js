@@ -29,7 +29,9 @@ export function lineChart(svgElement, points, series, formatY, formatX, size) {
   for (let i = 0; i <= 4; i++) {
     const y = 6 + plotHeight * (1 - i / 4);
     children.push(svg("line", { class: "gridline", x1: LEFT, x2: WIDTH - 4, y1: y, y2: y }));
-    children.push(svg("text", { class: "axis-label", x: LEFT - 4, y: y + 3, "text-anchor": "end" }, formatY(max * i / 4)));
+    if (count > 0) {
+      children.push(svg("text", { class: "axis-label", x: LEFT - 4, y: y + 3, "text-anchor": "end" }, formatY(max * i / 4)));
+    }
   }
   if (count > 0) {
     children.push(svg("text", { class: "axis-label", x: LEFT, y: HEIGHT - 3 }, formatX(points[0].atMicros)));

@@ -1,5 +1,5 @@
 // Tables and lists: nodes, network counters and matrix, partitions, gossip, timeline.
-import { el, replace, colorOf, formatBytes, formatCount, formatMicros, formatTime, percent, escape, setMarkup } from "./dom.js";
+import { el, replace, colorOf, formatBytes, formatCount, formatMicros, formatTime, percent, escape, setMarkup, shortNames } from "./dom.js";
 
 /**
  * Nodes table, updated in place (rows, cells and buttons are kept between updates so a click is never
@@ -134,9 +134,11 @@ function renderMatrix(table, state) {
   const blocked = blockedPairs(state.network.partitions);
   const ids = state.nodes.map((n) => n.id);
   const maxDelivered = Math.max(1, ...state.network.links.map((l) => l.delivered));
-  const parts = ["<thead><tr><th class=\"row\">from \\ to</th>", ...ids.map((id) => `<th class="node-head">${escape(id)}</th>`), "</tr></thead><tbody>"];
+  const label = shortNames(ids);
+  const parts = ["<thead><tr><th class=\"row\">from \\ to</th>",
+    ...ids.map((id) => `<th class="node-head" title="${escape(id)}">${escape(label.get(id))}</th>`), "</tr></thead><tbody>"];
   for (const from of ids) {
-    parts.push(`<tr><th class="row">${escape(from)}</th>`);
+    parts.push(`<tr><th class="row" title="${escape(from)}">${escape(label.get(from))}</th>`);
     for (const to of ids) {
       if (from === to) { parts.push("<td class=\"self\">·</td>"); continue; }
       const link = links.get(from + ">" + to) || { sent: 0, delivered: 0, dropped: 0, duplicated: 0 };
@@ -164,11 +166,12 @@ const COMPACT_NODES = 10;
 export function renderGossip(table, state) {
   const ids = state.nodes.map((n) => n.id);
   const digests = new Set(state.gossip.map((g) => g.ringVersion));
+  const label = shortNames(ids);
   const parts = ["<thead><tr><th class=\"row\">observer</th><th title=\"generation: start time\">started</th><th>hb</th><th>ring</th>",
-    ...ids.map((id) => `<th class="node-head">${escape(id)}</th>`), "</tr></thead><tbody>"];
+    ...ids.map((id) => `<th class="node-head" title="${escape(id)}">${escape(label.get(id))}</th>`), "</tr></thead><tbody>"];
   for (const g of state.gossip) {
     const peers = new Map(g.peers.map((p) => [p.peer, p]));
-    parts.push(`<tr data-node="${escape(g.node)}"><th class="row">${escape(g.node)}</th>` +
+    parts.push(`<tr data-node="${escape(g.node)}"><th class="row" title="${escape(g.node)}">${escape(label.get(g.node) || g.node)}</th>` +
       `<td title="generation ${g.generation}">${formatGeneration(g.generation)}</td><td>${g.heartbeatVersion}</td>` +
       `<td title="ring view digest"${digests.size > 1 ? " style=\"color:#f59e0b\"" : ""}>${escape(String(g.ringVersion).slice(0, 6))}</td>`);
     for (const id of ids) {
