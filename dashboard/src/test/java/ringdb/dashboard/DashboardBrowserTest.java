@@ -204,6 +204,27 @@ class DashboardBrowserTest {
     }
 
     @Test
+    @Order(7)
+    void networkFaultsSetOnThePageShowInTheDiagramAndCounters() throws Exception {
+        open();
+        driver.executeScript("for (const [id, v] of [['drop', '0.2'], ['duplicate', '0.3']]) {"
+                + " const input = document.getElementById(id); input.value = v;"
+                + " input.dispatchEvent(new Event('input')); }");
+        assertThat(texts("#drop-out")).containsExactly("20%");
+        driver.findElement(By.id("network-apply")).click();
+        waiting().until(d -> count("#timeline li[data-kind=NETWORK]") == 1);
+        assertThat(texts("#timeline li[data-kind=NETWORK]").get(0)).contains("drop 20%, duplicate 30%");
+        waiting().until(d -> count("#spacetime line.msg.dup") > 0 && count("#spacetime line.msg.drop") > 0);
+        waiting().until(d -> !texts("#net-duplicated b").equals(List.of("0")));
+        screenshot("07-drops-and-duplicates");
+        driver.executeScript("for (const id of ['drop', 'duplicate']) {"
+                + " const input = document.getElementById(id); input.value = '0';"
+                + " input.dispatchEvent(new Event('input')); }");
+        driver.findElement(By.id("network-apply")).click();
+        waiting().until(d -> count("#timeline li[data-kind=NETWORK]") == 2);
+    }
+
+    @Test
     @Order(6)
     void anAddedNodeAppearsOnTheRingOnceItJoined() throws Exception {
         open();
