@@ -129,11 +129,31 @@ function blockedPairs(partitions) {
   return blocked;
 }
 
+/** Link counters seen by earlier renders, to colour the matrix by recent traffic rather than totals. */
+const linkHistory = [];
+const RECENT_WINDOW_MICROS = 3_000_000;
+
+/** Per link {delivered, dropped} over roughly the last few seconds of cluster time. */
+function recentLinks(state) {
+  const now = new Map(state.network.links.map((l) => [l.from + ">" + l.to, l]));
+  linkHistory.push({ at: state.nowMicros, links: now });
+  while (linkHistory.length > 2 && linkHistory[1].at <= state.nowMicros - RECENT_WINDOW_MICROS) linkHistory.shift();
+  if (linkHistory[0].at > state.nowMicros) linkHistory.splice(0, linkHistory.length - 1); // time went back (new run)
+  const base = linkHistory[0].links;
+  const recent = new Map();
+  for (const [key, link] of now) {
+    const before = base.get(key) || { delivered: 0, dropped: 0 };
+    recent.set(key, { delivered: Math.max(0, link.delivered - before.delivered), dropped: Math.max(0, link.dropped - before.dropped) });
+  }
+  return recent;
+}
+
 function renderMatrix(table, state) {
   const links = new Map(state.network.links.map((l) => [l.from + ">" + l.to, l]));
+  const recent = recentLinks(state);
   const blocked = blockedPairs(state.network.partitions);
   const ids = state.nodes.map((n) => n.id);
-  const maxDelivered = Math.max(1, ...state.network.links.map((l) => l.delivered));
+  const maxRecent = Math.max(1, ...[...recent.values()].map((l) => l.delivered));
   const label = shortNames(ids);
   const parts = ["<thead><tr><th class=\"row\">from \\ to</th>",
     ...ids.map((id) => `<th class="node-head" title="${escape(id)}">${escape(label.get(id))}</th>`), "</tr></thead><tbody>"];
@@ -142,13 +162,16 @@ function renderMatrix(table, state) {
     for (const to of ids) {
       if (from === to) { parts.push("<td class=\"self\">·</td>"); continue; }
       const link = links.get(from + ">" + to) || { sent: 0, delivered: 0, dropped: 0, duplicated: 0 };
-      const dropShare = link.sent > 0 ? link.dropped / link.sent : 0;
+      const now = recent.get(from + ">" + to) || { delivered: 0, dropped: 0 };
+      const attempts = now.delivered + now.dropped;
+      const dropShare = attempts > 0 ? now.dropped / attempts : 0;
       const background = dropShare > 0.02
-        ? `rgba(239,68,68,${Math.min(0.85, 0.2 + dropShare).toFixed(2)})`
-        : `rgba(59,130,246,${(0.12 + 0.55 * (link.delivered / maxDelivered)).toFixed(2)})`;
+        ? `rgba(239,68,68,${Math.min(0.85, 0.25 + dropShare).toFixed(2)})`
+        : `rgba(59,130,246,${(0.08 + 0.6 * (now.delivered / maxRecent)).toFixed(2)})`;
       const isBlocked = blocked.has(from + ">" + to);
       const title = `${from} → ${to}: sent ${link.sent}, delivered ${link.delivered}, dropped ${link.dropped}, ` +
-        `duplicated ${link.duplicated}` + (isBlocked ? " — blocked by a partition" : "");
+        `duplicated ${link.duplicated} in total; last few seconds: delivered ${now.delivered}, dropped ${now.dropped}` +
+        (isBlocked ? " — blocked by a partition" : "");
       parts.push(`<td class="${isBlocked ? "blocked" : ""}" style="background:${background}" data-from="${escape(from)}" ` +
         `data-to="${escape(to)}" data-dropped="${link.dropped}" title="${escape(title)}">${formatCount(link.delivered)}` +
         (link.dropped > 0 ? `<span class="muted">/${formatCount(link.dropped)}✕</span>` : "") + "</td>");
