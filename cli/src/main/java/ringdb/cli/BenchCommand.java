@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
         description = "Benchmarks that print measured figures.",
         subcommands = {
             BenchSimCommand.class,
+            BenchClusterCommand.class,
             BenchStorageCommand.class,
+            BenchStreamingCommand.class,
         })
 final class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -100,10 +100,11 @@ final class ClusterCommand implements Runnable {
                 return 1;
             }
             return KvCommands.guarded(() -> {
-                System.out.println();
-                System.out.print(ClusterInfoCommands.statusTable(new ringdb.client.RingClient(live,
-                        ringdb.client.RingClient.Options.defaults()).cluster()));
-                return 0;
+                try (ringdb.client.RingClient client = new ringdb.client.RingClient(live, ringdb.client.RingClient.Options.defaults())) {
+                    System.out.println();
+                    System.out.print(ClusterInfoCommands.statusTable(client.cluster()));
+                    return 0;
+                }
             });
         }
     }

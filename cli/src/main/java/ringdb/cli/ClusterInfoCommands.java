@@ -59,9 +59,11 @@ final class ClusterInfoCommands {
         @Override
         public Integer call() {
             return KvCommands.guarded(() -> {
-                JsonNode cluster = client.client().cluster();
-                System.out.print(json ? cluster.toPrettyString() + "\n" : statusTable(cluster));
-                return 0;
+                try (RingClient ring = client.client()) {
+                    JsonNode cluster = ring.cluster();
+                    System.out.print(json ? cluster.toPrettyString() + "\n" : statusTable(cluster));
+                    return 0;
+                }
             });
         }
     }
@@ -75,26 +77,31 @@ final class ClusterInfoCommands {
         @Override
         public Integer call() {
             return KvCommands.guarded(() -> {
-                RingClient ring = client.client();
-                if (key != null) {
-                    JsonNode answer = ring.ring(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                    System.out.println("key " + key + " token " + answer.path("token").asLong());
-                    int i = 0;
-                    for (JsonNode replica : answer.path("replicas")) {
-                        System.out.println((i++ == 0 ? "  primary  " : "  replica  ") + replica.path("id").asText()
-                                + "  http " + replica.path("http").asText());
-                    }
-                    return 0;
+                try (RingClient ring = client.client()) {
+                    return print(ring);
                 }
-                Map<Long, String> owners = new TreeMap<>();
-                JsonNode cluster = ring.cluster();
-                for (JsonNode member : cluster.path("members")) {
-                    member.path("tokens").forEach(t -> owners.put(t.asLong(), member.path("id").asText()));
-                }
-                System.out.printf(Locale.ROOT, "%-24s %s%n", "Token", "Owner");
-                owners.forEach((token, owner) -> System.out.printf(Locale.ROOT, "%-24d %s%n", token, owner));
-                return 0;
             });
+        }
+
+        private int print(RingClient ring) {
+            if (key != null) {
+                JsonNode answer = ring.ring(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                System.out.println("key " + key + " token " + answer.path("token").asLong());
+                int i = 0;
+                for (JsonNode replica : answer.path("replicas")) {
+                    System.out.println((i++ == 0 ? "  primary  " : "  replica  ") + replica.path("id").asText()
+                            + "  http " + replica.path("http").asText());
+                }
+                return 0;
+            }
+            Map<Long, String> owners = new TreeMap<>();
+            JsonNode cluster = ring.cluster();
+            for (JsonNode member : cluster.path("members")) {
+                member.path("tokens").forEach(t -> owners.put(t.asLong(), member.path("id").asText()));
+            }
+            System.out.printf(Locale.ROOT, "%-24s %s%n", "Token", "Owner");
+            owners.forEach((token, owner) -> System.out.printf(Locale.ROOT, "%-24d %s%n", token, owner));
+            return 0;
         }
     }
 
@@ -113,9 +120,11 @@ final class ClusterInfoCommands {
             return KvCommands.guarded(() -> {
                 String host = client.hosts().get(0);
                 String query = query().isEmpty() ? "" : "?" + String.join("&", query());
-                JsonNode answer = client.client().post(host, "/v1/admin/" + operation() + query);
-                System.out.println(answer.toPrettyString());
-                return 0;
+                try (RingClient ring = client.client()) {
+                    JsonNode answer = ring.post(host, "/v1/admin/" + operation() + query);
+                    System.out.println(answer.toPrettyString());
+                    return 0;
+                }
             });
         }
     }

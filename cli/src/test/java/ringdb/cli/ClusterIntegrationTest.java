@@ -117,7 +117,12 @@ class ClusterIntegrationTest {
     @Test
     @Order(5)
     void ringClientRoutesEachKeyToAReplica() {
-        RingClient client = new RingClient(List.of(cluster.http(0)), RingClient.Options.defaults());
+        try (RingClient client = new RingClient(List.of(cluster.http(0)), RingClient.Options.defaults())) {
+            routeAndReadBack(client);
+        }
+    }
+
+    private static void routeAndReadBack(RingClient client) {
         for (int i = 0; i < 50; i++) {
             client.put(("routed-" + i).getBytes(StandardCharsets.UTF_8), ("v" + i).getBytes(StandardCharsets.UTF_8), "QUORUM");
         }

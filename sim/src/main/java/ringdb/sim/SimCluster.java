@@ -230,14 +230,17 @@ public final class SimCluster implements AutoCloseable {
         }
         simNode.pending.add(future);
         int incarnation = simNode.incarnation;
-        runOn(coordinator, () -> request.start(simNode.node, result -> {
-            if (simNode.incarnation == incarnation) {
-                simNode.pending.remove(future);
-                future.complete(result, scheduler.nowMicros());
-            }
-        }));
-        if (!future.isDone() && !simNode.isAlive()) {
-            future.complete(new ClientResult.Failed(coordinator + " failed while starting the request"),
+        try {
+            request.start(simNode.node, result -> {
+                if (simNode.incarnation == incarnation) {
+                    simNode.pending.remove(future);
+                    future.complete(result, scheduler.nowMicros());
+                }
+            });
+        } catch (RuntimeException | AssertionError e) {
+            recordUnhandled(coordinator, e);
+            simNode.pending.remove(future);
+            future.complete(new ClientResult.Failed(coordinator + " threw while starting the request: " + e),
                     scheduler.nowMicros());
         }
         return future;

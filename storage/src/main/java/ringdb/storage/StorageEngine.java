@@ -16,12 +16,9 @@ import ringdb.core.ring.DecoratedKey;
 import ringdb.core.store.LocalStore;
 import ringdb.storage.commitlog.CommitLog;
 import ringdb.storage.commitlog.CommitLogPosition;
-import ringdb.storage.compaction.Compactor;
-import ringdb.storage.compaction.SizeTieredStrategy;
 import ringdb.storage.disk.Disk;
 import ringdb.storage.memtable.Memtable;
 import ringdb.storage.sstable.SSTable;
-import ringdb.storage.sstable.TableWriter;
 
 /**
  * The per-node storage engine: commit log, memtable, sorted tables, size-tiered compaction.
@@ -32,7 +29,9 @@ import ringdb.storage.sstable.TableWriter;
  * says). Durability callbacks of GROUP mode run on the disk's sync thread. The memtable tolerates
  * concurrent readers; {@link #stats()} may be called from any thread.
  *
- * <p>Flushes and compactions run synchronously on the calling thread when a limit is passed.
+ * <p>Flushes and compactions run through {@link Disk#background}: on the real disk, off the
+ * node's thread (the node keeps serving from the frozen memtable meanwhile); on the simulated
+ * disk, inline. {@link #flush()} and {@link #compactAll()} wait for their work.
  */
 public final class StorageEngine implements LocalStore, AutoCloseable {
     private final Disk disk;
@@ -43,10 +42,8 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
     private final Timers timers;
     private final CommitLog commitLog;
     private final RecoveryReport recoveryReport;
+    private final TableSet tableSet;
     private volatile Memtable memtable;
-    private volatile Memtable flushing;
-    private volatile List<SSTable> tables; // newest first, replaced on change
-    private long nextGeneration;
     private Timers.Cancellable flushTimer;
     private Timers.Cancellable syncTimer;
     private boolean closed;
@@ -60,11 +57,11 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         this.clock = clock;
         this.timers = timers;
         this.memtable = recovered.memtable();
-        this.tables = List.copyOf(recovered.tables());
-        this.nextGeneration = recovered.nextGeneration();
         this.recoveryReport = recovered.report();
         this.commitLog = new CommitLog(disk, StorageLayout.commitLog(directory), config.syncMode(),
                 config.commitLogSegmentSizeBytes(), recovered.nextSegmentId(), recovered.segmentSizes());
+        this.tableSet = new TableSet(disk, tablesDirectory, config, clock, commitLog, recovered.tables(),
+                recovered.nextGeneration(), () -> memtable);
     }
 
     /**
@@ -105,8 +102,9 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         if (closed) {
             return;
         }
-        if (!memtable.isEmpty()) {
-            flush();
+        tableSet.installCompleted();
+        if (!memtable.isEmpty() && !tableSet.flushPending() && !tableSet.inRetryBackoff()) {
+            startFlush();
         }
         flushTimer = timers.schedule(config.flushPeriodMicros(), this::periodicFlush);
     }
@@ -144,22 +142,59 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         }
         memtable.put(DecoratedKey.of(key), cell);
         commitLog.acknowledge(onDurable);
+        tableSet.installCompleted();
         if (memtable.sizeBytes() > config.memtableSizeBytesMax() || commitLog.sizeBytes() > config.commitLogSizeBytesMax()) {
-            flush();
+            flushInBackground();
         }
+    }
+
+    /**
+     * A limit was passed: start a flush unless one is under way. If the memtable outgrows twice its
+     * limit while a flush is under way, writes are outrunning the disk: wait for it (backpressure).
+     */
+    private void flushInBackground() {
+        if (!tableSet.flushPending()) {
+            if (!tableSet.inRetryBackoff()) {
+                startFlush();
+            }
+            return;
+        }
+        if (memtable.sizeBytes() > 2 * config.memtableSizeBytesMax()) {
+            try {
+                tableSet.awaitFlushes();
+            } catch (UncheckedIOException e) {
+                return; // logged by the table set; the data stays in memory and the commit log
+            }
+            startFlush();
+        }
+    }
+
+    private void startFlush() {
+        if (memtable.isEmpty()) {
+            return;
+        }
+        CommitLogPosition covered;
+        try {
+            covered = commitLog.rollover();
+        } catch (IOException e) {
+            throw new UncheckedIOException("flush of " + directory + " could not start a new commit log segment", e);
+        }
+        Memtable frozen = memtable;
+        memtable = new Memtable();
+        tableSet.startFlush(frozen, covered);
     }
 
     @Override
     public Cell read(byte[] key) {
         Limits.checkKey(key);
+        tableSet.installCompleted();
         DecoratedKey decorated = DecoratedKey.of(key);
         Cell best = memtable.get(decorated);
-        Memtable beingFlushed = flushing;
-        if (beingFlushed != null) {
-            best = Cell.reconcile(best, beingFlushed.get(decorated));
+        for (Memtable frozen : tableSet.flushing()) {
+            best = Cell.reconcile(best, frozen.get(decorated));
         }
         try {
-            for (SSTable table : tables) {
+            for (SSTable table : tableSet.tables()) {
                 if (best != null && best.timestampMicros() > table.metadata().maxTimestampMicros()) {
                     continue; // nothing in this table can win
                 }
@@ -173,6 +208,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
 
     @Override
     public List<Entry> scan(long startTokenExclusive, long endTokenInclusive, DecoratedKey after, int maxEntries) {
+        tableSet.installCompleted();
         return new RangeScan(this::sources).scan(startTokenExclusive, endTokenInclusive, after, maxEntries);
     }
 
@@ -180,11 +216,10 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
     private List<Iterator<Map.Entry<DecoratedKey, Cell>>> sources(DecoratedKey fromExclusive) {
         List<Iterator<Map.Entry<DecoratedKey, Cell>>> sources = new ArrayList<>();
         sources.add(memtable.iterator(fromExclusive));
-        Memtable beingFlushed = flushing;
-        if (beingFlushed != null) {
-            sources.add(beingFlushed.iterator(fromExclusive));
+        for (Memtable frozen : tableSet.flushing()) {
+            sources.add(frozen.iterator(fromExclusive));
         }
-        for (SSTable table : tables) {
+        for (SSTable table : tableSet.tables()) {
             sources.add(table.iterator(fromExclusive));
         }
         return sources;
@@ -192,7 +227,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
 
     @Override
     public Stats stats() {
-        List<SSTable> current = tables;
+        List<SSTable> current = tableSet.tables();
         long keys = memtable.size();
         long tablesBytes = 0;
         for (SSTable table : current) {
@@ -200,138 +235,50 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
             tablesBytes += table.sizeBytes();
         }
         long memtableBytes = memtable.sizeBytes();
+        for (Memtable frozen : tableSet.flushing()) {
+            memtableBytes += frozen.sizeBytes();
+        }
         return new Stats(keys, tablesBytes + memtableBytes, memtableBytes, current.size(), commitLog.sizeBytes(), tablesBytes);
     }
 
     /** The open tables, newest first (for tools and tests). */
     public List<SSTable> tables() {
-        return tables;
+        return tableSet.tables();
     }
 
+    /** The last background flush or compaction failure, or null (they are retried). */
+    public Throwable lastBackgroundFailure() {
+        return tableSet.lastFailure();
+    }
+
+    /** Writes the memtable out and waits until it (and any flush before it) is installed. */
     @Override
     public void flush() {
         checkOpen();
-        if (memtable.isEmpty()) {
-            return;
-        }
-        try {
-            flushMemtable();
-            compactWhileNeeded();
-        } catch (IOException e) {
-            throw new UncheckedIOException("flush of " + directory + " failed", e);
-        }
+        startFlush();
+        tableSet.awaitFlushes();
     }
 
-    private void flushMemtable() throws IOException {
-        CommitLogPosition covered = commitLog.rollover();
-        Memtable toFlush = memtable;
-        flushing = toFlush;
-        memtable = new Memtable();
-        try {
-            String path = TableWriter.write(disk, tablesDirectory, nextGeneration++, toFlush.view().entrySet().iterator(),
-                    toFlush.size(), covered, config.blockSizeBytes());
-            List<SSTable> updated = new ArrayList<>();
-            updated.add(SSTable.open(disk, path, false));
-            updated.addAll(tables);
-            tables = List.copyOf(updated);
-        } catch (IOException | RuntimeException e) {
-            memtable = mergeBack(toFlush, memtable);
-            throw e;
-        } finally {
-            flushing = null;
-        }
-        commitLog.deleteSegmentsBefore(covered.segmentId());
-    }
-
-    private static Memtable mergeBack(Memtable older, Memtable newer) {
-        Memtable merged = new Memtable();
-        older.view().forEach(merged::put);
-        newer.view().forEach(merged::put);
-        return merged;
-    }
-
-    /** Runs size-tiered compactions until no bucket is over its threshold. */
-    public void compactWhileNeeded() throws IOException {
-        while (true) {
-            List<SSTable> selected = SizeTieredStrategy.select(tables, config.compactionThresholdMin(),
-                    config.compactionThresholdMax());
-            if (selected.isEmpty()) {
-                return;
-            }
-            compact(selected);
-        }
-    }
-
-    /** Compacts every table into one (a major compaction). */
+    /** Compacts every table into one (a major compaction), waiting for it. */
     public void compactAll() throws IOException {
         checkOpen();
-        if (tables.size() > 1 || !tables.isEmpty() && tables.get(0).metadata().tombstoneCount() > 0) {
-            compact(tables);
+        try {
+            tableSet.compactAllNow();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 
     /**
      * Cleanup: flushes the memtable, then rewrites every table without the entries whose token
-     * {@code keep} rejects (no tombstones are written: the data simply goes). Synchronous.
+     * {@code keep} rejects (no tombstones are written: the data simply goes). Synchronous; returns
+     * the number of entries dropped.
      */
     @Override
     public long purge(java.util.function.LongPredicate keep) {
         checkOpen();
-        try {
-            if (!memtable.isEmpty()) {
-                flushMemtable();
-            }
-            if (tables.isEmpty()) {
-                return 0;
-            }
-            long[] removed = new long[1];
-            compact(tables, token -> {
-                boolean kept = keep.test(token);
-                removed[0] += kept ? 0 : 1;
-                return kept;
-            });
-            return removed[0];
-        } catch (IOException e) {
-            throw new UncheckedIOException("cleanup of " + directory + " failed", e);
-        }
-    }
-
-    private void compact(List<SSTable> inputs) throws IOException {
-        compact(inputs, token -> true);
-    }
-
-    private void compact(List<SSTable> inputs, java.util.function.LongPredicate keepToken) throws IOException {
-        List<SSTable> others = new ArrayList<>(tables);
-        others.removeAll(inputs);
-        Compactor.TombstoneGuard guard = (key, timestamp) -> mayHoldAtOrBefore(others, key, timestamp);
-        long purgeBefore = clock.nowMicros() - config.gcGraceMicros();
-        Compactor.Result result = Compactor.compact(disk, tablesDirectory, nextGeneration++, inputs, purgeBefore, guard,
-                config.blockSizeBytes(), keepToken);
-        List<SSTable> updated = new ArrayList<>();
-        if (result.outputPath() != null) {
-            updated.add(SSTable.open(disk, result.outputPath(), false));
-        }
-        updated.addAll(others);
-        updated.sort((a, b) -> Long.compare(b.generation(), a.generation()));
-        tables = List.copyOf(updated);
-        for (SSTable input : inputs) {
-            input.close();
-            disk.delete(input.path());
-        }
-        disk.syncDirectory(tablesDirectory);
-    }
-
-    private boolean mayHoldAtOrBefore(List<SSTable> others, DecoratedKey key, long timestampMicros) {
-        Cell inMemory = memtable.get(key);
-        if (inMemory != null && inMemory.timestampMicros() <= timestampMicros) {
-            return true;
-        }
-        for (SSTable table : others) {
-            if (table.metadata().minTimestampMicros() <= timestampMicros && table.mightContain(key)) {
-                return true;
-            }
-        }
-        return false;
+        flush();
+        return tableSet.purgeNow(keep);
     }
 
     /**
@@ -342,7 +289,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         checkOpen();
         flush();
         try {
-            return Snapshots.create(disk, directory, name, tables);
+            return Snapshots.create(disk, directory, name, tableSet.tables());
         } catch (IOException e) {
             throw new UncheckedIOException("snapshot " + name + " of " + directory + " failed", e);
         }
@@ -361,10 +308,9 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         closed = true;
         cancelTimers();
         try {
+            tableSet.awaitAll();
             commitLog.close();
-            for (SSTable table : tables) {
-                table.close();
-            }
+            tableSet.closeTables();
         } catch (IOException e) {
             throw new UncheckedIOException("closing " + directory + " failed", e);
         }

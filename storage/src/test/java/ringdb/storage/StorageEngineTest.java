@@ -269,4 +269,46 @@ class StorageEngineTest {
         assertThat(engine.read(bytes("b"))).isNull();
         engine.close();
     }
+
+    @Test
+    void failedTableWriteKeepsTheDataAndIsRetried() throws IOException {
+        StorageEngine engine = open(StorageConfig.defaults());
+        engine.apply(bytes("a"), Cell.value(bytes("1"), 1), ack);
+        disk.failNextSyncsOf(DIRECTORY + "/tables/", 2); // the flush and its immediate retry
+        assertThatThrownBy(engine::flush).isInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessageContaining("flush of").hasRootCauseMessage("injected sync failure");
+        assertThat(engine.read(bytes("a"))).isEqualTo(Cell.value(bytes("1"), 1));
+        assertThat(engine.stats().tableCount()).isZero();
+        engine.apply(bytes("b"), Cell.value(bytes("2"), 2), ack);
+        engine.flush(); // retries the failed flush first, in order, then flushes b
+        assertThat(engine.stats().tableCount()).isEqualTo(2);
+        assertThat(acks).containsOnlyNulls();
+        disk.crash();
+        StorageEngine reopened = open(StorageConfig.defaults());
+        assertThat(reopened.read(bytes("a"))).isEqualTo(Cell.value(bytes("1"), 1));
+        assertThat(reopened.read(bytes("b"))).isEqualTo(Cell.value(bytes("2"), 2));
+        reopened.close();
+    }
+
+    @Test
+    void automaticFlushFailureBacksOffAndRetriesWithoutLosingWrites() throws IOException {
+        StorageEngine engine = open(StorageConfig.defaults().withMemtableSizeBytesMax(4096));
+        disk.failNextSyncsOf(DIRECTORY + "/tables/", 1);
+        for (int i = 0; i < 20; i++) {
+            engine.apply(bytes("k" + i), Cell.value(new byte[300], i), ack);
+        }
+        assertThat(engine.lastBackgroundFailure()).hasMessage("injected sync failure");
+        assertThat(engine.stats().tableCount()).isZero();
+        timers.advance(2_000_000);
+        for (int i = 20; i < 40; i++) {
+            engine.apply(bytes("k" + i), Cell.value(new byte[300], i), ack);
+        }
+        assertThat(engine.stats().tableCount()).isPositive();
+        disk.crash();
+        StorageEngine reopened = open(StorageConfig.defaults());
+        for (int i = 0; i < 40; i++) {
+            assertThat(reopened.read(bytes("k" + i))).isEqualTo(Cell.value(new byte[300], i));
+        }
+        reopened.close();
+    }
 }

@@ -174,8 +174,8 @@ public final class LocalCluster {
     /** Null when every node answers and sees {@code expected} members up and NORMAL; else what is missing. */
     static String problem(List<String> hosts, int expected) {
         for (String host : hosts) {
-            try {
-                JsonNode cluster = new RingClient(List.of(host), new RingClient.Options(2_000, 60_000, 1, false)).cluster();
+            try (RingClient client = new RingClient(List.of(host), new RingClient.Options(2_000, 60_000, 1, false))) {
+                JsonNode cluster = client.cluster();
                 long ready = Stream.iterate(0, i -> i + 1).limit(cluster.path("members").size())
                         .map(i -> cluster.path("members").get(i))
                         .filter(m -> m.path("up").asBoolean() && m.path("state").asText().equals("NORMAL")).count();

@@ -81,7 +81,7 @@ public final class EndpointState {
                 newer.add(value);
             }
         }
-        return new EndpointStateSnapshot(node, generation, heartbeatVersion, newer);
+        return new EndpointStateSnapshot(node, generation, heartbeatVersion, version, newer);
     }
 
     /**

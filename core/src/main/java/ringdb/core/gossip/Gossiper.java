@@ -200,7 +200,13 @@ public final class Gossiper {
         if (known != null && snapshot.generation() < known.generation()) {
             return;
         }
-        if (known == null || snapshot.generation() > known.generation()) {
+        boolean replaces = known == null || snapshot.generation() > known.generation();
+        if (replaces ? snapshot.afterVersion() != 0 : snapshot.afterVersion() > known.maxVersion()) {
+            // a partial state that answers what an earlier incarnation of this node knew: applying it
+            // would leave a permanent gap; the next exchange sends what is missing
+            return;
+        }
+        if (replaces) {
             EndpointState fresh = new EndpointState(node, snapshot.generation(), 0);
             fresh.merge(snapshot);
             endpoints.put(node, fresh);

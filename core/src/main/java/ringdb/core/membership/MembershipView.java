@@ -147,6 +147,50 @@ public final class MembershipView {
         return List.copyOf(pending);
     }
 
+    /**
+     * Where a write for {@code token} goes: the natural replicas, minus dead nodes being removed or
+     * replaced (their successors take their place), plus the pending replicas. {@code extraAcks}
+     * is how many acknowledgements the coordinator needs on top of the consistency level: one per
+     * pending replica that does not take the place of such a departing node, so the consistency
+     * level holds both in the ring before and in the ring after the move.
+     */
+    public WritePlan writePlan(long token) {
+        List<NodeId> current = natural.replicasForToken(token);
+        if (moves.isEmpty()) {
+            return new WritePlan(current, 0);
+        }
+        LinkedHashSet<NodeId> pending = new LinkedHashSet<>();
+        Set<NodeId> departing = new HashSet<>();
+        for (int i = 0; i < moves.size(); i++) {
+            boolean gains = false;
+            for (NodeId replica : futures.get(i).replicasForToken(token)) {
+                if (!current.contains(replica)) {
+                    pending.add(replica);
+                    gains = true;
+                }
+            }
+            NodeId leaving = moves.get(i).departing();
+            if (gains && leaving != null && current.contains(leaving)) {
+                departing.add(leaving);
+            }
+        }
+        List<NodeId> targets = new ArrayList<>();
+        for (NodeId replica : current) {
+            if (!departing.contains(replica)) {
+                targets.add(replica);
+            }
+        }
+        targets.addAll(pending);
+        return new WritePlan(targets, Math.max(0, pending.size() - departing.size()));
+    }
+
+    /** The nodes a write goes to and the acknowledgements needed beyond the consistency level. */
+    public record WritePlan(List<NodeId> targets, int extraAcks) {
+        public WritePlan {
+            targets = List.copyOf(targets);
+        }
+    }
+
     /** The ranges {@code node} gains through {@code move}, each with the natural replicas to copy it from. */
     public List<Gain> gains(Move move, NodeId node) {
         Ring future = futures.get(indexOf(move));
@@ -201,10 +245,15 @@ public final class MembershipView {
      * the replicas of some of the same ranges.
      */
     public String conflict(Move candidate) {
+        return conflict(candidate, move -> true);
+    }
+
+    /** As {@link #conflict(Move)}, looking only at the moves {@code considered} accepts. */
+    public String conflict(Move candidate, java.util.function.Predicate<Move> considered) {
         List<TokenRange> mine = affectedRanges(natural, futureRing(natural, candidate, 0));
         for (int i = 0; i < moves.size(); i++) {
             Move other = moves.get(i);
-            if (other.subject().equals(candidate.subject())) {
+            if (other.subject().equals(candidate.subject()) || !considered.test(other)) {
                 continue;
             }
             List<TokenRange> theirs = affectedRanges(natural, futures.get(i));

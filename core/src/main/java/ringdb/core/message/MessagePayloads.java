@@ -121,6 +121,7 @@ final class MessagePayloads {
             out.string(state.node().id());
             out.i64(state.generation());
             out.i64(state.heartbeatVersion());
+            out.i64(state.afterVersion());
             out.i32(state.states().size());
             for (VersionedValue value : state.states()) {
                 out.string(value.name());
@@ -131,12 +132,13 @@ final class MessagePayloads {
     }
 
     private static List<EndpointStateSnapshot> readStates(WireReader in) {
-        int count = in.count(4 + 1 + 16 + 4, "endpoint states");
+        int count = in.count(4 + 1 + 24 + 4, "endpoint states");
         List<EndpointStateSnapshot> states = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             var node = MessageCodec.readNodeId(in, "endpoint node");
             long generation = in.i64();
             long heartbeat = in.i64();
+            long afterVersion = in.i64();
             int valueCount = in.count(4 + 4 + 8, "application states");
             List<VersionedValue> values = new ArrayList<>(valueCount);
             for (int j = 0; j < valueCount; j++) {
@@ -144,7 +146,7 @@ final class MessagePayloads {
                 String value = in.string(MessageCodec.STATE_VALUE_BYTES_MAX, "state value");
                 values.add(new VersionedValue(name, value, in.i64()));
             }
-            states.add(new EndpointStateSnapshot(node, generation, heartbeat, values));
+            states.add(new EndpointStateSnapshot(node, generation, heartbeat, afterVersion, values));
         }
         return states;
     }

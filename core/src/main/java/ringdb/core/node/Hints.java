@@ -46,18 +46,24 @@ final class Hints {
         this.store = store;
     }
 
-    /** Rebuilds the index of pending hints from the store (after a restart). */
-    void load() {
+    /**
+     * Rebuilds the index of pending hints from the store (after a restart); every other entry of
+     * the store (the node's own system records) goes to {@code systemEntries}.
+     */
+    void load(java.util.function.Consumer<LocalStore.Entry> systemEntries) {
         pendingByTarget.clear();
         pendingCount = 0;
         DecoratedKey after = null;
         while (true) {
-            List<LocalStore.Entry> chunk = store.scan(0, 0, after, SCAN_CHUNK_ENTRIES);
+            // (MAX, MAX] is the whole ring walked from MIN to MAX, so the resume key is unambiguous
+            List<LocalStore.Entry> chunk = store.scan(Long.MAX_VALUE, Long.MAX_VALUE, after, SCAN_CHUNK_ENTRIES);
             for (LocalStore.Entry entry : chunk) {
                 NodeId target = targetOf(entry.key().key());
                 if (target != null && !entry.cell().isTombstone()) {
                     pendingByTarget.computeIfAbsent(target, t -> new ArrayDeque<>()).add(entry.key().key());
                     pendingCount++;
+                } else if (target == null) {
+                    systemEntries.accept(entry);
                 }
             }
             if (chunk.size() < SCAN_CHUNK_ENTRIES) {

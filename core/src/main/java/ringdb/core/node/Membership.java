@@ -92,9 +92,15 @@ final class Membership {
             if (status == NodeState.NORMAL || status == NodeState.LEFT) {
                 return new Startup(status, tokens, replacing);
             }
-            persistedTokens = tokens.length > 0 ? tokens : null;
-            joinPhase = JoinPhase.WAITING_FOR_RING;
-            return new Startup(NodeState.STARTING, new long[0], null);
+            if (tokens.length == 0) {
+                joinPhase = JoinPhase.WAITING_FOR_RING;
+                return new Startup(NodeState.STARTING, new long[0], null);
+            }
+            // a bootstrap interrupted by a restart: stay a pending replica from the first moment, so
+            // that no write to the ranges it already streamed bypasses it, then resume the stream
+            persistedTokens = tokens;
+            joinPhase = JoinPhase.ANNOUNCED;
+            return new Startup(NodeState.JOINING, tokens, replacing);
         }
         if (config.autoBootstrap() || config.replaceNode() != null) {
             replacing = config.replaceNode();
@@ -109,7 +115,10 @@ final class Membership {
     /** Starts the periodic membership work (after gossip started). */
     void start() {
         phaseSinceMicros = node.clock().nowMicros();
-        if (joinPhase == JoinPhase.WAITING_FOR_RING) {
+        if (joinPhase == JoinPhase.ANNOUNCED) {
+            node.emit(NodeEvent.Kind.JOINING, node.id(), node.id() + " resumes joining with " + persistedTokens.length
+                    + " tokens");
+        } else if (joinPhase == JoinPhase.WAITING_FOR_RING) {
             node.emit(NodeEvent.Kind.JOINING, node.id(), replacing == null
                     ? "waiting " + node.config().ringDelayMicros() / 1000 + " ms for the ring before bootstrap"
                     : "waiting for the ring before replacing " + replacing);
@@ -173,8 +182,33 @@ final class Membership {
                 chooseTokensAndAnnounce(now);
             }
         } else if (joinPhase == JoinPhase.ANNOUNCED && now - phaseSinceMicros >= ringDelay) {
-            startBootstrapStream();
+            MembershipView view = node.membershipView();
+            Move mine = view.moveOf(node.id());
+            String conflict = mine == null ? null : view.conflict(mine);
+            if (conflict != null) {
+                backOff(now, conflict);
+            } else {
+                startBootstrapStream();
+            }
         }
+    }
+
+    /**
+     * Two nodes announced overlapping moves at about the same time: withdraw ours and try again
+     * after a random extra wait, so that one of them goes first.
+     */
+    private void backOff(long now, String conflict) {
+        node.announceMembership(NodeState.STARTING, persistedTokens, replacing);
+        joinPhase = JoinPhase.WAITING_FOR_RING;
+        // writes may bypass us while we are withdrawn: whatever a previous run streamed is stale
+        resumeKey = "";
+        resumeCompleted = Set.of();
+        node.hintsStore().apply(STREAM_KEY, Cell.tombstone(nextStampMicros()), error -> { });
+        phaseSinceMicros = now + (long) (node.random().nextDouble() * node.config().ringDelayMicros());
+        String message = (replacing == null ? "bootstrap" : "replace") + " of " + node.id() + " withdrawn: "
+                + conflict + "; retrying";
+        lastRefusal = message;
+        node.emit(NodeEvent.Kind.ERROR, node.id(), message);
     }
 
     private void chooseTokensAndAnnounce(long now) {
@@ -357,6 +391,16 @@ final class Membership {
         return done != null && Arrays.asList(done.split(",")).contains(moveId);
     }
 
+    /** Whether any gainer already finished streaming for {@code move} (then it goes on, conflict or not). */
+    private boolean gainsStarted(MembershipView view, Move move) {
+        for (NodeId gainer : view.gainers(move)) {
+            if (hasFinished(gainer, move.id())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private List<NodeId> unfinishedGainers(MembershipView view, Move move) {
         List<NodeId> missing = new ArrayList<>();
         for (NodeId gainer : view.gainers(move)) {
@@ -403,6 +447,17 @@ final class Membership {
         if (node.state() == NodeState.LEAVING && now - phaseSinceMicros >= node.config().ringDelayMicros()) {
             MembershipView view = node.membershipView();
             Move move = view.moveOf(node.id());
+            // joins and replacements back off by themselves; only another leave or removal wins over ours
+            String conflict = move == null ? null : view.conflict(move,
+                    other -> other.kind() == Move.Kind.LEAVE || other.kind() == Move.Kind.REMOVE);
+            if (conflict != null && !gainsStarted(view, move)) {
+                node.announceMembership(NodeState.NORMAL, node.tokens(), replacing);
+                Consumer<ClientResult> done = decommissionDone;
+                decommissionDone = null;
+                done.accept(new ClientResult.Failed("decommission of " + node.id() + " aborted: " + conflict
+                        + "; try again"));
+                return;
+            }
             if (move != null && unfinishedGainers(view, move).isEmpty()) {
                 Set<NodeId> gainers = view.gainers(move);
                 persist(NodeState.LEFT, node.tokens(), replacing, null);

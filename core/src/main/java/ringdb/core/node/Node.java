@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import ringdb.core.Clock;
+import ringdb.core.Invariants;
 import ringdb.core.Network;
 import ringdb.core.NodeId;
 import ringdb.core.Timers;
@@ -54,6 +55,8 @@ public final class Node {
     public static final int RANGE_SYNC_ENTRIES_MAX = 10_000;
     private static final byte[] GENERATION_KEY = "Ggeneration".getBytes(StandardCharsets.UTF_8);
     private static final int RECOVERY_WAIT_ROUNDS_MAX = 10;
+    /** Hints-store key prefix of remembered ring members (hint keys start with "H"). */
+    private static final String MEMBER_KEY_PREFIX = "Gmember:";
 
     private final NodeId id;
     private final NodeConfig config;
@@ -125,9 +128,11 @@ public final class Node {
 
     /** Starts a new generation: gossip, the failure detector, hint replay and the recovery catch-up. */
     public void start() {
-        Invariants.checkNotRunning(running, id);
+        Invariants.check(!running, "node %s started twice", id);
         generation = nextGeneration();
-        hints.load();
+        ringInputs.clear();
+        members.clear();
+        hints.load(this::loadSystemEntry);
         gossiper = new Gossiper(id, config.seeds(), config.gossipIntervalMicros(), config.phiConvictThreshold(),
                 clock, network, random, new GossipEvents());
         Membership.Startup startup = membership.load();
@@ -145,9 +150,8 @@ public final class Node {
         gossiper.start(generation, initial);
         running = true;
         recoveryDone = false;
-        ringInputs.clear();
-        members.clear();
         rebuildRingIfChanged(id);
+        ringDirty = true;
         emit(NodeEvent.Kind.STARTED, id, "generation " + generation + ", " + tokens.length + " tokens, " + state);
         gossipTimer = timers.schedule(1 + boundedRandom(config.gossipIntervalMicros()), this::gossipRound);
         hintTimer = timers.schedule(config.hintReplayIntervalMicros(), this::hintRound);
@@ -322,12 +326,11 @@ public final class Node {
         long stamp = timestampMicros == COORDINATOR_TIMESTAMP ? nextTimestampMicros() : timestampMicros;
         Cell cell = value == null ? Cell.tombstone(stamp) : Cell.value(value, stamp);
         long token = Partitioner.token(key);
-        List<NodeId> replicas = new ArrayList<>(currentRing().replicasForToken(token));
         // pending replicas (nodes gaining the range through a move) get the write too, and count
         // on top of the consistency level so it holds in the ring before and after the move
-        List<NodeId> pending = currentView().pendingReplicasForToken(token);
-        replicas.addAll(pending);
-        int required = cl.blockFor(config.replicationFactor()) + pending.size();
+        MembershipView.WritePlan plan = currentView().writePlan(token);
+        List<NodeId> replicas = plan.targets();
+        int required = cl.blockFor(config.replicationFactor()) + plan.extraAcks();
         List<NodeId> alive = aliveOf(replicas);
         if (alive.size() < required) {
             done.accept(new ClientResult.Unavailable(cl, required, alive.size()));
@@ -452,24 +455,72 @@ public final class Node {
         return currentRing();
     }
 
-    /** Notes a change of {@code changed}'s membership; the ring is rebuilt lazily, once per batch of changes. */
+    /**
+     * Notes a change of {@code changed}'s membership as gossip reports it; the ring is rebuilt
+     * lazily, once per batch of changes. Members are also remembered in the hints store so that a
+     * restarted node knows the ring before gossip has told it anything.
+     */
     private void rebuildRingIfChanged(NodeId changed) {
         EndpointState endpoint = gossiper.state(changed);
-        String input = endpoint == null ? "" : membershipInput(endpoint);
-        if (input.equals(ringInputs.getOrDefault(changed, ""))) {
+        if (endpoint == null) {
             return;
         }
+        String input = membershipInput(endpoint);
+        if (input.equals(ringInputs.get(changed))) {
+            return;
+        }
+        ringInputs.put(changed, input);
         if (input.isEmpty()) {
-            ringInputs.remove(changed);
-            members.remove(changed);
+            if (members.remove(changed) != null) {
+                rememberMember(changed, null);
+            }
         } else {
-            ringInputs.put(changed, input);
             String replaced = endpoint.get(ApplicationState.REPLACING);
-            members.put(changed, new Member(changed, endpoint.generation(), endpoint.get(ApplicationState.STATUS),
+            Member member = new Member(changed, endpoint.generation(), endpoint.get(ApplicationState.STATUS),
                     ApplicationState.decodeTokens(endpoint.get(ApplicationState.TOKENS)),
-                    replaced == null || replaced.isEmpty() ? null : NodeId.of(replaced)));
+                    replaced == null || replaced.isEmpty() ? null : NodeId.of(replaced));
+            members.put(changed, member);
+            rememberMember(changed, member);
         }
         ringDirty = true;
+    }
+
+    /**
+     * Persists (or, with null, forgets) a peer's ring membership in the hints store as
+     * "status|tokens|replacing", so that a restarted node knows the ring before gossip told it
+     * anything (as Cassandra keeps its peers table).
+     */
+    private void rememberMember(NodeId node, Member member) {
+        if (node.equals(id)) {
+            return;
+        }
+        byte[] key = (MEMBER_KEY_PREFIX + node.id()).getBytes(StandardCharsets.UTF_8);
+        long stamp = nextTimestampMicros();
+        Cell cell = member == null ? Cell.tombstone(stamp) : Cell.value((member.status() + "|"
+                + ApplicationState.encodeTokens(member.tokens()) + "|"
+                + (member.replacing() == null ? "" : member.replacing().id())).getBytes(StandardCharsets.UTF_8), stamp);
+        hintsStore.apply(key, cell, error -> {
+            if (error != null) {
+                emit(NodeEvent.Kind.ERROR, node, "ring membership of " + node + " not durable: " + error.getMessage());
+            }
+        });
+    }
+
+    /** A system record found in the hints store at start: a remembered ring member (generation unknown: 0). */
+    private void loadSystemEntry(LocalStore.Entry entry) {
+        String key = new String(entry.key().key(), StandardCharsets.UTF_8);
+        if (!key.startsWith(MEMBER_KEY_PREFIX) || entry.cell().isTombstone()) {
+            return;
+        }
+        NodeId node = NodeId.of(key.substring(MEMBER_KEY_PREFIX.length()));
+        String[] parts = new String(entry.cell().value(), StandardCharsets.UTF_8).split("\\|", -1);
+        if (node.equals(id) || parts.length != 3) {
+            return;
+        }
+        long[] remembered = ApplicationState.decodeTokens(parts[1]);
+        if (remembered.length > 0) {
+            members.put(node, new Member(node, 0, parts[0], remembered, parts[2].isEmpty() ? null : NodeId.of(parts[2])));
+        }
     }
 
     private Ring currentRing() {
@@ -545,6 +596,10 @@ public final class Node {
             return;
         }
         membership.cleanup(done);
+    }
+
+    Random random() {
+        return random;
     }
 
     /** This node's membership state (cheap; {@link #status()} has it too). */
@@ -782,13 +837,6 @@ public final class Node {
         public void onRestarted(NodeId node, long oldGeneration, long newGeneration) {
             emit(NodeEvent.Kind.PEER_RESTARTED, node, node + " restarted: generation " + oldGeneration + " -> "
                     + newGeneration);
-        }
-    }
-
-    /** Start-up checks. */
-    private static final class Invariants {
-        static void checkNotRunning(boolean running, NodeId id) {
-            ringdb.core.Invariants.check(!running, "node %s started twice", id);
         }
     }
 }

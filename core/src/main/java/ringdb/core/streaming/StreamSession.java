@@ -86,6 +86,7 @@ public final class StreamSession {
     private final Set<String> completed = new LinkedHashSet<>();
     private int taskIndex;
     private int rangesDone;
+    private int rangesResumed;
     private NodeId currentSource;
     private byte[] afterKey;
     private int attempts;
@@ -121,6 +122,7 @@ public final class StreamSession {
                     if (alreadyCompleted.contains(taskKey(task))) {
                         completed.add(taskKey(task));
                         rangesDone++;
+                        rangesResumed++;
                     } else {
                         tasks.add(task);
                     }
@@ -145,8 +147,8 @@ public final class StreamSession {
 
     /** Where the session stands now. */
     public StreamProgress progress() {
-        return new StreamProgress(name, moveId, rangesDone + tasks.size() - taskIndex, rangesDone, bytesReceived,
-                entriesReceived, state, settings.throughputBytesPerSecond());
+        return new StreamProgress(name, moveId, rangesDone + tasks.size() - taskIndex, rangesDone, rangesResumed,
+                bytesReceived, entriesReceived, state, settings.throughputBytesPerSecond());
     }
 
     public boolean isFinished() {

@@ -45,8 +45,8 @@ class MessageCodecTest {
     static Arbitrary<EndpointStateSnapshot> snapshots() {
         Arbitrary<VersionedValue> values = Combinators.combine(Arbitraries.strings().ofMaxLength(8),
                 Arbitraries.strings().ofMaxLength(30), Arbitraries.longs()).as(VersionedValue::new);
-        return Combinators.combine(nodeIds(), Arbitraries.longs(), Arbitraries.longs(), values.list().ofMaxSize(4))
-                .as(EndpointStateSnapshot::new);
+        return Combinators.combine(nodeIds(), Arbitraries.longs(), Arbitraries.longs(), Arbitraries.longs(),
+                values.list().ofMaxSize(4)).as(EndpointStateSnapshot::new);
     }
 
     @Provide

@@ -30,6 +30,8 @@ public final class ServerNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServerNode.class);
     /** How long a graceful stop lets the shutdown announcement reach peers. */
     private static final long ANNOUNCE_MILLIS = 300;
+    /** How long a graceful stop waits for client requests already read to be answered. */
+    private static final long DRAIN_MILLIS = 5_000;
 
     private final ServerConfig config;
     private final NodeThread nodeThread;
@@ -41,10 +43,13 @@ public final class ServerNode implements AutoCloseable {
     private final ServerMetrics metrics;
     private final HttpServer http;
     private final RecentEvents events;
+    private final DashboardMount dashboard;
     private boolean closed;
 
     private ServerNode(ServerConfig config, NodeThread nodeThread, InternodeTransport transport, StoreFactory stores, LocalStore data,
-                       LocalStore hints, Node node, ServerMetrics metrics, HttpServer http, RecentEvents events) {
+                       LocalStore hints, Node node, ServerMetrics metrics, HttpServer http, RecentEvents events,
+                       DashboardMount dashboard) {
+        this.dashboard = dashboard;
         this.config = config;
         this.nodeThread = nodeThread;
         this.transport = transport;
@@ -98,15 +103,33 @@ public final class ServerNode implements AutoCloseable {
             node.setLocalApplicationState(ClusterJson.HTTP_STATE, httpAddress);
             return null;
         }).join();
-        ServerNodeView view = new ServerNodeView(node, nodeThread, config, events);
+        ServerNodeView view = new ServerNodeView(node, nodeThread, config, events, data, transport.stats());
         DashboardMount mount = dashboard == null ? null : dashboard.apply(view);
         NodeHttpBackend backend = new NodeHttpBackend(node, nodeThread, metrics, config.text(ConfigKeys.CLUSTER_NAME),
                 config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES));
-        HttpServer http = HttpServer.start(config.httpAddress(), 1, backend, metrics, config.number(ConfigKeys.HTTP_IDLE_TIMEOUT_MS),
-                mount == null ? path -> false : mount.serves(), mount == null ? null : mount.handlers());
+        ringdb.server.http.RequestObserver observer = mount == null ? metrics : (operation, outcome, nanos) -> {
+            metrics.onRequest(operation, outcome, nanos);
+            mount.observer().onRequest(operation, outcome, nanos);
+        };
+        HttpServer http;
+        try {
+            http = HttpServer.start(config.httpAddress(), 1, backend, observer, config.number(ConfigKeys.HTTP_IDLE_TIMEOUT_MS),
+                    mount == null ? path -> false : mount.serves(), mount == null ? null : mount.handlers());
+        } catch (RuntimeException e) {
+            nodeThread.call(() -> {
+                node.stop();
+                return null;
+            }).join();
+            nodeThread.shutdown(1_000);
+            transport.close();
+            data.close();
+            hints.close();
+            stores.close();
+            throw e;
+        }
         log.info("ringdb node {} serving: internode {}, HTTP {}, data {}", config.nodeId(), config.internodeAddress(),
                 config.httpAddress(), dir.toAbsolutePath());
-        return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events);
+        return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount);
     }
 
     private static void onEvent(NodeEvent event, ServerMetrics metrics, RecentEvents events) {
@@ -165,7 +188,7 @@ public final class ServerNode implements AutoCloseable {
     }
 
     /**
-     * Graceful stop: stop taking HTTP requests, announce the shutdown through gossip (peers mark this
+     * Graceful stop: stop taking HTTP connections, drain the requests in flight, announce the shutdown through gossip (peers mark this
      * node down at once), flush the memtable, close files and sockets. Idempotent.
      */
     @Override
@@ -175,6 +198,17 @@ public final class ServerNode implements AutoCloseable {
         }
         closed = true;
         log.info("ringdb node {} shutting down", config.nodeId());
+        if (dashboard != null) {
+            try {
+                dashboard.closer().close();
+            } catch (Exception e) {
+                log.debug("closing the dashboard failed: {}", e.toString());
+            }
+        }
+        int unanswered = http.drain(DRAIN_MILLIS);
+        if (unanswered > 0) {
+            log.warn("{} client requests still unanswered after {} ms of draining", unanswered, DRAIN_MILLIS);
+        }
         http.close();
         try {
             nodeThread.call(() -> {

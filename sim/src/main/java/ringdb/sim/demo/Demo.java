@@ -151,6 +151,10 @@ public final class Demo {
         report(inside, "minority", key, "minority side", ConsistencyLevel.ONE);
         report(inside, "minority", key, "minority side", ConsistencyLevel.QUORUM);
         report(outside, "majority", key, "majority side", ConsistencyLevel.QUORUM);
+        line("get %s via %s (minority) at ONE -> %s (its own, now stale, copy)", key, inside,
+                describe(await(cluster.get(inside, key, ConsistencyLevel.ONE))));
+        line("get %s via %s (majority) at QUORUM -> %s", key, outside,
+                describe(await(cluster.get(outside, key, ConsistencyLevel.QUORUM))));
         String deleted = keys.get(keys.size() - 1);
         ClientResult delete = await(cluster.delete(outside, deleted, ConsistencyLevel.QUORUM));
         line("delete %s via %s (majority) at QUORUM -> %s", deleted, outside, describe(delete));

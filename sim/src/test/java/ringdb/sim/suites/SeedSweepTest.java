@@ -16,11 +16,13 @@ import ringdb.sim.run.SimRunSettings;
  * Runs many seeds of the randomized two-phase simulation (faults, then liveness) and checks every
  * invariant of {@link SimRunReport}. CI runs {@link #SEEDS_DEFAULT} seeds; {@code -Dringdb.sweep.seeds=N}
  * runs N, {@code -Dringdb.sweep.first=S} starts at seed S, {@code -Dringdb.sweep.safetySeconds=T} makes
- * the fault phase T simulated seconds long (default 10), {@code -Dringdb.seed=S} runs seed S alone
+ * the fault phase T simulated seconds long (default 10), {@code -Dringdb.sweep.repair=false} skips the
+ * final full repair (checking what holds without it), {@code -Dringdb.seed=S} runs seed S alone
  * and prints its full report. A failure prints each failing seed and the command that reproduces it.
  */
 class SeedSweepTest {
     static final int SEEDS_DEFAULT = 300;
+    static final boolean REPAIR = Boolean.parseBoolean(System.getProperty("ringdb.sweep.repair", "true"));
     static final long SAFETY_MICROS = Long.getLong("ringdb.sweep.safetySeconds", 10) * 1_000_000;
 
     @Test
@@ -35,7 +37,7 @@ class SeedSweepTest {
         List<String> failures = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         for (long seed = first; seed < first + seeds; seed++) {
-            SimRunReport report = SimRun.run(SimRunSettings.derive(seed, 0, SAFETY_MICROS));
+            SimRunReport report = SimRun.run(SimRunSettings.derive(seed, 0, SAFETY_MICROS).withRepair(REPAIR));
             if (!report.passed() || single != null) {
                 ByteArrayOutputStream text = new ByteArrayOutputStream();
                 report.print(new PrintStream(text, true, StandardCharsets.UTF_8), 200, reproduceCommand(seed));
@@ -67,8 +69,10 @@ class SeedSweepTest {
 
     static String reproduceCommand(long seed) {
         return "./ringdb sim --seed " + seed + " --safety-seconds " + SAFETY_MICROS / 1_000_000
+                + (REPAIR ? "" : " --no-repair")
                 + "   or   mvn -B -q verify -pl sim -am -Dsurefire.failIfNoSpecifiedTests=false"
                 + " -Dtest=SeedSweepTest -Dringdb.seed=" + seed
-                + (SAFETY_MICROS != 10_000_000 ? " -Dringdb.sweep.safetySeconds=" + SAFETY_MICROS / 1_000_000 : "");
+                + (SAFETY_MICROS != 10_000_000 ? " -Dringdb.sweep.safetySeconds=" + SAFETY_MICROS / 1_000_000 : "")
+                + (REPAIR ? "" : " -Dringdb.sweep.repair=false");
     }
 }

@@ -2,6 +2,7 @@ package ringdb.storage.commitlog;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
@@ -30,6 +31,8 @@ public final class CommitLog implements AutoCloseable {
     private AppendFile current;
     private long currentSegmentId;
     private volatile Throwable failure;
+    private volatile long closedSegmentsBytes; // kept so other threads can read the size without the map
+    private volatile AppendFile currentForStats;
 
     /** Opens a new segment with id {@code firstSegmentId}; older segments on disk are kept for deletion. */
     public CommitLog(Disk disk, String directory, SyncMode syncMode, long segmentSizeBytes, long firstSegmentId,
@@ -39,6 +42,9 @@ public final class CommitLog implements AutoCloseable {
         this.syncMode = syncMode;
         this.segmentSizeBytes = segmentSizeBytes;
         this.closedSegmentSizes.putAll(existingSegmentSizes);
+        for (long size : existingSegmentSizes.values()) {
+            closedSegmentsBytes += size;
+        }
         openSegment(firstSegmentId);
     }
 
@@ -54,6 +60,7 @@ public final class CommitLog implements AutoCloseable {
         file.sync();
         disk.syncDirectory(directory);
         current = file;
+        currentForStats = file;
         currentSegmentId = segmentId;
     }
 
@@ -126,6 +133,7 @@ public final class CommitLog implements AutoCloseable {
         current.sync();
         current.close();
         closedSegmentSizes.put(currentSegmentId, current.size());
+        closedSegmentsBytes += current.size();
         openSegment(currentSegmentId + 1);
         return position();
     }
@@ -152,23 +160,17 @@ public final class CommitLog implements AutoCloseable {
     /** Deletes every closed segment whose id is below {@code segmentId} (flushed tables cover them). */
     public void deleteSegmentsBefore(long segmentId) throws IOException {
         while (!closedSegmentSizes.isEmpty() && closedSegmentSizes.firstKey() < segmentId) {
-            long id = closedSegmentSizes.pollFirstEntry().getKey();
+            Map.Entry<Long, Long> oldest = closedSegmentSizes.pollFirstEntry();
+            long id = oldest.getKey();
+            closedSegmentsBytes -= oldest.getValue();
             disk.delete(Disk.join(directory, CommitLogFormat.segmentName(id)));
         }
         disk.syncDirectory(directory);
     }
 
-    /** Bytes of every live segment. */
+    /** Bytes of every live segment. Any thread. */
     public long sizeBytes() {
-        long total = current.size();
-        for (long size : closedSegmentSizes.values()) {
-            total += size;
-        }
-        return total;
-    }
-
-    public int segmentCount() {
-        return closedSegmentSizes.size() + 1;
+        return closedSegmentsBytes + currentForStats.size();
     }
 
     /** Syncs (unless a sync already failed) and closes the current segment. */

@@ -47,6 +47,22 @@ public interface Disk extends AutoCloseable {
     /** Makes the directory entries (created, renamed, deleted files) of {@code directory} durable. */
     void syncDirectory(String directory) throws IOException;
 
+    /** Background work lanes: flushes never queue behind a long compaction. */
+    enum Lane {
+        FLUSH,
+        COMPACTION
+    }
+
+    /**
+     * Runs blocking file work (writing a table, compacting) off the caller's thread where this disk
+     * has threads: tasks of one lane run one at a time in submission order. A disk without threads
+     * (the simulated one) runs the task before returning, which keeps simulations deterministic.
+     * The task reports its own outcome; it must not throw.
+     */
+    default void background(Lane lane, Runnable task) {
+        task.run();
+    }
+
     /** Releases threads and files this disk holds. Open files must have been closed first. */
     @Override
     default void close() {

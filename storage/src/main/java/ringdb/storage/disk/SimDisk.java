@@ -37,6 +37,7 @@ public final class SimDisk implements Disk {
     private final TreeMap<String, Boolean> directories = new TreeMap<>();
     private int epoch;
     private int syncFailuresToInject;
+    private String syncFailurePathPrefix = "";
     private long syncCount;
 
     /** A disk whose asynchronous syncs complete at once. */
@@ -73,6 +74,12 @@ public final class SimDisk implements Disk {
 
     /** The next {@code count} syncs (of any file) fail with an IOException and sync nothing. */
     public void failNextSyncs(int count) {
+        failNextSyncsOf("", count);
+    }
+
+    /** The next {@code count} syncs of files whose path starts with {@code pathPrefix} fail. */
+    public void failNextSyncsOf(String pathPrefix, int count) {
+        syncFailurePathPrefix = pathPrefix;
         syncFailuresToInject = count;
     }
 
@@ -205,8 +212,8 @@ public final class SimDisk implements Disk {
         // Directory operations are durable at once on this disk.
     }
 
-    private void syncInode(Inode inode) throws IOException {
-        if (syncFailuresToInject > 0) {
+    private void syncInode(String path, Inode inode) throws IOException {
+        if (syncFailuresToInject > 0 && path.startsWith(syncFailurePathPrefix)) {
             syncFailuresToInject--;
             throw new IOException("injected sync failure");
         }
@@ -269,7 +276,7 @@ public final class SimDisk implements Disk {
             }
             checkUsable();
             try {
-                syncInode(inode);
+                syncInode(path, inode);
             } catch (IOException e) {
                 failure = e;
                 throw e;

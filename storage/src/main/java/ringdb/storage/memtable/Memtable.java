@@ -19,11 +19,13 @@ public final class Memtable {
 
     private final ConcurrentSkipListMap<DecoratedKey, Cell> cells = new ConcurrentSkipListMap<>();
     private volatile long sizeBytes;
+    private volatile int entryCount; // ConcurrentSkipListMap.size() walks the whole map
 
     /** Reconciles {@code cell} with what the memtable holds for {@code key}. Single writer. */
     public void put(DecoratedKey key, Cell cell) {
         Cell previous = cells.putIfAbsent(key, cell); // one traversal for the common case, a new key
         if (previous == null) {
+            entryCount++;
             sizeBytes += ENTRY_OVERHEAD_BYTES + key.key().length + cell.sizeBytes();
             return;
         }
@@ -52,11 +54,12 @@ public final class Memtable {
         return sizeBytes;
     }
 
+    /** Number of keys. Any thread. */
     public int size() {
-        return cells.size();
+        return entryCount;
     }
 
     public boolean isEmpty() {
-        return cells.isEmpty();
+        return entryCount == 0;
     }
 }

@@ -25,10 +25,15 @@ import ringdb.storage.disk.ReadFile;
  * refilling its in-flight window after an acknowledgement) lands in one fsync instead of two.
  * 0 syncs as soon as the previous sync ends. Default {@link #GROUP_WINDOW_MICROS_DEFAULT}.
  *
- * <p>Threading: safe for concurrent use. Close it to stop the sync thread.
+ * <p>Background work ({@link #background}) runs on one thread per lane, so a flush never waits
+ * behind a long compaction.
+ *
+ * <p>Threading: safe for concurrent use. Close it to stop its threads.
  */
 public final class FileDisk implements Disk {
     private final GroupSyncer syncer;
+    private final BackgroundWorker flushWorker = new BackgroundWorker("ringdb-disk-flush");
+    private final BackgroundWorker compactionWorker = new BackgroundWorker("ringdb-disk-compaction");
 
     /** Default longest group commit wait, in microseconds. */
     public static final long GROUP_WINDOW_MICROS_DEFAULT = 1000;
@@ -125,6 +130,12 @@ public final class FileDisk implements Disk {
         }
     }
 
+    /** Runs the task on the lane's thread (one per lane, started on first use). */
+    @Override
+    public void background(Lane lane, Runnable task) {
+        (lane == Lane.FLUSH ? flushWorker : compactionWorker).submit(task);
+    }
+
     /** Asynchronous sync groups completed so far (one fsync each). */
     public long syncGroupCount() {
         return syncer.groupCount();
@@ -137,6 +148,8 @@ public final class FileDisk implements Disk {
 
     @Override
     public void close() {
+        flushWorker.close();
+        compactionWorker.close();
         syncer.close();
     }
 }

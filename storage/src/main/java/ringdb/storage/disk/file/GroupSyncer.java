@@ -90,14 +90,11 @@ final class GroupSyncer {
      * and stops as soon as a quiet step passes without a new request.
      */
     private void awaitQuiet() {
-        long deadline = System.nanoTime() + groupWindowMicros * 1000;
-        while (true) {
+        // Counted in steps, not read from a clock: a park lasts at least its step, so the window is an upper bound.
+        long steps = Math.max(1, groupWindowMicros * 1000 / QUIET_STEP_NANOS);
+        for (long step = 0; step < steps; step++) {
             int seen = pendingCount;
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                return;
-            }
-            LockSupport.parkNanos(Math.min(remaining, QUIET_STEP_NANOS));
+            LockSupport.parkNanos(QUIET_STEP_NANOS);
             if (pendingCount == seen) {
                 return;
             }

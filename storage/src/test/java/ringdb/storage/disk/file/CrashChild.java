@@ -13,23 +13,25 @@ import ringdb.storage.StorageEngine;
 /**
  * The child process of {@link RealDiskCrashTest}: writes with GROUP sync, 64 writes in flight,
  * and prints each key on stdout once its write is acknowledged, until it is killed (or a bound).
+ * Arguments: the storage directory and the first key number (so successive children write new keys).
  */
 public final class CrashChild {
-    static final int WRITES_MAX = 2_000_000;
+    static final int WRITES_MAX = 1_000_000;
 
     private CrashChild() {
     }
 
     public static void main(String[] args) throws Exception {
         String directory = args[0];
+        int firstKey = Integer.parseInt(args[1]);
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         Timers noTimers = (delay, task) -> () -> { };
-        StorageConfig config = StorageConfig.defaults().withMemtableSizeBytesMax(8 << 20).withFlushPeriodMicros(0);
+        StorageConfig config = StorageConfig.defaults().withMemtableSizeBytesMax(2 << 20).withFlushPeriodMicros(0);
         try (FileDisk disk = new FileDisk()) {
             StorageEngine engine = StorageEngine.open(disk, directory, config, () -> 0L, noTimers);
             Semaphore inFlight = new Semaphore(64);
             out.println("ready");
-            for (int i = 0; i < WRITES_MAX; i++) {
+            for (int i = firstKey; i < firstKey + WRITES_MAX; i++) {
                 inFlight.acquire();
                 String key = "key-" + i;
                 engine.apply(key.getBytes(StandardCharsets.UTF_8), Cell.value(value(i), i + 1), failure -> {

@@ -97,4 +97,36 @@ class FileDiskTest {
             assertThat(Files.exists(Path.of(directory, "snapshots", "before"))).isFalse();
         }
     }
+
+    @Test
+    void backgroundFlushesAndCompactionsKeepEveryWriteReadable() throws IOException {
+        String directory = root.resolve("busy").toString();
+        StorageConfig config = StorageConfig.defaults().withMemtableSizeBytesMax(128 * 1024);
+        int keys = 8000;
+        try (FileDisk disk = new FileDisk()) {
+            StorageEngine engine = StorageEngine.open(disk, directory, config, () -> 0L, NO_TIMERS);
+            for (int i = 0; i < keys; i++) {
+                engine.apply(("k" + i).getBytes(StandardCharsets.UTF_8), Cell.value(value(i), i + 1), failure -> { });
+                int probe = i / 2;
+                assertThat(engine.read(("k" + probe).getBytes(StandardCharsets.UTF_8))).as("k%d", probe)
+                        .isEqualTo(Cell.value(value(probe), probe + 1));
+            }
+            assertThat(engine.lastBackgroundFailure()).isNull();
+            engine.close();
+            StorageEngine reopened = StorageEngine.open(disk, directory, config, () -> 0L, NO_TIMERS);
+            assertThat(reopened.stats().tableCount()).isPositive();
+            assertThat(reopened.scan(0, 0, null, keys + 1)).hasSize(keys);
+            for (int i = 0; i < keys; i++) {
+                assertThat(reopened.read(("k" + i).getBytes(StandardCharsets.UTF_8))).isEqualTo(Cell.value(value(i), i + 1));
+            }
+            reopened.close();
+        }
+    }
+
+    private static byte[] value(int i) {
+        byte[] value = new byte[200];
+        value[0] = (byte) i;
+        value[199] = (byte) (i >> 8);
+        return value;
+    }
 }

@@ -26,15 +26,35 @@ import ringdb.storage.StorageEngine;
 class RealDiskCrashTest {
     private static final int ACKS_BEFORE_KILL = 3000;
     private static final long CHILD_TIME_BOUND_SECONDS = 60;
+    private static final int ROUNDS = 3;
 
     @TempDir
     Path directory;
 
     @Test
     void everyAcknowledgedWriteSurvivesSigkill() throws Exception {
+        List<String> acknowledged = new ArrayList<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            acknowledged.addAll(runChildUntilKilled(round * CrashChild.WRITES_MAX));
+            try (FileDisk disk = new FileDisk()) {
+                StorageEngine engine = StorageEngine.open(disk, directory.toString(), StorageConfig.defaults(), () -> 0L,
+                        (delay, task) -> () -> { });
+                for (String key : acknowledged) {
+                    int i = Integer.parseInt(key.substring("key-".length()));
+                    assertThat(engine.read(key.getBytes(StandardCharsets.UTF_8))).as("round %d: %s", round, key)
+                            .isEqualTo(Cell.value(CrashChild.value(i), i + 1));
+                }
+                engine.close();
+            }
+        }
+        assertThat(new File(directory.toFile(), "commitlog").list()).isNotEmpty();
+    }
+
+    /** Starts a child writing keys from {@code firstKey}, kills it mid-load, returns the keys it saw acknowledged. */
+    private List<String> runChildUntilKilled(int firstKey) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                CrashChild.class.getName(), directory.toString());
+                CrashChild.class.getName(), directory.toString(), Integer.toString(firstKey));
         builder.redirectError(ProcessBuilder.Redirect.INHERIT);
         Process child = builder.start();
         List<String> acknowledged = new ArrayList<>();
@@ -50,22 +70,10 @@ class RealDiskCrashTest {
         } finally {
             child.destroyForcibly();
         }
-        List<String> seen;
         synchronized (acknowledged) {
-            seen = new ArrayList<>(acknowledged);
+            assertThat(acknowledged.size()).isGreaterThanOrEqualTo(ACKS_BEFORE_KILL);
+            return new ArrayList<>(acknowledged);
         }
-        assertThat(seen.size()).isGreaterThanOrEqualTo(ACKS_BEFORE_KILL);
-        try (FileDisk disk = new FileDisk()) {
-            StorageEngine engine = StorageEngine.open(disk, directory.toString(), StorageConfig.defaults(), () -> 0L,
-                    (delay, task) -> () -> { });
-            for (String key : seen) {
-                int i = Integer.parseInt(key.substring("key-".length()));
-                assertThat(engine.read(key.getBytes(StandardCharsets.UTF_8))).as(key)
-                        .isEqualTo(Cell.value(CrashChild.value(i), i + 1));
-            }
-            engine.close();
-        }
-        assertThat(new File(directory.toFile(), "commitlog").list()).isNotEmpty();
     }
 
     private static void readAcks(Process child, List<String> acknowledged, CountDownLatch enough) {

@@ -1,0 +1,383 @@
+package ringdb.storage;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import ringdb.core.Clock;
+import ringdb.core.data.Cell;
+import ringdb.core.ring.DecoratedKey;
+import ringdb.storage.commitlog.CommitLog;
+import ringdb.storage.commitlog.CommitLogPosition;
+import ringdb.storage.compaction.Compactor;
+import ringdb.storage.compaction.SizeTieredStrategy;
+import ringdb.storage.disk.Disk;
+import ringdb.storage.memtable.Memtable;
+import ringdb.storage.sstable.SSTable;
+import ringdb.storage.sstable.TableWriter;
+
+/**
+ * The engine's tables and the work that changes them: flushes of frozen memtables and size-tiered
+ * compactions, both run through {@link Disk#background} (off the node's thread on the real disk,
+ * inline on the simulated one) and installed on the node's thread, in order.
+ *
+ * <p>Safety rule: a table claims to cover the commit log up to its position, so flushes are
+ * installed strictly in order, and a flush whose predecessor failed fails too; the frozen
+ * memtables stay readable and are retried in order. Commit log segments are deleted only once
+ * every table covering them is installed.
+ *
+ * <p>Threading: node thread only, except {@link #tables()} and {@link #flushing()}, which any
+ * thread may read.
+ */
+final class TableSet {
+    private static final Logger log = LoggerFactory.getLogger(TableSet.class);
+    private static final long RETRY_AFTER_FAILURE_MICROS = 1_000_000;
+
+    /** A frozen memtable on its way to becoming table {@code generation}. */
+    private static final class PendingFlush {
+        final Memtable memtable;
+        final CommitLogPosition covered;
+        final long generation;
+        BackgroundTask<SSTable> task;
+
+        PendingFlush(Memtable memtable, CommitLogPosition covered, long generation) {
+            this.memtable = memtable;
+            this.covered = covered;
+            this.generation = generation;
+        }
+    }
+
+    private final Disk disk;
+    private final String directory;
+    private final StorageConfig config;
+    private final Clock clock;
+    private final CommitLog commitLog;
+    private final Supplier<Memtable> activeMemtable;
+    private final ArrayDeque<PendingFlush> pendingFlushes = new ArrayDeque<>();
+    private volatile List<SSTable> tables; // newest first
+    private volatile List<Memtable> flushing = List.of(); // newest first
+    private long nextGeneration;
+    private BackgroundTask<SSTable> compaction;
+    private List<SSTable> compactionInputs = List.of();
+    private long retryNotBeforeMicros = Long.MIN_VALUE;
+    private volatile Throwable lastFailure;
+    private boolean closing;
+
+    TableSet(Disk disk, String directory, StorageConfig config, Clock clock, CommitLog commitLog, List<SSTable> initial,
+             long nextGeneration, Supplier<Memtable> activeMemtable) {
+        this.disk = disk;
+        this.directory = directory;
+        this.config = config;
+        this.clock = clock;
+        this.commitLog = commitLog;
+        this.tables = List.copyOf(initial);
+        this.nextGeneration = nextGeneration;
+        this.activeMemtable = activeMemtable;
+    }
+
+    List<SSTable> tables() {
+        return tables;
+    }
+
+    List<Memtable> flushing() {
+        return flushing;
+    }
+
+    boolean flushPending() {
+        return !pendingFlushes.isEmpty();
+    }
+
+    /** The last flush or compaction failure, or null. */
+    Throwable lastFailure() {
+        return lastFailure;
+    }
+
+    /** Whether automatic flushes are held back after a recent failure. */
+    boolean inRetryBackoff() {
+        return clock.nowMicros() < retryNotBeforeMicros;
+    }
+
+    /** Starts writing {@code frozen}, which holds every commit log record before {@code covered}. */
+    void startFlush(Memtable frozen, CommitLogPosition covered) {
+        PendingFlush flush = new PendingFlush(frozen, covered, nextGeneration++);
+        List<Memtable> updated = new ArrayList<>();
+        updated.add(frozen);
+        updated.addAll(flushing);
+        flushing = List.copyOf(updated);
+        pendingFlushes.add(flush);
+        submit(flush, predecessorTask(flush));
+        installCompleted();
+    }
+
+    private BackgroundTask<SSTable> predecessorTask(PendingFlush flush) {
+        BackgroundTask<SSTable> previous = null;
+        for (PendingFlush pending : pendingFlushes) {
+            if (pending == flush) {
+                return previous;
+            }
+            previous = pending.task;
+        }
+        return previous;
+    }
+
+    private void submit(PendingFlush flush, BackgroundTask<SSTable> predecessor) {
+        flush.task = new BackgroundTask<>(() -> {
+            if (predecessor != null && (!predecessor.isDone() || predecessor.failure() != null)) {
+                throw new IOException("an earlier flush failed; this one waits to be retried after it");
+            }
+            String path = TableWriter.write(disk, directory, flush.generation, flush.memtable.view().entrySet().iterator(),
+                    flush.memtable.size(), flush.covered, config.blockSizeBytes());
+            return SSTable.open(disk, path, false);
+        });
+        disk.background(Disk.Lane.FLUSH, flush.task);
+    }
+
+    /** Installs finished flushes (in order) and a finished compaction; starts the next compaction. */
+    void installCompleted() {
+        boolean installedFlush = false;
+        while (!pendingFlushes.isEmpty() && pendingFlushes.peek().task.isDone()) {
+            PendingFlush head = pendingFlushes.peek();
+            if (head.task.failure() != null) {
+                handleFlushFailure(head.task.failure());
+                break;
+            }
+            pendingFlushes.poll();
+            installFlush(head);
+            installedFlush = true;
+        }
+        boolean installedCompaction = false;
+        if (compaction != null && compaction.isDone()) {
+            installCompaction();
+            installedCompaction = true;
+        }
+        if (installedFlush || installedCompaction) {
+            maybeStartCompaction();
+        }
+    }
+
+    private void installFlush(PendingFlush flush) {
+        List<SSTable> updated = new ArrayList<>();
+        updated.add(flush.task.result());
+        updated.addAll(tables);
+        tables = sortedNewestFirst(updated);
+        List<Memtable> stillFlushing = new ArrayList<>(flushing);
+        stillFlushing.remove(flush.memtable);
+        flushing = List.copyOf(stillFlushing);
+        try {
+            commitLog.deleteSegmentsBefore(flush.covered.segmentId());
+        } catch (IOException e) {
+            lastFailure = e;
+            log.warn("could not delete flushed commit log segments of {}: {}", directory, e.toString());
+        }
+    }
+
+    /** Retries the failed flush and every later one, in order, once the backoff has passed. */
+    private void handleFlushFailure(Throwable failure) {
+        if (lastFailure != failure) {
+            lastFailure = failure;
+            retryNotBeforeMicros = clock.nowMicros() + RETRY_AFTER_FAILURE_MICROS;
+            log.error("flush of {} failed; its memtable stays in memory and will be retried", directory, failure);
+        }
+        if (!inRetryBackoff() && allPendingDone()) {
+            retryPendingFlushes();
+        }
+    }
+
+    private boolean allPendingDone() {
+        for (PendingFlush pending : pendingFlushes) {
+            if (!pending.task.isDone()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void retryPendingFlushes() {
+        BackgroundTask<SSTable> predecessor = null;
+        for (PendingFlush pending : pendingFlushes) {
+            submit(pending, predecessor);
+            predecessor = pending.task;
+        }
+    }
+
+    /** Waits for every pending flush and installs it; throws if one failed (it will be retried). */
+    void awaitFlushes() {
+        for (int attempt = 0; attempt < 2 && !pendingFlushes.isEmpty(); attempt++) {
+            for (PendingFlush pending : new ArrayList<>(pendingFlushes)) {
+                pending.task.await();
+            }
+            installCompleted();
+            if (!pendingFlushes.isEmpty() && attempt == 0) {
+                retryPendingFlushes(); // a synchronous flush retries at once, once
+            }
+        }
+        if (!pendingFlushes.isEmpty()) {
+            Throwable failure = pendingFlushes.peek().task.failure();
+            throw new UncheckedIOException("flush of " + directory + " failed; the data stays in the commit log and memory",
+                    failure instanceof IOException io ? io : new IOException(failure));
+        }
+    }
+
+    void maybeStartCompaction() {
+        if (compaction != null || closing) {
+            return;
+        }
+        List<SSTable> selected = SizeTieredStrategy.select(tables, config.compactionThresholdMin(),
+                config.compactionThresholdMax());
+        if (!selected.isEmpty()) {
+            startCompaction(selected);
+            if (compaction.isDone()) { // a disk without threads ran it already
+                installCompaction();
+                maybeStartCompaction();
+            }
+        }
+    }
+
+    private void startCompaction(List<SSTable> inputs) {
+        startCompaction(inputs, token -> true);
+    }
+
+    private void startCompaction(List<SSTable> inputs, java.util.function.LongPredicate keepToken) {
+        List<SSTable> others = new ArrayList<>(tables);
+        others.removeAll(inputs);
+        Compactor.TombstoneGuard guard = (key, timestamp) -> mayHoldAtOrBefore(others, key, timestamp);
+        long purgeBefore = clock.nowMicros() - config.gcGraceMicros();
+        long generation = nextGeneration++;
+        compactionInputs = List.copyOf(inputs);
+        compaction = new BackgroundTask<>(() -> {
+            Compactor.Result result = Compactor.compact(disk, directory, generation, inputs, purgeBefore, guard,
+                    config.blockSizeBytes(), keepToken);
+            return result.outputPath() == null ? null : SSTable.open(disk, result.outputPath(), false);
+        });
+        disk.background(Disk.Lane.COMPACTION, compaction);
+    }
+
+    /** Runs on the compaction thread: reads only immutable tables and the concurrent memtables. */
+    private boolean mayHoldAtOrBefore(List<SSTable> others, DecoratedKey key, long timestampMicros) {
+        if (holdsAtOrBefore(activeMemtable.get(), key, timestampMicros)) {
+            return true;
+        }
+        for (Memtable frozen : flushing) {
+            if (holdsAtOrBefore(frozen, key, timestampMicros)) {
+                return true;
+            }
+        }
+        for (SSTable table : others) {
+            if (table.metadata().minTimestampMicros() <= timestampMicros && table.mightContain(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean holdsAtOrBefore(Memtable memtable, DecoratedKey key, long timestampMicros) {
+        Cell cell = memtable.get(key);
+        return cell != null && cell.timestampMicros() <= timestampMicros;
+    }
+
+    /** Installs the finished compaction; returns its failure, or null. */
+    private Throwable installCompaction() {
+        BackgroundTask<SSTable> done = compaction;
+        List<SSTable> inputs = compactionInputs;
+        compaction = null;
+        compactionInputs = List.of();
+        if (done.failure() != null) {
+            lastFailure = done.failure();
+            log.error("compaction in {} failed; its input tables stay", directory, done.failure());
+            return done.failure();
+        }
+        List<SSTable> updated = new ArrayList<>(tables);
+        updated.removeAll(inputs);
+        if (done.result() != null) {
+            updated.add(done.result());
+        }
+        tables = sortedNewestFirst(updated);
+        try {
+            for (SSTable input : inputs) {
+                input.close();
+                disk.delete(input.path());
+            }
+            disk.syncDirectory(directory);
+        } catch (IOException e) {
+            lastFailure = e;
+            log.warn("could not delete compacted tables of {}: {}", directory, e.toString());
+        }
+        return null;
+    }
+
+    /** Waits for a running compaction, then compacts every table into one, and waits for that. */
+    void compactAllNow() {
+        awaitCompaction();
+        if (tables.size() > 1 || !tables.isEmpty() && tables.get(0).metadata().tombstoneCount() > 0) {
+            startCompaction(tables);
+            Throwable failure = awaitCompaction();
+            if (failure != null) {
+                throw new UncheckedIOException("compaction of " + directory + " failed",
+                        failure instanceof IOException io ? io : new IOException(failure));
+            }
+        }
+    }
+
+    /**
+     * Cleanup: waits for a running compaction, then rewrites every table without the entries whose
+     * token {@code keepToken} rejects, and waits for that. Returns how many entries were dropped.
+     */
+    long purgeNow(java.util.function.LongPredicate keepToken) {
+        awaitCompaction();
+        if (tables.isEmpty()) {
+            return 0;
+        }
+        java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+        startCompaction(tables, token -> {
+            boolean kept = keepToken.test(token);
+            if (!kept) {
+                dropped.incrementAndGet();
+            }
+            return kept;
+        });
+        Throwable failure = awaitCompaction();
+        if (failure != null) {
+            throw new UncheckedIOException("cleanup of " + directory + " failed",
+                    failure instanceof IOException io ? io : new IOException(failure));
+        }
+        return dropped.get();
+    }
+
+    /** Waits for the running compaction, if any, and installs it; returns its failure, or null. */
+    private Throwable awaitCompaction() {
+        Throwable failure = null;
+        while (compaction != null) {
+            compaction.await();
+            failure = installCompaction();
+        }
+        return failure;
+    }
+
+    /** Waits for all background work and starts no more (before closing). */
+    void awaitAll() {
+        closing = true;
+        for (PendingFlush pending : pendingFlushes) {
+            if (pending.task != null) {
+                pending.task.await();
+            }
+        }
+        installCompleted();
+        awaitCompaction();
+    }
+
+    void closeTables() throws IOException {
+        for (SSTable table : tables) {
+            table.close();
+        }
+    }
+
+    private static List<SSTable> sortedNewestFirst(List<SSTable> tables) {
+        List<SSTable> sorted = new ArrayList<>(tables);
+        sorted.sort((a, b) -> Long.compare(b.generation(), a.generation()));
+        return List.copyOf(sorted);
+    }
+}
