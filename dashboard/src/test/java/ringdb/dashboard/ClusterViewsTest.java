@@ -29,8 +29,8 @@ class ClusterViewsTest {
         return new NodeStatus(A, 3, 99, NodeState.NORMAL, List.of(1L, 2L, 3L, 4L), 12,
                 new LocalStore.Stats(10, 2_000, 512, 2, 4_096, 1_500), List.of(peer), 5, ring.digest(), true,
                 Map.of("http", "127.0.0.1:8081"), 1_700_000_000_000_000L,
-                List.of(new StreamProgress("bootstrap of 127.0.0.1:7001", "m1", 40, 10, 2048, 12, "RUNNING", 100),
-                        new StreamProgress("earlier", "m0", 10, 10, 99, 1, "DONE", 0)),
+                List.of(new StreamProgress("bootstrap of 127.0.0.1:7001", "m1", 40, 10, 0, 2048, 12, "RUNNING", 100),
+                        new StreamProgress("earlier", "m0", 10, 10, 0, 99, 1, "DONE", 0)),
                 List.of("127.0.0.1:7001 joining"));
     }
 
