@@ -206,13 +206,21 @@ export function renderGossip(table, state) {
       const title = `${g.node} sees ${id}: ${peer.up ? "UP" : "DOWN"}, phi ${peer.phi.toFixed(2)}, heartbeat ` +
         `${peer.heartbeatVersion} seen ${formatMicros(peer.heartbeatAgeMicros)} ago, generation ${peer.generation}, ${peer.state}`;
       parts.push(`<td class="${peer.up ? "" : "suspect"}" style="background:${background}" data-peer="${escape(id)}" ` +
-        `data-up="${peer.up}" title="${escape(title)}">${peer.phi >= 100 ? "∞" : peer.phi.toFixed(1)}</td>`);
+        `data-up="${peer.up}" title="${escape(title)}">${peer.phi >= 100 ? "∞" : peer.phi.toFixed(1)}` +
+        `<small>${shortAge(peer.heartbeatAgeMicros)}</small></td>`);
     }
     parts.push("</tr>");
   }
   parts.push("</tbody>");
   table.classList.toggle("compact", ids.length > COMPACT_NODES);
   setMarkup(table, parts.join(""));
+}
+
+/** A heartbeat age in a few characters: "820ms", "4.2s", "3m". */
+function shortAge(micros) {
+  if (micros < 1_000_000) return Math.round(micros / 1000) + "ms";
+  if (micros < 60_000_000) return (micros / 1_000_000).toFixed(1) + "s";
+  return Math.round(micros / 60_000_000) + "m";
 }
 
 const KIND_CLASS = {
