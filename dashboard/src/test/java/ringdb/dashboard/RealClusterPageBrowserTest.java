@@ -32,6 +32,7 @@ import ringdb.dashboard.model.ActionView;
 import ringdb.dashboard.model.DashboardState;
 import ringdb.dashboard.model.KeyLookup;
 import ringdb.dashboard.model.ReplicaValue;
+import ringdb.dashboard.model.TimelineEntry;
 
 /**
  * The page as a real node serves it: a snapshot built the way a node's source builds it
@@ -45,6 +46,7 @@ class RealClusterPageBrowserTest {
     private static final NodeId B = NodeId.of("127.0.0.1:7002");
     private static final NodeId C = NodeId.of("127.0.0.1:7003");
     private static final String NOT_HERE = "a real node cannot be crashed or partitioned from the dashboard";
+    private static OneNodesView source;
     private static DashboardServer server;
     private static LocalChrome chrome;
 
@@ -52,9 +54,22 @@ class RealClusterPageBrowserTest {
     static final class OneNodesView implements DashboardSource {
         private final Ring ring = Ring.of(Map.of(A, Ring.tokensFor(A, 16), B, Ring.tokensFor(B, 16),
                 C, Ring.tokensFor(C, 16)), 2, 3);
-        private final DashboardState state;
+        private volatile DashboardState state;
 
         OneNodesView() {
+            state = build(1, List.of(event(0, "first"), event(1, "second"), event(2, "third")));
+        }
+
+        private static TimelineEntry event(long sequence, String detail) {
+            return new TimelineEntry(sequence, 1_700_000_000_000_000L + sequence, A.id(), "PEER_UP", B.id(), detail);
+        }
+
+        /** The node's bounded event buffer wrapped: positions (its sequence numbers) now hold later events. */
+        void wrapTimeline() {
+            state = build(2, List.of(event(0, "second"), event(1, "third"), event(2, "fourth")));
+        }
+
+        private DashboardState build(long version, List<TimelineEntry> timeline) {
             PeerStatus b = new PeerStatus(B, NodeState.NORMAL, true, 0.4, 1_700_000_000_000_000L, 120, 400_000, 16,
                     Map.of("http", "127.0.0.1:8082"), 40_960);
             PeerStatus c = new PeerStatus(C, NodeState.NORMAL, false, 11.5, 1_700_000_000_000_000L, 80, 12_000_000,
@@ -70,7 +85,7 @@ class RealClusterPageBrowserTest {
             for (String name : List.of("fail", "recover", "partition", "heal", "network", "addNode", "removeNode")) {
                 actions.add(ActionView.disabled(name, NOT_HERE));
             }
-            state = ClusterViews.realCluster(1, local, ring, null, List.of(), List.of(), actions);
+            return ClusterViews.realCluster(version, local, ring, null, timeline, List.of(), actions);
         }
 
         @Override
@@ -96,7 +111,8 @@ class RealClusterPageBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = DashboardServer.start(new OneNodesView(), 0);
+        source = new OneNodesView();
+        server = DashboardServer.start(source, 0);
         chrome = new LocalChrome();
     }
 
@@ -136,7 +152,11 @@ class RealClusterPageBrowserTest {
         driver.findElement(By.id("lookup-key")).sendKeys("user:1");
         driver.findElement(By.id("lookup-button")).click();
         wait.until(d -> d.findElements(By.cssSelector("#lookup-replicas tbody tr")).size() == 2);
-        Path shot = Path.of("target", "screenshots", "07-real-node.png");
+        wait.until(d -> d.findElements(By.cssSelector("#timeline li")).size() == 3);
+        source.wrapTimeline();
+        wait.until(d -> d.findElement(By.id("timeline")).getText().contains("fourth"));
+        assertThat(driver.findElements(By.cssSelector("#timeline li"))).hasSize(3);
+        Path shot = Path.of("target", "screenshots", "08-real-node.png");
         Files.createDirectories(shot.getParent());
         Files.write(shot, driver.getScreenshotAs(OutputType.BYTES));
         List<?> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
