@@ -151,6 +151,7 @@ class DashboardBrowserTest {
         // The survivors' failure detectors convict it through gossip.
         waiting().until(d -> count("#timeline li[data-kind=PEER_DOWN][data-subject=node3]") >= 1);
         waiting().until(d -> count("#gossip-table td[data-peer=node3][data-up=false]") >= 1);
+        waiting().until(d -> count("#chart-latency rect.band.down") == 1);
         screenshot("02-node3-failed");
 
         driver.findElement(By.cssSelector("#nodes-table tr[data-node=node3] button.recover")).click();
@@ -196,6 +197,7 @@ class DashboardBrowserTest {
         waiting().until(d -> count("#timeline li[data-kind=PARTITION]") == 1);
         waiting().until(d -> !texts("#net-dropped b").equals(List.of("0")));
         waiting().until(d -> count("#spacetime line.msg.drop") > 0);
+        waiting().until(d -> count("#chart-ops rect.band.partition") == 1);
         screenshot("04-partition");
 
         driver.findElement(By.id("heal")).click();

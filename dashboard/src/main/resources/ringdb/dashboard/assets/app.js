@@ -125,7 +125,7 @@ function renderAll() {
   timed("ring", () => renderRing($("ring"), $("ring-legend"), $("ring-summary"), state, page.nodeIds, page.lookup));
   timed("nodes", () => renderNodes($("nodes-table").tBodies[0], state, page.nodeIds, page.actions, act));
   timed("charts", () => renderCharts($("chart-ops"), $("chart-latency"), $("charts-note"), state,
-    (t) => formatTime(t, state.kind), sizes));
+    (t) => formatTime(t, state.kind), sizes, page.timeline));
   timed("network", () => renderNetwork($("net-counters"), $("net-matrix"), $("partitions"), state, page.nodeIds));
   timed("gossip", () => renderGossip($("gossip-table"), state));
   timed("timeline", () => renderTimeline($("timeline"), page.timeline, state.kind, $("timeline-filter").value));
