@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
             BenchSimCommand.class,
             BenchClusterCommand.class,
             BenchStorageCommand.class,
+            BenchStreamingCommand.class,
         })
 final class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -34,6 +34,9 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--no-repair", description = "Skip the full repair at the end of the liveness phase.")
     boolean noRepair;
 
+    @Option(names = "--membership", description = "Let the nemesis also add, decommission and remove nodes under load.")
+    boolean membership;
+
     @Option(names = "--faults-shown", defaultValue = "40", description = "Fault log lines printed (default: ${DEFAULT-VALUE}).")
     int faultsShown;
 
@@ -52,7 +55,7 @@ final class SimCommand implements Callable<Integer> {
         int failed = 0;
         for (long current = first; current < first + seeds; current++) {
             SimRunSettings settings = SimRunSettings.derive(current, nodes, safetySeconds * 1_000_000L)
-                    .withRepair(!noRepair);
+                    .withRepair(!noRepair).withMembershipChanges(membership);
             SimRunReport report = SimRun.run(settings);
             report.print(out, faultsShown, reproduceCommand(current));
             failed += report.passed() ? 0 : 1;
@@ -66,6 +69,6 @@ final class SimCommand implements Callable<Integer> {
 
     private String reproduceCommand(long current) {
         return "./ringdb sim --seed " + current + (nodes != 0 ? " --nodes " + nodes : "") + " --safety-seconds "
-                + safetySeconds + (noRepair ? " --no-repair" : "");
+                + safetySeconds + (noRepair ? " --no-repair" : "") + (membership ? " --membership" : "");
     }
 }

@@ -230,14 +230,17 @@ public final class SimCluster implements AutoCloseable {
         }
         simNode.pending.add(future);
         int incarnation = simNode.incarnation;
-        runOn(coordinator, () -> request.start(simNode.node, result -> {
-            if (simNode.incarnation == incarnation) {
-                simNode.pending.remove(future);
-                future.complete(result, scheduler.nowMicros());
-            }
-        }));
-        if (!future.isDone() && !simNode.isAlive()) {
-            future.complete(new ClientResult.Failed(coordinator + " failed while starting the request"),
+        try {
+            request.start(simNode.node, result -> {
+                if (simNode.incarnation == incarnation) {
+                    simNode.pending.remove(future);
+                    future.complete(result, scheduler.nowMicros());
+                }
+            });
+        } catch (RuntimeException | AssertionError e) {
+            recordUnhandled(coordinator, e);
+            simNode.pending.remove(future);
+            future.complete(new ClientResult.Failed(coordinator + " threw while starting the request: " + e),
                     scheduler.nowMicros());
         }
         return future;
@@ -294,8 +297,9 @@ public final class SimCluster implements AutoCloseable {
      * {@code node(id).status().state()} or {@link #isNormal} for the end of the join.
      */
     public NodeId addNode() {
+        List<NodeId> seeds = liveSeeds();
         SimNode simNode = createNode();
-        simNode.configAdjust = config -> config.withAutoBootstrap(true);
+        simNode.configAdjust = config -> config.withAutoBootstrap(true).withSeeds(seeds);
         start(simNode);
         return simNode.id;
     }
@@ -311,9 +315,31 @@ public final class SimCluster implements AutoCloseable {
         }
         deadNode.retiredReason = "it was replaced";
         SimNode simNode = createNode();
-        simNode.configAdjust = config -> config.withAutoBootstrap(true).withReplaceNode(dead);
+        List<NodeId> seeds = liveSeeds();
+        simNode.configAdjust = config -> config.withAutoBootstrap(true).withReplaceNode(dead).withSeeds(seeds);
         start(simNode);
         return simNode.id;
+    }
+
+    /** Whether {@code id} left the ring for good (decommissioned, removed or replaced): it never comes back. */
+    public boolean isRetired(NodeId id) {
+        return simNode(id).retiredReason != null;
+    }
+
+    /** Seeds for a node added now: the configured seeds that are up, then other live nodes; at most 3. */
+    private List<NodeId> liveSeeds() {
+        List<NodeId> seeds = new ArrayList<>();
+        for (NodeId seed : nodeConfig().seeds()) {
+            if (nodes.containsKey(seed) && isAlive(seed)) {
+                seeds.add(seed);
+            }
+        }
+        for (NodeId id : nodeIds) {
+            if (seeds.size() < 3 && isAlive(id) && !seeds.contains(id)) {
+                seeds.add(id);
+            }
+        }
+        return seeds;
     }
 
     /** Whether {@code id} is up and NORMAL (a member serving reads). */
@@ -519,7 +545,12 @@ public final class SimCluster implements AutoCloseable {
     public record UnhandledException(long atMicros, NodeId node, Throwable error) {
         @Override
         public String toString() {
-            return "at " + atMicros + " us on " + node + ": " + error;
+            StringBuilder text = new StringBuilder("at " + atMicros + " us on " + node + ": " + error);
+            StackTraceElement[] frames = error.getStackTrace();
+            for (int i = 0; i < Math.min(3, frames.length); i++) {
+                text.append("\n        at ").append(frames[i]);
+            }
+            return text.toString();
         }
     }
 

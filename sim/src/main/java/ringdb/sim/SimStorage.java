@@ -57,6 +57,11 @@ final class SimStorage {
         return disk;
     }
 
+    /** The node crashed: unsynced bytes are lost; the engines are dropped without closing. */
+    void crash() {
+        crash(false);
+    }
+
     /**
      * The node crashed: unsynced bytes are lost (with {@code tearUnsyncedWrites}, each file keeps a
      * random prefix of its unsynced bytes, as a power cut in mid-write would); the engines are

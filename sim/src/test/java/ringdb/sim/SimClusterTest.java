@@ -74,6 +74,18 @@ class SimClusterTest {
     }
 
     @Test
+    void anInvalidRequestIsAnsweredAndNeverLeftPending() {
+        try (SimCluster cluster = settledCluster(17)) {
+            SimFuture<ClientResult> empty = cluster.put(NODE1, new byte[0], new byte[] {1}, ConsistencyLevel.ONE);
+            ClientResult result = cluster.runUntil(empty, SECOND_MICROS);
+
+            assertThat(result).isInstanceOfAny(ClientResult.Invalid.class, ClientResult.Failed.class);
+            assertThat(cluster.runUntil(cluster.get(NODE1, "after", ConsistencyLevel.ONE), 5 * SECOND_MICROS))
+                    .as("the node keeps serving").isInstanceOf(ClientResult.NotFound.class);
+        }
+    }
+
+    @Test
     void anUnfinishedFutureCannotBeReadAndRunUntilGivesUpAtItsBound() {
         try (SimCluster cluster = settledCluster(14)) {
             cluster.network().partition(java.util.Set.of(NODE1), java.util.Set.of(NODE2, NODE3));

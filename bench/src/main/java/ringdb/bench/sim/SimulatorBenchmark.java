@@ -52,13 +52,16 @@ public final class SimulatorBenchmark {
     private SimulatorBenchmark() {
     }
 
-    /** Runs one warm-up (a tenth of the length) then {@code runs} measured runs, printing each. */
+    /** Simulated seconds of the shortest warm-up run (the JIT needs a few million events). */
+    public static final long WARMUP_SECONDS_MIN = 300;
+
+    /** Runs one warm-up (a fifth of the length, at least {@link #WARMUP_SECONDS_MIN}) then {@code runs} measured runs, printing each. */
     public static List<Result> run(Settings settings, PrintStream out) {
         out.printf("simulator benchmark: %d nodes, %d closed-loop clients over %d keys (think <= %.0f ms), "
                         + "%d simulated seconds per run, %d runs, seed %d%n", settings.nodes(), settings.clients(),
                 settings.keys(), settings.thinkMicrosMax() / 1e3, settings.simulatedSeconds(), settings.runs(),
                 settings.seed());
-        Result warmup = once(settings, Math.max(1, settings.simulatedSeconds() / 10));
+        Result warmup = once(settings, Math.max(WARMUP_SECONDS_MIN, settings.simulatedSeconds() / 5));
         out.printf("  warm-up: %s%n", describe(warmup));
         List<Result> results = new ArrayList<>();
         for (int i = 0; i < settings.runs(); i++) {

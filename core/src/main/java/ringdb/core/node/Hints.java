@@ -108,6 +108,40 @@ final class Hints {
         return queue == null ? 0 : queue.size();
     }
 
+    /** Targets with hints pending, in id order. */
+    List<NodeId> targets() {
+        List<NodeId> out = new ArrayList<>();
+        pendingByTarget.forEach((target, queue) -> {
+            if (!queue.isEmpty()) {
+                out.add(target);
+            }
+        });
+        out.sort(null);
+        return out;
+    }
+
+    /**
+     * Deletes every hint for {@code target}, a node that left or was removed from the ring (its
+     * ranges' data reached their new owners by streaming); returns how many. Not while a replay to
+     * it runs.
+     */
+    int discard(NodeId target) {
+        ArrayDeque<byte[]> queue = pendingByTarget.get(target);
+        if (queue == null || queue.isEmpty() || replaying.contains(target)) {
+            return 0;
+        }
+        int count = queue.size();
+        for (byte[] hintKey : queue) {
+            Cell stored = store.read(hintKey);
+            if (stored != null && !stored.isTombstone()) {
+                store.apply(hintKey, Cell.tombstone(stored.timestampMicros() + 1), error -> { });
+            }
+        }
+        queue.clear();
+        pendingCount -= count;
+        return count;
+    }
+
     long deliveredCount() {
         return deliveredCount;
     }

@@ -165,9 +165,37 @@ final class Membership {
         updateGains(now);
         checkDecommission(now);
         checkRemovals(now);
+        discardHintsForFormerMembers();
         if (node.isRunning()) {
             schedule();
         }
+    }
+
+    /** Hints for nodes that left, were removed or were replaced can never be delivered: drop them. */
+    private void discardHintsForFormerMembers() {
+        for (NodeId target : node.hints().targets()) {
+            EndpointState state = node.gossiper().state(target);
+            String status = state == null ? null : state.get(ApplicationState.STATUS);
+            boolean gone = NodeState.LEFT.name().equals(status) || NodeState.REMOVED.name().equals(status)
+                    || replacedByAMember(target);
+            if (gone) {
+                int discarded = node.hints().discard(target);
+                if (discarded > 0) {
+                    node.emit(NodeEvent.Kind.HINTS_DELIVERED, target, discarded + " hints for " + target
+                            + " discarded: it is no longer a member of the ring");
+                }
+            }
+        }
+    }
+
+    private boolean replacedByAMember(NodeId target) {
+        for (EndpointState state : node.gossiper().endpoints().values()) {
+            if (target.id().equals(state.get(ApplicationState.REPLACING))
+                    && NodeState.NORMAL.name().equals(state.get(ApplicationState.STATUS))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---- join (bootstrap and replace) ----
@@ -523,6 +551,11 @@ final class Membership {
         for (NodeId dead : new ArrayList<>(removals.keySet())) {
             Removal removal = removals.get(dead);
             Move move = view.moveOf(dead);
+            if (move == null && node.gossiper().isAlive(dead)) {
+                removals.remove(dead);
+                removal.done().accept(new ClientResult.Failed("removal of " + dead + " abandoned: it came back to life"));
+                continue;
+            }
             if (move == null || now - removal.startedMicros() < node.config().ringDelayMicros()) {
                 continue;
             }

@@ -46,8 +46,10 @@ public final class Demo {
             throw new IllegalArgumentException("the demo runs 3 to 9 nodes, got " + nodes);
         }
         Demo demo = new Demo(seed, nodes, out);
-        try (SimCluster cluster = demo.cluster) {
+        try {
             demo.play();
+        } finally {
+            demo.cluster.close();
         }
     }
 
@@ -113,8 +115,11 @@ public final class Demo {
         for (String key : keys.subList(0, 3)) {
             String value = FRUITS.get(key) + " (v2)";
             ClientResult result = await(cluster.put(coordinator, key, value, ConsistencyLevel.ONE));
-            line("put %-7s = %-14s via %s at ONE -> %s (replicas %s; %s is down, so it gets a hint)", key,
-                    quoted(value), coordinator, describe(result), replicasOf(key), victim);
+            List<NodeId> replicas = replicasOf(key);
+            String note = replicas.contains(victim) ? victim + " is down, so the coordinator keeps a hint for it"
+                    : victim + " is not a replica";
+            line("put %-7s = %-15s via %s at ONE -> %s (replicas %s; %s)", key, quoted(value), coordinator,
+                    describe(result), replicas, note);
         }
         for (String key : keys.subList(0, 3)) {
             ClientResult result = await(cluster.get(coordinator, key, ConsistencyLevel.QUORUM));
@@ -151,6 +156,10 @@ public final class Demo {
         report(inside, "minority", key, "minority side", ConsistencyLevel.ONE);
         report(inside, "minority", key, "minority side", ConsistencyLevel.QUORUM);
         report(outside, "majority", key, "majority side", ConsistencyLevel.QUORUM);
+        line("get %s via %s (minority) at ONE -> %s (its own, now stale, copy)", key, inside,
+                describe(await(cluster.get(inside, key, ConsistencyLevel.ONE))));
+        line("get %s via %s (majority) at QUORUM -> %s", key, outside,
+                describe(await(cluster.get(outside, key, ConsistencyLevel.QUORUM))));
         String deleted = keys.get(keys.size() - 1);
         ClientResult delete = await(cluster.delete(outside, deleted, ConsistencyLevel.QUORUM));
         line("delete %s via %s (majority) at QUORUM -> %s", deleted, outside, describe(delete));

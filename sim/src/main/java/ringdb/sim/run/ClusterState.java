@@ -31,7 +31,7 @@ public final class ClusterState {
         for (String key : extraKeys) {
             cells.put(key, null);
         }
-        for (NodeId id : cluster.nodeIds()) {
+        for (NodeId id : members(cluster)) {
             for (LocalStore.Entry entry : scanAll(cluster.store(id))) {
                 cells.put(new String(entry.key().key(), StandardCharsets.UTF_8), null);
             }
@@ -58,6 +58,15 @@ public final class ClusterState {
             }
             after = batch.get(batch.size() - 1).key();
         }
+    }
+
+    /** The nodes that are still members of the cluster (not decommissioned, removed or replaced). */
+    public static List<NodeId> members(SimCluster cluster) {
+        return cluster.nodeIds().stream().filter(id -> !cluster.isRetired(id)).toList();
+    }
+
+    private static boolean isRetired(SimCluster cluster, NodeId id) {
+        return cluster.nodeIds().contains(id) && cluster.isRetired(id);
     }
 
     private static String describeRing(SimCluster cluster, NodeId id) {
@@ -92,11 +101,13 @@ public final class ClusterState {
     public static List<String> unsettled(SimCluster cluster) {
         List<String> problems = new java.util.ArrayList<>();
         Long digest = null;
-        for (NodeId id : cluster.nodeIds()) {
+        NodeId first = null;
+        for (NodeId id : members(cluster)) {
             if (!cluster.isAlive(id)) {
                 problems.add(id + " is down");
                 continue;
             }
+            first = first == null ? id : first;
             NodeStatus status = cluster.node(id).status();
             if (status.hintsPending() > 0) {
                 problems.add(id + " holds " + status.hintsPending() + " hints");
@@ -106,11 +117,11 @@ public final class ClusterState {
             }
             if (digest != null && digest != status.ringDigest()) {
                 problems.add(id + " disagrees on the ring: it sees " + describeRing(cluster, id)
-                        + " where " + cluster.nodeIds().get(0) + " sees " + describeRing(cluster, cluster.nodeIds().get(0)));
+                        + " where " + first + " sees " + describeRing(cluster, first));
             }
             digest = status.ringDigest();
             for (PeerStatus peer : status.peers()) {
-                if (!peer.up()) {
+                if (!peer.up() && !isRetired(cluster, peer.id())) {
                     problems.add(id + " holds " + peer.id() + " down (" + peer.state() + ", phi "
                             + String.format("%.1f", peer.phi()) + ")");
                 }

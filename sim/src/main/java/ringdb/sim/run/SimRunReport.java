@@ -16,34 +16,15 @@ public record SimRunReport(SimRunSettings settings, long traceHash, long simulat
                            List<String> faultLog, int clockSkewAlarms, int divergedKeysBeforeRepair, int keysChecked,
                            List<Check> checks) {
 
-    /**
-     * One invariant and its violations (none = it held). A {@code warning} check is printed and
-     * counted but does not fail the run.
-     */
-    public record Check(String name, List<String> violations, boolean warning) {
+    /** One invariant and its violations (none = it held). */
+    public record Check(String name, List<String> violations) {
         public static Check of(String name, List<String> violations) {
-            return new Check(name, List.copyOf(violations), false);
-        }
-
-        public static Check warning(String name, List<String> violations) {
-            return new Check(name, List.copyOf(violations), true);
+            return new Check(name, List.copyOf(violations));
         }
 
         public boolean passed() {
-            return warning || violations.isEmpty();
+            return violations.isEmpty();
         }
-
-        String label() {
-            if (violations.isEmpty()) {
-                return "ok";
-            }
-            return warning ? "WARNING" : "FAILED";
-        }
-    }
-
-    /** Checks that only warn and found something. */
-    public List<Check> warnings() {
-        return checks.stream().filter(check -> check.warning() && !check.violations().isEmpty()).toList();
     }
 
     public boolean passed() {
@@ -67,7 +48,7 @@ public record SimRunReport(SimRunSettings settings, long traceHash, long simulat
         out.printf("clock skew alarms: %d; keys checked: %d; diverged before repair: %d; liveness took %.1f s%n",
                 clockSkewAlarms, keysChecked, divergedKeysBeforeRepair, livenessMicros / 1e6);
         for (Check check : checks) {
-            out.printf("  [%s] %s%n", check.label(), check.name());
+            out.printf("  [%s] %s%n", check.passed() ? "ok" : "FAILED", check.name());
             check.violations().stream().limit(20).forEach(v -> out.println("      " + v));
         }
         out.printf("simulated %.1f s; trace hash %s%n", simulatedMicros / 1e6, TraceHash.hex(traceHash));

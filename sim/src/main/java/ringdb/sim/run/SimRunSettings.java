@@ -10,7 +10,7 @@ import ringdb.sim.workload.FaultSettings;
  */
 public record SimRunSettings(long seed, int nodes, int replicationFactor, int clients, int keys,
                              long thinkMicrosMax, long safetyMicros, long livenessMicros, boolean repair,
-                             FaultSettings faults) {
+                             boolean membershipChanges, FaultSettings faults) {
 
     /** Every setting drawn from the seed; {@code nodes} &lt;= 0 means "draw it too". */
     public static SimRunSettings derive(long seed, int nodes, long safetyMicros) {
@@ -22,23 +22,30 @@ public record SimRunSettings(long seed, int nodes, int replicationFactor, int cl
         long thinkMicrosMax = 1_000 + random.nextInt(50_000);
         FaultSettings faults = FaultSettings.derive(random, nodeCount);
         return new SimRunSettings(seed, nodeCount, replicationFactor, clients, keys, thinkMicrosMax, safetyMicros,
-                60_000_000L, true, faults);
+                60_000_000L, true, false, faults);
     }
 
     public SimRunSettings withRepair(boolean repair) {
         return new SimRunSettings(seed, nodes, replicationFactor, clients, keys, thinkMicrosMax, safetyMicros,
-                livenessMicros, repair, faults);
+                livenessMicros, repair, membershipChanges, faults);
     }
 
     public SimRunSettings withLivenessMicros(long livenessMicros) {
         return new SimRunSettings(seed, nodes, replicationFactor, clients, keys, thinkMicrosMax, safetyMicros,
-                livenessMicros, repair, faults);
+                livenessMicros, repair, membershipChanges, faults);
+    }
+
+    /** With membership changes, the nemesis also adds, decommissions and removes nodes under load. */
+    public SimRunSettings withMembershipChanges(boolean membershipChanges) {
+        return new SimRunSettings(seed, nodes, replicationFactor, clients, keys, thinkMicrosMax, safetyMicros,
+                livenessMicros, repair, membershipChanges, faults);
     }
 
     /** The settings as printed at the start of a run. */
     public String describe() {
         return String.format("seed=%d nodes=%d rf=%d clients=%d keys=%d think<=%.3fs safety=%.1fs liveness<=%.1fs "
-                        + "repair=%s%n  faults: %s", seed, nodes, replicationFactor, clients, keys, thinkMicrosMax / 1e6,
-                safetyMicros / 1e6, livenessMicros / 1e6, repair, faults);
+                        + "repair=%s%n  faults: %s%s", seed, nodes, replicationFactor, clients, keys, thinkMicrosMax / 1e6,
+                safetyMicros / 1e6, livenessMicros / 1e6, repair, faults,
+                membershipChanges ? " membershipChanges=true" : "");
     }
 }

@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import ringdb.core.NodeId;
+import ringdb.core.node.ClientResult;
 import ringdb.sim.LinkRule;
 import ringdb.sim.SimCluster;
+import ringdb.sim.SimFuture;
 import ringdb.sim.SimNetwork;
 
 /**
@@ -24,11 +26,27 @@ public final class FaultInjector {
     private final FaultSettings settings;
     private final List<String> log = new ArrayList<>();
     private boolean running;
+    private boolean membershipChanges;
+    private int replicationFactor;
+    private int membersMax;
+    private SimFuture<ClientResult> membershipChange;
+    private NodeId membershipSubject;
 
     public FaultInjector(SimCluster cluster, Random random, FaultSettings settings) {
         this.cluster = cluster;
         this.random = random;
         this.settings = settings;
+    }
+
+    /**
+     * Also adds nodes (up to two more than at the start), decommissions live members and removes
+     * dead ones, one change at a time, never shrinking below {@code replicationFactor + 1} members.
+     * Call before {@link #start()}.
+     */
+    public void enableMembershipChanges(int replicationFactor) {
+        this.membershipChanges = true;
+        this.replicationFactor = replicationFactor;
+        this.membersMax = cluster.nodeIds().size() + 2;
     }
 
     public void start() {
@@ -47,13 +65,26 @@ public final class FaultInjector {
         network.clearFaults();
         network.setDelayMicros(settings.delayMinMicros(), Math.max(settings.delayMinMicros(), 2_000));
         for (NodeId id : cluster.nodeIds()) {
-            if (!cluster.isAlive(id)) {
-                cluster.recover(id);
-                record("recover " + id + " (liveness phase)");
-            }
             cluster.clock(id).setDriftPartsPerMillion(0);
         }
+        recoverRemaining();
         record("faults stopped; network healed");
+    }
+
+    /** True when no membership change started by the nemesis is still running. */
+    public boolean membershipSettled() {
+        return membershipChange == null || membershipChange.isDone();
+    }
+
+    /** Restarts every crashed node that is still a member (except one a running removal is about). */
+    public void recoverRemaining() {
+        for (NodeId id : nodes(false)) {
+            if (!membershipSettled() && id.equals(membershipSubject)) {
+                continue;
+            }
+            cluster.recover(id);
+            record("recover " + id + " (liveness phase)");
+        }
     }
 
     /** What the nemesis did, one line per action, prefixed with the simulated time. */
@@ -73,6 +104,10 @@ public final class FaultInjector {
     }
 
     private void act() {
+        if (membershipChanges && random.nextInt(100) < 12) {
+            changeMembership();
+            return;
+        }
         int roll = random.nextInt(100);
         if (roll < 22) {
             crashOne();
@@ -93,7 +128,10 @@ public final class FaultInjector {
 
     private void crashOne() {
         List<NodeId> alive = nodes(true);
-        int down = cluster.nodeIds().size() - alive.size();
+        if (!membershipSettled()) {
+            alive.remove(membershipSubject);
+        }
+        int down = nodes(false).size();
         if (down >= settings.crashedNodesMax() || alive.size() <= 1) {
             return;
         }
@@ -109,6 +147,9 @@ public final class FaultInjector {
 
     private void recoverOne() {
         List<NodeId> dead = nodes(false);
+        if (!membershipSettled()) {
+            dead.remove(membershipSubject);
+        }
         if (dead.isEmpty()) {
             return;
         }
@@ -185,14 +226,44 @@ public final class FaultInjector {
         }
     }
 
+    /** Members (not retired) that are alive, or down. */
     private List<NodeId> nodes(boolean alive) {
         List<NodeId> selected = new ArrayList<>();
         for (NodeId id : cluster.nodeIds()) {
-            if (cluster.isAlive(id) == alive) {
+            if (!cluster.isRetired(id) && cluster.isAlive(id) == alive) {
                 selected.add(id);
             }
         }
         return selected;
+    }
+
+    private void changeMembership() {
+        if (!membershipSettled()) {
+            return;
+        }
+        List<NodeId> alive = nodes(true);
+        List<NodeId> dead = nodes(false);
+        int members = alive.size() + dead.size();
+        int choice = random.nextInt(3);
+        if (choice == 0 && members < membersMax) {
+            NodeId added = cluster.addNode();
+            membershipChange = null;
+            record("add " + added + " (bootstrap under load)");
+        } else if (choice == 1 && members > replicationFactor + 1 && alive.size() > 1) {
+            NodeId leaving = alive.get(random.nextInt(alive.size()));
+            track(leaving, "decommission " + leaving, cluster.decommission(leaving));
+        } else if (choice == 2 && !dead.isEmpty() && members > replicationFactor + 1 && !alive.isEmpty()) {
+            NodeId gone = dead.get(random.nextInt(dead.size()));
+            NodeId via = alive.get(random.nextInt(alive.size()));
+            track(gone, "removenode " + gone + " via " + via, cluster.removeNode(gone, via));
+        }
+    }
+
+    private void track(NodeId subject, String action, SimFuture<ClientResult> change) {
+        membershipSubject = subject;
+        membershipChange = change;
+        record(action);
+        change.whenDone(result -> record(action + " -> " + result));
     }
 
     private static List<NodeId> sorted(Set<NodeId> ids) {

@@ -111,6 +111,18 @@ final class WriteLoad {
         collect();
     }
 
+    /** Runs (no load) until no live node holds hints: hints for nodes that left or were removed are dropped. */
+    boolean hintsDrained(long maxMicros) {
+        return cluster.runUntil(() -> {
+            for (NodeId id : cluster.nodeIds()) {
+                if (cluster.isAlive(id) && cluster.node(id).status().hintsPending() > 0) {
+                    return false;
+                }
+            }
+            return true;
+        }, maxMicros);
+    }
+
     /** Every live node sees the same ring and no membership change in progress. */
     boolean settled() {
         java.util.Set<Long> digests = new java.util.HashSet<>();

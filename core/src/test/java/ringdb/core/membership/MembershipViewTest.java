@@ -1,0 +1,119 @@
+package ringdb.core.membership;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import ringdb.core.NodeId;
+import ringdb.core.ring.Ring;
+
+class MembershipViewTest {
+    private static final int RF = 2;
+    private static final NodeId A = NodeId.of("a");
+    private static final NodeId B = NodeId.of("b");
+    private static final NodeId C = NodeId.of("c");
+    private static final NodeId D = NodeId.of("d");
+
+    private static Member member(NodeId node, String status) {
+        return new Member(node, 1, status, Ring.tokensFor(node, 8), null);
+    }
+
+    private static MembershipView view(Member... members) {
+        return MembershipView.of(List.of(members), RF, 1);
+    }
+
+    private static List<Long> sampleTokens() {
+        Random random = new Random(5);
+        List<Long> out = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            out.add(random.nextLong());
+        }
+        return out;
+    }
+
+    @Test
+    void aJoiningNodeIsPendingExactlyWhereItWillBeAReplica() {
+        MembershipView view = view(member(A, "NORMAL"), member(B, "NORMAL"), member(C, "NORMAL"), member(D, "JOINING"));
+        assertEquals(Set.of(A, B, C), view.natural().members());
+        Move join = view.moveOf(D);
+        assertEquals(Move.Kind.JOIN, join.kind());
+        Ring future = MembershipView.futureRing(view.natural(), join, 2);
+        for (long token : sampleTokens()) {
+            boolean willReplicate = future.replicasForToken(token).contains(D);
+            MembershipView.WritePlan plan = view.writePlan(token);
+            assertEquals(willReplicate, plan.targets().contains(D), "token " + token);
+            assertEquals(willReplicate ? 1 : 0, plan.extraAcks());
+            assertTrue(plan.targets().containsAll(view.natural().replicasForToken(token)));
+        }
+        assertEquals(Set.of(D), view.gainers(join));
+        for (MembershipView.Gain gain : view.gains(join, D)) {
+            assertEquals(view.natural().replicasForToken(gain.endTokenInclusive()), gain.sources());
+        }
+    }
+
+    @Test
+    void aLeavingNodeStillServesWhileItsSuccessorsArePending() {
+        MembershipView view = view(member(A, "NORMAL"), member(B, "LEAVING"), member(C, "NORMAL"), member(D, "NORMAL"));
+        assertEquals(Set.of(A, B, C, D), view.natural().members());
+        Move leave = view.moveOf(B);
+        Set<NodeId> gainers = view.gainers(leave);
+        assertTrue(!gainers.isEmpty() && !gainers.contains(B));
+        for (NodeId gainer : gainers) {
+            for (MembershipView.Gain gain : view.gains(leave, gainer)) {
+                assertEquals(B, gain.sources().get(0), "the leaving node is the first source");
+            }
+        }
+    }
+
+    @Test
+    void aRemovedNodeIsNoSourceAndItsSuccessorTakesItsPlaceOnWrites() {
+        MembershipView view = view(member(A, "NORMAL"), member(B, "REMOVING"), member(C, "NORMAL"), member(D, "NORMAL"));
+        Move remove = view.moveOf(B);
+        assertEquals(Move.Kind.REMOVE, remove.kind());
+        for (NodeId gainer : view.gainers(remove)) {
+            for (MembershipView.Gain gain : view.gains(remove, gainer)) {
+                assertTrue(!gain.sources().contains(B) && !gain.sources().isEmpty());
+            }
+        }
+        for (long token : sampleTokens()) {
+            MembershipView.WritePlan plan = view.writePlan(token);
+            assertTrue(!plan.targets().contains(B) || !view.natural().replicasForToken(token).contains(B));
+            assertEquals(0, plan.extraAcks());
+            assertEquals(RF, plan.targets().size());
+        }
+        MembershipView removed = view(member(A, "NORMAL"), member(B, "REMOVED"), member(C, "NORMAL"), member(D, "NORMAL"));
+        assertEquals(Set.of(A, C, D), removed.natural().members());
+        assertTrue(removed.moves().isEmpty());
+    }
+
+    @Test
+    void aReplacementTakesTheDeadNodesTokensAndThenItsPlace() {
+        long[] deadTokens = Ring.tokensFor(B, 8);
+        Member replacing = new Member(D, 1, "JOINING", deadTokens, B);
+        MembershipView during = MembershipView.of(List.of(member(A, "NORMAL"), member(B, "NORMAL"), member(C, "NORMAL"),
+                replacing), RF, 1);
+        Move replace = during.moveOf(D);
+        assertEquals(Move.Kind.REPLACE, replace.kind());
+        assertEquals(Set.of(D), during.gainers(replace));
+        Member replaced = new Member(D, 1, "NORMAL", deadTokens, B);
+        MembershipView after = MembershipView.of(List.of(member(A, "NORMAL"), member(B, "NORMAL"), member(C, "NORMAL"),
+                replaced), RF, 2);
+        assertEquals(Set.of(A, C, D), after.natural().members());
+    }
+
+    @Test
+    void overlappingMovesConflictAndDisjointOnesDoNot() {
+        MembershipView view = view(member(A, "NORMAL"), member(B, "NORMAL"), member(C, "NORMAL"), member(D, "JOINING"));
+        String conflict = view.conflict(new Move(Move.Kind.LEAVE, A, null, 1, Ring.tokensFor(A, 8)));
+        assertNotNull(conflict);
+        assertEquals("d joining changes the replicas of some of the same ranges; wait until it finishes", conflict);
+        MembershipView quiet = view(member(A, "NORMAL"), member(B, "NORMAL"), member(C, "NORMAL"));
+        assertNull(quiet.conflict(new Move(Move.Kind.LEAVE, A, null, 1, Ring.tokensFor(A, 8))));
+    }
+}

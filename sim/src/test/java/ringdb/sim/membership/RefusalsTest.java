@@ -1,0 +1,109 @@
+package ringdb.sim.membership;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import ringdb.core.NodeId;
+import ringdb.core.node.ClientResult;
+import ringdb.core.node.NodeEvent;
+import ringdb.sim.SimCluster;
+
+/** Membership changes that would break the ring are refused with a message that says why. */
+class RefusalsTest {
+    private static final long SECOND = WriteLoad.SECOND;
+    private static final NodeId NODE1 = NodeId.of("node1");
+    private static final NodeId NODE2 = NodeId.of("node2");
+
+    private static ClientResult.Failed failed(SimCluster cluster, ringdb.sim.SimFuture<ClientResult> future) {
+        ClientResult result = cluster.runUntil(future, SECOND);
+        assertTrue(result instanceof ClientResult.Failed, "expected a refusal, got " + result);
+        return (ClientResult.Failed) result;
+    }
+
+    private static ClientResult direct(SimCluster cluster, NodeId via, java.util.function.BiConsumer<
+            ringdb.core.node.Node, java.util.function.Consumer<ClientResult>> call) {
+        List<ClientResult> out = new ArrayList<>();
+        call.accept(cluster.node(via), out::add);
+        assertEquals(1, out.size(), "a refusal is immediate");
+        return out.get(0);
+    }
+
+    @Test
+    void leavingBelowTheReplicationFactorIsRefused() {
+        try (SimCluster cluster = SimCluster.builder().seed(21).nodes(2).build()) {
+            cluster.runFor(10 * SECOND);
+            assertEquals("cannot decommission node2: the ring would keep 1 node(s), fewer than the replication factor 2",
+                    failed(cluster, cluster.decommission(NODE2)).message());
+            assertTrue(cluster.isNormal(NODE2), "a refused decommission changes nothing");
+        }
+    }
+
+    @Test
+    void removingALiveUnknownOrOwnNodeIsRefused() {
+        try (SimCluster cluster = SimCluster.builder().seed(22).nodes(3).build()) {
+            cluster.runFor(10 * SECOND);
+            assertEquals("cannot remove node2: it is alive; decommission it instead",
+                    failed(cluster, cluster.removeNode(NODE2, NODE1)).message());
+            assertEquals(new ClientResult.Failed("cannot remove node9: it is not a member of the ring"),
+                    direct(cluster, NODE1, (node, done) -> node.removeNode(NodeId.of("node9"), done)));
+            assertEquals(new ClientResult.Failed("cannot remove node1: a node cannot remove itself; use decommission"),
+                    direct(cluster, NODE1, (node, done) -> node.removeNode(NODE1, done)));
+            assertEquals(3, cluster.node(NODE1).ring().members().size());
+        }
+    }
+
+    @Test
+    void removingBelowTheReplicationFactorIsRefused() {
+        try (SimCluster cluster = SimCluster.builder().seed(23).nodes(2).build()) {
+            cluster.runFor(10 * SECOND);
+            cluster.fail(NODE2);
+            assertTrue(cluster.runUntil(() -> !cluster.node(NODE1).isAlive(NODE2), 60 * SECOND));
+            assertEquals("cannot remove node2: the ring would keep 1 node(s), fewer than the replication factor 2",
+                    failed(cluster, cluster.removeNode(NODE2, NODE1)).message());
+        }
+    }
+
+    @Test
+    void overlappingMovesAreRefusedWhileAJoinIsUnderWay() {
+        try (SimCluster cluster = SimCluster.builder().seed(24).nodes(3).build()) {
+            List<NodeEvent> events = MembershipSuiteTest.record(cluster);
+            cluster.runFor(10 * SECOND);
+            NodeId joiner = cluster.addNode();
+            assertTrue(cluster.runUntil(() -> cluster.node(NODE2).membershipView().moveOf(joiner) != null
+                    && cluster.node(NODE1).membershipView().moveOf(joiner) != null, 120 * SECOND));
+            assertEquals("cannot decommission node2: node4 joining changes the replicas of some of the same ranges;"
+                    + " wait until it finishes", failed(cluster, cluster.decommission(NODE2)).message());
+            assertEquals("cannot decommission node4: it is JOINING, not NORMAL",
+                    failed(cluster, cluster.decommission(joiner)).message());
+            assertEquals("cannot clean up node1: membership changes are in progress (node4 joining); run it once they"
+                    + " finished", failed(cluster, cluster.cleanup(NODE1)).message());
+
+            NodeId second = cluster.addNode();
+            assertTrue(cluster.runUntil(() -> cluster.isNormal(joiner) && cluster.isNormal(second), 300 * SECOND),
+                    "both joins should complete, one after the other" + MembershipSuiteTest.lastEvents(events));
+            assertTrue(events.stream().anyMatch(e -> e.kind() == NodeEvent.Kind.ERROR && e.detail().equals(
+                    "bootstrap of node5 refused: node4 joining changes the replicas of some of the same ranges;"
+                            + " wait until it finishes; retrying")), "the second join was refused while the first ran"
+                    + MembershipSuiteTest.lastEvents(events));
+            assertEquals(List.of(), cluster.unhandledExceptions());
+        }
+    }
+
+    @Test
+    void aNodeThatLeftCannotBeRecovered() {
+        try (SimCluster cluster = SimCluster.builder().seed(25).nodes(3).build()) {
+            cluster.runFor(10 * SECOND);
+            ClientResult result = cluster.runUntil(cluster.decommission(NodeId.of("node3")), 120 * SECOND);
+            assertEquals(new ClientResult.Completed("node3 left the ring and stopped"), result);
+            cluster.runFor(SECOND);
+            assertTrue(!cluster.isAlive(NodeId.of("node3")));
+            IllegalStateException error = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> cluster.recover(NodeId.of("node3")));
+            assertEquals("node3 cannot be recovered: it left the ring", error.getMessage());
+            assertTrue(cluster.runUntil(() -> cluster.node(NODE1).ring().members().size() == 2, 30 * SECOND));
+        }
+    }
+}
