@@ -12,8 +12,8 @@ import ringdb.sim.SimCluster;
         mixinStandardHelpOptions = true,
         description = {
             "Starts a simulated cluster in this process and serves its live dashboard on 127.0.0.1.",
-            "Simulated time runs live (pause, single step and speed controls on the page) under a steady demo",
-            "workload. The same --seed replays the same cluster and workload.",
+            "Simulated time runs live (pause, single step and speed controls on the page)",
+            "under a steady demo workload. The same --seed replays the same cluster and workload.",
             "A real cluster's dashboard is served by every node at / on its HTTP port."})
 public final class DashboardCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Simulation seed (default: random, printed at start).")

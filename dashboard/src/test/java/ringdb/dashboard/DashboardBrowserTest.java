@@ -151,6 +151,7 @@ class DashboardBrowserTest {
         // The survivors' failure detectors convict it through gossip.
         waiting().until(d -> count("#timeline li[data-kind=PEER_DOWN][data-subject=node3]") >= 1);
         waiting().until(d -> count("#gossip-table td[data-peer=node3][data-up=false]") >= 1);
+        waiting().until(d -> count("#chart-latency rect.band.down") == 1);
         screenshot("02-node3-failed");
 
         driver.findElement(By.cssSelector("#nodes-table tr[data-node=node3] button.recover")).click();
@@ -196,11 +197,33 @@ class DashboardBrowserTest {
         waiting().until(d -> count("#timeline li[data-kind=PARTITION]") == 1);
         waiting().until(d -> !texts("#net-dropped b").equals(List.of("0")));
         waiting().until(d -> count("#spacetime line.msg.drop") > 0);
+        waiting().until(d -> count("#chart-ops rect.band.partition") == 1);
         screenshot("04-partition");
 
         driver.findElement(By.id("heal")).click();
         waiting().until(d -> count("#partitions li.partition") == 0 && count("#timeline li[data-kind=HEAL]") == 1);
         assertThat(count("#net-matrix td.blocked")).isZero();
+    }
+
+    @Test
+    @Order(7)
+    void networkFaultsSetOnThePageShowInTheDiagramAndCounters() throws Exception {
+        open();
+        driver.executeScript("for (const [id, v] of [['drop', '0.2'], ['duplicate', '0.3']]) {"
+                + " const input = document.getElementById(id); input.value = v;"
+                + " input.dispatchEvent(new Event('input')); }");
+        assertThat(texts("#drop-out")).containsExactly("20%");
+        driver.findElement(By.id("network-apply")).click();
+        waiting().until(d -> count("#timeline li[data-kind=NETWORK]") == 1);
+        assertThat(texts("#timeline li[data-kind=NETWORK]").get(0)).contains("drop 20%, duplicate 30%");
+        waiting().until(d -> count("#spacetime line.msg.dup") > 0 && count("#spacetime line.msg.drop") > 0);
+        waiting().until(d -> !texts("#net-duplicated b").equals(List.of("0")));
+        screenshot("07-drops-and-duplicates");
+        driver.executeScript("for (const id of ['drop', 'duplicate']) {"
+                + " const input = document.getElementById(id); input.value = '0';"
+                + " input.dispatchEvent(new Event('input')); }");
+        driver.findElement(By.id("network-apply")).click();
+        waiting().until(d -> count("#timeline li[data-kind=NETWORK]") == 2);
     }
 
     @Test

@@ -277,7 +277,8 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
 
     /**
      * Cleanup: flushes the memtable, then rewrites every table without the entries whose token
-     * {@code keep} rejects (no tombstones are written: the data simply goes). Synchronous.
+     * {@code keep} rejects (no tombstones are written: the data simply goes). Synchronous; returns
+     * the number of entries dropped.
      */
     @Override
     public long purge(LongPredicate keep) {

@@ -37,7 +37,7 @@ final class SnapshotBuilder {
      * least {@value #MESSAGES_PER_SNAPSHOT_MIN}, at most {@value #MESSAGES_PER_SNAPSHOT_MAX}; beyond that
      * the diagram shows a gap rather than the page receiving every message.
      */
-    static final int MESSAGES_PER_SNAPSHOT_MAX = 3_000;
+    static final int MESSAGES_PER_SNAPSHOT_MAX = 1_500;
     static final int MESSAGES_PER_SNAPSHOT_MIN = 300;
     static final int TIMELINE_PER_SNAPSHOT_MAX = 200;
 

@@ -44,6 +44,14 @@ function setConnection(live) {
 
 function accept(state) {
   if (page.state && state.version === page.state.version) return;
+  if (page.state && (state.version < page.state.version || state.seed !== page.state.seed)) {
+    // A new run behind the same address (the server restarted): what the page kept belongs to the old one.
+    page.messages = [];
+    page.lastMessageSequence = -1;
+    page.timeline = [];
+    page.lastTimelineSequence = -1;
+  }
+  adoptRenumberedTimeline(state.timeline);
   page.state = state;
   for (const node of state.nodes) {
     if (!page.nodeIds.includes(node.id)) page.nodeIds = [...page.nodeIds, node.id].sort(naturalOrder);
@@ -59,6 +67,23 @@ function accept(state) {
   if (page.timeline.length > TIMELINE_KEPT) page.timeline.splice(0, page.timeline.length - TIMELINE_KEPT);
   if (page.lookupKey && Date.now() - page.lookupAt > LOOKUP_REFRESH_MILLIS) lookup(page.lookupKey, false);
   queueRender();
+}
+
+/**
+ * A source may number its timeline by position in a bounded buffer, so numbers repeat once it wraps.
+ * When the newest incoming entry carries a number the page already holds for a different event, the
+ * incoming list (the source's whole recent timeline) replaces the page's.
+ */
+function adoptRenumberedTimeline(incoming) {
+  if (incoming.length === 0) return;
+  const newest = incoming[incoming.length - 1];
+  const held = page.timeline.find((t) => t.sequence === newest.sequence);
+  const same = held && held.atMicros === newest.atMicros && held.kind === newest.kind && held.node === newest.node
+    && held.subject === newest.subject && held.detail === newest.detail;
+  if (newest.sequence <= page.lastTimelineSequence && !same) {
+    page.timeline = [...incoming];
+    page.lastTimelineSequence = newest.sequence;
+  }
 }
 
 function naturalOrder(a, b) {
@@ -100,12 +125,16 @@ function renderAll() {
   timed("ring", () => renderRing($("ring"), $("ring-legend"), $("ring-summary"), state, page.nodeIds, page.lookup));
   timed("nodes", () => renderNodes($("nodes-table").tBodies[0], state, page.nodeIds, page.actions, act));
   timed("charts", () => renderCharts($("chart-ops"), $("chart-latency"), $("charts-note"), state,
-    (t) => formatTime(t, state.kind), sizes));
+    (t) => formatTime(t, state.kind), sizes, page.timeline));
   timed("network", () => renderNetwork($("net-counters"), $("net-matrix"), $("partitions"), state, page.nodeIds));
   timed("gossip", () => renderGossip($("gossip-table"), state));
   timed("timeline", () => renderTimeline($("timeline"), page.timeline, state.kind, $("timeline-filter").value));
   renderFaultControls(state);
   renderCoordinators(state);
+  // The message diagram needs every message (simulated clusters); fault injection exists only where offered.
+  $("spacetime-card").hidden = state.kind !== "simulated";
+  document.querySelector("main.grid").classList.toggle("real-layout", state.kind !== "simulated");
+  $("faults-card").hidden = !["partition", "heal", "network"].some((name) => page.actions.get(name)?.enabled);
   timed("messages", () => renderMessages(state, sizes.spacetime));
   renderLookupTable();
   applyActionAvailability();

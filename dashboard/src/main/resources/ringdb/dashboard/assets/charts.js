@@ -15,8 +15,11 @@ function niceMax(value) {
   return 10 * magnitude;
 }
 
-/** Draws series [{values, color}] over points (one x per point); formatY labels the axis. */
-export function lineChart(svgElement, points, series, formatY, formatX, size) {
+/**
+ * Draws series [{values, color}] over points (one x per point, evenly spaced in time); formatY labels
+ * the axis; bands [{fromMicros, toMicros, label, kind}] shade the fault intervals behind the lines.
+ */
+export function lineChart(svgElement, points, series, formatY, formatX, size, bands = []) {
   WIDTH = Math.max(200, size.width || 560);
   HEIGHT = Math.max(80, size.height || 130);
   svgElement.setAttribute("viewBox", `0 0 ${WIDTH} ${HEIGHT}`);
@@ -29,7 +32,9 @@ export function lineChart(svgElement, points, series, formatY, formatX, size) {
   for (let i = 0; i <= 4; i++) {
     const y = 6 + plotHeight * (1 - i / 4);
     children.push(svg("line", { class: "gridline", x1: LEFT, x2: WIDTH - 4, y1: y, y2: y }));
-    children.push(svg("text", { class: "axis-label", x: LEFT - 4, y: y + 3, "text-anchor": "end" }, formatY(max * i / 4)));
+    if (count > 0) {
+      children.push(svg("text", { class: "axis-label", x: LEFT - 4, y: y + 3, "text-anchor": "end" }, formatY(max * i / 4)));
+    }
   }
   if (count > 0) {
     children.push(svg("text", { class: "axis-label", x: LEFT, y: HEIGHT - 3 }, formatX(points[0].atMicros)));
@@ -38,6 +43,7 @@ export function lineChart(svgElement, points, series, formatY, formatX, size) {
   }
   const x = (i) => LEFT + (count <= 1 ? plotWidth : (plotWidth * i) / (count - 1));
   const y = (v) => 6 + plotHeight * (1 - v / max);
+  if (count > 1) children.push(...bandShapes(bands, points, LEFT, plotWidth, plotHeight));
   for (const s of series) {
     if (count === 0) continue;
     const coordinates = s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
@@ -49,18 +55,63 @@ export function lineChart(svgElement, points, series, formatY, formatX, size) {
   replace(svgElement, children);
 }
 
+/** Shaded intervals (a node down, a partition) with a short label, clipped to the plotted time span. */
+function bandShapes(bands, points, left, plotWidth, plotHeight) {
+  const first = points[0].atMicros;
+  const last = points[points.length - 1].atMicros;
+  const xOf = (t) => left + (plotWidth * (t - first)) / (last - first);
+  const out = [];
+  bands.forEach((band, index) => {
+    const from = Math.max(first, band.fromMicros);
+    const to = Math.min(last, band.toMicros ?? last);
+    if (to <= from) return;
+    out.push(svg("rect", { class: "band " + band.kind, x: xOf(from).toFixed(1), y: 6, width: Math.max(1, xOf(to) - xOf(from)).toFixed(1),
+      height: plotHeight }, svg("title", {}, band.label)));
+    const nearRightEdge = xOf(from) > left + plotWidth - 70;
+    out.push(svg("text", { class: "band-label", x: (nearRightEdge ? xOf(to) - 2 : xOf(from) + 2).toFixed(1),
+      y: 15 + (index % 3) * 9, "text-anchor": nearRightEdge ? "end" : "start" }, band.label));
+  });
+  return out;
+}
+
+/**
+ * Fault intervals from the timeline: a node from its crash (STOPPED) to its restart (STARTED or
+ * RECOVER), a partition from PARTITION to the next HEAL. Open intervals run to the present.
+ */
+export function faultBands(timeline) {
+  const bands = [];
+  const downSince = new Map();
+  let partition = null;
+  for (const e of timeline) {
+    if (e.kind === "STOPPED" && !downSince.has(e.node)) downSince.set(e.node, e.atMicros);
+    if ((e.kind === "STARTED" || e.kind === "RECOVER") && downSince.has(e.node)) {
+      bands.push({ fromMicros: downSince.get(e.node), toMicros: e.atMicros, label: e.node + " down", kind: "down" });
+      downSince.delete(e.node);
+    }
+    if (e.kind === "PARTITION" && partition === null) partition = e.atMicros;
+    if (e.kind === "HEAL" && partition !== null) {
+      bands.push({ fromMicros: partition, toMicros: e.atMicros, label: "partition", kind: "partition" });
+      partition = null;
+    }
+  }
+  for (const [node, since] of downSince) bands.push({ fromMicros: since, toMicros: null, label: node + " down", kind: "down" });
+  if (partition !== null) bands.push({ fromMicros: partition, toMicros: null, label: "partition", kind: "partition" });
+  return bands;
+}
+
 /** sizes: {ops: {width, height}, latency: {...}} measured before any DOM write of this frame. */
-export function renderCharts(opsElement, latencyElement, noteElement, state, formatX, sizes) {
+export function renderCharts(opsElement, latencyElement, noteElement, state, formatX, sizes, timeline = []) {
+  const bands = faultBands(timeline);
   const points = state.metrics;
   lineChart(opsElement, points, [
     { name: "ops", color: "#38bdf8", values: points.map((p) => p.operationsPerSecond) },
     { name: "errors", color: "#ef4444", values: points.map((p) => p.errorsPerSecond) },
-  ], (v) => v >= 1000 ? (v / 1000).toFixed(1) + "k" : String(Math.round(v * 10) / 10), formatX, sizes.ops);
+  ], (v) => v >= 1000 ? (v / 1000).toFixed(1) + "k" : String(Math.round(v * 10) / 10), formatX, sizes.ops, bands);
   lineChart(latencyElement, points, [
     { name: "p50", color: "#22c55e", values: points.map((p) => p.p50Micros) },
     { name: "p95", color: "#f59e0b", values: points.map((p) => p.p95Micros) },
     { name: "p99", color: "#ef4444", values: points.map((p) => p.p99Micros) },
-  ], formatMicros, formatX, sizes.latency);
+  ], formatMicros, formatX, sizes.latency, bands);
   const last = points[points.length - 1];
   noteElement.textContent = last
     ? `${last.operationsPerSecond.toFixed(0)} op/s · p99 ${formatMicros(last.p99Micros)}` +

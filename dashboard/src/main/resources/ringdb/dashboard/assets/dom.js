@@ -58,7 +58,7 @@ export function formatMicros(micros) {
 
 /** A cluster time: seconds with millisecond precision for the simulator, a clock time for a real cluster. */
 export function formatTime(micros, kind) {
-  if (kind === "real") return new Date(micros / 1000).toLocaleTimeString();
+  if (kind === "real") return new Date(micros / 1000).toISOString().slice(11, 19) + " UTC";
   return (micros / 1_000_000).toFixed(3) + " s";
 }
 
@@ -86,4 +86,18 @@ export function setMarkup(node, markup) {
     node._markup = markup;
     node.innerHTML = markup;
   }
+}
+
+/**
+ * Short labels for node ids in dense tables: the prefix all ids share up to a ':' or '.' is dropped
+ * ("127.0.0.1:7001" and "127.0.0.1:7002" become ":7001" and ":7002"). Returns a Map id → label.
+ */
+export function shortNames(ids) {
+  let prefix = ids.length > 1 ? ids[0] : "";
+  for (const id of ids) {
+    while (!id.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  }
+  const cut = Math.max(prefix.lastIndexOf(":"), prefix.lastIndexOf("."));
+  const drop = cut > 0 ? cut : 0;
+  return new Map(ids.map((id) => [id, drop > 0 ? id.slice(drop) : id]));
 }

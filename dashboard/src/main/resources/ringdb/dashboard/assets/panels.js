@@ -1,5 +1,5 @@
 // Tables and lists: nodes, network counters and matrix, partitions, gossip, timeline.
-import { el, replace, colorOf, formatBytes, formatCount, formatMicros, formatTime, percent, escape, setMarkup } from "./dom.js";
+import { el, replace, colorOf, formatBytes, formatCount, formatMicros, formatTime, percent, escape, setMarkup, shortNames } from "./dom.js";
 
 /**
  * Nodes table, updated in place (rows, cells and buttons are kept between updates so a click is never
@@ -129,24 +129,49 @@ function blockedPairs(partitions) {
   return blocked;
 }
 
+/** Link counters seen by earlier renders, to colour the matrix by recent traffic rather than totals. */
+const linkHistory = [];
+const RECENT_WINDOW_MICROS = 3_000_000;
+
+/** Per link {delivered, dropped} over roughly the last few seconds of cluster time. */
+function recentLinks(state) {
+  const now = new Map(state.network.links.map((l) => [l.from + ">" + l.to, l]));
+  linkHistory.push({ at: state.nowMicros, links: now });
+  while (linkHistory.length > 2 && linkHistory[1].at <= state.nowMicros - RECENT_WINDOW_MICROS) linkHistory.shift();
+  if (linkHistory[0].at > state.nowMicros) linkHistory.splice(0, linkHistory.length - 1); // time went back (new run)
+  const base = linkHistory[0].links;
+  const recent = new Map();
+  for (const [key, link] of now) {
+    const before = base.get(key) || { delivered: 0, dropped: 0 };
+    recent.set(key, { delivered: Math.max(0, link.delivered - before.delivered), dropped: Math.max(0, link.dropped - before.dropped) });
+  }
+  return recent;
+}
+
 function renderMatrix(table, state) {
   const links = new Map(state.network.links.map((l) => [l.from + ">" + l.to, l]));
+  const recent = recentLinks(state);
   const blocked = blockedPairs(state.network.partitions);
   const ids = state.nodes.map((n) => n.id);
-  const maxDelivered = Math.max(1, ...state.network.links.map((l) => l.delivered));
-  const parts = ["<thead><tr><th class=\"row\">from \\ to</th>", ...ids.map((id) => `<th class="node-head">${escape(id)}</th>`), "</tr></thead><tbody>"];
+  const maxRecent = Math.max(1, ...[...recent.values()].map((l) => l.delivered));
+  const label = shortNames(ids);
+  const parts = ["<thead><tr><th class=\"row\">from \\ to</th>",
+    ...ids.map((id) => `<th class="node-head" title="${escape(id)}">${escape(label.get(id))}</th>`), "</tr></thead><tbody>"];
   for (const from of ids) {
-    parts.push(`<tr><th class="row">${escape(from)}</th>`);
+    parts.push(`<tr><th class="row" title="${escape(from)}">${escape(label.get(from))}</th>`);
     for (const to of ids) {
       if (from === to) { parts.push("<td class=\"self\">·</td>"); continue; }
       const link = links.get(from + ">" + to) || { sent: 0, delivered: 0, dropped: 0, duplicated: 0 };
-      const dropShare = link.sent > 0 ? link.dropped / link.sent : 0;
+      const now = recent.get(from + ">" + to) || { delivered: 0, dropped: 0 };
+      const attempts = now.delivered + now.dropped;
+      const dropShare = attempts > 0 ? now.dropped / attempts : 0;
       const background = dropShare > 0.02
-        ? `rgba(239,68,68,${Math.min(0.85, 0.2 + dropShare).toFixed(2)})`
-        : `rgba(59,130,246,${(0.12 + 0.55 * (link.delivered / maxDelivered)).toFixed(2)})`;
+        ? `rgba(239,68,68,${Math.min(0.85, 0.25 + dropShare).toFixed(2)})`
+        : `rgba(59,130,246,${(0.08 + 0.6 * (now.delivered / maxRecent)).toFixed(2)})`;
       const isBlocked = blocked.has(from + ">" + to);
       const title = `${from} → ${to}: sent ${link.sent}, delivered ${link.delivered}, dropped ${link.dropped}, ` +
-        `duplicated ${link.duplicated}` + (isBlocked ? " — blocked by a partition" : "");
+        `duplicated ${link.duplicated} in total; last few seconds: delivered ${now.delivered}, dropped ${now.dropped}` +
+        (isBlocked ? " — blocked by a partition" : "");
       parts.push(`<td class="${isBlocked ? "blocked" : ""}" style="background:${background}" data-from="${escape(from)}" ` +
         `data-to="${escape(to)}" data-dropped="${link.dropped}" title="${escape(title)}">${formatCount(link.delivered)}` +
         (link.dropped > 0 ? `<span class="muted">/${formatCount(link.dropped)}✕</span>` : "") + "</td>");
@@ -164,11 +189,12 @@ const COMPACT_NODES = 10;
 export function renderGossip(table, state) {
   const ids = state.nodes.map((n) => n.id);
   const digests = new Set(state.gossip.map((g) => g.ringVersion));
+  const label = shortNames(ids);
   const parts = ["<thead><tr><th class=\"row\">observer</th><th title=\"generation: start time\">started</th><th>hb</th><th>ring</th>",
-    ...ids.map((id) => `<th class="node-head">${escape(id)}</th>`), "</tr></thead><tbody>"];
+    ...ids.map((id) => `<th class="node-head" title="${escape(id)}">${escape(label.get(id))}</th>`), "</tr></thead><tbody>"];
   for (const g of state.gossip) {
     const peers = new Map(g.peers.map((p) => [p.peer, p]));
-    parts.push(`<tr data-node="${escape(g.node)}"><th class="row">${escape(g.node)}</th>` +
+    parts.push(`<tr data-node="${escape(g.node)}"><th class="row" title="${escape(g.node)}">${escape(label.get(g.node) || g.node)}</th>` +
       `<td title="generation ${g.generation}">${formatGeneration(g.generation)}</td><td>${g.heartbeatVersion}</td>` +
       `<td title="ring view digest"${digests.size > 1 ? " style=\"color:#f59e0b\"" : ""}>${escape(String(g.ringVersion).slice(0, 6))}</td>`);
     for (const id of ids) {
@@ -180,13 +206,21 @@ export function renderGossip(table, state) {
       const title = `${g.node} sees ${id}: ${peer.up ? "UP" : "DOWN"}, phi ${peer.phi.toFixed(2)}, heartbeat ` +
         `${peer.heartbeatVersion} seen ${formatMicros(peer.heartbeatAgeMicros)} ago, generation ${peer.generation}, ${peer.state}`;
       parts.push(`<td class="${peer.up ? "" : "suspect"}" style="background:${background}" data-peer="${escape(id)}" ` +
-        `data-up="${peer.up}" title="${escape(title)}">${peer.phi >= 100 ? "∞" : peer.phi.toFixed(1)}</td>`);
+        `data-up="${peer.up}" title="${escape(title)}">${peer.phi >= 100 ? "∞" : peer.phi.toFixed(1)}` +
+        `<small>${shortAge(peer.heartbeatAgeMicros)}</small></td>`);
     }
     parts.push("</tr>");
   }
   parts.push("</tbody>");
   table.classList.toggle("compact", ids.length > COMPACT_NODES);
   setMarkup(table, parts.join(""));
+}
+
+/** A heartbeat age in a few characters: "820ms", "4.2s", "3m". */
+function shortAge(micros) {
+  if (micros < 1_000_000) return Math.round(micros / 1000) + "ms";
+  if (micros < 60_000_000) return (micros / 1_000_000).toFixed(1) + "s";
+  return Math.round(micros / 60_000_000) + "m";
 }
 
 const KIND_CLASS = {
