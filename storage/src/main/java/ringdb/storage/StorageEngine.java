@@ -277,8 +277,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
 
     /**
      * Cleanup: flushes the memtable, then rewrites every table without the entries whose token
-     * {@code keep} rejects (no tombstones are written: the data simply goes). Synchronous; returns
-     * the number of entries dropped.
+     * {@code keep} rejects (no tombstones are written: the data simply goes). Synchronous.
      */
     @Override
     public long purge(LongPredicate keep) {
