@@ -189,13 +189,7 @@ final class Membership {
     }
 
     private boolean replacedByAMember(NodeId target) {
-        for (EndpointState state : node.gossiper().endpoints().values()) {
-            if (target.id().equals(state.get(ApplicationState.REPLACING))
-                    && NodeState.NORMAL.name().equals(state.get(ApplicationState.STATUS))) {
-                return true;
-            }
-        }
-        return false;
+        return node.membershipView().replaced().contains(target);
     }
 
     // ---- join (bootstrap and replace) ----
