@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Benchmarks that print measured figures.",
         subcommands = {
             BenchSimCommand.class,
+            BenchClusterCommand.class,
             BenchStorageCommand.class,
             BenchStreamingCommand.class,
         })

@@ -12,7 +12,7 @@ import ringdb.cli.cluster.LocalCluster;
 /** {@code ringdb cluster start|stop|status}: a local multi-process cluster on loopback. */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
         description = "Runs a local cluster of node processes on 127.0.0.1, one data directory and log file per node.",
-        subcommands = {ClusterCommand.Start.class, ClusterCommand.Stop.class, ClusterCommand.Status.class})
+        subcommands = {ClusterCommand.Start.class, ClusterCommand.Stop.class, ClusterCommand.Status.class, ClusterCommand.Add.class})
 final class ClusterCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -65,6 +65,37 @@ final class ClusterCommand implements Runnable {
         }
     }
 
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = "Adds nodes to the running local cluster: each joins (auto_bootstrap), streams its ranges, then serves.")
+    static final class Add implements Callable<Integer> {
+        @picocli.CommandLine.Mixin DirOption dir;
+        @Option(names = "--count", defaultValue = "1", description = "Nodes to add (default ${DEFAULT-VALUE})") int count;
+        @Option(names = "--internode-port", defaultValue = "0", description = "Base internode port (node i gets port+i-1); 0 = free ports (default ${DEFAULT-VALUE})") int internodePort;
+        @Option(names = "--http-port", defaultValue = "0", description = "Base HTTP port (node i gets port+i-1); 0 = free ports (default ${DEFAULT-VALUE})") int httpPort;
+        @Option(names = "--wait-seconds", defaultValue = "180", description = "How long to wait for the join (default ${DEFAULT-VALUE})") long waitSeconds;
+        @Option(names = "--heap", defaultValue = "1g", description = "Heap of each node JVM (default ${DEFAULT-VALUE})") String heap;
+        @Option(names = "--server-flag", paramLabel = "FLAG", description = "Extra flag passed to the new nodes' 'ringdb server'")
+        List<String> serverFlags = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            if (count < 1 || count > 32) {
+                System.err.println("error: --count must be between 1 and 32, got " + count);
+                return 2;
+            }
+            List<String> flags = new ArrayList<>();
+            serverFlags.forEach(f -> flags.addAll(List.of(f.split("=", 2))));
+            try {
+                new LocalCluster(dir.dir, System.out).add(count, new LocalCluster.Settings(count, 1, internodePort, httpPort, flags, heap),
+                        Duration.ofSeconds(waitSeconds));
+                return 0;
+            } catch (RuntimeException e) {
+                System.err.println("error: " + e.getMessage());
+                return 1;
+            }
+        }
+    }
+
     @Command(name = "stop", mixinStandardHelpOptions = true,
             description = "Stops the nodes this directory's pid files name (SIGTERM, then SIGKILL after --grace-seconds).")
     static final class Stop implements Callable<Integer> {
@@ -100,10 +131,11 @@ final class ClusterCommand implements Runnable {
                 return 1;
             }
             return KvCommands.guarded(() -> {
-                System.out.println();
-                System.out.print(ClusterInfoCommands.statusTable(new ringdb.client.RingClient(live,
-                        ringdb.client.RingClient.Options.defaults()).cluster()));
-                return 0;
+                try (ringdb.client.RingClient client = new ringdb.client.RingClient(live, ringdb.client.RingClient.Options.defaults())) {
+                    System.out.println();
+                    System.out.print(ClusterInfoCommands.statusTable(client.cluster()));
+                    return 0;
+                }
             });
         }
     }

@@ -59,9 +59,11 @@ final class ClusterInfoCommands {
         @Override
         public Integer call() {
             return KvCommands.guarded(() -> {
-                JsonNode cluster = client.client().cluster();
-                System.out.print(json ? cluster.toPrettyString() + "\n" : statusTable(cluster));
-                return 0;
+                try (RingClient ring = client.client()) {
+                    JsonNode cluster = ring.cluster();
+                    System.out.print(json ? cluster.toPrettyString() + "\n" : statusTable(cluster));
+                    return 0;
+                }
             });
         }
     }
@@ -75,26 +77,31 @@ final class ClusterInfoCommands {
         @Override
         public Integer call() {
             return KvCommands.guarded(() -> {
-                RingClient ring = client.client();
-                if (key != null) {
-                    JsonNode answer = ring.ring(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                    System.out.println("key " + key + " token " + answer.path("token").asLong());
-                    int i = 0;
-                    for (JsonNode replica : answer.path("replicas")) {
-                        System.out.println((i++ == 0 ? "  primary  " : "  replica  ") + replica.path("id").asText()
-                                + "  http " + replica.path("http").asText());
-                    }
-                    return 0;
+                try (RingClient ring = client.client()) {
+                    return print(ring);
                 }
-                Map<Long, String> owners = new TreeMap<>();
-                JsonNode cluster = ring.cluster();
-                for (JsonNode member : cluster.path("members")) {
-                    member.path("tokens").forEach(t -> owners.put(t.asLong(), member.path("id").asText()));
-                }
-                System.out.printf(Locale.ROOT, "%-24s %s%n", "Token", "Owner");
-                owners.forEach((token, owner) -> System.out.printf(Locale.ROOT, "%-24d %s%n", token, owner));
-                return 0;
             });
+        }
+
+        private int print(RingClient ring) {
+            if (key != null) {
+                JsonNode answer = ring.ring(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                System.out.println("key " + key + " token " + answer.path("token").asLong());
+                int i = 0;
+                for (JsonNode replica : answer.path("replicas")) {
+                    System.out.println((i++ == 0 ? "  primary  " : "  replica  ") + replica.path("id").asText()
+                            + "  http " + replica.path("http").asText());
+                }
+                return 0;
+            }
+            Map<Long, String> owners = new TreeMap<>();
+            JsonNode cluster = ring.cluster();
+            for (JsonNode member : cluster.path("members")) {
+                member.path("tokens").forEach(t -> owners.put(t.asLong(), member.path("id").asText()));
+            }
+            System.out.printf(Locale.ROOT, "%-24s %s%n", "Token", "Owner");
+            owners.forEach((token, owner) -> System.out.printf(Locale.ROOT, "%-24d %s%n", token, owner));
+            return 0;
         }
     }
 
@@ -113,15 +120,18 @@ final class ClusterInfoCommands {
             return KvCommands.guarded(() -> {
                 String host = client.hosts().get(0);
                 String query = query().isEmpty() ? "" : "?" + String.join("&", query());
-                JsonNode answer = client.client().post(host, "/v1/admin/" + operation() + query);
-                System.out.println(answer.toPrettyString());
-                return 0;
+                try (RingClient ring = client.client()) {
+                    JsonNode answer = ring.post(host, "/v1/admin/" + operation() + query);
+                    System.out.println(answer.toPrettyString());
+                    return 0;
+                }
             });
         }
     }
 
     @Command(name = "join", mixinStandardHelpOptions = true,
-            description = "Asks the node at --host to join the ring (stream the ranges it will own, then serve them).")
+            description = {"Joining happens when a new node starts: run it with --auto-bootstrap true and the cluster's --seeds;",
+                "it streams the ranges it will own, then serves them. This command reports what the node at --host says."})
     static final class Join extends AdminCommand {
         @Override
         String operation() {
@@ -151,6 +161,15 @@ final class ClusterInfoCommands {
         @Override
         List<String> query() {
             return new ArrayList<>(List.of("node=" + java.net.URLEncoder.encode(node, java.nio.charset.StandardCharsets.UTF_8)));
+        }
+    }
+
+    @Command(name = "cleanup", mixinStandardHelpOptions = true,
+            description = "Drops the local data of ranges the node at --host no longer replicates (after nodes joined).")
+    static final class Cleanup extends AdminCommand {
+        @Override
+        String operation() {
+            return "cleanup";
         }
     }
 

@@ -44,6 +44,14 @@ public final class DashboardCommand implements Callable<Integer> {
             System.err.println("ringdb dashboard: --port must be between 0 and 65535, got " + port);
             return 2;
         }
+        if (!(speed >= 0.001 && speed <= 1000)) {
+            System.err.println("ringdb dashboard: --speed must be between 0.001 and 1000, got " + speed);
+            return 2;
+        }
+        if (workloadOpsPerSecond < 0 || workloadOpsPerSecond > 10_000) {
+            System.err.println("ringdb dashboard: --workload must be between 0 and 10000, got " + workloadOpsPerSecond);
+            return 2;
+        }
         long chosenSeed = seed != null ? seed : new java.util.Random().nextLong();
         SimCluster cluster = SimCluster.builder().seed(chosenSeed).nodes(nodes).build();
         SimDashboardSource.Settings settings = new SimDashboardSource.Settings(speed, workloadOpsPerSecond, paused);

@@ -54,10 +54,11 @@ final class KvCommands {
                 }
                 byte[] bytes = value != null ? value.getBytes(StandardCharsets.UTF_8)
                         : file != null ? Files.readAllBytes(file) : System.in.readAllBytes();
-                RingClient ring = client.client();
-                long written = ring.put(key.getBytes(StandardCharsets.UTF_8), bytes, cl, timestamp);
-                System.out.println("OK timestamp=" + written);
-                return 0;
+                try (RingClient ring = client.client()) {
+                    long written = ring.put(key.getBytes(StandardCharsets.UTF_8), bytes, cl, timestamp);
+                    System.out.println("OK timestamp=" + written);
+                    return 0;
+                }
             });
         }
     }
@@ -73,7 +74,10 @@ final class KvCommands {
         @Override
         public Integer call() {
             return guarded(() -> {
-                Optional<RingClient.Value> found = client.client().get(key.getBytes(StandardCharsets.UTF_8), cl);
+                Optional<RingClient.Value> found;
+                try (RingClient ring = client.client()) {
+                    found = ring.get(key.getBytes(StandardCharsets.UTF_8), cl);
+                }
                 if (found.isEmpty()) {
                     System.err.println("not found: " + key);
                     return 1;
@@ -103,9 +107,11 @@ final class KvCommands {
         @Override
         public Integer call() {
             return guarded(() -> {
-                long written = client.client().delete(key.getBytes(StandardCharsets.UTF_8), cl);
-                System.out.println("OK timestamp=" + written);
-                return 0;
+                try (RingClient ring = client.client()) {
+                    long written = ring.delete(key.getBytes(StandardCharsets.UTF_8), cl);
+                    System.out.println("OK timestamp=" + written);
+                    return 0;
+                }
             });
         }
     }

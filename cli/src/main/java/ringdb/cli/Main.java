@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             ClusterInfoCommands.Decommission.class,
             ClusterInfoCommands.RemoveNode.class,
             ClusterInfoCommands.Repair.class,
+            ClusterInfoCommands.Cleanup.class,
             DemoCommand.class,
             SimCommand.class,
             BenchCommand.class,

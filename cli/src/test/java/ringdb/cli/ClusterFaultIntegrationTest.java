@@ -130,9 +130,10 @@ class ClusterFaultIntegrationTest {
     }
 
     private void assertStillServing() {
-        RingClient client = new RingClient(cluster.httpAddresses(), RingClient.Options.defaults());
-        client.put("still-serving".getBytes(StandardCharsets.UTF_8), "yes".getBytes(StandardCharsets.UTF_8), "ALL");
-        assertThat(client.get("still-serving".getBytes(StandardCharsets.UTF_8), "ALL")).isPresent();
+        try (RingClient client = new RingClient(cluster.httpAddresses(), RingClient.Options.defaults())) {
+            client.put("still-serving".getBytes(StandardCharsets.UTF_8), "yes".getBytes(StandardCharsets.UTF_8), "ALL");
+            assertThat(client.get("still-serving".getBytes(StandardCharsets.UTF_8), "ALL")).isPresent();
+        }
     }
 
     /** Steady load: unique keys written and read at ONE and QUORUM; QUORUM-acknowledged writes remembered. */
@@ -208,19 +209,22 @@ class ClusterFaultIntegrationTest {
         } finally {
             load.running.set(false);
             pool.shutdownNow();
+            load.client.close();
         }
         assertThat(load.acknowledgedAtQuorum).hasSizeGreaterThan(200);
-        RingClient reader = new RingClient(cluster.httpAddresses(), RingClient.Options.defaults());
-        for (Map.Entry<String, String> write : load.acknowledgedAtQuorum.entrySet()) {
-            Optional<RingClient.Value> read = reader.get(write.getKey().getBytes(StandardCharsets.UTF_8), "QUORUM");
-            assertThat(read).as(write.getKey()).isPresent();
-            assertThat(new String(read.get().value(), StandardCharsets.UTF_8)).isEqualTo(write.getValue());
+        try (RingClient reader = new RingClient(cluster.httpAddresses(), RingClient.Options.defaults())) {
+            for (Map.Entry<String, String> write : load.acknowledgedAtQuorum.entrySet()) {
+                Optional<RingClient.Value> read = reader.get(write.getKey().getBytes(StandardCharsets.UTF_8), "QUORUM");
+                assertThat(read).as(write.getKey()).isPresent();
+                assertThat(new String(read.get().value(), StandardCharsets.UTF_8)).isEqualTo(write.getValue());
+            }
         }
-        RingClient onlyVictim = new RingClient(List.of(victim.httpAddress()), new RingClient.Options(5_000, 60_000, 1, false));
-        long presentOnVictimAtAll = load.acknowledgedAtQuorum.keySet().stream()
-                .filter(key -> onlyVictim.get(key.getBytes(StandardCharsets.UTF_8), "ALL").isPresent()).count();
-        assertThat(presentOnVictimAtAll).as("every QUORUM write reads back at ALL through the restarted node")
-                .isEqualTo(load.acknowledgedAtQuorum.size());
+        try (RingClient onlyVictim = new RingClient(List.of(victim.httpAddress()), new RingClient.Options(5_000, 60_000, 1, false))) {
+            long presentOnVictimAtAll = load.acknowledgedAtQuorum.keySet().stream()
+                    .filter(key -> onlyVictim.get(key.getBytes(StandardCharsets.UTF_8), "ALL").isPresent()).count();
+            assertThat(presentOnVictimAtAll).as("every QUORUM write reads back at ALL through the restarted node")
+                    .isEqualTo(load.acknowledgedAtQuorum.size());
+        }
     }
 
     private boolean isDown(String observer, String subject) {

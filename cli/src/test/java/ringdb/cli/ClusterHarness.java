@@ -58,7 +58,9 @@ final class ClusterHarness implements AutoCloseable {
     }
 
     JsonNode clusterAt(String http) {
-        return new RingClient(List.of(http), new RingClient.Options(2_000, 60_000, 1, false)).cluster();
+        try (RingClient client = new RingClient(List.of(http), new RingClient.Options(2_000, 60_000, 1, false))) {
+            return client.cluster();
+        }
     }
 
     /** Polls {@code condition} every 100 ms until true or {@code timeout}; fails with {@code what}. */

@@ -108,16 +108,24 @@ class ClusterIntegrationTest {
 
     @Test
     @Order(4)
-    void unsupportedMembershipChangesGiveAClearError() {
+    void aDecommissionThatWouldBreakTheReplicationFactorIsRefusedWithTheReason() {
         ClusterHarness.Run decommission = ClusterHarness.cli("decommission", "--host", cluster.http(2));
         assertThat(decommission.exitCode()).isNotZero();
-        assertThat(decommission.err()).contains("decommission is not supported by this node yet").contains("HTTP 501");
+        assertThat(decommission.err()).contains("cannot decommission " + cluster.internode(2))
+                .contains("fewer than the replication factor").contains("HTTP 409");
+        ClusterHarness.Run status = ClusterHarness.cli("status", "--host", cluster.http(0));
+        assertThat(status.out().lines().filter(line -> line.startsWith("UN ")).count()).isEqualTo(3);
     }
 
     @Test
     @Order(5)
     void ringClientRoutesEachKeyToAReplica() {
-        RingClient client = new RingClient(List.of(cluster.http(0)), RingClient.Options.defaults());
+        try (RingClient client = new RingClient(List.of(cluster.http(0)), RingClient.Options.defaults())) {
+            routeAndReadBack(client);
+        }
+    }
+
+    private static void routeAndReadBack(RingClient client) {
         for (int i = 0; i < 50; i++) {
             client.put(("routed-" + i).getBytes(StandardCharsets.UTF_8), ("v" + i).getBytes(StandardCharsets.UTF_8), "QUORUM");
         }

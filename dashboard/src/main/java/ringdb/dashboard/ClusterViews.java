@@ -1,18 +1,30 @@
 package ringdb.dashboard;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import ringdb.core.NodeId;
+import ringdb.core.data.Cell;
+import ringdb.core.node.NodeEvent;
 import ringdb.core.node.NodeState;
 import ringdb.core.node.NodeStatus;
 import ringdb.core.node.PeerStatus;
+import ringdb.core.ring.Partitioner;
 import ringdb.core.ring.Ring;
 import ringdb.core.store.LocalStore;
+import ringdb.core.streaming.StreamProgress;
+import ringdb.dashboard.model.ActionView;
+import ringdb.dashboard.model.DashboardState;
 import ringdb.dashboard.model.GossipView;
+import ringdb.dashboard.model.KeyLookup;
+import ringdb.dashboard.model.MetricsPoint;
+import ringdb.dashboard.model.NetworkView;
 import ringdb.dashboard.model.NodeView;
 import ringdb.dashboard.model.PeerView;
+import ringdb.dashboard.model.ReplicaValue;
+import ringdb.dashboard.model.TimelineEntry;
 import ringdb.dashboard.model.TokenView;
 
 /**
@@ -57,8 +69,37 @@ public final class ClusterViews {
                 stats == null ? UNKNOWN : stats.keysEstimate(), stats == null ? UNKNOWN : stats.liveBytes(),
                 stats == null ? UNKNOWN : stats.memtableBytes(), stats == null ? -1 : stats.tableCount(),
                 stats == null ? UNKNOWN : stats.commitLogBytes(), status.hintsPending(),
-                status.applicationStates().getOrDefault(STREAMING_APPLICATION_STATE, ""),
-                status.applicationStates().getOrDefault(HTTP_APPLICATION_STATE, ""));
+                streamingText(status), status.applicationStates().getOrDefault(HTTP_APPLICATION_STATE, ""),
+                streamingProgress(status.streams()));
+    }
+
+    /** The node's running (or waiting) stream sessions in words; "" when none runs. */
+    static String streamingText(NodeStatus status) {
+        List<String> active = new ArrayList<>();
+        for (StreamProgress stream : status.streams()) {
+            if (isActive(stream)) {
+                active.add(stream.describe());
+            }
+        }
+        return active.isEmpty() ? status.applicationStates().getOrDefault(STREAMING_APPLICATION_STATE, "")
+                : String.join("; ", active);
+    }
+
+    /** Ranges done over ranges to do across the running sessions, 0..1; -1 when none runs. */
+    static double streamingProgress(List<StreamProgress> streams) {
+        long total = 0;
+        long done = 0;
+        for (StreamProgress stream : streams) {
+            if (isActive(stream)) {
+                total += stream.rangesTotal();
+                done += stream.rangesDone();
+            }
+        }
+        return total == 0 ? -1 : (double) done / total;
+    }
+
+    private static boolean isActive(StreamProgress stream) {
+        return !stream.state().equals("DONE") && !stream.state().equals("FAILED");
     }
 
     /** A node seen through gossip only (a real peer): storage details other than load are unknown. */
@@ -68,13 +109,18 @@ public final class ClusterViews {
                 peer.tokenCount(), peer.generation(), peer.heartbeatVersion(), UNKNOWN, peer.loadBytes(),
                 UNKNOWN, -1, UNKNOWN, UNKNOWN,
                 peer.applicationStates().getOrDefault(STREAMING_APPLICATION_STATE, ""),
-                peer.applicationStates().getOrDefault(HTTP_APPLICATION_STATE, ""));
+                peer.applicationStates().getOrDefault(HTTP_APPLICATION_STATE, ""), -1);
     }
 
     /** A node for which no status can be read at all (a crashed simulated node) as its peers last saw it. */
     public static NodeView unreachable(NodeId id, int tokenCount, Map<NodeId, Double> ownership) {
-        return new NodeView(id.id(), NodeState.DOWN.name(), false, ownership.getOrDefault(id, 0.0), tokenCount,
-                0, 0, UNKNOWN, UNKNOWN, UNKNOWN, -1, UNKNOWN, UNKNOWN, "", "");
+        return unreachable(id, NodeState.DOWN, tokenCount, ownership);
+    }
+
+    /** A node no status can be read from, in {@code state} (DOWN after a crash, LEFT once it left the ring). */
+    public static NodeView unreachable(NodeId id, NodeState state, int tokenCount, Map<NodeId, Double> ownership) {
+        return new NodeView(id.id(), state.name(), false, ownership.getOrDefault(id, 0.0), tokenCount,
+                0, 0, UNKNOWN, UNKNOWN, UNKNOWN, -1, UNKNOWN, UNKNOWN, "", "", -1);
     }
 
     /** One node's gossip and failure-detector view of its peers. */
@@ -91,6 +137,55 @@ public final class ClusterViews {
     /** True when all the given nodes have the same ring (equal digests). */
     public static boolean ringAgreement(Collection<NodeStatus> statuses) {
         return statuses.stream().map(NodeStatus::ringDigest).distinct().count() <= 1;
+    }
+
+    /**
+     * The snapshot of a real cluster as one node sees it: the node itself with its full figures, its
+     * peers as gossip reports them, and its own failure detector's view (other nodes' views are on their
+     * own dashboards). {@code network} may be null when the transport keeps no counters.
+     */
+    public static DashboardState realCluster(long version, NodeStatus local, Ring ring, NetworkView network,
+                                             List<TimelineEntry> timeline, List<MetricsPoint> metrics,
+                                             List<ActionView> actions) {
+        Map<NodeId, Double> ownership = ring.ownership();
+        List<NodeView> nodes = new ArrayList<>();
+        nodes.add(fromStatus(local, true, ownership));
+        for (PeerStatus peer : local.peers()) {
+            nodes.add(fromPeer(peer, ownership));
+        }
+        nodes.sort((a, b) -> a.id().compareTo(b.id()));
+        NetworkView shown = network != null ? network
+                : new NetworkView(0, 0, Map.of(), 0, 0, List.of(), List.of(), null);
+        return new DashboardState("real", null, version, local.nowMicros(), null, ring.replicationFactor(), true,
+                nodes, tokens(ring), shown, List.of(gossip(local)), timeline, List.of(), metrics, actions,
+                local.movesInProgress());
+    }
+
+    /** A node event as a timeline entry. */
+    public static TimelineEntry timelineEntry(long sequence, NodeEvent event) {
+        return new TimelineEntry(sequence, event.atMicros(), event.node().id(), event.kind().name(),
+                event.subject() == null ? "" : event.subject().id(), event.detail());
+    }
+
+    /** What one replica holds for a key: {@code cell} null = absent; {@code up} false = could not be asked. */
+    public static ReplicaValue replicaValue(NodeId replica, boolean up, Cell cell) {
+        if (!up) {
+            return new ReplicaValue(replica.id(), false, "unreachable", null, 0, 0);
+        }
+        if (cell == null) {
+            return new ReplicaValue(replica.id(), true, "absent", null, 0, 0);
+        }
+        if (cell.isTombstone()) {
+            return new ReplicaValue(replica.id(), true, "tombstone", null, 0, cell.timestampMicros());
+        }
+        return new ReplicaValue(replica.id(), true, "value", new String(cell.value(), StandardCharsets.UTF_8),
+                cell.value().length, cell.timestampMicros());
+    }
+
+    /** A key's lookup result: its token, its place on the ring and what each replica holds. */
+    public static KeyLookup keyLookup(String key, List<ReplicaValue> replicas) {
+        long token = Partitioner.token(key.getBytes(StandardCharsets.UTF_8));
+        return new KeyLookup(key, Long.toString(token), RingPositions.position(token), replicas);
     }
 
     /** JSON has no infinity: an unbounded suspicion is shown as a large number. */

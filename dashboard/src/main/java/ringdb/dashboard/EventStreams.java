@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +50,11 @@ final class EventStreams {
         HttpUtil.setTransferEncodingChunked(response, true);
         ctx.writeAndFlush(response);
         Channel channel = ctx.channel();
+        // A stream is long-lived and its client sends nothing: a read timeout would cut it every few seconds.
+        ReadTimeoutHandler readTimeout = ctx.pipeline().get(ReadTimeoutHandler.class);
+        if (readTimeout != null) {
+            ctx.pipeline().remove(readTimeout);
+        }
         open.add(channel);
         Stream stream = new Stream(channel);
         ScheduledFuture<?> ticks = channel.eventLoop().scheduleAtFixedRate(

@@ -72,24 +72,53 @@ class DashboardBrowserTest {
 
     @AfterEach
     void noConsoleErrors() {
-        List<LogEntry> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+        assertThat(consoleErrors()).as("browser console errors").isEmpty();
+    }
+
+    /** Console errors since the last call (reading the browser log empties it). */
+    private static List<LogEntry> consoleErrors() {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
-        assertThat(errors).as("browser console errors").isEmpty();
     }
 
     private WebDriverWait waiting() {
         return new WebDriverWait(driver, WAIT);
     }
 
+    /** Loads the page and waits for the first state; a script error fails at once instead of timing out. */
     private void open() {
         driver.get(server.url());
-        waiting().until(d -> d.findElements(By.cssSelector("#ring circle.token")).size() == NODES * 16);
+        waiting().until(d -> {
+            List<LogEntry> errors = consoleErrors();
+            if (!errors.isEmpty()) {
+                throw new AssertionError("the page logged errors while loading: " + errors);
+            }
+            return d.findElements(By.cssSelector("#ring circle.token")).size() >= NODES * 16;
+        });
     }
 
     private static void screenshot(String name) throws Exception {
         Path file = Path.of("target", "screenshots", name + ".png");
         Files.createDirectories(file.getParent());
         Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+    }
+
+    /** Text of every element matching {@code css}, read in one script run (the page re-renders live). */
+    @SuppressWarnings("unchecked")
+    private List<String> texts(String css) {
+        return (List<String>) driver.executeScript(
+                "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent)", css);
+    }
+
+    /** Attribute {@code name} of every element matching {@code css}, read in one script run. */
+    @SuppressWarnings("unchecked")
+    private List<String> attributes(String css, String name) {
+        return (List<String>) driver.executeScript(
+                "return [...document.querySelectorAll(arguments[0])].map(e => e.getAttribute(arguments[1]))", css, name);
+    }
+
+    private long eventsRun() {
+        return Long.parseLong(texts("#events").get(0).replaceAll("[^0-9]", ""));
     }
 
     private int count(String css) {
@@ -103,8 +132,8 @@ class DashboardBrowserTest {
         waiting().until(d -> count("#ring-legend li[data-state=NORMAL]") == NODES);
         assertThat(count("#nodes-table tbody tr")).isEqualTo(NODES);
         waiting().until(d -> count("#gossip-table tbody tr") == NODES);
-        assertThat(driver.findElement(By.id("seed")).getText()).isEqualTo(String.valueOf(SEED));
-        assertThat(driver.findElement(By.id("agreement")).getText()).contains("ring agreed");
+        assertThat(texts("#seed")).containsExactly(String.valueOf(SEED));
+        assertThat(texts("#agreement")).containsExactly("✓ ring agreed");
         waiting().until(d -> count("#chart-ops polyline") == 2 && count("#spacetime line.msg") > 10);
         waiting().until(ExpectedConditions.textMatches(By.id("connection"), java.util.regex.Pattern.compile("live")));
         screenshot("01-overview");
@@ -144,10 +173,8 @@ class DashboardBrowserTest {
         waiting().until(d -> count("#op-log li.ok") >= 1);
         assertThat(driver.findElement(By.cssSelector("#op-log li.ok")).getText()).contains("PUT browser-key", "written");
         waiting().until(d -> count("#lookup-replicas tbody tr") == 2);
-        waiting().until(d -> d.findElements(By.cssSelector("#lookup-replicas tbody td.value")).stream()
-                .allMatch(cell -> cell.getText().equals("from-chromium")));
-        List<String> replicas = driver.findElements(By.cssSelector("#lookup-replicas tbody tr")).stream()
-                .map(row -> row.getDomAttribute("data-node")).toList();
+        waiting().until(d -> texts("#lookup-replicas tbody td.value").equals(List.of("from-chromium", "from-chromium")));
+        List<String> replicas = attributes("#lookup-replicas tbody tr", "data-node");
         for (String replica : replicas) {
             assertThat(count("#ring circle.token.replica[data-node=" + replica + "]")).as(replica).isEqualTo(16);
             assertThat(count("#ring-legend li.replica[data-node=" + replica + "]")).isEqualTo(1);
@@ -164,11 +191,10 @@ class DashboardBrowserTest {
         driver.findElement(By.cssSelector("#partition-builder .chip[data-node=node2]")).click();
         driver.findElement(By.id("partition-apply")).click();
         waiting().until(d -> count("#partitions li.partition") == 1);
-        assertThat(driver.findElement(By.cssSelector("#partitions li.partition")).getText())
-                .isEqualTo("{node1, node2} ✕ {node3, node4, node5}");
+        assertThat(texts("#partitions li.partition")).containsExactly("{node1, node2} ✕ {node3, node4, node5}");
         assertThat(count("#net-matrix td.blocked")).as("2 × 3 links, both ways").isEqualTo(12);
         waiting().until(d -> count("#timeline li[data-kind=PARTITION]") == 1);
-        waiting().until(d -> !d.findElement(By.cssSelector("#net-dropped b")).getText().equals("0"));
+        waiting().until(d -> !texts("#net-dropped b").equals(List.of("0")));
         waiting().until(d -> count("#spacetime line.msg.drop") > 0);
         screenshot("04-partition");
 
@@ -178,19 +204,31 @@ class DashboardBrowserTest {
     }
 
     @Test
+    @Order(6)
+    void anAddedNodeAppearsOnTheRingOnceItJoined() throws Exception {
+        open();
+        driver.findElement(By.id("add-node")).click();
+        waiting().until(d -> count("#nodes-table tbody tr[data-node=node6]") == 1);
+        waiting().until(d -> count("#timeline li[data-kind=ADD_NODE][data-node=node6]") == 1);
+        waiting().until(d -> count("#ring circle.token[data-node=node6]") == 16
+                && count("#ring-legend li[data-node=node6][data-state=NORMAL]") == 1);
+        assertThat(count("#ring circle.token")).isEqualTo((NODES + 1) * 16);
+        screenshot("06-node6-joined");
+    }
+
+    @Test
     @Order(5)
     void pauseStopsSimulatedTimeAndStepAdvancesIt() throws Exception {
         open();
         driver.findElement(By.id("pause")).click();
         waiting().until(ExpectedConditions.textToBe(By.id("pause"), "▶ Resume"));
         waiting().until(ExpectedConditions.elementToBeClickable(By.id("step")));
-        String pausedAt = driver.findElement(By.id("clock")).getText();
+        long eventsBefore = eventsRun();
         driver.findElement(By.id("step")).click();
-        waiting().until(d -> !d.findElement(By.id("clock")).getText().equals(pausedAt)
-                || d.findElement(By.id("toast")).getText().contains("ran 1 event"));
-        assertThat(driver.findElement(By.id("toast")).getText()).contains("ran 1 event");
+        waiting().until(d -> texts("#toast").get(0).contains("ran 1 event"));
+        waiting().until(d -> eventsRun() != eventsBefore);
+        assertThat(eventsRun()).as("one step runs exactly one simulator event").isEqualTo(eventsBefore + 1);
         driver.findElement(By.id("pause")).click();
-        waiting().until(ExpectedConditions.textToBe(By.id("pause"), "⏸ Pause"));
-        assertThat(driver.findElement(By.id("add-node")).isEnabled()).as("membership changes are not offered yet").isFalse();
+        waiting().until(ExpectedConditions.textToBe(By.id("pause"), "Pause"));
     }
 }

@@ -130,6 +130,15 @@ class DashboardHandlerTest {
     }
 
     @Test
+    void aStreamIsNotCutByTheServersReadTimeout() {
+        EmbeddedChannel mounted = new EmbeddedChannel(
+                new io.netty.handler.timeout.ReadTimeoutHandler(5), handler.channelHandler());
+        mounted.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/api/dashboard/stream"));
+        assertThat(mounted.pipeline().get(io.netty.handler.timeout.ReadTimeoutHandler.class)).isNull();
+        mounted.finishAndReleaseAll();
+    }
+
+    @Test
     void streamSendsTheStateAtOnceAndThenOnlyWhenItChanges() {
         channel.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/api/dashboard/stream"));
         HttpResponse head = channel.readOutbound();

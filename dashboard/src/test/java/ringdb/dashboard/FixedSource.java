@@ -23,14 +23,14 @@ final class FixedSource implements DashboardSource {
 
     static DashboardState state(long version) {
         List<NodeView> nodes = List.of(
-                new NodeView("node1", "NORMAL", true, 0.5, 1, 1, 10, 3, 300, 100, 1, 400, 0, "", ""),
-                new NodeView("node2", "NORMAL", false, 0.5, 1, 1, 9, 2, 200, 50, 0, 200, 2, "", ""));
+                new NodeView("node1", "NORMAL", true, 0.5, 1, 1, 10, 3, 300, 100, 1, 400, 0, "", "", -1),
+                new NodeView("node2", "NORMAL", false, 0.5, 1, 1, 9, 2, 200, 50, 0, 200, 2, "", "", -1));
         return new DashboardState("simulated", 42L, version, 1_000_000, null, 2, true, nodes,
                 List.of(new TokenView("-5", 0.25, "node1"), new TokenView("7", 0.75, "node2")),
                 new NetworkView(10, 8, Map.of("DROPPED_RANDOM", 2L), 0, 0, List.of(), List.of(),
                         new FaultsView(0.1, 0, 200, 2000)),
                 List.of(), List.of(new TimelineEntry(1, 5, "node1", "PEER_DOWN", "node2", "phi 9.1")),
-                List.of(), List.of(), List.of(ActionView.enabled("put")));
+                List.of(), List.of(), List.of(ActionView.enabled("put")), List.of());
     }
 
     @Override

@@ -33,7 +33,7 @@ public final class ClusterView {
         for (JsonNode member : cluster.path("members")) {
             String http = member.path("http").asText("");
             String state = member.path("state").asText("");
-            if (http.isEmpty() || state.equals("LEFT")) {
+            if (http.isEmpty() || state.equals("LEFT") || state.equals("REMOVED") || state.equals("UNKNOWN")) {
                 continue;
             }
             members.put(http, member.path("up").asBoolean(true));

@@ -2,14 +2,8 @@ package ringdb.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,13 +12,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A Java client of a ringdb cluster over its HTTP API. Thread-safe; share one per process.
+ * A Java client of a ringdb cluster over its HTTP API. Thread-safe; share one per process and
+ * close it when done.
  *
  * <ul>
- * <li>Connection pooling: one {@link HttpClient} keeps persistent HTTP/1.1 connections per node.
+ * <li>Connection pooling: persistent HTTP/1.1 connections per node, over Netty ({@link HttpTransport}).
  * <li>Token-aware routing: the client learns the ring from {@code GET /v1/cluster} (refreshed every
- *     {@code ringRefreshMillis}) and sends each key to one of its replicas, so the coordinator is
- *     a replica and one network hop is saved.
+ *     {@code ringRefreshMillis}) and sends each key to its primary replica (the next replica when
+ *     the primary is unreachable), so the coordinator is a replica and one network hop is saved.
  * <li>Retries only where safe: a request that never reached a node (connection refused) is retried
  *     on the next node for every operation; a read is also retried after a timeout, 503 or 504;
  *     a write or delete whose outcome is unknown is not retried (it could reorder with later
@@ -48,20 +43,23 @@ public final class RingClient implements AutoCloseable {
 
     private final List<String> contactPoints;
     private final Options options;
-    private final HttpClient http;
+    private final HttpTransport http;
     private final Map<String, Long> downUntilMillis = new ConcurrentHashMap<>();
     private volatile ClusterView view;
     private volatile long viewLoadedMillis;
 
-    /** @param contactPoints HTTP addresses "host:port" of one or more nodes */
+    /**
+     * @param contactPoints HTTP addresses "host:port" of one or more nodes; with {@code tokenAware}
+     *                      false, requests go only to these (a CLI's {@code --host}), else to the
+     *                      replicas the ring names
+     */
     public RingClient(List<String> contactPoints, Options options) {
         if (contactPoints.isEmpty()) {
             throw new IllegalArgumentException("at least one node address (host:port) is needed");
         }
         this.contactPoints = List.copyOf(contactPoints);
         this.options = options;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofMillis(Math.min(options.requestTimeoutMillis(), 2_000))).build();
+        this.http = new HttpTransport((int) Math.min(options.requestTimeoutMillis(), 2_000));
     }
 
     public RingClient(String contactPoint) {
@@ -75,42 +73,38 @@ public final class RingClient implements AutoCloseable {
 
     /** As {@link #put(byte[], byte[], String)} with the caller's own timestamp (null = the coordinator's). */
     public long put(byte[] key, byte[] value, String consistency, Long timestampMicros) {
-        HttpResponse<byte[]> response = send(key, "PUT", consistency, timestampMicros, value, timestampMicros != null);
+        HttpTransport.Response response = send(key, HttpMethod.PUT, consistency, timestampMicros, value, timestampMicros != null);
         return parseTimestamp(response);
     }
 
     /** Deletes {@code key}; returns the tombstone's timestamp in microseconds. */
     public long delete(byte[] key, String consistency) {
-        HttpResponse<byte[]> response = send(key, "DELETE", consistency, null, null, false);
+        HttpTransport.Response response = send(key, HttpMethod.DELETE, consistency, null, null, false);
         return parseTimestamp(response);
     }
 
     /** Reads {@code key}; empty when it was never written or was deleted. */
     public Optional<Value> get(byte[] key, String consistency) {
-        HttpResponse<byte[]> response = send(key, "GET", consistency, null, null, true);
-        if (response.statusCode() == 404) {
+        HttpTransport.Response response = send(key, HttpMethod.GET, consistency, null, null, true);
+        if (response.status() == 404) {
             return Optional.empty();
         }
-        long timestamp = response.headers().firstValueAsLong("X-Ringdb-Timestamp").orElse(0L);
-        return Optional.of(new Value(response.body(), timestamp));
+        return Optional.of(new Value(response.body(), response.timestampMicros()));
     }
 
-    /** {@code GET /v1/cluster} from the first node that answers, as JSON. */
+    /** {@code GET /v1/cluster} from the first contact point that answers, as JSON. */
     public JsonNode cluster() {
-        return getJson("/v1/cluster", orderedNodes(null));
+        return getJson("/v1/cluster", contactPointsUpFirst());
     }
 
-    /** {@code GET /v1/ring?key=} — the replicas of {@code key} as the cluster sees them. */
+    /** {@code GET /v1/ring?key=} — the replicas of {@code key} as the first contact point that answers sees them. */
     public JsonNode ring(byte[] key) {
-        return getJson("/v1/ring?key=" + KeyPaths.encode(key), orderedNodes(null));
+        return getJson("/v1/ring?key=" + KeyPaths.encode(key), contactPointsUpFirst());
     }
 
     /** Sends a request to one node and returns its JSON answer (membership commands). */
     public JsonNode post(String node, String path) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + node + path))
-                .timeout(Duration.ofMillis(options.requestTimeoutMillis()))
-                .POST(HttpRequest.BodyPublishers.noBody()).build();
-        HttpResponse<byte[]> response = exchange(node, request);
+        HttpTransport.Response response = exchange(node, HttpMethod.POST, path, null, options.requestTimeoutMillis());
         checkStatus(response);
         return parseJson(response.body());
     }
@@ -118,10 +112,8 @@ public final class RingClient implements AutoCloseable {
     private JsonNode getJson(String path, List<String> nodes) {
         RingClientException last = null;
         for (String node : nodes) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + node + path))
-                    .timeout(Duration.ofMillis(options.requestTimeoutMillis())).GET().build();
             try {
-                HttpResponse<byte[]> response = exchange(node, request);
+                HttpTransport.Response response = exchange(node, HttpMethod.GET, path, null, options.requestTimeoutMillis());
                 checkStatus(response);
                 return parseJson(response.body());
             } catch (RingClientException e) {
@@ -131,7 +123,7 @@ public final class RingClient implements AutoCloseable {
         throw last != null ? last : new RingClientException(0, "unreachable", "no node to ask");
     }
 
-    private HttpResponse<byte[]> send(byte[] key, String method, String consistency, Long timestampMicros,
+    private HttpTransport.Response send(byte[] key, HttpMethod method, String consistency, Long timestampMicros,
                                       byte[] body, boolean idempotent) {
         String query = "?cl=" + consistency + (timestampMicros == null ? "" : "&timestamp=" + timestampMicros);
         String path = "/v1/kv/" + KeyPaths.encode(key) + query;
@@ -142,12 +134,9 @@ public final class RingClient implements AutoCloseable {
             if (attempts++ >= options.attemptsMax()) {
                 break;
             }
-            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://" + node + path))
-                    .timeout(Duration.ofMillis(options.requestTimeoutMillis()));
-            builder.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
             try {
-                HttpResponse<byte[]> response = exchange(node, builder.build());
-                if (response.statusCode() == 404 && method.equals("GET")) {
+                HttpTransport.Response response = exchange(node, method, path, body, options.requestTimeoutMillis());
+                if (response.status() == 404 && method.equals(HttpMethod.GET)) {
                     return response;
                 }
                 checkStatus(response);
@@ -164,35 +153,29 @@ public final class RingClient implements AutoCloseable {
         throw last;
     }
 
-    private HttpResponse<byte[]> exchange(String node, HttpRequest request) {
+    private HttpTransport.Response exchange(String node, HttpMethod method, String path, byte[] body, long timeoutMillis) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (ConnectException e) {
-            downUntilMillis.put(node, System.currentTimeMillis() + DOWN_MILLIS);
-            viewLoadedMillis = 0;
-            throw new RingClientException(0, "unreachable", "cannot connect to " + node + ": " + e, e);
-        } catch (HttpTimeoutException e) {
-            throw new RingClientException(0, "client_timeout", "no answer from " + node + " within "
-                    + options.requestTimeoutMillis() + " ms", e);
-        } catch (IOException e) {
-            downUntilMillis.put(node, System.currentTimeMillis() + DOWN_MILLIS);
-            throw new RingClientException(0, "io", "request to " + node + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RingClientException(0, "interrupted", "interrupted while waiting for " + node, e);
+            return http.exchange(node, method, path, body, timeoutMillis);
+        } catch (RingClientException e) {
+            if (e.error().equals("unreachable") || e.error().equals("io")) {
+                downUntilMillis.put(node, System.currentTimeMillis() + DOWN_MILLIS);
+                viewLoadedMillis = 0;
+            }
+            throw e;
         }
     }
 
     /** The key's replicas first (unless marked down), then every other known node. */
     private List<String> orderedNodes(byte[] key) {
+        if (!options.tokenAware()) {
+            return contactPointsUpFirst();
+        }
         ClusterView current = currentView();
         List<String> ordered = new ArrayList<>();
         if (current != null && key != null && options.tokenAware()) {
-            List<String> replicas = new ArrayList<>(current.replicasFor(key));
-            if (replicas.size() > 1) {
-                java.util.Collections.rotate(replicas, ThreadLocalRandom.current().nextInt(replicas.size()));
-            }
-            ordered.addAll(replicas);
+            // Primary first: a node reads at ONE from the first live replica, so the primary as
+            // coordinator reads locally; primaries are spread over the nodes by their tokens.
+            ordered.addAll(current.replicasFor(key));
         }
         List<String> others = new ArrayList<>(current == null ? contactPoints : current.members());
         java.util.Collections.shuffle(others, ThreadLocalRandom.current());
@@ -213,6 +196,15 @@ public final class RingClient implements AutoCloseable {
         return up;
     }
 
+    /** Only the given nodes (no routing), shuffled, those not marked down first. */
+    private List<String> contactPointsUpFirst() {
+        List<String> nodes = new ArrayList<>(contactPoints);
+        java.util.Collections.shuffle(nodes, ThreadLocalRandom.current());
+        long now = System.currentTimeMillis();
+        nodes.sort(java.util.Comparator.comparing(n -> downUntilMillis.getOrDefault(n, 0L) > now));
+        return nodes;
+    }
+
     private ClusterView currentView() {
         long now = System.currentTimeMillis();
         if (now - viewLoadedMillis < options.ringRefreshMillis()) {
@@ -226,10 +218,9 @@ public final class RingClient implements AutoCloseable {
                 continue;
             }
             try {
-                HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + node + "/v1/cluster"))
-                        .timeout(Duration.ofMillis(Math.min(2_000, options.requestTimeoutMillis()))).GET().build();
-                HttpResponse<byte[]> response = exchange(node, request);
-                if (response.statusCode() == 200) {
+                HttpTransport.Response response = exchange(node, HttpMethod.GET, "/v1/cluster", null,
+                        Math.min(2_000, options.requestTimeoutMillis()));
+                if (response.status() == 200) {
                     view = ClusterView.fromJson(parseJson(response.body()));
                     return view;
                 }
@@ -240,8 +231,8 @@ public final class RingClient implements AutoCloseable {
         return view;
     }
 
-    private static void checkStatus(HttpResponse<byte[]> response) {
-        int status = response.statusCode();
+    private static void checkStatus(HttpTransport.Response response) {
+        int status = response.status();
         if (status >= 200 && status < 300) {
             return;
         }
@@ -257,7 +248,7 @@ public final class RingClient implements AutoCloseable {
         throw new RingClientException(status, error, message);
     }
 
-    private static long parseTimestamp(HttpResponse<byte[]> response) {
+    private static long parseTimestamp(HttpTransport.Response response) {
         return parseJson(response.body()).path("timestamp_micros").asLong();
     }
 
@@ -269,9 +260,9 @@ public final class RingClient implements AutoCloseable {
         }
     }
 
-    /** Java 17's HttpClient has no close; its idle pooled connections time out on their own. */
+    /** Closes the pooled connections and the client's I/O threads. */
     @Override
     public void close() {
-        view = null;
+        http.close();
     }
 }

@@ -1,6 +1,9 @@
 package ringdb.server;
 
+import ringdb.dashboard.DashboardHandler;
 import ringdb.server.config.ServerConfig;
+import ringdb.server.dashboard.RealDashboardSource;
+import ringdb.server.runtime.DashboardMount;
 import ringdb.server.runtime.FileStores;
 import ringdb.server.runtime.ServerNode;
 
@@ -10,6 +13,10 @@ public final class Nodes {
     }
 
     public static ServerNode start(ServerConfig config) {
-        return ServerNode.start(config, new FileStores(config), null);
+        return ServerNode.start(config, new FileStores(config), view -> {
+            RealDashboardSource source = new RealDashboardSource(view, view.transport());
+            DashboardHandler handler = new DashboardHandler(source);
+            return new DashboardMount(DashboardHandler::serves, handler::channelHandler, source, handler::close);
+        });
     }
 }

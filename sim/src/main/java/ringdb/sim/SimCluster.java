@@ -386,7 +386,7 @@ public final class SimCluster implements AutoCloseable {
         }
         simNode.timers.close();
         network.detach(simNode.id);
-        simNode.storage.crash();
+        simNode.storage.crash(false);
         simNode.node = null;
         simNode.data = null;
         simNode.hints = null;

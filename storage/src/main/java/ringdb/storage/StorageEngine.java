@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ringdb.core.Clock;
@@ -264,25 +265,6 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         tableSet.awaitFlushes();
     }
 
-    /**
-     * Cleanup: flushes the memtable, then rewrites every table without the entries whose token
-     * {@code keep} rejects (no tombstones are written: the data simply goes). Waits for it.
-     */
-    @Override
-    public long purge(java.util.function.LongPredicate keep) {
-        checkOpen();
-        flush();
-        java.util.concurrent.atomic.AtomicLong removed = new java.util.concurrent.atomic.AtomicLong();
-        tableSet.purgeNow(token -> {
-            boolean kept = keep.test(token);
-            if (!kept) {
-                removed.incrementAndGet();
-            }
-            return kept;
-        });
-        return removed.get();
-    }
-
     /** Compacts every table into one (a major compaction), waiting for it. */
     public void compactAll() throws IOException {
         checkOpen();
@@ -291,6 +273,17 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+    }
+
+    /**
+     * Cleanup: flushes the memtable, then rewrites every table without the entries whose token
+     * {@code keep} rejects (no tombstones are written: the data simply goes). Synchronous.
+     */
+    @Override
+    public long purge(LongPredicate keep) {
+        checkOpen();
+        flush();
+        return tableSet.purgeNow(keep);
     }
 
     /**

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongPredicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -241,20 +242,8 @@ final class TableSet {
         startCompaction(inputs, token -> true);
     }
 
-    /** Cleanup: waits for a running compaction, then rewrites every table keeping only the tokens {@code keepToken} accepts. */
-    void purgeNow(java.util.function.LongPredicate keepToken) {
-        awaitCompaction();
-        if (!tables.isEmpty()) {
-            startCompaction(tables, keepToken);
-            Throwable failure = awaitCompaction();
-            if (failure != null) {
-                throw new UncheckedIOException("cleanup of " + directory + " failed",
-                        failure instanceof IOException io ? io : new IOException(failure));
-            }
-        }
-    }
-
-    private void startCompaction(List<SSTable> inputs, java.util.function.LongPredicate keepToken) {
+    /** Compacts {@code inputs}, dropping outright every entry whose token {@code keepToken} rejects. */
+    private void startCompaction(List<SSTable> inputs, LongPredicate keepToken) {
         List<SSTable> others = new ArrayList<>(tables);
         others.removeAll(inputs);
         Compactor.TombstoneGuard guard = (key, timestamp) -> mayHoldAtOrBefore(others, key, timestamp);
@@ -333,6 +322,29 @@ final class TableSet {
                         failure instanceof IOException io ? io : new IOException(failure));
             }
         }
+    }
+
+    /**
+     * Rewrites every table without the entries whose token {@code keep} rejects, waiting for it;
+     * returns how many entries were removed.
+     */
+    long purgeNow(LongPredicate keep) {
+        awaitCompaction();
+        if (tables.isEmpty()) {
+            return 0;
+        }
+        long[] removed = new long[1]; // written by the compaction thread, read after awaiting it
+        startCompaction(tables, token -> {
+            boolean kept = keep.test(token);
+            removed[0] += kept ? 0 : 1;
+            return kept;
+        });
+        Throwable failure = awaitCompaction();
+        if (failure != null) {
+            throw new UncheckedIOException("cleanup of " + directory + " failed",
+                    failure instanceof IOException io ? io : new IOException(failure));
+        }
+        return removed[0];
     }
 
     /** Waits for the running compaction, if any, and installs it; returns its failure, or null. */

@@ -332,4 +332,29 @@ class StorageEngineTest {
         assertThat(engine.read(bytes("k"))).isNull();
         engine.close();
     }
+
+    @Test
+    void purgeRemovesRejectedTokensWithoutTombstonesAndKeepsTheRest() throws IOException {
+        StorageEngine engine = open(StorageConfig.defaults());
+        for (int i = 0; i < 200; i++) {
+            engine.apply(bytes("key" + i), Cell.value(bytes("v" + i), i + 1), ack);
+            if (i == 100) {
+                engine.flush();
+            }
+        }
+        long removed = engine.purge(token -> token >= 0);
+        int expectedRemoved = 0;
+        for (int i = 0; i < 200; i++) {
+            boolean kept = DecoratedKey.of(bytes("key" + i)).token() >= 0;
+            expectedRemoved += kept ? 0 : 1;
+            assertThat(engine.read(bytes("key" + i))).as("key%d", i).isEqualTo(kept ? Cell.value(bytes("v" + i), i + 1) : null);
+        }
+        assertThat(removed).isEqualTo(expectedRemoved).isPositive();
+        assertThat(engine.tables()).hasSize(1);
+        assertThat(engine.tables().get(0).metadata().tombstoneCount()).isZero();
+        engine.close();
+        StorageEngine reopened = open(StorageConfig.defaults());
+        assertThat(reopened.scan(0, 0, null, 1000)).hasSize(200 - expectedRemoved);
+        reopened.close();
+    }
 }

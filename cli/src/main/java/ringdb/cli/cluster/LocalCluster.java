@@ -78,6 +78,30 @@ public final class LocalCluster {
         }
     }
 
+    /**
+     * Adds {@code count} nodes to the running cluster of this directory: each starts with
+     * auto_bootstrap, streams the ranges it will own and then serves them. Returns once every
+     * running node sees all of them up and NORMAL, or fails after {@code wait}.
+     */
+    public List<Member> add(int count, Settings settings, Duration wait) {
+        List<Member> existing = members();
+        if (existing.isEmpty() || existing.stream().noneMatch(m -> m.process().isPresent())) {
+            throw new IllegalStateException("no running cluster under " + directory + " to add nodes to; 'ringdb cluster start' first");
+        }
+        ServerConfig first = ServerConfig.load(existing.get(0).directory().resolve(CONFIG_FILE), java.util.Map.of());
+        List<Member> running = new ArrayList<>(existing.stream().filter(m -> m.process().isPresent()).toList());
+        for (int i = existing.size() + 1; i <= existing.size() + count; i++) {
+            Path nodeDir = directory.resolve("node" + i);
+            int internode = settings.baseInternodePort() == 0 ? freePort() : settings.baseInternodePort() + i - 1;
+            int http = settings.baseHttpPort() == 0 ? freePort() : settings.baseHttpPort() + i - 1;
+            writeConfig(nodeDir, internode, http, first.internodeAddress().toString(), first.integer(ConfigKeys.REPLICATION_FACTOR),
+                    ConfigKeys.AUTO_BOOTSTRAP + ": true\n");
+            running.add(launch(i, nodeDir, settings));
+        }
+        awaitUp(running, running.size(), wait);
+        return members();
+    }
+
     private List<Member> restartStopped(List<Member> existing, Settings settings, Duration wait) {
         List<Member> stopped = existing.stream().filter(m -> m.process().isEmpty()).toList();
         if (stopped.isEmpty()) {
@@ -93,6 +117,10 @@ public final class LocalCluster {
     }
 
     private void writeConfig(Path nodeDir, int internodePort, int httpPort, String seed, int replicationFactor) {
+        writeConfig(nodeDir, internodePort, httpPort, seed, replicationFactor, "");
+    }
+
+    private void writeConfig(Path nodeDir, int internodePort, int httpPort, String seed, int replicationFactor, String extra) {
         String yaml = "# written by 'ringdb cluster start'\n"
                 + ConfigKeys.CLUSTER_NAME + ": local\n"
                 + ConfigKeys.LISTEN_ADDRESS + ": 127.0.0.1\n"
@@ -101,7 +129,7 @@ public final class LocalCluster {
                 + ConfigKeys.HTTP_PORT + ": " + httpPort + "\n"
                 + ConfigKeys.SEEDS + ": [\"" + seed + "\"]\n"
                 + ConfigKeys.DATA_DIRECTORY + ": \"" + nodeDir.resolve("data") + "\"\n"
-                + ConfigKeys.REPLICATION_FACTOR + ": " + replicationFactor + "\n";
+                + ConfigKeys.REPLICATION_FACTOR + ": " + replicationFactor + "\n" + extra;
         try {
             Files.createDirectories(nodeDir);
             Files.writeString(nodeDir.resolve(CONFIG_FILE), yaml);
@@ -110,7 +138,21 @@ public final class LocalCluster {
         }
     }
 
+    /** Refuses to start a node whose ports are taken (another cluster would answer in its place). */
+    private static void requireFree(int index, String address) {
+        int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+        try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + port + " of node" + index + " is in use (another cluster or program?); "
+                    + "choose other ports with --internode-port/--http-port, or 0 for free ones", e);
+        }
+    }
+
     private Member launch(int index, Path nodeDir, Settings settings) {
+        ServerConfig config = ServerConfig.load(nodeDir.resolve(CONFIG_FILE), java.util.Map.of());
+        requireFree(index, config.internodeAddress().toString());
+        requireFree(index, config.httpAddress().toString());
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx" + settings.heap(), "-XX:+UseParallelGC",
                 "-Dringdb.node.directory=" + nodeDir, "-cp", childClasspath(), "ringdb.cli.Main", "server",
                 "--config", nodeDir.resolve(CONFIG_FILE).toString()));
@@ -152,7 +194,6 @@ public final class LocalCluster {
 
     private void awaitUp(List<Member> started, int expected, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
-        List<String> hosts = started.stream().map(Member::httpAddress).toList();
         String lastProblem = "no answer yet";
         while (System.nanoTime() < deadline) {
             for (Member member : started) {
@@ -161,8 +202,8 @@ public final class LocalCluster {
                             + member.directory().resolve(LOG_FILE) + ":\n" + tail(member.directory().resolve(LOG_FILE), 20));
                 }
             }
-            lastProblem = problem(hosts, expected);
-            if (lastProblem == null) {
+            lastProblem = problem(started, expected);
+            if (lastProblem == null && started.stream().allMatch(m -> m.process().map(ProcessHandle::isAlive).orElse(false))) {
                 out.println("cluster of " + expected + " nodes is up");
                 return;
             }
@@ -171,11 +212,20 @@ public final class LocalCluster {
         throw new IllegalStateException("the cluster did not come up within " + wait.toSeconds() + " s: " + lastProblem);
     }
 
-    /** Null when every node answers and sees {@code expected} members up and NORMAL; else what is missing. */
-    static String problem(List<String> hosts, int expected) {
-        for (String host : hosts) {
-            try {
-                JsonNode cluster = new RingClient(List.of(host), new RingClient.Options(2_000, 60_000, 1, false)).cluster();
+    /**
+     * Null when every member answers as itself (not another cluster's node on the same port) and
+     * sees {@code expected} members up and NORMAL; else what is missing.
+     */
+    static String problem(List<Member> members, int expected) {
+        for (Member member : members) {
+            String host = member.httpAddress();
+            try (RingClient client = new RingClient(List.of(host), new RingClient.Options(2_000, 60_000, 1, false))) {
+                JsonNode cluster = client.cluster();
+                String answeredAs = cluster.path("node").asText();
+                if (!answeredAs.equals(member.internodeAddress())) {
+                    return host + " answered as node " + answeredAs + ", not " + member.internodeAddress()
+                            + " (is another cluster using these ports?)";
+                }
                 long ready = Stream.iterate(0, i -> i + 1).limit(cluster.path("members").size())
                         .map(i -> cluster.path("members").get(i))
                         .filter(m -> m.path("up").asBoolean() && m.path("state").asText().equals("NORMAL")).count();

@@ -695,6 +695,11 @@ public final class Node {
         }
 
         @Override
+        public void lostRanges(String message) {
+            emit(NodeEvent.Kind.ERROR, id, message);
+        }
+
+        @Override
         public void progress(StreamProgress progress) {
             emit(NodeEvent.Kind.STREAM_PROGRESS, id, progress.describe());
         }

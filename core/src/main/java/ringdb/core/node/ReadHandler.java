@@ -2,21 +2,27 @@ package ringdb.core.node;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import ringdb.core.NodeId;
 import ringdb.core.Timers;
 import ringdb.core.data.Cell;
 import ringdb.core.message.Message;
 import ringdb.core.message.MutationRequest;
+import ringdb.core.message.MutationResponse;
 import ringdb.core.message.ReadRequest;
 import ringdb.core.message.ReadResponse;
 
 /**
  * Coordinates one read: asks the first {@code required} live replicas (primary first), answers
  * with the newest version once {@code required} of them answered, and repairs the answering
- * replicas that returned an older version (or none). When the answers are slow (a quarter of the
+ * replicas that returned an older version (or none). At QUORUM and ALL the repair blocks: the
+ * answer waits until the stale replicas acknowledged it, so a later QUORUM read cannot see an
+ * older version than this one returned (Cassandra's monotonic quorum reads); at ONE it is sent and
+ * forgotten. When the answers are slow (a quarter of the
  * read timeout) and another live replica exists, it is asked too (speculative retry), so one
  * replica that died silently does not time the read out.
  */
@@ -35,6 +41,9 @@ final class ReadHandler implements RequestRegistry.ResponseHandler {
     private long requestId;
     private Timers.Cancellable timeout;
     private Timers.Cancellable speculation;
+    private final Set<NodeId> repairsPending = new LinkedHashSet<>();
+    private ClientResult resultAfterRepair;
+    private boolean reconciled;
     private boolean answered;
 
     ReadHandler(Node node, byte[] key, ConsistencyLevel cl, int required, List<NodeId> candidates,
@@ -82,52 +91,81 @@ final class ReadHandler implements RequestRegistry.ResponseHandler {
     public void onResponse(NodeId from, Message message) {
         if (message instanceof ReadResponse response) {
             onAnswer(from, response.cell());
+        } else if (message instanceof MutationResponse response) {
+            onRepairAck(from);
         }
     }
 
     private void onAnswer(NodeId from, Cell cell) {
-        if (answered || !targets.contains(from) || answers.containsKey(from)) {
+        if (reconciled || !targets.contains(from) || answers.containsKey(from)) {
             return;
         }
         answers.put(from, cell);
         if (answers.size() < required) {
             return;
         }
+        reconciled = true;
+        speculation.cancel();
         Cell newest = null;
         for (Cell candidate : answers.values()) {
             newest = Cell.reconcile(newest, candidate);
         }
-        finish();
-        repairStale(newest);
-        if (newest == null || newest.isTombstone()) {
-            answer(new ClientResult.NotFound());
-        } else {
-            answer(new ClientResult.Found(newest.value(), newest.timestampMicros()));
+        ClientResult result = newest == null || newest.isTombstone() ? new ClientResult.NotFound()
+                : new ClientResult.Found(newest.value(), newest.timestampMicros());
+        List<NodeId> stale = staleReplicas(newest);
+        if (cl == ConsistencyLevel.ONE || stale.isEmpty()) {
+            finish();
+            repair(stale, newest, 0);
+            answer(result);
+            return;
+        }
+        // blocking read repair: a later QUORUM read must not see an older version than this one did
+        resultAfterRepair = result;
+        repairsPending.addAll(stale);
+        repair(stale, newest, requestId);
+    }
+
+    private List<NodeId> staleReplicas(Cell newest) {
+        List<NodeId> stale = new ArrayList<>();
+        if (newest != null) {
+            for (Map.Entry<NodeId, Cell> answer : answers.entrySet()) {
+                if (answer.getValue() == null || answer.getValue().compareVersion(newest) < 0) {
+                    stale.add(answer.getKey());
+                }
+            }
+        }
+        return stale;
+    }
+
+    /** Sends the newest version to the stale replicas; {@code repairId} 0 = fire and forget. */
+    private void repair(List<NodeId> stale, Cell newest, long repairId) {
+        for (NodeId replica : stale) {
+            node.countReadRepair();
+            if (replica.equals(node.id())) {
+                node.applyLocally(key, newest, error -> {
+                    if (repairId != 0) {
+                        onRepairAck(replica);
+                    }
+                });
+            } else {
+                node.send(replica, new MutationRequest(repairId, key, newest));
+            }
         }
     }
 
-    private void repairStale(Cell newest) {
-        if (newest == null) {
+    private void onRepairAck(NodeId from) {
+        if (answered || !repairsPending.remove(from) || !repairsPending.isEmpty()) {
             return;
         }
-        for (Map.Entry<NodeId, Cell> answer : answers.entrySet()) {
-            NodeId replica = answer.getKey();
-            Cell seen = answer.getValue();
-            if (seen == null || seen.compareVersion(newest) < 0) {
-                if (replica.equals(node.id())) {
-                    node.applyLocally(key, newest, error -> { });
-                } else {
-                    node.send(replica, new MutationRequest(0, key, newest));
-                }
-                node.countReadRepair();
-            }
-        }
+        finish();
+        answer(resultAfterRepair);
     }
 
     private void onTimeout() {
         node.requests().unregister(requestId);
         if (!answered) {
-            answer(new ClientResult.Timeout(cl, required, answers.size()));
+            // answers whose replica still waits for its read repair do not count
+            answer(new ClientResult.Timeout(cl, required, answers.size() - repairsPending.size()));
         }
     }
 

@@ -49,6 +49,9 @@ public final class StreamSession {
         /** Applies an entry locally; {@code onDurable} gets null once durable, else the error. */
         void apply(byte[] key, Cell cell, Consumer<String> onDurable);
 
+        /** Reports ranges that no live or dead replica other than the departing one ever held. */
+        void lostRanges(String message);
+
         /** Reports progress (events, status). */
         void progress(StreamProgress progress);
 
@@ -87,6 +90,7 @@ public final class StreamSession {
     private int taskIndex;
     private int rangesDone;
     private int rangesResumed;
+    private int rangesWithoutSource;
     private NodeId currentSource;
     private byte[] afterKey;
     private int attempts;
@@ -115,6 +119,10 @@ public final class StreamSession {
         this.settings = settings;
         this.done = done;
         for (MembershipView.Gain gain : gains) {
+            if (gain.sources().isEmpty()) {
+                rangesWithoutSource++;
+                continue;
+            }
             int slots = Math.min(sourcesPerRange, gain.sources().size());
             for (long[] part : unwrapped(gain.startTokenExclusive(), gain.endTokenInclusive())) {
                 for (int slot = 0; slot < slots; slot++) {
@@ -133,6 +141,10 @@ public final class StreamSession {
 
     /** Starts fetching. */
     public void start() {
+        if (rangesWithoutSource > 0) {
+            host.lostRanges(name + ": " + rangesWithoutSource + " range(s) have no replica left to copy from; their"
+                    + " data is lost (was the replication factor 1?)");
+        }
         host.progress(progress());
         next();
     }

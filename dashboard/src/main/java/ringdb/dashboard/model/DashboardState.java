@@ -21,6 +21,7 @@ import java.util.List;
  * @param messages         recent message events for the space-time diagram, oldest first
  * @param metrics          recent operations-per-second and latency points, oldest first
  * @param actions          what the cluster lets an operator do, with reasons for what it does not
+ * @param movesInProgress  membership changes under way ("node6 joining"), as the nodes see them
  */
 public record DashboardState(
         String kind,
@@ -37,7 +38,8 @@ public record DashboardState(
         List<TimelineEntry> timeline,
         List<MessageView> messages,
         List<MetricsPoint> metrics,
-        List<ActionView> actions) {
+        List<ActionView> actions,
+        List<String> movesInProgress) {
     public DashboardState {
         nodes = List.copyOf(nodes);
         tokens = List.copyOf(tokens);
@@ -46,5 +48,6 @@ public record DashboardState(
         messages = List.copyOf(messages);
         metrics = List.copyOf(metrics);
         actions = List.copyOf(actions);
+        movesInProgress = List.copyOf(movesInProgress);
     }
 }

@@ -18,9 +18,10 @@ package ringdb.dashboard.model;
  * @param hintsPending    hints it holds for other nodes
  * @param streaming       streaming progress text ("" when nothing streams)
  * @param httpAddress     "host:port" of its HTTP API (empty when unknown)
+ * @param streamingProgress fraction 0..1 of the ranges its running stream sessions have done (-1: none)
  */
 public record NodeView(String id, String state, boolean up, double ownership, int tokenCount,
                        long generation, long heartbeatVersion, long keys, long loadBytes,
                        long memtableBytes, int tableCount, long commitLogBytes, long hintsPending,
-                       String streaming, String httpAddress) {
+                       String streaming, String httpAddress, double streamingProgress) {
 }

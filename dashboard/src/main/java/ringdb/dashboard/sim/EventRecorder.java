@@ -18,7 +18,7 @@ import ringdb.sim.SimListener;
 /**
  * Keeps bounded ring buffers of what the simulation did: the timeline (node events, operator
  * actions) and the message events of the space-time diagram. Repetitive events (hints stored,
- * stream progress, repeated errors) are coalesced to one entry per subject per simulated second
+ * stream progress, repeated errors) are coalesced to one entry per subject per 5 simulated seconds
  * so a flood cannot push the failures and recoveries out of the timeline.
  *
  * <p>Threading: simulation thread only (the driver thread).
@@ -26,7 +26,7 @@ import ringdb.sim.SimListener;
 final class EventRecorder implements SimListener {
     static final int TIMELINE_ENTRIES_MAX = 2_000;
     static final int MESSAGE_EVENTS_MAX = 50_000;
-    static final long COALESCE_WINDOW_MICROS = 1_000_000;
+    static final long COALESCE_WINDOW_MICROS = 5_000_000;
 
     private final LongSupplier simulatedMicros;
     private final ArrayDeque<TimelineEntry> timeline = new ArrayDeque<>();
@@ -111,8 +111,13 @@ final class EventRecorder implements SimListener {
         return latest(timeline, count);
     }
 
-    /** The newest {@code count} message events, oldest first. */
-    List<MessageView> latestMessages(int count) {
+    /**
+     * Message events newer than {@code afterSequence}, oldest first: at least the newest {@code countMin}
+     * (so a page that just opened has something to draw) and at most the newest {@code countMax}.
+     */
+    List<MessageView> messagesAfter(long afterSequence, int countMin, int countMax) {
+        long fresh = messageSequence - 1 - afterSequence;
+        int count = (int) Math.max(countMin, Math.min(countMax, fresh));
         return latest(messages, count);
     }
 

@@ -98,6 +98,8 @@ final class SimActions {
             return ActionResult.failed("invalid: " + invalid.message());
         } else if (result instanceof ClientResult.Failed failed) {
             return ActionResult.failed("failed: " + failed.message());
+        } else if (result instanceof ClientResult.Completed completed) {
+            return ActionResult.ok(completed.message());
         }
         return ActionResult.failed("unexpected answer " + result);
     }
@@ -116,7 +118,11 @@ final class SimActions {
         if (cluster.isAlive(id)) {
             throw new InvalidRequestException(id + " is already up");
         }
-        cluster.recover(id);
+        try {
+            cluster.recover(id);
+        } catch (IllegalStateException e) {
+            throw new InvalidRequestException(e.getMessage()); // e.g. it left the ring for good
+        }
         recorder.record(id.id(), "RECOVER", id.id(), "restarted: commit log replay, then catch-up from peers");
         return ActionResult.ok(id + " restarted; it replays its commit log and catches up from its peers");
     }
@@ -167,6 +173,37 @@ final class SimActions {
                 drop * 100, duplicate * 100, delayMin / 1000.0, delayMax / 1000.0);
         recorder.record("", "NETWORK", "", text);
         return ActionResult.ok("network now: " + text);
+    }
+
+    /** Adds a node that bootstraps into the ring; JOINING and JOINED events follow on the timeline. */
+    ActionResult addNode() {
+        NodeId id = cluster.addNode();
+        recorder.record(id.id(), "ADD_NODE", id.id(), "added: it learns the ring, picks tokens and streams its ranges");
+        return ActionResult.ok(id + " added; it joins the ring once its ranges have streamed to it");
+    }
+
+    /**
+     * Takes a node out of the ring: a live node decommissions (streams its ranges away, then stops); a
+     * dead node is removed through a live one, which re-replicates its ranges from the survivors.
+     */
+    CompletableFuture<ActionResult> removeNode(Map<String, String> params) {
+        NodeId id = node(DashboardActions.required(params, "node"));
+        SimFuture<ClientResult> future;
+        String what;
+        if (cluster.isAlive(id)) {
+            future = cluster.decommission(id);
+            what = "decommission of " + id;
+        } else {
+            NodeId via = coordinator(null);
+            future = cluster.removeNode(id, via);
+            what = "removal of " + id + " through " + via;
+        }
+        recorder.record(id.id(), "REMOVE_NODE", id.id(), what + " started");
+        CompletableFuture<ActionResult> out = new CompletableFuture<>();
+        future.whenDone(result -> out.complete(result instanceof ClientResult.Completed completed
+                ? ActionResult.ok(what + ": " + completed.message())
+                : describe(result, ConsistencyLevel.ONE, id)));
+        return out;
     }
 
     NodeId node(String name) {

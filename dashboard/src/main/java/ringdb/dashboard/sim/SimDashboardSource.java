@@ -9,15 +9,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import ringdb.core.NodeId;
-import ringdb.core.data.Cell;
 import ringdb.core.data.InvalidRequestException;
 import ringdb.core.data.Limits;
-import ringdb.core.ring.Partitioner;
-import ringdb.core.ring.Ring;
+import ringdb.dashboard.ClusterViews;
 import ringdb.dashboard.DashboardActions;
 import ringdb.dashboard.DashboardSource;
 import ringdb.dashboard.OperationMetrics;
-import ringdb.dashboard.RingPositions;
 import ringdb.dashboard.model.ActionResult;
 import ringdb.dashboard.model.ActionView;
 import ringdb.dashboard.model.DashboardState;
@@ -47,8 +44,6 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
     static final double SPEED_MIN = 0.001;
     static final double SPEED_MAX = 1_000;
     static final long STEP_EVENTS_MAX = 100_000;
-    static final String MEMBERSHIP_UNSUPPORTED =
-            "adding and removing nodes needs membership changes the simulator does not offer yet";
 
     private final SimCluster cluster;
     private final EventRecorder recorder;
@@ -126,18 +121,21 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
             return result;
         }
         tasks.add(() -> {
+            CompletableFuture<T> started;
             try {
-                work.get().whenComplete((value, failure) -> {
-                    if (failure != null) {
-                        result.completeExceptionally(failure);
-                    } else {
-                        result.complete(value);
-                    }
-                });
+                started = work.get();
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
+                return;
             }
-            dirty = true;
+            publish(); // whoever waits for the result sees its effect in the next snapshot already
+            started.whenComplete((value, failure) -> {
+                if (failure != null) {
+                    result.completeExceptionally(failure);
+                } else {
+                    result.complete(value);
+                }
+            });
         });
         return result;
     }
@@ -145,33 +143,12 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
     private KeyLookup lookupNow(String key) {
         byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
         Limits.checkKey(bytes);
-        long token = Partitioner.token(bytes);
-        Ring ring = snapshots.ring();
         List<ReplicaValue> replicas = new ArrayList<>();
-        for (NodeId id : ring.replicasFor(bytes)) {
-            replicas.add(replicaValue(id, bytes));
+        for (NodeId id : snapshots.ring().replicasFor(bytes)) {
+            boolean alive = cluster.isAlive(id);
+            replicas.add(ClusterViews.replicaValue(id, alive, alive ? cluster.store(id).read(bytes) : null));
         }
-        return new KeyLookup(key, Long.toString(token), RingPositions.position(token), replicas);
-    }
-
-    private ReplicaValue replicaValue(NodeId id, byte[] key) {
-        if (!cluster.isAlive(id)) {
-            return new ReplicaValue(id.id(), false, "unreachable", null, 0, 0);
-        }
-        Cell cell;
-        try {
-            cell = cluster.store(id).read(key);
-        } catch (RuntimeException e) {
-            return new ReplicaValue(id.id(), true, "unreadable: " + e.getMessage(), null, 0, 0);
-        }
-        if (cell == null) {
-            return new ReplicaValue(id.id(), true, "absent", null, 0, 0);
-        }
-        if (cell.isTombstone()) {
-            return new ReplicaValue(id.id(), true, "tombstone", null, 0, cell.timestampMicros());
-        }
-        return new ReplicaValue(id.id(), true, "value", new String(cell.value(), StandardCharsets.UTF_8),
-                cell.value().length, cell.timestampMicros());
+        return ClusterViews.keyLookup(key, replicas);
     }
 
     private CompletableFuture<ActionResult> actNow(String action, Map<String, String> params) {
@@ -188,8 +165,8 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
             case DashboardActions.STEP -> done(step(params));
             case DashboardActions.SPEED -> done(setSpeed(params));
             case DashboardActions.WORKLOAD -> done(setWorkload(params));
-            case DashboardActions.ADD_NODE, DashboardActions.REMOVE_NODE ->
-                    throw new InvalidRequestException(MEMBERSHIP_UNSUPPORTED);
+            case DashboardActions.ADD_NODE -> done(actions.addNode());
+            case DashboardActions.REMOVE_NODE -> actions.removeNode(params);
             default -> throw new InvalidRequestException("unknown action '" + action + "'; expected one of "
                     + supportedActions().stream().filter(ActionView::enabled).map(ActionView::name).toList());
         };
@@ -203,7 +180,7 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
         paused = pause;
         targetMicros = cluster.nowMicros();
         lagMicros = 0;
-        return ActionResult.ok(pause ? "paused at " + cluster.nowMicros() + " µs" : "running at " + speed + "×");
+        return ActionResult.ok(pause ? "paused at t = " + seconds(cluster.nowMicros()) : "running at " + speed + "×");
     }
 
     private ActionResult step(Map<String, String> params) {
@@ -216,7 +193,7 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
             ran++;
         }
         targetMicros = cluster.nowMicros();
-        return ActionResult.ok("ran " + ran + " event(s); simulated time is now " + cluster.nowMicros() + " µs");
+        return ActionResult.ok("ran " + ran + " event(s); t = " + seconds(cluster.nowMicros()));
     }
 
     private ActionResult setSpeed(Map<String, String> params) {
@@ -234,6 +211,10 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
         return ActionResult.ok(rate == 0 ? "demo workload stopped" : "demo workload at " + rate + " operations/s");
     }
 
+    private static String seconds(long micros) {
+        return String.format(java.util.Locale.ROOT, "%.6f s", micros / 1_000_000.0);
+    }
+
     private static double checkSpeed(double speed) {
         if (!(speed >= SPEED_MIN && speed <= SPEED_MAX)) {
             throw new InvalidRequestException("speed must be between " + SPEED_MIN + " and " + SPEED_MAX);
@@ -246,13 +227,11 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
         for (String name : List.of(DashboardActions.PUT, DashboardActions.GET, DashboardActions.DELETE,
                 DashboardActions.FAIL, DashboardActions.RECOVER, DashboardActions.PARTITION, DashboardActions.HEAL,
                 DashboardActions.NETWORK, DashboardActions.PAUSE, DashboardActions.RESUME, DashboardActions.SPEED,
-                DashboardActions.WORKLOAD)) {
+                DashboardActions.WORKLOAD, DashboardActions.ADD_NODE, DashboardActions.REMOVE_NODE)) {
             out.add(ActionView.enabled(name));
         }
         out.add(paused ? ActionView.enabled(DashboardActions.STEP)
                 : ActionView.disabled(DashboardActions.STEP, "pause the simulation to step it"));
-        out.add(ActionView.disabled(DashboardActions.ADD_NODE, MEMBERSHIP_UNSUPPORTED));
-        out.add(ActionView.disabled(DashboardActions.REMOVE_NODE, MEMBERSHIP_UNSUPPORTED));
         return out;
     }
 
@@ -272,7 +251,6 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
                 if (dirty || System.nanoTime() - lastSnapshotNanos >= SNAPSHOT_INTERVAL_MILLIS * 1_000_000) {
                     publish();
                     lastSnapshotNanos = System.nanoTime();
-                    dirty = false;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -308,6 +286,7 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
     }
 
     private void publish() {
+        dirty = false;
         SimulationView simulation = new SimulationView(paused, speed, cluster.scheduler().executedCount(),
                 lagMicros, workload.operationsPerSecond());
         latest = snapshots.build(simulation, supportedActions());

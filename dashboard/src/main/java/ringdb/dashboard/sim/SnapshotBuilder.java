@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import ringdb.core.NodeId;
+import ringdb.core.node.NodeState;
 import ringdb.core.node.NodeStatus;
+import ringdb.core.node.PeerStatus;
 import ringdb.core.ring.Ring;
 import ringdb.dashboard.ClusterViews;
 import ringdb.dashboard.OperationMetrics;
@@ -14,6 +16,7 @@ import ringdb.dashboard.model.DashboardState;
 import ringdb.dashboard.model.FaultsView;
 import ringdb.dashboard.model.GossipView;
 import ringdb.dashboard.model.LinkView;
+import ringdb.dashboard.model.MessageView;
 import ringdb.dashboard.model.NetworkView;
 import ringdb.dashboard.model.NodeView;
 import ringdb.dashboard.model.PartitionView;
@@ -29,8 +32,13 @@ import ringdb.sim.SimNetwork;
  * Builds {@link DashboardState} snapshots of a {@link SimCluster}. Threading: simulation thread only.
  */
 final class SnapshotBuilder {
-    /** Message events per snapshot: the page accumulates them, so this only needs to cover one update. */
+    /**
+     * Message events per snapshot: those since the previous snapshot (the page accumulates them), at
+     * least {@value #MESSAGES_PER_SNAPSHOT_MIN}, at most {@value #MESSAGES_PER_SNAPSHOT_MAX}; beyond that
+     * the diagram shows a gap rather than the page receiving every message.
+     */
     static final int MESSAGES_PER_SNAPSHOT_MAX = 3_000;
+    static final int MESSAGES_PER_SNAPSHOT_MIN = 300;
     static final int TIMELINE_PER_SNAPSHOT_MAX = 200;
 
     private final SimCluster cluster;
@@ -38,6 +46,7 @@ final class SnapshotBuilder {
     private final OperationMetrics metrics;
     private Ring lastRing = Ring.empty();
     private long version;
+    private long lastMessageSequence = -1;
 
     SnapshotBuilder(SimCluster cluster, EventRecorder recorder, OperationMetrics metrics) {
         this.cluster = cluster;
@@ -67,15 +76,46 @@ final class SnapshotBuilder {
                 nodes.add(ClusterViews.fromStatus(status, true, ownership));
                 gossip.add(ClusterViews.gossip(status));
             } else {
-                NodeView down = ClusterViews.unreachable(id, lastRing.tokensOf(id).length, ownership);
+                NodeView down = ClusterViews.unreachable(id, stoppedState(id, statuses.values()),
+                        lastRing.tokensOf(id).length, ownership);
                 nodes.add(broken.containsKey(id) ? withNote(down, broken.get(id)) : down);
             }
         }
+        List<MessageView> messages = recorder.messagesAfter(lastMessageSequence, MESSAGES_PER_SNAPSHOT_MIN,
+                MESSAGES_PER_SNAPSHOT_MAX);
+        if (!messages.isEmpty()) {
+            lastMessageSequence = messages.get(messages.size() - 1).sequence();
+        }
         return new DashboardState("simulated", cluster.seed(), ++version, cluster.nowMicros(), simulation,
                 cluster.config().replicationFactor(), ClusterViews.ringAgreement(statuses.values()), nodes,
-                ClusterViews.tokens(lastRing), network(), gossip,
-                recorder.latestTimeline(TIMELINE_PER_SNAPSHOT_MAX), recorder.latestMessages(MESSAGES_PER_SNAPSHOT_MAX),
-                metrics.points(cluster.nowMicros()), actions);
+                ClusterViews.tokens(lastRing), network(), gossip, recorder.latestTimeline(TIMELINE_PER_SNAPSHOT_MAX),
+                messages, metrics.points(cluster.nowMicros()), actions, movesInProgress(statuses.values()));
+    }
+
+    /**
+     * A stopped node that is no longer a ring member has left it (decommissioned or removed); one that
+     * still holds its tokens is merely DOWN (crashed), or LEFT when the live nodes' gossip says so.
+     */
+    private NodeState stoppedState(NodeId id, java.util.Collection<NodeStatus> statuses) {
+        if (!lastRing.members().contains(id)) {
+            return NodeState.LEFT;
+        }
+        for (NodeStatus status : statuses) {
+            for (PeerStatus peer : status.peers()) {
+                if (peer.id().equals(id) && peer.state() == NodeState.LEFT) {
+                    return NodeState.LEFT;
+                }
+            }
+        }
+        return NodeState.DOWN;
+    }
+
+    private static List<String> movesInProgress(java.util.Collection<NodeStatus> statuses) {
+        java.util.TreeSet<String> moves = new java.util.TreeSet<>();
+        for (NodeStatus status : statuses) {
+            moves.addAll(status.movesInProgress());
+        }
+        return List.copyOf(moves);
     }
 
     /** The ring as the cluster last showed it (for key lookups while every node is down). */
@@ -96,7 +136,7 @@ final class SnapshotBuilder {
     private static NodeView withNote(NodeView view, String note) {
         return new NodeView(view.id(), "STARTING", true, view.ownership(), view.tokenCount(), view.generation(),
                 view.heartbeatVersion(), view.keys(), view.loadBytes(), view.memtableBytes(), view.tableCount(),
-                view.commitLogBytes(), view.hintsPending(), note, view.httpAddress());
+                view.commitLogBytes(), view.hintsPending(), note, view.httpAddress(), -1);
     }
 
     private NetworkView network() {

@@ -4,7 +4,7 @@ import { el, replace, formatMicros, formatTime } from "./dom.js";
 import { renderRing } from "./ring.js";
 import { renderCharts } from "./charts.js";
 import { renderNodes, renderNetwork, renderGossip, renderTimeline } from "./panels.js";
-import { renderSpacetime } from "./spacetime.js";
+import { renderSpacetime, describeOnHover } from "./spacetime.js";
 
 const MESSAGES_KEPT = 20000;
 const TIMELINE_KEPT = 1000;
@@ -73,21 +73,48 @@ function queueRender() {
 
 // ---- rendering ---------------------------------------------------------------------------------
 
+/** Render costs, for anyone checking that the page keeps up (read by the browser tests). */
+const renderStats = { renders: 0, lastMillis: 0, maxMillis: 0, totalMillis: 0, sections: {} };
+window.dashboardRenderStats = renderStats;
+
 function render() {
+  const started = performance.now();
+  renderAll();
+  const millis = performance.now() - started;
+  renderStats.renders++;
+  renderStats.lastMillis = millis;
+  renderStats.totalMillis += millis;
+  renderStats.maxMillis = Math.max(renderStats.maxMillis, millis);
+}
+
+function size(element) {
+  return { width: element.clientWidth, height: element.clientHeight };
+}
+
+function renderAll() {
   const state = page.state;
   if (!state) return;
-  renderHeader(state);
-  renderRing($("ring"), $("ring-legend"), $("ring-summary"), state, page.nodeIds, page.lookup);
-  renderNodes($("nodes-table").tBodies[0], state, page.nodeIds, page.actions, act);
-  renderCharts($("chart-ops"), $("chart-latency"), $("charts-note"), state, (t) => formatTime(t, state.kind));
-  renderNetwork($("net-counters"), $("net-matrix"), $("partitions"), state, page.nodeIds);
-  renderGossip($("gossip-table"), state);
-  renderTimeline($("timeline"), page.timeline, state.kind);
+  // Measure before writing anything: a read after a write would force a layout of the whole page.
+  const sizes = { ops: size($("chart-ops")), latency: size($("chart-latency")), spacetime: size($("spacetime")) };
+  timed("header", () => renderHeader(state));
+  timed("ring", () => renderRing($("ring"), $("ring-legend"), $("ring-summary"), state, page.nodeIds, page.lookup));
+  timed("nodes", () => renderNodes($("nodes-table").tBodies[0], state, page.nodeIds, page.actions, act));
+  timed("charts", () => renderCharts($("chart-ops"), $("chart-latency"), $("charts-note"), state,
+    (t) => formatTime(t, state.kind), sizes));
+  timed("network", () => renderNetwork($("net-counters"), $("net-matrix"), $("partitions"), state, page.nodeIds));
+  timed("gossip", () => renderGossip($("gossip-table"), state));
+  timed("timeline", () => renderTimeline($("timeline"), page.timeline, state.kind, $("timeline-filter").value));
   renderFaultControls(state);
   renderCoordinators(state);
-  renderMessages(state);
+  timed("messages", () => renderMessages(state, sizes.spacetime));
   renderLookupTable();
   applyActionAvailability();
+}
+
+function timed(section, work) {
+  const started = performance.now();
+  work();
+  renderStats.sections[section] = (renderStats.sections[section] || 0) + performance.now() - started;
 }
 
 function renderHeader(state) {
@@ -104,11 +131,16 @@ function renderHeader(state) {
   if (!simulated || !state.simulation) return;
   const sim = state.simulation;
   const pause = $("pause");
-  pause.textContent = sim.paused ? "▶ Resume" : "⏸ Pause";
+  pause.textContent = sim.paused ? "▶ Resume" : "Pause";
   pause.dataset.action = sim.paused ? "resume" : "pause";
   $("step").disabled = !sim.paused;
-  if (document.activeElement !== $("speed")) $("speed").value = String(sim.speed);
+  const speed = $("speed");
+  if (![...speed.options].some((o) => Number(o.value) === sim.speed)) {
+    speed.append(el("option", { value: String(sim.speed) }, sim.speed + "×"));
+  }
+  if (document.activeElement !== speed) speed.value = [...speed.options].find((o) => Number(o.value) === sim.speed).value;
   if (document.activeElement !== $("workload")) $("workload").value = String(sim.workloadOpsPerSecond);
+  $("events").textContent = sim.eventsProcessed.toLocaleString("en") + " events";
   $("lag").textContent = sim.lagMicros > 500_000 ? `behind by ${formatMicros(sim.lagMicros)}` : "";
 }
 
@@ -154,7 +186,7 @@ function renderCoordinators(state) {
   select.value = ids.includes(chosen) ? chosen : "";
 }
 
-function renderMessages(state) {
+function renderMessages(state, size) {
   const windowMicros = Number($("st-window").value);
   const live = $("st-live").checked;
   const oldest = page.messages.length ? page.messages[0].sentMicros : state.nowMicros;
@@ -163,7 +195,8 @@ function renderMessages(state) {
   let end = state.nowMicros;
   if (live) slider.value = slider.max;
   else end = earliestEnd + (state.nowMicros - earliestEnd) * (Number(slider.value) / Number(slider.max));
-  const counts = renderSpacetime($("spacetime"), state, page.messages, page.timeline, { endMicros: end, windowMicros });
+  const counts = renderSpacetime($("spacetime"), state, page.messages, page.timeline,
+    { endMicros: end, windowMicros, width: size.width, height: size.height });
   $("spacetime-note").textContent = `${counts.shown} in view` + (counts.shown < counts.visible ? ` (of ${counts.visible})` : "") +
     ` · ${page.messages.length} kept` + (live ? "" : " · scrolled back");
 }
@@ -194,6 +227,10 @@ function applyActionAvailability() {
   }
   const add = page.actions.get("addNode");
   $("membership-note").textContent = add && !add.enabled ? add.disabledReason : "";
+  const remove = page.actions.get("removeNode");
+  $("remove-node").hidden = Boolean(remove && remove.enabled); // rows carry their own button then
+  const moves = page.state ? page.state.movesInProgress || [] : [];
+  $("moves").textContent = moves.length ? "in progress: " + moves.join(", ") : "";
 }
 
 // ---- actions -----------------------------------------------------------------------------------
@@ -251,6 +288,7 @@ function wire() {
   $("speed").addEventListener("change", (e) => act("speed", { speed: e.target.value }));
   $("workload").addEventListener("change", (e) => act("workload", { opsPerSecond: e.target.value }));
   $("add-node").addEventListener("click", () => act("addNode"));
+  $("remove-node").addEventListener("click", () => toast("use the Remove button on a node's row", true));
   for (const name of ["put", "get", "delete"]) $("op-" + name).addEventListener("click", () => operation(name));
   $("op-form").addEventListener("submit", (e) => { e.preventDefault(); operation("get"); });
   $("lookup-form").addEventListener("submit", (e) => { e.preventDefault(); lookup($("lookup-key").value, true); });
@@ -273,6 +311,7 @@ function wire() {
     if (result.ok) page.faultsEdited = false;
   });
   $("st-live").addEventListener("change", queueRender);
+  $("timeline-filter").addEventListener("change", queueRender);
   $("st-window").addEventListener("change", queueRender);
   $("st-scroll").addEventListener("input", () => { $("st-live").checked = false; queueRender(); });
   $("spacetime").addEventListener("wheel", (e) => {
@@ -283,6 +322,7 @@ function wire() {
     queueRender();
   }, { passive: false });
   window.addEventListener("resize", queueRender);
+  describeOnHover($("spacetime"));
 }
 
 async function start() {

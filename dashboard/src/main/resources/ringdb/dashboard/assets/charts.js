@@ -16,9 +16,9 @@ function niceMax(value) {
 }
 
 /** Draws series [{values, color}] over points (one x per point); formatY labels the axis. */
-export function lineChart(svgElement, points, series, formatY, formatX) {
-  WIDTH = Math.max(200, svgElement.clientWidth || 560);
-  HEIGHT = Math.max(80, svgElement.clientHeight || 130);
+export function lineChart(svgElement, points, series, formatY, formatX, size) {
+  WIDTH = Math.max(200, size.width || 560);
+  HEIGHT = Math.max(80, size.height || 130);
   svgElement.setAttribute("viewBox", `0 0 ${WIDTH} ${HEIGHT}`);
   svgElement.setAttribute("preserveAspectRatio", "xMinYMin meet");
   const children = [];
@@ -49,17 +49,18 @@ export function lineChart(svgElement, points, series, formatY, formatX) {
   replace(svgElement, children);
 }
 
-export function renderCharts(opsElement, latencyElement, noteElement, state, formatX) {
+/** sizes: {ops: {width, height}, latency: {...}} measured before any DOM write of this frame. */
+export function renderCharts(opsElement, latencyElement, noteElement, state, formatX, sizes) {
   const points = state.metrics;
   lineChart(opsElement, points, [
     { name: "ops", color: "#38bdf8", values: points.map((p) => p.operationsPerSecond) },
     { name: "errors", color: "#ef4444", values: points.map((p) => p.errorsPerSecond) },
-  ], (v) => v >= 1000 ? (v / 1000).toFixed(1) + "k" : v.toFixed(v < 10 ? 1 : 0), formatX);
+  ], (v) => v >= 1000 ? (v / 1000).toFixed(1) + "k" : String(Math.round(v * 10) / 10), formatX, sizes.ops);
   lineChart(latencyElement, points, [
     { name: "p50", color: "#22c55e", values: points.map((p) => p.p50Micros) },
     { name: "p95", color: "#f59e0b", values: points.map((p) => p.p95Micros) },
     { name: "p99", color: "#ef4444", values: points.map((p) => p.p99Micros) },
-  ], formatMicros, formatX);
+  ], formatMicros, formatX, sizes.latency);
   const last = points[points.length - 1];
   noteElement.textContent = last
     ? `${last.operationsPerSecond.toFixed(0)} op/s · p99 ${formatMicros(last.p99Micros)}` +

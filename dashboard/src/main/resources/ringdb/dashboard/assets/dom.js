@@ -72,3 +72,18 @@ export function formatCount(n) {
 export function percent(fraction) {
   return (fraction * 100).toFixed(1) + "%";
 }
+
+const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+/** Escapes text for use inside markup built as a string (the fast path for views with many elements). */
+export function escape(text) {
+  return String(text).replace(/[&<>"']/g, (c) => ESCAPES[c]);
+}
+
+/** Replaces an element's content with markup, only when it changed. */
+export function setMarkup(node, markup) {
+  if (node._markup !== markup) {
+    node._markup = markup;
+    node.innerHTML = markup;
+  }
+}

@@ -1,6 +1,6 @@
 // The token ring: every vnode coloured by its node, arcs for the ranges each token starts,
 // node states, ownership, and the looked-up key with its replicas.
-import { svg, el, replace, colorOf, percent } from "./dom.js";
+import { el, replace, colorOf, percent, escape, setMarkup } from "./dom.js";
 
 const CENTER = 180;
 const RADIUS = 140;
@@ -22,33 +22,29 @@ function arcPath(from, to, radius) {
 export function renderRing(svgElement, legendElement, summaryElement, state, nodeIds, lookup) {
   const nodesById = new Map(state.nodes.map((n) => [n.id, n]));
   const replicas = new Set(lookup ? lookup.replicas.map((r) => r.node) : []);
-  const children = [svg("circle", { class: "track", cx: CENTER, cy: CENTER, r: RADIUS })];
+  const parts = [`<circle class="track" cx="${CENTER}" cy="${CENTER}" r="${RADIUS}"/>`];
   const tokens = state.tokens;
+  const isDown = (id) => { const node = nodesById.get(id); return Boolean(node && !node.up); };
   // Each token owns the range from the previous token (exclusive) to itself: draw that arc in its colour.
   tokens.forEach((token, i) => {
     const previous = tokens[(i - 1 + tokens.length) % tokens.length];
-    const node = nodesById.get(token.node);
-    const down = node && !node.up;
-    children.push(svg("path", { class: "arc" + (down ? " down" : ""), d: arcPath(previous.position, token.position, RADIUS),
-      stroke: colorOf(nodeIds, token.node), "stroke-opacity": 0.55, dataset: { node: token.node } }));
+    parts.push(`<path class="arc${isDown(token.node) ? " down" : ""}" d="${arcPath(previous.position, token.position, RADIUS)}" ` +
+      `stroke="${colorOf(nodeIds, token.node)}" stroke-opacity="0.55" data-node="${escape(token.node)}"/>`);
   });
-  tokens.forEach((token) => {
-    const node = nodesById.get(token.node);
-    const down = node && !node.up;
+  for (const token of tokens) {
+    const down = isDown(token.node);
     const [x, y] = point(token.position, RADIUS);
-    const classes = ["token"];
-    if (down) classes.push("down");
-    if (replicas.has(token.node)) classes.push("replica");
-    children.push(svg("circle", { class: classes.join(" "), cx: x.toFixed(2), cy: y.toFixed(2), r: down ? 4 : 4.5,
-      fill: colorOf(nodeIds, token.node), dataset: { node: token.node, token: token.token } },
-      svg("title", {}, `${token.node}${down ? " (down)" : ""} · token ${token.token}`)));
-  });
-  if (lookup) children.push(...keyMarker(lookup));
+    const classes = "token" + (down ? " down" : "") + (replicas.has(token.node) ? " replica" : "");
+    parts.push(`<circle class="${classes}" cx="${x.toFixed(2)}" cy="${y.toFixed(2)}" r="${down ? 4 : 4.5}" ` +
+      `fill="${colorOf(nodeIds, token.node)}" data-node="${escape(token.node)}" data-token="${token.token}">` +
+      `<title>${escape(token.node)}${down ? " (down)" : ""} · token ${token.token}</title></circle>`);
+  }
+  if (lookup) parts.push(keyMarker(lookup));
   const up = state.nodes.filter((n) => n.up).length;
-  children.push(svg("text", { class: "center-big", x: CENTER, y: CENTER - 4 }, `${up}/${state.nodes.length}`));
-  children.push(svg("text", { class: "center-text", x: CENTER, y: CENTER + 16 }, "nodes up"));
-  children.push(svg("text", { class: "center-text", x: CENTER, y: CENTER + 32 }, `RF ${state.replicationFactor} · ${tokens.length} tokens`));
-  replace(svgElement, children);
+  parts.push(`<text class="center-big" x="${CENTER}" y="${CENTER - 4}">${up}/${state.nodes.length}</text>`,
+    `<text class="center-text" x="${CENTER}" y="${CENTER + 16}">nodes up</text>`,
+    `<text class="center-text" x="${CENTER}" y="${CENTER + 32}">RF ${state.replicationFactor} · ${tokens.length} tokens</text>`);
+  setMarkup(svgElement, parts.join(""));
   renderLegend(legendElement, state, nodeIds, replicas);
   summaryElement.textContent = `${state.nodes.length} nodes`;
 }
@@ -56,11 +52,9 @@ export function renderRing(svgElement, legendElement, summaryElement, state, nod
 function keyMarker(lookup) {
   const [x, y] = point(lookup.position, RADIUS + 16);
   const [x0, y0] = point(lookup.position, RADIUS - 24);
-  return [
-    svg("line", { class: "key-ray", x1: x0.toFixed(2), y1: y0.toFixed(2), x2: x.toFixed(2), y2: y.toFixed(2) }),
-    svg("circle", { class: "key-marker", cx: x.toFixed(2), cy: y.toFixed(2), r: 6 },
-      svg("title", {}, `key "${lookup.key}" · token ${lookup.token}`)),
-  ];
+  return `<line class="key-ray" x1="${x0.toFixed(2)}" y1="${y0.toFixed(2)}" x2="${x.toFixed(2)}" y2="${y.toFixed(2)}"/>` +
+    `<circle class="key-marker" cx="${x.toFixed(2)}" cy="${y.toFixed(2)}" r="6">` +
+    `<title>key "${escape(lookup.key)}" · token ${lookup.token}</title></circle>`;
 }
 
 function renderLegend(legendElement, state, nodeIds, replicas) {

@@ -64,6 +64,27 @@ public record ConfigKey(String name, Object defaultValue, String description, Fu
         });
     }
 
+    static ConfigKey bool(String name, boolean defaultValue, String description) {
+        return new ConfigKey(name, defaultValue, description, raw -> {
+            if (raw instanceof Boolean value) {
+                return value;
+            }
+            String text = String.valueOf(raw).trim().toLowerCase(java.util.Locale.ROOT);
+            if (!text.equals("true") && !text.equals("false")) {
+                throw new IllegalArgumentException("must be true or false, got '" + raw + "'");
+            }
+            return Boolean.parseBoolean(text);
+        });
+    }
+
+    /** One "host:port" address, or empty for none. */
+    static ConfigKey optionalAddress(String name, String description) {
+        return new ConfigKey(name, "", description, raw -> {
+            String text = raw == null ? "" : String.valueOf(raw).trim();
+            return text.isEmpty() ? "" : HostPort.parse(text).toString();
+        });
+    }
+
     /** A list of "host:port" addresses, from a YAML list or a comma-separated string. */
     static ConfigKey addresses(String name, String description) {
         return new ConfigKey(name, List.of(), description, raw -> {

@@ -31,6 +31,11 @@ public final class ConfigKeys {
     public static final String INTERNODE_CONNECT_TIMEOUT_MS = "internode_connect_timeout_ms";
     public static final String INTERNODE_RECONNECT_BACKOFF_MAX_MS = "internode_reconnect_backoff_max_ms";
     public static final String HTTP_IDLE_TIMEOUT_MS = "http_idle_timeout_ms";
+    public static final String AUTO_BOOTSTRAP = "auto_bootstrap";
+    public static final String REPLACE_NODE = "replace_node";
+    public static final String TOKEN_ALLOCATION = "token_allocation";
+    public static final String RING_DELAY_MS = "ring_delay_ms";
+    public static final String STREAM_THROUGHPUT_BYTES_PER_SECOND = "stream_throughput_bytes_per_second";
 
     private static final long HOUR_MS = 3_600_000L;
     private static final long MIB = 1024L * 1024L;
@@ -56,6 +61,11 @@ public final class ConfigKeys {
             ConfigKey.text(DATA_DIRECTORY, "./data", "Directory holding the commit log, tables and hints of this node."),
             ConfigKey.integer(REPLICATION_FACTOR, 2, 1, 16, "Number of replicas of every key; the same on every node."),
             ConfigKey.integer(NUM_TOKENS, 16, 1, 1024, "Ring positions (virtual nodes) this node owns; 1 gives the seed's one position per node."),
+            ConfigKey.bool(AUTO_BOOTSTRAP, false, "A node starting with no ring state of its own joins a running cluster by streaming its ranges first; set it on every node added to a running cluster, not on the first nodes of a new one."),
+            ConfigKey.optionalAddress(REPLACE_NODE, "Internode address of a dead node whose tokens this new node takes over, streaming its ranges from the surviving replicas; empty = none."),
+            ConfigKey.choice(TOKEN_ALLOCATION, "derived", List.of("derived", "balanced"), "How a new node chooses its tokens: derived (SHA-1 of its id) or balanced (split the most loaded ranges)."),
+            ConfigKey.integer(RING_DELAY_MS, 10_000, 0, 600_000, "How long a joining node listens to gossip before choosing tokens, and how long a membership change waits for every node to learn it before streaming."),
+            ConfigKey.integer(STREAM_THROUGHPUT_BYTES_PER_SECOND, 24L * MIB, 0, 1L << 40, "Bytes per second one streaming session may pull when nodes join, leave or are removed; 0 = unthrottled."),
             ConfigKey.choice(COMMITLOG_SYNC, "group", List.of("group", "periodic", "batch"),
                 "When a write counts as durable: group (fsync batched over a short window, ack after fsync), periodic (ack at once, fsync every period), batch (fsync each)."),
             ConfigKey.integer(COMMITLOG_SYNC_GROUP_WINDOW_MICROS, 1000, 0, 1_000_000, "group mode: how long concurrent writes wait to share one fsync."),

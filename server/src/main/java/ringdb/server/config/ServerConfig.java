@@ -105,6 +105,10 @@ public final class ServerConfig {
         return Math.toIntExact((Long) require(name));
     }
 
+    public boolean bool(String name) {
+        return (Boolean) require(name);
+    }
+
     public double decimal(String name) {
         return (Double) require(name);
     }

@@ -45,6 +45,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     private final HttpBackend backend;
     private final RequestObserver observer;
     private final Predicate<String> passOn;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight;
     private final TreeMap<Long, Answer> ready = new TreeMap<>();
     private long nextSequence;
     private long nextToWrite;
@@ -58,7 +59,14 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     }
 
     public HttpApiHandler(HttpBackend backend, RequestObserver observer, Predicate<String> passOn) {
+        this(backend, observer, passOn, new java.util.concurrent.atomic.AtomicInteger());
+    }
+
+    /** {@code inFlight} counts requests read and not yet answered (shared by every connection, for draining). */
+    public HttpApiHandler(HttpBackend backend, RequestObserver observer, Predicate<String> passOn,
+                          java.util.concurrent.atomic.AtomicInteger inFlight) {
         super(false);
+        this.inFlight = inFlight;
         this.backend = backend;
         this.observer = observer;
         this.passOn = passOn;
@@ -73,6 +81,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             return;
         }
         try {
+            inFlight.incrementAndGet();
             Request r = new Request(ctx, nextSequence++, HttpUtil.isKeepAlive(request), operationOf(request, path), System.nanoTime());
             if (!request.decoderResult().isSuccess()) {
                 Throwable cause = request.decoderResult().cause();
@@ -233,6 +242,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             return;
         }
         observer.onRequest(r.operation(), outcome, System.nanoTime() - r.startNanos());
+        inFlight.decrementAndGet();
         if (closed) {
             response.release();
             return;

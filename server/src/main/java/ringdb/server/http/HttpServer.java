@@ -30,8 +30,10 @@ public final class HttpServer implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Channel channel;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight;
 
-    private HttpServer(EventLoopGroup group, Channel channel) {
+    private HttpServer(EventLoopGroup group, Channel channel, java.util.concurrent.atomic.AtomicInteger inFlight) {
+        this.inFlight = inFlight;
         this.group = group;
         this.channel = channel;
     }
@@ -45,6 +47,7 @@ public final class HttpServer implements AutoCloseable {
                                    Supplier<ChannelHandler> dashboard) {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new io.netty.util.concurrent.DefaultThreadFactory("ringdb-http", true), NioIoHandler.newFactory());
         Predicate<String> passOn = dashboard == null ? path -> false : dashboardServes;
+        java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
         try {
             Channel channel = new ServerBootstrap()
                     .group(group)
@@ -57,15 +60,15 @@ public final class HttpServer implements AutoCloseable {
                             ch.pipeline().addLast(new ReadTimeoutHandler(idleTimeoutMillis, TimeUnit.MILLISECONDS));
                             ch.pipeline().addLast(new HttpServerCodec(INITIAL_LINE_BYTES_MAX, HEADER_BYTES_MAX, 64 * 1024));
                             ch.pipeline().addLast(new ValueSizeAggregator(backend.valueSizeBytesMax()));
-                            ch.pipeline().addLast(new HttpApiHandler(backend, observer, passOn));
+                            ch.pipeline().addLast(new HttpApiHandler(backend, observer, passOn, inFlight));
                             if (dashboard != null) {
                                 ch.pipeline().addLast(dashboard.get());
                             }
                         }
                     })
                     .bind(address.host(), address.port()).syncUninterruptibly().channel();
-            return new HttpServer(group, channel);
-        } catch (RuntimeException e) {
+            return new HttpServer(group, channel, inFlight);
+        } catch (Exception e) { // bind failures arrive as undeclared checked exceptions
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new IllegalStateException("cannot listen for HTTP on " + address + ": " + e.getMessage(), e);
         }
@@ -75,7 +78,20 @@ public final class HttpServer implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
-    /** Stops accepting connections; open ones finish their current request within a second. */
+    /**
+     * Drains: stops accepting connections, then waits up to {@code waitMillis} for the requests
+     * already read to be answered. Returns how many were still unanswered.
+     */
+    public int drain(long waitMillis) {
+        channel.close().syncUninterruptibly();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        return inFlight.get();
+    }
+
+    /** Closes the listener and every connection. */
     @Override
     public void close() {
         channel.close().syncUninterruptibly();

@@ -31,6 +31,10 @@ final class ClusterJson {
         root.put("ring_version", status.ringVersion());
         root.put("ring_digest", Long.toHexString(status.ringDigest()));
         root.put("recovery_done", status.recoveryDone());
+        ArrayNode streams = root.putArray("streams");
+        status.streams().forEach(stream -> streams.add(stream.describe()));
+        ArrayNode moves = root.putArray("moves_in_progress");
+        status.movesInProgress().forEach(moves::add);
         Map<NodeId, Double> ownership = ring.ownership();
         Set<NodeId> ids = new TreeSet<>(ring.members());
         ids.add(status.id());

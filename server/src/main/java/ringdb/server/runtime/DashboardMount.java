@@ -5,5 +5,6 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /** The dashboard as the HTTP server mounts it: which paths it serves and a handler per connection. */
-public record DashboardMount(Predicate<String> serves, Supplier<ChannelHandler> handlers) {
+public record DashboardMount(Predicate<String> serves, Supplier<ChannelHandler> handlers,
+                             ringdb.server.http.RequestObserver observer, AutoCloseable closer) {
 }

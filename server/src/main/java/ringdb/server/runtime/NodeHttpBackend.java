@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import ringdb.core.NodeId;
 import ringdb.core.node.ClientResult;
 import ringdb.core.node.ConsistencyLevel;
 import ringdb.core.node.Node;
@@ -74,27 +75,47 @@ final class NodeHttpBackend implements HttpBackend {
 
     @Override
     public CompletableFuture<JsonNode> membership(String operation, Map<String, String> parameters) {
-        if (operation.equals("repair")) {
-            CompletableFuture<ClientResult> result = new CompletableFuture<>();
-            onNode(() -> node.repair(result::complete), result::complete);
-            return result.thenApply(NodeHttpBackend::repairJson);
+        CompletableFuture<ClientResult> result = new CompletableFuture<>();
+        switch (operation) {
+            case "repair" -> onNode(() -> node.repair(result::complete), result::complete);
+            case "decommission" -> onNode(() -> node.decommission(result::complete), result::complete);
+            case "cleanup" -> onNode(() -> node.cleanup(result::complete), result::complete);
+            case "removenode" -> {
+                String dead = parameters.getOrDefault("node", "");
+                if (dead.isBlank()) {
+                    return CompletableFuture.failedFuture(new IllegalArgumentException(
+                            "missing query parameter 'node': the id (internode host:port) of the dead node to remove"));
+                }
+                onNode(() -> node.removeNode(NodeId.of(dead.trim()), result::complete), result::complete);
+            }
+            case "join" -> {
+                return CompletableFuture.failedFuture(new UnsupportedOperationException("a node joins when it starts: start the new node with "
+                        + "--auto-bootstrap true and the cluster's --seeds; it streams the ranges it will own, then serves them "
+                        + "(this node is " + node.state() + ")"));
+            }
+            default -> {
+                return CompletableFuture.failedFuture(new IllegalArgumentException("unknown admin operation '" + operation
+                        + "'; expected decommission, removenode, cleanup, repair or join"));
+            }
         }
-        if (operation.equals("join") || operation.equals("decommission") || operation.equals("removenode")) {
-            return CompletableFuture.failedFuture(new UnsupportedOperationException(operation
-                    + " is not supported by this node yet: the membership-change protocol is not part of this build"));
-        }
-        return CompletableFuture.failedFuture(new IllegalArgumentException("unknown admin operation '" + operation
-                + "'; expected join, decommission, removenode or repair"));
+        return result.thenApply(NodeHttpBackend::adminJson);
     }
 
-    private static JsonNode repairJson(ClientResult result) {
+    private static JsonNode adminJson(ClientResult result) {
+        var body = ringdb.server.http.JsonResponses.object();
         if (result instanceof ClientResult.Repaired repaired) {
-            var body = ringdb.server.http.JsonResponses.object();
             body.put("ranges", repaired.ranges());
             body.put("entries_received", repaired.entriesReceived());
             return body;
         }
-        throw new IllegalStateException("repair did not finish: " + result);
+        if (result instanceof ClientResult.Completed completed) {
+            body.put("message", completed.message());
+            return body;
+        }
+        if (result instanceof ClientResult.Failed failed) {
+            throw new IllegalStateException(failed.message());
+        }
+        throw new IllegalStateException("the operation did not finish: " + result);
     }
 
     @Override

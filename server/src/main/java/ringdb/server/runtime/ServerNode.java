@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import ringdb.core.NodeId;
+import ringdb.core.membership.TokenAllocation;
 import ringdb.core.node.Node;
 import ringdb.core.node.NodeConfig;
 import ringdb.core.node.NodeEvent;
@@ -30,6 +32,8 @@ public final class ServerNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServerNode.class);
     /** How long a graceful stop lets the shutdown announcement reach peers. */
     private static final long ANNOUNCE_MILLIS = 300;
+    /** How long a graceful stop waits for client requests already read to be answered. */
+    private static final long DRAIN_MILLIS = 5_000;
 
     private final ServerConfig config;
     private final NodeThread nodeThread;
@@ -41,10 +45,13 @@ public final class ServerNode implements AutoCloseable {
     private final ServerMetrics metrics;
     private final HttpServer http;
     private final RecentEvents events;
+    private final DashboardMount dashboard;
     private boolean closed;
 
     private ServerNode(ServerConfig config, NodeThread nodeThread, InternodeTransport transport, StoreFactory stores, LocalStore data,
-                       LocalStore hints, Node node, ServerMetrics metrics, HttpServer http, RecentEvents events) {
+                       LocalStore hints, Node node, ServerMetrics metrics, HttpServer http, RecentEvents events,
+                       DashboardMount dashboard) {
+        this.dashboard = dashboard;
         this.config = config;
         this.nodeThread = nodeThread;
         this.transport = transport;
@@ -98,15 +105,33 @@ public final class ServerNode implements AutoCloseable {
             node.setLocalApplicationState(ClusterJson.HTTP_STATE, httpAddress);
             return null;
         }).join();
-        ServerNodeView view = new ServerNodeView(node, nodeThread, config, events);
+        ServerNodeView view = new ServerNodeView(node, nodeThread, config, events, data, transport.stats());
         DashboardMount mount = dashboard == null ? null : dashboard.apply(view);
         NodeHttpBackend backend = new NodeHttpBackend(node, nodeThread, metrics, config.text(ConfigKeys.CLUSTER_NAME),
                 config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES));
-        HttpServer http = HttpServer.start(config.httpAddress(), 1, backend, metrics, config.number(ConfigKeys.HTTP_IDLE_TIMEOUT_MS),
-                mount == null ? path -> false : mount.serves(), mount == null ? null : mount.handlers());
+        ringdb.server.http.RequestObserver observer = mount == null ? metrics : (operation, outcome, nanos) -> {
+            metrics.onRequest(operation, outcome, nanos);
+            mount.observer().onRequest(operation, outcome, nanos);
+        };
+        HttpServer http;
+        try {
+            http = HttpServer.start(config.httpAddress(), 1, backend, observer, config.number(ConfigKeys.HTTP_IDLE_TIMEOUT_MS),
+                    mount == null ? path -> false : mount.serves(), mount == null ? null : mount.handlers());
+        } catch (RuntimeException e) {
+            nodeThread.call(() -> {
+                node.stop();
+                return null;
+            }).join();
+            nodeThread.shutdown(1_000);
+            transport.close();
+            data.close();
+            hints.close();
+            stores.close();
+            throw e;
+        }
         log.info("ringdb node {} serving: internode {}, HTTP {}, data {}", config.nodeId(), config.internodeAddress(),
                 config.httpAddress(), dir.toAbsolutePath());
-        return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events);
+        return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount);
     }
 
     private static void onEvent(NodeEvent event, ServerMetrics metrics, RecentEvents events) {
@@ -129,7 +154,12 @@ public final class ServerNode implements AutoCloseable {
                 .withGossipIntervalMicros(TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.GOSSIP_INTERVAL_MS)))
                 .withPhiConvictThreshold(config.decimal(ConfigKeys.PHI_CONVICT_THRESHOLD))
                 .withHintWindowMicros(Math.max(1, TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.MAX_HINT_WINDOW_MS))))
-                .withValueSizeBytesMax(config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES));
+                .withValueSizeBytesMax(config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES))
+                .withAutoBootstrap(config.bool(ConfigKeys.AUTO_BOOTSTRAP))
+                .withReplaceNode(config.text(ConfigKeys.REPLACE_NODE).isEmpty() ? null : NodeId.of(config.text(ConfigKeys.REPLACE_NODE)))
+                .withTokenAllocation(TokenAllocation.valueOf(config.text(ConfigKeys.TOKEN_ALLOCATION).toUpperCase(java.util.Locale.ROOT)))
+                .withRingDelayMicros(Math.max(1, TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.RING_DELAY_MS))))
+                .withStreamThroughputBytesPerSecond(config.number(ConfigKeys.STREAM_THROUGHPUT_BYTES_PER_SECOND));
     }
 
     private static void createDirectories(Path dir) {
@@ -165,7 +195,7 @@ public final class ServerNode implements AutoCloseable {
     }
 
     /**
-     * Graceful stop: stop taking HTTP requests, announce the shutdown through gossip (peers mark this
+     * Graceful stop: stop taking HTTP connections, drain the requests in flight, announce the shutdown through gossip (peers mark this
      * node down at once), flush the memtable, close files and sockets. Idempotent.
      */
     @Override
@@ -175,6 +205,17 @@ public final class ServerNode implements AutoCloseable {
         }
         closed = true;
         log.info("ringdb node {} shutting down", config.nodeId());
+        if (dashboard != null) {
+            try {
+                dashboard.closer().close();
+            } catch (Exception e) {
+                log.debug("closing the dashboard failed: {}", e.toString());
+            }
+        }
+        int unanswered = http.drain(DRAIN_MILLIS);
+        if (unanswered > 0) {
+            log.warn("{} client requests still unanswered after {} ms of draining", unanswered, DRAIN_MILLIS);
+        }
         http.close();
         try {
             nodeThread.call(() -> {

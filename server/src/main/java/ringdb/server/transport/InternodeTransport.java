@@ -91,7 +91,7 @@ public final class InternodeTransport implements Network, AutoCloseable {
                     .bind(settings.listenAddress().host(), settings.listenAddress().port())
                     .syncUninterruptibly().channel();
             return new InternodeTransport(settings, stats, group, server, sink);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // bind failures arrive as undeclared checked exceptions
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new IllegalStateException("cannot listen for internode connections on " + settings.listenAddress()
                     + ": " + e.getMessage(), e);

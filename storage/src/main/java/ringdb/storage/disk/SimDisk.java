@@ -176,12 +176,14 @@ public final class SimDisk implements Disk {
     @Override
     public ReadFile openRead(String path) throws IOException {
         Inode inode = inode(path);
-        return new SimReadFile(Arrays.copyOf(inode.data, inode.length));
+        // No copy: bytes below the length never change in place (truncate copies; appends go past it).
+        return new SimReadFile(inode.data, inode.length);
     }
 
     @Override
     public void truncate(String path, long sizeBytes) throws IOException {
         Inode inode = inode(path);
+        inode.data = Arrays.copyOf(inode.data, Math.max(inode.data.length, 1)); // open readers keep their bytes
         inode.length = (int) Math.min(inode.length, sizeBytes);
         inode.syncedLength = Math.min(inode.syncedLength, inode.length);
     }
@@ -331,20 +333,22 @@ public final class SimDisk implements Disk {
 
     private static final class SimReadFile implements ReadFile {
         private final byte[] bytes;
+        private final int length;
 
-        SimReadFile(byte[] bytes) {
+        SimReadFile(byte[] bytes, int length) {
             this.bytes = bytes;
+            this.length = length;
         }
 
         @Override
         public long size() {
-            return bytes.length;
+            return length;
         }
 
         @Override
         public void read(long position, byte[] destination, int offset, int length) throws IOException {
-            if (position < 0 || position + length > bytes.length) {
-                throw new EOFException("read of " + length + " bytes at " + position + " past the end (" + bytes.length + ")");
+            if (position < 0 || position + length > this.length) {
+                throw new EOFException("read of " + length + " bytes at " + position + " past the end (" + this.length + ")");
             }
             System.arraycopy(bytes, (int) position, destination, offset, length);
         }

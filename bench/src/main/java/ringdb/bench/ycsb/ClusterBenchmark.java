@@ -1,0 +1,189 @@
+package ringdb.bench.ycsb;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import site.ycsb.DB;
+import site.ycsb.Workload;
+import site.ycsb.workloads.CoreWorkload;
+
+/**
+ * {@code ringdb bench cluster}: YCSB's core workloads A (50% reads / 50% updates), B (95/5) and C
+ * (100% reads) against a running cluster through {@link RingDbClient}. A load phase inserts the
+ * records, then the run phase lasts {@code durationSeconds}; a progress line is printed every
+ * {@code progressSeconds}; the result has throughput and latency percentiles per operation.
+ */
+public final class ClusterBenchmark {
+    /** Benchmark settings; consistency levels by name, durations in seconds. */
+    public record Settings(List<String> hosts, String workload, long recordCount, int fieldCount, int fieldLengthBytes,
+                           int threads, long durationSeconds, boolean load, String readConsistency,
+                           String writeConsistency, String distribution, long progressSeconds) {
+        public Settings {
+            if (!List.of("A", "B", "C").contains(workload.toUpperCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("workload must be A, B or C, got '" + workload + "'");
+            }
+            if (recordCount < 1 || fieldCount < 1 || fieldLengthBytes < 1 || threads < 1 || durationSeconds < 1) {
+                throw new IllegalArgumentException("records, fields, field length, threads and duration must be positive");
+            }
+            workload = workload.toUpperCase(Locale.ROOT);
+        }
+    }
+
+    /** Latency figures of one operation, in microseconds. */
+    public record OperationStats(String operation, long count, long errors, double throughputPerSecond, double meanMicros,
+                                 long p50Micros, long p95Micros, long p99Micros, long p999Micros, long maxMicros) {
+    }
+
+    /** One phase (load or run): its length, operations and per-operation figures. */
+    public record Phase(String name, double seconds, long operations, double throughputPerSecond, List<OperationStats> operationStats) {
+    }
+
+    public record Result(Settings settings, Phase load, Phase run) {
+    }
+
+    private final Settings settings;
+    private final PrintStream out;
+
+    public ClusterBenchmark(Settings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    Properties properties() {
+        Properties p = new Properties();
+        double reads = switch (settings.workload()) {
+            case "A" -> 0.5;
+            case "B" -> 0.95;
+            default -> 1.0;
+        };
+        p.setProperty("workload", CoreWorkload.class.getName());
+        p.setProperty("recordcount", Long.toString(settings.recordCount()));
+        p.setProperty("operationcount", Integer.toString(Integer.MAX_VALUE));
+        p.setProperty("fieldcount", Integer.toString(settings.fieldCount()));
+        p.setProperty("fieldlength", Integer.toString(settings.fieldLengthBytes()));
+        p.setProperty("readproportion", Double.toString(reads));
+        p.setProperty("updateproportion", Double.toString(1.0 - reads));
+        p.setProperty("insertproportion", "0");
+        p.setProperty("scanproportion", "0");
+        p.setProperty("readallfields", "true");
+        p.setProperty("writeallfields", "true");
+        p.setProperty("requestdistribution", settings.distribution());
+        p.setProperty("ringdb.hosts", String.join(",", settings.hosts()));
+        p.setProperty("ringdb.readconsistency", settings.readConsistency());
+        p.setProperty("ringdb.writeconsistency", settings.writeConsistency());
+        return p;
+    }
+
+    public Result run() throws Exception {
+        Properties properties = properties();
+        site.ycsb.measurements.Measurements.setProperties(properties);
+        CoreWorkload workload = new CoreWorkload();
+        workload.init(properties);
+        out.printf(Locale.ROOT, "ringdb bench cluster: workload %s, %d records of %d x %d bytes, %d threads, %d s, read %s / write %s, %s keys, hosts %s%n",
+                settings.workload(), settings.recordCount(), settings.fieldCount(), settings.fieldLengthBytes(), settings.threads(),
+                settings.durationSeconds(), settings.readConsistency(), settings.writeConsistency(), settings.distribution(), settings.hosts());
+        Phase load = settings.load() ? phase("load", workload, properties, true) : null;
+        Phase run = phase("run", workload, properties, false);
+        workload.cleanup();
+        return new Result(settings, load, run);
+    }
+
+    private Phase phase(String name, Workload workload, Properties properties, boolean insert) throws Exception {
+        MeasuredDb.Meters meters = new MeasuredDb.Meters();
+        ExecutorService pool = Executors.newFixedThreadPool(settings.threads());
+        AtomicLong operations = new AtomicLong();
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.SECONDS.toNanos(settings.durationSeconds());
+        List<Future<?>> workers = new ArrayList<>();
+        for (int t = 0; t < settings.threads(); t++) {
+            long share = settings.recordCount() / settings.threads() + (t < settings.recordCount() % settings.threads() ? 1 : 0);
+            int thread = t;
+            workers.add(pool.submit(() -> {
+                DB db = new MeasuredDb(new RingDbClient(), meters);
+                db.setProperties(properties);
+                db.init();
+                Object state = workload.initThread(properties, thread, settings.threads());
+                for (long i = 0; insert ? i < share : System.nanoTime() < deadline; i++) {
+                    boolean done = insert ? workload.doInsert(db, state) : workload.doTransaction(db, state);
+                    if (!done) {
+                        break;
+                    }
+                    operations.incrementAndGet();
+                }
+                db.cleanup();
+                return null;
+            }));
+        }
+        Map<String, Histogram> totals = new TreeMap<>();
+        awaitWithProgress(name, workers, meters, totals, operations, start);
+        pool.shutdown();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        accumulate(meters, totals);
+        List<OperationStats> stats = new ArrayList<>();
+        totals.forEach((operation, histogram) -> stats.add(stats(operation, histogram, meters, seconds)));
+        Phase phase = new Phase(name, seconds, operations.get(), operations.get() / seconds, stats);
+        print(phase);
+        return phase;
+    }
+
+    private void awaitWithProgress(String name, List<Future<?>> workers, MeasuredDb.Meters meters, Map<String, Histogram> totals,
+                                   AtomicLong operations, long start) throws Exception {
+        long lastOperations = 0;
+        long lastNanos = start;
+        for (Future<?> worker : workers) {
+            while (true) {
+                try {
+                    worker.get(settings.progressSeconds(), TimeUnit.SECONDS);
+                    break;
+                } catch (java.util.concurrent.TimeoutException e) {
+                    long now = System.nanoTime();
+                    long ops = operations.get();
+                    accumulate(meters, totals);
+                    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "[%s] %4.0f s: %d ops, %.0f ops/s",
+                            name, (now - start) / 1e9, ops, (ops - lastOperations) / ((now - lastNanos) / 1e9)));
+                    totals.forEach((op, h) -> line.append(String.format(Locale.ROOT, ", %s p99 %.2f ms", op, h.getValueAtPercentile(99) / 1000.0)));
+                    out.println(line);
+                    lastOperations = ops;
+                    lastNanos = now;
+                }
+            }
+        }
+    }
+
+    private static void accumulate(MeasuredDb.Meters meters, Map<String, Histogram> totals) {
+        for (Map.Entry<String, Recorder> entry : meters.recorders.entrySet()) {
+            totals.computeIfAbsent(entry.getKey(), k -> new Histogram(MeasuredDb.LATENCY_MICROS_MAX, 3))
+                    .add(entry.getValue().getIntervalHistogram());
+        }
+    }
+
+    private static OperationStats stats(String operation, Histogram h, MeasuredDb.Meters meters, double seconds) {
+        var errors = meters.errors.get(operation);
+        return new OperationStats(operation, h.getTotalCount(), errors == null ? 0 : errors.sum(), h.getTotalCount() / seconds,
+                h.getMean(), h.getValueAtPercentile(50), h.getValueAtPercentile(95), h.getValueAtPercentile(99),
+                h.getValueAtPercentile(99.9), h.getMaxValue());
+    }
+
+    private void print(Phase phase) {
+        out.printf(Locale.ROOT, "%n[%s] %.1f s, %d operations, %.0f ops/s%n", phase.name(), phase.seconds(), phase.operations(),
+                phase.throughputPerSecond());
+        out.printf(Locale.ROOT, "%-8s %10s %8s %10s %9s %9s %9s %9s %9s %9s%n", "op", "count", "errors", "ops/s",
+                "mean ms", "p50 ms", "p95 ms", "p99 ms", "p99.9 ms", "max ms");
+        for (OperationStats s : phase.operationStats()) {
+            out.printf(Locale.ROOT, "%-8s %10d %8d %10.0f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f%n", s.operation(), s.count(),
+                    s.errors(), s.throughputPerSecond(), s.meanMicros() / 1000, s.p50Micros() / 1000.0, s.p95Micros() / 1000.0,
+                    s.p99Micros() / 1000.0, s.p999Micros() / 1000.0, s.maxMicros() / 1000.0);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package ringdb.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+import ringdb.core.NodeId;
+import ringdb.core.ring.Ring;
+
+class ClusterViewTest {
+    private static final List<String> NODES = List.of("127.0.0.1:7000", "127.0.0.1:7001", "127.0.0.1:7002");
+
+    private static Ring ring() {
+        Map<NodeId, long[]> tokens = new LinkedHashMap<>();
+        NODES.forEach(n -> tokens.put(NodeId.of(n), Ring.tokensFor(NodeId.of(n), 16)));
+        return Ring.of(tokens, 2, 1);
+    }
+
+    /** The JSON a node would serve for {@link #ring()}, HTTP port = internode port + 1000. */
+    private static JsonNode clusterJson(Ring ring) {
+        ObjectNode root = new ObjectMapper().createObjectNode();
+        root.put("replication_factor", ring.replicationFactor());
+        ArrayNode members = root.putArray("members");
+        for (String node : NODES) {
+            ObjectNode member = members.addObject();
+            member.put("id", node);
+            member.put("state", "NORMAL");
+            member.put("up", true);
+            member.put("http", http(node));
+            ArrayNode tokens = member.putArray("tokens");
+            for (long token : ring.tokensOf(NodeId.of(node))) {
+                tokens.add(token);
+            }
+        }
+        return root;
+    }
+
+    private static String http(String internode) {
+        return "127.0.0.1:" + (Integer.parseInt(internode.substring(internode.indexOf(':') + 1)) + 1000);
+    }
+
+    @Property(tries = 300)
+    void routesEveryKeyToTheReplicasTheNodesThemselvesCompute(@ForAll @Size(min = 1, max = 40) String key) {
+        Ring ring = ring();
+        ClusterView view = ClusterView.fromJson(clusterJson(ring));
+        byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+        List<String> expected = ring.replicasFor(bytes).stream().map(id -> http(id.id())).toList();
+        assertThat(view.replicasFor(bytes)).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void emptyClusterHasNoReplicas() {
+        ClusterView view = ClusterView.fromJson(new ObjectMapper().createObjectNode());
+        assertThat(view.replicasFor("k".getBytes(StandardCharsets.UTF_8))).isEmpty();
+    }
+
+    @Property(tries = 300)
+    void keyPathsRoundTripAnyBytes(@ForAll byte[] key) {
+        String encoded = KeyPaths.encode(key);
+        assertThat(encoded).matches("[A-Za-z0-9._~%-]*");
+        assertThat(KeyPaths.decode(encoded)).isEqualTo(key);
+    }
+
+    @Test
+    void malformedEscapesAreRefusedWithThePosition() {
+        assertThatThrownBy(() -> KeyPaths.decode("ab%4")).hasMessageContaining("position 2");
+        assertThatThrownBy(() -> KeyPaths.decode("%zz")).hasMessageContaining("malformed percent-escape");
+    }
+}

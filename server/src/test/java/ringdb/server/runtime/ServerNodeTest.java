@@ -1,0 +1,85 @@
+package ringdb.server.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import ringdb.client.RingClient;
+import ringdb.client.RingClientException;
+import ringdb.server.Nodes;
+import ringdb.server.config.ServerConfig;
+
+/** One real node in this JVM on free loopback ports: serves, shuts down gracefully, recovers from disk. */
+@Timeout(60)
+class ServerNodeTest {
+    @TempDir
+    Path dir;
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private ServerConfig config(int internode, int http) {
+        return ServerConfig.load(null, Map.of("internode_port", Integer.toString(internode), "http_port", Integer.toString(http),
+                "data_directory", dir.toString(), "replication_factor", "1", "gossip_interval_ms", "100"));
+    }
+
+    @Test
+    void servesShutsDownGracefullyAndRecoversEveryAcknowledgedWriteFromDisk() throws Exception {
+        ServerConfig config = config(freePort(), freePort());
+        String http = config.httpAddress().toString();
+        try (ServerNode node = Nodes.start(config); RingClient client = new RingClient(List.of(http), RingClient.Options.defaults())) {
+            for (int i = 0; i < 200; i++) {
+                client.put(("key-" + i).getBytes(StandardCharsets.UTF_8), ("value-" + i).getBytes(StandardCharsets.UTF_8), "ALL");
+            }
+            client.delete("key-7".getBytes(StandardCharsets.UTF_8), "ONE");
+            JsonNode cluster = client.cluster();
+            assertThat(cluster.path("members")).hasSize(1);
+            assertThat(cluster.path("members").get(0).path("state").asText()).isEqualTo("NORMAL");
+            assertThat(cluster.path("members").get(0).path("http").asText()).isEqualTo(http);
+            String metrics = metrics(client, http);
+            assertThat(metrics).contains("ringdb_client_requests_total{operation=\"put\",outcome=\"ok\"} 200.0")
+                    .contains("ringdb_client_request_latency_seconds{operation=\"put\",quantile=\"0.99\"}")
+                    .contains("ringdb_storage_memtable_bytes").contains("ringdb_hints_pending 0")
+                    .contains("ringdb_internode_dropped_messages{cause=\"send_queue_full\"}");
+        }
+        try (ServerNode node = Nodes.start(config); RingClient client = new RingClient(List.of(http), RingClient.Options.defaults())) {
+            for (int i = 0; i < 200; i++) {
+                var value = client.get(("key-" + i).getBytes(StandardCharsets.UTF_8), "ONE");
+                if (i == 7) {
+                    assertThat(value).as("the delete survived the restart").isEmpty();
+                } else {
+                    assertThat(value).as("key-" + i).isPresent();
+                    assertThat(new String(value.get().value(), StandardCharsets.UTF_8)).isEqualTo("value-" + i);
+                }
+            }
+        }
+    }
+
+    private static String metrics(RingClient client, String http) {
+        try {
+            return new String(new java.net.URL("http://" + http + "/metrics").openStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new RingClientException(0, "io", e.getMessage(), e);
+        }
+    }
+
+    @Test
+    void aTakenPortIsAClearStartError() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            ServerConfig config = config(taken.getLocalPort(), freePort());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Nodes.start(config))
+                    .hasMessageContaining("cannot listen for internode connections on 127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+}
