@@ -19,11 +19,11 @@ import ringdb.storage.disk.ReadFile;
  * The real {@link Disk}: FileChannel for writes and fsync, memory mapping for reads, and one sync
  * thread per disk that groups asynchronous sync requests (group commit).
  *
- * <p>{@code groupWindowMicros}: the longest the sync thread waits, after the first request of a
- * group, for more writers to join. It stops waiting as soon as a short quiet step (about 20 µs)
- * passes without a new request, so a lone writer pays little; a burst of writers (or one writer
- * refilling its in-flight window after an acknowledgement) lands in one fsync instead of two.
- * 0 syncs as soon as the previous sync ends. Default {@link #GROUP_WINDOW_MICROS_DEFAULT}.
+ * <p>Group commit: requests that arrive while an fsync is under way form the next group, synced as
+ * soon as that fsync ends. {@code groupWindowMicros} applies only after an idle spell: the longest
+ * the sync thread then waits for more writers to join, stopping as soon as a short quiet step
+ * (about 20 µs) passes without a new request. 0 never waits. Default
+ * {@link #GROUP_WINDOW_MICROS_DEFAULT}.
  *
  * <p>Background work ({@link #background}) runs on one thread per lane, so a flush never waits
  * behind a long compaction.
