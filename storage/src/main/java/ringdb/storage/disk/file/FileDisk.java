@@ -2,6 +2,8 @@ package ringdb.storage.disk.file;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -34,6 +36,9 @@ public final class FileDisk implements Disk {
     private final GroupSyncer syncer;
     private final BackgroundWorker flushWorker = new BackgroundWorker("ringdb-disk-flush");
     private final BackgroundWorker compactionWorker = new BackgroundWorker("ringdb-disk-compaction");
+
+    /** The lock file {@link #lockDirectory} holds in a directory. */
+    public static final String LOCK_FILE_NAME = "LOCK";
 
     /** Default longest group commit wait, in microseconds. */
     public static final long GROUP_WINDOW_MICROS_DEFAULT = 1000;
@@ -128,6 +133,32 @@ public final class FileDisk implements Disk {
                 throw e;
             }
         }
+    }
+
+    @Override
+    public AutoCloseable lockDirectory(String directory) throws IOException {
+        Path lockFile = Path.of(directory, LOCK_FILE_NAME);
+        Files.createDirectories(Path.of(directory));
+        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            channel.close();
+            throw new IOException(directory + " is already open in this process (" + lockFile + " is locked)", e);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new IOException(directory + " is in use by another process (" + lockFile
+                    + " is locked); stop that node first");
+        }
+        return () -> {
+            lock.release();
+            channel.close();
+        };
     }
 
     /** Runs the task on the lane's thread (one per lane, started on first use). */
