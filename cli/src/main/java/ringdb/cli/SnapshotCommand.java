@@ -73,6 +73,9 @@ final class SnapshotCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 System.err.println("ringdb snapshot create: " + e.getMessage());
                 return 2;
+            } catch (IOException e) {
+                System.err.println("ringdb snapshot create: " + e.getMessage());
+                return 1;
             }
             return 0;
         }
@@ -119,6 +122,9 @@ final class SnapshotCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 System.err.println("ringdb snapshot restore: " + e.getMessage());
                 return 2;
+            } catch (IOException e) {
+                System.err.println("ringdb snapshot restore: " + e.getMessage());
+                return 1;
             }
             System.out.println("restored snapshot " + name + " into " + storage);
             return 0;
@@ -144,6 +150,9 @@ final class SnapshotCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 System.err.println("ringdb snapshot delete: " + e.getMessage());
                 return 2;
+            } catch (IOException e) {
+                System.err.println("ringdb snapshot delete: " + e.getMessage());
+                return 1;
             }
             System.out.println("deleted snapshot " + name);
             return 0;

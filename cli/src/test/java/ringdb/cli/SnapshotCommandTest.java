@@ -83,6 +83,19 @@ class SnapshotCommandTest {
     }
 
     @Test
+    void aNodeThatIsRunningIsRefusedWithAClearMessage() throws IOException {
+        put("k", "v", 1);
+        try (FileDisk disk = new FileDisk()) {
+            StorageEngine running = StorageEngine.open(disk, node.resolve("data").toString(), StorageConfig.defaults(),
+                    () -> 0L, NO_TIMERS);
+            Output output = run("snapshot", "create", node.toString(), "busy");
+            assertThat(output.exitCode()).isEqualTo(1);
+            assertThat(output.err()).contains("is already open in this process");
+            running.close();
+        }
+    }
+
+    @Test
     void directoryWithoutStorageIsAUsageError() {
         Output output = run("snapshot", "list", node.resolve("nothing").toString());
         assertThat(output.exitCode()).isEqualTo(2);

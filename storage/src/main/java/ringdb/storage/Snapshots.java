@@ -65,6 +65,19 @@ public final class Snapshots {
         if (!disk.exists(source)) {
             throw new IllegalArgumentException("no snapshot named " + name + " in " + directory);
         }
+        AutoCloseable lock = disk.lockDirectory(directory); // fails while a node has the directory open
+        try {
+            replaceWith(disk, directory, source);
+        } finally {
+            try {
+                lock.close();
+            } catch (Exception e) {
+                throw new IOException("could not release the lock of " + directory, e);
+            }
+        }
+    }
+
+    private static void replaceWith(Disk disk, String directory, String source) throws IOException {
         String tables = StorageLayout.tables(directory);
         String commitLog = StorageLayout.commitLog(directory);
         disk.createDirectories(tables);

@@ -48,14 +48,16 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
     private final CommitLog commitLog;
     private final RecoveryReport recoveryReport;
     private final TableSet tableSet;
+    private final AutoCloseable lock;
     private volatile Memtable memtable;
     private Timers.Cancellable flushTimer;
     private Timers.Cancellable syncTimer;
     private boolean closed;
 
     private StorageEngine(Disk disk, String directory, StorageConfig config, Clock clock, Timers timers,
-                          Recovery.Recovered recovered) throws IOException {
+                          Recovery.Recovered recovered, AutoCloseable lock) throws IOException {
         this.disk = disk;
+        this.lock = lock;
         this.directory = directory;
         this.tablesDirectory = StorageLayout.tables(directory);
         this.config = config;
@@ -80,18 +82,32 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
             throws IOException {
         Objects.requireNonNull(disk, "disk");
         Objects.requireNonNull(config, "config");
-        Recovery.Recovered recovered = Recovery.recover(disk, directory, config);
-        StorageEngine engine;
+        AutoCloseable lock = disk.lockDirectory(directory);
         try {
-            engine = new StorageEngine(disk, directory, config, clock, timers, recovered);
-        } catch (IOException | RuntimeException e) {
-            for (SSTable table : recovered.tables()) {
-                table.close();
+            Recovery.Recovered recovered = Recovery.recover(disk, directory, config);
+            StorageEngine engine;
+            try {
+                engine = new StorageEngine(disk, directory, config, clock, timers, recovered, lock);
+            } catch (IOException | RuntimeException e) {
+                for (SSTable table : recovered.tables()) {
+                    table.close();
+                }
+                throw e;
             }
+            engine.scheduleTimers();
+            return engine;
+        } catch (IOException | RuntimeException e) {
+            release(lock);
             throw e;
         }
-        engine.scheduleTimers();
-        return engine;
+    }
+
+    private static void release(AutoCloseable lock) {
+        try {
+            lock.close();
+        } catch (Exception e) {
+            log.warn("could not release a storage directory lock: {}", e.toString());
+        }
     }
 
     private void scheduleTimers() {
@@ -317,6 +333,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
             tableSet.awaitAll();
             commitLog.close();
             tableSet.closeTables();
+            release(lock);
         } catch (IOException e) {
             throw new UncheckedIOException("closing " + directory + " failed", e);
         }

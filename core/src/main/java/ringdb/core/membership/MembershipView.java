@@ -27,8 +27,11 @@ public final class MembershipView {
     private final List<Move> moves;
     private final List<Ring> futures;
     private final int replicationFactor;
+    private final Set<NodeId> replaced;
 
-    private MembershipView(Ring natural, List<Move> moves, List<Ring> futures, int replicationFactor) {
+    private MembershipView(Ring natural, List<Move> moves, List<Ring> futures, int replicationFactor,
+                           Set<NodeId> replaced) {
+        this.replaced = Set.copyOf(replaced);
         this.natural = natural;
         this.moves = List.copyOf(moves);
         this.futures = List.copyOf(futures);
@@ -37,14 +40,16 @@ public final class MembershipView {
 
     /** An empty view. */
     public static MembershipView empty(int replicationFactor) {
-        return new MembershipView(Ring.empty(), List.of(), List.of(), replicationFactor);
+        return new MembershipView(Ring.empty(), List.of(), List.of(), replicationFactor, Set.of());
     }
 
     /** Builds the view of {@code members}; {@code version} becomes the natural ring's version. */
     public static MembershipView of(Collection<Member> members, int replicationFactor, long version) {
-        Set<NodeId> replaced = new HashSet<>();
+        // a replacement that finished stays final, even once the replacing node itself leaves or is removed
+        Set<NodeId> replaced = new java.util.TreeSet<>();
         for (Member member : members) {
-            if (member.replacing() != null && isNatural(member.status())) {
+            if (member.replacing() != null && !member.status().equals("JOINING") && !member.status().equals("STARTING")
+                    && !member.status().isEmpty()) {
                 replaced.add(member.replacing());
             }
         }
@@ -71,7 +76,7 @@ public final class MembershipView {
                 futures.add(futureRing(natural, move, version));
             }
         }
-        return new MembershipView(natural, active, futures, replicationFactor);
+        return new MembershipView(natural, active, futures, replicationFactor, replaced);
     }
 
     private static boolean isNatural(String status) {
@@ -108,6 +113,11 @@ public final class MembershipView {
             default -> throw new IllegalStateException("unknown move kind " + move.kind());
         }
         return Ring.of(tokens, natural.replicationFactor(), version);
+    }
+
+    /** Nodes whose tokens another node took over (they are out of the ring for good). */
+    public Set<NodeId> replaced() {
+        return replaced;
     }
 
     /** The ring that serves reads. */

@@ -189,13 +189,7 @@ final class Membership {
     }
 
     private boolean replacedByAMember(NodeId target) {
-        for (EndpointState state : node.gossiper().endpoints().values()) {
-            if (target.id().equals(state.get(ApplicationState.REPLACING))
-                    && NodeState.NORMAL.name().equals(state.get(ApplicationState.STATUS))) {
-                return true;
-            }
-        }
-        return false;
+        return node.membershipView().replaced().contains(target);
     }
 
     // ---- join (bootstrap and replace) ----
@@ -529,6 +523,10 @@ final class Membership {
         if (node.gossiper().isAlive(dead)) {
             return prefix + "it is alive; decommission it instead";
         }
+        EndpointState deadState = node.gossiper().state(dead);
+        if (deadState == null) {
+            return prefix + "this node has not heard of it through gossip since it started; try again shortly";
+        }
         Move existing = view.moveOf(dead);
         if (existing != null && existing.kind() == Move.Kind.REMOVE) {
             return null; // resume a removal another node started
@@ -538,7 +536,7 @@ final class Membership {
             return prefix + "the ring would keep " + remaining + " node(s), fewer than the replication factor "
                     + node.config().replicationFactor();
         }
-        long generation = node.gossiper().state(dead).generation();
+        long generation = deadState.generation();
         String conflict = view.conflict(new Move(Move.Kind.REMOVE, dead, null, generation, view.natural().tokensOf(dead)));
         return conflict == null ? null : prefix + conflict;
     }

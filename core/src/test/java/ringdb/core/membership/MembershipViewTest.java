@@ -105,6 +105,11 @@ class MembershipViewTest {
         MembershipView after = MembershipView.of(List.of(member(A, "NORMAL"), member(B, "NORMAL"), member(C, "NORMAL"),
                 replaced), RF, 2);
         assertEquals(Set.of(A, C, D), after.natural().members());
+        Member replacementRemoved = new Member(D, 1, "REMOVED", deadTokens, B);
+        MembershipView later = MembershipView.of(List.of(member(A, "NORMAL"), member(B, "NORMAL"), member(C, "NORMAL"),
+                replacementRemoved), RF, 3);
+        assertEquals(Set.of(A, C), later.natural().members(), "a replaced node never comes back into the ring");
+        assertEquals(Set.of(B), later.replaced());
     }
 
     @Test

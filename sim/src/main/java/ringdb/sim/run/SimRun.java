@@ -60,30 +60,45 @@ public final class SimRun {
                 settings.livenessMicros());
         faults.recoverRemaining();
         checks.add(SimRunReport.Check.of("every operation completes once faults stop",
-                drained ? List.of() : describePending(history)));
+                drained ? List.of() : describePending(history, faults)));
         boolean settled = settle(cluster, livenessStart + settings.livenessMicros());
         checks.add(SimRunReport.Check.of("nodes all up, ring agreed, hints drained within the liveness bound",
                 settled ? List.of() : unsettledReport(cluster, settings)));
         long livenessMicros = cluster.nowMicros() - livenessStart;
+        checks.add(SimRunReport.Check.of("no invented value, no stale quorum read, coordinator timestamps increase",
+                ConsistencyChecker.checkHistory(history)));
+        FinalState finalState = checkFinalState(cluster, settings, history, checks);
+        checks.add(SimRunReport.Check.of("no unhandled exception in any node",
+                cluster.unhandledExceptions().stream().map(Object::toString).limit(20).toList()));
+        return new SimRunReport(settings, cluster.traceHash(), cluster.nowMicros(), livenessMicros,
+                history.resultCounts(), history.operations().size(), cluster.network().stats(), faults.log(),
+                cluster.clockSkewAlarms().size(), finalState.divergedBeforeRepair(), finalState.keysChecked(), checks);
+    }
+
+    private record FinalState(int divergedBeforeRepair, int keysChecked) {
+    }
+
+    /** Repairs (if asked) and checks the replicas; needs every member up to read their stores. */
+    private static FinalState checkFinalState(SimCluster cluster, SimRunSettings settings, History history,
+                                              List<SimRunReport.Check> checks) {
+        List<NodeId> down = ClusterState.members(cluster).stream().filter(id -> !cluster.isAlive(id)).toList();
+        if (!down.isEmpty()) {
+            checks.add(SimRunReport.Check.of("every member up to read the final state",
+                    List.of("members still down " + down + "; replicas not checked")));
+            return new FinalState(0, 0);
+        }
         Map<String, Map<NodeId, Cell>> beforeRepair = replicaCells(cluster, history);
-        int divergedBeforeRepair = ClusterState.divergedKeys(beforeRepair);
         Map<String, Map<NodeId, Cell>> finalCells = beforeRepair;
         if (settings.repair()) {
             checks.add(SimRunReport.Check.of("full repair completes", repairAll(cluster)));
             finalCells = replicaCells(cluster, history);
         }
-        checks.add(SimRunReport.Check.of("no invented value, no stale quorum read, coordinator timestamps increase",
-                ConsistencyChecker.checkHistory(history)));
         checks.add(SimRunReport.Check.of("replicas identical, no QUORUM-acknowledged write lost, no QUORUM delete undone",
                 ConsistencyChecker.checkFinalState(history, finalCells, false)));
         List<String> oneLosses = new ArrayList<>(ConsistencyChecker.checkFinalState(history, finalCells, true));
         oneLosses.removeAll(ConsistencyChecker.checkFinalState(history, finalCells, false));
         checks.add(SimRunReport.Check.of("no write or delete acknowledged at ONE lost", oneLosses));
-        checks.add(SimRunReport.Check.of("no unhandled exception in any node",
-                cluster.unhandledExceptions().stream().map(Object::toString).limit(20).toList()));
-        return new SimRunReport(settings, cluster.traceHash(), cluster.nowMicros(), livenessMicros,
-                history.resultCounts(), history.operations().size(), cluster.network().stats(), faults.log(),
-                cluster.clockSkewAlarms().size(), divergedBeforeRepair, finalCells.size(), checks);
+        return new FinalState(ClusterState.divergedKeys(beforeRepair), finalCells.size());
     }
 
     private static boolean settle(SimCluster cluster, long deadlineMicros) {
@@ -123,8 +138,11 @@ public final class SimRun {
         return lines;
     }
 
-    private static List<String> describePending(History history) {
+    private static List<String> describePending(History history, FaultInjector faults) {
         List<String> lines = new ArrayList<>();
+        if (faults.membershipChangeRunning() != null) {
+            lines.add("membership change still running: " + faults.membershipChangeRunning());
+        }
         lines.add(history.pendingCount() + " operations still pending");
         for (Operation operation : history.pending()) {
             if (lines.size() > 10) {

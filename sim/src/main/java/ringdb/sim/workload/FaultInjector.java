@@ -31,6 +31,7 @@ public final class FaultInjector {
     private int membersMax;
     private SimFuture<ClientResult> membershipChange;
     private NodeId membershipSubject;
+    private String membershipAction;
 
     public FaultInjector(SimCluster cluster, Random random, FaultSettings settings) {
         this.cluster = cluster;
@@ -74,6 +75,11 @@ public final class FaultInjector {
     /** True when no membership change started by the nemesis is still running. */
     public boolean membershipSettled() {
         return membershipChange == null || membershipChange.isDone();
+    }
+
+    /** The membership change still running ("decommission node3"), or null. */
+    public String membershipChangeRunning() {
+        return membershipSettled() ? null : membershipAction;
     }
 
     /** Restarts every crashed node that is still a member (except one a running removal is about). */
@@ -262,6 +268,7 @@ public final class FaultInjector {
     private void track(NodeId subject, String action, SimFuture<ClientResult> change) {
         membershipSubject = subject;
         membershipChange = change;
+        membershipAction = action;
         record(action);
         change.whenDone(result -> record(action + " -> " + result));
     }

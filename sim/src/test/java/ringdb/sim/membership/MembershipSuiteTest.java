@@ -80,7 +80,7 @@ class MembershipSuiteTest {
             List<NodeId> members = new ArrayList<>(cluster.node(NodeId.of("node1")).ring().members());
             assertEquals(List.of(NodeId.of("node1"), NodeId.of("node5"), replacement), members, reproduce);
             assertTrue(load.ackedCount() > 1000, "only " + load.ackedCount() + " writes acknowledged" + reproduce);
-            assertTrue(load.hintsDrained(120 * SECOND), "hints never drained" + reproduce);
+            assertTrue(load.hintsDrained(120 * SECOND), "hints never drained" + load.describeHints() + reproduce);
             load.verifyReplicasHold(seed);
             for (NodeId id : load.normalNodes()) {
                 ClientResult cleaned = cluster.runUntil(cluster.cleanup(id), SECOND);

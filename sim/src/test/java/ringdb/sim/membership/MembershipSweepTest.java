@@ -69,7 +69,7 @@ class MembershipSweepTest {
             if (System.getProperty("ringdb.seed") != null) {
                 System.out.println(String.join("\n", plan));
             }
-            assertTrue(load.hintsDrained(120 * SECOND), "hints never drained" + reproduce);
+            assertTrue(load.hintsDrained(120 * SECOND), "hints never drained" + load.describeHints() + reproduce);
             load.verifyReplicasHold(seed);
             for (NodeId id : load.normalNodes()) {
                 ClientResult cleaned = cluster.runUntil(cluster.cleanup(id), SECOND);

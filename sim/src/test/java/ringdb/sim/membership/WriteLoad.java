@@ -111,6 +111,21 @@ final class WriteLoad {
         collect();
     }
 
+    /** Which live nodes hold hints, and how each sees its peers (for failure messages). */
+    String describeHints() {
+        StringBuilder out = new StringBuilder();
+        for (NodeId id : cluster.nodeIds()) {
+            if (cluster.isAlive(id)) {
+                ringdb.core.node.NodeStatus status = cluster.node(id).status();
+                out.append("\n  ").append(id).append(": ").append(status.hintsPending()).append(" hints; peers");
+                for (ringdb.core.node.PeerStatus peer : status.peers()) {
+                    out.append(' ').append(peer.id()).append('=').append(peer.state()).append(peer.up() ? "/up" : "/down");
+                }
+            }
+        }
+        return out.toString();
+    }
+
     /** Runs (no load) until no live node holds hints: hints for nodes that left or were removed are dropped. */
     boolean hintsDrained(long maxMicros) {
         return cluster.runUntil(() -> {

@@ -47,6 +47,16 @@ public interface Disk extends AutoCloseable {
     /** Makes the directory entries (created, renamed, deleted files) of {@code directory} durable. */
     void syncDirectory(String directory) throws IOException;
 
+    /**
+     * Takes the exclusive lock of {@code directory} (creating it) so that no second engine, in this
+     * process or another, opens it at the same time; closing the returned handle releases it, and
+     * so does the death of the process. Throws an IOException saying who holds it. A disk shared
+     * by one process only (the simulated one) needs no lock.
+     */
+    default AutoCloseable lockDirectory(String directory) throws IOException {
+        return () -> { };
+    }
+
     /** Background work lanes: flushes never queue behind a long compaction. */
     enum Lane {
         FLUSH,

@@ -2,6 +2,8 @@ package ringdb.storage.disk.file;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -19,11 +21,11 @@ import ringdb.storage.disk.ReadFile;
  * The real {@link Disk}: FileChannel for writes and fsync, memory mapping for reads, and one sync
  * thread per disk that groups asynchronous sync requests (group commit).
  *
- * <p>{@code groupWindowMicros}: the longest the sync thread waits, after the first request of a
- * group, for more writers to join. It stops waiting as soon as a short quiet step (about 20 µs)
- * passes without a new request, so a lone writer pays little; a burst of writers (or one writer
- * refilling its in-flight window after an acknowledgement) lands in one fsync instead of two.
- * 0 syncs as soon as the previous sync ends. Default {@link #GROUP_WINDOW_MICROS_DEFAULT}.
+ * <p>Group commit: requests that arrive while an fsync is under way form the next group, synced as
+ * soon as that fsync ends. {@code groupWindowMicros} applies only after an idle spell: the longest
+ * the sync thread then waits for more writers to join, stopping as soon as a short quiet step
+ * (about 20 µs) passes without a new request. 0 never waits. Default
+ * {@link #GROUP_WINDOW_MICROS_DEFAULT}.
  *
  * <p>Background work ({@link #background}) runs on one thread per lane, so a flush never waits
  * behind a long compaction.
@@ -34,6 +36,9 @@ public final class FileDisk implements Disk {
     private final GroupSyncer syncer;
     private final BackgroundWorker flushWorker = new BackgroundWorker("ringdb-disk-flush");
     private final BackgroundWorker compactionWorker = new BackgroundWorker("ringdb-disk-compaction");
+
+    /** The lock file {@link #lockDirectory} holds in a directory. */
+    public static final String LOCK_FILE_NAME = "LOCK";
 
     /** Default longest group commit wait, in microseconds. */
     public static final long GROUP_WINDOW_MICROS_DEFAULT = 1000;
@@ -128,6 +133,32 @@ public final class FileDisk implements Disk {
                 throw e;
             }
         }
+    }
+
+    @Override
+    public AutoCloseable lockDirectory(String directory) throws IOException {
+        Path lockFile = Path.of(directory, LOCK_FILE_NAME);
+        Files.createDirectories(Path.of(directory));
+        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            channel.close();
+            throw new IOException(directory + " is already open in this process (" + lockFile + " is locked)", e);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new IOException(directory + " is in use by another process (" + lockFile
+                    + " is locked); stop that node first");
+        }
+        return () -> {
+            lock.release();
+            channel.close();
+        };
     }
 
     /** Runs the task on the lane's thread (one per lane, started on first use). */

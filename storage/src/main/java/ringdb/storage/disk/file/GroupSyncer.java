@@ -22,6 +22,7 @@ final class GroupSyncer {
 
     private final long groupWindowMicros;
     private volatile int pendingCount;
+    private boolean arrivedDuringSync; // sync thread only
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition requested = lock.newCondition();
     private List<FileAppendFile> pendingFiles = new ArrayList<>();
@@ -65,8 +66,8 @@ final class GroupSyncer {
             if (!awaitRequests()) {
                 return;
             }
-            if (groupWindowMicros > 0) {
-                awaitQuiet();
+            if (groupWindowMicros > 0 && !arrivedDuringSync) {
+                awaitQuiet(); // after an idle spell only: requests that arrive during a sync already form the next group
             }
             lock.lock();
             try {
@@ -83,6 +84,7 @@ final class GroupSyncer {
             groups.incrementAndGet();
             requests.addAndGet(callbacks.size());
             syncAndComplete(files, callbacks);
+            arrivedDuringSync = pendingCount > 0;
             files.clear();
             callbacks.clear();
         }

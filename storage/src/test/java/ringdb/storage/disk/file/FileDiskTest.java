@@ -129,4 +129,18 @@ class FileDiskTest {
         value[199] = (byte) (i >> 8);
         return value;
     }
+
+    @Test
+    void aDirectoryOpenInOneEngineCannotBeOpenedByAnother() throws IOException {
+        String directory = root.resolve("locked").toString();
+        try (FileDisk disk = new FileDisk()) {
+            StorageEngine engine = StorageEngine.open(disk, directory, StorageConfig.defaults(), () -> 0L, NO_TIMERS);
+            assertThatThrownBy(() -> StorageEngine.open(disk, directory, StorageConfig.defaults(), () -> 0L, NO_TIMERS))
+                    .isInstanceOf(IOException.class).hasMessageContaining("already open in this process");
+            assertThatThrownBy(() -> Snapshots.restore(disk, directory, "none")).isInstanceOf(IllegalArgumentException.class);
+            engine.close();
+            StorageEngine again = StorageEngine.open(disk, directory, StorageConfig.defaults(), () -> 0L, NO_TIMERS);
+            again.close();
+        }
+    }
 }

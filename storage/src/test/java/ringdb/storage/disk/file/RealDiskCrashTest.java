@@ -1,6 +1,7 @@
 package ringdb.storage.disk.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -64,6 +65,7 @@ class RealDiskCrashTest {
             reader.start();
             assertThat(enough.await(CHILD_TIME_BOUND_SECONDS, TimeUnit.SECONDS))
                     .as("child acknowledged %d writes within the time bound", ACKS_BEFORE_KILL).isTrue();
+            assertLockedByTheChild();
             child.destroyForcibly(); // SIGKILL on Unix
             assertThat(child.waitFor(CHILD_TIME_BOUND_SECONDS, TimeUnit.SECONDS)).isTrue();
             reader.join(TimeUnit.SECONDS.toMillis(CHILD_TIME_BOUND_SECONDS));
@@ -73,6 +75,13 @@ class RealDiskCrashTest {
         synchronized (acknowledged) {
             assertThat(acknowledged.size()).isGreaterThanOrEqualTo(ACKS_BEFORE_KILL);
             return new ArrayList<>(acknowledged);
+        }
+    }
+
+    private void assertLockedByTheChild() throws IOException {
+        try (FileDisk disk = new FileDisk()) {
+            assertThatThrownBy(() -> StorageEngine.open(disk, directory.toString(), StorageConfig.defaults(), () -> 0L,
+                    (delay, task) -> () -> { })).isInstanceOf(IOException.class).hasMessageContaining("in use by another process");
         }
     }
 
