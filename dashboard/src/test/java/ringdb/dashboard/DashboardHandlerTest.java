@@ -125,7 +125,8 @@ class DashboardHandlerTest {
         channel.writeInbound(request);
         FullHttpRequest passedOn = channel.readInbound();
         assertThat(passedOn).isSameAs(request);
-        assertThat((Object) channel.readOutbound()).isNull();
+        Object nothingWritten = channel.readOutbound();
+        assertThat(nothingWritten).isNull();
         passedOn.release();
     }
 
@@ -151,7 +152,8 @@ class DashboardHandlerTest {
         assertThat(event).startsWith("event: state\ndata: {").endsWith("}\n\n").contains("\"version\":1");
         channel.advanceTimeBy(DashboardHandler.STREAM_INTERVAL_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
-        assertThat((Object) channel.readOutbound()).as("no event while the state is unchanged").isNull();
+        Object unchanged = channel.readOutbound();
+        assertThat(unchanged).as("no event while the state is unchanged").isNull();
         source.state = FixedSource.state(2);
         channel.advanceTimeBy(DashboardHandler.STREAM_INTERVAL_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
