@@ -13,7 +13,7 @@ import ringdb.core.node.ConsistencyLevel;
 
 /** {@code ringdb bench cluster}: the YCSB load generator against a running cluster. */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
-        description = {"Runs YCSB workload A (50/50 read/update), B (95/5) or C (100% reads) against a running cluster,",
+        description = {"Runs YCSB workload A (50/50 read/update), B (95/5) or C (100%% reads) against a running cluster,",
             "printing a progress line, then throughput and latency percentiles per operation (HdrHistogram)."})
 final class BenchClusterCommand implements Callable<Integer> {
     @Option(names = {"--host", "-H"}, defaultValue = "127.0.0.1:8080",

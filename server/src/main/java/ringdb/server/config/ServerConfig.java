@@ -85,7 +85,15 @@ public final class ServerConfig {
         }
     }
 
+    private static boolean isWildcard(Object host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+    }
+
     private static void checkRelations(Map<String, Object> values) {
+        if (isWildcard(values.get(ConfigKeys.LISTEN_ADDRESS))) {
+            throw new ConfigException("configuration key 'listen_address' must be an address peers can reach this node at "
+                    + "(it is the node's id), not the wildcard " + values.get(ConfigKeys.LISTEN_ADDRESS));
+        }
         if (values.get(ConfigKeys.LISTEN_ADDRESS).equals(values.get(ConfigKeys.HTTP_ADDRESS))
                 && values.get(ConfigKeys.INTERNODE_PORT).equals(values.get(ConfigKeys.HTTP_PORT))) {
             throw new ConfigException("configuration keys 'internode_port' and 'http_port' must differ, both are "
@@ -139,6 +147,12 @@ public final class ServerConfig {
 
     public HostPort httpAddress() {
         return new HostPort(text(ConfigKeys.HTTP_ADDRESS), integer(ConfigKeys.HTTP_PORT));
+    }
+
+    /** The HTTP address clients are told (through gossip): listen_address when http_address is a wildcard. */
+    public HostPort advertisedHttpAddress() {
+        String host = text(ConfigKeys.HTTP_ADDRESS);
+        return new HostPort(isWildcard(host) ? text(ConfigKeys.LISTEN_ADDRESS) : host, integer(ConfigKeys.HTTP_PORT));
     }
 
     public Path dataDirectory() {

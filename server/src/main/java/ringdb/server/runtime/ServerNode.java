@@ -99,7 +99,7 @@ public final class ServerNode implements AutoCloseable {
         Node node = new Node(config.nodeId(), nodeConfig(config), clock, nodeThread, transport,
                 new Random(new SecureRandom().nextLong()), data, hints, event -> onEvent(event, metrics, events));
         nodeHolder[0] = node;
-        String httpAddress = config.httpAddress().toString();
+        String httpAddress = config.advertisedHttpAddress().toString();
         nodeThread.call(() -> {
             node.start();
             node.setLocalApplicationState(ClusterJson.HTTP_STATE, httpAddress);

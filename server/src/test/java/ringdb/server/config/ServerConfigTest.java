@@ -73,6 +73,15 @@ class ServerConfigTest {
     }
 
     @Test
+    void aWildcardListenAddressIsRefusedAndAWildcardHttpAddressIsAdvertisedAsTheListenAddress() {
+        assertThatThrownBy(() -> ServerConfig.load(null, Map.of("listen_address", "0.0.0.0")))
+                .hasMessageContaining("'listen_address' must be an address peers can reach");
+        ServerConfig config = ServerConfig.load(null, Map.of("listen_address", "10.0.0.5", "http_address", "0.0.0.0"));
+        assertThat(config.advertisedHttpAddress()).hasToString("10.0.0.5:8080");
+        assertThat(config.httpAddress()).hasToString("0.0.0.0:8080");
+    }
+
+    @Test
     void sameInternodeAndHttpPortIsRefused() {
         assertThatThrownBy(() -> ServerConfig.load(null, Map.of("http_port", "7000")))
                 .hasMessageContaining("'internode_port' and 'http_port' must differ");

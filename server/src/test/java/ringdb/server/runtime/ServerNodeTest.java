@@ -75,6 +75,38 @@ class ServerNodeTest {
     }
 
     @Test
+    void theDashboardShowsThisNodesViewAndActsThroughIt() throws Exception {
+        ServerConfig config = config(freePort(), freePort());
+        String http = "http://" + config.httpAddress();
+        try (ServerNode node = Nodes.start(config)) {
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            String page = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http + "/")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(page).containsIgnoringCase("<html");
+            String put = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http + "/api/dashboard/action"))
+                    .header("content-type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"action\":\"put\",\"params\":{\"key\":\"shown\",\"value\":\"on the page\",\"cl\":\"ONE\"}}"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(put).contains("\"ok\":true");
+            JsonNode lookup = new com.fasterxml.jackson.databind.ObjectMapper().readTree(client.send(java.net.http.HttpRequest
+                    .newBuilder(java.net.URI.create(http + "/api/dashboard/lookup?key=shown")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(lookup.path("replicas").get(0).path("value").asText()).isEqualTo("on the page");
+            JsonNode state = new com.fasterxml.jackson.databind.ObjectMapper().readTree(client.send(java.net.http.HttpRequest
+                    .newBuilder(java.net.URI.create(http + "/api/dashboard/state")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(state.path("kind").asText()).isEqualTo("real");
+            assertThat(state.path("nodes").get(0).path("id").asText()).isEqualTo(config.nodeId().id());
+            String fail = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http + "/api/dashboard/action"))
+                    .header("content-type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"action\":\"fail\",\"params\":{\"node\":\"x\"}}"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(fail).contains("only in the simulator");
+        }
+    }
+
+    @Test
     void aTakenPortIsAClearStartError() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             ServerConfig config = config(taken.getLocalPort(), freePort());
