@@ -37,6 +37,8 @@ final class Membership {
     private static final byte[] STATE_KEY = "Gmembership".getBytes(StandardCharsets.UTF_8);
     private static final byte[] STREAM_KEY = "Gstream".getBytes(StandardCharsets.UTF_8);
     private static final int FINISHED_STREAMS_KEPT = 8;
+    /** How long (in ring delays) a leaving node keeps replaying its hints for live nodes before it leaves. */
+    private static final int HINT_HANDOVER_RING_DELAYS = 3;
 
     /** What a node starts as, from its durable state and its configuration. */
     record Startup(NodeState state, long[] tokens, NodeId replacing) {
@@ -59,6 +61,7 @@ final class Membership {
     private final List<StreamProgress> finishedStreams = new ArrayList<>();
     private Consumer<ClientResult> decommissionDone;
     private long leftAtMicros = -1;
+    private long gainsDoneAtMicros = -1;
     private final TreeMap<NodeId, Removal> removals = new TreeMap<>();
     private Timers.Cancellable tickTimer;
     private String lastRefusal = "";
@@ -442,6 +445,7 @@ final class Membership {
             return;
         }
         decommissionDone = done;
+        gainsDoneAtMicros = -1;
         phaseSinceMicros = node.clock().nowMicros();
         node.announceMembership(NodeState.LEAVING, node.tokens(), replacing);
         node.emit(NodeEvent.Kind.LEAVING, node.id(), node.id() + " leaving: streaming its ranges to their new owners");
@@ -481,11 +485,7 @@ final class Membership {
                 return;
             }
             if (move != null && unfinishedGainers(view, move).isEmpty()) {
-                Set<NodeId> gainers = view.gainers(move);
-                persist(NodeState.LEFT, node.tokens(), replacing, null);
-                node.announceMembership(NodeState.LEFT, node.tokens(), replacing);
-                leftAtMicros = now;
-                node.emit(NodeEvent.Kind.LEFT, node.id(), node.id() + " left the ring; its ranges went to " + gainers);
+                leaveOnceHintsHandedOver(now, view.gainers(move));
             }
         } else if (node.state() == NodeState.LEFT && now - leftAtMicros >= 2 * node.config().gossipIntervalMicros()) {
             Consumer<ClientResult> done = decommissionDone;
@@ -493,6 +493,32 @@ final class Membership {
             done.accept(new ClientResult.Completed(node.id() + " left the ring and stopped"));
             node.stop();
         }
+    }
+
+    /**
+     * The gainers have the data: hand the hints this node holds for live nodes over (for at most
+     * {@link #HINT_HANDOVER_RING_DELAYS} ring delays), then announce LEFT.
+     */
+    private void leaveOnceHintsHandedOver(long now, Set<NodeId> gainers) {
+        if (gainsDoneAtMicros < 0) {
+            gainsDoneAtMicros = now;
+        }
+        long liveHints = 0;
+        for (NodeId target : node.hints().targets()) {
+            if (node.gossiper().isAlive(target)) {
+                liveHints += node.hints().pendingFor(target);
+            }
+        }
+        if (liveHints > 0 && now - gainsDoneAtMicros < HINT_HANDOVER_RING_DELAYS * node.config().ringDelayMicros()) {
+            node.hints().replayToLiveTargets();
+            return;
+        }
+        long undelivered = node.hints().pendingCount();
+        persist(NodeState.LEFT, node.tokens(), replacing, null);
+        node.announceMembership(NodeState.LEFT, node.tokens(), replacing);
+        leftAtMicros = now;
+        node.emit(NodeEvent.Kind.LEFT, node.id(), node.id() + " left the ring; its ranges went to " + gainers
+                + (undelivered == 0 ? "" : "; " + undelivered + " hints for unreachable nodes were not delivered"));
     }
 
     // ---- removenode ----

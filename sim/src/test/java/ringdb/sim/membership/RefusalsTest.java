@@ -93,6 +93,28 @@ class RefusalsTest {
     }
 
     @Test
+    void twoNodesAddedAtTheSameMomentJoinOneAfterTheOther() {
+        long seed = 26;
+        try (SimCluster cluster = SimCluster.builder().seed(seed).nodes(3).build()) {
+            List<NodeEvent> events = MembershipSuiteTest.record(cluster);
+            cluster.runFor(10 * SECOND);
+            WriteLoad load = new WriteLoad(cluster, 100);
+            load.preload(300);
+            NodeId first = cluster.addNode();
+            NodeId second = cluster.addNode();
+            assertTrue(load.runUntil(() -> cluster.isNormal(first) && cluster.isNormal(second), 600 * SECOND, 50_000),
+                    "both joins should complete (seed " + seed + ")" + MembershipSuiteTest.lastEvents(events));
+            assertTrue(events.stream().anyMatch(e -> e.kind() == NodeEvent.Kind.ERROR
+                    && (e.detail().contains("withdrawn") || e.detail().contains("refused"))),
+                    "one join must have yielded to the other" + MembershipSuiteTest.lastEvents(events));
+            assertTrue(load.settle(120 * SECOND));
+            load.drain();
+            load.verifyReplicasHold(seed);
+            assertEquals(List.of(), cluster.unhandledExceptions());
+        }
+    }
+
+    @Test
     void aNodeThatLeftCannotBeRecovered() {
         try (SimCluster cluster = SimCluster.builder().seed(25).nodes(3).build()) {
             cluster.runFor(10 * SECOND);
