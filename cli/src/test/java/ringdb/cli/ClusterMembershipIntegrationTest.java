@@ -88,6 +88,10 @@ class ClusterMembershipIntegrationTest {
         assertThat(status.out().lines().filter(line -> line.startsWith("UN ")).count()).as(status.out()).isEqualTo(4);
         assertEveryKeyReadsBackAtQuorumThrough(List.of(added.httpAddress(), cluster.http(0)));
 
+        ClusterHarness.Run cleanup = ClusterHarness.cli("cleanup", "--host", cluster.http(0));
+        assertThat(cleanup.exitCode()).as("cleanup after the join: " + cleanup.out() + cleanup.err()).isZero();
+        assertEveryKeyReadsBackAtQuorumThrough(List.of(added.httpAddress(), cluster.http(0)));
+
         ClusterHarness.Run refused = ClusterHarness.cli("removenode", cluster.internode(1), "--host", cluster.http(0));
         assertThat(refused.exitCode()).isNotZero();
         assertThat(refused.err()).contains(cluster.internode(1));

@@ -47,6 +47,11 @@ public final class NodeThreadStore implements LocalStore {
     }
 
     @Override
+    public long purge(java.util.function.LongPredicate keep) {
+        return delegate.purge(keep);
+    }
+
+    @Override
     public void flush() {
         delegate.flush();
     }

@@ -39,6 +39,7 @@ class ServerNodeTest {
         ServerConfig config = config(freePort(), freePort());
         String http = config.httpAddress().toString();
         try (ServerNode node = Nodes.start(config); RingClient client = new RingClient(List.of(http), RingClient.Options.defaults())) {
+            assertThat(node.httpAddress().getPort()).as("serves on the configured port").isEqualTo(config.httpAddress().port());
             for (int i = 0; i < 200; i++) {
                 client.put(("key-" + i).getBytes(StandardCharsets.UTF_8), ("value-" + i).getBytes(StandardCharsets.UTF_8), "ALL");
             }
@@ -54,6 +55,7 @@ class ServerNodeTest {
                     .contains("ringdb_internode_dropped_messages{cause=\"send_queue_full\"}");
         }
         try (ServerNode node = Nodes.start(config); RingClient client = new RingClient(List.of(http), RingClient.Options.defaults())) {
+            assertThat(node.httpAddress().getPort()).as("serves on the configured port").isEqualTo(config.httpAddress().port());
             for (int i = 0; i < 200; i++) {
                 var value = client.get(("key-" + i).getBytes(StandardCharsets.UTF_8), "ONE");
                 if (i == 7) {
@@ -79,6 +81,7 @@ class ServerNodeTest {
         ServerConfig config = config(freePort(), freePort());
         String http = "http://" + config.httpAddress();
         try (ServerNode node = Nodes.start(config)) {
+            assertThat(node.httpAddress().getPort()).as("serves on the configured port").isEqualTo(config.httpAddress().port());
             java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
             String page = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http + "/")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString()).body();
