@@ -1,0 +1,63 @@
+package ringdb.sim.membership;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import ringdb.core.NodeId;
+import ringdb.core.node.ClientResult;
+import ringdb.core.node.ConsistencyLevel;
+import ringdb.core.node.NodeEvent;
+import ringdb.sim.SimCluster;
+
+/** Membership changes made while some node sees only part of the cluster. Simulated time only. */
+class PartialViewTest {
+    private static final long SECOND = WriteLoad.SECOND;
+    private static final NodeId NODE1 = NodeId.of("node1");
+    private static final NodeId NODE2 = NodeId.of("node2");
+    private static final NodeId NODE3 = NodeId.of("node3");
+    private static final NodeId NODE4 = NodeId.of("node4");
+
+    /**
+     * A joining node that hears of one member only (the partition hides the others, and that member
+     * restarted behind it, so gossip relays no one else) would take that member for the whole ring and
+     * acknowledge writes that the key's real replicas never get: it must not coordinate until it
+     * is NORMAL.
+     */
+    @Test
+    void aJoiningNodeCoordinatesNothingUntilItIsNormal() {
+        long seed = 31;
+        try (SimCluster cluster = SimCluster.builder().seed(seed).nodes(3).build()) {
+            List<NodeEvent> events = MembershipSuiteTest.record(cluster);
+            cluster.runFor(5 * SECOND);
+            // node2 restarts cut off from node1 and node3: its gossip knows no peer, only the new node
+            cluster.network().partition(Set.of(NODE2), Set.of(NODE1, NODE3));
+            cluster.fail(NODE2);
+            cluster.recover(NODE2);
+            NodeId joiner = cluster.addNode();
+            cluster.network().partition(Set.of(joiner), Set.of(NODE1, NODE3));
+            assertTrue(cluster.runUntil(() -> !cluster.node(joiner).membershipView().natural().members().isEmpty(),
+                    8 * SECOND), "seed " + seed + ": the joining node heard of no member");
+            assertEquals(Set.of(NODE2), Set.copyOf(cluster.node(joiner).membershipView().natural().members()),
+                    "behind the partition the joining node knows node2 only");
+
+            ClientResult put = cluster.runUntil(cluster.put(joiner, "apple", "red", ConsistencyLevel.ONE), SECOND);
+            assertEquals(new ClientResult.Failed("node " + joiner + " is STARTING: it coordinates requests once it has"
+                    + " joined the ring (NORMAL); send them to another node"), put, "seed " + seed);
+            assertTrue(cluster.runUntil(cluster.get(joiner, "apple", ConsistencyLevel.ONE), SECOND)
+                    instanceof ClientResult.Failed, "reads are refused too (seed " + seed + ")");
+
+            cluster.network().heal();
+            assertTrue(cluster.runUntil(() -> cluster.isNormal(joiner), 120 * SECOND),
+                    "seed " + seed + ": " + joiner + " did not join" + MembershipSuiteTest.lastEvents(events));
+            assertTrue(cluster.runUntil(cluster.put(joiner, "apple", "green", ConsistencyLevel.QUORUM), SECOND)
+                    instanceof ClientResult.Written, "a NORMAL node coordinates (seed " + seed + ")");
+            ClientResult read = cluster.runUntil(cluster.get(NODE1, "apple", ConsistencyLevel.QUORUM), SECOND);
+            assertTrue(read instanceof ClientResult.Found found && new String(found.value()).equals("green"),
+                    "seed " + seed + ": read " + read);
+            assertEquals(List.of(), cluster.unhandledExceptions());
+        }
+    }
+}
