@@ -12,7 +12,10 @@ import ringdb.core.node.ConsistencyLevel;
 import ringdb.core.node.NodeEvent;
 import ringdb.sim.SimCluster;
 
-/** Membership changes made while some node sees only part of the cluster. Simulated time only. */
+/**
+ * Membership changes made while some node sees only part of the cluster: a node joining behind a
+ * partition, two joins announced at the same moment. Simulated time only.
+ */
 class PartialViewTest {
     private static final long SECOND = WriteLoad.SECOND;
     private static final NodeId NODE1 = NodeId.of("node1");
@@ -57,6 +60,32 @@ class PartialViewTest {
             ClientResult read = cluster.runUntil(cluster.get(NODE1, "apple", ConsistencyLevel.QUORUM), SECOND);
             assertTrue(read instanceof ClientResult.Found found && new String(found.value()).equals("green"),
                     "seed " + seed + ": read " + read);
+            assertEquals(List.of(), cluster.unhandledExceptions());
+        }
+    }
+
+    /**
+     * Two overlapping joins announced at the same moment: exactly one withdraws (the one announced
+     * by the higher generation), the other streams at once, and both end up NORMAL.
+     */
+    @Test
+    void ofTwoJoinsAnnouncedTogetherExactlyOneWithdraws() {
+        long seed = 32;
+        try (SimCluster cluster = SimCluster.builder().seed(seed).nodes(3).build()) {
+            List<NodeEvent> events = MembershipSuiteTest.record(cluster);
+            cluster.runFor(10 * SECOND);
+            long addedAtMicros = cluster.nowMicros();
+            NodeId first = cluster.addNode();
+            NodeId second = cluster.addNode();
+            assertTrue(cluster.runUntil(() -> cluster.isNormal(first) && cluster.isNormal(second), 600 * SECOND),
+                    "both joins should complete (seed " + seed + ")" + MembershipSuiteTest.lastEvents(events));
+            List<NodeEvent> withdrawals = events.stream().filter(e -> e.kind() == NodeEvent.Kind.ERROR
+                    && e.detail().contains("withdrawn")).toList();
+            assertEquals(1, withdrawals.size(), "seed " + seed + ": exactly one join gives way: " + withdrawals
+                    + MembershipSuiteTest.lastEvents(events));
+            assertEquals(second, withdrawals.get(0).node(), "the later generation gives way (seed " + seed + ")");
+            assertTrue(cluster.nowMicros() - addedAtMicros <= 60 * SECOND,
+                    "seed " + seed + ": both joined only after " + (cluster.nowMicros() - addedAtMicros) / SECOND + " s");
             assertEquals(List.of(), cluster.unhandledExceptions());
         }
     }
