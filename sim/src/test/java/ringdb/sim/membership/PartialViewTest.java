@@ -1,6 +1,7 @@
 package ringdb.sim.membership;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -11,10 +12,12 @@ import ringdb.core.node.ClientResult;
 import ringdb.core.node.ConsistencyLevel;
 import ringdb.core.node.NodeEvent;
 import ringdb.sim.SimCluster;
+import ringdb.sim.SimFuture;
 
 /**
  * Membership changes made while some node sees only part of the cluster: a node joining behind a
- * partition, two joins announced at the same moment. Simulated time only.
+ * partition, two joins announced at the same moment, a removal run by a node that missed the dead
+ * node's last heartbeats. Simulated time only.
  */
 class PartialViewTest {
     private static final long SECOND = WriteLoad.SECOND;
@@ -88,5 +91,45 @@ class PartialViewTest {
                     "seed " + seed + ": both joined only after " + (cluster.nowMicros() - addedAtMicros) / SECOND + " s");
             assertEquals(List.of(), cluster.unhandledExceptions());
         }
+    }
+
+    /**
+     * node4 is cut off, node1 keeps heartbeating to the others and then dies, and node4 runs the
+     * removal: the REMOVING mark it sets carries a version the others already passed, yet it must
+     * reach them, and the removal must complete once the partition heals.
+     */
+    @Test
+    void aRemovalRunByANodeThatMissedTheDeadNodesLastHeartbeatsCompletes() {
+        long seed = 33;
+        try (SimCluster cluster = SimCluster.builder().seed(seed).nodes(4).build()) {
+            List<NodeEvent> events = MembershipSuiteTest.record(cluster);
+            cluster.runFor(10 * SECOND);
+            cluster.network().partition(Set.of(NODE4), Set.of(NODE1, NODE2, NODE3));
+            cluster.runFor(3 * SECOND);
+            cluster.fail(NODE1);
+            assertTrue(cluster.runUntil(() -> !cluster.node(NODE4).isAlive(NODE1)
+                    && !cluster.node(NODE2).isAlive(NODE1), 60 * SECOND));
+            assertTrue(heartbeatOf(cluster, NODE4, NODE1) < heartbeatOf(cluster, NODE2, NODE1),
+                    "node4 missed some of node1's heartbeats (seed " + seed + ")");
+
+            SimFuture<ClientResult> removal = cluster.removeNode(NODE1, NODE4);
+            cluster.runFor(SECOND);
+            assertFalse(removal.isDone(), "the removal waits for the ring (seed " + seed + ")");
+            cluster.network().heal();
+            ClientResult result = cluster.runUntil(removal, 120 * SECOND);
+            assertTrue(result instanceof ClientResult.Completed, "seed " + seed + ": " + result
+                    + MembershipSuiteTest.lastEvents(events));
+            for (NodeId id : List.of(NODE2, NODE3, NODE4)) {
+                NodeId viewer = id;
+                assertTrue(cluster.runUntil(() -> !cluster.node(viewer).ring().members().contains(NODE1), 30 * SECOND),
+                        viewer + " still has node1 in its ring (seed " + seed + ")");
+            }
+            assertEquals(List.of(), cluster.unhandledExceptions());
+        }
+    }
+
+    private static long heartbeatOf(SimCluster cluster, NodeId viewer, NodeId peer) {
+        return cluster.node(viewer).status().peers().stream().filter(p -> p.id().equals(peer)).findFirst()
+                .orElseThrow().heartbeatVersion();
     }
 }
