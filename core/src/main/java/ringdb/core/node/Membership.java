@@ -311,7 +311,9 @@ final class Membership {
     }
 
     private void refuseJoin(long now, String reason) {
-        phaseSinceMicros = now;
+        // this node has listened to the ring already: check again next round rather than a ring
+        // delay later, so that a join waiting behind another change starts as soon as it ended
+        phaseSinceMicros = now - node.config().ringDelayMicros() + node.config().gossipIntervalMicros();
         String message = (replacing == null ? "bootstrap" : "replace") + " of " + node.id() + " refused: " + reason
                 + "; retrying";
         if (!message.equals(lastRefusal)) {
