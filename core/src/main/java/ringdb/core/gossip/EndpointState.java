@@ -54,6 +54,12 @@ public final class EndpointState {
         return value == null ? null : value.value();
     }
 
+    /** The version of application state {@code name}, or -1 when it is not set. */
+    public long versionOf(String name) {
+        VersionedValue value = states.get(name);
+        return value == null ? -1 : value.version();
+    }
+
     /** Application states by name (read-only view). */
     public Map<String, String> values() {
         TreeMap<String, String> out = new TreeMap<>();

@@ -56,6 +56,7 @@ public final class Gossiper {
     private final Set<NodeId> live = new HashSet<>();
     private final Map<NodeId, Long> downSinceMicros = new TreeMap<>();
     private final Set<NodeId> shutdownAnnounced = new HashSet<>();
+    private final TreeMap<NodeId, RemoteStates> remoteStates = new TreeMap<>();
     private EndpointState local;
     private long localVersion;
 
@@ -91,12 +92,24 @@ public final class Gossiper {
      * Sets an application state on another endpoint's state, with a version above any it has, so it
      * spreads like the endpoint's own states (used to mark a dead node REMOVING / REMOVED). Returns
      * false when the endpoint is unknown. Only for endpoints that cannot publish states themselves.
+     *
+     * <p>Other nodes may know a later heartbeat of that endpoint than this node does (this node just
+     * started, or was cut off when the endpoint last spoke); a version they already passed would
+     * never reach them, since digests compare the highest version only. So this node keeps the value
+     * above the highest version it knows (every round, once a merge brought a higher one) until the
+     * endpoint restarts or another node sets a different value.
      */
     public boolean setRemote(NodeId node, String name, String value) {
         EndpointState state = endpoints.get(node);
         if (state == null || node.equals(self)) {
             return false;
         }
+        RemoteStates asserted = remoteStates.get(node);
+        if (asserted == null || asserted.generation() != state.generation()) {
+            asserted = new RemoteStates(state.generation(), new TreeMap<>());
+            remoteStates.put(node, asserted);
+        }
+        asserted.values().put(name, value);
         if (!value.equals(state.get(name))) {
             state.put(new VersionedValue(name, value, state.maxVersion() + 1));
             listener.onStatesChanged(node);
@@ -104,9 +117,35 @@ public final class Gossiper {
         return true;
     }
 
+    /** Keeps every state set by {@link #setRemote} the newest of its endpoint (see there). */
+    private void reassertRemoteStates() {
+        for (NodeId node : new ArrayList<>(remoteStates.keySet())) {
+            RemoteStates asserted = remoteStates.get(node);
+            EndpointState state = endpoints.get(node);
+            if (state == null || state.generation() != asserted.generation()) {
+                remoteStates.remove(node); // the endpoint restarted: it speaks for itself again
+                continue;
+            }
+            asserted.values().entrySet().removeIf(entry -> !entry.getValue().equals(state.get(entry.getKey())));
+            for (Map.Entry<String, String> entry : asserted.values().entrySet()) {
+                if (state.versionOf(entry.getKey()) < state.maxVersion()) {
+                    state.put(new VersionedValue(entry.getKey(), entry.getValue(), state.maxVersion() + 1));
+                }
+            }
+            if (asserted.values().isEmpty()) {
+                remoteStates.remove(node);
+            }
+        }
+    }
+
+    /** States this node set on another endpoint of {@code generation} (name to value). */
+    private record RemoteStates(long generation, TreeMap<String, String> values) {
+    }
+
     /** One gossip round: heartbeat, SYN to a live peer, maybe to an unreachable one and a seed, then convictions. */
     public void round() {
         local.setHeartbeatVersion(++localVersion);
+        reassertRemoteStates();
         GossipSyn syn = new GossipSyn(digests());
         List<NodeId> livePeers = sorted(live);
         List<NodeId> unreachable = unreachablePeers();

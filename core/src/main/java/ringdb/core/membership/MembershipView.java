@@ -209,7 +209,7 @@ public final class MembershipView {
             List<NodeId> before = natural.replicasForToken(piece.endTokenInclusive());
             List<NodeId> after = future.replicasForToken(piece.endTokenInclusive());
             if (after.contains(node) && !before.contains(node)) {
-                List<NodeId> sources = sourcesOf(move, before, node);
+                List<NodeId> sources = sourcesOf(move, before, after, node);
                 Gain last = out.isEmpty() ? null : out.get(out.size() - 1);
                 if (last != null && last.endTokenInclusive() == piece.startTokenExclusive()
                         && last.sources().equals(sources)) {
@@ -222,14 +222,24 @@ public final class MembershipView {
         return out;
     }
 
-    private static List<NodeId> sourcesOf(Move move, List<NodeId> naturalReplicas, NodeId node) {
+    /**
+     * The natural replicas to copy a gained range from, best first: those that give the range up
+     * in the future ring come first (a leaving node first of all). A write acknowledged by fewer
+     * replicas than a quorum (at ONE) may sit on that replica alone; it keeps no copy once the move
+     * completes, so any other source would leave the write nowhere among the future replicas.
+     */
+    private static List<NodeId> sourcesOf(Move move, List<NodeId> naturalReplicas, List<NodeId> futureReplicas,
+                                          NodeId node) {
         List<NodeId> sources = new ArrayList<>();
         if (move.kind() == Move.Kind.LEAVE && naturalReplicas.contains(move.subject())) {
             sources.add(move.subject());
         }
-        for (NodeId replica : naturalReplicas) {
-            if (!replica.equals(node) && !replica.equals(move.departing()) && !sources.contains(replica)) {
-                sources.add(replica);
+        for (boolean givingUp : new boolean[] {true, false}) {
+            for (NodeId replica : naturalReplicas) {
+                if (!replica.equals(node) && !replica.equals(move.departing()) && !sources.contains(replica)
+                        && futureReplicas.contains(replica) != givingUp) {
+                    sources.add(replica);
+                }
             }
         }
         return sources;

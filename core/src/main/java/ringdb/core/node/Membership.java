@@ -209,13 +209,30 @@ final class Membership {
         } else if (joinPhase == JoinPhase.ANNOUNCED && now - phaseSinceMicros >= ringDelay) {
             MembershipView view = node.membershipView();
             Move mine = view.moveOf(node.id());
-            String conflict = mine == null ? null : view.conflict(mine);
+            String conflict = mine == null ? null : view.conflict(mine, other -> yieldsTo(mine, other));
             if (conflict != null) {
                 backOff(now, conflict);
             } else {
                 startBootstrapStream();
             }
         }
+    }
+
+    /**
+     * Whether our join or replacement must give way to {@code other}, which overlaps it: leaves and
+     * removals always go first; of two joins or replacements, the one announced by the lower
+     * (generation, node id) goes first. Both nodes decide alike from the same gossip, so exactly one
+     * of them withdraws: if each withdrew on seeing the other, both would retry, could collide again,
+     * and a join could be put off for many ring delays.
+     */
+    private static boolean yieldsTo(Move mine, Move other) {
+        if (other.kind() == Move.Kind.LEAVE || other.kind() == Move.Kind.REMOVE) {
+            return true;
+        }
+        if (other.generation() != mine.generation()) {
+            return other.generation() < mine.generation();
+        }
+        return other.subject().compareTo(mine.subject()) < 0;
     }
 
     /**
@@ -294,7 +311,9 @@ final class Membership {
     }
 
     private void refuseJoin(long now, String reason) {
-        phaseSinceMicros = now;
+        // this node has listened to the ring already: check again next round rather than a ring
+        // delay later, so that a join waiting behind another change starts as soon as it ended
+        phaseSinceMicros = now - node.config().ringDelayMicros() + node.config().gossipIntervalMicros();
         String message = (replacing == null ? "bootstrap" : "replace") + " of " + node.id() + " refused: " + reason
                 + "; retrying";
         if (!message.equals(lastRefusal)) {

@@ -368,6 +368,13 @@ public final class Node {
         if (cl == null) {
             return new ClientResult.Invalid("consistency level must be given: ONE, QUORUM or ALL");
         }
+        if (state == NodeState.STARTING || state == NodeState.JOINING) {
+            // a node joining the ring knows only what gossip told it so far (a partition may have
+            // hidden members): coordinating with that ring would send writes to nodes that are no
+            // replicas of the key, and acknowledge writes that the real replicas never get
+            return new ClientResult.Failed("node " + id + " is " + state + ": it coordinates requests once it has"
+                    + " joined the ring (NORMAL); send them to another node");
+        }
         try {
             Limits.checkKey(key);
             Limits.checkValue(value, config.valueSizeBytesMax());

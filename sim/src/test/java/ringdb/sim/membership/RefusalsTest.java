@@ -93,6 +93,32 @@ class RefusalsTest {
     }
 
     @Test
+    void aJoinRefusedBehindADecommissionStartsOnceItEnded() {
+        long seed = 27;
+        try (SimCluster cluster = SimCluster.builder().seed(seed).nodes(4).build()) {
+            List<NodeEvent> events = MembershipSuiteTest.record(cluster);
+            cluster.runFor(10 * SECOND);
+            ringdb.sim.SimFuture<ClientResult> leaving = cluster.decommission(NODE2);
+            NodeId joiner = cluster.addNode();
+            assertTrue(cluster.runUntil(leaving, 120 * SECOND) instanceof ClientResult.Completed);
+            assertTrue(cluster.runUntil(() -> cluster.isNormal(joiner), 120 * SECOND),
+                    "seed " + seed + ": " + joiner + " did not join" + MembershipSuiteTest.lastEvents(events));
+            NodeEvent refused = events.stream().filter(e -> e.kind() == NodeEvent.Kind.ERROR && e.detail().startsWith(
+                    "bootstrap of node5 refused: node2 leaving")).findFirst().orElseThrow(() -> new AssertionError(
+                    "seed " + seed + ": the join was not refused" + MembershipSuiteTest.lastEvents(events)));
+            NodeEvent left = events.stream().filter(e -> e.kind() == NodeEvent.Kind.LEFT).findFirst().orElseThrow();
+            NodeEvent announced = events.stream().filter(e -> e.kind() == NodeEvent.Kind.JOINING
+                    && e.detail().startsWith(joiner + " joining with")).findFirst().orElseThrow();
+            assertTrue(refused.atMicros() < left.atMicros(), "seed " + seed + ": refused while node2 was leaving");
+            // it checks every gossip round, not a ring delay after the refusal
+            assertTrue(announced.atMicros() - left.atMicros() < 3 * SECOND, "seed " + seed + ": announced "
+                    + (announced.atMicros() - left.atMicros()) / 1000 + " ms after node2 left"
+                    + MembershipSuiteTest.lastEvents(events));
+            assertEquals(List.of(), cluster.unhandledExceptions());
+        }
+    }
+
+    @Test
     void twoNodesAddedAtTheSameMomentJoinOneAfterTheOther() {
         long seed = 26;
         try (SimCluster cluster = SimCluster.builder().seed(seed).nodes(3).build()) {
