@@ -226,7 +226,9 @@ public final class ServerNode implements AutoCloseable {
         } catch (Exception e) {
             log.warn("node did not stop cleanly: {}", e.toString());
         }
-        sleepQuietly(ANNOUNCE_MILLIS);
+        if (!transport.awaitFlushed(ANNOUNCE_MILLIS)) {
+            log.warn("the shutdown announcement had not reached every peer's socket after {} ms", ANNOUNCE_MILLIS);
+        }
         nodeThread.shutdown(5_000);
         try {
             data.flush();
@@ -238,14 +240,5 @@ public final class ServerNode implements AutoCloseable {
         stores.close();
         transport.close();
         log.info("ringdb node {} stopped", config.nodeId());
-    }
-
-    /** Lets the shutdown gossip leave the socket buffers; the one deliberate wait of the runtime. */
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -10,6 +10,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -136,6 +138,24 @@ public final class InternodeTransport implements Network, AutoCloseable {
     /** The bound listening address (its port is the real one when 0 was asked for). */
     public java.net.InetSocketAddress boundAddress() {
         return (java.net.InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /**
+     * Waits, at most {@code timeoutMillis} in all, until every message sent so far to a connected
+     * peer has been written to its socket (so a shutdown announcement leaves before the process).
+     * Returns false when the time ran out first.
+     */
+    public boolean awaitFlushed(long timeoutMillis) {
+        long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        List<io.netty.util.concurrent.Future<Void>> barriers = new ArrayList<>();
+        peers.values().forEach(peer -> barriers.add(peer.flushed()));
+        for (io.netty.util.concurrent.Future<Void> barrier : barriers) {
+            long remainingNanos = deadlineNanos - System.nanoTime();
+            if (remainingNanos <= 0 || !barrier.awaitUninterruptibly(remainingNanos, TimeUnit.NANOSECONDS)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

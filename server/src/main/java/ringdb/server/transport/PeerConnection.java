@@ -60,6 +60,24 @@ final class PeerConnection {
         loop.execute(() -> sendOnLoop(frame));
     }
 
+    /**
+     * Completes once every frame handed to {@link #send} before this call has been written to the
+     * socket; at once when there is no live connection (frames still waiting for a connection are
+     * not waited for). Never fails.
+     */
+    io.netty.util.concurrent.Future<Void> flushed() {
+        io.netty.util.concurrent.Promise<Void> done = loop.newPromise();
+        loop.execute(() -> {
+            if (channel != null && channel.isActive()) {
+                // Netty writes a channel's buffers in order: this empty write completes after every earlier one.
+                channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> done.trySuccess(null));
+            } else {
+                done.trySuccess(null);
+            }
+        });
+        return done;
+    }
+
     void close() {
         loop.execute(() -> {
             closed = true;
