@@ -140,7 +140,7 @@ final class Recovery {
         skippedRecords += result.skippedRecords();
         skippedBytes += result.skippedBytes();
         long size = disk.size(path);
-        bytesReplayed += size;
+        bytesReplayed += result.tornOffset() >= 0 ? result.tornOffset() : size;
         if (result.segmentId() < 0) {
             tornTails.add(new RecoveryReport.TornTail(path, 0, size));
             disk.delete(path);

@@ -150,6 +150,61 @@ class CorruptionTest {
     }
 
     @Test
+    void damageBeforeAPreallocatedZeroTailIsStillCorruption() throws IOException {
+        writeRecords(false);
+        byte[] bytes = disk.contents(SEGMENT);
+        disk.overwrite(SEGMENT, Arrays.copyOf(bytes, bytes.length + 4096));
+        flipByte(SEGMENT, recordOffset(RECORDS - 2) + 30); // the last record, written after it, proves it was complete
+        assertThatThrownBy(() -> open(StorageConfig.defaults()))
+                .isInstanceOfSatisfying(CorruptionException.class, e -> {
+                    assertThat(e.path()).isEqualTo(SEGMENT);
+                    assertThat(e.offset()).isEqualTo(recordOffset(RECORDS - 2));
+                });
+    }
+
+    @Test
+    void recordTornInsideAPreallocatedZeroTailIsATornTail() throws IOException {
+        writeRecords(false);
+        byte[] bytes = Arrays.copyOf(disk.contents(SEGMENT), (int) recordOffset(RECORDS) + 4096);
+        Arrays.fill(bytes, (int) recordOffset(RECORDS - 2) + 25, bytes.length, (byte) 0); // its last page never written
+        disk.overwrite(SEGMENT, bytes);
+        StorageEngine engine = open(StorageConfig.defaults());
+        assertThat(engine.recoveryReport().tornTails()).containsExactly(
+                new RecoveryReport.TornTail(SEGMENT, recordOffset(RECORDS - 2), bytes.length - recordOffset(RECORDS - 2)));
+        assertRecordsPresent(engine, 0, RECORDS - 2);
+        assertThat(engine.read(key(RECORDS - 2))).isNull();
+        engine.close();
+    }
+
+    @Test
+    void preallocatedNewestSegmentWhoseHeaderNeverReachedTheDiskIsRemovedAndReported() throws IOException {
+        writeRecords(false);
+        String preallocated = "/n/commitlog/" + CommitLogFormat.segmentName(2);
+        disk.create(preallocated).close();
+        disk.overwrite(preallocated, new byte[8192]);
+        StorageEngine engine = open(StorageConfig.defaults());
+        assertThat(engine.recoveryReport().tornTails()).containsExactly(new RecoveryReport.TornTail(preallocated, 0, 8192));
+        assertThat(disk.size(preallocated)).as("started anew").isEqualTo(CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES);
+        assertRecordsPresent(engine, 0, RECORDS);
+        engine.close();
+    }
+
+    @Test
+    void zeroTailOfAnOlderSegmentIsCorruption() throws IOException {
+        writeRecords(false);
+        StorageEngine engine = open(StorageConfig.defaults()); // starts segment 2; segment 1 is now older
+        engine.apply(key(0), cell(100), failure -> { });
+        engine.close();
+        byte[] bytes = disk.contents(SEGMENT);
+        disk.overwrite(SEGMENT, Arrays.copyOf(bytes, bytes.length + 4096));
+        assertThatThrownBy(() -> open(StorageConfig.defaults()))
+                .isInstanceOfSatisfying(CorruptionException.class, e -> {
+                    assertThat(e.path()).isEqualTo(SEGMENT);
+                    assertThat(e.offset()).isEqualTo(recordOffset(RECORDS));
+                });
+    }
+
+    @Test
     void damageWithAFixedUpChecksumIsStillCaughtByTheGrammar() throws IOException {
         writeRecords(false);
         byte[] bytes = disk.contents(SEGMENT);

@@ -49,7 +49,7 @@ public final class CommitLog implements AutoCloseable {
     }
 
     private void openSegment(long segmentId) throws IOException {
-        AppendFile file = disk.create(Disk.join(directory, CommitLogFormat.segmentName(segmentId)));
+        AppendFile file = disk.createPreallocated(Disk.join(directory, CommitLogFormat.segmentName(segmentId)), segmentSizeBytes);
         ByteBuffer header = ByteBuffer.allocate(CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES);
         header.putInt(CommitLogFormat.SEGMENT_MAGIC).putShort(CommitLogFormat.VERSION).putShort((short) 0)
                 .putLong(segmentId);

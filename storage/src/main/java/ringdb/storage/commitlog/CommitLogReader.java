@@ -54,8 +54,14 @@ public final class CommitLogReader {
         }
     }
 
-    /** The segment id, or -1 when the newest segment's header itself was torn (crash at creation). */
+    /**
+     * The segment id, or -1 when the newest segment's header itself was torn (crash at creation):
+     * cut short, or all zeros (a preallocated segment whose header never reached the disk).
+     */
     private static long readHeader(String path, ByteBuffer bytes, boolean newest) throws CorruptionException {
+        if (newest && headerIsZero(bytes)) {
+            return -1;
+        }
         if (bytes.limit() < CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES) {
             if (newest) {
                 return -1;
@@ -76,6 +82,15 @@ public final class CommitLogReader {
             throw new CorruptionException(path, 4, "unsupported commit log version " + version);
         }
         return bytes.getLong(8);
+    }
+
+    private static boolean headerIsZero(ByteBuffer bytes) {
+        for (int i = 0; i < Math.min(bytes.limit(), CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES); i++) {
+            if (bytes.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static final class Cursor {
@@ -164,9 +179,12 @@ public final class CommitLogReader {
         }
 
         /**
-         * The torn-tail rule: the damaged record is the last thing in the file (its header or payload
-         * runs to or past the end) or everything from it to the end is zero (space the file system
-         * allocated but the crash never filled).
+         * The torn-tail rule: the damaged record is the last thing written to the file: its header
+         * is cut short, or its declared end reaches or passes the start of the file's final run of
+         * zero bytes (the end of the file when it does not end in zero). Zeros are space the file
+         * system allocated, or a preallocated segment held, that the crash never filled; a write
+         * torn there leaves its first pages and zeros after them. Damage followed by written data
+         * is corruption.
          */
         private boolean isTornTail(int position) {
             int size = bytes.limit();
@@ -175,15 +193,16 @@ public final class CommitLogReader {
             }
             long declaredEnd = (long) position + CommitLogFormat.RECORD_HEADER_SIZE_BYTES
                     + Integer.toUnsignedLong(bytes.getInt(position));
-            if (declaredEnd >= size) {
-                return true;
+            return declaredEnd >= zeroTailStart();
+        }
+
+        /** Where the final run of zero bytes starts; the file size when the last byte is not zero. */
+        private int zeroTailStart() {
+            int start = bytes.limit();
+            while (start > 0 && bytes.get(start - 1) == 0) {
+                start--;
             }
-            for (int i = position; i < size; i++) {
-                if (bytes.get(i) != 0) {
-                    return false;
-                }
-            }
-            return true;
+            return start;
         }
 
         private String describe(int position) {

@@ -29,6 +29,17 @@ public interface Disk extends AutoCloseable {
     /** Creates a new, empty file for appending; fails when it already exists. */
     AppendFile create(String path) throws IOException;
 
+    /**
+     * Creates a new file for appending, like {@link #create}, that may already hold
+     * {@code sizeBytes} of zeros on disk so that syncing what is written over them is cheaper. Its
+     * {@link AppendFile#size} starts at 0; closing it cuts off the zeros not written over, durably
+     * when everything written was synced. After a crash the file may end in zeros. A disk without
+     * preallocation returns a plain new file.
+     */
+    default AppendFile createPreallocated(String path, long sizeBytes) throws IOException {
+        return create(path);
+    }
+
     /** Opens an existing file for reading. The caller closes it. */
     ReadFile openRead(String path) throws IOException;
 

@@ -25,12 +25,22 @@ final class FileAppendFile implements AppendFile {
     private volatile long syncedBytes;
     private volatile Throwable failure;
     private boolean closed;
+    private final boolean preallocated;
 
     FileAppendFile(String path, FileChannel channel, GroupSyncer syncer) throws IOException {
+        this(path, channel, syncer, false);
+    }
+
+    /**
+     * {@code preallocated}: the file is a run of zeros to be written over from its start; its
+     * size starts at 0 and the zeros past what was written are cut off when it is closed.
+     */
+    FileAppendFile(String path, FileChannel channel, GroupSyncer syncer, boolean preallocated) throws IOException {
         this.path = path;
         this.channel = channel;
         this.syncer = syncer;
-        this.appendedBytes = channel.size();
+        this.preallocated = preallocated;
+        this.appendedBytes = preallocated ? 0 : channel.size();
         this.writtenBytes = appendedBytes;
         this.syncedBytes = appendedBytes;
     }
@@ -117,11 +127,29 @@ final class FileAppendFile implements AppendFile {
             }
             try {
                 drainLocked();
+                if (preallocated) {
+                    cutZeroTailLocked();
+                }
             } finally {
                 closed = true;
                 synchronized (forceLock) {
                     channel.close();
                 }
+            }
+        }
+    }
+
+    /**
+     * Cuts the unwritten zeros off, durably unless a sync failed: once a later segment exists,
+     * this one is no longer the newest, and a zero tail there would read as corruption.
+     */
+    private void cutZeroTailLocked() throws IOException {
+        if (channel.size() > writtenBytes) {
+            channel.truncate(writtenBytes);
+        }
+        if (failure == null && syncedBytes == writtenBytes) {
+            synchronized (forceLock) {
+                channel.force(true);
             }
         }
     }

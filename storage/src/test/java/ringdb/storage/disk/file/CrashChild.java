@@ -26,7 +26,9 @@ public final class CrashChild {
         int firstKey = Integer.parseInt(args[1]);
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         Timers noTimers = (delay, task) -> () -> { };
-        StorageConfig config = StorageConfig.defaults().withMemtableSizeBytesMax(2 << 20).withFlushPeriodMicros(0);
+        // Small segments start from zero-filled spares soon, so the kill usually lands in a preallocated one.
+        StorageConfig config = StorageConfig.defaults().withMemtableSizeBytesMax(2 << 20).withFlushPeriodMicros(0)
+                .withCommitLogSizes(64L << 20, 1L << 20);
         try (FileDisk disk = new FileDisk()) {
             StorageEngine engine = StorageEngine.open(disk, directory, config, () -> 0L, noTimers);
             Semaphore inFlight = new Semaphore(64);
