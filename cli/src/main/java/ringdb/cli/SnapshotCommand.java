@@ -46,6 +46,29 @@ final class SnapshotCommand implements Runnable {
         return storage;
     }
 
+    /** Work on a stopped node's files; returns what to print on success. */
+    @FunctionalInterface
+    private interface DiskWork {
+        String run(FileDisk disk) throws IOException;
+    }
+
+    /**
+     * Runs {@code work} on the real disk and turns its failures into the command's exit codes:
+     * 2 for a bad argument (unknown or invalid snapshot name), 1 for an I/O failure.
+     */
+    private static int onDisk(String command, DiskWork work) {
+        try (FileDisk disk = new FileDisk()) {
+            System.out.println(work.run(disk));
+            return 0;
+        } catch (IllegalArgumentException e) {
+            System.err.println("ringdb snapshot " + command + ": " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            System.err.println("ringdb snapshot " + command + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Flushes the commit log into tables, then links every table into snapshots/NAME/.")
     static final class Create implements Callable<Integer> {
@@ -59,25 +82,18 @@ final class SnapshotCommand implements Runnable {
         String name;
 
         @Override
-        public Integer call() throws IOException {
+        public Integer call() {
             Path storage = storage(spec, directory);
-            try (FileDisk disk = new FileDisk()) {
+            return onDisk("create", disk -> {
                 StorageEngine engine = StorageEngine.open(disk, storage.toString(),
                         StorageConfig.defaults().withFlushPeriodMicros(0), () -> System.currentTimeMillis() * 1000, NO_TIMERS);
                 try {
                     int tables = engine.snapshot(name);
-                    System.out.println("snapshot " + name + ": " + tables + " tables linked under " + storage.resolve("snapshots").resolve(name));
+                    return "snapshot " + name + ": " + tables + " tables linked under " + storage.resolve("snapshots").resolve(name);
                 } finally {
                     engine.close();
                 }
-            } catch (IllegalArgumentException e) {
-                System.err.println("ringdb snapshot create: " + e.getMessage());
-                return 2;
-            } catch (IOException e) {
-                System.err.println("ringdb snapshot create: " + e.getMessage());
-                return 1;
-            }
-            return 0;
+            });
         }
     }
 
@@ -115,19 +131,12 @@ final class SnapshotCommand implements Runnable {
         String name;
 
         @Override
-        public Integer call() throws IOException {
+        public Integer call() {
             Path storage = storage(spec, directory);
-            try (FileDisk disk = new FileDisk()) {
+            return onDisk("restore", disk -> {
                 Snapshots.restore(disk, storage.toString(), name);
-            } catch (IllegalArgumentException e) {
-                System.err.println("ringdb snapshot restore: " + e.getMessage());
-                return 2;
-            } catch (IOException e) {
-                System.err.println("ringdb snapshot restore: " + e.getMessage());
-                return 1;
-            }
-            System.out.println("restored snapshot " + name + " into " + storage);
-            return 0;
+                return "restored snapshot " + name + " into " + storage;
+            });
         }
     }
 
@@ -143,19 +152,12 @@ final class SnapshotCommand implements Runnable {
         String name;
 
         @Override
-        public Integer call() throws IOException {
+        public Integer call() {
             Path storage = storage(spec, directory);
-            try (FileDisk disk = new FileDisk()) {
+            return onDisk("delete", disk -> {
                 Snapshots.delete(disk, storage.toString(), name);
-            } catch (IllegalArgumentException e) {
-                System.err.println("ringdb snapshot delete: " + e.getMessage());
-                return 2;
-            } catch (IOException e) {
-                System.err.println("ringdb snapshot delete: " + e.getMessage());
-                return 1;
-            }
-            System.out.println("deleted snapshot " + name);
-            return 0;
+                return "deleted snapshot " + name;
+            });
         }
     }
 }
