@@ -68,7 +68,7 @@ public final class ConfigKeys {
             ConfigKey.integer(STREAM_THROUGHPUT_BYTES_PER_SECOND, 24L * MIB, 0, 1L << 40, "Bytes per second one streaming session may pull when nodes join, leave or are removed; 0 = unthrottled."),
             ConfigKey.choice(COMMITLOG_SYNC, "group", List.of("group", "periodic", "batch"),
                 "When a write counts as durable: group (fsync batched over a short window, ack after fsync), periodic (ack at once, fsync every period), batch (fsync each)."),
-            ConfigKey.integer(COMMITLOG_SYNC_GROUP_WINDOW_MICROS, 1000, 0, 1_000_000, "group mode: how long concurrent writes wait to share one fsync."),
+            ConfigKey.integer(COMMITLOG_SYNC_GROUP_WINDOW_MICROS, 0, 0, 1_000_000, "group mode: how long concurrent writes wait to share one fsync."),
             ConfigKey.integer(COMMITLOG_SYNC_PERIOD_MS, 10_000, 1, 3_600_000, "periodic mode: interval between fsyncs."),
             ConfigKey.integer(COMMITLOG_SEGMENT_SIZE_BYTES, 32 * MIB, 64 * 1024, 1024 * MIB, "Size of one commit log segment file."),
             ConfigKey.integer(MEMTABLE_FLUSH_THRESHOLD_BYTES, 64 * MIB, 64 * 1024, 16 * 1024 * MIB, "The memtable is flushed to a table file once it holds this many bytes."),

@@ -42,7 +42,7 @@ public final class FileDisk implements Disk {
     public static final String LOCK_FILE_NAME = "LOCK";
 
     /** Default longest group commit wait, in microseconds. */
-    public static final long GROUP_WINDOW_MICROS_DEFAULT = 1000;
+    public static final long GROUP_WINDOW_MICROS_DEFAULT = 0;
 
     public FileDisk() {
         this(GROUP_WINDOW_MICROS_DEFAULT);
