@@ -16,7 +16,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * close it when done.
  *
  * <ul>
- * <li>Connection pooling: persistent HTTP/1.1 connections per node, over Netty ({@link HttpTransport}).
+ * <li>Connection pooling: persistent HTTP/1.1 connections per node, on which the calling thread does
+ *     its own blocking I/O ({@link HttpTransport}).
  * <li>Token-aware routing: the client learns the ring from {@code GET /v1/cluster} (refreshed every
  *     {@code ringRefreshMillis}) and sends each key to its primary replica (the next replica when
  *     the primary is unreachable), so the coordinator is a replica and one network hop is saved.
