@@ -75,6 +75,14 @@ public final class RealDashboardSource implements DashboardSource, RequestObserv
     @Override
     public DashboardState snapshot() {
         DashboardState current = latest.get();
+        if (current == null && view.nodeThread().isNodeThread()) {
+            // The dashboard's HTTP connections are served on the node thread: build here, as waiting
+            // for a task on this very thread would never end.
+            DashboardState built = build();
+            latest.set(built);
+            builtAtNanos = System.nanoTime();
+            return built;
+        }
         if (current == null || System.nanoTime() - builtAtNanos > TimeUnit.MILLISECONDS.toNanos(REBUILD_MILLIS)) {
             CompletableFuture<DashboardState> next = rebuild();
             if (current == null) {

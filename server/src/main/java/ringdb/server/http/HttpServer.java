@@ -6,14 +6,15 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import ringdb.server.config.HostPort;
@@ -22,19 +23,24 @@ import ringdb.server.config.HostPort;
  * The node's HTTP listener: HTTP/1.1 codec (bounded request line and headers), a body aggregator
  * bounded by the value limit, the API handler, then (optionally) the dashboard handler for the
  * paths it serves. Idle connections are closed after {@code idleTimeoutMillis}.
+ *
+ * <p>Threading: the listener and its connections run on the event loop group it is given (in the
+ * server, the node's own thread, so a request reaches the node and its answer the socket without a
+ * thread handoff); closing the server closes its channels, not the group.
  */
 public final class HttpServer implements AutoCloseable {
     /** Longest request line accepted (method, path with the percent-encoded key, query). */
     public static final int INITIAL_LINE_BYTES_MAX = 256 * 1024;
     public static final int HEADER_BYTES_MAX = 16 * 1024;
+    private static final long CLOSE_WAIT_MILLIS = 2_000;
 
-    private final EventLoopGroup group;
+    private final ChannelGroup connections;
     private final Channel channel;
-    private final java.util.concurrent.atomic.AtomicInteger inFlight;
+    private final AtomicInteger inFlight;
 
-    private HttpServer(EventLoopGroup group, Channel channel, java.util.concurrent.atomic.AtomicInteger inFlight) {
+    private HttpServer(ChannelGroup connections, Channel channel, AtomicInteger inFlight) {
         this.inFlight = inFlight;
-        this.group = group;
+        this.connections = connections;
         this.channel = channel;
     }
 
@@ -42,12 +48,12 @@ public final class HttpServer implements AutoCloseable {
      * Binds {@code address}. {@code dashboard} supplies a handler per connection for the paths
      * {@code dashboardServes} accepts (null = no dashboard).
      */
-    public static HttpServer start(HostPort address, int threads, HttpBackend backend, RequestObserver observer,
+    public static HttpServer start(HostPort address, EventLoopGroup group, HttpBackend backend, RequestObserver observer,
                                    long idleTimeoutMillis, Predicate<String> dashboardServes,
                                    Supplier<ChannelHandler> dashboard) {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new io.netty.util.concurrent.DefaultThreadFactory("ringdb-http", true), NioIoHandler.newFactory());
         Predicate<String> passOn = dashboard == null ? path -> false : dashboardServes;
-        java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger inFlight = new AtomicInteger();
+        ChannelGroup connections = new DefaultChannelGroup("ringdb-http", group.next());
         try {
             Channel channel = new ServerBootstrap()
                     .group(group)
@@ -57,6 +63,7 @@ public final class HttpServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            connections.add(ch);
                             ch.pipeline().addLast(new ReadTimeoutHandler(idleTimeoutMillis, TimeUnit.MILLISECONDS));
                             ch.pipeline().addLast(new HttpServerCodec(INITIAL_LINE_BYTES_MAX, HEADER_BYTES_MAX, 64 * 1024));
                             ch.pipeline().addLast(new ValueSizeAggregator(backend.valueSizeBytesMax()));
@@ -67,9 +74,8 @@ public final class HttpServer implements AutoCloseable {
                         }
                     })
                     .bind(address.host(), address.port()).syncUninterruptibly().channel();
-            return new HttpServer(group, channel, inFlight);
+            return new HttpServer(connections, channel, inFlight);
         } catch (Exception e) { // bind failures arrive as undeclared checked exceptions
-            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new IllegalStateException("cannot listen for HTTP on " + address + ": " + e.getMessage(), e);
         }
     }
@@ -95,6 +101,6 @@ public final class HttpServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        connections.close().awaitUninterruptibly(CLOSE_WAIT_MILLIS);
     }
 }

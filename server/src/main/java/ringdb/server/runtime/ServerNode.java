@@ -82,7 +82,7 @@ public final class ServerNode implements AutoCloseable {
         try {
             transport = InternodeTransport.start(new InternodeTransport.Settings(config.internodeAddress(), config.nodeId(),
                     config.number(ConfigKeys.INTERNODE_SEND_QUEUE_BYTES_MAX), config.integer(ConfigKeys.INTERNODE_CONNECT_TIMEOUT_MS),
-                    config.number(ConfigKeys.INTERNODE_RECONNECT_BACKOFF_MAX_MS)), null);
+                    config.number(ConfigKeys.INTERNODE_RECONNECT_BACKOFF_MAX_MS)), null, nodeThread.eventLoopGroup());
         } catch (RuntimeException e) {
             data.close();
             hints.close();
@@ -115,15 +115,15 @@ public final class ServerNode implements AutoCloseable {
         };
         HttpServer http;
         try {
-            http = HttpServer.start(config.httpAddress(), 1, backend, observer, config.number(ConfigKeys.HTTP_IDLE_TIMEOUT_MS),
+            http = HttpServer.start(config.httpAddress(), nodeThread.eventLoopGroup(), backend, observer, config.number(ConfigKeys.HTTP_IDLE_TIMEOUT_MS),
                     mount == null ? path -> false : mount.serves(), mount == null ? null : mount.handlers());
         } catch (RuntimeException e) {
             nodeThread.call(() -> {
                 node.stop();
                 return null;
             }).join();
-            nodeThread.shutdown(1_000);
             transport.close();
+            nodeThread.shutdown(1_000);
             data.close();
             hints.close();
             stores.close();
@@ -229,6 +229,7 @@ public final class ServerNode implements AutoCloseable {
         if (!transport.awaitFlushed(ANNOUNCE_MILLIS)) {
             log.warn("the shutdown announcement had not reached every peer's socket after {} ms", ANNOUNCE_MILLIS);
         }
+        transport.close(); // its sockets run on the node thread: close them before stopping it
         nodeThread.shutdown(5_000);
         try {
             data.flush();
@@ -238,7 +239,6 @@ public final class ServerNode implements AutoCloseable {
         data.close();
         hints.close();
         stores.close();
-        transport.close();
         log.info("ringdb node {} stopped", config.nodeId());
     }
 }

@@ -5,8 +5,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.ReadTimeoutHandler;
@@ -29,11 +29,15 @@ import ringdb.server.config.HostPort;
  * thread by {@link MessageCodec}, the same codec the simulator runs.
  *
  * <p>Threading: {@link #send} is safe from any thread (the node calls it from its own thread).
+ * Connections run on the event loop group given at start (in the server, the node's own thread,
+ * so a message reaches the node without a thread handoff); closing the transport closes its
+ * channels, not the group.
  */
 public final class InternodeTransport implements Network, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(InternodeTransport.class);
     /** An inbound connection silent this long is closed (a half-open or stuck peer). */
     private static final int INBOUND_IDLE_SECONDS = 300;
+    private static final long CLOSE_WAIT_MILLIS = 2_000;
 
     /** Settings of the transport; sizes in bytes, times in milliseconds. */
     public record Settings(HostPort listenAddress, NodeId self, long sendQueueBytesMax, int connectTimeoutMillis,
@@ -45,6 +49,7 @@ public final class InternodeTransport implements Network, AutoCloseable {
     private final EventLoopGroup group;
     private final ConcurrentHashMap<NodeId, PeerConnection> peers = new ConcurrentHashMap<>();
     private final Channel serverChannel;
+    private final ChannelGroup inbound;
     private final SinkHolder sink;
 
     /** Lets the node be created after the transport (it needs the transport as its network). */
@@ -61,7 +66,8 @@ public final class InternodeTransport implements Network, AutoCloseable {
     }
 
     private InternodeTransport(Settings settings, TransportStats stats, EventLoopGroup group, Channel serverChannel,
-                               SinkHolder sink) {
+                               ChannelGroup inbound, SinkHolder sink) {
+        this.inbound = inbound;
         this.sink = sink;
         this.settings = settings;
         this.stats = stats;
@@ -73,11 +79,11 @@ public final class InternodeTransport implements Network, AutoCloseable {
      * Binds the listening socket; fails at once (with the address) if the port is taken. Inbound
      * messages go to {@code sink} (may be null until {@link #setSink}; messages before are dropped).
      */
-    public static InternodeTransport start(Settings settings, InboundMessageHandler.Sink initialSink) {
+    public static InternodeTransport start(Settings settings, InboundMessageHandler.Sink initialSink, EventLoopGroup group) {
         SinkHolder sink = new SinkHolder();
         sink.target = initialSink;
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new io.netty.util.concurrent.DefaultThreadFactory("ringdb-internode", true), NioIoHandler.newFactory());
         TransportStats stats = new TransportStats();
+        ChannelGroup inbound = new DefaultChannelGroup("ringdb-internode", group.next());
         try {
             Channel server = new ServerBootstrap()
                     .group(group)
@@ -86,15 +92,15 @@ public final class InternodeTransport implements Network, AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            inbound.add(ch);
                             ch.pipeline().addLast(new ReadTimeoutHandler(INBOUND_IDLE_SECONDS, TimeUnit.SECONDS));
                             InternodeFraming.addInbound(ch.pipeline(), sink, stats);
                         }
                     })
                     .bind(settings.listenAddress().host(), settings.listenAddress().port())
                     .syncUninterruptibly().channel();
-            return new InternodeTransport(settings, stats, group, server, sink);
+            return new InternodeTransport(settings, stats, group, server, inbound, sink);
         } catch (Exception e) { // bind failures arrive as undeclared checked exceptions
-            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new IllegalStateException("cannot listen for internode connections on " + settings.listenAddress()
                     + ": " + e.getMessage(), e);
         }
@@ -162,6 +168,6 @@ public final class InternodeTransport implements Network, AutoCloseable {
     public void close() {
         serverChannel.close().syncUninterruptibly();
         peers.values().forEach(PeerConnection::close);
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        inbound.close().awaitUninterruptibly(CLOSE_WAIT_MILLIS);
     }
 }

@@ -57,7 +57,11 @@ final class PeerConnection {
 
     /** Queues one encoded frame (length field included) for the peer. */
     void send(byte[] frame) {
-        loop.execute(() -> sendOnLoop(frame));
+        if (loop.inEventLoop()) {
+            sendOnLoop(frame); // the node thread is this loop in the server: no task per message
+        } else {
+            loop.execute(() -> sendOnLoop(frame));
+        }
     }
 
     /**
