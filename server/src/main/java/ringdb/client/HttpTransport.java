@@ -150,6 +150,12 @@ final class HttpTransport implements AutoCloseable {
             while (true) {
                 Object decoded = connection.codec.readInbound();
                 if (decoded instanceof FullHttpResponse response) {
+                    if (!response.decoderResult().isSuccess()) {
+                        Throwable cause = response.decoderResult().cause();
+                        response.release();
+                        throw new RingClientException(0, "io", "malformed answer from " + node + ": "
+                                + (cause == null ? "unparseable" : cause.getMessage()), cause);
+                    }
                     return response;
                 }
                 if (decoded != null) {
