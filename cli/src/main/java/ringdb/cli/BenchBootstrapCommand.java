@@ -59,7 +59,7 @@ final class BenchBootstrapCommand implements Callable<Integer> {
                     valueBytes, threads, ConsistencyLevel.parse(writeConsistency).name(), (long) (throttleMebibytesPerSecond * (1 << 20)),
                     ringDelayMillis, heap, internodePort, httpPort, verifyKeys, settleSeconds, progressSeconds, dir, keepData, flags),
                     System.out);
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) { // an unknown consistency level or settings that cannot run
             System.err.println("error: " + e.getMessage());
             return 2;
         }

@@ -244,9 +244,13 @@ public final class BootstrapBenchmark {
     /**
      * Waits until the number and bytes of table files of every node stayed the same for five
      * seconds in a row (the memtable flushes and compactions the load caused are over), at most
-     * {@code settleSecondsMax}. Returns whether they settled.
+     * {@code settleSecondsMax} (0 = not at all). Returns whether they settled.
      */
     private boolean awaitSettled(List<String> hosts) {
+        if (settings.settleSecondsMax() == 0) {
+            out.println("not waiting for the tables to settle (--settle-seconds 0): " + tablesState(hosts));
+            return false;
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.settleSecondsMax());
         String last = "";
         int quietSeconds = 0;

@@ -30,6 +30,7 @@ final class BootstrapWatch {
     private JsonNode lastStream;
     private String lastState = "not started";
     private long lastProgressNanos;
+    private long lastProgressBytes;
 
     BootstrapWatch(long startNanos, long progressSeconds, PrintStream out) {
         this.startNanos = startNanos;
@@ -74,8 +75,8 @@ final class BootstrapWatch {
         }
         normalNanos = normalNanos < 0 && lastState.equals("NORMAL") ? now : normalNanos;
         if (now - lastProgressNanos >= progressNanos) {
-            lastProgressNanos = now;
             out.println("[bootstrap] " + describe(now));
+            lastProgressNanos = now;
         }
     }
 
@@ -84,10 +85,12 @@ final class BootstrapWatch {
         if (lastStream != null) {
             double streamSeconds = (now - streamStartNanos) / 1e9;
             long bytes = lastStream.path("bytes_received").asLong();
-            line.append(String.format(", stream %d of %d ranges, %.1f MiB, %,d entries, %.1f MB/s (%s)",
+            double sinceLastSeconds = (now - Math.max(lastProgressNanos, streamStartNanos)) / 1e9;
+            line.append(String.format(", stream %d of %d ranges, %.1f MiB, %,d entries, %.1f MB/s (%.1f MB/s lately) (%s)",
                     lastStream.path("ranges_done").asInt(), lastStream.path("ranges_total").asInt(), bytes / 1048576.0,
                     lastStream.path("entries_received").asLong(), streamSeconds > 0 ? bytes / streamSeconds / 1e6 : 0.0,
-                    lastStream.path("state").asText()));
+                    sinceLastSeconds > 0 ? (bytes - lastProgressBytes) / sinceLastSeconds / 1e6 : 0.0, lastStream.path("state").asText()));
+            lastProgressBytes = bytes;
         }
         return line.toString();
     }
