@@ -29,7 +29,8 @@ class BenchBootstrapCommandTest {
     @Test
     @Timeout(120)
     void tinyRunJoinsAFourthNodeThatServesEveryKeyItStreamedAndCleansUp() throws Exception {
-        Path dir = Files.createTempDirectory("ringdb-bootbench-test-").resolve("cluster");
+        Path parent = Files.createTempDirectory("ringdb-bootbench-test-");
+        Path dir = parent.resolve("cluster");
         ClusterHarness.Run run = ClusterHarness.cli("bench", "bootstrap", "--data-mib", "1", "--threads", "8", "--heap", "256m",
                 "--ring-delay-ms", "1000", "--server-flag=--gossip-interval-ms=200", "--settle-seconds", "0",
                 "--verify-keys", "300", "--dir", dir.toString());
@@ -42,6 +43,7 @@ class BenchBootstrapCommandTest {
             assertThat(dir).doesNotExist();
         } finally {
             new ClusterHarness(dir).close();
+            Files.deleteIfExists(parent);
         }
     }
 }
