@@ -21,7 +21,7 @@ final class BenchBootstrapCommand implements Callable<Integer> {
     @Option(names = "--data-mib", defaultValue = "1024", description = "MiB of data per node before the join (default ${DEFAULT-VALUE})")
     long dataMebibytes;
     @Option(names = "--value-bytes", defaultValue = "1024", description = "Value size (default ${DEFAULT-VALUE})") int valueBytes;
-    @Option(names = "--threads", defaultValue = "64", description = "Client threads of the load (default ${DEFAULT-VALUE})") int threads;
+    @Option(names = "--threads", defaultValue = "128", description = "Client threads of the load (default ${DEFAULT-VALUE})") int threads;
     @Option(names = "--write-cl", defaultValue = "QUORUM", description = "Consistency level of the load's writes (default ${DEFAULT-VALUE})")
     String writeConsistency;
     @Option(names = "--throttle-mibps", defaultValue = "0",

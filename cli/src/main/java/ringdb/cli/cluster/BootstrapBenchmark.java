@@ -81,8 +81,8 @@ public final class BootstrapBenchmark {
     /**
      * The figures. Times in nanoseconds; a step never seen is -1. {@code streamedBytes} and
      * {@code streamedEntries} as the new node's stream session counts them (keys, values and
-     * timestamps received); {@code internodeBytesReceived} what its transport received meanwhile
-     * (frames, including gossip).
+     * timestamps received); {@code internodeBytesReceived} what its transport received from its first
+     * HTTP answer to the stream's end (frames, including gossip), -1 when unknown.
      */
     public record Result(BenchData.LoadResult load, List<Long> loadBytesPerNode, long settleNanos, boolean settled,
                          long toAnsweringNanos, long toJoiningNanos, long toStreamStartNanos, long toStreamDoneNanos,
