@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
             BenchClusterCommand.class,
             BenchStorageCommand.class,
             BenchStreamingCommand.class,
+            BenchBootstrapCommand.class,
         })
 final class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -35,6 +35,7 @@ class StreamSessionTest {
     private final List<String> requests = new ArrayList<>();
     private final List<Set<String>> persisted = new ArrayList<>();
     private long nextId = 1;
+    private long timerLatenessMicros;
 
     private final StreamSession.Host host = new StreamSession.Host() {
         @Override
@@ -49,7 +50,7 @@ class StreamSessionTest {
 
         @Override
         public Timers timers() {
-            return time;
+            return (delayMicros, task) -> time.schedule(delayMicros + timerLatenessMicros, task);
         }
 
         @Override
@@ -187,5 +188,20 @@ class StreamSessionTest {
         double seconds = (time.nowMicros() - start) / 1e6;
         double rate = session.progress().bytesReceived() / seconds;
         assertTrue(rate <= 100_000 * 1.05 && rate > 100_000 * 0.8, "rate " + rate + " B/s over " + seconds + " s");
+    }
+
+    @Test
+    void timersThatFireLateDoNotLowerTheThrottledRate() {
+        // a loaded machine wakes the node's timers late; the next chunk must make up for it
+        timerLatenessMicros = 30_000;
+        fill(200, 1_000);
+        List<String> outcome = new ArrayList<>();
+        long start = time.nowMicros();
+        StreamSession session = session(100_000, Set.of(), outcome);
+        session.start();
+        runUntilDone(outcome);
+        double seconds = (time.nowMicros() - start) / 1e6;
+        double rate = session.progress().bytesReceived() / seconds;
+        assertTrue(rate <= 100_000 * 1.05 && rate > 100_000 * 0.95, "rate " + rate + " B/s over " + seconds + " s");
     }
 }

@@ -11,6 +11,7 @@ import ringdb.core.NodeId;
 import ringdb.core.node.NodeStatus;
 import ringdb.core.node.PeerStatus;
 import ringdb.core.ring.Ring;
+import ringdb.core.streaming.StreamProgress;
 import ringdb.server.http.JsonResponses;
 
 /**
@@ -33,6 +34,8 @@ final class ClusterJson {
         root.put("recovery_done", status.recoveryDone());
         ArrayNode streams = root.putArray("streams");
         status.streams().forEach(stream -> streams.add(stream.describe()));
+        ArrayNode sessions = root.putArray("stream_sessions");
+        status.streams().forEach(stream -> sessions.add(stream(stream)));
         ArrayNode moves = root.putArray("moves_in_progress");
         status.movesInProgress().forEach(moves::add);
         Map<NodeId, Double> ownership = ring.ownership();
@@ -45,6 +48,21 @@ final class ClusterJson {
             members.add(member(id, status, peer, ring, ownership.getOrDefault(id, 0.0)));
         }
         return root;
+    }
+
+    /** One stream session as numbers (the same sessions as "streams", which describes them in words). */
+    private static ObjectNode stream(StreamProgress progress) {
+        ObjectNode stream = JsonResponses.object();
+        stream.put("name", progress.name());
+        stream.put("move", progress.moveId());
+        stream.put("state", progress.state());
+        stream.put("ranges_total", progress.rangesTotal());
+        stream.put("ranges_done", progress.rangesDone());
+        stream.put("ranges_resumed", progress.rangesResumed());
+        stream.put("bytes_received", progress.bytesReceived());
+        stream.put("entries_received", progress.entriesReceived());
+        stream.put("throttle_bytes_per_second", progress.throughputBytesPerSecond());
+        return stream;
     }
 
     private static ObjectNode member(NodeId id, NodeStatus self, PeerStatus peer, Ring ring, double owns) {
