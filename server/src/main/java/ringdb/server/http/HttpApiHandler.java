@@ -1,7 +1,6 @@
 package ringdb.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -23,6 +22,7 @@ import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ringdb.client.KeyPaths;
+import ringdb.server.net.StagedClose;
 import ringdb.core.data.InvalidRequestException;
 import ringdb.core.data.Limits;
 import ringdb.core.node.ConsistencyLevel;
@@ -256,7 +256,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             var written = r.ctx().writeAndFlush(next.response());
             if (next.close()) {
                 closed = true;
-                written.addListener(ChannelFutureListener.CLOSE);
+                StagedClose.after(written, r.ctx().channel());
                 ready.values().forEach(a -> a.response().release());
                 ready.clear();
                 return;

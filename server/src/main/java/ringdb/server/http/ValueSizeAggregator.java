@@ -1,6 +1,5 @@
 package ringdb.server.http;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -8,10 +7,12 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import ringdb.server.net.StagedClose;
 
 /**
  * Aggregates a request body up to the value size limit; a larger body gets a JSON 413 that says
- * the limit, and the connection is closed (the rest of the body is not read).
+ * the limit, and the connection is closed once the answer is out (the rest of the body is read and
+ * dropped meanwhile; see {@link StagedClose}).
  */
 final class ValueSizeAggregator extends HttpObjectAggregator {
     private final int valueSizeBytesMax;
@@ -26,6 +27,6 @@ final class ValueSizeAggregator extends HttpObjectAggregator {
         FullHttpResponse response = JsonResponses.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "too_large",
                 "request body is larger than the value limit of " + valueSizeBytesMax + " bytes (max_value_size_bytes)");
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        StagedClose.after(ctx.writeAndFlush(response), ctx.channel());
     }
 }

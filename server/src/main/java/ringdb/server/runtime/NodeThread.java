@@ -3,7 +3,6 @@ package ringdb.server.runtime;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ringdb.core.Timers;
+import ringdb.server.transport.SocketTransport;
 
 /**
  * The one thread a node's logic runs on. Network messages, client requests, timers and storage
@@ -37,7 +37,7 @@ public final class NodeThread implements Timers, AutoCloseable {
     private final AtomicInteger inboundBacklog = new AtomicInteger();
 
     public NodeThread(String name) {
-        group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name, false), NioIoHandler.newFactory());
+        group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name, false), SocketTransport.ioHandlerFactory());
         executor = group.next();
     }
 

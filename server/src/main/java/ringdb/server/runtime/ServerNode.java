@@ -129,8 +129,8 @@ public final class ServerNode implements AutoCloseable {
             stores.close();
             throw e;
         }
-        log.info("ringdb node {} serving: internode {}, HTTP {}, data {}", config.nodeId(), config.internodeAddress(),
-                config.httpAddress(), dir.toAbsolutePath());
+        log.info("ringdb node {} serving: internode {}, HTTP {}, data {}, sockets {}", config.nodeId(), config.internodeAddress(),
+                config.httpAddress(), dir.toAbsolutePath(), ringdb.server.transport.SocketTransport.name());
         return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount);
     }
 

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import ringdb.core.message.CodecException;
 import ringdb.core.message.Envelope;
 import ringdb.core.message.MessageCodec;
+import ringdb.server.net.StagedClose;
 
 /**
  * Decodes each inbound frame with {@link MessageCodec} and hands the envelope to the node. A frame
@@ -76,6 +77,6 @@ public final class InboundMessageHandler extends SimpleChannelInboundHandler<Byt
         rejected = true;
         stats.badFrames.increment();
         log.warn("closing internode connection from {}: bad frame: {}", ctx.channel().remoteAddress(), reason);
-        ctx.close();
+        StagedClose.after(null, ctx.channel());
     }
 }
