@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,23 +26,8 @@ class DumpCommandTest {
     @TempDir
     Path directory;
 
-    private record Output(int exitCode, String out, String err) {
-    }
-
-    private static Output run(String... args) {
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args);
-            return new Output(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
+    private static ClusterHarness.Run run(String... args) {
+        return ClusterHarness.cli(args);
     }
 
     private void write(boolean flushFirstHalf) throws IOException {
@@ -70,7 +53,7 @@ class DumpCommandTest {
     @Test
     void printsTheCommitLogAsJsonLinesAndTheStateAsOneObject() throws IOException {
         write(false);
-        Output output = run("dump", directory.toString());
+        ClusterHarness.Run output = run("dump", directory.toString());
         assertThat(output.exitCode()).as(output.err()).isZero();
         List<JsonNode> values = parseAll(output.out());
         assertThat(values).hasSize(6);
@@ -95,12 +78,12 @@ class DumpCommandTest {
     @Test
     void stateCombinesTablesAndTheUnflushedLog() throws IOException {
         write(true);
-        Output output = run("dump", "--state-only", directory.resolve("data").toString());
+        ClusterHarness.Run output = run("dump", "--state-only", directory.resolve("data").toString());
         assertThat(output.exitCode()).as(output.err()).isZero();
         JsonNode state = JSON.readTree(output.out());
         assertThat(state.get("banana").get("value").asText()).isEqualTo("yellow");
         assertThat(state.get("apple").get("deleted").asBoolean()).isTrue();
-        Output log = run("dump", "--commit-log-only", directory.toString());
+        ClusterHarness.Run log = run("dump", "--commit-log-only", directory.toString());
         assertThat(parseAll(log.out())).hasSize(3); // the flushed records' segment was deleted
     }
 
@@ -114,17 +97,17 @@ class DumpCommandTest {
         byte[] bytes = Files.readAllBytes(segment);
         bytes[40] ^= 0x01;
         Files.write(segment, bytes);
-        Output output = run("dump", directory.toString());
+        ClusterHarness.Run output = run("dump", directory.toString());
         assertThat(output.exitCode()).isEqualTo(1);
         assertThat(output.err()).contains(segment.getFileName().toString()).contains("offset 20");
-        Output skipping = run("dump", "--skip-corrupt", directory.toString());
+        ClusterHarness.Run skipping = run("dump", "--skip-corrupt", directory.toString());
         assertThat(skipping.exitCode()).isZero();
         assertThat(skipping.err()).contains("skipped 1 corrupt commit log records");
     }
 
     @Test
     void directoryWithoutStorageIsAClearError() {
-        Output output = run("dump", directory.toString());
+        ClusterHarness.Run output = run("dump", directory.toString());
         assertThat(output.exitCode()).isEqualTo(2);
         assertThat(output.err()).contains("holds no ringdb storage");
     }

@@ -2,9 +2,7 @@ package ringdb.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -21,22 +19,8 @@ class SnapshotCommandTest {
     @TempDir
     Path node;
 
-    private record Output(int exitCode, String out, String err) {
-    }
-
-    private static Output run(String... args) {
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            return new Output(Main.run(args), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
+    private static ClusterHarness.Run run(String... args) {
+        return ClusterHarness.cli(args);
     }
 
     private void put(String key, String value, long timestamp) throws IOException {
@@ -62,16 +46,16 @@ class SnapshotCommandTest {
     @Test
     void createListRestoreAndDelete() throws IOException {
         put("k", "before", 1);
-        Output created = run("snapshot", "create", node.toString(), "monday");
+        ClusterHarness.Run created = run("snapshot", "create", node.toString(), "monday");
         assertThat(created.exitCode()).as(created.err()).isZero();
         assertThat(created.out()).contains("snapshot monday: 1 tables linked");
         put("k", "after", 2);
         put("other", "after", 2);
 
-        Output listed = run("snapshot", "list", node.toString());
+        ClusterHarness.Run listed = run("snapshot", "list", node.toString());
         assertThat(listed.out()).contains("monday").contains("1 tables");
 
-        Output restored = run("snapshot", "restore", node.toString(), "monday");
+        ClusterHarness.Run restored = run("snapshot", "restore", node.toString(), "monday");
         assertThat(restored.exitCode()).as(restored.err()).isZero();
         assertThat(read("k")).isEqualTo("before");
         assertThat(read("other")).isNull();
@@ -88,7 +72,7 @@ class SnapshotCommandTest {
         try (FileDisk disk = new FileDisk()) {
             StorageEngine running = StorageEngine.open(disk, node.resolve("data").toString(), StorageConfig.defaults(),
                     () -> 0L, NO_TIMERS);
-            Output output = run("snapshot", "create", node.toString(), "busy");
+            ClusterHarness.Run output = run("snapshot", "create", node.toString(), "busy");
             assertThat(output.exitCode()).isEqualTo(1);
             assertThat(output.err()).contains("is already open in this process");
             running.close();
@@ -97,7 +81,7 @@ class SnapshotCommandTest {
 
     @Test
     void directoryWithoutStorageIsAUsageError() {
-        Output output = run("snapshot", "list", node.resolve("nothing").toString());
+        ClusterHarness.Run output = run("snapshot", "list", node.resolve("nothing").toString());
         assertThat(output.exitCode()).isEqualTo(2);
         assertThat(output.err()).contains("holds no ringdb storage");
     }
