@@ -171,15 +171,14 @@ final class HttpTransport implements AutoCloseable {
                 if (read < 0) {
                     throw new IOException("connection closed before the answer");
                 }
-                connection.codec.writeInbound(Unpooled.wrappedBuffer(connection.readBuffer, 0, read).copy());
+                connection.codec.writeInbound(Unpooled.copiedBuffer(connection.readBuffer, 0, read));
                 connection.codec.checkException();
             }
         } catch (SocketTimeoutException e) {
             throw new RingClientException(0, "client_timeout", "no answer from " + node + " within " + timeoutMillis + " ms", e);
+        } catch (RingClientException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
-            if (e instanceof RingClientException ringClientException) {
-                throw ringClientException;
-            }
             throw new RingClientException(0, "io", "request to " + node + " failed: " + e, e);
         }
     }

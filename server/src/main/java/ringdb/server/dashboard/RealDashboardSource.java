@@ -75,15 +75,15 @@ public final class RealDashboardSource implements DashboardSource, RequestObserv
     @Override
     public DashboardState snapshot() {
         DashboardState current = latest.get();
-        if (current == null && view.nodeThread().isNodeThread()) {
+        boolean stale = current == null || System.nanoTime() - builtAtNanos > TimeUnit.MILLISECONDS.toNanos(REBUILD_MILLIS);
+        if (stale && view.nodeThread().isNodeThread()) {
             // The dashboard's HTTP connections are served on the node thread: build here, as waiting
             // for a task on this very thread would never end.
             DashboardState built = build();
-            latest.set(built);
-            builtAtNanos = System.nanoTime();
+            remember(built);
             return built;
         }
-        if (current == null || System.nanoTime() - builtAtNanos > TimeUnit.MILLISECONDS.toNanos(REBUILD_MILLIS)) {
+        if (stale) {
             CompletableFuture<DashboardState> next = rebuild();
             if (current == null) {
                 return next.orTimeout(FIRST_SNAPSHOT_WAIT_MILLIS, TimeUnit.MILLISECONDS).join();
@@ -100,11 +100,15 @@ public final class RealDashboardSource implements DashboardSource, RequestObserv
         }
         return view.nodeThread().call(this::build).whenComplete((state, failure) -> {
             if (state != null) {
-                latest.set(state);
-                builtAtNanos = System.nanoTime();
+                remember(state);
             }
             rebuilding.set(false);
         });
+    }
+
+    private void remember(DashboardState state) {
+        latest.set(state);
+        builtAtNanos = System.nanoTime();
     }
 
     /** Runs on the node's thread. */

@@ -46,9 +46,8 @@ public final class StagedClose {
                 channel.close();
             }
         });
-        channel.eventLoop().schedule(() -> {
-            channel.close();
-        }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        Runnable close = channel::close;
+        channel.eventLoop().schedule(close, LINGER_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Drops everything read after the node gave up on the connection. */
