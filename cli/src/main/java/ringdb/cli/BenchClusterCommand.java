@@ -31,6 +31,8 @@ final class BenchClusterCommand implements Callable<Integer> {
     @Option(names = "--distribution", defaultValue = "zipfian", description = "Key distribution: zipfian, uniform, latest (default ${DEFAULT-VALUE})") String distribution;
     @Option(names = "--no-load", description = "Skip the load phase (the records are already there)") boolean noLoad;
     @Option(names = "--progress-seconds", defaultValue = "5", description = "Seconds between progress lines (default ${DEFAULT-VALUE})") long progressSeconds;
+    @Option(names = "--protocol", defaultValue = "NATIVE",
+            description = "How requests travel: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})") ringdb.client.RingClient.Protocol protocol;
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON to FILE ('-' = standard output)") String json;
 
     @Override
@@ -43,7 +45,7 @@ final class BenchClusterCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--distribution must be zipfian, uniform or latest, got '" + distribution + "'");
             }
             settings = new ClusterBenchmark.Settings(Arrays.stream(hosts.split(",")).map(String::trim).toList(), workload,
-                    records, fields, fieldLength, threads, duration, !noLoad, read, write, distribution, Math.max(1, progressSeconds));
+                    records, fields, fieldLength, threads, duration, !noLoad, read, write, distribution, Math.max(1, progressSeconds), protocol);
         } catch (RuntimeException e) {
             System.err.println("error: " + e.getMessage());
             return 2;

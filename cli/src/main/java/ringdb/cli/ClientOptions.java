@@ -14,6 +14,10 @@ final class ClientOptions {
     @Option(names = "--timeout-ms", defaultValue = "10000", description = "Request timeout in milliseconds (default ${DEFAULT-VALUE})")
     long timeoutMillis;
 
+    @Option(names = "--protocol", defaultValue = "NATIVE",
+            description = "How key-value requests travel: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
+    RingClient.Protocol protocol;
+
     List<String> hosts() {
         return Arrays.stream(host.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
@@ -21,6 +25,6 @@ final class ClientOptions {
     RingClient client() {
         RingClient.Options defaults = RingClient.Options.defaults();
         return new RingClient(hosts(), new RingClient.Options(timeoutMillis, defaults.ringRefreshMillis(),
-                defaults.attemptsMax(), true));
+                defaults.attemptsMax(), true, protocol));
     }
 }

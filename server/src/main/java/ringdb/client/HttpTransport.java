@@ -16,12 +16,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.NoRouteToHostException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.Map;
@@ -212,38 +208,12 @@ final class HttpTransport implements AutoCloseable {
     }
 
     private Connection connect(String node) {
-        int colon = node.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new RingClientException(0, "unreachable", "node address must be host:port, got '" + node + "'");
-        }
-        int port;
+        SocketChannel channel = ClientSockets.open(node, connectTimeoutMillis);
         try {
-            port = Integer.parseInt(node.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new RingClientException(0, "unreachable", "port of '" + node + "' is not a number", e);
-        }
-        SocketChannel channel = null;
-        try {
-            channel = SocketChannel.open();
-            channel.socket().setTcpNoDelay(true);
-            channel.socket().connect(new InetSocketAddress(node.substring(0, colon), port), connectTimeoutMillis);
             return new Connection(channel);
-        } catch (ConnectException | SocketTimeoutException | NoRouteToHostException | UnknownHostException e) {
-            closeQuietly(channel);
-            throw new RingClientException(0, "unreachable", "cannot connect to " + node + ": " + e.getMessage(), e);
-        } catch (IOException | IllegalArgumentException e) {
-            closeQuietly(channel);
+        } catch (IOException e) {
+            ClientSockets.closeQuietly(channel);
             throw new RingClientException(0, "unreachable", "cannot connect to " + node + ": " + e, e);
-        }
-    }
-
-    private static void closeQuietly(SocketChannel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // nothing more to do
-            }
         }
     }
 

@@ -12,10 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A Java client of a ringdb cluster over its HTTP API. Thread-safe; share one per process and
- * close it when done.
+ * A Java client of a ringdb cluster. Thread-safe; share one per process and close it when done.
  *
  * <ul>
+ * <li>Protocols: key-value requests use the native protocol by default: one connection per node
+ *     carries every thread's requests at once ({@link NativeTransport}); with {@link Protocol#HTTP}
+ *     they use the HTTP API instead. Cluster, ring and admin requests are HTTP.
  * <li>Connection pooling: persistent HTTP/1.1 connections per node, on which the calling thread does
  *     its own blocking I/O ({@link HttpTransport}).
  * <li>Token-aware routing: the client learns the ring from {@code GET /v1/cluster} (refreshed every
@@ -31,10 +33,28 @@ public final class RingClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long DOWN_MILLIS = 2_000;
 
+    /** How key-value requests travel; cluster, ring and admin requests are always HTTP. */
+    public enum Protocol {
+        /** The binary native protocol: one multiplexed connection per node ({@code docs/formats/native-protocol.md}). */
+        NATIVE,
+        /** HTTP/1.1, one request at a time per pooled connection. */
+        HTTP
+    }
+
     /** Client settings; times in milliseconds. */
-    public record Options(long requestTimeoutMillis, long ringRefreshMillis, int attemptsMax, boolean tokenAware) {
+    public record Options(long requestTimeoutMillis, long ringRefreshMillis, int attemptsMax, boolean tokenAware,
+                          Protocol protocol) {
+        /** With the native protocol. */
+        public Options(long requestTimeoutMillis, long ringRefreshMillis, int attemptsMax, boolean tokenAware) {
+            this(requestTimeoutMillis, ringRefreshMillis, attemptsMax, tokenAware, Protocol.NATIVE);
+        }
+
         public static Options defaults() {
             return new Options(10_000, 5_000, 3, true);
+        }
+
+        public Options withProtocol(Protocol chosen) {
+            return new Options(requestTimeoutMillis, ringRefreshMillis, attemptsMax, tokenAware, chosen);
         }
     }
 
@@ -45,6 +65,7 @@ public final class RingClient implements AutoCloseable {
     private final List<String> contactPoints;
     private final Options options;
     private final HttpTransport http;
+    private final NativeTransport nativeTransport;
     private final Map<String, Long> downUntilMillis = new ConcurrentHashMap<>();
     private volatile ClusterView view;
     private volatile long viewLoadedMillis;
@@ -61,6 +82,7 @@ public final class RingClient implements AutoCloseable {
         this.contactPoints = List.copyOf(contactPoints);
         this.options = options;
         this.http = new HttpTransport((int) Math.min(options.requestTimeoutMillis(), 2_000));
+        this.nativeTransport = new NativeTransport((int) Math.min(options.requestTimeoutMillis(), 2_000));
     }
 
     public RingClient(String contactPoint) {
@@ -75,13 +97,13 @@ public final class RingClient implements AutoCloseable {
     /** As {@link #put(byte[], byte[], String)} with the caller's own timestamp (null = the coordinator's). */
     public long put(byte[] key, byte[] value, String consistency, Long timestampMicros) {
         HttpTransport.Response response = send(key, HttpMethod.PUT, consistency, timestampMicros, value, timestampMicros != null);
-        return parseTimestamp(response);
+        return response.timestampMicros();
     }
 
     /** Deletes {@code key}; returns the tombstone's timestamp in microseconds. */
     public long delete(byte[] key, String consistency) {
         HttpTransport.Response response = send(key, HttpMethod.DELETE, consistency, null, null, false);
-        return parseTimestamp(response);
+        return response.timestampMicros();
     }
 
     /** Reads {@code key}; empty when it was never written or was deleted. */
@@ -126,8 +148,7 @@ public final class RingClient implements AutoCloseable {
 
     private HttpTransport.Response send(byte[] key, HttpMethod method, String consistency, Long timestampMicros,
                                       byte[] body, boolean idempotent) {
-        String query = "?cl=" + consistency + (timestampMicros == null ? "" : "&timestamp=" + timestampMicros);
-        String path = "/v1/kv/" + KeyPaths.encode(key) + query;
+        Exchange exchange = exchangeFor(key, method, consistency, timestampMicros, body);
         List<String> nodes = orderedNodes(key);
         RingClientException last = null;
         int attempts = 0;
@@ -136,7 +157,7 @@ public final class RingClient implements AutoCloseable {
                 break;
             }
             try {
-                HttpTransport.Response response = exchange(node, method, path, body, options.requestTimeoutMillis());
+                HttpTransport.Response response = exchange.send(node);
                 if (response.status() == 404 && method.equals(HttpMethod.GET)) {
                     return response;
                 }
@@ -154,9 +175,32 @@ public final class RingClient implements AutoCloseable {
         throw last;
     }
 
+    /** One key-value request, ready to send to any node. */
+    private interface Exchange {
+        HttpTransport.Response send(String node);
+    }
+
+    private Exchange exchangeFor(byte[] key, HttpMethod method, String consistency, Long timestampMicros, byte[] body) {
+        long timeoutMillis = options.requestTimeoutMillis();
+        if (options.protocol() == Protocol.NATIVE) {
+            byte opcode = method.equals(HttpMethod.GET) ? NativeProtocol.GET
+                    : method.equals(HttpMethod.PUT) ? NativeProtocol.PUT : NativeProtocol.DELETE;
+            return node -> markingDown(node, () -> nativeTransport.exchange(node, opcode, consistency, key, body,
+                    timestampMicros, timeoutMillis));
+        }
+        String query = "?cl=" + consistency + (timestampMicros == null ? "" : "&timestamp=" + timestampMicros);
+        String path = "/v1/kv/" + KeyPaths.encode(key) + query;
+        return node -> exchange(node, method, path, body, timeoutMillis);
+    }
+
     private HttpTransport.Response exchange(String node, HttpMethod method, String path, byte[] body, long timeoutMillis) {
+        return markingDown(node, () -> http.exchange(node, method, path, body, timeoutMillis));
+    }
+
+    /** Runs a request to {@code node}; when the node could not be reached, avoids it for a while. */
+    private HttpTransport.Response markingDown(String node, java.util.function.Supplier<HttpTransport.Response> request) {
         try {
-            return http.exchange(node, method, path, body, timeoutMillis);
+            return request.get();
         } catch (RingClientException e) {
             if (e.error().equals("unreachable") || e.error().equals("io")) {
                 downUntilMillis.put(node, System.currentTimeMillis() + DOWN_MILLIS);
@@ -249,10 +293,6 @@ public final class RingClient implements AutoCloseable {
         throw new RingClientException(status, error, message);
     }
 
-    private static long parseTimestamp(HttpTransport.Response response) {
-        return parseJson(response.body()).path("timestamp_micros").asLong();
-    }
-
     private static JsonNode parseJson(byte[] body) {
         try {
             return JSON.readTree(body);
@@ -265,5 +305,6 @@ public final class RingClient implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+        nativeTransport.close();
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import ringdb.client.RingClient;
 import site.ycsb.DB;
 import site.ycsb.Workload;
 import site.ycsb.workloads.CoreWorkload;
@@ -28,7 +29,7 @@ public final class ClusterBenchmark {
     /** Benchmark settings; consistency levels by name, durations in seconds. */
     public record Settings(List<String> hosts, String workload, long recordCount, int fieldCount, int fieldLengthBytes,
                            int threads, long durationSeconds, boolean load, String readConsistency,
-                           String writeConsistency, String distribution, long progressSeconds) {
+                           String writeConsistency, String distribution, long progressSeconds, RingClient.Protocol protocol) {
         public Settings {
             if (!List.of("A", "B", "C").contains(workload.toUpperCase(Locale.ROOT))) {
                 throw new IllegalArgumentException("workload must be A, B or C, got '" + workload + "'");
@@ -82,6 +83,7 @@ public final class ClusterBenchmark {
         p.setProperty("ringdb.hosts", String.join(",", settings.hosts()));
         p.setProperty("ringdb.readconsistency", settings.readConsistency());
         p.setProperty("ringdb.writeconsistency", settings.writeConsistency());
+        p.setProperty("ringdb.protocol", settings.protocol().name());
         return p;
     }
 
@@ -90,9 +92,10 @@ public final class ClusterBenchmark {
         site.ycsb.measurements.Measurements.setProperties(properties);
         CoreWorkload workload = new CoreWorkload();
         workload.init(properties);
-        out.printf(Locale.ROOT, "ringdb bench cluster: workload %s, %d records of %d x %d bytes, %d threads, %d s, read %s / write %s, %s keys, hosts %s%n",
+        out.printf(Locale.ROOT, "ringdb bench cluster: workload %s, %d records of %d x %d bytes, %d threads, %d s, read %s / write %s, %s keys, %s protocol, hosts %s%n",
                 settings.workload(), settings.recordCount(), settings.fieldCount(), settings.fieldLengthBytes(), settings.threads(),
-                settings.durationSeconds(), settings.readConsistency(), settings.writeConsistency(), settings.distribution(), settings.hosts());
+                settings.durationSeconds(), settings.readConsistency(), settings.writeConsistency(), settings.distribution(),
+                settings.protocol().name().toLowerCase(Locale.ROOT), settings.hosts());
         Phase load = settings.load() ? phase("load", workload, properties, true) : null;
         Phase run = phase("run", workload, properties, false);
         workload.cleanup();

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -52,11 +53,17 @@ public final class RingDbClient extends DB {
         } catch (RuntimeException e) {
             throw new DBException(e.getMessage(), e);
         }
+        RingClient.Protocol protocol;
+        try {
+            protocol = RingClient.Protocol.valueOf(properties.getProperty("ringdb.protocol", "NATIVE").trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new DBException("ringdb.protocol must be NATIVE or HTTP, got '" + properties.getProperty("ringdb.protocol") + "'", e);
+        }
         long timeoutMillis = Long.parseLong(properties.getProperty("ringdb.timeoutms", "10000"));
         fieldCount = Integer.parseInt(properties.getProperty("fieldcount", "10"));
-        client = CLIENTS.computeIfAbsent(hosts + "|" + timeoutMillis, ignored -> new RingClient(
+        client = CLIENTS.computeIfAbsent(hosts + "|" + timeoutMillis + "|" + protocol, ignored -> new RingClient(
                 Arrays.stream(hosts.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList(),
-                new RingClient.Options(timeoutMillis, 5_000, 3, true)));
+                new RingClient.Options(timeoutMillis, 5_000, 3, true, protocol)));
     }
 
     private static byte[] keyBytes(String key) {

@@ -17,7 +17,9 @@ final class ClientResults {
             ObjectNode body = JsonResponses.object();
             body.put("timestamp_micros", written.timestampMicros());
             body.put("acks", written.acks());
-            return JsonResponses.json(HttpResponseStatus.OK, body);
+            FullHttpResponse response = JsonResponses.json(HttpResponseStatus.OK, body);
+            response.headers().set(TIMESTAMP_HEADER, written.timestampMicros());
+            return response;
         }
         if (result instanceof ClientResult.Found found) {
             FullHttpResponse response = JsonResponses.bytes(HttpResponseStatus.OK, found.value(), "application/octet-stream");

@@ -12,17 +12,22 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import ringdb.client.NativeProtocol;
 import ringdb.server.config.HostPort;
 import ringdb.server.transport.SocketTransport;
 
 /**
- * The node's HTTP listener: HTTP/1.1 codec (bounded request line and headers), a body aggregator
- * bounded by the value limit, the API handler, then (optionally) the dashboard handler for the
- * paths it serves. Idle connections are closed after {@code idleTimeoutMillis}.
+ * The node's client listener. A connection that opens with the native protocol's preamble gets the
+ * native protocol ({@link NativeApiHandler}); any other gets HTTP: the HTTP/1.1 codec (bounded
+ * request line and headers), a body aggregator bounded by the value limit, the API handler, then
+ * (optionally) the dashboard handler for the paths it serves. Idle HTTP connections are closed
+ * after {@code idleTimeoutMillis}.
  *
  * <p>Threading: the listener and its connections run on the event loop group it is given (in the
  * server, the node's own thread, so a request reaches the node and its answer the socket without a
@@ -65,12 +70,15 @@ public final class HttpServer implements AutoCloseable {
                         protected void initChannel(SocketChannel ch) {
                             connections.add(ch);
                             ch.pipeline().addLast(new ReadTimeoutHandler(idleTimeoutMillis, TimeUnit.MILLISECONDS));
-                            ch.pipeline().addLast(new HttpServerCodec(INITIAL_LINE_BYTES_MAX, HEADER_BYTES_MAX, 64 * 1024));
-                            ch.pipeline().addLast(new ValueSizeAggregator(backend.valueSizeBytesMax()));
-                            ch.pipeline().addLast(new HttpApiHandler(backend, observer, passOn, inFlight));
+                            List<ChannelHandler> http = new ArrayList<>(List.of(
+                                    new HttpServerCodec(INITIAL_LINE_BYTES_MAX, HEADER_BYTES_MAX, 64 * 1024),
+                                    new ValueSizeAggregator(backend.valueSizeBytesMax()),
+                                    new HttpApiHandler(backend, observer, passOn, inFlight)));
                             if (dashboard != null) {
-                                ch.pipeline().addLast(dashboard.get());
+                                http.add(dashboard.get());
                             }
+                            ch.pipeline().addLast(new ProtocolSelector(nativeHandlers(backend, observer, inFlight),
+                                    http.toArray(ChannelHandler[]::new)));
                         }
                     })
                     .bind(address.host(), address.port()).syncUninterruptibly().channel();
@@ -78,6 +86,21 @@ public final class HttpServer implements AutoCloseable {
         } catch (Exception e) { // bind failures arrive as undeclared checked exceptions
             throw new IllegalStateException("cannot listen for HTTP on " + address + ": " + e.getMessage(), e);
         }
+    }
+
+    private static ProtocolSelector.NativeApiHandlerFactory nativeHandlers(HttpBackend backend, RequestObserver observer,
+                                                                           AtomicInteger inFlight) {
+        return new ProtocolSelector.NativeApiHandlerFactory() {
+            @Override
+            public NativeFrameDecoder decoder() {
+                return new NativeFrameDecoder(NativeProtocol.frameBytesMax(backend.valueSizeBytesMax()));
+            }
+
+            @Override
+            public NativeApiHandler handler() {
+                return new NativeApiHandler(backend, observer, inFlight);
+            }
+        };
     }
 
     public InetSocketAddress boundAddress() {

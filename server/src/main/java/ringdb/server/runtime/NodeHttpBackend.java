@@ -44,15 +44,21 @@ final class NodeHttpBackend implements HttpBackend {
         onNode(() -> node.get(key, consistency, done), done);
     }
 
+    /** Runs {@code call} on the node's thread: at once when already on it (the client sockets are served there). */
     private void onNode(Runnable call, Consumer<ClientResult> done) {
+        Runnable guarded = () -> {
+            try {
+                call.run();
+            } catch (RuntimeException e) {
+                done.accept(new ClientResult.Failed("the node could not take the request: " + e.getMessage()));
+            }
+        };
+        if (nodeThread.isNodeThread()) {
+            guarded.run();
+            return;
+        }
         try {
-            nodeThread.execute(() -> {
-                try {
-                    call.run();
-                } catch (RuntimeException e) {
-                    done.accept(new ClientResult.Failed("the node could not take the request: " + e.getMessage()));
-                }
-            });
+            nodeThread.execute(guarded);
         } catch (RejectedExecutionException e) {
             done.accept(new ClientResult.Failed("the node is shutting down"));
         }

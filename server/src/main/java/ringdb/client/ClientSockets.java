@@ -1,0 +1,55 @@
+package ringdb.client;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.channels.SocketChannel;
+
+/** Opens the client's blocking TCP connections to nodes. */
+final class ClientSockets {
+    private ClientSockets() {
+    }
+
+    /**
+     * A connected blocking channel to {@code node} ("host:port") with Nagle off; a failure is a
+     * {@link RingClientException} with error "unreachable" (nothing was sent).
+     */
+    static SocketChannel open(String node, int connectTimeoutMillis) {
+        int colon = node.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new RingClientException(0, "unreachable", "node address must be host:port, got '" + node + "'");
+        }
+        int port;
+        try {
+            port = Integer.parseInt(node.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new RingClientException(0, "unreachable", "port of '" + node + "' is not a number", e);
+        }
+        SocketChannel channel = null;
+        try {
+            channel = SocketChannel.open();
+            channel.socket().setTcpNoDelay(true);
+            channel.socket().connect(new InetSocketAddress(node.substring(0, colon), port), connectTimeoutMillis);
+            return channel;
+        } catch (ConnectException | SocketTimeoutException | NoRouteToHostException | UnknownHostException e) {
+            closeQuietly(channel);
+            throw new RingClientException(0, "unreachable", "cannot connect to " + node + ": " + e.getMessage(), e);
+        } catch (IOException | IllegalArgumentException e) {
+            closeQuietly(channel);
+            throw new RingClientException(0, "unreachable", "cannot connect to " + node + ": " + e, e);
+        }
+    }
+
+    static void closeQuietly(SocketChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // nothing more to do
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package ringdb.server.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import ringdb.client.NativeProtocol;
+import ringdb.server.net.StagedClose;
+
+/**
+ * The first handler of a client connection: looks at its first bytes and installs either the
+ * native protocol (the connection opens with {@link NativeProtocol#PREAMBLE}) or HTTP (anything
+ * else), then steps aside, passing on whatever it has read. A native connection of another
+ * version is answered with an error on stream 0 and closed.
+ */
+final class ProtocolSelector extends ByteToMessageDecoder {
+    private final ChannelHandler[] http;
+    private final NativeApiHandlerFactory nativeHandlers;
+    private boolean refused;
+
+    /** Makes the native protocol's handlers for one connection. */
+    interface NativeApiHandlerFactory {
+        NativeFrameDecoder decoder();
+
+        NativeApiHandler handler();
+    }
+
+    ProtocolSelector(NativeApiHandlerFactory nativeHandlers, ChannelHandler... http) {
+        this.nativeHandlers = nativeHandlers;
+        this.http = http;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (refused) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        int seen = Math.min(in.readableBytes(), NativeProtocol.PREAMBLE.length);
+        for (int i = 0; i < Math.min(seen, NativeProtocol.MAGIC.length); i++) {
+            if (in.getByte(in.readerIndex() + i) != NativeProtocol.MAGIC[i]) {
+                install(ctx, http);
+                return;
+            }
+        }
+        if (seen < NativeProtocol.PREAMBLE.length) {
+            return; // a prefix of the magic so far
+        }
+        byte version = in.getByte(in.readerIndex() + NativeProtocol.MAGIC.length);
+        in.skipBytes(NativeProtocol.PREAMBLE.length);
+        if (version != NativeProtocol.VERSION) {
+            refuseVersion(ctx, version);
+            return;
+        }
+        ChannelPipeline pipeline = ctx.pipeline();
+        if (pipeline.get(ReadTimeoutHandler.class) != null) {
+            pipeline.remove(ReadTimeoutHandler.class); // native connections are kept for the client's lifetime
+        }
+        install(ctx, nativeHandlers.decoder(), nativeHandlers.handler());
+    }
+
+    private void install(ChannelHandlerContext ctx, ChannelHandler... handlers) {
+        String after = ctx.name();
+        for (ChannelHandler handler : handlers) {
+            String name = handler.getClass().getSimpleName() + "#" + System.identityHashCode(handler);
+            ctx.pipeline().addAfter(after, name, handler);
+            after = name;
+        }
+        ctx.pipeline().remove(this); // the bytes read so far go on to the handlers just installed
+    }
+
+    private void refuseVersion(ChannelHandlerContext ctx, byte version) {
+        byte[] json = JsonResponses.errorBody("unsupported_version", "native protocol version " + version
+                + " is not supported; this node speaks version " + NativeProtocol.VERSION).toString()
+                .getBytes(StandardCharsets.UTF_8);
+        ByteBuf frame = Unpooled.buffer(NativeProtocol.LENGTH_BYTES + NativeProtocol.HEADER_BYTES + 2 + json.length);
+        frame.writeInt(NativeProtocol.HEADER_BYTES + 2 + json.length).writeInt(NativeProtocol.CONNECTION_STREAM)
+                .writeByte(NativeProtocol.ERROR).writeShort(400).writeBytes(json);
+        refused = true;
+        StagedClose.after(ctx.writeAndFlush(frame), ctx.channel());
+    }
+}
