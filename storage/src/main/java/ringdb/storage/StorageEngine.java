@@ -202,7 +202,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
             throw new UncheckedIOException("flush of " + directory + " could not start a new commit log segment", e);
         }
         Memtable frozen = memtable;
-        memtable = new Memtable();
+        memtable = new Memtable(frozen.size());
         tableSet.startFlush(frozen, covered);
     }
 

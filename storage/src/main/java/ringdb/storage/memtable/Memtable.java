@@ -23,9 +23,22 @@ public final class Memtable {
     private static final int ENTRY_OVERHEAD_BYTES = 144;
 
     private final ConcurrentSkipListMap<DecoratedKey, Cell> cells = new ConcurrentSkipListMap<>();
-    private final ConcurrentHashMap<DecoratedKey, Cell> index = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<DecoratedKey, Cell> index;
     private volatile long sizeBytes;
     private volatile int entryCount; // ConcurrentSkipListMap.size() walks the whole map
+
+    public Memtable() {
+        this(16);
+    }
+
+    /**
+     * A memtable expected to hold about {@code expectedEntries} keys (the previous one's count):
+     * the hash index is sized for them up front, since growing it rehashes every entry, a cost
+     * the single writer pays inside a write.
+     */
+    public Memtable(int expectedEntries) {
+        index = new ConcurrentHashMap<>(Math.max(16, expectedEntries));
+    }
 
     /** Reconciles {@code cell} with what the memtable holds for {@code key}. Single writer. */
     public void put(DecoratedKey key, Cell cell) {

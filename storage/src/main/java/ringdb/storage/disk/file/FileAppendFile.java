@@ -7,9 +7,13 @@ import java.util.function.Consumer;
 import ringdb.storage.disk.AppendFile;
 
 /**
- * An append-only file: appends are copied into a buffer under a lock; a sync drains the buffer to
- * the channel (in order, under the lock) and then forces the channel outside it, so the writer
- * keeps appending while an fsync is under way.
+ * An append-only file with two buffers: appends are copied into the active one under a short lock;
+ * a sync swaps the buffers under that lock and writes the full one to the channel outside it, then
+ * forces the channel, so the appending thread never waits for a write or an fsync (it used to wait
+ * for the sync thread's write of the whole buffer, once per group commit).
+ *
+ * <p>Locks, always taken in this order: {@code writeLock} (channel writes and their order),
+ * {@code lock} (the active buffer), {@code forceLock} (forcing and closing the channel).
  */
 final class FileAppendFile implements AppendFile {
     private static final int BUFFER_SIZE_BYTES = 256 * 1024;
@@ -17,14 +21,16 @@ final class FileAppendFile implements AppendFile {
     private final String path;
     private final FileChannel channel;
     private final GroupSyncer syncer;
+    private final Object writeLock = new Object();
     private final Object lock = new Object();
-    private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_SIZE_BYTES);
     private final Object forceLock = new Object();
-    private volatile long appendedBytes;
-    private long writtenBytes;
+    private ByteBuffer active = ByteBuffer.allocateDirect(BUFFER_SIZE_BYTES); // guarded by lock
+    private ByteBuffer spare = ByteBuffer.allocateDirect(BUFFER_SIZE_BYTES); // guarded by writeLock
+    private volatile long appendedBytes; // written under lock
+    private long writtenBytes; // guarded by writeLock
     private volatile long syncedBytes;
     private volatile Throwable failure;
-    private boolean closed;
+    private boolean closed; // guarded by lock
     private final boolean preallocated;
 
     FileAppendFile(String path, FileChannel channel, GroupSyncer syncer) throws IOException {
@@ -47,31 +53,45 @@ final class FileAppendFile implements AppendFile {
 
     @Override
     public void append(byte[] bytes, int offset, int length) throws IOException {
-        synchronized (lock) {
-            if (closed) {
-                throw new IOException("file is closed: " + path);
-            }
-            int remaining = length;
-            int position = offset;
-            while (remaining > 0) {
-                if (!buffer.hasRemaining()) {
-                    drainLocked();
+        int remaining = length;
+        int position = offset;
+        while (true) {
+            synchronized (lock) {
+                if (closed) {
+                    throw new IOException("file is closed: " + path);
                 }
-                int chunk = Math.min(remaining, buffer.remaining());
-                buffer.put(bytes, position, chunk);
+                int chunk = Math.min(remaining, active.remaining());
+                active.put(bytes, position, chunk);
                 position += chunk;
                 remaining -= chunk;
+                appendedBytes += chunk;
+                if (remaining == 0) {
+                    return;
+                }
             }
-            appendedBytes += length;
+            writeOut(); // the active buffer is full
         }
     }
 
-    private void drainLocked() throws IOException {
-        buffer.flip();
-        while (buffer.hasRemaining()) {
-            writtenBytes += channel.write(buffer);
+    /** Writes everything appended so far to the channel; returns the file size it reached. */
+    private long writeOut() throws IOException {
+        synchronized (writeLock) {
+            ByteBuffer full;
+            synchronized (lock) {
+                full = active;
+                active = spare;
+                spare = full;
+            }
+            full.flip();
+            try {
+                while (full.hasRemaining()) {
+                    writtenBytes += channel.write(full);
+                }
+            } finally {
+                full.clear();
+            }
+            return writtenBytes;
         }
-        buffer.clear();
     }
 
     @Override
@@ -85,15 +105,16 @@ final class FileAppendFile implements AppendFile {
             throw new IOException("an earlier sync of " + path + " failed", failure);
         }
         long target;
-        synchronized (lock) {
-            if (closed) {
-                if (syncedBytes == appendedBytes) {
-                    return;
+        synchronized (writeLock) {
+            synchronized (lock) {
+                if (closed) {
+                    if (syncedBytes == appendedBytes) {
+                        return;
+                    }
+                    throw new IOException("file was closed before all of it was synced: " + path);
                 }
-                throw new IOException("file was closed before all of it was synced: " + path);
             }
-            drainLocked();
-            target = writtenBytes;
+            target = writeOut();
         }
         synchronized (forceLock) {
             if (syncedBytes >= target) {
@@ -121,17 +142,21 @@ final class FileAppendFile implements AppendFile {
 
     @Override
     public void close() throws IOException {
-        synchronized (lock) {
-            if (closed) {
-                return;
+        synchronized (writeLock) {
+            synchronized (lock) {
+                if (closed) {
+                    return;
+                }
             }
             try {
-                drainLocked();
+                writeOut();
                 if (preallocated) {
-                    cutZeroTailLocked();
+                    cutZeroTail();
                 }
             } finally {
-                closed = true;
+                synchronized (lock) {
+                    closed = true;
+                }
                 synchronized (forceLock) {
                     channel.close();
                 }
@@ -143,7 +168,7 @@ final class FileAppendFile implements AppendFile {
      * Cuts the unwritten zeros off, durably unless a sync failed: once a later segment exists,
      * this one is no longer the newest, and a zero tail there would read as corruption.
      */
-    private void cutZeroTailLocked() throws IOException {
+    private void cutZeroTail() throws IOException {
         if (channel.size() > writtenBytes) {
             channel.truncate(writtenBytes);
         }
