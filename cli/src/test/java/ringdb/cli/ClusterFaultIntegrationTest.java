@@ -129,6 +129,26 @@ class ClusterFaultIntegrationTest {
         assertStillServing();
     }
 
+    @Test
+    @Order(2)
+    void garbageInTheNativeProtocolGetsClearErrorsAndTheNodeKeepsServing() throws Exception {
+        String port = cluster.http(2);
+        byte[] preamble = ringdb.client.NativeProtocol.PREAMBLE;
+        String shortFrame = sendAndAwaitClose(port, ByteBuffer.allocate(preamble.length + 8).put(preamble).putInt(2).putInt(0).array(), false);
+        assertThat(shortFrame).contains("frame length 2 is shorter than the 5-byte frame header");
+        String version = sendAndAwaitClose(port, new byte[] {0, 'R', 'D', 'B', 9}, false);
+        assertThat(version).contains("unsupported_version").contains("version 9 is not supported");
+        byte[] huge = ByteBuffer.allocate(preamble.length + 9 + 1000).put(preamble).putInt(0x8000_0000).putInt(5)
+                .put(ringdb.client.NativeProtocol.PUT).array();
+        assertThat(sendAndAwaitClose(port, huge, true)).as("a 2 GiB frame is refused on its stream")
+                .contains("\"error\":\"too_large\"");
+        byte[] noise = new byte[4096];
+        new Random(SEED).nextBytes(noise);
+        byte[] garbage = ByteBuffer.allocate(preamble.length + noise.length).put(preamble).put(noise).array();
+        sendAndAwaitClose(port, garbage, true); // whatever it says, it must close and keep serving
+        assertStillServing();
+    }
+
     private void assertStillServing() {
         try (RingClient client = new RingClient(cluster.httpAddresses(), RingClient.Options.defaults())) {
             client.put("still-serving".getBytes(StandardCharsets.UTF_8), "yes".getBytes(StandardCharsets.UTF_8), "ALL");

@@ -79,8 +79,10 @@ public final class StorageBenchmark {
             double seconds = (System.nanoTime() - started) / 1e9;
             engine.close();
             if (mode == SyncMode.GROUP) {
-                out.printf("  run: %,.0f puts/s, %.1f writes per fsync (%d fsyncs)%n", options.writes() / seconds,
-                        (double) disk.syncRequestCount() / Math.max(1, disk.syncGroupCount()), disk.syncGroupCount());
+                long groups = Math.max(1, disk.syncGroupCount());
+                out.printf("  run: %,.0f puts/s, %.1f writes per fsync (%d fsyncs, %.0f µs each on average)%n",
+                        options.writes() / seconds, (double) disk.syncRequestCount() / groups, disk.syncGroupCount(),
+                        disk.syncNanosTotal() / 1e3 / groups);
             }
             return options.writes() / seconds;
         } finally {

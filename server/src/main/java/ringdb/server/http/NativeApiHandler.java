@@ -1,9 +1,12 @@
 package ringdb.server.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
@@ -37,6 +40,7 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
     private int connectionInFlight;
     private boolean flushScheduled;
     private boolean closing;
+    private boolean inputClosed;
     private ChannelHandlerContext context;
 
     /** A request that parsed: what to run, and which metric operation it is. */
@@ -175,6 +179,11 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
         if (closing || !context.channel().isActive()) {
             return;
         }
+        writeAnswer(request, result);
+        closeIfDone();
+    }
+
+    private void writeAnswer(Request request, ClientResult result) {
         if (result instanceof ClientResult.Found found) {
             ByteBuf out = header(request.stream(), NativeProtocol.VALUE, 8 + found.value().length);
             out.writeLong(found.timestampMicros()).writeBytes(found.value());
@@ -228,6 +237,33 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
         closing = true;
         context.flush();
         StagedClose.after(written, context.channel());
+    }
+
+    /** Answers produced while reading (local reads) leave with one flush per read batch. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+        ctx.fireChannelReadComplete();
+    }
+
+    /**
+     * The client closed its side (half-closure is allowed on native connections): the requests it
+     * sent are still answered, then the connection is closed.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof ChannelInputShutdownEvent) {
+            inputClosed = true;
+            closeIfDone();
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    private void closeIfDone() {
+        if (inputClosed && connectionInFlight == 0 && !closing) {
+            closing = true;
+            context.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.timeout.ReadTimeoutHandler;
@@ -61,6 +62,8 @@ final class ProtocolSelector extends ByteToMessageDecoder {
         if (pipeline.get(ReadTimeoutHandler.class) != null) {
             pipeline.remove(ReadTimeoutHandler.class); // native connections are kept for the client's lifetime
         }
+        // A client may close its side after its last request and still read the answers.
+        ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         install(ctx, nativeHandlers.decoder(), nativeHandlers.handler());
     }
 

@@ -148,6 +148,21 @@ class NativeProtocolTest {
     }
 
     @Test
+    void aClientThatClosesItsSideStillGetsEveryAnswerThenTheConnectionCloses() {
+        backend.hold = true;
+        send(Unpooled.wrappedBuffer(preamble(), put(1, "a", new byte[] {1}), put(2, "b", new byte[] {2})));
+        channel.pipeline().fireUserEventTriggered(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
+        channel.runPendingTasks();
+        assertThat(channel.isOpen()).as("answers are still owed").isTrue();
+        backend.held.get(0).run();
+        assertThat(answers()).extracting(Answer::stream).containsExactly(1);
+        assertThat(channel.isOpen()).isTrue();
+        backend.held.get(1).run();
+        assertThat(answers()).extracting(Answer::stream).containsExactly(2);
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
     void malformedRequestsAreAnsweredOnTheirStreamAndTheConnectionGoesOn() {
         send(preamble());
         send(frame(1, (byte) 9, Unpooled.buffer().writeByte(0)));

@@ -197,6 +197,11 @@ public final class FileDisk implements Disk {
         return syncer.requestCount();
     }
 
+    /** Nanoseconds the sync thread spent writing and fsyncing groups so far (for benchmarks). */
+    public long syncNanosTotal() {
+        return syncer.syncNanosTotal();
+    }
+
     @Override
     public void close() {
         flushWorker.close();

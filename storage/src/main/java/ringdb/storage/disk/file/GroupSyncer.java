@@ -31,6 +31,7 @@ final class GroupSyncer {
     private boolean closed;
     private final AtomicLong groups = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong syncNanos = new AtomicLong();
 
     GroupSyncer(long groupWindowMicros) {
         this.groupWindowMicros = groupWindowMicros;
@@ -83,7 +84,7 @@ final class GroupSyncer {
             }
             groups.incrementAndGet();
             requests.addAndGet(callbacks.size());
-            syncAndComplete(files, callbacks);
+            syncAndComplete(files, callbacks, syncNanos);
             arrivedDuringSync = pendingCount > 0;
             files.clear();
             callbacks.clear();
@@ -121,13 +122,15 @@ final class GroupSyncer {
         }
     }
 
-    private static void syncAndComplete(List<FileAppendFile> files, List<Consumer<Throwable>> callbacks) {
+    private static void syncAndComplete(List<FileAppendFile> files, List<Consumer<Throwable>> callbacks, AtomicLong syncNanos) {
         FileAppendFile lastSynced = null;
         Throwable lastResult = null;
         for (int i = 0; i < files.size(); i++) {
             FileAppendFile file = files.get(i);
             if (file != lastSynced) {
+                long started = System.nanoTime();
                 lastResult = syncQuietly(file);
+                syncNanos.addAndGet(System.nanoTime() - started);
                 lastSynced = file;
             }
             try {
@@ -151,6 +154,11 @@ final class GroupSyncer {
     /** Sync groups completed so far. */
     long groupCount() {
         return groups.get();
+    }
+
+    /** Nanoseconds spent in the syncs (buffer write and fsync) of completed groups. */
+    long syncNanosTotal() {
+        return syncNanos.get();
     }
 
     /** Requests completed so far (each is one acknowledged write in GROUP mode). */
