@@ -43,6 +43,22 @@ final class ClientSockets {
         }
     }
 
+    /** Sets up a connection over a freshly opened channel; may fail with an IOException. */
+    interface ConnectionFactory<T> {
+        T create(SocketChannel channel) throws IOException;
+    }
+
+    /** Opens a channel to {@code node} and wraps it; every failure is "unreachable" and closes the channel. */
+    static <T> T connect(String node, int connectTimeoutMillis, ConnectionFactory<T> factory) {
+        SocketChannel channel = open(node, connectTimeoutMillis);
+        try {
+            return factory.create(channel);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new RingClientException(0, "unreachable", "cannot connect to " + node + ": " + e, e);
+        }
+    }
+
     static void closeQuietly(SocketChannel channel) {
         if (channel != null) {
             try {

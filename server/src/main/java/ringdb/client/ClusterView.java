@@ -52,6 +52,16 @@ public final class ClusterView {
                 Math.max(1, cluster.path("replication_factor").asInt(1)));
     }
 
+    /** HTTP address of the key's primary replica (the owner of the first token at or after its token); null when the ring is unknown. */
+    public String primaryFor(byte[] key) {
+        if (tokens.length == 0) {
+            return null;
+        }
+        int index = Arrays.binarySearch(tokens, Partitioner.token(key));
+        int start = index >= 0 ? index : -index - 1;
+        return ownerHttp[start % tokens.length];
+    }
+
     /** HTTP addresses of the key's replicas, primary first; empty when the ring is unknown. */
     public List<String> replicasFor(byte[] key) {
         List<String> replicas = new ArrayList<>(replicationFactor);

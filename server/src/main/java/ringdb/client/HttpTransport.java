@@ -208,13 +208,7 @@ final class HttpTransport implements AutoCloseable {
     }
 
     private Connection connect(String node) {
-        SocketChannel channel = ClientSockets.open(node, connectTimeoutMillis);
-        try {
-            return new Connection(channel);
-        } catch (IOException e) {
-            ClientSockets.closeQuietly(channel);
-            throw new RingClientException(0, "unreachable", "cannot connect to " + node + ": " + e, e);
-        }
+        return ClientSockets.connect(node, connectTimeoutMillis, Connection::new);
     }
 
     @Override

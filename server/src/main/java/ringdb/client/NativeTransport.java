@@ -1,8 +1,6 @@
 package ringdb.client;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -86,13 +84,7 @@ final class NativeTransport implements AutoCloseable {
     }
 
     private NativeConnection connect(String node) {
-        SocketChannel channel = ClientSockets.open(node, connectTimeoutMillis);
-        try {
-            return new NativeConnection(node, channel.socket());
-        } catch (IOException e) {
-            ClientSockets.closeQuietly(channel);
-            throw new RingClientException(0, "unreachable", "cannot connect to " + node + ": " + e, e);
-        }
+        return ClientSockets.connect(node, connectTimeoutMillis, channel -> new NativeConnection(node, channel.socket()));
     }
 
     @Override

@@ -149,30 +149,62 @@ public final class RingClient implements AutoCloseable {
     private HttpTransport.Response send(byte[] key, HttpMethod method, String consistency, Long timestampMicros,
                                       byte[] body, boolean idempotent) {
         Exchange exchange = exchangeFor(key, method, consistency, timestampMicros, body);
-        List<String> nodes = orderedNodes(key);
+        // The key's primary replica first, without building the whole fallback order: that is
+        // only needed when the primary fails.
+        String primary = primaryUp(key);
         RingClientException last = null;
         int attempts = 0;
-        for (String node : nodes) {
+        if (primary != null) {
+            attempts++;
+            try {
+                return attempt(exchange, primary, method);
+            } catch (RingClientException e) {
+                last = failedAttempt(e, idempotent);
+            }
+        }
+        for (String node : orderedNodes(key)) {
+            if (node.equals(primary)) {
+                continue;
+            }
             if (attempts++ >= options.attemptsMax()) {
                 break;
             }
             try {
-                HttpTransport.Response response = exchange.send(node);
-                if (response.status() == 404 && method.equals(HttpMethod.GET)) {
-                    return response;
-                }
-                checkStatus(response);
-                return response;
+                return attempt(exchange, node, method);
             } catch (RingClientException e) {
-                last = e;
-                boolean neverSent = e.error().equals("unreachable");
-                boolean retryable = e.status() == 0 || e.status() == 503 || e.status() == 504;
-                if (!neverSent && !(idempotent && retryable)) {
-                    throw e;
-                }
+                last = failedAttempt(e, idempotent);
             }
         }
         throw last;
+    }
+
+    private static HttpTransport.Response attempt(Exchange exchange, String node, HttpMethod method) {
+        HttpTransport.Response response = exchange.send(node);
+        if (response.status() == 404 && method.equals(HttpMethod.GET)) {
+            return response;
+        }
+        checkStatus(response);
+        return response;
+    }
+
+    /** Returns the failure when another node may be tried; throws it when the request must not be retried. */
+    private static RingClientException failedAttempt(RingClientException e, boolean idempotent) {
+        boolean neverSent = e.error().equals("unreachable");
+        boolean retryable = e.status() == 0 || e.status() == 503 || e.status() == 504;
+        if (!neverSent && !(idempotent && retryable)) {
+            throw e;
+        }
+        return e;
+    }
+
+    /** The key's primary replica when routing is token-aware, the ring is known and it is not marked down; else null. */
+    private String primaryUp(byte[] key) {
+        if (!options.tokenAware() || key == null) {
+            return null;
+        }
+        ClusterView current = currentView();
+        String primary = current == null ? null : current.primaryFor(key);
+        return primary != null && downUntilMillis.getOrDefault(primary, 0L) <= System.currentTimeMillis() ? primary : null;
     }
 
     /** One key-value request, ready to send to any node. */

@@ -57,12 +57,14 @@ class ClusterViewTest {
         byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
         List<String> expected = ring.replicasFor(bytes).stream().map(id -> http(id.id())).toList();
         assertThat(view.replicasFor(bytes)).containsExactlyElementsOf(expected);
+        assertThat(view.primaryFor(bytes)).isEqualTo(expected.get(0));
     }
 
     @Test
     void emptyClusterHasNoReplicas() {
         ClusterView view = ClusterView.fromJson(new ObjectMapper().createObjectNode());
         assertThat(view.replicasFor("k".getBytes(StandardCharsets.UTF_8))).isEmpty();
+        assertThat(view.primaryFor("k".getBytes(StandardCharsets.UTF_8))).isNull();
     }
 
     @Property(tries = 300)

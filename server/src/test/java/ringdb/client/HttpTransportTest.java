@@ -18,7 +18,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,40 +34,13 @@ class HttpTransportTest {
         }
     }
 
-    /** How the scripted server treats each accepted connection. */
-    private interface Script {
-        void serve(Socket socket, int connectionNumber) throws IOException;
-    }
-
-    private final AtomicInteger connections = new AtomicInteger();
+    private ScriptedServer server;
     private final List<String> requestLines = new CopyOnWriteArrayList<>();
 
-    private String serve(Script script) throws IOException {
-        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    private String serve(ScriptedServer.Script script) throws IOException {
+        server = new ScriptedServer(script);
         toClose.add(server);
-        Thread acceptor = new Thread(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket socket = server.accept();
-                    toClose.add(socket);
-                    int number = connections.incrementAndGet();
-                    Thread worker = new Thread(() -> {
-                        try {
-                            script.serve(socket, number);
-                        } catch (IOException e) {
-                            // the client went away
-                        }
-                    }, "test-http-connection");
-                    worker.setDaemon(true);
-                    worker.start();
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }, "test-http-acceptor");
-        acceptor.setDaemon(true);
-        acceptor.start();
-        return "127.0.0.1:" + server.getLocalPort();
+        return server.address();
     }
 
     /** Reads one request (head and Content-Length body) and records its request line; null at end of stream. */
@@ -123,7 +95,7 @@ class HttpTransportTest {
             assertThat(response.body()).isEqualTo(large);
             assertThat(response.timestampMicros()).isEqualTo(42);
         }
-        assertThat(connections.get()).isEqualTo(1);
+        assertThat(server.connections()).isEqualTo(1);
         assertThat(requestLines).containsExactly("GET /v1/kv/k0 HTTP/1.1", "GET /v1/kv/k1 HTTP/1.1", "GET /v1/kv/k2 HTTP/1.1");
     }
 
@@ -145,7 +117,7 @@ class HttpTransportTest {
             assertThat(transport.exchange(node, HttpMethod.PUT, "/v1/kv/k" + i, new byte[] {2}, 5_000).status()).isEqualTo(200);
             assertThat(closed.poll(5, TimeUnit.SECONDS)).isEqualTo(i);
         }
-        assertThat(connections.get()).isEqualTo(6);
+        assertThat(server.connections()).isEqualTo(6);
     }
 
     @Test
@@ -165,7 +137,7 @@ class HttpTransportTest {
         assertThatThrownBy(() -> transport.exchange(node, HttpMethod.GET, "/v1/kv/slow", null, 300))
                 .isInstanceOfSatisfying(RingClientException.class, e -> assertThat(e.error()).isEqualTo("client_timeout"));
         assertThat(transport.exchange(node, HttpMethod.GET, "/v1/kv/next", null, 5_000).status()).isEqualTo(404);
-        assertThat(connections.get()).isEqualTo(2);
+        assertThat(server.connections()).isEqualTo(2);
     }
 
     @Test

@@ -17,7 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class NativeTransportTest {
     private final List<AutoCloseable> toClose = new ArrayList<>();
-    private final AtomicInteger connections = new AtomicInteger();
+    private ScriptedServer server;
 
     @AfterEach
     void closeAll() throws Exception {
@@ -49,34 +48,14 @@ class NativeTransportTest {
     }
 
     private String serve(Script script) throws IOException {
-        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        server = new ScriptedServer((socket, number) -> {
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            byte[] preamble = in.readNBytes(NativeProtocol.PREAMBLE.length);
+            assertThat(preamble).isEqualTo(NativeProtocol.PREAMBLE);
+            script.serve(in, new DataOutputStream(socket.getOutputStream()), socket, number);
+        });
         toClose.add(server);
-        Thread acceptor = new Thread(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket socket = server.accept();
-                    toClose.add(socket);
-                    int number = connections.incrementAndGet();
-                    Thread worker = new Thread(() -> {
-                        try {
-                            DataInputStream in = new DataInputStream(socket.getInputStream());
-                            byte[] preamble = in.readNBytes(NativeProtocol.PREAMBLE.length);
-                            assertThat(preamble).isEqualTo(NativeProtocol.PREAMBLE);
-                            script.serve(in, new DataOutputStream(socket.getOutputStream()), socket, number);
-                        } catch (IOException e) {
-                            // the client went away
-                        }
-                    }, "test-native-connection");
-                    worker.setDaemon(true);
-                    worker.start();
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }, "test-native-acceptor");
-        acceptor.setDaemon(true);
-        acceptor.start();
-        return "127.0.0.1:" + server.getLocalPort();
+        return server.address();
     }
 
     private static Frame read(DataInputStream in) throws IOException {
@@ -151,7 +130,7 @@ class NativeTransportTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(connections.get()).isEqualTo(1);
+        assertThat(server.connections()).isEqualTo(1);
     }
 
     @Test
@@ -176,7 +155,7 @@ class NativeTransportTest {
                 });
         assertThat(requestRead.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(transport.exchange(node, NativeProtocol.GET, "ONE", utf8("again"), null, null, 10_000).status()).isEqualTo(200);
-        assertThat(connections.get()).isEqualTo(2);
+        assertThat(server.connections()).isEqualTo(2);
     }
 
     @Test
@@ -195,7 +174,7 @@ class NativeTransportTest {
                 .isInstanceOfSatisfying(RingClientException.class, e -> assertThat(e.error()).isEqualTo("client_timeout"));
         HttpTransport.Response next = transport.exchange(node, NativeProtocol.GET, "ONE", utf8("next"), null, null, 10_000);
         assertThat(new String(next.body(), StandardCharsets.UTF_8)).isEqualTo("next");
-        assertThat(connections.get()).isEqualTo(1);
+        assertThat(server.connections()).isEqualTo(1);
     }
 
     @Test
@@ -232,6 +211,6 @@ class NativeTransportTest {
                     assertThat(e.status()).isEqualTo(400);
                     assertThat(e.getMessage()).contains("unknown consistency level 'TWO'");
                 });
-        assertThat(connections.get()).isZero();
+        assertThat(server.connections()).isZero();
     }
 }
