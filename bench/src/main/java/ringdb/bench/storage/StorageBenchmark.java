@@ -72,7 +72,7 @@ public final class StorageBenchmark {
         Path directory = freshDirectory("write-" + mode.name().toLowerCase(java.util.Locale.ROOT));
         PolledTimers timers = new PolledTimers();
         StorageConfig config = StorageConfig.defaults().withSyncMode(mode);
-        try (FileDisk disk = new FileDisk(options.groupWindowMicros())) {
+        try (FileDisk disk = new FileDisk(options.groupWindowMicros(), System::nanoTime)) {
             StorageEngine engine = StorageEngine.open(disk, directory.toString(), config, timers, timers);
             long started = System.nanoTime();
             writeKeys(engine, timers, options.writes());

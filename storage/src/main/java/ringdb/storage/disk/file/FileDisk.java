@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 import ringdb.storage.disk.AppendFile;
 import ringdb.storage.disk.Disk;
 import ringdb.storage.disk.ReadFile;
@@ -49,7 +50,15 @@ public final class FileDisk implements Disk {
     }
 
     public FileDisk(long groupWindowMicros) {
-        this.syncer = new GroupSyncer(groupWindowMicros);
+        this(groupWindowMicros, () -> 0);
+    }
+
+    /**
+     * {@code ticker} (nanoseconds, e.g. {@code System::nanoTime}) times each group's sync for
+     * {@link #syncNanosTotal}; the disk reads no clock of its own.
+     */
+    public FileDisk(long groupWindowMicros, LongSupplier ticker) {
+        this.syncer = new GroupSyncer(groupWindowMicros, ticker);
     }
 
     @Override
@@ -197,7 +206,7 @@ public final class FileDisk implements Disk {
         return syncer.requestCount();
     }
 
-    /** Nanoseconds the sync thread spent writing and fsyncing groups so far (for benchmarks). */
+    /** Nanoseconds the sync thread spent writing and fsyncing groups so far, by the ticker given (0 without one). */
     public long syncNanosTotal() {
         return syncer.syncNanosTotal();
     }

@@ -8,6 +8,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,7 @@ final class GroupSyncer {
     private static final long QUIET_STEP_NANOS = 20_000;
 
     private final long groupWindowMicros;
+    private final LongSupplier ticker;
     private volatile int pendingCount;
     private boolean arrivedDuringSync; // sync thread only
     private final ReentrantLock lock = new ReentrantLock();
@@ -33,8 +35,9 @@ final class GroupSyncer {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong syncNanos = new AtomicLong();
 
-    GroupSyncer(long groupWindowMicros) {
+    GroupSyncer(long groupWindowMicros, LongSupplier ticker) {
         this.groupWindowMicros = groupWindowMicros;
+        this.ticker = ticker;
     }
 
     void request(FileAppendFile file, Consumer<Throwable> callback) {
@@ -84,7 +87,7 @@ final class GroupSyncer {
             }
             groups.incrementAndGet();
             requests.addAndGet(callbacks.size());
-            syncAndComplete(files, callbacks, syncNanos);
+            syncAndComplete(files, callbacks);
             arrivedDuringSync = pendingCount > 0;
             files.clear();
             callbacks.clear();
@@ -122,15 +125,15 @@ final class GroupSyncer {
         }
     }
 
-    private static void syncAndComplete(List<FileAppendFile> files, List<Consumer<Throwable>> callbacks, AtomicLong syncNanos) {
+    private void syncAndComplete(List<FileAppendFile> files, List<Consumer<Throwable>> callbacks) {
         FileAppendFile lastSynced = null;
         Throwable lastResult = null;
         for (int i = 0; i < files.size(); i++) {
             FileAppendFile file = files.get(i);
             if (file != lastSynced) {
-                long started = System.nanoTime();
+                long started = ticker.getAsLong();
                 lastResult = syncQuietly(file);
-                syncNanos.addAndGet(System.nanoTime() - started);
+                syncNanos.addAndGet(ticker.getAsLong() - started);
                 lastSynced = file;
             }
             try {
