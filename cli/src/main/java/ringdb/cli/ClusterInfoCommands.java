@@ -107,12 +107,20 @@ final class ClusterInfoCommands {
 
     /** Base of the membership commands: POST /v1/admin/{operation} to one node. */
     abstract static class AdminCommand implements Callable<Integer> {
+        /** Longest wait for the live nodes to agree on the ring after a change. */
+        static final long RING_AGREEMENT_MILLIS_MAX = 30_000;
+
         @Mixin ClientOptions client;
 
         abstract String operation();
 
         List<String> query() {
             return new ArrayList<>();
+        }
+
+        /** Whether the operation changes the ring, so the command waits until every live node has heard of it. */
+        boolean changesRing() {
+            return false;
         }
 
         @Override
@@ -123,6 +131,9 @@ final class ClusterInfoCommands {
                 try (RingClient ring = client.client()) {
                     JsonNode answer = ring.post(host, "/v1/admin/" + operation() + query);
                     System.out.println(answer.toPrettyString());
+                    if (changesRing()) {
+                        RingAgreement.await(ring, host, Math.min(client.timeoutMillis, RING_AGREEMENT_MILLIS_MAX), System.out);
+                    }
                     return 0;
                 }
             });
@@ -146,6 +157,11 @@ final class ClusterInfoCommands {
         String operation() {
             return "decommission";
         }
+
+        @Override
+        boolean changesRing() {
+            return true;
+        }
     }
 
     @Command(name = "removenode", mixinStandardHelpOptions = true,
@@ -156,6 +172,11 @@ final class ClusterInfoCommands {
         @Override
         String operation() {
             return "removenode";
+        }
+
+        @Override
+        boolean changesRing() {
+            return true;
         }
 
         @Override

@@ -98,7 +98,7 @@ class ClusterMembershipIntegrationTest {
 
         ClusterHarness.Run decommission = ClusterHarness.cli("decommission", "--host", added.httpAddress(), "--timeout-ms", "120000");
         assertThat(decommission.exitCode()).as(decommission.out() + decommission.err()).isZero();
-        assertThat(decommission.out()).contains("left the ring");
+        assertThat(decommission.out()).contains("left the ring").contains("live nodes agree on the ring");
         ClusterHarness.await("three nodes up and NORMAL after the decommission", Duration.ofSeconds(30),
                 () -> upAndNormal(cluster.http(0)) == 3);
         assertEveryKeyReadsBackAtQuorumThrough(List.of(cluster.http(0), cluster.http(2)));
@@ -110,7 +110,7 @@ class ClusterMembershipIntegrationTest {
         ClusterHarness.Run remove = ClusterHarness.cli("removenode", victim.internodeAddress(), "--host", cluster.http(0),
                 "--timeout-ms", "120000");
         assertThat(remove.exitCode()).as(remove.out() + remove.err()).isZero();
-        assertThat(remove.out()).contains("removed from the ring");
+        assertThat(remove.out()).contains("removed from the ring").contains("all 2 live nodes agree on the ring");
         assertEveryKeyReadsBackAtQuorumThrough(List.of(cluster.http(0), cluster.http(1)));
     }
 }

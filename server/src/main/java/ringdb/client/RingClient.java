@@ -120,6 +120,11 @@ public final class RingClient implements AutoCloseable {
         return getJson("/v1/cluster", contactPointsUpFirst());
     }
 
+    /** {@code GET /v1/cluster} from one node ("host:port"), as that node sees the cluster. */
+    public JsonNode cluster(String node) {
+        return getJson("/v1/cluster", List.of(node));
+    }
+
     /** {@code GET /v1/ring?key=} — the replicas of {@code key} as the first contact point that answers sees them. */
     public JsonNode ring(byte[] key) {
         return getJson("/v1/ring?key=" + KeyPaths.encode(key), contactPointsUpFirst());
