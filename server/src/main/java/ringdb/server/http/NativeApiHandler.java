@@ -173,7 +173,7 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
         }
         observer.onRequest(operation(request.opcode()), ClientResults.outcome(result), System.nanoTime() - startNanos);
         serverInFlight.decrementAndGet();
-        if (connectionInFlight-- == NativeProtocol.IN_FLIGHT_PER_CONNECTION_MAX / 2) {
+        if (--connectionInFlight == NativeProtocol.IN_FLIGHT_PER_CONNECTION_MAX / 2) {
             context.channel().config().setAutoRead(true);
         }
         if (closing || !context.channel().isActive()) {

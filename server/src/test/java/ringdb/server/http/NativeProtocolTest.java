@@ -163,6 +163,27 @@ class NativeProtocolTest {
     }
 
     @Test
+    void aConnectionWithTooManyUnansweredRequestsIsNotReadUntilAnswersDrain() {
+        backend.hold = true;
+        send(preamble());
+        ByteBuf many = Unpooled.buffer();
+        for (int i = 1; i <= NativeProtocol.IN_FLIGHT_PER_CONNECTION_MAX; i++) {
+            ByteBuf frame = get(i, "k" + i, 0);
+            many.writeBytes(frame);
+            frame.release();
+        }
+        send(many);
+        assertThat(channel.config().isAutoRead()).as("stops reading at the limit").isFalse();
+        for (int i = 0; i < NativeProtocol.IN_FLIGHT_PER_CONNECTION_MAX / 2 - 1; i++) {
+            backend.held.get(i).run();
+        }
+        assertThat(channel.config().isAutoRead()).as("still above half the limit").isFalse();
+        backend.held.get(NativeProtocol.IN_FLIGHT_PER_CONNECTION_MAX / 2 - 1).run();
+        assertThat(channel.config().isAutoRead()).as("reads again at half the limit").isTrue();
+        assertThat(answers()).hasSize(NativeProtocol.IN_FLIGHT_PER_CONNECTION_MAX / 2);
+    }
+
+    @Test
     void malformedRequestsAreAnsweredOnTheirStreamAndTheConnectionGoesOn() {
         send(preamble());
         send(frame(1, (byte) 9, Unpooled.buffer().writeByte(0)));
