@@ -41,6 +41,8 @@ final class NativeConnection {
     private boolean writing; // guarded by queueLock
     private int nextStream = 1; // guarded by queueLock
     private volatile RingClientException failure;
+    /** When the write under way started ({@link System#nanoTime}), or 0 when none is. */
+    private volatile long writeStartedNanos;
 
     /** A request waiting for its answer. */
     static final class Pending {
@@ -142,9 +144,12 @@ final class NativeConnection {
                 queuedBytes = 0;
             }
             try {
+                writeStartedNanos = System.nanoTime() | 1;
                 out.write(batch, 0, length);
             } catch (IOException e) {
                 fail("request to " + node + " failed: " + e);
+            } finally {
+                writeStartedNanos = 0;
             }
             synchronized (queueLock) {
                 spare = batch.length > 4 * QUEUE_BYTES_INITIAL ? new byte[QUEUE_BYTES_INITIAL] : batch;
@@ -194,6 +199,21 @@ final class NativeConnection {
         if (waiting != null) {
             waiting.complete(response); // no one waits for an answer that came after its timeout
         }
+    }
+
+    /**
+     * Fails the connection when a write has been blocked for longer than {@code limitNanos} (the
+     * node stopped reading: it is frozen, or overloaded past its backpressure), which closes the
+     * socket and so ends the blocked write; returns whether it did.
+     */
+    boolean failIfWriteStalled(long nowNanos, long limitNanos) {
+        long started = writeStartedNanos;
+        if (started == 0 || nowNanos - started <= limitNanos) {
+            return false;
+        }
+        fail("no progress sending to " + node + " for " + TimeUnit.NANOSECONDS.toMillis(nowNanos - started)
+                + " ms: the node stopped reading");
+        return true;
     }
 
     private void fail(String message) {

@@ -3,6 +3,9 @@ package ringdb.client;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Key-value requests over the native protocol ({@code docs/formats/native-protocol.md}): one
@@ -14,12 +17,33 @@ import java.util.concurrent.ConcurrentHashMap;
  * request was never sent), "client_timeout" or "io" (the outcome is unknown).
  */
 final class NativeTransport implements AutoCloseable {
+    /** How often the watchdog looks for writes that make no progress. */
+    private static final long WATCH_MILLIS = 200;
+
     private final int connectTimeoutMillis;
+    private final long writeStallNanos;
     private final Map<String, NativeConnection> connections = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService watchdog;
     private volatile boolean closed;
 
-    NativeTransport(int connectTimeoutMillis) {
+    /**
+     * {@code writeStallMillis}: a connection whose socket write makes no progress for this long is
+     * failed (a blocking write has no timeout of its own, and its caller would wait forever).
+     */
+    NativeTransport(int connectTimeoutMillis, long writeStallMillis) {
         this.connectTimeoutMillis = connectTimeoutMillis;
+        this.writeStallNanos = TimeUnit.MILLISECONDS.toNanos(writeStallMillis);
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "ringdb-client-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
+        watchdog.scheduleWithFixedDelay(this::failStalledWrites, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void failStalledWrites() {
+        long now = System.nanoTime();
+        connections.values().forEach(connection -> connection.failIfWriteStalled(now, writeStallNanos));
     }
 
     /**
@@ -90,6 +114,7 @@ final class NativeTransport implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        watchdog.shutdownNow();
         synchronized (this) {
             connections.values().forEach(NativeConnection::shutdown);
             connections.clear();

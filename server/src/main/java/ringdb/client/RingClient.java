@@ -82,7 +82,8 @@ public final class RingClient implements AutoCloseable {
         this.contactPoints = List.copyOf(contactPoints);
         this.options = options;
         this.http = new HttpTransport((int) Math.min(options.requestTimeoutMillis(), 2_000));
-        this.nativeTransport = new NativeTransport((int) Math.min(options.requestTimeoutMillis(), 2_000));
+        this.nativeTransport = new NativeTransport((int) Math.min(options.requestTimeoutMillis(), 2_000),
+                options.requestTimeoutMillis());
     }
 
     public RingClient(String contactPoint) {

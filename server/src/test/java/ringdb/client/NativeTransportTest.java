@@ -77,7 +77,7 @@ class NativeTransportTest {
     }
 
     private NativeTransport transport() {
-        NativeTransport transport = new NativeTransport(2_000);
+        NativeTransport transport = new NativeTransport(2_000, 1_000);
         toClose.add(transport);
         return transport;
     }
@@ -200,6 +200,29 @@ class NativeTransportTest {
                     assertThat(e.error()).isEqualTo("io");
                     assertThat(e.getMessage()).contains("unknown status 77");
                 });
+    }
+
+    @Test
+    void aNodeThatStopsReadingFailsTheRequestInsteadOfBlockingItsWriterForever() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        String node = serve((in, out, socket, number) -> {
+            try {
+                release.await(); // accepts, then never reads: the client's socket buffers fill up
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        NativeTransport transport = transport();
+        byte[] large = new byte[32 * 1024 * 1024];
+        try {
+            assertThatThrownBy(() -> transport.exchange(node, NativeProtocol.PUT, "ONE", utf8("big"), large, null, 500))
+                    .isInstanceOfSatisfying(RingClientException.class, e -> {
+                        assertThat(e.error()).isEqualTo("io");
+                        assertThat(e.getMessage()).contains("the node stopped reading");
+                    });
+        } finally {
+            release.countDown();
+        }
     }
 
     @Test
