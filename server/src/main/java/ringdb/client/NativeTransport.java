@@ -27,7 +27,7 @@ final class NativeTransport implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * {@code writeStallMillis}: a connection whose socket write makes no progress for this long is
+     * {@code writeStallMillis}: a connection whose socket write is still blocked after this long is
      * failed (a blocking write has no timeout of its own, and its caller would wait forever).
      */
     NativeTransport(int connectTimeoutMillis, long writeStallMillis) {
