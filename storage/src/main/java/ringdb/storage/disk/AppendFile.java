@@ -11,6 +11,11 @@ public interface AppendFile extends AutoCloseable {
     /** Appends bytes at the end of the file (not yet durable). */
     void append(byte[] bytes, int offset, int length) throws IOException;
 
+    /** Whether the file was created over preallocated zeros ({@link Disk#createPreallocated}). */
+    default boolean preallocated() {
+        return false;
+    }
+
     /** Bytes appended so far, including any that were present when the file was opened. */
     long size();
 

@@ -40,6 +40,14 @@ public interface Disk extends AutoCloseable {
         return create(path);
     }
 
+    /**
+     * Whether {@link #createPreallocated} in {@code directory} would now return a preallocated file
+     * of {@code sizeBytes}. A disk without preallocation says false.
+     */
+    default boolean preallocatedReady(String directory, long sizeBytes) {
+        return false;
+    }
+
     /** Opens an existing file for reading. The caller closes it. */
     ReadFile openRead(String path) throws IOException;
 

@@ -95,6 +95,11 @@ final class FileAppendFile implements AppendFile {
     }
 
     @Override
+    public boolean preallocated() {
+        return preallocated;
+    }
+
+    @Override
     public long size() {
         return appendedBytes;
     }

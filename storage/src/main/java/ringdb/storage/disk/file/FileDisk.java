@@ -112,6 +112,11 @@ public final class FileDisk implements Disk {
         return new FileAppendFile(path, channel, syncer, true);
     }
 
+    @Override
+    public boolean preallocatedReady(String directory, long sizeBytes) {
+        return preallocator.ready(Path.of(directory), sizeBytes);
+    }
+
     /** Waits up to {@code timeoutMillis} for the spare of {@code directory}; whether one is ready. For tests. */
     boolean awaitPreallocatedSpare(String directory, long timeoutMillis) throws InterruptedException {
         return preallocator.awaitSpare(Path.of(directory), timeoutMillis);

@@ -67,6 +67,12 @@ final class SegmentPreallocator {
         return taken;
     }
 
+    /** Whether {@link #take} in {@code directory} would now hand out a spare of {@code sizeBytes}. */
+    synchronized boolean ready(Path directory, long sizeBytes) {
+        Spare spare = spares.get(directory.toAbsolutePath());
+        return spare != null && spare.ready && spare.sizeBytes == sizeBytes;
+    }
+
     private void prepare(Spare spare) {
         boolean written = false;
         try (FileChannel channel = FileChannel.open(spare.path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,

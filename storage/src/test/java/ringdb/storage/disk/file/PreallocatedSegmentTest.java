@@ -98,6 +98,31 @@ class PreallocatedSegmentTest {
         }
     }
 
+    @Test
+    void theLogMovesOntoAPreallocatedSegmentAsSoonAsOneIsReady() throws Exception {
+        String directory = root.resolve("node").toString();
+        StorageConfig config = StorageConfig.defaults().withCommitLogSizes(64L << 20, 1L << 20);
+        Path log = Path.of(StorageLayout.commitLog(directory));
+        try (FileDisk disk = new FileDisk()) {
+            StorageEngine engine = StorageEngine.open(disk, directory, config, () -> 0L, NO_TIMERS);
+            write(engine, key(0));
+            assertThat(Files.size(log.resolve(CommitLogFormat.segmentName(1))))
+                    .as("no spare was ready when the engine opened: the first segment is a plain file").isLessThan(1L << 20);
+            assertThat(disk.awaitPreallocatedSpare(log.toString(), SPARE_WAIT_MILLIS)).isTrue();
+            write(engine, key(1));
+            assertThat(Files.size(log.resolve(CommitLogFormat.segmentName(2))))
+                    .as("the next write started a segment from the spare").isEqualTo(1L << 20);
+            write(engine, key(2));
+            assertThat(Files.exists(log.resolve(CommitLogFormat.segmentName(3)))).as("and stayed on it").isFalse();
+            engine.close();
+            StorageEngine reopened = StorageEngine.open(disk, directory, config, () -> 0L, NO_TIMERS);
+            for (int i = 0; i < 3; i++) {
+                assertThat(reopened.read(key(i))).as("key %d", i).isNotNull();
+            }
+            reopened.close();
+        }
+    }
+
     private static byte[] key(int i) {
         return ("key-" + i).getBytes(StandardCharsets.UTF_8);
     }
