@@ -17,9 +17,11 @@ import ringdb.storage.disk.file.FileDisk;
  * {@code nodetool snapshot} makes), listed, restored and deleted.
  */
 @Command(name = "snapshot", mixinStandardHelpOptions = true,
-        description = {"Snapshots of a stopped node's tables: hard links under snapshots/<name>/.",
+        description = {"Snapshots of a node's tables: hard links under snapshots/<name>/.",
+            "take: of a running node, through --host. create, list, restore, delete: of a stopped node's files;",
             "DIR is a storage directory (holding commitlog/ and tables/) or a node directory holding data/."},
         subcommands = {
+            SnapshotCommand.Take.class,
             SnapshotCommand.Create.class,
             SnapshotCommand.ListSnapshots.class,
             SnapshotCommand.Restore.class,
@@ -66,6 +68,29 @@ final class SnapshotCommand implements Runnable {
         } catch (IOException e) {
             System.err.println("ringdb snapshot " + command + ": " + e.getMessage());
             return 1;
+        }
+    }
+
+    @Command(name = "take", mixinStandardHelpOptions = true,
+            description = {"Snapshots a running node (as nodetool snapshot does): it flushes its memtable, then links",
+                "every table of its data into <data_directory>/data/snapshots/NAME/. Restore it with the node stopped."})
+    static final class Take extends ClusterInfoCommands.AdminCommand {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "NAME",
+                description = "1-128 characters of A-Z a-z 0-9 . _ - (default: snapshot-<epoch millis>)")
+        String name;
+
+        @Override
+        String operation() {
+            return "snapshot";
+        }
+
+        @Override
+        java.util.List<String> query() {
+            java.util.List<String> query = new java.util.ArrayList<>();
+            if (name != null) {
+                query.add("name=" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return query;
         }
     }
 

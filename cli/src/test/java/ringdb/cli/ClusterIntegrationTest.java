@@ -48,6 +48,27 @@ class ClusterIntegrationTest {
     }
 
     @Test
+    @Order(7)
+    void aRunningNodeTakesASnapshotOfItsTablesAndRefusesATakenOrBadName() throws Exception {
+        String host = cluster.http(0);
+        assertThat(ClusterHarness.cli("put", "snapshotted", "v", "--cl", "ALL", "--host", host).exitCode()).isZero();
+        ClusterHarness.Run take = ClusterHarness.cli("snapshot", "take", "before-upgrade", "--host", host);
+        assertThat(take.exitCode()).as(take.out() + take.err()).isZero();
+        assertThat(take.out()).contains("\"name\" : \"before-upgrade\"");
+        Path snapshot = Path.of(new com.fasterxml.jackson.databind.ObjectMapper().readTree(take.out()).path("directory").asText());
+        assertThat(snapshot).startsWith(cluster.members().get(0).directory());
+        try (var tables = Files.list(snapshot)) {
+            assertThat(tables.count()).as("the flushed memtable is a table in the snapshot").isPositive();
+        }
+        ClusterHarness.Run again = ClusterHarness.cli("snapshot", "take", "before-upgrade", "--host", host);
+        assertThat(again.exitCode()).isNotZero();
+        assertThat(again.err()).contains("snapshot before-upgrade already exists");
+        ClusterHarness.Run bad = ClusterHarness.cli("snapshot", "take", "../elsewhere", "--host", host);
+        assertThat(bad.exitCode()).isNotZero();
+        assertThat(bad.err()).contains("snapshot name must be 1-128 characters");
+    }
+
+    @Test
     @Order(1)
     void writesAndReadsAtEveryConsistencyLevelThroughTheCli() {
         String host = cluster.http(0);

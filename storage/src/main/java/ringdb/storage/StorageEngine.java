@@ -307,6 +307,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
      * Flushes, then hard-links every table into {@code snapshots/<name>/}: a point-in-time copy that
      * costs no space until compaction replaces the tables. Returns the tables linked.
      */
+    @Override
     public int snapshot(String name) {
         checkOpen();
         flush();

@@ -39,6 +39,16 @@ public interface LocalStore {
     /** Writes the memtable out to a table now (the seed's snapshot); completes synchronously. */
     void flush();
 
+    /**
+     * Flushes, then keeps a point-in-time copy of the tables under the name (as {@code nodetool
+     * snapshot} does); returns how many tables it holds. Completes synchronously. Throws
+     * {@link IllegalArgumentException} for a bad or taken name; stores that cannot do it throw
+     * {@link UnsupportedOperationException} with the reason.
+     */
+    default int snapshot(String name) {
+        throw new UnsupportedOperationException("this store keeps no snapshots");
+    }
+
     /** Flushes nothing; releases files. Data not yet durable per the sync mode may be lost. */
     void close();
 

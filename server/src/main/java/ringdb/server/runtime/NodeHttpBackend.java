@@ -2,6 +2,7 @@ package ringdb.server.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -10,6 +11,7 @@ import ringdb.core.NodeId;
 import ringdb.core.node.ClientResult;
 import ringdb.core.node.ConsistencyLevel;
 import ringdb.core.node.Node;
+import ringdb.core.store.LocalStore;
 import ringdb.server.http.HttpBackend;
 import ringdb.server.metrics.ServerMetrics;
 
@@ -20,8 +22,14 @@ final class NodeHttpBackend implements HttpBackend {
     private final ServerMetrics metrics;
     private final String clusterName;
     private final int valueSizeBytesMax;
+    private final LocalStore data;
+    private final Path dataDirectory;
 
-    NodeHttpBackend(Node node, NodeThread nodeThread, ServerMetrics metrics, String clusterName, int valueSizeBytesMax) {
+    /** {@code data}: the node's data store, for snapshots; {@code dataDirectory} where it keeps its files. */
+    NodeHttpBackend(Node node, NodeThread nodeThread, ServerMetrics metrics, String clusterName, int valueSizeBytesMax,
+                    LocalStore data, Path dataDirectory) {
+        this.data = data;
+        this.dataDirectory = dataDirectory;
         this.node = node;
         this.nodeThread = nodeThread;
         this.metrics = metrics;
@@ -86,6 +94,11 @@ final class NodeHttpBackend implements HttpBackend {
             case "repair" -> onNode(() -> node.repair(result::complete), result::complete);
             case "decommission" -> onNode(() -> node.decommission(result::complete), result::complete);
             case "cleanup" -> onNode(() -> node.cleanup(result::complete), result::complete);
+            case "snapshot" -> {
+                String name = parameters.getOrDefault("name", "");
+                String chosen = name.isBlank() ? "snapshot-" + System.currentTimeMillis() : name.trim();
+                return nodeThread.call(() -> snapshotJson(chosen, data.snapshot(chosen)));
+            }
             case "removenode" -> {
                 String dead = parameters.getOrDefault("node", "");
                 if (dead.isBlank()) {
@@ -101,10 +114,19 @@ final class NodeHttpBackend implements HttpBackend {
             }
             default -> {
                 return CompletableFuture.failedFuture(new IllegalArgumentException("unknown admin operation '" + operation
-                        + "'; expected decommission, removenode, cleanup, repair or join"));
+                        + "'; expected decommission, removenode, cleanup, repair, snapshot or join"));
             }
         }
         return result.thenApply(NodeHttpBackend::adminJson);
+    }
+
+    private JsonNode snapshotJson(String name, int tables) {
+        var body = ringdb.server.http.JsonResponses.object();
+        body.put("name", name);
+        body.put("tables", tables);
+        body.put("directory", dataDirectory.resolve("snapshots").resolve(name).toString());
+        body.put("message", "snapshot " + name + ": " + tables + " tables linked");
+        return body;
     }
 
     private static JsonNode adminJson(ClientResult result) {

@@ -57,6 +57,11 @@ public final class NodeThreadStore implements LocalStore {
     }
 
     @Override
+    public int snapshot(String name) {
+        return delegate.snapshot(name);
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

@@ -108,7 +108,7 @@ public final class ServerNode implements AutoCloseable {
         ServerNodeView view = new ServerNodeView(node, nodeThread, config, events, data, transport.stats());
         DashboardMount mount = dashboard == null ? null : dashboard.apply(view);
         NodeHttpBackend backend = new NodeHttpBackend(node, nodeThread, metrics, config.text(ConfigKeys.CLUSTER_NAME),
-                config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES));
+                config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES), data, dir.resolve("data"));
         ringdb.server.http.RequestObserver observer = mount == null ? metrics : (operation, outcome, nanos) -> {
             metrics.onRequest(operation, outcome, nanos);
             mount.observer().onRequest(operation, outcome, nanos);
