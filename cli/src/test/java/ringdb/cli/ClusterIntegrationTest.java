@@ -69,6 +69,29 @@ class ClusterIntegrationTest {
     }
 
     @Test
+    @Order(8)
+    void theYcsbLoadGeneratorLoadsAndRunsOverBothProtocolsWithoutErrors() throws Exception {
+        String hosts = String.join(",", cluster.httpAddresses());
+        Path json = cluster.dir.resolve("ycsb.json");
+        ClusterHarness.Run nativeRun = ClusterHarness.cli("bench", "cluster", "--host", hosts, "--workload", "A",
+                "--records", "300", "--threads", "4", "--duration", "2", "--progress-seconds", "1", "--cl", "QUORUM",
+                "--json", json.toString());
+        assertThat(nativeRun.exitCode()).as(nativeRun.out() + nativeRun.err()).isZero();
+        assertThat(nativeRun.out()).contains("native protocol").contains("[load]").contains("[run]").contains("READ").contains("UPDATE");
+        JsonNode result = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+        assertThat(result.path("load").path("operations").asLong()).isEqualTo(300);
+        assertThat(result.path("run").path("operations").asLong()).isPositive();
+        for (JsonNode operation : result.path("run").path("operationStats")) {
+            assertThat(operation.path("errors").asLong()).as(operation.toString()).isZero();
+            assertThat(operation.path("p99Micros").asLong()).isPositive();
+        }
+        ClusterHarness.Run httpRun = ClusterHarness.cli("bench", "cluster", "--host", hosts, "--workload", "C",
+                "--records", "300", "--threads", "4", "--duration", "1", "--no-load", "--protocol", "http");
+        assertThat(httpRun.exitCode()).as(httpRun.out() + httpRun.err()).isZero();
+        assertThat(httpRun.out()).contains("http protocol").contains("READ");
+    }
+
+    @Test
     @Order(1)
     void writesAndReadsAtEveryConsistencyLevelThroughTheCli() {
         String host = cluster.http(0);
