@@ -86,13 +86,21 @@ public final class DashboardServer implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    /** Answers whatever the dashboard does not serve. */
+    /**
+     * Answers whatever the dashboard does not serve, and closes a connection that failed (a browser
+     * that resets its connections when a page closes is routine, not worth a warning).
+     */
     private static final class NotFound extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             byte[] body = ("{\"error\":\"nothing here; the dashboard is at /\"}").getBytes(StandardCharsets.UTF_8);
             DashboardHandler.send(ctx, HttpResponseStatus.NOT_FOUND, "application/json", body,
                     HttpUtil.isKeepAlive(request));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
         }
     }
 }
