@@ -37,6 +37,10 @@ final class BenchStorageCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3", description = "Runs per figure (default: ${DEFAULT-VALUE}).")
     int runs;
 
+    @Option(names = "--warmup-runs", defaultValue = "1",
+            description = "Runs before each figure's, not counted, while the JIT compiles (default: ${DEFAULT-VALUE}).")
+    int warmupRuns;
+
     @Option(names = "--group-window-micros", defaultValue = "" + FileDisk.GROUP_WINDOW_MICROS_DEFAULT,
             description = "Longest group commit wait (default: ${DEFAULT-VALUE}).")
     long groupWindowMicros;
@@ -44,7 +48,7 @@ final class BenchStorageCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         if (writes < 1 || reads < 1 || replayWrites < 1 || valueSizeBytes < 1 || valueSizeBytes > 1 << 20
-                || inFlight < 1 || runs < 1 || groupWindowMicros < 0) {
+                || inFlight < 1 || runs < 1 || warmupRuns < 0 || groupWindowMicros < 0) {
             System.err.println("ringdb bench storage: counts must be positive, --value-size at most 1048576, "
                     + "--group-window-micros not negative");
             return 2;
@@ -52,7 +56,7 @@ final class BenchStorageCommand implements Callable<Integer> {
         Path root = directory != null ? directory : Files.createTempDirectory("ringdb-bench-storage");
         try {
             new StorageBenchmark(new StorageBenchmark.Options(root, writes, reads, replayWrites, valueSizeBytes, inFlight,
-                    runs, groupWindowMicros), System.out).run();
+                    runs, warmupRuns, groupWindowMicros), System.out).run();
         } finally {
             if (directory == null) {
                 Files.deleteIfExists(root);

@@ -25,16 +25,18 @@ import ringdb.storage.disk.file.FileDisk;
  * disk, 1 KiB values. Writes come from one thread (the node's thread, as in the server) that keeps
  * {@code inFlight} writes outstanding; acknowledgements arrive on the disk's sync thread. Prints
  * puts/s under GROUP and PERIODIC sync, point reads/s from tables larger than the memtable (page
- * cache warm), and commit log replay in MB/s; each figure is the median of {@code runs} runs.
+ * cache warm), and commit log replay in MB/s; each figure is the median of {@code runs} runs, after
+ * {@code warmupRuns} that are not counted (the first run of a JVM is slower while the JIT compiles).
  */
 public final class StorageBenchmark {
     /** What to run; sizes are counts of operations. */
     public record Options(Path directory, int writes, int reads, int replayWrites, int valueSizeBytes, int inFlight,
-                          int runs, long groupWindowMicros) {
+                          int runs, int warmupRuns, long groupWindowMicros) {
     }
 
     private final Options options;
     private final PrintStream out;
+    private boolean warmingUp;
 
     public StorageBenchmark(Options options, PrintStream out) {
         this.options = options;
@@ -43,8 +45,8 @@ public final class StorageBenchmark {
 
     /** Runs every phase and prints one line per figure. */
     public void run() throws IOException, InterruptedException {
-        out.printf("storage benchmark: %d-byte values, %d writes in flight, %d runs per figure, in %s%n",
-                options.valueSizeBytes(), options.inFlight(), options.runs(), options.directory());
+        out.printf("storage benchmark: %d-byte values, %d writes in flight, %d runs per figure after %d warm-up runs, in %s%n",
+                options.valueSizeBytes(), options.inFlight(), options.runs(), options.warmupRuns(), options.directory());
         report("put/s   GROUP    (ack after shared fsync)", median(() -> writeRun(SyncMode.GROUP)), "puts/s");
         report("put/s   PERIODIC (ack at once, fsync 10 ms)", median(() -> writeRun(SyncMode.PERIODIC)), "puts/s");
         report("get/s   point reads from tables", median(this::readRun), "reads/s");
@@ -56,6 +58,11 @@ public final class StorageBenchmark {
     }
 
     private double median(Run run) throws IOException, InterruptedException {
+        warmingUp = true;
+        for (int i = 0; i < options.warmupRuns(); i++) {
+            run.once(); // the JIT compiles the hot paths; not counted
+        }
+        warmingUp = false;
         List<Double> figures = new ArrayList<>();
         for (int i = 0; i < options.runs(); i++) {
             figures.add(run.once());
@@ -80,7 +87,7 @@ public final class StorageBenchmark {
             engine.close();
             if (mode == SyncMode.GROUP) {
                 long groups = Math.max(1, disk.syncGroupCount());
-                out.printf("  run: %,.0f puts/s, %.1f writes per fsync (%d fsyncs, %.0f µs each on average)%n",
+                out.printf("  %s: %,.0f puts/s, %.1f writes per fsync (%d fsyncs, %.0f µs each on average)%n", warmingUp ? "warm-up" : "run",
                         options.writes() / seconds, (double) disk.syncRequestCount() / groups, disk.syncGroupCount(),
                         disk.syncNanosTotal() / 1e3 / groups);
             }
@@ -201,7 +208,7 @@ public final class StorageBenchmark {
         int writes = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         Path directory = Files.createTempDirectory("ringdb-bench-storage");
         try {
-            new StorageBenchmark(new Options(directory, writes, 1_000_000, writes, 1024, 64, 3, FileDisk.GROUP_WINDOW_MICROS_DEFAULT), System.out).run();
+            new StorageBenchmark(new Options(directory, writes, 1_000_000, writes, 1024, 64, 3, 1, FileDisk.GROUP_WINDOW_MICROS_DEFAULT), System.out).run();
         } finally {
             deleteRecursively(directory);
         }
