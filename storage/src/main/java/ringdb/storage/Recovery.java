@@ -59,8 +59,9 @@ final class Recovery {
                 covered = CommitLogPosition.max(covered, table.metadata().coveredPosition());
                 nextGeneration = Math.max(nextGeneration, table.generation() + 1);
             }
-            Memtable memtable = new Memtable();
-            TreeMap<Long, Long> segmentSizes = replay(covered, memtable);
+            Memtable.Loader loader = new Memtable.Loader();
+            TreeMap<Long, Long> segmentSizes = replay(covered, loader);
+            Memtable memtable = loader.build();
             long nextSegmentId = Math.max(covered.segmentId(), segmentSizes.isEmpty() ? 0 : segmentSizes.lastKey()) + 1;
             RecoveryReport report = new RecoveryReport(tables.size(), segmentsReplayed, recordsReplayed, bytesReplayed,
                     tornTails, skippedRecords, skippedBytes, temporaryRemoved);
@@ -103,7 +104,7 @@ final class Recovery {
     }
 
     /** Replays segments past {@code covered}; returns the sizes of the segments kept. */
-    private TreeMap<Long, Long> replay(CommitLogPosition covered, Memtable memtable) throws IOException {
+    private TreeMap<Long, Long> replay(CommitLogPosition covered, Memtable.Loader memtable) throws IOException {
         List<Long> ids = new ArrayList<>();
         for (String name : disk.list(commitLogDirectory)) {
             long id = CommitLogFormat.segmentId(name);
@@ -130,7 +131,7 @@ final class Recovery {
     }
 
     /** Replays one segment; returns its size after any torn tail was cut, or null if it was removed. */
-    private Long replaySegment(String path, long fromOffset, boolean newest, Memtable memtable) throws IOException {
+    private Long replaySegment(String path, long fromOffset, boolean newest, Memtable.Loader memtable) throws IOException {
         CommitLogReader.SegmentResult result = CommitLogReader.read(disk, path, fromOffset, newest,
                 config.skipCorruptCommitLogRecords(), (key, cell, end) -> {
                     memtable.put(DecoratedKey.of(key), cell);
