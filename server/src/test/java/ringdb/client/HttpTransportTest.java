@@ -8,8 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -142,13 +140,10 @@ class HttpTransportTest {
 
     @Test
     void aRefusedConnectionIsUnreachableAndGarbageIsAnIoError() throws Exception {
-        int freePort;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            freePort = probe.getLocalPort();
-        }
+        String refusing = ScriptedServer.refusingAddress();
         HttpTransport transport = new HttpTransport(2_000);
         toClose.add(transport);
-        assertThatThrownBy(() -> transport.exchange("127.0.0.1:" + freePort, HttpMethod.PUT, "/v1/kv/a", new byte[] {1}, 2_000))
+        assertThatThrownBy(() -> transport.exchange(refusing, HttpMethod.PUT, "/v1/kv/a", new byte[] {1}, 2_000))
                 .isInstanceOfSatisfying(RingClientException.class, e -> assertThat(e.error()).isEqualTo("unreachable"));
         String node = serve((socket, number) -> {
             readRequest(socket.getInputStream());

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -179,12 +177,9 @@ class NativeTransportTest {
 
     @Test
     void aRefusedConnectionIsUnreachableAndAGarbledAnswerIsAnIoError() throws Exception {
-        int freePort;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            freePort = probe.getLocalPort();
-        }
+        String refusing = ScriptedServer.refusingAddress();
         NativeTransport transport = transport();
-        assertThatThrownBy(() -> transport.exchange("127.0.0.1:" + freePort, NativeProtocol.PUT, "ONE", utf8("a"), utf8("b"), null, 2_000))
+        assertThatThrownBy(() -> transport.exchange(refusing, NativeProtocol.PUT, "ONE", utf8("a"), utf8("b"), null, 2_000))
                 .isInstanceOfSatisfying(RingClientException.class, e -> assertThat(e.error()).isEqualTo("unreachable"));
         String node = serve((in, out, socket, number) -> {
             Frame frame = read(in);

@@ -47,6 +47,13 @@ final class ScriptedServer implements AutoCloseable {
         }
     }
 
+    /** "127.0.0.1:port" of a port that was just free, so connecting to it is refused. */
+    static String refusingAddress() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return "127.0.0.1:" + probe.getLocalPort();
+        }
+    }
+
     /** "127.0.0.1:port". */
     String address() {
         return "127.0.0.1:" + server.getLocalPort();
