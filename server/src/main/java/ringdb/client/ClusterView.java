@@ -54,12 +54,7 @@ public final class ClusterView {
 
     /** HTTP address of the key's primary replica (the owner of the first token at or after its token); null when the ring is unknown. */
     public String primaryFor(byte[] key) {
-        if (tokens.length == 0) {
-            return null;
-        }
-        int index = Arrays.binarySearch(tokens, Partitioner.token(key));
-        int start = index >= 0 ? index : -index - 1;
-        return ownerHttp[start % tokens.length];
+        return tokens.length == 0 ? null : ownerHttp[firstTokenAtOrAfter(key) % tokens.length];
     }
 
     /** HTTP addresses of the key's replicas, primary first; empty when the ring is unknown. */
@@ -68,8 +63,7 @@ public final class ClusterView {
         if (tokens.length == 0) {
             return replicas;
         }
-        int index = Arrays.binarySearch(tokens, Partitioner.token(key));
-        int start = index >= 0 ? index : -index - 1;
+        int start = firstTokenAtOrAfter(key);
         for (int step = 0; step < tokens.length && replicas.size() < replicationFactor; step++) {
             String owner = ownerHttp[(start + step) % tokens.length];
             if (!replicas.contains(owner)) {
@@ -77,6 +71,12 @@ public final class ClusterView {
             }
         }
         return replicas;
+    }
+
+    /** Index of the first token at or after the key's (tokens.length when past the last: the ring wraps). */
+    private int firstTokenAtOrAfter(byte[] key) {
+        int index = Arrays.binarySearch(tokens, Partitioner.token(key));
+        return index >= 0 ? index : -index - 1;
     }
 
     /** Every member's HTTP address. */

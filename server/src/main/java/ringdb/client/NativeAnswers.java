@@ -1,5 +1,6 @@
 package ringdb.client;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +8,8 @@ import java.util.Arrays;
 
 /** Decodes native-protocol answers into the transport-neutral {@link HttpTransport.Response}. */
 final class NativeAnswers {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final byte[] EMPTY = new byte[0];
     private static final byte[] NOT_FOUND_BODY = "{\"error\":\"not_found\",\"message\":\"key not found\"}"
             .getBytes(StandardCharsets.UTF_8);
 
@@ -23,11 +26,8 @@ final class NativeAnswers {
                 return new HttpTransport.Response(200, Arrays.copyOfRange(body, 8, body.length), timestamp);
             }
             case NativeProtocol.WRITTEN -> {
-                need(buffer, 12, "WRITTEN");
-                long timestamp = buffer.getLong();
-                int acks = buffer.getInt();
-                byte[] json = ("{\"timestamp_micros\":" + timestamp + ",\"acks\":" + acks + "}").getBytes(StandardCharsets.UTF_8);
-                return new HttpTransport.Response(200, json, timestamp);
+                need(buffer, 12, "WRITTEN"); // timestamp:i64 acks:u32; the client reports the timestamp
+                return new HttpTransport.Response(200, EMPTY, buffer.getLong());
             }
             case NativeProtocol.NOT_FOUND -> {
                 return new HttpTransport.Response(404, NOT_FOUND_BODY, 0);
@@ -51,7 +51,7 @@ final class NativeAnswers {
     static String message(HttpTransport.Response response) {
         String text = new String(response.body(), StandardCharsets.UTF_8);
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).path("message").asText(text);
+            return JSON.readTree(response.body()).path("message").asText(text);
         } catch (IOException e) {
             return text;
         }

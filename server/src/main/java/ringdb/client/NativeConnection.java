@@ -77,8 +77,8 @@ final class NativeConnection {
     }
 
     /**
-     * Sends one request frame (built by {@code frame} around the stream id it is given) and waits
-     * up to {@code timeoutMillis} for its answer.
+     * Sends one request ({@code opcode} and its {@code body}, framed here with a fresh stream id)
+     * and waits up to {@code timeoutMillis} for its answer.
      */
     HttpTransport.Response exchange(byte opcode, byte[] body, long timeoutMillis) {
         Pending waiting = new Pending();
@@ -114,10 +114,11 @@ final class NativeConnection {
             nextStream = nextStream == Integer.MAX_VALUE ? 1 : nextStream + 1;
             pending.put(stream, waiting);
             ensureQueueRoom(frameBytes);
-            putInt(queuedBytes, NativeProtocol.HEADER_BYTES + body.length);
-            putInt(queuedBytes + 4, stream);
-            queue[queuedBytes + 8] = opcode;
-            System.arraycopy(body, 0, queue, queuedBytes + 9, body.length);
+            int at = queuedBytes;
+            putInt(at, NativeProtocol.HEADER_BYTES + body.length);
+            putInt(at + NativeProtocol.LENGTH_BYTES, stream);
+            queue[at + NativeProtocol.LENGTH_BYTES + 4] = opcode;
+            System.arraycopy(body, 0, queue, at + NativeProtocol.LENGTH_BYTES + NativeProtocol.HEADER_BYTES, body.length);
             queuedBytes += frameBytes;
             if (writing) {
                 return stream; // the caller writing now takes this frame along
@@ -139,7 +140,7 @@ final class NativeConnection {
                 }
                 batch = queue;
                 length = queuedBytes;
-                queue = spare.length >= QUEUE_BYTES_INITIAL ? spare : new byte[QUEUE_BYTES_INITIAL];
+                queue = spare; // only the one writing caller swaps, and it hands the spare back below
                 spare = null;
                 queuedBytes = 0;
             }
@@ -204,16 +205,14 @@ final class NativeConnection {
     /**
      * Fails the connection when a write has been blocked for longer than {@code limitNanos} (the
      * node stopped reading: it is frozen, or overloaded past its backpressure), which closes the
-     * socket and so ends the blocked write; returns whether it did.
+     * socket and so ends the blocked write.
      */
-    boolean failIfWriteStalled(long nowNanos, long limitNanos) {
+    void failIfWriteStalled(long nowNanos, long limitNanos) {
         long started = writeStartedNanos;
-        if (started == 0 || nowNanos - started <= limitNanos) {
-            return false;
+        if (started != 0 && nowNanos - started > limitNanos) {
+            fail("no progress sending to " + node + " for " + TimeUnit.NANOSECONDS.toMillis(nowNanos - started)
+                    + " ms: the node stopped reading");
         }
-        fail("no progress sending to " + node + " for " + TimeUnit.NANOSECONDS.toMillis(nowNanos - started)
-                + " ms: the node stopped reading");
-        return true;
     }
 
     private void fail(String message) {
@@ -232,7 +231,7 @@ final class NativeConnection {
         }
     }
 
-    void close() {
+    private void close() {
         try {
             socket.close();
         } catch (IOException e) {

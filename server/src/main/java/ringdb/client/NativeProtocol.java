@@ -1,6 +1,7 @@
 package ringdb.client;
 
 import ringdb.core.data.Limits;
+import ringdb.core.node.ConsistencyLevel;
 
 /**
  * Constants of the native client protocol; mirrors {@code docs/formats/native-protocol.md}. A
@@ -53,12 +54,12 @@ public final class NativeProtocol {
         };
     }
 
-    /** The name of a consistency level's wire byte, or null when unknown. */
-    public static String consistencyName(int code) {
+    /** The consistency level of a wire byte, or null when unknown. */
+    public static ConsistencyLevel consistency(int code) {
         return switch (code) {
-            case 0 -> "ONE";
-            case 1 -> "QUORUM";
-            case 2 -> "ALL";
+            case 0 -> ConsistencyLevel.ONE;
+            case 1 -> ConsistencyLevel.QUORUM;
+            case 2 -> ConsistencyLevel.ALL;
             default -> null;
         };
     }

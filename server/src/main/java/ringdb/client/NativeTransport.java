@@ -23,7 +23,7 @@ final class NativeTransport implements AutoCloseable {
     private final int connectTimeoutMillis;
     private final long writeStallNanos;
     private final Map<String, NativeConnection> connections = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService watchdog;
+    private ScheduledExecutorService watchdog; // started with the first connection; guarded by this
     private volatile boolean closed;
 
     /**
@@ -33,7 +33,14 @@ final class NativeTransport implements AutoCloseable {
     NativeTransport(int connectTimeoutMillis, long writeStallMillis) {
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.writeStallNanos = TimeUnit.MILLISECONDS.toNanos(writeStallMillis);
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(task -> {
+    }
+
+    /** Starts the watchdog unless it runs (a client that never speaks this protocol has no thread for it). */
+    private void startWatchdogLocked() {
+        if (watchdog != null) {
+            return;
+        }
+        watchdog = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "ringdb-client-watchdog");
             thread.setDaemon(true);
             return thread;
@@ -103,6 +110,7 @@ final class NativeTransport implements AutoCloseable {
             }
             NativeConnection fresh = connect(node);
             connections.put(node, fresh);
+            startWatchdogLocked();
             return fresh;
         }
     }
@@ -114,8 +122,10 @@ final class NativeTransport implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        watchdog.shutdownNow();
         synchronized (this) {
+            if (watchdog != null) {
+                watchdog.shutdownNow();
+            }
             connections.values().forEach(NativeConnection::shutdown);
             connections.clear();
         }

@@ -43,7 +43,7 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
     private boolean inputClosed;
     private ChannelHandlerContext context;
 
-    /** A request that parsed: what to run, and which metric operation it is. */
+    /** A request that parsed. */
     private record Request(int stream, byte opcode, byte[] key, ConsistencyLevel consistency, long timestampMicros,
                            byte[] value) {
     }
@@ -113,8 +113,8 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
         }
         need(body, 1, "consistency level");
         int code = body.readUnsignedByte();
-        String name = NativeProtocol.consistencyName(code);
-        if (name == null) {
+        ConsistencyLevel consistency = NativeProtocol.consistency(code);
+        if (consistency == null) {
             throw new InvalidRequestException("unknown consistency level code " + code + "; expected 0 (ONE), 1 (QUORUM) or 2 (ALL)");
         }
         long timestampMicros = Node.COORDINATOR_TIMESTAMP;
@@ -146,7 +146,7 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
             throw new InvalidRequestException(body.readableBytes() + " unexpected bytes after the key of a "
                     + operation(opcode).toUpperCase(java.util.Locale.ROOT) + " request");
         }
-        return new Request(stream, opcode, key, ConsistencyLevel.valueOf(name), timestampMicros, value);
+        return new Request(stream, opcode, key, consistency, timestampMicros, value);
     }
 
     private static void need(ByteBuf body, int bytes, String field) {

@@ -68,11 +68,8 @@ final class ProtocolSelector extends ByteToMessageDecoder {
     }
 
     private void install(ChannelHandlerContext ctx, ChannelHandler... handlers) {
-        String after = ctx.name();
-        for (ChannelHandler handler : handlers) {
-            String name = handler.getClass().getSimpleName() + "#" + System.identityHashCode(handler);
-            ctx.pipeline().addAfter(after, name, handler);
-            after = name;
+        for (int i = handlers.length - 1; i >= 0; i--) {
+            ctx.pipeline().addAfter(ctx.name(), null, handlers[i]); // each right after this one: last first
         }
         ctx.pipeline().remove(this); // the bytes read so far go on to the handlers just installed
     }
