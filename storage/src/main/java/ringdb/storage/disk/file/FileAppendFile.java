@@ -73,9 +73,16 @@ final class FileAppendFile implements AppendFile {
         }
     }
 
-    /** Writes everything appended so far to the channel; returns the file size it reached. */
+    /**
+     * Writes everything appended so far to the channel; returns the file size it reached. A failed
+     * write fails the file as a failed fsync does: the bytes it lost would leave a gap that later
+     * writes must not be acknowledged over.
+     */
     private long writeOut() throws IOException {
         synchronized (writeLock) {
+            if (failure != null) {
+                throw new IOException("an earlier write or sync of " + path + " failed", failure);
+            }
             ByteBuffer full;
             synchronized (lock) {
                 full = active;
@@ -87,6 +94,9 @@ final class FileAppendFile implements AppendFile {
                 while (full.hasRemaining()) {
                     writtenBytes += channel.write(full);
                 }
+            } catch (IOException | RuntimeException e) {
+                failure = e;
+                throw e;
             } finally {
                 full.clear();
             }
@@ -154,7 +164,9 @@ final class FileAppendFile implements AppendFile {
                 }
             }
             try {
-                writeOut();
+                if (failure == null) {
+                    writeOut(); // after a failure nothing more is written; the file is not trusted
+                }
                 if (preallocated) {
                     cutZeroTail();
                 }

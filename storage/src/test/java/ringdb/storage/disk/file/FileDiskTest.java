@@ -143,4 +143,21 @@ class FileDiskTest {
             again.close();
         }
     }
+
+    @Test
+    void aFailedWriteFailsTheFileSoNothingLaterIsAcknowledgedOverTheGap() throws Exception {
+        Path path = root.resolve("read-only");
+        Files.write(path, new byte[0]);
+        // A channel that cannot write: the buffer's write out fails as a full disk or an I/O error would.
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(path, java.nio.file.StandardOpenOption.READ)) {
+            FileAppendFile file = new FileAppendFile(path.toString(), channel, new GroupSyncer(0, () -> 0));
+            byte[] record = "lost in the write".getBytes(StandardCharsets.UTF_8);
+            file.append(record, 0, record.length);
+            assertThatThrownBy(file::sync).isInstanceOf(java.nio.channels.NonWritableChannelException.class);
+            assertThat(file.syncFailure()).isNotNull();
+            file.append(record, 0, record.length);
+            assertThatThrownBy(file::sync).isInstanceOf(IOException.class).hasMessageContaining("failed");
+            file.close();
+        }
+    }
 }
