@@ -118,7 +118,7 @@ final class Recovery {
             long id = ids.get(i);
             String path = Disk.join(commitLogDirectory, CommitLogFormat.segmentName(id));
             if (id < covered.segmentId()) {
-                disk.delete(path); // fully covered by tables; the flush that covered it was cut short
+                disk.retire(path); // fully covered by tables; the flush that covered it was cut short
                 continue;
             }
             long from = id == covered.segmentId() ? covered.offset() : 0;
@@ -144,7 +144,7 @@ final class Recovery {
         bytesReplayed += result.tornOffset() >= 0 ? result.tornOffset() : size;
         if (result.segmentId() < 0) {
             tornTails.add(new RecoveryReport.TornTail(path, 0, size));
-            disk.delete(path);
+            disk.retire(path);
             return null;
         }
         if (result.tornOffset() >= 0) {

@@ -169,10 +169,10 @@ final class TableSet {
         stillFlushing.remove(flush.memtable);
         flushing = List.copyOf(stillFlushing);
         try {
-            commitLog.deleteSegmentsBefore(flush.covered.segmentId());
+            commitLog.retireSegmentsBefore(flush.covered.segmentId());
         } catch (IOException e) {
             lastFailure = e;
-            log.warn("could not delete flushed commit log segments of {}: {}", directory, e.toString());
+            log.warn("could not retire flushed commit log segments of {}: {}", directory, e.toString());
         }
     }
 

@@ -21,8 +21,8 @@ import ringdb.storage.testing.ManualTimers;
 class CorruptionTest {
     private static final String SEGMENT = "/n/commitlog/" + CommitLogFormat.segmentName(1);
     private static final String TABLE = "/n/tables/" + SSTableFormat.fileName(1);
-    /** 8-byte record header + 13 fixed payload bytes + 6-byte key + 4-byte value length + 10-byte value. */
-    private static final int RECORD_SIZE_BYTES = 41;
+    /** 16-byte record header + 13 fixed payload bytes + 6-byte key + 4-byte value length + 10-byte value. */
+    private static final int RECORD_SIZE_BYTES = 49;
     private static final int RECORDS = 20;
 
     private final ManualTimers timers = new ManualTimers(1_000_000);
@@ -184,9 +184,10 @@ class CorruptionTest {
         disk.overwrite(preallocated, new byte[8192]);
         StorageEngine engine = open(StorageConfig.defaults());
         assertThat(engine.recoveryReport().tornTails()).containsExactly(new RecoveryReport.TornTail(preallocated, 0, 8192));
-        assertThat(disk.size(preallocated)).as("started anew").isEqualTo(CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES);
         assertRecordsPresent(engine, 0, RECORDS);
         engine.close();
+        // Retired, then written over as the new segment 2, whose zeros past the header were cut on close.
+        assertThat(disk.size(preallocated)).as("started anew").isEqualTo(CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES);
     }
 
     @Test
@@ -210,7 +211,7 @@ class CorruptionTest {
         byte[] bytes = disk.contents(SEGMENT);
         int record = (int) recordOffset(4);
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        buffer.putInt(record + 8 + 9, 5000); // key length now overruns the record
+        buffer.putInt(record + CommitLogFormat.RECORD_HEADER_SIZE_BYTES + 9, 5000); // key length now overruns the record
         CRC32C crc = new CRC32C();
         crc.update(bytes, record, 4);
         crc.update(bytes, record + 8, RECORD_SIZE_BYTES - 8);
@@ -288,6 +289,136 @@ class CorruptionTest {
         StorageEngine engine = open(StorageConfig.defaults());
         assertThat(engine.recoveryReport().temporaryFilesRemoved()).isEqualTo(1);
         assertRecordsPresent(engine, 0, RECORDS);
+        engine.close();
+    }
+    /** Segment 2 holding {@code newRecords} records of its own, written over the bytes of segment 1's previous life. */
+    private byte[] recycledSegmentTwo(int newRecords) throws IOException {
+        writeRecords(false);
+        byte[] previousLife = disk.contents(SEGMENT);
+        StorageEngine engine = open(StorageConfig.defaults()); // starts segment 2
+        for (int i = 0; i < newRecords; i++) {
+            engine.apply(key(i), cell(100 + i), failure -> assertThat(failure).isNull());
+        }
+        engine.close();
+        byte[] written = disk.contents(SEGMENT_TWO);
+        assertThat(written.length).isLessThan(previousLife.length);
+        byte[] recycled = previousLife.clone();
+        System.arraycopy(written, 0, recycled, 0, written.length);
+        disk.overwrite(SEGMENT_TWO, recycled);
+        return written;
+    }
+
+    private static final String SEGMENT_TWO = "/n/commitlog/" + CommitLogFormat.segmentName(2);
+
+    @Test
+    void oldRecordsOfARecycledSegmentAfterTheNewOnesAreATornTail() throws IOException {
+        byte[] written = recycledSegmentTwo(5);
+        int previousLifeBytes = disk.contents(SEGMENT_TWO).length;
+        StorageEngine engine = open(StorageConfig.defaults());
+        assertThat(engine.recoveryReport().tornTails()).containsExactly(
+                new RecoveryReport.TornTail(SEGMENT_TWO, written.length, previousLifeBytes - written.length));
+        for (int i = 0; i < 5; i++) {
+            assertThat(engine.read(key(i))).as("new record %d", i).isEqualTo(cell(100 + i));
+        }
+        assertRecordsPresent(engine, 5, RECORDS); // segment 1 itself is still live
+        engine.close();
+    }
+
+    @Test
+    void aRecordTornOverOldRecordsIsATornTail() throws IOException {
+        byte[] written = recycledSegmentTwo(5);
+        byte[] bytes = disk.contents(SEGMENT_TWO);
+        int lastNew = written.length - RECORD_SIZE_BYTES;
+        bytes[lastNew + 30] ^= 0x40; // the last new record's second half never reached the disk
+        disk.overwrite(SEGMENT_TWO, bytes);
+        StorageEngine engine = open(StorageConfig.defaults());
+        assertThat(engine.recoveryReport().tornTails()).containsExactly(
+                new RecoveryReport.TornTail(SEGMENT_TWO, lastNew, bytes.length - lastNew));
+        assertThat(engine.read(key(3))).isEqualTo(cell(103));
+        assertThat(engine.read(key(4))).as("the torn record is gone; segment 1's value shows").isEqualTo(cell(4));
+        engine.close();
+    }
+
+    @Test
+    void damageAmongTheNewRecordsOfARecycledSegmentIsStillCorruption() throws IOException {
+        recycledSegmentTwo(5);
+        flipByte(SEGMENT_TWO, recordOffset(2) + 30); // records 3 and 4 follow it
+        assertThatThrownBy(() -> open(StorageConfig.defaults()))
+                .isInstanceOfSatisfying(CorruptionException.class, e -> {
+                    assertThat(e.path()).isEqualTo(SEGMENT_TWO);
+                    assertThat(e.offset()).isEqualTo(recordOffset(2));
+                });
+    }
+
+    @Test
+    void oldRecordsAreNeverReplayedEvenWithTheSkipOption() throws IOException {
+        recycledSegmentTwo(5);
+        StorageEngine engine = open(StorageConfig.defaults().withSkipCorruptCommitLogRecords(true));
+        assertThat(engine.recoveryReport().corruptRecordsSkipped()).isZero();
+        assertThat(engine.read(key(2))).isEqualTo(cell(102)); // segment 1's copy in segment 2's tail did not come back over it
+        engine.close();
+    }
+
+    @Test
+    void recycledNewestSegmentStillShowingItsPreviousHeaderIsRemovedAndReported() throws IOException {
+        writeRecords(false);
+        byte[] previousLife = disk.contents(SEGMENT);
+        disk.create(SEGMENT_TWO).close();
+        disk.overwrite(SEGMENT_TWO, previousLife); // renamed into place; the crash came before its new header was synced
+        StorageEngine engine = open(StorageConfig.defaults());
+        assertThat(engine.recoveryReport().tornTails()).containsExactly(new RecoveryReport.TornTail(SEGMENT_TWO, 0, previousLife.length));
+        assertRecordsPresent(engine, 0, RECORDS);
+        engine.close();
+    }
+
+    @Test
+    void newestSegmentWithADamagedHeaderButRecordsOfItsOwnIsCorruption() throws IOException {
+        recycledSegmentTwo(5);
+        flipByte(SEGMENT_TWO, 10); // inside the segment id of the header
+        assertThatThrownBy(() -> open(StorageConfig.defaults()))
+                .isInstanceOfSatisfying(CorruptionException.class, e -> {
+                    assertThat(e.path()).isEqualTo(SEGMENT_TWO);
+                    assertThat(e.offset()).isZero();
+                }).hasMessageContaining("segment header checksum mismatch");
+    }
+
+    @Test
+    void anOlderSegmentWhoseHeaderNamesAnotherSegmentIsCorruption() throws IOException {
+        writeRecords(false);
+        disk.create(SEGMENT_TWO).close();
+        disk.overwrite(SEGMENT_TWO, disk.contents(SEGMENT)); // a copy of segment 1 under segment 2's name...
+        disk.create("/n/commitlog/" + CommitLogFormat.segmentName(3)).close(); // ...that is not the newest
+        disk.overwrite("/n/commitlog/" + CommitLogFormat.segmentName(3), new byte[0]);
+        assertThatThrownBy(() -> open(StorageConfig.defaults()))
+                .isInstanceOfSatisfying(CorruptionException.class, e -> assertThat(e.path()).isEqualTo(SEGMENT_TWO))
+                .hasMessageContaining("names segment 1, not this file's 2");
+    }
+
+    @Test
+    void aSegmentOfTheFirstFormatIsStillReplayed() throws IOException {
+        ByteBuffer segment = ByteBuffer.allocate(CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES + 3 * 64);
+        segment.putInt(CommitLogFormat.SEGMENT_MAGIC).putShort(CommitLogFormat.VERSION_1).putShort((short) 0).putLong(1);
+        CRC32C crc = new CRC32C();
+        crc.update(segment.array(), 0, 16);
+        segment.putInt((int) crc.getValue());
+        for (int i = 0; i < 3; i++) {
+            byte[] key = key(i);
+            byte[] value = cell(i).value();
+            int payload = CommitLogFormat.PAYLOAD_FIXED_SIZE_BYTES + key.length + 4 + value.length;
+            int start = segment.position();
+            segment.putInt(payload).putInt(0).put(CommitLogFormat.TYPE_PUT).putLong(cell(i).timestampMicros())
+                    .putInt(key.length).put(key).putInt(value.length).put(value);
+            crc.reset();
+            crc.update(segment.array(), start, 4);
+            crc.update(segment.array(), start + CommitLogFormat.RECORD_HEADER_SIZE_BYTES_V1, payload);
+            segment.putInt(start + 4, (int) crc.getValue());
+        }
+        disk.createDirectories("/n/commitlog");
+        disk.create(SEGMENT).close();
+        disk.overwrite(SEGMENT, Arrays.copyOf(segment.array(), segment.position()));
+        StorageEngine engine = open(StorageConfig.defaults());
+        assertThat(engine.recoveryReport().tornTails()).isEmpty();
+        assertRecordsPresent(engine, 0, 3);
         engine.close();
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.statistics.Statistics;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.storage.disk.SimDisk;
@@ -50,6 +51,9 @@ class CrashRecoveryProperties {
         StorageEngine engine = StorageEngine.open(disk, "/n", config, timers, timers);
         checkInvariants(engine, written, acknowledged, seed);
         engine.close();
+        // Segments written over retired ones (whose old records follow the new after a crash) must be common.
+        Statistics.label("commit log segments recycled").collect(disk.recycledCount() > 0);
+        Statistics.label("commit log segments recycled").coverage(coverage -> coverage.check(true).percentage(p -> p >= 40));
     }
 
     private static long step(StorageEngine engine, Random random, ManualTimers timers,

@@ -12,7 +12,7 @@ import ringdb.storage.disk.AppendFile;
 import ringdb.storage.disk.Disk;
 
 /**
- * The writing side of the commit log: frames each mutation as a record (length, CRC32C, payload)
+ * The writing side of the commit log: frames each mutation as a record (length, CRC32C, segment id, payload)
  * at the end of the current segment, starts a new segment when the current one is full, and
  * acknowledges each append as its {@link SyncMode} promises.
  *
@@ -70,11 +70,12 @@ public final class CommitLog implements AutoCloseable {
      */
     public void append(byte[] key, Cell cell) throws IOException {
         checkHealthy();
-        int length = encode(key, cell);
+        int length = recordSize(key, cell);
         boolean started = current.size() > CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES;
         if (started && (current.size() + length > segmentSizeBytes || preallocatedNowReady())) {
             rollover();
         }
+        encode(key, cell, length); // after any rollover: the record carries its segment's id
         current.append(recordBuffer, 0, length);
     }
 
@@ -116,15 +117,20 @@ public final class CommitLog implements AutoCloseable {
         }
     }
 
-    private int encode(byte[] key, Cell cell) {
+    private static int recordSize(byte[] key, Cell cell) {
+        int valueBytes = cell.isTombstone() ? 0 : 4 + cell.value().length;
+        return CommitLogFormat.RECORD_HEADER_SIZE_BYTES + CommitLogFormat.PAYLOAD_FIXED_SIZE_BYTES + key.length + valueBytes;
+    }
+
+    /** Frames the record of {@code total} bytes in {@code recordBuffer} for the current segment. */
+    private void encode(byte[] key, Cell cell, int total) {
         boolean put = !cell.isTombstone();
-        int payloadLength = CommitLogFormat.PAYLOAD_FIXED_SIZE_BYTES + key.length + (put ? 4 + cell.value().length : 0);
-        int total = CommitLogFormat.RECORD_HEADER_SIZE_BYTES + payloadLength;
+        int payloadLength = total - CommitLogFormat.RECORD_HEADER_SIZE_BYTES;
         if (recordBuffer.length < total) {
             recordBuffer = new byte[Math.max(total, recordBuffer.length * 2)];
         }
         ByteBuffer out = ByteBuffer.wrap(recordBuffer);
-        out.putInt(payloadLength).putInt(0);
+        out.putInt(payloadLength).putInt(0).putLong(currentSegmentId);
         out.put(put ? CommitLogFormat.TYPE_PUT : CommitLogFormat.TYPE_DELETE).putLong(cell.timestampMicros());
         out.putInt(key.length).put(key);
         if (put) {
@@ -132,9 +138,8 @@ public final class CommitLog implements AutoCloseable {
         }
         crc.reset();
         crc.update(recordBuffer, 0, 4);
-        crc.update(recordBuffer, CommitLogFormat.RECORD_HEADER_SIZE_BYTES, payloadLength);
+        crc.update(recordBuffer, CommitLogFormat.RECORD_SEGMENT_ID_OFFSET, total - CommitLogFormat.RECORD_SEGMENT_ID_OFFSET);
         out.putInt(4, (int) crc.getValue());
-        return total;
     }
 
     /** Syncs and closes the current segment and starts a new one; returns the new segment's start. */
@@ -167,13 +172,16 @@ public final class CommitLog implements AutoCloseable {
         current.sync();
     }
 
-    /** Deletes every closed segment whose id is below {@code segmentId} (flushed tables cover them). */
-    public void deleteSegmentsBefore(long segmentId) throws IOException {
+    /**
+     * Retires every closed segment whose id is below {@code segmentId} (flushed tables cover them):
+     * the disk deletes it or keeps its file to be written over as a later segment.
+     */
+    public void retireSegmentsBefore(long segmentId) throws IOException {
         while (!closedSegmentSizes.isEmpty() && closedSegmentSizes.firstKey() < segmentId) {
             Map.Entry<Long, Long> oldest = closedSegmentSizes.pollFirstEntry();
             long id = oldest.getKey();
             closedSegmentsBytes -= oldest.getValue();
-            disk.delete(Disk.join(directory, CommitLogFormat.segmentName(id)));
+            disk.retire(Disk.join(directory, CommitLogFormat.segmentName(id)));
         }
         disk.syncDirectory(directory);
     }

@@ -11,13 +11,25 @@ public final class CommitLogFormat {
 
     /** "RCLG" big-endian. Never renumber. */
     public static final int SEGMENT_MAGIC = 0x52434C47;
-    /** Format version of segments this code writes. Never renumber. */
-    public static final short VERSION = 1;
+    /**
+     * Format version of segments this code writes: records carry their segment's id, so that a
+     * recycled segment file's old records can never pass for new ones. Never renumber.
+     */
+    public static final short VERSION = 2;
+    /** The first format: records without a segment id (read, never written). Never renumber. */
+    public static final short VERSION_1 = 1;
     /** magic u32, version u16, reserved u16 (0), segment id i64, crc32c u32 of the 16 bytes before. */
     public static final int SEGMENT_HEADER_SIZE_BYTES = 20;
 
-    /** length u32 (payload bytes) then crc32c u32 (of the 4 length bytes, then the payload). */
-    public static final int RECORD_HEADER_SIZE_BYTES = 8;
+    /**
+     * length u32 (payload bytes), crc32c u32 (of the 4 length bytes, the 8 segment id bytes, then
+     * the payload), segment id i64 (the id in the segment's header).
+     */
+    public static final int RECORD_HEADER_SIZE_BYTES = 16;
+    /** Offset of the segment id in a record header. */
+    public static final int RECORD_SEGMENT_ID_OFFSET = 8;
+    /** Version 1: length u32, then crc32c u32 of the 4 length bytes and the payload. */
+    public static final int RECORD_HEADER_SIZE_BYTES_V1 = 8;
 
     /** Record type byte: a value. Never renumber. */
     public static final byte TYPE_PUT = 1;
@@ -33,6 +45,11 @@ public final class CommitLogFormat {
                     + ringdb.core.data.Limits.VALUE_SIZE_BYTES_CEILING;
 
     private CommitLogFormat() {
+    }
+
+    /** The record header size of a segment of {@code version}. */
+    public static int recordHeaderSize(short version) {
+        return version == VERSION_1 ? RECORD_HEADER_SIZE_BYTES_V1 : RECORD_HEADER_SIZE_BYTES;
     }
 
     public static String segmentName(long segmentId) {

@@ -35,13 +35,20 @@ public final class CommitLogReader {
     public static SegmentResult read(Disk disk, String path, long fromOffset, boolean newest, boolean skipCorrupt,
                                      RecordVisitor visitor) throws IOException {
         ByteBuffer bytes = readAll(disk, path);
-        long segmentId = readHeader(path, bytes, newest);
-        if (segmentId < 0) {
-            return new SegmentResult(segmentId, 0, 0, 0, bytes.limit(), 0, 0);
+        long nameId = CommitLogFormat.segmentId(path.substring(path.lastIndexOf('/') + 1));
+        String damage = headerDamage(bytes, nameId);
+        if (damage != null) {
+            if (newest && !holdsRecordsOf(path, bytes, nameId)) {
+                // The remains of a crash while the segment was being created: cut short, all zeros
+                // (a preallocated file), or a recycled file still showing its previous header.
+                return new SegmentResult(-1, 0, 0, 0, bytes.limit(), 0, 0);
+            }
+            throw new CorruptionException(path, 0, damage);
         }
-        Cursor cursor = new Cursor(path, bytes, newest, skipCorrupt);
+        short version = bytes.getShort(4);
+        Cursor cursor = new Cursor(path, bytes, version, bytes.getLong(8), newest, skipCorrupt);
         long records = cursor.readRecords(fromOffset, visitor);
-        return new SegmentResult(segmentId, records, cursor.validEnd, cursor.tornOffset, cursor.tornBytes,
+        return new SegmentResult(cursor.segmentId, records, cursor.validEnd, cursor.tornOffset, cursor.tornBytes,
                 cursor.skippedRecords, cursor.skippedBytes);
     }
 
@@ -55,47 +62,62 @@ public final class CommitLogReader {
     }
 
     /**
-     * The segment id, or -1 when the newest segment's header itself was torn (crash at creation):
-     * cut short, or all zeros (a preallocated segment whose header never reached the disk).
+     * What is wrong with the segment header, or null when it is whole, checksummed, of a known
+     * version and names the segment of the file's name ({@code nameId}; -1 checks no name).
      */
-    private static long readHeader(String path, ByteBuffer bytes, boolean newest) throws CorruptionException {
-        if (newest && headerIsZero(bytes)) {
-            return -1;
-        }
+    private static String headerDamage(ByteBuffer bytes, long nameId) {
         if (bytes.limit() < CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES) {
-            if (newest) {
-                return -1;
-            }
-            throw new CorruptionException(path, 0, "segment header is incomplete (" + bytes.limit() + " bytes)");
+            return "segment header is incomplete (" + bytes.limit() + " bytes)";
         }
-        CRC32C crc = new CRC32C();
-        crc.update(bytes.array(), 0, 16);
-        int magic = bytes.getInt(0);
+        if (bytes.getInt(0) != CommitLogFormat.SEGMENT_MAGIC) {
+            return "not a commit log segment (bad magic)";
+        }
+        if (!headerChecksumMatches(bytes)) {
+            return "segment header checksum mismatch";
+        }
         short version = bytes.getShort(4);
-        if (magic != CommitLogFormat.SEGMENT_MAGIC) {
-            throw new CorruptionException(path, 0, "not a commit log segment (bad magic)");
+        if (version != CommitLogFormat.VERSION && version != CommitLogFormat.VERSION_1) {
+            return "unsupported commit log version " + version;
         }
-        if ((int) crc.getValue() != bytes.getInt(16)) {
-            throw new CorruptionException(path, 0, "segment header checksum mismatch");
+        long headerId = bytes.getLong(8);
+        if (nameId >= 0 && headerId != nameId) {
+            return "segment header names segment " + headerId + ", not this file's " + nameId;
         }
-        if (version != CommitLogFormat.VERSION) {
-            throw new CorruptionException(path, 4, "unsupported commit log version " + version);
-        }
-        return bytes.getLong(8);
+        return null;
     }
 
-    private static boolean headerIsZero(ByteBuffer bytes) {
-        for (int i = 0; i < Math.min(bytes.limit(), CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES); i++) {
-            if (bytes.get(i) != 0) {
-                return false;
-            }
+    /**
+     * Whether a record of the segment named {@code nameId} starts anywhere past the header: a
+     * newest segment whose header is damaged but that holds such a record was written after its
+     * header reached the disk, so the damage is corruption, not an interrupted creation. Records of
+     * the first format carry no segment id; they are looked for only when the header itself is
+     * damaged, since a whole header naming another segment is a recycled file's previous life.
+     */
+    private static boolean holdsRecordsOf(String path, ByteBuffer bytes, long nameId) {
+        if (nameId < 0) {
+            return false;
         }
-        return true;
+        int from = CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES;
+        if (new Cursor(path, bytes, CommitLogFormat.VERSION, nameId, true, false).nextValidRecord(from) >= 0) {
+            return true;
+        }
+        boolean wholeHeader = bytes.limit() >= from && bytes.getInt(0) == CommitLogFormat.SEGMENT_MAGIC
+                && headerChecksumMatches(bytes);
+        return !wholeHeader && new Cursor(path, bytes, CommitLogFormat.VERSION_1, nameId, true, false).nextValidRecord(from) >= 0;
+    }
+
+    private static boolean headerChecksumMatches(ByteBuffer bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes.array(), 0, 16);
+        return (int) crc.getValue() == bytes.getInt(16);
     }
 
     private static final class Cursor {
         private final String path;
         private final ByteBuffer bytes;
+        private final boolean hasSegmentIds;
+        private final int headerSize;
+        final long segmentId;
         private final boolean newest;
         private final boolean skipCorrupt;
         private final CRC32C crc = new CRC32C();
@@ -105,9 +127,12 @@ public final class CommitLogReader {
         long skippedRecords;
         long skippedBytes;
 
-        Cursor(String path, ByteBuffer bytes, boolean newest, boolean skipCorrupt) {
+        Cursor(String path, ByteBuffer bytes, short version, long segmentId, boolean newest, boolean skipCorrupt) {
             this.path = path;
             this.bytes = bytes;
+            this.hasSegmentIds = version != CommitLogFormat.VERSION_1;
+            this.headerSize = CommitLogFormat.recordHeaderSize(version);
+            this.segmentId = segmentId;
             this.newest = newest;
             this.skipCorrupt = skipCorrupt;
         }
@@ -126,9 +151,9 @@ public final class CommitLogReader {
                     position = next;
                     continue;
                 }
-                int end = position + CommitLogFormat.RECORD_HEADER_SIZE_BYTES + payloadLength;
+                int end = position + headerSize + payloadLength;
                 if (end > fromOffset) {
-                    decode(position + CommitLogFormat.RECORD_HEADER_SIZE_BYTES, payloadLength, end, visitor);
+                    decode(position + headerSize, payloadLength, end, visitor);
                     records++;
                 }
                 position = end;
@@ -137,30 +162,51 @@ public final class CommitLogReader {
             return records;
         }
 
-        /** The payload length when a whole record with a good checksum starts at {@code position}; else -1. */
+        /** The payload length when a whole record of this segment with a good checksum starts at {@code position}; else -1. */
         private int validRecordLength(int position) {
             int size = bytes.limit();
-            if (size - position < CommitLogFormat.RECORD_HEADER_SIZE_BYTES) {
+            if (size - position < headerSize) {
                 return -1;
             }
             int length = bytes.getInt(position);
             if (length < CommitLogFormat.PAYLOAD_FIXED_SIZE_BYTES || length > CommitLogFormat.PAYLOAD_SIZE_BYTES_MAX
-                    || (long) position + CommitLogFormat.RECORD_HEADER_SIZE_BYTES + length > size) {
+                    || (long) position + headerSize + length > size) {
+                return -1;
+            }
+            if (hasSegmentIds && bytes.getLong(position + CommitLogFormat.RECORD_SEGMENT_ID_OFFSET) != segmentId) {
                 return -1;
             }
             crc.reset();
             crc.update(bytes.array(), position, 4);
-            crc.update(bytes.array(), position + CommitLogFormat.RECORD_HEADER_SIZE_BYTES, length);
+            crc.update(bytes.array(), position + 8, headerSize - 8 + length);
             if ((int) crc.getValue() != bytes.getInt(position + 4)) {
                 return -1;
             }
-            byte type = bytes.get(position + CommitLogFormat.RECORD_HEADER_SIZE_BYTES);
+            byte type = bytes.get(position + headerSize);
             return type == CommitLogFormat.TYPE_PUT || type == CommitLogFormat.TYPE_DELETE ? length : -1;
+        }
+
+        /** Where the first valid record at or after {@code from} starts; -1 when none does. */
+        int nextValidRecord(int from) {
+            int last = bytes.limit() - headerSize;
+            for (int position = from; position <= last; position++) {
+                if (hasSegmentIds && bytes.getLong(position + CommitLogFormat.RECORD_SEGMENT_ID_OFFSET) != segmentId) {
+                    continue; // cheap test first: most offsets of a stale or zero tail fail it
+                }
+                if (validRecordLength(position) >= 0) {
+                    return position;
+                }
+            }
+            return -1;
         }
 
         /** Decides what a bad record at {@code position} means; returns where to continue, or -1 to stop. */
         private int handleDamage(int position) throws CorruptionException {
-            if (newest && isTornTail(position)) {
+            int next = nextValidRecord(position + 1);
+            if (newest && next < 0) {
+                // The torn-tail rule: no record of this segment follows, so nothing acknowledged
+                // can: the bad record is the remains of the last write, cut short by the crash,
+                // over zeros or over a recycled file's old records.
                 tornOffset = position;
                 tornBytes = bytes.limit() - position;
                 return -1;
@@ -169,49 +215,26 @@ public final class CommitLogReader {
                 throw new CorruptionException(path, position, describe(position)
                         + "; reopen with skip_corrupt_commit_log_records to skip damaged records (they are counted and reported)");
             }
-            int next = position + 1;
-            while (next < bytes.limit() && validRecordLength(next) < 0) {
-                next++;
-            }
+            int resume = next < 0 ? bytes.limit() : next;
             skippedRecords++;
-            skippedBytes += next - position;
-            return next < bytes.limit() ? next : -1;
-        }
-
-        /**
-         * The torn-tail rule: the damaged record is the last thing written to the file: its header
-         * is cut short, or its declared end reaches or passes the start of the file's final run of
-         * zero bytes (the end of the file when it does not end in zero). Zeros are space the file
-         * system allocated, or a preallocated segment held, that the crash never filled; a write
-         * torn there leaves its first pages and zeros after them. Damage followed by written data
-         * is corruption.
-         */
-        private boolean isTornTail(int position) {
-            int size = bytes.limit();
-            if (size - position < CommitLogFormat.RECORD_HEADER_SIZE_BYTES) {
-                return true;
-            }
-            long declaredEnd = (long) position + CommitLogFormat.RECORD_HEADER_SIZE_BYTES
-                    + Integer.toUnsignedLong(bytes.getInt(position));
-            return declaredEnd >= zeroTailStart();
-        }
-
-        /** Where the final run of zero bytes starts; the file size when the last byte is not zero. */
-        private int zeroTailStart() {
-            int start = bytes.limit();
-            while (start > 0 && bytes.get(start - 1) == 0) {
-                start--;
-            }
-            return start;
+            skippedBytes += resume - position;
+            return next;
         }
 
         private String describe(int position) {
-            if (bytes.limit() - position < CommitLogFormat.RECORD_HEADER_SIZE_BYTES) {
+            if (bytes.limit() - position < headerSize) {
                 return "record header cut short";
             }
             int length = bytes.getInt(position);
             if (length < CommitLogFormat.PAYLOAD_FIXED_SIZE_BYTES || length > CommitLogFormat.PAYLOAD_SIZE_BYTES_MAX) {
                 return "record length " + Integer.toUnsignedString(length) + " is impossible";
+            }
+            if ((long) position + headerSize + length > bytes.limit()) {
+                return "record of " + length + " payload bytes runs past the end of the segment";
+            }
+            if (hasSegmentIds && bytes.getLong(position + CommitLogFormat.RECORD_SEGMENT_ID_OFFSET) != segmentId) {
+                return "record names segment " + bytes.getLong(position + CommitLogFormat.RECORD_SEGMENT_ID_OFFSET)
+                        + ", not this one (" + segmentId + ")";
             }
             return "record checksum mismatch (" + length + "-byte payload)";
         }

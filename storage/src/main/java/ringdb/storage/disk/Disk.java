@@ -30,11 +30,13 @@ public interface Disk extends AutoCloseable {
     AppendFile create(String path) throws IOException;
 
     /**
-     * Creates a new file for appending, like {@link #create}, that may already hold
-     * {@code sizeBytes} of zeros on disk so that syncing what is written over them is cheaper. Its
-     * {@link AppendFile#size} starts at 0; closing it cuts off the zeros not written over, durably
-     * when everything written was synced. After a crash the file may end in zeros. A disk without
-     * preallocation returns a plain new file.
+     * Creates a new file for appending, like {@link #create}, whose blocks may already exist on
+     * disk so that syncing what is written over them is cheaper: zeros, or the old bytes of a file
+     * given to {@link #retire} in the same directory. Its {@link AppendFile#size} starts at 0;
+     * closing it cuts off the old bytes not written over, durably when everything written was
+     * synced. Until then, and after a crash, reading it shows those old bytes past what was
+     * written, so its format must tell them from new writes. A disk without preallocation returns
+     * a plain new file.
      */
     default AppendFile createPreallocated(String path, long sizeBytes) throws IOException {
         return create(path);
@@ -56,6 +58,17 @@ public interface Disk extends AutoCloseable {
 
     /** Deletes a file or an empty directory; does nothing when it does not exist. */
     void delete(String path) throws IOException;
+
+    /**
+     * The file at {@code path} is no longer needed: the disk deletes it, or keeps it (renamed to a
+     * name ending in {@code .spare}, or out of sight) to hand out its blocks and old bytes from a
+     * later {@link #createPreallocated} in the same directory. Only for files whose readers can
+     * tell old bytes from new, as {@link #createPreallocated} requires. Make it durable with
+     * {@link #syncDirectory}.
+     */
+    default void retire(String path) throws IOException {
+        delete(path);
+    }
 
     /** Atomically renames {@code source} to {@code target}, replacing the target. */
     void rename(String source, String target) throws IOException;

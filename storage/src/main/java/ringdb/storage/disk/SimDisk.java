@@ -3,6 +3,7 @@ package ringdb.storage.disk;
 import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,6 +24,11 @@ import ringdb.core.Timers;
  * journaling file system with synchronous directory updates). {@link #failNextSyncs} makes syncs
  * throw, leaving the data unsynced. After a crash, files opened before it refuse further use.
  *
+ * <p>Recycling: a file given to {@link #retire} is kept aside (at most {@link #RETIRED_FILES_MAX} per
+ * directory) and handed out by the next {@link #createPreallocated} of its directory, still showing
+ * its old bytes past what is written over them; a crash brings the old bytes back under the
+ * unsynced writes it loses. A file not kept is deleted.
+ *
  * <p>Sync latency: with {@link Timers}, an asynchronous sync completes after {@code syncLatencyMicros}
  * of (simulated) time and every request made meanwhile shares it; without, it completes at once on
  * the caller's thread.
@@ -30,15 +36,19 @@ import ringdb.core.Timers;
  * <p>Threading: not thread-safe; the simulator drives it from one thread.
  */
 public final class SimDisk implements Disk {
+    /** Retired files kept per directory, as the real disk keeps them. */
+    public static final int RETIRED_FILES_MAX = 2;
     private final Random random;
     private final Timers timers;
     private final long syncLatencyMicros;
     private final TreeMap<String, Inode> files = new TreeMap<>();
     private final TreeMap<String, Boolean> directories = new TreeMap<>();
+    private final TreeMap<String, ArrayDeque<Inode>> retired = new TreeMap<>();
     private int epoch;
     private int syncFailuresToInject;
     private String syncFailurePathPrefix = "";
     private long syncCount;
+    private long recycledCount;
 
     /** A disk whose asynchronous syncs complete at once. */
     public SimDisk(Random random) {
@@ -55,7 +65,7 @@ public final class SimDisk implements Disk {
     /** The node crashed: every file keeps only its synced bytes; open handles become unusable. */
     public void crash() {
         for (Inode inode : distinctInodes()) {
-            inode.length = inode.syncedLength;
+            inode.loseUnsyncedFrom(inode.syncedLength);
         }
         epoch++;
     }
@@ -65,7 +75,7 @@ public final class SimDisk implements Disk {
         for (Inode inode : distinctInodes()) {
             int unsynced = inode.length - inode.syncedLength;
             if (unsynced > 0) {
-                inode.length = inode.syncedLength + random.nextInt(unsynced + 1);
+                inode.loseUnsyncedFrom(inode.syncedLength + random.nextInt(unsynced + 1));
             }
             inode.syncedLength = inode.length;
         }
@@ -88,10 +98,15 @@ public final class SimDisk implements Disk {
         return syncCount;
     }
 
+    /** Files {@link #createPreallocated} handed out from retired ones so far. */
+    public long recycledCount() {
+        return recycledCount;
+    }
+
     /** The file's current bytes (synced or not); for tests that inspect or damage files. */
     public byte[] contents(String path) throws IOException {
         Inode inode = inode(path);
-        return Arrays.copyOf(inode.data, inode.length);
+        return Arrays.copyOf(inode.data, inode.visibleLength());
     }
 
     /** Replaces the file's bytes, durably; for tests that fabricate damage. */
@@ -100,6 +115,7 @@ public final class SimDisk implements Disk {
         inode.data = bytes.clone();
         inode.length = bytes.length;
         inode.syncedLength = bytes.length;
+        inode.stale = null;
     }
 
     private List<Inode> distinctInodes() {
@@ -108,6 +124,9 @@ public final class SimDisk implements Disk {
             if (!result.contains(inode)) {
                 result.add(inode);
             }
+        }
+        for (ArrayDeque<Inode> kept : retired.values()) {
+            result.addAll(kept);
         }
         return result;
     }
@@ -160,7 +179,7 @@ public final class SimDisk implements Disk {
 
     @Override
     public long size(String path) throws IOException {
-        return inode(path).length;
+        return inode(path).visibleLength();
     }
 
     @Override
@@ -173,9 +192,55 @@ public final class SimDisk implements Disk {
         return new SimAppendFile(path, inode, epoch);
     }
 
+    /** Hands out a file retired in the same directory, old bytes and all, when one is kept. */
+    @Override
+    public AppendFile createPreallocated(String path, long sizeBytes) throws IOException {
+        ArrayDeque<Inode> kept = retired.get(parent(path));
+        if (kept == null || kept.isEmpty()) {
+            return create(path);
+        }
+        if (files.containsKey(path)) {
+            throw new IOException("file already exists: " + path);
+        }
+        Inode old = kept.pollFirst();
+        recycledCount++;
+        Inode inode = new Inode();
+        inode.stale = Arrays.copyOf(old.data, old.visibleLength());
+        inode.data = inode.stale.clone();
+        files.put(path, inode);
+        return new SimAppendFile(path, inode, epoch);
+    }
+
+    @Override
+    public boolean preallocatedReady(String directory, long sizeBytes) {
+        ArrayDeque<Inode> kept = retired.get(directory);
+        return kept != null && !kept.isEmpty();
+    }
+
+    @Override
+    public void retire(String path) {
+        Inode inode = files.remove(path);
+        if (inode == null || files.containsValue(inode)) {
+            return; // gone, or still reachable through another link: nothing to hand out
+        }
+        ArrayDeque<Inode> kept = retired.computeIfAbsent(parent(path), directory -> new ArrayDeque<>());
+        if (kept.size() < RETIRED_FILES_MAX) {
+            kept.addLast(inode);
+        }
+    }
+
+    private static String parent(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash <= 0 ? "/" : path.substring(0, slash);
+    }
+
     @Override
     public ReadFile openRead(String path) throws IOException {
         Inode inode = inode(path);
+        if (inode.stale != null) {
+            // Appends write over the old bytes in place: a reader gets its own copy.
+            return new SimReadFile(Arrays.copyOf(inode.data, inode.visibleLength()), inode.visibleLength());
+        }
         // No copy: bytes below the length never change in place (truncate copies; appends go past it).
         return new SimReadFile(inode.data, inode.length);
     }
@@ -186,6 +251,9 @@ public final class SimDisk implements Disk {
         inode.data = Arrays.copyOf(inode.data, Math.max(inode.data.length, 1)); // open readers keep their bytes
         inode.length = (int) Math.min(inode.length, sizeBytes);
         inode.syncedLength = Math.min(inode.syncedLength, inode.length);
+        if (inode.stale != null && inode.stale.length > sizeBytes) {
+            inode.stale = Arrays.copyOf(inode.stale, (int) sizeBytes);
+        }
     }
 
     @Override
@@ -223,11 +291,30 @@ public final class SimDisk implements Disk {
         inode.syncedLength = inode.length;
     }
 
-    /** An inode: the bytes a file (or several hard links) holds. */
+    /**
+     * An inode: the bytes a file (or several hard links) holds. A recycled file also has the
+     * {@code stale} bytes of its previous life: visible past {@code length}, and back wherever a
+     * crash loses unsynced writes over them.
+     */
     private static final class Inode {
         byte[] data = new byte[256];
         int length;
         int syncedLength;
+        byte[] stale;
+
+        int visibleLength() {
+            return stale == null ? length : Math.max(length, stale.length);
+        }
+
+        /** A crash keeps the first {@code kept} bytes written; the old bytes show again past them. */
+        void loseUnsyncedFrom(int kept) {
+            if (stale != null) {
+                for (int i = kept; i < length && i < stale.length; i++) {
+                    data[i] = stale[i];
+                }
+            }
+            length = kept;
+        }
     }
 
     private final class SimAppendFile implements AppendFile {
@@ -326,7 +413,15 @@ public final class SimDisk implements Disk {
         }
 
         @Override
+        public boolean preallocated() {
+            return inode.stale != null;
+        }
+
+        @Override
         public void close() {
+            if (!closed && openedEpoch == epoch && inode.stale != null) {
+                inode.stale = null; // the old bytes past the end are cut off
+            }
             closed = true;
         }
     }

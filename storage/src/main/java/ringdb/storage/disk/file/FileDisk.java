@@ -99,8 +99,8 @@ public final class FileDisk implements Disk {
     }
 
     /**
-     * Starts the file as a zero-filled spare prepared in the background, when one is ready, so
-     * that syncs of what is written over it are cheaper; otherwise as {@link #create} does.
+     * Starts the file as a spare prepared in the background (a retired file, or zeros), when one
+     * is ready, so that syncs of what is written over it are cheaper; otherwise as {@link #create} does.
      */
     @Override
     public AppendFile createPreallocated(String path, long sizeBytes) throws IOException {
@@ -138,6 +138,12 @@ public final class FileDisk implements Disk {
     @Override
     public void delete(String path) throws IOException {
         Files.deleteIfExists(Path.of(path));
+    }
+
+    /** Keeps the file to make a later preallocated file of its directory from (a few at most), or deletes it. */
+    @Override
+    public void retire(String path) throws IOException {
+        preallocator.retire(Path.of(path));
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -120,6 +121,108 @@ class PreallocatedSegmentTest {
                 assertThat(reopened.read(key(i))).as("key %d", i).isNotNull();
             }
             reopened.close();
+        }
+    }
+
+    @Test
+    void aFlushedSegmentIsWrittenOverAsALaterOneAndACrashImageOverItsOldRecordsRecovers() throws Exception {
+        String directory = root.resolve("node").toString();
+        Path image = root.resolve("image");
+        StorageConfig config = StorageConfig.defaults().withCommitLogSizes(64L << 20, 1L << 20);
+        Path log = Path.of(StorageLayout.commitLog(directory));
+        List<byte[]> keys = new ArrayList<>();
+        try (FileDisk disk = new FileDisk()) {
+            StorageEngine engine = StorageEngine.open(disk, directory, config, () -> 0L, NO_TIMERS);
+            // Segment 2 holds 900 records; each flush starts a segment from the spare, and retires
+            // the segments it covers to become later spares: segment 5 is segment 2's file.
+            for (int segment = 1; segment <= 4; segment++) {
+                int records = segment == 2 ? 900 : 1;
+                for (int i = 0; i < records; i++) {
+                    write(engine, key(10_000 * segment + i));
+                }
+                assertThat(disk.awaitPreallocatedSpare(log.toString(), SPARE_WAIT_MILLIS)).isTrue();
+                engine.flush();
+            }
+            for (int i = 0; i < 300; i++) {
+                keys.add(key(i));
+                write(engine, keys.get(i));
+            }
+            copyTree(Path.of(directory), image); // what the disk holds if the node died now
+            engine.close();
+        }
+        try (Stream<Path> files = Files.list(log)) {
+            assertThat(files.map(p -> p.getFileName().toString())).as("spare and retired files deleted on close")
+                    .noneMatch(name -> name.endsWith(SegmentPreallocator.RETIRED_SUFFIX));
+        }
+        Path newest = image.resolve("commitlog").resolve(CommitLogFormat.segmentName(5));
+        byte[] onDisk = Files.readAllBytes(newest);
+        assertThat(onDisk).hasSize(1 << 20);
+        try (FileDisk disk = new FileDisk()) {
+            StorageEngine recovered = StorageEngine.open(disk, image.toString(), config, () -> 0L, NO_TIMERS);
+            List<RecoveryReport.TornTail> cuts = recovered.recoveryReport().tornTails();
+            assertThat(cuts).hasSize(1);
+            RecoveryReport.TornTail cut = cuts.get(0);
+            assertThat(cut.path()).endsWith(CommitLogFormat.segmentName(5));
+            assertThat(cut.offset() + cut.bytes()).isEqualTo(onDisk.length);
+            assertThat(Arrays.copyOfRange(onDisk, (int) cut.offset(), (int) cut.offset() + 100_000))
+                    .as("segment 2's old records follow the new ones").containsAnyOf((byte) 'k');
+            assertThat(recovered.recoveryReport().recordsReplayed()).isEqualTo(300);
+            for (byte[] key : keys) {
+                assertThat(recovered.read(key)).isNotNull();
+            }
+            recovered.close();
+        }
+    }
+
+    @Test
+    void retiredFilesBecomeSparesAtMostTwoAreKeptAndOneLinkedElsewhereIsNeverWrittenOver() throws Exception {
+        Path directory = Files.createDirectories(root.resolve("log"));
+        byte[][] contents = new byte[4][];
+        for (int i = 0; i < 4; i++) {
+            contents[i] = ("old bytes of file " + i).getBytes(StandardCharsets.UTF_8);
+            Files.write(directory.resolve("f" + i), contents[i]);
+        }
+        Path backup = root.resolve("backup");
+        Files.createLink(backup, directory.resolve("f3"));
+        try (FileDisk disk = new FileDisk()) {
+            disk.retire(directory.resolve("f3").toString()); // linked elsewhere: deleted, never recycled
+            for (int i = 0; i < 3; i++) {
+                disk.retire(directory.resolve("f" + i).toString());
+            }
+            try (Stream<Path> files = Files.list(directory)) {
+                assertThat(files.map(p -> p.getFileName().toString()))
+                        .containsExactlyInAnyOrder("retired-f0.spare", "retired-f1.spare");
+            }
+            assertThat(Files.readAllBytes(backup)).isEqualTo(contents[3]);
+            disk.createPreallocated(directory.resolve("plain").toString(), 4096).close(); // none ready yet
+            assertThat(disk.awaitPreallocatedSpare(directory.toString(), SPARE_WAIT_MILLIS)).isTrue();
+            Path recycled = directory.resolve("recycled");
+            AppendFile file = disk.createPreallocated(recycled.toString(), 4096);
+            assertThat(file.preallocated()).isTrue();
+            byte[] onDisk = Files.readAllBytes(recycled);
+            assertThat(onDisk).hasSize(4096).startsWith(contents[0]); // the oldest retired file, its missing end zero-filled
+            assertThat(onDisk[contents[0].length]).isZero();
+            file.close();
+            assertThat(Files.size(recycled)).as("nothing was written over it: all cut on close").isZero();
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("plain", "recycled");
+        }
+    }
+
+    @Test
+    void retiredFilesLeftByAProcessThatDiedAreAdopted() throws Exception {
+        Path directory = Files.createDirectories(root.resolve("log"));
+        byte[] old = "left by a crashed run".getBytes(StandardCharsets.UTF_8);
+        Files.write(directory.resolve(SegmentPreallocator.RETIRED_PREFIX + CommitLogFormat.segmentName(7)
+                + SegmentPreallocator.RETIRED_SUFFIX), old);
+        try (FileDisk disk = new FileDisk()) {
+            disk.createPreallocated(directory.resolve("plain").toString(), 4096).close();
+            assertThat(disk.awaitPreallocatedSpare(directory.toString(), SPARE_WAIT_MILLIS)).isTrue();
+            Path next = directory.resolve("next");
+            AppendFile file = disk.createPreallocated(next.toString(), 4096);
+            assertThat(Files.readAllBytes(next)).hasSize(4096).startsWith(old);
+            file.close();
         }
     }
 
