@@ -10,6 +10,7 @@ import java.util.Random;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import ringdb.core.NodeId;
+import ringdb.core.data.Cell;
 import ringdb.core.node.ClientResult;
 import ringdb.core.node.ConsistencyLevel;
 import ringdb.core.node.Node;
@@ -326,6 +327,14 @@ public final class SimCluster implements AutoCloseable {
         return simNode(id).retiredReason != null;
     }
 
+    /**
+     * Whether {@code id} was removed from the ring with {@link #removeNode} (removenode), as opposed
+     * to decommissioned or replaced: the data only it held was never copied anywhere.
+     */
+    public boolean wasRemoved(NodeId id) {
+        return simNode(id).removed;
+    }
+
     /** Seeds for a node added now: the configured seeds that are up, then other live nodes; at most 3. */
     private List<NodeId> liveSeeds() {
         List<NodeId> seeds = new ArrayList<>();
@@ -369,6 +378,7 @@ public final class SimCluster implements AutoCloseable {
         return request(via, (node, done) -> node.removeNode(dead, result -> {
             if (result instanceof ClientResult.Completed && deadNode.retiredReason == null) {
                 deadNode.retiredReason = "it was removed from the ring";
+                deadNode.removed = true;
             }
             done.accept(result);
         }));
@@ -463,10 +473,10 @@ public final class SimCluster implements AutoCloseable {
             recordUnhandled(id, new IllegalStateException(id + " could not reopen its storage; it stays down", e));
             return;
         }
-        simNode.data = simNode.storage.data();
+        int incarnation = simNode.incarnation;
+        simNode.data = new ObservedStore(simNode.storage.data(), durableWritesOf(simNode, incarnation));
         simNode.hints = simNode.storage.hints();
         network.attach(id, (from, message) -> simNode.node.receive(from, message));
-        int incarnation = simNode.incarnation;
         simNode.node = new Node(id, simNode.configAdjust.apply(nodeConfig()), simNode.clock, simNode.timers,
                 network.endpointFor(id, () -> simNode.incarnation == incarnation && simNode.isAlive()),
                 simNode.random, simNode.data, simNode.hints, event -> {
@@ -475,6 +485,26 @@ public final class SimCluster implements AutoCloseable {
                     }
                 });
         runOn(id, simNode.node::start);
+    }
+
+    /** Reports the writes {@code simNode}'s data engine made durable during this incarnation to the listeners. */
+    private ObservedStore.DurableWrites durableWritesOf(SimNode simNode, int incarnation) {
+        return new ObservedStore.DurableWrites() {
+            @Override
+            public boolean wanted() {
+                return !listeners.isEmpty();
+            }
+
+            @Override
+            public void durable(byte[] key, Cell cell) {
+                if (simNode.incarnation != incarnation || !simNode.isAlive()) {
+                    return; // a sync completing after the crash: its bytes are gone
+                }
+                for (SimListener listener : listeners) {
+                    listener.onDurableWrite(scheduler.nowMicros(), simNode.id, key, cell);
+                }
+            }
+        };
     }
 
     /** Small memtables and a 10 s flush period, so that simulations exercise flushes and compactions. */

@@ -1,6 +1,7 @@
 package ringdb.sim;
 
 import ringdb.core.NodeId;
+import ringdb.core.data.Cell;
 import ringdb.core.node.NodeEvent;
 
 /**
@@ -22,6 +23,15 @@ public interface SimListener {
      * ({@link SimCluster.Builder#clockSkewBoundMicros}); reported once each time the bound is crossed.
      */
     default void onClockSkew(long atMicros, NodeId ahead, NodeId behind, long skewMicros) {
+    }
+
+    /**
+     * {@code node}'s data store made a write of {@code cell} to {@code key} durable (a client write
+     * the node coordinated or received as a replica, a delivered hint, a repaired, streamed or
+     * caught-up entry); reported only while that node incarnation is still up. {@code key} must
+     * not be modified.
+     */
+    default void onDurableWrite(long atMicros, NodeId node, byte[] key, Cell cell) {
     }
 
     /** A node threw while handling an event; the simulation records it and carries on. */

@@ -29,6 +29,8 @@ final class SimNode {
     java.util.function.UnaryOperator<ringdb.core.node.NodeConfig> configAdjust = java.util.function.UnaryOperator.identity();
     /** Why the node can never be recovered (it left the ring, or was replaced), or null. */
     String retiredReason;
+    /** Removed from the ring with removenode (its data was not streamed anywhere). */
+    boolean removed;
 
     SimNode(NodeId id, int index, SimClock clock, SimStorage storage) {
         this.id = id;

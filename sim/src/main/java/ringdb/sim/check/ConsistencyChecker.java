@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 import ringdb.core.NodeId;
 import ringdb.core.data.Cell;
 import ringdb.core.node.ClientResult;
@@ -124,12 +125,23 @@ public final class ConsistencyChecker {
     }
 
     /**
-     * Like {@link #checkFinalState(History, Map)}; with {@code quorumOnly} only writes acknowledged
-     * at QUORUM or ALL count (convergence and invented values are always checked); otherwise writes
-     * acknowledged at ONE count too.
+     * Like {@link #checkFinalState(History, Map)}; with {@code includeOne} false only writes
+     * acknowledged at QUORUM or ALL count (convergence and invented values are always checked);
+     * otherwise writes acknowledged at ONE count too.
      */
     public static List<String> checkFinalState(History history, Map<String, Map<NodeId, Cell>> replicaCells,
                                                boolean includeOne) {
+        return checkFinalState(history, replicaCells, includeOne, write -> false);
+    }
+
+    /**
+     * Like {@link #checkFinalState(History, Map, boolean)}, but the loss of a write acknowledged
+     * at ONE for which {@code lossAllowed} answers true is no violation (see
+     * {@link DurableCopies#lostWithRemovedNodes}); {@code lossAllowed} is asked only about lost
+     * ONE writes, never about writes acknowledged at QUORUM or ALL.
+     */
+    public static List<String> checkFinalState(History history, Map<String, Map<NodeId, Cell>> replicaCells,
+                                               boolean includeOne, Predicate<Operation> lossAllowed) {
         Map<String, KeyModel> models = KeyModel.build(history);
         List<String> violations = new ArrayList<>();
         for (Map.Entry<String, Map<NodeId, Cell>> entry : replicaCells.entrySet()) {
@@ -147,6 +159,9 @@ public final class ConsistencyChecker {
                 }
                 Cell written = KeyModel.cellOf(write);
                 if (merged == null || merged.compareVersion(written) < 0) {
+                    if (!write.isQuorumAcknowledged() && lossAllowed.test(write)) {
+                        continue;
+                    }
                     String what = write.kind() == Operation.Kind.DELETE ? "deleted key resurrected or delete lost"
                             : "acknowledged write lost";
                     violations.add(what + ": " + write + "; replicas finally hold " + merged);

@@ -16,10 +16,17 @@ public record SimRunReport(SimRunSettings settings, long traceHash, long simulat
                            List<String> faultLog, int clockSkewAlarms, int divergedKeysBeforeRepair, int keysChecked,
                            List<Check> checks) {
 
-    /** One invariant and its violations (none = it held). */
-    public record Check(String name, List<String> violations) {
+    /**
+     * One invariant and its violations (none = it held); {@code notes} name what the invariant
+     * allowed and a reader may want to see (they never fail the check).
+     */
+    public record Check(String name, List<String> violations, List<String> notes) {
         public static Check of(String name, List<String> violations) {
-            return new Check(name, List.copyOf(violations));
+            return of(name, violations, List.of());
+        }
+
+        public static Check of(String name, List<String> violations, List<String> notes) {
+            return new Check(name, List.copyOf(violations), List.copyOf(notes));
         }
 
         public boolean passed() {
@@ -50,6 +57,7 @@ public record SimRunReport(SimRunSettings settings, long traceHash, long simulat
         for (Check check : checks) {
             out.printf("  [%s] %s%n", check.passed() ? "ok" : "FAILED", check.name());
             check.violations().stream().limit(20).forEach(v -> out.println("      " + v));
+            check.notes().stream().limit(20).forEach(note -> out.println("      allowed: " + note));
         }
         out.printf("simulated %.1f s; trace hash %s%n", simulatedMicros / 1e6, TraceHash.hex(traceHash));
         if (passed()) {

@@ -147,6 +147,21 @@ class ConsistencyCheckerTest {
     }
 
     @Test
+    void anAllowedLossExcusesOnlyTheOneWritesItNames() {
+        Operation quorum = put("k", "v1", QUORUM, 0, 10, 100);
+        Operation one = put("k", "v2", ONE, 20, 30, 200);
+        Operation otherOne = put("k", "v3", ONE, 40, 50, 300);
+        Map<String, Map<NodeId, Cell>> cells = replicas("k", null, null);
+        java.util.List<Operation> asked = new java.util.ArrayList<>();
+
+        assertThat(ConsistencyChecker.checkFinalState(history, cells, true, write -> {
+            asked.add(write);
+            return write == one || write == quorum;
+        })).hasSize(2).anyMatch(v -> v.contains(quorum.toString())).anyMatch(v -> v.contains(otherOne.toString()));
+        assertThat(asked).containsExactly(one, otherOne);
+    }
+
+    @Test
     void onlyQuorumWritesCountWhenAskedTo() {
         put("k", "v1", QUORUM, 0, 10, 100);
         put("k", "v2", ONE, 20, 30, 200);

@@ -1,0 +1,81 @@
+package ringdb.sim;
+
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.LongPredicate;
+import ringdb.core.data.Cell;
+import ringdb.core.ring.DecoratedKey;
+import ringdb.core.store.LocalStore;
+
+/**
+ * A simulated node's data store as its {@link ringdb.core.node.Node} sees it: every call goes to
+ * the storage engine unchanged; an apply that becomes durable is also reported to
+ * {@code onDurable} (which decides whether the node's incarnation still counts). Simulation thread
+ * only.
+ */
+final class ObservedStore implements LocalStore {
+    /** Told of every write the engine made durable: key bytes and the cell. */
+    interface DurableWrites {
+        /** Whether anybody listens; when not, applies are passed through untouched. */
+        boolean wanted();
+
+        void durable(byte[] key, Cell cell);
+    }
+
+    private final LocalStore engine;
+    private final DurableWrites onDurable;
+
+    ObservedStore(LocalStore engine, DurableWrites onDurable) {
+        this.engine = engine;
+        this.onDurable = onDurable;
+    }
+
+    @Override
+    public void apply(byte[] key, Cell cell, Consumer<Throwable> whenDurable) {
+        if (!onDurable.wanted()) {
+            engine.apply(key, cell, whenDurable);
+            return;
+        }
+        engine.apply(key, cell, error -> {
+            if (error == null) {
+                onDurable.durable(key, cell);
+            }
+            whenDurable.accept(error);
+        });
+    }
+
+    @Override
+    public Cell read(byte[] key) {
+        return engine.read(key);
+    }
+
+    @Override
+    public List<Entry> scan(long startTokenExclusive, long endTokenInclusive, DecoratedKey after, int maxEntries) {
+        return engine.scan(startTokenExclusive, endTokenInclusive, after, maxEntries);
+    }
+
+    @Override
+    public Stats stats() {
+        return engine.stats();
+    }
+
+    @Override
+    public void flush() {
+        engine.flush();
+    }
+
+    @Override
+    public int snapshot(String name) {
+        return engine.snapshot(name);
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    @Override
+    public long purge(LongPredicate keep) {
+        return engine.purge(keep);
+    }
+}
