@@ -1,11 +1,29 @@
 package ringdb.core.node;
 
 import java.util.Arrays;
+import java.util.List;
+import ringdb.core.NodeId;
 
 /** The answer to a client request (put, get, delete, repair). Exactly one is delivered per request. */
 public sealed interface ClientResult {
-    /** The write reached at least the consistency level's number of replicas durably. */
-    record Written(long timestampMicros, int acks) implements ClientResult {
+    /**
+     * The write reached at least the consistency level's number of replicas durably:
+     * {@code acknowledgedBy} names the {@code acks} replicas that had acknowledged it when the
+     * coordinator answered (others may acknowledge later); empty when not known (a result not
+     * built by a coordinator, e.g. decoded from the wire, which carries the count only).
+     */
+    record Written(long timestampMicros, int acks, List<NodeId> acknowledgedBy) implements ClientResult {
+        public Written {
+            acknowledgedBy = List.copyOf(acknowledgedBy);
+            if (!acknowledgedBy.isEmpty() && acknowledgedBy.size() != acks) {
+                throw new IllegalArgumentException(acks + " acks but acknowledged by " + acknowledgedBy);
+            }
+        }
+
+        /** A write acknowledged by {@code acks} replicas whose names are not known. */
+        public Written(long timestampMicros, int acks) {
+            this(timestampMicros, acks, List.of());
+        }
     }
 
     /** The newest version among the replicas asked. */

@@ -1,5 +1,6 @@
 package ringdb.core.node;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,7 +27,7 @@ final class WriteHandler implements RequestRegistry.ResponseHandler {
     private final TreeMap<NodeId, String> failures = new TreeMap<>();
     private long requestId;
     private Timers.Cancellable timeout;
-    private int acks;
+    private final List<NodeId> acknowledged = new ArrayList<>();
     private boolean answered;
 
     WriteHandler(Node node, byte[] key, Cell cell, ConsistencyLevel cl, int required, Consumer<ClientResult> done) {
@@ -64,14 +65,14 @@ final class WriteHandler implements RequestRegistry.ResponseHandler {
             return; // duplicate, or after the timeout
         }
         if (error == null) {
-            acks++;
+            acknowledged.add(from);
         } else {
             failures.put(from, error);
         }
-        if (!answered && acks >= required) {
-            answer(new ClientResult.Written(cell.timestampMicros(), acks));
-        } else if (!answered && acks + pending.size() < required) {
-            answer(new ClientResult.Failed("write failed at " + cl + ": " + acks + " of " + required
+        if (!answered && acknowledged.size() >= required) {
+            answer(new ClientResult.Written(cell.timestampMicros(), acknowledged.size(), acknowledged));
+        } else if (!answered && acknowledged.size() + pending.size() < required) {
+            answer(new ClientResult.Failed("write failed at " + cl + ": " + acknowledged.size() + " of " + required
                     + " replicas acknowledged; failures: " + failures));
         }
         if (pending.isEmpty()) {
@@ -88,7 +89,7 @@ final class WriteHandler implements RequestRegistry.ResponseHandler {
         }
         pending.clear();
         if (!answered) {
-            answer(new ClientResult.Timeout(cl, required, acks));
+            answer(new ClientResult.Timeout(cl, required, acknowledged.size()));
         }
     }
 
@@ -107,7 +108,7 @@ final class WriteHandler implements RequestRegistry.ResponseHandler {
         timeout.cancel();
         pending.clear();
         if (!answered) {
-            answer(new ClientResult.Failed(reason + " before the write reached " + cl + " (" + acks
+            answer(new ClientResult.Failed(reason + " before the write reached " + cl + " (" + acknowledged.size()
                     + " of " + required + " replicas acknowledged)"));
         }
     }

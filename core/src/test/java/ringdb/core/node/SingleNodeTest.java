@@ -65,7 +65,7 @@ class SingleNodeTest {
     void writesReadBackAndDeletesReadAsNotFound() {
         Node node = startNode();
         assertThat(call(done -> node.put(utf8("k"), utf8("v1"), ConsistencyLevel.ALL, 10, done)))
-                .isEqualTo(new ClientResult.Written(10, 1));
+                .isEqualTo(new ClientResult.Written(10, 1, List.of(NodeId.of("solo"))));
         assertThat(call(done -> node.get(utf8("k"), ConsistencyLevel.ONE, done)))
                 .isEqualTo(new ClientResult.Found(utf8("v1"), 10));
         // an older client timestamp loses against the newer value

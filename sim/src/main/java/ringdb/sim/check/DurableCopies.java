@@ -2,18 +2,21 @@ package ringdb.sim.check;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import ringdb.core.NodeId;
 import ringdb.core.data.Cell;
+import ringdb.core.node.ClientResult;
 import ringdb.sim.SimListener;
 
 /**
  * Which nodes ever held each version of each key durably in their data store (the replicas that
  * acknowledged a write, and every node that got it later by hint, read repair, catch-up, repair
- * or streaming), as the simulator observed it. Register it with
+ * or streaming), as the simulator observed it, and which losses of writes acknowledged at ONE
+ * that explains. Register it with
  * {@link ringdb.sim.SimCluster#addListener} before the workload starts. Simulation thread only.
  */
 public final class DurableCopies implements SimListener {
@@ -31,15 +34,19 @@ public final class DurableCopies implements SimListener {
     }
 
     /**
-     * The loss of an acknowledged write that ONE allows: every node that ever held it durably,
-     * and its coordinator (the only node that may have held hints for it), were later removed
-     * from the ring with removenode, which copies a dead node's ranges from the surviving replicas
-     * only. {@code removed} says which nodes were removed that way.
+     * The loss of an acknowledged write that ONE allows: the replicas that acknowledged it (as its
+     * coordinator named them), every node that ever held it durably, and its coordinator (the only
+     * node that may have held hints for it) were all later removed from the ring with removenode,
+     * which copies a dead node's ranges from the surviving replicas only. {@code removed} says
+     * which nodes were removed that way. A write whose acknowledging replicas are not known is
+     * never excused.
      */
     public Predicate<Operation> lostWithRemovedNodes(Predicate<NodeId> removed) {
         return write -> {
+            List<NodeId> acknowledgedBy = ((ClientResult.Written) write.result()).acknowledgedBy();
             Set<NodeId> copies = holders(write.key(), KeyModel.cellOf(write));
-            return !copies.isEmpty() && copies.stream().allMatch(removed) && removed.test(write.coordinator());
+            return !acknowledgedBy.isEmpty() && acknowledgedBy.stream().allMatch(removed)
+                    && !copies.isEmpty() && copies.stream().allMatch(removed) && removed.test(write.coordinator());
         };
     }
 }

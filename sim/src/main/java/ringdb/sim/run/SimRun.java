@@ -113,9 +113,10 @@ public final class SimRun {
     }
 
     /**
-     * A write acknowledged at ONE was durable on some replica, so it must survive, unless every
-     * node that ever held it and its coordinator were removed with removenode (which copies a dead
-     * node's ranges from the survivors only): such losses are listed as notes.
+     * A write acknowledged at ONE was durable on some replica, so it must survive, unless the
+     * replicas that acknowledged it, every node that ever held it and its coordinator were removed
+     * with removenode (which copies a dead node's ranges from the survivors only): such losses are
+     * listed as notes.
      */
     private static SimRunReport.Check checkOneWritesKept(SimCluster cluster, History history, DurableCopies copies,
                                                          Map<String, Map<NodeId, Cell>> finalCells) {
@@ -126,7 +127,7 @@ public final class SimRun {
                     boolean lossAllowed = lostWithRemoved.test(write);
                     if (lossAllowed) {
                         allowed.add(write + " lost: only " + copies.holders(write.key(), KeyModel.cellOf(write))
-                                + " ever held it, removed with removenode");
+                                + " ever held it, all removed with removenode");
                     }
                     return lossAllowed;
                 }));

@@ -3,6 +3,7 @@ package ringdb.sim.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -21,8 +22,12 @@ class DurableCopiesTest {
     private final DurableCopies copies = new DurableCopies();
 
     private Operation deleteAtOne(NodeId coordinator, long timestamp) {
+        return deleteAtOne(coordinator, timestamp, coordinator);
+    }
+
+    private Operation deleteAtOne(NodeId coordinator, long timestamp, NodeId acknowledgedBy) {
         Operation delete = history.invoke(Operation.Kind.DELETE, "k", null, ConsistencyLevel.ONE, coordinator, 1, 0);
-        history.complete(delete, new ClientResult.Written(timestamp, 1), 10);
+        history.complete(delete, new ClientResult.Written(timestamp, 1, List.of(acknowledgedBy)), 10);
         return delete;
     }
 
@@ -50,10 +55,17 @@ class DurableCopiesTest {
         Operation coordinatorStayed = deleteAtOne(N3, 300);
         copies.onDurableWrite(5, N1, KEY, Cell.tombstone(300));
         Operation neverSeenDurable = deleteAtOne(N1, 400);
+        Operation acknowledgedByAMember = deleteAtOne(N1, 500, N3);
+        copies.onDurableWrite(6, N1, KEY, Cell.tombstone(500));
+        Operation acknowledgersUnknown = history.invoke(Operation.Kind.DELETE, "k", null, ConsistencyLevel.ONE, N1, 1, 0);
+        history.complete(acknowledgersUnknown, new ClientResult.Written(600, 1), 10);
+        copies.onDurableWrite(7, N1, KEY, Cell.tombstone(600));
 
         assertThat(allowed.test(onlyOnRemoved)).isTrue();
         assertThat(allowed.test(alsoOnAMember)).isFalse();
         assertThat(allowed.test(coordinatorStayed)).as("its hints may have been on the coordinator").isFalse();
         assertThat(allowed.test(neverSeenDurable)).isFalse();
+        assertThat(allowed.test(acknowledgedByAMember)).as("a member acknowledged it without keeping it").isFalse();
+        assertThat(allowed.test(acknowledgersUnknown)).isFalse();
     }
 }
