@@ -16,6 +16,7 @@ import ringdb.storage.commitlog.CommitLog;
 import ringdb.storage.commitlog.CommitLogPosition;
 import ringdb.storage.compaction.Compactor;
 import ringdb.storage.compaction.SizeTieredStrategy;
+import ringdb.storage.disk.ByteThrottle;
 import ringdb.storage.disk.Disk;
 import ringdb.storage.memtable.Memtable;
 import ringdb.storage.sstable.SSTable;
@@ -250,9 +251,10 @@ final class TableSet {
         long purgeBefore = clock.nowMicros() - config.gcGraceMicros();
         long generation = nextGeneration++;
         compactionInputs = List.copyOf(inputs);
+        ByteThrottle throttle = disk.throttle(Disk.Lane.COMPACTION, config.compactionThroughputBytesPerSecond());
         compaction = new BackgroundTask<>(() -> {
             Compactor.Result result = Compactor.compact(disk, directory, generation, inputs, purgeBefore, guard,
-                    config.blockSizeBytes(), keepToken);
+                    config.blockSizeBytes(), keepToken, throttle);
             return result.outputPath() == null ? null : SSTable.open(disk, result.outputPath(), false);
         });
         disk.background(Disk.Lane.COMPACTION, compaction);

@@ -15,6 +15,7 @@ import ringdb.core.data.InvalidRequestException;
 import ringdb.core.data.Limits;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.core.store.LocalStore;
+import ringdb.storage.disk.Disk;
 import ringdb.storage.disk.SimDisk;
 import ringdb.storage.testing.ManualTimers;
 
@@ -66,6 +67,25 @@ class StorageEngineTest {
         assertThat(engine.read(bytes("k"))).isEqualTo(Cell.value(bytes("new"), 100));
         assertThat(engine.tables()).hasSize(1);
         engine.close();
+    }
+
+    @Test
+    void compactionsArePacedAtTheConfiguredThroughputAndFlushesAreNot() throws IOException {
+        StorageEngine engine = open(StorageConfig.defaults().withCompactionThroughputBytesPerSecond(5L << 20));
+        for (int table = 0; table < 2; table++) {
+            for (int i = 0; i < 200; i++) {
+                engine.apply(bytes("key-" + table + "-" + i), Cell.value(new byte[100], 1 + i), ack);
+            }
+            engine.flush();
+        }
+        assertThat(disk.throttled(Disk.Lane.FLUSH)[1]).as("flushes are never paced").isZero();
+        engine.compactAll();
+        long[] compaction = disk.throttled(Disk.Lane.COMPACTION);
+        assertThat(compaction[0]).isEqualTo(5L << 20);
+        assertThat(compaction[1]).as("the output's data blocks were reported").isGreaterThan(400 * 100);
+        engine.close();
+        assertThatThrownBy(() -> StorageConfig.defaults().withCompactionThroughputBytesPerSecond(-1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("compactionThroughputBytesPerSecond");
     }
 
     @Test

@@ -21,6 +21,7 @@ public final class ConfigKeys {
     public static final String COMMITLOG_SEGMENT_SIZE_BYTES = "commitlog_segment_size_bytes";
     public static final String MEMTABLE_FLUSH_THRESHOLD_BYTES = "memtable_flush_threshold_bytes";
     public static final String FLUSH_PERIOD_MS = "flush_period_ms";
+    public static final String COMPACTION_THROUGHPUT_BYTES_PER_SECOND = "compaction_throughput_bytes_per_second";
     public static final String WRITE_REQUEST_TIMEOUT_MS = "write_request_timeout_ms";
     public static final String READ_REQUEST_TIMEOUT_MS = "read_request_timeout_ms";
     public static final String MAX_HINT_WINDOW_MS = "max_hint_window_ms";
@@ -73,6 +74,7 @@ public final class ConfigKeys {
             ConfigKey.integer(COMMITLOG_SEGMENT_SIZE_BYTES, 32 * MIB, 64 * 1024, 1024 * MIB, "Size of one commit log segment file."),
             ConfigKey.integer(MEMTABLE_FLUSH_THRESHOLD_BYTES, 64 * MIB, 64 * 1024, 16 * 1024 * MIB, "The memtable is flushed to a table file once it holds this many bytes."),
             ConfigKey.integer(FLUSH_PERIOD_MS, 60_000, 0, 24 * HOUR_MS, "Flush the memtable at least this often (the seed's periodic snapshot); 0 = only by size."),
+            ConfigKey.integer(COMPACTION_THROUGHPUT_BYTES_PER_SECOND, 64L * MIB, 0, 1L << 40, "Bytes per second all compactions of the node together may write (flushes are never paced); 0 = unthrottled."),
             ConfigKey.integer(WRITE_REQUEST_TIMEOUT_MS, 2000, 1, 600_000, "How long a coordinator waits for write acknowledgements before answering 504."),
             ConfigKey.integer(READ_REQUEST_TIMEOUT_MS, 5000, 1, 600_000, "How long a coordinator waits for read answers before answering 504."),
             ConfigKey.integer(MAX_HINT_WINDOW_MS, 3 * HOUR_MS, 0, 30 * 24 * HOUR_MS, "Hints are stored for a replica only while it has been down for less than this."),

@@ -32,7 +32,7 @@ public final class FileStores implements StoreFactory {
         this.storageConfig = storageConfig(config);
         long windowMicros = storageConfig.syncMode() == SyncMode.GROUP
                 ? config.number(ConfigKeys.COMMITLOG_SYNC_GROUP_WINDOW_MICROS) : 0;
-        this.disk = new FileDisk(windowMicros);
+        this.disk = new FileDisk(windowMicros, System::nanoTime); // the clock paces compactions
     }
 
     static StorageConfig storageConfig(ServerConfig config) {
@@ -43,6 +43,7 @@ public final class FileStores implements StoreFactory {
                 .withCommitLogSizes(Math.max(StorageConfig.defaults().commitLogSizeBytesMax(),
                         4 * config.number(ConfigKeys.COMMITLOG_SEGMENT_SIZE_BYTES)), config.number(ConfigKeys.COMMITLOG_SEGMENT_SIZE_BYTES))
                 .withFlushPeriodMicros(TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.FLUSH_PERIOD_MS)))
+                .withCompactionThroughputBytesPerSecond(config.number(ConfigKeys.COMPACTION_THROUGHPUT_BYTES_PER_SECOND))
                 .withValueSizeBytesMax(config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES));
     }
 

@@ -14,6 +14,7 @@ import ringdb.storage.MergingIterator;
 import ringdb.storage.commitlog.CommitLogPosition;
 import ringdb.storage.sstable.SSTable;
 import ringdb.storage.sstable.TableWriter;
+import ringdb.storage.disk.ByteThrottle;
 import ringdb.storage.disk.Disk;
 
 /**
@@ -35,16 +36,18 @@ public final class Compactor {
      */
     public static Result compact(Disk disk, String directory, long generation, List<SSTable> inputs,
                                  long purgeBeforeMicros, TombstoneGuard mayHoldOlder, int blockSizeBytes) throws IOException {
-        return compact(disk, directory, generation, inputs, purgeBeforeMicros, mayHoldOlder, blockSizeBytes, token -> true);
+        return compact(disk, directory, generation, inputs, purgeBeforeMicros, mayHoldOlder, blockSizeBytes, token -> true,
+                ByteThrottle.NONE);
     }
 
     /**
      * As above, and every entry whose token {@code keepToken} rejects is dropped outright (cleanup of
-     * ranges the node no longer replicates); such entries are not counted as purged tombstones.
+     * ranges the node no longer replicates); such entries are not counted as purged tombstones. The
+     * output's data blocks are reported to {@code throttle} as they are written.
      */
     public static Result compact(Disk disk, String directory, long generation, List<SSTable> inputs,
                                  long purgeBeforeMicros, TombstoneGuard mayHoldOlder, int blockSizeBytes,
-                                 java.util.function.LongPredicate keepToken) throws IOException {
+                                 java.util.function.LongPredicate keepToken, ByteThrottle throttle) throws IOException {
         List<Iterator<Map.Entry<DecoratedKey, Cell>>> sources = new ArrayList<>();
         long expected = 0;
         CommitLogPosition covered = CommitLogPosition.NONE;
@@ -71,7 +74,7 @@ public final class Compactor {
             if (!filtered.hasNext()) {
                 return new Result(null, 0, purged[0]);
             }
-            String path = TableWriter.write(disk, directory, generation, filtered, expected, covered, blockSizeBytes);
+            String path = TableWriter.write(disk, directory, generation, filtered, expected, covered, blockSizeBytes, throttle);
             return new Result(path, written[0], purged[0]);
         } catch (UncheckedIOException e) {
             throw e.getCause();

@@ -105,6 +105,15 @@ public interface Disk extends AutoCloseable {
         task.run();
     }
 
+    /**
+     * The pacing of background work on {@code lane} at {@code bytesPerSecond} (0 = none), shared by
+     * every engine on this disk (Cassandra's compaction throughput is one budget per node too); the
+     * latest rate asked for applies. A disk without threads (the simulated one) never pauses.
+     */
+    default ByteThrottle throttle(Lane lane, long bytesPerSecond) {
+        return ByteThrottle.NONE;
+    }
+
     /** Releases threads and files this disk holds. Open files must have been closed first. */
     @Override
     default void close() {

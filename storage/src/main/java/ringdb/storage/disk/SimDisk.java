@@ -49,6 +49,7 @@ public final class SimDisk implements Disk {
     private String syncFailurePathPrefix = "";
     private long syncCount;
     private long recycledCount;
+    private final Map<Lane, long[]> throttled = new java.util.EnumMap<>(Lane.class);
 
     /** A disk whose asynchronous syncs complete at once. */
     public SimDisk(Random random) {
@@ -96,6 +97,22 @@ public final class SimDisk implements Disk {
     /** Syncs performed so far (asynchronous groups count once). */
     public long syncCount() {
         return syncCount;
+    }
+
+    /**
+     * Never pauses (simulated time does not pass inside a task), but counts what is reported:
+     * for tests of who paces what.
+     */
+    @Override
+    public ByteThrottle throttle(Lane lane, long bytesPerSecond) {
+        long[] counters = throttled.computeIfAbsent(lane, l -> new long[2]);
+        counters[0] = bytesPerSecond;
+        return bytes -> counters[1] += bytes;
+    }
+
+    /** The rate last asked of {@link #throttle} for {@code lane}, and the bytes reported: {rate, bytes}. */
+    public long[] throttled(Lane lane) {
+        return throttled.getOrDefault(lane, new long[2]).clone();
     }
 
     /** Files {@link #createPreallocated} handed out from retired ones so far. */

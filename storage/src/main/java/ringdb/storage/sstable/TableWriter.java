@@ -9,6 +9,7 @@ import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.storage.commitlog.CommitLogPosition;
 import ringdb.storage.disk.AppendFile;
+import ringdb.storage.disk.ByteThrottle;
 import ringdb.storage.disk.Disk;
 
 /**
@@ -18,6 +19,7 @@ import ringdb.storage.disk.Disk;
  */
 public final class TableWriter {
     private final AppendFile file;
+    private final ByteThrottle throttle;
     private final int blockSizeBytes;
     private final BloomFilter bloom;
     private final CRC32C crc = new CRC32C();
@@ -32,8 +34,9 @@ public final class TableWriter {
     private DecoratedKey lastKey;
     private int currentIndexEntryStart;
 
-    private TableWriter(AppendFile file, int blockSizeBytes, long expectedEntries) {
+    private TableWriter(AppendFile file, int blockSizeBytes, long expectedEntries, ByteThrottle throttle) {
         this.file = file;
+        this.throttle = throttle;
         this.blockSizeBytes = blockSizeBytes;
         this.bloom = BloomFilter.create(expectedEntries);
     }
@@ -44,11 +47,18 @@ public final class TableWriter {
      */
     public static String write(Disk disk, String directory, long generation, Iterator<Map.Entry<DecoratedKey, Cell>> entries,
                                long expectedEntries, CommitLogPosition coveredPosition, int blockSizeBytes) throws IOException {
+        return write(disk, directory, generation, entries, expectedEntries, coveredPosition, blockSizeBytes, ByteThrottle.NONE);
+    }
+
+    /** As above, reporting every data block written to {@code throttle}, which may pause the caller. */
+    public static String write(Disk disk, String directory, long generation, Iterator<Map.Entry<DecoratedKey, Cell>> entries,
+                               long expectedEntries, CommitLogPosition coveredPosition, int blockSizeBytes,
+                               ByteThrottle throttle) throws IOException {
         String finalPath = Disk.join(directory, SSTableFormat.fileName(generation));
         String temporaryPath = finalPath + SSTableFormat.TEMPORARY_SUFFIX;
         disk.delete(temporaryPath);
         try (AppendFile file = disk.create(temporaryPath)) {
-            TableWriter writer = new TableWriter(file, blockSizeBytes, expectedEntries);
+            TableWriter writer = new TableWriter(file, blockSizeBytes, expectedEntries, throttle);
             writer.writeHeader();
             while (entries.hasNext()) {
                 Map.Entry<DecoratedKey, Cell> entry = entries.next();
@@ -106,6 +116,7 @@ public final class TableWriter {
         writeSection(block.array(), length);
         block.clear();
         blockCount++;
+        throttle.written(length + 4L);
     }
 
     private void writeSection(byte[] bytes, int length) throws IOException {

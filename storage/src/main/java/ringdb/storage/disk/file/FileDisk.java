@@ -12,9 +12,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import ringdb.storage.disk.AppendFile;
+import ringdb.storage.disk.ByteThrottle;
 import ringdb.storage.disk.Disk;
 import ringdb.storage.disk.ReadFile;
 
@@ -38,6 +42,8 @@ public final class FileDisk implements Disk {
     private final BackgroundWorker flushWorker = new BackgroundWorker("ringdb-disk-flush");
     private final BackgroundWorker compactionWorker = new BackgroundWorker("ringdb-disk-compaction");
     private final SegmentPreallocator preallocator = new SegmentPreallocator();
+    private final LongSupplier ticker; // null: no clock
+    private final Map<Lane, ByteRateLimiter> limiters = new EnumMap<>(Lane.class);
 
     /** The lock file {@link #lockDirectory} holds in a directory. */
     public static final String LOCK_FILE_NAME = "LOCK";
@@ -50,15 +56,34 @@ public final class FileDisk implements Disk {
     }
 
     public FileDisk(long groupWindowMicros) {
-        this(groupWindowMicros, () -> 0);
+        this(groupWindowMicros, null);
     }
 
     /**
      * {@code ticker} (nanoseconds, e.g. {@code System::nanoTime}) times each group's sync for
-     * {@link #syncNanosTotal}; the disk reads no clock of its own.
+     * {@link #syncNanosTotal} and paces background work ({@link #throttle}); the disk reads no
+     * clock of its own, so without one (null) neither is done.
      */
     public FileDisk(long groupWindowMicros, LongSupplier ticker) {
-        this.syncer = new GroupSyncer(groupWindowMicros, ticker);
+        this.syncer = new GroupSyncer(groupWindowMicros, ticker == null ? () -> 0 : ticker);
+        this.ticker = ticker;
+    }
+
+    /**
+     * The lane's one limiter, shared by every engine on this disk, at the rate last asked for;
+     * no pacing without a ticker or at rate 0.
+     */
+    @Override
+    public ByteThrottle throttle(Lane lane, long bytesPerSecond) {
+        if (ticker == null || bytesPerSecond == 0) {
+            return ByteThrottle.NONE;
+        }
+        ByteRateLimiter limiter;
+        synchronized (limiters) {
+            limiter = limiters.computeIfAbsent(lane, l -> new ByteRateLimiter(ticker, LockSupport::parkNanos));
+        }
+        limiter.setRate(bytesPerSecond);
+        return limiter;
     }
 
     @Override
