@@ -126,6 +126,23 @@ class RangeDigestSyncTest {
     }
 
     @Test
+    void aRestartOfAnInSyncReplicaCatchesUpWithoutReceivingData() {
+        startCluster(config -> config);
+        loadEverywhere();
+        nodes.get(A).stop();
+        time.advance(5 * SECOND);
+        events.clear();
+        nodes.get(A).start();
+        time.advance(60 * SECOND);
+        assertThat(nodes.get(A).status().recoveryDone()).isTrue();
+        assertThat(events).filteredOn(event -> event.node().equals(A) && event.kind() == NodeEvent.Kind.RECOVERY_DONE)
+                .singleElement().satisfies(event -> assertThat(event.detail())
+                        .matches("\\d+ ranges synced, (\\d+) chunks compared, \\1 matched, 0 fetched, 0 entries received"));
+        assertThat(sent(RangeSyncRequest.class, B) + sent(RangeSyncRequest.class, C)).isZero();
+        assertThat(sent(RangeDigestRequest.class, B)).isGreaterThanOrEqualTo(KEYS / CHUNK_ENTRIES);
+    }
+
+    @Test
     void withDigestsOffTheSameRepairPullsEveryEntryInTheSameChunks() {
         startCluster(config -> config);
         loadEverywhere();
