@@ -52,7 +52,7 @@ public final class RepairBenchmark {
                 for (int i = 0; i < settings.runs(); i++) {
                     results.add(once(settings, missed, digests, settings.seed() + i));
                 }
-                out.printf("%s, digests %-3s: %s%n", missed == 0 ? "in sync      " : String.format("missed %.1f %%", missed),
+                out.printf("%s, digests %-3s: %s%n", missed == 0 ? "in sync" : "missed " + java.math.BigDecimal.valueOf(missed).stripTrailingZeros().toPlainString() + " %",
                         digests ? "on" : "off", describeMedians(results));
             }
         }
