@@ -175,8 +175,9 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
         node.requests().unregister(requestId);
         attempts++;
         if (attempts >= node.config().rangeSyncAttemptsMax()) {
-            failures.add(describe(tasks.get(taskIndex)) + ": no answer " + (fetching ? "to a chunk request" : "to a digest request")
-                    + " after " + attempts + " attempts");
+            String request = fetching ? "a chunk request" : "a digest request";
+            failures.add(describe(tasks.get(taskIndex)) + ": no answer to " + request + " after " + attempts
+                    + " attempts");
             advance();
         }
         requestNext();
