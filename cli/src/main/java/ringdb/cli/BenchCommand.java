@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
             BenchStorageCommand.class,
             BenchStreamingCommand.class,
             BenchBootstrapCommand.class,
+            BenchRepairCommand.class,
         })
 final class BenchCommand implements Runnable {
     @CommandLine.Spec

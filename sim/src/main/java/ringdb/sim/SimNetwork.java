@@ -64,6 +64,7 @@ public final class SimNetwork {
     private DelayDistribution delayDistribution = DelayDistribution.UNIFORM;
 
     private long sent;
+    private long bytesSent;
     private long delivered;
     private long duplicated;
     private long inFlight;
@@ -179,6 +180,11 @@ public final class SimNetwork {
 
     // ---- statistics --------------------------------------------------------------------------
 
+    /** Bytes of every frame nodes handed to the network since it was built (length prefix included). */
+    public long bytesSent() {
+        return bytesSent;
+    }
+
     /** A snapshot of the counters. */
     public NetworkStats stats() {
         Map<MessageEvent.Outcome, Long> dropped = new EnumMap<>(MessageEvent.Outcome.class);
@@ -254,6 +260,7 @@ public final class SimNetwork {
         Endpoint target = endpoints.get(to);
         String type = typeName(message);
         sent++;
+        bytesSent += frame.length;
         LinkCounters link = source != null && target != null ? linkCounters(source, target) : null;
         if (link != null) {
             link.sent++;

@@ -6,7 +6,8 @@ package ringdb.core.message;
  * docs/formats/messages.md.
  */
 public sealed interface Message permits GossipSyn, GossipAck, GossipAck2, GossipShutdown,
-        MutationRequest, MutationResponse, ReadRequest, ReadResponse, RangeSyncRequest, RangeSyncResponse {
+        MutationRequest, MutationResponse, ReadRequest, ReadResponse, RangeSyncRequest, RangeSyncResponse,
+        RangeDigestRequest, RangeDigestResponse {
 
     /** The wire type of this message. */
     MessageType type();

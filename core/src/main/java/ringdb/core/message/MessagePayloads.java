@@ -42,6 +42,18 @@ final class MessagePayloads {
             out.i64(response.requestId());
             out.bool(response.complete());
             MessageCodec.writeEntries(out, response.entries());
+        } else if (message instanceof RangeDigestRequest digest) {
+            out.i64(digest.requestId());
+            out.i64(digest.startTokenExclusive());
+            out.i64(digest.endTokenInclusive());
+            out.nullableBytes(digest.afterKey());
+            out.i32(digest.maxEntries());
+        } else if (message instanceof RangeDigestResponse response) {
+            out.i64(response.requestId());
+            out.bool(response.complete());
+            out.i32(response.entryCount());
+            out.nullableBytes(response.lastKey());
+            out.bytes(response.digest());
         } else {
             throw new IllegalArgumentException("no encoding for " + message.getClass().getName());
         }
@@ -72,6 +84,10 @@ final class MessagePayloads {
                 boolean complete = in.bool();
                 return new RangeSyncResponse(requestId, MessageCodec.readEntries(in), complete);
             }
+            case RANGE_DIGEST_REQUEST:
+                return readRangeDigestRequest(in);
+            case RANGE_DIGEST_RESPONSE:
+                return readRangeDigestResponse(in);
             default:
                 throw new CodecException("no decoding for message type " + type);
         }
@@ -87,6 +103,38 @@ final class MessagePayloads {
             throw new CodecException("bad maxEntries " + maxEntries + " in RANGE_SYNC_REQUEST");
         }
         return new RangeSyncRequest(requestId, start, end, after, maxEntries);
+    }
+
+    private static RangeDigestRequest readRangeDigestRequest(WireReader in) {
+        long requestId = in.i64();
+        long start = in.i64();
+        long end = in.i64();
+        byte[] after = in.nullableBytes(Limits.KEY_SIZE_BYTES_MAX, "afterKey");
+        int maxEntries = in.i32();
+        if (maxEntries <= 0) {
+            throw new CodecException("bad maxEntries " + maxEntries + " in RANGE_DIGEST_REQUEST");
+        }
+        return new RangeDigestRequest(requestId, start, end, after, maxEntries);
+    }
+
+    private static RangeDigestResponse readRangeDigestResponse(WireReader in) {
+        long requestId = in.i64();
+        boolean complete = in.bool();
+        int entryCount = in.i32();
+        if (entryCount < 0) {
+            throw new CodecException("bad entryCount " + entryCount + " in RANGE_DIGEST_RESPONSE");
+        }
+        byte[] lastKey = in.nullableBytes(Limits.KEY_SIZE_BYTES_MAX, "lastKey");
+        if ((entryCount == 0) != (lastKey == null)) {
+            throw new CodecException("lastKey " + (lastKey == null ? "absent" : "present") + " with entryCount "
+                    + entryCount + " in RANGE_DIGEST_RESPONSE (absent exactly when entryCount is 0)");
+        }
+        byte[] digest = in.bytes(RangeDigestResponse.DIGEST_BYTES, "digest");
+        if (digest.length != RangeDigestResponse.DIGEST_BYTES) {
+            throw new CodecException("bad digest length " + digest.length + " in RANGE_DIGEST_RESPONSE (expected "
+                    + RangeDigestResponse.DIGEST_BYTES + ")");
+        }
+        return new RangeDigestResponse(requestId, complete, entryCount, lastKey, digest);
     }
 
     private static ringdb.core.data.Cell requireCell(WireReader in, MessageType type) {

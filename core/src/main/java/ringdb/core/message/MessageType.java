@@ -11,7 +11,9 @@ public enum MessageType {
     READ_REQUEST(12),
     READ_RESPONSE(13),
     RANGE_SYNC_REQUEST(20),
-    RANGE_SYNC_RESPONSE(21);
+    RANGE_SYNC_RESPONSE(21),
+    RANGE_DIGEST_REQUEST(22),
+    RANGE_DIGEST_RESPONSE(23);
 
     private static final MessageType[] BY_ID = new MessageType[256];
 

@@ -67,8 +67,19 @@ public sealed interface ClientResult {
     record Failed(String message) implements ClientResult {
     }
 
-    /** A repair finished: ranges synchronised and entries received from peers. */
-    record Repaired(int ranges, long entriesReceived) implements ClientResult {
+    /**
+     * A repair finished: ranges synchronised and entries received from peers. With range sync
+     * digests on, {@code chunksCompared} chunks were compared by digest, {@code chunksMatched} of
+     * them were equal (nothing pulled) and {@code chunksFetched} were pulled; with digests off every
+     * chunk is pulled and counted in {@code chunksFetched} only.
+     */
+    record Repaired(int ranges, long entriesReceived, long chunksCompared, long chunksMatched, long chunksFetched)
+            implements ClientResult {
+        /** One line for logs and events: "N ranges synced, ... entries received". */
+        public String describe() {
+            return ranges + " ranges synced, " + chunksCompared + " chunks compared, " + chunksMatched + " matched, "
+                    + chunksFetched + " fetched, " + entriesReceived + " entries received";
+        }
     }
 
     /** A membership operation (decommission, removenode, cleanup) finished; {@code message} says what it did. */

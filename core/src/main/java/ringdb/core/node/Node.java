@@ -25,6 +25,8 @@ import ringdb.core.gossip.Gossiper;
 import ringdb.core.message.Message;
 import ringdb.core.message.MutationRequest;
 import ringdb.core.message.MutationResponse;
+import ringdb.core.message.RangeDigestRequest;
+import ringdb.core.message.RangeDigestResponse;
 import ringdb.core.message.RangeSyncRequest;
 import ringdb.core.message.RangeSyncResponse;
 import ringdb.core.message.ReadRequest;
@@ -261,6 +263,10 @@ public final class Node {
             serveRangeSync(from, sync);
         } else if (message instanceof RangeSyncResponse response) {
             requests.dispatch(from, response.requestId(), response);
+        } else if (message instanceof RangeDigestRequest digest) {
+            serveRangeDigest(from, digest);
+        } else if (message instanceof RangeDigestResponse response) {
+            requests.dispatch(from, response.requestId(), response);
         }
     }
 
@@ -284,10 +290,33 @@ public final class Node {
     }
 
     private void serveRangeSync(NodeId from, RangeSyncRequest request) {
-        int maxEntries = Math.min(request.maxEntries(), RANGE_SYNC_ENTRIES_MAX);
-        DecoratedKey after = request.afterKey() == null ? null : DecoratedKey.of(request.afterKey());
-        List<LocalStore.Entry> scanned = data.scan(request.startTokenExclusive(), request.endTokenInclusive(),
-                after, maxEntries);
+        SyncChunk chunk = rangeSyncChunk(request.startTokenExclusive(), request.endTokenInclusive(),
+                request.afterKey(), request.maxEntries());
+        network.send(from, new RangeSyncResponse(request.requestId(), chunk.entries(), chunk.complete()));
+    }
+
+    /** Answers with the digest of exactly the chunk {@link #serveRangeSync} would send for the same fields. */
+    private void serveRangeDigest(NodeId from, RangeDigestRequest request) {
+        SyncChunk chunk = rangeSyncChunk(request.startTokenExclusive(), request.endTokenInclusive(),
+                request.afterKey(), request.maxEntries());
+        List<LocalStore.Entry> entries = chunk.entries();
+        byte[] lastKey = entries.isEmpty() ? null : entries.get(entries.size() - 1).key().key();
+        network.send(from, new RangeDigestResponse(request.requestId(), chunk.complete(), entries.size(), lastKey,
+                ChunkDigest.of(entries)));
+    }
+
+    private record SyncChunk(List<LocalStore.Entry> entries, boolean complete) {
+    }
+
+    /**
+     * The local entries of one range sync chunk: at most {@code maxEntries} (capped at
+     * {@link #RANGE_SYNC_ENTRIES_MAX}) and about {@code rangeSyncChunkBytesMax} bytes, at least one.
+     */
+    private SyncChunk rangeSyncChunk(long startTokenExclusive, long endTokenInclusive, byte[] afterKey,
+                                     int requestedEntries) {
+        int maxEntries = Math.min(requestedEntries, RANGE_SYNC_ENTRIES_MAX);
+        DecoratedKey after = afterKey == null ? null : DecoratedKey.of(afterKey);
+        List<LocalStore.Entry> scanned = data.scan(startTokenExclusive, endTokenInclusive, after, maxEntries);
         List<LocalStore.Entry> chunk = new ArrayList<>(scanned.size());
         long bytes = 0;
         for (LocalStore.Entry entry : scanned) {
@@ -299,7 +328,7 @@ public final class Node {
             bytes += entryBytes;
         }
         boolean complete = chunk.size() == scanned.size() && scanned.size() < maxEntries;
-        network.send(from, new RangeSyncResponse(request.requestId(), chunk, complete));
+        return new SyncChunk(chunk, complete);
     }
 
     // ---- client requests (coordinator) ----
@@ -410,7 +439,14 @@ public final class Node {
             done.accept(new ClientResult.Failed("node " + id + " is not running"));
             return;
         }
-        enqueueSync(new PendingSync("repair", done));
+        enqueueSync(new PendingSync("repair", result -> {
+            if (running) {
+                emit(result instanceof ClientResult.Repaired ? NodeEvent.Kind.STREAM_PROGRESS : NodeEvent.Kind.ERROR, id,
+                        result instanceof ClientResult.Repaired repaired ? "repair done: " + repaired.describe()
+                                : ((ClientResult.Failed) result).message());
+            }
+            done.accept(result);
+        }));
     }
 
     private void tryStartRecovery(int round) {
@@ -425,8 +461,7 @@ public final class Node {
         enqueueSync(new PendingSync("recovery", result -> {
             recoveryDone = true;
             String detail = result instanceof ClientResult.Repaired repaired
-                    ? repaired.ranges() + " ranges synced, " + repaired.entriesReceived() + " entries received"
-                    : ((ClientResult.Failed) result).message();
+                    ? repaired.describe() : ((ClientResult.Failed) result).message();
             if (running) {
                 emit(NodeEvent.Kind.RECOVERY_DONE, id, detail);
             }

@@ -32,6 +32,7 @@ import ringdb.core.membership.TokenAllocation;
  * <p>{@code tokenAllocation} (default {@code TokenAllocation.DERIVED}): how a node without tokens chooses them: derived (SHA-1 of the id) or balanced (split the most loaded ranges).
  * <p>{@code ringDelayMicros} (default {@code 10_000_000L}): how long a joining node listens to gossip before choosing tokens, and how long a membership change waits for every node to learn it before streaming starts.
  * <p>{@code streamThroughputBytesPerSecond} (default {@code 24L * 1024 * 1024}): bytes per second one stream session may pull (0: unthrottled).
+ * <p>{@code rangeSyncDigests} (default {@code true}): catch-up and repair compare a digest of each chunk first and pull only the chunks that differ (false: pull every chunk).
  */
 public record NodeConfig(
         int replicationFactor,
@@ -56,7 +57,8 @@ public record NodeConfig(
         NodeId replaceNode,
         TokenAllocation tokenAllocation,
         long ringDelayMicros,
-        long streamThroughputBytesPerSecond) {
+        long streamThroughputBytesPerSecond,
+        boolean rangeSyncDigests) {
     public NodeConfig {
         seeds = List.copyOf(Objects.requireNonNull(seeds, "seeds"));
         positive(replicationFactor, "replicationFactor");
@@ -128,98 +130,103 @@ public record NodeConfig(
                 null,
                 TokenAllocation.DERIVED,
                 10_000_000L,
-                24L * 1024 * 1024);
+                24L * 1024 * 1024,
+                true);
     }
 
     public NodeConfig withReplicationFactor(int replicationFactor) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
     }
 
     public NodeConfig withNumTokens(int numTokens) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
     }
 
     public NodeConfig withSeeds(List<NodeId> seeds) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
     }
 
     public NodeConfig withWriteTimeoutMicros(long writeTimeoutMicros) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
     }
 
     public NodeConfig withReadTimeoutMicros(long readTimeoutMicros) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
     }
 
     public NodeConfig withGossipIntervalMicros(long gossipIntervalMicros) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
     }
 
     public NodeConfig withPhiConvictThreshold(double phiConvictThreshold) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
     }
 
     public NodeConfig withHintWindowMicros(long hintWindowMicros) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
     }
 
     public NodeConfig withValueSizeBytesMax(int valueSizeBytesMax) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
     }
 
     public NodeConfig withGcGraceMicros(long gcGraceMicros) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
     }
 
     public NodeConfig withRangeSyncChunkEntries(int rangeSyncChunkEntries) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
     }
 
     public NodeConfig withRangeSyncChunkBytesMax(int rangeSyncChunkBytesMax) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
     }
 
     public NodeConfig withRangeSyncTimeoutMicros(long rangeSyncTimeoutMicros) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
     }
 
     public NodeConfig withRangeSyncAttemptsMax(int rangeSyncAttemptsMax) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
     }
 
     public NodeConfig withHintReplayIntervalMicros(long hintReplayIntervalMicros) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
     }
 
     public NodeConfig withHintReplayBatchSize(int hintReplayBatchSize) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
     }
 
     public NodeConfig withHintsPerTargetMax(int hintsPerTargetMax) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
     }
 
     public NodeConfig withRecoveryDelayMicros(long recoveryDelayMicros) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
     }
 
     public NodeConfig withAutoBootstrap(boolean autoBootstrap) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
     }
 
     public NodeConfig withReplaceNode(NodeId replaceNode) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
     }
 
     public NodeConfig withTokenAllocation(TokenAllocation tokenAllocation) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
     }
 
     public NodeConfig withRingDelayMicros(long ringDelayMicros) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
     }
 
     public NodeConfig withStreamThroughputBytesPerSecond(long streamThroughputBytesPerSecond) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond);
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
+    }
+
+    public NodeConfig withRangeSyncDigests(boolean rangeSyncDigests) {
+        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
     }
 }

@@ -1,22 +1,34 @@
 package ringdb.core.node;
 
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import ringdb.core.NodeId;
 import ringdb.core.Timers;
 import ringdb.core.message.Message;
+import ringdb.core.message.RangeDigestRequest;
+import ringdb.core.message.RangeDigestResponse;
 import ringdb.core.message.RangeSyncRequest;
 import ringdb.core.message.RangeSyncResponse;
+import ringdb.core.ring.DecoratedKey;
 import ringdb.core.ring.TokenRange;
 import ringdb.core.store.LocalStore;
 
 /**
- * Pulls the data of every range this node replicates from every other replica, one chunk at a time
- * (at most {@code rangeSyncChunkEntries} entries per message, resuming after the last key), and
- * applies it locally; the store's reconciliation keeps the newest version of each key. Used for the
- * catch-up after a restart and for a full repair. One request is in flight at a time; a request
- * that times out is retried, and a peer that stays silent is skipped and reported.
+ * Brings this node up to date with every other replica of every range it replicates, one chunk at
+ * a time (at most {@code rangeSyncChunkEntries} entries, resuming after the last key), applying what
+ * it pulls locally; the store's reconciliation keeps the newest version of each key. Used for the
+ * catch-up after a restart and for a full repair.
+ *
+ * <p>With {@code rangeSyncDigests} (the default) each chunk is first compared: the peer answers a
+ * {@link RangeDigestRequest} with the count, last key and SHA-256 of the entries it would send, and
+ * this node hashes its own entries over the same key span ({@link ChunkDigest}). Equal chunks move
+ * no data; only a chunk that differs is pulled with a {@link RangeSyncRequest} for the same
+ * position. Without digests every chunk is pulled.
+ *
+ * <p>One request is in flight at a time; a request that times out is retried, and a peer that
+ * stays silent is skipped and reported. Runs on the node thread.
  */
 final class RangeSync implements RequestRegistry.ResponseHandler {
     private record Task(TokenRange range, NodeId peer) {
@@ -30,10 +42,15 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
     private final List<String> failures = new ArrayList<>();
     private int taskIndex;
     private byte[] afterKey;
+    /** True while the chunk at {@code afterKey} is to be pulled, false while it is to be compared. */
+    private boolean fetching;
     private int attempts;
     private long requestId;
     private Timers.Cancellable timeout;
     private long entriesReceived;
+    private long chunksCompared;
+    private long chunksMatched;
+    private long chunksFetched;
     private boolean finished;
 
     RangeSync(Node node, String name, List<TokenRange> ranges, Consumer<ClientResult> done) {
@@ -50,6 +67,7 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
                 }
             }
         }
+        fetching = !node.config().rangeSyncDigests();
     }
 
     void start() {
@@ -69,29 +87,80 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
         Task task = tasks.get(taskIndex);
         requestId = node.requests().register(this);
         timeout = node.timers().schedule(node.config().rangeSyncTimeoutMicros(), this::onTimeout);
-        node.send(task.peer(), new RangeSyncRequest(requestId, task.range().startTokenExclusive(),
-                task.range().endTokenInclusive(), afterKey, node.config().rangeSyncChunkEntries()));
+        long start = task.range().startTokenExclusive();
+        long end = task.range().endTokenInclusive();
+        int maxEntries = node.config().rangeSyncChunkEntries();
+        node.send(task.peer(), fetching ? new RangeSyncRequest(requestId, start, end, afterKey, maxEntries)
+                : new RangeDigestRequest(requestId, start, end, afterKey, maxEntries));
     }
 
     @Override
     public void onResponse(NodeId from, Message message) {
-        if (!(message instanceof RangeSyncResponse response) || finished || response.requestId() != requestId
-                || !from.equals(tasks.get(taskIndex).peer())) {
+        if (finished || !from.equals(tasks.get(taskIndex).peer())) {
             return;
         }
+        if (fetching && message instanceof RangeSyncResponse response && response.requestId() == requestId) {
+            answered();
+            onChunk(response);
+        } else if (!fetching && message instanceof RangeDigestResponse response && response.requestId() == requestId) {
+            answered();
+            onDigest(response);
+        }
+    }
+
+    private void answered() {
         timeout.cancel();
         node.requests().unregister(requestId);
         attempts = 0;
+    }
+
+    private void onChunk(RangeSyncResponse response) {
         for (LocalStore.Entry entry : response.entries()) {
             applyEntry(entry);
         }
         entriesReceived += response.entries().size();
+        chunksFetched++;
         if (response.complete() || response.entries().isEmpty()) {
             advance();
         } else {
             afterKey = response.entries().get(response.entries().size() - 1).key().key();
+            fetching = !node.config().rangeSyncDigests();
         }
         requestNext();
+    }
+
+    private void onDigest(RangeDigestResponse response) {
+        chunksCompared++;
+        if (response.entryCount() == 0 || matchesLocally(response)) {
+            chunksMatched++;
+            if (response.complete() || response.entryCount() == 0) {
+                advance();
+            } else {
+                afterKey = response.lastKey();
+            }
+        } else {
+            fetching = true;
+        }
+        requestNext();
+    }
+
+    /**
+     * Whether this node's entries of the task's range strictly after {@code afterKey} and up to and
+     * including the peer's last key are exactly those the peer hashed: same count, same digest.
+     * Scans at most one entry more than the peer's count.
+     */
+    private boolean matchesLocally(RangeDigestResponse response) {
+        TokenRange range = tasks.get(taskIndex).range();
+        DecoratedKey after = afterKey == null ? null : DecoratedKey.of(afterKey);
+        DecoratedKey last = DecoratedKey.of(response.lastKey());
+        List<LocalStore.Entry> scanned = node.dataStore().scan(range.startTokenExclusive(), range.endTokenInclusive(),
+                after, response.entryCount() + 1);
+        int inSpan = 0;
+        while (inSpan < scanned.size() && scanned.get(inSpan).key().compareTo(last) <= 0) {
+            inSpan++;
+        }
+        return inSpan == response.entryCount()
+                && MessageDigest.isEqual(ChunkDigest.of(scanned.subList(0, inSpan)), response.digest());
     }
 
     private void applyEntry(LocalStore.Entry entry) {
@@ -106,7 +175,9 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
         node.requests().unregister(requestId);
         attempts++;
         if (attempts >= node.config().rangeSyncAttemptsMax()) {
-            failures.add(describe(tasks.get(taskIndex)) + ": no answer after " + attempts + " attempts");
+            String request = fetching ? "a chunk request" : "a digest request";
+            failures.add(describe(tasks.get(taskIndex)) + ": no answer to " + request + " after " + attempts
+                    + " attempts");
             advance();
         }
         requestNext();
@@ -116,21 +187,27 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
         taskIndex++;
         afterKey = null;
         attempts = 0;
+        fetching = !node.config().rangeSyncDigests();
         if (taskIndex % 16 == 0 && taskIndex < tasks.size()) {
             node.emit(NodeEvent.Kind.STREAM_PROGRESS, node.id(), name + ": " + taskIndex + " of " + tasks.size()
-                    + " range copies synced, " + entriesReceived + " entries received");
+                    + " range copies synced, " + describeCounts());
         }
+    }
+
+    private String describeCounts() {
+        return chunksCompared + " chunks compared, " + chunksMatched + " matched, " + chunksFetched + " fetched, "
+                + entriesReceived + " entries received";
     }
 
     private void finish() {
         finished = true;
         ClientResult result;
         if (failures.isEmpty()) {
-            result = new ClientResult.Repaired(rangeCount, entriesReceived);
+            result = new ClientResult.Repaired(rangeCount, entriesReceived, chunksCompared, chunksMatched,
+                    chunksFetched);
         } else {
             result = new ClientResult.Failed(name + " incomplete: " + failures.size() + " problem(s) over "
-                    + tasks.size() + " range copies, " + entriesReceived + " entries received; first: "
-                    + failures.get(0));
+                    + tasks.size() + " range copies, " + describeCounts() + "; first: " + failures.get(0));
         }
         node.rangeSyncFinished(this, result);
         done.accept(result);

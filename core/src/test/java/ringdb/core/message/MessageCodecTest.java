@@ -65,7 +65,13 @@ class MessageCodecTest {
                 Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), Arbitraries.longs(),
                         keys().injectNull(0.5), Arbitraries.integers().between(1, 1000)).as(RangeSyncRequest::new),
                 Combinators.combine(Arbitraries.longs(), entries.list().ofMaxSize(5), Arbitraries.of(true, false))
-                        .as(RangeSyncResponse::new)));
+                        .as(RangeSyncResponse::new),
+                Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), Arbitraries.longs(),
+                        keys().injectNull(0.5), Arbitraries.integers().between(1, 1000)).as(RangeDigestRequest::new),
+                Combinators.combine(Arbitraries.longs(), Arbitraries.of(true, false), Arbitraries.integers().between(0, 600),
+                        keys(), Arbitraries.bytes().array(byte[].class).ofSize(RangeDigestResponse.DIGEST_BYTES))
+                        .as((id, complete, count, last, digest) ->
+                                new RangeDigestResponse(id, complete, count, count == 0 ? null : last, digest))));
     }
 
     private static Envelope roundTrip(NodeId from, Message message) {
@@ -90,6 +96,8 @@ class MessageCodecTest {
         assertThat(MessageType.GOSSIP_SYN.id()).isEqualTo(1);
         assertThat(MessageType.MUTATION_REQUEST.id()).isEqualTo(10);
         assertThat(MessageType.RANGE_SYNC_RESPONSE.id()).isEqualTo(21);
+        assertThat(MessageType.RANGE_DIGEST_REQUEST.id()).isEqualTo(22);
+        assertThat(MessageType.RANGE_DIGEST_RESPONSE.id()).isEqualTo(23);
     }
 
     @Property(tries = 2000)
@@ -169,5 +177,43 @@ class MessageCodecTest {
                 .isInstanceOf(CodecException.class).hasMessageContaining("exceeds the limit of 16777216 bytes");
         assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.allocate(MessageCodec.FRAME_SIZE_BYTES_MAX + 1)))
                 .isInstanceOf(CodecException.class).hasMessageContaining("exceeds the limit");
+    }
+
+    /** A RANGE_DIGEST_RESPONSE payload (after the sender) with the fields exactly as given. */
+    private static byte[] digestResponse(int entryCount, byte[] lastKey, int digestLength) {
+        ByteBuffer payload = ByteBuffer.allocate(senderOnly().length + 8 + 1 + 4 + 4 + (lastKey == null ? 0 : lastKey.length)
+                + 4 + digestLength);
+        payload.put(senderOnly()).putLong(7).put((byte) 0).putInt(entryCount);
+        if (lastKey == null) {
+            payload.putInt(-1);
+        } else {
+            payload.putInt(lastKey.length).put(lastKey);
+        }
+        payload.putInt(digestLength).put(new byte[digestLength]);
+        return frame(1, MessageType.RANGE_DIGEST_RESPONSE.id(), payload.array());
+    }
+
+    @Test
+    void malformedDigestMessagesAreRefusedWithTheReason() {
+        byte[] key = {1, 2, 3};
+        assertThat(MessageCodec.decodeFrame(ByteBuffer.wrap(digestResponse(3, key, 32))).message())
+                .isEqualTo(new RangeDigestResponse(7, false, 3, key, new byte[32]));
+        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(digestResponse(-1, key, 32))))
+                .isInstanceOf(CodecException.class).hasMessage("bad entryCount -1 in RANGE_DIGEST_RESPONSE");
+        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(digestResponse(3, key, 31))))
+                .isInstanceOf(CodecException.class)
+                .hasMessage("bad digest length 31 in RANGE_DIGEST_RESPONSE (expected 32)");
+        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(digestResponse(3, key, 33))))
+                .isInstanceOf(CodecException.class)
+                .hasMessage("bad length 33 for digest in RANGE_DIGEST_RESPONSE (limit 32)");
+        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(digestResponse(3, null, 32))))
+                .isInstanceOf(CodecException.class).hasMessageContaining("lastKey absent with entryCount 3");
+        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(digestResponse(0, key, 32))))
+                .isInstanceOf(CodecException.class).hasMessageContaining("lastKey present with entryCount 0");
+        byte[] request = ByteBuffer.allocate(senderOnly().length + 24 + 4 + 4).put(senderOnly()).putLong(1).putLong(2)
+                .putLong(3).putInt(-1).putInt(0).array();
+        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(
+                frame(1, MessageType.RANGE_DIGEST_REQUEST.id(), request))))
+                .isInstanceOf(CodecException.class).hasMessage("bad maxEntries 0 in RANGE_DIGEST_REQUEST");
     }
 }

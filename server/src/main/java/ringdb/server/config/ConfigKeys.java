@@ -37,6 +37,7 @@ public final class ConfigKeys {
     public static final String TOKEN_ALLOCATION = "token_allocation";
     public static final String RING_DELAY_MS = "ring_delay_ms";
     public static final String STREAM_THROUGHPUT_BYTES_PER_SECOND = "stream_throughput_bytes_per_second";
+    public static final String RANGE_SYNC_DIGESTS = "range_sync_digests";
 
     private static final long HOUR_MS = 3_600_000L;
     private static final long MIB = 1024L * 1024L;
@@ -67,6 +68,7 @@ public final class ConfigKeys {
             ConfigKey.choice(TOKEN_ALLOCATION, "derived", List.of("derived", "balanced"), "How a new node chooses its tokens: derived (SHA-1 of its id) or balanced (split the most loaded ranges)."),
             ConfigKey.integer(RING_DELAY_MS, 10_000, 0, 600_000, "How long a joining node listens to gossip before choosing tokens, and how long a membership change waits for every node to learn it before streaming."),
             ConfigKey.integer(STREAM_THROUGHPUT_BYTES_PER_SECOND, 24L * MIB, 0, 1L << 40, "Bytes per second one streaming session may pull when nodes join, leave or are removed; 0 = unthrottled."),
+            ConfigKey.bool(RANGE_SYNC_DIGESTS, true, "Catch-up after a restart and repair compare a SHA-256 digest of each chunk of 500 entries with the other replica first and pull only the chunks that differ; false = pull every chunk."),
             ConfigKey.choice(COMMITLOG_SYNC, "group", List.of("group", "periodic", "batch"),
                 "When a write counts as durable: group (fsync batched over a short window, ack after fsync), periodic (ack at once, fsync every period), batch (fsync each)."),
             ConfigKey.integer(COMMITLOG_SYNC_GROUP_WINDOW_MICROS, 0, 0, 1_000_000, "group mode: how long concurrent writes wait to share one fsync."),

@@ -134,6 +134,10 @@ final class NodeHttpBackend implements HttpBackend {
         if (result instanceof ClientResult.Repaired repaired) {
             body.put("ranges", repaired.ranges());
             body.put("entries_received", repaired.entriesReceived());
+            body.put("chunks_compared", repaired.chunksCompared());
+            body.put("chunks_matched", repaired.chunksMatched());
+            body.put("chunks_fetched", repaired.chunksFetched());
+            body.put("message", "repair done: " + repaired.describe());
             return body;
         }
         if (result instanceof ClientResult.Completed completed) {

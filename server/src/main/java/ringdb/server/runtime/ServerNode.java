@@ -159,7 +159,8 @@ public final class ServerNode implements AutoCloseable {
                 .withReplaceNode(config.text(ConfigKeys.REPLACE_NODE).isEmpty() ? null : NodeId.of(config.text(ConfigKeys.REPLACE_NODE)))
                 .withTokenAllocation(TokenAllocation.valueOf(config.text(ConfigKeys.TOKEN_ALLOCATION).toUpperCase(java.util.Locale.ROOT)))
                 .withRingDelayMicros(Math.max(1, TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.RING_DELAY_MS))))
-                .withStreamThroughputBytesPerSecond(config.number(ConfigKeys.STREAM_THROUGHPUT_BYTES_PER_SECOND));
+                .withStreamThroughputBytesPerSecond(config.number(ConfigKeys.STREAM_THROUGHPUT_BYTES_PER_SECOND))
+                .withRangeSyncDigests(config.bool(ConfigKeys.RANGE_SYNC_DIGESTS));
     }
 
     private static void createDirectories(Path dir) {

@@ -1,0 +1,238 @@
+package ringdb.core.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.function.BiPredicate;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import ringdb.core.NodeId;
+import ringdb.core.data.Cell;
+import ringdb.core.message.Envelope;
+import ringdb.core.message.Message;
+import ringdb.core.message.MessageCodec;
+import ringdb.core.message.RangeDigestRequest;
+import ringdb.core.message.RangeSyncRequest;
+import ringdb.core.testing.InMemoryStore;
+import ringdb.core.testing.ManualTime;
+
+/**
+ * Repair with chunk digests among three full nodes (RF 3, so every node replicates every key) on
+ * simulated time: every message goes through the wire codec and arrives 500 µs later, unless the
+ * test's filter drops it.
+ */
+class RangeDigestSyncTest {
+    private static final NodeId A = NodeId.of("a");
+    private static final NodeId B = NodeId.of("b");
+    private static final NodeId C = NodeId.of("c");
+    private static final long SECOND = 1_000_000L;
+    private static final int KEYS = 1_200;
+    private static final int CHUNK_ENTRIES = 50;
+
+    private final ManualTime time = new ManualTime(1_700_000_000_000_000L);
+    private final Map<NodeId, Node> nodes = new TreeMap<>();
+    private final Map<NodeId, InMemoryStore> stores = new HashMap<>();
+    private final Map<String, Integer> sentByType = new TreeMap<>();
+    private final List<NodeEvent> events = new ArrayList<>();
+    private BiPredicate<NodeId, Message> dropped = (to, message) -> false;
+
+    private void startCluster(UnaryOperator<NodeConfig> settings) {
+        NodeConfig config = settings.apply(NodeConfig.defaults().withReplicationFactor(3).withNumTokens(4)
+                .withSeeds(List.of(A)).withRangeSyncChunkEntries(CHUNK_ENTRIES));
+        long seed = 11;
+        for (NodeId id : List.of(A, B, C)) {
+            InMemoryStore store = new InMemoryStore();
+            stores.put(id, store);
+            nodes.put(id, new Node(id, config, time, time, (to, message) -> deliver(id, to, message),
+                    new Random(seed++), store, new InMemoryStore(), events::add));
+        }
+        nodes.values().forEach(Node::start);
+        time.advance(30 * SECOND);
+        for (Node node : nodes.values()) {
+            assertThat(node.ring().rangesReplicatedBy(node.id())).as("ring of " + node.id()).isNotEmpty();
+            assertThat(node.status().recoveryDone()).isTrue();
+        }
+        sentByType.clear(); // count the repair's messages only, not the start-up catch-ups
+    }
+
+    private void deliver(NodeId from, NodeId to, Message message) {
+        byte[] frame = MessageCodec.encodeFrame(from, message);
+        Envelope envelope = MessageCodec.decodeFrame(ByteBuffer.wrap(frame, 4, frame.length - 4));
+        sentByType.merge(message.getClass().getSimpleName() + "->" + to, 1, Integer::sum);
+        if (!dropped.test(to, envelope.message())) {
+            time.schedule(500, () -> nodes.get(to).receive(envelope.from(), envelope.message()));
+        }
+    }
+
+    private static byte[] key(int index) {
+        return ("key-" + index).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Cell cell(int index, long timestampMicros) {
+        return index % 10 == 3 ? Cell.tombstone(timestampMicros)
+                : Cell.value(("value-" + index + "-" + timestampMicros).getBytes(StandardCharsets.UTF_8), timestampMicros);
+    }
+
+    /** Puts the same {@link #KEYS} keys (a tenth of them tombstones) into every store. */
+    private void loadEverywhere() {
+        loadEverywhereBut(A, -1);
+    }
+
+    /** Like {@link #loadEverywhere} but leaves key {@code missing} out of {@code node}'s store. */
+    private void loadEverywhereBut(NodeId node, int missing) {
+        for (int i = 0; i < KEYS; i++) {
+            for (Map.Entry<NodeId, InMemoryStore> store : stores.entrySet()) {
+                if (i != missing || !store.getKey().equals(node)) {
+                    store.getValue().apply(key(i), cell(i, 1_000 + i), error -> { });
+                }
+            }
+        }
+    }
+
+    private ClientResult repair(NodeId id) {
+        ClientResult[] result = new ClientResult[1];
+        nodes.get(id).repair(answer -> result[0] = answer);
+        for (int step = 0; step < 10_000 && result[0] == null; step++) {
+            time.advance(100_000);
+        }
+        assertThat(result[0]).as("repair of " + id + " answered").isNotNull();
+        return result[0];
+    }
+
+    private int sent(Class<? extends Message> type, NodeId to) {
+        return sentByType.getOrDefault(type.getSimpleName() + "->" + to, 0);
+    }
+
+    @Test
+    void repairOfInSyncReplicasComparesEveryChunkAndReceivesNothing() {
+        startCluster(config -> config);
+        loadEverywhere();
+        ClientResult.Repaired repaired = (ClientResult.Repaired) repair(A);
+        assertThat(repaired.entriesReceived()).isZero();
+        assertThat(repaired.chunksFetched()).isZero();
+        assertThat(repaired.chunksMatched()).isEqualTo(repaired.chunksCompared());
+        // every entry of both peers lies in a compared chunk: at least KEYS / CHUNK_ENTRIES chunks per peer
+        assertThat(repaired.chunksCompared()).isGreaterThanOrEqualTo(2L * KEYS / CHUNK_ENTRIES);
+        assertThat(sent(RangeSyncRequest.class, B) + sent(RangeSyncRequest.class, C)).isZero();
+        assertThat(events).anyMatch(event -> event.kind() == NodeEvent.Kind.STREAM_PROGRESS
+                && event.detail().startsWith("repair done: ") && event.detail().contains(" 0 entries received"));
+    }
+
+    @Test
+    void aRestartOfAnInSyncReplicaCatchesUpWithoutReceivingData() {
+        startCluster(config -> config);
+        loadEverywhere();
+        nodes.get(A).stop();
+        time.advance(5 * SECOND);
+        events.clear();
+        nodes.get(A).start();
+        time.advance(60 * SECOND);
+        assertThat(nodes.get(A).status().recoveryDone()).isTrue();
+        assertThat(events).filteredOn(event -> event.node().equals(A) && event.kind() == NodeEvent.Kind.RECOVERY_DONE)
+                .singleElement().satisfies(event -> assertThat(event.detail())
+                        .matches("\\d+ ranges synced, (\\d+) chunks compared, \\1 matched, 0 fetched, 0 entries received"));
+        assertThat(sent(RangeSyncRequest.class, B) + sent(RangeSyncRequest.class, C)).isZero();
+        assertThat(sent(RangeDigestRequest.class, B)).isGreaterThanOrEqualTo(KEYS / CHUNK_ENTRIES);
+    }
+
+    @Test
+    void withDigestsOffTheSameRepairPullsEveryEntryInTheSameChunks() {
+        startCluster(config -> config);
+        loadEverywhere();
+        ClientResult.Repaired withDigests = (ClientResult.Repaired) repair(A);
+        stores.clear();
+        nodes.clear();
+        startCluster(config -> config.withRangeSyncDigests(false));
+        loadEverywhere();
+        ClientResult.Repaired without = (ClientResult.Repaired) repair(A);
+        assertThat(without.entriesReceived()).isEqualTo(2L * KEYS);
+        assertThat(without.chunksCompared()).isZero();
+        assertThat(without.chunksFetched()).isEqualTo(withDigests.chunksCompared());
+    }
+
+    @Test
+    void aChunkCutByTheByteLimitIsComparedOverExactlyTheSameEntries() {
+        startCluster(config -> config.withRangeSyncChunkBytesMax(1_000));
+        loadEverywhere();
+        ClientResult.Repaired repaired = (ClientResult.Repaired) repair(A);
+        assertThat(repaired.entriesReceived()).isZero();
+        // about 20 of these entries fit in 1,000 bytes, so the byte limit, not the count, cut the chunks
+        assertThat(repaired.chunksCompared()).isGreaterThan(2L * KEYS / 25);
+    }
+
+    @Test
+    void aReplicaMissingOneKeyGetsItAndOnlyThatChunkMoves() {
+        startCluster(config -> config);
+        int missing = 617;
+        loadEverywhereBut(A, missing);
+        ClientResult.Repaired repaired = (ClientResult.Repaired) repair(A);
+        assertThat(stores.get(A).read(key(missing))).isEqualTo(cell(missing, 1_000 + missing));
+        // pulled from the first peer asked; the second peer's chunk then matches
+        assertThat(repaired.chunksFetched()).isEqualTo(1);
+        assertThat(repaired.entriesReceived()).isBetween(1L, (long) CHUNK_ENTRIES);
+        assertThat(repaired.chunksMatched()).isEqualTo(repaired.chunksCompared() - 1);
+    }
+
+    @Test
+    void aReplicaHoldingAnOlderVersionGetsTheNewerOneAndOnlyThatChunkMoves() {
+        startCluster(config -> config);
+        loadEverywhere();
+        int changed = 42;
+        for (NodeId peer : List.of(B, C)) {
+            stores.get(peer).apply(key(changed), cell(changed, 9_999_999), error -> { });
+        }
+        ClientResult.Repaired repaired = (ClientResult.Repaired) repair(A);
+        assertThat(stores.get(A).read(key(changed))).isEqualTo(cell(changed, 9_999_999));
+        assertThat(repaired.chunksFetched()).isEqualTo(1);
+        assertThat(repaired.entriesReceived()).isBetween(1L, (long) CHUNK_ENTRIES);
+    }
+
+    @Test
+    void aLocalExtraKeyOrNewerVersionIsNeverLost() {
+        startCluster(config -> config);
+        loadEverywhere();
+        byte[] extra = "only-on-a".getBytes(StandardCharsets.UTF_8);
+        Cell extraCell = Cell.value(new byte[] {1, 2, 3}, 5_000);
+        stores.get(A).apply(extra, extraCell, error -> { });
+        int newer = 900;
+        stores.get(A).apply(key(newer), cell(newer, 8_888_888), error -> { });
+        ClientResult.Repaired repaired = (ClientResult.Repaired) repair(A);
+        assertThat(stores.get(A).read(extra)).isEqualTo(extraCell);
+        assertThat(stores.get(A).read(key(newer))).isEqualTo(cell(newer, 8_888_888));
+        // the chunks that differ are pulled (at most two per peer) and change nothing
+        assertThat(repaired.chunksFetched()).isBetween(2L, 4L);
+        assertThat(stores.get(A).cells()).hasSize(KEYS + 1);
+        // the peers are untouched: repair only pulls
+        assertThat(stores.get(B).read(extra)).isNull();
+        assertThat(stores.get(B).read(key(newer))).isEqualTo(cell(newer, 1_000 + newer));
+    }
+
+    @Test
+    void aPeerSilentOnDigestRequestsIsRetriedThenSkippedAndReported() {
+        startCluster(config -> config);
+        loadEverywhereBut(A, 5);
+        dropped = (to, message) -> to.equals(B) && message instanceof RangeDigestRequest;
+        ClientResult result = repair(A);
+        assertThat(result).isInstanceOf(ClientResult.Failed.class);
+        String message = ((ClientResult.Failed) result).message();
+        assertThat(message).startsWith("repair incomplete: ")
+                .contains("from b: no answer to a digest request after 3 attempts");
+        int rangeCopiesFromB = (int) nodes.get(A).ring().rangesReplicatedBy(A).stream()
+                .mapToLong(range -> RangeSync.unwrapped(range).size()).sum();
+        assertThat(sent(RangeDigestRequest.class, B)).isEqualTo(3 * rangeCopiesFromB);
+        assertThat(sent(RangeSyncRequest.class, B)).isZero();
+        // c still answered: the missing key came from it
+        assertThat(stores.get(A).read(key(5))).isEqualTo(cell(5, 1_005));
+        assertThat(sent(RangeSyncRequest.class, C)).isEqualTo(1);
+        assertThat(events).anyMatch(event -> event.kind() == NodeEvent.Kind.ERROR
+                && event.detail().startsWith("repair incomplete"));
+    }
+
+}
