@@ -215,12 +215,17 @@ final class NativeConnection {
         }
     }
 
+    /**
+     * Fails the connection and every request in flight with the first cause: the errors that
+     * closing the socket causes in the writing and reading threads are its consequences, not news.
+     */
     private void fail(String message) {
-        RingClientException error = new RingClientException(0, "io", message);
+        RingClientException error;
         synchronized (queueLock) {
             if (failure == null) {
-                failure = error;
+                failure = new RingClientException(0, "io", message);
             }
+            error = failure;
         }
         close();
         for (Integer stream : pending.keySet()) {
