@@ -19,6 +19,7 @@ public final class ConfigKeys {
     public static final String COMMITLOG_SYNC_GROUP_WINDOW_MICROS = "commitlog_sync_group_window_micros";
     public static final String COMMITLOG_SYNC_PERIOD_MS = "commitlog_sync_period_ms";
     public static final String COMMITLOG_SEGMENT_SIZE_BYTES = "commitlog_segment_size_bytes";
+    public static final String SKIP_CORRUPT_COMMIT_LOG_RECORDS = "skip_corrupt_commit_log_records";
     public static final String MEMTABLE_FLUSH_THRESHOLD_BYTES = "memtable_flush_threshold_bytes";
     public static final String FLUSH_PERIOD_MS = "flush_period_ms";
     public static final String COMPACTION_THROUGHPUT_BYTES_PER_SECOND = "compaction_throughput_bytes_per_second";
@@ -74,6 +75,7 @@ public final class ConfigKeys {
             ConfigKey.integer(COMMITLOG_SYNC_GROUP_WINDOW_MICROS, 0, 0, 1_000_000, "group mode: how long concurrent writes wait to share one fsync."),
             ConfigKey.integer(COMMITLOG_SYNC_PERIOD_MS, 10_000, 1, 3_600_000, "periodic mode: interval between fsyncs."),
             ConfigKey.integer(COMMITLOG_SEGMENT_SIZE_BYTES, 32 * MIB, 64 * 1024, 1024 * MIB, "Size of one commit log segment file."),
+            ConfigKey.bool(SKIP_CORRUPT_COMMIT_LOG_RECORDS, false, "On start, skip (count and report) commit log records that fail their checksum instead of stopping with the file and offset; only to start a node whose commit log is damaged."),
             ConfigKey.integer(MEMTABLE_FLUSH_THRESHOLD_BYTES, 64 * MIB, 64 * 1024, 16 * 1024 * MIB, "The memtable is flushed to a table file once it holds this many bytes."),
             ConfigKey.integer(FLUSH_PERIOD_MS, 60_000, 0, 24 * HOUR_MS, "Flush the memtable at least this often (the seed's periodic snapshot); 0 = only by size."),
             ConfigKey.integer(COMPACTION_THROUGHPUT_BYTES_PER_SECOND, 64L * MIB, 0, 1L << 40, "Bytes per second all compactions of the node together may write (flushes are never paced); 0 = unthrottled."),

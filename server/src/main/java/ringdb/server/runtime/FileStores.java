@@ -44,6 +44,7 @@ public final class FileStores implements StoreFactory {
                         4 * config.number(ConfigKeys.COMMITLOG_SEGMENT_SIZE_BYTES)), config.number(ConfigKeys.COMMITLOG_SEGMENT_SIZE_BYTES))
                 .withFlushPeriodMicros(TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.FLUSH_PERIOD_MS)))
                 .withCompactionThroughputBytesPerSecond(config.number(ConfigKeys.COMPACTION_THROUGHPUT_BYTES_PER_SECOND))
+                .withSkipCorruptCommitLogRecords(config.bool(ConfigKeys.SKIP_CORRUPT_COMMIT_LOG_RECORDS))
                 .withValueSizeBytesMax(config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES));
     }
 

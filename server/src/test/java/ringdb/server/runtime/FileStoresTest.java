@@ -1,0 +1,32 @@
+package ringdb.server.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import ringdb.server.config.ServerConfig;
+import ringdb.storage.StorageConfig;
+import ringdb.storage.SyncMode;
+
+/** The node's storage settings come from its configuration keys. */
+class FileStoresTest {
+    @Test
+    void defaultsAreTheStorageEnginesExceptWhereTheServerDecides() {
+        StorageConfig config = FileStores.storageConfig(ServerConfig.defaults());
+        assertThat(config.syncMode()).isEqualTo(SyncMode.GROUP);
+        assertThat(config.compactionThroughputBytesPerSecond()).isEqualTo(64L << 20);
+        assertThat(config.skipCorruptCommitLogRecords()).isFalse();
+    }
+
+    @Test
+    void compactionThroughputAndSkippingCorruptRecordsAreConfigurable() {
+        ServerConfig server = ServerConfig.load(null, Map.of(
+                "compaction_throughput_bytes_per_second", "0",
+                "skip_corrupt_commit_log_records", "true",
+                "commitlog_sync", "periodic"));
+        StorageConfig config = FileStores.storageConfig(server);
+        assertThat(config.compactionThroughputBytesPerSecond()).isZero();
+        assertThat(config.skipCorruptCommitLogRecords()).isTrue();
+        assertThat(config.syncMode()).isEqualTo(SyncMode.PERIODIC);
+    }
+}
