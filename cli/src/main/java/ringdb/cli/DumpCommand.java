@@ -69,8 +69,9 @@ final class DumpCommand implements Callable<Integer> {
         try (FileDisk disk = new FileDisk(); StorageInspector inspector = StorageInspector.open(disk, storage.toString(), skipCorrupt)) {
             dump(inspector, System.out);
             for (RecoveryReport.TornTail torn : inspector.tornTails()) {
-                System.err.println("ringdb dump: torn tail (an interrupted last write) of " + torn.bytes()
-                        + " bytes at offset " + torn.offset() + " of " + torn.path() + " was not printed");
+                System.err.println("ringdb dump: " + (torn.recordCut() ? "a torn last record (an interrupted write) of "
+                        : "unwritten space after the last record, ") + torn.bytes() + " bytes at offset " + torn.offset()
+                        + " of " + torn.path() + ", was not printed");
             }
             if (inspector.skippedRecords() > 0) {
                 System.err.println("ringdb dump: skipped " + inspector.skippedRecords() + " corrupt commit log records");

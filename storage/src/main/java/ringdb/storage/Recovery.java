@@ -143,12 +143,12 @@ final class Recovery {
         long size = disk.size(path);
         bytesReplayed += result.tornOffset() >= 0 ? result.tornOffset() : size;
         if (result.segmentId() < 0) {
-            tornTails.add(new RecoveryReport.TornTail(path, 0, size));
+            tornTails.add(new RecoveryReport.TornTail(path, 0, size, false));
             disk.retire(path);
             return null;
         }
         if (result.tornOffset() >= 0) {
-            tornTails.add(new RecoveryReport.TornTail(path, result.tornOffset(), result.tornBytes()));
+            tornTails.add(new RecoveryReport.TornTail(path, result.tornOffset(), result.tornBytes(), result.tornRecord()));
             disk.truncate(path, result.tornOffset());
             return result.tornOffset();
         }

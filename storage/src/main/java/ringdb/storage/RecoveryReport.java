@@ -10,8 +10,13 @@ import java.util.List;
 public record RecoveryReport(int tablesOpened, int segmentsReplayed, long recordsReplayed, long bytesReplayed,
                              List<TornTail> tornTails, long corruptRecordsSkipped, long corruptBytesSkipped,
                              int temporaryFilesRemoved) {
-    /** A torn final record: the segment was cut at {@code offset}, dropping {@code bytes}. */
-    public record TornTail(String path, long offset, long bytes) {
+    /**
+     * The newest segment was cut at {@code offset}, dropping {@code bytes}: a final record a crash
+     * cut short ({@code recordCut}), or only space no record of this segment was written to (zeros
+     * or a recycled file's old bytes after the last record, or a segment whose creation a crash
+     * interrupted). Either way nothing dropped was ever acknowledged.
+     */
+    public record TornTail(String path, long offset, long bytes, boolean recordCut) {
     }
 
     public RecoveryReport {
@@ -25,8 +30,13 @@ public record RecoveryReport(int tablesOpened, int segmentsReplayed, long record
                 .append(" commit log records (").append(bytesReplayed).append(" bytes) from ")
                 .append(segmentsReplayed).append(" segments");
         for (TornTail torn : tornTails) {
-            line.append("; cut a torn tail of ").append(torn.bytes()).append(" bytes at offset ").append(torn.offset())
-                    .append(" of ").append(torn.path());
+            if (torn.recordCut()) {
+                line.append("; cut a torn last record (never acknowledged) at offset ").append(torn.offset())
+                        .append(" of ").append(torn.path()).append(", ").append(torn.bytes()).append(" bytes");
+            } else {
+                line.append("; cut ").append(torn.bytes()).append(" bytes of unwritten space after the last record at offset ")
+                        .append(torn.offset()).append(" of ").append(torn.path());
+            }
         }
         if (corruptRecordsSkipped > 0) {
             line.append("; SKIPPED ").append(corruptRecordsSkipped).append(" corrupt records (")

@@ -107,8 +107,9 @@ public final class StorageInspector implements AutoCloseable {
     private void readSegment(String path, long from, boolean newest, CommitLogReader.RecordVisitor visitor) throws IOException {
         CommitLogReader.SegmentResult result = CommitLogReader.read(disk, path, from, newest, skipCorrupt, visitor);
         skippedRecordsBySegment.put(path, result.skippedRecords()); // a segment read twice counts once
-        if (result.tornOffset() >= 0 && !tornTails.contains(new RecoveryReport.TornTail(path, result.tornOffset(), result.tornBytes()))) {
-            tornTails.add(new RecoveryReport.TornTail(path, result.tornOffset(), result.tornBytes()));
+        RecoveryReport.TornTail torn = new RecoveryReport.TornTail(path, result.tornOffset(), result.tornBytes(), result.tornRecord());
+        if (result.tornOffset() >= 0 && !tornTails.contains(torn)) {
+            tornTails.add(torn);
         }
     }
 

@@ -116,7 +116,7 @@ class CorruptionTest {
         disk.overwrite(SEGMENT, Arrays.copyOf(bytes, bytes.length - 5));
         StorageEngine engine = open(StorageConfig.defaults());
         assertThat(engine.recoveryReport().tornTails()).containsExactly(
-                new RecoveryReport.TornTail(SEGMENT, recordOffset(RECORDS - 1), RECORD_SIZE_BYTES - 5));
+                new RecoveryReport.TornTail(SEGMENT, recordOffset(RECORDS - 1), RECORD_SIZE_BYTES - 5, true));
         assertRecordsPresent(engine, 0, RECORDS - 1);
         assertThat(engine.read(key(RECORDS - 1))).isNull();
         engine.close();
@@ -144,7 +144,7 @@ class CorruptionTest {
         disk.overwrite(SEGMENT, Arrays.copyOf(bytes, bytes.length + 4096));
         StorageEngine engine = open(StorageConfig.defaults());
         assertThat(engine.recoveryReport().tornTails()).containsExactly(
-                new RecoveryReport.TornTail(SEGMENT, recordOffset(RECORDS), 4096));
+                new RecoveryReport.TornTail(SEGMENT, recordOffset(RECORDS), 4096, false));
         assertRecordsPresent(engine, 0, RECORDS);
         engine.close();
     }
@@ -170,7 +170,7 @@ class CorruptionTest {
         disk.overwrite(SEGMENT, bytes);
         StorageEngine engine = open(StorageConfig.defaults());
         assertThat(engine.recoveryReport().tornTails()).containsExactly(
-                new RecoveryReport.TornTail(SEGMENT, recordOffset(RECORDS - 2), bytes.length - recordOffset(RECORDS - 2)));
+                new RecoveryReport.TornTail(SEGMENT, recordOffset(RECORDS - 2), bytes.length - recordOffset(RECORDS - 2), true));
         assertRecordsPresent(engine, 0, RECORDS - 2);
         assertThat(engine.read(key(RECORDS - 2))).isNull();
         engine.close();
@@ -183,7 +183,7 @@ class CorruptionTest {
         disk.create(preallocated).close();
         disk.overwrite(preallocated, new byte[8192]);
         StorageEngine engine = open(StorageConfig.defaults());
-        assertThat(engine.recoveryReport().tornTails()).containsExactly(new RecoveryReport.TornTail(preallocated, 0, 8192));
+        assertThat(engine.recoveryReport().tornTails()).containsExactly(new RecoveryReport.TornTail(preallocated, 0, 8192, false));
         assertRecordsPresent(engine, 0, RECORDS);
         engine.close();
         // Retired, then written over as the new segment 2, whose zeros past the header were cut on close.
@@ -316,7 +316,7 @@ class CorruptionTest {
         int previousLifeBytes = disk.contents(SEGMENT_TWO).length;
         StorageEngine engine = open(StorageConfig.defaults());
         assertThat(engine.recoveryReport().tornTails()).containsExactly(
-                new RecoveryReport.TornTail(SEGMENT_TWO, written.length, previousLifeBytes - written.length));
+                new RecoveryReport.TornTail(SEGMENT_TWO, written.length, previousLifeBytes - written.length, false));
         for (int i = 0; i < 5; i++) {
             assertThat(engine.read(key(i))).as("new record %d", i).isEqualTo(cell(100 + i));
         }
@@ -333,7 +333,7 @@ class CorruptionTest {
         disk.overwrite(SEGMENT_TWO, bytes);
         StorageEngine engine = open(StorageConfig.defaults());
         assertThat(engine.recoveryReport().tornTails()).containsExactly(
-                new RecoveryReport.TornTail(SEGMENT_TWO, lastNew, bytes.length - lastNew));
+                new RecoveryReport.TornTail(SEGMENT_TWO, lastNew, bytes.length - lastNew, true));
         assertThat(engine.read(key(3))).isEqualTo(cell(103));
         assertThat(engine.read(key(4))).as("the torn record is gone; segment 1's value shows").isEqualTo(cell(4));
         engine.close();
@@ -366,7 +366,7 @@ class CorruptionTest {
         disk.create(SEGMENT_TWO).close();
         disk.overwrite(SEGMENT_TWO, previousLife); // renamed into place; the crash came before its new header was synced
         StorageEngine engine = open(StorageConfig.defaults());
-        assertThat(engine.recoveryReport().tornTails()).containsExactly(new RecoveryReport.TornTail(SEGMENT_TWO, 0, previousLife.length));
+        assertThat(engine.recoveryReport().tornTails()).containsExactly(new RecoveryReport.TornTail(SEGMENT_TWO, 0, previousLife.length, false));
         assertRecordsPresent(engine, 0, RECORDS);
         engine.close();
     }

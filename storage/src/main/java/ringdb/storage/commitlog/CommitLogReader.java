@@ -20,9 +20,12 @@ public final class CommitLogReader {
         void record(byte[] key, Cell cell, long endOffset);
     }
 
-    /** What reading a segment found. {@code tornOffset} is -1 when the segment ended cleanly. */
+    /**
+     * What reading a segment found. {@code tornOffset} is -1 when the segment ended cleanly;
+     * {@code tornRecord} tells a record cut short from space no record of the segment was written to.
+     */
     public record SegmentResult(long segmentId, long records, long validEndOffset, long tornOffset,
-                                long tornBytes, long skippedRecords, long skippedBytes) {
+                                long tornBytes, boolean tornRecord, long skippedRecords, long skippedBytes) {
     }
 
     private CommitLogReader() {
@@ -41,7 +44,7 @@ public final class CommitLogReader {
             if (newest && !holdsRecordsOf(path, bytes, nameId)) {
                 // The remains of a crash while the segment was being created: cut short, all zeros
                 // (a preallocated file), or a recycled file still showing its previous header.
-                return new SegmentResult(-1, 0, 0, 0, bytes.limit(), 0, 0);
+                return new SegmentResult(-1, 0, 0, 0, bytes.limit(), false, 0, 0);
             }
             throw new CorruptionException(path, 0, damage);
         }
@@ -49,7 +52,7 @@ public final class CommitLogReader {
         Cursor cursor = new Cursor(path, bytes, version, bytes.getLong(8), newest, skipCorrupt);
         long records = cursor.readRecords(fromOffset, visitor);
         return new SegmentResult(cursor.segmentId, records, cursor.validEnd, cursor.tornOffset, cursor.tornBytes,
-                cursor.skippedRecords, cursor.skippedBytes);
+                cursor.tornRecord, cursor.skippedRecords, cursor.skippedBytes);
     }
 
     private static ByteBuffer readAll(Disk disk, String path) throws IOException {
@@ -124,6 +127,7 @@ public final class CommitLogReader {
         long validEnd = CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES;
         long tornOffset = -1;
         long tornBytes;
+        boolean tornRecord;
         long skippedRecords;
         long skippedBytes;
 
@@ -200,6 +204,20 @@ public final class CommitLogReader {
             return -1;
         }
 
+        /**
+         * Whether no record of this segment was begun at {@code position}: its header bytes are
+         * zeros, or (with segment ids) name another segment, as a recycled file's old records do.
+         */
+        private boolean unwrittenAt(int position) {
+            int headerEnd = Math.min(bytes.limit(), position + headerSize);
+            boolean zeros = true;
+            for (int i = position; i < headerEnd && zeros; i++) {
+                zeros = bytes.get(i) == 0;
+            }
+            return zeros || (hasSegmentIds && headerEnd - position == headerSize
+                    && bytes.getLong(position + CommitLogFormat.RECORD_SEGMENT_ID_OFFSET) != segmentId);
+        }
+
         /** Decides what a bad record at {@code position} means; returns where to continue, or -1 to stop. */
         private int handleDamage(int position) throws CorruptionException {
             int next = nextValidRecord(position + 1);
@@ -209,6 +227,7 @@ public final class CommitLogReader {
                 // over zeros or over a recycled file's old records.
                 tornOffset = position;
                 tornBytes = bytes.limit() - position;
+                tornRecord = !unwrittenAt(position);
                 return -1;
             }
             if (!skipCorrupt) {
