@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,7 +50,7 @@ public final class SimDisk implements Disk {
     private String syncFailurePathPrefix = "";
     private long syncCount;
     private long recycledCount;
-    private final Map<Lane, long[]> throttled = new java.util.EnumMap<>(Lane.class);
+    private final Map<Lane, long[]> throttled = new EnumMap<>(Lane.class);
 
     /** A disk whose asynchronous syncs complete at once. */
     public SimDisk(Random random) {
