@@ -13,7 +13,8 @@ import ringdb.storage.disk.file.FileDisk;
 @Command(name = "storage", mixinStandardHelpOptions = true,
         description = {"Measures one node's storage engine on the real disk with 1 KiB values and 64 writes in flight:",
             "puts/s under GROUP and PERIODIC commit log sync, point reads/s from tables larger than the memtable",
-            "(page cache warm), and commit log replay in MB/s. Each figure is the median of --runs runs."})
+            "(page cache warm), commit log replay in MB/s, and a major compaction of four tables in MB/s, unthrottled",
+            "and paced to the default compaction throughput. Each figure is the median of --runs runs."})
 final class BenchStorageCommand implements Callable<Integer> {
     @Option(names = "--dir", description = "Where to write (default: a temporary directory, deleted afterwards).")
     Path directory;
@@ -41,6 +42,10 @@ final class BenchStorageCommand implements Callable<Integer> {
             description = "Runs before each figure's, not counted, while the JIT compiles (default: ${DEFAULT-VALUE}).")
     int warmupRuns;
 
+    @Option(names = "--compaction-writes", defaultValue = "65536",
+            description = "Entries written as four tables, then compacted, per compaction run (default: ${DEFAULT-VALUE}).")
+    int compactionWrites;
+
     @Option(names = "--group-window-micros", defaultValue = "" + FileDisk.GROUP_WINDOW_MICROS_DEFAULT,
             description = "Longest group commit wait (default: ${DEFAULT-VALUE}).")
     long groupWindowMicros;
@@ -48,7 +53,7 @@ final class BenchStorageCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         if (writes < 1 || reads < 1 || replayWrites < 1 || valueSizeBytes < 1 || valueSizeBytes > 1 << 20
-                || inFlight < 1 || runs < 1 || warmupRuns < 0 || groupWindowMicros < 0) {
+                || inFlight < 1 || runs < 1 || warmupRuns < 0 || groupWindowMicros < 0 || compactionWrites < 1) {
             System.err.println("ringdb bench storage: counts must be positive, --value-size at most 1048576, "
                     + "--group-window-micros not negative");
             return 2;
@@ -56,7 +61,7 @@ final class BenchStorageCommand implements Callable<Integer> {
         Path root = directory != null ? directory : Files.createTempDirectory("ringdb-bench-storage");
         try {
             new StorageBenchmark(new StorageBenchmark.Options(root, writes, reads, replayWrites, valueSizeBytes, inFlight,
-                    runs, warmupRuns, groupWindowMicros), System.out).run();
+                    runs, warmupRuns, groupWindowMicros, compactionWrites), System.out).run();
         } finally {
             if (directory == null) {
                 Files.deleteIfExists(root);

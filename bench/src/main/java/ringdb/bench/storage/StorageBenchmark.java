@@ -31,8 +31,13 @@ import ringdb.storage.disk.file.FileDisk;
 public final class StorageBenchmark {
     /** What to run; sizes are counts of operations. */
     public record Options(Path directory, int writes, int reads, int replayWrites, int valueSizeBytes, int inFlight,
-                          int runs, int warmupRuns, long groupWindowMicros) {
+                          int runs, int warmupRuns, long groupWindowMicros, int compactionWrites) {
     }
+
+    /** The default compaction throughput the second compaction figure is paced to. */
+    private static final long COMPACTION_THROUGHPUT_DEFAULT = StorageConfig.defaults().compactionThroughputBytesPerSecond();
+    /** Tables merged by each compaction run. */
+    private static final int COMPACTION_TABLES = 4;
 
     private final Options options;
     private final PrintStream out;
@@ -51,6 +56,9 @@ public final class StorageBenchmark {
         report("put/s   PERIODIC (ack at once, fsync 10 ms)", median(() -> writeRun(SyncMode.PERIODIC)), "puts/s");
         report("get/s   point reads from tables", median(this::readRun), "reads/s");
         report("replay  commit log", median(this::replayRun), "MB/s");
+        report("compact " + COMPACTION_TABLES + " tables, unthrottled", median(() -> compactionRun(0)), "MB/s");
+        report("compact " + COMPACTION_TABLES + " tables, paced to " + (COMPACTION_THROUGHPUT_DEFAULT >> 20) + " MiB/s (default)",
+                median(() -> compactionRun(COMPACTION_THROUGHPUT_DEFAULT)), "MB/s");
     }
 
     private interface Run {
@@ -177,6 +185,41 @@ public final class StorageBenchmark {
         }
     }
 
+    /**
+     * Writes {@code compactionWrites} distinct keys as {@link #COMPACTION_TABLES} tables, then times
+     * a major compaction of them paced to {@code bytesPerSecond} (0 = unthrottled); MB/s of the
+     * table written.
+     */
+    private double compactionRun(long bytesPerSecond) throws IOException {
+        Path directory = freshDirectory("compact");
+        PolledTimers timers = new PolledTimers();
+        StorageConfig config = StorageConfig.defaults().withSyncMode(SyncMode.PERIODIC).withMemtableSizeBytesMax(1L << 40)
+                .withCommitLogSizes(1L << 40, 32L << 20).withFlushPeriodMicros(0)
+                .withCompactionThresholds(32, 32).withCompactionThroughputBytesPerSecond(bytesPerSecond);
+        byte[] value = new byte[options.valueSizeBytes()];
+        try (FileDisk disk = new FileDisk(0, System::nanoTime)) {
+            StorageEngine engine = StorageEngine.open(disk, directory.toString(), config, timers, timers);
+            int perTable = Math.max(1, options.compactionWrites() / COMPACTION_TABLES);
+            for (int table = 0; table < COMPACTION_TABLES; table++) {
+                for (int i = 0; i < perTable; i++) {
+                    engine.apply(key(table * perTable + i), Cell.value(value, 1), failure -> { });
+                }
+                engine.flush();
+            }
+            long started = System.nanoTime();
+            engine.compactAll();
+            double seconds = (System.nanoTime() - started) / 1e9;
+            long bytes = engine.stats().tablesBytes();
+            if (engine.tables().size() != 1) {
+                throw new IllegalStateException("the compaction left " + engine.tables().size() + " tables");
+            }
+            engine.close();
+            return bytes / 1e6 / seconds;
+        } finally {
+            deleteRecursively(directory);
+        }
+    }
+
     private static byte[] key(int i) {
         return ("key-" + i).getBytes(StandardCharsets.UTF_8);
     }
@@ -208,7 +251,8 @@ public final class StorageBenchmark {
         int writes = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         Path directory = Files.createTempDirectory("ringdb-bench-storage");
         try {
-            new StorageBenchmark(new Options(directory, writes, 1_000_000, writes, 1024, 64, 3, 1, FileDisk.GROUP_WINDOW_MICROS_DEFAULT), System.out).run();
+            new StorageBenchmark(new Options(directory, writes, 1_000_000, writes, 1024, 64, 3, 1,
+                    FileDisk.GROUP_WINDOW_MICROS_DEFAULT, 65_536), System.out).run();
         } finally {
             deleteRecursively(directory);
         }
