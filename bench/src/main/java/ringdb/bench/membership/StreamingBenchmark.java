@@ -4,10 +4,9 @@ import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.function.ToDoubleFunction;
+import ringdb.bench.stats.Medians;
 import ringdb.core.NodeId;
 import ringdb.core.data.Cell;
 import ringdb.core.node.NodeEvent;
@@ -64,9 +63,9 @@ public final class StreamingBenchmark {
             out.printf("  run %d: %s%n", i + 1, describe(result));
         }
         out.printf("median: stream %.1f MB/s of wall time, %.1f MB/s of simulated time; bootstrap %.1f s wall, "
-                        + "%.1f s simulated%n", median(results, Result::wallMegabytesPerSecond),
-                median(results, Result::simulatedMegabytesPerSecond),
-                median(results, r -> r.bootstrapWallNanos() / 1e9), median(results, r -> r.bootstrapSimulatedMicros() / 1e6));
+                        + "%.1f s simulated%n", Medians.of(results, Result::wallMegabytesPerSecond),
+                Medians.of(results, Result::simulatedMegabytesPerSecond),
+                Medians.of(results, r -> r.bootstrapWallNanos() / 1e9), Medians.of(results, r -> r.bootstrapSimulatedMicros() / 1e6));
         return results;
     }
 
@@ -134,14 +133,5 @@ public final class StreamingBenchmark {
         for (NodeId id : cluster.nodeIds()) {
             cluster.store(id).flush();
         }
-    }
-
-    private static double median(List<Result> results, ToDoubleFunction<Result> metric) {
-        List<Double> values = new ArrayList<>();
-        for (Result result : results) {
-            values.add(metric.applyAsDouble(result));
-        }
-        Collections.sort(values);
-        return values.get(values.size() / 2);
     }
 }

@@ -4,10 +4,9 @@ import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.function.ToDoubleFunction;
+import ringdb.bench.stats.Medians;
 import ringdb.core.NodeId;
 import ringdb.core.data.Cell;
 import ringdb.core.node.ClientResult;
@@ -61,10 +60,10 @@ public final class RepairBenchmark {
     private static String describeMedians(List<Result> results) {
         return String.format("%,.0f messages, %,.0f kB sent (%,.0f range sync messages), %,.0f entries received, "
                         + "%,.0f chunks compared, %,.0f fetched; repair %.2f s wall, %.2f s simulated (median of %d)",
-                median(results, Result::messages), median(results, r -> r.bytes() / 1e3),
-                median(results, Result::syncMessages), median(results, Result::entriesReceived),
-                median(results, Result::chunksCompared), median(results, Result::chunksFetched),
-                median(results, r -> r.wallNanos() / 1e9), median(results, r -> r.simulatedMicros() / 1e6),
+                Medians.of(results, Result::messages), Medians.of(results, r -> r.bytes() / 1e3),
+                Medians.of(results, Result::syncMessages), Medians.of(results, Result::entriesReceived),
+                Medians.of(results, Result::chunksCompared), Medians.of(results, Result::chunksFetched),
+                Medians.of(results, r -> r.wallNanos() / 1e9), Medians.of(results, r -> r.simulatedMicros() / 1e6),
                 results.size());
     }
 
@@ -126,14 +125,5 @@ public final class RepairBenchmark {
             cluster.store(id).flush();
         }
         cluster.runFor(SECOND);
-    }
-
-    private static double median(List<Result> results, ToDoubleFunction<Result> metric) {
-        List<Double> values = new ArrayList<>();
-        for (Result result : results) {
-            values.add(metric.applyAsDouble(result));
-        }
-        Collections.sort(values);
-        return values.get(values.size() / 2);
     }
 }

@@ -2,8 +2,8 @@ package ringdb.bench.sim;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import ringdb.bench.stats.Medians;
 import ringdb.sim.SimCluster;
 import ringdb.sim.check.History;
 import ringdb.sim.workload.ClientWorkload;
@@ -71,10 +71,10 @@ public final class SimulatorBenchmark {
         }
         out.printf("median: %,.0f delivered messages/s (%,.0f per cpu s), %,.1f simulated s per wall s "
                         + "(%,.1f per cpu s), %,.0f events/s; %d simulated s took %.1f s wall%n",
-                median(results, Result::deliveredPerSecond), median(results, Result::deliveredPerCpuSecond),
-                median(results, Result::simulatedSecondsPerSecond), median(results, Result::simulatedSecondsPerCpuSecond),
-                median(results, Result::eventsPerSecond), settings.simulatedSeconds(),
-                median(results, r -> r.wallNanos() / 1e9));
+                Medians.of(results, Result::deliveredPerSecond), Medians.of(results, Result::deliveredPerCpuSecond),
+                Medians.of(results, Result::simulatedSecondsPerSecond), Medians.of(results, Result::simulatedSecondsPerCpuSecond),
+                Medians.of(results, Result::eventsPerSecond), settings.simulatedSeconds(),
+                Medians.of(results, r -> r.wallNanos() / 1e9));
         return results;
     }
 
@@ -102,15 +102,5 @@ public final class SimulatorBenchmark {
                 result.wallNanos() / 1e9, result.cpuNanos() / 1e9, result.delivered(), result.deliveredPerSecond(),
                 result.deliveredPerCpuSecond(), result.simulatedSecondsPerSecond(), result.events(),
                 result.eventsPerSecond(), result.operations());
-    }
-
-    private static double median(List<Result> results, java.util.function.ToDoubleFunction<Result> metric) {
-        List<Double> values = new ArrayList<>();
-        for (Result result : results) {
-            values.add(metric.applyAsDouble(result));
-        }
-        Collections.sort(values);
-        int middle = values.size() / 2;
-        return values.size() % 2 == 1 ? values.get(middle) : (values.get(middle - 1) + values.get(middle)) / 2;
     }
 }

@@ -93,28 +93,30 @@ final class MessagePayloads {
         }
     }
 
-    private static RangeSyncRequest readRangeSyncRequest(WireReader in) {
+    /** The fields a range sync request and a range digest request share, in their wire order. */
+    private record RangeRequestFields(long requestId, long start, long end, byte[] afterKey, int maxEntries) {
+    }
+
+    private static RangeRequestFields readRangeRequest(WireReader in, String typeName) {
         long requestId = in.i64();
         long start = in.i64();
         long end = in.i64();
         byte[] after = in.nullableBytes(Limits.KEY_SIZE_BYTES_MAX, "afterKey");
         int maxEntries = in.i32();
         if (maxEntries <= 0) {
-            throw new CodecException("bad maxEntries " + maxEntries + " in RANGE_SYNC_REQUEST");
+            throw new CodecException("bad maxEntries " + maxEntries + " in " + typeName);
         }
-        return new RangeSyncRequest(requestId, start, end, after, maxEntries);
+        return new RangeRequestFields(requestId, start, end, after, maxEntries);
+    }
+
+    private static RangeSyncRequest readRangeSyncRequest(WireReader in) {
+        RangeRequestFields fields = readRangeRequest(in, "RANGE_SYNC_REQUEST");
+        return new RangeSyncRequest(fields.requestId(), fields.start(), fields.end(), fields.afterKey(), fields.maxEntries());
     }
 
     private static RangeDigestRequest readRangeDigestRequest(WireReader in) {
-        long requestId = in.i64();
-        long start = in.i64();
-        long end = in.i64();
-        byte[] after = in.nullableBytes(Limits.KEY_SIZE_BYTES_MAX, "afterKey");
-        int maxEntries = in.i32();
-        if (maxEntries <= 0) {
-            throw new CodecException("bad maxEntries " + maxEntries + " in RANGE_DIGEST_REQUEST");
-        }
-        return new RangeDigestRequest(requestId, start, end, after, maxEntries);
+        RangeRequestFields fields = readRangeRequest(in, "RANGE_DIGEST_REQUEST");
+        return new RangeDigestRequest(fields.requestId(), fields.start(), fields.end(), fields.afterKey(), fields.maxEntries());
     }
 
     private static RangeDigestResponse readRangeDigestResponse(WireReader in) {
