@@ -26,7 +26,8 @@ public final class CrashChild {
         int firstKey = Integer.parseInt(args[1]);
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         Timers noTimers = (delay, task) -> () -> { };
-        // Small segments start from zero-filled spares soon, so the kill usually lands in a preallocated one.
+        // Small segments and memtable: segments start from spares soon and flushed ones are recycled,
+        // so the kill usually lands in a preallocated or recycled segment.
         StorageConfig config = StorageConfig.defaults().withMemtableSizeBytesMax(2 << 20).withFlushPeriodMicros(0)
                 .withCommitLogSizes(64L << 20, 1L << 20);
         try (FileDisk disk = new FileDisk()) {
