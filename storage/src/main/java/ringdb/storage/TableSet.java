@@ -239,19 +239,23 @@ final class TableSet {
         }
     }
 
+    /** Compacts {@code inputs} in the background, paced to the configured compaction throughput. */
     private void startCompaction(List<SSTable> inputs) {
-        startCompaction(inputs, token -> true);
+        startCompaction(inputs, token -> true,
+                disk.throttle(Disk.Lane.COMPACTION, config.compactionThroughputBytesPerSecond()));
     }
 
-    /** Compacts {@code inputs}, dropping outright every entry whose token {@code keepToken} rejects. */
-    private void startCompaction(List<SSTable> inputs, LongPredicate keepToken) {
+    /**
+     * Compacts {@code inputs}, dropping outright every entry whose token {@code keepToken} rejects,
+     * reporting what it writes to {@code throttle}.
+     */
+    private void startCompaction(List<SSTable> inputs, LongPredicate keepToken, ByteThrottle throttle) {
         List<SSTable> others = new ArrayList<>(tables);
         others.removeAll(inputs);
         Compactor.TombstoneGuard guard = (key, timestamp) -> mayHoldAtOrBefore(others, key, timestamp);
         long purgeBefore = clock.nowMicros() - config.gcGraceMicros();
         long generation = nextGeneration++;
         compactionInputs = List.copyOf(inputs);
-        ByteThrottle throttle = disk.throttle(Disk.Lane.COMPACTION, config.compactionThroughputBytesPerSecond());
         compaction = new BackgroundTask<>(() -> {
             Compactor.Result result = Compactor.compact(disk, directory, generation, inputs, purgeBefore, guard,
                     config.blockSizeBytes(), keepToken, throttle);
@@ -336,11 +340,13 @@ final class TableSet {
             return 0;
         }
         long[] removed = new long[1]; // written by the compaction thread, read after awaiting it
+        // Not paced: the caller (the node's thread, for a cleanup) waits for it, and a node thread
+        // held up for minutes would stop answering gossip.
         startCompaction(tables, token -> {
             boolean kept = keep.test(token);
             removed[0] += kept ? 0 : 1;
             return kept;
-        });
+        }, ByteThrottle.NONE);
         Throwable failure = awaitCompaction();
         if (failure != null) {
             throw new UncheckedIOException("cleanup of " + directory + " failed",

@@ -70,7 +70,7 @@ class StorageEngineTest {
     }
 
     @Test
-    void compactionsArePacedAtTheConfiguredThroughputAndFlushesAreNot() throws IOException {
+    void compactionsArePacedAtTheConfiguredThroughputAndFlushesAndCleanupsAreNot() throws IOException {
         StorageEngine engine = open(StorageConfig.defaults().withCompactionThroughputBytesPerSecond(5L << 20));
         for (int table = 0; table < 2; table++) {
             for (int i = 0; i < 200; i++) {
@@ -83,6 +83,9 @@ class StorageEngineTest {
         long[] compaction = disk.throttled(Disk.Lane.COMPACTION);
         assertThat(compaction[0]).isEqualTo(5L << 20);
         assertThat(compaction[1]).as("the output's data blocks were reported").isGreaterThan(400 * 100);
+        engine.apply(bytes("one more"), Cell.value(new byte[100], 1), ack);
+        assertThat(engine.purge(token -> token % 2 == 0)).isPositive(); // a cleanup, which its caller waits for
+        assertThat(disk.throttled(Disk.Lane.COMPACTION)[1]).as("a cleanup's rewrite is not paced").isEqualTo(compaction[1]);
         engine.close();
         assertThatThrownBy(() -> StorageConfig.defaults().withCompactionThroughputBytesPerSecond(-1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("compactionThroughputBytesPerSecond");
