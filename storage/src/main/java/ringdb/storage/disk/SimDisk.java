@@ -84,6 +84,36 @@ public final class SimDisk implements Disk {
         epoch++;
     }
 
+    /**
+     * Like {@link #crash()}, but as a power cut during write-back: each page ({@code pageBytes},
+     * aligned) of a file's unsynced bytes independently reached the disk or not. A file keeps its bytes up to the end of
+     * its last page that did; a page that did not shows what was there before (the old bytes of a
+     * recycled file, or zeros).
+     */
+    public void crashPersistingUnsyncedPagesOutOfOrder(int pageBytes) {
+        for (Inode inode : distinctInodes()) {
+            int kept = inode.syncedLength;
+            List<int[]> lostPages = new ArrayList<>();
+            for (int page = inode.syncedLength / pageBytes * pageBytes; page < inode.length; page += pageBytes) {
+                int start = Math.max(page, inode.syncedLength);
+                int end = Math.min(page + pageBytes, inode.length);
+                if (random.nextBoolean()) {
+                    kept = end;
+                } else {
+                    lostPages.add(new int[] {start, end});
+                }
+            }
+            for (int[] lost : lostPages) {
+                for (int i = lost[0]; i < lost[1] && i < kept; i++) {
+                    inode.data[i] = inode.stale != null && i < inode.stale.length ? inode.stale[i] : 0;
+                }
+            }
+            inode.loseUnsyncedFrom(kept);
+            inode.syncedLength = inode.length;
+        }
+        epoch++;
+    }
+
     /** The next {@code count} syncs (of any file) fail with an IOException and sync nothing. */
     public void failNextSyncs(int count) {
         failNextSyncsOf("", count);
