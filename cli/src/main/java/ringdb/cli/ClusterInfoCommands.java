@@ -194,6 +194,16 @@ final class ClusterInfoCommands {
         }
     }
 
+    @Command(name = "flush", mixinStandardHelpOptions = true,
+            description = {"Writes the memtable of the node at --host to a table file (as nodetool flush), so its",
+                "commit log segments can be retired; prints the bytes flushed and the node's table count."})
+    static final class Flush extends AdminCommand {
+        @Override
+        String operation() {
+            return "flush";
+        }
+    }
+
     @Command(name = "repair", mixinStandardHelpOptions = true,
             description = "Synchronises every range the node at --host replicates from the other live replicas.")
     static final class Repair extends AdminCommand {

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             ClusterInfoCommands.RemoveNode.class,
             ClusterInfoCommands.Repair.class,
             ClusterInfoCommands.Cleanup.class,
+            ClusterInfoCommands.Flush.class,
             DemoCommand.class,
             SimCommand.class,
             BenchCommand.class,

@@ -49,6 +49,21 @@ class ClusterIntegrationTest {
 
     @Test
     @Order(7)
+    void aRunningNodeFlushesItsMemtableToATable() throws Exception {
+        String host = cluster.http(1);
+        assertThat(ClusterHarness.cli("put", "flushed", "v", "--cl", "ALL", "--host", host).exitCode()).isZero();
+        ClusterHarness.Run flush = ClusterHarness.cli("flush", "--host", host);
+        assertThat(flush.exitCode()).as(flush.out() + flush.err()).isZero();
+        JsonNode answer = new com.fasterxml.jackson.databind.ObjectMapper().readTree(flush.out());
+        assertThat(answer.path("memtable_bytes_flushed").asLong()).isPositive();
+        assertThat(answer.path("tables").asInt()).isPositive();
+        ClusterHarness.Run again = ClusterHarness.cli("flush", "--host", host);
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(again.out()).path("memtable_bytes_flushed").asLong())
+                .as("nothing left to flush").isZero();
+    }
+
+    @Test
+    @Order(7)
     void aRunningNodeTakesASnapshotOfItsTablesAndRefusesATakenOrBadName() throws Exception {
         String host = cluster.http(0);
         assertThat(ClusterHarness.cli("put", "snapshotted", "v", "--cl", "ALL", "--host", host).exitCode()).isZero();

@@ -94,6 +94,9 @@ final class NodeHttpBackend implements HttpBackend {
             case "repair" -> onNode(() -> node.repair(result::complete), result::complete);
             case "decommission" -> onNode(() -> node.decommission(result::complete), result::complete);
             case "cleanup" -> onNode(() -> node.cleanup(result::complete), result::complete);
+            case "flush" -> {
+                return nodeThread.call(this::flushJson);
+            }
             case "snapshot" -> {
                 String name = parameters.getOrDefault("name", "");
                 String chosen = name.isBlank() ? "snapshot-" + System.currentTimeMillis() : name.trim();
@@ -114,10 +117,21 @@ final class NodeHttpBackend implements HttpBackend {
             }
             default -> {
                 return CompletableFuture.failedFuture(new IllegalArgumentException("unknown admin operation '" + operation
-                        + "'; expected decommission, removenode, cleanup, repair, snapshot or join"));
+                        + "'; expected decommission, removenode, cleanup, repair, flush, snapshot or join"));
             }
         }
         return result.thenApply(NodeHttpBackend::adminJson);
+    }
+
+    /** Flushes the data memtable to a table (as nodetool flush), on the node's thread, and says what it wrote. */
+    private JsonNode flushJson() {
+        long memtableBytes = data.stats().memtableBytes();
+        data.flush();
+        var body = ringdb.server.http.JsonResponses.object();
+        body.put("memtable_bytes_flushed", memtableBytes);
+        body.put("tables", data.stats().tableCount());
+        body.put("message", "flushed " + memtableBytes + " memtable bytes; " + data.stats().tableCount() + " tables");
+        return body;
     }
 
     private JsonNode snapshotJson(String name, int tables) {
