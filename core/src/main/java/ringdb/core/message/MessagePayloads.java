@@ -33,21 +33,13 @@ final class MessagePayloads {
             out.i64(response.requestId());
             MessageCodec.writeCell(out, response.cell());
         } else if (message instanceof RangeSyncRequest sync) {
-            out.i64(sync.requestId());
-            out.i64(sync.startTokenExclusive());
-            out.i64(sync.endTokenInclusive());
-            out.nullableBytes(sync.afterKey());
-            out.i32(sync.maxEntries());
+            writeRangeRequest(out, sync);
         } else if (message instanceof RangeSyncResponse response) {
             out.i64(response.requestId());
             out.bool(response.complete());
             MessageCodec.writeEntries(out, response.entries());
         } else if (message instanceof RangeDigestRequest digest) {
-            out.i64(digest.requestId());
-            out.i64(digest.startTokenExclusive());
-            out.i64(digest.endTokenInclusive());
-            out.nullableBytes(digest.afterKey());
-            out.i32(digest.maxEntries());
+            writeRangeRequest(out, digest.chunk());
         } else if (message instanceof RangeDigestResponse response) {
             out.i64(response.requestId());
             out.bool(response.complete());
@@ -78,14 +70,14 @@ final class MessagePayloads {
             case READ_RESPONSE:
                 return new ReadResponse(in.i64(), MessageCodec.readCell(in));
             case RANGE_SYNC_REQUEST:
-                return readRangeSyncRequest(in);
+                return readRangeRequest(in, "RANGE_SYNC_REQUEST");
             case RANGE_SYNC_RESPONSE: {
                 long requestId = in.i64();
                 boolean complete = in.bool();
                 return new RangeSyncResponse(requestId, MessageCodec.readEntries(in), complete);
             }
             case RANGE_DIGEST_REQUEST:
-                return readRangeDigestRequest(in);
+                return new RangeDigestRequest(readRangeRequest(in, "RANGE_DIGEST_REQUEST"));
             case RANGE_DIGEST_RESPONSE:
                 return readRangeDigestResponse(in);
             default:
@@ -93,11 +85,16 @@ final class MessagePayloads {
         }
     }
 
-    /** The fields a range sync request and a range digest request share, in their wire order. */
-    private record RangeRequestFields(long requestId, long start, long end, byte[] afterKey, int maxEntries) {
+    private static void writeRangeRequest(WireWriter out, RangeSyncRequest request) {
+        out.i64(request.requestId());
+        out.i64(request.startTokenExclusive());
+        out.i64(request.endTokenInclusive());
+        out.nullableBytes(request.afterKey());
+        out.i32(request.maxEntries());
     }
 
-    private static RangeRequestFields readRangeRequest(WireReader in, String typeName) {
+    /** The fields of a range sync request; a range digest request carries the same under its own type. */
+    private static RangeSyncRequest readRangeRequest(WireReader in, String typeName) {
         long requestId = in.i64();
         long start = in.i64();
         long end = in.i64();
@@ -106,17 +103,7 @@ final class MessagePayloads {
         if (maxEntries <= 0) {
             throw new CodecException("bad maxEntries " + maxEntries + " in " + typeName);
         }
-        return new RangeRequestFields(requestId, start, end, after, maxEntries);
-    }
-
-    private static RangeSyncRequest readRangeSyncRequest(WireReader in) {
-        RangeRequestFields fields = readRangeRequest(in, "RANGE_SYNC_REQUEST");
-        return new RangeSyncRequest(fields.requestId(), fields.start(), fields.end(), fields.afterKey(), fields.maxEntries());
-    }
-
-    private static RangeDigestRequest readRangeDigestRequest(WireReader in) {
-        RangeRequestFields fields = readRangeRequest(in, "RANGE_DIGEST_REQUEST");
-        return new RangeDigestRequest(fields.requestId(), fields.start(), fields.end(), fields.afterKey(), fields.maxEntries());
+        return new RangeSyncRequest(requestId, start, end, after, maxEntries);
     }
 
     private static RangeDigestResponse readRangeDigestResponse(WireReader in) {

@@ -297,11 +297,12 @@ public final class Node {
 
     /** Answers with the digest of exactly the chunk {@link #serveRangeSync} would send for the same fields. */
     private void serveRangeDigest(NodeId from, RangeDigestRequest request) {
-        SyncChunk chunk = rangeSyncChunk(request.startTokenExclusive(), request.endTokenInclusive(),
-                request.afterKey(), request.maxEntries());
+        RangeSyncRequest asked = request.chunk();
+        SyncChunk chunk = rangeSyncChunk(asked.startTokenExclusive(), asked.endTokenInclusive(), asked.afterKey(),
+                asked.maxEntries());
         List<LocalStore.Entry> entries = chunk.entries();
         byte[] lastKey = entries.isEmpty() ? null : entries.get(entries.size() - 1).key().key();
-        network.send(from, new RangeDigestResponse(request.requestId(), chunk.complete(), entries.size(), lastKey,
+        network.send(from, new RangeDigestResponse(asked.requestId(), chunk.complete(), entries.size(), lastKey,
                 ChunkDigest.of(entries)));
     }
 

@@ -90,8 +90,8 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
         long start = task.range().startTokenExclusive();
         long end = task.range().endTokenInclusive();
         int maxEntries = node.config().rangeSyncChunkEntries();
-        node.send(task.peer(), fetching ? new RangeSyncRequest(requestId, start, end, afterKey, maxEntries)
-                : new RangeDigestRequest(requestId, start, end, afterKey, maxEntries));
+        RangeSyncRequest chunk = new RangeSyncRequest(requestId, start, end, afterKey, maxEntries);
+        node.send(task.peer(), fetching ? chunk : new RangeDigestRequest(chunk));
     }
 
     @Override

@@ -67,7 +67,8 @@ class MessageCodecTest {
                 Combinators.combine(Arbitraries.longs(), entries.list().ofMaxSize(5), Arbitraries.of(true, false))
                         .as(RangeSyncResponse::new),
                 Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), Arbitraries.longs(),
-                        keys().injectNull(0.5), Arbitraries.integers().between(1, 1000)).as(RangeDigestRequest::new),
+                        keys().injectNull(0.5), Arbitraries.integers().between(1, 1000))
+                        .as((id, start, end, after, max) -> new RangeDigestRequest(new RangeSyncRequest(id, start, end, after, max))),
                 Combinators.combine(Arbitraries.longs(), Arbitraries.of(true, false), Arbitraries.integers().between(0, 600),
                         keys(), Arbitraries.bytes().array(byte[].class).ofSize(RangeDigestResponse.DIGEST_BYTES))
                         .as((id, complete, count, last, digest) ->
