@@ -127,10 +127,11 @@ final class NodeHttpBackend implements HttpBackend {
     private JsonNode flushJson() {
         long memtableBytes = data.stats().memtableBytes();
         data.flush();
+        int tables = data.stats().tableCount();
         var body = ringdb.server.http.JsonResponses.object();
         body.put("memtable_bytes_flushed", memtableBytes);
-        body.put("tables", data.stats().tableCount());
-        body.put("message", "flushed " + memtableBytes + " memtable bytes; " + data.stats().tableCount() + " tables");
+        body.put("tables", tables);
+        body.put("message", "flushed " + memtableBytes + " memtable bytes; " + tables + " tables");
         return body;
     }
 

@@ -35,10 +35,6 @@ final class ByteRateLimiter implements ByteThrottle {
         this.bytesPerSecond = bytesPerSecond;
     }
 
-    synchronized long rate() {
-        return bytesPerSecond;
-    }
-
     @Override
     public void written(long bytes) {
         long resumeAtNanos;
