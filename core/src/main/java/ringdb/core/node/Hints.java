@@ -15,7 +15,6 @@ import ringdb.core.data.Cell;
 import ringdb.core.message.Message;
 import ringdb.core.message.MutationRequest;
 import ringdb.core.message.MutationResponse;
-import ringdb.core.ring.DecoratedKey;
 import ringdb.core.store.LocalStore;
 
 /**
@@ -29,7 +28,6 @@ import ringdb.core.store.LocalStore;
  * than the hint window. Not thread-safe: the node's thread only.
  */
 final class Hints {
-    private static final int SCAN_CHUNK_ENTRIES = 1000;
     private static final int SUFFIX_CHARS = 24;
 
     private final Node node;
@@ -46,30 +44,18 @@ final class Hints {
         this.store = store;
     }
 
-    /**
-     * Rebuilds the index of pending hints from the store (after a restart); every other entry of
-     * the store (the node's own system records) goes to {@code systemEntries}.
-     */
-    void load(java.util.function.Consumer<LocalStore.Entry> systemEntries) {
+    /** Forgets the index of pending hints, before {@link #index} is given the store's entries at start. */
+    void clearIndex() {
         pendingByTarget.clear();
         pendingCount = 0;
-        DecoratedKey after = null;
-        while (true) {
-            // (MAX, MAX] is the whole ring walked from MIN to MAX, so the resume key is unambiguous
-            List<LocalStore.Entry> chunk = store.scan(Long.MAX_VALUE, Long.MAX_VALUE, after, SCAN_CHUNK_ENTRIES);
-            for (LocalStore.Entry entry : chunk) {
-                NodeId target = targetOf(entry.key().key());
-                if (target != null && !entry.cell().isTombstone()) {
-                    pendingByTarget.computeIfAbsent(target, t -> new ArrayDeque<>()).add(entry.key().key());
-                    pendingCount++;
-                } else if (target == null) {
-                    systemEntries.accept(entry);
-                }
-            }
-            if (chunk.size() < SCAN_CHUNK_ENTRIES) {
-                return;
-            }
-            after = chunk.get(chunk.size() - 1).key();
+    }
+
+    /** Indexes one entry of the store at start (a pending hint unless delivered); ignores anything else. */
+    void index(LocalStore.Entry entry) {
+        NodeId target = targetOf(entry.key().key());
+        if (target != null && !entry.cell().isTombstone()) {
+            pendingByTarget.computeIfAbsent(target, t -> new ArrayDeque<>()).add(entry.key().key());
+            pendingCount++;
         }
     }
 

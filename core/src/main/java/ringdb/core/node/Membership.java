@@ -1,6 +1,5 @@
 package ringdb.core.node;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -21,6 +20,7 @@ import ringdb.core.membership.Move;
 import ringdb.core.membership.TokenAllocator;
 import ringdb.core.streaming.StreamProgress;
 import ringdb.core.streaming.StreamSession;
+import ringdb.core.system.SystemStore;
 
 /**
  * Membership changes of one node: bootstrap (join), replace, decommission, removenode, and the
@@ -34,8 +34,6 @@ import ringdb.core.streaming.StreamSession;
  * ranges a bootstrap already streamed. Not thread-safe: the node's thread only.
  */
 final class Membership {
-    private static final byte[] STATE_KEY = "Gmembership".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] STREAM_KEY = "Gstream".getBytes(StandardCharsets.UTF_8);
     private static final int FINISHED_STREAMS_KEPT = 8;
     /** How long (in ring delays) a leaving node keeps replaying its hints for live nodes before it leaves. */
     private static final int HINT_HANDOVER_RING_DELAYS = 3;
@@ -77,21 +75,21 @@ final class Membership {
 
     /** Reads the durable membership state and decides how this node starts. */
     Startup load() {
-        Cell saved = node.hintsStore().read(STATE_KEY);
-        Cell stream = node.hintsStore().read(STREAM_KEY);
+        Cell saved = node.system().membershipCell();
+        Cell stream = node.system().streamCell();
         lastStampMicros = Math.max(saved == null ? Long.MIN_VALUE : saved.timestampMicros(),
                 stream == null ? Long.MIN_VALUE : stream.timestampMicros());
         if (stream != null && !stream.isTombstone()) {
-            String[] lines = new String(stream.value(), StandardCharsets.UTF_8).split("\n", -1);
-            resumeKey = lines[0];
-            resumeCompleted = lines.length > 1 && !lines[1].isEmpty() ? Set.of(lines[1].split(",")) : Set.of();
+            SystemStore.StreamRecord record = SystemStore.decodeStream(stream);
+            resumeKey = record.moveKey();
+            resumeCompleted = record.completedRanges();
         }
         NodeConfig config = node.config();
         if (saved != null && !saved.isTombstone()) {
-            String[] lines = new String(saved.value(), StandardCharsets.UTF_8).split("\n", -1);
-            NodeState status = NodeState.fromGossip(lines[0]);
-            long[] tokens = ApplicationState.decodeTokens(lines.length > 1 ? lines[1] : "");
-            replacing = lines.length > 2 && !lines[2].isEmpty() ? NodeId.of(lines[2]) : null;
+            SystemStore.MembershipRecord record = SystemStore.decodeMembership(saved);
+            NodeState status = NodeState.fromGossip(record.status());
+            long[] tokens = record.tokens();
+            replacing = record.replacing();
             if (status == NodeState.NORMAL || status == NodeState.LEFT) {
                 return new Startup(status, tokens, replacing);
             }
@@ -245,7 +243,7 @@ final class Membership {
         // writes may bypass us while we are withdrawn: whatever a previous run streamed is stale
         resumeKey = "";
         resumeCompleted = Set.of();
-        node.hintsStore().apply(STREAM_KEY, Cell.tombstone(nextStampMicros()), error -> { });
+        node.system().clearStream(nextStampMicros(), error -> { });
         phaseSinceMicros = now + (long) (node.random().nextDouble() * node.config().ringDelayMicros());
         String message = (replacing == null ? "bootstrap" : "replace") + " of " + node.id() + " withdrawn: "
                 + conflict + "; retrying";
@@ -363,7 +361,7 @@ final class Membership {
                     + " ranges streamed, " + progress.entriesReceived() + " entries, " + progress.bytesReceived()
                     + " bytes");
         });
-        node.hintsStore().apply(STREAM_KEY, Cell.tombstone(nextStampMicros()), error2 -> { });
+        node.system().clearStream(nextStampMicros(), error2 -> { });
     }
 
     // ---- gains from other nodes' moves (leave, remove) ----
@@ -670,23 +668,18 @@ final class Membership {
 
     /** Records the stream progress of a bootstrap so a restart resumes it. */
     void persistStreamProgress(String key, Set<String> completed) {
-        String text = key + "\n" + String.join(",", new TreeSet<>(completed));
-        node.hintsStore().apply(STREAM_KEY, Cell.value(text.getBytes(StandardCharsets.UTF_8), nextStampMicros()),
-                error -> { });
+        node.system().writeStream(key, completed, nextStampMicros(), error -> { });
     }
 
     private void persist(NodeState status, long[] tokens, NodeId replaced, Consumer<String> onDurable) {
-        String text = status.name() + "\n" + ApplicationState.encodeTokens(tokens) + "\n"
-                + (replaced == null ? "" : replaced.id());
-        node.hintsStore().apply(STATE_KEY, Cell.value(text.getBytes(StandardCharsets.UTF_8), nextStampMicros()),
-                error -> {
-                    if (error != null) {
-                        node.emit(NodeEvent.Kind.ERROR, node.id(), "membership state not durable: " + error.getMessage());
-                    }
-                    if (onDurable != null) {
-                        onDurable.accept(error == null ? null : String.valueOf(error.getMessage()));
-                    }
-                });
+        node.system().writeMembership(status.name(), tokens, replaced, nextStampMicros(), error -> {
+            if (error != null) {
+                node.emit(NodeEvent.Kind.ERROR, node.id(), "membership state not durable: " + error.getMessage());
+            }
+            if (onDurable != null) {
+                onDurable.accept(error == null ? null : String.valueOf(error.getMessage()));
+            }
+        });
     }
 
     private long nextStampMicros() {

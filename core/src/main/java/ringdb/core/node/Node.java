@@ -1,7 +1,5 @@
 package ringdb.core.node;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +37,7 @@ import ringdb.core.ring.Ring;
 import ringdb.core.streaming.StreamProgress;
 import ringdb.core.streaming.StreamSession;
 import ringdb.core.store.LocalStore;
+import ringdb.core.system.SystemStore;
 
 /**
  * The node state machine: coordinator (any node takes any client request), replica, hinted
@@ -55,10 +54,7 @@ public final class Node {
     public static final long COORDINATOR_TIMESTAMP = Long.MIN_VALUE;
     /** Largest number of entries a peer may ask for in one range sync message. */
     public static final int RANGE_SYNC_ENTRIES_MAX = 10_000;
-    private static final byte[] GENERATION_KEY = "Ggeneration".getBytes(StandardCharsets.UTF_8);
     private static final int RECOVERY_WAIT_ROUNDS_MAX = 10;
-    /** Hints-store key prefix of remembered ring members (hint keys start with "H"). */
-    private static final String MEMBER_KEY_PREFIX = "Gmember:";
 
     private final NodeId id;
     private final NodeConfig config;
@@ -68,6 +64,7 @@ public final class Node {
     private final Random random;
     private final LocalStore data;
     private final LocalStore hintsStore;
+    private final SystemStore system;
     private final NodeListener listener;
     private final RequestRegistry requests = new RequestRegistry();
     private final Hints hints;
@@ -109,6 +106,7 @@ public final class Node {
         this.hintsStore = Objects.requireNonNull(hints, "hints");
         this.listener = listener == null ? NodeListener.NONE : listener;
         this.hints = new Hints(this, hintsStore);
+        this.system = new SystemStore(hintsStore);
     }
 
     public NodeId id() {
@@ -135,7 +133,8 @@ public final class Node {
         generation = nextGeneration();
         ringInputs.clear();
         members.clear();
-        hints.load(this::loadSystemEntry);
+        hints.clearIndex();
+        system.load(id, member -> members.put(member.node(), member), hints::index);
         gossiper = new Gossiper(id, config.seeds(), config.gossipIntervalMicros(), config.phiConvictThreshold(),
                 clock, network, random, new GossipEvents());
         Membership.Startup startup = membership.load();
@@ -172,10 +171,9 @@ public final class Node {
 
     /** A generation strictly greater than any this node's stores remember, from the clock if possible. */
     private long nextGeneration() {
-        Cell previous = hintsStore.read(GENERATION_KEY);
-        long last = previous == null || previous.isTombstone() ? 0 : ByteBuffer.wrap(previous.value()).getLong();
+        long last = system.lastGeneration();
         long next = Math.max(Math.max(clock.nowMicros(), last + 1), generation + 1);
-        hintsStore.apply(GENERATION_KEY, Cell.value(ByteBuffer.allocate(8).putLong(next).array(), next), error -> {
+        system.writeGeneration(next, error -> {
             if (error != null) {
                 emit(NodeEvent.Kind.ERROR, id, "generation not durable: " + error.getMessage());
             }
@@ -530,41 +528,18 @@ public final class Node {
     }
 
     /**
-     * Persists (or, with null, forgets) a peer's ring membership in the hints store as
-     * "status|tokens|replacing", so that a restarted node knows the ring before gossip told it
-     * anything (as Cassandra keeps its peers table).
+     * Persists (or, with null, forgets) a peer's ring membership, so that a restarted node knows
+     * the ring before gossip told it anything (as Cassandra keeps its peers table).
      */
     private void rememberMember(NodeId node, Member member) {
         if (node.equals(id)) {
             return;
         }
-        byte[] key = (MEMBER_KEY_PREFIX + node.id()).getBytes(StandardCharsets.UTF_8);
-        long stamp = nextTimestampMicros();
-        Cell cell = member == null ? Cell.tombstone(stamp) : Cell.value((member.status() + "|"
-                + ApplicationState.encodeTokens(member.tokens()) + "|"
-                + (member.replacing() == null ? "" : member.replacing().id())).getBytes(StandardCharsets.UTF_8), stamp);
-        hintsStore.apply(key, cell, error -> {
+        system.writeMember(node, member, nextTimestampMicros(), error -> {
             if (error != null) {
                 emit(NodeEvent.Kind.ERROR, node, "ring membership of " + node + " not durable: " + error.getMessage());
             }
         });
-    }
-
-    /** A system record found in the hints store at start: a remembered ring member (generation unknown: 0). */
-    private void loadSystemEntry(LocalStore.Entry entry) {
-        String key = new String(entry.key().key(), StandardCharsets.UTF_8);
-        if (!key.startsWith(MEMBER_KEY_PREFIX) || entry.cell().isTombstone()) {
-            return;
-        }
-        NodeId node = NodeId.of(key.substring(MEMBER_KEY_PREFIX.length()));
-        String[] parts = new String(entry.cell().value(), StandardCharsets.UTF_8).split("\\|", -1);
-        if (node.equals(id) || parts.length != 3) {
-            return;
-        }
-        long[] remembered = ApplicationState.decodeTokens(parts[1]);
-        if (remembered.length > 0) {
-            members.put(node, new Member(node, 0, parts[0], remembered, parts[2].isEmpty() ? null : NodeId.of(parts[2])));
-        }
     }
 
     private Ring currentRing() {
@@ -655,8 +630,8 @@ public final class Node {
         return tokens.clone();
     }
 
-    LocalStore hintsStore() {
-        return hintsStore;
+    SystemStore system() {
+        return system;
     }
 
     LocalStore dataStore() {
