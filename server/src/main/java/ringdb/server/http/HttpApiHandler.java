@@ -21,12 +21,11 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import ringdb.client.KeyPaths;
-import ringdb.server.net.StagedClose;
 import ringdb.core.data.InvalidRequestException;
 import ringdb.core.data.Limits;
 import ringdb.core.node.ConsistencyLevel;
 import ringdb.core.node.Node;
+import ringdb.server.net.StagedClose;
 
 /**
  * The HTTP API: {@code PUT|GET|DELETE /v1/kv/{key}?cl=&timestamp=}, {@code GET /v1/cluster},

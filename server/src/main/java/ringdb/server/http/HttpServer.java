@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import ringdb.client.NativeProtocol;
+import ringdb.core.protocol.NativeProtocol;
 import ringdb.server.config.HostPort;
 import ringdb.server.transport.SocketTransport;
 

@@ -14,12 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import ringdb.client.NativeProtocol;
 import ringdb.core.data.InvalidRequestException;
 import ringdb.core.data.Limits;
 import ringdb.core.node.ClientResult;
 import ringdb.core.node.ConsistencyLevel;
 import ringdb.core.node.Node;
+import ringdb.core.protocol.NativeProtocol;
 import ringdb.server.net.StagedClose;
 
 /**

@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
-import ringdb.client.NativeProtocol;
+import ringdb.core.protocol.NativeProtocol;
 
 /**
  * Cuts the native protocol's byte stream into frames ({@code docs/formats/native-protocol.md}).

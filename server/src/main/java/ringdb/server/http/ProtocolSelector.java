@@ -10,7 +10,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import ringdb.client.NativeProtocol;
+import ringdb.core.protocol.NativeProtocol;
 import ringdb.server.net.StagedClose;
 
 /**

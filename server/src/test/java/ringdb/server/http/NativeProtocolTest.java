@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import ringdb.client.NativeProtocol;
 import ringdb.core.node.ClientResult;
 import ringdb.core.node.ConsistencyLevel;
+import ringdb.core.protocol.NativeProtocol;
 
 /** The native protocol on the client port, through the protocol selector, against a fake node. */
 class NativeProtocolTest {

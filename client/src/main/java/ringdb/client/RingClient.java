@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import ringdb.core.protocol.NativeProtocol;
 
 /**
  * A Java client of a ringdb cluster. Thread-safe; share one per process and close it when done.

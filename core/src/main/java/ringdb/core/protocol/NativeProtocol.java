@@ -1,12 +1,16 @@
-package ringdb.client;
+package ringdb.core.protocol;
 
+import java.util.Locale;
 import ringdb.core.data.Limits;
 import ringdb.core.node.ConsistencyLevel;
 
 /**
- * Constants of the native client protocol; mirrors {@code docs/formats/native-protocol.md}. A
- * connection opens with {@link #PREAMBLE}; then every request and answer is one frame
+ * The wire constants of the native client protocol, shared by the node that serves it (package
+ * {@code ringdb.server.api.nativeprotocol}) and the client that speaks it ({@code ringdb.client}),
+ * so neither side imports the other; mirrors {@code docs/formats/native-protocol.md}. A connection
+ * opens with {@link #PREAMBLE}; then every request and answer is one frame
  * {@code length:u32 stream:u32 opcode:u8 body}, big-endian, where length counts the bytes after it.
+ * Opcodes, status codes and consistency codes are on the wire: never renumber them.
  */
 public final class NativeProtocol {
     /** The first bytes of a native connection: "\0RDB" then the version. */
@@ -46,7 +50,7 @@ public final class NativeProtocol {
 
     /** The wire byte of a consistency level name (ONE, QUORUM, ALL), or -1 when unknown. */
     public static int consistencyCode(String consistency) {
-        return switch (consistency.trim().toUpperCase(java.util.Locale.ROOT)) {
+        return switch (consistency.trim().toUpperCase(Locale.ROOT)) {
             case "ONE" -> 0;
             case "QUORUM" -> 1;
             case "ALL" -> 2;

@@ -1,7 +1,6 @@
 package ringdb.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -68,15 +67,8 @@ class ClusterViewTest {
     }
 
     @Property(tries = 300)
-    void keyPathsRoundTripAnyBytes(@ForAll byte[] key) {
-        String encoded = KeyPaths.encode(key);
-        assertThat(encoded).matches("[A-Za-z0-9._~%-]*");
-        assertThat(KeyPaths.decode(encoded)).isEqualTo(key);
-    }
-
-    @Test
-    void malformedEscapesAreRefusedWithThePosition() {
-        assertThatThrownBy(() -> KeyPaths.decode("ab%4")).hasMessageContaining("position 2");
-        assertThatThrownBy(() -> KeyPaths.decode("%zz")).hasMessageContaining("malformed percent-escape");
+    void keyPathsEncodeAnyBytesAsUnreservedCharactersAndEscapes(@ForAll byte[] key) {
+        // that the node decodes it back to the same bytes is the server's KeyPathsTest
+        assertThat(KeyPaths.encode(key)).matches("[A-Za-z0-9._~%-]*");
     }
 }

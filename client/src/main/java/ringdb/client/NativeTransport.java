@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import ringdb.core.protocol.NativeProtocol;
 
 /**
  * Key-value requests over the native protocol ({@code docs/formats/native-protocol.md}): one

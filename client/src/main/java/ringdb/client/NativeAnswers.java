@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import ringdb.core.protocol.NativeProtocol;
 
 /** Decodes native-protocol answers into the transport-neutral {@link HttpTransport.Response}. */
 final class NativeAnswers {

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import ringdb.core.protocol.NativeProtocol;
 
 /** The client's native-protocol connections against a scripted server on 127.0.0.1. */
 @Timeout(30)

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import ringdb.core.protocol.NativeProtocol;
 
 /**
  * One native-protocol connection to a node, shared by every calling thread: requests carry stream
