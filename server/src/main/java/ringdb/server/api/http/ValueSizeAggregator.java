@@ -1,4 +1,4 @@
-package ringdb.server.http;
+package ringdb.server.api.http;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import ringdb.server.api.JsonResponses;
 import ringdb.server.net.StagedClose;
 
 /**
@@ -14,10 +15,10 @@ import ringdb.server.net.StagedClose;
  * the limit, and the connection is closed once the answer is out (the rest of the body is read and
  * dropped meanwhile; see {@link StagedClose}).
  */
-final class ValueSizeAggregator extends HttpObjectAggregator {
+public final class ValueSizeAggregator extends HttpObjectAggregator {
     private final int valueSizeBytesMax;
 
-    ValueSizeAggregator(int valueSizeBytesMax) {
+    public ValueSizeAggregator(int valueSizeBytesMax) {
         super(valueSizeBytesMax);
         this.valueSizeBytesMax = valueSizeBytesMax;
     }

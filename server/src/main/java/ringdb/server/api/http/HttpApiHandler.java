@@ -1,4 +1,4 @@
-package ringdb.server.http;
+package ringdb.server.api.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.channel.ChannelHandlerContext;
@@ -25,6 +25,10 @@ import ringdb.core.data.InvalidRequestException;
 import ringdb.core.data.Limits;
 import ringdb.core.node.ConsistencyLevel;
 import ringdb.core.node.Node;
+import ringdb.server.api.ClientOperations;
+import ringdb.server.api.ClientResults;
+import ringdb.server.api.JsonResponses;
+import ringdb.server.api.RequestObserver;
 import ringdb.server.net.StagedClose;
 
 /**
@@ -41,7 +45,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     private static final String KV_PREFIX = "/v1/kv/";
     private static final String ADMIN_PREFIX = "/v1/admin/";
 
-    private final HttpBackend backend;
+    private final ClientOperations operations;
     private final RequestObserver observer;
     private final Predicate<String> passOn;
     private final java.util.concurrent.atomic.AtomicInteger inFlight;
@@ -57,16 +61,16 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     private record Request(ChannelHandlerContext ctx, long sequence, boolean keepAlive, String operation, long startNanos) {
     }
 
-    public HttpApiHandler(HttpBackend backend, RequestObserver observer, Predicate<String> passOn) {
-        this(backend, observer, passOn, new java.util.concurrent.atomic.AtomicInteger());
+    public HttpApiHandler(ClientOperations operations, RequestObserver observer, Predicate<String> passOn) {
+        this(operations, observer, passOn, new java.util.concurrent.atomic.AtomicInteger());
     }
 
     /** {@code inFlight} counts requests read and not yet answered (shared by every connection, for draining). */
-    public HttpApiHandler(HttpBackend backend, RequestObserver observer, Predicate<String> passOn,
+    public HttpApiHandler(ClientOperations operations, RequestObserver observer, Predicate<String> passOn,
                           java.util.concurrent.atomic.AtomicInteger inFlight) {
         super(false);
         this.inFlight = inFlight;
-        this.backend = backend;
+        this.operations = operations;
         this.observer = observer;
         this.passOn = passOn;
     }
@@ -110,17 +114,17 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         if (path.startsWith(KV_PREFIX)) {
             kv(r, request, uri, path.substring(KV_PREFIX.length()));
         } else if (path.equals("/v1/cluster")) {
-            requireMethod(r, method, HttpMethod.GET, () -> answerJson(r, backend.cluster()));
+            requireMethod(r, method, HttpMethod.GET, () -> answerJson(r, operations.cluster()));
         } else if (path.equals("/v1/ring")) {
             requireMethod(r, method, HttpMethod.GET, () -> ring(r, uri));
         } else if (path.equals("/metrics")) {
-            requireMethod(r, method, HttpMethod.GET, () -> backend.metrics().whenComplete((text, failure) ->
+            requireMethod(r, method, HttpMethod.GET, () -> operations.metrics().whenComplete((text, failure) ->
                     answer(r, failure == null ? "ok" : "failed", failure == null
                             ? JsonResponses.text(HttpResponseStatus.OK, text, "text/plain; version=0.0.4; charset=utf-8")
                             : failure(failure), false)));
         } else if (path.startsWith(ADMIN_PREFIX)) {
             requireMethod(r, method, HttpMethod.POST, () -> answerJson(r,
-                    backend.membership(path.substring(ADMIN_PREFIX.length()), firstValues(uri))));
+                    operations.membership(path.substring(ADMIN_PREFIX.length()), firstValues(uri))));
         } else {
             answer(r, "not_found", JsonResponses.error(HttpResponseStatus.NOT_FOUND, "not_found", "no such endpoint "
                     + path + "; the API has /v1/kv/{key}, /v1/cluster, /v1/ring?key=, /metrics, /v1/admin/{join,decommission,removenode}"), false);
@@ -156,11 +160,11 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         if (method.equals(HttpMethod.PUT) || method.equals(HttpMethod.POST)) {
             byte[] value = new byte[request.content().readableBytes()];
             request.content().readBytes(value);
-            backend.put(key, value, consistency, timestampMicros, result -> answerResult(r, result, keyText));
+            operations.put(key, value, consistency, timestampMicros, result -> answerResult(r, result, keyText));
         } else if (method.equals(HttpMethod.GET)) {
-            backend.get(key, consistency, result -> answerResult(r, result, keyText));
+            operations.get(key, consistency, result -> answerResult(r, result, keyText));
         } else if (method.equals(HttpMethod.DELETE)) {
-            backend.delete(key, consistency, timestampMicros, result -> answerResult(r, result, keyText));
+            operations.delete(key, consistency, timestampMicros, result -> answerResult(r, result, keyText));
         } else {
             FullHttpResponse response = JsonResponses.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
                     method + " is not allowed on /v1/kv/{key}; use PUT, GET or DELETE");
@@ -191,7 +195,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                     "missing query parameter 'key': use /v1/ring?key=KEY"), false);
             return;
         }
-        answerJson(r, backend.ring(key.getBytes(StandardCharsets.UTF_8)));
+        answerJson(r, operations.ring(key.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String param(QueryStringDecoder uri, String name, String fallback) {

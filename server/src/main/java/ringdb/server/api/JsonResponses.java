@@ -1,4 +1,4 @@
-package ringdb.server.http;
+package ringdb.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package ringdb.server.http;
+package ringdb.server.api.http;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

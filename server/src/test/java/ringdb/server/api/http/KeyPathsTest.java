@@ -1,4 +1,4 @@
-package ringdb.server.http;
+package ringdb.server.api.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package ringdb.server.http;
+package ringdb.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
@@ -8,10 +8,12 @@ import ringdb.core.node.ClientResult;
 import ringdb.core.node.ConsistencyLevel;
 
 /**
- * What the HTTP API needs from the node it fronts. The real implementation posts each call onto
- * the node's thread; {@code done} callbacks and futures may complete on any thread.
+ * The node's client-facing operations: what every client protocol (HTTP in {@code api.http}, the
+ * native protocol in {@code api.nativeprotocol}) serves from the node it fronts. The real
+ * implementation posts each call onto the node's thread; {@code done} callbacks and futures may
+ * complete on any thread.
  */
-public interface HttpBackend {
+public interface ClientOperations {
     void put(byte[] key, byte[] value, ConsistencyLevel consistency, long timestampMicros, Consumer<ClientResult> done);
 
     void delete(byte[] key, ConsistencyLevel consistency, long timestampMicros, Consumer<ClientResult> done);

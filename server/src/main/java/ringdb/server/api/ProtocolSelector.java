@@ -1,4 +1,4 @@
-package ringdb.server.http;
+package ringdb.server.api;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -19,19 +19,19 @@ import ringdb.server.net.StagedClose;
  * else), then steps aside, passing on whatever it has read. A native connection of another
  * version is answered with an error on stream 0 and closed.
  */
-final class ProtocolSelector extends ByteToMessageDecoder {
+public final class ProtocolSelector extends ByteToMessageDecoder {
     private final ChannelHandler[] http;
     private final NativeApiHandlerFactory nativeHandlers;
     private boolean refused;
 
-    /** Makes the native protocol's handlers for one connection. */
-    interface NativeApiHandlerFactory {
-        NativeFrameDecoder decoder();
+    /** Makes the native protocol's handlers for one connection: its frame decoder, then its request handler. */
+    public interface NativeApiHandlerFactory {
+        ChannelHandler decoder();
 
-        NativeApiHandler handler();
+        ChannelHandler handler();
     }
 
-    ProtocolSelector(NativeApiHandlerFactory nativeHandlers, ChannelHandler... http) {
+    public ProtocolSelector(NativeApiHandlerFactory nativeHandlers, ChannelHandler... http) {
         this.nativeHandlers = nativeHandlers;
         this.http = http;
     }

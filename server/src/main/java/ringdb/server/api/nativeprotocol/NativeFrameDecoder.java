@@ -1,4 +1,4 @@
-package ringdb.server.http;
+package ringdb.server.api.nativeprotocol;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;

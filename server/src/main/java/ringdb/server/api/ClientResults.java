@@ -1,18 +1,21 @@
-package ringdb.server.http;
+package ringdb.server.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import ringdb.core.node.ClientResult;
 
-/** Maps the node's {@link ClientResult}s to HTTP responses and metric outcomes. */
-final class ClientResults {
+/**
+ * Maps the node's {@link ClientResult}s to HTTP responses and metric outcomes; the native protocol
+ * sends the same status and JSON body in its error answers.
+ */
+public final class ClientResults {
     static final String TIMESTAMP_HEADER = "X-Ringdb-Timestamp";
 
     private ClientResults() {
     }
 
-    static FullHttpResponse toResponse(ClientResult result, String keyText) {
+    public static FullHttpResponse toResponse(ClientResult result, String keyText) {
         if (result instanceof ClientResult.Written written) {
             ObjectNode body = JsonResponses.object();
             body.put("timestamp_micros", written.timestampMicros());
@@ -53,7 +56,7 @@ final class ClientResults {
         return JsonResponses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "failed", message);
     }
 
-    static String outcome(ClientResult result) {
+    public static String outcome(ClientResult result) {
         if (result instanceof ClientResult.Written || result instanceof ClientResult.Found) {
             return "ok";
         }

@@ -1,8 +1,7 @@
-package ringdb.server.http;
+package ringdb.server.api.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -10,21 +9,18 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ResourceLeakDetector;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import ringdb.core.node.ClientResult;
 import ringdb.core.node.ConsistencyLevel;
+import ringdb.server.api.FakeClientOperations;
 
 class HttpApiHandlerTest {
     private static final int VALUE_LIMIT = 1024;
 
-    private final FakeBackend backend = new FakeBackend();
+    private final FakeClientOperations backend = new FakeClientOperations(VALUE_LIMIT);
     private final List<String> observed = new ArrayList<>();
     private EmbeddedChannel channel;
 
@@ -37,66 +33,6 @@ class HttpApiHandlerTest {
     void release() {
         if (channel != null) {
             channel.finishAndReleaseAll();
-        }
-    }
-
-    /** A backend answering from a map; answers can be held back to test ordering. */
-    static final class FakeBackend implements HttpBackend {
-        final Map<String, byte[]> values = new HashMap<>();
-        ClientResult forced;
-        final List<Runnable> held = new ArrayList<>();
-        boolean hold;
-
-        private void answer(Consumer<ClientResult> done, ClientResult result) {
-            ClientResult actual = forced != null ? forced : result;
-            if (hold) {
-                held.add(() -> done.accept(actual));
-            } else {
-                done.accept(actual);
-            }
-        }
-
-        @Override
-        public void put(byte[] key, byte[] value, ConsistencyLevel cl, long ts, Consumer<ClientResult> done) {
-            values.put(new String(key, StandardCharsets.UTF_8), value);
-            answer(done, new ClientResult.Written(1234, cl.blockFor(2)));
-        }
-
-        @Override
-        public void delete(byte[] key, ConsistencyLevel cl, long ts, Consumer<ClientResult> done) {
-            values.remove(new String(key, StandardCharsets.UTF_8));
-            answer(done, new ClientResult.Written(1235, 1));
-        }
-
-        @Override
-        public void get(byte[] key, ConsistencyLevel cl, Consumer<ClientResult> done) {
-            byte[] value = values.get(new String(key, StandardCharsets.UTF_8));
-            answer(done, value == null ? new ClientResult.NotFound() : new ClientResult.Found(value, 1234));
-        }
-
-        @Override
-        public CompletableFuture<JsonNode> cluster() {
-            return CompletableFuture.completedFuture(JsonResponses.object().put("cluster_name", "test"));
-        }
-
-        @Override
-        public CompletableFuture<JsonNode> ring(byte[] key) {
-            return CompletableFuture.completedFuture(JsonResponses.object().put("key", new String(key, StandardCharsets.UTF_8)));
-        }
-
-        @Override
-        public CompletableFuture<String> metrics() {
-            return CompletableFuture.completedFuture("ringdb_up 1\n");
-        }
-
-        @Override
-        public CompletableFuture<JsonNode> membership(String operation, Map<String, String> parameters) {
-            return CompletableFuture.failedFuture(new UnsupportedOperationException(operation + " is not supported"));
-        }
-
-        @Override
-        public int valueSizeBytesMax() {
-            return VALUE_LIMIT;
         }
     }
 

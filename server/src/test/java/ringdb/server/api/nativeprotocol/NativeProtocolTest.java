@@ -1,4 +1,4 @@
-package ringdb.server.http;
+package ringdb.server.api.nativeprotocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,12 +17,16 @@ import org.junit.jupiter.api.Test;
 import ringdb.core.node.ClientResult;
 import ringdb.core.node.ConsistencyLevel;
 import ringdb.core.protocol.NativeProtocol;
+import ringdb.server.api.FakeClientOperations;
+import ringdb.server.api.ProtocolSelector;
+import ringdb.server.api.http.HttpApiHandler;
+import ringdb.server.api.http.ValueSizeAggregator;
 
 /** The native protocol on the client port, through the protocol selector, against a fake node. */
 class NativeProtocolTest {
     private static final int VALUE_LIMIT = 1024;
 
-    private final HttpApiHandlerTest.FakeBackend backend = new HttpApiHandlerTest.FakeBackend();
+    private final FakeClientOperations backend = new FakeClientOperations(VALUE_LIMIT);
     private final List<String> observed = new ArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private EmbeddedChannel channel;
@@ -51,17 +55,7 @@ class NativeProtocolTest {
     }
 
     private void open() {
-        ProtocolSelector.NativeApiHandlerFactory handlers = new ProtocolSelector.NativeApiHandlerFactory() {
-            @Override
-            public NativeFrameDecoder decoder() {
-                return new NativeFrameDecoder(NativeProtocol.frameBytesMax(VALUE_LIMIT));
-            }
-
-            @Override
-            public NativeApiHandler handler() {
-                return new NativeApiHandler(backend, (op, outcome, nanos) -> observed.add(op + ":" + outcome), inFlight);
-            }
-        };
+        NativeApiHandlers handlers = new NativeApiHandlers(backend, (op, outcome, nanos) -> observed.add(op + ":" + outcome), inFlight);
         channel = new EmbeddedChannel(new ProtocolSelector(handlers, new HttpServerCodec(4096, 4096, 4096),
                 new ValueSizeAggregator(VALUE_LIMIT), new HttpApiHandler(backend, (op, outcome, nanos) -> observed.add(op + ":" + outcome),
                 path -> false)));

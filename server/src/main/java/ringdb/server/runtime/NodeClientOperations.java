@@ -12,11 +12,12 @@ import ringdb.core.node.ClientResult;
 import ringdb.core.node.ConsistencyLevel;
 import ringdb.core.node.Node;
 import ringdb.core.store.LocalStore;
-import ringdb.server.http.HttpBackend;
+import ringdb.server.api.ClientOperations;
+import ringdb.server.api.JsonResponses;
 import ringdb.server.metrics.ServerMetrics;
 
-/** The HTTP API's view of a real node: every call is posted onto the node's thread. */
-final class NodeHttpBackend implements HttpBackend {
+/** A real node's client-facing operations, as every client protocol serves them: each call is posted onto the node's thread. */
+final class NodeClientOperations implements ClientOperations {
     private final Node node;
     private final NodeThread nodeThread;
     private final ServerMetrics metrics;
@@ -26,8 +27,8 @@ final class NodeHttpBackend implements HttpBackend {
     private final Path dataDirectory;
 
     /** {@code data}: the node's data store, for snapshots; {@code dataDirectory} where it keeps its files. */
-    NodeHttpBackend(Node node, NodeThread nodeThread, ServerMetrics metrics, String clusterName, int valueSizeBytesMax,
-                    LocalStore data, Path dataDirectory) {
+    NodeClientOperations(Node node, NodeThread nodeThread, ServerMetrics metrics, String clusterName, int valueSizeBytesMax,
+                         LocalStore data, Path dataDirectory) {
         this.data = data;
         this.dataDirectory = dataDirectory;
         this.node = node;
@@ -120,7 +121,7 @@ final class NodeHttpBackend implements HttpBackend {
                         + "'; expected decommission, removenode, cleanup, repair, flush, snapshot or join"));
             }
         }
-        return result.thenApply(NodeHttpBackend::adminJson);
+        return result.thenApply(NodeClientOperations::adminJson);
     }
 
     /** Flushes the data memtable to a table (as nodetool flush), on the node's thread, and says what it wrote. */
@@ -128,7 +129,7 @@ final class NodeHttpBackend implements HttpBackend {
         long memtableBytes = data.stats().memtableBytes();
         data.flush();
         int tables = data.stats().tableCount();
-        var body = ringdb.server.http.JsonResponses.object();
+        var body = JsonResponses.object();
         body.put("memtable_bytes_flushed", memtableBytes);
         body.put("tables", tables);
         body.put("message", "flushed " + memtableBytes + " memtable bytes; " + tables + " tables");
@@ -136,7 +137,7 @@ final class NodeHttpBackend implements HttpBackend {
     }
 
     private JsonNode snapshotJson(String name, int tables) {
-        var body = ringdb.server.http.JsonResponses.object();
+        var body = JsonResponses.object();
         body.put("name", name);
         body.put("tables", tables);
         body.put("directory", dataDirectory.resolve("snapshots").resolve(name).toString());
@@ -145,7 +146,7 @@ final class NodeHttpBackend implements HttpBackend {
     }
 
     private static JsonNode adminJson(ClientResult result) {
-        var body = ringdb.server.http.JsonResponses.object();
+        var body = JsonResponses.object();
         if (result instanceof ClientResult.Repaired repaired) {
             body.put("ranges", repaired.ranges());
             body.put("entries_received", repaired.entriesReceived());

@@ -1,4 +1,4 @@
-package ringdb.server.http;
+package ringdb.server.api.nativeprotocol;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -20,21 +20,25 @@ import ringdb.core.node.ClientResult;
 import ringdb.core.node.ConsistencyLevel;
 import ringdb.core.node.Node;
 import ringdb.core.protocol.NativeProtocol;
+import ringdb.server.api.ClientOperations;
+import ringdb.server.api.ClientResults;
+import ringdb.server.api.JsonResponses;
+import ringdb.server.api.RequestObserver;
 import ringdb.server.net.StagedClose;
 
 /**
  * Serves the native protocol's key-value requests ({@code docs/formats/native-protocol.md}) with
- * the same backend, observer and error bodies as the HTTP API. Answers are written as they become
+ * the same operations, observer and error bodies as the HTTP API. Answers are written as they become
  * ready, in any order, and flushed once per pass of the event loop, so a batch of requests read
  * together is answered with one write to the socket.
  *
- * <p>Threading: runs on the channel's event loop; backend callbacks may come from any thread and
+ * <p>Threading: runs on the channel's event loop; the node's callbacks may come from any thread and
  * hop to it.
  */
 final class NativeApiHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(NativeApiHandler.class);
 
-    private final HttpBackend backend;
+    private final ClientOperations operations;
     private final RequestObserver observer;
     private final AtomicInteger serverInFlight;
     private int connectionInFlight;
@@ -48,8 +52,8 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
                            byte[] value) {
     }
 
-    NativeApiHandler(HttpBackend backend, RequestObserver observer, AtomicInteger serverInFlight) {
-        this.backend = backend;
+    NativeApiHandler(ClientOperations operations, RequestObserver observer, AtomicInteger serverInFlight) {
+        this.operations = operations;
         this.observer = observer;
         this.serverInFlight = serverInFlight;
     }
@@ -97,11 +101,11 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
         }
         long startNanos = System.nanoTime();
         switch (request.opcode()) {
-            case NativeProtocol.GET -> backend.get(request.key(), request.consistency(),
+            case NativeProtocol.GET -> operations.get(request.key(), request.consistency(),
                     result -> answer(request, startNanos, result));
-            case NativeProtocol.PUT -> backend.put(request.key(), request.value(), request.consistency(),
+            case NativeProtocol.PUT -> operations.put(request.key(), request.value(), request.consistency(),
                     request.timestampMicros(), result -> answer(request, startNanos, result));
-            default -> backend.delete(request.key(), request.consistency(), request.timestampMicros(),
+            default -> operations.delete(request.key(), request.consistency(), request.timestampMicros(),
                     result -> answer(request, startNanos, result));
         }
     }

@@ -1,4 +1,4 @@
-package ringdb.server.http;
+package ringdb.server.api.http;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -18,13 +18,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import ringdb.core.protocol.NativeProtocol;
+import ringdb.server.api.ClientOperations;
+import ringdb.server.api.ProtocolSelector;
+import ringdb.server.api.RequestObserver;
+import ringdb.server.api.nativeprotocol.NativeApiHandlers;
 import ringdb.server.config.HostPort;
 import ringdb.server.transport.SocketTransport;
 
 /**
  * The node's client listener. A connection that opens with the native protocol's preamble gets the
- * native protocol ({@link NativeApiHandler}); any other gets HTTP: the HTTP/1.1 codec (bounded
+ * native protocol ({@link NativeApiHandlers}); any other gets HTTP: the HTTP/1.1 codec (bounded
  * request line and headers), a body aggregator bounded by the value limit, the API handler, then
  * (optionally) the dashboard handler for the paths it serves. Idle HTTP connections are closed
  * after {@code idleTimeoutMillis}.
@@ -53,7 +56,7 @@ public final class HttpServer implements AutoCloseable {
      * Binds {@code address}. {@code dashboard} supplies a handler per connection for the paths
      * {@code dashboardServes} accepts (null = no dashboard).
      */
-    public static HttpServer start(HostPort address, EventLoopGroup group, HttpBackend backend, RequestObserver observer,
+    public static HttpServer start(HostPort address, EventLoopGroup group, ClientOperations operations, RequestObserver observer,
                                    long idleTimeoutMillis, Predicate<String> dashboardServes,
                                    Supplier<ChannelHandler> dashboard) {
         Predicate<String> passOn = dashboard == null ? path -> false : dashboardServes;
@@ -72,12 +75,12 @@ public final class HttpServer implements AutoCloseable {
                             ch.pipeline().addLast(new ReadTimeoutHandler(idleTimeoutMillis, TimeUnit.MILLISECONDS));
                             List<ChannelHandler> http = new ArrayList<>(List.of(
                                     new HttpServerCodec(INITIAL_LINE_BYTES_MAX, HEADER_BYTES_MAX, 64 * 1024),
-                                    new ValueSizeAggregator(backend.valueSizeBytesMax()),
-                                    new HttpApiHandler(backend, observer, passOn, inFlight)));
+                                    new ValueSizeAggregator(operations.valueSizeBytesMax()),
+                                    new HttpApiHandler(operations, observer, passOn, inFlight)));
                             if (dashboard != null) {
                                 http.add(dashboard.get());
                             }
-                            ch.pipeline().addLast(new ProtocolSelector(nativeHandlers(backend, observer, inFlight),
+                            ch.pipeline().addLast(new ProtocolSelector(new NativeApiHandlers(operations, observer, inFlight),
                                     http.toArray(ChannelHandler[]::new)));
                         }
                     })
@@ -86,21 +89,6 @@ public final class HttpServer implements AutoCloseable {
         } catch (Exception e) { // bind failures arrive as undeclared checked exceptions
             throw new IllegalStateException("cannot listen for HTTP on " + address + ": " + e.getMessage(), e);
         }
-    }
-
-    private static ProtocolSelector.NativeApiHandlerFactory nativeHandlers(HttpBackend backend, RequestObserver observer,
-                                                                           AtomicInteger inFlight) {
-        return new ProtocolSelector.NativeApiHandlerFactory() {
-            @Override
-            public NativeFrameDecoder decoder() {
-                return new NativeFrameDecoder(NativeProtocol.frameBytesMax(backend.valueSizeBytesMax()));
-            }
-
-            @Override
-            public NativeApiHandler handler() {
-                return new NativeApiHandler(backend, observer, inFlight);
-            }
-        };
     }
 
     public InetSocketAddress boundAddress() {
