@@ -1,4 +1,4 @@
-package ringdb.dashboard.sim;
+package ringdb.sim.dashboard;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package ringdb.dashboard.sim;
+package ringdb.sim.dashboard;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package ringdb.dashboard;
+package ringdb.sim.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,7 +24,8 @@ import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import ringdb.dashboard.sim.SimDashboardSource;
+import ringdb.dashboard.DashboardServer;
+import ringdb.dashboard.LocalChrome;
 import ringdb.sim.SimCluster;
 
 /**

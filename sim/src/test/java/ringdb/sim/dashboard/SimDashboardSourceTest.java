@@ -1,4 +1,4 @@
-package ringdb.dashboard.sim;
+package ringdb.sim.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
