@@ -1,4 +1,4 @@
-package ringdb.cli.cluster;
+package ringdb.bench.bootstrap;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package ringdb.cli.cluster;
+package ringdb.bench.bootstrap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;

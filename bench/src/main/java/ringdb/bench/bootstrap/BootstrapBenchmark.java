@@ -1,4 +1,4 @@
-package ringdb.cli.cluster;
+package ringdb.bench.bootstrap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -16,14 +15,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import ringdb.client.RingClient;
-import ringdb.server.config.ConfigKeys;
 
 /**
  * The bootstrap benchmark over real processes on 127.0.0.1: starts a cluster of {@code nodes} nodes
  * in a fresh directory, loads about {@code dataBytesPerNode} per node, waits until the nodes' table
  * files stop changing (flushes and compactions done), adds one node with auto_bootstrap and follows
  * it to NORMAL, then reads a sample of keys back at QUORUM through the new node. Prints progress
- * lines and the figures; always stops the nodes it started. One run per instance.
+ * lines and the figures; always stops the nodes it started. One run per instance. The node
+ * processes come from a {@link NodeProcesses.Factory} (the CLI's local cluster).
  */
 public final class BootstrapBenchmark {
     private static final long MIB = 1L << 20;
@@ -67,14 +66,9 @@ public final class BootstrapBenchmark {
             return dataBytesPerNode * nodes / replicationFactor / valueBytes;
         }
 
-        List<String> allServerFlags() {
-            List<String> flags = new ArrayList<>(serverFlags);
-            flags.addAll(List.of("--" + ConfigKeys.STREAM_THROUGHPUT_BYTES_PER_SECOND.replace('_', '-'),
-                    Long.toString(throttleBytesPerSecond)));
-            if (ringDelayMillis >= 0) {
-                flags.addAll(List.of("--" + ConfigKeys.RING_DELAY_MS.replace('_', '-'), Long.toString(ringDelayMillis)));
-            }
-            return flags;
+        NodeProcesses.Settings nodeSettings(int nodeCount) {
+            return new NodeProcesses.Settings(nodeCount, replicationFactor, baseInternodePort, baseHttpPort,
+                    throttleBytesPerSecond, ringDelayMillis, serverFlags, heap);
         }
     }
 
@@ -94,22 +88,24 @@ public final class BootstrapBenchmark {
     }
 
     private final Settings settings;
+    private final NodeProcesses.Factory processes;
     private final PrintStream out;
     private final NodeMetrics metrics = new NodeMetrics();
 
-    public BootstrapBenchmark(Settings settings, PrintStream out) {
+    public BootstrapBenchmark(Settings settings, NodeProcesses.Factory processes, PrintStream out) {
         String problem = settings.problem();
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
         this.settings = settings;
+        this.processes = processes;
         this.out = out;
     }
 
     /** Runs the benchmark and prints its figures; the nodes are stopped (and the data deleted, unless kept) however it ends. */
     public Result run() {
         Path directory = directory();
-        LocalCluster cluster = new LocalCluster(directory, out);
+        NodeProcesses cluster = processes.open(directory, out);
         Thread stopper = new Thread(() -> cluster.stop(Duration.ofSeconds(10)), "bootbench-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
         try {
@@ -127,10 +123,9 @@ public final class BootstrapBenchmark {
         }
     }
 
-    private Result measure(LocalCluster cluster) {
-        LocalCluster.Settings start = new LocalCluster.Settings(settings.nodes(), settings.replicationFactor(),
-                settings.baseInternodePort(), settings.baseHttpPort(), settings.allServerFlags(), settings.heap());
-        List<String> hosts = cluster.start(start, Duration.ofSeconds(120)).stream().map(LocalCluster.Member::httpAddress).toList();
+    private Result measure(NodeProcesses cluster) {
+        List<String> hosts = cluster.start(settings.nodeSettings(settings.nodes()), Duration.ofSeconds(120)).stream()
+                .map(NodeProcesses.Node::httpAddress).toList();
         BenchData data = new BenchData(settings.keys(), settings.valueBytes(), 1);
         out.printf("loading %,d keys of %d B (%.0f MiB of values, about %d MiB per node at RF %d) at %s with %d threads%n",
                 data.keys(), settings.valueBytes(), data.keys() * (double) settings.valueBytes() / MIB,
@@ -149,17 +144,16 @@ public final class BootstrapBenchmark {
         return bootstrap(cluster, data, load, loads, settleNanos, settled);
     }
 
-    private Result bootstrap(LocalCluster cluster, BenchData data, BenchData.LoadResult load, List<Long> loads,
+    private Result bootstrap(NodeProcesses cluster, BenchData data, BenchData.LoadResult load, List<Long> loads,
                              long settleNanos, boolean settled) {
         int newIndex = settings.nodes() + 1;
-        LocalCluster.Settings add = new LocalCluster.Settings(1, settings.replicationFactor(), settings.baseInternodePort(),
-                settings.baseHttpPort(), settings.allServerFlags(), settings.heap());
+        NodeProcesses.Settings add = settings.nodeSettings(1);
         out.printf("adding node%d (stream throttle %s, ring delay %s)%n", newIndex, settings.throttleBytesPerSecond() == 0
                 ? "none" : String.format("%.1f MiB/s", settings.throttleBytesPerSecond() / (double) MIB),
                 settings.ringDelayMillis() < 0 ? "the default" : settings.ringDelayMillis() + " ms");
         long start = System.nanoTime();
         BootstrapWatch watch = new BootstrapWatch(start, settings.progressSeconds(), out);
-        CompletableFuture<List<LocalCluster.Member>> added = CompletableFuture.supplyAsync(
+        CompletableFuture<List<NodeProcesses.Node>> added = CompletableFuture.supplyAsync(
                 () -> cluster.add(1, add, Duration.ofHours(2)), runnable -> {
                     Thread thread = new Thread(runnable, "bootbench-add");
                     thread.setDaemon(true);
@@ -170,7 +164,7 @@ public final class BootstrapBenchmark {
         try {
             while (!added.isDone()) {
                 if (!watch.following()) {
-                    cluster.members().stream().filter(m -> m.index() == newIndex).findFirst()
+                    cluster.nodes().stream().filter(m -> m.index() == newIndex).findFirst()
                             .ifPresent(m -> watch.follow(m.httpAddress()));
                 }
                 watch.poll();

@@ -1,4 +1,4 @@
-package ringdb.cli.cluster;
+package ringdb.bench.bootstrap;
 
 import java.io.IOException;
 import java.net.URI;
