@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import ringdb.cli.cluster.BootstrapBenchmark;
+import ringdb.bench.bootstrap.BootstrapBenchmark;
+import ringdb.cli.cluster.LocalClusterProcesses;
 import ringdb.core.node.ConsistencyLevel;
 
 /** {@code ringdb bench bootstrap}: a 3 -> 4 node bootstrap of real processes on loopback, timed. */
@@ -58,7 +59,7 @@ final class BenchBootstrapCommand implements Callable<Integer> {
             benchmark = new BootstrapBenchmark(new BootstrapBenchmark.Settings(nodes, replicationFactor, dataMebibytes << 20,
                     valueBytes, threads, ConsistencyLevel.parse(writeConsistency).name(), (long) (throttleMebibytesPerSecond * (1 << 20)),
                     ringDelayMillis, heap, internodePort, httpPort, verifyKeys, settleSeconds, progressSeconds, dir, keepData, flags),
-                    System.out);
+                    LocalClusterProcesses::new, System.out);
         } catch (RuntimeException e) { // an unknown consistency level or settings that cannot run
             System.err.println("error: " + e.getMessage());
             return 2;

@@ -4,8 +4,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import ringdb.dashboard.DashboardServer;
-import ringdb.dashboard.sim.SimDashboardSource;
 import ringdb.sim.SimCluster;
+import ringdb.sim.dashboard.SimDashboardSource;
 
 /** {@code ringdb dashboard}: a simulated cluster running live in this process, with its web dashboard. */
 @Command(name = "dashboard",

@@ -39,6 +39,7 @@ import ringdb.client.RingClientException;
 import ringdb.core.NodeId;
 import ringdb.core.message.GossipShutdown;
 import ringdb.core.message.MessageCodec;
+import ringdb.core.protocol.NativeProtocol;
 
 /** Faults against a real 3-node cluster (RF 3): garbage on both ports, SIGKILL under load, restart. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -133,13 +134,13 @@ class ClusterFaultIntegrationTest {
     @Order(2)
     void garbageInTheNativeProtocolGetsClearErrorsAndTheNodeKeepsServing() throws Exception {
         String port = cluster.http(2);
-        byte[] preamble = ringdb.client.NativeProtocol.PREAMBLE;
+        byte[] preamble = NativeProtocol.PREAMBLE;
         String shortFrame = sendAndAwaitClose(port, ByteBuffer.allocate(preamble.length + 8).put(preamble).putInt(2).putInt(0).array(), false);
         assertThat(shortFrame).contains("frame length 2 is shorter than the 5-byte frame header");
         String version = sendAndAwaitClose(port, new byte[] {0, 'R', 'D', 'B', 9}, false);
         assertThat(version).contains("unsupported_version").contains("version 9 is not supported");
         byte[] huge = ByteBuffer.allocate(preamble.length + 9 + 1000).put(preamble).putInt(0x8000_0000).putInt(5)
-                .put(ringdb.client.NativeProtocol.PUT).array();
+                .put(NativeProtocol.PUT).array();
         assertThat(sendAndAwaitClose(port, huge, true)).as("a 2 GiB frame is refused on its stream")
                 .contains("\"error\":\"too_large\"");
         byte[] noise = new byte[4096];

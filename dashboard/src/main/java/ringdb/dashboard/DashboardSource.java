@@ -7,8 +7,8 @@ import ringdb.dashboard.model.DashboardState;
 import ringdb.dashboard.model.KeyLookup;
 
 /**
- * What a cluster offers the dashboard page: a simulated cluster ({@link ringdb.dashboard.sim.SimDashboardSource})
- * or the real cluster a node belongs to.
+ * What a cluster offers the dashboard page: a simulated cluster ({@code SimDashboardSource}, in the
+ * sim module) or the real cluster a node belongs to ({@code RealDashboardSource}, in the server).
  *
  * <p>Threading: every method may be called from any thread, concurrently (the HTTP server's I/O
  * threads). Implementations hand work to the thread that owns the cluster and complete the

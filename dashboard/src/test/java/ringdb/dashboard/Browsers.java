@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Where Debian's Chromium is, the flags it needs here, and whether browser tests may run. */
-final class Browsers {
+public final class Browsers {
     static final Path CHROMIUM = Path.of(System.getProperty("chromium.binary", "/usr/bin/chromium"));
     static final Path CHROMEDRIVER = Path.of(System.getProperty("chromedriver.binary", "/usr/bin/chromedriver"));
     /** Root needs --no-sandbox; the closed network needs the background traffic off. */
@@ -19,7 +19,7 @@ final class Browsers {
     }
 
     /** For @EnabledIf: false = skipped; but with CI=true or -Dbrowser.required=true a missing browser fails. */
-    static boolean chromiumAvailable() {
+    public static boolean chromiumAvailable() {
         boolean ok = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
         if (ok) {
             return true;

@@ -13,7 +13,7 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /** Headless Debian Chromium through Debian's chromedriver, never through Selenium Manager. */
-final class LocalChrome implements AutoCloseable {
+public final class LocalChrome implements AutoCloseable {
     // Selenium has no CDP bindings for this Chromium: the "Unable to find CDP implementation" warning is noise.
     private static final Logger CDP_LOG = Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
 
@@ -21,11 +21,11 @@ final class LocalChrome implements AutoCloseable {
         CDP_LOG.setLevel(Level.SEVERE);
     }
 
-    final ChromeDriver driver;
+    public final ChromeDriver driver;
     private final Path profile;
     private final Thread hook;
 
-    LocalChrome() throws IOException {
+    public LocalChrome() throws IOException {
         profile = Files.createTempDirectory("chromium-profile-");
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Browsers.CHROMEDRIVER.toFile())

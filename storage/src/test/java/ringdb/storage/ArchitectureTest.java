@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * Keeps core and storage deterministic by construction: no wall clock, no unseeded randomness,
  * no sleeping, no threads, no sockets, and no direct file access outside the real {@code Disk}
  * implementation (package {@code ringdb.storage.disk.file}), which alone may touch files and
- * run its sync thread.
+ * run its sync thread. Which module may reach which (server and sim siblings, core on its own) is
+ * cli's ModuleBoundariesTest, in the one module that sees every module's classes.
  */
 class ArchitectureTest {
     private static final String FILE_DISK_PACKAGE = "ringdb.storage.disk.file..";

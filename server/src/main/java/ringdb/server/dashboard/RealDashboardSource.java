@@ -30,7 +30,7 @@ import ringdb.dashboard.model.KeyLookup;
 import ringdb.dashboard.model.NetworkView;
 import ringdb.dashboard.model.ReplicaValue;
 import ringdb.dashboard.model.TimelineEntry;
-import ringdb.server.http.RequestObserver;
+import ringdb.server.api.RequestObserver;
 import ringdb.server.runtime.ServerNodeView;
 import ringdb.server.transport.TransportStats;
 

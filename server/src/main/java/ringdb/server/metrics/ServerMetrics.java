@@ -17,7 +17,7 @@ import ringdb.core.node.NodeEvent;
 import ringdb.core.node.NodeStatus;
 import ringdb.core.node.PeerStatus;
 import ringdb.core.store.LocalStore;
-import ringdb.server.http.RequestObserver;
+import ringdb.server.api.RequestObserver;
 import ringdb.server.transport.TransportStats;
 
 /**

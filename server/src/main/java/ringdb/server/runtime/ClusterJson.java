@@ -12,7 +12,7 @@ import ringdb.core.node.NodeStatus;
 import ringdb.core.node.PeerStatus;
 import ringdb.core.ring.Ring;
 import ringdb.core.streaming.StreamProgress;
-import ringdb.server.http.JsonResponses;
+import ringdb.server.api.JsonResponses;
 
 /**
  * The JSON of {@code GET /v1/cluster} and {@code GET /v1/ring?key=}, built from a node's status and

@@ -16,9 +16,10 @@ import ringdb.core.node.Node;
 import ringdb.core.node.NodeConfig;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.store.LocalStore;
+import ringdb.server.api.RequestObserver;
+import ringdb.server.api.http.HttpServer;
 import ringdb.server.config.ConfigKeys;
 import ringdb.server.config.ServerConfig;
-import ringdb.server.http.HttpServer;
 import ringdb.server.metrics.ServerMetrics;
 import ringdb.server.transport.InternodeTransport;
 
@@ -107,15 +108,15 @@ public final class ServerNode implements AutoCloseable {
         }).join();
         ServerNodeView view = new ServerNodeView(node, nodeThread, config, events, data, transport.stats());
         DashboardMount mount = dashboard == null ? null : dashboard.apply(view);
-        NodeHttpBackend backend = new NodeHttpBackend(node, nodeThread, metrics, config.text(ConfigKeys.CLUSTER_NAME),
+        NodeClientOperations operations = new NodeClientOperations(node, nodeThread, metrics, config.text(ConfigKeys.CLUSTER_NAME),
                 config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES), data, dir.resolve("data"));
-        ringdb.server.http.RequestObserver observer = mount == null ? metrics : (operation, outcome, nanos) -> {
+        RequestObserver observer = mount == null ? metrics : (operation, outcome, nanos) -> {
             metrics.onRequest(operation, outcome, nanos);
             mount.observer().onRequest(operation, outcome, nanos);
         };
         HttpServer http;
         try {
-            http = HttpServer.start(config.httpAddress(), nodeThread.eventLoopGroup(), backend, observer, config.number(ConfigKeys.HTTP_IDLE_TIMEOUT_MS),
+            http = HttpServer.start(config.httpAddress(), nodeThread.eventLoopGroup(), operations, observer, config.number(ConfigKeys.HTTP_IDLE_TIMEOUT_MS),
                     mount == null ? path -> false : mount.serves(), mount == null ? null : mount.handlers());
         } catch (RuntimeException e) {
             nodeThread.call(() -> {

@@ -1,0 +1,134 @@
+package ringdb.client;
+
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import ringdb.core.protocol.NativeProtocol;
+
+/**
+ * Key-value requests over the native protocol ({@code docs/formats/native-protocol.md}): one
+ * multiplexed connection per node, shared by every calling thread, opened on first use and again
+ * after it fails.
+ *
+ * <p>Threading: thread-safe; {@link #exchange} blocks the calling thread until the answer, the
+ * timeout or a failure. Failures are {@link RingClientException}s with error "unreachable" (the
+ * request was never sent), "client_timeout" or "io" (the outcome is unknown).
+ */
+final class NativeTransport implements AutoCloseable {
+    /** How often the watchdog looks for writes that make no progress. */
+    private static final long WATCH_MILLIS = 200;
+
+    private final int connectTimeoutMillis;
+    private final long writeStallNanos;
+    private final Map<String, NativeConnection> connections = new ConcurrentHashMap<>();
+    private ScheduledExecutorService watchdog; // started with the first connection; guarded by this
+    private volatile boolean closed;
+
+    /**
+     * {@code writeStallMillis}: a connection whose socket write is still blocked after this long is
+     * failed (a blocking write has no timeout of its own, and its caller would wait forever).
+     */
+    NativeTransport(int connectTimeoutMillis, long writeStallMillis) {
+        this.connectTimeoutMillis = connectTimeoutMillis;
+        this.writeStallNanos = TimeUnit.MILLISECONDS.toNanos(writeStallMillis);
+    }
+
+    /** Starts the watchdog unless it runs (a client that never speaks this protocol has no thread for it). */
+    private void startWatchdogLocked() {
+        if (watchdog != null) {
+            return;
+        }
+        watchdog = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "ringdb-client-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
+        watchdog.scheduleWithFixedDelay(this::failStalledWrites, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void failStalledWrites() {
+        long now = System.nanoTime();
+        connections.values().forEach(connection -> connection.failIfWriteStalled(now, writeStallNanos));
+    }
+
+    /**
+     * Sends one request to {@code node} ("host:port"): {@code opcode} is GET, PUT or DELETE,
+     * {@code timestampMicros} null for the coordinator's, {@code value} only for PUT.
+     */
+    HttpTransport.Response exchange(String node, byte opcode, String consistency, byte[] key, byte[] value,
+                                    Long timestampMicros, long timeoutMillis) {
+        byte[] body = body(opcode, consistency, key, value, timestampMicros);
+        NativeConnection connection = connection(node);
+        try {
+            return connection.exchange(opcode, body, timeoutMillis);
+        } catch (RingClientException e) {
+            if (!e.error().equals("unreachable") || connection.alive()) {
+                throw e;
+            }
+            // The connection died before the request went out: one more try on a fresh one.
+            return connection(node).exchange(opcode, body, timeoutMillis);
+        }
+    }
+
+    private static byte[] body(byte opcode, String consistency, byte[] key, byte[] value, Long timestampMicros) {
+        int code = NativeProtocol.consistencyCode(consistency);
+        if (code < 0) {
+            throw new RingClientException(400, "invalid", "unknown consistency level '" + consistency
+                    + "'; expected ONE, QUORUM or ALL");
+        }
+        boolean write = opcode != NativeProtocol.GET;
+        int size = 1 + (write ? 1 : 0) + (timestampMicros != null ? 8 : 0) + 4 + key.length + (value == null ? 0 : value.length);
+        ByteBuffer body = ByteBuffer.allocate(size);
+        body.put((byte) code);
+        if (write) {
+            body.put(timestampMicros != null ? NativeProtocol.FLAG_TIMESTAMP : 0);
+            if (timestampMicros != null) {
+                body.putLong(timestampMicros);
+            }
+        }
+        body.putInt(key.length).put(key);
+        if (value != null) {
+            body.put(value);
+        }
+        return body.array();
+    }
+
+    private NativeConnection connection(String node) {
+        if (closed) {
+            throw new RingClientException(0, "unreachable", "the client is closed");
+        }
+        NativeConnection current = connections.get(node);
+        if (current != null && current.alive()) {
+            return current;
+        }
+        synchronized (this) {
+            current = connections.get(node);
+            if (current != null && current.alive()) {
+                return current;
+            }
+            NativeConnection fresh = connect(node);
+            connections.put(node, fresh);
+            startWatchdogLocked();
+            return fresh;
+        }
+    }
+
+    private NativeConnection connect(String node) {
+        return ClientSockets.connect(node, connectTimeoutMillis, channel -> new NativeConnection(node, channel.socket()));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        synchronized (this) {
+            if (watchdog != null) {
+                watchdog.shutdownNow();
+            }
+            connections.values().forEach(NativeConnection::shutdown);
+            connections.clear();
+        }
+    }
+}

@@ -1,0 +1,349 @@
+package ringdb.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.handler.codec.http.HttpMethod;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import ringdb.core.protocol.NativeProtocol;
+
+/**
+ * A Java client of a ringdb cluster. Thread-safe; share one per process and close it when done.
+ *
+ * <ul>
+ * <li>Protocols: key-value requests use the native protocol by default: one connection per node
+ *     carries every thread's requests at once ({@link NativeTransport}); with {@link Protocol#HTTP}
+ *     they use the HTTP API instead. Cluster, ring and admin requests are HTTP.
+ * <li>Connection pooling: persistent HTTP/1.1 connections per node, on which the calling thread does
+ *     its own blocking I/O ({@link HttpTransport}).
+ * <li>Token-aware routing: the client learns the ring from {@code GET /v1/cluster} (refreshed every
+ *     {@code ringRefreshMillis}) and sends each key to its primary replica (the next replica when
+ *     the primary is unreachable), so the coordinator is a replica and one network hop is saved.
+ * <li>Retries only where safe: a request that never reached a node (connection refused) is retried
+ *     on the next node for every operation; a read is also retried after a timeout, 503 or 504;
+ *     a write or delete whose outcome is unknown is not retried (it could reorder with later
+ *     writes), unless it carries the caller's own timestamp, which makes it idempotent.
+ * </ul>
+ */
+public final class RingClient implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long DOWN_MILLIS = 2_000;
+
+    /** How key-value requests travel; cluster, ring and admin requests are always HTTP. */
+    public enum Protocol {
+        /** The binary native protocol: one multiplexed connection per node ({@code docs/formats/native-protocol.md}). */
+        NATIVE,
+        /** HTTP/1.1, one request at a time per pooled connection. */
+        HTTP
+    }
+
+    /** Client settings; times in milliseconds. */
+    public record Options(long requestTimeoutMillis, long ringRefreshMillis, int attemptsMax, boolean tokenAware,
+                          Protocol protocol) {
+        /** With the native protocol. */
+        public Options(long requestTimeoutMillis, long ringRefreshMillis, int attemptsMax, boolean tokenAware) {
+            this(requestTimeoutMillis, ringRefreshMillis, attemptsMax, tokenAware, Protocol.NATIVE);
+        }
+
+        public static Options defaults() {
+            return new Options(10_000, 5_000, 3, true);
+        }
+
+        public Options withProtocol(Protocol chosen) {
+            return new Options(requestTimeoutMillis, ringRefreshMillis, attemptsMax, tokenAware, chosen);
+        }
+    }
+
+    /** A value read back with the timestamp of the write that produced it. */
+    public record Value(byte[] value, long timestampMicros) {
+    }
+
+    private final List<String> contactPoints;
+    private final Options options;
+    private final HttpTransport http;
+    private final NativeTransport nativeTransport;
+    private final Map<String, Long> downUntilMillis = new ConcurrentHashMap<>();
+    private volatile ClusterView view;
+    private volatile long viewLoadedMillis;
+
+    /**
+     * @param contactPoints HTTP addresses "host:port" of one or more nodes; with {@code tokenAware}
+     *                      false, requests go only to these (a CLI's {@code --host}), else to the
+     *                      replicas the ring names
+     */
+    public RingClient(List<String> contactPoints, Options options) {
+        if (contactPoints.isEmpty()) {
+            throw new IllegalArgumentException("at least one node address (host:port) is needed");
+        }
+        this.contactPoints = List.copyOf(contactPoints);
+        this.options = options;
+        this.http = new HttpTransport((int) Math.min(options.requestTimeoutMillis(), 2_000));
+        this.nativeTransport = new NativeTransport((int) Math.min(options.requestTimeoutMillis(), 2_000),
+                options.requestTimeoutMillis());
+    }
+
+    public RingClient(String contactPoint) {
+        this(List.of(contactPoint), Options.defaults());
+    }
+
+    /** Writes {@code value} under {@code key}; returns the write's timestamp in microseconds. */
+    public long put(byte[] key, byte[] value, String consistency) {
+        return put(key, value, consistency, null);
+    }
+
+    /** As {@link #put(byte[], byte[], String)} with the caller's own timestamp (null = the coordinator's). */
+    public long put(byte[] key, byte[] value, String consistency, Long timestampMicros) {
+        HttpTransport.Response response = send(key, HttpMethod.PUT, consistency, timestampMicros, value, timestampMicros != null);
+        return response.timestampMicros();
+    }
+
+    /** Deletes {@code key}; returns the tombstone's timestamp in microseconds. */
+    public long delete(byte[] key, String consistency) {
+        HttpTransport.Response response = send(key, HttpMethod.DELETE, consistency, null, null, false);
+        return response.timestampMicros();
+    }
+
+    /** Reads {@code key}; empty when it was never written or was deleted. */
+    public Optional<Value> get(byte[] key, String consistency) {
+        HttpTransport.Response response = send(key, HttpMethod.GET, consistency, null, null, true);
+        if (response.status() == 404) {
+            return Optional.empty();
+        }
+        return Optional.of(new Value(response.body(), response.timestampMicros()));
+    }
+
+    /** {@code GET /v1/cluster} from the first contact point that answers, as JSON. */
+    public JsonNode cluster() {
+        return getJson("/v1/cluster", contactPointsUpFirst());
+    }
+
+    /** {@code GET /v1/cluster} from one node ("host:port"), as that node sees the cluster. */
+    public JsonNode cluster(String node) {
+        return getJson("/v1/cluster", List.of(node));
+    }
+
+    /** {@code GET /v1/ring?key=} — the replicas of {@code key} as the first contact point that answers sees them. */
+    public JsonNode ring(byte[] key) {
+        return getJson("/v1/ring?key=" + KeyPaths.encode(key), contactPointsUpFirst());
+    }
+
+    /** Sends a request to one node and returns its JSON answer (membership commands). */
+    public JsonNode post(String node, String path) {
+        HttpTransport.Response response = exchange(node, HttpMethod.POST, path, null, options.requestTimeoutMillis());
+        checkStatus(response);
+        return parseJson(response.body());
+    }
+
+    private JsonNode getJson(String path, List<String> nodes) {
+        RingClientException last = null;
+        for (String node : nodes) {
+            try {
+                HttpTransport.Response response = exchange(node, HttpMethod.GET, path, null, options.requestTimeoutMillis());
+                checkStatus(response);
+                return parseJson(response.body());
+            } catch (RingClientException e) {
+                last = e;
+            }
+        }
+        throw last != null ? last : new RingClientException(0, "unreachable", "no node to ask");
+    }
+
+    private HttpTransport.Response send(byte[] key, HttpMethod method, String consistency, Long timestampMicros,
+                                      byte[] body, boolean idempotent) {
+        Exchange exchange = exchangeFor(key, method, consistency, timestampMicros, body);
+        // The key's primary replica first, without building the whole fallback order: that is
+        // only needed when the primary fails.
+        String primary = primaryUp(key);
+        RingClientException last = null;
+        int attempts = 0;
+        if (primary != null) {
+            attempts++;
+            try {
+                return attempt(exchange, primary, method);
+            } catch (RingClientException e) {
+                last = failedAttempt(e, idempotent);
+            }
+        }
+        for (String node : orderedNodes(key)) {
+            if (node.equals(primary)) {
+                continue;
+            }
+            if (attempts++ >= options.attemptsMax()) {
+                break;
+            }
+            try {
+                return attempt(exchange, node, method);
+            } catch (RingClientException e) {
+                last = failedAttempt(e, idempotent);
+            }
+        }
+        throw last;
+    }
+
+    private static HttpTransport.Response attempt(Exchange exchange, String node, HttpMethod method) {
+        HttpTransport.Response response = exchange.send(node);
+        if (response.status() == 404 && method.equals(HttpMethod.GET)) {
+            return response;
+        }
+        checkStatus(response);
+        return response;
+    }
+
+    /** Returns the failure when another node may be tried; throws it when the request must not be retried. */
+    private static RingClientException failedAttempt(RingClientException e, boolean idempotent) {
+        boolean neverSent = e.error().equals("unreachable");
+        boolean retryable = e.status() == 0 || e.status() == 503 || e.status() == 504;
+        if (!neverSent && !(idempotent && retryable)) {
+            throw e;
+        }
+        return e;
+    }
+
+    /** The key's primary replica when routing is token-aware, the ring is known and it is not marked down; else null. */
+    private String primaryUp(byte[] key) {
+        if (!options.tokenAware() || key == null) {
+            return null;
+        }
+        ClusterView current = currentView();
+        String primary = current == null ? null : current.primaryFor(key);
+        return primary != null && downUntilMillis.getOrDefault(primary, 0L) <= System.currentTimeMillis() ? primary : null;
+    }
+
+    /** One key-value request, ready to send to any node. */
+    private interface Exchange {
+        HttpTransport.Response send(String node);
+    }
+
+    private Exchange exchangeFor(byte[] key, HttpMethod method, String consistency, Long timestampMicros, byte[] body) {
+        long timeoutMillis = options.requestTimeoutMillis();
+        if (options.protocol() == Protocol.NATIVE) {
+            byte opcode = method.equals(HttpMethod.GET) ? NativeProtocol.GET
+                    : method.equals(HttpMethod.PUT) ? NativeProtocol.PUT : NativeProtocol.DELETE;
+            return node -> markingDown(node, () -> nativeTransport.exchange(node, opcode, consistency, key, body,
+                    timestampMicros, timeoutMillis));
+        }
+        String query = "?cl=" + consistency + (timestampMicros == null ? "" : "&timestamp=" + timestampMicros);
+        String path = "/v1/kv/" + KeyPaths.encode(key) + query;
+        return node -> exchange(node, method, path, body, timeoutMillis);
+    }
+
+    private HttpTransport.Response exchange(String node, HttpMethod method, String path, byte[] body, long timeoutMillis) {
+        return markingDown(node, () -> http.exchange(node, method, path, body, timeoutMillis));
+    }
+
+    /** Runs a request to {@code node}; when the node could not be reached, avoids it for a while. */
+    private HttpTransport.Response markingDown(String node, java.util.function.Supplier<HttpTransport.Response> request) {
+        try {
+            return request.get();
+        } catch (RingClientException e) {
+            if (e.error().equals("unreachable") || e.error().equals("io")) {
+                downUntilMillis.put(node, System.currentTimeMillis() + DOWN_MILLIS);
+                viewLoadedMillis = 0;
+            }
+            throw e;
+        }
+    }
+
+    /** The key's replicas first (unless marked down), then every other known node. */
+    private List<String> orderedNodes(byte[] key) {
+        if (!options.tokenAware()) {
+            return contactPointsUpFirst();
+        }
+        ClusterView current = currentView();
+        List<String> ordered = new ArrayList<>();
+        if (current != null && key != null && options.tokenAware()) {
+            // Primary first: a node reads at ONE from the first live replica, so the primary as
+            // coordinator reads locally; primaries are spread over the nodes by their tokens.
+            ordered.addAll(current.replicasFor(key));
+        }
+        List<String> others = new ArrayList<>(current == null ? contactPoints : current.members());
+        java.util.Collections.shuffle(others, ThreadLocalRandom.current());
+        for (String node : others) {
+            if (!ordered.contains(node)) {
+                ordered.add(node);
+            }
+        }
+        for (String node : contactPoints) {
+            if (!ordered.contains(node)) {
+                ordered.add(node);
+            }
+        }
+        long now = System.currentTimeMillis();
+        List<String> up = new ArrayList<>(ordered.stream().filter(n -> downUntilMillis.getOrDefault(n, 0L) <= now).toList());
+        ordered.removeAll(up);
+        up.addAll(ordered);
+        return up;
+    }
+
+    /** Only the given nodes (no routing), shuffled, those not marked down first. */
+    private List<String> contactPointsUpFirst() {
+        List<String> nodes = new ArrayList<>(contactPoints);
+        java.util.Collections.shuffle(nodes, ThreadLocalRandom.current());
+        long now = System.currentTimeMillis();
+        nodes.sort(java.util.Comparator.comparing(n -> downUntilMillis.getOrDefault(n, 0L) > now));
+        return nodes;
+    }
+
+    private ClusterView currentView() {
+        long now = System.currentTimeMillis();
+        if (now - viewLoadedMillis < options.ringRefreshMillis()) {
+            return view;
+        }
+        viewLoadedMillis = now;
+        List<String> askOrder = new ArrayList<>(view == null ? contactPoints : view.members());
+        askOrder.addAll(contactPoints);
+        for (String node : askOrder) {
+            if (downUntilMillis.getOrDefault(node, 0L) > now) {
+                continue;
+            }
+            try {
+                HttpTransport.Response response = exchange(node, HttpMethod.GET, "/v1/cluster", null,
+                        Math.min(2_000, options.requestTimeoutMillis()));
+                if (response.status() == 200) {
+                    view = ClusterView.fromJson(parseJson(response.body()));
+                    return view;
+                }
+            } catch (RingClientException e) {
+                // try the next node
+            }
+        }
+        return view;
+    }
+
+    private static void checkStatus(HttpTransport.Response response) {
+        int status = response.status();
+        if (status >= 200 && status < 300) {
+            return;
+        }
+        String error = "http_" + status;
+        String message = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            JsonNode json = JSON.readTree(response.body());
+            error = json.path("error").asText(error);
+            message = json.path("message").asText(message);
+        } catch (IOException e) {
+            // not JSON: keep the raw body as the message
+        }
+        throw new RingClientException(status, error, message);
+    }
+
+    private static JsonNode parseJson(byte[] body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new RingClientException(0, "bad_response", "the node answered with something that is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Closes the pooled connections and the client's I/O threads. */
+    @Override
+    public void close() {
+        http.close();
+        nativeTransport.close();
+    }
+}

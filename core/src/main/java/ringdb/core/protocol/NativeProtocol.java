@@ -1,0 +1,70 @@
+package ringdb.core.protocol;
+
+import java.util.Locale;
+import ringdb.core.data.Limits;
+import ringdb.core.node.ConsistencyLevel;
+
+/**
+ * The wire constants of the native client protocol, shared by the node that serves it (package
+ * {@code ringdb.server.api.nativeprotocol}) and the client that speaks it ({@code ringdb.client}),
+ * so neither side imports the other; mirrors {@code docs/formats/native-protocol.md}. A connection
+ * opens with {@link #PREAMBLE}; then every request and answer is one frame
+ * {@code length:u32 stream:u32 opcode:u8 body}, big-endian, where length counts the bytes after it.
+ * Opcodes, status codes and consistency codes are on the wire: never renumber them.
+ */
+public final class NativeProtocol {
+    /** The first bytes of a native connection: "\0RDB" then the version. */
+    public static final byte[] MAGIC = {0, 'R', 'D', 'B'};
+    public static final byte VERSION = 1;
+    public static final byte[] PREAMBLE = {0, 'R', 'D', 'B', VERSION};
+
+    /** Bytes of the length field. */
+    public static final int LENGTH_BYTES = 4;
+    /** Bytes every frame has after its length: stream id and opcode. */
+    public static final int HEADER_BYTES = 5;
+    /** Stream id of errors about the connection itself. */
+    public static final int CONNECTION_STREAM = 0;
+    /** Unanswered requests a node accepts on one connection before it stops reading from it. */
+    public static final int IN_FLIGHT_PER_CONNECTION_MAX = 1024;
+
+    // Request opcodes.
+    public static final byte GET = 1;
+    public static final byte PUT = 2;
+    public static final byte DELETE = 3;
+    /** Request flag: a client timestamp (i64 microseconds) follows. */
+    public static final byte FLAG_TIMESTAMP = 1;
+
+    // Answer opcodes.
+    public static final byte VALUE = 0;
+    public static final byte WRITTEN = 1;
+    public static final byte NOT_FOUND = 2;
+    public static final byte ERROR = 3;
+
+    private NativeProtocol() {
+    }
+
+    /** Longest frame (after its length field) a node accepts when values may be up to {@code valueSizeBytesMax}. */
+    public static int frameBytesMax(int valueSizeBytesMax) {
+        return valueSizeBytesMax + Limits.KEY_SIZE_BYTES_MAX + 64;
+    }
+
+    /** The wire byte of a consistency level name (ONE, QUORUM, ALL), or -1 when unknown. */
+    public static int consistencyCode(String consistency) {
+        return switch (consistency.trim().toUpperCase(Locale.ROOT)) {
+            case "ONE" -> 0;
+            case "QUORUM" -> 1;
+            case "ALL" -> 2;
+            default -> -1;
+        };
+    }
+
+    /** The consistency level of a wire byte, or null when unknown. */
+    public static ConsistencyLevel consistency(int code) {
+        return switch (code) {
+            case 0 -> ConsistencyLevel.ONE;
+            case 1 -> ConsistencyLevel.QUORUM;
+            case 2 -> ConsistencyLevel.ALL;
+            default -> null;
+        };
+    }
+}

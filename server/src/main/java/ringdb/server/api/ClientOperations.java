@@ -1,0 +1,41 @@
+package ringdb.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import ringdb.core.node.ClientResult;
+import ringdb.core.node.ConsistencyLevel;
+
+/**
+ * The node's client-facing operations: what every client protocol (HTTP in {@code api.http}, the
+ * native protocol in {@code api.nativeprotocol}) serves from the node it fronts. The real
+ * implementation posts each call onto the node's thread; {@code done} callbacks and futures may
+ * complete on any thread.
+ */
+public interface ClientOperations {
+    void put(byte[] key, byte[] value, ConsistencyLevel consistency, long timestampMicros, Consumer<ClientResult> done);
+
+    void delete(byte[] key, ConsistencyLevel consistency, long timestampMicros, Consumer<ClientResult> done);
+
+    void get(byte[] key, ConsistencyLevel consistency, Consumer<ClientResult> done);
+
+    /** The body of {@code GET /v1/cluster}. */
+    CompletableFuture<JsonNode> cluster();
+
+    /** The body of {@code GET /v1/ring?key=}. */
+    CompletableFuture<JsonNode> ring(byte[] key);
+
+    /** Prometheus text exposition of every metric. */
+    CompletableFuture<String> metrics();
+
+    /**
+     * A membership operation ({@code join}, {@code decommission}, {@code removenode}) with its
+     * parameters; completes exceptionally with {@link UnsupportedOperationException} when the node
+     * cannot do it, or {@link IllegalArgumentException} when the parameters are wrong.
+     */
+    CompletableFuture<JsonNode> membership(String operation, Map<String, String> parameters);
+
+    /** The largest value accepted, in bytes. */
+    int valueSizeBytesMax();
+}

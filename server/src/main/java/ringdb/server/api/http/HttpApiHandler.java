@@ -1,0 +1,283 @@
+package ringdb.server.api.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import ringdb.core.data.InvalidRequestException;
+import ringdb.core.data.Limits;
+import ringdb.core.node.ConsistencyLevel;
+import ringdb.core.node.Node;
+import ringdb.server.api.ClientOperations;
+import ringdb.server.api.ClientResults;
+import ringdb.server.api.JsonResponses;
+import ringdb.server.api.RequestObserver;
+import ringdb.server.net.StagedClose;
+
+/**
+ * The HTTP API: {@code PUT|GET|DELETE /v1/kv/{key}?cl=&timestamp=}, {@code GET /v1/cluster},
+ * {@code GET /v1/ring?key=}, {@code GET /metrics}, {@code POST /v1/admin/{join,decommission,removenode}}.
+ * Requests not for the API (the dashboard) go to the next handler when {@code passOn} accepts them.
+ *
+ * <p>Answers come back from the node's thread in any order; they are written in request order
+ * (HTTP/1.1 pipelining). Bad requests get a JSON 4xx saying what is wrong; a request Netty could
+ * not parse also closes its connection.
+ */
+public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(HttpApiHandler.class);
+    private static final String KV_PREFIX = "/v1/kv/";
+    private static final String ADMIN_PREFIX = "/v1/admin/";
+
+    private final ClientOperations operations;
+    private final RequestObserver observer;
+    private final Predicate<String> passOn;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight;
+    private final TreeMap<Long, Answer> ready = new TreeMap<>();
+    private long nextSequence;
+    private long nextToWrite;
+    private boolean closed;
+
+    private record Answer(FullHttpResponse response, boolean close) {
+    }
+
+    /** A request's identity for answering it in order. */
+    private record Request(ChannelHandlerContext ctx, long sequence, boolean keepAlive, String operation, long startNanos) {
+    }
+
+    public HttpApiHandler(ClientOperations operations, RequestObserver observer, Predicate<String> passOn) {
+        this(operations, observer, passOn, new java.util.concurrent.atomic.AtomicInteger());
+    }
+
+    /** {@code inFlight} counts requests read and not yet answered (shared by every connection, for draining). */
+    public HttpApiHandler(ClientOperations operations, RequestObserver observer, Predicate<String> passOn,
+                          java.util.concurrent.atomic.AtomicInteger inFlight) {
+        super(false);
+        this.inFlight = inFlight;
+        this.operations = operations;
+        this.observer = observer;
+        this.passOn = passOn;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = uri.rawPath();
+        if (request.decoderResult().isSuccess() && !isApiPath(path) && passOn.test(path)) {
+            ctx.fireChannelRead(request);
+            return;
+        }
+        try {
+            inFlight.incrementAndGet();
+            Request r = new Request(ctx, nextSequence++, HttpUtil.isKeepAlive(request), operationOf(request, path), System.nanoTime());
+            if (!request.decoderResult().isSuccess()) {
+                Throwable cause = request.decoderResult().cause();
+                answer(r, "malformed", JsonResponses.error(HttpResponseStatus.BAD_REQUEST, "malformed",
+                        "malformed HTTP request: " + (cause == null ? "unparseable" : cause.getMessage())), true);
+                return;
+            }
+            route(r, request, uri, path);
+        } finally {
+            request.release();
+        }
+    }
+
+    private static boolean isApiPath(String path) {
+        return path.startsWith("/v1/") || path.equals("/metrics");
+    }
+
+    private static String operationOf(FullHttpRequest request, String path) {
+        if (path.startsWith(KV_PREFIX)) {
+            return request.method().name().toLowerCase(java.util.Locale.ROOT);
+        }
+        return path.startsWith(ADMIN_PREFIX) ? "admin" : path.replace("/v1/", "").replace("/", "");
+    }
+
+    private void route(Request r, FullHttpRequest request, QueryStringDecoder uri, String path) {
+        HttpMethod method = request.method();
+        if (path.startsWith(KV_PREFIX)) {
+            kv(r, request, uri, path.substring(KV_PREFIX.length()));
+        } else if (path.equals("/v1/cluster")) {
+            requireMethod(r, method, HttpMethod.GET, () -> answerJson(r, operations.cluster()));
+        } else if (path.equals("/v1/ring")) {
+            requireMethod(r, method, HttpMethod.GET, () -> ring(r, uri));
+        } else if (path.equals("/metrics")) {
+            requireMethod(r, method, HttpMethod.GET, () -> operations.metrics().whenComplete((text, failure) ->
+                    answer(r, failure == null ? "ok" : "failed", failure == null
+                            ? JsonResponses.text(HttpResponseStatus.OK, text, "text/plain; version=0.0.4; charset=utf-8")
+                            : failure(failure), false)));
+        } else if (path.startsWith(ADMIN_PREFIX)) {
+            requireMethod(r, method, HttpMethod.POST, () -> answerJson(r,
+                    operations.membership(path.substring(ADMIN_PREFIX.length()), firstValues(uri))));
+        } else {
+            answer(r, "not_found", JsonResponses.error(HttpResponseStatus.NOT_FOUND, "not_found", "no such endpoint "
+                    + path + "; the API has /v1/kv/{key}, /v1/cluster, /v1/ring?key=, /metrics, /v1/admin/{join,decommission,removenode}"), false);
+        }
+    }
+
+    private void requireMethod(Request r, HttpMethod actual, HttpMethod expected, Runnable action) {
+        if (!actual.equals(expected)) {
+            FullHttpResponse response = JsonResponses.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
+                    actual + " is not allowed here; use " + expected);
+            response.headers().set(HttpHeaderNames.ALLOW, expected.name());
+            answer(r, "invalid", response, false);
+            return;
+        }
+        action.run();
+    }
+
+    private void kv(Request r, FullHttpRequest request, QueryStringDecoder uri, String rawKey) {
+        byte[] key;
+        ConsistencyLevel consistency;
+        long timestampMicros;
+        try {
+            key = KeyPaths.decode(rawKey);
+            Limits.checkKey(key);
+            consistency = ConsistencyLevel.parse(param(uri, "cl", "ONE"));
+            timestampMicros = parseTimestamp(param(uri, "timestamp", null));
+        } catch (InvalidRequestException | IllegalArgumentException e) {
+            answer(r, "invalid", JsonResponses.error(HttpResponseStatus.BAD_REQUEST, "invalid", e.getMessage()), false);
+            return;
+        }
+        String keyText = new String(key, StandardCharsets.UTF_8);
+        HttpMethod method = request.method();
+        if (method.equals(HttpMethod.PUT) || method.equals(HttpMethod.POST)) {
+            byte[] value = new byte[request.content().readableBytes()];
+            request.content().readBytes(value);
+            operations.put(key, value, consistency, timestampMicros, result -> answerResult(r, result, keyText));
+        } else if (method.equals(HttpMethod.GET)) {
+            operations.get(key, consistency, result -> answerResult(r, result, keyText));
+        } else if (method.equals(HttpMethod.DELETE)) {
+            operations.delete(key, consistency, timestampMicros, result -> answerResult(r, result, keyText));
+        } else {
+            FullHttpResponse response = JsonResponses.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
+                    method + " is not allowed on /v1/kv/{key}; use PUT, GET or DELETE");
+            response.headers().set(HttpHeaderNames.ALLOW, "PUT, GET, DELETE");
+            answer(r, "invalid", response, false);
+        }
+    }
+
+    private static long parseTimestamp(String text) {
+        if (text == null) {
+            return Node.COORDINATOR_TIMESTAMP;
+        }
+        try {
+            long value = Long.parseLong(text);
+            if (value <= Long.MIN_VALUE + 1) {
+                throw new IllegalArgumentException("timestamp " + text + " is out of range");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("timestamp must be a whole number of microseconds, got '" + text + "'", e);
+        }
+    }
+
+    private void ring(Request r, QueryStringDecoder uri) {
+        String key = param(uri, "key", null);
+        if (key == null || key.isEmpty()) {
+            answer(r, "invalid", JsonResponses.error(HttpResponseStatus.BAD_REQUEST, "invalid",
+                    "missing query parameter 'key': use /v1/ring?key=KEY"), false);
+            return;
+        }
+        answerJson(r, operations.ring(key.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String param(QueryStringDecoder uri, String name, String fallback) {
+        List<String> values = uri.parameters().get(name);
+        return values == null || values.isEmpty() ? fallback : values.get(0);
+    }
+
+    private static Map<String, String> firstValues(QueryStringDecoder uri) {
+        Map<String, String> result = new LinkedHashMap<>();
+        uri.parameters().forEach((name, values) -> result.put(name, values.isEmpty() ? "" : values.get(0)));
+        return result;
+    }
+
+    private void answerResult(Request r, ringdb.core.node.ClientResult result, String keyText) {
+        answer(r, ClientResults.outcome(result), ClientResults.toResponse(result, keyText), false);
+    }
+
+    private void answerJson(Request r, CompletableFuture<JsonNode> future) {
+        future.whenComplete((json, failure) -> {
+            if (failure == null) {
+                answer(r, "ok", JsonResponses.json(HttpResponseStatus.OK, json), false);
+            } else {
+                answer(r, "failed", failure(failure), false);
+            }
+        });
+    }
+
+    private static FullHttpResponse failure(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof UnsupportedOperationException) {
+            return JsonResponses.error(HttpResponseStatus.NOT_IMPLEMENTED, "not_supported", cause.getMessage());
+        }
+        if (cause instanceof IllegalArgumentException || cause instanceof InvalidRequestException) {
+            return JsonResponses.error(HttpResponseStatus.BAD_REQUEST, "invalid", cause.getMessage());
+        }
+        if (cause instanceof IllegalStateException) {
+            return JsonResponses.error(HttpResponseStatus.CONFLICT, "conflict", cause.getMessage());
+        }
+        log.warn("request failed", cause);
+        return JsonResponses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "failed", String.valueOf(cause.getMessage()));
+    }
+
+    /** Called from any thread; hops to the channel's event loop and writes answers in request order. */
+    private void answer(Request r, String outcome, FullHttpResponse response, boolean close) {
+        if (!r.ctx().executor().inEventLoop()) {
+            r.ctx().executor().execute(() -> answer(r, outcome, response, close));
+            return;
+        }
+        observer.onRequest(r.operation(), outcome, System.nanoTime() - r.startNanos());
+        inFlight.decrementAndGet();
+        if (closed) {
+            response.release();
+            return;
+        }
+        boolean closeAfter = close || !r.keepAlive();
+        response.headers().set(HttpHeaderNames.CONNECTION, closeAfter ? HttpHeaderValues.CLOSE : HttpHeaderValues.KEEP_ALIVE);
+        ready.put(r.sequence(), new Answer(response, closeAfter));
+        while (!ready.isEmpty() && ready.firstKey() == nextToWrite) {
+            Answer next = ready.pollFirstEntry().getValue();
+            nextToWrite++;
+            var written = r.ctx().writeAndFlush(next.response());
+            if (next.close()) {
+                closed = true;
+                StagedClose.after(written, r.ctx().channel());
+                ready.values().forEach(a -> a.response().release());
+                ready.clear();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed = true;
+        ready.values().forEach(a -> a.response().release());
+        ready.clear();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("HTTP connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

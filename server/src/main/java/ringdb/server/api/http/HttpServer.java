@@ -1,0 +1,117 @@
+package ringdb.server.api.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import ringdb.server.api.ClientOperations;
+import ringdb.server.api.ProtocolSelector;
+import ringdb.server.api.RequestObserver;
+import ringdb.server.api.nativeprotocol.NativeApiHandlers;
+import ringdb.server.config.HostPort;
+import ringdb.server.transport.SocketTransport;
+
+/**
+ * The node's client listener. A connection that opens with the native protocol's preamble gets the
+ * native protocol ({@link NativeApiHandlers}); any other gets HTTP: the HTTP/1.1 codec (bounded
+ * request line and headers), a body aggregator bounded by the value limit, the API handler, then
+ * (optionally) the dashboard handler for the paths it serves. Idle HTTP connections are closed
+ * after {@code idleTimeoutMillis}.
+ *
+ * <p>Threading: the listener and its connections run on the event loop group it is given (in the
+ * server, the node's own thread, so a request reaches the node and its answer the socket without a
+ * thread handoff); closing the server closes its channels, not the group.
+ */
+public final class HttpServer implements AutoCloseable {
+    /** Longest request line accepted (method, path with the percent-encoded key, query). */
+    public static final int INITIAL_LINE_BYTES_MAX = 256 * 1024;
+    public static final int HEADER_BYTES_MAX = 16 * 1024;
+    private static final long CLOSE_WAIT_MILLIS = 2_000;
+
+    private final ChannelGroup connections;
+    private final Channel channel;
+    private final AtomicInteger inFlight;
+
+    private HttpServer(ChannelGroup connections, Channel channel, AtomicInteger inFlight) {
+        this.inFlight = inFlight;
+        this.connections = connections;
+        this.channel = channel;
+    }
+
+    /**
+     * Binds {@code address}. {@code dashboard} supplies a handler per connection for the paths
+     * {@code dashboardServes} accepts (null = no dashboard).
+     */
+    public static HttpServer start(HostPort address, EventLoopGroup group, ClientOperations operations, RequestObserver observer,
+                                   long idleTimeoutMillis, Predicate<String> dashboardServes,
+                                   Supplier<ChannelHandler> dashboard) {
+        Predicate<String> passOn = dashboard == null ? path -> false : dashboardServes;
+        AtomicInteger inFlight = new AtomicInteger();
+        ChannelGroup connections = new DefaultChannelGroup("ringdb-http", group.next());
+        try {
+            Channel channel = new ServerBootstrap()
+                    .group(group)
+                    .channel(SocketTransport.serverChannel())
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            connections.add(ch);
+                            ch.pipeline().addLast(new ReadTimeoutHandler(idleTimeoutMillis, TimeUnit.MILLISECONDS));
+                            List<ChannelHandler> http = new ArrayList<>(List.of(
+                                    new HttpServerCodec(INITIAL_LINE_BYTES_MAX, HEADER_BYTES_MAX, 64 * 1024),
+                                    new ValueSizeAggregator(operations.valueSizeBytesMax()),
+                                    new HttpApiHandler(operations, observer, passOn, inFlight)));
+                            if (dashboard != null) {
+                                http.add(dashboard.get());
+                            }
+                            ch.pipeline().addLast(new ProtocolSelector(new NativeApiHandlers(operations, observer, inFlight),
+                                    http.toArray(ChannelHandler[]::new)));
+                        }
+                    })
+                    .bind(address.host(), address.port()).syncUninterruptibly().channel();
+            return new HttpServer(connections, channel, inFlight);
+        } catch (Exception e) { // bind failures arrive as undeclared checked exceptions
+            throw new IllegalStateException("cannot listen for HTTP on " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    public InetSocketAddress boundAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /**
+     * Drains: stops accepting connections, then waits up to {@code waitMillis} for the requests
+     * already read to be answered. Returns how many were still unanswered.
+     */
+    public int drain(long waitMillis) {
+        channel.close().syncUninterruptibly();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        return inFlight.get();
+    }
+
+    /** Closes the listener and every connection. */
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        connections.close().awaitUninterruptibly(CLOSE_WAIT_MILLIS);
+    }
+}

@@ -1,0 +1,278 @@
+package ringdb.server.api.nativeprotocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import ringdb.core.data.InvalidRequestException;
+import ringdb.core.data.Limits;
+import ringdb.core.node.ClientResult;
+import ringdb.core.node.ConsistencyLevel;
+import ringdb.core.node.Node;
+import ringdb.core.protocol.NativeProtocol;
+import ringdb.server.api.ClientOperations;
+import ringdb.server.api.ClientResults;
+import ringdb.server.api.JsonResponses;
+import ringdb.server.api.RequestObserver;
+import ringdb.server.net.StagedClose;
+
+/**
+ * Serves the native protocol's key-value requests ({@code docs/formats/native-protocol.md}) with
+ * the same operations, observer and error bodies as the HTTP API. Answers are written as they become
+ * ready, in any order, and flushed once per pass of the event loop, so a batch of requests read
+ * together is answered with one write to the socket.
+ *
+ * <p>Threading: runs on the channel's event loop; the node's callbacks may come from any thread and
+ * hop to it.
+ */
+final class NativeApiHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(NativeApiHandler.class);
+
+    private final ClientOperations operations;
+    private final RequestObserver observer;
+    private final AtomicInteger serverInFlight;
+    private int connectionInFlight;
+    private boolean flushScheduled;
+    private boolean closing;
+    private boolean inputClosed;
+    private ChannelHandlerContext context;
+
+    /** A request that parsed. */
+    private record Request(int stream, byte opcode, byte[] key, ConsistencyLevel consistency, long timestampMicros,
+                           byte[] value) {
+    }
+
+    NativeApiHandler(ClientOperations operations, RequestObserver observer, AtomicInteger serverInFlight) {
+        this.operations = operations;
+        this.observer = observer;
+        this.serverInFlight = serverInFlight;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        context = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+        try {
+            if (closing) {
+                return;
+            }
+            if (message instanceof ByteBuf frame) {
+                frame(frame);
+            } else if (message instanceof NativeFrameDecoder.TooLarge tooLarge) {
+                writeError(tooLarge.stream(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "too_large", "request frame of "
+                        + tooLarge.lengthBytes() + " bytes is larger than the limit of " + tooLarge.limitBytes()
+                        + " bytes (the largest value this node accepts plus a key of at most " + Limits.KEY_SIZE_BYTES_MAX + " bytes)");
+            } else if (message instanceof NativeFrameDecoder.Unframeable unframeable) {
+                closeWithError("malformed", "frame length " + unframeable.lengthBytes() + " is shorter than the "
+                        + NativeProtocol.HEADER_BYTES + "-byte frame header; the connection cannot continue");
+            }
+        } finally {
+            ReferenceCountUtil.release(message);
+        }
+    }
+
+    private void frame(ByteBuf frame) {
+        int stream = frame.readInt();
+        byte opcode = frame.readByte();
+        Request request;
+        try {
+            request = parse(stream, opcode, frame);
+        } catch (InvalidRequestException e) {
+            observer.onRequest(operation(opcode), "invalid", 0);
+            writeError(stream, HttpResponseStatus.BAD_REQUEST, "invalid", e.getMessage());
+            return;
+        }
+        serverInFlight.incrementAndGet();
+        if (++connectionInFlight >= NativeProtocol.IN_FLIGHT_PER_CONNECTION_MAX) {
+            context.channel().config().setAutoRead(false); // TCP pushes back on the client until answers drain
+        }
+        long startNanos = System.nanoTime();
+        switch (request.opcode()) {
+            case NativeProtocol.GET -> operations.get(request.key(), request.consistency(),
+                    result -> answer(request, startNanos, result));
+            case NativeProtocol.PUT -> operations.put(request.key(), request.value(), request.consistency(),
+                    request.timestampMicros(), result -> answer(request, startNanos, result));
+            default -> operations.delete(request.key(), request.consistency(), request.timestampMicros(),
+                    result -> answer(request, startNanos, result));
+        }
+    }
+
+    /** Parses a frame's body; throws {@link InvalidRequestException} saying what is wrong. */
+    private Request parse(int stream, byte opcode, ByteBuf body) {
+        if (opcode != NativeProtocol.GET && opcode != NativeProtocol.PUT && opcode != NativeProtocol.DELETE) {
+            throw new InvalidRequestException("unknown opcode " + opcode + "; requests are GET (1), PUT (2) and DELETE (3)");
+        }
+        need(body, 1, "consistency level");
+        int code = body.readUnsignedByte();
+        ConsistencyLevel consistency = NativeProtocol.consistency(code);
+        if (consistency == null) {
+            throw new InvalidRequestException("unknown consistency level code " + code + "; expected 0 (ONE), 1 (QUORUM) or 2 (ALL)");
+        }
+        long timestampMicros = Node.COORDINATOR_TIMESTAMP;
+        if (opcode != NativeProtocol.GET) {
+            need(body, 1, "flags");
+            byte flags = body.readByte();
+            if ((flags & NativeProtocol.FLAG_TIMESTAMP) != 0) {
+                need(body, 8, "timestamp");
+                timestampMicros = body.readLong();
+                if (timestampMicros <= Long.MIN_VALUE + 1) {
+                    throw new InvalidRequestException("timestamp " + timestampMicros + " is out of range");
+                }
+            }
+        }
+        need(body, 4, "key length");
+        long keyLength = body.readUnsignedInt();
+        if (keyLength > body.readableBytes()) {
+            throw new InvalidRequestException("key length " + keyLength + " runs past the end of the frame ("
+                    + body.readableBytes() + " bytes left)");
+        }
+        byte[] key = new byte[(int) keyLength];
+        body.readBytes(key);
+        Limits.checkKey(key);
+        byte[] value = null;
+        if (opcode == NativeProtocol.PUT) {
+            value = new byte[body.readableBytes()];
+            body.readBytes(value);
+        } else if (body.isReadable()) {
+            throw new InvalidRequestException(body.readableBytes() + " unexpected bytes after the key of a "
+                    + operation(opcode).toUpperCase(java.util.Locale.ROOT) + " request");
+        }
+        return new Request(stream, opcode, key, consistency, timestampMicros, value);
+    }
+
+    private static void need(ByteBuf body, int bytes, String field) {
+        if (body.readableBytes() < bytes) {
+            throw new InvalidRequestException("request ends before its " + field + " (" + bytes + " bytes needed, "
+                    + body.readableBytes() + " left)");
+        }
+    }
+
+    private static String operation(byte opcode) {
+        return switch (opcode) {
+            case NativeProtocol.GET -> "get";
+            case NativeProtocol.PUT -> "put";
+            case NativeProtocol.DELETE -> "delete";
+            default -> "unknown";
+        };
+    }
+
+    /** Called from any thread; hops to the event loop and writes the answer on the request's stream. */
+    private void answer(Request request, long startNanos, ClientResult result) {
+        if (!context.executor().inEventLoop()) {
+            context.executor().execute(() -> answer(request, startNanos, result));
+            return;
+        }
+        observer.onRequest(operation(request.opcode()), ClientResults.outcome(result), System.nanoTime() - startNanos);
+        serverInFlight.decrementAndGet();
+        if (--connectionInFlight == NativeProtocol.IN_FLIGHT_PER_CONNECTION_MAX / 2) {
+            context.channel().config().setAutoRead(true);
+        }
+        if (closing || !context.channel().isActive()) {
+            return;
+        }
+        writeAnswer(request, result);
+        closeIfDone();
+    }
+
+    private void writeAnswer(Request request, ClientResult result) {
+        if (result instanceof ClientResult.Found found) {
+            ByteBuf out = header(request.stream(), NativeProtocol.VALUE, 8 + found.value().length);
+            out.writeLong(found.timestampMicros()).writeBytes(found.value());
+            write(out);
+        } else if (result instanceof ClientResult.Written written) {
+            ByteBuf out = header(request.stream(), NativeProtocol.WRITTEN, 12);
+            out.writeLong(written.timestampMicros()).writeInt(written.acks());
+            write(out);
+        } else if (result instanceof ClientResult.NotFound) {
+            write(header(request.stream(), NativeProtocol.NOT_FOUND, 0));
+        } else {
+            FullHttpResponse response = ClientResults.toResponse(result, new String(request.key(), StandardCharsets.UTF_8));
+            try {
+                ByteBuf out = header(request.stream(), NativeProtocol.ERROR, 2 + response.content().readableBytes());
+                out.writeShort(response.status().code()).writeBytes(response.content());
+                write(out);
+            } finally {
+                response.release();
+            }
+        }
+    }
+
+    private ByteBuf header(int stream, byte opcode, int bodyBytes) {
+        int length = NativeProtocol.HEADER_BYTES + bodyBytes;
+        ByteBuf out = context.alloc().buffer(NativeProtocol.LENGTH_BYTES + length);
+        return out.writeInt(length).writeInt(stream).writeByte(opcode);
+    }
+
+    private ChannelFuture writeError(int stream, HttpResponseStatus status, String error, String message) {
+        byte[] json = JsonResponses.errorBody(error, message).toString().getBytes(StandardCharsets.UTF_8);
+        ByteBuf out = header(stream, NativeProtocol.ERROR, 2 + json.length);
+        out.writeShort(status.code()).writeBytes(json);
+        return write(out);
+    }
+
+    /** Writes now and flushes once, after everything else this pass of the event loop writes. */
+    private ChannelFuture write(ByteBuf out) {
+        ChannelFuture written = context.write(out);
+        if (!flushScheduled) {
+            flushScheduled = true;
+            context.executor().execute(() -> {
+                flushScheduled = false;
+                context.flush();
+            });
+        }
+        return written;
+    }
+
+    private void closeWithError(String error, String message) {
+        ChannelFuture written = writeError(NativeProtocol.CONNECTION_STREAM, HttpResponseStatus.BAD_REQUEST, error, message);
+        closing = true;
+        context.flush();
+        StagedClose.after(written, context.channel());
+    }
+
+    /** Answers produced while reading (local reads) leave with one flush per read batch. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+        ctx.fireChannelReadComplete();
+    }
+
+    /**
+     * The client closed its side (half-closure is allowed on native connections): the requests it
+     * sent are still answered, then the connection is closed.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof ChannelInputShutdownEvent) {
+            inputClosed = true;
+            closeIfDone();
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    private void closeIfDone() {
+        if (inputClosed && connectionInFlight == 0 && !closing) {
+            closing = true;
+            context.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("native connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,36 @@
+package ringdb.server.api.nativeprotocol;
+
+import io.netty.channel.ChannelHandler;
+import java.util.concurrent.atomic.AtomicInteger;
+import ringdb.core.protocol.NativeProtocol;
+import ringdb.server.api.ClientOperations;
+import ringdb.server.api.ProtocolSelector;
+import ringdb.server.api.RequestObserver;
+
+/**
+ * The native protocol's handlers for each connection the {@link ProtocolSelector} hands it: a frame
+ * decoder bounded by the largest value the node accepts, and a request handler serving the node's
+ * client operations. {@code inFlight} counts requests read and not yet answered, shared with the
+ * HTTP handlers of the same listener (for draining).
+ */
+public final class NativeApiHandlers implements ProtocolSelector.NativeApiHandlerFactory {
+    private final ClientOperations operations;
+    private final RequestObserver observer;
+    private final AtomicInteger inFlight;
+
+    public NativeApiHandlers(ClientOperations operations, RequestObserver observer, AtomicInteger inFlight) {
+        this.operations = operations;
+        this.observer = observer;
+        this.inFlight = inFlight;
+    }
+
+    @Override
+    public ChannelHandler decoder() {
+        return new NativeFrameDecoder(NativeProtocol.frameBytesMax(operations.valueSizeBytesMax()));
+    }
+
+    @Override
+    public ChannelHandler handler() {
+        return new NativeApiHandler(operations, observer, inFlight);
+    }
+}
