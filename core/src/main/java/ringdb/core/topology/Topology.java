@@ -1,4 +1,4 @@
-package ringdb.core.node;
+package ringdb.core.topology;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +18,10 @@ import ringdb.core.gossip.EndpointState;
 import ringdb.core.membership.MembershipView;
 import ringdb.core.membership.Move;
 import ringdb.core.membership.TokenAllocator;
+import ringdb.core.node.ClientResult;
+import ringdb.core.node.NodeConfig;
+import ringdb.core.node.NodeEvent;
+import ringdb.core.node.NodeState;
 import ringdb.core.streaming.StreamProgress;
 import ringdb.core.streaming.StreamSession;
 import ringdb.core.system.SystemStore;
@@ -33,18 +37,14 @@ import ringdb.core.system.SystemStore;
  * tokens (so a restarted node keeps balanced or replaced tokens and resumes a bootstrap) and the
  * ranges a bootstrap already streamed. Not thread-safe: the node's thread only.
  */
-final class Membership {
+public final class Topology {
     private static final int FINISHED_STREAMS_KEPT = 8;
     /** How long (in ring delays) a leaving node keeps replaying its hints for live nodes before it leaves. */
     private static final int HINT_HANDOVER_RING_DELAYS = 3;
 
-    /** What a node starts as, from its durable state and its configuration. */
-    record Startup(NodeState state, long[] tokens, NodeId replacing) {
-    }
-
     private enum JoinPhase { NONE, WAITING_FOR_RING, PERSISTING, ANNOUNCED, STREAMING }
 
-    private final Node node;
+    private final TopologyContext context;
     private long lastStampMicros = Long.MIN_VALUE;
     private JoinPhase joinPhase = JoinPhase.NONE;
     private long[] persistedTokens;
@@ -67,16 +67,16 @@ final class Membership {
     private record Removal(Consumer<ClientResult> done, long startedMicros) {
     }
 
-    Membership(Node node) {
-        this.node = node;
+    public Topology(TopologyContext context) {
+        this.context = context;
     }
 
     // ---- start-up ----
 
     /** Reads the durable membership state and decides how this node starts. */
-    Startup load() {
-        Cell saved = node.system().membershipCell();
-        Cell stream = node.system().streamCell();
+    public Startup load() {
+        Cell saved = context.system().membershipCell();
+        Cell stream = context.system().streamCell();
         lastStampMicros = Math.max(saved == null ? Long.MIN_VALUE : saved.timestampMicros(),
                 stream == null ? Long.MIN_VALUE : stream.timestampMicros());
         if (stream != null && !stream.isTombstone()) {
@@ -84,7 +84,7 @@ final class Membership {
             resumeKey = record.moveKey();
             resumeCompleted = record.completedRanges();
         }
-        NodeConfig config = node.config();
+        NodeConfig config = context.config();
         if (saved != null && !saved.isTombstone()) {
             SystemStore.MembershipRecord record = SystemStore.decodeMembership(saved);
             NodeState status = NodeState.fromGossip(record.status());
@@ -108,30 +108,30 @@ final class Membership {
             joinPhase = JoinPhase.WAITING_FOR_RING;
             return new Startup(NodeState.STARTING, new long[0], null);
         }
-        long[] tokens = TokenAllocator.allocate(config.tokenAllocation(), node.id(), config.numTokens(), Map.of());
+        long[] tokens = TokenAllocator.allocate(config.tokenAllocation(), context.id(), config.numTokens(), Map.of());
         persist(NodeState.NORMAL, tokens, null, null);
         return new Startup(NodeState.NORMAL, tokens, null);
     }
 
     /** Starts the periodic membership work (after gossip started). */
-    void start() {
-        phaseSinceMicros = node.clock().nowMicros();
+    public void start() {
+        phaseSinceMicros = context.nowMicros();
         if (joinPhase == JoinPhase.ANNOUNCED) {
-            node.emit(NodeEvent.Kind.JOINING, node.id(), node.id() + " resumes joining with " + persistedTokens.length
+            context.emit(NodeEvent.Kind.JOINING, context.id(), context.id() + " resumes joining with " + persistedTokens.length
                     + " tokens");
         } else if (joinPhase == JoinPhase.WAITING_FOR_RING) {
-            node.emit(NodeEvent.Kind.JOINING, node.id(), replacing == null
-                    ? "waiting " + node.config().ringDelayMicros() / 1000 + " ms for the ring before bootstrap"
+            context.emit(NodeEvent.Kind.JOINING, context.id(), replacing == null
+                    ? "waiting " + context.config().ringDelayMicros() / 1000 + " ms for the ring before bootstrap"
                     : "waiting for the ring before replacing " + replacing);
         }
         schedule();
     }
 
     private void schedule() {
-        tickTimer = node.timers().schedule(node.config().gossipIntervalMicros(), this::tick);
+        tickTimer = context.timers().schedule(context.config().gossipIntervalMicros(), this::tick);
     }
 
-    void stop() {
+    public void stop() {
         if (tickTimer != null) {
             tickTimer.cancel();
         }
@@ -141,11 +141,11 @@ final class Membership {
         }
         gainSessions.values().forEach(StreamSession::abort);
         gainSessions.clear();
-        String reason = "node " + node.id() + " stopped";
+        String reason = "node " + context.id() + " stopped";
         if (decommissionDone != null) {
             Consumer<ClientResult> done = decommissionDone;
             decommissionDone = null;
-            if (node.state() != NodeState.LEFT) {
+            if (context.state() != NodeState.LEFT) {
                 done.accept(new ClientResult.Failed("decommission aborted: " + reason));
             }
         }
@@ -158,31 +158,31 @@ final class Membership {
     }
 
     private void tick() {
-        if (!node.isRunning()) {
+        if (!context.isRunning()) {
             return;
         }
-        long now = node.clock().nowMicros();
+        long now = context.nowMicros();
         advanceJoin(now);
         updateGains(now);
         checkDecommission(now);
         checkRemovals(now);
         discardHintsForFormerMembers();
-        if (node.isRunning()) {
+        if (context.isRunning()) {
             schedule();
         }
     }
 
     /** Hints for nodes that left, were removed or were replaced can never be delivered: drop them. */
     private void discardHintsForFormerMembers() {
-        for (NodeId target : node.hints().targets()) {
-            EndpointState state = node.gossiper().state(target);
+        for (NodeId target : context.hintTargets()) {
+            EndpointState state = context.gossipState(target);
             String status = state == null ? null : state.get(ApplicationState.STATUS);
             boolean gone = NodeState.LEFT.name().equals(status) || NodeState.REMOVED.name().equals(status)
                     || replacedByAMember(target);
             if (gone) {
-                int discarded = node.hints().discard(target);
+                int discarded = context.discardHints(target);
                 if (discarded > 0) {
-                    node.emit(NodeEvent.Kind.HINTS_DELIVERED, target, discarded + " hints for " + target
+                    context.emit(NodeEvent.Kind.HINTS_DELIVERED, target, discarded + " hints for " + target
                             + " discarded: it is no longer a member of the ring");
                 }
             }
@@ -190,23 +190,23 @@ final class Membership {
     }
 
     private boolean replacedByAMember(NodeId target) {
-        return node.membershipView().replaced().contains(target);
+        return context.membershipView().replaced().contains(target);
     }
 
     // ---- join (bootstrap and replace) ----
 
     private void advanceJoin(long now) {
-        long ringDelay = node.config().ringDelayMicros();
+        long ringDelay = context.config().ringDelayMicros();
         if (joinPhase == JoinPhase.WAITING_FOR_RING) {
-            boolean hasSeeds = node.config().seeds().stream().anyMatch(seed -> !seed.equals(node.id()));
-            if (hasSeeds && node.gossiper().livePeers().isEmpty()) {
+            boolean hasSeeds = context.config().seeds().stream().anyMatch(seed -> !seed.equals(context.id()));
+            if (hasSeeds && !context.hasLivePeers()) {
                 phaseSinceMicros = now;
             } else if (now - phaseSinceMicros >= ringDelay) {
                 chooseTokensAndAnnounce(now);
             }
         } else if (joinPhase == JoinPhase.ANNOUNCED && now - phaseSinceMicros >= ringDelay) {
-            MembershipView view = node.membershipView();
-            Move mine = view.moveOf(node.id());
+            MembershipView view = context.membershipView();
+            Move mine = view.moveOf(context.id());
             String conflict = mine == null ? null : view.conflict(mine, other -> yieldsTo(mine, other));
             if (conflict != null) {
                 backOff(now, conflict);
@@ -238,21 +238,21 @@ final class Membership {
      * after a random extra wait, so that one of them goes first.
      */
     private void backOff(long now, String conflict) {
-        node.announceMembership(NodeState.STARTING, persistedTokens, replacing);
+        context.announceMembership(NodeState.STARTING, persistedTokens, replacing);
         joinPhase = JoinPhase.WAITING_FOR_RING;
         // writes may bypass us while we are withdrawn: whatever a previous run streamed is stale
         resumeKey = "";
         resumeCompleted = Set.of();
-        node.system().clearStream(nextStampMicros(), error -> { });
-        phaseSinceMicros = now + (long) (node.random().nextDouble() * node.config().ringDelayMicros());
-        String message = (replacing == null ? "bootstrap" : "replace") + " of " + node.id() + " withdrawn: "
+        context.system().clearStream(nextStampMicros(), error -> { });
+        phaseSinceMicros = now + (long) (context.random().nextDouble() * context.config().ringDelayMicros());
+        String message = (replacing == null ? "bootstrap" : "replace") + " of " + context.id() + " withdrawn: "
                 + conflict + "; retrying";
         lastRefusal = message;
-        node.emit(NodeEvent.Kind.ERROR, node.id(), message);
+        context.emit(NodeEvent.Kind.ERROR, context.id(), message);
     }
 
     private void chooseTokensAndAnnounce(long now) {
-        MembershipView view = node.membershipView();
+        MembershipView view = context.membershipView();
         long[] tokens;
         if (persistedTokens != null) {
             tokens = persistedTokens;
@@ -264,11 +264,11 @@ final class Membership {
             }
             tokens = view.natural().tokensOf(replacing);
         } else {
-            tokens = TokenAllocator.allocate(node.config().tokenAllocation(), node.id(), node.config().numTokens(),
+            tokens = TokenAllocator.allocate(context.config().tokenAllocation(), context.id(), context.config().numTokens(),
                     view.natural().tokensByNode());
         }
-        Move candidate = new Move(replacing == null ? Move.Kind.JOIN : Move.Kind.REPLACE, node.id(), replacing,
-                node.generation(), tokens);
+        Move candidate = new Move(replacing == null ? Move.Kind.JOIN : Move.Kind.REPLACE, context.id(), replacing,
+                context.generation(), tokens);
         String conflict = view.conflict(candidate);
         if (conflict != null) {
             refuseJoin(now, conflict);
@@ -277,29 +277,29 @@ final class Membership {
         joinPhase = JoinPhase.PERSISTING;
         long[] chosen = tokens;
         persist(NodeState.JOINING, chosen, replacing, error -> {
-            if (!node.isRunning() || joinPhase != JoinPhase.PERSISTING) {
+            if (!context.isRunning() || joinPhase != JoinPhase.PERSISTING) {
                 return;
             }
             if (error != null) {
                 joinPhase = JoinPhase.WAITING_FOR_RING;
-                node.emit(NodeEvent.Kind.ERROR, node.id(), "bootstrap state not durable, retrying: " + error);
+                context.emit(NodeEvent.Kind.ERROR, context.id(), "bootstrap state not durable, retrying: " + error);
                 return;
             }
             persistedTokens = chosen;
-            node.announceMembership(NodeState.JOINING, chosen, replacing);
+            context.announceMembership(NodeState.JOINING, chosen, replacing);
             joinPhase = JoinPhase.ANNOUNCED;
-            phaseSinceMicros = node.clock().nowMicros();
-            node.emit(NodeEvent.Kind.JOINING, node.id(), node.id() + " joining with " + chosen.length + " tokens"
+            phaseSinceMicros = context.nowMicros();
+            context.emit(NodeEvent.Kind.JOINING, context.id(), context.id() + " joining with " + chosen.length + " tokens"
                     + (replacing == null ? "" : ", replacing " + replacing));
         });
     }
 
     private String replaceRefusal(MembershipView view) {
-        EndpointState dead = node.gossiper().state(replacing);
+        EndpointState dead = context.gossipState(replacing);
         if (dead == null) {
             return "cannot replace " + replacing + ": gossip knows no node of that id yet";
         }
-        if (node.gossiper().isAlive(replacing)) {
+        if (context.isAlive(replacing)) {
             return "cannot replace " + replacing + ": it is alive; decommission it instead";
         }
         if (!view.natural().members().contains(replacing)) {
@@ -311,27 +311,27 @@ final class Membership {
     private void refuseJoin(long now, String reason) {
         // this node has listened to the ring already: check again next round rather than a ring
         // delay later, so that a join waiting behind another change starts as soon as it ended
-        phaseSinceMicros = now - node.config().ringDelayMicros() + node.config().gossipIntervalMicros();
-        String message = (replacing == null ? "bootstrap" : "replace") + " of " + node.id() + " refused: " + reason
+        phaseSinceMicros = now - context.config().ringDelayMicros() + context.config().gossipIntervalMicros();
+        String message = (replacing == null ? "bootstrap" : "replace") + " of " + context.id() + " refused: " + reason
                 + "; retrying";
         if (!message.equals(lastRefusal)) {
             lastRefusal = message;
-            node.emit(NodeEvent.Kind.ERROR, node.id(), message);
+            context.emit(NodeEvent.Kind.ERROR, context.id(), message);
         }
     }
 
     private void startBootstrapStream() {
-        MembershipView view = node.membershipView();
-        Move move = view.moveOf(node.id());
+        MembershipView view = context.membershipView();
+        Move move = view.moveOf(context.id());
         if (move == null) {
             return; // our own announcement is not in the view yet
         }
         joinPhase = JoinPhase.STREAMING;
-        String key = move.kind() + ":" + node.id();
+        String key = move.kind() + ":" + context.id();
         Set<String> completed = key.equals(resumeKey) ? resumeCompleted : Set.of();
-        String name = replacing == null ? "bootstrap of " + node.id() : "replacement of " + replacing + " by "
-                + node.id();
-        bootstrap = new StreamSession(node.streamHost(), name, key, view.gains(move, node.id()),
+        String name = replacing == null ? "bootstrap of " + context.id() : "replacement of " + replacing + " by "
+                + context.id();
+        bootstrap = new StreamSession(context.streamHost(), name, key, view.gains(move, context.id()),
                 sourcesPerRange(), completed, streamSettings(), error -> onBootstrapStreamed(error));
         bootstrap.start();
     }
@@ -340,51 +340,51 @@ final class Membership {
         StreamSession session = bootstrap;
         bootstrap = null;
         remember(session);
-        if (!node.isRunning()) {
+        if (!context.isRunning()) {
             return;
         }
         if (error != null) {
-            node.emit(NodeEvent.Kind.ERROR, node.id(), session.name() + " failed, retrying: " + error);
+            context.emit(NodeEvent.Kind.ERROR, context.id(), session.name() + " failed, retrying: " + error);
             joinPhase = JoinPhase.ANNOUNCED;
-            phaseSinceMicros = node.clock().nowMicros();
+            phaseSinceMicros = context.nowMicros();
             return;
         }
         persist(NodeState.NORMAL, persistedTokens, replacing, durable -> {
-            if (!node.isRunning()) {
+            if (!context.isRunning()) {
                 return;
             }
-            node.announceMembership(NodeState.NORMAL, persistedTokens, replacing);
+            context.announceMembership(NodeState.NORMAL, persistedTokens, replacing);
             joinPhase = JoinPhase.NONE;
-            node.markRecovered();
+            context.markRecovered();
             StreamProgress progress = session.progress();
-            node.emit(NodeEvent.Kind.JOINED, node.id(), node.id() + " joined: " + progress.rangesDone()
+            context.emit(NodeEvent.Kind.JOINED, context.id(), context.id() + " joined: " + progress.rangesDone()
                     + " ranges streamed, " + progress.entriesReceived() + " entries, " + progress.bytesReceived()
                     + " bytes");
         });
-        node.system().clearStream(nextStampMicros(), error2 -> { });
+        context.system().clearStream(nextStampMicros(), error2 -> { });
     }
 
     // ---- gains from other nodes' moves (leave, remove) ----
 
     private void updateGains(long now) {
-        if (node.state() != NodeState.NORMAL) {
+        if (context.state() != NodeState.NORMAL) {
             return;
         }
-        MembershipView view = node.membershipView();
+        MembershipView view = context.membershipView();
         Set<String> active = new TreeSet<>();
         for (Move move : view.moves()) {
             active.add(move.id());
             boolean gainKind = move.kind() == Move.Kind.LEAVE || move.kind() == Move.Kind.REMOVE;
-            if (!gainKind || move.subject().equals(node.id()) || movesDone.contains(move.id())
+            if (!gainKind || move.subject().equals(context.id()) || movesDone.contains(move.id())
                     || gainSessions.containsKey(move.id())) {
                 continue;
             }
-            List<MembershipView.Gain> gains = view.gains(move, node.id());
+            List<MembershipView.Gain> gains = view.gains(move, context.id());
             if (gains.isEmpty()) {
                 continue;
             }
             long firstSeen = movesFirstSeenMicros.computeIfAbsent(move.id(), id -> now);
-            if (now - firstSeen >= node.config().ringDelayMicros()) {
+            if (now - firstSeen >= context.config().ringDelayMicros()) {
                 startGainSession(move, gains);
             }
         }
@@ -401,16 +401,16 @@ final class Membership {
 
     private void startGainSession(Move move, List<MembershipView.Gain> gains) {
         String id = move.id();
-        String name = "ranges for " + node.id() + " from " + move.describe();
-        StreamSession session = new StreamSession(node.streamHost(), name, id, gains, sourcesPerRange(), Set.of(),
+        String name = "ranges for " + context.id() + " from " + move.describe();
+        StreamSession session = new StreamSession(context.streamHost(), name, id, gains, sourcesPerRange(), Set.of(),
                 streamSettings(), error -> {
                     StreamSession finished = gainSessions.remove(id);
                     if (finished != null) {
                         remember(finished);
                     }
                     if (error != null) {
-                        node.emit(NodeEvent.Kind.ERROR, node.id(), name + " failed, retrying: " + error);
-                        movesFirstSeenMicros.put(id, node.clock().nowMicros());
+                        context.emit(NodeEvent.Kind.ERROR, context.id(), name + " failed, retrying: " + error);
+                        movesFirstSeenMicros.put(id, context.nowMicros());
                     } else {
                         movesDone.add(id);
                         publishMovesDone();
@@ -421,14 +421,14 @@ final class Membership {
     }
 
     private void publishMovesDone() {
-        node.gossiper().setLocal(ApplicationState.MOVES_DONE, String.join(",", movesDone));
+        context.publishMovesDone(String.join(",", movesDone));
     }
 
     private boolean hasFinished(NodeId gainer, String moveId) {
-        if (gainer.equals(node.id())) {
+        if (gainer.equals(context.id())) {
             return movesDone.contains(moveId);
         }
-        EndpointState state = node.gossiper().state(gainer);
+        EndpointState state = context.gossipState(gainer);
         String done = state == null ? null : state.get(ApplicationState.MOVES_DONE);
         return done != null && Arrays.asList(done.split(",")).contains(moveId);
     }
@@ -455,7 +455,7 @@ final class Membership {
 
     // ---- decommission ----
 
-    void decommission(Consumer<ClientResult> done) {
+    public void decommission(Consumer<ClientResult> done) {
         String refusal = decommissionRefusal();
         if (refusal != null) {
             done.accept(new ClientResult.Failed(refusal));
@@ -463,23 +463,23 @@ final class Membership {
         }
         decommissionDone = done;
         gainsDoneAtMicros = -1;
-        phaseSinceMicros = node.clock().nowMicros();
-        node.announceMembership(NodeState.LEAVING, node.tokens(), replacing);
-        node.emit(NodeEvent.Kind.LEAVING, node.id(), node.id() + " leaving: streaming its ranges to their new owners");
+        phaseSinceMicros = context.nowMicros();
+        context.announceMembership(NodeState.LEAVING, context.tokens(), replacing);
+        context.emit(NodeEvent.Kind.LEAVING, context.id(), context.id() + " leaving: streaming its ranges to their new owners");
     }
 
     private String decommissionRefusal() {
-        String prefix = "cannot decommission " + node.id() + ": ";
-        if (node.state() != NodeState.NORMAL) {
-            return prefix + "it is " + node.state() + ", not NORMAL";
+        String prefix = "cannot decommission " + context.id() + ": ";
+        if (context.state() != NodeState.NORMAL) {
+            return prefix + "it is " + context.state() + ", not NORMAL";
         }
-        MembershipView view = node.membershipView();
+        MembershipView view = context.membershipView();
         int remaining = view.natural().members().size() - 1;
-        if (remaining < node.config().replicationFactor()) {
+        if (remaining < context.config().replicationFactor()) {
             return prefix + "the ring would keep " + remaining + " node(s), fewer than the replication factor "
-                    + node.config().replicationFactor();
+                    + context.config().replicationFactor();
         }
-        String conflict = view.conflict(new Move(Move.Kind.LEAVE, node.id(), null, node.generation(), node.tokens()));
+        String conflict = view.conflict(new Move(Move.Kind.LEAVE, context.id(), null, context.generation(), context.tokens()));
         return conflict == null ? null : prefix + conflict;
     }
 
@@ -487,28 +487,28 @@ final class Membership {
         if (decommissionDone == null) {
             return;
         }
-        if (node.state() == NodeState.LEAVING && now - phaseSinceMicros >= node.config().ringDelayMicros()) {
-            MembershipView view = node.membershipView();
-            Move move = view.moveOf(node.id());
+        if (context.state() == NodeState.LEAVING && now - phaseSinceMicros >= context.config().ringDelayMicros()) {
+            MembershipView view = context.membershipView();
+            Move move = view.moveOf(context.id());
             // joins and replacements back off by themselves; only another leave or removal wins over ours
             String conflict = move == null ? null : view.conflict(move,
                     other -> other.kind() == Move.Kind.LEAVE || other.kind() == Move.Kind.REMOVE);
             if (conflict != null && !gainsStarted(view, move)) {
-                node.announceMembership(NodeState.NORMAL, node.tokens(), replacing);
+                context.announceMembership(NodeState.NORMAL, context.tokens(), replacing);
                 Consumer<ClientResult> done = decommissionDone;
                 decommissionDone = null;
-                done.accept(new ClientResult.Failed("decommission of " + node.id() + " aborted: " + conflict
+                done.accept(new ClientResult.Failed("decommission of " + context.id() + " aborted: " + conflict
                         + "; try again"));
                 return;
             }
             if (move != null && unfinishedGainers(view, move).isEmpty()) {
                 leaveOnceHintsHandedOver(now, view.gainers(move));
             }
-        } else if (node.state() == NodeState.LEFT && now - leftAtMicros >= 2 * node.config().gossipIntervalMicros()) {
+        } else if (context.state() == NodeState.LEFT && now - leftAtMicros >= 2 * context.config().gossipIntervalMicros()) {
             Consumer<ClientResult> done = decommissionDone;
             decommissionDone = null;
-            done.accept(new ClientResult.Completed(node.id() + " left the ring and stopped"));
-            node.stop();
+            done.accept(new ClientResult.Completed(context.id() + " left the ring and stopped"));
+            context.stop();
         }
     }
 
@@ -521,52 +521,52 @@ final class Membership {
             gainsDoneAtMicros = now;
         }
         long liveHints = 0;
-        for (NodeId target : node.hints().targets()) {
-            if (node.gossiper().isAlive(target)) {
-                liveHints += node.hints().pendingFor(target);
+        for (NodeId target : context.hintTargets()) {
+            if (context.isAlive(target)) {
+                liveHints += context.hintsPendingFor(target);
             }
         }
-        if (liveHints > 0 && now - gainsDoneAtMicros < HINT_HANDOVER_RING_DELAYS * node.config().ringDelayMicros()) {
-            node.hints().replayToLiveTargets();
+        if (liveHints > 0 && now - gainsDoneAtMicros < HINT_HANDOVER_RING_DELAYS * context.config().ringDelayMicros()) {
+            context.replayHintsToLiveTargets();
             return;
         }
-        long undelivered = node.hints().pendingCount();
-        persist(NodeState.LEFT, node.tokens(), replacing, null);
-        node.announceMembership(NodeState.LEFT, node.tokens(), replacing);
+        long undelivered = context.hintsPending();
+        persist(NodeState.LEFT, context.tokens(), replacing, null);
+        context.announceMembership(NodeState.LEFT, context.tokens(), replacing);
         leftAtMicros = now;
-        node.emit(NodeEvent.Kind.LEFT, node.id(), node.id() + " left the ring; its ranges went to " + gainers
+        context.emit(NodeEvent.Kind.LEFT, context.id(), context.id() + " left the ring; its ranges went to " + gainers
                 + (undelivered == 0 ? "" : "; " + undelivered + " hints for unreachable nodes were not delivered"));
     }
 
     // ---- removenode ----
 
-    void removeNode(NodeId dead, Consumer<ClientResult> done) {
+    public void removeNode(NodeId dead, Consumer<ClientResult> done) {
         String refusal = removeRefusal(dead);
         if (refusal != null) {
             done.accept(new ClientResult.Failed(refusal));
             return;
         }
-        node.gossiper().setRemote(dead, ApplicationState.STATUS, NodeState.REMOVING.name());
-        removals.put(dead, new Removal(done, node.clock().nowMicros()));
-        node.emit(NodeEvent.Kind.REMOVED, dead, "removing " + dead + ": re-replicating its ranges from the survivors");
+        context.setRemoteStatus(dead, NodeState.REMOVING);
+        removals.put(dead, new Removal(done, context.nowMicros()));
+        context.emit(NodeEvent.Kind.REMOVED, dead, "removing " + dead + ": re-replicating its ranges from the survivors");
     }
 
     private String removeRefusal(NodeId dead) {
         String prefix = "cannot remove " + dead + ": ";
-        if (dead.equals(node.id())) {
+        if (dead.equals(context.id())) {
             return prefix + "a node cannot remove itself; use decommission";
         }
         if (removals.containsKey(dead)) {
             return prefix + "its removal is already running on this node";
         }
-        MembershipView view = node.membershipView();
+        MembershipView view = context.membershipView();
         if (!view.natural().members().contains(dead)) {
             return prefix + "it is not a member of the ring";
         }
-        if (node.gossiper().isAlive(dead)) {
+        if (context.isAlive(dead)) {
             return prefix + "it is alive; decommission it instead";
         }
-        EndpointState deadState = node.gossiper().state(dead);
+        EndpointState deadState = context.gossipState(dead);
         if (deadState == null) {
             return prefix + "this node has not heard of it through gossip since it started; try again shortly";
         }
@@ -575,9 +575,9 @@ final class Membership {
             return null; // resume a removal another node started
         }
         int remaining = view.natural().members().size() - 1;
-        if (remaining < node.config().replicationFactor()) {
+        if (remaining < context.config().replicationFactor()) {
             return prefix + "the ring would keep " + remaining + " node(s), fewer than the replication factor "
-                    + node.config().replicationFactor();
+                    + context.config().replicationFactor();
         }
         long generation = deadState.generation();
         String conflict = view.conflict(new Move(Move.Kind.REMOVE, dead, null, generation, view.natural().tokensOf(dead)));
@@ -588,23 +588,23 @@ final class Membership {
         if (removals.isEmpty()) {
             return;
         }
-        MembershipView view = node.membershipView();
+        MembershipView view = context.membershipView();
         for (NodeId dead : new ArrayList<>(removals.keySet())) {
             Removal removal = removals.get(dead);
             Move move = view.moveOf(dead);
-            if (move == null && node.gossiper().isAlive(dead)) {
+            if (move == null && context.isAlive(dead)) {
                 removals.remove(dead);
                 removal.done().accept(new ClientResult.Failed("removal of " + dead + " abandoned: it came back to life"));
                 continue;
             }
-            if (move == null || now - removal.startedMicros() < node.config().ringDelayMicros()) {
+            if (move == null || now - removal.startedMicros() < context.config().ringDelayMicros()) {
                 continue;
             }
             if (unfinishedGainers(view, move).isEmpty()) {
                 Set<NodeId> gainers = view.gainers(move);
-                node.gossiper().setRemote(dead, ApplicationState.STATUS, NodeState.REMOVED.name());
+                context.setRemoteStatus(dead, NodeState.REMOVED);
                 removals.remove(dead);
-                node.emit(NodeEvent.Kind.REMOVED, dead, dead + " removed; its ranges were re-replicated to " + gainers);
+                context.emit(NodeEvent.Kind.REMOVED, dead, dead + " removed; its ranges were re-replicated to " + gainers);
                 removal.done().accept(new ClientResult.Completed(dead + " removed from the ring; " + gainers.size()
                         + " node(s) received its ranges"));
             }
@@ -613,13 +613,13 @@ final class Membership {
 
     // ---- cleanup ----
 
-    void cleanup(Consumer<ClientResult> done) {
-        String prefix = "cannot clean up " + node.id() + ": ";
-        if (node.state() != NodeState.NORMAL) {
-            done.accept(new ClientResult.Failed(prefix + "it is " + node.state() + ", not NORMAL"));
+    public void cleanup(Consumer<ClientResult> done) {
+        String prefix = "cannot clean up " + context.id() + ": ";
+        if (context.state() != NodeState.NORMAL) {
+            done.accept(new ClientResult.Failed(prefix + "it is " + context.state() + ", not NORMAL"));
             return;
         }
-        MembershipView view = node.membershipView();
+        MembershipView view = context.membershipView();
         if (!view.moves().isEmpty()) {
             done.accept(new ClientResult.Failed(prefix + "membership changes are in progress (" + String.join(", ",
                     view.describeMoves()) + "); run it once they finished"));
@@ -627,19 +627,19 @@ final class Membership {
         }
         long removed;
         try {
-            removed = node.dataStore().purge(token -> view.natural().replicasForToken(token).contains(node.id()));
+            removed = context.purgeData(token -> view.natural().replicasForToken(token).contains(context.id()));
         } catch (UnsupportedOperationException | java.io.UncheckedIOException e) {
             done.accept(new ClientResult.Failed(prefix + e.getMessage()));
             return;
         }
-        done.accept(new ClientResult.Completed("cleanup of " + node.id() + " removed " + removed
+        done.accept(new ClientResult.Completed("cleanup of " + context.id() + " removed " + removed
                 + " entries of ranges it no longer replicates"));
     }
 
     // ---- status and helpers ----
 
     /** Stream sessions running now, then the last ones finished (newest last). */
-    List<StreamProgress> streams() {
+    public List<StreamProgress> streams() {
         List<StreamProgress> out = new ArrayList<>(finishedStreams);
         if (bootstrap != null) {
             out.add(bootstrap.progress());
@@ -656,25 +656,25 @@ final class Membership {
     }
 
     private int sourcesPerRange() {
-        int replicationFactor = node.config().replicationFactor();
+        int replicationFactor = context.config().replicationFactor();
         return replicationFactor - replicationFactor / 2;
     }
 
     private StreamSession.Settings streamSettings() {
-        NodeConfig config = node.config();
+        NodeConfig config = context.config();
         return new StreamSession.Settings(config.rangeSyncChunkEntries(), config.rangeSyncTimeoutMicros(),
                 config.rangeSyncAttemptsMax(), config.gossipIntervalMicros(), config.streamThroughputBytesPerSecond(), 16);
     }
 
     /** Records the stream progress of a bootstrap so a restart resumes it. */
-    void persistStreamProgress(String key, Set<String> completed) {
-        node.system().writeStream(key, completed, nextStampMicros(), error -> { });
+    public void persistStreamProgress(String key, Set<String> completed) {
+        context.system().writeStream(key, completed, nextStampMicros(), error -> { });
     }
 
     private void persist(NodeState status, long[] tokens, NodeId replaced, Consumer<String> onDurable) {
-        node.system().writeMembership(status.name(), tokens, replaced, nextStampMicros(), error -> {
+        context.system().writeMembership(status.name(), tokens, replaced, nextStampMicros(), error -> {
             if (error != null) {
-                node.emit(NodeEvent.Kind.ERROR, node.id(), "membership state not durable: " + error.getMessage());
+                context.emit(NodeEvent.Kind.ERROR, context.id(), "membership state not durable: " + error.getMessage());
             }
             if (onDurable != null) {
                 onDurable.accept(error == null ? null : String.valueOf(error.getMessage()));
@@ -683,7 +683,7 @@ final class Membership {
     }
 
     private long nextStampMicros() {
-        long now = node.clock().nowMicros();
+        long now = context.nowMicros();
         lastStampMicros = lastStampMicros == Long.MIN_VALUE ? now : Math.max(now, lastStampMicros + 1);
         return lastStampMicros;
     }
