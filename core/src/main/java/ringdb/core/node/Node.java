@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.LongPredicate;
 import ringdb.core.Clock;
 import ringdb.core.Invariants;
 import ringdb.core.Network;
@@ -38,6 +39,9 @@ import ringdb.core.streaming.StreamProgress;
 import ringdb.core.streaming.StreamSession;
 import ringdb.core.store.LocalStore;
 import ringdb.core.system.SystemStore;
+import ringdb.core.topology.Startup;
+import ringdb.core.topology.Topology;
+import ringdb.core.topology.TopologyContext;
 
 /**
  * The node state machine: coordinator (any node takes any client request), replica, hinted
@@ -69,7 +73,7 @@ public final class Node {
     private final RequestRegistry requests = new RequestRegistry();
     private final Hints hints;
     private long[] tokens = new long[0];
-    private final Membership membership = new Membership(this);
+    private final Topology membership = new Topology(new TopologyAdapter());
     private MembershipView view = MembershipView.empty(1);
     private final TreeMap<String, String> runtimeStates = new TreeMap<>();
     private final Map<NodeId, String> ringInputs = new TreeMap<>();
@@ -137,7 +141,7 @@ public final class Node {
         system.load(id, member -> members.put(member.node(), member), hints::index);
         gossiper = new Gossiper(id, config.seeds(), config.gossipIntervalMicros(), config.phiConvictThreshold(),
                 clock, network, random, new GossipEvents());
-        Membership.Startup startup = membership.load();
+        Startup startup = membership.load();
         state = startup.state();
         tokens = startup.tokens().clone();
         TreeMap<String, String> initial = new TreeMap<>(runtimeStates);
@@ -870,6 +874,149 @@ public final class Node {
         public void onRestarted(NodeId node, long oldGeneration, long newGeneration) {
             emit(NodeEvent.Kind.PEER_RESTARTED, node, node + " restarted: generation " + oldGeneration + " -> "
                     + newGeneration);
+        }
+    }
+
+    // ---- topology adapter: what the topology state machines may ask of this node ----
+
+    /**
+     * The node as {@link TopologyContext} sees it. Reads every field when called (the gossiper is
+     * replaced at each start), so it may be built before the constructor ran.
+     */
+    private final class TopologyAdapter implements TopologyContext {
+        @Override
+        public NodeId id() {
+            return id;
+        }
+
+        @Override
+        public NodeConfig config() {
+            return config;
+        }
+
+        @Override
+        public long generation() {
+            return generation;
+        }
+
+        @Override
+        public boolean isRunning() {
+            return running;
+        }
+
+        @Override
+        public NodeState state() {
+            return state;
+        }
+
+        @Override
+        public long[] tokens() {
+            return Node.this.tokens();
+        }
+
+        @Override
+        public void announceMembership(NodeState newState, long[] newTokens, NodeId replacing) {
+            Node.this.announceMembership(newState, newTokens, replacing);
+        }
+
+        @Override
+        public void markRecovered() {
+            Node.this.markRecovered();
+        }
+
+        @Override
+        public void stop() {
+            Node.this.stop();
+        }
+
+        @Override
+        public MembershipView membershipView() {
+            return Node.this.membershipView();
+        }
+
+        @Override
+        public void emit(NodeEvent.Kind kind, NodeId subject, String detail) {
+            Node.this.emit(kind, subject, detail);
+        }
+
+        @Override
+        public long nowMicros() {
+            return clock.nowMicros();
+        }
+
+        @Override
+        public Timers timers() {
+            return timers;
+        }
+
+        @Override
+        public Random random() {
+            return random;
+        }
+
+        @Override
+        public EndpointState gossipState(NodeId node) {
+            return gossiper.state(node);
+        }
+
+        @Override
+        public boolean isAlive(NodeId node) {
+            return gossiper.isAlive(node);
+        }
+
+        @Override
+        public boolean hasLivePeers() {
+            return !gossiper.livePeers().isEmpty();
+        }
+
+        @Override
+        public void publishMovesDone(String moveIds) {
+            gossiper.setLocal(ApplicationState.MOVES_DONE, moveIds);
+        }
+
+        @Override
+        public void setRemoteStatus(NodeId node, NodeState status) {
+            gossiper.setRemote(node, ApplicationState.STATUS, status.name());
+        }
+
+        @Override
+        public SystemStore system() {
+            return system;
+        }
+
+        @Override
+        public long purgeData(LongPredicate keep) {
+            return data.purge(keep);
+        }
+
+        @Override
+        public StreamSession.Host streamHost() {
+            return Node.this.streamHost();
+        }
+
+        @Override
+        public List<NodeId> hintTargets() {
+            return hints.targets();
+        }
+
+        @Override
+        public int discardHints(NodeId target) {
+            return hints.discard(target);
+        }
+
+        @Override
+        public long hintsPendingFor(NodeId target) {
+            return hints.pendingFor(target);
+        }
+
+        @Override
+        public long hintsPending() {
+            return hints.pendingCount();
+        }
+
+        @Override
+        public void replayHintsToLiveTargets() {
+            hints.replayToLiveTargets();
         }
     }
 }

@@ -1,0 +1,271 @@
+package ringdb.core.topology;
+
+import java.util.Map;
+import java.util.Set;
+import ringdb.core.membership.MembershipView;
+import ringdb.core.membership.Move;
+import ringdb.core.membership.TokenAllocator;
+import ringdb.core.node.NodeConfig;
+import ringdb.core.node.NodeEvent;
+import ringdb.core.node.NodeState;
+import ringdb.core.streaming.StreamProgress;
+import ringdb.core.streaming.StreamSession;
+import ringdb.core.system.SystemStore;
+
+/**
+ * How this node enters the ring: at once with tokens of its own (the first nodes of a cluster), or
+ * by a join, a bootstrap or a replacement ({@link JoinKind}), which goes through the {@link Phase}s:
+ * listen to gossip for a ring delay, choose the tokens and persist them, announce JOINING, wait a
+ * ring delay so that every coordinator sends this node the writes of its future ranges, stream
+ * those ranges, then persist and announce NORMAL.
+ *
+ * <p>A restart resumes a join from its durable record: as JOINING with the same tokens (a pending
+ * replica from its first moment), streaming only the ranges not yet complete. Not thread-safe:
+ * the node's thread only.
+ */
+final class Join {
+    /** Where a join stands; NONE when the node is not joining. */
+    enum Phase {
+        NONE,
+        /** Listening to gossip (for a ring delay once a live peer answered) before choosing tokens. */
+        WAITING_FOR_RING,
+        /** Tokens chosen, the JOINING record is being written: announced once durable. */
+        PERSISTING,
+        /** JOINING announced: streams once every node had a ring delay to learn it. */
+        ANNOUNCED,
+        /** Streaming its ranges; then NORMAL once that is durable. */
+        STREAMING
+    }
+
+    private final TopologyContext context;
+    private final TopologyRecords records;
+    private final Streaming streaming;
+    private Phase phase = Phase.NONE;
+    private long phaseSinceMicros = -1;
+    private long[] persistedTokens;
+    private String resumeKey = "";
+    private Set<String> resumeCompleted = Set.of();
+    private StreamSession session;
+    private String lastRefusal = "";
+
+    Join(TopologyContext context, TopologyRecords records, Streaming streaming) {
+        this.context = context;
+        this.records = records;
+        this.streaming = streaming;
+    }
+
+    /** Decides how this node starts, from its durable records and its configuration. */
+    Startup load(TopologyRecords.Saved saved) {
+        if (saved.stream() != null) {
+            resumeKey = saved.stream().moveKey();
+            resumeCompleted = saved.stream().completedRanges();
+        }
+        NodeConfig config = context.config();
+        SystemStore.MembershipRecord record = saved.membership();
+        if (record != null) {
+            NodeState status = NodeState.fromGossip(record.status());
+            long[] tokens = record.tokens();
+            if (status == NodeState.NORMAL || status == NodeState.LEFT) {
+                return new Startup(status, tokens, records.replacing());
+            }
+            if (tokens.length == 0) {
+                phase = Phase.WAITING_FOR_RING;
+                return new Startup(NodeState.STARTING, new long[0], null);
+            }
+            // a bootstrap interrupted by a restart: stay a pending replica from the first moment, so
+            // that no write to the ranges it already streamed bypasses it, then resume the stream
+            persistedTokens = tokens;
+            phase = Phase.ANNOUNCED;
+            return new Startup(NodeState.JOINING, tokens, records.replacing());
+        }
+        if (config.autoBootstrap() || config.replaceNode() != null) {
+            records.replacing(config.replaceNode());
+            phase = Phase.WAITING_FOR_RING;
+            return new Startup(NodeState.STARTING, new long[0], null);
+        }
+        long[] tokens = TokenAllocator.allocate(config.tokenAllocation(), context.id(), config.numTokens(), Map.of());
+        records.persist(NodeState.NORMAL, tokens, null, null);
+        return new Startup(NodeState.NORMAL, tokens, null);
+    }
+
+    private JoinKind kind() {
+        return JoinKind.of(records.replacing());
+    }
+
+    /** The node started: the phase's clock starts now. */
+    void start() {
+        phaseSinceMicros = context.nowMicros();
+        if (phase == Phase.ANNOUNCED) {
+            context.emit(NodeEvent.Kind.JOINING, context.id(), context.id() + " resumes joining with "
+                    + persistedTokens.length + " tokens");
+        } else if (phase == Phase.WAITING_FOR_RING) {
+            context.emit(NodeEvent.Kind.JOINING, context.id(), kind().waitingMessage(context.config()));
+        }
+    }
+
+    /** Aborts the stream (the node stops); a restart resumes from the durable record. */
+    void stop() {
+        if (session != null) {
+            session.abort();
+            session = null;
+        }
+    }
+
+    /** The progress of the join's stream, or null when none runs. */
+    StreamProgress streamProgress() {
+        return session == null ? null : session.progress();
+    }
+
+    /** One round: moves on when the phase's wait is over. */
+    void advance(long nowMicros) {
+        long ringDelay = context.config().ringDelayMicros();
+        if (phase == Phase.WAITING_FOR_RING) {
+            boolean hasSeeds = context.config().seeds().stream().anyMatch(seed -> !seed.equals(context.id()));
+            if (hasSeeds && !context.hasLivePeers()) {
+                phaseSinceMicros = nowMicros;
+            } else if (nowMicros - phaseSinceMicros >= ringDelay) {
+                chooseTokensAndAnnounce(nowMicros);
+            }
+        } else if (phase == Phase.ANNOUNCED && nowMicros - phaseSinceMicros >= ringDelay) {
+            MembershipView view = context.membershipView();
+            Move mine = view.moveOf(context.id());
+            String conflict = mine == null ? null : view.conflict(mine, other -> yieldsTo(mine, other));
+            if (conflict != null) {
+                backOff(nowMicros, conflict);
+            } else {
+                startStream();
+            }
+        }
+    }
+
+    /**
+     * Whether our join or replacement must give way to {@code other}, which overlaps it: leaves and
+     * removals always go first; of two joins or replacements, the one announced by the lower
+     * (generation, node id) goes first. Both nodes decide alike from the same gossip, so exactly one
+     * of them withdraws: if each withdrew on seeing the other, both would retry, could collide again,
+     * and a join could be put off for many ring delays.
+     */
+    private static boolean yieldsTo(Move mine, Move other) {
+        if (other.kind() == Move.Kind.LEAVE || other.kind() == Move.Kind.REMOVE) {
+            return true;
+        }
+        if (other.generation() != mine.generation()) {
+            return other.generation() < mine.generation();
+        }
+        return other.subject().compareTo(mine.subject()) < 0;
+    }
+
+    /**
+     * Two nodes announced overlapping moves at about the same time: withdraw ours and try again
+     * after a random extra wait, so that one of them goes first.
+     */
+    private void backOff(long nowMicros, String conflict) {
+        context.announceMembership(NodeState.STARTING, persistedTokens, records.replacing());
+        phase = Phase.WAITING_FOR_RING;
+        // writes may bypass us while we are withdrawn: whatever a previous run streamed is stale
+        resumeKey = "";
+        resumeCompleted = Set.of();
+        records.clearStreamProgress();
+        phaseSinceMicros = nowMicros + (long) (context.random().nextDouble() * context.config().ringDelayMicros());
+        String message = kind().verb() + " of " + context.id() + " withdrawn: " + conflict + "; retrying";
+        lastRefusal = message;
+        context.emit(NodeEvent.Kind.ERROR, context.id(), message);
+    }
+
+    private void chooseTokensAndAnnounce(long nowMicros) {
+        MembershipView view = context.membershipView();
+        JoinKind kind = kind();
+        long[] tokens;
+        if (persistedTokens != null) {
+            tokens = persistedTokens;
+        } else {
+            String refusal = kind.refusal(context, view);
+            if (refusal != null) {
+                refuse(nowMicros, refusal);
+                return;
+            }
+            tokens = kind.tokens(context, view);
+        }
+        Move candidate = new Move(kind.moveKind(), context.id(), records.replacing(), context.generation(), tokens);
+        String conflict = view.conflict(candidate);
+        if (conflict != null) {
+            refuse(nowMicros, conflict);
+            return;
+        }
+        phase = Phase.PERSISTING;
+        persistAndAnnounce(tokens);
+    }
+
+    /** Persists JOINING with {@code chosen}, then announces it (or, on a failed write, starts over). */
+    private void persistAndAnnounce(long[] chosen) {
+        records.persist(NodeState.JOINING, chosen, records.replacing(), error -> {
+            if (!context.isRunning() || phase != Phase.PERSISTING) {
+                return;
+            }
+            if (error != null) {
+                phase = Phase.WAITING_FOR_RING;
+                context.emit(NodeEvent.Kind.ERROR, context.id(), "bootstrap state not durable, retrying: " + error);
+                return;
+            }
+            persistedTokens = chosen;
+            context.announceMembership(NodeState.JOINING, chosen, records.replacing());
+            phase = Phase.ANNOUNCED;
+            phaseSinceMicros = context.nowMicros();
+            context.emit(NodeEvent.Kind.JOINING, context.id(), context.id() + " joining with " + chosen.length
+                    + " tokens" + kind().joiningSuffix());
+        });
+    }
+
+    private void refuse(long nowMicros, String reason) {
+        // this node has listened to the ring already: check again next round rather than a ring
+        // delay later, so that a join waiting behind another change starts as soon as it ended
+        phaseSinceMicros = nowMicros - context.config().ringDelayMicros() + context.config().gossipIntervalMicros();
+        String message = kind().verb() + " of " + context.id() + " refused: " + reason + "; retrying";
+        if (!message.equals(lastRefusal)) {
+            lastRefusal = message;
+            context.emit(NodeEvent.Kind.ERROR, context.id(), message);
+        }
+    }
+
+    private void startStream() {
+        MembershipView view = context.membershipView();
+        Move move = view.moveOf(context.id());
+        if (move == null) {
+            return; // our own announcement is not in the view yet
+        }
+        phase = Phase.STREAMING;
+        String key = move.kind() + ":" + context.id();
+        Set<String> completed = key.equals(resumeKey) ? resumeCompleted : Set.of();
+        session = streaming.open(kind().streamName(context.id()), key, view.gains(move, context.id()), completed,
+                this::onStreamed);
+        session.start();
+    }
+
+    private void onStreamed(String error) {
+        StreamSession finished = session;
+        session = null;
+        streaming.remember(finished);
+        if (!context.isRunning()) {
+            return;
+        }
+        if (error != null) {
+            context.emit(NodeEvent.Kind.ERROR, context.id(), finished.name() + " failed, retrying: " + error);
+            phase = Phase.ANNOUNCED;
+            phaseSinceMicros = context.nowMicros();
+            return;
+        }
+        records.persist(NodeState.NORMAL, persistedTokens, records.replacing(), durable -> {
+            if (!context.isRunning()) {
+                return;
+            }
+            context.announceMembership(NodeState.NORMAL, persistedTokens, records.replacing());
+            phase = Phase.NONE;
+            context.markRecovered();
+            StreamProgress progress = finished.progress();
+            context.emit(NodeEvent.Kind.JOINED, context.id(), context.id() + " joined: " + progress.rangesDone()
+                    + " ranges streamed, " + progress.entriesReceived() + " entries, " + progress.bytesReceived()
+                    + " bytes");
+        });
+        records.clearStreamProgress();
+    }
+}
