@@ -26,7 +26,7 @@ final class SimNode {
     final List<SimFuture<ClientResult>> pending = new ArrayList<>();
     Random random;
     /** Adjusts the cluster's node configuration for this node (a joining or replacing node). */
-    java.util.function.UnaryOperator<ringdb.core.node.NodeConfig> configAdjust = java.util.function.UnaryOperator.identity();
+    java.util.function.UnaryOperator<ringdb.core.node.NodeConfig.Builder> configAdjust = java.util.function.UnaryOperator.identity();
     /** Why the node can never be recovered (it left the ring, or was replaced), or null. */
     String retiredReason;
     /** Removed from the ring with removenode (its data was not streamed anywhere). */
