@@ -70,14 +70,8 @@ public record NodeConfig(
         if (numTokens > NUM_TOKENS_MAX) {
             throw new IllegalArgumentException("numTokens must be at most " + NUM_TOKENS_MAX + ", got " + numTokens);
         }
-        if (valueSizeBytesMax > Limits.VALUE_SIZE_BYTES_CEILING) {
-            throw new IllegalArgumentException("valueSizeBytesMax " + valueSizeBytesMax + " exceeds the ceiling of "
-                    + Limits.VALUE_SIZE_BYTES_CEILING + " bytes");
-        }
-        if (rangeSyncChunkBytesMax > 8 * 1024 * 1024) {
-            throw new IllegalArgumentException("rangeSyncChunkBytesMax must be at most 8 MiB (half a frame), got "
-                    + rangeSyncChunkBytesMax);
-        }
+        Limits.checkValueSizeBytesMax(valueSizeBytesMax, "valueSizeBytesMax");
+        Limits.checkRangeSyncChunkBytesMax(rangeSyncChunkBytesMax, "rangeSyncChunkBytesMax");
     }
 
     private static void positive(long value, String name) {

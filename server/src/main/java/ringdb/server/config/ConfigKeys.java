@@ -3,6 +3,7 @@ package ringdb.server.config;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import ringdb.core.data.Limits;
 
 /** Every key {@code ringdb.yaml} accepts, in the order the reference documentation lists them. */
 public final class ConfigKeys {
@@ -84,7 +85,7 @@ public final class ConfigKeys {
             ConfigKey.integer(MAX_HINT_WINDOW_MS, 3 * HOUR_MS, 0, 30 * 24 * HOUR_MS, "Hints are stored for a replica only while it has been down for less than this."),
             ConfigKey.integer(GOSSIP_INTERVAL_MS, 1000, 10, 60_000, "Interval between gossip rounds."),
             ConfigKey.decimal(PHI_CONVICT_THRESHOLD, 8.0, 1.0, 32.0, "Phi accrual failure detector: a peer whose phi passes this is marked down."),
-            ConfigKey.integer(MAX_VALUE_SIZE_BYTES, MIB, 1, 64 * MIB, "Largest value accepted; larger ones get 413."),
+            ConfigKey.integer(MAX_VALUE_SIZE_BYTES, MIB, 1, Limits.VALUE_SIZE_BYTES_CEILING, "Largest value accepted; larger ones get 413; at most 16 MiB - 128 KiB, so that it fits an internode frame with its key."),
             ConfigKey.integer(INTERNODE_SEND_QUEUE_BYTES_MAX, 64 * MIB, 64 * 1024, 4096 * MIB, "Bytes queued for one peer at most; past that, messages to it are dropped (counted in metrics)."),
             ConfigKey.integer(INTERNODE_CONNECT_TIMEOUT_MS, 2000, 10, 600_000, "Timeout of one internode connection attempt."),
             ConfigKey.integer(INTERNODE_RECONNECT_BACKOFF_MAX_MS, 5000, 10, 600_000, "Reconnection to a peer backs off exponentially from 50 ms up to this."),
