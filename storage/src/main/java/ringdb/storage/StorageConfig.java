@@ -26,8 +26,8 @@ public record StorageConfig(SyncMode syncMode, long periodicSyncMicros, long mem
         if (flushPeriodMicros < 0 || gcGraceMicros < 0) {
             throw new IllegalArgumentException("flushPeriodMicros and gcGraceMicros must not be negative");
         }
-        if (valueSizeBytesMax <= 0 || valueSizeBytesMax > Limits.VALUE_SIZE_BYTES_CEILING) {
-            throw new IllegalArgumentException("valueSizeBytesMax must be in 1.." + Limits.VALUE_SIZE_BYTES_CEILING
+        if (valueSizeBytesMax <= 0 || valueSizeBytesMax > Limits.STORED_VALUE_SIZE_BYTES_CEILING) {
+            throw new IllegalArgumentException("valueSizeBytesMax must be in 1.." + Limits.STORED_VALUE_SIZE_BYTES_CEILING
                     + ", was " + valueSizeBytesMax);
         }
         requirePositive(blockSizeBytes, "blockSizeBytes");
@@ -58,6 +58,15 @@ public record StorageConfig(SyncMode syncMode, long periodicSyncMicros, long mem
     /** A builder holding every default. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The settings of the hints engine of a node whose data engine has these: the same, except
+     * that a value may be as large as a hint of a maximal mutation (the mutation's key and the
+     * hint's header around a value of {@link #valueSizeBytesMax()}).
+     */
+    public StorageConfig forHints() {
+        return toBuilder().valueSizeBytesMax(Limits.hintValueSizeBytesMax(valueSizeBytesMax)).build();
     }
 
     /** A builder holding this configuration's settings. */
@@ -96,7 +105,7 @@ public record StorageConfig(SyncMode syncMode, long periodicSyncMicros, long mem
         private long flushPeriodMicros = 60 * MICROS_PER_SECOND;
         /** Keep tombstones at least this long (10 days). */
         private long gcGraceMicros = 10 * 24 * 3600 * MICROS_PER_SECOND;
-        /** Largest value accepted (1 MiB, at most 64 MiB). */
+        /** Largest value accepted (1 MiB); a hints engine's is larger, see {@link StorageConfig#forHints()}. */
         private int valueSizeBytesMax = Limits.VALUE_SIZE_BYTES_DEFAULT;
         /** Target size of a table data block (4 KiB). */
         private int blockSizeBytes = SSTableFormat.BLOCK_SIZE_BYTES_DEFAULT;

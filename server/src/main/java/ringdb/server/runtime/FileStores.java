@@ -50,8 +50,17 @@ public final class FileStores implements StoreFactory {
 
     @Override
     public LocalStore open(Path directory, Clock clock, Timers timers) {
+        return open(directory, storageConfig, clock, timers);
+    }
+
+    @Override
+    public LocalStore openHints(Path directory, Clock clock, Timers timers) {
+        return open(directory, storageConfig.forHints(), clock, timers);
+    }
+
+    private LocalStore open(Path directory, StorageConfig config, Clock clock, Timers timers) {
         try {
-            StorageEngine engine = StorageEngine.open(disk, directory.toString(), storageConfig, clock, timers);
+            StorageEngine engine = StorageEngine.open(disk, directory.toString(), config, clock, timers);
             log.info("storage {}: {}", directory, engine.recoveryReport().summary());
             return engine;
         } catch (IOException e) {

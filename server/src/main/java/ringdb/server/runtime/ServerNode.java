@@ -76,7 +76,7 @@ public final class ServerNode implements AutoCloseable {
         RecentEvents events = new RecentEvents(RecentEvents.CAPACITY);
         SystemClock clock = new SystemClock();
         LocalStore data = new NodeThreadStore(stores.open(dir.resolve("data"), clock, nodeThread), nodeThread);
-        LocalStore hints = new NodeThreadStore(stores.open(dir.resolve("hints"), clock, nodeThread), nodeThread);
+        LocalStore hints = new NodeThreadStore(stores.openHints(dir.resolve("hints"), clock, nodeThread), nodeThread);
         Node[] nodeHolder = new Node[1];
         InternodeTransport transport;
         try {
