@@ -477,7 +477,8 @@ public final class SimCluster implements AutoCloseable {
         simNode.data = new ObservedStore(simNode.storage.data(), durableWritesOf(simNode, incarnation));
         simNode.hints = simNode.storage.hints();
         network.attach(id, (from, message) -> simNode.node.receive(from, message));
-        simNode.node = new Node(id, simNode.configAdjust.apply(nodeConfig().toBuilder()).build(), simNode.clock, simNode.timers,
+        NodeConfig config = simNode.configAdjust.apply(nodeConfig().toBuilder()).build();
+        simNode.node = new Node(id, config, simNode.clock, simNode.timers,
                 network.endpointFor(id, () -> simNode.incarnation == incarnation && simNode.isAlive()),
                 simNode.random, simNode.data, simNode.hints, event -> {
                     if (simNode.incarnation == incarnation) {

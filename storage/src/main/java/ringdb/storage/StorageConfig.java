@@ -27,8 +27,8 @@ public record StorageConfig(SyncMode syncMode, long periodicSyncMicros, long mem
             throw new IllegalArgumentException("flushPeriodMicros and gcGraceMicros must not be negative");
         }
         if (valueSizeBytesMax <= 0 || valueSizeBytesMax > Limits.STORED_VALUE_SIZE_BYTES_CEILING) {
-            throw new IllegalArgumentException("valueSizeBytesMax must be in 1.." + Limits.STORED_VALUE_SIZE_BYTES_CEILING
-                    + ", was " + valueSizeBytesMax);
+            throw new IllegalArgumentException("valueSizeBytesMax must be in 1.."
+                    + Limits.STORED_VALUE_SIZE_BYTES_CEILING + ", was " + valueSizeBytesMax);
         }
         requirePositive(blockSizeBytes, "blockSizeBytes");
         if (compactionThresholdMin < 2 || compactionThresholdMax < compactionThresholdMin) {

@@ -29,7 +29,8 @@ class CrashRecoveryProperties {
         Random random = new Random(seed);
         ManualTimers timers = new ManualTimers(1_000_000);
         SimDisk disk = new SimDisk(new Random(seed ^ 0x5DEECE66DL), timers, 200);
-        StorageConfig config = smallEngine().toBuilder().syncMode(random.nextBoolean() ? SyncMode.GROUP : SyncMode.BATCH).build();
+        StorageConfig config = smallEngine().toBuilder()
+                .syncMode(random.nextBoolean() ? SyncMode.GROUP : SyncMode.BATCH).build();
         crashRounds(seed, random, timers, config, disk, () -> {
             if (random.nextBoolean()) {
                 disk.crash();
@@ -105,7 +106,8 @@ class CrashRecoveryProperties {
             if (!skipWhenRefused) {
                 throw e;
             }
-            return StorageEngine.open(disk, "/n", config.toBuilder().skipCorruptCommitLogRecords(true).build(), timers, timers);
+            StorageConfig skipping = config.toBuilder().skipCorruptCommitLogRecords(true).build();
+            return StorageEngine.open(disk, "/n", skipping, timers, timers);
         }
     }
 

@@ -252,7 +252,8 @@ class StorageEngineTest {
 
     @Test
     void periodicModeAcknowledgesAtOnceAndSyncsOnTheTimer() throws IOException {
-        StorageEngine engine = open(StorageConfig.builder().syncMode(SyncMode.PERIODIC).periodicSyncMicros(10_000).build());
+        StorageEngine engine = open(
+                StorageConfig.builder().syncMode(SyncMode.PERIODIC).periodicSyncMicros(10_000).build());
         long syncsBefore = disk.syncCount();
         engine.apply(bytes("a"), Cell.value(bytes("1"), 1), ack);
         assertThat(acks).containsExactly((Throwable) null);

@@ -44,7 +44,8 @@ public final class Limits {
      * {@link #KEY_SIZE_BYTES_MAX}, fits one internode frame, so that every value a client may
      * write can be replicated, hinted, repaired and streamed.
      */
-    public static final int VALUE_SIZE_BYTES_CEILING = FRAME_SIZE_BYTES_MAX - KEY_SIZE_BYTES_MAX - MESSAGE_ENVELOPE_BYTES_MAX;
+    public static final int VALUE_SIZE_BYTES_CEILING =
+            FRAME_SIZE_BYTES_MAX - KEY_SIZE_BYTES_MAX - MESSAGE_ENVELOPE_BYTES_MAX;
 
     /** Why {@link #VALUE_SIZE_BYTES_CEILING} is what it is, for messages and documentation. */
     public static final String VALUE_SIZE_BYTES_CEILING_REASON = "a larger value with a key of " + KEY_SIZE_BYTES_MAX
@@ -107,7 +108,7 @@ public final class Limits {
         return (long) KEY_SIZE_BYTES_MAX + valueSizeBytesMax + MESSAGE_ENVELOPE_BYTES_MAX;
     }
 
-    /** Longest native protocol frame (after its length field) a node accepts for values up to {@code valueSizeBytesMax}. */
+    /** Longest native protocol frame (after its length field) a node accepts for values up to the given limit. */
     public static int nativeFrameBytesMax(int valueSizeBytesMax) {
         return valueSizeBytesMax + KEY_SIZE_BYTES_MAX + NATIVE_FRAME_ENVELOPE_BYTES;
     }

@@ -164,9 +164,12 @@ public record NodeConfig(
          * nodes of a new cluster start without it).
          */
         private boolean autoBootstrap = false;
-        /** A dead node whose tokens this node takes over, streaming its ranges from the surviving replicas (null: none). */
+        /**
+         * A dead node whose tokens this node takes over, streaming its ranges from the
+         * surviving replicas (null: none).
+         */
         private NodeId replaceNode = null;
-        /** How a node without tokens chooses them: derived (SHA-1 of the id) or balanced (split the most loaded ranges). */
+        /** How a node without tokens chooses them: derived (SHA-1 of the id) or balanced (split the most loaded). */
         private TokenAllocation tokenAllocation = TokenAllocation.DERIVED;
         /**
          * How long a joining node listens to gossip before choosing tokens, and how long a
@@ -175,7 +178,7 @@ public record NodeConfig(
         private long ringDelayMicros = 10_000_000L;
         /** Bytes per second one stream session may pull (24 MiB/s; 0: unthrottled). */
         private long streamThroughputBytesPerSecond = 24L * 1024 * 1024;
-        /** Catch-up and repair compare a digest of each chunk first and pull only the chunks that differ (false: pull every chunk). */
+        /** Catch-up and repair compare chunk digests first and pull only chunks that differ (false: pull all). */
         private boolean rangeSyncDigests = true;
 
         private Builder() {

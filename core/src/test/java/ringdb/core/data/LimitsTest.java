@@ -85,7 +85,8 @@ class LimitsTest {
         byte[] frame = MessageCodec.encodeFrame(LONGEST_SENDER, message);
         int frameBytes = frame.length - MessageCodec.LENGTH_FIELD_BYTES;
         assertThat((long) frameBytes).isLessThanOrEqualTo(boundBytes).isLessThanOrEqualTo(Limits.FRAME_SIZE_BYTES_MAX);
-        Envelope decoded = MessageCodec.decodeFrame(ByteBuffer.wrap(frame, MessageCodec.LENGTH_FIELD_BYTES, frameBytes));
+        Envelope decoded =
+                MessageCodec.decodeFrame(ByteBuffer.wrap(frame, MessageCodec.LENGTH_FIELD_BYTES, frameBytes));
         assertThat(decoded.from()).isEqualTo(LONGEST_SENDER);
         assertThat(decoded.message()).isEqualTo(message);
     }

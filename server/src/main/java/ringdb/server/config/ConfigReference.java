@@ -32,9 +32,12 @@ public final class ConfigReference {
         YAML_PREAMBLE.forEach(line -> out.append(line.isEmpty() ? "#" : "# " + line).append('\n'));
         for (ConfigKeys.Section section : ConfigKeys.sections()) {
             String title = "# --- " + section.title() + " ";
-            out.append('\n').append(title).append("-".repeat(Math.max(3, YAML_LINE_CHARS - title.length()))).append('\n');
+            String rule = "-".repeat(Math.max(3, YAML_LINE_CHARS - title.length()));
+            out.append('\n').append(title).append(rule).append('\n');
             for (ConfigKey key : section.keys()) {
-                wrap(key.description(), YAML_LINE_CHARS - 2).forEach(line -> out.append("# ").append(line).append('\n'));
+                for (String line : wrap(key.description(), YAML_LINE_CHARS - 2)) {
+                    out.append("# ").append(line).append('\n');
+                }
                 out.append(key.name()).append(": ").append(yamlValue(key.defaultValue())).append('\n');
             }
         }

@@ -112,7 +112,8 @@ public final class ServerConfig {
     private static void checkLimits(Map<String, Object> values) {
         int valueSizeBytesMax = Math.toIntExact((Long) values.get(ConfigKeys.MAX_VALUE_SIZE_BYTES));
         try {
-            Limits.checkSendQueueBytesMax((Long) values.get(ConfigKeys.INTERNODE_SEND_QUEUE_BYTES_MAX), valueSizeBytesMax,
+            long sendQueueBytesMax = (Long) values.get(ConfigKeys.INTERNODE_SEND_QUEUE_BYTES_MAX);
+            Limits.checkSendQueueBytesMax(sendQueueBytesMax, valueSizeBytesMax,
                     ConfigKeys.INTERNODE_SEND_QUEUE_BYTES_MAX, ConfigKeys.MAX_VALUE_SIZE_BYTES);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("configuration key '" + ConfigKeys.INTERNODE_SEND_QUEUE_BYTES_MAX + "': "

@@ -98,7 +98,8 @@ class ServerConfigTest {
 
     @Test
     void aValueLimitThatCouldNotBeReplicatedIsRefusedAtStartWithTheKeyAndTheReason() {
-        assertThatThrownBy(() -> ServerConfig.load(null, Map.of("max_value_size_bytes", String.valueOf(64 * 1024 * 1024))))
+        String sixtyFourMib = String.valueOf(64 * 1024 * 1024);
+        assertThatThrownBy(() -> ServerConfig.load(null, Map.of("max_value_size_bytes", sixtyFourMib)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("'max_value_size_bytes'")
                 .hasMessageContaining("between 1 and " + Limits.VALUE_SIZE_BYTES_CEILING + ", got 67108864")

@@ -93,8 +93,8 @@ class MaximalValueSuiteTest {
             assertThat(writes.get(ConsistencyLevel.ALL).get())
                     .isEqualTo(new ClientResult.Unavailable(ConsistencyLevel.ALL, 3, 2));
 
-            assertThat(hintsStored.get(down)).as("ONE and QUORUM hinted the down replica; " + Clusters.seedLine(cluster))
-                    .isEqualTo(2);
+            assertThat(hintsStored.get(down))
+                    .as("ONE and QUORUM hinted the down replica; " + Clusters.seedLine(cluster)).isEqualTo(2);
             assertThat(errors).as("no hint was dropped or failed; " + Clusters.seedLine(cluster)).isEmpty();
             assertThat(cluster.unhandledExceptions()).isEmpty();
 
