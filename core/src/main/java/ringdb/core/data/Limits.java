@@ -88,7 +88,10 @@ public final class Limits {
     public static final int HTTP_INITIAL_LINE_BYTES_MAX = 256 * KIB;
     /** Longest HTTP header block. */
     public static final int HTTP_HEADER_BYTES_MAX = 16 * KIB;
-    /** Largest HTTP response a client reads: a maximal value, or a large cluster or metrics answer. */
+    /**
+     * Largest answer a client reads, over HTTP or as a native frame: a maximal value with its
+     * headers, or a large cluster or metrics answer.
+     */
     public static final int HTTP_RESPONSE_BYTES_MAX = VALUE_SIZE_BYTES_CEILING + MIB;
 
     static {
@@ -128,7 +131,8 @@ public final class Limits {
                 "a hint of a maximal mutation fits the hints store's value limit");
         relation((long) HTTP_INITIAL_LINE_BYTES_MAX >= 3L * KEY_SIZE_BYTES_MAX + 4 * KIB,
                 "an HTTP request line holds a percent-encoded maximal key");
-        relation(HTTP_RESPONSE_BYTES_MAX >= VALUE_SIZE_BYTES_CEILING, "an HTTP response holds a maximal value");
+        relation(HTTP_RESPONSE_BYTES_MAX >= nativeFrameBytesMax(VALUE_SIZE_BYTES_CEILING),
+                "a client reads an HTTP response or a native answer frame holding a maximal value");
         relation(nativeFrameBytesMax(VALUE_SIZE_BYTES_CEILING) > 0, "a native frame's length fits an int");
         relation(VALUE_SIZE_BYTES_DEFAULT <= VALUE_SIZE_BYTES_CEILING, "the default value limit is allowed");
     }
