@@ -111,7 +111,8 @@ final class SnapshotCommand implements Runnable {
             Path storage = storage(spec, directory);
             return onDisk("create", disk -> {
                 StorageEngine engine = StorageEngine.open(disk, storage.toString(),
-                        StorageConfig.defaults().withFlushPeriodMicros(0), () -> System.currentTimeMillis() * 1000, NO_TIMERS);
+                        StorageConfig.builder().flushPeriodMicros(0).build(), () -> System.currentTimeMillis() * 1000,
+                        NO_TIMERS);
                 try {
                     int tables = engine.snapshot(name);
                     return "snapshot " + name + ": " + tables + " tables linked under " + storage.resolve("snapshots").resolve(name);

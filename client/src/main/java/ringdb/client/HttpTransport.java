@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
+import ringdb.core.data.Limits;
 
 /**
  * A small HTTP/1.1 client with persistent connections pooled per node. The calling thread does the
@@ -40,8 +41,8 @@ import java.util.concurrent.TimeUnit;
  * request was never sent), "client_timeout" or "io" (the outcome is unknown).
  */
 final class HttpTransport implements AutoCloseable {
-    /** Largest answer accepted (a value of the 64 MiB ceiling plus headers). */
-    static final int RESPONSE_BYTES_MAX = 65 * 1024 * 1024;
+    /** Largest answer accepted (a value of the ceiling plus headers). */
+    static final int RESPONSE_BYTES_MAX = Limits.HTTP_RESPONSE_BYTES_MAX;
     private static final int READ_BUFFER_BYTES = 16 * 1024;
 
     /** An answer: status, body, and the X-Ringdb-Timestamp header (0 when absent). */

@@ -60,7 +60,7 @@ public final class SimCluster implements AutoCloseable {
         NodeId id = NodeId.of("node" + (index + 1));
         SimStorage storage = new SimStorage(new Random(random.nextLong()),
                 new SimTimers(scheduler, task -> runOn(id, task)), settings.diskSyncLatencyMicros,
-                settings.storageConfig.apply(defaultStorageConfig()));
+                settings.storageConfig.apply(defaultStorageConfig().toBuilder()).build());
         SimNode simNode = new SimNode(id, index, new SimClock(scheduler), storage);
         nodes.put(id, simNode);
         nodeIds.add(id);
@@ -300,7 +300,7 @@ public final class SimCluster implements AutoCloseable {
     public NodeId addNode() {
         List<NodeId> seeds = liveSeeds();
         SimNode simNode = createNode();
-        simNode.configAdjust = config -> config.withAutoBootstrap(true).withSeeds(seeds);
+        simNode.configAdjust = config -> config.autoBootstrap(true).seeds(seeds);
         start(simNode);
         return simNode.id;
     }
@@ -317,7 +317,7 @@ public final class SimCluster implements AutoCloseable {
         deadNode.retiredReason = "it was replaced";
         SimNode simNode = createNode();
         List<NodeId> seeds = liveSeeds();
-        simNode.configAdjust = config -> config.withAutoBootstrap(true).withReplaceNode(dead).withSeeds(seeds);
+        simNode.configAdjust = config -> config.autoBootstrap(true).replaceNode(dead).seeds(seeds);
         start(simNode);
         return simNode.id;
     }
@@ -477,7 +477,8 @@ public final class SimCluster implements AutoCloseable {
         simNode.data = new ObservedStore(simNode.storage.data(), durableWritesOf(simNode, incarnation));
         simNode.hints = simNode.storage.hints();
         network.attach(id, (from, message) -> simNode.node.receive(from, message));
-        simNode.node = new Node(id, simNode.configAdjust.apply(nodeConfig()), simNode.clock, simNode.timers,
+        NodeConfig config = simNode.configAdjust.apply(nodeConfig().toBuilder()).build();
+        simNode.node = new Node(id, config, simNode.clock, simNode.timers,
                 network.endpointFor(id, () -> simNode.incarnation == incarnation && simNode.isAlive()),
                 simNode.random, simNode.data, simNode.hints, event -> {
                     if (simNode.incarnation == incarnation) {
@@ -509,9 +510,9 @@ public final class SimCluster implements AutoCloseable {
 
     /** Small memtables and a 10 s flush period, so that simulations exercise flushes and compactions. */
     private StorageConfig defaultStorageConfig() {
-        return StorageConfig.defaults().withMemtableSizeBytesMax(256 * 1024).withFlushPeriodMicros(10_000_000)
-                .withCommitLogSizes(4L << 20, 1L << 20).withGcGraceMicros(nodeConfig().gcGraceMicros())
-                .withValueSizeBytesMax(nodeConfig().valueSizeBytesMax());
+        return StorageConfig.builder().memtableSizeBytesMax(256 * 1024).flushPeriodMicros(10_000_000)
+                .commitLogSizes(4L << 20, 1L << 20).gcGraceMicros(nodeConfig().gcGraceMicros())
+                .valueSizeBytesMax(nodeConfig().valueSizeBytesMax()).build();
     }
 
     /** The node's simulated disk (it survives crashes), for inspection and disk fault injection. */
@@ -520,8 +521,8 @@ public final class SimCluster implements AutoCloseable {
     }
 
     private NodeConfig nodeConfig() {
-        NodeConfig base = NodeConfig.defaults().withSeeds(List.of(NodeId.of("node1")));
-        return settings.nodeConfig.apply(base);
+        NodeConfig.Builder base = NodeConfig.builder().seeds(List.of(NodeId.of("node1")));
+        return settings.nodeConfig.apply(base).build();
     }
 
     /** The configuration every node runs with. */
@@ -588,13 +589,13 @@ public final class SimCluster implements AutoCloseable {
     public static final class Builder {
         private long seed = 1;
         private int nodes = 3;
-        private UnaryOperator<NodeConfig> nodeConfig = UnaryOperator.identity();
+        private UnaryOperator<NodeConfig.Builder> nodeConfig = UnaryOperator.identity();
         private long clockSkewBoundMicros = 500_000;
         private long diskSyncLatencyMicros = 500;
-        private UnaryOperator<StorageConfig> storageConfig = UnaryOperator.identity();
+        private UnaryOperator<StorageConfig.Builder> storageConfig = UnaryOperator.identity();
 
         /** Adjusts every node's storage engine settings (defaults: GROUP sync, 256 KiB memtables). */
-        public Builder storageConfig(UnaryOperator<StorageConfig> storageConfig) {
+        public Builder storageConfig(UnaryOperator<StorageConfig.Builder> storageConfig) {
             this.storageConfig = storageConfig;
             return this;
         }
@@ -614,7 +615,7 @@ public final class SimCluster implements AutoCloseable {
         }
 
         /** Adjusts every node's configuration (starting from the defaults with node1 as the seed node). */
-        public Builder nodeConfig(UnaryOperator<NodeConfig> nodeConfig) {
+        public Builder nodeConfig(UnaryOperator<NodeConfig.Builder> nodeConfig) {
             this.nodeConfig = nodeConfig;
             return this;
         }

@@ -3,9 +3,11 @@ package ringdb.sim;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 import ringdb.core.NodeId;
 import ringdb.core.node.ClientResult;
 import ringdb.core.node.Node;
+import ringdb.core.node.NodeConfig;
 import ringdb.core.store.LocalStore;
 
 /**
@@ -26,7 +28,7 @@ final class SimNode {
     final List<SimFuture<ClientResult>> pending = new ArrayList<>();
     Random random;
     /** Adjusts the cluster's node configuration for this node (a joining or replacing node). */
-    java.util.function.UnaryOperator<ringdb.core.node.NodeConfig> configAdjust = java.util.function.UnaryOperator.identity();
+    UnaryOperator<NodeConfig.Builder> configAdjust = UnaryOperator.identity();
     /** Why the node can never be recovered (it left the ring, or was replaced), or null. */
     String retiredReason;
     /** Removed from the ring with removenode (its data was not streamed anywhere). */

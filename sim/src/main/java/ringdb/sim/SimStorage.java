@@ -35,7 +35,7 @@ final class SimStorage {
     void open(Clock clock, Timers timers) {
         try {
             data = StorageEngine.open(disk, DATA_DIRECTORY, config, clock, timers);
-            hints = StorageEngine.open(disk, HINTS_DIRECTORY, config, clock, timers);
+            hints = StorageEngine.open(disk, HINTS_DIRECTORY, config.forHints(), clock, timers);
         } catch (IOException e) {
             throw new UncheckedIOException("opening the simulated node's storage failed", e);
         }

@@ -5,25 +5,9 @@ import ringdb.storage.sstable.SSTableFormat;
 
 /**
  * Settings of one storage engine. Sizes are in bytes, durations in microseconds; 0 disables a
- * periodic task. {@link #defaults()} gives the documented defaults; the {@code with…} methods
- * return modified copies.
- *
- * @param syncMode                     when writes are acknowledged (default GROUP)
- * @param periodicSyncMicros           fsync interval in PERIODIC mode (default 10 ms)
- * @param memtableSizeBytesMax         flush once the memtable passes this (default 64 MiB)
- * @param commitLogSizeBytesMax        flush once the live commit log passes this (default 256 MiB)
- * @param commitLogSegmentSizeBytes    start a new segment past this (default 32 MiB)
- * @param flushPeriodMicros            flush at this interval, the seed's periodic snapshot (default 60 s)
- * @param gcGraceMicros                keep tombstones at least this long (default 10 days)
- * @param valueSizeBytesMax            largest value accepted (default 1 MiB, at most 64 MiB)
- * @param blockSizeBytes               target size of a table data block (default 4 KiB)
- * @param compactionThresholdMin       tables of similar size that trigger a compaction (default 4)
- * @param compactionThresholdMax       most tables merged in one compaction (default 32)
- * @param skipCorruptCommitLogRecords  replay skips (and counts) damaged records instead of stopping
- * @param verifyTablesOnOpen           check every data block checksum when opening (default true)
- * @param compactionThroughputBytesPerSecond  pace compactions' writing to this rate, shared by the
- *                                     engines of one disk (default 64 MiB/s, as Cassandra's
- *                                     compaction_throughput; 0 = unthrottled)
+ * periodic task. Built with {@link #builder()} (every setting starts at its default) or changed
+ * with {@link #toBuilder()}; each setting's default and meaning are written once, on the
+ * {@link Builder}'s field.
  */
 public record StorageConfig(SyncMode syncMode, long periodicSyncMicros, long memtableSizeBytesMax,
                             long commitLogSizeBytesMax, long commitLogSegmentSizeBytes, long flushPeriodMicros,
@@ -42,9 +26,9 @@ public record StorageConfig(SyncMode syncMode, long periodicSyncMicros, long mem
         if (flushPeriodMicros < 0 || gcGraceMicros < 0) {
             throw new IllegalArgumentException("flushPeriodMicros and gcGraceMicros must not be negative");
         }
-        if (valueSizeBytesMax <= 0 || valueSizeBytesMax > Limits.VALUE_SIZE_BYTES_CEILING) {
-            throw new IllegalArgumentException("valueSizeBytesMax must be in 1.." + Limits.VALUE_SIZE_BYTES_CEILING
-                    + ", was " + valueSizeBytesMax);
+        if (valueSizeBytesMax <= 0 || valueSizeBytesMax > Limits.STORED_VALUE_SIZE_BYTES_CEILING) {
+            throw new IllegalArgumentException("valueSizeBytesMax must be in 1.."
+                    + Limits.STORED_VALUE_SIZE_BYTES_CEILING + ", was " + valueSizeBytesMax);
         }
         requirePositive(blockSizeBytes, "blockSizeBytes");
         if (compactionThresholdMin < 2 || compactionThresholdMax < compactionThresholdMin) {
@@ -66,76 +50,151 @@ public record StorageConfig(SyncMode syncMode, long periodicSyncMicros, long mem
         }
     }
 
+    /** Every setting at its default (see the {@link Builder}'s fields). */
     public static StorageConfig defaults() {
-        return new StorageConfig(SyncMode.GROUP, 10_000, 64L << 20, 256L << 20, 32L << 20, 60 * MICROS_PER_SECOND,
-                10 * 24 * 3600 * MICROS_PER_SECOND, Limits.VALUE_SIZE_BYTES_DEFAULT, SSTableFormat.BLOCK_SIZE_BYTES_DEFAULT,
-                4, 32, false, true, 64L << 20);
+        return builder().build();
     }
 
-    public StorageConfig withSyncMode(SyncMode mode) {
-        return new StorageConfig(mode, periodicSyncMicros, memtableSizeBytesMax, commitLogSizeBytesMax,
-                commitLogSegmentSizeBytes, flushPeriodMicros, gcGraceMicros, valueSizeBytesMax, blockSizeBytes,
-                compactionThresholdMin, compactionThresholdMax, skipCorruptCommitLogRecords, verifyTablesOnOpen, compactionThroughputBytesPerSecond);
+    /** A builder holding every default. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public StorageConfig withPeriodicSyncMicros(long micros) {
-        return new StorageConfig(syncMode, micros, memtableSizeBytesMax, commitLogSizeBytesMax,
-                commitLogSegmentSizeBytes, flushPeriodMicros, gcGraceMicros, valueSizeBytesMax, blockSizeBytes,
-                compactionThresholdMin, compactionThresholdMax, skipCorruptCommitLogRecords, verifyTablesOnOpen, compactionThroughputBytesPerSecond);
+    /**
+     * The settings of the hints engine of a node whose data engine has these: the same, except
+     * that a value may be as large as a hint of a maximal mutation (the mutation's key and the
+     * hint's header around a value of {@link #valueSizeBytesMax()}).
+     */
+    public StorageConfig forHints() {
+        return toBuilder().valueSizeBytesMax(Limits.hintValueSizeBytesMax(valueSizeBytesMax)).build();
     }
 
-    public StorageConfig withMemtableSizeBytesMax(long bytes) {
-        return new StorageConfig(syncMode, periodicSyncMicros, bytes, commitLogSizeBytesMax,
-                commitLogSegmentSizeBytes, flushPeriodMicros, gcGraceMicros, valueSizeBytesMax, blockSizeBytes,
-                compactionThresholdMin, compactionThresholdMax, skipCorruptCommitLogRecords, verifyTablesOnOpen, compactionThroughputBytesPerSecond);
+    /** A builder holding this configuration's settings. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.syncMode = syncMode;
+        b.periodicSyncMicros = periodicSyncMicros;
+        b.memtableSizeBytesMax = memtableSizeBytesMax;
+        b.commitLogSizeBytesMax = commitLogSizeBytesMax;
+        b.commitLogSegmentSizeBytes = commitLogSegmentSizeBytes;
+        b.flushPeriodMicros = flushPeriodMicros;
+        b.gcGraceMicros = gcGraceMicros;
+        b.valueSizeBytesMax = valueSizeBytesMax;
+        b.blockSizeBytes = blockSizeBytes;
+        b.compactionThresholdMin = compactionThresholdMin;
+        b.compactionThresholdMax = compactionThresholdMax;
+        b.skipCorruptCommitLogRecords = skipCorruptCommitLogRecords;
+        b.verifyTablesOnOpen = verifyTablesOnOpen;
+        b.compactionThroughputBytesPerSecond = compactionThroughputBytesPerSecond;
+        return b;
     }
 
-    public StorageConfig withCommitLogSizes(long totalBytesMax, long segmentSizeBytes) {
-        return new StorageConfig(syncMode, periodicSyncMicros, memtableSizeBytesMax, totalBytesMax,
-                segmentSizeBytes, flushPeriodMicros, gcGraceMicros, valueSizeBytesMax, blockSizeBytes,
-                compactionThresholdMin, compactionThresholdMax, skipCorruptCommitLogRecords, verifyTablesOnOpen, compactionThroughputBytesPerSecond);
-    }
+    /** Mutable settings; {@link #build()} checks them. The initial values are the defaults. */
+    public static final class Builder {
+        /** When writes are acknowledged. */
+        private SyncMode syncMode = SyncMode.GROUP;
+        /** fsync interval in PERIODIC mode (10 ms). */
+        private long periodicSyncMicros = 10_000;
+        /** Flush once the memtable passes this (64 MiB). */
+        private long memtableSizeBytesMax = 64L << 20;
+        /** Flush once the live commit log passes this (256 MiB). */
+        private long commitLogSizeBytesMax = 256L << 20;
+        /** Start a new commit log segment past this (32 MiB). */
+        private long commitLogSegmentSizeBytes = 32L << 20;
+        /** Flush at this interval, the seed's periodic snapshot (60 s). */
+        private long flushPeriodMicros = 60 * MICROS_PER_SECOND;
+        /** Keep tombstones at least this long (10 days). */
+        private long gcGraceMicros = 10 * 24 * 3600 * MICROS_PER_SECOND;
+        /** Largest value accepted (1 MiB); a hints engine's is larger, see {@link StorageConfig#forHints()}. */
+        private int valueSizeBytesMax = Limits.VALUE_SIZE_BYTES_DEFAULT;
+        /** Target size of a table data block (4 KiB). */
+        private int blockSizeBytes = SSTableFormat.BLOCK_SIZE_BYTES_DEFAULT;
+        /** Tables of similar size that trigger a compaction. */
+        private int compactionThresholdMin = 4;
+        /** Most tables merged in one compaction. */
+        private int compactionThresholdMax = 32;
+        /** Replay skips (and counts) damaged records instead of stopping. */
+        private boolean skipCorruptCommitLogRecords = false;
+        /** Check every data block checksum when opening. */
+        private boolean verifyTablesOnOpen = true;
+        /**
+         * Pace compactions' writing to this rate, shared by the engines of one disk (64 MiB/s, as
+         * Cassandra's compaction_throughput; 0 = unthrottled).
+         */
+        private long compactionThroughputBytesPerSecond = 64L << 20;
 
-    public StorageConfig withFlushPeriodMicros(long micros) {
-        return new StorageConfig(syncMode, periodicSyncMicros, memtableSizeBytesMax, commitLogSizeBytesMax,
-                commitLogSegmentSizeBytes, micros, gcGraceMicros, valueSizeBytesMax, blockSizeBytes,
-                compactionThresholdMin, compactionThresholdMax, skipCorruptCommitLogRecords, verifyTablesOnOpen, compactionThroughputBytesPerSecond);
-    }
+        private Builder() {
+        }
 
-    public StorageConfig withGcGraceMicros(long micros) {
-        return new StorageConfig(syncMode, periodicSyncMicros, memtableSizeBytesMax, commitLogSizeBytesMax,
-                commitLogSegmentSizeBytes, flushPeriodMicros, micros, valueSizeBytesMax, blockSizeBytes,
-                compactionThresholdMin, compactionThresholdMax, skipCorruptCommitLogRecords, verifyTablesOnOpen, compactionThroughputBytesPerSecond);
-    }
+        public Builder syncMode(SyncMode value) {
+            syncMode = value;
+            return this;
+        }
 
-    public StorageConfig withValueSizeBytesMax(int bytes) {
-        return new StorageConfig(syncMode, periodicSyncMicros, memtableSizeBytesMax, commitLogSizeBytesMax,
-                commitLogSegmentSizeBytes, flushPeriodMicros, gcGraceMicros, bytes, blockSizeBytes,
-                compactionThresholdMin, compactionThresholdMax, skipCorruptCommitLogRecords, verifyTablesOnOpen, compactionThroughputBytesPerSecond);
-    }
+        public Builder periodicSyncMicros(long value) {
+            periodicSyncMicros = value;
+            return this;
+        }
 
-    public StorageConfig withCompactionThresholds(int min, int max) {
-        return new StorageConfig(syncMode, periodicSyncMicros, memtableSizeBytesMax, commitLogSizeBytesMax,
-                commitLogSegmentSizeBytes, flushPeriodMicros, gcGraceMicros, valueSizeBytesMax, blockSizeBytes,
-                min, max, skipCorruptCommitLogRecords, verifyTablesOnOpen, compactionThroughputBytesPerSecond);
-    }
+        public Builder memtableSizeBytesMax(long value) {
+            memtableSizeBytesMax = value;
+            return this;
+        }
 
-    public StorageConfig withSkipCorruptCommitLogRecords(boolean skip) {
-        return new StorageConfig(syncMode, periodicSyncMicros, memtableSizeBytesMax, commitLogSizeBytesMax,
-                commitLogSegmentSizeBytes, flushPeriodMicros, gcGraceMicros, valueSizeBytesMax, blockSizeBytes,
-                compactionThresholdMin, compactionThresholdMax, skip, verifyTablesOnOpen, compactionThroughputBytesPerSecond);
-    }
+        /** The live commit log's flush threshold and one segment's size. */
+        public Builder commitLogSizes(long totalBytesMax, long segmentSizeBytes) {
+            commitLogSizeBytesMax = totalBytesMax;
+            commitLogSegmentSizeBytes = segmentSizeBytes;
+            return this;
+        }
 
-    public StorageConfig withVerifyTablesOnOpen(boolean verify) {
-        return new StorageConfig(syncMode, periodicSyncMicros, memtableSizeBytesMax, commitLogSizeBytesMax,
-                commitLogSegmentSizeBytes, flushPeriodMicros, gcGraceMicros, valueSizeBytesMax, blockSizeBytes,
-                compactionThresholdMin, compactionThresholdMax, skipCorruptCommitLogRecords, verify, compactionThroughputBytesPerSecond);
-    }
+        public Builder flushPeriodMicros(long value) {
+            flushPeriodMicros = value;
+            return this;
+        }
 
-    public StorageConfig withCompactionThroughputBytesPerSecond(long bytesPerSecond) {
-        return new StorageConfig(syncMode, periodicSyncMicros, memtableSizeBytesMax, commitLogSizeBytesMax,
-                commitLogSegmentSizeBytes, flushPeriodMicros, gcGraceMicros, valueSizeBytesMax, blockSizeBytes,
-                compactionThresholdMin, compactionThresholdMax, skipCorruptCommitLogRecords, verifyTablesOnOpen,
-                bytesPerSecond);
+        public Builder gcGraceMicros(long value) {
+            gcGraceMicros = value;
+            return this;
+        }
+
+        public Builder valueSizeBytesMax(int value) {
+            valueSizeBytesMax = value;
+            return this;
+        }
+
+        public Builder blockSizeBytes(int value) {
+            blockSizeBytes = value;
+            return this;
+        }
+
+        public Builder compactionThresholds(int min, int max) {
+            compactionThresholdMin = min;
+            compactionThresholdMax = max;
+            return this;
+        }
+
+        public Builder skipCorruptCommitLogRecords(boolean value) {
+            skipCorruptCommitLogRecords = value;
+            return this;
+        }
+
+        public Builder verifyTablesOnOpen(boolean value) {
+            verifyTablesOnOpen = value;
+            return this;
+        }
+
+        public Builder compactionThroughputBytesPerSecond(long value) {
+            compactionThroughputBytesPerSecond = value;
+            return this;
+        }
+
+        /** The configuration; throws {@link IllegalArgumentException} naming a setting out of its range. */
+        public StorageConfig build() {
+            return new StorageConfig(syncMode, periodicSyncMicros, memtableSizeBytesMax, commitLogSizeBytesMax,
+                    commitLogSegmentSizeBytes, flushPeriodMicros, gcGraceMicros, valueSizeBytesMax, blockSizeBytes,
+                    compactionThresholdMin, compactionThresholdMax, skipCorruptCommitLogRecords, verifyTablesOnOpen,
+                    compactionThroughputBytesPerSecond);
+        }
     }
 }

@@ -86,7 +86,7 @@ class CorruptionTest {
     void skipOptionSkipsTheDamagedRecordAndReportsIt() throws IOException {
         writeRecords(false);
         flipByte(SEGMENT, recordOffset(7) + 20);
-        StorageEngine engine = open(StorageConfig.defaults().withSkipCorruptCommitLogRecords(true));
+        StorageEngine engine = open(StorageConfig.builder().skipCorruptCommitLogRecords(true).build());
         assertThat(engine.recoveryReport().corruptRecordsSkipped()).isEqualTo(1);
         assertThat(engine.recoveryReport().corruptBytesSkipped()).isEqualTo(RECORD_SIZE_BYTES);
         assertThat(engine.recoveryReport().summary()).contains("SKIPPED 1 corrupt records");
@@ -103,7 +103,7 @@ class CorruptionTest {
         ByteBuffer.wrap(bytes).putInt((int) recordOffset(3), 13);
         disk.overwrite(SEGMENT, bytes);
         assertThatThrownBy(() -> open(StorageConfig.defaults())).isInstanceOf(CorruptionException.class);
-        StorageEngine engine = open(StorageConfig.defaults().withSkipCorruptCommitLogRecords(true));
+        StorageEngine engine = open(StorageConfig.builder().skipCorruptCommitLogRecords(true).build());
         assertThat(engine.recoveryReport().corruptRecordsSkipped()).isEqualTo(1);
         assertRecordsPresent(engine, 4, RECORDS);
         engine.close();
@@ -248,7 +248,7 @@ class CorruptionTest {
     void damagedTableFoundAtReadTimeWhenOpenDidNotVerifyBlocks() throws IOException {
         writeRecords(true);
         flipByte(TABLE, SSTableFormat.HEADER_SIZE_BYTES + 30);
-        StorageEngine engine = open(StorageConfig.defaults().withVerifyTablesOnOpen(false));
+        StorageEngine engine = open(StorageConfig.builder().verifyTablesOnOpen(false).build());
         int failures = 0;
         for (int i = 0; i < RECORDS; i++) {
             try {
@@ -353,7 +353,7 @@ class CorruptionTest {
     @Test
     void oldRecordsAreNeverReplayedEvenWithTheSkipOption() throws IOException {
         recycledSegmentTwo(5);
-        StorageEngine engine = open(StorageConfig.defaults().withSkipCorruptCommitLogRecords(true));
+        StorageEngine engine = open(StorageConfig.builder().skipCorruptCommitLogRecords(true).build());
         assertThat(engine.recoveryReport().corruptRecordsSkipped()).isZero();
         assertThat(engine.read(key(2))).isEqualTo(cell(102)); // segment 1's copy in segment 2's tail did not come back over it
         engine.close();

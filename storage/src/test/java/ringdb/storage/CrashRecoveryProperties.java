@@ -29,7 +29,8 @@ class CrashRecoveryProperties {
         Random random = new Random(seed);
         ManualTimers timers = new ManualTimers(1_000_000);
         SimDisk disk = new SimDisk(new Random(seed ^ 0x5DEECE66DL), timers, 200);
-        StorageConfig config = smallEngine().withSyncMode(random.nextBoolean() ? SyncMode.GROUP : SyncMode.BATCH);
+        StorageConfig config = smallEngine().toBuilder()
+                .syncMode(random.nextBoolean() ? SyncMode.GROUP : SyncMode.BATCH).build();
         crashRounds(seed, random, timers, config, disk, () -> {
             if (random.nextBoolean()) {
                 disk.crash();
@@ -63,8 +64,8 @@ class CrashRecoveryProperties {
 
     /** Small memtable and segments, so that a few writes flush, roll over, recycle and compact. */
     private static StorageConfig smallEngine() {
-        return StorageConfig.defaults().withMemtableSizeBytesMax(4096).withCommitLogSizes(32 * 1024, 4096)
-                .withCompactionThresholds(2, 4);
+        return StorageConfig.builder().memtableSizeBytesMax(4096).commitLogSizes(32 * 1024, 4096)
+                .compactionThresholds(2, 4).build();
     }
 
     /**
@@ -105,7 +106,8 @@ class CrashRecoveryProperties {
             if (!skipWhenRefused) {
                 throw e;
             }
-            return StorageEngine.open(disk, "/n", config.withSkipCorruptCommitLogRecords(true), timers, timers);
+            StorageConfig skipping = config.toBuilder().skipCorruptCommitLogRecords(true).build();
+            return StorageEngine.open(disk, "/n", skipping, timers, timers);
         }
     }
 

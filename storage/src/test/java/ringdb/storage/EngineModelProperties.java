@@ -61,8 +61,8 @@ class EngineModelProperties {
     }
 
     private static StorageConfig smallConfig() {
-        return StorageConfig.defaults().withMemtableSizeBytesMax(2048).withCommitLogSizes(16 * 1024, 2048)
-                .withCompactionThresholds(2, 4);
+        return StorageConfig.builder().memtableSizeBytesMax(2048).commitLogSizes(16 * 1024, 2048)
+                .compactionThresholds(2, 4).build();
     }
 
     @Property(tries = 150)
@@ -89,7 +89,7 @@ class EngineModelProperties {
     void tombstonePurgingNeverResurrectsValues(@ForAll("actions") List<Action> actions) throws IOException {
         ManualTimers timers = new ManualTimers(1_000_000);
         SimDisk disk = new SimDisk(new Random(0));
-        StorageConfig config = smallConfig().withGcGraceMicros(0);
+        StorageConfig config = smallConfig().toBuilder().gcGraceMicros(0).build();
         StorageEngine engine = StorageEngine.open(disk, "/n", config, timers, timers);
         TreeMap<DecoratedKey, Cell> model = new TreeMap<>();
         for (Action action : actions) {

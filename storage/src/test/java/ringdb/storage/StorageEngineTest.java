@@ -71,7 +71,7 @@ class StorageEngineTest {
 
     @Test
     void compactionsArePacedAtTheConfiguredThroughputAndFlushesAndCleanupsAreNot() throws IOException {
-        StorageEngine engine = open(StorageConfig.defaults().withCompactionThroughputBytesPerSecond(5L << 20));
+        StorageEngine engine = open(StorageConfig.builder().compactionThroughputBytesPerSecond(5L << 20).build());
         for (int table = 0; table < 2; table++) {
             for (int i = 0; i < 200; i++) {
                 engine.apply(bytes("key-" + table + "-" + i), Cell.value(new byte[100], 1 + i), ack);
@@ -87,13 +87,13 @@ class StorageEngineTest {
         assertThat(engine.purge(token -> token % 2 == 0)).isPositive(); // a cleanup, which its caller waits for
         assertThat(disk.throttled(Disk.Lane.COMPACTION)[1]).as("a cleanup's rewrite is not paced").isEqualTo(compaction[1]);
         engine.close();
-        assertThatThrownBy(() -> StorageConfig.defaults().withCompactionThroughputBytesPerSecond(-1))
+        assertThatThrownBy(() -> StorageConfig.builder().compactionThroughputBytesPerSecond(-1).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("compactionThroughputBytesPerSecond");
     }
 
     @Test
     void oversizedKeysAndValuesAreRefusedBeforeAnythingIsWritten() throws IOException {
-        StorageEngine engine = open(StorageConfig.defaults().withValueSizeBytesMax(1024));
+        StorageEngine engine = open(StorageConfig.builder().valueSizeBytesMax(1024).build());
         long logBefore = engine.stats().commitLogBytes();
         assertThatThrownBy(() -> engine.apply(new byte[Limits.KEY_SIZE_BYTES_MAX + 1], Cell.value(new byte[1], 1), ack))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("key is 65537 bytes");
@@ -111,7 +111,7 @@ class StorageEngineTest {
 
     @Test
     void memtableFlushesWhenItPassesItsSizeLimit() throws IOException {
-        StorageEngine engine = open(StorageConfig.defaults().withMemtableSizeBytesMax(64 * 1024));
+        StorageEngine engine = open(StorageConfig.builder().memtableSizeBytesMax(64 * 1024).build());
         for (int i = 0; i < 200; i++) {
             engine.apply(bytes("key" + i), Cell.value(new byte[1024], i), ack);
         }
@@ -125,7 +125,7 @@ class StorageEngineTest {
 
     @Test
     void flushPeriodWritesTheMemtableOutAndDeletesCoveredSegments() throws IOException {
-        StorageEngine engine = open(StorageConfig.defaults().withFlushPeriodMicros(500_000));
+        StorageEngine engine = open(StorageConfig.builder().flushPeriodMicros(500_000).build());
         engine.apply(bytes("a"), Cell.value(bytes("1"), 1), ack);
         assertThat(disk.list(DIRECTORY + "/commitlog")).hasSize(1);
         timers.advance(500_000);
@@ -137,7 +137,7 @@ class StorageEngineTest {
 
     @Test
     void commitLogLimitForcesFlush() throws IOException {
-        StorageEngine engine = open(StorageConfig.defaults().withCommitLogSizes(64 * 1024, 16 * 1024));
+        StorageEngine engine = open(StorageConfig.builder().commitLogSizes(64 * 1024, 16 * 1024).build());
         for (int i = 0; i < 300; i++) {
             engine.apply(bytes("key" + i), Cell.value(new byte[512], i), ack);
             assertThat(engine.stats().commitLogBytes()).isLessThanOrEqualTo(64 * 1024 + 16 * 1024);
@@ -148,7 +148,7 @@ class StorageEngineTest {
 
     @Test
     void compactionPurgesOldTombstonesOnlyWhenNoOtherTableCanHoldTheKey() throws IOException {
-        StorageConfig config = StorageConfig.defaults().withGcGraceMicros(1_000);
+        StorageConfig config = StorageConfig.builder().gcGraceMicros(1_000).build();
         StorageEngine engine = open(config);
         engine.apply(bytes("gone"), Cell.value(bytes("v"), 10), ack);
         engine.flush();
@@ -252,7 +252,8 @@ class StorageEngineTest {
 
     @Test
     void periodicModeAcknowledgesAtOnceAndSyncsOnTheTimer() throws IOException {
-        StorageEngine engine = open(StorageConfig.defaults().withSyncMode(SyncMode.PERIODIC).withPeriodicSyncMicros(10_000));
+        StorageEngine engine = open(
+                StorageConfig.builder().syncMode(SyncMode.PERIODIC).periodicSyncMicros(10_000).build());
         long syncsBefore = disk.syncCount();
         engine.apply(bytes("a"), Cell.value(bytes("1"), 1), ack);
         assertThat(acks).containsExactly((Throwable) null);
@@ -315,7 +316,7 @@ class StorageEngineTest {
 
     @Test
     void automaticFlushFailureBacksOffAndRetriesWithoutLosingWrites() throws IOException {
-        StorageEngine engine = open(StorageConfig.defaults().withMemtableSizeBytesMax(4096));
+        StorageEngine engine = open(StorageConfig.builder().memtableSizeBytesMax(4096).build());
         disk.failNextSyncsOf(DIRECTORY + "/tables/", 1);
         for (int i = 0; i < 20; i++) {
             engine.apply(bytes("k" + i), Cell.value(new byte[300], i), ack);
@@ -337,7 +338,7 @@ class StorageEngineTest {
 
     @Test
     void tombstoneIsKeptWhenATableOutsideTheCompactionHoldsAnOlderValue() throws IOException {
-        StorageEngine engine = open(StorageConfig.defaults().withGcGraceMicros(1_000).withCompactionThresholds(2, 32));
+        StorageEngine engine = open(StorageConfig.builder().gcGraceMicros(1_000).compactionThresholds(2, 32).build());
         engine.apply(bytes("k"), Cell.value(bytes("old"), 10), ack);
         for (int i = 0; i < 5000; i++) { // a large table: a size tier of its own
             engine.apply(bytes("filler" + i), Cell.value(new byte[1024], 10), ack);

@@ -78,7 +78,7 @@ public final class StreamingBenchmark {
 
     private static Result once(Settings settings, long seed) {
         try (SimCluster cluster = SimCluster.builder().seed(seed).nodes(settings.nodes())
-                .nodeConfig(config -> config.withStreamThroughputBytesPerSecond(settings.throughputBytesPerSecond()))
+                .nodeConfig(config -> config.streamThroughputBytesPerSecond(settings.throughputBytesPerSecond()))
                 .build()) {
             cluster.runFor(5 * SECOND);
             load(cluster, settings);

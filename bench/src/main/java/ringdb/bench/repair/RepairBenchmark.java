@@ -69,7 +69,7 @@ public final class RepairBenchmark {
 
     private static Result once(Settings settings, double missedPercent, boolean digests, long seed) {
         try (SimCluster cluster = SimCluster.builder().seed(seed).nodes(settings.nodes())
-                .nodeConfig(config -> config.withReplicationFactor(settings.nodes()).withRangeSyncDigests(digests))
+                .nodeConfig(config -> config.replicationFactor(settings.nodes()).rangeSyncDigests(digests))
                 .build()) {
             cluster.runFor(10 * SECOND);
             NodeId repairing = cluster.nodeIds().get(0);

@@ -86,7 +86,7 @@ public final class StorageBenchmark {
     private double writeRun(SyncMode mode) throws IOException, InterruptedException {
         Path directory = freshDirectory("write-" + mode.name().toLowerCase(java.util.Locale.ROOT));
         PolledTimers timers = new PolledTimers();
-        StorageConfig config = StorageConfig.defaults().withSyncMode(mode);
+        StorageConfig config = StorageConfig.builder().syncMode(mode).build();
         try (FileDisk disk = new FileDisk(options.groupWindowMicros(), System::nanoTime)) {
             StorageEngine engine = StorageEngine.open(disk, directory.toString(), config, timers, timers);
             long started = System.nanoTime();
@@ -134,7 +134,7 @@ public final class StorageBenchmark {
     private double readRun() throws IOException, InterruptedException {
         Path directory = freshDirectory("read");
         PolledTimers timers = new PolledTimers();
-        StorageConfig config = StorageConfig.defaults().withMemtableSizeBytesMax(16L << 20);
+        StorageConfig config = StorageConfig.builder().memtableSizeBytesMax(16L << 20).build();
         try (FileDisk disk = new FileDisk(options.groupWindowMicros())) {
             StorageEngine engine = StorageEngine.open(disk, directory.toString(), config, timers, timers);
             writeKeys(engine, timers, options.writes());
@@ -165,8 +165,8 @@ public final class StorageBenchmark {
     private double replayRun() throws IOException, InterruptedException {
         Path directory = freshDirectory("replay");
         PolledTimers timers = new PolledTimers();
-        StorageConfig config = StorageConfig.defaults().withSyncMode(SyncMode.PERIODIC)
-                .withMemtableSizeBytesMax(1L << 40).withCommitLogSizes(1L << 40, 32L << 20).withFlushPeriodMicros(0);
+        StorageConfig config = StorageConfig.builder().syncMode(SyncMode.PERIODIC)
+                .memtableSizeBytesMax(1L << 40).commitLogSizes(1L << 40, 32L << 20).flushPeriodMicros(0).build();
         try (FileDisk disk = new FileDisk()) {
             StorageEngine writer = StorageEngine.open(disk, directory.toString(), config, timers, timers);
             writeKeys(writer, timers, options.replayWrites());
@@ -193,9 +193,9 @@ public final class StorageBenchmark {
     private double compactionRun(long bytesPerSecond) throws IOException {
         Path directory = freshDirectory("compact");
         PolledTimers timers = new PolledTimers();
-        StorageConfig config = StorageConfig.defaults().withSyncMode(SyncMode.PERIODIC).withMemtableSizeBytesMax(1L << 40)
-                .withCommitLogSizes(1L << 40, 32L << 20).withFlushPeriodMicros(0)
-                .withCompactionThresholds(32, 32).withCompactionThroughputBytesPerSecond(bytesPerSecond);
+        StorageConfig config = StorageConfig.builder().syncMode(SyncMode.PERIODIC).memtableSizeBytesMax(1L << 40)
+                .commitLogSizes(1L << 40, 32L << 20).flushPeriodMicros(0)
+                .compactionThresholds(32, 32).compactionThroughputBytesPerSecond(bytesPerSecond).build();
         byte[] value = new byte[options.valueSizeBytes()];
         try (FileDisk disk = new FileDisk(0, System::nanoTime)) {
             StorageEngine engine = StorageEngine.open(disk, directory.toString(), config, timers, timers);

@@ -23,16 +23,16 @@ public final class MessageCodec {
     /** Current frame version, written in every frame. */
     public static final int VERSION = 1;
     /** Largest frame accepted (bytes after the length field); a frame claiming more is refused. */
-    public static final int FRAME_SIZE_BYTES_MAX = 16 * 1024 * 1024;
+    public static final int FRAME_SIZE_BYTES_MAX = Limits.FRAME_SIZE_BYTES_MAX;
     /** Size of the length prefix. */
     public static final int LENGTH_FIELD_BYTES = 4;
     /** Version + type + checksum: the smallest possible frame after the length field. */
     public static final int FRAME_OVERHEAD_BYTES = 1 + 1 + 4;
 
-    static final int NODE_ID_BYTES_MAX = 1024;
-    static final int STATE_NAME_BYTES_MAX = 1024;
-    static final int STATE_VALUE_BYTES_MAX = 64 * 1024;
-    static final int ERROR_BYTES_MAX = 64 * 1024;
+    static final int NODE_ID_BYTES_MAX = Limits.NODE_ID_BYTES_MAX;
+    static final int STATE_NAME_BYTES_MAX = Limits.STATE_NAME_BYTES_MAX;
+    static final int STATE_VALUE_BYTES_MAX = Limits.STATE_VALUE_BYTES_MAX;
+    static final int ERROR_BYTES_MAX = Limits.ERROR_BYTES_MAX;
 
     private MessageCodec() {
     }

@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import ringdb.core.NodeId;
 import ringdb.core.Timers;
 import ringdb.core.data.Cell;
+import ringdb.core.data.Limits;
 import ringdb.core.message.Message;
 import ringdb.core.message.MutationRequest;
 import ringdb.core.message.MutationResponse;
@@ -279,7 +280,7 @@ final class Hints {
 
     private static byte[] encode(byte[] key, Cell cell) {
         byte[] value = cell.isTombstone() ? new byte[0] : cell.value();
-        ByteBuffer out = ByteBuffer.allocate(4 + key.length + 1 + value.length);
+        ByteBuffer out = ByteBuffer.allocate(Limits.HINT_HEADER_BYTES + key.length + value.length);
         out.putInt(key.length).put(key).put((byte) (cell.isTombstone() ? 1 : 0)).put(value);
         return out.array();
     }

@@ -57,7 +57,7 @@ public final class Node {
     /** Pass as a timestamp to let the coordinator stamp the mutation. */
     public static final long COORDINATOR_TIMESTAMP = Long.MIN_VALUE;
     /** Largest number of entries a peer may ask for in one range sync message. */
-    public static final int RANGE_SYNC_ENTRIES_MAX = 10_000;
+    public static final int RANGE_SYNC_ENTRIES_MAX = Limits.RANGE_SYNC_ENTRIES_MAX;
     private static final int RECOVERY_WAIT_ROUNDS_MAX = 10;
 
     private final NodeId id;

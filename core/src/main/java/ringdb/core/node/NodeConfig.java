@@ -5,34 +5,11 @@ import java.util.Objects;
 import ringdb.core.NodeId;
 import ringdb.core.data.Limits;
 import ringdb.core.membership.TokenAllocation;
+
 /**
- * A node's settings. Immutable; {@link #defaults()} then {@code withX(...)} copies. Times are in
- * microseconds, sizes in bytes.
- *
- * <p>{@code replicationFactor} (default {@code 2}): replicas per key.
- * <p>{@code numTokens} (default {@code 16}): ring positions per node (1 reproduces the seed's one position per node).
- * <p>{@code seeds} (default {@code List.of()}): nodes a starting node gossips with first.
- * <p>{@code writeTimeoutMicros} (default {@code 2000000L}): how long a coordinator waits for write acknowledgements.
- * <p>{@code readTimeoutMicros} (default {@code 2000000L}): how long a coordinator waits for read answers.
- * <p>{@code gossipIntervalMicros} (default {@code 1000000L}): time between gossip rounds.
- * <p>{@code phiConvictThreshold} (default {@code 8.0}): phi above which the failure detector holds a peer down.
- * <p>{@code hintWindowMicros} (default {@code 3L * 3600 * 1000000L}): no hints are stored for a node down longer than this.
- * <p>{@code valueSizeBytesMax} (default {@code Limits.VALUESIZEBYTESDEFAULT}): largest value accepted.
- * <p>{@code gcGraceMicros} (default {@code 10L * 24 * 3600 * 1000000L}): how long tombstones are kept.
- * <p>{@code rangeSyncChunkEntries} (default {@code 500}): entries per range sync message (recovery and repair).
- * <p>{@code rangeSyncChunkBytesMax} (default {@code 4 * 1024 * 1024}): bytes per range sync message (at least one entry is always sent).
- * <p>{@code rangeSyncTimeoutMicros} (default {@code 5000000L}): how long a range sync request waits before it is retried.
- * <p>{@code rangeSyncAttemptsMax} (default {@code 3}): attempts per range sync request before the peer is skipped.
- * <p>{@code hintReplayIntervalMicros} (default {@code 10000000L}): how often pending hints for live peers are retried.
- * <p>{@code hintReplayBatchSize} (default {@code 64}): hints in flight per target during replay.
- * <p>{@code hintsPerTargetMax} (default {@code 1000000}): hints kept per target; beyond it hints are dropped with an ERROR event.
- * <p>{@code recoveryDelayMicros} (default {@code 3000000L}): wait after start before the catch-up begins when no peer answered gossip yet.
- * <p>{@code autoBootstrap} (default {@code false}): a node starting with no ring state of its own joins by streaming its ranges from the current replicas first (set it on every node added to a running cluster; the first nodes of a new cluster start without it).
- * <p>{@code replaceNode} (default {@code null}): a dead node whose tokens this node takes over, streaming its ranges from the surviving replicas (null: none).
- * <p>{@code tokenAllocation} (default {@code TokenAllocation.DERIVED}): how a node without tokens chooses them: derived (SHA-1 of the id) or balanced (split the most loaded ranges).
- * <p>{@code ringDelayMicros} (default {@code 10_000_000L}): how long a joining node listens to gossip before choosing tokens, and how long a membership change waits for every node to learn it before streaming starts.
- * <p>{@code streamThroughputBytesPerSecond} (default {@code 24L * 1024 * 1024}): bytes per second one stream session may pull (0: unthrottled).
- * <p>{@code rangeSyncDigests} (default {@code true}): catch-up and repair compare a digest of each chunk first and pull only the chunks that differ (false: pull every chunk).
+ * A node's settings. Immutable; built with {@link #builder()} (every setting starts at its
+ * default) or changed with {@link #toBuilder()}. Times are in microseconds, sizes in bytes.
+ * Each setting's default and meaning are written once, on the {@link Builder}'s field.
  */
 public record NodeConfig(
         int replicationFactor,
@@ -59,6 +36,10 @@ public record NodeConfig(
         long ringDelayMicros,
         long streamThroughputBytesPerSecond,
         boolean rangeSyncDigests) {
+
+    /** Most ring positions one node may own. */
+    public static final int NUM_TOKENS_MAX = 4096;
+
     public NodeConfig {
         seeds = List.copyOf(Objects.requireNonNull(seeds, "seeds"));
         positive(replicationFactor, "replicationFactor");
@@ -86,17 +67,11 @@ public record NodeConfig(
         if (!(phiConvictThreshold > 0)) {
             throw new IllegalArgumentException("phiConvictThreshold must be positive, got " + phiConvictThreshold);
         }
-        if (valueSizeBytesMax > Limits.VALUE_SIZE_BYTES_CEILING) {
-            throw new IllegalArgumentException("valueSizeBytesMax " + valueSizeBytesMax + " exceeds the ceiling of "
-                    + Limits.VALUE_SIZE_BYTES_CEILING + " bytes");
+        if (numTokens > NUM_TOKENS_MAX) {
+            throw new IllegalArgumentException("numTokens must be at most " + NUM_TOKENS_MAX + ", got " + numTokens);
         }
-        if (numTokens > 4096) {
-            throw new IllegalArgumentException("numTokens must be at most 4096, got " + numTokens);
-        }
-        if (rangeSyncChunkBytesMax > 8 * 1024 * 1024) {
-            throw new IllegalArgumentException("rangeSyncChunkBytesMax must be at most 8 MiB (half a frame), got "
-                    + rangeSyncChunkBytesMax);
-        }
+        Limits.checkValueSizeBytesMax(valueSizeBytesMax, "valueSizeBytesMax");
+        Limits.checkRangeSyncChunkBytesMax(rangeSyncChunkBytesMax, "rangeSyncChunkBytesMax");
     }
 
     private static void positive(long value, String name) {
@@ -105,128 +80,238 @@ public record NodeConfig(
         }
     }
 
-    /** The defaults: RF 2, 16 tokens, no seeds, 2 s timeouts, 1 s gossip, phi 8, 3 h hint window, 1 MiB values. */
+    /** Every setting at its default (see the {@link Builder}'s fields). */
     public static NodeConfig defaults() {
-        return new NodeConfig(
-                2,
-                16,
-                List.of(),
-                2_000_000L,
-                2_000_000L,
-                1_000_000L,
-                8.0,
-                3L * 3600 * 1_000_000L,
-                Limits.VALUE_SIZE_BYTES_DEFAULT,
-                10L * 24 * 3600 * 1_000_000L,
-                500,
-                4 * 1024 * 1024,
-                5_000_000L,
-                3,
-                10_000_000L,
-                64,
-                1_000_000,
-                3_000_000L,
-                false,
-                null,
-                TokenAllocation.DERIVED,
-                10_000_000L,
-                24L * 1024 * 1024,
-                true);
+        return builder().build();
     }
 
-    public NodeConfig withReplicationFactor(int replicationFactor) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
+    /** A builder holding every default. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public NodeConfig withNumTokens(int numTokens) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
+    /** A builder holding this configuration's settings. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.replicationFactor = replicationFactor;
+        b.numTokens = numTokens;
+        b.seeds = seeds;
+        b.writeTimeoutMicros = writeTimeoutMicros;
+        b.readTimeoutMicros = readTimeoutMicros;
+        b.gossipIntervalMicros = gossipIntervalMicros;
+        b.phiConvictThreshold = phiConvictThreshold;
+        b.hintWindowMicros = hintWindowMicros;
+        b.valueSizeBytesMax = valueSizeBytesMax;
+        b.gcGraceMicros = gcGraceMicros;
+        b.rangeSyncChunkEntries = rangeSyncChunkEntries;
+        b.rangeSyncChunkBytesMax = rangeSyncChunkBytesMax;
+        b.rangeSyncTimeoutMicros = rangeSyncTimeoutMicros;
+        b.rangeSyncAttemptsMax = rangeSyncAttemptsMax;
+        b.hintReplayIntervalMicros = hintReplayIntervalMicros;
+        b.hintReplayBatchSize = hintReplayBatchSize;
+        b.hintsPerTargetMax = hintsPerTargetMax;
+        b.recoveryDelayMicros = recoveryDelayMicros;
+        b.autoBootstrap = autoBootstrap;
+        b.replaceNode = replaceNode;
+        b.tokenAllocation = tokenAllocation;
+        b.ringDelayMicros = ringDelayMicros;
+        b.streamThroughputBytesPerSecond = streamThroughputBytesPerSecond;
+        b.rangeSyncDigests = rangeSyncDigests;
+        return b;
     }
 
-    public NodeConfig withSeeds(List<NodeId> seeds) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
-    }
+    /** Mutable settings; {@link #build()} checks them. The initial values are the defaults. */
+    public static final class Builder {
+        /** Replicas per key. */
+        private int replicationFactor = 2;
+        /** Ring positions per node (1 reproduces the seed's one position per node). */
+        private int numTokens = 16;
+        /** Nodes a starting node gossips with first. */
+        private List<NodeId> seeds = List.of();
+        /** How long a coordinator waits for write acknowledgements (2 s). */
+        private long writeTimeoutMicros = 2_000_000L;
+        /** How long a coordinator waits for read answers (2 s). */
+        private long readTimeoutMicros = 2_000_000L;
+        /** Time between gossip rounds (1 s). */
+        private long gossipIntervalMicros = 1_000_000L;
+        /** Phi above which the failure detector holds a peer down. */
+        private double phiConvictThreshold = 8.0;
+        /** No hints are stored for a node down longer than this (3 h). */
+        private long hintWindowMicros = 3L * 3600 * 1_000_000L;
+        /** Largest value accepted (1 MiB), at most {@link Limits#VALUE_SIZE_BYTES_CEILING}. */
+        private int valueSizeBytesMax = Limits.VALUE_SIZE_BYTES_DEFAULT;
+        /** How long tombstones are kept (10 days). */
+        private long gcGraceMicros = 10L * 24 * 3600 * 1_000_000L;
+        /** Entries per range sync message (recovery and repair). */
+        private int rangeSyncChunkEntries = 500;
+        /** Bytes per range sync message (4 MiB; at least one entry is always sent). */
+        private int rangeSyncChunkBytesMax = 4 * 1024 * 1024;
+        /** How long a range sync request waits before it is retried (5 s). */
+        private long rangeSyncTimeoutMicros = 5_000_000L;
+        /** Attempts per range sync request before the peer is skipped. */
+        private int rangeSyncAttemptsMax = 3;
+        /** How often pending hints for live peers are retried (10 s). */
+        private long hintReplayIntervalMicros = 10_000_000L;
+        /** Hints in flight per target during replay. */
+        private int hintReplayBatchSize = 64;
+        /** Hints kept per target; beyond it hints are dropped with an ERROR event. */
+        private int hintsPerTargetMax = 1_000_000;
+        /** Wait after start before the catch-up begins when no peer answered gossip yet (3 s). */
+        private long recoveryDelayMicros = 3_000_000L;
+        /**
+         * A node starting with no ring state of its own joins by streaming its ranges from the
+         * current replicas first (set it on every node added to a running cluster; the first
+         * nodes of a new cluster start without it).
+         */
+        private boolean autoBootstrap = false;
+        /**
+         * A dead node whose tokens this node takes over, streaming its ranges from the
+         * surviving replicas (null: none).
+         */
+        private NodeId replaceNode = null;
+        /** How a node without tokens chooses them: derived (SHA-1 of the id) or balanced (split the most loaded). */
+        private TokenAllocation tokenAllocation = TokenAllocation.DERIVED;
+        /**
+         * How long a joining node listens to gossip before choosing tokens, and how long a
+         * membership change waits for every node to learn it before streaming starts (10 s).
+         */
+        private long ringDelayMicros = 10_000_000L;
+        /** Bytes per second one stream session may pull (24 MiB/s; 0: unthrottled). */
+        private long streamThroughputBytesPerSecond = 24L * 1024 * 1024;
+        /** Catch-up and repair compare chunk digests first and pull only chunks that differ (false: pull all). */
+        private boolean rangeSyncDigests = true;
 
-    public NodeConfig withWriteTimeoutMicros(long writeTimeoutMicros) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
-    }
+        private Builder() {
+        }
 
-    public NodeConfig withReadTimeoutMicros(long readTimeoutMicros) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
-    }
+        public Builder replicationFactor(int value) {
+            replicationFactor = value;
+            return this;
+        }
 
-    public NodeConfig withGossipIntervalMicros(long gossipIntervalMicros) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
-    }
+        public Builder numTokens(int value) {
+            numTokens = value;
+            return this;
+        }
 
-    public NodeConfig withPhiConvictThreshold(double phiConvictThreshold) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
-    }
+        public Builder seeds(List<NodeId> value) {
+            seeds = value;
+            return this;
+        }
 
-    public NodeConfig withHintWindowMicros(long hintWindowMicros) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
-    }
+        public Builder writeTimeoutMicros(long value) {
+            writeTimeoutMicros = value;
+            return this;
+        }
 
-    public NodeConfig withValueSizeBytesMax(int valueSizeBytesMax) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
-    }
+        public Builder readTimeoutMicros(long value) {
+            readTimeoutMicros = value;
+            return this;
+        }
 
-    public NodeConfig withGcGraceMicros(long gcGraceMicros) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
-    }
+        public Builder gossipIntervalMicros(long value) {
+            gossipIntervalMicros = value;
+            return this;
+        }
 
-    public NodeConfig withRangeSyncChunkEntries(int rangeSyncChunkEntries) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
-    }
+        public Builder phiConvictThreshold(double value) {
+            phiConvictThreshold = value;
+            return this;
+        }
 
-    public NodeConfig withRangeSyncChunkBytesMax(int rangeSyncChunkBytesMax) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
-    }
+        public Builder hintWindowMicros(long value) {
+            hintWindowMicros = value;
+            return this;
+        }
 
-    public NodeConfig withRangeSyncTimeoutMicros(long rangeSyncTimeoutMicros) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
-    }
+        public Builder valueSizeBytesMax(int value) {
+            valueSizeBytesMax = value;
+            return this;
+        }
 
-    public NodeConfig withRangeSyncAttemptsMax(int rangeSyncAttemptsMax) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
-    }
+        public Builder gcGraceMicros(long value) {
+            gcGraceMicros = value;
+            return this;
+        }
 
-    public NodeConfig withHintReplayIntervalMicros(long hintReplayIntervalMicros) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
-    }
+        public Builder rangeSyncChunkEntries(int value) {
+            rangeSyncChunkEntries = value;
+            return this;
+        }
 
-    public NodeConfig withHintReplayBatchSize(int hintReplayBatchSize) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
-    }
+        public Builder rangeSyncChunkBytesMax(int value) {
+            rangeSyncChunkBytesMax = value;
+            return this;
+        }
 
-    public NodeConfig withHintsPerTargetMax(int hintsPerTargetMax) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
-    }
+        public Builder rangeSyncTimeoutMicros(long value) {
+            rangeSyncTimeoutMicros = value;
+            return this;
+        }
 
-    public NodeConfig withRecoveryDelayMicros(long recoveryDelayMicros) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
-    }
+        public Builder rangeSyncAttemptsMax(int value) {
+            rangeSyncAttemptsMax = value;
+            return this;
+        }
 
-    public NodeConfig withAutoBootstrap(boolean autoBootstrap) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
-    }
+        public Builder hintReplayIntervalMicros(long value) {
+            hintReplayIntervalMicros = value;
+            return this;
+        }
 
-    public NodeConfig withReplaceNode(NodeId replaceNode) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
-    }
+        public Builder hintReplayBatchSize(int value) {
+            hintReplayBatchSize = value;
+            return this;
+        }
 
-    public NodeConfig withTokenAllocation(TokenAllocation tokenAllocation) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
-    }
+        public Builder hintsPerTargetMax(int value) {
+            hintsPerTargetMax = value;
+            return this;
+        }
 
-    public NodeConfig withRingDelayMicros(long ringDelayMicros) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
-    }
+        public Builder recoveryDelayMicros(long value) {
+            recoveryDelayMicros = value;
+            return this;
+        }
 
-    public NodeConfig withStreamThroughputBytesPerSecond(long streamThroughputBytesPerSecond) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
-    }
+        public Builder autoBootstrap(boolean value) {
+            autoBootstrap = value;
+            return this;
+        }
 
-    public NodeConfig withRangeSyncDigests(boolean rangeSyncDigests) {
-        return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros, gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros, rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax, hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros, autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond, rangeSyncDigests);
+        public Builder replaceNode(NodeId value) {
+            replaceNode = value;
+            return this;
+        }
+
+        public Builder tokenAllocation(TokenAllocation value) {
+            tokenAllocation = value;
+            return this;
+        }
+
+        public Builder ringDelayMicros(long value) {
+            ringDelayMicros = value;
+            return this;
+        }
+
+        public Builder streamThroughputBytesPerSecond(long value) {
+            streamThroughputBytesPerSecond = value;
+            return this;
+        }
+
+        public Builder rangeSyncDigests(boolean value) {
+            rangeSyncDigests = value;
+            return this;
+        }
+
+        /** The configuration; throws {@link IllegalArgumentException} naming a setting out of its range. */
+        public NodeConfig build() {
+            return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros,
+                    gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros,
+                    rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax,
+                    hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros,
+                    autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond,
+                    rangeSyncDigests);
+        }
     }
 }

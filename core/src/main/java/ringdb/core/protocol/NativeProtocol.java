@@ -25,7 +25,7 @@ public final class NativeProtocol {
     /** Stream id of errors about the connection itself. */
     public static final int CONNECTION_STREAM = 0;
     /** Unanswered requests a node accepts on one connection before it stops reading from it. */
-    public static final int IN_FLIGHT_PER_CONNECTION_MAX = 1024;
+    public static final int IN_FLIGHT_PER_CONNECTION_MAX = Limits.NATIVE_IN_FLIGHT_PER_CONNECTION_MAX;
 
     // Request opcodes.
     public static final byte GET = 1;
@@ -45,7 +45,7 @@ public final class NativeProtocol {
 
     /** Longest frame (after its length field) a node accepts when values may be up to {@code valueSizeBytesMax}. */
     public static int frameBytesMax(int valueSizeBytesMax) {
-        return valueSizeBytesMax + Limits.KEY_SIZE_BYTES_MAX + 64;
+        return Limits.nativeFrameBytesMax(valueSizeBytesMax);
     }
 
     /** The wire byte of a consistency level name (ONE, QUORUM, ALL), or -1 when unknown. */

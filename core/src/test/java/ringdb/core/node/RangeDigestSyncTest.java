@@ -43,9 +43,9 @@ class RangeDigestSyncTest {
     private final List<NodeEvent> events = new ArrayList<>();
     private BiPredicate<NodeId, Message> dropped = (to, message) -> false;
 
-    private void startCluster(UnaryOperator<NodeConfig> settings) {
-        NodeConfig config = settings.apply(NodeConfig.defaults().withReplicationFactor(3).withNumTokens(4)
-                .withSeeds(List.of(A)).withRangeSyncChunkEntries(CHUNK_ENTRIES));
+    private void startCluster(UnaryOperator<NodeConfig.Builder> settings) {
+        NodeConfig config = settings.apply(NodeConfig.builder().replicationFactor(3).numTokens(4)
+                .seeds(List.of(A)).rangeSyncChunkEntries(CHUNK_ENTRIES)).build();
         long seed = 11;
         for (NodeId id : List.of(A, B, C)) {
             InMemoryStore store = new InMemoryStore();
@@ -149,7 +149,7 @@ class RangeDigestSyncTest {
         ClientResult.Repaired withDigests = (ClientResult.Repaired) repair(A);
         stores.clear();
         nodes.clear();
-        startCluster(config -> config.withRangeSyncDigests(false));
+        startCluster(config -> config.rangeSyncDigests(false));
         loadEverywhere();
         ClientResult.Repaired without = (ClientResult.Repaired) repair(A);
         assertThat(without.entriesReceived()).isEqualTo(2L * KEYS);
@@ -159,7 +159,7 @@ class RangeDigestSyncTest {
 
     @Test
     void aChunkCutByTheByteLimitIsComparedOverExactlyTheSameEntries() {
-        startCluster(config -> config.withRangeSyncChunkBytesMax(1_000));
+        startCluster(config -> config.rangeSyncChunkBytesMax(1_000));
         loadEverywhere();
         ClientResult.Repaired repaired = (ClientResult.Repaired) repair(A);
         assertThat(repaired.entriesReceived()).isZero();

@@ -26,7 +26,7 @@ class SingleNodeTest {
     private final InMemoryStore hintsStore = new InMemoryStore();
 
     private Node startNode() {
-        Node node = new Node(NodeId.of("solo"), NodeConfig.defaults().withReplicationFactor(1), time, time,
+        Node node = new Node(NodeId.of("solo"), NodeConfig.builder().replicationFactor(1).build(), time, time,
                 (to, message) -> sent.add(message), new Random(7), data, hintsStore, events::add);
         node.start();
         return node;
@@ -108,7 +108,7 @@ class SingleNodeTest {
         long generation = first.generation();
         first.stop();
         time.setNow(time.nowMicros() - 60_000_000L);
-        Node second = new Node(NodeId.of("solo"), NodeConfig.defaults().withReplicationFactor(1), time, time,
+        Node second = new Node(NodeId.of("solo"), NodeConfig.builder().replicationFactor(1).build(), time, time,
                 (to, message) -> sent.add(message), new Random(8), data, hintsStore, events::add);
         second.start();
         assertThat(second.generation()).isGreaterThan(generation);

@@ -1,10 +1,17 @@
 package ringdb.server.config;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import ringdb.core.data.Limits;
 
-/** Every key {@code ringdb.yaml} accepts, in the order the reference documentation lists them. */
+/**
+ * Every key {@code ringdb.yaml} accepts, in the order the reference documentation lists them: the
+ * one source of each key's name, type, default, allowed values and documentation.
+ * {@code conf/ringdb.yaml} and the configuration table of {@code docs/server.md} are rendered from
+ * it by {@link ConfigReference}, and a test fails when either file differs from the rendering.
+ */
 public final class ConfigKeys {
     public static final String CLUSTER_NAME = "cluster_name";
     public static final String LISTEN_ADDRESS = "listen_address";
@@ -43,7 +50,15 @@ public final class ConfigKeys {
     private static final long HOUR_MS = 3_600_000L;
     private static final long MIB = 1024L * 1024L;
 
-    private static final Map<String, ConfigKey> KEYS = build();
+    /** A group of keys, shown under its title in {@code ringdb.yaml}. */
+    public record Section(String title, List<ConfigKey> keys) {
+        Section(String title, ConfigKey... keys) {
+            this(title, List.of(keys));
+        }
+    }
+
+    private static final List<Section> SECTIONS = build();
+    private static final Map<String, ConfigKey> KEYS = byName(SECTIONS);
 
     private ConfigKeys() {
     }
@@ -53,44 +68,150 @@ public final class ConfigKeys {
         return KEYS;
     }
 
-    private static Map<String, ConfigKey> build() {
-        List<ConfigKey> keys = List.of(
-            ConfigKey.text(CLUSTER_NAME, "ringdb", "Name of the cluster, shown by status and GET /v1/cluster."),
-            ConfigKey.text(LISTEN_ADDRESS, "127.0.0.1", "Address the internode transport binds and advertises; with internode_port it is the node's id."),
-            ConfigKey.integer(INTERNODE_PORT, 7000, 1, 65535, "TCP port of the internode transport."),
-            ConfigKey.text(HTTP_ADDRESS, "127.0.0.1", "Address the HTTP API binds."),
-            ConfigKey.integer(HTTP_PORT, 8080, 1, 65535, "TCP port of the HTTP API (kv, cluster, ring, metrics, dashboard)."),
-            ConfigKey.addresses(SEEDS, "Internode addresses (host:port) of the seed nodes a starting node gossips with first; empty = a new cluster of one."),
-            ConfigKey.text(DATA_DIRECTORY, "./data", "Directory holding the commit log, tables and hints of this node."),
-            ConfigKey.integer(REPLICATION_FACTOR, 2, 1, 16, "Number of replicas of every key; the same on every node."),
-            ConfigKey.integer(NUM_TOKENS, 16, 1, 1024, "Ring positions (virtual nodes) this node owns; 1 gives the seed's one position per node."),
-            ConfigKey.bool(AUTO_BOOTSTRAP, false, "A node starting with no ring state of its own joins a running cluster by streaming its ranges first; set it on every node added to a running cluster, not on the first nodes of a new one."),
-            ConfigKey.optionalAddress(REPLACE_NODE, "Internode address of a dead node whose tokens this new node takes over, streaming its ranges from the surviving replicas; empty = none."),
-            ConfigKey.choice(TOKEN_ALLOCATION, "derived", List.of("derived", "balanced"), "How a new node chooses its tokens: derived (SHA-1 of its id) or balanced (split the most loaded ranges)."),
-            ConfigKey.integer(RING_DELAY_MS, 10_000, 0, 600_000, "How long a joining node listens to gossip before choosing tokens, and how long a membership change waits for every node to learn it before streaming."),
-            ConfigKey.integer(STREAM_THROUGHPUT_BYTES_PER_SECOND, 24L * MIB, 0, 1L << 40, "Bytes per second one streaming session may pull when nodes join, leave or are removed; 0 = unthrottled."),
-            ConfigKey.bool(RANGE_SYNC_DIGESTS, true, "Catch-up after a restart and repair compare a SHA-256 digest of each chunk of 500 entries with the other replica first and pull only the chunks that differ; false = pull every chunk."),
-            ConfigKey.choice(COMMITLOG_SYNC, "group", List.of("group", "periodic", "batch"),
-                "When a write counts as durable: group (fsync batched over a short window, ack after fsync), periodic (ack at once, fsync every period), batch (fsync each)."),
-            ConfigKey.integer(COMMITLOG_SYNC_GROUP_WINDOW_MICROS, 0, 0, 1_000_000, "group mode: how long concurrent writes wait to share one fsync."),
-            ConfigKey.integer(COMMITLOG_SYNC_PERIOD_MS, 10_000, 1, 3_600_000, "periodic mode: interval between fsyncs."),
-            ConfigKey.integer(COMMITLOG_SEGMENT_SIZE_BYTES, 32 * MIB, 64 * 1024, 1024 * MIB, "Size of one commit log segment file."),
-            ConfigKey.bool(SKIP_CORRUPT_COMMIT_LOG_RECORDS, false, "On start, skip (count and report) commit log records that fail their checksum instead of stopping with the file and offset; only to start a node whose commit log is damaged."),
-            ConfigKey.integer(MEMTABLE_FLUSH_THRESHOLD_BYTES, 64 * MIB, 64 * 1024, 16 * 1024 * MIB, "The memtable is flushed to a table file once it holds this many bytes."),
-            ConfigKey.integer(FLUSH_PERIOD_MS, 60_000, 0, 24 * HOUR_MS, "Flush the memtable at least this often (the seed's periodic snapshot); 0 = only by size."),
-            ConfigKey.integer(COMPACTION_THROUGHPUT_BYTES_PER_SECOND, 64L * MIB, 0, 1L << 40, "Bytes per second all compactions of the node together may write (flushes are never paced); 0 = unthrottled."),
-            ConfigKey.integer(WRITE_REQUEST_TIMEOUT_MS, 2000, 1, 600_000, "How long a coordinator waits for write acknowledgements before answering 504."),
-            ConfigKey.integer(READ_REQUEST_TIMEOUT_MS, 5000, 1, 600_000, "How long a coordinator waits for read answers before answering 504."),
-            ConfigKey.integer(MAX_HINT_WINDOW_MS, 3 * HOUR_MS, 0, 30 * 24 * HOUR_MS, "Hints are stored for a replica only while it has been down for less than this."),
-            ConfigKey.integer(GOSSIP_INTERVAL_MS, 1000, 10, 60_000, "Interval between gossip rounds."),
-            ConfigKey.decimal(PHI_CONVICT_THRESHOLD, 8.0, 1.0, 32.0, "Phi accrual failure detector: a peer whose phi passes this is marked down."),
-            ConfigKey.integer(MAX_VALUE_SIZE_BYTES, MIB, 1, 64 * MIB, "Largest value accepted; larger ones get 413."),
-            ConfigKey.integer(INTERNODE_SEND_QUEUE_BYTES_MAX, 64 * MIB, 64 * 1024, 4096 * MIB, "Bytes queued for one peer at most; past that, messages to it are dropped (counted in metrics)."),
-            ConfigKey.integer(INTERNODE_CONNECT_TIMEOUT_MS, 2000, 10, 600_000, "Timeout of one internode connection attempt."),
-            ConfigKey.integer(INTERNODE_RECONNECT_BACKOFF_MAX_MS, 5000, 10, 600_000, "Reconnection to a peer backs off exponentially from 50 ms up to this."),
-            ConfigKey.integer(HTTP_IDLE_TIMEOUT_MS, 60_000, 100, 3_600_000, "An HTTP connection idle this long is closed."));
+    /** The keys in their sections, in documentation order. */
+    public static List<Section> sections() {
+        return SECTIONS;
+    }
+
+    private static Map<String, ConfigKey> byName(List<Section> sections) {
         Map<String, ConfigKey> byName = new LinkedHashMap<>();
-        keys.forEach(key -> byName.put(key.name(), key));
-        return java.util.Collections.unmodifiableMap(byName);
+        sections.forEach(section -> section.keys().forEach(key -> byName.put(key.name(), key)));
+        return Collections.unmodifiableMap(byName);
+    }
+
+    private static List<Section> build() {
+        return List.of(cluster(), addresses(), data(), ring(), membership(), commitLog(), memtable(), timeouts(),
+                failureDetection(), limits());
+    }
+
+    private static Section cluster() {
+        return new Section("Cluster",
+            ConfigKey.text(CLUSTER_NAME, "ringdb",
+                "Name of the cluster, shown by 'ringdb status' and GET /v1/cluster."));
+    }
+
+    private static Section addresses() {
+        return new Section("Addresses",
+            ConfigKey.text(LISTEN_ADDRESS, "127.0.0.1",
+                "Address the internode transport binds and advertises. With internode_port it forms the node's id "
+                + "(\"127.0.0.1:7000\"), which is how peers, seeds and 'ringdb status' name this node; it cannot be "
+                + "a wildcard such as 0.0.0.0."),
+            ConfigKey.integer(INTERNODE_PORT, 7000, 1, 65535,
+                "TCP port of the internode transport."),
+            ConfigKey.text(HTTP_ADDRESS, "127.0.0.1",
+                "Address the HTTP API (/v1/kv, /v1/cluster, /v1/ring, /metrics, the dashboard at /) and the native "
+                + "protocol bind. 0.0.0.0 binds every interface; clients are then told listen_address with "
+                + "http_port."),
+            ConfigKey.integer(HTTP_PORT, 8080, 1, 65535,
+                "TCP port of the HTTP API and the native protocol."),
+            ConfigKey.addresses(SEEDS,
+                "Internode addresses (host:port) of the seed nodes a starting node gossips with first. Empty: this "
+                + "node starts a new cluster of its own. Give every node the same list."));
+    }
+
+    private static Section data() {
+        return new Section("Data",
+            ConfigKey.path(DATA_DIRECTORY, "./data",
+                "Directory holding this node's commit log, tables (data/) and hints (hints/)."));
+    }
+
+    private static Section ring() {
+        return new Section("Ring and replication",
+            ConfigKey.integer(REPLICATION_FACTOR, 2, 1, 16,
+                "Replicas of every key; must be the same on every node."),
+            ConfigKey.integer(NUM_TOKENS, 16, 1, 1024,
+                "Ring positions (virtual nodes) this node owns. 1 reproduces the seed's one position per node."));
+    }
+
+    private static Section membership() {
+        return new Section("Joining, replacing, streaming",
+            ConfigKey.bool(AUTO_BOOTSTRAP, false,
+                "A node starting with no ring state of its own joins a running cluster by streaming the ranges it "
+                + "will own first. Set it on every node added to a running cluster, not on the first nodes of a "
+                + "new one."),
+            ConfigKey.optionalAddress(REPLACE_NODE,
+                "Internode address of a dead node whose tokens this new node takes over, streaming its ranges "
+                + "from the surviving replicas (\"\" = none)."),
+            ConfigKey.choice(TOKEN_ALLOCATION, "derived", List.of("derived", "balanced"),
+                "How a new node chooses its tokens: derived (SHA-1 of its id) or balanced (split the most loaded "
+                + "ranges)."),
+            ConfigKey.integer(RING_DELAY_MS, 10_000, 0, 600_000,
+                "How long a joining node listens to gossip before choosing tokens, and how long a membership "
+                + "change waits for every node to learn of it before streaming starts."),
+            ConfigKey.integer(STREAM_THROUGHPUT_BYTES_PER_SECOND, 24L * MIB, 0, 1L << 40,
+                "Bytes per second one streaming session may pull when nodes join, leave or are removed "
+                + "(24 MiB/s; 0 = unthrottled)."),
+            ConfigKey.bool(RANGE_SYNC_DIGESTS, true,
+                "Catch-up after a restart and repair compare a SHA-256 digest of each chunk of 500 entries with "
+                + "the other replica first and pull only the chunks that differ (false = pull every chunk)."));
+    }
+
+    private static Section commitLog() {
+        return new Section("Commit log",
+            ConfigKey.choice(COMMITLOG_SYNC, "group", List.of("group", "periodic", "batch"),
+                "When a write counts as durable. group: fsync batched over a short window shared by concurrent "
+                + "writes, ack after the fsync. periodic: ack at once, fsync every commitlog_sync_period_ms "
+                + "(Cassandra's default). batch: fsync each write before its ack."),
+            ConfigKey.integer(COMMITLOG_SYNC_GROUP_WINDOW_MICROS, 0, 0, 1_000_000,
+                "group mode: how long concurrent writes wait to share one fsync. 0: sync at once; the writes "
+                + "arriving during an fsync share the next one."),
+            ConfigKey.integer(COMMITLOG_SYNC_PERIOD_MS, 10_000, 1, 3_600_000,
+                "periodic mode: interval between fsyncs."),
+            ConfigKey.integer(COMMITLOG_SEGMENT_SIZE_BYTES, 32 * MIB, 64 * 1024, 1024 * MIB,
+                "Size of one commit log segment file (32 MiB). The live commit log is bounded by at least "
+                + "256 MiB, or 4 segments; the memtable is flushed when it is passed."),
+            ConfigKey.bool(SKIP_CORRUPT_COMMIT_LOG_RECORDS, false,
+                "On start, commit log records that fail their checksum (anywhere but a torn last write, which is "
+                + "always cut off) stop the node with the file and offset. true: skip them instead, counting and "
+                + "reporting what was skipped in the log. Set it only to start a node whose commit log is "
+                + "damaged, then set it back."));
+    }
+
+    private static Section memtable() {
+        return new Section("Memtable and flush",
+            ConfigKey.integer(MEMTABLE_FLUSH_THRESHOLD_BYTES, 64 * MIB, 64 * 1024, 16 * 1024 * MIB,
+                "The memtable is written out to a sorted table file once it holds this many bytes (64 MiB)."),
+            ConfigKey.integer(FLUSH_PERIOD_MS, 60_000, 0, 24 * HOUR_MS,
+                "Flush at least this often (the seed's periodic snapshot); 0 = only by size."),
+            ConfigKey.integer(COMPACTION_THROUGHPUT_BYTES_PER_SECOND, 64L * MIB, 0, 1L << 40,
+                "Bytes per second all compactions of the node together may write (64 MiB/s, as Cassandra's "
+                + "compaction_throughput); flushes are never paced. 0 = unthrottled."));
+    }
+
+    private static Section timeouts() {
+        return new Section("Timeouts",
+            ConfigKey.integer(WRITE_REQUEST_TIMEOUT_MS, 2000, 1, 600_000,
+                "How long a coordinator waits for replica acknowledgements before answering 504."),
+            ConfigKey.integer(READ_REQUEST_TIMEOUT_MS, 5000, 1, 600_000,
+                "How long a coordinator waits for replica answers to a read before answering 504."));
+    }
+
+    private static Section failureDetection() {
+        return new Section("Hints, gossip, failure detection",
+            ConfigKey.integer(MAX_HINT_WINDOW_MS, 3 * HOUR_MS, 0, 30 * 24 * HOUR_MS,
+                "Hints are stored for a replica only while it has been down for less than this (3 hours)."),
+            ConfigKey.integer(GOSSIP_INTERVAL_MS, 1000, 10, 60_000,
+                "Interval between gossip rounds."),
+            ConfigKey.decimal(PHI_CONVICT_THRESHOLD, 8.0, 1.0, 32.0,
+                "Phi accrual failure detector: a peer whose phi passes this is marked down."));
+    }
+
+    private static Section limits() {
+        return new Section("Limits and connections",
+            ConfigKey.integer(MAX_VALUE_SIZE_BYTES, MIB, 1, Limits.VALUE_SIZE_BYTES_CEILING,
+                Limits.VALUE_SIZE_BYTES_CEILING_REASON,
+                "Largest value accepted (1 MiB); larger ones get HTTP 413. At most "
+                + Limits.VALUE_SIZE_BYTES_CEILING + " (16 MiB - 128 KiB), so that a value of the largest size "
+                + "with a key of the largest size (64 KiB) fits one internode frame (16 MiB): every value a "
+                + "client may write can be replicated, hinted, repaired and streamed."),
+            ConfigKey.integer(INTERNODE_SEND_QUEUE_BYTES_MAX, 64 * MIB, 64 * 1024, 4096 * MIB,
+                "Bytes queued for one peer at most; past that, messages to it are dropped (see /metrics). Must "
+                + "hold at least one mutation of the largest key and value."),
+            ConfigKey.integer(INTERNODE_CONNECT_TIMEOUT_MS, 2000, 10, 600_000,
+                "Timeout of one internode connection attempt."),
+            ConfigKey.integer(INTERNODE_RECONNECT_BACKOFF_MAX_MS, 5000, 10, 600_000,
+                "Reconnection to a peer backs off exponentially from 50 ms up to this."),
+            ConfigKey.integer(HTTP_IDLE_TIMEOUT_MS, 60_000, 100, 3_600_000,
+                "An HTTP connection idle this long is closed."));
     }
 }

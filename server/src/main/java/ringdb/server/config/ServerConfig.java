@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import ringdb.core.NodeId;
+import ringdb.core.data.Limits;
 
 /**
  * A node's validated configuration: {@code ringdb.yaml} with command-line overrides on top.
@@ -98,6 +99,25 @@ public final class ServerConfig {
                 && values.get(ConfigKeys.INTERNODE_PORT).equals(values.get(ConfigKeys.HTTP_PORT))) {
             throw new ConfigException("configuration keys 'internode_port' and 'http_port' must differ, both are "
                     + values.get(ConfigKeys.HTTP_PORT));
+        }
+        checkLimits(values);
+    }
+
+    /**
+     * The relations between configured sizes and the fixed limits of {@link Limits} that a range
+     * check of one key cannot see: anything a client may write must reach the replicas. (The
+     * value limit's own range is {@link Limits#VALUE_SIZE_BYTES_CEILING}; the hints store, commit
+     * log and native frame limits are derived from it.)
+     */
+    private static void checkLimits(Map<String, Object> values) {
+        int valueSizeBytesMax = Math.toIntExact((Long) values.get(ConfigKeys.MAX_VALUE_SIZE_BYTES));
+        try {
+            long sendQueueBytesMax = (Long) values.get(ConfigKeys.INTERNODE_SEND_QUEUE_BYTES_MAX);
+            Limits.checkSendQueueBytesMax(sendQueueBytesMax, valueSizeBytesMax,
+                    ConfigKeys.INTERNODE_SEND_QUEUE_BYTES_MAX, ConfigKeys.MAX_VALUE_SIZE_BYTES);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("configuration key '" + ConfigKeys.INTERNODE_SEND_QUEUE_BYTES_MAX + "': "
+                    + e.getMessage(), e);
         }
     }
 

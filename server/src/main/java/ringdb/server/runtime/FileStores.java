@@ -36,22 +36,31 @@ public final class FileStores implements StoreFactory {
     }
 
     static StorageConfig storageConfig(ServerConfig config) {
-        return StorageConfig.defaults()
-                .withSyncMode(SyncMode.valueOf(config.text(ConfigKeys.COMMITLOG_SYNC).toUpperCase(Locale.ROOT)))
-                .withPeriodicSyncMicros(TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.COMMITLOG_SYNC_PERIOD_MS)))
-                .withMemtableSizeBytesMax(config.number(ConfigKeys.MEMTABLE_FLUSH_THRESHOLD_BYTES))
-                .withCommitLogSizes(Math.max(StorageConfig.defaults().commitLogSizeBytesMax(),
+        return StorageConfig.builder()
+                .syncMode(SyncMode.valueOf(config.text(ConfigKeys.COMMITLOG_SYNC).toUpperCase(Locale.ROOT)))
+                .periodicSyncMicros(TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.COMMITLOG_SYNC_PERIOD_MS)))
+                .memtableSizeBytesMax(config.number(ConfigKeys.MEMTABLE_FLUSH_THRESHOLD_BYTES))
+                .commitLogSizes(Math.max(StorageConfig.defaults().commitLogSizeBytesMax(),
                         4 * config.number(ConfigKeys.COMMITLOG_SEGMENT_SIZE_BYTES)), config.number(ConfigKeys.COMMITLOG_SEGMENT_SIZE_BYTES))
-                .withFlushPeriodMicros(TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.FLUSH_PERIOD_MS)))
-                .withCompactionThroughputBytesPerSecond(config.number(ConfigKeys.COMPACTION_THROUGHPUT_BYTES_PER_SECOND))
-                .withSkipCorruptCommitLogRecords(config.bool(ConfigKeys.SKIP_CORRUPT_COMMIT_LOG_RECORDS))
-                .withValueSizeBytesMax(config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES));
+                .flushPeriodMicros(TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.FLUSH_PERIOD_MS)))
+                .compactionThroughputBytesPerSecond(config.number(ConfigKeys.COMPACTION_THROUGHPUT_BYTES_PER_SECOND))
+                .skipCorruptCommitLogRecords(config.bool(ConfigKeys.SKIP_CORRUPT_COMMIT_LOG_RECORDS))
+                .valueSizeBytesMax(config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES)).build();
     }
 
     @Override
     public LocalStore open(Path directory, Clock clock, Timers timers) {
+        return open(directory, storageConfig, clock, timers);
+    }
+
+    @Override
+    public LocalStore openHints(Path directory, Clock clock, Timers timers) {
+        return open(directory, storageConfig.forHints(), clock, timers);
+    }
+
+    private LocalStore open(Path directory, StorageConfig config, Clock clock, Timers timers) {
         try {
-            StorageEngine engine = StorageEngine.open(disk, directory.toString(), storageConfig, clock, timers);
+            StorageEngine engine = StorageEngine.open(disk, directory.toString(), config, clock, timers);
             log.info("storage {}: {}", directory, engine.recoveryReport().summary());
             return engine;
         } catch (IOException e) {

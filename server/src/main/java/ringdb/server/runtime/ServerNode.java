@@ -77,7 +77,7 @@ public final class ServerNode implements AutoCloseable {
         RecentEvents events = new RecentEvents(RecentEvents.CAPACITY);
         SystemClock clock = new SystemClock();
         LocalStore data = new NodeThreadStore(stores.open(dir.resolve("data"), clock, nodeThread), nodeThread);
-        LocalStore hints = new NodeThreadStore(stores.open(dir.resolve("hints"), clock, nodeThread), nodeThread);
+        LocalStore hints = new NodeThreadStore(stores.openHints(dir.resolve("hints"), clock, nodeThread), nodeThread);
         Node[] nodeHolder = new Node[1];
         InternodeTransport transport;
         try {
@@ -146,22 +146,23 @@ public final class ServerNode implements AutoCloseable {
     }
 
     static NodeConfig nodeConfig(ServerConfig config) {
-        return NodeConfig.defaults()
-                .withReplicationFactor(config.integer(ConfigKeys.REPLICATION_FACTOR))
-                .withNumTokens(config.integer(ConfigKeys.NUM_TOKENS))
-                .withSeeds(config.seeds())
-                .withWriteTimeoutMicros(TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.WRITE_REQUEST_TIMEOUT_MS)))
-                .withReadTimeoutMicros(TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.READ_REQUEST_TIMEOUT_MS)))
-                .withGossipIntervalMicros(TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.GOSSIP_INTERVAL_MS)))
-                .withPhiConvictThreshold(config.decimal(ConfigKeys.PHI_CONVICT_THRESHOLD))
-                .withHintWindowMicros(Math.max(1, TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.MAX_HINT_WINDOW_MS))))
-                .withValueSizeBytesMax(config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES))
-                .withAutoBootstrap(config.bool(ConfigKeys.AUTO_BOOTSTRAP))
-                .withReplaceNode(config.text(ConfigKeys.REPLACE_NODE).isEmpty() ? null : NodeId.of(config.text(ConfigKeys.REPLACE_NODE)))
-                .withTokenAllocation(TokenAllocation.valueOf(config.text(ConfigKeys.TOKEN_ALLOCATION).toUpperCase(java.util.Locale.ROOT)))
-                .withRingDelayMicros(Math.max(1, TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.RING_DELAY_MS))))
-                .withStreamThroughputBytesPerSecond(config.number(ConfigKeys.STREAM_THROUGHPUT_BYTES_PER_SECOND))
-                .withRangeSyncDigests(config.bool(ConfigKeys.RANGE_SYNC_DIGESTS));
+        return NodeConfig.builder()
+                .replicationFactor(config.integer(ConfigKeys.REPLICATION_FACTOR))
+                .numTokens(config.integer(ConfigKeys.NUM_TOKENS))
+                .seeds(config.seeds())
+                .writeTimeoutMicros(TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.WRITE_REQUEST_TIMEOUT_MS)))
+                .readTimeoutMicros(TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.READ_REQUEST_TIMEOUT_MS)))
+                .gossipIntervalMicros(TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.GOSSIP_INTERVAL_MS)))
+                .phiConvictThreshold(config.decimal(ConfigKeys.PHI_CONVICT_THRESHOLD))
+                .hintWindowMicros(Math.max(1, TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.MAX_HINT_WINDOW_MS))))
+                .valueSizeBytesMax(config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES))
+                .autoBootstrap(config.bool(ConfigKeys.AUTO_BOOTSTRAP))
+                .replaceNode(config.text(ConfigKeys.REPLACE_NODE).isEmpty() ? null : NodeId.of(config.text(ConfigKeys.REPLACE_NODE)))
+                .tokenAllocation(TokenAllocation.valueOf(config.text(ConfigKeys.TOKEN_ALLOCATION).toUpperCase(java.util.Locale.ROOT)))
+                .ringDelayMicros(Math.max(1, TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.RING_DELAY_MS))))
+                .streamThroughputBytesPerSecond(config.number(ConfigKeys.STREAM_THROUGHPUT_BYTES_PER_SECOND))
+                .rangeSyncDigests(config.bool(ConfigKeys.RANGE_SYNC_DIGESTS))
+                .build();
     }
 
     private static void createDirectories(Path dir) {

@@ -13,6 +13,12 @@ public interface StoreFactory extends AutoCloseable {
     /** Opens (creating if needed) the store kept in {@code directory}; fails with a clear message on damage. */
     LocalStore open(Path directory, Clock clock, Timers timers);
 
+    /**
+     * Opens the hints store kept in {@code directory}: as {@link #open}, but its values may be as
+     * large as a hint of a maximal mutation (see {@code StorageConfig.forHints}).
+     */
+    LocalStore openHints(Path directory, Clock clock, Timers timers);
+
     @Override
     void close();
 }

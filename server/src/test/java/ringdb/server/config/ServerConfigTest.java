@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ringdb.core.NodeId;
+import ringdb.core.data.Limits;
 
 class ServerConfigTest {
     @TempDir
@@ -93,6 +94,31 @@ class ServerConfigTest {
         ServerConfig config = ServerConfig.load(example, Map.of());
         ServerConfig defaults = ServerConfig.defaults();
         assertThat(config.asMap()).isEqualTo(defaults.asMap());
+    }
+
+    @Test
+    void aValueLimitThatCouldNotBeReplicatedIsRefusedAtStartWithTheKeyAndTheReason() {
+        String sixtyFourMib = String.valueOf(64 * 1024 * 1024);
+        assertThatThrownBy(() -> ServerConfig.load(null, Map.of("max_value_size_bytes", sixtyFourMib)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'max_value_size_bytes'")
+                .hasMessageContaining("between 1 and " + Limits.VALUE_SIZE_BYTES_CEILING + ", got 67108864")
+                .hasMessageContaining("would not fit an internode frame of " + Limits.FRAME_SIZE_BYTES_MAX + " bytes");
+        ServerConfig largest = ServerConfig.load(null,
+                Map.of("max_value_size_bytes", String.valueOf(Limits.VALUE_SIZE_BYTES_CEILING)));
+        assertThat(largest.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES)).isEqualTo(Limits.VALUE_SIZE_BYTES_CEILING);
+    }
+
+    @Test
+    void aSendQueueThatCannotHoldOneMaximalMutationIsRefusedAtStart() {
+        assertThatThrownBy(() -> ServerConfig.load(null, Map.of("internode_send_queue_bytes_max", "1048576")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'internode_send_queue_bytes_max'")
+                .hasMessageContaining("max_value_size_bytes 1048576")
+                .hasMessageContaining("would be dropped");
+        ServerConfig smallValues = ServerConfig.load(null,
+                Map.of("internode_send_queue_bytes_max", "1048576", "max_value_size_bytes", "524288"));
+        assertThat(smallValues.number(ConfigKeys.INTERNODE_SEND_QUEUE_BYTES_MAX)).isEqualTo(1_048_576L);
     }
 
     private Path write(String yaml) throws Exception {

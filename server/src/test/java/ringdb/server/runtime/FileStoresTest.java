@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import ringdb.core.data.Limits;
 import ringdb.server.config.ServerConfig;
 import ringdb.storage.StorageConfig;
 import ringdb.storage.SyncMode;
@@ -16,6 +17,17 @@ class FileStoresTest {
         assertThat(config.syncMode()).isEqualTo(SyncMode.GROUP);
         assertThat(config.compactionThroughputBytesPerSecond()).isEqualTo(64L << 20);
         assertThat(config.skipCorruptCommitLogRecords()).isFalse();
+    }
+
+    @Test
+    void theLargestAllowedValueLimitGivesAValidNodeAndStorageConfigurationAndAHintsStoreThatHoldsItsHints() {
+        ServerConfig server = ServerConfig.load(null, Map.of(
+                "max_value_size_bytes", String.valueOf(Limits.VALUE_SIZE_BYTES_CEILING)));
+        assertThat(ServerNode.nodeConfig(server).valueSizeBytesMax()).isEqualTo(Limits.VALUE_SIZE_BYTES_CEILING);
+        StorageConfig data = FileStores.storageConfig(server);
+        assertThat(data.valueSizeBytesMax()).isEqualTo(Limits.VALUE_SIZE_BYTES_CEILING);
+        assertThat(data.forHints().valueSizeBytesMax())
+                .isEqualTo(Limits.HINT_HEADER_BYTES + Limits.KEY_SIZE_BYTES_MAX + Limits.VALUE_SIZE_BYTES_CEILING);
     }
 
     @Test

@@ -35,7 +35,7 @@ public final class Demo {
     private Demo(long seed, int nodes, PrintStream out) {
         this.out = out;
         this.cluster = SimCluster.builder().seed(seed).nodes(nodes)
-                .nodeConfig(config -> config.withReplicationFactor(Math.min(REPLICATION_FACTOR, nodes))).build();
+                .nodeConfig(config -> config.replicationFactor(Math.min(REPLICATION_FACTOR, nodes))).build();
         this.narrator = new DemoNarrator(cluster, out);
         cluster.addListener(narrator);
     }

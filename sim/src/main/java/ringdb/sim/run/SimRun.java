@@ -36,7 +36,7 @@ public final class SimRun {
 
     public static SimRunReport run(SimRunSettings settings) {
         try (SimCluster cluster = SimCluster.builder().seed(settings.seed()).nodes(settings.nodes())
-                .nodeConfig(config -> config.withReplicationFactor(settings.replicationFactor())).build()) {
+                .nodeConfig(config -> config.replicationFactor(settings.replicationFactor())).build()) {
             return run(cluster, settings);
         }
     }

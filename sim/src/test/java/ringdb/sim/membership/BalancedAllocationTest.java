@@ -23,7 +23,7 @@ class BalancedAllocationTest {
     void growingTo20NodesKeepsOwnershipBalanced() {
         long seed = 31;
         try (SimCluster cluster = SimCluster.builder().seed(seed).nodes(1)
-                .nodeConfig(config -> config.withTokenAllocation(TokenAllocation.BALANCED)).build()) {
+                .nodeConfig(config -> config.tokenAllocation(TokenAllocation.BALANCED)).build()) {
             List<NodeEvent> events = MembershipSuiteTest.record(cluster);
             WriteLoad load = new WriteLoad(cluster, 50);
             cluster.runFor(2 * SECOND);

@@ -51,7 +51,7 @@ class MembershipSweepTest {
         String reproduce = "\nreproduce: mvn -B -q verify -pl sim -am -Dsurefire.failIfNoSpecifiedTests=false "
                 + "-Dtest=MembershipSweepTest -Dringdb.seed=" + seed;
         try (SimCluster cluster = SimCluster.builder().seed(seed).nodes(nodes)
-                .nodeConfig(config -> config.withReplicationFactor(replicationFactor)).build()) {
+                .nodeConfig(config -> config.replicationFactor(replicationFactor)).build()) {
             List<NodeEvent> events = MembershipSuiteTest.record(cluster);
             cluster.runFor(5 * SECOND);
             WriteLoad load = new WriteLoad(cluster, 100);

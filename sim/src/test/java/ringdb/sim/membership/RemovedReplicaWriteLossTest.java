@@ -86,7 +86,7 @@ class RemovedReplicaWriteLossTest {
     }
 
     private static SimCluster cluster() {
-        return SimCluster.builder().seed(SEED).nodes(4).nodeConfig(config -> config.withReplicationFactor(3)).build();
+        return SimCluster.builder().seed(SEED).nodes(4).nodeConfig(config -> config.replicationFactor(3)).build();
     }
 
     /** A key, its replicas (the coordinator first) and the live node that runs removenode. */

@@ -24,8 +24,8 @@ class StreamingFaultsTest {
 
     private static SimCluster cluster(long seed) {
         return SimCluster.builder().seed(seed).nodes(3)
-                .nodeConfig(config -> config.withStreamThroughputBytesPerSecond(THROTTLE_BYTES_PER_SECOND)
-                        .withRangeSyncChunkEntries(40))
+                .nodeConfig(config -> config.streamThroughputBytesPerSecond(THROTTLE_BYTES_PER_SECOND)
+                        .rangeSyncChunkEntries(40))
                 .build();
     }
 

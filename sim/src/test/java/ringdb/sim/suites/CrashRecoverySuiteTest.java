@@ -35,7 +35,7 @@ class CrashRecoverySuiteTest {
 
     private void runScenario(long seed) {
         try (SimCluster cluster = SimCluster.builder().seed(seed).nodes(5)
-                .nodeConfig(config -> config.withReplicationFactor(3)).build()) {
+                .nodeConfig(config -> config.replicationFactor(3)).build()) {
             Random random = cluster.newRandom();
             Map<String, String> acknowledged = new LinkedHashMap<>();
             List<NodeId> crashed = new ArrayList<>();

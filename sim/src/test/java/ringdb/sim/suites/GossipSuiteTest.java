@@ -119,7 +119,7 @@ class GossipSuiteTest {
     @Test
     void aStoppingNodeIsMarkedDownAtOnce() {
         try (SimCluster cluster = SimCluster.builder().seed(SEED + 4).nodes(5)
-                .nodeConfig(config -> config.withGossipIntervalMicros(SECOND)).build()) {
+                .nodeConfig(config -> config.gossipIntervalMicros(SECOND)).build()) {
             assertThat(cluster.runUntil(() -> Clusters.converged(cluster), 30 * SECOND)).isTrue();
             NodeId leaving = NodeId.of("node2");
             cluster.node(leaving).stop();

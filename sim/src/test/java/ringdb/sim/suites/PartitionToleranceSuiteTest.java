@@ -34,7 +34,7 @@ class PartitionToleranceSuiteTest {
 
     private void runScenario(long seed) {
         try (SimCluster cluster = SimCluster.builder().seed(seed).nodes(5)
-                .nodeConfig(config -> config.withReplicationFactor(3)).build()) {
+                .nodeConfig(config -> config.replicationFactor(3)).build()) {
             cluster.runFor(5 * SECOND_MICROS);
             NodeId majorityNode = NodeId.of("node3");
             List<String> minorityKeys = keysReplicatedBy(cluster, MINORITY, 5);

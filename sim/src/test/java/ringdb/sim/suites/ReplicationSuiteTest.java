@@ -23,7 +23,7 @@ import ringdb.sim.SimListener;
 class ReplicationSuiteTest {
     private static final long SEED = Long.getLong("ringdb.sim.seed", 77_001L);
 
-    private static SimCluster converged(long seed, int nodes, UnaryOperator<NodeConfig> config) {
+    private static SimCluster converged(long seed, int nodes, UnaryOperator<NodeConfig.Builder> config) {
         SimCluster cluster = SimCluster.builder().seed(seed).nodes(nodes).nodeConfig(config).build();
         assertThat(cluster.runUntil(() -> Clusters.converged(cluster), 30 * SECOND))
                 .as("cluster converges; " + Clusters.seedLine(cluster)).isTrue();
@@ -84,7 +84,7 @@ class ReplicationSuiteTest {
 
     @Test
     void consistencyLevelsWaitForTheNamedNumberOfReplicas() {
-        try (SimCluster cluster = converged(SEED + 1, 5, config -> config.withReplicationFactor(3))) {
+        try (SimCluster cluster = converged(SEED + 1, 5, config -> config.replicationFactor(3))) {
             byte[] key = utf8("cl-key");
             NodeId coordinator = nonReplica(cluster, key);
             assertThat(run(cluster, cluster.put(coordinator, key, utf8("a"), ConsistencyLevel.ONE)))
@@ -143,7 +143,7 @@ class ReplicationSuiteTest {
     @Test
     void hintsSurviveACoordinatorRestartAndRespectTheHintWindow() {
         long hintWindowMicros = 60 * SECOND;
-        try (SimCluster cluster = converged(SEED + 7, 4, config -> config.withHintWindowMicros(hintWindowMicros))) {
+        try (SimCluster cluster = converged(SEED + 7, 4, config -> config.hintWindowMicros(hintWindowMicros))) {
             byte[] key = utf8("hinted");
             NodeId coordinator = nonReplica(cluster, key);
             NodeId target = cluster.node(coordinator).ring().replicasFor(key).get(1);
@@ -238,7 +238,7 @@ class ReplicationSuiteTest {
 
     @Test
     void readsReturnTheNewestVersionAndRepairStaleReplicas() {
-        try (SimCluster cluster = converged(SEED + 4, 4, config -> config.withReplicationFactor(3))) {
+        try (SimCluster cluster = converged(SEED + 4, 4, config -> config.replicationFactor(3))) {
             byte[] key = utf8("repair-me");
             NodeId coordinator = nonReplica(cluster, key);
             assertThat(run(cluster, cluster.put(coordinator, key, utf8("old"), ConsistencyLevel.ALL)))
@@ -262,7 +262,7 @@ class ReplicationSuiteTest {
 
     @Test
     void aRestartedNodeCatchesUpFromItsPeersInChunks() {
-        UnaryOperator<NodeConfig> noHints = config -> config.withHintWindowMicros(1).withRangeSyncChunkEntries(7);
+        UnaryOperator<NodeConfig.Builder> noHints = config -> config.hintWindowMicros(1).rangeSyncChunkEntries(7);
         try (SimCluster cluster = converged(SEED + 5, 4, noHints)) {
             NodeId victim = NodeId.of("node2");
             cluster.fail(victim);

@@ -39,10 +39,13 @@ public final class CommitLogFormat {
     /** type u8, timestamp i64, key length i32; a PUT adds value length i32. */
     public static final int PAYLOAD_FIXED_SIZE_BYTES = 1 + 8 + 4;
 
-    /** Largest payload a reader accepts: the largest key and the value ceiling, plus the fixed fields. */
+    /**
+     * Largest payload a reader accepts: the largest key and the largest value any store holds (a
+     * hint of a maximal mutation), plus the fixed fields.
+     */
     public static final int PAYLOAD_SIZE_BYTES_MAX =
             PAYLOAD_FIXED_SIZE_BYTES + 4 + ringdb.core.data.Limits.KEY_SIZE_BYTES_MAX
-                    + ringdb.core.data.Limits.VALUE_SIZE_BYTES_CEILING;
+                    + ringdb.core.data.Limits.STORED_VALUE_SIZE_BYTES_CEILING;
 
     private CommitLogFormat() {
     }

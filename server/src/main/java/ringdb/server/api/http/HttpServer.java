@@ -22,6 +22,7 @@ import ringdb.server.api.ClientOperations;
 import ringdb.server.api.ProtocolSelector;
 import ringdb.server.api.RequestObserver;
 import ringdb.server.api.nativeprotocol.NativeApiHandlers;
+import ringdb.core.data.Limits;
 import ringdb.server.config.HostPort;
 import ringdb.server.transport.SocketTransport;
 
@@ -38,8 +39,8 @@ import ringdb.server.transport.SocketTransport;
  */
 public final class HttpServer implements AutoCloseable {
     /** Longest request line accepted (method, path with the percent-encoded key, query). */
-    public static final int INITIAL_LINE_BYTES_MAX = 256 * 1024;
-    public static final int HEADER_BYTES_MAX = 16 * 1024;
+    public static final int INITIAL_LINE_BYTES_MAX = Limits.HTTP_INITIAL_LINE_BYTES_MAX;
+    public static final int HEADER_BYTES_MAX = Limits.HTTP_HEADER_BYTES_MAX;
     private static final long CLOSE_WAIT_MILLIS = 2_000;
 
     private final ChannelGroup connections;

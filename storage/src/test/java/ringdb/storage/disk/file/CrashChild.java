@@ -28,8 +28,8 @@ public final class CrashChild {
         Timers noTimers = (delay, task) -> () -> { };
         // Small segments and memtable: segments start from spares soon and flushed ones are recycled,
         // so the kill usually lands in a preallocated or recycled segment.
-        StorageConfig config = StorageConfig.defaults().withMemtableSizeBytesMax(2 << 20).withFlushPeriodMicros(0)
-                .withCommitLogSizes(64L << 20, 1L << 20);
+        StorageConfig config = StorageConfig.builder().memtableSizeBytesMax(2 << 20).flushPeriodMicros(0)
+                .commitLogSizes(64L << 20, 1L << 20).build();
         try (FileDisk disk = new FileDisk()) {
             StorageEngine engine = StorageEngine.open(disk, directory, config, () -> 0L, noTimers);
             Semaphore inFlight = new Semaphore(64);

@@ -101,7 +101,7 @@ class FileDiskTest {
     @Test
     void backgroundFlushesAndCompactionsKeepEveryWriteReadable() throws IOException {
         String directory = root.resolve("busy").toString();
-        StorageConfig config = StorageConfig.defaults().withMemtableSizeBytesMax(128 * 1024);
+        StorageConfig config = StorageConfig.builder().memtableSizeBytesMax(128 * 1024).build();
         int keys = 8000;
         try (FileDisk disk = new FileDisk()) {
             StorageEngine engine = StorageEngine.open(disk, directory, config, () -> 0L, NO_TIMERS);

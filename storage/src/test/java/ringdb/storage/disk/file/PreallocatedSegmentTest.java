@@ -63,7 +63,7 @@ class PreallocatedSegmentTest {
     void aCrashImageWithAZeroTailRecoversEveryAcknowledgedWriteAndReportsTheCut() throws Exception {
         String directory = root.resolve("node").toString();
         Path image = root.resolve("image");
-        StorageConfig config = StorageConfig.defaults().withCommitLogSizes(64L << 20, 1L << 20);
+        StorageConfig config = StorageConfig.builder().commitLogSizes(64L << 20, 1L << 20).build();
         List<byte[]> keys = new ArrayList<>();
         try (FileDisk disk = new FileDisk()) {
             StorageEngine engine = StorageEngine.open(disk, directory, config, () -> 0L, NO_TIMERS);
@@ -102,7 +102,7 @@ class PreallocatedSegmentTest {
     @Test
     void theLogMovesOntoAPreallocatedSegmentAsSoonAsOneIsReady() throws Exception {
         String directory = root.resolve("node").toString();
-        StorageConfig config = StorageConfig.defaults().withCommitLogSizes(64L << 20, 1L << 20);
+        StorageConfig config = StorageConfig.builder().commitLogSizes(64L << 20, 1L << 20).build();
         Path log = Path.of(StorageLayout.commitLog(directory));
         try (FileDisk disk = new FileDisk()) {
             StorageEngine engine = StorageEngine.open(disk, directory, config, () -> 0L, NO_TIMERS);
@@ -128,7 +128,7 @@ class PreallocatedSegmentTest {
     void aFlushedSegmentIsWrittenOverAsALaterOneAndACrashImageOverItsOldRecordsRecovers() throws Exception {
         String directory = root.resolve("node").toString();
         Path image = root.resolve("image");
-        StorageConfig config = StorageConfig.defaults().withCommitLogSizes(64L << 20, 1L << 20);
+        StorageConfig config = StorageConfig.builder().commitLogSizes(64L << 20, 1L << 20).build();
         Path log = Path.of(StorageLayout.commitLog(directory));
         List<byte[]> keys = new ArrayList<>();
         try (FileDisk disk = new FileDisk()) {
