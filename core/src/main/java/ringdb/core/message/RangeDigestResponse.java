@@ -11,7 +11,7 @@ import java.util.HexFormat;
  * {@code complete} is true when the range has no entries after {@code lastKey}.
  */
 public record RangeDigestResponse(long requestId, boolean complete, int entryCount, byte[] lastKey, byte[] digest)
-        implements Message {
+        implements Response {
     /** Length of {@link #digest()}: a SHA-256. */
     public static final int DIGEST_BYTES = 32;
 

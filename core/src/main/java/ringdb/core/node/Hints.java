@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -175,7 +176,7 @@ final class Hints {
         void send() {
             int batchSize = Math.min(queue.size(), node.config().hintReplayBatchSize());
             List<byte[]> batch = new ArrayList<>(batchSize);
-            java.util.Iterator<byte[]> it = queue.iterator();
+            Iterator<byte[]> it = queue.iterator();
             for (int i = 0; i < batchSize; i++) {
                 batch.add(it.next());
             }

@@ -29,6 +29,7 @@ import ringdb.core.message.RangeSyncRequest;
 import ringdb.core.message.RangeSyncResponse;
 import ringdb.core.message.ReadRequest;
 import ringdb.core.message.ReadResponse;
+import ringdb.core.message.Response;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.core.membership.Member;
 import ringdb.core.membership.MembershipView;
@@ -249,22 +250,16 @@ public final class Node {
         if (!running || gossiper.handle(from, message)) {
             return;
         }
-        if (message instanceof MutationRequest mutation) {
-            onMutation(from, mutation);
-        } else if (message instanceof MutationResponse response) {
+        if (message instanceof Response response) {
             requests.dispatch(from, response.requestId(), response);
+        } else if (message instanceof MutationRequest mutation) {
+            onMutation(from, mutation);
         } else if (message instanceof ReadRequest read) {
             onRead(from, read);
-        } else if (message instanceof ReadResponse response) {
-            requests.dispatch(from, response.requestId(), response);
         } else if (message instanceof RangeSyncRequest sync) {
             serveRangeSync(from, sync);
-        } else if (message instanceof RangeSyncResponse response) {
-            requests.dispatch(from, response.requestId(), response);
         } else if (message instanceof RangeDigestRequest digest) {
             serveRangeDigest(from, digest);
-        } else if (message instanceof RangeDigestResponse response) {
-            requests.dispatch(from, response.requestId(), response);
         }
     }
 

@@ -1,6 +1,7 @@
 package ringdb.core.node;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.TreeMap;
 import ringdb.core.NodeId;
@@ -46,7 +47,7 @@ final class RequestRegistry {
 
     /** Aborts every handler (once each) and forgets them. */
     void abortAll(String reason) {
-        List<ResponseHandler> waiting = new ArrayList<>(new java.util.LinkedHashSet<>(handlers.values()));
+        List<ResponseHandler> waiting = new ArrayList<>(new LinkedHashSet<>(handlers.values()));
         handlers.clear();
         for (ResponseHandler handler : waiting) {
             handler.abort(reason);

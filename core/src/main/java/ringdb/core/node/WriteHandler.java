@@ -10,6 +10,7 @@ import ringdb.core.NodeId;
 import ringdb.core.Timers;
 import ringdb.core.data.Cell;
 import ringdb.core.message.Message;
+import ringdb.core.message.MutationRequest;
 import ringdb.core.message.MutationResponse;
 
 /**
@@ -48,7 +49,7 @@ final class WriteHandler implements RequestRegistry.ResponseHandler {
             if (target.equals(node.id())) {
                 node.applyLocally(key, cell, error -> onAck(node.id(), error));
             } else {
-                node.send(target, new ringdb.core.message.MutationRequest(requestId, key, cell));
+                node.send(target, new MutationRequest(requestId, key, cell));
             }
         }
     }

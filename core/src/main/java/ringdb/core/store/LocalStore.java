@@ -2,6 +2,7 @@ package ringdb.core.store;
 
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.LongPredicate;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
 
@@ -58,7 +59,7 @@ public interface LocalStore {
      * token {@code keep} accepts. Completes synchronously; returns the number of entries removed.
      * Stores that cannot do it throw {@link UnsupportedOperationException} with the reason.
      */
-    default long purge(java.util.function.LongPredicate keep) {
+    default long purge(LongPredicate keep) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot purge ranges");
     }
 
