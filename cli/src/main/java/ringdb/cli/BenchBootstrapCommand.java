@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import ringdb.cli.cluster.BootstrapBenchmark;
-import ringdb.core.node.ConsistencyLevel;
+import ringdb.core.coordinator.ConsistencyLevel;
 
 /** {@code ringdb bench bootstrap}: a 3 -> 4 node bootstrap of real processes on loopback, timed. */
 @Command(name = "bootstrap", mixinStandardHelpOptions = true,

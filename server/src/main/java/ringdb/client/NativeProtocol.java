@@ -1,7 +1,7 @@
 package ringdb.client;
 
+import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.data.Limits;
-import ringdb.core.node.ConsistencyLevel;
 
 /**
  * Constants of the native client protocol; mirrors {@code docs/formats/native-protocol.md}. A

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import ringdb.core.NodeId;
 import ringdb.core.Timers;
+import ringdb.core.coordinator.RequestRegistry;
 import ringdb.core.data.Cell;
 import ringdb.core.message.Message;
 import ringdb.core.message.MutationRequest;

@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 import ringdb.core.NodeId;
 import ringdb.core.Timers;
+import ringdb.core.coordinator.ClientResult;
 import ringdb.core.data.Cell;
 import ringdb.core.gossip.ApplicationState;
 import ringdb.core.gossip.EndpointState;

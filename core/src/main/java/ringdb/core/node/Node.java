@@ -14,12 +14,18 @@ import ringdb.core.Invariants;
 import ringdb.core.Network;
 import ringdb.core.NodeId;
 import ringdb.core.Timers;
+import ringdb.core.coordinator.ClientResult;
+import ringdb.core.coordinator.ConsistencyLevel;
+import ringdb.core.coordinator.Coordinator;
+import ringdb.core.coordinator.CoordinatorContext;
+import ringdb.core.coordinator.RequestRegistry;
 import ringdb.core.data.Cell;
 import ringdb.core.data.InvalidRequestException;
 import ringdb.core.data.Limits;
 import ringdb.core.gossip.ApplicationState;
 import ringdb.core.gossip.EndpointState;
 import ringdb.core.gossip.Gossiper;
+import ringdb.core.gossip.Liveness;
 import ringdb.core.message.Message;
 import ringdb.core.message.MutationRequest;
 import ringdb.core.message.MutationResponse;
@@ -52,7 +58,7 @@ import ringdb.core.system.SystemStore;
  */
 public final class Node {
     /** Pass as a timestamp to let the coordinator stamp the mutation. */
-    public static final long COORDINATOR_TIMESTAMP = Long.MIN_VALUE;
+    public static final long COORDINATOR_TIMESTAMP = Coordinator.COORDINATOR_TIMESTAMP;
     /** Largest number of entries a peer may ask for in one range sync message. */
     public static final int RANGE_SYNC_ENTRIES_MAX = 10_000;
     private static final int RECOVERY_WAIT_ROUNDS_MAX = 10;
@@ -69,6 +75,8 @@ public final class Node {
     private final NodeListener listener;
     private final RequestRegistry requests = new RequestRegistry();
     private final Hints hints;
+    private final Coordinator coordinator;
+    private final Liveness liveness = new CurrentGossip();
     private long[] tokens = new long[0];
     private final Membership membership = new Membership(this);
     private MembershipView view = MembershipView.empty(1);
@@ -83,14 +91,11 @@ public final class Node {
     private NodeState state = NodeState.STARTING;
     private boolean running;
     private long generation;
-    private long lastTimestampMicros = Long.MIN_VALUE;
     private Timers.Cancellable gossipTimer;
     private Timers.Cancellable hintTimer;
     private Timers.Cancellable recoveryTimer;
     private RangeSync activeSync;
     private boolean recoveryDone;
-    private long readRepairs;
-    private long speculativeReads;
 
     private record PendingSync(String name, Consumer<ClientResult> done) {
     }
@@ -108,6 +113,8 @@ public final class Node {
         this.listener = listener == null ? NodeListener.NONE : listener;
         this.hints = new Hints(this, hintsStore);
         this.system = new SystemStore(hintsStore);
+        this.coordinator = new Coordinator(new CoordinatorContext(id, config, clock, timers, network, requests, data,
+                liveness, this::isRunning, this::state, this::currentView, this.hints::store));
     }
 
     public NodeId id() {
@@ -325,103 +332,18 @@ public final class Node {
         return new SyncChunk(chunk, complete);
     }
 
-    // ---- client requests (coordinator) ----
+    // ---- client requests (the coordinator) ----
 
     public void put(byte[] key, byte[] value, ConsistencyLevel cl, long timestampMicros, Consumer<ClientResult> done) {
-        if (value == null) {
-            done.accept(new ClientResult.Invalid("value must not be null; use delete to remove a key"));
-            return;
-        }
-        write(key, value, cl, timestampMicros, done);
+        coordinator.put(key, value, cl, timestampMicros, done);
     }
 
     public void delete(byte[] key, ConsistencyLevel cl, long timestampMicros, Consumer<ClientResult> done) {
-        write(key, null, cl, timestampMicros, done);
-    }
-
-    private void write(byte[] key, byte[] value, ConsistencyLevel cl, long timestampMicros,
-                       Consumer<ClientResult> done) {
-        Objects.requireNonNull(done, "done");
-        ClientResult refusal = refuse(key, value, cl);
-        if (refusal != null) {
-            done.accept(refusal);
-            return;
-        }
-        long stamp = timestampMicros == COORDINATOR_TIMESTAMP ? nextTimestampMicros() : timestampMicros;
-        Cell cell = value == null ? Cell.tombstone(stamp) : Cell.value(value, stamp);
-        long token = Partitioner.token(key);
-        // pending replicas (nodes gaining the range through a move) get the write too, and count
-        // on top of the consistency level so it holds in the ring before and after the move
-        MembershipView.WritePlan plan = currentView().writePlan(token);
-        List<NodeId> replicas = plan.targets();
-        int required = cl.blockFor(config.replicationFactor()) + plan.extraAcks();
-        List<NodeId> alive = aliveOf(replicas);
-        if (alive.size() < required) {
-            done.accept(new ClientResult.Unavailable(cl, required, alive.size()));
-            return;
-        }
-        for (NodeId replica : replicas) {
-            if (!alive.contains(replica)) {
-                hints.store(replica, key, cell);
-            }
-        }
-        new WriteHandler(this, key, cell, cl, required, done).start(alive);
+        coordinator.delete(key, cl, timestampMicros, done);
     }
 
     public void get(byte[] key, ConsistencyLevel cl, Consumer<ClientResult> done) {
-        Objects.requireNonNull(done, "done");
-        ClientResult refusal = refuse(key, null, cl);
-        if (refusal != null) {
-            done.accept(refusal);
-            return;
-        }
-        int required = cl.blockFor(config.replicationFactor());
-        List<NodeId> alive = aliveOf(currentRing().replicasFor(key));
-        if (alive.size() < required) {
-            done.accept(new ClientResult.Unavailable(cl, required, alive.size()));
-            return;
-        }
-        new ReadHandler(this, key, cl, required, alive, done).start();
-    }
-
-    private ClientResult refuse(byte[] key, byte[] value, ConsistencyLevel cl) {
-        if (!running) {
-            return new ClientResult.Failed("node " + id + " is not running");
-        }
-        if (cl == null) {
-            return new ClientResult.Invalid("consistency level must be given: ONE, QUORUM or ALL");
-        }
-        if (state == NodeState.STARTING || state == NodeState.JOINING) {
-            // a node joining the ring knows only what gossip told it so far (a partition may have
-            // hidden members): coordinating with that ring would send writes to nodes that are no
-            // replicas of the key, and acknowledge writes that the real replicas never get
-            return new ClientResult.Failed("node " + id + " is " + state + ": it coordinates requests once it has"
-                    + " joined the ring (NORMAL); send them to another node");
-        }
-        try {
-            Limits.checkKey(key);
-            Limits.checkValue(value, config.valueSizeBytesMax());
-        } catch (InvalidRequestException e) {
-            return new ClientResult.Invalid(e.getMessage());
-        }
-        return null;
-    }
-
-    /** max(clock, last + 1): strictly increasing even when the clock jumps backwards. */
-    long nextTimestampMicros() {
-        long now = clock.nowMicros();
-        lastTimestampMicros = lastTimestampMicros == Long.MIN_VALUE ? now : Math.max(now, lastTimestampMicros + 1);
-        return lastTimestampMicros;
-    }
-
-    private List<NodeId> aliveOf(List<NodeId> replicas) {
-        List<NodeId> alive = new ArrayList<>(replicas.size());
-        for (NodeId replica : replicas) {
-            if (gossiper.isAlive(replica)) {
-                alive.add(replica);
-            }
-        }
-        return alive;
+        coordinator.get(key, cl, done);
     }
 
     // ---- repair and recovery ----
@@ -530,7 +452,7 @@ public final class Node {
         if (node.equals(id)) {
             return;
         }
-        system.writeMember(node, member, nextTimestampMicros(), error -> {
+        system.writeMember(node, member, coordinator.nextTimestampMicros(), error -> {
             if (error != null) {
                 emit(NodeEvent.Kind.ERROR, node, "ring membership of " + node + " not durable: " + error.getMessage());
             }
@@ -769,12 +691,12 @@ public final class Node {
 
     /** Extra replicas this node asked because the first ones were slow to answer a read. */
     public long speculativeReadCount() {
-        return speculativeReads;
+        return coordinator.speculativeReadCount();
     }
 
     /** Read repairs this node sent as a coordinator since it was built. */
     public long readRepairCount() {
-        return readRepairs;
+        return coordinator.readRepairCount();
     }
 
     /** Hints delivered since this node was built. */
@@ -813,33 +735,31 @@ public final class Node {
         network.send(to, message);
     }
 
-    void countReadRepair() {
-        readRepairs++;
-    }
-
-    void countSpeculativeRead() {
-        speculativeReads++;
-    }
-
-    Cell readLocally(byte[] key) {
-        return data.read(key);
-    }
-
     /** Applies to the local store; {@code onDone} gets null once durable, or the error message. */
     void applyLocally(byte[] key, Cell cell, Consumer<String> onDone) {
-        try {
-            data.apply(key, cell, error -> onDone.accept(error == null ? null : describe(error)));
-        } catch (RuntimeException e) {
-            onDone.accept(describe(e));
-        }
-    }
-
-    private static String describe(Throwable error) {
-        return error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+        data.applyDescribingError(key, cell, onDone);
     }
 
     void emit(NodeEvent.Kind kind, NodeId subject, String detail) {
         listener.onEvent(new NodeEvent(clock.nowMicros(), id, kind, subject, detail));
+    }
+
+    /** The failure detector of the current generation's gossiper. */
+    private final class CurrentGossip implements Liveness {
+        @Override
+        public boolean isAlive(NodeId node) {
+            return gossiper.isAlive(node);
+        }
+
+        @Override
+        public long downSinceMicros(NodeId node) {
+            return gossiper.downSinceMicros(node);
+        }
+
+        @Override
+        public List<NodeId> livePeers() {
+            return gossiper.livePeers();
+        }
     }
 
     private final class GossipEvents implements Gossiper.Listener {

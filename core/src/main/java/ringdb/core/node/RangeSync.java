@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.function.Consumer;
 import ringdb.core.NodeId;
 import ringdb.core.Timers;
+import ringdb.core.coordinator.ClientResult;
+import ringdb.core.coordinator.RequestRegistry;
 import ringdb.core.message.Message;
 import ringdb.core.message.RangeDigestRequest;
 import ringdb.core.message.RangeDigestResponse;

@@ -23,6 +23,22 @@ public interface LocalStore {
      */
     void apply(byte[] key, Cell cell, Consumer<Throwable> onDurable);
 
+    /**
+     * {@link #apply}, with the outcome as a message: {@code onDone} gets null once durable, else the
+     * error's message (its class name when it has none), also when {@code apply} throws at once.
+     */
+    default void applyDescribingError(byte[] key, Cell cell, Consumer<String> onDone) {
+        try {
+            apply(key, cell, error -> onDone.accept(error == null ? null : describe(error)));
+        } catch (RuntimeException e) {
+            onDone.accept(describe(e));
+        }
+    }
+
+    private static String describe(Throwable error) {
+        return error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+    }
+
     /** The reconciled newest version of {@code key}, a tombstone included; null if never written. */
     Cell read(byte[] key);
 

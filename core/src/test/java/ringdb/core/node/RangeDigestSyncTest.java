@@ -14,6 +14,7 @@ import java.util.function.BiPredicate;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import ringdb.core.NodeId;
+import ringdb.core.coordinator.ClientResult;
 import ringdb.core.data.Cell;
 import ringdb.core.message.Envelope;
 import ringdb.core.message.Message;

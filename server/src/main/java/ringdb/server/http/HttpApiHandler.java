@@ -25,7 +25,7 @@ import ringdb.client.KeyPaths;
 import ringdb.server.net.StagedClose;
 import ringdb.core.data.InvalidRequestException;
 import ringdb.core.data.Limits;
-import ringdb.core.node.ConsistencyLevel;
+import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.node.Node;
 
 /**
@@ -206,7 +206,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         return result;
     }
 
-    private void answerResult(Request r, ringdb.core.node.ClientResult result, String keyText) {
+    private void answerResult(Request r, ringdb.core.coordinator.ClientResult result, String keyText) {
         answer(r, ClientResults.outcome(result), ClientResults.toResponse(result, keyText), false);
     }
 

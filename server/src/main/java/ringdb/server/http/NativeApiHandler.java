@@ -15,10 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ringdb.client.NativeProtocol;
+import ringdb.core.coordinator.ClientResult;
+import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.data.InvalidRequestException;
 import ringdb.core.data.Limits;
-import ringdb.core.node.ClientResult;
-import ringdb.core.node.ConsistencyLevel;
 import ringdb.core.node.Node;
 import ringdb.server.net.StagedClose;
 
