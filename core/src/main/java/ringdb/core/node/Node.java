@@ -26,6 +26,8 @@ import ringdb.core.gossip.ApplicationState;
 import ringdb.core.gossip.EndpointState;
 import ringdb.core.gossip.Gossiper;
 import ringdb.core.gossip.Liveness;
+import ringdb.core.hints.Hints;
+import ringdb.core.hints.HintsContext;
 import ringdb.core.message.Message;
 import ringdb.core.message.MutationRequest;
 import ringdb.core.message.MutationResponse;
@@ -92,7 +94,6 @@ public final class Node {
     private boolean running;
     private long generation;
     private Timers.Cancellable gossipTimer;
-    private Timers.Cancellable hintTimer;
     private Timers.Cancellable recoveryTimer;
     private RangeSync activeSync;
     private boolean recoveryDone;
@@ -111,7 +112,8 @@ public final class Node {
         this.data = Objects.requireNonNull(data, "data");
         this.hintsStore = Objects.requireNonNull(hints, "hints");
         this.listener = listener == null ? NodeListener.NONE : listener;
-        this.hints = new Hints(this, hintsStore);
+        this.hints = new Hints(new HintsContext(id, config, clock, timers, network, requests, hintsStore, liveness,
+                this::isRunning, this::generation, this::emit));
         this.system = new SystemStore(hintsStore);
         this.coordinator = new Coordinator(new CoordinatorContext(id, config, clock, timers, network, requests, data,
                 liveness, this::isRunning, this::state, this::currentView, this.hints::store));
@@ -164,7 +166,7 @@ public final class Node {
         ringDirty = true;
         emit(NodeEvent.Kind.STARTED, id, "generation " + generation + ", " + tokens.length + " tokens, " + state);
         gossipTimer = timers.schedule(1 + boundedRandom(config.gossipIntervalMicros()), this::gossipRound);
-        hintTimer = timers.schedule(config.hintReplayIntervalMicros(), this::hintRound);
+        hints.start();
         if (state == NodeState.NORMAL) {
             emit(NodeEvent.Kind.RECOVERY_STARTED, id, "catching up from peers");
             recoveryTimer = timers.schedule(config.recoveryDelayMicros(), () -> tryStartRecovery(0));
@@ -202,9 +204,8 @@ public final class Node {
         running = false;
         state = NodeState.DOWN;
         gossipTimer.cancel();
-        hintTimer.cancel();
+        hints.stop();
         recoveryTimer.cancel();
-        hints.abortReplays();
         membership.stop();
         requests.abortAll("node " + id + " stopped");
         if (activeSync != null) {
@@ -225,14 +226,6 @@ public final class Node {
         gossiper.setLocal(ApplicationState.LOAD, Long.toString(data.stats().liveBytes()));
         gossiper.round();
         gossipTimer = timers.schedule(config.gossipIntervalMicros(), this::gossipRound);
-    }
-
-    private void hintRound() {
-        if (!running) {
-            return;
-        }
-        hints.replayToLiveTargets();
-        hintTimer = timers.schedule(config.hintReplayIntervalMicros(), this::hintRound);
     }
 
     /** Sets an application state spread by gossip (e.g. "http" → "127.0.0.1:8081"); kept across restarts. */
