@@ -40,6 +40,9 @@ import ringdb.core.message.ReadResponse;
 import ringdb.core.message.Response;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.core.membership.Member;
+import ringdb.core.repair.RangeSyncServer;
+import ringdb.core.repair.Repair;
+import ringdb.core.repair.RepairContext;
 import ringdb.core.membership.MembershipView;
 import ringdb.core.ring.Partitioner;
 import ringdb.core.ring.Ring;
@@ -61,9 +64,6 @@ import ringdb.core.system.SystemStore;
 public final class Node {
     /** Pass as a timestamp to let the coordinator stamp the mutation. */
     public static final long COORDINATOR_TIMESTAMP = Coordinator.COORDINATOR_TIMESTAMP;
-    /** Largest number of entries a peer may ask for in one range sync message. */
-    public static final int RANGE_SYNC_ENTRIES_MAX = 10_000;
-    private static final int RECOVERY_WAIT_ROUNDS_MAX = 10;
 
     private final NodeId id;
     private final NodeConfig config;
@@ -78,6 +78,8 @@ public final class Node {
     private final RequestRegistry requests = new RequestRegistry();
     private final Hints hints;
     private final Coordinator coordinator;
+    private final Repair repair;
+    private final RangeSyncServer rangeSyncServer;
     private final Liveness liveness = new CurrentGossip();
     private long[] tokens = new long[0];
     private final Membership membership = new Membership(this);
@@ -85,7 +87,6 @@ public final class Node {
     private final TreeMap<String, String> runtimeStates = new TreeMap<>();
     private final Map<NodeId, String> ringInputs = new TreeMap<>();
     private final Map<NodeId, Member> members = new TreeMap<>();
-    private final ArrayDeque<PendingSync> syncQueue = new ArrayDeque<>();
     private Gossiper gossiper;
     private Ring ring = Ring.empty();
     private long ringVersion;
@@ -94,12 +95,6 @@ public final class Node {
     private boolean running;
     private long generation;
     private Timers.Cancellable gossipTimer;
-    private Timers.Cancellable recoveryTimer;
-    private RangeSync activeSync;
-    private boolean recoveryDone;
-
-    private record PendingSync(String name, Consumer<ClientResult> done) {
-    }
 
     public Node(NodeId id, NodeConfig config, Clock clock, Timers timers, Network network, Random random,
                 LocalStore data, LocalStore hints, NodeListener listener) {
@@ -117,6 +112,10 @@ public final class Node {
         this.system = new SystemStore(hintsStore);
         this.coordinator = new Coordinator(new CoordinatorContext(id, config, clock, timers, network, requests, data,
                 liveness, this::isRunning, this::state, this::currentView, this.hints::store));
+        RepairContext repairContext = new RepairContext(id, config, timers, network, requests, data, liveness,
+                this::isRunning, this::currentRing, this::emit);
+        this.repair = new Repair(repairContext);
+        this.rangeSyncServer = new RangeSyncServer(repairContext);
     }
 
     public NodeId id() {
@@ -161,20 +160,16 @@ public final class Node {
         initial.put(ApplicationState.LOAD, Long.toString(data.stats().liveBytes()));
         gossiper.start(generation, initial);
         running = true;
-        recoveryDone = false;
+        repair.resetRecovery();
         rebuildRingIfChanged(id);
         ringDirty = true;
         emit(NodeEvent.Kind.STARTED, id, "generation " + generation + ", " + tokens.length + " tokens, " + state);
         gossipTimer = timers.schedule(1 + boundedRandom(config.gossipIntervalMicros()), this::gossipRound);
         hints.start();
         if (state == NodeState.NORMAL) {
-            emit(NodeEvent.Kind.RECOVERY_STARTED, id, "catching up from peers");
-            recoveryTimer = timers.schedule(config.recoveryDelayMicros(), () -> tryStartRecovery(0));
-        } else {
-            recoveryTimer = () -> { };
-            if (state == NodeState.LEFT) {
-                emit(NodeEvent.Kind.ERROR, id, id + " has left the ring; it serves no data (wipe its data to join again)");
-            }
+            repair.scheduleRecovery();
+        } else if (state == NodeState.LEFT) {
+            emit(NodeEvent.Kind.ERROR, id, id + " has left the ring; it serves no data (wipe its data to join again)");
         }
         membership.start();
     }
@@ -205,17 +200,9 @@ public final class Node {
         state = NodeState.DOWN;
         gossipTimer.cancel();
         hints.stop();
-        recoveryTimer.cancel();
         membership.stop();
         requests.abortAll("node " + id + " stopped");
-        if (activeSync != null) {
-            activeSync.abort("node " + id + " stopped");
-            activeSync = null;
-        }
-        while (!syncQueue.isEmpty()) {
-            PendingSync pending = syncQueue.poll();
-            pending.done().accept(new ClientResult.Failed(pending.name() + " aborted: node " + id + " stopped"));
-        }
+        repair.stop("node " + id + " stopped");
         emit(NodeEvent.Kind.STOPPED, id, "generation " + generation);
     }
 
@@ -257,9 +244,9 @@ public final class Node {
         } else if (message instanceof ReadRequest read) {
             onRead(from, read);
         } else if (message instanceof RangeSyncRequest sync) {
-            serveRangeSync(from, sync);
+            rangeSyncServer.serveRangeSync(from, sync);
         } else if (message instanceof RangeDigestRequest digest) {
-            serveRangeDigest(from, digest);
+            rangeSyncServer.serveRangeDigest(from, digest);
         }
     }
 
@@ -282,49 +269,6 @@ public final class Node {
         network.send(from, new ReadResponse(read.requestId(), data.read(read.key())));
     }
 
-    private void serveRangeSync(NodeId from, RangeSyncRequest request) {
-        SyncChunk chunk = rangeSyncChunk(request.startTokenExclusive(), request.endTokenInclusive(),
-                request.afterKey(), request.maxEntries());
-        network.send(from, new RangeSyncResponse(request.requestId(), chunk.entries(), chunk.complete()));
-    }
-
-    /** Answers with the digest of exactly the chunk {@link #serveRangeSync} would send for the same fields. */
-    private void serveRangeDigest(NodeId from, RangeDigestRequest request) {
-        RangeSyncRequest asked = request.chunk();
-        SyncChunk chunk = rangeSyncChunk(asked.startTokenExclusive(), asked.endTokenInclusive(), asked.afterKey(),
-                asked.maxEntries());
-        List<LocalStore.Entry> entries = chunk.entries();
-        byte[] lastKey = entries.isEmpty() ? null : entries.get(entries.size() - 1).key().key();
-        network.send(from, new RangeDigestResponse(asked.requestId(), chunk.complete(), entries.size(), lastKey,
-                ChunkDigest.of(entries)));
-    }
-
-    private record SyncChunk(List<LocalStore.Entry> entries, boolean complete) {
-    }
-
-    /**
-     * The local entries of one range sync chunk: at most {@code maxEntries} (capped at
-     * {@link #RANGE_SYNC_ENTRIES_MAX}) and about {@code rangeSyncChunkBytesMax} bytes, at least one.
-     */
-    private SyncChunk rangeSyncChunk(long startTokenExclusive, long endTokenInclusive, byte[] afterKey,
-                                     int requestedEntries) {
-        int maxEntries = Math.min(requestedEntries, RANGE_SYNC_ENTRIES_MAX);
-        DecoratedKey after = afterKey == null ? null : DecoratedKey.of(afterKey);
-        List<LocalStore.Entry> scanned = data.scan(startTokenExclusive, endTokenInclusive, after, maxEntries);
-        List<LocalStore.Entry> chunk = new ArrayList<>(scanned.size());
-        long bytes = 0;
-        for (LocalStore.Entry entry : scanned) {
-            long entryBytes = entry.key().key().length + (long) entry.cell().sizeBytes() + 16;
-            if (!chunk.isEmpty() && bytes + entryBytes > config.rangeSyncChunkBytesMax()) {
-                break;
-            }
-            chunk.add(entry);
-            bytes += entryBytes;
-        }
-        boolean complete = chunk.size() == scanned.size() && scanned.size() < maxEntries;
-        return new SyncChunk(chunk, complete);
-    }
-
     // ---- client requests (the coordinator) ----
 
     public void put(byte[] key, byte[] value, ConsistencyLevel cl, long timestampMicros, Consumer<ClientResult> done) {
@@ -343,61 +287,7 @@ public final class Node {
 
     /** Synchronises every range this node replicates from every other live replica; answers Repaired or Failed. */
     public void repair(Consumer<ClientResult> done) {
-        Objects.requireNonNull(done, "done");
-        if (!running) {
-            done.accept(new ClientResult.Failed("node " + id + " is not running"));
-            return;
-        }
-        enqueueSync(new PendingSync("repair", result -> {
-            if (running) {
-                emit(result instanceof ClientResult.Repaired ? NodeEvent.Kind.STREAM_PROGRESS : NodeEvent.Kind.ERROR, id,
-                        result instanceof ClientResult.Repaired repaired ? "repair done: " + repaired.describe()
-                                : ((ClientResult.Failed) result).message());
-            }
-            done.accept(result);
-        }));
-    }
-
-    private void tryStartRecovery(int round) {
-        if (!running) {
-            return;
-        }
-        boolean hasSeeds = config.seeds().stream().anyMatch(seed -> !seed.equals(id));
-        if (hasSeeds && gossiper.livePeers().isEmpty() && round < RECOVERY_WAIT_ROUNDS_MAX) {
-            recoveryTimer = timers.schedule(config.gossipIntervalMicros(), () -> tryStartRecovery(round + 1));
-            return;
-        }
-        enqueueSync(new PendingSync("recovery", result -> {
-            recoveryDone = true;
-            String detail = result instanceof ClientResult.Repaired repaired
-                    ? repaired.describe() : ((ClientResult.Failed) result).message();
-            if (running) {
-                emit(NodeEvent.Kind.RECOVERY_DONE, id, detail);
-            }
-        }));
-    }
-
-    private void enqueueSync(PendingSync pending) {
-        syncQueue.add(pending);
-        if (activeSync == null) {
-            startNextSync();
-        }
-    }
-
-    private void startNextSync() {
-        PendingSync next = syncQueue.poll();
-        if (next == null || !running) {
-            return;
-        }
-        activeSync = new RangeSync(this, next.name(), currentRing().rangesReplicatedBy(id), next.done());
-        activeSync.start();
-    }
-
-    void rangeSyncFinished(RangeSync sync, ClientResult result) {
-        if (activeSync == sync) {
-            activeSync = null;
-            timers.schedule(0, this::startNextSync);
-        }
+        repair.repair(done);
     }
 
     // ---- ring ----
@@ -549,7 +439,7 @@ public final class Node {
     }
 
     void markRecovered() {
-        recoveryDone = true;
+        repair.markRecovered();
     }
 
     /** Publishes this node's membership state and tokens through gossip. */
@@ -660,7 +550,7 @@ public final class Node {
             tokenList.add(token);
         }
         return new NodeStatus(id, generation, heartbeat, state, tokenList, hints.pendingCount(), data.stats(), peers,
-                ringVersion, current.digest(), recoveryDone, localStates, now, membership.streams(),
+                ringVersion, current.digest(), repair.recoveryDone(), localStates, now, membership.streams(),
                 currentView().describeMoves());
     }
 
