@@ -94,18 +94,18 @@ public final class Hints {
         ArrayDeque<byte[]> queue = pendingByTarget.computeIfAbsent(target, t -> new ArrayDeque<>());
         if (queue.size() >= context.config().hintsPerTargetMax()) {
             droppedCount++;
-            context.events().emit(NodeEvent.Kind.ERROR, target, "hint dropped: " + queue.size() + " hints already pending");
+            emit(NodeEvent.Kind.ERROR, target, "hint dropped: " + queue.size() + " hints already pending");
             return false;
         }
         byte[] hintKey = hintKey(target, context.generation().getAsLong(), sequence++);
         store.apply(hintKey, Cell.value(encode(key, cell), cell.timestampMicros()), error -> {
             if (error != null) {
-                context.events().emit(NodeEvent.Kind.ERROR, target, "hint for " + target + " not durable: " + error.getMessage());
+                emit(NodeEvent.Kind.ERROR, target, "hint for " + target + " not durable: " + error.getMessage());
             }
         });
         queue.add(hintKey);
         pendingCount++;
-        context.events().emit(NodeEvent.Kind.HINT_STORED, target, "hint stored for " + target + " (" + queue.size() + " pending)");
+        emit(NodeEvent.Kind.HINT_STORED, target, "hint stored for " + target + " (" + queue.size() + " pending)");
         return true;
     }
 
@@ -252,7 +252,7 @@ public final class Hints {
             }
             replaying.remove(target);
             if (queue.isEmpty()) {
-                context.events().emit(NodeEvent.Kind.HINTS_DELIVERED, target, "all hints delivered to " + target);
+                emit(NodeEvent.Kind.HINTS_DELIVERED, target, "all hints delivered to " + target);
             }
         }
 
@@ -260,7 +260,7 @@ public final class Hints {
             failed = true;
             timeout.cancel();
             if (context.running().getAsBoolean()) {
-                context.events().emit(NodeEvent.Kind.ERROR, target, "hint replay to " + target + " paused: " + reason);
+                emit(NodeEvent.Kind.ERROR, target, "hint replay to " + target + " paused: " + reason);
             }
             inFlight.keySet().forEach(context.requests()::unregister);
             inFlight.clear();
@@ -273,6 +273,10 @@ public final class Hints {
             timeout.cancel();
             inFlight.clear();
         }
+    }
+
+    private void emit(NodeEvent.Kind kind, NodeId target, String detail) {
+        context.events().emit(kind, target, detail);
     }
 
     // ---- encoding ----

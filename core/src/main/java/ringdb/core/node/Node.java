@@ -18,7 +18,6 @@ import ringdb.core.coordinator.Coordinator;
 import ringdb.core.coordinator.CoordinatorContext;
 import ringdb.core.coordinator.Replica;
 import ringdb.core.coordinator.RequestRegistry;
-import ringdb.core.gossip.EndpointState;
 import ringdb.core.gossip.GossipService;
 import ringdb.core.gossip.Gossiper;
 import ringdb.core.hints.Hints;
@@ -31,6 +30,7 @@ import ringdb.core.message.RangeSyncRequest;
 import ringdb.core.message.ReadRequest;
 import ringdb.core.message.Response;
 import ringdb.core.repair.RangeSyncServer;
+import ringdb.core.repair.RangeSyncStreamHost;
 import ringdb.core.repair.Repair;
 import ringdb.core.repair.RepairContext;
 import ringdb.core.ring.Ring;
@@ -73,7 +73,7 @@ public final class Node {
     private final Repair repair;
     private final RangeSyncServer rangeSyncServer;
     private final RingState ringState;
-    private final StreamHost streamHost;
+    private final RangeSyncStreamHost streamHost;
     private final Membership membership = new Membership(this);
     private long[] tokens = new long[0];
     private NodeState state = NodeState.STARTING;
@@ -106,7 +106,7 @@ public final class Node {
         this.rangeSyncServer = new RangeSyncServer(repairContext);
         this.ringState = new RingState(id, config.replicationFactor(), system, coordinator::nextTimestampMicros,
                 this::emit);
-        this.streamHost = new StreamHost(id, clock, timers, network, requests, data,
+        this.streamHost = new RangeSyncStreamHost(id, clock, timers, network, requests, data,
                 peer -> running && gossip.isAlive(peer), this::emit, this::persistStreamProgress);
     }
 
@@ -156,7 +156,8 @@ public final class Node {
 
     /** A generation strictly greater than any this node's stores remember, from the clock if possible. */
     private long nextGeneration() {
-        long next = Math.max(Math.max(clock.nowMicros(), system.lastGeneration() + 1), generation + 1);
+        long last = system.lastGeneration();
+        long next = Math.max(Math.max(clock.nowMicros(), last + 1), generation + 1);
         system.writeGeneration(next, error -> {
             if (error != null) {
                 emit(NodeEvent.Kind.ERROR, id, "generation not durable: " + error.getMessage());
@@ -242,19 +243,10 @@ public final class Node {
     public NodeStatus status() {
         Ring current = ringState.ring();
         long now = clock.nowMicros();
-        List<PeerStatus> peers = new ArrayList<>();
-        Map<String, String> localStates = Map.of();
-        long heartbeat = 0;
         Gossiper gossiper = gossip.gossiper();
-        if (gossiper != null) {
-            for (EndpointState endpoint : gossiper.endpoints().values()) {
-                if (!endpoint.node().equals(id)) {
-                    peers.add(PeerStatus.of(endpoint, gossiper, now));
-                }
-            }
-            localStates = gossiper.local().values();
-            heartbeat = gossiper.local().heartbeatVersion();
-        }
+        List<PeerStatus> peers = gossiper == null ? List.of() : PeerStatus.of(gossiper, id, now);
+        Map<String, String> localStates = gossiper == null ? Map.of() : gossiper.local().values();
+        long heartbeat = gossiper == null ? 0 : gossiper.local().heartbeatVersion();
         List<Long> tokenList = new ArrayList<>(tokens.length);
         for (long token : tokens) {
             tokenList.add(token);
@@ -302,12 +294,9 @@ public final class Node {
      * NORMAL, the ring would drop below the replication factor, a conflicting move is under way).
      */
     public void decommission(Consumer<ClientResult> done) {
-        Objects.requireNonNull(done, "done");
-        if (!running) {
-            done.accept(new ClientResult.Failed("node " + id + " is not running"));
-            return;
+        if (runningElseRefuse(done)) {
+            membership.decommission(done);
         }
-        membership.decommission(done);
     }
 
     /**
@@ -319,12 +308,9 @@ public final class Node {
      */
     public void removeNode(NodeId dead, Consumer<ClientResult> done) {
         Objects.requireNonNull(dead, "dead");
-        Objects.requireNonNull(done, "done");
-        if (!running) {
-            done.accept(new ClientResult.Failed("node " + id + " is not running"));
-            return;
+        if (runningElseRefuse(done)) {
+            membership.removeNode(dead, done);
         }
-        membership.removeNode(dead, done);
     }
 
     /**
@@ -332,12 +318,17 @@ public final class Node {
      * while membership changes are in progress. Synchronous in the store.
      */
     public void cleanup(Consumer<ClientResult> done) {
+        if (runningElseRefuse(done)) {
+            membership.cleanup(done);
+        }
+    }
+
+    private boolean runningElseRefuse(Consumer<ClientResult> done) {
         Objects.requireNonNull(done, "done");
         if (!running) {
             done.accept(new ClientResult.Failed("node " + id + " is not running"));
-            return;
         }
-        membership.cleanup(done);
+        return running;
     }
 
     private void persistStreamProgress(String moveId, Set<String> completed) {

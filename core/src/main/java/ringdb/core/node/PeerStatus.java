@@ -1,5 +1,7 @@
 package ringdb.core.node;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import ringdb.core.NodeId;
 import ringdb.core.gossip.ApplicationState;
@@ -18,8 +20,19 @@ public record PeerStatus(NodeId id, NodeState state, boolean up, double phi, lon
         applicationStates = Map.copyOf(applicationStates);
     }
 
+    /** Every peer {@code gossiper} knows ({@code self} excluded), in id order, as seen at {@code now}. */
+    static List<PeerStatus> of(Gossiper gossiper, NodeId self, long now) {
+        List<PeerStatus> peers = new ArrayList<>();
+        for (EndpointState endpoint : gossiper.endpoints().values()) {
+            if (!endpoint.node().equals(self)) {
+                peers.add(of(endpoint, gossiper, now));
+            }
+        }
+        return peers;
+    }
+
     /** The status of the peer {@code endpoint} describes, as {@code gossiper} sees it at {@code now}. */
-    static PeerStatus of(EndpointState endpoint, Gossiper gossiper, long now) {
+    private static PeerStatus of(EndpointState endpoint, Gossiper gossiper, long now) {
         NodeId peer = endpoint.node();
         long last = gossiper.failureDetector().lastArrivalMicros(peer);
         boolean stopped = gossiper.shutdownAnnounced(peer) || endpoint.get(ApplicationState.SHUTDOWN) != null;

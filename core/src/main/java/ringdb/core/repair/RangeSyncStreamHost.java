@@ -1,4 +1,4 @@
-package ringdb.core.node;
+package ringdb.core.repair;
 
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -13,16 +13,18 @@ import ringdb.core.data.Cell;
 import ringdb.core.message.Message;
 import ringdb.core.message.RangeSyncRequest;
 import ringdb.core.message.RangeSyncResponse;
+import ringdb.core.node.NodeEvent;
 import ringdb.core.store.LocalStore;
 import ringdb.core.streaming.StreamProgress;
 import ringdb.core.streaming.StreamSession;
 
 /**
- * Lets stream sessions pull ranges with range sync requests through this node: requests go through
- * the node's request registry and network, pulled entries into its data store, progress and lost
- * ranges become events, and completed tasks are persisted by the membership logic. Stateless.
+ * Lets stream sessions (bootstrap, replace, decommission, removenode) pull ranges with the same
+ * range sync requests repair uses: requests go through the node's request registry and network,
+ * pulled entries into its data store, progress and lost ranges become events, and completed tasks
+ * are persisted by the membership logic. Stateless.
  */
-final class StreamHost implements StreamSession.Host {
+public final class RangeSyncStreamHost implements StreamSession.Host {
     private final NodeId self;
     private final Clock clock;
     private final Timers timers;
@@ -33,9 +35,13 @@ final class StreamHost implements StreamSession.Host {
     private final NodeEvent.Sink events;
     private final BiConsumer<String, Set<String>> persistCompleted;
 
-    /** {@code alive}: whether the node runs and holds the peer up; {@code persistCompleted}: see {@link #persistCompleted}. */
-    StreamHost(NodeId self, Clock clock, Timers timers, Network network, RequestRegistry requests, LocalStore data,
-               Predicate<NodeId> alive, NodeEvent.Sink events, BiConsumer<String, Set<String>> persistCompleted) {
+    /**
+     * {@code alive}: whether the node runs and holds the peer up; {@code persistCompleted}: records
+     * completed tasks durably (see {@link #persistCompleted}).
+     */
+    public RangeSyncStreamHost(NodeId self, Clock clock, Timers timers, Network network, RequestRegistry requests,
+                               LocalStore data, Predicate<NodeId> alive, NodeEvent.Sink events,
+                               BiConsumer<String, Set<String>> persistCompleted) {
         this.self = self;
         this.clock = clock;
         this.timers = timers;
