@@ -35,6 +35,7 @@ import ringdb.core.repair.Repair;
 import ringdb.core.repair.RepairContext;
 import ringdb.core.ring.Ring;
 import ringdb.core.store.LocalStore;
+import ringdb.core.streaming.StreamProgress;
 import ringdb.core.streaming.StreamSession;
 import ringdb.core.system.SystemStore;
 
@@ -135,7 +136,7 @@ public final class Node {
         ringState.clear();
         hints.clearIndex();
         system.load(id, ringState::loaded, hints::index);
-        Membership.Startup startup = membership.load();
+        Membership.Startup startup = loadMembership();
         state = startup.state();
         tokens = startup.tokens().clone();
         gossip.start(generation, state.name(), tokens, startup.replacing());
@@ -151,7 +152,7 @@ public final class Node {
         } else if (state == NodeState.LEFT) {
             emit(NodeEvent.Kind.ERROR, id, id + " has left the ring; it serves no data (wipe its data to join again)");
         }
-        membership.start();
+        startMembership();
     }
 
     /** A generation strictly greater than any this node's stores remember, from the clock if possible. */
@@ -175,7 +176,7 @@ public final class Node {
         running = false;
         state = NodeState.DOWN;
         hints.stop();
-        membership.stop();
+        stopMembership();
         requests.abortAll("node " + id + " stopped");
         repair.stop("node " + id + " stopped");
         emit(NodeEvent.Kind.STOPPED, id, "generation " + generation);
@@ -252,7 +253,7 @@ public final class Node {
             tokenList.add(token);
         }
         return new NodeStatus(id, generation, heartbeat, state, tokenList, hints.pendingCount(), data.stats(), peers,
-                ringState.version(), current.digest(), repair.recoveryDone(), localStates, now, membership.streams(),
+                ringState.version(), current.digest(), repair.recoveryDone(), localStates, now, streams(),
                 ringState.view().describeMoves());
     }
 
@@ -286,7 +287,24 @@ public final class Node {
                 this::isRunning, this::emit);
     }
 
-    // ==== membership: Node's calls into it, and what it calls on Node (its TopologyContext at the merge) ====
+    // ==== membership: every call Node makes into it, and every method it calls on Node (its context) ====
+
+    private Membership.Startup loadMembership() {
+        return membership.load();
+    }
+
+    private void startMembership() {
+        membership.start();
+    }
+
+    private void stopMembership() {
+        membership.stop();
+    }
+
+    private List<StreamProgress> streams() {
+        return membership.streams();
+    }
+
 
     /**
      * Leaves the ring: announces LEAVING, waits until the nodes that gain its ranges streamed them,
