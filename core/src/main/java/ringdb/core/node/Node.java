@@ -132,7 +132,11 @@ public final class Node {
     /** Starts a new generation: gossip, the failure detector, hint replay and the recovery catch-up. */
     public void start() {
         Invariants.check(!running, "node %s started twice", id);
-        generation = nextGeneration();
+        generation = system.nextGeneration(clock, generation, error -> {
+            if (error != null) {
+                emit(NodeEvent.Kind.ERROR, id, "generation not durable: " + error.getMessage());
+            }
+        });
         ringState.clear();
         hints.clearIndex();
         system.load(id, ringState::loaded, hints::index);
@@ -153,18 +157,6 @@ public final class Node {
             emit(NodeEvent.Kind.ERROR, id, id + " has left the ring; it serves no data (wipe its data to join again)");
         }
         startMembership();
-    }
-
-    /** A generation strictly greater than any this node's stores remember, from the clock if possible. */
-    private long nextGeneration() {
-        long last = system.lastGeneration();
-        long next = Math.max(Math.max(clock.nowMicros(), last + 1), generation + 1);
-        system.writeGeneration(next, error -> {
-            if (error != null) {
-                emit(NodeEvent.Kind.ERROR, id, "generation not durable: " + error.getMessage());
-            }
-        });
-        return next;
     }
 
     /** Announces the shutdown through gossip, fails requests in flight, cancels timers. */
