@@ -23,7 +23,8 @@ import ringdb.core.store.LocalStore;
 
 /**
  * Hinted handoff: mutations a replica missed (it was down, or did not answer in time) are kept
- * durably in the node's hints store and replayed when gossip reports the replica up again.
+ * durably in the node's hints store and replayed when gossip reports the replica up again, and
+ * every {@code hintReplayIntervalMicros} to every live target that still has hints.
  *
  * <p>A hint is stored under key {@code "H" + target + "\n" + generation(16 hex) + seq(8 hex)} (never reused) with
  * value {@code [key length u32][key][tombstone u8][value...]} and the mutation's timestamp as the
