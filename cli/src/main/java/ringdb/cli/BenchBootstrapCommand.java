@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import ringdb.bench.bootstrap.BootstrapBenchmark;
 import ringdb.cli.cluster.LocalClusterProcesses;
-import ringdb.core.node.ConsistencyLevel;
+import ringdb.core.coordinator.ConsistencyLevel;
 
 /** {@code ringdb bench bootstrap}: a 3 -> 4 node bootstrap of real processes on loopback, timed. */
 @Command(name = "bootstrap", mixinStandardHelpOptions = true,

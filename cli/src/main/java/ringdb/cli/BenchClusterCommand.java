@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import ringdb.bench.ycsb.ClusterBenchmark;
-import ringdb.core.node.ConsistencyLevel;
+import ringdb.core.coordinator.ConsistencyLevel;
 
 /** {@code ringdb bench cluster}: the YCSB load generator against a running cluster. */
 @Command(name = "cluster", mixinStandardHelpOptions = true,

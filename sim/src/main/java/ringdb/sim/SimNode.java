@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.UnaryOperator;
 import ringdb.core.NodeId;
-import ringdb.core.node.ClientResult;
+import ringdb.core.coordinator.ClientResult;
 import ringdb.core.node.Node;
 import ringdb.core.node.NodeConfig;
 import ringdb.core.store.LocalStore;

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import ringdb.core.NodeId;
-import ringdb.core.node.ClientResult;
-import ringdb.core.node.ConsistencyLevel;
+import ringdb.core.coordinator.ClientResult;
+import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.node.NodeEvent;
 
 class SimClusterTest {

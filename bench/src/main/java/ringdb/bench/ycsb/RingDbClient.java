@@ -19,7 +19,7 @@ import site.ycsb.DBException;
 import site.ycsb.Status;
 import ringdb.client.RingClient;
 import ringdb.client.RingClientException;
-import ringdb.core.node.ConsistencyLevel;
+import ringdb.core.coordinator.ConsistencyLevel;
 
 /**
  * The YCSB binding of ringdb ({@code -db ringdb.bench.ycsb.RingDbClient}). Each record is one

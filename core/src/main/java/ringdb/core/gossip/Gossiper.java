@@ -30,7 +30,7 @@ import ringdb.core.message.VersionedValue;
  * up, phi above the threshold (checked every round) or a shutdown announcement marks it down.
  * Not thread-safe: runs on the node's thread.
  */
-public final class Gossiper {
+public final class Gossiper implements Liveness {
     /** Callbacks into the node; run inline on the node's thread. */
     public interface Listener {
         /** Application states of {@code node} changed (or it was discovered). */
@@ -343,11 +343,13 @@ public final class Gossiper {
     // ---- queries ----
 
     /** Whether the failure detector holds {@code node} up (always true for this node). */
+    @Override
     public boolean isAlive(NodeId node) {
         return node.equals(self) || live.contains(node);
     }
 
     /** Since when {@code node} has been down on this node's clock, or -1 when it is up. */
+    @Override
     public long downSinceMicros(NodeId node) {
         Long since = downSinceMicros.get(node);
         return since == null ? -1 : since;
@@ -375,6 +377,7 @@ public final class Gossiper {
     }
 
     /** Live peers (not this node), in id order. */
+    @Override
     public List<NodeId> livePeers() {
         return sorted(live);
     }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import ringdb.core.NodeId;
 import ringdb.core.ring.Ring;
 import ringdb.core.ring.TokenRange;
@@ -46,7 +47,7 @@ public final class MembershipView {
     /** Builds the view of {@code members}; {@code version} becomes the natural ring's version. */
     public static MembershipView of(Collection<Member> members, int replicationFactor, long version) {
         // a replacement that finished stays final, even once the replacing node itself leaves or is removed
-        Set<NodeId> replaced = new java.util.TreeSet<>();
+        Set<NodeId> replaced = new TreeSet<>();
         for (Member member : members) {
             if (member.replacing() != null && !member.status().equals("JOINING") && !member.status().equals("STARTING")
                     && !member.status().isEmpty()) {
@@ -269,7 +270,7 @@ public final class MembershipView {
     }
 
     /** As {@link #conflict(Move)}, looking only at the moves {@code considered} accepts. */
-    public String conflict(Move candidate, java.util.function.Predicate<Move> considered) {
+    public String conflict(Move candidate, Predicate<Move> considered) {
         List<TokenRange> mine = affectedRanges(natural, futureRing(natural, candidate, 0));
         for (int i = 0; i < moves.size(); i++) {
             Move other = moves.get(i);

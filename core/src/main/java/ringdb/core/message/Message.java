@@ -6,8 +6,7 @@ package ringdb.core.message;
  * docs/formats/messages.md.
  */
 public sealed interface Message permits GossipSyn, GossipAck, GossipAck2, GossipShutdown,
-        MutationRequest, MutationResponse, ReadRequest, ReadResponse, RangeSyncRequest, RangeSyncResponse,
-        RangeDigestRequest, RangeDigestResponse {
+        MutationRequest, ReadRequest, RangeSyncRequest, RangeDigestRequest, Response {
 
     /** The wire type of this message. */
     MessageType type();

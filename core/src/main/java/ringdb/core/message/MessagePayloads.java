@@ -2,6 +2,7 @@ package ringdb.core.message;
 
 import java.util.ArrayList;
 import java.util.List;
+import ringdb.core.data.Cell;
 import ringdb.core.data.Limits;
 
 /** Payload layouts of each message type (after the sender id). Mirrors docs/formats/messages.md. */
@@ -126,8 +127,8 @@ final class MessagePayloads {
         return new RangeDigestResponse(requestId, complete, entryCount, lastKey, digest);
     }
 
-    private static ringdb.core.data.Cell requireCell(WireReader in, MessageType type) {
-        ringdb.core.data.Cell cell = MessageCodec.readCell(in);
+    private static Cell requireCell(WireReader in, MessageType type) {
+        Cell cell = MessageCodec.readCell(in);
         if (cell == null) {
             throw new CodecException(type + " without a cell");
         }

@@ -1,7 +1,7 @@
 package ringdb.core.message;
 
 /** The mutation is durable ({@code error} empty) or failed with {@code error}. */
-public record MutationResponse(long requestId, String error) implements Message {
+public record MutationResponse(long requestId, String error) implements Response {
     public MutationResponse {
         error = error == null ? "" : error;
     }

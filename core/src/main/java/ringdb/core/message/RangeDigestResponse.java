@@ -7,11 +7,11 @@ import java.util.HexFormat;
  * The digest of one chunk of a range: exactly the {@code entryCount} entries a
  * {@link RangeSyncRequest} with the same fields would have returned, the last of which has the key
  * {@code lastKey} (null when {@code entryCount} is 0). {@code digest} is the SHA-256 of their
- * canonical encoding (see docs/formats/messages.md and {@code ringdb.core.node.ChunkDigest});
+ * canonical encoding (see docs/formats/messages.md and {@code ringdb.core.repair.ChunkDigest});
  * {@code complete} is true when the range has no entries after {@code lastKey}.
  */
 public record RangeDigestResponse(long requestId, boolean complete, int entryCount, byte[] lastKey, byte[] digest)
-        implements Message {
+        implements Response {
     /** Length of {@link #digest()}: a SHA-256. */
     public static final int DIGEST_BYTES = 32;
 

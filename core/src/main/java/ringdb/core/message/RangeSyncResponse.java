@@ -8,7 +8,7 @@ import ringdb.core.store.LocalStore;
  * the range has no entries after the last one in this chunk.
  */
 public record RangeSyncResponse(long requestId, List<LocalStore.Entry> entries, boolean complete)
-        implements Message {
+        implements Response {
     public RangeSyncResponse {
         entries = List.copyOf(entries);
     }

@@ -1,51 +1,54 @@
 package ringdb.core.node;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.Random;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.LongPredicate;
 import ringdb.core.Clock;
 import ringdb.core.Invariants;
 import ringdb.core.Network;
 import ringdb.core.NodeId;
 import ringdb.core.Timers;
-import ringdb.core.data.Cell;
-import ringdb.core.data.InvalidRequestException;
-import ringdb.core.data.Limits;
-import ringdb.core.gossip.ApplicationState;
-import ringdb.core.gossip.EndpointState;
+import ringdb.core.coordinator.ClientResult;
+import ringdb.core.coordinator.ConsistencyLevel;
+import ringdb.core.coordinator.Coordinator;
+import ringdb.core.coordinator.CoordinatorContext;
+import ringdb.core.coordinator.Replica;
+import ringdb.core.coordinator.RequestRegistry;
+import ringdb.core.gossip.GossipService;
 import ringdb.core.gossip.Gossiper;
+import ringdb.core.hints.Hints;
+import ringdb.core.hints.HintsContext;
+import ringdb.core.membership.MembershipView;
 import ringdb.core.message.Message;
 import ringdb.core.message.MutationRequest;
-import ringdb.core.message.MutationResponse;
 import ringdb.core.message.RangeDigestRequest;
-import ringdb.core.message.RangeDigestResponse;
 import ringdb.core.message.RangeSyncRequest;
-import ringdb.core.message.RangeSyncResponse;
 import ringdb.core.message.ReadRequest;
-import ringdb.core.message.ReadResponse;
-import ringdb.core.ring.DecoratedKey;
-import ringdb.core.membership.Member;
-import ringdb.core.membership.MembershipView;
-import ringdb.core.ring.Partitioner;
+import ringdb.core.message.Response;
+import ringdb.core.repair.RangeSyncServer;
+import ringdb.core.repair.RangeSyncStreamHost;
+import ringdb.core.repair.Repair;
+import ringdb.core.repair.RepairContext;
 import ringdb.core.ring.Ring;
-import ringdb.core.streaming.StreamProgress;
-import ringdb.core.streaming.StreamSession;
 import ringdb.core.store.LocalStore;
+import ringdb.core.streaming.StreamSession;
 import ringdb.core.system.SystemStore;
 import ringdb.core.topology.Startup;
 import ringdb.core.topology.Topology;
-import ringdb.core.topology.TopologyContext;
 
 /**
- * The node state machine: coordinator (any node takes any client request), replica, hinted
- * handoff, gossip with a phi accrual failure detector, and the recovery catch-up / repair range sync.
+ * The node state machine: wires its parts and dispatches its inputs (client requests, peer
+ * messages, lifecycle calls) to them. The parts: the {@link Coordinator} and {@link Replica} (read
+ * and write paths), {@link Hints} (hinted handoff), {@link Repair} and {@link RangeSyncServer}
+ * (range sync for repair and the recovery catch-up), {@link GossipService} (gossip with a phi
+ * accrual failure detector), {@link RingState} (the ring as gossip shows it) and {@link Topology}
+ * (join, decommission, removenode, replace, cleanup). Each part is handed a context holding only
+ * what it acts through; none of them sees the Node (topology's {@link TopologyBinding} reads the
+ * node's own state through a few package-private methods).
  *
  * <p>Threading: every method must be called on the node's own thread (the simulator's loop or the
  * real runtime's single node executor), as must the {@link Timers} tasks and the {@link LocalStore}
@@ -55,48 +58,30 @@ import ringdb.core.topology.TopologyContext;
  */
 public final class Node {
     /** Pass as a timestamp to let the coordinator stamp the mutation. */
-    public static final long COORDINATOR_TIMESTAMP = Long.MIN_VALUE;
-    /** Largest number of entries a peer may ask for in one range sync message. */
-    public static final int RANGE_SYNC_ENTRIES_MAX = Limits.RANGE_SYNC_ENTRIES_MAX;
-    private static final int RECOVERY_WAIT_ROUNDS_MAX = 10;
+    public static final long COORDINATOR_TIMESTAMP = Coordinator.COORDINATOR_TIMESTAMP;
 
     private final NodeId id;
     private final NodeConfig config;
     private final Clock clock;
     private final Timers timers;
-    private final Network network;
     private final Random random;
     private final LocalStore data;
-    private final LocalStore hintsStore;
     private final SystemStore system;
     private final NodeListener listener;
     private final RequestRegistry requests = new RequestRegistry();
+    private final GossipService gossip;
     private final Hints hints;
+    private final Coordinator coordinator;
+    private final Replica replica;
+    private final Repair repair;
+    private final RangeSyncServer rangeSyncServer;
+    private final RingState ringState;
+    private final RangeSyncStreamHost streamHost;
+    private final Topology topology;
     private long[] tokens = new long[0];
-    private final Topology membership = new Topology(new TopologyAdapter());
-    private MembershipView view = MembershipView.empty(1);
-    private final TreeMap<String, String> runtimeStates = new TreeMap<>();
-    private final Map<NodeId, String> ringInputs = new TreeMap<>();
-    private final Map<NodeId, Member> members = new TreeMap<>();
-    private final ArrayDeque<PendingSync> syncQueue = new ArrayDeque<>();
-    private Gossiper gossiper;
-    private Ring ring = Ring.empty();
-    private long ringVersion;
-    private boolean ringDirty;
     private NodeState state = NodeState.STARTING;
     private boolean running;
     private long generation;
-    private long lastTimestampMicros = Long.MIN_VALUE;
-    private Timers.Cancellable gossipTimer;
-    private Timers.Cancellable hintTimer;
-    private Timers.Cancellable recoveryTimer;
-    private RangeSync activeSync;
-    private boolean recoveryDone;
-    private long readRepairs;
-    private long speculativeReads;
-
-    private record PendingSync(String name, Consumer<ClientResult> done) {
-    }
 
     public Node(NodeId id, NodeConfig config, Clock clock, Timers timers, Network network, Random random,
                 LocalStore data, LocalStore hints, NodeListener listener) {
@@ -104,13 +89,29 @@ public final class Node {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.timers = Objects.requireNonNull(timers, "timers");
-        this.network = Objects.requireNonNull(network, "network");
+        Objects.requireNonNull(network, "network");
         this.random = Objects.requireNonNull(random, "random");
         this.data = Objects.requireNonNull(data, "data");
-        this.hintsStore = Objects.requireNonNull(hints, "hints");
+        Objects.requireNonNull(hints, "hints");
         this.listener = listener == null ? NodeListener.NONE : listener;
-        this.hints = new Hints(this, hintsStore);
-        this.system = new SystemStore(hintsStore);
+        this.system = new SystemStore(hints);
+        this.gossip = new GossipService(new GossipService.Settings(id, config.seeds(), config.gossipIntervalMicros(),
+                config.phiConvictThreshold()), clock, timers, network, random, this::isRunning,
+                () -> data.stats().liveBytes(), peerEvents());
+        this.hints = new Hints(new HintsContext(id, config, clock, timers, network, requests, hints, gossip,
+                this::isRunning, this::generation, this::emit));
+        this.coordinator = new Coordinator(new CoordinatorContext(id, config, clock, timers, network, requests, data,
+                gossip, this::isRunning, this::state, this::membershipView, this.hints::store));
+        this.replica = new Replica(data, network, this::isRunning, this::emit);
+        RepairContext repairContext = new RepairContext(id, config, timers, network, requests, data, gossip,
+                this::isRunning, this::ring, this::emit);
+        this.repair = new Repair(repairContext);
+        this.rangeSyncServer = new RangeSyncServer(repairContext);
+        this.ringState = new RingState(id, config.replicationFactor(), system, coordinator::nextTimestampMicros,
+                this::emit);
+        this.streamHost = new RangeSyncStreamHost(id, clock, timers, network, requests, data,
+                peer -> running && gossip.isAlive(peer), this::emit, this::persistStreamProgress);
+        this.topology = new Topology(new TopologyBinding(this, gossip, this.hints, system, data, streamHost, repair));
     }
 
     public NodeId id() {
@@ -134,59 +135,31 @@ public final class Node {
     /** Starts a new generation: gossip, the failure detector, hint replay and the recovery catch-up. */
     public void start() {
         Invariants.check(!running, "node %s started twice", id);
-        generation = nextGeneration();
-        ringInputs.clear();
-        members.clear();
-        hints.clearIndex();
-        system.load(id, member -> members.put(member.node(), member), hints::index);
-        gossiper = new Gossiper(id, config.seeds(), config.gossipIntervalMicros(), config.phiConvictThreshold(),
-                clock, network, random, new GossipEvents());
-        Startup startup = membership.load();
-        state = startup.state();
-        tokens = startup.tokens().clone();
-        TreeMap<String, String> initial = new TreeMap<>(runtimeStates);
-        initial.put(ApplicationState.STATUS, state.name());
-        if (tokens.length > 0) {
-            initial.put(ApplicationState.TOKENS, ApplicationState.encodeTokens(tokens));
-        }
-        if (startup.replacing() != null) {
-            initial.put(ApplicationState.REPLACING, startup.replacing().id());
-        }
-        initial.put(ApplicationState.LOAD, Long.toString(data.stats().liveBytes()));
-        gossiper.start(generation, initial);
-        running = true;
-        recoveryDone = false;
-        rebuildRingIfChanged(id);
-        ringDirty = true;
-        emit(NodeEvent.Kind.STARTED, id, "generation " + generation + ", " + tokens.length + " tokens, " + state);
-        gossipTimer = timers.schedule(1 + boundedRandom(config.gossipIntervalMicros()), this::gossipRound);
-        hintTimer = timers.schedule(config.hintReplayIntervalMicros(), this::hintRound);
-        if (state == NodeState.NORMAL) {
-            emit(NodeEvent.Kind.RECOVERY_STARTED, id, "catching up from peers");
-            recoveryTimer = timers.schedule(config.recoveryDelayMicros(), () -> tryStartRecovery(0));
-        } else {
-            recoveryTimer = () -> { };
-            if (state == NodeState.LEFT) {
-                emit(NodeEvent.Kind.ERROR, id, id + " has left the ring; it serves no data (wipe its data to join again)");
-            }
-        }
-        membership.start();
-    }
-
-    /** A generation strictly greater than any this node's stores remember, from the clock if possible. */
-    private long nextGeneration() {
-        long last = system.lastGeneration();
-        long next = Math.max(Math.max(clock.nowMicros(), last + 1), generation + 1);
-        system.writeGeneration(next, error -> {
+        generation = system.nextGeneration(clock, generation, error -> {
             if (error != null) {
                 emit(NodeEvent.Kind.ERROR, id, "generation not durable: " + error.getMessage());
             }
         });
-        return next;
-    }
-
-    private long boundedRandom(long bound) {
-        return (long) (random.nextDouble() * bound);
+        ringState.clear();
+        hints.clearIndex();
+        system.load(id, ringState::loaded, hints::index);
+        Startup startup = topology.load();
+        state = startup.state();
+        tokens = startup.tokens().clone();
+        gossip.start(generation, state.name(), tokens, startup.replacing());
+        running = true;
+        repair.resetRecovery();
+        ringState.update(id, gossip.gossiper().state(id));
+        ringState.invalidate();
+        emit(NodeEvent.Kind.STARTED, id, "generation " + generation + ", " + tokens.length + " tokens, " + state);
+        gossip.scheduleRounds();
+        hints.start();
+        if (state == NodeState.NORMAL) {
+            repair.scheduleRecovery();
+        } else if (state == NodeState.LEFT) {
+            emit(NodeEvent.Kind.ERROR, id, id + " has left the ring; it serves no data (wipe its data to join again)");
+        }
+        topology.start();
     }
 
     /** Announces the shutdown through gossip, fails requests in flight, cancels timers. */
@@ -194,401 +167,132 @@ public final class Node {
         if (!running) {
             return;
         }
-        gossiper.announceShutdown();
+        gossip.stop();
         running = false;
         state = NodeState.DOWN;
-        gossipTimer.cancel();
-        hintTimer.cancel();
-        recoveryTimer.cancel();
-        hints.abortReplays();
-        membership.stop();
+        hints.stop();
+        topology.stop();
         requests.abortAll("node " + id + " stopped");
-        if (activeSync != null) {
-            activeSync.abort("node " + id + " stopped");
-            activeSync = null;
-        }
-        while (!syncQueue.isEmpty()) {
-            PendingSync pending = syncQueue.poll();
-            pending.done().accept(new ClientResult.Failed(pending.name() + " aborted: node " + id + " stopped"));
-        }
+        repair.stop("node " + id + " stopped");
         emit(NodeEvent.Kind.STOPPED, id, "generation " + generation);
-    }
-
-    private void gossipRound() {
-        if (!running) {
-            return;
-        }
-        gossiper.setLocal(ApplicationState.LOAD, Long.toString(data.stats().liveBytes()));
-        gossiper.round();
-        gossipTimer = timers.schedule(config.gossipIntervalMicros(), this::gossipRound);
-    }
-
-    private void hintRound() {
-        if (!running) {
-            return;
-        }
-        hints.replayToLiveTargets();
-        hintTimer = timers.schedule(config.hintReplayIntervalMicros(), this::hintRound);
     }
 
     /** Sets an application state spread by gossip (e.g. "http" → "127.0.0.1:8081"); kept across restarts. */
     public void setLocalApplicationState(String name, String value) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(value, "value");
-        if (name.equals(ApplicationState.STATUS) || name.equals(ApplicationState.TOKENS)
-                || name.equals(ApplicationState.REPLACING) || name.equals(ApplicationState.MOVES_DONE)
-                || name.equals(ApplicationState.SHUTDOWN)) {
-            throw new IllegalArgumentException("application state " + name + " is managed by the node itself");
-        }
-        runtimeStates.put(name, value);
-        if (running) {
-            gossiper.setLocal(name, value);
-        }
+        gossip.setRuntimeState(name, value);
     }
-
-    // ---- inbound messages ----
 
     /** Every inbound message. Ignored before start and after stop. */
     public void receive(NodeId from, Message message) {
-        if (!running || gossiper.handle(from, message)) {
+        if (!running || gossip.gossiper().handle(from, message)) {
             return;
         }
-        if (message instanceof MutationRequest mutation) {
-            onMutation(from, mutation);
-        } else if (message instanceof MutationResponse response) {
+        if (message instanceof Response response) {
             requests.dispatch(from, response.requestId(), response);
+        } else if (message instanceof MutationRequest mutation) {
+            replica.onMutation(from, mutation);
         } else if (message instanceof ReadRequest read) {
-            onRead(from, read);
-        } else if (message instanceof ReadResponse response) {
-            requests.dispatch(from, response.requestId(), response);
+            replica.onRead(from, read);
         } else if (message instanceof RangeSyncRequest sync) {
-            serveRangeSync(from, sync);
-        } else if (message instanceof RangeSyncResponse response) {
-            requests.dispatch(from, response.requestId(), response);
+            rangeSyncServer.serveRangeSync(from, sync);
         } else if (message instanceof RangeDigestRequest digest) {
-            serveRangeDigest(from, digest);
-        } else if (message instanceof RangeDigestResponse response) {
-            requests.dispatch(from, response.requestId(), response);
+            rangeSyncServer.serveRangeDigest(from, digest);
         }
     }
 
-    private void onMutation(NodeId from, MutationRequest mutation) {
-        long requestId = mutation.requestId();
-        applyLocally(mutation.key(), mutation.cell(), error -> {
-            if (requestId != 0 && running) {
-                network.send(from, new MutationResponse(requestId, error));
-            }
-        });
-    }
-
-    private void onRead(NodeId from, ReadRequest read) {
-        try {
-            Limits.checkKey(read.key());
-        } catch (InvalidRequestException e) {
-            emit(NodeEvent.Kind.ERROR, from, "refused a read from " + from + ": " + e.getMessage());
-            return; // the coordinator times out; its own checks make this unreachable for real requests
-        }
-        network.send(from, new ReadResponse(read.requestId(), data.read(read.key())));
-    }
-
-    private void serveRangeSync(NodeId from, RangeSyncRequest request) {
-        SyncChunk chunk = rangeSyncChunk(request.startTokenExclusive(), request.endTokenInclusive(),
-                request.afterKey(), request.maxEntries());
-        network.send(from, new RangeSyncResponse(request.requestId(), chunk.entries(), chunk.complete()));
-    }
-
-    /** Answers with the digest of exactly the chunk {@link #serveRangeSync} would send for the same fields. */
-    private void serveRangeDigest(NodeId from, RangeDigestRequest request) {
-        RangeSyncRequest asked = request.chunk();
-        SyncChunk chunk = rangeSyncChunk(asked.startTokenExclusive(), asked.endTokenInclusive(), asked.afterKey(),
-                asked.maxEntries());
-        List<LocalStore.Entry> entries = chunk.entries();
-        byte[] lastKey = entries.isEmpty() ? null : entries.get(entries.size() - 1).key().key();
-        network.send(from, new RangeDigestResponse(asked.requestId(), chunk.complete(), entries.size(), lastKey,
-                ChunkDigest.of(entries)));
-    }
-
-    private record SyncChunk(List<LocalStore.Entry> entries, boolean complete) {
-    }
-
-    /**
-     * The local entries of one range sync chunk: at most {@code maxEntries} (capped at
-     * {@link #RANGE_SYNC_ENTRIES_MAX}) and about {@code rangeSyncChunkBytesMax} bytes, at least one.
-     */
-    private SyncChunk rangeSyncChunk(long startTokenExclusive, long endTokenInclusive, byte[] afterKey,
-                                     int requestedEntries) {
-        int maxEntries = Math.min(requestedEntries, RANGE_SYNC_ENTRIES_MAX);
-        DecoratedKey after = afterKey == null ? null : DecoratedKey.of(afterKey);
-        List<LocalStore.Entry> scanned = data.scan(startTokenExclusive, endTokenInclusive, after, maxEntries);
-        List<LocalStore.Entry> chunk = new ArrayList<>(scanned.size());
-        long bytes = 0;
-        for (LocalStore.Entry entry : scanned) {
-            long entryBytes = entry.key().key().length + (long) entry.cell().sizeBytes() + 16;
-            if (!chunk.isEmpty() && bytes + entryBytes > config.rangeSyncChunkBytesMax()) {
-                break;
-            }
-            chunk.add(entry);
-            bytes += entryBytes;
-        }
-        boolean complete = chunk.size() == scanned.size() && scanned.size() < maxEntries;
-        return new SyncChunk(chunk, complete);
-    }
-
-    // ---- client requests (coordinator) ----
+    // ---- client requests ----
 
     public void put(byte[] key, byte[] value, ConsistencyLevel cl, long timestampMicros, Consumer<ClientResult> done) {
-        if (value == null) {
-            done.accept(new ClientResult.Invalid("value must not be null; use delete to remove a key"));
-            return;
-        }
-        write(key, value, cl, timestampMicros, done);
+        coordinator.put(key, value, cl, timestampMicros, done);
     }
 
     public void delete(byte[] key, ConsistencyLevel cl, long timestampMicros, Consumer<ClientResult> done) {
-        write(key, null, cl, timestampMicros, done);
-    }
-
-    private void write(byte[] key, byte[] value, ConsistencyLevel cl, long timestampMicros,
-                       Consumer<ClientResult> done) {
-        Objects.requireNonNull(done, "done");
-        ClientResult refusal = refuse(key, value, cl);
-        if (refusal != null) {
-            done.accept(refusal);
-            return;
-        }
-        long stamp = timestampMicros == COORDINATOR_TIMESTAMP ? nextTimestampMicros() : timestampMicros;
-        Cell cell = value == null ? Cell.tombstone(stamp) : Cell.value(value, stamp);
-        long token = Partitioner.token(key);
-        // pending replicas (nodes gaining the range through a move) get the write too, and count
-        // on top of the consistency level so it holds in the ring before and after the move
-        MembershipView.WritePlan plan = currentView().writePlan(token);
-        List<NodeId> replicas = plan.targets();
-        int required = cl.blockFor(config.replicationFactor()) + plan.extraAcks();
-        List<NodeId> alive = aliveOf(replicas);
-        if (alive.size() < required) {
-            done.accept(new ClientResult.Unavailable(cl, required, alive.size()));
-            return;
-        }
-        for (NodeId replica : replicas) {
-            if (!alive.contains(replica)) {
-                hints.store(replica, key, cell);
-            }
-        }
-        new WriteHandler(this, key, cell, cl, required, done).start(alive);
+        coordinator.delete(key, cl, timestampMicros, done);
     }
 
     public void get(byte[] key, ConsistencyLevel cl, Consumer<ClientResult> done) {
-        Objects.requireNonNull(done, "done");
-        ClientResult refusal = refuse(key, null, cl);
-        if (refusal != null) {
-            done.accept(refusal);
-            return;
-        }
-        int required = cl.blockFor(config.replicationFactor());
-        List<NodeId> alive = aliveOf(currentRing().replicasFor(key));
-        if (alive.size() < required) {
-            done.accept(new ClientResult.Unavailable(cl, required, alive.size()));
-            return;
-        }
-        new ReadHandler(this, key, cl, required, alive, done).start();
+        coordinator.get(key, cl, done);
     }
-
-    private ClientResult refuse(byte[] key, byte[] value, ConsistencyLevel cl) {
-        if (!running) {
-            return new ClientResult.Failed("node " + id + " is not running");
-        }
-        if (cl == null) {
-            return new ClientResult.Invalid("consistency level must be given: ONE, QUORUM or ALL");
-        }
-        if (state == NodeState.STARTING || state == NodeState.JOINING) {
-            // a node joining the ring knows only what gossip told it so far (a partition may have
-            // hidden members): coordinating with that ring would send writes to nodes that are no
-            // replicas of the key, and acknowledge writes that the real replicas never get
-            return new ClientResult.Failed("node " + id + " is " + state + ": it coordinates requests once it has"
-                    + " joined the ring (NORMAL); send them to another node");
-        }
-        try {
-            Limits.checkKey(key);
-            Limits.checkValue(value, config.valueSizeBytesMax());
-        } catch (InvalidRequestException e) {
-            return new ClientResult.Invalid(e.getMessage());
-        }
-        return null;
-    }
-
-    /** max(clock, last + 1): strictly increasing even when the clock jumps backwards. */
-    long nextTimestampMicros() {
-        long now = clock.nowMicros();
-        lastTimestampMicros = lastTimestampMicros == Long.MIN_VALUE ? now : Math.max(now, lastTimestampMicros + 1);
-        return lastTimestampMicros;
-    }
-
-    private List<NodeId> aliveOf(List<NodeId> replicas) {
-        List<NodeId> alive = new ArrayList<>(replicas.size());
-        for (NodeId replica : replicas) {
-            if (gossiper.isAlive(replica)) {
-                alive.add(replica);
-            }
-        }
-        return alive;
-    }
-
-    // ---- repair and recovery ----
 
     /** Synchronises every range this node replicates from every other live replica; answers Repaired or Failed. */
     public void repair(Consumer<ClientResult> done) {
-        Objects.requireNonNull(done, "done");
-        if (!running) {
-            done.accept(new ClientResult.Failed("node " + id + " is not running"));
-            return;
-        }
-        enqueueSync(new PendingSync("repair", result -> {
-            if (running) {
-                emit(result instanceof ClientResult.Repaired ? NodeEvent.Kind.STREAM_PROGRESS : NodeEvent.Kind.ERROR, id,
-                        result instanceof ClientResult.Repaired repaired ? "repair done: " + repaired.describe()
-                                : ((ClientResult.Failed) result).message());
-            }
-            done.accept(result);
-        }));
+        repair.repair(done);
     }
 
-    private void tryStartRecovery(int round) {
-        if (!running) {
-            return;
-        }
-        boolean hasSeeds = config.seeds().stream().anyMatch(seed -> !seed.equals(id));
-        if (hasSeeds && gossiper.livePeers().isEmpty() && round < RECOVERY_WAIT_ROUNDS_MAX) {
-            recoveryTimer = timers.schedule(config.gossipIntervalMicros(), () -> tryStartRecovery(round + 1));
-            return;
-        }
-        enqueueSync(new PendingSync("recovery", result -> {
-            recoveryDone = true;
-            String detail = result instanceof ClientResult.Repaired repaired
-                    ? repaired.describe() : ((ClientResult.Failed) result).message();
-            if (running) {
-                emit(NodeEvent.Kind.RECOVERY_DONE, id, detail);
-            }
-        }));
-    }
-
-    private void enqueueSync(PendingSync pending) {
-        syncQueue.add(pending);
-        if (activeSync == null) {
-            startNextSync();
-        }
-    }
-
-    private void startNextSync() {
-        PendingSync next = syncQueue.poll();
-        if (next == null || !running) {
-            return;
-        }
-        activeSync = new RangeSync(this, next.name(), currentRing().rangesReplicatedBy(id), next.done());
-        activeSync.start();
-    }
-
-    void rangeSyncFinished(RangeSync sync, ClientResult result) {
-        if (activeSync == sync) {
-            activeSync = null;
-            timers.schedule(0, this::startNextSync);
-        }
-    }
-
-    // ---- ring ----
+    // ---- state ----
 
     /** The current ring view, rebuilt from gossip when membership or tokens changed. */
     public Ring ring() {
-        return currentRing();
-    }
-
-    /**
-     * Notes a change of {@code changed}'s membership as gossip reports it; the ring is rebuilt
-     * lazily, once per batch of changes. Members are also remembered in the hints store so that a
-     * restarted node knows the ring before gossip has told it anything.
-     */
-    private void rebuildRingIfChanged(NodeId changed) {
-        EndpointState endpoint = gossiper.state(changed);
-        if (endpoint == null) {
-            return;
-        }
-        String input = membershipInput(endpoint);
-        if (input.equals(ringInputs.get(changed))) {
-            return;
-        }
-        ringInputs.put(changed, input);
-        if (input.isEmpty()) {
-            if (members.remove(changed) != null) {
-                rememberMember(changed, null);
-            }
-        } else {
-            String replaced = endpoint.get(ApplicationState.REPLACING);
-            Member member = new Member(changed, endpoint.generation(), endpoint.get(ApplicationState.STATUS),
-                    ApplicationState.decodeTokens(endpoint.get(ApplicationState.TOKENS)),
-                    replaced == null || replaced.isEmpty() ? null : NodeId.of(replaced));
-            members.put(changed, member);
-            rememberMember(changed, member);
-        }
-        ringDirty = true;
-    }
-
-    /**
-     * Persists (or, with null, forgets) a peer's ring membership, so that a restarted node knows
-     * the ring before gossip told it anything (as Cassandra keeps its peers table).
-     */
-    private void rememberMember(NodeId node, Member member) {
-        if (node.equals(id)) {
-            return;
-        }
-        system.writeMember(node, member, nextTimestampMicros(), error -> {
-            if (error != null) {
-                emit(NodeEvent.Kind.ERROR, node, "ring membership of " + node + " not durable: " + error.getMessage());
-            }
-        });
-    }
-
-    private Ring currentRing() {
-        return currentView().natural();
-    }
-
-    private MembershipView currentView() {
-        if (ringDirty) {
-            view = MembershipView.of(members.values(), config.replicationFactor(), ++ringVersion);
-            ring = view.natural();
-            ringDirty = false;
-        }
-        return view;
+        return ringState.ring();
     }
 
     /** The ring and the membership changes in progress, as gossip shows them to this node. */
     public MembershipView membershipView() {
-        return currentView();
+        return ringState.view();
     }
 
-    /** "status|tokens|replacing|generation" of an endpoint with tokens; "" when it has none. */
-    private static String membershipInput(EndpointState endpoint) {
-        String status = endpoint.get(ApplicationState.STATUS);
-        String tokenList = endpoint.get(ApplicationState.TOKENS);
-        if (status == null || tokenList == null || tokenList.isEmpty()) {
-            return "";
+    /** This node's membership state (cheap; {@link #status()} has it too). */
+    public NodeState state() {
+        return state;
+    }
+
+    public NodeStatus status() {
+        Ring current = ringState.ring();
+        long now = clock.nowMicros();
+        Gossiper gossiper = gossip.gossiper();
+        List<PeerStatus> peers = gossiper == null ? List.of() : PeerStatus.of(gossiper, id, now);
+        Map<String, String> localStates = gossiper == null ? Map.of() : gossiper.local().values();
+        long heartbeat = gossiper == null ? 0 : gossiper.local().heartbeatVersion();
+        List<Long> tokenList = new ArrayList<>(tokens.length);
+        for (long token : tokens) {
+            tokenList.add(token);
         }
-        return status + "|" + tokenList + "|" + endpoint.get(ApplicationState.REPLACING) + "|" + endpoint.generation();
+        return new NodeStatus(id, generation, heartbeat, state, tokenList, hints.pendingCount(), data.stats(), peers,
+                ringState.version(), current.digest(), repair.recoveryDone(), localStates, now, topology.streams(),
+                ringState.view().describeMoves());
     }
 
-    // ---- membership changes ----
+    /** Extra replicas this node asked because the first ones were slow to answer a read. */
+    public long speculativeReadCount() {
+        return coordinator.speculativeReadCount();
+    }
+
+    /** Read repairs this node sent as a coordinator since it was built. */
+    public long readRepairCount() {
+        return coordinator.readRepairCount();
+    }
+
+    /** Hints delivered since this node was built. */
+    public long hintsDeliveredCount() {
+        return hints.deliveredCount();
+    }
+
+    /** Whether this node's failure detector holds {@code peer} up. */
+    public boolean isAlive(NodeId peer) {
+        return gossip.gossiper() != null && running && gossip.isAlive(peer);
+    }
+
+    void emit(NodeEvent.Kind kind, NodeId subject, String detail) {
+        listener.onEvent(new NodeEvent(clock.nowMicros(), id, kind, subject, detail));
+    }
+
+    /** What gossip's news does to this node; built in a method, as it reaches parts built after gossip. */
+    private PeerEvents peerEvents() {
+        return new PeerEvents(peer -> ringState.update(peer, gossip.gossiper().state(peer)), peer -> hints.replay(peer),
+                this::isRunning, this::emit);
+    }
+
+    // ---- topology: join, decommission, removenode, replace, cleanup ----
 
     /**
      * Leaves the ring: announces LEAVING, waits until the nodes that gain its ranges streamed them,
-     * announces LEFT, then stops. Answers {@link ClientResult.Completed} once left, or
-     * {@link ClientResult.Failed} at once when refused (not NORMAL, the ring would drop below the
-     * replication factor, a conflicting move is under way).
+     * announces LEFT, then stops. Answers Completed once left, or Failed at once when refused (not
+     * NORMAL, the ring would drop below the replication factor, a conflicting move is under way).
      */
     public void decommission(Consumer<ClientResult> done) {
-        Objects.requireNonNull(done, "done");
-        if (!running) {
-            done.accept(new ClientResult.Failed("node " + id + " is not running"));
-            return;
+        if (runningElseRefuse(done)) {
+            topology.decommission(done);
         }
-        membership.decommission(done);
     }
 
     /**
@@ -600,12 +304,9 @@ public final class Node {
      */
     public void removeNode(NodeId dead, Consumer<ClientResult> done) {
         Objects.requireNonNull(dead, "dead");
-        Objects.requireNonNull(done, "done");
-        if (!running) {
-            done.accept(new ClientResult.Failed("node " + id + " is not running"));
-            return;
+        if (runningElseRefuse(done)) {
+            topology.removeNode(dead, done);
         }
-        membership.removeNode(dead, done);
     }
 
     /**
@@ -613,410 +314,43 @@ public final class Node {
      * while membership changes are in progress. Synchronous in the store.
      */
     public void cleanup(Consumer<ClientResult> done) {
+        if (runningElseRefuse(done)) {
+            topology.cleanup(done);
+        }
+    }
+
+    private boolean runningElseRefuse(Consumer<ClientResult> done) {
         Objects.requireNonNull(done, "done");
         if (!running) {
             done.accept(new ClientResult.Failed("node " + id + " is not running"));
-            return;
         }
-        membership.cleanup(done);
+        return running;
     }
 
-    Random random() {
-        return random;
-    }
-
-    /** This node's membership state (cheap; {@link #status()} has it too). */
-    public NodeState state() {
-        return state;
-    }
-
-    long[] tokens() {
-        return tokens.clone();
-    }
-
-    SystemStore system() {
-        return system;
-    }
-
-    LocalStore dataStore() {
-        return data;
-    }
-
-    void markRecovered() {
-        recoveryDone = true;
+    private void persistStreamProgress(String moveId, Set<String> completed) {
+        topology.persistStreamProgress(moveId, completed);
     }
 
     /** Publishes this node's membership state and tokens through gossip. */
     void announceMembership(NodeState newState, long[] newTokens, NodeId replacing) {
         state = newState;
         tokens = newTokens.clone();
-        if (replacing != null) {
-            gossiper.setLocal(ApplicationState.REPLACING, replacing.id());
-        }
-        if (tokens.length > 0) {
-            gossiper.setLocal(ApplicationState.TOKENS, ApplicationState.encodeTokens(tokens));
-        }
-        gossiper.setLocal(ApplicationState.STATUS, newState.name());
+        gossip.announce(newState.name(), tokens, replacing);
     }
 
-    StreamSession.Host streamHost() {
-        return new StreamHost();
-    }
-
-    /** Lets stream sessions pull ranges with range sync requests through this node. */
-    private final class StreamHost implements StreamSession.Host {
-        @Override
-        public NodeId self() {
-            return id;
-        }
-
-        @Override
-        public long nowMicros() {
-            return clock.nowMicros();
-        }
-
-        @Override
-        public Timers timers() {
-            return timers;
-        }
-
-        @Override
-        public boolean isAlive(NodeId node) {
-            return running && gossiper.isAlive(node);
-        }
-
-        @Override
-        public long request(NodeId to, long startTokenExclusive, long endTokenInclusive, byte[] afterKey,
-                            int maxEntries, Consumer<RangeSyncResponse> onResponse) {
-            long requestId = requests.register(new RequestRegistry.ResponseHandler() {
-                @Override
-                public void onResponse(NodeId from, Message message) {
-                    if (message instanceof RangeSyncResponse response && from.equals(to)) {
-                        onResponse.accept(response);
-                    }
-                }
-
-                @Override
-                public void abort(String reason) {
-                    // the session is aborted by the membership logic when the node stops
-                }
-            });
-            network.send(to, new RangeSyncRequest(requestId, startTokenExclusive, endTokenInclusive, afterKey,
-                    maxEntries));
-            return requestId;
-        }
-
-        @Override
-        public void forget(long requestId) {
-            requests.unregister(requestId);
-        }
-
-        @Override
-        public void apply(byte[] key, Cell cell, Consumer<String> onDurable) {
-            applyLocally(key, cell, onDurable);
-        }
-
-        @Override
-        public void lostRanges(String message) {
-            emit(NodeEvent.Kind.ERROR, id, message);
-        }
-
-        @Override
-        public void progress(StreamProgress progress) {
-            emit(NodeEvent.Kind.STREAM_PROGRESS, id, progress.describe());
-        }
-
-        @Override
-        public void persistCompleted(String moveId, Set<String> completed) {
-            membership.persistStreamProgress(moveId, completed);
-        }
-    }
-
-    // ---- status ----
-
-    public NodeStatus status() {
-        Ring current = currentRing();
-        long now = clock.nowMicros();
-        List<PeerStatus> peers = new ArrayList<>();
-        Map<String, String> localStates = Map.of();
-        long heartbeat = 0;
-        if (gossiper != null) {
-            for (EndpointState endpoint : gossiper.endpoints().values()) {
-                if (!endpoint.node().equals(id)) {
-                    peers.add(peerStatus(endpoint, now));
-                }
-            }
-            localStates = gossiper.local().values();
-            heartbeat = gossiper.local().heartbeatVersion();
-        }
-        List<Long> tokenList = new ArrayList<>(tokens.length);
-        for (long token : tokens) {
-            tokenList.add(token);
-        }
-        return new NodeStatus(id, generation, heartbeat, state, tokenList, hints.pendingCount(), data.stats(), peers,
-                ringVersion, current.digest(), recoveryDone, localStates, now, membership.streams(),
-                currentView().describeMoves());
-    }
-
-    private PeerStatus peerStatus(EndpointState endpoint, long now) {
-        NodeId peer = endpoint.node();
-        long last = gossiper.failureDetector().lastArrivalMicros(peer);
-        boolean stopped = gossiper.shutdownAnnounced(peer) || endpoint.get(ApplicationState.SHUTDOWN) != null;
-        NodeState peerState = stopped ? NodeState.DOWN : NodeState.fromGossip(endpoint.get(ApplicationState.STATUS));
-        String load = endpoint.get(ApplicationState.LOAD);
-        long loadBytes;
-        try {
-            loadBytes = load == null ? 0 : Long.parseLong(load);
-        } catch (NumberFormatException e) {
-            loadBytes = 0;
-        }
-        return new PeerStatus(peer, peerState, gossiper.isAlive(peer), gossiper.failureDetector().phi(peer, now),
-                endpoint.generation(), endpoint.heartbeatVersion(), last < 0 ? -1 : now - last,
-                ApplicationState.decodeTokens(endpoint.get(ApplicationState.TOKENS)).length, endpoint.values(),
-                loadBytes);
-    }
-
-    /** Extra replicas this node asked because the first ones were slow to answer a read. */
-    public long speculativeReadCount() {
-        return speculativeReads;
-    }
-
-    /** Read repairs this node sent as a coordinator since it was built. */
-    public long readRepairCount() {
-        return readRepairs;
-    }
-
-    /** Hints delivered since this node was built. */
-    public long hintsDeliveredCount() {
-        return hints.deliveredCount();
-    }
-
-    /** Whether this node's failure detector holds {@code peer} up. */
-    public boolean isAlive(NodeId peer) {
-        return gossiper != null && running && gossiper.isAlive(peer);
-    }
-
-    // ---- package-private services for the handlers ----
-
-    RequestRegistry requests() {
-        return requests;
+    long[] tokens() {
+        return tokens.clone();
     }
 
     Timers timers() {
         return timers;
     }
 
+    Random random() {
+        return random;
+    }
+
     Clock clock() {
         return clock;
-    }
-
-    Gossiper gossiper() {
-        return gossiper;
-    }
-
-    Hints hints() {
-        return hints;
-    }
-
-    void send(NodeId to, Message message) {
-        network.send(to, message);
-    }
-
-    void countReadRepair() {
-        readRepairs++;
-    }
-
-    void countSpeculativeRead() {
-        speculativeReads++;
-    }
-
-    Cell readLocally(byte[] key) {
-        return data.read(key);
-    }
-
-    /** Applies to the local store; {@code onDone} gets null once durable, or the error message. */
-    void applyLocally(byte[] key, Cell cell, Consumer<String> onDone) {
-        try {
-            data.apply(key, cell, error -> onDone.accept(error == null ? null : describe(error)));
-        } catch (RuntimeException e) {
-            onDone.accept(describe(e));
-        }
-    }
-
-    private static String describe(Throwable error) {
-        return error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
-    }
-
-    void emit(NodeEvent.Kind kind, NodeId subject, String detail) {
-        listener.onEvent(new NodeEvent(clock.nowMicros(), id, kind, subject, detail));
-    }
-
-    private final class GossipEvents implements Gossiper.Listener {
-        @Override
-        public void onStatesChanged(NodeId node) {
-            rebuildRingIfChanged(node);
-        }
-
-        @Override
-        public void onUp(NodeId node) {
-            emit(NodeEvent.Kind.PEER_UP, node, node + " is up");
-            if (running) {
-                hints.replay(node);
-            }
-        }
-
-        @Override
-        public void onDown(NodeId node, String reason) {
-            emit(NodeEvent.Kind.PEER_DOWN, node, node + " is down: " + reason);
-        }
-
-        @Override
-        public void onRestarted(NodeId node, long oldGeneration, long newGeneration) {
-            emit(NodeEvent.Kind.PEER_RESTARTED, node, node + " restarted: generation " + oldGeneration + " -> "
-                    + newGeneration);
-        }
-    }
-
-    // ---- topology adapter: what the topology state machines may ask of this node ----
-
-    /**
-     * The node as {@link TopologyContext} sees it. Reads every field when called (the gossiper is
-     * replaced at each start), so it may be built before the constructor ran.
-     */
-    private final class TopologyAdapter implements TopologyContext {
-        @Override
-        public NodeId id() {
-            return id;
-        }
-
-        @Override
-        public NodeConfig config() {
-            return config;
-        }
-
-        @Override
-        public long generation() {
-            return generation;
-        }
-
-        @Override
-        public boolean isRunning() {
-            return running;
-        }
-
-        @Override
-        public NodeState state() {
-            return state;
-        }
-
-        @Override
-        public long[] tokens() {
-            return Node.this.tokens();
-        }
-
-        @Override
-        public void announceMembership(NodeState newState, long[] newTokens, NodeId replacing) {
-            Node.this.announceMembership(newState, newTokens, replacing);
-        }
-
-        @Override
-        public void markRecovered() {
-            Node.this.markRecovered();
-        }
-
-        @Override
-        public void stop() {
-            Node.this.stop();
-        }
-
-        @Override
-        public MembershipView membershipView() {
-            return Node.this.membershipView();
-        }
-
-        @Override
-        public void emit(NodeEvent.Kind kind, NodeId subject, String detail) {
-            Node.this.emit(kind, subject, detail);
-        }
-
-        @Override
-        public long nowMicros() {
-            return clock.nowMicros();
-        }
-
-        @Override
-        public Timers timers() {
-            return timers;
-        }
-
-        @Override
-        public Random random() {
-            return random;
-        }
-
-        @Override
-        public EndpointState gossipState(NodeId node) {
-            return gossiper.state(node);
-        }
-
-        @Override
-        public boolean isAlive(NodeId node) {
-            return gossiper.isAlive(node);
-        }
-
-        @Override
-        public boolean hasLivePeers() {
-            return !gossiper.livePeers().isEmpty();
-        }
-
-        @Override
-        public void publishMovesDone(String moveIds) {
-            gossiper.setLocal(ApplicationState.MOVES_DONE, moveIds);
-        }
-
-        @Override
-        public void setRemoteStatus(NodeId node, NodeState status) {
-            gossiper.setRemote(node, ApplicationState.STATUS, status.name());
-        }
-
-        @Override
-        public SystemStore system() {
-            return system;
-        }
-
-        @Override
-        public long purgeData(LongPredicate keep) {
-            return data.purge(keep);
-        }
-
-        @Override
-        public StreamSession.Host streamHost() {
-            return Node.this.streamHost();
-        }
-
-        @Override
-        public List<NodeId> hintTargets() {
-            return hints.targets();
-        }
-
-        @Override
-        public int discardHints(NodeId target) {
-            return hints.discard(target);
-        }
-
-        @Override
-        public long hintsPendingFor(NodeId target) {
-            return hints.pendingFor(target);
-        }
-
-        @Override
-        public long hintsPending() {
-            return hints.pendingCount();
-        }
-
-        @Override
-        public void replayHintsToLiveTargets() {
-            hints.replayToLiveTargets();
-        }
     }
 }

@@ -15,6 +15,12 @@ public record NodeEvent(long atMicros, NodeId node, Kind kind, NodeId subject, S
         detail = detail == null ? "" : detail;
     }
 
+    /** Where a node's parts report events; the node stamps them with its clock and id. */
+    @FunctionalInterface
+    public interface Sink {
+        void emit(Kind kind, NodeId subject, String detail);
+    }
+
     public enum Kind {
         STARTED, STOPPED, PEER_UP, PEER_DOWN, PEER_RESTARTED, HINT_STORED, HINTS_DELIVERED,
         RECOVERY_STARTED, RECOVERY_DONE, JOINING, JOINED, LEAVING, LEFT, REMOVED, STREAM_PROGRESS, ERROR

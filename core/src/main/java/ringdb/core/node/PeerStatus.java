@@ -1,7 +1,12 @@
 package ringdb.core.node;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import ringdb.core.NodeId;
+import ringdb.core.gossip.ApplicationState;
+import ringdb.core.gossip.EndpointState;
+import ringdb.core.gossip.Gossiper;
 
 /**
  * What a node knows of one peer: membership state (from gossip), whether its failure detector
@@ -13,5 +18,35 @@ public record PeerStatus(NodeId id, NodeState state, boolean up, double phi, lon
                          Map<String, String> applicationStates, long loadBytes) {
     public PeerStatus {
         applicationStates = Map.copyOf(applicationStates);
+    }
+
+    /** Every peer {@code gossiper} knows ({@code self} excluded), in id order, as seen at {@code now}. */
+    static List<PeerStatus> of(Gossiper gossiper, NodeId self, long now) {
+        List<PeerStatus> peers = new ArrayList<>();
+        for (EndpointState endpoint : gossiper.endpoints().values()) {
+            if (!endpoint.node().equals(self)) {
+                peers.add(of(endpoint, gossiper, now));
+            }
+        }
+        return peers;
+    }
+
+    /** The status of the peer {@code endpoint} describes, as {@code gossiper} sees it at {@code now}. */
+    private static PeerStatus of(EndpointState endpoint, Gossiper gossiper, long now) {
+        NodeId peer = endpoint.node();
+        long last = gossiper.failureDetector().lastArrivalMicros(peer);
+        boolean stopped = gossiper.shutdownAnnounced(peer) || endpoint.get(ApplicationState.SHUTDOWN) != null;
+        NodeState peerState = stopped ? NodeState.DOWN : NodeState.fromGossip(endpoint.get(ApplicationState.STATUS));
+        String load = endpoint.get(ApplicationState.LOAD);
+        long loadBytes;
+        try {
+            loadBytes = load == null ? 0 : Long.parseLong(load);
+        } catch (NumberFormatException e) {
+            loadBytes = 0;
+        }
+        return new PeerStatus(peer, peerState, gossiper.isAlive(peer), gossiper.failureDetector().phi(peer, now),
+                endpoint.generation(), endpoint.heartbeatVersion(), last < 0 ? -1 : now - last,
+                ApplicationState.decodeTokens(endpoint.get(ApplicationState.TOKENS)).length, endpoint.values(),
+                loadBytes);
     }
 }

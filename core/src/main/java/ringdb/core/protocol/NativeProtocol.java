@@ -1,8 +1,8 @@
 package ringdb.core.protocol;
 
 import java.util.Locale;
+import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.data.Limits;
-import ringdb.core.node.ConsistencyLevel;
 
 /**
  * The wire constants of the native client protocol, shared by the node that serves it (package

@@ -2,6 +2,7 @@ package ringdb.core.store;
 
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.LongPredicate;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
 
@@ -21,6 +22,22 @@ public interface LocalStore {
      * record is as durable as the configured sync mode promises, or with the failure.
      */
     void apply(byte[] key, Cell cell, Consumer<Throwable> onDurable);
+
+    /**
+     * {@link #apply}, with the outcome as a message: {@code onDone} gets null once durable, else the
+     * error's message (its class name when it has none), also when {@code apply} throws at once.
+     */
+    default void applyDescribingError(byte[] key, Cell cell, Consumer<String> onDone) {
+        try {
+            apply(key, cell, error -> onDone.accept(error == null ? null : describe(error)));
+        } catch (RuntimeException e) {
+            onDone.accept(describe(e));
+        }
+    }
+
+    private static String describe(Throwable error) {
+        return error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+    }
 
     /** The reconciled newest version of {@code key}, a tombstone included; null if never written. */
     Cell read(byte[] key);
@@ -58,7 +75,7 @@ public interface LocalStore {
      * token {@code keep} accepts. Completes synchronously; returns the number of entries removed.
      * Stores that cannot do it throw {@link UnsupportedOperationException} with the reason.
      */
-    default long purge(java.util.function.LongPredicate keep) {
+    default long purge(LongPredicate keep) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot purge ranges");
     }
 

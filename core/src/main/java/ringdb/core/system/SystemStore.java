@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import ringdb.core.Clock;
 import ringdb.core.NodeId;
 import ringdb.core.data.Cell;
 import ringdb.core.gossip.ApplicationState;
@@ -84,6 +85,17 @@ public final class SystemStore {
     public long lastGeneration() {
         Cell previous = store.read(GENERATION_KEY);
         return previous == null || previous.isTombstone() ? 0 : ByteBuffer.wrap(previous.value()).getLong();
+    }
+
+    /**
+     * Records and returns a generation strictly greater than {@code current} and than the last one
+     * recorded: the clock's time if it is, so generations stay near the time a node started.
+     */
+    public long nextGeneration(Clock clock, long current, Consumer<Throwable> onDurable) {
+        long last = lastGeneration();
+        long next = Math.max(Math.max(clock.nowMicros(), last + 1), current + 1);
+        writeGeneration(next, onDurable);
+        return next;
     }
 
     public void writeGeneration(long generation, Consumer<Throwable> onDurable) {

@@ -3,7 +3,7 @@ package ringdb.core.topology;
 import java.io.UncheckedIOException;
 import java.util.function.Consumer;
 import ringdb.core.membership.MembershipView;
-import ringdb.core.node.ClientResult;
+import ringdb.core.coordinator.ClientResult;
 import ringdb.core.node.NodeState;
 
 /**

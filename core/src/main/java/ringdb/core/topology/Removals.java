@@ -9,7 +9,7 @@ import ringdb.core.NodeId;
 import ringdb.core.gossip.EndpointState;
 import ringdb.core.membership.MembershipView;
 import ringdb.core.membership.Move;
-import ringdb.core.node.ClientResult;
+import ringdb.core.coordinator.ClientResult;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.node.NodeState;
 

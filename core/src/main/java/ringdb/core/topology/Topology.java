@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import ringdb.core.NodeId;
 import ringdb.core.Timers;
-import ringdb.core.node.ClientResult;
+import ringdb.core.coordinator.ClientResult;
 import ringdb.core.streaming.StreamProgress;
 
 /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -149,7 +150,7 @@ class MessageCodecTest {
     }
 
     private static byte[] senderOnly() {
-        byte[] id = SENDER.id().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] id = SENDER.id().getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(4 + id.length).putInt(id.length).put(id).array();
     }
 

@@ -6,12 +6,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Consumer;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 import ringdb.core.NodeId;
+import ringdb.core.coordinator.ClientResult;
+import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.data.Limits;
 import ringdb.core.message.Message;
 import ringdb.core.testing.InMemoryStore;
@@ -36,7 +39,7 @@ class SingleNodeTest {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static ClientResult call(java.util.function.Consumer<java.util.function.Consumer<ClientResult>> request) {
+    private static ClientResult call(Consumer<Consumer<ClientResult>> request) {
         ClientResult[] result = new ClientResult[1];
         request.accept(answer -> {
             assertThat(result[0]).as("answered twice").isNull();

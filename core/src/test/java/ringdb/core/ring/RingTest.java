@@ -2,6 +2,8 @@ package ringdb.core.ring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +67,7 @@ class RingTest {
         while (!ranges.get(index).contains(Partitioner.token(key))) {
             index++;
         }
-        List<NodeId> walked = new java.util.ArrayList<>();
+        List<NodeId> walked = new ArrayList<>();
         for (int step = 0; walked.size() < 3; step++) {
             NodeId owner = ranges.get((index + step) % ranges.size()).replicas().get(0);
             if (!walked.contains(owner)) {
@@ -90,7 +92,7 @@ class RingTest {
             first++;
         }
         first %= sorted.size();
-        assertThat(ring.replicasFor("user:42".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        assertThat(ring.replicasFor("user:42".getBytes(StandardCharsets.UTF_8)))
                 .containsExactly(sorted.get(first), sorted.get((first + 1) % sorted.size()));
     }
 

@@ -1,11 +1,13 @@
 package ringdb.core.testing;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.LongPredicate;
 import ringdb.core.data.Cell;
 import ringdb.core.data.Limits;
 import ringdb.core.ring.DecoratedKey;
@@ -40,7 +42,7 @@ public final class InMemoryStore implements LocalStore {
     }
 
     @Override
-    public long purge(java.util.function.LongPredicate keep) {
+    public long purge(LongPredicate keep) {
         long before = cells.size();
         cells.keySet().removeIf(key -> !keep.test(key.token()));
         return before - cells.size();
@@ -124,7 +126,7 @@ public final class InMemoryStore implements LocalStore {
 
     /** Every cell, for assertions. */
     public Map<DecoratedKey, Cell> cells() {
-        return java.util.Collections.unmodifiableMap(cells);
+        return Collections.unmodifiableMap(cells);
     }
 
     /** How many mutations were applied. */

@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import ringdb.core.NodeId;
 import ringdb.core.membership.Member;
-import ringdb.core.node.ClientResult;
+import ringdb.core.coordinator.ClientResult;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.node.NodeState;
 import ringdb.core.ring.Ring;

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import ringdb.core.node.ClientResult;
-import ringdb.core.node.ConsistencyLevel;
+import ringdb.core.coordinator.ClientResult;
+import ringdb.core.coordinator.ConsistencyLevel;
 
 /**
  * The node's client-facing operations: what every client protocol (HTTP in {@code api.http}, the

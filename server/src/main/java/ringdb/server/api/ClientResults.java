@@ -3,7 +3,7 @@ package ringdb.server.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import ringdb.core.node.ClientResult;
+import ringdb.core.coordinator.ClientResult;
 
 /**
  * Maps the node's {@link ClientResult}s to HTTP responses and metric outcomes; the native protocol

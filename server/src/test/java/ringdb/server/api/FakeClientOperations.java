@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import ringdb.core.node.ClientResult;
-import ringdb.core.node.ConsistencyLevel;
+import ringdb.core.coordinator.ClientResult;
+import ringdb.core.coordinator.ConsistencyLevel;
 
 /** A node for the protocol handlers' tests: answers from a map; answers can be forced or held back to test ordering. */
 public final class FakeClientOperations implements ClientOperations {

@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
 import ringdb.core.NodeId;
+import ringdb.core.coordinator.ClientResult;
+import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.data.Cell;
-import ringdb.core.node.ClientResult;
-import ringdb.core.node.ConsistencyLevel;
 
 /**
  * The invariants a run must keep, checked against a {@link History} and the replicas' final

@@ -8,8 +8,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import ringdb.core.NodeId;
+import ringdb.core.coordinator.ClientResult;
 import ringdb.core.data.Cell;
-import ringdb.core.node.ClientResult;
 import ringdb.sim.SimListener;
 
 /**

@@ -5,8 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import ringdb.core.coordinator.ClientResult;
 import ringdb.core.data.Cell;
-import ringdb.core.node.ClientResult;
 
 /**
  * What clients did to one key, built from a {@link History}: every value any client tried to

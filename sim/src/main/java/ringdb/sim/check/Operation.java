@@ -1,8 +1,8 @@
 package ringdb.sim.check;
 
 import ringdb.core.NodeId;
-import ringdb.core.node.ClientResult;
-import ringdb.core.node.ConsistencyLevel;
+import ringdb.core.coordinator.ClientResult;
+import ringdb.core.coordinator.ConsistencyLevel;
 
 /**
  * One client operation in a {@link History}: invoked at {@code invokeMicros} on

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import ringdb.core.NodeId;
-import ringdb.core.node.ClientResult;
+import ringdb.core.coordinator.ClientResult;
 import ringdb.sim.LinkRule;
 import ringdb.sim.SimCluster;
 import ringdb.sim.SimFuture;

@@ -7,9 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import ringdb.core.NodeId;
+import ringdb.core.coordinator.ClientResult;
+import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.data.Cell;
-import ringdb.core.node.ClientResult;
-import ringdb.core.node.ConsistencyLevel;
 
 class ConsistencyCheckerTest {
     private static final NodeId N1 = NodeId.of("node1");

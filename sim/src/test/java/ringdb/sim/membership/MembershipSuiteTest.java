@@ -9,7 +9,7 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import ringdb.core.NodeId;
-import ringdb.core.node.ClientResult;
+import ringdb.core.coordinator.ClientResult;
 import ringdb.core.node.NodeEvent;
 import ringdb.sim.SimCluster;
 import ringdb.sim.SimFuture;

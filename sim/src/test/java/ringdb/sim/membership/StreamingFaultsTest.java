@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import ringdb.core.NodeId;
-import ringdb.core.node.ClientResult;
+import ringdb.core.coordinator.ClientResult;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.streaming.StreamProgress;
 import ringdb.sim.SimCluster;

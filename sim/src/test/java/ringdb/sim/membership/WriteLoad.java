@@ -12,9 +12,9 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import ringdb.core.NodeId;
+import ringdb.core.coordinator.ClientResult;
+import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.data.Cell;
-import ringdb.core.node.ClientResult;
-import ringdb.core.node.ConsistencyLevel;
 import ringdb.sim.SimCluster;
 import ringdb.sim.SimFuture;
 

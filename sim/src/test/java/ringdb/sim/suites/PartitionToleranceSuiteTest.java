@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import ringdb.core.NodeId;
+import ringdb.core.coordinator.ClientResult;
+import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.data.Cell;
-import ringdb.core.node.ClientResult;
-import ringdb.core.node.ConsistencyLevel;
 import ringdb.sim.SimCluster;
 import ringdb.sim.run.ClusterState;
 

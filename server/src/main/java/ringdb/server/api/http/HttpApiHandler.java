@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ringdb.core.data.InvalidRequestException;
 import ringdb.core.data.Limits;
-import ringdb.core.node.ConsistencyLevel;
+import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.node.Node;
 import ringdb.server.api.ClientOperations;
 import ringdb.server.api.ClientResults;
@@ -209,7 +209,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         return result;
     }
 
-    private void answerResult(Request r, ringdb.core.node.ClientResult result, String keyText) {
+    private void answerResult(Request r, ringdb.core.coordinator.ClientResult result, String keyText) {
         answer(r, ClientResults.outcome(result), ClientResults.toResponse(result, keyText), false);
     }
 

@@ -13,8 +13,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import ringdb.core.node.ClientResult;
-import ringdb.core.node.ConsistencyLevel;
+import ringdb.core.coordinator.ClientResult;
+import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.server.api.FakeClientOperations;
 
 class HttpApiHandlerTest {

@@ -1,4 +1,4 @@
-package ringdb.core.node;
+package ringdb.core.repair;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package ringdb.core.node;
+package ringdb.core.repair;
 
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -6,11 +6,14 @@ import java.util.List;
 import java.util.function.Consumer;
 import ringdb.core.NodeId;
 import ringdb.core.Timers;
+import ringdb.core.coordinator.ClientResult;
+import ringdb.core.coordinator.RequestRegistry;
 import ringdb.core.message.Message;
 import ringdb.core.message.RangeDigestRequest;
 import ringdb.core.message.RangeDigestResponse;
 import ringdb.core.message.RangeSyncRequest;
 import ringdb.core.message.RangeSyncResponse;
+import ringdb.core.node.NodeEvent;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.core.ring.TokenRange;
 import ringdb.core.store.LocalStore;
@@ -34,7 +37,8 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
     private record Task(TokenRange range, NodeId peer) {
     }
 
-    private final Node node;
+    private final RepairContext context;
+    private final Repair owner;
     private final String name;
     private final List<Task> tasks = new ArrayList<>();
     private final int rangeCount;
@@ -53,21 +57,22 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
     private long chunksFetched;
     private boolean finished;
 
-    RangeSync(Node node, String name, List<TokenRange> ranges, Consumer<ClientResult> done) {
-        this.node = node;
+    RangeSync(RepairContext context, Repair owner, String name, List<TokenRange> ranges, Consumer<ClientResult> done) {
+        this.context = context;
+        this.owner = owner;
         this.name = name;
         this.rangeCount = ranges.size();
         this.done = done;
         for (TokenRange range : ranges) {
             for (NodeId replica : range.replicas()) {
-                if (!replica.equals(node.id())) {
+                if (!replica.equals(context.self())) {
                     for (TokenRange part : unwrapped(range)) {
                         tasks.add(new Task(part, replica));
                     }
                 }
             }
         }
-        fetching = !node.config().rangeSyncDigests();
+        fetching = !context.config().rangeSyncDigests();
     }
 
     void start() {
@@ -75,7 +80,7 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
     }
 
     private void requestNext() {
-        while (taskIndex < tasks.size() && !node.gossiper().isAlive(tasks.get(taskIndex).peer())) {
+        while (taskIndex < tasks.size() && !context.liveness().isAlive(tasks.get(taskIndex).peer())) {
             Task skipped = tasks.get(taskIndex);
             failures.add(describe(skipped) + ": replica down");
             advance();
@@ -85,13 +90,13 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
             return;
         }
         Task task = tasks.get(taskIndex);
-        requestId = node.requests().register(this);
-        timeout = node.timers().schedule(node.config().rangeSyncTimeoutMicros(), this::onTimeout);
+        requestId = context.requests().register(this);
+        timeout = context.timers().schedule(context.config().rangeSyncTimeoutMicros(), this::onTimeout);
         long start = task.range().startTokenExclusive();
         long end = task.range().endTokenInclusive();
-        int maxEntries = node.config().rangeSyncChunkEntries();
+        int maxEntries = context.config().rangeSyncChunkEntries();
         RangeSyncRequest chunk = new RangeSyncRequest(requestId, start, end, afterKey, maxEntries);
-        node.send(task.peer(), fetching ? chunk : new RangeDigestRequest(chunk));
+        context.network().send(task.peer(), fetching ? chunk : new RangeDigestRequest(chunk));
     }
 
     @Override
@@ -110,7 +115,7 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
 
     private void answered() {
         timeout.cancel();
-        node.requests().unregister(requestId);
+        context.requests().unregister(requestId);
         attempts = 0;
     }
 
@@ -124,7 +129,7 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
             advance();
         } else {
             afterKey = response.entries().get(response.entries().size() - 1).key().key();
-            fetching = !node.config().rangeSyncDigests();
+            fetching = !context.config().rangeSyncDigests();
         }
         requestNext();
     }
@@ -153,7 +158,7 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
         TokenRange range = tasks.get(taskIndex).range();
         DecoratedKey after = afterKey == null ? null : DecoratedKey.of(afterKey);
         DecoratedKey last = DecoratedKey.of(response.lastKey());
-        List<LocalStore.Entry> scanned = node.dataStore().scan(range.startTokenExclusive(), range.endTokenInclusive(),
+        List<LocalStore.Entry> scanned = context.data().scan(range.startTokenExclusive(), range.endTokenInclusive(),
                 after, response.entryCount() + 1);
         int inSpan = 0;
         while (inSpan < scanned.size() && scanned.get(inSpan).key().compareTo(last) <= 0) {
@@ -164,7 +169,7 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
     }
 
     private void applyEntry(LocalStore.Entry entry) {
-        node.applyLocally(entry.key().key(), entry.cell(), error -> {
+        context.data().applyDescribingError(entry.key().key(), entry.cell(), error -> {
             if (error != null) {
                 failures.add("entry not applied: " + error);
             }
@@ -172,9 +177,9 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
     }
 
     private void onTimeout() {
-        node.requests().unregister(requestId);
+        context.requests().unregister(requestId);
         attempts++;
-        if (attempts >= node.config().rangeSyncAttemptsMax()) {
+        if (attempts >= context.config().rangeSyncAttemptsMax()) {
             String request = fetching ? "a chunk request" : "a digest request";
             failures.add(describe(tasks.get(taskIndex)) + ": no answer to " + request + " after " + attempts
                     + " attempts");
@@ -187,10 +192,10 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
         taskIndex++;
         afterKey = null;
         attempts = 0;
-        fetching = !node.config().rangeSyncDigests();
+        fetching = !context.config().rangeSyncDigests();
         if (taskIndex % 16 == 0 && taskIndex < tasks.size()) {
-            node.emit(NodeEvent.Kind.STREAM_PROGRESS, node.id(), name + ": " + taskIndex + " of " + tasks.size()
-                    + " range copies synced, " + describeCounts());
+            context.events().emit(NodeEvent.Kind.STREAM_PROGRESS, context.self(), name + ": " + taskIndex + " of "
+                    + tasks.size() + " range copies synced, " + describeCounts());
         }
     }
 
@@ -209,7 +214,7 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
             result = new ClientResult.Failed(name + " incomplete: " + failures.size() + " problem(s) over "
                     + tasks.size() + " range copies, " + describeCounts() + "; first: " + failures.get(0));
         }
-        node.rangeSyncFinished(this, result);
+        owner.rangeSyncFinished(this, result);
         done.accept(result);
     }
 
@@ -218,7 +223,7 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
      * [MIN, end], so every store walks both parts in plain token order and a resume key is
      * unambiguous.
      */
-    static List<TokenRange> unwrapped(TokenRange range) {
+    public static List<TokenRange> unwrapped(TokenRange range) {
         long start = range.startTokenExclusive();
         long end = range.endTokenInclusive();
         if (start < end || start == Long.MAX_VALUE) {

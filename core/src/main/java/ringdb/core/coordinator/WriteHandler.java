@@ -1,4 +1,4 @@
-package ringdb.core.node;
+package ringdb.core.coordinator;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -10,6 +10,7 @@ import ringdb.core.NodeId;
 import ringdb.core.Timers;
 import ringdb.core.data.Cell;
 import ringdb.core.message.Message;
+import ringdb.core.message.MutationRequest;
 import ringdb.core.message.MutationResponse;
 
 /**
@@ -17,7 +18,7 @@ import ringdb.core.message.MutationResponse;
  * write, keeps waiting for the others until the write timeout, then hints whoever did not answer.
  */
 final class WriteHandler implements RequestRegistry.ResponseHandler {
-    private final Node node;
+    private final CoordinatorContext context;
     private final byte[] key;
     private final Cell cell;
     private final ConsistencyLevel cl;
@@ -30,8 +31,9 @@ final class WriteHandler implements RequestRegistry.ResponseHandler {
     private final List<NodeId> acknowledged = new ArrayList<>();
     private boolean answered;
 
-    WriteHandler(Node node, byte[] key, Cell cell, ConsistencyLevel cl, int required, Consumer<ClientResult> done) {
-        this.node = node;
+    WriteHandler(CoordinatorContext context, byte[] key, Cell cell, ConsistencyLevel cl, int required,
+                 Consumer<ClientResult> done) {
+        this.context = context;
         this.key = key;
         this.cell = cell;
         this.cl = cl;
@@ -42,13 +44,13 @@ final class WriteHandler implements RequestRegistry.ResponseHandler {
     /** Registers, sends to the live replicas (applying locally when this node is one) and arms the timeout. */
     void start(List<NodeId> targets) {
         pending.addAll(targets);
-        requestId = node.requests().register(this);
-        timeout = node.timers().schedule(node.config().writeTimeoutMicros(), this::onTimeout);
+        requestId = context.requests().register(this);
+        timeout = context.timers().schedule(context.config().writeTimeoutMicros(), this::onTimeout);
         for (NodeId target : targets) {
-            if (target.equals(node.id())) {
-                node.applyLocally(key, cell, error -> onAck(node.id(), error));
+            if (target.equals(context.self())) {
+                context.data().applyDescribingError(key, cell, error -> onAck(context.self(), error));
             } else {
-                node.send(target, new ringdb.core.message.MutationRequest(requestId, key, cell));
+                context.network().send(target, new MutationRequest(requestId, key, cell));
             }
         }
     }
@@ -81,10 +83,10 @@ final class WriteHandler implements RequestRegistry.ResponseHandler {
     }
 
     private void onTimeout() {
-        node.requests().unregister(requestId);
+        context.requests().unregister(requestId);
         for (NodeId slow : pending) {
-            if (!slow.equals(node.id())) { // a stalled local disk is reported by the storage engine, not hinted
-                node.hints().store(slow, key, cell);
+            if (!slow.equals(context.self())) { // a stalled local disk is reported by the storage engine, not hinted
+                context.hints().hint(slow, key, cell);
             }
         }
         pending.clear();
@@ -95,7 +97,7 @@ final class WriteHandler implements RequestRegistry.ResponseHandler {
 
     private void finish() {
         timeout.cancel();
-        node.requests().unregister(requestId);
+        context.requests().unregister(requestId);
     }
 
     private void answer(ClientResult result) {

@@ -1,4 +1,4 @@
-package ringdb.core.node;
+package ringdb.core.repair;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;

@@ -1,26 +1,31 @@
-package ringdb.core.node;
+package ringdb.core.hints;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import ringdb.core.NodeId;
 import ringdb.core.Timers;
+import ringdb.core.coordinator.RequestRegistry;
 import ringdb.core.data.Cell;
 import ringdb.core.data.Limits;
 import ringdb.core.message.Message;
 import ringdb.core.message.MutationRequest;
 import ringdb.core.message.MutationResponse;
+import ringdb.core.node.NodeEvent;
 import ringdb.core.store.LocalStore;
 
 /**
  * Hinted handoff: mutations a replica missed (it was down, or did not answer in time) are kept
- * durably in the node's hints store and replayed when gossip reports the replica up again.
+ * durably in the node's hints store and replayed when gossip reports the replica up again, and
+ * every {@code hintReplayIntervalMicros} to every live target that still has hints.
  *
  * <p>A hint is stored under key {@code "H" + target + "\n" + generation(16 hex) + seq(8 hex)} (never reused) with
  * value {@code [key length u32][key][tombstone u8][value...]} and the mutation's timestamp as the
@@ -28,11 +33,12 @@ import ringdb.core.store.LocalStore;
  * per target is rebuilt from the store at start. No hints are stored for a target down longer
  * than the hint window. Not thread-safe: the node's thread only.
  */
-final class Hints {
+public final class Hints {
     private static final int SUFFIX_CHARS = 24;
 
-    private final Node node;
+    private final HintsContext context;
     private final LocalStore store;
+    private Timers.Cancellable replayTimer = () -> { };
     private final TreeMap<NodeId, ArrayDeque<byte[]>> pendingByTarget = new TreeMap<>();
     private final Set<NodeId> replaying = new HashSet<>();
     private long sequence;
@@ -40,19 +46,38 @@ final class Hints {
     private long deliveredCount;
     private long droppedCount;
 
-    Hints(Node node, LocalStore store) {
-        this.node = node;
-        this.store = store;
+    public Hints(HintsContext context) {
+        this.context = Objects.requireNonNull(context, "context");
+        this.store = context.store();
+    }
+
+    /** Starts the periodic replay to live targets, every {@code hintReplayIntervalMicros}. */
+    public void start() {
+        replayTimer = context.timers().schedule(context.config().hintReplayIntervalMicros(), this::replayRound);
+    }
+
+    private void replayRound() {
+        if (!context.running().getAsBoolean()) {
+            return;
+        }
+        replayToLiveTargets();
+        replayTimer = context.timers().schedule(context.config().hintReplayIntervalMicros(), this::replayRound);
+    }
+
+    /** Stops the periodic replay and forgets the replays in flight (the registry aborts their batches). */
+    public void stop() {
+        replayTimer.cancel();
+        replaying.clear();
     }
 
     /** Forgets the index of pending hints, before {@link #index} is given the store's entries at start. */
-    void clearIndex() {
+    public void clearIndex() {
         pendingByTarget.clear();
         pendingCount = 0;
     }
 
     /** Indexes one entry of the store at start (a pending hint unless delivered); ignores anything else. */
-    void index(LocalStore.Entry entry) {
+    public void index(LocalStore.Entry entry) {
         NodeId target = targetOf(entry.key().key());
         if (target != null && !entry.cell().isTombstone()) {
             pendingByTarget.computeIfAbsent(target, t -> new ArrayDeque<>()).add(entry.key().key());
@@ -61,42 +86,42 @@ final class Hints {
     }
 
     /** Stores a hint for {@code target}; returns false when none was stored (window passed, too many). */
-    boolean store(NodeId target, byte[] key, Cell cell) {
-        long now = node.clock().nowMicros();
-        long downSince = node.gossiper().downSinceMicros(target);
-        if (downSince >= 0 && now - downSince > node.config().hintWindowMicros()) {
+    public boolean store(NodeId target, byte[] key, Cell cell) {
+        long now = context.clock().nowMicros();
+        long downSince = context.liveness().downSinceMicros(target);
+        if (downSince >= 0 && now - downSince > context.config().hintWindowMicros()) {
             droppedCount++;
             return false;
         }
         ArrayDeque<byte[]> queue = pendingByTarget.computeIfAbsent(target, t -> new ArrayDeque<>());
-        if (queue.size() >= node.config().hintsPerTargetMax()) {
+        if (queue.size() >= context.config().hintsPerTargetMax()) {
             droppedCount++;
-            node.emit(NodeEvent.Kind.ERROR, target, "hint dropped: " + queue.size() + " hints already pending");
+            emit(NodeEvent.Kind.ERROR, target, "hint dropped: " + queue.size() + " hints already pending");
             return false;
         }
-        byte[] hintKey = hintKey(target, node.generation(), sequence++);
+        byte[] hintKey = hintKey(target, context.generation().getAsLong(), sequence++);
         store.apply(hintKey, Cell.value(encode(key, cell), cell.timestampMicros()), error -> {
             if (error != null) {
-                node.emit(NodeEvent.Kind.ERROR, target, "hint for " + target + " not durable: " + error.getMessage());
+                emit(NodeEvent.Kind.ERROR, target, "hint for " + target + " not durable: " + error.getMessage());
             }
         });
         queue.add(hintKey);
         pendingCount++;
-        node.emit(NodeEvent.Kind.HINT_STORED, target, "hint stored for " + target + " (" + queue.size() + " pending)");
+        emit(NodeEvent.Kind.HINT_STORED, target, "hint stored for " + target + " (" + queue.size() + " pending)");
         return true;
     }
 
-    long pendingCount() {
+    public long pendingCount() {
         return pendingCount;
     }
 
-    long pendingFor(NodeId target) {
+    public long pendingFor(NodeId target) {
         ArrayDeque<byte[]> queue = pendingByTarget.get(target);
         return queue == null ? 0 : queue.size();
     }
 
     /** Targets with hints pending, in id order. */
-    List<NodeId> targets() {
+    public List<NodeId> targets() {
         List<NodeId> out = new ArrayList<>();
         pendingByTarget.forEach((target, queue) -> {
             if (!queue.isEmpty()) {
@@ -112,7 +137,7 @@ final class Hints {
      * ranges' data reached their new owners by streaming); returns how many. Not while a replay to
      * it runs.
      */
-    int discard(NodeId target) {
+    public int discard(NodeId target) {
         ArrayDeque<byte[]> queue = pendingByTarget.get(target);
         if (queue == null || queue.isEmpty() || replaying.contains(target)) {
             return 0;
@@ -129,35 +154,31 @@ final class Hints {
         return count;
     }
 
-    long deliveredCount() {
+    public long deliveredCount() {
         return deliveredCount;
     }
 
-    long droppedCount() {
+    public long droppedCount() {
         return droppedCount;
     }
 
     /** Replays to every live target with pending hints (periodic, and when a peer comes up). */
-    void replayToLiveTargets() {
+    public void replayToLiveTargets() {
         for (Map.Entry<NodeId, ArrayDeque<byte[]>> entry : pendingByTarget.entrySet()) {
             NodeId target = entry.getKey();
-            if (!entry.getValue().isEmpty() && node.gossiper().isAlive(target) && !target.equals(node.id())) {
+            if (!entry.getValue().isEmpty() && context.liveness().isAlive(target) && !target.equals(context.self())) {
                 replay(target);
             }
         }
     }
 
     /** Starts replaying {@code target}'s hints unless a replay to it is running. */
-    void replay(NodeId target) {
+    public void replay(NodeId target) {
         ArrayDeque<byte[]> queue = pendingByTarget.get(target);
         if (queue == null || queue.isEmpty() || !replaying.add(target)) {
             return;
         }
         new Batch(target, queue).send();
-    }
-
-    void abortReplays() {
-        replaying.clear();
     }
 
     /** One batch of hints in flight to a target; the next batch follows when all were acknowledged. */
@@ -174,13 +195,13 @@ final class Hints {
         }
 
         void send() {
-            int batchSize = Math.min(queue.size(), node.config().hintReplayBatchSize());
+            int batchSize = Math.min(queue.size(), context.config().hintReplayBatchSize());
             List<byte[]> batch = new ArrayList<>(batchSize);
-            java.util.Iterator<byte[]> it = queue.iterator();
+            Iterator<byte[]> it = queue.iterator();
             for (int i = 0; i < batchSize; i++) {
                 batch.add(it.next());
             }
-            timeout = node.timers().schedule(node.config().writeTimeoutMicros(), () -> stop("timed out"));
+            timeout = context.timers().schedule(context.config().writeTimeoutMicros(), () -> stop("timed out"));
             for (byte[] hintKey : batch) {
                 Cell stored = store.read(hintKey);
                 if (stored == null || stored.isTombstone()) {
@@ -189,9 +210,9 @@ final class Hints {
                     continue;
                 }
                 Decoded hint = decode(stored);
-                long id = node.requests().register(this);
+                long id = context.requests().register(this);
                 inFlight.put(id, new InFlight(hintKey, stored.timestampMicros()));
-                node.send(target, new MutationRequest(id, hint.key, hint.cell));
+                context.network().send(target, new MutationRequest(id, hint.key, hint.cell));
             }
             if (inFlight.isEmpty()) {
                 timeout.cancel();
@@ -209,7 +230,7 @@ final class Hints {
                 return;
             }
             byte[] hintKey = delivered.hintKey();
-            node.requests().unregister(response.requestId());
+            context.requests().unregister(response.requestId());
             if (!response.success()) {
                 stop("replica refused: " + response.error());
                 return;
@@ -227,23 +248,23 @@ final class Hints {
         }
 
         private void continueOrFinish() {
-            if (!queue.isEmpty() && node.gossiper().isAlive(target) && node.isRunning()) {
+            if (!queue.isEmpty() && context.liveness().isAlive(target) && context.running().getAsBoolean()) {
                 send();
                 return;
             }
             replaying.remove(target);
             if (queue.isEmpty()) {
-                node.emit(NodeEvent.Kind.HINTS_DELIVERED, target, "all hints delivered to " + target);
+                emit(NodeEvent.Kind.HINTS_DELIVERED, target, "all hints delivered to " + target);
             }
         }
 
         private void stop(String reason) {
             failed = true;
             timeout.cancel();
-            if (node.isRunning()) {
-                node.emit(NodeEvent.Kind.ERROR, target, "hint replay to " + target + " paused: " + reason);
+            if (context.running().getAsBoolean()) {
+                emit(NodeEvent.Kind.ERROR, target, "hint replay to " + target + " paused: " + reason);
             }
-            inFlight.keySet().forEach(node.requests()::unregister);
+            inFlight.keySet().forEach(context.requests()::unregister);
             inFlight.clear();
             replaying.remove(target);
         }
@@ -254,6 +275,10 @@ final class Hints {
             timeout.cancel();
             inFlight.clear();
         }
+    }
+
+    private void emit(NodeEvent.Kind kind, NodeId target, String detail) {
+        context.events().emit(kind, target, detail);
     }
 
     // ---- encoding ----

@@ -1,4 +1,4 @@
-package ringdb.core.node;
+package ringdb.core.repair;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,12 +14,16 @@ import java.util.function.BiPredicate;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import ringdb.core.NodeId;
+import ringdb.core.coordinator.ClientResult;
 import ringdb.core.data.Cell;
 import ringdb.core.message.Envelope;
 import ringdb.core.message.Message;
 import ringdb.core.message.MessageCodec;
 import ringdb.core.message.RangeDigestRequest;
 import ringdb.core.message.RangeSyncRequest;
+import ringdb.core.node.Node;
+import ringdb.core.node.NodeConfig;
+import ringdb.core.node.NodeEvent;
 import ringdb.core.testing.InMemoryStore;
 import ringdb.core.testing.ManualTime;
 

@@ -1,4 +1,4 @@
-package ringdb.core.node;
+package ringdb.core.coordinator;
 
 import java.util.Locale;
 import ringdb.core.data.InvalidRequestException;

@@ -1,4 +1,4 @@
-package ringdb.core.node;
+package ringdb.core.coordinator;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,4 +1,4 @@
-package ringdb.core.node;
+package ringdb.core.coordinator;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,7 +30,8 @@ final class ReadHandler implements RequestRegistry.ResponseHandler {
     /** Fraction of the read timeout after which one more replica is asked. */
     static final int SPECULATE_AFTER_TIMEOUT_DIVISOR = 4;
 
-    private final Node node;
+    private final CoordinatorContext context;
+    private final Coordinator coordinator;
     private final byte[] key;
     private final ConsistencyLevel cl;
     private final int required;
@@ -46,9 +47,10 @@ final class ReadHandler implements RequestRegistry.ResponseHandler {
     private boolean reconciled;
     private boolean answered;
 
-    ReadHandler(Node node, byte[] key, ConsistencyLevel cl, int required, List<NodeId> candidates,
-                Consumer<ClientResult> done) {
-        this.node = node;
+    ReadHandler(CoordinatorContext context, Coordinator coordinator, byte[] key, ConsistencyLevel cl, int required,
+                List<NodeId> candidates, Consumer<ClientResult> done) {
+        this.context = context;
+        this.coordinator = coordinator;
         this.key = key;
         this.cl = cl;
         this.required = required;
@@ -57,10 +59,10 @@ final class ReadHandler implements RequestRegistry.ResponseHandler {
     }
 
     void start() {
-        requestId = node.requests().register(this);
-        timeout = node.timers().schedule(node.config().readTimeoutMicros(), this::onTimeout);
+        requestId = context.requests().register(this);
+        timeout = context.timers().schedule(context.config().readTimeoutMicros(), this::onTimeout);
         speculation = candidates.size() > required
-                ? node.timers().schedule(node.config().readTimeoutMicros() / SPECULATE_AFTER_TIMEOUT_DIVISOR,
+                ? context.timers().schedule(context.config().readTimeoutMicros() / SPECULATE_AFTER_TIMEOUT_DIVISOR,
                         this::speculate)
                 : () -> { };
         for (NodeId target : candidates.subList(0, required)) {
@@ -73,16 +75,16 @@ final class ReadHandler implements RequestRegistry.ResponseHandler {
 
     private void ask(NodeId target) {
         targets.add(target);
-        if (target.equals(node.id())) {
-            onAnswer(target, node.readLocally(key));
+        if (target.equals(context.self())) {
+            onAnswer(target, context.data().read(key));
         } else {
-            node.send(target, new ReadRequest(requestId, key));
+            context.network().send(target, new ReadRequest(requestId, key));
         }
     }
 
     private void speculate() {
         if (!answered && targets.size() < candidates.size()) {
-            node.countSpeculativeRead();
+            coordinator.countSpeculativeRead();
             ask(candidates.get(targets.size()));
         }
     }
@@ -140,15 +142,15 @@ final class ReadHandler implements RequestRegistry.ResponseHandler {
     /** Sends the newest version to the stale replicas; {@code repairId} 0 = fire and forget. */
     private void repair(List<NodeId> stale, Cell newest, long repairId) {
         for (NodeId replica : stale) {
-            node.countReadRepair();
-            if (replica.equals(node.id())) {
-                node.applyLocally(key, newest, error -> {
+            coordinator.countReadRepair();
+            if (replica.equals(context.self())) {
+                context.data().applyDescribingError(key, newest, error -> {
                     if (repairId != 0) {
                         onRepairAck(replica);
                     }
                 });
             } else {
-                node.send(replica, new MutationRequest(repairId, key, newest));
+                context.network().send(replica, new MutationRequest(repairId, key, newest));
             }
         }
     }
@@ -162,7 +164,7 @@ final class ReadHandler implements RequestRegistry.ResponseHandler {
     }
 
     private void onTimeout() {
-        node.requests().unregister(requestId);
+        context.requests().unregister(requestId);
         if (!answered) {
             // answers whose replica still waits for its read repair do not count
             answer(new ClientResult.Timeout(cl, required, answers.size() - repairsPending.size()));
@@ -172,7 +174,7 @@ final class ReadHandler implements RequestRegistry.ResponseHandler {
     private void finish() {
         timeout.cancel();
         speculation.cancel();
-        node.requests().unregister(requestId);
+        context.requests().unregister(requestId);
     }
 
     private void answer(ClientResult result) {

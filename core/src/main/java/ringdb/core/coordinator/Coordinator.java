@@ -1,0 +1,153 @@
+package ringdb.core.coordinator;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import ringdb.core.NodeId;
+import ringdb.core.data.Cell;
+import ringdb.core.data.InvalidRequestException;
+import ringdb.core.data.Limits;
+import ringdb.core.membership.MembershipView;
+import ringdb.core.node.NodeState;
+import ringdb.core.ring.Partitioner;
+
+/**
+ * The coordinator side of client requests: any node takes any put, delete or get, checks it,
+ * stamps writes, picks the live replicas (pending ones included for writes), hints the dead ones
+ * and hands the request to a {@link WriteHandler} or {@link ReadHandler}. Also the node's source of
+ * strictly increasing timestamps. Not thread-safe: the node's thread only.
+ */
+public final class Coordinator {
+    /** Pass as a timestamp to let the coordinator stamp the mutation. */
+    public static final long COORDINATOR_TIMESTAMP = Long.MIN_VALUE;
+
+    private final CoordinatorContext context;
+    private long lastTimestampMicros = Long.MIN_VALUE;
+    private long readRepairs;
+    private long speculativeReads;
+
+    public Coordinator(CoordinatorContext context) {
+        this.context = Objects.requireNonNull(context, "context");
+    }
+
+    /** Writes {@code value} (not null) at {@code cl}; {@code done} gets exactly one answer. */
+    public void put(byte[] key, byte[] value, ConsistencyLevel cl, long timestampMicros, Consumer<ClientResult> done) {
+        if (value == null) {
+            done.accept(new ClientResult.Invalid("value must not be null; use delete to remove a key"));
+            return;
+        }
+        write(key, value, cl, timestampMicros, done);
+    }
+
+    /** Writes a tombstone for {@code key} at {@code cl}. */
+    public void delete(byte[] key, ConsistencyLevel cl, long timestampMicros, Consumer<ClientResult> done) {
+        write(key, null, cl, timestampMicros, done);
+    }
+
+    private void write(byte[] key, byte[] value, ConsistencyLevel cl, long timestampMicros,
+                       Consumer<ClientResult> done) {
+        Objects.requireNonNull(done, "done");
+        ClientResult refusal = refuse(key, value, cl);
+        if (refusal != null) {
+            done.accept(refusal);
+            return;
+        }
+        long stamp = timestampMicros == COORDINATOR_TIMESTAMP ? nextTimestampMicros() : timestampMicros;
+        Cell cell = value == null ? Cell.tombstone(stamp) : Cell.value(value, stamp);
+        long token = Partitioner.token(key);
+        // pending replicas (nodes gaining the range through a move) get the write too, and count
+        // on top of the consistency level so it holds in the ring before and after the move
+        MembershipView.WritePlan plan = context.membershipView().get().writePlan(token);
+        List<NodeId> replicas = plan.targets();
+        int required = cl.blockFor(context.config().replicationFactor()) + plan.extraAcks();
+        List<NodeId> alive = aliveOf(replicas);
+        if (alive.size() < required) {
+            done.accept(new ClientResult.Unavailable(cl, required, alive.size()));
+            return;
+        }
+        for (NodeId replica : replicas) {
+            if (!alive.contains(replica)) {
+                context.hints().hint(replica, key, cell);
+            }
+        }
+        new WriteHandler(context, key, cell, cl, required, done).start(alive);
+    }
+
+    /** Reads {@code key} at {@code cl}: the newest version among the replicas asked. */
+    public void get(byte[] key, ConsistencyLevel cl, Consumer<ClientResult> done) {
+        Objects.requireNonNull(done, "done");
+        ClientResult refusal = refuse(key, null, cl);
+        if (refusal != null) {
+            done.accept(refusal);
+            return;
+        }
+        int required = cl.blockFor(context.config().replicationFactor());
+        List<NodeId> alive = aliveOf(context.membershipView().get().natural().replicasFor(key));
+        if (alive.size() < required) {
+            done.accept(new ClientResult.Unavailable(cl, required, alive.size()));
+            return;
+        }
+        new ReadHandler(context, this, key, cl, required, alive, done).start();
+    }
+
+    private ClientResult refuse(byte[] key, byte[] value, ConsistencyLevel cl) {
+        NodeId self = context.self();
+        if (!context.running().getAsBoolean()) {
+            return new ClientResult.Failed("node " + self + " is not running");
+        }
+        if (cl == null) {
+            return new ClientResult.Invalid("consistency level must be given: ONE, QUORUM or ALL");
+        }
+        NodeState state = context.state().get();
+        if (state == NodeState.STARTING || state == NodeState.JOINING) {
+            // a node joining the ring knows only what gossip told it so far (a partition may have
+            // hidden members): coordinating with that ring would send writes to nodes that are no
+            // replicas of the key, and acknowledge writes that the real replicas never get
+            return new ClientResult.Failed("node " + self + " is " + state + ": it coordinates requests once it has"
+                    + " joined the ring (NORMAL); send them to another node");
+        }
+        try {
+            Limits.checkKey(key);
+            Limits.checkValue(value, context.config().valueSizeBytesMax());
+        } catch (InvalidRequestException e) {
+            return new ClientResult.Invalid(e.getMessage());
+        }
+        return null;
+    }
+
+    /** max(clock, last + 1): strictly increasing even when the clock jumps backwards. */
+    public long nextTimestampMicros() {
+        long now = context.clock().nowMicros();
+        lastTimestampMicros = lastTimestampMicros == Long.MIN_VALUE ? now : Math.max(now, lastTimestampMicros + 1);
+        return lastTimestampMicros;
+    }
+
+    private List<NodeId> aliveOf(List<NodeId> replicas) {
+        List<NodeId> alive = new ArrayList<>(replicas.size());
+        for (NodeId replica : replicas) {
+            if (context.liveness().isAlive(replica)) {
+                alive.add(replica);
+            }
+        }
+        return alive;
+    }
+
+    void countReadRepair() {
+        readRepairs++;
+    }
+
+    void countSpeculativeRead() {
+        speculativeReads++;
+    }
+
+    /** Read repairs this node sent as a coordinator since it was built. */
+    public long readRepairCount() {
+        return readRepairs;
+    }
+
+    /** Extra replicas this node asked because the first ones were slow to answer a read. */
+    public long speculativeReadCount() {
+        return speculativeReads;
+    }
+}

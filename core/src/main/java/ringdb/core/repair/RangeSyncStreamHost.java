@@ -1,0 +1,121 @@
+package ringdb.core.repair;
+
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import ringdb.core.Clock;
+import ringdb.core.Network;
+import ringdb.core.NodeId;
+import ringdb.core.Timers;
+import ringdb.core.coordinator.RequestRegistry;
+import ringdb.core.data.Cell;
+import ringdb.core.message.Message;
+import ringdb.core.message.RangeSyncRequest;
+import ringdb.core.message.RangeSyncResponse;
+import ringdb.core.node.NodeEvent;
+import ringdb.core.store.LocalStore;
+import ringdb.core.streaming.StreamProgress;
+import ringdb.core.streaming.StreamSession;
+
+/**
+ * Lets stream sessions (bootstrap, replace, decommission, removenode) pull ranges with the same
+ * range sync requests repair uses: requests go through the node's request registry and network,
+ * pulled entries into its data store, progress and lost ranges become events, and completed tasks
+ * are persisted by the membership logic. Stateless.
+ */
+public final class RangeSyncStreamHost implements StreamSession.Host {
+    private final NodeId self;
+    private final Clock clock;
+    private final Timers timers;
+    private final Network network;
+    private final RequestRegistry requests;
+    private final LocalStore data;
+    private final Predicate<NodeId> alive;
+    private final NodeEvent.Sink events;
+    private final BiConsumer<String, Set<String>> persistCompleted;
+
+    /**
+     * {@code alive}: whether the node runs and holds the peer up; {@code persistCompleted}: records
+     * completed tasks durably (see {@link #persistCompleted}).
+     */
+    public RangeSyncStreamHost(NodeId self, Clock clock, Timers timers, Network network, RequestRegistry requests,
+                               LocalStore data, Predicate<NodeId> alive, NodeEvent.Sink events,
+                               BiConsumer<String, Set<String>> persistCompleted) {
+        this.self = self;
+        this.clock = clock;
+        this.timers = timers;
+        this.network = network;
+        this.requests = requests;
+        this.data = data;
+        this.alive = alive;
+        this.events = events;
+        this.persistCompleted = persistCompleted;
+    }
+
+    @Override
+    public NodeId self() {
+        return self;
+    }
+
+    @Override
+    public long nowMicros() {
+        return clock.nowMicros();
+    }
+
+    @Override
+    public Timers timers() {
+        return timers;
+    }
+
+    @Override
+    public boolean isAlive(NodeId node) {
+        return alive.test(node);
+    }
+
+    @Override
+    public long request(NodeId to, long startTokenExclusive, long endTokenInclusive, byte[] afterKey,
+                        int maxEntries, Consumer<RangeSyncResponse> onResponse) {
+        long requestId = requests.register(new RequestRegistry.ResponseHandler() {
+            @Override
+            public void onResponse(NodeId from, Message message) {
+                if (message instanceof RangeSyncResponse response && from.equals(to)) {
+                    onResponse.accept(response);
+                }
+            }
+
+            @Override
+            public void abort(String reason) {
+                // the session is aborted by the membership logic when the node stops
+            }
+        });
+        network.send(to, new RangeSyncRequest(requestId, startTokenExclusive, endTokenInclusive, afterKey,
+                maxEntries));
+        return requestId;
+    }
+
+    @Override
+    public void forget(long requestId) {
+        requests.unregister(requestId);
+    }
+
+    @Override
+    public void apply(byte[] key, Cell cell, Consumer<String> onDurable) {
+        data.applyDescribingError(key, cell, onDurable);
+    }
+
+    @Override
+    public void lostRanges(String message) {
+        events.emit(NodeEvent.Kind.ERROR, self, message);
+    }
+
+    @Override
+    public void progress(StreamProgress progress) {
+        events.emit(NodeEvent.Kind.STREAM_PROGRESS, self, progress.describe());
+    }
+
+    @Override
+    public void persistCompleted(String moveId, Set<String> completed) {
+        persistCompleted.accept(moveId, completed);
+    }
+}
