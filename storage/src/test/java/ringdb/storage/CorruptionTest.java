@@ -54,6 +54,14 @@ class CorruptionTest {
         }
     }
 
+    /** {@link #writeRecords} into segment 1, then a record into segment 2: segment 1 is no longer the newest. */
+    private void writeRecordsThenASecondSegment() throws IOException {
+        writeRecords(false);
+        StorageEngine engine = open(StorageConfig.defaults());
+        engine.apply(key(0), cell(100), failure -> { });
+        engine.close();
+    }
+
     private static long recordOffset(int index) {
         return CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES + (long) index * RECORD_SIZE_BYTES;
     }
@@ -192,10 +200,7 @@ class CorruptionTest {
 
     @Test
     void zeroTailOfAnOlderSegmentIsCorruption() throws IOException {
-        writeRecords(false);
-        StorageEngine engine = open(StorageConfig.defaults()); // starts segment 2; segment 1 is now older
-        engine.apply(key(0), cell(100), failure -> { });
-        engine.close();
+        writeRecordsThenASecondSegment();
         byte[] bytes = disk.contents(SEGMENT);
         disk.overwrite(SEGMENT, Arrays.copyOf(bytes, bytes.length + 4096));
         assertThatThrownBy(() -> open(StorageConfig.defaults()))
@@ -223,10 +228,7 @@ class CorruptionTest {
 
     @Test
     void damageAtTheEndOfAnOlderSegmentIsNotATornTail() throws IOException {
-        writeRecords(false);
-        StorageEngine engine = open(StorageConfig.defaults()); // starts segment 2; segment 1 is now older
-        engine.apply(key(0), cell(100), failure -> { });
-        engine.close();
+        writeRecordsThenASecondSegment();
         byte[] bytes = disk.contents(SEGMENT);
         disk.overwrite(SEGMENT, Arrays.copyOf(bytes, bytes.length - 5));
         assertThatThrownBy(() -> open(StorageConfig.defaults()))

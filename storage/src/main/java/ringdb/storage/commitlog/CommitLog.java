@@ -49,7 +49,7 @@ public final class CommitLog implements AutoCloseable {
     }
 
     private void openSegment(long segmentId) throws IOException {
-        AppendFile file = disk.createPreallocated(Disk.join(directory, CommitLogFormat.segmentName(segmentId)), segmentSizeBytes);
+        AppendFile file = disk.createPreallocated(CommitLogSegments.path(directory, segmentId), segmentSizeBytes);
         ByteBuffer header = ByteBuffer.allocate(CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES);
         header.putInt(CommitLogFormat.SEGMENT_MAGIC).putShort(CommitLogFormat.VERSION).putShort((short) 0)
                 .putLong(segmentId);
@@ -181,7 +181,7 @@ public final class CommitLog implements AutoCloseable {
             Map.Entry<Long, Long> oldest = closedSegmentSizes.pollFirstEntry();
             long id = oldest.getKey();
             closedSegmentsBytes -= oldest.getValue();
-            disk.retire(Disk.join(directory, CommitLogFormat.segmentName(id)));
+            disk.retire(CommitLogSegments.path(directory, id));
         }
         disk.syncDirectory(directory);
     }

@@ -1,6 +1,5 @@
 package ringdb.storage.disk;
 
-import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -490,9 +489,7 @@ public final class SimDisk implements Disk {
 
         @Override
         public void read(long position, byte[] destination, int offset, int length) throws IOException {
-            if (position < 0 || position + length > this.length) {
-                throw new EOFException("read of " + length + " bytes at " + position + " past the end (" + this.length + ")");
-            }
+            ReadFile.checkWithin(position, length, this.length);
             System.arraycopy(bytes, (int) position, destination, offset, length);
         }
 

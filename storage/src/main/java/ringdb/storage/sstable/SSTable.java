@@ -3,14 +3,16 @@ package ringdb.storage.sstable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.AbstractMap;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.zip.CRC32C;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.storage.CorruptionException;
+import ringdb.storage.LookaheadIterator;
 import ringdb.storage.disk.Disk;
 import ringdb.storage.disk.ReadFile;
 
@@ -55,6 +57,28 @@ public final class SSTable implements AutoCloseable {
             file.close();
             throw e;
         }
+    }
+
+    /**
+     * Opens every finished table in {@code directory}, in the order the disk lists them (temporary
+     * files and other names are passed over). If one fails to open, those already opened are
+     * closed and the failure is thrown.
+     */
+    public static List<SSTable> openAll(Disk disk, String directory, boolean verifyData) throws IOException {
+        List<SSTable> tables = new ArrayList<>();
+        try {
+            for (String name : disk.list(directory)) {
+                if (SSTableFormat.generation(name) >= 0) {
+                    tables.add(open(disk, Disk.join(directory, name), verifyData));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            for (SSTable table : tables) {
+                table.close();
+            }
+            throw e;
+        }
+        return tables;
     }
 
     private static SSTable load(String path, ReadFile file) throws IOException {
@@ -250,11 +274,10 @@ public final class SSTable implements AutoCloseable {
         return path;
     }
 
-    private final class BlockIterator implements Iterator<Map.Entry<DecoratedKey, Cell>> {
+    private final class BlockIterator extends LookaheadIterator<Map.Entry<DecoratedKey, Cell>> {
         private final DecoratedKey fromExclusive;
         private int nextBlock;
         private ByteBuffer block;
-        private Map.Entry<DecoratedKey, Cell> next;
 
         BlockIterator(int startBlock, DecoratedKey fromExclusive) {
             this.nextBlock = startBlock;
@@ -262,12 +285,12 @@ public final class SSTable implements AutoCloseable {
             advance();
         }
 
-        private void advance() {
-            next = null;
-            while (next == null) {
+        @Override
+        protected Map.Entry<DecoratedKey, Cell> computeNext() {
+            while (true) {
                 if (block == null || !block.hasRemaining()) {
                     if (nextBlock >= blockOffsets.length) {
-                        return;
+                        return null;
                     }
                     block = readBlockUnchecked(nextBlock++);
                 }
@@ -277,7 +300,7 @@ public final class SSTable implements AutoCloseable {
                 Cell cell = readCell(block);
                 DecoratedKey decorated = new DecoratedKey(token, key);
                 if (fromExclusive == null || decorated.compareTo(fromExclusive) > 0) {
-                    next = new AbstractMap.SimpleImmutableEntry<>(decorated, cell);
+                    return new AbstractMap.SimpleImmutableEntry<>(decorated, cell);
                 }
             }
         }
@@ -288,21 +311,6 @@ public final class SSTable implements AutoCloseable {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        }
-
-        @Override
-        public boolean hasNext() {
-            return next != null;
-        }
-
-        @Override
-        public Map.Entry<DecoratedKey, Cell> next() {
-            if (next == null) {
-                throw new NoSuchElementException();
-            }
-            Map.Entry<DecoratedKey, Cell> result = next;
-            advance();
-            return result;
         }
     }
 }

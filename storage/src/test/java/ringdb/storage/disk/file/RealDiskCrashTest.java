@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 import ringdb.core.data.Cell;
 import ringdb.storage.StorageConfig;
 import ringdb.storage.StorageEngine;
-import ringdb.storage.commitlog.CommitLogFormat;
+import ringdb.storage.StorageLayout;
+import ringdb.storage.commitlog.CommitLogSegments;
 
 /**
  * A real process, a real disk, a real SIGKILL: a child JVM writes with GROUP sync and prints each
@@ -58,17 +59,10 @@ class RealDiskCrashTest {
         assertThat(new File(directory.toFile(), "commitlog").list()).isNotEmpty();
     }
 
-    private List<Long> segmentIds() {
-        String[] names = new File(directory.toFile(), "commitlog").list();
-        List<Long> ids = new ArrayList<>();
-        for (String name : names == null ? new String[0] : names) {
-            long id = CommitLogFormat.segmentId(name);
-            if (id >= 0) {
-                ids.add(id);
-            }
+    private List<Long> segmentIds() throws IOException {
+        try (FileDisk disk = new FileDisk()) {
+            return CommitLogSegments.ids(disk, StorageLayout.commitLog(directory.toString()));
         }
-        ids.sort(null);
-        return ids;
     }
 
     /** Starts a child writing keys from {@code firstKey}, kills it mid-load, returns the keys it saw acknowledged. */
