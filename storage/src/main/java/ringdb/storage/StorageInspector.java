@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.storage.commitlog.CommitLogPosition;
@@ -36,7 +37,7 @@ public final class StorageInspector implements AutoCloseable {
     private final boolean skipCorrupt;
     private final List<SSTable> tables;
     private final List<RecoveryReport.TornTail> tornTails = new ArrayList<>();
-    private final Map<String, Long> skippedRecordsBySegment = new java.util.TreeMap<>();
+    private final Map<String, Long> skippedRecordsBySegment = new TreeMap<>();
 
     private StorageInspector(Disk disk, String directory, boolean skipCorrupt, List<SSTable> tables) {
         this.disk = disk;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -298,7 +299,7 @@ class StorageEngineTest {
         StorageEngine engine = open(StorageConfig.defaults());
         engine.apply(bytes("a"), Cell.value(bytes("1"), 1), ack);
         disk.failNextSyncsOf(DIRECTORY + "/tables/", 2); // the flush and its immediate retry
-        assertThatThrownBy(engine::flush).isInstanceOf(java.io.UncheckedIOException.class)
+        assertThatThrownBy(engine::flush).isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("flush of").hasRootCauseMessage("injected sync failure");
         assertThat(engine.read(bytes("a"))).isEqualTo(Cell.value(bytes("1"), 1));
         assertThat(engine.stats().tableCount()).isZero();

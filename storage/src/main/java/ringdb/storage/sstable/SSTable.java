@@ -1,6 +1,7 @@
 package ringdb.storage.sstable;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -309,7 +310,7 @@ public final class SSTable implements AutoCloseable {
             try {
                 return readBlock(blockNumber);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }
     }
