@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
+import ringdb.core.Invariants;
 import ringdb.core.data.Cell;
 import ringdb.storage.SyncMode;
 import ringdb.storage.disk.AppendFile;
@@ -136,6 +137,10 @@ public final class CommitLog implements AutoCloseable {
         if (put) {
             out.putInt(cell.value().length).put(cell.value());
         }
+        // The writing half of paired assertions; the reader checks the same of each record it accepts.
+        Invariants.check(out.position() == total, "a commit log record fills exactly the length it is framed with");
+        Invariants.check(key.length > 0 && payloadLength <= CommitLogFormat.PAYLOAD_SIZE_BYTES_MAX,
+                "a commit log record has a key and a payload no longer than the reader accepts");
         crc.reset();
         crc.update(recordBuffer, 0, 4);
         crc.update(recordBuffer, CommitLogFormat.RECORD_SEGMENT_ID_OFFSET, total - CommitLogFormat.RECORD_SEGMENT_ID_OFFSET);

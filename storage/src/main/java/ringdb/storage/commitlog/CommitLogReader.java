@@ -3,6 +3,7 @@ package ringdb.storage.commitlog;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
+import ringdb.core.Invariants;
 import ringdb.core.data.Cell;
 import ringdb.storage.CorruptionException;
 import ringdb.storage.disk.Disk;
@@ -156,6 +157,7 @@ public final class CommitLogReader {
                     continue;
                 }
                 int end = position + headerSize + payloadLength;
+                checkAccepted(position, end);
                 if (end > fromOffset) {
                     decode(position + headerSize, payloadLength, end, visitor);
                     records++;
@@ -166,7 +168,23 @@ public final class CommitLogReader {
             return records;
         }
 
-        /** The payload length when a whole record of this segment with a good checksum starts at {@code position}; else -1. */
+        /**
+         * The reading half of the paired assertions on records ({@code CommitLog} checks the same
+         * before writing one): a record accepted lies within the segment, after the one before it,
+         * and names this segment. O(1): replay runs it for every record.
+         */
+        private void checkAccepted(int position, int end) {
+            Invariants.check(position >= validEnd && end > position && end <= bytes.limit(),
+                    "an accepted commit log record lies within its segment, after the record before it");
+            Invariants.check(!hasSegmentIds
+                    || bytes.getLong(position + CommitLogFormat.RECORD_SEGMENT_ID_OFFSET) == segmentId,
+                    "an accepted commit log record names its segment");
+        }
+
+        /**
+         * The payload length when a whole record of this segment with a good checksum starts at
+         * {@code position}; else -1.
+         */
         private int validRecordLength(int position) {
             int size = bytes.limit();
             if (size - position < headerSize) {
@@ -280,6 +298,9 @@ public final class CommitLogReader {
                 cell = Cell.value(value, timestamp);
             } else {
                 cell = Cell.tombstone(timestamp);
+                // The writer frames a tombstone as the fixed fields and the key, nothing after.
+                Invariants.check(keyLength == length - CommitLogFormat.PAYLOAD_FIXED_SIZE_BYTES,
+                        "a commit log tombstone's key fills its payload");
             }
             visitor.record(key, cell, end);
         }

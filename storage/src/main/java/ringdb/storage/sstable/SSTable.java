@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
+import ringdb.core.Invariants;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.storage.CorruptionException;
@@ -105,12 +106,27 @@ public final class SSTable implements AutoCloseable {
         ByteBuffer index = section(path, file, footer.getLong(0), footer.getInt(8), footerOffset);
         ByteBuffer bloomBytes = section(path, file, footer.getLong(12), footer.getInt(20), footerOffset);
         ByteBuffer metadataBytes = section(path, file, footer.getLong(24), footer.getInt(32), footerOffset);
+        SSTable table;
         try {
             TableMetadata metadata = TableMetadata.readFrom(metadataBytes);
             BloomFilter bloom = BloomFilter.readFrom(bloomBytes);
-            return fromIndex(path, file, metadata, bloom, index, footer.getLong(0));
+            table = fromIndex(path, file, metadata, bloom, index, footer.getLong(0));
         } catch (RuntimeException e) {
-            throw new CorruptionException(path, footerOffset, "sections pass their checksums but do not parse: " + e.getMessage());
+            throw new CorruptionException(path, footerOffset,
+                    "sections pass their checksums but do not parse: " + e.getMessage());
+        }
+        table.checkIndexOrder();
+        return table;
+    }
+
+    /**
+     * The reading half of the table order's paired assertions ({@link TableWriter} refuses keys
+     * that do not increase): blocks start at strictly increasing keys. Once per open, O(blocks).
+     */
+    private void checkIndexOrder() {
+        for (int i = 1; i < blockOffsets.length; i++) {
+            Invariants.check(compareFirstKey(i - 1, firstTokens[i], firstKeys[i]) < 0,
+                    "the blocks of a table start at strictly increasing keys");
         }
     }
 
@@ -219,8 +235,12 @@ public final class SSTable implements AutoCloseable {
     }
 
     private int compareFirstKey(int blockNumber, DecoratedKey key) {
-        int byToken = Long.compare(firstTokens[blockNumber], key.token());
-        return byToken != 0 ? byToken : Arrays.compareUnsigned(firstKeys[blockNumber], key.key());
+        return compareFirstKey(blockNumber, key.token(), key.key());
+    }
+
+    private int compareFirstKey(int blockNumber, long token, byte[] key) {
+        int byToken = Long.compare(firstTokens[blockNumber], token);
+        return byToken != 0 ? byToken : Arrays.compareUnsigned(firstKeys[blockNumber], key);
     }
 
     private static Cell readCell(ByteBuffer block) {
@@ -279,6 +299,7 @@ public final class SSTable implements AutoCloseable {
         private final DecoratedKey fromExclusive;
         private int nextBlock;
         private ByteBuffer block;
+        private DecoratedKey previous;
 
         BlockIterator(int startBlock, DecoratedKey fromExclusive) {
             this.nextBlock = startBlock;
@@ -300,6 +321,10 @@ public final class SSTable implements AutoCloseable {
                 block.get(key);
                 Cell cell = readCell(block);
                 DecoratedKey decorated = new DecoratedKey(token, key);
+                // The reading half of the table order's paired assertions (see checkIndexOrder).
+                Invariants.check(previous == null || previous.compareTo(decorated) < 0,
+                        "the entries of a table are read in strictly increasing key order");
+                previous = decorated;
                 if (fromExclusive == null || decorated.compareTo(fromExclusive) > 0) {
                     return new AbstractMap.SimpleImmutableEntry<>(decorated, cell);
                 }
