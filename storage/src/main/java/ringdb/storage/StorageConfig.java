@@ -68,50 +68,57 @@ public record StorageConfig(SyncMode syncMode, long periodicSyncMicros, long mem
 
     public static StorageConfig defaults() {
         return new StorageConfig(SyncMode.GROUP, 10_000, 64L << 20, 256L << 20, 32L << 20, 60 * MICROS_PER_SECOND,
-                10 * 24 * 3600 * MICROS_PER_SECOND, Limits.VALUE_SIZE_BYTES_DEFAULT, SSTableFormat.BLOCK_SIZE_BYTES_DEFAULT,
-                4, 32, false, true, 64L << 20);
+                10 * 24 * 3600 * MICROS_PER_SECOND, Limits.VALUE_SIZE_BYTES_DEFAULT,
+                SSTableFormat.BLOCK_SIZE_BYTES_DEFAULT, 4, 32, false, true, 64L << 20);
     }
 
     public StorageConfig withSyncMode(SyncMode mode) {
         return new StorageConfig(mode, periodicSyncMicros, memtableSizeBytesMax, commitLogSizeBytesMax,
                 commitLogSegmentSizeBytes, flushPeriodMicros, gcGraceMicros, valueSizeBytesMax, blockSizeBytes,
-                compactionThresholdMin, compactionThresholdMax, skipCorruptCommitLogRecords, verifyTablesOnOpen, compactionThroughputBytesPerSecond);
+                compactionThresholdMin, compactionThresholdMax, skipCorruptCommitLogRecords, verifyTablesOnOpen,
+                compactionThroughputBytesPerSecond);
     }
 
     public StorageConfig withPeriodicSyncMicros(long micros) {
         return new StorageConfig(syncMode, micros, memtableSizeBytesMax, commitLogSizeBytesMax,
                 commitLogSegmentSizeBytes, flushPeriodMicros, gcGraceMicros, valueSizeBytesMax, blockSizeBytes,
-                compactionThresholdMin, compactionThresholdMax, skipCorruptCommitLogRecords, verifyTablesOnOpen, compactionThroughputBytesPerSecond);
+                compactionThresholdMin, compactionThresholdMax, skipCorruptCommitLogRecords, verifyTablesOnOpen,
+                compactionThroughputBytesPerSecond);
     }
 
     public StorageConfig withMemtableSizeBytesMax(long bytes) {
         return new StorageConfig(syncMode, periodicSyncMicros, bytes, commitLogSizeBytesMax,
                 commitLogSegmentSizeBytes, flushPeriodMicros, gcGraceMicros, valueSizeBytesMax, blockSizeBytes,
-                compactionThresholdMin, compactionThresholdMax, skipCorruptCommitLogRecords, verifyTablesOnOpen, compactionThroughputBytesPerSecond);
+                compactionThresholdMin, compactionThresholdMax, skipCorruptCommitLogRecords, verifyTablesOnOpen,
+                compactionThroughputBytesPerSecond);
     }
 
     public StorageConfig withCommitLogSizes(long totalBytesMax, long segmentSizeBytes) {
         return new StorageConfig(syncMode, periodicSyncMicros, memtableSizeBytesMax, totalBytesMax,
                 segmentSizeBytes, flushPeriodMicros, gcGraceMicros, valueSizeBytesMax, blockSizeBytes,
-                compactionThresholdMin, compactionThresholdMax, skipCorruptCommitLogRecords, verifyTablesOnOpen, compactionThroughputBytesPerSecond);
+                compactionThresholdMin, compactionThresholdMax, skipCorruptCommitLogRecords, verifyTablesOnOpen,
+                compactionThroughputBytesPerSecond);
     }
 
     public StorageConfig withFlushPeriodMicros(long micros) {
         return new StorageConfig(syncMode, periodicSyncMicros, memtableSizeBytesMax, commitLogSizeBytesMax,
                 commitLogSegmentSizeBytes, micros, gcGraceMicros, valueSizeBytesMax, blockSizeBytes,
-                compactionThresholdMin, compactionThresholdMax, skipCorruptCommitLogRecords, verifyTablesOnOpen, compactionThroughputBytesPerSecond);
+                compactionThresholdMin, compactionThresholdMax, skipCorruptCommitLogRecords, verifyTablesOnOpen,
+                compactionThroughputBytesPerSecond);
     }
 
     public StorageConfig withGcGraceMicros(long micros) {
         return new StorageConfig(syncMode, periodicSyncMicros, memtableSizeBytesMax, commitLogSizeBytesMax,
                 commitLogSegmentSizeBytes, flushPeriodMicros, micros, valueSizeBytesMax, blockSizeBytes,
-                compactionThresholdMin, compactionThresholdMax, skipCorruptCommitLogRecords, verifyTablesOnOpen, compactionThroughputBytesPerSecond);
+                compactionThresholdMin, compactionThresholdMax, skipCorruptCommitLogRecords, verifyTablesOnOpen,
+                compactionThroughputBytesPerSecond);
     }
 
     public StorageConfig withValueSizeBytesMax(int bytes) {
         return new StorageConfig(syncMode, periodicSyncMicros, memtableSizeBytesMax, commitLogSizeBytesMax,
                 commitLogSegmentSizeBytes, flushPeriodMicros, gcGraceMicros, bytes, blockSizeBytes,
-                compactionThresholdMin, compactionThresholdMax, skipCorruptCommitLogRecords, verifyTablesOnOpen, compactionThroughputBytesPerSecond);
+                compactionThresholdMin, compactionThresholdMax, skipCorruptCommitLogRecords, verifyTablesOnOpen,
+                compactionThroughputBytesPerSecond);
     }
 
     public StorageConfig withCompactionThresholds(int min, int max) {
@@ -123,13 +130,15 @@ public record StorageConfig(SyncMode syncMode, long periodicSyncMicros, long mem
     public StorageConfig withSkipCorruptCommitLogRecords(boolean skip) {
         return new StorageConfig(syncMode, periodicSyncMicros, memtableSizeBytesMax, commitLogSizeBytesMax,
                 commitLogSegmentSizeBytes, flushPeriodMicros, gcGraceMicros, valueSizeBytesMax, blockSizeBytes,
-                compactionThresholdMin, compactionThresholdMax, skip, verifyTablesOnOpen, compactionThroughputBytesPerSecond);
+                compactionThresholdMin, compactionThresholdMax, skip, verifyTablesOnOpen,
+                compactionThroughputBytesPerSecond);
     }
 
     public StorageConfig withVerifyTablesOnOpen(boolean verify) {
         return new StorageConfig(syncMode, periodicSyncMicros, memtableSizeBytesMax, commitLogSizeBytesMax,
                 commitLogSegmentSizeBytes, flushPeriodMicros, gcGraceMicros, valueSizeBytesMax, blockSizeBytes,
-                compactionThresholdMin, compactionThresholdMax, skipCorruptCommitLogRecords, verify, compactionThroughputBytesPerSecond);
+                compactionThresholdMin, compactionThresholdMax, skipCorruptCommitLogRecords, verify,
+                compactionThroughputBytesPerSecond);
     }
 
     public StorageConfig withCompactionThroughputBytesPerSecond(long bytesPerSecond) {
