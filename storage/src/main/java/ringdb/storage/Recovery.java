@@ -112,7 +112,8 @@ final class Recovery {
     }
 
     /** Replays one segment; returns its size after any torn tail was cut, or null if it was removed. */
-    private Long replaySegment(String path, long fromOffset, boolean newest, Memtable.Loader memtable) throws IOException {
+    private Long replaySegment(String path, long fromOffset, boolean newest, Memtable.Loader memtable)
+            throws IOException {
         CommitLogReader.SegmentResult result = CommitLogReader.read(disk, path, fromOffset, newest,
                 config.skipCorruptCommitLogRecords(), (key, cell, end) -> {
                     memtable.put(DecoratedKey.of(key), cell);
@@ -129,7 +130,8 @@ final class Recovery {
             return null;
         }
         if (result.tornOffset() >= 0) {
-            tornTails.add(new RecoveryReport.TornTail(path, result.tornOffset(), result.tornBytes(), result.tornRecord()));
+            tornTails.add(new RecoveryReport.TornTail(path, result.tornOffset(),
+                    result.tornBytes(), result.tornRecord()));
             disk.truncate(path, result.tornOffset());
             return result.tornOffset();
         }

@@ -47,7 +47,8 @@ public final class StorageInspector implements AutoCloseable {
     }
 
     /** Opens the tables of the engine in {@code directory} (checking every checksum). */
-    public static StorageInspector open(Disk disk, String directory, boolean skipCorruptCommitLogRecords) throws IOException {
+    public static StorageInspector open(Disk disk, String directory, boolean skipCorruptCommitLogRecords)
+            throws IOException {
         if (!disk.exists(StorageLayout.commitLog(directory)) && !disk.exists(StorageLayout.tables(directory))) {
             throw new IOException(directory + " holds no ringdb storage (no " + StorageLayout.COMMIT_LOG_DIRECTORY
                     + "/ or " + StorageLayout.TABLES_DIRECTORY + "/ directory)");
@@ -91,10 +92,12 @@ public final class StorageInspector implements AutoCloseable {
         return new MergingIterator(sources);
     }
 
-    private void readSegment(String path, long from, boolean newest, CommitLogReader.RecordVisitor visitor) throws IOException {
+    private void readSegment(String path, long from, boolean newest, CommitLogReader.RecordVisitor visitor)
+            throws IOException {
         CommitLogReader.SegmentResult result = CommitLogReader.read(disk, path, from, newest, skipCorrupt, visitor);
         skippedRecordsBySegment.put(path, result.skippedRecords()); // a segment read twice counts once
-        RecoveryReport.TornTail torn = new RecoveryReport.TornTail(path, result.tornOffset(), result.tornBytes(), result.tornRecord());
+        RecoveryReport.TornTail torn = new RecoveryReport.TornTail(path, result.tornOffset(),
+                result.tornBytes(), result.tornRecord());
         if (result.tornOffset() >= 0 && !tornTails.contains(torn)) {
             tornTails.add(torn);
         }

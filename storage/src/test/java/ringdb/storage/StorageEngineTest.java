@@ -86,10 +86,12 @@ class StorageEngineTest {
         assertThat(compaction[1]).as("the output's data blocks were reported").isGreaterThan(400 * 100);
         engine.apply(bytes("one more"), Cell.value(new byte[100], 1), ack);
         assertThat(engine.purge(token -> token % 2 == 0)).isPositive(); // a cleanup, which its caller waits for
-        assertThat(disk.throttled(Disk.Lane.COMPACTION)[1]).as("a cleanup's rewrite is not paced").isEqualTo(compaction[1]);
+        assertThat(disk.throttled(Disk.Lane.COMPACTION)[1]).as("a cleanup's rewrite is not paced")
+                .isEqualTo(compaction[1]);
         engine.close();
         assertThatThrownBy(() -> StorageConfig.defaults().withCompactionThroughputBytesPerSecond(-1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("compactionThroughputBytesPerSecond");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("compactionThroughputBytesPerSecond");
     }
 
     @Test
@@ -99,7 +101,8 @@ class StorageEngineTest {
         assertThatThrownBy(() -> engine.apply(new byte[Limits.KEY_SIZE_BYTES_MAX + 1], Cell.value(new byte[1], 1), ack))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("key is 65537 bytes");
         assertThatThrownBy(() -> engine.apply(bytes("k"), Cell.value(new byte[1025], 1), ack))
-                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("value is 1025 bytes; the limit is 1024");
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("value is 1025 bytes; the limit is 1024");
         assertThatThrownBy(() -> engine.apply(new byte[0], Cell.value(new byte[1], 1), ack))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("empty");
         assertThat(engine.stats().commitLogBytes()).isEqualTo(logBefore);
@@ -253,7 +256,8 @@ class StorageEngineTest {
 
     @Test
     void periodicModeAcknowledgesAtOnceAndSyncsOnTheTimer() throws IOException {
-        StorageEngine engine = open(StorageConfig.defaults().withSyncMode(SyncMode.PERIODIC).withPeriodicSyncMicros(10_000));
+        StorageEngine engine = open(StorageConfig.defaults().withSyncMode(SyncMode.PERIODIC)
+                .withPeriodicSyncMicros(10_000));
         long syncsBefore = disk.syncCount();
         engine.apply(bytes("a"), Cell.value(bytes("1"), 1), ack);
         assertThat(acks).containsExactly((Throwable) null);
@@ -371,7 +375,8 @@ class StorageEngineTest {
         for (int i = 0; i < 200; i++) {
             boolean kept = DecoratedKey.of(bytes("key" + i)).token() >= 0;
             expectedRemoved += kept ? 0 : 1;
-            assertThat(engine.read(bytes("key" + i))).as("key%d", i).isEqualTo(kept ? Cell.value(bytes("v" + i), i + 1) : null);
+            assertThat(engine.read(bytes("key" + i))).as("key%d", i)
+                    .isEqualTo(kept ? Cell.value(bytes("v" + i), i + 1) : null);
         }
         assertThat(removed).isEqualTo(expectedRemoved).isPositive();
         assertThat(engine.tables()).hasSize(1);

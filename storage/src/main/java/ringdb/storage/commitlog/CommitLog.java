@@ -114,13 +114,15 @@ public final class CommitLog implements AutoCloseable {
         Throwable failed = failure != null ? failure : current.syncFailure();
         if (failed != null) {
             failure = failed;
-            throw new IOException("the commit log failed to sync earlier; writes are refused until the node restarts", failed);
+            throw new IOException(
+                    "the commit log failed to sync earlier; writes are refused until the node restarts", failed);
         }
     }
 
     private static int recordSize(byte[] key, Cell cell) {
         int valueBytes = cell.isTombstone() ? 0 : 4 + cell.value().length;
-        return CommitLogFormat.RECORD_HEADER_SIZE_BYTES + CommitLogFormat.PAYLOAD_FIXED_SIZE_BYTES + key.length + valueBytes;
+        return CommitLogFormat.RECORD_HEADER_SIZE_BYTES + CommitLogFormat.PAYLOAD_FIXED_SIZE_BYTES
+                + key.length + valueBytes;
     }
 
     /** Frames the record of {@code total} bytes in {@code recordBuffer} for the current segment. */
@@ -143,7 +145,8 @@ public final class CommitLog implements AutoCloseable {
                 "a commit log record has a key and a payload no longer than the reader accepts");
         crc.reset();
         crc.update(recordBuffer, 0, 4);
-        crc.update(recordBuffer, CommitLogFormat.RECORD_SEGMENT_ID_OFFSET, total - CommitLogFormat.RECORD_SEGMENT_ID_OFFSET);
+        crc.update(recordBuffer, CommitLogFormat.RECORD_SEGMENT_ID_OFFSET,
+                total - CommitLogFormat.RECORD_SEGMENT_ID_OFFSET);
         out.putInt(4, (int) crc.getValue());
     }
 

@@ -107,7 +107,8 @@ public final class CommitLogReader {
         }
         boolean wholeHeader = bytes.limit() >= from && bytes.getInt(0) == CommitLogFormat.SEGMENT_MAGIC
                 && headerChecksumMatches(bytes);
-        return !wholeHeader && new Cursor(path, bytes, CommitLogFormat.VERSION_1, nameId, true, false).nextValidRecord(from) >= 0;
+        return !wholeHeader && new Cursor(path, bytes, CommitLogFormat.VERSION_1, nameId, true, false)
+                .nextValidRecord(from) >= 0;
     }
 
     private static boolean headerChecksumMatches(ByteBuffer bytes) {
@@ -250,7 +251,8 @@ public final class CommitLogReader {
             }
             if (!skipCorrupt) {
                 throw new CorruptionException(path, position, describe(position)
-                        + "; reopen with skip_corrupt_commit_log_records to skip damaged records (they are counted and reported)");
+                        + "; reopen with skip_corrupt_commit_log_records to skip damaged records"
+                        + " (they are counted and reported)");
             }
             int resume = next < 0 ? bytes.limit() : next;
             skippedRecords++;
@@ -283,7 +285,8 @@ public final class CommitLogReader {
             int keyStart = payloadStart + CommitLogFormat.PAYLOAD_FIXED_SIZE_BYTES;
             int valueHeader = type == CommitLogFormat.TYPE_PUT ? 4 : 0;
             if (keyLength <= 0 || keyLength > length - CommitLogFormat.PAYLOAD_FIXED_SIZE_BYTES - valueHeader) {
-                throw new CorruptionException(path, payloadStart, "key length " + keyLength + " does not fit the record");
+                throw new CorruptionException(path, payloadStart,
+                        "key length " + keyLength + " does not fit the record");
             }
             byte[] key = new byte[keyLength];
             bytes.get(keyStart, key);
@@ -291,7 +294,8 @@ public final class CommitLogReader {
             if (type == CommitLogFormat.TYPE_PUT) {
                 int valueLength = bytes.getInt(keyStart + keyLength);
                 if (valueLength != length - CommitLogFormat.PAYLOAD_FIXED_SIZE_BYTES - 4 - keyLength) {
-                    throw new CorruptionException(path, payloadStart, "value length " + valueLength + " does not fit the record");
+                    throw new CorruptionException(path, payloadStart,
+                            "value length " + valueLength + " does not fit the record");
                 }
                 byte[] value = new byte[valueLength];
                 bytes.get(keyStart + keyLength + 4, value);

@@ -36,8 +36,10 @@ public final class Compactor {
      *                     outside the compaction may hold a version of the key at or before it
      */
     public static Result compact(Disk disk, String directory, long generation, List<SSTable> inputs,
-                                 long purgeBeforeMicros, TombstoneGuard mayHoldOlder, int blockSizeBytes) throws IOException {
-        return compact(disk, directory, generation, inputs, purgeBeforeMicros, mayHoldOlder, blockSizeBytes, token -> true,
+                                 long purgeBeforeMicros, TombstoneGuard mayHoldOlder, int blockSizeBytes)
+                                         throws IOException {
+        return compact(disk, directory, generation, inputs, purgeBeforeMicros, mayHoldOlder, blockSizeBytes,
+                token -> true,
                 ByteThrottle.NONE);
     }
 
@@ -75,7 +77,8 @@ public final class Compactor {
             if (!filtered.hasNext()) {
                 return new Result(null, 0, purged[0]);
             }
-            String path = TableWriter.write(disk, directory, generation, filtered, expected, covered, blockSizeBytes, throttle);
+            String path = TableWriter.write(disk, directory, generation, filtered, expected, covered,
+                    blockSizeBytes, throttle);
             return new Result(path, written[0], purged[0]);
         } catch (UncheckedIOException e) {
             throw e.getCause();

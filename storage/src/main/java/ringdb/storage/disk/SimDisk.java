@@ -85,9 +85,9 @@ public final class SimDisk implements Disk {
 
     /**
      * Like {@link #crash()}, but as a power cut during write-back: each page ({@code pageBytes},
-     * aligned) of a file's unsynced bytes independently reached the disk or not. A file keeps its bytes up to the end of
-     * its last page that did; a page that did not shows what was there before (the old bytes of a
-     * recycled file, or zeros).
+     * aligned) of a file's unsynced bytes independently reached the disk or not. A file keeps its
+     * bytes up to the end of its last page that did; a page that did not shows what was there
+     * before (the old bytes of a recycled file, or zeros).
      */
     public void crashPersistingUnsyncedPagesOutOfOrder(int pageBytes) {
         for (Inode inode : distinctInodes()) {

@@ -86,7 +86,8 @@ public final class SSTable implements AutoCloseable {
     private static SSTable load(String path, ReadFile file) throws IOException {
         long size = file.size();
         if (size < SSTableFormat.HEADER_SIZE_BYTES + SSTableFormat.FOOTER_SIZE_BYTES) {
-            throw new CorruptionException(path, 0, "table is " + size + " bytes, too short to hold a header and footer");
+            throw new CorruptionException(path, 0,
+                    "table is " + size + " bytes, too short to hold a header and footer");
         }
         ByteBuffer header = ByteBuffer.wrap(file.read(0, SSTableFormat.HEADER_SIZE_BYTES));
         if (header.getInt(0) != SSTableFormat.MAGIC) {
@@ -146,14 +147,16 @@ public final class SSTable implements AutoCloseable {
             tokens[i] = index.getLong();
             keys[i] = new byte[index.getInt()];
             index.get(keys[i]);
-            if (offsets[i] < SSTableFormat.HEADER_SIZE_BYTES || offsets[i] + lengths[i] + 4 > dataEnd || lengths[i] <= 0) {
+            if (offsets[i] < SSTableFormat.HEADER_SIZE_BYTES || offsets[i] + lengths[i] + 4 > dataEnd
+                    || lengths[i] <= 0) {
                 throw new CorruptionException(path, dataEnd, "index entry " + i + " points outside the data");
             }
         }
         return new SSTable(path, file, metadata, bloom, offsets, lengths, tokens, keys);
     }
 
-    private static ByteBuffer section(String path, ReadFile file, long offset, int length, long limit) throws IOException {
+    private static ByteBuffer section(String path, ReadFile file, long offset, int length, long limit)
+            throws IOException {
         if (offset < SSTableFormat.HEADER_SIZE_BYTES || length < 0 || offset + length + 4 > limit) {
             throw new CorruptionException(path, limit, "footer points outside the file (section at " + offset + ")");
         }
@@ -166,7 +169,8 @@ public final class SSTable implements AutoCloseable {
         CRC32C crc = new CRC32C();
         crc.update(bytes, 0, length);
         if ((int) crc.getValue() != ByteBuffer.wrap(bytes).getInt(length)) {
-            throw new CorruptionException(path, offset, "checksum mismatch in the " + length + "-byte section at " + offset);
+            throw new CorruptionException(path, offset,
+                    "checksum mismatch in the " + length + "-byte section at " + offset);
         }
     }
 

@@ -72,7 +72,8 @@ class TableOrderTest {
 
     private void write(int blockSizeBytes, List<Map.Entry<DecoratedKey, Cell>> entries) throws IOException {
         disk.createDirectories(DIRECTORY);
-        TableWriter.write(disk, DIRECTORY, 1, entries.iterator(), entries.size(), CommitLogPosition.NONE, blockSizeBytes);
+        TableWriter.write(disk, DIRECTORY, 1, entries.iterator(), entries.size(), CommitLogPosition.NONE,
+                blockSizeBytes);
     }
 
     private static Map.Entry<DecoratedKey, Cell> entry(long token, char key) {

@@ -174,7 +174,8 @@ public final class FileDisk implements Disk {
 
     @Override
     public void rename(String source, String target) throws IOException {
-        Files.move(Path.of(source), Path.of(target), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(Path.of(source), Path.of(target),
+                StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     @Override

@@ -121,7 +121,8 @@ class FileDiskTest {
             assertThat(reopened.stats().tableCount()).isPositive();
             assertThat(reopened.scan(0, 0, null, keys + 1)).hasSize(keys);
             for (int i = 0; i < keys; i++) {
-                assertThat(reopened.read(("k" + i).getBytes(StandardCharsets.UTF_8))).isEqualTo(Cell.value(value(i), i + 1));
+                assertThat(reopened.read(("k" + i).getBytes(StandardCharsets.UTF_8)))
+                        .isEqualTo(Cell.value(value(i), i + 1));
             }
             reopened.close();
         }
@@ -141,7 +142,8 @@ class FileDiskTest {
             StorageEngine engine = StorageEngine.open(disk, directory, StorageConfig.defaults(), () -> 0L, NO_TIMERS);
             assertThatThrownBy(() -> StorageEngine.open(disk, directory, StorageConfig.defaults(), () -> 0L, NO_TIMERS))
                     .isInstanceOf(IOException.class).hasMessageContaining("already open in this process");
-            assertThatThrownBy(() -> Snapshots.restore(disk, directory, "none")).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> Snapshots.restore(disk, directory, "none"))
+                    .isInstanceOf(IllegalArgumentException.class);
             engine.close();
             StorageEngine again = StorageEngine.open(disk, directory, StorageConfig.defaults(), () -> 0L, NO_TIMERS);
             again.close();

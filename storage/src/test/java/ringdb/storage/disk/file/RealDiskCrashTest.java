@@ -46,8 +46,8 @@ class RealDiskCrashTest {
                 assertThat(segmentIds().get(0)).as("segments left after the kill: %s", segmentIds()).isGreaterThan(1);
             }
             try (FileDisk disk = new FileDisk()) {
-                StorageEngine engine = StorageEngine.open(disk, directory.toString(), StorageConfig.defaults(), () -> 0L,
-                        (delay, task) -> () -> { });
+                StorageEngine engine = StorageEngine.open(disk, directory.toString(), StorageConfig.defaults(),
+                        () -> 0L, (delay, task) -> () -> { });
                 for (String key : acknowledged) {
                     int i = Integer.parseInt(key.substring("key-".length()));
                     assertThat(engine.read(key.getBytes(StandardCharsets.UTF_8))).as("round %d: %s", round, key)
@@ -95,12 +95,14 @@ class RealDiskCrashTest {
     private void assertLockedByTheChild() throws IOException {
         try (FileDisk disk = new FileDisk()) {
             assertThatThrownBy(() -> StorageEngine.open(disk, directory.toString(), StorageConfig.defaults(), () -> 0L,
-                    (delay, task) -> () -> { })).isInstanceOf(IOException.class).hasMessageContaining("in use by another process");
+                    (delay, task) -> () -> { })).isInstanceOf(IOException.class)
+                    .hasMessageContaining("in use by another process");
         }
     }
 
     private static void readAcks(Process child, List<String> acknowledged, CountDownLatch enough) {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader lines = new BufferedReader(
+                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = lines.readLine()) != null) {
                 if (!line.startsWith("key-") || !line.endsWith(" .")) {
