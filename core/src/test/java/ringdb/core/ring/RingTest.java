@@ -2,6 +2,7 @@ package ringdb.core.ring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,7 @@ class RingTest {
         while (!ranges.get(index).contains(Partitioner.token(key))) {
             index++;
         }
-        List<NodeId> walked = new java.util.ArrayList<>();
+        List<NodeId> walked = new ArrayList<>();
         for (int step = 0; walked.size() < 3; step++) {
             NodeId owner = ranges.get((index + step) % ranges.size()).replicas().get(0);
             if (!walked.contains(owner)) {
