@@ -48,7 +48,8 @@ final class RangeScan {
         List<LocalStore.Entry> result = new ArrayList<>();
         for (int i = first; i < intervals.size() && result.size() < maxEntries; i++) {
             Interval interval = intervals.get(i);
-            DecoratedKey from = i == first && after != null ? after : new DecoratedKey(interval.lowInclusive(), EMPTY_KEY);
+            DecoratedKey from = i == first && after != null
+                    ? after : new DecoratedKey(interval.lowInclusive(), EMPTY_KEY);
             collect(interval, from, maxEntries, result);
         }
         return result;

@@ -6,9 +6,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
 import ringdb.core.ring.DecoratedKey;
-import ringdb.storage.commitlog.CommitLogFormat;
 import ringdb.storage.commitlog.CommitLogPosition;
 import ringdb.storage.commitlog.CommitLogReader;
+import ringdb.storage.commitlog.CommitLogSegments;
 import ringdb.storage.disk.Disk;
 import ringdb.storage.memtable.Memtable;
 import ringdb.storage.sstable.SSTable;
@@ -86,37 +86,18 @@ final class Recovery {
     }
 
     private List<SSTable> openTables() throws IOException {
-        List<SSTable> tables = new ArrayList<>();
-        try {
-            for (String name : disk.list(tablesDirectory)) {
-                if (SSTableFormat.generation(name) >= 0) {
-                    tables.add(SSTable.open(disk, Disk.join(tablesDirectory, name), config.verifyTablesOnOpen()));
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            for (SSTable table : tables) {
-                table.close();
-            }
-            throw e;
-        }
+        List<SSTable> tables = SSTable.openAll(disk, tablesDirectory, config.verifyTablesOnOpen());
         tables.sort(Comparator.comparingLong(SSTable::generation).reversed());
         return tables;
     }
 
     /** Replays segments past {@code covered}; returns the sizes of the segments kept. */
     private TreeMap<Long, Long> replay(CommitLogPosition covered, Memtable.Loader memtable) throws IOException {
-        List<Long> ids = new ArrayList<>();
-        for (String name : disk.list(commitLogDirectory)) {
-            long id = CommitLogFormat.segmentId(name);
-            if (id >= 0) {
-                ids.add(id);
-            }
-        }
-        ids.sort(null);
+        List<Long> ids = CommitLogSegments.ids(disk, commitLogDirectory);
         TreeMap<Long, Long> kept = new TreeMap<>();
         for (int i = 0; i < ids.size(); i++) {
             long id = ids.get(i);
-            String path = Disk.join(commitLogDirectory, CommitLogFormat.segmentName(id));
+            String path = CommitLogSegments.path(commitLogDirectory, id);
             if (id < covered.segmentId()) {
                 disk.retire(path); // fully covered by tables; the flush that covered it was cut short
                 continue;
@@ -131,7 +112,8 @@ final class Recovery {
     }
 
     /** Replays one segment; returns its size after any torn tail was cut, or null if it was removed. */
-    private Long replaySegment(String path, long fromOffset, boolean newest, Memtable.Loader memtable) throws IOException {
+    private Long replaySegment(String path, long fromOffset, boolean newest, Memtable.Loader memtable)
+            throws IOException {
         CommitLogReader.SegmentResult result = CommitLogReader.read(disk, path, fromOffset, newest,
                 config.skipCorruptCommitLogRecords(), (key, cell, end) -> {
                     memtable.put(DecoratedKey.of(key), cell);
@@ -148,7 +130,8 @@ final class Recovery {
             return null;
         }
         if (result.tornOffset() >= 0) {
-            tornTails.add(new RecoveryReport.TornTail(path, result.tornOffset(), result.tornBytes(), result.tornRecord()));
+            tornTails.add(new RecoveryReport.TornTail(path, result.tornOffset(),
+                    result.tornBytes(), result.tornRecord()));
             disk.truncate(path, result.tornOffset());
             return result.tornOffset();
         }

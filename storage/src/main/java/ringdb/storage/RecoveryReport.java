@@ -34,7 +34,8 @@ public record RecoveryReport(int tablesOpened, int segmentsReplayed, long record
                 line.append("; cut a torn last record (never acknowledged) at offset ").append(torn.offset())
                         .append(" of ").append(torn.path()).append(", ").append(torn.bytes()).append(" bytes");
             } else {
-                line.append("; cut ").append(torn.bytes()).append(" bytes of unwritten space after the last record at offset ")
+                line.append("; cut ").append(torn.bytes())
+                        .append(" bytes of unwritten space after the last record at offset ")
                         .append(torn.offset()).append(" of ").append(torn.path());
             }
         }

@@ -112,7 +112,8 @@ public final class Snapshots {
 
     private static String snapshotDirectory(String directory, String name) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("snapshot name must be 1-128 characters of A-Z a-z 0-9 . _ -, was: " + name);
+            throw new IllegalArgumentException(
+                    "snapshot name must be 1-128 characters of A-Z a-z 0-9 . _ -, was: " + name);
         }
         return Disk.join(StorageLayout.snapshots(directory), name);
     }

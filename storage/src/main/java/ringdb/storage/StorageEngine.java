@@ -164,7 +164,8 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         memtable.put(DecoratedKey.of(key), cell);
         commitLog.acknowledge(onDurable);
         tableSet.installCompleted();
-        if (memtable.sizeBytes() > config.memtableSizeBytesMax() || commitLog.sizeBytes() > config.commitLogSizeBytesMax()) {
+        if (memtable.sizeBytes() > config.memtableSizeBytesMax()
+                || commitLog.sizeBytes() > config.commitLogSizeBytesMax()) {
             flushInBackground();
         }
     }
@@ -260,7 +261,8 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         for (Memtable frozen : tableSet.flushing()) {
             memtableBytes += frozen.sizeBytes();
         }
-        return new Stats(keys, tablesBytes + memtableBytes, memtableBytes, current.size(), commitLog.sizeBytes(), tablesBytes);
+        return new Stats(keys, tablesBytes + memtableBytes, memtableBytes, current.size(),
+                commitLog.sizeBytes(), tablesBytes);
     }
 
     /** The open tables, newest first (for tools and tests). */

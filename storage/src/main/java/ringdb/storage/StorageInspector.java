@@ -5,15 +5,15 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
-import ringdb.storage.commitlog.CommitLogFormat;
 import ringdb.storage.commitlog.CommitLogPosition;
 import ringdb.storage.commitlog.CommitLogReader;
+import ringdb.storage.commitlog.CommitLogSegments;
 import ringdb.storage.disk.Disk;
 import ringdb.storage.memtable.Memtable;
 import ringdb.storage.sstable.SSTable;
-import ringdb.storage.sstable.SSTableFormat;
 
 /**
  * Read-only view of an engine's files for tools such as {@code ringdb dump}: the commit log
@@ -37,7 +37,7 @@ public final class StorageInspector implements AutoCloseable {
     private final boolean skipCorrupt;
     private final List<SSTable> tables;
     private final List<RecoveryReport.TornTail> tornTails = new ArrayList<>();
-    private final Map<String, Long> skippedRecordsBySegment = new java.util.TreeMap<>();
+    private final Map<String, Long> skippedRecordsBySegment = new TreeMap<>();
 
     private StorageInspector(Disk disk, String directory, boolean skipCorrupt, List<SSTable> tables) {
         this.disk = disk;
@@ -47,33 +47,21 @@ public final class StorageInspector implements AutoCloseable {
     }
 
     /** Opens the tables of the engine in {@code directory} (checking every checksum). */
-    public static StorageInspector open(Disk disk, String directory, boolean skipCorruptCommitLogRecords) throws IOException {
+    public static StorageInspector open(Disk disk, String directory, boolean skipCorruptCommitLogRecords)
+            throws IOException {
         if (!disk.exists(StorageLayout.commitLog(directory)) && !disk.exists(StorageLayout.tables(directory))) {
             throw new IOException(directory + " holds no ringdb storage (no " + StorageLayout.COMMIT_LOG_DIRECTORY
                     + "/ or " + StorageLayout.TABLES_DIRECTORY + "/ directory)");
         }
-        List<SSTable> tables = new ArrayList<>();
-        String tablesDirectory = StorageLayout.tables(directory);
-        try {
-            for (String name : disk.list(tablesDirectory)) {
-                if (SSTableFormat.generation(name) >= 0) {
-                    tables.add(SSTable.open(disk, Disk.join(tablesDirectory, name), true));
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            for (SSTable table : tables) {
-                table.close();
-            }
-            throw e;
-        }
+        List<SSTable> tables = SSTable.openAll(disk, StorageLayout.tables(directory), true);
         return new StorageInspector(disk, directory, skipCorruptCommitLogRecords, tables);
     }
 
     /** Visits every record of every commit log segment, oldest first. */
     public void commitLog(LogVisitor visitor) throws IOException {
-        List<Long> ids = segmentIds();
+        List<Long> ids = CommitLogSegments.ids(disk, commitLogDirectory);
         for (int i = 0; i < ids.size(); i++) {
-            String path = Disk.join(commitLogDirectory, CommitLogFormat.segmentName(ids.get(i)));
+            String path = CommitLogSegments.path(commitLogDirectory, ids.get(i));
             readSegment(path, 0, i == ids.size() - 1,
                     (key, cell, end) -> visitor.record(new LogRecord(path, end, key, cell)));
         }
@@ -86,13 +74,13 @@ public final class StorageInspector implements AutoCloseable {
             covered = CommitLogPosition.max(covered, table.metadata().coveredPosition());
         }
         Memtable replayed = new Memtable();
-        List<Long> ids = segmentIds();
+        List<Long> ids = CommitLogSegments.ids(disk, commitLogDirectory);
         for (int i = 0; i < ids.size(); i++) {
             long id = ids.get(i);
             if (id < covered.segmentId()) {
                 continue;
             }
-            String path = Disk.join(commitLogDirectory, CommitLogFormat.segmentName(id));
+            String path = CommitLogSegments.path(commitLogDirectory, id);
             readSegment(path, id == covered.segmentId() ? covered.offset() : 0, i == ids.size() - 1,
                     (key, cell, end) -> replayed.put(DecoratedKey.of(key), cell));
         }
@@ -104,25 +92,15 @@ public final class StorageInspector implements AutoCloseable {
         return new MergingIterator(sources);
     }
 
-    private void readSegment(String path, long from, boolean newest, CommitLogReader.RecordVisitor visitor) throws IOException {
+    private void readSegment(String path, long from, boolean newest, CommitLogReader.RecordVisitor visitor)
+            throws IOException {
         CommitLogReader.SegmentResult result = CommitLogReader.read(disk, path, from, newest, skipCorrupt, visitor);
         skippedRecordsBySegment.put(path, result.skippedRecords()); // a segment read twice counts once
-        RecoveryReport.TornTail torn = new RecoveryReport.TornTail(path, result.tornOffset(), result.tornBytes(), result.tornRecord());
+        RecoveryReport.TornTail torn = new RecoveryReport.TornTail(path, result.tornOffset(),
+                result.tornBytes(), result.tornRecord());
         if (result.tornOffset() >= 0 && !tornTails.contains(torn)) {
             tornTails.add(torn);
         }
-    }
-
-    private List<Long> segmentIds() throws IOException {
-        List<Long> ids = new ArrayList<>();
-        for (String name : disk.list(commitLogDirectory)) {
-            long id = CommitLogFormat.segmentId(name);
-            if (id >= 0) {
-                ids.add(id);
-            }
-        }
-        ids.sort(null);
-        return ids;
     }
 
     /** Torn tails seen so far (the newest segment's interrupted last write). */

@@ -131,7 +131,8 @@ final class TableSet {
             if (predecessor != null && (!predecessor.isDone() || predecessor.failure() != null)) {
                 throw new IOException("an earlier flush failed; this one waits to be retried after it");
             }
-            String path = TableWriter.write(disk, directory, flush.generation, flush.memtable.view().entrySet().iterator(),
+            String path = TableWriter.write(disk, directory, flush.generation,
+                    flush.memtable.view().entrySet().iterator(),
                     flush.memtable.size(), flush.covered, config.blockSizeBytes());
             return SSTable.open(disk, path, false);
         });
@@ -219,7 +220,8 @@ final class TableSet {
         }
         if (!pendingFlushes.isEmpty()) {
             Throwable failure = pendingFlushes.peek().task.failure();
-            throw new UncheckedIOException("flush of " + directory + " failed; the data stays in the commit log and memory",
+            throw new UncheckedIOException(
+                    "flush of " + directory + " failed; the data stays in the commit log and memory",
                     failure instanceof IOException io ? io : new IOException(failure));
         }
     }

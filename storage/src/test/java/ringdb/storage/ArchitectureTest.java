@@ -6,6 +6,11 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.Collection;
+import java.util.Random;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -35,18 +40,18 @@ class ArchitectureTest {
     void noWallClock() {
         check(noClasses().should().callMethod(System.class, "currentTimeMillis")
                 .orShould().callMethod(System.class, "nanoTime")
-                .orShould().callMethod(java.time.Instant.class, "now")
-                .orShould().callMethod(java.time.LocalDateTime.class, "now")
+                .orShould().callMethod(Instant.class, "now")
+                .orShould().callMethod(LocalDateTime.class, "now")
                 .because("time comes from the injected Clock"));
     }
 
     @Test
     void noUnseededRandomness() {
-        check(noClasses().should().callConstructor(java.util.Random.class)
+        check(noClasses().should().callConstructor(Random.class)
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("java.util.concurrent.ThreadLocalRandom")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("java.security.SecureRandom")
                 .orShould().callMethod(Math.class, "random")
-                .orShould().callMethod(java.util.UUID.class, "randomUUID")
+                .orShould().callMethod(UUID.class, "randomUUID")
                 .because("randomness comes from the Random the runtime injects, seeded"));
     }
 
@@ -59,7 +64,7 @@ class ArchitectureTest {
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("java.util.concurrent.Executors")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("java.util.concurrent.ExecutorService")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("java.util.concurrent.ForkJoinPool")
-                .orShould().callMethod(java.util.Collection.class, "parallelStream")
+                .orShould().callMethod(Collection.class, "parallelStream")
                 .because("node and storage logic runs on its owner's thread; timers come from Timers"));
     }
 

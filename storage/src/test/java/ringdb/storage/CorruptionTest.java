@@ -50,8 +50,17 @@ class CorruptionTest {
         }
         engine.close();
         if (!flush) {
-            assertThat(disk.size(SEGMENT)).isEqualTo(CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES + RECORDS * RECORD_SIZE_BYTES);
+            assertThat(disk.size(SEGMENT))
+                    .isEqualTo(CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES + RECORDS * RECORD_SIZE_BYTES);
         }
+    }
+
+    /** {@link #writeRecords} into segment 1, then a record into segment 2: segment 1 is no longer the newest. */
+    private void writeRecordsThenASecondSegment() throws IOException {
+        writeRecords(false);
+        StorageEngine engine = open(StorageConfig.defaults());
+        engine.apply(key(0), cell(100), failure -> { });
+        engine.close();
     }
 
     private static long recordOffset(int index) {
@@ -170,7 +179,8 @@ class CorruptionTest {
         disk.overwrite(SEGMENT, bytes);
         StorageEngine engine = open(StorageConfig.defaults());
         assertThat(engine.recoveryReport().tornTails()).containsExactly(
-                new RecoveryReport.TornTail(SEGMENT, recordOffset(RECORDS - 2), bytes.length - recordOffset(RECORDS - 2), true));
+                new RecoveryReport.TornTail(SEGMENT, recordOffset(RECORDS - 2),
+                        bytes.length - recordOffset(RECORDS - 2), true));
         assertRecordsPresent(engine, 0, RECORDS - 2);
         assertThat(engine.read(key(RECORDS - 2))).isNull();
         engine.close();
@@ -183,7 +193,8 @@ class CorruptionTest {
         disk.create(preallocated).close();
         disk.overwrite(preallocated, new byte[8192]);
         StorageEngine engine = open(StorageConfig.defaults());
-        assertThat(engine.recoveryReport().tornTails()).containsExactly(new RecoveryReport.TornTail(preallocated, 0, 8192, false));
+        assertThat(engine.recoveryReport().tornTails())
+                .containsExactly(new RecoveryReport.TornTail(preallocated, 0, 8192, false));
         assertRecordsPresent(engine, 0, RECORDS);
         engine.close();
         // Retired, then written over as the new segment 2, whose zeros past the header were cut on close.
@@ -192,10 +203,7 @@ class CorruptionTest {
 
     @Test
     void zeroTailOfAnOlderSegmentIsCorruption() throws IOException {
-        writeRecords(false);
-        StorageEngine engine = open(StorageConfig.defaults()); // starts segment 2; segment 1 is now older
-        engine.apply(key(0), cell(100), failure -> { });
-        engine.close();
+        writeRecordsThenASecondSegment();
         byte[] bytes = disk.contents(SEGMENT);
         disk.overwrite(SEGMENT, Arrays.copyOf(bytes, bytes.length + 4096));
         assertThatThrownBy(() -> open(StorageConfig.defaults()))
@@ -211,7 +219,8 @@ class CorruptionTest {
         byte[] bytes = disk.contents(SEGMENT);
         int record = (int) recordOffset(4);
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        buffer.putInt(record + CommitLogFormat.RECORD_HEADER_SIZE_BYTES + 9, 5000); // key length now overruns the record
+        // the key length now overruns the record
+        buffer.putInt(record + CommitLogFormat.RECORD_HEADER_SIZE_BYTES + 9, 5000);
         CRC32C crc = new CRC32C();
         crc.update(bytes, record, 4);
         crc.update(bytes, record + 8, RECORD_SIZE_BYTES - 8);
@@ -223,14 +232,12 @@ class CorruptionTest {
 
     @Test
     void damageAtTheEndOfAnOlderSegmentIsNotATornTail() throws IOException {
-        writeRecords(false);
-        StorageEngine engine = open(StorageConfig.defaults()); // starts segment 2; segment 1 is now older
-        engine.apply(key(0), cell(100), failure -> { });
-        engine.close();
+        writeRecordsThenASecondSegment();
         byte[] bytes = disk.contents(SEGMENT);
         disk.overwrite(SEGMENT, Arrays.copyOf(bytes, bytes.length - 5));
         assertThatThrownBy(() -> open(StorageConfig.defaults()))
-                .isInstanceOfSatisfying(CorruptionException.class, e -> assertThat(e.offset()).isEqualTo(recordOffset(RECORDS - 1)));
+                .isInstanceOfSatisfying(CorruptionException.class,
+                        e -> assertThat(e.offset()).isEqualTo(recordOffset(RECORDS - 1)));
     }
 
     @Test
@@ -355,7 +362,8 @@ class CorruptionTest {
         recycledSegmentTwo(5);
         StorageEngine engine = open(StorageConfig.builder().skipCorruptCommitLogRecords(true).build());
         assertThat(engine.recoveryReport().corruptRecordsSkipped()).isZero();
-        assertThat(engine.read(key(2))).isEqualTo(cell(102)); // segment 1's copy in segment 2's tail did not come back over it
+        // segment 1's copy in segment 2's tail did not come back over it
+        assertThat(engine.read(key(2))).isEqualTo(cell(102));
         engine.close();
     }
 
@@ -364,9 +372,11 @@ class CorruptionTest {
         writeRecords(false);
         byte[] previousLife = disk.contents(SEGMENT);
         disk.create(SEGMENT_TWO).close();
-        disk.overwrite(SEGMENT_TWO, previousLife); // renamed into place; the crash came before its new header was synced
+        // renamed into place; the crash came before its new header was synced
+        disk.overwrite(SEGMENT_TWO, previousLife);
         StorageEngine engine = open(StorageConfig.defaults());
-        assertThat(engine.recoveryReport().tornTails()).containsExactly(new RecoveryReport.TornTail(SEGMENT_TWO, 0, previousLife.length, false));
+        assertThat(engine.recoveryReport().tornTails())
+                .containsExactly(new RecoveryReport.TornTail(SEGMENT_TWO, 0, previousLife.length, false));
         assertRecordsPresent(engine, 0, RECORDS);
         engine.close();
     }
@@ -397,7 +407,8 @@ class CorruptionTest {
     @Test
     void aSegmentOfTheFirstFormatIsStillReplayed() throws IOException {
         ByteBuffer segment = ByteBuffer.allocate(CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES + 3 * 64);
-        segment.putInt(CommitLogFormat.SEGMENT_MAGIC).putShort(CommitLogFormat.VERSION_1).putShort((short) 0).putLong(1);
+        segment.putInt(CommitLogFormat.SEGMENT_MAGIC).putShort(CommitLogFormat.VERSION_1)
+                .putShort((short) 0).putLong(1);
         CRC32C crc = new CRC32C();
         crc.update(segment.array(), 0, 16);
         segment.putInt((int) crc.getValue());

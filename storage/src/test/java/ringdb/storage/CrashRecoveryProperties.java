@@ -40,7 +40,8 @@ class CrashRecoveryProperties {
         }, false);
         // Segments written over retired ones (whose old records follow the new after a crash) must be common.
         Statistics.label("commit log segments recycled").collect(disk.recycledCount() > 0);
-        Statistics.label("commit log segments recycled").coverage(coverage -> coverage.check(true).percentage(p -> p >= 40));
+        Statistics.label("commit log segments recycled")
+                .coverage(coverage -> coverage.check(true).percentage(p -> p >= 40));
     }
 
     /**
@@ -55,7 +56,8 @@ class CrashRecoveryProperties {
         ManualTimers timers = new ManualTimers(1_000_000);
         SimDisk disk = new SimDisk(new Random(seed ^ 0x5DEECE66DL), timers, 200);
         boolean refused = crashRounds(seed, random, timers, smallEngine(), disk,
-                () -> disk.crashPersistingUnsyncedPagesOutOfOrder(256), true); // small pages: these records are small too
+                // small pages: these records are small too
+                () -> disk.crashPersistingUnsyncedPagesOutOfOrder(256), true);
         // The refusal (the documented limit of the torn-tail rule) must be exercised, or the skip path is not.
         Statistics.label("open refused after an out-of-order power cut").collect(refused);
         Statistics.label("open refused after an out-of-order power cut")
@@ -73,8 +75,8 @@ class CrashRecoveryProperties {
      * {@code skipWhenRefused}, an open refused as corrupt is retried with the skip option (else the
      * refusal fails the property). Returns whether any open was refused.
      */
-    private static boolean crashRounds(long seed, Random random, ManualTimers timers, StorageConfig config, SimDisk disk,
-                                       Runnable crash, boolean skipWhenRefused) throws IOException {
+    private static boolean crashRounds(long seed, Random random, ManualTimers timers, StorageConfig config,
+                                       SimDisk disk, Runnable crash, boolean skipWhenRefused) throws IOException {
         Map<DecoratedKey, List<Cell>> written = new HashMap<>();
         Map<DecoratedKey, Cell> acknowledged = new HashMap<>();
         long timestamp = 1;
@@ -112,7 +114,8 @@ class CrashRecoveryProperties {
     }
 
     private static long step(StorageEngine engine, Random random, ManualTimers timers,
-                             Map<DecoratedKey, List<Cell>> written, Map<DecoratedKey, Cell> acknowledged, long timestamp) {
+                             Map<DecoratedKey, List<Cell>> written, Map<DecoratedKey, Cell> acknowledged,
+                             long timestamp) {
         int choice = random.nextInt(100);
         if (choice < 80) {
             byte[] key = EngineModelProperties.key(random.nextInt(KEY_COUNT));
@@ -151,11 +154,13 @@ class CrashRecoveryProperties {
             Cell acked = acknowledged.get(decorated);
             if (acked != null) {
                 assertThat(read).as("seed %d: acknowledged %s of key %d lost", seed, acked, i).isNotNull();
-                assertThat(read.compareVersion(acked)).as("seed %d: key %d went back from %s to %s", seed, i, acked, read)
+                assertThat(read.compareVersion(acked))
+                        .as("seed %d: key %d went back from %s to %s", seed, i, acked, read)
                         .isGreaterThanOrEqualTo(0);
             }
             if (read != null) {
-                assertThat(written.getOrDefault(decorated, List.of())).as("seed %d: key %d read a cell never written", seed, i)
+                assertThat(written.getOrDefault(decorated, List.of()))
+                        .as("seed %d: key %d read a cell never written", seed, i)
                         .contains(read);
             }
         }

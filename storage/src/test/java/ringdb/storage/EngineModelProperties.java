@@ -150,7 +150,8 @@ class EngineModelProperties {
             assertThat(engine.read(key(i))).as("key %d", i).isEqualTo(model.get(DecoratedKey.of(key(i))));
         }
         List<LocalStore.Entry> scanned = engine.scan(0, 0, null, 1000);
-        List<DecoratedKey> expectedOrder = new ArrayList<>(model.tailMap(new DecoratedKey(1, new byte[0]), true).keySet());
+        List<DecoratedKey> expectedOrder = new ArrayList<>(
+                model.tailMap(new DecoratedKey(1, new byte[0]), true).keySet());
         expectedOrder.addAll(model.headMap(new DecoratedKey(1, new byte[0]), false).keySet());
         assertThat(scanned).extracting(LocalStore.Entry::key).containsExactlyElementsOf(expectedOrder);
         for (LocalStore.Entry entry : scanned) {
@@ -160,11 +161,14 @@ class EngineModelProperties {
         if (model.size() > 1) {
             long start = model.firstKey().token();
             long end = model.lastKey().token();
-            List<DecoratedKey> expected = model.keySet().stream().filter(k -> k.token() > start && k.token() <= end).toList();
-            assertThat(pagedScan(engine, start, end, 3)).extracting(LocalStore.Entry::key).containsExactlyElementsOf(expected);
+            List<DecoratedKey> expected = model.keySet().stream()
+                    .filter(k -> k.token() > start && k.token() <= end).toList();
+            assertThat(pagedScan(engine, start, end, 3)).extracting(LocalStore.Entry::key)
+                    .containsExactlyElementsOf(expected);
             List<DecoratedKey> wrapped = new ArrayList<>(model.keySet().stream().filter(k -> k.token() > end).toList());
             wrapped.addAll(model.keySet().stream().filter(k -> k.token() <= start).toList());
-            assertThat(pagedScan(engine, end, start, 2)).extracting(LocalStore.Entry::key).containsExactlyElementsOf(wrapped);
+            assertThat(pagedScan(engine, end, start, 2)).extracting(LocalStore.Entry::key)
+                    .containsExactlyElementsOf(wrapped);
         }
     }
 

@@ -55,7 +55,8 @@ class FormatTest {
         assertThat(table[SSTableFormat.HEADER_SIZE_BYTES + 12 + 5]).isEqualTo(SSTableFormat.FLAG_TOMBSTONE);
         assertThat(bytes.getLong(SSTableFormat.HEADER_SIZE_BYTES + 12 + 5 + 1)).isEqualTo(7);
         long indexOffset = bytes.getLong(footer);
-        assertThat(indexOffset).isEqualTo(SSTableFormat.HEADER_SIZE_BYTES + 12 + 5 + 1 + 8 + SSTableFormat.CHECKSUM_SIZE_BYTES);
+        assertThat(indexOffset)
+                .isEqualTo(SSTableFormat.HEADER_SIZE_BYTES + 12 + 5 + 1 + 8 + SSTableFormat.CHECKSUM_SIZE_BYTES);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,7 +86,8 @@ class StorageEngineTest {
         assertThat(compaction[1]).as("the output's data blocks were reported").isGreaterThan(400 * 100);
         engine.apply(bytes("one more"), Cell.value(new byte[100], 1), ack);
         assertThat(engine.purge(token -> token % 2 == 0)).isPositive(); // a cleanup, which its caller waits for
-        assertThat(disk.throttled(Disk.Lane.COMPACTION)[1]).as("a cleanup's rewrite is not paced").isEqualTo(compaction[1]);
+        assertThat(disk.throttled(Disk.Lane.COMPACTION)[1]).as("a cleanup's rewrite is not paced")
+                .isEqualTo(compaction[1]);
         engine.close();
         assertThatThrownBy(() -> StorageConfig.builder().compactionThroughputBytesPerSecond(-1).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("compactionThroughputBytesPerSecond");
@@ -98,7 +100,8 @@ class StorageEngineTest {
         assertThatThrownBy(() -> engine.apply(new byte[Limits.KEY_SIZE_BYTES_MAX + 1], Cell.value(new byte[1], 1), ack))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("key is 65537 bytes");
         assertThatThrownBy(() -> engine.apply(bytes("k"), Cell.value(new byte[1025], 1), ack))
-                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("value is 1025 bytes; the limit is 1024");
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("value is 1025 bytes; the limit is 1024");
         assertThatThrownBy(() -> engine.apply(new byte[0], Cell.value(new byte[1], 1), ack))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("empty");
         assertThat(engine.stats().commitLogBytes()).isEqualTo(logBefore);
@@ -299,7 +302,7 @@ class StorageEngineTest {
         StorageEngine engine = open(StorageConfig.defaults());
         engine.apply(bytes("a"), Cell.value(bytes("1"), 1), ack);
         disk.failNextSyncsOf(DIRECTORY + "/tables/", 2); // the flush and its immediate retry
-        assertThatThrownBy(engine::flush).isInstanceOf(java.io.UncheckedIOException.class)
+        assertThatThrownBy(engine::flush).isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("flush of").hasRootCauseMessage("injected sync failure");
         assertThat(engine.read(bytes("a"))).isEqualTo(Cell.value(bytes("1"), 1));
         assertThat(engine.stats().tableCount()).isZero();
@@ -371,7 +374,8 @@ class StorageEngineTest {
         for (int i = 0; i < 200; i++) {
             boolean kept = DecoratedKey.of(bytes("key" + i)).token() >= 0;
             expectedRemoved += kept ? 0 : 1;
-            assertThat(engine.read(bytes("key" + i))).as("key%d", i).isEqualTo(kept ? Cell.value(bytes("v" + i), i + 1) : null);
+            assertThat(engine.read(bytes("key" + i))).as("key%d", i)
+                    .isEqualTo(kept ? Cell.value(bytes("v" + i), i + 1) : null);
         }
         assertThat(removed).isEqualTo(expectedRemoved).isPositive();
         assertThat(engine.tables()).hasSize(1);

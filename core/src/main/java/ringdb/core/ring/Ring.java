@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import ringdb.core.Invariants;
 import ringdb.core.NodeId;
 
 /**
@@ -59,6 +60,9 @@ public final class Ring {
         for (int i = 0; i < total; i++) {
             tokens[i] = allTokens[order[i]];
             owners[i] = allOwners[order[i]];
+        }
+        for (int i = 1; i < total; i++) {
+            Invariants.check(tokens[i - 1] <= tokens[i], "a ring's tokens are sorted");
         }
         this.replicasByRange = placeReplicas(owners, members, Math.min(replicationFactor, members.length));
         this.digest = computeDigest(tokensByNode, replicationFactor);
@@ -143,7 +147,18 @@ public final class Ring {
         } else {
             index = -found - 1;
         }
-        return index == tokens.length ? 0 : index;
+        index = index == tokens.length ? 0 : index;
+        checkRangeHolds(tokens, index, token);
+        return index;
+    }
+
+    /**
+     * The lookup's assertion: range {@code index} of the sorted {@code tokens}, which runs from
+     * the token before it (wrapping) to its own, holds {@code token}. O(1); every request runs it.
+     */
+    static void checkRangeHolds(long[] tokens, int index, long token) {
+        long start = tokens[index == 0 ? tokens.length - 1 : index - 1];
+        Invariants.check(TokenRange.contains(start, tokens[index], token), "the ring range found for a token holds it");
     }
 
     /** The replicas of {@code key}, primary first; empty when the ring has no members. */

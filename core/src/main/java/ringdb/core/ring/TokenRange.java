@@ -1,6 +1,7 @@
 package ringdb.core.ring;
 
 import java.util.List;
+import ringdb.core.Invariants;
 import ringdb.core.NodeId;
 
 /**
@@ -14,6 +15,14 @@ public record TokenRange(long startTokenExclusive, long endTokenInclusive, List<
 
     /** Whether {@code token} lies in this range. */
     public boolean contains(long token) {
+        return contains(startTokenExclusive, endTokenInclusive, token);
+    }
+
+    /**
+     * Whether {@code token} lies in the ring positions (startTokenExclusive, endTokenInclusive],
+     * wrapping as a {@code TokenRange} does; allocates nothing.
+     */
+    public static boolean contains(long startTokenExclusive, long endTokenInclusive, long token) {
         if (startTokenExclusive < endTokenInclusive) {
             return token > startTokenExclusive && token <= endTokenInclusive;
         }
@@ -27,6 +36,8 @@ public record TokenRange(long startTokenExclusive, long endTokenInclusive, List<
         }
         long width = endTokenInclusive - startTokenExclusive; // wraps correctly as unsigned
         double unsigned = width >= 0 ? (double) width : (double) (width >>> 1) * 2.0 + (width & 1);
-        return unsigned / 18446744073709551616.0;
+        double fraction = unsigned / 18446744073709551616.0;
+        Invariants.check(fraction > 0 && fraction <= 1.0, "a token range covers a fraction of the ring in (0, 1]");
+        return fraction;
     }
 }

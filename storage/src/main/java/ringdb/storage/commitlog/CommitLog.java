@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
+import ringdb.core.Invariants;
 import ringdb.core.data.Cell;
 import ringdb.storage.SyncMode;
 import ringdb.storage.disk.AppendFile;
@@ -49,7 +50,7 @@ public final class CommitLog implements AutoCloseable {
     }
 
     private void openSegment(long segmentId) throws IOException {
-        AppendFile file = disk.createPreallocated(Disk.join(directory, CommitLogFormat.segmentName(segmentId)), segmentSizeBytes);
+        AppendFile file = disk.createPreallocated(CommitLogSegments.path(directory, segmentId), segmentSizeBytes);
         ByteBuffer header = ByteBuffer.allocate(CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES);
         header.putInt(CommitLogFormat.SEGMENT_MAGIC).putShort(CommitLogFormat.VERSION).putShort((short) 0)
                 .putLong(segmentId);
@@ -113,13 +114,15 @@ public final class CommitLog implements AutoCloseable {
         Throwable failed = failure != null ? failure : current.syncFailure();
         if (failed != null) {
             failure = failed;
-            throw new IOException("the commit log failed to sync earlier; writes are refused until the node restarts", failed);
+            throw new IOException(
+                    "the commit log failed to sync earlier; writes are refused until the node restarts", failed);
         }
     }
 
     private static int recordSize(byte[] key, Cell cell) {
         int valueBytes = cell.isTombstone() ? 0 : 4 + cell.value().length;
-        return CommitLogFormat.RECORD_HEADER_SIZE_BYTES + CommitLogFormat.PAYLOAD_FIXED_SIZE_BYTES + key.length + valueBytes;
+        return CommitLogFormat.RECORD_HEADER_SIZE_BYTES + CommitLogFormat.PAYLOAD_FIXED_SIZE_BYTES
+                + key.length + valueBytes;
     }
 
     /** Frames the record of {@code total} bytes in {@code recordBuffer} for the current segment. */
@@ -136,9 +139,14 @@ public final class CommitLog implements AutoCloseable {
         if (put) {
             out.putInt(cell.value().length).put(cell.value());
         }
+        // The writing half of paired assertions; the reader checks the same of each record it accepts.
+        Invariants.check(out.position() == total, "a commit log record fills exactly the length it is framed with");
+        Invariants.check(key.length > 0 && payloadLength <= CommitLogFormat.PAYLOAD_SIZE_BYTES_MAX,
+                "a commit log record has a key and a payload no longer than the reader accepts");
         crc.reset();
         crc.update(recordBuffer, 0, 4);
-        crc.update(recordBuffer, CommitLogFormat.RECORD_SEGMENT_ID_OFFSET, total - CommitLogFormat.RECORD_SEGMENT_ID_OFFSET);
+        crc.update(recordBuffer, CommitLogFormat.RECORD_SEGMENT_ID_OFFSET,
+                total - CommitLogFormat.RECORD_SEGMENT_ID_OFFSET);
         out.putInt(4, (int) crc.getValue());
     }
 
@@ -181,7 +189,7 @@ public final class CommitLog implements AutoCloseable {
             Map.Entry<Long, Long> oldest = closedSegmentSizes.pollFirstEntry();
             long id = oldest.getKey();
             closedSegmentsBytes -= oldest.getValue();
-            disk.retire(Disk.join(directory, CommitLogFormat.segmentName(id)));
+            disk.retire(CommitLogSegments.path(directory, id));
         }
         disk.syncDirectory(directory);
     }

@@ -1,5 +1,8 @@
 package ringdb.storage.commitlog;
 
+import java.util.Locale;
+import ringdb.core.data.Limits;
+
 /**
  * Constants of the commit log format, mirroring docs/formats/commitlog.md. Values are written to
  * disk: never renumber, never reuse.
@@ -44,8 +47,8 @@ public final class CommitLogFormat {
      * hint of a maximal mutation), plus the fixed fields.
      */
     public static final int PAYLOAD_SIZE_BYTES_MAX =
-            PAYLOAD_FIXED_SIZE_BYTES + 4 + ringdb.core.data.Limits.KEY_SIZE_BYTES_MAX
-                    + ringdb.core.data.Limits.STORED_VALUE_SIZE_BYTES_CEILING;
+            PAYLOAD_FIXED_SIZE_BYTES + 4 + Limits.KEY_SIZE_BYTES_MAX
+                    + Limits.STORED_VALUE_SIZE_BYTES_CEILING;
 
     private CommitLogFormat() {
     }
@@ -56,7 +59,7 @@ public final class CommitLogFormat {
     }
 
     public static String segmentName(long segmentId) {
-        return SEGMENT_PREFIX + String.format(java.util.Locale.ROOT, "%016d", segmentId) + SEGMENT_SUFFIX;
+        return SEGMENT_PREFIX + String.format(Locale.ROOT, "%016d", segmentId) + SEGMENT_SUFFIX;
     }
 
     /** The segment id in a file name, or -1 when the name is not a segment's. */

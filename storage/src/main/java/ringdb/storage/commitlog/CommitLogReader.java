@@ -3,6 +3,7 @@ package ringdb.storage.commitlog;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
+import ringdb.core.Invariants;
 import ringdb.core.data.Cell;
 import ringdb.storage.CorruptionException;
 import ringdb.storage.disk.Disk;
@@ -106,7 +107,8 @@ public final class CommitLogReader {
         }
         boolean wholeHeader = bytes.limit() >= from && bytes.getInt(0) == CommitLogFormat.SEGMENT_MAGIC
                 && headerChecksumMatches(bytes);
-        return !wholeHeader && new Cursor(path, bytes, CommitLogFormat.VERSION_1, nameId, true, false).nextValidRecord(from) >= 0;
+        return !wholeHeader && new Cursor(path, bytes, CommitLogFormat.VERSION_1, nameId, true, false)
+                .nextValidRecord(from) >= 0;
     }
 
     private static boolean headerChecksumMatches(ByteBuffer bytes) {
@@ -156,6 +158,7 @@ public final class CommitLogReader {
                     continue;
                 }
                 int end = position + headerSize + payloadLength;
+                checkAccepted(position, end);
                 if (end > fromOffset) {
                     decode(position + headerSize, payloadLength, end, visitor);
                     records++;
@@ -166,7 +169,23 @@ public final class CommitLogReader {
             return records;
         }
 
-        /** The payload length when a whole record of this segment with a good checksum starts at {@code position}; else -1. */
+        /**
+         * The reading half of the paired assertions on records ({@code CommitLog} checks the same
+         * before writing one): a record accepted lies within the segment, after the one before it,
+         * and names this segment. O(1): replay runs it for every record.
+         */
+        private void checkAccepted(int position, int end) {
+            Invariants.check(position >= validEnd && end > position && end <= bytes.limit(),
+                    "an accepted commit log record lies within its segment, after the record before it");
+            Invariants.check(!hasSegmentIds
+                    || bytes.getLong(position + CommitLogFormat.RECORD_SEGMENT_ID_OFFSET) == segmentId,
+                    "an accepted commit log record names its segment");
+        }
+
+        /**
+         * The payload length when a whole record of this segment with a good checksum starts at
+         * {@code position}; else -1.
+         */
         private int validRecordLength(int position) {
             int size = bytes.limit();
             if (size - position < headerSize) {
@@ -232,7 +251,8 @@ public final class CommitLogReader {
             }
             if (!skipCorrupt) {
                 throw new CorruptionException(path, position, describe(position)
-                        + "; reopen with skip_corrupt_commit_log_records to skip damaged records (they are counted and reported)");
+                        + "; reopen with skip_corrupt_commit_log_records to skip damaged records"
+                        + " (they are counted and reported)");
             }
             int resume = next < 0 ? bytes.limit() : next;
             skippedRecords++;
@@ -265,7 +285,8 @@ public final class CommitLogReader {
             int keyStart = payloadStart + CommitLogFormat.PAYLOAD_FIXED_SIZE_BYTES;
             int valueHeader = type == CommitLogFormat.TYPE_PUT ? 4 : 0;
             if (keyLength <= 0 || keyLength > length - CommitLogFormat.PAYLOAD_FIXED_SIZE_BYTES - valueHeader) {
-                throw new CorruptionException(path, payloadStart, "key length " + keyLength + " does not fit the record");
+                throw new CorruptionException(path, payloadStart,
+                        "key length " + keyLength + " does not fit the record");
             }
             byte[] key = new byte[keyLength];
             bytes.get(keyStart, key);
@@ -273,13 +294,17 @@ public final class CommitLogReader {
             if (type == CommitLogFormat.TYPE_PUT) {
                 int valueLength = bytes.getInt(keyStart + keyLength);
                 if (valueLength != length - CommitLogFormat.PAYLOAD_FIXED_SIZE_BYTES - 4 - keyLength) {
-                    throw new CorruptionException(path, payloadStart, "value length " + valueLength + " does not fit the record");
+                    throw new CorruptionException(path, payloadStart,
+                            "value length " + valueLength + " does not fit the record");
                 }
                 byte[] value = new byte[valueLength];
                 bytes.get(keyStart + keyLength + 4, value);
                 cell = Cell.value(value, timestamp);
             } else {
                 cell = Cell.tombstone(timestamp);
+                // The writer frames a tombstone as the fixed fields and the key, nothing after.
+                Invariants.check(keyLength == length - CommitLogFormat.PAYLOAD_FIXED_SIZE_BYTES,
+                        "a commit log tombstone's key fills its payload");
             }
             visitor.record(key, cell, end);
         }

@@ -6,10 +6,11 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
+import java.util.function.LongPredicate;
 import java.util.function.Predicate;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
+import ringdb.storage.LookaheadIterator;
 import ringdb.storage.MergingIterator;
 import ringdb.storage.commitlog.CommitLogPosition;
 import ringdb.storage.sstable.SSTable;
@@ -35,8 +36,10 @@ public final class Compactor {
      *                     outside the compaction may hold a version of the key at or before it
      */
     public static Result compact(Disk disk, String directory, long generation, List<SSTable> inputs,
-                                 long purgeBeforeMicros, TombstoneGuard mayHoldOlder, int blockSizeBytes) throws IOException {
-        return compact(disk, directory, generation, inputs, purgeBeforeMicros, mayHoldOlder, blockSizeBytes, token -> true,
+                                 long purgeBeforeMicros, TombstoneGuard mayHoldOlder, int blockSizeBytes)
+                                         throws IOException {
+        return compact(disk, directory, generation, inputs, purgeBeforeMicros, mayHoldOlder, blockSizeBytes,
+                token -> true,
                 ByteThrottle.NONE);
     }
 
@@ -47,7 +50,7 @@ public final class Compactor {
      */
     public static Result compact(Disk disk, String directory, long generation, List<SSTable> inputs,
                                  long purgeBeforeMicros, TombstoneGuard mayHoldOlder, int blockSizeBytes,
-                                 java.util.function.LongPredicate keepToken, ByteThrottle throttle) throws IOException {
+                                 LongPredicate keepToken, ByteThrottle throttle) throws IOException {
         List<Iterator<Map.Entry<DecoratedKey, Cell>>> sources = new ArrayList<>();
         long expected = 0;
         CommitLogPosition covered = CommitLogPosition.NONE;
@@ -74,7 +77,8 @@ public final class Compactor {
             if (!filtered.hasNext()) {
                 return new Result(null, 0, purged[0]);
             }
-            String path = TableWriter.write(disk, directory, generation, filtered, expected, covered, blockSizeBytes, throttle);
+            String path = TableWriter.write(disk, directory, generation, filtered, expected, covered,
+                    blockSizeBytes, throttle);
             return new Result(path, written[0], purged[0]);
         } catch (UncheckedIOException e) {
             throw e.getCause();
@@ -86,10 +90,10 @@ public final class Compactor {
         boolean mayHoldOlder(DecoratedKey key, long timestampMicros);
     }
 
-    private static final class Filtered implements Iterator<Map.Entry<DecoratedKey, Cell>> {
+    /** The entries of {@code source} that {@code keep} accepts, in order. */
+    private static final class Filtered extends LookaheadIterator<Map.Entry<DecoratedKey, Cell>> {
         private final Iterator<Map.Entry<DecoratedKey, Cell>> source;
         private final Predicate<Map.Entry<DecoratedKey, Cell>> keep;
-        private Map.Entry<DecoratedKey, Cell> next;
 
         Filtered(Iterator<Map.Entry<DecoratedKey, Cell>> source, Predicate<Map.Entry<DecoratedKey, Cell>> keep) {
             this.source = source;
@@ -97,30 +101,15 @@ public final class Compactor {
             advance();
         }
 
-        private void advance() {
-            next = null;
+        @Override
+        protected Map.Entry<DecoratedKey, Cell> computeNext() {
             while (source.hasNext()) {
                 Map.Entry<DecoratedKey, Cell> candidate = source.next();
                 if (keep.test(candidate)) {
-                    next = candidate;
-                    return;
+                    return candidate;
                 }
             }
-        }
-
-        @Override
-        public boolean hasNext() {
-            return next != null;
-        }
-
-        @Override
-        public Map.Entry<DecoratedKey, Cell> next() {
-            if (next == null) {
-                throw new NoSuchElementException();
-            }
-            Map.Entry<DecoratedKey, Cell> result = next;
-            advance();
-            return result;
+            return null;
         }
     }
 }

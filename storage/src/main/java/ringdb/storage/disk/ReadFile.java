@@ -1,5 +1,6 @@
 package ringdb.storage.disk;
 
+import java.io.EOFException;
 import java.io.IOException;
 
 /** An open file for random reads. Safe for concurrent readers; the file must not change while open. */
@@ -15,6 +16,16 @@ public interface ReadFile extends AutoCloseable {
         byte[] bytes = new byte[length];
         read(position, bytes, 0, length);
         return bytes;
+    }
+
+    /**
+     * Throws the EOFException {@link #read} promises when {@code length} bytes at {@code position}
+     * run past {@code sizeBytes}: every implementation checks reads with this one test.
+     */
+    static void checkWithin(long position, int length, long sizeBytes) throws EOFException {
+        if (position < 0 || position + length > sizeBytes) {
+            throw new EOFException("read of " + length + " bytes at " + position + " past the end (" + sizeBytes + ")");
+        }
     }
 
     @Override

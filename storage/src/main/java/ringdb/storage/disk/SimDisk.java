@@ -1,6 +1,5 @@
 package ringdb.storage.disk;
 
-import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -86,9 +85,9 @@ public final class SimDisk implements Disk {
 
     /**
      * Like {@link #crash()}, but as a power cut during write-back: each page ({@code pageBytes},
-     * aligned) of a file's unsynced bytes independently reached the disk or not. A file keeps its bytes up to the end of
-     * its last page that did; a page that did not shows what was there before (the old bytes of a
-     * recycled file, or zeros).
+     * aligned) of a file's unsynced bytes independently reached the disk or not. A file keeps its
+     * bytes up to the end of its last page that did; a page that did not shows what was there
+     * before (the old bytes of a recycled file, or zeros).
      */
     public void crashPersistingUnsyncedPagesOutOfOrder(int pageBytes) {
         for (Inode inode : distinctInodes()) {
@@ -490,9 +489,7 @@ public final class SimDisk implements Disk {
 
         @Override
         public void read(long position, byte[] destination, int offset, int length) throws IOException {
-            if (position < 0 || position + length > this.length) {
-                throw new EOFException("read of " + length + " bytes at " + position + " past the end (" + this.length + ")");
-            }
+            ReadFile.checkWithin(position, length, this.length);
             System.arraycopy(bytes, (int) position, destination, offset, length);
         }
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import ringdb.core.Invariants;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
 
@@ -47,14 +48,18 @@ public final class Memtable {
     public void put(DecoratedKey key, Cell cell) {
         Cell previous = index.putIfAbsent(key, cell);
         if (previous == null) {
-            cells.put(key, cell);
+            Cell displaced = cells.put(key, cell);
+            // The hash index and the sorted map hold the same keys: they disagree when a key's
+            // equals and compareTo disagree, or when a caller changed a key's bytes after handing it over.
+            Invariants.check(displaced == null, "a key new to the memtable's index is new to its sorted map");
             entryCount++;
             sizeBytes += ENTRY_OVERHEAD_BYTES + key.key().length + cell.sizeBytes();
             return;
         }
         Cell winner = Cell.reconcile(previous, cell);
         if (winner != previous) {
-            cells.put(key, winner);
+            Cell replaced = cells.put(key, winner);
+            Invariants.check(replaced == previous, "the memtable's sorted map holds the cell its index holds");
             index.put(key, winner);
             sizeBytes += winner.sizeBytes() - previous.sizeBytes();
         }
@@ -76,8 +81,12 @@ public final class Memtable {
             List<Map.Entry<DecoratedKey, Cell>> sorted = new ArrayList<>(cells.entrySet());
             sorted.sort(Map.Entry.comparingByKey());
             Memtable memtable = new Memtable(sorted.size());
+            DecoratedKey last = null;
             for (Map.Entry<DecoratedKey, Cell> entry : sorted) {
-                memtable.put(entry.getKey(), entry.getValue());
+                Invariants.check(last == null || last.compareTo(entry.getKey()) < 0,
+                        "keys loaded into a memtable are strictly increasing once sorted");
+                last = entry.getKey();
+                memtable.put(last, entry.getValue());
             }
             return memtable;
         }

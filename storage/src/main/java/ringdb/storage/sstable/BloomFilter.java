@@ -64,7 +64,8 @@ public final class BloomFilter {
         int hashCount = in.getInt();
         int wordCount = in.getInt();
         if (hashCount <= 0 || hashCount > 64 || wordCount <= 0 || wordCount * 8L > in.remaining()) {
-            throw new IllegalArgumentException("bloom filter header is impossible: " + hashCount + " hashes, " + wordCount + " words");
+            throw new IllegalArgumentException(
+                    "bloom filter header is impossible: " + hashCount + " hashes, " + wordCount + " words");
         }
         long[] words = new long[wordCount];
         for (int i = 0; i < wordCount; i++) {

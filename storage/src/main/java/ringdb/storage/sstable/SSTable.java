@@ -1,16 +1,20 @@
 package ringdb.storage.sstable;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.AbstractMap;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.zip.CRC32C;
+import ringdb.core.Invariants;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.storage.CorruptionException;
+import ringdb.storage.LookaheadIterator;
 import ringdb.storage.disk.Disk;
 import ringdb.storage.disk.ReadFile;
 
@@ -57,10 +61,33 @@ public final class SSTable implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens every finished table in {@code directory}, in the order the disk lists them (temporary
+     * files and other names are passed over). If one fails to open, those already opened are
+     * closed and the failure is thrown.
+     */
+    public static List<SSTable> openAll(Disk disk, String directory, boolean verifyData) throws IOException {
+        List<SSTable> tables = new ArrayList<>();
+        try {
+            for (String name : disk.list(directory)) {
+                if (SSTableFormat.generation(name) >= 0) {
+                    tables.add(open(disk, Disk.join(directory, name), verifyData));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            for (SSTable table : tables) {
+                table.close();
+            }
+            throw e;
+        }
+        return tables;
+    }
+
     private static SSTable load(String path, ReadFile file) throws IOException {
         long size = file.size();
         if (size < SSTableFormat.HEADER_SIZE_BYTES + SSTableFormat.FOOTER_SIZE_BYTES) {
-            throw new CorruptionException(path, 0, "table is " + size + " bytes, too short to hold a header and footer");
+            throw new CorruptionException(path, 0,
+                    "table is " + size + " bytes, too short to hold a header and footer");
         }
         ByteBuffer header = ByteBuffer.wrap(file.read(0, SSTableFormat.HEADER_SIZE_BYTES));
         if (header.getInt(0) != SSTableFormat.MAGIC) {
@@ -80,12 +107,27 @@ public final class SSTable implements AutoCloseable {
         ByteBuffer index = section(path, file, footer.getLong(0), footer.getInt(8), footerOffset);
         ByteBuffer bloomBytes = section(path, file, footer.getLong(12), footer.getInt(20), footerOffset);
         ByteBuffer metadataBytes = section(path, file, footer.getLong(24), footer.getInt(32), footerOffset);
+        SSTable table;
         try {
             TableMetadata metadata = TableMetadata.readFrom(metadataBytes);
             BloomFilter bloom = BloomFilter.readFrom(bloomBytes);
-            return fromIndex(path, file, metadata, bloom, index, footer.getLong(0));
+            table = fromIndex(path, file, metadata, bloom, index, footer.getLong(0));
         } catch (RuntimeException e) {
-            throw new CorruptionException(path, footerOffset, "sections pass their checksums but do not parse: " + e.getMessage());
+            throw new CorruptionException(path, footerOffset,
+                    "sections pass their checksums but do not parse: " + e.getMessage());
+        }
+        table.checkIndexOrder();
+        return table;
+    }
+
+    /**
+     * The reading half of the table order's paired assertions ({@link TableWriter} refuses keys
+     * that do not increase): blocks start at strictly increasing keys. Once per open, O(blocks).
+     */
+    private void checkIndexOrder() {
+        for (int i = 1; i < blockOffsets.length; i++) {
+            Invariants.check(compareFirstKey(i - 1, firstTokens[i], firstKeys[i]) < 0,
+                    "the blocks of a table start at strictly increasing keys");
         }
     }
 
@@ -105,14 +147,16 @@ public final class SSTable implements AutoCloseable {
             tokens[i] = index.getLong();
             keys[i] = new byte[index.getInt()];
             index.get(keys[i]);
-            if (offsets[i] < SSTableFormat.HEADER_SIZE_BYTES || offsets[i] + lengths[i] + 4 > dataEnd || lengths[i] <= 0) {
+            if (offsets[i] < SSTableFormat.HEADER_SIZE_BYTES || offsets[i] + lengths[i] + 4 > dataEnd
+                    || lengths[i] <= 0) {
                 throw new CorruptionException(path, dataEnd, "index entry " + i + " points outside the data");
             }
         }
         return new SSTable(path, file, metadata, bloom, offsets, lengths, tokens, keys);
     }
 
-    private static ByteBuffer section(String path, ReadFile file, long offset, int length, long limit) throws IOException {
+    private static ByteBuffer section(String path, ReadFile file, long offset, int length, long limit)
+            throws IOException {
         if (offset < SSTableFormat.HEADER_SIZE_BYTES || length < 0 || offset + length + 4 > limit) {
             throw new CorruptionException(path, limit, "footer points outside the file (section at " + offset + ")");
         }
@@ -125,7 +169,8 @@ public final class SSTable implements AutoCloseable {
         CRC32C crc = new CRC32C();
         crc.update(bytes, 0, length);
         if ((int) crc.getValue() != ByteBuffer.wrap(bytes).getInt(length)) {
-            throw new CorruptionException(path, offset, "checksum mismatch in the " + length + "-byte section at " + offset);
+            throw new CorruptionException(path, offset,
+                    "checksum mismatch in the " + length + "-byte section at " + offset);
         }
     }
 
@@ -194,8 +239,12 @@ public final class SSTable implements AutoCloseable {
     }
 
     private int compareFirstKey(int blockNumber, DecoratedKey key) {
-        int byToken = Long.compare(firstTokens[blockNumber], key.token());
-        return byToken != 0 ? byToken : Arrays.compareUnsigned(firstKeys[blockNumber], key.key());
+        return compareFirstKey(blockNumber, key.token(), key.key());
+    }
+
+    private int compareFirstKey(int blockNumber, long token, byte[] key) {
+        int byToken = Long.compare(firstTokens[blockNumber], token);
+        return byToken != 0 ? byToken : Arrays.compareUnsigned(firstKeys[blockNumber], key);
     }
 
     private static Cell readCell(ByteBuffer block) {
@@ -250,11 +299,11 @@ public final class SSTable implements AutoCloseable {
         return path;
     }
 
-    private final class BlockIterator implements Iterator<Map.Entry<DecoratedKey, Cell>> {
+    private final class BlockIterator extends LookaheadIterator<Map.Entry<DecoratedKey, Cell>> {
         private final DecoratedKey fromExclusive;
         private int nextBlock;
         private ByteBuffer block;
-        private Map.Entry<DecoratedKey, Cell> next;
+        private DecoratedKey previous;
 
         BlockIterator(int startBlock, DecoratedKey fromExclusive) {
             this.nextBlock = startBlock;
@@ -262,12 +311,12 @@ public final class SSTable implements AutoCloseable {
             advance();
         }
 
-        private void advance() {
-            next = null;
-            while (next == null) {
+        @Override
+        protected Map.Entry<DecoratedKey, Cell> computeNext() {
+            while (true) {
                 if (block == null || !block.hasRemaining()) {
                     if (nextBlock >= blockOffsets.length) {
-                        return;
+                        return null;
                     }
                     block = readBlockUnchecked(nextBlock++);
                 }
@@ -276,8 +325,12 @@ public final class SSTable implements AutoCloseable {
                 block.get(key);
                 Cell cell = readCell(block);
                 DecoratedKey decorated = new DecoratedKey(token, key);
+                // The reading half of the table order's paired assertions (see checkIndexOrder).
+                Invariants.check(previous == null || previous.compareTo(decorated) < 0,
+                        "the entries of a table are read in strictly increasing key order");
+                previous = decorated;
                 if (fromExclusive == null || decorated.compareTo(fromExclusive) > 0) {
-                    next = new AbstractMap.SimpleImmutableEntry<>(decorated, cell);
+                    return new AbstractMap.SimpleImmutableEntry<>(decorated, cell);
                 }
             }
         }
@@ -286,23 +339,8 @@ public final class SSTable implements AutoCloseable {
             try {
                 return readBlock(blockNumber);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
-        }
-
-        @Override
-        public boolean hasNext() {
-            return next != null;
-        }
-
-        @Override
-        public Map.Entry<DecoratedKey, Cell> next() {
-            if (next == null) {
-                throw new NoSuchElementException();
-            }
-            Map.Entry<DecoratedKey, Cell> result = next;
-            advance();
-            return result;
         }
     }
 }

@@ -45,13 +45,17 @@ public final class TableWriter {
      * Writes {@code entries} (strictly increasing keys) as table {@code generation} in
      * {@code directory} and returns the path of the finished file.
      */
-    public static String write(Disk disk, String directory, long generation, Iterator<Map.Entry<DecoratedKey, Cell>> entries,
-                               long expectedEntries, CommitLogPosition coveredPosition, int blockSizeBytes) throws IOException {
-        return write(disk, directory, generation, entries, expectedEntries, coveredPosition, blockSizeBytes, ByteThrottle.NONE);
+    public static String write(Disk disk, String directory, long generation,
+                               Iterator<Map.Entry<DecoratedKey, Cell>> entries,
+                               long expectedEntries, CommitLogPosition coveredPosition, int blockSizeBytes)
+                                       throws IOException {
+        return write(disk, directory, generation, entries, expectedEntries, coveredPosition,
+                blockSizeBytes, ByteThrottle.NONE);
     }
 
     /** As above, reporting every data block written to {@code throttle}, which may pause the caller. */
-    public static String write(Disk disk, String directory, long generation, Iterator<Map.Entry<DecoratedKey, Cell>> entries,
+    public static String write(Disk disk, String directory, long generation,
+                               Iterator<Map.Entry<DecoratedKey, Cell>> entries,
                                long expectedEntries, CommitLogPosition coveredPosition, int blockSizeBytes,
                                ByteThrottle throttle) throws IOException {
         String finalPath = Disk.join(directory, SSTableFormat.fileName(generation));

@@ -71,7 +71,8 @@ final class GroupSyncer {
                 return;
             }
             if (groupWindowMicros > 0 && !arrivedDuringSync) {
-                awaitQuiet(); // after an idle spell only: requests that arrive during a sync already form the next group
+                // after an idle spell only: requests that arrive during a sync already form the next group
+                awaitQuiet();
             }
             lock.lock();
             try {

@@ -46,9 +46,7 @@ final class MappedReadFile implements ReadFile {
 
     @Override
     public void read(long position, byte[] destination, int offset, int length) throws IOException {
-        if (position < 0 || position + length > sizeBytes) {
-            throw new EOFException("read of " + length + " bytes at " + position + " past the end (" + sizeBytes + ")");
-        }
+        ReadFile.checkWithin(position, length, sizeBytes);
         if (mapped != null) {
             mapped.get((int) position, destination, offset, length);
             return;

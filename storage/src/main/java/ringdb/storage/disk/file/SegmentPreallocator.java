@@ -141,7 +141,8 @@ final class SegmentPreallocator {
             if (recycled != null) {
                 Files.move(recycled, spare.path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
-            try (FileChannel channel = FileChannel.open(spare.path, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = FileChannel.open(spare.path,
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                 long position = recycled != null ? Math.min(channel.size(), spare.sizeBytes) : 0;
                 if (channel.size() > spare.sizeBytes) {
                     channel.truncate(spare.sizeBytes);

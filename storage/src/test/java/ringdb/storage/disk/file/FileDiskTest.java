@@ -3,10 +3,14 @@ package ringdb.storage.disk.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.NonWritableChannelException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -58,7 +62,7 @@ class FileDiskTest {
             assertThat(Files.size(Path.of(path))).isEqualTo(1_000_000);
             try (ReadFile read = disk.openRead(path)) {
                 assertThat(read.read(999_999, 1)[0]).isEqualTo(chunk[99_999]);
-                assertThatThrownBy(() -> read.read(999_999, 2)).isInstanceOf(java.io.EOFException.class);
+                assertThatThrownBy(() -> read.read(999_999, 2)).isInstanceOf(EOFException.class);
             }
             assertThatThrownBy(() -> disk.create(path)).isInstanceOf(IOException.class);
         }
@@ -117,7 +121,8 @@ class FileDiskTest {
             assertThat(reopened.stats().tableCount()).isPositive();
             assertThat(reopened.scan(0, 0, null, keys + 1)).hasSize(keys);
             for (int i = 0; i < keys; i++) {
-                assertThat(reopened.read(("k" + i).getBytes(StandardCharsets.UTF_8))).isEqualTo(Cell.value(value(i), i + 1));
+                assertThat(reopened.read(("k" + i).getBytes(StandardCharsets.UTF_8)))
+                        .isEqualTo(Cell.value(value(i), i + 1));
             }
             reopened.close();
         }
@@ -137,7 +142,8 @@ class FileDiskTest {
             StorageEngine engine = StorageEngine.open(disk, directory, StorageConfig.defaults(), () -> 0L, NO_TIMERS);
             assertThatThrownBy(() -> StorageEngine.open(disk, directory, StorageConfig.defaults(), () -> 0L, NO_TIMERS))
                     .isInstanceOf(IOException.class).hasMessageContaining("already open in this process");
-            assertThatThrownBy(() -> Snapshots.restore(disk, directory, "none")).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> Snapshots.restore(disk, directory, "none"))
+                    .isInstanceOf(IllegalArgumentException.class);
             engine.close();
             StorageEngine again = StorageEngine.open(disk, directory, StorageConfig.defaults(), () -> 0L, NO_TIMERS);
             again.close();
@@ -149,11 +155,11 @@ class FileDiskTest {
         Path path = root.resolve("read-only");
         Files.write(path, new byte[0]);
         // A channel that cannot write: the buffer's write out fails as a full disk or an I/O error would.
-        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(path, java.nio.file.StandardOpenOption.READ)) {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             FileAppendFile file = new FileAppendFile(path.toString(), channel, new GroupSyncer(0, () -> 0));
             byte[] record = "lost in the write".getBytes(StandardCharsets.UTF_8);
             file.append(record, 0, record.length);
-            assertThatThrownBy(file::sync).isInstanceOf(java.nio.channels.NonWritableChannelException.class);
+            assertThatThrownBy(file::sync).isInstanceOf(NonWritableChannelException.class);
             assertThat(file.syncFailure()).isNotNull();
             file.append(record, 0, record.length);
             assertThatThrownBy(file::sync).isInstanceOf(IOException.class).hasMessageContaining("failed");

@@ -108,7 +108,8 @@ class PreallocatedSegmentTest {
             StorageEngine engine = StorageEngine.open(disk, directory, config, () -> 0L, NO_TIMERS);
             write(engine, key(0));
             assertThat(Files.size(log.resolve(CommitLogFormat.segmentName(1))))
-                    .as("no spare was ready when the engine opened: the first segment is a plain file").isLessThan(1L << 20);
+                    .as("no spare was ready when the engine opened: the first segment is a plain file")
+                    .isLessThan(1L << 20);
             assertThat(disk.awaitPreallocatedSpare(log.toString(), SPARE_WAIT_MILLIS)).isTrue();
             write(engine, key(1));
             assertThat(Files.size(log.resolve(CommitLogFormat.segmentName(2))))
@@ -200,7 +201,8 @@ class PreallocatedSegmentTest {
             AppendFile file = disk.createPreallocated(recycled.toString(), 4096);
             assertThat(file.preallocated()).isTrue();
             byte[] onDisk = Files.readAllBytes(recycled);
-            assertThat(onDisk).hasSize(4096).startsWith(contents[0]); // the oldest retired file, its missing end zero-filled
+            // the oldest retired file, its missing end zero-filled
+            assertThat(onDisk).hasSize(4096).startsWith(contents[0]);
             assertThat(onDisk[contents[0].length]).isZero();
             file.close();
             assertThat(Files.size(recycled)).as("nothing was written over it: all cut on close").isZero();

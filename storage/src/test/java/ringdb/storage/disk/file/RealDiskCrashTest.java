@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 import ringdb.core.data.Cell;
 import ringdb.storage.StorageConfig;
 import ringdb.storage.StorageEngine;
-import ringdb.storage.commitlog.CommitLogFormat;
+import ringdb.storage.StorageLayout;
+import ringdb.storage.commitlog.CommitLogSegments;
 
 /**
  * A real process, a real disk, a real SIGKILL: a child JVM writes with GROUP sync and prints each
@@ -45,8 +46,8 @@ class RealDiskCrashTest {
                 assertThat(segmentIds().get(0)).as("segments left after the kill: %s", segmentIds()).isGreaterThan(1);
             }
             try (FileDisk disk = new FileDisk()) {
-                StorageEngine engine = StorageEngine.open(disk, directory.toString(), StorageConfig.defaults(), () -> 0L,
-                        (delay, task) -> () -> { });
+                StorageEngine engine = StorageEngine.open(disk, directory.toString(), StorageConfig.defaults(),
+                        () -> 0L, (delay, task) -> () -> { });
                 for (String key : acknowledged) {
                     int i = Integer.parseInt(key.substring("key-".length()));
                     assertThat(engine.read(key.getBytes(StandardCharsets.UTF_8))).as("round %d: %s", round, key)
@@ -58,17 +59,10 @@ class RealDiskCrashTest {
         assertThat(new File(directory.toFile(), "commitlog").list()).isNotEmpty();
     }
 
-    private List<Long> segmentIds() {
-        String[] names = new File(directory.toFile(), "commitlog").list();
-        List<Long> ids = new ArrayList<>();
-        for (String name : names == null ? new String[0] : names) {
-            long id = CommitLogFormat.segmentId(name);
-            if (id >= 0) {
-                ids.add(id);
-            }
+    private List<Long> segmentIds() throws IOException {
+        try (FileDisk disk = new FileDisk()) {
+            return CommitLogSegments.ids(disk, StorageLayout.commitLog(directory.toString()));
         }
-        ids.sort(null);
-        return ids;
     }
 
     /** Starts a child writing keys from {@code firstKey}, kills it mid-load, returns the keys it saw acknowledged. */
@@ -101,12 +95,14 @@ class RealDiskCrashTest {
     private void assertLockedByTheChild() throws IOException {
         try (FileDisk disk = new FileDisk()) {
             assertThatThrownBy(() -> StorageEngine.open(disk, directory.toString(), StorageConfig.defaults(), () -> 0L,
-                    (delay, task) -> () -> { })).isInstanceOf(IOException.class).hasMessageContaining("in use by another process");
+                    (delay, task) -> () -> { })).isInstanceOf(IOException.class)
+                    .hasMessageContaining("in use by another process");
         }
     }
 
     private static void readAcks(Process child, List<String> acknowledged, CountDownLatch enough) {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader lines = new BufferedReader(
+                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = lines.readLine()) != null) {
                 if (!line.startsWith("key-") || !line.endsWith(" .")) {
