@@ -290,7 +290,8 @@ public final class SimNetwork {
         }
     }
 
-    private void dispatch(Endpoint source, Endpoint target, LinkCounters link, byte[] frame, String type, LinkRule rule) {
+    private void dispatch(Endpoint source, Endpoint target, LinkCounters link, byte[] frame, String type,
+                          LinkRule rule) {
         long delay = rule != null ? drawDelay(rule.delayMinMicros(), rule.delayMaxMicros())
                 : drawDelay(delayMinMicros, delayMaxMicros);
         inFlight++;
@@ -323,7 +324,8 @@ public final class SimNetwork {
         }
         byte[] frame = delivery.frame;
         Envelope envelope = MessageCodec.decodeFrame(
-                ByteBuffer.wrap(frame, MessageCodec.LENGTH_FIELD_BYTES, frame.length - MessageCodec.LENGTH_FIELD_BYTES));
+                ByteBuffer.wrap(frame, MessageCodec.LENGTH_FIELD_BYTES,
+                        frame.length - MessageCodec.LENGTH_FIELD_BYTES));
         Invariants.check(envelope.from().equals(from), "frame from %s decoded as sent by %s", from, envelope.from());
         delivered++;
         delivery.link.delivered++;

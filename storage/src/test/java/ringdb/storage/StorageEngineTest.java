@@ -90,7 +90,8 @@ class StorageEngineTest {
                 .isEqualTo(compaction[1]);
         engine.close();
         assertThatThrownBy(() -> StorageConfig.builder().compactionThroughputBytesPerSecond(-1).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("compactionThroughputBytesPerSecond");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("compactionThroughputBytesPerSecond");
     }
 
     @Test
