@@ -8,9 +8,9 @@ package ringdb.sim;
 public record LinkRule(double dropProbability, double duplicateProbability, long delayMinMicros,
                        long delayMaxMicros) {
     public LinkRule {
-        SimNetwork.checkProbability("drop probability", dropProbability);
-        SimNetwork.checkProbability("duplicate probability", duplicateProbability);
-        SimNetwork.checkDelays(delayMinMicros, delayMaxMicros);
+        NetworkFaults.checkProbability("drop probability", dropProbability);
+        NetworkFaults.checkProbability("duplicate probability", duplicateProbability);
+        NetworkFaults.checkDelays(delayMinMicros, delayMaxMicros);
     }
 
     /** A link that loses every message (a cut cable in one direction). */

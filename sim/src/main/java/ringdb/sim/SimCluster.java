@@ -1,23 +1,16 @@
 package ringdb.sim;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
+import java.util.function.BooleanSupplier;
 import ringdb.core.NodeId;
 import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
-import ringdb.core.data.Cell;
 import ringdb.core.node.Node;
 import ringdb.core.node.NodeConfig;
-import ringdb.core.node.NodeEvent;
+import ringdb.core.node.NodeState;
 import ringdb.core.store.LocalStore;
-import ringdb.storage.StorageConfig;
 import ringdb.storage.disk.SimDisk;
 
 /**
@@ -33,49 +26,37 @@ import ringdb.storage.disk.SimDisk;
  */
 public final class SimCluster implements AutoCloseable {
     private final long seed;
-    private final Builder settings;
     private final SimScheduler scheduler = new SimScheduler();
     private final TraceHash trace = new TraceHash();
     private final Random random;
     private final SimNetwork network;
-    private final Map<NodeId, SimNode> nodes = new LinkedHashMap<>();
-    private final List<NodeId> nodeIds = new ArrayList<>();
-    private final List<SimListener> listeners = new ArrayList<>();
-    private final List<UnhandledException> unhandledExceptions = new ArrayList<>();
+    private final SimEvents events = new SimEvents(scheduler, trace);
+    private final SimNodes nodes;
     private final ClockSkewMonitor skewMonitor;
 
-    private SimCluster(Builder builder) {
-        this.seed = builder.seed;
-        this.settings = builder;
-        this.random = new Random(builder.seed);
+    private SimCluster(SimClusterBuilder builder) {
+        this.seed = builder.seed();
+        this.random = new Random(builder.seed());
         this.network = new SimNetwork(scheduler, new Random(random.nextLong()), trace);
-        this.skewMonitor = new ClockSkewMonitor(this, builder.clockSkewBoundMicros);
-        for (int i = 1; i <= builder.nodes; i++) {
-            createNode();
+        this.nodes = new SimNodes(builder, scheduler, trace, random, network, events);
+        this.skewMonitor = new ClockSkewMonitor(this, builder.clockSkewBoundMicros());
+        for (int i = 1; i <= builder.nodes(); i++) {
+            nodes.create();
         }
     }
 
-    private SimNode createNode() {
-        int index = nodeIds.size();
-        NodeId id = NodeId.of("node" + (index + 1));
-        SimStorage storage = new SimStorage(new Random(random.nextLong()),
-                new SimTimers(scheduler, task -> runOn(id, task)), settings.diskSyncLatencyMicros,
-                settings.storageConfig.apply(defaultStorageConfig().toBuilder()).build());
-        SimNode simNode = new SimNode(id, index, new SimClock(scheduler), storage);
-        nodes.put(id, simNode);
-        nodeIds.add(id);
-        return simNode;
+    public static SimClusterBuilder builder() {
+        return new SimClusterBuilder();
     }
 
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    private void startAll() {
-        for (NodeId id : nodeIds) {
-            start(nodes.get(id));
+    /** Builds the cluster {@code builder} describes and starts every node at simulated time zero. */
+    static SimCluster start(SimClusterBuilder builder) {
+        SimCluster cluster = new SimCluster(builder);
+        for (NodeId id : cluster.nodes.ids()) {
+            cluster.nodes.start(cluster.nodes.get(id));
         }
-        skewMonitor.start();
+        cluster.skewMonitor.start();
+        return cluster;
     }
 
     // ---- identity and state ------------------------------------------------------------------
@@ -86,7 +67,7 @@ public final class SimCluster implements AutoCloseable {
 
     /** The nodes, node1..nodeN, alive or not. */
     public List<NodeId> nodeIds() {
-        return Collections.unmodifiableList(nodeIds);
+        return nodes.ids();
     }
 
     /** The running node; throws {@link IllegalStateException} when it is down (see {@link #isAlive}). */
@@ -152,7 +133,7 @@ public final class SimCluster implements AutoCloseable {
 
     /** Exceptions nodes threw while handling events; a correct run has none. */
     public List<UnhandledException> unhandledExceptions() {
-        return Collections.unmodifiableList(unhandledExceptions);
+        return events.unhandledExceptions();
     }
 
     /** The clock-skew alarms raised so far (clocks of alive nodes further apart than the bound). */
@@ -166,27 +147,23 @@ public final class SimCluster implements AutoCloseable {
     }
 
     public void addListener(SimListener listener) {
-        listeners.add(listener);
+        events.addListener(listener);
         network.addListener(listener);
     }
 
     private SimNode simNode(NodeId id) {
-        SimNode simNode = nodes.get(id);
-        if (simNode == null) {
-            throw new IllegalArgumentException("unknown node " + id + "; the cluster has " + nodeIds);
-        }
-        return simNode;
+        return nodes.get(id);
     }
 
     Iterable<SimNode> simNodes() {
-        return nodes.values();
+        return nodes.all();
     }
 
     // ---- client operations -------------------------------------------------------------------
 
     /** Writes {@code value} under {@code key} through {@code coordinator}, stamped by the coordinator. */
     public SimFuture<ClientResult> put(NodeId coordinator, byte[] key, byte[] value, ConsistencyLevel cl) {
-        return request(coordinator, (node, done) -> node.put(key, value, cl, Node.COORDINATOR_TIMESTAMP, done));
+        return nodes.request(coordinator, (node, done) -> node.put(key, value, cl, Node.COORDINATOR_TIMESTAMP, done));
     }
 
     public SimFuture<ClientResult> put(NodeId coordinator, String key, String value, ConsistencyLevel cl) {
@@ -194,7 +171,7 @@ public final class SimCluster implements AutoCloseable {
     }
 
     public SimFuture<ClientResult> delete(NodeId coordinator, byte[] key, ConsistencyLevel cl) {
-        return request(coordinator, (node, done) -> node.delete(key, cl, Node.COORDINATOR_TIMESTAMP, done));
+        return nodes.request(coordinator, (node, done) -> node.delete(key, cl, Node.COORDINATOR_TIMESTAMP, done));
     }
 
     public SimFuture<ClientResult> delete(NodeId coordinator, String key, ConsistencyLevel cl) {
@@ -202,7 +179,7 @@ public final class SimCluster implements AutoCloseable {
     }
 
     public SimFuture<ClientResult> get(NodeId coordinator, byte[] key, ConsistencyLevel cl) {
-        return request(coordinator, (node, done) -> node.get(key, cl, done));
+        return nodes.request(coordinator, (node, done) -> node.get(key, cl, done));
     }
 
     public SimFuture<ClientResult> get(NodeId coordinator, String key, ConsistencyLevel cl) {
@@ -211,40 +188,11 @@ public final class SimCluster implements AutoCloseable {
 
     /** Runs the node's repair: it synchronises every range it replicates from the other replicas. */
     public SimFuture<ClientResult> repair(NodeId id) {
-        return request(id, Node::repair);
+        return nodes.request(id, Node::repair);
     }
 
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private interface Request {
-        void start(Node node, Consumer<ClientResult> done);
-    }
-
-    private SimFuture<ClientResult> request(NodeId coordinator, Request request) {
-        SimNode simNode = simNode(coordinator);
-        SimFuture<ClientResult> future = new SimFuture<>();
-        if (!simNode.isAlive()) {
-            future.complete(new ClientResult.Failed(coordinator + " is down"), scheduler.nowMicros());
-            return future;
-        }
-        simNode.pending.add(future);
-        int incarnation = simNode.incarnation;
-        try {
-            request.start(simNode.node, result -> {
-                if (simNode.incarnation == incarnation) {
-                    simNode.pending.remove(future);
-                    future.complete(result, scheduler.nowMicros());
-                }
-            });
-        } catch (RuntimeException | AssertionError e) {
-            recordUnhandled(coordinator, e);
-            simNode.pending.remove(future);
-            future.complete(new ClientResult.Failed(coordinator + " threw while starting the request: " + e),
-                    scheduler.nowMicros());
-        }
-        return future;
     }
 
     // ---- running -----------------------------------------------------------------------------
@@ -277,7 +225,7 @@ public final class SimCluster implements AutoCloseable {
     }
 
     /** Runs until {@code condition} holds, checked after each event; false if {@code maxMicros} passed first. */
-    public boolean runUntil(java.util.function.BooleanSupplier condition, long maxMicros) {
+    public boolean runUntil(BooleanSupplier condition, long maxMicros) {
         long deadline = scheduler.nowMicros() + maxMicros;
         while (!condition.getAsBoolean()) {
             if (scheduler.nextEventMicros() > deadline) {
@@ -298,10 +246,10 @@ public final class SimCluster implements AutoCloseable {
      * {@code node(id).status().state()} or {@link #isNormal} for the end of the join.
      */
     public NodeId addNode() {
-        List<NodeId> seeds = liveSeeds();
-        SimNode simNode = createNode();
+        List<NodeId> seeds = nodes.liveSeeds();
+        SimNode simNode = nodes.create();
         simNode.configAdjust = config -> config.autoBootstrap(true).seeds(seeds);
-        start(simNode);
+        nodes.start(simNode);
         return simNode.id;
     }
 
@@ -312,13 +260,14 @@ public final class SimCluster implements AutoCloseable {
     public NodeId replaceNode(NodeId dead) {
         SimNode deadNode = simNode(dead);
         if (deadNode.isAlive()) {
-            throw new IllegalStateException("cannot replace " + dead + ": it is alive; fail it first or decommission it");
+            throw new IllegalStateException(
+                    "cannot replace " + dead + ": it is alive; fail it first or decommission it");
         }
         deadNode.retiredReason = "it was replaced";
-        SimNode simNode = createNode();
-        List<NodeId> seeds = liveSeeds();
+        SimNode simNode = nodes.create();
+        List<NodeId> seeds = nodes.liveSeeds();
         simNode.configAdjust = config -> config.autoBootstrap(true).replaceNode(dead).seeds(seeds);
-        start(simNode);
+        nodes.start(simNode);
         return simNode.id;
     }
 
@@ -335,25 +284,9 @@ public final class SimCluster implements AutoCloseable {
         return simNode(id).removed;
     }
 
-    /** Seeds for a node added now: the configured seeds that are up, then other live nodes; at most 3. */
-    private List<NodeId> liveSeeds() {
-        List<NodeId> seeds = new ArrayList<>();
-        for (NodeId seed : nodeConfig().seeds()) {
-            if (nodes.containsKey(seed) && isAlive(seed)) {
-                seeds.add(seed);
-            }
-        }
-        for (NodeId id : nodeIds) {
-            if (seeds.size() < 3 && isAlive(id) && !seeds.contains(id)) {
-                seeds.add(id);
-            }
-        }
-        return seeds;
-    }
-
     /** Whether {@code id} is up and NORMAL (a member serving reads). */
     public boolean isNormal(NodeId id) {
-        return isAlive(id) && node(id).state() == ringdb.core.node.NodeState.NORMAL;
+        return isAlive(id) && node(id).state() == NodeState.NORMAL;
     }
 
     /**
@@ -363,10 +296,10 @@ public final class SimCluster implements AutoCloseable {
      */
     public SimFuture<ClientResult> decommission(NodeId id) {
         SimNode simNode = simNode(id);
-        return request(id, (node, done) -> node.decommission(result -> {
+        return nodes.request(id, (node, done) -> node.decommission(result -> {
             if (result instanceof ClientResult.Completed) {
                 simNode.retiredReason = "it left the ring";
-                scheduler.scheduleAfter(0, () -> retire(simNode));
+                scheduler.scheduleAfter(0, () -> nodes.retire(simNode));
             }
             done.accept(result);
         }));
@@ -375,7 +308,7 @@ public final class SimCluster implements AutoCloseable {
     /** Removes the dead node {@code dead} through the live node {@code via} (removenode). */
     public SimFuture<ClientResult> removeNode(NodeId dead, NodeId via) {
         SimNode deadNode = simNode(dead);
-        return request(via, (node, done) -> node.removeNode(dead, result -> {
+        return nodes.request(via, (node, done) -> node.removeNode(dead, result -> {
             if (result instanceof ClientResult.Completed && deadNode.retiredReason == null) {
                 deadNode.retiredReason = "it was removed from the ring";
                 deadNode.removed = true;
@@ -386,20 +319,7 @@ public final class SimCluster implements AutoCloseable {
 
     /** Drops {@code id}'s data of ranges it no longer replicates. */
     public SimFuture<ClientResult> cleanup(NodeId id) {
-        return request(id, Node::cleanup);
-    }
-
-    /** A node that stopped itself after leaving: its storage closes, its network endpoint goes away. */
-    private void retire(SimNode simNode) {
-        if (!simNode.isAlive()) {
-            return;
-        }
-        simNode.timers.close();
-        network.detach(simNode.id);
-        simNode.storage.crash(false);
-        simNode.node = null;
-        simNode.data = null;
-        simNode.hints = null;
+        return nodes.request(id, Node::cleanup);
     }
 
     // ---- faults ------------------------------------------------------------------------------
@@ -410,7 +330,7 @@ public final class SimCluster implements AutoCloseable {
      * (their outcome is unknown to the client).
      */
     public void fail(NodeId id) {
-        crash(id, false);
+        nodes.crash(id, false);
     }
 
     /**
@@ -418,28 +338,7 @@ public final class SimCluster implements AutoCloseable {
      * written since its last sync (a torn write): recovery must cut a torn commit log tail off.
      */
     public void failTearingWrites(NodeId id) {
-        crash(id, true);
-    }
-
-    private void crash(NodeId id, boolean tearUnsyncedWrites) {
-        SimNode simNode = simNode(id);
-        if (!simNode.isAlive()) {
-            throw new IllegalStateException(id + " is already down");
-        }
-        simNode.timers.close();
-        network.detach(id);
-        simNode.storage.crash(tearUnsyncedWrites);
-        simNode.node = null;
-        simNode.data = null;
-        simNode.hints = null;
-        publish(new NodeEvent(simNode.clock.nowMicros(), id, NodeEvent.Kind.STOPPED, id,
-                "crashed: memory and unsynced disk writes lost"));
-        List<SimFuture<ClientResult>> orphans = new ArrayList<>(simNode.pending);
-        simNode.pending.clear();
-        for (SimFuture<ClientResult> future : orphans) {
-            future.complete(new ClientResult.Failed("coordinator " + id + " crashed before answering"),
-                    scheduler.nowMicros());
-        }
+        nodes.crash(id, true);
     }
 
     /**
@@ -447,72 +346,7 @@ public final class SimCluster implements AutoCloseable {
      * and starts a new {@link Node} with a new generation, which then catches up from its peers.
      */
     public void recover(NodeId id) {
-        SimNode simNode = simNode(id);
-        if (simNode.isAlive()) {
-            throw new IllegalStateException(id + " is already up");
-        }
-        if (simNode.retiredReason != null) {
-            throw new IllegalStateException(id + " cannot be recovered: " + simNode.retiredReason);
-        }
-        start(simNode);
-    }
-
-    private void start(SimNode simNode) {
-        NodeId id = simNode.id;
-        simNode.incarnation++;
-        simNode.timers = new SimTimers(scheduler, task -> {
-            trace.mix(scheduler.nowMicros());
-            trace.mix(simNode.index);
-            runOn(id, task);
-        });
-        simNode.random = new Random(random.nextLong());
-        try {
-            simNode.storage.open(simNode.clock, simNode.timers);
-        } catch (RuntimeException e) {
-            simNode.timers.close();
-            recordUnhandled(id, new IllegalStateException(id + " could not reopen its storage; it stays down", e));
-            return;
-        }
-        int incarnation = simNode.incarnation;
-        simNode.data = new ObservedStore(simNode.storage.data(), durableWritesOf(simNode, incarnation));
-        simNode.hints = simNode.storage.hints();
-        network.attach(id, (from, message) -> simNode.node.receive(from, message));
-        NodeConfig config = simNode.configAdjust.apply(nodeConfig().toBuilder()).build();
-        simNode.node = new Node(id, config, simNode.clock, simNode.timers,
-                network.endpointFor(id, () -> simNode.incarnation == incarnation && simNode.isAlive()),
-                simNode.random, simNode.data, simNode.hints, event -> {
-                    if (simNode.incarnation == incarnation) {
-                        publish(event);
-                    }
-                });
-        runOn(id, simNode.node::start);
-    }
-
-    /** Reports the writes {@code simNode}'s data engine made durable during this incarnation to the listeners. */
-    private ObservedStore.DurableWrites durableWritesOf(SimNode simNode, int incarnation) {
-        return new ObservedStore.DurableWrites() {
-            @Override
-            public boolean wanted() {
-                return !listeners.isEmpty();
-            }
-
-            @Override
-            public void durable(byte[] key, Cell cell) {
-                if (simNode.incarnation != incarnation || !simNode.isAlive()) {
-                    return; // a sync completing after the crash: its bytes are gone
-                }
-                for (SimListener listener : listeners) {
-                    listener.onDurableWrite(scheduler.nowMicros(), simNode.id, key, cell);
-                }
-            }
-        };
-    }
-
-    /** Small memtables and a 10 s flush period, so that simulations exercise flushes and compactions. */
-    private StorageConfig defaultStorageConfig() {
-        return StorageConfig.builder().memtableSizeBytesMax(256 * 1024).flushPeriodMicros(10_000_000)
-                .commitLogSizes(4L << 20, 1L << 20).gcGraceMicros(nodeConfig().gcGraceMicros())
-                .valueSizeBytesMax(nodeConfig().valueSizeBytesMax()).build();
+        nodes.recover(id);
     }
 
     /** The node's simulated disk (it survives crashes), for inspection and disk fault injection. */
@@ -520,56 +354,21 @@ public final class SimCluster implements AutoCloseable {
         return simNode(id).storage.disk();
     }
 
-    private NodeConfig nodeConfig() {
-        NodeConfig.Builder base = NodeConfig.builder().seeds(List.of(NodeId.of("node1")));
-        return settings.nodeConfig.apply(base).build();
-    }
-
     /** The configuration every node runs with. */
     public NodeConfig config() {
-        return nodeConfig();
+        return nodes.nodeConfig();
     }
 
     // ---- events ------------------------------------------------------------------------------
 
-    /** Runs a piece of {@code id}'s logic, attributing anything it throws to the node. */
-    void runOn(NodeId id, Runnable task) {
-        try {
-            task.run();
-        } catch (RuntimeException | AssertionError e) {
-            recordUnhandled(id, e);
-        }
-    }
-
-    private void recordUnhandled(NodeId id, Throwable error) {
-        unhandledExceptions.add(new UnhandledException(scheduler.nowMicros(), id, error));
-        for (SimListener listener : listeners) {
-            listener.onUnhandledException(scheduler.nowMicros(), id, error);
-        }
-    }
-
-    private void publish(NodeEvent event) {
-        trace.mix(event.kind().ordinal());
-        trace.mix(event.node().id());
-        for (SimListener listener : listeners) {
-            listener.onNodeEvent(event);
-        }
-    }
-
     void reportClockSkew(long atMicros, NodeId ahead, NodeId behind, long skewMicros) {
-        for (SimListener listener : listeners) {
-            listener.onClockSkew(atMicros, ahead, behind, skewMicros);
-        }
+        events.clockSkew(atMicros, ahead, behind, skewMicros);
     }
 
     /** Stops the simulation's nodes without running anything further. */
     @Override
     public void close() {
-        for (SimNode simNode : nodes.values()) {
-            if (simNode.timers != null) {
-                simNode.timers.close();
-            }
-        }
+        nodes.close();
     }
 
     /** An exception a node threw, with the simulated time and the node. */
@@ -582,67 +381,6 @@ public final class SimCluster implements AutoCloseable {
                 text.append("\n        at ").append(frames[i]);
             }
             return text.toString();
-        }
-    }
-
-    /** Settings for a {@link SimCluster}. */
-    public static final class Builder {
-        private long seed = 1;
-        private int nodes = 3;
-        private UnaryOperator<NodeConfig.Builder> nodeConfig = UnaryOperator.identity();
-        private long clockSkewBoundMicros = 500_000;
-        private long diskSyncLatencyMicros = 500;
-        private UnaryOperator<StorageConfig.Builder> storageConfig = UnaryOperator.identity();
-
-        /** Adjusts every node's storage engine settings (defaults: GROUP sync, 256 KiB memtables). */
-        public Builder storageConfig(UnaryOperator<StorageConfig.Builder> storageConfig) {
-            this.storageConfig = storageConfig;
-            return this;
-        }
-
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /** Number of nodes, 1..200. */
-        public Builder nodes(int nodes) {
-            if (nodes < 1 || nodes > 200) {
-                throw new IllegalArgumentException("a simulated cluster has 1 to 200 nodes, got " + nodes);
-            }
-            this.nodes = nodes;
-            return this;
-        }
-
-        /** Adjusts every node's configuration (starting from the defaults with node1 as the seed node). */
-        public Builder nodeConfig(UnaryOperator<NodeConfig.Builder> nodeConfig) {
-            this.nodeConfig = nodeConfig;
-            return this;
-        }
-
-        /** Clocks of alive nodes further apart than this raise an alarm (default 500 ms). */
-        public Builder clockSkewBoundMicros(long boundMicros) {
-            if (boundMicros <= 0) {
-                throw new IllegalArgumentException("clock skew bound must be positive, got " + boundMicros);
-            }
-            this.clockSkewBoundMicros = boundMicros;
-            return this;
-        }
-
-        /** Simulated time an fsync takes (default 500 us); writes waiting meanwhile share it. */
-        public Builder diskSyncLatencyMicros(long latencyMicros) {
-            if (latencyMicros < 0) {
-                throw new IllegalArgumentException("disk sync latency must be >= 0, got " + latencyMicros);
-            }
-            this.diskSyncLatencyMicros = latencyMicros;
-            return this;
-        }
-
-        /** Builds the cluster and starts every node at simulated time zero. */
-        public SimCluster build() {
-            SimCluster cluster = new SimCluster(this);
-            cluster.startAll();
-            return cluster;
         }
     }
 }

@@ -20,7 +20,7 @@ public interface SimListener {
 
     /**
      * The clocks of two alive nodes differ by more than the cluster's skew bound
-     * ({@link SimCluster.Builder#clockSkewBoundMicros}); reported once each time the bound is crossed.
+     * ({@link SimClusterBuilder#clockSkewBoundMicros}); reported once each time the bound is crossed.
      */
     default void onClockSkew(long atMicros, NodeId ahead, NodeId behind, long skewMicros) {
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import ringdb.core.NodeId;
 import ringdb.core.coordinator.ClientResult;
@@ -69,7 +70,8 @@ class SimClusterTest {
             assertThat(put.isDone()).isTrue();
             assertThat(put.get()).isInstanceOf(ClientResult.Failed.class);
             assertThat(((ClientResult.Failed) put.get()).message()).contains("node2 crashed");
-            assertThat(cluster.put(NODE2, "x", "y", ConsistencyLevel.ONE).get()).isInstanceOf(ClientResult.Failed.class);
+            assertThat(cluster.put(NODE2, "x", "y", ConsistencyLevel.ONE).get())
+                    .isInstanceOf(ClientResult.Failed.class);
         }
     }
 
@@ -88,7 +90,7 @@ class SimClusterTest {
     @Test
     void anUnfinishedFutureCannotBeReadAndRunUntilGivesUpAtItsBound() {
         try (SimCluster cluster = settledCluster(14)) {
-            cluster.network().partition(java.util.Set.of(NODE1), java.util.Set.of(NODE2, NODE3));
+            cluster.network().partition(Set.of(NODE1), Set.of(NODE2, NODE3));
             cluster.runFor(30 * SECOND_MICROS);
             SimFuture<ClientResult> put = cluster.put(NODE1, "k", "v", ConsistencyLevel.ONE);
             if (!put.isDone()) {

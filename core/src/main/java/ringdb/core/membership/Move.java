@@ -55,7 +55,8 @@ public record Move(Kind kind, NodeId subject, NodeId replaced, long generation, 
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Move m && m.kind == kind && m.subject.equals(subject) && Objects.equals(m.replaced, replaced)
+        return o instanceof Move m && m.kind == kind && m.subject.equals(subject)
+                && Objects.equals(m.replaced, replaced)
                 && m.generation == generation && Arrays.equals(m.tokens, tokens);
     }
 

@@ -35,7 +35,6 @@ import ringdb.core.repair.Repair;
 import ringdb.core.repair.RepairContext;
 import ringdb.core.ring.Ring;
 import ringdb.core.store.LocalStore;
-import ringdb.core.streaming.StreamSession;
 import ringdb.core.system.SystemStore;
 import ringdb.core.topology.Startup;
 import ringdb.core.topology.Topology;

@@ -4,7 +4,8 @@ package ringdb.core.streaming;
  * Where one stream session stands: {@code name} says what it is for ("bootstrap of node6"),
  * {@code moveId} which membership change; ranges count range copies (a range fetched from two
  * sources counts twice); {@code rangesResumed} of the ranges done were completed by an earlier run
- * of the same stream (before a restart of this node) and not fetched again. {@code state} is RUNNING, WAITING (no source reachable), DONE or FAILED.
+ * of the same stream (before a restart of this node) and not fetched again. {@code state} is
+ * RUNNING, WAITING (no source reachable), DONE or FAILED.
  * Immutable.
  */
 public record StreamProgress(String name, String moveId, int rangesTotal, int rangesDone, int rangesResumed,
@@ -12,8 +13,9 @@ public record StreamProgress(String name, String moveId, int rangesTotal, int ra
 
     /** "bootstrap of node6: 12 of 40 ranges, 3.2 MiB, 1234 entries (RUNNING)". */
     public String describe() {
-        return name + ": " + rangesDone + " of " + rangesTotal + " ranges" + (rangesResumed > 0 ? " (" + rangesResumed
-                + " resumed)" : "") + ", " + formatBytes(bytesReceived) + ", " + entriesReceived + " entries (" + state + ")";
+        return name + ": " + rangesDone + " of " + rangesTotal + " ranges"
+                + (rangesResumed > 0 ? " (" + rangesResumed + " resumed)" : "")
+                + ", " + formatBytes(bytesReceived) + ", " + entriesReceived + " entries (" + state + ")";
     }
 
     static String formatBytes(long bytes) {

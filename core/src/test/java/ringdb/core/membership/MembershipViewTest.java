@@ -78,7 +78,8 @@ class MembershipViewTest {
 
     @Test
     void aRemovedNodeIsNoSourceAndItsSuccessorTakesItsPlaceOnWrites() {
-        MembershipView view = view(member(A, "NORMAL"), member(B, "REMOVING"), member(C, "NORMAL"), member(D, "NORMAL"));
+        MembershipView view = view(member(A, "NORMAL"), member(B, "REMOVING"), member(C, "NORMAL"),
+                member(D, "NORMAL"));
         Move remove = view.moveOf(B);
         assertEquals(Move.Kind.REMOVE, remove.kind());
         for (NodeId gainer : view.gainers(remove)) {
@@ -92,7 +93,8 @@ class MembershipViewTest {
             assertEquals(0, plan.extraAcks());
             assertEquals(RF, plan.targets().size());
         }
-        MembershipView removed = view(member(A, "NORMAL"), member(B, "REMOVED"), member(C, "NORMAL"), member(D, "NORMAL"));
+        MembershipView removed = view(member(A, "NORMAL"), member(B, "REMOVED"), member(C, "NORMAL"),
+                member(D, "NORMAL"));
         assertEquals(Set.of(A, C, D), removed.natural().members());
         assertTrue(removed.moves().isEmpty());
     }

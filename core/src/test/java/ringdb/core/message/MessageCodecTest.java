@@ -60,7 +60,8 @@ class MessageCodecTest {
                 snapshots().list().ofMaxSize(3).map(GossipAck2::new),
                 Arbitraries.longs().map(GossipShutdown::new),
                 Combinators.combine(Arbitraries.longs(), keys(), cells()).as(MutationRequest::new),
-                Combinators.combine(Arbitraries.longs(), Arbitraries.strings().ofMaxLength(20)).as(MutationResponse::new),
+                Combinators.combine(Arbitraries.longs(), Arbitraries.strings().ofMaxLength(20))
+                        .as(MutationResponse::new),
                 Combinators.combine(Arbitraries.longs(), keys()).as(ReadRequest::new),
                 Combinators.combine(Arbitraries.longs(), cells().injectNull(0.3)).as(ReadResponse::new),
                 Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), Arbitraries.longs(),
@@ -69,8 +70,10 @@ class MessageCodecTest {
                         .as(RangeSyncResponse::new),
                 Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), Arbitraries.longs(),
                         keys().injectNull(0.5), Arbitraries.integers().between(1, 1000))
-                        .as((id, start, end, after, max) -> new RangeDigestRequest(new RangeSyncRequest(id, start, end, after, max))),
-                Combinators.combine(Arbitraries.longs(), Arbitraries.of(true, false), Arbitraries.integers().between(0, 600),
+                        .as((id, start, end, after, max) ->
+                                new RangeDigestRequest(new RangeSyncRequest(id, start, end, after, max))),
+                Combinators.combine(Arbitraries.longs(), Arbitraries.of(true, false),
+                        Arbitraries.integers().between(0, 600),
                         keys(), Arbitraries.bytes().array(byte[].class).ofSize(RangeDigestResponse.DIGEST_BYTES))
                         .as((id, complete, count, last, digest) ->
                                 new RangeDigestResponse(id, complete, count, count == 0 ? null : last, digest))));
@@ -166,7 +169,8 @@ class MessageCodecTest {
                 .isInstanceOf(CodecException.class).hasMessage("frame checksum mismatch");
         byte[] shortSyn = ByteBuffer.allocate(senderOnly().length + 3).put(senderOnly()).put(new byte[3]).array();
         assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(frame(1, 1, shortSyn))))
-                .isInstanceOf(CodecException.class).hasMessage("truncated payload for GOSSIP_SYN: needed 4 bytes, had 3");
+                .isInstanceOf(CodecException.class)
+                .hasMessage("truncated payload for GOSSIP_SYN: needed 4 bytes, had 3");
     }
 
     @Test
@@ -183,7 +187,8 @@ class MessageCodecTest {
 
     /** A RANGE_DIGEST_RESPONSE payload (after the sender) with the fields exactly as given. */
     private static byte[] digestResponse(int entryCount, byte[] lastKey, int digestLength) {
-        ByteBuffer payload = ByteBuffer.allocate(senderOnly().length + 8 + 1 + 4 + 4 + (lastKey == null ? 0 : lastKey.length)
+        ByteBuffer payload = ByteBuffer.allocate(senderOnly().length + 8 + 1 + 4 + 4
+                + (lastKey == null ? 0 : lastKey.length)
                 + 4 + digestLength);
         payload.put(senderOnly()).putLong(7).put((byte) 0).putInt(entryCount);
         if (lastKey == null) {

@@ -76,7 +76,8 @@ class SingleNodeTest {
         assertThat(call(done -> node.get(utf8("k"), ConsistencyLevel.ONE, done)))
                 .isEqualTo(new ClientResult.Found(utf8("v1"), 10));
         call(done -> node.delete(utf8("k"), ConsistencyLevel.ONE, 11, done));
-        assertThat(call(done -> node.get(utf8("k"), ConsistencyLevel.ONE, done))).isEqualTo(new ClientResult.NotFound());
+        assertThat(call(done -> node.get(utf8("k"), ConsistencyLevel.ONE, done)))
+                .isEqualTo(new ClientResult.NotFound());
         assertThat(call(done -> node.get(utf8("never"), ConsistencyLevel.QUORUM, done)))
                 .isEqualTo(new ClientResult.NotFound());
     }
@@ -126,7 +127,8 @@ class SingleNodeTest {
         assertThat(status.recoveryDone()).isTrue();
         assertThat(status.state()).isEqualTo(NodeState.NORMAL);
         assertThat(status.tokens()).hasSize(16);
-        assertThat(status.applicationStates()).containsEntry("http", "127.0.0.1:8080").containsEntry("STATUS", "NORMAL");
+        assertThat(status.applicationStates()).containsEntry("http", "127.0.0.1:8080")
+                .containsEntry("STATUS", "NORMAL");
         assertThat(node.ring().members()).containsExactly(NodeId.of("solo"));
         assertThat(events).extracting(NodeEvent::kind).contains(NodeEvent.Kind.RECOVERY_DONE);
     }

@@ -81,7 +81,8 @@ class RangeDigestSyncTest {
 
     private static Cell cell(int index, long timestampMicros) {
         return index % 10 == 3 ? Cell.tombstone(timestampMicros)
-                : Cell.value(("value-" + index + "-" + timestampMicros).getBytes(StandardCharsets.UTF_8), timestampMicros);
+                : Cell.value(("value-" + index + "-" + timestampMicros).getBytes(StandardCharsets.UTF_8),
+                        timestampMicros);
     }
 
     /** Puts the same {@link #KEYS} keys (a tenth of them tombstones) into every store. */
@@ -141,7 +142,8 @@ class RangeDigestSyncTest {
         assertThat(nodes.get(A).status().recoveryDone()).isTrue();
         assertThat(events).filteredOn(event -> event.node().equals(A) && event.kind() == NodeEvent.Kind.RECOVERY_DONE)
                 .singleElement().satisfies(event -> assertThat(event.detail())
-                        .matches("\\d+ ranges synced, (\\d+) chunks compared, \\1 matched, 0 fetched, 0 entries received"));
+                        .matches("\\d+ ranges synced, (\\d+) chunks compared, \\1 matched, 0 fetched,"
+                                + " 0 entries received"));
         assertThat(sent(RangeSyncRequest.class, B) + sent(RangeSyncRequest.class, C)).isZero();
         assertThat(sent(RangeDigestRequest.class, B)).isGreaterThanOrEqualTo(KEYS / CHUNK_ENTRIES);
     }

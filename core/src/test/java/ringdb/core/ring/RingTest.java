@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import ringdb.core.NodeId;
 
@@ -100,7 +101,7 @@ class RingTest {
     void ownershipSumsToOneAndVirtualNodesSpreadIt(@ForAll @IntRange(min = 1, max = 20) int nodes) {
         Ring ring = ring(nodes, 16, 2);
         double sum = ring.ownership().values().stream().mapToDouble(Double::doubleValue).sum();
-        assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(sum).isCloseTo(1.0, Offset.offset(1e-9));
         assertThat(ring.ownership()).hasSize(nodes);
     }
 

@@ -62,7 +62,8 @@ class StreamSessionTest {
         public long request(NodeId to, long start, long end, byte[] afterKey, int maxEntries,
                             Consumer<RangeSyncResponse> onResponse) {
             long id = nextId++;
-            requests.add(to + (afterKey == null ? " from start" : " after " + new String(afterKey, StandardCharsets.UTF_8)));
+            requests.add(to + (afterKey == null ? " from start"
+                    : " after " + new String(afterKey, StandardCharsets.UTF_8)));
             if (!silent.contains(to)) {
                 List<LocalStore.Entry> entries = source.scan(start, end,
                         afterKey == null ? null : DecoratedKey.of(afterKey), maxEntries);
@@ -99,7 +100,8 @@ class StreamSessionTest {
 
     private void fill(int keys, int valueBytes) {
         for (int i = 0; i < keys; i++) {
-            source.apply(("key" + i).getBytes(StandardCharsets.UTF_8), Cell.value(new byte[valueBytes], i + 1), e -> { });
+            source.apply(("key" + i).getBytes(StandardCharsets.UTF_8), Cell.value(new byte[valueBytes], i + 1),
+                    e -> { });
         }
     }
 
@@ -128,7 +130,8 @@ class StreamSessionTest {
         assertEquals(source.scan(0, 0, null, 1_000), target.scan(0, 0, null, 1_000));
         assertEquals(95, session.progress().entriesReceived());
         assertTrue(requests.size() >= 10, "95 entries in chunks of 10: " + requests);
-        assertEquals(3, persisted.get(persisted.size() - 1).size(), "both halves of the wrapping range, plus the other");
+        assertEquals(3, persisted.get(persisted.size() - 1).size(),
+                "both halves of the wrapping range, plus the other");
     }
 
     @Test

@@ -3,6 +3,8 @@ package ringdb.sim.check;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import ringdb.core.NodeId;
 import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
@@ -53,8 +55,8 @@ public final class History {
     }
 
     /** Counts of results by kind ("Written", "Found", "Timeout"...), for reports. */
-    public java.util.SortedMap<String, Integer> resultCounts() {
-        java.util.SortedMap<String, Integer> counts = new java.util.TreeMap<>();
+    public SortedMap<String, Integer> resultCounts() {
+        SortedMap<String, Integer> counts = new TreeMap<>();
         for (Operation operation : operations) {
             String name = operation.isPending() ? "Pending" : operation.result().getClass().getSimpleName();
             counts.merge(operation.kind() + " " + name, 1, Integer::sum);

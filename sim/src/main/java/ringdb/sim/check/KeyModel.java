@@ -1,5 +1,6 @@
 package ringdb.sim.check;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -71,7 +72,7 @@ public final class KeyModel {
     public static Cell cellOf(Operation write) {
         long timestampMicros = write.writtenTimestampMicros();
         return write.kind() == Operation.Kind.DELETE ? Cell.tombstone(timestampMicros)
-                : Cell.value(write.value().getBytes(java.nio.charset.StandardCharsets.UTF_8), timestampMicros);
+                : Cell.value(write.value().getBytes(StandardCharsets.UTF_8), timestampMicros);
     }
 
     /** The version a successful read observed: a value cell, or null for NotFound. */

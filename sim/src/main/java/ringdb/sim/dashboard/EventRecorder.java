@@ -86,7 +86,8 @@ final class EventRecorder implements SimListener {
 
     /** Adds an entry at the current simulated time (operator actions, cluster-wide events). */
     void record(String node, String kind, String subject, String detail) {
-        timeline.addLast(new TimelineEntry(timelineSequence++, simulatedMicros.getAsLong(), node, kind, subject, detail));
+        timeline.addLast(new TimelineEntry(timelineSequence++, simulatedMicros.getAsLong(), node, kind, subject,
+                detail));
         if (timeline.size() > TIMELINE_ENTRIES_MAX) {
             timeline.removeFirst();
         }

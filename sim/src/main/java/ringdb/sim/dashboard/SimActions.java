@@ -161,8 +161,10 @@ final class SimActions {
         SimNetwork network = cluster.network();
         double drop = DashboardActions.doubleIn(params, "dropProbability", 0, 1);
         double duplicate = DashboardActions.doubleIn(params, "duplicateProbability", 0, 1);
-        long delayMin = DashboardActions.longIn(params, "delayMinMicros", 0, DELAY_MICROS_MAX, network.delayMinMicros());
-        long delayMax = DashboardActions.longIn(params, "delayMaxMicros", 0, DELAY_MICROS_MAX, network.delayMaxMicros());
+        long delayMin = DashboardActions.longIn(params, "delayMinMicros", 0, DELAY_MICROS_MAX,
+                network.delayMinMicros());
+        long delayMax = DashboardActions.longIn(params, "delayMaxMicros", 0, DELAY_MICROS_MAX,
+                network.delayMaxMicros());
         if (delayMin > delayMax) {
             throw new InvalidRequestException("delayMinMicros " + delayMin + " is above delayMaxMicros " + delayMax);
         }

@@ -3,6 +3,7 @@ package ringdb.sim.dashboard;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -80,7 +81,8 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
         this.paused = settings.startPaused();
         this.targetMicros = cluster.nowMicros();
         recorder.record("", "SEED", "", "seed " + cluster.seed() + ", " + cluster.nodeIds().size()
-                + " nodes; replay with ./ringdb dashboard --seed " + cluster.seed() + " --nodes " + cluster.nodeIds().size());
+                + " nodes; replay with ./ringdb dashboard --seed " + cluster.seed()
+                + " --nodes " + cluster.nodeIds().size());
         workload.setRate(settings.workloadOpsPerSecond());
         publish();
         this.driver = new Thread(this::drive, "ringdb-sim-dashboard");
@@ -212,7 +214,7 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
     }
 
     private static String seconds(long micros) {
-        return String.format(java.util.Locale.ROOT, "%.6f s", micros / 1_000_000.0);
+        return String.format(Locale.ROOT, "%.6f s", micros / 1_000_000.0);
     }
 
     private static double checkSpeed(double speed) {

@@ -1,9 +1,12 @@
 package ringdb.sim.dashboard;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import ringdb.core.NodeId;
 import ringdb.core.node.NodeState;
 import ringdb.core.node.NodeStatus;
@@ -96,7 +99,7 @@ final class SnapshotBuilder {
      * A stopped node that is no longer a ring member has left it (decommissioned or removed); one that
      * still holds its tokens is merely DOWN (crashed), or LEFT when the live nodes' gossip says so.
      */
-    private NodeState stoppedState(NodeId id, java.util.Collection<NodeStatus> statuses) {
+    private NodeState stoppedState(NodeId id, Collection<NodeStatus> statuses) {
         if (!lastRing.members().contains(id)) {
             return NodeState.LEFT;
         }
@@ -110,8 +113,8 @@ final class SnapshotBuilder {
         return NodeState.DOWN;
     }
 
-    private static List<String> movesInProgress(java.util.Collection<NodeStatus> statuses) {
-        java.util.TreeSet<String> moves = new java.util.TreeSet<>();
+    private static List<String> movesInProgress(Collection<NodeStatus> statuses) {
+        TreeSet<String> moves = new TreeSet<>();
         for (NodeStatus status : statuses) {
             moves.addAll(status.movesInProgress());
         }
@@ -160,7 +163,7 @@ final class SnapshotBuilder {
                 links, partitions, faults);
     }
 
-    private static List<String> sorted(java.util.Set<NodeId> ids) {
+    private static List<String> sorted(Set<NodeId> ids) {
         return ids.stream().sorted().map(NodeId::id).toList();
     }
 }

@@ -13,6 +13,7 @@ import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.data.Cell;
 import ringdb.core.node.NodeEvent;
 import ringdb.sim.SimCluster;
+import ringdb.sim.SimFuture;
 import ringdb.sim.SimListener;
 import ringdb.sim.TraceHash;
 import ringdb.sim.run.ClusterState;
@@ -189,7 +190,7 @@ public final class Demo {
         return true;
     }
 
-    private ClientResult await(ringdb.sim.SimFuture<ClientResult> future) {
+    private ClientResult await(SimFuture<ClientResult> future) {
         return cluster.runUntil(future, 30 * SECOND_MICROS);
     }
 
@@ -284,7 +285,8 @@ public final class Demo {
 
         private static boolean worthTelling(NodeEvent.Kind kind) {
             return switch (kind) {
-                case STOPPED, STARTED, PEER_DOWN, PEER_UP, HINTS_DELIVERED, RECOVERY_STARTED, RECOVERY_DONE, ERROR -> true;
+                case STOPPED, STARTED, PEER_DOWN, PEER_UP, HINTS_DELIVERED, RECOVERY_STARTED, RECOVERY_DONE,
+                        ERROR -> true;
                 default -> false;
             };
         }

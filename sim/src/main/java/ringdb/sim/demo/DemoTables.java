@@ -2,6 +2,7 @@ package ringdb.sim.demo;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import ringdb.core.NodeId;
@@ -10,6 +11,7 @@ import ringdb.sim.Link;
 import ringdb.sim.LinkStats;
 import ringdb.sim.MessageEvent;
 import ringdb.sim.NetworkStats;
+import ringdb.sim.SimClock;
 import ringdb.sim.SimCluster;
 
 /** The tables the demo prints: ring ownership, replica contents, network statistics. */
@@ -32,11 +34,11 @@ final class DemoTables {
         out.println();
         out.printf("  %-8s %s%n", "key", "each replica's version (value @ its timestamp in simulated seconds)");
         NodeId viewer = cluster.nodeIds().stream().filter(cluster::isAlive).findFirst().orElseThrow();
-        List<List<String>> rows = new java.util.ArrayList<>();
+        List<List<String>> rows = new ArrayList<>();
         int width = 0;
         for (String key : keys) {
             byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
-            List<String> row = new java.util.ArrayList<>();
+            List<String> row = new ArrayList<>();
             for (NodeId replica : cluster.node(viewer).ring().replicasFor(bytes)) {
                 String version = cluster.isAlive(replica) ? version(cluster.store(replica).read(bytes)) : "(down)";
                 row.add(replica + ": " + version);
@@ -59,7 +61,7 @@ final class DemoTables {
             return "-";
         }
         String what = cell.isTombstone() ? "tombstone" : Demo.quoted(new String(cell.value(), StandardCharsets.UTF_8));
-        return what + String.format(" @%.3fs", (cell.timestampMicros() - ringdb.sim.SimClock.EPOCH_MICROS) / 1e6);
+        return what + String.format(" @%.3fs", (cell.timestampMicros() - SimClock.EPOCH_MICROS) / 1e6);
     }
 
     static void networkTable(SimCluster cluster, PrintStream out) {

@@ -1,6 +1,7 @@
 package ringdb.sim.run;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import ringdb.core.NodeId;
 import ringdb.core.data.Cell;
 import ringdb.core.node.NodeStatus;
 import ringdb.core.node.PeerStatus;
+import ringdb.core.ring.DecoratedKey;
 import ringdb.core.ring.Ring;
 import ringdb.core.store.LocalStore;
 import ringdb.sim.SimCluster;
@@ -48,8 +50,8 @@ public final class ClusterState {
     }
 
     private static List<LocalStore.Entry> scanAll(LocalStore store) {
-        List<LocalStore.Entry> all = new java.util.ArrayList<>();
-        ringdb.core.ring.DecoratedKey after = null;
+        List<LocalStore.Entry> all = new ArrayList<>();
+        DecoratedKey after = null;
         while (true) {
             List<LocalStore.Entry> batch = store.scan(Long.MIN_VALUE, Long.MIN_VALUE, after, SCAN_BATCH_ENTRIES);
             all.addAll(batch);
@@ -99,7 +101,7 @@ public final class ClusterState {
 
     /** Why the cluster has not settled yet, one line per problem (empty = settled). */
     public static List<String> unsettled(SimCluster cluster) {
-        List<String> problems = new java.util.ArrayList<>();
+        List<String> problems = new ArrayList<>();
         Long digest = null;
         NodeId first = null;
         for (NodeId id : members(cluster)) {

@@ -107,7 +107,8 @@ public final class SimRun {
             return new FinalState(0, 0);
         }
         List<String> quorumViolations = ConsistencyChecker.checkFinalState(history, finalCells, false);
-        checks.add(SimRunReport.Check.of("replicas identical, no QUORUM-acknowledged write lost, no QUORUM delete undone",
+        checks.add(SimRunReport.Check.of(
+                "replicas identical, no QUORUM-acknowledged write lost, no QUORUM delete undone",
                 quorumViolations));
         checks.add(checkOneWritesKept(cluster, history, copies, finalCells, quorumViolations));
         return new FinalState(ClusterState.divergedKeys(beforeRepair), finalCells.size());
@@ -148,7 +149,8 @@ public final class SimRun {
     }
 
     private static Map<String, Map<NodeId, Cell>> replicaCells(SimCluster cluster, History history) {
-        return ClusterState.replicaCells(cluster, ClusterState.members(cluster).get(0), KeyModel.build(history).keySet());
+        return ClusterState.replicaCells(cluster, ClusterState.members(cluster).get(0),
+                KeyModel.build(history).keySet());
     }
 
     private static List<String> repairAll(SimCluster cluster) {

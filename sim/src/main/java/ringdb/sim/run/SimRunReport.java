@@ -50,7 +50,8 @@ public record SimRunReport(SimRunSettings settings, long traceHash, long simulat
         resultCounts.forEach((name, count) -> out.printf("  %-24s %6d%n", name, count));
         out.printf("network: sent %d, delivered %d, dropped %d (random %d, partition %d, node down %d), "
                         + "duplicated %d, in flight %d%n", network.sent(), network.delivered(), network.dropped(),
-                network.dropped(MessageEvent.Outcome.DROPPED_RANDOM), network.dropped(MessageEvent.Outcome.DROPPED_PARTITION),
+                network.dropped(MessageEvent.Outcome.DROPPED_RANDOM),
+                network.dropped(MessageEvent.Outcome.DROPPED_PARTITION),
                 network.dropped(MessageEvent.Outcome.DROPPED_NODE_DOWN), network.duplicated(), network.inFlight());
         out.printf("clock skew alarms: %d; keys checked: %d; diverged before repair: %d; liveness took %.1f s%n",
                 clockSkewAlarms, keysChecked, divergedKeysBeforeRepair, livenessMicros / 1e6);

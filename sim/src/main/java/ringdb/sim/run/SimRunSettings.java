@@ -44,7 +44,8 @@ public record SimRunSettings(long seed, int nodes, int replicationFactor, int cl
     /** The settings as printed at the start of a run. */
     public String describe() {
         return String.format("seed=%d nodes=%d rf=%d clients=%d keys=%d think<=%.3fs safety=%.1fs liveness<=%.1fs "
-                        + "repair=%s%n  faults: %s%s", seed, nodes, replicationFactor, clients, keys, thinkMicrosMax / 1e6,
+                        + "repair=%s%n  faults: %s%s", seed, nodes, replicationFactor, clients, keys,
+                thinkMicrosMax / 1e6,
                 safetyMicros / 1e6, livenessMicros / 1e6, repair, faults,
                 membershipChanges ? " membershipChanges=true" : "");
     }

@@ -100,7 +100,8 @@ public final class FaultInjector {
 
     private void scheduleNext() {
         long gapMicros = settings.faultIntervalMicrosMin()
-                + (long) (random.nextDouble() * (settings.faultIntervalMicrosMax() - settings.faultIntervalMicrosMin()));
+                + (long) (random.nextDouble()
+                        * (settings.faultIntervalMicrosMax() - settings.faultIntervalMicrosMin()));
         cluster.scheduler().scheduleAfter(gapMicros, () -> {
             if (running) {
                 act();

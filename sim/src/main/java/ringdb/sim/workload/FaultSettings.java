@@ -20,7 +20,8 @@ public record FaultSettings(double dropProbability, double duplicateProbability,
         long intervalMax = intervalMin + 500_000 + random.nextInt(3_000_000);
         int crashedMax = 1 + random.nextInt(Math.max(1, (nodes - 1) / 2));
         long clockJumpMax = random.nextInt(3) == 0 ? 0 : 50_000 + random.nextInt(2_000_000);
-        return new FaultSettings(drop, duplicate, delayMin, delayMax, intervalMin, intervalMax, crashedMax, clockJumpMax);
+        return new FaultSettings(drop, duplicate, delayMin, delayMax, intervalMin, intervalMax, crashedMax,
+                clockJumpMax);
     }
 
     @Override

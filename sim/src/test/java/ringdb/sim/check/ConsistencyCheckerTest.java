@@ -3,7 +3,9 @@ package ringdb.sim.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import ringdb.core.NodeId;
@@ -152,7 +154,7 @@ class ConsistencyCheckerTest {
         Operation one = put("k", "v2", ONE, 20, 30, 200);
         Operation otherOne = put("k", "v3", ONE, 40, 50, 300);
         Map<String, Map<NodeId, Cell>> cells = replicas("k", null, null);
-        java.util.List<Operation> asked = new java.util.ArrayList<>();
+        List<Operation> asked = new ArrayList<>();
 
         assertThat(ConsistencyChecker.checkFinalState(history, cells, true, write -> {
             asked.add(write);

@@ -57,7 +57,8 @@ class DurableCopiesTest {
         Operation neverSeenDurable = deleteAtOne(N1, 400);
         Operation acknowledgedByAMember = deleteAtOne(N1, 500, N3);
         copies.onDurableWrite(6, N1, KEY, Cell.tombstone(500));
-        Operation acknowledgersUnknown = history.invoke(Operation.Kind.DELETE, "k", null, ConsistencyLevel.ONE, N1, 1, 0);
+        Operation acknowledgersUnknown =
+                history.invoke(Operation.Kind.DELETE, "k", null, ConsistencyLevel.ONE, N1, 1, 0);
         history.complete(acknowledgersUnknown, new ClientResult.Written(600, 1), 10);
         copies.onDurableWrite(7, N1, KEY, Cell.tombstone(600));
 

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -115,7 +116,8 @@ class DashboardBrowserTest {
     @SuppressWarnings("unchecked")
     private List<String> attributes(String css, String name) {
         return (List<String>) driver.executeScript(
-                "return [...document.querySelectorAll(arguments[0])].map(e => e.getAttribute(arguments[1]))", css, name);
+                "return [...document.querySelectorAll(arguments[0])].map(e => e.getAttribute(arguments[1]))",
+                css, name);
     }
 
     private long eventsRun() {
@@ -136,7 +138,7 @@ class DashboardBrowserTest {
         assertThat(texts("#seed")).containsExactly(String.valueOf(SEED));
         assertThat(texts("#agreement")).containsExactly("✓ ring agreed");
         waiting().until(d -> count("#chart-ops polyline") == 2 && count("#spacetime line.msg") > 10);
-        waiting().until(ExpectedConditions.textMatches(By.id("connection"), java.util.regex.Pattern.compile("live")));
+        waiting().until(ExpectedConditions.textMatches(By.id("connection"), Pattern.compile("live")));
         screenshot("01-overview");
     }
 
@@ -173,9 +175,11 @@ class DashboardBrowserTest {
         value.sendKeys("from-chromium");
         driver.findElement(By.id("op-put")).click();
         waiting().until(d -> count("#op-log li.ok") >= 1);
-        assertThat(driver.findElement(By.cssSelector("#op-log li.ok")).getText()).contains("PUT browser-key", "written");
+        assertThat(driver.findElement(By.cssSelector("#op-log li.ok")).getText())
+                .contains("PUT browser-key", "written");
         waiting().until(d -> count("#lookup-replicas tbody tr") == 2);
-        waiting().until(d -> texts("#lookup-replicas tbody td.value").equals(List.of("from-chromium", "from-chromium")));
+        waiting().until(d -> texts("#lookup-replicas tbody td.value")
+                .equals(List.of("from-chromium", "from-chromium")));
         List<String> replicas = attributes("#lookup-replicas tbody tr", "data-node");
         for (String replica : replicas) {
             assertThat(count("#ring circle.token.replica[data-node=" + replica + "]")).as(replica).isEqualTo(16);

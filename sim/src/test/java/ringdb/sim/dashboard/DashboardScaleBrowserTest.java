@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -90,7 +92,7 @@ class DashboardScaleBrowserTest {
 
     private static long messagesKept(ChromeDriver driver) {
         String note = driver.findElement(By.id("spacetime-note")).getText();
-        java.util.regex.Matcher kept = java.util.regex.Pattern.compile("(\\d+) kept").matcher(note);
+        Matcher kept = Pattern.compile("(\\d+) kept").matcher(note);
         return kept.find() ? Long.parseLong(kept.group(1)) : 0;
     }
 

@@ -1,16 +1,17 @@
 package ringdb.sim.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import ringdb.core.data.InvalidRequestException;
+import ringdb.core.ring.Partitioner;
 import ringdb.dashboard.model.ActionResult;
 import ringdb.dashboard.model.DashboardState;
 import ringdb.dashboard.model.KeyLookup;
@@ -93,7 +94,7 @@ class SimDashboardSourceTest {
             assertThat(replica.value()).isEqualTo("red");
         });
         assertThat(lookup.replicas().stream().map(ReplicaValue::timestampMicros).distinct()).hasSize(1);
-        assertThat(Long.parseLong(lookup.token())).isEqualTo(ringdb.core.ring.Partitioner.token("apple"));
+        assertThat(Long.parseLong(lookup.token())).isEqualTo(Partitioner.token("apple"));
     }
 
     @Test
@@ -158,7 +159,8 @@ class SimDashboardSourceTest {
         settle();
         assertThat(act("addNode", Map.of()).message()).startsWith("node5 added");
         DashboardState joined = stepUntil(state -> state.nodes().size() == 5
-                && state.nodes().get(4).state().equals("NORMAL") && state.tokens().size() == 5 * 16 && state.ringAgreement());
+                && state.nodes().get(4).state().equals("NORMAL") && state.tokens().size() == 5 * 16
+                && state.ringAgreement());
         assertThat(joined.timeline()).extracting(e -> e.kind()).contains("ADD_NODE", "JOINED");
         CompletableFuture<ActionResult> decommission = source.act("removeNode", Map.of("node", "node5"));
         while (!decommission.isDone()) {
@@ -168,10 +170,11 @@ class SimDashboardSourceTest {
         DashboardState left = stepUntil(state -> state.tokens().size() == 4 * 16
                 && state.nodes().get(4).state().equals("LEFT"));
         assertThat(left.nodes().get(4).up()).isFalse();
-        assertThat(failureOf(source.act("recover", Map.of("node", "node5")))).hasMessageContaining("cannot be recovered");
+        assertThat(failureOf(source.act("recover", Map.of("node", "node5"))))
+                .hasMessageContaining("cannot be recovered");
     }
 
-    private DashboardState stepUntil(java.util.function.Predicate<DashboardState> condition) throws Exception {
+    private DashboardState stepUntil(Predicate<DashboardState> condition) throws Exception {
         for (int i = 0; i < 400; i++) {
             act("step", Map.of("events", "500"));
             if (condition.test(source.snapshot())) {

@@ -60,7 +60,8 @@ class MembershipSweepTest {
             for (int step = 0; step < 3; step++) {
                 Change change = choose(random, load.normalNodes().size(), replicationFactor);
                 String outcome = apply(cluster, load, random, change, faults, plan);
-                assertTrue(outcome == null, outcome + "\nplan: " + plan + reproduce + MembershipSuiteTest.lastEvents(events));
+                assertTrue(outcome == null,
+                        outcome + "\nplan: " + plan + reproduce + MembershipSuiteTest.lastEvents(events));
                 assertTrue(load.settle(120 * SECOND), "ring did not settle after " + change + "\nplan: " + plan
                         + reproduce + MembershipSuiteTest.lastEvents(events));
             }
@@ -96,7 +97,8 @@ class MembershipSweepTest {
         List<NodeId> members = load.normalNodes();
         NodeId subject = members.get(random.nextInt(members.size()));
         NodeId via = members.get((members.indexOf(subject) + 1) % members.size());
-        plan.add(String.format("%.1f s: %s %s", cluster.nowMicros() / 1e6, change, change == Change.ADD ? "" : subject));
+        plan.add(String.format("%.1f s: %s %s", cluster.nowMicros() / 1e6, change,
+                change == Change.ADD ? "" : subject));
         if (change == Change.REMOVE || change == Change.REPLACE) {
             cluster.fail(subject);
             if (!load.runUntil(() -> !cluster.node(via).isAlive(subject), 60 * SECOND, WRITE_INTERVAL_MICROS)) {

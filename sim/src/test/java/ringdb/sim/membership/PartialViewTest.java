@@ -88,7 +88,8 @@ class PartialViewTest {
                     + MembershipSuiteTest.lastEvents(events));
             assertEquals(second, withdrawals.get(0).node(), "the later generation gives way (seed " + seed + ")");
             assertTrue(cluster.nowMicros() - addedAtMicros <= 60 * SECOND,
-                    "seed " + seed + ": both joined only after " + (cluster.nowMicros() - addedAtMicros) / SECOND + " s");
+                    "seed " + seed + ": both joined only after "
+                            + (cluster.nowMicros() - addedAtMicros) / SECOND + " s");
             assertEquals(List.of(), cluster.unhandledExceptions());
         }
     }

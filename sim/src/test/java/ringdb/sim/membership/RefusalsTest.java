@@ -1,15 +1,20 @@
 package ringdb.sim.membership;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import ringdb.core.NodeId;
 import ringdb.core.coordinator.ClientResult;
+import ringdb.core.node.Node;
 import ringdb.core.node.NodeEvent;
 import ringdb.sim.SimCluster;
+import ringdb.sim.SimFuture;
 
 /** Membership changes that would break the ring are refused with a message that says why. */
 class RefusalsTest {
@@ -17,14 +22,13 @@ class RefusalsTest {
     private static final NodeId NODE1 = NodeId.of("node1");
     private static final NodeId NODE2 = NodeId.of("node2");
 
-    private static ClientResult.Failed failed(SimCluster cluster, ringdb.sim.SimFuture<ClientResult> future) {
+    private static ClientResult.Failed failed(SimCluster cluster, SimFuture<ClientResult> future) {
         ClientResult result = cluster.runUntil(future, SECOND);
         assertTrue(result instanceof ClientResult.Failed, "expected a refusal, got " + result);
         return (ClientResult.Failed) result;
     }
 
-    private static ClientResult direct(SimCluster cluster, NodeId via, java.util.function.BiConsumer<
-            ringdb.core.node.Node, java.util.function.Consumer<ClientResult>> call) {
+    private static ClientResult direct(SimCluster cluster, NodeId via, BiConsumer<Node, Consumer<ClientResult>> call) {
         List<ClientResult> out = new ArrayList<>();
         call.accept(cluster.node(via), out::add);
         assertEquals(1, out.size(), "a refusal is immediate");
@@ -35,7 +39,8 @@ class RefusalsTest {
     void leavingBelowTheReplicationFactorIsRefused() {
         try (SimCluster cluster = SimCluster.builder().seed(21).nodes(2).build()) {
             cluster.runFor(10 * SECOND);
-            assertEquals("cannot decommission node2: the ring would keep 1 node(s), fewer than the replication factor 2",
+            assertEquals(
+                    "cannot decommission node2: the ring would keep 1 node(s), fewer than the replication factor 2",
                     failed(cluster, cluster.decommission(NODE2)).message());
             assertTrue(cluster.isNormal(NODE2), "a refused decommission changes nothing");
         }
@@ -98,7 +103,7 @@ class RefusalsTest {
         try (SimCluster cluster = SimCluster.builder().seed(seed).nodes(4).build()) {
             List<NodeEvent> events = MembershipSuiteTest.record(cluster);
             cluster.runFor(10 * SECOND);
-            ringdb.sim.SimFuture<ClientResult> leaving = cluster.decommission(NODE2);
+            SimFuture<ClientResult> leaving = cluster.decommission(NODE2);
             NodeId joiner = cluster.addNode();
             assertTrue(cluster.runUntil(leaving, 120 * SECOND) instanceof ClientResult.Completed);
             assertTrue(cluster.runUntil(() -> cluster.isNormal(joiner), 120 * SECOND),
@@ -148,7 +153,7 @@ class RefusalsTest {
             assertEquals(new ClientResult.Completed("node3 left the ring and stopped"), result);
             cluster.runFor(SECOND);
             assertTrue(!cluster.isAlive(NodeId.of("node3")));
-            IllegalStateException error = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+            IllegalStateException error = assertThrows(IllegalStateException.class,
                     () -> cluster.recover(NodeId.of("node3")));
             assertEquals("node3 cannot be recovered: it left the ring", error.getMessage());
             assertTrue(cluster.runUntil(() -> cluster.node(NODE1).ring().members().size() == 2, 30 * SECOND));

@@ -97,10 +97,12 @@ class RemovedReplicaWriteLossTest {
             NodeId coordinator = NodeId.of("node1");
             for (int i = 0; ; i++) {
                 String key = "key" + i;
-                List<NodeId> replicas = cluster.node(coordinator).ring().replicasFor(key.getBytes(StandardCharsets.UTF_8));
+                List<NodeId> replicas =
+                        cluster.node(coordinator).ring().replicasFor(key.getBytes(StandardCharsets.UTF_8));
                 if (replicas.contains(coordinator)) {
                     List<NodeId> others = replicas.stream().filter(id -> !id.equals(coordinator)).toList();
-                    NodeId via = cluster.nodeIds().stream().filter(id -> !replicas.contains(id)).findFirst().orElseThrow();
+                    NodeId via = cluster.nodeIds().stream().filter(id -> !replicas.contains(id))
+                            .findFirst().orElseThrow();
                     return new Scenario(key, coordinator, others, via);
                 }
             }

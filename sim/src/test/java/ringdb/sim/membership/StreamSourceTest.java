@@ -52,12 +52,14 @@ class StreamSourceTest {
             List<NodeId> before = natural.replicasFor(key.getBytes(StandardCharsets.UTF_8));
             NodeId keeping = before.get(0);
 
-            NodeId coordinator = natural.members().stream().filter(id -> !before.contains(id)).findFirst().orElseThrow();
+            NodeId coordinator = natural.members().stream().filter(id -> !before.contains(id))
+                    .findFirst().orElseThrow();
 
             // the write reaches the replica giving the range up only, and its coordinator crashes
             // before it would have stored a hint for the other replica
             cluster.network().partition(Set.of(coordinator), Set.of(keeping));
-            ClientResult put = cluster.runUntil(cluster.put(coordinator, key, "only-here", ConsistencyLevel.ONE), SECOND);
+            ClientResult put =
+                    cluster.runUntil(cluster.put(coordinator, key, "only-here", ConsistencyLevel.ONE), SECOND);
             assertTrue(put instanceof ClientResult.Written written && written.acks() == 1, "seed " + seed + ": " + put);
             cluster.fail(coordinator);
             cluster.network().heal();

@@ -76,7 +76,8 @@ class StreamingFaultsTest {
             verify(cluster, load, seed, events);
             StreamProgress done = bootstrap(cluster).orElseThrow();
             assertEquals("DONE", done.state());
-            assertTrue(cluster.network().stats().droppedByCause().values().stream().mapToLong(Long::longValue).sum() > 0);
+            assertTrue(cluster.network().stats().droppedByCause().values().stream()
+                    .mapToLong(Long::longValue).sum() > 0);
         }
     }
 
@@ -87,7 +88,8 @@ class StreamingFaultsTest {
             List<NodeEvent> events = MembershipSuiteTest.record(cluster);
             WriteLoad load = loaded(cluster);
             cluster.addNode();
-            assertTrue(cluster.runUntil(() -> midStream(cluster), 120 * SECOND), "never mid-stream (seed " + seed + ")");
+            assertTrue(cluster.runUntil(() -> midStream(cluster), 120 * SECOND),
+                    "never mid-stream (seed " + seed + ")");
             NodeId source = NodeId.of("node2");
             cluster.fail(source);
             load.runUntil(() -> false, 20 * SECOND, 50_000);
@@ -103,7 +105,8 @@ class StreamingFaultsTest {
             List<NodeEvent> events = MembershipSuiteTest.record(cluster);
             WriteLoad load = loaded(cluster);
             cluster.addNode();
-            assertTrue(cluster.runUntil(() -> midStream(cluster), 120 * SECOND), "never mid-stream (seed " + seed + ")");
+            assertTrue(cluster.runUntil(() -> midStream(cluster), 120 * SECOND),
+                    "never mid-stream (seed " + seed + ")");
             int doneBeforeCrash = bootstrap(cluster).orElseThrow().rangesDone();
             cluster.fail(JOINER);
             load.runUntil(() -> false, 5 * SECOND, 50_000);

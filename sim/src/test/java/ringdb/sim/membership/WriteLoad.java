@@ -5,16 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import ringdb.core.NodeId;
 import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.data.Cell;
+import ringdb.core.node.Node;
+import ringdb.core.node.NodeStatus;
+import ringdb.core.node.PeerStatus;
 import ringdb.sim.SimCluster;
 import ringdb.sim.SimFuture;
 
@@ -116,10 +122,11 @@ final class WriteLoad {
         StringBuilder out = new StringBuilder();
         for (NodeId id : cluster.nodeIds()) {
             if (cluster.isAlive(id)) {
-                ringdb.core.node.NodeStatus status = cluster.node(id).status();
+                NodeStatus status = cluster.node(id).status();
                 out.append("\n  ").append(id).append(": ").append(status.hintsPending()).append(" hints; peers");
-                for (ringdb.core.node.PeerStatus peer : status.peers()) {
-                    out.append(' ').append(peer.id()).append('=').append(peer.state()).append(peer.up() ? "/up" : "/down");
+                for (PeerStatus peer : status.peers()) {
+                    out.append(' ').append(peer.id()).append('=').append(peer.state())
+                            .append(peer.up() ? "/up" : "/down");
                 }
             }
         }
@@ -140,10 +147,10 @@ final class WriteLoad {
 
     /** Every live node sees the same ring and no membership change in progress. */
     boolean settled() {
-        java.util.Set<Long> digests = new java.util.HashSet<>();
+        Set<Long> digests = new HashSet<>();
         for (NodeId id : cluster.nodeIds()) {
             if (cluster.isAlive(id)) {
-                ringdb.core.node.Node node = cluster.node(id);
+                Node node = cluster.node(id);
                 if (!node.membershipView().moves().isEmpty()) {
                     return false;
                 }
@@ -212,7 +219,7 @@ final class WriteLoad {
             List<NodeId> replicas = cluster.node(holders.get(0)).ring().replicasFor(keyBytes);
             assertEquals(replicationFactor, holding.size(), "seed " + seed + ": " + key + " held by " + holding
                     + ", replicas " + replicas);
-            assertEquals(new java.util.TreeSet<>(replicas), new java.util.TreeSet<>(holding), "seed " + seed + ": " + key);
+            assertEquals(new TreeSet<>(replicas), new TreeSet<>(holding), "seed " + seed + ": " + key);
         }
     }
 

@@ -3,6 +3,7 @@ package ringdb.sim.suites;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import ringdb.core.NodeId;
 import ringdb.core.node.Node;
 import ringdb.core.node.PeerStatus;
@@ -46,7 +47,7 @@ final class Clusters {
     }
 
     /** Checks {@code condition} every {@code stepMicros} of simulated time (for costly checks). */
-    static boolean awaitEvery(SimCluster cluster, java.util.function.BooleanSupplier condition, long stepMicros,
+    static boolean awaitEvery(SimCluster cluster, BooleanSupplier condition, long stepMicros,
                               long maxMicros) {
         long deadline = cluster.nowMicros() + maxMicros;
         while (!condition.getAsBoolean()) {

@@ -5,6 +5,7 @@ import static ringdb.sim.suites.Clusters.SECOND;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -17,6 +18,7 @@ import ringdb.core.data.Cell;
 import ringdb.core.node.NodeConfig;
 import ringdb.core.node.NodeEvent;
 import ringdb.sim.SimCluster;
+import ringdb.sim.SimFuture;
 import ringdb.sim.SimListener;
 
 /** Replication, consistency levels, forwarding, hints and recovery in simulated clusters. */
@@ -46,7 +48,7 @@ class ReplicationSuiteTest {
         return out;
     }
 
-    private static ClientResult run(SimCluster cluster, ringdb.sim.SimFuture<ClientResult> future) {
+    private static ClientResult run(SimCluster cluster, SimFuture<ClientResult> future) {
         return cluster.runUntil(future, 30 * SECOND);
     }
 
@@ -228,7 +230,7 @@ class ReplicationSuiteTest {
             byte[] expected = lastValue;
             boolean caughtUp = cluster.runUntil(() -> cluster.node(primary).status().recoveryDone()
                     && cluster.store(primary).read(key) != null
-                    && java.util.Arrays.equals(cluster.store(primary).read(key).value(), expected), 60 * SECOND);
+                    && Arrays.equals(cluster.store(primary).read(key).value(), expected), 60 * SECOND);
             assertThat(caughtUp).as(Clusters.seedLine(cluster)).isTrue();
             assertThat(run(cluster, cluster.get(primary, key, ConsistencyLevel.ALL)))
                     .isInstanceOfSatisfying(ClientResult.Found.class,

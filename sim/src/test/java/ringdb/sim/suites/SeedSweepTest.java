@@ -77,7 +77,8 @@ class SeedSweepTest {
     }
 
     static String reproduceCommand(long seed, boolean membership) {
-        String method = membership ? "everySeedKeepsEveryInvariantUnderMembershipChanges" : "everySeedKeepsEveryInvariant";
+        String method = membership
+                ? "everySeedKeepsEveryInvariantUnderMembershipChanges" : "everySeedKeepsEveryInvariant";
         return "./ringdb sim --seed " + seed + " --safety-seconds " + SAFETY_MICROS / 1_000_000
                 + (REPAIR ? "" : " --no-repair") + (membership ? " --membership" : "")
                 + "   or   mvn -B -q verify -pl sim -am -Dsurefire.failIfNoSpecifiedTests=false"

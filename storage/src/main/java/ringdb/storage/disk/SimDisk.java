@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 import ringdb.core.Timers;
 
 /**
@@ -33,6 +32,9 @@ import ringdb.core.Timers;
  * of (simulated) time and every request made meanwhile shares it; without, it completes at once on
  * the caller's thread.
  *
+ * <p>This class is the disk API and the crash models; a file's bytes are a {@link SimInode}, open
+ * files are {@link SimAppendFile} and {@link SimReadFile}.
+ *
  * <p>Threading: not thread-safe; the simulator drives it from one thread.
  */
 public final class SimDisk implements Disk {
@@ -41,9 +43,9 @@ public final class SimDisk implements Disk {
     private final Random random;
     private final Timers timers;
     private final long syncLatencyMicros;
-    private final TreeMap<String, Inode> files = new TreeMap<>();
+    private final TreeMap<String, SimInode> files = new TreeMap<>();
     private final TreeMap<String, Boolean> directories = new TreeMap<>();
-    private final TreeMap<String, ArrayDeque<Inode>> retired = new TreeMap<>();
+    private final TreeMap<String, ArrayDeque<SimInode>> retired = new TreeMap<>();
     private int epoch;
     private int syncFailuresToInject;
     private String syncFailurePathPrefix = "";
@@ -65,7 +67,7 @@ public final class SimDisk implements Disk {
 
     /** The node crashed: every file keeps only its synced bytes; open handles become unusable. */
     public void crash() {
-        for (Inode inode : distinctInodes()) {
+        for (SimInode inode : distinctInodes()) {
             inode.loseUnsyncedFrom(inode.syncedLength);
         }
         epoch++;
@@ -73,7 +75,7 @@ public final class SimDisk implements Disk {
 
     /** Like {@link #crash()}, but each file also keeps a random prefix of its unsynced bytes. */
     public void crashTearingUnsyncedWrites() {
-        for (Inode inode : distinctInodes()) {
+        for (SimInode inode : distinctInodes()) {
             int unsynced = inode.length - inode.syncedLength;
             if (unsynced > 0) {
                 inode.loseUnsyncedFrom(inode.syncedLength + random.nextInt(unsynced + 1));
@@ -90,7 +92,7 @@ public final class SimDisk implements Disk {
      * before (the old bytes of a recycled file, or zeros).
      */
     public void crashPersistingUnsyncedPagesOutOfOrder(int pageBytes) {
-        for (Inode inode : distinctInodes()) {
+        for (SimInode inode : distinctInodes()) {
             int kept = inode.syncedLength;
             List<int[]> lostPages = new ArrayList<>();
             for (int page = inode.syncedLength / pageBytes * pageBytes; page < inode.length; page += pageBytes) {
@@ -152,34 +154,34 @@ public final class SimDisk implements Disk {
 
     /** The file's current bytes (synced or not); for tests that inspect or damage files. */
     public byte[] contents(String path) throws IOException {
-        Inode inode = inode(path);
+        SimInode inode = inode(path);
         return Arrays.copyOf(inode.data, inode.visibleLength());
     }
 
     /** Replaces the file's bytes, durably; for tests that fabricate damage. */
     public void overwrite(String path, byte[] bytes) throws IOException {
-        Inode inode = inode(path);
+        SimInode inode = inode(path);
         inode.data = bytes.clone();
         inode.length = bytes.length;
         inode.syncedLength = bytes.length;
         inode.stale = null;
     }
 
-    private List<Inode> distinctInodes() {
-        List<Inode> result = new ArrayList<>();
-        for (Inode inode : files.values()) {
+    private List<SimInode> distinctInodes() {
+        List<SimInode> result = new ArrayList<>();
+        for (SimInode inode : files.values()) {
             if (!result.contains(inode)) {
                 result.add(inode);
             }
         }
-        for (ArrayDeque<Inode> kept : retired.values()) {
+        for (ArrayDeque<SimInode> kept : retired.values()) {
             result.addAll(kept);
         }
         return result;
     }
 
-    private Inode inode(String path) throws IOException {
-        Inode inode = files.get(path);
+    private SimInode inode(String path) throws IOException {
+        SimInode inode = files.get(path);
         if (inode == null) {
             throw new FileNotFoundException("no such file: " + path);
         }
@@ -234,43 +236,43 @@ public final class SimDisk implements Disk {
         if (files.containsKey(path)) {
             throw new IOException("file already exists: " + path);
         }
-        Inode inode = new Inode();
+        SimInode inode = new SimInode();
         files.put(path, inode);
-        return new SimAppendFile(path, inode, epoch);
+        return new SimAppendFile(this, path, inode, epoch);
     }
 
     /** Hands out a file retired in the same directory, old bytes and all, when one is kept. */
     @Override
     public AppendFile createPreallocated(String path, long sizeBytes) throws IOException {
-        ArrayDeque<Inode> kept = retired.get(parent(path));
+        ArrayDeque<SimInode> kept = retired.get(parent(path));
         if (kept == null || kept.isEmpty()) {
             return create(path);
         }
         if (files.containsKey(path)) {
             throw new IOException("file already exists: " + path);
         }
-        Inode old = kept.pollFirst();
+        SimInode old = kept.pollFirst();
         recycledCount++;
-        Inode inode = new Inode();
+        SimInode inode = new SimInode();
         inode.stale = Arrays.copyOf(old.data, old.visibleLength());
         inode.data = inode.stale.clone();
         files.put(path, inode);
-        return new SimAppendFile(path, inode, epoch);
+        return new SimAppendFile(this, path, inode, epoch);
     }
 
     @Override
     public boolean preallocatedReady(String directory, long sizeBytes) {
-        ArrayDeque<Inode> kept = retired.get(directory);
+        ArrayDeque<SimInode> kept = retired.get(directory);
         return kept != null && !kept.isEmpty();
     }
 
     @Override
     public void retire(String path) {
-        Inode inode = files.remove(path);
+        SimInode inode = files.remove(path);
         if (inode == null || files.containsValue(inode)) {
             return; // gone, or still reachable through another link: nothing to hand out
         }
-        ArrayDeque<Inode> kept = retired.computeIfAbsent(parent(path), directory -> new ArrayDeque<>());
+        ArrayDeque<SimInode> kept = retired.computeIfAbsent(parent(path), directory -> new ArrayDeque<>());
         if (kept.size() < RETIRED_FILES_MAX) {
             kept.addLast(inode);
         }
@@ -283,7 +285,7 @@ public final class SimDisk implements Disk {
 
     @Override
     public ReadFile openRead(String path) throws IOException {
-        Inode inode = inode(path);
+        SimInode inode = inode(path);
         if (inode.stale != null) {
             // Appends write over the old bytes in place: a reader gets its own copy.
             return new SimReadFile(Arrays.copyOf(inode.data, inode.visibleLength()), inode.visibleLength());
@@ -294,7 +296,7 @@ public final class SimDisk implements Disk {
 
     @Override
     public void truncate(String path, long sizeBytes) throws IOException {
-        Inode inode = inode(path);
+        SimInode inode = inode(path);
         inode.data = Arrays.copyOf(inode.data, Math.max(inode.data.length, 1)); // open readers keep their bytes
         inode.length = (int) Math.min(inode.length, sizeBytes);
         inode.syncedLength = Math.min(inode.syncedLength, inode.length);
@@ -311,7 +313,7 @@ public final class SimDisk implements Disk {
 
     @Override
     public void rename(String source, String target) throws IOException {
-        Inode inode = inode(source);
+        SimInode inode = inode(source);
         files.remove(source);
         files.put(target, inode);
     }
@@ -329,172 +331,27 @@ public final class SimDisk implements Disk {
         // Directory operations are durable at once on this disk.
     }
 
-    private void syncInode(String path, Inode inode) throws IOException {
+    /** The crash count: a file opened before the latest crash refuses further use. */
+    int epoch() {
+        return epoch;
+    }
+
+    /** Where asynchronous syncs wait their latency, or null when they complete at once. */
+    Timers timers() {
+        return timers;
+    }
+
+    long syncLatencyMicros() {
+        return syncLatencyMicros;
+    }
+
+    /** Syncs {@code inode} (the file at {@code path}), or throws the failure injected for it. */
+    void syncInode(String path, SimInode inode) throws IOException {
         if (syncFailuresToInject > 0 && path.startsWith(syncFailurePathPrefix)) {
             syncFailuresToInject--;
             throw new IOException("injected sync failure");
         }
         syncCount++;
         inode.syncedLength = inode.length;
-    }
-
-    /**
-     * An inode: the bytes a file (or several hard links) holds. A recycled file also has the
-     * {@code stale} bytes of its previous life: visible past {@code length}, and back wherever a
-     * crash loses unsynced writes over them.
-     */
-    private static final class Inode {
-        byte[] data = new byte[256];
-        int length;
-        int syncedLength;
-        byte[] stale;
-
-        int visibleLength() {
-            return stale == null ? length : Math.max(length, stale.length);
-        }
-
-        /** A crash keeps the first {@code kept} bytes written; the old bytes show again past them. */
-        void loseUnsyncedFrom(int kept) {
-            if (stale != null) {
-                for (int i = kept; i < length && i < stale.length; i++) {
-                    data[i] = stale[i];
-                }
-            }
-            length = kept;
-        }
-    }
-
-    private final class SimAppendFile implements AppendFile {
-        private final String path;
-        private final Inode inode;
-        private final int openedEpoch;
-        private final List<Consumer<Throwable>> waiting = new ArrayList<>();
-        private Throwable failure;
-        private boolean closed;
-
-        SimAppendFile(String path, Inode inode, int openedEpoch) {
-            this.path = path;
-            this.inode = inode;
-            this.openedEpoch = openedEpoch;
-        }
-
-        private void checkUsable() throws IOException {
-            if (openedEpoch != epoch) {
-                throw new IOException("disk crashed since " + path + " was opened");
-            }
-            if (closed) {
-                throw new IOException("file is closed: " + path);
-            }
-        }
-
-        @Override
-        public void append(byte[] bytes, int offset, int length) throws IOException {
-            checkUsable();
-            if (inode.length + length > inode.data.length) {
-                inode.data = Arrays.copyOf(inode.data, Math.max(inode.data.length * 2, inode.length + length));
-            }
-            System.arraycopy(bytes, offset, inode.data, inode.length, length);
-            inode.length += length;
-        }
-
-        @Override
-        public long size() {
-            return inode.length;
-        }
-
-        @Override
-        public void sync() throws IOException {
-            if (failure != null) {
-                throw new IOException("an earlier sync of " + path + " failed", failure);
-            }
-            if (closed && inode.syncedLength == inode.length) {
-                return;
-            }
-            checkUsable();
-            try {
-                syncInode(path, inode);
-            } catch (IOException e) {
-                failure = e;
-                throw e;
-            }
-        }
-
-        @Override
-        public void syncAsync(Consumer<Throwable> onDurable) {
-            if (timers == null) {
-                onDurable.accept(syncQuietly());
-                return;
-            }
-            waiting.add(onDurable);
-            if (waiting.size() == 1) {
-                int scheduledEpoch = epoch;
-                timers.schedule(syncLatencyMicros, () -> completeWaiting(scheduledEpoch));
-            }
-        }
-
-        private void completeWaiting(int scheduledEpoch) {
-            if (scheduledEpoch != epoch) {
-                waiting.clear(); // the node crashed; nobody is left to hear about it
-                return;
-            }
-            Throwable result = syncQuietly();
-            List<Consumer<Throwable>> callbacks = new ArrayList<>(waiting);
-            waiting.clear();
-            for (Consumer<Throwable> callback : callbacks) {
-                callback.accept(result);
-            }
-        }
-
-        private Throwable syncQuietly() {
-            try {
-                sync();
-                return null;
-            } catch (IOException e) {
-                return e;
-            }
-        }
-
-        @Override
-        public Throwable syncFailure() {
-            return failure;
-        }
-
-        @Override
-        public boolean preallocated() {
-            return inode.stale != null;
-        }
-
-        @Override
-        public void close() {
-            if (!closed && openedEpoch == epoch && inode.stale != null) {
-                inode.stale = null; // the old bytes past the end are cut off
-            }
-            closed = true;
-        }
-    }
-
-    private static final class SimReadFile implements ReadFile {
-        private final byte[] bytes;
-        private final int length;
-
-        SimReadFile(byte[] bytes, int length) {
-            this.bytes = bytes;
-            this.length = length;
-        }
-
-        @Override
-        public long size() {
-            return length;
-        }
-
-        @Override
-        public void read(long position, byte[] destination, int offset, int length) throws IOException {
-            ReadFile.checkWithin(position, length, this.length);
-            System.arraycopy(bytes, (int) position, destination, offset, length);
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }
