@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import ringdb.core.ring.Partitioner;
 
 /**
@@ -28,7 +29,7 @@ public final class ClusterView {
 
     /** Builds the view from the JSON of {@code GET /v1/cluster}; members without an HTTP address are skipped. */
     public static ClusterView fromJson(JsonNode cluster) {
-        Map<Long, String> byToken = new java.util.TreeMap<>();
+        Map<Long, String> byToken = new TreeMap<>();
         Map<String, Boolean> members = new LinkedHashMap<>();
         for (JsonNode member : cluster.path("members")) {
             String http = member.path("http").asText("");

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -156,7 +157,7 @@ final class HttpTransport implements AutoCloseable {
                     return response;
                 }
                 if (decoded != null) {
-                    io.netty.util.ReferenceCountUtil.release(decoded);
+                    ReferenceCountUtil.release(decoded);
                     throw new RingClientException(0, "io", "unexpected answer from " + node + ": " + decoded.getClass().getSimpleName());
                 }
                 long remainingMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());

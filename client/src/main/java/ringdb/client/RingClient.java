@@ -4,12 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import ringdb.core.protocol.NativeProtocol;
 
 /**
@@ -237,7 +241,7 @@ public final class RingClient implements AutoCloseable {
     }
 
     /** Runs a request to {@code node}; when the node could not be reached, avoids it for a while. */
-    private HttpTransport.Response markingDown(String node, java.util.function.Supplier<HttpTransport.Response> request) {
+    private HttpTransport.Response markingDown(String node, Supplier<HttpTransport.Response> request) {
         try {
             return request.get();
         } catch (RingClientException e) {
@@ -262,7 +266,7 @@ public final class RingClient implements AutoCloseable {
             ordered.addAll(current.replicasFor(key));
         }
         List<String> others = new ArrayList<>(current == null ? contactPoints : current.members());
-        java.util.Collections.shuffle(others, ThreadLocalRandom.current());
+        Collections.shuffle(others, ThreadLocalRandom.current());
         for (String node : others) {
             if (!ordered.contains(node)) {
                 ordered.add(node);
@@ -283,9 +287,9 @@ public final class RingClient implements AutoCloseable {
     /** Only the given nodes (no routing), shuffled, those not marked down first. */
     private List<String> contactPointsUpFirst() {
         List<String> nodes = new ArrayList<>(contactPoints);
-        java.util.Collections.shuffle(nodes, ThreadLocalRandom.current());
+        Collections.shuffle(nodes, ThreadLocalRandom.current());
         long now = System.currentTimeMillis();
-        nodes.sort(java.util.Comparator.comparing(n -> downUntilMillis.getOrDefault(n, 0L) > now));
+        nodes.sort(Comparator.comparing(n -> downUntilMillis.getOrDefault(n, 0L) > now));
         return nodes;
     }
 
@@ -321,7 +325,7 @@ public final class RingClient implements AutoCloseable {
             return;
         }
         String error = "http_" + status;
-        String message = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
+        String message = new String(response.body(), StandardCharsets.UTF_8);
         try {
             JsonNode json = JSON.readTree(response.body());
             error = json.path("error").asText(error);
