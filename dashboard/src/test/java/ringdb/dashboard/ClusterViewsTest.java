@@ -1,6 +1,7 @@
 package ringdb.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import java.util.Map;
@@ -53,8 +54,7 @@ class ClusterViewsTest {
         assertThat(peer.loadBytes()).isEqualTo(5_000);
         assertThat(peer.memtableBytes()).as("not known through gossip").isEqualTo(ClusterViews.UNKNOWN);
         assertThat(state.nodes()).extracting(NodeView::ownership).allSatisfy(share -> assertThat(share).isBetween(0.0, 1.0));
-        assertThat(state.nodes().get(0).ownership() + state.nodes().get(1).ownership()).isCloseTo(1.0,
-                org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(state.nodes().get(0).ownership() + state.nodes().get(1).ownership()).isCloseTo(1.0, within(1e-9));
         assertThat(state.gossip().get(0).peers().get(0).phi()).as("JSON has no infinity").isEqualTo(1_000_000);
     }
 
