@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.ToDoubleFunction;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.node.NodeStatus;
 import ringdb.core.node.PeerStatus;
@@ -84,7 +85,7 @@ public final class ServerMetrics implements RequestObserver {
         GaugeWithCallback.builder().name(name).help(help).labelNames(labels).callback(callback).register(registry);
     }
 
-    private void storeGauge(String name, String help, java.util.function.ToDoubleFunction<LocalStore.Stats> value) {
+    private void storeGauge(String name, String help, ToDoubleFunction<LocalStore.Stats> value) {
         gauge(name, help, cb -> {
             NodeStatus s = status;
             if (s != null && s.storeStats() != null) {

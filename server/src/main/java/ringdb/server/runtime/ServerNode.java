@@ -2,9 +2,11 @@ package ringdb.server.runtime;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -22,6 +24,7 @@ import ringdb.server.config.ConfigKeys;
 import ringdb.server.config.ServerConfig;
 import ringdb.server.metrics.ServerMetrics;
 import ringdb.server.transport.InternodeTransport;
+import ringdb.server.transport.SocketTransport;
 
 /**
  * One real ringdb node: the composition root that wires the core {@link Node} to a Netty transport,
@@ -131,7 +134,7 @@ public final class ServerNode implements AutoCloseable {
             throw e;
         }
         log.info("ringdb node {} serving: internode {}, HTTP {}, data {}, sockets {}", config.nodeId(), config.internodeAddress(),
-                config.httpAddress(), dir.toAbsolutePath(), ringdb.server.transport.SocketTransport.name());
+                config.httpAddress(), dir.toAbsolutePath(), SocketTransport.name());
         return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount);
     }
 
@@ -158,7 +161,7 @@ public final class ServerNode implements AutoCloseable {
                 .valueSizeBytesMax(config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES))
                 .autoBootstrap(config.bool(ConfigKeys.AUTO_BOOTSTRAP))
                 .replaceNode(config.text(ConfigKeys.REPLACE_NODE).isEmpty() ? null : NodeId.of(config.text(ConfigKeys.REPLACE_NODE)))
-                .tokenAllocation(TokenAllocation.valueOf(config.text(ConfigKeys.TOKEN_ALLOCATION).toUpperCase(java.util.Locale.ROOT)))
+                .tokenAllocation(TokenAllocation.valueOf(config.text(ConfigKeys.TOKEN_ALLOCATION).toUpperCase(Locale.ROOT)))
                 .ringDelayMicros(Math.max(1, TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.RING_DELAY_MS))))
                 .streamThroughputBytesPerSecond(config.number(ConfigKeys.STREAM_THROUGHPUT_BYTES_PER_SECOND))
                 .rangeSyncDigests(config.bool(ConfigKeys.RANGE_SYNC_DIGESTS))
@@ -185,7 +188,7 @@ public final class ServerNode implements AutoCloseable {
         return config;
     }
 
-    public java.net.InetSocketAddress httpAddress() {
+    public InetSocketAddress httpAddress() {
         return http.boundAddress();
     }
 

@@ -9,6 +9,8 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ringdb.core.Network;
 import ringdb.core.NodeId;
+import ringdb.core.message.Envelope;
 import ringdb.core.message.Message;
 import ringdb.core.message.MessageCodec;
 import ringdb.server.config.HostPort;
@@ -56,7 +59,7 @@ public final class InternodeTransport implements Network, AutoCloseable {
         private volatile InboundMessageHandler.Sink target;
 
         @Override
-        public void deliver(ringdb.core.message.Envelope envelope) {
+        public void deliver(Envelope envelope) {
             InboundMessageHandler.Sink current = target;
             if (current != null) {
                 current.deliver(envelope);
@@ -141,8 +144,8 @@ public final class InternodeTransport implements Network, AutoCloseable {
     }
 
     /** The bound listening address (its port is the real one when 0 was asked for). */
-    public java.net.InetSocketAddress boundAddress() {
-        return (java.net.InetSocketAddress) serverChannel.localAddress();
+    public InetSocketAddress boundAddress() {
+        return (InetSocketAddress) serverChannel.localAddress();
     }
 
     /**
@@ -152,9 +155,9 @@ public final class InternodeTransport implements Network, AutoCloseable {
      */
     public boolean awaitFlushed(long timeoutMillis) {
         long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        List<io.netty.util.concurrent.Future<Void>> barriers = new ArrayList<>();
+        List<Future<Void>> barriers = new ArrayList<>();
         peers.values().forEach(peer -> barriers.add(peer.flushed()));
-        for (io.netty.util.concurrent.Future<Void> barrier : barriers) {
+        for (Future<Void> barrier : barriers) {
             long remainingNanos = deadlineNanos - System.nanoTime();
             if (remainingNanos <= 0 || !barrier.awaitUninterruptibly(remainingNanos, TimeUnit.NANOSECONDS)) {
                 return false;

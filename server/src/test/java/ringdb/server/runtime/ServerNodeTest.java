@@ -1,10 +1,18 @@
 package ringdb.server.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,7 +32,7 @@ class ServerNodeTest {
     Path dir;
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }
@@ -70,7 +78,7 @@ class ServerNodeTest {
 
     private static String metrics(RingClient client, String http) {
         try {
-            return new String(new java.net.URL("http://" + http + "/metrics").openStream().readAllBytes(), StandardCharsets.UTF_8);
+            return new String(new URL("http://" + http + "/metrics").openStream().readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new RingClientException(0, "io", e.getMessage(), e);
         }
@@ -82,38 +90,38 @@ class ServerNodeTest {
         String http = "http://" + config.httpAddress();
         try (ServerNode node = Nodes.start(config)) {
             assertThat(node.httpAddress().getPort()).as("serves on the configured port").isEqualTo(config.httpAddress().port());
-            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
-            String page = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http + "/")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            HttpClient client = HttpClient.newHttpClient();
+            String page = client.send(HttpRequest.newBuilder(URI.create(http + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
             assertThat(page).containsIgnoringCase("<html");
-            String put = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http + "/api/dashboard/action"))
+            String put = client.send(HttpRequest.newBuilder(URI.create(http + "/api/dashboard/action"))
                     .header("content-type", "application/json")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                    .POST(HttpRequest.BodyPublishers.ofString(
                             "{\"action\":\"put\",\"params\":{\"key\":\"shown\",\"value\":\"on the page\",\"cl\":\"ONE\"}}"))
-                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
             assertThat(put).contains("\"ok\":true");
-            JsonNode lookup = new com.fasterxml.jackson.databind.ObjectMapper().readTree(client.send(java.net.http.HttpRequest
-                    .newBuilder(java.net.URI.create(http + "/api/dashboard/lookup?key=shown")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode lookup = new ObjectMapper().readTree(client.send(HttpRequest
+                    .newBuilder(URI.create(http + "/api/dashboard/lookup?key=shown")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
             assertThat(lookup.path("replicas").get(0).path("value").asText()).isEqualTo("on the page");
-            JsonNode state = new com.fasterxml.jackson.databind.ObjectMapper().readTree(client.send(java.net.http.HttpRequest
-                    .newBuilder(java.net.URI.create(http + "/api/dashboard/state")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode state = new ObjectMapper().readTree(client.send(HttpRequest
+                    .newBuilder(URI.create(http + "/api/dashboard/state")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
             assertThat(state.path("kind").asText()).isEqualTo("real");
             assertThat(state.path("nodes").get(0).path("id").asText()).isEqualTo(config.nodeId().id());
-            String fail = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http + "/api/dashboard/action"))
+            String fail = client.send(HttpRequest.newBuilder(URI.create(http + "/api/dashboard/action"))
                     .header("content-type", "application/json")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"action\":\"fail\",\"params\":{\"node\":\"x\"}}"))
-                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"action\":\"fail\",\"params\":{\"node\":\"x\"}}"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
             assertThat(fail).contains("only in the simulator");
         }
     }
 
     @Test
     void aTakenPortIsAClearStartError() throws Exception {
-        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             ServerConfig config = config(taken.getLocalPort(), freePort());
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Nodes.start(config))
+            assertThatThrownBy(() -> Nodes.start(config))
                     .hasMessageContaining("cannot listen for internode connections on 127.0.0.1:" + taken.getLocalPort());
         }
     }

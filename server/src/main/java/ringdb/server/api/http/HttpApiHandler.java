@@ -14,13 +14,16 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import ringdb.core.coordinator.ClientResult;
 import ringdb.core.data.InvalidRequestException;
 import ringdb.core.data.Limits;
 import ringdb.core.coordinator.ConsistencyLevel;
@@ -48,7 +51,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     private final ClientOperations operations;
     private final RequestObserver observer;
     private final Predicate<String> passOn;
-    private final java.util.concurrent.atomic.AtomicInteger inFlight;
+    private final AtomicInteger inFlight;
     private final TreeMap<Long, Answer> ready = new TreeMap<>();
     private long nextSequence;
     private long nextToWrite;
@@ -62,12 +65,12 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     }
 
     public HttpApiHandler(ClientOperations operations, RequestObserver observer, Predicate<String> passOn) {
-        this(operations, observer, passOn, new java.util.concurrent.atomic.AtomicInteger());
+        this(operations, observer, passOn, new AtomicInteger());
     }
 
     /** {@code inFlight} counts requests read and not yet answered (shared by every connection, for draining). */
     public HttpApiHandler(ClientOperations operations, RequestObserver observer, Predicate<String> passOn,
-                          java.util.concurrent.atomic.AtomicInteger inFlight) {
+                          AtomicInteger inFlight) {
         super(false);
         this.inFlight = inFlight;
         this.operations = operations;
@@ -104,7 +107,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
 
     private static String operationOf(FullHttpRequest request, String path) {
         if (path.startsWith(KV_PREFIX)) {
-            return request.method().name().toLowerCase(java.util.Locale.ROOT);
+            return request.method().name().toLowerCase(Locale.ROOT);
         }
         return path.startsWith(ADMIN_PREFIX) ? "admin" : path.replace("/v1/", "").replace("/", "");
     }
@@ -209,7 +212,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         return result;
     }
 
-    private void answerResult(Request r, ringdb.core.coordinator.ClientResult result, String keyText) {
+    private void answerResult(Request r, ClientResult result, String keyText) {
         answer(r, ClientResults.outcome(result), ClientResults.toResponse(result, keyText), false);
     }
 

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -148,7 +149,7 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
             body.readBytes(value);
         } else if (body.isReadable()) {
             throw new InvalidRequestException(body.readableBytes() + " unexpected bytes after the key of a "
-                    + operation(opcode).toUpperCase(java.util.Locale.ROOT) + " request");
+                    + operation(opcode).toUpperCase(Locale.ROOT) + " request");
         }
         return new Request(stream, opcode, key, consistency, timestampMicros, value);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ResourceLeakDetector;
 import java.nio.charset.StandardCharsets;
@@ -145,7 +146,7 @@ class NativeProtocolTest {
     void aClientThatClosesItsSideStillGetsEveryAnswerThenTheConnectionCloses() {
         backend.hold = true;
         send(Unpooled.wrappedBuffer(preamble(), put(1, "a", new byte[] {1}), put(2, "b", new byte[] {2})));
-        channel.pipeline().fireUserEventTriggered(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
+        channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
         channel.runPendingTasks();
         assertThat(channel.isOpen()).as("answers are still owed").isTrue();
         backend.held.get(0).run();
