@@ -53,7 +53,10 @@ public final class ClusterView {
                 Math.max(1, cluster.path("replication_factor").asInt(1)));
     }
 
-    /** HTTP address of the key's primary replica (the owner of the first token at or after its token); null when the ring is unknown. */
+    /**
+     * HTTP address of the key's primary replica (the owner of the first token at or after its token);
+     * null when the ring is unknown.
+     */
     public String primaryFor(byte[] key) {
         return tokens.length == 0 ? null : ownerHttp[firstTokenAtOrAfter(key) % tokens.length];
     }

@@ -64,7 +64,8 @@ final class HttpTransport implements AutoCloseable {
         final Socket socket;
         final InputStream in;
         final OutputStream out;
-        final EmbeddedChannel codec = new EmbeddedChannel(new HttpClientCodec(), new HttpObjectAggregator(RESPONSE_BYTES_MAX));
+        final EmbeddedChannel codec =
+                new EmbeddedChannel(new HttpClientCodec(), new HttpObjectAggregator(RESPONSE_BYTES_MAX));
         final byte[] readBuffer = new byte[READ_BUFFER_BYTES];
         private final ByteBuffer probe = ByteBuffer.allocate(1);
 
@@ -158,7 +159,8 @@ final class HttpTransport implements AutoCloseable {
                 }
                 if (decoded != null) {
                     ReferenceCountUtil.release(decoded);
-                    throw new RingClientException(0, "io", "unexpected answer from " + node + ": " + decoded.getClass().getSimpleName());
+                    throw new RingClientException(0, "io",
+                            "unexpected answer from " + node + ": " + decoded.getClass().getSimpleName());
                 }
                 long remainingMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 if (remainingMillis <= 0) {
@@ -173,7 +175,8 @@ final class HttpTransport implements AutoCloseable {
                 connection.codec.checkException();
             }
         } catch (SocketTimeoutException e) {
-            throw new RingClientException(0, "client_timeout", "no answer from " + node + " within " + timeoutMillis + " ms", e);
+            throw new RingClientException(0, "client_timeout",
+                    "no answer from " + node + " within " + timeoutMillis + " ms", e);
         } catch (RingClientException e) {
             throw e;
         } catch (IOException | RuntimeException e) {

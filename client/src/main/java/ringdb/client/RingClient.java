@@ -40,7 +40,10 @@ public final class RingClient implements AutoCloseable {
 
     /** How key-value requests travel; cluster, ring and admin requests are always HTTP. */
     public enum Protocol {
-        /** The binary native protocol: one multiplexed connection per node ({@code docs/formats/native-protocol.md}). */
+        /**
+         * The binary native protocol: one multiplexed connection per node
+         * ({@code docs/formats/native-protocol.md}).
+         */
         NATIVE,
         /** HTTP/1.1, one request at a time per pooled connection. */
         HTTP
@@ -102,7 +105,8 @@ public final class RingClient implements AutoCloseable {
 
     /** As {@link #put(byte[], byte[], String)} with the caller's own timestamp (null = the coordinator's). */
     public long put(byte[] key, byte[] value, String consistency, Long timestampMicros) {
-        HttpTransport.Response response = send(key, HttpMethod.PUT, consistency, timestampMicros, value, timestampMicros != null);
+        HttpTransport.Response response =
+                send(key, HttpMethod.PUT, consistency, timestampMicros, value, timestampMicros != null);
         return response.timestampMicros();
     }
 
@@ -147,7 +151,8 @@ public final class RingClient implements AutoCloseable {
         RingClientException last = null;
         for (String node : nodes) {
             try {
-                HttpTransport.Response response = exchange(node, HttpMethod.GET, path, null, options.requestTimeoutMillis());
+                HttpTransport.Response response =
+                        exchange(node, HttpMethod.GET, path, null, options.requestTimeoutMillis());
                 checkStatus(response);
                 return parseJson(response.body());
             } catch (RingClientException e) {
@@ -208,14 +213,18 @@ public final class RingClient implements AutoCloseable {
         return e;
     }
 
-    /** The key's primary replica when routing is token-aware, the ring is known and it is not marked down; else null. */
+    /**
+     * The key's primary replica when routing is token-aware, the ring is known and it is not marked down;
+     * else null.
+     */
     private String primaryUp(byte[] key) {
         if (!options.tokenAware() || key == null) {
             return null;
         }
         ClusterView current = currentView();
         String primary = current == null ? null : current.primaryFor(key);
-        return primary != null && downUntilMillis.getOrDefault(primary, 0L) <= System.currentTimeMillis() ? primary : null;
+        return primary != null && downUntilMillis.getOrDefault(primary, 0L) <= System.currentTimeMillis()
+                ? primary : null;
     }
 
     /** One key-value request, ready to send to any node. */
@@ -236,7 +245,8 @@ public final class RingClient implements AutoCloseable {
         return node -> exchange(node, method, path, body, timeoutMillis);
     }
 
-    private HttpTransport.Response exchange(String node, HttpMethod method, String path, byte[] body, long timeoutMillis) {
+    private HttpTransport.Response exchange(String node, HttpMethod method, String path, byte[] body,
+                                            long timeoutMillis) {
         return markingDown(node, () -> http.exchange(node, method, path, body, timeoutMillis));
     }
 
@@ -278,7 +288,9 @@ public final class RingClient implements AutoCloseable {
             }
         }
         long now = System.currentTimeMillis();
-        List<String> up = new ArrayList<>(ordered.stream().filter(n -> downUntilMillis.getOrDefault(n, 0L) <= now).toList());
+        List<String> up = new ArrayList<>(ordered.stream()
+                .filter(n -> downUntilMillis.getOrDefault(n, 0L) <= now)
+                .toList());
         ordered.removeAll(up);
         up.addAll(ordered);
         return up;
@@ -340,7 +352,8 @@ public final class RingClient implements AutoCloseable {
         try {
             return JSON.readTree(body);
         } catch (IOException e) {
-            throw new RingClientException(0, "bad_response", "the node answered with something that is not JSON: " + e.getMessage(), e);
+            throw new RingClientException(0, "bad_response",
+                    "the node answered with something that is not JSON: " + e.getMessage(), e);
         }
     }
 

@@ -94,7 +94,8 @@ class HttpTransportTest {
             assertThat(response.timestampMicros()).isEqualTo(42);
         }
         assertThat(server.connections()).isEqualTo(1);
-        assertThat(requestLines).containsExactly("GET /v1/kv/k0 HTTP/1.1", "GET /v1/kv/k1 HTTP/1.1", "GET /v1/kv/k2 HTTP/1.1");
+        assertThat(requestLines)
+                .containsExactly("GET /v1/kv/k0 HTTP/1.1", "GET /v1/kv/k1 HTTP/1.1", "GET /v1/kv/k2 HTTP/1.1");
     }
 
     @Test
@@ -112,7 +113,8 @@ class HttpTransportTest {
         toClose.add(transport);
         for (int i = 1; i <= 6; i++) {
             // Each write must reach a live connection, not fail as "io" (outcome unknown) on the closed one.
-            assertThat(transport.exchange(node, HttpMethod.PUT, "/v1/kv/k" + i, new byte[] {2}, 5_000).status()).isEqualTo(200);
+            assertThat(transport.exchange(node, HttpMethod.PUT, "/v1/kv/k" + i, new byte[] {2}, 5_000).status())
+                    .isEqualTo(200);
             assertThat(closed.poll(5, TimeUnit.SECONDS)).isEqualTo(i);
         }
         assertThat(server.connections()).isEqualTo(6);
@@ -133,7 +135,8 @@ class HttpTransportTest {
         HttpTransport transport = new HttpTransport(2_000);
         toClose.add(transport);
         assertThatThrownBy(() -> transport.exchange(node, HttpMethod.GET, "/v1/kv/slow", null, 300))
-                .isInstanceOfSatisfying(RingClientException.class, e -> assertThat(e.error()).isEqualTo("client_timeout"));
+                .isInstanceOfSatisfying(RingClientException.class,
+                        e -> assertThat(e.error()).isEqualTo("client_timeout"));
         assertThat(transport.exchange(node, HttpMethod.GET, "/v1/kv/next", null, 5_000).status()).isEqualTo(404);
         assertThat(server.connections()).isEqualTo(2);
     }
