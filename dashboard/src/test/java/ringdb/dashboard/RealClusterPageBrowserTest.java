@@ -142,7 +142,8 @@ class RealClusterPageBrowserTest {
         assertThat(driver.findElement(By.id("seed-box")).isDisplayed()).isFalse();
         assertThat(driver.findElement(By.id("spacetime-card")).isDisplayed()).isFalse();
         assertThat(driver.findElement(By.id("faults-card")).isDisplayed()).isFalse();
-        assertThat(driver.findElements(By.cssSelector("#ring circle.token.down[data-node='127.0.0.1:7003']"))).hasSize(16);
+        assertThat(driver.findElements(By.cssSelector("#ring circle.token.down[data-node='127.0.0.1:7003']")))
+                .hasSize(16);
         assertThat(driver.findElement(By.cssSelector("#nodes-table tr[data-node='127.0.0.1:7003']"))
                 .getDomAttribute("data-state")).isEqualTo("DOWN");
         var fail = driver.findElement(By.cssSelector("#nodes-table tr[data-node='127.0.0.1:7001'] button.fail"));
