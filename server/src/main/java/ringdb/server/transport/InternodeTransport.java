@@ -81,7 +81,8 @@ public final class InternodeTransport implements Network, AutoCloseable {
      * Binds the listening socket; fails at once (with the address) if the port is taken. Inbound
      * messages go to {@code sink} (may be null until {@link #setSink}; messages before are dropped).
      */
-    public static InternodeTransport start(Settings settings, InboundMessageHandler.Sink initialSink, EventLoopGroup group) {
+    public static InternodeTransport start(Settings settings, InboundMessageHandler.Sink initialSink,
+                                           EventLoopGroup group) {
         SinkHolder sink = new SinkHolder();
         sink.target = initialSink;
         TransportStats stats = new TransportStats();
@@ -130,8 +131,8 @@ public final class InternodeTransport implements Network, AutoCloseable {
             log.warn("cannot send to {}: a node id in the real runtime must be host:port ({})", peer, e.getMessage());
             return null;
         }
-        return new PeerConnection(address, group.next(),
-                stats, settings.connectTimeoutMillis(), settings.reconnectBackoffMaxMillis(), settings.sendQueueBytesMax());
+        return new PeerConnection(address, group.next(), stats,
+                settings.connectTimeoutMillis(), settings.reconnectBackoffMaxMillis(), settings.sendQueueBytesMax());
     }
 
     /** Where inbound messages go from now on; called on Netty I/O threads. */

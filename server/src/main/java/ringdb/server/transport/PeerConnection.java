@@ -156,7 +156,8 @@ final class PeerConnection {
             stats.connectsFailed.increment();
             backoffMillis = backoffMillis == 0 ? BACKOFF_INITIAL_MILLIS : Math.min(backoffMillis * 2, backoffMaxMillis);
             nextAttemptNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMillis);
-            log.debug("cannot connect to {} ({}); next attempt in {} ms", address, future.cause().toString(), backoffMillis);
+            log.debug("cannot connect to {} ({}); next attempt in {} ms",
+                    address, future.cause().toString(), backoffMillis);
             dropPending();
             return;
         }

@@ -47,6 +47,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     private static final Logger log = LoggerFactory.getLogger(HttpApiHandler.class);
     private static final String KV_PREFIX = "/v1/kv/";
     private static final String ADMIN_PREFIX = "/v1/admin/";
+    private static final String PROMETHEUS_TEXT_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final ClientOperations operations;
     private final RequestObserver observer;
@@ -61,7 +62,8 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     }
 
     /** A request's identity for answering it in order. */
-    private record Request(ChannelHandlerContext ctx, long sequence, boolean keepAlive, String operation, long startNanos) {
+    private record Request(ChannelHandlerContext ctx, long sequence, boolean keepAlive, String operation,
+                           long startNanos) {
     }
 
     public HttpApiHandler(ClientOperations operations, RequestObserver observer, Predicate<String> passOn) {
@@ -88,7 +90,8 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         }
         try {
             inFlight.incrementAndGet();
-            Request r = new Request(ctx, nextSequence++, HttpUtil.isKeepAlive(request), operationOf(request, path), System.nanoTime());
+            Request r = new Request(ctx, nextSequence++, HttpUtil.isKeepAlive(request), operationOf(request, path),
+                    System.nanoTime());
             if (!request.decoderResult().isSuccess()) {
                 Throwable cause = request.decoderResult().cause();
                 answer(r, "malformed", JsonResponses.error(HttpResponseStatus.BAD_REQUEST, "malformed",
@@ -123,14 +126,15 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         } else if (path.equals("/metrics")) {
             requireMethod(r, method, HttpMethod.GET, () -> operations.metrics().whenComplete((text, failure) ->
                     answer(r, failure == null ? "ok" : "failed", failure == null
-                            ? JsonResponses.text(HttpResponseStatus.OK, text, "text/plain; version=0.0.4; charset=utf-8")
+                            ? JsonResponses.text(HttpResponseStatus.OK, text, PROMETHEUS_TEXT_CONTENT_TYPE)
                             : failure(failure), false)));
         } else if (path.startsWith(ADMIN_PREFIX)) {
             requireMethod(r, method, HttpMethod.POST, () -> answerJson(r,
                     operations.membership(path.substring(ADMIN_PREFIX.length()), firstValues(uri))));
         } else {
             answer(r, "not_found", JsonResponses.error(HttpResponseStatus.NOT_FOUND, "not_found", "no such endpoint "
-                    + path + "; the API has /v1/kv/{key}, /v1/cluster, /v1/ring?key=, /metrics, /v1/admin/{join,decommission,removenode}"), false);
+                    + path + "; the API has /v1/kv/{key}, /v1/cluster, /v1/ring?key=, /metrics, "
+                    + "/v1/admin/{join,decommission,removenode}"), false);
         }
     }
 
@@ -187,7 +191,8 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             }
             return value;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("timestamp must be a whole number of microseconds, got '" + text + "'", e);
+            throw new IllegalArgumentException(
+                    "timestamp must be a whole number of microseconds, got '" + text + "'", e);
         }
     }
 
@@ -227,7 +232,8 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     }
 
     private static FullHttpResponse failure(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
         if (cause instanceof UnsupportedOperationException) {
             return JsonResponses.error(HttpResponseStatus.NOT_IMPLEMENTED, "not_supported", cause.getMessage());
         }
@@ -238,7 +244,8 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             return JsonResponses.error(HttpResponseStatus.CONFLICT, "conflict", cause.getMessage());
         }
         log.warn("request failed", cause);
-        return JsonResponses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "failed", String.valueOf(cause.getMessage()));
+        return JsonResponses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "failed",
+                String.valueOf(cause.getMessage()));
     }
 
     /** Called from any thread; hops to the channel's event loop and writes answers in request order. */
@@ -254,7 +261,8 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             return;
         }
         boolean closeAfter = close || !r.keepAlive();
-        response.headers().set(HttpHeaderNames.CONNECTION, closeAfter ? HttpHeaderValues.CLOSE : HttpHeaderValues.KEEP_ALIVE);
+        response.headers().set(HttpHeaderNames.CONNECTION,
+                closeAfter ? HttpHeaderValues.CLOSE : HttpHeaderValues.KEEP_ALIVE);
         ready.put(r.sequence(), new Answer(response, closeAfter));
         while (!ready.isEmpty() && ready.firstKey() == nextToWrite) {
             Answer next = ready.pollFirstEntry().getValue();

@@ -58,8 +58,8 @@ public final class HttpServer implements AutoCloseable {
      * Binds {@code address}. {@code dashboard} supplies a handler per connection for the paths
      * {@code dashboardServes} accepts (null = no dashboard).
      */
-    public static HttpServer start(HostPort address, EventLoopGroup group, ClientOperations operations, RequestObserver observer,
-                                   long idleTimeoutMillis, Predicate<String> dashboardServes,
+    public static HttpServer start(HostPort address, EventLoopGroup group, ClientOperations operations,
+                                   RequestObserver observer, long idleTimeoutMillis, Predicate<String> dashboardServes,
                                    Supplier<ChannelHandler> dashboard) {
         Predicate<String> passOn = dashboard == null ? path -> false : dashboardServes;
         AtomicInteger inFlight = new AtomicInteger();
@@ -82,7 +82,8 @@ public final class HttpServer implements AutoCloseable {
                             if (dashboard != null) {
                                 http.add(dashboard.get());
                             }
-                            ch.pipeline().addLast(new ProtocolSelector(new NativeApiHandlers(operations, observer, inFlight),
+                            ch.pipeline().addLast(new ProtocolSelector(
+                                    new NativeApiHandlers(operations, observer, inFlight),
                                     http.toArray(ChannelHandler[]::new)));
                         }
                     })
