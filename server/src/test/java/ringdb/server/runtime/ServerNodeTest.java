@@ -38,18 +38,22 @@ class ServerNodeTest {
     }
 
     private ServerConfig config(int internode, int http) {
-        return ServerConfig.load(null, Map.of("internode_port", Integer.toString(internode), "http_port", Integer.toString(http),
-                "data_directory", dir.toString(), "replication_factor", "1", "gossip_interval_ms", "100"));
+        return ServerConfig.load(null, Map.of("internode_port", Integer.toString(internode),
+                "http_port", Integer.toString(http), "data_directory", dir.toString(), "replication_factor", "1",
+                "gossip_interval_ms", "100"));
     }
 
     @Test
     void servesShutsDownGracefullyAndRecoversEveryAcknowledgedWriteFromDisk() throws Exception {
         ServerConfig config = config(freePort(), freePort());
         String http = config.httpAddress().toString();
-        try (ServerNode node = Nodes.start(config); RingClient client = new RingClient(List.of(http), RingClient.Options.defaults())) {
-            assertThat(node.httpAddress().getPort()).as("serves on the configured port").isEqualTo(config.httpAddress().port());
+        try (ServerNode node = Nodes.start(config);
+             RingClient client = new RingClient(List.of(http), RingClient.Options.defaults())) {
+            assertThat(node.httpAddress().getPort()).as("serves on the configured port")
+                    .isEqualTo(config.httpAddress().port());
             for (int i = 0; i < 200; i++) {
-                client.put(("key-" + i).getBytes(StandardCharsets.UTF_8), ("value-" + i).getBytes(StandardCharsets.UTF_8), "ALL");
+                client.put(("key-" + i).getBytes(StandardCharsets.UTF_8),
+                        ("value-" + i).getBytes(StandardCharsets.UTF_8), "ALL");
             }
             client.delete("key-7".getBytes(StandardCharsets.UTF_8), "ONE");
             JsonNode cluster = client.cluster();
@@ -62,8 +66,10 @@ class ServerNodeTest {
                     .contains("ringdb_storage_memtable_bytes").contains("ringdb_hints_pending 0")
                     .contains("ringdb_internode_dropped_messages{cause=\"send_queue_full\"}");
         }
-        try (ServerNode node = Nodes.start(config); RingClient client = new RingClient(List.of(http), RingClient.Options.defaults())) {
-            assertThat(node.httpAddress().getPort()).as("serves on the configured port").isEqualTo(config.httpAddress().port());
+        try (ServerNode node = Nodes.start(config);
+             RingClient client = new RingClient(List.of(http), RingClient.Options.defaults())) {
+            assertThat(node.httpAddress().getPort()).as("serves on the configured port")
+                    .isEqualTo(config.httpAddress().port());
             for (int i = 0; i < 200; i++) {
                 var value = client.get(("key-" + i).getBytes(StandardCharsets.UTF_8), "ONE");
                 if (i == 7) {
@@ -78,7 +84,8 @@ class ServerNodeTest {
 
     private static String metrics(RingClient client, String http) {
         try {
-            return new String(new URL("http://" + http + "/metrics").openStream().readAllBytes(), StandardCharsets.UTF_8);
+            return new String(new URL("http://" + http + "/metrics").openStream().readAllBytes(),
+                    StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new RingClientException(0, "io", e.getMessage(), e);
         }
@@ -89,23 +96,24 @@ class ServerNodeTest {
         ServerConfig config = config(freePort(), freePort());
         String http = "http://" + config.httpAddress();
         try (ServerNode node = Nodes.start(config)) {
-            assertThat(node.httpAddress().getPort()).as("serves on the configured port").isEqualTo(config.httpAddress().port());
+            assertThat(node.httpAddress().getPort()).as("serves on the configured port")
+                    .isEqualTo(config.httpAddress().port());
             HttpClient client = HttpClient.newHttpClient();
             String page = client.send(HttpRequest.newBuilder(URI.create(http + "/")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             assertThat(page).containsIgnoringCase("<html");
             String put = client.send(HttpRequest.newBuilder(URI.create(http + "/api/dashboard/action"))
                     .header("content-type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"action\":\"put\",\"params\":{\"key\":\"shown\",\"value\":\"on the page\",\"cl\":\"ONE\"}}"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"action\":\"put\","
+                            + "\"params\":{\"key\":\"shown\",\"value\":\"on the page\",\"cl\":\"ONE\"}}"))
                     .build(), HttpResponse.BodyHandlers.ofString()).body();
             assertThat(put).contains("\"ok\":true");
-            JsonNode lookup = new ObjectMapper().readTree(client.send(HttpRequest
-                    .newBuilder(URI.create(http + "/api/dashboard/lookup?key=shown")).build(),
+            JsonNode lookup = new ObjectMapper().readTree(client.send(
+                    HttpRequest.newBuilder(URI.create(http + "/api/dashboard/lookup?key=shown")).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
             assertThat(lookup.path("replicas").get(0).path("value").asText()).isEqualTo("on the page");
-            JsonNode state = new ObjectMapper().readTree(client.send(HttpRequest
-                    .newBuilder(URI.create(http + "/api/dashboard/state")).build(),
+            JsonNode state = new ObjectMapper().readTree(client.send(
+                    HttpRequest.newBuilder(URI.create(http + "/api/dashboard/state")).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
             assertThat(state.path("kind").asText()).isEqualTo("real");
             assertThat(state.path("nodes").get(0).path("id").asText()).isEqualTo(config.nodeId().id());
@@ -122,7 +130,8 @@ class ServerNodeTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             ServerConfig config = config(taken.getLocalPort(), freePort());
             assertThatThrownBy(() -> Nodes.start(config))
-                    .hasMessageContaining("cannot listen for internode connections on 127.0.0.1:" + taken.getLocalPort());
+                    .hasMessageContaining(
+                            "cannot listen for internode connections on 127.0.0.1:" + taken.getLocalPort());
         }
     }
 }

@@ -20,6 +20,7 @@ import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.protocol.NativeProtocol;
 import ringdb.server.api.FakeClientOperations;
 import ringdb.server.api.ProtocolSelector;
+import ringdb.server.api.RequestObserver;
 import ringdb.server.api.http.HttpApiHandler;
 import ringdb.server.api.http.ValueSizeAggregator;
 
@@ -56,10 +57,10 @@ class NativeProtocolTest {
     }
 
     private void open() {
-        NativeApiHandlers handlers = new NativeApiHandlers(backend, (op, outcome, nanos) -> observed.add(op + ":" + outcome), inFlight);
+        RequestObserver observer = (op, outcome, nanos) -> observed.add(op + ":" + outcome);
+        NativeApiHandlers handlers = new NativeApiHandlers(backend, observer, inFlight);
         channel = new EmbeddedChannel(new ProtocolSelector(handlers, new HttpServerCodec(4096, 4096, 4096),
-                new ValueSizeAggregator(VALUE_LIMIT), new HttpApiHandler(backend, (op, outcome, nanos) -> observed.add(op + ":" + outcome),
-                path -> false)));
+                new ValueSizeAggregator(VALUE_LIMIT), new HttpApiHandler(backend, observer, path -> false)));
     }
 
     private void send(ByteBuf bytes) {
@@ -95,14 +96,16 @@ class NativeProtocolTest {
 
     private static ByteBuf frame(int stream, byte opcode, ByteBuf body) {
         ByteBuf frame = Unpooled.buffer();
-        frame.writeInt(NativeProtocol.HEADER_BYTES + body.readableBytes()).writeInt(stream).writeByte(opcode).writeBytes(body);
+        frame.writeInt(NativeProtocol.HEADER_BYTES + body.readableBytes()).writeInt(stream).writeByte(opcode)
+                .writeBytes(body);
         body.release();
         return frame;
     }
 
     private static ByteBuf get(int stream, String key, int consistency) {
         byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
-        return frame(stream, NativeProtocol.GET, Unpooled.buffer().writeByte(consistency).writeInt(bytes.length).writeBytes(bytes));
+        return frame(stream, NativeProtocol.GET,
+                Unpooled.buffer().writeByte(consistency).writeInt(bytes.length).writeBytes(bytes));
     }
 
     private static ByteBuf put(int stream, String key, byte[] value) {
@@ -113,7 +116,8 @@ class NativeProtocolTest {
 
     @Test
     void putThenGetAnswersOnTheirStreamsWithValueAndTimestamp() {
-        send(Unpooled.wrappedBuffer(preamble(), put(7, "user/1", "hello".getBytes(StandardCharsets.UTF_8)), get(8, "user/1", 0)));
+        send(Unpooled.wrappedBuffer(preamble(), put(7, "user/1", "hello".getBytes(StandardCharsets.UTF_8)),
+                get(8, "user/1", 0)));
         List<Answer> answers = answers();
         assertThat(answers).extracting(Answer::stream).containsExactly(7, 8);
         assertThat(answers.get(0).status()).isEqualTo(NativeProtocol.WRITTEN);
