@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import ringdb.core.ring.Partitioner;
 
 /**
@@ -28,7 +29,7 @@ public final class ClusterView {
 
     /** Builds the view from the JSON of {@code GET /v1/cluster}; members without an HTTP address are skipped. */
     public static ClusterView fromJson(JsonNode cluster) {
-        Map<Long, String> byToken = new java.util.TreeMap<>();
+        Map<Long, String> byToken = new TreeMap<>();
         Map<String, Boolean> members = new LinkedHashMap<>();
         for (JsonNode member : cluster.path("members")) {
             String http = member.path("http").asText("");
@@ -52,7 +53,10 @@ public final class ClusterView {
                 Math.max(1, cluster.path("replication_factor").asInt(1)));
     }
 
-    /** HTTP address of the key's primary replica (the owner of the first token at or after its token); null when the ring is unknown. */
+    /**
+     * HTTP address of the key's primary replica (the owner of the first token at or after its token);
+     * null when the ring is unknown.
+     */
     public String primaryFor(byte[] key) {
         return tokens.length == 0 ? null : ownerHttp[firstTokenAtOrAfter(key) % tokens.length];
     }

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -63,7 +64,8 @@ final class HttpTransport implements AutoCloseable {
         final Socket socket;
         final InputStream in;
         final OutputStream out;
-        final EmbeddedChannel codec = new EmbeddedChannel(new HttpClientCodec(), new HttpObjectAggregator(RESPONSE_BYTES_MAX));
+        final EmbeddedChannel codec =
+                new EmbeddedChannel(new HttpClientCodec(), new HttpObjectAggregator(RESPONSE_BYTES_MAX));
         final byte[] readBuffer = new byte[READ_BUFFER_BYTES];
         private final ByteBuffer probe = ByteBuffer.allocate(1);
 
@@ -156,8 +158,9 @@ final class HttpTransport implements AutoCloseable {
                     return response;
                 }
                 if (decoded != null) {
-                    io.netty.util.ReferenceCountUtil.release(decoded);
-                    throw new RingClientException(0, "io", "unexpected answer from " + node + ": " + decoded.getClass().getSimpleName());
+                    ReferenceCountUtil.release(decoded);
+                    throw new RingClientException(0, "io",
+                            "unexpected answer from " + node + ": " + decoded.getClass().getSimpleName());
                 }
                 long remainingMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 if (remainingMillis <= 0) {
@@ -172,7 +175,8 @@ final class HttpTransport implements AutoCloseable {
                 connection.codec.checkException();
             }
         } catch (SocketTimeoutException e) {
-            throw new RingClientException(0, "client_timeout", "no answer from " + node + " within " + timeoutMillis + " ms", e);
+            throw new RingClientException(0, "client_timeout",
+                    "no answer from " + node + " within " + timeoutMillis + " ms", e);
         } catch (RingClientException e) {
             throw e;
         } catch (IOException | RuntimeException e) {

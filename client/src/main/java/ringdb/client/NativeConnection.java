@@ -89,7 +89,8 @@ final class NativeConnection {
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
                 pending.remove(stream);
-                throw new RingClientException(0, "client_timeout", "no answer from " + node + " within " + timeoutMillis + " ms");
+                throw new RingClientException(0, "client_timeout",
+                        "no answer from " + node + " within " + timeoutMillis + " ms");
             }
             LockSupport.parkNanos(this, remaining);
         }
@@ -119,7 +120,8 @@ final class NativeConnection {
             putInt(at, NativeProtocol.HEADER_BYTES + body.length);
             putInt(at + NativeProtocol.LENGTH_BYTES, stream);
             queue[at + NativeProtocol.LENGTH_BYTES + 4] = opcode;
-            System.arraycopy(body, 0, queue, at + NativeProtocol.LENGTH_BYTES + NativeProtocol.HEADER_BYTES, body.length);
+            int bodyAt = at + NativeProtocol.LENGTH_BYTES + NativeProtocol.HEADER_BYTES;
+            System.arraycopy(body, 0, queue, bodyAt, body.length);
             queuedBytes += frameBytes;
             if (writing) {
                 return stream; // the caller writing now takes this frame along

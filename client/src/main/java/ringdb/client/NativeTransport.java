@@ -80,7 +80,8 @@ final class NativeTransport implements AutoCloseable {
                     + "'; expected ONE, QUORUM or ALL");
         }
         boolean write = opcode != NativeProtocol.GET;
-        int size = 1 + (write ? 1 : 0) + (timestampMicros != null ? 8 : 0) + 4 + key.length + (value == null ? 0 : value.length);
+        int size = 1 + (write ? 1 : 0) + (timestampMicros != null ? 8 : 0) + 4 + key.length
+                + (value == null ? 0 : value.length);
         ByteBuffer body = ByteBuffer.allocate(size);
         body.put((byte) code);
         if (write) {
@@ -117,7 +118,8 @@ final class NativeTransport implements AutoCloseable {
     }
 
     private NativeConnection connect(String node) {
-        return ClientSockets.connect(node, connectTimeoutMillis, channel -> new NativeConnection(node, channel.socket()));
+        return ClientSockets.connect(node, connectTimeoutMillis,
+                channel -> new NativeConnection(node, channel.socket()));
     }
 
     @Override

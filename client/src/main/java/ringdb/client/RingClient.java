@@ -4,12 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import ringdb.core.protocol.NativeProtocol;
 
 /**
@@ -36,7 +40,10 @@ public final class RingClient implements AutoCloseable {
 
     /** How key-value requests travel; cluster, ring and admin requests are always HTTP. */
     public enum Protocol {
-        /** The binary native protocol: one multiplexed connection per node ({@code docs/formats/native-protocol.md}). */
+        /**
+         * The binary native protocol: one multiplexed connection per node
+         * ({@code docs/formats/native-protocol.md}).
+         */
         NATIVE,
         /** HTTP/1.1, one request at a time per pooled connection. */
         HTTP
@@ -98,7 +105,8 @@ public final class RingClient implements AutoCloseable {
 
     /** As {@link #put(byte[], byte[], String)} with the caller's own timestamp (null = the coordinator's). */
     public long put(byte[] key, byte[] value, String consistency, Long timestampMicros) {
-        HttpTransport.Response response = send(key, HttpMethod.PUT, consistency, timestampMicros, value, timestampMicros != null);
+        HttpTransport.Response response =
+                send(key, HttpMethod.PUT, consistency, timestampMicros, value, timestampMicros != null);
         return response.timestampMicros();
     }
 
@@ -143,7 +151,8 @@ public final class RingClient implements AutoCloseable {
         RingClientException last = null;
         for (String node : nodes) {
             try {
-                HttpTransport.Response response = exchange(node, HttpMethod.GET, path, null, options.requestTimeoutMillis());
+                HttpTransport.Response response =
+                        exchange(node, HttpMethod.GET, path, null, options.requestTimeoutMillis());
                 checkStatus(response);
                 return parseJson(response.body());
             } catch (RingClientException e) {
@@ -204,14 +213,18 @@ public final class RingClient implements AutoCloseable {
         return e;
     }
 
-    /** The key's primary replica when routing is token-aware, the ring is known and it is not marked down; else null. */
+    /**
+     * The key's primary replica when routing is token-aware, the ring is known and it is not marked down;
+     * else null.
+     */
     private String primaryUp(byte[] key) {
         if (!options.tokenAware() || key == null) {
             return null;
         }
         ClusterView current = currentView();
         String primary = current == null ? null : current.primaryFor(key);
-        return primary != null && downUntilMillis.getOrDefault(primary, 0L) <= System.currentTimeMillis() ? primary : null;
+        return primary != null && downUntilMillis.getOrDefault(primary, 0L) <= System.currentTimeMillis()
+                ? primary : null;
     }
 
     /** One key-value request, ready to send to any node. */
@@ -232,12 +245,13 @@ public final class RingClient implements AutoCloseable {
         return node -> exchange(node, method, path, body, timeoutMillis);
     }
 
-    private HttpTransport.Response exchange(String node, HttpMethod method, String path, byte[] body, long timeoutMillis) {
+    private HttpTransport.Response exchange(String node, HttpMethod method, String path, byte[] body,
+                                            long timeoutMillis) {
         return markingDown(node, () -> http.exchange(node, method, path, body, timeoutMillis));
     }
 
     /** Runs a request to {@code node}; when the node could not be reached, avoids it for a while. */
-    private HttpTransport.Response markingDown(String node, java.util.function.Supplier<HttpTransport.Response> request) {
+    private HttpTransport.Response markingDown(String node, Supplier<HttpTransport.Response> request) {
         try {
             return request.get();
         } catch (RingClientException e) {
@@ -262,7 +276,7 @@ public final class RingClient implements AutoCloseable {
             ordered.addAll(current.replicasFor(key));
         }
         List<String> others = new ArrayList<>(current == null ? contactPoints : current.members());
-        java.util.Collections.shuffle(others, ThreadLocalRandom.current());
+        Collections.shuffle(others, ThreadLocalRandom.current());
         for (String node : others) {
             if (!ordered.contains(node)) {
                 ordered.add(node);
@@ -274,7 +288,9 @@ public final class RingClient implements AutoCloseable {
             }
         }
         long now = System.currentTimeMillis();
-        List<String> up = new ArrayList<>(ordered.stream().filter(n -> downUntilMillis.getOrDefault(n, 0L) <= now).toList());
+        List<String> up = new ArrayList<>(ordered.stream()
+                .filter(n -> downUntilMillis.getOrDefault(n, 0L) <= now)
+                .toList());
         ordered.removeAll(up);
         up.addAll(ordered);
         return up;
@@ -283,9 +299,9 @@ public final class RingClient implements AutoCloseable {
     /** Only the given nodes (no routing), shuffled, those not marked down first. */
     private List<String> contactPointsUpFirst() {
         List<String> nodes = new ArrayList<>(contactPoints);
-        java.util.Collections.shuffle(nodes, ThreadLocalRandom.current());
+        Collections.shuffle(nodes, ThreadLocalRandom.current());
         long now = System.currentTimeMillis();
-        nodes.sort(java.util.Comparator.comparing(n -> downUntilMillis.getOrDefault(n, 0L) > now));
+        nodes.sort(Comparator.comparing(n -> downUntilMillis.getOrDefault(n, 0L) > now));
         return nodes;
     }
 
@@ -321,7 +337,7 @@ public final class RingClient implements AutoCloseable {
             return;
         }
         String error = "http_" + status;
-        String message = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
+        String message = new String(response.body(), StandardCharsets.UTF_8);
         try {
             JsonNode json = JSON.readTree(response.body());
             error = json.path("error").asText(error);
@@ -336,7 +352,8 @@ public final class RingClient implements AutoCloseable {
         try {
             return JSON.readTree(body);
         } catch (IOException e) {
-            throw new RingClientException(0, "bad_response", "the node answered with something that is not JSON: " + e.getMessage(), e);
+            throw new RingClientException(0, "bad_response",
+                    "the node answered with something that is not JSON: " + e.getMessage(), e);
         }
     }
 

@@ -8,10 +8,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -56,7 +56,7 @@ class HttpTransportTest {
         String text = head.toString(StandardCharsets.ISO_8859_1);
         int length = 0;
         for (String line : text.split("\r\n")) {
-            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
                 length = Integer.parseInt(line.substring(15).trim());
             }
         }
@@ -94,7 +94,8 @@ class HttpTransportTest {
             assertThat(response.timestampMicros()).isEqualTo(42);
         }
         assertThat(server.connections()).isEqualTo(1);
-        assertThat(requestLines).containsExactly("GET /v1/kv/k0 HTTP/1.1", "GET /v1/kv/k1 HTTP/1.1", "GET /v1/kv/k2 HTTP/1.1");
+        assertThat(requestLines)
+                .containsExactly("GET /v1/kv/k0 HTTP/1.1", "GET /v1/kv/k1 HTTP/1.1", "GET /v1/kv/k2 HTTP/1.1");
     }
 
     @Test
@@ -112,7 +113,8 @@ class HttpTransportTest {
         toClose.add(transport);
         for (int i = 1; i <= 6; i++) {
             // Each write must reach a live connection, not fail as "io" (outcome unknown) on the closed one.
-            assertThat(transport.exchange(node, HttpMethod.PUT, "/v1/kv/k" + i, new byte[] {2}, 5_000).status()).isEqualTo(200);
+            assertThat(transport.exchange(node, HttpMethod.PUT, "/v1/kv/k" + i, new byte[] {2}, 5_000).status())
+                    .isEqualTo(200);
             assertThat(closed.poll(5, TimeUnit.SECONDS)).isEqualTo(i);
         }
         assertThat(server.connections()).isEqualTo(6);
@@ -133,7 +135,8 @@ class HttpTransportTest {
         HttpTransport transport = new HttpTransport(2_000);
         toClose.add(transport);
         assertThatThrownBy(() -> transport.exchange(node, HttpMethod.GET, "/v1/kv/slow", null, 300))
-                .isInstanceOfSatisfying(RingClientException.class, e -> assertThat(e.error()).isEqualTo("client_timeout"));
+                .isInstanceOfSatisfying(RingClientException.class,
+                        e -> assertThat(e.error()).isEqualTo("client_timeout"));
         assertThat(transport.exchange(node, HttpMethod.GET, "/v1/kv/next", null, 5_000).status()).isEqualTo(404);
         assertThat(server.connections()).isEqualTo(2);
     }

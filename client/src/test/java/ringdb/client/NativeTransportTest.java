@@ -111,7 +111,8 @@ class NativeTransportTest {
                     List<String> seen = new ArrayList<>();
                     for (int i = 0; i < 20; i++) {
                         String key = "t" + thread + "-k" + i;
-                        HttpTransport.Response response = transport.exchange(node, NativeProtocol.GET, "ONE", utf8(key), null, null, 10_000);
+                        HttpTransport.Response response =
+                                transport.exchange(node, NativeProtocol.GET, "ONE", utf8(key), null, null, 10_000);
                         assertThat(response.timestampMicros()).isEqualTo(key.length());
                         seen.add(new String(response.body(), StandardCharsets.UTF_8));
                     }
@@ -147,13 +148,15 @@ class NativeTransportTest {
             }
         });
         NativeTransport transport = transport();
-        assertThatThrownBy(() -> transport.exchange(node, NativeProtocol.PUT, "QUORUM", utf8("k"), utf8("v"), null, 10_000))
+        assertThatThrownBy(
+                () -> transport.exchange(node, NativeProtocol.PUT, "QUORUM", utf8("k"), utf8("v"), null, 10_000))
                 .isInstanceOfSatisfying(RingClientException.class, e -> {
                     assertThat(e.error()).isEqualTo("io");
                     assertThat(e.getMessage()).contains("closed the connection");
                 });
         assertThat(requestRead.await(5, TimeUnit.SECONDS)).isTrue();
-        assertThat(transport.exchange(node, NativeProtocol.GET, "ONE", utf8("again"), null, null, 10_000).status()).isEqualTo(200);
+        assertThat(transport.exchange(node, NativeProtocol.GET, "ONE", utf8("again"), null, null, 10_000).status())
+                .isEqualTo(200);
         assertThat(server.connections()).isEqualTo(2);
     }
 
@@ -170,8 +173,10 @@ class NativeTransportTest {
         });
         NativeTransport transport = transport();
         assertThatThrownBy(() -> transport.exchange(node, NativeProtocol.GET, "ONE", utf8("slow"), null, null, 200))
-                .isInstanceOfSatisfying(RingClientException.class, e -> assertThat(e.error()).isEqualTo("client_timeout"));
-        HttpTransport.Response next = transport.exchange(node, NativeProtocol.GET, "ONE", utf8("next"), null, null, 10_000);
+                .isInstanceOfSatisfying(RingClientException.class,
+                        e -> assertThat(e.error()).isEqualTo("client_timeout"));
+        HttpTransport.Response next =
+                transport.exchange(node, NativeProtocol.GET, "ONE", utf8("next"), null, null, 10_000);
         assertThat(new String(next.body(), StandardCharsets.UTF_8)).isEqualTo("next");
         assertThat(server.connections()).isEqualTo(1);
     }
@@ -180,7 +185,8 @@ class NativeTransportTest {
     void aRefusedConnectionIsUnreachableAndAGarbledAnswerIsAnIoError() throws Exception {
         String refusing = ScriptedServer.refusingAddress();
         NativeTransport transport = transport();
-        assertThatThrownBy(() -> transport.exchange(refusing, NativeProtocol.PUT, "ONE", utf8("a"), utf8("b"), null, 2_000))
+        assertThatThrownBy(
+                () -> transport.exchange(refusing, NativeProtocol.PUT, "ONE", utf8("a"), utf8("b"), null, 2_000))
                 .isInstanceOfSatisfying(RingClientException.class, e -> assertThat(e.error()).isEqualTo("unreachable"));
         String node = serve((in, out, socket, number) -> {
             Frame frame = read(in);

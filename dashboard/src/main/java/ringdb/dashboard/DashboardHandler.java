@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -130,7 +131,7 @@ public final class DashboardHandler {
     }
 
     private void lookup(ChannelHandlerContext ctx, QueryStringDecoder query, boolean keepAlive) {
-        String key = query.parameters().getOrDefault("key", java.util.List.of("")).get(0);
+        String key = query.parameters().getOrDefault("key", List.of("")).get(0);
         reply(ctx, source.lookup(key), keepAlive);
     }
 

@@ -1,6 +1,7 @@
 package ringdb.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import java.util.Map;
@@ -46,15 +47,16 @@ class ClusterViewsTest {
         assertThat(self.hintsPending()).isEqualTo(12);
         assertThat(self.httpAddress()).isEqualTo("127.0.0.1:8081");
         assertThat(self.streamingProgress()).as("only the running session counts").isEqualTo(0.25);
-        assertThat(self.streaming()).isEqualTo("bootstrap of 127.0.0.1:7001: 10 of 40 ranges, 2.0 KiB, 12 entries (RUNNING)");
+        assertThat(self.streaming())
+                .isEqualTo("bootstrap of 127.0.0.1:7001: 10 of 40 ranges, 2.0 KiB, 12 entries (RUNNING)");
         assertThat(state.movesInProgress()).containsExactly("127.0.0.1:7001 joining");
         NodeView peer = state.nodes().get(1);
         assertThat(peer.state()).as("its detector holds it down").isEqualTo("DOWN");
         assertThat(peer.loadBytes()).isEqualTo(5_000);
         assertThat(peer.memtableBytes()).as("not known through gossip").isEqualTo(ClusterViews.UNKNOWN);
-        assertThat(state.nodes()).extracting(NodeView::ownership).allSatisfy(share -> assertThat(share).isBetween(0.0, 1.0));
-        assertThat(state.nodes().get(0).ownership() + state.nodes().get(1).ownership()).isCloseTo(1.0,
-                org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(state.nodes()).extracting(NodeView::ownership)
+                .allSatisfy(share -> assertThat(share).isBetween(0.0, 1.0));
+        assertThat(state.nodes().get(0).ownership() + state.nodes().get(1).ownership()).isCloseTo(1.0, within(1e-9));
         assertThat(state.gossip().get(0).peers().get(0).phi()).as("JSON has no infinity").isEqualTo(1_000_000);
     }
 

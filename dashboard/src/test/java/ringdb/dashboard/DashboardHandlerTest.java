@@ -14,7 +14,9 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -133,9 +135,9 @@ class DashboardHandlerTest {
     @Test
     void aStreamIsNotCutByTheServersReadTimeout() {
         EmbeddedChannel mounted = new EmbeddedChannel(
-                new io.netty.handler.timeout.ReadTimeoutHandler(5), handler.channelHandler());
+                new ReadTimeoutHandler(5), handler.channelHandler());
         mounted.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/api/dashboard/stream"));
-        assertThat(mounted.pipeline().get(io.netty.handler.timeout.ReadTimeoutHandler.class)).isNull();
+        assertThat(mounted.pipeline().get(ReadTimeoutHandler.class)).isNull();
         mounted.finishAndReleaseAll();
     }
 
@@ -150,12 +152,12 @@ class DashboardHandlerTest {
         String event = first.content().toString(StandardCharsets.UTF_8);
         first.release();
         assertThat(event).startsWith("event: state\ndata: {").endsWith("}\n\n").contains("\"version\":1");
-        channel.advanceTimeBy(DashboardHandler.STREAM_INTERVAL_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        channel.advanceTimeBy(DashboardHandler.STREAM_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
         Object unchanged = channel.readOutbound();
         assertThat(unchanged).as("no event while the state is unchanged").isNull();
         source.state = FixedSource.state(2);
-        channel.advanceTimeBy(DashboardHandler.STREAM_INTERVAL_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        channel.advanceTimeBy(DashboardHandler.STREAM_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
         HttpContent second = channel.readOutbound();
         assertThat(second.content().toString(StandardCharsets.UTF_8)).contains("\"version\":2");

@@ -2,10 +2,12 @@ package ringdb.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -75,7 +77,7 @@ class RealClusterPageBrowserTest {
             PeerStatus c = new PeerStatus(C, NodeState.NORMAL, false, 11.5, 1_700_000_000_000_000L, 80, 12_000_000,
                     16, Map.of("http", "127.0.0.1:8083"), 38_000);
             NodeStatus local = new NodeStatus(A, 1_700_000_000_000_000L, 121, NodeState.NORMAL,
-                    java.util.Arrays.stream(Ring.tokensFor(A, 16)).boxed().toList(),
+                    Arrays.stream(Ring.tokensFor(A, 16)).boxed().toList(),
                     7, new LocalStore.Stats(300, 42_000, 8_000, 3, 65_536, 34_000), List.of(b, c), 3, ring.digest(),
                     true, Map.of("http", "127.0.0.1:8081"), 1_700_000_120_000_000L, List.of(), List.of());
             List<ActionView> actions = new ArrayList<>();
@@ -96,9 +98,9 @@ class RealClusterPageBrowserTest {
         @Override
         public CompletableFuture<KeyLookup> lookup(String key) {
             List<ReplicaValue> replicas = new ArrayList<>();
-            for (NodeId replica : ring.replicasFor(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+            for (NodeId replica : ring.replicasFor(key.getBytes(StandardCharsets.UTF_8))) {
                 replicas.add(ClusterViews.replicaValue(replica, !replica.equals(C),
-                        Cell.value("v1".getBytes(java.nio.charset.StandardCharsets.UTF_8), 1_700_000_100_000_000L)));
+                        Cell.value("v1".getBytes(StandardCharsets.UTF_8), 1_700_000_100_000_000L)));
             }
             return CompletableFuture.completedFuture(ClusterViews.keyLookup(key, replicas));
         }
@@ -140,7 +142,8 @@ class RealClusterPageBrowserTest {
         assertThat(driver.findElement(By.id("seed-box")).isDisplayed()).isFalse();
         assertThat(driver.findElement(By.id("spacetime-card")).isDisplayed()).isFalse();
         assertThat(driver.findElement(By.id("faults-card")).isDisplayed()).isFalse();
-        assertThat(driver.findElements(By.cssSelector("#ring circle.token.down[data-node='127.0.0.1:7003']"))).hasSize(16);
+        assertThat(driver.findElements(By.cssSelector("#ring circle.token.down[data-node='127.0.0.1:7003']")))
+                .hasSize(16);
         assertThat(driver.findElement(By.cssSelector("#nodes-table tr[data-node='127.0.0.1:7003']"))
                 .getDomAttribute("data-state")).isEqualTo("DOWN");
         var fail = driver.findElement(By.cssSelector("#nodes-table tr[data-node='127.0.0.1:7001'] button.fail"));

@@ -1,6 +1,7 @@
 package ringdb.server;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -22,7 +23,7 @@ public final class ServerMain {
     }
 
     public static void main(String[] args) {
-        List<String> rest = new java.util.ArrayList<>(List.of(args));
+        List<String> rest = new ArrayList<>(List.of(args));
         Path config = null;
         int at = rest.indexOf("--config");
         if (at >= 0 && at + 1 < rest.size()) {

@@ -25,7 +25,8 @@ public final class ClientResults {
             return response;
         }
         if (result instanceof ClientResult.Found found) {
-            FullHttpResponse response = JsonResponses.bytes(HttpResponseStatus.OK, found.value(), "application/octet-stream");
+            FullHttpResponse response =
+                    JsonResponses.bytes(HttpResponseStatus.OK, found.value(), "application/octet-stream");
             response.headers().set(TIMESTAMP_HEADER, found.timestampMicros());
             return response;
         }
@@ -43,7 +44,8 @@ public final class ClientResults {
         }
         if (result instanceof ClientResult.Timeout timeout) {
             ObjectNode body = JsonResponses.errorBody("timeout", "timed out at consistency level " + timeout.cl()
-                    + ": " + timeout.required() + " replica answers needed, " + timeout.received() + " received in time");
+                    + ": " + timeout.required() + " replica answers needed, "
+                    + timeout.received() + " received in time");
             body.put("consistency", timeout.cl().name());
             body.put("required", timeout.required());
             body.put("received", timeout.received());

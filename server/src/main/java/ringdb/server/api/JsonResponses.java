@@ -1,5 +1,6 @@
 package ringdb.server.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +12,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /** Builds the JSON responses of the HTTP API, errors included ({"error": kind, "message": words}). */
 public final class JsonResponses {
@@ -38,10 +40,10 @@ public final class JsonResponses {
         byte[] bytes;
         try {
             bytes = JSON.writeValueAsBytes(body);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise a response", e);
         }
-        bytes = java.util.Arrays.copyOf(bytes, bytes.length + 1);
+        bytes = Arrays.copyOf(bytes, bytes.length + 1);
         bytes[bytes.length - 1] = '\n';
         return bytes(status, bytes, HttpHeaderValues.APPLICATION_JSON.toString());
     }
@@ -51,7 +53,8 @@ public final class JsonResponses {
     }
 
     public static FullHttpResponse bytes(HttpResponseStatus status, byte[] body, String contentType) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        FullHttpResponse response =
+                new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         return response;

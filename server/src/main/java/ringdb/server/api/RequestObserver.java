@@ -1,6 +1,9 @@
 package ringdb.server.api;
 
-/** Told about every finished client request, whatever its protocol (metrics). Called on Netty I/O threads; must not block. */
+/**
+ * Told about every finished client request, whatever its protocol (metrics).
+ * Called on Netty I/O threads; must not block.
+ */
 public interface RequestObserver {
     RequestObserver NONE = (operation, outcome, latencyNanos) -> { };
 

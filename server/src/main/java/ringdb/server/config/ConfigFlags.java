@@ -15,7 +15,8 @@ public final class ConfigFlags {
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (!arg.startsWith("--")) {
-                throw new ConfigException("unexpected argument '" + arg + "'; configuration flags look like --http-port 8081");
+                throw new ConfigException(
+                        "unexpected argument '" + arg + "'; configuration flags look like --http-port 8081");
             }
             String flag = arg;
             String value = null;
@@ -28,7 +29,8 @@ public final class ConfigFlags {
             }
             String name = flag.substring(2).replace('-', '_');
             if (!ConfigKeys.all().containsKey(name)) {
-                throw new ConfigException("unknown flag " + flag + "; every key of ringdb.yaml is a flag, e.g. --http-port, --seeds");
+                throw new ConfigException(
+                        "unknown flag " + flag + "; every key of ringdb.yaml is a flag, e.g. --http-port, --seeds");
             }
             if (value == null) {
                 throw new ConfigException("flag " + flag + " needs a value");

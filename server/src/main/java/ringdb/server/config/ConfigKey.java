@@ -63,7 +63,8 @@ public record ConfigKey(String name, Type type, Object defaultValue, String allo
         return new ConfigKey(name, Type.DECIMAL, defaultValue, min + " .. " + max, description, raw -> {
             double value;
             try {
-                value = raw instanceof Number number ? number.doubleValue() : Double.parseDouble(String.valueOf(raw).trim());
+                value = raw instanceof Number number
+                        ? number.doubleValue() : Double.parseDouble(String.valueOf(raw).trim());
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("must be a number, got '" + raw + "'", e);
             }
@@ -109,7 +110,8 @@ public record ConfigKey(String name, Type type, Object defaultValue, String allo
     static ConfigKey addresses(String name, String description) {
         return new ConfigKey(name, Type.ADDRESSES, List.of(), "host:port list", description, raw -> {
             List<?> items = raw instanceof List<?> list ? list
-                    : raw == null || String.valueOf(raw).isBlank() ? List.of() : List.of(String.valueOf(raw).split(","));
+                    : raw == null || String.valueOf(raw).isBlank() ? List.of()
+                    : List.of(String.valueOf(raw).split(","));
             return items.stream().map(item -> HostPort.parse(String.valueOf(item).trim()).toString()).toList();
         });
     }

@@ -92,8 +92,8 @@ public final class ServerConfig {
 
     private static void checkRelations(Map<String, Object> values) {
         if (isWildcard(values.get(ConfigKeys.LISTEN_ADDRESS))) {
-            throw new ConfigException("configuration key 'listen_address' must be an address peers can reach this node at "
-                    + "(it is the node's id), not the wildcard " + values.get(ConfigKeys.LISTEN_ADDRESS));
+            throw new ConfigException("configuration key 'listen_address' must be an address peers can reach "
+                    + "this node at (it is the node's id), not the wildcard " + values.get(ConfigKeys.LISTEN_ADDRESS));
         }
         if (values.get(ConfigKeys.LISTEN_ADDRESS).equals(values.get(ConfigKeys.HTTP_ADDRESS))
                 && values.get(ConfigKeys.INTERNODE_PORT).equals(values.get(ConfigKeys.HTTP_PORT))) {

@@ -75,7 +75,8 @@ public final class RealDashboardSource implements DashboardSource, RequestObserv
     @Override
     public DashboardState snapshot() {
         DashboardState current = latest.get();
-        boolean stale = current == null || System.nanoTime() - builtAtNanos > TimeUnit.MILLISECONDS.toNanos(REBUILD_MILLIS);
+        boolean stale = current == null
+                || System.nanoTime() - builtAtNanos > TimeUnit.MILLISECONDS.toNanos(REBUILD_MILLIS);
         if (stale && view.nodeThread().isNodeThread()) {
             // The dashboard's HTTP connections are served on the node thread: build here, as waiting
             // for a task on this very thread would never end.
@@ -121,8 +122,10 @@ public final class RealDashboardSource implements DashboardSource, RequestObserv
             timeline.add(ClusterViews.timelineEntry(i, events.get(i)));
         }
         NetworkView network = new NetworkView(transport.framesSent.sum(), transport.framesReceived.sum(),
-                Map.of("send_queue_full", transport.droppedQueueFull.sum(), "peer_unreachable", transport.droppedUnreachable.sum(),
-                        "inbound_backlog_full", transport.droppedInboundBacklog.sum(), "bad_frame", transport.badFrames.sum()),
+                Map.of("send_queue_full", transport.droppedQueueFull.sum(),
+                        "peer_unreachable", transport.droppedUnreachable.sum(),
+                        "inbound_backlog_full", transport.droppedInboundBacklog.sum(),
+                        "bad_frame", transport.badFrames.sum()),
                 0, 0, List.of(), List.of(), null);
         return ClusterViews.realCluster(version.incrementAndGet(), status, node.ring(), network, timeline,
                 operations.points(nowMicros()), actions());
@@ -158,8 +161,10 @@ public final class RealDashboardSource implements DashboardSource, RequestObserv
                     replicas.add(ClusterViews.replicaValue(replica, true, cell));
                 } else {
                     boolean up = status.peers().stream().anyMatch(p -> p.id().equals(replica) && p.up());
-                    replicas.add(up ? new ReplicaValue(replica.id(), true, "remote (read it with ringdb get --host "
-                            + httpOf(status, replica) + ")", null, 0, 0) : ClusterViews.replicaValue(replica, false, null));
+                    replicas.add(up
+                            ? new ReplicaValue(replica.id(), true, "remote (read it with ringdb get --host "
+                                    + httpOf(status, replica) + ")", null, 0, 0)
+                            : ClusterViews.replicaValue(replica, false, null));
                 }
             }
             return ClusterViews.keyLookup(key, replicas);
@@ -168,7 +173,8 @@ public final class RealDashboardSource implements DashboardSource, RequestObserv
 
     private static String httpOf(NodeStatus status, NodeId peer) {
         return status.peers().stream().filter(p -> p.id().equals(peer)).findFirst()
-                .map(PeerStatus::applicationStates).map(states -> states.getOrDefault(ClusterViews.HTTP_APPLICATION_STATE, "?"))
+                .map(PeerStatus::applicationStates)
+                .map(states -> states.getOrDefault(ClusterViews.HTTP_APPLICATION_STATE, "?"))
                 .orElse("?");
     }
 
@@ -178,8 +184,8 @@ public final class RealDashboardSource implements DashboardSource, RequestObserv
             return switch (action) {
                 case DashboardActions.PUT, DashboardActions.GET, DashboardActions.DELETE -> client(action, params);
                 case DashboardActions.FAIL, DashboardActions.RECOVER, DashboardActions.PARTITION, DashboardActions.HEAL,
-                        DashboardActions.NETWORK -> throw new InvalidRequestException("action '" + action + "' is not available on a real cluster: "
-                        + FAULTS_REASON);
+                        DashboardActions.NETWORK -> throw new InvalidRequestException(
+                                "action '" + action + "' is not available on a real cluster: " + FAULTS_REASON);
                 default -> throw new InvalidRequestException("unknown action '" + action + "'");
             };
         } catch (InvalidRequestException e) {
@@ -215,7 +221,8 @@ public final class RealDashboardSource implements DashboardSource, RequestObserv
             return ActionResult.ok("written at " + written.timestampMicros() + " by " + written.acks() + " replica(s)");
         }
         if (result instanceof ClientResult.Found found) {
-            return ActionResult.ok("found '" + new String(found.value(), StandardCharsets.UTF_8) + "' written at " + found.timestampMicros());
+            return ActionResult.ok("found '" + new String(found.value(), StandardCharsets.UTF_8) + "' written at "
+                    + found.timestampMicros());
         }
         if (result instanceof ClientResult.NotFound) {
             return ActionResult.ok("not found");

@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.ToDoubleFunction;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.node.NodeStatus;
 import ringdb.core.node.PeerStatus;
@@ -33,7 +34,8 @@ public final class ServerMetrics implements RequestObserver {
     private final Counter requests;
     private final Summary latency;
     // Label lookups resolved once per operation (and outcome): the registry's own lookup hashes a new list per call.
-    private final ConcurrentHashMap<String, ConcurrentHashMap<String, CounterDataPoint>> requestCounters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, CounterDataPoint>> requestCounters =
+            new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, DistributionDataPoint> latencies = new ConcurrentHashMap<>();
     private final Counter events;
     private final TransportStats transport;
@@ -42,7 +44,9 @@ public final class ServerMetrics implements RequestObserver {
     public ServerMetrics(TransportStats transport) {
         this.transport = transport;
         requests = Counter.builder().name("ringdb_client_requests_total")
-                .help("HTTP API requests by operation and outcome").labelNames("operation", "outcome").register(registry);
+                .help("HTTP API requests by operation and outcome")
+                .labelNames("operation", "outcome")
+                .register(registry);
         latency = Summary.builder().name("ringdb_client_request_latency_seconds")
                 .help("HTTP API request latency by operation (from request read to answer)")
                 .labelNames("operation")
@@ -84,7 +88,7 @@ public final class ServerMetrics implements RequestObserver {
         GaugeWithCallback.builder().name(name).help(help).labelNames(labels).callback(callback).register(registry);
     }
 
-    private void storeGauge(String name, String help, java.util.function.ToDoubleFunction<LocalStore.Stats> value) {
+    private void storeGauge(String name, String help, ToDoubleFunction<LocalStore.Stats> value) {
         gauge(name, help, cb -> {
             NodeStatus s = status;
             if (s != null && s.storeStats() != null) {
@@ -94,7 +98,8 @@ public final class ServerMetrics implements RequestObserver {
     }
 
     private void registerStorage() {
-        storeGauge("ringdb_storage_live_bytes", "Bytes of live data (memtable and tables)", LocalStore.Stats::liveBytes);
+        storeGauge("ringdb_storage_live_bytes", "Bytes of live data (memtable and tables)",
+                LocalStore.Stats::liveBytes);
         storeGauge("ringdb_storage_memtable_bytes", "Bytes held in the memtable", LocalStore.Stats::memtableBytes);
         storeGauge("ringdb_storage_commitlog_bytes", "Bytes of commit log on disk", LocalStore.Stats::commitLogBytes);
         storeGauge("ringdb_storage_tables_bytes", "Bytes of sorted table files on disk", LocalStore.Stats::tablesBytes);
@@ -150,11 +155,12 @@ public final class ServerMetrics implements RequestObserver {
     }
 
     private void registerTransport() {
-        gauge("ringdb_internode_dropped_messages", "Internode messages dropped by this node's transport, by cause", cb -> {
-            cb.call(transport.droppedQueueFull.sum(), "send_queue_full");
-            cb.call(transport.droppedUnreachable.sum(), "peer_unreachable");
-            cb.call(transport.droppedInboundBacklog.sum(), "inbound_backlog_full");
-        }, "cause");
+        gauge("ringdb_internode_dropped_messages", "Internode messages dropped by this node's transport, by cause",
+                cb -> {
+                    cb.call(transport.droppedQueueFull.sum(), "send_queue_full");
+                    cb.call(transport.droppedUnreachable.sum(), "peer_unreachable");
+                    cb.call(transport.droppedInboundBacklog.sum(), "inbound_backlog_full");
+                }, "cause");
         gauge("ringdb_internode_frames", "Internode frames by direction", cb -> {
             cb.call(transport.framesSent.sum(), "sent");
             cb.call(transport.framesReceived.sum(), "received");

@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import ringdb.core.NodeId;
 import ringdb.core.node.NodeStatus;
 import ringdb.core.node.PeerStatus;
+import ringdb.core.ring.Partitioner;
 import ringdb.core.ring.Ring;
 import ringdb.core.streaming.StreamProgress;
 import ringdb.server.api.JsonResponses;
@@ -110,7 +111,7 @@ final class ClusterJson {
     static JsonNode ring(byte[] key, String keyText, Ring ring, NodeStatus status) {
         ObjectNode root = JsonResponses.object();
         root.put("key", keyText);
-        root.put("token", ringdb.core.ring.Partitioner.token(key));
+        root.put("token", Partitioner.token(key));
         ArrayNode replicas = root.putArray("replicas");
         List<NodeId> ids = ring.replicasFor(key);
         for (NodeId id : ids) {

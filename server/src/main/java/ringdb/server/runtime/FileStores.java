@@ -36,12 +36,13 @@ public final class FileStores implements StoreFactory {
     }
 
     static StorageConfig storageConfig(ServerConfig config) {
+        long segmentSizeBytes = config.number(ConfigKeys.COMMITLOG_SEGMENT_SIZE_BYTES);
+        long commitLogSizeBytesMax = Math.max(StorageConfig.defaults().commitLogSizeBytesMax(), 4 * segmentSizeBytes);
         return StorageConfig.builder()
                 .syncMode(SyncMode.valueOf(config.text(ConfigKeys.COMMITLOG_SYNC).toUpperCase(Locale.ROOT)))
                 .periodicSyncMicros(TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.COMMITLOG_SYNC_PERIOD_MS)))
                 .memtableSizeBytesMax(config.number(ConfigKeys.MEMTABLE_FLUSH_THRESHOLD_BYTES))
-                .commitLogSizes(Math.max(StorageConfig.defaults().commitLogSizeBytesMax(),
-                        4 * config.number(ConfigKeys.COMMITLOG_SEGMENT_SIZE_BYTES)), config.number(ConfigKeys.COMMITLOG_SEGMENT_SIZE_BYTES))
+                .commitLogSizes(commitLogSizeBytesMax, segmentSizeBytes)
                 .flushPeriodMicros(TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.FLUSH_PERIOD_MS)))
                 .compactionThroughputBytesPerSecond(config.number(ConfigKeys.COMPACTION_THROUGHPUT_BYTES_PER_SECOND))
                 .skipCorruptCommitLogRecords(config.bool(ConfigKeys.SKIP_CORRUPT_COMMIT_LOG_RECORDS))
@@ -64,7 +65,8 @@ public final class FileStores implements StoreFactory {
             log.info("storage {}: {}", directory, engine.recoveryReport().summary());
             return engine;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open storage in " + directory.toAbsolutePath() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot open storage in " + directory.toAbsolutePath() + ": " + e.getMessage(), e);
         }
     }
 

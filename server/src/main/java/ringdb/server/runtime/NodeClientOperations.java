@@ -16,7 +16,10 @@ import ringdb.server.api.ClientOperations;
 import ringdb.server.api.JsonResponses;
 import ringdb.server.metrics.ServerMetrics;
 
-/** A real node's client-facing operations, as every client protocol serves them: each call is posted onto the node's thread. */
+/**
+ * A real node's client-facing operations, as every client protocol serves them: each call is posted onto the
+ * node's thread.
+ */
 final class NodeClientOperations implements ClientOperations {
     private final Node node;
     private final NodeThread nodeThread;
@@ -27,8 +30,8 @@ final class NodeClientOperations implements ClientOperations {
     private final Path dataDirectory;
 
     /** {@code data}: the node's data store, for snapshots; {@code dataDirectory} where it keeps its files. */
-    NodeClientOperations(Node node, NodeThread nodeThread, ServerMetrics metrics, String clusterName, int valueSizeBytesMax,
-                         LocalStore data, Path dataDirectory) {
+    NodeClientOperations(Node node, NodeThread nodeThread, ServerMetrics metrics, String clusterName,
+                         int valueSizeBytesMax, LocalStore data, Path dataDirectory) {
         this.data = data;
         this.dataDirectory = dataDirectory;
         this.node = node;
@@ -39,7 +42,8 @@ final class NodeClientOperations implements ClientOperations {
     }
 
     @Override
-    public void put(byte[] key, byte[] value, ConsistencyLevel consistency, long timestampMicros, Consumer<ClientResult> done) {
+    public void put(byte[] key, byte[] value, ConsistencyLevel consistency, long timestampMicros,
+                    Consumer<ClientResult> done) {
         onNode(() -> node.put(key, value, consistency, timestampMicros, done), done);
     }
 
@@ -80,7 +84,8 @@ final class NodeClientOperations implements ClientOperations {
 
     @Override
     public CompletableFuture<JsonNode> ring(byte[] key) {
-        return nodeThread.call(() -> ClusterJson.ring(key, new String(key, StandardCharsets.UTF_8), node.ring(), node.status()));
+        return nodeThread.call(
+                () -> ClusterJson.ring(key, new String(key, StandardCharsets.UTF_8), node.ring(), node.status()));
     }
 
     @Override
@@ -112,12 +117,14 @@ final class NodeClientOperations implements ClientOperations {
                 onNode(() -> node.removeNode(NodeId.of(dead.trim()), result::complete), result::complete);
             }
             case "join" -> {
-                return CompletableFuture.failedFuture(new UnsupportedOperationException("a node joins when it starts: start the new node with "
-                        + "--auto-bootstrap true and the cluster's --seeds; it streams the ranges it will own, then serves them "
+                return CompletableFuture.failedFuture(new UnsupportedOperationException(
+                        "a node joins when it starts: start the new node with --auto-bootstrap true and the cluster's "
+                        + "--seeds; it streams the ranges it will own, then serves them "
                         + "(this node is " + node.state() + ")"));
             }
             default -> {
-                return CompletableFuture.failedFuture(new IllegalArgumentException("unknown admin operation '" + operation
+                return CompletableFuture.failedFuture(new IllegalArgumentException(
+                        "unknown admin operation '" + operation
                         + "'; expected decommission, removenode, cleanup, repair, flush, snapshot or join"));
             }
         }

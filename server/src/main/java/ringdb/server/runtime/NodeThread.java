@@ -37,7 +37,8 @@ public final class NodeThread implements Timers, AutoCloseable {
     private final AtomicInteger inboundBacklog = new AtomicInteger();
 
     public NodeThread(String name) {
-        group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name, false), SocketTransport.ioHandlerFactory());
+        group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name, false),
+                SocketTransport.ioHandlerFactory());
         executor = group.next();
     }
 

@@ -2,6 +2,7 @@ package ringdb.server.runtime;
 
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.LongPredicate;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.core.store.LocalStore;
@@ -47,7 +48,7 @@ public final class NodeThreadStore implements LocalStore {
     }
 
     @Override
-    public long purge(java.util.function.LongPredicate keep) {
+    public long purge(LongPredicate keep) {
         return delegate.purge(keep);
     }
 

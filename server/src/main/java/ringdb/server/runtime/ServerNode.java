@@ -2,9 +2,11 @@ package ringdb.server.runtime;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -22,6 +24,7 @@ import ringdb.server.config.ConfigKeys;
 import ringdb.server.config.ServerConfig;
 import ringdb.server.metrics.ServerMetrics;
 import ringdb.server.transport.InternodeTransport;
+import ringdb.server.transport.SocketTransport;
 
 /**
  * One real ringdb node: the composition root that wires the core {@link Node} to a Netty transport,
@@ -49,9 +52,9 @@ public final class ServerNode implements AutoCloseable {
     private final DashboardMount dashboard;
     private boolean closed;
 
-    private ServerNode(ServerConfig config, NodeThread nodeThread, InternodeTransport transport, StoreFactory stores, LocalStore data,
-                       LocalStore hints, Node node, ServerMetrics metrics, HttpServer http, RecentEvents events,
-                       DashboardMount dashboard) {
+    private ServerNode(ServerConfig config, NodeThread nodeThread, InternodeTransport transport, StoreFactory stores,
+                       LocalStore data, LocalStore hints, Node node, ServerMetrics metrics, HttpServer http,
+                       RecentEvents events, DashboardMount dashboard) {
         this.dashboard = dashboard;
         this.config = config;
         this.nodeThread = nodeThread;
@@ -70,7 +73,8 @@ public final class ServerNode implements AutoCloseable {
      * (gossip, recovery catch-up) and returns once it serves. {@code dashboard} builds the
      * dashboard handler for this node (null = no dashboard).
      */
-    public static ServerNode start(ServerConfig config, StoreFactory stores, Function<ServerNodeView, DashboardMount> dashboard) {
+    public static ServerNode start(ServerConfig config, StoreFactory stores,
+                                   Function<ServerNodeView, DashboardMount> dashboard) {
         Path dir = config.dataDirectory();
         createDirectories(dir);
         NodeThread nodeThread = new NodeThread("ringdb-node-" + config.nodeId());
@@ -81,9 +85,11 @@ public final class ServerNode implements AutoCloseable {
         Node[] nodeHolder = new Node[1];
         InternodeTransport transport;
         try {
-            transport = InternodeTransport.start(new InternodeTransport.Settings(config.internodeAddress(), config.nodeId(),
-                    config.number(ConfigKeys.INTERNODE_SEND_QUEUE_BYTES_MAX), config.integer(ConfigKeys.INTERNODE_CONNECT_TIMEOUT_MS),
-                    config.number(ConfigKeys.INTERNODE_RECONNECT_BACKOFF_MAX_MS)), null, nodeThread.eventLoopGroup());
+            InternodeTransport.Settings settings = new InternodeTransport.Settings(config.internodeAddress(),
+                    config.nodeId(), config.number(ConfigKeys.INTERNODE_SEND_QUEUE_BYTES_MAX),
+                    config.integer(ConfigKeys.INTERNODE_CONNECT_TIMEOUT_MS),
+                    config.number(ConfigKeys.INTERNODE_RECONNECT_BACKOFF_MAX_MS));
+            transport = InternodeTransport.start(settings, null, nodeThread.eventLoopGroup());
         } catch (RuntimeException e) {
             data.close();
             hints.close();
@@ -108,16 +114,18 @@ public final class ServerNode implements AutoCloseable {
         }).join();
         ServerNodeView view = new ServerNodeView(node, nodeThread, config, events, data, transport.stats());
         DashboardMount mount = dashboard == null ? null : dashboard.apply(view);
-        NodeClientOperations operations = new NodeClientOperations(node, nodeThread, metrics, config.text(ConfigKeys.CLUSTER_NAME),
-                config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES), data, dir.resolve("data"));
+        NodeClientOperations operations = new NodeClientOperations(node, nodeThread, metrics,
+                config.text(ConfigKeys.CLUSTER_NAME), config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES), data,
+                dir.resolve("data"));
         RequestObserver observer = mount == null ? metrics : (operation, outcome, nanos) -> {
             metrics.onRequest(operation, outcome, nanos);
             mount.observer().onRequest(operation, outcome, nanos);
         };
         HttpServer http;
         try {
-            http = HttpServer.start(config.httpAddress(), nodeThread.eventLoopGroup(), operations, observer, config.number(ConfigKeys.HTTP_IDLE_TIMEOUT_MS),
-                    mount == null ? path -> false : mount.serves(), mount == null ? null : mount.handlers());
+            http = HttpServer.start(config.httpAddress(), nodeThread.eventLoopGroup(), operations, observer,
+                    config.number(ConfigKeys.HTTP_IDLE_TIMEOUT_MS), mount == null ? path -> false : mount.serves(),
+                    mount == null ? null : mount.handlers());
         } catch (RuntimeException e) {
             nodeThread.call(() -> {
                 node.stop();
@@ -130,8 +138,8 @@ public final class ServerNode implements AutoCloseable {
             stores.close();
             throw e;
         }
-        log.info("ringdb node {} serving: internode {}, HTTP {}, data {}, sockets {}", config.nodeId(), config.internodeAddress(),
-                config.httpAddress(), dir.toAbsolutePath(), ringdb.server.transport.SocketTransport.name());
+        log.info("ringdb node {} serving: internode {}, HTTP {}, data {}, sockets {}", config.nodeId(),
+                config.internodeAddress(), config.httpAddress(), dir.toAbsolutePath(), SocketTransport.name());
         return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount);
     }
 
@@ -154,11 +162,14 @@ public final class ServerNode implements AutoCloseable {
                 .readTimeoutMicros(TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.READ_REQUEST_TIMEOUT_MS)))
                 .gossipIntervalMicros(TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.GOSSIP_INTERVAL_MS)))
                 .phiConvictThreshold(config.decimal(ConfigKeys.PHI_CONVICT_THRESHOLD))
-                .hintWindowMicros(Math.max(1, TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.MAX_HINT_WINDOW_MS))))
+                .hintWindowMicros(
+                        Math.max(1, TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.MAX_HINT_WINDOW_MS))))
                 .valueSizeBytesMax(config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES))
                 .autoBootstrap(config.bool(ConfigKeys.AUTO_BOOTSTRAP))
-                .replaceNode(config.text(ConfigKeys.REPLACE_NODE).isEmpty() ? null : NodeId.of(config.text(ConfigKeys.REPLACE_NODE)))
-                .tokenAllocation(TokenAllocation.valueOf(config.text(ConfigKeys.TOKEN_ALLOCATION).toUpperCase(java.util.Locale.ROOT)))
+                .replaceNode(config.text(ConfigKeys.REPLACE_NODE).isEmpty()
+                        ? null : NodeId.of(config.text(ConfigKeys.REPLACE_NODE)))
+                .tokenAllocation(
+                        TokenAllocation.valueOf(config.text(ConfigKeys.TOKEN_ALLOCATION).toUpperCase(Locale.ROOT)))
                 .ringDelayMicros(Math.max(1, TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.RING_DELAY_MS))))
                 .streamThroughputBytesPerSecond(config.number(ConfigKeys.STREAM_THROUGHPUT_BYTES_PER_SECOND))
                 .rangeSyncDigests(config.bool(ConfigKeys.RANGE_SYNC_DIGESTS))
@@ -169,7 +180,8 @@ public final class ServerNode implements AutoCloseable {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create data directory " + dir.toAbsolutePath() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot create data directory " + dir.toAbsolutePath() + ": " + e.getMessage(), e);
         }
     }
 
@@ -185,7 +197,7 @@ public final class ServerNode implements AutoCloseable {
         return config;
     }
 
-    public java.net.InetSocketAddress httpAddress() {
+    public InetSocketAddress httpAddress() {
         return http.boundAddress();
     }
 
@@ -198,8 +210,8 @@ public final class ServerNode implements AutoCloseable {
     }
 
     /**
-     * Graceful stop: stop taking HTTP connections, drain the requests in flight, announce the shutdown through gossip (peers mark this
-     * node down at once), flush the memtable, close files and sockets. Idempotent.
+     * Graceful stop: stop taking HTTP connections, drain the requests in flight, announce the shutdown through
+     * gossip (peers mark this node down at once), flush the memtable, close files and sockets. Idempotent.
      */
     @Override
     public synchronized void close() {

@@ -9,6 +9,8 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ringdb.core.Network;
 import ringdb.core.NodeId;
+import ringdb.core.message.Envelope;
 import ringdb.core.message.Message;
 import ringdb.core.message.MessageCodec;
 import ringdb.server.config.HostPort;
@@ -56,7 +59,7 @@ public final class InternodeTransport implements Network, AutoCloseable {
         private volatile InboundMessageHandler.Sink target;
 
         @Override
-        public void deliver(ringdb.core.message.Envelope envelope) {
+        public void deliver(Envelope envelope) {
             InboundMessageHandler.Sink current = target;
             if (current != null) {
                 current.deliver(envelope);
@@ -78,7 +81,8 @@ public final class InternodeTransport implements Network, AutoCloseable {
      * Binds the listening socket; fails at once (with the address) if the port is taken. Inbound
      * messages go to {@code sink} (may be null until {@link #setSink}; messages before are dropped).
      */
-    public static InternodeTransport start(Settings settings, InboundMessageHandler.Sink initialSink, EventLoopGroup group) {
+    public static InternodeTransport start(Settings settings, InboundMessageHandler.Sink initialSink,
+                                           EventLoopGroup group) {
         SinkHolder sink = new SinkHolder();
         sink.target = initialSink;
         TransportStats stats = new TransportStats();
@@ -127,8 +131,8 @@ public final class InternodeTransport implements Network, AutoCloseable {
             log.warn("cannot send to {}: a node id in the real runtime must be host:port ({})", peer, e.getMessage());
             return null;
         }
-        return new PeerConnection(address, group.next(),
-                stats, settings.connectTimeoutMillis(), settings.reconnectBackoffMaxMillis(), settings.sendQueueBytesMax());
+        return new PeerConnection(address, group.next(), stats,
+                settings.connectTimeoutMillis(), settings.reconnectBackoffMaxMillis(), settings.sendQueueBytesMax());
     }
 
     /** Where inbound messages go from now on; called on Netty I/O threads. */
@@ -141,8 +145,8 @@ public final class InternodeTransport implements Network, AutoCloseable {
     }
 
     /** The bound listening address (its port is the real one when 0 was asked for). */
-    public java.net.InetSocketAddress boundAddress() {
-        return (java.net.InetSocketAddress) serverChannel.localAddress();
+    public InetSocketAddress boundAddress() {
+        return (InetSocketAddress) serverChannel.localAddress();
     }
 
     /**
@@ -152,9 +156,9 @@ public final class InternodeTransport implements Network, AutoCloseable {
      */
     public boolean awaitFlushed(long timeoutMillis) {
         long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        List<io.netty.util.concurrent.Future<Void>> barriers = new ArrayList<>();
+        List<Future<Void>> barriers = new ArrayList<>();
         peers.values().forEach(peer -> barriers.add(peer.flushed()));
-        for (io.netty.util.concurrent.Future<Void> barrier : barriers) {
+        for (Future<Void> barrier : barriers) {
             long remainingNanos = deadlineNanos - System.nanoTime();
             if (remainingNanos <= 0 || !barrier.awaitUninterruptibly(remainingNanos, TimeUnit.NANOSECONDS)) {
                 return false;

@@ -10,6 +10,8 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -68,8 +70,8 @@ final class PeerConnection {
      * socket; at once when there is no live connection (frames still waiting for a connection are
      * not waited for). Never fails.
      */
-    io.netty.util.concurrent.Future<Void> flushed() {
-        io.netty.util.concurrent.Promise<Void> done = loop.newPromise();
+    Future<Void> flushed() {
+        Promise<Void> done = loop.newPromise();
         loop.execute(() -> {
             if (channel != null && channel.isActive()) {
                 // Netty writes a channel's buffers in order: this empty write completes after every earlier one.
@@ -154,7 +156,8 @@ final class PeerConnection {
             stats.connectsFailed.increment();
             backoffMillis = backoffMillis == 0 ? BACKOFF_INITIAL_MILLIS : Math.min(backoffMillis * 2, backoffMaxMillis);
             nextAttemptNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMillis);
-            log.debug("cannot connect to {} ({}); next attempt in {} ms", address, future.cause().toString(), backoffMillis);
+            log.debug("cannot connect to {} ({}); next attempt in {} ms",
+                    address, future.cause().toString(), backoffMillis);
             dropPending();
             return;
         }

@@ -17,7 +17,8 @@ import io.netty.channel.socket.nio.NioSocketChannel;
  * {@code ringdb.netty.transport=nio} forces NIO.
  */
 public final class SocketTransport {
-    private static final boolean EPOLL = !"nio".equals(System.getProperty("ringdb.netty.transport")) && Epoll.isAvailable();
+    private static final boolean EPOLL =
+            !"nio".equals(System.getProperty("ringdb.netty.transport")) && Epoll.isAvailable();
 
     private SocketTransport() {
     }

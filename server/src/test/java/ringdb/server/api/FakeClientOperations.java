@@ -58,7 +58,8 @@ public final class FakeClientOperations implements ClientOperations {
 
     @Override
     public CompletableFuture<JsonNode> ring(byte[] key) {
-        return CompletableFuture.completedFuture(JsonResponses.object().put("key", new String(key, StandardCharsets.UTF_8)));
+        return CompletableFuture.completedFuture(
+                JsonResponses.object().put("key", new String(key, StandardCharsets.UTF_8)));
     }
 
     @Override

@@ -29,8 +29,10 @@ class ServerConfigTest {
 
     @Test
     void fileValuesApplyAndFlagsOverrideThem() throws Exception {
-        Path file = write("http_port: 9000\nseeds:\n  - 127.0.0.1:7001\n  - 127.0.0.1:7002\ncommitlog_sync: PERIODIC\n");
-        ServerConfig config = ServerConfig.load(file, ConfigFlags.parse(List.of("--http-port", "9100", "--num-tokens=4")));
+        Path file = write("http_port: 9000\nseeds:\n  - 127.0.0.1:7001\n  - 127.0.0.1:7002\n"
+                + "commitlog_sync: PERIODIC\n");
+        ServerConfig config =
+                ServerConfig.load(file, ConfigFlags.parse(List.of("--http-port", "9100", "--num-tokens=4")));
         assertThat(config.integer(ConfigKeys.HTTP_PORT)).isEqualTo(9100);
         assertThat(config.integer(ConfigKeys.NUM_TOKENS)).isEqualTo(4);
         assertThat(config.text(ConfigKeys.COMMITLOG_SYNC)).isEqualTo("periodic");

@@ -1,10 +1,18 @@
 package ringdb.server.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,24 +32,28 @@ class ServerNodeTest {
     Path dir;
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }
 
     private ServerConfig config(int internode, int http) {
-        return ServerConfig.load(null, Map.of("internode_port", Integer.toString(internode), "http_port", Integer.toString(http),
-                "data_directory", dir.toString(), "replication_factor", "1", "gossip_interval_ms", "100"));
+        return ServerConfig.load(null, Map.of("internode_port", Integer.toString(internode),
+                "http_port", Integer.toString(http), "data_directory", dir.toString(), "replication_factor", "1",
+                "gossip_interval_ms", "100"));
     }
 
     @Test
     void servesShutsDownGracefullyAndRecoversEveryAcknowledgedWriteFromDisk() throws Exception {
         ServerConfig config = config(freePort(), freePort());
         String http = config.httpAddress().toString();
-        try (ServerNode node = Nodes.start(config); RingClient client = new RingClient(List.of(http), RingClient.Options.defaults())) {
-            assertThat(node.httpAddress().getPort()).as("serves on the configured port").isEqualTo(config.httpAddress().port());
+        try (ServerNode node = Nodes.start(config);
+             RingClient client = new RingClient(List.of(http), RingClient.Options.defaults())) {
+            assertThat(node.httpAddress().getPort()).as("serves on the configured port")
+                    .isEqualTo(config.httpAddress().port());
             for (int i = 0; i < 200; i++) {
-                client.put(("key-" + i).getBytes(StandardCharsets.UTF_8), ("value-" + i).getBytes(StandardCharsets.UTF_8), "ALL");
+                client.put(("key-" + i).getBytes(StandardCharsets.UTF_8),
+                        ("value-" + i).getBytes(StandardCharsets.UTF_8), "ALL");
             }
             client.delete("key-7".getBytes(StandardCharsets.UTF_8), "ONE");
             JsonNode cluster = client.cluster();
@@ -54,8 +66,10 @@ class ServerNodeTest {
                     .contains("ringdb_storage_memtable_bytes").contains("ringdb_hints_pending 0")
                     .contains("ringdb_internode_dropped_messages{cause=\"send_queue_full\"}");
         }
-        try (ServerNode node = Nodes.start(config); RingClient client = new RingClient(List.of(http), RingClient.Options.defaults())) {
-            assertThat(node.httpAddress().getPort()).as("serves on the configured port").isEqualTo(config.httpAddress().port());
+        try (ServerNode node = Nodes.start(config);
+             RingClient client = new RingClient(List.of(http), RingClient.Options.defaults())) {
+            assertThat(node.httpAddress().getPort()).as("serves on the configured port")
+                    .isEqualTo(config.httpAddress().port());
             for (int i = 0; i < 200; i++) {
                 var value = client.get(("key-" + i).getBytes(StandardCharsets.UTF_8), "ONE");
                 if (i == 7) {
@@ -70,7 +84,8 @@ class ServerNodeTest {
 
     private static String metrics(RingClient client, String http) {
         try {
-            return new String(new java.net.URL("http://" + http + "/metrics").openStream().readAllBytes(), StandardCharsets.UTF_8);
+            return new String(new URL("http://" + http + "/metrics").openStream().readAllBytes(),
+                    StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new RingClientException(0, "io", e.getMessage(), e);
         }
@@ -81,40 +96,42 @@ class ServerNodeTest {
         ServerConfig config = config(freePort(), freePort());
         String http = "http://" + config.httpAddress();
         try (ServerNode node = Nodes.start(config)) {
-            assertThat(node.httpAddress().getPort()).as("serves on the configured port").isEqualTo(config.httpAddress().port());
-            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
-            String page = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http + "/")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(node.httpAddress().getPort()).as("serves on the configured port")
+                    .isEqualTo(config.httpAddress().port());
+            HttpClient client = HttpClient.newHttpClient();
+            String page = client.send(HttpRequest.newBuilder(URI.create(http + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
             assertThat(page).containsIgnoringCase("<html");
-            String put = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http + "/api/dashboard/action"))
+            String put = client.send(HttpRequest.newBuilder(URI.create(http + "/api/dashboard/action"))
                     .header("content-type", "application/json")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
-                            "{\"action\":\"put\",\"params\":{\"key\":\"shown\",\"value\":\"on the page\",\"cl\":\"ONE\"}}"))
-                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"action\":\"put\","
+                            + "\"params\":{\"key\":\"shown\",\"value\":\"on the page\",\"cl\":\"ONE\"}}"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
             assertThat(put).contains("\"ok\":true");
-            JsonNode lookup = new com.fasterxml.jackson.databind.ObjectMapper().readTree(client.send(java.net.http.HttpRequest
-                    .newBuilder(java.net.URI.create(http + "/api/dashboard/lookup?key=shown")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode lookup = new ObjectMapper().readTree(client.send(
+                    HttpRequest.newBuilder(URI.create(http + "/api/dashboard/lookup?key=shown")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
             assertThat(lookup.path("replicas").get(0).path("value").asText()).isEqualTo("on the page");
-            JsonNode state = new com.fasterxml.jackson.databind.ObjectMapper().readTree(client.send(java.net.http.HttpRequest
-                    .newBuilder(java.net.URI.create(http + "/api/dashboard/state")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode state = new ObjectMapper().readTree(client.send(
+                    HttpRequest.newBuilder(URI.create(http + "/api/dashboard/state")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
             assertThat(state.path("kind").asText()).isEqualTo("real");
             assertThat(state.path("nodes").get(0).path("id").asText()).isEqualTo(config.nodeId().id());
-            String fail = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http + "/api/dashboard/action"))
+            String fail = client.send(HttpRequest.newBuilder(URI.create(http + "/api/dashboard/action"))
                     .header("content-type", "application/json")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"action\":\"fail\",\"params\":{\"node\":\"x\"}}"))
-                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"action\":\"fail\",\"params\":{\"node\":\"x\"}}"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
             assertThat(fail).contains("only in the simulator");
         }
     }
 
     @Test
     void aTakenPortIsAClearStartError() throws Exception {
-        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             ServerConfig config = config(taken.getLocalPort(), freePort());
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Nodes.start(config))
-                    .hasMessageContaining("cannot listen for internode connections on 127.0.0.1:" + taken.getLocalPort());
+            assertThatThrownBy(() -> Nodes.start(config))
+                    .hasMessageContaining(
+                            "cannot listen for internode connections on 127.0.0.1:" + taken.getLocalPort());
         }
     }
 }

@@ -7,7 +7,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ResourceLeakDetector;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import ringdb.core.NodeId;
@@ -55,8 +57,8 @@ class InternodeFramingTest {
         for (int split = 1; split < stream.length; split += 3) {
             delivered.clear();
             EmbeddedChannel channel = channel();
-            feed(channel, java.util.Arrays.copyOfRange(stream, 0, split));
-            feed(channel, java.util.Arrays.copyOfRange(stream, split, stream.length));
+            feed(channel, Arrays.copyOfRange(stream, 0, split));
+            feed(channel, Arrays.copyOfRange(stream, split, stream.length));
             assertThat(delivered).extracting(Envelope::message)
                     .containsExactly(new ReadRequest(7, "key-1".getBytes()), new GossipShutdown(42));
             assertThat(delivered).extracting(Envelope::from).containsOnly(SENDER);
@@ -117,7 +119,7 @@ class InternodeFramingTest {
 
     @Test
     void randomBytesNeverDeliverAMessage() {
-        java.util.Random random = new java.util.Random(20261124L);
+        Random random = new Random(20261124L);
         for (int round = 0; round < 200; round++) {
             byte[] garbage = new byte[1 + random.nextInt(300)];
             random.nextBytes(garbage);

@@ -14,13 +14,16 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import ringdb.core.coordinator.ClientResult;
 import ringdb.core.data.InvalidRequestException;
 import ringdb.core.data.Limits;
 import ringdb.core.coordinator.ConsistencyLevel;
@@ -44,11 +47,12 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     private static final Logger log = LoggerFactory.getLogger(HttpApiHandler.class);
     private static final String KV_PREFIX = "/v1/kv/";
     private static final String ADMIN_PREFIX = "/v1/admin/";
+    private static final String PROMETHEUS_TEXT_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final ClientOperations operations;
     private final RequestObserver observer;
     private final Predicate<String> passOn;
-    private final java.util.concurrent.atomic.AtomicInteger inFlight;
+    private final AtomicInteger inFlight;
     private final TreeMap<Long, Answer> ready = new TreeMap<>();
     private long nextSequence;
     private long nextToWrite;
@@ -58,16 +62,17 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     }
 
     /** A request's identity for answering it in order. */
-    private record Request(ChannelHandlerContext ctx, long sequence, boolean keepAlive, String operation, long startNanos) {
+    private record Request(ChannelHandlerContext ctx, long sequence, boolean keepAlive, String operation,
+                           long startNanos) {
     }
 
     public HttpApiHandler(ClientOperations operations, RequestObserver observer, Predicate<String> passOn) {
-        this(operations, observer, passOn, new java.util.concurrent.atomic.AtomicInteger());
+        this(operations, observer, passOn, new AtomicInteger());
     }
 
     /** {@code inFlight} counts requests read and not yet answered (shared by every connection, for draining). */
     public HttpApiHandler(ClientOperations operations, RequestObserver observer, Predicate<String> passOn,
-                          java.util.concurrent.atomic.AtomicInteger inFlight) {
+                          AtomicInteger inFlight) {
         super(false);
         this.inFlight = inFlight;
         this.operations = operations;
@@ -85,7 +90,8 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         }
         try {
             inFlight.incrementAndGet();
-            Request r = new Request(ctx, nextSequence++, HttpUtil.isKeepAlive(request), operationOf(request, path), System.nanoTime());
+            Request r = new Request(ctx, nextSequence++, HttpUtil.isKeepAlive(request), operationOf(request, path),
+                    System.nanoTime());
             if (!request.decoderResult().isSuccess()) {
                 Throwable cause = request.decoderResult().cause();
                 answer(r, "malformed", JsonResponses.error(HttpResponseStatus.BAD_REQUEST, "malformed",
@@ -104,7 +110,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
 
     private static String operationOf(FullHttpRequest request, String path) {
         if (path.startsWith(KV_PREFIX)) {
-            return request.method().name().toLowerCase(java.util.Locale.ROOT);
+            return request.method().name().toLowerCase(Locale.ROOT);
         }
         return path.startsWith(ADMIN_PREFIX) ? "admin" : path.replace("/v1/", "").replace("/", "");
     }
@@ -120,14 +126,15 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         } else if (path.equals("/metrics")) {
             requireMethod(r, method, HttpMethod.GET, () -> operations.metrics().whenComplete((text, failure) ->
                     answer(r, failure == null ? "ok" : "failed", failure == null
-                            ? JsonResponses.text(HttpResponseStatus.OK, text, "text/plain; version=0.0.4; charset=utf-8")
+                            ? JsonResponses.text(HttpResponseStatus.OK, text, PROMETHEUS_TEXT_CONTENT_TYPE)
                             : failure(failure), false)));
         } else if (path.startsWith(ADMIN_PREFIX)) {
             requireMethod(r, method, HttpMethod.POST, () -> answerJson(r,
                     operations.membership(path.substring(ADMIN_PREFIX.length()), firstValues(uri))));
         } else {
             answer(r, "not_found", JsonResponses.error(HttpResponseStatus.NOT_FOUND, "not_found", "no such endpoint "
-                    + path + "; the API has /v1/kv/{key}, /v1/cluster, /v1/ring?key=, /metrics, /v1/admin/{join,decommission,removenode}"), false);
+                    + path + "; the API has /v1/kv/{key}, /v1/cluster, /v1/ring?key=, /metrics, "
+                    + "/v1/admin/{join,decommission,removenode}"), false);
         }
     }
 
@@ -184,7 +191,8 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             }
             return value;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("timestamp must be a whole number of microseconds, got '" + text + "'", e);
+            throw new IllegalArgumentException(
+                    "timestamp must be a whole number of microseconds, got '" + text + "'", e);
         }
     }
 
@@ -209,7 +217,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         return result;
     }
 
-    private void answerResult(Request r, ringdb.core.coordinator.ClientResult result, String keyText) {
+    private void answerResult(Request r, ClientResult result, String keyText) {
         answer(r, ClientResults.outcome(result), ClientResults.toResponse(result, keyText), false);
     }
 
@@ -224,7 +232,8 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     }
 
     private static FullHttpResponse failure(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
         if (cause instanceof UnsupportedOperationException) {
             return JsonResponses.error(HttpResponseStatus.NOT_IMPLEMENTED, "not_supported", cause.getMessage());
         }
@@ -235,7 +244,8 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             return JsonResponses.error(HttpResponseStatus.CONFLICT, "conflict", cause.getMessage());
         }
         log.warn("request failed", cause);
-        return JsonResponses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "failed", String.valueOf(cause.getMessage()));
+        return JsonResponses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "failed",
+                String.valueOf(cause.getMessage()));
     }
 
     /** Called from any thread; hops to the channel's event loop and writes answers in request order. */
@@ -251,7 +261,8 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             return;
         }
         boolean closeAfter = close || !r.keepAlive();
-        response.headers().set(HttpHeaderNames.CONNECTION, closeAfter ? HttpHeaderValues.CLOSE : HttpHeaderValues.KEEP_ALIVE);
+        response.headers().set(HttpHeaderNames.CONNECTION,
+                closeAfter ? HttpHeaderValues.CLOSE : HttpHeaderValues.KEEP_ALIVE);
         ready.put(r.sequence(), new Answer(response, closeAfter));
         while (!ready.isEmpty() && ready.firstKey() == nextToWrite) {
             Answer next = ready.pollFirstEntry().getValue();

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import ringdb.server.api.ClientOperations;
@@ -57,8 +58,8 @@ public final class HttpServer implements AutoCloseable {
      * Binds {@code address}. {@code dashboard} supplies a handler per connection for the paths
      * {@code dashboardServes} accepts (null = no dashboard).
      */
-    public static HttpServer start(HostPort address, EventLoopGroup group, ClientOperations operations, RequestObserver observer,
-                                   long idleTimeoutMillis, Predicate<String> dashboardServes,
+    public static HttpServer start(HostPort address, EventLoopGroup group, ClientOperations operations,
+                                   RequestObserver observer, long idleTimeoutMillis, Predicate<String> dashboardServes,
                                    Supplier<ChannelHandler> dashboard) {
         Predicate<String> passOn = dashboard == null ? path -> false : dashboardServes;
         AtomicInteger inFlight = new AtomicInteger();
@@ -81,7 +82,8 @@ public final class HttpServer implements AutoCloseable {
                             if (dashboard != null) {
                                 http.add(dashboard.get());
                             }
-                            ch.pipeline().addLast(new ProtocolSelector(new NativeApiHandlers(operations, observer, inFlight),
+                            ch.pipeline().addLast(new ProtocolSelector(
+                                    new NativeApiHandlers(operations, observer, inFlight),
                                     http.toArray(ChannelHandler[]::new)));
                         }
                     })
@@ -104,7 +106,7 @@ public final class HttpServer implements AutoCloseable {
         channel.close().syncUninterruptibly();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
         return inFlight.get();
     }

@@ -26,7 +26,8 @@ public final class ValueSizeAggregator extends HttpObjectAggregator {
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
         FullHttpResponse response = JsonResponses.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "too_large",
-                "request body is larger than the value limit of " + valueSizeBytesMax + " bytes (max_value_size_bytes)");
+                "request body is larger than the value limit of " + valueSizeBytesMax
+                        + " bytes (max_value_size_bytes)");
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         StagedClose.after(ctx.writeAndFlush(response), ctx.channel());
     }

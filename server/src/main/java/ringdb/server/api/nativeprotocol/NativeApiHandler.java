@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,9 +73,10 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
             if (message instanceof ByteBuf frame) {
                 frame(frame);
             } else if (message instanceof NativeFrameDecoder.TooLarge tooLarge) {
-                writeError(tooLarge.stream(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "too_large", "request frame of "
-                        + tooLarge.lengthBytes() + " bytes is larger than the limit of " + tooLarge.limitBytes()
-                        + " bytes (the largest value this node accepts plus a key of at most " + Limits.KEY_SIZE_BYTES_MAX + " bytes)");
+                writeError(tooLarge.stream(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "too_large",
+                        "request frame of " + tooLarge.lengthBytes() + " bytes is larger than the limit of "
+                        + tooLarge.limitBytes() + " bytes (the largest value this node accepts plus a key of at most "
+                        + Limits.KEY_SIZE_BYTES_MAX + " bytes)");
             } else if (message instanceof NativeFrameDecoder.Unframeable unframeable) {
                 closeWithError("malformed", "frame length " + unframeable.lengthBytes() + " is shorter than the "
                         + NativeProtocol.HEADER_BYTES + "-byte frame header; the connection cannot continue");
@@ -113,13 +115,15 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
     /** Parses a frame's body; throws {@link InvalidRequestException} saying what is wrong. */
     private Request parse(int stream, byte opcode, ByteBuf body) {
         if (opcode != NativeProtocol.GET && opcode != NativeProtocol.PUT && opcode != NativeProtocol.DELETE) {
-            throw new InvalidRequestException("unknown opcode " + opcode + "; requests are GET (1), PUT (2) and DELETE (3)");
+            throw new InvalidRequestException(
+                    "unknown opcode " + opcode + "; requests are GET (1), PUT (2) and DELETE (3)");
         }
         need(body, 1, "consistency level");
         int code = body.readUnsignedByte();
         ConsistencyLevel consistency = NativeProtocol.consistency(code);
         if (consistency == null) {
-            throw new InvalidRequestException("unknown consistency level code " + code + "; expected 0 (ONE), 1 (QUORUM) or 2 (ALL)");
+            throw new InvalidRequestException(
+                    "unknown consistency level code " + code + "; expected 0 (ONE), 1 (QUORUM) or 2 (ALL)");
         }
         long timestampMicros = Node.COORDINATOR_TIMESTAMP;
         if (opcode != NativeProtocol.GET) {
@@ -148,7 +152,7 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
             body.readBytes(value);
         } else if (body.isReadable()) {
             throw new InvalidRequestException(body.readableBytes() + " unexpected bytes after the key of a "
-                    + operation(opcode).toUpperCase(java.util.Locale.ROOT) + " request");
+                    + operation(opcode).toUpperCase(Locale.ROOT) + " request");
         }
         return new Request(stream, opcode, key, consistency, timestampMicros, value);
     }
@@ -199,7 +203,8 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
         } else if (result instanceof ClientResult.NotFound) {
             write(header(request.stream(), NativeProtocol.NOT_FOUND, 0));
         } else {
-            FullHttpResponse response = ClientResults.toResponse(result, new String(request.key(), StandardCharsets.UTF_8));
+            FullHttpResponse response =
+                    ClientResults.toResponse(result, new String(request.key(), StandardCharsets.UTF_8));
             try {
                 ByteBuf out = header(request.stream(), NativeProtocol.ERROR, 2 + response.content().readableBytes());
                 out.writeShort(response.status().code()).writeBytes(response.content());
@@ -237,7 +242,8 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void closeWithError(String error, String message) {
-        ChannelFuture written = writeError(NativeProtocol.CONNECTION_STREAM, HttpResponseStatus.BAD_REQUEST, error, message);
+        ChannelFuture written =
+                writeError(NativeProtocol.CONNECTION_STREAM, HttpResponseStatus.BAD_REQUEST, error, message);
         closing = true;
         context.flush();
         StagedClose.after(written, context.channel());

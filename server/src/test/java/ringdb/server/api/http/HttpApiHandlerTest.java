@@ -68,7 +68,8 @@ class HttpApiHandlerTest {
         assertThat(exchange(request("PUT", "/v1/kv/user%2F1?cl=QUORUM", "hello"))).startsWith("HTTP/1.1 200 OK")
                 .contains("\"timestamp_micros\":1234").contains("\"acks\":2");
         String get = exchange(request("GET", "/v1/kv/user%2F1", ""));
-        assertThat(get).startsWith("HTTP/1.1 200 OK").containsIgnoringCase("x-ringdb-timestamp: 1234").endsWith("\r\n\r\nhello");
+        assertThat(get).startsWith("HTTP/1.1 200 OK").containsIgnoringCase("x-ringdb-timestamp: 1234")
+                .endsWith("\r\n\r\nhello");
         assertThat(backend.values).containsKey("user/1");
         assertThat(observed).containsExactly("put:ok", "get:ok");
         assertThat(channel.isOpen()).isTrue();
@@ -88,7 +89,8 @@ class HttpApiHandlerTest {
                 .contains("timestamp must be a whole number");
         assertThat(exchange(request("GET", "/v1/kv/bad%zzkey", ""))).startsWith("HTTP/1.1 400")
                 .contains("malformed percent-escape");
-        assertThat(exchange(request("GET", "/v1/kv/", ""))).startsWith("HTTP/1.1 400").contains("key must not be empty");
+        assertThat(exchange(request("GET", "/v1/kv/", ""))).startsWith("HTTP/1.1 400")
+                .contains("key must not be empty");
         assertThat(channel.isOpen()).isTrue();
         assertThat(backend.values).isEmpty();
     }
@@ -133,11 +135,13 @@ class HttpApiHandlerTest {
     @Test
     void unknownPathAndWrongMethodSayWhatExists() {
         assertThat(exchange(request("GET", "/v2/stuff", ""))).startsWith("HTTP/1.1 404").contains("/v1/kv/{key}");
-        assertThat(exchange(request("PATCH", "/v1/kv/k", ""))).startsWith("HTTP/1.1 405").contains("use PUT, GET or DELETE");
+        assertThat(exchange(request("PATCH", "/v1/kv/k", ""))).startsWith("HTTP/1.1 405")
+                .contains("use PUT, GET or DELETE");
         assertThat(exchange(request("POST", "/v1/cluster", ""))).startsWith("HTTP/1.1 405");
         assertThat(exchange(request("POST", "/v1/admin/decommission", ""))).startsWith("HTTP/1.1 501")
                 .contains("decommission is not supported");
-        assertThat(exchange(request("GET", "/v1/ring", ""))).startsWith("HTTP/1.1 400").contains("missing query parameter 'key'");
+        assertThat(exchange(request("GET", "/v1/ring", ""))).startsWith("HTTP/1.1 400")
+                .contains("missing query parameter 'key'");
         assertThat(exchange(request("GET", "/metrics", ""))).startsWith("HTTP/1.1 200").contains("ringdb_up 1");
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ResourceLeakDetector;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.protocol.NativeProtocol;
 import ringdb.server.api.FakeClientOperations;
 import ringdb.server.api.ProtocolSelector;
+import ringdb.server.api.RequestObserver;
 import ringdb.server.api.http.HttpApiHandler;
 import ringdb.server.api.http.ValueSizeAggregator;
 
@@ -55,10 +57,10 @@ class NativeProtocolTest {
     }
 
     private void open() {
-        NativeApiHandlers handlers = new NativeApiHandlers(backend, (op, outcome, nanos) -> observed.add(op + ":" + outcome), inFlight);
+        RequestObserver observer = (op, outcome, nanos) -> observed.add(op + ":" + outcome);
+        NativeApiHandlers handlers = new NativeApiHandlers(backend, observer, inFlight);
         channel = new EmbeddedChannel(new ProtocolSelector(handlers, new HttpServerCodec(4096, 4096, 4096),
-                new ValueSizeAggregator(VALUE_LIMIT), new HttpApiHandler(backend, (op, outcome, nanos) -> observed.add(op + ":" + outcome),
-                path -> false)));
+                new ValueSizeAggregator(VALUE_LIMIT), new HttpApiHandler(backend, observer, path -> false)));
     }
 
     private void send(ByteBuf bytes) {
@@ -94,14 +96,16 @@ class NativeProtocolTest {
 
     private static ByteBuf frame(int stream, byte opcode, ByteBuf body) {
         ByteBuf frame = Unpooled.buffer();
-        frame.writeInt(NativeProtocol.HEADER_BYTES + body.readableBytes()).writeInt(stream).writeByte(opcode).writeBytes(body);
+        frame.writeInt(NativeProtocol.HEADER_BYTES + body.readableBytes()).writeInt(stream).writeByte(opcode)
+                .writeBytes(body);
         body.release();
         return frame;
     }
 
     private static ByteBuf get(int stream, String key, int consistency) {
         byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
-        return frame(stream, NativeProtocol.GET, Unpooled.buffer().writeByte(consistency).writeInt(bytes.length).writeBytes(bytes));
+        return frame(stream, NativeProtocol.GET,
+                Unpooled.buffer().writeByte(consistency).writeInt(bytes.length).writeBytes(bytes));
     }
 
     private static ByteBuf put(int stream, String key, byte[] value) {
@@ -112,7 +116,8 @@ class NativeProtocolTest {
 
     @Test
     void putThenGetAnswersOnTheirStreamsWithValueAndTimestamp() {
-        send(Unpooled.wrappedBuffer(preamble(), put(7, "user/1", "hello".getBytes(StandardCharsets.UTF_8)), get(8, "user/1", 0)));
+        send(Unpooled.wrappedBuffer(preamble(), put(7, "user/1", "hello".getBytes(StandardCharsets.UTF_8)),
+                get(8, "user/1", 0)));
         List<Answer> answers = answers();
         assertThat(answers).extracting(Answer::stream).containsExactly(7, 8);
         assertThat(answers.get(0).status()).isEqualTo(NativeProtocol.WRITTEN);
@@ -145,7 +150,7 @@ class NativeProtocolTest {
     void aClientThatClosesItsSideStillGetsEveryAnswerThenTheConnectionCloses() {
         backend.hold = true;
         send(Unpooled.wrappedBuffer(preamble(), put(1, "a", new byte[] {1}), put(2, "b", new byte[] {2})));
-        channel.pipeline().fireUserEventTriggered(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
+        channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
         channel.runPendingTasks();
         assertThat(channel.isOpen()).as("answers are still owed").isTrue();
         backend.held.get(0).run();
