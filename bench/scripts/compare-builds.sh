@@ -10,6 +10,12 @@ results="$dir/results.tsv"; : > "$results"
 record() { # label build figure-name value
   printf '%s\t%s\t%s\n' "$1" "$2" "$3" >> "$results"; echo "  $1 $2: $3"
 }
+free_ports() { # two free TCP ports on 127.0.0.1
+  python3 -c 'import socket
+socks = [socket.socket() for _ in range(2)]
+for sock in socks: sock.bind(("127.0.0.1", 0))
+print(*[sock.getsockname()[1] for sock in socks])'
+}
 stop_cluster() { java -jar "$1" cluster stop --dir "$dir/cluster" >/dev/null 2>&1 || true; }
 trap 'stop_cluster "$after"; stop_cluster "$before"' EXIT
 one_round() { # jar label
@@ -23,9 +29,11 @@ one_round() { # jar label
   out=$(java -jar "$jar" bench sim --runs 1 --simulated-seconds 300)
   record "$label" "sim delivered messages/s per cpu s" "$(echo "$out" | awk '/^median:/ { gsub(/[(,]/, ""); print $5 }')"
   rm -rf "$dir/cluster"
-  java -jar "$jar" cluster start --dir "$dir/cluster" --nodes 1 --rf 1 --internode-port 47100 --http-port 48180 \
-      --wait-seconds 60 >/dev/null
-  out=$(java -jar "$jar" bench cluster --host 127.0.0.1:48180 --workload A --records 100000 --threads 32 \
+  local ports internode http
+  ports=$(free_ports); internode=${ports% *}; http=${ports#* }
+  java -jar "$jar" cluster start --dir "$dir/cluster" --nodes 1 --rf 1 --internode-port "$internode" \
+      --http-port "$http" --wait-seconds 60 >/dev/null
+  out=$(java -jar "$jar" bench cluster --host "127.0.0.1:$http" --workload A --records 100000 --threads 32 \
         --duration 20 --progress-seconds 100 --json "$dir/ycsb.json")
   record "$label" "cluster 1 node YCSB A run ops/s" "$(python3 -c '
 import json, sys
