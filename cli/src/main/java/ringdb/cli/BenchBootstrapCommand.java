@@ -17,33 +17,53 @@ import ringdb.core.coordinator.ConsistencyLevel;
             "the bytes streamed and MB/s; then reads --verify-keys keys back at QUORUM through the new node.",
             "The nodes are always stopped and the directory deleted at the end (unless --keep-data)."})
 final class BenchBootstrapCommand implements Callable<Integer> {
-    @Option(names = "--nodes", defaultValue = "3", description = "Nodes before the join (default ${DEFAULT-VALUE})") int nodes;
-    @Option(names = "--rf", defaultValue = "2", description = "Replication factor (default ${DEFAULT-VALUE})") int replicationFactor;
-    @Option(names = "--data-mib", defaultValue = "1024", description = "MiB of data per node before the join (default ${DEFAULT-VALUE})")
+    @Option(names = "--nodes", defaultValue = "3", description = "Nodes before the join (default ${DEFAULT-VALUE})")
+    int nodes;
+    @Option(names = "--rf", defaultValue = "2", description = "Replication factor (default ${DEFAULT-VALUE})")
+    int replicationFactor;
+    @Option(names = "--data-mib", defaultValue = "1024",
+            description = "MiB of data per node before the join (default ${DEFAULT-VALUE})")
     long dataMebibytes;
-    @Option(names = "--value-bytes", defaultValue = "1024", description = "Value size (default ${DEFAULT-VALUE})") int valueBytes;
-    @Option(names = "--threads", defaultValue = "128", description = "Client threads of the load (default ${DEFAULT-VALUE})") int threads;
-    @Option(names = "--write-cl", defaultValue = "QUORUM", description = "Consistency level of the load's writes (default ${DEFAULT-VALUE})")
+    @Option(names = "--value-bytes", defaultValue = "1024", description = "Value size (default ${DEFAULT-VALUE})")
+    int valueBytes;
+    @Option(names = "--threads", defaultValue = "128",
+            description = "Client threads of the load (default ${DEFAULT-VALUE})")
+    int threads;
+    @Option(names = "--write-cl", defaultValue = "QUORUM",
+            description = "Consistency level of the load's writes (default ${DEFAULT-VALUE})")
     String writeConsistency;
     @Option(names = "--throttle-mibps", defaultValue = "0",
-            description = "stream_throughput_bytes_per_second of every node in MiB/s; 0 = unthrottled, 24 = the server's default (default ${DEFAULT-VALUE})")
+            description = "stream_throughput_bytes_per_second of every node in MiB/s; "
+                    + "0 = unthrottled, 24 = the server's default (default ${DEFAULT-VALUE})")
     double throttleMebibytesPerSecond;
-    @Option(names = "--ring-delay-ms", defaultValue = "-1", description = "ring_delay_ms of every node; -1 = the server's default (10000)")
+    @Option(names = "--ring-delay-ms", defaultValue = "-1",
+            description = "ring_delay_ms of every node; -1 = the server's default (10000)")
     long ringDelayMillis;
-    @Option(names = "--heap", defaultValue = "1g", description = "Heap of each node JVM (default ${DEFAULT-VALUE})") String heap;
-    @Option(names = "--internode-port", defaultValue = "0", description = "Internode port of node1, node i gets port+i-1; 0 = free ports (default ${DEFAULT-VALUE})")
+    @Option(names = "--heap", defaultValue = "1g", description = "Heap of each node JVM (default ${DEFAULT-VALUE})")
+    String heap;
+    @Option(names = "--internode-port", defaultValue = "0",
+            description = "Internode port of node1, node i gets port+i-1; 0 = free ports (default ${DEFAULT-VALUE})")
     int internodePort;
-    @Option(names = "--http-port", defaultValue = "0", description = "HTTP port of node1, node i gets port+i-1; 0 = free ports (default ${DEFAULT-VALUE})")
+    @Option(names = "--http-port", defaultValue = "0",
+            description = "HTTP port of node1, node i gets port+i-1; 0 = free ports (default ${DEFAULT-VALUE})")
     int httpPort;
-    @Option(names = "--verify-keys", defaultValue = "1000", description = "Keys read back through the new node (default ${DEFAULT-VALUE})")
+    @Option(names = "--verify-keys", defaultValue = "1000",
+            description = "Keys read back through the new node (default ${DEFAULT-VALUE})")
     int verifyKeys;
-    @Option(names = "--settle-seconds", defaultValue = "300", description = "Longest wait for the tables to stop changing after the load (default ${DEFAULT-VALUE})")
+    @Option(names = "--settle-seconds", defaultValue = "300",
+            description = "Longest wait for the tables to stop changing after the load (default ${DEFAULT-VALUE})")
     long settleSeconds;
-    @Option(names = "--progress-seconds", defaultValue = "5", description = "Seconds between progress lines (default ${DEFAULT-VALUE})")
+    @Option(names = "--progress-seconds", defaultValue = "5",
+            description = "Seconds between progress lines (default ${DEFAULT-VALUE})")
     long progressSeconds;
-    @Option(names = "--dir", description = "Directory for the cluster, new or empty (default: a fresh one under java.io.tmpdir)") Path dir;
-    @Option(names = "--keep-data", description = "Keep the cluster's directory afterwards (the nodes are stopped anyway)") boolean keepData;
-    @Option(names = "--server-flag", paramLabel = "FLAG", description = "Extra flag for every 'ringdb server', e.g. --server-flag=--commitlog-sync=periodic")
+    @Option(names = "--dir",
+            description = "Directory for the cluster, new or empty (default: a fresh one under java.io.tmpdir)")
+    Path dir;
+    @Option(names = "--keep-data",
+            description = "Keep the cluster's directory afterwards (the nodes are stopped anyway)")
+    boolean keepData;
+    @Option(names = "--server-flag", paramLabel = "FLAG",
+            description = "Extra flag for every 'ringdb server', e.g. --server-flag=--commitlog-sync=periodic")
     List<String> serverFlags = new ArrayList<>();
 
     @Override
@@ -56,9 +76,10 @@ final class BenchBootstrapCommand implements Callable<Integer> {
         try {
             List<String> flags = new ArrayList<>();
             serverFlags.forEach(f -> flags.addAll(List.of(f.split("=", 2))));
-            benchmark = new BootstrapBenchmark(new BootstrapBenchmark.Settings(nodes, replicationFactor, dataMebibytes << 20,
-                    valueBytes, threads, ConsistencyLevel.parse(writeConsistency).name(), (long) (throttleMebibytesPerSecond * (1 << 20)),
-                    ringDelayMillis, heap, internodePort, httpPort, verifyKeys, settleSeconds, progressSeconds, dir, keepData, flags),
+            benchmark = new BootstrapBenchmark(new BootstrapBenchmark.Settings(nodes, replicationFactor,
+                    dataMebibytes << 20, valueBytes, threads, ConsistencyLevel.parse(writeConsistency).name(),
+                    (long) (throttleMebibytesPerSecond * (1 << 20)), ringDelayMillis, heap, internodePort, httpPort,
+                    verifyKeys, settleSeconds, progressSeconds, dir, keepData, flags),
                     LocalClusterProcesses::new, System.out);
         } catch (RuntimeException e) { // an unknown consistency level or settings that cannot run
             System.err.println("error: " + e.getMessage());

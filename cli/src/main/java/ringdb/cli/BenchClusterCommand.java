@@ -5,35 +5,54 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import ringdb.bench.ycsb.ClusterBenchmark;
+import ringdb.client.RingClient;
 import ringdb.core.coordinator.ConsistencyLevel;
 
 /** {@code ringdb bench cluster}: the YCSB load generator against a running cluster. */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
-        description = {"Runs YCSB workload A (50/50 read/update), B (95/5) or C (100%% reads) against a running cluster,",
+        description = {"Runs YCSB workload A (50/50 read/update), B (95/5) or C (100%% reads) "
+                + "against a running cluster,",
             "printing a progress line, then throughput and latency percentiles per operation (HdrHistogram)."})
 final class BenchClusterCommand implements Callable<Integer> {
     @Option(names = {"--host", "-H"}, defaultValue = "127.0.0.1:8080",
             description = "HTTP address(es) of the cluster's nodes, comma-separated (default ${DEFAULT-VALUE})")
     String hosts;
-    @Option(names = "--workload", defaultValue = "A", description = "A, B or C (default ${DEFAULT-VALUE})") String workload;
-    @Option(names = "--records", defaultValue = "100000", description = "Record count (default ${DEFAULT-VALUE})") long records;
-    @Option(names = "--fields", defaultValue = "10", description = "Fields per record (default ${DEFAULT-VALUE})") int fields;
-    @Option(names = "--field-length", defaultValue = "100", description = "Bytes per field (default ${DEFAULT-VALUE})") int fieldLength;
-    @Option(names = "--threads", defaultValue = "32", description = "Client threads (default ${DEFAULT-VALUE})") int threads;
-    @Option(names = "--duration", defaultValue = "60", description = "Seconds of the run phase (default ${DEFAULT-VALUE})") long duration;
-    @Option(names = "--cl", defaultValue = "ONE", description = "Consistency level of reads and writes (default ${DEFAULT-VALUE})") String consistency;
+    @Option(names = "--workload", defaultValue = "A", description = "A, B or C (default ${DEFAULT-VALUE})")
+    String workload;
+    @Option(names = "--records", defaultValue = "100000", description = "Record count (default ${DEFAULT-VALUE})")
+    long records;
+    @Option(names = "--fields", defaultValue = "10", description = "Fields per record (default ${DEFAULT-VALUE})")
+    int fields;
+    @Option(names = "--field-length", defaultValue = "100", description = "Bytes per field (default ${DEFAULT-VALUE})")
+    int fieldLength;
+    @Option(names = "--threads", defaultValue = "32", description = "Client threads (default ${DEFAULT-VALUE})")
+    int threads;
+    @Option(names = "--duration", defaultValue = "60",
+            description = "Seconds of the run phase (default ${DEFAULT-VALUE})")
+    long duration;
+    @Option(names = "--cl", defaultValue = "ONE",
+            description = "Consistency level of reads and writes (default ${DEFAULT-VALUE})")
+    String consistency;
     @Option(names = "--read-cl", description = "Consistency level of reads (default: --cl)") String readConsistency;
     @Option(names = "--write-cl", description = "Consistency level of writes (default: --cl)") String writeConsistency;
-    @Option(names = "--distribution", defaultValue = "zipfian", description = "Key distribution: zipfian, uniform, latest (default ${DEFAULT-VALUE})") String distribution;
+    @Option(names = "--distribution", defaultValue = "zipfian",
+            description = "Key distribution: zipfian, uniform, latest (default ${DEFAULT-VALUE})")
+    String distribution;
     @Option(names = "--no-load", description = "Skip the load phase (the records are already there)") boolean noLoad;
-    @Option(names = "--progress-seconds", defaultValue = "5", description = "Seconds between progress lines (default ${DEFAULT-VALUE})") long progressSeconds;
+    @Option(names = "--progress-seconds", defaultValue = "5",
+            description = "Seconds between progress lines (default ${DEFAULT-VALUE})")
+    long progressSeconds;
     @Option(names = "--protocol", defaultValue = "NATIVE",
-            description = "How requests travel: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})") ringdb.client.RingClient.Protocol protocol;
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON to FILE ('-' = standard output)") String json;
+            description = "How requests travel: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
+    RingClient.Protocol protocol;
+    @Option(names = "--json", paramLabel = "FILE",
+            description = "Also write the result as JSON to FILE ('-' = standard output)")
+    String json;
 
     @Override
     public Integer call() throws Exception {
@@ -41,11 +60,13 @@ final class BenchClusterCommand implements Callable<Integer> {
         try {
             String read = ConsistencyLevel.parse(readConsistency == null ? consistency : readConsistency).name();
             String write = ConsistencyLevel.parse(writeConsistency == null ? consistency : writeConsistency).name();
-            if (!java.util.List.of("zipfian", "uniform", "latest").contains(distribution)) {
-                throw new IllegalArgumentException("--distribution must be zipfian, uniform or latest, got '" + distribution + "'");
+            if (!List.of("zipfian", "uniform", "latest").contains(distribution)) {
+                throw new IllegalArgumentException(
+                        "--distribution must be zipfian, uniform or latest, got '" + distribution + "'");
             }
-            settings = new ClusterBenchmark.Settings(Arrays.stream(hosts.split(",")).map(String::trim).toList(), workload,
-                    records, fields, fieldLength, threads, duration, !noLoad, read, write, distribution, Math.max(1, progressSeconds), protocol);
+            settings = new ClusterBenchmark.Settings(Arrays.stream(hosts.split(",")).map(String::trim).toList(),
+                    workload, records, fields, fieldLength, threads, duration, !noLoad, read, write, distribution,
+                    Math.max(1, progressSeconds), protocol);
         } catch (RuntimeException e) {
             System.err.println("error: " + e.getMessage());
             return 2;

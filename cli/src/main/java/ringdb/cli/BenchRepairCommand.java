@@ -11,7 +11,8 @@ import ringdb.bench.repair.RepairBenchmark;
             "and off, with every replica in sync and after the node missed --missed-percent of the writes:",
             "internode messages and bytes, entries received, chunks compared and fetched, wall and simulated time."})
 final class BenchRepairCommand implements Callable<Integer> {
-    @Option(names = "--nodes", defaultValue = "3", description = "Nodes, each a replica of every key (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--nodes", defaultValue = "3",
+            description = "Nodes, each a replica of every key (default: ${DEFAULT-VALUE}).")
     int nodes;
 
     @Option(names = "--keys", defaultValue = "100000", description = "Keys loaded (default: ${DEFAULT-VALUE}).")
@@ -21,7 +22,8 @@ final class BenchRepairCommand implements Callable<Integer> {
     int valueBytes;
 
     @Option(names = "--missed-percent", defaultValue = "1",
-            description = "Share of the writes the repairing node missed in the second scenario (default: ${DEFAULT-VALUE}).")
+            description = "Share of the writes the repairing node missed in the second scenario "
+                    + "(default: ${DEFAULT-VALUE}).")
     double missedPercent;
 
     @Option(names = "--runs", defaultValue = "3", description = "Measured runs per case (default: ${DEFAULT-VALUE}).")
@@ -38,7 +40,8 @@ final class BenchRepairCommand implements Callable<Integer> {
                     + "--missed-percent 0..100, --runs >= 1");
             return 2;
         }
-        RepairBenchmark.run(new RepairBenchmark.Settings(nodes, keys, valueBytes, missedPercent, runs, seed), System.out);
+        RepairBenchmark.run(new RepairBenchmark.Settings(nodes, keys, valueBytes, missedPercent, runs, seed),
+                System.out);
         return 0;
     }
 }

@@ -19,17 +19,20 @@ final class BenchStorageCommand implements Callable<Integer> {
     @Option(names = "--dir", description = "Where to write (default: a temporary directory, deleted afterwards).")
     Path directory;
 
-    @Option(names = "--writes", defaultValue = "200000", description = "Puts per write run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--writes", defaultValue = "200000",
+            description = "Puts per write run (default: ${DEFAULT-VALUE}).")
     int writes;
 
-    @Option(names = "--reads", defaultValue = "1000000", description = "Point reads per read run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--reads", defaultValue = "1000000",
+            description = "Point reads per read run (default: ${DEFAULT-VALUE}).")
     int reads;
 
     @Option(names = "--replay-writes", defaultValue = "200000",
             description = "Records written, then replayed, per replay run (default: ${DEFAULT-VALUE}).")
     int replayWrites;
 
-    @Option(names = "--value-size", defaultValue = "1024", description = "Value size in bytes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--value-size", defaultValue = "1024",
+            description = "Value size in bytes (default: ${DEFAULT-VALUE}).")
     int valueSizeBytes;
 
     @Option(names = "--in-flight", defaultValue = "64", description = "Writes in flight (default: ${DEFAULT-VALUE}).")
@@ -43,7 +46,8 @@ final class BenchStorageCommand implements Callable<Integer> {
     int warmupRuns;
 
     @Option(names = "--compaction-writes", defaultValue = "65536",
-            description = "Entries written as four tables, then compacted, per compaction run (default: ${DEFAULT-VALUE}).")
+            description = "Entries written as four tables, then compacted, per compaction run "
+                    + "(default: ${DEFAULT-VALUE}).")
     int compactionWrites;
 
     @Option(names = "--group-window-micros", defaultValue = "" + FileDisk.GROUP_WINDOW_MICROS_DEFAULT,
@@ -60,8 +64,8 @@ final class BenchStorageCommand implements Callable<Integer> {
         }
         Path root = directory != null ? directory : Files.createTempDirectory("ringdb-bench-storage");
         try {
-            new StorageBenchmark(new StorageBenchmark.Options(root, writes, reads, replayWrites, valueSizeBytes, inFlight,
-                    runs, warmupRuns, groupWindowMicros, compactionWrites), System.out).run();
+            new StorageBenchmark(new StorageBenchmark.Options(root, writes, reads, replayWrites, valueSizeBytes,
+                    inFlight, runs, warmupRuns, groupWindowMicros, compactionWrites), System.out).run();
         } finally {
             if (directory == null) {
                 Files.deleteIfExists(root);

@@ -13,7 +13,8 @@ final class BenchStreamingCommand implements Callable<Integer> {
     @Option(names = "--nodes", defaultValue = "3", description = "Nodes before the join (default: ${DEFAULT-VALUE}).")
     int nodes;
 
-    @Option(names = "--data-mib", defaultValue = "64", description = "MiB of data per node (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data-mib", defaultValue = "64",
+            description = "MiB of data per node (default: ${DEFAULT-VALUE}).")
     long dataMebibytes;
 
     @Option(names = "--value-bytes", defaultValue = "1024", description = "Value size (default: ${DEFAULT-VALUE}).")

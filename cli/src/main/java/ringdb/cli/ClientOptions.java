@@ -11,7 +11,8 @@ final class ClientOptions {
             description = "HTTP address of a node, or several separated by commas (default ${DEFAULT-VALUE})")
     String host;
 
-    @Option(names = "--timeout-ms", defaultValue = "10000", description = "Request timeout in milliseconds (default ${DEFAULT-VALUE})")
+    @Option(names = "--timeout-ms", defaultValue = "10000",
+            description = "Request timeout in milliseconds (default ${DEFAULT-VALUE})")
     long timeoutMillis;
 
     @Option(names = "--protocol", defaultValue = "NATIVE",

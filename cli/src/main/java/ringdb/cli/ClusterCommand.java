@@ -6,16 +6,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import ringdb.cli.cluster.LocalCluster;
+import ringdb.client.RingClient;
 
 /** {@code ringdb cluster start|stop|status}: a local multi-process cluster on loopback. */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
         description = "Runs a local cluster of node processes on 127.0.0.1, one data directory and log file per node.",
-        subcommands = {ClusterCommand.Start.class, ClusterCommand.Stop.class, ClusterCommand.Status.class, ClusterCommand.Add.class})
+        subcommands = {ClusterCommand.Start.class, ClusterCommand.Stop.class, ClusterCommand.Status.class,
+            ClusterCommand.Add.class})
 final class ClusterCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {
@@ -23,23 +28,34 @@ final class ClusterCommand implements Runnable {
     }
 
     static final class DirOption {
-        @Option(names = "--dir", defaultValue = "./data", description = "Directory of the cluster (default ${DEFAULT-VALUE})")
+        @Option(names = "--dir", defaultValue = "./data",
+                description = "Directory of the cluster (default ${DEFAULT-VALUE})")
         Path dir;
     }
 
     @Command(name = "start", mixinStandardHelpOptions = true,
             description = "Starts the nodes and returns once every node sees all of them up and NORMAL.")
     static final class Start implements Callable<Integer> {
-        @picocli.CommandLine.Mixin DirOption dir;
-        @Option(names = "--nodes", defaultValue = "3", description = "Number of nodes (default ${DEFAULT-VALUE})") int nodes;
-        @Option(names = "--rf", defaultValue = "2", description = "Replication factor (default ${DEFAULT-VALUE})") int replicationFactor;
+        @Mixin DirOption dir;
+        @Option(names = "--nodes", defaultValue = "3", description = "Number of nodes (default ${DEFAULT-VALUE})")
+        int nodes;
+        @Option(names = "--rf", defaultValue = "2", description = "Replication factor (default ${DEFAULT-VALUE})")
+        int replicationFactor;
         @Option(names = "--internode-port", defaultValue = "7000",
-                description = "Internode port of node1; node i gets port+i-1; 0 = free ports (default ${DEFAULT-VALUE})") int internodePort;
+                description = "Internode port of node1; node i gets port+i-1; 0 = free ports "
+                        + "(default ${DEFAULT-VALUE})")
+        int internodePort;
         @Option(names = "--http-port", defaultValue = "8080",
-                description = "HTTP port of node1; node i gets port+i-1; 0 = free ports (default ${DEFAULT-VALUE})") int httpPort;
-        @Option(names = "--wait-seconds", defaultValue = "60", description = "How long to wait for the cluster (default ${DEFAULT-VALUE})") long waitSeconds;
-        @Option(names = "--heap", defaultValue = "1g", description = "Heap of each node JVM (default ${DEFAULT-VALUE})") String heap;
-        @Option(names = "--server-flag", paramLabel = "FLAG", description = "Extra flag passed to every 'ringdb server', e.g. --server-flag=--commitlog-sync=periodic")
+                description = "HTTP port of node1; node i gets port+i-1; 0 = free ports (default ${DEFAULT-VALUE})")
+        int httpPort;
+        @Option(names = "--wait-seconds", defaultValue = "60",
+                description = "How long to wait for the cluster (default ${DEFAULT-VALUE})")
+        long waitSeconds;
+        @Option(names = "--heap", defaultValue = "1g", description = "Heap of each node JVM (default ${DEFAULT-VALUE})")
+        String heap;
+        @Option(names = "--server-flag", paramLabel = "FLAG",
+                description = "Extra flag passed to every 'ringdb server', "
+                        + "e.g. --server-flag=--commitlog-sync=periodic")
         List<String> serverFlags = new ArrayList<>();
 
         @Override
@@ -55,8 +71,8 @@ final class ClusterCommand implements Runnable {
             List<String> flags = new ArrayList<>();
             serverFlags.forEach(f -> flags.addAll(List.of(f.split("=", 2))));
             try {
-                new LocalCluster(dir.dir, System.out).start(new LocalCluster.Settings(nodes, replicationFactor, internodePort,
-                        httpPort, flags, heap), Duration.ofSeconds(waitSeconds));
+                new LocalCluster(dir.dir, System.out).start(new LocalCluster.Settings(nodes, replicationFactor,
+                        internodePort, httpPort, flags, heap), Duration.ofSeconds(waitSeconds));
                 return 0;
             } catch (RuntimeException e) {
                 System.err.println("error: " + e.getMessage());
@@ -66,15 +82,25 @@ final class ClusterCommand implements Runnable {
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
-            description = "Adds nodes to the running local cluster: each joins (auto_bootstrap), streams its ranges, then serves.")
+            description = "Adds nodes to the running local cluster: each joins "
+                    + "(auto_bootstrap), streams its ranges, then serves.")
     static final class Add implements Callable<Integer> {
-        @picocli.CommandLine.Mixin DirOption dir;
-        @Option(names = "--count", defaultValue = "1", description = "Nodes to add (default ${DEFAULT-VALUE})") int count;
-        @Option(names = "--internode-port", defaultValue = "0", description = "Base internode port (node i gets port+i-1); 0 = free ports (default ${DEFAULT-VALUE})") int internodePort;
-        @Option(names = "--http-port", defaultValue = "0", description = "Base HTTP port (node i gets port+i-1); 0 = free ports (default ${DEFAULT-VALUE})") int httpPort;
-        @Option(names = "--wait-seconds", defaultValue = "180", description = "How long to wait for the join (default ${DEFAULT-VALUE})") long waitSeconds;
-        @Option(names = "--heap", defaultValue = "1g", description = "Heap of each node JVM (default ${DEFAULT-VALUE})") String heap;
-        @Option(names = "--server-flag", paramLabel = "FLAG", description = "Extra flag passed to the new nodes' 'ringdb server'")
+        @Mixin DirOption dir;
+        @Option(names = "--count", defaultValue = "1", description = "Nodes to add (default ${DEFAULT-VALUE})")
+        int count;
+        @Option(names = "--internode-port", defaultValue = "0",
+                description = "Base internode port (node i gets port+i-1); 0 = free ports (default ${DEFAULT-VALUE})")
+        int internodePort;
+        @Option(names = "--http-port", defaultValue = "0",
+                description = "Base HTTP port (node i gets port+i-1); 0 = free ports (default ${DEFAULT-VALUE})")
+        int httpPort;
+        @Option(names = "--wait-seconds", defaultValue = "180",
+                description = "How long to wait for the join (default ${DEFAULT-VALUE})")
+        long waitSeconds;
+        @Option(names = "--heap", defaultValue = "1g", description = "Heap of each node JVM (default ${DEFAULT-VALUE})")
+        String heap;
+        @Option(names = "--server-flag", paramLabel = "FLAG",
+                description = "Extra flag passed to the new nodes' 'ringdb server'")
         List<String> serverFlags = new ArrayList<>();
 
         @Override
@@ -86,7 +112,8 @@ final class ClusterCommand implements Runnable {
             List<String> flags = new ArrayList<>();
             serverFlags.forEach(f -> flags.addAll(List.of(f.split("=", 2))));
             try {
-                new LocalCluster(dir.dir, System.out).add(count, new LocalCluster.Settings(count, 1, internodePort, httpPort, flags, heap),
+                new LocalCluster(dir.dir, System.out).add(count,
+                        new LocalCluster.Settings(count, 1, internodePort, httpPort, flags, heap),
                         Duration.ofSeconds(waitSeconds));
                 return 0;
             } catch (RuntimeException e) {
@@ -97,22 +124,28 @@ final class ClusterCommand implements Runnable {
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true,
-            description = "Stops the nodes this directory's pid files name (SIGTERM, then SIGKILL after --grace-seconds).")
+            description = "Stops the nodes this directory's pid files name "
+                    + "(SIGTERM, then SIGKILL after --grace-seconds).")
     static final class Stop implements Callable<Integer> {
-        @picocli.CommandLine.Mixin DirOption dir;
-        @Option(names = "--grace-seconds", defaultValue = "20", description = "Wait for a graceful stop (default ${DEFAULT-VALUE})") long graceSeconds;
+        @Mixin DirOption dir;
+        @Option(names = "--grace-seconds", defaultValue = "20",
+                description = "Wait for a graceful stop (default ${DEFAULT-VALUE})")
+        long graceSeconds;
 
         @Override
         public Integer call() {
             int stopped = new LocalCluster(dir.dir, System.out).stop(Duration.ofSeconds(graceSeconds));
-            System.out.println(stopped == 0 ? "no running node found under " + dir.dir : "stopped " + stopped + " node(s)");
+            System.out.println(stopped == 0
+                    ? "no running node found under " + dir.dir
+                    : "stopped " + stopped + " node(s)");
             return 0;
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Shows each local node's process and the cluster status.")
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Shows each local node's process and the cluster status.")
     static final class Status implements Callable<Integer> {
-        @picocli.CommandLine.Mixin DirOption dir;
+        @Mixin DirOption dir;
 
         @Override
         public Integer call() {
@@ -124,14 +157,15 @@ final class ClusterCommand implements Runnable {
             List<String> live = new ArrayList<>();
             for (LocalCluster.Member m : members) {
                 System.out.printf("node%d  %-8s internode %s  http %s  dir %s%n", m.index(),
-                        m.process().map(p -> "pid " + p.pid()).orElse("stopped"), m.internodeAddress(), m.httpAddress(), m.directory());
+                        m.process().map(p -> "pid " + p.pid()).orElse("stopped"), m.internodeAddress(),
+                        m.httpAddress(), m.directory());
                 m.process().ifPresent(p -> live.add(m.httpAddress()));
             }
             if (live.isEmpty()) {
                 return 1;
             }
             return KvCommands.guarded(() -> {
-                try (ringdb.client.RingClient client = new ringdb.client.RingClient(live, ringdb.client.RingClient.Options.defaults())) {
+                try (RingClient client = new RingClient(live, RingClient.Options.defaults())) {
                     System.out.println();
                     System.out.print(ClusterInfoCommands.statusTable(client.cluster()));
                     return 0;

@@ -1,6 +1,8 @@
 package ringdb.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -51,7 +53,8 @@ final class ClusterInfoCommands {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = "Shows every node as nodetool status does: up/down, state, address, load, tokens, ownership, host id.")
+            description = "Shows every node as nodetool status does: up/down, state, address, load, tokens, "
+                    + "ownership, host id.")
     static final class Status implements Callable<Integer> {
         @Mixin ClientOptions client;
         @Option(names = "--json", description = "Print the raw JSON of GET /v1/cluster") boolean json;
@@ -69,7 +72,8 @@ final class ClusterInfoCommands {
     }
 
     @Command(name = "ring", mixinStandardHelpOptions = true,
-            description = "Lists the ring: every token in order with its owner; with --key, the key's token and replicas.")
+            description = "Lists the ring: every token in order with its owner; "
+                    + "with --key, the key's token and replicas.")
     static final class RingCommand implements Callable<Integer> {
         @Mixin ClientOptions client;
         @Option(names = "--key", description = "Show where this key lives instead") String key;
@@ -85,7 +89,7 @@ final class ClusterInfoCommands {
 
         private int print(RingClient ring) {
             if (key != null) {
-                JsonNode answer = ring.ring(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                JsonNode answer = ring.ring(key.getBytes(StandardCharsets.UTF_8));
                 System.out.println("key " + key + " token " + answer.path("token").asLong());
                 int i = 0;
                 for (JsonNode replica : answer.path("replicas")) {
@@ -132,7 +136,8 @@ final class ClusterInfoCommands {
                     JsonNode answer = ring.post(host, "/v1/admin/" + operation() + query);
                     System.out.println(answer.toPrettyString());
                     if (changesRing()) {
-                        RingAgreement.await(ring, host, Math.min(client.timeoutMillis, RING_AGREEMENT_MILLIS_MAX), System.out);
+                        RingAgreement.await(ring, host, Math.min(client.timeoutMillis, RING_AGREEMENT_MILLIS_MAX),
+                                System.out);
                     }
                     return 0;
                 }
@@ -141,8 +146,10 @@ final class ClusterInfoCommands {
     }
 
     @Command(name = "join", mixinStandardHelpOptions = true,
-            description = {"Joining happens when a new node starts: run it with --auto-bootstrap true and the cluster's --seeds;",
-                "it streams the ranges it will own, then serves them. This command reports what the node at --host says."})
+            description = {"Joining happens when a new node starts: run it with --auto-bootstrap true "
+                    + "and the cluster's --seeds;",
+                "it streams the ranges it will own, then serves them. "
+                    + "This command reports what the node at --host says."})
     static final class Join extends AdminCommand {
         @Override
         String operation() {
@@ -165,9 +172,11 @@ final class ClusterInfoCommands {
     }
 
     @Command(name = "removenode", mixinStandardHelpOptions = true,
-            description = "Removes a dead node (by host id = internode address) and re-replicates its ranges from the survivors.")
+            description = "Removes a dead node (by host id = internode address) "
+                    + "and re-replicates its ranges from the survivors.")
     static final class RemoveNode extends AdminCommand {
-        @Parameters(index = "0", paramLabel = "HOST_ID", description = "The dead node's id (its internode host:port)") String node;
+        @Parameters(index = "0", paramLabel = "HOST_ID", description = "The dead node's id (its internode host:port)")
+        String node;
 
         @Override
         String operation() {
@@ -181,12 +190,13 @@ final class ClusterInfoCommands {
 
         @Override
         List<String> query() {
-            return new ArrayList<>(List.of("node=" + java.net.URLEncoder.encode(node, java.nio.charset.StandardCharsets.UTF_8)));
+            return new ArrayList<>(List.of("node=" + URLEncoder.encode(node, StandardCharsets.UTF_8)));
         }
     }
 
     @Command(name = "cleanup", mixinStandardHelpOptions = true,
-            description = "Drops the local data of ranges the node at --host no longer replicates (after nodes joined).")
+            description = "Drops the local data of ranges the node at --host no longer replicates "
+                    + "(after nodes joined).")
     static final class Cleanup extends AdminCommand {
         @Override
         String operation() {

@@ -1,5 +1,6 @@
 package ringdb.cli;
 
+import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,16 +20,20 @@ public final class DashboardCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Simulation seed (default: random, printed at start).")
     Long seed;
 
-    @Option(names = "--nodes", defaultValue = "5", description = "Number of simulated nodes, 1..200 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--nodes", defaultValue = "5",
+            description = "Number of simulated nodes, 1..200 (default: ${DEFAULT-VALUE}).")
     int nodes;
 
-    @Option(names = "--port", defaultValue = "8088", description = "HTTP port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", defaultValue = "8088",
+            description = "HTTP port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--speed", defaultValue = "1", description = "Simulated seconds per wall-clock second (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--speed", defaultValue = "1",
+            description = "Simulated seconds per wall-clock second (default: ${DEFAULT-VALUE}).")
     double speed;
 
-    @Option(names = "--workload", defaultValue = "50", description = "Demo workload in operations per simulated second; 0 = none (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--workload", defaultValue = "50",
+            description = "Demo workload in operations per simulated second; 0 = none (default: ${DEFAULT-VALUE}).")
     int workloadOpsPerSecond;
 
     @Option(names = "--paused", description = "Start with simulated time paused.")
@@ -52,7 +57,7 @@ public final class DashboardCommand implements Callable<Integer> {
             System.err.println("ringdb dashboard: --workload must be between 0 and 10000, got " + workloadOpsPerSecond);
             return 2;
         }
-        long chosenSeed = seed != null ? seed : new java.util.Random().nextLong();
+        long chosenSeed = seed != null ? seed : new Random().nextLong();
         SimCluster cluster = SimCluster.builder().seed(chosenSeed).nodes(nodes).build();
         SimDashboardSource.Settings settings = new SimDashboardSource.Settings(speed, workloadOpsPerSecond, paused);
         try (SimDashboardSource source = SimDashboardSource.start(cluster, settings);

@@ -16,7 +16,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the run (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--nodes", defaultValue = "5", description = "Nodes in the cluster, 3..9 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--nodes", defaultValue = "5",
+            description = "Nodes in the cluster, 3..9 (default: ${DEFAULT-VALUE}).")
     int nodes;
 
     @Override

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -55,7 +57,8 @@ final class DumpCommand implements Callable<Integer> {
     @Option(names = "--pretty", description = "Indent the state object.")
     boolean pretty;
 
-    @Option(names = "--skip-corrupt", description = "Skip damaged commit log records (counted on stderr) instead of stopping.")
+    @Option(names = "--skip-corrupt",
+            description = "Skip damaged commit log records (counted on stderr) instead of stopping.")
     boolean skipCorrupt;
 
     @Override
@@ -63,18 +66,23 @@ final class DumpCommand implements Callable<Integer> {
         Path storage = resolveStorageDirectory(directory);
         if (storage == null) {
             System.err.println("ringdb dump: " + directory + " holds no ringdb storage (expected "
-                    + StorageLayout.COMMIT_LOG_DIRECTORY + "/ and " + StorageLayout.TABLES_DIRECTORY + "/, or data/ with them)");
+                    + StorageLayout.COMMIT_LOG_DIRECTORY + "/ and " + StorageLayout.TABLES_DIRECTORY
+                    + "/, or data/ with them)");
             return 2;
         }
-        try (FileDisk disk = new FileDisk(); StorageInspector inspector = StorageInspector.open(disk, storage.toString(), skipCorrupt)) {
+        try (FileDisk disk = new FileDisk();
+             StorageInspector inspector = StorageInspector.open(disk, storage.toString(), skipCorrupt)) {
             dump(inspector, System.out);
             for (RecoveryReport.TornTail torn : inspector.tornTails()) {
-                System.err.println("ringdb dump: " + (torn.recordCut() ? "a torn last record (an interrupted write) of "
-                        : "unwritten space after the last record, ") + torn.bytes() + " bytes at offset " + torn.offset()
+                System.err.println("ringdb dump: "
+                        + (torn.recordCut() ? "a torn last record (an interrupted write) of "
+                                : "unwritten space after the last record, ")
+                        + torn.bytes() + " bytes at offset " + torn.offset()
                         + " of " + torn.path() + ", was not printed");
             }
             if (inspector.skippedRecords() > 0) {
-                System.err.println("ringdb dump: skipped " + inspector.skippedRecords() + " corrupt commit log records");
+                System.err.println(
+                        "ringdb dump: skipped " + inspector.skippedRecords() + " corrupt commit log records");
             }
             return 0;
         } catch (CorruptionException e) {
@@ -138,11 +146,12 @@ final class DumpCommand implements Callable<Integer> {
             json.writeStringField("type", cell.isTombstone() ? "DELETE" : "PUT");
             json.writeEndObject();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
-    private static void writeState(JsonGenerator json, Iterator<Map.Entry<DecoratedKey, Cell>> state) throws IOException {
+    private static void writeState(JsonGenerator json, Iterator<Map.Entry<DecoratedKey, Cell>> state)
+            throws IOException {
         json.writeStartObject();
         while (state.hasNext()) {
             Map.Entry<DecoratedKey, Cell> entry = state.next();
@@ -168,7 +177,9 @@ final class DumpCommand implements Callable<Integer> {
 
     static String keyText(byte[] key) {
         String text = utf8(key);
-        return text != null && !text.startsWith(KEY_BASE64_PREFIX) ? text : KEY_BASE64_PREFIX + Base64.getEncoder().encodeToString(key);
+        return text != null && !text.startsWith(KEY_BASE64_PREFIX)
+                ? text
+                : KEY_BASE64_PREFIX + Base64.getEncoder().encodeToString(key);
     }
 
     private static void writeValue(JsonGenerator json, byte[] value) throws IOException {
@@ -193,7 +204,7 @@ final class DumpCommand implements Callable<Integer> {
     }
 
     /** Lets JSON generators be closed (flushing them) without closing standard output. */
-    private static final class NonClosingStream extends java.io.FilterOutputStream {
+    private static final class NonClosingStream extends FilterOutputStream {
         NonClosingStream(OutputStream out) {
             super(out);
         }

@@ -36,14 +36,19 @@ final class KvCommands {
     }
 
     @Command(name = "put", mixinStandardHelpOptions = true,
-            description = "Writes a value: from the VALUE argument, from --file, or from standard input when neither is given.")
+            description = "Writes a value: from the VALUE argument, from --file, "
+                    + "or from standard input when neither is given.")
     static final class Put implements Callable<Integer> {
         @Mixin ClientOptions client;
         @Parameters(index = "0", paramLabel = "KEY") String key;
         @Parameters(index = "1", paramLabel = "VALUE", arity = "0..1") String value;
         @Option(names = "--file", paramLabel = "FILE", description = "Read the value from this file") Path file;
-        @Option(names = "--cl", defaultValue = "ONE", description = "Consistency level: ONE, QUORUM or ALL (default ${DEFAULT-VALUE})") String cl;
-        @Option(names = "--timestamp", description = "Write timestamp in microseconds (default: the coordinator's clock)") Long timestamp;
+        @Option(names = "--cl", defaultValue = "ONE",
+                description = "Consistency level: ONE, QUORUM or ALL (default ${DEFAULT-VALUE})")
+        String cl;
+        @Option(names = "--timestamp",
+                description = "Write timestamp in microseconds (default: the coordinator's clock)")
+        Long timestamp;
 
         @Override
         public Integer call() {
@@ -63,13 +68,19 @@ final class KvCommands {
         }
     }
 
-    @Command(name = "get", mixinStandardHelpOptions = true, description = "Reads a value and prints it (exit code 1 when not found).")
+    @Command(name = "get", mixinStandardHelpOptions = true,
+            description = "Reads a value and prints it (exit code 1 when not found).")
     static final class Get implements Callable<Integer> {
         @Mixin ClientOptions client;
         @Parameters(index = "0", paramLabel = "KEY") String key;
-        @Option(names = "--cl", defaultValue = "ONE", description = "Consistency level: ONE, QUORUM or ALL (default ${DEFAULT-VALUE})") String cl;
-        @Option(names = "--output", paramLabel = "FILE", description = "Write the value to this file instead of standard output") Path output;
-        @Option(names = "--verbose", description = "Also print the value's timestamp on standard error") boolean verbose;
+        @Option(names = "--cl", defaultValue = "ONE",
+                description = "Consistency level: ONE, QUORUM or ALL (default ${DEFAULT-VALUE})")
+        String cl;
+        @Option(names = "--output", paramLabel = "FILE",
+                description = "Write the value to this file instead of standard output")
+        Path output;
+        @Option(names = "--verbose", description = "Also print the value's timestamp on standard error")
+        boolean verbose;
 
         @Override
         public Integer call() {
@@ -102,7 +113,9 @@ final class KvCommands {
     static final class Delete implements Callable<Integer> {
         @Mixin ClientOptions client;
         @Parameters(index = "0", paramLabel = "KEY") String key;
-        @Option(names = "--cl", defaultValue = "ONE", description = "Consistency level: ONE, QUORUM or ALL (default ${DEFAULT-VALUE})") String cl;
+        @Option(names = "--cl", defaultValue = "ONE",
+                description = "Consistency level: ONE, QUORUM or ALL (default ${DEFAULT-VALUE})")
+        String cl;
 
         @Override
         public Integer call() {

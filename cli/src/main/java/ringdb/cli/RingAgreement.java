@@ -44,7 +44,8 @@ final class RingAgreement {
             }
             if (System.nanoTime() >= deadline) {
                 out.println("warning: after " + timeoutMillis + " ms these nodes still see another ring than " + host
-                        + " (digest " + digest + "): " + disagreeing + "; they may refuse requests until gossip reaches them");
+                        + " (digest " + digest + "): " + disagreeing
+                        + "; they may refuse requests until gossip reaches them");
                 return false;
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS));

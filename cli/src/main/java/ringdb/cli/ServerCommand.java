@@ -1,6 +1,7 @@
 package ringdb.cli;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,8 @@ import ringdb.server.config.ConfigKeys;
 /** {@code ringdb server}: one node in the foreground, logging to the console. */
 @Command(name = "server", mixinStandardHelpOptions = true,
         description = {"Runs one ringdb node in the foreground until SIGTERM or Ctrl-C (graceful shutdown).",
-            "Every key of ringdb.yaml is also a flag: --http-port 8081, --seeds 127.0.0.1:7000, --data-directory ./data/n1 ...",
+            "Every key of ringdb.yaml is also a flag: --http-port 8081, --seeds 127.0.0.1:7000, "
+                + "--data-directory ./data/n1 ...",
             "See docs/server.md for the full list."})
 final class ServerCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "ringdb.yaml to read (default: built-in defaults)")
@@ -30,7 +32,7 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ch.qos.logback.classic.Logger ringdb = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("ringdb");
+        Logger ringdb = (Logger) LoggerFactory.getLogger("ringdb");
         ringdb.setLevel(Level.toLevel(logLevel, Level.INFO));
         if (flags.contains("--list-keys")) {
             ConfigKeys.all().values().forEach(key -> System.out.printf("%-40s default %s%n  %s%n", key.flag(),

@@ -21,7 +21,8 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the run (default: a fresh one, printed).")
     Long seed;
 
-    @Option(names = "--seeds", defaultValue = "1", description = "Run this many consecutive seeds from --seed (default: 1).")
+    @Option(names = "--seeds", defaultValue = "1",
+            description = "Run this many consecutive seeds from --seed (default: 1).")
     int seeds;
 
     @Option(names = "--nodes", defaultValue = "0", description = "Nodes, 3..20 (default: derived from the seed).")
@@ -37,7 +38,8 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--membership", description = "Let the nemesis also add, decommission and remove nodes under load.")
     boolean membership;
 
-    @Option(names = "--faults-shown", defaultValue = "40", description = "Fault log lines printed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--faults-shown", defaultValue = "40",
+            description = "Fault log lines printed (default: ${DEFAULT-VALUE}).")
     int faultsShown;
 
     @Override

@@ -1,7 +1,11 @@
 package ringdb.cli;
 
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -73,7 +77,8 @@ final class SnapshotCommand implements Runnable {
 
     @Command(name = "take", mixinStandardHelpOptions = true,
             description = {"Snapshots a running node (as nodetool snapshot does): it flushes its memtable, then links",
-                "every table of its data into <data_directory>/data/snapshots/NAME/. Restore it with the node stopped."})
+                "every table of its data into <data_directory>/data/snapshots/NAME/. "
+                    + "Restore it with the node stopped."})
     static final class Take extends ClusterInfoCommands.AdminCommand {
         @Parameters(index = "0", arity = "0..1", paramLabel = "NAME",
                 description = "1-128 characters of A-Z a-z 0-9 . _ - (default: snapshot-<epoch millis>)")
@@ -85,10 +90,10 @@ final class SnapshotCommand implements Runnable {
         }
 
         @Override
-        java.util.List<String> query() {
-            java.util.List<String> query = new java.util.ArrayList<>();
+        List<String> query() {
+            List<String> query = new ArrayList<>();
             if (name != null) {
-                query.add("name=" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8));
+                query.add("name=" + URLEncoder.encode(name, StandardCharsets.UTF_8));
             }
             return query;
         }
@@ -115,7 +120,8 @@ final class SnapshotCommand implements Runnable {
                         NO_TIMERS);
                 try {
                     int tables = engine.snapshot(name);
-                    return "snapshot " + name + ": " + tables + " tables linked under " + storage.resolve("snapshots").resolve(name);
+                    return "snapshot " + name + ": " + tables + " tables linked under "
+                            + storage.resolve("snapshots").resolve(name);
                 } finally {
                     engine.close();
                 }
@@ -123,7 +129,8 @@ final class SnapshotCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists snapshots with their tables and size.")
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "Lists snapshots with their tables and size.")
     static final class ListSnapshots implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -136,7 +143,8 @@ final class SnapshotCommand implements Runnable {
             Path storage = storage(spec, directory);
             try (FileDisk disk = new FileDisk()) {
                 for (Snapshots.Snapshot snapshot : Snapshots.list(disk, storage.toString())) {
-                    System.out.printf("%-30s %4d tables %,14d bytes%n", snapshot.name(), snapshot.tableCount(), snapshot.sizeBytes());
+                    System.out.printf("%-30s %4d tables %,14d bytes%n", snapshot.name(), snapshot.tableCount(),
+                            snapshot.sizeBytes());
                 }
             }
             return 0;
@@ -166,7 +174,8 @@ final class SnapshotCommand implements Runnable {
         }
     }
 
-    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Deletes snapshot NAME (the live tables stay).")
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Deletes snapshot NAME (the live tables stay).")
     static final class Delete implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;

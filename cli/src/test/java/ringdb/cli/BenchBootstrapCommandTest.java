@@ -31,9 +31,9 @@ class BenchBootstrapCommandTest {
     void tinyRunJoinsANodeThatServesTheKeysItStreamedAndCleansUp() throws Exception {
         Path parent = Files.createTempDirectory("ringdb-bootbench-test-");
         Path dir = parent.resolve("cluster");
-        ClusterHarness.Run run = ClusterHarness.cli("bench", "bootstrap", "--nodes", "2", "--data-mib", "1", "--threads", "8", "--heap", "256m",
-                "--ring-delay-ms", "1000", "--server-flag=--gossip-interval-ms=200", "--settle-seconds", "0",
-                "--verify-keys", "300", "--dir", dir.toString());
+        ClusterHarness.Run run = ClusterHarness.cli("bench", "bootstrap", "--nodes", "2", "--data-mib", "1",
+                "--threads", "8", "--heap", "256m", "--ring-delay-ms", "1000", "--server-flag=--gossip-interval-ms=200",
+                "--settle-seconds", "0", "--verify-keys", "300", "--dir", dir.toString());
         try {
             assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
             assertThat(run.out()).contains("1,024 keys x 1024 B")

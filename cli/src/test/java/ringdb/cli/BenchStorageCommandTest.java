@@ -15,8 +15,9 @@ class BenchStorageCommandTest {
 
     @Test
     void printsEveryFigureForASmallLoad() {
-        ClusterHarness.Run run = ClusterHarness.cli("bench", "storage", "--dir", directory.toString(), "--writes", "3000",
-                "--reads", "2000", "--replay-writes", "2000", "--compaction-writes", "2000", "--runs", "1", "--warmup-runs", "1");
+        ClusterHarness.Run run = ClusterHarness.cli("bench", "storage", "--dir", directory.toString(),
+                "--writes", "3000", "--reads", "2000", "--replay-writes", "2000", "--compaction-writes", "2000",
+                "--runs", "1", "--warmup-runs", "1");
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         assertThat(run.out()).contains("after 1 warm-up runs").contains("warm-up:").contains("writes per fsync")
                 .containsPattern("put/s +GROUP .* [0-9,]+ puts/s").containsPattern("put/s +PERIODIC .* [0-9,]+ puts/s")

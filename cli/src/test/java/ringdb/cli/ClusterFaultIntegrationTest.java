@@ -53,9 +53,10 @@ class ClusterFaultIntegrationTest {
     void startCluster() throws Exception {
         Path dir = Files.createTempDirectory("ringdb-fault-it-");
         cluster = new ClusterHarness(dir);
-        ClusterHarness.Run start = ClusterHarness.cli("cluster", "start", "--dir", dir.toString(), "--nodes", "3", "--rf", "3",
-                "--internode-port", "0", "--http-port", "0", "--wait-seconds", "60", "--heap", "256m",
-                "--server-flag=--gossip-interval-ms=200", "--server-flag=--max-value-size-bytes=65536");
+        ClusterHarness.Run start = ClusterHarness.cli("cluster", "start", "--dir", dir.toString(),
+                "--nodes", "3", "--rf", "3", "--internode-port", "0", "--http-port", "0", "--wait-seconds", "60",
+                "--heap", "256m", "--server-flag=--gossip-interval-ms=200",
+                "--server-flag=--max-value-size-bytes=65536");
         assertThat(start.exitCode()).as(start.out() + start.err()).isZero();
     }
 
@@ -101,7 +102,8 @@ class ClusterFaultIntegrationTest {
         assertThat(sendAndAwaitClose(target, noise, false)).as("random bytes, seed " + SEED).isEmpty();
         ByteBuffer.wrap(noise).putInt(0, 100);
         assertThat(sendAndAwaitClose(target, noise, false)).as("a plausible length then random bytes").isEmpty();
-        assertThat(sendAndAwaitClose(target, new byte[] {(byte) 0x80, 0, 0, 0, 1}, false)).as("a 2 GiB frame").isEmpty();
+        assertThat(sendAndAwaitClose(target, new byte[] {(byte) 0x80, 0, 0, 0, 1}, false)).as("a 2 GiB frame")
+                .isEmpty();
         byte[] wrongVersion = MessageCodec.encodeFrame(NodeId.of("127.0.0.1:1"), new GossipShutdown(1));
         wrongVersion[MessageCodec.LENGTH_FIELD_BYTES] = 9;
         assertThat(sendAndAwaitClose(target, wrongVersion, false)).as("version 9").isEmpty();
@@ -116,10 +118,12 @@ class ClusterFaultIntegrationTest {
     @Order(2)
     void garbageOnTheHttpPortGetsClearErrorsAndTheNodeKeepsServing() throws Exception {
         String http = cluster.http(1);
-        String malformed = sendAndAwaitClose(http, "GARBAGE\u0001\u0002 nonsense\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), false);
+        String malformed = sendAndAwaitClose(http,
+                "GARBAGE\u0001\u0002 nonsense\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), false);
         assertThat(malformed).startsWith("HTTP/1.1 400").contains("malformed HTTP request");
-        String oversized = sendAndAwaitClose(http, ("PUT /v1/kv/big HTTP/1.1\r\nHost: x\r\nContent-Length: 70000\r\n\r\n"
-                + "x".repeat(70_000)).getBytes(StandardCharsets.ISO_8859_1), false);
+        String oversized = sendAndAwaitClose(http,
+                ("PUT /v1/kv/big HTTP/1.1\r\nHost: x\r\nContent-Length: 70000\r\n\r\n"
+                        + "x".repeat(70_000)).getBytes(StandardCharsets.ISO_8859_1), false);
         assertThat(oversized).startsWith("HTTP/1.1 413").contains("value limit of 65536 bytes");
         String badKey = sendAndAwaitClose(http, "GET /v1/kv/%G1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
                 .getBytes(StandardCharsets.ISO_8859_1), false);
@@ -135,7 +139,8 @@ class ClusterFaultIntegrationTest {
     void garbageInTheNativeProtocolGetsClearErrorsAndTheNodeKeepsServing() throws Exception {
         String port = cluster.http(2);
         byte[] preamble = NativeProtocol.PREAMBLE;
-        String shortFrame = sendAndAwaitClose(port, ByteBuffer.allocate(preamble.length + 8).put(preamble).putInt(2).putInt(0).array(), false);
+        String shortFrame = sendAndAwaitClose(port,
+                ByteBuffer.allocate(preamble.length + 8).put(preamble).putInt(2).putInt(0).array(), false);
         assertThat(shortFrame).contains("frame length 2 is shorter than the 5-byte frame header");
         String version = sendAndAwaitClose(port, new byte[] {0, 'R', 'D', 'B', 9}, false);
         assertThat(version).contains("unsupported_version").contains("version 9 is not supported");
@@ -180,7 +185,8 @@ class ClusterFaultIntegrationTest {
                 String key = prefix + i;
                 String value = "value-" + i;
                 try {
-                    client.put(key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8), consistency);
+                    client.put(key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8),
+                            consistency);
                     if (consistency.equals("QUORUM")) {
                         acknowledgedAtQuorum.put(key, value);
                     }
@@ -219,12 +225,14 @@ class ClusterFaultIntegrationTest {
             assertThat(load.lastFailureNanos.get()).as("no failure after the victim was seen down "
                     + "(detection took " + (detectedAt - killedAt) / 1_000_000 + " ms)").isLessThan(detectedAt);
 
-            ClusterHarness.Run restart = ClusterHarness.cli("cluster", "start", "--dir", cluster.dir.toString(), "--wait-seconds", "60");
+            ClusterHarness.Run restart = ClusterHarness.cli("cluster", "start", "--dir", cluster.dir.toString(),
+                    "--wait-seconds", "60");
             assertThat(restart.exitCode()).as(restart.out() + restart.err()).isZero();
             ClusterHarness.await("the restarted node's catch-up", Duration.ofSeconds(60),
                     () -> cluster.clusterAt(victim.httpAddress()).path("recovery_done").asBoolean());
             long afterRestart = load.succeeded.get();
-            ClusterHarness.await("load after the restart", Duration.ofSeconds(30), () -> load.succeeded.get() >= afterRestart + 100);
+            ClusterHarness.await("load after the restart", Duration.ofSeconds(30),
+                    () -> load.succeeded.get() >= afterRestart + 100);
             load.running.set(false);
             running.get(30, TimeUnit.SECONDS);
         } finally {
@@ -240,7 +248,8 @@ class ClusterFaultIntegrationTest {
                 assertThat(new String(read.get().value(), StandardCharsets.UTF_8)).isEqualTo(write.getValue());
             }
         }
-        try (RingClient onlyVictim = new RingClient(List.of(victim.httpAddress()), new RingClient.Options(5_000, 60_000, 1, false))) {
+        try (RingClient onlyVictim = new RingClient(List.of(victim.httpAddress()),
+                new RingClient.Options(5_000, 60_000, 1, false))) {
             long presentOnVictimAtAll = load.acknowledgedAtQuorum.keySet().stream()
                     .filter(key -> onlyVictim.get(key.getBytes(StandardCharsets.UTF_8), "ALL").isPresent()).count();
             assertThat(presentOnVictimAtAll).as("every QUORUM write reads back at ALL through the restarted node")

@@ -3,12 +3,16 @@ package ringdb.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
+import java.util.regex.Pattern;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -33,9 +37,9 @@ class ClusterIntegrationTest {
     void startCluster() throws Exception {
         Path dir = Files.createTempDirectory("ringdb-it-");
         cluster = new ClusterHarness(dir);
-        ClusterHarness.Run start = ClusterHarness.cli("cluster", "start", "--dir", dir.toString(), "--nodes", "3", "--rf", "3",
-                "--internode-port", "0", "--http-port", "0", "--wait-seconds", "60", "--heap", "256m",
-                "--server-flag=--gossip-interval-ms=200");
+        ClusterHarness.Run start = ClusterHarness.cli("cluster", "start", "--dir", dir.toString(),
+                "--nodes", "3", "--rf", "3", "--internode-port", "0", "--http-port", "0", "--wait-seconds", "60",
+                "--heap", "256m", "--server-flag=--gossip-interval-ms=200");
         assertThat(start.exitCode()).as(start.out() + start.err()).isZero();
         assertThat(start.out()).contains("cluster of 3 nodes is up");
     }
@@ -54,11 +58,11 @@ class ClusterIntegrationTest {
         assertThat(ClusterHarness.cli("put", "flushed", "v", "--cl", "ALL", "--host", host).exitCode()).isZero();
         ClusterHarness.Run flush = ClusterHarness.cli("flush", "--host", host);
         assertThat(flush.exitCode()).as(flush.out() + flush.err()).isZero();
-        JsonNode answer = new com.fasterxml.jackson.databind.ObjectMapper().readTree(flush.out());
+        JsonNode answer = new ObjectMapper().readTree(flush.out());
         assertThat(answer.path("memtable_bytes_flushed").asLong()).isPositive();
         assertThat(answer.path("tables").asInt()).isPositive();
         ClusterHarness.Run again = ClusterHarness.cli("flush", "--host", host);
-        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(again.out()).path("memtable_bytes_flushed").asLong())
+        assertThat(new ObjectMapper().readTree(again.out()).path("memtable_bytes_flushed").asLong())
                 .as("nothing left to flush").isZero();
     }
 
@@ -70,7 +74,7 @@ class ClusterIntegrationTest {
         ClusterHarness.Run take = ClusterHarness.cli("snapshot", "take", "before-upgrade", "--host", host);
         assertThat(take.exitCode()).as(take.out() + take.err()).isZero();
         assertThat(take.out()).contains("\"name\" : \"before-upgrade\"");
-        Path snapshot = Path.of(new com.fasterxml.jackson.databind.ObjectMapper().readTree(take.out()).path("directory").asText());
+        Path snapshot = Path.of(new ObjectMapper().readTree(take.out()).path("directory").asText());
         assertThat(snapshot).startsWith(cluster.members().get(0).directory());
         try (var tables = Files.list(snapshot)) {
             assertThat(tables.count()).as("the flushed memtable is a table in the snapshot").isPositive();
@@ -92,8 +96,9 @@ class ClusterIntegrationTest {
                 "--records", "300", "--threads", "4", "--duration", "2", "--progress-seconds", "1", "--cl", "QUORUM",
                 "--json", json.toString());
         assertThat(nativeRun.exitCode()).as(nativeRun.out() + nativeRun.err()).isZero();
-        assertThat(nativeRun.out()).contains("native protocol").contains("[load]").contains("[run]").contains("READ").contains("UPDATE");
-        JsonNode result = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+        assertThat(nativeRun.out()).contains("native protocol").contains("[load]").contains("[run]")
+                .contains("READ").contains("UPDATE");
+        JsonNode result = new ObjectMapper().readTree(json.toFile());
         assertThat(result.path("load").path("operations").asLong()).isEqualTo(300);
         assertThat(result.path("run").path("operations").asLong()).isPositive();
         for (JsonNode operation : result.path("run").path("operationStats")) {
@@ -111,7 +116,8 @@ class ClusterIntegrationTest {
     void writesAndReadsAtEveryConsistencyLevelThroughTheCli() {
         String host = cluster.http(0);
         for (String cl : List.of("ONE", "QUORUM", "ALL")) {
-            ClusterHarness.Run put = ClusterHarness.cli("put", "greeting-" + cl, "hello " + cl, "--cl", cl, "--host", host);
+            ClusterHarness.Run put = ClusterHarness.cli("put", "greeting-" + cl, "hello " + cl, "--cl", cl,
+                    "--host", host);
             assertThat(put.exitCode()).as(put.err()).isZero();
             assertThat(put.out()).startsWith("OK timestamp=");
             for (String reader : cluster.httpAddresses()) {
@@ -120,9 +126,11 @@ class ClusterIntegrationTest {
                 assertThat(get.out()).isEqualTo("hello " + cl + System.lineSeparator());
             }
         }
-        ClusterHarness.Run delete = ClusterHarness.cli("delete", "greeting-ONE", "--cl", "ALL", "--host", cluster.http(1));
+        ClusterHarness.Run delete = ClusterHarness.cli("delete", "greeting-ONE", "--cl", "ALL",
+                "--host", cluster.http(1));
         assertThat(delete.exitCode()).isZero();
-        ClusterHarness.Run gone = ClusterHarness.cli("get", "greeting-ONE", "--cl", "QUORUM", "--host", cluster.http(2));
+        ClusterHarness.Run gone = ClusterHarness.cli("get", "greeting-ONE", "--cl", "QUORUM",
+                "--host", cluster.http(2));
         assertThat(gone.exitCode()).isEqualTo(1);
         assertThat(gone.err()).contains("not found: greeting-ONE");
     }
@@ -132,13 +140,15 @@ class ClusterIntegrationTest {
     void valuesFromAFileAndBinarySafeKeysRoundTrip() throws Exception {
         Path file = Files.createTempFile(cluster.dir, "value", ".bin");
         byte[] bytes = new byte[70_000];
-        new java.util.Random(7).nextBytes(bytes);
+        new Random(7).nextBytes(bytes);
         Files.write(file, bytes);
         String key = "dir/with spaces/ünïcode?&=";
-        ClusterHarness.Run put = ClusterHarness.cli("put", key, "--file", file.toString(), "--cl", "QUORUM", "--host", cluster.http(0));
+        ClusterHarness.Run put = ClusterHarness.cli("put", key, "--file", file.toString(), "--cl", "QUORUM",
+                "--host", cluster.http(0));
         assertThat(put.exitCode()).as(put.err()).isZero();
         Path out = cluster.dir.resolve("read-back.bin");
-        ClusterHarness.Run get = ClusterHarness.cli("get", key, "--cl", "QUORUM", "--output", out.toString(), "--host", cluster.http(2));
+        ClusterHarness.Run get = ClusterHarness.cli("get", key, "--cl", "QUORUM", "--output", out.toString(),
+                "--host", cluster.http(2));
         assertThat(get.exitCode()).as(get.err()).isZero();
         assertThat(Files.readAllBytes(out)).isEqualTo(bytes);
     }
@@ -149,7 +159,7 @@ class ClusterIntegrationTest {
         ClusterHarness.Run status = ClusterHarness.cli("status", "--host", cluster.http(1));
         assertThat(status.exitCode()).as(status.err()).isZero();
         for (int i = 0; i < 3; i++) {
-            assertThat(status.out()).containsPattern("UN  " + java.util.regex.Pattern.quote(cluster.internode(i))
+            assertThat(status.out()).containsPattern("UN  " + Pattern.quote(cluster.internode(i))
                     + " +\\S+( \\S+)? +16 +\\d+\\.\\d%");
         }
         JsonNode json = cluster.clusterAt(cluster.http(2));
@@ -158,7 +168,7 @@ class ClusterIntegrationTest {
             owned += member.path("ownership").asDouble();
             assertThat(member.path("tokens")).hasSize(16);
         }
-        assertThat(owned).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(owned).isCloseTo(1.0, Offset.offset(1e-6));
         assertThat(json.path("replication_factor").asInt()).isEqualTo(3);
         ClusterHarness.Run local = ClusterHarness.cli("cluster", "status", "--dir", cluster.dir.toString());
         assertThat(local.exitCode()).isZero();
@@ -186,7 +196,8 @@ class ClusterIntegrationTest {
 
     private static void routeAndReadBack(RingClient client) {
         for (int i = 0; i < 50; i++) {
-            client.put(("routed-" + i).getBytes(StandardCharsets.UTF_8), ("v" + i).getBytes(StandardCharsets.UTF_8), "QUORUM");
+            client.put(("routed-" + i).getBytes(StandardCharsets.UTF_8), ("v" + i).getBytes(StandardCharsets.UTF_8),
+                    "QUORUM");
         }
         for (int i = 0; i < 50; i++) {
             Optional<RingClient.Value> value = client.get(("routed-" + i).getBytes(StandardCharsets.UTF_8), "QUORUM");
@@ -200,7 +211,8 @@ class ClusterIntegrationTest {
     @Test
     @Order(6)
     void startingAgainWhileRunningIsRefused() {
-        ClusterHarness.Run again = ClusterHarness.cli("cluster", "start", "--dir", cluster.dir.toString(), "--wait-seconds", "5");
+        ClusterHarness.Run again = ClusterHarness.cli("cluster", "start", "--dir", cluster.dir.toString(),
+                "--wait-seconds", "5");
         assertThat(again.exitCode()).isEqualTo(1);
         assertThat(again.err()).contains("already running");
     }

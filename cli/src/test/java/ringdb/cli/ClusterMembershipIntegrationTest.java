@@ -23,15 +23,17 @@ import ringdb.client.RingClient;
 @Timeout(240)
 class ClusterMembershipIntegrationTest {
     private static final int KEYS = 300;
-    private static final String[] FAST = {"--server-flag=--gossip-interval-ms=200", "--server-flag=--ring-delay-ms=1000"};
+    private static final String[] FAST =
+            {"--server-flag=--gossip-interval-ms=200", "--server-flag=--ring-delay-ms=1000"};
     private ClusterHarness cluster;
 
     @BeforeAll
     void startCluster() throws Exception {
         Path dir = Files.createTempDirectory("ringdb-membership-it-");
         cluster = new ClusterHarness(dir);
-        ClusterHarness.Run start = ClusterHarness.cli("cluster", "start", "--dir", dir.toString(), "--nodes", "3", "--rf", "2",
-                "--internode-port", "0", "--http-port", "0", "--wait-seconds", "60", "--heap", "256m", FAST[0], FAST[1]);
+        ClusterHarness.Run start = ClusterHarness.cli("cluster", "start", "--dir", dir.toString(),
+                "--nodes", "3", "--rf", "2", "--internode-port", "0", "--http-port", "0", "--wait-seconds", "60",
+                "--heap", "256m", FAST[0], FAST[1]);
         assertThat(start.exitCode()).as(start.out() + start.err()).isZero();
     }
 
@@ -45,7 +47,8 @@ class ClusterMembershipIntegrationTest {
     private void writeKeys() {
         try (RingClient client = new RingClient(cluster.httpAddresses(), RingClient.Options.defaults())) {
             for (int i = 0; i < KEYS; i++) {
-                client.put(("member-" + i).getBytes(StandardCharsets.UTF_8), ("v" + i).getBytes(StandardCharsets.UTF_8), "QUORUM");
+                client.put(("member-" + i).getBytes(StandardCharsets.UTF_8), ("v" + i).getBytes(StandardCharsets.UTF_8),
+                        "QUORUM");
             }
         }
     }
@@ -54,7 +57,8 @@ class ClusterMembershipIntegrationTest {
         for (String host : hosts) {
             try (RingClient client = new RingClient(List.of(host), new RingClient.Options(5_000, 60_000, 1, false))) {
                 for (int i = 0; i < KEYS; i++) {
-                    Optional<RingClient.Value> value = client.get(("member-" + i).getBytes(StandardCharsets.UTF_8), "QUORUM");
+                    Optional<RingClient.Value> value =
+                            client.get(("member-" + i).getBytes(StandardCharsets.UTF_8), "QUORUM");
                     assertThat(value).as("member-" + i + " through " + host).isPresent();
                     assertThat(new String(value.get().value(), StandardCharsets.UTF_8)).isEqualTo("v" + i);
                 }
@@ -96,7 +100,8 @@ class ClusterMembershipIntegrationTest {
         assertThat(refused.exitCode()).isNotZero();
         assertThat(refused.err()).contains(cluster.internode(1));
 
-        ClusterHarness.Run decommission = ClusterHarness.cli("decommission", "--host", added.httpAddress(), "--timeout-ms", "120000");
+        ClusterHarness.Run decommission = ClusterHarness.cli("decommission", "--host", added.httpAddress(),
+                "--timeout-ms", "120000");
         assertThat(decommission.exitCode()).as(decommission.out() + decommission.err()).isZero();
         assertThat(decommission.out()).contains("left the ring").contains("live nodes agree on the ring");
         ClusterHarness.await("three nodes up and NORMAL after the decommission", Duration.ofSeconds(30),
@@ -106,9 +111,10 @@ class ClusterMembershipIntegrationTest {
         LocalCluster.Member victim = cluster.members().get(2);
         victim.process().orElseThrow().destroyForcibly();
         assertThat(victim.process().get().onExit().get(10, TimeUnit.SECONDS).isAlive()).isFalse();
-        ClusterHarness.await("the dead node seen down", Duration.ofSeconds(30), () -> upAndNormal(cluster.http(0)) == 2);
-        ClusterHarness.Run remove = ClusterHarness.cli("removenode", victim.internodeAddress(), "--host", cluster.http(0),
-                "--timeout-ms", "120000");
+        ClusterHarness.await("the dead node seen down", Duration.ofSeconds(30),
+                () -> upAndNormal(cluster.http(0)) == 2);
+        ClusterHarness.Run remove = ClusterHarness.cli("removenode", victim.internodeAddress(),
+                "--host", cluster.http(0), "--timeout-ms", "120000");
         assertThat(remove.exitCode()).as(remove.out() + remove.err()).isZero();
         assertThat(remove.out()).contains("removed from the ring").contains("all 2 live nodes agree on the ring");
         assertEveryKeyReadsBackAtQuorumThrough(List.of(cluster.http(0), cluster.http(1)));

@@ -37,13 +37,15 @@ class CommitLogDamageIntegrationTest {
     void aDamagedCommitLogStopsTheNodeUntilItIsToldToSkipTheDamage() throws Exception {
         Path dir = Files.createTempDirectory("ringdb-damage-it-");
         cluster = new ClusterHarness(dir);
-        ClusterHarness.Run start = ClusterHarness.cli("cluster", "start", "--dir", dir.toString(), "--nodes", "1", "--rf", "1",
-                "--internode-port", "0", "--http-port", "0", "--wait-seconds", "60", "--heap", "256m");
+        ClusterHarness.Run start = ClusterHarness.cli("cluster", "start", "--dir", dir.toString(),
+                "--nodes", "1", "--rf", "1", "--internode-port", "0", "--http-port", "0", "--wait-seconds", "60",
+                "--heap", "256m");
         assertThat(start.exitCode()).as(start.out() + start.err()).isZero();
         LocalCluster.Member node = cluster.members().get(0);
         try (RingClient client = new RingClient(List.of(node.httpAddress()), RingClient.Options.defaults())) {
             for (int i = 0; i < KEYS; i++) {
-                client.put(key(i), ("value-" + i).getBytes(StandardCharsets.UTF_8), "ONE"); // acknowledged after its fsync
+                // acknowledged after its fsync
+                client.put(key(i), ("value-" + i).getBytes(StandardCharsets.UTF_8), "ONE");
             }
         }
         ProcessHandle process = node.process().orElseThrow();
@@ -56,20 +58,23 @@ class CommitLogDamageIntegrationTest {
         while (written > 0 && bytes[written - 1] == 0) {
             written--; // a preallocated segment ends in zeros after its records
         }
-        int damaged = CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES + (written - CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES) / 2;
+        int damaged = CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES
+                + (written - CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES) / 2;
         bytes[damaged] ^= 0x40;
         Files.write(segment, bytes);
 
-        ClusterHarness.Run refused = ClusterHarness.cli("cluster", "start", "--dir", dir.toString(), "--wait-seconds", "60");
+        ClusterHarness.Run refused = ClusterHarness.cli("cluster", "start", "--dir", dir.toString(),
+                "--wait-seconds", "60");
         assertThat(refused.exitCode()).as(refused.out() + refused.err()).isNotZero();
         String log = Files.readString(node.directory().resolve(LocalCluster.LOG_FILE));
         assertThat(log).contains(segment.getFileName().toString()).contains("is corrupt at offset")
                 .contains("skip_corrupt_commit_log_records");
 
-        ClusterHarness.Run skipping = ClusterHarness.cli("cluster", "start", "--dir", dir.toString(), "--wait-seconds", "60",
-                "--server-flag=--skip-corrupt-commit-log-records=true");
+        ClusterHarness.Run skipping = ClusterHarness.cli("cluster", "start", "--dir", dir.toString(),
+                "--wait-seconds", "60", "--server-flag=--skip-corrupt-commit-log-records=true");
         assertThat(skipping.exitCode()).as(skipping.out() + skipping.err()).isZero();
-        assertThat(Files.readString(node.directory().resolve(LocalCluster.LOG_FILE))).contains("SKIPPED 1 corrupt records");
+        assertThat(Files.readString(node.directory().resolve(LocalCluster.LOG_FILE)))
+                .contains("SKIPPED 1 corrupt records");
         int present = 0;
         try (RingClient client = new RingClient(List.of(cluster.http(0)), RingClient.Options.defaults())) {
             for (int i = 0; i < KEYS; i++) {

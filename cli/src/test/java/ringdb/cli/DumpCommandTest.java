@@ -32,8 +32,8 @@ class DumpCommandTest {
 
     private void write(boolean flushFirstHalf) throws IOException {
         try (FileDisk disk = new FileDisk()) {
-            StorageEngine engine = StorageEngine.open(disk, directory.resolve("data").toString(), StorageConfig.defaults(),
-                    () -> 0L, NO_TIMERS);
+            StorageEngine engine = StorageEngine.open(disk, directory.resolve("data").toString(),
+                    StorageConfig.defaults(), () -> 0L, NO_TIMERS);
             engine.apply(bytes("apple"), Cell.value(bytes("red"), 1_234_567_890_123_000L), failure -> { });
             engine.apply(bytes("banana"), Cell.value(bytes("yellow"), 1_234_567_890_456_000L), failure -> { });
             if (flushFirstHalf) {
@@ -61,13 +61,17 @@ class DumpCommandTest {
         assertThat(lines.get(0))
                 .isEqualTo("{\"key\":\"apple\",\"value\":\"red\",\"timestamp\":1234567890.123000,\"type\":\"PUT\"}");
         assertThat(lines.get(2))
-                .isEqualTo("{\"key\":\"apple\",\"value\":{\"deleted\":true},\"timestamp\":1234567890.789000,\"type\":\"DELETE\"}");
+                .isEqualTo("{\"key\":\"apple\",\"value\":{\"deleted\":true},"
+                        + "\"timestamp\":1234567890.789000,\"type\":\"DELETE\"}");
         assertThat(lines).hasSize(6);
         assertThat(lines.get(5)).contains("\"apple\":{\"deleted\":true,\"timestamp\":1234567890.789000}")
                 .contains("\"banana\":{\"value\":\"yellow\",\"timestamp\":1234567890.456000}");
-        assertThat(values.get(3).get("key").asText()).isEqualTo("base64:" + Base64.getEncoder().encodeToString(new byte[] {(byte) 0xff, 0}));
-        assertThat(values.get(3).get("value").get("base64").asText()).isEqualTo(Base64.getEncoder().encodeToString(new byte[] {(byte) 0xc3, 0x28}));
-        assertThat(values.get(4).get("key").asText()).isEqualTo("base64:" + Base64.getEncoder().encodeToString(bytes("base64:x")));
+        assertThat(values.get(3).get("key").asText())
+                .isEqualTo("base64:" + Base64.getEncoder().encodeToString(new byte[] {(byte) 0xff, 0}));
+        assertThat(values.get(3).get("value").get("base64").asText())
+                .isEqualTo(Base64.getEncoder().encodeToString(new byte[] {(byte) 0xc3, 0x28}));
+        assertThat(values.get(4).get("key").asText())
+                .isEqualTo("base64:" + Base64.getEncoder().encodeToString(bytes("base64:x")));
 
         JsonNode state = values.get(5);
         assertThat(state.get("apple").get("deleted").asBoolean()).isTrue();

@@ -71,13 +71,16 @@ class ModuleBoundariesTest {
         modules = texts(parent.getDocumentElement(), "modules", "module");
         Map<String, String> moduleOfArtifact = new LinkedHashMap<>();
         for (String module : modules) {
-            moduleOfArtifact.put(child(parse(root.resolve(module).resolve("pom.xml")).getDocumentElement(), "artifactId")
-                    .getTextContent().trim(), module);
+            moduleOfArtifact.put(
+                    child(parse(root.resolve(module).resolve("pom.xml")).getDocumentElement(), "artifactId")
+                            .getTextContent().trim(),
+                    module);
         }
         dependencies = new LinkedHashMap<>();
         for (String module : modules) {
             Map<String, String> scopes = new LinkedHashMap<>();
-            for (Dependency dependency : ringdbDependencies(root.resolve(module).resolve("pom.xml"), moduleOfArtifact)) {
+            for (Dependency dependency
+                    : ringdbDependencies(root.resolve(module).resolve("pom.xml"), moduleOfArtifact)) {
                 // a main jar and a test-jar of one module: the production scope wins
                 scopes.merge(dependency.module(), dependency.scope(), (a, b) -> a.equals("test") ? b : a);
             }
@@ -172,7 +175,10 @@ class ModuleBoundariesTest {
         return reached;
     }
 
-    /** The modules on {@code module}'s test classpath: its direct dependencies of any scope and their production reach. */
+    /**
+     * The modules on {@code module}'s test classpath: its direct dependencies of any scope and their
+     * production reach.
+     */
     private static Set<String> testReach(String module) {
         Set<String> reached = new LinkedHashSet<>(dependencies.get(module).keySet());
         for (String dependency : dependencies.get(module).keySet()) {
@@ -181,7 +187,8 @@ class ModuleBoundariesTest {
         return reached;
     }
 
-    private static List<Dependency> ringdbDependencies(Path pom, Map<String, String> moduleOfArtifact) throws Exception {
+    private static List<Dependency> ringdbDependencies(Path pom, Map<String, String> moduleOfArtifact)
+            throws Exception {
         List<Dependency> found = new ArrayList<>();
         Element list = child(parse(pom).getDocumentElement(), "dependencies");
         if (list == null) {
@@ -190,7 +197,8 @@ class ModuleBoundariesTest {
         for (Element dependency : elements(list, "dependency")) {
             if (GROUP.equals(text(dependency, "groupId"))) {
                 String module = moduleOfArtifact.get(text(dependency, "artifactId"));
-                assertThat(module).as("%s: ringdb dependency %s is no module", pom, text(dependency, "artifactId")).isNotNull();
+                assertThat(module).as("%s: ringdb dependency %s is no module", pom, text(dependency, "artifactId"))
+                        .isNotNull();
                 String scope = text(dependency, "scope");
                 found.add(new Dependency(module, scope == null ? "compile" : scope));
             }
@@ -199,7 +207,8 @@ class ModuleBoundariesTest {
     }
 
     private static Path projectRoot() throws IOException {
-        for (Path dir = Path.of(System.getProperty("basedir", "")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
+        for (Path dir = Path.of(System.getProperty("basedir", "")).toAbsolutePath(); dir != null;
+                dir = dir.getParent()) {
             Path pom = dir.resolve("pom.xml");
             if (Files.isRegularFile(pom) && Files.readString(pom).contains("<modules>")) {
                 return dir;

@@ -27,8 +27,8 @@ class SnapshotCommandTest {
         try (FileDisk disk = new FileDisk()) {
             StorageEngine engine = StorageEngine.open(disk, node.resolve("data").toString(), StorageConfig.defaults(),
                     () -> 0L, NO_TIMERS);
-            engine.apply(key.getBytes(StandardCharsets.UTF_8), Cell.value(value.getBytes(StandardCharsets.UTF_8), timestamp),
-                    failure -> { });
+            engine.apply(key.getBytes(StandardCharsets.UTF_8),
+                    Cell.value(value.getBytes(StandardCharsets.UTF_8), timestamp), failure -> { });
             engine.close();
         }
     }

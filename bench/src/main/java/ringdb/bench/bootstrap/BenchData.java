@@ -30,7 +30,10 @@ public final class BenchData {
         }
     }
 
-    /** How a verification went: keys read, how many were missing (or failed to read) or differed, and the first such key. */
+    /**
+     * How a verification went: keys read, how many were missing (or failed to read) or differed,
+     * and the first such key.
+     */
     public record VerifyResult(int read, int missing, int wrong, String firstProblem) {
         public boolean ok() {
             return missing == 0 && wrong == 0;
@@ -77,7 +80,8 @@ public final class BenchData {
         for (int t = 0; t < threads; t++) {
             Thread thread = new Thread(() -> {
                 try {
-                    for (long i = next.getAndIncrement(); i < keys && failure.get() == null; i = next.getAndIncrement()) {
+                    for (long i = next.getAndIncrement(); i < keys && failure.get() == null;
+                            i = next.getAndIncrement()) {
                         put(client, consistency, i, retries);
                         written.incrementAndGet();
                     }
@@ -92,8 +96,8 @@ public final class BenchData {
         }
         awaitWithProgress(finished, start, written, progressSeconds, out);
         if (failure.get() != null) {
-            throw new IllegalStateException("load failed after " + written.get() + " keys: " + failure.get().getMessage(),
-                    failure.get());
+            throw new IllegalStateException(
+                    "load failed after " + written.get() + " keys: " + failure.get().getMessage(), failure.get());
         }
         return new LoadResult(keys, System.nanoTime() - start, retries.get());
     }
@@ -120,8 +124,9 @@ public final class BenchData {
             while (!finished.await(progressSeconds, TimeUnit.SECONDS)) {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 long done = written.get();
-                out.printf("[load] %5.0f s: %,d of %,d keys (%.0f%%), %,.0f puts/s, %.1f MB/s of values%n", seconds, done, keys,
-                        100.0 * done / keys, done / seconds, done * (double) valueBytes / seconds / 1e6);
+                out.printf("[load] %5.0f s: %,d of %,d keys (%.0f%%), %,.0f puts/s, %.1f MB/s of values%n",
+                        seconds, done, keys, 100.0 * done / keys, done / seconds,
+                        done * (double) valueBytes / seconds / 1e6);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -80,8 +80,9 @@ public final class BootstrapBenchmark {
      */
     public record Result(BenchData.LoadResult load, List<Long> loadBytesPerNode, long settleNanos, boolean settled,
                          long toAnsweringNanos, long toJoiningNanos, long toStreamStartNanos, long toStreamDoneNanos,
-                         long toNormalNanos, long toAllNormalNanos, long streamedBytes, long streamedEntries, long streamThrottleBytesPerSecond,
-                         long internodeBytesReceived, long newNodeLoadBytes, BenchData.VerifyResult verify) {
+                         long toNormalNanos, long toAllNormalNanos, long streamedBytes, long streamedEntries,
+                         long streamThrottleBytesPerSecond, long internodeBytesReceived, long newNodeLoadBytes,
+                         BenchData.VerifyResult verify) {
         public double streamSeconds() {
             return (toStreamDoneNanos - toStreamStartNanos) / 1e9;
         }
@@ -102,7 +103,10 @@ public final class BootstrapBenchmark {
         this.out = out;
     }
 
-    /** Runs the benchmark and prints its figures; the nodes are stopped (and the data deleted, unless kept) however it ends. */
+    /**
+     * Runs the benchmark and prints its figures; the nodes are stopped (and the data deleted, unless
+     * kept) however it ends.
+     */
     public Result run() {
         Path directory = directory();
         NodeProcesses cluster = processes.open(directory, out);
@@ -127,12 +131,15 @@ public final class BootstrapBenchmark {
         List<String> hosts = cluster.start(settings.nodeSettings(settings.nodes()), Duration.ofSeconds(120)).stream()
                 .map(NodeProcesses.Node::httpAddress).toList();
         BenchData data = new BenchData(settings.keys(), settings.valueBytes(), 1);
-        out.printf("loading %,d keys of %d B (%.0f MiB of values, about %d MiB per node at RF %d) at %s with %d threads%n",
+        out.printf("loading %,d keys of %d B (%.0f MiB of values, about %d MiB per node at RF %d) at %s "
+                        + "with %d threads%n",
                 data.keys(), settings.valueBytes(), data.keys() * (double) settings.valueBytes() / MIB,
-                settings.dataBytesPerNode() / MIB, settings.replicationFactor(), settings.writeConsistency(), settings.loadThreads());
+                settings.dataBytesPerNode() / MIB, settings.replicationFactor(), settings.writeConsistency(),
+                settings.loadThreads());
         BenchData.LoadResult load;
         try (RingClient client = new RingClient(hosts, new RingClient.Options(30_000, 5_000, 3, true))) {
-            load = data.load(client, settings.writeConsistency(), settings.loadThreads(), settings.progressSeconds(), out);
+            load = data.load(client, settings.writeConsistency(), settings.loadThreads(), settings.progressSeconds(),
+                    out);
         }
         out.printf("loaded in %.1f s: %,.0f puts/s, %.1f MB/s of values (%d retried puts)%n", load.nanos() / 1e9,
                 load.putsPerSecond(), load.putsPerSecond() * settings.valueBytes() / 1e6, load.retries());
@@ -148,8 +155,9 @@ public final class BootstrapBenchmark {
                              long settleNanos, boolean settled) {
         int newIndex = settings.nodes() + 1;
         NodeProcesses.Settings add = settings.nodeSettings(1);
-        out.printf("adding node%d (stream throttle %s, ring delay %s)%n", newIndex, settings.throttleBytesPerSecond() == 0
-                ? "none" : String.format("%.1f MiB/s", settings.throttleBytesPerSecond() / (double) MIB),
+        out.printf("adding node%d (stream throttle %s, ring delay %s)%n", newIndex,
+                settings.throttleBytesPerSecond() == 0
+                        ? "none" : String.format("%.1f MiB/s", settings.throttleBytesPerSecond() / (double) MIB),
                 settings.ringDelayMillis() < 0 ? "the default" : settings.ringDelayMillis() + " ms");
         long start = System.nanoTime();
         BootstrapWatch watch = new BootstrapWatch(start, settings.progressSeconds(), out);
@@ -179,7 +187,8 @@ public final class BootstrapBenchmark {
             long allNormal = System.nanoTime() - start;
             added.join();
             watch.poll();
-            return result(watch, start, allNormal, receivedAtDone - receivedBefore, data, load, loads, settleNanos, settled);
+            return result(watch, start, allNormal, receivedAtDone - receivedBefore, data, load, loads, settleNanos,
+                    settled);
         } finally {
             watch.close();
         }
@@ -191,9 +200,11 @@ public final class BootstrapBenchmark {
         long newLoad = selfLoadBytes(watch.httpAddress());
         out.printf("verifying %d keys at QUORUM through node%d%n", settings.verifyKeys(), settings.nodes() + 1);
         BenchData.VerifyResult verify = data.verify(watch.httpAddress(), "QUORUM", settings.verifyKeys());
-        return new Result(load, loads, settleNanos, settled, since(start, watch.answeringNanos()), since(start, watch.joiningNanos()),
-                since(start, watch.streamStartNanos()), since(start, watch.streamDoneNanos()), since(start, watch.normalNanos()),
-                allNormalNanos, stream == null ? 0 : stream.path("bytes_received").asLong(),
+        return new Result(load, loads, settleNanos, settled,
+                since(start, watch.answeringNanos()), since(start, watch.joiningNanos()),
+                since(start, watch.streamStartNanos()), since(start, watch.streamDoneNanos()),
+                since(start, watch.normalNanos()), allNormalNanos,
+                stream == null ? 0 : stream.path("bytes_received").asLong(),
                 stream == null ? 0 : stream.path("entries_received").asLong(),
                 stream == null ? -1 : stream.path("throttle_bytes_per_second").asLong(),
                 Double.isNaN(internodeBytes) ? -1 : (long) internodeBytes, newLoad, verify);
@@ -225,7 +236,8 @@ public final class BootstrapBenchmark {
     }
 
     private long selfLoadBytes(String httpAddress) {
-        try (RingClient client = new RingClient(List.of(httpAddress), new RingClient.Options(10_000, 60_000, 1, false))) {
+        try (RingClient client = new RingClient(List.of(httpAddress),
+                new RingClient.Options(10_000, 60_000, 1, false))) {
             for (JsonNode member : client.cluster().path("members")) {
                 if (member.path("self").asBoolean()) {
                     return member.path("load_bytes").asLong();
@@ -267,7 +279,8 @@ public final class BootstrapBenchmark {
         for (String host : hosts) {
             String text = metrics.scrape(host);
             state.append(String.format("%s: %.0f tables %.1f MiB, memtable %.1f MiB; ", host,
-                    NodeMetrics.value(text, "ringdb_storage_tables"), NodeMetrics.value(text, "ringdb_storage_tables_bytes") / MIB,
+                    NodeMetrics.value(text, "ringdb_storage_tables"),
+                    NodeMetrics.value(text, "ringdb_storage_tables_bytes") / MIB,
                     NodeMetrics.value(text, "ringdb_storage_memtable_bytes") / MIB));
         }
         return state.toString();
@@ -291,7 +304,8 @@ public final class BootstrapBenchmark {
             if (Files.isDirectory(directory)) {
                 try (Stream<Path> entries = Files.list(directory)) {
                     if (entries.findAny().isPresent()) {
-                        throw new IllegalArgumentException(directory + " is not empty: the benchmark needs a fresh directory");
+                        throw new IllegalArgumentException(
+                                directory + " is not empty: the benchmark needs a fresh directory");
                     }
                 }
             }
@@ -316,29 +330,35 @@ public final class BootstrapBenchmark {
         out.println("=== bootstrap benchmark: " + settings.nodes() + " -> " + (settings.nodes() + 1) + " nodes, RF "
                 + settings.replicationFactor() + ", stream throttle " + (settings.throttleBytesPerSecond() == 0 ? "none"
                 : String.format("%.1f MiB/s", settings.throttleBytesPerSecond() / (double) MIB)));
-        out.printf("load:       %,d keys x %d B in %.1f s: %,.0f puts/s, %.1f MB/s of values (%.1f MB/s stored at RF %d)%n",
+        out.printf("load:       %,d keys x %d B in %.1f s: %,.0f puts/s, %.1f MB/s of values "
+                        + "(%.1f MB/s stored at RF %d)%n",
                 r.load().keys(), settings.valueBytes(), r.load().nanos() / 1e9, r.load().putsPerSecond(),
                 r.load().putsPerSecond() * settings.valueBytes() / 1e6,
-                r.load().putsPerSecond() * settings.valueBytes() * settings.replicationFactor() / 1e6, settings.replicationFactor());
-        out.printf("settle:     %.1f s (%s); load per node %s%n", r.settleNanos() / 1e9, r.settled() ? "tables stable" : "NOT settled",
+                r.load().putsPerSecond() * settings.valueBytes() * settings.replicationFactor() / 1e6,
+                settings.replicationFactor());
+        out.printf("settle:     %.1f s (%s); load per node %s%n", r.settleNanos() / 1e9,
+                r.settled() ? "tables stable" : "NOT settled",
                 r.loadBytesPerNode().stream().map(b -> String.format("%.1f MiB", b / (double) MIB)).toList());
         out.printf("bootstrap:  process start -> HTTP answering   %6.1f s%n", seconds(r.toAnsweringNanos()));
         out.printf("            -> JOINING (ring delay 1)        %6.1f s  (+%.1f s)%n", seconds(r.toJoiningNanos()),
                 seconds(r.toJoiningNanos()) - seconds(r.toAnsweringNanos()));
         out.printf("            -> stream start (ring delay 2)   %6.1f s  (+%.1f s)%n", seconds(r.toStreamStartNanos()),
                 seconds(r.toStreamStartNanos()) - seconds(r.toJoiningNanos()));
-        out.printf("            -> stream done                   %6.1f s  (+%.1f s streaming)%n", seconds(r.toStreamDoneNanos()),
-                r.streamSeconds());
+        out.printf("            -> stream done                   %6.1f s  (+%.1f s streaming)%n",
+                seconds(r.toStreamDoneNanos()), r.streamSeconds());
         out.printf("            -> NORMAL                        %6.1f s; every node sees all NORMAL at %.1f s%n",
                 seconds(r.toNormalNanos()), seconds(r.toAllNormalNanos()));
-        out.printf("streamed:   %.1f MB (%.1f MiB), %,d entries in %.1f s: %.1f MB/s (%.1f MiB/s);%n            %.1f MB received by its transport from its start to the stream's end%n",
+        out.printf("streamed:   %.1f MB (%.1f MiB), %,d entries in %.1f s: %.1f MB/s (%.1f MiB/s);%n"
+                        + "            %.1f MB received by its transport from its start to the stream's end%n",
                 r.streamedBytes() / 1e6, r.streamedBytes() / (double) MIB, r.streamedEntries(), r.streamSeconds(),
                 r.streamedBytes() / r.streamSeconds() / 1e6, r.streamedBytes() / r.streamSeconds() / MIB,
                 r.internodeBytesReceived() / 1e6);
-        out.printf("new node:   load %.1f MiB; its stream session's throttle: %s%n", r.newNodeLoadBytes() / (double) MIB,
+        out.printf("new node:   load %.1f MiB; its stream session's throttle: %s%n",
+                r.newNodeLoadBytes() / (double) MIB,
                 r.streamThrottleBytesPerSecond() == 0 ? "none" : r.streamThrottleBytesPerSecond() + " B/s");
-        out.printf("verify:     %d keys read at QUORUM through the new node: %d missing, %d wrong%s%n", r.verify().read(),
-                r.verify().missing(), r.verify().wrong(), r.verify().firstProblem() == null ? "" : " (first: " + r.verify().firstProblem() + ")");
+        out.printf("verify:     %d keys read at QUORUM through the new node: %d missing, %d wrong%s%n",
+                r.verify().read(), r.verify().missing(), r.verify().wrong(),
+                r.verify().firstProblem() == null ? "" : " (first: " + r.verify().firstProblem() + ")");
     }
 
     private static double seconds(long nanos) {

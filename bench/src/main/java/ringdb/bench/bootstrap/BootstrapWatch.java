@@ -66,12 +66,14 @@ final class BootstrapWatch {
         }
         answeringNanos = answeringNanos < 0 ? now : answeringNanos;
         lastState = selfState(cluster);
-        joiningNanos = joiningNanos < 0 && (lastState.equals("JOINING") || lastState.equals("NORMAL")) ? now : joiningNanos;
+        joiningNanos = joiningNanos < 0 && (lastState.equals("JOINING") || lastState.equals("NORMAL"))
+                ? now : joiningNanos;
         JsonNode stream = bootstrapStream(cluster);
         if (stream != null) {
             lastStream = stream;
             streamStartNanos = streamStartNanos < 0 ? now : streamStartNanos;
-            streamDoneNanos = streamDoneNanos < 0 && stream.path("state").asText().equals("DONE") ? now : streamDoneNanos;
+            streamDoneNanos = streamDoneNanos < 0 && stream.path("state").asText().equals("DONE")
+                    ? now : streamDoneNanos;
         }
         normalNanos = normalNanos < 0 && lastState.equals("NORMAL") ? now : normalNanos;
         if (now - lastProgressNanos >= progressNanos) {
@@ -86,10 +88,12 @@ final class BootstrapWatch {
             double streamSeconds = (now - streamStartNanos) / 1e9;
             long bytes = lastStream.path("bytes_received").asLong();
             double sinceLastSeconds = (now - Math.max(lastProgressNanos, streamStartNanos)) / 1e9;
-            line.append(String.format(", stream %d of %d ranges, %.1f MiB, %,d entries, %.1f MB/s (%.1f MB/s lately) (%s)",
+            line.append(String.format(
+                    ", stream %d of %d ranges, %.1f MiB, %,d entries, %.1f MB/s (%.1f MB/s lately) (%s)",
                     lastStream.path("ranges_done").asInt(), lastStream.path("ranges_total").asInt(), bytes / 1048576.0,
                     lastStream.path("entries_received").asLong(), streamSeconds > 0 ? bytes / streamSeconds / 1e6 : 0.0,
-                    sinceLastSeconds > 0 ? (bytes - lastProgressBytes) / sinceLastSeconds / 1e6 : 0.0, lastStream.path("state").asText()));
+                    sinceLastSeconds > 0 ? (bytes - lastProgressBytes) / sinceLastSeconds / 1e6 : 0.0,
+                    lastStream.path("state").asText()));
             lastProgressBytes = bytes;
         }
         return line.toString();
@@ -139,7 +143,10 @@ final class BootstrapWatch {
         return normalNanos;
     }
 
-    /** The last state seen of the bootstrap stream session (bytes_received, entries_received, ranges_total...), or null. */
+    /**
+     * The last state seen of the bootstrap stream session (bytes_received, entries_received,
+     * ranges_total...), or null.
+     */
     JsonNode lastStream() {
         return lastStream;
     }

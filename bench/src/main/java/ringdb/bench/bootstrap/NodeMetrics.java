@@ -20,7 +20,8 @@ final class NodeMetrics {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new IllegalStateException("GET /metrics of " + httpAddress + " answered " + response.statusCode());
+                throw new IllegalStateException(
+                        "GET /metrics of " + httpAddress + " answered " + response.statusCode());
             }
             return response.body();
         } catch (IOException e) {

@@ -52,7 +52,8 @@ public final class StreamingBenchmark {
 
     public static List<Result> run(Settings settings, PrintStream out) {
         out.printf("streaming benchmark: %d -> %d nodes, ~%d MiB per node (RF 2, %d-byte values), throttle %s, "
-                        + "%d runs, seed %d%n", settings.nodes(), settings.nodes() + 1, settings.dataBytesPerNode() >> 20,
+                        + "%d runs, seed %d%n",
+                settings.nodes(), settings.nodes() + 1, settings.dataBytesPerNode() >> 20,
                 settings.valueBytes(), settings.throughputBytesPerSecond() == 0 ? "none"
                         : String.format("%.1f MB/s", settings.throughputBytesPerSecond() / 1e6),
                 settings.runs(), settings.seed());
@@ -65,7 +66,8 @@ public final class StreamingBenchmark {
         out.printf("median: stream %.1f MB/s of wall time, %.1f MB/s of simulated time; bootstrap %.1f s wall, "
                         + "%.1f s simulated%n", Medians.of(results, Result::wallMegabytesPerSecond),
                 Medians.of(results, Result::simulatedMegabytesPerSecond),
-                Medians.of(results, r -> r.bootstrapWallNanos() / 1e9), Medians.of(results, r -> r.bootstrapSimulatedMicros() / 1e6));
+                Medians.of(results, r -> r.bootstrapWallNanos() / 1e9),
+                Medians.of(results, r -> r.bootstrapSimulatedMicros() / 1e6));
         return results;
     }
 

@@ -1,6 +1,7 @@
 package ringdb.bench.repair;
 
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -51,7 +52,10 @@ public final class RepairBenchmark {
                 for (int i = 0; i < settings.runs(); i++) {
                     results.add(once(settings, missed, digests, settings.seed() + i));
                 }
-                out.printf("%s, digests %-3s: %s%n", missed == 0 ? "in sync" : "missed " + java.math.BigDecimal.valueOf(missed).stripTrailingZeros().toPlainString() + " %",
+                out.printf("%s, digests %-3s: %s%n",
+                        missed == 0
+                                ? "in sync"
+                                : "missed " + BigDecimal.valueOf(missed).stripTrailingZeros().toPlainString() + " %",
                         digests ? "on" : "off", describeMedians(results));
             }
         }

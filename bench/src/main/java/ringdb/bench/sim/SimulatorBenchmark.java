@@ -1,6 +1,8 @@
 package ringdb.bench.sim;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import ringdb.bench.stats.Medians;
@@ -55,7 +57,10 @@ public final class SimulatorBenchmark {
     /** Simulated seconds of the shortest warm-up run (the JIT needs a few million events). */
     public static final long WARMUP_SECONDS_MIN = 300;
 
-    /** Runs one warm-up (a fifth of the length, at least {@link #WARMUP_SECONDS_MIN}) then {@code runs} measured runs, printing each. */
+    /**
+     * Runs one warm-up (a fifth of the length, at least {@link #WARMUP_SECONDS_MIN}) then
+     * {@code runs} measured runs, printing each.
+     */
     public static List<Result> run(Settings settings, PrintStream out) {
         out.printf("simulator benchmark: %d nodes, %d closed-loop clients over %d keys (think <= %.0f ms), "
                         + "%d simulated seconds per run, %d runs, seed %d%n", settings.nodes(), settings.clients(),
@@ -72,7 +77,8 @@ public final class SimulatorBenchmark {
         out.printf("median: %,.0f delivered messages/s (%,.0f per cpu s), %,.1f simulated s per wall s "
                         + "(%,.1f per cpu s), %,.0f events/s; %d simulated s took %.1f s wall%n",
                 Medians.of(results, Result::deliveredPerSecond), Medians.of(results, Result::deliveredPerCpuSecond),
-                Medians.of(results, Result::simulatedSecondsPerSecond), Medians.of(results, Result::simulatedSecondsPerCpuSecond),
+                Medians.of(results, Result::simulatedSecondsPerSecond),
+                Medians.of(results, Result::simulatedSecondsPerCpuSecond),
                 Medians.of(results, Result::eventsPerSecond), settings.simulatedSeconds(),
                 Medians.of(results, r -> r.wallNanos() / 1e9));
         return results;
@@ -85,7 +91,7 @@ public final class SimulatorBenchmark {
                     settings.keys(), settings.thinkMicrosMax());
             workload.start();
             long eventsBefore = cluster.scheduler().executedCount();
-            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             long cpuStart = threads.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             cluster.runFor(simulatedSeconds * 1_000_000L);

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +36,8 @@ public final class StorageBenchmark {
     }
 
     /** The default compaction throughput the second compaction figure is paced to. */
-    private static final long COMPACTION_THROUGHPUT_DEFAULT = StorageConfig.defaults().compactionThroughputBytesPerSecond();
+    private static final long COMPACTION_THROUGHPUT_DEFAULT =
+            StorageConfig.defaults().compactionThroughputBytesPerSecond();
     /** Tables merged by each compaction run. */
     private static final int COMPACTION_TABLES = 4;
 
@@ -50,14 +52,17 @@ public final class StorageBenchmark {
 
     /** Runs every phase and prints one line per figure. */
     public void run() throws IOException, InterruptedException {
-        out.printf("storage benchmark: %d-byte values, %d writes in flight, %d runs per figure after %d warm-up runs, in %s%n",
-                options.valueSizeBytes(), options.inFlight(), options.runs(), options.warmupRuns(), options.directory());
+        out.printf("storage benchmark: %d-byte values, %d writes in flight, %d runs per figure after %d warm-up runs, "
+                        + "in %s%n",
+                options.valueSizeBytes(), options.inFlight(), options.runs(), options.warmupRuns(),
+                options.directory());
         report("put/s   GROUP    (ack after shared fsync)", median(() -> writeRun(SyncMode.GROUP)), "puts/s");
         report("put/s   PERIODIC (ack at once, fsync 10 ms)", median(() -> writeRun(SyncMode.PERIODIC)), "puts/s");
         report("get/s   point reads from tables", median(this::readRun), "reads/s");
         report("replay  commit log", median(this::replayRun), "MB/s");
         report("compact " + COMPACTION_TABLES + " tables, unthrottled", median(() -> compactionRun(0)), "MB/s");
-        report("compact " + COMPACTION_TABLES + " tables, paced to " + (COMPACTION_THROUGHPUT_DEFAULT >> 20) + " MiB/s (default)",
+        report("compact " + COMPACTION_TABLES + " tables, paced to " + (COMPACTION_THROUGHPUT_DEFAULT >> 20)
+                        + " MiB/s (default)",
                 median(() -> compactionRun(COMPACTION_THROUGHPUT_DEFAULT)), "MB/s");
     }
 
@@ -84,7 +89,7 @@ public final class StorageBenchmark {
     }
 
     private double writeRun(SyncMode mode) throws IOException, InterruptedException {
-        Path directory = freshDirectory("write-" + mode.name().toLowerCase(java.util.Locale.ROOT));
+        Path directory = freshDirectory("write-" + mode.name().toLowerCase(Locale.ROOT));
         PolledTimers timers = new PolledTimers();
         StorageConfig config = StorageConfig.builder().syncMode(mode).build();
         try (FileDisk disk = new FileDisk(options.groupWindowMicros(), System::nanoTime)) {
@@ -95,7 +100,8 @@ public final class StorageBenchmark {
             engine.close();
             if (mode == SyncMode.GROUP) {
                 long groups = Math.max(1, disk.syncGroupCount());
-                out.printf("  %s: %,.0f puts/s, %.1f writes per fsync (%d fsyncs, %.0f µs each on average)%n", warmingUp ? "warm-up" : "run",
+                out.printf("  %s: %,.0f puts/s, %.1f writes per fsync (%d fsyncs, %.0f µs each on average)%n",
+                        warmingUp ? "warm-up" : "run",
                         options.writes() / seconds, (double) disk.syncRequestCount() / groups, disk.syncGroupCount(),
                         disk.syncNanosTotal() / 1e3 / groups);
             }

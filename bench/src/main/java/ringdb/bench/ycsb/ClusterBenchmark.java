@@ -11,12 +11,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import ringdb.client.RingClient;
 import site.ycsb.DB;
 import site.ycsb.Workload;
+import site.ycsb.measurements.Measurements;
 import site.ycsb.workloads.CoreWorkload;
 
 /**
@@ -29,25 +31,29 @@ public final class ClusterBenchmark {
     /** Benchmark settings; consistency levels by name, durations in seconds. */
     public record Settings(List<String> hosts, String workload, long recordCount, int fieldCount, int fieldLengthBytes,
                            int threads, long durationSeconds, boolean load, String readConsistency,
-                           String writeConsistency, String distribution, long progressSeconds, RingClient.Protocol protocol) {
+                           String writeConsistency, String distribution, long progressSeconds,
+                           RingClient.Protocol protocol) {
         public Settings {
             if (!List.of("A", "B", "C").contains(workload.toUpperCase(Locale.ROOT))) {
                 throw new IllegalArgumentException("workload must be A, B or C, got '" + workload + "'");
             }
             if (recordCount < 1 || fieldCount < 1 || fieldLengthBytes < 1 || threads < 1 || durationSeconds < 1) {
-                throw new IllegalArgumentException("records, fields, field length, threads and duration must be positive");
+                throw new IllegalArgumentException(
+                        "records, fields, field length, threads and duration must be positive");
             }
             workload = workload.toUpperCase(Locale.ROOT);
         }
     }
 
     /** Latency figures of one operation, in microseconds. */
-    public record OperationStats(String operation, long count, long errors, double throughputPerSecond, double meanMicros,
-                                 long p50Micros, long p95Micros, long p99Micros, long p999Micros, long maxMicros) {
+    public record OperationStats(String operation, long count, long errors, double throughputPerSecond,
+                                 double meanMicros, long p50Micros, long p95Micros, long p99Micros, long p999Micros,
+                                 long maxMicros) {
     }
 
     /** One phase (load or run): its length, operations and per-operation figures. */
-    public record Phase(String name, double seconds, long operations, double throughputPerSecond, List<OperationStats> operationStats) {
+    public record Phase(String name, double seconds, long operations, double throughputPerSecond,
+                        List<OperationStats> operationStats) {
     }
 
     public record Result(Settings settings, Phase load, Phase run) {
@@ -89,12 +95,14 @@ public final class ClusterBenchmark {
 
     public Result run() throws Exception {
         Properties properties = properties();
-        site.ycsb.measurements.Measurements.setProperties(properties);
+        Measurements.setProperties(properties);
         CoreWorkload workload = new CoreWorkload();
         workload.init(properties);
-        out.printf(Locale.ROOT, "ringdb bench cluster: workload %s, %d records of %d x %d bytes, %d threads, %d s, read %s / write %s, %s keys, %s protocol, hosts %s%n",
-                settings.workload(), settings.recordCount(), settings.fieldCount(), settings.fieldLengthBytes(), settings.threads(),
-                settings.durationSeconds(), settings.readConsistency(), settings.writeConsistency(), settings.distribution(),
+        out.printf(Locale.ROOT, "ringdb bench cluster: workload %s, %d records of %d x %d bytes, %d threads, %d s, "
+                        + "read %s / write %s, %s keys, %s protocol, hosts %s%n",
+                settings.workload(), settings.recordCount(), settings.fieldCount(), settings.fieldLengthBytes(),
+                settings.threads(), settings.durationSeconds(), settings.readConsistency(),
+                settings.writeConsistency(), settings.distribution(),
                 settings.protocol().name().toLowerCase(Locale.ROOT), settings.hosts());
         Phase load = settings.load() ? phase("load", workload, properties, true) : null;
         Phase run = phase("run", workload, properties, false);
@@ -110,7 +118,8 @@ public final class ClusterBenchmark {
         long deadline = start + TimeUnit.SECONDS.toNanos(settings.durationSeconds());
         List<Future<?>> workers = new ArrayList<>();
         for (int t = 0; t < settings.threads(); t++) {
-            long share = settings.recordCount() / settings.threads() + (t < settings.recordCount() % settings.threads() ? 1 : 0);
+            long share = settings.recordCount() / settings.threads()
+                    + (t < settings.recordCount() % settings.threads() ? 1 : 0);
             int thread = t;
             workers.add(pool.submit(() -> {
                 DB db = new MeasuredDb(new RingDbClient(), meters);
@@ -140,8 +149,8 @@ public final class ClusterBenchmark {
         return phase;
     }
 
-    private void awaitWithProgress(String name, List<Future<?>> workers, MeasuredDb.Meters meters, Map<String, Histogram> totals,
-                                   AtomicLong operations, long start) throws Exception {
+    private void awaitWithProgress(String name, List<Future<?>> workers, MeasuredDb.Meters meters,
+                                   Map<String, Histogram> totals, AtomicLong operations, long start) throws Exception {
         long lastOperations = 0;
         long lastNanos = start;
         for (Future<?> worker : workers) {
@@ -149,13 +158,15 @@ public final class ClusterBenchmark {
                 try {
                     worker.get(settings.progressSeconds(), TimeUnit.SECONDS);
                     break;
-                } catch (java.util.concurrent.TimeoutException e) {
+                } catch (TimeoutException e) {
                     long now = System.nanoTime();
                     long ops = operations.get();
                     accumulate(meters, totals);
-                    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "[%s] %4.0f s: %d ops, %.0f ops/s",
+                    StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                            "[%s] %4.0f s: %d ops, %.0f ops/s",
                             name, (now - start) / 1e9, ops, (ops - lastOperations) / ((now - lastNanos) / 1e9)));
-                    totals.forEach((op, h) -> line.append(String.format(Locale.ROOT, ", %s p99 %.2f ms", op, h.getValueAtPercentile(99) / 1000.0)));
+                    totals.forEach((op, h) -> line.append(String.format(Locale.ROOT, ", %s p99 %.2f ms",
+                            op, h.getValueAtPercentile(99) / 1000.0)));
                     out.println(line);
                     lastOperations = ops;
                     lastNanos = now;
@@ -173,20 +184,21 @@ public final class ClusterBenchmark {
 
     private static OperationStats stats(String operation, Histogram h, MeasuredDb.Meters meters, double seconds) {
         var errors = meters.errors.get(operation);
-        return new OperationStats(operation, h.getTotalCount(), errors == null ? 0 : errors.sum(), h.getTotalCount() / seconds,
-                h.getMean(), h.getValueAtPercentile(50), h.getValueAtPercentile(95), h.getValueAtPercentile(99),
-                h.getValueAtPercentile(99.9), h.getMaxValue());
+        return new OperationStats(operation, h.getTotalCount(), errors == null ? 0 : errors.sum(),
+                h.getTotalCount() / seconds, h.getMean(), h.getValueAtPercentile(50), h.getValueAtPercentile(95),
+                h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue());
     }
 
     private void print(Phase phase) {
-        out.printf(Locale.ROOT, "%n[%s] %.1f s, %d operations, %.0f ops/s%n", phase.name(), phase.seconds(), phase.operations(),
-                phase.throughputPerSecond());
+        out.printf(Locale.ROOT, "%n[%s] %.1f s, %d operations, %.0f ops/s%n", phase.name(), phase.seconds(),
+                phase.operations(), phase.throughputPerSecond());
         out.printf(Locale.ROOT, "%-8s %10s %8s %10s %9s %9s %9s %9s %9s %9s%n", "op", "count", "errors", "ops/s",
                 "mean ms", "p50 ms", "p95 ms", "p99 ms", "p99.9 ms", "max ms");
         for (OperationStats s : phase.operationStats()) {
-            out.printf(Locale.ROOT, "%-8s %10d %8d %10.0f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f%n", s.operation(), s.count(),
-                    s.errors(), s.throughputPerSecond(), s.meanMicros() / 1000, s.p50Micros() / 1000.0, s.p95Micros() / 1000.0,
-                    s.p99Micros() / 1000.0, s.p999Micros() / 1000.0, s.maxMicros() / 1000.0);
+            out.printf(Locale.ROOT, "%-8s %10d %8d %10.0f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f%n",
+                    s.operation(), s.count(), s.errors(), s.throughputPerSecond(), s.meanMicros() / 1000,
+                    s.p50Micros() / 1000.0, s.p95Micros() / 1000.0, s.p99Micros() / 1000.0,
+                    s.p999Micros() / 1000.0, s.maxMicros() / 1000.0);
         }
     }
 }

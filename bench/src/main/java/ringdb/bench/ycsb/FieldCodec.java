@@ -1,5 +1,6 @@
 package ringdb.bench.ycsb;
 
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -45,7 +46,7 @@ public final class FieldCodec {
                 in.get(bytes);
                 fields.put(new String(name, StandardCharsets.UTF_8), bytes);
             }
-        } catch (java.nio.BufferUnderflowException | NegativeArraySizeException e) {
+        } catch (BufferUnderflowException | NegativeArraySizeException e) {
             throw new IllegalArgumentException("value of " + value.length + " bytes is not a YCSB record", e);
         }
         if (in.hasRemaining()) {

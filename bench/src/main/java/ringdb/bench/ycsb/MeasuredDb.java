@@ -64,7 +64,8 @@ final class MeasuredDb extends DB {
     }
 
     @Override
-    public Status scan(String table, String startKey, int count, Set<String> fields, Vector<HashMap<String, ByteIterator>> result) {
+    public Status scan(String table, String startKey, int count, Set<String> fields,
+                       Vector<HashMap<String, ByteIterator>> result) {
         long start = System.nanoTime();
         Status status = delegate.scan(table, startKey, count, fields, result);
         meters.record("SCAN", start, status);

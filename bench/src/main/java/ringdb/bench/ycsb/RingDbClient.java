@@ -55,9 +55,11 @@ public final class RingDbClient extends DB {
         }
         RingClient.Protocol protocol;
         try {
-            protocol = RingClient.Protocol.valueOf(properties.getProperty("ringdb.protocol", "NATIVE").trim().toUpperCase(Locale.ROOT));
+            protocol = RingClient.Protocol.valueOf(
+                    properties.getProperty("ringdb.protocol", "NATIVE").trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new DBException("ringdb.protocol must be NATIVE or HTTP, got '" + properties.getProperty("ringdb.protocol") + "'", e);
+            throw new DBException("ringdb.protocol must be NATIVE or HTTP, got '"
+                    + properties.getProperty("ringdb.protocol") + "'", e);
         }
         long timeoutMillis = Long.parseLong(properties.getProperty("ringdb.timeoutms", "10000"));
         fieldCount = Integer.parseInt(properties.getProperty("fieldcount", "10"));

@@ -3,6 +3,7 @@ package ringdb.bench.ycsb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import net.jqwik.api.ForAll;
@@ -23,7 +24,7 @@ class FieldCodecTest {
     void aValueThatIsNotARecordIsRefused() {
         assertThatThrownBy(() -> FieldCodec.decode(new byte[] {0, 5, 0})).hasMessageContaining("is not a YCSB record");
         byte[] valid = FieldCodec.encode(Map.of("field0", new byte[] {1, 2}));
-        byte[] longer = java.util.Arrays.copyOf(valid, valid.length + 1);
+        byte[] longer = Arrays.copyOf(valid, valid.length + 1);
         assertThatThrownBy(() -> FieldCodec.decode(longer)).hasMessageContaining("1 bytes after its last field");
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import ringdb.client.RingClient;
@@ -36,7 +38,8 @@ public final class LocalCluster {
     }
 
     /** One node of the cluster as its directory describes it. */
-    public record Member(int index, Path directory, String internodeAddress, String httpAddress, Optional<ProcessHandle> process) {
+    public record Member(int index, Path directory, String internodeAddress, String httpAddress,
+                         Optional<ProcessHandle> process) {
     }
 
     private final Path directory;
@@ -86,16 +89,17 @@ public final class LocalCluster {
     public List<Member> add(int count, Settings settings, Duration wait) {
         List<Member> existing = members();
         if (existing.isEmpty() || existing.stream().noneMatch(m -> m.process().isPresent())) {
-            throw new IllegalStateException("no running cluster under " + directory + " to add nodes to; 'ringdb cluster start' first");
+            throw new IllegalStateException("no running cluster under " + directory
+                    + " to add nodes to; 'ringdb cluster start' first");
         }
-        ServerConfig first = ServerConfig.load(existing.get(0).directory().resolve(CONFIG_FILE), java.util.Map.of());
+        ServerConfig first = ServerConfig.load(existing.get(0).directory().resolve(CONFIG_FILE), Map.of());
         List<Member> running = new ArrayList<>(existing.stream().filter(m -> m.process().isPresent()).toList());
         for (int i = existing.size() + 1; i <= existing.size() + count; i++) {
             Path nodeDir = directory.resolve("node" + i);
             int internode = settings.baseInternodePort() == 0 ? freePort() : settings.baseInternodePort() + i - 1;
             int http = settings.baseHttpPort() == 0 ? freePort() : settings.baseHttpPort() + i - 1;
-            writeConfig(nodeDir, internode, http, first.internodeAddress().toString(), first.integer(ConfigKeys.REPLICATION_FACTOR),
-                    ConfigKeys.AUTO_BOOTSTRAP + ": true\n");
+            writeConfig(nodeDir, internode, http, first.internodeAddress().toString(),
+                    first.integer(ConfigKeys.REPLICATION_FACTOR), ConfigKeys.AUTO_BOOTSTRAP + ": true\n");
             running.add(launch(i, nodeDir, settings));
         }
         awaitUp(running, running.size(), wait);
@@ -120,7 +124,8 @@ public final class LocalCluster {
         writeConfig(nodeDir, internodePort, httpPort, seed, replicationFactor, "");
     }
 
-    private void writeConfig(Path nodeDir, int internodePort, int httpPort, String seed, int replicationFactor, String extra) {
+    private void writeConfig(Path nodeDir, int internodePort, int httpPort, String seed, int replicationFactor,
+                             String extra) {
         String yaml = "# written by 'ringdb cluster start'\n"
                 + ConfigKeys.CLUSTER_NAME + ": local\n"
                 + ConfigKeys.LISTEN_ADDRESS + ": 127.0.0.1\n"
@@ -141,16 +146,17 @@ public final class LocalCluster {
     /** Refuses to start a node whose ports are taken (another cluster would answer in its place). */
     private static void requireFree(int index, String address) {
         int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
-        try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
         } catch (IOException e) {
-            throw new IllegalStateException("port " + port + " of node" + index + " is in use (another cluster or program?); "
+            throw new IllegalStateException("port " + port + " of node" + index
+                    + " is in use (another cluster or program?); "
                     + "choose other ports with --internode-port/--http-port, or 0 for free ones", e);
         }
     }
 
     private Member launch(int index, Path nodeDir, Settings settings) {
-        ServerConfig config = ServerConfig.load(nodeDir.resolve(CONFIG_FILE), java.util.Map.of());
+        ServerConfig config = ServerConfig.load(nodeDir.resolve(CONFIG_FILE), Map.of());
         requireFree(index, config.internodeAddress().toString());
         requireFree(index, config.httpAddress().toString());
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx" + settings.heap(), "-XX:+UseParallelGC",
@@ -185,7 +191,7 @@ public final class LocalCluster {
     }
 
     private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot find a free port: " + e.getMessage(), e);
@@ -199,17 +205,20 @@ public final class LocalCluster {
             for (Member member : started) {
                 if (member.process().isPresent() && !member.process().get().isAlive()) {
                     throw new IllegalStateException("node" + member.index() + " exited during start; see "
-                            + member.directory().resolve(LOG_FILE) + ":\n" + tail(member.directory().resolve(LOG_FILE), 20));
+                            + member.directory().resolve(LOG_FILE) + ":\n"
+                            + tail(member.directory().resolve(LOG_FILE), 20));
                 }
             }
             lastProblem = problem(started, expected);
-            if (lastProblem == null && started.stream().allMatch(m -> m.process().map(ProcessHandle::isAlive).orElse(false))) {
+            if (lastProblem == null
+                    && started.stream().allMatch(m -> m.process().map(ProcessHandle::isAlive).orElse(false))) {
                 out.println("cluster of " + expected + " nodes is up");
                 return;
             }
             pause();
         }
-        throw new IllegalStateException("the cluster did not come up within " + wait.toSeconds() + " s: " + lastProblem);
+        throw new IllegalStateException(
+                "the cluster did not come up within " + wait.toSeconds() + " s: " + lastProblem);
     }
 
     /**
@@ -248,7 +257,10 @@ public final class LocalCluster {
         }
     }
 
-    /** Stops every node of this directory with SIGTERM (graceful), then SIGKILL after {@code grace}. Returns how many. */
+    /**
+     * Stops every node of this directory with SIGTERM (graceful), then SIGKILL after {@code grace}.
+     * Returns how many.
+     */
     public int stop(Duration grace) {
         int stopped = 0;
         List<Member> members = members();
@@ -273,7 +285,10 @@ public final class LocalCluster {
         return stopped;
     }
 
-    /** The nodes found under the directory, in index order; a process only when its pid is a live ringdb server of that node. */
+    /**
+     * The nodes found under the directory, in index order; a process only when its pid is a live
+     * ringdb server of that node.
+     */
     public List<Member> members() {
         List<Member> members = new ArrayList<>();
         for (int i = 1; Files.isDirectory(directory.resolve("node" + i)); i++) {
@@ -287,7 +302,7 @@ public final class LocalCluster {
         if (!Files.isRegularFile(configFile)) {
             return Optional.empty();
         }
-        ServerConfig config = ServerConfig.load(configFile, java.util.Map.of());
+        ServerConfig config = ServerConfig.load(configFile, Map.of());
         return Optional.of(new Member(index, nodeDir, config.internodeAddress().toString(),
                 config.httpAddress().toString(), process(nodeDir)));
     }

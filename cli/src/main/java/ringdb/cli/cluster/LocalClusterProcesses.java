@@ -49,7 +49,8 @@ public final class LocalClusterProcesses implements NodeProcesses {
         flags.addAll(List.of("--" + ConfigKeys.STREAM_THROUGHPUT_BYTES_PER_SECOND.replace('_', '-'),
                 Long.toString(settings.streamThrottleBytesPerSecond())));
         if (settings.ringDelayMillis() >= 0) {
-            flags.addAll(List.of("--" + ConfigKeys.RING_DELAY_MS.replace('_', '-'), Long.toString(settings.ringDelayMillis())));
+            flags.addAll(List.of("--" + ConfigKeys.RING_DELAY_MS.replace('_', '-'),
+                    Long.toString(settings.ringDelayMillis())));
         }
         return new LocalCluster.Settings(settings.nodes(), settings.replicationFactor(), settings.baseInternodePort(),
                 settings.baseHttpPort(), flags, settings.heap());
