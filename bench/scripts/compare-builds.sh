@@ -55,10 +55,10 @@ for round in $(seq 1 "$rounds"); do
   else one_round "$after" after; one_round "$before" before; fi
 done
 echo "medians over $rounds rounds (after/before):"
-awk -F'\t' '{ v[$3 "\t" $1] = v[$3 "\t" $1] " " $3; vals[$3, $1, ++n[$3, $1]] = $4; names[$3] = 1 }
+awk -F'\t' '{ vals[$2, $1, ++n[$2, $1]] = $3; names[$2] = 1 }
   function median(name, label,   k, i, j, t, a) {
     k = n[name, label]; for (i = 1; i <= k; i++) a[i] = vals[name, label, i]
-    for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+    for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
     return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
   END { for (name in names) { b = median(name, "before"); a = median(name, "after");
         printf "  %-36s before %12.1f  after %12.1f  ratio %.3f\n", name, b, a, (b > 0 ? a / b : 0) } }' "$results"
