@@ -32,6 +32,7 @@ import ringdb.server.api.ClientOperations;
 import ringdb.server.api.ClientResults;
 import ringdb.server.api.JsonResponses;
 import ringdb.server.api.RequestObserver;
+import ringdb.server.net.ReadGate;
 import ringdb.server.net.StagedClose;
 
 /**
@@ -41,19 +42,24 @@ import ringdb.server.net.StagedClose;
  *
  * <p>Answers come back from the node's thread in any order; they are written in request order
  * (HTTP/1.1 pipelining). Bad requests get a JSON 4xx saying what is wrong; a request Netty could
- * not parse also closes its connection.
+ * not parse also closes its connection. At most {@link #PIPELINED_REQUESTS_MAX} requests of one
+ * connection are in flight (read, answer not yet written); then, or while the socket is not writable,
+ * the connection stops reading ({@link ReadGate}).
  */
 public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(HttpApiHandler.class);
     private static final String KV_PREFIX = "/v1/kv/";
     private static final String ADMIN_PREFIX = "/v1/admin/";
     private static final String PROMETHEUS_TEXT_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    /** Pipelining depth: requests of one connection read and not yet answered on the wire. */
+    public static final int PIPELINED_REQUESTS_MAX = 128;
 
     private final ClientOperations operations;
     private final RequestObserver observer;
     private final Predicate<String> passOn;
     private final AtomicInteger inFlight;
     private final TreeMap<Long, Answer> ready = new TreeMap<>();
+    private ReadGate gate;
     private long nextSequence;
     private long nextToWrite;
     private boolean closed;
@@ -81,6 +87,18 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        gate = new ReadGate(ctx.channel(), PIPELINED_REQUESTS_MAX);
+    }
+
+    /** The outbound buffer crossed a water mark: stop or resume reading. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        gate.update();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.rawPath();
@@ -90,6 +108,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         }
         try {
             inFlight.incrementAndGet();
+            gate.admitted();
             Request r = new Request(ctx, nextSequence++, HttpUtil.isKeepAlive(request), operationOf(request, path),
                     System.nanoTime());
             if (!request.decoderResult().isSuccess()) {
@@ -257,6 +276,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         observer.onRequest(r.operation(), outcome, System.nanoTime() - r.startNanos());
         inFlight.decrementAndGet();
         if (closed) {
+            gate.released();
             response.release();
             return;
         }
@@ -268,6 +288,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             Answer next = ready.pollFirstEntry().getValue();
             nextToWrite++;
             var written = r.ctx().writeAndFlush(next.response());
+            written.addListener(done -> gate.released()); // in flight until written
             if (next.close()) {
                 closed = true;
                 StagedClose.after(written, r.ctx().channel());

@@ -5,10 +5,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
@@ -43,6 +46,13 @@ public final class HttpServer implements AutoCloseable {
     public static final int INITIAL_LINE_BYTES_MAX = Limits.HTTP_INITIAL_LINE_BYTES_MAX;
     public static final int HEADER_BYTES_MAX = Limits.HTTP_HEADER_BYTES_MAX;
     private static final long CLOSE_WAIT_MILLIS = 2_000;
+    /**
+     * Write-buffer water marks of each connection: above the high mark of answers queued for a
+     * client that does not read them, the connection stops reading requests; below the low mark it
+     * reads again.
+     */
+    public static final int WRITE_BUFFER_HIGH_BYTES = 64 * 1024;
+    public static final int WRITE_BUFFER_LOW_BYTES = 32 * 1024;
 
     private final ChannelGroup connections;
     private final Channel channel;
@@ -70,6 +80,8 @@ public final class HttpServer implements AutoCloseable {
                     .channel(SocketTransport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                            new WriteBufferWaterMark(WRITE_BUFFER_LOW_BYTES, WRITE_BUFFER_HIGH_BYTES))
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
@@ -78,6 +90,7 @@ public final class HttpServer implements AutoCloseable {
                             List<ChannelHandler> http = new ArrayList<>(List.of(
                                     new HttpServerCodec(INITIAL_LINE_BYTES_MAX, HEADER_BYTES_MAX, 64 * 1024),
                                     new ValueSizeAggregator(operations.valueSizeBytesMax()),
+                                    new FlowControlHandler(),
                                     new HttpApiHandler(operations, observer, passOn, inFlight)));
                             if (dashboard != null) {
                                 http.add(dashboard.get());
@@ -92,6 +105,21 @@ public final class HttpServer implements AutoCloseable {
         } catch (Exception e) { // bind failures arrive as undeclared checked exceptions
             throw new IllegalStateException("cannot listen for HTTP on " + address + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The most bytes of answers queued (not yet written to the socket) on any one open connection. */
+    public long largestPendingOutboundBytes() {
+        long largest = 0;
+        for (Channel connection : connections) {
+            ChannelOutboundBuffer buffer = connection.unsafe().outboundBuffer();
+            largest = Math.max(largest, buffer == null ? 0 : buffer.totalPendingWriteBytes());
+        }
+        return largest;
+    }
+
+    /** Open connections on the client port. */
+    public int connectionCount() {
+        return connections.size();
     }
 
     public InetSocketAddress boundAddress() {

@@ -25,6 +25,7 @@ import ringdb.server.api.ClientOperations;
 import ringdb.server.api.ClientResults;
 import ringdb.server.api.JsonResponses;
 import ringdb.server.api.RequestObserver;
+import ringdb.server.net.ReadGate;
 import ringdb.server.net.StagedClose;
 
 /**
@@ -42,7 +43,7 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
     private final ClientOperations operations;
     private final RequestObserver observer;
     private final AtomicInteger serverInFlight;
-    private int connectionInFlight;
+    private ReadGate gate;
     private boolean flushScheduled;
     private boolean closing;
     private boolean inputClosed;
@@ -62,6 +63,14 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         context = ctx;
+        gate = new ReadGate(ctx.channel(), NativeProtocol.IN_FLIGHT_PER_CONNECTION_MAX);
+    }
+
+    /** The outbound buffer crossed a water mark: stop or resume reading (see {@link ReadGate}). */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        gate.update();
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
@@ -98,9 +107,7 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         serverInFlight.incrementAndGet();
-        if (++connectionInFlight >= NativeProtocol.IN_FLIGHT_PER_CONNECTION_MAX) {
-            context.channel().config().setAutoRead(false); // TCP pushes back on the client until answers drain
-        }
+        gate.admitted(); // in flight until its answer is written; TCP pushes back on the client at the cap
         long startNanos = System.nanoTime();
         switch (request.opcode()) {
             case NativeProtocol.GET -> operations.get(request.key(), request.consistency(),
@@ -181,34 +188,34 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
         }
         observer.onRequest(operation(request.opcode()), ClientResults.outcome(result), System.nanoTime() - startNanos);
         serverInFlight.decrementAndGet();
-        if (--connectionInFlight == NativeProtocol.IN_FLIGHT_PER_CONNECTION_MAX / 2) {
-            context.channel().config().setAutoRead(true);
-        }
         if (closing || !context.channel().isActive()) {
+            gate.released();
             return;
         }
-        writeAnswer(request, result);
-        closeIfDone();
+        writeAnswer(request, result).addListener(written -> {
+            gate.released();
+            closeIfDone();
+        });
     }
 
-    private void writeAnswer(Request request, ClientResult result) {
+    private ChannelFuture writeAnswer(Request request, ClientResult result) {
         if (result instanceof ClientResult.Found found) {
             ByteBuf out = header(request.stream(), NativeProtocol.VALUE, 8 + found.value().length);
             out.writeLong(found.timestampMicros()).writeBytes(found.value());
-            write(out);
+            return write(out);
         } else if (result instanceof ClientResult.Written written) {
             ByteBuf out = header(request.stream(), NativeProtocol.WRITTEN, 12);
             out.writeLong(written.timestampMicros()).writeInt(written.acks());
-            write(out);
+            return write(out);
         } else if (result instanceof ClientResult.NotFound) {
-            write(header(request.stream(), NativeProtocol.NOT_FOUND, 0));
+            return write(header(request.stream(), NativeProtocol.NOT_FOUND, 0));
         } else {
             FullHttpResponse response =
                     ClientResults.toResponse(result, new String(request.key(), StandardCharsets.UTF_8));
             try {
                 ByteBuf out = header(request.stream(), NativeProtocol.ERROR, 2 + response.content().readableBytes());
                 out.writeShort(response.status().code()).writeBytes(response.content());
-                write(out);
+                return write(out);
             } finally {
                 response.release();
             }
@@ -270,7 +277,7 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void closeIfDone() {
-        if (inputClosed && connectionInFlight == 0 && !closing) {
+        if (inputClosed && gate.inFlight() == 0 && !closing) {
             closing = true;
             context.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
