@@ -18,6 +18,7 @@ import ringdb.core.node.Node;
 import ringdb.core.node.NodeConfig;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.store.LocalStore;
+import ringdb.server.api.ConnectionLimits;
 import ringdb.server.api.RequestObserver;
 import ringdb.server.api.http.HttpServer;
 import ringdb.server.config.ConfigKeys;
@@ -125,7 +126,9 @@ public final class ServerNode implements AutoCloseable {
         try {
             http = HttpServer.start(config.httpAddress(), nodeThread.eventLoopGroup(), operations, observer,
                     config.number(ConfigKeys.HTTP_IDLE_TIMEOUT_MS), mount == null ? path -> false : mount.serves(),
-                    mount == null ? null : mount.handlers());
+                    mount == null ? null : mount.handlers(),
+                    new ConnectionLimits(config.number(ConfigKeys.NATIVE_TRANSPORT_MAX_CONNECTIONS),
+                            config.number(ConfigKeys.NATIVE_TRANSPORT_MAX_CONNECTIONS_PER_IP)));
         } catch (RuntimeException e) {
             nodeThread.call(() -> {
                 node.stop();

@@ -22,7 +22,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import ringdb.server.api.ClientOperations;
+import ringdb.server.api.ConnectionLimits;
+import ringdb.server.api.OverloadRefusal;
 import ringdb.server.api.ProtocolSelector;
 import ringdb.server.api.RequestObserver;
 import ringdb.server.api.nativeprotocol.NativeApiHandlers;
@@ -46,6 +50,7 @@ public final class HttpServer implements AutoCloseable {
     public static final int INITIAL_LINE_BYTES_MAX = Limits.HTTP_INITIAL_LINE_BYTES_MAX;
     public static final int HEADER_BYTES_MAX = Limits.HTTP_HEADER_BYTES_MAX;
     private static final long CLOSE_WAIT_MILLIS = 2_000;
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
     /**
      * Write-buffer water marks of each connection: above the high mark of answers queued for a
      * client that does not read them, the connection stops reading requests; below the low mark it
@@ -71,6 +76,14 @@ public final class HttpServer implements AutoCloseable {
     public static HttpServer start(HostPort address, EventLoopGroup group, ClientOperations operations,
                                    RequestObserver observer, long idleTimeoutMillis, Predicate<String> dashboardServes,
                                    Supplier<ChannelHandler> dashboard) {
+        return start(address, group, operations, observer, idleTimeoutMillis, dashboardServes, dashboard,
+                ConnectionLimits.unlimited());
+    }
+
+    /** As above, admitting connections within {@code limits}; those past them are refused. */
+    public static HttpServer start(HostPort address, EventLoopGroup group, ClientOperations operations,
+                                   RequestObserver observer, long idleTimeoutMillis, Predicate<String> dashboardServes,
+                                   Supplier<ChannelHandler> dashboard, ConnectionLimits limits) {
         Predicate<String> passOn = dashboard == null ? path -> false : dashboardServes;
         AtomicInteger inFlight = new AtomicInteger();
         ChannelGroup connections = new DefaultChannelGroup("ringdb-http", group.next());
@@ -86,6 +99,16 @@ public final class HttpServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             connections.add(ch);
+                            OverloadRefusal refusal = limits.admit(ch);
+                            if (refusal != null) {
+                                long refused = limits.refused();
+                                if (Long.bitCount(refused) == 1) { // 1st, 2nd, 4th, 8th...: a flood logs little
+                                    log.warn("refused client connection #{} (from {}): {}", refused,
+                                            ch.remoteAddress(), refusal.message());
+                                }
+                                ch.pipeline().addLast(refusal);
+                                return;
+                            }
                             ch.pipeline().addLast(new ReadTimeoutHandler(idleTimeoutMillis, TimeUnit.MILLISECONDS));
                             List<ChannelHandler> http = new ArrayList<>(List.of(
                                     new HttpServerCodec(INITIAL_LINE_BYTES_MAX, HEADER_BYTES_MAX, 64 * 1024),
