@@ -24,9 +24,21 @@ public final class ConnectionLimits {
     private final AtomicLong refused = new AtomicLong();
     private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
 
+    private final RequestBytesBudget requestBytes;
+
     public ConnectionLimits(long max, long maxPerAddress) {
+        this(max, maxPerAddress, RequestBytesBudget.unlimited());
+    }
+
+    /** With {@code requestBytes}, the budget of request bytes in flight shared by every connection. */
+    public ConnectionLimits(long max, long maxPerAddress, RequestBytesBudget requestBytes) {
         this.max = max;
         this.maxPerAddress = maxPerAddress;
+        this.requestBytes = requestBytes;
+    }
+
+    public RequestBytesBudget requestBytes() {
+        return requestBytes;
     }
 
     public static ConnectionLimits unlimited() {

@@ -96,6 +96,7 @@ class ConfigReferenceTest {
         expected.put("http_idle_timeout_ms", 60_000L);
         expected.put("native_transport_max_connections", 8192L);
         expected.put("native_transport_max_connections_per_ip", -1L);
+        expected.put("native_transport_max_request_data_in_flight_bytes", 134_217_728L);
         assertThat(ServerConfig.defaults().asMap()).containsExactlyEntriesOf(expected);
     }
 

@@ -31,6 +31,7 @@ import ringdb.core.node.Node;
 import ringdb.server.api.ClientOperations;
 import ringdb.server.api.ClientResults;
 import ringdb.server.api.JsonResponses;
+import ringdb.server.api.RequestBytesBudget;
 import ringdb.server.api.RequestObserver;
 import ringdb.server.net.ReadGate;
 import ringdb.server.net.StagedClose;
@@ -58,18 +59,19 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     private final RequestObserver observer;
     private final Predicate<String> passOn;
     private final AtomicInteger inFlight;
+    private final RequestBytesBudget budget;
     private final TreeMap<Long, Answer> ready = new TreeMap<>();
     private ReadGate gate;
     private long nextSequence;
     private long nextToWrite;
     private boolean closed;
 
-    private record Answer(FullHttpResponse response, boolean close) {
+    private record Answer(FullHttpResponse response, boolean close, long bytes) {
     }
 
     /** A request's identity for answering it in order. */
     private record Request(ChannelHandlerContext ctx, long sequence, boolean keepAlive, String operation,
-                           long startNanos) {
+                           long startNanos, long bytes) {
     }
 
     public HttpApiHandler(ClientOperations operations, RequestObserver observer, Predicate<String> passOn) {
@@ -79,7 +81,14 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     /** {@code inFlight} counts requests read and not yet answered (shared by every connection, for draining). */
     public HttpApiHandler(ClientOperations operations, RequestObserver observer, Predicate<String> passOn,
                           AtomicInteger inFlight) {
+        this(operations, observer, passOn, inFlight, RequestBytesBudget.unlimited());
+    }
+
+    /** {@code budget} bounds the request bytes in flight on every connection; past it requests get 503. */
+    public HttpApiHandler(ClientOperations operations, RequestObserver observer, Predicate<String> passOn,
+                          AtomicInteger inFlight, RequestBytesBudget budget) {
         super(false);
+        this.budget = budget;
         this.inFlight = inFlight;
         this.operations = operations;
         this.observer = observer;
@@ -109,8 +118,15 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         try {
             inFlight.incrementAndGet();
             gate.admitted();
+            long size = request.uri().length() + (long) request.content().readableBytes();
+            boolean admitted = budget.tryAcquire(size);
             Request r = new Request(ctx, nextSequence++, HttpUtil.isKeepAlive(request), operationOf(request, path),
-                    System.nanoTime());
+                    System.nanoTime(), admitted ? size : 0);
+            if (!admitted) {
+                answer(r, "overloaded", JsonResponses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "overloaded",
+                        budget.overloadedMessage(size)), false);
+                return;
+            }
             if (!request.decoderResult().isSuccess()) {
                 Throwable cause = request.decoderResult().cause();
                 answer(r, "malformed", JsonResponses.error(HttpResponseStatus.BAD_REQUEST, "malformed",
@@ -277,23 +293,27 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         inFlight.decrementAndGet();
         if (closed) {
             gate.released();
+            budget.release(r.bytes());
             response.release();
             return;
         }
         boolean closeAfter = close || !r.keepAlive();
         response.headers().set(HttpHeaderNames.CONNECTION,
                 closeAfter ? HttpHeaderValues.CLOSE : HttpHeaderValues.KEEP_ALIVE);
-        ready.put(r.sequence(), new Answer(response, closeAfter));
+        ready.put(r.sequence(), new Answer(response, closeAfter, r.bytes()));
         while (!ready.isEmpty() && ready.firstKey() == nextToWrite) {
             Answer next = ready.pollFirstEntry().getValue();
             nextToWrite++;
             var written = r.ctx().writeAndFlush(next.response());
-            written.addListener(done -> gate.released()); // in flight until written
+            long bytes = next.bytes();
+            written.addListener(done -> {
+                gate.released(); // in flight until written
+                budget.release(bytes);
+            });
             if (next.close()) {
                 closed = true;
                 StagedClose.after(written, r.ctx().channel());
-                ready.values().forEach(a -> a.response().release());
-                ready.clear();
+                dropReady();
                 return;
             }
         }
@@ -302,9 +322,18 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
-        ready.values().forEach(a -> a.response().release());
-        ready.clear();
+        dropReady();
         ctx.fireChannelInactive();
+    }
+
+    /** Drops the answers that will not be written (the connection is closing): they are no longer in flight. */
+    private void dropReady() {
+        ready.values().forEach(a -> {
+            a.response().release();
+            gate.released();
+            budget.release(a.bytes());
+        });
+        ready.clear();
     }
 
     @Override

@@ -114,12 +114,12 @@ public final class HttpServer implements AutoCloseable {
                                     new HttpServerCodec(INITIAL_LINE_BYTES_MAX, HEADER_BYTES_MAX, 64 * 1024),
                                     new ValueSizeAggregator(operations.valueSizeBytesMax()),
                                     new FlowControlHandler(),
-                                    new HttpApiHandler(operations, observer, passOn, inFlight)));
+                                    new HttpApiHandler(operations, observer, passOn, inFlight, limits.requestBytes())));
                             if (dashboard != null) {
                                 http.add(dashboard.get());
                             }
                             ch.pipeline().addLast(new ProtocolSelector(
-                                    new NativeApiHandlers(operations, observer, inFlight),
+                                    new NativeApiHandlers(operations, observer, inFlight, limits.requestBytes()),
                                     http.toArray(ChannelHandler[]::new)));
                         }
                     })

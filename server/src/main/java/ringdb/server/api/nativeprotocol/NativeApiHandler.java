@@ -13,6 +13,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ringdb.core.coordinator.ClientResult;
@@ -24,6 +25,7 @@ import ringdb.core.protocol.NativeProtocol;
 import ringdb.server.api.ClientOperations;
 import ringdb.server.api.ClientResults;
 import ringdb.server.api.JsonResponses;
+import ringdb.server.api.RequestBytesBudget;
 import ringdb.server.api.RequestObserver;
 import ringdb.server.net.ReadGate;
 import ringdb.server.net.StagedClose;
@@ -43,6 +45,7 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
     private final ClientOperations operations;
     private final RequestObserver observer;
     private final AtomicInteger serverInFlight;
+    private final RequestBytesBudget budget;
     private ReadGate gate;
     private boolean flushScheduled;
     private boolean closing;
@@ -54,7 +57,9 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
                            byte[] value) {
     }
 
-    NativeApiHandler(ClientOperations operations, RequestObserver observer, AtomicInteger serverInFlight) {
+    NativeApiHandler(ClientOperations operations, RequestObserver observer, AtomicInteger serverInFlight,
+                     RequestBytesBudget budget) {
+        this.budget = budget;
         this.operations = operations;
         this.observer = observer;
         this.serverInFlight = serverInFlight;
@@ -96,6 +101,7 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void frame(ByteBuf frame) {
+        long size = NativeProtocol.LENGTH_BYTES + (long) frame.readableBytes();
         int stream = frame.readInt();
         byte opcode = frame.readByte();
         Request request;
@@ -106,16 +112,20 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
             writeError(stream, HttpResponseStatus.BAD_REQUEST, "invalid", e.getMessage());
             return;
         }
+        if (!budget.tryAcquire(size)) {
+            observer.onRequest(operation(opcode), "overloaded", 0);
+            writeError(stream, HttpResponseStatus.SERVICE_UNAVAILABLE, "overloaded", budget.overloadedMessage(size));
+            return;
+        }
         serverInFlight.incrementAndGet();
         gate.admitted(); // in flight until its answer is written; TCP pushes back on the client at the cap
         long startNanos = System.nanoTime();
+        Consumer<ClientResult> done = result -> answer(request, startNanos, size, result);
         switch (request.opcode()) {
-            case NativeProtocol.GET -> operations.get(request.key(), request.consistency(),
-                    result -> answer(request, startNanos, result));
+            case NativeProtocol.GET -> operations.get(request.key(), request.consistency(), done);
             case NativeProtocol.PUT -> operations.put(request.key(), request.value(), request.consistency(),
-                    request.timestampMicros(), result -> answer(request, startNanos, result));
-            default -> operations.delete(request.key(), request.consistency(), request.timestampMicros(),
-                    result -> answer(request, startNanos, result));
+                    request.timestampMicros(), done);
+            default -> operations.delete(request.key(), request.consistency(), request.timestampMicros(), done);
         }
     }
 
@@ -181,19 +191,21 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Called from any thread; hops to the event loop and writes the answer on the request's stream. */
-    private void answer(Request request, long startNanos, ClientResult result) {
+    private void answer(Request request, long startNanos, long size, ClientResult result) {
         if (!context.executor().inEventLoop()) {
-            context.executor().execute(() -> answer(request, startNanos, result));
+            context.executor().execute(() -> answer(request, startNanos, size, result));
             return;
         }
         observer.onRequest(operation(request.opcode()), ClientResults.outcome(result), System.nanoTime() - startNanos);
         serverInFlight.decrementAndGet();
         if (closing || !context.channel().isActive()) {
             gate.released();
+            budget.release(size);
             return;
         }
         writeAnswer(request, result).addListener(written -> {
             gate.released();
+            budget.release(size);
             closeIfDone();
         });
     }
