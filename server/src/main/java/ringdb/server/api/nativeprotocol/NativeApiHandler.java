@@ -75,6 +75,7 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         gate.update();
+        closeIfDone();
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -288,8 +289,12 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
         ctx.fireUserEventTriggered(event);
     }
 
+    /**
+     * Closes a half-closed connection once every request it sent is answered. While reading is off
+     * (backpressure), requests already read may still wait to be delivered, so it waits for reading.
+     */
     private void closeIfDone() {
-        if (inputClosed && gate.inFlight() == 0 && !closing) {
+        if (inputClosed && gate.inFlight() == 0 && !closing && context.channel().config().isAutoRead()) {
             closing = true;
             context.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
