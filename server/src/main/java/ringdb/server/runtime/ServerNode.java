@@ -68,6 +68,8 @@ public final class ServerNode implements AutoCloseable {
         this.metrics = metrics;
         this.http = http;
         this.events = events;
+        metrics.registerClientPort(http::connectionCount, () -> http.limits().refused(),
+                () -> http.limits().requestBytes().inFlightBytes(), http::largestPendingOutboundBytes);
     }
 
     /**

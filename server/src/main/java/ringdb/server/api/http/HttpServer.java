@@ -62,8 +62,10 @@ public final class HttpServer implements AutoCloseable {
     private final ChannelGroup connections;
     private final Channel channel;
     private final AtomicInteger inFlight;
+    private final ConnectionLimits limits;
 
-    private HttpServer(ChannelGroup connections, Channel channel, AtomicInteger inFlight) {
+    private HttpServer(ChannelGroup connections, Channel channel, AtomicInteger inFlight, ConnectionLimits limits) {
+        this.limits = limits;
         this.inFlight = inFlight;
         this.connections = connections;
         this.channel = channel;
@@ -124,7 +126,7 @@ public final class HttpServer implements AutoCloseable {
                         }
                     })
                     .bind(address.host(), address.port()).syncUninterruptibly().channel();
-            return new HttpServer(connections, channel, inFlight);
+            return new HttpServer(connections, channel, inFlight, limits);
         } catch (Exception e) { // bind failures arrive as undeclared checked exceptions
             throw new IllegalStateException("cannot listen for HTTP on " + address + ": " + e.getMessage(), e);
         }
@@ -138,6 +140,11 @@ public final class HttpServer implements AutoCloseable {
             largest = Math.max(largest, buffer == null ? 0 : buffer.totalPendingWriteBytes());
         }
         return largest;
+    }
+
+    /** The admission limits of this listener, with their counts. */
+    public ConnectionLimits limits() {
+        return limits;
     }
 
     /** Open connections on the client port. */
