@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -64,7 +65,8 @@ public final class ProtocolSelector extends ByteToMessageDecoder {
         }
         // A client may close its side after its last request and still read the answers.
         ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-        install(ctx, nativeHandlers.decoder(), nativeHandlers.handler());
+        // Frames already decoded wait here while the handler has stopped reading (backpressure).
+        install(ctx, nativeHandlers.decoder(), new FlowControlHandler(), nativeHandlers.handler());
     }
 
     private void install(ChannelHandlerContext ctx, ChannelHandler... handlers) {

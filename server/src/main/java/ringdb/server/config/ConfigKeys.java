@@ -40,6 +40,10 @@ public final class ConfigKeys {
     public static final String INTERNODE_CONNECT_TIMEOUT_MS = "internode_connect_timeout_ms";
     public static final String INTERNODE_RECONNECT_BACKOFF_MAX_MS = "internode_reconnect_backoff_max_ms";
     public static final String HTTP_IDLE_TIMEOUT_MS = "http_idle_timeout_ms";
+    public static final String NATIVE_TRANSPORT_MAX_CONNECTIONS = "native_transport_max_connections";
+    public static final String NATIVE_TRANSPORT_MAX_CONNECTIONS_PER_IP = "native_transport_max_connections_per_ip";
+    public static final String NATIVE_TRANSPORT_MAX_REQUEST_DATA_IN_FLIGHT_BYTES =
+            "native_transport_max_request_data_in_flight_bytes";
     public static final String AUTO_BOOTSTRAP = "auto_bootstrap";
     public static final String REPLACE_NODE = "replace_node";
     public static final String TOKEN_ALLOCATION = "token_allocation";
@@ -212,6 +216,19 @@ public final class ConfigKeys {
             ConfigKey.integer(INTERNODE_RECONNECT_BACKOFF_MAX_MS, 5000, 10, 600_000,
                 "Reconnection to a peer backs off exponentially from 50 ms up to this."),
             ConfigKey.integer(HTTP_IDLE_TIMEOUT_MS, 60_000, 100, 3_600_000,
-                "An HTTP connection idle this long is closed."));
+                "An HTTP connection idle this long is closed."),
+            ConfigKey.integer(NATIVE_TRANSPORT_MAX_CONNECTIONS, 8192, -1, 1_000_000,
+                "Client connections (HTTP and native, on the client port) open at once at most; -1 = no limit. "
+                + "A connection past it is answered 503 `overloaded` (native: an ERROR with status 503 on stream "
+                + "0) and closed, so a flood is refused while open connections keep being served. The default is "
+                + "well above any client pool yet keeps a flood from using up the process's file descriptors."),
+            ConfigKey.integer(NATIVE_TRANSPORT_MAX_CONNECTIONS_PER_IP, -1, -1, 1_000_000,
+                "Client connections from one source address at most, refused like the above; -1 = no limit "
+                + "(the default: many clients may share an address behind NAT or a proxy)."),
+            ConfigKey.integer(NATIVE_TRANSPORT_MAX_REQUEST_DATA_IN_FLIGHT_BYTES, 128 * MIB, -1, 64 * 1024 * MIB,
+                "Bytes of client requests (HTTP and native, all connections) read and not yet answered at most; "
+                + "-1 = no limit. A request past it is answered at once with 503 `overloaded` instead of being "
+                + "queued; a request is admitted alone whatever its size. The default (128 MiB, 128 writes of "
+                + "the largest value) bounds the heap held by requests well below a typical node's heap."));
     }
 }

@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.node.NodeStatus;
@@ -152,6 +153,21 @@ public final class ServerMetrics implements RequestObserver {
                 cb.call(s.ringVersion());
             }
         });
+    }
+
+    /** Gauges of the client port's admission control and backpressure; called once the port listens. */
+    public void registerClientPort(LongSupplier connections, LongSupplier refusedConnections,
+                                   LongSupplier requestBytesInFlight, LongSupplier largestPendingOutboundBytes) {
+        gauge("ringdb_client_connections", "Open connections on the client port (HTTP and native)",
+                cb -> cb.call(connections.getAsLong()));
+        gauge("ringdb_client_refused_connections", "Client connections refused as overloaded since start "
+                + "(native_transport_max_connections, _per_ip)", cb -> cb.call(refusedConnections.getAsLong()));
+        gauge("ringdb_client_request_bytes_in_flight", "Bytes of client requests read and not yet answered "
+                + "(native_transport_max_request_data_in_flight_bytes)",
+                cb -> cb.call(requestBytesInFlight.getAsLong()));
+        gauge("ringdb_client_pending_outbound_bytes_max", "Bytes of answers waiting to be written on the client "
+                + "connection with the most (bounded by backpressure)",
+                cb -> cb.call(largestPendingOutboundBytes.getAsLong()));
     }
 
     private void registerTransport() {

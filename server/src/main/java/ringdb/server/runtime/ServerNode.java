@@ -18,6 +18,8 @@ import ringdb.core.node.Node;
 import ringdb.core.node.NodeConfig;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.store.LocalStore;
+import ringdb.server.api.ConnectionLimits;
+import ringdb.server.api.RequestBytesBudget;
 import ringdb.server.api.RequestObserver;
 import ringdb.server.api.http.HttpServer;
 import ringdb.server.config.ConfigKeys;
@@ -66,6 +68,8 @@ public final class ServerNode implements AutoCloseable {
         this.metrics = metrics;
         this.http = http;
         this.events = events;
+        metrics.registerClientPort(http::connectionCount, () -> http.limits().refused(),
+                () -> http.limits().requestBytes().inFlightBytes(), http::largestPendingOutboundBytes);
     }
 
     /**
@@ -125,7 +129,8 @@ public final class ServerNode implements AutoCloseable {
         try {
             http = HttpServer.start(config.httpAddress(), nodeThread.eventLoopGroup(), operations, observer,
                     config.number(ConfigKeys.HTTP_IDLE_TIMEOUT_MS), mount == null ? path -> false : mount.serves(),
-                    mount == null ? null : mount.handlers());
+                    mount == null ? null : mount.handlers(),
+                    clientPortLimits(config));
         } catch (RuntimeException e) {
             nodeThread.call(() -> {
                 node.stop();
@@ -141,6 +146,13 @@ public final class ServerNode implements AutoCloseable {
         log.info("ringdb node {} serving: internode {}, HTTP {}, data {}, sockets {}", config.nodeId(),
                 config.internodeAddress(), config.httpAddress(), dir.toAbsolutePath(), SocketTransport.name());
         return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount);
+    }
+
+    /** Admission control of the client port: connection limits and the budget of request bytes in flight. */
+    private static ConnectionLimits clientPortLimits(ServerConfig config) {
+        return new ConnectionLimits(config.number(ConfigKeys.NATIVE_TRANSPORT_MAX_CONNECTIONS),
+                config.number(ConfigKeys.NATIVE_TRANSPORT_MAX_CONNECTIONS_PER_IP), new RequestBytesBudget(
+                config.number(ConfigKeys.NATIVE_TRANSPORT_MAX_REQUEST_DATA_IN_FLIGHT_BYTES)));
     }
 
     private static void onEvent(NodeEvent event, ServerMetrics metrics, RecentEvents events) {

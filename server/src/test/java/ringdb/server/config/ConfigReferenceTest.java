@@ -94,6 +94,9 @@ class ConfigReferenceTest {
         expected.put("internode_connect_timeout_ms", 2000L);
         expected.put("internode_reconnect_backoff_max_ms", 5000L);
         expected.put("http_idle_timeout_ms", 60_000L);
+        expected.put("native_transport_max_connections", 8192L);
+        expected.put("native_transport_max_connections_per_ip", -1L);
+        expected.put("native_transport_max_request_data_in_flight_bytes", 134_217_728L);
         assertThat(ServerConfig.defaults().asMap()).containsExactlyEntriesOf(expected);
     }
 

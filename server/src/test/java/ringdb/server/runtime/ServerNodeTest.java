@@ -64,7 +64,10 @@ class ServerNodeTest {
             assertThat(metrics).contains("ringdb_client_requests_total{operation=\"put\",outcome=\"ok\"} 200.0")
                     .contains("ringdb_client_request_latency_seconds{operation=\"put\",quantile=\"0.99\"}")
                     .contains("ringdb_storage_memtable_bytes").contains("ringdb_hints_pending 0")
-                    .contains("ringdb_internode_dropped_messages{cause=\"send_queue_full\"}");
+                    .contains("ringdb_internode_dropped_messages{cause=\"send_queue_full\"}")
+                    .contains("ringdb_client_connections ").contains("ringdb_client_refused_connections 0")
+                    .contains("ringdb_client_request_bytes_in_flight ")
+                    .contains("ringdb_client_pending_outbound_bytes_max ");
         }
         try (ServerNode node = Nodes.start(config);
              RingClient client = new RingClient(List.of(http), RingClient.Options.defaults())) {

@@ -31,7 +31,9 @@ import ringdb.core.node.Node;
 import ringdb.server.api.ClientOperations;
 import ringdb.server.api.ClientResults;
 import ringdb.server.api.JsonResponses;
+import ringdb.server.api.RequestBytesBudget;
 import ringdb.server.api.RequestObserver;
+import ringdb.server.net.ReadGate;
 import ringdb.server.net.StagedClose;
 
 /**
@@ -41,29 +43,35 @@ import ringdb.server.net.StagedClose;
  *
  * <p>Answers come back from the node's thread in any order; they are written in request order
  * (HTTP/1.1 pipelining). Bad requests get a JSON 4xx saying what is wrong; a request Netty could
- * not parse also closes its connection.
+ * not parse also closes its connection. At most {@link #PIPELINED_REQUESTS_MAX} requests of one
+ * connection are in flight (read, answer not yet written); then, or while the socket is not writable,
+ * the connection stops reading ({@link ReadGate}).
  */
 public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(HttpApiHandler.class);
     private static final String KV_PREFIX = "/v1/kv/";
     private static final String ADMIN_PREFIX = "/v1/admin/";
     private static final String PROMETHEUS_TEXT_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    /** Pipelining depth: requests of one connection read and not yet answered on the wire. */
+    public static final int PIPELINED_REQUESTS_MAX = 128;
 
     private final ClientOperations operations;
     private final RequestObserver observer;
     private final Predicate<String> passOn;
     private final AtomicInteger inFlight;
+    private final RequestBytesBudget budget;
     private final TreeMap<Long, Answer> ready = new TreeMap<>();
+    private ReadGate gate;
     private long nextSequence;
     private long nextToWrite;
     private boolean closed;
 
-    private record Answer(FullHttpResponse response, boolean close) {
+    private record Answer(FullHttpResponse response, boolean close, long bytes) {
     }
 
     /** A request's identity for answering it in order. */
     private record Request(ChannelHandlerContext ctx, long sequence, boolean keepAlive, String operation,
-                           long startNanos) {
+                           long startNanos, long bytes) {
     }
 
     public HttpApiHandler(ClientOperations operations, RequestObserver observer, Predicate<String> passOn) {
@@ -73,11 +81,30 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     /** {@code inFlight} counts requests read and not yet answered (shared by every connection, for draining). */
     public HttpApiHandler(ClientOperations operations, RequestObserver observer, Predicate<String> passOn,
                           AtomicInteger inFlight) {
+        this(operations, observer, passOn, inFlight, RequestBytesBudget.unlimited());
+    }
+
+    /** {@code budget} bounds the request bytes in flight on every connection; past it requests get 503. */
+    public HttpApiHandler(ClientOperations operations, RequestObserver observer, Predicate<String> passOn,
+                          AtomicInteger inFlight, RequestBytesBudget budget) {
         super(false);
+        this.budget = budget;
         this.inFlight = inFlight;
         this.operations = operations;
         this.observer = observer;
         this.passOn = passOn;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        gate = new ReadGate(ctx.channel(), PIPELINED_REQUESTS_MAX);
+    }
+
+    /** The outbound buffer crossed a water mark: stop or resume reading. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        gate.update();
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
@@ -90,8 +117,16 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         }
         try {
             inFlight.incrementAndGet();
+            gate.admitted();
+            long size = request.uri().length() + (long) request.content().readableBytes();
+            boolean admitted = budget.tryAcquire(size);
             Request r = new Request(ctx, nextSequence++, HttpUtil.isKeepAlive(request), operationOf(request, path),
-                    System.nanoTime());
+                    System.nanoTime(), admitted ? size : 0);
+            if (!admitted) {
+                answer(r, "overloaded", JsonResponses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "overloaded",
+                        budget.overloadedMessage(size)), false);
+                return;
+            }
             if (!request.decoderResult().isSuccess()) {
                 Throwable cause = request.decoderResult().cause();
                 answer(r, "malformed", JsonResponses.error(HttpResponseStatus.BAD_REQUEST, "malformed",
@@ -257,22 +292,28 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         observer.onRequest(r.operation(), outcome, System.nanoTime() - r.startNanos());
         inFlight.decrementAndGet();
         if (closed) {
+            gate.released();
+            budget.release(r.bytes());
             response.release();
             return;
         }
         boolean closeAfter = close || !r.keepAlive();
         response.headers().set(HttpHeaderNames.CONNECTION,
                 closeAfter ? HttpHeaderValues.CLOSE : HttpHeaderValues.KEEP_ALIVE);
-        ready.put(r.sequence(), new Answer(response, closeAfter));
+        ready.put(r.sequence(), new Answer(response, closeAfter, r.bytes()));
         while (!ready.isEmpty() && ready.firstKey() == nextToWrite) {
             Answer next = ready.pollFirstEntry().getValue();
             nextToWrite++;
             var written = r.ctx().writeAndFlush(next.response());
+            long bytes = next.bytes();
+            written.addListener(done -> {
+                gate.released(); // in flight until written
+                budget.release(bytes);
+            });
             if (next.close()) {
                 closed = true;
                 StagedClose.after(written, r.ctx().channel());
-                ready.values().forEach(a -> a.response().release());
-                ready.clear();
+                dropReady();
                 return;
             }
         }
@@ -281,9 +322,18 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
-        ready.values().forEach(a -> a.response().release());
-        ready.clear();
+        dropReady();
         ctx.fireChannelInactive();
+    }
+
+    /** Drops the answers that will not be written (the connection is closing): they are no longer in flight. */
+    private void dropReady() {
+        ready.values().forEach(a -> {
+            a.response().release();
+            gate.released();
+            budget.release(a.bytes());
+        });
+        ready.clear();
     }
 
     @Override

@@ -5,10 +5,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
@@ -19,7 +22,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import ringdb.server.api.ClientOperations;
+import ringdb.server.api.ConnectionLimits;
+import ringdb.server.api.OverloadRefusal;
 import ringdb.server.api.ProtocolSelector;
 import ringdb.server.api.RequestObserver;
 import ringdb.server.api.nativeprotocol.NativeApiHandlers;
@@ -43,12 +50,22 @@ public final class HttpServer implements AutoCloseable {
     public static final int INITIAL_LINE_BYTES_MAX = Limits.HTTP_INITIAL_LINE_BYTES_MAX;
     public static final int HEADER_BYTES_MAX = Limits.HTTP_HEADER_BYTES_MAX;
     private static final long CLOSE_WAIT_MILLIS = 2_000;
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+    /**
+     * Write-buffer water marks of each connection: above the high mark of answers queued for a
+     * client that does not read them, the connection stops reading requests; below the low mark it
+     * reads again.
+     */
+    public static final int WRITE_BUFFER_HIGH_BYTES = 64 * 1024;
+    public static final int WRITE_BUFFER_LOW_BYTES = 32 * 1024;
 
     private final ChannelGroup connections;
     private final Channel channel;
     private final AtomicInteger inFlight;
+    private final ConnectionLimits limits;
 
-    private HttpServer(ChannelGroup connections, Channel channel, AtomicInteger inFlight) {
+    private HttpServer(ChannelGroup connections, Channel channel, AtomicInteger inFlight, ConnectionLimits limits) {
+        this.limits = limits;
         this.inFlight = inFlight;
         this.connections = connections;
         this.channel = channel;
@@ -61,6 +78,14 @@ public final class HttpServer implements AutoCloseable {
     public static HttpServer start(HostPort address, EventLoopGroup group, ClientOperations operations,
                                    RequestObserver observer, long idleTimeoutMillis, Predicate<String> dashboardServes,
                                    Supplier<ChannelHandler> dashboard) {
+        return start(address, group, operations, observer, idleTimeoutMillis, dashboardServes, dashboard,
+                ConnectionLimits.unlimited());
+    }
+
+    /** As above, admitting connections within {@code limits}; those past them are refused. */
+    public static HttpServer start(HostPort address, EventLoopGroup group, ClientOperations operations,
+                                   RequestObserver observer, long idleTimeoutMillis, Predicate<String> dashboardServes,
+                                   Supplier<ChannelHandler> dashboard, ConnectionLimits limits) {
         Predicate<String> passOn = dashboard == null ? path -> false : dashboardServes;
         AtomicInteger inFlight = new AtomicInteger();
         ChannelGroup connections = new DefaultChannelGroup("ringdb-http", group.next());
@@ -70,28 +95,61 @@ public final class HttpServer implements AutoCloseable {
                     .channel(SocketTransport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                            new WriteBufferWaterMark(WRITE_BUFFER_LOW_BYTES, WRITE_BUFFER_HIGH_BYTES))
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             connections.add(ch);
+                            OverloadRefusal refusal = limits.admit(ch);
+                            if (refusal != null) {
+                                long refused = limits.refused();
+                                if (Long.bitCount(refused) == 1) { // 1st, 2nd, 4th, 8th...: a flood logs little
+                                    log.warn("refused client connection #{} (from {}): {}", refused,
+                                            ch.remoteAddress(), refusal.message());
+                                }
+                                ch.pipeline().addLast(refusal);
+                                return;
+                            }
                             ch.pipeline().addLast(new ReadTimeoutHandler(idleTimeoutMillis, TimeUnit.MILLISECONDS));
                             List<ChannelHandler> http = new ArrayList<>(List.of(
                                     new HttpServerCodec(INITIAL_LINE_BYTES_MAX, HEADER_BYTES_MAX, 64 * 1024),
                                     new ValueSizeAggregator(operations.valueSizeBytesMax()),
-                                    new HttpApiHandler(operations, observer, passOn, inFlight)));
+                                    new FlowControlHandler(),
+                                    new HttpApiHandler(operations, observer, passOn, inFlight, limits.requestBytes())));
                             if (dashboard != null) {
                                 http.add(dashboard.get());
                             }
                             ch.pipeline().addLast(new ProtocolSelector(
-                                    new NativeApiHandlers(operations, observer, inFlight),
+                                    new NativeApiHandlers(operations, observer, inFlight, limits.requestBytes()),
                                     http.toArray(ChannelHandler[]::new)));
                         }
                     })
                     .bind(address.host(), address.port()).syncUninterruptibly().channel();
-            return new HttpServer(connections, channel, inFlight);
+            return new HttpServer(connections, channel, inFlight, limits);
         } catch (Exception e) { // bind failures arrive as undeclared checked exceptions
             throw new IllegalStateException("cannot listen for HTTP on " + address + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The most bytes of answers queued (not yet written to the socket) on any one open connection. */
+    public long largestPendingOutboundBytes() {
+        long largest = 0;
+        for (Channel connection : connections) {
+            ChannelOutboundBuffer buffer = connection.unsafe().outboundBuffer();
+            largest = Math.max(largest, buffer == null ? 0 : buffer.totalPendingWriteBytes());
+        }
+        return largest;
+    }
+
+    /** The admission limits of this listener, with their counts. */
+    public ConnectionLimits limits() {
+        return limits;
+    }
+
+    /** Open connections on the client port. */
+    public int connectionCount() {
+        return connections.size();
     }
 
     public InetSocketAddress boundAddress() {

@@ -13,6 +13,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ringdb.core.coordinator.ClientResult;
@@ -24,7 +25,9 @@ import ringdb.core.protocol.NativeProtocol;
 import ringdb.server.api.ClientOperations;
 import ringdb.server.api.ClientResults;
 import ringdb.server.api.JsonResponses;
+import ringdb.server.api.RequestBytesBudget;
 import ringdb.server.api.RequestObserver;
+import ringdb.server.net.ReadGate;
 import ringdb.server.net.StagedClose;
 
 /**
@@ -42,7 +45,8 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
     private final ClientOperations operations;
     private final RequestObserver observer;
     private final AtomicInteger serverInFlight;
-    private int connectionInFlight;
+    private final RequestBytesBudget budget;
+    private ReadGate gate;
     private boolean flushScheduled;
     private boolean closing;
     private boolean inputClosed;
@@ -53,7 +57,9 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
                            byte[] value) {
     }
 
-    NativeApiHandler(ClientOperations operations, RequestObserver observer, AtomicInteger serverInFlight) {
+    NativeApiHandler(ClientOperations operations, RequestObserver observer, AtomicInteger serverInFlight,
+                     RequestBytesBudget budget) {
+        this.budget = budget;
         this.operations = operations;
         this.observer = observer;
         this.serverInFlight = serverInFlight;
@@ -62,6 +68,15 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         context = ctx;
+        gate = new ReadGate(ctx.channel(), NativeProtocol.IN_FLIGHT_PER_CONNECTION_MAX);
+    }
+
+    /** The outbound buffer crossed a water mark: stop or resume reading (see {@link ReadGate}). */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        gate.update();
+        closeIfDone();
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
@@ -87,6 +102,7 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void frame(ByteBuf frame) {
+        long size = NativeProtocol.LENGTH_BYTES + (long) frame.readableBytes();
         int stream = frame.readInt();
         byte opcode = frame.readByte();
         Request request;
@@ -97,18 +113,20 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
             writeError(stream, HttpResponseStatus.BAD_REQUEST, "invalid", e.getMessage());
             return;
         }
-        serverInFlight.incrementAndGet();
-        if (++connectionInFlight >= NativeProtocol.IN_FLIGHT_PER_CONNECTION_MAX) {
-            context.channel().config().setAutoRead(false); // TCP pushes back on the client until answers drain
+        if (!budget.tryAcquire(size)) {
+            observer.onRequest(operation(opcode), "overloaded", 0);
+            writeError(stream, HttpResponseStatus.SERVICE_UNAVAILABLE, "overloaded", budget.overloadedMessage(size));
+            return;
         }
+        serverInFlight.incrementAndGet();
+        gate.admitted(); // in flight until its answer is written; TCP pushes back on the client at the cap
         long startNanos = System.nanoTime();
+        Consumer<ClientResult> done = result -> answer(request, startNanos, size, result);
         switch (request.opcode()) {
-            case NativeProtocol.GET -> operations.get(request.key(), request.consistency(),
-                    result -> answer(request, startNanos, result));
+            case NativeProtocol.GET -> operations.get(request.key(), request.consistency(), done);
             case NativeProtocol.PUT -> operations.put(request.key(), request.value(), request.consistency(),
-                    request.timestampMicros(), result -> answer(request, startNanos, result));
-            default -> operations.delete(request.key(), request.consistency(), request.timestampMicros(),
-                    result -> answer(request, startNanos, result));
+                    request.timestampMicros(), done);
+            default -> operations.delete(request.key(), request.consistency(), request.timestampMicros(), done);
         }
     }
 
@@ -174,41 +192,43 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Called from any thread; hops to the event loop and writes the answer on the request's stream. */
-    private void answer(Request request, long startNanos, ClientResult result) {
+    private void answer(Request request, long startNanos, long size, ClientResult result) {
         if (!context.executor().inEventLoop()) {
-            context.executor().execute(() -> answer(request, startNanos, result));
+            context.executor().execute(() -> answer(request, startNanos, size, result));
             return;
         }
         observer.onRequest(operation(request.opcode()), ClientResults.outcome(result), System.nanoTime() - startNanos);
         serverInFlight.decrementAndGet();
-        if (--connectionInFlight == NativeProtocol.IN_FLIGHT_PER_CONNECTION_MAX / 2) {
-            context.channel().config().setAutoRead(true);
-        }
         if (closing || !context.channel().isActive()) {
+            gate.released();
+            budget.release(size);
             return;
         }
-        writeAnswer(request, result);
-        closeIfDone();
+        writeAnswer(request, result).addListener(written -> {
+            gate.released();
+            budget.release(size);
+            closeIfDone();
+        });
     }
 
-    private void writeAnswer(Request request, ClientResult result) {
+    private ChannelFuture writeAnswer(Request request, ClientResult result) {
         if (result instanceof ClientResult.Found found) {
             ByteBuf out = header(request.stream(), NativeProtocol.VALUE, 8 + found.value().length);
             out.writeLong(found.timestampMicros()).writeBytes(found.value());
-            write(out);
+            return write(out);
         } else if (result instanceof ClientResult.Written written) {
             ByteBuf out = header(request.stream(), NativeProtocol.WRITTEN, 12);
             out.writeLong(written.timestampMicros()).writeInt(written.acks());
-            write(out);
+            return write(out);
         } else if (result instanceof ClientResult.NotFound) {
-            write(header(request.stream(), NativeProtocol.NOT_FOUND, 0));
+            return write(header(request.stream(), NativeProtocol.NOT_FOUND, 0));
         } else {
             FullHttpResponse response =
                     ClientResults.toResponse(result, new String(request.key(), StandardCharsets.UTF_8));
             try {
                 ByteBuf out = header(request.stream(), NativeProtocol.ERROR, 2 + response.content().readableBytes());
                 out.writeShort(response.status().code()).writeBytes(response.content());
-                write(out);
+                return write(out);
             } finally {
                 response.release();
             }
@@ -269,8 +289,12 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
         ctx.fireUserEventTriggered(event);
     }
 
+    /**
+     * Closes a half-closed connection once every request it sent is answered. While reading is off
+     * (backpressure), requests already read may still wait to be delivered, so it waits for reading.
+     */
     private void closeIfDone() {
-        if (inputClosed && connectionInFlight == 0 && !closing) {
+        if (inputClosed && gate.inFlight() == 0 && !closing && context.channel().config().isAutoRead()) {
             closing = true;
             context.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import ringdb.core.protocol.NativeProtocol;
 import ringdb.server.api.ClientOperations;
 import ringdb.server.api.ProtocolSelector;
+import ringdb.server.api.RequestBytesBudget;
 import ringdb.server.api.RequestObserver;
 
 /**
@@ -17,8 +18,16 @@ public final class NativeApiHandlers implements ProtocolSelector.NativeApiHandle
     private final ClientOperations operations;
     private final RequestObserver observer;
     private final AtomicInteger inFlight;
+    private final RequestBytesBudget budget;
 
     public NativeApiHandlers(ClientOperations operations, RequestObserver observer, AtomicInteger inFlight) {
+        this(operations, observer, inFlight, RequestBytesBudget.unlimited());
+    }
+
+    /** {@code budget}: the request bytes in flight on every connection, past which requests are refused. */
+    public NativeApiHandlers(ClientOperations operations, RequestObserver observer, AtomicInteger inFlight,
+                             RequestBytesBudget budget) {
+        this.budget = budget;
         this.operations = operations;
         this.observer = observer;
         this.inFlight = inFlight;
@@ -31,6 +40,6 @@ public final class NativeApiHandlers implements ProtocolSelector.NativeApiHandle
 
     @Override
     public ChannelHandler handler() {
-        return new NativeApiHandler(operations, observer, inFlight);
+        return new NativeApiHandler(operations, observer, inFlight, budget);
     }
 }
