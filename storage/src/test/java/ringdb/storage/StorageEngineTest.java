@@ -251,6 +251,11 @@ class StorageEngineTest {
         assertThat(again.read(bytes("c"))).isEqualTo(Cell.value(bytes("later"), 3));
         assertThatThrownBy(() -> again.snapshot("bad name")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("snapshot name");
+        assertThatThrownBy(() -> again.snapshot("..")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not only dots");
+        assertThatThrownBy(() -> Snapshots.restore(disk, DIRECTORY, ".")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not only dots");
+        assertThat(again.read(bytes("c"))).isEqualTo(Cell.value(bytes("later"), 3));
         again.close();
     }
 
