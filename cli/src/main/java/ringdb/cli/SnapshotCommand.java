@@ -81,7 +81,7 @@ final class SnapshotCommand implements Runnable {
                     + "Restore it with the node stopped."})
     static final class Take extends ClusterInfoCommands.AdminCommand {
         @Parameters(index = "0", arity = "0..1", paramLabel = "NAME",
-                description = "1-128 characters of A-Z a-z 0-9 . _ - (default: snapshot-<epoch millis>)")
+                description = "1-128 characters of A-Z a-z 0-9 . _ -, not only dots (default: snapshot-<epoch millis>)")
         String name;
 
         @Override
@@ -108,7 +108,7 @@ final class SnapshotCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "DIR")
         Path directory;
 
-        @Parameters(index = "1", paramLabel = "NAME", description = "1-128 characters of A-Z a-z 0-9 . _ -")
+        @Parameters(index = "1", paramLabel = "NAME", description = "1-128 characters of A-Z a-z 0-9 . _ -, not only dots")
         String name;
 
         @Override

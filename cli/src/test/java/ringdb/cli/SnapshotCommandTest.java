@@ -67,6 +67,19 @@ class SnapshotCommandTest {
     }
 
     @Test
+    void namesMadeOnlyOfDotsAreRefusedAndTheNodeKeepsItsData() throws IOException {
+        put("k", "kept", 1);
+        for (String name : new String[] {".", "..", "..."}) {
+            for (String command : new String[] {"restore", "delete", "create"}) {
+                ClusterHarness.Run refused = run("snapshot", command, node.toString(), name);
+                assertThat(refused.exitCode()).as(command + " " + name).isEqualTo(2);
+                assertThat(refused.err()).contains("snapshot name must be").contains("not only dots");
+            }
+        }
+        assertThat(read("k")).isEqualTo("kept");
+    }
+
+    @Test
     void aNodeThatIsRunningIsRefusedWithAClearMessage() throws IOException {
         put("k", "v", 1);
         try (FileDisk disk = new FileDisk()) {

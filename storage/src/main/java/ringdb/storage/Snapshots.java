@@ -111,9 +111,11 @@ public final class Snapshots {
     }
 
     private static String snapshotDirectory(String directory, String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException(
-                    "snapshot name must be 1-128 characters of A-Z a-z 0-9 . _ -, was: " + name);
+        // "." and ".." name the snapshots directory itself and its parent, the node's data: restoring or
+        // deleting them would wipe the node, so names made only of dots are refused like path separators
+        if (name == null || !NAME.matcher(name).matches() || name.chars().allMatch(c -> c == '.')) {
+            throw new IllegalArgumentException("snapshot name must be 1-128 characters of A-Z a-z 0-9 . _ -,"
+                    + " not only dots, was: " + name);
         }
         return Disk.join(StorageLayout.snapshots(directory), name);
     }

@@ -20,6 +20,7 @@ import ringdb.storage.disk.ByteThrottle;
 import ringdb.storage.disk.Disk;
 import ringdb.storage.memtable.Memtable;
 import ringdb.storage.sstable.SSTable;
+import ringdb.storage.sstable.SSTableFormat;
 import ringdb.storage.sstable.TableWriter;
 
 /**
@@ -38,6 +39,8 @@ import ringdb.storage.sstable.TableWriter;
 final class TableSet {
     private static final Logger log = LoggerFactory.getLogger(TableSet.class);
     private static final long RETRY_AFTER_FAILURE_MICROS = 1_000_000;
+    /** Longest wait before an automatic compaction is tried again after failures in a row (5 min). */
+    static final long COMPACTION_BACKOFF_MAX_MICROS = 300_000_000L;
 
     /** A frozen memtable on its way to becoming table {@code generation}. */
     private static final class PendingFlush {
@@ -66,6 +69,8 @@ final class TableSet {
     private BackgroundTask<SSTable> compaction;
     private List<SSTable> compactionInputs = List.of();
     private long retryNotBeforeMicros = Long.MIN_VALUE;
+    private long compactionNotBeforeMicros = Long.MIN_VALUE;
+    private int compactionFailuresInARow;
     private volatile Throwable lastFailure;
     private boolean closing;
 
@@ -226,8 +231,13 @@ final class TableSet {
         }
     }
 
+    /**
+     * Starts an automatic compaction when the strategy selects tables, unless one runs or the
+     * backoff after failed compactions has not passed (it doubles per failure in a row, from
+     * {@value #RETRY_AFTER_FAILURE_MICROS} µs up to {@link #COMPACTION_BACKOFF_MAX_MICROS}).
+     */
     void maybeStartCompaction() {
-        if (compaction != null || closing) {
+        if (compaction != null || closing || clock.nowMicros() < compactionNotBeforeMicros) {
             return;
         }
         List<SSTable> selected = SizeTieredStrategy.select(tables, config.compactionThresholdMin(),
@@ -259,11 +269,31 @@ final class TableSet {
         long generation = nextGeneration++;
         compactionInputs = List.copyOf(inputs);
         compaction = new BackgroundTask<>(() -> {
-            Compactor.Result result = Compactor.compact(disk, directory, generation, inputs, purgeBefore, guard,
-                    config.blockSizeBytes(), keepToken, throttle);
-            return result.outputPath() == null ? null : SSTable.open(disk, result.outputPath(), false);
+            try {
+                Compactor.Result result = Compactor.compact(disk, directory, generation, inputs, purgeBefore, guard,
+                        config.blockSizeBytes(), keepToken, throttle);
+                return result.outputPath() == null ? null : SSTable.open(disk, result.outputPath(), false);
+            } catch (Exception | Error e) {
+                deletePartialOutput(generation, e);
+                throw e;
+            }
         });
         disk.background(Disk.Lane.COMPACTION, compaction);
+    }
+
+    /**
+     * Deletes what a failed compaction left of table {@code generation} (its temporary file, or the
+     * renamed file it could not sync or open): the inputs stay, so the output is not needed, and
+     * leaving it would fill the disk one failure at a time. Runs on the compaction thread.
+     */
+    private void deletePartialOutput(long generation, Throwable failure) {
+        String finalPath = Disk.join(directory, SSTableFormat.fileName(generation));
+        try {
+            disk.delete(finalPath + SSTableFormat.TEMPORARY_SUFFIX);
+            disk.delete(finalPath);
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     /** Runs on the compaction thread: reads only immutable tables and the concurrent memtables. */
@@ -297,9 +327,17 @@ final class TableSet {
         compactionInputs = List.of();
         if (done.failure() != null) {
             lastFailure = done.failure();
-            log.error("compaction in {} failed; its input tables stay", directory, done.failure());
+            long backoff = RETRY_AFTER_FAILURE_MICROS << Math.min(compactionFailuresInARow, 20);
+            backoff = Math.min(backoff, COMPACTION_BACKOFF_MAX_MICROS);
+            compactionFailuresInARow++;
+            compactionNotBeforeMicros = clock.nowMicros() + backoff;
+            log.error("compaction in {} failed ({} in a row); its input tables stay, its output was deleted;"
+                    + " the next automatic compaction waits {} ms", directory, compactionFailuresInARow,
+                    backoff / 1000, done.failure());
             return done.failure();
         }
+        compactionFailuresInARow = 0;
+        compactionNotBeforeMicros = Long.MIN_VALUE;
         List<SSTable> updated = new ArrayList<>(tables);
         updated.removeAll(inputs);
         if (done.result() != null) {

@@ -18,6 +18,7 @@ import ringdb.core.ring.DecoratedKey;
 import ringdb.core.store.LocalStore;
 import ringdb.storage.disk.Disk;
 import ringdb.storage.disk.SimDisk;
+import ringdb.storage.sstable.SSTableFormat;
 import ringdb.storage.testing.ManualTimers;
 
 class StorageEngineTest {
@@ -251,6 +252,11 @@ class StorageEngineTest {
         assertThat(again.read(bytes("c"))).isEqualTo(Cell.value(bytes("later"), 3));
         assertThatThrownBy(() -> again.snapshot("bad name")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("snapshot name");
+        assertThatThrownBy(() -> again.snapshot("..")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not only dots");
+        assertThatThrownBy(() -> Snapshots.restore(disk, DIRECTORY, ".")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not only dots");
+        assertThat(again.read(bytes("c"))).isEqualTo(Cell.value(bytes("later"), 3));
         again.close();
     }
 
@@ -316,6 +322,35 @@ class StorageEngineTest {
         assertThat(reopened.read(bytes("a"))).isEqualTo(Cell.value(bytes("1"), 1));
         assertThat(reopened.read(bytes("b"))).isEqualTo(Cell.value(bytes("2"), 2));
         reopened.close();
+    }
+
+    @Test
+    void aFailedCompactionDeletesItsPartialOutputAndBacksOff() throws IOException {
+        StorageEngine engine = open(StorageConfig.builder().compactionThresholds(2, 4).build());
+        engine.apply(bytes("a"), Cell.value(bytes("1"), 1), ack);
+        engine.flush();
+        long first = engine.tables().get(0).generation();
+        // the second flush is table first + 1; the compaction it starts writes first + 2
+        disk.failNextSyncsOf(DIRECTORY + "/tables/" + SSTableFormat.fileName(first + 2), 1);
+        engine.apply(bytes("b"), Cell.value(bytes("2"), 2), ack);
+        engine.flush();
+        assertThat(engine.lastBackgroundFailure()).hasMessage("injected sync failure");
+        assertThat(engine.stats().tableCount()).as("not retried at once").isEqualTo(2);
+        assertThat(disk.list(DIRECTORY + "/tables")).as("partial output deleted")
+                .noneMatch(name -> name.endsWith(SSTableFormat.TEMPORARY_SUFFIX)).hasSize(2);
+        engine.apply(bytes("c"), Cell.value(bytes("3"), 3), ack);
+        engine.flush();
+        assertThat(engine.stats().tableCount()).as("still backing off").isEqualTo(3);
+        timers.advance(2_000_000);
+        engine.apply(bytes("d"), Cell.value(bytes("4"), 4), ack);
+        engine.flush();
+        assertThat(engine.stats().tableCount()).as("compacted after the backoff").isEqualTo(1);
+        assertThat(disk.list(DIRECTORY + "/tables")).hasSize(1);
+        for (String key : List.of("a", "b", "c", "d")) {
+            assertThat(engine.read(bytes(key))).as(key).isNotNull();
+        }
+        assertThat(acks).containsOnlyNulls();
+        engine.close();
     }
 
     @Test

@@ -159,9 +159,11 @@ public final class LocalCluster {
         ServerConfig config = ServerConfig.load(nodeDir.resolve(CONFIG_FILE), Map.of());
         requireFree(index, config.internodeAddress().toString());
         requireFree(index, config.httpAddress().toString());
-        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx" + settings.heap(), "-XX:+UseParallelGC",
-                "-Dringdb.node.directory=" + nodeDir, "-cp", childClasspath(), "ringdb.cli.Main", "server",
-                "--config", nodeDir.resolve(CONFIG_FILE).toString()));
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable());
+        command.addAll(nodeJvmOptions(settings.heap()));
+        command.addAll(List.of("-Dringdb.node.directory=" + nodeDir, "-cp", childClasspath(), "ringdb.cli.Main",
+                "server", "--config", nodeDir.resolve(CONFIG_FILE).toString()));
         command.addAll(settings.serverFlags());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(nodeDir.resolve(LOG_FILE).toFile()));
@@ -173,6 +175,14 @@ public final class LocalCluster {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start node" + index + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The JVM options of a node process. A node that ran out of memory exits (and its peers see it
+     * down) rather than staying up with threads that died half-way through their work.
+     */
+    static List<String> nodeJvmOptions(String heap) {
+        return List.of("-Xmx" + heap, "-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError");
     }
 
     /** The java binary running this process, so children use the same JVM. */

@@ -53,6 +53,13 @@ public final class Coordinator {
             done.accept(refusal);
             return;
         }
+        if (timestampMicros != COORDINATOR_TIMESTAMP) {
+            ClientResult tooFar = refuseFutureTimestamp(timestampMicros);
+            if (tooFar != null) {
+                done.accept(tooFar);
+                return;
+            }
+        }
         long stamp = timestampMicros == COORDINATOR_TIMESTAMP ? nextTimestampMicros() : timestampMicros;
         Cell cell = value == null ? Cell.tombstone(stamp) : Cell.value(value, stamp);
         long token = Partitioner.token(key);
@@ -114,6 +121,23 @@ public final class Coordinator {
             return new ClientResult.Invalid(e.getMessage());
         }
         return null;
+    }
+
+    /**
+     * Refuses a client timestamp further ahead of this node's clock than the configured bound: such
+     * a cell would shadow every later write (stamped by the clock) until the clock catches up.
+     */
+    private ClientResult refuseFutureTimestamp(long timestampMicros) {
+        long now = context.clock().nowMicros();
+        long bound = context.config().clientTimestampAheadMaxMicros();
+        long latest = now > Long.MAX_VALUE - bound ? Long.MAX_VALUE : now + bound;
+        if (timestampMicros <= latest) {
+            return null;
+        }
+        return new ClientResult.Invalid("timestamp " + timestampMicros + " is more than " + bound
+                + " microseconds ahead of node " + context.self() + "'s clock (now " + now + "); a cell stamped"
+                + " in the future would win over every later write (limit: max_client_timestamp_ahead_ms)."
+                + " Timestamps are microseconds since the epoch");
     }
 
     /** max(clock, last + 1): strictly increasing even when the clock jumps backwards. */

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import ringdb.core.NodeId;
 import ringdb.core.Timers;
@@ -13,6 +14,7 @@ import ringdb.core.data.Cell;
 import ringdb.core.message.Message;
 import ringdb.core.message.MutationRequest;
 import ringdb.core.message.MutationResponse;
+import ringdb.core.message.ReadFailure;
 import ringdb.core.message.ReadRequest;
 import ringdb.core.message.ReadResponse;
 
@@ -24,7 +26,9 @@ import ringdb.core.message.ReadResponse;
  * older version than this one returned (Cassandra's monotonic quorum reads); at ONE it is sent and
  * forgotten. When the answers are slow (a quarter of the
  * read timeout) and another live replica exists, it is asked too (speculative retry), so one
- * replica that died silently does not time the read out.
+ * replica that died silently does not time the read out. A replica that cannot read (a disk
+ * error, locally or answered with a {@link ReadFailure}) is replaced by the next candidate at once;
+ * with none left the read fails with the errors instead of timing out.
  */
 final class ReadHandler implements RequestRegistry.ResponseHandler {
     /** Fraction of the read timeout after which one more replica is asked. */
@@ -39,6 +43,7 @@ final class ReadHandler implements RequestRegistry.ResponseHandler {
     private final List<NodeId> targets = new ArrayList<>();
     private final Consumer<ClientResult> done;
     private final Map<NodeId, Cell> answers = new LinkedHashMap<>();
+    private final Map<NodeId, String> failures = new TreeMap<>();
     private long requestId;
     private Timers.Cancellable timeout;
     private Timers.Cancellable speculation;
@@ -65,21 +70,48 @@ final class ReadHandler implements RequestRegistry.ResponseHandler {
                 ? context.timers().schedule(context.config().readTimeoutMicros() / SPECULATE_AFTER_TIMEOUT_DIVISOR,
                         this::speculate)
                 : () -> { };
-        for (NodeId target : candidates.subList(0, required)) {
-            if (answered) {
-                return;
-            }
-            ask(target);
+        askMore();
+    }
+
+    /**
+     * Asks the next candidates until {@code required} asked replicas have not failed; answers Failed
+     * when too few candidates remain for that.
+     */
+    private void askMore() {
+        while (!reconciled && targets.size() - failures.size() < required && targets.size() < candidates.size()) {
+            ask(candidates.get(targets.size()));
+        }
+        if (!reconciled && !answered && targets.size() - failures.size() < required) {
+            finish();
+            answer(new ClientResult.Failed("read failed at " + cl + ": " + answers.size() + " of " + required
+                    + " replicas answered; failures: " + failures));
         }
     }
 
     private void ask(NodeId target) {
         targets.add(target);
         if (target.equals(context.self())) {
-            onAnswer(target, context.data().read(key));
+            Cell local;
+            try {
+                local = context.data().read(key);
+            } catch (RuntimeException e) {
+                onFailure(target, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                return;
+            }
+            onAnswer(target, local);
         } else {
             context.network().send(target, new ReadRequest(requestId, key));
         }
+    }
+
+    /** A replica could not read: another candidate is asked in its place, or the read fails. */
+    private void onFailure(NodeId from, String error) {
+        if (reconciled || answered || !targets.contains(from) || answers.containsKey(from)
+                || failures.containsKey(from)) {
+            return;
+        }
+        failures.put(from, error);
+        askMore();
     }
 
     private void speculate() {
@@ -93,6 +125,8 @@ final class ReadHandler implements RequestRegistry.ResponseHandler {
     public void onResponse(NodeId from, Message message) {
         if (message instanceof ReadResponse response) {
             onAnswer(from, response.cell());
+        } else if (message instanceof ReadFailure failure) {
+            onFailure(from, failure.error());
         } else if (message instanceof MutationResponse response) {
             onRepairAck(from);
         }

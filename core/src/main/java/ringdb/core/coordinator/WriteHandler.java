@@ -16,6 +16,7 @@ import ringdb.core.message.MutationResponse;
 /**
  * Coordinates one write: answers the client once {@code required} replicas acknowledged a durable
  * write, keeps waiting for the others until the write timeout, then hints whoever did not answer.
+ * A remote replica that answered with an error is hinted at once, like one that timed out.
  */
 final class WriteHandler implements RequestRegistry.ResponseHandler {
     private final CoordinatorContext context;
@@ -70,6 +71,10 @@ final class WriteHandler implements RequestRegistry.ResponseHandler {
             acknowledged.add(from);
         } else {
             failures.put(from, error);
+            if (!from.equals(context.self())) {
+                // like a replica that timed out: it may lack the write, so it gets it again once it can take it
+                context.hints().hint(from, key, cell);
+            }
         }
         if (!answered && acknowledged.size() >= required) {
             answer(new ClientResult.Written(cell.timestampMicros(), acknowledged.size(), acknowledged));

@@ -33,6 +33,9 @@ final class MessagePayloads {
         } else if (message instanceof ReadResponse response) {
             out.i64(response.requestId());
             MessageCodec.writeCell(out, response.cell());
+        } else if (message instanceof ReadFailure failure) {
+            out.i64(failure.requestId());
+            out.string(failure.error());
         } else if (message instanceof RangeSyncRequest sync) {
             writeRangeRequest(out, sync);
         } else if (message instanceof RangeSyncResponse response) {
@@ -70,6 +73,8 @@ final class MessagePayloads {
                 return new ReadRequest(in.i64(), MessageCodec.readKey(in));
             case READ_RESPONSE:
                 return new ReadResponse(in.i64(), MessageCodec.readCell(in));
+            case READ_FAILURE:
+                return new ReadFailure(in.i64(), in.string(MessageCodec.ERROR_BYTES_MAX, "error"));
             case RANGE_SYNC_REQUEST:
                 return readRangeRequest(in, "RANGE_SYNC_REQUEST");
             case RANGE_SYNC_RESPONSE: {

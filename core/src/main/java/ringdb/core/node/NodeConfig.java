@@ -35,7 +35,8 @@ public record NodeConfig(
         TokenAllocation tokenAllocation,
         long ringDelayMicros,
         long streamThroughputBytesPerSecond,
-        boolean rangeSyncDigests) {
+        boolean rangeSyncDigests,
+        long clientTimestampAheadMaxMicros) {
 
     /** Most ring positions one node may own. */
     public static final int NUM_TOKENS_MAX = 4096;
@@ -60,6 +61,7 @@ public record NodeConfig(
         positive(recoveryDelayMicros, "recoveryDelayMicros");
         Objects.requireNonNull(tokenAllocation, "tokenAllocation");
         positive(ringDelayMicros, "ringDelayMicros");
+        positive(clientTimestampAheadMaxMicros, "clientTimestampAheadMaxMicros");
         if (streamThroughputBytesPerSecond < 0) {
             throw new IllegalArgumentException("streamThroughputBytesPerSecond must be >= 0 (0: unthrottled), got "
                     + streamThroughputBytesPerSecond);
@@ -117,6 +119,7 @@ public record NodeConfig(
         b.ringDelayMicros = ringDelayMicros;
         b.streamThroughputBytesPerSecond = streamThroughputBytesPerSecond;
         b.rangeSyncDigests = rangeSyncDigests;
+        b.clientTimestampAheadMaxMicros = clientTimestampAheadMaxMicros;
         return b;
     }
 
@@ -180,6 +183,13 @@ public record NodeConfig(
         private long streamThroughputBytesPerSecond = 24L * 1024 * 1024;
         /** Catch-up and repair compare chunk digests first and pull only chunks that differ (false: pull all). */
         private boolean rangeSyncDigests = true;
+        /**
+         * A write whose client-supplied timestamp is further ahead of the coordinator's clock than
+         * this is refused (1 day): a cell stamped far in the future would win over every later write
+         * until then. A day keeps clients with badly skewed clocks working while refusing unit mistakes
+         * (milliseconds or nanoseconds given as microseconds) and values near the maximum.
+         */
+        private long clientTimestampAheadMaxMicros = 24L * 3600 * 1_000_000L;
 
         private Builder() {
         }
@@ -304,6 +314,11 @@ public record NodeConfig(
             return this;
         }
 
+        public Builder clientTimestampAheadMaxMicros(long value) {
+            clientTimestampAheadMaxMicros = value;
+            return this;
+        }
+
         /** The configuration; throws {@link IllegalArgumentException} naming a setting out of its range. */
         public NodeConfig build() {
             return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros,
@@ -311,7 +326,7 @@ public record NodeConfig(
                     rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax,
                     hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros,
                     autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond,
-                    rangeSyncDigests);
+                    rangeSyncDigests, clientTimestampAheadMaxMicros);
         }
     }
 }

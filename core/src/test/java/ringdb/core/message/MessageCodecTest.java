@@ -64,6 +64,8 @@ class MessageCodecTest {
                         .as(MutationResponse::new),
                 Combinators.combine(Arbitraries.longs(), keys()).as(ReadRequest::new),
                 Combinators.combine(Arbitraries.longs(), cells().injectNull(0.3)).as(ReadResponse::new),
+                Combinators.combine(Arbitraries.longs(), Arbitraries.strings().ofMinLength(1).ofMaxLength(20))
+                        .as(ReadFailure::new),
                 Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), Arbitraries.longs(),
                         keys().injectNull(0.5), Arbitraries.integers().between(1, 1000)).as(RangeSyncRequest::new),
                 Combinators.combine(Arbitraries.longs(), entries.list().ofMaxSize(5), Arbitraries.of(true, false))

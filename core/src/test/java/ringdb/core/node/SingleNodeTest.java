@@ -97,6 +97,25 @@ class SingleNodeTest {
     }
 
     @Test
+    void clientTimestampsTooFarAheadOfTheClockAreRefused() {
+        Node node = startNode();
+        long day = 24L * 3600 * 1_000_000L;
+        ClientResult nearMax = call(done -> node.put(utf8("k"), utf8("v"), ConsistencyLevel.ONE,
+                Long.MAX_VALUE - 1, done));
+        assertThat(nearMax).isInstanceOfSatisfying(ClientResult.Invalid.class, invalid -> assertThat(invalid.message())
+                .contains("timestamp " + (Long.MAX_VALUE - 1) + " is more than " + day + " microseconds ahead"));
+        ClientResult deleteAhead = call(done -> node.delete(utf8("k"), ConsistencyLevel.ONE,
+                time.nowMicros() + day + 1, done));
+        assertThat(deleteAhead).isInstanceOf(ClientResult.Invalid.class);
+        assertThat(data.applyCount()).isZero();
+        // up to the bound ahead, and anything in the past, is accepted
+        assertThat(call(done -> node.put(utf8("k"), utf8("v"), ConsistencyLevel.ONE, time.nowMicros() + day, done)))
+                .isInstanceOf(ClientResult.Written.class);
+        assertThat(call(done -> node.put(utf8("k2"), utf8("v"), ConsistencyLevel.ONE, Long.MIN_VALUE + 1, done)))
+                .isInstanceOf(ClientResult.Written.class);
+    }
+
+    @Test
     void aStoppedNodeRefusesRequestsAndAnnouncesItsStop() {
         Node node = startNode();
         node.stop();

@@ -32,6 +32,7 @@ public final class ConfigKeys {
     public static final String COMPACTION_THROUGHPUT_BYTES_PER_SECOND = "compaction_throughput_bytes_per_second";
     public static final String WRITE_REQUEST_TIMEOUT_MS = "write_request_timeout_ms";
     public static final String READ_REQUEST_TIMEOUT_MS = "read_request_timeout_ms";
+    public static final String MAX_CLIENT_TIMESTAMP_AHEAD_MS = "max_client_timestamp_ahead_ms";
     public static final String MAX_HINT_WINDOW_MS = "max_hint_window_ms";
     public static final String GOSSIP_INTERVAL_MS = "gossip_interval_ms";
     public static final String PHI_CONVICT_THRESHOLD = "phi_convict_threshold";
@@ -187,7 +188,11 @@ public final class ConfigKeys {
             ConfigKey.integer(WRITE_REQUEST_TIMEOUT_MS, 2000, 1, 600_000,
                 "How long a coordinator waits for replica acknowledgements before answering 504."),
             ConfigKey.integer(READ_REQUEST_TIMEOUT_MS, 5000, 1, 600_000,
-                "How long a coordinator waits for replica answers to a read before answering 504."));
+                "How long a coordinator waits for replica answers to a read before answering 504."),
+            ConfigKey.integer(MAX_CLIENT_TIMESTAMP_AHEAD_MS, 24 * HOUR_MS, 1, 365 * 24 * HOUR_MS,
+                "A write whose client-supplied timestamp is further ahead of the coordinator's clock than this is "
+                + "refused as invalid (400): such a cell would win over every later write until the clock catches "
+                + "up. One day tolerates skewed client clocks and refuses unit mistakes and values near the maximum."));
     }
 
     private static Section failureDetection() {

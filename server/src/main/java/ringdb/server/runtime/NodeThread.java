@@ -4,10 +4,12 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ringdb.core.Timers;
@@ -16,7 +18,9 @@ import ringdb.server.transport.SocketTransport;
 /**
  * The one thread a node's logic runs on. Network messages, client requests, timers and storage
  * completions all become tasks here, so the node never sees two events at once. Implements
- * {@link Timers} for the node. A task that throws is logged and does not stop the thread.
+ * {@link Timers} for the node. A task that throws an exception is logged and does not stop the
+ * thread; one that throws an {@link Error} (out of memory, a broken invariant) ends the process
+ * through the fatal handler: a node whose state may be half-updated must not keep serving.
  *
  * <p>The thread is a Netty event loop, and the node's HTTP and internode sockets are served by it
  * too ({@link #eventLoopGroup}): a request is decoded, handled by the node and answered on one
@@ -31,12 +35,22 @@ import ringdb.server.transport.SocketTransport;
 public final class NodeThread implements Timers, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeThread.class);
     public static final int INBOUND_BACKLOG_MAX = 200_000;
+    /** The exit status of a process ended by a fatal error on the node thread. */
+    public static final int FATAL_EXIT_STATUS = 70;
 
     private final EventLoopGroup group;
     private final EventLoop executor;
     private final AtomicInteger inboundBacklog = new AtomicInteger();
+    private final Consumer<Throwable> onFatal;
 
+    /** A node thread whose fatal errors halt the JVM with {@link #FATAL_EXIT_STATUS}. */
     public NodeThread(String name) {
+        this(name, error -> Runtime.getRuntime().halt(FATAL_EXIT_STATUS));
+    }
+
+    /** A node thread that hands an {@link Error} thrown by a task to {@code onFatal}, after logging it. */
+    public NodeThread(String name, Consumer<Throwable> onFatal) {
+        this.onFatal = Objects.requireNonNull(onFatal, "onFatal");
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name, false),
                 SocketTransport.ioHandlerFactory());
         executor = group.next();
@@ -71,8 +85,11 @@ public final class NodeThread implements Timers, AutoCloseable {
         executor.execute(() -> {
             try {
                 result.complete(task.call());
-            } catch (Exception | Error e) {
+            } catch (Exception e) {
                 result.completeExceptionally(e);
+            } catch (Error e) {
+                result.completeExceptionally(e);
+                fatal(e);
             }
         });
         return result;
@@ -92,11 +109,22 @@ public final class NodeThread implements Timers, AutoCloseable {
         return inboundBacklog.get();
     }
 
-    private static void runSafely(Runnable task) {
+    private void runSafely(Runnable task) {
         try {
             task.run();
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
             log.error("node task failed", e);
+        } catch (Error e) {
+            fatal(e);
+        }
+    }
+
+    private void fatal(Error error) {
+        try {
+            log.error("fatal error on the node thread; the process ends", error);
+            System.err.println("ringdb: fatal error on the node thread, exiting: " + error);
+        } finally {
+            onFatal.accept(error);
         }
     }
 

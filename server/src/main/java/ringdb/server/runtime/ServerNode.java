@@ -185,6 +185,8 @@ public final class ServerNode implements AutoCloseable {
                 .ringDelayMicros(Math.max(1, TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.RING_DELAY_MS))))
                 .streamThroughputBytesPerSecond(config.number(ConfigKeys.STREAM_THROUGHPUT_BYTES_PER_SECOND))
                 .rangeSyncDigests(config.bool(ConfigKeys.RANGE_SYNC_DIGESTS))
+                .clientTimestampAheadMaxMicros(
+                        TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.MAX_CLIENT_TIMESTAMP_AHEAD_MS)))
                 .build();
     }
 

@@ -86,6 +86,7 @@ class ConfigReferenceTest {
         expected.put("compaction_throughput_bytes_per_second", 67_108_864L);
         expected.put("write_request_timeout_ms", 2000L);
         expected.put("read_request_timeout_ms", 5000L);
+        expected.put("max_client_timestamp_ahead_ms", 86_400_000L);
         expected.put("max_hint_window_ms", 10_800_000L);
         expected.put("gossip_interval_ms", 1000L);
         expected.put("phi_convict_threshold", 8.0);

@@ -129,6 +129,25 @@ class ServerNodeTest {
     }
 
     @Test
+    void aClientTimestampFarAheadOfTheClockIsABadRequest() throws Exception {
+        ServerConfig config = config(freePort(), freePort());
+        String http = "http://" + config.httpAddress();
+        try (ServerNode node = Nodes.start(config)) {
+            HttpClient client = HttpClient.newHttpClient();
+            long farAhead = System.currentTimeMillis() * 1000 + 2 * 86_400_000_000L;
+            HttpResponse<String> refused = client.send(HttpRequest.newBuilder(
+                    URI.create(http + "/v1/kv/k?cl=ONE&timestamp=" + farAhead))
+                    .PUT(HttpRequest.BodyPublishers.ofString("v")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+            assertThat(refused.body()).contains("max_client_timestamp_ahead_ms");
+            HttpResponse<String> accepted = client.send(HttpRequest.newBuilder(
+                    URI.create(http + "/v1/kv/k?cl=ONE&timestamp=" + System.currentTimeMillis() * 1000))
+                    .PUT(HttpRequest.BodyPublishers.ofString("v")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(accepted.statusCode()).as(accepted.body()).isBetween(200, 299);
+        }
+    }
+
+    @Test
     void aTakenPortIsAClearStartError() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             ServerConfig config = config(taken.getLocalPort(), freePort());

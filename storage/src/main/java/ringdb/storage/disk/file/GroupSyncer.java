@@ -20,9 +20,12 @@ final class GroupSyncer {
     private static final Logger log = LoggerFactory.getLogger(GroupSyncer.class);
     /** A wait step that passes without a new request ends the group window early. */
     private static final long QUIET_STEP_NANOS = 20_000;
+    /** The exit status of a process ended by a fatal error on the sync thread. */
+    static final int FATAL_EXIT_STATUS = 70;
 
     private final long groupWindowMicros;
     private final LongSupplier ticker;
+    private final Consumer<Throwable> onFatal;
     private volatile int pendingCount;
     private boolean arrivedDuringSync; // sync thread only
     private final ReentrantLock lock = new ReentrantLock();
@@ -36,6 +39,15 @@ final class GroupSyncer {
     private final AtomicLong syncNanos = new AtomicLong();
 
     GroupSyncer(long groupWindowMicros, LongSupplier ticker) {
+        this(groupWindowMicros, ticker, error -> Runtime.getRuntime().halt(FATAL_EXIT_STATUS));
+    }
+
+    /**
+     * {@code onFatal} gets an {@link Error} that ended the sync thread, after it is logged: without
+     * the thread no write would be acknowledged again, so by default the process halts.
+     */
+    GroupSyncer(long groupWindowMicros, LongSupplier ticker, Consumer<Throwable> onFatal) {
+        this.onFatal = onFatal;
         this.groupWindowMicros = groupWindowMicros;
         this.ticker = ticker;
     }
@@ -50,6 +62,7 @@ final class GroupSyncer {
             if (thread == null) {
                 thread = new Thread(this::run, "ringdb-disk-sync");
                 thread.setDaemon(true);
+                thread.setUncaughtExceptionHandler((dead, error) -> fatal(error));
                 thread.start();
             }
             pendingFiles.add(file);
@@ -139,10 +152,20 @@ final class GroupSyncer {
             }
             try {
                 callbacks.get(i).accept(lastResult);
-            } catch (RuntimeException | Error e) {
+            } catch (RuntimeException e) {
                 // A failing callback must not stop the sync thread, or every later write would hang.
                 log.error("a durability callback failed", e);
             }
+            // an Error ends the thread, and the uncaught exception handler the process
+        }
+    }
+
+    private void fatal(Throwable error) {
+        try {
+            log.error("fatal error on the sync thread; the process ends", error);
+            System.err.println("ringdb: fatal error on the disk sync thread, exiting: " + error);
+        } finally {
+            onFatal.accept(error);
         }
     }
 

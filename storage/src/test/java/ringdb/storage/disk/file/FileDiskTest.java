@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -147,6 +148,24 @@ class FileDiskTest {
             engine.close();
             StorageEngine again = StorageEngine.open(disk, directory, StorageConfig.defaults(), () -> 0L, NO_TIMERS);
             again.close();
+        }
+    }
+
+    @Test
+    void anErrorOnTheSyncThreadIsFatalNotSilent() throws Exception {
+        Path path = root.resolve("fatal");
+        CompletableFuture<Throwable> fatal = new CompletableFuture<>();
+        GroupSyncer syncer = new GroupSyncer(0, () -> 0, fatal::complete);
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileAppendFile file = new FileAppendFile(path.toString(), channel, syncer);
+            byte[] record = "r".getBytes(StandardCharsets.UTF_8);
+            file.append(record, 0, record.length);
+            OutOfMemoryError error = new OutOfMemoryError("simulated");
+            file.syncAsync(failure -> {
+                throw error;
+            });
+            assertThat(fatal.get(5, TimeUnit.SECONDS)).isSameAs(error);
+            syncer.close();
         }
     }
 
