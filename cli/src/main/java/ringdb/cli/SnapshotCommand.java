@@ -108,7 +108,8 @@ final class SnapshotCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "DIR")
         Path directory;
 
-        @Parameters(index = "1", paramLabel = "NAME", description = "1-128 characters of A-Z a-z 0-9 . _ -, not only dots")
+        @Parameters(index = "1", paramLabel = "NAME",
+                description = "1-128 characters of A-Z a-z 0-9 . _ -, not only dots")
         String name;
 
         @Override
