@@ -6,6 +6,7 @@ import java.util.function.LongPredicate;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.core.store.LocalStore;
+import ringdb.core.store.StoreFailure;
 
 /**
  * A simulated node's data store as its {@link ringdb.core.node.Node} sees it: every call goes to
@@ -77,5 +78,20 @@ final class ObservedStore implements LocalStore {
     @Override
     public long purge(LongPredicate keep) {
         return engine.purge(keep);
+    }
+
+    @Override
+    public void onFailure(Consumer<StoreFailure> listener) {
+        engine.onFailure(listener);
+    }
+
+    @Override
+    public boolean quarantine(String table, String reason) {
+        return engine.quarantine(table, reason);
+    }
+
+    @Override
+    public List<String> quarantinedTables() {
+        return engine.quarantinedTables();
     }
 }

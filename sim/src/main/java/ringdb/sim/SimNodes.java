@@ -165,6 +165,10 @@ final class SimNodes {
                 simNode.random, simNode.data, simNode.hints, event -> {
                     if (simNode.incarnation == incarnation) {
                         events.publish(event);
+                        if (event.kind() == NodeEvent.Kind.DIE) {
+                            // a failure policy's die: the node crashes, as the real process halts
+                            scheduler.scheduleAfter(0, () -> crashIfAlive(simNode, incarnation));
+                        }
                     }
                 });
         events.runOn(id, simNode.node::start);
@@ -207,6 +211,12 @@ final class SimNodes {
         for (SimFuture<ClientResult> future : orphans) {
             future.complete(new ClientResult.Failed("coordinator " + id + " crashed before answering"),
                     scheduler.nowMicros());
+        }
+    }
+
+    private void crashIfAlive(SimNode simNode, int incarnation) {
+        if (simNode.incarnation == incarnation && simNode.isAlive()) {
+            crash(simNode.id, false);
         }
     }
 

@@ -17,6 +17,7 @@ import ringdb.core.data.Cell;
 import ringdb.core.data.Limits;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.core.store.LocalStore;
+import ringdb.core.store.StoreFailure;
 import ringdb.storage.commitlog.CommitLog;
 import ringdb.storage.commitlog.CommitLogPosition;
 import ringdb.storage.disk.Disk;
@@ -53,6 +54,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
     private Timers.Cancellable flushTimer;
     private Timers.Cancellable syncTimer;
     private boolean closed;
+    private volatile Consumer<StoreFailure> failureListener = failure -> { };
 
     private StorageEngine(Disk disk, String directory, StorageConfig config, Clock clock, Timers timers,
                           Recovery.Recovered recovered, AutoCloseable lock) throws IOException {
@@ -68,7 +70,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         this.commitLog = new CommitLog(disk, StorageLayout.commitLog(directory), config.syncMode(),
                 config.commitLogSegmentSizeBytes(), recovered.nextSegmentId(), recovered.segmentSizes());
         this.tableSet = new TableSet(disk, tablesDirectory, config, clock, commitLog, recovered.tables(),
-                recovered.nextGeneration(), () -> memtable);
+                recovered.nextGeneration(), () -> memtable, this::report);
     }
 
     /**
@@ -134,7 +136,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         if (closed) {
             return;
         }
-        commitLog.syncInBackground();
+        commitLog.syncInBackground(this::commitLogFailed);
         syncTimer = timers.schedule(config.periodicSyncMicros(), this::periodicSync);
     }
 
@@ -159,10 +161,16 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
             commitLog.append(key, cell);
         } catch (IOException e) {
             onDurable.accept(e);
+            commitLogFailed(e);
             return;
         }
         memtable.put(DecoratedKey.of(key), cell);
-        commitLog.acknowledge(onDurable);
+        commitLog.acknowledge(error -> {
+            onDurable.accept(error);
+            if (error != null) {
+                commitLogFailed(error);
+            }
+        });
         tableSet.installCompleted();
         if (memtable.sizeBytes() > config.memtableSizeBytesMax()
                 || commitLog.sizeBytes() > config.commitLogSizeBytesMax()) {
@@ -200,6 +208,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         try {
             covered = commitLog.rollover();
         } catch (IOException e) {
+            commitLogFailed(e);
             throw new UncheckedIOException("flush of " + directory + " could not start a new commit log segment", e);
         }
         Memtable frozen = memtable;
@@ -216,15 +225,16 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         for (Memtable frozen : tableSet.flushing()) {
             best = Cell.reconcile(best, frozen.get(decorated));
         }
-        try {
-            for (SSTable table : tableSet.tables()) {
-                if (best != null && best.timestampMicros() > table.metadata().maxTimestampMicros()) {
-                    continue; // nothing in this table can win
-                }
-                best = Cell.reconcile(best, table.get(decorated));
+        for (SSTable table : tableSet.tables()) {
+            if (best != null && best.timestampMicros() > table.metadata().maxTimestampMicros()) {
+                continue; // nothing in this table can win
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            try {
+                best = Cell.reconcile(best, table.get(decorated));
+            } catch (IOException e) {
+                report(new StoreFailure(StoreFailure.Kind.DATA_READ, table.path(), e.getMessage()));
+                throw new UncheckedIOException(e);
+            }
         }
         return best;
     }
@@ -232,7 +242,59 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
     @Override
     public List<Entry> scan(long startTokenExclusive, long endTokenInclusive, DecoratedKey after, int maxEntries) {
         tableSet.installCompleted();
-        return new RangeScan(this::sources).scan(startTokenExclusive, endTokenInclusive, after, maxEntries);
+        try {
+            return new RangeScan(this::sources).scan(startTokenExclusive, endTokenInclusive, after, maxEntries);
+        } catch (UncheckedIOException e) {
+            String table = TableReadException.failedTable(e);
+            report(new StoreFailure(StoreFailure.Kind.DATA_READ, table, e.getCause().getMessage()));
+            throw e;
+        }
+    }
+
+    @Override
+    public void onFailure(Consumer<StoreFailure> listener) {
+        failureListener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
+     * Reports a failure to the listener. Called on the node's thread, except commit log sync
+     * failures, which the sync thread reports (the runtime re-posts them onto the node's thread).
+     */
+    private void report(StoreFailure failure) {
+        try {
+            failureListener.accept(failure);
+        } catch (RuntimeException e) {
+            log.error("acting on a storage failure ({}) failed", failure.describe(), e);
+        }
+    }
+
+    private void commitLogFailed(Throwable error) {
+        report(new StoreFailure(StoreFailure.Kind.COMMIT_LOG, null, "commit log of " + directory + ": "
+                + (error.getMessage() == null ? error.toString() : error.getMessage())));
+    }
+
+    @Override
+    public boolean quarantine(String table, String reason) {
+        if (closed) {
+            return false;
+        }
+        log.error("quarantining table {}: {}", table, reason);
+        return tableSet.quarantine(table);
+    }
+
+    @Override
+    public List<String> quarantinedTables() {
+        String quarantine = StorageLayout.quarantine(directory);
+        try {
+            if (!disk.exists(quarantine)) {
+                return List.of();
+            }
+            List<String> names = new ArrayList<>(disk.list(quarantine));
+            names.sort(null);
+            return List.copyOf(names);
+        } catch (IOException e) {
+            return List.of("(cannot list " + quarantine + ": " + e.getMessage() + ")");
+        }
     }
 
     /** Sorted sources (memtables and tables) of entries after {@code fromExclusive}. */

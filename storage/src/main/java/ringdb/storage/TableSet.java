@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -12,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import ringdb.core.Clock;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
+import ringdb.core.store.StoreFailure;
 import ringdb.storage.commitlog.CommitLog;
 import ringdb.storage.commitlog.CommitLogPosition;
 import ringdb.storage.compaction.Compactor;
@@ -62,6 +64,9 @@ final class TableSet {
     private final Clock clock;
     private final CommitLog commitLog;
     private final Supplier<Memtable> activeMemtable;
+    private final Consumer<StoreFailure> failures;
+    /** Compaction inputs taken out of the live set while the compaction read them; set aside after it. */
+    private final List<SSTable> quarantineAfterCompaction = new ArrayList<>();
     private final ArrayDeque<PendingFlush> pendingFlushes = new ArrayDeque<>();
     private volatile List<SSTable> tables; // newest first
     private volatile List<Memtable> flushing = List.of(); // newest first
@@ -75,7 +80,7 @@ final class TableSet {
     private boolean closing;
 
     TableSet(Disk disk, String directory, StorageConfig config, Clock clock, CommitLog commitLog, List<SSTable> initial,
-             long nextGeneration, Supplier<Memtable> activeMemtable) {
+             long nextGeneration, Supplier<Memtable> activeMemtable, Consumer<StoreFailure> failures) {
         this.disk = disk;
         this.directory = directory;
         this.config = config;
@@ -84,6 +89,7 @@ final class TableSet {
         this.tables = List.copyOf(initial);
         this.nextGeneration = nextGeneration;
         this.activeMemtable = activeMemtable;
+        this.failures = failures;
     }
 
     List<SSTable> tables() {
@@ -189,6 +195,8 @@ final class TableSet {
             lastFailure = failure;
             retryNotBeforeMicros = clock.nowMicros() + RETRY_AFTER_FAILURE_MICROS;
             log.error("flush of {} failed; its memtable stays in memory and will be retried", directory, failure);
+            failures.accept(new StoreFailure(StoreFailure.Kind.DATA_WRITE, null, "flush of " + directory
+                    + " failed: " + failure));
         }
         if (!inRetryBackoff() && allPendingDone()) {
             retryPendingFlushes();
@@ -334,10 +342,13 @@ final class TableSet {
             log.error("compaction in {} failed ({} in a row); its input tables stay, its output was deleted;"
                     + " the next automatic compaction waits {} ms", directory, compactionFailuresInARow,
                     backoff / 1000, done.failure());
+            setAsideQuarantined();
+            failures.accept(compactionFailure(done.failure(), inputs));
             return done.failure();
         }
         compactionFailuresInARow = 0;
         compactionNotBeforeMicros = Long.MIN_VALUE;
+        quarantineAfterCompaction.clear(); // read in full after all: the output holds its entries
         List<SSTable> updated = new ArrayList<>(tables);
         updated.removeAll(inputs);
         if (done.result() != null) {
@@ -355,6 +366,78 @@ final class TableSet {
             log.warn("could not delete compacted tables of {}: {}", directory, e.toString());
         }
         return null;
+    }
+
+    /** A failed compaction as a failure to act on: a read failure of the input it names, else a write failure. */
+    private StoreFailure compactionFailure(Throwable failure, List<SSTable> inputs) {
+        String table = TableReadException.failedTable(failure);
+        for (SSTable input : inputs) {
+            if (input.path().equals(table)) {
+                return new StoreFailure(StoreFailure.Kind.DATA_READ, table, "compaction could not read it: "
+                        + failure.getMessage());
+            }
+        }
+        return new StoreFailure(StoreFailure.Kind.DATA_WRITE, null, "compaction in " + directory + " failed: "
+                + failure);
+    }
+
+    /**
+     * Takes the table at {@code path} out of the live set (reads no longer see it) and moves its
+     * file into {@code quarantine/} beside the tables directory; a table a compaction is reading
+     * is moved once that compaction ends (unless it succeeded: its output holds the entries then).
+     * Returns false when no live table has that path. The file is never deleted.
+     */
+    boolean quarantine(String path) {
+        SSTable table = null;
+        for (SSTable candidate : tables) {
+            if (candidate.path().equals(path)) {
+                table = candidate;
+            }
+        }
+        if (table == null) {
+            return false;
+        }
+        List<SSTable> remaining = new ArrayList<>(tables);
+        remaining.remove(table);
+        tables = List.copyOf(remaining);
+        if (compactionInputs.contains(table)) {
+            quarantineAfterCompaction.add(table);
+        } else {
+            moveToQuarantine(table);
+        }
+        return true;
+    }
+
+    private void setAsideQuarantined() {
+        for (SSTable table : quarantineAfterCompaction) {
+            moveToQuarantine(table);
+        }
+        quarantineAfterCompaction.clear();
+    }
+
+    private void moveToQuarantine(SSTable table) {
+        String quarantine = StorageLayout.quarantine(parentOf(directory));
+        try {
+            table.close();
+            disk.createDirectories(quarantine);
+            String name = table.path().substring(table.path().lastIndexOf('/') + 1);
+            String target = Disk.join(quarantine, name);
+            for (int suffix = 1; disk.exists(target); suffix++) {
+                target = Disk.join(quarantine, name + "." + suffix);
+            }
+            disk.rename(table.path(), target);
+            disk.syncDirectory(directory);
+            disk.syncDirectory(quarantine);
+            log.error("table {} is quarantined: moved to {}", table.path(), target);
+        } catch (IOException e) {
+            log.error("table {} is out of service but could not be moved to {} ({}); it is read again after a"
+                    + " restart unless moved by hand", table.path(), quarantine, e.toString());
+        }
+    }
+
+    private static String parentOf(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash <= 0 ? "." : path.substring(0, slash);
     }
 
     /** Waits for a running compaction, then compacts every table into one, and waits for that. */

@@ -20,11 +20,13 @@ import ringdb.core.coordinator.Replica;
 import ringdb.core.coordinator.RequestRegistry;
 import ringdb.core.gossip.GossipService;
 import ringdb.core.gossip.Gossiper;
+import ringdb.core.health.StorageHealth;
 import ringdb.core.hints.Hints;
 import ringdb.core.hints.HintsContext;
 import ringdb.core.membership.MembershipView;
 import ringdb.core.message.Message;
 import ringdb.core.message.MutationRequest;
+import ringdb.core.message.MutationResponse;
 import ringdb.core.message.RangeDigestRequest;
 import ringdb.core.message.RangeSyncRequest;
 import ringdb.core.message.ReadRequest;
@@ -77,6 +79,8 @@ public final class Node {
     private final RingState ringState;
     private final RangeSyncStreamHost streamHost;
     private final Topology topology;
+    private final Network network;
+    private final StorageHealth health;
     private long[] tokens = new long[0];
     private NodeState state = NodeState.STARTING;
     private boolean running;
@@ -88,7 +92,7 @@ public final class Node {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.timers = Objects.requireNonNull(timers, "timers");
-        Objects.requireNonNull(network, "network");
+        this.network = Objects.requireNonNull(network, "network");
         this.random = Objects.requireNonNull(random, "random");
         this.data = Objects.requireNonNull(data, "data");
         Objects.requireNonNull(hints, "hints");
@@ -111,6 +115,38 @@ public final class Node {
         this.streamHost = new RangeSyncStreamHost(id, clock, timers, network, requests, data,
                 peer -> running && gossip.isAlive(peer), this::emit, this::persistStreamProgress);
         this.topology = new Topology(new TopologyBinding(this, gossip, this.hints, system, data, streamHost, repair));
+        this.health = new StorageHealth(config.diskFailurePolicy(), config.commitFailurePolicy(),
+                (kind, subject, detail) -> emit(kind, subject == null ? id : subject, detail), healthActions());
+        data.onFailure(health::onFailure);
+    }
+
+    /** What the storage failure policies do to this node. */
+    private StorageHealth.Actions healthActions() {
+        return new StorageHealth.Actions() {
+            @Override
+            public void stopServing(String reason) {
+                stop();
+            }
+
+            @Override
+            public void die(String reason) {
+                // stop answering at once, without a gossip goodbye (as a crash): the runtime ends it next
+                running = false;
+                state = NodeState.DOWN;
+                requests.abortAll("node " + id + " is ending its process: " + reason);
+                emit(NodeEvent.Kind.DIE, id, reason);
+            }
+
+            @Override
+            public boolean quarantine(String table, String reason) {
+                return data.quarantine(table, reason);
+            }
+
+            @Override
+            public void repairRanges(String reason) {
+                repair.queueRepair(reason);
+            }
+        };
     }
 
     public NodeId id() {
@@ -189,7 +225,12 @@ public final class Node {
         if (message instanceof Response response) {
             requests.dispatch(from, response.requestId(), response);
         } else if (message instanceof MutationRequest mutation) {
-            replica.onMutation(from, mutation);
+            String refusal = health.writeRefusal();
+            if (refusal == null) {
+                replica.onMutation(from, mutation);
+            } else if (mutation.requestId() != 0) {
+                network.send(from, new MutationResponse(mutation.requestId(), "node " + id + ": " + refusal));
+            }
         } else if (message instanceof ReadRequest read) {
             replica.onRead(from, read);
         } else if (message instanceof RangeSyncRequest sync) {
@@ -202,15 +243,31 @@ public final class Node {
     // ---- client requests ----
 
     public void put(byte[] key, byte[] value, ConsistencyLevel cl, long timestampMicros, Consumer<ClientResult> done) {
-        coordinator.put(key, value, cl, timestampMicros, done);
+        if (!refused(health.writeRefusal(), done)) {
+            coordinator.put(key, value, cl, timestampMicros, done);
+        }
     }
 
     public void delete(byte[] key, ConsistencyLevel cl, long timestampMicros, Consumer<ClientResult> done) {
-        coordinator.delete(key, cl, timestampMicros, done);
+        if (!refused(health.writeRefusal(), done)) {
+            coordinator.delete(key, cl, timestampMicros, done);
+        }
     }
 
     public void get(byte[] key, ConsistencyLevel cl, Consumer<ClientResult> done) {
-        coordinator.get(key, cl, done);
+        if (!refused(health.stopReason(), done)) {
+            coordinator.get(key, cl, done);
+        }
+    }
+
+    /** Answers Failed with the storage failure that stopped this kind of request, if any. */
+    private boolean refused(String refusal, Consumer<ClientResult> done) {
+        if (refusal == null) {
+            return false;
+        }
+        Objects.requireNonNull(done, "done");
+        done.accept(new ClientResult.Failed("node " + id + ": " + refusal));
+        return true;
     }
 
     /** Synchronises every range this node replicates from every other live replica; answers Repaired or Failed. */
@@ -248,7 +305,15 @@ public final class Node {
         }
         return new NodeStatus(id, generation, heartbeat, state, tokenList, hints.pendingCount(), data.stats(), peers,
                 ringState.version(), current.digest(), repair.recoveryDone(), localStates, now, topology.streams(),
-                ringState.view().describeMoves());
+                ringState.view().describeMoves(), storageHealth());
+    }
+
+    /**
+     * How this node's storage failure policies left it: serving, refusing writes (commit log failed,
+     * {@code stop_commit}), stopped or dead, why, and the tables its store holds in quarantine.
+     */
+    public StorageHealth.Status storageHealth() {
+        return health.status(data.quarantinedTables());
     }
 
     /** Extra replicas this node asked because the first ones were slow to answer a read. */

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Objects;
 import ringdb.core.NodeId;
 import ringdb.core.data.Limits;
+import ringdb.core.health.CommitFailurePolicy;
+import ringdb.core.health.DiskFailurePolicy;
 import ringdb.core.membership.TokenAllocation;
 
 /**
@@ -36,7 +38,9 @@ public record NodeConfig(
         long ringDelayMicros,
         long streamThroughputBytesPerSecond,
         boolean rangeSyncDigests,
-        long clientTimestampAheadMaxMicros) {
+        long clientTimestampAheadMaxMicros,
+        DiskFailurePolicy diskFailurePolicy,
+        CommitFailurePolicy commitFailurePolicy) {
 
     /** Most ring positions one node may own. */
     public static final int NUM_TOKENS_MAX = 4096;
@@ -62,6 +66,8 @@ public record NodeConfig(
         Objects.requireNonNull(tokenAllocation, "tokenAllocation");
         positive(ringDelayMicros, "ringDelayMicros");
         positive(clientTimestampAheadMaxMicros, "clientTimestampAheadMaxMicros");
+        Objects.requireNonNull(diskFailurePolicy, "diskFailurePolicy");
+        Objects.requireNonNull(commitFailurePolicy, "commitFailurePolicy");
         if (streamThroughputBytesPerSecond < 0) {
             throw new IllegalArgumentException("streamThroughputBytesPerSecond must be >= 0 (0: unthrottled), got "
                     + streamThroughputBytesPerSecond);
@@ -120,6 +126,8 @@ public record NodeConfig(
         b.streamThroughputBytesPerSecond = streamThroughputBytesPerSecond;
         b.rangeSyncDigests = rangeSyncDigests;
         b.clientTimestampAheadMaxMicros = clientTimestampAheadMaxMicros;
+        b.diskFailurePolicy = diskFailurePolicy;
+        b.commitFailurePolicy = commitFailurePolicy;
         return b;
     }
 
@@ -190,6 +198,13 @@ public record NodeConfig(
          * (milliseconds or nanoseconds given as microseconds) and values near the maximum.
          */
         private long clientTimestampAheadMaxMicros = 24L * 3600 * 1_000_000L;
+        /**
+         * What a failed data file (flush or compaction write, table read or checksum) makes the node
+         * do (stop, as Cassandra: stop serving and announce it in gossip).
+         */
+        private DiskFailurePolicy diskFailurePolicy = DiskFailurePolicy.STOP;
+        /** What a failed commit log (append, new segment, fsync) makes the node do (stop, as Cassandra). */
+        private CommitFailurePolicy commitFailurePolicy = CommitFailurePolicy.STOP;
 
         private Builder() {
         }
@@ -319,6 +334,16 @@ public record NodeConfig(
             return this;
         }
 
+        public Builder diskFailurePolicy(DiskFailurePolicy value) {
+            diskFailurePolicy = value;
+            return this;
+        }
+
+        public Builder commitFailurePolicy(CommitFailurePolicy value) {
+            commitFailurePolicy = value;
+            return this;
+        }
+
         /** The configuration; throws {@link IllegalArgumentException} naming a setting out of its range. */
         public NodeConfig build() {
             return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros,
@@ -326,7 +351,7 @@ public record NodeConfig(
                     rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax,
                     hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros,
                     autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond,
-                    rangeSyncDigests, clientTimestampAheadMaxMicros);
+                    rangeSyncDigests, clientTimestampAheadMaxMicros, diskFailurePolicy, commitFailurePolicy);
         }
     }
 }

@@ -21,8 +21,13 @@ public record NodeEvent(long atMicros, NodeId node, Kind kind, NodeId subject, S
         void emit(Kind kind, NodeId subject, String detail);
     }
 
+    /**
+     * The kinds of event. {@code DIE} is a demand, not news: a failure policy ({@code die}) asks the
+     * runtime to end the node now (the real runtime halts the process, the simulator crashes the
+     * node); the node has already stopped answering.
+     */
     public enum Kind {
         STARTED, STOPPED, PEER_UP, PEER_DOWN, PEER_RESTARTED, HINT_STORED, HINTS_DELIVERED,
-        RECOVERY_STARTED, RECOVERY_DONE, JOINING, JOINED, LEAVING, LEFT, REMOVED, STREAM_PROGRESS, ERROR
+        RECOVERY_STARTED, RECOVERY_DONE, JOINING, JOINED, LEAVING, LEFT, REMOVED, STREAM_PROGRESS, ERROR, DIE
     }
 }

@@ -3,6 +3,7 @@ package ringdb.core.node;
 import java.util.List;
 import java.util.Map;
 import ringdb.core.NodeId;
+import ringdb.core.health.StorageHealth;
 import ringdb.core.store.LocalStore;
 import ringdb.core.streaming.StreamProgress;
 
@@ -13,12 +14,23 @@ import ringdb.core.streaming.StreamProgress;
  * has finished. {@code streams}: the stream sessions this node runs or ran since it started (bootstrap,
  * ranges gained from a leaving or removed node), with bytes and ranges done. {@code movesInProgress}: the
  * membership changes under way in the cluster as this node sees them ("node6 joining").
+ * {@code storageHealth}: what the storage failure policies made of this node (serving, writes
+ * refused, stopped; why; quarantined tables); null where not known.
  */
 public record NodeStatus(NodeId id, long generation, long heartbeatVersion, NodeState state,
                          List<Long> tokens, long hintsPending, LocalStore.Stats storeStats,
                          List<PeerStatus> peers, long ringVersion, long ringDigest, boolean recoveryDone,
                          Map<String, String> applicationStates, long nowMicros, List<StreamProgress> streams,
-                         List<String> movesInProgress) {
+                         List<String> movesInProgress, StorageHealth.Status storageHealth) {
+    /** A status without storage health (tools and tests that build one by hand). */
+    public NodeStatus(NodeId id, long generation, long heartbeatVersion, NodeState state, List<Long> tokens,
+                      long hintsPending, LocalStore.Stats storeStats, List<PeerStatus> peers, long ringVersion,
+                      long ringDigest, boolean recoveryDone, Map<String, String> applicationStates, long nowMicros,
+                      List<StreamProgress> streams, List<String> movesInProgress) {
+        this(id, generation, heartbeatVersion, state, tokens, hintsPending, storeStats, peers, ringVersion,
+                ringDigest, recoveryDone, applicationStates, nowMicros, streams, movesInProgress, null);
+    }
+
     public NodeStatus {
         tokens = List.copyOf(tokens);
         peers = List.copyOf(peers);

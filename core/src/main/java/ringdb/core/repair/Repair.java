@@ -70,6 +70,26 @@ public final class Repair {
         }));
     }
 
+    /**
+     * Queues a sync of every range this node replicates from the other live replicas, because this
+     * node lost data it held ({@code reason}: a table was quarantined). Its outcome is reported as
+     * an event; nothing is queued on a stopped node (its restart catches up anyway).
+     */
+    public void queueRepair(String reason) {
+        if (!context.running().getAsBoolean()) {
+            return;
+        }
+        enqueueSync(new PendingSync("repair after " + reason, result -> {
+            if (context.running().getAsBoolean()) {
+                context.events().emit(result instanceof ClientResult.Repaired ? NodeEvent.Kind.STREAM_PROGRESS
+                                : NodeEvent.Kind.ERROR, context.self(),
+                        result instanceof ClientResult.Repaired repaired
+                                ? "repair after " + reason + " done: " + repaired.describe()
+                                : "repair after " + reason + " failed: " + ((ClientResult.Failed) result).message());
+            }
+        }));
+    }
+
     private void tryStartRecovery(int round) {
         if (!context.running().getAsBoolean()) {
             return;

@@ -79,6 +79,31 @@ public interface LocalStore {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot purge ranges");
     }
 
+    /**
+     * Registers where the store reports failures the node's policies act on (a commit log that
+     * cannot append or sync, a flush or compaction that cannot write, a table that cannot be read):
+     * once per failure, on the node's thread (the runtime re-posts reports from other threads), possibly
+     * from inside a call into the store. The failed operation still fails as it always did (a write
+     * is not acknowledged, a read throws). Stores that detect no such failures ignore it.
+     */
+    default void onFailure(Consumer<StoreFailure> listener) {
+    }
+
+    /**
+     * Takes {@code table} (as a {@link StoreFailure} named it) out of the tables read, and moves its
+     * file aside into the store's quarantine directory, never deleting it. Returns false when no
+     * live table has that name (already compacted away or quarantined). Stores without tables
+     * return false.
+     */
+    default boolean quarantine(String table, String reason) {
+        return false;
+    }
+
+    /** The tables this store holds in quarantine (file names), oldest first; empty when none. */
+    default List<String> quarantinedTables() {
+        return List.of();
+    }
+
     record Entry(DecoratedKey key, Cell cell) {
     }
 

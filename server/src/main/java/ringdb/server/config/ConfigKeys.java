@@ -27,6 +27,8 @@ public final class ConfigKeys {
     public static final String COMMITLOG_SYNC_PERIOD_MS = "commitlog_sync_period_ms";
     public static final String COMMITLOG_SEGMENT_SIZE_BYTES = "commitlog_segment_size_bytes";
     public static final String SKIP_CORRUPT_COMMIT_LOG_RECORDS = "skip_corrupt_commit_log_records";
+    public static final String DISK_FAILURE_POLICY = "disk_failure_policy";
+    public static final String COMMIT_FAILURE_POLICY = "commit_failure_policy";
     public static final String MEMTABLE_FLUSH_THRESHOLD_BYTES = "memtable_flush_threshold_bytes";
     public static final String FLUSH_PERIOD_MS = "flush_period_ms";
     public static final String COMPACTION_THROUGHPUT_BYTES_PER_SECOND = "compaction_throughput_bytes_per_second";
@@ -85,7 +87,8 @@ public final class ConfigKeys {
     }
 
     private static List<Section> build() {
-        return List.of(cluster(), addresses(), data(), ring(), membership(), commitLog(), memtable(), timeouts(),
+        return List.of(cluster(), addresses(), data(), ring(), membership(), commitLog(), failurePolicies(),
+                memtable(), timeouts(),
                 failureDetection(), limits());
     }
 
@@ -170,6 +173,23 @@ public final class ConfigKeys {
                 + "always cut off) stop the node with the file and offset. true: skip them instead, counting and "
                 + "reporting what was skipped in the log. Set it only to start a node whose commit log is "
                 + "damaged, then set it back."));
+    }
+
+    private static Section failurePolicies() {
+        return new Section("Disk failure policies",
+            ConfigKey.choice(DISK_FAILURE_POLICY, "stop", List.of("stop", "die", "best_effort", "ignore"),
+                "What the node does when a data file fails: a flush or compaction cannot write (a full disk), a "
+                + "table cannot be read or fails its checksum. stop: stop serving clients and peers, announce the "
+                + "shutdown in gossip (peers mark the node down and hint its writes), stay up so status and "
+                + "metrics say why; restart it once the disk is fixed. die: end the process (exit status 71). "
+                + "best_effort: a table that cannot be read is quarantined (moved to quarantine/, never deleted) "
+                + "and the node serves from the others while it repairs its ranges from the replicas; a failed "
+                + "flush or compaction is logged and retried. ignore: log it."),
+            ConfigKey.choice(COMMIT_FAILURE_POLICY, "stop", List.of("stop", "die", "stop_commit", "ignore"),
+                "What the node does when its commit log fails (an append, a new segment or an fsync; a full "
+                + "disk). A write that is not durable is never acknowledged, whatever the policy. stop: as for "
+                + "disk_failure_policy. die: end the process (exit status 71). stop_commit: refuse writes (peers "
+                + "hint them) and keep serving reads until restarted. ignore: log it; writes keep failing."));
     }
 
     private static Section memtable() {

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
+import ringdb.core.health.StorageHealth;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.node.NodeStatus;
 import ringdb.core.node.PeerStatus;
@@ -106,6 +107,21 @@ public final class ServerMetrics implements RequestObserver {
         storeGauge("ringdb_storage_tables_bytes", "Bytes of sorted table files on disk", LocalStore.Stats::tablesBytes);
         storeGauge("ringdb_storage_tables", "Number of sorted table files", LocalStore.Stats::tableCount);
         storeGauge("ringdb_storage_keys_estimate", "Estimated number of keys", LocalStore.Stats::keysEstimate);
+        gauge("ringdb_storage_health", "1 for the state the disk and commit failure policies left the node in"
+                + " (SERVING, WRITES_REFUSED, STOPPED, DEAD)", cb -> {
+            NodeStatus s = status;
+            if (s != null && s.storageHealth() != null) {
+                for (StorageHealth.State state : StorageHealth.State.values()) {
+                    cb.call(s.storageHealth().state() == state ? 1 : 0, state.name());
+                }
+            }
+        }, "state");
+        gauge("ringdb_storage_quarantined_tables", "Tables held in quarantine (unreadable, set aside)", cb -> {
+            NodeStatus s = status;
+            if (s != null && s.storageHealth() != null) {
+                cb.call(s.storageHealth().quarantinedTables().size());
+            }
+        });
         gauge("ringdb_hints_pending", "Hints stored on this node waiting for their target", cb -> {
             NodeStatus s = status;
             if (s != null) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import ringdb.core.NodeId;
+import ringdb.core.health.StorageHealth;
 import ringdb.core.node.NodeStatus;
 import ringdb.core.node.PeerStatus;
 import ringdb.core.ring.Partitioner;
@@ -39,6 +40,9 @@ final class ClusterJson {
         status.streams().forEach(stream -> sessions.add(stream(stream)));
         ArrayNode moves = root.putArray("moves_in_progress");
         status.movesInProgress().forEach(moves::add);
+        if (status.storageHealth() != null) {
+            root.set("storage_health", storageHealth(status.storageHealth()));
+        }
         Map<NodeId, Double> ownership = ring.ownership();
         Set<NodeId> ids = new TreeSet<>(ring.members());
         ids.add(status.id());
@@ -49,6 +53,19 @@ final class ClusterJson {
             members.add(member(id, status, peer, ring, ownership.getOrDefault(id, 0.0)));
         }
         return root;
+    }
+
+    /** What the disk and commit failure policies made of this node, and the tables in quarantine. */
+    private static ObjectNode storageHealth(StorageHealth.Status health) {
+        ObjectNode node = JsonResponses.object();
+        node.put("state", health.state().name());
+        node.put("reason", health.reason() == null ? "" : health.reason());
+        node.put("disk_failure_policy", health.diskFailurePolicy().configName());
+        node.put("commit_failure_policy", health.commitFailurePolicy().configName());
+        node.put("failures", health.failures());
+        ArrayNode quarantined = node.putArray("quarantined_tables");
+        health.quarantinedTables().forEach(quarantined::add);
+        return node;
     }
 
     /** One stream session as numbers (the same sessions as "streams", which describes them in words). */

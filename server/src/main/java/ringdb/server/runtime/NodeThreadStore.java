@@ -6,6 +6,7 @@ import java.util.function.LongPredicate;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.core.store.LocalStore;
+import ringdb.core.store.StoreFailure;
 
 /**
  * A {@link LocalStore} whose durability callbacks come back on the node's thread. The storage
@@ -60,6 +61,28 @@ public final class NodeThreadStore implements LocalStore {
     @Override
     public int snapshot(String name) {
         return delegate.snapshot(name);
+    }
+
+    /** Failures reach the node on its thread, like completions (commit log syncs fail on the sync thread). */
+    @Override
+    public void onFailure(Consumer<StoreFailure> listener) {
+        delegate.onFailure(failure -> {
+            if (nodeThread.isNodeThread()) {
+                listener.accept(failure);
+            } else {
+                nodeThread.execute(() -> listener.accept(failure));
+            }
+        });
+    }
+
+    @Override
+    public boolean quarantine(String table, String reason) {
+        return delegate.quarantine(table, reason);
+    }
+
+    @Override
+    public List<String> quarantinedTables() {
+        return delegate.quarantinedTables();
     }
 
     @Override

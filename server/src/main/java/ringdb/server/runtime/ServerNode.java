@@ -13,6 +13,8 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ringdb.core.NodeId;
+import ringdb.core.health.CommitFailurePolicy;
+import ringdb.core.health.DiskFailurePolicy;
 import ringdb.core.membership.TokenAllocation;
 import ringdb.core.node.Node;
 import ringdb.core.node.NodeConfig;
@@ -40,6 +42,8 @@ public final class ServerNode implements AutoCloseable {
     private static final long ANNOUNCE_MILLIS = 300;
     /** How long a graceful stop waits for client requests already read to be answered. */
     private static final long DRAIN_MILLIS = 5_000;
+    /** The exit status of a process ended by disk_failure_policy or commit_failure_policy {@code die}. */
+    public static final int DISK_FAILURE_EXIT_STATUS = 71;
 
     private final ServerConfig config;
     private final NodeThread nodeThread;
@@ -156,6 +160,9 @@ public final class ServerNode implements AutoCloseable {
     }
 
     private static void onEvent(NodeEvent event, ServerMetrics metrics, RecentEvents events) {
+        if (event.kind() == NodeEvent.Kind.DIE) {
+            die(event.detail());
+        }
         metrics.onNodeEvent(event);
         events.add(event);
         if (event.kind() == NodeEvent.Kind.ERROR) {
@@ -163,6 +170,19 @@ public final class ServerNode implements AutoCloseable {
         } else {
             log.info("{} {}{}", event.kind(), event.subject() == null ? "" : event.subject() + " ", event.detail());
         }
+    }
+
+    /**
+     * A failure policy's {@code die}: ends the process at once with {@link #DISK_FAILURE_EXIT_STATUS}
+     * (no flush, no goodbye: what is acknowledged is in the commit log; peers convict the node).
+     */
+    private static void die(String reason) {
+        String line = "ringdb: storage failure with policy die, exiting (status " + DISK_FAILURE_EXIT_STATUS + "): "
+                + reason;
+        log.error(line);
+        System.err.println(line);
+        System.err.flush();
+        Runtime.getRuntime().halt(DISK_FAILURE_EXIT_STATUS);
     }
 
     static NodeConfig nodeConfig(ServerConfig config) {
@@ -187,6 +207,8 @@ public final class ServerNode implements AutoCloseable {
                 .rangeSyncDigests(config.bool(ConfigKeys.RANGE_SYNC_DIGESTS))
                 .clientTimestampAheadMaxMicros(
                         TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.MAX_CLIENT_TIMESTAMP_AHEAD_MS)))
+                .diskFailurePolicy(DiskFailurePolicy.parse(config.text(ConfigKeys.DISK_FAILURE_POLICY)))
+                .commitFailurePolicy(CommitFailurePolicy.parse(config.text(ConfigKeys.COMMIT_FAILURE_POLICY)))
                 .build();
     }
 

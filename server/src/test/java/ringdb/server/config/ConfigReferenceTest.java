@@ -81,6 +81,8 @@ class ConfigReferenceTest {
         expected.put("commitlog_sync_period_ms", 10_000L);
         expected.put("commitlog_segment_size_bytes", 33_554_432L);
         expected.put("skip_corrupt_commit_log_records", false);
+        expected.put("disk_failure_policy", "stop");
+        expected.put("commit_failure_policy", "stop");
         expected.put("memtable_flush_threshold_bytes", 67_108_864L);
         expected.put("flush_period_ms", 60_000L);
         expected.put("compaction_throughput_bytes_per_second", 67_108_864L);

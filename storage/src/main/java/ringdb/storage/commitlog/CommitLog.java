@@ -115,7 +115,8 @@ public final class CommitLog implements AutoCloseable {
         if (failed != null) {
             failure = failed;
             throw new IOException(
-                    "the commit log failed to sync earlier; writes are refused until the node restarts", failed);
+                    "the commit log failed earlier (" + failed.getMessage() + "); writes are refused until the node"
+                    + " restarts", failed);
         }
     }
 
@@ -157,7 +158,12 @@ public final class CommitLog implements AutoCloseable {
         current.close();
         closedSegmentSizes.put(currentSegmentId, current.size());
         closedSegmentsBytes += current.size();
-        openSegment(currentSegmentId + 1);
+        try {
+            openSegment(currentSegmentId + 1);
+        } catch (IOException | RuntimeException e) {
+            failure = e; // the old segment is closed and no new one is open: nothing more can be appended
+            throw e;
+        }
         return position();
     }
 
@@ -166,11 +172,15 @@ public final class CommitLog implements AutoCloseable {
         return new CommitLogPosition(currentSegmentId, current.size());
     }
 
-    /** The periodic sync: asks for a sync without waiting; a failure stops later writes. */
-    public void syncInBackground() {
+    /**
+     * The periodic sync: asks for a sync without waiting; a failure stops later writes and is handed
+     * to {@code onFailure} (on the disk's sync thread).
+     */
+    public void syncInBackground(Consumer<Throwable> onFailure) {
         current.syncAsync(failed -> {
             if (failed != null) {
                 failure = failed;
+                onFailure.accept(failed);
             }
         });
     }

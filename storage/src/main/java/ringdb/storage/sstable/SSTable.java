@@ -15,6 +15,7 @@ import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.storage.CorruptionException;
 import ringdb.storage.LookaheadIterator;
+import ringdb.storage.TableReadException;
 import ringdb.storage.disk.Disk;
 import ringdb.storage.disk.ReadFile;
 
@@ -182,7 +183,14 @@ public final class SSTable implements AutoCloseable {
 
     private ByteBuffer readBlock(int blockNumber) throws IOException {
         int length = blockLengths[blockNumber];
-        byte[] bytes = file.read(blockOffsets[blockNumber], length + 4);
+        byte[] bytes;
+        try {
+            bytes = file.read(blockOffsets[blockNumber], length + 4);
+        } catch (CorruptionException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new TableReadException(path, e); // so whoever acts on it knows which table failed
+        }
         checkChecksum(path, blockOffsets[blockNumber], bytes, length);
         return ByteBuffer.wrap(bytes, 0, length);
     }
