@@ -125,7 +125,7 @@ public final class Node {
         return new StorageHealth.Actions() {
             @Override
             public void stopServing(String reason) {
-                stop();
+                stop("node " + id + " stopped serving after a " + reason);
             }
 
             @Override
@@ -199,6 +199,11 @@ public final class Node {
 
     /** Announces the shutdown through gossip, fails requests in flight, cancels timers. */
     public void stop() {
+        stop("node " + id + " stopped");
+    }
+
+    /** {@link #stop()}, failing the requests in flight with {@code reason}. */
+    private void stop(String reason) {
         if (!running) {
             return;
         }
@@ -207,8 +212,8 @@ public final class Node {
         state = NodeState.DOWN;
         hints.stop();
         topology.stop();
-        requests.abortAll("node " + id + " stopped");
-        repair.stop("node " + id + " stopped");
+        requests.abortAll(reason);
+        repair.stop(reason);
         emit(NodeEvent.Kind.STOPPED, id, "generation " + generation);
     }
 

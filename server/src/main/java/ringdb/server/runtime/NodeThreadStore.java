@@ -1,6 +1,7 @@
 package ringdb.server.runtime;
 
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 import ringdb.core.data.Cell;
@@ -69,8 +70,12 @@ public final class NodeThreadStore implements LocalStore {
         delegate.onFailure(failure -> {
             if (nodeThread.isNodeThread()) {
                 listener.accept(failure);
-            } else {
+                return;
+            }
+            try {
                 nodeThread.execute(() -> listener.accept(failure));
+            } catch (RejectedExecutionException e) {
+                // the node has shut down; the failure fails its operation, and nobody is left to act on it
             }
         });
     }
