@@ -83,6 +83,28 @@ class StorageFailureReportTest {
     }
 
     @Test
+    void aCompactionThatCannotReadAnInputNamesThatInput() throws IOException {
+        StorageEngine engine = StorageEngine.open(disk, DIRECTORY,
+                StorageConfig.builder().compactionThresholds(2, 4).build(), timers, timers);
+        engine.onFailure(failures::add);
+        engine.apply(bytes("a"), Cell.value(bytes("1"), 1), ack);
+        engine.flush();
+        String damaged = engine.tables().get(0).path();
+        disk.damageReadsOf(damaged);
+        engine.apply(bytes("b"), Cell.value(bytes("2"), 2), ack);
+        engine.flush(); // two tables: the compaction starts, reads the damaged one and fails
+        assertThat(failures).singleElement().satisfies(failure -> {
+            assertThat(failure.kind()).isEqualTo(StoreFailure.Kind.DATA_READ);
+            assertThat(failure.table()).isEqualTo(damaged);
+            assertThat(failure.detail()).contains("compaction could not read it");
+        });
+        assertThat(engine.quarantine(damaged, "compaction")).isTrue();
+        assertThat(engine.tables()).hasSize(1);
+        assertThat(engine.read(bytes("b"))).isEqualTo(Cell.value(bytes("2"), 2));
+        engine.close();
+    }
+
+    @Test
     void aScanThatHitsAnUnreadableTableReportsIt() throws IOException {
         StorageEngine engine = open();
         engine.apply(bytes("a"), Cell.value(bytes("1"), 1), ack);
