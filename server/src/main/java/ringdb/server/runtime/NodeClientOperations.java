@@ -15,6 +15,7 @@ import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.node.Node;
 import ringdb.core.node.NodeStatus;
+import ringdb.core.repair.Repair;
 import ringdb.core.store.LocalStore;
 import ringdb.core.streaming.StreamProgress;
 import ringdb.server.api.ClientOperations;
@@ -252,7 +253,16 @@ final class NodeClientOperations implements ClientOperations {
                 return JobProgress.phase(kind.equals("cleanup") ? "checking the ring" : "finishing");
             }
             case "repair" -> {
-                return JobProgress.phase("synchronising every range this node replicates with the other replicas");
+                Repair.Progress sync = node.repairProgress();
+                if (sync == null) {
+                    return JobProgress.phase("finishing");
+                }
+                if (!sync.name().equals("repair")) {
+                    return JobProgress.phase("waiting for the " + sync.name() + " sync under way ("
+                            + sync.rangeCopiesDone() + " of " + sync.rangeCopiesTotal() + " range copies)");
+                }
+                return new JobProgress("syncing ranges with the other replicas, " + sync.entriesReceived()
+                        + " entries received", sync.rangeCopiesDone(), sync.rangeCopiesTotal(), "range copies");
             }
             default -> {
                 return membershipProgress();
