@@ -23,6 +23,7 @@ import ringdb.server.api.JsonResponses;
 import ringdb.server.jobs.Job;
 import ringdb.server.jobs.JobProgress;
 import ringdb.server.jobs.JobRegistry;
+import ringdb.server.jobs.JobState;
 import ringdb.server.metrics.ServerMetrics;
 
 /**
@@ -112,7 +113,9 @@ final class NodeClientOperations implements ClientOperations {
     /**
      * {@code GET jobs}, {@code GET jobs/{id}}, and {@code POST {operation}}: every long operation
      * (repair, decommission, removenode, cleanup, flush, snapshot) starts a job and is answered 202
-     * with it at once; the job's state, progress, result or error are read back by its id.
+     * with it at once; the job's state, progress, result or error are read back by its id. One the
+     * node refuses at once (not NORMAL, a conflicting move) is answered 409 with the reason, and listed
+     * as failed; a second job of a kind that runs one at a time gets 409 naming the running one.
      */
     @Override
     public CompletableFuture<AdminAnswer> admin(String method, String path, Map<String, String> parameters) {
@@ -153,6 +156,10 @@ final class NodeClientOperations implements ClientOperations {
             }
             ObjectNode body = job.toJson(jobs.nowMillis());
             body.put("job", job.id());
+            if (job.state() == JobState.FAILED) { // refused at once (not NORMAL, a conflicting move, ...)
+                body.put("error", "conflict");
+                return new AdminAnswer(409, body);
+            }
             return new AdminAnswer(202, body);
         });
     }
