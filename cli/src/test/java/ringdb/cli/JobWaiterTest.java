@@ -118,7 +118,8 @@ class JobWaiterTest {
         } finally {
             System.setErr(err);
         }
-        assertThat(errBytes.toString(StandardCharsets.UTF_8)).contains("stopped waiting for job cleanup-1 after 700 ms");
+        assertThat(errBytes.toString(StandardCharsets.UTF_8))
+                .contains("stopped waiting for job cleanup-1 after 700 ms");
         assertThat(progressBytes.toString(StandardCharsets.UTF_8)).as("a terminal line rewritten in place")
                 .startsWith("\rcleanup-1 running 1s: rewriting 2 tables: 10 of 100 entries").endsWith("\n");
     }

@@ -472,7 +472,11 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
     /** Worker thread: a background task finished; wake the owner if an asynchronous operation waits. */
     private void backgroundFinished() {
         if (waiterCount > 0 && !closed) {
-            timers.schedule(0, this::settle);
+            try {
+                timers.schedule(0, this::settle);
+            } catch (RuntimeException e) { // the owner's thread is shutting down: nobody waits any more
+                log.warn("could not hand a finished background task of {} back: {}", directory, e.toString());
+            }
         }
     }
 
