@@ -450,13 +450,19 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
     /**
      * Runs {@code then} on the owner's thread once {@code ready} holds: now if it already does (after
      * installing finished work), else after a later background task finished. Registered before
-     * checking, so a worker that finishes meanwhile sees the waiter and wakes the owner.
+     * checking, so a worker that finishes meanwhile sees the waiter and wakes the owner; a wake-up
+     * that finds nothing ready does nothing.
      */
     private void when(BooleanSupplier ready, Runnable then) {
-        waiters.add(new Waiter(ready, then));
+        Waiter waiter = new Waiter(ready, then);
+        waiters.add(waiter);
         waiterCount = waiters.size();
         tableSet.installCompleted();
-        runReadyWaiters();
+        if (ready.getAsBoolean()) { // only this one: others complete in their own event, not inside this call
+            waiters.remove(waiter);
+            waiterCount = waiters.size();
+            then.run();
+        }
     }
 
     private void runReadyWaiters() {

@@ -171,11 +171,8 @@ final class TableSet {
         if (compaction != null && compaction.isDone()) {
             installCompaction();
             installedCompaction = true;
-            startExclusive();
         }
-        if (!installedCompaction) {
-            startExclusive(); // one may wait since a compaction was awaited synchronously
-        }
+        startExclusive(); // a cleanup or snapshot may wait for the compaction just installed, or awaited
         if (installedFlush || installedCompaction) {
             maybeStartCompaction();
         }
