@@ -107,7 +107,12 @@ final class NodeClientOperations implements ClientOperations {
 
     @Override
     public CompletableFuture<JsonNode> membership(String operation, Map<String, String> parameters) {
-        return admin("POST", operation, parameters).thenApply(AdminAnswer::body);
+        return admin("POST", operation, parameters).thenApply(answer -> {
+            if (answer.status() >= 400) {
+                throw new IllegalStateException(answer.body().path("message").asText());
+            }
+            return answer.body();
+        });
     }
 
     /**
