@@ -109,12 +109,25 @@ final class ClusterInfoCommands {
         }
     }
 
-    /** Base of the membership commands: POST /v1/admin/{operation} to one node. */
+    /**
+     * Base of the commands that start a long operation on one node: POST /v1/admin/{operation} starts
+     * a job; the command then follows it (progress on standard error) and prints its result on standard
+     * output, unless --no-wait. Exit status: 0 done, 1 the job failed, 2 refused (bad request, a job of
+     * the kind already running), 3 stopped waiting (--wait-timeout-ms, node unreachable): the job goes on.
+     */
     abstract static class AdminCommand implements Callable<Integer> {
         /** Longest wait for the live nodes to agree on the ring after a change. */
         static final long RING_AGREEMENT_MILLIS_MAX = 30_000;
 
         @Mixin ClientOptions client;
+
+        @Option(names = "--no-wait", description = "Print the job's id and return at once; follow it with ringdb jobs")
+        boolean noWait;
+
+        @Option(names = "--wait-timeout-ms", defaultValue = "0", paramLabel = "MS",
+                description = "Stop waiting for the job after this long (0, the default: wait until it ends); "
+                        + "the job goes on on the node")
+        long waitTimeoutMillis;
 
         abstract String operation();
 
@@ -130,11 +143,30 @@ final class ClusterInfoCommands {
         @Override
         public Integer call() {
             return KvCommands.guarded(() -> {
+                if (waitTimeoutMillis < 0) {
+                    throw new IllegalArgumentException("--wait-timeout-ms must be 0 or more, was " + waitTimeoutMillis);
+                }
                 String host = client.hosts().get(0);
                 String query = query().isEmpty() ? "" : "?" + String.join("&", query());
                 try (RingClient ring = client.client()) {
                     JsonNode answer = ring.post(host, "/v1/admin/" + operation() + query);
-                    System.out.println(answer.toPrettyString());
+                    String id = answer.path("job").asText("");
+                    if (id.isEmpty()) { // a node without jobs answers when done
+                        System.out.println(answer.toPrettyString());
+                        return 0;
+                    }
+                    if (noWait) {
+                        System.out.println(id);
+                        System.err.println("started job " + id + " on " + host + "; follow it with: ringdb jobs "
+                                + id + " --host " + host);
+                        return 0;
+                    }
+                    JobWaiter.Outcome outcome = new JobWaiter(ring, host, System.err, System.console() != null)
+                            .await(id, waitTimeoutMillis);
+                    if (outcome.exitStatus() != 0) {
+                        return outcome.exitStatus();
+                    }
+                    System.out.println(outcome.job().path("result").toPrettyString());
                     if (changesRing()) {
                         RingAgreement.await(ring, host, Math.min(client.timeoutMillis, RING_AGREEMENT_MILLIS_MAX),
                                 System.out);

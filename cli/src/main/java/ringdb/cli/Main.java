@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             ClusterInfoCommands.Repair.class,
             ClusterInfoCommands.Cleanup.class,
             ClusterInfoCommands.Flush.class,
+            JobsCommand.class,
             DemoCommand.class,
             SimCommand.class,
             BenchCommand.class,

@@ -64,6 +64,25 @@ class ClusterIntegrationTest {
         ClusterHarness.Run again = ClusterHarness.cli("flush", "--host", host);
         assertThat(new ObjectMapper().readTree(again.out()).path("memtable_bytes_flushed").asLong())
                 .as("nothing left to flush").isZero();
+
+        ClusterHarness.Run started = ClusterHarness.cli("flush", "--no-wait", "--host", host);
+        assertThat(started.exitCode()).as(started.out() + started.err()).isZero();
+        String id = started.out().trim();
+        assertThat(id).as("--no-wait prints the job's id").matches("flush-\\d+");
+        ClusterHarness.await(id + " listed as succeeded", Duration.ofSeconds(20), () -> {
+            ClusterHarness.Run jobs = ClusterHarness.cli("jobs", "--host", host);
+            return jobs.exitCode() == 0 && jobs.out().lines().anyMatch(line -> line.startsWith(id + " ")
+                    && line.contains("succeeded") && line.contains("flushed 0 memtable bytes"));
+        });
+        ClusterHarness.Run listed = ClusterHarness.cli("jobs", "--host", host);
+        assertThat(listed.out()).contains("ID").contains("KIND").contains("STATE").contains("PROGRESS")
+                .containsPattern("flush-\\d+ +flush +succeeded");
+        JsonNode job = new ObjectMapper().readTree(ClusterHarness.cli("jobs", id, "--host", host).out());
+        assertThat(job.path("kind").asText()).isEqualTo("flush");
+        assertThat(job.path("result").path("memtable_bytes_flushed").asLong()).isZero();
+        ClusterHarness.Run unknown = ClusterHarness.cli("jobs", "repair-999", "--host", host);
+        assertThat(unknown.exitCode()).isNotZero();
+        assertThat(unknown.err()).contains("no job repair-999");
     }
 
     @Test

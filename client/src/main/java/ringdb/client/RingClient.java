@@ -147,6 +147,11 @@ public final class RingClient implements AutoCloseable {
         return parseJson(response.body());
     }
 
+    /** {@code GET path} on {@code node} (host:port), e.g. an admin job's state; throws on a non-2xx answer. */
+    public JsonNode getFrom(String node, String path) {
+        return getJson(path, List.of(node));
+    }
+
     private JsonNode getJson(String path, List<String> nodes) {
         RingClientException last = null;
         for (String node : nodes) {

@@ -94,4 +94,25 @@ final class ObservedStore implements LocalStore {
     public List<String> quarantinedTables() {
         return engine.quarantinedTables();
     }
+
+    @Override
+    public void flushAsync(Completion<Long> done) {
+        engine.flushAsync(done);
+    }
+
+    @Override
+    public void snapshotAsync(String name, Completion<Integer> done) {
+        engine.snapshotAsync(name, done);
+    }
+
+    /** The simulated disk runs background work inline, so this completes before it returns. */
+    @Override
+    public void purgeAsync(LongPredicate keep, Completion<Long> done) {
+        engine.purgeAsync(keep, done);
+    }
+
+    @Override
+    public List<Activity> activities() {
+        return engine.activities();
+    }
 }

@@ -4,7 +4,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Work handed to {@link ringdb.storage.disk.Disk#background}: runs once, records its result or
- * failure, and lets the owner's thread wait for it or poll it.
+ * failure, and lets the owner's thread wait for it or poll it. {@code onFinished} runs on the
+ * worker's thread right after the outcome is recorded (to wake the owner); it must not block.
  */
 final class BackgroundTask<T> implements Runnable {
     interface Work<T> {
@@ -12,12 +13,18 @@ final class BackgroundTask<T> implements Runnable {
     }
 
     private final Work<T> work;
+    private final Runnable onFinished;
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile T result;
     private volatile Throwable failure;
 
     BackgroundTask(Work<T> work) {
+        this(work, () -> { });
+    }
+
+    BackgroundTask(Work<T> work, Runnable onFinished) {
         this.work = work;
+        this.onFinished = onFinished;
     }
 
     @Override
@@ -29,6 +36,7 @@ final class BackgroundTask<T> implements Runnable {
         } finally {
             done.countDown();
         }
+        onFinished.run();
     }
 
     boolean isDone() {

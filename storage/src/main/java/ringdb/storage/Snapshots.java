@@ -37,6 +37,13 @@ public final class Snapshots {
         return tables.size();
     }
 
+    /** Throws {@link IllegalArgumentException} unless {@code name} is a valid name no snapshot has yet. */
+    static void checkNew(Disk disk, String directory, String name) throws IOException {
+        if (disk.exists(snapshotDirectory(directory, name))) {
+            throw new IllegalArgumentException("snapshot " + name + " already exists in " + directory);
+        }
+    }
+
     public static List<Snapshot> list(Disk disk, String directory) throws IOException {
         List<Snapshot> snapshots = new ArrayList<>();
         String root = StorageLayout.snapshots(directory);

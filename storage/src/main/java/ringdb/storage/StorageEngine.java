@@ -7,6 +7,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 import org.slf4j.Logger;
@@ -36,6 +38,12 @@ import ringdb.storage.sstable.SSTable;
  * <p>Flushes and compactions run through {@link Disk#background}: on the real disk, off the
  * node's thread (the node keeps serving from the frozen memtable meanwhile); on the simulated
  * disk, inline. {@link #flush()} and {@link #compactAll()} wait for their work.
+ *
+ * <p>{@link #flushAsync}, {@link #purgeAsync} and {@link #snapshotAsync} do not wait: their file work
+ * runs on the disk's workers, and when a worker finishes while such an operation waits, the engine
+ * comes back to its owner's thread through {@code timers.schedule(0, …)} (so the runtime's
+ * {@link Timers} must accept calls from any thread, as the node thread's does) to install what was
+ * written and complete the operation there. On a disk without threads they complete before returning.
  */
 public final class StorageEngine implements LocalStore, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StorageEngine.class);
@@ -53,7 +61,15 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
     private volatile Memtable memtable;
     private Timers.Cancellable flushTimer;
     private Timers.Cancellable syncTimer;
-    private boolean closed;
+    private volatile boolean closed;
+    /** Asynchronous operations waiting for background work, checked on the owner's thread. */
+    private final List<Waiter> waiters = new ArrayList<>();
+    /** How many waiters there are, for the workers (which wake the owner only when one waits). */
+    private volatile int waiterCount;
+    private final List<MaintenanceRun> running = new CopyOnWriteArrayList<>();
+
+    private record Waiter(BooleanSupplier ready, Runnable then) {
+    }
     private volatile Consumer<StoreFailure> failureListener = failure -> { };
 
     private StorageEngine(Disk disk, String directory, StorageConfig config, Clock clock, Timers timers,
@@ -70,7 +86,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         this.commitLog = new CommitLog(disk, StorageLayout.commitLog(directory), config.syncMode(),
                 config.commitLogSegmentSizeBytes(), recovered.nextSegmentId(), recovered.segmentSizes());
         this.tableSet = new TableSet(disk, tablesDirectory, config, clock, commitLog, recovered.tables(),
-                recovered.nextGeneration(), () -> memtable, this::report);
+                recovered.nextGeneration(), () -> memtable, this::report, this::backgroundFinished);
     }
 
     /**
@@ -363,6 +379,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
     @Override
     public long purge(LongPredicate keep) {
         checkOpen();
+        checkNoMaintenance("a cleanup");
         flush();
         return tableSet.purgeNow(keep);
     }
@@ -374,12 +391,181 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
     @Override
     public int snapshot(String name) {
         checkOpen();
+        checkNoMaintenance("a snapshot");
         flush();
         try {
             return Snapshots.create(disk, directory, name, tableSet.tables());
         } catch (IOException e) {
             throw new UncheckedIOException("snapshot " + name + " of " + directory + " failed", e);
         }
+    }
+
+    /**
+     * {@link #flush()} without waiting (see the class comment): {@code done} gets the memtable bytes
+     * flushed once the table (and every flush before it) is installed, or the failure after one
+     * retry, as {@link #flush()} would throw it; the memtable stays in memory and is retried later.
+     */
+    @Override
+    public void flushAsync(Completion<Long> done) {
+        checkOpen();
+        MaintenanceRun run = new MaintenanceRun("flush");
+        running.add(run);
+        long bytes = memtable.sizeBytes();
+        flushThen(run, failure -> finish(run, done, failure == null ? bytes : null, failure));
+    }
+
+    /** Starts a flush of the memtable, then runs {@code then} with null or the failure once all flushes ran. */
+    private void flushThen(MaintenanceRun run, Consumer<Throwable> then) {
+        try {
+            startFlush();
+        } catch (UncheckedIOException e) {
+            then.accept(e);
+            return;
+        }
+        awaitFlushes(run, 0, then);
+    }
+
+    private void awaitFlushes(MaintenanceRun run, int attempt, Consumer<Throwable> then) {
+        when(tableSet::allPendingDone, () -> {
+            if (!tableSet.flushPending()) {
+                then.accept(null);
+            } else if (attempt == 0) {
+                run.phase("retrying the flush");
+                tableSet.retryPendingFlushes(); // as flush() does: once, at once
+                awaitFlushes(run, 1, then);
+            } else {
+                Throwable failure = tableSet.lastFailure();
+                then.accept(new UncheckedIOException(
+                        "flush of " + tablesDirectory + " failed; the data stays in the commit log and memory",
+                        failure instanceof IOException io ? io : new IOException(failure)));
+            }
+        });
+    }
+
+    /**
+     * {@link #purge} without waiting (see the class comment): flushes, then rewrites every table
+     * without the entries {@code keep} rejects on the compaction worker, once no compaction runs;
+     * automatic compactions wait for it. The rewritten table replaces the old ones at once.
+     */
+    @Override
+    public void purgeAsync(LongPredicate keep, Completion<Long> done) {
+        checkOpen();
+        MaintenanceRun run = new MaintenanceRun("cleanup");
+        running.add(run);
+        flushThen(run, failure -> {
+            if (failure != null || closed) {
+                finish(run, done, null, failure != null ? failure : new IllegalStateException(closedMessage()));
+                return;
+            }
+            tableSet.startPurge(keep, run);
+            when(run::isFinished, () -> finish(run, done, run.failure() == null ? run.result() : null,
+                    run.failure()));
+        });
+    }
+
+    /**
+     * {@link #snapshot} without waiting (see the class comment): a bad or taken name throws at once;
+     * then flushes, and links the tables on the compaction worker once no compaction runs (so none is
+     * deleted under it); automatic compactions wait for it.
+     */
+    @Override
+    public void snapshotAsync(String name, Completion<Integer> done) {
+        checkOpen();
+        try {
+            Snapshots.checkNew(disk, directory, name);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check snapshot " + name + " of " + directory, e);
+        }
+        MaintenanceRun run = new MaintenanceRun("snapshot");
+        running.add(run);
+        flushThen(run, failure -> {
+            if (failure != null || closed) {
+                finish(run, done, null, failure != null ? failure : new IllegalStateException(closedMessage()));
+                return;
+            }
+            tableSet.startSnapshot(directory, name, run);
+            when(() -> tableSet.settleSnapshot(run), () -> {
+                Throwable error = run.failure();
+                if (error instanceof IOException io) {
+                    error = new UncheckedIOException("snapshot " + name + " of " + directory + " failed", io);
+                }
+                finish(run, done, error == null ? (int) run.result() : null, error);
+            });
+        });
+    }
+
+    @Override
+    public List<Activity> activities() {
+        List<Activity> activities = new ArrayList<>();
+        for (MaintenanceRun run : running) {
+            activities.add(run.activity());
+        }
+        return activities;
+    }
+
+    private <T> void finish(MaintenanceRun run, Completion<T> done, T result, Throwable failure) {
+        run.finish(0, failure);
+        running.remove(run);
+        done.done(result, failure);
+    }
+
+    /**
+     * Runs {@code then} on the owner's thread once {@code ready} holds: now if it already does (after
+     * installing finished work), else after a later background task finished. Registered before
+     * checking, so a worker that finishes meanwhile sees the waiter and wakes the owner; a wake-up
+     * that finds nothing ready does nothing.
+     */
+    private void when(BooleanSupplier ready, Runnable then) {
+        Waiter waiter = new Waiter(ready, then);
+        waiters.add(waiter);
+        waiterCount = waiters.size();
+        tableSet.installCompleted();
+        if (ready.getAsBoolean()) { // only this one: others complete in their own event, not inside this call
+            waiters.remove(waiter);
+            waiterCount = waiters.size();
+            then.run();
+        }
+    }
+
+    private void runReadyWaiters() {
+        for (Waiter waiter : new ArrayList<>(waiters)) {
+            if (waiters.contains(waiter) && waiter.ready().getAsBoolean()) {
+                waiters.remove(waiter);
+                waiterCount = waiters.size();
+                waiter.then().run();
+            }
+        }
+    }
+
+    /** Worker thread: a background task finished; wake the owner if an asynchronous operation waits. */
+    private void backgroundFinished() {
+        if (waiterCount > 0 && !closed) {
+            try {
+                timers.schedule(0, this::settle);
+            } catch (RuntimeException e) { // the owner's thread is shutting down: nobody waits any more
+                log.warn("could not hand a finished background task of {} back: {}", directory, e.toString());
+            }
+        }
+    }
+
+    /** Owner's thread: installs finished work and completes the operations it unblocked. */
+    private void settle() {
+        if (closed) {
+            return;
+        }
+        tableSet.installCompleted();
+        runReadyWaiters();
+    }
+
+    private void checkNoMaintenance(String what) {
+        if (!running.isEmpty()) {
+            throw new IllegalStateException("cannot start " + what + " of " + directory + " while "
+                    + running.get(0).activity().describe() + " runs");
+        }
+    }
+
+    private String closedMessage() {
+        return "storage engine " + directory + " is closed";
     }
 
     /** Snapshots of this engine, by name. */
@@ -415,7 +601,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
 
     private void checkOpen() {
         if (closed) {
-            throw new IllegalStateException("storage engine " + directory + " is closed");
+            throw new IllegalStateException(closedMessage());
         }
     }
 }

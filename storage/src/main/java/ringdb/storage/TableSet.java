@@ -78,9 +78,20 @@ final class TableSet {
     private int compactionFailuresInARow;
     private volatile Throwable lastFailure;
     private boolean closing;
+    /** Wakes the owner after any background task of this set finished (runs on the worker's thread). */
+    private final Runnable backgroundFinished;
+    /** Work that needs the tables to itself (a cleanup's rewrite, a snapshot's links), in arrival order. */
+    private final ArrayDeque<Runnable> exclusiveWaiting = new ArrayDeque<>();
+    private boolean exclusiveRunning;
+    /** The cleanup rewrite running as {@link #compaction}, or null. */
+    private MaintenanceRun purgeRun;
+    /** A snapshot's linking task while it runs, or null. */
+    private BackgroundTask<Integer> linking;
 
     TableSet(Disk disk, String directory, StorageConfig config, Clock clock, CommitLog commitLog, List<SSTable> initial,
-             long nextGeneration, Supplier<Memtable> activeMemtable, Consumer<StoreFailure> failures) {
+             long nextGeneration, Supplier<Memtable> activeMemtable, Consumer<StoreFailure> failures,
+             Runnable backgroundFinished) {
+        this.backgroundFinished = backgroundFinished;
         this.disk = disk;
         this.directory = directory;
         this.config = config;
@@ -146,7 +157,7 @@ final class TableSet {
                     flush.memtable.view().entrySet().iterator(),
                     flush.memtable.size(), flush.covered, config.blockSizeBytes());
             return SSTable.open(disk, path, false);
-        });
+        }, backgroundFinished);
         disk.background(Disk.Lane.FLUSH, flush.task);
     }
 
@@ -168,6 +179,7 @@ final class TableSet {
             installCompaction();
             installedCompaction = true;
         }
+        startExclusive(); // a cleanup or snapshot may wait for the compaction just installed, or awaited
         if (installedFlush || installedCompaction) {
             maybeStartCompaction();
         }
@@ -203,7 +215,8 @@ final class TableSet {
         }
     }
 
-    private boolean allPendingDone() {
+    /** Whether every pending flush has run (installed or failed); true when none is pending. */
+    boolean allPendingDone() {
         for (PendingFlush pending : pendingFlushes) {
             if (!pending.task.isDone()) {
                 return false;
@@ -212,7 +225,8 @@ final class TableSet {
         return true;
     }
 
-    private void retryPendingFlushes() {
+    /** Submits every pending flush again, in order (after they all ran and the first failed). */
+    void retryPendingFlushes() {
         BackgroundTask<SSTable> predecessor = null;
         for (PendingFlush pending : pendingFlushes) {
             submit(pending, predecessor);
@@ -245,7 +259,8 @@ final class TableSet {
      * {@value #RETRY_AFTER_FAILURE_MICROS} µs up to {@link #COMPACTION_BACKOFF_MAX_MICROS}).
      */
     void maybeStartCompaction() {
-        if (compaction != null || closing || clock.nowMicros() < compactionNotBeforeMicros) {
+        if (compaction != null || closing || exclusiveRunning || !exclusiveWaiting.isEmpty()
+                || clock.nowMicros() < compactionNotBeforeMicros) {
             return;
         }
         List<SSTable> selected = SizeTieredStrategy.select(tables, config.compactionThresholdMin(),
@@ -285,7 +300,7 @@ final class TableSet {
                 deletePartialOutput(generation, e);
                 throw e;
             }
-        });
+        }, backgroundFinished);
         disk.background(Disk.Lane.COMPACTION, compaction);
     }
 
@@ -333,6 +348,19 @@ final class TableSet {
         List<SSTable> inputs = compactionInputs;
         compaction = null;
         compactionInputs = List.of();
+        MaintenanceRun purge = purgeRun;
+        purgeRun = null;
+        Throwable failure = installCompaction(done, inputs);
+        if (purge != null) {
+            exclusiveRunning = false;
+            purge.finish(purge.removed(), failure == null ? null
+                    : new UncheckedIOException("cleanup of " + directory + " failed",
+                    failure instanceof IOException io ? io : new IOException(failure)));
+        }
+        return failure;
+    }
+
+    private Throwable installCompaction(BackgroundTask<SSTable> done, List<SSTable> inputs) {
         if (done.failure() != null) {
             lastFailure = done.failure();
             long backoff = RETRY_AFTER_FAILURE_MICROS << Math.min(compactionFailuresInARow, 20);
@@ -478,6 +506,69 @@ final class TableSet {
         return removed[0];
     }
 
+    /**
+     * Starts a cleanup rewrite of every table (as {@link #purgeNow}) without waiting: at once when no
+     * compaction or other exclusive work runs, else as soon as they finished. Automatic compactions
+     * wait until it is done. The run finishes on the owner's thread, in {@link #installCompleted}.
+     */
+    void startPurge(LongPredicate keep, MaintenanceRun run) {
+        whenExclusive(() -> {
+            if (tables.isEmpty()) {
+                exclusiveRunning = false;
+                run.finish(0, null);
+                startExclusive();
+                return;
+            }
+            run.begin(tables);
+            purgeRun = run;
+            // Not paced: an operator waits for a cleanup; it runs off the node's thread.
+            startCompaction(tables, token -> run.examined(keep.test(token)), run::written);
+        });
+    }
+
+    /**
+     * Hard-links the tables into snapshot {@code name} on a worker thread, once no compaction or other
+     * exclusive work runs (the linked tables cannot be deleted under it); automatic compactions wait
+     * until it is done. The run finishes on the owner's thread, in {@link #settleSnapshot}.
+     */
+    void startSnapshot(String engineDirectory, String name, MaintenanceRun run) {
+        whenExclusive(() -> {
+            List<SSTable> linked = tables;
+            run.begin(linked);
+            BackgroundTask<Integer> task = new BackgroundTask<>(
+                    () -> Snapshots.create(disk, engineDirectory, name, linked), backgroundFinished);
+            run.attach(task);
+            linking = task;
+            disk.background(Disk.Lane.COMPACTION, task);
+        });
+    }
+
+    /** On the owner's thread: finishes a snapshot run whose links are done; returns whether it finished. */
+    boolean settleSnapshot(MaintenanceRun run) {
+        BackgroundTask<Integer> task = run.task();
+        if (run.isFinished() || task == null || !task.isDone()) {
+            return run.isFinished();
+        }
+        exclusiveRunning = false;
+        linking = null;
+        Throwable failure = task.failure();
+        run.finish(failure == null ? task.result() : 0, failure);
+        startExclusive();
+        return true;
+    }
+
+    private void whenExclusive(Runnable start) {
+        exclusiveWaiting.add(start);
+        startExclusive();
+    }
+
+    private void startExclusive() {
+        if (compaction == null && !exclusiveRunning && !exclusiveWaiting.isEmpty()) {
+            exclusiveRunning = true;
+            exclusiveWaiting.poll().run();
+        }
+    }
+
     /** Waits for the running compaction, if any, and installs it; returns its failure, or null. */
     private Throwable awaitCompaction() {
         Throwable failure = null;
@@ -498,6 +589,10 @@ final class TableSet {
         }
         installCompleted();
         awaitCompaction();
+        BackgroundTask<Integer> links = linking;
+        if (links != null) {
+            links.await();
+        }
     }
 
     void closeTables() throws IOException {

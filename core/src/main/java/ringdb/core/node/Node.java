@@ -280,6 +280,11 @@ public final class Node {
         repair.repair(done);
     }
 
+    /** The running range sync (a repair, or the catch-up after start), or null; see {@link Repair#progress}. */
+    public Repair.Progress repairProgress() {
+        return repair.progress();
+    }
+
     // ---- state ----
 
     /** The current ring view, rebuilt from gossip when membership or tokens changed. */

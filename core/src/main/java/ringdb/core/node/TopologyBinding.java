@@ -151,8 +151,8 @@ final class TopologyBinding implements TopologyContext {
     }
 
     @Override
-    public long purgeData(LongPredicate keep) {
-        return data.purge(keep);
+    public void purgeData(LongPredicate keep, LocalStore.Completion<Long> done) {
+        data.purgeAsync(keep, done);
     }
 
     @Override

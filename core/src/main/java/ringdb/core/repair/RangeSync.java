@@ -188,6 +188,11 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
         requestNext();
     }
 
+    /** Where this sync stands: range copies synced of all, entries received. */
+    Repair.Progress progress() {
+        return new Repair.Progress(name, Math.min(taskIndex, tasks.size()), tasks.size(), entriesReceived);
+    }
+
     private void advance() {
         taskIndex++;
         afterKey = null;

@@ -127,6 +127,23 @@ public final class Repair {
         active.start();
     }
 
+    /**
+     * Where a range sync stands: {@code name} ("repair" or "recovery"), range copies (a range and one
+     * other replica) synced of the total, entries received so far. Immutable.
+     */
+    public record Progress(String name, int rangeCopiesDone, int rangeCopiesTotal, long entriesReceived) {
+    }
+
+    /** The running sync's progress, and how many syncs wait behind it; null when none runs. */
+    public Progress progress() {
+        return active == null ? null : active.progress();
+    }
+
+    /** Syncs queued behind the running one (a repair waits behind the catch-up after start, for one). */
+    public int queuedSyncs() {
+        return queue.size();
+    }
+
     void rangeSyncFinished(RangeSync sync, ClientResult result) {
         if (active == sync) {
             active = null;

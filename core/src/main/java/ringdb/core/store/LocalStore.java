@@ -57,6 +57,24 @@ public interface LocalStore {
     void flush();
 
     /**
+     * {@link #flush()} without waiting: the table is written off the caller's thread where the store
+     * has threads, and the memtable being written stays readable until its table is installed.
+     * {@code done} runs exactly once, on the node's thread (as durability callbacks do), with the
+     * memtable bytes flushed, or with the failure; a store without threads may run it before
+     * returning. The default waits, as {@link #flush()} does.
+     */
+    default void flushAsync(Completion<Long> done) {
+        long bytes = stats().memtableBytes();
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            done.done(null, e);
+            return;
+        }
+        done.done(bytes, null);
+    }
+
+    /**
      * Flushes, then keeps a point-in-time copy of the tables under the name (as {@code nodetool
      * snapshot} does); returns how many tables it holds. Completes synchronously. Throws
      * {@link IllegalArgumentException} for a bad or taken name; stores that cannot do it throw
@@ -64,6 +82,25 @@ public interface LocalStore {
      */
     default int snapshot(String name) {
         throw new UnsupportedOperationException("this store keeps no snapshots");
+    }
+
+    /**
+     * {@link #snapshot(String)} without waiting: the flush and the linking run off the caller's thread
+     * where the store has threads; {@code done} runs exactly once, on the node's thread, with the
+     * tables linked or the failure. A bad or taken name throws {@link IllegalArgumentException} at
+     * once, a store that keeps no snapshots {@link UnsupportedOperationException}. The default waits.
+     */
+    default void snapshotAsync(String name, Completion<Integer> done) {
+        int tables;
+        try {
+            tables = snapshot(name);
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            done.done(null, e);
+            return;
+        }
+        done.done(tables, null);
     }
 
     /** Flushes nothing; releases files. Data not yet durable per the sync mode may be lost. */
@@ -102,6 +139,49 @@ public interface LocalStore {
     /** The tables this store holds in quarantine (file names), oldest first; empty when none. */
     default List<String> quarantinedTables() {
         return List.of();
+    }
+
+    /**
+     * {@link #purge} without waiting: the flush and the rewrite run off the caller's thread where the
+     * store has threads, and the tables are replaced at once when the rewrite is done (reads see the
+     * old tables until then). {@code done} runs exactly once, on the node's thread, with the number of
+     * entries removed or the failure; a store that cannot purge fails it with {@link
+     * UnsupportedOperationException}. The default waits, as {@link #purge} does.
+     */
+    default void purgeAsync(LongPredicate keep, Completion<Long> done) {
+        long removed;
+        try {
+            removed = purge(keep);
+        } catch (RuntimeException e) {
+            done.done(null, e);
+            return;
+        }
+        done.done(removed, null);
+    }
+
+    /**
+     * The long operations the store runs now (flushes, cleanup rewrites, snapshots asked for through
+     * the asynchronous calls), with their progress, for operators; empty when none. Any thread.
+     */
+    default List<Activity> activities() {
+        return List.of();
+    }
+
+    /** The outcome of an operation the store runs without waiting: a result, or a failure (then result is null). */
+    @FunctionalInterface
+    interface Completion<T> {
+        void done(T result, Throwable failure);
+    }
+
+    /**
+     * A long store operation as it runs: {@code kind} (flush, cleanup, snapshot), {@code phase} in words,
+     * and {@code done} of {@code total} {@code unit} where it can count (total 0 when it cannot).
+     */
+    record Activity(String kind, String phase, long done, long total, String unit) {
+        /** "cleanup: rewriting 3 tables (120 of 4000 entries)". */
+        public String describe() {
+            return kind + ": " + phase + (total > 0 ? " (" + done + " of " + total + " " + unit + ")" : "");
+        }
     }
 
     record Entry(DecoratedKey key, Cell cell) {

@@ -1,14 +1,16 @@
 package ringdb.core.topology;
 
-import java.io.UncheckedIOException;
 import java.util.function.Consumer;
+import ringdb.core.NodeId;
 import ringdb.core.membership.MembershipView;
 import ringdb.core.coordinator.ClientResult;
 import ringdb.core.node.NodeState;
+import ringdb.core.ring.Ring;
 
 /**
  * Cleanup: drops the local data of ranges this node no longer replicates (after nodes joined).
- * Refused unless the node is NORMAL and no move is in progress; synchronous in the store.
+ * Refused unless the node is NORMAL and no move is in progress. The store rewrites its tables off the
+ * node's thread; the answer comes when it is done.
  */
 final class Cleanup {
     private final TopologyContext context;
@@ -29,14 +31,19 @@ final class Cleanup {
                     view.describeMoves()) + "); run it once they finished"));
             return;
         }
-        long removed;
-        try {
-            removed = context.purgeData(token -> view.natural().replicasForToken(token).contains(context.id()));
-        } catch (UnsupportedOperationException | UncheckedIOException e) {
-            done.accept(new ClientResult.Failed(prefix + e.getMessage()));
-            return;
-        }
-        done.accept(new ClientResult.Completed("cleanup of " + context.id() + " removed " + removed
-                + " entries of ranges it no longer replicates"));
+        NodeId self = context.id();
+        Ring ring = view.natural(); // immutable: the store's worker thread tests tokens against it
+        context.purgeData(token -> ring.replicasForToken(token).contains(self), (removed, failure) -> {
+            if (failure != null) {
+                done.accept(new ClientResult.Failed(prefix + describe(failure)));
+            } else {
+                done.accept(new ClientResult.Completed("cleanup of " + self + " removed " + removed
+                        + " entries of ranges it no longer replicates"));
+            }
+        });
+    }
+
+    private static String describe(Throwable failure) {
+        return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
     }
 }

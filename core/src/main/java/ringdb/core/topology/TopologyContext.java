@@ -11,6 +11,7 @@ import ringdb.core.node.NodeConfig;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.node.NodeState;
 import ringdb.core.streaming.StreamSession;
+import ringdb.core.store.LocalStore;
 import ringdb.core.system.SystemStore;
 
 /**
@@ -94,11 +95,11 @@ public interface TopologyContext {
     SystemStore system();
 
     /**
-     * Removes from the data store every entry whose token {@code keep} rejects and returns how
-     * many; synchronous. Throws {@link UnsupportedOperationException} or
-     * {@link java.io.UncheckedIOException} when the store cannot.
+     * Removes from the data store every entry whose token {@code keep} rejects, without waiting (the
+     * store rewrites its tables off the node's thread); {@code done} gets how many were removed, or
+     * the failure, on the node's thread (see {@link LocalStore#purgeAsync}).
      */
-    long purgeData(LongPredicate keep);
+    void purgeData(LongPredicate keep, LocalStore.Completion<Long> done);
 
     /** What a stream session pulling ranges into this node runs on. */
     StreamSession.Host streamHost();

@@ -13,6 +13,7 @@ import ringdb.core.node.NodeConfig;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.node.NodeState;
 import ringdb.core.streaming.StreamSession;
+import ringdb.core.store.LocalStore;
 import ringdb.core.system.SystemStore;
 import ringdb.core.testing.InMemoryStore;
 import ringdb.core.testing.ManualTime;
@@ -144,9 +145,9 @@ final class FakeTopologyContext implements TopologyContext {
     }
 
     @Override
-    public long purgeData(LongPredicate keep) {
+    public void purgeData(LongPredicate keep, LocalStore.Completion<Long> done) {
         purged = keep;
-        return purgeResult;
+        done.done(purgeResult, null);
     }
 
     @Override

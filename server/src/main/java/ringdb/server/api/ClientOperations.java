@@ -36,6 +36,23 @@ public interface ClientOperations {
      */
     CompletableFuture<JsonNode> membership(String operation, Map<String, String> parameters);
 
+    /**
+     * An admin request: {@code method} (GET, POST, ...) on {@code /v1/admin/{path}} with its query
+     * parameters, answered with an HTTP status and a JSON body. Failures as {@link #membership}. The
+     * default serves every POST through {@link #membership} with 200 and refuses other methods.
+     */
+    default CompletableFuture<AdminAnswer> admin(String method, String path, Map<String, String> parameters) {
+        if (!method.equals("POST")) {
+            return CompletableFuture.completedFuture(new AdminAnswer(405, JsonResponses.errorBody(
+                    "method_not_allowed", method + " is not allowed here; use POST")));
+        }
+        return membership(path, parameters).thenApply(body -> new AdminAnswer(200, body));
+    }
+
+    /** An admin request's answer: HTTP status and JSON body. */
+    record AdminAnswer(int status, JsonNode body) {
+    }
+
     /** The largest value accepted, in bytes. */
     int valueSizeBytesMax();
 }

@@ -1,9 +1,12 @@
 package ringdb.server.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
@@ -11,9 +14,16 @@ import ringdb.core.NodeId;
 import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.node.Node;
+import ringdb.core.node.NodeStatus;
+import ringdb.core.repair.Repair;
 import ringdb.core.store.LocalStore;
+import ringdb.core.streaming.StreamProgress;
 import ringdb.server.api.ClientOperations;
 import ringdb.server.api.JsonResponses;
+import ringdb.server.jobs.Job;
+import ringdb.server.jobs.JobProgress;
+import ringdb.server.jobs.JobRegistry;
+import ringdb.server.jobs.JobState;
 import ringdb.server.metrics.ServerMetrics;
 
 /**
@@ -28,6 +38,8 @@ final class NodeClientOperations implements ClientOperations {
     private final int valueSizeBytesMax;
     private final LocalStore data;
     private final Path dataDirectory;
+    private final JobRegistry jobs = new JobRegistry(JobRegistry.FINISHED_MAX,
+            Set.of("repair", "decommission", "removenode", "cleanup"), System::currentTimeMillis);
 
     /** {@code data}: the node's data store, for snapshots; {@code dataDirectory} where it keeps its files. */
     NodeClientOperations(Node node, NodeThread nodeThread, ServerMetrics metrics, String clusterName,
@@ -95,46 +107,202 @@ final class NodeClientOperations implements ClientOperations {
 
     @Override
     public CompletableFuture<JsonNode> membership(String operation, Map<String, String> parameters) {
-        CompletableFuture<ClientResult> result = new CompletableFuture<>();
+        return admin("POST", operation, parameters).thenApply(answer -> {
+            if (answer.status() >= 400) {
+                throw new IllegalStateException(answer.body().path("message").asText());
+            }
+            return answer.body();
+        });
+    }
+
+    /**
+     * {@code GET jobs}, {@code GET jobs/{id}}, and {@code POST {operation}}: every long operation
+     * (repair, decommission, removenode, cleanup, flush, snapshot) starts a job and is answered 202
+     * with it at once; the job's state, progress, result or error are read back by its id. One the
+     * node refuses at once (not NORMAL, a conflicting move) is answered 409 with the reason, and listed
+     * as failed; a second job of a kind that runs one at a time gets 409 naming the running one.
+     */
+    @Override
+    public CompletableFuture<AdminAnswer> admin(String method, String path, Map<String, String> parameters) {
+        if (path.equals("jobs") || path.startsWith("jobs/")) {
+            if (!method.equals("GET")) {
+                return CompletableFuture.completedFuture(new AdminAnswer(405, JsonResponses.errorBody(
+                        "method_not_allowed", method + " is not allowed on /v1/admin/" + path + "; use GET")));
+            }
+            return nodeThread.call(() -> path.equals("jobs") ? new AdminAnswer(200, jobsJson())
+                    : jobJson(path.substring("jobs/".length())));
+        }
+        if (!method.equals("POST")) {
+            return CompletableFuture.completedFuture(new AdminAnswer(405, JsonResponses.errorBody(
+                    "method_not_allowed", method + " is not allowed on /v1/admin/" + path
+                            + "; use POST to start it, GET /v1/admin/jobs to follow it")));
+        }
+        if (path.equals("join")) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException(
+                    "a node joins when it starts: start the new node with --auto-bootstrap true and the cluster's "
+                    + "--seeds; it streams the ranges it will own, then serves them "
+                    + "(this node is " + node.state() + ")"));
+        }
+        Map<String, String> checked;
+        try {
+            checked = checkParameters(path, parameters);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return nodeThread.call(() -> {
+            Job job = jobs.start(path, checked, () -> progress(path));
+            try {
+                startOnNode(job, checked);
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                jobs.fail(job, e.getMessage());
+                throw e;
+            } catch (RuntimeException e) {
+                jobs.fail(job, "the node could not start it: " + e.getMessage());
+            }
+            ObjectNode body = job.toJson(jobs.nowMillis());
+            body.put("job", job.id());
+            if (job.state() == JobState.FAILED) { // refused at once (not NORMAL, a conflicting move, ...)
+                body.put("error", "conflict");
+                return new AdminAnswer(409, body);
+            }
+            return new AdminAnswer(202, body);
+        });
+    }
+
+    /** The parameters an operation keeps (as its job shows them), checked; throws IllegalArgumentException. */
+    private static Map<String, String> checkParameters(String operation, Map<String, String> parameters) {
         switch (operation) {
-            case "repair" -> onNode(() -> node.repair(result::complete), result::complete);
-            case "decommission" -> onNode(() -> node.decommission(result::complete), result::complete);
-            case "cleanup" -> onNode(() -> node.cleanup(result::complete), result::complete);
-            case "flush" -> {
-                return nodeThread.call(this::flushJson);
+            case "repair", "decommission", "cleanup", "flush" -> {
+                return Map.of();
             }
             case "snapshot" -> {
                 String name = parameters.getOrDefault("name", "");
-                String chosen = name.isBlank() ? "snapshot-" + System.currentTimeMillis() : name.trim();
-                return nodeThread.call(() -> snapshotJson(chosen, data.snapshot(chosen)));
+                return Map.of("name", name.isBlank() ? "snapshot-" + System.currentTimeMillis() : name.trim());
             }
             case "removenode" -> {
                 String dead = parameters.getOrDefault("node", "");
                 if (dead.isBlank()) {
-                    return CompletableFuture.failedFuture(new IllegalArgumentException(
-                            "missing query parameter 'node': the id (internode host:port) of the dead node to remove"));
+                    throw new IllegalArgumentException("missing query parameter 'node': the id (internode host:port) "
+                            + "of the dead node to remove");
                 }
-                onNode(() -> node.removeNode(NodeId.of(dead.trim()), result::complete), result::complete);
+                return Map.of("node", dead.trim());
             }
-            case "join" -> {
-                return CompletableFuture.failedFuture(new UnsupportedOperationException(
-                        "a node joins when it starts: start the new node with --auto-bootstrap true and the cluster's "
-                        + "--seeds; it streams the ranges it will own, then serves them "
-                        + "(this node is " + node.state() + ")"));
-            }
-            default -> {
-                return CompletableFuture.failedFuture(new IllegalArgumentException(
-                        "unknown admin operation '" + operation
-                        + "'; expected decommission, removenode, cleanup, repair, flush, snapshot or join"));
-            }
+            default -> throw new IllegalArgumentException("unknown admin operation '" + operation
+                    + "'; expected decommission, removenode, cleanup, repair, flush, snapshot or join, "
+                    + "or GET jobs");
         }
-        return result.thenApply(NodeClientOperations::adminJson);
     }
 
-    /** Flushes the data memtable to a table (as nodetool flush), on the node's thread, and says what it wrote. */
-    private JsonNode flushJson() {
-        long memtableBytes = data.stats().memtableBytes();
-        data.flush();
+    /** On the node's thread: starts the operation; its outcome finishes the job (possibly before this returns). */
+    private void startOnNode(Job job, Map<String, String> parameters) {
+        Consumer<ClientResult> finish = result -> finish(job, result);
+        switch (job.kind()) {
+            case "repair" -> node.repair(finish);
+            case "decommission" -> node.decommission(finish);
+            case "cleanup" -> node.cleanup(finish);
+            case "removenode" -> node.removeNode(NodeId.of(parameters.get("node")), finish);
+            case "flush" -> {
+                data.flushAsync((bytes, failure) -> {
+                    if (failure != null) {
+                        jobs.fail(job, describe(failure));
+                    } else {
+                        jobs.succeed(job, flushJson(bytes));
+                    }
+                });
+            }
+            case "snapshot" -> {
+                String name = parameters.get("name");
+                data.snapshotAsync(name, (tables, failure) -> {
+                    if (failure != null) {
+                        jobs.fail(job, describe(failure));
+                    } else {
+                        jobs.succeed(job, snapshotJson(name, tables));
+                    }
+                });
+            }
+            default -> throw new IllegalArgumentException("unknown admin operation '" + job.kind() + "'");
+        }
+    }
+
+    private void finish(Job job, ClientResult result) {
+        try {
+            jobs.succeed(job, adminJson(result));
+        } catch (IllegalStateException e) {
+            jobs.fail(job, e.getMessage());
+        }
+    }
+
+    private static String describe(Throwable failure) {
+        return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+    }
+
+    private JsonNode jobsJson() {
+        ObjectNode body = JsonResponses.object();
+        long now = jobs.nowMillis();
+        ArrayNode list = body.putArray("jobs");
+        for (Job job : jobs.list()) {
+            list.add(job.toJson(now));
+        }
+        return body;
+    }
+
+    private AdminAnswer jobJson(String id) {
+        return jobs.find(id).map(job -> new AdminAnswer(200, job.toJson(jobs.nowMillis())))
+                .orElseGet(() -> new AdminAnswer(404, JsonResponses.errorBody("not_found", "no job " + id
+                        + " on this node; it keeps its running jobs and its last " + JobRegistry.FINISHED_MAX
+                        + " finished ones in memory, so a restarted node knows none")));
+    }
+
+    /** On the node's thread (jobs are shown from there): how far an operation of {@code kind} got. */
+    private JobProgress progress(String kind) {
+        switch (kind) {
+            case "flush", "snapshot", "cleanup" -> {
+                for (LocalStore.Activity activity : data.activities()) {
+                    if (activity.kind().equals(kind)) {
+                        return new JobProgress(activity.phase(), activity.done(), activity.total(), activity.unit());
+                    }
+                }
+                return JobProgress.phase(kind.equals("cleanup") ? "checking the ring" : "finishing");
+            }
+            case "repair" -> {
+                Repair.Progress sync = node.repairProgress();
+                if (sync == null) {
+                    return JobProgress.phase("finishing");
+                }
+                if (!sync.name().equals("repair")) {
+                    return JobProgress.phase("waiting for the " + sync.name() + " sync under way ("
+                            + sync.rangeCopiesDone() + " of " + sync.rangeCopiesTotal() + " range copies)");
+                }
+                return new JobProgress("syncing ranges with the other replicas, " + sync.entriesReceived()
+                        + " entries received", sync.rangeCopiesDone(), sync.rangeCopiesTotal(), "range copies");
+            }
+            default -> {
+                return membershipProgress();
+            }
+        }
+    }
+
+    /** Decommission and removenode: the node's state, the moves under way and the streams this node runs. */
+    private JobProgress membershipProgress() {
+        NodeStatus status = node.status();
+        long rangesDone = 0;
+        long rangesTotal = 0;
+        long bytes = 0;
+        for (StreamProgress stream : status.streams()) {
+            if (!stream.state().equals("DONE")) {
+                rangesDone += stream.rangesDone();
+                rangesTotal += stream.rangesTotal();
+                bytes += stream.bytesReceived();
+            }
+        }
+        String phase = "node " + status.state()
+                + (status.movesInProgress().isEmpty() ? "" : "; " + String.join(", ", status.movesInProgress()))
+                + (rangesTotal > 0 ? "; " + bytes + " bytes streamed in" : "");
+        return new JobProgress(phase, rangesDone, rangesTotal, "ranges");
+    }
+
+    /** A flush's result: what it wrote (as nodetool flush). */
+    private JsonNode flushJson(long memtableBytes) {
         int tables = data.stats().tableCount();
         var body = JsonResponses.object();
         body.put("memtable_bytes_flushed", memtableBytes);

@@ -12,7 +12,8 @@ import ringdb.core.store.StoreFailure;
 /**
  * A {@link LocalStore} whose durability callbacks come back on the node's thread. The storage
  * engine completes writes on its sync thread (after the group-commit fsync); this wrapper re-posts
- * each completion as a node event, so the node's logic stays single-threaded.
+ * each completion as a node event, so the node's logic stays single-threaded; the same holds for the
+ * completions of flushes, cleanups and snapshots asked for without waiting.
  */
 public final class NodeThreadStore implements LocalStore {
     private final LocalStore delegate;
@@ -88,6 +89,37 @@ public final class NodeThreadStore implements LocalStore {
     @Override
     public List<String> quarantinedTables() {
         return delegate.quarantinedTables();
+    }
+
+    @Override
+    public void flushAsync(Completion<Long> done) {
+        delegate.flushAsync(onNodeThread(done));
+    }
+
+    @Override
+    public void snapshotAsync(String name, Completion<Integer> done) {
+        delegate.snapshotAsync(name, onNodeThread(done));
+    }
+
+    @Override
+    public void purgeAsync(LongPredicate keep, Completion<Long> done) {
+        delegate.purgeAsync(keep, onNodeThread(done));
+    }
+
+    @Override
+    public List<Activity> activities() {
+        return delegate.activities();
+    }
+
+    /** The engine completes these on the node's thread already (through its timers); this makes sure. */
+    private <T> Completion<T> onNodeThread(Completion<T> done) {
+        return (result, failure) -> {
+            if (nodeThread.isNodeThread()) {
+                done.done(result, failure);
+            } else {
+                nodeThread.execute(() -> done.done(result, failure));
+            }
+        };
     }
 
     @Override

@@ -38,7 +38,8 @@ import ringdb.server.net.StagedClose;
 
 /**
  * The HTTP API: {@code PUT|GET|DELETE /v1/kv/{key}?cl=&timestamp=}, {@code GET /v1/cluster},
- * {@code GET /v1/ring?key=}, {@code GET /metrics}, {@code POST /v1/admin/{join,decommission,removenode}}.
+ * {@code GET /v1/ring?key=}, {@code GET /metrics}, {@code /v1/admin/...} (operations start jobs, see
+ * {@link ClientOperations#admin}).
  * Requests not for the API (the dashboard) go to the next handler when {@code passOn} accepts them.
  *
  * <p>Answers come back from the node's thread in any order; they are written in request order
@@ -164,12 +165,14 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                             ? JsonResponses.text(HttpResponseStatus.OK, text, PROMETHEUS_TEXT_CONTENT_TYPE)
                             : failure(failure), false)));
         } else if (path.startsWith(ADMIN_PREFIX)) {
-            requireMethod(r, method, HttpMethod.POST, () -> answerJson(r,
-                    operations.membership(path.substring(ADMIN_PREFIX.length()), firstValues(uri))));
+            operations.admin(method.name(), path.substring(ADMIN_PREFIX.length()), firstValues(uri))
+                    .whenComplete((answer, failure) -> answer(r, failure == null && answer.status() < 400 ? "ok"
+                            : "failed", failure == null ? JsonResponses.json(HttpResponseStatus.valueOf(
+                            answer.status()), answer.body()) : failure(failure), false));
         } else {
             answer(r, "not_found", JsonResponses.error(HttpResponseStatus.NOT_FOUND, "not_found", "no such endpoint "
                     + path + "; the API has /v1/kv/{key}, /v1/cluster, /v1/ring?key=, /metrics, "
-                    + "/v1/admin/{join,decommission,removenode}"), false);
+                    + "/v1/admin/{repair,decommission,removenode,cleanup,flush,snapshot,jobs}"), false);
         }
     }
 
