@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A node that moves to a new address keeps its identity in the ring, as a Cassandra node keeps its
  * host id: stopped, given a new address, started again with the same data directory, it serves
- * its data under its new address with its old tokens, and its old address leaves the ring.
+ * its data under its new address with its old tokens, and its old address leaves the ring; moved
+ * back, it takes its first address's place again.
  */
 @Timeout(240)
 class NodeAddressChangeIntegrationTest {
@@ -26,7 +27,7 @@ class NodeAddressChangeIntegrationTest {
     private static final int WRITTEN_WHILE_AWAY = 10;
 
     @Test
-    void aNodeRestartedAtANewAddressWithItsDataTakesItsOwnPlaceInTheRing() throws Exception {
+    void aNodeRestartedAtANewAddressWithItsDataKeepsItsPlaceInTheRingAndCanMoveBack() throws Exception {
         String unavailable = NamespaceCluster.unavailableReason();
         assumeThat(unavailable).as("skipped: " + unavailable).isNull();
         try (NamespaceCluster cluster = new NamespaceCluster(Files.createTempDirectory("ringdb-netns-move-"), 3,
@@ -58,13 +59,19 @@ class NodeAddressChangeIntegrationTest {
             cluster.start(3, List.of(seed));
             awaitUpAndNormal(cluster, client, List.of(1, 2, 3), 3, CHANGE);
 
-            for (int host = 1; host <= 3; host++) {
-                JsonNode view = client.cluster(cluster.httpAddress(host));
-                assertThat(ringMembers(view).keySet()).as("the ring as host " + host + " sees it")
-                        .containsExactlyInAnyOrder(cluster.internodeAddress(1), cluster.internodeAddress(2), newId);
-                assertThat(tokensOf(view, newId)).as("the moved node's tokens").isEqualTo(tokens);
-            }
+            assertTheRingHoldsHost3At(cluster, client, newId, tokens);
             NamespaceCluster.await("the moved node's catch-up from its peers", CHANGE,
+                    () -> client.cluster(cluster.httpAddress(3)).path("recovery_done").asBoolean());
+
+            // and back: the two ids now claim each other's place; the later start wins
+            cluster.stop(3);
+            NamespaceCluster.await("host 1 seeing " + newId + " down", CHANGE,
+                    () -> client.upAndNormal(cluster.httpAddress(1)) == 2);
+            cluster.changeAddress(3, 3);
+            cluster.start(3, List.of(seed));
+            awaitUpAndNormal(cluster, client, List.of(1, 2, 3), 3, CHANGE);
+            assertTheRingHoldsHost3At(cluster, client, oldId, tokens);
+            NamespaceCluster.await("the node's catch-up from its peers", CHANGE,
                     () -> client.cluster(cluster.httpAddress(3)).path("recovery_done").asBoolean());
 
             // with host 2 gone, a QUORUM of 3 replicas needs the moved node in its old node's place
@@ -77,6 +84,16 @@ class NodeAddressChangeIntegrationTest {
             cluster.stop(1);
             awaitUpAndNormal(cluster, client, List.of(3), 1, CHANGE);
             assertEveryKey(client, cluster.httpAddress(3), "ONE");
+        }
+    }
+
+    private static void assertTheRingHoldsHost3At(NamespaceCluster cluster, NamespaceClient client, String id,
+                                                  List<Long> tokens) {
+        for (int host = 1; host <= 3; host++) {
+            JsonNode view = client.cluster(cluster.httpAddress(host));
+            assertThat(ringMembers(view).keySet()).as("the ring as host " + host + " sees it")
+                    .containsExactlyInAnyOrder(cluster.internodeAddress(1), cluster.internodeAddress(2), id);
+            assertThat(tokensOf(view, id)).as("the moved node's tokens").isEqualTo(tokens);
         }
     }
 
