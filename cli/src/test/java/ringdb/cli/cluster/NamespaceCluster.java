@@ -82,7 +82,7 @@ final class NamespaceCluster implements AutoCloseable {
         if (!"root".equals(System.getProperty("user.name"))) {
             return "network namespaces need root, the tests run as " + System.getProperty("user.name");
         }
-        String probe = PREFIX + ProcessHandle.current().pid() + "probe";
+        String probe = PREFIX + ProcessHandle.current().pid() + "x0probe";
         try {
             Result added = run(List.of("ip", "netns", "add", probe));
             if (added.exitCode() != 0) {
@@ -294,7 +294,7 @@ final class NamespaceCluster implements AutoCloseable {
         Result list = run(List.of("ip", "netns", "list"));
         for (String line : list.output().split("\n")) {
             String namespace = line.strip().split("\\s+")[0];
-            if (!namespace.matches(PREFIX + "\\d+x\\d+(br|h\\d+)")) {
+            if (!namespace.matches(PREFIX + "\\d+x\\d+(br|h\\d+|probe)")) {
                 continue;
             }
             long pid = Long.parseLong(namespace.substring(PREFIX.length(), namespace.indexOf('x')));
