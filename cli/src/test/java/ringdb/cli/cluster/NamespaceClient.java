@@ -18,12 +18,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * A client inside a network namespace of a {@link NamespaceCluster}: a {@link NamespaceClientAgent}
  * process started with {@code ip netns exec}, driven line by line. Each request names the node
- * that coordinates it and waits for the answer a bounded time. Not thread-safe.
+ * that coordinates it and waits for its answer a bounded time; requests are numbered, so an answer
+ * that comes after its request was given up is recognised and dropped. Not thread-safe.
  */
 final class NamespaceClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Longer than the agent's own request timeout, so the agent's answer comes first. */
-    private static final long ANSWER_TIMEOUT_MILLIS = NamespaceClientAgent.REQUEST_TIMEOUT_MILLIS + 7_000;
+    /** Well over the agent's own request timeout, so that its answer comes first even on a busy machine. */
+    private static final long ANSWER_TIMEOUT_MILLIS = NamespaceClientAgent.REQUEST_TIMEOUT_MILLIS + 22_000;
+    /** How long a {@link #cluster} poll waits: an answer missing by then counts as a node not answering. */
+    private static final long POLL_TIMEOUT_MILLIS = 10_000;
+    private static final long START_TIMEOUT_MILLIS = 60_000;
     private static final String EOF = "\u0000eof";
 
     /** One answer: the agent's first word ("ok", "found", "missing", "json", "error") and the rest. */
@@ -51,6 +55,7 @@ final class NamespaceClient implements AutoCloseable {
     private final Process process;
     private final OutputStream requests;
     private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+    private long lastRequest;
 
     private NamespaceClient(Process process) {
         this.process = process;
@@ -68,8 +73,8 @@ final class NamespaceClient implements AutoCloseable {
             Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
             NamespaceClient client = new NamespaceClient(process);
-            Answer ready = client.next("start of the client in " + namespace, 30_000);
-            if (!ready.kind().equals("ready")) {
+            Answer ready = client.answerTo(0, START_TIMEOUT_MILLIS);
+            if (ready == null || !ready.kind().equals("ready")) {
                 client.close();
                 throw new IllegalStateException("the client in " + namespace + " said " + ready + "; see " + log);
             }
@@ -101,10 +106,10 @@ final class NamespaceClient implements AutoCloseable {
         return request("get " + node + " " + consistency + " " + key);
     }
 
-    /** {@code GET /v1/cluster} of {@code node}, or null when it did not answer. */
+    /** {@code GET /v1/cluster} of {@code node}, or null when it did not answer (in time). */
     JsonNode cluster(String node) {
-        Answer answer = request("cluster " + node);
-        if (answer.isError()) {
+        Answer answer = answerTo(send("cluster " + node), POLL_TIMEOUT_MILLIS);
+        if (answer == null || answer.isError()) {
             return null;
         }
         try {
@@ -127,30 +132,51 @@ final class NamespaceClient implements AutoCloseable {
     }
 
     private Answer request(String line) {
+        Answer answer = answerTo(send(line), ANSWER_TIMEOUT_MILLIS);
+        if (answer == null) {
+            throw new AssertionError("no answer within " + ANSWER_TIMEOUT_MILLIS + " ms to " + line);
+        }
+        return answer;
+    }
+
+    /** Writes request {@code line} with the next number; returns the number. */
+    private long send(String line) {
+        long number = ++lastRequest;
         try {
-            requests.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            requests.write((number + " " + line + "\n").getBytes(StandardCharsets.UTF_8));
             requests.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("the client process is gone (" + line + ")", e);
         }
-        return next(line, ANSWER_TIMEOUT_MILLIS);
+        return number;
     }
 
-    private Answer next(String what, long timeoutMillis) {
-        String line;
-        try {
-            line = answers.poll(timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted waiting for the answer to " + what, e);
+    /**
+     * The answer to request {@code number} (answers to earlier requests, given up on, are dropped),
+     * or null when none came within {@code timeoutMillis}. Fails when the client process ended.
+     */
+    private Answer answerTo(long number, long timeoutMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (true) {
+            String line;
+            try {
+                line = answers.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for the answer to request " + number, e);
+            }
+            if (line == null) {
+                return null;
+            }
+            if (line.equals(EOF)) {
+                answers.add(EOF);
+                throw new AssertionError("the client process ended before answering request " + number);
+            }
+            String[] parts = line.split(" ", 3);
+            if (parts[0].equals(Long.toString(number))) {
+                return new Answer(parts.length > 1 ? parts[1] : "", parts.length > 2 ? parts[2] : "");
+            }
         }
-        if (line == null || line.equals(EOF)) {
-            answers.add(EOF);
-            throw new AssertionError((line == null ? "no answer within " + timeoutMillis + " ms" : "the client ended")
-                    + " to " + what);
-        }
-        String[] parts = line.split(" ", 2);
-        return new Answer(parts[0], parts.length > 1 ? parts[1] : "");
     }
 
     @Override

@@ -15,15 +15,15 @@ import ringdb.client.RingClientException;
  * The client side of {@link NamespaceClient}: a process started inside a network namespace that
  * reads one request per line on standard input and answers one line on standard output, through a
  * {@link RingClient} per node that talks to that node only and never retries (so the answer is
- * that node's own):
+ * that node's own). Each line starts with the request's number, which its answer repeats:
  *
  * <pre>
- * put HOST:PORT CL KEY VALUE   →  ok TIMESTAMP          | error STATUS KIND MESSAGE
- * get HOST:PORT CL KEY         →  found VALUE TIMESTAMP | missing | error STATUS KIND MESSAGE
- * cluster HOST:PORT            →  json {...}            | error STATUS KIND MESSAGE
+ * N put HOST:PORT CL KEY VALUE   →  N ok TIMESTAMP          | N error STATUS KIND MESSAGE
+ * N get HOST:PORT CL KEY         →  N found VALUE TIMESTAMP | N missing | N error STATUS KIND MESSAGE
+ * N cluster HOST:PORT            →  N json {...}            | N error STATUS KIND MESSAGE
  * </pre>
  *
- * Keys and values are words without spaces. It prints {@code ready} once, first.
+ * Keys and values are words without spaces. It prints {@code 0 ready} once, first.
  */
 public final class NamespaceClientAgent {
     static final long REQUEST_TIMEOUT_MILLIS = 8_000;
@@ -35,17 +35,18 @@ public final class NamespaceClientAgent {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         Map<String, RingClient> clients = new HashMap<>();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        out.println("ready");
+        out.println("0 ready");
         for (String line = in.readLine(); line != null; line = in.readLine()) {
-            String[] words = line.strip().split(" ");
+            String[] numbered = line.strip().split(" ", 2);
+            String[] words = numbered.length > 1 ? numbered[1].split(" ") : new String[] {""};
             try {
                 RingClient client = clients.computeIfAbsent(words[1], host -> new RingClient(List.of(host),
                         new RingClient.Options(REQUEST_TIMEOUT_MILLIS, 60_000, 1, false)));
-                out.println(answer(client, words));
+                out.println(numbered[0] + " " + answer(client, words));
             } catch (RingClientException e) {
-                out.println("error " + e.status() + " " + e.error() + " " + oneLine(e.getMessage()));
+                out.println(numbered[0] + " error " + e.status() + " " + e.error() + " " + oneLine(e.getMessage()));
             } catch (RuntimeException e) {
-                out.println("error 0 " + e.getClass().getSimpleName() + " " + oneLine(e.getMessage()));
+                out.println(numbered[0] + " error 0 " + e.getClass().getSimpleName() + " " + oneLine(e.getMessage()));
             }
         }
         clients.values().forEach(RingClient::close);

@@ -32,8 +32,14 @@ import org.junit.jupiter.api.Timeout;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(240)
 class NamespaceClusterIntegrationTest {
+    /**
+     * Fast gossip, with a failure detector that still needs a stall of about 5 s to convict a live
+     * node (so a busy machine does not make the majority lose a member), and request timeouts long
+     * enough for a busy machine yet short enough for the isolated node's timeouts.
+     */
     static final List<String> FAST = List.of("--replication-factor", "3", "--gossip-interval-ms", "200",
-            "--ring-delay-ms", "1000", "--read-request-timeout-ms", "2000", "--write-request-timeout-ms", "2000");
+            "--phi-convict-threshold", "12", "--ring-delay-ms", "1000", "--read-request-timeout-ms", "4000",
+            "--write-request-timeout-ms", "4000");
     private static final Duration FORM = Duration.ofSeconds(90);
     private static final Duration CONVICT = Duration.ofSeconds(30);
     private static final int KEYS = 24;
@@ -114,7 +120,7 @@ class NamespaceClusterIntegrationTest {
         Map<String, String> attemptedThroughIsolated = new LinkedHashMap<>();
         // before its peers are convicted the isolated node times out (504), afterwards it refuses at once (503)
         List<Integer> isolatedAnswers = new ArrayList<>();
-        isolatedAttempts(isolated, node3, workload, attemptedThroughIsolated, isolatedAnswers, 0);
+        isolatedAttempts(isolated, node3, workload, attemptedThroughIsolated, isolatedAnswers, 0, 1);
         NamespaceCluster.await("the majority convicting the isolated host", CONVICT, () -> {
             workload.steps(4, false);
             return client.upAndNormal(cluster.httpAddress(1)) == 2 && client.upAndNormal(cluster.httpAddress(2)) == 2;
@@ -122,7 +128,7 @@ class NamespaceClusterIntegrationTest {
         NamespaceCluster.await("the isolated host convicting its peers", CONVICT,
                 () -> isolated.upAndNormal(node3) == 1);
         workload.steps(2 * KEYS, true);
-        isolatedAttempts(isolated, node3, workload, attemptedThroughIsolated, isolatedAnswers, 1);
+        isolatedAttempts(isolated, node3, workload, attemptedThroughIsolated, isolatedAnswers, 1, 3);
         workload.steps(KEYS, true);
 
         cluster.heal(3);
@@ -145,11 +151,12 @@ class NamespaceClusterIntegrationTest {
                 + isolatedAnswers);
     }
 
-    /** A QUORUM read and write through the isolated node: each must fail, neither may return data. */
+    /** {@code count} QUORUM reads and writes through the isolated node: each must fail, none may return data. */
     private static void isolatedAttempts(NamespaceClient isolated, String node, Workload workload,
-                                         Map<String, String> attempted, List<Integer> statuses, int round) {
-        for (int i = 0; i < 2; i++) {
-            String key = workload.key(i + round * 2);
+                                         Map<String, String> attempted, List<Integer> statuses, int round,
+                                         int count) {
+        for (int i = 0; i < count; i++) {
+            String key = workload.key(i + round * 5);
             NamespaceClient.Answer read = isolated.get(node, "QUORUM", key);
             assertThat(read.isError()).as("QUORUM read of " + key + " through the isolated node: " + read).isTrue();
             assertThat(read.status()).as(read.toString()).isIn(503, 504);
