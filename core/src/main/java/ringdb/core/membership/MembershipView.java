@@ -3,6 +3,7 @@ package ringdb.core.membership;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,14 +47,7 @@ public final class MembershipView {
 
     /** Builds the view of {@code members}; {@code version} becomes the natural ring's version. */
     public static MembershipView of(Collection<Member> members, int replicationFactor, long version) {
-        // a replacement that finished stays final, even once the replacing node itself leaves or is removed
-        Set<NodeId> replaced = new TreeSet<>();
-        for (Member member : members) {
-            if (member.replacing() != null && !member.status().equals("JOINING") && !member.status().equals("STARTING")
-                    && !member.status().isEmpty()) {
-                replaced.add(member.replacing());
-            }
-        }
+        Set<NodeId> replaced = replacedNodes(members);
         TreeMap<NodeId, long[]> ring = new TreeMap<>();
         List<Move> moves = new ArrayList<>();
         for (Member member : members) {
@@ -78,6 +72,48 @@ public final class MembershipView {
             }
         }
         return new MembershipView(natural, active, futures, replicationFactor, replaced);
+    }
+
+    /**
+     * The nodes whose place another member took. A replacement that finished stays final, even once
+     * the replacing node itself leaves or is removed. One exception: a node that moved to a new
+     * address replaces its former id, and if it later moves back, the two ids claim each other (or,
+     * after more moves, claim round in a circle); then the claim made by the earlier generation
+     * gives way to the node it claims, which started later.
+     */
+    private static Set<NodeId> replacedNodes(Collection<Member> members) {
+        Map<NodeId, Member> byNode = new HashMap<>();
+        for (Member member : members) {
+            byNode.put(member.node(), member);
+        }
+        Set<NodeId> replaced = new TreeSet<>();
+        for (Member member : members) {
+            if (claimsReplacement(member) && !claimCameBack(member, byNode)) {
+                replaced.add(member.replacing());
+            }
+        }
+        return replaced;
+    }
+
+    private static boolean claimsReplacement(Member member) {
+        return member.replacing() != null && !member.status().equals("JOINING") && !member.status().equals("STARTING")
+                && !member.status().isEmpty();
+    }
+
+    /** Whether the node {@code member} replaces started later and, through its own claims, replaces it. */
+    private static boolean claimCameBack(Member member, Map<NodeId, Member> byNode) {
+        Member claimed = byNode.get(member.replacing());
+        if (claimed == null || claimed.generation() <= member.generation()) {
+            return false;
+        }
+        Member next = claimed;
+        for (int step = 0; step < byNode.size() && next != null && claimsReplacement(next); step++) {
+            if (next.replacing().equals(member.node())) {
+                return true;
+            }
+            next = byNode.get(next.replacing());
+        }
+        return false;
     }
 
     private static boolean isNatural(String status) {

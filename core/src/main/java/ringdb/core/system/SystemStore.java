@@ -43,8 +43,12 @@ public final class SystemStore {
         this.store = store;
     }
 
-    /** This node's persisted membership: status, tokens, and the node it replaces (null if none). */
-    public record MembershipRecord(String status, long[] tokens, NodeId replacing) {
+    /**
+     * This node's persisted membership: status, tokens, the node it replaces (null if none), and
+     * the node id it had when it wrote the record (null in a record written before ids were
+     * recorded): a node whose id changed since (it moved to a new address) learns its former id.
+     */
+    public record MembershipRecord(String status, long[] tokens, NodeId replacing, NodeId self) {
     }
 
     /** Where an interrupted bootstrap stream stood: the move it belongs to and its completed ranges. */
@@ -133,7 +137,7 @@ public final class SystemStore {
         return new Member(node, 0, parts[0], remembered, parts[2].isEmpty() ? null : NodeId.of(parts[2]));
     }
 
-    // ---- membership: "Gmembership" → "status\ntokens\nreplacing" ----
+    // ---- membership: "Gmembership" → "status\ntokens\nreplacing\nself" ----
 
     /** The persisted membership record and its timestamp; null if this node never recorded one. */
     public Cell membershipCell() {
@@ -145,13 +149,15 @@ public final class SystemStore {
         String[] lines = new String(cell.value(), StandardCharsets.UTF_8).split("\n", -1);
         long[] tokens = ApplicationState.decodeTokens(lines.length > 1 ? lines[1] : "");
         NodeId replacing = lines.length > 2 && !lines[2].isEmpty() ? NodeId.of(lines[2]) : null;
-        return new MembershipRecord(lines[0], tokens, replacing);
+        NodeId self = lines.length > 3 && !lines[3].isEmpty() ? NodeId.of(lines[3]) : null;
+        return new MembershipRecord(lines[0], tokens, replacing, self);
     }
 
-    public void writeMembership(String status, long[] tokens, NodeId replacing, long stampMicros,
+    /** Writes this node's membership record; {@code self} is the node's id now. */
+    public void writeMembership(String status, long[] tokens, NodeId replacing, NodeId self, long stampMicros,
                                 Consumer<Throwable> onDurable) {
         String text = status + "\n" + ApplicationState.encodeTokens(tokens) + "\n"
-                + (replacing == null ? "" : replacing.id());
+                + (replacing == null ? "" : replacing.id()) + "\n" + self.id();
         store.apply(MEMBERSHIP_KEY, Cell.value(text.getBytes(StandardCharsets.UTF_8), stampMicros), onDurable);
     }
 

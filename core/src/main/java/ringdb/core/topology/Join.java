@@ -2,6 +2,7 @@ package ringdb.core.topology;
 
 import java.util.Map;
 import java.util.Set;
+import ringdb.core.NodeId;
 import ringdb.core.membership.MembershipView;
 import ringdb.core.membership.Move;
 import ringdb.core.membership.TokenAllocator;
@@ -47,6 +48,10 @@ final class Join {
     private Set<String> resumeCompleted = Set.of();
     private StreamSession session;
     private String lastRefusal = "";
+    /** The id this node had before it moved to its current address (null: it did not move). */
+    private NodeId formerId;
+    /** Why a node that moved while joining does not join (null: it did not). */
+    private String movedWhileJoining;
 
     Join(TopologyContext context, TopologyRecords records, Streaming streaming) {
         this.context = context;
@@ -56,12 +61,17 @@ final class Join {
 
     /** Decides how this node starts, from its durable records and its configuration. */
     Startup load(TopologyRecords.Saved saved) {
+        formerId = null;
+        movedWhileJoining = null;
         if (saved.stream() != null) {
             resumeKey = saved.stream().moveKey();
             resumeCompleted = saved.stream().completedRanges();
         }
         NodeConfig config = context.config();
         SystemStore.MembershipRecord record = saved.membership();
+        if (record != null && record.self() != null && !record.self().equals(context.id())) {
+            return moved(record);
+        }
         if (record != null) {
             NodeState status = NodeState.fromGossip(record.status());
             long[] tokens = record.tokens();
@@ -88,6 +98,32 @@ final class Join {
         return new Startup(NodeState.NORMAL, tokens, null);
     }
 
+    /**
+     * The node's data was written under another id: the node moved to a new address (its id is its
+     * address) with its data directory. A member of the ring keeps its place, as a Cassandra node
+     * keeps its host id: it starts NORMAL with its tokens and says it replaces its former id, which
+     * makes every node drop the former id from the ring (the ranges and the data are the same, so
+     * nothing streams; the restart catch-up fetches the writes it missed while away). A node that
+     * left stays left. A node that was still joining does not join: its former id's join is
+     * pending in the ring, so it must finish at the former address, or start over with no data.
+     */
+    private Startup moved(SystemStore.MembershipRecord record) {
+        NodeState status = NodeState.fromGossip(record.status());
+        if (status == NodeState.NORMAL) {
+            formerId = record.self();
+            records.replacing(formerId);
+            records.persist(NodeState.NORMAL, record.tokens(), formerId, null);
+            return new Startup(NodeState.NORMAL, record.tokens(), formerId);
+        }
+        if (status == NodeState.LEFT) {
+            return new Startup(NodeState.LEFT, record.tokens(), record.replacing());
+        }
+        movedWhileJoining = context.id() + " holds the data of " + record.self() + ", which was " + status
+                + " at its former address; it does not join from here: start it at " + record.self()
+                + " to finish joining, or with an empty data directory to join anew";
+        return new Startup(NodeState.STARTING, new long[0], null);
+    }
+
     private JoinKind kind() {
         return JoinKind.of(records.replacing());
     }
@@ -95,6 +131,12 @@ final class Join {
     /** The node started: the phase's clock starts now. */
     void start() {
         phaseSinceMicros = context.nowMicros();
+        if (formerId != null) {
+            context.emit(NodeEvent.Kind.JOINED, context.id(), context.id() + " is " + formerId
+                    + " at a new address: it keeps its tokens and data; " + formerId + " leaves the ring");
+        } else if (movedWhileJoining != null) {
+            context.emit(NodeEvent.Kind.ERROR, context.id(), movedWhileJoining);
+        }
         if (phase == Phase.ANNOUNCED) {
             context.emit(NodeEvent.Kind.JOINING, context.id(), context.id() + " resumes joining with "
                     + persistedTokens.length + " tokens");

@@ -63,7 +63,7 @@ final class TopologyRecords {
      * message once a failure was reported as an ERROR event.
      */
     void persist(NodeState status, long[] tokens, NodeId replaced, Consumer<String> onDurable) {
-        context.system().writeMembership(status.name(), tokens, replaced, nextStampMicros(), error -> {
+        context.system().writeMembership(status.name(), tokens, replaced, context.id(), nextStampMicros(), error -> {
             if (error != null) {
                 context.emit(NodeEvent.Kind.ERROR, context.id(), "membership state not durable: " + error.getMessage());
             }

@@ -120,6 +120,26 @@ class MembershipViewTest {
     }
 
     @Test
+    void aNodeThatMovedAwayAndBackHoldsItsPlaceUnderTheIdItStartedWithLast() {
+        long[] tokens = Ring.tokensFor(B, 8);
+        Member movedAway = new Member(D, 5, "NORMAL", tokens, B);
+        Member formerId = new Member(B, 1, "NORMAL", tokens, null);
+        MembershipView away = MembershipView.of(List.of(member(A, "NORMAL"), formerId, member(C, "NORMAL"), movedAway),
+                RF, 1);
+        assertEquals(Set.of(A, C, D), away.natural().members());
+        Member movedBack = new Member(B, 9, "NORMAL", tokens, D);
+        MembershipView back = MembershipView.of(List.of(member(A, "NORMAL"), movedBack, member(C, "NORMAL"), movedAway),
+                RF, 2);
+        assertEquals(Set.of(A, B, C), back.natural().members(), "the later start wins the claims round the circle");
+        assertEquals(Set.of(D), back.replaced());
+        Member thirdAddress = new Member(NodeId.of("e"), 12, "NORMAL", tokens, B);
+        MembershipView again = MembershipView.of(List.of(member(A, "NORMAL"), movedBack, member(C, "NORMAL"),
+                movedAway, thirdAddress), RF, 3);
+        assertEquals(Set.of(A, C, NodeId.of("e")), again.natural().members());
+        assertEquals(Set.of(B, D), again.replaced());
+    }
+
+    @Test
     void overlappingMovesConflictAndDisjointOnesDoNot() {
         MembershipView view = view(member(A, "NORMAL"), member(B, "NORMAL"), member(C, "NORMAL"), member(D, "JOINING"));
         String conflict = view.conflict(new Move(Move.Kind.LEAVE, A, null, 1, Ring.tokensFor(A, 8)));

@@ -5,13 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import ringdb.core.NodeId;
+import ringdb.core.data.Cell;
 import ringdb.core.membership.Member;
+import ringdb.core.membership.MembershipView;
 import ringdb.core.coordinator.ClientResult;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.node.NodeState;
@@ -51,7 +54,7 @@ class TopologyTest {
     void aReplacementInterruptedByARestartResumesAsJoiningWithTheSameTokens() {
         FakeTopologyContext context = new FakeTopologyContext(N1);
         long[] tokens = {-5, 3, 11};
-        context.system.writeMembership(NodeState.JOINING.name(), tokens, N2, 10, error -> { });
+        context.system.writeMembership(NodeState.JOINING.name(), tokens, N2, N1, 10, error -> { });
         Topology topology = new Topology(context);
         Startup startup = topology.load();
         assertEquals(NodeState.JOINING, startup.state());
@@ -66,11 +69,59 @@ class TopologyTest {
     @Test
     void aNodeThatLeftStaysLeftAfterARestart() {
         FakeTopologyContext context = new FakeTopologyContext(N1);
-        context.system.writeMembership(NodeState.LEFT.name(), new long[] {1, 2}, null, 10, error -> { });
+        context.system.writeMembership(NodeState.LEFT.name(), new long[] {1, 2}, null, N1, 10, error -> { });
         Topology topology = new Topology(context);
         assertEquals(NodeState.LEFT, topology.load().state());
         topology.start();
         assertEquals(List.of(), context.events, "no join to report");
+    }
+
+    @Test
+    void aNodeWhoseDataWasWrittenUnderAnotherIdIsThatNodeAtANewAddressAndKeepsItsPlace() {
+        FakeTopologyContext context = new FakeTopologyContext(N1);
+        long[] tokens = Ring.tokensFor(N2, 16);
+        context.system.writeMembership(NodeState.NORMAL.name(), tokens, null, N2, 10, error -> { });
+        Topology topology = new Topology(context);
+        Startup startup = topology.load();
+        assertEquals(NodeState.NORMAL, startup.state());
+        assertEquals(N2, startup.replacing(), "it replaces its former id");
+        assertArrayEquals(tokens, startup.tokens());
+        SystemStore.MembershipRecord record = SystemStore.decodeMembership(context.system.membershipCell());
+        assertEquals(List.of(NodeState.NORMAL.name(), N2, N1), List.of(record.status(), record.replacing(),
+                record.self()), "recorded under its new id, replacing its former one");
+        topology.start();
+        assertEquals(new NodeEvent(context.time.nowMicros(), N1, NodeEvent.Kind.JOINED, N1,
+                "n1 is n2 at a new address: it keeps its tokens and data; n2 leaves the ring"), context.events.get(0));
+        MembershipView view = MembershipView.of(List.of(normal(N2),
+                new Member(N1, 2, NodeState.NORMAL.name(), tokens, N2)), 2, 1);
+        assertEquals(Set.of(N1), view.natural().members(), "the former id is out of the ring");
+        assertArrayEquals(tokens, view.natural().tokensOf(N1));
+    }
+
+    @Test
+    void aRecordWrittenBeforeIdsWereRecordedIsThisNodesOwn() {
+        SystemStore.MembershipRecord record = SystemStore.decodeMembership(
+                Cell.value("NORMAL\n1,2\n".getBytes(StandardCharsets.UTF_8), 10));
+        assertNull(record.self());
+        assertArrayEquals(new long[] {1, 2}, record.tokens());
+    }
+
+    @Test
+    void aNodeThatMovedWhileJoiningDoesNotJoinFromItsNewAddress() {
+        FakeTopologyContext context = new FakeTopologyContext(N1);
+        context.system.writeMembership(NodeState.JOINING.name(), new long[] {-5, 3}, null, N2, 10, error -> { });
+        Topology topology = new Topology(context);
+        Startup startup = topology.load();
+        assertEquals(NodeState.STARTING, startup.state());
+        assertEquals(0, startup.tokens().length);
+        topology.start();
+        context.time.advance(20 * context.config().ringDelayMicros());
+        assertEquals(List.of(), context.announcements, "it announces nothing");
+        assertEquals(new NodeEvent(context.time.nowMicros() - 20 * context.config().ringDelayMicros(), N1,
+                NodeEvent.Kind.ERROR, N1, "n1 holds the data of n2, which was JOINING at its former address; it does"
+                + " not join from here: start it at n2 to finish joining, or with an empty data directory to join"
+                + " anew"), context.events.get(0));
+        assertEquals(1, context.events.size(), "said once: " + context.events);
     }
 
     @Test
