@@ -94,7 +94,7 @@ final class Join {
 
     /** The node started: the phase's clock starts now. */
     void start() {
-        phaseSinceMicros = context.nowMicros();
+        phaseSinceMicros = context.monotonicMicros();
         if (phase == Phase.ANNOUNCED) {
             context.emit(NodeEvent.Kind.JOINING, context.id(), context.id() + " resumes joining with "
                     + persistedTokens.length + " tokens");
@@ -210,7 +210,7 @@ final class Join {
             persistedTokens = chosen;
             context.announceMembership(NodeState.JOINING, chosen, records.replacing());
             phase = Phase.ANNOUNCED;
-            phaseSinceMicros = context.nowMicros();
+            phaseSinceMicros = context.monotonicMicros();
             context.emit(NodeEvent.Kind.JOINING, context.id(), context.id() + " joining with " + chosen.length
                     + " tokens" + kind().joiningSuffix());
         });
@@ -251,7 +251,7 @@ final class Join {
         if (error != null) {
             context.emit(NodeEvent.Kind.ERROR, context.id(), finished.name() + " failed, retrying: " + error);
             phase = Phase.ANNOUNCED;
-            phaseSinceMicros = context.nowMicros();
+            phaseSinceMicros = context.monotonicMicros();
             return;
         }
         records.persist(NodeState.NORMAL, persistedTokens, records.replacing(), durable -> {

@@ -5,6 +5,7 @@ import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Semaphore;
+import ringdb.core.Clock;
 import ringdb.core.Timers;
 import ringdb.core.data.Cell;
 import ringdb.storage.StorageConfig;
@@ -31,7 +32,7 @@ public final class CrashChild {
         StorageConfig config = StorageConfig.builder().memtableSizeBytesMax(2 << 20).flushPeriodMicros(0)
                 .commitLogSizes(64L << 20, 1L << 20).build();
         try (FileDisk disk = new FileDisk()) {
-            StorageEngine engine = StorageEngine.open(disk, directory, config, () -> 0L, noTimers);
+            StorageEngine engine = StorageEngine.open(disk, directory, config, Clock.fixed(0), noTimers);
             Semaphore inFlight = new Semaphore(64);
             out.println("ready");
             for (int i = firstKey; i < firstKey + WRITES_MAX; i++) {

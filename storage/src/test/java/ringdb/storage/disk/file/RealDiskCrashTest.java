@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import ringdb.core.Clock;
 import ringdb.core.data.Cell;
 import ringdb.storage.StorageConfig;
 import ringdb.storage.StorageEngine;
@@ -47,7 +48,7 @@ class RealDiskCrashTest {
             }
             try (FileDisk disk = new FileDisk()) {
                 StorageEngine engine = StorageEngine.open(disk, directory.toString(), StorageConfig.defaults(),
-                        () -> 0L, (delay, task) -> () -> { });
+                        Clock.fixed(0), (delay, task) -> () -> { });
                 for (String key : acknowledged) {
                     int i = Integer.parseInt(key.substring("key-".length()));
                     assertThat(engine.read(key.getBytes(StandardCharsets.UTF_8))).as("round %d: %s", round, key)
@@ -94,7 +95,7 @@ class RealDiskCrashTest {
 
     private void assertLockedByTheChild() throws IOException {
         try (FileDisk disk = new FileDisk()) {
-            assertThatThrownBy(() -> StorageEngine.open(disk, directory.toString(), StorageConfig.defaults(), () -> 0L,
+            assertThatThrownBy(() -> StorageEngine.open(disk, directory.toString(), StorageConfig.defaults(), Clock.fixed(0),
                     (delay, task) -> () -> { })).isInstanceOf(IOException.class)
                     .hasMessageContaining("in use by another process");
         }
