@@ -136,7 +136,7 @@ final class HeavyFaults {
     }
 
     private Runnable fillDisk(NodeId id, SimDisk disk, String lasting) {
-        long capacity = disk.usedBytes() + random.nextInt(8 * 1024);
+        long capacity = disk.usedBytes() + random.nextInt(2 * 1024);
         long refusedBefore = disk.faultCounts()[0];
         disk.setCapacityBytes(capacity);
         log.accept("disk of " + id + " full at " + capacity + " bytes" + lasting);
