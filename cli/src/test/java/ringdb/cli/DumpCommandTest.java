@@ -21,6 +21,7 @@ import ringdb.storage.StorageEngine;
 import ringdb.storage.disk.file.FileDisk;
 
 class DumpCommandTest {
+    private static final Clock FROZEN = Clock.fixed(0);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Timers NO_TIMERS = (delay, task) -> () -> { };
 
@@ -34,7 +35,7 @@ class DumpCommandTest {
     private void write(boolean flushFirstHalf) throws IOException {
         try (FileDisk disk = new FileDisk()) {
             StorageEngine engine = StorageEngine.open(disk, directory.resolve("data").toString(),
-                    StorageConfig.defaults(), Clock.fixed(0), NO_TIMERS);
+                    StorageConfig.defaults(), FROZEN, NO_TIMERS);
             engine.apply(bytes("apple"), Cell.value(bytes("red"), 1_234_567_890_123_000L), failure -> { });
             engine.apply(bytes("banana"), Cell.value(bytes("yellow"), 1_234_567_890_456_000L), failure -> { });
             if (flushFirstHalf) {

@@ -18,8 +18,9 @@ import ringdb.sim.SimNetwork;
  * network (majority/minority splits, isolated nodes, one-way links), changes drop and duplicate
  * probabilities and delays, slows or cuts single links, and skews, drifts or jumps clocks; a bounded
  * number of heavier faults (clock steps of minutes or hours, disk episodes) comes from
- * {@link HeavyFaults}. Only faults the design claims to survive are injected. {@link #stop()} ends the faults and brings the
- * cluster back to health for the liveness phase. Every action is logged with its simulated time.
+ * {@link HeavyFaults}. Only faults the design claims to survive are injected. {@link #stop()} ends the
+ * faults and brings the cluster back to health for the liveness phase. Every action is logged with its
+ * simulated time.
  */
 public final class FaultInjector {
     private final SimCluster cluster;

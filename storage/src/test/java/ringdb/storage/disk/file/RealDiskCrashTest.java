@@ -28,6 +28,7 @@ import ringdb.storage.commitlog.CommitLogSegments;
  * child saw acknowledged.
  */
 class RealDiskCrashTest {
+    private static final Clock FROZEN = Clock.fixed(0);
     /** About 8 MiB: several flushes of the child's 2 MiB memtable, so flushed 1 MiB segments are recycled. */
     private static final int ACKS_BEFORE_KILL = 8000;
     private static final long CHILD_TIME_BOUND_SECONDS = 60;
@@ -48,7 +49,7 @@ class RealDiskCrashTest {
             }
             try (FileDisk disk = new FileDisk()) {
                 StorageEngine engine = StorageEngine.open(disk, directory.toString(), StorageConfig.defaults(),
-                        Clock.fixed(0), (delay, task) -> () -> { });
+                        FROZEN, (delay, task) -> () -> { });
                 for (String key : acknowledged) {
                     int i = Integer.parseInt(key.substring("key-".length()));
                     assertThat(engine.read(key.getBytes(StandardCharsets.UTF_8))).as("round %d: %s", round, key)
@@ -95,7 +96,7 @@ class RealDiskCrashTest {
 
     private void assertLockedByTheChild() throws IOException {
         try (FileDisk disk = new FileDisk()) {
-            assertThatThrownBy(() -> StorageEngine.open(disk, directory.toString(), StorageConfig.defaults(), Clock.fixed(0),
+            assertThatThrownBy(() -> StorageEngine.open(disk, directory.toString(), StorageConfig.defaults(), FROZEN,
                     (delay, task) -> () -> { })).isInstanceOf(IOException.class)
                     .hasMessageContaining("in use by another process");
         }
