@@ -12,7 +12,8 @@ import ringdb.sim.run.SimRunSettings;
 /** {@code ringdb sim}: one seeded randomized workload + faults run (the seed sweep's single-seed form). */
 @Command(name = "sim", mixinStandardHelpOptions = true,
         description = {"Runs a randomized simulation: clients write, read and delete while nodes crash, the network",
-            "partitions, drops, duplicates and delays messages and clocks jump (safety phase); then faults stop and",
+            "partitions, drops, duplicates and delays messages, clocks jump or step by minutes and hours and disks",
+            "fill up, fail reads or syncs or slow down (safety phase); then faults stop and",
             "every operation must complete and every replica converge (liveness phase). Checks: no acknowledged",
             "write lost, no invented value, no stale QUORUM read, replicas identical, no delete undone, no node",
             "exception. Every setting derives from the seed; a failure prints the command that reproduces it.",

@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import ringdb.core.Clock;
 import ringdb.core.Timers;
 import ringdb.core.data.Cell;
 import ringdb.storage.StorageConfig;
@@ -20,6 +21,7 @@ import ringdb.storage.StorageEngine;
 import ringdb.storage.disk.file.FileDisk;
 
 class DumpCommandTest {
+    private static final Clock FROZEN = Clock.fixed(0);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Timers NO_TIMERS = (delay, task) -> () -> { };
 
@@ -33,7 +35,7 @@ class DumpCommandTest {
     private void write(boolean flushFirstHalf) throws IOException {
         try (FileDisk disk = new FileDisk()) {
             StorageEngine engine = StorageEngine.open(disk, directory.resolve("data").toString(),
-                    StorageConfig.defaults(), () -> 0L, NO_TIMERS);
+                    StorageConfig.defaults(), FROZEN, NO_TIMERS);
             engine.apply(bytes("apple"), Cell.value(bytes("red"), 1_234_567_890_123_000L), failure -> { });
             engine.apply(bytes("banana"), Cell.value(bytes("yellow"), 1_234_567_890_456_000L), failure -> { });
             if (flushFirstHalf) {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import ringdb.core.Clock;
 import ringdb.core.Timers;
 import ringdb.core.data.Cell;
 import ringdb.storage.StorageConfig;
@@ -14,6 +15,7 @@ import ringdb.storage.StorageEngine;
 import ringdb.storage.disk.file.FileDisk;
 
 class SnapshotCommandTest {
+    private static final Clock FROZEN = Clock.fixed(0);
     private static final Timers NO_TIMERS = (delay, task) -> () -> { };
 
     @TempDir
@@ -26,7 +28,7 @@ class SnapshotCommandTest {
     private void put(String key, String value, long timestamp) throws IOException {
         try (FileDisk disk = new FileDisk()) {
             StorageEngine engine = StorageEngine.open(disk, node.resolve("data").toString(), StorageConfig.defaults(),
-                    () -> 0L, NO_TIMERS);
+                    FROZEN, NO_TIMERS);
             engine.apply(key.getBytes(StandardCharsets.UTF_8),
                     Cell.value(value.getBytes(StandardCharsets.UTF_8), timestamp), failure -> { });
             engine.close();
@@ -36,7 +38,7 @@ class SnapshotCommandTest {
     private String read(String key) throws IOException {
         try (FileDisk disk = new FileDisk()) {
             StorageEngine engine = StorageEngine.open(disk, node.resolve("data").toString(), StorageConfig.defaults(),
-                    () -> 0L, NO_TIMERS);
+                    FROZEN, NO_TIMERS);
             Cell cell = engine.read(key.getBytes(StandardCharsets.UTF_8));
             engine.close();
             return cell == null ? null : new String(cell.value(), StandardCharsets.UTF_8);
@@ -84,7 +86,7 @@ class SnapshotCommandTest {
         put("k", "v", 1);
         try (FileDisk disk = new FileDisk()) {
             StorageEngine running = StorageEngine.open(disk, node.resolve("data").toString(), StorageConfig.defaults(),
-                    () -> 0L, NO_TIMERS);
+                    FROZEN, NO_TIMERS);
             ClusterHarness.Run output = run("snapshot", "create", node.toString(), "busy");
             assertThat(output.exitCode()).isEqualTo(1);
             assertThat(output.err()).contains("is already open in this process");

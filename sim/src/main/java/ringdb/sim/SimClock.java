@@ -7,6 +7,10 @@ import ringdb.core.Clock;
  * drift (parts per million of the time elapsed since the drift was set), plus any jumps. Jumps may
  * go backwards, as a real clock does when NTP steps it; the node must cope.
  *
+ * <p>The monotonic reading is the scheduler's time plus the drift only: a drifting oscillator makes
+ * a real monotonic clock drift too, but neither the skew nor a jump (a step of the wall clock) moves
+ * it. Changing the skew steps the wall clock like a jump does.
+ *
  * <p>Readings are microseconds since the Unix epoch; simulated time zero is {@link #EPOCH_MICROS}.
  * Threading: simulation thread only.
  */
@@ -18,6 +22,8 @@ public final class SimClock implements Clock {
     private long offsetMicros;
     private double driftPartsPerMillion;
     private long driftOriginMicros;
+    /** Drift accumulated before the current drift rate was set (part of {@code offsetMicros} too). */
+    private long driftBeforeOriginMicros;
 
     public SimClock(SimScheduler scheduler) {
         this.scheduler = scheduler;
@@ -26,6 +32,11 @@ public final class SimClock implements Clock {
     @Override
     public long nowMicros() {
         return EPOCH_MICROS + scheduler.nowMicros() + offsetMicros + driftMicros();
+    }
+
+    @Override
+    public long monotonicMicros() {
+        return scheduler.nowMicros() + driftBeforeOriginMicros + driftMicros();
     }
 
     /** How far this clock is from true simulated time, in microseconds (positive = ahead). */
@@ -40,7 +51,9 @@ public final class SimClock implements Clock {
 
     /** Starts drifting at {@code partsPerMillion} from now on (what has drifted so far stays). */
     public void setDriftPartsPerMillion(double partsPerMillion) {
-        offsetMicros += driftMicros();
+        long drifted = driftMicros();
+        offsetMicros += drifted;
+        driftBeforeOriginMicros += drifted;
         driftOriginMicros = scheduler.nowMicros();
         driftPartsPerMillion = partsPerMillion;
     }

@@ -158,7 +158,7 @@ final class SimNodes {
         int incarnation = simNode.incarnation;
         simNode.data = new ObservedStore(simNode.storage.data(), durableWritesOf(simNode, incarnation));
         simNode.hints = simNode.storage.hints();
-        network.attach(id, (from, message) -> simNode.node.receive(from, message));
+        network.attach(id, (from, message) -> events.runOn(id, () -> simNode.node.receive(from, message)));
         NodeConfig config = simNode.configAdjust.apply(nodeConfig().toBuilder()).build();
         simNode.node = new Node(id, config, simNode.clock, simNode.timers,
                 network.endpointFor(id, () -> simNode.incarnation == incarnation && simNode.isAlive()),

@@ -53,4 +53,27 @@ class SimClockTest {
 
         assertThat(clock.nowMicros()).isEqualTo(before - 2_000_000);
     }
+
+    @Test
+    void theMonotonicClockFollowsTheDriftButNeitherSkewNorJumps() {
+        SimScheduler scheduler = new SimScheduler();
+        SimClock clock = new SimClock(scheduler);
+        clock.setSkewMicros(-250_000);
+        scheduler.runUntil(10_000_000);
+        clock.setDriftPartsPerMillion(100);
+        scheduler.runUntil(20_000_000);
+        clock.jump(-3_600_000_000L);
+        clock.setSkewMicros(600_000_000L);
+        long wallBefore = clock.nowMicros();
+        long monotonicBefore = clock.monotonicMicros();
+        assertThat(monotonicBefore).isEqualTo(20_000_000 + 1_000);
+
+        clock.setDriftPartsPerMillion(-100);
+        scheduler.runUntil(30_000_000);
+
+        assertThat(clock.monotonicMicros()).isEqualTo(monotonicBefore + 10_000_000 - 1_000);
+        assertThat(clock.nowMicros() - wallBefore).isEqualTo(10_000_000 - 1_000);
+        clock.jump(3_600_000_000L);
+        assertThat(clock.monotonicMicros()).isEqualTo(monotonicBefore + 10_000_000 - 1_000);
+    }
 }

@@ -122,7 +122,7 @@ final class TableSet {
 
     /** Whether automatic flushes are held back after a recent failure. */
     boolean inRetryBackoff() {
-        return clock.nowMicros() < retryNotBeforeMicros;
+        return clock.monotonicMicros() < retryNotBeforeMicros;
     }
 
     /** Starts writing {@code frozen}, which holds every commit log record before {@code covered}. */
@@ -205,7 +205,7 @@ final class TableSet {
     private void handleFlushFailure(Throwable failure) {
         if (lastFailure != failure) {
             lastFailure = failure;
-            retryNotBeforeMicros = clock.nowMicros() + RETRY_AFTER_FAILURE_MICROS;
+            retryNotBeforeMicros = clock.monotonicMicros() + RETRY_AFTER_FAILURE_MICROS;
             log.error("flush of {} failed; its memtable stays in memory and will be retried", directory, failure);
             failures.accept(new StoreFailure(StoreFailure.Kind.DATA_WRITE, null, "flush of " + directory
                     + " failed: " + failure));
@@ -260,7 +260,7 @@ final class TableSet {
      */
     void maybeStartCompaction() {
         if (compaction != null || closing || exclusiveRunning || !exclusiveWaiting.isEmpty()
-                || clock.nowMicros() < compactionNotBeforeMicros) {
+                || clock.monotonicMicros() < compactionNotBeforeMicros) {
             return;
         }
         List<SSTable> selected = SizeTieredStrategy.select(tables, config.compactionThresholdMin(),
@@ -366,7 +366,7 @@ final class TableSet {
             long backoff = RETRY_AFTER_FAILURE_MICROS << Math.min(compactionFailuresInARow, 20);
             backoff = Math.min(backoff, COMPACTION_BACKOFF_MAX_MICROS);
             compactionFailuresInARow++;
-            compactionNotBeforeMicros = clock.nowMicros() + backoff;
+            compactionNotBeforeMicros = clock.monotonicMicros() + backoff;
             log.error("compaction in {} failed ({} in a row); its input tables stay, its output was deleted;"
                     + " the next automatic compaction waits {} ms", directory, compactionFailuresInARow,
                     backoff / 1000, done.failure());

@@ -14,11 +14,17 @@ final class PolledTimers implements Timers, Clock {
 
     private final PriorityQueue<Task> queue = new PriorityQueue<>((a, b) -> a.dueNanos != b.dueNanos
             ? Long.compare(a.dueNanos, b.dueNanos) : Long.compare(a.sequence, b.sequence));
+    private final long originNanos = System.nanoTime();
     private long sequence;
 
     @Override
     public long nowMicros() {
         return System.currentTimeMillis() * 1000;
+    }
+
+    @Override
+    public long monotonicMicros() {
+        return (System.nanoTime() - originNanos) / 1000;
     }
 
     @Override

@@ -11,7 +11,7 @@ import ringdb.core.NodeId;
  *
  * <p>Each peer keeps a bounded window of recent intervals; intervals longer than
  * {@code intervalMicrosMax} (a pause, a partition) are left out so they do not make the detector
- * slow to convict afterwards. Not thread-safe; times are the owner's clock in microseconds.
+ * slow to convict afterwards. Not thread-safe; times are the owner's monotonic clock in microseconds.
  */
 public final class FailureDetector {
     /** Intervals remembered per peer. */

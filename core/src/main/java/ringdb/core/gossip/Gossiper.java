@@ -234,7 +234,7 @@ public final class Gossiper implements Liveness {
 
     private void apply(EndpointStateSnapshot snapshot, boolean direct) {
         NodeId node = snapshot.node();
-        long now = clock.nowMicros();
+        long now = clock.monotonicMicros();
         EndpointState known = endpoints.get(node);
         if (known != null && snapshot.generation() < known.generation()) {
             return;
@@ -292,7 +292,7 @@ public final class Gossiper implements Liveness {
     }
 
     private void checkConvictions() {
-        long now = clock.nowMicros();
+        long now = clock.monotonicMicros();
         for (NodeId peer : sorted(live)) {
             double phi = failureDetector.phi(peer, now);
             if (phi > phiConvictThreshold) {
@@ -303,7 +303,7 @@ public final class Gossiper implements Liveness {
 
     private void markDown(NodeId peer, String reason) {
         if (live.remove(peer)) {
-            downSinceMicros.put(peer, clock.nowMicros());
+            downSinceMicros.put(peer, clock.monotonicMicros());
             listener.onDown(peer, reason);
         }
     }
@@ -348,7 +348,7 @@ public final class Gossiper implements Liveness {
         return node.equals(self) || live.contains(node);
     }
 
-    /** Since when {@code node} has been down on this node's clock, or -1 when it is up. */
+    /** Since when {@code node} has been down on this node's monotonic clock, or -1 when it is up. */
     @Override
     public long downSinceMicros(NodeId node) {
         Long since = downSinceMicros.get(node);

@@ -11,7 +11,10 @@ public interface Liveness {
     /** Whether {@code node} is held up (always true for this node). */
     boolean isAlive(NodeId node);
 
-    /** When {@code node} was last marked down on this node's clock, or -1 when it is up. */
+    /**
+     * When {@code node} was last marked down, on this node's monotonic clock
+     * ({@link ringdb.core.Clock#monotonicMicros}), or -1 when it is up.
+     */
     long downSinceMicros(NodeId node);
 
     /** The peers held up, this node excluded, in id order. */

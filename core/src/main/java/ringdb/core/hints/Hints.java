@@ -87,7 +87,7 @@ public final class Hints {
 
     /** Stores a hint for {@code target}; returns false when none was stored (window passed, too many). */
     public boolean store(NodeId target, byte[] key, Cell cell) {
-        long now = context.clock().nowMicros();
+        long now = context.clock().monotonicMicros();
         long downSince = context.liveness().downSinceMicros(target);
         if (downSince >= 0 && now - downSince > context.config().hintWindowMicros()) {
             droppedCount++;

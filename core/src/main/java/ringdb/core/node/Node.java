@@ -306,7 +306,7 @@ public final class Node {
         Ring current = ringState.ring();
         long now = clock.nowMicros();
         Gossiper gossiper = gossip.gossiper();
-        List<PeerStatus> peers = gossiper == null ? List.of() : PeerStatus.of(gossiper, id, now);
+        List<PeerStatus> peers = gossiper == null ? List.of() : PeerStatus.of(gossiper, id, clock.monotonicMicros());
         Map<String, String> localStates = gossiper == null ? Map.of() : gossiper.local().values();
         long heartbeat = gossiper == null ? 0 : gossiper.local().heartbeatVersion();
         List<Long> tokenList = new ArrayList<>(tokens.length);

@@ -20,7 +20,10 @@ public record PeerStatus(NodeId id, NodeState state, boolean up, double phi, lon
         applicationStates = Map.copyOf(applicationStates);
     }
 
-    /** Every peer {@code gossiper} knows ({@code self} excluded), in id order, as seen at {@code now}. */
+    /**
+     * Every peer {@code gossiper} knows ({@code self} excluded), in id order, as seen at {@code now} on
+     * the node's monotonic clock (the failure detector's time).
+     */
     static List<PeerStatus> of(Gossiper gossiper, NodeId self, long now) {
         List<PeerStatus> peers = new ArrayList<>();
         for (EndpointState endpoint : gossiper.endpoints().values()) {

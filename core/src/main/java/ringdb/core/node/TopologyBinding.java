@@ -107,6 +107,11 @@ final class TopologyBinding implements TopologyContext {
     }
 
     @Override
+    public long monotonicMicros() {
+        return node.clock().monotonicMicros();
+    }
+
+    @Override
     public Timers timers() {
         return node.timers();
     }

@@ -8,6 +8,7 @@ import ringdb.core.message.RangeDigestRequest;
 import ringdb.core.message.RangeDigestResponse;
 import ringdb.core.message.RangeSyncRequest;
 import ringdb.core.message.RangeSyncResponse;
+import ringdb.core.node.NodeEvent;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.core.store.LocalStore;
 
@@ -27,16 +28,22 @@ public final class RangeSyncServer {
     }
 
     public void serveRangeSync(NodeId from, RangeSyncRequest request) {
-        SyncChunk chunk = rangeSyncChunk(request.startTokenExclusive(), request.endTokenInclusive(),
+        SyncChunk chunk = rangeSyncChunk(from, request.startTokenExclusive(), request.endTokenInclusive(),
                 request.afterKey(), request.maxEntries());
+        if (chunk == null) {
+            return;
+        }
         context.network().send(from, new RangeSyncResponse(request.requestId(), chunk.entries(), chunk.complete()));
     }
 
     /** Answers with the digest of exactly the chunk {@link #serveRangeSync} would send for the same fields. */
     public void serveRangeDigest(NodeId from, RangeDigestRequest request) {
         RangeSyncRequest asked = request.chunk();
-        SyncChunk chunk = rangeSyncChunk(asked.startTokenExclusive(), asked.endTokenInclusive(), asked.afterKey(),
-                asked.maxEntries());
+        SyncChunk chunk = rangeSyncChunk(from, asked.startTokenExclusive(), asked.endTokenInclusive(),
+                asked.afterKey(), asked.maxEntries());
+        if (chunk == null) {
+            return;
+        }
         List<LocalStore.Entry> entries = chunk.entries();
         byte[] lastKey = entries.isEmpty() ? null : entries.get(entries.size() - 1).key().key();
         context.network().send(from, new RangeDigestResponse(asked.requestId(), chunk.complete(), entries.size(),
@@ -49,13 +56,21 @@ public final class RangeSyncServer {
     /**
      * The local entries of one range sync chunk: at most {@code maxEntries} (capped at
      * {@link #RANGE_SYNC_ENTRIES_MAX}) and about {@code rangeSyncChunkBytesMax} bytes, at least one.
+     * Null when the local store could not be read (a disk error, reported as an event): the peer
+     * gets no answer and retries after its timeout, or asks another replica.
      */
-    private SyncChunk rangeSyncChunk(long startTokenExclusive, long endTokenInclusive, byte[] afterKey,
+    private SyncChunk rangeSyncChunk(NodeId from, long startTokenExclusive, long endTokenInclusive, byte[] afterKey,
                                      int requestedEntries) {
         int maxEntries = Math.min(requestedEntries, RANGE_SYNC_ENTRIES_MAX);
         DecoratedKey after = afterKey == null ? null : DecoratedKey.of(afterKey);
-        List<LocalStore.Entry> scanned = context.data().scan(startTokenExclusive, endTokenInclusive, after,
-                maxEntries);
+        List<LocalStore.Entry> scanned;
+        try {
+            scanned = context.data().scan(startTokenExclusive, endTokenInclusive, after, maxEntries);
+        } catch (RuntimeException e) {
+            context.events().emit(NodeEvent.Kind.ERROR, from, "range sync for " + from + " could not read: "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            return null;
+        }
         List<LocalStore.Entry> chunk = new ArrayList<>(scanned.size());
         long bytes = 0;
         for (LocalStore.Entry entry : scanned) {

@@ -59,8 +59,8 @@ public final class RangeSyncStreamHost implements StreamSession.Host {
     }
 
     @Override
-    public long nowMicros() {
-        return clock.nowMicros();
+    public long monotonicMicros() {
+        return clock.monotonicMicros();
     }
 
     @Override

@@ -33,7 +33,8 @@ public final class StreamSession {
     public interface Host {
         NodeId self();
 
-        long nowMicros();
+        /** The node's monotonic clock ({@link ringdb.core.Clock#monotonicMicros}), for pacing. */
+        long monotonicMicros();
 
         Timers timers();
 
@@ -209,7 +210,7 @@ public final class StreamSession {
         requestId = host.request(source, task.start, task.end, afterKey, settings.chunkEntries(), this::onResponse);
         // a timer that fired late keeps its lateness, up to one chunk's spacing, as credit for the next
         // chunk: else every late wake-up would lower the rate (a loaded machine lost a fifth of it)
-        earliestNextRequestMicros = Math.max(earliestNextRequestMicros, host.nowMicros() - lastSpacingMicros);
+        earliestNextRequestMicros = Math.max(earliestNextRequestMicros, host.monotonicMicros() - lastSpacingMicros);
         timer = host.timers().schedule(settings.timeoutMicros(), this::onTimeout);
     }
 
@@ -265,7 +266,7 @@ public final class StreamSession {
         }
         lastSpacingMicros = chunkBytes * 1_000_000L / settings.throughputBytesPerSecond();
         earliestNextRequestMicros += lastSpacingMicros;
-        return Math.max(0, earliestNextRequestMicros - host.nowMicros());
+        return Math.max(0, earliestNextRequestMicros - host.monotonicMicros());
     }
 
     private void taskComplete() {

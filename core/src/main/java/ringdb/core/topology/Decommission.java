@@ -48,7 +48,7 @@ final class Decommission {
         }
         done = onDone;
         gainsDoneAtMicros = -1;
-        leavingSinceMicros = context.nowMicros();
+        leavingSinceMicros = context.monotonicMicros();
         context.announceMembership(NodeState.LEAVING, context.tokens(), records.replacing());
         context.emit(NodeEvent.Kind.LEAVING, context.id(), context.id()
                 + " leaving: streaming its ranges to their new owners");

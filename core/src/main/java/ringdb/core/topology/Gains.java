@@ -91,7 +91,7 @@ final class Gains {
             }
             if (error != null) {
                 context.emit(NodeEvent.Kind.ERROR, context.id(), name + " failed, retrying: " + error);
-                movesFirstSeenMicros.put(id, context.nowMicros());
+                movesFirstSeenMicros.put(id, context.monotonicMicros());
             } else {
                 movesDone.add(id);
                 publishMovesDone();

@@ -130,7 +130,7 @@ final class Join {
 
     /** The node started: the phase's clock starts now. */
     void start() {
-        phaseSinceMicros = context.nowMicros();
+        phaseSinceMicros = context.monotonicMicros();
         if (formerId != null) {
             context.emit(NodeEvent.Kind.JOINED, context.id(), context.id() + " is " + formerId
                     + " at a new address: it keeps its tokens and data; " + formerId + " leaves the ring");
@@ -252,7 +252,7 @@ final class Join {
             persistedTokens = chosen;
             context.announceMembership(NodeState.JOINING, chosen, records.replacing());
             phase = Phase.ANNOUNCED;
-            phaseSinceMicros = context.nowMicros();
+            phaseSinceMicros = context.monotonicMicros();
             context.emit(NodeEvent.Kind.JOINING, context.id(), context.id() + " joining with " + chosen.length
                     + " tokens" + kind().joiningSuffix());
         });
@@ -293,7 +293,7 @@ final class Join {
         if (error != null) {
             context.emit(NodeEvent.Kind.ERROR, context.id(), finished.name() + " failed, retrying: " + error);
             phase = Phase.ANNOUNCED;
-            phaseSinceMicros = context.nowMicros();
+            phaseSinceMicros = context.monotonicMicros();
             return;
         }
         records.persist(NodeState.NORMAL, persistedTokens, records.replacing(), durable -> {

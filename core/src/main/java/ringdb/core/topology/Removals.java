@@ -41,7 +41,7 @@ final class Removals {
             return;
         }
         context.setRemoteStatus(dead, NodeState.REMOVING);
-        running.put(dead, new Removal(done, context.nowMicros()));
+        running.put(dead, new Removal(done, context.monotonicMicros()));
         context.emit(NodeEvent.Kind.REMOVED, dead, "removing " + dead
                 + ": re-replicating its ranges from the survivors");
     }

@@ -78,7 +78,7 @@ public final class Topology {
         if (!context.isRunning()) {
             return;
         }
-        long nowMicros = context.nowMicros();
+        long nowMicros = context.monotonicMicros();
         join.advance(nowMicros);
         gains.update(nowMicros);
         decommission.check(nowMicros);

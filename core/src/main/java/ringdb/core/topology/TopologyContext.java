@@ -64,8 +64,11 @@ public interface TopologyContext {
 
     // ---- time and randomness ----
 
-    /** The node's clock, in microseconds. */
+    /** The node's wall clock, in microseconds since the epoch: for timestamps of records only. */
     long nowMicros();
+
+    /** The node's monotonic clock, in microseconds: for every phase timing and delay. */
+    long monotonicMicros();
 
     Timers timers();
 

@@ -44,8 +44,8 @@ class StreamSessionTest {
         }
 
         @Override
-        public long nowMicros() {
-            return time.nowMicros();
+        public long monotonicMicros() {
+            return time.monotonicMicros();
         }
 
         @Override

@@ -5,8 +5,9 @@ import ringdb.core.Clock;
 import ringdb.core.Timers;
 
 /**
- * A hand-driven clock and timer queue for single-node tests. {@link #setNow} may move the clock
- * backwards (the timers keep their own monotonic time); {@link #advance} runs due timers in order.
+ * A hand-driven clock and timer queue for single-node tests. {@link #setNow} may move the wall clock
+ * backwards or forwards (the timers and the monotonic clock keep their own time); {@link #advance}
+ * runs due timers in order.
  */
 public final class ManualTime implements Clock, Timers {
     private record Task(long dueMicros, long sequence, Runnable action, boolean[] cancelled) {
@@ -25,6 +26,12 @@ public final class ManualTime implements Clock, Timers {
     @Override
     public long nowMicros() {
         return clockMicros;
+    }
+
+    /** The timers' time: moved only by {@link #advance}, never by {@link #setNow}. */
+    @Override
+    public long monotonicMicros() {
+        return timerMicros;
     }
 
     /** Sets what the clock reads (may jump backwards); timers are not affected. */

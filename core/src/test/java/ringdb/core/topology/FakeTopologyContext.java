@@ -107,6 +107,11 @@ final class FakeTopologyContext implements TopologyContext {
     }
 
     @Override
+    public long monotonicMicros() {
+        return time.monotonicMicros();
+    }
+
+    @Override
     public Timers timers() {
         return time;
     }

@@ -53,7 +53,7 @@ public final class SimRun {
         }
         cluster.runFor(WARMUP_MICROS);
         workload.start();
-        faults.start();
+        faults.start(settings.safetyMicros());
         cluster.runFor(settings.safetyMicros());
 
         faults.stop();

@@ -11,6 +11,8 @@ import ringdb.sim.workload.FaultSettings;
 public record SimRunSettings(long seed, int nodes, int replicationFactor, int clients, int keys,
                              long thinkMicrosMax, long safetyMicros, long livenessMicros, boolean repair,
                              boolean membershipChanges, FaultSettings faults) {
+    /** Mixed into the seed for the random source of the heavy faults (clock steps, disk faults). */
+    static final long HEAVY_FAULTS_SALT = 0x2545F4914F6CDD1DL;
 
     /** Every setting drawn from the seed; {@code nodes} &lt;= 0 means "draw it too". */
     public static SimRunSettings derive(long seed, int nodes, long safetyMicros) {
@@ -20,7 +22,9 @@ public record SimRunSettings(long seed, int nodes, int replicationFactor, int cl
         int clients = 2 + random.nextInt(5);
         int keys = 4 + random.nextInt(24);
         long thinkMicrosMax = 1_000 + random.nextInt(50_000);
-        FaultSettings faults = FaultSettings.derive(random, nodeCount);
+        // heavy faults from a source of their own: the draws above, and seeds without heavy faults, stay as they were
+        FaultSettings faults = FaultSettings.derive(random, nodeCount)
+                .withHeavyFaults(new Random(seed ^ HEAVY_FAULTS_SALT));
         return new SimRunSettings(seed, nodeCount, replicationFactor, clients, keys, thinkMicrosMax, safetyMicros,
                 60_000_000L, true, false, faults);
     }

@@ -16,14 +16,17 @@ import ringdb.sim.SimNetwork;
 /**
  * The nemesis of the safety phase: at random moments it crashes and recovers nodes, partitions the
  * network (majority/minority splits, isolated nodes, one-way links), changes drop and duplicate
- * probabilities and delays, slows or cuts single links, and skews, drifts or jumps clocks. Only
- * faults the design claims to survive are injected. {@link #stop()} ends the faults and brings the
- * cluster back to health for the liveness phase. Every action is logged with its simulated time.
+ * probabilities and delays, slows or cuts single links, and skews, drifts or jumps clocks; a bounded
+ * number of heavier faults (clock steps of minutes or hours, disk episodes) comes from
+ * {@link HeavyFaults}. Only faults the design claims to survive are injected. {@link #stop()} ends the
+ * faults and brings the cluster back to health for the liveness phase. Every action is logged with its
+ * simulated time.
  */
 public final class FaultInjector {
     private final SimCluster cluster;
     private final Random random;
     private final FaultSettings settings;
+    private final HeavyFaults heavy;
     private final List<String> log = new ArrayList<>();
     private boolean running;
     private boolean membershipChanges;
@@ -37,6 +40,8 @@ public final class FaultInjector {
         this.cluster = cluster;
         this.random = random;
         this.settings = settings;
+        this.heavy = new HeavyFaults(cluster, settings, this::record,
+                id -> !membershipSettled() && id.equals(membershipSubject));
     }
 
     /**
@@ -50,8 +55,10 @@ public final class FaultInjector {
         this.membersMax = cluster.nodeIds().size() + 2;
     }
 
-    public void start() {
+    /** Starts the faults of a safety phase of {@code phaseMicros}. */
+    public void start(long phaseMicros) {
         running = true;
+        heavy.start(phaseMicros);
         SimNetwork network = cluster.network();
         network.setDropProbability(settings.dropProbability());
         network.setDuplicateProbability(settings.duplicateProbability());
@@ -62,6 +69,7 @@ public final class FaultInjector {
     /** Ends the faults: heals the network, restores defaults, recovers every crashed node. */
     public void stop() {
         running = false;
+        heavy.stop();
         SimNetwork network = cluster.network();
         network.clearFaults();
         network.setDelayMicros(settings.delayMinMicros(), Math.max(settings.delayMinMicros(), 2_000));
@@ -138,6 +146,7 @@ public final class FaultInjector {
         if (!membershipSettled()) {
             alive.remove(membershipSubject);
         }
+        alive.removeIf(heavy::busy);
         int down = nodes(false).size();
         if (down >= settings.crashedNodesMax() || alive.size() <= 1) {
             return;
@@ -157,6 +166,7 @@ public final class FaultInjector {
         if (!membershipSettled()) {
             dead.remove(membershipSubject);
         }
+        dead.removeIf(heavy::busy);
         if (dead.isEmpty()) {
             return;
         }

@@ -10,7 +10,9 @@ import ringdb.core.Timers;
 /**
  * A file of a {@link SimDisk} open for appending. It refuses use once the disk crashed after it was
  * opened. Asynchronous syncs requested while one is pending share it (group sync): they complete
- * together when the disk's sync latency has passed, unless the disk crashed meanwhile.
+ * together when the disk's sync latency has passed, unless the disk crashed meanwhile. An append the
+ * full disk refuses fails the file: like a real file whose buffered write failed, nothing later
+ * appended or synced is trusted.
  */
 final class SimAppendFile implements AppendFile {
     private final SimDisk disk;
@@ -40,6 +42,18 @@ final class SimAppendFile implements AppendFile {
     @Override
     public void append(byte[] bytes, int offset, int length) throws IOException {
         checkUsable();
+        if (failure != null) {
+            throw new IOException("an earlier write or sync of " + path + " failed", failure);
+        }
+        long growth = Math.max(inode.visibleLength(), inode.length + length) - inode.visibleLength();
+        if (growth > 0) {
+            try {
+                disk.checkSpace(path, growth);
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
         if (inode.length + length > inode.data.length) {
             inode.data = Arrays.copyOf(inode.data, Math.max(inode.data.length * 2, inode.length + length));
         }

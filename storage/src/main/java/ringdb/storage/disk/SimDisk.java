@@ -30,7 +30,13 @@ import ringdb.core.Timers;
  *
  * <p>Sync latency: with {@link Timers}, an asynchronous sync completes after {@code syncLatencyMicros}
  * of (simulated) time and every request made meanwhile shares it; without, it completes at once on
- * the caller's thread.
+ * the caller's thread. {@link #setSyncLatencyMicros} makes the disk slow (or fast again) for the syncs
+ * requested from then on. Reads are synchronous and take no simulated time.
+ *
+ * <p>Faults besides crashes: {@link #failNextSyncs} (a failed fsync); {@link #setCapacityBytes} (a full
+ * disk: an append that would take the bytes held by all files past the capacity throws
+ * {@value #NO_SPACE_MESSAGE} and fails its file, as a failed write fails a real one);
+ * {@link #failReads} (reads of a chosen file and byte range throw, a bad block).
  *
  * <p>This class is the disk API and the crash models; a file's bytes are a {@link SimInode}, open
  * files are {@link SimAppendFile} and {@link SimReadFile}.
@@ -40,9 +46,15 @@ import ringdb.core.Timers;
 public final class SimDisk implements Disk {
     /** Retired files kept per directory, as the real disk keeps them. */
     public static final int RETIRED_FILES_MAX = 2;
+    /** The message of a write to a full disk, as the operating system words ENOSPC. */
+    public static final String NO_SPACE_MESSAGE = "No space left on device";
     private final Random random;
     private final Timers timers;
-    private final long syncLatencyMicros;
+    private long syncLatencyMicros;
+    private long capacityBytes = Long.MAX_VALUE;
+    private final List<ReadFault> readFaults = new ArrayList<>();
+    private long noSpaceCount;
+    private long readErrorCount;
     private final TreeMap<String, SimInode> files = new TreeMap<>();
     private final TreeMap<String, Boolean> directories = new TreeMap<>();
     private final TreeMap<String, ArrayDeque<SimInode>> retired = new TreeMap<>();
@@ -124,6 +136,63 @@ public final class SimDisk implements Disk {
     public void failNextSyncsOf(String pathPrefix, int count) {
         syncFailurePathPrefix = pathPrefix;
         syncFailuresToInject = count;
+    }
+
+    /** Syncs requested from now on complete after {@code latencyMicros} (a slow disk, or normal again). */
+    public void setSyncLatencyMicros(long latencyMicros) {
+        if (latencyMicros < 0) {
+            throw new IllegalArgumentException("sync latency must be >= 0 microseconds, got " + latencyMicros);
+        }
+        this.syncLatencyMicros = latencyMicros;
+    }
+
+    /**
+     * Appends that would take the bytes of all files (synced or not, retired ones included) past
+     * {@code capacityBytes} fail with {@value #NO_SPACE_MESSAGE}; {@code Long.MAX_VALUE} = no limit.
+     * Files already past it stay as they are.
+     */
+    public void setCapacityBytes(long capacityBytes) {
+        if (capacityBytes < 0) {
+            throw new IllegalArgumentException("capacity must be >= 0 bytes, got " + capacityBytes);
+        }
+        this.capacityBytes = capacityBytes;
+    }
+
+    public long capacityBytes() {
+        return capacityBytes;
+    }
+
+    /** Bytes held by all files, synced or not, retired ones included. */
+    public long usedBytes() {
+        long used = 0;
+        for (SimInode inode : distinctInodes()) {
+            used += inode.visibleLength();
+        }
+        return used;
+    }
+
+    /**
+     * The next {@code count} reads of files whose path starts with {@code pathPrefix} that touch
+     * bytes in [{@code fromByte}, {@code toByte}) throw an IOException naming the file and offset.
+     * Rules add up; {@link #clearReadFaults} removes them.
+     */
+    public void failReads(String pathPrefix, long fromByte, long toByte, int count) {
+        if (fromByte < 0 || toByte <= fromByte || count <= 0) {
+            throw new IllegalArgumentException("need 0 <= fromByte < toByte and count > 0, got " + fromByte + ", "
+                    + toByte + ", " + count);
+        }
+        readFaults.add(new ReadFault(Objects.requireNonNull(pathPrefix, "pathPrefix"), fromByte, toByte,
+                new int[] {count}));
+    }
+
+    /** Forgets every read fault not yet consumed. */
+    public void clearReadFaults() {
+        readFaults.clear();
+    }
+
+    /** Appends refused for lack of space, and reads failed by {@link #failReads}, so far: {noSpace, reads}. */
+    public long[] faultCounts() {
+        return new long[] {noSpaceCount, readErrorCount};
     }
 
     /** Syncs performed so far (asynchronous groups count once). */
@@ -251,6 +320,7 @@ public final class SimDisk implements Disk {
         if (files.containsKey(path)) {
             throw new IOException("file already exists: " + path);
         }
+        checkSpace(path, 0); // the recycled file changes hands; a full disk still refuses to create
         SimInode old = kept.pollFirst();
         recycledCount++;
         SimInode inode = new SimInode();
@@ -288,10 +358,38 @@ public final class SimDisk implements Disk {
         SimInode inode = inode(path);
         if (inode.stale != null) {
             // Appends write over the old bytes in place: a reader gets its own copy.
-            return new SimReadFile(Arrays.copyOf(inode.data, inode.visibleLength()), inode.visibleLength());
+            return new SimReadFile(this, path, Arrays.copyOf(inode.data, inode.visibleLength()),
+                    inode.visibleLength());
         }
         // No copy: bytes below the length never change in place (truncate copies; appends go past it).
-        return new SimReadFile(inode.data, inode.length);
+        return new SimReadFile(this, path, inode.data, inode.length);
+    }
+
+    /** Throws {@value #NO_SPACE_MESSAGE} when {@code growthBytes} more would pass the capacity. */
+    void checkSpace(String path, long growthBytes) throws IOException {
+        if (capacityBytes != Long.MAX_VALUE && usedBytes() + growthBytes > capacityBytes) {
+            noSpaceCount++;
+            throw new IOException(NO_SPACE_MESSAGE + ": " + path + " (" + capacityBytes + " bytes)");
+        }
+    }
+
+    /** Throws the read error injected for {@code length} bytes at {@code position} of {@code path}, if any. */
+    void checkRead(String path, long position, int length) throws IOException {
+        for (ReadFault fault : readFaults) {
+            if (path.startsWith(fault.pathPrefix) && position < fault.toByte && position + length > fault.fromByte
+                    && fault.remaining[0] > 0) {
+                fault.remaining[0]--;
+                if (fault.remaining[0] == 0) {
+                    readFaults.remove(fault);
+                }
+                readErrorCount++;
+                throw new IOException("Input/output error: injected read error in " + path + " at byte "
+                        + Math.max(position, fault.fromByte));
+            }
+        }
+    }
+
+    private record ReadFault(String pathPrefix, long fromByte, long toByte, int[] remaining) {
     }
 
     @Override
@@ -341,7 +439,8 @@ public final class SimDisk implements Disk {
         return timers;
     }
 
-    long syncLatencyMicros() {
+    /** How long a sync requested now takes, in (simulated) microseconds. */
+    public long syncLatencyMicros() {
         return syncLatencyMicros;
     }
 

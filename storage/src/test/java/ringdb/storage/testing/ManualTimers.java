@@ -24,6 +24,11 @@ public final class ManualTimers implements Timers, Clock {
     }
 
     @Override
+    public long monotonicMicros() {
+        return nowMicros;
+    }
+
+    @Override
     public Cancellable schedule(long delayMicros, Runnable task) {
         boolean[] cancelled = new boolean[1];
         queue.add(new Task(nowMicros + Math.max(0, delayMicros), sequence++, task, cancelled));

@@ -5,6 +5,7 @@ import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Semaphore;
+import ringdb.core.Clock;
 import ringdb.core.Timers;
 import ringdb.core.data.Cell;
 import ringdb.storage.StorageConfig;
@@ -16,6 +17,7 @@ import ringdb.storage.StorageEngine;
  * Arguments: the storage directory and the first key number (so successive children write new keys).
  */
 public final class CrashChild {
+    private static final Clock FROZEN = Clock.fixed(0);
     static final int WRITES_MAX = 1_000_000;
 
     private CrashChild() {
@@ -31,7 +33,7 @@ public final class CrashChild {
         StorageConfig config = StorageConfig.builder().memtableSizeBytesMax(2 << 20).flushPeriodMicros(0)
                 .commitLogSizes(64L << 20, 1L << 20).build();
         try (FileDisk disk = new FileDisk()) {
-            StorageEngine engine = StorageEngine.open(disk, directory, config, () -> 0L, noTimers);
+            StorageEngine engine = StorageEngine.open(disk, directory, config, FROZEN, noTimers);
             Semaphore inFlight = new Semaphore(64);
             out.println("ready");
             for (int i = firstKey; i < firstKey + WRITES_MAX; i++) {

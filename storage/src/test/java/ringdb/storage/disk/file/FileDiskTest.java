@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import ringdb.core.Clock;
 import ringdb.core.Timers;
 import ringdb.core.data.Cell;
 import ringdb.storage.Snapshots;
@@ -27,6 +28,7 @@ import ringdb.storage.disk.AppendFile;
 import ringdb.storage.disk.ReadFile;
 
 class FileDiskTest {
+    private static final Clock FROZEN = Clock.fixed(0);
     private static final Timers NO_TIMERS = (delay, task) -> () -> { };
 
     @TempDir
@@ -83,7 +85,7 @@ class FileDiskTest {
     void engineOnRealFilesWithSnapshotsAsHardLinks() throws IOException {
         String directory = root.resolve("node").toString();
         try (FileDisk disk = new FileDisk()) {
-            StorageEngine engine = StorageEngine.open(disk, directory, StorageConfig.defaults(), () -> 0L, NO_TIMERS);
+            StorageEngine engine = StorageEngine.open(disk, directory, StorageConfig.defaults(), FROZEN, NO_TIMERS);
             for (int i = 0; i < 1000; i++) {
                 engine.apply(("k" + i).getBytes(StandardCharsets.UTF_8), Cell.value(new byte[100], i), failure -> { });
             }
@@ -94,7 +96,7 @@ class FileDiskTest {
             engine.close();
 
             Snapshots.restore(disk, directory, "before");
-            StorageEngine restored = StorageEngine.open(disk, directory, StorageConfig.defaults(), () -> 0L, NO_TIMERS);
+            StorageEngine restored = StorageEngine.open(disk, directory, StorageConfig.defaults(), FROZEN, NO_TIMERS);
             assertThat(restored.read("k1".getBytes(StandardCharsets.UTF_8))).isEqualTo(Cell.value(new byte[100], 1));
             assertThat(restored.listSnapshots()).extracting(Snapshots.Snapshot::name).containsExactly("before");
             restored.close();
@@ -109,7 +111,7 @@ class FileDiskTest {
         StorageConfig config = StorageConfig.builder().memtableSizeBytesMax(128 * 1024).build();
         int keys = 8000;
         try (FileDisk disk = new FileDisk()) {
-            StorageEngine engine = StorageEngine.open(disk, directory, config, () -> 0L, NO_TIMERS);
+            StorageEngine engine = StorageEngine.open(disk, directory, config, FROZEN, NO_TIMERS);
             for (int i = 0; i < keys; i++) {
                 engine.apply(("k" + i).getBytes(StandardCharsets.UTF_8), Cell.value(value(i), i + 1), failure -> { });
                 int probe = i / 2;
@@ -118,7 +120,7 @@ class FileDiskTest {
             }
             assertThat(engine.lastBackgroundFailure()).isNull();
             engine.close();
-            StorageEngine reopened = StorageEngine.open(disk, directory, config, () -> 0L, NO_TIMERS);
+            StorageEngine reopened = StorageEngine.open(disk, directory, config, FROZEN, NO_TIMERS);
             assertThat(reopened.stats().tableCount()).isPositive();
             assertThat(reopened.scan(0, 0, null, keys + 1)).hasSize(keys);
             for (int i = 0; i < keys; i++) {
@@ -140,13 +142,13 @@ class FileDiskTest {
     void aDirectoryOpenInOneEngineCannotBeOpenedByAnother() throws IOException {
         String directory = root.resolve("locked").toString();
         try (FileDisk disk = new FileDisk()) {
-            StorageEngine engine = StorageEngine.open(disk, directory, StorageConfig.defaults(), () -> 0L, NO_TIMERS);
-            assertThatThrownBy(() -> StorageEngine.open(disk, directory, StorageConfig.defaults(), () -> 0L, NO_TIMERS))
+            StorageEngine engine = StorageEngine.open(disk, directory, StorageConfig.defaults(), FROZEN, NO_TIMERS);
+            assertThatThrownBy(() -> StorageEngine.open(disk, directory, StorageConfig.defaults(), FROZEN, NO_TIMERS))
                     .isInstanceOf(IOException.class).hasMessageContaining("already open in this process");
             assertThatThrownBy(() -> Snapshots.restore(disk, directory, "none"))
                     .isInstanceOf(IllegalArgumentException.class);
             engine.close();
-            StorageEngine again = StorageEngine.open(disk, directory, StorageConfig.defaults(), () -> 0L, NO_TIMERS);
+            StorageEngine again = StorageEngine.open(disk, directory, StorageConfig.defaults(), FROZEN, NO_TIMERS);
             again.close();
         }
     }

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import ringdb.core.Clock;
 import ringdb.core.Timers;
 import ringdb.core.data.Cell;
 import ringdb.storage.RecoveryReport;
@@ -25,6 +26,7 @@ import ringdb.storage.disk.AppendFile;
 
 /** Commit log segments that start as zero-filled spares: their shape on disk and after a crash. */
 class PreallocatedSegmentTest {
+    private static final Clock FROZEN = Clock.fixed(0);
     private static final Timers NO_TIMERS = (delay, task) -> () -> { };
     private static final long SPARE_WAIT_MILLIS = 30_000;
 
@@ -66,7 +68,7 @@ class PreallocatedSegmentTest {
         StorageConfig config = StorageConfig.builder().commitLogSizes(64L << 20, 1L << 20).build();
         List<byte[]> keys = new ArrayList<>();
         try (FileDisk disk = new FileDisk()) {
-            StorageEngine engine = StorageEngine.open(disk, directory, config, () -> 0L, NO_TIMERS);
+            StorageEngine engine = StorageEngine.open(disk, directory, config, FROZEN, NO_TIMERS);
             write(engine, key(-1));
             assertThat(disk.awaitPreallocatedSpare(StorageLayout.commitLog(directory), SPARE_WAIT_MILLIS)).isTrue();
             engine.flush(); // the next segment starts from the spare
@@ -81,7 +83,7 @@ class PreallocatedSegmentTest {
         long preallocatedSizeBytes = Files.size(newest);
         assertThat(preallocatedSizeBytes).isEqualTo(1L << 20);
         try (FileDisk disk = new FileDisk()) {
-            StorageEngine recovered = StorageEngine.open(disk, image.toString(), config, () -> 0L, NO_TIMERS);
+            StorageEngine recovered = StorageEngine.open(disk, image.toString(), config, FROZEN, NO_TIMERS);
             List<RecoveryReport.TornTail> cuts = recovered.recoveryReport().tornTails();
             assertThat(cuts).hasSize(1);
             assertThat(cuts.get(0).path()).endsWith(CommitLogFormat.segmentName(2));
@@ -92,7 +94,7 @@ class PreallocatedSegmentTest {
             }
             recovered.close();
             assertThat(Files.size(newest)).isEqualTo(cuts.get(0).offset());
-            StorageEngine again = StorageEngine.open(disk, image.toString(), config, () -> 0L, NO_TIMERS);
+            StorageEngine again = StorageEngine.open(disk, image.toString(), config, FROZEN, NO_TIMERS);
             assertThat(again.recoveryReport().tornTails()).isEmpty();
             assertThat(again.recoveryReport().recordsReplayed()).isEqualTo(300);
             again.close();
@@ -105,7 +107,7 @@ class PreallocatedSegmentTest {
         StorageConfig config = StorageConfig.builder().commitLogSizes(64L << 20, 1L << 20).build();
         Path log = Path.of(StorageLayout.commitLog(directory));
         try (FileDisk disk = new FileDisk()) {
-            StorageEngine engine = StorageEngine.open(disk, directory, config, () -> 0L, NO_TIMERS);
+            StorageEngine engine = StorageEngine.open(disk, directory, config, FROZEN, NO_TIMERS);
             write(engine, key(0));
             assertThat(Files.size(log.resolve(CommitLogFormat.segmentName(1))))
                     .as("no spare was ready when the engine opened: the first segment is a plain file")
@@ -117,7 +119,7 @@ class PreallocatedSegmentTest {
             write(engine, key(2));
             assertThat(Files.exists(log.resolve(CommitLogFormat.segmentName(3)))).as("and stayed on it").isFalse();
             engine.close();
-            StorageEngine reopened = StorageEngine.open(disk, directory, config, () -> 0L, NO_TIMERS);
+            StorageEngine reopened = StorageEngine.open(disk, directory, config, FROZEN, NO_TIMERS);
             for (int i = 0; i < 3; i++) {
                 assertThat(reopened.read(key(i))).as("key %d", i).isNotNull();
             }
@@ -133,7 +135,7 @@ class PreallocatedSegmentTest {
         Path log = Path.of(StorageLayout.commitLog(directory));
         List<byte[]> keys = new ArrayList<>();
         try (FileDisk disk = new FileDisk()) {
-            StorageEngine engine = StorageEngine.open(disk, directory, config, () -> 0L, NO_TIMERS);
+            StorageEngine engine = StorageEngine.open(disk, directory, config, FROZEN, NO_TIMERS);
             // Segment 2 holds 900 records; each flush starts a segment from the spare, and retires
             // the segments it covers to become later spares: segment 5 is segment 2's file.
             for (int segment = 1; segment <= 4; segment++) {
@@ -159,7 +161,7 @@ class PreallocatedSegmentTest {
         byte[] onDisk = Files.readAllBytes(newest);
         assertThat(onDisk).hasSize(1 << 20);
         try (FileDisk disk = new FileDisk()) {
-            StorageEngine recovered = StorageEngine.open(disk, image.toString(), config, () -> 0L, NO_TIMERS);
+            StorageEngine recovered = StorageEngine.open(disk, image.toString(), config, FROZEN, NO_TIMERS);
             List<RecoveryReport.TornTail> cuts = recovered.recoveryReport().tornTails();
             assertThat(cuts).hasSize(1);
             RecoveryReport.TornTail cut = cuts.get(0);

@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import ringdb.core.Clock;
 import ringdb.core.data.Cell;
 import ringdb.storage.StorageConfig;
 import ringdb.storage.StorageEngine;
@@ -27,6 +28,7 @@ import ringdb.storage.commitlog.CommitLogSegments;
  * child saw acknowledged.
  */
 class RealDiskCrashTest {
+    private static final Clock FROZEN = Clock.fixed(0);
     /** About 8 MiB: several flushes of the child's 2 MiB memtable, so flushed 1 MiB segments are recycled. */
     private static final int ACKS_BEFORE_KILL = 8000;
     private static final long CHILD_TIME_BOUND_SECONDS = 60;
@@ -47,7 +49,7 @@ class RealDiskCrashTest {
             }
             try (FileDisk disk = new FileDisk()) {
                 StorageEngine engine = StorageEngine.open(disk, directory.toString(), StorageConfig.defaults(),
-                        () -> 0L, (delay, task) -> () -> { });
+                        FROZEN, (delay, task) -> () -> { });
                 for (String key : acknowledged) {
                     int i = Integer.parseInt(key.substring("key-".length()));
                     assertThat(engine.read(key.getBytes(StandardCharsets.UTF_8))).as("round %d: %s", round, key)
@@ -94,7 +96,7 @@ class RealDiskCrashTest {
 
     private void assertLockedByTheChild() throws IOException {
         try (FileDisk disk = new FileDisk()) {
-            assertThatThrownBy(() -> StorageEngine.open(disk, directory.toString(), StorageConfig.defaults(), () -> 0L,
+            assertThatThrownBy(() -> StorageEngine.open(disk, directory.toString(), StorageConfig.defaults(), FROZEN,
                     (delay, task) -> () -> { })).isInstanceOf(IOException.class)
                     .hasMessageContaining("in use by another process");
         }
