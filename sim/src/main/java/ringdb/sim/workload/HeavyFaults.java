@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import ringdb.core.NodeId;
+import ringdb.core.health.StorageHealth;
 import ringdb.sim.SimCluster;
 import ringdb.storage.StorageLayout;
 import ringdb.storage.disk.SimDisk;
@@ -142,8 +143,8 @@ final class HeavyFaults {
         log.accept("disk of " + id + " full at " + capacity + " bytes" + lasting);
         return () -> {
             disk.setCapacityBytes(Long.MAX_VALUE);
-            restart(id, "disk of " + id + " has space again (" + (disk.faultCounts()[0] - refusedBefore)
-                    + " writes refused)");
+            settle(id, "disk of " + id + " has space again (" + (disk.faultCounts()[0] - refusedBefore)
+                    + " writes refused)", true);
         };
     }
 
@@ -170,9 +171,8 @@ final class HeavyFaults {
                 + (to == Long.MAX_VALUE ? "end" : Long.toString(to)) + " fail" + lasting);
         return () -> {
             disk.clearReadFaults();
-            episodes.remove(id);
-            log.accept("disk of " + id + " reads well again (" + (disk.faultCounts()[1] - failedBefore)
-                    + " reads failed)");
+            settle(id, "disk of " + id + " reads well again (" + (disk.faultCounts()[1] - failedBefore)
+                    + " reads failed)", false);
         };
     }
 
@@ -183,8 +183,7 @@ final class HeavyFaults {
         log.accept(String.format("disk of %s slow: syncs take %.0f ms%s", id, slow / 1e3, lasting));
         return () -> {
             disk.setSyncLatencyMicros(normal);
-            episodes.remove(id);
-            log.accept("disk of " + id + " fast again");
+            settle(id, "disk of " + id + " fast again", false);
         };
     }
 
@@ -194,17 +193,32 @@ final class HeavyFaults {
         log.accept("disk of " + id + ": the next sync under " + directory + " fails" + lasting);
         return () -> {
             disk.failNextSyncsOf("", 0);
-            restart(id, "disk of " + id + " replaced after its failed sync");
+            settle(id, "disk of " + id + " replaced after its failed sync", true);
         };
     }
 
-    /** Ends a full-disk or failed-sync episode: the node restarts, as its storage refuses writes until then. */
-    private void restart(NodeId id, String why) {
+    /**
+     * Ends an episode as an operator would once the disk is fixed: a node that its failure policy
+     * stopped (or that refuses writes) is restarted, one the policy killed is started again, and after
+     * a full disk or a failed sync ({@code restart}) the node restarts anyway, as its commit log
+     * refuses writes until then.
+     */
+    private void settle(NodeId id, String why, boolean restart) {
         episodes.remove(id);
-        if (cluster.isAlive(id)) {
+        if (!cluster.isAlive(id)) {
+            if (cluster.isRetired(id)) {
+                log.accept(why);
+                return;
+            }
+            cluster.recover(id);
+            log.accept(why + "; " + id + ", which its disk failure policy stopped, started again");
+            return;
+        }
+        StorageHealth.State health = cluster.node(id).storageHealth().state();
+        if (restart || health != StorageHealth.State.SERVING) {
             cluster.fail(id);
             cluster.recover(id);
-            log.accept(why + "; " + id + " restarted");
+            log.accept(why + "; " + id + " restarted" + (restart ? "" : " (its storage was " + health + ")"));
         } else {
             log.accept(why);
         }
