@@ -170,6 +170,13 @@ public final class ServerMetrics implements RequestObserver {
                 cb -> cb.call(largestPendingOutboundBytes.getAsLong()));
     }
 
+    /** Client connections cut because a request did not arrive complete in time (client_request_read_timeout_ms). */
+    public void registerClientReadDeadlines(LongSupplier expired) {
+        gauge("ringdb_client_read_deadlines_expired", "Client connections cut since start because a request "
+                + "did not arrive complete within client_request_read_timeout_ms (slow senders)",
+                cb -> cb.call(expired.getAsLong()));
+    }
+
     private void registerTransport() {
         gauge("ringdb_internode_dropped_messages", "Internode messages dropped by this node's transport, by cause",
                 cb -> {

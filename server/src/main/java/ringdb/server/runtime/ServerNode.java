@@ -18,6 +18,7 @@ import ringdb.core.node.Node;
 import ringdb.core.node.NodeConfig;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.store.LocalStore;
+import ringdb.server.api.ClientTimeouts;
 import ringdb.server.api.ConnectionLimits;
 import ringdb.server.api.RequestBytesBudget;
 import ringdb.server.api.RequestObserver;
@@ -70,6 +71,7 @@ public final class ServerNode implements AutoCloseable {
         this.events = events;
         metrics.registerClientPort(http::connectionCount, () -> http.limits().refused(),
                 () -> http.limits().requestBytes().inFlightBytes(), http::largestPendingOutboundBytes);
+        metrics.registerClientReadDeadlines(http::readDeadlinesExpired);
     }
 
     /**
@@ -128,7 +130,7 @@ public final class ServerNode implements AutoCloseable {
         HttpServer http;
         try {
             http = HttpServer.start(config.httpAddress(), nodeThread.eventLoopGroup(), operations, observer,
-                    config.number(ConfigKeys.HTTP_IDLE_TIMEOUT_MS), mount == null ? path -> false : mount.serves(),
+                    clientTimeouts(config), mount == null ? path -> false : mount.serves(),
                     mount == null ? null : mount.handlers(),
                     clientPortLimits(config));
         } catch (RuntimeException e) {
@@ -153,6 +155,12 @@ public final class ServerNode implements AutoCloseable {
         return new ConnectionLimits(config.number(ConfigKeys.NATIVE_TRANSPORT_MAX_CONNECTIONS),
                 config.number(ConfigKeys.NATIVE_TRANSPORT_MAX_CONNECTIONS_PER_IP), new RequestBytesBudget(
                 config.number(ConfigKeys.NATIVE_TRANSPORT_MAX_REQUEST_DATA_IN_FLIGHT_BYTES)));
+    }
+
+    private static ClientTimeouts clientTimeouts(ServerConfig config) {
+        return new ClientTimeouts(config.number(ConfigKeys.HTTP_IDLE_TIMEOUT_MS),
+                config.number(ConfigKeys.NATIVE_TRANSPORT_IDLE_TIMEOUT_MS),
+                config.number(ConfigKeys.CLIENT_REQUEST_READ_TIMEOUT_MS));
     }
 
     private static void onEvent(NodeEvent event, ServerMetrics metrics, RecentEvents events) {
