@@ -26,6 +26,7 @@ import ringdb.server.api.http.HttpServer;
 import ringdb.server.config.ConfigKeys;
 import ringdb.server.config.ServerConfig;
 import ringdb.server.metrics.ServerMetrics;
+import ringdb.server.transport.DepartedPeers;
 import ringdb.server.transport.InternodeTransport;
 import ringdb.server.transport.SocketTransport;
 
@@ -94,7 +95,9 @@ public final class ServerNode implements AutoCloseable {
             InternodeTransport.Settings settings = new InternodeTransport.Settings(config.internodeAddress(),
                     config.nodeId(), config.number(ConfigKeys.INTERNODE_SEND_QUEUE_BYTES_MAX),
                     config.integer(ConfigKeys.INTERNODE_CONNECT_TIMEOUT_MS),
-                    config.number(ConfigKeys.INTERNODE_RECONNECT_BACKOFF_MAX_MS));
+                    config.number(ConfigKeys.INTERNODE_RECONNECT_BACKOFF_MAX_MS),
+                    config.number(ConfigKeys.INTERNODE_TCP_USER_TIMEOUT_MS),
+                    config.number(ConfigKeys.INTERNODE_RECEIVE_QUEUE_BYTES_MAX));
             transport = InternodeTransport.start(settings, null, nodeThread.eventLoopGroup());
         } catch (RuntimeException e) {
             data.close();
@@ -104,8 +107,16 @@ public final class ServerNode implements AutoCloseable {
             throw e;
         }
         ServerMetrics metrics = new ServerMetrics(transport.stats());
-        transport.setSink(envelope -> {
-            if (!nodeThread.offerInbound(() -> nodeHolder[0].receive(envelope.from(), envelope.message()))) {
+        transport.setSink((envelope, processed) -> {
+            Runnable receive = () -> {
+                try {
+                    nodeHolder[0].receive(envelope.from(), envelope.message());
+                } finally {
+                    processed.run(); // the message's bytes no longer count against the inbound bound
+                }
+            };
+            if (!nodeThread.offerInbound(receive)) {
+                processed.run();
                 transport.stats().droppedInboundBacklog.increment();
             }
         });
@@ -116,6 +127,7 @@ public final class ServerNode implements AutoCloseable {
         nodeThread.call(() -> {
             node.start();
             node.setLocalApplicationState(ClusterJson.HTTP_STATE, httpAddress);
+            DepartedPeers.start(node, nodeThread, transport);
             return null;
         }).join();
         ServerNodeView view = new ServerNodeView(node, nodeThread, config, events, data, transport.stats());
