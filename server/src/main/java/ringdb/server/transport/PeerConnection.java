@@ -49,12 +49,11 @@ final class PeerConnection {
     private final long backoffMaxMillis;
     private final long queueBytesMax;
     private final long userTimeoutMillis;
-    private final ChannelFutureListener progress = written -> {
-        if (written.isSuccess()) {
-            lastProgressNanos = System.nanoTime();
-        }
-    };
+    private final ChannelFutureListener progress = this::onWritten;
     private long lastProgressNanos;
+    private long failedWrites;
+    private Throwable lostCause;
+    private boolean takenAsDead;
     private ScheduledFuture<?> progressCheck;
     private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
     private long pendingBytes;
@@ -150,6 +149,18 @@ final class PeerConnection {
         channel.writeAndFlush(Unpooled.wrappedBuffer(frame)).addListener(progress);
     }
 
+    private void onWritten(ChannelFuture written) {
+        if (written.isSuccess()) {
+            lastProgressNanos = System.nanoTime();
+            return;
+        }
+        // The connection broke with this message unwritten (the kernel's TCP_USER_TIMEOUT, a reset...).
+        stats.droppedDeadPeer.increment();
+        if (failedWrites++ == 0) {
+            lostCause = written.cause();
+        }
+    }
+
     private static long backlogBytes(Channel channel) {
         ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
         return buffer == null ? 0 : buffer.totalPendingWriteBytes();
@@ -168,7 +179,7 @@ final class PeerConnection {
         ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
         long messages = buffer == null ? 0 : buffer.size();
         stats.deadPeerConnections.increment();
-        stats.droppedDeadPeer.add(messages);
+        takenAsDead = true; // closing fails the writes waiting: each is counted as dropped by onWritten
         log.warn("connection to {} made no progress for {} ms with {} bytes waiting: taking the peer as dead, "
                 + "dropping {} messages and reconnecting with backoff", address,
                 TimeUnit.NANOSECONDS.toMillis(stalledNanos), backlog, messages);
@@ -246,6 +257,15 @@ final class PeerConnection {
             progressCheck.cancel(false);
             progressCheck = null;
         }
+        if (failedWrites > 0 && !takenAsDead && !closed) {
+            stats.deadPeerConnections.increment();
+            backOff();
+            log.warn("connection to {} broke with {} messages unwritten ({}); reconnecting with backoff", address,
+                    failedWrites, String.valueOf(lostCause));
+        }
+        failedWrites = 0;
+        lostCause = null;
+        takenAsDead = false;
         channel = null;
         log.debug("connection to {} closed", address);
     }
