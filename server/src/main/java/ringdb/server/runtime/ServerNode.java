@@ -196,6 +196,8 @@ public final class ServerNode implements AutoCloseable {
                 .phiConvictThreshold(config.decimal(ConfigKeys.PHI_CONVICT_THRESHOLD))
                 .hintWindowMicros(
                         Math.max(1, TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.MAX_HINT_WINDOW_MS))))
+                .hintsPerTargetBytesMax(config.number(ConfigKeys.MAX_HINTS_SIZE_PER_HOST))
+                .hintsTotalBytesMax(config.number(ConfigKeys.MAX_HINTS_SIZE_TOTAL))
                 .valueSizeBytesMax(config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES))
                 .autoBootstrap(config.bool(ConfigKeys.AUTO_BOOTSTRAP))
                 .replaceNode(config.text(ConfigKeys.REPLACE_NODE).isEmpty()
