@@ -29,6 +29,7 @@ import ringdb.server.metrics.ServerMetrics;
 import ringdb.server.transport.DepartedPeers;
 import ringdb.server.transport.InternodeTransport;
 import ringdb.server.transport.SocketTransport;
+import ringdb.server.transport.TransportStats;
 
 /**
  * One real ringdb node: the composition root that wires the core {@link Node} to a Netty transport,
@@ -235,6 +236,11 @@ public final class ServerNode implements AutoCloseable {
 
     public InetSocketAddress httpAddress() {
         return http.boundAddress();
+    }
+
+    /** The internode transport's counters (drops, dead peers, forgotten peers...). */
+    public TransportStats transportStats() {
+        return transport.stats();
     }
 
     public ServerMetrics metrics() {
