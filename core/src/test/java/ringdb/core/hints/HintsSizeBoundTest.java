@@ -57,8 +57,9 @@ class HintsSizeBoundTest {
     private Hints hints(long perTargetBytesMax, long totalBytesMax) {
         NodeConfig config = NodeConfig.builder().hintsPerTargetBytesMax(perTargetBytesMax)
                 .hintsTotalBytesMax(totalBytesMax).build();
-        return new Hints(new HintsContext(SELF, config, time, time, (to, message) -> sent.add((MutationRequest) message),
-                requests, store, liveness, () -> true, () -> 7, (kind, subject, detail) -> {
+        return new Hints(new HintsContext(SELF, config, time, time,
+                (to, message) -> sent.add((MutationRequest) message), requests, store, liveness, () -> true, () -> 7,
+                (kind, subject, detail) -> {
                     if (kind == NodeEvent.Kind.ERROR) {
                         errors.add(detail);
                     }

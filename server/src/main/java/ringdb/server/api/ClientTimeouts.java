@@ -13,8 +13,8 @@ public record ClientTimeouts(long httpIdleMillis, long nativeIdleMillis, long re
             throw new IllegalArgumentException("httpIdleMillis must be positive, got " + httpIdleMillis);
         }
         if (nativeIdleMillis < 0 || requestReadMillis < 0) {
-            throw new IllegalArgumentException("nativeIdleMillis and requestReadMillis must be 0 (off) or positive, got "
-                    + nativeIdleMillis + " and " + requestReadMillis);
+            throw new IllegalArgumentException("nativeIdleMillis and requestReadMillis must be 0 (off) or positive, "
+                    + "got " + nativeIdleMillis + " and " + requestReadMillis);
         }
     }
 

@@ -27,6 +27,7 @@ import ringdb.server.config.ConfigKeys;
 import ringdb.server.config.ServerConfig;
 import ringdb.server.metrics.ServerMetrics;
 import ringdb.server.transport.DepartedPeers;
+import ringdb.server.transport.InboundMessageHandler;
 import ringdb.server.transport.InternodeTransport;
 import ringdb.server.transport.SocketTransport;
 import ringdb.server.transport.TransportStats;
@@ -93,13 +94,7 @@ public final class ServerNode implements AutoCloseable {
         Node[] nodeHolder = new Node[1];
         InternodeTransport transport;
         try {
-            InternodeTransport.Settings settings = new InternodeTransport.Settings(config.internodeAddress(),
-                    config.nodeId(), config.number(ConfigKeys.INTERNODE_SEND_QUEUE_BYTES_MAX),
-                    config.integer(ConfigKeys.INTERNODE_CONNECT_TIMEOUT_MS),
-                    config.number(ConfigKeys.INTERNODE_RECONNECT_BACKOFF_MAX_MS),
-                    config.number(ConfigKeys.INTERNODE_TCP_USER_TIMEOUT_MS),
-                    config.number(ConfigKeys.INTERNODE_RECEIVE_QUEUE_BYTES_MAX));
-            transport = InternodeTransport.start(settings, null, nodeThread.eventLoopGroup());
+            transport = InternodeTransport.start(transportSettings(config), null, nodeThread.eventLoopGroup());
         } catch (RuntimeException e) {
             data.close();
             hints.close();
@@ -108,19 +103,7 @@ public final class ServerNode implements AutoCloseable {
             throw e;
         }
         ServerMetrics metrics = new ServerMetrics(transport.stats());
-        transport.setSink((envelope, processed) -> {
-            Runnable receive = () -> {
-                try {
-                    nodeHolder[0].receive(envelope.from(), envelope.message());
-                } finally {
-                    processed.run(); // the message's bytes no longer count against the inbound bound
-                }
-            };
-            if (!nodeThread.offerInbound(receive)) {
-                processed.run();
-                transport.stats().droppedInboundBacklog.increment();
-            }
-        });
+        transport.setSink(inboundSink(nodeThread, nodeHolder, transport.stats()));
         Node node = new Node(config.nodeId(), nodeConfig(config), clock, nodeThread, transport,
                 new Random(new SecureRandom().nextLong()), data, hints, event -> onEvent(event, metrics, events));
         nodeHolder[0] = node;
@@ -161,6 +144,33 @@ public final class ServerNode implements AutoCloseable {
         log.info("ringdb node {} serving: internode {}, HTTP {}, data {}, sockets {}", config.nodeId(),
                 config.internodeAddress(), config.httpAddress(), dir.toAbsolutePath(), SocketTransport.name());
         return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount);
+    }
+
+    private static InternodeTransport.Settings transportSettings(ServerConfig config) {
+        return new InternodeTransport.Settings(config.internodeAddress(),
+                config.nodeId(), config.number(ConfigKeys.INTERNODE_SEND_QUEUE_BYTES_MAX),
+                config.integer(ConfigKeys.INTERNODE_CONNECT_TIMEOUT_MS),
+                config.number(ConfigKeys.INTERNODE_RECONNECT_BACKOFF_MAX_MS),
+                config.number(ConfigKeys.INTERNODE_TCP_USER_TIMEOUT_MS),
+                config.number(ConfigKeys.INTERNODE_RECEIVE_QUEUE_BYTES_MAX));
+    }
+
+    /** Hands inbound messages to the node thread; a message's bytes count against the inbound bound until handled. */
+    private static InboundMessageHandler.Sink inboundSink(NodeThread nodeThread, Node[] nodeHolder,
+                                                         TransportStats stats) {
+        return (envelope, processed) -> {
+            Runnable receive = () -> {
+                try {
+                    nodeHolder[0].receive(envelope.from(), envelope.message());
+                } finally {
+                    processed.run();
+                }
+            };
+            if (!nodeThread.offerInbound(receive)) {
+                processed.run();
+                stats.droppedInboundBacklog.increment();
+            }
+        };
     }
 
     /** Admission control of the client port: connection limits and the budget of request bytes in flight. */

@@ -63,7 +63,8 @@ class DepartedPeerTest {
                     () -> stays.transportStats().peersForgotten.sum() == 1);
             assertThat(stays.nodeThread().call(() -> DepartedPeers.of(stays.node())).join()).containsExactly(leaving);
             long dropped = stays.transportStats().droppedDeparted.sum();
-            long connects = stays.transportStats().connectsSucceeded.sum() + stays.transportStats().connectsFailed.sum();
+            long connects = stays.transportStats().connectsSucceeded.sum()
+                    + stays.transportStats().connectsFailed.sum();
             await("gossip to the departed node is dropped, not sent",
                     () -> stays.transportStats().droppedDeparted.sum() > dropped);
             assertThat(stays.transportStats().connectsSucceeded.sum() + stays.transportStats().connectsFailed.sum())
