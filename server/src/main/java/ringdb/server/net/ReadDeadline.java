@@ -4,9 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.ScheduledFuture;
 
 /**
  * The slowloris defence of a client connection: a request must arrive complete within
@@ -29,6 +29,7 @@ public final class ReadDeadline extends ChannelInboundHandlerAdapter {
     private final AtomicLong expiredCount;
     private ChannelHandlerContext context;
     private ScheduledFuture<?> timer;
+    private long startedNanos;
     private boolean reading;
     private boolean expired;
 
@@ -50,7 +51,10 @@ public final class ReadDeadline extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object message) {
         if (!reading && !expired && message instanceof ByteBuf bytes && bytes.isReadable()) {
             reading = true;
-            arm();
+            startedNanos = System.nanoTime();
+            if (timer == null) { // a timer still pending from an earlier request re-checks at its time
+                schedule(TimeUnit.MILLISECONDS.toNanos(deadlineMillis));
+            }
         }
         ctx.fireChannelRead(message);
     }
@@ -66,19 +70,12 @@ public final class ReadDeadline extends ChannelInboundHandlerAdapter {
         };
     }
 
-    /** Whether a request is being read (bytes arrived, not yet complete). */
-    public boolean reading() {
-        return reading;
-    }
-
     private void completed() {
-        reading = false;
-        cancel();
+        reading = false; // the timer, if any, is left to find nothing to do (cheaper than a cancel per request)
     }
 
-    private void arm() {
-        cancel();
-        timer = context.executor().schedule(this::check, deadlineMillis, TimeUnit.MILLISECONDS);
+    private void schedule(long delayNanos) {
+        timer = context.executor().schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     private void check() {
@@ -86,8 +83,13 @@ public final class ReadDeadline extends ChannelInboundHandlerAdapter {
         if (!reading || expired || !context.channel().isActive()) {
             return;
         }
+        long now = System.nanoTime();
         if (!context.channel().config().isAutoRead()) {
-            arm(); // the node stopped reading (backpressure): the rest of the request waits on us
+            startedNanos = now; // the node stopped reading (backpressure): the rest of the request waits on us
+        }
+        long remainingNanos = TimeUnit.MILLISECONDS.toNanos(deadlineMillis) - (now - startedNanos);
+        if (remainingNanos > 0) {
+            schedule(remainingNanos);
             return;
         }
         expired = true;

@@ -152,7 +152,11 @@ final class PeerConnection {
     private void onWritten(ChannelFuture written) {
         if (written.isSuccess()) {
             lastProgressNanos = System.nanoTime();
+            backoffMillis = 0;
             return;
+        }
+        if (closed) {
+            return; // the transport closed or forgot this peer: not a dead peer
         }
         // The connection broke with this message unwritten (the kernel's TCP_USER_TIMEOUT, a reset...).
         stats.droppedDeadPeer.increment();
@@ -232,8 +236,8 @@ final class PeerConnection {
             return;
         }
         stats.connectsSucceeded.increment();
-        if (System.nanoTime() >= nextAttemptNanos) {
-            backoffMillis = 0; // a connection that dies at once (a peer taken as dead) keeps backing off
+        if (userTimeoutMillis == 0) {
+            backoffMillis = 0; // else once the connection carried a message: one that stalls at once keeps backing off
         }
         channel = future.channel();
         if (closed) {

@@ -137,37 +137,40 @@ class InternodeTransportTest {
         byte[] frame = MessageCodec.encodeFrame(NodeId.of("127.0.0.1:2"), mutation(1));
         AtomicLong written = new AtomicLong();
         int frames = 2_000; // some 120 MB: far more than the bound and the sockets' buffers
-        try (Socket flood = new Socket()) {
-            flood.connect(node.boundAddress(), 5_000);
-            Thread writer = new Thread(() -> {
-                try {
-                    OutputStream out = flood.getOutputStream();
-                    for (int i = 0; i < frames; i++) {
-                        out.write(frame);
-                        written.incrementAndGet();
-                    }
-                } catch (IOException e) {
-                    // the test closed the socket while the write was held back: expected
+        Socket flood = new Socket();
+        toClose.add(flood);
+        flood.connect(node.boundAddress(), 5_000);
+        Thread writer = new Thread(() -> {
+            try {
+                OutputStream out = flood.getOutputStream();
+                for (int i = 0; i < frames; i++) {
+                    out.write(frame);
+                    written.incrementAndGet();
                 }
-            }, "flooding-peer");
-            writer.setDaemon(true);
-            writer.start();
-            TransportStats stats = node.stats();
-            awaitTrue(() -> node.pausedInboundConnections() == 1);
-            long receivedWhenPaused = stats.framesReceived.sum();
-            assertThat(stats.inboundQueuedBytes.get()).as("bytes waiting for the node stay bounded")
-                    .isLessThanOrEqualTo(2 * bound + frame.length);
-            assertThat(writer.isAlive()).as("TCP holds the flooding peer back").isTrue();
-            assertThat(written.get()).isLessThan(frames);
-            Runnable processed;
-            while ((processed = unprocessed.poll()) != null) { // the node catches up
-                processed.run();
+            } catch (IOException e) {
+                // the test closed the socket while the write was held back: expected
             }
-            awaitTrue(() -> stats.framesReceived.sum() > receivedWhenPaused);
-            assertThat(stats.inboundPauses.sum()).isGreaterThanOrEqualTo(1);
-            flood.close();
-            writer.join(10_000);
+        }, "flooding-peer");
+        writer.setDaemon(true);
+        writer.start();
+        TransportStats stats = node.stats();
+        awaitTrue(() -> node.pausedInboundConnections() == 1);
+        long receivedWhenPaused = stats.framesReceived.sum();
+        assertThat(stats.inboundQueuedBytes.get()).as("bytes waiting for the node stay bounded")
+                .isLessThanOrEqualTo(2 * bound + frame.length);
+        assertThat(writer.isAlive()).as("TCP holds the flooding peer back").isTrue();
+        assertThat(written.get()).isLessThan(frames);
+        Runnable processed;
+        while ((processed = unprocessed.poll()) != null) { // the node catches up
+            processed.run();
         }
+        // reading resumed: the node reads on until it is behind again, and pauses again
+        awaitTrue(() -> stats.inboundPauses.sum() >= 2);
+        assertThat(stats.framesReceived.sum()).isGreaterThan(receivedWhenPaused);
+        assertThat(stats.inboundQueuedBytes.get()).isLessThanOrEqualTo(2 * bound + frame.length);
+        flood.close(); // unblocks the writer
+        writer.join(10_000);
+        assertThat(writer.isAlive()).isFalse();
     }
 
     @Test
