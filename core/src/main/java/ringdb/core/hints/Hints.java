@@ -30,8 +30,10 @@ import ringdb.core.store.LocalStore;
  * <p>A hint is stored under key {@code "H" + target + "\n" + generation(16 hex) + seq(8 hex)} (never reused) with
  * value {@code [key length u32][key][tombstone u8][value...]} and the mutation's timestamp as the
  * cell timestamp. A delivered hint is deleted (tombstone). An in-memory index of pending hint keys
- * per target is rebuilt from the store at start. No hints are stored for a target down longer
- * than the hint window. Not thread-safe: the node's thread only.
+ * (and their sizes) per target is rebuilt from the store at start. No hints are stored for a target
+ * down longer than the hint window, nor past the bounds in hints per target and in bytes per target
+ * and in total ({@code hintsPerTargetBytesMax}, {@code hintsTotalBytesMax}): such hints are dropped,
+ * counted and reported, and the target's ranges need a repair. Not thread-safe: the node's thread only.
  */
 public final class Hints {
     private static final int SUFFIX_CHARS = 24;
@@ -39,12 +41,15 @@ public final class Hints {
     private final HintsContext context;
     private final LocalStore store;
     private Timers.Cancellable replayTimer = () -> { };
-    private final TreeMap<NodeId, ArrayDeque<byte[]>> pendingByTarget = new TreeMap<>();
+    private final TreeMap<NodeId, ArrayDeque<Pending>> pendingByTarget = new TreeMap<>();
+    private final TreeMap<NodeId, Long> pendingBytesByTarget = new TreeMap<>();
     private final Set<NodeId> replaying = new HashSet<>();
     private long sequence;
     private long pendingCount;
+    private long pendingBytes;
     private long deliveredCount;
     private long droppedCount;
+    private long droppedOverSizeCount;
 
     public Hints(HintsContext context) {
         this.context = Objects.requireNonNull(context, "context");
@@ -73,15 +78,17 @@ public final class Hints {
     /** Forgets the index of pending hints, before {@link #index} is given the store's entries at start. */
     public void clearIndex() {
         pendingByTarget.clear();
+        pendingBytesByTarget.clear();
         pendingCount = 0;
+        pendingBytes = 0;
     }
 
     /** Indexes one entry of the store at start (a pending hint unless delivered); ignores anything else. */
     public void index(LocalStore.Entry entry) {
         NodeId target = targetOf(entry.key().key());
         if (target != null && !entry.cell().isTombstone()) {
-            pendingByTarget.computeIfAbsent(target, t -> new ArrayDeque<>()).add(entry.key().key());
-            pendingCount++;
+            byte[] hintKey = entry.key().key();
+            added(target, new Pending(hintKey, hintKey.length + (long) entry.cell().value().length));
         }
     }
 
@@ -93,21 +100,69 @@ public final class Hints {
             droppedCount++;
             return false;
         }
-        ArrayDeque<byte[]> queue = pendingByTarget.computeIfAbsent(target, t -> new ArrayDeque<>());
+        ArrayDeque<Pending> queue = pendingByTarget.computeIfAbsent(target, t -> new ArrayDeque<>());
         if (queue.size() >= context.config().hintsPerTargetMax()) {
             droppedCount++;
             emit(NodeEvent.Kind.ERROR, target, "hint dropped: " + queue.size() + " hints already pending");
             return false;
         }
         byte[] hintKey = hintKey(target, context.generation().getAsLong(), sequence++);
-        store.apply(hintKey, Cell.value(encode(key, cell), cell.timestampMicros()), error -> {
+        byte[] encoded = encode(key, cell);
+        Pending hint = new Pending(hintKey, hintKey.length + (long) encoded.length);
+        if (overSizeBound(target, hint.bytes())) {
+            return false;
+        }
+        store.apply(hintKey, Cell.value(encoded, cell.timestampMicros()), error -> {
             if (error != null) {
                 emit(NodeEvent.Kind.ERROR, target, "hint for " + target + " not durable: " + error.getMessage());
             }
         });
-        queue.add(hintKey);
-        pendingCount++;
+        added(target, hint);
         emit(NodeEvent.Kind.HINT_STORED, target, "hint stored for " + target + " (" + queue.size() + " pending)");
+        return true;
+    }
+
+    /**
+     * Whether a hint of {@code bytes} for {@code target} would pass the bound in bytes per target or
+     * in total; if so it is dropped and counted, and the loss reported (the target's ranges then need
+     * a repair: hints are the only copy of what it missed).
+     */
+    private boolean overSizeBound(NodeId target, long bytes) {
+        long perTargetMax = context.config().hintsPerTargetBytesMax();
+        long totalMax = context.config().hintsTotalBytesMax();
+        long forTarget = pendingBytesFor(target);
+        boolean perTarget = perTargetMax > 0 && forTarget + bytes > perTargetMax;
+        boolean total = totalMax > 0 && pendingBytes + bytes > totalMax;
+        if (!perTarget && !total) {
+            return false;
+        }
+        droppedCount++;
+        droppedOverSizeCount++;
+        if (Long.bitCount(droppedOverSizeCount) == 1) { // the 1st, 2nd, 4th, 8th...: a long outage reports little
+            emit(NodeEvent.Kind.ERROR, target, "hint for " + target + " dropped (" + droppedOverSizeCount
+                    + " so far): " + (perTarget ? forTarget + " bytes of hints already pending for it, limit "
+                    + perTargetMax + " (max_hints_size_per_host)" : pendingBytes + " bytes of hints already pending "
+                    + "in all, limit " + totalMax + " (max_hints_size_total)") + "; run a repair of " + target
+                    + "'s ranges once it is back");
+        }
+        return true;
+    }
+
+    private void added(NodeId target, Pending hint) {
+        pendingByTarget.computeIfAbsent(target, t -> new ArrayDeque<>()).add(hint);
+        pendingBytesByTarget.merge(target, hint.bytes(), Long::sum);
+        pendingCount++;
+        pendingBytes += hint.bytes();
+    }
+
+    /** Takes {@code hint} off {@code queue} (the target's); false when it was not there. */
+    private boolean removed(NodeId target, ArrayDeque<Pending> queue, Pending hint) {
+        if (!queue.remove(hint)) {
+            return false;
+        }
+        pendingBytesByTarget.merge(target, -hint.bytes(), Long::sum);
+        pendingCount--;
+        pendingBytes -= hint.bytes();
         return true;
     }
 
@@ -115,8 +170,23 @@ public final class Hints {
         return pendingCount;
     }
 
+    /** Bytes of hints pending (each hint's key and stored value), for all targets. */
+    public long pendingBytes() {
+        return pendingBytes;
+    }
+
+    /** Bytes of hints pending for {@code target}. */
+    public long pendingBytesFor(NodeId target) {
+        return pendingBytesByTarget.getOrDefault(target, 0L);
+    }
+
+    /** Hints dropped because a bound in bytes (per target or in total) was reached. */
+    public long droppedOverSizeCount() {
+        return droppedOverSizeCount;
+    }
+
     public long pendingFor(NodeId target) {
-        ArrayDeque<byte[]> queue = pendingByTarget.get(target);
+        ArrayDeque<Pending> queue = pendingByTarget.get(target);
         return queue == null ? 0 : queue.size();
     }
 
@@ -138,18 +208,20 @@ public final class Hints {
      * it runs.
      */
     public int discard(NodeId target) {
-        ArrayDeque<byte[]> queue = pendingByTarget.get(target);
+        ArrayDeque<Pending> queue = pendingByTarget.get(target);
         if (queue == null || queue.isEmpty() || replaying.contains(target)) {
             return 0;
         }
         int count = queue.size();
-        for (byte[] hintKey : queue) {
-            Cell stored = store.read(hintKey);
+        for (Pending hint : queue) {
+            Cell stored = store.read(hint.key());
             if (stored != null && !stored.isTombstone()) {
-                store.apply(hintKey, Cell.tombstone(stored.timestampMicros() + 1), error -> { });
+                store.apply(hint.key(), Cell.tombstone(stored.timestampMicros() + 1), error -> { });
             }
+            pendingBytes -= hint.bytes();
         }
         queue.clear();
+        pendingBytesByTarget.remove(target);
         pendingCount -= count;
         return count;
     }
@@ -164,7 +236,7 @@ public final class Hints {
 
     /** Replays to every live target with pending hints (periodic, and when a peer comes up). */
     public void replayToLiveTargets() {
-        for (Map.Entry<NodeId, ArrayDeque<byte[]>> entry : pendingByTarget.entrySet()) {
+        for (Map.Entry<NodeId, ArrayDeque<Pending>> entry : pendingByTarget.entrySet()) {
             NodeId target = entry.getKey();
             if (!entry.getValue().isEmpty() && context.liveness().isAlive(target) && !target.equals(context.self())) {
                 replay(target);
@@ -174,7 +246,7 @@ public final class Hints {
 
     /** Starts replaying {@code target}'s hints unless a replay to it is running. */
     public void replay(NodeId target) {
-        ArrayDeque<byte[]> queue = pendingByTarget.get(target);
+        ArrayDeque<Pending> queue = pendingByTarget.get(target);
         if (queue == null || queue.isEmpty() || !replaying.add(target)) {
             return;
         }
@@ -184,34 +256,33 @@ public final class Hints {
     /** One batch of hints in flight to a target; the next batch follows when all were acknowledged. */
     private final class Batch implements RequestRegistry.ResponseHandler {
         private final NodeId target;
-        private final ArrayDeque<byte[]> queue;
+        private final ArrayDeque<Pending> queue;
         private final Map<Long, InFlight> inFlight = new TreeMap<>();
         private Timers.Cancellable timeout;
         private boolean failed;
 
-        Batch(NodeId target, ArrayDeque<byte[]> queue) {
+        Batch(NodeId target, ArrayDeque<Pending> queue) {
             this.target = target;
             this.queue = queue;
         }
 
         void send() {
             int batchSize = Math.min(queue.size(), context.config().hintReplayBatchSize());
-            List<byte[]> batch = new ArrayList<>(batchSize);
-            Iterator<byte[]> it = queue.iterator();
+            List<Pending> batch = new ArrayList<>(batchSize);
+            Iterator<Pending> it = queue.iterator();
             for (int i = 0; i < batchSize; i++) {
                 batch.add(it.next());
             }
             timeout = context.timers().schedule(context.config().writeTimeoutMicros(), () -> stop("timed out"));
-            for (byte[] hintKey : batch) {
-                Cell stored = store.read(hintKey);
+            for (Pending pending : batch) {
+                Cell stored = store.read(pending.key());
                 if (stored == null || stored.isTombstone()) {
-                    queue.remove(hintKey);
-                    pendingCount--;
+                    removed(target, queue, pending);
                     continue;
                 }
                 Decoded hint = decode(stored);
                 long id = context.requests().register(this);
-                inFlight.put(id, new InFlight(hintKey, stored.timestampMicros()));
+                inFlight.put(id, new InFlight(pending, stored.timestampMicros()));
                 context.network().send(target, new MutationRequest(id, hint.key, hint.cell));
             }
             if (inFlight.isEmpty()) {
@@ -229,16 +300,15 @@ public final class Hints {
             if (delivered == null) {
                 return;
             }
-            byte[] hintKey = delivered.hintKey();
+            Pending hint = delivered.hint();
             context.requests().unregister(response.requestId());
             if (!response.success()) {
                 stop("replica refused: " + response.error());
                 return;
             }
             // hint keys are never reused, so a tombstone just above the hint's own timestamp deletes it for good
-            store.apply(hintKey, Cell.tombstone(delivered.timestampMicros() + 1), error -> { });
-            if (queue.remove(hintKey)) {
-                pendingCount--;
+            store.apply(hint.key(), Cell.tombstone(delivered.timestampMicros() + 1), error -> { });
+            if (removed(target, queue, hint)) {
                 deliveredCount++;
             }
             if (inFlight.isEmpty()) {
@@ -286,7 +356,11 @@ public final class Hints {
     private record Decoded(byte[] key, Cell cell) {
     }
 
-    private record InFlight(byte[] hintKey, long timestampMicros) {
+    private record InFlight(Pending hint, long timestampMicros) {
+    }
+
+    /** A pending hint: its key in the store and its size (key and stored value), for the bounds in bytes. */
+    private record Pending(byte[] key, long bytes) {
     }
 
     static byte[] hintKey(NodeId target, long generation, long sequence) {

@@ -31,6 +31,8 @@ public record NodeConfig(
         long hintReplayIntervalMicros,
         int hintReplayBatchSize,
         int hintsPerTargetMax,
+        long hintsPerTargetBytesMax,
+        long hintsTotalBytesMax,
         long recoveryDelayMicros,
         boolean autoBootstrap,
         NodeId replaceNode,
@@ -62,6 +64,10 @@ public record NodeConfig(
         positive(hintReplayIntervalMicros, "hintReplayIntervalMicros");
         positive(hintReplayBatchSize, "hintReplayBatchSize");
         positive(hintsPerTargetMax, "hintsPerTargetMax");
+        if (hintsPerTargetBytesMax < 0 || hintsTotalBytesMax < 0) {
+            throw new IllegalArgumentException("hintsPerTargetBytesMax and hintsTotalBytesMax must be >= 0 (0: no "
+                    + "limit), got " + hintsPerTargetBytesMax + " and " + hintsTotalBytesMax);
+        }
         positive(recoveryDelayMicros, "recoveryDelayMicros");
         Objects.requireNonNull(tokenAllocation, "tokenAllocation");
         positive(ringDelayMicros, "ringDelayMicros");
@@ -118,6 +124,8 @@ public record NodeConfig(
         b.hintReplayIntervalMicros = hintReplayIntervalMicros;
         b.hintReplayBatchSize = hintReplayBatchSize;
         b.hintsPerTargetMax = hintsPerTargetMax;
+        b.hintsPerTargetBytesMax = hintsPerTargetBytesMax;
+        b.hintsTotalBytesMax = hintsTotalBytesMax;
         b.recoveryDelayMicros = recoveryDelayMicros;
         b.autoBootstrap = autoBootstrap;
         b.replaceNode = replaceNode;
@@ -167,6 +175,10 @@ public record NodeConfig(
         private int hintReplayBatchSize = 64;
         /** Hints kept per target; beyond it hints are dropped with an ERROR event. */
         private int hintsPerTargetMax = 1_000_000;
+        /** Bytes of hints kept per target (0: no limit); beyond it hints are dropped, counted and reported. */
+        private long hintsPerTargetBytesMax;
+        /** Bytes of hints kept for all targets together (0: no limit); beyond it as above. */
+        private long hintsTotalBytesMax;
         /** Wait after start before the catch-up begins when no peer answered gossip yet (3 s). */
         private long recoveryDelayMicros = 3_000_000L;
         /**
@@ -294,6 +306,16 @@ public record NodeConfig(
             return this;
         }
 
+        public Builder hintsPerTargetBytesMax(long value) {
+            hintsPerTargetBytesMax = value;
+            return this;
+        }
+
+        public Builder hintsTotalBytesMax(long value) {
+            hintsTotalBytesMax = value;
+            return this;
+        }
+
         public Builder recoveryDelayMicros(long value) {
             recoveryDelayMicros = value;
             return this;
@@ -349,7 +371,8 @@ public record NodeConfig(
             return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros,
                     gossipIntervalMicros, phiConvictThreshold, hintWindowMicros, valueSizeBytesMax, gcGraceMicros,
                     rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax,
-                    hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, recoveryDelayMicros,
+                    hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, hintsPerTargetBytesMax,
+                    hintsTotalBytesMax, recoveryDelayMicros,
                     autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond,
                     rangeSyncDigests, clientTimestampAheadMaxMicros, diskFailurePolicy, commitFailurePolicy);
         }

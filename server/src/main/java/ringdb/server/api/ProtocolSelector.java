@@ -4,14 +4,19 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import ringdb.core.protocol.NativeProtocol;
+import ringdb.server.net.ReadDeadline;
 import ringdb.server.net.StagedClose;
 
 /**
@@ -30,6 +35,11 @@ public final class ProtocolSelector extends ByteToMessageDecoder {
         ChannelHandler decoder();
 
         ChannelHandler handler();
+
+        /** A native connection with no traffic either way this long is closed; 0: never. */
+        default long idleTimeoutMillis() {
+            return 0;
+        }
     }
 
     public ProtocolSelector(NativeApiHandlerFactory nativeHandlers, ChannelHandler... http) {
@@ -61,12 +71,49 @@ public final class ProtocolSelector extends ByteToMessageDecoder {
         }
         ChannelPipeline pipeline = ctx.pipeline();
         if (pipeline.get(ReadTimeoutHandler.class) != null) {
-            pipeline.remove(ReadTimeoutHandler.class); // native connections are kept for the client's lifetime
+            pipeline.remove(ReadTimeoutHandler.class); // native connections are kept while they are used
+        }
+        long idleMillis = nativeHandlers.idleTimeoutMillis();
+        if (idleMillis > 0) {
+            pipeline.addBefore(ctx.name(), null, new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
+            pipeline.addBefore(ctx.name(), null, new IdleCloser());
         }
         // A client may close its side after its last request and still read the answers.
         ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-        // Frames already decoded wait here while the handler has stopped reading (backpressure).
-        install(ctx, nativeHandlers.decoder(), new FlowControlHandler(), nativeHandlers.handler());
+        ReadDeadline deadline = pipeline.get(ReadDeadline.class);
+        // Frames already decoded wait in the FlowControlHandler while the handler has stopped reading (backpressure).
+        if (deadline == null) {
+            install(ctx, nativeHandlers.decoder(), new FlowControlHandler(), nativeHandlers.handler());
+        } else {
+            install(ctx, nativeHandlers.decoder(), deadline.completion(), new FlowControlHandler(),
+                    nativeHandlers.handler());
+        }
+    }
+
+    /**
+     * The preamble itself did not arrive within the read deadline: there is no protocol to answer in
+     * yet, so the connection is just closed.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof ReadDeadline.Expired) {
+            refused = true;
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    /** Closes a native connection that was idle past its timeout. */
+    private static final class IdleCloser extends ChannelInboundHandlerAdapter {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof IdleStateEvent) {
+                ctx.close();
+                return;
+            }
+            ctx.fireUserEventTriggered(event);
+        }
     }
 
     private void install(ChannelHandlerContext ctx, ChannelHandler... handlers) {

@@ -43,6 +43,12 @@ public final class ConfigKeys {
     public static final String INTERNODE_CONNECT_TIMEOUT_MS = "internode_connect_timeout_ms";
     public static final String INTERNODE_RECONNECT_BACKOFF_MAX_MS = "internode_reconnect_backoff_max_ms";
     public static final String HTTP_IDLE_TIMEOUT_MS = "http_idle_timeout_ms";
+    public static final String NATIVE_TRANSPORT_IDLE_TIMEOUT_MS = "native_transport_idle_timeout_ms";
+    public static final String CLIENT_REQUEST_READ_TIMEOUT_MS = "client_request_read_timeout_ms";
+    public static final String INTERNODE_TCP_USER_TIMEOUT_MS = "internode_tcp_user_timeout_ms";
+    public static final String INTERNODE_RECEIVE_QUEUE_BYTES_MAX = "internode_receive_queue_bytes_max";
+    public static final String MAX_HINTS_SIZE_PER_HOST = "max_hints_size_per_host";
+    public static final String MAX_HINTS_SIZE_TOTAL = "max_hints_size_total";
     public static final String NATIVE_TRANSPORT_MAX_CONNECTIONS = "native_transport_max_connections";
     public static final String NATIVE_TRANSPORT_MAX_CONNECTIONS_PER_IP = "native_transport_max_connections_per_ip";
     public static final String NATIVE_TRANSPORT_MAX_REQUEST_DATA_IN_FLIGHT_BYTES =
@@ -219,6 +225,13 @@ public final class ConfigKeys {
         return new Section("Hints, gossip, failure detection",
             ConfigKey.integer(MAX_HINT_WINDOW_MS, 3 * HOUR_MS, 0, 30 * 24 * HOUR_MS,
                 "Hints are stored for a replica only while it has been down for less than this (3 hours)."),
+            ConfigKey.integer(MAX_HINTS_SIZE_PER_HOST, 0, 0, 1L << 50,
+                "Bytes of hints kept for one replica at most (Cassandra's max_hints_size_per_host); 0 = no limit "
+                + "(the default, as Cassandra's). Hints past it are dropped and counted, and the replica's ranges "
+                + "then need a repair (logged, and in /metrics)."),
+            ConfigKey.integer(MAX_HINTS_SIZE_TOTAL, 8192 * MIB, 0, 1L << 50,
+                "Bytes of hints kept for all replicas together at most (8 GiB); 0 = no limit. Past it hints are "
+                + "dropped and counted like the above, so a long outage cannot fill the disk with hints."),
             ConfigKey.integer(GOSSIP_INTERVAL_MS, 1000, 10, 60_000,
                 "Interval between gossip rounds."),
             ConfigKey.decimal(PHI_CONVICT_THRESHOLD, 8.0, 1.0, 32.0,
@@ -240,8 +253,25 @@ public final class ConfigKeys {
                 "Timeout of one internode connection attempt."),
             ConfigKey.integer(INTERNODE_RECONNECT_BACKOFF_MAX_MS, 5000, 10, 600_000,
                 "Reconnection to a peer backs off exponentially from 50 ms up to this."),
+            ConfigKey.integer(INTERNODE_TCP_USER_TIMEOUT_MS, 30_000, 0, 3_600_000,
+                "A peer connection whose queued messages make no progress to the socket for this long is "
+                + "taken as dead: it is closed, its backlog dropped and counted, and it is reconnected with "
+                + "backoff (with epoll sockets the kernel's TCP_USER_TIMEOUT is set to the same value); 0 = never. "
+                + "Cassandra's internode_tcp_user_timeout."),
+            ConfigKey.integer(INTERNODE_RECEIVE_QUEUE_BYTES_MAX, 128 * MIB, 64 * 1024, 64 * 1024 * MIB,
+                "Bytes of internode messages received and not yet handled by the node at most: past it the node "
+                + "stops reading from its peers' connections (TCP pushes back on the senders) until half is "
+                + "handled; a message read while over twice the bound is dropped and counted."),
             ConfigKey.integer(HTTP_IDLE_TIMEOUT_MS, 60_000, 100, 3_600_000,
-                "An HTTP connection idle this long is closed."),
+                "An HTTP connection that sends nothing this long is closed (keep-alive connections included)."),
+            ConfigKey.integer(NATIVE_TRANSPORT_IDLE_TIMEOUT_MS, 0, 0, 30L * 24 * HOUR_MS,
+                "A native protocol connection with no traffic either way this long is closed; 0 = never (the "
+                + "default, as Cassandra's). Client sockets also use TCP keepalive, so peers that vanished are "
+                + "found by the kernel."),
+            ConfigKey.integer(CLIENT_REQUEST_READ_TIMEOUT_MS, 10_000, 0, 3_600_000,
+                "A request (HTTP or native) must arrive complete within this long of its first bytes; one that "
+                + "trickles in (a slowloris client) is answered 408 `request_timeout` and its connection closed, "
+                + "so slow senders cannot hold connections and buffers. 0 = no deadline."),
             ConfigKey.integer(NATIVE_TRANSPORT_MAX_CONNECTIONS, 8192, -1, 1_000_000,
                 "Client connections (HTTP and native, on the client port) open at once at most; -1 = no limit. "
                 + "A connection past it is answered 503 `overloaded` (native: an ERROR with status 503 on stream "

@@ -186,13 +186,30 @@ public final class ServerMetrics implements RequestObserver {
                 cb -> cb.call(largestPendingOutboundBytes.getAsLong()));
     }
 
+    /** Client connections cut because a request did not arrive complete in time (client_request_read_timeout_ms). */
+    public void registerClientReadDeadlines(LongSupplier expired) {
+        gauge("ringdb_client_read_deadlines_expired", "Client connections cut since start because a request "
+                + "did not arrive complete within client_request_read_timeout_ms (slow senders)",
+                cb -> cb.call(expired.getAsLong()));
+    }
+
     private void registerTransport() {
         gauge("ringdb_internode_dropped_messages", "Internode messages dropped by this node's transport, by cause",
                 cb -> {
                     cb.call(transport.droppedQueueFull.sum(), "send_queue_full");
                     cb.call(transport.droppedUnreachable.sum(), "peer_unreachable");
                     cb.call(transport.droppedInboundBacklog.sum(), "inbound_backlog_full");
+                    cb.call(transport.droppedDeadPeer.sum(), "peer_dead");
+                    cb.call(transport.droppedDeparted.sum(), "peer_departed");
                 }, "cause");
+        gauge("ringdb_internode_dead_peer_connections", "Peer connections closed because their backlog made no "
+                + "progress for internode_tcp_user_timeout_ms", cb -> cb.call(transport.deadPeerConnections.sum()));
+        gauge("ringdb_internode_peers_forgotten", "Peer connections closed and forgotten because the node left "
+                + "the ring", cb -> cb.call(transport.peersForgotten.sum()));
+        gauge("ringdb_internode_receive_queue_bytes", "Bytes of internode messages received and not yet handled "
+                + "(internode_receive_queue_bytes_max)", cb -> cb.call(transport.inboundQueuedBytes.get()));
+        gauge("ringdb_internode_receive_pauses", "Times reading from a peer was paused because the receive queue "
+                + "was over its bound", cb -> cb.call(transport.inboundPauses.sum()));
         gauge("ringdb_internode_frames", "Internode frames by direction", cb -> {
             cb.call(transport.framesSent.sum(), "sent");
             cb.call(transport.framesReceived.sum(), "received");

@@ -20,6 +20,7 @@ import ringdb.core.node.Node;
 import ringdb.core.node.NodeConfig;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.store.LocalStore;
+import ringdb.server.api.ClientTimeouts;
 import ringdb.server.api.ConnectionLimits;
 import ringdb.server.api.RequestBytesBudget;
 import ringdb.server.api.RequestObserver;
@@ -27,8 +28,11 @@ import ringdb.server.api.http.HttpServer;
 import ringdb.server.config.ConfigKeys;
 import ringdb.server.config.ServerConfig;
 import ringdb.server.metrics.ServerMetrics;
+import ringdb.server.transport.DepartedPeers;
+import ringdb.server.transport.InboundMessageHandler;
 import ringdb.server.transport.InternodeTransport;
 import ringdb.server.transport.SocketTransport;
+import ringdb.server.transport.TransportStats;
 
 /**
  * One real ringdb node: the composition root that wires the core {@link Node} to a Netty transport,
@@ -74,6 +78,7 @@ public final class ServerNode implements AutoCloseable {
         this.events = events;
         metrics.registerClientPort(http::connectionCount, () -> http.limits().refused(),
                 () -> http.limits().requestBytes().inFlightBytes(), http::largestPendingOutboundBytes);
+        metrics.registerClientReadDeadlines(http::readDeadlinesExpired);
     }
 
     /**
@@ -93,11 +98,7 @@ public final class ServerNode implements AutoCloseable {
         Node[] nodeHolder = new Node[1];
         InternodeTransport transport;
         try {
-            InternodeTransport.Settings settings = new InternodeTransport.Settings(config.internodeAddress(),
-                    config.nodeId(), config.number(ConfigKeys.INTERNODE_SEND_QUEUE_BYTES_MAX),
-                    config.integer(ConfigKeys.INTERNODE_CONNECT_TIMEOUT_MS),
-                    config.number(ConfigKeys.INTERNODE_RECONNECT_BACKOFF_MAX_MS));
-            transport = InternodeTransport.start(settings, null, nodeThread.eventLoopGroup());
+            transport = InternodeTransport.start(transportSettings(config), null, nodeThread.eventLoopGroup());
         } catch (RuntimeException e) {
             data.close();
             hints.close();
@@ -106,11 +107,7 @@ public final class ServerNode implements AutoCloseable {
             throw e;
         }
         ServerMetrics metrics = new ServerMetrics(transport.stats());
-        transport.setSink(envelope -> {
-            if (!nodeThread.offerInbound(() -> nodeHolder[0].receive(envelope.from(), envelope.message()))) {
-                transport.stats().droppedInboundBacklog.increment();
-            }
-        });
+        transport.setSink(inboundSink(nodeThread, nodeHolder, transport.stats()));
         Node node = new Node(config.nodeId(), nodeConfig(config), clock, nodeThread, transport,
                 new Random(new SecureRandom().nextLong()), data, hints, event -> onEvent(event, metrics, events));
         nodeHolder[0] = node;
@@ -118,6 +115,7 @@ public final class ServerNode implements AutoCloseable {
         nodeThread.call(() -> {
             node.start();
             node.setLocalApplicationState(ClusterJson.HTTP_STATE, httpAddress);
+            DepartedPeers.start(node, nodeThread, transport);
             return null;
         }).join();
         ServerNodeView view = new ServerNodeView(node, nodeThread, config, events, data, transport.stats());
@@ -132,7 +130,7 @@ public final class ServerNode implements AutoCloseable {
         HttpServer http;
         try {
             http = HttpServer.start(config.httpAddress(), nodeThread.eventLoopGroup(), operations, observer,
-                    config.number(ConfigKeys.HTTP_IDLE_TIMEOUT_MS), mount == null ? path -> false : mount.serves(),
+                    clientTimeouts(config), mount == null ? path -> false : mount.serves(),
                     mount == null ? null : mount.handlers(),
                     clientPortLimits(config));
         } catch (RuntimeException e) {
@@ -152,11 +150,44 @@ public final class ServerNode implements AutoCloseable {
         return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount);
     }
 
+    private static InternodeTransport.Settings transportSettings(ServerConfig config) {
+        return new InternodeTransport.Settings(config.internodeAddress(),
+                config.nodeId(), config.number(ConfigKeys.INTERNODE_SEND_QUEUE_BYTES_MAX),
+                config.integer(ConfigKeys.INTERNODE_CONNECT_TIMEOUT_MS),
+                config.number(ConfigKeys.INTERNODE_RECONNECT_BACKOFF_MAX_MS),
+                config.number(ConfigKeys.INTERNODE_TCP_USER_TIMEOUT_MS),
+                config.number(ConfigKeys.INTERNODE_RECEIVE_QUEUE_BYTES_MAX));
+    }
+
+    /** Hands inbound messages to the node thread; a message's bytes count against the inbound bound until handled. */
+    private static InboundMessageHandler.Sink inboundSink(NodeThread nodeThread, Node[] nodeHolder,
+                                                         TransportStats stats) {
+        return (envelope, processed) -> {
+            Runnable receive = () -> {
+                try {
+                    nodeHolder[0].receive(envelope.from(), envelope.message());
+                } finally {
+                    processed.run();
+                }
+            };
+            if (!nodeThread.offerInbound(receive)) {
+                processed.run();
+                stats.droppedInboundBacklog.increment();
+            }
+        };
+    }
+
     /** Admission control of the client port: connection limits and the budget of request bytes in flight. */
     private static ConnectionLimits clientPortLimits(ServerConfig config) {
         return new ConnectionLimits(config.number(ConfigKeys.NATIVE_TRANSPORT_MAX_CONNECTIONS),
                 config.number(ConfigKeys.NATIVE_TRANSPORT_MAX_CONNECTIONS_PER_IP), new RequestBytesBudget(
                 config.number(ConfigKeys.NATIVE_TRANSPORT_MAX_REQUEST_DATA_IN_FLIGHT_BYTES)));
+    }
+
+    private static ClientTimeouts clientTimeouts(ServerConfig config) {
+        return new ClientTimeouts(config.number(ConfigKeys.HTTP_IDLE_TIMEOUT_MS),
+                config.number(ConfigKeys.NATIVE_TRANSPORT_IDLE_TIMEOUT_MS),
+                config.number(ConfigKeys.CLIENT_REQUEST_READ_TIMEOUT_MS));
     }
 
     private static void onEvent(NodeEvent event, ServerMetrics metrics, RecentEvents events) {
@@ -196,6 +227,8 @@ public final class ServerNode implements AutoCloseable {
                 .phiConvictThreshold(config.decimal(ConfigKeys.PHI_CONVICT_THRESHOLD))
                 .hintWindowMicros(
                         Math.max(1, TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.MAX_HINT_WINDOW_MS))))
+                .hintsPerTargetBytesMax(config.number(ConfigKeys.MAX_HINTS_SIZE_PER_HOST))
+                .hintsTotalBytesMax(config.number(ConfigKeys.MAX_HINTS_SIZE_TOTAL))
                 .valueSizeBytesMax(config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES))
                 .autoBootstrap(config.bool(ConfigKeys.AUTO_BOOTSTRAP))
                 .replaceNode(config.text(ConfigKeys.REPLACE_NODE).isEmpty()
@@ -235,6 +268,11 @@ public final class ServerNode implements AutoCloseable {
 
     public InetSocketAddress httpAddress() {
         return http.boundAddress();
+    }
+
+    /** The internode transport's counters (drops, dead peers, forgotten peers...). */
+    public TransportStats transportStats() {
+        return transport.stats();
     }
 
     public ServerMetrics metrics() {

@@ -17,23 +17,30 @@ import ringdb.server.net.StagedClose;
  * Decodes each inbound frame with {@link MessageCodec} and hands the envelope to the node. A frame
  * that cannot be decoded (bad version, unknown type, checksum mismatch, truncated payload, a
  * length over the limit) is logged with the reason and the remote address, and the connection is
- * closed: after a bad frame the stream position cannot be trusted. The node keeps serving.
+ * closed: after a bad frame the stream position cannot be trusted. The node keeps serving. Each
+ * message counts against the {@link InboundBacklog} until the node has handled it.
  */
 public final class InboundMessageHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private static final Logger log = LoggerFactory.getLogger(InboundMessageHandler.class);
 
     /** Receives decoded envelopes on a Netty I/O thread; must not block. */
     public interface Sink {
-        void deliver(Envelope envelope);
+        /**
+         * Hands {@code envelope} to the node. {@code processed} must run once, when the node has
+         * handled the message or refused it: until then its bytes count against the inbound bound.
+         */
+        void deliver(Envelope envelope, Runnable processed);
     }
 
     private final Sink sink;
     private final TransportStats stats;
+    private final InboundBacklog backlog;
     private boolean rejected;
 
-    InboundMessageHandler(Sink sink, TransportStats stats) {
+    InboundMessageHandler(Sink sink, TransportStats stats, InboundBacklog backlog) {
         this.sink = sink;
         this.stats = stats;
+        this.backlog = backlog;
     }
 
     @Override
@@ -54,7 +61,9 @@ public final class InboundMessageHandler extends SimpleChannelInboundHandler<Byt
         }
         stats.framesReceived.increment();
         stats.bytesReceived.add(length + MessageCodec.LENGTH_FIELD_BYTES);
-        sink.deliver(envelope);
+        if (backlog.admit(ctx.channel(), length)) {
+            sink.deliver(envelope, () -> backlog.processed(length));
+        }
     }
 
     @Override

@@ -23,8 +23,9 @@ public final class InternodeFraming {
                 0, MessageCodec.LENGTH_FIELD_BYTES, 0, MessageCodec.LENGTH_FIELD_BYTES, true);
     }
 
-    static void addInbound(ChannelPipeline pipeline, InboundMessageHandler.Sink sink, TransportStats stats) {
+    static void addInbound(ChannelPipeline pipeline, InboundMessageHandler.Sink sink, TransportStats stats,
+                           InboundBacklog backlog) {
         pipeline.addLast(FRAME_DECODER, newFrameDecoder());
-        pipeline.addLast("message-handler", new InboundMessageHandler(sink, stats));
+        pipeline.addLast("message-handler", new InboundMessageHandler(sink, stats, backlog));
     }
 }

@@ -13,6 +13,7 @@ import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -41,9 +42,23 @@ public final class InternodeTransport implements Network, AutoCloseable {
     private static final int INBOUND_IDLE_SECONDS = 300;
     private static final long CLOSE_WAIT_MILLIS = 2_000;
 
-    /** Settings of the transport; sizes in bytes, times in milliseconds. */
+    /** The default bound on inbound messages not yet handled by the node. */
+    public static final long RECEIVE_QUEUE_BYTES_MAX_DEFAULT = 128L * 1024 * 1024;
+    /** The default time without write progress after which a peer is taken as dead. */
+    public static final long USER_TIMEOUT_MILLIS_DEFAULT = 30_000;
+
+    /**
+     * Settings of the transport; sizes in bytes, times in milliseconds. {@code userTimeoutMillis}: a
+     * peer connection whose backlog makes no progress this long is closed (0: never);
+     * {@code receiveQueueBytesMax}: inbound messages not yet handled, past which reading pauses.
+     */
     public record Settings(HostPort listenAddress, NodeId self, long sendQueueBytesMax, int connectTimeoutMillis,
-                           long reconnectBackoffMaxMillis) {
+                           long reconnectBackoffMaxMillis, long userTimeoutMillis, long receiveQueueBytesMax) {
+        public Settings(HostPort listenAddress, NodeId self, long sendQueueBytesMax, int connectTimeoutMillis,
+                        long reconnectBackoffMaxMillis) {
+            this(listenAddress, self, sendQueueBytesMax, connectTimeoutMillis, reconnectBackoffMaxMillis,
+                    USER_TIMEOUT_MILLIS_DEFAULT, RECEIVE_QUEUE_BYTES_MAX_DEFAULT);
+        }
     }
 
     private final Settings settings;
@@ -53,22 +68,27 @@ public final class InternodeTransport implements Network, AutoCloseable {
     private final Channel serverChannel;
     private final ChannelGroup inbound;
     private final SinkHolder sink;
+    private final InboundBacklog backlog;
+    private volatile Set<NodeId> departed = Set.of();
 
     /** Lets the node be created after the transport (it needs the transport as its network). */
     private static final class SinkHolder implements InboundMessageHandler.Sink {
         private volatile InboundMessageHandler.Sink target;
 
         @Override
-        public void deliver(Envelope envelope) {
+        public void deliver(Envelope envelope, Runnable processed) {
             InboundMessageHandler.Sink current = target;
             if (current != null) {
-                current.deliver(envelope);
+                current.deliver(envelope, processed);
+            } else {
+                processed.run();
             }
         }
     }
 
     private InternodeTransport(Settings settings, TransportStats stats, EventLoopGroup group, Channel serverChannel,
-                               ChannelGroup inbound, SinkHolder sink) {
+                               ChannelGroup inbound, SinkHolder sink, InboundBacklog backlog) {
+        this.backlog = backlog;
         this.inbound = inbound;
         this.sink = sink;
         this.settings = settings;
@@ -86,23 +106,25 @@ public final class InternodeTransport implements Network, AutoCloseable {
         SinkHolder sink = new SinkHolder();
         sink.target = initialSink;
         TransportStats stats = new TransportStats();
+        InboundBacklog backlog = new InboundBacklog(settings.receiveQueueBytesMax(), stats);
         ChannelGroup inbound = new DefaultChannelGroup("ringdb-internode", group.next());
         try {
             Channel server = new ServerBootstrap()
                     .group(group)
                     .channel(SocketTransport.serverChannel())
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.SO_KEEPALIVE, true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             inbound.add(ch);
                             ch.pipeline().addLast(new ReadTimeoutHandler(INBOUND_IDLE_SECONDS, TimeUnit.SECONDS));
-                            InternodeFraming.addInbound(ch.pipeline(), sink, stats);
+                            InternodeFraming.addInbound(ch.pipeline(), sink, stats, backlog);
                         }
                     })
                     .bind(settings.listenAddress().host(), settings.listenAddress().port())
                     .syncUninterruptibly().channel();
-            return new InternodeTransport(settings, stats, group, server, inbound, sink);
+            return new InternodeTransport(settings, stats, group, server, inbound, sink, backlog);
         } catch (Exception e) { // bind failures arrive as undeclared checked exceptions
             throw new IllegalStateException("cannot listen for internode connections on " + settings.listenAddress()
                     + ": " + e.getMessage(), e);
@@ -111,6 +133,10 @@ public final class InternodeTransport implements Network, AutoCloseable {
 
     @Override
     public void send(NodeId to, Message message) {
+        if (departed.contains(to)) {
+            stats.droppedDeparted.increment();
+            return;
+        }
         byte[] frame = MessageCodec.encodeFrame(settings.self(), message);
         PeerConnection connection = peers.get(to);
         if (connection == null) {
@@ -132,7 +158,38 @@ public final class InternodeTransport implements Network, AutoCloseable {
             return null;
         }
         return new PeerConnection(address, group.next(), stats,
-                settings.connectTimeoutMillis(), settings.reconnectBackoffMaxMillis(), settings.sendQueueBytesMax());
+                settings.connectTimeoutMillis(), settings.reconnectBackoffMaxMillis(), settings.sendQueueBytesMax(),
+                settings.userTimeoutMillis());
+    }
+
+    /**
+     * The nodes that left the ring or were removed from it (as gossip last showed them; replaces the
+     * previous set): their connections are closed and forgotten, and messages to them are dropped and
+     * counted instead of opening new connections, so a cluster that churns through many addresses
+     * does not keep a connection (and its reconnect attempts) per address it ever saw. A node in the
+     * set again a member later (it rejoined) is simply left out of the next set.
+     */
+    public void setDeparted(Set<NodeId> nodes) {
+        Set<NodeId> now = Set.copyOf(nodes);
+        departed = now;
+        for (NodeId node : now) {
+            PeerConnection connection = peers.remove(node);
+            if (connection != null) {
+                connection.close();
+                stats.peersForgotten.increment();
+                log.info("forgot the connection to {}: it is no longer a member of the ring", node);
+            }
+        }
+    }
+
+    /** Peers this transport keeps a connection (or a connection attempt) for. */
+    public int peerCount() {
+        return peers.size();
+    }
+
+    /** Inbound connections whose reading is paused because the node is behind on its inbound messages. */
+    public int pausedInboundConnections() {
+        return backlog.pausedCount();
     }
 
     /** Where inbound messages go from now on; called on Netty I/O threads. */

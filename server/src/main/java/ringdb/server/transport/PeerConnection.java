@@ -4,15 +4,19 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +30,12 @@ import ringdb.server.config.HostPort;
  * messages are dropped and counted). The network is fire and forget, so dropping is allowed;
  * the node's own timeouts and retries handle loss.
  *
+ * <p>A dead peer (its host gone, a partition that drops packets silently) is found by a
+ * write-progress deadline: when messages wait in the connection's buffer and none of them reached
+ * the socket for {@code userTimeoutMillis}, the connection is closed, its backlog dropped and
+ * counted, and the next message reconnects after a backoff. With epoll sockets the kernel's
+ * {@code TCP_USER_TIMEOUT} is set to the same value as well.
+ *
  * <p>Threading: {@link #send} may be called from any thread; all state lives on one event loop.
  */
 final class PeerConnection {
@@ -38,6 +48,13 @@ final class PeerConnection {
     private final int connectTimeoutMillis;
     private final long backoffMaxMillis;
     private final long queueBytesMax;
+    private final long userTimeoutMillis;
+    private final ChannelFutureListener progress = this::onWritten;
+    private long lastProgressNanos;
+    private long failedWrites;
+    private Throwable lostCause;
+    private boolean takenAsDead;
+    private ScheduledFuture<?> progressCheck;
     private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
     private long pendingBytes;
     private Channel channel;
@@ -47,7 +64,8 @@ final class PeerConnection {
     private boolean closed;
 
     PeerConnection(HostPort address, EventLoop loop, TransportStats stats, int connectTimeoutMillis,
-                   long backoffMaxMillis, long queueBytesMax) {
+                   long backoffMaxMillis, long queueBytesMax, long userTimeoutMillis) {
+        this.userTimeoutMillis = userTimeoutMillis;
         this.address = address;
         this.loop = loop;
         this.stats = stats;
@@ -121,7 +139,61 @@ final class PeerConnection {
         }
         stats.framesSent.increment();
         stats.bytesSent.add(frame.length);
-        channel.writeAndFlush(Unpooled.wrappedBuffer(frame), channel.voidPromise());
+        if (userTimeoutMillis == 0) {
+            channel.writeAndFlush(Unpooled.wrappedBuffer(frame), channel.voidPromise());
+            return;
+        }
+        if (backlogBytes(channel) == 0) {
+            lastProgressNanos = System.nanoTime(); // the deadline runs from the oldest message waiting
+        }
+        channel.writeAndFlush(Unpooled.wrappedBuffer(frame)).addListener(progress);
+    }
+
+    private void onWritten(ChannelFuture written) {
+        if (written.isSuccess()) {
+            lastProgressNanos = System.nanoTime();
+            backoffMillis = 0;
+            return;
+        }
+        if (closed) {
+            return; // the transport closed or forgot this peer: not a dead peer
+        }
+        // The connection broke with this message unwritten (the kernel's TCP_USER_TIMEOUT, a reset...).
+        stats.droppedDeadPeer.increment();
+        if (failedWrites++ == 0) {
+            lostCause = written.cause();
+        }
+    }
+
+    private static long backlogBytes(Channel channel) {
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+    }
+
+    /** The connection's backlog made no progress to the socket for the user timeout: the peer is taken as dead. */
+    private void checkProgress() {
+        if (channel == null || !channel.isActive()) {
+            return;
+        }
+        long backlog = backlogBytes(channel);
+        long stalledNanos = System.nanoTime() - lastProgressNanos;
+        if (backlog == 0 || stalledNanos < TimeUnit.MILLISECONDS.toNanos(userTimeoutMillis)) {
+            return;
+        }
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        long messages = buffer == null ? 0 : buffer.size();
+        stats.deadPeerConnections.increment();
+        takenAsDead = true; // closing fails the writes waiting: each is counted as dropped by onWritten
+        log.warn("connection to {} made no progress for {} ms with {} bytes waiting: taking the peer as dead, "
+                + "dropping {} messages and reconnecting with backoff", address,
+                TimeUnit.NANOSECONDS.toMillis(stalledNanos), backlog, messages);
+        backOff();
+        channel.close();
+    }
+
+    private void backOff() {
+        backoffMillis = backoffMillis == 0 ? BACKOFF_INITIAL_MILLIS : Math.min(backoffMillis * 2, backoffMaxMillis);
+        nextAttemptNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMillis);
     }
 
     private void connectIfPending() {
@@ -147,6 +219,9 @@ final class PeerConnection {
                         ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
                     }
                 });
+        if (userTimeoutMillis > 0 && SocketTransport.isEpoll()) {
+            bootstrap.option(EpollChannelOption.TCP_USER_TIMEOUT, (int) Math.min(userTimeoutMillis, Integer.MAX_VALUE));
+        }
         bootstrap.connect(address.host(), address.port()).addListener((ChannelFuture future) -> onConnected(future));
     }
 
@@ -154,21 +229,27 @@ final class PeerConnection {
         connecting = false;
         if (!future.isSuccess()) {
             stats.connectsFailed.increment();
-            backoffMillis = backoffMillis == 0 ? BACKOFF_INITIAL_MILLIS : Math.min(backoffMillis * 2, backoffMaxMillis);
-            nextAttemptNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMillis);
+            backOff();
             log.debug("cannot connect to {} ({}); next attempt in {} ms",
                     address, future.cause().toString(), backoffMillis);
             dropPending();
             return;
         }
         stats.connectsSucceeded.increment();
-        backoffMillis = 0;
+        if (userTimeoutMillis == 0) {
+            backoffMillis = 0; // else once the connection carried a message: one that stalls at once keeps backing off
+        }
         channel = future.channel();
         if (closed) {
             channel.close();
             return;
         }
         channel.closeFuture().addListener(closeFuture -> loop.execute(this::onDisconnected));
+        if (userTimeoutMillis > 0) {
+            long intervalMillis = Math.max(10, userTimeoutMillis / 4);
+            progressCheck = loop.scheduleAtFixedRate(this::checkProgress, intervalMillis, intervalMillis,
+                    TimeUnit.MILLISECONDS);
+        }
         while (!pending.isEmpty()) {
             write(pending.pollFirst());
         }
@@ -176,6 +257,19 @@ final class PeerConnection {
     }
 
     private void onDisconnected() {
+        if (progressCheck != null) {
+            progressCheck.cancel(false);
+            progressCheck = null;
+        }
+        if (failedWrites > 0 && !takenAsDead && !closed) {
+            stats.deadPeerConnections.increment();
+            backOff();
+            log.warn("connection to {} broke with {} messages unwritten ({}); reconnecting with backoff", address,
+                    failedWrites, String.valueOf(lostCause));
+        }
+        failedWrites = 0;
+        lostCause = null;
+        takenAsDead = false;
         channel = null;
         log.debug("connection to {} closed", address);
     }

@@ -28,6 +28,11 @@ public final class SocketTransport {
         return EPOLL ? "epoll" : "nio";
     }
 
+    /** Whether the native epoll transport is in use (its socket options, such as TCP_USER_TIMEOUT, apply). */
+    public static boolean isEpoll() {
+        return EPOLL;
+    }
+
     public static IoHandlerFactory ioHandlerFactory() {
         return EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     }

@@ -1,5 +1,6 @@
 package ringdb.server.transport;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Counters of the internode transport, read by metrics. Thread-safe. */
@@ -14,6 +15,18 @@ public final class TransportStats {
     public final LongAdder droppedUnreachable = new LongAdder();
     /** Inbound messages dropped because the node thread's backlog was full. */
     public final LongAdder droppedInboundBacklog = new LongAdder();
+    /** Messages dropped with the backlog of a connection whose peer was taken as dead. */
+    public final LongAdder droppedDeadPeer = new LongAdder();
+    /** Messages not sent because their target left the ring (or was removed from it). */
+    public final LongAdder droppedDeparted = new LongAdder();
+    /** Outbound connections closed because their backlog made no progress for the user timeout. */
+    public final LongAdder deadPeerConnections = new LongAdder();
+    /** Peer connections closed and forgotten because their node left the ring. */
+    public final LongAdder peersForgotten = new LongAdder();
+    /** Times reading from inbound connections was paused because the receive queue was over its bound. */
+    public final LongAdder inboundPauses = new LongAdder();
+    /** Bytes of inbound messages received and not yet handled by the node. */
+    public final AtomicLong inboundQueuedBytes = new AtomicLong();
     /** Inbound connections closed because of a bad frame. */
     public final LongAdder badFrames = new LongAdder();
     public final LongAdder connectsSucceeded = new LongAdder();

@@ -32,7 +32,10 @@ class InternodeFramingTest {
 
     private EmbeddedChannel channel() {
         EmbeddedChannel channel = new EmbeddedChannel();
-        InternodeFraming.addInbound(channel.pipeline(), delivered::add, stats);
+        InternodeFraming.addInbound(channel.pipeline(), (envelope, processed) -> {
+            delivered.add(envelope);
+            processed.run();
+        }, stats, new InboundBacklog(1 << 30, stats));
         return channel;
     }
 

@@ -33,6 +33,7 @@ import ringdb.server.api.ClientResults;
 import ringdb.server.api.JsonResponses;
 import ringdb.server.api.RequestBytesBudget;
 import ringdb.server.api.RequestObserver;
+import ringdb.server.net.ReadDeadline;
 import ringdb.server.net.ReadGate;
 import ringdb.server.net.StagedClose;
 
@@ -320,6 +321,27 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                 return;
             }
         }
+    }
+
+    /**
+     * A request did not arrive complete within the read deadline (a slowloris client): it is answered
+     * 408, in order after the answers already due, and the connection is closed.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (!(event instanceof ReadDeadline.Expired expired)) {
+            ctx.fireUserEventTriggered(event);
+            return;
+        }
+        if (closed) {
+            return;
+        }
+        inFlight.incrementAndGet();
+        gate.admitted();
+        Request r = new Request(ctx, nextSequence++, false, "incomplete", System.nanoTime(), 0);
+        answer(r, "read_timeout", JsonResponses.error(HttpResponseStatus.REQUEST_TIMEOUT, "request_timeout",
+                "the request did not arrive complete within " + expired.deadlineMillis()
+                + " ms of its first bytes (client_request_read_timeout_ms); the connection is closed"), true);
     }
 
     @Override

@@ -19,12 +19,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ringdb.server.api.ClientOperations;
+import ringdb.server.api.ClientTimeouts;
 import ringdb.server.api.ConnectionLimits;
 import ringdb.server.api.OverloadRefusal;
 import ringdb.server.api.ProtocolSelector;
@@ -32,14 +34,16 @@ import ringdb.server.api.RequestObserver;
 import ringdb.server.api.nativeprotocol.NativeApiHandlers;
 import ringdb.core.data.Limits;
 import ringdb.server.config.HostPort;
+import ringdb.server.net.ReadDeadline;
 import ringdb.server.transport.SocketTransport;
 
 /**
  * The node's client listener. A connection that opens with the native protocol's preamble gets the
  * native protocol ({@link NativeApiHandlers}); any other gets HTTP: the HTTP/1.1 codec (bounded
  * request line and headers), a body aggregator bounded by the value limit, the API handler, then
- * (optionally) the dashboard handler for the paths it serves. Idle HTTP connections are closed
- * after {@code idleTimeoutMillis}.
+ * (optionally) the dashboard handler for the paths it serves. Accepted sockets use TCP keepalive;
+ * idle connections are closed and a request that trickles in is cut after its read deadline
+ * ({@link ClientTimeouts}, {@link ReadDeadline}).
  *
  * <p>Threading: the listener and its connections run on the event loop group it is given (in the
  * server, the node's own thread, so a request reaches the node and its answer the socket without a
@@ -63,8 +67,11 @@ public final class HttpServer implements AutoCloseable {
     private final Channel channel;
     private final AtomicInteger inFlight;
     private final ConnectionLimits limits;
+    private final AtomicLong readDeadlinesExpired;
 
-    private HttpServer(ChannelGroup connections, Channel channel, AtomicInteger inFlight, ConnectionLimits limits) {
+    private HttpServer(ChannelGroup connections, Channel channel, AtomicInteger inFlight, ConnectionLimits limits,
+                       AtomicLong readDeadlinesExpired) {
+        this.readDeadlinesExpired = readDeadlinesExpired;
         this.limits = limits;
         this.inFlight = inFlight;
         this.connections = connections;
@@ -86,8 +93,20 @@ public final class HttpServer implements AutoCloseable {
     public static HttpServer start(HostPort address, EventLoopGroup group, ClientOperations operations,
                                    RequestObserver observer, long idleTimeoutMillis, Predicate<String> dashboardServes,
                                    Supplier<ChannelHandler> dashboard, ConnectionLimits limits) {
+        return start(address, group, operations, observer, ClientTimeouts.httpIdleOnly(idleTimeoutMillis),
+                dashboardServes, dashboard, limits);
+    }
+
+    /**
+     * Binds {@code address}, admitting connections within {@code limits} (those past them are refused)
+     * and holding them to {@code timeouts}.
+     */
+    public static HttpServer start(HostPort address, EventLoopGroup group, ClientOperations operations,
+                                   RequestObserver observer, ClientTimeouts timeouts, Predicate<String> dashboardServes,
+                                   Supplier<ChannelHandler> dashboard, ConnectionLimits limits) {
         Predicate<String> passOn = dashboard == null ? path -> false : dashboardServes;
         AtomicInteger inFlight = new AtomicInteger();
+        AtomicLong readDeadlinesExpired = new AtomicLong();
         ChannelGroup connections = new DefaultChannelGroup("ringdb-http", group.next());
         try {
             Channel channel = new ServerBootstrap()
@@ -95,6 +114,7 @@ public final class HttpServer implements AutoCloseable {
                     .channel(SocketTransport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.SO_KEEPALIVE, true) // the kernel finds peers that vanished
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                             new WriteBufferWaterMark(WRITE_BUFFER_LOW_BYTES, WRITE_BUFFER_HIGH_BYTES))
                     .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -111,22 +131,31 @@ public final class HttpServer implements AutoCloseable {
                                 ch.pipeline().addLast(refusal);
                                 return;
                             }
-                            ch.pipeline().addLast(new ReadTimeoutHandler(idleTimeoutMillis, TimeUnit.MILLISECONDS));
+                            ReadDeadline deadline = timeouts.requestReadMillis() == 0 ? null
+                                    : new ReadDeadline(timeouts.requestReadMillis(), readDeadlinesExpired);
+                            if (deadline != null) {
+                                ch.pipeline().addLast(deadline);
+                            }
+                            ch.pipeline().addLast(new ReadTimeoutHandler(timeouts.httpIdleMillis(),
+                                    TimeUnit.MILLISECONDS));
                             List<ChannelHandler> http = new ArrayList<>(List.of(
                                     new HttpServerCodec(INITIAL_LINE_BYTES_MAX, HEADER_BYTES_MAX, 64 * 1024),
-                                    new ValueSizeAggregator(operations.valueSizeBytesMax()),
-                                    new FlowControlHandler(),
-                                    new HttpApiHandler(operations, observer, passOn, inFlight, limits.requestBytes())));
+                                    new ValueSizeAggregator(operations.valueSizeBytesMax())));
+                            if (deadline != null) {
+                                http.add(deadline.completion());
+                            }
+                            http.add(new FlowControlHandler());
+                            http.add(new HttpApiHandler(operations, observer, passOn, inFlight, limits.requestBytes()));
                             if (dashboard != null) {
                                 http.add(dashboard.get());
                             }
-                            ch.pipeline().addLast(new ProtocolSelector(
-                                    new NativeApiHandlers(operations, observer, inFlight, limits.requestBytes()),
+                            ch.pipeline().addLast(new ProtocolSelector(new NativeApiHandlers(operations, observer,
+                                    inFlight, limits.requestBytes(), timeouts.nativeIdleMillis()),
                                     http.toArray(ChannelHandler[]::new)));
                         }
                     })
                     .bind(address.host(), address.port()).syncUninterruptibly().channel();
-            return new HttpServer(connections, channel, inFlight, limits);
+            return new HttpServer(connections, channel, inFlight, limits, readDeadlinesExpired);
         } catch (Exception e) { // bind failures arrive as undeclared checked exceptions
             throw new IllegalStateException("cannot listen for HTTP on " + address + ": " + e.getMessage(), e);
         }
@@ -140,6 +169,21 @@ public final class HttpServer implements AutoCloseable {
             largest = Math.max(largest, buffer == null ? 0 : buffer.totalPendingWriteBytes());
         }
         return largest;
+    }
+
+    /** Whether every open connection has TCP keepalive on (SO_KEEPALIVE). */
+    public boolean allConnectionsUseKeepAlive() {
+        for (Channel connection : connections) {
+            if (!Boolean.TRUE.equals(connection.config().getOption(ChannelOption.SO_KEEPALIVE))) {
+                return false;
+            }
+        }
+        return !connections.isEmpty();
+    }
+
+    /** Connections cut because a request did not arrive complete within the read deadline (slowloris). */
+    public long readDeadlinesExpired() {
+        return readDeadlinesExpired.get();
     }
 
     /** The admission limits of this listener, with their counts. */

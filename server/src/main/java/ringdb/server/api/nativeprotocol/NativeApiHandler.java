@@ -27,6 +27,7 @@ import ringdb.server.api.ClientResults;
 import ringdb.server.api.JsonResponses;
 import ringdb.server.api.RequestBytesBudget;
 import ringdb.server.api.RequestObserver;
+import ringdb.server.net.ReadDeadline;
 import ringdb.server.net.ReadGate;
 import ringdb.server.net.StagedClose;
 
@@ -262,8 +263,11 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void closeWithError(String error, String message) {
-        ChannelFuture written =
-                writeError(NativeProtocol.CONNECTION_STREAM, HttpResponseStatus.BAD_REQUEST, error, message);
+        closeWithError(HttpResponseStatus.BAD_REQUEST, error, message);
+    }
+
+    private void closeWithError(HttpResponseStatus status, String error, String message) {
+        ChannelFuture written = writeError(NativeProtocol.CONNECTION_STREAM, status, error, message);
         closing = true;
         context.flush();
         StagedClose.after(written, context.channel());
@@ -285,6 +289,12 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
         if (event instanceof ChannelInputShutdownEvent) {
             inputClosed = true;
             closeIfDone();
+        } else if (event instanceof ReadDeadline.Expired expired && !closing) {
+            observer.onRequest("incomplete", "read_timeout", 0);
+            closeWithError(HttpResponseStatus.REQUEST_TIMEOUT, "request_timeout", "a frame did not arrive complete "
+                    + "within " + expired.deadlineMillis() + " ms of its first bytes (client_request_read_timeout_ms); "
+                    + "the connection is closed");
+            return;
         }
         ctx.fireUserEventTriggered(event);
     }

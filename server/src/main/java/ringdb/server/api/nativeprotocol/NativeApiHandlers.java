@@ -19,6 +19,7 @@ public final class NativeApiHandlers implements ProtocolSelector.NativeApiHandle
     private final RequestObserver observer;
     private final AtomicInteger inFlight;
     private final RequestBytesBudget budget;
+    private final long idleMillis;
 
     public NativeApiHandlers(ClientOperations operations, RequestObserver observer, AtomicInteger inFlight) {
         this(operations, observer, inFlight, RequestBytesBudget.unlimited());
@@ -27,6 +28,16 @@ public final class NativeApiHandlers implements ProtocolSelector.NativeApiHandle
     /** {@code budget}: the request bytes in flight on every connection, past which requests are refused. */
     public NativeApiHandlers(ClientOperations operations, RequestObserver observer, AtomicInteger inFlight,
                              RequestBytesBudget budget) {
+        this(operations, observer, inFlight, budget, 0);
+    }
+
+    /** As above; a connection with no traffic either way for {@code idleMillis} is closed (0: never). */
+    public NativeApiHandlers(ClientOperations operations, RequestObserver observer, AtomicInteger inFlight,
+                             RequestBytesBudget budget, long idleMillis) {
+        if (idleMillis < 0) {
+            throw new IllegalArgumentException("idleMillis must be 0 (never) or positive, got " + idleMillis);
+        }
+        this.idleMillis = idleMillis;
         this.budget = budget;
         this.operations = operations;
         this.observer = observer;
@@ -36,6 +47,11 @@ public final class NativeApiHandlers implements ProtocolSelector.NativeApiHandle
     @Override
     public ChannelHandler decoder() {
         return new NativeFrameDecoder(NativeProtocol.frameBytesMax(operations.valueSizeBytesMax()));
+    }
+
+    @Override
+    public long idleTimeoutMillis() {
+        return idleMillis;
     }
 
     @Override
