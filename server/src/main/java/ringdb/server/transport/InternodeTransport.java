@@ -13,6 +13,7 @@ import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -71,12 +72,22 @@ public final class InternodeTransport implements Network, AutoCloseable {
     private final InboundBacklog backlog;
     private volatile Set<NodeId> departed = Set.of();
 
-    /** Lets the node be created after the transport (it needs the transport as its network). */
+    /**
+     * Lets the node be created after the transport (it needs the transport as its network). A message
+     * from a node taken as departed shows it is back at that address (a node that left and joined
+     * again, or moved back to an address it had): it is reachable again at once, so that it can learn
+     * the cluster's state (gossip answers it) before the next departed set is computed.
+     */
     private static final class SinkHolder implements InboundMessageHandler.Sink {
         private volatile InboundMessageHandler.Sink target;
+        private volatile InternodeTransport transport;
 
         @Override
         public void deliver(Envelope envelope, Runnable processed) {
+            InternodeTransport owner = transport;
+            if (owner != null) {
+                owner.heardFrom(envelope.from());
+            }
             InboundMessageHandler.Sink current = target;
             if (current != null) {
                 current.deliver(envelope, processed);
@@ -91,6 +102,7 @@ public final class InternodeTransport implements Network, AutoCloseable {
         this.backlog = backlog;
         this.inbound = inbound;
         this.sink = sink;
+        sink.transport = this;
         this.settings = settings;
         this.stats = stats;
         this.group = group;
@@ -179,6 +191,17 @@ public final class InternodeTransport implements Network, AutoCloseable {
                 stats.peersForgotten.increment();
                 log.info("forgot the connection to {}: it is no longer a member of the ring", node);
             }
+        }
+    }
+
+    /** A message came from {@code peer}: if it was taken as departed, it is reachable again. I/O threads. */
+    private void heardFrom(NodeId peer) {
+        Set<NodeId> gone = departed;
+        if (gone.contains(peer)) {
+            Set<NodeId> back = new HashSet<>(gone);
+            back.remove(peer);
+            departed = Set.copyOf(back);
+            log.info("{} is back: messages to it are sent again", peer);
         }
     }
 

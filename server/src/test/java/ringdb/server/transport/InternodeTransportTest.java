@@ -31,7 +31,7 @@ import ringdb.server.config.HostPort;
 /**
  * The internode transport against fake peers on real loopback sockets: a peer that accepts and
  * never reads is taken as dead instead of being buffered into; a peer that floods a node whose
- * thread is behind is paused by TCP, not absorbed; nodes that left are forgotten.
+ * thread is behind is paused by TCP, not absorbed; nodes that left are forgotten until they talk again.
  */
 @Timeout(60)
 class InternodeTransportTest {
@@ -193,6 +193,29 @@ class InternodeTransportTest {
         transport.setDeparted(Set.of());
         transport.send(gone, mutation(11));
         assertThat(acceptWithin(peer)).as("a node that is a member again is reached").isNotNull();
+    }
+
+    @Test
+    void aMessageFromADepartedNodeMakesItReachableAgainBeforeGossipSaysSo() throws Exception {
+        ConcurrentLinkedQueue<NodeId> senders = new ConcurrentLinkedQueue<>();
+        InternodeTransport transport = transport(0, 1 << 20, (envelope, processed) -> {
+            senders.add(envelope.from());
+            processed.run();
+        });
+        ServerSocket peer = fakePeer();
+        NodeId back = idOf(peer);
+        transport.setDeparted(Set.of(back));
+        transport.send(back, mutation(1));
+        assertThat(transport.stats().droppedDeparted.sum()).isEqualTo(1);
+        try (Socket from = new Socket()) { // the node came back at its address and talks to us
+            from.connect(transport.boundAddress(), 5_000);
+            from.getOutputStream().write(MessageCodec.encodeFrame(back, mutation(2)));
+            from.getOutputStream().flush();
+            awaitTrue(() -> senders.contains(back));
+        }
+        transport.send(back, mutation(3));
+        assertThat(acceptWithin(peer)).as("the answer to a node that is back is sent").isNotNull();
+        assertThat(transport.stats().droppedDeparted.sum()).isEqualTo(1);
     }
 
     private Socket acceptWithin(ServerSocket server) throws IOException {
