@@ -9,11 +9,11 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 
 /** Valid serialized values of each type, biased towards the edges of each type's order. */
-final class TypeArbitraries {
+public final class TypeArbitraries {
     private TypeArbitraries() {
     }
 
-    static List<CqlType> keyTypes() {
+    public static List<CqlType> keyTypes() {
         return List.of(CqlTypes.ASCII, CqlTypes.TEXT, CqlTypes.BLOB, CqlTypes.BOOLEAN, CqlTypes.TINYINT,
                 CqlTypes.SMALLINT, CqlTypes.INT, CqlTypes.BIGINT, CqlTypes.VARINT, CqlTypes.FLOAT, CqlTypes.DOUBLE,
                 CqlTypes.DECIMAL, CqlTypes.TIMESTAMP, CqlTypes.DATE, CqlTypes.TIME, CqlTypes.UUID, CqlTypes.TIMEUUID,
@@ -21,7 +21,7 @@ final class TypeArbitraries {
                 CqlTypes.map(CqlTypes.TIMEUUID, CqlTypes.list(CqlTypes.DECIMAL, true), true));
     }
 
-    static Arbitrary<byte[]> values(CqlType type) {
+    public static Arbitrary<byte[]> values(CqlType type) {
         return switch (type.cqlName()) {
             case "ascii" -> Arbitraries.strings().ascii().ofMaxLength(12).map(type::fromJava);
             case "text" -> Arbitraries.strings().all().ofMaxLength(12)

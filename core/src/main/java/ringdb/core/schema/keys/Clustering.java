@@ -1,0 +1,23 @@
+package ringdb.core.schema.keys;
+
+import java.util.List;
+
+/**
+ * Clustering values in their serialized (native protocol) form: a full row's values, or a prefix
+ * of them in a slice bound. Arrays must not be modified.
+ */
+public record Clustering(List<byte[]> values) {
+    public static final Clustering EMPTY = new Clustering(List.of());
+
+    public Clustering {
+        values = List.copyOf(values);
+    }
+
+    public static Clustering of(byte[]... values) {
+        return new Clustering(List.of(values));
+    }
+
+    public int size() {
+        return values.size();
+    }
+}
