@@ -60,6 +60,15 @@ class RowKeysTest {
     }
 
     @Test
+    void theKeyOfACellIsTheOneDocumentedInTheFormat() {
+        byte[] key = KEYS.cell(ANN, row(20, 1), "body", null);
+        assertThat(HexFormat.of().formatHex(Arrays.copyOfRange(key, 0, 16)))
+                .isEqualTo(TIMELINE.id().toString().replace("-", ""));
+        assertThat(HexFormat.of().formatHex(Arrays.copyOfRange(key, 16, key.length)))
+                .isEqualTo("616e6e0001" + "03" + "407fffffeb" + "4080000001" + "22626f64790001");
+    }
+
+    @Test
     void aSliceIsAKeyRangeInClusteringOrder() {
         // day DESC: from day 20 (exclusive) down to day 10 (inclusive)
         Slice slice = new Slice(Clustering.of(integer(20)), false, Clustering.of(integer(10)), true);
