@@ -12,6 +12,7 @@ public record Replication(Strategy strategy, int replicationFactor, Map<String, 
     /** Largest replication factor accepted (per datacenter). */
     public static final int REPLICATION_FACTOR_MAX = 32;
 
+    /** The ordinal is part of the schema serialization: append new strategies, never reorder. */
     public enum Strategy { SIMPLE, NETWORK_TOPOLOGY }
 
     public Replication {

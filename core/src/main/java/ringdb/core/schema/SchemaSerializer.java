@@ -53,7 +53,11 @@ public final class SchemaSerializer {
             version(in);
             String name = string(in);
             long timestamp = in.getLong();
-            Replication.Strategy strategy = Replication.Strategy.values()[in.get()];
+            int strategyId = in.get();
+            if (strategyId < 0 || strategyId >= Replication.Strategy.values().length) {
+                throw new IllegalArgumentException("unknown replication strategy " + strategyId);
+            }
+            Replication.Strategy strategy = Replication.Strategy.values()[strategyId];
             int rf = in.getInt();
             Map<String, Integer> dcs = new TreeMap<>();
             for (int i = in.getShort(); i > 0; i--) {

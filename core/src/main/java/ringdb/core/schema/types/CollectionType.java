@@ -3,6 +3,7 @@ package ringdb.core.schema.types;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import ringdb.core.data.Limits;
 
 /**
  * list, set and map, frozen (one value) or not (one cell per element). Serialized as the CQL
@@ -94,6 +95,9 @@ public abstract class CollectionType extends CqlType {
         int count = in.getInt();
         if (count < 0) {
             throw new InvalidValueException("negative element count " + count);
+        }
+        if (count > Limits.COLLECTION_ELEMENTS_MAX) {
+            throw new InvalidValueException(count + " elements; the limit is " + Limits.COLLECTION_ELEMENTS_MAX);
         }
         List<CqlType> parts = parts();
         for (int i = 0; i < count; i++) {

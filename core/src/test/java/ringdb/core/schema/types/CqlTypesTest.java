@@ -65,6 +65,9 @@ class CqlTypesTest {
         byte[] mapWithBadValue = CollectionType.serialize(List.of(CqlTypes.TEXT.fromJava("k"), new byte[2]), 1);
         assertThatThrownBy(() -> CqlTypes.map(CqlTypes.TEXT, CqlTypes.INT, false).validate("m", mapWithBadValue))
                 .hasMessage("column 'm' is map<text, int>: map element 0 value is int: expected 4 bytes, got 2");
+        byte[] tooMany = java.nio.ByteBuffer.allocate(4).putInt(65_536).array();
+        assertThatThrownBy(() -> CqlTypes.set(CqlTypes.INT, false).validate("s", tooMany))
+                .hasMessage("column 's' is set<int>: 65536 elements; the limit is 65535");
         assertThatThrownBy(() -> CqlTypes.INT.validate("age", null))
                 .hasMessage("column 'age' is int: value is missing");
     }
