@@ -20,4 +20,19 @@ public record Clustering(List<byte[]> values) {
     public int size() {
         return values.size();
     }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Clustering other && Values.equal(values, other.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return Values.hash(values);
+    }
+
+    @Override
+    public String toString() {
+        return "Clustering" + Values.hex(values);
+    }
 }

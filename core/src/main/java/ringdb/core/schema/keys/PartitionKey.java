@@ -65,4 +65,19 @@ public record PartitionKey(List<byte[]> components) {
         }
         return new PartitionKey(out);
     }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PartitionKey other && Values.equal(components, other.components);
+    }
+
+    @Override
+    public int hashCode() {
+        return Values.hash(components);
+    }
+
+    @Override
+    public String toString() {
+        return "PartitionKey" + Values.hex(components);
+    }
 }
