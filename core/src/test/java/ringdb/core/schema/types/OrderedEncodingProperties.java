@@ -38,7 +38,7 @@ class OrderedEncodingProperties {
         return out.toByteArray();
     }
 
-    @Property(tries = 3000)
+    @Property(tries = 1500)
     void encodingOrderIsTheTypeOrder(@ForAll("pairs") Pair p) {
         p.type.validate(p.a);
         p.type.validate(p.b);
@@ -48,7 +48,7 @@ class OrderedEncodingProperties {
         assertThat(actual).as(p.toString()).isEqualTo(expected);
     }
 
-    @Property(tries = 3000)
+    @Property(tries = 1500)
     void encodingDecodesToAnEqualValue(@ForAll("pairs") Pair p) {
         byte[] encoded = encode(p.type, p.a, p.descending);
         OrderedReader in = new OrderedReader(encoded);
@@ -59,7 +59,7 @@ class OrderedEncodingProperties {
         assertThat(encode(p.type, decoded, p.descending)).isEqualTo(encoded);
     }
 
-    @Property(tries = 2000)
+    @Property(tries = 1000)
     void noEncodingIsAProperPrefixOfAnother(@ForAll("pairs") Pair p) {
         byte[] x = encode(p.type, p.a, p.descending);
         byte[] y = encode(p.type, p.b, p.descending);
@@ -97,7 +97,7 @@ class OrderedEncodingProperties {
         return out.toByteArray();
     }
 
-    @Property(tries = 2000)
+    @Property(tries = 1000)
     void compositeKeysOrderComponentWiseAndDecode(@ForAll("composites") Composite c) {
         int expected = 0;
         for (int i = 0; i < c.types.size() && expected == 0; i++) {
