@@ -20,6 +20,29 @@ public final class Limits {
     /** Default largest value, in bytes (1 MiB); configurable per node up to {@link #VALUE_SIZE_BYTES_CEILING}. */
     public static final int VALUE_SIZE_BYTES_DEFAULT = MIB;
 
+    // ---- tables (docs/data-model.md) ----
+
+    /** Longest column name, in UTF-8 bytes. It is part of every cell's storage key. */
+    public static final int COLUMN_NAME_BYTES_MAX = 256;
+    /**
+     * Largest serialized partition key (one component's bytes, or the composite form of several),
+     * as large as a key of the key-value API so that the built-in key-value table holds every key.
+     */
+    public static final int PARTITION_KEY_BYTES_MAX = KEY_SIZE_BYTES_MAX;
+    /** Largest sum of a row's serialized clustering values. */
+    public static final int CLUSTERING_BYTES_MAX = 16 * KIB;
+    /** Largest serialized key of a non-frozen collection element (a set element or map key). */
+    public static final int COLLECTION_ELEMENT_KEY_BYTES_MAX = 16 * KIB;
+    /** Most elements one collection value may hold. */
+    public static final int COLLECTION_ELEMENTS_MAX = 65_535;
+    /**
+     * Longest storage key of a table entry: the table id, the partition key, the clustering values
+     * and a collection element key, each escaped (at most twice its bytes) with its markers, and
+     * the column name. The storage engine must accept keys this long before tables are stored.
+     */
+    public static final int TABLE_STORAGE_KEY_BYTES_MAX = 16 + 2 * PARTITION_KEY_BYTES_MAX
+            + 2 * CLUSTERING_BYTES_MAX + 2 * COLLECTION_ELEMENT_KEY_BYTES_MAX + 2 * COLUMN_NAME_BYTES_MAX + 4 * KIB;
+
     // ---- internode messages (docs/formats/messages.md) ----
 
     /** Largest internode frame (bytes after the length field); a frame claiming more is refused unread. */
@@ -135,6 +158,10 @@ public final class Limits {
                 "a client reads an HTTP response or a native answer frame holding a maximal value");
         relation(nativeFrameBytesMax(VALUE_SIZE_BYTES_CEILING) > 0, "a native frame's length fits an int");
         relation(VALUE_SIZE_BYTES_DEFAULT <= VALUE_SIZE_BYTES_CEILING, "the default value limit is allowed");
+        relation(PARTITION_KEY_BYTES_MAX >= KEY_SIZE_BYTES_MAX,
+                "the built-in key-value table holds every key the key-value API accepts");
+        relation(TABLE_STORAGE_KEY_BYTES_MAX <= FRAME_SIZE_BYTES_MAX / 4,
+                "a table entry's storage key leaves most of an internode frame to its value");
     }
 
     private static void relation(boolean holds, String what) {
