@@ -132,7 +132,8 @@ class ServerNodeTest {
     void aClientTimestampFarAheadOfTheClockIsABadRequest() throws Exception {
         ServerConfig config = config(freePort(), freePort());
         String http = "http://" + config.httpAddress();
-        try (ServerNode node = Nodes.start(config)) {
+        ServerNode node = Nodes.start(config);
+        try {
             HttpClient client = HttpClient.newHttpClient();
             long farAhead = System.currentTimeMillis() * 1000 + 2 * 86_400_000_000L;
             HttpResponse<String> refused = client.send(HttpRequest.newBuilder(
@@ -144,6 +145,8 @@ class ServerNodeTest {
                     URI.create(http + "/v1/kv/k?cl=ONE&timestamp=" + System.currentTimeMillis() * 1000))
                     .PUT(HttpRequest.BodyPublishers.ofString("v")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(accepted.statusCode()).as(accepted.body()).isBetween(200, 299);
+        } finally {
+            node.close();
         }
     }
 

@@ -89,7 +89,8 @@ class ClientBackpressureTest {
     private void greedyClientIsHeldBackWhileOthersAreServed(byte[] preamble, byte[] batch) throws Exception {
         InetSocketAddress address = server.boundAddress();
         AtomicInteger sent = new AtomicInteger();
-        try (Socket greedy = new Socket()) {
+        Socket greedy = new Socket();
+        try {
             greedy.setReceiveBufferSize(4096);
             greedy.connect(address, 5_000);
             Thread writer = new Thread(() -> {
@@ -119,6 +120,8 @@ class ClientBackpressureTest {
             greedy.close(); // unblocks the writer
             writer.join(10_000);
             assertThat(writer.isAlive()).isFalse();
+        } finally {
+            greedy.close();
         }
     }
 
