@@ -17,6 +17,11 @@ public final class ApplicationState {
     public static final String REPLACING = "REPLACING";
     /** Ids of the membership moves (see ringdb.core.membership.Move#id) this node finished streaming for. */
     public static final String MOVES_DONE = "MOVES_DONE";
+    /**
+     * Ids of the membership moves this node's ring shows in progress (sorted, comma-separated): its
+     * acknowledgement that it plans requests with their pending ranges, which progress barriers wait for.
+     */
+    public static final String MOVES_SEEN = "MOVES_SEEN";
 
     private ApplicationState() {
     }

@@ -298,6 +298,35 @@ public final class MembershipView {
     }
 
     /**
+     * The replica sets a progress barrier of {@code move} must hear from: for every range whose
+     * replicas the move changes, its replicas in the ring before the move and in the ring after it
+     * (each set once, in ring order). A coordinator may use a quorum of any of them while the move
+     * is under way, so each must have learned a step before the next one starts.
+     */
+    public List<List<NodeId>> affectedReplicaSets(Move move) {
+        Ring future = futures.get(indexOf(move));
+        LinkedHashSet<List<NodeId>> out = new LinkedHashSet<>();
+        for (TokenRange piece : elementaryRanges(natural, future)) {
+            List<NodeId> before = natural.replicasForToken(piece.endTokenInclusive());
+            List<NodeId> after = future.replicasForToken(piece.endTokenInclusive());
+            if (!new HashSet<>(before).equals(new HashSet<>(after))) {
+                out.add(before);
+                out.add(after);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** The ids of the moves in progress, sorted and comma-separated: what this view acknowledges. */
+    public String moveIds() {
+        TreeSet<String> ids = new TreeSet<>();
+        for (Move move : moves) {
+            ids.add(move.id());
+        }
+        return String.join(",", ids);
+    }
+
+    /**
      * Why {@code candidate} may not start now, or null when it may: another move in progress changes
      * the replicas of some of the same ranges.
      */

@@ -315,7 +315,14 @@ public final class Node {
         }
         return new NodeStatus(id, generation, heartbeat, state, tokenList, hints.pendingCount(), data.stats(), peers,
                 ringState.version(), current.digest(), repair.recoveryDone(), localStates, now, topology.streams(),
-                ringState.view().describeMoves(), storageHealth());
+                movesInProgress(), storageHealth());
+    }
+
+    /** The moves under way as this node's ring shows them, then the progress barriers it waits at. */
+    private List<String> movesInProgress() {
+        List<String> out = new ArrayList<>(ringState.view().describeMoves());
+        out.addAll(topology.barrierWaits());
+        return out;
     }
 
     /**

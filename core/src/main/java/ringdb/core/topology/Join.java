@@ -48,6 +48,7 @@ final class Join {
     private Set<String> resumeCompleted = Set.of();
     private StreamSession session;
     private String lastRefusal = "";
+    private String barrierWait;
     /** The id this node had before it moved to its current address (null: it did not move). */
     private NodeId formerId;
     /** Why a node that moved while joining does not join (null: it did not). */
@@ -174,6 +175,8 @@ final class Join {
             String conflict = mine == null ? null : view.conflict(mine, other -> yieldsTo(mine, other));
             if (conflict != null) {
                 backOff(nowMicros, conflict);
+            } else if (mine != null && !barrierMet(view, mine)) {
+                return; // retried next round
             } else {
                 startStream();
             }
@@ -267,6 +270,25 @@ final class Join {
             lastRefusal = message;
             context.emit(NodeEvent.Kind.ERROR, context.id(), message);
         }
+    }
+
+    /**
+     * The progress barrier before streaming: writes of the ranges this node gains reach it only from
+     * coordinators that know it is joining, so it streams (and later serves reads) only once the
+     * replicas of those ranges have acknowledged its announcement (see {@link ProgressBarrier}).
+     */
+    private boolean barrierMet(MembershipView view, Move mine) {
+        String waiting = ProgressBarrier.waitingFor(context, view, mine);
+        if (waiting != null && !waiting.equals(barrierWait)) {
+            context.emit(NodeEvent.Kind.JOINING, context.id(), kind().verb() + " of " + context.id() + " " + waiting);
+        }
+        barrierWait = waiting;
+        return waiting == null;
+    }
+
+    /** What the join's progress barrier waits for, or null when it waits for nothing. */
+    String barrierWait() {
+        return phase == Phase.ANNOUNCED ? barrierWait : null;
     }
 
     private void startStream() {

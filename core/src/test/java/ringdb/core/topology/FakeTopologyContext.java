@@ -141,6 +141,10 @@ final class FakeTopologyContext implements TopologyContext {
     }
 
     @Override
+    public void publishMovesSeen(String moveIds) {
+    }
+
+    @Override
     public void setRemoteStatus(NodeId node, NodeState status) {
     }
 
