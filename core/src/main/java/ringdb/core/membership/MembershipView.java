@@ -30,6 +30,7 @@ public final class MembershipView {
     private final List<Ring> futures;
     private final int replicationFactor;
     private final Set<NodeId> replaced;
+    private final long epoch;
 
     private MembershipView(Ring natural, List<Move> moves, List<Ring> futures, int replicationFactor,
                            Set<NodeId> replaced) {
@@ -38,6 +39,31 @@ public final class MembershipView {
         this.moves = List.copyOf(moves);
         this.futures = List.copyOf(futures);
         this.replicationFactor = replicationFactor;
+        this.epoch = computeEpoch(natural, this.moves);
+    }
+
+    /**
+     * The ring epoch: a 64-bit fingerprint of everything a coordinator plans requests with (the
+     * natural ring's members, tokens and replication factor, and each move in progress: its kind,
+     * subject, replaced node and tokens; not generations or liveness). Every node whose gossip shows
+     * the same ring changes computes the same epoch; a change of the ring changes it.
+     */
+    private static long computeEpoch(Ring natural, List<Move> moves) {
+        long hash = natural.digest();
+        for (Move move : moves) {
+            hash = hash * 1_000_003L + move.kind().ordinal();
+            hash = hash * 31 + move.subject().id().hashCode();
+            hash = hash * 31 + (move.replaced() == null ? 0 : move.replaced().id().hashCode());
+            for (long token : move.tokens()) {
+                hash = hash * 31 + Long.hashCode(token);
+            }
+        }
+        return hash == 0 ? 1 : hash; // 0 marks a request that is not checked against the ring
+    }
+
+    /** The ring epoch (see {@link #computeEpoch}): requests carry it, replicas compare it with theirs. */
+    public long epoch() {
+        return epoch;
     }
 
     /** An empty view. */

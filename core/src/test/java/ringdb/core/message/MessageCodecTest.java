@@ -59,13 +59,14 @@ class MessageCodecTest {
                 Combinators.combine(digests().list().ofMaxSize(3), snapshots().list().ofMaxSize(3)).as(GossipAck::new),
                 snapshots().list().ofMaxSize(3).map(GossipAck2::new),
                 Arbitraries.longs().map(GossipShutdown::new),
-                Combinators.combine(Arbitraries.longs(), keys(), cells()).as(MutationRequest::new),
+                Combinators.combine(Arbitraries.longs(), keys(), cells(), Arbitraries.longs()).as(MutationRequest::new),
                 Combinators.combine(Arbitraries.longs(), Arbitraries.strings().ofMaxLength(20))
                         .as(MutationResponse::new),
-                Combinators.combine(Arbitraries.longs(), keys()).as(ReadRequest::new),
+                Combinators.combine(Arbitraries.longs(), keys(), Arbitraries.longs()).as(ReadRequest::new),
                 Combinators.combine(Arbitraries.longs(), cells().injectNull(0.3)).as(ReadResponse::new),
                 Combinators.combine(Arbitraries.longs(), Arbitraries.strings().ofMinLength(1).ofMaxLength(20))
                         .as(ReadFailure::new),
+                Combinators.combine(Arbitraries.longs(), Arbitraries.longs()).as(RingEpochMismatch::new),
                 Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), Arbitraries.longs(),
                         keys().injectNull(0.5), Arbitraries.integers().between(1, 1000)).as(RangeSyncRequest::new),
                 Combinators.combine(Arbitraries.longs(), entries.list().ofMaxSize(5), Arbitraries.of(true, false))
