@@ -132,7 +132,7 @@ public final class Coordinator {
     private void planRead(byte[] key, ConsistencyLevel cl, long deadlineMicros, Consumer<ClientResult> done) {
         int required = cl.blockFor(context.config().replicationFactor());
         MembershipView view = context.membershipView().get();
-        List<NodeId> alive = aliveOf(view.natural().replicasFor(key));
+        List<NodeId> alive = aliveOf(view.readRing().replicasFor(key));
         if (alive.size() < required) {
             done.accept(new ClientResult.Unavailable(cl, required, alive.size()));
             return;

@@ -22,6 +22,13 @@ public final class ApplicationState {
      * acknowledgement that it plans requests with their pending ranges, which progress barriers wait for.
      */
     public static final String MOVES_SEEN = "MOVES_SEEN";
+    /**
+     * On a joining node: "READS" once its join reached the step where reads of its ranges go to the
+     * new replicas (writes still go to the old and the new ones); absent before.
+     */
+    public static final String JOIN_STEP = "JOIN_STEP";
+    /** The {@link #JOIN_STEP} value of a join whose reads moved. */
+    public static final String JOIN_STEP_READS = "READS";
 
     private ApplicationState() {
     }

@@ -31,6 +31,7 @@ public final class MembershipView {
     private final int replicationFactor;
     private final Set<NodeId> replaced;
     private final long epoch;
+    private final Ring readRing;
 
     private MembershipView(Ring natural, List<Move> moves, List<Ring> futures, int replicationFactor,
                            Set<NodeId> replaced) {
@@ -40,6 +41,21 @@ public final class MembershipView {
         this.futures = List.copyOf(futures);
         this.replicationFactor = replicationFactor;
         this.epoch = computeEpoch(natural, this.moves);
+        Ring reads = natural;
+        for (int i = 0; i < this.moves.size(); i++) {
+            if (this.moves.get(i).readsMoved()) {
+                reads = futureRing(reads, this.moves.get(i), natural.version());
+            }
+        }
+        this.readRing = reads;
+    }
+
+    /**
+     * The ring reads are planned with: the natural ring, with every join or replacement that reached
+     * its second step (reads moved to the new replicas) applied.
+     */
+    public Ring readRing() {
+        return readRing;
     }
 
     /**
@@ -51,7 +67,7 @@ public final class MembershipView {
     private static long computeEpoch(Ring natural, List<Move> moves) {
         long hash = natural.digest();
         for (Move move : moves) {
-            hash = hash * 1_000_003L + move.kind().ordinal();
+            hash = hash * 1_000_003L + move.kind().ordinal() * 2L + (move.readsMoved() ? 1 : 0);
             hash = hash * 31 + move.subject().id().hashCode();
             hash = hash * 31 + (move.replaced() == null ? 0 : move.replaced().id().hashCode());
             for (long token : move.tokens()) {
@@ -151,9 +167,10 @@ public final class MembershipView {
         switch (member.status()) {
             case "JOINING":
                 return member.replacing() == null
-                        ? new Move(Move.Kind.JOIN, member.node(), null, member.generation(), member.tokens())
+                        ? new Move(Move.Kind.JOIN, member.node(), null, member.generation(), member.tokens(),
+                                member.readsMoved())
                         : new Move(Move.Kind.REPLACE, member.node(), member.replacing(), member.generation(),
-                                member.tokens());
+                                member.tokens(), member.readsMoved());
             case "LEAVING":
                 return new Move(Move.Kind.LEAVE, member.node(), null, member.generation(), member.tokens());
             case "REMOVING":
@@ -343,11 +360,11 @@ public final class MembershipView {
         return List.copyOf(out);
     }
 
-    /** The ids of the moves in progress, sorted and comma-separated: what this view acknowledges. */
+    /** The step ids of the moves in progress, sorted and comma-separated: what this view acknowledges. */
     public String moveIds() {
         TreeSet<String> ids = new TreeSet<>();
         for (Move move : moves) {
-            ids.add(move.id());
+            ids.add(move.stepId());
         }
         return String.join(",", ids);
     }

@@ -149,6 +149,11 @@ final class TopologyBinding implements TopologyContext {
     }
 
     @Override
+    public void publishJoinStep(String step) {
+        gossip.gossiper().setLocal(ApplicationState.JOIN_STEP, step);
+    }
+
+    @Override
     public void setRemoteStatus(NodeId peer, NodeState status) {
         gossip.gossiper().setRemote(peer, ApplicationState.STATUS, status.name());
     }

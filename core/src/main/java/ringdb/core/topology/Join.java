@@ -3,6 +3,7 @@ package ringdb.core.topology;
 import java.util.Map;
 import java.util.Set;
 import ringdb.core.NodeId;
+import ringdb.core.gossip.ApplicationState;
 import ringdb.core.membership.MembershipView;
 import ringdb.core.membership.Move;
 import ringdb.core.membership.TokenAllocator;
@@ -34,8 +35,13 @@ final class Join {
         PERSISTING,
         /** JOINING announced: streams once every node had a ring delay to learn it. */
         ANNOUNCED,
-        /** Streaming its ranges; then NORMAL once that is durable. */
-        STREAMING
+        /** Streaming its ranges; then READS_MOVED. */
+        STREAMING,
+        /**
+         * Streamed: reads of its ranges go to the new replicas (JOIN_STEP=READS), writes still to the
+         * old and the new ones; NORMAL once the replicas of its ranges acknowledged this step.
+         */
+        READS_MOVED
     }
 
     private final TopologyContext context;
@@ -49,6 +55,8 @@ final class Join {
     private StreamSession session;
     private String lastRefusal = "";
     private String barrierWait;
+    private StreamProgress streamed;
+    private boolean finishing;
     /** The id this node had before it moved to its current address (null: it did not move). */
     private NodeId formerId;
     /** Why a node that moved while joining does not join (null: it did not). */
@@ -62,6 +70,7 @@ final class Join {
 
     /** Decides how this node starts, from its durable records and its configuration. */
     Startup load(TopologyRecords.Saved saved) {
+        finishing = false;
         formerId = null;
         movedWhileJoining = null;
         if (saved.stream() != null) {
@@ -162,6 +171,10 @@ final class Join {
     /** One round: moves on when the phase's wait is over. */
     void advance(long nowMicros) {
         long ringDelay = context.config().ringDelayMicros();
+        if (phase == Phase.READS_MOVED) {
+            finishWhenReadsMovedEverywhere();
+            return;
+        }
         if (phase == Phase.WAITING_FOR_RING) {
             boolean hasSeeds = context.config().seeds().stream().anyMatch(seed -> !seed.equals(context.id()));
             if (hasSeeds && !context.hasLivePeers()) {
@@ -288,7 +301,7 @@ final class Join {
 
     /** What the join's progress barrier waits for, or null when it waits for nothing. */
     String barrierWait() {
-        return phase == Phase.ANNOUNCED ? barrierWait : null;
+        return phase == Phase.ANNOUNCED || phase == Phase.READS_MOVED ? barrierWait : null;
     }
 
     private void startStream() {
@@ -305,6 +318,38 @@ final class Join {
         session.start();
     }
 
+    /**
+     * The progress barrier before NORMAL: once the replicas of this node's ranges all plan reads with
+     * the new replicas (acknowledged "+READS"), none reads from the old ones any more, and writes may
+     * stop going to the replicas that give ranges up.
+     */
+    private void finishWhenReadsMovedEverywhere() {
+        MembershipView view = context.membershipView();
+        Move mine = view.moveOf(context.id());
+        if (mine == null || !mine.readsMoved() || !barrierMet(view, mine)) {
+            return; // our own step is not in the view yet, or the barrier waits
+        }
+        if (finishing) {
+            return;
+        }
+        finishing = true;
+        StreamProgress progress = streamed;
+        records.persist(NodeState.NORMAL, persistedTokens, records.replacing(), durable -> {
+            if (!context.isRunning()) {
+                return;
+            }
+            context.announceMembership(NodeState.NORMAL, persistedTokens, records.replacing());
+            phase = Phase.NONE;
+            finishing = false;
+            barrierWait = null;
+            context.markRecovered();
+            context.emit(NodeEvent.Kind.JOINED, context.id(), context.id() + " joined: " + progress.rangesDone()
+                    + " ranges streamed, " + progress.entriesReceived() + " entries, " + progress.bytesReceived()
+                    + " bytes");
+        });
+        records.clearStreamProgress();
+    }
+
     private void onStreamed(String error) {
         StreamSession finished = session;
         session = null;
@@ -318,18 +363,10 @@ final class Join {
             phaseSinceMicros = context.monotonicMicros();
             return;
         }
-        records.persist(NodeState.NORMAL, persistedTokens, records.replacing(), durable -> {
-            if (!context.isRunning()) {
-                return;
-            }
-            context.announceMembership(NodeState.NORMAL, persistedTokens, records.replacing());
-            phase = Phase.NONE;
-            context.markRecovered();
-            StreamProgress progress = finished.progress();
-            context.emit(NodeEvent.Kind.JOINED, context.id(), context.id() + " joined: " + progress.rangesDone()
-                    + " ranges streamed, " + progress.entriesReceived() + " entries, " + progress.bytesReceived()
-                    + " bytes");
-        });
-        records.clearStreamProgress();
+        // second step: reads move to the new replicas; writes still go to the old ones as well
+        phase = Phase.READS_MOVED;
+        streamed = finished.progress();
+        barrierWait = null;
+        context.publishJoinStep(ApplicationState.JOIN_STEP_READS);
     }
 }

@@ -16,7 +16,8 @@ import ringdb.core.membership.Move;
  * {@link ApplicationState#MOVES_SEEN}. The barrier holds when every affected replica the failure
  * detector holds up has acknowledged, and, whatever the failure detector says, a quorum of each
  * affected replica set (before and after the move) has: a node cut off from the moving node does
- * not hold the move back for ever only if enough of its peers have seen it.
+ * not hold the move back for ever only if enough of its peers have seen it. A dead node that a
+ * replacement takes the place of is left out of the sets (it cannot acknowledge anything).
  *
  * <p>Why it matters: a coordinator that has not seen the move writes to the old replicas at
  * QUORUM; once the moving node serves reads from the new replicas, such a write and a read could
@@ -39,7 +40,9 @@ final class ProgressBarrier {
         TreeSet<NodeId> missingLive = new TreeSet<>();
         TreeSet<NodeId> missingDown = new TreeSet<>();
         String shortQuorum = null;
-        for (List<NodeId> set : sets) {
+        for (List<NodeId> replicas : sets) {
+            // a dead node being replaced or removed never acknowledges: the quorum is of the others
+            List<NodeId> set = replicas.stream().filter(replica -> !replica.equals(move.departing())).toList();
             int acknowledged = 0;
             for (NodeId replica : set) {
                 if (acknowledged(context, replica, move)) {
@@ -70,7 +73,7 @@ final class ProgressBarrier {
         return out.toString();
     }
 
-    /** Whether {@code node} gossiped that its ring shows {@code move} in progress. */
+    /** Whether {@code node} gossiped that its ring shows {@code move} in progress, at its current step. */
     static boolean acknowledged(TopologyContext context, NodeId node, Move move) {
         if (node.equals(context.id())) {
             return true;
@@ -80,6 +83,6 @@ final class ProgressBarrier {
         if (seen == null || seen.isEmpty()) {
             return false;
         }
-        return Arrays.asList(seen.split(",", -1)).contains(move.id());
+        return Arrays.asList(seen.split(",", -1)).contains(move.stepId());
     }
 }

@@ -145,6 +145,10 @@ final class FakeTopologyContext implements TopologyContext {
     }
 
     @Override
+    public void publishJoinStep(String step) {
+    }
+
+    @Override
     public void setRemoteStatus(NodeId node, NodeState status) {
     }
 
