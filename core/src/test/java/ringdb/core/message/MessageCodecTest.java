@@ -164,14 +164,14 @@ class MessageCodecTest {
     void errorsSayWhatIsWrong() {
         assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(frame(9, 1, senderOnly()))))
                 .isInstanceOf(CodecException.class).hasMessage("unsupported frame version 9");
-        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(frame(1, 77, senderOnly()))))
+        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(frame(MessageCodec.VERSION, 77, senderOnly()))))
                 .isInstanceOf(CodecException.class).hasMessage("unknown message type 77");
-        byte[] corrupted = frame(1, 1, senderOnly());
+        byte[] corrupted = frame(MessageCodec.VERSION, 1, senderOnly());
         corrupted[corrupted.length - 1] ^= 1;
         assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(corrupted)))
                 .isInstanceOf(CodecException.class).hasMessage("frame checksum mismatch");
         byte[] shortSyn = ByteBuffer.allocate(senderOnly().length + 3).put(senderOnly()).put(new byte[3]).array();
-        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(frame(1, 1, shortSyn))))
+        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(frame(MessageCodec.VERSION, 1, shortSyn))))
                 .isInstanceOf(CodecException.class)
                 .hasMessage("truncated payload for GOSSIP_SYN: needed 4 bytes, had 3");
     }
@@ -180,7 +180,7 @@ class MessageCodecTest {
     void hugeCountsAndLengthsAreRefusedWithoutAllocating() {
         byte[] hugeCount = ByteBuffer.allocate(senderOnly().length + 4).put(senderOnly()).putInt(Integer.MAX_VALUE)
                 .array();
-        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(frame(1, 1, hugeCount))))
+        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(frame(MessageCodec.VERSION, 1, hugeCount))))
                 .isInstanceOf(CodecException.class).hasMessageContaining("bad count 2147483647 for digests");
         assertThatThrownBy(() -> MessageCodec.readLength(ByteBuffer.allocate(4).putInt(0, -1)))
                 .isInstanceOf(CodecException.class).hasMessageContaining("exceeds the limit of 16777216 bytes");
@@ -200,7 +200,7 @@ class MessageCodecTest {
             payload.putInt(lastKey.length).put(lastKey);
         }
         payload.putInt(digestLength).put(new byte[digestLength]);
-        return frame(1, MessageType.RANGE_DIGEST_RESPONSE.id(), payload.array());
+        return frame(MessageCodec.VERSION, MessageType.RANGE_DIGEST_RESPONSE.id(), payload.array());
     }
 
     @Test
@@ -223,7 +223,7 @@ class MessageCodecTest {
         byte[] request = ByteBuffer.allocate(senderOnly().length + 24 + 4 + 4).put(senderOnly()).putLong(1).putLong(2)
                 .putLong(3).putInt(-1).putInt(0).array();
         assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(
-                frame(1, MessageType.RANGE_DIGEST_REQUEST.id(), request))))
+                frame(MessageCodec.VERSION, MessageType.RANGE_DIGEST_REQUEST.id(), request))))
                 .isInstanceOf(CodecException.class).hasMessage("bad maxEntries 0 in RANGE_DIGEST_REQUEST");
     }
 }
