@@ -31,6 +31,7 @@ public record ReadRequest(long requestId, byte[] key, long ringEpoch) implements
 
     @Override
     public String toString() {
-        return "ReadRequest[requestId=" + requestId + ", key=" + key.length + "B, ringEpoch=" + Long.toHexString(ringEpoch) + "]";
+        return "ReadRequest[requestId=" + requestId + ", key=" + key.length + "B, ringEpoch="
+                + Long.toHexString(ringEpoch) + "]";
     }
 }

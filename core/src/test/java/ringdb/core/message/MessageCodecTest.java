@@ -164,7 +164,8 @@ class MessageCodecTest {
     void errorsSayWhatIsWrong() {
         assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(frame(9, 1, senderOnly()))))
                 .isInstanceOf(CodecException.class).hasMessage("unsupported frame version 9");
-        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(frame(MessageCodec.VERSION, 77, senderOnly()))))
+        assertThatThrownBy(() -> MessageCodec.decodeFrame(
+                ByteBuffer.wrap(frame(MessageCodec.VERSION, 77, senderOnly()))))
                 .isInstanceOf(CodecException.class).hasMessage("unknown message type 77");
         byte[] corrupted = frame(MessageCodec.VERSION, 1, senderOnly());
         corrupted[corrupted.length - 1] ^= 1;

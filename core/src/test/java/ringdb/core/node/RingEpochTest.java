@@ -172,7 +172,8 @@ class RingEpochTest {
         deliver(A, B, new MutationRequest(79, key, Cell.value(new byte[] {1}, 9_000), epoch));
         deliver(A, B, new MutationRequest(0, key, Cell.value(new byte[] {2}, 9_001), MutationRequest.NO_RING_CHECK));
         time.advance(10 * MILLI);
-        assertThat(stores.get(B).read(key).timestampMicros()).as("same epoch, then an unchecked hint").isEqualTo(9_001L);
+        assertThat(stores.get(B).read(key).timestampMicros()).as("same epoch, then an unchecked hint")
+                .isEqualTo(9_001L);
         assertThat(nodes.get(B).ringEpochRefusals()).isEqualTo(2);
     }
 }

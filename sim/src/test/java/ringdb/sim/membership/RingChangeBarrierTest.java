@@ -47,7 +47,8 @@ class RingChangeBarrierTest {
                     .as("seed %d: the barrier wait shows in the status%s", seed, MembershipSuiteTest.lastEvents(events))
                     .isTrue();
             cluster.runFor(30 * SECOND);
-            assertThat(cluster.node(joiner).state()).as("still joining behind the partition").isEqualTo(NodeState.JOINING);
+            assertThat(cluster.node(joiner).state()).as("still joining behind the partition")
+                    .isEqualTo(NodeState.JOINING);
             assertThat(cluster.node(joiner).status().streams()).as("nothing streamed").isEmpty();
             String waiting = String.join("; ", cluster.node(joiner).status().movesInProgress());
             assertThat(waiting).contains("only 1 of the replicas [node1, node2, node3] (a quorum is 2)");
