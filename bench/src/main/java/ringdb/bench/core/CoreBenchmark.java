@@ -51,7 +51,7 @@ public class CoreBenchmark {
     @Setup
     public void setUp() {
         mutation = new MutationRequest(42, "user:12345".getBytes(StandardCharsets.UTF_8),
-                Cell.value(new byte[100], 1_735_689_600_000_000L));
+                Cell.value(new byte[100], 1_735_689_600_000_000L), 0x5eede90c4L);
         mutationFrame = MessageCodec.encodeFrame(SENDER, mutation);
         List<EndpointStateSnapshot> states = new ArrayList<>();
         tokens = new TreeMap<>();

@@ -19,6 +19,8 @@ import ringdb.core.ring.Partitioner;
  * strictly increasing timestamps. Not thread-safe: the node's thread only.
  */
 public final class Coordinator {
+    /** How long a request refused for its ring waits before it is planned again. */
+    static final long REPLAN_DELAY_MICROS = 10_000;
     /** Pass as a timestamp to let the coordinator stamp the mutation. */
     public static final long COORDINATOR_TIMESTAMP = Long.MIN_VALUE;
 
@@ -26,6 +28,7 @@ public final class Coordinator {
     private long lastTimestampMicros = Long.MIN_VALUE;
     private long readRepairs;
     private long speculativeReads;
+    private long replans;
 
     public Coordinator(CoordinatorContext context) {
         this.context = Objects.requireNonNull(context, "context");
@@ -62,10 +65,20 @@ public final class Coordinator {
         }
         long stamp = timestampMicros == COORDINATOR_TIMESTAMP ? nextTimestampMicros() : timestampMicros;
         Cell cell = value == null ? Cell.tombstone(stamp) : Cell.value(value, stamp);
+        planWrite(key, cell, cl, context.clock().monotonicMicros() + context.config().writeTimeoutMicros(), done);
+    }
+
+    /**
+     * Plans a write on the ring as it stands and starts it; a replica holding another ring makes
+     * the handler call this again (same cell, same deadline) once the rings had a moment to agree.
+     */
+    private void planWrite(byte[] key, Cell cell, ConsistencyLevel cl, long deadlineMicros,
+                           Consumer<ClientResult> done) {
         long token = Partitioner.token(key);
         // pending replicas (nodes gaining the range through a move) get the write too, and count
         // on top of the consistency level so it holds in the ring before and after the move
-        MembershipView.WritePlan plan = context.membershipView().get().writePlan(token);
+        MembershipView view = context.membershipView().get();
+        MembershipView.WritePlan plan = view.writePlan(token);
         List<NodeId> replicas = plan.targets();
         int required = cl.blockFor(context.config().replicationFactor()) + plan.extraAcks();
         List<NodeId> alive = aliveOf(replicas);
@@ -78,7 +91,30 @@ public final class Coordinator {
                 context.hints().hint(replica, key, cell);
             }
         }
-        new WriteHandler(context, key, cell, cl, required, done).start(alive);
+        long remaining = deadlineMicros - context.clock().monotonicMicros();
+        Runnable replan = () -> later(deadlineMicros, () -> planWrite(key, cell, cl, deadlineMicros, done),
+                () -> done.accept(new ClientResult.Timeout(cl, required, 0)));
+        new WriteHandler(context, key, cell, cl, required, view.epoch(), done, replan).start(alive, remaining);
+    }
+
+    /**
+     * Runs {@code retry} after a short pause (the gossip exchange a refusing replica opened needs a
+     * round trip or two), or {@code expired} when the request's deadline comes first.
+     */
+    private void later(long deadlineMicros, Runnable retry, Runnable expired) {
+        replans++;
+        long remaining = deadlineMicros - context.clock().monotonicMicros();
+        if (remaining <= REPLAN_DELAY_MICROS) {
+            context.timers().schedule(Math.max(0, remaining), expired);
+            return;
+        }
+        context.timers().schedule(REPLAN_DELAY_MICROS, () -> {
+            if (context.running().getAsBoolean()) {
+                retry.run();
+            } else {
+                expired.run();
+            }
+        });
     }
 
     /** Reads {@code key} at {@code cl}: the newest version among the replicas asked. */
@@ -89,13 +125,22 @@ public final class Coordinator {
             done.accept(refusal);
             return;
         }
+        planRead(key, cl, context.clock().monotonicMicros() + context.config().readTimeoutMicros(), done);
+    }
+
+    /** Plans a read on the ring as it stands and starts it; again when a replica holds another ring. */
+    private void planRead(byte[] key, ConsistencyLevel cl, long deadlineMicros, Consumer<ClientResult> done) {
         int required = cl.blockFor(context.config().replicationFactor());
-        List<NodeId> alive = aliveOf(context.membershipView().get().natural().replicasFor(key));
+        MembershipView view = context.membershipView().get();
+        List<NodeId> alive = aliveOf(view.readRing().replicasFor(key));
         if (alive.size() < required) {
             done.accept(new ClientResult.Unavailable(cl, required, alive.size()));
             return;
         }
-        new ReadHandler(context, this, key, cl, required, alive, done).start();
+        long remaining = deadlineMicros - context.clock().monotonicMicros();
+        Runnable replan = () -> later(deadlineMicros, () -> planRead(key, cl, deadlineMicros, done),
+                () -> done.accept(new ClientResult.Timeout(cl, required, 0)));
+        new ReadHandler(context, this, key, cl, required, alive, view.epoch(), done, replan).start(remaining);
     }
 
     private ClientResult refuse(byte[] key, byte[] value, ConsistencyLevel cl) {
@@ -168,6 +213,11 @@ public final class Coordinator {
     /** Read repairs this node sent as a coordinator since it was built. */
     public long readRepairCount() {
         return readRepairs;
+    }
+
+    /** Requests this node planned again because a replica held another ring (a newer or an older one). */
+    public long replanCount() {
+        return replans;
     }
 
     /** Extra replicas this node asked because the first ones were slow to answer a read. */

@@ -16,6 +16,7 @@ import ringdb.core.message.MutationRequest;
 import ringdb.core.message.MutationResponse;
 import ringdb.core.message.ReadFailure;
 import ringdb.core.message.ReadRequest;
+import ringdb.core.message.RingEpochMismatch;
 import ringdb.core.message.ReadResponse;
 
 /**
@@ -29,6 +30,11 @@ import ringdb.core.message.ReadResponse;
  * replica that died silently does not time the read out. A replica that cannot read (a disk
  * error, locally or answered with a {@link ReadFailure}) is replaced by the next candidate at once;
  * with none left the read fails with the errors instead of timing out.
+ *
+ * <p>Every request (the read repairs the answer waits for included) carries the epoch of the ring
+ * the read was planned with. A replica holding another ring refuses ({@link RingEpochMismatch}) and
+ * is replaced like one that failed; when no candidate is left, or a blocking read repair is refused,
+ * the read is planned again on the ring as it then stands ({@code replan}).
  */
 final class ReadHandler implements RequestRegistry.ResponseHandler {
     /** Fraction of the read timeout after which one more replica is asked. */
@@ -42,6 +48,9 @@ final class ReadHandler implements RequestRegistry.ResponseHandler {
     private final List<NodeId> candidates;
     private final List<NodeId> targets = new ArrayList<>();
     private final Consumer<ClientResult> done;
+    private final long ringEpoch;
+    private final Runnable replan;
+    private boolean ringDiffers;
     private final Map<NodeId, Cell> answers = new LinkedHashMap<>();
     private final Map<NodeId, String> failures = new TreeMap<>();
     private long requestId;
@@ -53,7 +62,7 @@ final class ReadHandler implements RequestRegistry.ResponseHandler {
     private boolean answered;
 
     ReadHandler(CoordinatorContext context, Coordinator coordinator, byte[] key, ConsistencyLevel cl, int required,
-                List<NodeId> candidates, Consumer<ClientResult> done) {
+                List<NodeId> candidates, long ringEpoch, Consumer<ClientResult> done, Runnable replan) {
         this.context = context;
         this.coordinator = coordinator;
         this.key = key;
@@ -61,11 +70,13 @@ final class ReadHandler implements RequestRegistry.ResponseHandler {
         this.required = required;
         this.candidates = List.copyOf(candidates);
         this.done = done;
+        this.ringEpoch = ringEpoch;
+        this.replan = replan;
     }
 
-    void start() {
+    void start(long timeoutMicros) {
         requestId = context.requests().register(this);
-        timeout = context.timers().schedule(context.config().readTimeoutMicros(), this::onTimeout);
+        timeout = context.timers().schedule(timeoutMicros, this::onTimeout);
         speculation = candidates.size() > required
                 ? context.timers().schedule(context.config().readTimeoutMicros() / SPECULATE_AFTER_TIMEOUT_DIVISOR,
                         this::speculate)
@@ -83,6 +94,11 @@ final class ReadHandler implements RequestRegistry.ResponseHandler {
         }
         if (!reconciled && !answered && targets.size() - failures.size() < required) {
             finish();
+            if (ringDiffers) {
+                answered = true;
+                replan.run();
+                return;
+            }
             answer(new ClientResult.Failed("read failed at " + cl + ": " + answers.size() + " of " + required
                     + " replicas answered; failures: " + failures));
         }
@@ -100,7 +116,7 @@ final class ReadHandler implements RequestRegistry.ResponseHandler {
             }
             onAnswer(target, local);
         } else {
-            context.network().send(target, new ReadRequest(requestId, key));
+            context.network().send(target, new ReadRequest(requestId, key, ringEpoch));
         }
     }
 
@@ -129,7 +145,26 @@ final class ReadHandler implements RequestRegistry.ResponseHandler {
             onFailure(from, failure.error());
         } else if (message instanceof MutationResponse response) {
             onRepairAck(from);
+        } else if (message instanceof RingEpochMismatch) {
+            onRingMismatch(from);
         }
+    }
+
+    /** A replica holds another ring: its answer does not count (nor its repair acknowledgement). */
+    private void onRingMismatch(NodeId from) {
+        if (answered) {
+            return;
+        }
+        if (reconciled) {
+            if (repairsPending.contains(from)) {
+                finish();
+                answered = true;
+                replan.run();
+            }
+            return;
+        }
+        ringDiffers = true;
+        onFailure(from, "holds another ring");
     }
 
     private void onAnswer(NodeId from, Cell cell) {
@@ -184,7 +219,8 @@ final class ReadHandler implements RequestRegistry.ResponseHandler {
                     }
                 });
             } else {
-                context.network().send(replica, new MutationRequest(repairId, key, newest));
+                context.network().send(replica, new MutationRequest(repairId, key, newest,
+                        repairId == 0 ? MutationRequest.NO_RING_CHECK : ringEpoch));
             }
         }
     }

@@ -12,11 +12,17 @@ import ringdb.core.data.Cell;
 import ringdb.core.message.Message;
 import ringdb.core.message.MutationRequest;
 import ringdb.core.message.MutationResponse;
+import ringdb.core.message.RingEpochMismatch;
 
 /**
  * Coordinates one write: answers the client once {@code required} replicas acknowledged a durable
  * write, keeps waiting for the others until the write timeout, then hints whoever did not answer.
  * A remote replica that answered with an error is hinted at once, like one that timed out.
+ *
+ * <p>Every request carries the epoch of the ring the write was planned with. A replica holding
+ * another ring refuses ({@link RingEpochMismatch}) and is not counted; when the others can no longer
+ * make up the consistency level the write is planned again on the ring as it then stands
+ * ({@code replan}), and this attempt's later acknowledgements are ignored.
  */
 final class WriteHandler implements RequestRegistry.ResponseHandler {
     private final CoordinatorContext context;
@@ -25,6 +31,8 @@ final class WriteHandler implements RequestRegistry.ResponseHandler {
     private final ConsistencyLevel cl;
     private final int required;
     private final Consumer<ClientResult> done;
+    private final long ringEpoch;
+    private final Runnable replan;
     private final Set<NodeId> pending = new LinkedHashSet<>();
     private final TreeMap<NodeId, String> failures = new TreeMap<>();
     private long requestId;
@@ -33,25 +41,27 @@ final class WriteHandler implements RequestRegistry.ResponseHandler {
     private boolean answered;
 
     WriteHandler(CoordinatorContext context, byte[] key, Cell cell, ConsistencyLevel cl, int required,
-                 Consumer<ClientResult> done) {
+                 long ringEpoch, Consumer<ClientResult> done, Runnable replan) {
         this.context = context;
         this.key = key;
         this.cell = cell;
         this.cl = cl;
         this.required = required;
         this.done = done;
+        this.ringEpoch = ringEpoch;
+        this.replan = replan;
     }
 
     /** Registers, sends to the live replicas (applying locally when this node is one) and arms the timeout. */
-    void start(List<NodeId> targets) {
+    void start(List<NodeId> targets, long timeoutMicros) {
         pending.addAll(targets);
         requestId = context.requests().register(this);
-        timeout = context.timers().schedule(context.config().writeTimeoutMicros(), this::onTimeout);
+        timeout = context.timers().schedule(timeoutMicros, this::onTimeout);
         for (NodeId target : targets) {
             if (target.equals(context.self())) {
                 context.data().applyDescribingError(key, cell, error -> onAck(context.self(), error));
             } else {
-                context.network().send(target, new MutationRequest(requestId, key, cell));
+                context.network().send(target, new MutationRequest(requestId, key, cell, ringEpoch));
             }
         }
     }
@@ -60,6 +70,16 @@ final class WriteHandler implements RequestRegistry.ResponseHandler {
     public void onResponse(NodeId from, Message message) {
         if (message instanceof MutationResponse response) {
             onAck(from, response.success() ? null : response.error());
+        } else if (message instanceof RingEpochMismatch && !answered && pending.contains(from)
+                && acknowledged.size() + pending.size() - 1 < required) {
+            // too few replicas left on this ring: plan the write again, counting nothing given here
+            pending.clear();
+            finish();
+            answered = true;
+            replan.run();
+        } else if (message instanceof RingEpochMismatch) {
+            onAck(from, "node " + from + " holds another ring (epoch " + Long.toHexString(ringEpoch) + " here, "
+                    + Long.toHexString(((RingEpochMismatch) message).ringEpoch()) + " there)");
         }
     }
 

@@ -17,6 +17,18 @@ public final class ApplicationState {
     public static final String REPLACING = "REPLACING";
     /** Ids of the membership moves (see ringdb.core.membership.Move#id) this node finished streaming for. */
     public static final String MOVES_DONE = "MOVES_DONE";
+    /**
+     * Ids of the membership moves this node's ring shows in progress (sorted, comma-separated): its
+     * acknowledgement that it plans requests with their pending ranges, which progress barriers wait for.
+     */
+    public static final String MOVES_SEEN = "MOVES_SEEN";
+    /**
+     * On a joining node: "READS" once its join reached the step where reads of its ranges go to the
+     * new replicas (writes still go to the old and the new ones); absent before.
+     */
+    public static final String JOIN_STEP = "JOIN_STEP";
+    /** The {@link #JOIN_STEP} value of a join whose reads moved. */
+    public static final String JOIN_STEP_READS = "READS";
 
     private ApplicationState() {
     }

@@ -108,6 +108,7 @@ public final class GossipService implements Liveness {
         Objects.requireNonNull(value, "value");
         if (name.equals(ApplicationState.STATUS) || name.equals(ApplicationState.TOKENS)
                 || name.equals(ApplicationState.REPLACING) || name.equals(ApplicationState.MOVES_DONE)
+                || name.equals(ApplicationState.MOVES_SEEN) || name.equals(ApplicationState.JOIN_STEP)
                 || name.equals(ApplicationState.SHUTDOWN)) {
             throw new IllegalArgumentException("application state " + name + " is managed by the node itself");
         }

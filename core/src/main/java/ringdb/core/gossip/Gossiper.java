@@ -166,6 +166,14 @@ public final class Gossiper implements Liveness {
         checkConvictions();
     }
 
+    /**
+     * Opens a gossip exchange with {@code peer} now (a SYN outside the rounds): its ACK brings what
+     * it knows newer, our ACK2 what we do. Used when a request shows that the two hold different rings.
+     */
+    public void exchangeWith(NodeId peer) {
+        network.send(peer, new GossipSyn(digests()));
+    }
+
     /** Announces a deliberate stop to every live peer. */
     public void announceShutdown() {
         setLocal(ApplicationState.SHUTDOWN, "true");

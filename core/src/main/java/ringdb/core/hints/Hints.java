@@ -283,7 +283,8 @@ public final class Hints {
                 Decoded hint = decode(stored);
                 long id = context.requests().register(this);
                 inFlight.put(id, new InFlight(pending, stored.timestampMicros()));
-                context.network().send(target, new MutationRequest(id, hint.key, hint.cell));
+                context.network().send(target, new MutationRequest(id, hint.key, hint.cell,
+                        MutationRequest.NO_RING_CHECK));
             }
             if (inFlight.isEmpty()) {
                 timeout.cancel();

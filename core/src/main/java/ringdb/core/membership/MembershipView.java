@@ -30,6 +30,8 @@ public final class MembershipView {
     private final List<Ring> futures;
     private final int replicationFactor;
     private final Set<NodeId> replaced;
+    private final long epoch;
+    private final Ring readRing;
 
     private MembershipView(Ring natural, List<Move> moves, List<Ring> futures, int replicationFactor,
                            Set<NodeId> replaced) {
@@ -38,6 +40,46 @@ public final class MembershipView {
         this.moves = List.copyOf(moves);
         this.futures = List.copyOf(futures);
         this.replicationFactor = replicationFactor;
+        this.epoch = computeEpoch(natural, this.moves);
+        Ring reads = natural;
+        for (int i = 0; i < this.moves.size(); i++) {
+            if (this.moves.get(i).readsMoved()) {
+                reads = futureRing(reads, this.moves.get(i), natural.version());
+            }
+        }
+        this.readRing = reads;
+    }
+
+    /**
+     * The ring reads are planned with: the natural ring, with every join or replacement that reached
+     * its second step (reads moved to the new replicas) applied.
+     */
+    public Ring readRing() {
+        return readRing;
+    }
+
+    /**
+     * The ring epoch: a 64-bit fingerprint of everything a coordinator plans requests with (the
+     * natural ring's members, tokens and replication factor, and each move in progress: its kind,
+     * subject, replaced node and tokens; not generations or liveness). Every node whose gossip shows
+     * the same ring changes computes the same epoch; a change of the ring changes it.
+     */
+    private static long computeEpoch(Ring natural, List<Move> moves) {
+        long hash = natural.digest();
+        for (Move move : moves) {
+            hash = hash * 1_000_003L + move.kind().ordinal() * 2L + (move.readsMoved() ? 1 : 0);
+            hash = hash * 31 + move.subject().id().hashCode();
+            hash = hash * 31 + (move.replaced() == null ? 0 : move.replaced().id().hashCode());
+            for (long token : move.tokens()) {
+                hash = hash * 31 + Long.hashCode(token);
+            }
+        }
+        return hash == 0 ? 1 : hash; // 0 marks a request that is not checked against the ring
+    }
+
+    /** The ring epoch (see {@link #computeEpoch}): requests carry it, replicas compare it with theirs. */
+    public long epoch() {
+        return epoch;
     }
 
     /** An empty view. */
@@ -125,9 +167,10 @@ public final class MembershipView {
         switch (member.status()) {
             case "JOINING":
                 return member.replacing() == null
-                        ? new Move(Move.Kind.JOIN, member.node(), null, member.generation(), member.tokens())
+                        ? new Move(Move.Kind.JOIN, member.node(), null, member.generation(), member.tokens(),
+                                member.readsMoved())
                         : new Move(Move.Kind.REPLACE, member.node(), member.replacing(), member.generation(),
-                                member.tokens());
+                                member.tokens(), member.readsMoved());
             case "LEAVING":
                 return new Move(Move.Kind.LEAVE, member.node(), null, member.generation(), member.tokens());
             case "REMOVING":
@@ -295,6 +338,35 @@ public final class MembershipView {
             }
         }
         return out;
+    }
+
+    /**
+     * The replica sets a progress barrier of {@code move} must hear from: for every range whose
+     * replicas the move changes, its replicas in the ring before the move and in the ring after it
+     * (each set once, in ring order). A coordinator may use a quorum of any of them while the move
+     * is under way, so each must have learned a step before the next one starts.
+     */
+    public List<List<NodeId>> affectedReplicaSets(Move move) {
+        Ring future = futures.get(indexOf(move));
+        LinkedHashSet<List<NodeId>> out = new LinkedHashSet<>();
+        for (TokenRange piece : elementaryRanges(natural, future)) {
+            List<NodeId> before = natural.replicasForToken(piece.endTokenInclusive());
+            List<NodeId> after = future.replicasForToken(piece.endTokenInclusive());
+            if (!new HashSet<>(before).equals(new HashSet<>(after))) {
+                out.add(before);
+                out.add(after);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** The step ids of the moves in progress, sorted and comma-separated: what this view acknowledges. */
+    public String moveIds() {
+        TreeSet<String> ids = new TreeSet<>();
+        for (Move move : moves) {
+            ids.add(move.stepId());
+        }
+        return String.join(",", ids);
     }
 
     /**

@@ -15,10 +15,17 @@ import ringdb.core.NodeId;
  * </ul>
  *
  * {@code generation} is the gossip generation of the node whose state announces the move (the
- * subject's): it makes {@link #id()} unique across restarts. Immutable.
+ * subject's): it makes {@link #id()} unique across restarts. {@code readsMoved}: a join or
+ * replacement that reached its second step, where reads go to the replicas of the ring after the
+ * move (writes still go to both). Immutable.
  */
-public record Move(Kind kind, NodeId subject, NodeId replaced, long generation, long[] tokens) {
+public record Move(Kind kind, NodeId subject, NodeId replaced, long generation, long[] tokens, boolean readsMoved) {
     public enum Kind { JOIN, LEAVE, REMOVE, REPLACE }
+
+    /** A move at its first step (reads from the replicas before it). */
+    public Move(Kind kind, NodeId subject, NodeId replaced, long generation, long[] tokens) {
+        this(kind, subject, replaced, generation, tokens, false);
+    }
 
     public Move {
         Objects.requireNonNull(kind, "kind");
@@ -34,6 +41,14 @@ public record Move(Kind kind, NodeId subject, NodeId replaced, long generation, 
         return kind + ":" + subject + ":" + generation;
     }
 
+    /**
+     * What a node acknowledges in MOVES_SEEN for this move at its current step: {@link #id()}, with
+     * "+READS" once reads moved, so a progress barrier tells the steps apart.
+     */
+    public String stepId() {
+        return readsMoved ? id() + "+READS" : id();
+    }
+
     /** The node that goes away with this move and can no longer serve as a stream source, or null. */
     public NodeId departing() {
         return switch (kind) {
@@ -46,10 +61,10 @@ public record Move(Kind kind, NodeId subject, NodeId replaced, long generation, 
     /** What an operator reads: "node6 joining", "node3 leaving", "node4 being removed"... */
     public String describe() {
         return switch (kind) {
-            case JOIN -> subject + " joining";
+            case JOIN -> subject + " joining" + (readsMoved ? " (serving reads)" : "");
             case LEAVE -> subject + " leaving";
             case REMOVE -> subject + " being removed";
-            case REPLACE -> subject + " replacing " + replaced;
+            case REPLACE -> subject + " replacing " + replaced + (readsMoved ? " (serving reads)" : "");
         };
     }
 
@@ -57,16 +72,17 @@ public record Move(Kind kind, NodeId subject, NodeId replaced, long generation, 
     public boolean equals(Object o) {
         return o instanceof Move m && m.kind == kind && m.subject.equals(subject)
                 && Objects.equals(m.replaced, replaced)
-                && m.generation == generation && Arrays.equals(m.tokens, tokens);
+                && m.generation == generation && Arrays.equals(m.tokens, tokens) && m.readsMoved == readsMoved;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(kind, subject, replaced, generation) * 31 + Arrays.hashCode(tokens);
+        return Objects.hash(kind, subject, replaced, generation, readsMoved) * 31 + Arrays.hashCode(tokens);
     }
 
     @Override
     public String toString() {
-        return "Move[" + id() + (replaced == null ? "" : " replacing " + replaced) + ", " + tokens.length + " tokens]";
+        return "Move[" + id() + (replaced == null ? "" : " replacing " + replaced) + ", " + tokens.length + " tokens"
+                + (readsMoved ? ", reads moved" : "") + "]";
     }
 }

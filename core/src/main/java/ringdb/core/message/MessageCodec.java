@@ -21,7 +21,7 @@ import ringdb.core.store.LocalStore;
  */
 public final class MessageCodec {
     /** Current frame version, written in every frame. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     /** Largest frame accepted (bytes after the length field); a frame claiming more is refused. */
     public static final int FRAME_SIZE_BYTES_MAX = Limits.FRAME_SIZE_BYTES_MAX;
     /** Size of the length prefix. */

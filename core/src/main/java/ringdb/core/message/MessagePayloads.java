@@ -24,18 +24,23 @@ final class MessagePayloads {
             out.i64(mutation.requestId());
             out.bytes(mutation.key());
             MessageCodec.writeCell(out, mutation.cell());
+            out.i64(mutation.ringEpoch());
         } else if (message instanceof MutationResponse response) {
             out.i64(response.requestId());
             out.string(response.error());
         } else if (message instanceof ReadRequest read) {
             out.i64(read.requestId());
             out.bytes(read.key());
+            out.i64(read.ringEpoch());
         } else if (message instanceof ReadResponse response) {
             out.i64(response.requestId());
             MessageCodec.writeCell(out, response.cell());
         } else if (message instanceof ReadFailure failure) {
             out.i64(failure.requestId());
             out.string(failure.error());
+        } else if (message instanceof RingEpochMismatch mismatch) {
+            out.i64(mismatch.requestId());
+            out.i64(mismatch.ringEpoch());
         } else if (message instanceof RangeSyncRequest sync) {
             writeRangeRequest(out, sync);
         } else if (message instanceof RangeSyncResponse response) {
@@ -66,15 +71,17 @@ final class MessagePayloads {
             case GOSSIP_SHUTDOWN:
                 return new GossipShutdown(in.i64());
             case MUTATION_REQUEST:
-                return new MutationRequest(in.i64(), MessageCodec.readKey(in), requireCell(in, type));
+                return new MutationRequest(in.i64(), MessageCodec.readKey(in), requireCell(in, type), in.i64());
             case MUTATION_RESPONSE:
                 return new MutationResponse(in.i64(), in.string(MessageCodec.ERROR_BYTES_MAX, "error"));
             case READ_REQUEST:
-                return new ReadRequest(in.i64(), MessageCodec.readKey(in));
+                return new ReadRequest(in.i64(), MessageCodec.readKey(in), in.i64());
             case READ_RESPONSE:
                 return new ReadResponse(in.i64(), MessageCodec.readCell(in));
             case READ_FAILURE:
                 return new ReadFailure(in.i64(), in.string(MessageCodec.ERROR_BYTES_MAX, "error"));
+            case RING_EPOCH_MISMATCH:
+                return new RingEpochMismatch(in.i64(), in.i64());
             case RANGE_SYNC_REQUEST:
                 return readRangeRequest(in, "RANGE_SYNC_REQUEST");
             case RANGE_SYNC_RESPONSE: {

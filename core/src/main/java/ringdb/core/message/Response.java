@@ -5,7 +5,8 @@ package ringdb.core.message;
  * {@link #requestId()}. Only a grouping of existing message types: it adds nothing to the wire.
  */
 public sealed interface Response extends Message
-        permits MutationResponse, ReadResponse, ReadFailure, RangeSyncResponse, RangeDigestResponse {
+        permits MutationResponse, ReadResponse, ReadFailure, RingEpochMismatch, RangeSyncResponse,
+        RangeDigestResponse {
     /** The id of the request this answers, as the requester chose it. */
     long requestId();
 }

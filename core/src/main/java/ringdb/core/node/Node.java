@@ -1,6 +1,7 @@
 package ringdb.core.node;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,6 +31,7 @@ import ringdb.core.message.MutationResponse;
 import ringdb.core.message.RangeDigestRequest;
 import ringdb.core.message.RangeSyncRequest;
 import ringdb.core.message.ReadRequest;
+import ringdb.core.message.RingEpochMismatch;
 import ringdb.core.message.Response;
 import ringdb.core.repair.RangeSyncServer;
 import ringdb.core.repair.RangeSyncStreamHost;
@@ -60,6 +62,8 @@ import ringdb.core.topology.Topology;
 public final class Node {
     /** Pass as a timestamp to let the coordinator stamp the mutation. */
     public static final long COORDINATOR_TIMESTAMP = Coordinator.COORDINATOR_TIMESTAMP;
+    /** At most this many gossip exchanges per peer and gossip interval opened by ring epoch refusals. */
+    static final int RING_EXCHANGE_PER_INTERVAL_MAX = 20;
 
     private final NodeId id;
     private final NodeConfig config;
@@ -83,6 +87,8 @@ public final class Node {
     private final StorageHealth health;
     private long[] tokens = new long[0];
     private NodeState state = NodeState.STARTING;
+    private final Map<NodeId, Long> lastRingExchange = new HashMap<>();
+    private long ringEpochRefusals;
     private boolean running;
     private long generation;
 
@@ -231,18 +237,61 @@ public final class Node {
             requests.dispatch(from, response.requestId(), response);
         } else if (message instanceof MutationRequest mutation) {
             String refusal = health.writeRefusal();
-            if (refusal == null) {
+            if (refusedForRing(from, mutation.requestId(), mutation.ringEpoch())) {
+                return;
+            } else if (refusal == null) {
                 replica.onMutation(from, mutation);
             } else if (mutation.requestId() != 0) {
                 network.send(from, new MutationResponse(mutation.requestId(), "node " + id + ": " + refusal));
             }
         } else if (message instanceof ReadRequest read) {
-            replica.onRead(from, read);
+            if (!refusedForRing(from, read.requestId(), read.ringEpoch())) {
+                replica.onRead(from, read);
+            }
         } else if (message instanceof RangeSyncRequest sync) {
             rangeSyncServer.serveRangeSync(from, sync);
         } else if (message instanceof RangeDigestRequest digest) {
             rangeSyncServer.serveRangeDigest(from, digest);
         }
+    }
+
+    /**
+     * Whether a request planned with ring epoch {@code epoch} is refused because this node's ring
+     * differs: then the sender gets a {@link RingEpochMismatch} (it plans the request again and
+     * counts no acknowledgement from here) and a gossip exchange (at most one per peer every
+     * twentieth of a gossip interval), after which both know the ring changes either knew.
+     */
+    private boolean refusedForRing(NodeId from, long requestId, long epoch) {
+        long mine = ringState.view().epoch();
+        if (epoch == MutationRequest.NO_RING_CHECK || epoch == mine) {
+            return false;
+        }
+        ringEpochRefusals++;
+        if (requestId != 0) {
+            network.send(from, new RingEpochMismatch(requestId, mine));
+        }
+        long now = clock.monotonicMicros();
+        Long last = lastRingExchange.get(from);
+        if (last == null || now - last >= config.gossipIntervalMicros() / RING_EXCHANGE_PER_INTERVAL_MAX) {
+            lastRingExchange.put(from, now);
+            gossip.gossiper().exchangeWith(from);
+        }
+        return true;
+    }
+
+    /** The epoch of the ring this node plans and accepts requests with (see {@link MembershipView#epoch}). */
+    public long ringEpoch() {
+        return ringState.view().epoch();
+    }
+
+    /** Requests this node refused since it was built because their coordinator planned them on another ring. */
+    public long ringEpochRefusals() {
+        return ringEpochRefusals;
+    }
+
+    /** Requests this node coordinated and planned again because a replica held another ring. */
+    public long ringReplans() {
+        return coordinator.replanCount();
     }
 
     // ---- client requests ----
@@ -315,7 +364,14 @@ public final class Node {
         }
         return new NodeStatus(id, generation, heartbeat, state, tokenList, hints.pendingCount(), data.stats(), peers,
                 ringState.version(), current.digest(), repair.recoveryDone(), localStates, now, topology.streams(),
-                ringState.view().describeMoves(), storageHealth());
+                movesInProgress(), storageHealth());
+    }
+
+    /** The moves under way as this node's ring shows them, then the progress barriers it waits at. */
+    private List<String> movesInProgress() {
+        List<String> out = new ArrayList<>(ringState.view().describeMoves());
+        out.addAll(topology.barrierWaits());
+        return out;
     }
 
     /**

@@ -81,7 +81,8 @@ final class RingState {
             String replaced = endpoint.get(ApplicationState.REPLACING);
             Member member = new Member(changed, endpoint.generation(), endpoint.get(ApplicationState.STATUS),
                     ApplicationState.decodeTokens(endpoint.get(ApplicationState.TOKENS)),
-                    replaced == null || replaced.isEmpty() ? null : NodeId.of(replaced));
+                    replaced == null || replaced.isEmpty() ? null : NodeId.of(replaced),
+                    ApplicationState.JOIN_STEP_READS.equals(endpoint.get(ApplicationState.JOIN_STEP)));
             members.put(changed, member);
             remember(changed, member);
         }
@@ -120,13 +121,14 @@ final class RingState {
         return version;
     }
 
-    /** "status|tokens|replacing|generation" of an endpoint with tokens; "" when it has none. */
+    /** "status|tokens|replacing|generation|join step" of an endpoint with tokens; "" when it has none. */
     private static String membershipInput(EndpointState endpoint) {
         String status = endpoint.get(ApplicationState.STATUS);
         String tokenList = endpoint.get(ApplicationState.TOKENS);
         if (status == null || tokenList == null || tokenList.isEmpty()) {
             return "";
         }
-        return status + "|" + tokenList + "|" + endpoint.get(ApplicationState.REPLACING) + "|" + endpoint.generation();
+        return status + "|" + tokenList + "|" + endpoint.get(ApplicationState.REPLACING) + "|" + endpoint.generation()
+                + "|" + endpoint.get(ApplicationState.JOIN_STEP);
     }
 }

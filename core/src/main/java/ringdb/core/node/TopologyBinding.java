@@ -144,6 +144,16 @@ final class TopologyBinding implements TopologyContext {
     }
 
     @Override
+    public void publishMovesSeen(String moveIds) {
+        gossip.gossiper().setLocal(ApplicationState.MOVES_SEEN, moveIds);
+    }
+
+    @Override
+    public void publishJoinStep(String step) {
+        gossip.gossiper().setLocal(ApplicationState.JOIN_STEP, step);
+    }
+
+    @Override
     public void setRemoteStatus(NodeId peer, NodeState status) {
         gossip.gossiper().setRemote(peer, ApplicationState.STATUS, status.name());
     }

@@ -3,6 +3,7 @@ package ringdb.core.topology;
 import java.util.Map;
 import java.util.Set;
 import ringdb.core.NodeId;
+import ringdb.core.gossip.ApplicationState;
 import ringdb.core.membership.MembershipView;
 import ringdb.core.membership.Move;
 import ringdb.core.membership.TokenAllocator;
@@ -34,8 +35,13 @@ final class Join {
         PERSISTING,
         /** JOINING announced: streams once every node had a ring delay to learn it. */
         ANNOUNCED,
-        /** Streaming its ranges; then NORMAL once that is durable. */
-        STREAMING
+        /** Streaming its ranges; then READS_MOVED. */
+        STREAMING,
+        /**
+         * Streamed: reads of its ranges go to the new replicas (JOIN_STEP=READS), writes still to the
+         * old and the new ones; NORMAL once the replicas of its ranges acknowledged this step.
+         */
+        READS_MOVED
     }
 
     private final TopologyContext context;
@@ -48,6 +54,9 @@ final class Join {
     private Set<String> resumeCompleted = Set.of();
     private StreamSession session;
     private String lastRefusal = "";
+    private String barrierWait;
+    private StreamProgress streamed;
+    private boolean finishing;
     /** The id this node had before it moved to its current address (null: it did not move). */
     private NodeId formerId;
     /** Why a node that moved while joining does not join (null: it did not). */
@@ -61,6 +70,7 @@ final class Join {
 
     /** Decides how this node starts, from its durable records and its configuration. */
     Startup load(TopologyRecords.Saved saved) {
+        finishing = false;
         formerId = null;
         movedWhileJoining = null;
         if (saved.stream() != null) {
@@ -161,6 +171,10 @@ final class Join {
     /** One round: moves on when the phase's wait is over. */
     void advance(long nowMicros) {
         long ringDelay = context.config().ringDelayMicros();
+        if (phase == Phase.READS_MOVED) {
+            finishWhenReadsMovedEverywhere();
+            return;
+        }
         if (phase == Phase.WAITING_FOR_RING) {
             boolean hasSeeds = context.config().seeds().stream().anyMatch(seed -> !seed.equals(context.id()));
             if (hasSeeds && !context.hasLivePeers()) {
@@ -174,6 +188,8 @@ final class Join {
             String conflict = mine == null ? null : view.conflict(mine, other -> yieldsTo(mine, other));
             if (conflict != null) {
                 backOff(nowMicros, conflict);
+            } else if (mine != null && !barrierMet(view, mine)) {
+                return; // retried next round
             } else {
                 startStream();
             }
@@ -269,6 +285,25 @@ final class Join {
         }
     }
 
+    /**
+     * The progress barrier before streaming: writes of the ranges this node gains reach it only from
+     * coordinators that know it is joining, so it streams (and later serves reads) only once the
+     * replicas of those ranges have acknowledged its announcement (see {@link ProgressBarrier}).
+     */
+    private boolean barrierMet(MembershipView view, Move mine) {
+        String waiting = ProgressBarrier.waitingFor(context, view, mine);
+        if (waiting != null && !waiting.equals(barrierWait)) {
+            context.emit(NodeEvent.Kind.JOINING, context.id(), kind().verb() + " of " + context.id() + " " + waiting);
+        }
+        barrierWait = waiting;
+        return waiting == null;
+    }
+
+    /** What the join's progress barrier waits for, or null when it waits for nothing. */
+    String barrierWait() {
+        return phase == Phase.ANNOUNCED || phase == Phase.READS_MOVED ? barrierWait : null;
+    }
+
     private void startStream() {
         MembershipView view = context.membershipView();
         Move move = view.moveOf(context.id());
@@ -281,6 +316,38 @@ final class Join {
         session = streaming.open(kind().streamName(context.id()), key, view.gains(move, context.id()), completed,
                 this::onStreamed);
         session.start();
+    }
+
+    /**
+     * The progress barrier before NORMAL: once the replicas of this node's ranges all plan reads with
+     * the new replicas (acknowledged "+READS"), none reads from the old ones any more, and writes may
+     * stop going to the replicas that give ranges up.
+     */
+    private void finishWhenReadsMovedEverywhere() {
+        MembershipView view = context.membershipView();
+        Move mine = view.moveOf(context.id());
+        if (mine == null || !mine.readsMoved() || !barrierMet(view, mine)) {
+            return; // our own step is not in the view yet, or the barrier waits
+        }
+        if (finishing) {
+            return;
+        }
+        finishing = true;
+        StreamProgress progress = streamed;
+        records.persist(NodeState.NORMAL, persistedTokens, records.replacing(), durable -> {
+            if (!context.isRunning()) {
+                return;
+            }
+            context.announceMembership(NodeState.NORMAL, persistedTokens, records.replacing());
+            phase = Phase.NONE;
+            finishing = false;
+            barrierWait = null;
+            context.markRecovered();
+            context.emit(NodeEvent.Kind.JOINED, context.id(), context.id() + " joined: " + progress.rangesDone()
+                    + " ranges streamed, " + progress.entriesReceived() + " entries, " + progress.bytesReceived()
+                    + " bytes");
+        });
+        records.clearStreamProgress();
     }
 
     private void onStreamed(String error) {
@@ -296,18 +363,10 @@ final class Join {
             phaseSinceMicros = context.monotonicMicros();
             return;
         }
-        records.persist(NodeState.NORMAL, persistedTokens, records.replacing(), durable -> {
-            if (!context.isRunning()) {
-                return;
-            }
-            context.announceMembership(NodeState.NORMAL, persistedTokens, records.replacing());
-            phase = Phase.NONE;
-            context.markRecovered();
-            StreamProgress progress = finished.progress();
-            context.emit(NodeEvent.Kind.JOINED, context.id(), context.id() + " joined: " + progress.rangesDone()
-                    + " ranges streamed, " + progress.entriesReceived() + " entries, " + progress.bytesReceived()
-                    + " bytes");
-        });
-        records.clearStreamProgress();
+        // second step: reads move to the new replicas; writes still go to the old ones as well
+        phase = Phase.READS_MOVED;
+        streamed = finished.progress();
+        barrierWait = null;
+        context.publishJoinStep(ApplicationState.JOIN_STEP_READS);
     }
 }

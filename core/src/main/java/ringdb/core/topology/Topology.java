@@ -34,6 +34,7 @@ public final class Topology {
     private final Cleanup cleanup;
     private final FormerMembers formerMembers;
     private Timers.Cancellable tickTimer;
+    private String movesSeen = "";
 
     public Topology(TopologyContext context) {
         this.context = context;
@@ -54,6 +55,7 @@ public final class Topology {
 
     /** Starts the periodic membership work (after gossip started). */
     public void start() {
+        movesSeen = ""; // a new generation gossips afresh
         join.start();
         schedule();
     }
@@ -79,6 +81,7 @@ public final class Topology {
             return;
         }
         long nowMicros = context.monotonicMicros();
+        acknowledgeMoves();
         join.advance(nowMicros);
         gains.update(nowMicros);
         decommission.check(nowMicros);
@@ -87,6 +90,25 @@ public final class Topology {
         if (context.isRunning()) {
             schedule();
         }
+    }
+
+    /**
+     * Publishes the moves this node's ring shows in progress (MOVES_SEEN), the acknowledgement the
+     * moving nodes' progress barriers wait for; only when it changed (a node that never saw a move
+     * publishes nothing).
+     */
+    private void acknowledgeMoves() {
+        String seen = context.membershipView().moveIds();
+        if (!seen.equals(movesSeen)) {
+            movesSeen = seen;
+            context.publishMovesSeen(seen);
+        }
+    }
+
+    /** The progress barriers this node's membership operations wait at, as operators read them. */
+    public List<String> barrierWaits() {
+        String joining = join.barrierWait();
+        return joining == null ? List.of() : List.of(joining);
     }
 
     /** Leaves the ring (see {@link Decommission}); answers Failed at once when refused. */

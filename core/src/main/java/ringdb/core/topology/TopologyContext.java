@@ -89,6 +89,12 @@ public interface TopologyContext {
     /** Publishes the ids of the moves whose gains this node finished streaming (MOVES_DONE). */
     void publishMovesDone(String moveIds);
 
+    /** Publishes the ids of the moves this node's ring shows in progress (MOVES_SEEN). */
+    void publishMovesSeen(String moveIds);
+
+    /** Publishes the step this node's join reached (JOIN_STEP: "READS" once reads moved to it). */
+    void publishJoinStep(String step);
+
     /** Sets the gossiped STATUS of the dead node {@code node} on its behalf (REMOVING, REMOVED). */
     void setRemoteStatus(NodeId node, NodeState status);
 

@@ -35,7 +35,8 @@ class LimitsTest {
 
     @Test
     void aMutationOfTheLargestKeyAndValueFitsOneFrameAndDecodes() {
-        Message mutation = new MutationRequest(Long.MAX_VALUE, LARGEST_KEY, Cell.value(LARGEST_VALUE, Long.MAX_VALUE));
+        Message mutation = new MutationRequest(Long.MAX_VALUE, LARGEST_KEY, Cell.value(LARGEST_VALUE, Long.MAX_VALUE),
+                Long.MAX_VALUE);
         assertFitsAndRoundTrips(mutation, Limits.mutationFrameBytesMax(Limits.VALUE_SIZE_BYTES_CEILING));
     }
 

@@ -59,13 +59,14 @@ class MessageCodecTest {
                 Combinators.combine(digests().list().ofMaxSize(3), snapshots().list().ofMaxSize(3)).as(GossipAck::new),
                 snapshots().list().ofMaxSize(3).map(GossipAck2::new),
                 Arbitraries.longs().map(GossipShutdown::new),
-                Combinators.combine(Arbitraries.longs(), keys(), cells()).as(MutationRequest::new),
+                Combinators.combine(Arbitraries.longs(), keys(), cells(), Arbitraries.longs()).as(MutationRequest::new),
                 Combinators.combine(Arbitraries.longs(), Arbitraries.strings().ofMaxLength(20))
                         .as(MutationResponse::new),
-                Combinators.combine(Arbitraries.longs(), keys()).as(ReadRequest::new),
+                Combinators.combine(Arbitraries.longs(), keys(), Arbitraries.longs()).as(ReadRequest::new),
                 Combinators.combine(Arbitraries.longs(), cells().injectNull(0.3)).as(ReadResponse::new),
                 Combinators.combine(Arbitraries.longs(), Arbitraries.strings().ofMinLength(1).ofMaxLength(20))
                         .as(ReadFailure::new),
+                Combinators.combine(Arbitraries.longs(), Arbitraries.longs()).as(RingEpochMismatch::new),
                 Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), Arbitraries.longs(),
                         keys().injectNull(0.5), Arbitraries.integers().between(1, 1000)).as(RangeSyncRequest::new),
                 Combinators.combine(Arbitraries.longs(), entries.list().ofMaxSize(5), Arbitraries.of(true, false))
@@ -163,14 +164,15 @@ class MessageCodecTest {
     void errorsSayWhatIsWrong() {
         assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(frame(9, 1, senderOnly()))))
                 .isInstanceOf(CodecException.class).hasMessage("unsupported frame version 9");
-        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(frame(1, 77, senderOnly()))))
+        assertThatThrownBy(() -> MessageCodec.decodeFrame(
+                ByteBuffer.wrap(frame(MessageCodec.VERSION, 77, senderOnly()))))
                 .isInstanceOf(CodecException.class).hasMessage("unknown message type 77");
-        byte[] corrupted = frame(1, 1, senderOnly());
+        byte[] corrupted = frame(MessageCodec.VERSION, 1, senderOnly());
         corrupted[corrupted.length - 1] ^= 1;
         assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(corrupted)))
                 .isInstanceOf(CodecException.class).hasMessage("frame checksum mismatch");
         byte[] shortSyn = ByteBuffer.allocate(senderOnly().length + 3).put(senderOnly()).put(new byte[3]).array();
-        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(frame(1, 1, shortSyn))))
+        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(frame(MessageCodec.VERSION, 1, shortSyn))))
                 .isInstanceOf(CodecException.class)
                 .hasMessage("truncated payload for GOSSIP_SYN: needed 4 bytes, had 3");
     }
@@ -179,7 +181,7 @@ class MessageCodecTest {
     void hugeCountsAndLengthsAreRefusedWithoutAllocating() {
         byte[] hugeCount = ByteBuffer.allocate(senderOnly().length + 4).put(senderOnly()).putInt(Integer.MAX_VALUE)
                 .array();
-        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(frame(1, 1, hugeCount))))
+        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(frame(MessageCodec.VERSION, 1, hugeCount))))
                 .isInstanceOf(CodecException.class).hasMessageContaining("bad count 2147483647 for digests");
         assertThatThrownBy(() -> MessageCodec.readLength(ByteBuffer.allocate(4).putInt(0, -1)))
                 .isInstanceOf(CodecException.class).hasMessageContaining("exceeds the limit of 16777216 bytes");
@@ -199,7 +201,7 @@ class MessageCodecTest {
             payload.putInt(lastKey.length).put(lastKey);
         }
         payload.putInt(digestLength).put(new byte[digestLength]);
-        return frame(1, MessageType.RANGE_DIGEST_RESPONSE.id(), payload.array());
+        return frame(MessageCodec.VERSION, MessageType.RANGE_DIGEST_RESPONSE.id(), payload.array());
     }
 
     @Test
@@ -222,7 +224,7 @@ class MessageCodecTest {
         byte[] request = ByteBuffer.allocate(senderOnly().length + 24 + 4 + 4).put(senderOnly()).putLong(1).putLong(2)
                 .putLong(3).putInt(-1).putInt(0).array();
         assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(
-                frame(1, MessageType.RANGE_DIGEST_REQUEST.id(), request))))
+                frame(MessageCodec.VERSION, MessageType.RANGE_DIGEST_REQUEST.id(), request))))
                 .isInstanceOf(CodecException.class).hasMessage("bad maxEntries 0 in RANGE_DIGEST_REQUEST");
     }
 }

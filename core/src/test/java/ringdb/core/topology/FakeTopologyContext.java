@@ -141,6 +141,14 @@ final class FakeTopologyContext implements TopologyContext {
     }
 
     @Override
+    public void publishMovesSeen(String moveIds) {
+    }
+
+    @Override
+    public void publishJoinStep(String step) {
+    }
+
+    @Override
     public void setRemoteStatus(NodeId node, NodeState status) {
     }
 

@@ -52,7 +52,7 @@ class InternodeFramingTest {
 
     @Test
     void framesSplitAtAnyByteBoundaryArriveWholeAndInOrder() {
-        byte[] first = MessageCodec.encodeFrame(SENDER, new ReadRequest(7, "key-1".getBytes()));
+        byte[] first = MessageCodec.encodeFrame(SENDER, new ReadRequest(7, "key-1".getBytes(), 1L));
         byte[] second = MessageCodec.encodeFrame(SENDER, new GossipShutdown(42));
         byte[] stream = new byte[first.length + second.length];
         System.arraycopy(first, 0, stream, 0, first.length);
@@ -63,7 +63,7 @@ class InternodeFramingTest {
             feed(channel, Arrays.copyOfRange(stream, 0, split));
             feed(channel, Arrays.copyOfRange(stream, split, stream.length));
             assertThat(delivered).extracting(Envelope::message)
-                    .containsExactly(new ReadRequest(7, "key-1".getBytes()), new GossipShutdown(42));
+                    .containsExactly(new ReadRequest(7, "key-1".getBytes(), 1L), new GossipShutdown(42));
             assertThat(delivered).extracting(Envelope::from).containsOnly(SENDER);
             assertThat(channel.isOpen()).isTrue();
             assertAllReleased(channel);
@@ -111,7 +111,7 @@ class InternodeFramingTest {
 
     @Test
     void corruptedPayloadFailsTheChecksumAndClosesTheConnection() {
-        byte[] frame = MessageCodec.encodeFrame(SENDER, new ReadRequest(1, "abc".getBytes()));
+        byte[] frame = MessageCodec.encodeFrame(SENDER, new ReadRequest(1, "abc".getBytes(), 1L));
         frame[frame.length - 6] ^= 0x40;
         EmbeddedChannel channel = channel();
         feed(channel, frame);

@@ -73,7 +73,8 @@ class InternodeTransportTest {
     }
 
     private static MutationRequest mutation(long id) {
-        return new MutationRequest(id, ("key-" + id).getBytes(), Cell.value(VALUE, id + 1));
+        return new MutationRequest(id, ("key-" + id).getBytes(), Cell.value(VALUE, id + 1),
+                MutationRequest.NO_RING_CHECK);
     }
 
     @Test
