@@ -1,5 +1,6 @@
 package ringdb.core.hints;
 
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -275,7 +276,13 @@ public final class Hints {
             }
             timeout = context.timers().schedule(context.config().writeTimeoutMicros(), () -> stop("timed out"));
             for (Pending pending : batch) {
-                Cell stored = store.read(pending.key());
+                Cell stored;
+                try {
+                    stored = store.read(pending.key());
+                } catch (UncheckedIOException e) { // the hint stays pending; the next replay round tries again
+                    stop("the hints store could not be read: " + e.getMessage());
+                    return;
+                }
                 if (stored == null || stored.isTombstone()) {
                     removed(target, queue, pending);
                     continue;
