@@ -101,7 +101,8 @@ public final class ConfigKeys {
     private static Section cluster() {
         return new Section("Cluster",
             ConfigKey.text(CLUSTER_NAME, "ringdb",
-                "Name of the cluster, shown by 'ringdb status' and GET /v1/cluster."));
+                "Name of the cluster, shown by 'ringdb status' and GET /v1/cluster. Nodes compare it when "
+                        + "they connect: a node of another cluster is refused (both sides log why)."));
     }
 
     private static Section addresses() {

@@ -220,6 +220,14 @@ public final class ServerMetrics implements RequestObserver {
         }, "direction");
         gauge("ringdb_internode_bad_frames", "Inbound connections closed because of an undecodable frame",
                 cb -> cb.call(transport.badFrames.sum()));
+        gauge("ringdb_internode_handshakes", "Internode handshakes by outcome: inbound accepted or refused by this "
+                + "node, outbound refused by the peer", cb -> {
+                    cb.call(transport.handshakesAccepted.sum(), "accepted");
+                    cb.call(transport.handshakesRefused.sum(), "refused");
+                    cb.call(transport.handshakesRefusedByPeer.sum(), "refused_by_peer");
+                }, "outcome");
+        gauge("ringdb_internode_forged_sender_frames", "Inbound frames dropped because their sender was not the "
+                + "node that shook hands on the connection", cb -> cb.call(transport.forgedSenders.sum()));
         gauge("ringdb_internode_connects", "Outbound connection attempts by result", cb -> {
             cb.call(transport.connectsSucceeded.sum(), "succeeded");
             cb.call(transport.connectsFailed.sum(), "failed");

@@ -156,7 +156,8 @@ public final class ServerNode implements AutoCloseable {
                 config.integer(ConfigKeys.INTERNODE_CONNECT_TIMEOUT_MS),
                 config.number(ConfigKeys.INTERNODE_RECONNECT_BACKOFF_MAX_MS),
                 config.number(ConfigKeys.INTERNODE_TCP_USER_TIMEOUT_MS),
-                config.number(ConfigKeys.INTERNODE_RECEIVE_QUEUE_BYTES_MAX));
+                config.number(ConfigKeys.INTERNODE_RECEIVE_QUEUE_BYTES_MAX),
+                config.text(ConfigKeys.CLUSTER_NAME));
     }
 
     /** Hands inbound messages to the node thread; a message's bytes count against the inbound bound until handled. */

@@ -29,7 +29,9 @@ import ringdb.server.config.HostPort;
  * The real {@link Network}: Netty over TCP. Listens on the node's internode address, keeps one
  * outbound connection per peer (the peer's node id is its "host:port"), and hands every decoded
  * inbound message to the {@link InboundMessageHandler.Sink}. Frames are encoded on the caller's
- * thread by {@link MessageCodec}, the same codec the simulator runs.
+ * thread by {@link MessageCodec}, the same codec the simulator runs. Every connection opens with an
+ * {@link InternodeHandshake}: a node of another cluster (or partitioner, or protocol version) is
+ * refused with the reason on both sides, and a connection carries frames of its own node only.
  *
  * <p>Threading: {@link #send} is safe from any thread (the node calls it from its own thread).
  * Connections run on the event loop group given at start (in the server, the node's own thread,
@@ -44,20 +46,34 @@ public final class InternodeTransport implements Network, AutoCloseable {
 
     /** The default bound on inbound messages not yet handled by the node. */
     public static final long RECEIVE_QUEUE_BYTES_MAX_DEFAULT = 128L * 1024 * 1024;
+    /** The cluster name of a node whose configuration names none (as the {@code cluster_name} default). */
+    public static final String CLUSTER_NAME_DEFAULT = "ringdb";
     /** The default time without write progress after which a peer is taken as dead. */
     public static final long USER_TIMEOUT_MILLIS_DEFAULT = 30_000;
 
     /**
      * Settings of the transport; sizes in bytes, times in milliseconds. {@code userTimeoutMillis}: a
      * peer connection whose backlog makes no progress this long is closed (0: never);
-     * {@code receiveQueueBytesMax}: inbound messages not yet handled, past which reading pauses.
+     * {@code receiveQueueBytesMax}: inbound messages not yet handled, past which reading pauses;
+     * {@code clusterName}: only nodes of this cluster are accepted at the handshake.
      */
     public record Settings(HostPort listenAddress, NodeId self, long sendQueueBytesMax, int connectTimeoutMillis,
-                           long reconnectBackoffMaxMillis, long userTimeoutMillis, long receiveQueueBytesMax) {
+                           long reconnectBackoffMaxMillis, long userTimeoutMillis, long receiveQueueBytesMax,
+                           String clusterName) {
+        public Settings(HostPort listenAddress, NodeId self, long sendQueueBytesMax, int connectTimeoutMillis,
+                        long reconnectBackoffMaxMillis, long userTimeoutMillis, long receiveQueueBytesMax) {
+            this(listenAddress, self, sendQueueBytesMax, connectTimeoutMillis, reconnectBackoffMaxMillis,
+                    userTimeoutMillis, receiveQueueBytesMax, CLUSTER_NAME_DEFAULT);
+        }
+
         public Settings(HostPort listenAddress, NodeId self, long sendQueueBytesMax, int connectTimeoutMillis,
                         long reconnectBackoffMaxMillis) {
             this(listenAddress, self, sendQueueBytesMax, connectTimeoutMillis, reconnectBackoffMaxMillis,
                     USER_TIMEOUT_MILLIS_DEFAULT, RECEIVE_QUEUE_BYTES_MAX_DEFAULT);
+        }
+
+        InternodeHandshake.Identity identity() {
+            return InternodeHandshake.Identity.of(clusterName, self);
         }
     }
 
@@ -119,7 +135,7 @@ public final class InternodeTransport implements Network, AutoCloseable {
                         protected void initChannel(SocketChannel ch) {
                             inbound.add(ch);
                             ch.pipeline().addLast(new ReadTimeoutHandler(INBOUND_IDLE_SECONDS, TimeUnit.SECONDS));
-                            InternodeFraming.addInbound(ch.pipeline(), sink, stats, backlog);
+                            InternodeFraming.addInbound(ch.pipeline(), settings.identity(), sink, stats, backlog);
                         }
                     })
                     .bind(settings.listenAddress().host(), settings.listenAddress().port())
@@ -157,7 +173,7 @@ public final class InternodeTransport implements Network, AutoCloseable {
             log.warn("cannot send to {}: a node id in the real runtime must be host:port ({})", peer, e.getMessage());
             return null;
         }
-        return new PeerConnection(address, group.next(), stats,
+        return new PeerConnection(address, settings.identity(), group.next(), stats,
                 settings.connectTimeoutMillis(), settings.reconnectBackoffMaxMillis(), settings.sendQueueBytesMax(),
                 settings.userTimeoutMillis());
     }

@@ -143,6 +143,7 @@ class InternodeTransportTest {
         Thread writer = new Thread(() -> {
             try {
                 OutputStream out = flood.getOutputStream();
+                out.write(InternodeHandshake.hello(InternodeHandshake.Identity.of("ringdb", NodeId.of("127.0.0.1:2"))));
                 for (int i = 0; i < frames; i++) {
                     out.write(frame);
                     written.incrementAndGet();
