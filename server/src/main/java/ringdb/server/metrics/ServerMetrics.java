@@ -187,6 +187,13 @@ public final class ServerMetrics implements RequestObserver {
     }
 
     /** Client connections cut because a request did not arrive complete in time (client_request_read_timeout_ms). */
+    public void registerRefusals(LongSupplier dropped, LongSupplier gossipStates) {
+        gauge("ringdb_gossip_refused_states", "Gossip states refused since start: a generation more than a year "
+                + "ahead of this node's clock", cb -> cb.call(gossipStates.getAsLong()));
+        gauge("ringdb_internode_unexpected_responses", "Responses dropped since start because they came from a node "
+                + "their request did not go to (forged or misrouted)", cb -> cb.call(dropped.getAsLong()));
+    }
+
     public void registerClientReadDeadlines(LongSupplier expired) {
         gauge("ringdb_client_read_deadlines_expired", "Client connections cut since start because a request "
                 + "did not arrive complete within client_request_read_timeout_ms (slow senders)",

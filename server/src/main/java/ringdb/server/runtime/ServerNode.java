@@ -108,8 +108,10 @@ public final class ServerNode implements AutoCloseable {
         }
         ServerMetrics metrics = new ServerMetrics(transport.stats());
         transport.setSink(inboundSink(nodeThread, nodeHolder, transport.stats()));
+        SecureRandom seeds = new SecureRandom();
         Node node = new Node(config.nodeId(), nodeConfig(config), clock, nodeThread, transport,
-                new Random(new SecureRandom().nextLong()), data, hints, event -> onEvent(event, metrics, events));
+                new Random(seeds.nextLong()), data, hints, event -> onEvent(event, metrics, events), seeds.nextLong());
+        metrics.registerRefusals(node::unexpectedResponseCount, node::refusedGossipStateCount);
         nodeHolder[0] = node;
         String httpAddress = config.advertisedHttpAddress().toString();
         nodeThread.call(() -> {
