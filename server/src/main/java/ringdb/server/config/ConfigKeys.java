@@ -18,6 +18,7 @@ public final class ConfigKeys {
     public static final String INTERNODE_PORT = "internode_port";
     public static final String HTTP_ADDRESS = "http_address";
     public static final String HTTP_PORT = "http_port";
+    public static final String HTTP_ALLOWED_HOSTS = "http_allowed_hosts";
     public static final String SEEDS = "seeds";
     public static final String DATA_DIRECTORY = "data_directory";
     public static final String REPLICATION_FACTOR = "replication_factor";
@@ -119,6 +120,11 @@ public final class ConfigKeys {
                 + "http_port."),
             ConfigKey.integer(HTTP_PORT, 8080, 1, 65535,
                 "TCP port of the HTTP API and the native protocol."),
+            ConfigKey.hostNames(HTTP_ALLOWED_HOSTS,
+                "Comma-separated host names HTTP requests may name in their Host header besides IP addresses, "
+                + "localhost and the node's own addresses (a DNS name clients and browsers use for the node). "
+                + "Other names are refused with 403, so a web page cannot reach the node by making a name of its "
+                + "own resolve to it (DNS rebinding). '*' accepts any name."),
             ConfigKey.addresses(SEEDS,
                 "Internode addresses (host:port) of the seed nodes a starting node gossips with first. Empty: this "
                 + "node starts a new cluster of its own. Give every node the same list."));

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Locale;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -24,6 +26,7 @@ import ringdb.server.api.ClientTimeouts;
 import ringdb.server.api.ConnectionLimits;
 import ringdb.server.api.RequestBytesBudget;
 import ringdb.server.api.RequestObserver;
+import ringdb.server.api.http.CrossSiteGuard;
 import ringdb.server.api.http.HttpServer;
 import ringdb.server.config.ConfigKeys;
 import ringdb.server.config.ServerConfig;
@@ -134,7 +137,7 @@ public final class ServerNode implements AutoCloseable {
             http = HttpServer.start(config.httpAddress(), nodeThread.eventLoopGroup(), operations, observer,
                     clientTimeouts(config), mount == null ? path -> false : mount.serves(),
                     mount == null ? null : mount.handlers(),
-                    clientPortLimits(config));
+                    clientPortLimits(config), crossSiteGuard(config));
         } catch (RuntimeException e) {
             nodeThread.call(() -> {
                 node.stop();
@@ -150,6 +153,15 @@ public final class ServerNode implements AutoCloseable {
         log.info("ringdb node {} serving: internode {}, HTTP {}, data {}, sockets {}", config.nodeId(),
                 config.internodeAddress(), config.httpAddress(), dir.toAbsolutePath(), SocketTransport.name());
         return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount);
+    }
+
+    /** Host names accepted in HTTP requests: the node's own (as configured) and http_allowed_hosts. */
+    private static CrossSiteGuard crossSiteGuard(ServerConfig config) {
+        Set<String> names = new TreeSet<>(CrossSiteGuard.parseHosts(config.text(ConfigKeys.HTTP_ALLOWED_HOSTS)));
+        names.add(config.httpAddress().host());
+        names.add(config.advertisedHttpAddress().host());
+        names.add(config.internodeAddress().host());
+        return CrossSiteGuard.allowing(names);
     }
 
     private static InternodeTransport.Settings transportSettings(ServerConfig config) {

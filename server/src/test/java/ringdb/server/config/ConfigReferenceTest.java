@@ -66,6 +66,7 @@ class ConfigReferenceTest {
         expected.put("internode_port", 7000L);
         expected.put("http_address", "127.0.0.1");
         expected.put("http_port", 8080L);
+        expected.put("http_allowed_hosts", "");
         expected.put("seeds", List.of());
         expected.put("data_directory", "./data");
         expected.put("replication_factor", 2L);
