@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  *   <li><b>Origin</b>: a state-changing request (any method but GET, HEAD, OPTIONS) whose
  *   {@code Origin} header is present must come from the node itself: the origin's host and port
  *   are the {@code Host} header's.</li>
- *   <li><b>Form posts</b>: a POST to {@code /v1/kv} or {@code /v1/admin} (the one state-changing
+ *   <li><b>Form posts</b>: a POST to {@code /v1/kv}, {@code /v1/admin} or the dashboard's
+ *   {@code /api/dashboard/} actions (the one state-changing
  *   method a page of another site can send without the browser asking first) needs a content type
  *   a form cannot send, or the {@link #REQUEST_HEADER} header (any value), which no page of
  *   another site can add without the browser asking the node first (and the node never agrees).
@@ -87,7 +88,8 @@ public final class CrossSiteGuard {
             return "cross-origin request refused: Origin '" + origin + "' is not this node ("
                     + (host == null ? "no Host header" : "Host '" + host + "'") + ")";
         }
-        if (method.equals(HttpMethod.POST) && (path.startsWith("/v1/kv/") || path.startsWith("/v1/admin/"))
+        if (method.equals(HttpMethod.POST) && (path.startsWith("/v1/kv/") || path.startsWith("/v1/admin/")
+                || path.startsWith("/api/dashboard/"))
                 && !headers.contains(REQUEST_HEADER) && formLike(headers.get(HttpHeaderNames.CONTENT_TYPE))) {
             String type = headers.get(HttpHeaderNames.CONTENT_TYPE);
             return "a POST " + (type == null ? "without a content type" : "of content type " + type) + " may be a "

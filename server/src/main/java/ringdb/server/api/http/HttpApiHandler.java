@@ -121,8 +121,10 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.rawPath();
-        if (request.decoderResult().isSuccess() && !isApiPath(path) && passOn.test(path)) {
-            ctx.fireChannelRead(request);
+        String refusal = request.decoderResult().isSuccess()
+                ? guard.refusal(request.method(), path, request.headers()) : null;
+        if (request.decoderResult().isSuccess() && !isApiPath(path) && passOn.test(path) && refusal == null) {
+            ctx.fireChannelRead(request); // the dashboard's own paths: refused here like the API's when the guard says so
             return;
         }
         try {
@@ -143,7 +145,6 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                         "malformed HTTP request: " + (cause == null ? "unparseable" : cause.getMessage())), true);
                 return;
             }
-            String refusal = guard.refusal(request.method(), path, request.headers());
             if (refusal != null) {
                 answer(r, "forbidden", JsonResponses.error(HttpResponseStatus.FORBIDDEN, "forbidden", refusal), false);
                 return;
