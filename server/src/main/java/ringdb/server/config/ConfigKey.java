@@ -35,6 +35,12 @@ public record ConfigKey(String name, Type type, Object defaultValue, String allo
         return new ConfigKey(name, Type.PATH, defaultValue, "path", description, ConfigKey::nonEmpty);
     }
 
+    /** Any text, or empty for none. */
+    static ConfigKey optionalText(String name, String description) {
+        return new ConfigKey(name, Type.TEXT, "", "text or empty", description,
+                raw -> raw == null ? "" : String.valueOf(raw).trim());
+    }
+
     /** Comma-separated host names (letters, digits, '-', '.'), or '*', or empty for none. */
     static ConfigKey hostNames(String name, String description) {
         return new ConfigKey(name, Type.TEXT, "", "comma-separated host names", description, raw -> {

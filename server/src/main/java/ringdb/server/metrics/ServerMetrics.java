@@ -232,6 +232,7 @@ public final class ServerMetrics implements RequestObserver {
                     cb.call(transport.handshakesAccepted.sum(), "accepted");
                     cb.call(transport.handshakesRefused.sum(), "refused");
                     cb.call(transport.handshakesRefusedByPeer.sum(), "refused_by_peer");
+                    cb.call(transport.tlsHandshakesFailed.sum(), "tls_failed");
                 }, "outcome");
         gauge("ringdb_internode_forged_sender_frames", "Inbound frames dropped because their sender was not the "
                 + "node that shook hands on the connection", cb -> cb.call(transport.forgedSenders.sum()));

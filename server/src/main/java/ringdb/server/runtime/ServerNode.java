@@ -33,6 +33,7 @@ import ringdb.server.config.ServerConfig;
 import ringdb.server.metrics.ServerMetrics;
 import ringdb.server.transport.DepartedPeers;
 import ringdb.server.transport.InboundMessageHandler;
+import ringdb.server.transport.InternodeTls;
 import ringdb.server.transport.InternodeTransport;
 import ringdb.server.transport.SocketTransport;
 import ringdb.server.transport.TransportStats;
@@ -164,6 +165,22 @@ public final class ServerNode implements AutoCloseable {
         return CrossSiteGuard.allowing(names);
     }
 
+    /** TLS on the internode port when server_encryption_enabled; null otherwise. Throws a clear error on bad files. */
+    private static InternodeTls internodeTls(ServerConfig config) {
+        if (!config.bool(ConfigKeys.SERVER_ENCRYPTION_ENABLED)) {
+            return null;
+        }
+        return InternodeTls.fromPem(optionalPath(config, ConfigKeys.SERVER_ENCRYPTION_CERTIFICATE),
+                optionalPath(config, ConfigKeys.SERVER_ENCRYPTION_PRIVATE_KEY),
+                optionalPath(config, ConfigKeys.SERVER_ENCRYPTION_TRUSTED_CERTIFICATES),
+                config.bool(ConfigKeys.SERVER_ENCRYPTION_REQUIRE_CLIENT_AUTH));
+    }
+
+    private static Path optionalPath(ServerConfig config, String key) {
+        String value = config.text(key);
+        return value.isEmpty() ? null : Path.of(value);
+    }
+
     private static InternodeTransport.Settings transportSettings(ServerConfig config) {
         return new InternodeTransport.Settings(config.internodeAddress(),
                 config.nodeId(), config.number(ConfigKeys.INTERNODE_SEND_QUEUE_BYTES_MAX),
@@ -171,7 +188,7 @@ public final class ServerNode implements AutoCloseable {
                 config.number(ConfigKeys.INTERNODE_RECONNECT_BACKOFF_MAX_MS),
                 config.number(ConfigKeys.INTERNODE_TCP_USER_TIMEOUT_MS),
                 config.number(ConfigKeys.INTERNODE_RECEIVE_QUEUE_BYTES_MAX),
-                config.text(ConfigKeys.CLUSTER_NAME));
+                config.text(ConfigKeys.CLUSTER_NAME), internodeTls(config));
     }
 
     /** Hands inbound messages to the node thread; a message's bytes count against the inbound bound until handled. */

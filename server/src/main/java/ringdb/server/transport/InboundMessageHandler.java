@@ -7,7 +7,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.NotSslRecordException;
 import java.nio.ByteBuffer;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ringdb.core.NodeId;
@@ -122,7 +124,13 @@ public final class InboundMessageHandler extends SimpleChannelInboundHandler<Byt
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException) {
+        if (cause instanceof DecoderException && (cause.getCause() instanceof SSLException
+                || cause instanceof NotSslRecordException)) {
+            stats.tlsHandshakesFailed.increment();
+            log.warn("refusing internode connection from {}: TLS failed: {}", ctx.channel().remoteAddress(),
+                    cause.getCause() == null ? cause.getMessage() : cause.getCause().getMessage());
+            ctx.close();
+        } else if (cause instanceof TooLongFrameException) {
             rejectConnection(ctx, "frame length over the limit of " + MessageCodec.FRAME_SIZE_BYTES_MAX + " bytes ("
                     + cause.getMessage() + ")");
         } else if (cause instanceof DecoderException) {

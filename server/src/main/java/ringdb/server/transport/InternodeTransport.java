@@ -55,11 +55,19 @@ public final class InternodeTransport implements Network, AutoCloseable {
      * Settings of the transport; sizes in bytes, times in milliseconds. {@code userTimeoutMillis}: a
      * peer connection whose backlog makes no progress this long is closed (0: never);
      * {@code receiveQueueBytesMax}: inbound messages not yet handled, past which reading pauses;
-     * {@code clusterName}: only nodes of this cluster are accepted at the handshake.
+     * {@code clusterName}: only nodes of this cluster are accepted at the handshake; {@code tls}: TLS
+     * on every connection, both ways (null: plaintext).
      */
     public record Settings(HostPort listenAddress, NodeId self, long sendQueueBytesMax, int connectTimeoutMillis,
                            long reconnectBackoffMaxMillis, long userTimeoutMillis, long receiveQueueBytesMax,
-                           String clusterName) {
+                           String clusterName, InternodeTls tls) {
+        public Settings(HostPort listenAddress, NodeId self, long sendQueueBytesMax, int connectTimeoutMillis,
+                        long reconnectBackoffMaxMillis, long userTimeoutMillis, long receiveQueueBytesMax,
+                        String clusterName) {
+            this(listenAddress, self, sendQueueBytesMax, connectTimeoutMillis, reconnectBackoffMaxMillis,
+                    userTimeoutMillis, receiveQueueBytesMax, clusterName, null);
+        }
+
         public Settings(HostPort listenAddress, NodeId self, long sendQueueBytesMax, int connectTimeoutMillis,
                         long reconnectBackoffMaxMillis, long userTimeoutMillis, long receiveQueueBytesMax) {
             this(listenAddress, self, sendQueueBytesMax, connectTimeoutMillis, reconnectBackoffMaxMillis,
@@ -134,6 +142,9 @@ public final class InternodeTransport implements Network, AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             inbound.add(ch);
+                            if (settings.tls() != null) {
+                                ch.pipeline().addLast("tls", settings.tls().serverHandler(ch));
+                            }
                             ch.pipeline().addLast(new ReadTimeoutHandler(INBOUND_IDLE_SECONDS, TimeUnit.SECONDS));
                             InternodeFraming.addInbound(ch.pipeline(), settings.identity(), sink, stats, backlog);
                         }
@@ -173,7 +184,7 @@ public final class InternodeTransport implements Network, AutoCloseable {
             log.warn("cannot send to {}: a node id in the real runtime must be host:port ({})", peer, e.getMessage());
             return null;
         }
-        return new PeerConnection(address, settings.identity(), group.next(), stats,
+        return new PeerConnection(address, settings.identity(), settings.tls(), group.next(), stats,
                 settings.connectTimeoutMillis(), settings.reconnectBackoffMaxMillis(), settings.sendQueueBytesMax(),
                 settings.userTimeoutMillis());
     }

@@ -53,6 +53,7 @@ final class PeerConnection {
 
     private final HostPort address;
     private final InternodeHandshake.Identity self;
+    private final InternodeTls tls;
     private final byte[] hello;
     private final EventLoop loop;
     private final TransportStats stats;
@@ -74,9 +75,11 @@ final class PeerConnection {
     private long nextAttemptNanos;
     private boolean closed;
 
-    PeerConnection(HostPort address, InternodeHandshake.Identity self, EventLoop loop, TransportStats stats,
-                   int connectTimeoutMillis, long backoffMaxMillis, long queueBytesMax, long userTimeoutMillis) {
+    PeerConnection(HostPort address, InternodeHandshake.Identity self, InternodeTls tls, EventLoop loop,
+                   TransportStats stats, int connectTimeoutMillis, long backoffMaxMillis, long queueBytesMax,
+                   long userTimeoutMillis) {
         this.self = self;
+        this.tls = tls;
         this.hello = InternodeHandshake.hello(self);
         this.userTimeoutMillis = userTimeoutMillis;
         this.address = address;
@@ -229,6 +232,9 @@ final class PeerConnection {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.clientHandler(ch, address));
+                        }
                         ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
                         ch.pipeline().addLast(InternodeFraming.newFrameDecoder());
                         ch.pipeline().addLast(new HandshakeAnswer());
@@ -342,7 +348,12 @@ final class PeerConnection {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            log.debug("internode connection to {} failed: {}", address, cause.toString());
+            if (cause.getCause() instanceof javax.net.ssl.SSLException tlsFailure) {
+                stats.tlsHandshakesFailed.increment();
+                log.warn("cannot talk to {}: TLS failed: {}", address, tlsFailure.getMessage());
+            } else {
+                log.debug("internode connection to {} failed: {}", address, cause.toString());
+            }
             ctx.close();
         }
     }

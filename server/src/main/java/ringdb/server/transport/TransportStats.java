@@ -36,6 +36,8 @@ public final class TransportStats {
     public final LongAdder handshakesRefusedByPeer = new LongAdder();
     /** Inbound frames dropped because their sender was not the node that shook hands on the connection. */
     public final LongAdder forgedSenders = new LongAdder();
+    /** Internode connections (either direction) whose TLS handshake failed: no or a foreign certificate, plaintext. */
+    public final LongAdder tlsHandshakesFailed = new LongAdder();
     public final LongAdder connectsSucceeded = new LongAdder();
     public final LongAdder connectsFailed = new LongAdder();
 }

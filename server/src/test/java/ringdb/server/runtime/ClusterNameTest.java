@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import ringdb.core.NodeId;
 import ringdb.server.Nodes;
 import ringdb.server.config.ServerConfig;
+import ringdb.server.transport.TestCertificates;
 
 /**
  * Real nodes in this JVM on loopback: a node whose seed is a node of another cluster (a wrong seed
@@ -63,6 +64,47 @@ class ClusterNameTest {
             assertThat(alpha.metrics().scrape(null))
                     .containsPattern("ringdb_internode_handshakes\\{outcome=\"refused\"} [1-9]");
         }
+    }
+
+    @Test
+    void withInternodeTlsOnlyNodesHoldingTheClustersCertificateJoin() throws Exception {
+        TestCertificates.Issued authority = TestCertificates.authority("cluster-ca");
+        Path trusted = authority.write(dir, "cluster-ca");
+        TestCertificates.signedBy(authority, "seed").write(dir, "seed");
+        TestCertificates.signedBy(authority, "member").write(dir, "member");
+        TestCertificates.Issued foreign = TestCertificates.authority("foreign-ca");
+        Path foreignTrusted = foreign.write(dir, "foreign-ca");
+        TestCertificates.signedBy(foreign, "intruder").write(dir, "intruder");
+        int seedPort = freePort();
+        try (ServerNode seed = Nodes.start(tls(config("alpha", "seed", seedPort, seedPort), "seed", trusted));
+             ServerNode member = Nodes.start(tls(config("alpha", "member", freePort(), seedPort), "member", trusted));
+             ServerNode intruder = Nodes.start(tls(config("alpha", "intruder", freePort(), seedPort), "intruder",
+                     foreignTrusted))) {
+            await("the node with the cluster's certificate joined over TLS", () -> known(seed).size() >= 2
+                    && known(member).size() == 2);
+            await("the seed refused the node whose certificate another authority signed",
+                    () -> seed.transportStats().tlsHandshakesFailed.sum() > 0);
+            assertThat(known(seed)).as("the intruder is not in the cluster")
+                    .containsExactlyInAnyOrder(seed.node().id(), member.node().id());
+            assertThat(known(intruder)).containsExactly(intruder.node().id());
+        }
+    }
+
+    private ServerConfig tls(ServerConfig base, String node, Path trusted) throws IOException {
+        Map<String, String> overrides = new java.util.HashMap<>();
+        overrides.put("cluster_name", base.text("cluster_name"));
+        overrides.put("internode_port", Integer.toString(base.internodeAddress().port()));
+        overrides.put("http_port", Integer.toString(base.httpAddress().port()));
+        overrides.put("data_directory", base.dataDirectory().toString());
+        overrides.put("replication_factor", "1");
+        overrides.put("gossip_interval_ms", "100");
+        overrides.put("ring_delay_ms", "300");
+        overrides.put("seeds", base.seeds().get(0).id());
+        overrides.put("server_encryption_enabled", "true");
+        overrides.put("server_encryption_certificate", dir.resolve(node + ".crt").toString());
+        overrides.put("server_encryption_private_key", dir.resolve(node + ".key").toString());
+        overrides.put("server_encryption_trusted_certificates", trusted.toString());
+        return ServerConfig.load(null, overrides);
     }
 
     private static Set<NodeId> known(ServerNode viewer) {
