@@ -124,7 +124,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         String refusal = request.decoderResult().isSuccess()
                 ? guard.refusal(request.method(), path, request.headers()) : null;
         if (request.decoderResult().isSuccess() && !isApiPath(path) && passOn.test(path) && refusal == null) {
-            ctx.fireChannelRead(request); // the dashboard's own paths: refused here like the API's when the guard says so
+            ctx.fireChannelRead(request); // the dashboard's own paths (refused above like the API's)
             return;
         }
         try {
