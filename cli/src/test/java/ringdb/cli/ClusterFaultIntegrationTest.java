@@ -122,11 +122,11 @@ class ClusterFaultIntegrationTest {
                 "GARBAGE\u0001\u0002 nonsense\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), false);
         assertThat(malformed).startsWith("HTTP/1.1 400").contains("malformed HTTP request");
         String oversized = sendAndAwaitClose(http,
-                ("PUT /v1/kv/big HTTP/1.1\r\nHost: x\r\nContent-Length: 70000\r\n\r\n"
+                ("PUT /v1/kv/big HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 70000\r\n\r\n"
                         + "x".repeat(70_000)).getBytes(StandardCharsets.ISO_8859_1), false);
         assertThat(oversized).startsWith("HTTP/1.1 413").contains("value limit of 65536 bytes");
-        String badKey = sendAndAwaitClose(http, "GET /v1/kv/%G1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-                .getBytes(StandardCharsets.ISO_8859_1), false);
+        String badKey = sendAndAwaitClose(http, ("GET /v1/kv/%G1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1), false);
         assertThat(badKey).startsWith("HTTP/1.1 400").contains("malformed percent-escape");
         String hugeLine = sendAndAwaitClose(http, ("GET /v1/kv/" + "k".repeat(300_000) + " HTTP/1.1\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1), false);
