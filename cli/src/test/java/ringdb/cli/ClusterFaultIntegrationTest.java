@@ -101,12 +101,14 @@ class ClusterFaultIntegrationTest {
         noise[0] = 0x5A;
         assertThat(sendAndAwaitClose(target, noise, false)).as("random bytes, seed " + SEED).isEmpty();
         ByteBuffer.wrap(noise).putInt(0, 100);
-        assertThat(sendAndAwaitClose(target, noise, false)).as("a plausible length then random bytes").isEmpty();
+        assertThat(sendAndAwaitClose(target, noise, false)).as("a plausible length then random bytes: refused at "
+                + "the handshake, with the reason").contains("not a ringdb internode handshake (magic 0x");
         assertThat(sendAndAwaitClose(target, new byte[] {(byte) 0x80, 0, 0, 0, 1}, false)).as("a 2 GiB frame")
                 .isEmpty();
         byte[] wrongVersion = MessageCodec.encodeFrame(NodeId.of("127.0.0.1:1"), new GossipShutdown(1));
         wrongVersion[MessageCodec.LENGTH_FIELD_BYTES] = 9;
-        assertThat(sendAndAwaitClose(target, wrongVersion, false)).as("version 9").isEmpty();
+        assertThat(sendAndAwaitClose(target, wrongVersion, false)).as("a message frame without a handshake")
+                .contains("not a ringdb internode handshake");
         byte[] truncated = ByteBuffer.allocate(14).putInt(100).put(new byte[10]).array();
         assertThat(sendAndAwaitClose(target, truncated, true)).as("a truncated frame").isEmpty();
         assertStillServing();
