@@ -47,11 +47,14 @@ public final class InboundMessageHandler extends SimpleChannelInboundHandler<Byt
     private final TransportStats stats;
     private final InboundBacklog backlog;
     private final InternodeHandshake.Identity self;
+    private final java.util.function.Consumer<NodeId> accepted;
     private NodeId peer;
     private long forged;
     private boolean rejected;
 
-    InboundMessageHandler(InternodeHandshake.Identity self, Sink sink, TransportStats stats, InboundBacklog backlog) {
+    InboundMessageHandler(InternodeHandshake.Identity self, Sink sink, TransportStats stats, InboundBacklog backlog,
+                          java.util.function.Consumer<NodeId> accepted) {
+        this.accepted = accepted;
         this.self = self;
         this.sink = sink;
         this.stats = stats;
@@ -110,6 +113,7 @@ public final class InboundMessageHandler extends SimpleChannelInboundHandler<Byt
         if (reason == null) {
             peer = hello.identity().node();
             stats.handshakesAccepted.increment();
+            accepted.accept(peer);
             ctx.writeAndFlush(Unpooled.wrappedBuffer(
                     InternodeHandshake.accept(InternodeHandshake.version(hello), self)), ctx.voidPromise());
             log.debug("internode connection from {} is node {}", ctx.channel().remoteAddress(), peer);

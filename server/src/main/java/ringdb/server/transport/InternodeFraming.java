@@ -2,6 +2,7 @@ package ringdb.server.transport;
 
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import ringdb.core.NodeId;
 import ringdb.core.message.MessageCodec;
 
 /**
@@ -26,7 +27,12 @@ public final class InternodeFraming {
 
     static void addInbound(ChannelPipeline pipeline, InternodeHandshake.Identity self, InboundMessageHandler.Sink sink,
                            TransportStats stats, InboundBacklog backlog) {
+        addInbound(pipeline, self, sink, stats, backlog, peer -> { });
+    }
+
+    static void addInbound(ChannelPipeline pipeline, InternodeHandshake.Identity self, InboundMessageHandler.Sink sink,
+                           TransportStats stats, InboundBacklog backlog, java.util.function.Consumer<NodeId> accepted) {
         pipeline.addLast(FRAME_DECODER, newFrameDecoder());
-        pipeline.addLast("message-handler", new InboundMessageHandler(self, sink, stats, backlog));
+        pipeline.addLast("message-handler", new InboundMessageHandler(self, sink, stats, backlog, accepted));
     }
 }

@@ -129,6 +129,8 @@ public final class InternodeTransport implements Network, AutoCloseable {
                                            EventLoopGroup group) {
         SinkHolder sink = new SinkHolder();
         sink.target = initialSink;
+        java.util.concurrent.atomic.AtomicReference<InternodeTransport> transportHolder =
+                new java.util.concurrent.atomic.AtomicReference<>();
         TransportStats stats = new TransportStats();
         InboundBacklog backlog = new InboundBacklog(settings.receiveQueueBytesMax(), stats);
         ChannelGroup inbound = new DefaultChannelGroup("ringdb-internode", group.next());
@@ -146,12 +148,21 @@ public final class InternodeTransport implements Network, AutoCloseable {
                                 ch.pipeline().addLast("tls", settings.tls().serverHandler(ch));
                             }
                             ch.pipeline().addLast(new ReadTimeoutHandler(INBOUND_IDLE_SECONDS, TimeUnit.SECONDS));
-                            InternodeFraming.addInbound(ch.pipeline(), settings.identity(), sink, stats, backlog);
+                            InternodeFraming.addInbound(ch.pipeline(), settings.identity(), sink, stats, backlog,
+                                    peer -> {
+                                        InternodeTransport transport = transportHolder.get();
+                                        if (transport != null) {
+                                            transport.peerConnected(peer);
+                                        }
+                                    });
                         }
                     })
                     .bind(settings.listenAddress().host(), settings.listenAddress().port())
                     .syncUninterruptibly().channel();
-            return new InternodeTransport(settings, stats, group, server, inbound, sink, backlog);
+            InternodeTransport transport = new InternodeTransport(settings, stats, group, server, inbound, sink,
+                    backlog);
+            transportHolder.set(transport);
+            return transport;
         } catch (Exception e) { // bind failures arrive as undeclared checked exceptions
             throw new IllegalStateException("cannot listen for internode connections on " + settings.listenAddress()
                     + ": " + e.getMessage(), e);
@@ -206,6 +217,22 @@ public final class InternodeTransport implements Network, AutoCloseable {
                 stats.peersForgotten.increment();
                 log.info("forgot the connection to {}: it is no longer a member of the ring", node);
             }
+        }
+    }
+
+    /**
+     * A node shook hands on an inbound connection: if it was taken as departed, it is back (it moved
+     * back to an address it had left, or rejoined), so messages to it are sent again; otherwise the
+     * answers that would tell this node its new state would be dropped, and it could never return.
+     * The next update of the departed set drops it again if gossip still shows it gone.
+     */
+    void peerConnected(NodeId peer) {
+        Set<NodeId> now = departed;
+        if (now.contains(peer)) {
+            Set<NodeId> without = new java.util.HashSet<>(now);
+            without.remove(peer);
+            departed = Set.copyOf(without);
+            log.info("{} connected again: sending to it resumes", peer);
         }
     }
 
