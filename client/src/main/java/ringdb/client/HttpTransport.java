@@ -121,11 +121,15 @@ final class HttpTransport implements AutoCloseable {
         }
     }
 
+    /** Marks requests as a program's: nodes refuse POSTs without it that a web form could have sent. */
+    static final String REQUEST_HEADER = "X-Ringdb-Request";
+
     private static void send(Connection connection, String node, HttpMethod method, String pathAndQuery, byte[] body) {
         ByteBuf content = body == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body);
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, pathAndQuery, content);
         request.headers().set(HttpHeaderNames.HOST, node);
         request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        request.headers().set(REQUEST_HEADER, "1"); // a program, not a form of some web page: see the node's API
         request.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
         connection.codec.writeOutbound(request);
         try {

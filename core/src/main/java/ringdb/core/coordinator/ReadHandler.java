@@ -138,6 +138,11 @@ final class ReadHandler implements RequestRegistry.ResponseHandler {
     }
 
     @Override
+    public boolean expects(NodeId from) {
+        return targets.contains(from); // read repairs go to stale replicas, which were asked
+    }
+
+    @Override
     public void onResponse(NodeId from, Message message) {
         if (message instanceof ReadResponse response) {
             onAnswer(from, response.cell());

@@ -38,6 +38,7 @@ final class WriteHandler implements RequestRegistry.ResponseHandler {
     private long requestId;
     private Timers.Cancellable timeout;
     private final List<NodeId> acknowledged = new ArrayList<>();
+    private List<NodeId> targets = List.of();
     private boolean answered;
 
     WriteHandler(CoordinatorContext context, byte[] key, Cell cell, ConsistencyLevel cl, int required,
@@ -55,6 +56,7 @@ final class WriteHandler implements RequestRegistry.ResponseHandler {
     /** Registers, sends to the live replicas (applying locally when this node is one) and arms the timeout. */
     void start(List<NodeId> targets, long timeoutMicros) {
         pending.addAll(targets);
+        this.targets = List.copyOf(targets);
         requestId = context.requests().register(this);
         timeout = context.timers().schedule(timeoutMicros, this::onTimeout);
         for (NodeId target : targets) {
@@ -64,6 +66,11 @@ final class WriteHandler implements RequestRegistry.ResponseHandler {
                 context.network().send(target, new MutationRequest(requestId, key, cell, ringEpoch));
             }
         }
+    }
+
+    @Override
+    public boolean expects(NodeId from) {
+        return targets.contains(from);
     }
 
     @Override

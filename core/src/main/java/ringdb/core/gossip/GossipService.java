@@ -32,7 +32,8 @@ public final class GossipService implements Liveness {
     private final LongSupplier loadBytes;
     private final Gossiper.Listener listener;
     private final TreeMap<String, String> runtimeStates = new TreeMap<>();
-    private Gossiper gossiper;
+    private volatile Gossiper gossiper;
+    private volatile long refusedBefore;
     private Timers.Cancellable roundTimer = () -> { };
 
     /**
@@ -57,6 +58,9 @@ public final class GossipService implements Liveness {
      * {@code replacing} if any), and its current load. Rounds start with {@link #scheduleRounds}.
      */
     public void start(long generation, String status, long[] tokens, NodeId replacing) {
+        if (gossiper != null) {
+            refusedBefore += gossiper.refusedStates();
+        }
         gossiper = new Gossiper(settings.self(), settings.seeds(), settings.intervalMicros(),
                 settings.phiConvictThreshold(), clock, network, random, listener);
         TreeMap<String, String> initial = new TreeMap<>(runtimeStates);
@@ -116,6 +120,12 @@ public final class GossipService implements Liveness {
         if (running.getAsBoolean()) {
             gossiper.setLocal(name, value);
         }
+    }
+
+    /** Gossip states refused since this service was built (generations implausibly far ahead). Any thread. */
+    public long refusedStates() {
+        Gossiper current = gossiper;
+        return refusedBefore + (current == null ? 0 : current.refusedStates());
     }
 
     /** The gossiper of the current generation; null before the first start. */

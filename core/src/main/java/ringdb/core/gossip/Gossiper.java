@@ -42,7 +42,18 @@ public final class Gossiper implements Liveness {
 
         /** {@code node} came back with a new generation. */
         void onRestarted(NodeId node, long oldGeneration, long newGeneration);
+
+        /** A state about {@code node} that {@code from} sent was refused (an implausible generation). */
+        default void onRefused(NodeId from, NodeId node, String reason) {
+        }
     }
+
+    /**
+     * How far ahead of this node's clock a generation may be (a generation is its node's start
+     * time): one year, as Cassandra's. A state of a later generation would take the node's place
+     * for good (no real restart could ever replace it), so it is refused.
+     */
+    public static final long GENERATION_AHEAD_MAX_MICROS = 365L * 24 * 3600 * 1_000_000;
 
     private final NodeId self;
     private final List<NodeId> seeds;
@@ -59,6 +70,7 @@ public final class Gossiper implements Liveness {
     private final TreeMap<NodeId, RemoteStates> remoteStates = new TreeMap<>();
     private EndpointState local;
     private long localVersion;
+    private volatile long refusedStates; // written on the node thread; read by metrics
 
     public Gossiper(NodeId self, List<NodeId> seeds, long gossipIntervalMicros, double phiConvictThreshold,
                     Clock clock, Network network, Random random, Listener listener) {
@@ -234,10 +246,24 @@ public final class Gossiper implements Liveness {
 
     private void applyAll(NodeId from, List<EndpointStateSnapshot> snapshots) {
         for (EndpointStateSnapshot snapshot : snapshots) {
-            if (!snapshot.node().equals(self)) {
-                apply(snapshot, snapshot.node().equals(from));
+            if (snapshot.node().equals(self)) {
+                continue;
             }
+            long nowMicros = clock.nowMicros();
+            if (snapshot.generation() - nowMicros > GENERATION_AHEAD_MAX_MICROS) {
+                refusedStates++;
+                listener.onRefused(from, snapshot.node(), "refused gossip from " + from + " about " + snapshot.node()
+                        + ": generation " + snapshot.generation() + " is more than a year ahead of this node's clock ("
+                        + nowMicros + " µs)");
+                continue;
+            }
+            apply(snapshot, snapshot.node().equals(from));
         }
+    }
+
+    /** States refused by this gossiper (generations implausibly far ahead). */
+    public long refusedStates() {
+        return refusedStates;
     }
 
     private void apply(EndpointStateSnapshot snapshot, boolean direct) {

@@ -300,6 +300,11 @@ public final class Hints {
         }
 
         @Override
+        public boolean expects(NodeId from) {
+            return from.equals(target);
+        }
+
+        @Override
         public void onResponse(NodeId from, Message message) {
             if (!(message instanceof MutationResponse response) || !from.equals(target) || failed) {
                 return;

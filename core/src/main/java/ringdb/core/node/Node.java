@@ -73,7 +73,7 @@ public final class Node {
     private final LocalStore data;
     private final SystemStore system;
     private final NodeListener listener;
-    private final RequestRegistry requests = new RequestRegistry();
+    private final RequestRegistry requests;
     private final GossipService gossip;
     private final Hints hints;
     private final Coordinator coordinator;
@@ -92,8 +92,20 @@ public final class Node {
     private boolean running;
     private long generation;
 
+    /**
+     * A node whose request ids come from a seed made of its id and its clock's time: repeatable under
+     * a simulated clock, but guessable under a real one (the real runtime passes a secret seed).
+     */
     public Node(NodeId id, NodeConfig config, Clock clock, Timers timers, Network network, Random random,
                 LocalStore data, LocalStore hints, NodeListener listener) {
+        this(id, config, clock, timers, network, random, data, hints, listener,
+                id.id().hashCode() * 0x9E3779B97F4A7C15L ^ clock.nowMicros());
+    }
+
+    /** {@code requestIdSeed} seeds the ids of this node's requests (answers must name them: keep it secret). */
+    public Node(NodeId id, NodeConfig config, Clock clock, Timers timers, Network network, Random random,
+                LocalStore data, LocalStore hints, NodeListener listener, long requestIdSeed) {
+        this.requests = new RequestRegistry(requestIdSeed);
         this.id = Objects.requireNonNull(id, "id");
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -390,6 +402,19 @@ public final class Node {
     /** Read repairs this node sent as a coordinator since it was built. */
     public long readRepairCount() {
         return coordinator.readRepairCount();
+    }
+
+    /**
+     * Responses dropped since this node was built because they came from a node their request did
+     * not go to (a forged or misrouted answer). Safe to read from any thread.
+     */
+    public long unexpectedResponseCount() {
+        return requests.unexpectedResponses();
+    }
+
+    /** Gossip states refused since this node was built (a generation more than a year ahead). Any thread. */
+    public long refusedGossipStateCount() {
+        return gossip.refusedStates();
     }
 
     /** Hints delivered since this node was built. */

@@ -43,6 +43,11 @@ final class PeerEvents implements Gossiper.Listener {
     }
 
     @Override
+    public void onRefused(NodeId from, NodeId node, String reason) {
+        events.emit(NodeEvent.Kind.ERROR, from, reason);
+    }
+
+    @Override
     public void onRestarted(NodeId node, long oldGeneration, long newGeneration) {
         events.emit(NodeEvent.Kind.PEER_RESTARTED, node, node + " restarted: generation " + oldGeneration + " -> "
                 + newGeneration);

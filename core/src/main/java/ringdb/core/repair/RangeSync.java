@@ -100,6 +100,11 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
     }
 
     @Override
+    public boolean expects(NodeId from) {
+        return taskIndex < tasks.size() && from.equals(tasks.get(taskIndex).peer());
+    }
+
+    @Override
     public void onResponse(NodeId from, Message message) {
         if (finished || !from.equals(tasks.get(taskIndex).peer())) {
             return;

@@ -88,6 +88,11 @@ public final class RangeSyncStreamHost implements StreamSession.Host {
             public void abort(String reason) {
                 // the session is aborted by the membership logic when the node stops
             }
+
+            @Override
+            public boolean expects(NodeId from) {
+                return from.equals(to);
+            }
         });
         network.send(to, new RangeSyncRequest(requestId, startTokenExclusive, endTokenInclusive, afterKey,
                 maxEntries));

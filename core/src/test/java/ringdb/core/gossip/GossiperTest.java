@@ -52,6 +52,11 @@ class GossiperTest {
             public void onRestarted(NodeId node, long oldGeneration, long newGeneration) {
                 events.add(self + " restarted " + node);
             }
+
+            @Override
+            public void onRefused(NodeId from, NodeId node, String reason) {
+                events.add(self + " refused " + reason);
+            }
         };
         return new Gossiper(self, seeds, 1_000_000, 8.0, time, (to, message) -> wire.add(new Sent(self, to, message)),
                 new Random(1), listener);
@@ -142,5 +147,24 @@ class GossiperTest {
         assertThat(b.state(A).get("old")).isNull();
         assertThat(b.isAlive(A)).isTrue();
         assertThat(events).contains("b restarted a");
+    }
+
+    @Test
+    void aGenerationMoreThanAYearAheadIsRefusedAndCountedAndOneWithinIsTaken() {
+        Gossiper a = gossiper(A, List.of(A));
+        a.start(10, Map.of("STATUS", "NORMAL"));
+        long yearAhead = time.nowMicros() + Gossiper.GENERATION_AHEAD_MAX_MICROS;
+        EndpointStateSnapshot evicting = new EndpointStateSnapshot(C, yearAhead + 1, 1, 0,
+                List.of(new VersionedValue("STATUS", "LEFT", 1)));
+        a.handle(B, new GossipAck(List.of(), List.of(evicting)));
+        assertThat(a.state(C)).as("the state of an implausible generation was not taken").isNull();
+        assertThat(a.refusedStates()).isEqualTo(1);
+        assertThat(events).contains("a refused refused gossip from b about c: generation " + (yearAhead + 1)
+                + " is more than a year ahead of this node's clock (" + time.nowMicros() + " µs)");
+        EndpointStateSnapshot plausible = new EndpointStateSnapshot(C, yearAhead, 1, 0,
+                List.of(new VersionedValue("STATUS", "NORMAL", 1)));
+        a.handle(B, new GossipAck(List.of(), List.of(plausible)));
+        assertThat(a.state(C)).as("a generation within the bound is taken").isNotNull();
+        assertThat(a.refusedStates()).isEqualTo(1);
     }
 }

@@ -32,7 +32,7 @@ class HintsSizeBoundTest {
     private static final int VALUE_BYTES = 1000;
 
     private final ManualTime time = new ManualTime(1_000_000);
-    private final RequestRegistry requests = new RequestRegistry();
+    private final RequestRegistry requests = new RequestRegistry(1);
     private final InMemoryStore store = new InMemoryStore();
     private final List<MutationRequest> sent = new ArrayList<>();
     private final List<String> errors = new ArrayList<>();

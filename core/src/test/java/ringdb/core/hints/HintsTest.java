@@ -25,7 +25,7 @@ class HintsTest {
     private static final NodeId PEER = NodeId.of("peer");
 
     private final ManualTime time = new ManualTime(1_000_000);
-    private final RequestRegistry requests = new RequestRegistry();
+    private final RequestRegistry requests = new RequestRegistry(1);
     private final InMemoryStore store = new InMemoryStore();
     private final List<MutationRequest> sent = new ArrayList<>();
     private final List<NodeEvent.Kind> events = new ArrayList<>();

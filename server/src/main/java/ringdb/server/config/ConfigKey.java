@@ -35,6 +35,28 @@ public record ConfigKey(String name, Type type, Object defaultValue, String allo
         return new ConfigKey(name, Type.PATH, defaultValue, "path", description, ConfigKey::nonEmpty);
     }
 
+    /** Any text, or empty for none. */
+    static ConfigKey optionalText(String name, String description) {
+        return new ConfigKey(name, Type.TEXT, "", "text or empty", description,
+                raw -> raw == null ? "" : String.valueOf(raw).trim());
+    }
+
+    /** Comma-separated host names (letters, digits, '-', '.'), or '*', or empty for none. */
+    static ConfigKey hostNames(String name, String description) {
+        return new ConfigKey(name, Type.TEXT, "", "comma-separated host names", description, raw -> {
+            String text = raw instanceof List<?> list ? String.join(",", list.stream().map(String::valueOf).toList())
+                    : raw == null ? "" : String.valueOf(raw);
+            for (String host : text.split(",")) {
+                String trimmed = host.trim();
+                if (!trimmed.isEmpty() && !trimmed.equals("*") && !trimmed.matches("[A-Za-z0-9.-]+")) {
+                    throw new IllegalArgumentException("'" + trimmed + "' is not a host name (letters, digits, "
+                            + "'-' and '.', without a port), nor '*'");
+                }
+            }
+            return text.trim();
+        });
+    }
+
     private static Object nonEmpty(Object raw) {
         String text = String.valueOf(raw).trim();
         if (text.isEmpty()) {

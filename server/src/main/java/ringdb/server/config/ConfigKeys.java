@@ -18,6 +18,12 @@ public final class ConfigKeys {
     public static final String INTERNODE_PORT = "internode_port";
     public static final String HTTP_ADDRESS = "http_address";
     public static final String HTTP_PORT = "http_port";
+    public static final String HTTP_ALLOWED_HOSTS = "http_allowed_hosts";
+    public static final String SERVER_ENCRYPTION_ENABLED = "server_encryption_enabled";
+    public static final String SERVER_ENCRYPTION_CERTIFICATE = "server_encryption_certificate";
+    public static final String SERVER_ENCRYPTION_PRIVATE_KEY = "server_encryption_private_key";
+    public static final String SERVER_ENCRYPTION_TRUSTED_CERTIFICATES = "server_encryption_trusted_certificates";
+    public static final String SERVER_ENCRYPTION_REQUIRE_CLIENT_AUTH = "server_encryption_require_client_auth";
     public static final String SEEDS = "seeds";
     public static final String DATA_DIRECTORY = "data_directory";
     public static final String REPLICATION_FACTOR = "replication_factor";
@@ -101,7 +107,8 @@ public final class ConfigKeys {
     private static Section cluster() {
         return new Section("Cluster",
             ConfigKey.text(CLUSTER_NAME, "ringdb",
-                "Name of the cluster, shown by 'ringdb status' and GET /v1/cluster."));
+                "Name of the cluster, shown by 'ringdb status' and GET /v1/cluster. Nodes compare it when "
+                        + "they connect: a node of another cluster is refused (both sides log why)."));
     }
 
     private static Section addresses() {
@@ -118,6 +125,23 @@ public final class ConfigKeys {
                 + "http_port."),
             ConfigKey.integer(HTTP_PORT, 8080, 1, 65535,
                 "TCP port of the HTTP API and the native protocol."),
+            ConfigKey.hostNames(HTTP_ALLOWED_HOSTS,
+                "Comma-separated host names HTTP requests may name in their Host header besides IP addresses, "
+                + "localhost and the node's own addresses (a DNS name clients and browsers use for the node). "
+                + "Other names are refused with 403, so a web page cannot reach the node by making a name of its "
+                + "own resolve to it (DNS rebinding). '*' accepts any name."),
+            ConfigKey.bool(SERVER_ENCRYPTION_ENABLED, false,
+                "TLS on every internode connection (as Cassandra's server_encryption_options). Needs the three "
+                + "server_encryption_* files below; every node of the cluster must have it on."),
+            ConfigKey.optionalText(SERVER_ENCRYPTION_CERTIFICATE,
+                "PEM file with this node's certificate (chain), signed by an authority the cluster trusts."),
+            ConfigKey.optionalText(SERVER_ENCRYPTION_PRIVATE_KEY,
+                "PEM file with the private key of server_encryption_certificate (PKCS#8, unencrypted)."),
+            ConfigKey.optionalText(SERVER_ENCRYPTION_TRUSTED_CERTIFICATES,
+                "PEM file with the certificates (normally the cluster's own authority) that sign the nodes' "
+                + "certificates; a peer whose certificate none of them signed cannot connect."),
+            ConfigKey.bool(SERVER_ENCRYPTION_REQUIRE_CLIENT_AUTH, true,
+                "Whether a connecting node must present a trusted certificate too (mutual TLS)."),
             ConfigKey.addresses(SEEDS,
                 "Internode addresses (host:port) of the seed nodes a starting node gossips with first. Empty: this "
                 + "node starts a new cluster of its own. Give every node the same list."));

@@ -187,6 +187,13 @@ public final class ServerMetrics implements RequestObserver {
     }
 
     /** Client connections cut because a request did not arrive complete in time (client_request_read_timeout_ms). */
+    public void registerRefusals(LongSupplier dropped, LongSupplier gossipStates) {
+        gauge("ringdb_gossip_refused_states", "Gossip states refused since start: a generation more than a year "
+                + "ahead of this node's clock", cb -> cb.call(gossipStates.getAsLong()));
+        gauge("ringdb_internode_unexpected_responses", "Responses dropped since start because they came from a node "
+                + "their request did not go to (forged or misrouted)", cb -> cb.call(dropped.getAsLong()));
+    }
+
     public void registerClientReadDeadlines(LongSupplier expired) {
         gauge("ringdb_client_read_deadlines_expired", "Client connections cut since start because a request "
                 + "did not arrive complete within client_request_read_timeout_ms (slow senders)",
@@ -220,6 +227,15 @@ public final class ServerMetrics implements RequestObserver {
         }, "direction");
         gauge("ringdb_internode_bad_frames", "Inbound connections closed because of an undecodable frame",
                 cb -> cb.call(transport.badFrames.sum()));
+        gauge("ringdb_internode_handshakes", "Internode handshakes by outcome: inbound accepted or refused by this "
+                + "node, outbound refused by the peer", cb -> {
+                    cb.call(transport.handshakesAccepted.sum(), "accepted");
+                    cb.call(transport.handshakesRefused.sum(), "refused");
+                    cb.call(transport.handshakesRefusedByPeer.sum(), "refused_by_peer");
+                    cb.call(transport.tlsHandshakesFailed.sum(), "tls_failed");
+                }, "outcome");
+        gauge("ringdb_internode_forged_sender_frames", "Inbound frames dropped because their sender was not the "
+                + "node that shook hands on the connection", cb -> cb.call(transport.forgedSenders.sum()));
         gauge("ringdb_internode_connects", "Outbound connection attempts by result", cb -> {
             cb.call(transport.connectsSucceeded.sum(), "succeeded");
             cb.call(transport.connectsFailed.sum(), "failed");

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Locale;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -24,12 +26,14 @@ import ringdb.server.api.ClientTimeouts;
 import ringdb.server.api.ConnectionLimits;
 import ringdb.server.api.RequestBytesBudget;
 import ringdb.server.api.RequestObserver;
+import ringdb.server.api.http.CrossSiteGuard;
 import ringdb.server.api.http.HttpServer;
 import ringdb.server.config.ConfigKeys;
 import ringdb.server.config.ServerConfig;
 import ringdb.server.metrics.ServerMetrics;
 import ringdb.server.transport.DepartedPeers;
 import ringdb.server.transport.InboundMessageHandler;
+import ringdb.server.transport.InternodeTls;
 import ringdb.server.transport.InternodeTransport;
 import ringdb.server.transport.SocketTransport;
 import ringdb.server.transport.TransportStats;
@@ -108,8 +112,10 @@ public final class ServerNode implements AutoCloseable {
         }
         ServerMetrics metrics = new ServerMetrics(transport.stats());
         transport.setSink(inboundSink(nodeThread, nodeHolder, transport.stats()));
+        SecureRandom seeds = new SecureRandom();
         Node node = new Node(config.nodeId(), nodeConfig(config), clock, nodeThread, transport,
-                new Random(new SecureRandom().nextLong()), data, hints, event -> onEvent(event, metrics, events));
+                new Random(seeds.nextLong()), data, hints, event -> onEvent(event, metrics, events), seeds.nextLong());
+        metrics.registerRefusals(node::unexpectedResponseCount, node::refusedGossipStateCount);
         nodeHolder[0] = node;
         String httpAddress = config.advertisedHttpAddress().toString();
         nodeThread.call(() -> {
@@ -132,7 +138,7 @@ public final class ServerNode implements AutoCloseable {
             http = HttpServer.start(config.httpAddress(), nodeThread.eventLoopGroup(), operations, observer,
                     clientTimeouts(config), mount == null ? path -> false : mount.serves(),
                     mount == null ? null : mount.handlers(),
-                    clientPortLimits(config));
+                    clientPortLimits(config), crossSiteGuard(config));
         } catch (RuntimeException e) {
             nodeThread.call(() -> {
                 node.stop();
@@ -150,13 +156,39 @@ public final class ServerNode implements AutoCloseable {
         return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount);
     }
 
+    /** Host names accepted in HTTP requests: the node's own (as configured) and http_allowed_hosts. */
+    private static CrossSiteGuard crossSiteGuard(ServerConfig config) {
+        Set<String> names = new TreeSet<>(CrossSiteGuard.parseHosts(config.text(ConfigKeys.HTTP_ALLOWED_HOSTS)));
+        names.add(config.httpAddress().host());
+        names.add(config.advertisedHttpAddress().host());
+        names.add(config.internodeAddress().host());
+        return CrossSiteGuard.allowing(names);
+    }
+
+    /** TLS on the internode port when server_encryption_enabled; null otherwise. Throws a clear error on bad files. */
+    private static InternodeTls internodeTls(ServerConfig config) {
+        if (!config.bool(ConfigKeys.SERVER_ENCRYPTION_ENABLED)) {
+            return null;
+        }
+        return InternodeTls.fromPem(optionalPath(config, ConfigKeys.SERVER_ENCRYPTION_CERTIFICATE),
+                optionalPath(config, ConfigKeys.SERVER_ENCRYPTION_PRIVATE_KEY),
+                optionalPath(config, ConfigKeys.SERVER_ENCRYPTION_TRUSTED_CERTIFICATES),
+                config.bool(ConfigKeys.SERVER_ENCRYPTION_REQUIRE_CLIENT_AUTH));
+    }
+
+    private static Path optionalPath(ServerConfig config, String key) {
+        String value = config.text(key);
+        return value.isEmpty() ? null : Path.of(value);
+    }
+
     private static InternodeTransport.Settings transportSettings(ServerConfig config) {
         return new InternodeTransport.Settings(config.internodeAddress(),
                 config.nodeId(), config.number(ConfigKeys.INTERNODE_SEND_QUEUE_BYTES_MAX),
                 config.integer(ConfigKeys.INTERNODE_CONNECT_TIMEOUT_MS),
                 config.number(ConfigKeys.INTERNODE_RECONNECT_BACKOFF_MAX_MS),
                 config.number(ConfigKeys.INTERNODE_TCP_USER_TIMEOUT_MS),
-                config.number(ConfigKeys.INTERNODE_RECEIVE_QUEUE_BYTES_MAX));
+                config.number(ConfigKeys.INTERNODE_RECEIVE_QUEUE_BYTES_MAX),
+                config.text(ConfigKeys.CLUSTER_NAME), internodeTls(config));
     }
 
     /** Hands inbound messages to the node thread; a message's bytes count against the inbound bound until handled. */

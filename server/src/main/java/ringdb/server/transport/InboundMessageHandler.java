@@ -1,13 +1,18 @@
 package ringdb.server.transport;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.NotSslRecordException;
 import java.nio.ByteBuffer;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import ringdb.core.NodeId;
 import ringdb.core.message.CodecException;
 import ringdb.core.message.Envelope;
 import ringdb.core.message.MessageCodec;
@@ -19,6 +24,12 @@ import ringdb.server.net.StagedClose;
  * length over the limit) is logged with the reason and the remote address, and the connection is
  * closed: after a bad frame the stream position cannot be trusted. The node keeps serving. Each
  * message counts against the {@link InboundBacklog} until the node has handled it.
+ *
+ * <p>The first frame must be an {@link InternodeHandshake} HELLO from a node of this cluster: a
+ * mismatch (another cluster, partitioner or protocol version, not a handshake at all) is answered
+ * with a REFUSE frame saying why, logged, counted, and the connection closed; nothing of it
+ * reaches the node. After the handshake, a frame whose sender is not the node that shook hands is
+ * dropped and counted: a connection speaks for one node only.
  */
 public final class InboundMessageHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private static final Logger log = LoggerFactory.getLogger(InboundMessageHandler.class);
@@ -35,9 +46,16 @@ public final class InboundMessageHandler extends SimpleChannelInboundHandler<Byt
     private final Sink sink;
     private final TransportStats stats;
     private final InboundBacklog backlog;
+    private final InternodeHandshake.Identity self;
+    private final java.util.function.Consumer<NodeId> accepted;
+    private NodeId peer;
+    private long forged;
     private boolean rejected;
 
-    InboundMessageHandler(Sink sink, TransportStats stats, InboundBacklog backlog) {
+    InboundMessageHandler(InternodeHandshake.Identity self, Sink sink, TransportStats stats, InboundBacklog backlog,
+                          java.util.function.Consumer<NodeId> accepted) {
+        this.accepted = accepted;
+        this.self = self;
         this.sink = sink;
         this.stats = stats;
         this.backlog = backlog;
@@ -52,6 +70,10 @@ public final class InboundMessageHandler extends SimpleChannelInboundHandler<Byt
         ByteBuffer bytes = ByteBuffer.allocate(length);
         frame.readBytes(bytes);
         bytes.flip();
+        if (peer == null) {
+            shakeHands(ctx, bytes);
+            return;
+        }
         Envelope envelope;
         try {
             envelope = MessageCodec.decodeFrame(bytes);
@@ -61,14 +83,58 @@ public final class InboundMessageHandler extends SimpleChannelInboundHandler<Byt
         }
         stats.framesReceived.increment();
         stats.bytesReceived.add(length + MessageCodec.LENGTH_FIELD_BYTES);
+        if (!envelope.from().equals(peer)) {
+            stats.forgedSenders.increment();
+            if (forged++ == 0) { // once per connection: a flood of forged frames must not flood the log
+                log.warn("dropping frames from {} that claim sender {}: the connection shook hands as {}",
+                        ctx.channel().remoteAddress(), envelope.from(), peer);
+            }
+            return;
+        }
         if (backlog.admit(ctx.channel(), length)) {
             sink.deliver(envelope, () -> backlog.processed(length));
         }
     }
 
+    private void shakeHands(ChannelHandlerContext ctx, ByteBuffer bytes) {
+        String reason;
+        InternodeHandshake.Hello hello = null;
+        try {
+            InternodeHandshake.Frame frame = InternodeHandshake.decode(bytes);
+            if (frame instanceof InternodeHandshake.Hello received) {
+                hello = received;
+                reason = InternodeHandshake.refusal(received, self);
+            } else {
+                reason = "expected a HELLO as the first frame, got " + frame.getClass().getSimpleName().toUpperCase();
+            }
+        } catch (IllegalArgumentException e) {
+            reason = e.getMessage();
+        }
+        if (reason == null) {
+            peer = hello.identity().node();
+            stats.handshakesAccepted.increment();
+            accepted.accept(peer);
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(
+                    InternodeHandshake.accept(InternodeHandshake.version(hello), self)), ctx.voidPromise());
+            log.debug("internode connection from {} is node {}", ctx.channel().remoteAddress(), peer);
+            return;
+        }
+        rejected = true;
+        stats.handshakesRefused.increment();
+        log.warn("refusing internode connection from {}: {}", ctx.channel().remoteAddress(), reason);
+        ChannelFuture written = ctx.writeAndFlush(Unpooled.wrappedBuffer(InternodeHandshake.refuse(reason)));
+        StagedClose.after(written, ctx.channel());
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException) {
+        if (cause instanceof DecoderException && (cause.getCause() instanceof SSLException
+                || cause instanceof NotSslRecordException)) {
+            stats.tlsHandshakesFailed.increment();
+            log.warn("refusing internode connection from {}: TLS failed: {}", ctx.channel().remoteAddress(),
+                    cause.getCause() == null ? cause.getMessage() : cause.getCause().getMessage());
+            ctx.close();
+        } else if (cause instanceof TooLongFrameException) {
             rejectConnection(ctx, "frame length over the limit of " + MessageCodec.FRAME_SIZE_BYTES_MAX + " bytes ("
                     + cause.getMessage() + ")");
         } else if (cause instanceof DecoderException) {

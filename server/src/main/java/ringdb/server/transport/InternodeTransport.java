@@ -30,7 +30,9 @@ import ringdb.server.config.HostPort;
  * The real {@link Network}: Netty over TCP. Listens on the node's internode address, keeps one
  * outbound connection per peer (the peer's node id is its "host:port"), and hands every decoded
  * inbound message to the {@link InboundMessageHandler.Sink}. Frames are encoded on the caller's
- * thread by {@link MessageCodec}, the same codec the simulator runs.
+ * thread by {@link MessageCodec}, the same codec the simulator runs. Every connection opens with an
+ * {@link InternodeHandshake}: a node of another cluster (or partitioner, or protocol version) is
+ * refused with the reason on both sides, and a connection carries frames of its own node only.
  *
  * <p>Threading: {@link #send} is safe from any thread (the node calls it from its own thread).
  * Connections run on the event loop group given at start (in the server, the node's own thread,
@@ -45,20 +47,42 @@ public final class InternodeTransport implements Network, AutoCloseable {
 
     /** The default bound on inbound messages not yet handled by the node. */
     public static final long RECEIVE_QUEUE_BYTES_MAX_DEFAULT = 128L * 1024 * 1024;
+    /** The cluster name of a node whose configuration names none (as the {@code cluster_name} default). */
+    public static final String CLUSTER_NAME_DEFAULT = "ringdb";
     /** The default time without write progress after which a peer is taken as dead. */
     public static final long USER_TIMEOUT_MILLIS_DEFAULT = 30_000;
 
     /**
      * Settings of the transport; sizes in bytes, times in milliseconds. {@code userTimeoutMillis}: a
      * peer connection whose backlog makes no progress this long is closed (0: never);
-     * {@code receiveQueueBytesMax}: inbound messages not yet handled, past which reading pauses.
+     * {@code receiveQueueBytesMax}: inbound messages not yet handled, past which reading pauses;
+     * {@code clusterName}: only nodes of this cluster are accepted at the handshake; {@code tls}: TLS
+     * on every connection, both ways (null: plaintext).
      */
     public record Settings(HostPort listenAddress, NodeId self, long sendQueueBytesMax, int connectTimeoutMillis,
-                           long reconnectBackoffMaxMillis, long userTimeoutMillis, long receiveQueueBytesMax) {
+                           long reconnectBackoffMaxMillis, long userTimeoutMillis, long receiveQueueBytesMax,
+                           String clusterName, InternodeTls tls) {
+        public Settings(HostPort listenAddress, NodeId self, long sendQueueBytesMax, int connectTimeoutMillis,
+                        long reconnectBackoffMaxMillis, long userTimeoutMillis, long receiveQueueBytesMax,
+                        String clusterName) {
+            this(listenAddress, self, sendQueueBytesMax, connectTimeoutMillis, reconnectBackoffMaxMillis,
+                    userTimeoutMillis, receiveQueueBytesMax, clusterName, null);
+        }
+
+        public Settings(HostPort listenAddress, NodeId self, long sendQueueBytesMax, int connectTimeoutMillis,
+                        long reconnectBackoffMaxMillis, long userTimeoutMillis, long receiveQueueBytesMax) {
+            this(listenAddress, self, sendQueueBytesMax, connectTimeoutMillis, reconnectBackoffMaxMillis,
+                    userTimeoutMillis, receiveQueueBytesMax, CLUSTER_NAME_DEFAULT);
+        }
+
         public Settings(HostPort listenAddress, NodeId self, long sendQueueBytesMax, int connectTimeoutMillis,
                         long reconnectBackoffMaxMillis) {
             this(listenAddress, self, sendQueueBytesMax, connectTimeoutMillis, reconnectBackoffMaxMillis,
                     USER_TIMEOUT_MILLIS_DEFAULT, RECEIVE_QUEUE_BYTES_MAX_DEFAULT);
+        }
+
+        InternodeHandshake.Identity identity() {
+            return InternodeHandshake.Identity.of(clusterName, self);
         }
     }
 
@@ -72,22 +96,12 @@ public final class InternodeTransport implements Network, AutoCloseable {
     private final InboundBacklog backlog;
     private volatile Set<NodeId> departed = Set.of();
 
-    /**
-     * Lets the node be created after the transport (it needs the transport as its network). A message
-     * from a node taken as departed shows it is back at that address (a node that left and joined
-     * again, or moved back to an address it had): it is reachable again at once, so that it can learn
-     * the cluster's state (gossip answers it) before the next departed set is computed.
-     */
+    /** Lets the node be created after the transport (it needs the transport as its network). */
     private static final class SinkHolder implements InboundMessageHandler.Sink {
         private volatile InboundMessageHandler.Sink target;
-        private volatile InternodeTransport transport;
 
         @Override
         public void deliver(Envelope envelope, Runnable processed) {
-            InternodeTransport owner = transport;
-            if (owner != null) {
-                owner.heardFrom(envelope.from());
-            }
             InboundMessageHandler.Sink current = target;
             if (current != null) {
                 current.deliver(envelope, processed);
@@ -102,7 +116,6 @@ public final class InternodeTransport implements Network, AutoCloseable {
         this.backlog = backlog;
         this.inbound = inbound;
         this.sink = sink;
-        sink.transport = this;
         this.settings = settings;
         this.stats = stats;
         this.group = group;
@@ -117,6 +130,8 @@ public final class InternodeTransport implements Network, AutoCloseable {
                                            EventLoopGroup group) {
         SinkHolder sink = new SinkHolder();
         sink.target = initialSink;
+        java.util.concurrent.atomic.AtomicReference<InternodeTransport> transportHolder =
+                new java.util.concurrent.atomic.AtomicReference<>();
         TransportStats stats = new TransportStats();
         InboundBacklog backlog = new InboundBacklog(settings.receiveQueueBytesMax(), stats);
         ChannelGroup inbound = new DefaultChannelGroup("ringdb-internode", group.next());
@@ -130,13 +145,25 @@ public final class InternodeTransport implements Network, AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             inbound.add(ch);
+                            if (settings.tls() != null) {
+                                ch.pipeline().addLast("tls", settings.tls().serverHandler(ch));
+                            }
                             ch.pipeline().addLast(new ReadTimeoutHandler(INBOUND_IDLE_SECONDS, TimeUnit.SECONDS));
-                            InternodeFraming.addInbound(ch.pipeline(), sink, stats, backlog);
+                            InternodeFraming.addInbound(ch.pipeline(), settings.identity(), sink, stats, backlog,
+                                    peer -> {
+                                        InternodeTransport transport = transportHolder.get();
+                                        if (transport != null) {
+                                            transport.peerConnected(peer);
+                                        }
+                                    });
                         }
                     })
                     .bind(settings.listenAddress().host(), settings.listenAddress().port())
                     .syncUninterruptibly().channel();
-            return new InternodeTransport(settings, stats, group, server, inbound, sink, backlog);
+            InternodeTransport transport = new InternodeTransport(settings, stats, group, server, inbound, sink,
+                    backlog);
+            transportHolder.set(transport);
+            return transport;
         } catch (Exception e) { // bind failures arrive as undeclared checked exceptions
             throw new IllegalStateException("cannot listen for internode connections on " + settings.listenAddress()
                     + ": " + e.getMessage(), e);
@@ -169,7 +196,7 @@ public final class InternodeTransport implements Network, AutoCloseable {
             log.warn("cannot send to {}: a node id in the real runtime must be host:port ({})", peer, e.getMessage());
             return null;
         }
-        return new PeerConnection(address, group.next(), stats,
+        return new PeerConnection(address, settings.identity(), settings.tls(), group.next(), stats,
                 settings.connectTimeoutMillis(), settings.reconnectBackoffMaxMillis(), settings.sendQueueBytesMax(),
                 settings.userTimeoutMillis());
     }
@@ -194,15 +221,25 @@ public final class InternodeTransport implements Network, AutoCloseable {
         }
     }
 
-    /** A message came from {@code peer}: if it was taken as departed, it is reachable again. I/O threads. */
-    private void heardFrom(NodeId peer) {
-        Set<NodeId> gone = departed;
-        if (gone.contains(peer)) {
-            Set<NodeId> back = new HashSet<>(gone);
-            back.remove(peer);
-            departed = Set.copyOf(back);
-            log.info("{} is back: messages to it are sent again", peer);
+    /**
+     * A node shook hands on an inbound connection: if it was taken as departed, it is back (it moved
+     * back to an address it had left, or rejoined), so messages to it are sent again; otherwise the
+     * answers that would tell this node its new state would be dropped, and it could never return.
+     * The next update of the departed set drops it again if gossip still shows it gone.
+     */
+    void peerConnected(NodeId peer) {
+        Set<NodeId> now = departed;
+        if (now.contains(peer)) {
+            Set<NodeId> without = new HashSet<>(now);
+            without.remove(peer);
+            departed = Set.copyOf(without);
+            log.info("{} connected again: sending to it resumes", peer);
         }
+    }
+
+    /** Whether messages to {@code peer} are dropped because it is taken as departed (for tests and status). */
+    boolean departedContains(NodeId peer) {
+        return departed.contains(peer);
     }
 
     /** Peers this transport keeps a connection (or a connection attempt) for. */

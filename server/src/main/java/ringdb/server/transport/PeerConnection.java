@@ -1,20 +1,24 @@
 package ringdb.server.transport;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +40,11 @@ import ringdb.server.config.HostPort;
  * counted, and the next message reconnects after a backoff. With epoll sockets the kernel's
  * {@code TCP_USER_TIMEOUT} is set to the same value as well.
  *
+ * <p>Each connection opens with this node's {@link InternodeHandshake} HELLO (messages follow it
+ * at once, the peer handles none of them unless it accepts). A REFUSE from the peer (another
+ * cluster, say) is logged with the peer's reason, counted, and the connection closed; the next
+ * attempt waits the longest backoff, as a refusal is a configuration mistake, not a glitch.
+ *
  * <p>Threading: {@link #send} may be called from any thread; all state lives on one event loop.
  */
 final class PeerConnection {
@@ -43,6 +52,9 @@ final class PeerConnection {
     private static final long BACKOFF_INITIAL_MILLIS = 50;
 
     private final HostPort address;
+    private final InternodeHandshake.Identity self;
+    private final InternodeTls tls;
+    private final byte[] hello;
     private final EventLoop loop;
     private final TransportStats stats;
     private final int connectTimeoutMillis;
@@ -63,8 +75,12 @@ final class PeerConnection {
     private long nextAttemptNanos;
     private boolean closed;
 
-    PeerConnection(HostPort address, EventLoop loop, TransportStats stats, int connectTimeoutMillis,
-                   long backoffMaxMillis, long queueBytesMax, long userTimeoutMillis) {
+    PeerConnection(HostPort address, InternodeHandshake.Identity self, InternodeTls tls, EventLoop loop,
+                   TransportStats stats, int connectTimeoutMillis, long backoffMaxMillis, long queueBytesMax,
+                   long userTimeoutMillis) {
+        this.self = self;
+        this.tls = tls;
+        this.hello = InternodeHandshake.hello(self);
         this.userTimeoutMillis = userTimeoutMillis;
         this.address = address;
         this.loop = loop;
@@ -216,7 +232,12 @@ final class PeerConnection {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.clientHandler(ch, address));
+                        }
                         ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
+                        ch.pipeline().addLast(InternodeFraming.newFrameDecoder());
+                        ch.pipeline().addLast(new HandshakeAnswer());
                     }
                 });
         if (userTimeoutMillis > 0 && SocketTransport.isEpoll()) {
@@ -245,6 +266,7 @@ final class PeerConnection {
             return;
         }
         channel.closeFuture().addListener(closeFuture -> loop.execute(this::onDisconnected));
+        channel.writeAndFlush(Unpooled.wrappedBuffer(hello), channel.voidPromise());
         if (userTimeoutMillis > 0) {
             long intervalMillis = Math.max(10, userTimeoutMillis / 4);
             progressCheck = loop.scheduleAtFixedRate(this::checkProgress, intervalMillis, intervalMillis,
@@ -278,5 +300,61 @@ final class PeerConnection {
         stats.droppedUnreachable.add(pending.size());
         pending.clear();
         pendingBytes = 0;
+    }
+
+    /** Reads the peer's answer to the HELLO; a refusal (or an answer that does not match) closes the connection. */
+    private final class HandshakeAnswer extends SimpleChannelInboundHandler<ByteBuf> {
+        private boolean answered;
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+            if (answered) {
+                return; // nothing else is expected from the accepting side
+            }
+            answered = true;
+            ByteBuffer bytes = ByteBuffer.allocate(frame.readableBytes());
+            frame.readBytes(bytes);
+            bytes.flip();
+            String reason;
+            try {
+                InternodeHandshake.Frame answer = InternodeHandshake.decode(bytes);
+                if (answer instanceof InternodeHandshake.Accept accept) {
+                    reason = InternodeHandshake.mismatch(accept.identity(), self);
+                    if (reason == null && accept.version() != InternodeHandshake.VERSION_MIN) {
+                        reason = "the peer chose protocol version " + accept.version() + ", this node speaks "
+                                + InternodeHandshake.VERSION_MIN + ".." + InternodeHandshake.VERSION_MAX;
+                    }
+                    if (reason == null) {
+                        return;
+                    }
+                } else if (answer instanceof InternodeHandshake.Refuse refuse) {
+                    reason = "it refused the connection: " + refuse.reason();
+                } else {
+                    reason = "it answered the handshake with a HELLO";
+                }
+            } catch (IllegalArgumentException e) {
+                reason = "bad handshake answer: " + e.getMessage();
+            }
+            refused(ctx, reason);
+        }
+
+        private void refused(ChannelHandlerContext ctx, String reason) {
+            stats.handshakesRefusedByPeer.increment();
+            backoffMillis = backoffMaxMillis;
+            nextAttemptNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMillis);
+            log.warn("cannot talk to {}: {}; next attempt in {} ms", address, reason, backoffMillis);
+            ctx.close();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause.getCause() instanceof javax.net.ssl.SSLException tlsFailure) {
+                stats.tlsHandshakesFailed.increment();
+                log.warn("cannot talk to {}: TLS failed: {}", address, tlsFailure.getMessage());
+            } else {
+                log.debug("internode connection to {} failed: {}", address, cause.toString());
+            }
+            ctx.close();
+        }
     }
 }

@@ -29,6 +29,15 @@ public final class TransportStats {
     public final AtomicLong inboundQueuedBytes = new AtomicLong();
     /** Inbound connections closed because of a bad frame. */
     public final LongAdder badFrames = new LongAdder();
+    /** Inbound connections whose handshake was accepted / refused (another cluster, partitioner, version). */
+    public final LongAdder handshakesAccepted = new LongAdder();
+    public final LongAdder handshakesRefused = new LongAdder();
+    /** Outbound connections the peer refused at the handshake (or whose answer did not match this node). */
+    public final LongAdder handshakesRefusedByPeer = new LongAdder();
+    /** Inbound frames dropped because their sender was not the node that shook hands on the connection. */
+    public final LongAdder forgedSenders = new LongAdder();
+    /** Internode connections (either direction) whose TLS handshake failed: no or a foreign certificate, plaintext. */
+    public final LongAdder tlsHandshakesFailed = new LongAdder();
     public final LongAdder connectsSucceeded = new LongAdder();
     public final LongAdder connectsFailed = new LongAdder();
 }

@@ -66,6 +66,12 @@ class ConfigReferenceTest {
         expected.put("internode_port", 7000L);
         expected.put("http_address", "127.0.0.1");
         expected.put("http_port", 8080L);
+        expected.put("http_allowed_hosts", "");
+        expected.put("server_encryption_enabled", false);
+        expected.put("server_encryption_certificate", "");
+        expected.put("server_encryption_private_key", "");
+        expected.put("server_encryption_trusted_certificates", "");
+        expected.put("server_encryption_require_client_auth", true);
         expected.put("seeds", List.of());
         expected.put("data_directory", "./data");
         expected.put("replication_factor", 2L);

@@ -169,7 +169,8 @@ class JobsOnARealNodeTest {
     }
 
     private JsonNode post(String base, String path, int status) throws Exception {
-        return exchange(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.noBody()),
+        return exchange(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.noBody())
+                .header("X-Ringdb-Request", "1"),
                 status);
     }
 

@@ -94,6 +94,45 @@ class ServerNodeTest {
         }
     }
 
+    /** One raw HTTP/1.1 exchange on a fresh socket; returns the whole answer. */
+    private static String raw(ServerConfig config, String request) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket(config.httpAddress().host(), config.httpAddress().port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String formPost(ServerConfig config, String path, String type, String body) {
+        return "POST " + path + " HTTP/1.1\r\nHost: " + config.httpAddress() + "\r\nContent-Type: " + type
+                + "\r\nOrigin: http://" + config.httpAddress() + "\r\nContent-Length: " + body.length()
+                + "\r\nConnection: close\r\n\r\n" + body;
+    }
+
+    @Test
+    void crossSiteFormPostsToTheApiAndTheDashboardAreRefusedAndChangeNothing() throws Exception {
+        ServerConfig config = config(freePort(), freePort());
+        try (ServerNode node = Nodes.start(config)) {
+            String put = "{\"action\":\"put\",\"params\":{\"key\":\"victim\",\"value\":\"x\",\"cl\":\"ONE\"}}";
+            assertThat(raw(config, formPost(config, "/api/dashboard/action", "text/plain", put)))
+                    .startsWith("HTTP/1.1 403").contains("may be a form of another web site");
+            assertThat(raw(config, formPost(config, "/v1/kv/victim", "application/x-www-form-urlencoded", "a=b")))
+                    .startsWith("HTTP/1.1 403");
+            assertThat(raw(config, "PUT /v1/kv/victim HTTP/1.1\r\nHost: " + config.httpAddress()
+                    + "\r\nOrigin: https://evil.example\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx"))
+                    .startsWith("HTTP/1.1 403").contains("cross-origin request refused");
+            assertThat(raw(config, "GET /v1/cluster HTTP/1.1\r\nHost: rebound.evil.example:"
+                    + config.httpAddress().port() + "\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 403");
+            assertThat(raw(config, "GET /v1/kv/victim HTTP/1.1\r\nHost: " + config.httpAddress()
+                    + "\r\nConnection: close\r\n\r\n")).as("nothing was written").startsWith("HTTP/1.1 404");
+            try (RingClient client = new RingClient(List.of(config.httpAddress().toString()),
+                    RingClient.Options.defaults())) {
+                assertThat(client.post(config.httpAddress().toString(), "/v1/admin/flush").toString())
+                        .as("the client's admin POST passes").contains("job");
+            }
+        }
+    }
+
     @Test
     void theDashboardShowsThisNodesViewAndActsThroughIt() throws Exception {
         ServerConfig config = config(freePort(), freePort());

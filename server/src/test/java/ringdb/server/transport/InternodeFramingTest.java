@@ -32,10 +32,12 @@ class InternodeFramingTest {
 
     private EmbeddedChannel channel() {
         EmbeddedChannel channel = new EmbeddedChannel();
-        InternodeFraming.addInbound(channel.pipeline(), (envelope, processed) -> {
-            delivered.add(envelope);
-            processed.run();
-        }, stats, new InboundBacklog(1 << 30, stats));
+        InternodeFraming.addInbound(channel.pipeline(),
+                InternodeHandshake.Identity.of("ringdb", NodeId.of("127.0.0.1:7000")), (envelope, processed) -> {
+                    delivered.add(envelope);
+                    processed.run();
+                }, stats, new InboundBacklog(1 << 30, stats));
+        feed(channel, InternodeHandshake.hello(InternodeHandshake.Identity.of("ringdb", SENDER)));
         return channel;
     }
 

@@ -62,6 +62,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     private final Predicate<String> passOn;
     private final AtomicInteger inFlight;
     private final RequestBytesBudget budget;
+    private final CrossSiteGuard guard;
     private final TreeMap<Long, Answer> ready = new TreeMap<>();
     private ReadGate gate;
     private long nextSequence;
@@ -89,7 +90,14 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     /** {@code budget} bounds the request bytes in flight on every connection; past it requests get 503. */
     public HttpApiHandler(ClientOperations operations, RequestObserver observer, Predicate<String> passOn,
                           AtomicInteger inFlight, RequestBytesBudget budget) {
+        this(operations, observer, passOn, inFlight, budget, CrossSiteGuard.DEFAULT);
+    }
+
+    /** {@code guard} refuses requests a web page of another site could have sent (see {@link CrossSiteGuard}). */
+    public HttpApiHandler(ClientOperations operations, RequestObserver observer, Predicate<String> passOn,
+                          AtomicInteger inFlight, RequestBytesBudget budget, CrossSiteGuard guard) {
         super(false);
+        this.guard = guard;
         this.budget = budget;
         this.inFlight = inFlight;
         this.operations = operations;
@@ -113,8 +121,10 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.rawPath();
-        if (request.decoderResult().isSuccess() && !isApiPath(path) && passOn.test(path)) {
-            ctx.fireChannelRead(request);
+        String refusal = request.decoderResult().isSuccess()
+                ? guard.refusal(request.method(), path, request.headers()) : null;
+        if (request.decoderResult().isSuccess() && !isApiPath(path) && passOn.test(path) && refusal == null) {
+            ctx.fireChannelRead(request); // the dashboard's own paths (refused above like the API's)
             return;
         }
         try {
@@ -133,6 +143,10 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                 Throwable cause = request.decoderResult().cause();
                 answer(r, "malformed", JsonResponses.error(HttpResponseStatus.BAD_REQUEST, "malformed",
                         "malformed HTTP request: " + (cause == null ? "unparseable" : cause.getMessage())), true);
+                return;
+            }
+            if (refusal != null) {
+                answer(r, "forbidden", JsonResponses.error(HttpResponseStatus.FORBIDDEN, "forbidden", refusal), false);
                 return;
             }
             route(r, request, uri, path);

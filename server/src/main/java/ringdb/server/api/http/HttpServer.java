@@ -104,6 +104,14 @@ public final class HttpServer implements AutoCloseable {
     public static HttpServer start(HostPort address, EventLoopGroup group, ClientOperations operations,
                                    RequestObserver observer, ClientTimeouts timeouts, Predicate<String> dashboardServes,
                                    Supplier<ChannelHandler> dashboard, ConnectionLimits limits) {
+        return start(address, group, operations, observer, timeouts, dashboardServes, dashboard, limits,
+                CrossSiteGuard.DEFAULT);
+    }
+
+    /** As above, refusing the API requests {@code guard} refuses (requests a page of another site may have sent). */
+    public static HttpServer start(HostPort address, EventLoopGroup group, ClientOperations operations,
+                                   RequestObserver observer, ClientTimeouts timeouts, Predicate<String> dashboardServes,
+                                   Supplier<ChannelHandler> dashboard, ConnectionLimits limits, CrossSiteGuard guard) {
         Predicate<String> passOn = dashboard == null ? path -> false : dashboardServes;
         AtomicInteger inFlight = new AtomicInteger();
         AtomicLong readDeadlinesExpired = new AtomicLong();
@@ -145,7 +153,8 @@ public final class HttpServer implements AutoCloseable {
                                 http.add(deadline.completion());
                             }
                             http.add(new FlowControlHandler());
-                            http.add(new HttpApiHandler(operations, observer, passOn, inFlight, limits.requestBytes()));
+                            http.add(new HttpApiHandler(operations, observer, passOn, inFlight, limits.requestBytes(),
+                                    guard));
                             if (dashboard != null) {
                                 http.add(dashboard.get());
                             }

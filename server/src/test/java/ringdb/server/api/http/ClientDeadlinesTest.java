@@ -64,7 +64,7 @@ class ClientDeadlinesTest {
     @Test
     void anHttpRequestTricklingInIsAnswered408AndCutWhileOthersAreServed() throws IOException {
         InetSocketAddress address = start(new ClientTimeouts(60_000, 0, READ_DEADLINE_MILLIS));
-        byte[] request = ("PUT /v1/kv/slow HTTP/1.1\r\nHost: test\r\nX-Padding: " + "p".repeat(200)
+        byte[] request = ("PUT /v1/kv/slow HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + "p".repeat(200)
                 + "\r\nContent-Length: 5\r\n\r\nvalue").getBytes(StandardCharsets.US_ASCII);
         Trickle slow = trickle(address, request, () -> assertOtherClientsServed(address));
         assertThat(slow.answer()).startsWith("HTTP/1.1 408").contains("\"error\":\"request_timeout\"")
@@ -101,7 +101,7 @@ class ClientDeadlinesTest {
         try (Socket socket = new Socket()) {
             socket.connect(address, TIMEOUT_MILLIS);
             socket.setSoTimeout(TIMEOUT_MILLIS);
-            byte[] get = "GET /v1/kv/k HTTP/1.1\r\nHost: test\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            byte[] get = "GET /v1/kv/k HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(3 * READ_DEADLINE_MILLIS);
             int answered = 0;
             while (System.nanoTime() < deadline) { // longer than the read deadline in all, each request quick
@@ -122,7 +122,7 @@ class ClientDeadlinesTest {
             socket.connect(address, TIMEOUT_MILLIS);
             socket.setSoTimeout(TIMEOUT_MILLIS);
             long start = System.nanoTime(); // the node's last read is after this
-            socket.getOutputStream().write("GET /v1/kv/k HTTP/1.1\r\nHost: test\r\n\r\n"
+            socket.getOutputStream().write("GET /v1/kv/k HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
             assertThat(readHttpAnswer(socket.getInputStream())).startsWith("HTTP/1.1 200").contains("keep-alive");
             assertThat(socket.getInputStream().read()).as("end of stream once idle").isEqualTo(-1);

@@ -10,12 +10,14 @@ import io.netty.util.ResourceLeakDetector;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.server.api.FakeClientOperations;
+import ringdb.server.api.RequestBytesBudget;
 
 class HttpApiHandlerTest {
     private static final int VALUE_LIMIT = 1024;
@@ -60,7 +62,8 @@ class HttpApiHandlerTest {
     }
 
     private static String request(String method, String path, String body) {
-        return method + " " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+        return method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nX-Ringdb-Request: 1\r\nContent-Length: "
+                + body.length() + "\r\n\r\n" + body;
     }
 
     @Test
@@ -143,5 +146,64 @@ class HttpApiHandlerTest {
         assertThat(exchange(request("GET", "/v1/ring", ""))).startsWith("HTTP/1.1 400")
                 .contains("missing query parameter 'key'");
         assertThat(exchange(request("GET", "/metrics", ""))).startsWith("HTTP/1.1 200").contains("ringdb_up 1");
+    }
+
+    private static String browser(String method, String path, String headers, String body) {
+        return method + " " + path + " HTTP/1.1\r\n" + headers + "Content-Length: " + body.length() + "\r\n\r\n"
+                + body;
+    }
+
+    @Test
+    void aCrossSiteFormPostIsRefusedAndChangesNothing() {
+        for (String type : new String[]{"application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+                                        "text/plain;charset=UTF-8"}) {
+            String answer = exchange(browser("POST", "/v1/kv/victim", "Host: 127.0.0.1:8080\r\nContent-Type: "
+                    + type + "\r\n", "evil"));
+            assertThat(answer).startsWith("HTTP/1.1 403").contains("may be a form of another web site")
+                    .contains("X-Ringdb-Request: 1");
+        }
+        assertThat(exchange(browser("POST", "/v1/admin/decommission", "Host: 127.0.0.1:8080\r\n", "")))
+                .startsWith("HTTP/1.1 403").contains("a POST without a content type");
+        assertThat(backend.values).as("nothing was written").doesNotContainKey("victim");
+        assertThat(observed).containsOnly("post:forbidden", "admin:forbidden");
+        // the same POST from a program: a non-form content type, or the header
+        assertThat(exchange(browser("POST", "/v1/kv/mine", "Host: 127.0.0.1:8080\r\n"
+                + "Content-Type: application/octet-stream\r\n", "v"))).startsWith("HTTP/1.1 200");
+        assertThat(exchange(browser("POST", "/v1/kv/mine2", "Host: 127.0.0.1:8080\r\n"
+                + "Content-Type: text/plain\r\nX-Ringdb-Request: 1\r\n", "v"))).startsWith("HTTP/1.1 200");
+        assertThat(backend.values).containsKeys("mine", "mine2");
+    }
+
+    @Test
+    void aForeignOriginIsRefusedAndTheNodesOwnIsNot() {
+        String foreign = exchange(browser("PUT", "/v1/kv/k", "Host: 127.0.0.1:8080\r\n"
+                + "Origin: https://evil.example\r\nContent-Type: application/octet-stream\r\n", "v"));
+        assertThat(foreign).startsWith("HTTP/1.1 403").contains("cross-origin request refused: Origin "
+                + "'https://evil.example' is not this node (Host '127.0.0.1:8080')");
+        assertThat(exchange(browser("DELETE", "/v1/kv/k", "Host: 127.0.0.1:8080\r\nOrigin: null\r\n", "")))
+                .startsWith("HTTP/1.1 403");
+        assertThat(backend.values).doesNotContainKey("k");
+        assertThat(exchange(browser("PUT", "/v1/kv/k", "Host: 127.0.0.1:8080\r\n"
+                + "Origin: http://127.0.0.1:8080\r\nContent-Type: application/octet-stream\r\n", "v")))
+                .startsWith("HTTP/1.1 200");
+        assertThat(exchange(browser("GET", "/v1/kv/k", "Host: 127.0.0.1:8080\r\nOrigin: https://evil.example\r\n",
+                ""))).as("reads are not state changes (the browser keeps their answers from other sites)")
+                .startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void aHostHeaderThatIsNotANameOfTheNodeIsRefused() {
+        assertThat(exchange(browser("GET", "/v1/cluster", "Host: rebind.evil.example:8080\r\n", "")))
+                .startsWith("HTTP/1.1 403").contains("Host 'rebind.evil.example:8080' is not a name of this node")
+                .contains("http_allowed_hosts");
+        assertThat(exchange(browser("GET", "/v1/cluster", "Host: localhost:8080\r\n", ""))).startsWith("HTTP/1.1 200");
+        assertThat(exchange(browser("GET", "/v1/cluster", "Host: [::1]:8080\r\n", ""))).startsWith("HTTP/1.1 200");
+        channel.finishAndReleaseAll();
+        channel = new EmbeddedChannel(new HttpServerCodec(4096, 4096, 4096), new ValueSizeAggregator(VALUE_LIMIT),
+                new HttpApiHandler(backend, (op, outcome, nanos) -> { }, path -> false, new AtomicInteger(),
+                        RequestBytesBudget.unlimited(), CrossSiteGuard.allowing(List.of("db.example"))));
+        assertThat(exchange(browser("GET", "/v1/cluster", "Host: DB.example:8080\r\n", "")))
+                .as("a configured name").startsWith("HTTP/1.1 200");
+        assertThat(exchange(browser("GET", "/v1/cluster", "Host: other.example\r\n", ""))).startsWith("HTTP/1.1 403");
     }
 }

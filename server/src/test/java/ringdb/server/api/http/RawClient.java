@@ -24,7 +24,7 @@ final class RawClient {
 
     /** One HTTP request with {@code Connection: close}; the whole answer as text. */
     static String http(InetSocketAddress address, String path, int timeoutMillis) throws IOException {
-        return exchange(address, ("GET " + path + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
+        return exchange(address, ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII), timeoutMillis);
     }
 

@@ -71,8 +71,8 @@ class RequestBudgetTest {
             assertThat(refused.json()).contains("\"error\":\"overloaded\"")
                     .contains("native_transport_max_request_data_in_flight_bytes");
 
-            String http = RawClient.exchange(address, ("PUT /v1/kv/h HTTP/1.1\r\nHost: test\r\nConnection: close\r\n"
-                    + "Content-Length: " + VALUE_BYTES + "\r\n\r\n" + "v".repeat(VALUE_BYTES))
+            String http = RawClient.exchange(address, ("PUT /v1/kv/h HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Connection: close\r\nContent-Length: " + VALUE_BYTES + "\r\n\r\n" + "v".repeat(VALUE_BYTES))
                     .getBytes(StandardCharsets.US_ASCII), TIMEOUT_MILLIS);
             assertThat(http).startsWith("HTTP/1.1 503").contains("\"error\":\"overloaded\"")
                     .contains("budget of " + BUDGET_BYTES + " request bytes in flight");

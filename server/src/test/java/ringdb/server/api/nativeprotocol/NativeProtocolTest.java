@@ -250,7 +250,7 @@ class NativeProtocolTest {
     @Test
     void everythingElseIsHttpEvenWhenItArrivesOneByteAtATime() {
         open();
-        byte[] request = "GET /v1/kv/nope HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] request = "GET /v1/kv/nope HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
         for (byte b : request) {
             channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
         }
