@@ -112,7 +112,8 @@ class ServerNodeTest {
     @Test
     void crossSiteFormPostsToTheApiAndTheDashboardAreRefusedAndChangeNothing() throws Exception {
         ServerConfig config = config(freePort(), freePort());
-        try (ServerNode node = Nodes.start(config)) {
+        ServerNode node = Nodes.start(config);
+        try {
             String put = "{\"action\":\"put\",\"params\":{\"key\":\"victim\",\"value\":\"x\",\"cl\":\"ONE\"}}";
             assertThat(raw(config, formPost(config, "/api/dashboard/action", "text/plain", put)))
                     .startsWith("HTTP/1.1 403").contains("may be a form of another web site");
@@ -130,6 +131,8 @@ class ServerNodeTest {
                 assertThat(client.post(config.httpAddress().toString(), "/v1/admin/flush").toString())
                         .as("the client's admin POST passes").contains("job");
             }
+        } finally {
+            node.close();
         }
     }
 
