@@ -1,5 +1,6 @@
 package ringdb.core.repair;
 
+import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,8 +164,13 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
         TokenRange range = tasks.get(taskIndex).range();
         DecoratedKey after = afterKey == null ? null : DecoratedKey.of(afterKey);
         DecoratedKey last = DecoratedKey.of(response.lastKey());
-        List<LocalStore.Entry> scanned = context.data().scan(range.startTokenExclusive(), range.endTokenInclusive(),
-                after, response.entryCount() + 1);
+        List<LocalStore.Entry> scanned;
+        try {
+            scanned = context.data().scan(range.startTokenExclusive(), range.endTokenInclusive(), after,
+                    response.entryCount() + 1);
+        } catch (UncheckedIOException e) { // the store reported it to the node; take the peer's entries instead
+            return false;
+        }
         int inSpan = 0;
         while (inSpan < scanned.size() && scanned.get(inSpan).key().compareTo(last) <= 0) {
             inSpan++;
