@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
+import ringdb.core.ring.StorageKeys;
 import ringdb.storage.CorruptionException;
 import ringdb.storage.RecoveryReport;
 import ringdb.storage.StorageInspector;
@@ -175,7 +176,9 @@ final class DumpCommand implements Callable<Integer> {
         return BigDecimal.valueOf(micros, 6);
     }
 
-    static String keyText(byte[] key) {
+    /** A stored key as the seed showed it: a key of the key-value API without the data store's tag. */
+    static String keyText(byte[] storedKey) {
+        byte[] key = StorageKeys.isKv(storedKey) ? StorageKeys.rawKv(storedKey) : storedKey;
         String text = utf8(key);
         return text != null && !text.startsWith(KEY_BASE64_PREFIX)
                 ? text

@@ -167,7 +167,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
 
     @Override
     public void apply(byte[] key, Cell cell, Consumer<Throwable> onDurable) {
-        Limits.checkKey(key);
+        Limits.checkStorageKey(key);
         Limits.checkValue(cell.value(), config.valueSizeBytesMax());
         if (closed) {
             onDurable.accept(new IllegalStateException("storage engine is closed"));
@@ -234,7 +234,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
 
     @Override
     public Cell read(byte[] key) {
-        Limits.checkKey(key);
+        Limits.checkStorageKey(key);
         tableSet.installCompleted();
         DecoratedKey decorated = DecoratedKey.of(key);
         Cell best = memtable.get(decorated);

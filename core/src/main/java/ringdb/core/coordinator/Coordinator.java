@@ -10,7 +10,7 @@ import ringdb.core.data.InvalidRequestException;
 import ringdb.core.data.Limits;
 import ringdb.core.membership.MembershipView;
 import ringdb.core.node.NodeState;
-import ringdb.core.ring.Partitioner;
+import ringdb.core.ring.StorageKeys;
 
 /**
  * The coordinator side of client requests: any node takes any put, delete or get, checks it,
@@ -34,7 +34,10 @@ public final class Coordinator {
         this.context = Objects.requireNonNull(context, "context");
     }
 
-    /** Writes {@code value} (not null) at {@code cl}; {@code done} gets exactly one answer. */
+    /**
+     * Writes {@code value} (not null) under a key of the key-value API at {@code cl}; {@code done}
+     * gets exactly one answer. The replicas store it under {@link StorageKeys#kv}{@code (key)}.
+     */
     public void put(byte[] key, byte[] value, ConsistencyLevel cl, long timestampMicros, Consumer<ClientResult> done) {
         if (value == null) {
             done.accept(new ClientResult.Invalid("value must not be null; use delete to remove a key"));
@@ -65,7 +68,8 @@ public final class Coordinator {
         }
         long stamp = timestampMicros == COORDINATOR_TIMESTAMP ? nextTimestampMicros() : timestampMicros;
         Cell cell = value == null ? Cell.tombstone(stamp) : Cell.value(value, stamp);
-        planWrite(key, cell, cl, context.clock().monotonicMicros() + context.config().writeTimeoutMicros(), done);
+        planWrite(StorageKeys.kv(key), cell, cl, context.clock().monotonicMicros()
+                + context.config().writeTimeoutMicros(), done);
     }
 
     /**
@@ -74,7 +78,7 @@ public final class Coordinator {
      */
     private void planWrite(byte[] key, Cell cell, ConsistencyLevel cl, long deadlineMicros,
                            Consumer<ClientResult> done) {
-        long token = Partitioner.token(key);
+        long token = StorageKeys.token(key);
         // pending replicas (nodes gaining the range through a move) get the write too, and count
         // on top of the consistency level so it holds in the ring before and after the move
         MembershipView view = context.membershipView().get();
@@ -117,7 +121,7 @@ public final class Coordinator {
         });
     }
 
-    /** Reads {@code key} at {@code cl}: the newest version among the replicas asked. */
+    /** Reads a key of the key-value API at {@code cl}: the newest version among the replicas asked. */
     public void get(byte[] key, ConsistencyLevel cl, Consumer<ClientResult> done) {
         Objects.requireNonNull(done, "done");
         ClientResult refusal = refuse(key, null, cl);
@@ -125,14 +129,15 @@ public final class Coordinator {
             done.accept(refusal);
             return;
         }
-        planRead(key, cl, context.clock().monotonicMicros() + context.config().readTimeoutMicros(), done);
+        planRead(StorageKeys.kv(key), cl, context.clock().monotonicMicros() + context.config().readTimeoutMicros(),
+                done);
     }
 
     /** Plans a read on the ring as it stands and starts it; again when a replica holds another ring. */
     private void planRead(byte[] key, ConsistencyLevel cl, long deadlineMicros, Consumer<ClientResult> done) {
         int required = cl.blockFor(context.config().replicationFactor());
         MembershipView view = context.membershipView().get();
-        List<NodeId> alive = aliveOf(view.readRing().replicasFor(key));
+        List<NodeId> alive = aliveOf(view.readRing().replicasForKey(key));
         if (alive.size() < required) {
             done.accept(new ClientResult.Unavailable(cl, required, alive.size()));
             return;

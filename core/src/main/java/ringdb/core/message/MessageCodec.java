@@ -151,7 +151,7 @@ public final class MessageCodec {
     }
 
     static byte[] readKey(WireReader in) {
-        return in.bytes(Limits.KEY_SIZE_BYTES_MAX, "key");
+        return in.bytes(Limits.STORAGE_KEY_BYTES_MAX, "key");
     }
 
     static void writeEntries(WireWriter out, List<LocalStore.Entry> entries) {

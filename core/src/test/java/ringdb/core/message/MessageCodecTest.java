@@ -20,13 +20,14 @@ import org.junit.jupiter.api.Test;
 import ringdb.core.NodeId;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
+import ringdb.core.ring.StorageKeys;
 import ringdb.core.store.LocalStore;
 
 class MessageCodecTest {
     private static final NodeId SENDER = NodeId.of("127.0.0.1:7000");
 
     static Arbitrary<byte[]> keys() {
-        return Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(20);
+        return Arbitraries.bytes().array(byte[].class).ofMaxSize(20).map(StorageKeys::kv);
     }
 
     static Arbitrary<Cell> cells() {

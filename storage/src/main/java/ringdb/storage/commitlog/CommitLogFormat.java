@@ -47,7 +47,7 @@ public final class CommitLogFormat {
      * hint of a maximal mutation), plus the fixed fields.
      */
     public static final int PAYLOAD_SIZE_BYTES_MAX =
-            PAYLOAD_FIXED_SIZE_BYTES + 4 + Limits.KEY_SIZE_BYTES_MAX
+            PAYLOAD_FIXED_SIZE_BYTES + 4 + Limits.STORAGE_KEY_BYTES_MAX
                     + Limits.STORED_VALUE_SIZE_BYTES_CEILING;
 
     private CommitLogFormat() {
