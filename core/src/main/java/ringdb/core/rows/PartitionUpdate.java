@@ -39,8 +39,6 @@ public final class PartitionUpdate {
     public static final int TABLE_DEFAULT_TTL = -1;
     /** Gregorian (1582-10-15) to Unix epoch, in 100 ns ticks: the offset of a version 1 uuid's time. */
     private static final long GREGORIAN_OFFSET_TICKS = 0x01B21DD213814000L;
-    /** 2010-01-01 in uuid ticks: prepended list elements take times mirrored around it, before every append. */
-    private static final long PREPEND_REFERENCE_TICKS = GREGORIAN_OFFSET_TICKS + 1_262_304_000L * 10_000_000L;
 
     private final TableMetadata table;
     private final RowKeys keys;
@@ -208,7 +206,9 @@ public final class PartitionUpdate {
     public PartitionUpdate prependToList(Clustering row, String column, List<byte[]> values) {
         ColumnMetadata c = collectionColumn(column, ListType.class);
         checkElements(c, values, ((CollectionType) c.type()).cellValueType());
-        long first = 2 * PREPEND_REFERENCE_TICKS - uuidTicks() - values.size();
+        // times before 1970 in uuid ticks, the later the write the earlier: before every append, and a
+        // later prepend before an earlier one
+        long first = GREGORIAN_OFFSET_TICKS - timestampMicros * 10 - values.size();
         byte[][] ids = new byte[values.size()][];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = timeuuid(first + i);

@@ -63,8 +63,8 @@ class RowsModelProperties {
         Arbitrary<String> kinds = Arbitraries.of("insert", "insertV", "setV", "delV", "addS", "remS", "overS", "delS",
                 "delRow", "delRange", "delPartition", "setSt", "delSt");
         Arbitrary<Op> op = Combinators.combine(kinds, rows, Arbitraries.integers().between(0, 3), elements,
-                bound, Arbitraries.of(true, false), bound, Arbitraries.of(true, false)).as((k, r, v, e, lo, li, hi, hu) ->
-                new Op(k, r, v, e, lo, li, hi, hu, 0, 0));
+                bound, Arbitraries.of(true, false), bound, Arbitraries.of(true, false))
+                .as((k, r, v, e, lo, li, hi, hu) -> new Op(k, r, v, e, lo, li, hi, hu, 0, 0));
         Arbitrary<Op> stamped = Combinators.combine(op, Arbitraries.longs().between(1, 12),
                 Arbitraries.integers().between(0, 6).map(t -> t > 3 ? 0 : t)).as((o, ts, ttl) ->
                 new Op(o.kind, o.row, o.value, o.elements, o.low, o.lowIn, o.high, o.highIn, ts, ttl));
@@ -284,7 +284,8 @@ class RowsModelProperties {
         }
 
         private static boolean inRange(int c, Integer low, boolean lowIn, Integer high, boolean highIn) {
-            return (low == null || c > low || (lowIn && c == low)) && (high == null || c < high || (highIn && c == high));
+            return (low == null || c > low || (lowIn && c == low))
+                    && (high == null || c < high || (highIn && c == high));
         }
 
         private long deletion(int c) {
@@ -330,7 +331,8 @@ class RowsModelProperties {
                 }
                 if (!liveElements.isEmpty() && (columns == null || columns.contains("s"))) {
                     s.append(" s=");
-                    liveElements.forEach((e, cell) -> s.append(e).append('@').append(cell.timestampMicros()).append(','));
+                    liveElements.forEach((e, cell) -> s.append(e).append('@').append(cell.timestampMicros())
+                            .append(','));
                 }
                 out.add(s.toString());
             }
