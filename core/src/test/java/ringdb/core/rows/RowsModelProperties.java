@@ -42,7 +42,8 @@ class RowsModelProperties {
     static TableMetadata table(boolean descending) {
         return TableMetadata.builder("ks", "t").partitionKey("k", CqlTypes.INT)
                 .clustering("c", CqlTypes.INT, descending).regular("v", CqlTypes.INT)
-                .regular("s", CqlTypes.set(CqlTypes.INT, false)).staticColumn("st", CqlTypes.INT)
+                .regular("s", CqlTypes.set(CqlTypes.INT, false)).regular("m", CqlTypes.map(CqlTypes.INT, CqlTypes.INT, false))
+                .staticColumn("st", CqlTypes.INT)
                 .createdAt(1, 0).build();
     }
 
@@ -61,7 +62,7 @@ class RowsModelProperties {
         Arbitrary<Integer> bound = Arbitraries.integers().between(-1, 8).injectNull(0.2);
         Arbitrary<List<Integer>> elements = Arbitraries.integers().between(0, 3).list().ofMaxSize(3);
         Arbitrary<String> kinds = Arbitraries.of("insert", "insertV", "setV", "delV", "addS", "remS", "overS", "delS",
-                "delRow", "delRange", "delPartition", "setSt", "delSt");
+                "putM", "remM", "overM", "delM", "delRow", "delRange", "delPartition", "setSt", "delSt");
         Arbitrary<Op> op = Combinators.combine(kinds, rows, Arbitraries.integers().between(0, 3), elements,
                 bound, Arbitraries.of(true, false), bound, Arbitraries.of(true, false))
                 .as((k, r, v, e, lo, li, hi, hu) -> new Op(k, r, v, e, lo, li, hi, hu, 0, 0));
@@ -73,7 +74,7 @@ class RowsModelProperties {
                 Arbitraries.of(true, false), Arbitraries.of(true, false), Arbitraries.integers().between(0, 4))
                 .flatAs((desc, o, lo, li, hi, hu, rev, lim) -> Combinators.combine(
                         Arbitraries.integers().between(1, 3), Arbitraries.integers().between(1, 12),
-                        Arbitraries.of("all", "v", "s", "st", "v,st"), Arbitraries.longs().between(100, 105))
+                        Arbitraries.of("all", "v", "s", "m", "st", "v,st"), Arbitraries.longs().between(100, 105))
                         .as((pr, pe, cols, now) -> new Case(desc, o, lo, li, hi, hu, rev, lim, pr, pe, cols, now)));
     }
 
@@ -201,6 +202,15 @@ class RowsModelProperties {
             case "remS" -> u.removeFromSet(row, "s", elements);
             case "overS" -> u.set(row, "s", CqlTypes.set(CqlTypes.INT, false).fromJava(new TreeSet<>(op.elements)));
             case "delS" -> u.deleteColumn(row, "s");
+            case "putM" -> u.putInMap(row, "m", elements.stream().map(e -> Map.entry(e,
+                    CqlTypes.INT.fromJava(op.value))).toList());
+            case "remM" -> u.removeFromMap(row, "m", elements);
+            case "overM" -> {
+                Map<Integer, Integer> map = new TreeMap<>();
+                op.elements.forEach(e -> map.put(e, op.value));
+                u.set(row, "m", CqlTypes.map(CqlTypes.INT, CqlTypes.INT, false).fromJava(map));
+            }
+            case "delM" -> u.deleteColumn(row, "m");
             case "delRow" -> u.deleteRow(row);
             case "delRange" -> u.deleteRange(slice(table, op.low, op.lowIn, op.high, op.highIn));
             case "delPartition" -> u.deletePartition();
@@ -228,6 +238,16 @@ class RowsModelProperties {
                     s.append(CqlTypes.INT.toJava(e.key())).append('@').append(e.cell().timestampMicros()).append(',');
                 }
             }
+            ColumnData map = r.column("m");
+            if (map != null) {
+                s.append(" m=");
+                for (ColumnData.Element e : map.elements()) {
+                    s.append(CqlTypes.INT.toJava(e.key())).append(':').append(CqlTypes.INT.toJava(e.cell().value()))
+                            .append('@').append(e.cell().timestampMicros()).append(',');
+                }
+                assertThat(CqlTypes.map(CqlTypes.INT, CqlTypes.INT, false).toJava(map.value())).asInstanceOf(
+                        org.assertj.core.api.InstanceOfAssertFactories.MAP).hasSize(map.elements().size());
+            }
             out.add(s.toString());
         }
         return out;
@@ -248,6 +268,8 @@ class RowsModelProperties {
         private final Map<Integer, Long> rowDeletion = new HashMap<>();
         private final Map<Integer, Long> setDeletion = new HashMap<>();
         private final Map<Integer, Map<Integer, Cell>> set = new HashMap<>();
+        private final Map<Integer, Long> mapDeletion = new HashMap<>();
+        private final Map<Integer, Map<Integer, Cell>> map = new HashMap<>();
         private final List<Op> ranges = new ArrayList<>();
         private long partitionDeletion = Long.MIN_VALUE;
         private Cell st;
@@ -259,6 +281,7 @@ class RowsModelProperties {
                     : Cell.expiring(new byte[0], op.ts, op.ttl, WRITE_NOW + op.ttl);
             Cell tombstone = Cell.tombstone(op.ts);
             Map<Integer, Cell> elements = set.computeIfAbsent(op.row, r -> new HashMap<>());
+            Map<Integer, Cell> entries = map.computeIfAbsent(op.row, r -> new HashMap<>());
             switch (op.kind) {
                 case "insert" -> marker.merge(op.row, marked, Cell::reconcile);
                 case "insertV" -> {
@@ -274,6 +297,13 @@ class RowsModelProperties {
                     op.elements.forEach(e -> elements.merge(e, marked, Cell::reconcile));
                 }
                 case "delS" -> setDeletion.merge(op.row, op.ts, Math::max);
+                case "putM" -> op.elements.forEach(e -> entries.merge(e, value, Cell::reconcile));
+                case "remM" -> op.elements.forEach(e -> entries.merge(e, tombstone, Cell::reconcile));
+                case "overM" -> {
+                    mapDeletion.merge(op.row, op.ts - 1, Math::max);
+                    op.elements.forEach(e -> entries.merge(e, value, Cell::reconcile));
+                }
+                case "delM" -> mapDeletion.merge(op.row, op.ts, Math::max);
                 case "delRow" -> rowDeletion.merge(op.row, op.ts, Math::max);
                 case "delRange" -> ranges.add(op);
                 case "delPartition" -> partitionDeletion = Math.max(partitionDeletion, op.ts);
@@ -320,7 +350,14 @@ class RowsModelProperties {
                         liveElements.put(e, cell);
                     }
                 });
-                if (!markerLive && !vLive && liveElements.isEmpty()) {
+                long mapDel = Math.max(del, mapDeletion.getOrDefault(c, Long.MIN_VALUE));
+                TreeMap<Integer, Cell> liveEntries = new TreeMap<>();
+                map.getOrDefault(c, Map.of()).forEach((e, cell) -> {
+                    if (live(cell, mapDel, now)) {
+                        liveEntries.put(e, cell);
+                    }
+                });
+                if (!markerLive && !vLive && liveElements.isEmpty() && liveEntries.isEmpty()) {
                     continue;
                 }
                 StringBuilder s = new StringBuilder("c=").append(c);
@@ -333,6 +370,11 @@ class RowsModelProperties {
                     s.append(" s=");
                     liveElements.forEach((e, cell) -> s.append(e).append('@').append(cell.timestampMicros())
                             .append(','));
+                }
+                if (!liveEntries.isEmpty() && (columns == null || columns.contains("m"))) {
+                    s.append(" m=");
+                    liveEntries.forEach((e, cell) -> s.append(e).append(':').append(CqlTypes.INT.toJava(cell.value()))
+                            .append('@').append(cell.timestampMicros()).append(','));
                 }
                 out.add(s.toString());
             }
