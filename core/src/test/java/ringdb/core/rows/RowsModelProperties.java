@@ -42,8 +42,8 @@ class RowsModelProperties {
     static TableMetadata table(boolean descending) {
         return TableMetadata.builder("ks", "t").partitionKey("k", CqlTypes.INT)
                 .clustering("c", CqlTypes.INT, descending).regular("v", CqlTypes.INT)
-                .regular("s", CqlTypes.set(CqlTypes.INT, false)).regular("m", CqlTypes.map(CqlTypes.INT, CqlTypes.INT, false))
-                .staticColumn("st", CqlTypes.INT)
+                .regular("s", CqlTypes.set(CqlTypes.INT, false))
+                .regular("m", CqlTypes.map(CqlTypes.INT, CqlTypes.INT, false)).staticColumn("st", CqlTypes.INT)
                 .createdAt(1, 0).build();
     }
 
