@@ -9,6 +9,7 @@ import ringdb.core.NodeId;
 import ringdb.core.data.Cell;
 import ringdb.core.data.Limits;
 import ringdb.core.ring.DecoratedKey;
+import ringdb.core.ring.StorageKeys;
 import ringdb.core.store.LocalStore;
 
 /**
@@ -151,7 +152,19 @@ public final class MessageCodec {
     }
 
     static byte[] readKey(WireReader in) {
-        return in.bytes(Limits.STORAGE_KEY_BYTES_MAX, "key");
+        return checkKey(in.bytes(Limits.STORAGE_KEY_BYTES_MAX, "key"), "key");
+    }
+
+    /** Refuses a table entry's key whose partition key (and so its token) cannot be read. */
+    static byte[] checkKey(byte[] key, String field) {
+        if (key != null && StorageKeys.isTable(key)) {
+            try {
+                StorageKeys.serializedPartitionKey(key);
+            } catch (IllegalArgumentException e) {
+                throw new CodecException("bad " + field + ": " + e.getMessage());
+            }
+        }
+        return key;
     }
 
     static void writeEntries(WireWriter out, List<LocalStore.Entry> entries) {

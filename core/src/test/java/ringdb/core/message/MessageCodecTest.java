@@ -162,6 +162,18 @@ class MessageCodecTest {
     }
 
     @Test
+    void aTableEntrysKeyWhosePartitionKeyCannotBeReadIsRefused() {
+        byte[] truncated = new byte[20];
+        truncated[0] = 2; // a table entry's tag, then a table id and a partition key without its end
+        Arrays.fill(truncated, 17, 20, (byte) 'a');
+        byte[] frame = MessageCodec.encodeFrame(SENDER, new MutationRequest(1, truncated, Cell.value(new byte[1], 1),
+                0));
+        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(frame, 4, frame.length - 4)))
+                .isInstanceOf(CodecException.class).hasMessageContaining("bad key: a table entry's key ends inside"
+                        + " partition key component 0");
+    }
+
+    @Test
     void errorsSayWhatIsWrong() {
         assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(frame(9, 1, senderOnly()))))
                 .isInstanceOf(CodecException.class).hasMessage("unsupported frame version 9");
