@@ -72,6 +72,8 @@ public final class CommitLog implements AutoCloseable {
      * was written then. Follow with {@link #acknowledge} once the mutation is visible to readers.
      */
     public void append(byte[] key, Cell cell) throws IOException {
+        // The writing half of paired assertions; the reader refuses a record without a key.
+        Invariants.check(key.length > 0, "a commit log record has a key");
         appendRecord(CommitLogFormat.RECORD_HEADER_SIZE_BYTES + CommitLogRecords.mutationSize(key, cell),
                 out -> CommitLogRecords.writeMutation(out, key, cell));
     }
@@ -81,6 +83,9 @@ public final class CommitLog implements AutoCloseable {
      * The caller checked that the batch fits a record ({@link CommitLogFormat#PAYLOAD_SIZE_BYTES_MAX}).
      */
     public void appendBatch(List<LocalStore.Entry> entries) throws IOException {
+        for (LocalStore.Entry entry : entries) {
+            Invariants.check(entry.key().key().length > 0, "a commit log record has a key");
+        }
         long payload = CommitLogRecords.batchSize(entries);
         Invariants.check(payload <= CommitLogFormat.PAYLOAD_SIZE_BYTES_MAX, "a batch fits one commit log record");
         appendRecord(CommitLogFormat.RECORD_HEADER_SIZE_BYTES + (int) payload,

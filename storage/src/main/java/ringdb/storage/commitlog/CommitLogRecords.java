@@ -2,6 +2,7 @@ package ringdb.storage.commitlog;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import ringdb.core.Invariants;
 import ringdb.core.data.Cell;
 import ringdb.core.store.LocalStore;
 
@@ -91,6 +92,8 @@ public final class CommitLogRecords {
             }
         }
         if (in.position() != end) {
+            // The writer frames a tombstone as the fixed fields and the key, nothing after.
+            Invariants.check(!cells[count - 1].isTombstone(), "a commit log tombstone's key fills its payload");
             return (end - in.position()) + " bytes follow the last mutation of the record";
         }
         for (int i = 0; i < count; i++) {
