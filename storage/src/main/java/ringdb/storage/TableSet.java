@@ -501,7 +501,7 @@ final class TableSet {
     /** Waits for a running compaction, then compacts every table into one, and waits for that. */
     void compactAllNow() {
         awaitCompaction();
-        if (tables.size() > 1 || !tables.isEmpty() && tables.get(0).metadata().tombstoneCount() > 0) {
+        if (!tables.isEmpty()) { // one table too: it may hold expired cells or tombstones to purge
             startCompaction(tables);
             Throwable failure = awaitCompaction();
             if (failure != null) {

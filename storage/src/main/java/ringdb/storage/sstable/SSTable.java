@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.zip.CRC32C;
 import ringdb.core.Invariants;
 import ringdb.core.data.Cell;
@@ -38,6 +39,8 @@ public final class SSTable implements AutoCloseable {
     /** The deletions section: partition deletions and range tombstone open bounds, in key order. */
     private DecoratedKey[] deletionKeys = new DecoratedKey[0];
     private Cell[] deletionCells = new Cell[0];
+    /** Data blocks read since the table was opened (reads and scans), for tests and tools. */
+    private final LongAdder blocksRead = new LongAdder();
 
     private SSTable(String path, ReadFile file, TableMetadata metadata, BloomFilter bloom, long[] blockOffsets,
                     int[] blockLengths, long[] firstTokens, byte[][] firstKeys) {
@@ -209,6 +212,7 @@ public final class SSTable implements AutoCloseable {
             throw new TableReadException(path, e); // so whoever acts on it knows which table failed
         }
         checkChecksum(path, blockOffsets[blockNumber], bytes, length);
+        blocksRead.increment();
         return ByteBuffer.wrap(bytes, 0, length);
     }
 
@@ -333,6 +337,11 @@ public final class SSTable implements AutoCloseable {
             found.add(new AbstractMap.SimpleImmutableEntry<>(deletionKeys[i], deletionCells[i]));
         }
         return found;
+    }
+
+    /** Data blocks read (and checked) since the table was opened. Any thread. */
+    public long blocksRead() {
+        return blocksRead.sum();
     }
 
     /** How many entries the deletions section holds. */
