@@ -38,6 +38,10 @@ import ringdb.core.store.LocalStore;
  */
 public final class Hints {
     private static final int SUFFIX_CHARS = 24;
+    /** Hint value kinds (docs/formats/system.md): a value, a tombstone, a value with a TTL. Never renumber. */
+    private static final byte HINT_VALUE = 0;
+    private static final byte HINT_TOMBSTONE = 1;
+    private static final byte HINT_EXPIRING = 2;
 
     private final HintsContext context;
     private final LocalStore store;
@@ -389,11 +393,6 @@ public final class Hints {
         }
         return NodeId.of(key.substring(1, end));
     }
-
-    /** Hint value kinds (docs/formats/system.md): a value, a tombstone, a value with a TTL. Never renumber. */
-    private static final byte HINT_VALUE = 0;
-    private static final byte HINT_TOMBSTONE = 1;
-    private static final byte HINT_EXPIRING = 2;
 
     private static byte[] encode(byte[] key, Cell cell) {
         byte[] value = cell.isTombstone() ? new byte[0] : cell.value();
