@@ -16,7 +16,6 @@ import ringdb.core.NodeId;
 import ringdb.core.Timers;
 import ringdb.core.coordinator.RequestRegistry;
 import ringdb.core.data.Cell;
-import ringdb.core.data.Limits;
 import ringdb.core.message.Message;
 import ringdb.core.message.MutationRequest;
 import ringdb.core.message.MutationResponse;
