@@ -144,6 +144,7 @@ final class DumpCommand implements Callable<Integer> {
             }
             json.writeFieldName("timestamp");
             json.writeNumber(seconds(cell.timestampMicros()));
+            writeExpiry(json, cell);
             json.writeStringField("type", cell.isTombstone() ? "DELETE" : "PUT");
             json.writeEndObject();
         } catch (IOException e) {
@@ -166,9 +167,18 @@ final class DumpCommand implements Callable<Integer> {
             }
             json.writeFieldName("timestamp");
             json.writeNumber(seconds(cell.timestampMicros()));
+            writeExpiry(json, cell);
             json.writeEndObject();
         }
         json.writeEndObject();
+    }
+
+    /** An expiring cell's TTL and expiry (seconds since the epoch); nothing for other cells. */
+    private static void writeExpiry(JsonGenerator json, Cell cell) throws IOException {
+        if (cell.isExpiring()) {
+            json.writeNumberField("ttl", cell.ttlSeconds());
+            json.writeNumberField("expires_at", cell.expiresAtSeconds());
+        }
     }
 
     /** Microseconds as exact decimal seconds, the seed's unit. */

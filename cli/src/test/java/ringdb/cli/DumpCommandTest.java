@@ -60,6 +60,36 @@ class DumpCommandTest {
     }
 
     @Test
+    void anExpiringCellShowsItsTtlAndExpiryInTheLogAndTheState() throws IOException {
+        for (boolean flush : new boolean[] {false, true}) {
+            Path dir = directory.resolve("ttl-" + flush);
+            try (FileDisk disk = new FileDisk()) {
+                StorageEngine engine = StorageEngine.open(disk, dir.resolve("data").toString(),
+                        StorageConfig.defaults(), FROZEN, NO_TIMERS);
+                engine.apply(bytes("session"), Cell.expiring(bytes("abc"), 1_000_000L, 600, 1_800_000_600L),
+                        failure -> { });
+                engine.apply(bytes("plain"), Cell.value(bytes("v"), 2_000_000L), failure -> { });
+                if (flush) {
+                    engine.flush();
+                }
+                engine.close();
+            }
+            ClusterHarness.Run output = run("dump", dir.toString());
+            assertThat(output.exitCode()).as(output.err()).isZero();
+            List<String> lines = output.out().lines().toList();
+            if (!flush) {
+                assertThat(lines.get(0)).isEqualTo("{\"key\":\"session\",\"value\":\"abc\",\"timestamp\":1.000000,"
+                        + "\"ttl\":600,\"expires_at\":1800000600,\"type\":\"PUT\"}");
+                assertThat(lines.get(1)).doesNotContain("ttl");
+            }
+            assertThat(lines.get(lines.size() - 1))
+                    .contains("\"session\":{\"value\":\"abc\",\"timestamp\":1.000000,\"ttl\":600,"
+                            + "\"expires_at\":1800000600}")
+                    .contains("\"plain\":{\"value\":\"v\",\"timestamp\":2.000000}");
+        }
+    }
+
+    @Test
     void printsTheCommitLogAsJsonLinesAndTheStateAsOneObject() throws IOException {
         write(false);
         ClusterHarness.Run output = run("dump", directory.toString());

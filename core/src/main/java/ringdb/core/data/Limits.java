@@ -98,10 +98,11 @@ public final class Limits {
     /** A hint's key: "H" + target node id + "\n" + generation (16 hex) + sequence (8 hex). */
     public static final int HINT_KEY_BYTES_MAX = 1 + NODE_ID_BYTES_MAX + 1 + 24;
     /**
-     * A hint's value holds the mutation: [key length u32][key][tombstone u8][value], the key being a
-     * data store key; this is its header.
+     * A hint's value holds the mutation: [key length u32][key][kind u8][ttl i32, expiry i64 when the
+     * cell expires][value], the key being a
+     * data store key; this is its largest header.
      */
-    public static final int HINT_HEADER_BYTES = 4 + 1;
+    public static final int HINT_HEADER_BYTES = 4 + 1 + 4 + 8;
     /**
      * Largest value any store holds: a hint of a maximal mutation. The hints engine's value limit,
      * and so the commit log's largest record, derive from it.

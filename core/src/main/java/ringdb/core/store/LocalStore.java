@@ -1,5 +1,8 @@
 package ringdb.core.store;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
@@ -37,6 +40,87 @@ public interface LocalStore {
 
     private static String describe(Throwable error) {
         return error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+    }
+
+    /**
+     * Applies several mutations as one: one commit log record, so that after a crash either all of
+     * them or none are replayed. Limits are checked for every entry before anything is written (an
+     * {@link ringdb.core.data.InvalidRequestException} naming the limit). {@code onDurable} runs
+     * exactly once, as for {@link #apply}. The default applies each entry on its own (not atomic
+     * across a crash), for stores without batches; {@code onDurable} then runs once all are durable
+     * or with the first failure.
+     */
+    default void applyBatch(List<Entry> entries, Consumer<Throwable> onDurable) {
+        if (entries.isEmpty()) {
+            onDurable.accept(null);
+            return;
+        }
+        int[] pending = {entries.size()};
+        boolean[] reported = {false};
+        for (Entry entry : entries) {
+            apply(entry.key().key(), entry.cell(), error -> {
+                pending[0]--;
+                if (!reported[0] && (error != null || pending[0] == 0)) {
+                    reported[0] = true;
+                    onDurable.accept(error);
+                }
+            });
+        }
+    }
+
+    /**
+     * The reconciled entries (tombstones and expired cells included: readers decide liveness with
+     * {@link Cell#isLiveAt}) whose token is {@code token} and whose key lies in [{@code fromInclusive},
+     * {@code toExclusive}), in key order, or in reverse key order when {@code reversed}; at most
+     * {@code maxEntries}. A store with tables streams them, so a partition of any size can be read
+     * page by page. The default pages through {@link #scan} (and holds the range in memory when reversed).
+     */
+    default List<Entry> slice(long token, byte[] fromInclusive, byte[] toExclusive, boolean reversed,
+                              int maxEntries) {
+        if (maxEntries <= 0) {
+            throw new IllegalArgumentException("maxEntries must be positive, was " + maxEntries);
+        }
+        ArrayList<Entry> found = new ArrayList<>();
+        DecoratedKey after = null;
+        long start = token == Long.MIN_VALUE ? Long.MAX_VALUE : token - 1;
+        while (true) {
+            List<Entry> page = scan(start, token, after, 1024);
+            for (Entry entry : page) {
+                byte[] key = entry.key().key();
+                if (Arrays.compareUnsigned(key, toExclusive) >= 0) {
+                    return finishSlice(found, reversed, maxEntries);
+                }
+                if (Arrays.compareUnsigned(key, fromInclusive) >= 0) {
+                    found.add(entry);
+                    if (!reversed && found.size() == maxEntries) {
+                        return found;
+                    }
+                }
+            }
+            if (page.size() < 1024) {
+                return finishSlice(found, reversed, maxEntries);
+            }
+            after = page.get(page.size() - 1).key();
+        }
+    }
+
+    private static List<Entry> finishSlice(List<Entry> found, boolean reversed, int maxEntries) {
+        if (!reversed) {
+            return found;
+        }
+        Collections.reverse(found);
+        return found.size() > maxEntries ? new ArrayList<>(found.subList(0, maxEntries)) : found;
+    }
+
+    /**
+     * The partition deletion and the range tombstone open bound entries (docs/formats/rows.md) of the
+     * partition whose keys lie in [{@code partitionStart}, {@code partitionEnd}), reconciled, in key
+     * order: what a reader of a slice that starts inside a range tombstone must also apply. Stores with
+     * tables keep them indexed, so this is cheap for a large partition. Stores that do not know table
+     * keys throw {@link UnsupportedOperationException}.
+     */
+    default List<Entry> rangeTombstones(long token, byte[] partitionStart, byte[] partitionEnd) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no range tombstone index");
     }
 
     /** The reconciled newest version of {@code key}, a tombstone included; null if never written. */

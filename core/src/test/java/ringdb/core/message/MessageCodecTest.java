@@ -33,7 +33,10 @@ class MessageCodecTest {
     static Arbitrary<Cell> cells() {
         Arbitrary<Long> timestamps = Arbitraries.longs();
         return Arbitraries.oneOf(timestamps.map(Cell::tombstone),
-                Combinators.combine(Arbitraries.bytes().array(byte[].class).ofMaxSize(30), timestamps).as(Cell::value));
+                Combinators.combine(Arbitraries.bytes().array(byte[].class).ofMaxSize(30), timestamps).as(Cell::value),
+                Combinators.combine(Arbitraries.bytes().array(byte[].class).ofMaxSize(30), timestamps,
+                        Arbitraries.integers().between(1, Integer.MAX_VALUE),
+                        Arbitraries.longs().between(1, Long.MAX_VALUE)).as(Cell::expiring));
     }
 
     static Arbitrary<NodeId> nodeIds() {
