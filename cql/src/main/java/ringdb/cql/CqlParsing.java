@@ -75,6 +75,7 @@ public final class CqlParsing {
 
     /** Turns the first lexer or parser error into a {@link CqlSyntaxException}. */
     private static final class Errors extends BaseErrorListener {
+        private static final int EXPECTED_SHOWN_MAX = 12;
         private final String text;
 
         Errors(String text) {
@@ -92,7 +93,16 @@ public final class CqlParsing {
                 context = " (" + abbreviate(text.substring(0, start)) + "[" + tokenText + "]"
                         + (stop < text.length() ? "..." : "") + ")";
             }
-            throw new CqlSyntaxException("line " + line + ":" + column + " " + message + context);
+            throw new CqlSyntaxException("line " + line + ":" + column + " " + shorten(message) + context);
+        }
+
+        /** Drops an "expecting {...}" list too long to help (every literal and unreserved keyword). */
+        private static String shorten(String message) {
+            int at = message.indexOf(" expecting {");
+            if (at < 0 || message.substring(at).split(",").length <= EXPECTED_SHOWN_MAX) {
+                return message;
+            }
+            return message.substring(0, at);
         }
 
         private static String abbreviate(String before) {
