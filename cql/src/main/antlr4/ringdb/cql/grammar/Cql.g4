@@ -264,6 +264,7 @@ term
     | '{' term ':' term (',' term ':' term)* '}'                         # mapTerm
     | '{' (term (',' term)*)? '}'                                        # setTerm
     | '(' term (',' term)+ ')'                                           # tupleTerm
+    | K_TOKEN '(' term (',' term)* ')'                                   # tokenTerm
     | ident '(' (term (',' term)*)? ')'                                  # functionTerm
     | '(' cqlType ')' term                                               # castTerm
     ;

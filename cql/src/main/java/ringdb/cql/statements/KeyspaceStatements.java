@@ -151,7 +151,8 @@ public final class KeyspaceStatements {
                 Integer rf = factors.remove("replication_factor");
                 if (rf == null || !factors.isEmpty()) {
                     throw new InvalidRequestException("SimpleStrategy requires exactly the option "
-                            + "'replication_factor'" + (factors.isEmpty() ? "" : "; unknown options " + factors.keySet()));
+                            + "'replication_factor'" + (factors.isEmpty() ? ""
+                            : "; unknown options " + factors.keySet()));
                 }
                 return Replication.simple(rf);
             }

@@ -52,6 +52,10 @@ final class Literals {
             throw new InvalidRequestException("Unknown function " + Names.of(f.ident()) + " called (functions in "
                     + "values are not supported)");
         }
+        if (term instanceof CqlParser.TokenTermContext) {
+            throw new InvalidRequestException("token() of values is only allowed as the bound of a token(...) "
+                    + "restriction");
+        }
         if (term instanceof CqlParser.TupleTermContext) {
             throw new InvalidRequestException("tuples are not supported (value for \"" + receiver.name() + "\")");
         }

@@ -40,7 +40,7 @@ final class SchemaAnalysis {
         }
         String text = type.getText();
         try {
-            return CqlTypes.parse(text.replaceAll("(?i)frozen<", "frozen<"));
+            return CqlTypes.parse(text);
         } catch (InvalidValueException e) {
             throw new InvalidRequestException(e.getMessage());
         }

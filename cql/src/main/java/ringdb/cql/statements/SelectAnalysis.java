@@ -74,9 +74,7 @@ final class SelectAnalysis {
         if (perPartition != null && distinct) {
             throw new InvalidRequestException("PER PARTITION LIMIT is not allowed with SELECT DISTINCT queries");
         }
-        List<SelectStatement.TokenBoundTerm> tokens = where.tokenBounds.stream()
-                .map(b -> new SelectStatement.TokenBoundTerm(b.operator(), b.value())).toList();
-        return new SelectStatement(table, selectors, distinct, pk, tokens, clustering, slice, filters, reversed,
+        return new SelectStatement(table, selectors, distinct, pk, where.tokenBounds, clustering, slice, filters, reversed,
                 limit, perPartition, binds.variables());
     }
 

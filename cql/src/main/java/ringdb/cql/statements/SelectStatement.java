@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.ToLongFunction;
 import ringdb.core.data.InvalidRequestException;
 import ringdb.core.schema.TableMetadata;
 import ringdb.core.schema.keys.Clustering;
@@ -27,8 +28,14 @@ public record SelectStatement(TableMetadata table, List<Selector> selectors, boo
                               List<Restriction> clustering, List<Restriction> clusteringSlice,
                               List<Restriction> filters, boolean reversed, Term limit, Term perPartitionLimit,
                               List<ColumnSpec> bindVariables) implements CqlStatement {
-    /** One side of a token range as written: {@code token(k) >= ?}. */
-    public record TokenBoundTerm(Restriction.Operator operator, Term value) {
+    /**
+     * One side of a token range as written: {@code token(k) >= ?} (a token value), or
+     * {@code token(k) >= token(?)} (the token of a partition key: {@code keyValues}, value null).
+     */
+    public record TokenBoundTerm(Restriction.Operator operator, Term value, List<Term> keyValues) {
+        public TokenBoundTerm {
+            keyValues = List.copyOf(keyValues);
+        }
     }
 
     public SelectStatement {
@@ -51,7 +58,15 @@ public record SelectStatement(TableMetadata table, List<Selector> selectors, boo
         return Statements.partitionKeyBindIndexes(partitionKey);
     }
 
+    /** Binds a statement without {@code token(values)} bounds (those need the partitioner: see the overload). */
     public BoundSelect bind(BindValues values) {
+        return bind(values, key -> {
+            throw new InvalidRequestException("token() of partition key values needs the node's partitioner here");
+        });
+    }
+
+    /** Binds the values; {@code tokenOf} is the partitioner's token of a partition key, for {@code token(?)}. */
+    public BoundSelect bind(BindValues values, ToLongFunction<PartitionKey> tokenOf) {
         values.checkCount(bindVariables.size());
         List<PartitionKey> keys = new ArrayList<>();
         for (List<byte[]> components : Statements.cartesian(partitionKey, values,
@@ -68,7 +83,8 @@ public record SelectStatement(TableMetadata table, List<Selector> selectors, boo
         for (Restriction r : filters) {
             boundFilters.add(new Filter(r.column(), r.operator(), r.bind(values)));
         }
-        return new BoundSelect(table, keys, partitionKey.isEmpty() ? tokenRange(values) : null, slices(values),
+        return new BoundSelect(table, keys, partitionKey.isEmpty() ? tokenRange(values, tokenOf)
+                : null, slices(values),
                 boundFilters, selectors, distinct, reversed, positive(limit, values, "LIMIT"),
                 positive(perPartitionLimit, values, "PER PARTITION LIMIT"));
     }
@@ -104,18 +120,14 @@ public record SelectStatement(TableMetadata table, List<Selector> selectors, boo
         return out;
     }
 
-    private BoundSelect.TokenRange tokenRange(BindValues values) {
+    private BoundSelect.TokenRange tokenRange(BindValues values, ToLongFunction<PartitionKey> tokenOf) {
         Long start = null;
         Long end = null;
         boolean startInclusive = true;
         boolean endInclusive = true;
         for (TokenBoundTerm b : tokenBounds) {
-            Term.Value v = b.value().bind(values);
-            if (v.bytes() == null) {
-                throw new InvalidRequestException("Invalid " + (v.unset() ? "unset" : "null") + " value for the "
-                        + "partition key token");
-            }
-            long token = (Long) CqlTypes.BIGINT.toJava(v.bytes());
+            long token = b.value() == null ? tokenOf.applyAsLong(tokenKey(b.keyValues(), values)) : tokenValue(b,
+                    values);
             switch (b.operator()) {
                 case EQ -> {
                     start = token;
@@ -132,6 +144,28 @@ public record SelectStatement(TableMetadata table, List<Selector> selectors, boo
             }
         }
         return new BoundSelect.TokenRange(start, startInclusive, end, endInclusive);
+    }
+
+    private static long tokenValue(TokenBoundTerm b, BindValues values) {
+        Term.Value v = b.value().bind(values);
+        if (v.bytes() == null) {
+            throw new InvalidRequestException("Invalid " + (v.unset() ? "unset" : "null") + " value for the "
+                    + "partition key token");
+        }
+        return (Long) CqlTypes.BIGINT.toJava(v.bytes());
+    }
+
+    private PartitionKey tokenKey(List<Term> keyValues, BindValues values) {
+        List<byte[]> components = new ArrayList<>();
+        for (int i = 0; i < keyValues.size(); i++) {
+            Term.Value v = keyValues.get(i).bind(values);
+            if (v.bytes() == null) {
+                throw new InvalidRequestException("Invalid " + (v.unset() ? "unset" : "null") + " value for "
+                        + "partition key part " + table.partitionKey().get(i).name() + " in token()");
+            }
+            components.add(v.bytes());
+        }
+        return new PartitionKey(components);
     }
 
     private static int positive(Term term, BindValues values, String what) {

@@ -16,11 +16,7 @@ import ringdb.cql.grammar.CqlParser;
  */
 final class WhereClause {
     final Map<ColumnMetadata, List<Restriction>> byColumn = new LinkedHashMap<>();
-    final List<TokenBound> tokenBounds = new ArrayList<>();
-
-    /** One side of a token range: {@code token(k) > ?}. */
-    record TokenBound(Restriction.Operator operator, Term value) {
-    }
+    final List<SelectStatement.TokenBoundTerm> tokenBounds = new ArrayList<>();
 
     static WhereClause of(CqlParser.WhereClauseContext where, TableMetadata table, Binds binds) {
         WhereClause out = new WhereClause();
@@ -74,8 +70,20 @@ final class WhereClause {
         if (op == Restriction.Operator.NEQ) {
             throw new InvalidRequestException("Unsupported \"!=\" relation on token");
         }
+        if (t.term() instanceof CqlParser.TokenTermContext f) {
+            if (f.term().size() != expected.size()) {
+                throw new InvalidRequestException("token() takes the " + expected.size() + " partition key "
+                        + "value(s) of " + table.name() + ", got " + f.term().size());
+            }
+            List<Term> key = new ArrayList<>();
+            for (int i = 0; i < expected.size(); i++) {
+                key.add(Literals.term(f.term(i), spec(table, table.partitionKey().get(i)), binds));
+            }
+            tokenBounds.add(new SelectStatement.TokenBoundTerm(op, null, key));
+            return;
+        }
         ColumnSpec spec = new ColumnSpec(table.keyspace(), table.name(), "partition key token", CqlTypes.BIGINT);
-        tokenBounds.add(new TokenBound(op, Literals.term(t.term(), spec, binds)));
+        tokenBounds.add(new SelectStatement.TokenBoundTerm(op, Literals.term(t.term(), spec, binds), List.of()));
     }
 
     private void addRestriction(Restriction r) {

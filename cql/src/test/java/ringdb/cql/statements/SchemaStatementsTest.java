@@ -199,7 +199,8 @@ class SchemaStatementsTest {
         schema.execute("CREATE TABLE ks.t (k int, c int, v int, PRIMARY KEY (k, c))");
         assertThatThrownBy(() -> schema.execute("ALTER TABLE ks.t ADD v int"))
                 .hasMessage("Column with name 'v' already exists");
-        assertThatThrownBy(() -> schema.execute("ALTER TABLE ks.t DROP c")).hasMessage("Cannot drop PRIMARY KEY part c");
+        assertThatThrownBy(() -> schema.execute("ALTER TABLE ks.t DROP c"))
+                .hasMessage("Cannot drop PRIMARY KEY part c");
         assertThatThrownBy(() -> schema.execute("ALTER TABLE ks.t DROP x"))
                 .hasMessage("Column x was not found in table t");
         assertThatThrownBy(() -> schema.execute("ALTER TABLE ks.t ALTER v TYPE bigint"))

@@ -181,4 +181,18 @@ class SelectStatementTest {
         assertThat(b.tokenRange().start()).isEqualTo(-1L);
         assertThat(CqlTypes.BIGINT.cqlName()).isEqualTo(s.bindVariables().get(0).type().cqlName());
     }
+
+    @Test
+    void aTokenBoundMayBeTheTokenOfPartitionKeyValuesAsYcsbScansWriteIt() {
+        SelectStatement s = select("SELECT * FROM t WHERE token(a, b) >= token(?, ?) LIMIT ?");
+        assertThat(s.bindVariables()).extracting(ColumnSpec::name).containsExactly("a", "b", "[limit]");
+        BoundSelect b = s.bind(BindValues.of(List.of(i32(1), i32(2), i32(10))),
+                key -> ByteBuffer.wrap(key.components().get(0)).getInt() * 100L
+                        + ByteBuffer.wrap(key.components().get(1)).getInt());
+        assertThat(b.tokenRange()).isEqualTo(new BoundSelect.TokenRange(102L, true, null, true));
+        assertThatThrownBy(() -> s.bind(BindValues.of(List.of(i32(1), i32(2), i32(10)))))
+                .hasMessageContaining("needs the node's partitioner");
+        assertThatThrownBy(() -> select("SELECT * FROM t WHERE token(a, b) >= token(1)"))
+                .hasMessage("token() takes the 2 partition key value(s) of t, got 1");
+    }
 }
