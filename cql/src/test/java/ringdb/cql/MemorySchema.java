@@ -45,6 +45,12 @@ public final class MemorySchema implements SchemaView {
         return dropped.getOrDefault(keyspace + "." + table, 0L);
     }
 
+    /** Adds a keyspace and table directly (system tables, which DDL refuses to touch). */
+    public void put(KeyspaceMetadata keyspace, TableMetadata table) {
+        keyspaces.put(keyspace.name(), keyspace);
+        tables.put(table.keyspace() + "." + table.name(), table);
+    }
+
     /** Runs a DDL statement (with the session keyspace) and applies its change. */
     public SchemaChange execute(String cql, String sessionKeyspace) {
         CqlStatement s = Analyzer.analyze(cql, sessionKeyspace, this);
