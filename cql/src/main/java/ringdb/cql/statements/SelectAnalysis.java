@@ -74,8 +74,8 @@ final class SelectAnalysis {
         if (perPartition != null && distinct) {
             throw new InvalidRequestException("PER PARTITION LIMIT is not allowed with SELECT DISTINCT queries");
         }
-        return new SelectStatement(table, selectors, distinct, pk, where.tokenBounds, clustering, slice, filters, reversed,
-                limit, perPartition, binds.variables());
+        return new SelectStatement(table, selectors, distinct, pk, where.tokenBounds, clustering, slice, filters,
+                reversed, limit, perPartition, binds.variables());
     }
 
     /** The partition key's equalities and INs when every component has one (removed from {@code rest}). */
