@@ -101,13 +101,25 @@ final class Literals {
             check(type.equals(CqlTypes.BOOLEAN), kind, text, receiver);
         }
         try {
-            byte[] bytes = type.fromString(text);
+            byte[] bytes = type.equals(CqlTypes.FLOAT) ? floatValue(text) : type.fromString(text);
             type.validate(bytes);
             return bytes;
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException("Invalid " + kind + " constant (" + text + ") for \"" + receiver.name()
                     + "\" of type " + type.cqlName() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * A float literal read as a float, as Cassandra reads it: the text of the largest floats
+     * ({@code 3.4028235E38}) is slightly above Float.MAX_VALUE as a double, yet is that float.
+     */
+    private static byte[] floatValue(String text) {
+        float f = Float.parseFloat(text);
+        if (Float.isInfinite(f) && !text.endsWith("Infinity")) {
+            throw new IllegalArgumentException(text + " is out of range for float");
+        }
+        return CqlTypes.FLOAT.fromJava(f);
     }
 
     private static String floatText(CqlParser.ConstantContext c) {

@@ -121,6 +121,18 @@ class LiteralRoundTripProperties {
         return java.map(t::fromJava);
     }
 
+    @net.jqwik.api.Example
+    void theLargestFloatsReadBackAsThemselves() {
+        int column = TYPES.indexOf("float");
+        for (float f : new float[] {Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE}) {
+            ModificationStatement s = (ModificationStatement) Analyzer.analyze("INSERT INTO t (k, c" + column
+                    + ") VALUES (0, " + f + ")", "ks", SCHEMA);
+            assertThat(s.bind(BindValues.NONE).operations().get(0).value()).isEqualTo(CqlTypes.FLOAT.fromJava(f));
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Analyzer.analyze("INSERT INTO t (k, c" + column
+                + ") VALUES (0, 1e39)", "ks", SCHEMA)).hasMessageContaining("out of range for float");
+    }
+
     @Property(tries = 200)
     void blobLiteralsAreHex(@ForAll byte[] bytes) {
         int blob = TYPES.indexOf("blob");
