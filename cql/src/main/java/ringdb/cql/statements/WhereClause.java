@@ -70,6 +70,13 @@ final class WhereClause {
         if (op == Restriction.Operator.NEQ) {
             throw new InvalidRequestException("Unsupported \"!=\" relation on token");
         }
+        for (SelectStatement.TokenBoundTerm b : tokenBounds) {
+            boolean lower = isLower(b.operator());
+            if (op == Restriction.Operator.EQ || b.operator() == Restriction.Operator.EQ || lower == isLower(op)) {
+                throw new InvalidRequestException("More than one restriction was found for the " + (lower ? "start"
+                        : "end") + " bound on the partition key token");
+            }
+        }
         if (t.term() instanceof CqlParser.TokenTermContext f) {
             if (f.term().size() != expected.size()) {
                 throw new InvalidRequestException("token() takes the " + expected.size() + " partition key "

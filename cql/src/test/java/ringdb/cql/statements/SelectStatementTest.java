@@ -76,6 +76,10 @@ class SelectStatementTest {
         SelectStatement s = select("SELECT a FROM t WHERE token(a, b) >= ?");
         assertThat(s.bindVariables()).extracting(v -> v.name() + " " + v.type().cqlName())
                 .containsExactly("partition key token bigint");
+        assertThatThrownBy(() -> select("SELECT a FROM t WHERE token(a, b) > 1 AND token(a, b) >= 2"))
+                .hasMessage("More than one restriction was found for the start bound on the partition key token");
+        assertThatThrownBy(() -> select("SELECT a FROM t WHERE token(a, b) = 1 AND token(a, b) < 2"))
+                .isInstanceOf(InvalidRequestException.class);
         assertThatThrownBy(() -> select("SELECT a FROM t WHERE token(b, a) > 1"))
                 .hasMessageContaining("token(a, b)");
         assertThatThrownBy(() -> select("SELECT a FROM t WHERE token(a, b) > 1 AND a = 1"))
