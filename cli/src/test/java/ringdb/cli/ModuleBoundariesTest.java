@@ -51,7 +51,7 @@ class ModuleBoundariesTest {
     private static final String GROUP = "io.ringdb";
     /** Each module's root package: its production classes and no other module's. */
     private static final Map<String, String> PACKAGES = Map.of(
-            "core", "ringdb.core", "storage", "ringdb.storage", "client", "ringdb.client",
+            "core", "ringdb.core", "storage", "ringdb.storage", "cql", "ringdb.cql", "client", "ringdb.client",
             "dashboard", "ringdb.dashboard", "sim", "ringdb.sim", "server", "ringdb.server",
             "bench", "ringdb.bench", "cli", "ringdb.cli");
 
