@@ -6,7 +6,7 @@ package ringdb.core.message;
  */
 public sealed interface Response extends Message
         permits MutationResponse, ReadResponse, ReadFailure, RingEpochMismatch, RangeSyncResponse,
-        RangeDigestResponse {
+        RangeDigestResponse, SchemaPush, SliceReadResponse {
     /** The id of the request this answers, as the requester chose it. */
     long requestId();
 }

@@ -1,5 +1,8 @@
 package ringdb.core.store;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
@@ -37,6 +40,98 @@ public interface LocalStore {
 
     private static String describe(Throwable error) {
         return error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+    }
+
+    /**
+     * Applies every entry as one mutation: durable together ({@code onDurable} runs exactly once, with
+     * null once all are durable, or with the first failure), limits checked before anything is
+     * written. The entries carry their tokens (a table entry's is its partition's). The default
+     * applies each entry with {@link #apply} (no atomicity across a crash): stores with a commit log
+     * write one record instead.
+     */
+    default void applyBatch(List<Entry> entries, Consumer<Throwable> onDurable) {
+        int[] waiting = {entries.size()};
+        boolean[] reported = {false};
+        Consumer<Throwable> one = error -> {
+            waiting[0]--;
+            if (!reported[0] && (error != null || waiting[0] == 0)) {
+                reported[0] = true;
+                onDurable.accept(error);
+            }
+        };
+        if (entries.isEmpty()) {
+            onDurable.accept(null);
+            return;
+        }
+        for (Entry entry : entries) {
+            apply(entry.key().key(), entry.cell(), one);
+        }
+    }
+
+    /**
+     * {@link #applyBatch}, with the outcome as a message as {@link #applyDescribingError} gives it.
+     */
+    default void applyBatchDescribingError(List<Entry> entries, Consumer<String> onDone) {
+        try {
+            applyBatch(entries, error -> onDone.accept(error == null ? null : describe(error)));
+        } catch (RuntimeException e) {
+            onDone.accept(describe(e));
+        }
+    }
+
+    /**
+     * The reconciled entries (tombstones included) of token {@code token} whose keys lie in
+     * [{@code fromInclusive}, {@code toExclusive}), in key order or {@code reversed}, at most
+     * {@code maxEntries}. The default walks {@link #scan} over the token (and collects the whole
+     * range to reverse it): correct, not efficient; stores page through their tables instead.
+     */
+    default List<Entry> slice(long token, byte[] fromInclusive, byte[] toExclusive, boolean reversed,
+                              int maxEntries) {
+        List<Entry> out = new ArrayList<>();
+        DecoratedKey after = null;
+        int chunkEntries = 1000;
+        while (true) {
+            List<Entry> chunk = scan(token - 1, token, after, chunkEntries);
+            for (Entry entry : chunk) {
+                byte[] key = entry.key().key();
+                if (Arrays.compareUnsigned(key, toExclusive) >= 0) {
+                    return finishSlice(out, reversed, maxEntries);
+                }
+                if (Arrays.compareUnsigned(key, fromInclusive) >= 0) {
+                    out.add(entry);
+                    if (!reversed && out.size() >= maxEntries) {
+                        return out;
+                    }
+                }
+            }
+            if (chunk.size() < chunkEntries) {
+                return finishSlice(out, reversed, maxEntries);
+            }
+            after = chunk.get(chunk.size() - 1).key();
+        }
+    }
+
+    private static List<Entry> finishSlice(List<Entry> entries, boolean reversed, int maxEntries) {
+        if (reversed) {
+            Collections.reverse(entries);
+        }
+        return entries.size() <= maxEntries ? entries : new ArrayList<>(entries.subList(0, maxEntries));
+    }
+
+    /**
+     * The partition deletion and the range tombstone bounds of the partition whose keys lie in
+     * [{@code partitionStart}, {@code partitionEnd}), so that a reader of a slice starting inside a
+     * range tombstone learns it. The default returns every tombstone of the partition (a superset:
+     * a reader applies each tombstone to what it covers), found by {@link #slice}.
+     */
+    default List<Entry> rangeTombstones(long token, byte[] partitionStart, byte[] partitionEnd) {
+        List<Entry> out = new ArrayList<>();
+        for (Entry entry : slice(token, partitionStart, partitionEnd, false, Integer.MAX_VALUE)) {
+            if (entry.cell().isTombstone()) {
+                out.add(entry);
+            }
+        }
+        return out;
     }
 
     /** The reconciled newest version of {@code key}, a tombstone included; null if never written. */
