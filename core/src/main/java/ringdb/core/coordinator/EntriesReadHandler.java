@@ -18,7 +18,7 @@ import ringdb.core.message.BatchMutationRequest;
 import ringdb.core.message.Message;
 import ringdb.core.message.MutationRequest;
 import ringdb.core.message.MutationResponse;
-import ringdb.core.message.RangeSyncResponse;
+import ringdb.core.message.RangeScanResponse;
 import ringdb.core.message.ReadFailure;
 import ringdb.core.message.RingEpochMismatch;
 import ringdb.core.message.SliceReadResponse;
@@ -150,7 +150,7 @@ final class EntriesReadHandler implements RequestRegistry.ResponseHandler {
     public void onResponse(NodeId from, Message message) {
         if (message instanceof SliceReadResponse slice) {
             onAnswer(from, new Answer(slice.entries(), slice.rangeTombstones(), slice.more()));
-        } else if (message instanceof RangeSyncResponse chunk) {
+        } else if (message instanceof RangeScanResponse chunk) {
             onAnswer(from, new Answer(chunk.entries(), List.of(), !chunk.complete()));
         } else if (message instanceof ReadFailure failure) {
             onFailure(from, failure.error());

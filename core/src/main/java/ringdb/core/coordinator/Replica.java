@@ -14,7 +14,7 @@ import ringdb.core.message.MutationResponse;
 import ringdb.core.message.ReadFailure;
 import ringdb.core.message.ReadRequest;
 import ringdb.core.message.RangeScanRequest;
-import ringdb.core.message.RangeSyncResponse;
+import ringdb.core.message.RangeScanResponse;
 import ringdb.core.message.ReadResponse;
 import ringdb.core.message.SliceReadRequest;
 import ringdb.core.message.SliceReadResponse;
@@ -94,7 +94,7 @@ public final class Replica {
             failRead(from, scan.requestId(), "range scan", e);
             return;
         }
-        network.send(from, new RangeSyncResponse(scan.requestId(), chunk.entries(), chunk.complete()));
+        network.send(from, new RangeScanResponse(scan.requestId(), chunk.entries(), chunk.complete()));
     }
 
     private void failRead(NodeId from, long requestId, String what, RuntimeException e) {

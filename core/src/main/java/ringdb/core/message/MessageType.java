@@ -21,7 +21,8 @@ public enum MessageType {
     BATCH_MUTATION_REQUEST(32),
     SLICE_READ_REQUEST(33),
     SLICE_READ_RESPONSE(34),
-    RANGE_SCAN_REQUEST(35);
+    RANGE_SCAN_REQUEST(35),
+    RANGE_SCAN_RESPONSE(36);
 
     private static final MessageType[] BY_ID = new MessageType[256];
 

@@ -7,7 +7,7 @@ import java.util.Objects;
  * Entries whose token lies in ({@code startTokenExclusive}, {@code endTokenInclusive}] and whose
  * key begins with {@code keyPrefix} (a table's entries: its tag and id), resuming strictly after
  * ({@code afterToken}, {@code afterKey}) when {@code afterKey} is not null, at most {@code maxEntries}
- * of them; answered with a {@link RangeSyncResponse} ({@code complete} when the range holds no
+ * of them; answered with a {@link RangeScanResponse} ({@code complete} when the range holds no
  * more) or a {@link ReadFailure}. The scan of a table a coordinator walks range by range.
  * {@code ringEpoch} as in {@link ReadRequest}.
  */

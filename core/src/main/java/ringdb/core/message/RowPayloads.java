@@ -46,6 +46,15 @@ final class RowPayloads {
             writeTokenEntries(out, response.rangeTombstones());
         } else if (message instanceof RangeScanRequest scan) {
             writeScanRequest(out, scan);
+        } else if (message instanceof RangeScanResponse response) {
+            out.i64(response.requestId());
+            out.bool(response.complete());
+            out.i32(response.entries().size());
+            for (LocalStore.Entry entry : response.entries()) {
+                out.i64(entry.key().token());
+                out.bytes(entry.key().key());
+                MessageCodec.writeCell(out, entry.cell());
+            }
         } else {
             return false;
         }
@@ -78,6 +87,8 @@ final class RowPayloads {
             }
             case RANGE_SCAN_REQUEST:
                 return readScanRequest(in);
+            case RANGE_SCAN_RESPONSE:
+                return readScanResponse(in);
             default:
                 throw new CodecException("no decoding for message type " + type);
         }
@@ -121,6 +132,23 @@ final class RowPayloads {
             entries.add(new LocalStore.Entry(new DecoratedKey(token, key), cell));
         }
         return entries;
+    }
+
+    private static RangeScanResponse readScanResponse(WireReader in) {
+        long requestId = in.i64();
+        boolean complete = in.bool();
+        int count = in.count(8 + 4 + 1, "entries");
+        List<LocalStore.Entry> entries = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            long token = in.i64();
+            byte[] key = in.bytes(Limits.TABLE_STORAGE_KEY_BYTES_MAX, "key");
+            Cell cell = MessageCodec.readCell(in);
+            if (cell == null) {
+                throw new CodecException("entry " + i + " has no cell");
+            }
+            entries.add(new LocalStore.Entry(new DecoratedKey(token, key), cell));
+        }
+        return new RangeScanResponse(requestId, entries, complete);
     }
 
     private static void writeSliceRequest(WireWriter out, SliceReadRequest slice) {

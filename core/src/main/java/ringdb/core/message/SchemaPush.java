@@ -1,5 +1,6 @@
 package ringdb.core.message;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -13,5 +14,32 @@ public record SchemaPush(long requestId, SortedMap<String, byte[]> records) impl
     @Override
     public MessageType type() {
         return MessageType.SCHEMA_PUSH;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SchemaPush other && other.requestId == requestId && sameRecords(records, other.records);
+    }
+
+    static boolean sameRecords(SortedMap<String, byte[]> a, SortedMap<String, byte[]> b) {
+        if (!a.keySet().equals(b.keySet())) {
+            return false;
+        }
+        for (var e : a.entrySet()) {
+            if (!Arrays.equals(e.getValue(), b.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(requestId) * 31 + records.keySet().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "SchemaPush[requestId=" + requestId + ", records=" + records.keySet() + "]";
     }
 }
