@@ -389,6 +389,11 @@ public final class Node {
         }
     }
 
+    /** This node's clock, microseconds since the epoch (a coordinator fixes TTL expiries with it). */
+    public long nowMicros() {
+        return clock.nowMicros();
+    }
+
     /** A timestamp for a mutation this node coordinates: strictly increasing, at least its clock. */
     public long nextTimestampMicros() {
         return coordinator.nextTimestampMicros();
