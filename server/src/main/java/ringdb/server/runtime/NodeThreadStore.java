@@ -36,6 +36,27 @@ public final class NodeThreadStore implements LocalStore {
     }
 
     @Override
+    public void applyBatch(List<Entry> entries, Consumer<Throwable> onDurable) {
+        delegate.applyBatch(entries, failure -> {
+            if (nodeThread.isNodeThread()) {
+                onDurable.accept(failure);
+            } else {
+                nodeThread.execute(() -> onDurable.accept(failure));
+            }
+        });
+    }
+
+    @Override
+    public List<Entry> slice(long token, byte[] fromInclusive, byte[] toExclusive, boolean reversed, int maxEntries) {
+        return delegate.slice(token, fromInclusive, toExclusive, reversed, maxEntries);
+    }
+
+    @Override
+    public List<Entry> rangeTombstones(long token, byte[] partitionStart, byte[] partitionEnd) {
+        return delegate.rangeTombstones(token, partitionStart, partitionEnd);
+    }
+
+    @Override
     public Cell read(byte[] key) {
         return delegate.read(key);
     }
