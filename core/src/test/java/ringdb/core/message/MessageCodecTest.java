@@ -98,9 +98,10 @@ class MessageCodecTest {
                 Combinators.combine(Arbitraries.longs(), records).as(SchemaPush::new),
                 Combinators.combine(Arbitraries.longs(), tokenEntries, Arbitraries.longs()).as((id, entries, epoch) ->
                         new BatchMutationRequest(id, entries.get(0).key().token(), entries, epoch)),
-                Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), keys(), keys(), Arbitraries.of(true, false),
-                        Arbitraries.integers().between(1, 1000), keys(), keys()).as((id, token, from, to, reversed, max,
-                        start, end) -> new SliceReadRequest(id, token, from, to, reversed, max, start, end, id ^ 7)),
+                Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), keys(), keys(),
+                        Arbitraries.of(true, false), Arbitraries.integers().between(1, 1000), keys(), keys())
+                        .as((id, token, from, to, reversed, max, start, end) ->
+                                new SliceReadRequest(id, token, from, to, reversed, max, start, end, id ^ 7)),
                 Combinators.combine(Arbitraries.longs(), tokenEntries, Arbitraries.of(true, false)).as((id, entries,
                         more) -> new SliceReadResponse(id, entries.subList(0, entries.size() / 2),
                         entries.subList(entries.size() / 2, entries.size()), more)),

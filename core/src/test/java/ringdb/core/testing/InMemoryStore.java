@@ -48,7 +48,8 @@ public final class InMemoryStore implements LocalStore {
             Limits.checkKey(entry.key().key());
         }
         for (Entry entry : entries) {
-            cells.merge(new DecoratedKey(entry.key().token(), entry.key().key().clone()), entry.cell(), Cell::reconcile);
+            DecoratedKey key = new DecoratedKey(entry.key().token(), entry.key().key().clone());
+            cells.merge(key, entry.cell(), Cell::reconcile);
         }
         applyCount++;
         completions.accept(() -> onDurable.accept(null));

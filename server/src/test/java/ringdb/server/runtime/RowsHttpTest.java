@@ -66,7 +66,8 @@ class RowsHttpTest {
         return new Answer(response.statusCode(), JSON.readTree(response.body()));
     }
 
-    private static final String TABLE = "{\"name\":\"events\",\"partition_key\":[{\"name\":\"user\",\"type\":\"text\"}],"
+    private static final String TABLE = "{\"name\":\"events\","
+            + "\"partition_key\":[{\"name\":\"user\",\"type\":\"text\"}],"
             + "\"clustering\":[{\"name\":\"at\",\"type\":\"int\",\"order\":\"DESC\"}],"
             + "\"static\":[{\"name\":\"home\",\"type\":\"text\"}],"
             + "\"columns\":[{\"name\":\"body\",\"type\":\"text\"},{\"name\":\"n\",\"type\":\"bigint\"}]}";
