@@ -55,6 +55,7 @@ public final class Schema {
     private final int builtinReplicationFactor;
     private final TreeMap<String, KeyspaceState> keyspaces;
     private final TreeMap<String, TableState> tables; // by "keyspace.table"
+    private byte[] digest; // computed once: the state never changes
 
     private Schema(int builtinReplicationFactor, TreeMap<String, KeyspaceState> keyspaces,
                    TreeMap<String, TableState> tables) {
@@ -350,6 +351,13 @@ public final class Schema {
      * same state. The definitions' own bytes are {@link SchemaSerializer}'s deterministic form.
      */
     public byte[] digest() {
+        if (digest == null) {
+            digest = computeDigest();
+        }
+        return digest.clone();
+    }
+
+    private byte[] computeDigest() {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
