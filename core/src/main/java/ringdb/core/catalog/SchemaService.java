@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -24,6 +25,7 @@ import ringdb.core.message.Message;
 import ringdb.core.message.SchemaPull;
 import ringdb.core.message.SchemaPush;
 import ringdb.core.node.NodeEvent;
+import ringdb.core.schema.keys.RowKeyDecoder;
 import ringdb.core.system.SystemStore;
 
 /**
@@ -52,6 +54,11 @@ public final class SchemaService {
     private long lastStampMicros = Long.MIN_VALUE;
     private final Set<NodeId> exchanging = new HashSet<>();
     private final Set<NodeId> retrying = new HashSet<>();
+    /** Requests for tables this node did not know, waiting for the schema exchange with their sender. */
+    private final Map<NodeId, List<Runnable>> waitingForSchema = new TreeMap<>();
+    private int waitingCount;
+    /** Most requests held for a schema exchange at once; more are served at once. */
+    static final int WAITING_FOR_SCHEMA_MAX = 1000;
     private long exchanges;
 
     public SchemaService(Context context) {
@@ -174,6 +181,44 @@ public final class SchemaService {
         return lastStampMicros;
     }
 
+    /**
+     * Runs {@code action} (a request of {@code from} about the table entry {@code key}) once this node
+     * knows the entry's table: at once when it does (or the key is no table entry); otherwise after a
+     * schema exchange with {@code from}, which knew the table when it sent the request. A table still
+     * unknown after the exchange is reported (an ERROR event) and the request served as it is.
+     */
+    public void whenTableKnown(byte[] key, NodeId from, Runnable action) {
+        UUID id;
+        try {
+            id = RowKeyDecoder.tableId(key);
+        } catch (IllegalArgumentException notATableEntry) {
+            action.run();
+            return;
+        }
+        if (schema.table(id) != null || waitingCount >= WAITING_FOR_SCHEMA_MAX || from.equals(context.self())) {
+            action.run();
+            return;
+        }
+        waitingCount++;
+        waitingForSchema.computeIfAbsent(from, peer -> new ArrayList<>()).add(() -> {
+            if (schema.table(id) == null) {
+                context.events().emit(NodeEvent.Kind.ERROR, from, "a request of " + from + " names table " + id
+                        + ", which this node does not know even after a schema exchange with it");
+            }
+            action.run();
+        });
+        exchange(from);
+    }
+
+    private void releaseWaiting(NodeId peer) {
+        List<Runnable> waiting = waitingForSchema.remove(peer);
+        if (waiting == null) {
+            return;
+        }
+        waitingCount -= waiting.size();
+        waiting.forEach(Runnable::run);
+    }
+
     // ---- exchanges with peers ----
 
     /** A peer's gossip states changed (or it came up): exchange schemas when its digest differs from ours. */
@@ -230,6 +275,7 @@ public final class SchemaService {
                     context.requests().unregister(requestId[0]);
                     exchanging.remove(peer);
                     merge(from, push.records());
+                    releaseWaiting(peer);
                 }
             }
 
@@ -237,6 +283,8 @@ public final class SchemaService {
             public void abort(String reason) {
                 timeout[0].cancel();
                 exchanging.remove(peer);
+                waitingCount -= waitingForSchema.getOrDefault(peer, List.of()).size();
+                waitingForSchema.remove(peer); // the node stops: the requests are not answered
             }
 
             @Override
@@ -247,6 +295,7 @@ public final class SchemaService {
         timeout[0] = context.timers().schedule(context.exchangeTimeoutMicros(), () -> {
             context.requests().unregister(requestId[0]);
             exchanging.remove(peer);
+            releaseWaiting(peer);
             retryLater(peer);
         });
         context.network().send(peer, new SchemaPull(requestId[0], schema.records()));

@@ -280,18 +280,13 @@ public final class Node {
                 replica.onRead(from, read);
             }
         } else if (message instanceof BatchMutationRequest batch) {
-            String refusal = health.writeRefusal();
-            if (refusedForRing(from, batch.requestId(), batch.ringEpoch())) {
-                return;
-            } else if (refusal == null) {
-                replica.onBatchMutation(from, batch);
-            } else if (batch.requestId() != 0) {
-                network.send(from, new MutationResponse(batch.requestId(), "node " + id + ": " + refusal));
-            }
+            schema.whenTableKnown(batch.entries().get(0).key().key(), from, () -> onBatchMutation(from, batch));
         } else if (message instanceof SliceReadRequest slice) {
-            if (!refusedForRing(from, slice.requestId(), slice.ringEpoch())) {
-                replica.onSliceRead(from, slice);
-            }
+            schema.whenTableKnown(slice.partitionStart(), from, () -> {
+                if (running && !refusedForRing(from, slice.requestId(), slice.ringEpoch())) {
+                    replica.onSliceRead(from, slice);
+                }
+            });
         } else if (message instanceof RangeScanRequest scan) {
             if (!refusedForRing(from, scan.requestId(), scan.ringEpoch())) {
                 replica.onRangeScan(from, scan);
@@ -302,6 +297,17 @@ public final class Node {
             rangeSyncServer.serveRangeSync(from, sync);
         } else if (message instanceof RangeDigestRequest digest) {
             rangeSyncServer.serveRangeDigest(from, digest);
+        }
+    }
+
+    private void onBatchMutation(NodeId from, BatchMutationRequest batch) {
+        String refusal = health.writeRefusal();
+        if (!running || refusedForRing(from, batch.requestId(), batch.ringEpoch())) {
+            return;
+        } else if (refusal == null) {
+            replica.onBatchMutation(from, batch);
+        } else if (batch.requestId() != 0) {
+            network.send(from, new MutationResponse(batch.requestId(), "node " + id + ": " + refusal));
         }
     }
 

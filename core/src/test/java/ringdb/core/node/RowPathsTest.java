@@ -51,6 +51,7 @@ class RowPathsTest {
     private final Map<NodeId, InMemoryStore> systemStores = new TreeMap<>();
     private final List<Message> toC = new ArrayList<>();
     private final List<SchemaChange> changesSeenByC = new ArrayList<>();
+    private boolean schemaToCBlocked;
 
     private void add(NodeId id) {
         stores.putIfAbsent(id, new InMemoryStore());
@@ -77,6 +78,10 @@ class RowPathsTest {
     private void deliver(NodeId from, NodeId to, Message message) {
         byte[] frame = MessageCodec.encodeFrame(from, message);
         Envelope envelope = MessageCodec.decodeFrame(ByteBuffer.wrap(frame, 4, frame.length - 4));
+        if (schemaToCBlocked && to.equals(C) && (message instanceof ringdb.core.message.SchemaPull
+                || message instanceof ringdb.core.message.SchemaPush)) {
+            return;
+        }
         time.schedule(500, () -> {
             if (to.equals(C)) {
                 toC.add(envelope.message());
@@ -284,5 +289,31 @@ class RowPathsTest {
         restarted.start();
         assertThat(restarted.schema().digestHex()).isEqualTo(digest);
         assertThat(restarted.schema().table("app", "events").column("age")).isNotNull();
+    }
+
+    @Test
+    void aReplicaThatDoesNotKnowATableFetchesTheSchemaBeforeItAppliesAWriteToIt() {
+        List<Boolean> knownWhenApplied = new ArrayList<>();
+        stores.put(C, new InMemoryStore(completion -> {
+            knownWhenApplied.add(nodes.get(C).schema().table("app", "events") != null);
+            completion.run();
+        }));
+        startThree();
+        schemaToCBlocked = true;
+        statement(A, (s, t) -> SchemaStatements.createKeyspace(s, "app", Replication.simple(3), false, t));
+        statement(A, (s, t) -> SchemaStatements.createTable(s, table(), false, t));
+        time.advance(200_000);
+        assertThat(nodes.get(C).schema().table("app", "events")).as("c missed the schema").isNull();
+        schemaToCBlocked = false;
+        TableMetadata events = nodes.get(A).schema().table("app", "events");
+        ringdb.core.schema.keys.RowKeys keys = new ringdb.core.schema.keys.RowKeys(events,
+                ringdb.core.ring.Partitioner::token);
+        ringdb.core.schema.keys.PartitionKey pk = ringdb.core.schema.keys.PartitionKey.of(utf8("ann"));
+        LocalStore.Entry cell = new LocalStore.Entry(new DecoratedKey(keys.token(pk), keys.cell(pk,
+                ringdb.core.schema.keys.Clustering.EMPTY, "body", null)), Cell.value(utf8("hi"), 100));
+        knownWhenApplied.clear();
+        ClientResult written = call(done -> nodes.get(A).mutate(List.of(cell), ConsistencyLevel.ALL, done));
+        assertThat(written).isInstanceOf(ClientResult.Written.class);
+        assertThat(knownWhenApplied).as("c applied the write once it knew the table").containsExactly(true);
     }
 }
