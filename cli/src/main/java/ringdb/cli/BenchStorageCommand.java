@@ -50,6 +50,15 @@ final class BenchStorageCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int compactionWrites;
 
+    @Option(names = "--rows", defaultValue = "50000",
+            description = "Rows of 10 columns written, then as many one-column updates, per row run "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int rows;
+
+    @Option(names = "--slices", defaultValue = "20000",
+            description = "Slices of 100 rows read per row run (default: ${DEFAULT-VALUE}).")
+    int slices;
+
     @Option(names = "--group-window-micros", defaultValue = "" + FileDisk.GROUP_WINDOW_MICROS_DEFAULT,
             description = "Longest group commit wait (default: ${DEFAULT-VALUE}).")
     long groupWindowMicros;
@@ -57,7 +66,8 @@ final class BenchStorageCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         if (writes < 1 || reads < 1 || replayWrites < 1 || valueSizeBytes < 1 || valueSizeBytes > 1 << 20
-                || inFlight < 1 || runs < 1 || warmupRuns < 0 || groupWindowMicros < 0 || compactionWrites < 1) {
+                || inFlight < 1 || runs < 1 || warmupRuns < 0 || groupWindowMicros < 0 || compactionWrites < 1
+                || rows < 1 || slices < 1) {
             System.err.println("ringdb bench storage: counts must be positive, --value-size at most 1048576, "
                     + "--group-window-micros not negative");
             return 2;
@@ -65,7 +75,7 @@ final class BenchStorageCommand implements Callable<Integer> {
         Path root = directory != null ? directory : Files.createTempDirectory("ringdb-bench-storage");
         try {
             new StorageBenchmark(new StorageBenchmark.Options(root, writes, reads, replayWrites, valueSizeBytes,
-                    inFlight, runs, warmupRuns, groupWindowMicros, compactionWrites), System.out).run();
+                    inFlight, runs, warmupRuns, groupWindowMicros, compactionWrites, rows, slices), System.out).run();
         } finally {
             if (directory == null) {
                 Files.deleteIfExists(root);

@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
+import ringdb.core.ring.StorageKeys;
 import ringdb.storage.CorruptionException;
 import ringdb.storage.RecoveryReport;
 import ringdb.storage.StorageInspector;
@@ -143,6 +144,7 @@ final class DumpCommand implements Callable<Integer> {
             }
             json.writeFieldName("timestamp");
             json.writeNumber(seconds(cell.timestampMicros()));
+            writeExpiry(json, cell);
             json.writeStringField("type", cell.isTombstone() ? "DELETE" : "PUT");
             json.writeEndObject();
         } catch (IOException e) {
@@ -165,9 +167,18 @@ final class DumpCommand implements Callable<Integer> {
             }
             json.writeFieldName("timestamp");
             json.writeNumber(seconds(cell.timestampMicros()));
+            writeExpiry(json, cell);
             json.writeEndObject();
         }
         json.writeEndObject();
+    }
+
+    /** An expiring cell's TTL and expiry (seconds since the epoch); nothing for other cells. */
+    private static void writeExpiry(JsonGenerator json, Cell cell) throws IOException {
+        if (cell.isExpiring()) {
+            json.writeNumberField("ttl", cell.ttlSeconds());
+            json.writeNumberField("expires_at", cell.expiresAtSeconds());
+        }
     }
 
     /** Microseconds as exact decimal seconds, the seed's unit. */
@@ -175,7 +186,9 @@ final class DumpCommand implements Callable<Integer> {
         return BigDecimal.valueOf(micros, 6);
     }
 
-    static String keyText(byte[] key) {
+    /** A stored key as the seed showed it: a key of the key-value API without the data store's tag. */
+    static String keyText(byte[] storedKey) {
+        byte[] key = StorageKeys.isKv(storedKey) ? StorageKeys.rawKv(storedKey) : storedKey;
         String text = utf8(key);
         return text != null && !text.startsWith(KEY_BASE64_PREFIX)
                 ? text

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import ringdb.core.Clock;
 import ringdb.core.Timers;
 import ringdb.core.data.Cell;
+import ringdb.core.ring.StorageKeys;
 import ringdb.storage.StorageConfig;
 import ringdb.storage.StorageEngine;
 import ringdb.storage.disk.file.FileDisk;
@@ -32,24 +33,60 @@ class DumpCommandTest {
         return ClusterHarness.cli(args);
     }
 
+    /** Writes as a node does: keys of the key-value API tagged as data store keys, which the dump does not show. */
     private void write(boolean flushFirstHalf) throws IOException {
         try (FileDisk disk = new FileDisk()) {
             StorageEngine engine = StorageEngine.open(disk, directory.resolve("data").toString(),
                     StorageConfig.defaults(), FROZEN, NO_TIMERS);
-            engine.apply(bytes("apple"), Cell.value(bytes("red"), 1_234_567_890_123_000L), failure -> { });
-            engine.apply(bytes("banana"), Cell.value(bytes("yellow"), 1_234_567_890_456_000L), failure -> { });
+            engine.apply(kv("apple"), Cell.value(bytes("red"), 1_234_567_890_123_000L), failure -> { });
+            engine.apply(kv("banana"), Cell.value(bytes("yellow"), 1_234_567_890_456_000L), failure -> { });
             if (flushFirstHalf) {
                 engine.flush();
             }
-            engine.apply(bytes("apple"), Cell.tombstone(1_234_567_890_789_000L), failure -> { });
-            engine.apply(new byte[] {(byte) 0xff, 0x00}, Cell.value(new byte[] {(byte) 0xc3, 0x28}, 5), failure -> { });
-            engine.apply(bytes("base64:x"), Cell.value(bytes("tricky"), 6), failure -> { });
+            engine.apply(kv("apple"), Cell.tombstone(1_234_567_890_789_000L), failure -> { });
+            engine.apply(StorageKeys.kv(new byte[] {(byte) 0xff, 0x00}), Cell.value(new byte[] {(byte) 0xc3, 0x28}, 5),
+                    failure -> { });
+            engine.apply(kv("base64:x"), Cell.value(bytes("tricky"), 6), failure -> { });
             engine.close();
         }
     }
 
+    private static byte[] kv(String text) {
+        return StorageKeys.kv(bytes(text));
+    }
+
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void anExpiringCellShowsItsTtlAndExpiryInTheLogAndTheState() throws IOException {
+        for (boolean flush : new boolean[] {false, true}) {
+            Path dir = directory.resolve("ttl-" + flush);
+            try (FileDisk disk = new FileDisk()) {
+                StorageEngine engine = StorageEngine.open(disk, dir.resolve("data").toString(),
+                        StorageConfig.defaults(), FROZEN, NO_TIMERS);
+                engine.apply(bytes("session"), Cell.expiring(bytes("abc"), 1_000_000L, 600, 1_800_000_600L),
+                        failure -> { });
+                engine.apply(bytes("plain"), Cell.value(bytes("v"), 2_000_000L), failure -> { });
+                if (flush) {
+                    engine.flush();
+                }
+                engine.close();
+            }
+            ClusterHarness.Run output = run("dump", dir.toString());
+            assertThat(output.exitCode()).as(output.err()).isZero();
+            List<String> lines = output.out().lines().toList();
+            if (!flush) {
+                assertThat(lines.get(0)).isEqualTo("{\"key\":\"session\",\"value\":\"abc\",\"timestamp\":1.000000,"
+                        + "\"ttl\":600,\"expires_at\":1800000600,\"type\":\"PUT\"}");
+                assertThat(lines.get(1)).doesNotContain("ttl");
+            }
+            assertThat(lines.get(lines.size() - 1))
+                    .contains("\"session\":{\"value\":\"abc\",\"timestamp\":1.000000,\"ttl\":600,"
+                            + "\"expires_at\":1800000600}")
+                    .contains("\"plain\":{\"value\":\"v\",\"timestamp\":2.000000}");
+        }
     }
 
     @Test

@@ -46,6 +46,33 @@ final class ObservedStore implements LocalStore {
     }
 
     @Override
+    public void applyBatch(List<Entry> entries, Consumer<Throwable> whenDurable) {
+        if (!onDurable.wanted()) {
+            engine.applyBatch(entries, whenDurable);
+            return;
+        }
+        engine.applyBatch(entries, error -> {
+            if (error == null) {
+                for (Entry entry : entries) {
+                    onDurable.durable(entry.key().key(), entry.cell());
+                }
+            }
+            whenDurable.accept(error);
+        });
+    }
+
+    @Override
+    public List<Entry> slice(long token, byte[] fromInclusive, byte[] toExclusive, boolean reversed,
+                             int maxEntries) {
+        return engine.slice(token, fromInclusive, toExclusive, reversed, maxEntries);
+    }
+
+    @Override
+    public List<Entry> rangeTombstones(long token, byte[] partitionStart, byte[] partitionEnd) {
+        return engine.rangeTombstones(token, partitionStart, partitionEnd);
+    }
+
+    @Override
     public Cell read(byte[] key) {
         return engine.read(key);
     }

@@ -15,6 +15,7 @@ import ringdb.core.data.Cell;
 import ringdb.core.node.Node;
 import ringdb.core.node.NodeConfig;
 import ringdb.core.node.NodeEvent;
+import ringdb.core.ring.StorageKeys;
 import ringdb.storage.StorageConfig;
 
 /**
@@ -187,7 +188,8 @@ final class SimNodes {
                 if (simNode.incarnation != incarnation || !simNode.isAlive()) {
                     return; // a sync completing after the crash: its bytes are gone
                 }
-                events.durableWrite(simNode.id, key, cell);
+                // the checkers speak of the key-value API's keys, as clients wrote them
+                events.durableWrite(simNode.id, StorageKeys.isKv(key) ? StorageKeys.rawKv(key) : key, cell);
             }
         };
     }

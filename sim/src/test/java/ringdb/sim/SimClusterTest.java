@@ -12,6 +12,7 @@ import ringdb.core.NodeId;
 import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.node.NodeEvent;
+import ringdb.core.ring.StorageKeys;
 
 class SimClusterTest {
     private static final long SECOND_MICROS = 1_000_000;
@@ -56,7 +57,7 @@ class SimClusterTest {
             cluster.recover(replica);
 
             assertThat(cluster.incarnation(replica)).isEqualTo(2);
-            assertThat(cluster.store(replica).read(key)).as("replayed from the commit log").isNotNull();
+            assertThat(cluster.store(replica).read(StorageKeys.kv(key))).as("replayed from the commit log").isNotNull();
             assertThat(cluster.unhandledExceptions()).isEmpty();
         }
     }

@@ -15,12 +15,19 @@ import ringdb.core.ring.DecoratedKey;
  */
 public final class MergingIterator implements Iterator<Map.Entry<DecoratedKey, Cell>> {
     private final PriorityQueue<Source> queue = new PriorityQueue<>();
+    private final int direction;
 
     public MergingIterator(List<Iterator<Map.Entry<DecoratedKey, Cell>>> sources) {
+        this(sources, false);
+    }
+
+    /** Sources each in reverse key order when {@code reversed}; the merge comes out in that order. */
+    public MergingIterator(List<Iterator<Map.Entry<DecoratedKey, Cell>>> sources, boolean reversed) {
+        this.direction = reversed ? -1 : 1;
         for (int i = 0; i < sources.size(); i++) {
             Iterator<Map.Entry<DecoratedKey, Cell>> source = sources.get(i);
             if (source.hasNext()) {
-                queue.add(new Source(source, source.next(), i));
+                queue.add(new Source(source, source.next(), i, direction));
             }
         }
     }
@@ -50,12 +57,15 @@ public final class MergingIterator implements Iterator<Map.Entry<DecoratedKey, C
     private static final class Source implements Comparable<Source> {
         private final Iterator<Map.Entry<DecoratedKey, Cell>> iterator;
         private final int order;
+        private final int direction;
         Map.Entry<DecoratedKey, Cell> head;
 
-        Source(Iterator<Map.Entry<DecoratedKey, Cell>> iterator, Map.Entry<DecoratedKey, Cell> head, int order) {
+        Source(Iterator<Map.Entry<DecoratedKey, Cell>> iterator, Map.Entry<DecoratedKey, Cell> head, int order,
+               int direction) {
             this.iterator = iterator;
             this.head = head;
             this.order = order;
+            this.direction = direction;
         }
 
         void advance(PriorityQueue<Source> queue) {
@@ -67,7 +77,7 @@ public final class MergingIterator implements Iterator<Map.Entry<DecoratedKey, C
 
         @Override
         public int compareTo(Source other) {
-            int byKey = head.getKey().compareTo(other.head.getKey());
+            int byKey = direction * head.getKey().compareTo(other.head.getKey());
             return byKey != 0 ? byKey : Integer.compare(order, other.order);
         }
     }

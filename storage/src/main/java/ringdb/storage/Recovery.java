@@ -11,6 +11,7 @@ import ringdb.storage.commitlog.CommitLogReader;
 import ringdb.storage.commitlog.CommitLogSegments;
 import ringdb.storage.disk.Disk;
 import ringdb.storage.memtable.Memtable;
+import ringdb.storage.rows.EntryKeys;
 import ringdb.storage.sstable.SSTable;
 import ringdb.storage.sstable.SSTableFormat;
 
@@ -116,7 +117,7 @@ final class Recovery {
             throws IOException {
         CommitLogReader.SegmentResult result = CommitLogReader.read(disk, path, fromOffset, newest,
                 config.skipCorruptCommitLogRecords(), (key, cell, end) -> {
-                    memtable.put(DecoratedKey.of(key), cell);
+                    memtable.put(EntryKeys.decorate(key), cell);
                     recordsReplayed++;
                 });
         segmentsReplayed++;

@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -16,14 +17,18 @@ import org.slf4j.LoggerFactory;
 import ringdb.core.Clock;
 import ringdb.core.Timers;
 import ringdb.core.data.Cell;
+import ringdb.core.data.InvalidRequestException;
 import ringdb.core.data.Limits;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.core.store.LocalStore;
 import ringdb.core.store.StoreFailure;
 import ringdb.storage.commitlog.CommitLog;
+import ringdb.storage.commitlog.CommitLogFormat;
+import ringdb.storage.commitlog.CommitLogRecords;
 import ringdb.storage.commitlog.CommitLogPosition;
 import ringdb.storage.disk.Disk;
 import ringdb.storage.memtable.Memtable;
+import ringdb.storage.rows.EntryKeys;
 import ringdb.storage.sstable.SSTable;
 
 /**
@@ -167,7 +172,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
 
     @Override
     public void apply(byte[] key, Cell cell, Consumer<Throwable> onDurable) {
-        Limits.checkKey(key);
+        Limits.checkStorageKey(key);
         Limits.checkValue(cell.value(), config.valueSizeBytesMax());
         if (closed) {
             onDurable.accept(new IllegalStateException("storage engine is closed"));
@@ -180,7 +185,55 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
             commitLogFailed(e);
             return;
         }
-        memtable.put(DecoratedKey.of(key), cell);
+        memtable.put(EntryKeys.decorate(key), cell);
+        afterAppend(onDurable);
+    }
+
+    /**
+     * Applies {@code entries} as one commit log record (replayed all or none after a crash), then
+     * to the memtable. Every key and value is checked first, and the batch must fit one record.
+     */
+    @Override
+    public void applyBatch(List<Entry> entries, Consumer<Throwable> onDurable) {
+        if (entries.isEmpty()) {
+            onDurable.accept(null);
+            return;
+        }
+        List<DecoratedKey> keys = new ArrayList<>(entries.size());
+        for (Entry entry : entries) {
+            Limits.checkKey(entry.key().key());
+            Limits.checkValue(entry.cell().value(), config.valueSizeBytesMax());
+            DecoratedKey key = EntryKeys.decorate(entry.key().key());
+            if (key.token() != entry.key().token()) {
+                throw new IllegalArgumentException("entry token " + entry.key().token() + " is not its key's token "
+                        + key.token());
+            }
+            keys.add(key);
+        }
+        long payload = CommitLogRecords.batchSize(entries);
+        if (payload > CommitLogFormat.PAYLOAD_SIZE_BYTES_MAX) {
+            throw new InvalidRequestException("a batch of " + entries.size() + " entries takes " + payload
+                    + " bytes, more than one commit log record holds (" + CommitLogFormat.PAYLOAD_SIZE_BYTES_MAX
+                    + " bytes)");
+        }
+        if (closed) {
+            onDurable.accept(new IllegalStateException("storage engine is closed"));
+            return;
+        }
+        try {
+            commitLog.appendBatch(entries);
+        } catch (IOException e) {
+            onDurable.accept(e);
+            commitLogFailed(e);
+            return;
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            memtable.put(keys.get(i), entries.get(i).cell());
+        }
+        afterAppend(onDurable);
+    }
+
+    private void afterAppend(Consumer<Throwable> onDurable) {
         commitLog.acknowledge(error -> {
             onDurable.accept(error);
             if (error != null) {
@@ -234,9 +287,9 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
 
     @Override
     public Cell read(byte[] key) {
-        Limits.checkKey(key);
+        Limits.checkStorageKey(key);
         tableSet.installCompleted();
-        DecoratedKey decorated = DecoratedKey.of(key);
+        DecoratedKey decorated = EntryKeys.decorate(key);
         Cell best = memtable.get(decorated);
         for (Memtable frozen : tableSet.flushing()) {
             best = Cell.reconcile(best, frozen.get(decorated));
@@ -265,6 +318,66 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
             report(new StoreFailure(StoreFailure.Kind.DATA_READ, table, e.getCause().getMessage()));
             throw e;
         }
+    }
+
+    /**
+     * Streams the slice from the memtables and the tables whose bloom filter admits the token: the
+     * merge holds one entry per source (and one data block per table), never the partition.
+     */
+    @Override
+    public List<Entry> slice(long token, byte[] fromInclusive, byte[] toExclusive, boolean reversed,
+                             int maxEntries) {
+        if (maxEntries <= 0) {
+            throw new IllegalArgumentException("maxEntries must be positive, was " + maxEntries);
+        }
+        tableSet.installCompleted();
+        DecoratedKey from = new DecoratedKey(token, fromInclusive);
+        DecoratedKey to = new DecoratedKey(token, toExclusive);
+        List<Entry> found = new ArrayList<>();
+        if (from.compareTo(to) >= 0) {
+            return found;
+        }
+        List<Iterator<Map.Entry<DecoratedKey, Cell>>> sources = new ArrayList<>();
+        sources.add(memtable.slice(from, to, reversed));
+        for (Memtable frozen : tableSet.flushing()) {
+            sources.add(frozen.slice(from, to, reversed));
+        }
+        for (SSTable table : tableSet.tables()) {
+            if (table.mightContain(from)) {
+                sources.add(table.slice(from, to, reversed));
+            }
+        }
+        try {
+            MergingIterator merged = new MergingIterator(sources, reversed);
+            while (merged.hasNext() && found.size() < maxEntries) {
+                Map.Entry<DecoratedKey, Cell> entry = merged.next();
+                found.add(new Entry(entry.getKey(), entry.getValue()));
+            }
+        } catch (UncheckedIOException e) {
+            String table = TableReadException.failedTable(e);
+            report(new StoreFailure(StoreFailure.Kind.DATA_READ, table, e.getCause().getMessage()));
+            throw e;
+        }
+        return found;
+    }
+
+    /** From the memtables' side index and each table's deletions section; reconciled per key. */
+    @Override
+    public List<Entry> rangeTombstones(long token, byte[] partitionStart, byte[] partitionEnd) {
+        tableSet.installCompleted();
+        TreeMap<DecoratedKey, Cell> found = new TreeMap<>();
+        found.putAll(memtable.deletions(token, partitionStart, partitionEnd));
+        for (Memtable frozen : tableSet.flushing()) {
+            frozen.deletions(token, partitionStart, partitionEnd).forEach((k, c) -> found.merge(k, c, Cell::reconcile));
+        }
+        for (SSTable table : tableSet.tables()) {
+            for (Map.Entry<DecoratedKey, Cell> entry : table.deletions(token, partitionStart, partitionEnd)) {
+                found.merge(entry.getKey(), entry.getValue(), Cell::reconcile);
+            }
+        }
+        List<Entry> entries = new ArrayList<>(found.size());
+        found.forEach((key, cell) -> entries.add(new Entry(key, cell)));
+        return entries;
     }
 
     @Override

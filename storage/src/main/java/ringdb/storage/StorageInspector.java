@@ -13,6 +13,7 @@ import ringdb.storage.commitlog.CommitLogReader;
 import ringdb.storage.commitlog.CommitLogSegments;
 import ringdb.storage.disk.Disk;
 import ringdb.storage.memtable.Memtable;
+import ringdb.storage.rows.EntryKeys;
 import ringdb.storage.sstable.SSTable;
 
 /**
@@ -82,7 +83,7 @@ public final class StorageInspector implements AutoCloseable {
             }
             String path = CommitLogSegments.path(commitLogDirectory, id);
             readSegment(path, id == covered.segmentId() ? covered.offset() : 0, i == ids.size() - 1,
-                    (key, cell, end) -> replayed.put(DecoratedKey.of(key), cell));
+                    (key, cell, end) -> replayed.put(EntryKeys.decorate(key), cell));
         }
         List<Iterator<Map.Entry<DecoratedKey, Cell>>> sources = new ArrayList<>();
         sources.add(replayed.iterator(null));

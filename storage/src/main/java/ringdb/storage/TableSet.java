@@ -287,14 +287,25 @@ final class TableSet {
     private void startCompaction(List<SSTable> inputs, LongPredicate keepToken, ByteThrottle throttle) {
         List<SSTable> others = new ArrayList<>(tables);
         others.removeAll(inputs);
-        Compactor.TombstoneGuard guard = (key, timestamp) -> mayHoldAtOrBefore(others, key, timestamp);
-        long purgeBefore = clock.nowMicros() - config.gcGraceMicros();
+        Compactor.TombstoneGuard guard = new Compactor.TombstoneGuard() {
+            @Override
+            public boolean mayHoldOlder(DecoratedKey key, long timestampMicros) {
+                return mayHoldAtOrBefore(others, key, timestampMicros);
+            }
+
+            @Override
+            public boolean mayHoldOlderInPartition(long token, long timestampMicros) {
+                return mayHoldTokenAtOrBefore(others, token, timestampMicros);
+            }
+        };
+        long now = clock.nowMicros();
+        long purgeBefore = now - config.gcGraceMicros();
         long generation = nextGeneration++;
         compactionInputs = List.copyOf(inputs);
         compaction = new BackgroundTask<>(() -> {
             try {
-                Compactor.Result result = Compactor.compact(disk, directory, generation, inputs, purgeBefore, guard,
-                        config.blockSizeBytes(), keepToken, throttle);
+                Compactor.Result result = Compactor.compact(disk, directory, generation, inputs, purgeBefore,
+                        Math.floorDiv(now, 1_000_000L), guard, config.blockSizeBytes(), keepToken, throttle);
                 return result.outputPath() == null ? null : SSTable.open(disk, result.outputPath(), false);
             } catch (Exception | Error e) {
                 deletePartialOutput(generation, e);
@@ -331,6 +342,25 @@ final class TableSet {
         }
         for (SSTable table : others) {
             if (table.metadata().minTimestampMicros() <= timestampMicros && table.mightContain(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** As {@link #mayHoldAtOrBefore}, for any entry with {@code token} (a partition of a table). */
+    private boolean mayHoldTokenAtOrBefore(List<SSTable> others, long token, long timestampMicros) {
+        if (activeMemtable.get().holdsTokenAtOrBefore(token, timestampMicros)) {
+            return true;
+        }
+        for (Memtable frozen : flushing) {
+            if (frozen.holdsTokenAtOrBefore(token, timestampMicros)) {
+                return true;
+            }
+        }
+        DecoratedKey probe = new DecoratedKey(token, new byte[0]);
+        for (SSTable table : others) {
+            if (table.metadata().minTimestampMicros() <= timestampMicros && table.mightContain(probe)) {
                 return true;
             }
         }
@@ -471,7 +501,7 @@ final class TableSet {
     /** Waits for a running compaction, then compacts every table into one, and waits for that. */
     void compactAllNow() {
         awaitCompaction();
-        if (tables.size() > 1 || !tables.isEmpty() && tables.get(0).metadata().tombstoneCount() > 0) {
+        if (!tables.isEmpty()) { // one table too: it may hold expired cells or tombstones to purge
             startCompaction(tables);
             Throwable failure = awaitCompaction();
             if (failure != null) {

@@ -29,7 +29,7 @@ class FormatTest {
         byte[] segment = disk.contents("/n/commitlog/CommitLog-0000000000000001.log");
         ByteBuffer header = ByteBuffer.wrap(segment);
         assertThat(header.getInt(0)).isEqualTo(0x52434C47);
-        assertThat(header.getShort(4)).isEqualTo((short) 2);
+        assertThat(header.getShort(4)).isEqualTo((short) 3);
         assertThat(header.getLong(8)).isEqualTo(1);
         byte[] record = Arrays.copyOfRange(segment, CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES, segment.length);
         assertThat(HexFormat.of().formatHex(record)).isEqualTo("00000019" + "27d225bf" + "0000000000000001"
@@ -45,10 +45,10 @@ class FormatTest {
         byte[] table = disk.contents("/n/tables/" + SSTableFormat.fileName(1));
         ByteBuffer bytes = ByteBuffer.wrap(table);
         assertThat(bytes.getInt(0)).isEqualTo(0x5254424C);
-        assertThat(bytes.getShort(4)).isEqualTo((short) 1);
+        assertThat(bytes.getShort(4)).isEqualTo((short) 2);
         int footer = table.length - SSTableFormat.FOOTER_SIZE_BYTES;
-        assertThat(bytes.getInt(footer + 40)).isEqualTo(0x5254424C);
-        assertThat(bytes.getShort(footer + 36)).isEqualTo((short) 1);
+        assertThat(bytes.getInt(footer + 52)).isEqualTo(0x5254424C);
+        assertThat(bytes.getShort(footer + 48)).isEqualTo((short) 2);
         // The one data block: token, key length, key, flag 1 (tombstone), timestamp 7.
         int keyLength = bytes.getInt(SSTableFormat.HEADER_SIZE_BYTES + 8);
         assertThat(keyLength).isEqualTo(5);

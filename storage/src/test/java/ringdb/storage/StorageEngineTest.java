@@ -99,8 +99,8 @@ class StorageEngineTest {
     void oversizedKeysAndValuesAreRefusedBeforeAnythingIsWritten() throws IOException {
         StorageEngine engine = open(StorageConfig.builder().valueSizeBytesMax(1024).build());
         long logBefore = engine.stats().commitLogBytes();
-        assertThatThrownBy(() -> engine.apply(new byte[Limits.KEY_SIZE_BYTES_MAX + 1], Cell.value(new byte[1], 1), ack))
-                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("key is 65537 bytes");
+        assertThatThrownBy(() -> engine.apply(new byte[Limits.STORAGE_KEY_BYTES_MAX + 1], Cell.value(new byte[1], 1),
+                ack)).isInstanceOf(InvalidRequestException.class).hasMessageContaining("key is 65538 bytes");
         assertThatThrownBy(() -> engine.apply(bytes("k"), Cell.value(new byte[1025], 1), ack))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("value is 1025 bytes; the limit is 1024");
@@ -108,9 +108,9 @@ class StorageEngineTest {
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("empty");
         assertThat(engine.stats().commitLogBytes()).isEqualTo(logBefore);
         assertThat(acks).isEmpty();
-        engine.apply(new byte[Limits.KEY_SIZE_BYTES_MAX], Cell.value(new byte[1024], 1), ack);
+        engine.apply(new byte[Limits.STORAGE_KEY_BYTES_MAX], Cell.value(new byte[1024], 1), ack);
         engine.flush();
-        assertThat(engine.read(new byte[Limits.KEY_SIZE_BYTES_MAX])).isEqualTo(Cell.value(new byte[1024], 1));
+        assertThat(engine.read(new byte[Limits.STORAGE_KEY_BYTES_MAX])).isEqualTo(Cell.value(new byte[1024], 1));
         engine.close();
     }
 

@@ -11,6 +11,7 @@ import ringdb.core.NodeId;
 import ringdb.core.data.Cell;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.ring.Ring;
+import ringdb.core.ring.StorageKeys;
 import ringdb.core.streaming.StreamProgress;
 import ringdb.sim.SimCluster;
 import ringdb.sim.SimListener;
@@ -121,10 +122,11 @@ public final class StreamingBenchmark {
         byte[] value = new byte[settings.valueBytes()];
         long stamp = 1_700_000_000_000_000L;
         for (long i = 0; i < keys; i++) {
-            byte[] key = ByteBuffer.allocate(16).put("k".getBytes(StandardCharsets.UTF_8)).putLong(i).array();
+            byte[] key = StorageKeys.kv(ByteBuffer.allocate(16).put("k".getBytes(StandardCharsets.UTF_8)).putLong(i)
+                    .array());
             random.nextBytes(value);
             Cell cell = Cell.value(value.clone(), stamp + i);
-            for (NodeId replica : ring.replicasFor(key)) {
+            for (NodeId replica : ring.replicasForKey(key)) {
                 cluster.store(replica).apply(key, cell, error -> { });
             }
             if (i % 4096 == 0) {

@@ -11,6 +11,7 @@ import ringdb.bench.stats.Medians;
 import ringdb.core.NodeId;
 import ringdb.core.coordinator.ClientResult;
 import ringdb.core.data.Cell;
+import ringdb.core.ring.StorageKeys;
 import ringdb.sim.MessageEvent;
 import ringdb.sim.SimCluster;
 import ringdb.sim.SimListener;
@@ -111,7 +112,8 @@ public final class RepairBenchmark {
         byte[] value = new byte[settings.valueBytes()];
         long stamp = 1_700_000_000_000_000L;
         for (int i = 0; i < settings.keys(); i++) {
-            byte[] key = ByteBuffer.allocate(12).put("key-".getBytes(StandardCharsets.UTF_8)).putLong(i).array();
+            byte[] key = StorageKeys.kv(ByteBuffer.allocate(12).put("key-".getBytes(StandardCharsets.UTF_8)).putLong(i)
+                    .array());
             random.nextBytes(value);
             Cell cell = Cell.value(value.clone(), stamp + i);
             boolean missed = random.nextDouble() * 100 < missedPercent;

@@ -14,6 +14,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 import ringdb.core.data.Cell;
 import ringdb.storage.StorageConfig;
@@ -32,7 +33,8 @@ import ringdb.storage.disk.file.FileDisk;
 public final class StorageBenchmark {
     /** What to run; sizes are counts of operations. */
     public record Options(Path directory, int writes, int reads, int replayWrites, int valueSizeBytes, int inFlight,
-                          int runs, int warmupRuns, long groupWindowMicros, int compactionWrites) {
+                          int runs, int warmupRuns, long groupWindowMicros, int compactionWrites, int rows,
+                          int slices) {
     }
 
     /** The default compaction throughput the second compaction figure is paced to. */
@@ -59,6 +61,14 @@ public final class StorageBenchmark {
         report("put/s   GROUP    (ack after shared fsync)", median(() -> writeRun(SyncMode.GROUP)), "puts/s");
         report("put/s   PERIODIC (ack at once, fsync 10 ms)", median(() -> writeRun(SyncMode.PERIODIC)), "puts/s");
         report("get/s   point reads from tables", median(this::readRun), "reads/s");
+        List<RowBenchmark.Figures> rowRuns = new ArrayList<>();
+        median(() -> rowRun(rowRuns));
+        report("row/s   GROUP, " + RowBenchmark.COLUMNS + " columns x " + RowBenchmark.COLUMN_BYTES + " B (one batch)",
+                middle(rowRuns, RowBenchmark.Figures::rowsPerSecond), "rows/s");
+        report("upd/s   GROUP, one column of a row", middle(rowRuns, RowBenchmark.Figures::updatesPerSecond),
+                "updates/s");
+        report("slice/s " + RowBenchmark.SLICE_ROWS + " rows of a partition, from tables",
+                middle(rowRuns, RowBenchmark.Figures::slicesPerSecond), "slices/s");
         report("replay  commit log", median(this::replayRun), "MB/s");
         report("compact " + COMPACTION_TABLES + " tables, unthrottled", median(() -> compactionRun(0)), "MB/s");
         report("compact " + COMPACTION_TABLES + " tables, paced to " + (COMPACTION_THROUGHPUT_DEFAULT >> 20)
@@ -82,6 +92,29 @@ public final class StorageBenchmark {
         }
         figures.sort(null);
         return figures.get(figures.size() / 2);
+    }
+
+    /** One row run (not kept while warming up); returns rows/s. */
+    private double rowRun(List<RowBenchmark.Figures> kept) throws IOException, InterruptedException {
+        Path directory = freshDirectory("rows");
+        try {
+            RowBenchmark.Figures figures = new RowBenchmark(options.inFlight(), options.groupWindowMicros())
+                    .run(directory, options.rows(), options.slices());
+            out.printf("  %s: %,.0f rows/s, %,.0f updates/s, %,.0f slices/s%n", warmingUp ? "warm-up" : "run",
+                    figures.rowsPerSecond(), figures.updatesPerSecond(), figures.slicesPerSecond());
+            if (!warmingUp) {
+                kept.add(figures);
+            }
+            return figures.rowsPerSecond();
+        } finally {
+            deleteRecursively(directory);
+        }
+    }
+
+    /** The median of one figure over the kept runs. */
+    private static double middle(List<RowBenchmark.Figures> runs, ToDoubleFunction<RowBenchmark.Figures> figure) {
+        double[] values = runs.stream().mapToDouble(figure).sorted().toArray();
+        return values[values.length / 2];
     }
 
     private void report(String what, double figure, String unit) {
@@ -258,7 +291,7 @@ public final class StorageBenchmark {
         Path directory = Files.createTempDirectory("ringdb-bench-storage");
         try {
             new StorageBenchmark(new Options(directory, writes, 1_000_000, writes, 1024, 64, 3, 1,
-                    FileDisk.GROUP_WINDOW_MICROS_DEFAULT, 65_536), System.out).run();
+                    FileDisk.GROUP_WINDOW_MICROS_DEFAULT, 65_536, 50_000, 20_000), System.out).run();
         } finally {
             deleteRecursively(directory);
         }

@@ -15,6 +15,7 @@ import ringdb.core.message.RangeScanRequest;
 import ringdb.core.message.SliceReadRequest;
 import ringdb.core.node.NodeState;
 import ringdb.core.ring.DecoratedKey;
+import ringdb.core.ring.StorageKeys;
 import ringdb.core.store.LocalStore;
 
 /**
@@ -39,7 +40,10 @@ public final class Coordinator {
         this.context = Objects.requireNonNull(context, "context");
     }
 
-    /** Writes {@code value} (not null) at {@code cl}; {@code done} gets exactly one answer. */
+    /**
+     * Writes {@code value} (not null) under a key of the key-value API at {@code cl}; {@code done}
+     * gets exactly one answer. The replicas store it under {@link StorageKeys#kv}{@code (key)}.
+     */
     public void put(byte[] key, byte[] value, ConsistencyLevel cl, long timestampMicros, Consumer<ClientResult> done) {
         if (value == null) {
             done.accept(new ClientResult.Invalid("value must not be null; use delete to remove a key"));
@@ -70,7 +74,8 @@ public final class Coordinator {
         }
         long stamp = timestampMicros == COORDINATOR_TIMESTAMP ? nextTimestampMicros() : timestampMicros;
         Cell cell = value == null ? Cell.tombstone(stamp) : Cell.value(value, stamp);
-        DecoratedKey decorated = DecoratedKey.of(key);
+        byte[] storageKey = StorageKeys.kv(key);
+        DecoratedKey decorated = new DecoratedKey(StorageKeys.token(storageKey), storageKey);
         planWrite(decorated.token(), List.of(new LocalStore.Entry(decorated, cell)), false, cl,
                 context.clock().monotonicMicros() + context.config().writeTimeoutMicros(), done);
     }
@@ -148,7 +153,7 @@ public final class Coordinator {
         });
     }
 
-    /** Reads {@code key} at {@code cl}: the newest version among the replicas asked. */
+    /** Reads a key of the key-value API at {@code cl}: the newest version among the replicas asked. */
     public void get(byte[] key, ConsistencyLevel cl, Consumer<ClientResult> done) {
         Objects.requireNonNull(done, "done");
         ClientResult refusal = refuse(key, null, cl);
@@ -156,14 +161,15 @@ public final class Coordinator {
             done.accept(refusal);
             return;
         }
-        planRead(key, cl, context.clock().monotonicMicros() + context.config().readTimeoutMicros(), done);
+        planRead(StorageKeys.kv(key), cl, context.clock().monotonicMicros() + context.config().readTimeoutMicros(),
+                done);
     }
 
     /** Plans a read on the ring as it stands and starts it; again when a replica holds another ring. */
     private void planRead(byte[] key, ConsistencyLevel cl, long deadlineMicros, Consumer<ClientResult> done) {
         int required = cl.blockFor(context.config().replicationFactor());
         MembershipView view = context.membershipView().get();
-        List<NodeId> alive = aliveOf(view.readRing().replicasFor(key));
+        List<NodeId> alive = aliveOf(view.readRing().replicasForKey(key));
         if (alive.size() < required) {
             done.accept(new ClientResult.Unavailable(cl, required, alive.size()));
             return;

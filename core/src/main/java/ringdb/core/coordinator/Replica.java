@@ -106,7 +106,7 @@ public final class Replica {
 
     public void onRead(NodeId from, ReadRequest read) {
         try {
-            Limits.checkKey(read.key());
+            Limits.checkStorageKey(read.key());
         } catch (InvalidRequestException e) {
             events.emit(NodeEvent.Kind.ERROR, from, "refused a read from " + from + ": " + e.getMessage());
             network.send(from, new ReadFailure(read.requestId(), e.getMessage()));

@@ -17,6 +17,12 @@ public final class Limits {
 
     /** Largest key accepted, in bytes (64 KiB). Fixed: it is part of the on-disk formats. */
     public static final int KEY_SIZE_BYTES_MAX = 64 * KIB;
+    /**
+     * Longest key of a node's store: a key of the key-value API with the tag byte the data store
+     * keys it under ({@link ringdb.core.ring.StorageKeys#kv}), or a node-local key (system
+     * records, hints).
+     */
+    public static final int STORAGE_KEY_BYTES_MAX = KEY_SIZE_BYTES_MAX + 1;
     /** Default largest value, in bytes (1 MiB); configurable per node up to {@link #VALUE_SIZE_BYTES_CEILING}. */
     public static final int VALUE_SIZE_BYTES_DEFAULT = MIB;
 
@@ -58,7 +64,8 @@ public final class Limits {
     /**
      * Bound on the bytes of a data-carrying message besides its one key and one value: frame
      * version, type and checksum, the sender's id, request id, cell kind and timestamp, length
-     * fields, a range sync response's flags (a maximal mutation needs about 1.1 KiB of it).
+     * fields, a range sync response's flags, the tag byte of a data store key (a maximal mutation
+     * needs about 1.1 KiB of it).
      */
     public static final int MESSAGE_ENVELOPE_BYTES_MAX = 64 * KIB;
     /**
@@ -90,8 +97,12 @@ public final class Limits {
 
     /** A hint's key: "H" + target node id + "\n" + generation (16 hex) + sequence (8 hex). */
     public static final int HINT_KEY_BYTES_MAX = 1 + NODE_ID_BYTES_MAX + 1 + 24;
-    /** A hint's value holds the mutation: [key length u32][key][tombstone u8][value]; this is its header. */
-    public static final int HINT_HEADER_BYTES = 4 + 1;
+    /**
+     * A hint's value holds the mutation: [key length u32][key][kind u8][ttl i32, expiry i64 when the
+     * cell expires][value], the key being a
+     * data store key; this is its largest header.
+     */
+    public static final int HINT_HEADER_BYTES = 4 + 1 + 4 + 8;
     /**
      * Largest value any store holds: a hint of a maximal mutation. The hints engine's value limit,
      * and so the commit log's largest record, derive from it.
@@ -126,7 +137,7 @@ public final class Limits {
 
     /** The hints engine's value limit for a node whose values are at most {@code valueSizeBytesMax}. */
     public static int hintValueSizeBytesMax(int valueSizeBytesMax) {
-        return HINT_HEADER_BYTES + KEY_SIZE_BYTES_MAX + valueSizeBytesMax;
+        return HINT_HEADER_BYTES + STORAGE_KEY_BYTES_MAX + valueSizeBytesMax;
     }
 
     /** Upper bound on the frame of a mutation (or read answer) carrying a key and a value of the largest sizes. */
@@ -149,7 +160,7 @@ public final class Limits {
         relation((long) RANGE_SYNC_CHUNK_BYTES_CEILING + MESSAGE_ENVELOPE_BYTES_MAX
                         + RANGE_SYNC_ENTRIES_MAX * 32L <= FRAME_SIZE_BYTES_MAX,
                 "a full range sync chunk (its entries' lengths and timestamps included) fits an internode frame");
-        relation(HINT_KEY_BYTES_MAX <= KEY_SIZE_BYTES_MAX, "a hint's key is a key the hints store accepts");
+        relation(HINT_KEY_BYTES_MAX <= STORAGE_KEY_BYTES_MAX, "a hint's key is a key the hints store accepts");
         relation(STORED_VALUE_SIZE_BYTES_CEILING >= hintValueSizeBytesMax(VALUE_SIZE_BYTES_CEILING),
                 "a hint of a maximal mutation fits the hints store's value limit");
         relation((long) HTTP_INITIAL_LINE_BYTES_MAX >= 3L * KEY_SIZE_BYTES_MAX + 4 * KIB,
@@ -212,6 +223,20 @@ public final class Limits {
         if (key.length > KEY_SIZE_BYTES_MAX) {
             throw new InvalidRequestException(
                     "key is " + key.length + " bytes; the limit is " + KEY_SIZE_BYTES_MAX + " bytes (64 KiB)");
+        }
+    }
+
+    /**
+     * Throws {@link InvalidRequestException} for a store's key that is empty or longer than
+     * {@link #STORAGE_KEY_BYTES_MAX}.
+     */
+    public static void checkStorageKey(byte[] key) {
+        if (key == null || key.length == 0) {
+            throw new InvalidRequestException("key must not be empty");
+        }
+        if (key.length > STORAGE_KEY_BYTES_MAX) {
+            throw new InvalidRequestException("a stored key is " + key.length + " bytes; the limit is "
+                    + STORAGE_KEY_BYTES_MAX + " bytes (a key of " + KEY_SIZE_BYTES_MAX + " bytes and its tag)");
         }
     }
 

@@ -16,7 +16,6 @@ import ringdb.core.NodeId;
 import ringdb.core.Timers;
 import ringdb.core.coordinator.RequestRegistry;
 import ringdb.core.data.Cell;
-import ringdb.core.data.Limits;
 import ringdb.core.message.Message;
 import ringdb.core.message.MutationRequest;
 import ringdb.core.message.MutationResponse;
@@ -38,6 +37,10 @@ import ringdb.core.store.LocalStore;
  */
 public final class Hints {
     private static final int SUFFIX_CHARS = 24;
+    /** Hint value kinds (docs/formats/system.md): a value, a tombstone, a value with a TTL. Never renumber. */
+    private static final byte HINT_VALUE = 0;
+    private static final byte HINT_TOMBSTONE = 1;
+    private static final byte HINT_EXPIRING = 2;
 
     private final HintsContext context;
     private final LocalStore store;
@@ -392,8 +395,15 @@ public final class Hints {
 
     private static byte[] encode(byte[] key, Cell cell) {
         byte[] value = cell.isTombstone() ? new byte[0] : cell.value();
-        ByteBuffer out = ByteBuffer.allocate(Limits.HINT_HEADER_BYTES + key.length + value.length);
-        out.putInt(key.length).put(key).put((byte) (cell.isTombstone() ? 1 : 0)).put(value);
+        int expiry = cell.isExpiring() ? 12 : 0;
+        ByteBuffer out = ByteBuffer.allocate(4 + key.length + 1 + expiry + value.length);
+        out.putInt(key.length).put(key);
+        if (cell.isExpiring()) {
+            out.put(HINT_EXPIRING).putInt(cell.ttlSeconds()).putLong(cell.expiresAtSeconds());
+        } else {
+            out.put(cell.isTombstone() ? HINT_TOMBSTONE : HINT_VALUE);
+        }
+        out.put(value);
         return out.array();
     }
 
@@ -401,10 +411,15 @@ public final class Hints {
         ByteBuffer in = ByteBuffer.wrap(stored.value());
         byte[] key = new byte[in.getInt()];
         in.get(key);
-        boolean tombstone = in.get() == 1;
+        byte kind = in.get();
+        int ttlSeconds = kind == HINT_EXPIRING ? in.getInt() : 0;
+        long expiresAtSeconds = kind == HINT_EXPIRING ? in.getLong() : 0;
         byte[] value = new byte[in.remaining()];
         in.get(value);
         long timestampMicros = stored.timestampMicros();
-        return new Decoded(key, tombstone ? Cell.tombstone(timestampMicros) : Cell.value(value, timestampMicros));
+        Cell cell = kind == HINT_TOMBSTONE ? Cell.tombstone(timestampMicros)
+                : kind == HINT_EXPIRING ? Cell.expiring(value, timestampMicros, ttlSeconds, expiresAtSeconds)
+                : Cell.value(value, timestampMicros);
+        return new Decoded(key, cell);
     }
 }

@@ -9,6 +9,7 @@ import ringdb.core.NodeId;
 import ringdb.core.data.Cell;
 import ringdb.core.data.Limits;
 import ringdb.core.ring.DecoratedKey;
+import ringdb.core.ring.StorageKeys;
 import ringdb.core.store.LocalStore;
 
 /**
@@ -20,8 +21,8 @@ import ringdb.core.store.LocalStore;
  * <p>Stateless and thread-safe.
  */
 public final class MessageCodec {
-    /** Current frame version, written in every frame. */
-    public static final int VERSION = 2;
+    /** Current frame version, written in every frame (3: cells may carry a TTL and expiry, cell kind 3). */
+    public static final int VERSION = 3;
     /** Largest frame accepted (bytes after the length field); a frame claiming more is refused. */
     public static final int FRAME_SIZE_BYTES_MAX = Limits.FRAME_SIZE_BYTES_MAX;
     /** Size of the length prefix. */
@@ -127,6 +128,12 @@ public final class MessageCodec {
         } else if (cell.isTombstone()) {
             out.u8(2);
             out.i64(cell.timestampMicros());
+        } else if (cell.isExpiring()) {
+            out.u8(3);
+            out.i64(cell.timestampMicros());
+            out.i32(cell.ttlSeconds());
+            out.i64(cell.expiresAtSeconds());
+            out.bytes(cell.value());
         } else {
             out.u8(1);
             out.i64(cell.timestampMicros());
@@ -145,13 +152,36 @@ public final class MessageCodec {
             }
             case 2:
                 return Cell.tombstone(in.i64());
+            case 3: {
+                long timestampMicros = in.i64();
+                int ttlSeconds = in.i32();
+                long expiresAtSeconds = in.i64();
+                if (ttlSeconds <= 0 || expiresAtSeconds <= 0) {
+                    throw new CodecException("expiring cell with ttl " + ttlSeconds + " s and expiry "
+                            + expiresAtSeconds + "; both must be positive");
+                }
+                return Cell.expiring(in.bytes(Limits.VALUE_SIZE_BYTES_CEILING, "value"), timestampMicros, ttlSeconds,
+                        expiresAtSeconds);
+            }
             default:
                 throw new CodecException("bad cell kind " + kind);
         }
     }
 
     static byte[] readKey(WireReader in) {
-        return in.bytes(Limits.KEY_SIZE_BYTES_MAX, "key");
+        return checkKey(in.bytes(Limits.STORAGE_KEY_BYTES_MAX, "key"), "key");
+    }
+
+    /** Refuses a table entry's key whose partition key (and so its token) cannot be read. */
+    static byte[] checkKey(byte[] key, String field) {
+        if (key != null && StorageKeys.isTable(key)) {
+            try {
+                StorageKeys.serializedPartitionKey(key);
+            } catch (IllegalArgumentException e) {
+                throw new CodecException("bad " + field + ": " + e.getMessage());
+            }
+        }
+        return key;
     }
 
     static void writeEntries(WireWriter out, List<LocalStore.Entry> entries) {

@@ -111,7 +111,7 @@ final class MessagePayloads {
         long requestId = in.i64();
         long start = in.i64();
         long end = in.i64();
-        byte[] after = in.nullableBytes(Limits.KEY_SIZE_BYTES_MAX, "afterKey");
+        byte[] after = MessageCodec.checkKey(in.nullableBytes(Limits.STORAGE_KEY_BYTES_MAX, "afterKey"), "afterKey");
         int maxEntries = in.i32();
         if (maxEntries <= 0) {
             throw new CodecException("bad maxEntries " + maxEntries + " in " + typeName);
@@ -126,7 +126,7 @@ final class MessagePayloads {
         if (entryCount < 0) {
             throw new CodecException("bad entryCount " + entryCount + " in RANGE_DIGEST_RESPONSE");
         }
-        byte[] lastKey = in.nullableBytes(Limits.KEY_SIZE_BYTES_MAX, "lastKey");
+        byte[] lastKey = MessageCodec.checkKey(in.nullableBytes(Limits.STORAGE_KEY_BYTES_MAX, "lastKey"), "lastKey");
         if ((entryCount == 0) != (lastKey == null)) {
             throw new CodecException("lastKey " + (lastKey == null ? "absent" : "present") + " with entryCount "
                     + entryCount + " in RANGE_DIGEST_RESPONSE (absent exactly when entryCount is 0)");

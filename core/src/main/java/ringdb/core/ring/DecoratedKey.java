@@ -7,8 +7,15 @@ import java.util.Arrays;
  * ring in token order, which streaming and repair rely on.
  */
 public record DecoratedKey(long token, byte[] key) implements Comparable<DecoratedKey> {
+    /**
+     * A store's key with its token: for a data store key (tagged 0x01 or 0x02, {@link StorageKeys})
+     * {@link StorageKeys#token}, which throws for a malformed table entry's key; a key with another
+     * first byte is a node-local store's (system records and hints begin with a letter), placed by
+     * the partitioner's token of the whole key.
+     */
     public static DecoratedKey of(byte[] key) {
-        return new DecoratedKey(Partitioner.token(key), key);
+        boolean data = StorageKeys.isKv(key) || StorageKeys.isTable(key);
+        return new DecoratedKey(data ? StorageKeys.token(key) : Partitioner.token(key), key);
     }
 
     @Override

@@ -21,7 +21,14 @@ public final class Partitioner {
     }
 
     public static long token(byte[] key) {
-        byte[] digest = SHA1.get().digest(key);
+        return token(key, 0, key.length);
+    }
+
+    /** The token of {@code length} bytes of {@code bytes} from {@code offset}. */
+    public static long token(byte[] bytes, int offset, int length) {
+        MessageDigest sha1 = SHA1.get();
+        sha1.update(bytes, offset, length);
+        byte[] digest = sha1.digest();
         long token = 0;
         for (int i = 0; i < 8; i++) {
             token = (token << 8) | (digest[i] & 0xFF);

@@ -161,9 +161,17 @@ public final class Ring {
         Invariants.check(TokenRange.contains(start, tokens[index], token), "the ring range found for a token holds it");
     }
 
-    /** The replicas of {@code key}, primary first; empty when the ring has no members. */
-    public List<NodeId> replicasFor(byte[] key) {
-        return replicasForToken(Partitioner.token(key));
+    /**
+     * The replicas of a key of the key-value API as clients give it (untagged), primary first; empty
+     * when the ring has no members.
+     */
+    public List<NodeId> replicasFor(byte[] rawKvKey) {
+        return replicasForToken(StorageKeys.kvToken(rawKvKey));
+    }
+
+    /** The replicas of a data store key ({@link StorageKeys}), primary first; empty when the ring has no members. */
+    public List<NodeId> replicasForKey(byte[] storageKey) {
+        return replicasForToken(StorageKeys.token(storageKey));
     }
 
     /** The replicas of the range holding {@code token}, primary first. */

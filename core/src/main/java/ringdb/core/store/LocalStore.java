@@ -43,28 +43,28 @@ public interface LocalStore {
     }
 
     /**
-     * Applies every entry as one mutation: durable together ({@code onDurable} runs exactly once, with
-     * null once all are durable, or with the first failure), limits checked before anything is
-     * written. The entries carry their tokens (a table entry's is its partition's). The default
-     * applies each entry with {@link #apply} (no atomicity across a crash): stores with a commit log
-     * write one record instead.
+     * Applies several mutations as one: one commit log record, so that after a crash either all of
+     * them or none are replayed. Limits are checked for every entry before anything is written (an
+     * {@link ringdb.core.data.InvalidRequestException} naming the limit). {@code onDurable} runs
+     * exactly once, as for {@link #apply}. The default applies each entry on its own (not atomic
+     * across a crash), for stores without batches; {@code onDurable} then runs once all are durable
+     * or with the first failure.
      */
     default void applyBatch(List<Entry> entries, Consumer<Throwable> onDurable) {
-        int[] waiting = {entries.size()};
-        boolean[] reported = {false};
-        Consumer<Throwable> one = error -> {
-            waiting[0]--;
-            if (!reported[0] && (error != null || waiting[0] == 0)) {
-                reported[0] = true;
-                onDurable.accept(error);
-            }
-        };
         if (entries.isEmpty()) {
             onDurable.accept(null);
             return;
         }
+        int[] pending = {entries.size()};
+        boolean[] reported = {false};
         for (Entry entry : entries) {
-            apply(entry.key().key(), entry.cell(), one);
+            apply(entry.key().key(), entry.cell(), error -> {
+                pending[0]--;
+                if (!reported[0] && (error != null || pending[0] == 0)) {
+                    reported[0] = true;
+                    onDurable.accept(error);
+                }
+            });
         }
     }
 
@@ -80,49 +80,56 @@ public interface LocalStore {
     }
 
     /**
-     * The reconciled entries (tombstones included) of token {@code token} whose keys lie in
-     * [{@code fromInclusive}, {@code toExclusive}), in key order or {@code reversed}, at most
-     * {@code maxEntries}. The default walks {@link #scan} over the token (and collects the whole
-     * range to reverse it): correct, not efficient; stores page through their tables instead.
+     * The reconciled entries (tombstones and expired cells included: readers decide liveness with
+     * {@link Cell#isLiveAt}) whose token is {@code token} and whose key lies in [{@code fromInclusive},
+     * {@code toExclusive}), in key order, or in reverse key order when {@code reversed}; at most
+     * {@code maxEntries}. A store with tables streams them, so a partition of any size can be read
+     * page by page. The default pages through {@link #scan} (and holds the range in memory when reversed).
      */
     default List<Entry> slice(long token, byte[] fromInclusive, byte[] toExclusive, boolean reversed,
                               int maxEntries) {
-        List<Entry> out = new ArrayList<>();
+        if (maxEntries <= 0) {
+            throw new IllegalArgumentException("maxEntries must be positive, was " + maxEntries);
+        }
+        ArrayList<Entry> found = new ArrayList<>();
         DecoratedKey after = null;
-        int chunkEntries = 1000;
+        long start = token == Long.MIN_VALUE ? Long.MAX_VALUE : token - 1;
         while (true) {
-            List<Entry> chunk = scan(token - 1, token, after, chunkEntries);
-            for (Entry entry : chunk) {
+            List<Entry> page = scan(start, token, after, 1024);
+            for (Entry entry : page) {
                 byte[] key = entry.key().key();
                 if (Arrays.compareUnsigned(key, toExclusive) >= 0) {
-                    return finishSlice(out, reversed, maxEntries);
+                    return finishSlice(found, reversed, maxEntries);
                 }
                 if (Arrays.compareUnsigned(key, fromInclusive) >= 0) {
-                    out.add(entry);
-                    if (!reversed && out.size() >= maxEntries) {
-                        return out;
+                    found.add(entry);
+                    if (!reversed && found.size() == maxEntries) {
+                        return found;
                     }
                 }
             }
-            if (chunk.size() < chunkEntries) {
-                return finishSlice(out, reversed, maxEntries);
+            if (page.size() < 1024) {
+                return finishSlice(found, reversed, maxEntries);
             }
-            after = chunk.get(chunk.size() - 1).key();
+            after = page.get(page.size() - 1).key();
         }
     }
 
-    private static List<Entry> finishSlice(List<Entry> entries, boolean reversed, int maxEntries) {
-        if (reversed) {
-            Collections.reverse(entries);
+    private static List<Entry> finishSlice(List<Entry> found, boolean reversed, int maxEntries) {
+        if (!reversed) {
+            return found;
         }
-        return entries.size() <= maxEntries ? entries : new ArrayList<>(entries.subList(0, maxEntries));
+        Collections.reverse(found);
+        return found.size() > maxEntries ? new ArrayList<>(found.subList(0, maxEntries)) : found;
     }
 
     /**
-     * The partition deletion and the range tombstone bounds of the partition whose keys lie in
-     * [{@code partitionStart}, {@code partitionEnd}), so that a reader of a slice starting inside a
-     * range tombstone learns it. The default returns every tombstone of the partition (a superset:
-     * a reader applies each tombstone to what it covers), found by {@link #slice}.
+     * The partition deletion and the range tombstone open bound entries (docs/formats/rows.md) of the
+     * partition whose keys lie in [{@code partitionStart}, {@code partitionEnd}), reconciled, in key
+     * order: what a reader of a slice that starts inside a range tombstone must also apply. Stores with
+     * tables keep them indexed, so this is cheap for a large partition. The default (stores without
+     * such an index) returns every tombstone of the partition, found by {@link #slice}: a superset, as
+     * a reader applies each tombstone to what it covers.
      */
     default List<Entry> rangeTombstones(long token, byte[] partitionStart, byte[] partitionEnd) {
         List<Entry> out = new ArrayList<>();

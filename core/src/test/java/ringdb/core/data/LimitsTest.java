@@ -17,13 +17,15 @@ import ringdb.core.message.RangeSyncResponse;
 import ringdb.core.message.ReadResponse;
 import ringdb.core.node.NodeConfig;
 import ringdb.core.ring.DecoratedKey;
+import ringdb.core.ring.StorageKeys;
 import ringdb.core.store.LocalStore;
 
 /** The limits agree with each other and with the encodings that carry the data. */
 class LimitsTest {
     /** The longest node id: 255 characters of 3 bytes each in UTF-8. */
     private static final NodeId LONGEST_SENDER = NodeId.of("\u20ac".repeat(255));
-    private static final byte[] LARGEST_KEY = filled(Limits.KEY_SIZE_BYTES_MAX, 'k');
+    /** The largest key messages carry: a maximal key of the key-value API with its data store tag. */
+    private static final byte[] LARGEST_KEY = StorageKeys.kv(filled(Limits.KEY_SIZE_BYTES_MAX, 'k'));
     private static final byte[] LARGEST_VALUE = filled(Limits.VALUE_SIZE_BYTES_CEILING, 'v');
 
     @Test
@@ -58,7 +60,8 @@ class LimitsTest {
         int hint = Limits.HINT_HEADER_BYTES + LARGEST_KEY.length + LARGEST_VALUE.length;
         assertThat(hint).isEqualTo(Limits.hintValueSizeBytesMax(Limits.VALUE_SIZE_BYTES_CEILING))
                 .isLessThanOrEqualTo(Limits.STORED_VALUE_SIZE_BYTES_CEILING);
-        assertThat(Limits.HINT_KEY_BYTES_MAX).isLessThanOrEqualTo(Limits.KEY_SIZE_BYTES_MAX);
+        assertThat(Limits.HINT_KEY_BYTES_MAX).isLessThanOrEqualTo(Limits.STORAGE_KEY_BYTES_MAX);
+        assertThat(LARGEST_KEY.length).isEqualTo(Limits.STORAGE_KEY_BYTES_MAX);
     }
 
     @Test

@@ -70,6 +70,17 @@ class HintsTest {
     }
 
     @Test
+    void anExpiringCellIsHintedWithItsTtlAndExpiry() {
+        byte[] key = "k".getBytes(StandardCharsets.UTF_8);
+        Cell expiring = Cell.expiring(new byte[] {1, 2}, 5, 30, 1_800_000_030L);
+        assertThat(hints.store(PEER, key, expiring)).isTrue();
+        up.add(PEER);
+        hints.replay(PEER);
+        assertThat(sent).hasSize(1);
+        assertThat(sent.get(0).cell()).isEqualTo(expiring);
+    }
+
+    @Test
     void noHintIsStoredForAPeerDownLongerThanTheHintWindow() {
         time.advance(NodeConfig.defaults().hintWindowMicros() + 1);
         assertThat(hints.store(PEER, new byte[] {1}, Cell.value(new byte[] {1}, 5))).isFalse();

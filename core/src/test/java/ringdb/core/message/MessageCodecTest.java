@@ -20,19 +20,23 @@ import org.junit.jupiter.api.Test;
 import ringdb.core.NodeId;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
+import ringdb.core.ring.StorageKeys;
 import ringdb.core.store.LocalStore;
 
 class MessageCodecTest {
     private static final NodeId SENDER = NodeId.of("127.0.0.1:7000");
 
     static Arbitrary<byte[]> keys() {
-        return Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(20);
+        return Arbitraries.bytes().array(byte[].class).ofMaxSize(20).map(StorageKeys::kv);
     }
 
     static Arbitrary<Cell> cells() {
         Arbitrary<Long> timestamps = Arbitraries.longs();
         return Arbitraries.oneOf(timestamps.map(Cell::tombstone),
-                Combinators.combine(Arbitraries.bytes().array(byte[].class).ofMaxSize(30), timestamps).as(Cell::value));
+                Combinators.combine(Arbitraries.bytes().array(byte[].class).ofMaxSize(30), timestamps).as(Cell::value),
+                Combinators.combine(Arbitraries.bytes().array(byte[].class).ofMaxSize(30), timestamps,
+                        Arbitraries.integers().between(1, Integer.MAX_VALUE),
+                        Arbitraries.longs().between(1, Long.MAX_VALUE)).as(Cell::expiring));
     }
 
     static Arbitrary<NodeId> nodeIds() {
@@ -189,6 +193,18 @@ class MessageCodecTest {
     private static byte[] senderOnly() {
         byte[] id = SENDER.id().getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(4 + id.length).putInt(id.length).put(id).array();
+    }
+
+    @Test
+    void aTableEntrysKeyWhosePartitionKeyCannotBeReadIsRefused() {
+        byte[] truncated = new byte[20];
+        truncated[0] = 2; // a table entry's tag, then a table id and a partition key without its end
+        Arrays.fill(truncated, 17, 20, (byte) 'a');
+        byte[] frame = MessageCodec.encodeFrame(SENDER, new MutationRequest(1, truncated, Cell.value(new byte[1], 1),
+                0));
+        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(frame, 4, frame.length - 4)))
+                .isInstanceOf(CodecException.class).hasMessageContaining("bad key: a table entry's key ends inside"
+                        + " partition key component 0");
     }
 
     @Test

@@ -22,6 +22,7 @@ import ringdb.core.message.Envelope;
 import ringdb.core.message.Message;
 import ringdb.core.message.MessageCodec;
 import ringdb.core.ring.DecoratedKey;
+import ringdb.core.ring.StorageKeys;
 import ringdb.core.store.LocalStore;
 import ringdb.core.testing.InMemoryStore;
 import ringdb.core.testing.ManualTime;
@@ -165,6 +166,6 @@ class ReplicaErrorTest {
         stores.get(B).failWrites = false;
         time.advance(60 * SECOND);
         assertThat(nodes.get(A).status().hintsPending()).isZero();
-        assertThat(stores.get(B).read(KEY).timestampMicros()).isEqualTo(2_000L);
+        assertThat(stores.get(B).read(StorageKeys.kv(KEY)).timestampMicros()).isEqualTo(2_000L);
     }
 }

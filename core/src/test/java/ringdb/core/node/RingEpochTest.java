@@ -21,6 +21,7 @@ import ringdb.core.message.MutationRequest;
 import ringdb.core.message.ReadRequest;
 import ringdb.core.message.RingEpochMismatch;
 import ringdb.core.ring.Partitioner;
+import ringdb.core.ring.StorageKeys;
 import ringdb.core.testing.InMemoryStore;
 import ringdb.core.testing.ManualTime;
 
@@ -132,7 +133,7 @@ class RingEpochTest {
         });
         assertThat(stale.ringReplans()).isPositive();
         assertThat(stale.ringEpoch()).isEqualTo(nodes.get(pair[1]).ringEpoch());
-        assertThat(stores.get(D).read(key)).as("the pending replica got the write").isNotNull();
+        assertThat(stores.get(D).read(StorageKeys.kv(key))).as("the pending replica got the write").isNotNull();
         assertThat(delivered).anyMatch(message -> message instanceof RingEpochMismatch);
     }
 
@@ -160,7 +161,7 @@ class RingEpochTest {
     @Test
     void aReplicaAppliesNothingPlannedOnAnotherRingAndTellsItsEpoch() {
         startThree();
-        byte[] key = "k".getBytes(StandardCharsets.UTF_8);
+        byte[] key = StorageKeys.kv("k".getBytes(StandardCharsets.UTF_8));
         long epoch = nodes.get(B).ringEpoch();
         deliver(A, B, new MutationRequest(77, key, Cell.value(new byte[] {1}, 9_000), epoch + 1));
         deliver(A, B, new ReadRequest(78, key, epoch + 1));

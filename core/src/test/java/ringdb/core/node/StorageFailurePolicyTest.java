@@ -26,6 +26,7 @@ import ringdb.core.message.Envelope;
 import ringdb.core.message.Message;
 import ringdb.core.message.MessageCodec;
 import ringdb.core.ring.DecoratedKey;
+import ringdb.core.ring.StorageKeys;
 import ringdb.core.store.LocalStore;
 import ringdb.core.store.StoreFailure;
 import ringdb.core.testing.InMemoryStore;
@@ -240,11 +241,11 @@ class StorageFailurePolicyTest {
         Node a = nodes.get(A);
         assertThat(a.isRunning()).isTrue();
         assertThat(a.storageHealth().quarantinedTables()).containsExactly("/data/tables/t-7.db");
-        assertThat(stores.get(A).delegate.read(KEY)).as("the data went with the table").isNull();
+        assertThat(stores.get(A).delegate.read(StorageKeys.kv(KEY))).as("the data went with the table").isNull();
         time.advance(30 * SECOND);
         assertThat(events).anyMatch(event -> event.node().equals(A)
                 && event.detail().startsWith("repair after table /data/tables/t-7.db quarantined done"));
-        assertThat(stores.get(A).delegate.read(KEY)).as("repaired from the other replicas").isNotNull();
+        assertThat(stores.get(A).delegate.read(StorageKeys.kv(KEY))).as("repaired from the other replicas").isNotNull();
         assertThat(get(A, ConsistencyLevel.ALL)).isInstanceOf(ClientResult.Found.class);
     }
 

@@ -19,6 +19,7 @@ import ringdb.core.node.Node;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.node.NodeStatus;
 import ringdb.core.node.PeerStatus;
+import ringdb.core.ring.StorageKeys;
 import ringdb.dashboard.ClusterViews;
 import ringdb.dashboard.DashboardActions;
 import ringdb.dashboard.DashboardSource;
@@ -157,7 +158,7 @@ public final class RealDashboardSource implements DashboardSource, RequestObserv
             List<ReplicaValue> replicas = new ArrayList<>();
             for (NodeId replica : node.ring().replicasFor(bytes)) {
                 if (replica.equals(status.id())) {
-                    Cell cell = view.data().read(bytes);
+                    Cell cell = view.data().read(StorageKeys.kv(bytes));
                     replicas.add(ClusterViews.replicaValue(replica, true, cell));
                 } else {
                     boolean up = status.peers().stream().anyMatch(p -> p.id().equals(replica) && p.up());

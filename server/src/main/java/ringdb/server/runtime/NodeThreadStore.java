@@ -47,7 +47,8 @@ public final class NodeThreadStore implements LocalStore {
     }
 
     @Override
-    public List<Entry> slice(long token, byte[] fromInclusive, byte[] toExclusive, boolean reversed, int maxEntries) {
+    public List<Entry> slice(long token, byte[] fromInclusive, byte[] toExclusive, boolean reversed,
+                             int maxEntries) {
         return delegate.slice(token, fromInclusive, toExclusive, reversed, maxEntries);
     }
 

@@ -27,7 +27,7 @@ class FileStoresTest {
         StorageConfig data = FileStores.storageConfig(server);
         assertThat(data.valueSizeBytesMax()).isEqualTo(Limits.VALUE_SIZE_BYTES_CEILING);
         assertThat(data.forHints().valueSizeBytesMax())
-                .isEqualTo(Limits.HINT_HEADER_BYTES + Limits.KEY_SIZE_BYTES_MAX + Limits.VALUE_SIZE_BYTES_CEILING);
+                .isEqualTo(Limits.HINT_HEADER_BYTES + Limits.STORAGE_KEY_BYTES_MAX + Limits.VALUE_SIZE_BYTES_CEILING);
     }
 
     @Test

@@ -10,8 +10,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import ringdb.core.NodeId;
+import ringdb.core.data.Cell;
 import ringdb.core.data.InvalidRequestException;
 import ringdb.core.data.Limits;
+import ringdb.core.ring.StorageKeys;
 import ringdb.dashboard.ClusterViews;
 import ringdb.dashboard.DashboardActions;
 import ringdb.dashboard.DashboardSource;
@@ -148,7 +150,8 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
         List<ReplicaValue> replicas = new ArrayList<>();
         for (NodeId id : snapshots.ring().replicasFor(bytes)) {
             boolean alive = cluster.isAlive(id);
-            replicas.add(ClusterViews.replicaValue(id, alive, alive ? cluster.store(id).read(bytes) : null));
+            Cell cell = alive ? cluster.store(id).read(StorageKeys.kv(bytes)) : null;
+            replicas.add(ClusterViews.replicaValue(id, alive, cell));
         }
         return ClusterViews.keyLookup(key, replicas);
     }

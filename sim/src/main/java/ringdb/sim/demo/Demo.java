@@ -12,6 +12,7 @@ import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.data.Cell;
 import ringdb.core.node.NodeEvent;
+import ringdb.core.ring.StorageKeys;
 import ringdb.sim.SimCluster;
 import ringdb.sim.SimFuture;
 import ringdb.sim.SimListener;
@@ -132,7 +133,7 @@ public final class Demo {
     private void recoverNode(NodeId victim, List<String> keys) {
         section("Recovery: " + victim + " restarts from its disk, then catches up from its peers");
         cluster.recover(victim);
-        byte[] first = keys.get(0).getBytes(StandardCharsets.UTF_8);
+        byte[] first = StorageKeys.kv(keys.get(0).getBytes(StandardCharsets.UTF_8));
         line("right after the restart %s holds %s = %s (replayed from its commit log and tables)", victim,
                 keys.get(0), describe(cluster.store(victim).read(first)));
         cluster.runUntil(() -> ClusterState.settled(cluster), 30 * SECOND_MICROS);

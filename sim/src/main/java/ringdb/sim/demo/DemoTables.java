@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import ringdb.core.NodeId;
 import ringdb.core.data.Cell;
+import ringdb.core.ring.StorageKeys;
 import ringdb.sim.Link;
 import ringdb.sim.LinkStats;
 import ringdb.sim.MessageEvent;
@@ -40,7 +41,8 @@ final class DemoTables {
             byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
             List<String> row = new ArrayList<>();
             for (NodeId replica : cluster.node(viewer).ring().replicasFor(bytes)) {
-                String version = cluster.isAlive(replica) ? version(cluster.store(replica).read(bytes)) : "(down)";
+                String version = cluster.isAlive(replica)
+                        ? version(cluster.store(replica).read(StorageKeys.kv(bytes))) : "(down)";
                 row.add(replica + ": " + version);
                 width = Math.max(width, row.get(row.size() - 1).length());
             }

@@ -12,6 +12,7 @@ import ringdb.core.node.NodeStatus;
 import ringdb.core.node.PeerStatus;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.core.ring.Ring;
+import ringdb.core.ring.StorageKeys;
 import ringdb.core.store.LocalStore;
 import ringdb.sim.SimCluster;
 
@@ -35,14 +36,16 @@ public final class ClusterState {
         }
         for (NodeId id : members(cluster)) {
             for (LocalStore.Entry entry : scanAll(cluster.store(id))) {
-                cells.put(new String(entry.key().key(), StandardCharsets.UTF_8), null);
+                if (StorageKeys.isKv(entry.key().key())) {
+                    cells.put(new String(StorageKeys.rawKv(entry.key().key()), StandardCharsets.UTF_8), null);
+                }
             }
         }
         for (Map.Entry<String, Map<NodeId, Cell>> entry : cells.entrySet()) {
             byte[] key = entry.getKey().getBytes(StandardCharsets.UTF_8);
             Map<NodeId, Cell> replicas = new LinkedHashMap<>();
             for (NodeId replica : ring.replicasFor(key)) {
-                replicas.put(replica, cluster.store(replica).read(key));
+                replicas.put(replica, cluster.store(replica).read(StorageKeys.kv(key)));
             }
             entry.setValue(replicas);
         }

@@ -13,6 +13,7 @@ import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.data.Cell;
 import ringdb.core.node.NodeConfig;
+import ringdb.core.ring.StorageKeys;
 import ringdb.sim.SimCluster;
 import ringdb.sim.check.ConsistencyChecker;
 import ringdb.sim.check.DurableCopies;
@@ -67,8 +68,8 @@ class RemovedReplicaWriteLossTest {
             cluster.network().partition(Set.of(scenario.coordinator), Set.of(scenario.others.get(1)));
             Operation delete = delete(cluster, scenario.coordinator, scenario.key);
             Cell tombstone = KeyModel.cellOf(delete);
-            assertThat(cluster.runUntil(() -> tombstone.equals(cluster.store(survivor).read(scenario.key
-                    .getBytes(StandardCharsets.UTF_8))), SECOND)).isTrue();
+            assertThat(cluster.runUntil(() -> tombstone.equals(cluster.store(survivor).read(StorageKeys.kv(
+                    scenario.key.getBytes(StandardCharsets.UTF_8)))), SECOND)).isTrue();
             cluster.fail(scenario.coordinator);
             cluster.network().heal();
             removeAndSettle(cluster, scenario);

@@ -21,6 +21,7 @@ import ringdb.core.data.Cell;
 import ringdb.core.node.Node;
 import ringdb.core.node.NodeStatus;
 import ringdb.core.node.PeerStatus;
+import ringdb.core.ring.StorageKeys;
 import ringdb.sim.SimCluster;
 import ringdb.sim.SimFuture;
 
@@ -196,7 +197,7 @@ final class WriteLoad {
         for (String key : acked.keySet()) {
             byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
             for (NodeId replica : cluster.node(viewer).ring().replicasFor(keyBytes)) {
-                Cell cell = cluster.store(replica).read(keyBytes);
+                Cell cell = cluster.store(replica).read(StorageKeys.kv(keyBytes));
                 assertTrue(cell != null && !cell.isTombstone(), "seed " + seed + ": replica " + replica + " of " + key
                         + " does not hold it");
             }
@@ -211,7 +212,7 @@ final class WriteLoad {
             byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
             List<NodeId> holding = new ArrayList<>();
             for (NodeId id : holders) {
-                Cell cell = cluster.store(id).read(keyBytes);
+                Cell cell = cluster.store(id).read(StorageKeys.kv(keyBytes));
                 if (cell != null && !cell.isTombstone()) {
                     holding.add(id);
                 }

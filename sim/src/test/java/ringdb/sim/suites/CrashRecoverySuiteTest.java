@@ -13,6 +13,7 @@ import ringdb.core.NodeId;
 import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.data.Cell;
+import ringdb.core.ring.StorageKeys;
 import ringdb.sim.SimCluster;
 import ringdb.sim.run.ClusterState;
 
@@ -83,7 +84,7 @@ class CrashRecoverySuiteTest {
                 if (!cluster.node(node).ring().replicasFor(key).contains(node)) {
                     continue;
                 }
-                Cell cell = cluster.store(node).read(key);
+                Cell cell = cluster.store(node).read(StorageKeys.kv(key));
                 assertThat(cell).as("%s: recovered %s holds %s", context, node, write.getKey()).isNotNull();
                 assertThat(new String(cell.value(), StandardCharsets.UTF_8)).isEqualTo(write.getValue());
                 held++;

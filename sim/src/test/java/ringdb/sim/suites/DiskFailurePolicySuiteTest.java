@@ -12,6 +12,7 @@ import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.health.CommitFailurePolicy;
 import ringdb.core.health.StorageHealth;
 import ringdb.core.node.NodeConfig;
+import ringdb.core.ring.StorageKeys;
 import ringdb.sim.SimCluster;
 import ringdb.sim.SimFuture;
 
@@ -87,7 +88,7 @@ class DiskFailurePolicySuiteTest {
             assertThat(cluster.isAlive(victim)).as("crashed by its policy").isFalse();
             cluster.recover(victim);
             assertThat(cluster.runUntil(() -> Clusters.converged(cluster), 30 * SECOND)).isTrue();
-            assertThat(cluster.store(victim).read("k".getBytes(StandardCharsets.UTF_8)))
+            assertThat(cluster.store(victim).read(StorageKeys.kv("k".getBytes(StandardCharsets.UTF_8))))
                     .as("what it acknowledged survived the crash").isNotNull();
             assertThat(run(cluster, cluster.put(victim, "k2", "v2", ConsistencyLevel.ALL)))
                     .isInstanceOf(ClientResult.Written.class);

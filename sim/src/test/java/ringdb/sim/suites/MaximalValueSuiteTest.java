@@ -17,6 +17,7 @@ import ringdb.core.data.Limits;
 import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.node.NodeEvent;
+import ringdb.core.ring.StorageKeys;
 import ringdb.sim.LinkRule;
 import ringdb.sim.SimCluster;
 import ringdb.sim.SimFuture;
@@ -104,9 +105,10 @@ class MaximalValueSuiteTest {
                     && cluster.node(coordinator).status().hintsPending() == 0, 120 * SECOND))
                     .as("hints delivered to " + down + "; " + Clusters.seedLine(cluster)).isTrue();
             Cell expected = Cell.value(value(valueSizeBytesMax, ConsistencyLevel.QUORUM),
-                    cluster.store(fast).read(KEY).timestampMicros());
+                    cluster.store(fast).read(StorageKeys.kv(KEY)).timestampMicros());
             for (NodeId replica : replicas) {
-                assertThat(cluster.store(replica).read(KEY)).as("the QUORUM write on " + replica).isEqualTo(expected);
+                assertThat(cluster.store(replica).read(StorageKeys.kv(KEY))).as("the QUORUM write on " + replica)
+                        .isEqualTo(expected);
             }
             assertThat(errors).isEmpty();
             assertThat(cluster.unhandledExceptions()).isEmpty();

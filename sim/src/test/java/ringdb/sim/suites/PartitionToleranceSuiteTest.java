@@ -12,6 +12,7 @@ import ringdb.core.NodeId;
 import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.data.Cell;
+import ringdb.core.ring.StorageKeys;
 import ringdb.sim.SimCluster;
 import ringdb.sim.run.ClusterState;
 
@@ -61,7 +62,7 @@ class PartitionToleranceSuiteTest {
             ClientResult delete = cluster.runUntil(cluster.delete(majorityNode, doomed, ConsistencyLevel.QUORUM),
                     10 * SECOND_MICROS);
             assertThat(delete).as("%s: delete on the majority side", context).isInstanceOf(ClientResult.Written.class);
-            assertThat(cluster.store(MINORITY).read(bytes(doomed)).isTombstone())
+            assertThat(cluster.store(MINORITY).read(StorageKeys.kv(bytes(doomed))).isTombstone())
                     .as("the minority still holds the old value").isFalse();
 
             cluster.network().heal();
@@ -72,7 +73,7 @@ class PartitionToleranceSuiteTest {
             assertThat(cluster.runUntil(cluster.get(MINORITY, doomed, ConsistencyLevel.QUORUM), 10 * SECOND_MICROS))
                     .as("%s: the delete made during the partition is not undone", context)
                     .isInstanceOf(ClientResult.NotFound.class);
-            assertThat(cluster.store(MINORITY).read(bytes(doomed)).isTombstone()).isTrue();
+            assertThat(cluster.store(MINORITY).read(StorageKeys.kv(bytes(doomed))).isTombstone()).isTrue();
             for (String key : minorityKeys.subList(1, minorityKeys.size())) {
                 ClientResult read = cluster.runUntil(cluster.get(majorityNode, key, ConsistencyLevel.ALL),
                         10 * SECOND_MICROS);

@@ -17,6 +17,7 @@ import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.data.Cell;
 import ringdb.core.node.NodeConfig;
 import ringdb.core.node.NodeEvent;
+import ringdb.core.ring.StorageKeys;
 import ringdb.sim.SimCluster;
 import ringdb.sim.SimFuture;
 import ringdb.sim.SimListener;
@@ -41,7 +42,7 @@ class ReplicationSuiteTest {
     private static Set<NodeId> holders(SimCluster cluster, byte[] key) {
         Set<NodeId> out = new HashSet<>();
         for (NodeId id : cluster.nodeIds()) {
-            if (cluster.isAlive(id) && cluster.store(id).read(key) != null) {
+            if (cluster.isAlive(id) && cluster.store(id).read(StorageKeys.kv(key)) != null) {
                 out.add(id);
             }
         }
@@ -138,7 +139,7 @@ class ReplicationSuiteTest {
             boolean delivered = cluster.runUntil(() -> cluster.node(coordinator).status().hintsPending() == 0,
                     30 * SECOND);
             assertThat(delivered).as("hint replayed after healing; " + Clusters.seedLine(cluster)).isTrue();
-            assertThat(cluster.store(replicas.get(1)).read(key)).isNotNull();
+            assertThat(cluster.store(replicas.get(1)).read(StorageKeys.kv(key))).isNotNull();
         }
     }
 
@@ -177,7 +178,7 @@ class ReplicationSuiteTest {
             boolean delivered = cluster.runUntil(() -> cluster.isAlive(coordinator)
                     && cluster.node(coordinator).status().hintsPending() == 0, 60 * SECOND);
             assertThat(delivered).as("hint replayed after the restart; " + Clusters.seedLine(cluster)).isTrue();
-            assertThat(cluster.store(target).read(key).value()).isEqualTo(utf8("v1"));
+            assertThat(cluster.store(target).read(StorageKeys.kv(key)).value()).isEqualTo(utf8("v1"));
             assertThat(cluster.node(coordinator).hintsDeliveredCount()).isEqualTo(1);
         }
     }
@@ -229,8 +230,8 @@ class ReplicationSuiteTest {
             // the recovered primary gets the writes it missed (hints and catch-up), then serves them
             byte[] expected = lastValue;
             boolean caughtUp = cluster.runUntil(() -> cluster.node(primary).status().recoveryDone()
-                    && cluster.store(primary).read(key) != null
-                    && Arrays.equals(cluster.store(primary).read(key).value(), expected), 60 * SECOND);
+                    && cluster.store(primary).read(StorageKeys.kv(key)) != null
+                    && Arrays.equals(cluster.store(primary).read(StorageKeys.kv(key)).value(), expected), 60 * SECOND);
             assertThat(caughtUp).as(Clusters.seedLine(cluster)).isTrue();
             assertThat(run(cluster, cluster.get(primary, key, ConsistencyLevel.ALL)))
                     .isInstanceOfSatisfying(ClientResult.Found.class,
@@ -248,12 +249,12 @@ class ReplicationSuiteTest {
             List<NodeId> replicas = cluster.node(coordinator).ring().replicasFor(key);
             // one replica alone takes a newer version (as if the others missed it)
             Cell newer = Cell.value(utf8("new"), cluster.node(coordinator).status().nowMicros() + 1_000_000);
-            cluster.store(replicas.get(2)).apply(key, newer, error -> { });
+            cluster.store(replicas.get(2)).apply(StorageKeys.kv(key), newer, error -> { });
             assertThat(run(cluster, cluster.get(coordinator, key, ConsistencyLevel.ALL)))
                     .isEqualTo(new ClientResult.Found(utf8("new"), newer.timestampMicros()));
             // at ALL (and QUORUM) the read answered only once the stale replicas had taken the newest version
             for (NodeId replica : replicas) {
-                assertThat(cluster.store(replica).read(key)).as("repaired " + replica).isEqualTo(newer);
+                assertThat(cluster.store(replica).read(StorageKeys.kv(key))).as("repaired " + replica).isEqualTo(newer);
             }
             assertThat(cluster.node(coordinator).readRepairCount()).isEqualTo(2);
             // a delete reads as not found everywhere
@@ -293,7 +294,8 @@ class ReplicationSuiteTest {
                     .as("recovery finishes; " + Clusters.seedLine(cluster)).isTrue();
             assertThat(cluster.node(victim).status().recoveryDone()).isTrue();
             for (byte[] key : missed) {
-                assertThat(cluster.store(victim).read(key)).as("caught up " + new String(key, StandardCharsets.UTF_8))
+                assertThat(cluster.store(victim).read(StorageKeys.kv(key)))
+                        .as("caught up " + new String(key, StandardCharsets.UTF_8))
                         .isNotNull();
             }
             assertThat(run(cluster, cluster.repair(victim))).isInstanceOf(ClientResult.Repaired.class);

@@ -2,12 +2,14 @@ package ringdb.storage.commitlog;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 import ringdb.core.Invariants;
 import ringdb.core.data.Cell;
+import ringdb.core.store.LocalStore;
 import ringdb.storage.SyncMode;
 import ringdb.storage.disk.AppendFile;
 import ringdb.storage.disk.Disk;
@@ -70,13 +72,33 @@ public final class CommitLog implements AutoCloseable {
      * was written then. Follow with {@link #acknowledge} once the mutation is visible to readers.
      */
     public void append(byte[] key, Cell cell) throws IOException {
+        // The writing half of paired assertions; the reader refuses a record without a key.
+        Invariants.check(key.length > 0, "a commit log record has a key");
+        appendRecord(CommitLogFormat.RECORD_HEADER_SIZE_BYTES + CommitLogRecords.mutationSize(key, cell),
+                out -> CommitLogRecords.writeMutation(out, key, cell));
+    }
+
+    /**
+     * Appends several mutations as one record, replayed all or none after a crash (not yet durable).
+     * The caller checked that the batch fits a record ({@link CommitLogFormat#PAYLOAD_SIZE_BYTES_MAX}).
+     */
+    public void appendBatch(List<LocalStore.Entry> entries) throws IOException {
+        for (LocalStore.Entry entry : entries) {
+            Invariants.check(entry.key().key().length > 0, "a commit log record has a key");
+        }
+        long payload = CommitLogRecords.batchSize(entries);
+        Invariants.check(payload <= CommitLogFormat.PAYLOAD_SIZE_BYTES_MAX, "a batch fits one commit log record");
+        appendRecord(CommitLogFormat.RECORD_HEADER_SIZE_BYTES + (int) payload,
+                out -> CommitLogRecords.writeBatch(out, entries));
+    }
+
+    private void appendRecord(int length, Consumer<ByteBuffer> payload) throws IOException {
         checkHealthy();
-        int length = recordSize(key, cell);
         boolean started = current.size() > CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES;
         if (started && (current.size() + length > segmentSizeBytes || preallocatedNowReady())) {
             rollover();
         }
-        encode(key, cell, length); // after any rollover: the record carries its segment's id
+        encode(length, payload); // after any rollover: the record carries its segment's id
         current.append(recordBuffer, 0, length);
     }
 
@@ -120,30 +142,19 @@ public final class CommitLog implements AutoCloseable {
         }
     }
 
-    private static int recordSize(byte[] key, Cell cell) {
-        int valueBytes = cell.isTombstone() ? 0 : 4 + cell.value().length;
-        return CommitLogFormat.RECORD_HEADER_SIZE_BYTES + CommitLogFormat.PAYLOAD_FIXED_SIZE_BYTES
-                + key.length + valueBytes;
-    }
-
     /** Frames the record of {@code total} bytes in {@code recordBuffer} for the current segment. */
-    private void encode(byte[] key, Cell cell, int total) {
-        boolean put = !cell.isTombstone();
+    private void encode(int total, Consumer<ByteBuffer> payload) {
         int payloadLength = total - CommitLogFormat.RECORD_HEADER_SIZE_BYTES;
         if (recordBuffer.length < total) {
             recordBuffer = new byte[Math.max(total, recordBuffer.length * 2)];
         }
         ByteBuffer out = ByteBuffer.wrap(recordBuffer);
         out.putInt(payloadLength).putInt(0).putLong(currentSegmentId);
-        out.put(put ? CommitLogFormat.TYPE_PUT : CommitLogFormat.TYPE_DELETE).putLong(cell.timestampMicros());
-        out.putInt(key.length).put(key);
-        if (put) {
-            out.putInt(cell.value().length).put(cell.value());
-        }
+        payload.accept(out);
         // The writing half of paired assertions; the reader checks the same of each record it accepts.
         Invariants.check(out.position() == total, "a commit log record fills exactly the length it is framed with");
-        Invariants.check(key.length > 0 && payloadLength <= CommitLogFormat.PAYLOAD_SIZE_BYTES_MAX,
-                "a commit log record has a key and a payload no longer than the reader accepts");
+        Invariants.check(payloadLength <= CommitLogFormat.PAYLOAD_SIZE_BYTES_MAX,
+                "a commit log record has a payload no longer than the reader accepts");
         crc.reset();
         crc.update(recordBuffer, 0, 4);
         crc.update(recordBuffer, CommitLogFormat.RECORD_SEGMENT_ID_OFFSET,

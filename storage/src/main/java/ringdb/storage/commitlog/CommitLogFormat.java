@@ -18,7 +18,12 @@ public final class CommitLogFormat {
      * Format version of segments this code writes: records carry their segment's id, so that a
      * recycled segment file's old records can never pass for new ones. Never renumber.
      */
-    public static final short VERSION = 2;
+    public static final short VERSION = 3;
+    /**
+     * Records carry a segment id, but no expiring cells and no batches (read, never written). Never
+     * renumber.
+     */
+    public static final short VERSION_2 = 2;
     /** The first format: records without a segment id (read, never written). Never renumber. */
     public static final short VERSION_1 = 1;
     /** magic u32, version u16, reserved u16 (0), segment id i64, crc32c u32 of the 16 bytes before. */
@@ -38,6 +43,10 @@ public final class CommitLogFormat {
     public static final byte TYPE_PUT = 1;
     /** Record type byte: a tombstone. Never renumber. */
     public static final byte TYPE_DELETE = 2;
+    /** Record type byte (version 3): a value with a TTL and the expiry fixed for it. Never renumber. */
+    public static final byte TYPE_PUT_EXPIRING = 3;
+    /** Record type byte (version 3): several mutations replayed all or none. Never renumber. */
+    public static final byte TYPE_BATCH = 4;
 
     /** type u8, timestamp i64, key length i32; a PUT adds value length i32. */
     public static final int PAYLOAD_FIXED_SIZE_BYTES = 1 + 8 + 4;
@@ -47,10 +56,19 @@ public final class CommitLogFormat {
      * hint of a maximal mutation), plus the fixed fields.
      */
     public static final int PAYLOAD_SIZE_BYTES_MAX =
-            PAYLOAD_FIXED_SIZE_BYTES + 4 + Limits.KEY_SIZE_BYTES_MAX
+            PAYLOAD_FIXED_SIZE_BYTES + 4 + 12 + Limits.STORAGE_KEY_BYTES_MAX
                     + Limits.STORED_VALUE_SIZE_BYTES_CEILING;
 
+    /** An expiring value's extra fields: ttl i32, expires-at i64. */
+    public static final int EXPIRY_SIZE_BYTES = 4 + 8;
+
     private CommitLogFormat() {
+    }
+
+    /** Whether a segment of {@code version} may hold records of {@code type}. */
+    public static boolean knownType(short version, byte type) {
+        return type == TYPE_PUT || type == TYPE_DELETE
+                || version >= VERSION && (type == TYPE_PUT_EXPIRING || type == TYPE_BATCH);
     }
 
     /** The record header size of a segment of {@code version}. */

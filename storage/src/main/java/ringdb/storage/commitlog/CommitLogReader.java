@@ -80,7 +80,8 @@ public final class CommitLogReader {
             return "segment header checksum mismatch";
         }
         short version = bytes.getShort(4);
-        if (version != CommitLogFormat.VERSION && version != CommitLogFormat.VERSION_1) {
+        if (version != CommitLogFormat.VERSION && version != CommitLogFormat.VERSION_2
+                && version != CommitLogFormat.VERSION_1) {
             return "unsupported commit log version " + version;
         }
         long headerId = bytes.getLong(8);
@@ -121,6 +122,7 @@ public final class CommitLogReader {
         private final String path;
         private final ByteBuffer bytes;
         private final boolean hasSegmentIds;
+        private final short version;
         private final int headerSize;
         final long segmentId;
         private final boolean newest;
@@ -137,6 +139,7 @@ public final class CommitLogReader {
             this.path = path;
             this.bytes = bytes;
             this.hasSegmentIds = version != CommitLogFormat.VERSION_1;
+            this.version = version;
             this.headerSize = CommitLogFormat.recordHeaderSize(version);
             this.segmentId = segmentId;
             this.newest = newest;
@@ -206,7 +209,7 @@ public final class CommitLogReader {
                 return -1;
             }
             byte type = bytes.get(position + headerSize);
-            return type == CommitLogFormat.TYPE_PUT || type == CommitLogFormat.TYPE_DELETE ? length : -1;
+            return CommitLogFormat.knownType(version, type) ? length : -1;
         }
 
         /** Where the first valid record at or after {@code from} starts; -1 when none does. */
@@ -279,34 +282,11 @@ public final class CommitLogReader {
         }
 
         private void decode(int payloadStart, int length, int end, RecordVisitor visitor) throws CorruptionException {
-            byte type = bytes.get(payloadStart);
-            long timestamp = bytes.getLong(payloadStart + 1);
-            int keyLength = bytes.getInt(payloadStart + 9);
-            int keyStart = payloadStart + CommitLogFormat.PAYLOAD_FIXED_SIZE_BYTES;
-            int valueHeader = type == CommitLogFormat.TYPE_PUT ? 4 : 0;
-            if (keyLength <= 0 || keyLength > length - CommitLogFormat.PAYLOAD_FIXED_SIZE_BYTES - valueHeader) {
-                throw new CorruptionException(path, payloadStart,
-                        "key length " + keyLength + " does not fit the record");
+            String damage = CommitLogRecords.read(bytes, payloadStart, payloadStart + length,
+                    (key, cell) -> visitor.record(key, cell, end));
+            if (damage != null) {
+                throw new CorruptionException(path, payloadStart, damage);
             }
-            byte[] key = new byte[keyLength];
-            bytes.get(keyStart, key);
-            Cell cell;
-            if (type == CommitLogFormat.TYPE_PUT) {
-                int valueLength = bytes.getInt(keyStart + keyLength);
-                if (valueLength != length - CommitLogFormat.PAYLOAD_FIXED_SIZE_BYTES - 4 - keyLength) {
-                    throw new CorruptionException(path, payloadStart,
-                            "value length " + valueLength + " does not fit the record");
-                }
-                byte[] value = new byte[valueLength];
-                bytes.get(keyStart + keyLength + 4, value);
-                cell = Cell.value(value, timestamp);
-            } else {
-                cell = Cell.tombstone(timestamp);
-                // The writer frames a tombstone as the fixed fields and the key, nothing after.
-                Invariants.check(keyLength == length - CommitLogFormat.PAYLOAD_FIXED_SIZE_BYTES,
-                        "a commit log tombstone's key fills its payload");
-            }
-            visitor.record(key, cell, end);
         }
     }
 }

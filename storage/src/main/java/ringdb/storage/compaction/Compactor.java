@@ -19,38 +19,30 @@ import ringdb.storage.disk.ByteThrottle;
 import ringdb.storage.disk.Disk;
 
 /**
- * Merges tables into one: for each key only the reconciled winner survives (shadowed cells are
- * dropped), and a winning tombstone older than gc_grace is purged when nothing outside the
- * compaction can still hold an older value of its key.
+ * Merges tables into one: for each key only the reconciled winner survives, entries the deletions
+ * of the compaction cover are dropped, and a tombstone older than gc_grace is purged when nothing
+ * outside the compaction can still hold an entry it covers ({@link CompactionFilter}).
  */
 public final class Compactor {
     /** What a compaction produced. {@code outputPath} is null when every entry was purged. */
-    public record Result(String outputPath, long entriesWritten, long tombstonesPurged) {
+    public record Result(String outputPath, long entriesWritten, long tombstonesPurged, long entriesShadowed) {
     }
 
     private Compactor() {
     }
 
     /**
-     * @param mayHoldOlder answers, for a tombstone's key and timestamp, whether a table or memtable
-     *                     outside the compaction may hold a version of the key at or before it
+     * Merges {@code inputs} into table {@code generation}, keeping what {@link CompactionFilter} keeps:
+     * expired values become tombstones, entries a partition deletion or range tombstone covers are
+     * dropped, tombstones older than {@code purgeBeforeMicros} are purged where {@code mayHoldOlder}
+     * allows; every entry whose token {@code keepToken} rejects is dropped outright (cleanup of ranges
+     * the node no longer replicates; not counted as purged). The output's data blocks are reported to
+     * {@code throttle} as they are written.
      */
     public static Result compact(Disk disk, String directory, long generation, List<SSTable> inputs,
-                                 long purgeBeforeMicros, TombstoneGuard mayHoldOlder, int blockSizeBytes)
-                                         throws IOException {
-        return compact(disk, directory, generation, inputs, purgeBeforeMicros, mayHoldOlder, blockSizeBytes,
-                token -> true,
-                ByteThrottle.NONE);
-    }
-
-    /**
-     * As above, and every entry whose token {@code keepToken} rejects is dropped outright (cleanup of
-     * ranges the node no longer replicates); such entries are not counted as purged tombstones. The
-     * output's data blocks are reported to {@code throttle} as they are written.
-     */
-    public static Result compact(Disk disk, String directory, long generation, List<SSTable> inputs,
-                                 long purgeBeforeMicros, TombstoneGuard mayHoldOlder, int blockSizeBytes,
-                                 LongPredicate keepToken, ByteThrottle throttle) throws IOException {
+                                 long purgeBeforeMicros, long nowSeconds, TombstoneGuard mayHoldOlder,
+                                 int blockSizeBytes, LongPredicate keepToken, ByteThrottle throttle)
+            throws IOException {
         List<Iterator<Map.Entry<DecoratedKey, Cell>>> sources = new ArrayList<>();
         long expected = 0;
         CommitLogPosition covered = CommitLogPosition.NONE;
@@ -59,27 +51,15 @@ public final class Compactor {
             expected += table.metadata().entryCount();
             covered = CommitLogPosition.max(covered, table.metadata().coveredPosition());
         }
-        long[] purged = new long[1];
-        long[] written = new long[1];
-        Predicate<Map.Entry<DecoratedKey, Cell>> keep = entry -> {
-            if (!keepToken.test(entry.getKey().token())) {
-                return false;
-            }
-            Cell cell = entry.getValue();
-            boolean purge = cell.isTombstone() && cell.timestampMicros() < purgeBeforeMicros
-                    && !mayHoldOlder.mayHoldOlder(entry.getKey(), cell.timestampMicros());
-            purged[0] += purge ? 1 : 0;
-            written[0] += purge ? 0 : 1;
-            return !purge;
-        };
-        Filtered filtered = new Filtered(new MergingIterator(sources), keep);
+        CompactionFilter filtered = new CompactionFilter(new MergingIterator(sources), keepToken, purgeBeforeMicros,
+                nowSeconds, mayHoldOlder);
         try {
             if (!filtered.hasNext()) {
-                return new Result(null, 0, purged[0]);
+                return new Result(null, 0, filtered.purged, filtered.shadowed);
             }
             String path = TableWriter.write(disk, directory, generation, filtered, expected, covered,
                     blockSizeBytes, throttle);
-            return new Result(path, written[0], purged[0]);
+            return new Result(path, filtered.written, filtered.purged, filtered.shadowed);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
@@ -88,28 +68,9 @@ public final class Compactor {
     /** Whether something outside a compaction may hold a version of {@code key} at or before a timestamp. */
     public interface TombstoneGuard {
         boolean mayHoldOlder(DecoratedKey key, long timestampMicros);
+
+        /** Whether something outside may hold any entry with {@code token} at or before a timestamp. */
+        boolean mayHoldOlderInPartition(long token, long timestampMicros);
     }
 
-    /** The entries of {@code source} that {@code keep} accepts, in order. */
-    private static final class Filtered extends LookaheadIterator<Map.Entry<DecoratedKey, Cell>> {
-        private final Iterator<Map.Entry<DecoratedKey, Cell>> source;
-        private final Predicate<Map.Entry<DecoratedKey, Cell>> keep;
-
-        Filtered(Iterator<Map.Entry<DecoratedKey, Cell>> source, Predicate<Map.Entry<DecoratedKey, Cell>> keep) {
-            this.source = source;
-            this.keep = keep;
-            advance();
-        }
-
-        @Override
-        protected Map.Entry<DecoratedKey, Cell> computeNext() {
-            while (source.hasNext()) {
-                Map.Entry<DecoratedKey, Cell> candidate = source.next();
-                if (keep.test(candidate)) {
-                    return candidate;
-                }
-            }
-            return null;
-        }
-    }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import ringdb.core.Invariants;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
+import ringdb.storage.rows.EntryKeys;
 
 /**
  * The in-memory sorted table of recent writes, ordered by {@link DecoratedKey} (token, then key).
@@ -28,6 +29,8 @@ public final class Memtable {
 
     private final ConcurrentSkipListMap<DecoratedKey, Cell> cells = new ConcurrentSkipListMap<>();
     private final ConcurrentHashMap<DecoratedKey, Cell> index;
+    /** Side index of the partition deletions and range tombstone open bounds, for {@link #deletions}. */
+    private final ConcurrentSkipListMap<DecoratedKey, Cell> deletions = new ConcurrentSkipListMap<>();
     private volatile long sizeBytes;
     private volatile int entryCount; // ConcurrentSkipListMap.size() walks the whole map
 
@@ -54,6 +57,7 @@ public final class Memtable {
             Invariants.check(displaced == null, "a key new to the memtable's index is new to its sorted map");
             entryCount++;
             sizeBytes += ENTRY_OVERHEAD_BYTES + key.key().length + cell.sizeBytes();
+            indexDeletion(key, cell);
             return;
         }
         Cell winner = Cell.reconcile(previous, cell);
@@ -62,7 +66,40 @@ public final class Memtable {
             Invariants.check(replaced == previous, "the memtable's sorted map holds the cell its index holds");
             index.put(key, winner);
             sizeBytes += winner.sizeBytes() - previous.sizeBytes();
+            indexDeletion(key, winner);
         }
+    }
+
+    private void indexDeletion(DecoratedKey key, Cell cell) {
+        if (EntryKeys.isDeletionIndexed(key.key())) {
+            deletions.put(key, cell);
+        }
+    }
+
+    /** The partition deletions and open bounds with {@code token} and a key in [from, to). */
+    public NavigableMap<DecoratedKey, Cell> deletions(long token, byte[] fromInclusive, byte[] toExclusive) {
+        return deletions.subMap(new DecoratedKey(token, fromInclusive), true, new DecoratedKey(token, toExclusive),
+                false);
+    }
+
+    /** Entries in [from, to), in key order or reversed. */
+    public Iterator<Map.Entry<DecoratedKey, Cell>> slice(DecoratedKey fromInclusive, DecoratedKey toExclusive,
+                                                         boolean reversed) {
+        NavigableMap<DecoratedKey, Cell> range = cells.subMap(fromInclusive, true, toExclusive, false);
+        return (reversed ? range.descendingMap() : range).entrySet().iterator();
+    }
+
+    /** Whether an entry with {@code token} and a timestamp at or before {@code timestampMicros} is held. */
+    public boolean holdsTokenAtOrBefore(long token, long timestampMicros) {
+        DecoratedKey first = new DecoratedKey(token, new byte[0]);
+        NavigableMap<DecoratedKey, Cell> partition = token == Long.MAX_VALUE ? cells.tailMap(first, true)
+                : cells.subMap(first, true, new DecoratedKey(token + 1, new byte[0]), false);
+        for (Cell cell : partition.values()) {
+            if (cell.timestampMicros() <= timestampMicros) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

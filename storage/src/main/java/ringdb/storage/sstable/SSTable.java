@@ -6,9 +6,11 @@ import java.nio.ByteBuffer;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.zip.CRC32C;
 import ringdb.core.Invariants;
 import ringdb.core.data.Cell;
@@ -34,6 +36,11 @@ public final class SSTable implements AutoCloseable {
     private final int[] blockLengths;
     private final long[] firstTokens;
     private final byte[][] firstKeys;
+    /** The deletions section: partition deletions and range tombstone open bounds, in key order. */
+    private DecoratedKey[] deletionKeys = new DecoratedKey[0];
+    private Cell[] deletionCells = new Cell[0];
+    /** Data blocks read since the table was opened (reads and scans), for tests and tools. */
+    private final LongAdder blocksRead = new LongAdder();
 
     private SSTable(String path, ReadFile file, TableMetadata metadata, BloomFilter bloom, long[] blockOffsets,
                     int[] blockLengths, long[] firstTokens, byte[][] firstKeys) {
@@ -86,7 +93,7 @@ public final class SSTable implements AutoCloseable {
 
     private static SSTable load(String path, ReadFile file) throws IOException {
         long size = file.size();
-        if (size < SSTableFormat.HEADER_SIZE_BYTES + SSTableFormat.FOOTER_SIZE_BYTES) {
+        if (size < SSTableFormat.HEADER_SIZE_BYTES + SSTableFormat.FOOTER_SIZE_BYTES_V1) {
             throw new CorruptionException(path, 0,
                     "table is " + size + " bytes, too short to hold a header and footer");
         }
@@ -94,25 +101,38 @@ public final class SSTable implements AutoCloseable {
         if (header.getInt(0) != SSTableFormat.MAGIC) {
             throw new CorruptionException(path, 0, "not a table file (bad magic)");
         }
-        long footerOffset = size - SSTableFormat.FOOTER_SIZE_BYTES;
-        ByteBuffer footer = ByteBuffer.wrap(file.read(footerOffset, SSTableFormat.FOOTER_SIZE_BYTES));
+        short version = header.getShort(4);
+        if (version != SSTableFormat.VERSION && version != SSTableFormat.VERSION_1) {
+            throw new CorruptionException(path, 4, "unsupported table version " + version + " (this node reads "
+                    + SSTableFormat.VERSION_1 + " and " + SSTableFormat.VERSION + ")");
+        }
+        int footerSize = SSTableFormat.footerSize(version);
+        if (size < SSTableFormat.HEADER_SIZE_BYTES + footerSize) {
+            throw new CorruptionException(path, 0, "table is " + size + " bytes, too short to hold a header and footer");
+        }
+        long footerOffset = size - footerSize;
+        ByteBuffer footer = ByteBuffer.wrap(file.read(footerOffset, footerSize));
         CRC32C crc = new CRC32C();
-        crc.update(footer.array(), 0, SSTableFormat.FOOTER_SIZE_BYTES - 4);
-        if ((int) crc.getValue() != footer.getInt(SSTableFormat.FOOTER_SIZE_BYTES - 4)
-                || footer.getInt(SSTableFormat.FOOTER_SIZE_BYTES - 8) != SSTableFormat.MAGIC) {
+        crc.update(footer.array(), 0, footerSize - 4);
+        if ((int) crc.getValue() != footer.getInt(footerSize - 4)
+                || footer.getInt(footerSize - 8) != SSTableFormat.MAGIC) {
             throw new CorruptionException(path, footerOffset, "footer checksum mismatch");
         }
-        if (footer.getShort(36) != SSTableFormat.VERSION) {
-            throw new CorruptionException(path, footerOffset + 36, "unsupported table version " + footer.getShort(36));
+        if (footer.getShort(footerSize - 12) != version) {
+            throw new CorruptionException(path, footerOffset + footerSize - 12, "footer version "
+                    + footer.getShort(footerSize - 12) + " differs from the header's " + version);
         }
         ByteBuffer index = section(path, file, footer.getLong(0), footer.getInt(8), footerOffset);
         ByteBuffer bloomBytes = section(path, file, footer.getLong(12), footer.getInt(20), footerOffset);
         ByteBuffer metadataBytes = section(path, file, footer.getLong(24), footer.getInt(32), footerOffset);
+        ByteBuffer deletionBytes = version == SSTableFormat.VERSION_1 ? null
+                : section(path, file, footer.getLong(36), footer.getInt(44), footerOffset);
         SSTable table;
         try {
             TableMetadata metadata = TableMetadata.readFrom(metadataBytes);
             BloomFilter bloom = BloomFilter.readFrom(bloomBytes);
             table = fromIndex(path, file, metadata, bloom, index, footer.getLong(0));
+            table.readDeletions(deletionBytes);
         } catch (RuntimeException e) {
             throw new CorruptionException(path, footerOffset,
                     "sections pass their checksums but do not parse: " + e.getMessage());
@@ -192,6 +212,7 @@ public final class SSTable implements AutoCloseable {
             throw new TableReadException(path, e); // so whoever acts on it knows which table failed
         }
         checkChecksum(path, blockOffsets[blockNumber], bytes, length);
+        blocksRead.increment();
         return ByteBuffer.wrap(bytes, 0, length);
     }
 
@@ -256,29 +277,93 @@ public final class SSTable implements AutoCloseable {
     }
 
     private static Cell readCell(ByteBuffer block) {
-        byte flag = block.get();
-        long timestamp = block.getLong();
-        if (flag == SSTableFormat.FLAG_TOMBSTONE) {
-            return Cell.tombstone(timestamp);
-        }
-        byte[] value = new byte[block.getInt()];
-        block.get(value);
-        return Cell.value(value, timestamp);
+        return EntryCodec.readCell(block);
     }
 
     private static void skipCell(ByteBuffer block) {
-        byte flag = block.get();
-        block.position(block.position() + 8);
-        if (flag != SSTableFormat.FLAG_TOMBSTONE) {
-            int valueLength = block.getInt();
-            block.position(block.position() + valueLength);
-        }
+        EntryCodec.skipCell(block);
     }
 
     /** Entries strictly after {@code fromExclusive} (null = from the first), in key order. */
     public Iterator<Map.Entry<DecoratedKey, Cell>> iterator(DecoratedKey fromExclusive) {
         int startBlock = fromExclusive == null ? 0 : Math.max(0, blockFor(fromExclusive));
         return new BlockIterator(startBlock, fromExclusive);
+    }
+
+    private void readDeletions(ByteBuffer section) {
+        if (section == null) {
+            return;
+        }
+        int count = section.getInt();
+        if (count < 0 || count > section.remaining() / 21) {
+            throw new IllegalStateException("deletion count " + count + " is impossible");
+        }
+        deletionKeys = new DecoratedKey[count];
+        deletionCells = new Cell[count];
+        for (int i = 0; i < count; i++) {
+            deletionKeys[i] = EntryCodec.readKey(section);
+            deletionCells[i] = EntryCodec.readCell(section);
+            if (i > 0 && deletionKeys[i - 1].compareTo(deletionKeys[i]) >= 0) {
+                throw new IllegalStateException("deletions are not in key order");
+            }
+        }
+        if (section.hasRemaining()) {
+            throw new IllegalStateException(section.remaining() + " bytes follow the last deletion");
+        }
+    }
+
+    /**
+     * The partition deletions and range tombstone open bounds this table holds with {@code token}
+     * and a key in [{@code fromInclusive}, {@code toExclusive}), from its deletions section (in memory).
+     */
+    public List<Map.Entry<DecoratedKey, Cell>> deletions(long token, byte[] fromInclusive, byte[] toExclusive) {
+        List<Map.Entry<DecoratedKey, Cell>> found = new ArrayList<>();
+        if (deletionKeys.length == 0 || !bloom.mightContain(token)) {
+            return found;
+        }
+        DecoratedKey from = new DecoratedKey(token, fromInclusive);
+        DecoratedKey to = new DecoratedKey(token, toExclusive);
+        int low = 0;
+        int high = deletionKeys.length;
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (deletionKeys[middle].compareTo(from) < 0) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        for (int i = low; i < deletionKeys.length && deletionKeys[i].compareTo(to) < 0; i++) {
+            found.add(new AbstractMap.SimpleImmutableEntry<>(deletionKeys[i], deletionCells[i]));
+        }
+        return found;
+    }
+
+    /** Data blocks read (and checked) since the table was opened. Any thread. */
+    public long blocksRead() {
+        return blocksRead.sum();
+    }
+
+    /** How many entries the deletions section holds. */
+    public int deletionCount() {
+        return deletionKeys.length;
+    }
+
+    /**
+     * Entries in [{@code fromInclusive}, {@code toExclusive}) in key order, or in reverse order
+     * when {@code reversed}: one data block is in memory at a time (a reverse walk goes through the
+     * blocks backwards), so a slice of a large partition costs memory for a block, not the partition.
+     */
+    public Iterator<Map.Entry<DecoratedKey, Cell>> slice(DecoratedKey fromInclusive, DecoratedKey toExclusive,
+                                                         boolean reversed) {
+        if (fromInclusive.token() == toExclusive.token() && !bloom.mightContain(fromInclusive.token())) {
+            return Collections.emptyIterator();
+        }
+        if (!reversed) {
+            int startBlock = Math.max(0, blockFor(fromInclusive));
+            return new BoundedIterator(new BlockIterator(startBlock, null), fromInclusive, toExclusive);
+        }
+        return new ReverseBlockIterator(blockFor(toExclusive), fromInclusive, toExclusive);
     }
 
     public TableMetadata metadata() {
@@ -305,6 +390,91 @@ public final class SSTable implements AutoCloseable {
     @Override
     public String toString() {
         return path;
+    }
+
+    /** The entries of {@code source} in [from, to), source in key order. */
+    private static final class BoundedIterator extends LookaheadIterator<Map.Entry<DecoratedKey, Cell>> {
+        private final Iterator<Map.Entry<DecoratedKey, Cell>> source;
+        private final DecoratedKey fromInclusive;
+        private final DecoratedKey toExclusive;
+
+        BoundedIterator(Iterator<Map.Entry<DecoratedKey, Cell>> source, DecoratedKey fromInclusive,
+                        DecoratedKey toExclusive) {
+            this.source = source;
+            this.fromInclusive = fromInclusive;
+            this.toExclusive = toExclusive;
+            advance();
+        }
+
+        @Override
+        protected Map.Entry<DecoratedKey, Cell> computeNext() {
+            while (source.hasNext()) {
+                Map.Entry<DecoratedKey, Cell> entry = source.next();
+                if (entry.getKey().compareTo(toExclusive) >= 0) {
+                    return null;
+                }
+                if (entry.getKey().compareTo(fromInclusive) >= 0) {
+                    return entry;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Entries in [from, to) from the last one backwards, one block decoded at a time. */
+    private final class ReverseBlockIterator extends LookaheadIterator<Map.Entry<DecoratedKey, Cell>> {
+        private final DecoratedKey fromInclusive;
+        private final DecoratedKey toExclusive;
+        private int nextBlock;
+        private List<Map.Entry<DecoratedKey, Cell>> decoded = List.of();
+        private int cursor;
+        private boolean done;
+
+        ReverseBlockIterator(int lastBlock, DecoratedKey fromInclusive, DecoratedKey toExclusive) {
+            this.nextBlock = lastBlock;
+            this.fromInclusive = fromInclusive;
+            this.toExclusive = toExclusive;
+            advance();
+        }
+
+        @Override
+        protected Map.Entry<DecoratedKey, Cell> computeNext() {
+            while (!done) {
+                if (cursor > 0) {
+                    Map.Entry<DecoratedKey, Cell> entry = decoded.get(--cursor);
+                    if (entry.getKey().compareTo(fromInclusive) < 0) {
+                        done = true;
+                        return null;
+                    }
+                    return entry;
+                }
+                if (nextBlock < 0) {
+                    return null;
+                }
+                decodeBlock(nextBlock--);
+            }
+            return null;
+        }
+
+        /** The block's entries below {@code toExclusive}, in key order; the cursor after the last. */
+        private void decodeBlock(int blockNumber) {
+            ByteBuffer block;
+            try {
+                block = readBlock(blockNumber);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            List<Map.Entry<DecoratedKey, Cell>> entries = new ArrayList<>();
+            while (block.hasRemaining()) {
+                DecoratedKey key = EntryCodec.readKey(block);
+                if (key.compareTo(toExclusive) >= 0) {
+                    break;
+                }
+                entries.add(new AbstractMap.SimpleImmutableEntry<>(key, readCell(block)));
+            }
+            decoded = entries;
+            cursor = entries.size();
+        }
     }
 
     private final class BlockIterator extends LookaheadIterator<Map.Entry<DecoratedKey, Cell>> {

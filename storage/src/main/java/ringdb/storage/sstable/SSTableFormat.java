@@ -15,8 +15,13 @@ public final class SSTableFormat {
 
     /** "RTBL" big-endian, at the start of the file and in the footer. Never renumber. */
     public static final int MAGIC = 0x5254424C;
-    /** Format version this code writes. Never renumber. */
-    public static final short VERSION = 1;
+    /**
+     * Format version this code writes: expiring cells, and the deletions section (partition
+     * deletions and range tombstone open bounds). Never renumber.
+     */
+    public static final short VERSION = 2;
+    /** The first format: no expiring cells, no deletions section; still read. Never renumber. */
+    public static final short VERSION_1 = 1;
     /** magic u32, version u16, reserved u16 (0). */
     public static final int HEADER_SIZE_BYTES = 8;
 
@@ -24,6 +29,8 @@ public final class SSTableFormat {
     public static final byte FLAG_VALUE = 0;
     /** Entry flag: the cell is a tombstone. Never renumber. */
     public static final byte FLAG_TOMBSTONE = 1;
+    /** Entry flag (version 2): the cell holds a value with a TTL; ttl i32 and expiry i64 follow. Never renumber. */
+    public static final byte FLAG_EXPIRING = 2;
 
     /** Every section (data block, index, bloom filter, metadata) is followed by the CRC32C of its bytes. */
     public static final int CHECKSUM_SIZE_BYTES = 4;
@@ -32,7 +39,12 @@ public final class SSTableFormat {
      * index offset i64, index length i32, bloom offset i64, bloom length i32, metadata offset i64,
      * metadata length i32, version u16, reserved u16, magic u32, crc32c u32 of the 44 bytes before.
      */
-    public static final int FOOTER_SIZE_BYTES = 48;
+    public static final int FOOTER_SIZE_BYTES_V1 = 48;
+    /**
+     * Version 2: as version 1, with deletions offset i64 and deletions length i32 after the
+     * metadata length (crc32c of the 56 bytes before the last field).
+     */
+    public static final int FOOTER_SIZE_BYTES = 60;
 
     /** Default target size of a data block before it is closed. */
     public static final int BLOCK_SIZE_BYTES_DEFAULT = 4096;
@@ -41,6 +53,11 @@ public final class SSTableFormat {
     public static final int BLOOM_HASH_COUNT = 7;
 
     private SSTableFormat() {
+    }
+
+    /** The footer size of a table of {@code version}. */
+    public static int footerSize(short version) {
+        return version == VERSION_1 ? FOOTER_SIZE_BYTES_V1 : FOOTER_SIZE_BYTES;
     }
 
     public static String fileName(long generation) {

@@ -8,6 +8,7 @@ import java.util.zip.CRC32C;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.storage.commitlog.CommitLogPosition;
+import ringdb.storage.rows.EntryKeys;
 import ringdb.storage.disk.AppendFile;
 import ringdb.storage.disk.ByteThrottle;
 import ringdb.storage.disk.Disk;
@@ -25,6 +26,8 @@ public final class TableWriter {
     private final CRC32C crc = new CRC32C();
     private final GrowableBuffer block = new GrowableBuffer(8192);
     private final GrowableBuffer index = new GrowableBuffer(4096);
+    private final GrowableBuffer deletions = new GrowableBuffer(64);
+    private int deletionCount;
     private long position;
     private int blockCount;
     private long entryCount;
@@ -92,12 +95,11 @@ public final class TableWriter {
                     .putLong(key.token()).putInt(key.key().length).put(key.key());
         }
         boolean tombstone = cell.isTombstone();
-        int valueBytes = tombstone ? 0 : 4 + cell.value().length;
-        ByteBuffer out = block.reserve(8 + 4 + key.key().length + 1 + 8 + valueBytes);
-        out.putLong(key.token()).putInt(key.key().length).put(key.key());
-        out.put(tombstone ? SSTableFormat.FLAG_TOMBSTONE : SSTableFormat.FLAG_VALUE).putLong(cell.timestampMicros());
-        if (!tombstone) {
-            out.putInt(cell.value().length).put(cell.value());
+        int size = EntryCodec.size(key, cell);
+        EntryCodec.write(block.reserve(size), key, cell);
+        if (EntryKeys.isDeletionIndexed(key.key())) {
+            EntryCodec.write(deletions.reserve(size), key, cell);
+            deletionCount++;
         }
         bloom.add(key.token());
         entryCount++;
@@ -154,9 +156,15 @@ public final class TableWriter {
         long metadataOffset = position;
         writeSection(metadataSection.array(), metadataSection.capacity());
 
+        ByteBuffer deletionsSection = ByteBuffer.allocate(4 + deletions.size());
+        deletionsSection.putInt(deletionCount).put(deletions.array(), 0, deletions.size());
+        long deletionsOffset = position;
+        writeSection(deletionsSection.array(), deletionsSection.capacity());
+
         ByteBuffer footer = ByteBuffer.allocate(SSTableFormat.FOOTER_SIZE_BYTES);
         footer.putLong(indexOffset).putInt(indexSection.capacity()).putLong(bloomOffset).putInt(bloomSection.capacity())
-                .putLong(metadataOffset).putInt(metadataSection.capacity()).putShort(SSTableFormat.VERSION)
+                .putLong(metadataOffset).putInt(metadataSection.capacity())
+                .putLong(deletionsOffset).putInt(deletionsSection.capacity()).putShort(SSTableFormat.VERSION)
                 .putShort((short) 0).putInt(SSTableFormat.MAGIC);
         crc.reset();
         crc.update(footer.array(), 0, SSTableFormat.FOOTER_SIZE_BYTES - 4);

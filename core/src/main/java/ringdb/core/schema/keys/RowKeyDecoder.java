@@ -12,10 +12,12 @@ import static ringdb.core.schema.keys.RowKeyFormat.ROW_DELETION;
 import static ringdb.core.schema.keys.RowKeyFormat.ROW_MARKER;
 import static ringdb.core.schema.keys.RowKeyFormat.STATIC_ROW;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import ringdb.core.ring.StorageKeys;
 import ringdb.core.schema.ColumnMetadata;
 import ringdb.core.schema.TableMetadata;
 import ringdb.core.schema.types.CollectionType;
@@ -33,10 +35,15 @@ public final class RowKeyDecoder {
 
     /** The table id a storage key begins with. */
     public static UUID tableId(byte[] key) {
-        if (key.length < RowKeyFormat.TABLE_ID_BYTES) {
-            throw new IllegalArgumentException("a table entry's key is at least 16 bytes, got " + key.length);
+        if (key.length < RowKeyFormat.PARTITION_OFFSET) {
+            throw new IllegalArgumentException("a table entry's key is at least " + RowKeyFormat.PARTITION_OFFSET
+                    + " bytes, got " + key.length);
         }
-        OrderedReader in = new OrderedReader(key);
+        if (key[0] != RowKeyFormat.TABLE_TAG) {
+            throw new IllegalArgumentException("a table entry's key begins with 0x02, got 0x"
+                    + Integer.toHexString(key[0] & 0xFF));
+        }
+        OrderedReader in = new OrderedReader(key, 1, key.length);
         return new UUID(in.readFixed(8), in.readFixed(8));
     }
 
@@ -46,10 +53,11 @@ public final class RowKeyDecoder {
         if (!id.equals(table.id())) {
             throw new IllegalArgumentException("the key belongs to table " + id + ", not to " + table);
         }
-        OrderedReader in = new OrderedReader(key, RowKeyFormat.TABLE_ID_BYTES, key.length);
+        OrderedReader in = new OrderedReader(key, RowKeyFormat.PARTITION_OFFSET, key.length);
         List<byte[]> partition = new ArrayList<>();
-        for (int i = 0; i < table.partitionKey().size(); i++) {
-            partition.add(in.readEscaped());
+        int components = table.partitionKey().size();
+        for (int i = 0; i < components; i++) {
+            partition.add(partitionComponent(in, i, i == components - 1));
         }
         PartitionKey pk = new PartitionKey(partition);
         int section = in.readByte();
@@ -145,6 +153,30 @@ public final class RowKeyDecoder {
             element = collection.cellKeyType().decodeOrdered(in, false);
         }
         return new DecodedKey(id, pk, kind, clustering, name, element, null);
+    }
+
+    /** One escaped partition key component; the last one ends 0x00 0x02, the others 0x00 0x01. */
+    private static byte[] partitionComponent(OrderedReader in, int index, boolean last) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        while (true) {
+            int b = in.readByte();
+            if (b != 0) {
+                out.write(b);
+                continue;
+            }
+            int next = in.readByte();
+            if (next == StorageKeys.ESCAPED_ZERO) {
+                out.write(0);
+            } else if (next == (last ? RowKeyFormat.LAST_PARTITION_COMPONENT_END
+                    : RowKeyFormat.PARTITION_COMPONENT_END)) {
+                return out.toByteArray();
+            } else {
+                throw new IllegalArgumentException("partition key component " + index + (last ? " (the last)" : "")
+                        + " ends 0x00 0x" + Integer.toHexString(next) + " at byte " + (in.position() - 1)
+                        + ", expected 0x00 0x0" + (last ? RowKeyFormat.LAST_PARTITION_COMPONENT_END
+                        : RowKeyFormat.PARTITION_COMPONENT_END));
+            }
+        }
     }
 
     private static void expect(OrderedReader in, int b) {

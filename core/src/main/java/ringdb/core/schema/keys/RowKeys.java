@@ -6,11 +6,14 @@ import static ringdb.core.schema.keys.RowKeyFormat.BOUND_CLOSE;
 import static ringdb.core.schema.keys.RowKeyFormat.BOUND_OPEN;
 import static ringdb.core.schema.keys.RowKeyFormat.CELL;
 import static ringdb.core.schema.keys.RowKeyFormat.COMPONENT;
+import static ringdb.core.schema.keys.RowKeyFormat.LAST_PARTITION_COMPONENT_END;
+import static ringdb.core.schema.keys.RowKeyFormat.PARTITION_COMPONENT_END;
 import static ringdb.core.schema.keys.RowKeyFormat.PARTITION_DELETION;
 import static ringdb.core.schema.keys.RowKeyFormat.ROWS;
 import static ringdb.core.schema.keys.RowKeyFormat.ROW_DELETION;
 import static ringdb.core.schema.keys.RowKeyFormat.ROW_MARKER;
 import static ringdb.core.schema.keys.RowKeyFormat.STATIC_ROW;
+import static ringdb.core.schema.keys.RowKeyFormat.TABLE_TAG;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -18,6 +21,7 @@ import java.util.function.ToLongFunction;
 import ringdb.core.data.InvalidRequestException;
 import ringdb.core.data.Limits;
 import ringdb.core.ring.DecoratedKey;
+import ringdb.core.ring.StorageKeys;
 import ringdb.core.schema.ColumnKind;
 import ringdb.core.schema.ColumnMetadata;
 import ringdb.core.schema.TableMetadata;
@@ -29,7 +33,8 @@ import ringdb.core.schema.types.OrderedWriter;
  * Encodes one table's entries onto the node's ordered key space (docs/formats/rows.md). An entry
  * is placed at (token, storage key); the token is the partitioner's token of the serialized
  * partition key, and the storage key is
- * {@code table id | partition key components (escaped) | section ...}, so that within a token a
+ * {@code 0x02 | table id | partition key components (escaped, the last ending 0x00 0x02) | section ...}
+ * (so {@link StorageKeys#token} finds the token from the key alone), so that within a token a
  * partition is one key range, its partition deletion comes first, then its static row, then its
  * rows in clustering order (descending columns inverted), and a clustering slice is a key range.
  * Validates every key value against its column's type and the limits in {@link Limits}, refusing
@@ -70,20 +75,34 @@ public final class RowKeys {
             throw new InvalidRequestException("table " + table.keyspace() + "." + table.name() + " has "
                     + columns.size() + " partition key column(s), got " + key.components().size() + " value(s)");
         }
-        OrderedWriter out = new OrderedWriter(64);
-        out.writeFixed(table.id().getMostSignificantBits(), 8).writeFixed(table.id().getLeastSignificantBits(), 8);
         int size = 0;
         for (int i = 0; i < columns.size(); i++) {
             byte[] value = key.components().get(i);
             columns.get(i).type().validate(columns.get(i).name(), value);
             size += value.length + (columns.size() == 1 ? 0 : 3);
-            out.writeEscaped(value);
         }
         if (size > Limits.PARTITION_KEY_BYTES_MAX) {
             throw new InvalidRequestException("the partition key is " + size + " bytes serialized; the limit is "
                     + Limits.PARTITION_KEY_BYTES_MAX + " bytes");
         }
+        OrderedWriter out = new OrderedWriter(64 + size);
+        out.writeByte(TABLE_TAG);
+        out.writeFixed(table.id().getMostSignificantBits(), 8).writeFixed(table.id().getLeastSignificantBits(), 8);
+        for (int i = 0; i < columns.size(); i++) {
+            writeComponent(out, key.components().get(i), i == columns.size() - 1);
+        }
         return out;
+    }
+
+    /** A partition key component, escaped; the last ends 0x00 0x02 so the key says where the partition key ends. */
+    private static void writeComponent(OrderedWriter out, byte[] value, boolean last) {
+        for (byte b : value) {
+            out.writeByte(b);
+            if (b == 0) {
+                out.writeByte(StorageKeys.ESCAPED_ZERO);
+            }
+        }
+        out.writeByte(0).writeByte(last ? LAST_PARTITION_COMPONENT_END : PARTITION_COMPONENT_END);
     }
 
     /** Every entry of the partition. */

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import ringdb.core.data.Limits;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.core.ring.Partitioner;
+import ringdb.core.ring.StorageKeys;
 import ringdb.core.schema.BuiltinTables;
 import ringdb.core.schema.TableId;
 import ringdb.core.schema.TableMetadata;
@@ -25,7 +26,8 @@ class KeyValueTableProperties {
         PartitionKey pk = PartitionKey.of(key);
         byte[] cell = KEYS.cell(pk, Clustering.EMPTY, BuiltinTables.VALUE_COLUMN, null);
         DecoratedKey entry = KEYS.decorate(pk, cell);
-        assertThat(entry.token()).isEqualTo(DecoratedKey.of(key).token());
+        assertThat(entry.token()).isEqualTo(StorageKeys.token(StorageKeys.kv(key)))
+                .isEqualTo(StorageKeys.token(cell)).isEqualTo(DecoratedKey.of(cell).token());
         DecodedKey d = RowKeyDecoder.decode(KV, cell);
         assertThat(d.partitionKey().components().get(0)).isEqualTo(key);
         assertThat(d.column()).isEqualTo(BuiltinTables.VALUE_COLUMN);

@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import ringdb.core.data.InvalidRequestException;
 import ringdb.core.ring.Partitioner;
+import ringdb.core.ring.StorageKeys;
 import ringdb.core.schema.TableMetadata;
 import ringdb.core.schema.types.CqlTypes;
 
@@ -62,10 +63,11 @@ class RowKeysTest {
     @Test
     void theKeyOfACellIsTheOneDocumentedInTheFormat() {
         byte[] key = KEYS.cell(ANN, row(20, 1), "body", null);
-        assertThat(HexFormat.of().formatHex(Arrays.copyOfRange(key, 0, 16)))
+        assertThat(key[0]).isEqualTo((byte) 0x02);
+        assertThat(HexFormat.of().formatHex(Arrays.copyOfRange(key, 1, 17)))
                 .isEqualTo(TIMELINE.id().toString().replace("-", ""));
-        assertThat(HexFormat.of().formatHex(Arrays.copyOfRange(key, 16, key.length)))
-                .isEqualTo("616e6e0001" + "03" + "407fffffeb" + "4080000001" + "22626f64790001");
+        assertThat(HexFormat.of().formatHex(Arrays.copyOfRange(key, 17, key.length)))
+                .isEqualTo("616e6e0002" + "03" + "407fffffeb" + "4080000001" + "22626f64790001");
     }
 
     @Test
@@ -140,6 +142,25 @@ class RowKeysTest {
         assertThat(new RowKeys(composite, Partitioner::token).token(key)).isEqualTo(Partitioner.token(key.serialize()));
         assertThat(PartitionKey.deserialize(key.serialize(), 2).components()).containsExactly(text("a"), integer(1));
         assertThat(KEYS.decorate(ANN, KEYS.partitionDeletion(ANN)).token()).isEqualTo(KEYS.token(ANN));
+        RowKeys compositeKeys = new RowKeys(composite, Partitioner::token);
+        byte[] deletion = compositeKeys.partitionDeletion(key);
+        assertThat(HexFormat.of().formatHex(Arrays.copyOfRange(deletion, 17, deletion.length)))
+                .isEqualTo("610001" + "00ff00ff00ff0100" + "02" + "01");
+        assertThat(StorageKeys.token(deletion)).isEqualTo(compositeKeys.token(key));
+        assertThat(StorageKeys.serializedPartitionKey(deletion)).isEqualTo(key.serialize());
+        assertThat(RowKeyDecoder.decode(composite, deletion).partitionKey()).isEqualTo(key);
+    }
+
+    @Test
+    void aKeyWithoutTheTableTagOrWithAMisplacedPartitionEndIsRefused() {
+        byte[] key = KEYS.rowMarker(ANN, row(1, 2));
+        byte[] untagged = key.clone();
+        untagged[0] = 0x01;
+        assertThatThrownBy(() -> RowKeyDecoder.decode(TIMELINE, untagged)).hasMessageContaining("begins with 0x02");
+        byte[] wrongEnd = key.clone();
+        wrongEnd[17 + 4] = 0x01; // 'ann' 0x00 0x02 -> 0x00 0x01: a component that says another follows
+        assertThatThrownBy(() -> RowKeyDecoder.decode(TIMELINE, wrongEnd))
+                .hasMessageContaining("partition key component 0 (the last) ends 0x00 0x1");
     }
 
     @Test

@@ -1,0 +1,38 @@
+package ringdb.core.rows;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import ringdb.core.schema.keys.Clustering;
+
+/**
+ * A live row as a read returns it: its clustering (empty for the static row), its live row marker
+ * (null when the row exists only through its cells, or for the static row) and its live columns
+ * by name (only the selected ones).
+ */
+public record Row(Clustering clustering, CellValue marker, SortedMap<String, ColumnData> columns) {
+    public Row {
+        columns = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(columns));
+    }
+
+    /** A selected column's data, or null when it has no live value. */
+    public ColumnData column(String name) {
+        return columns.get(name);
+    }
+
+    /** A selected column's value (collections assembled), or null when it has no live value. */
+    public byte[] value(String name) {
+        ColumnData data = columns.get(name);
+        return data == null ? null : data.value();
+    }
+
+    static Row of(Clustering clustering, CellValue marker, Map<String, ColumnData> columns) {
+        return new Row(clustering, marker, new TreeMap<>(columns));
+    }
+
+    @Override
+    public String toString() {
+        return "Row" + clustering + (marker == null ? "" : " marker " + marker) + " " + List.copyOf(columns.keySet());
+    }
+}

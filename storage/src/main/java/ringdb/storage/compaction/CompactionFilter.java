@@ -1,0 +1,183 @@
+package ringdb.storage.compaction;
+
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongPredicate;
+import ringdb.core.data.Cell;
+import ringdb.core.ring.DecoratedKey;
+import ringdb.storage.LookaheadIterator;
+import ringdb.storage.rows.EntryKeys;
+
+/**
+ * What a compaction keeps of the merged (reconciled) entries of its inputs, streaming, in key order:
+ *
+ * <ul>
+ *   <li>an expired value becomes a tombstone with its timestamp;</li>
+ *   <li>an entry a partition deletion or a range tombstone of the compaction covers (docs/formats/rows.md,
+ *       "Deletions as entries") with a timestamp at or before the deletion's is dropped; a range
+ *       tombstone's bounds are kept (each is how readers learn the tombstone);</li>
+ *   <li>a tombstone older than gc_grace is purged when nothing outside the compaction may hold an
+ *       entry it covers at or before it (the {@link Compactor.TombstoneGuard}: the exact key for an
+ *       opaque key, the whole partition for a table entry), and, for a table entry this code cannot
+ *       classify without the schema (it may be a row or collection deletion), when the next entry of
+ *       the compaction is not one it may cover.</li>
+ * </ul>
+ */
+final class CompactionFilter extends LookaheadIterator<Map.Entry<DecoratedKey, Cell>> {
+    private final Iterator<Map.Entry<DecoratedKey, Cell>> source;
+    private final LongPredicate keepToken;
+    private final long purgeBeforeMicros;
+    private final long nowSeconds;
+    private final Compactor.TombstoneGuard guard;
+    private Map.Entry<DecoratedKey, Cell> peeked;
+    private byte[] partition;
+    private long partitionDeletedAt = Long.MIN_VALUE;
+    private final List<Range> ranges = new ArrayList<>();
+    long purged;
+    long shadowed;
+    long written;
+
+    private record Range(byte[] closeKey, long timestampMicros) {
+    }
+
+    CompactionFilter(Iterator<Map.Entry<DecoratedKey, Cell>> source, LongPredicate keepToken, long purgeBeforeMicros,
+                     long nowSeconds, Compactor.TombstoneGuard guard) {
+        this.source = source;
+        this.keepToken = keepToken;
+        this.purgeBeforeMicros = purgeBeforeMicros;
+        this.nowSeconds = nowSeconds;
+        this.guard = guard;
+        advance();
+    }
+
+    private Map.Entry<DecoratedKey, Cell> take() {
+        if (peeked != null) {
+            Map.Entry<DecoratedKey, Cell> entry = peeked;
+            peeked = null;
+            return entry;
+        }
+        return source.hasNext() ? source.next() : null;
+    }
+
+    private Map.Entry<DecoratedKey, Cell> peek() {
+        if (peeked == null && source.hasNext()) {
+            peeked = source.next();
+        }
+        return peeked;
+    }
+
+    @Override
+    protected Map.Entry<DecoratedKey, Cell> computeNext() {
+        for (Map.Entry<DecoratedKey, Cell> entry = take(); entry != null; entry = take()) {
+            DecoratedKey key = entry.getKey();
+            if (!keepToken.test(key.token())) {
+                continue;
+            }
+            Cell cell = entry.getValue();
+            boolean expired = cell.isExpiring() && !cell.isLiveAt(nowSeconds);
+            if (expired) {
+                cell = Cell.tombstone(cell.timestampMicros());
+            }
+            byte[] bytes = key.key();
+            boolean table = trackPartition(bytes);
+            if (table && covered(bytes, cell)) {
+                shadowed++;
+                continue;
+            }
+            if (table && cell.isTombstone()) {
+                track(bytes, cell);
+            }
+            if (cell.isTombstone() && purgeable(key, cell, expired ? entry.getValue().expiresAtSeconds() : 0, table)) {
+                purged++;
+                continue;
+            }
+            written++;
+            return cell == entry.getValue() ? entry : new AbstractMap.SimpleImmutableEntry<>(key, cell);
+        }
+        return null;
+    }
+
+    /** Moves the partition state to the partition of {@code key}; returns whether it is a table entry. */
+    private boolean trackPartition(byte[] key) {
+        int end = EntryKeys.partitionEnd(key);
+        if (end < 0) {
+            partition = null;
+            return false;
+        }
+        if (partition == null || partition.length != end || !Arrays.equals(partition, 0, end, key, 0, end)) {
+            partition = Arrays.copyOf(key, end);
+            partitionDeletedAt = Long.MIN_VALUE;
+            ranges.clear();
+        }
+        return true;
+    }
+
+    /** Whether a deletion of this partition seen before covers {@code key} at the cell's timestamp. */
+    private boolean covered(byte[] key, Cell cell) {
+        long timestamp = cell.timestampMicros();
+        if (timestamp <= partitionDeletedAt && !EntryKeys.isPartitionDeletion(key)) {
+            return true;
+        }
+        if (ranges.isEmpty()) {
+            return false;
+        }
+        boolean bound = isCloseBound(key) || EntryKeys.closeOfOpenBound(key) != null;
+        ranges.removeIf(range -> Arrays.compareUnsigned(key, range.closeKey()) >= 0);
+        if (bound) {
+            return false;
+        }
+        for (Range range : ranges) {
+            if (timestamp <= range.timestampMicros()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean isCloseBound(byte[] key) {
+        for (Range range : ranges) {
+            if (Arrays.equals(range.closeKey(), key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void track(byte[] key, Cell tombstone) {
+        if (EntryKeys.isPartitionDeletion(key)) {
+            partitionDeletedAt = Math.max(partitionDeletedAt, tombstone.timestampMicros());
+            return;
+        }
+        byte[] close = EntryKeys.closeOfOpenBound(key);
+        if (close != null) {
+            ranges.add(new Range(close, tombstone.timestampMicros()));
+        }
+    }
+
+    private boolean purgeable(DecoratedKey key, Cell tombstone, long expiredAtSeconds, boolean table) {
+        long timestamp = tombstone.timestampMicros();
+        if (timestamp >= purgeBeforeMicros
+                || expiredAtSeconds != 0 && expiredAtSeconds * 1_000_000L >= purgeBeforeMicros) {
+            return false;
+        }
+        if (!table) {
+            return !guard.mayHoldOlder(key, timestamp);
+        }
+        if (guard.mayHoldOlderInPartition(key.token(), timestamp)) {
+            return false;
+        }
+        byte[] bytes = key.key();
+        if (EntryKeys.isPartitionDeletion(bytes) || EntryKeys.closeOfOpenBound(bytes) != null) {
+            return true;
+        }
+        // Maybe a row deletion (covers the row's entries after it) or a collection deletion (covers
+        // the keys it prefixes): keep it while the next entry is one it might cover.
+        Map.Entry<DecoratedKey, Cell> next = peek();
+        return next == null || next.getKey().token() != key.token()
+                || !EntryKeys.startsWith(next.getKey().key(), Arrays.copyOf(bytes, bytes.length - 1));
+    }
+}
