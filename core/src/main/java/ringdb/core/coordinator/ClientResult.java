@@ -3,6 +3,8 @@ package ringdb.core.coordinator;
 import java.util.Arrays;
 import java.util.List;
 import ringdb.core.NodeId;
+import ringdb.core.ring.DecoratedKey;
+import ringdb.core.store.LocalStore;
 
 /** The answer to a client request (put, get, delete, repair). Exactly one is delivered per request. */
 public sealed interface ClientResult {
@@ -41,6 +43,21 @@ public sealed interface ClientResult {
         @Override
         public String toString() {
             return "Found[value=" + value.length + "B, timestampMicros=" + timestampMicros + "]";
+        }
+    }
+
+    /**
+     * The reconciled entries of a slice or a table range scan (tombstones included), in the order
+     * asked, with the partition's range tombstones (slices only) and {@code more}: the read stopped
+     * before the end of what was asked (at the entry limit, or where a replica stopped); read on after
+     * the last entry. For a table scan {@code resumeAfter} is where the next page starts (strictly
+     * after it; null when the whole ring was read).
+     */
+    record Entries(List<LocalStore.Entry> entries, List<LocalStore.Entry> rangeTombstones, boolean more,
+                   DecoratedKey resumeAfter) implements ClientResult {
+        public Entries {
+            entries = List.copyOf(entries);
+            rangeTombstones = List.copyOf(rangeTombstones);
         }
     }
 

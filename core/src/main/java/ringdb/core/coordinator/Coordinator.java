@@ -1,6 +1,7 @@
 package ringdb.core.coordinator;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -9,8 +10,13 @@ import ringdb.core.data.Cell;
 import ringdb.core.data.InvalidRequestException;
 import ringdb.core.data.Limits;
 import ringdb.core.membership.MembershipView;
+import ringdb.core.message.Message;
+import ringdb.core.message.RangeScanRequest;
+import ringdb.core.message.SliceReadRequest;
 import ringdb.core.node.NodeState;
+import ringdb.core.ring.DecoratedKey;
 import ringdb.core.ring.StorageKeys;
+import ringdb.core.store.LocalStore;
 
 /**
  * The coordinator side of client requests: any node takes any put, delete or get, checks it,
@@ -68,17 +74,40 @@ public final class Coordinator {
         }
         long stamp = timestampMicros == COORDINATOR_TIMESTAMP ? nextTimestampMicros() : timestampMicros;
         Cell cell = value == null ? Cell.tombstone(stamp) : Cell.value(value, stamp);
-        planWrite(StorageKeys.kv(key), cell, cl, context.clock().monotonicMicros()
-                + context.config().writeTimeoutMicros(), done);
+        byte[] storageKey = StorageKeys.kv(key);
+        DecoratedKey decorated = new DecoratedKey(StorageKeys.token(storageKey), storageKey);
+        planWrite(decorated.token(), List.of(new LocalStore.Entry(decorated, cell)), false, cl,
+                context.clock().monotonicMicros() + context.config().writeTimeoutMicros(), done);
+    }
+
+    /**
+     * Writes {@code entries} (all of one partition token, already stamped: see {@link
+     * #nextTimestampMicros}) as one mutation at {@code cl}: each replica applies them together and
+     * acknowledges once, with the rules of {@link #put} (consistency level, hints per entry for the
+     * replicas that miss them, ring epochs, pending replicas). {@code done} gets exactly one answer;
+     * Written carries the latest timestamp of the entries.
+     */
+    public void mutate(List<LocalStore.Entry> entries, ConsistencyLevel cl, Consumer<ClientResult> done) {
+        Objects.requireNonNull(done, "done");
+        ClientResult refusal = refuseRequest(cl);
+        if (refusal == null) {
+            refusal = MutationChecks.refuse(entries, context.config().valueSizeBytesMax(),
+                    context.config().clientTimestampAheadMaxMicros(), context.clock().nowMicros());
+        }
+        if (refusal != null) {
+            done.accept(refusal);
+            return;
+        }
+        planWrite(entries.get(0).key().token(), entries, true, cl,
+                context.clock().monotonicMicros() + context.config().writeTimeoutMicros(), done);
     }
 
     /**
      * Plans a write on the ring as it stands and starts it; a replica holding another ring makes
      * the handler call this again (same cell, same deadline) once the rings had a moment to agree.
      */
-    private void planWrite(byte[] key, Cell cell, ConsistencyLevel cl, long deadlineMicros,
-                           Consumer<ClientResult> done) {
-        long token = StorageKeys.token(key);
+    private void planWrite(long token, List<LocalStore.Entry> entries, boolean batch, ConsistencyLevel cl,
+                           long deadlineMicros, Consumer<ClientResult> done) {
         // pending replicas (nodes gaining the range through a move) get the write too, and count
         // on top of the consistency level so it holds in the ring before and after the move
         MembershipView view = context.membershipView().get();
@@ -92,13 +121,16 @@ public final class Coordinator {
         }
         for (NodeId replica : replicas) {
             if (!alive.contains(replica)) {
-                context.hints().hint(replica, key, cell);
+                for (LocalStore.Entry entry : entries) {
+                    context.hints().hint(replica, entry.key().key(), entry.cell());
+                }
             }
         }
         long remaining = deadlineMicros - context.clock().monotonicMicros();
-        Runnable replan = () -> later(deadlineMicros, () -> planWrite(key, cell, cl, deadlineMicros, done),
-                () -> done.accept(new ClientResult.Timeout(cl, required, 0)));
-        new WriteHandler(context, key, cell, cl, required, view.epoch(), done, replan).start(alive, remaining);
+        Runnable replan = () -> later(deadlineMicros, () -> planWrite(token, entries, batch, cl, deadlineMicros,
+                done), () -> done.accept(new ClientResult.Timeout(cl, required, 0)));
+        new WriteHandler(context, token, entries, batch, cl, required, view.epoch(), done, replan)
+                .start(alive, remaining);
     }
 
     /**
@@ -148,7 +180,149 @@ public final class Coordinator {
         new ReadHandler(context, this, key, cl, required, alive, view.epoch(), done, replan).start(remaining);
     }
 
+    /**
+     * Reads a slice of one partition at {@code cl}: the entries reconciled per key across the replicas
+     * asked, read repair of exactly what each lacks, the timeouts, Unavailable and ring epoch rules of
+     * {@link #get}. Answers {@link ClientResult.Entries}.
+     */
+    public void readSlice(SliceQuery query, ConsistencyLevel cl, Consumer<ClientResult> done) {
+        Objects.requireNonNull(done, "done");
+        ClientResult refusal = refuseRequest(cl);
+        if (refusal != null) {
+            done.accept(refusal);
+            return;
+        }
+        planEntriesRead(query.token(), sliceRead(query), cl,
+                context.clock().monotonicMicros() + context.config().readTimeoutMicros(), done);
+    }
+
+    private EntriesReadHandler.Read sliceRead(SliceQuery q) {
+        return new EntriesReadHandler.Read() {
+            @Override
+            public Message request(long requestId, long ringEpoch) {
+                return new SliceReadRequest(requestId, q.token(), q.fromInclusive(), q.toExclusive(), q.reversed(),
+                        q.maxEntries(), q.partitionStart(), q.partitionEnd(), ringEpoch);
+            }
+
+            @Override
+            public EntriesReadHandler.Answer local() {
+                List<LocalStore.Entry> entries = context.data().slice(q.token(), q.fromInclusive(), q.toExclusive(),
+                        q.reversed(), q.maxEntries() == Integer.MAX_VALUE ? Integer.MAX_VALUE : q.maxEntries() + 1);
+                boolean more = entries.size() > q.maxEntries();
+                return new EntriesReadHandler.Answer(more ? entries.subList(0, q.maxEntries()) : entries,
+                        context.data().rangeTombstones(q.token(), q.partitionStart(), q.partitionEnd()), more);
+            }
+
+            @Override
+            public Comparator<DecoratedKey> order() {
+                return q.reversed() ? Comparator.reverseOrder() : Comparator.naturalOrder();
+            }
+
+            @Override
+            public int maxEntries() {
+                return q.maxEntries();
+            }
+
+            @Override
+            public Long repairToken() {
+                return q.token();
+            }
+        };
+    }
+
+    private void planEntriesRead(long token, EntriesReadHandler.Read read, ConsistencyLevel cl, long deadlineMicros,
+                                 Consumer<ClientResult> done) {
+        int required = cl.blockFor(context.config().replicationFactor());
+        MembershipView view = context.membershipView().get();
+        List<NodeId> alive = aliveOf(view.readRing().replicasForToken(token));
+        if (alive.size() < required) {
+            done.accept(new ClientResult.Unavailable(cl, required, alive.size()));
+            return;
+        }
+        long remaining = deadlineMicros - context.clock().monotonicMicros();
+        Runnable replan = () -> later(deadlineMicros, () -> planEntriesRead(token, read, cl, deadlineMicros, done),
+                () -> done.accept(new ClientResult.Timeout(cl, required, 0)));
+        new EntriesReadHandler(context, this, read, cl, required, alive, view.epoch(), done, replan)
+                .start(remaining);
+    }
+
+    /**
+     * One page of a scan over the whole ring of the entries whose keys begin with {@code keyPrefix}
+     * (a table's entries), in (token, key) order, starting strictly after {@code after} (null: from
+     * the start of the ring), at most {@code maxEntries}: the coordinator walks the ring's token
+     * ranges, asking {@code cl} replicas of each and reconciling per entry (no read repair). Answers
+     * {@link ClientResult.Entries} whose {@code resumeAfter} is the next page's {@code after}, null once
+     * the whole ring was read.
+     */
+    public void scanTable(byte[] keyPrefix, DecoratedKey after, int maxEntries, ConsistencyLevel cl,
+                          Consumer<ClientResult> done) {
+        Objects.requireNonNull(done, "done");
+        ClientResult refusal = refuseRequest(cl);
+        if (refusal != null) {
+            done.accept(refusal);
+            return;
+        }
+        if (maxEntries <= 0) {
+            done.accept(new ClientResult.Invalid("a scan page needs a positive entry limit, got " + maxEntries));
+            return;
+        }
+        List<long[]> segments = TableScans.segments(context.membershipView().get().readRing());
+        int index = after == null ? 0 : TableScans.segmentOf(segments, after.token());
+        new TableScans(this, keyPrefix, maxEntries, cl, segments, done).scan(index, after);
+    }
+
+    /** Reads one chunk of a scan segment ({@code start}, {@code end}]; used by {@link TableScans}. */
+    void scanSegment(long start, long end, DecoratedKey after, byte[] keyPrefix, int maxEntries, ConsistencyLevel cl,
+                     Consumer<ClientResult> done) {
+        EntriesReadHandler.Read read = new EntriesReadHandler.Read() {
+            @Override
+            public Message request(long requestId, long ringEpoch) {
+                return new RangeScanRequest(requestId, start, end, after == null ? 0 : after.token(),
+                        after == null ? null : after.key(), keyPrefix, maxEntries, ringEpoch);
+            }
+
+            @Override
+            public EntriesReadHandler.Answer local() {
+                RangeScans.Chunk chunk = RangeScans.localChunk(context.data(), start, end, after, keyPrefix,
+                        maxEntries);
+                return new EntriesReadHandler.Answer(chunk.entries(), List.of(), !chunk.complete());
+            }
+
+            @Override
+            public Comparator<DecoratedKey> order() {
+                return Comparator.naturalOrder();
+            }
+
+            @Override
+            public int maxEntries() {
+                return maxEntries;
+            }
+
+            @Override
+            public Long repairToken() {
+                return null;
+            }
+        };
+        planEntriesRead(end, read, cl, context.clock().monotonicMicros() + context.config().readTimeoutMicros(),
+                done);
+    }
+
     private ClientResult refuse(byte[] key, byte[] value, ConsistencyLevel cl) {
+        ClientResult refusal = refuseRequest(cl);
+        if (refusal != null) {
+            return refusal;
+        }
+        try {
+            Limits.checkKey(key);
+            Limits.checkValue(value, context.config().valueSizeBytesMax());
+        } catch (InvalidRequestException e) {
+            return new ClientResult.Invalid(e.getMessage());
+        }
+        return null;
+    }
+
+    /** Refuses any request while the node does not run or cannot coordinate, or without a consistency level. */
+    private ClientResult refuseRequest(ConsistencyLevel cl) {
         NodeId self = context.self();
         if (!context.running().getAsBoolean()) {
             return new ClientResult.Failed("node " + self + " is not running");
@@ -163,12 +337,6 @@ public final class Coordinator {
             // replicas of the key, and acknowledge writes that the real replicas never get
             return new ClientResult.Failed("node " + self + " is " + state + ": it coordinates requests once it has"
                     + " joined the ring (NORMAL); send them to another node");
-        }
-        try {
-            Limits.checkKey(key);
-            Limits.checkValue(value, context.config().valueSizeBytesMax());
-        } catch (InvalidRequestException e) {
-            return new ClientResult.Invalid(e.getMessage());
         }
         return null;
     }

@@ -1,5 +1,6 @@
 package ringdb.core.coordinator;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import ringdb.core.Network;
@@ -7,12 +8,18 @@ import ringdb.core.NodeId;
 import ringdb.core.data.Cell;
 import ringdb.core.data.InvalidRequestException;
 import ringdb.core.data.Limits;
+import ringdb.core.message.BatchMutationRequest;
 import ringdb.core.message.MutationRequest;
 import ringdb.core.message.MutationResponse;
 import ringdb.core.message.ReadFailure;
 import ringdb.core.message.ReadRequest;
+import ringdb.core.message.RangeScanRequest;
+import ringdb.core.message.RangeScanResponse;
 import ringdb.core.message.ReadResponse;
+import ringdb.core.message.SliceReadRequest;
+import ringdb.core.message.SliceReadResponse;
 import ringdb.core.node.NodeEvent;
+import ringdb.core.ring.DecoratedKey;
 import ringdb.core.store.LocalStore;
 
 /**
@@ -44,6 +51,57 @@ public final class Replica {
                 network.send(from, new MutationResponse(requestId, error));
             }
         });
+    }
+
+    /** Applies a batch as one mutation; one acknowledgement once all of it is durable. */
+    public void onBatchMutation(NodeId from, BatchMutationRequest batch) {
+        long requestId = batch.requestId();
+        data.applyBatchDescribingError(batch.entries(), error -> {
+            if (requestId != 0 && running.getAsBoolean()) {
+                network.send(from, new MutationResponse(requestId, error));
+            }
+        });
+    }
+
+    /** Answers a slice read with the local entries and range tombstones, or a {@link ReadFailure}. */
+    public void onSliceRead(NodeId from, SliceReadRequest slice) {
+        List<LocalStore.Entry> entries;
+        List<LocalStore.Entry> tombstones;
+        try {
+            // one more than asked tells whether the slice goes on
+            entries = data.slice(slice.token(), slice.fromInclusive(), slice.toExclusive(), slice.reversed(),
+                    slice.maxEntries() == Integer.MAX_VALUE ? Integer.MAX_VALUE : slice.maxEntries() + 1);
+            tombstones = data.rangeTombstones(slice.token(), slice.partitionStart(), slice.partitionEnd());
+        } catch (RuntimeException e) {
+            failRead(from, slice.requestId(), "slice read", e);
+            return;
+        }
+        boolean more = entries.size() > slice.maxEntries();
+        if (more) {
+            entries = entries.subList(0, slice.maxEntries());
+        }
+        network.send(from, new SliceReadResponse(slice.requestId(), entries, tombstones, more));
+    }
+
+    /** Answers a table range scan with the local entries of the range that begin with the prefix. */
+    public void onRangeScan(NodeId from, RangeScanRequest scan) {
+        RangeScans.Chunk chunk;
+        try {
+            chunk = RangeScans.localChunk(data, scan.startTokenExclusive(), scan.endTokenInclusive(),
+                    scan.afterKey() == null ? null : new DecoratedKey(scan.afterToken(), scan.afterKey()),
+                    scan.keyPrefix(), scan.maxEntries());
+        } catch (RuntimeException e) {
+            failRead(from, scan.requestId(), "range scan", e);
+            return;
+        }
+        network.send(from, new RangeScanResponse(scan.requestId(), chunk.entries(), chunk.complete()));
+    }
+
+    private void failRead(NodeId from, long requestId, String what, RuntimeException e) {
+        String error = what + " for " + from + " failed: "
+                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        events.emit(NodeEvent.Kind.ERROR, from, error);
+        network.send(from, new ReadFailure(requestId, truncate(error)));
     }
 
     public void onRead(NodeId from, ReadRequest read) {

@@ -8,14 +8,16 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import ringdb.core.NodeId;
 import ringdb.core.Timers;
-import ringdb.core.data.Cell;
+import ringdb.core.message.BatchMutationRequest;
 import ringdb.core.message.Message;
 import ringdb.core.message.MutationRequest;
 import ringdb.core.message.MutationResponse;
 import ringdb.core.message.RingEpochMismatch;
+import ringdb.core.store.LocalStore;
 
 /**
- * Coordinates one write: answers the client once {@code required} replicas acknowledged a durable
+ * Coordinates one write (one key's cell, or the entries of one partition applied as one mutation
+ * when {@code batch}): answers the client once {@code required} replicas acknowledged a durable
  * write, keeps waiting for the others until the write timeout, then hints whoever did not answer.
  * A remote replica that answered with an error is hinted at once, like one that timed out.
  *
@@ -26,8 +28,10 @@ import ringdb.core.message.RingEpochMismatch;
  */
 final class WriteHandler implements RequestRegistry.ResponseHandler {
     private final CoordinatorContext context;
-    private final byte[] key;
-    private final Cell cell;
+    private final long token;
+    private final List<LocalStore.Entry> entries;
+    private final boolean batch;
+    private final long timestampMicros;
     private final ConsistencyLevel cl;
     private final int required;
     private final Consumer<ClientResult> done;
@@ -41,11 +45,21 @@ final class WriteHandler implements RequestRegistry.ResponseHandler {
     private List<NodeId> targets = List.of();
     private boolean answered;
 
-    WriteHandler(CoordinatorContext context, byte[] key, Cell cell, ConsistencyLevel cl, int required,
-                 long ringEpoch, Consumer<ClientResult> done, Runnable replan) {
+    /**
+     * {@code batch}: the entries go as one {@link BatchMutationRequest} (any count, all of {@code token});
+     * otherwise {@code entries} holds one key's cell, sent as a {@link MutationRequest}.
+     */
+    WriteHandler(CoordinatorContext context, long token, List<LocalStore.Entry> entries, boolean batch,
+                 ConsistencyLevel cl, int required, long ringEpoch, Consumer<ClientResult> done, Runnable replan) {
         this.context = context;
-        this.key = key;
-        this.cell = cell;
+        this.token = token;
+        this.entries = List.copyOf(entries);
+        this.batch = batch;
+        long latest = Long.MIN_VALUE;
+        for (LocalStore.Entry entry : entries) {
+            latest = Math.max(latest, entry.cell().timestampMicros());
+        }
+        this.timestampMicros = latest;
         this.cl = cl;
         this.required = required;
         this.done = done;
@@ -60,11 +74,26 @@ final class WriteHandler implements RequestRegistry.ResponseHandler {
         requestId = context.requests().register(this);
         timeout = context.timers().schedule(timeoutMicros, this::onTimeout);
         for (NodeId target : targets) {
-            if (target.equals(context.self())) {
-                context.data().applyDescribingError(key, cell, error -> onAck(context.self(), error));
+            if (target.equals(context.self()) && batch) {
+                context.data().applyBatchDescribingError(entries, error -> onAck(context.self(), error));
+            } else if (target.equals(context.self())) {
+                LocalStore.Entry entry = entries.get(0);
+                context.data().applyDescribingError(entry.key().key(), entry.cell(),
+                        error -> onAck(context.self(), error));
+            } else if (batch) {
+                context.network().send(target, new BatchMutationRequest(requestId, token, entries, ringEpoch));
             } else {
-                context.network().send(target, new MutationRequest(requestId, key, cell, ringEpoch));
+                LocalStore.Entry entry = entries.get(0);
+                context.network().send(target, new MutationRequest(requestId, entry.key().key(), entry.cell(),
+                        ringEpoch));
             }
+        }
+    }
+
+    /** Hints every entry for {@code target} (hints are per entry: cells reconcile alone). */
+    private void hint(NodeId target) {
+        for (LocalStore.Entry entry : entries) {
+            context.hints().hint(target, entry.key().key(), entry.cell());
         }
     }
 
@@ -100,11 +129,11 @@ final class WriteHandler implements RequestRegistry.ResponseHandler {
             failures.put(from, error);
             if (!from.equals(context.self())) {
                 // like a replica that timed out: it may lack the write, so it gets it again once it can take it
-                context.hints().hint(from, key, cell);
+                hint(from);
             }
         }
         if (!answered && acknowledged.size() >= required) {
-            answer(new ClientResult.Written(cell.timestampMicros(), acknowledged.size(), acknowledged));
+            answer(new ClientResult.Written(timestampMicros, acknowledged.size(), acknowledged));
         } else if (!answered && acknowledged.size() + pending.size() < required) {
             answer(new ClientResult.Failed("write failed at " + cl + ": " + acknowledged.size() + " of " + required
                     + " replicas acknowledged; failures: " + failures));
@@ -118,7 +147,7 @@ final class WriteHandler implements RequestRegistry.ResponseHandler {
         context.requests().unregister(requestId);
         for (NodeId slow : pending) {
             if (!slow.equals(context.self())) { // a stalled local disk is reported by the storage engine, not hinted
-                context.hints().hint(slow, key, cell);
+                hint(slow);
             }
         }
         pending.clear();

@@ -27,6 +27,11 @@ public final class ApplicationState {
      * new replicas (writes still go to the old and the new ones); absent before.
      */
     public static final String JOIN_STEP = "JOIN_STEP";
+    /**
+     * The digest of the node's schema (ringdb.core.catalog.Schema#digestHex), absent while it holds
+     * no keyspace or table of its own: a node whose digest differs pulls the schema from that peer.
+     */
+    public static final String SCHEMA = "SCHEMA";
     /** The {@link #JOIN_STEP} value of a join whose reads moved. */
     public static final String JOIN_STEP_READS = "READS";
 

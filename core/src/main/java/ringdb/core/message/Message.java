@@ -6,7 +6,8 @@ package ringdb.core.message;
  * docs/formats/messages.md.
  */
 public sealed interface Message permits GossipSyn, GossipAck, GossipAck2, GossipShutdown,
-        MutationRequest, ReadRequest, RangeSyncRequest, RangeDigestRequest, Response {
+        MutationRequest, ReadRequest, RangeSyncRequest, RangeDigestRequest, SchemaPull, BatchMutationRequest,
+        SliceReadRequest, RangeScanRequest, Response {
 
     /** The wire type of this message. */
     MessageType type();

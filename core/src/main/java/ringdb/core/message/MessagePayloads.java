@@ -55,7 +55,7 @@ final class MessagePayloads {
             out.i32(response.entryCount());
             out.nullableBytes(response.lastKey());
             out.bytes(response.digest());
-        } else {
+        } else if (!RowPayloads.write(out, message)) {
             throw new IllegalArgumentException("no encoding for " + message.getClass().getName());
         }
     }
@@ -94,7 +94,7 @@ final class MessagePayloads {
             case RANGE_DIGEST_RESPONSE:
                 return readRangeDigestResponse(in);
             default:
-                throw new CodecException("no decoding for message type " + type);
+                return RowPayloads.read(in, type);
         }
     }
 

@@ -7,36 +7,48 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import ringdb.core.Clock;
 import ringdb.core.Invariants;
 import ringdb.core.Network;
 import ringdb.core.NodeId;
 import ringdb.core.Timers;
+import ringdb.core.catalog.Schema;
+import ringdb.core.catalog.SchemaChange;
+import ringdb.core.catalog.SchemaService;
+import ringdb.core.catalog.SchemaStatements;
 import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.coordinator.Coordinator;
 import ringdb.core.coordinator.CoordinatorContext;
 import ringdb.core.coordinator.Replica;
 import ringdb.core.coordinator.RequestRegistry;
+import ringdb.core.coordinator.SliceQuery;
+import ringdb.core.gossip.ApplicationState;
 import ringdb.core.gossip.GossipService;
 import ringdb.core.gossip.Gossiper;
 import ringdb.core.health.StorageHealth;
 import ringdb.core.hints.Hints;
 import ringdb.core.hints.HintsContext;
 import ringdb.core.membership.MembershipView;
+import ringdb.core.message.BatchMutationRequest;
 import ringdb.core.message.Message;
 import ringdb.core.message.MutationRequest;
 import ringdb.core.message.MutationResponse;
 import ringdb.core.message.RangeDigestRequest;
+import ringdb.core.message.RangeScanRequest;
 import ringdb.core.message.RangeSyncRequest;
 import ringdb.core.message.ReadRequest;
 import ringdb.core.message.RingEpochMismatch;
 import ringdb.core.message.Response;
+import ringdb.core.message.SchemaPull;
+import ringdb.core.message.SliceReadRequest;
 import ringdb.core.repair.RangeSyncServer;
 import ringdb.core.repair.RangeSyncStreamHost;
 import ringdb.core.repair.Repair;
 import ringdb.core.repair.RepairContext;
+import ringdb.core.ring.DecoratedKey;
 import ringdb.core.ring.Ring;
 import ringdb.core.store.LocalStore;
 import ringdb.core.system.SystemStore;
@@ -85,6 +97,7 @@ public final class Node {
     private final Topology topology;
     private final Network network;
     private final StorageHealth health;
+    private final SchemaService schema;
     private long[] tokens = new long[0];
     private NodeState state = NodeState.STARTING;
     private final Map<NodeId, Long> lastRingExchange = new HashMap<>();
@@ -133,6 +146,11 @@ public final class Node {
         this.streamHost = new RangeSyncStreamHost(id, clock, timers, network, requests, data,
                 peer -> running && gossip.isAlive(peer), this::emit, this::persistStreamProgress);
         this.topology = new Topology(new TopologyBinding(this, gossip, this.hints, system, data, streamHost, repair));
+        this.schema = new SchemaService(new SchemaService.Context(id, config.replicationFactor(), network, requests,
+                timers, gossip, system, this::isRunning, coordinator::nextTimestampMicros,
+                digest -> gossip.setRuntimeState(ApplicationState.SCHEMA, digest), this::peerSchemaDigest,
+                change -> this.listener.onSchemaChange(change), this::emit, config.readTimeoutMicros(),
+                config.gossipIntervalMicros()));
         this.health = new StorageHealth(config.diskFailurePolicy(), config.commitFailurePolicy(),
                 (kind, subject, detail) -> emit(kind, subject == null ? id : subject, detail), healthActions());
         data.onFailure(health::onFailure);
@@ -195,7 +213,8 @@ public final class Node {
         });
         ringState.clear();
         hints.clearIndex();
-        system.load(id, ringState::loaded, hints::index);
+        system.load(id, ringState::loaded, schema::loaded, hints::index);
+        schema.publish();
         Startup startup = topology.load();
         state = startup.state();
         tokens = startup.tokens().clone();
@@ -260,10 +279,35 @@ public final class Node {
             if (!refusedForRing(from, read.requestId(), read.ringEpoch())) {
                 replica.onRead(from, read);
             }
+        } else if (message instanceof BatchMutationRequest batch) {
+            schema.whenTableKnown(batch.entries().get(0).key().key(), from, () -> onBatchMutation(from, batch));
+        } else if (message instanceof SliceReadRequest slice) {
+            schema.whenTableKnown(slice.partitionStart(), from, () -> {
+                if (running && !refusedForRing(from, slice.requestId(), slice.ringEpoch())) {
+                    replica.onSliceRead(from, slice);
+                }
+            });
+        } else if (message instanceof RangeScanRequest scan) {
+            if (!refusedForRing(from, scan.requestId(), scan.ringEpoch())) {
+                replica.onRangeScan(from, scan);
+            }
+        } else if (message instanceof SchemaPull pull) {
+            schema.onPull(from, pull);
         } else if (message instanceof RangeSyncRequest sync) {
             rangeSyncServer.serveRangeSync(from, sync);
         } else if (message instanceof RangeDigestRequest digest) {
             rangeSyncServer.serveRangeDigest(from, digest);
+        }
+    }
+
+    private void onBatchMutation(NodeId from, BatchMutationRequest batch) {
+        String refusal = health.writeRefusal();
+        if (!running || refusedForRing(from, batch.requestId(), batch.ringEpoch())) {
+            return;
+        } else if (refusal == null) {
+            replica.onBatchMutation(from, batch);
+        } else if (batch.requestId() != 0) {
+            network.send(from, new MutationResponse(batch.requestId(), "node " + id + ": " + refusal));
         }
     }
 
@@ -324,6 +368,73 @@ public final class Node {
         if (!refused(health.stopReason(), done)) {
             coordinator.get(key, cl, done);
         }
+    }
+
+    /**
+     * Writes entries of one partition as one mutation (see {@link Coordinator#mutate}); stamp them with
+     * {@link #nextTimestampMicros()} (or a client's timestamp).
+     */
+    public void mutate(List<LocalStore.Entry> entries, ConsistencyLevel cl, Consumer<ClientResult> done) {
+        if (!refused(health.writeRefusal(), done)) {
+            coordinator.mutate(entries, cl, done);
+        }
+    }
+
+    /** Reads a slice of one partition (see {@link Coordinator#readSlice}). */
+    public void readSlice(SliceQuery query, ConsistencyLevel cl, Consumer<ClientResult> done) {
+        if (!refused(health.stopReason(), done)) {
+            coordinator.readSlice(query, cl, done);
+        }
+    }
+
+    /** One page of a scan of a table's entries over the whole ring (see {@link Coordinator#scanTable}). */
+    public void scanTable(byte[] keyPrefix, DecoratedKey after, int maxEntries, ConsistencyLevel cl,
+                          Consumer<ClientResult> done) {
+        if (!refused(health.stopReason(), done)) {
+            coordinator.scanTable(keyPrefix, after, maxEntries, cl, done);
+        }
+    }
+
+    /** This node's clock, microseconds since the epoch (a coordinator fixes TTL expiries with it). */
+    public long nowMicros() {
+        return clock.nowMicros();
+    }
+
+    /** A timestamp for a mutation this node coordinates: strictly increasing, at least its clock. */
+    public long nextTimestampMicros() {
+        return coordinator.nextTimestampMicros();
+    }
+
+    // ---- schema ----
+
+    /** The schema this node holds now (keyspaces, tables; the built-in ones included). */
+    public Schema schema() {
+        return schema.schema();
+    }
+
+    /**
+     * Runs a schema statement (see {@link SchemaStatements}): stamped after everything the schema
+     * holds, stored, spread to the live peers. {@code done} gets the changes (empty when IF [NOT] EXISTS
+     * made it a no-op) once durable here, or the failure ({@link ringdb.core.catalog.SchemaException}
+     * saying what is wrong); each change also goes to the {@link NodeListener}.
+     */
+    public void changeSchema(SchemaService.Statement statement,
+                             BiConsumer<List<SchemaChange>, RuntimeException> done) {
+        if (!running) {
+            done.accept(null, new IllegalStateException("node " + id + " is not running"));
+            return;
+        }
+        schema.execute(statement, done);
+    }
+
+    /** Schema exchanges with peers this node started since it was built. */
+    public long schemaExchangeCount() {
+        return schema.exchangeCount();
+    }
+
+    private String peerSchemaDigest(NodeId peer) {
+        var state = gossip.gossiper() == null ? null : gossip.gossiper().state(peer);
+        return state == null ? null : state.get(ApplicationState.SCHEMA);
     }
 
     /** Answers Failed with the storage failure that stopped this kind of request, if any. */
@@ -433,8 +544,13 @@ public final class Node {
 
     /** What gossip's news does to this node; built in a method, as it reaches parts built after gossip. */
     private PeerEvents peerEvents() {
-        return new PeerEvents(peer -> ringState.update(peer, gossip.gossiper().state(peer)), peer -> hints.replay(peer),
-                this::isRunning, this::emit);
+        return new PeerEvents(peer -> {
+            ringState.update(peer, gossip.gossiper().state(peer));
+            schema.onPeerChanged(peer);
+        }, peer -> {
+            hints.replay(peer);
+            schema.onPeerChanged(peer);
+        }, this::isRunning, this::emit);
     }
 
     // ---- topology: join, decommission, removenode, replace, cleanup ----

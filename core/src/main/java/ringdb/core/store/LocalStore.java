@@ -69,6 +69,17 @@ public interface LocalStore {
     }
 
     /**
+     * {@link #applyBatch}, with the outcome as a message as {@link #applyDescribingError} gives it.
+     */
+    default void applyBatchDescribingError(List<Entry> entries, Consumer<String> onDone) {
+        try {
+            applyBatch(entries, error -> onDone.accept(error == null ? null : describe(error)));
+        } catch (RuntimeException e) {
+            onDone.accept(describe(e));
+        }
+    }
+
+    /**
      * The reconciled entries (tombstones and expired cells included: readers decide liveness with
      * {@link Cell#isLiveAt}) whose token is {@code token} and whose key lies in [{@code fromInclusive},
      * {@code toExclusive}), in key order, or in reverse key order when {@code reversed}; at most
@@ -116,11 +127,18 @@ public interface LocalStore {
      * The partition deletion and the range tombstone open bound entries (docs/formats/rows.md) of the
      * partition whose keys lie in [{@code partitionStart}, {@code partitionEnd}), reconciled, in key
      * order: what a reader of a slice that starts inside a range tombstone must also apply. Stores with
-     * tables keep them indexed, so this is cheap for a large partition. Stores that do not know table
-     * keys throw {@link UnsupportedOperationException}.
+     * tables keep them indexed, so this is cheap for a large partition. The default (stores without
+     * such an index) returns every tombstone of the partition, found by {@link #slice}: a superset, as
+     * a reader applies each tombstone to what it covers.
      */
     default List<Entry> rangeTombstones(long token, byte[] partitionStart, byte[] partitionEnd) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no range tombstone index");
+        List<Entry> out = new ArrayList<>();
+        for (Entry entry : slice(token, partitionStart, partitionEnd, false, Integer.MAX_VALUE)) {
+            if (entry.cell().isTombstone()) {
+                out.add(entry);
+            }
+        }
+        return out;
     }
 
     /** The reconciled newest version of {@code key}, a tombstone included; null if never written. */

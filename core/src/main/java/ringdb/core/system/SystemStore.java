@@ -2,9 +2,11 @@ package ringdb.core.system;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import ringdb.core.Clock;
 import ringdb.core.NodeId;
@@ -35,6 +37,7 @@ public final class SystemStore {
     private static final byte[] MEMBERSHIP_KEY = "Gmembership".getBytes(StandardCharsets.UTF_8);
     private static final byte[] STREAM_KEY = "Gstream".getBytes(StandardCharsets.UTF_8);
     private static final String MEMBER_KEY_PREFIX = "Gmember:";
+    private static final String SCHEMA_KEY_PREFIX = "Gschema:";
     private static final int SCAN_CHUNK_ENTRIES = 1000;
 
     private final LocalStore store;
@@ -61,13 +64,25 @@ public final class SystemStore {
      * {@code otherEntries}, in the store's order.
      */
     public void load(NodeId self, Consumer<Member> members, Consumer<LocalStore.Entry> otherEntries) {
+        load(self, members, (name, cell) -> { }, otherEntries);
+    }
+
+    /**
+     * {@link #load(NodeId, Consumer, Consumer)}, also handing every schema record (live or deleted)
+     * to {@code schemaRecords} with its record name (see {@link #writeSchemaRecord}).
+     */
+    public void load(NodeId self, Consumer<Member> members, BiConsumer<String, Cell> schemaRecords,
+                     Consumer<LocalStore.Entry> otherEntries) {
         DecoratedKey after = null;
         while (true) {
             // (MAX, MAX] is the whole ring walked from MIN to MAX, so the resume key is unambiguous
             List<LocalStore.Entry> chunk = store.scan(Long.MAX_VALUE, Long.MAX_VALUE, after, SCAN_CHUNK_ENTRIES);
             for (LocalStore.Entry entry : chunk) {
                 byte[] key = entry.key().key();
-                if (key.length > 0 && key[0] == KEY_PREFIX) {
+                if (key.length > 0 && key[0] == KEY_PREFIX && isSchemaKey(key)) {
+                    schemaRecords.accept(new String(key, SCHEMA_KEY_PREFIX.length(),
+                            key.length - SCHEMA_KEY_PREFIX.length(), StandardCharsets.UTF_8), entry.cell());
+                } else if (key.length > 0 && key[0] == KEY_PREFIX) {
                     Member member = decodeMember(self, entry);
                     if (member != null) {
                         members.accept(member);
@@ -184,5 +199,21 @@ public final class SystemStore {
     /** Forgets the stream progress (the bootstrap finished, or was withdrawn and must restart). */
     public void clearStream(long stampMicros, Consumer<Throwable> onDurable) {
         store.apply(STREAM_KEY, Cell.tombstone(stampMicros), onDurable);
+    }
+
+    // ---- schema: "Gschema:<record name>" → the record (ringdb.core.catalog.Schema#records) ----
+
+    private static boolean isSchemaKey(byte[] key) {
+        byte[] prefix = SCHEMA_KEY_PREFIX.getBytes(StandardCharsets.UTF_8);
+        return key.length > prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    /**
+     * Persists one schema record ("ks:app", "table:app.users"): the whole state of that name, merged,
+     * so the newest write holds everything; {@code stampMicros} must increase from write to write.
+     */
+    public void writeSchemaRecord(String name, byte[] record, long stampMicros, Consumer<Throwable> onDurable) {
+        store.apply((SCHEMA_KEY_PREFIX + name).getBytes(StandardCharsets.UTF_8), Cell.value(record, stampMicros),
+                onDurable);
     }
 }

@@ -83,7 +83,38 @@ class MessageCodecTest {
                         Arbitraries.integers().between(0, 600),
                         keys(), Arbitraries.bytes().array(byte[].class).ofSize(RangeDigestResponse.DIGEST_BYTES))
                         .as((id, complete, count, last, digest) ->
-                                new RangeDigestResponse(id, complete, count, count == 0 ? null : last, digest))));
+                                new RangeDigestResponse(id, complete, count, count == 0 ? null : last, digest)),
+                tableMessages()));
+    }
+
+    /** The table messages: schema exchange, batch mutations, slices, table scans. */
+    private static Arbitrary<Message> tableMessages() {
+        Arbitrary<java.util.SortedMap<String, byte[]>> records = Arbitraries.maps(
+                Arbitraries.strings().ofMaxLength(10), Arbitraries.bytes().array(byte[].class).ofMaxSize(10))
+                .ofMaxSize(3).map(java.util.TreeMap::new);
+        Arbitrary<List<LocalStore.Entry>> tokenEntries = Arbitraries.longs().flatMap(token -> Combinators.combine(
+                keys(), cells()).as((key, cell) -> new LocalStore.Entry(new DecoratedKey(token, key), cell))
+                .list().ofMinSize(1).ofMaxSize(4));
+        Arbitrary<LocalStore.Entry> anyEntry = Combinators.combine(Arbitraries.longs(), keys(), cells())
+                .as((token, key, cell) -> new LocalStore.Entry(new DecoratedKey(token, key), cell));
+        return Arbitraries.oneOf(List.of(
+                Combinators.combine(Arbitraries.longs(), records).as(SchemaPull::new),
+                Combinators.combine(Arbitraries.longs(), records).as(SchemaPush::new),
+                Combinators.combine(Arbitraries.longs(), tokenEntries, Arbitraries.longs()).as((id, entries, epoch) ->
+                        new BatchMutationRequest(id, entries.get(0).key().token(), entries, epoch)),
+                Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), keys(), keys(),
+                        Arbitraries.of(true, false), Arbitraries.integers().between(1, 1000), keys(), keys())
+                        .as((id, token, from, to, reversed, max, start, end) ->
+                                new SliceReadRequest(id, token, from, to, reversed, max, start, end, id ^ 7)),
+                Combinators.combine(Arbitraries.longs(), tokenEntries, Arbitraries.of(true, false)).as((id, entries,
+                        more) -> new SliceReadResponse(id, entries.subList(0, entries.size() / 2),
+                        entries.subList(entries.size() / 2, entries.size()), more)),
+                Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), Arbitraries.longs(), Arbitraries.longs(),
+                        keys().injectNull(0.5), keys(), Arbitraries.integers().between(1, 1000))
+                        .as((id, start, end, afterToken, after, prefix, max) ->
+                                new RangeScanRequest(id, start, end, afterToken, after, prefix, max, id ^ 3)),
+                Combinators.combine(Arbitraries.longs(), anyEntry.list().ofMaxSize(4), Arbitraries.of(true, false))
+                        .as(RangeScanResponse::new)));
     }
 
     private static Envelope roundTrip(NodeId from, Message message) {

@@ -41,6 +41,20 @@ public final class InMemoryStore implements LocalStore {
         completions.accept(() -> onDurable.accept(null));
     }
 
+    /** Keeps each entry's own token (a table entry's is its partition's, not the token of its key bytes). */
+    @Override
+    public void applyBatch(List<Entry> entries, Consumer<Throwable> onDurable) {
+        for (Entry entry : entries) {
+            Limits.checkKey(entry.key().key());
+        }
+        for (Entry entry : entries) {
+            DecoratedKey key = new DecoratedKey(entry.key().token(), entry.key().key().clone());
+            cells.merge(key, entry.cell(), Cell::reconcile);
+        }
+        applyCount++;
+        completions.accept(() -> onDurable.accept(null));
+    }
+
     @Override
     public long purge(LongPredicate keep) {
         long before = cells.size();

@@ -1,11 +1,18 @@
 package ringdb.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import ringdb.core.catalog.Schema;
+import ringdb.core.catalog.SchemaChange;
+import ringdb.core.catalog.SchemaService;
 import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
+import ringdb.core.coordinator.SliceQuery;
+import ringdb.core.store.LocalStore;
 
 /**
  * The node's client-facing operations: what every client protocol (HTTP in {@code api.http}, the
@@ -51,6 +58,42 @@ public interface ClientOperations {
 
     /** An admin request's answer: HTTP status and JSON body. */
     record AdminAnswer(int status, JsonNode body) {
+    }
+
+    /** The schema the node holds now (keyspaces and tables, built-in ones included). */
+    default CompletableFuture<Schema> schema() {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("this node serves no tables"));
+    }
+
+    /**
+     * Runs a schema statement on the node ({@code Node#changeSchema}); {@code done} gets the changes, or
+     * the failure ({@link ringdb.core.catalog.SchemaException} saying what is wrong).
+     */
+    default void changeSchema(SchemaService.Statement statement,
+                              BiConsumer<List<SchemaChange>, RuntimeException> done) {
+        done.accept(null, new UnsupportedOperationException("this node serves no tables"));
+    }
+
+    /**
+     * Builds a mutation of one partition on the node's thread and writes it ({@code Node#mutate}):
+     * {@code build} gets the mutation's timestamp ({@code timestampMicros}, or the coordinator's stamp
+     * when it is {@code Node.COORDINATOR_TIMESTAMP}) and the coordinator's clock in microseconds; an
+     * {@link ringdb.core.data.InvalidRequestException} it throws is answered as Invalid.
+     */
+    default void mutate(long timestampMicros, MutationBuilder build, ConsistencyLevel consistency,
+                        Consumer<ClientResult> done) {
+        done.accept(new ClientResult.Failed("this node serves no tables"));
+    }
+
+    /** Reads a slice of one partition ({@code Node#readSlice}). */
+    default void readSlice(SliceQuery query, ConsistencyLevel consistency, Consumer<ClientResult> done) {
+        done.accept(new ClientResult.Failed("this node serves no tables"));
+    }
+
+    /** The entries of one mutation, from its timestamp and the coordinator's clock (microseconds). */
+    @FunctionalInterface
+    interface MutationBuilder {
+        List<LocalStore.Entry> build(long timestampMicros, long nowMicros);
     }
 
     /** The largest value accepted, in bytes. */

@@ -5,14 +5,21 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import ringdb.core.NodeId;
+import ringdb.core.catalog.Schema;
+import ringdb.core.catalog.SchemaChange;
+import ringdb.core.catalog.SchemaService;
 import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
+import ringdb.core.coordinator.SliceQuery;
+import ringdb.core.data.InvalidRequestException;
 import ringdb.core.node.Node;
 import ringdb.core.node.NodeStatus;
 import ringdb.core.repair.Repair;
@@ -67,6 +74,53 @@ final class NodeClientOperations implements ClientOperations {
     @Override
     public void get(byte[] key, ConsistencyLevel consistency, Consumer<ClientResult> done) {
         onNode(() -> node.get(key, consistency, done), done);
+    }
+
+    @Override
+    public CompletableFuture<Schema> schema() {
+        return nodeThread.call(node::schema);
+    }
+
+    @Override
+    public void changeSchema(SchemaService.Statement statement,
+                             BiConsumer<List<SchemaChange>, RuntimeException> done) {
+        Runnable call = () -> {
+            try {
+                node.changeSchema(statement, done);
+            } catch (RuntimeException e) {
+                done.accept(null, e);
+            }
+        };
+        try {
+            if (nodeThread.isNodeThread()) {
+                call.run();
+            } else {
+                nodeThread.execute(call);
+            }
+        } catch (RejectedExecutionException e) {
+            done.accept(null, new IllegalStateException("the node is shutting down"));
+        }
+    }
+
+    @Override
+    public void mutate(long timestampMicros, MutationBuilder build, ConsistencyLevel consistency,
+                       Consumer<ClientResult> done) {
+        onNode(() -> {
+            long stamp = timestampMicros == Node.COORDINATOR_TIMESTAMP ? node.nextTimestampMicros() : timestampMicros;
+            List<LocalStore.Entry> entries;
+            try {
+                entries = build.build(stamp, node.nowMicros());
+            } catch (InvalidRequestException | IllegalArgumentException e) {
+                done.accept(new ClientResult.Invalid(e.getMessage()));
+                return;
+            }
+            node.mutate(entries, consistency, done);
+        }, done);
+    }
+
+    @Override
+    public void readSlice(SliceQuery query, ConsistencyLevel consistency, Consumer<ClientResult> done) {
+        onNode(() -> node.readSlice(query, consistency, done), done);
     }
 
     /** Runs {@code call} on the node's thread: at once when already on it (the client sockets are served there). */

@@ -89,6 +89,7 @@ public final class CrossSiteGuard {
                     + (host == null ? "no Host header" : "Host '" + host + "'") + ")";
         }
         if (method.equals(HttpMethod.POST) && (path.startsWith("/v1/kv/") || path.startsWith("/v1/admin/")
+                || path.startsWith("/v1/schema/") || path.startsWith("/v1/rows/")
                 || path.startsWith("/api/dashboard/"))
                 && !headers.contains(REQUEST_HEADER) && formLike(headers.get(HttpHeaderNames.CONTENT_TYPE))) {
             String type = headers.get(HttpHeaderNames.CONTENT_TYPE);

@@ -63,6 +63,8 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     private final AtomicInteger inFlight;
     private final RequestBytesBudget budget;
     private final CrossSiteGuard guard;
+    private final SchemaHttp schemaHttp;
+    private final RowsHttp rowsHttp;
     private final TreeMap<Long, Answer> ready = new TreeMap<>();
     private ReadGate gate;
     private long nextSequence;
@@ -103,6 +105,8 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         this.operations = operations;
         this.observer = observer;
         this.passOn = passOn;
+        this.schemaHttp = new SchemaHttp(operations);
+        this.rowsHttp = new RowsHttp(operations);
     }
 
     @Override
@@ -163,6 +167,12 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         if (path.startsWith(KV_PREFIX)) {
             return request.method().name().toLowerCase(Locale.ROOT);
         }
+        if (path.startsWith(SchemaHttp.PREFIX)) {
+            return "schema";
+        }
+        if (path.startsWith(RowsHttp.PREFIX)) {
+            return "rows";
+        }
         return path.startsWith(ADMIN_PREFIX) ? "admin" : path.replace("/v1/", "").replace("/", "");
     }
 
@@ -179,6 +189,10 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                     answer(r, failure == null ? "ok" : "failed", failure == null
                             ? JsonResponses.text(HttpResponseStatus.OK, text, PROMETHEUS_TEXT_CONTENT_TYPE)
                             : failure(failure), false)));
+        } else if (path.equals(SchemaHttp.PREFIX) || path.startsWith(SchemaHttp.PREFIX + "/")) {
+            table(r, () -> schemaHttp.handle(method.name(), path, firstValues(uri), body(request)));
+        } else if (path.startsWith(RowsHttp.PREFIX)) {
+            table(r, () -> rowsHttp.handle(method.name(), path, firstValues(uri), body(request)));
         } else if (path.startsWith(ADMIN_PREFIX)) {
             operations.admin(method.name(), path.substring(ADMIN_PREFIX.length()), firstValues(uri))
                     .whenComplete((answer, failure) -> answer(r, failure == null && answer.status() < 400 ? "ok"
@@ -186,8 +200,36 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                             answer.status()), answer.body()) : failure(failure), false));
         } else {
             answer(r, "not_found", JsonResponses.error(HttpResponseStatus.NOT_FOUND, "not_found", "no such endpoint "
-                    + path + "; the API has /v1/kv/{key}, /v1/cluster, /v1/ring?key=, /metrics, "
+                    + path + "; the API has /v1/kv/{key}, /v1/schema/keyspaces, /v1/rows/{keyspace}/{table}, "
+                    + "/v1/cluster, /v1/ring?key=, /metrics, "
                     + "/v1/admin/{repair,decommission,removenode,cleanup,flush,snapshot,jobs}"), false);
+        }
+    }
+
+    /** Runs a table request; a body or parameter it refuses at once is answered 400 like a failed future. */
+    private void table(Request r, java.util.function.Supplier<CompletableFuture<ClientOperations.AdminAnswer>> call) {
+        CompletableFuture<ClientOperations.AdminAnswer> future;
+        try {
+            future = call.get();
+        } catch (RuntimeException e) {
+            future = CompletableFuture.failedFuture(e);
+        }
+        future.whenComplete((answer, failure) -> answer(r, failure == null && answer.status() < 400 ? "ok"
+                : "failed", failure == null ? JsonResponses.json(HttpResponseStatus.valueOf(answer.status()),
+                answer.body()) : failure(failure), false));
+    }
+
+    /** The request's JSON body; a missing node when it is empty. */
+    private static JsonNode body(FullHttpRequest request) {
+        if (request.content().readableBytes() == 0) {
+            return RowsJson.missing();
+        }
+        byte[] bytes = new byte[request.content().readableBytes()];
+        request.content().getBytes(request.content().readerIndex(), bytes);
+        try {
+            return JsonResponses.JSON.readTree(bytes);
+        } catch (java.io.IOException e) {
+            throw new InvalidRequestException("the body is not JSON: " + e.getMessage());
         }
     }
 

@@ -1,0 +1,195 @@
+package ringdb.server.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import ringdb.server.Nodes;
+import ringdb.server.config.ServerConfig;
+
+/**
+ * The HTTP row API on real nodes (loopback, free ports): schema statements, row writes, reads of a
+ * partition, a row and slices with paging, deletes of a column, a row, a range and a partition, the
+ * 400s that say what is wrong, a restart that keeps schema and rows, and three nodes writing and
+ * reading rows at QUORUM through different nodes.
+ */
+@Timeout(120)
+class RowsHttpTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(60);
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    @TempDir
+    Path dir;
+
+    private record Answer(int status, JsonNode body) {
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private ServerConfig config(String name, int internode, int seedPort, int rf) throws IOException {
+        return ServerConfig.load(null, Map.of("internode_port", Integer.toString(internode),
+                "http_port", Integer.toString(freePort()), "data_directory", dir.resolve(name).toString(),
+                "replication_factor", Integer.toString(rf), "gossip_interval_ms", "100", "ring_delay_ms", "300",
+                "seeds", "127.0.0.1:" + seedPort));
+    }
+
+    private Answer call(ServerNode node, String method, String path, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + node.httpAddress().getHostString()
+                + ":" + node.httpAddress().getPort() + path)).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json");
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), JSON.readTree(response.body()));
+    }
+
+    private static final String TABLE = "{\"name\":\"events\","
+            + "\"partition_key\":[{\"name\":\"user\",\"type\":\"text\"}],"
+            + "\"clustering\":[{\"name\":\"at\",\"type\":\"int\",\"order\":\"DESC\"}],"
+            + "\"static\":[{\"name\":\"home\",\"type\":\"text\"}],"
+            + "\"columns\":[{\"name\":\"body\",\"type\":\"text\"},{\"name\":\"n\",\"type\":\"bigint\"}]}";
+
+    private void createSchema(ServerNode node, int rf) throws Exception {
+        Answer ks = call(node, "POST", "/v1/schema/keyspaces", "{\"name\":\"app\",\"replication_factor\":" + rf + "}");
+        assertThat(ks.status()).as(ks.body().toString()).isEqualTo(201);
+        Answer table = call(node, "POST", "/v1/schema/keyspaces/app/tables", TABLE);
+        assertThat(table.status()).as(table.body().toString()).isEqualTo(201);
+    }
+
+    private static List<Integer> ats(Answer read) {
+        List<Integer> out = new ArrayList<>();
+        read.body().path("rows").forEach(row -> out.add(row.path("at").asInt()));
+        return out;
+    }
+
+    @Test
+    void rowsAreWrittenReadSlicedPagedAndDeletedAndSurviveARestart() throws Exception {
+        int port = freePort();
+        ServerConfig config = config("one", port, port, 1);
+        try (ServerNode node = Nodes.start(config)) {
+            createSchema(node, 1);
+            assertThat(call(node, "POST", "/v1/schema/keyspaces/app/tables", TABLE).status()).isEqualTo(409);
+            Answer described = call(node, "GET", "/v1/schema/keyspaces/app/tables/events", null);
+            assertThat(described.body().path("clustering").get(0).path("order").asText()).isEqualTo("DESC");
+            StringBuilder rows = new StringBuilder("{\"rows\":[");
+            for (int at = 1; at <= 5; at++) {
+                rows.append(at > 1 ? "," : "").append("{\"user\":\"ann\",\"at\":").append(at)
+                        .append(",\"body\":\"e").append(at).append("\",\"n\":").append(at * 10).append('}');
+            }
+            rows.append(",{\"user\":\"ann\",\"home\":\"paris\"}]}");
+            Answer written = call(node, "POST", "/v1/rows/app/events", rows.toString());
+            assertThat(written.status()).as(written.body().toString()).isEqualTo(200);
+
+            Answer partition = call(node, "POST", "/v1/rows/app/events/query", "{\"partition\":{\"user\":\"ann\"}}");
+            assertThat(ats(partition)).as(partition.body().toString()).containsExactly(5, 4, 3, 2, 1);
+            assertThat(partition.body().path("static").path("home").asText()).isEqualTo("paris");
+            assertThat(partition.body().path("rows").get(0).path("n").asLong()).isEqualTo(50);
+
+            Answer one = call(node, "POST", "/v1/rows/app/events/query",
+                    "{\"partition\":{\"user\":\"ann\"},\"row\":{\"at\":3}}");
+            assertThat(ats(one)).containsExactly(3);
+            // in clustering order (DESC) from 4 down to 2, the end excluded, oldest first
+            Answer slice = call(node, "POST", "/v1/rows/app/events/query", "{\"partition\":{\"user\":\"ann\"},"
+                    + "\"from\":{\"at\":4},\"to\":{\"at\":2},\"to_inclusive\":false,\"reversed\":true}");
+            assertThat(ats(slice)).containsExactly(3, 4);
+            Answer page = call(node, "POST", "/v1/rows/app/events/query",
+                    "{\"partition\":{\"user\":\"ann\"},\"limit\":2}");
+            assertThat(ats(page)).containsExactly(5, 4);
+            Answer next = call(node, "POST", "/v1/rows/app/events/query", "{\"partition\":{\"user\":\"ann\"},"
+                    + "\"limit\":2,\"paging\":\"" + page.body().path("paging").asText() + "\"}");
+            assertThat(ats(next)).containsExactly(3, 2);
+
+            assertThat(call(node, "POST", "/v1/rows/app/events/delete", "{\"partition\":{\"user\":\"ann\"},"
+                    + "\"row\":{\"at\":5},\"columns\":[\"body\"]}").status()).isEqualTo(200);
+            assertThat(call(node, "POST", "/v1/rows/app/events/delete", "{\"partition\":{\"user\":\"ann\"},"
+                    + "\"row\":{\"at\":4}}").status()).isEqualTo(200);
+            assertThat(call(node, "POST", "/v1/rows/app/events/delete", "{\"partition\":{\"user\":\"ann\"},"
+                    + "\"from\":{\"at\":2},\"to\":{\"at\":1}}").status()).isEqualTo(200);
+            Answer after = call(node, "POST", "/v1/rows/app/events/query", "{\"partition\":{\"user\":\"ann\"}}");
+            assertThat(ats(after)).as(after.body().toString()).containsExactly(5, 3);
+            assertThat(after.body().path("rows").get(0).has("body")).isFalse();
+
+            Answer unknownTable = call(node, "POST", "/v1/rows/app/nope", "{\"rows\":[]}");
+            assertThat(unknownTable.status()).isEqualTo(400);
+            assertThat(unknownTable.body().path("message").asText()).isEqualTo("keyspace app has no table nope");
+            Answer unknownColumn = call(node, "POST", "/v1/rows/app/events",
+                    "{\"rows\":[{\"user\":\"ann\",\"at\":1,\"colour\":\"red\"}]}");
+            assertThat(unknownColumn.status()).isEqualTo(400);
+            assertThat(unknownColumn.body().path("message").asText()).contains("no column 'colour'");
+            Answer badType = call(node, "POST", "/v1/rows/app/events",
+                    "{\"rows\":[{\"user\":\"ann\",\"at\":\"soon\",\"body\":\"x\"}]}");
+            assertThat(badType.status()).isEqualTo(400);
+            assertThat(badType.body().path("message").asText()).contains("'at'").contains("int");
+        }
+        try (ServerNode node = Nodes.start(config)) {
+            Answer after = call(node, "POST", "/v1/rows/app/events/query", "{\"partition\":{\"user\":\"ann\"}}");
+            assertThat(after.status()).as(after.body().toString()).isEqualTo(200);
+            assertThat(ats(after)).containsExactly(5, 3);
+            assertThat(call(node, "POST", "/v1/rows/app/events/delete", "{\"partition\":{\"user\":\"ann\"}}")
+                    .status()).isEqualTo(200);
+            assertThat(ats(call(node, "POST", "/v1/rows/app/events/query", "{\"partition\":{\"user\":\"ann\"}}")))
+                    .isEmpty();
+            assertThat(call(node, "DELETE", "/v1/schema/keyspaces/app/tables/events", null).status()).isEqualTo(201);
+            assertThat(call(node, "GET", "/v1/schema/keyspaces/app/tables/events", null).status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void threeNodesTakeTheSchemaFromOneAndWriteAndReadRowsAtQuorumThroughAnyNode() throws Exception {
+        int seed = freePort();
+        try (ServerNode a = Nodes.start(config("a", seed, seed, 3));
+             ServerNode b = Nodes.start(config("b", freePort(), seed, 3));
+             ServerNode c = Nodes.start(config("c", freePort(), seed, 3))) {
+            await("three members in every ring", () -> List.of(a, b, c).stream().allMatch(n ->
+                    n.nodeThread().call(() -> n.node().ring().members().size()).join() == 3));
+            createSchema(a, 3);
+            await("every node knows the table", () -> List.of(b, c).stream().allMatch(n ->
+                    n.nodeThread().call(() -> n.node().schema().table("app", "events") != null).join()));
+            Answer written = call(b, "POST", "/v1/rows/app/events", "{\"cl\":\"QUORUM\",\"rows\":["
+                    + "{\"user\":\"bob\",\"at\":1,\"body\":\"one\"},{\"user\":\"bob\",\"at\":2,\"body\":\"two\"}]}");
+            assertThat(written.status()).as(written.body().toString()).isEqualTo(200);
+            Answer read = call(c, "POST", "/v1/rows/app/events/query",
+                    "{\"cl\":\"QUORUM\",\"partition\":{\"user\":\"bob\"}}");
+            assertThat(ats(read)).as(read.body().toString()).containsExactly(2, 1);
+            assertThat(read.body().path("rows").get(1).path("body").asText()).isEqualTo("one");
+            // an update of one column through another node leaves the other column as it was
+            call(a, "POST", "/v1/rows/app/events", "{\"cl\":\"QUORUM\",\"update\":true,"
+                    + "\"rows\":[{\"user\":\"bob\",\"at\":1,\"n\":7}]}");
+            Answer updated = call(b, "POST", "/v1/rows/app/events/query",
+                    "{\"cl\":\"QUORUM\",\"partition\":{\"user\":\"bob\"},\"row\":{\"at\":1}}");
+            assertThat(updated.body().path("rows").get(0).path("body").asText()).isEqualTo("one");
+            assertThat(updated.body().path("rows").get(0).path("n").asLong()).isEqualTo(7);
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + WAIT_NANOS;
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // polling interval, not synchronisation
+        }
+    }
+}
