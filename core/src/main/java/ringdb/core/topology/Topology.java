@@ -125,6 +125,11 @@ public final class Topology {
         decommission.begin(done);
     }
 
+    /** Cancels the decommission under way before any gainer finished; null when cancelled, else why not. */
+    public String cancelDecommission() {
+        return decommission.cancel();
+    }
+
     /** Removes the dead node {@code dead} from the ring (see {@link Removals}). */
     public void removeNode(NodeId dead, Consumer<ClientResult> done) {
         removals.begin(dead, done);

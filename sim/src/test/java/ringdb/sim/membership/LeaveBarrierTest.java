@@ -77,6 +77,47 @@ class LeaveBarrierTest {
         }
     }
 
+    /**
+     * A decommission held at its first barrier has streamed nothing: it can be cancelled, the node is
+     * NORMAL again and the ring has no move in progress; a second cancel, or one after the leave
+     * finished streaming, is refused saying why.
+     */
+    @Test
+    void aDecommissionThatHasNotStreamedCanBeCancelledAndTheNodeStaysInTheRing() {
+        long seed = 41;
+        try (SimCluster cluster = fourNodesRf3(seed)) {
+            List<NodeEvent> events = MembershipSuiteTest.record(cluster);
+            cluster.runFor(5 * SECOND);
+            assertThat(cluster.node(NODE2).cancelDecommission()).isEqualTo("no decommission is running on node2");
+            cluster.network().partition(Set.of(NODE3, NODE4), Set.of(NODE1, NODE2));
+            cluster.runFor(10 * SECOND);
+            SimFuture<ClientResult> leave = cluster.decommission(NODE2);
+            assertThat(cluster.runUntil(() -> waitsWith(cluster, NODE2, "waiting for the replicas"), 60 * SECOND))
+                    .as("seed %d%s", seed, MembershipSuiteTest.lastEvents(events)).isTrue();
+
+            assertThat(cluster.node(NODE2).cancelDecommission()).isNull();
+            assertThat(leave.isDone()).isTrue();
+            assertThat(leave.get()).isInstanceOfSatisfying(ClientResult.Failed.class,
+                    failed -> assertThat(failed.message()).contains("cancelled by the operator"));
+            assertThat(cluster.node(NODE2).state()).isEqualTo(NodeState.NORMAL);
+            cluster.network().heal();
+            assertThat(cluster.runUntil(() -> List.of(NODE1, NODE2, NODE3, NODE4).stream().allMatch(node ->
+                    cluster.node(node).membershipView().moves().isEmpty()
+                            && cluster.node(node).membershipView().natural().members().contains(NODE2)), 30 * SECOND))
+                    .as("every node sees node2 NORMAL and no move%s", MembershipSuiteTest.lastEvents(events)).isTrue();
+
+            SimFuture<ClientResult> again = cluster.decommission(NODE2);
+            assertThat(cluster.runUntil(() -> waitsWith(cluster, NODE2, "moving reads")
+                    || waitsWith(cluster, NODE2, "reads moved") || waitsWith(cluster, NODE2, "handing over")
+                    || waitsWith(cluster, NODE2, "left;"), 120 * SECOND))
+                    .as("seed %d%s", seed, MembershipSuiteTest.lastEvents(events)).isTrue();
+            assertThat(again.isDone()).isFalse();
+            assertThat(cluster.node(NODE2).cancelDecommission()).contains("can no longer be cancelled");
+            assertThat(cluster.runUntil(again, 120 * SECOND)).isInstanceOf(ClientResult.Completed.class);
+            assertThat(cluster.unhandledExceptions()).isEmpty();
+        }
+    }
+
     /** A removal whose replicas are cut off waits at its barrier and finishes once the partition heals. */
     @Test
     void aRemovalWaitsWhileAQuorumIsCutOffAndFinishesOnceThePartitionHeals() {
