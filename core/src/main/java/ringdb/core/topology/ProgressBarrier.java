@@ -86,18 +86,22 @@ final class ProgressBarrier {
     }
 
     /**
-     * Whether {@code node} gossiped a ring in which {@code move} is no longer in progress, having
-     * gossiped one before (its MOVES_SEEN exists and names neither step of the move): it learnt that
-     * the move finished.
+     * Whether {@code node} gossips a ring in which {@code move} is no longer in progress: its
+     * MOVES_SEEN names neither step of the move, or it has published none in its current generation
+     * (it restarted and its ring shows no move; one that restarted without ever hearing of the move
+     * is taught the new ring by the epoch check of its first request).
      */
     static boolean sawFinish(TopologyContext context, NodeId node, Move move) {
         if (node.equals(context.id())) {
             return true;
         }
         EndpointState state = context.gossipState(node);
-        String seen = state == null ? null : state.get(ApplicationState.MOVES_SEEN);
-        if (seen == null) {
+        if (state == null) {
             return false;
+        }
+        String seen = state.get(ApplicationState.MOVES_SEEN);
+        if (seen == null) {
+            return true;
         }
         List<String> ids = Arrays.asList(seen.split(",", -1));
         return !ids.contains(move.id()) && !ids.contains(move.id() + "+READS");
