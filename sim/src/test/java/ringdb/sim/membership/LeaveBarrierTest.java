@@ -165,4 +165,21 @@ class LeaveBarrierTest {
         assertThat(printed).contains("decommission node3");
         assertThat(report.passed()).as(printed).isTrue();
     }
+
+    /**
+     * Seed 3693 (30 s of faults, membership changes on): node4 announced LEFT, then node2 crashed and
+     * restarted; its new generation had no move to acknowledge and published no MOVES_SEEN, and node4
+     * waited for it for ever (the decommission never completed). A live node that published no
+     * MOVES_SEEN in its generation shows no move in its ring: it counts as knowing the move finished.
+     */
+    @Test
+    void seed3693ALeavingNodeStopsOnceAPeerThatRestartedShowsNoMove() {
+        SimRunReport report = SimRun.run(SimRunSettings.derive(3693L, 0, 30_000_000L).withMembershipChanges(true));
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        report.print(new PrintStream(text, true, StandardCharsets.UTF_8), 200,
+                "./ringdb sim --seed 3693 --safety-seconds 30 --membership");
+        String printed = text.toString(StandardCharsets.UTF_8);
+        assertThat(printed).contains("decommission node4").contains("crash node2");
+        assertThat(report.passed()).as(printed).isTrue();
+    }
 }
