@@ -203,6 +203,26 @@ final class ClusterInfoCommands {
         }
     }
 
+    @Command(name = "cancel-decommission", mixinStandardHelpOptions = true,
+            description = {"Cancels the decommission running on the node at --host while no node that gains its",
+                "ranges finished streaming them: the node is NORMAL again. Refused (exit status 2, saying",
+                "why) when none runs or it is past streaming."})
+    static final class CancelDecommission implements Callable<Integer> {
+        @Mixin ClientOptions client;
+
+        @Override
+        public Integer call() {
+            return KvCommands.guarded(() -> {
+                String host = client.hosts().get(0);
+                try (RingClient ring = client.client()) {
+                    JsonNode answer = ring.post(host, "/v1/admin/cancel-decommission");
+                    System.out.println(answer.path("message").asText(answer.toString()));
+                    return 0;
+                }
+            });
+        }
+    }
+
     @Command(name = "removenode", mixinStandardHelpOptions = true,
             description = "Removes a dead node (by host id = internode address) "
                     + "and re-replicates its ranges from the survivors.")

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             ClusterInfoCommands.RingCommand.class,
             ClusterInfoCommands.Join.class,
             ClusterInfoCommands.Decommission.class,
+            ClusterInfoCommands.CancelDecommission.class,
             ClusterInfoCommands.RemoveNode.class,
             ClusterInfoCommands.Repair.class,
             ClusterInfoCommands.Cleanup.class,

@@ -2,6 +2,7 @@ package ringdb.sim;
 
 import ringdb.core.NodeId;
 import ringdb.core.data.Cell;
+import ringdb.core.message.Message;
 import ringdb.core.node.NodeEvent;
 
 /**
@@ -12,6 +13,13 @@ import ringdb.core.node.NodeEvent;
 public interface SimListener {
     /** A node reported an event (started, peer down, hints delivered...). */
     default void onNodeEvent(NodeEvent event) {
+    }
+
+    /**
+     * {@code message} from {@code from} was handed to {@code to} (after {@link #onMessage} reported its
+     * delivery); for checkers that follow requests and their answers. {@code message} must not be modified.
+     */
+    default void onDelivered(NodeId from, NodeId to, Message message) {
     }
 
     /** A message was sent, delivered, dropped or duplicated. */

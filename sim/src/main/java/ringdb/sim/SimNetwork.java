@@ -268,6 +268,9 @@ public final class SimNetwork {
         trace.mix(((long) delivery.source.index << 32) | target.index);
         trace.mix(ByteBuffer.wrap(frame, frame.length - Integer.BYTES, Integer.BYTES).getInt());
         notifyDelivered(delivery);
+        for (SimListener listener : listeners) {
+            listener.onDelivered(from, target.id, envelope.message());
+        }
         target.receiver.receive(from, envelope.message());
     }
 

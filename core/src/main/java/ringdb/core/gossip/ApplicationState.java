@@ -23,8 +23,10 @@ public final class ApplicationState {
      */
     public static final String MOVES_SEEN = "MOVES_SEEN";
     /**
-     * On a joining node: "READS" once its join reached the step where reads of its ranges go to the
-     * new replicas (writes still go to the old and the new ones); absent before.
+     * On a joining or leaving node (and, set by the node removing it, on a node being removed):
+     * "READS" once its move reached the step where reads of its ranges go to the new replicas
+     * (writes still go to the old and the new ones); absent or empty before. A leave or removal
+     * clears it as it starts, so a step left over from the node's join is not taken for its own.
      */
     public static final String JOIN_STEP = "JOIN_STEP";
     /**

@@ -6,7 +6,8 @@ import ringdb.core.NodeId;
 /**
  * What gossip says of one endpoint that matters for the ring: its generation, membership status
  * (a {@link ringdb.core.node.NodeState} name as gossiped), tokens, and the dead node it replaces
- * (null when none), and whether its join has moved reads to its ranges' new replicas (JOIN_STEP).
+ * (null when none), and whether its move (join, replacement, leave or removal) has moved reads to its
+ * ranges' new replicas (JOIN_STEP).
  * Immutable.
  */
 public record Member(NodeId node, long generation, String status, long[] tokens, NodeId replacing,

@@ -51,8 +51,9 @@ public final class MembershipView {
     }
 
     /**
-     * The ring reads are planned with: the natural ring, with every join or replacement that reached
-     * its second step (reads moved to the new replicas) applied.
+     * The ring reads are planned with: the natural ring, with every move that reached its second
+     * step (reads moved to the replicas after the move: a join or replacement that streamed, a leave
+     * or removal whose gainers all streamed) applied.
      */
     public Ring readRing() {
         return readRing;
@@ -172,9 +173,11 @@ public final class MembershipView {
                         : new Move(Move.Kind.REPLACE, member.node(), member.replacing(), member.generation(),
                                 member.tokens(), member.readsMoved());
             case "LEAVING":
-                return new Move(Move.Kind.LEAVE, member.node(), null, member.generation(), member.tokens());
+                return new Move(Move.Kind.LEAVE, member.node(), null, member.generation(), member.tokens(),
+                        member.readsMoved());
             case "REMOVING":
-                return new Move(Move.Kind.REMOVE, member.node(), null, member.generation(), member.tokens());
+                return new Move(Move.Kind.REMOVE, member.node(), null, member.generation(), member.tokens(),
+                        member.readsMoved());
             default:
                 return null;
         }

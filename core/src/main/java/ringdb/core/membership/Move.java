@@ -15,9 +15,10 @@ import ringdb.core.NodeId;
  * </ul>
  *
  * {@code generation} is the gossip generation of the node whose state announces the move (the
- * subject's): it makes {@link #id()} unique across restarts. {@code readsMoved}: a join or
- * replacement that reached its second step, where reads go to the replicas of the ring after the
- * move (writes still go to both). Immutable.
+ * subject's): it makes {@link #id()} unique across restarts. {@code readsMoved}: a move that
+ * reached its second step, where reads go to the replicas of the ring after the move (writes still
+ * go to both): a join or replacement once it streamed, a leave or removal once its gainers did.
+ * Immutable.
  */
 public record Move(Kind kind, NodeId subject, NodeId replaced, long generation, long[] tokens, boolean readsMoved) {
     public enum Kind { JOIN, LEAVE, REMOVE, REPLACE }
@@ -62,8 +63,8 @@ public record Move(Kind kind, NodeId subject, NodeId replaced, long generation, 
     public String describe() {
         return switch (kind) {
             case JOIN -> subject + " joining" + (readsMoved ? " (serving reads)" : "");
-            case LEAVE -> subject + " leaving";
-            case REMOVE -> subject + " being removed";
+            case LEAVE -> subject + " leaving" + (readsMoved ? " (reads moved to the new replicas)" : "");
+            case REMOVE -> subject + " being removed" + (readsMoved ? " (reads moved to the new replicas)" : "");
             case REPLACE -> subject + " replacing " + replaced + (readsMoved ? " (serving reads)" : "");
         };
     }

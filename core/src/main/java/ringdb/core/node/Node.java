@@ -567,6 +567,15 @@ public final class Node {
     }
 
     /**
+     * Cancels the decommission running on this node while no node that gains its ranges finished
+     * streaming them: the node announces NORMAL again and the decommission answers Failed. Returns
+     * null when cancelled, or why it cannot be (none running, past streaming). Node thread only.
+     */
+    public String cancelDecommission() {
+        return topology.cancelDecommission();
+    }
+
+    /**
      * Removes the dead node {@code dead} from the ring: its ranges are re-replicated from the
      * surviving replicas to the nodes that gain them, then it is marked REMOVED. Refused (Failed at
      * once) when {@code dead} is alive, unknown, this node, or the ring would drop below the

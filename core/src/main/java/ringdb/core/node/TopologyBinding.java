@@ -158,6 +158,11 @@ final class TopologyBinding implements TopologyContext {
         gossip.gossiper().setRemote(peer, ApplicationState.STATUS, status.name());
     }
 
+    @Override
+    public void setRemoteJoinStep(NodeId peer, String step) {
+        gossip.gossiper().setRemote(peer, ApplicationState.JOIN_STEP, step);
+    }
+
     // ---- stores and streams ----
 
     @Override

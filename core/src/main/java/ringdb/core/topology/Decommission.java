@@ -1,8 +1,10 @@
 package ringdb.core.topology;
 
+import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import ringdb.core.NodeId;
+import ringdb.core.gossip.ApplicationState;
 import ringdb.core.membership.MembershipView;
 import ringdb.core.membership.Move;
 import ringdb.core.coordinator.ClientResult;
@@ -10,15 +12,25 @@ import ringdb.core.node.NodeEvent;
 import ringdb.core.node.NodeState;
 
 /**
- * This node leaving the ring on purpose. Idle until asked; then LEAVING is announced, and after a
- * ring delay (every node learnt the move) it waits until every node that gains its ranges has
- * streamed them (MOVES_DONE in gossip), hands the hints it holds for live nodes over (for at most
- * {@link #HINT_HANDOVER_RING_DELAYS} ring delays), persists and announces LEFT, and two gossip
- * rounds later (so the peers heard it) answers and stops the node.
+ * This node leaving the ring on purpose, in steps like a join's, each behind a progress barrier
+ * ({@link ProgressBarrier}), so that any two quorums a coordinator may use for a key intersect:
+ *
+ * <ol>
+ *   <li>LEAVING is announced: writes of its ranges go to the old and the new replicas, reads to the
+ *   old ones. After a ring delay, once the replicas of its ranges acknowledged the announcement, the
+ *   nodes that gain its ranges stream them ({@link Gains}; MOVES_DONE in gossip).</li>
+ *   <li>Once every gainer streamed, reads move to the new replicas (JOIN_STEP=READS); writes still go
+ *   to both.</li>
+ *   <li>Once the replicas acknowledged that step, it hands the hints it holds for live nodes over
+ *   (for at most {@link #HINT_HANDOVER_RING_DELAYS} ring delays), persists and announces LEFT.</li>
+ *   <li>It stops only once the cluster knows it left: every live node of the replica sets it
+ *   changed, and a quorum of each, gossiped a ring without its move.</li>
+ * </ol>
  *
  * <p>Gives up, back to NORMAL, when another leave or removal overlapping its ranges wins before any
- * gainer finished. A decommission interrupted by a stop is abandoned (the node restarts NORMAL).
- * Not thread-safe: the node's thread only.
+ * gainer finished, or when cancelled before every gainer finished streaming. A decommission
+ * interrupted by a stop is abandoned (the node restarts NORMAL). Not thread-safe: the node's thread
+ * only.
  */
 final class Decommission {
     /** How long (in ring delays) a leaving node keeps replaying its hints for live nodes before it leaves. */
@@ -32,6 +44,11 @@ final class Decommission {
     private long leavingSinceMicros = -1;
     private long gainsDoneAtMicros = -1;
     private long leftAtMicros = -1;
+    /** The move as it was when this node announced LEFT, and the replica sets it changed. */
+    private Move leftMove;
+    private List<List<NodeId>> leftSets = List.of();
+    /** Where the decommission waits now, as operators read it (null: it waits for nothing). */
+    private String waiting;
 
     Decommission(TopologyContext context, TopologyRecords records, Gains gains) {
         this.context = context;
@@ -48,7 +65,9 @@ final class Decommission {
         }
         done = onDone;
         gainsDoneAtMicros = -1;
+        waiting = null;
         leavingSinceMicros = context.monotonicMicros();
+        context.publishJoinStep(""); // the step of this node's own join, if it joined, is not ours
         context.announceMembership(NodeState.LEAVING, context.tokens(), records.replacing());
         context.emit(NodeEvent.Kind.LEAVING, context.id(), context.id()
                 + " leaving: streaming its ranges to their new owners");
@@ -71,32 +90,91 @@ final class Decommission {
         return conflict == null ? null : prefix + conflict;
     }
 
-    /** One round: aborts, leaves or stops once the current step's wait is over. */
+    /** One round: aborts, moves reads, leaves or stops once the current step's wait is over. */
     void check(long nowMicros) {
         if (done == null) {
             return;
         }
         if (context.state() == NodeState.LEAVING
                 && nowMicros - leavingSinceMicros >= context.config().ringDelayMicros()) {
-            MembershipView view = context.membershipView();
-            Move move = view.moveOf(context.id());
-            // joins and replacements back off by themselves; only another leave or removal wins over ours
-            String conflict = move == null ? null : view.conflict(move,
-                    other -> other.kind() == Move.Kind.LEAVE || other.kind() == Move.Kind.REMOVE);
-            if (conflict != null && !gains.anyFinished(view, move)) {
-                context.announceMembership(NodeState.NORMAL, context.tokens(), records.replacing());
-                answer(new ClientResult.Failed("decommission of " + context.id() + " aborted: " + conflict
-                        + "; try again"));
-                return;
-            }
-            if (move != null && gains.unfinishedGainers(view, move).isEmpty()) {
-                leaveOnceHintsHandedOver(nowMicros, view.gainers(move));
-            }
+            checkLeaving(nowMicros);
         } else if (context.state() == NodeState.LEFT
                 && nowMicros - leftAtMicros >= 2 * context.config().gossipIntervalMicros()) {
+            String unaware = ProgressBarrier.waitingFor(context, leftSets, null,
+                    node -> ProgressBarrier.sawFinish(context, node, leftMove));
+            if (unaware != null) {
+                waiting = "left; stops once the replicas it changed know it" + unaware;
+                return;
+            }
+            waiting = null;
             answer(new ClientResult.Completed(context.id() + " left the ring and stopped"));
             context.stop();
         }
+    }
+
+    private void checkLeaving(long nowMicros) {
+        MembershipView view = context.membershipView();
+        Move move = view.moveOf(context.id());
+        if (move == null) {
+            return; // our own announcement is not in the view yet
+        }
+        // joins and replacements back off by themselves; only another leave or removal wins over ours
+        String conflict = view.conflict(move,
+                other -> other.kind() == Move.Kind.LEAVE || other.kind() == Move.Kind.REMOVE);
+        if (conflict != null && !gains.anyFinished(view, move)) {
+            abort("decommission of " + context.id() + " aborted: " + conflict + "; try again");
+            return;
+        }
+        List<NodeId> streaming = gains.unfinishedGainers(view, move);
+        if (!streaming.isEmpty()) {
+            String barrier = ProgressBarrier.waitingFor(context, view, move);
+            waiting = barrier != null ? barrier : "waiting for " + streaming + " to stream its ranges";
+            return;
+        }
+        if (!move.readsMoved()) {
+            waiting = "moving reads to the new replicas";
+            context.publishJoinStep(ApplicationState.JOIN_STEP_READS);
+            return;
+        }
+        String barrier = ProgressBarrier.waitingFor(context, view, move);
+        if (barrier != null) {
+            waiting = barrier;
+            return;
+        }
+        waiting = "handing over its hints";
+        leaveOnceHintsHandedOver(nowMicros, view, move);
+    }
+
+    private void abort(String message) {
+        context.publishJoinStep("");
+        context.announceMembership(NodeState.NORMAL, context.tokens(), records.replacing());
+        waiting = null;
+        answer(new ClientResult.Failed(message));
+    }
+
+    /**
+     * Cancels the decommission if no gainer finished streaming yet (the node goes back to NORMAL);
+     * returns why it cannot be cancelled, or null when it was.
+     */
+    String cancel() {
+        if (done == null) {
+            return "no decommission is running on " + context.id();
+        }
+        MembershipView view = context.membershipView();
+        Move move = view.moveOf(context.id());
+        if (context.state() != NodeState.LEAVING || (move != null && gains.anyFinished(view, move))) {
+            return "the decommission of " + context.id() + " is past streaming (" + context.state()
+                    + "): it can no longer be cancelled";
+        }
+        abort("decommission of " + context.id() + " cancelled by the operator");
+        context.emit(NodeEvent.Kind.LEAVING, context.id(), "decommission of " + context.id()
+                + " cancelled: it is NORMAL again");
+        return null;
+    }
+
+    /** Where the decommission waits, or null when none runs or it waits for nothing. */
+    String waiting() {
+        return done == null ? null : waiting;
     }
 
     private void answer(ClientResult result) {
@@ -109,7 +187,8 @@ final class Decommission {
      * The gainers have the data: hand the hints this node holds for live nodes over (for at most
      * {@link #HINT_HANDOVER_RING_DELAYS} ring delays), then announce LEFT.
      */
-    private void leaveOnceHintsHandedOver(long nowMicros, Set<NodeId> gainers) {
+    private void leaveOnceHintsHandedOver(long nowMicros, MembershipView view, Move move) {
+        Set<NodeId> gainers = view.gainers(move);
         if (gainsDoneAtMicros < 0) {
             gainsDoneAtMicros = nowMicros;
         }
@@ -128,6 +207,9 @@ final class Decommission {
         records.persist(NodeState.LEFT, context.tokens(), records.replacing(), null);
         context.announceMembership(NodeState.LEFT, context.tokens(), records.replacing());
         leftAtMicros = nowMicros;
+        leftMove = move;
+        leftSets = view.affectedReplicaSets(move);
+        waiting = "left; stops once the replicas it changed know it";
         context.emit(NodeEvent.Kind.LEFT, context.id(), context.id() + " left the ring; its ranges went to " + gainers
                 + (undelivered == 0 ? "" : "; " + undelivered + " hints for unreachable nodes were not delivered"));
     }

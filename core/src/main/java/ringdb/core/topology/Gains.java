@@ -21,7 +21,8 @@ import ringdb.core.streaming.StreamSession;
 
 /**
  * The ranges this node gains when another node leaves or is removed: once such a move has been
- * in gossip for a ring delay, this node streams what it gains from the move's sources and then
+ * in gossip for a ring delay and its progress barrier is met (the replicas of the ranges it changes
+ * acknowledged it, see {@link ProgressBarrier}), this node streams what it gains from the move's sources and then
  * says so through gossip (MOVES_DONE, the ids of the moves it finished). A failed stream is
  * retried a ring delay later; a move that leaves gossip aborts its stream.
  *
@@ -60,7 +61,10 @@ final class Gains {
                 continue;
             }
             long firstSeen = movesFirstSeenMicros.computeIfAbsent(move.id(), id -> nowMicros);
-            if (nowMicros - firstSeen >= context.config().ringDelayMicros()) {
+            // stream only once every coordinator that could still complete a write of these ranges
+            // without us knows the move: a write made after the copy would be missed otherwise
+            if (nowMicros - firstSeen >= context.config().ringDelayMicros()
+                    && ProgressBarrier.waitingFor(context, view, move) == null) {
                 startSession(move, gains);
             }
         }

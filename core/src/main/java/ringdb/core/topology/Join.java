@@ -214,8 +214,8 @@ final class Join {
     }
 
     /**
-     * Two nodes announced overlapping moves at about the same time: withdraw ours and try again
-     * after a random extra wait, so that one of them goes first.
+     * Two nodes announced overlapping moves at about the same time: withdraw ours; the next tries
+     * (every gossip round or so) are refused while the winner's move runs, and announce once it ended.
      */
     private void backOff(long nowMicros, String conflict) {
         context.announceMembership(NodeState.STARTING, persistedTokens, records.replacing());
@@ -224,7 +224,11 @@ final class Join {
         resumeKey = "";
         resumeCompleted = Set.of();
         records.clearStreamProgress();
-        phaseSinceMicros = nowMicros + (long) (context.random().nextDouble() * context.config().ringDelayMicros());
+        // the winner is known (both sides decide alike): check again within a couple of gossip rounds,
+        // so the join starts as soon as the winner finished instead of one or two ring delays later
+        long gossip = context.config().gossipIntervalMicros();
+        phaseSinceMicros = nowMicros - context.config().ringDelayMicros() + gossip
+                + (long) (context.random().nextDouble() * gossip);
         String message = kind().verb() + " of " + context.id() + " withdrawn: " + conflict + "; retrying";
         lastRefusal = message;
         context.emit(NodeEvent.Kind.ERROR, context.id(), message);

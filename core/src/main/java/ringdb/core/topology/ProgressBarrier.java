@@ -3,6 +3,7 @@ package ringdb.core.topology;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import ringdb.core.NodeId;
 import ringdb.core.gossip.ApplicationState;
 import ringdb.core.gossip.EndpointState;
@@ -36,17 +37,29 @@ final class ProgressBarrier {
      * node running the move) counts as having acknowledged it.
      */
     static String waitingFor(TopologyContext context, MembershipView view, Move move) {
-        List<List<NodeId>> sets = view.affectedReplicaSets(move);
+        String waiting = waitingFor(context, view.affectedReplicaSets(move), move.departing(),
+                node -> acknowledged(context, node, move));
+        return waiting == null ? null : "waiting for the replicas of the ranges it changes to see " + move.describe()
+                + waiting;
+    }
+
+    /**
+     * What a barrier over the replica sets {@code sets} still waits for ("; not yet acknowledged
+     * by live [...]..."), or null when every live node of them and a quorum of each (leaving
+     * {@code departing} out) acknowledged; {@code self} counts as having acknowledged.
+     */
+    static String waitingFor(TopologyContext context, List<List<NodeId>> sets, NodeId departing,
+                             Predicate<NodeId> acknowledged) {
         TreeSet<NodeId> missingLive = new TreeSet<>();
         TreeSet<NodeId> missingDown = new TreeSet<>();
         String shortQuorum = null;
         for (List<NodeId> replicas : sets) {
             // a dead node being replaced or removed never acknowledges: the quorum is of the others
-            List<NodeId> set = replicas.stream().filter(replica -> !replica.equals(move.departing())).toList();
-            int acknowledged = 0;
+            List<NodeId> set = replicas.stream().filter(replica -> !replica.equals(departing)).toList();
+            int acknowledgements = 0;
             for (NodeId replica : set) {
-                if (acknowledged(context, replica, move)) {
-                    acknowledged++;
+                if (replica.equals(context.id()) || acknowledged.test(replica)) {
+                    acknowledgements++;
                 } else if (context.isAlive(replica)) {
                     missingLive.add(replica);
                 } else {
@@ -54,15 +67,14 @@ final class ProgressBarrier {
                 }
             }
             int quorum = set.size() / 2 + 1;
-            if (acknowledged < quorum && shortQuorum == null) {
-                shortQuorum = acknowledged + " of the replicas " + set + " (a quorum is " + quorum + ")";
+            if (acknowledgements < quorum && shortQuorum == null) {
+                shortQuorum = acknowledgements + " of the replicas " + set + " (a quorum is " + quorum + ")";
             }
         }
         if (missingLive.isEmpty() && shortQuorum == null) {
             return null;
         }
-        StringBuilder out = new StringBuilder("waiting for the replicas of the ranges it changes to see ")
-                .append(move.describe());
+        StringBuilder out = new StringBuilder();
         if (!missingLive.isEmpty()) {
             out.append("; not yet acknowledged by live ").append(missingLive);
         }
@@ -71,6 +83,28 @@ final class ProgressBarrier {
                     .append(missingDown).append(')');
         }
         return out.toString();
+    }
+
+    /**
+     * Whether {@code node} gossips a ring in which {@code move} is no longer in progress: its
+     * MOVES_SEEN names neither step of the move, or it has published none in its current generation
+     * (it restarted and its ring shows no move; one that restarted without ever hearing of the move
+     * is taught the new ring by the epoch check of its first request).
+     */
+    static boolean sawFinish(TopologyContext context, NodeId node, Move move) {
+        if (node.equals(context.id())) {
+            return true;
+        }
+        EndpointState state = context.gossipState(node);
+        if (state == null) {
+            return false;
+        }
+        String seen = state.get(ApplicationState.MOVES_SEEN);
+        if (seen == null) {
+            return true;
+        }
+        List<String> ids = Arrays.asList(seen.split(",", -1));
+        return !ids.contains(move.id()) && !ids.contains(move.id() + "+READS");
     }
 
     /** Whether {@code node} gossiped that its ring shows {@code move} in progress, at its current step. */

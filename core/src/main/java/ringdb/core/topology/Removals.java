@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import ringdb.core.NodeId;
+import ringdb.core.gossip.ApplicationState;
 import ringdb.core.gossip.EndpointState;
 import ringdb.core.membership.MembershipView;
 import ringdb.core.membership.Move;
@@ -14,9 +15,13 @@ import ringdb.core.node.NodeEvent;
 import ringdb.core.node.NodeState;
 
 /**
- * The removals of dead nodes this node runs (removenode). Each marks its dead node REMOVING in
- * gossip on its behalf; after a ring delay, once every node that gains the dead node's ranges
- * streamed them from the survivors (MOVES_DONE in gossip), it marks it REMOVED and answers.
+ * The removals of dead nodes this node runs (removenode), in steps like a decommission's, each
+ * behind a progress barrier ({@link ProgressBarrier}). Each marks its dead node REMOVING in gossip on
+ * its behalf (writes of its ranges go to the survivors and the gainers); after a ring delay, once the
+ * replicas of its ranges acknowledged that, the nodes that gain its ranges stream them from the
+ * survivors (MOVES_DONE in gossip); then reads move to the new replicas (JOIN_STEP=READS, set on the
+ * dead node's behalf too), and once the replicas acknowledged that step it marks the node REMOVED
+ * and answers. A barrier a partition holds up waits, so a removal finishes once the partition heals.
  * Abandoned when the dead node comes back to life. Running it again on another node resumes a
  * removal whose coordinator died. Not thread-safe: the node's thread only.
  */
@@ -24,6 +29,7 @@ final class Removals {
     private final TopologyContext context;
     private final Gains gains;
     private final TreeMap<NodeId, Removal> running = new TreeMap<>();
+    private final TreeMap<NodeId, String> waits = new TreeMap<>();
 
     private record Removal(Consumer<ClientResult> done, long startedMicros) {
     }
@@ -39,6 +45,9 @@ final class Removals {
         if (refusal != null) {
             done.accept(new ClientResult.Failed(refusal));
             return;
+        }
+        if (context.membershipView().moveOf(dead) == null) {
+            context.setRemoteJoinStep(dead, ""); // the step of the dead node's own join is not the removal's
         }
         context.setRemoteStatus(dead, NodeState.REMOVING);
         running.put(dead, new Removal(done, context.monotonicMicros()));
@@ -91,6 +100,7 @@ final class Removals {
             Move move = view.moveOf(dead);
             if (move == null && context.isAlive(dead)) {
                 running.remove(dead);
+                waits.remove(dead);
                 removal.done().accept(new ClientResult.Failed("removal of " + dead
                         + " abandoned: it came back to life"));
                 continue;
@@ -98,15 +108,46 @@ final class Removals {
             if (move == null || nowMicros - removal.startedMicros() < context.config().ringDelayMicros()) {
                 continue;
             }
-            if (gains.unfinishedGainers(view, move).isEmpty()) {
+            String wait = stepWait(view, dead, move);
+            waits.put(dead, wait);
+            if (wait == null) {
                 complete(dead, removal, view.gainers(move));
             }
         }
     }
 
+    /** What the removal of {@code dead} waits for at its step (null: it may finish), moving reads when due. */
+    private String stepWait(MembershipView view, NodeId dead, Move move) {
+        List<NodeId> streaming = gains.unfinishedGainers(view, move);
+        if (!streaming.isEmpty()) {
+            String barrier = ProgressBarrier.waitingFor(context, view, move);
+            return "removal of " + dead + " " + (barrier != null ? barrier
+                    : "waiting for " + streaming + " to stream its ranges");
+        }
+        if (!move.readsMoved()) {
+            context.setRemoteJoinStep(dead, ApplicationState.JOIN_STEP_READS);
+            return "removal of " + dead + " moving reads to the new replicas";
+        }
+        String barrier = ProgressBarrier.waitingFor(context, view, move);
+        return barrier == null ? null : "removal of " + dead + " " + barrier;
+    }
+
+    /** Where the removals this node runs wait, as operators read them. */
+    List<String> waiting() {
+        List<String> out = new ArrayList<>();
+        for (NodeId dead : running.keySet()) {
+            String wait = waits.get(dead);
+            if (wait != null) {
+                out.add(wait);
+            }
+        }
+        return out;
+    }
+
     private void complete(NodeId dead, Removal removal, Set<NodeId> gainers) {
         context.setRemoteStatus(dead, NodeState.REMOVED);
         running.remove(dead);
+        waits.remove(dead);
         context.emit(NodeEvent.Kind.REMOVED, dead, dead + " removed; its ranges were re-replicated to " + gainers);
         removal.done().accept(new ClientResult.Completed(dead + " removed from the ring; " + gainers.size()
                 + " node(s) received its ranges"));
@@ -116,6 +157,7 @@ final class Removals {
     void stop(String reason) {
         List<Removal> waiting = new ArrayList<>(running.values());
         running.clear();
+        waits.clear();
         for (Removal removal : waiting) {
             removal.done().accept(new ClientResult.Failed("removenode aborted: " + reason
                     + "; run it again on any live node to finish"));

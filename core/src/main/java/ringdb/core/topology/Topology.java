@@ -107,13 +107,27 @@ public final class Topology {
 
     /** The progress barriers this node's membership operations wait at, as operators read them. */
     public List<String> barrierWaits() {
+        List<String> out = new ArrayList<>();
         String joining = join.barrierWait();
-        return joining == null ? List.of() : List.of(joining);
+        if (joining != null) {
+            out.add(joining);
+        }
+        String leaving = decommission.waiting();
+        if (leaving != null) {
+            out.add("decommission of " + context.id() + " " + leaving);
+        }
+        out.addAll(removals.waiting());
+        return Collections.unmodifiableList(out);
     }
 
     /** Leaves the ring (see {@link Decommission}); answers Failed at once when refused. */
     public void decommission(Consumer<ClientResult> done) {
         decommission.begin(done);
+    }
+
+    /** Cancels the decommission under way before any gainer finished; null when cancelled, else why not. */
+    public String cancelDecommission() {
+        return decommission.cancel();
     }
 
     /** Removes the dead node {@code dead} from the ring (see {@link Removals}). */

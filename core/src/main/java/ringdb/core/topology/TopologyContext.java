@@ -92,11 +92,14 @@ public interface TopologyContext {
     /** Publishes the ids of the moves this node's ring shows in progress (MOVES_SEEN). */
     void publishMovesSeen(String moveIds);
 
-    /** Publishes the step this node's join reached (JOIN_STEP: "READS" once reads moved to it). */
+    /** Publishes the step this node's move reached (JOIN_STEP: "READS" once reads moved, "" to clear it). */
     void publishJoinStep(String step);
 
     /** Sets the gossiped STATUS of the dead node {@code node} on its behalf (REMOVING, REMOVED). */
     void setRemoteStatus(NodeId node, NodeState status);
+
+    /** Sets the step of the removal of the dead node {@code node} on its behalf (JOIN_STEP, see there). */
+    void setRemoteJoinStep(NodeId node, String step);
 
     // ---- stores and streams ----
 

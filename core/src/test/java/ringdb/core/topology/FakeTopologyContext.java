@@ -153,6 +153,10 @@ final class FakeTopologyContext implements TopologyContext {
     }
 
     @Override
+    public void setRemoteJoinStep(NodeId node, String step) {
+    }
+
+    @Override
     public SystemStore system() {
         return system;
     }

@@ -197,6 +197,17 @@ final class NodeClientOperations implements ClientOperations {
                     + "--seeds; it streams the ranges it will own, then serves them "
                     + "(this node is " + node.state() + ")"));
         }
+        if (path.equals("cancel-decommission")) {
+            return nodeThread.call(() -> {
+                String refusal = node.cancelDecommission();
+                if (refusal != null) {
+                    return new AdminAnswer(409, JsonResponses.errorBody("conflict", refusal));
+                }
+                ObjectNode body = JsonResponses.object();
+                body.put("message", "decommission of " + node.id() + " cancelled: it is NORMAL again");
+                return new AdminAnswer(200, body);
+            });
+        }
         Map<String, String> checked;
         try {
             checked = checkParameters(path, parameters);
@@ -242,8 +253,8 @@ final class NodeClientOperations implements ClientOperations {
                 return Map.of("node", dead.trim());
             }
             default -> throw new IllegalArgumentException("unknown admin operation '" + operation
-                    + "'; expected decommission, removenode, cleanup, repair, flush, snapshot or join, "
-                    + "or GET jobs");
+                    + "'; expected decommission, cancel-decommission, removenode, cleanup, repair, flush, "
+                    + "snapshot or join, or GET jobs");
         }
     }
 

@@ -14,6 +14,7 @@ import ringdb.sim.check.DurableCopies;
 import ringdb.sim.check.History;
 import ringdb.sim.check.KeyModel;
 import ringdb.sim.check.Operation;
+import ringdb.sim.check.QuorumIntersection;
 import ringdb.sim.workload.ClientWorkload;
 import ringdb.sim.workload.FaultInjector;
 
@@ -45,6 +46,8 @@ public final class SimRun {
         History history = new History();
         DurableCopies copies = new DurableCopies();
         cluster.addListener(copies);
+        QuorumIntersection quorums = new QuorumIntersection(cluster::nowMicros);
+        cluster.addListener(quorums);
         ClientWorkload workload = new ClientWorkload(cluster, cluster.newRandom(), history, settings.clients(),
                 settings.keys(), settings.thinkMicrosMax());
         FaultInjector faults = new FaultInjector(cluster, cluster.newRandom(), settings.faults());
@@ -71,6 +74,8 @@ public final class SimRun {
         long livenessMicros = cluster.nowMicros() - livenessStart;
         checks.add(SimRunReport.Check.of("no invented value, no stale quorum read, coordinator timestamps increase",
                 ConsistencyChecker.checkHistory(history)));
+        checks.add(SimRunReport.Check.of("every QUORUM read's replicas meet a copy of each QUORUM write acknowledged"
+                + " before it", quorums.check(history)));
         FinalState finalState = checkFinalState(cluster, settings, history, copies, checks);
         checks.add(SimRunReport.Check.of("no unhandled exception in any node",
                 cluster.unhandledExceptions().stream().map(Object::toString).limit(20).toList()));
