@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             ServerCommand.class,
             ClusterCommand.class,
+            CertsCommand.class,
             KvCommands.Put.class,
             KvCommands.Get.class,
             KvCommands.Delete.class,
