@@ -187,7 +187,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         } else {
             answer(r, "not_found", JsonResponses.error(HttpResponseStatus.NOT_FOUND, "not_found", "no such endpoint "
                     + path + "; the API has /v1/kv/{key}, /v1/cluster, /v1/ring?key=, /metrics, "
-                    + "/v1/admin/{repair,decommission,removenode,cleanup,flush,snapshot,jobs}"), false);
+                    + "/v1/admin/{repair,decommission,removenode,cleanup,flush,snapshot,reloadssl,jobs}"), false);
         }
     }
 
