@@ -49,6 +49,10 @@ final class ClusterInfoCommands {
                     String.format(Locale.ROOT, "%.1f%%", member.path("ownership").asDouble() * 100),
                     member.path("id").asText(), member.path("http").asText()));
         }
+        for (JsonNode warning : cluster.path("security_warnings")) {
+            out.append("WARNING: ").append(cluster.path("node").asText()).append(": ").append(warning.asText())
+                    .append('\n');
+        }
         return out.toString();
     }
 
@@ -243,6 +247,16 @@ final class ClusterInfoCommands {
         @Override
         String operation() {
             return "flush";
+        }
+    }
+
+    @Command(name = "reloadssl", mixinStandardHelpOptions = true,
+            description = {"Makes the node at --host load its certificate and key files again if they changed",
+                "(internode and client TLS): new connections use them, open ones keep going."})
+    static final class ReloadSsl extends AdminCommand {
+        @Override
+        String operation() {
+            return "reloadssl";
         }
     }
 

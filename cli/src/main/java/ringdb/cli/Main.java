@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             ClusterInfoCommands.Repair.class,
             ClusterInfoCommands.Cleanup.class,
             ClusterInfoCommands.Flush.class,
+            ClusterInfoCommands.ReloadSsl.class,
             JobsCommand.class,
             DemoCommand.class,
             SimCommand.class,
