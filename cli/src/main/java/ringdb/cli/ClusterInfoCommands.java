@@ -77,10 +77,11 @@ final class ClusterInfoCommands {
 
     @Command(name = "ring", mixinStandardHelpOptions = true,
             description = "Lists the ring: every token in order with its owner; "
-                    + "with --key, the key's token and replicas.")
+                    + "with a KEY, the key's token and replicas.")
     static final class RingCommand implements Callable<Integer> {
         @Mixin ClientOptions client;
-        @Option(names = "--key", description = "Show where this key lives instead") String key;
+        @Parameters(index = "0", arity = "0..1", paramLabel = "KEY", description = "Show where this key lives instead")
+        String key;
 
         @Override
         public Integer call() {
