@@ -205,7 +205,7 @@ public final class CertificateAuthority {
         }
     }
 
-    /** Writes {@code issued}'s certificate to {@code certificate} and its private key to {@code privateKey} (mode 600). */
+    /** Writes {@code issued}'s certificate to {@code certificate} and its private key to {@code privateKey}. */
     public static void writePem(Issued issued, Path certificate, Path privateKey) {
         try {
             writeText(certificate, pem("CERTIFICATE", issued.certificate().getEncoded()), false);
@@ -264,7 +264,7 @@ public final class CertificateAuthority {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    /** Writes {@code text} to {@code file}; {@code secret}: readable by its owner only (where the file system allows). */
+    /** Writes {@code text} to {@code file}; {@code secret}: readable by its owner only (where possible). */
     public static void writeText(Path file, String text, boolean secret) {
         try {
             if (secret) {

@@ -72,14 +72,16 @@ public final class CertificateDirectory {
     /** Issues (or issues again) the certificate of client {@code name}. */
     public CertificateFiles issueClient(String name, Duration validity) {
         if (!name.matches("[A-Za-z0-9._-]+")) {
-            throw new IllegalArgumentException("a client name is letters, digits, '.', '_' and '-', got '" + name + "'");
+            throw new IllegalArgumentException("a client name is letters, digits, '.', '_' and '-', got '" + name
+                    + "'");
         }
         CertificateAuthority.Issued issued = authority.issueClient(name, validity);
         return write(issued, root.resolve("clients").resolve(name), "client");
     }
 
     private CertificateFiles write(CertificateAuthority.Issued issued, Path dir, String stem) {
-        CertificateFiles files = new CertificateFiles(dir.resolve(stem + ".crt"), dir.resolve(stem + ".key"), dir.resolve(stem + ".p12"));
+        CertificateFiles files = new CertificateFiles(dir.resolve(stem + ".crt"), dir.resolve(stem + ".key"),
+                dir.resolve(stem + ".p12"));
         CertificateAuthority.writePem(issued, files.certificate(), files.privateKey());
         CertificateAuthority.writeKeyStore(issued, authority.certificate(), password.toCharArray(), files.keyStore());
         return files;

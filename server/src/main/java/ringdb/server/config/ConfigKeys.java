@@ -115,7 +115,8 @@ public final class ConfigKeys {
     }
 
     private static List<Section> build() {
-        return List.of(cluster(), addresses(), internodeTls(), clientTls(), data(), ring(), membership(), commitLog(), failurePolicies(),
+        return List.of(cluster(), addresses(), internodeTls(), clientTls(), data(), ring(), membership(), commitLog(),
+                failurePolicies(),
                 memtable(), timeouts(),
                 failureDetection(), limits());
     }

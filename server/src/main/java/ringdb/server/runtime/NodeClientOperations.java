@@ -185,7 +185,7 @@ final class NodeClientOperations implements ClientOperations {
         });
     }
 
-    /** {@code POST /v1/admin/reloadssl}: loads the certificate files that changed; 200, or 500 when one cannot be used. */
+    /** {@code POST /v1/admin/reloadssl}: loads the changed certificate files; 200, or 500 when one cannot be used. */
     private AdminAnswer reloadTls() {
         List<ReloadingTls.Outcome> outcomes = tls.reloader().reloadAll();
         if (outcomes.isEmpty()) {

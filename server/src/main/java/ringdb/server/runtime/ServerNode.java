@@ -162,13 +162,18 @@ public final class ServerNode implements AutoCloseable {
             stores.close();
             throw e;
         }
+        logServing(config, tls);
+        return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount,
+                tls);
+    }
+
+    /** The node serves: its addresses, which of them are TLS, and loudly, what is exposed without protection. */
+    private static void logServing(ServerConfig config, NodeTls tls) {
         log.info("ringdb node {} serving: internode {}{}, HTTP {}{}, data {}, sockets {}", config.nodeId(),
                 config.internodeAddress(), tls.internode() == null ? "" : " (TLS)", config.httpAddress(),
                 tls.client() == null ? "" : tls.client().optional() ? " (TLS optional)" : " (TLS)",
-                dir.toAbsolutePath(), SocketTransport.name());
+                config.dataDirectory().toAbsolutePath(), SocketTransport.name());
         tls.warnings().forEach(warning -> log.warn("INSECURE: {}", warning));
-        return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount,
-                tls);
     }
 
     /** Host names accepted in HTTP requests: the node's own (as configured) and http_allowed_hosts. */

@@ -30,7 +30,7 @@ public final class NodeCertificates {
         return URI_PREFIX + nodeId;
     }
 
-    /** The node ids {@code certificate} names: its {@code ringdb://} URIs, and its common names of the form host:port. */
+    /** The node ids {@code certificate} names: its {@code ringdb://} URIs, and common names of the form host:port. */
     public static List<String> namedIds(X509Certificate certificate) {
         List<String> ids = new ArrayList<>();
         try {

@@ -158,7 +158,8 @@ class ClientTlsTest {
             old.put(KEY, "after".getBytes(StandardCharsets.UTF_8), "ONE");
             assertThat(old.get(KEY, "ONE")).get().extracting(v -> new String(v.value(), StandardCharsets.UTF_8))
                     .as("the connection opened before the reload keeps going").isEqualTo("after");
-            assertThat(node.metrics().scrape(null)).contains("ringdb_tls_reloads{outcome=\"reloaded\",port=\"client\"} 1");
+            assertThat(node.metrics().scrape(null))
+                    .contains("ringdb_tls_reloads{outcome=\"reloaded\",port=\"client\"} 1");
         }
     }
 
