@@ -50,9 +50,28 @@ final class BenchClusterCommand implements Callable<Integer> {
     @Option(names = "--protocol", defaultValue = "NATIVE",
             description = "How requests travel: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
     RingClient.Protocol protocol;
+    @Option(names = "--tls", description = "Connect with TLS (implied by --cacert, --cert and --key)")
+    boolean tls;
+    @Option(names = "--cacert", paramLabel = "FILE", description = "PEM file of the nodes' authority")
+    Path caCertificate;
+    @Option(names = "--cert", paramLabel = "FILE", description = "PEM file of the client certificate (with --key)")
+    Path certificate;
+    @Option(names = "--key", paramLabel = "FILE", description = "PEM file of the private key of --cert")
+    Path privateKey;
     @Option(names = "--json", paramLabel = "FILE",
             description = "Also write the result as JSON to FILE ('-' = standard output)")
     String json;
+
+    private ClusterBenchmark.Tls tlsSettings() {
+        if (!tls && caCertificate == null && certificate == null && privateKey == null) {
+            return null;
+        }
+        return new ClusterBenchmark.Tls(text(caCertificate), text(certificate), text(privateKey));
+    }
+
+    private static String text(Path file) {
+        return file == null ? null : file.toAbsolutePath().toString();
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -66,7 +85,7 @@ final class BenchClusterCommand implements Callable<Integer> {
             }
             settings = new ClusterBenchmark.Settings(Arrays.stream(hosts.split(",")).map(String::trim).toList(),
                     workload, records, fields, fieldLength, threads, duration, !noLoad, read, write, distribution,
-                    Math.max(1, progressSeconds), protocol);
+                    Math.max(1, progressSeconds), protocol, tlsSettings());
         } catch (RuntimeException e) {
             System.err.println("error: " + e.getMessage());
             return 2;

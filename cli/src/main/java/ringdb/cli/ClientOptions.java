@@ -1,11 +1,13 @@
 package ringdb.cli;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine.Option;
+import ringdb.client.ClientTls;
 import ringdb.client.RingClient;
 
-/** Options every client command shares: which node(s) to talk to. */
+/** Options every client command shares: which node(s) to talk to, and how (protocol, TLS). */
 final class ClientOptions {
     @Option(names = {"--host", "-H"}, paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
             description = "HTTP address of a node, or several separated by commas (default ${DEFAULT-VALUE})")
@@ -19,6 +21,28 @@ final class ClientOptions {
             description = "How key-value requests travel: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
     RingClient.Protocol protocol;
 
+    @Option(names = "--tls", description = "Connect with TLS (implied by --cacert, --cert and --key)")
+    boolean tls;
+
+    @Option(names = "--cacert", paramLabel = "FILE",
+            description = "PEM file of the authority that signed the nodes' certificates (default: the JVM's)")
+    Path caCertificate;
+
+    @Option(names = "--cert", paramLabel = "FILE",
+            description = "PEM file of this client's certificate, for nodes that require one (with --key)")
+    Path certificate;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "PEM file of the private key of --cert (PKCS#8)")
+    Path privateKey;
+
+    /** The TLS settings the options ask for, or null for plaintext. */
+    ClientTls clientTls() {
+        if (!tls && caCertificate == null && certificate == null && privateKey == null) {
+            return null;
+        }
+        return ClientTls.fromPem(caCertificate, certificate, privateKey);
+    }
+
     List<String> hosts() {
         return Arrays.stream(host.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
@@ -26,6 +50,6 @@ final class ClientOptions {
     RingClient client() {
         RingClient.Options defaults = RingClient.Options.defaults();
         return new RingClient(hosts(), new RingClient.Options(timeoutMillis, defaults.ringRefreshMillis(),
-                defaults.attemptsMax(), true, protocol));
+                defaults.attemptsMax(), true, protocol, clientTls()));
     }
 }

@@ -57,6 +57,9 @@ final class ClusterCommand implements Runnable {
                 description = "Extra flag passed to every 'ringdb server', "
                         + "e.g. --server-flag=--commitlog-sync=periodic")
         List<String> serverFlags = new ArrayList<>();
+        @Option(names = "--secure", description = "Make certificates under DIR/certs and run with internode mutual "
+                + "TLS and client TLS requiring a client certificate (see docs/security.md)")
+        boolean secure;
 
         @Override
         public Integer call() {
@@ -71,14 +74,29 @@ final class ClusterCommand implements Runnable {
             List<String> flags = new ArrayList<>();
             serverFlags.forEach(f -> flags.addAll(List.of(f.split("=", 2))));
             try {
-                new LocalCluster(dir.dir, System.out).start(new LocalCluster.Settings(nodes, replicationFactor,
-                        internodePort, httpPort, flags, heap), Duration.ofSeconds(waitSeconds));
+                LocalCluster cluster = new LocalCluster(dir.dir, System.out);
+                List<LocalCluster.Member> members = cluster.start(new LocalCluster.Settings(nodes, replicationFactor,
+                        internodePort, httpPort, flags, heap, secure), Duration.ofSeconds(waitSeconds));
+                if (cluster.clientTls() != null) {
+                    printSecureUsage(cluster, members.get(0).httpAddress());
+                }
                 return 0;
             } catch (RuntimeException e) {
                 System.err.println("error: " + e.getMessage());
                 return 1;
             }
         }
+    }
+
+    /** How to reach a secure cluster: the CLI's TLS options and curl's. */
+    private static void printSecureUsage(LocalCluster cluster, String http) {
+        Path certs = cluster.directory().resolve(LocalCluster.CERTS_DIRECTORY);
+        Path operator = certs.resolve("clients").resolve(LocalCluster.OPERATOR);
+        String tls = "--cacert " + certs.resolve("ca.crt") + " --cert " + operator.resolve("client.crt") + " --key "
+                + operator.resolve("client.key");
+        System.out.println("TLS everywhere; clients need the cluster's authority and a client certificate:");
+        System.out.println("  ringdb status --host " + http + " " + tls);
+        System.out.println("  curl " + tls + " https://" + http + "/v1/cluster");
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
@@ -165,7 +183,9 @@ final class ClusterCommand implements Runnable {
                 return 1;
             }
             return KvCommands.guarded(() -> {
-                try (RingClient client = new RingClient(live, RingClient.Options.defaults())) {
+                LocalCluster cluster = new LocalCluster(dir.dir, System.out);
+                try (RingClient client = new RingClient(live,
+                        RingClient.Options.defaults().withTls(cluster.clientTls()))) {
                     System.out.println();
                     System.out.print(ClusterInfoCommands.statusTable(client.cluster()));
                     return 0;

@@ -49,6 +49,10 @@ final class ClusterInfoCommands {
                     String.format(Locale.ROOT, "%.1f%%", member.path("ownership").asDouble() * 100),
                     member.path("id").asText(), member.path("http").asText()));
         }
+        for (JsonNode warning : cluster.path("security_warnings")) {
+            out.append("WARNING: ").append(cluster.path("node").asText()).append(": ").append(warning.asText())
+                    .append('\n');
+        }
         return out.toString();
     }
 
@@ -73,10 +77,11 @@ final class ClusterInfoCommands {
 
     @Command(name = "ring", mixinStandardHelpOptions = true,
             description = "Lists the ring: every token in order with its owner; "
-                    + "with --key, the key's token and replicas.")
+                    + "with a KEY, the key's token and replicas.")
     static final class RingCommand implements Callable<Integer> {
         @Mixin ClientOptions client;
-        @Option(names = "--key", description = "Show where this key lives instead") String key;
+        @Parameters(index = "0", arity = "0..1", paramLabel = "KEY", description = "Show where this key lives instead")
+        String key;
 
         @Override
         public Integer call() {
@@ -263,6 +268,16 @@ final class ClusterInfoCommands {
         @Override
         String operation() {
             return "flush";
+        }
+    }
+
+    @Command(name = "reloadssl", mixinStandardHelpOptions = true,
+            description = {"Makes the node at --host load its certificate and key files again if they changed",
+                "(internode and client TLS): new connections use them, open ones keep going."})
+    static final class ReloadSsl extends AdminCommand {
+        @Override
+        String operation() {
+            return "reloadssl";
         }
     }
 

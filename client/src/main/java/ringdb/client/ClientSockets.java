@@ -43,6 +43,16 @@ final class ClientSockets {
         }
     }
 
+    /** The host of a "host:port" node address. */
+    static String host(String node) {
+        return node.substring(0, node.lastIndexOf(':'));
+    }
+
+    /** The port of a "host:port" node address (checked by {@link #open} first). */
+    static int port(String node) {
+        return Integer.parseInt(node.substring(node.lastIndexOf(':') + 1));
+    }
+
     /** Sets up a connection over a freshly opened channel; may fail with an IOException. */
     interface ConnectionFactory<T> {
         T create(SocketChannel channel) throws IOException;

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLEngine;
 import ringdb.core.data.Limits;
 
 /**
@@ -51,40 +53,123 @@ final class HttpTransport implements AutoCloseable {
     }
 
     private final int connectTimeoutMillis;
+    private final ClientTls tls;
     private final Map<String, ConcurrentLinkedDeque<Connection>> idle = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     HttpTransport(int connectTimeoutMillis) {
-        this.connectTimeoutMillis = connectTimeoutMillis;
+        this(connectTimeoutMillis, null);
     }
 
-    /** One persistent connection: the socket, its streams, and the codec that frames HTTP on it. */
+    /** {@code tls}: HTTPS on every connection (null: plaintext). */
+    HttpTransport(int connectTimeoutMillis, ClientTls tls) {
+        this.connectTimeoutMillis = connectTimeoutMillis;
+        this.tls = tls;
+    }
+
+    /**
+     * One persistent connection: the socket, its streams, and the codec that frames HTTP on it
+     * (with TLS, a Netty {@link SslHandler} in the same codec encrypts what it writes and decrypts
+     * what it reads, so the blocking I/O below stays the same).
+     */
     private static final class Connection {
         final SocketChannel channel;
         final Socket socket;
         final InputStream in;
         final OutputStream out;
-        final EmbeddedChannel codec =
-                new EmbeddedChannel(new HttpClientCodec(), new HttpObjectAggregator(RESPONSE_BYTES_MAX));
+        final EmbeddedChannel codec;
+        final boolean tls;
         final byte[] readBuffer = new byte[READ_BUFFER_BYTES];
-        private final ByteBuffer probe = ByteBuffer.allocate(1);
+        private final ByteBuffer probe;
 
-        Connection(SocketChannel channel) throws IOException {
+        Connection(SocketChannel channel, SSLEngine engine, int handshakeTimeoutMillis) throws IOException {
             this.channel = channel;
             this.socket = channel.socket();
             this.in = socket.getInputStream();
             this.out = socket.getOutputStream();
+            this.tls = engine != null;
+            this.probe = ByteBuffer.allocate(tls ? READ_BUFFER_BYTES : 1);
+            this.codec = tls
+                    ? new EmbeddedChannel(new SslHandler(engine), new HttpClientCodec(),
+                            new HttpObjectAggregator(RESPONSE_BYTES_MAX))
+                    : new EmbeddedChannel(new HttpClientCodec(), new HttpObjectAggregator(RESPONSE_BYTES_MAX));
+            if (tls) {
+                try {
+                    handshake(handshakeTimeoutMillis);
+                } catch (IOException | RuntimeException e) {
+                    releaseCodec();
+                    throw e;
+                }
+            }
         }
 
-        /** Whether the node has neither closed this idle connection nor sent anything unasked. */
+        /** Runs the TLS handshake over the blocking socket; throws an IOException saying why it failed. */
+        private void handshake(int timeoutMillis) throws IOException {
+            SslHandler ssl = codec.pipeline().get(SslHandler.class);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+            try {
+                while (!ssl.handshakeFuture().isDone()) {
+                    writeOutbound();
+                    long remainingMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                    if (remainingMillis <= 0) {
+                        throw new SocketTimeoutException("TLS handshake not done within " + timeoutMillis + " ms");
+                    }
+                    socket.setSoTimeout((int) remainingMillis);
+                    int read = in.read(readBuffer);
+                    if (read < 0) {
+                        throw new IOException("the node closed the connection during the TLS handshake");
+                    }
+                    codec.writeInbound(Unpooled.copiedBuffer(readBuffer, 0, read));
+                }
+                codec.checkException();
+                writeOutbound();
+            } catch (RuntimeException e) { // the handshake's failure, as the codec reports it
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                throw new IOException("TLS handshake failed: " + cause.getMessage(), e);
+            }
+            if (!ssl.handshakeFuture().isSuccess()) {
+                throw new IOException("TLS handshake failed: " + ssl.handshakeFuture().cause().getMessage(),
+                        ssl.handshakeFuture().cause());
+            }
+        }
+
+        /** Writes what the codec has encoded (requests; with TLS also handshake and alert records). */
+        void writeOutbound() throws IOException {
+            ByteBuf encoded;
+            while ((encoded = codec.readOutbound()) != null) {
+                try {
+                    encoded.readBytes(out, encoded.readableBytes());
+                } finally {
+                    encoded.release();
+                }
+            }
+            out.flush();
+        }
+
+        /**
+         * Whether the node has neither closed this idle connection nor sent anything unasked (with TLS,
+         * records that carry no data, such as session tickets, are taken in by the codec).
+         */
         boolean usable() {
             try {
                 channel.configureBlocking(false);
-                int read = channel.read(probe);
-                probe.clear();
-                channel.configureBlocking(true);
-                return read == 0;
-            } catch (IOException e) {
+                try {
+                    while (true) {
+                        probe.clear();
+                        int read = channel.read(probe);
+                        if (read <= 0) {
+                            return read == 0 && codec.isActive() && codec.inboundMessages().isEmpty();
+                        }
+                        if (!tls) {
+                            return false;
+                        }
+                        probe.flip();
+                        codec.writeInbound(Unpooled.copiedBuffer(probe));
+                    }
+                } finally {
+                    channel.configureBlocking(true);
+                }
+            } catch (IOException | RuntimeException e) {
                 return false;
             }
         }
@@ -95,7 +180,15 @@ final class HttpTransport implements AutoCloseable {
             } catch (IOException e) {
                 // already gone
             }
-            codec.finishAndReleaseAll();
+            releaseCodec();
+        }
+
+        private void releaseCodec() {
+            try {
+                codec.finishAndReleaseAll();
+            } catch (RuntimeException e) {
+                // the codec failed (a TLS alert, say): what it held is released all the same
+            }
         }
     }
 
@@ -133,15 +226,7 @@ final class HttpTransport implements AutoCloseable {
         request.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
         connection.codec.writeOutbound(request);
         try {
-            ByteBuf encoded;
-            while ((encoded = connection.codec.readOutbound()) != null) {
-                try {
-                    encoded.readBytes(connection.out, encoded.readableBytes());
-                } finally {
-                    encoded.release();
-                }
-            }
-            connection.out.flush();
+            connection.writeOutbound();
         } catch (IOException e) {
             throw new RingClientException(0, "io", "request to " + node + " failed: " + e, e);
         }
@@ -217,7 +302,9 @@ final class HttpTransport implements AutoCloseable {
     }
 
     private Connection connect(String node) {
-        return ClientSockets.connect(node, connectTimeoutMillis, Connection::new);
+        return ClientSockets.connect(node, connectTimeoutMillis, channel -> new Connection(channel,
+                tls == null ? null : tls.newEngine(ClientSockets.host(node), ClientSockets.port(node)),
+                connectTimeoutMillis));
     }
 
     @Override

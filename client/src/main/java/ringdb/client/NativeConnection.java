@@ -32,6 +32,7 @@ final class NativeConnection {
 
     private final String node;
     private final Socket socket;
+    private final Socket raw;
     private final OutputStream out;
     private final DataInputStream in;
     private final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
@@ -62,9 +63,14 @@ final class NativeConnection {
         }
     }
 
-    NativeConnection(String node, Socket socket) throws IOException {
+    /**
+     * {@code socket} carries the protocol (a TLS socket over {@code raw}, or {@code raw} itself);
+     * failing the connection closes {@code raw}, which ends a write blocked in either.
+     */
+    NativeConnection(String node, Socket socket, Socket raw) throws IOException {
         this.node = node;
         this.socket = socket;
+        this.raw = raw;
         this.out = socket.getOutputStream();
         this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), READ_BUFFER_BYTES));
         out.write(NativeProtocol.PREAMBLE);
@@ -241,7 +247,7 @@ final class NativeConnection {
 
     private void close() {
         try {
-            socket.close();
+            raw.close();
         } catch (IOException e) {
             // already gone
         }

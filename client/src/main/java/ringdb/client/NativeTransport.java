@@ -1,11 +1,15 @@
 package ringdb.client;
 
+import java.io.IOException;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import ringdb.core.protocol.NativeProtocol;
 
 /**
@@ -23,6 +27,7 @@ final class NativeTransport implements AutoCloseable {
 
     private final int connectTimeoutMillis;
     private final long writeStallNanos;
+    private final ClientTls tls;
     private final Map<String, NativeConnection> connections = new ConcurrentHashMap<>();
     private ScheduledExecutorService watchdog; // started with the first connection; guarded by this
     private volatile boolean closed;
@@ -32,6 +37,12 @@ final class NativeTransport implements AutoCloseable {
      * failed (a blocking write has no timeout of its own, and its caller would wait forever).
      */
     NativeTransport(int connectTimeoutMillis, long writeStallMillis) {
+        this(connectTimeoutMillis, writeStallMillis, null);
+    }
+
+    /** {@code tls}: TLS on every connection (null: plaintext). */
+    NativeTransport(int connectTimeoutMillis, long writeStallMillis, ClientTls tls) {
+        this.tls = tls;
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.writeStallNanos = TimeUnit.MILLISECONDS.toNanos(writeStallMillis);
     }
@@ -118,8 +129,25 @@ final class NativeTransport implements AutoCloseable {
     }
 
     private NativeConnection connect(String node) {
-        return ClientSockets.connect(node, connectTimeoutMillis,
-                channel -> new NativeConnection(node, channel.socket()));
+        return ClientSockets.connect(node, connectTimeoutMillis, channel -> {
+            Socket raw = channel.socket();
+            if (tls == null) {
+                return new NativeConnection(node, raw, raw);
+            }
+            SSLSocket secure = (SSLSocket) tls.context().getSocketFactory().createSocket(raw,
+                    ClientSockets.host(node), ClientSockets.port(node), true);
+            SSLParameters parameters = secure.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            secure.setSSLParameters(parameters);
+            secure.setSoTimeout(connectTimeoutMillis);
+            try {
+                secure.startHandshake();
+            } catch (IOException e) {
+                throw new IOException("TLS handshake failed: " + e.getMessage(), e);
+            }
+            secure.setSoTimeout(0);
+            return new NativeConnection(node, secure, raw);
+        });
     }
 
     @Override

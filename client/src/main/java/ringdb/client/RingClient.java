@@ -23,6 +23,8 @@ import ringdb.core.protocol.NativeProtocol;
  * <li>Protocols: key-value requests use the native protocol by default: one connection per node
  *     carries every thread's requests at once ({@link NativeTransport}); with {@link Protocol#HTTP}
  *     they use the HTTP API instead. Cluster, ring and admin requests are HTTP.
+ * <li>TLS: with {@link Options#tls} every connection (HTTP and native) is TLS, the node's
+ *     certificate checked against the client's trusted authority and the host dialled.
  * <li>Connection pooling: persistent HTTP/1.1 connections per node, on which the calling thread does
  *     its own blocking I/O ({@link HttpTransport}).
  * <li>Token-aware routing: the client learns the ring from {@code GET /v1/cluster} (refreshed every
@@ -49,9 +51,14 @@ public final class RingClient implements AutoCloseable {
         HTTP
     }
 
-    /** Client settings; times in milliseconds. */
+    /** Client settings; times in milliseconds; {@code tls}: TLS on every connection (null: plaintext). */
     public record Options(long requestTimeoutMillis, long ringRefreshMillis, int attemptsMax, boolean tokenAware,
-                          Protocol protocol) {
+                          Protocol protocol, ClientTls tls) {
+        public Options(long requestTimeoutMillis, long ringRefreshMillis, int attemptsMax, boolean tokenAware,
+                       Protocol protocol) {
+            this(requestTimeoutMillis, ringRefreshMillis, attemptsMax, tokenAware, protocol, null);
+        }
+
         /** With the native protocol. */
         public Options(long requestTimeoutMillis, long ringRefreshMillis, int attemptsMax, boolean tokenAware) {
             this(requestTimeoutMillis, ringRefreshMillis, attemptsMax, tokenAware, Protocol.NATIVE);
@@ -62,7 +69,12 @@ public final class RingClient implements AutoCloseable {
         }
 
         public Options withProtocol(Protocol chosen) {
-            return new Options(requestTimeoutMillis, ringRefreshMillis, attemptsMax, tokenAware, chosen);
+            return new Options(requestTimeoutMillis, ringRefreshMillis, attemptsMax, tokenAware, chosen, tls);
+        }
+
+        /** The same with TLS on every connection ({@code chosen} null: plaintext). */
+        public Options withTls(ClientTls chosen) {
+            return new Options(requestTimeoutMillis, ringRefreshMillis, attemptsMax, tokenAware, protocol, chosen);
         }
     }
 
@@ -89,9 +101,9 @@ public final class RingClient implements AutoCloseable {
         }
         this.contactPoints = List.copyOf(contactPoints);
         this.options = options;
-        this.http = new HttpTransport((int) Math.min(options.requestTimeoutMillis(), 2_000));
+        this.http = new HttpTransport((int) Math.min(options.requestTimeoutMillis(), 2_000), options.tls());
         this.nativeTransport = new NativeTransport((int) Math.min(options.requestTimeoutMillis(), 2_000),
-                options.requestTimeoutMillis());
+                options.requestTimeoutMillis(), options.tls());
     }
 
     public RingClient(String contactPoint) {

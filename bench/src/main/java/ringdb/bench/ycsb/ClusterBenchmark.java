@@ -32,7 +32,15 @@ public final class ClusterBenchmark {
     public record Settings(List<String> hosts, String workload, long recordCount, int fieldCount, int fieldLengthBytes,
                            int threads, long durationSeconds, boolean load, String readConsistency,
                            String writeConsistency, String distribution, long progressSeconds,
-                           RingClient.Protocol protocol) {
+                           RingClient.Protocol protocol, Tls tls) {
+        public Settings(List<String> hosts, String workload, long recordCount, int fieldCount, int fieldLengthBytes,
+                        int threads, long durationSeconds, boolean load, String readConsistency,
+                        String writeConsistency, String distribution, long progressSeconds,
+                        RingClient.Protocol protocol) {
+            this(hosts, workload, recordCount, fieldCount, fieldLengthBytes, threads, durationSeconds, load,
+                    readConsistency, writeConsistency, distribution, progressSeconds, protocol, null);
+        }
+
         public Settings {
             if (!List.of("A", "B", "C").contains(workload.toUpperCase(Locale.ROOT))) {
                 throw new IllegalArgumentException("workload must be A, B or C, got '" + workload + "'");
@@ -43,6 +51,13 @@ public final class ClusterBenchmark {
             }
             workload = workload.toUpperCase(Locale.ROOT);
         }
+    }
+
+    /**
+     * TLS of the client's connections: PEM files of the trusted authority (null: the JVM's), and of
+     * the client's certificate and key (null: none).
+     */
+    public record Tls(String caCertificate, String certificate, String privateKey) {
     }
 
     /** Latency figures of one operation, in microseconds. */
@@ -90,7 +105,19 @@ public final class ClusterBenchmark {
         p.setProperty("ringdb.readconsistency", settings.readConsistency());
         p.setProperty("ringdb.writeconsistency", settings.writeConsistency());
         p.setProperty("ringdb.protocol", settings.protocol().name());
+        if (settings.tls() != null) {
+            p.setProperty("ringdb.tls", "true");
+            setIfGiven(p, "ringdb.tls.cacert", settings.tls().caCertificate());
+            setIfGiven(p, "ringdb.tls.cert", settings.tls().certificate());
+            setIfGiven(p, "ringdb.tls.key", settings.tls().privateKey());
+        }
         return p;
+    }
+
+    private static void setIfGiven(Properties properties, String name, String value) {
+        if (value != null) {
+            properties.setProperty(name, value);
+        }
     }
 
     public Result run() throws Exception {

@@ -1,6 +1,7 @@
 package ringdb.bench.ycsb;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import site.ycsb.ByteIterator;
 import site.ycsb.DB;
 import site.ycsb.DBException;
 import site.ycsb.Status;
+import ringdb.client.ClientTls;
 import ringdb.client.RingClient;
 import ringdb.client.RingClientException;
 import ringdb.core.coordinator.ConsistencyLevel;
@@ -30,7 +32,9 @@ import ringdb.core.coordinator.ConsistencyLevel;
  *
  * <p>Properties: {@code ringdb.hosts} (comma-separated HTTP addresses, default 127.0.0.1:8080),
  * {@code ringdb.readconsistency} and {@code ringdb.writeconsistency} (ONE, QUORUM, ALL; default
- * ONE), {@code ringdb.timeoutms} (default 10000), {@code fieldcount} (from the workload).
+ * ONE), {@code ringdb.timeoutms} (default 10000), {@code fieldcount} (from the workload);
+ * {@code ringdb.tls} (true: TLS), {@code ringdb.tls.cacert}, {@code ringdb.tls.cert} and
+ * {@code ringdb.tls.key} (PEM files; a cacert implies TLS).
  *
  * <p>YCSB makes one instance per thread by reflection; they share one {@link RingClient} (one
  * connection pool) per host list through a process-wide map, the one static state of this class.
@@ -63,9 +67,20 @@ public final class RingDbClient extends DB {
         }
         long timeoutMillis = Long.parseLong(properties.getProperty("ringdb.timeoutms", "10000"));
         fieldCount = Integer.parseInt(properties.getProperty("fieldcount", "10"));
-        client = CLIENTS.computeIfAbsent(hosts + "|" + timeoutMillis + "|" + protocol, ignored -> new RingClient(
-                Arrays.stream(hosts.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList(),
-                new RingClient.Options(timeoutMillis, 5_000, 3, true, protocol)));
+        String cacert = properties.getProperty("ringdb.tls.cacert");
+        String cert = properties.getProperty("ringdb.tls.cert");
+        String key = properties.getProperty("ringdb.tls.key");
+        boolean tls = Boolean.parseBoolean(properties.getProperty("ringdb.tls", "false")) || cacert != null;
+        client = CLIENTS.computeIfAbsent(String.join("|", hosts, Long.toString(timeoutMillis), protocol.name(),
+                Boolean.toString(tls), String.valueOf(cacert), String.valueOf(cert), String.valueOf(key)),
+                ignored -> new RingClient(
+                        Arrays.stream(hosts.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList(),
+                        new RingClient.Options(timeoutMillis, 5_000, 3, true, protocol,
+                                tls ? ClientTls.fromPem(path(cacert), path(cert), path(key)) : null)));
+    }
+
+    private static Path path(String file) {
+        return file == null ? null : Path.of(file);
     }
 
     private static byte[] keyBytes(String key) {

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import ringdb.cli.certs.CertificateDirectory;
+import ringdb.client.ClientTls;
 import ringdb.client.RingClient;
 import ringdb.client.RingClientException;
 import ringdb.server.config.ConfigKeys;
@@ -32,9 +34,23 @@ public final class LocalCluster {
     public static final String CONFIG_FILE = "ringdb.yaml";
     private static final long POLL_MILLIS = 200;
 
-    /** How to start: node count, RF, first ports (0 = free ports), extra server flags, JVM heap. */
+    /** Directory of the certificates of a secure cluster, under the cluster's directory. */
+    public static final String CERTS_DIRECTORY = "certs";
+    /** The client certificate a secure cluster's commands use. */
+    public static final String OPERATOR = "operator";
+    private static final Duration CERTIFICATE_VALIDITY = Duration.ofDays(365);
+
+    /**
+     * How to start: node count, RF, first ports (0 = free ports), extra server flags, JVM heap;
+     * {@code secure}: certificates made under {@code <dir>/certs}, internode mutual TLS and client TLS
+     * with required client certificates.
+     */
     public record Settings(int nodes, int replicationFactor, int baseInternodePort, int baseHttpPort,
-                           List<String> serverFlags, String heap) {
+                           List<String> serverFlags, String heap, boolean secure) {
+        public Settings(int nodes, int replicationFactor, int baseInternodePort, int baseHttpPort,
+                        List<String> serverFlags, String heap) {
+            this(nodes, replicationFactor, baseInternodePort, baseHttpPort, serverFlags, heap, false);
+        }
     }
 
     /** One node of the cluster as its directory describes it. */
@@ -63,13 +79,15 @@ public final class LocalCluster {
         List<Member> started = new ArrayList<>();
         String seed = null;
         try {
+            CertificateDirectory certs = settings.secure() ? certificates() : null;
             for (int i = 1; i <= settings.nodes(); i++) {
                 Path nodeDir = directory.resolve("node" + i);
                 int internode = settings.baseInternodePort() == 0 ? freePort() : settings.baseInternodePort() + i - 1;
                 int http = settings.baseHttpPort() == 0 ? freePort() : settings.baseHttpPort() + i - 1;
                 String internodeAddress = "127.0.0.1:" + internode;
                 seed = seed == null ? internodeAddress : seed;
-                writeConfig(nodeDir, internode, http, seed, settings.replicationFactor());
+                writeConfig(nodeDir, internode, http, seed, settings.replicationFactor(),
+                        certs == null ? "" : tlsConfig(certs, internodeAddress));
                 started.add(launch(i, nodeDir, settings));
             }
             awaitUp(started, settings.nodes(), wait);
@@ -94,12 +112,14 @@ public final class LocalCluster {
         }
         ServerConfig first = ServerConfig.load(existing.get(0).directory().resolve(CONFIG_FILE), Map.of());
         List<Member> running = new ArrayList<>(existing.stream().filter(m -> m.process().isPresent()).toList());
+        CertificateDirectory certs = first.bool(ConfigKeys.SERVER_ENCRYPTION_ENABLED) ? certificates() : null;
         for (int i = existing.size() + 1; i <= existing.size() + count; i++) {
             Path nodeDir = directory.resolve("node" + i);
             int internode = settings.baseInternodePort() == 0 ? freePort() : settings.baseInternodePort() + i - 1;
             int http = settings.baseHttpPort() == 0 ? freePort() : settings.baseHttpPort() + i - 1;
             writeConfig(nodeDir, internode, http, first.internodeAddress().toString(),
-                    first.integer(ConfigKeys.REPLICATION_FACTOR), ConfigKeys.AUTO_BOOTSTRAP + ": true\n");
+                    first.integer(ConfigKeys.REPLICATION_FACTOR), ConfigKeys.AUTO_BOOTSTRAP + ": true\n"
+                            + (certs == null ? "" : tlsConfig(certs, "127.0.0.1:" + internode)));
             running.add(launch(i, nodeDir, settings));
         }
         awaitUp(running, running.size(), wait);
@@ -120,8 +140,46 @@ public final class LocalCluster {
         return members();
     }
 
-    private void writeConfig(Path nodeDir, int internodePort, int httpPort, String seed, int replicationFactor) {
-        writeConfig(nodeDir, internodePort, httpPort, seed, replicationFactor, "");
+    /** The certificates of this cluster (made on first use): an authority, and the operator's client certificate. */
+    private CertificateDirectory certificates() {
+        CertificateDirectory certs = CertificateDirectory.open(directory.resolve(CERTS_DIRECTORY), "local",
+                CERTIFICATE_VALIDITY);
+        if (!Files.isRegularFile(certs.root().resolve("clients").resolve(OPERATOR).resolve("client.crt"))) {
+            certs.issueClient(OPERATOR, CERTIFICATE_VALIDITY);
+        }
+        return certs;
+    }
+
+    /** A certificate for the node {@code nodeId} and the configuration lines that turn on TLS with it. */
+    private static String tlsConfig(CertificateDirectory certs, String nodeId) {
+        CertificateDirectory.CertificateFiles files = certs.issueNode(nodeId, List.of("localhost"),
+                CERTIFICATE_VALIDITY);
+        String ca = certs.authorityCertificate().toString();
+        StringBuilder yaml = new StringBuilder();
+        for (String prefix : List.of("server_encryption", "client_encryption")) {
+            yaml.append(prefix).append("_enabled: true\n")
+                    .append(prefix).append("_certificate: \"").append(files.certificate()).append("\"\n")
+                    .append(prefix).append("_private_key: \"").append(files.privateKey()).append("\"\n")
+                    .append(prefix).append("_trusted_certificates: \"").append(ca).append("\"\n")
+                    .append(prefix).append("_require_client_auth: true\n");
+        }
+        return yaml.toString();
+    }
+
+    /**
+     * The TLS a client of this cluster needs: null when its nodes serve plaintext; else the cluster's
+     * authority and the operator's certificate (as {@code cluster start --secure} made them).
+     */
+    public ClientTls clientTls() {
+        Path config = directory.resolve("node1").resolve(CONFIG_FILE);
+        if (!Files.isRegularFile(config)
+                || !ServerConfig.load(config, Map.of()).bool(ConfigKeys.CLIENT_ENCRYPTION_ENABLED)) {
+            return null;
+        }
+        Path certs = directory.resolve(CERTS_DIRECTORY);
+        Path operator = certs.resolve("clients").resolve(OPERATOR);
+        return ClientTls.fromPem(certs.resolve("ca.crt"), operator.resolve("client.crt"),
+                operator.resolve("client.key"));
     }
 
     private void writeConfig(Path nodeDir, int internodePort, int httpPort, String seed, int replicationFactor,
@@ -219,7 +277,7 @@ public final class LocalCluster {
                             + tail(member.directory().resolve(LOG_FILE), 20));
                 }
             }
-            lastProblem = problem(started, expected);
+            lastProblem = problem(started, expected, clientTls());
             if (lastProblem == null
                     && started.stream().allMatch(m -> m.process().map(ProcessHandle::isAlive).orElse(false))) {
                 out.println("cluster of " + expected + " nodes is up");
@@ -235,10 +293,11 @@ public final class LocalCluster {
      * Null when every member answers as itself (not another cluster's node on the same port) and
      * sees {@code expected} members up and NORMAL; else what is missing.
      */
-    static String problem(List<Member> members, int expected) {
+    static String problem(List<Member> members, int expected, ClientTls tls) {
         for (Member member : members) {
             String host = member.httpAddress();
-            try (RingClient client = new RingClient(List.of(host), new RingClient.Options(2_000, 60_000, 1, false))) {
+            try (RingClient client = new RingClient(List.of(host), new RingClient.Options(2_000, 60_000, 1, false,
+                    RingClient.Protocol.NATIVE, tls))) {
                 JsonNode cluster = client.cluster();
                 String answeredAs = cluster.path("node").asText();
                 if (!answeredAs.equals(member.internodeAddress())) {

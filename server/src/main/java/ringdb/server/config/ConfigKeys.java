@@ -24,6 +24,22 @@ public final class ConfigKeys {
     public static final String SERVER_ENCRYPTION_PRIVATE_KEY = "server_encryption_private_key";
     public static final String SERVER_ENCRYPTION_TRUSTED_CERTIFICATES = "server_encryption_trusted_certificates";
     public static final String SERVER_ENCRYPTION_REQUIRE_CLIENT_AUTH = "server_encryption_require_client_auth";
+    public static final String SERVER_ENCRYPTION_KEYSTORE = "server_encryption_keystore";
+    public static final String SERVER_ENCRYPTION_KEYSTORE_PASSWORD = "server_encryption_keystore_password";
+    public static final String SERVER_ENCRYPTION_TRUSTSTORE = "server_encryption_truststore";
+    public static final String SERVER_ENCRYPTION_TRUSTSTORE_PASSWORD = "server_encryption_truststore_password";
+    public static final String SERVER_ENCRYPTION_CHECK_NODE_ID = "server_encryption_check_node_id";
+    public static final String CLIENT_ENCRYPTION_ENABLED = "client_encryption_enabled";
+    public static final String CLIENT_ENCRYPTION_OPTIONAL = "client_encryption_optional";
+    public static final String CLIENT_ENCRYPTION_CERTIFICATE = "client_encryption_certificate";
+    public static final String CLIENT_ENCRYPTION_PRIVATE_KEY = "client_encryption_private_key";
+    public static final String CLIENT_ENCRYPTION_KEYSTORE = "client_encryption_keystore";
+    public static final String CLIENT_ENCRYPTION_KEYSTORE_PASSWORD = "client_encryption_keystore_password";
+    public static final String CLIENT_ENCRYPTION_TRUSTED_CERTIFICATES = "client_encryption_trusted_certificates";
+    public static final String CLIENT_ENCRYPTION_TRUSTSTORE = "client_encryption_truststore";
+    public static final String CLIENT_ENCRYPTION_TRUSTSTORE_PASSWORD = "client_encryption_truststore_password";
+    public static final String CLIENT_ENCRYPTION_REQUIRE_CLIENT_AUTH = "client_encryption_require_client_auth";
+    public static final String SSL_RELOAD_CHECK_INTERVAL_MS = "ssl_reload_check_interval_ms";
     public static final String SEEDS = "seeds";
     public static final String DATA_DIRECTORY = "data_directory";
     public static final String REPLICATION_FACTOR = "replication_factor";
@@ -99,7 +115,8 @@ public final class ConfigKeys {
     }
 
     private static List<Section> build() {
-        return List.of(cluster(), addresses(), data(), ring(), membership(), commitLog(), failurePolicies(),
+        return List.of(cluster(), addresses(), internodeTls(), clientTls(), data(), ring(), membership(), commitLog(),
+                failurePolicies(),
                 memtable(), timeouts(),
                 failureDetection(), limits());
     }
@@ -130,21 +147,71 @@ public final class ConfigKeys {
                 + "localhost and the node's own addresses (a DNS name clients and browsers use for the node). "
                 + "Other names are refused with 403, so a web page cannot reach the node by making a name of its "
                 + "own resolve to it (DNS rebinding). '*' accepts any name."),
+            ConfigKey.addresses(SEEDS,
+                "Internode addresses (host:port) of the seed nodes a starting node gossips with first. Empty: this "
+                + "node starts a new cluster of its own. Give every node the same list."));
+    }
+
+    private static Section internodeTls() {
+        return new Section("Internode TLS (docs/security.md)",
             ConfigKey.bool(SERVER_ENCRYPTION_ENABLED, false,
-                "TLS on every internode connection (as Cassandra's server_encryption_options). Needs the three "
-                + "server_encryption_* files below; every node of the cluster must have it on."),
+                "TLS on every internode connection (as Cassandra's server_encryption_options). Needs this node's "
+                + "key and certificate (PEM pair or PKCS#12 key store) and the trusted authorities (PEM or PKCS#12 "
+                + "trust store); every node of the cluster must have it on."),
             ConfigKey.optionalText(SERVER_ENCRYPTION_CERTIFICATE,
                 "PEM file with this node's certificate (chain), signed by an authority the cluster trusts."),
             ConfigKey.optionalText(SERVER_ENCRYPTION_PRIVATE_KEY,
                 "PEM file with the private key of server_encryption_certificate (PKCS#8, unencrypted)."),
+            ConfigKey.optionalText(SERVER_ENCRYPTION_KEYSTORE,
+                "PKCS#12 key store with this node's private key and certificate chain (instead of the PEM pair)."),
+            ConfigKey.optionalText(SERVER_ENCRYPTION_KEYSTORE_PASSWORD,
+                "Password of server_encryption_keystore (keep this file readable by the node's user only)."),
             ConfigKey.optionalText(SERVER_ENCRYPTION_TRUSTED_CERTIFICATES,
                 "PEM file with the certificates (normally the cluster's own authority) that sign the nodes' "
                 + "certificates; a peer whose certificate none of them signed cannot connect."),
+            ConfigKey.optionalText(SERVER_ENCRYPTION_TRUSTSTORE,
+                "PKCS#12 trust store with those certificates (instead of server_encryption_trusted_certificates)."),
+            ConfigKey.optionalText(SERVER_ENCRYPTION_TRUSTSTORE_PASSWORD,
+                "Password of server_encryption_truststore."),
             ConfigKey.bool(SERVER_ENCRYPTION_REQUIRE_CLIENT_AUTH, true,
                 "Whether a connecting node must present a trusted certificate too (mutual TLS)."),
-            ConfigKey.addresses(SEEDS,
-                "Internode addresses (host:port) of the seed nodes a starting node gossips with first. Empty: this "
-                + "node starts a new cluster of its own. Give every node the same list."));
+            ConfigKey.bool(SERVER_ENCRYPTION_CHECK_NODE_ID, true,
+                "Whether a peer's certificate must name the node id it claims (a ringdb://host:port URI name or "
+                + "a common name equal to host:port, as 'ringdb certs create' makes them); a peer whose "
+                + "certificate names another node is refused. Turn off only for certificates that name no ids."));
+    }
+
+    private static Section clientTls() {
+        return new Section("Client TLS (docs/security.md)",
+            ConfigKey.bool(CLIENT_ENCRYPTION_ENABLED, false,
+                "TLS on the client port (HTTP API, dashboard and native protocol; as Cassandra's "
+                + "client_encryption_options). Needs the node's key and certificate (PEM pair or PKCS#12)."),
+            ConfigKey.bool(CLIENT_ENCRYPTION_OPTIONAL, false,
+                "Whether plaintext clients are still served on the same port (a connection is TLS when it opens "
+                + "with a TLS handshake): for moving clients to TLS one by one."),
+            ConfigKey.optionalText(CLIENT_ENCRYPTION_CERTIFICATE,
+                "PEM file with the certificate (chain) the client port presents; clients check it against their "
+                + "trusted authority (and their host name against its names)."),
+            ConfigKey.optionalText(CLIENT_ENCRYPTION_PRIVATE_KEY,
+                "PEM file with the private key of client_encryption_certificate (PKCS#8, unencrypted)."),
+            ConfigKey.optionalText(CLIENT_ENCRYPTION_KEYSTORE,
+                "PKCS#12 key store with the client port's key and certificate chain (instead of the PEM pair)."),
+            ConfigKey.optionalText(CLIENT_ENCRYPTION_KEYSTORE_PASSWORD,
+                "Password of client_encryption_keystore."),
+            ConfigKey.optionalText(CLIENT_ENCRYPTION_TRUSTED_CERTIFICATES,
+                "PEM file with the authorities whose client certificates are accepted (with "
+                + "client_encryption_require_client_auth)."),
+            ConfigKey.optionalText(CLIENT_ENCRYPTION_TRUSTSTORE,
+                "PKCS#12 trust store with those authorities (instead of client_encryption_trusted_certificates)."),
+            ConfigKey.optionalText(CLIENT_ENCRYPTION_TRUSTSTORE_PASSWORD,
+                "Password of client_encryption_truststore."),
+            ConfigKey.bool(CLIENT_ENCRYPTION_REQUIRE_CLIENT_AUTH, false,
+                "Whether a client must present a certificate signed by a trusted authority (client certificate "
+                + "authentication); a client without one fails the TLS handshake."),
+            ConfigKey.integer(SSL_RELOAD_CHECK_INTERVAL_MS, 60_000, 0, 24 * HOUR_MS,
+                "How often the node checks its certificate and key files (internode and client) for changes and "
+                + "loads the new ones for new connections; 0: only on 'ringdb reloadssl' "
+                + "(POST /v1/admin/reloadssl)."));
     }
 
     private static Section data() {

@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -21,6 +22,7 @@ import ringdb.core.node.NodeStatus;
 import ringdb.core.node.PeerStatus;
 import ringdb.core.store.LocalStore;
 import ringdb.server.api.RequestObserver;
+import ringdb.server.tls.ReloadingTls;
 import ringdb.server.transport.TransportStats;
 
 /**
@@ -194,6 +196,24 @@ public final class ServerMetrics implements RequestObserver {
                 + "their request did not go to (forged or misrouted)", cb -> cb.call(dropped.getAsLong()));
     }
 
+    /**
+     * TLS gauges: certificate reloads per port ({@code contexts}), failed client TLS handshakes, and
+     * {@code ringdb_insecure_client_ports}, 1 or more when a client port is reachable from other
+     * machines without protection (see the node's log and {@code GET /v1/cluster}).
+     */
+    public void registerTls(List<ReloadingTls<?>> contexts, LongSupplier failedClientHandshakes, int insecurePorts) {
+        gauge("ringdb_tls_reloads", "Certificate reloads by port and outcome (failed: changed files that could "
+                + "not be used; the previous certificates stay)", cb -> contexts.forEach(context -> {
+                    cb.call(context.reloadCount(), context.endpoint(), "reloaded");
+                    cb.call(context.failedReloadCount(), context.endpoint(), "failed");
+                }), "port", "outcome");
+        gauge("ringdb_client_tls_handshakes_failed", "Client connections whose TLS handshake failed (plaintext to a "
+                + "TLS port, a missing or untrusted client certificate)", cb -> cb.call(
+                failedClientHandshakes.getAsLong()));
+        gauge("ringdb_insecure_client_ports", "Client ports reachable from other machines without TLS client "
+                + "authentication (0 is safe; see docs/security.md)", cb -> cb.call(insecurePorts));
+    }
+
     public void registerClientReadDeadlines(LongSupplier expired) {
         gauge("ringdb_client_read_deadlines_expired", "Client connections cut since start because a request "
                 + "did not arrive complete within client_request_read_timeout_ms (slow senders)",
@@ -233,6 +253,7 @@ public final class ServerMetrics implements RequestObserver {
                     cb.call(transport.handshakesRefused.sum(), "refused");
                     cb.call(transport.handshakesRefusedByPeer.sum(), "refused_by_peer");
                     cb.call(transport.tlsHandshakesFailed.sum(), "tls_failed");
+                    cb.call(transport.certificateMismatches.sum(), "certificate_mismatch");
                 }, "outcome");
         gauge("ringdb_internode_forged_sender_frames", "Inbound frames dropped because their sender was not the "
                 + "node that shook hands on the connection", cb -> cb.call(transport.forgedSenders.sum()));

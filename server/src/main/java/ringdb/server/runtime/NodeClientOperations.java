@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +33,7 @@ import ringdb.server.jobs.JobProgress;
 import ringdb.server.jobs.JobRegistry;
 import ringdb.server.jobs.JobState;
 import ringdb.server.metrics.ServerMetrics;
+import ringdb.server.tls.ReloadingTls;
 
 /**
  * A real node's client-facing operations, as every client protocol serves them: each call is posted onto the
@@ -45,12 +47,17 @@ final class NodeClientOperations implements ClientOperations {
     private final int valueSizeBytesMax;
     private final LocalStore data;
     private final Path dataDirectory;
+    private final NodeTls tls;
     private final JobRegistry jobs = new JobRegistry(JobRegistry.FINISHED_MAX,
             Set.of("repair", "decommission", "removenode", "cleanup"), System::currentTimeMillis);
 
-    /** {@code data}: the node's data store, for snapshots; {@code dataDirectory} where it keeps its files. */
+    /**
+     * {@code data}: the node's data store, for snapshots; {@code dataDirectory} where it keeps its files;
+     * {@code tls}: its certificates (reloadssl) and security warnings (shown in the cluster view).
+     */
     NodeClientOperations(Node node, NodeThread nodeThread, ServerMetrics metrics, String clusterName,
-                         int valueSizeBytesMax, LocalStore data, Path dataDirectory) {
+                         int valueSizeBytesMax, LocalStore data, Path dataDirectory, NodeTls tls) {
+        this.tls = tls;
         this.data = data;
         this.dataDirectory = dataDirectory;
         this.node = node;
@@ -145,7 +152,12 @@ final class NodeClientOperations implements ClientOperations {
 
     @Override
     public CompletableFuture<JsonNode> cluster() {
-        return nodeThread.call(() -> ClusterJson.cluster(clusterName, node.status(), node.ring()));
+        return nodeThread.call(() -> {
+            ObjectNode cluster = (ObjectNode) ClusterJson.cluster(clusterName, node.status(), node.ring());
+            ArrayNode warnings = cluster.putArray("security_warnings");
+            tls.warnings().forEach(warnings::add);
+            return cluster;
+        });
     }
 
     @Override
@@ -191,6 +203,9 @@ final class NodeClientOperations implements ClientOperations {
                     "method_not_allowed", method + " is not allowed on /v1/admin/" + path
                             + "; use POST to start it, GET /v1/admin/jobs to follow it")));
         }
+        if (path.equals("reloadssl")) {
+            return CompletableFuture.supplyAsync(this::reloadTls); // reads files: off the node's thread
+        }
         if (path.equals("join")) {
             return CompletableFuture.failedFuture(new UnsupportedOperationException(
                     "a node joins when it starts: start the new node with --auto-bootstrap true and the cluster's "
@@ -234,6 +249,39 @@ final class NodeClientOperations implements ClientOperations {
         });
     }
 
+    /** {@code POST /v1/admin/reloadssl}: loads the changed certificate files; 200, or 500 when one cannot be used. */
+    private AdminAnswer reloadTls() {
+        List<ReloadingTls.Outcome> outcomes = tls.reloader().reloadAll();
+        if (outcomes.isEmpty()) {
+            return new AdminAnswer(409, JsonResponses.errorBody("tls_off", "TLS is off on this node "
+                    + "(server_encryption_enabled and client_encryption_enabled are false): nothing to reload"));
+        }
+        ObjectNode body = JsonResponses.object();
+        ArrayNode ports = body.putArray("ports");
+        List<String> failed = new ArrayList<>();
+        List<String> reloaded = new ArrayList<>();
+        for (ReloadingTls.Outcome outcome : outcomes) {
+            ObjectNode port = ports.addObject();
+            port.put("port", outcome.endpoint());
+            port.put("outcome", outcome.failed() ? "failed" : outcome.reloaded() ? "reloaded" : "unchanged");
+            if (outcome.failed()) {
+                port.put("error", outcome.error());
+                failed.add(outcome.endpoint() + ": " + outcome.error());
+            } else if (outcome.reloaded()) {
+                reloaded.add(outcome.endpoint());
+            }
+        }
+        if (!failed.isEmpty()) {
+            body.put("error", "reload_failed");
+            body.put("message", "kept the current certificates of " + String.join("; ", failed));
+            return new AdminAnswer(500, body);
+        }
+        body.put("message", reloaded.isEmpty() ? "no certificate file changed"
+                : "reloaded the certificates of the " + String.join(" and ", reloaded) + " port; new connections "
+                + "use them");
+        return new AdminAnswer(200, body);
+    }
+
     /** The parameters an operation keeps (as its job shows them), checked; throws IllegalArgumentException. */
     private static Map<String, String> checkParameters(String operation, Map<String, String> parameters) {
         switch (operation) {
@@ -254,7 +302,7 @@ final class NodeClientOperations implements ClientOperations {
             }
             default -> throw new IllegalArgumentException("unknown admin operation '" + operation
                     + "'; expected decommission, cancel-decommission, removenode, cleanup, repair, flush, "
-                    + "snapshot or join, or GET jobs");
+                    + "snapshot, reloadssl or join, or GET jobs");
         }
     }
 

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
@@ -31,6 +32,8 @@ import ringdb.server.api.http.HttpServer;
 import ringdb.server.config.ConfigKeys;
 import ringdb.server.config.ServerConfig;
 import ringdb.server.metrics.ServerMetrics;
+import ringdb.server.tls.ClientTls;
+import ringdb.server.tls.ReloadingTls;
 import ringdb.server.transport.DepartedPeers;
 import ringdb.server.transport.InboundMessageHandler;
 import ringdb.server.transport.InternodeTls;
@@ -64,11 +67,13 @@ public final class ServerNode implements AutoCloseable {
     private final HttpServer http;
     private final RecentEvents events;
     private final DashboardMount dashboard;
+    private final NodeTls tls;
     private boolean closed;
 
     private ServerNode(ServerConfig config, NodeThread nodeThread, InternodeTransport transport, StoreFactory stores,
                        LocalStore data, LocalStore hints, Node node, ServerMetrics metrics, HttpServer http,
-                       RecentEvents events, DashboardMount dashboard) {
+                       RecentEvents events, DashboardMount dashboard, NodeTls tls) {
+        this.tls = tls;
         this.dashboard = dashboard;
         this.config = config;
         this.nodeThread = nodeThread;
@@ -83,6 +88,8 @@ public final class ServerNode implements AutoCloseable {
         metrics.registerClientPort(http::connectionCount, () -> http.limits().refused(),
                 () -> http.limits().requestBytes().inFlightBytes(), http::largestPendingOutboundBytes);
         metrics.registerClientReadDeadlines(http::readDeadlinesExpired);
+        metrics.registerTls(tls.reloader().contexts(), tls.client() == null ? () -> 0 : tls.client()::failedHandshakes,
+                tls.warnings().size());
     }
 
     /**
@@ -93,6 +100,7 @@ public final class ServerNode implements AutoCloseable {
     public static ServerNode start(ServerConfig config, StoreFactory stores,
                                    Function<ServerNodeView, DashboardMount> dashboard) {
         Path dir = config.dataDirectory();
+        NodeTls tls = NodeTls.fromConfig(config);
         createDirectories(dir);
         NodeThread nodeThread = new NodeThread("ringdb-node-" + config.nodeId());
         RecentEvents events = new RecentEvents(RecentEvents.CAPACITY);
@@ -102,8 +110,10 @@ public final class ServerNode implements AutoCloseable {
         Node[] nodeHolder = new Node[1];
         InternodeTransport transport;
         try {
-            transport = InternodeTransport.start(transportSettings(config), null, nodeThread.eventLoopGroup());
+            transport = InternodeTransport.start(transportSettings(config, tls.internode()), null,
+                    nodeThread.eventLoopGroup());
         } catch (RuntimeException e) {
+            tls.close();
             data.close();
             hints.close();
             stores.close();
@@ -128,7 +138,7 @@ public final class ServerNode implements AutoCloseable {
         DashboardMount mount = dashboard == null ? null : dashboard.apply(view);
         NodeClientOperations operations = new NodeClientOperations(node, nodeThread, metrics,
                 config.text(ConfigKeys.CLUSTER_NAME), config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES), data,
-                dir.resolve("data"));
+                dir.resolve("data"), tls);
         RequestObserver observer = mount == null ? metrics : (operation, outcome, nanos) -> {
             metrics.onRequest(operation, outcome, nanos);
             mount.observer().onRequest(operation, outcome, nanos);
@@ -138,8 +148,9 @@ public final class ServerNode implements AutoCloseable {
             http = HttpServer.start(config.httpAddress(), nodeThread.eventLoopGroup(), operations, observer,
                     clientTimeouts(config), mount == null ? path -> false : mount.serves(),
                     mount == null ? null : mount.handlers(),
-                    clientPortLimits(config), crossSiteGuard(config));
+                    clientPortLimits(config), crossSiteGuard(config), tls.client());
         } catch (RuntimeException e) {
+            tls.close();
             nodeThread.call(() -> {
                 node.stop();
                 return null;
@@ -151,9 +162,18 @@ public final class ServerNode implements AutoCloseable {
             stores.close();
             throw e;
         }
-        log.info("ringdb node {} serving: internode {}, HTTP {}, data {}, sockets {}", config.nodeId(),
-                config.internodeAddress(), config.httpAddress(), dir.toAbsolutePath(), SocketTransport.name());
-        return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount);
+        logServing(config, tls);
+        return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount,
+                tls);
+    }
+
+    /** The node serves: its addresses, which of them are TLS, and loudly, what is exposed without protection. */
+    private static void logServing(ServerConfig config, NodeTls tls) {
+        log.info("ringdb node {} serving: internode {}{}, HTTP {}{}, data {}, sockets {}", config.nodeId(),
+                config.internodeAddress(), tls.internode() == null ? "" : " (TLS)", config.httpAddress(),
+                tls.client() == null ? "" : tls.client().optional() ? " (TLS optional)" : " (TLS)",
+                config.dataDirectory().toAbsolutePath(), SocketTransport.name());
+        tls.warnings().forEach(warning -> log.warn("INSECURE: {}", warning));
     }
 
     /** Host names accepted in HTTP requests: the node's own (as configured) and http_allowed_hosts. */
@@ -165,30 +185,14 @@ public final class ServerNode implements AutoCloseable {
         return CrossSiteGuard.allowing(names);
     }
 
-    /** TLS on the internode port when server_encryption_enabled; null otherwise. Throws a clear error on bad files. */
-    private static InternodeTls internodeTls(ServerConfig config) {
-        if (!config.bool(ConfigKeys.SERVER_ENCRYPTION_ENABLED)) {
-            return null;
-        }
-        return InternodeTls.fromPem(optionalPath(config, ConfigKeys.SERVER_ENCRYPTION_CERTIFICATE),
-                optionalPath(config, ConfigKeys.SERVER_ENCRYPTION_PRIVATE_KEY),
-                optionalPath(config, ConfigKeys.SERVER_ENCRYPTION_TRUSTED_CERTIFICATES),
-                config.bool(ConfigKeys.SERVER_ENCRYPTION_REQUIRE_CLIENT_AUTH));
-    }
-
-    private static Path optionalPath(ServerConfig config, String key) {
-        String value = config.text(key);
-        return value.isEmpty() ? null : Path.of(value);
-    }
-
-    private static InternodeTransport.Settings transportSettings(ServerConfig config) {
+    private static InternodeTransport.Settings transportSettings(ServerConfig config, InternodeTls tls) {
         return new InternodeTransport.Settings(config.internodeAddress(),
                 config.nodeId(), config.number(ConfigKeys.INTERNODE_SEND_QUEUE_BYTES_MAX),
                 config.integer(ConfigKeys.INTERNODE_CONNECT_TIMEOUT_MS),
                 config.number(ConfigKeys.INTERNODE_RECONNECT_BACKOFF_MAX_MS),
                 config.number(ConfigKeys.INTERNODE_TCP_USER_TIMEOUT_MS),
                 config.number(ConfigKeys.INTERNODE_RECEIVE_QUEUE_BYTES_MAX),
-                config.text(ConfigKeys.CLUSTER_NAME), internodeTls(config));
+                config.text(ConfigKeys.CLUSTER_NAME), tls);
     }
 
     /** Hands inbound messages to the node thread; a message's bytes count against the inbound bound until handled. */
@@ -311,6 +315,25 @@ public final class ServerNode implements AutoCloseable {
         return metrics;
     }
 
+    /**
+     * TLS of the client ports ({@code client_encryption_*}), or null when it is off: a client listener
+     * calls {@link ClientTls#install} on each new connection, so every client port shares the
+     * certificates and their reloads.
+     */
+    public ClientTls clientTls() {
+        return tls.client();
+    }
+
+    /** Reloads the certificates whose files changed (as {@code POST /v1/admin/reloadssl}); one outcome per port. */
+    public List<ReloadingTls.Outcome> reloadTls() {
+        return tls.reloader().reloadAll();
+    }
+
+    /** Why this node is exposed (a client port reachable from other machines without protection); empty if not. */
+    public List<String> securityWarnings() {
+        return tls.warnings();
+    }
+
     public RecentEvents events() {
         return events;
     }
@@ -360,6 +383,7 @@ public final class ServerNode implements AutoCloseable {
         data.close();
         hints.close();
         stores.close();
+        tls.close();
         log.info("ringdb node {} stopped", config.nodeId());
     }
 }

@@ -29,7 +29,8 @@ import ringdb.server.net.StagedClose;
  * mismatch (another cluster, partitioner or protocol version, not a handshake at all) is answered
  * with a REFUSE frame saying why, logged, counted, and the connection closed; nothing of it
  * reaches the node. After the handshake, a frame whose sender is not the node that shook hands is
- * dropped and counted: a connection speaks for one node only.
+ * dropped and counted: a connection speaks for one node only. With TLS, the HELLO's node must be one
+ * the peer's certificate names ({@link InternodeTls#peerMismatch}), else it is refused the same way.
  */
 public final class InboundMessageHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private static final Logger log = LoggerFactory.getLogger(InboundMessageHandler.class);
@@ -48,12 +49,14 @@ public final class InboundMessageHandler extends SimpleChannelInboundHandler<Byt
     private final InboundBacklog backlog;
     private final InternodeHandshake.Identity self;
     private final java.util.function.Consumer<NodeId> accepted;
+    private final InternodeTls tls;
     private NodeId peer;
     private long forged;
     private boolean rejected;
 
     InboundMessageHandler(InternodeHandshake.Identity self, Sink sink, TransportStats stats, InboundBacklog backlog,
-                          java.util.function.Consumer<NodeId> accepted) {
+                          java.util.function.Consumer<NodeId> accepted, InternodeTls tls) {
+        this.tls = tls;
         this.accepted = accepted;
         this.self = self;
         this.sink = sink;
@@ -109,6 +112,13 @@ public final class InboundMessageHandler extends SimpleChannelInboundHandler<Byt
             }
         } catch (IllegalArgumentException e) {
             reason = e.getMessage();
+        }
+        if (reason == null && tls != null) {
+            String mismatch = tls.peerMismatch(ctx.channel(), hello.identity().node().id());
+            if (mismatch != null) {
+                stats.certificateMismatches.increment();
+                reason = "certificate mismatch: the peer claims to be " + hello.identity().node() + " but " + mismatch;
+            }
         }
         if (reason == null) {
             peer = hello.identity().node();

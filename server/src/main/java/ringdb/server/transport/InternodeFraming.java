@@ -27,12 +27,13 @@ public final class InternodeFraming {
 
     static void addInbound(ChannelPipeline pipeline, InternodeHandshake.Identity self, InboundMessageHandler.Sink sink,
                            TransportStats stats, InboundBacklog backlog) {
-        addInbound(pipeline, self, sink, stats, backlog, peer -> { });
+        addInbound(pipeline, self, sink, stats, backlog, peer -> { }, null);
     }
 
     static void addInbound(ChannelPipeline pipeline, InternodeHandshake.Identity self, InboundMessageHandler.Sink sink,
-                           TransportStats stats, InboundBacklog backlog, java.util.function.Consumer<NodeId> accepted) {
+                           TransportStats stats, InboundBacklog backlog, java.util.function.Consumer<NodeId> accepted,
+                           InternodeTls tls) {
         pipeline.addLast(FRAME_DECODER, newFrameDecoder());
-        pipeline.addLast("message-handler", new InboundMessageHandler(self, sink, stats, backlog, accepted));
+        pipeline.addLast("message-handler", new InboundMessageHandler(self, sink, stats, backlog, accepted, tls));
     }
 }

@@ -155,7 +155,7 @@ public final class InternodeTransport implements Network, AutoCloseable {
                                         if (transport != null) {
                                             transport.peerConnected(peer);
                                         }
-                                    });
+                                    }, settings.tls());
                         }
                     })
                     .bind(settings.listenAddress().host(), settings.listenAddress().port())

@@ -16,6 +16,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.nio.ByteBuffer;
@@ -43,7 +44,10 @@ import ringdb.server.config.HostPort;
  * <p>Each connection opens with this node's {@link InternodeHandshake} HELLO (messages follow it
  * at once, the peer handles none of them unless it accepts). A REFUSE from the peer (another
  * cluster, say) is logged with the peer's reason, counted, and the connection closed; the next
- * attempt waits the longest backoff, as a refusal is a configuration mistake, not a glitch.
+ * attempt waits the longest backoff, as a refusal is a configuration mistake, not a glitch. With
+ * TLS, nothing is written until the TLS handshake is done and the peer's certificate names the node
+ * dialled ({@link InternodeTls#peerMismatch}): a holder of another node's certificate at that
+ * address is refused the same way and hears nothing.
  *
  * <p>Threading: {@link #send} may be called from any thread; all state lives on one event loop.
  */
@@ -257,10 +261,47 @@ final class PeerConnection {
             return;
         }
         stats.connectsSucceeded.increment();
+        Channel connected = future.channel();
+        if (closed) {
+            connected.close();
+            return;
+        }
+        SslHandler ssl = tls == null ? null : connected.pipeline().get(SslHandler.class);
+        if (ssl == null) {
+            established(connected);
+            return;
+        }
+        // Nothing is written until the peer proved it is the node dialled: messages wait in pending.
+        connecting = true;
+        ssl.handshakeFuture().addListener(handshake -> {
+            connecting = false;
+            if (!handshake.isSuccess()) {
+                backOff(); // logged and counted by HandshakeAnswer.exceptionCaught
+                dropPending();
+                connected.close();
+                return;
+            }
+            String mismatch = tls.peerMismatch(connected, address.toString());
+            if (mismatch != null) {
+                stats.certificateMismatches.increment();
+                backoffMillis = backoffMaxMillis;
+                nextAttemptNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMillis);
+                log.warn("cannot talk to {}: certificate mismatch: the node answering there is not it: {}; "
+                        + "next attempt in {} ms", address, mismatch, backoffMillis);
+                dropPending();
+                connected.close();
+                return;
+            }
+            established(connected);
+        });
+    }
+
+    /** The connection is open (and, with TLS, the peer proved its id): the HELLO, then every message waiting. */
+    private void established(Channel connected) {
         if (userTimeoutMillis == 0) {
             backoffMillis = 0; // else once the connection carried a message: one that stalls at once keeps backing off
         }
-        channel = future.channel();
+        channel = connected;
         if (closed) {
             channel.close();
             return;

@@ -38,6 +38,8 @@ public final class TransportStats {
     public final LongAdder forgedSenders = new LongAdder();
     /** Internode connections (either direction) whose TLS handshake failed: no or a foreign certificate, plaintext. */
     public final LongAdder tlsHandshakesFailed = new LongAdder();
+    /** Internode connections (either direction) refused because the peer's certificate does not name its node id. */
+    public final LongAdder certificateMismatches = new LongAdder();
     public final LongAdder connectsSucceeded = new LongAdder();
     public final LongAdder connectsFailed = new LongAdder();
 }

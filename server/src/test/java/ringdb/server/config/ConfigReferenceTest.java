@@ -67,12 +67,8 @@ class ConfigReferenceTest {
         expected.put("http_address", "127.0.0.1");
         expected.put("http_port", 8080L);
         expected.put("http_allowed_hosts", "");
-        expected.put("server_encryption_enabled", false);
-        expected.put("server_encryption_certificate", "");
-        expected.put("server_encryption_private_key", "");
-        expected.put("server_encryption_trusted_certificates", "");
-        expected.put("server_encryption_require_client_auth", true);
         expected.put("seeds", List.of());
+        putTlsDefaults(expected);
         expected.put("data_directory", "./data");
         expected.put("replication_factor", 2L);
         expected.put("num_tokens", 16L);
@@ -113,6 +109,30 @@ class ConfigReferenceTest {
         expected.put("native_transport_max_connections_per_ip", -1L);
         expected.put("native_transport_max_request_data_in_flight_bytes", 134_217_728L);
         assertThat(ServerConfig.defaults().asMap()).containsExactlyEntriesOf(expected);
+    }
+
+    private static void putTlsDefaults(Map<String, Object> expected) {
+        expected.put("server_encryption_enabled", false);
+        expected.put("server_encryption_certificate", "");
+        expected.put("server_encryption_private_key", "");
+        expected.put("server_encryption_keystore", "");
+        expected.put("server_encryption_keystore_password", "");
+        expected.put("server_encryption_trusted_certificates", "");
+        expected.put("server_encryption_truststore", "");
+        expected.put("server_encryption_truststore_password", "");
+        expected.put("server_encryption_require_client_auth", true);
+        expected.put("server_encryption_check_node_id", true);
+        expected.put("client_encryption_enabled", false);
+        expected.put("client_encryption_optional", false);
+        expected.put("client_encryption_certificate", "");
+        expected.put("client_encryption_private_key", "");
+        expected.put("client_encryption_keystore", "");
+        expected.put("client_encryption_keystore_password", "");
+        expected.put("client_encryption_trusted_certificates", "");
+        expected.put("client_encryption_truststore", "");
+        expected.put("client_encryption_truststore_password", "");
+        expected.put("client_encryption_require_client_auth", false);
+        expected.put("ssl_reload_check_interval_ms", 60_000L);
     }
 
     @Test

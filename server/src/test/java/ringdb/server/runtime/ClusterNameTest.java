@@ -67,26 +67,35 @@ class ClusterNameTest {
     }
 
     @Test
-    void withInternodeTlsOnlyNodesHoldingTheClustersCertificateJoin() throws Exception {
+    void withInternodeTlsOnlyNodesHoldingTheirOwnCertificateOfTheClusterJoin() throws Exception {
+        int seedPort = freePort();
+        int memberPort = freePort();
+        int impostorPort = freePort();
         TestCertificates.Issued authority = TestCertificates.authority("cluster-ca");
         Path trusted = authority.write(dir, "cluster-ca");
-        TestCertificates.signedBy(authority, "seed").write(dir, "seed");
-        TestCertificates.signedBy(authority, "member").write(dir, "member");
+        TestCertificates.signedBy(authority, "127.0.0.1:" + seedPort).write(dir, "seed");
+        TestCertificates.signedBy(authority, "127.0.0.1:" + memberPort).write(dir, "member");
         TestCertificates.Issued foreign = TestCertificates.authority("foreign-ca");
         Path foreignTrusted = foreign.write(dir, "foreign-ca");
         TestCertificates.signedBy(foreign, "intruder").write(dir, "intruder");
-        int seedPort = freePort();
         try (ServerNode seed = Nodes.start(tls(config("alpha", "seed", seedPort, seedPort), "seed", trusted));
-             ServerNode member = Nodes.start(tls(config("alpha", "member", freePort(), seedPort), "member", trusted));
+             ServerNode member = Nodes.start(tls(config("alpha", "member", memberPort, seedPort), "member", trusted));
              ServerNode intruder = Nodes.start(tls(config("alpha", "intruder", freePort(), seedPort), "intruder",
-                     foreignTrusted))) {
+                     foreignTrusted));
+             ServerNode impostor = Nodes.start(tls(config("alpha", "impostor", impostorPort, seedPort), "member",
+                     trusted))) {
             await("the node with the cluster's certificate joined over TLS", () -> known(seed).size() >= 2
                     && known(member).size() == 2);
             await("the seed refused the node whose certificate another authority signed",
                     () -> seed.transportStats().tlsHandshakesFailed.sum() > 0);
-            assertThat(known(seed)).as("the intruder is not in the cluster")
+            await("the seed refused the node whose certificate names another node",
+                    () -> seed.transportStats().certificateMismatches.sum() > 0);
+            assertThat(known(seed)).as("neither the intruder nor the impostor is in the cluster")
                     .containsExactlyInAnyOrder(seed.node().id(), member.node().id());
             assertThat(known(intruder)).containsExactly(intruder.node().id());
+            assertThat(known(impostor)).containsExactly(impostor.node().id());
+            assertThat(seed.metrics().scrape(null))
+                    .containsPattern("ringdb_internode_handshakes\\{outcome=\"certificate_mismatch\"} [1-9]");
         }
     }
 

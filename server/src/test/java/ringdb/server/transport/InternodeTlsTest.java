@@ -8,6 +8,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,11 +25,15 @@ import ringdb.core.NodeId;
 import ringdb.core.message.Envelope;
 import ringdb.core.message.GossipShutdown;
 import ringdb.server.config.HostPort;
+import ringdb.server.tls.ReloadingTls;
+import ringdb.server.tls.TlsMaterial;
 
 /**
- * Mutual TLS on the internode port, with a certificate authority made for the test: nodes holding
- * certificates of the cluster's authority talk; a node whose certificate another authority signed,
- * and a node speaking plaintext, cannot connect, and nothing they send reaches the node.
+ * Mutual TLS on the internode port, with certificate authorities made for the test: nodes holding
+ * certificates of the cluster's authority that name them talk; a node whose certificate another
+ * authority signed, a node speaking plaintext, and a node holding another node's certificate cannot,
+ * and nothing they send reaches the node. PKCS#12 stores work as PEM does, and a reload gives new
+ * connections the new certificate while open ones keep going.
  */
 @Timeout(60)
 class InternodeTlsTest {
@@ -37,18 +42,25 @@ class InternodeTlsTest {
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, SocketTransport.ioHandlerFactory());
+    private TestCertificates.Issued cluster;
     private Path clusterAuthority;
     private Path foreignAuthority;
+    private final int portA = freePort();
+    private final int portB = freePort();
+    private final int portC = freePort();
+
+    InternodeTlsTest() throws IOException {
+    }
 
     @BeforeEach
     void certificates() throws Exception {
-        TestCertificates.Issued cluster = TestCertificates.authority("cluster-ca");
+        cluster = TestCertificates.authority("cluster-ca");
         clusterAuthority = cluster.write(dir, "cluster-ca");
-        TestCertificates.signedBy(cluster, "node-a").write(dir, "node-a");
-        TestCertificates.signedBy(cluster, "node-b").write(dir, "node-b");
+        TestCertificates.forNode(cluster, id(portA)).write(dir, "node-a");
+        TestCertificates.signedBy(cluster, id(portB)).write(dir, "node-b");
         TestCertificates.Issued foreign = TestCertificates.authority("foreign-ca");
         foreignAuthority = foreign.write(dir, "foreign-ca");
-        TestCertificates.signedBy(foreign, "intruder").write(dir, "intruder");
+        TestCertificates.signedBy(foreign, id(portC)).write(dir, "intruder");
     }
 
     @AfterEach
@@ -59,6 +71,10 @@ class InternodeTlsTest {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
+    private static String id(int port) {
+        return "127.0.0.1:" + port;
+    }
+
     private InternodeTls tls(String node, Path trusted) {
         return InternodeTls.fromPem(dir.resolve(node + ".crt"), dir.resolve(node + ".key"), trusted, true);
     }
@@ -66,22 +82,23 @@ class InternodeTlsTest {
     @Test
     void nodesWithTheClustersCertificatesTalkAndOthersCannotConnect() throws Exception {
         ConcurrentLinkedQueue<Envelope> received = new ConcurrentLinkedQueue<>();
-        InternodeTransport a = transport(tls("node-a", clusterAuthority), received);
-        InternodeTransport b = transport(tls("node-b", clusterAuthority), new ConcurrentLinkedQueue<>());
-        NodeId aId = NodeId.of("127.0.0.1:" + a.boundAddress().getPort());
+        InternodeTransport a = transport(portA, tls("node-a", clusterAuthority), received);
+        InternodeTransport b = transport(portB, tls("node-b", clusterAuthority), new ConcurrentLinkedQueue<>());
+        NodeId aId = NodeId.of(id(portA));
         awaitTrue("a node with the cluster's certificate is heard over TLS", () -> {
             b.send(aId, new GossipShutdown(1));
             return !received.isEmpty();
         });
-        NodeId bId = NodeId.of("127.0.0.1:" + b.boundAddress().getPort());
+        NodeId bId = NodeId.of(id(portB));
 
-        InternodeTransport intruder = transport(tls("intruder", foreignAuthority), new ConcurrentLinkedQueue<>());
+        InternodeTransport intruder = transport(portC, tls("intruder", foreignAuthority),
+                new ConcurrentLinkedQueue<>());
         awaitTrue("the node refused a certificate of another authority", () -> {
             intruder.send(aId, new GossipShutdown(2));
             return a.stats().tlsHandshakesFailed.sum() > 0;
         });
         long failed = a.stats().tlsHandshakesFailed.sum();
-        InternodeTransport plaintext = transport(null, new ConcurrentLinkedQueue<>());
+        InternodeTransport plaintext = transport(freePort(), null, new ConcurrentLinkedQueue<>());
         awaitTrue("the node refused plaintext", () -> {
             plaintext.send(aId, new GossipShutdown(3));
             return a.stats().tlsHandshakesFailed.sum() > failed;
@@ -90,6 +107,101 @@ class InternodeTlsTest {
                 .extracting(Envelope::from).containsOnly(bId);
         assertThat(a.stats().handshakesAccepted.sum()).as("only b got as far as the internode handshake")
                 .isEqualTo(1);
+        assertThat(b.stats().certificateMismatches.sum()).as("a's certificate names a").isZero();
+    }
+
+    @Test
+    void aPeerPresentingTheCertificateOfAnotherNodeIsRefusedBothWays() throws Exception {
+        ConcurrentLinkedQueue<Envelope> atA = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Envelope> atImpostor = new ConcurrentLinkedQueue<>();
+        InternodeTransport a = transport(portA, tls("node-a", clusterAuthority), atA);
+        // Listens at C but holds b's certificate (of the cluster's authority, naming b).
+        InternodeTransport impostor = transport(portC, tls("node-b", clusterAuthority), atImpostor);
+        NodeId aId = NodeId.of(id(portA));
+        awaitTrue("a refused the peer claiming to be C with b's certificate", () -> {
+            impostor.send(aId, new GossipShutdown(1));
+            return a.stats().certificateMismatches.sum() > 0;
+        });
+        awaitTrue("a refused to talk to the node answering at C with b's certificate", () -> {
+            a.send(NodeId.of(id(portC)), new GossipShutdown(2));
+            return a.stats().certificateMismatches.sum() > 1;
+        });
+        assertThat(atA).as("nothing the impostor sent reached a").isEmpty();
+        assertThat(atImpostor).as("a sent the impostor nothing, not even before checking it").isEmpty();
+        assertThat(a.stats().handshakesAccepted.sum()).isZero();
+        assertThat(a.stats().handshakesRefused.sum()).isPositive();
+        assertThat(impostor.stats().handshakesRefusedByPeer.sum()).as("the impostor was told why").isPositive();
+    }
+
+    @Test
+    void pkcs12KeyAndTrustStoresAreAccepted() throws Exception {
+        char[] password = "store-pass".toCharArray();
+        Path keyStore = TestCertificates.forNode(cluster, id(portA)).writeKeyStore(dir, "node-a", password,
+                cluster.certificate());
+        Path trustStore = TestCertificates.writeTrustStore(dir.resolve("trust.p12"), password, cluster);
+        InternodeTls pkcs12 = InternodeTls.from(new TlsMaterial("server_encryption", null, null, keyStore,
+                "store-pass", null, trustStore, "store-pass"), true, true);
+        ConcurrentLinkedQueue<Envelope> received = new ConcurrentLinkedQueue<>();
+        InternodeTransport a = transport(portA, pkcs12, received);
+        InternodeTransport b = transport(portB, tls("node-b", clusterAuthority), new ConcurrentLinkedQueue<>());
+        awaitTrue("a PKCS#12 node and a PEM node talk", () -> {
+            b.send(NodeId.of(id(portA)), new GossipShutdown(1));
+            return !received.isEmpty();
+        });
+        assertThatThrownBy(() -> InternodeTls.from(new TlsMaterial("server_encryption", null, null, keyStore,
+                "wrong", null, trustStore, "store-pass"), true, true))
+                .hasMessageContaining("server_encryption_keystore").hasMessageContaining("wrong password");
+    }
+
+    @Test
+    void aReloadGivesNewConnectionsTheNewCertificateWhileOpenOnesKeepGoing() throws Exception {
+        TestCertificates.Issued second = TestCertificates.authority("second-ca");
+        Path both = TestCertificates.writeTrusted(dir.resolve("both.crt"), cluster, second);
+        Path secondOnly = TestCertificates.writeTrusted(dir.resolve("second.crt"), second);
+        TestCertificates.forNode(second, id(portC)).write(dir, "node-c");
+        ConcurrentLinkedQueue<Envelope> received = new ConcurrentLinkedQueue<>();
+        InternodeTls aTls = tls("node-a", both);
+        InternodeTransport a = transport(portA, aTls, received);
+        InternodeTransport b = transport(portB, tls("node-b", both), new ConcurrentLinkedQueue<>());
+        InternodeTransport c = transport(portC, tls("node-c", secondOnly), new ConcurrentLinkedQueue<>());
+        NodeId aId = NodeId.of(id(portA));
+        awaitTrue("b talks to a", () -> {
+            b.send(aId, new GossipShutdown(1));
+            return received.stream().anyMatch(e -> e.from().id().equals(id(portB)));
+        });
+        awaitTrue("c, which trusts only the second authority, cannot connect to a yet", () -> {
+            c.send(aId, new GossipShutdown(2));
+            return c.stats().tlsHandshakesFailed.sum() > 0;
+        });
+        assertThat(aTls.reloading().reloadIfChanged().reloaded()).as("nothing changed yet").isFalse();
+
+        TestCertificates.forNode(second, id(portA)).write(dir, "node-a");
+        ReloadingTls.Outcome outcome = aTls.reloading().reloadIfChanged();
+        assertThat(outcome.reloaded()).as(String.valueOf(outcome.error())).isTrue();
+        long connectsOfB = b.stats().connectsSucceeded.sum();
+        awaitTrue("c connects to a, which now presents the second authority's certificate", () -> {
+            c.send(aId, new GossipShutdown(3));
+            return received.stream().anyMatch(e -> e.from().id().equals(id(portC)));
+        });
+        int fromB = (int) received.stream().filter(e -> e.from().id().equals(id(portB))).count();
+        awaitTrue("b's open connection keeps going", () -> {
+            b.send(aId, new GossipShutdown(4));
+            return received.stream().filter(e -> e.from().id().equals(id(portB))).count() > fromB;
+        });
+        assertThat(b.stats().connectsSucceeded.sum()).as("on the same connection").isEqualTo(connectsOfB);
+        assertThat(aTls.reloading().reloadCount()).isEqualTo(1);
+
+        Files.writeString(dir.resolve("node-a.key"), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+        ReloadingTls.Outcome broken = aTls.reloading().reloadIfChanged();
+        assertThat(broken.failed()).as("a broken key is not used").isTrue();
+        assertThat(aTls.reloading().failedReloadCount()).isEqualTo(1);
+        int portD = freePort();
+        TestCertificates.forNode(cluster, id(portD)).write(dir, "node-d");
+        InternodeTransport d = transport(portD, tls("node-d", secondOnly), new ConcurrentLinkedQueue<>());
+        awaitTrue("a new connection gets the last good certificate (of the second authority)", () -> {
+            d.send(aId, new GossipShutdown(5));
+            return received.stream().anyMatch(e -> e.from().id().equals(id(portD)));
+        });
     }
 
     @Test
@@ -101,10 +213,11 @@ class InternodeTlsTest {
                 + "-----END PRIVATE KEY-----\n");
         assertThatThrownBy(() -> InternodeTls.fromPem(dir.resolve("node-a.crt"), dir.resolve("garbage.key"),
                 clusterAuthority, true)).hasMessageContaining("cannot set up internode TLS");
+        assertThatThrownBy(() -> InternodeTls.fromPem(dir.resolve("node-a.crt"), dir.resolve("node-b.key"),
+                clusterAuthority, true)).hasMessageContaining("does not go with the certificate");
     }
 
-    private InternodeTransport transport(InternodeTls tls, ConcurrentLinkedQueue<Envelope> sink) throws IOException {
-        int port = freePort();
+    private InternodeTransport transport(int port, InternodeTls tls, ConcurrentLinkedQueue<Envelope> sink) {
         InternodeTransport.Settings settings = new InternodeTransport.Settings(new HostPort("127.0.0.1", port),
                 NodeId.of("127.0.0.1:" + port), 1 << 20, 2_000, 200, 5_000, 1 << 20, "ringdb", tls);
         InternodeTransport transport = InternodeTransport.start(settings, (envelope, processed) -> {
@@ -115,9 +228,11 @@ class InternodeTlsTest {
         return transport;
     }
 
-    private static int freePort() throws IOException {
+    private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

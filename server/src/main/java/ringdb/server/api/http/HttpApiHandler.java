@@ -203,7 +203,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                     + path + "; the API has /v1/kv/{key}, /v1/schema/keyspaces, /v1/rows/{keyspace}/{table}, "
                     + "/v1/cluster, /v1/ring?key=, /metrics, "
                     + "/v1/admin/{repair,decommission,cancel-decommission,removenode,cleanup,flush,snapshot,"
-                    + "jobs}"), false);
+                    + "reloadssl,jobs}"), false);
         }
     }
 

@@ -35,6 +35,7 @@ import ringdb.server.api.nativeprotocol.NativeApiHandlers;
 import ringdb.core.data.Limits;
 import ringdb.server.config.HostPort;
 import ringdb.server.net.ReadDeadline;
+import ringdb.server.tls.ClientTls;
 import ringdb.server.transport.SocketTransport;
 
 /**
@@ -112,6 +113,14 @@ public final class HttpServer implements AutoCloseable {
     public static HttpServer start(HostPort address, EventLoopGroup group, ClientOperations operations,
                                    RequestObserver observer, ClientTimeouts timeouts, Predicate<String> dashboardServes,
                                    Supplier<ChannelHandler> dashboard, ConnectionLimits limits, CrossSiteGuard guard) {
+        return start(address, group, operations, observer, timeouts, dashboardServes, dashboard, limits, guard, null);
+    }
+
+    /** As above, with TLS on every connection when {@code tls} is not null (plaintext too when it is optional). */
+    public static HttpServer start(HostPort address, EventLoopGroup group, ClientOperations operations,
+                                   RequestObserver observer, ClientTimeouts timeouts, Predicate<String> dashboardServes,
+                                   Supplier<ChannelHandler> dashboard, ConnectionLimits limits, CrossSiteGuard guard,
+                                   ClientTls tls) {
         Predicate<String> passOn = dashboard == null ? path -> false : dashboardServes;
         AtomicInteger inFlight = new AtomicInteger();
         AtomicLong readDeadlinesExpired = new AtomicLong();
@@ -138,6 +147,9 @@ public final class HttpServer implements AutoCloseable {
                                 }
                                 ch.pipeline().addLast(refusal);
                                 return;
+                            }
+                            if (tls != null) {
+                                tls.install(ch);
                             }
                             ReadDeadline deadline = timeouts.requestReadMillis() == 0 ? null
                                     : new ReadDeadline(timeouts.requestReadMillis(), readDeadlinesExpired);
