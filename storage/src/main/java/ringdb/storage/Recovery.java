@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
-import ringdb.core.ring.DecoratedKey;
 import ringdb.storage.commitlog.CommitLogPosition;
 import ringdb.storage.commitlog.CommitLogReader;
 import ringdb.storage.commitlog.CommitLogSegments;

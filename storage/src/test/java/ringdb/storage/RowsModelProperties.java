@@ -270,10 +270,12 @@ class RowsModelProperties {
             if (!partitionDeletion && cell.timestampMicros() <= partitionDeleted) {
                 continue;
             }
-            boolean bound = EntryKeys.closeOfOpenBound(key) != null || closes.stream().anyMatch(c -> Arrays.equals(c, key));
+            boolean bound = EntryKeys.closeOfOpenBound(key) != null
+                    || closes.stream().anyMatch(c -> Arrays.equals(c, key));
             boolean covered = false;
             for (int i = 0; i < opens.size() && !bound && !partitionDeletion; i++) {
-                covered |= Arrays.compareUnsigned(opens.get(i), key) < 0 && Arrays.compareUnsigned(key, closes.get(i)) < 0
+                covered |= Arrays.compareUnsigned(opens.get(i), key) < 0
+                        && Arrays.compareUnsigned(key, closes.get(i)) < 0
                         && cell.timestampMicros() <= rangeTimestamps.get(i);
             }
             if (!covered) {

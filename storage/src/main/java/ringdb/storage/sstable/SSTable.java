@@ -108,7 +108,8 @@ public final class SSTable implements AutoCloseable {
         }
         int footerSize = SSTableFormat.footerSize(version);
         if (size < SSTableFormat.HEADER_SIZE_BYTES + footerSize) {
-            throw new CorruptionException(path, 0, "table is " + size + " bytes, too short to hold a header and footer");
+            throw new CorruptionException(path, 0,
+                    "table is " + size + " bytes, too short to hold a header and footer");
         }
         long footerOffset = size - footerSize;
         ByteBuffer footer = ByteBuffer.wrap(file.read(footerOffset, footerSize));

@@ -63,7 +63,8 @@ public final class TestRowKeys {
     }
 
     public static byte[] cell(String pk, int ck, String column) {
-        return concat(partition(pk), clustering(ck), new byte[] {0x22}, escaped(column.getBytes(StandardCharsets.UTF_8)));
+        return concat(partition(pk), clustering(ck), new byte[] {0x22},
+                escaped(column.getBytes(StandardCharsets.UTF_8)));
     }
 
     public static byte[] marker(String pk, int ck) {
