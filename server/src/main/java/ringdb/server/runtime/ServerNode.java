@@ -10,7 +10,9 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +32,10 @@ import ringdb.server.api.http.CrossSiteGuard;
 import ringdb.server.api.http.HttpServer;
 import ringdb.server.config.ConfigKeys;
 import ringdb.server.config.ServerConfig;
+import ringdb.server.cql.CqlNodeBinding;
+import ringdb.server.cql.CqlQueryHandler;
+import ringdb.server.cql.CqlSchemaSource;
+import ringdb.server.cql.NoStatements;
 import ringdb.server.metrics.ServerMetrics;
 import ringdb.server.transport.DepartedPeers;
 import ringdb.server.transport.InboundMessageHandler;
@@ -64,12 +70,14 @@ public final class ServerNode implements AutoCloseable {
     private final HttpServer http;
     private final RecentEvents events;
     private final DashboardMount dashboard;
+    private final CqlNodeBinding cql;
     private boolean closed;
 
     private ServerNode(ServerConfig config, NodeThread nodeThread, InternodeTransport transport, StoreFactory stores,
                        LocalStore data, LocalStore hints, Node node, ServerMetrics metrics, HttpServer http,
-                       RecentEvents events, DashboardMount dashboard) {
+                       RecentEvents events, DashboardMount dashboard, CqlNodeBinding cql) {
         this.dashboard = dashboard;
+        this.cql = cql;
         this.config = config;
         this.nodeThread = nodeThread;
         this.transport = transport;
@@ -92,6 +100,13 @@ public final class ServerNode implements AutoCloseable {
      */
     public static ServerNode start(ServerConfig config, StoreFactory stores,
                                    Function<ServerNodeView, DashboardMount> dashboard) {
+        return start(config, stores, dashboard, context -> new NoStatements());
+    }
+
+    /** As above, serving CQL statements with the handler {@code cqlHandlers} makes (when native_transport_port is on). */
+    public static ServerNode start(ServerConfig config, StoreFactory stores,
+                                   Function<ServerNodeView, DashboardMount> dashboard,
+                                   Function<CqlNodeBinding.Context, CqlQueryHandler> cqlHandlers) {
         Path dir = config.dataDirectory();
         createDirectories(dir);
         NodeThread nodeThread = new NodeThread("ringdb-node-" + config.nodeId());
@@ -100,6 +115,7 @@ public final class ServerNode implements AutoCloseable {
         LocalStore data = new NodeThreadStore(stores.open(dir.resolve("data"), clock, nodeThread), nodeThread);
         LocalStore hints = new NodeThreadStore(stores.openHints(dir.resolve("hints"), clock, nodeThread), nodeThread);
         Node[] nodeHolder = new Node[1];
+        AtomicReference<Consumer<NodeEvent>> cqlEvents = new AtomicReference<>(event -> { });
         InternodeTransport transport;
         try {
             transport = InternodeTransport.start(transportSettings(config), null, nodeThread.eventLoopGroup());
@@ -114,7 +130,10 @@ public final class ServerNode implements AutoCloseable {
         transport.setSink(inboundSink(nodeThread, nodeHolder, transport.stats()));
         SecureRandom seeds = new SecureRandom();
         Node node = new Node(config.nodeId(), nodeConfig(config), clock, nodeThread, transport,
-                new Random(seeds.nextLong()), data, hints, event -> onEvent(event, metrics, events), seeds.nextLong());
+                new Random(seeds.nextLong()), data, hints, event -> {
+                    onEvent(event, metrics, events);
+                    cqlEvents.get().accept(event);
+                }, seeds.nextLong());
         metrics.registerRefusals(node::unexpectedResponseCount, node::refusedGossipStateCount);
         nodeHolder[0] = node;
         String httpAddress = config.advertisedHttpAddress().toString();
@@ -133,13 +152,23 @@ public final class ServerNode implements AutoCloseable {
             metrics.onRequest(operation, outcome, nanos);
             mount.observer().onRequest(operation, outcome, nanos);
         };
-        HttpServer http;
+        HttpServer http = null;
+        CqlNodeBinding cql;
+        ConnectionLimits limits = clientPortLimits(config); // shared by the HTTP and CQL client ports
         try {
             http = HttpServer.start(config.httpAddress(), nodeThread.eventLoopGroup(), operations, observer,
                     clientTimeouts(config), mount == null ? path -> false : mount.serves(),
                     mount == null ? null : mount.handlers(),
-                    clientPortLimits(config), crossSiteGuard(config));
+                    limits, crossSiteGuard(config));
+            cql = CqlNodeBinding.start(config, node, nodeThread, limits, clientTimeouts(config), observer,
+                    CqlSchemaSource.builtin(config.integer(ConfigKeys.REPLICATION_FACTOR)), cqlHandlers);
+            if (cql != null) {
+                cqlEvents.set(cql::onNodeEvent);
+            }
         } catch (RuntimeException e) {
+            if (http != null) {
+                http.close();
+            }
             nodeThread.call(() -> {
                 node.stop();
                 return null;
@@ -151,9 +180,11 @@ public final class ServerNode implements AutoCloseable {
             stores.close();
             throw e;
         }
-        log.info("ringdb node {} serving: internode {}, HTTP {}, data {}, sockets {}", config.nodeId(),
-                config.internodeAddress(), config.httpAddress(), dir.toAbsolutePath(), SocketTransport.name());
-        return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount);
+        log.info("ringdb node {} serving: internode {}, HTTP {}, CQL {}, data {}, sockets {}", config.nodeId(),
+                config.internodeAddress(), config.httpAddress(), cql == null ? "off" : cql.server().boundAddress(),
+                dir.toAbsolutePath(), SocketTransport.name());
+        return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount,
+                cql);
     }
 
     /** Host names accepted in HTTP requests: the node's own (as configured) and http_allowed_hosts. */
@@ -302,6 +333,11 @@ public final class ServerNode implements AutoCloseable {
         return http.boundAddress();
     }
 
+    /** The address the CQL listener is bound to, or null when native_transport_port is 0. */
+    public InetSocketAddress cqlAddress() {
+        return cql == null ? null : cql.server().boundAddress();
+    }
+
     /** The internode transport's counters (drops, dead peers, forgotten peers...). */
     public TransportStats transportStats() {
         return transport.stats();
@@ -333,11 +369,14 @@ public final class ServerNode implements AutoCloseable {
                 log.debug("closing the dashboard failed: {}", e.toString());
             }
         }
-        int unanswered = http.drain(DRAIN_MILLIS);
+        int unanswered = http.drain(DRAIN_MILLIS) + (cql == null ? 0 : cql.drain(DRAIN_MILLIS));
         if (unanswered > 0) {
             log.warn("{} client requests still unanswered after {} ms of draining", unanswered, DRAIN_MILLIS);
         }
         http.close();
+        if (cql != null) {
+            cql.close();
+        }
         try {
             nodeThread.call(() -> {
                 node.stop();

@@ -67,6 +67,8 @@ class ConfigReferenceTest {
         expected.put("http_address", "127.0.0.1");
         expected.put("http_port", 8080L);
         expected.put("http_allowed_hosts", "");
+        expected.put("native_transport_address", "");
+        expected.put("native_transport_port", 9042L);
         expected.put("server_encryption_enabled", false);
         expected.put("server_encryption_certificate", "");
         expected.put("server_encryption_private_key", "");
@@ -112,6 +114,7 @@ class ConfigReferenceTest {
         expected.put("native_transport_max_connections", 8192L);
         expected.put("native_transport_max_connections_per_ip", -1L);
         expected.put("native_transport_max_request_data_in_flight_bytes", 134_217_728L);
+        expected.put("native_transport_max_frame_size_bytes", 16_777_216L);
         assertThat(ServerConfig.defaults().asMap()).containsExactlyEntriesOf(expected);
     }
 
