@@ -310,16 +310,18 @@ public final class ConfigKeys {
             ConfigKey.integer(NATIVE_TRANSPORT_MAX_CONNECTIONS, 8192, -1, 1_000_000,
                 "Client connections (HTTP, native and CQL, both client ports together) open at once at most; -1 = "
                 + "no limit. A connection past it is answered 503 `overloaded` (native: an ERROR with status 503 on "
-                + "stream 0; CQL: an Overloaded error on its first frame's stream) and closed, so a flood is refused while open connections keep being served. The default is "
-                + "well above any client pool yet keeps a flood from using up the process's file descriptors."),
+                + "stream 0; CQL: an Overloaded error on its first frame's stream) and closed, so a flood is "
+                + "refused while open connections keep being served. The default is well above any client pool "
+                + "yet keeps a flood from using up the process's file descriptors."),
             ConfigKey.integer(NATIVE_TRANSPORT_MAX_CONNECTIONS_PER_IP, -1, -1, 1_000_000,
                 "Client connections from one source address at most, refused like the above; -1 = no limit "
                 + "(the default: many clients may share an address behind NAT or a proxy)."),
             ConfigKey.integer(NATIVE_TRANSPORT_MAX_REQUEST_DATA_IN_FLIGHT_BYTES, 128 * MIB, -1, 64 * 1024 * MIB,
                 "Bytes of client requests (HTTP, native and CQL, all connections) read and not yet answered at "
                 + "most; -1 = no limit. A request past it is answered at once with 503 `overloaded` (CQL: an "
-                + "Overloaded error) instead of being queued; a request is admitted alone whatever its size. The default (128 MiB, 128 writes of "
-                + "the largest value) bounds the heap held by requests well below a typical node's heap."),
+                + "Overloaded error) instead of being queued; a request is admitted alone whatever its size. "
+                + "The default (128 MiB, 128 writes of the largest value) bounds the heap held by requests well "
+                + "below a typical node's heap."),
             ConfigKey.integer(NATIVE_TRANSPORT_MAX_FRAME_SIZE_BYTES, 16 * MIB, 64 * 1024, 256 * MIB,
                 "Largest CQL frame body accepted, compressed or not (Cassandra's default, 16 MiB); a frame "
                 + "announcing more is answered with a protocol error and its connection closed, before its body "

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
@@ -103,7 +104,7 @@ public final class ServerNode implements AutoCloseable {
         return start(config, stores, dashboard, context -> new NoStatements());
     }
 
-    /** As above, serving CQL statements with the handler {@code cqlHandlers} makes (when native_transport_port is on). */
+    /** As above, serving CQL statements with the handler {@code cqlHandlers} makes (native_transport_port on). */
     public static ServerNode start(ServerConfig config, StoreFactory stores,
                                    Function<ServerNodeView, DashboardMount> dashboard,
                                    Function<CqlNodeBinding.Context, CqlQueryHandler> cqlHandlers) {
@@ -166,18 +167,7 @@ public final class ServerNode implements AutoCloseable {
                 cqlEvents.set(cql::onNodeEvent);
             }
         } catch (RuntimeException e) {
-            if (http != null) {
-                http.close();
-            }
-            nodeThread.call(() -> {
-                node.stop();
-                return null;
-            }).join();
-            transport.close();
-            nodeThread.shutdown(1_000);
-            data.close();
-            hints.close();
-            stores.close();
+            abandon(http, node, nodeThread, transport, List.of(data, hints), stores);
             throw e;
         }
         log.info("ringdb node {} serving: internode {}, HTTP {}, CQL {}, data {}, sockets {}", config.nodeId(),
@@ -185,6 +175,22 @@ public final class ServerNode implements AutoCloseable {
                 dir.toAbsolutePath(), SocketTransport.name());
         return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount,
                 cql);
+    }
+
+    /** Undoes a start that failed once the node was running. */
+    private static void abandon(HttpServer http, Node node, NodeThread nodeThread, InternodeTransport transport,
+                                List<LocalStore> opened, StoreFactory stores) {
+        if (http != null) {
+            http.close();
+        }
+        nodeThread.call(() -> {
+            node.stop();
+            return null;
+        }).join();
+        transport.close();
+        nodeThread.shutdown(1_000);
+        opened.forEach(LocalStore::close);
+        stores.close();
     }
 
     /** Host names accepted in HTTP requests: the node's own (as configured) and http_allowed_hosts. */
