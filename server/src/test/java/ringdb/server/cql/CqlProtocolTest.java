@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.protocol.internal.Frame;
 import com.datastax.oss.protocol.internal.ProtocolConstants;
+import com.datastax.oss.protocol.internal.request.AuthResponse;
 import com.datastax.oss.protocol.internal.request.Execute;
 import com.datastax.oss.protocol.internal.request.Options;
 import com.datastax.oss.protocol.internal.request.Prepare;
@@ -11,6 +12,8 @@ import com.datastax.oss.protocol.internal.request.Query;
 import com.datastax.oss.protocol.internal.request.Register;
 import com.datastax.oss.protocol.internal.request.Startup;
 import com.datastax.oss.protocol.internal.request.query.QueryOptions;
+import com.datastax.oss.protocol.internal.response.AuthSuccess;
+import com.datastax.oss.protocol.internal.response.Authenticate;
 import com.datastax.oss.protocol.internal.response.Error;
 import com.datastax.oss.protocol.internal.response.Ready;
 import com.datastax.oss.protocol.internal.response.Supported;
@@ -330,5 +333,98 @@ class CqlProtocolTest {
             client.sendRaw(new byte[] {4, 0, 0, 4, ProtocolConstants.Opcode.QUERY, 0, 0, 1, 0, 1, 2});
         } // a frame cut short by the client's close
         serverStillServes();
+    }
+
+    /** SASL PLAIN with one user, as a password authenticator would do it. */
+    private static final class OneUser implements Authenticator {
+        @Override
+        public boolean requireAuthentication() {
+            return true;
+        }
+
+        @Override
+        public String className() {
+            return "org.apache.cassandra.auth.PasswordAuthenticator";
+        }
+
+        @Override
+        public SaslNegotiator newSaslNegotiator(InetSocketAddress client) {
+            return new SaslNegotiator() {
+                private boolean complete;
+
+                @Override
+                public byte[] evaluateResponse(byte[] token) {
+                    if (!new String(token, StandardCharsets.UTF_8).equals("\0alice\0secret")) {
+                        throw CqlException.authentication("Provided username and/or password are incorrect");
+                    }
+                    complete = true;
+                    return null;
+                }
+
+                @Override
+                public boolean isComplete() {
+                    return complete;
+                }
+
+                @Override
+                public String authenticatedUser() {
+                    return "alice";
+                }
+            };
+        }
+    }
+
+    @Test
+    void anAuthenticatorThatRequiresCredentialsIsAskedForThem() throws IOException {
+        try (CqlServer secured = CqlServer.start(new CqlServer.Settings(new HostPort("127.0.0.1", freePort()),
+                new ScriptedQueries(fixedTables()), new OneUser(), new CqlEvents(), ConnectionLimits.unlimited(),
+                new ClientTimeouts(60_000, 0, 5_000), RequestObserver.NONE, MAX_FRAME, 100), group);
+             RawCqlClient client = new RawCqlClient(secured.boundAddress())) {
+            Authenticate authenticate = (Authenticate) client.ask(V4, new Startup());
+            assertThat(authenticate.authenticator).isEqualTo("org.apache.cassandra.auth.PasswordAuthenticator");
+            assertThat(((Error) client.ask(V4, query("SELECT * FROM system.local"))).message)
+                    .contains("expecting AUTH_RESPONSE");
+            Error wrong = (Error) client.ask(V4, new AuthResponse(ByteBuffer.wrap(
+                    "\0alice\0guess".getBytes(StandardCharsets.UTF_8))));
+            assertThat(wrong.code).isEqualTo(ProtocolConstants.ErrorCode.AUTH_ERROR);
+            assertThat(client.ask(V4, new AuthResponse(ByteBuffer.wrap(
+                    "\0alice\0secret".getBytes(StandardCharsets.UTF_8))))).isInstanceOf(AuthSuccess.class);
+            assertThat(client.ask(V4, query("SELECT * FROM system.local"))).isInstanceOf(Rows.class);
+        }
+    }
+
+    @Test
+    void aClientThatNeverReadsHoldsAboutAWaterMarkOfAnswers() throws IOException {
+        try (RawCqlClient client = ready()) {
+            client.setReceiveBuffer();
+            Query big = query("SELECT * FROM system_schema.columns");
+            byte[] frame = client.encode(V4, 5, big);
+            byte[] many = new byte[frame.length * 400];
+            for (int i = 0; i < 400; i++) {
+                System.arraycopy(frame, 0, many, i * frame.length, frame.length);
+            }
+            Thread writer = new Thread(() -> {
+                try {
+                    client.sendRaw(many);
+                } catch (IOException e) {
+                    // the test closes the socket while the writer is blocked: expected
+                }
+            });
+            writer.setDaemon(true);
+            writer.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            long largest = 0;
+            long stableSince = System.nanoTime();
+            while (System.nanoTime() < deadline && System.nanoTime() - stableSince < TimeUnit.SECONDS.toNanos(2)) {
+                long pending = server.largestPendingOutboundBytes();
+                if (pending > largest) {
+                    largest = pending;
+                    stableSince = System.nanoTime();
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
+            assertThat(largest).as("answers queued for a client that reads nothing").isPositive()
+                    .isLessThan(CqlServer.WRITE_BUFFER_HIGH_BYTES + 64L * 1024);
+        }
     }
 }

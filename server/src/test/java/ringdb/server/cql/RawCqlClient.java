@@ -14,7 +14,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,14 +39,24 @@ final class RawCqlClient implements AutoCloseable {
     }
 
     void send(int version, int stream, Message message) throws IOException {
+        sendRaw(encode(version, stream, message));
+    }
+
+    /** The bytes of a request frame. */
+    byte[] encode(int version, int stream, Message message) {
         ByteBuf frame = codec.encode(Frame.forRequest(version, stream, false, Map.of(), message));
         try {
             byte[] bytes = new byte[frame.readableBytes()];
             frame.readBytes(bytes);
-            sendRaw(bytes);
+            return bytes;
         } finally {
             frame.release();
         }
+    }
+
+    /** A small receive buffer, so what the client does not read piles up on the server. */
+    void setReceiveBuffer() throws IOException {
+        socket.setReceiveBufferSize(4096);
     }
 
     void sendRaw(byte[] bytes) throws IOException {
@@ -90,10 +99,6 @@ final class RawCqlClient implements AutoCloseable {
         } catch (IOException e) {
             return true; // reset by the server
         }
-    }
-
-    static List<String> eventTypes() {
-        return List.copyOf(CqlEvents.TYPES);
     }
 
     @Override
