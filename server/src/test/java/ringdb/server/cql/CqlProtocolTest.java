@@ -427,4 +427,24 @@ class CqlProtocolTest {
                     .isLessThan(CqlServer.WRITE_BUFFER_HIGH_BYTES + 64L * 1024);
         }
     }
+
+    @Test
+    void aConnectionPastTheLimitIsAnsweredOverloadedAndClosed() throws IOException {
+        try (CqlServer limited = CqlServer.start(new CqlServer.Settings(new HostPort("127.0.0.1", freePort()),
+                new ScriptedQueries(fixedTables()), Authenticator.ALLOW_ALL, new CqlEvents(),
+                new ConnectionLimits(1, -1), new ClientTimeouts(60_000, 0, 5_000), RequestObserver.NONE, MAX_FRAME,
+                100), group);
+             RawCqlClient first = new RawCqlClient(limited.boundAddress())) {
+            assertThat(first.ask(V4, new Startup())).isInstanceOf(Ready.class);
+            try (RawCqlClient second = new RawCqlClient(limited.boundAddress())) {
+                second.send(V4, 5, new Startup());
+                Frame refused = second.receive();
+                assertThat(refused.streamId).isEqualTo(5);
+                assertThat(((Error) refused.message).code).isEqualTo(ProtocolConstants.ErrorCode.OVERLOADED);
+                assertThat(((Error) refused.message).message).contains("native_transport_max_connections");
+                assertThat(second.closedByServer()).isTrue();
+            }
+            assertThat(first.ask(V4, query("SELECT * FROM system.local"))).isInstanceOf(Rows.class);
+        }
+    }
 }
