@@ -190,6 +190,8 @@ public final class LocalCluster {
                 + ConfigKeys.INTERNODE_PORT + ": " + internodePort + "\n"
                 + ConfigKeys.HTTP_ADDRESS + ": 127.0.0.1\n"
                 + ConfigKeys.HTTP_PORT + ": " + httpPort + "\n"
+                // every node on 127.0.0.1: each gets a CQL port of its own (drivers reach the others by port)
+                + ConfigKeys.NATIVE_TRANSPORT_PORT + ": " + freePort() + "\n"
                 + ConfigKeys.SEEDS + ": [\"" + seed + "\"]\n"
                 + ConfigKeys.DATA_DIRECTORY + ": \"" + nodeDir.resolve("data") + "\"\n"
                 + ConfigKeys.REPLICATION_FACTOR + ": " + replicationFactor + "\n" + extra;

@@ -19,6 +19,9 @@ public final class ConfigKeys {
     public static final String HTTP_ADDRESS = "http_address";
     public static final String HTTP_PORT = "http_port";
     public static final String HTTP_ALLOWED_HOSTS = "http_allowed_hosts";
+    public static final String NATIVE_TRANSPORT_ADDRESS = "native_transport_address";
+    public static final String NATIVE_TRANSPORT_PORT = "native_transport_port";
+    public static final String NATIVE_TRANSPORT_MAX_FRAME_SIZE_BYTES = "native_transport_max_frame_size_bytes";
     public static final String SERVER_ENCRYPTION_ENABLED = "server_encryption_enabled";
     public static final String SERVER_ENCRYPTION_CERTIFICATE = "server_encryption_certificate";
     public static final String SERVER_ENCRYPTION_PRIVATE_KEY = "server_encryption_private_key";
@@ -147,6 +150,14 @@ public final class ConfigKeys {
                 + "localhost and the node's own addresses (a DNS name clients and browsers use for the node). "
                 + "Other names are refused with 403, so a web page cannot reach the node by making a name of its "
                 + "own resolve to it (DNS rebinding). '*' accepts any name."),
+            ConfigKey.optionalText(NATIVE_TRANSPORT_ADDRESS,
+                "Address the CQL listener (Cassandra's native protocol, for Cassandra's drivers and tools) binds; "
+                + "empty = listen_address. Drivers are told it (system.local and system.peers rpc_address) and "
+                + "connect to every node at its address with the same port, so nodes sharing a machine need "
+                + "addresses of their own (127.0.0.1, 127.0.0.2...). 0.0.0.0 binds every interface and advertises "
+                + "listen_address."),
+            ConfigKey.integer(NATIVE_TRANSPORT_PORT, 9042, 0, 65535,
+                "TCP port of the CQL listener (Cassandra's default 9042); 0 = no CQL listener."),
             ConfigKey.addresses(SEEDS,
                 "Internode addresses (host:port) of the seed nodes a starting node gossips with first. Empty: this "
                 + "node starts a new cluster of its own. Give every node the same list."));
@@ -364,17 +375,23 @@ public final class ConfigKeys {
                 + "trickles in (a slowloris client) is answered 408 `request_timeout` and its connection closed, "
                 + "so slow senders cannot hold connections and buffers. 0 = no deadline."),
             ConfigKey.integer(NATIVE_TRANSPORT_MAX_CONNECTIONS, 8192, -1, 1_000_000,
-                "Client connections (HTTP and native, on the client port) open at once at most; -1 = no limit. "
-                + "A connection past it is answered 503 `overloaded` (native: an ERROR with status 503 on stream "
-                + "0) and closed, so a flood is refused while open connections keep being served. The default is "
-                + "well above any client pool yet keeps a flood from using up the process's file descriptors."),
+                "Client connections (HTTP, native and CQL, both client ports together) open at once at most; -1 = "
+                + "no limit. A connection past it is answered 503 `overloaded` (native: an ERROR with status 503 on "
+                + "stream 0; CQL: an Overloaded error on its first frame's stream) and closed, so a flood is "
+                + "refused while open connections keep being served. The default is well above any client pool "
+                + "yet keeps a flood from using up the process's file descriptors."),
             ConfigKey.integer(NATIVE_TRANSPORT_MAX_CONNECTIONS_PER_IP, -1, -1, 1_000_000,
                 "Client connections from one source address at most, refused like the above; -1 = no limit "
                 + "(the default: many clients may share an address behind NAT or a proxy)."),
             ConfigKey.integer(NATIVE_TRANSPORT_MAX_REQUEST_DATA_IN_FLIGHT_BYTES, 128 * MIB, -1, 64 * 1024 * MIB,
-                "Bytes of client requests (HTTP and native, all connections) read and not yet answered at most; "
-                + "-1 = no limit. A request past it is answered at once with 503 `overloaded` instead of being "
-                + "queued; a request is admitted alone whatever its size. The default (128 MiB, 128 writes of "
-                + "the largest value) bounds the heap held by requests well below a typical node's heap."));
+                "Bytes of client requests (HTTP, native and CQL, all connections) read and not yet answered at "
+                + "most; -1 = no limit. A request past it is answered at once with 503 `overloaded` (CQL: an "
+                + "Overloaded error) instead of being queued; a request is admitted alone whatever its size. "
+                + "The default (128 MiB, 128 writes of the largest value) bounds the heap held by requests well "
+                + "below a typical node's heap."),
+            ConfigKey.integer(NATIVE_TRANSPORT_MAX_FRAME_SIZE_BYTES, 16 * MIB, 64 * 1024, 256 * MIB,
+                "Largest CQL frame body accepted, compressed or not (Cassandra's default, 16 MiB); a frame "
+                + "announcing more is answered with a protocol error and its connection closed, before its body "
+                + "is read."));
     }
 }

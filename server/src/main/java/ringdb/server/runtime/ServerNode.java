@@ -11,7 +11,9 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +33,10 @@ import ringdb.server.api.http.CrossSiteGuard;
 import ringdb.server.api.http.HttpServer;
 import ringdb.server.config.ConfigKeys;
 import ringdb.server.config.ServerConfig;
+import ringdb.server.cql.CqlNodeBinding;
+import ringdb.server.cql.CqlQueryHandler;
+import ringdb.server.cql.CqlSchemaSource;
+import ringdb.server.cql.NoStatements;
 import ringdb.server.metrics.ServerMetrics;
 import ringdb.server.tls.ClientTls;
 import ringdb.server.tls.ReloadingTls;
@@ -68,13 +74,16 @@ public final class ServerNode implements AutoCloseable {
     private final RecentEvents events;
     private final DashboardMount dashboard;
     private final NodeTls tls;
+    private final CqlNodeBinding cql;
     private boolean closed;
 
     private ServerNode(ServerConfig config, NodeThread nodeThread, InternodeTransport transport, StoreFactory stores,
                        LocalStore data, LocalStore hints, Node node, ServerMetrics metrics, HttpServer http,
-                       RecentEvents events, DashboardMount dashboard, NodeTls tls) {
+                       RecentEvents events, DashboardMount dashboard, NodeTls tls,
+                       CqlNodeBinding cql) {
         this.tls = tls;
         this.dashboard = dashboard;
+        this.cql = cql;
         this.config = config;
         this.nodeThread = nodeThread;
         this.transport = transport;
@@ -99,6 +108,13 @@ public final class ServerNode implements AutoCloseable {
      */
     public static ServerNode start(ServerConfig config, StoreFactory stores,
                                    Function<ServerNodeView, DashboardMount> dashboard) {
+        return start(config, stores, dashboard, context -> new NoStatements());
+    }
+
+    /** As above, serving CQL statements with the handler {@code cqlHandlers} makes (native_transport_port on). */
+    public static ServerNode start(ServerConfig config, StoreFactory stores,
+                                   Function<ServerNodeView, DashboardMount> dashboard,
+                                   Function<CqlNodeBinding.Context, CqlQueryHandler> cqlHandlers) {
         Path dir = config.dataDirectory();
         NodeTls tls = NodeTls.fromConfig(config);
         createDirectories(dir);
@@ -108,6 +124,7 @@ public final class ServerNode implements AutoCloseable {
         LocalStore data = new NodeThreadStore(stores.open(dir.resolve("data"), clock, nodeThread), nodeThread);
         LocalStore hints = new NodeThreadStore(stores.openHints(dir.resolve("hints"), clock, nodeThread), nodeThread);
         Node[] nodeHolder = new Node[1];
+        AtomicReference<Consumer<NodeEvent>> cqlEvents = new AtomicReference<>(event -> { });
         InternodeTransport transport;
         try {
             transport = InternodeTransport.start(transportSettings(config, tls.internode()), null,
@@ -124,7 +141,10 @@ public final class ServerNode implements AutoCloseable {
         transport.setSink(inboundSink(nodeThread, nodeHolder, transport.stats()));
         SecureRandom seeds = new SecureRandom();
         Node node = new Node(config.nodeId(), nodeConfig(config), clock, nodeThread, transport,
-                new Random(seeds.nextLong()), data, hints, event -> onEvent(event, metrics, events), seeds.nextLong());
+                new Random(seeds.nextLong()), data, hints, event -> {
+                    onEvent(event, metrics, events);
+                    cqlEvents.get().accept(event);
+                }, seeds.nextLong());
         metrics.registerRefusals(node::unexpectedResponseCount, node::refusedGossipStateCount);
         nodeHolder[0] = node;
         String httpAddress = config.advertisedHttpAddress().toString();
@@ -143,37 +163,53 @@ public final class ServerNode implements AutoCloseable {
             metrics.onRequest(operation, outcome, nanos);
             mount.observer().onRequest(operation, outcome, nanos);
         };
-        HttpServer http;
+        HttpServer http = null;
+        CqlNodeBinding cql;
+        ConnectionLimits limits = clientPortLimits(config); // shared by the HTTP and CQL client ports
         try {
             http = HttpServer.start(config.httpAddress(), nodeThread.eventLoopGroup(), operations, observer,
                     clientTimeouts(config), mount == null ? path -> false : mount.serves(),
                     mount == null ? null : mount.handlers(),
-                    clientPortLimits(config), crossSiteGuard(config), tls.client());
+                    limits, crossSiteGuard(config), tls.client());
+            cql = CqlNodeBinding.start(config, node, nodeThread, limits, clientTimeouts(config), observer,
+                    CqlSchemaSource.builtin(config.integer(ConfigKeys.REPLICATION_FACTOR)), cqlHandlers);
+            if (cql != null) {
+                cqlEvents.set(cql::onNodeEvent);
+            }
         } catch (RuntimeException e) {
             tls.close();
-            nodeThread.call(() -> {
-                node.stop();
-                return null;
-            }).join();
-            transport.close();
-            nodeThread.shutdown(1_000);
-            data.close();
-            hints.close();
-            stores.close();
+            abandon(http, node, nodeThread, transport, List.of(data, hints), stores);
             throw e;
         }
-        logServing(config, tls);
+        logServing(config, tls, cql);
         return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount,
-                tls);
+                tls, cql);
     }
 
     /** The node serves: its addresses, which of them are TLS, and loudly, what is exposed without protection. */
-    private static void logServing(ServerConfig config, NodeTls tls) {
-        log.info("ringdb node {} serving: internode {}{}, HTTP {}{}, data {}, sockets {}", config.nodeId(),
+    private static void logServing(ServerConfig config, NodeTls tls, CqlNodeBinding cql) {
+        log.info("ringdb node {} serving: internode {}{}, HTTP {}{}, CQL {}, data {}, sockets {}", config.nodeId(),
                 config.internodeAddress(), tls.internode() == null ? "" : " (TLS)", config.httpAddress(),
                 tls.client() == null ? "" : tls.client().optional() ? " (TLS optional)" : " (TLS)",
-                config.dataDirectory().toAbsolutePath(), SocketTransport.name());
+                cql == null ? "off" : cql.server().boundAddress(), config.dataDirectory().toAbsolutePath(),
+                SocketTransport.name());
         tls.warnings().forEach(warning -> log.warn("INSECURE: {}", warning));
+    }
+
+    /** Undoes a start that failed once the node was running. */
+    private static void abandon(HttpServer http, Node node, NodeThread nodeThread, InternodeTransport transport,
+                                List<LocalStore> opened, StoreFactory stores) {
+        if (http != null) {
+            http.close();
+        }
+        nodeThread.call(() -> {
+            node.stop();
+            return null;
+        }).join();
+        transport.close();
+        nodeThread.shutdown(1_000);
+        opened.forEach(LocalStore::close);
+        stores.close();
     }
 
     /** Host names accepted in HTTP requests: the node's own (as configured) and http_allowed_hosts. */
@@ -306,6 +342,11 @@ public final class ServerNode implements AutoCloseable {
         return http.boundAddress();
     }
 
+    /** The address the CQL listener is bound to, or null when native_transport_port is 0. */
+    public InetSocketAddress cqlAddress() {
+        return cql == null ? null : cql.server().boundAddress();
+    }
+
     /** The internode transport's counters (drops, dead peers, forgotten peers...). */
     public TransportStats transportStats() {
         return transport.stats();
@@ -356,11 +397,14 @@ public final class ServerNode implements AutoCloseable {
                 log.debug("closing the dashboard failed: {}", e.toString());
             }
         }
-        int unanswered = http.drain(DRAIN_MILLIS);
+        int unanswered = http.drain(DRAIN_MILLIS) + (cql == null ? 0 : cql.drain(DRAIN_MILLIS));
         if (unanswered > 0) {
             log.warn("{} client requests still unanswered after {} ms of draining", unanswered, DRAIN_MILLIS);
         }
         http.close();
+        if (cql != null) {
+            cql.close();
+        }
         try {
             nodeThread.call(() -> {
                 node.stop();

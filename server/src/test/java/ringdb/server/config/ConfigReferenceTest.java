@@ -67,6 +67,8 @@ class ConfigReferenceTest {
         expected.put("http_address", "127.0.0.1");
         expected.put("http_port", 8080L);
         expected.put("http_allowed_hosts", "");
+        expected.put("native_transport_address", "");
+        expected.put("native_transport_port", 9042L);
         expected.put("seeds", List.of());
         putTlsDefaults(expected);
         expected.put("data_directory", "./data");
@@ -108,6 +110,7 @@ class ConfigReferenceTest {
         expected.put("native_transport_max_connections", 8192L);
         expected.put("native_transport_max_connections_per_ip", -1L);
         expected.put("native_transport_max_request_data_in_flight_bytes", 134_217_728L);
+        expected.put("native_transport_max_frame_size_bytes", 16_777_216L);
         assertThat(ServerConfig.defaults().asMap()).containsExactlyEntriesOf(expected);
     }
 

@@ -42,7 +42,7 @@ class ClusterNameTest {
         return ServerConfig.load(null, Map.of("cluster_name", cluster, "internode_port", Integer.toString(internode),
                 "http_port", Integer.toString(freePort()), "data_directory", dir.resolve(name).toString(),
                 "replication_factor", "1", "gossip_interval_ms", "100", "ring_delay_ms", "300",
-                "seeds", "127.0.0.1:" + seedPort));
+                "seeds", "127.0.0.1:" + seedPort, "native_transport_port", "0"));
     }
 
     @Test
@@ -108,6 +108,7 @@ class ClusterNameTest {
         overrides.put("replication_factor", "1");
         overrides.put("gossip_interval_ms", "100");
         overrides.put("ring_delay_ms", "300");
+        overrides.put("native_transport_port", "0");
         overrides.put("seeds", base.seeds().get(0).id());
         overrides.put("server_encryption_enabled", "true");
         overrides.put("server_encryption_certificate", dir.resolve(node + ".crt").toString());

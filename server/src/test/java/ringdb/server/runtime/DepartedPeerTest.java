@@ -43,7 +43,7 @@ class DepartedPeerTest {
         return ServerConfig.load(null, Map.of("internode_port", Integer.toString(internode),
                 "http_port", Integer.toString(freePort()), "data_directory", dir.resolve(name).toString(),
                 "replication_factor", "1", "gossip_interval_ms", "100", "ring_delay_ms", "300",
-                "seeds", "127.0.0.1:" + seedPort));
+                "seeds", "127.0.0.1:" + seedPort, "native_transport_port", "0"));
     }
 
     @Test

@@ -90,7 +90,8 @@ class JobsOnARealNodeTest {
     void longOperationsAreJobsAndTheNodeKeepsServingWhileTheirDiskWorkIsHeld() throws Exception {
         config = ServerConfig.load(null, Map.of("internode_port", Integer.toString(freePort()),
                 "http_port", Integer.toString(freePort()), "data_directory", dir.toString(),
-                "replication_factor", "1", "gossip_interval_ms", "100", "flush_period_ms", "0"));
+                "replication_factor", "1", "gossip_interval_ms", "100", "flush_period_ms", "0",
+                "native_transport_port", "0"));
         String base = "http://" + config.httpAddress();
         try (ServerNode node = ServerNode.start(config, new HeldStores(), null);
              RingClient client = new RingClient(List.of(config.httpAddress().toString()),

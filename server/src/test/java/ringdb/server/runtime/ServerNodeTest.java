@@ -40,7 +40,7 @@ class ServerNodeTest {
     private ServerConfig config(int internode, int http) {
         return ServerConfig.load(null, Map.of("internode_port", Integer.toString(internode),
                 "http_port", Integer.toString(http), "data_directory", dir.toString(), "replication_factor", "1",
-                "gossip_interval_ms", "100"));
+                "gossip_interval_ms", "100", "native_transport_port", "0"));
     }
 
     @Test

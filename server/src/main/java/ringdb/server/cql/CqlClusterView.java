@@ -1,0 +1,45 @@
+package ringdb.server.cql;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The cluster as a driver sees it through system.local and system.peers: a snapshot of this node
+ * and its peers. Data center and rack are the single ones ringdb has today.
+ */
+public record CqlClusterView(String clusterName, String partitioner, Node local, List<Node> peers) {
+    public static final String DATA_CENTER = "datacenter1";
+    public static final String RACK = "rack1";
+    /** The Cassandra release drivers are told (a 3.11 keeps them on protocol v4, which this node speaks). */
+    public static final String RELEASE_VERSION = "3.11.19";
+
+    public CqlClusterView {
+        Objects.requireNonNull(clusterName, "clusterName");
+        Objects.requireNonNull(partitioner, "partitioner");
+        Objects.requireNonNull(local, "local");
+        peers = List.copyOf(peers);
+    }
+
+    /**
+     * One node: its internode (listen) address, the address and port its CQL clients use, its host
+     * id, tokens, the schema version it reports (null: not known yet) and gossip generation.
+     */
+    public record Node(InetAddress listenAddress, InetSocketAddress cqlAddress, UUID hostId, List<Long> tokens,
+                       UUID schemaVersion, long generation) {
+        public Node {
+            Objects.requireNonNull(listenAddress, "listenAddress");
+            Objects.requireNonNull(cqlAddress, "cqlAddress");
+            Objects.requireNonNull(hostId, "hostId");
+            tokens = List.copyOf(tokens);
+        }
+    }
+
+    /** A node's host id, derived from its ringdb node id so it is the same on every node and across restarts. */
+    public static UUID hostId(String nodeId) {
+        return UUID.nameUUIDFromBytes(("ringdb host\0" + nodeId).getBytes(StandardCharsets.UTF_8));
+    }
+}

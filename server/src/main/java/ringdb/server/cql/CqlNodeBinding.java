@@ -1,0 +1,198 @@
+package ringdb.server.cql;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import ringdb.core.NodeId;
+import ringdb.core.node.Node;
+import ringdb.core.node.NodeEvent;
+import ringdb.core.node.NodeStatus;
+import ringdb.core.node.PeerStatus;
+import ringdb.core.ring.Ring;
+import ringdb.server.api.ClientTimeouts;
+import ringdb.server.api.ConnectionLimits;
+import ringdb.server.api.RequestObserver;
+import ringdb.server.config.ConfigKeys;
+import ringdb.server.config.HostPort;
+import ringdb.server.config.ServerConfig;
+import ringdb.server.runtime.NodeThread;
+
+/**
+ * A real node's CQL listener and what connects it to the node: the node's CQL address in gossip
+ * (application state {@value #CQL_STATE}, so peers list it in system.peers), system.local and
+ * system.peers from the node's status and ring, events from the node's events (a peer up or down:
+ * STATUS_CHANGE; a node joined or left the ring: TOPOLOGY_CHANGE) and the query handler the
+ * composition root chose.
+ *
+ * <p>Threading: {@link #onNodeEvent} on the node's thread; the rest on any thread.
+ */
+public final class CqlNodeBinding implements AutoCloseable {
+    /** Gossip application state holding a node's CQL address ("host:port"). */
+    public static final String CQL_STATE = "cql";
+    /** The partitioner drivers are told: ringdb's SHA-1 token, which they do not know (no token-aware routing). */
+    public static final String PARTITIONER = "ringdb.core.ring.Partitioner";
+
+    /** What the query handler of a node may use: its system tables, events, schema and node. */
+    public record Context(SystemTables systemTables, CqlEvents events, CqlSchemaSource schema, Node node,
+                          NodeThread nodeThread) {
+    }
+
+    private final Node node;
+    private final NodeThread nodeThread;
+    private final CqlEvents events;
+    private final CqlServer server;
+
+    private CqlNodeBinding(Node node, NodeThread nodeThread, CqlEvents events, CqlServer server) {
+        this.node = node;
+        this.nodeThread = nodeThread;
+        this.events = events;
+        this.server = server;
+    }
+
+    /**
+     * Starts the CQL listener of {@code node} (null when native_transport_port is 0) and announces its
+     * address in gossip. Call on any thread but the node's.
+     */
+    public static CqlNodeBinding start(ServerConfig config, Node node, NodeThread nodeThread, ConnectionLimits limits,
+                                       ClientTimeouts timeouts, RequestObserver observer, CqlSchemaSource schema,
+                                       Function<Context, CqlQueryHandler> handlers) {
+        int port = config.integer(ConfigKeys.NATIVE_TRANSPORT_PORT);
+        if (port == 0) {
+            return null;
+        }
+        String host = config.text(ConfigKeys.NATIVE_TRANSPORT_ADDRESS);
+        String listen = config.text(ConfigKeys.LISTEN_ADDRESS);
+        HostPort bind = new HostPort(host.isEmpty() ? listen : host, port);
+        CqlEvents events = new CqlEvents();
+        String clusterName = config.text(ConfigKeys.CLUSTER_NAME);
+        Supplier<CqlClusterView> view = () -> onNodeThread(nodeThread, () -> view(node, clusterName, schema));
+        SystemTables systemTables = new SystemTables(view, schema);
+        CqlQueryHandler handler = handlers.apply(new Context(systemTables, events, schema, node, nodeThread));
+        CqlServer server = CqlServer.start(new CqlServer.Settings(bind, handler, Authenticator.ALLOW_ALL, events,
+                limits, timeouts, observer, config.integer(ConfigKeys.NATIVE_TRANSPORT_MAX_FRAME_SIZE_BYTES),
+                PreparedCache.CAPACITY_DEFAULT), nodeThread.eventLoopGroup());
+        boolean wildcard = bind.host().equals("0.0.0.0") || bind.host().equals("::");
+        String advertised = new HostPort(wildcard ? listen : bind.host(), server.boundAddress().getPort()).toString();
+        nodeThread.call(() -> {
+            node.setLocalApplicationState(CQL_STATE, advertised);
+            return null;
+        }).join();
+        return new CqlNodeBinding(node, nodeThread, events, server);
+    }
+
+    private static <T> T onNodeThread(NodeThread nodeThread, Supplier<T> task) {
+        if (nodeThread.eventLoopGroup().next().inEventLoop()) {
+            return task.get();
+        }
+        return nodeThread.call(task::get).join();
+    }
+
+    public CqlServer server() {
+        return server;
+    }
+
+    public CqlEvents events() {
+        return events;
+    }
+
+    /** The node's view for system.local and system.peers; on the node's thread. */
+    static CqlClusterView view(Node node, String clusterName, CqlSchemaSource schema) {
+        NodeStatus status = node.status();
+        Ring ring = node.ring();
+        InetSocketAddress selfCql = cqlAddress(status.applicationStates().get(CQL_STATE));
+        CqlClusterView.Node self = new CqlClusterView.Node(hostOf(status.id()),
+                selfCql == null ? new InetSocketAddress(hostOf(status.id()), 0) : selfCql,
+                CqlClusterView.hostId(status.id().id()), tokens(ring, status.id()), schema.version(),
+                status.generation());
+        List<CqlClusterView.Node> peers = new ArrayList<>();
+        for (PeerStatus peer : status.peers()) {
+            InetSocketAddress cql = cqlAddress(peer.applicationStates().get(CQL_STATE));
+            if (cql == null || !ring.members().contains(peer.id())) {
+                continue; // no CQL listener, or not (or no longer) in the ring
+            }
+            peers.add(new CqlClusterView.Node(hostOf(peer.id()), cql, CqlClusterView.hostId(peer.id().id()),
+                    tokens(ring, peer.id()), schema.version(), peer.generation()));
+        }
+        return new CqlClusterView(clusterName, PARTITIONER, self, peers);
+    }
+
+    private static List<Long> tokens(Ring ring, NodeId id) {
+        if (!ring.members().contains(id)) {
+            return List.of();
+        }
+        return Arrays.stream(ring.tokensOf(id)).boxed().toList();
+    }
+
+    private static InetAddress hostOf(NodeId id) {
+        return address(HostPort.parse(id.id()).host());
+    }
+
+    private static InetSocketAddress cqlAddress(String state) {
+        if (state == null || state.isEmpty()) {
+            return null;
+        }
+        try {
+            HostPort hostPort = HostPort.parse(state);
+            return new InetSocketAddress(address(hostPort.host()), hostPort.port());
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static InetAddress address(String host) {
+        try {
+            return InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("cannot resolve " + host + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A node event: pushes the matching protocol event to registered connections. Called on the
+     * node's thread from the node's listener; the node is read after the listener returns.
+     */
+    public void onNodeEvent(NodeEvent event) {
+        if (event.subject() == null || event.subject().equals(node.id())) {
+            return;
+        }
+        NodeEvent.Kind kind = event.kind();
+        if (kind != NodeEvent.Kind.PEER_UP && kind != NodeEvent.Kind.PEER_DOWN && kind != NodeEvent.Kind.JOINED
+                && kind != NodeEvent.Kind.LEFT && kind != NodeEvent.Kind.REMOVED) {
+            return;
+        }
+        nodeThread.execute(() -> publish(event));
+    }
+
+    private void publish(NodeEvent event) {
+        InetSocketAddress address = null;
+        for (PeerStatus peer : node.status().peers()) {
+            if (peer.id().equals(event.subject())) {
+                address = cqlAddress(peer.applicationStates().get(CQL_STATE));
+            }
+        }
+        if (address == null) {
+            return;
+        }
+        switch (event.kind()) {
+            case PEER_UP -> events.statusChanged(address, true);
+            case PEER_DOWN -> events.statusChanged(address, false);
+            case JOINED -> events.topologyChanged(address, true);
+            default -> events.topologyChanged(address, false);
+        }
+    }
+
+    /** Stops accepting connections and waits up to {@code waitMillis} for requests read to be answered. */
+    public int drain(long waitMillis) {
+        return server.drain(waitMillis);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

@@ -1,0 +1,66 @@
+package ringdb.server.cql;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The node's prepared statements, by id. An id is the MD5 of the keyspace the statement was
+ * prepared in (nothing when none) followed by its text, as Cassandra computes it, so every node
+ * and every restart gives one statement the same id and drivers, which prepare on each node, get
+ * the same id everywhere. The cache keeps the {@code capacity} statements used last; an EXECUTE of
+ * an id it no longer (or never) had is answered Unprepared, and the driver prepares again.
+ *
+ * <p>Threading: any thread (synchronized; lookups are short).
+ */
+final class PreparedCache {
+    /** Statements kept by default. */
+    static final int CAPACITY_DEFAULT = 10_000;
+
+    /** A statement with the text and keyspace it was prepared from. */
+    record Entry(byte[] id, String query, String keyspace, PreparedStatement statement) {
+    }
+
+    private final Map<String, Entry> entries;
+
+    PreparedCache(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
+        }
+        this.entries = new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+                return size() > capacity;
+            }
+        };
+    }
+
+    /** The id of {@code query} prepared in {@code keyspace} (null: none). */
+    static byte[] id(String keyspace, String query) {
+        try {
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
+            String text = keyspace == null ? query : keyspace + query;
+            return md5.digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is required by every Java runtime", e);
+        }
+    }
+
+    synchronized void put(Entry entry) {
+        entries.put(HexFormat.of().formatHex(entry.id()), entry);
+    }
+
+    /** The statement with {@code id}, or null. */
+    synchronized Entry get(byte[] id) {
+        return entries.get(HexFormat.of().formatHex(id));
+    }
+
+    synchronized int size() {
+        return entries.size();
+    }
+}

@@ -1,0 +1,171 @@
+package ringdb.server.cql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.ProtocolVersion;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.metadata.Node;
+import com.datastax.oss.driver.api.core.metadata.NodeState;
+import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
+import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
+import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import ringdb.server.config.ServerConfig;
+import ringdb.server.runtime.FileStores;
+import ringdb.server.runtime.ServerNode;
+
+/**
+ * The Apache Cassandra Java driver against real nodes' CQL ports: it negotiates the protocol down to
+ * v4, reads system.local and system.peers (and falls back from peers_v2), discovers the other node,
+ * builds schema metadata from system_schema, prepares and executes, uses LZ4. Statements other than
+ * the connect-time reads come with the CQL language; here a test fixture answers those reads.
+ */
+@Timeout(120)
+class CqlDriverTest {
+    private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    @TempDir
+    Path dir;
+
+    private static int freePort(String host) throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private ServerConfig config(String host, int internode, String seed, int cqlPort) throws IOException {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("listen_address", host);
+        settings.put("internode_port", Integer.toString(internode));
+        settings.put("http_address", host);
+        settings.put("http_port", Integer.toString(freePort(host)));
+        settings.put("native_transport_port", Integer.toString(cqlPort));
+        settings.put("data_directory", dir.resolve(host).toString());
+        settings.put("replication_factor", "1");
+        settings.put("gossip_interval_ms", "100");
+        settings.put("ring_delay_ms", "300");
+        settings.put("cluster_name", "drivertest");
+        settings.put("seeds", seed);
+        return ServerConfig.load(null, settings);
+    }
+
+    private static ServerNode start(ServerConfig config) {
+        return ServerNode.start(config, new FileStores(config), null,
+                context -> new SystemTableQueries(context.systemTables()));
+    }
+
+    private static CqlSession connect(InetSocketAddress contact, boolean lz4) {
+        DriverConfigLoader loader = DriverConfigLoader.programmaticBuilder()
+                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
+                .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
+                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(10))
+                .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(10))
+                .withString(DefaultDriverOption.PROTOCOL_COMPRESSION, lz4 ? "lz4" : "none")
+                .build();
+        return CqlSession.builder().addContactPoint(contact).withLocalDatacenter(CqlClusterView.DATA_CENTER)
+                .withConfigLoader(loader).build();
+    }
+
+    @Test
+    void theJavaDriverConnectsReadsTheSystemTablesAndTheSchemaAndPrepares() throws Exception {
+        int internode = freePort("127.0.0.1");
+        ServerConfig config = config("127.0.0.1", internode, "127.0.0.1:" + internode, freePort("127.0.0.1"));
+        try (ServerNode node = start(config); CqlSession session = connect(node.cqlAddress(), true)) {
+            assertThat(session.getContext().getProtocolVersion()).isEqualTo(ProtocolVersion.V4);
+            Row local = session.execute("SELECT * FROM system.local WHERE key='local'").one();
+            assertThat(local.getString("cluster_name")).isEqualTo("drivertest");
+            assertThat(local.getUuid("host_id")).isEqualTo(CqlClusterView.hostId(node.node().id().id()));
+            assertThat(local.getSet("tokens", String.class)).hasSize(16);
+            assertThat(local.getString("release_version")).startsWith("3.11.");
+
+            Collection<Node> nodes = session.getMetadata().getNodes().values();
+            assertThat(nodes).hasSize(1);
+            Node only = nodes.iterator().next();
+            assertThat(only.getHostId()).isEqualTo(CqlClusterView.hostId(node.node().id().id()));
+            assertThat(only.getDatacenter()).isEqualTo("datacenter1");
+            assertThat(only.getSchemaVersion()).isEqualTo(local.getUuid("schema_version"));
+
+            KeyspaceMetadata ringdb = session.getMetadata().getKeyspace("ringdb").orElseThrow();
+            assertThat(ringdb.getReplication()).containsEntry("replication_factor", "1");
+            TableMetadata kv = ringdb.getTable("kv").orElseThrow();
+            assertThat(kv.getPartitionKey()).extracting(c -> c.getName().asInternal()).containsExactly("key");
+            assertThat(kv.getColumn("value").orElseThrow().getType().asCql(false, true)).isEqualTo("blob");
+
+            PreparedStatement prepared =
+                    session.prepare("SELECT * FROM system_schema.tables WHERE keyspace_name = ?");
+            byte[] id = new byte[prepared.getId().remaining()];
+            prepared.getId().duplicate().get(id);
+            assertThat(id).isEqualTo(PreparedCache.id(null, prepared.getQuery()));
+            assertThat(prepared.getPartitionKeyIndices()).containsExactly(0);
+            Row table = session.execute(prepared.bind("ringdb")).one();
+            assertThat(table.getString("table_name")).isEqualTo("kv");
+
+            assertThatThrownBy(() -> session.execute("SELECT * FROM system.peers_v2"))
+                    .isInstanceOf(InvalidQueryException.class).hasMessageContaining("unconfigured table peers_v2");
+        }
+    }
+
+    @Test
+    void theDriverDiscoversThePeerOfTheNodeItConnectedToAndSeesItGoDown() throws Exception {
+        int cqlPort = freePort("127.0.0.1");
+        int seedPort = freePort("127.0.0.1");
+        ServerConfig first = config("127.0.0.1", seedPort, "127.0.0.1:" + seedPort, cqlPort);
+        ServerConfig second = config("127.0.0.2", freePort("127.0.0.2"), "127.0.0.1:" + seedPort, cqlPort);
+        try (ServerNode one = start(first)) {
+            ServerNode two = start(second);
+            try (CqlSession session = awaitTwoPeers(one)) {
+                Set<InetSocketAddress> seen = session.getMetadata().getNodes().values().stream()
+                        .map(n -> (InetSocketAddress) n.getEndPoint().resolve()).collect(Collectors.toSet());
+                assertThat(seen).containsExactlyInAnyOrder(one.cqlAddress(), two.cqlAddress());
+                await("the driver has both nodes up", () -> session.getMetadata().getNodes().values().stream()
+                        .allMatch(n -> n.getState() == NodeState.UP));
+                two.close();
+                await("the driver sees the stopped node down", () -> session.getMetadata().getNodes().values()
+                        .stream().anyMatch(n -> n.getState() == NodeState.DOWN));
+            } finally {
+                two.close();
+            }
+        }
+    }
+
+    /** A session once node one's system.peers lists node two (gossip needs a moment after start). */
+    private static CqlSession awaitTwoPeers(ServerNode one) {
+        await("node one lists its peer in system.peers", () -> {
+            try (CqlSession probe = connect(one.cqlAddress(), false)) {
+                return probe.execute("SELECT * FROM system.peers").all().size() == 1;
+            }
+        });
+        return connect(one.cqlAddress(), false);
+    }
+
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + WAIT_NANOS;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+    }
+}
