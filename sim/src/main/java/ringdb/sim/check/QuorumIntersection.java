@@ -16,6 +16,7 @@ import ringdb.core.data.Cell;
 import ringdb.core.message.Message;
 import ringdb.core.message.ReadRequest;
 import ringdb.core.message.ReadResponse;
+import ringdb.core.ring.StorageKeys;
 import ringdb.sim.SimListener;
 
 /**
@@ -52,7 +53,8 @@ public final class QuorumIntersection implements SimListener {
     @Override
     public void onDelivered(NodeId from, NodeId to, Message message) {
         if (message instanceof ReadRequest request) {
-            readKeys.put(from + "#" + request.requestId(), new String(request.key(), StandardCharsets.UTF_8));
+            byte[] key = StorageKeys.isKv(request.key()) ? StorageKeys.rawKv(request.key()) : request.key();
+            readKeys.put(from + "#" + request.requestId(), new String(key, StandardCharsets.UTF_8));
         } else if (message instanceof ReadResponse response) {
             String key = readKeys.get(to + "#" + response.requestId());
             if (key != null) {
