@@ -1,11 +1,8 @@
 package ringdb.storage.rows;
 
 import java.io.ByteArrayOutputStream;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import ringdb.core.ring.DecoratedKey;
-import ringdb.core.ring.Partitioner;
 
 /**
  * What the storage engine must know of a table entry's key without the table's schema
@@ -31,46 +28,11 @@ public final class EntryKeys {
     }
 
     /**
-     * The key with its token: for a table entry the partitioner's token of its serialized partition
-     * key (the component's bytes; several in the composite form {@code length:u16 bytes 0x00}), so
-     * that every entry of a partition has one token; for any other key {@link DecoratedKey#of}.
+     * The key with its token, {@link DecoratedKey#of}: for a table entry the partitioner's token of its
+     * serialized partition key ({@code StorageKeys.token}), so every entry of a partition has one token.
      */
     public static DecoratedKey decorate(byte[] key) {
-        int end = partitionEnd(key);
-        if (end < 0) {
-            return DecoratedKey.of(key);
-        }
-        return new DecoratedKey(Partitioner.token(serializedPartitionKey(key, end)), key);
-    }
-
-    private static byte[] serializedPartitionKey(byte[] key, int end) {
-        List<byte[]> components = new ArrayList<>();
-        ByteArrayOutputStream component = new ByteArrayOutputStream();
-        for (int i = 1 + TABLE_ID_BYTES; i < end; i++) {
-            if (key[i] != 0) {
-                component.write(key[i]);
-                continue;
-            }
-            int next = key[i + 1] & 0xFF;
-            i++;
-            if (next == 0xFF) {
-                component.write(0);
-            } else {
-                components.add(component.toByteArray());
-                component.reset();
-            }
-        }
-        if (components.size() == 1) {
-            return components.get(0);
-        }
-        ByteArrayOutputStream composite = new ByteArrayOutputStream();
-        for (byte[] bytes : components) {
-            composite.write(bytes.length >>> 8);
-            composite.write(bytes.length);
-            composite.write(bytes, 0, bytes.length);
-            composite.write(0);
-        }
-        return composite.toByteArray();
+        return DecoratedKey.of(key);
     }
 
     /** Whether {@code key} is a table entry's key (tag and a whole partition key). */
