@@ -70,6 +70,7 @@ class ClientTlsTest {
         Map<String, String> flags = new HashMap<>(Map.of("internode_port", Integer.toString(internode),
                 "http_port", Integer.toString(http), "data_directory", dir.resolve("data").toString(),
                 "replication_factor", "1", "gossip_interval_ms", "100", "ssl_reload_check_interval_ms", "0"));
+        flags.put("native_transport_port", "0");
         flags.put("client_encryption_enabled", "true");
         flags.put("client_encryption_optional", Boolean.toString(optional));
         flags.put("client_encryption_certificate", dir.resolve("node.crt").toString());
