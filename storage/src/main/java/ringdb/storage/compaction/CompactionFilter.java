@@ -1,6 +1,5 @@
 package ringdb.storage.compaction;
 
-import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -16,7 +15,8 @@ import ringdb.storage.rows.EntryKeys;
  * What a compaction keeps of the merged (reconciled) entries of its inputs, streaming, in key order:
  *
  * <ul>
- *   <li>an expired value becomes a tombstone with its timestamp;</li>
+ *   <li>an expired value is kept as written (so it reconciles with other versions exactly as it does on a
+ *       replica that has not compacted it) until it may be purged like a tombstone;</li>
  *   <li>an entry a partition deletion or a range tombstone of the compaction covers (docs/formats/rows.md,
  *       "Deletions as entries") with a timestamp at or before the deletion's is dropped; a range
  *       tombstone's bounds are kept (each is how readers learn the tombstone);</li>
@@ -79,9 +79,7 @@ final class CompactionFilter extends LookaheadIterator<Map.Entry<DecoratedKey, C
             }
             Cell cell = entry.getValue();
             boolean expired = cell.isExpiring() && !cell.isLiveAt(nowSeconds);
-            if (expired) {
-                cell = Cell.tombstone(cell.timestampMicros());
-            }
+            Cell dead = expired ? Cell.tombstone(cell.timestampMicros()) : cell;
             byte[] bytes = key.key();
             boolean table = trackPartition(bytes);
             if (table && covered(bytes, cell)) {
@@ -91,12 +89,12 @@ final class CompactionFilter extends LookaheadIterator<Map.Entry<DecoratedKey, C
             if (table && cell.isTombstone()) {
                 track(bytes, cell);
             }
-            if (cell.isTombstone() && purgeable(key, cell, expired ? entry.getValue().expiresAtSeconds() : 0, table)) {
+            if (dead.isTombstone() && purgeable(key, dead, expired ? cell.expiresAtSeconds() : 0, table)) {
                 purged++;
                 continue;
             }
             written++;
-            return cell == entry.getValue() ? entry : new AbstractMap.SimpleImmutableEntry<>(key, cell);
+            return entry;
         }
         return null;
     }
