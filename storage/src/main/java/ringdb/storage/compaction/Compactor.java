@@ -33,9 +33,9 @@ public final class Compactor {
      * Merges {@code inputs} into table {@code generation}, keeping what {@link CompactionFilter} keeps:
      * expired values are kept as written until purged like tombstones, entries a partition deletion or
      * range tombstone covers are dropped, tombstones older than {@code purgeBeforeMicros} are purged
-     * where {@code mayHoldOlder} allows; every entry whose token {@code keepToken} rejects is dropped outright (cleanup of ranges
-     * the node no longer replicates; not counted as purged). The output's data blocks are reported to
-     * {@code throttle} as they are written.
+     * where {@code mayHoldOlder} allows; every entry whose token {@code keepToken} rejects is dropped
+     * outright (cleanup of ranges the node no longer replicates; not counted as purged). The output's
+     * data blocks are reported to {@code throttle} as they are written.
      */
     public static Result compact(Disk disk, String directory, long generation, List<SSTable> inputs,
                                  long purgeBeforeMicros, long nowSeconds, TombstoneGuard mayHoldOlder,
