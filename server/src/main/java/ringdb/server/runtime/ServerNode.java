@@ -145,18 +145,8 @@ public final class ServerNode implements AutoCloseable {
         transport.setSink(inboundSink(nodeThread, nodeHolder, transport.stats()));
         SecureRandom seeds = new SecureRandom();
         Node node = new Node(config.nodeId(), nodeConfig(config), clock, nodeThread, transport,
-                new Random(seeds.nextLong()), data, hints, new NodeListener() {
-                    @Override
-                    public void onEvent(NodeEvent event) {
-                        ServerNode.onEvent(event, metrics, events);
-                        cqlEvents.get().accept(event);
-                    }
-
-                    @Override
-                    public void onSchemaChange(SchemaChange change) {
-                        cqlSchemaChanges.get().accept(change);
-                    }
-                }, seeds.nextLong());
+                new Random(seeds.nextLong()), data, hints, listener(metrics, events, cqlEvents, cqlSchemaChanges),
+                seeds.nextLong());
         metrics.registerRefusals(node::unexpectedResponseCount, node::refusedGossipStateCount);
         nodeHolder[0] = node;
         String httpAddress = config.advertisedHttpAddress().toString();
@@ -198,6 +188,24 @@ public final class ServerNode implements AutoCloseable {
         logServing(config, tls, cql);
         return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount,
                 tls, cql);
+    }
+
+    /** The node's listener: metrics and recent events, then the CQL listener's events and schema changes. */
+    private static NodeListener listener(ServerMetrics metrics, RecentEvents events,
+                                         AtomicReference<Consumer<NodeEvent>> cqlEvents,
+                                         AtomicReference<Consumer<SchemaChange>> cqlSchemaChanges) {
+        return new NodeListener() {
+            @Override
+            public void onEvent(NodeEvent event) {
+                ServerNode.onEvent(event, metrics, events);
+                cqlEvents.get().accept(event);
+            }
+
+            @Override
+            public void onSchemaChange(SchemaChange change) {
+                cqlSchemaChanges.get().accept(change);
+            }
+        };
     }
 
     /** The node serves: its addresses, which of them are TLS, and loudly, what is exposed without protection. */

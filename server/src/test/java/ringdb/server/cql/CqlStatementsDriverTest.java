@@ -78,7 +78,8 @@ class CqlStatementsDriverTest {
         ServerConfig config = config(dir);
         try (ServerNode node = ServerNode.start(config, new FileStores(config), null);
              CqlSession session = connect(node)) {
-            session.execute("CREATE KEYSPACE shop WITH replication = {'class':'SimpleStrategy','replication_factor':1}");
+            session.execute("CREATE KEYSPACE shop WITH replication = "
+                    + "{'class':'SimpleStrategy','replication_factor':1}");
             session.execute("CREATE TABLE shop.orders (customer text, day int, seq int, item text, tags set<text>, "
                     + "PRIMARY KEY ((customer, day), seq)) WITH CLUSTERING ORDER BY (seq DESC)");
             assertThat(session.getMetadata().getKeyspace("shop").orElseThrow().getTable("orders")).isPresent();
@@ -103,7 +104,8 @@ class CqlStatementsDriverTest {
             assertThat(session.execute("SELECT seq FROM orders WHERE customer = 'ann' AND day = 1 ORDER BY seq ASC "
                     + "LIMIT 2").all()).extracting(r -> r.getInt(0)).containsExactly(1, 2);
 
-            PreparedStatement insert = session.prepare("INSERT INTO orders (customer, day, seq, item) VALUES (?, ?, ?, ?)");
+            PreparedStatement insert = session.prepare(
+                    "INSERT INTO orders (customer, day, seq, item) VALUES (?, ?, ?, ?)");
             assertThat(insert.getPartitionKeyIndices()).containsExactly(0, 1);
             for (int seq = 0; seq < 1000; seq++) {
                 session.execute(insert.bind("bob", 2, seq, "i" + seq));

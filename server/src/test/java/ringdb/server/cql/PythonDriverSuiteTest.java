@@ -57,7 +57,8 @@ class PythonDriverSuiteTest {
             if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 reader.join(TimeUnit.SECONDS.toMillis(10));
-                return new Object[] {-1, "timed out after " + seconds + " s:\n" + output.toString(StandardCharsets.UTF_8)};
+                String partial = output.toString(StandardCharsets.UTF_8);
+                return new Object[] {-1, "timed out after " + seconds + " s:\n" + partial};
             }
             reader.join(TimeUnit.SECONDS.toMillis(10));
             return new Object[] {process.exitValue(), output.toString(StandardCharsets.UTF_8)};
