@@ -62,27 +62,38 @@ final class CqlReads {
         if (SystemTables.isSystemKeyspace(table.keyspace())) {
             return CompletableFuture.completedFuture(virtual(select));
         }
-        if (select.partitionKeys().isEmpty()) {
-            throw CqlException.invalid("SELECT on " + table.keyspace() + "." + table.name() + " must name its "
-                    + "partitions (WHERE on the whole partition key with = or IN): scans of tables are not supported "
-                    + "over CQL yet");
-        }
         if (!select.filters().isEmpty()) {
             throw CqlException.invalid("ALLOW FILTERING is not supported over CQL yet");
         }
         boolean aggregate = select.isAggregate();
         int page = aggregate || pageSize <= 0 ? Integer.MAX_VALUE : pageSize;
         Position start = pagingState == null ? new Position(0, select.limit(), null) : decode(pagingState);
-        List<List<ByteBuffer>> rows = new ArrayList<>();
         CompletableFuture<CqlResult> out = new CompletableFuture<>();
-        Paging paging = new Paging(select, keys, consistency, cl, page, rows, out, aggregate);
-        paging.next(start);
+        if (!select.partitionKeys().isEmpty()) {
+            Paging paging = new Paging(select, select.partitionKeys(), keys, consistency, cl, page, out, aggregate,
+                    null);
+            paging.next(start);
+            return out;
+        }
+        TableScan.scan(node, select, keys, consistency, cl).whenComplete((scan, error) -> {
+            if (error != null) {
+                out.completeExceptionally(error);
+                return;
+            }
+            try {
+                new Paging(select, scan.partitions(), keys, consistency, cl, page, out, aggregate, scan).next(start);
+            } catch (RuntimeException e) {
+                out.completeExceptionally(e);
+            }
+        });
         return out;
     }
 
     /** The reads of one page, partition after partition. */
     private final class Paging {
         private final BoundSelect select;
+        private final List<PartitionKey> partitions;
+        private final TableScan scan;
         private final RowKeys keys;
         private final ConsistencyLevel consistency;
         private final CqlConsistency cl;
@@ -92,20 +103,21 @@ final class CqlReads {
         private final boolean aggregate;
         private long counted;
 
-        Paging(BoundSelect select, RowKeys keys, ConsistencyLevel consistency, CqlConsistency cl, int page,
-               List<List<ByteBuffer>> rows, CompletableFuture<CqlResult> out, boolean aggregate) {
+        Paging(BoundSelect select, List<PartitionKey> partitions, RowKeys keys, ConsistencyLevel consistency,
+               CqlConsistency cl, int page, CompletableFuture<CqlResult> out, boolean aggregate, TableScan scan) {
             this.select = select;
+            this.partitions = partitions;
+            this.scan = scan;
             this.keys = keys;
             this.consistency = consistency;
             this.cl = cl;
             this.page = page;
-            this.rows = rows;
+            this.rows = new ArrayList<>();
             this.out = out;
             this.aggregate = aggregate;
         }
 
         void next(Position at) {
-            List<PartitionKey> partitions = select.partitionKeys();
             if (at.partition() >= partitions.size() || at.remaining() <= 0 || select.slices().isEmpty()) {
                 finish(null);
                 return;
@@ -170,6 +182,9 @@ final class CqlReads {
 
         /** One partition's page: the command's storage ranges read in order until one stops at its entry limit. */
         private CompletableFuture<PartitionPage> read(ReadCommand command) {
+            if (scan != null) {
+                return CompletableFuture.completedFuture(scan.read(command, node.nowMicros() / 1_000_000));
+            }
             List<KeyRange> ranges = command.storageRanges();
             KeyRange partition = keys.partition(command.partitionKey());
             long token = keys.token(command.partitionKey());

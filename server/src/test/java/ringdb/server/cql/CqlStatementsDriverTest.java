@@ -135,6 +135,12 @@ class CqlStatementsDriverTest {
                     .one();
             assertThat(ttl.getInt(0)).isBetween(990, 1000);
             assertThat(ttl.getLong(1)).isPositive();
+            List<Row> scanned = session.execute(SimpleStatement.newInstance(
+                    "SELECT customer, day, seq FROM orders").setPageSize(300)).all();
+            assertThat(scanned).hasSize(1003);
+            assertThat(scanned).filteredOn(r -> r.getString(0).equals("ann")).extracting(r -> r.getInt(2))
+                    .containsExactly(4, 3);
+            assertThat(session.execute("SELECT * FROM orders LIMIT 5").all()).hasSize(5);
             Row count = session.execute(SimpleStatement.newInstance(
                     "SELECT COUNT(*) FROM orders WHERE customer = ? AND day = ?", "bob", 2)).one();
             assertThat(count.getLong(0)).isEqualTo(1000);
