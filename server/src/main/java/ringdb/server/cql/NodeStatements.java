@@ -80,14 +80,33 @@ public final class NodeStatements implements CqlQueryHandler {
                 keyIndexes = modification.partitionKeyBindIndexes();
             }
             return CompletableFuture.completedFuture(new PreparedStatement(columns(statement.bindVariables()),
-                    keyIndexes.stream().mapToInt(Integer::intValue).toArray(), result, statement));
+                    keyIndexes.stream().mapToInt(Integer::intValue).toArray(), result,
+                    new Prepared(query, keyspace, statement)));
         });
     }
 
     @Override
     public CompletionStage<CqlResult> execute(PreparedStatement statement, QueryParameters parameters,
                                               ClientState state) {
-        return onNode(() -> run((CqlStatement) statement.statement(), parameters, state));
+        return onNode(() -> run(current((Prepared) statement.statement()), parameters, state));
+    }
+
+    /** A prepared statement: its text and keyspace, and what analysis made of them. */
+    private record Prepared(String query, String keyspace, CqlStatement statement) {
+    }
+
+    /**
+     * The prepared statement as the schema is now: analysed again when its table changed since
+     * (ALTER, or DROP and CREATE), so that it never writes or reads by an outdated definition.
+     */
+    private CqlStatement current(Prepared prepared) {
+        ringdb.core.schema.TableMetadata was = prepared.statement() instanceof SelectStatement s ? s.table()
+                : prepared.statement() instanceof ModificationStatement m ? m.table() : null;
+        if (was == null || SystemTables.isSystemKeyspace(was.keyspace())
+                || was.equals(node.schema().table(was.keyspace(), was.name()))) {
+            return prepared.statement();
+        }
+        return Analyzer.analyze(prepared.query(), prepared.keyspace(), view());
     }
 
     @Override
@@ -95,7 +114,7 @@ public final class NodeStatements implements CqlQueryHandler {
         return onNode(() -> {
             List<BoundModification> bound = new ArrayList<>();
             for (BatchRequest.Statement s : batch.statements()) {
-                CqlStatement statement = s.prepared() != null ? (CqlStatement) s.prepared().statement()
+                CqlStatement statement = s.prepared() != null ? current((Prepared) s.prepared().statement())
                         : Analyzer.analyze(s.query(), state.keyspace(), view());
                 BindValues values = positional(s.values());
                 if (statement instanceof ModificationStatement m) {

@@ -166,6 +166,13 @@ class CqlStatementsDriverTest {
                     .isInstanceOf(AlreadyExistsException.class);
             assertThatThrownBy(() -> session.execute("INSERT INTO ks.t (k, nope) VALUES (1, 'x')"))
                     .isInstanceOf(InvalidQueryException.class).hasMessageContaining("nope");
+
+            PreparedStatement insert = session.prepare("INSERT INTO ks.t (k, v) VALUES (?, ?)");
+            session.execute("DROP TABLE ks.t");
+            session.execute("CREATE TABLE ks.t (k int PRIMARY KEY, v text)");
+            session.execute(insert.bind(1, "into the new table"));
+            assertThat(session.execute("SELECT v FROM ks.t WHERE k = 1").one().getString(0))
+                    .isEqualTo("into the new table");
         }
     }
 }
