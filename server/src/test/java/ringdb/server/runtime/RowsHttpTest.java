@@ -53,7 +53,7 @@ class RowsHttpTest {
         return ServerConfig.load(null, Map.of("internode_port", Integer.toString(internode),
                 "http_port", Integer.toString(freePort()), "data_directory", dir.resolve(name).toString(),
                 "replication_factor", Integer.toString(rf), "gossip_interval_ms", "100", "ring_delay_ms", "300",
-                "seeds", "127.0.0.1:" + seedPort));
+                "seeds", "127.0.0.1:" + seedPort, "native_transport_port", "0"));
     }
 
     private Answer call(ServerNode node, String method, String path, String body) throws Exception {
