@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -110,6 +112,8 @@ class CqlStatementsDriverTest {
             for (int seq = 0; seq < 1000; seq++) {
                 session.execute(insert.bind("bob", 2, seq, "i" + seq));
             }
+            batches(session, insert);
+
             PreparedStatement read = session.prepare("SELECT seq, item FROM orders WHERE customer = ? AND day = ?");
             ResultSet paged = session.execute(read.bind("bob", 2).setPageSize(100));
             List<Integer> seen = new ArrayList<>();
@@ -145,6 +149,18 @@ class CqlStatementsDriverTest {
                     "SELECT COUNT(*) FROM orders WHERE customer = ? AND day = ?", "bob", 2)).one();
             assertThat(count.getLong(0)).isEqualTo(1000);
         }
+    }
+
+    /** A prepared batch and a text batch, then a whole partition deleted. */
+    private static void batches(CqlSession session, PreparedStatement insert) {
+        session.execute(BatchStatement.newInstance(DefaultBatchType.UNLOGGED, insert.bind("dan", 1, 1, "a"),
+                insert.bind("dan", 1, 2, "b")));
+        session.execute("BEGIN BATCH INSERT INTO orders (customer, day, seq, item) VALUES ('dan', 1, 3, 'c'); "
+                + "UPDATE orders SET item = 'B' WHERE customer = 'dan' AND day = 1 AND seq = 2; APPLY BATCH");
+        assertThat(session.execute("SELECT item FROM orders WHERE customer = 'dan' AND day = 1").all())
+                .extracting(r -> r.getString(0)).containsExactly("c", "B", "a");
+        session.execute("DELETE FROM orders WHERE customer = 'dan' AND day = 1");
+        assertThat(session.execute("SELECT * FROM orders WHERE customer = 'dan' AND day = 1").all()).isEmpty();
     }
 
     @Test
