@@ -103,6 +103,32 @@ public final class SchemaStatements {
                 gcGraceSeconds == null ? now.gcGraceSeconds() : gcGraceSeconds, micros)));
     }
 
+    /**
+     * Puts a keyspace definition made elsewhere (a CQL statement analysed against this schema) into
+     * the schema as it is: created, or replacing an older definition of that name.
+     */
+    public static Schema putKeyspace(Schema schema, KeyspaceMetadata keyspace) {
+        builtin(keyspace.name(), null, "change");
+        return schema.withKeyspace(keyspace);
+    }
+
+    /**
+     * Puts a table definition made elsewhere (a CQL statement analysed against this schema) into the
+     * schema as it is: created, or replacing an older version of the same table.
+     */
+    public static Schema putTable(Schema schema, TableMetadata table) {
+        builtin(table.keyspace(), table.name(), "change");
+        if (schema.keyspace(table.keyspace()) == null) {
+            throw unknownKeyspace(table.keyspace());
+        }
+        return schema.withTable(table);
+    }
+
+    /** When a table of this name (or its keyspace) was last dropped, microseconds; 0 or less if never. */
+    public static long droppedAtMicros(Schema schema, String keyspace, String table) {
+        return schema.incarnationFor(keyspace, table);
+    }
+
     private interface Alteration {
         TableMetadata apply();
     }

@@ -23,7 +23,9 @@ import ringdb.core.health.DiskFailurePolicy;
 import ringdb.core.membership.TokenAllocation;
 import ringdb.core.node.Node;
 import ringdb.core.node.NodeConfig;
+import ringdb.core.catalog.SchemaChange;
 import ringdb.core.node.NodeEvent;
+import ringdb.core.node.NodeListener;
 import ringdb.core.store.LocalStore;
 import ringdb.server.api.ClientTimeouts;
 import ringdb.server.api.ConnectionLimits;
@@ -35,8 +37,9 @@ import ringdb.server.config.ConfigKeys;
 import ringdb.server.config.ServerConfig;
 import ringdb.server.cql.CqlNodeBinding;
 import ringdb.server.cql.CqlQueryHandler;
-import ringdb.server.cql.CqlSchemaSource;
-import ringdb.server.cql.NoStatements;
+import ringdb.server.cql.CqlEvents;
+import ringdb.server.cql.NodeSchema;
+import ringdb.server.cql.NodeStatements;
 import ringdb.server.metrics.ServerMetrics;
 import ringdb.server.tls.ClientTls;
 import ringdb.server.tls.ReloadingTls;
@@ -108,7 +111,7 @@ public final class ServerNode implements AutoCloseable {
      */
     public static ServerNode start(ServerConfig config, StoreFactory stores,
                                    Function<ServerNodeView, DashboardMount> dashboard) {
-        return start(config, stores, dashboard, context -> new NoStatements());
+        return start(config, stores, dashboard, NodeStatements::new);
     }
 
     /** As above, serving CQL statements with the handler {@code cqlHandlers} makes (native_transport_port on). */
@@ -125,6 +128,7 @@ public final class ServerNode implements AutoCloseable {
         LocalStore hints = new NodeThreadStore(stores.openHints(dir.resolve("hints"), clock, nodeThread), nodeThread);
         Node[] nodeHolder = new Node[1];
         AtomicReference<Consumer<NodeEvent>> cqlEvents = new AtomicReference<>(event -> { });
+        AtomicReference<Consumer<SchemaChange>> cqlSchemaChanges = new AtomicReference<>(change -> { });
         InternodeTransport transport;
         try {
             transport = InternodeTransport.start(transportSettings(config, tls.internode()), null,
@@ -141,10 +145,8 @@ public final class ServerNode implements AutoCloseable {
         transport.setSink(inboundSink(nodeThread, nodeHolder, transport.stats()));
         SecureRandom seeds = new SecureRandom();
         Node node = new Node(config.nodeId(), nodeConfig(config), clock, nodeThread, transport,
-                new Random(seeds.nextLong()), data, hints, event -> {
-                    onEvent(event, metrics, events);
-                    cqlEvents.get().accept(event);
-                }, seeds.nextLong());
+                new Random(seeds.nextLong()), data, hints, listener(metrics, events, cqlEvents, cqlSchemaChanges),
+                seeds.nextLong());
         metrics.registerRefusals(node::unexpectedResponseCount, node::refusedGossipStateCount);
         nodeHolder[0] = node;
         String httpAddress = config.advertisedHttpAddress().toString();
@@ -172,9 +174,11 @@ public final class ServerNode implements AutoCloseable {
                     mount == null ? null : mount.handlers(),
                     limits, crossSiteGuard(config), tls.client());
             cql = CqlNodeBinding.start(config, node, nodeThread, limits, clientTimeouts(config), observer,
-                    CqlSchemaSource.builtin(config.integer(ConfigKeys.REPLICATION_FACTOR)), cqlHandlers);
+                    new NodeSchema(node::schema), cqlHandlers);
             if (cql != null) {
                 cqlEvents.set(cql::onNodeEvent);
+                CqlEvents pushed = cql.events();
+                cqlSchemaChanges.set(change -> pushed.schemaChanged(NodeStatements.event(change)));
             }
         } catch (RuntimeException e) {
             tls.close();
@@ -184,6 +188,24 @@ public final class ServerNode implements AutoCloseable {
         logServing(config, tls, cql);
         return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount,
                 tls, cql);
+    }
+
+    /** The node's listener: metrics and recent events, then the CQL listener's events and schema changes. */
+    private static NodeListener listener(ServerMetrics metrics, RecentEvents events,
+                                         AtomicReference<Consumer<NodeEvent>> cqlEvents,
+                                         AtomicReference<Consumer<SchemaChange>> cqlSchemaChanges) {
+        return new NodeListener() {
+            @Override
+            public void onEvent(NodeEvent event) {
+                ServerNode.onEvent(event, metrics, events);
+                cqlEvents.get().accept(event);
+            }
+
+            @Override
+            public void onSchemaChange(SchemaChange change) {
+                cqlSchemaChanges.get().accept(change);
+            }
+        };
     }
 
     /** The node serves: its addresses, which of them are TLS, and loudly, what is exposed without protection. */

@@ -1,0 +1,335 @@
+package ringdb.server.cql;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import ringdb.core.coordinator.ClientResult;
+import ringdb.core.coordinator.ConsistencyLevel;
+import ringdb.core.coordinator.SliceQuery;
+import ringdb.core.node.Node;
+import ringdb.core.ring.Partitioner;
+import ringdb.core.rows.ColumnData;
+import ringdb.core.rows.PartitionPage;
+import ringdb.core.rows.PartitionReader;
+import ringdb.core.rows.ReadCommand;
+import ringdb.core.rows.Row;
+import ringdb.core.schema.TableMetadata;
+import ringdb.core.schema.keys.Clustering;
+import ringdb.core.schema.keys.KeyRange;
+import ringdb.core.schema.keys.PartitionKey;
+import ringdb.core.schema.keys.RowKeys;
+import ringdb.core.schema.types.CqlTypes;
+import ringdb.core.store.LocalStore;
+import ringdb.cql.statements.BindValues;
+import ringdb.cql.statements.BoundSelect;
+import ringdb.cql.statements.Selector;
+import ringdb.cql.statements.SelectStatement;
+import ringdb.cql.virtual.ResultSet;
+import ringdb.cql.virtual.VirtualTable;
+
+/**
+ * SELECT: the system tables from memory ({@link VirtualTable}); a user table partition by partition
+ * (the partitions the WHERE clause names, in order): a {@link ReadCommand} read through
+ * {@code Node#readSlice} at the request's consistency level and turned into rows by
+ * {@link PartitionReader}. A page holds at most the request's page size of rows; its paging state
+ * is the partition's index, the rows still allowed by LIMIT and the clustering of the last row.
+ * Node's thread only.
+ */
+final class CqlReads {
+    /** Most entries one slice read asks the replicas for. */
+    static final int ENTRIES_PER_READ_MAX = 100_000;
+
+    private final Node node;
+    private final SystemTables systemTables;
+
+    CqlReads(Node node, SystemTables systemTables) {
+        this.node = node;
+        this.systemTables = systemTables;
+    }
+
+    /** Where a page resumes: the partition, the rows LIMIT still allows, the last row returned (null: none). */
+    private record Position(int partition, int remaining, Clustering after) {
+    }
+
+    CompletableFuture<CqlResult> select(SelectStatement statement, BindValues values, ConsistencyLevel consistency,
+                                        CqlConsistency cl, int pageSize, ByteBuffer pagingState) {
+        TableMetadata table = statement.table();
+        RowKeys keys = new RowKeys(table, Partitioner::token);
+        BoundSelect select = statement.bind(values, keys::token);
+        if (SystemTables.isSystemKeyspace(table.keyspace())) {
+            return CompletableFuture.completedFuture(virtual(select));
+        }
+        if (!select.filters().isEmpty()) {
+            throw CqlException.invalid("ALLOW FILTERING is not supported over CQL yet");
+        }
+        boolean aggregate = select.isAggregate();
+        int page = aggregate || pageSize <= 0 ? Integer.MAX_VALUE : pageSize;
+        Position start = pagingState == null ? new Position(0, select.limit(), null) : decode(pagingState);
+        CompletableFuture<CqlResult> out = new CompletableFuture<>();
+        if (!select.partitionKeys().isEmpty()) {
+            Paging paging = new Paging(select, select.partitionKeys(), keys, consistency, cl, page, out, aggregate,
+                    null);
+            paging.next(start);
+            return out;
+        }
+        TableScan.scan(node, select, keys, consistency, cl).whenComplete((scan, error) -> {
+            if (error != null) {
+                out.completeExceptionally(error);
+                return;
+            }
+            try {
+                new Paging(select, scan.partitions(), keys, consistency, cl, page, out, aggregate, scan).next(start);
+            } catch (RuntimeException e) {
+                out.completeExceptionally(e);
+            }
+        });
+        return out;
+    }
+
+    /** The reads of one page, partition after partition. */
+    private final class Paging {
+        private final BoundSelect select;
+        private final List<PartitionKey> partitions;
+        private final TableScan scan;
+        private final RowKeys keys;
+        private final ConsistencyLevel consistency;
+        private final CqlConsistency cl;
+        private final int page;
+        private final List<List<ByteBuffer>> rows;
+        private final CompletableFuture<CqlResult> out;
+        private final boolean aggregate;
+        private long counted;
+
+        Paging(BoundSelect select, List<PartitionKey> partitions, RowKeys keys, ConsistencyLevel consistency,
+               CqlConsistency cl, int page, CompletableFuture<CqlResult> out, boolean aggregate, TableScan scan) {
+            this.select = select;
+            this.partitions = partitions;
+            this.scan = scan;
+            this.keys = keys;
+            this.consistency = consistency;
+            this.cl = cl;
+            this.page = page;
+            this.rows = new ArrayList<>();
+            this.out = out;
+            this.aggregate = aggregate;
+        }
+
+        void next(Position at) {
+            if (at.partition() >= partitions.size() || at.remaining() <= 0 || select.slices().isEmpty()) {
+                finish(null);
+                return;
+            }
+            int room = Math.min(at.remaining(), page - rows.size());
+            if (room <= 0) {
+                finish(at);
+                return;
+            }
+            PartitionKey key = partitions.get(at.partition());
+            int perPartition = select.distinct() ? 1 : select.perPartitionLimit() == Integer.MAX_VALUE ? 0
+                    : select.perPartitionLimit();
+            ReadCommand command = new ReadCommand(select.table(), key, select.slices(), null, select.reversed(),
+                    room == Integer.MAX_VALUE ? 0 : room, perPartition, at.after());
+            read(command).whenComplete((result, error) -> {
+                if (error != null) {
+                    out.completeExceptionally(error);
+                    return;
+                }
+                try {
+                    int before = rows.size();
+                    add(key, result, at.after() == null);
+                    int taken = rows.size() - before;
+                    int remaining = at.remaining() == Integer.MAX_VALUE ? at.remaining() : at.remaining() - taken;
+                    boolean more = !result.exhausted() && result.resumeAfter() != null && perPartition == 0;
+                    next(more ? new Position(at.partition(), remaining, result.resumeAfter())
+                            : new Position(at.partition() + 1, remaining, null));
+                } catch (RuntimeException e) {
+                    out.completeExceptionally(e);
+                }
+            });
+        }
+
+        private void add(PartitionKey key, PartitionPage result, boolean firstPage) {
+            List<Row> found = result.rows();
+            if (found.isEmpty() && firstPage && result.staticRow() != null
+                    && select.slices().equals(List.of(ringdb.core.schema.keys.Slice.ALL))) {
+                found = List.of(new Row(Clustering.EMPTY, null, new java.util.TreeMap<>()));
+            }
+            for (Row row : found) {
+                if (aggregate) {
+                    counted++;
+                } else {
+                    rows.add(values(select, key, row, result.staticRow()));
+                }
+            }
+        }
+
+        private void finish(Position resume) {
+            List<CqlColumn> columns = new ArrayList<>();
+            select.selectors().forEach(s -> columns.add(new CqlColumn(s.spec().keyspace(), s.spec().table(),
+                    s.spec().name(), s.spec().type())));
+            if (aggregate) {
+                List<ByteBuffer> row = new ArrayList<>();
+                for (int i = 0; i < columns.size(); i++) {
+                    row.add(ByteBuffer.wrap(CqlTypes.BIGINT.fromJava(counted)));
+                }
+                rows.add(row);
+            }
+            out.complete(new CqlResult.Rows(columns, rows, resume == null ? null : encode(resume)));
+        }
+
+        /** One partition's page: the command's storage ranges read in order until one stops at its entry limit. */
+        private CompletableFuture<PartitionPage> read(ReadCommand command) {
+            if (scan != null) {
+                return CompletableFuture.completedFuture(scan.read(command, node.nowMicros() / 1_000_000));
+            }
+            List<KeyRange> ranges = command.storageRanges();
+            KeyRange partition = keys.partition(command.partitionKey());
+            long token = keys.token(command.partitionKey());
+            List<LocalStore.Entry> entries = new ArrayList<>();
+            List<LocalStore.Entry> tombstones = new ArrayList<>();
+            CompletableFuture<PartitionPage> page = new CompletableFuture<>();
+            readRange(command, ranges, 0, token, partition, entries, tombstones, page);
+            return page;
+        }
+
+        private void readRange(ReadCommand command, List<KeyRange> ranges, int index, long token, KeyRange partition,
+                               List<LocalStore.Entry> entries, List<LocalStore.Entry> tombstones,
+                               CompletableFuture<PartitionPage> page) {
+            if (index == ranges.size()) {
+                page.complete(PartitionReader.read(command, entries, tombstones, node.nowMicros() / 1_000_000, true));
+                return;
+            }
+            KeyRange range = ranges.get(index);
+            SliceQuery query = new SliceQuery(token, range.start(), range.end(), command.reversed(),
+                    ENTRIES_PER_READ_MAX, partition.start(), partition.end());
+            node.readSlice(query, consistency, result -> {
+                if (!(result instanceof ClientResult.Entries read)) {
+                    page.completeExceptionally(NodeStatements.failure(result, cl, null));
+                    return;
+                }
+                entries.addAll(read.entries());
+                tombstones.addAll(read.rangeTombstones());
+                if (read.more()) {
+                    PartitionPage cut = PartitionReader.read(command, entries, tombstones,
+                            node.nowMicros() / 1_000_000, false);
+                    if (cut.rows().isEmpty() && cut.resumeAfter() == null) {
+                        page.completeExceptionally(CqlException.server("a row of " + command.table().name()
+                                + " holds more than " + ENTRIES_PER_READ_MAX + " cells"));
+                    } else {
+                        page.complete(cut);
+                    }
+                    return;
+                }
+                readRange(command, ranges, index + 1, token, partition, entries, tombstones, page);
+            });
+        }
+    }
+
+    private List<ByteBuffer> values(BoundSelect select, PartitionKey key, Row row, Row staticRow) {
+        TableMetadata table = select.table();
+        long nowSeconds = node.nowMicros() / 1_000_000;
+        List<ByteBuffer> out = new ArrayList<>();
+        for (Selector s : select.selectors()) {
+            byte[] value = switch (s.kind()) {
+                case COLUMN -> value(table, key, row, staticRow, s.column().name());
+                case WRITETIME -> {
+                    ColumnData data = data(row, staticRow, s);
+                    yield data == null || data.cell() == null ? null
+                            : CqlTypes.BIGINT.fromJava(data.cell().timestampMicros());
+                }
+                case TTL -> {
+                    ColumnData data = data(row, staticRow, s);
+                    yield data == null || data.cell() == null || data.cell().ttlSeconds() == 0 ? null
+                            : CqlTypes.INT.fromJava((int) data.cell().remainingTtlSeconds(nowSeconds));
+                }
+                default -> null;
+            };
+            out.add(value == null ? null : ByteBuffer.wrap(value));
+        }
+        return out;
+    }
+
+    private static ColumnData data(Row row, Row staticRow, Selector s) {
+        boolean isStatic = s.column().kind() == ringdb.core.schema.ColumnKind.STATIC;
+        Row source = isStatic ? staticRow : row;
+        return source == null ? null : source.column(s.column().name());
+    }
+
+    private static byte[] value(TableMetadata table, PartitionKey key, Row row, Row staticRow, String column) {
+        for (int i = 0; i < table.partitionKey().size(); i++) {
+            if (table.partitionKey().get(i).name().equals(column)) {
+                return key.components().get(i);
+            }
+        }
+        for (int i = 0; i < table.clustering().size(); i++) {
+            if (table.clustering().get(i).name().equals(column)) {
+                return i < row.clustering().size() ? row.clustering().values().get(i) : null;
+            }
+        }
+        if (table.columnOrThrow(column).kind() == ringdb.core.schema.ColumnKind.STATIC) {
+            return staticRow == null ? null : staticRow.value(column);
+        }
+        return row.value(column);
+    }
+
+    private CqlResult.Rows virtual(BoundSelect select) {
+        CqlResult.Rows all = systemTables.read(select.table().keyspace(), select.table().name());
+        List<Map<String, byte[]>> rows = new ArrayList<>();
+        for (List<ByteBuffer> row : all.rows()) {
+            Map<String, byte[]> byName = new HashMap<>();
+            for (int i = 0; i < all.columns().size(); i++) {
+                ByteBuffer v = row.get(i);
+                byName.put(all.columns().get(i).name(), v == null ? null : NodeStatements.bytes(v));
+            }
+            rows.add(byName);
+        }
+        ResultSet result = VirtualTable.select(select, rows, null);
+        List<CqlColumn> columns = new ArrayList<>();
+        result.columns().forEach(c -> columns.add(new CqlColumn(c.keyspace(), c.table(), c.name(), c.type())));
+        List<List<ByteBuffer>> out = new ArrayList<>();
+        for (List<byte[]> row : result.rows()) {
+            List<ByteBuffer> values = new ArrayList<>();
+            row.forEach(v -> values.add(v == null ? null : ByteBuffer.wrap(v)));
+            out.add(values);
+        }
+        return new CqlResult.Rows(columns, out, null);
+    }
+
+    private static ByteBuffer encode(Position position) {
+        List<byte[]> clustering = position.after() == null ? List.of() : position.after().values();
+        int size = 13;
+        for (byte[] v : clustering) {
+            size += 4 + v.length;
+        }
+        ByteBuffer out = ByteBuffer.allocate(size).putInt(position.partition()).putInt(position.remaining())
+                .put((byte) (position.after() == null ? 0 : 1)).putInt(clustering.size());
+        clustering.forEach(v -> out.putInt(v.length).put(v));
+        return out.flip();
+    }
+
+    private static Position decode(ByteBuffer state) {
+        try {
+            ByteBuffer in = state.duplicate();
+            int partition = in.getInt();
+            int remaining = in.getInt();
+            boolean after = in.get() != 0;
+            int count = in.getInt();
+            if (partition < 0 || count < 0 || count > 64) {
+                throw new IllegalArgumentException("bad counts");
+            }
+            List<byte[]> values = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                byte[] v = new byte[in.getInt()];
+                in.get(v);
+                values.add(v);
+            }
+            return new Position(partition, remaining, after ? new Clustering(values) : null);
+        } catch (RuntimeException e) {
+            throw CqlException.protocol("Invalid value for the paging state: it is not one this node made ("
+                    + e.getMessage() + ")");
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package ringdb.server.cql;
+
+import java.nio.ByteBuffer;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import ringdb.core.coordinator.ClientResult;
+import ringdb.core.coordinator.ConsistencyLevel;
+import ringdb.core.data.InvalidRequestException;
+import ringdb.core.node.Node;
+import ringdb.core.rows.PartitionUpdate;
+import ringdb.core.schema.keys.Clustering;
+import ringdb.core.schema.keys.PartitionKey;
+import ringdb.core.schema.keys.Slice;
+import ringdb.cql.statements.BoundModification;
+import ringdb.cql.statements.BoundOperation;
+
+/**
+ * Applies bound INSERT, UPDATE and DELETE statements: each partition of each statement becomes a
+ * {@link PartitionUpdate} written with one {@code Node#mutate} at the request's consistency level.
+ * The timestamp is USING TIMESTAMP, else the client's default timestamp, else the coordinator's.
+ * Several partitions (IN, BATCH) are written independently: not atomic. Node's thread only.
+ */
+final class CqlWrites {
+    private final Node node;
+
+    CqlWrites(Node node) {
+        this.node = node;
+    }
+
+    CompletableFuture<CqlResult> write(List<BoundModification> modifications, ConsistencyLevel consistency,
+                                       CqlConsistency cl, long clientTimestamp, CqlException.WriteType writeType) {
+        long stamp = clientTimestamp == QueryParameters.NO_TIMESTAMP ? node.nextTimestampMicros() : clientTimestamp;
+        long nowSeconds = node.nowMicros() / 1_000_000;
+        List<PartitionUpdate> updates = new ArrayList<>();
+        for (BoundModification m : modifications) {
+            long micros = m.timestampMicros() != null ? m.timestampMicros() : stamp;
+            int ttl = m.ttlSeconds() == null ? PartitionUpdate.TABLE_DEFAULT_TTL : m.ttlSeconds();
+            for (PartitionKey key : m.partitionKeys()) {
+                PartitionUpdate update = new PartitionUpdate(m.table(), key, micros, ttl, nowSeconds);
+                apply(update, m);
+                updates.add(update);
+            }
+        }
+        List<CompletableFuture<ClientResult>> results = new ArrayList<>();
+        for (PartitionUpdate update : updates) {
+            CompletableFuture<ClientResult> result = new CompletableFuture<>();
+            node.mutate(update.entries(), consistency, result::complete);
+            results.add(result);
+        }
+        return CompletableFuture.allOf(results.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
+            for (CompletableFuture<ClientResult> f : results) {
+                ClientResult r = f.join();
+                if (!(r instanceof ClientResult.Written)) {
+                    throw NodeStatements.failure(r, cl, writeType);
+                }
+            }
+            return new CqlResult.Void();
+        });
+    }
+
+    private static void apply(PartitionUpdate update, BoundModification m) {
+        switch (m.kind()) {
+            case DELETE_PARTITION -> update.deletePartition();
+            case DELETE_ROWS -> m.clusterings().forEach(update::deleteRow);
+            case DELETE_SLICES -> {
+                for (Slice slice : m.slices()) {
+                    update.deleteRange(slice);
+                }
+            }
+            default -> {
+                for (Clustering row : m.clusterings()) {
+                    if (m.rowMarker()) {
+                        update.insert(row);
+                    }
+                    for (BoundOperation op : m.operations()) {
+                        operation(update, row, op);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void operation(PartitionUpdate update, Clustering row, BoundOperation op) {
+        String column = op.column().name();
+        switch (op.kind()) {
+            case SET -> {
+                if (op.value() == null) {
+                    update.deleteColumn(row, column);
+                } else {
+                    update.set(row, column, op.value());
+                }
+            }
+            case DELETE -> update.deleteColumn(row, column);
+            case LIST_APPEND -> update.appendToList(row, column, split(op.value()));
+            case LIST_PREPEND -> update.prependToList(row, column, split(op.value()));
+            case SET_ADD -> update.addToSet(row, column, split(op.value()));
+            case SET_REMOVE -> update.removeFromSet(row, column, split(op.value()));
+            case MAP_PUT_ALL -> update.putInMap(row, column, pairs(split(op.value())));
+            case MAP_PUT -> {
+                if (op.value() == null) {
+                    update.deleteElement(row, column, op.key());
+                } else {
+                    update.putInMap(row, column, List.of(new AbstractMap.SimpleEntry<>(op.key(), op.value())));
+                }
+            }
+            case MAP_REMOVE_KEYS -> update.removeFromMap(row, column, split(op.value()));
+            case MAP_DELETE_KEY -> update.deleteElement(row, column, op.key());
+            default -> throw new InvalidRequestException("list operations by index or by value ("
+                    + op.kind() + " on column " + column + ") read before they write and are not supported; "
+                    + "write the whole list instead");
+        }
+    }
+
+    /** The elements of a serialized collection (an int count, then each element as an int length and bytes). */
+    static List<byte[]> split(byte[] serialized) {
+        if (serialized == null) {
+            return List.of();
+        }
+        ByteBuffer in = ByteBuffer.wrap(serialized);
+        int count = in.getInt();
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            byte[] element = new byte[in.getInt()];
+            in.get(element);
+            out.add(element);
+        }
+        return out;
+    }
+
+    private static List<Map.Entry<byte[], byte[]>> pairs(List<byte[]> parts) {
+        List<Map.Entry<byte[], byte[]>> out = new ArrayList<>();
+        for (int i = 0; i + 1 < parts.size(); i += 2) {
+            out.add(new AbstractMap.SimpleEntry<>(parts.get(i), parts.get(i + 1)));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,325 @@
+package ringdb.server.cql;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import ringdb.core.catalog.Schema;
+import ringdb.core.catalog.SchemaException;
+import ringdb.core.catalog.SchemaStatements;
+import ringdb.core.coordinator.ClientResult;
+import ringdb.core.coordinator.ConsistencyLevel;
+import ringdb.core.data.InvalidRequestException;
+import ringdb.core.node.Node;
+import ringdb.cql.AlreadyExistsException;
+import ringdb.cql.CqlSyntaxException;
+import ringdb.cql.SchemaView;
+import ringdb.cql.statements.Analyzer;
+import ringdb.cql.statements.BatchStatement;
+import ringdb.cql.statements.BindValues;
+import ringdb.cql.statements.BoundModification;
+import ringdb.cql.statements.ColumnSpec;
+import ringdb.cql.statements.CqlStatement;
+import ringdb.cql.statements.ModificationStatement;
+import ringdb.cql.statements.SchemaChange;
+import ringdb.cql.statements.SchemaStatement;
+import ringdb.cql.statements.SelectStatement;
+import ringdb.cql.statements.UseStatement;
+import ringdb.server.runtime.NodeThread;
+
+/**
+ * The CQL statements of a real node: each statement is parsed and analysed against the node's
+ * schema (docs/cql.md), then run on the node. USE sets the connection's keyspace; DDL runs as a
+ * schema statement of the node's catalog (stored, spread to peers; the change is pushed to
+ * registered connections by the node's listener); SELECT reads the system tables from memory and
+ * user tables partition by partition ({@link CqlReads}); INSERT, UPDATE, DELETE and BATCH write
+ * each partition as one mutation ({@link CqlWrites}). Batches are not atomic (no batch log).
+ *
+ * <p>Threading: every statement runs on the node's thread; results complete there.
+ */
+public final class NodeStatements implements CqlQueryHandler {
+    private final Node node;
+    private final NodeThread nodeThread;
+    private final SystemTables systemTables;
+    private final CqlReads reads;
+    private final CqlWrites writes;
+
+    public NodeStatements(CqlNodeBinding.Context context) {
+        this.node = context.node();
+        this.nodeThread = context.nodeThread();
+        this.systemTables = context.systemTables();
+        this.reads = new CqlReads(node, systemTables);
+        this.writes = new CqlWrites(node);
+    }
+
+    private SchemaView view() {
+        return NodeSchema.view(node.schema(), systemTables);
+    }
+
+    @Override
+    public CompletionStage<CqlResult> query(String query, QueryParameters parameters, ClientState state) {
+        return onNode(() -> run(Analyzer.analyze(query, state.keyspace(), view()), parameters, state));
+    }
+
+    @Override
+    public CompletionStage<PreparedStatement> prepare(String query, String keyspace, ClientState state) {
+        return onNode(() -> {
+            CqlStatement statement = Analyzer.analyze(query, keyspace, view());
+            List<Integer> keyIndexes = List.of();
+            List<CqlColumn> result = List.of();
+            if (statement instanceof SelectStatement select) {
+                keyIndexes = select.partitionKeyBindIndexes();
+                result = columns(select.resultColumns());
+            } else if (statement instanceof ModificationStatement modification) {
+                keyIndexes = modification.partitionKeyBindIndexes();
+            }
+            return CompletableFuture.completedFuture(new PreparedStatement(columns(statement.bindVariables()),
+                    keyIndexes.stream().mapToInt(Integer::intValue).toArray(), result,
+                    new Prepared(query, keyspace, statement)));
+        });
+    }
+
+    @Override
+    public CompletionStage<CqlResult> execute(PreparedStatement statement, QueryParameters parameters,
+                                              ClientState state) {
+        return onNode(() -> run(current((Prepared) statement.statement()), parameters, state));
+    }
+
+    /** A prepared statement: its text and keyspace, and what analysis made of them. */
+    private record Prepared(String query, String keyspace, CqlStatement statement) {
+    }
+
+    /**
+     * The prepared statement as the schema is now: analysed again when its table changed since
+     * (ALTER, or DROP and CREATE), so that it never writes or reads by an outdated definition.
+     */
+    private CqlStatement current(Prepared prepared) {
+        ringdb.core.schema.TableMetadata was = prepared.statement() instanceof SelectStatement s ? s.table()
+                : prepared.statement() instanceof ModificationStatement m ? m.table() : null;
+        if (was == null || SystemTables.isSystemKeyspace(was.keyspace())
+                || was.equals(node.schema().table(was.keyspace(), was.name()))) {
+            return prepared.statement();
+        }
+        return Analyzer.analyze(prepared.query(), prepared.keyspace(), view());
+    }
+
+    @Override
+    public CompletionStage<CqlResult> batch(BatchRequest batch, ClientState state) {
+        return onNode(() -> {
+            List<BoundModification> bound = new ArrayList<>();
+            for (BatchRequest.Statement s : batch.statements()) {
+                CqlStatement statement = s.prepared() != null ? current((Prepared) s.prepared().statement())
+                        : Analyzer.analyze(s.query(), state.keyspace(), view());
+                BindValues values = positional(s.values());
+                if (statement instanceof ModificationStatement m) {
+                    bound.add(m.bind(values));
+                } else if (statement instanceof BatchStatement b) {
+                    bound.addAll(b.bind(values));
+                } else {
+                    throw CqlException.invalid("a batch holds INSERT, UPDATE and DELETE statements only");
+                }
+            }
+            return writes.write(bound, consistency(batch.consistency()), batch.consistency(),
+                    batch.timestampMicros(), CqlException.WriteType.UNLOGGED_BATCH);
+        });
+    }
+
+    private CompletableFuture<CqlResult> run(CqlStatement statement, QueryParameters parameters, ClientState state) {
+        if (statement instanceof UseStatement use) {
+            state.useKeyspace(use.keyspace());
+            return CompletableFuture.completedFuture(new CqlResult.SetKeyspace(use.keyspace()));
+        }
+        if (statement instanceof SchemaStatement schema) {
+            return changeSchema(schema);
+        }
+        BindValues values = values(statement.bindVariables(), parameters);
+        CqlConsistency cl = parameters.consistency();
+        if (statement instanceof SelectStatement select) {
+            return reads.select(select, values, consistency(cl), cl, parameters.pageSize(), parameters.pagingState());
+        }
+        List<BoundModification> bound = statement instanceof BatchStatement batch ? batch.bind(values)
+                : List.of(((ModificationStatement) statement).bind(values));
+        return writes.write(bound, consistency(cl), cl, parameters.timestampMicros(),
+                statement instanceof BatchStatement ? CqlException.WriteType.UNLOGGED_BATCH
+                        : CqlException.WriteType.SIMPLE);
+    }
+
+    // ---- DDL ----
+
+    private CompletableFuture<CqlResult> changeSchema(SchemaStatement statement) {
+        CompletableFuture<CqlResult> result = new CompletableFuture<>();
+        SchemaChange[] made = new SchemaChange[1];
+        node.changeSchema((before, micros) -> {
+            SchemaChange change;
+            try {
+                change = statement.execute(NodeSchema.view(before, systemTables), micros);
+            } catch (AlreadyExistsException e) {
+                throw new SchemaException(SchemaException.Kind.ALREADY_EXISTS, e.keyspace(),
+                        e.table().isEmpty() ? null : e.table(), e.getMessage());
+            } catch (InvalidRequestException | IllegalArgumentException e) {
+                throw new SchemaException(SchemaException.Kind.INVALID, null, null, e.getMessage());
+            }
+            made[0] = change;
+            return change.applied() ? apply(before, change) : before;
+        }, (changes, error) -> {
+            if (error != null) {
+                result.completeExceptionally(error(error));
+            } else if (made[0] == null || !made[0].applied()) {
+                result.complete(new CqlResult.Void());
+            } else {
+                result.complete(new CqlResult.SchemaChange(event(made[0])));
+            }
+        });
+        return result;
+    }
+
+    private static Schema apply(Schema before, SchemaChange change) {
+        boolean dropped = change.change() == SchemaChange.Change.DROPPED;
+        if (change.target() == SchemaChange.Target.KEYSPACE) {
+            return dropped ? SchemaStatements.dropKeyspace(before, change.keyspace(), true, change.atMicros())
+                    : SchemaStatements.putKeyspace(before, change.keyspaceMetadata());
+        }
+        return dropped ? SchemaStatements.dropTable(before, change.keyspace(), change.table(), true,
+                change.atMicros()) : SchemaStatements.putTable(before, change.tableMetadata());
+    }
+
+    private static SchemaChangeEvent event(SchemaChange change) {
+        SchemaChangeEvent.Change kind = SchemaChangeEvent.Change.valueOf(change.change().name());
+        return change.target() == SchemaChange.Target.KEYSPACE ? SchemaChangeEvent.keyspace(kind, change.keyspace())
+                : SchemaChangeEvent.table(kind, change.keyspace(), change.table());
+    }
+
+    /** The protocol event of a change of the node's catalog (a statement here or a peer's schema merged). */
+    public static SchemaChangeEvent event(ringdb.core.catalog.SchemaChange change) {
+        SchemaChangeEvent.Change kind = SchemaChangeEvent.Change.valueOf(change.type().name());
+        return change.target() == ringdb.core.catalog.SchemaChange.Target.KEYSPACE
+                ? SchemaChangeEvent.keyspace(kind, change.keyspace())
+                : SchemaChangeEvent.table(kind, change.keyspace(), change.table());
+    }
+
+    // ---- values, consistency, errors ----
+
+    private static List<CqlColumn> columns(List<ColumnSpec> specs) {
+        List<CqlColumn> out = new ArrayList<>();
+        for (ColumnSpec s : specs) {
+            out.add(new CqlColumn(s.keyspace(), s.table(), s.name(), s.type()));
+        }
+        return out;
+    }
+
+    private static BindValues positional(List<ByteBuffer> values) {
+        List<byte[]> out = new ArrayList<>();
+        BitSet unset = new BitSet();
+        for (int i = 0; i < values.size(); i++) {
+            ByteBuffer v = values.get(i);
+            if (v == QueryParameters.UNSET) {
+                unset.set(i);
+            }
+            out.add(v == null || v == QueryParameters.UNSET ? null : bytes(v));
+        }
+        return BindValues.of(out, unset);
+    }
+
+    private static BindValues values(List<ColumnSpec> variables, QueryParameters parameters) {
+        if (parameters.namedValues().isEmpty()) {
+            return positional(parameters.positionalValues());
+        }
+        Map<String, byte[]> byName = new LinkedHashMap<>();
+        List<String> names = new ArrayList<>();
+        BitSet unset = new BitSet();
+        for (Map.Entry<String, ByteBuffer> e : parameters.namedValues().entrySet()) {
+            if (e.getValue() == QueryParameters.UNSET) {
+                unset.set(names.size());
+            }
+            names.add(e.getKey());
+            byName.put(e.getKey(), e.getValue() == null || e.getValue() == QueryParameters.UNSET ? null
+                    : bytes(e.getValue()));
+        }
+        return BindValues.named(byName, unset, names, variables);
+    }
+
+    static byte[] bytes(ByteBuffer value) {
+        byte[] out = new byte[value.remaining()];
+        value.duplicate().get(out);
+        return out;
+    }
+
+    /** ringdb's consistency level for a request's: one datacenter, so LOCAL_ levels are the plain ones. */
+    static ConsistencyLevel consistency(CqlConsistency cl) {
+        return switch (cl) {
+            case ONE, LOCAL_ONE, ANY -> ConsistencyLevel.ONE;
+            case QUORUM, LOCAL_QUORUM, EACH_QUORUM -> ConsistencyLevel.QUORUM;
+            case ALL -> ConsistencyLevel.ALL;
+            default -> throw CqlException.invalid("consistency level " + cl + " is not supported; use ONE, QUORUM, "
+                    + "ALL, LOCAL_ONE or LOCAL_QUORUM");
+        };
+    }
+
+    /** The protocol error of a coordinator's failed result. */
+    static CqlException failure(ClientResult result, CqlConsistency cl, CqlException.WriteType writeType) {
+        if (result instanceof ClientResult.Unavailable u) {
+            return CqlException.unavailable(cl, u.required(), u.alive());
+        }
+        if (result instanceof ClientResult.Timeout t) {
+            return writeType != null ? CqlException.writeTimeout(cl, t.received(), t.required(), writeType)
+                    : CqlException.readTimeout(cl, t.received(), t.required(), t.received() > 0);
+        }
+        if (result instanceof ClientResult.Invalid invalid) {
+            return CqlException.invalid(invalid.message());
+        }
+        return CqlException.server(result instanceof ClientResult.Failed f ? f.message() : String.valueOf(result));
+    }
+
+    /** The protocol error of what a statement threw. */
+    static CqlException error(Throwable thrown) {
+        Throwable e = thrown instanceof CompletionException && thrown.getCause() != null ? thrown.getCause() : thrown;
+        if (e instanceof CqlException cql) {
+            return cql;
+        }
+        if (e instanceof CqlSyntaxException) {
+            return CqlException.syntax(e.getMessage());
+        }
+        if (e instanceof AlreadyExistsException exists) {
+            return CqlException.alreadyExists(exists.keyspace(), exists.table(), e.getMessage());
+        }
+        if (e instanceof SchemaException schema) {
+            return schema.kind() == SchemaException.Kind.ALREADY_EXISTS
+                    ? CqlException.alreadyExists(schema.keyspace(), schema.table(), e.getMessage())
+                    : CqlException.invalid(e.getMessage());
+        }
+        if (e instanceof InvalidRequestException || e instanceof IllegalArgumentException) {
+            return CqlException.invalid(e.getMessage());
+        }
+        return CqlException.server(e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+
+    /** Runs {@code call} on the node's thread; what it throws or fails with becomes a protocol error. */
+    private <T> CompletionStage<T> onNode(Supplier<CompletableFuture<T>> call) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        Runnable task = () -> {
+            try {
+                call.get().whenComplete((value, error) -> {
+                    if (error != null) {
+                        out.completeExceptionally(error(error));
+                    } else {
+                        out.complete(value);
+                    }
+                });
+            } catch (RuntimeException e) {
+                out.completeExceptionally(error(e));
+            }
+        };
+        if (nodeThread.isNodeThread()) {
+            task.run();
+        } else {
+            nodeThread.execute(task);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,101 @@
+package ringdb.server.cql;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import ringdb.core.coordinator.ClientResult;
+import ringdb.core.coordinator.ConsistencyLevel;
+import ringdb.core.node.Node;
+import ringdb.core.ring.DecoratedKey;
+import ringdb.core.rows.PartitionPage;
+import ringdb.core.rows.PartitionReader;
+import ringdb.core.rows.ReadCommand;
+import ringdb.core.schema.TableMetadata;
+import ringdb.core.schema.keys.KeyRange;
+import ringdb.core.schema.keys.PartitionKey;
+import ringdb.core.schema.keys.RowKeyDecoder;
+import ringdb.core.schema.keys.RowKeyFormat;
+import ringdb.core.schema.keys.RowKeys;
+import ringdb.core.store.LocalStore;
+import ringdb.cql.statements.BoundSelect;
+
+/**
+ * A SELECT without partition keys: every entry of the table read over the whole ring
+ * ({@code Node#scanTable}, page after page at the request's consistency level), grouped by
+ * partition in token order, the partitions outside the statement's token range left out. Each page
+ * of the CQL result scans again (the paging state is the partition's index in token order), and a
+ * table of more than {@link #ENTRIES_MAX} entries is refused: fit for small tables only.
+ */
+record TableScan(List<PartitionKey> partitions, Map<PartitionKey, List<LocalStore.Entry>> entries,
+                 Map<PartitionKey, List<LocalStore.Entry>> tombstones) {
+    /** Most entries a scan reads. */
+    static final int ENTRIES_MAX = 200_000;
+    private static final int ENTRIES_PER_PAGE = 10_000;
+
+    static CompletableFuture<TableScan> scan(Node node, BoundSelect select, RowKeys keys, ConsistencyLevel consistency,
+                                             CqlConsistency cl) {
+        TableMetadata table = select.table();
+        byte[] prefix = ByteBuffer.allocate(RowKeyFormat.PARTITION_OFFSET).put((byte) RowKeyFormat.TABLE_TAG)
+                .putLong(table.id().getMostSignificantBits()).putLong(table.id().getLeastSignificantBits()).array();
+        TableScan scan = new TableScan(new ArrayList<>(), new LinkedHashMap<>(), new LinkedHashMap<>());
+        CompletableFuture<TableScan> out = new CompletableFuture<>();
+        scan.page(node, prefix, null, select, keys, consistency, cl, 0, out);
+        return out;
+    }
+
+    private void page(Node node, byte[] prefix, DecoratedKey after, BoundSelect select, RowKeys keys,
+                      ConsistencyLevel consistency, CqlConsistency cl, int read, CompletableFuture<TableScan> out) {
+        node.scanTable(prefix, after, ENTRIES_PER_PAGE, consistency, result -> {
+            try {
+                if (!(result instanceof ClientResult.Entries page)) {
+                    out.completeExceptionally(NodeStatements.failure(result, cl, null));
+                    return;
+                }
+                add(select, keys, page.entries(), entries);
+                add(select, keys, page.rangeTombstones(), tombstones);
+                int total = read + page.entries().size();
+                if (page.resumeAfter() == null) {
+                    out.complete(this);
+                } else if (total > ENTRIES_MAX) {
+                    out.completeExceptionally(CqlException.invalid("table " + select.table().keyspace() + "."
+                            + select.table().name() + " holds more than " + ENTRIES_MAX + " entries: SELECT without "
+                            + "its partition keys scans small tables only over CQL; name the partitions"));
+                } else {
+                    page(node, prefix, page.resumeAfter(), select, keys, consistency, cl, total, out);
+                }
+            } catch (RuntimeException e) {
+                out.completeExceptionally(e);
+            }
+        });
+    }
+
+    private void add(BoundSelect select, RowKeys keys, List<LocalStore.Entry> found,
+                     Map<PartitionKey, List<LocalStore.Entry>> into) {
+        for (LocalStore.Entry entry : found) {
+            PartitionKey key = RowKeyDecoder.decode(select.table(), entry.key().key()).partitionKey();
+            if (select.tokenRange() != null && !select.tokenRange().contains(keys.token(key))) {
+                continue;
+            }
+            if (!entries.containsKey(key) && into == entries) {
+                partitions.add(key);
+            }
+            into.computeIfAbsent(key, k -> new ArrayList<>()).add(entry);
+        }
+    }
+
+    /** A partition's page, from the entries scanned. */
+    PartitionPage read(ReadCommand command, long nowSeconds) {
+        List<KeyRange> ranges = command.storageRanges();
+        List<LocalStore.Entry> selected = new ArrayList<>();
+        for (LocalStore.Entry entry : entries.getOrDefault(command.partitionKey(), List.of())) {
+            if (ranges.stream().anyMatch(r -> r.contains(entry.key().key()))) {
+                selected.add(entry);
+            }
+        }
+        return PartitionReader.read(command, selected, tombstones.getOrDefault(command.partitionKey(), List.of()),
+                nowSeconds, true);
+    }
+}

@@ -1,0 +1,194 @@
+package ringdb.server.cql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.ResultSet;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.servererrors.AlreadyExistsException;
+import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
+import com.datastax.oss.driver.api.core.servererrors.SyntaxError;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import ringdb.server.config.ServerConfig;
+import ringdb.server.runtime.FileStores;
+import ringdb.server.runtime.ServerNode;
+
+/**
+ * The Apache Cassandra Java driver running CQL statements against a real node (the handler
+ * {@code ringdb server} uses): DDL, writes, reads of a partition, a slice and with LIMIT, prepared
+ * statements, paging, deletes, TTL, and the errors drivers act on.
+ */
+@Timeout(120)
+class CqlStatementsDriverTest {
+    @TempDir
+    Path dir;
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static ServerConfig config(Path dir) throws IOException {
+        int internode = freePort();
+        Map<String, String> settings = new HashMap<>();
+        settings.put("listen_address", "127.0.0.1");
+        settings.put("internode_port", Integer.toString(internode));
+        settings.put("http_address", "127.0.0.1");
+        settings.put("http_port", Integer.toString(freePort()));
+        settings.put("native_transport_port", Integer.toString(freePort()));
+        settings.put("data_directory", dir.toString());
+        settings.put("replication_factor", "1");
+        settings.put("gossip_interval_ms", "100");
+        settings.put("ring_delay_ms", "300");
+        settings.put("seeds", "127.0.0.1:" + internode);
+        return ServerConfig.load(null, settings);
+    }
+
+    private static CqlSession connect(ServerNode node) {
+        DriverConfigLoader loader = DriverConfigLoader.programmaticBuilder()
+                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
+                .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
+                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(10))
+                .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(10))
+                .build();
+        return CqlSession.builder().addContactPoint(node.cqlAddress())
+                .withLocalDatacenter(CqlClusterView.DATA_CENTER).withConfigLoader(loader).build();
+    }
+
+    @Test
+    void aDriverCreatesATableWritesReadsPagesAndDeletes() throws Exception {
+        ServerConfig config = config(dir);
+        try (ServerNode node = ServerNode.start(config, new FileStores(config), null);
+             CqlSession session = connect(node)) {
+            session.execute("CREATE KEYSPACE shop WITH replication = "
+                    + "{'class':'SimpleStrategy','replication_factor':1}");
+            session.execute("CREATE TABLE shop.orders (customer text, day int, seq int, item text, tags set<text>, "
+                    + "PRIMARY KEY ((customer, day), seq)) WITH CLUSTERING ORDER BY (seq DESC)");
+            assertThat(session.getMetadata().getKeyspace("shop").orElseThrow().getTable("orders")).isPresent();
+            session.execute("USE shop");
+            for (int seq = 1; seq <= 5; seq++) {
+                session.execute("INSERT INTO orders (customer, day, seq, item, tags) VALUES ('ann', 1, " + seq
+                        + ", 'item" + seq + "', {'a', 'b'})");
+            }
+            session.execute("UPDATE orders SET item = 'changed', tags = tags + {'c'} "
+                    + "WHERE customer = 'ann' AND day = 1 AND seq = 3");
+
+            List<Row> all = session.execute("SELECT seq, item, tags FROM orders WHERE customer = 'ann' AND day = 1")
+                    .all();
+            assertThat(all).extracting(r -> r.getInt("seq")).containsExactly(5, 4, 3, 2, 1);
+            assertThat(all.get(2).getString("item")).isEqualTo("changed");
+            assertThat(all.get(2).getSet("tags", String.class)).isEqualTo(Set.of("a", "b", "c"));
+
+            assertThat(session.execute("SELECT seq FROM orders WHERE customer = 'ann' AND day = 1 AND seq >= 2 "
+                    + "AND seq < 5").all()).extracting(r -> r.getInt(0)).containsExactly(4, 3, 2);
+            assertThat(session.execute("SELECT seq FROM orders WHERE customer = 'ann' AND day = 1 LIMIT 2").all())
+                    .extracting(r -> r.getInt(0)).containsExactly(5, 4);
+            assertThat(session.execute("SELECT seq FROM orders WHERE customer = 'ann' AND day = 1 ORDER BY seq ASC "
+                    + "LIMIT 2").all()).extracting(r -> r.getInt(0)).containsExactly(1, 2);
+
+            PreparedStatement insert = session.prepare(
+                    "INSERT INTO orders (customer, day, seq, item) VALUES (?, ?, ?, ?)");
+            assertThat(insert.getPartitionKeyIndices()).containsExactly(0, 1);
+            for (int seq = 0; seq < 1000; seq++) {
+                session.execute(insert.bind("bob", 2, seq, "i" + seq));
+            }
+            batches(session, insert);
+
+            PreparedStatement read = session.prepare("SELECT seq, item FROM orders WHERE customer = ? AND day = ?");
+            ResultSet paged = session.execute(read.bind("bob", 2).setPageSize(100));
+            List<Integer> seen = new ArrayList<>();
+            int pages = 0;
+            for (Row row : paged) {
+                seen.add(row.getInt("seq"));
+                if (paged.getAvailableWithoutFetching() == 0) {
+                    pages++;
+                }
+            }
+            assertThat(seen).hasSize(1000);
+            assertThat(seen.get(0)).isEqualTo(999);
+            assertThat(seen.get(999)).isEqualTo(0);
+            assertThat(pages).isGreaterThanOrEqualTo(10);
+
+            session.execute("DELETE FROM orders WHERE customer = 'ann' AND day = 1 AND seq = 5");
+            session.execute("DELETE FROM orders WHERE customer = 'ann' AND day = 1 AND seq < 3");
+            assertThat(session.execute("SELECT seq FROM orders WHERE customer = 'ann' AND day = 1").all())
+                    .extracting(r -> r.getInt(0)).containsExactly(4, 3);
+
+            session.execute("INSERT INTO orders (customer, day, seq, item) VALUES ('cy', 1, 1, 'x') USING TTL 1000");
+            Row ttl = session.execute("SELECT ttl(item), writetime(item) FROM orders WHERE customer = 'cy' AND day = 1")
+                    .one();
+            assertThat(ttl.getInt(0)).isBetween(990, 1000);
+            assertThat(ttl.getLong(1)).isPositive();
+            List<Row> scanned = session.execute(SimpleStatement.newInstance(
+                    "SELECT customer, day, seq FROM orders").setPageSize(300)).all();
+            assertThat(scanned).hasSize(1003);
+            assertThat(scanned).filteredOn(r -> r.getString(0).equals("ann")).extracting(r -> r.getInt(2))
+                    .containsExactly(4, 3);
+            assertThat(session.execute("SELECT * FROM orders LIMIT 5").all()).hasSize(5);
+            Row count = session.execute(SimpleStatement.newInstance(
+                    "SELECT COUNT(*) FROM orders WHERE customer = ? AND day = ?", "bob", 2)).one();
+            assertThat(count.getLong(0)).isEqualTo(1000);
+        }
+    }
+
+    /** A prepared batch and a text batch, then a whole partition deleted. */
+    private static void batches(CqlSession session, PreparedStatement insert) {
+        session.execute(BatchStatement.newInstance(DefaultBatchType.UNLOGGED, insert.bind("dan", 1, 1, "a"),
+                insert.bind("dan", 1, 2, "b")));
+        session.execute("BEGIN BATCH INSERT INTO orders (customer, day, seq, item) VALUES ('dan', 1, 3, 'c'); "
+                + "UPDATE orders SET item = 'B' WHERE customer = 'dan' AND day = 1 AND seq = 2; APPLY BATCH");
+        assertThat(session.execute("SELECT item FROM orders WHERE customer = 'dan' AND day = 1").all())
+                .extracting(r -> r.getString(0)).containsExactly("c", "B", "a");
+        session.execute("DELETE FROM orders WHERE customer = 'dan' AND day = 1");
+        assertThat(session.execute("SELECT * FROM orders WHERE customer = 'dan' AND day = 1").all()).isEmpty();
+    }
+
+    @Test
+    void errorsSurfaceAsTheDriversExceptions() throws Exception {
+        ServerConfig config = config(dir);
+        try (ServerNode node = ServerNode.start(config, new FileStores(config), null);
+             CqlSession session = connect(node)) {
+            session.execute("CREATE KEYSPACE ks WITH replication = {'class':'SimpleStrategy','replication_factor':1}");
+            assertThatThrownBy(() -> session.execute("SELECT * FROM ks.missing"))
+                    .isInstanceOf(InvalidQueryException.class).hasMessageContaining("missing");
+            assertThatThrownBy(() -> session.execute("SELEC * FROM ks.t")).isInstanceOf(SyntaxError.class);
+            assertThatThrownBy(() -> session.execute(
+                    "CREATE KEYSPACE ks WITH replication = {'class':'SimpleStrategy','replication_factor':1}"))
+                    .isInstanceOf(AlreadyExistsException.class);
+            session.execute("CREATE KEYSPACE IF NOT EXISTS ks WITH replication = "
+                    + "{'class':'SimpleStrategy','replication_factor':1}");
+            session.execute("CREATE TABLE ks.t (k int PRIMARY KEY, v text)");
+            assertThatThrownBy(() -> session.execute("CREATE TABLE ks.t (k int PRIMARY KEY, v text)"))
+                    .isInstanceOf(AlreadyExistsException.class);
+            assertThatThrownBy(() -> session.execute("INSERT INTO ks.t (k, nope) VALUES (1, 'x')"))
+                    .isInstanceOf(InvalidQueryException.class).hasMessageContaining("nope");
+
+            PreparedStatement insert = session.prepare("INSERT INTO ks.t (k, v) VALUES (?, ?)");
+            session.execute("DROP TABLE ks.t");
+            session.execute("CREATE TABLE ks.t (k int PRIMARY KEY, v text)");
+            session.execute(insert.bind(1, "into the new table"));
+            assertThat(session.execute("SELECT v FROM ks.t WHERE k = 1").one().getString(0))
+                    .isEqualTo("into the new table");
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package ringdb.server.cql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import ringdb.server.config.ServerConfig;
+import ringdb.server.runtime.FileStores;
+import ringdb.server.runtime.ServerNode;
+
+/**
+ * Two real nodes: a table created through one node's CQL port reaches the other node's schema (and
+ * the metadata of a driver connected to it), and rows written at ALL through one read at ALL
+ * through the other.
+ */
+@Timeout(120)
+class CqlTwoNodesTest {
+    private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    @TempDir
+    Path dir;
+
+    private static int freePort(String host) throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private ServerConfig config(String host, int internode, String seed, int cqlPort) throws IOException {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("listen_address", host);
+        settings.put("internode_port", Integer.toString(internode));
+        settings.put("http_address", host);
+        settings.put("http_port", Integer.toString(freePort(host)));
+        settings.put("native_transport_port", Integer.toString(cqlPort));
+        settings.put("data_directory", dir.resolve(host).toString());
+        settings.put("replication_factor", "2");
+        settings.put("gossip_interval_ms", "100");
+        settings.put("ring_delay_ms", "300");
+        settings.put("seeds", seed);
+        return ServerConfig.load(null, settings);
+    }
+
+    private static CqlSession connect(InetSocketAddress contact) {
+        DriverConfigLoader loader = DriverConfigLoader.programmaticBuilder()
+                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
+                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(10))
+                .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(10))
+                .build();
+        return CqlSession.builder().addContactPoint(contact).withLocalDatacenter(CqlClusterView.DATA_CENTER)
+                .withConfigLoader(loader).build();
+    }
+
+    @Test
+    void aTableCreatedThroughOneNodeIsUsedThroughTheOther() throws Exception {
+        int cqlPort = freePort("127.0.0.1");
+        int seedPort = freePort("127.0.0.1");
+        ServerConfig first = config("127.0.0.1", seedPort, "127.0.0.1:" + seedPort, cqlPort);
+        ServerConfig second = config("127.0.0.2", freePort("127.0.0.2"), "127.0.0.1:" + seedPort, cqlPort);
+        try (ServerNode one = ServerNode.start(first, new FileStores(first), null);
+             ServerNode two = ServerNode.start(second, new FileStores(second), null)) {
+            await("node one lists node two in system.peers", () -> {
+                try (CqlSession probe = connect(one.cqlAddress())) {
+                    return probe.execute("SELECT * FROM system.peers").all().size() == 1;
+                }
+            });
+            try (CqlSession viaOne = connect(one.cqlAddress()); CqlSession viaTwo = connect(two.cqlAddress())) {
+                viaOne.execute("CREATE KEYSPACE app WITH replication = "
+                        + "{'class':'SimpleStrategy','replication_factor':2}");
+                viaOne.execute("CREATE TABLE app.kv (k text PRIMARY KEY, v int)");
+                await("node two's driver metadata shows app.kv", () -> viaTwo.getMetadata().getKeyspace("app")
+                        .flatMap(k -> k.getTable("kv")).isPresent());
+                viaOne.execute(SimpleStatement.newInstance("INSERT INTO app.kv (k, v) VALUES ('a', 1)")
+                        .setConsistencyLevel(ConsistencyLevel.ALL));
+                assertThat(viaTwo.execute(SimpleStatement.newInstance("SELECT v FROM app.kv WHERE k = 'a'")
+                        .setConsistencyLevel(ConsistencyLevel.ALL)).one().getInt(0)).isEqualTo(1);
+            }
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + WAIT_NANOS;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+    }
+}
