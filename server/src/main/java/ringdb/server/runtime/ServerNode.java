@@ -161,10 +161,7 @@ public final class ServerNode implements AutoCloseable {
         NodeClientOperations operations = new NodeClientOperations(node, nodeThread, metrics,
                 config.text(ConfigKeys.CLUSTER_NAME), config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES), data,
                 dir.resolve("data"), tls);
-        RequestObserver observer = mount == null ? metrics : (operation, outcome, nanos) -> {
-            metrics.onRequest(operation, outcome, nanos);
-            mount.observer().onRequest(operation, outcome, nanos);
-        };
+        RequestObserver observer = observer(metrics, mount);
         HttpServer http = null;
         CqlNodeBinding cql;
         ConnectionLimits limits = clientPortLimits(config); // shared by the HTTP and CQL client ports
@@ -188,6 +185,14 @@ public final class ServerNode implements AutoCloseable {
         logServing(config, tls, cql);
         return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount,
                 tls, cql);
+    }
+
+    /** Where client requests are counted: the metrics, and the dashboard's observer when it is mounted. */
+    private static RequestObserver observer(ServerMetrics metrics, DashboardMount mount) {
+        return mount == null ? metrics : (operation, outcome, nanos) -> {
+            metrics.onRequest(operation, outcome, nanos);
+            mount.observer().onRequest(operation, outcome, nanos);
+        };
     }
 
     /** The node's listener: metrics and recent events, then the CQL listener's events and schema changes. */
