@@ -101,7 +101,7 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
                 closeWithError(refused.version(), refused.stream(), CqlException.protocol(refused.message()));
             }
         } finally {
-            ReferenceCountUtil.release(message instanceof CqlFrameDecoder.Whole w ? w.frame() : message);
+            ReferenceCountUtil.release(message);
         }
     }
 

@@ -3,6 +3,7 @@ package ringdb.server.cql;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.ReferenceCounted;
 import java.util.List;
 
 /**
@@ -30,8 +31,50 @@ final class CqlFrameDecoder extends ByteToMessageDecoder {
     private int connectionVersion;
     private boolean refused;
 
-    /** A whole frame; the receiver releases {@code frame}. */
-    record Whole(int version, int stream, int opcode, ByteBuf frame) {
+    /**
+     * A whole frame; the receiver releases it (which releases {@code frame}). Reference counted, so a
+     * handler that drops queued messages without delivering them (a {@code FlowControlHandler} of a
+     * connection that closes) releases the frame too.
+     */
+    record Whole(int version, int stream, int opcode, ByteBuf frame) implements ReferenceCounted {
+        @Override
+        public int refCnt() {
+            return frame.refCnt();
+        }
+
+        @Override
+        public Whole retain() {
+            frame.retain();
+            return this;
+        }
+
+        @Override
+        public Whole retain(int increment) {
+            frame.retain(increment);
+            return this;
+        }
+
+        @Override
+        public Whole touch() {
+            frame.touch();
+            return this;
+        }
+
+        @Override
+        public Whole touch(Object hint) {
+            frame.touch(hint);
+            return this;
+        }
+
+        @Override
+        public boolean release() {
+            return frame.release();
+        }
+
+        @Override
+        public boolean release(int decrement) {
+            return frame.release(decrement);
+        }
     }
 
     /** A frame the server refuses: answer {@code message} as a protocol error on {@code stream} in {@code version}. */

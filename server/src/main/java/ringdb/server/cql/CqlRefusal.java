@@ -59,7 +59,7 @@ final class CqlRefusal extends ChannelInboundHandlerAdapter {
             ChannelFuture written = ctx.writeAndFlush(out);
             StagedClose.after(written, ctx.channel());
         } finally {
-            ReferenceCountUtil.release(msg instanceof CqlFrameDecoder.Whole w ? w.frame() : msg);
+            ReferenceCountUtil.release(msg);
         }
     }
 }
