@@ -153,7 +153,7 @@ final class RowsHttp {
             PartitionKey pk = partitionKey(table, row);
             Map<String, byte[]> values = new LinkedHashMap<>();
             boolean[] regular = {false};
-            row.fields().forEachRemaining(f -> {
+            row.properties().forEach(f -> {
                 ColumnMetadata c = table.columnOrThrow(f.getKey());
                 if (!c.kind().isPrimaryKey()) {
                     values.put(c.name(), f.getValue().isNull() ? null : value(c, f.getValue()));
@@ -178,7 +178,7 @@ final class RowsHttp {
                 return entries;
             }));
         }
-        return CompletableFuture.allOf(results.toArray(new CompletableFuture[0])).thenApply(v -> {
+        return CompletableFuture.allOf(results.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
             long latest = Long.MIN_VALUE;
             for (CompletableFuture<ClientResult> f : results) {
                 ClientResult r = f.join();
