@@ -1,6 +1,5 @@
 package ringdb.core.message;
 
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -18,19 +17,8 @@ public record SchemaPush(long requestId, SortedMap<String, byte[]> records) impl
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SchemaPush other && other.requestId == requestId && sameRecords(records, other.records);
-    }
-
-    static boolean sameRecords(SortedMap<String, byte[]> a, SortedMap<String, byte[]> b) {
-        if (!a.keySet().equals(b.keySet())) {
-            return false;
-        }
-        for (var e : a.entrySet()) {
-            if (!Arrays.equals(e.getValue(), b.get(e.getKey()))) {
-                return false;
-            }
-        }
-        return true;
+        return o instanceof SchemaPush other && other.requestId == requestId
+                && SchemaPull.sameRecords(records, other.records);
     }
 
     @Override
