@@ -39,6 +39,11 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--membership", description = "Let the nemesis also add, decommission and remove nodes under load.")
     boolean membership;
 
+    @Option(names = "--rows", description = {"Also run clients of a table (created through the catalog at the start)",
+        "that write and delete columns, set elements, rows, ranges and partitions, some with a TTL, and read",
+        "partitions, slices and rows; checked cell by cell."})
+    boolean rows;
+
     @Option(names = "--faults-shown", defaultValue = "40",
             description = "Fault log lines printed (default: ${DEFAULT-VALUE}).")
     int faultsShown;
@@ -58,7 +63,7 @@ final class SimCommand implements Callable<Integer> {
         int failed = 0;
         for (long current = first; current < first + seeds; current++) {
             SimRunSettings settings = SimRunSettings.derive(current, nodes, safetySeconds * 1_000_000L)
-                    .withRepair(!noRepair).withMembershipChanges(membership);
+                    .withRepair(!noRepair).withMembershipChanges(membership).withRows(rows);
             SimRunReport report = SimRun.run(settings);
             report.print(out, faultsShown, reproduceCommand(current));
             failed += report.passed() ? 0 : 1;
@@ -72,6 +77,7 @@ final class SimCommand implements Callable<Integer> {
 
     private String reproduceCommand(long current) {
         return "./ringdb sim --seed " + current + (nodes != 0 ? " --nodes " + nodes : "") + " --safety-seconds "
-                + safetySeconds + (noRepair ? " --no-repair" : "") + (membership ? " --membership" : "");
+                + safetySeconds + (noRepair ? " --no-repair" : "") + (membership ? " --membership" : "")
+                + (rows ? " --rows" : "");
     }
 }

@@ -3,7 +3,9 @@ package ringdb.sim;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import ringdb.core.NodeId;
 import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
@@ -184,6 +186,15 @@ public final class SimCluster implements AutoCloseable {
 
     public SimFuture<ClientResult> get(NodeId coordinator, String key, ConsistencyLevel cl) {
         return get(coordinator, utf8(key), cl);
+    }
+
+    /**
+     * Starts any client request on {@code coordinator} (for example {@link Node#mutate} or
+     * {@link Node#readSlice}); the future completes with its result, or with
+     * {@link ClientResult.Failed} when the node is down, throws, or crashes before answering.
+     */
+    public SimFuture<ClientResult> request(NodeId coordinator, BiConsumer<Node, Consumer<ClientResult>> request) {
+        return nodes.request(coordinator, request);
     }
 
     /** Runs the node's repair: it synchronises every range it replicates from the other replicas. */

@@ -54,20 +54,27 @@ public final class SimRun {
         if (settings.membershipChanges()) {
             faults.enableMembershipChanges(settings.replicationFactor());
         }
+        RowRun rows = settings.rows() ? RowRun.create(cluster, settings) : null;
         cluster.runFor(WARMUP_MICROS);
         workload.start();
+        if (rows != null) {
+            rows.start();
+        }
         faults.start(settings.safetyMicros());
         cluster.runFor(settings.safetyMicros());
 
         faults.stop();
         workload.stop();
+        if (rows != null) {
+            rows.stop();
+        }
         List<SimRunReport.Check> checks = new ArrayList<>();
         long livenessStart = cluster.nowMicros();
-        boolean drained = cluster.runUntil(() -> history.pendingCount() == 0 && faults.membershipSettled(),
-                settings.livenessMicros());
+        boolean drained = cluster.runUntil(() -> history.pendingCount() == 0 && faults.membershipSettled()
+                        && (rows == null || rows.pendingCount() == 0), settings.livenessMicros());
         faults.recoverRemaining();
         checks.add(SimRunReport.Check.of("every operation completes once faults stop",
-                drained ? List.of() : describePending(history, faults)));
+                drained ? List.of() : describePending(history, faults, rows)));
         boolean settled = settle(cluster, livenessStart + settings.livenessMicros());
         checks.add(SimRunReport.Check.of("nodes all up, ring agreed, hints drained within the liveness bound",
                 settled ? List.of() : unsettledReport(cluster, settings)));
@@ -76,7 +83,10 @@ public final class SimRun {
                 ConsistencyChecker.checkHistory(history)));
         checks.add(SimRunReport.Check.of("every QUORUM read's replicas meet a copy of each QUORUM write acknowledged"
                 + " before it", quorums.check(history)));
-        FinalState finalState = checkFinalState(cluster, settings, history, copies, checks);
+        if (rows != null) {
+            checks.addAll(rows.readChecks());
+        }
+        FinalState finalState = checkFinalState(cluster, settings, history, copies, checks, rows);
         checks.add(SimRunReport.Check.of("no unhandled exception in any node",
                 cluster.unhandledExceptions().stream().map(Object::toString).limit(20).toList()));
         return new SimRunReport(settings, cluster.traceHash(), cluster.nowMicros(), livenessMicros,
@@ -89,7 +99,8 @@ public final class SimRun {
 
     /** Repairs (if asked) and checks the replicas; needs every member up to read their stores. */
     private static FinalState checkFinalState(SimCluster cluster, SimRunSettings settings, History history,
-                                              DurableCopies copies, List<SimRunReport.Check> checks) {
+                                              DurableCopies copies, List<SimRunReport.Check> checks,
+                                              RowRun rows) {
         List<NodeId> down = ClusterState.members(cluster).stream().filter(id -> !cluster.isAlive(id)).toList();
         if (!down.isEmpty()) {
             checks.add(SimRunReport.Check.of("every member up to read the final state",
@@ -101,6 +112,9 @@ public final class SimRun {
         try {
             beforeRepair = replicaCells(cluster, history);
             finalCells = beforeRepair;
+            if (rows != null) {
+                rows.beforeRepair();
+            }
             if (settings.repair()) {
                 checks.add(SimRunReport.Check.of("full repair completes", repairAll(cluster)));
                 finalCells = replicaCells(cluster, history);
@@ -116,6 +130,9 @@ public final class SimRun {
                 "replicas identical, no QUORUM-acknowledged write lost, no QUORUM delete undone",
                 quorumViolations));
         checks.add(checkOneWritesKept(cluster, history, copies, finalCells, quorumViolations));
+        if (rows != null) {
+            checks.addAll(rows.finalChecks());
+        }
         return new FinalState(ClusterState.divergedKeys(beforeRepair), finalCells.size());
     }
 
@@ -181,12 +198,16 @@ public final class SimRun {
         return lines;
     }
 
-    private static List<String> describePending(History history, FaultInjector faults) {
+    private static List<String> describePending(History history, FaultInjector faults, RowRun rows) {
         List<String> lines = new ArrayList<>();
         if (faults.membershipChangeRunning() != null) {
             lines.add("membership change still running: " + faults.membershipChangeRunning());
         }
         lines.add(history.pendingCount() + " operations still pending");
+        if (rows != null && rows.pendingCount() > 0) {
+            lines.add(rows.pendingCount() + " row operations still pending, such as:");
+            lines.addAll(rows.pending());
+        }
         for (Operation operation : history.pending()) {
             if (lines.size() > 10) {
                 break;
