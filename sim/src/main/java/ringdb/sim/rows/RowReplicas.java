@@ -30,6 +30,13 @@ public final class RowReplicas {
         this.partitions = partitions;
     }
 
+    /** Replicas' data given as is: partition number to each replica's entries. */
+    static RowReplicas of(Map<Integer, Map<NodeId, Local>> partitions) {
+        Map<Integer, Map<NodeId, Local>> copy = new TreeMap<>();
+        partitions.forEach((p, replicas) -> copy.put(p, new TreeMap<>(replicas)));
+        return new RowReplicas(copy);
+    }
+
     public static RowReplicas read(SimCluster cluster, NodeId ringNode, RowTable table, int partitionCount) {
         Ring ring = cluster.node(ringNode).ring();
         Map<Integer, Map<NodeId, Local>> out = new TreeMap<>();

@@ -38,6 +38,10 @@ public final class RowWorkload {
     /** Set elements the clients add and remove ("e0".."e5"), so that adds and removes meet. */
     public static final int ELEMENTS = 6;
     private static final int ENTRIES_MAX = 10_000;
+    /** Client numbers of the two racers that update different columns of one row at the same instant. */
+    public static final int RACER_A = 101;
+    public static final int RACER_B = 102;
+    private static final long RACE_EVERY_MICROS_MAX = 300_000;
 
     private final SimCluster cluster;
     private final Random random;
@@ -115,6 +119,38 @@ public final class RowWorkload {
         for (int i = 1; i <= clientCount; i++) {
             scheduleNext(new Client(i));
         }
+        scheduleRace(new Client(RACER_A), new Client(RACER_B));
+    }
+
+    /**
+     * Two clients that, every now and then, update column {@code a} and column {@code b} of one row
+     * at the same instant at QUORUM through two coordinators: the update a value-per-key store loses.
+     */
+    private void scheduleRace(Client first, Client second) {
+        cluster.scheduler().scheduleAfter((long) (random.nextDouble() * RACE_EVERY_MICROS_MAX), () -> {
+            if (!running) {
+                return;
+            }
+            if (table != null) {
+                int p = random.nextInt(partitions);
+                int c = random.nextInt(ROWS);
+                race(first, p, c, "a");
+                race(second, p, c, "b");
+            }
+            scheduleRace(first, second);
+        });
+    }
+
+    private void race(Client client, int p, int c, String column) {
+        NodeId coordinator = randomAliveNode();
+        if (coordinator == null) {
+            return;
+        }
+        String value = client.nextValue();
+        Clustering row = RowTable.row(c);
+        write(client, coordinator, p, ConsistencyLevel.QUORUM, 0,
+                new WriteChoice("update c=" + c + " " + column + "='" + value + "'",
+                        u -> u.set(row, column, RowTable.text(value))));
     }
 
     public void stop() {
@@ -145,29 +181,38 @@ public final class RowWorkload {
         } else {
             ConsistencyLevel cl = random.nextInt(100) < 65 ? ConsistencyLevel.QUORUM : ConsistencyLevel.ONE;
             int ttl = random.nextInt(100) < 15 ? 1 + random.nextInt(30) : 0;
-            WriteChoice choice = chooseWrite(client);
-            op = new RowOp(operations.size() + 1, client.number, RowOp.Kind.WRITE,
-                    choice.what + " p=" + p + (ttl > 0 ? " ttl " + ttl + "s" : ""), cl, coordinator, p,
-                    cluster.nowMicros());
-            future = cluster.request(coordinator, (node, done) -> {
-                PartitionUpdate update;
-                try {
-                    update = new PartitionUpdate(table.metadata(), RowTable.partition(p), node.nextTimestampMicros(),
-                            ttl, node.nowMicros() / 1_000_000);
-                    choice.build.accept(update);
-                } catch (InvalidRequestException | IllegalArgumentException e) {
-                    done.accept(new ClientResult.Invalid(e.getMessage()));
-                    return;
-                }
-                op.written(update.entries());
-                node.mutate(update.entries(), cl, done);
-            });
+            write(client, coordinator, p, cl, ttl, chooseWrite(client)).whenDone(result -> scheduleNext(client));
+            return;
         }
         operations.add(op);
         future.whenDone(result -> {
             op.complete(result, cluster.nowMicros(), clockSecondsMax());
             scheduleNext(client);
         });
+    }
+
+    /** Starts a write of partition {@code p}: its entries built and stamped on the coordinator, then mutated. */
+    private SimFuture<ClientResult> write(Client client, NodeId coordinator, int p, ConsistencyLevel cl, int ttl,
+                                          WriteChoice choice) {
+        RowOp op = new RowOp(operations.size() + 1, client.number, RowOp.Kind.WRITE,
+                choice.what + " p=" + p + (ttl > 0 ? " ttl " + ttl + "s" : ""), cl, coordinator, p,
+                cluster.nowMicros());
+        operations.add(op);
+        SimFuture<ClientResult> future = cluster.request(coordinator, (node, done) -> {
+            PartitionUpdate update;
+            try {
+                update = new PartitionUpdate(table.metadata(), RowTable.partition(p), node.nextTimestampMicros(),
+                        ttl, node.nowMicros() / 1_000_000);
+                choice.build.accept(update);
+            } catch (InvalidRequestException | IllegalArgumentException e) {
+                done.accept(new ClientResult.Invalid(e.getMessage()));
+                return;
+            }
+            op.written(update.entries());
+            node.mutate(update.entries(), cl, done);
+        });
+        future.whenDone(result -> op.complete(result, cluster.nowMicros(), clockSecondsMax()));
+        return future;
     }
 
     private RowOp read(Client client, NodeId coordinator, int p, ConsistencyLevel cl) {
