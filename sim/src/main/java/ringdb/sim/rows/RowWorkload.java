@@ -38,6 +38,9 @@ public final class RowWorkload {
     /** Set elements the clients add and remove ("e0".."e5"), so that adds and removes meet. */
     public static final int ELEMENTS = 6;
     private static final int ENTRIES_MAX = 10_000;
+    /** Clustering values from here on are written by bulk inserts only: they make partitions wide. */
+    public static final int BULK_FIRST_ROW = 100;
+    private static final int BULK_ROWS_MAX = 60;
     /** Client numbers of the two racers that update different columns of one row at the same instant. */
     public static final int RACER_A = 101;
     public static final int RACER_B = 102;
@@ -174,7 +177,7 @@ public final class RowWorkload {
         int p = random.nextInt(partitions);
         RowOp op;
         SimFuture<ClientResult> future;
-        if (random.nextInt(100) < 35) {
+        if (random.nextInt(100) < 45) {
             ConsistencyLevel cl = random.nextInt(100) < 80 ? ConsistencyLevel.QUORUM : ConsistencyLevel.ONE;
             op = read(client, coordinator, p, cl);
             future = cluster.request(coordinator, (node, done) -> node.readSlice(op.query(), cl, done));
@@ -282,12 +285,31 @@ public final class RowWorkload {
             return new WriteChoice("add to set c=" + c + " '" + new String(element) + "'",
                     u -> u.addToSet(row, RowTable.SET, List.of(element)));
         }
-        if (roll < 80) {
+        if (roll < 82) {
+            return bulkInsert(client);
+        }
+        if (roll < 86) {
             byte[] element = RowTable.text("e" + random.nextInt(ELEMENTS));
             return new WriteChoice("remove from set c=" + c + " '" + new String(element) + "'",
                     u -> u.removeFromSet(row, RowTable.SET, List.of(element)));
         }
         return chooseDeletion(c, row, column);
+    }
+
+    /**
+     * Inserts many rows of one partition in one mutation (rows from {@link #BULK_FIRST_ROW}), so that
+     * partitions grow beyond what one repair chunk or stream message holds.
+     */
+    private WriteChoice bulkInsert(Client client) {
+        int first = BULK_FIRST_ROW + random.nextInt(2 * BULK_ROWS_MAX);
+        int count = 1 + random.nextInt(BULK_ROWS_MAX);
+        String value = client.nextValue();
+        return new WriteChoice("insert " + count + " rows from c=" + first + " a='" + value + "'", u -> {
+            for (int c = first; c < first + count; c++) {
+                u.insert(RowTable.row(c)).set(RowTable.row(c), "a", RowTable.text(value))
+                        .set(RowTable.row(c), "b", RowTable.text(value + "/" + c));
+            }
+        });
     }
 
     private WriteChoice chooseDeletion(int c, Clustering row, String column) {
@@ -301,6 +323,11 @@ public final class RowWorkload {
         }
         if (roll < 70) {
             return new WriteChoice("delete row c=" + c, u -> u.deleteRow(row));
+        }
+        if (roll < 80) {
+            Slice slice = new Slice(row, random.nextBoolean(), Clustering.EMPTY, true);
+            return new WriteChoice("delete range c" + (slice.startInclusive() ? ">=" : ">") + c,
+                    u -> u.deleteRange(slice));
         }
         if (roll < 92) {
             int to = c + random.nextInt(ROWS - c);

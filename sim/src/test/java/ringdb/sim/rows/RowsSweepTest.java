@@ -22,7 +22,7 @@ import ringdb.sim.run.SimRunSettings;
  * {@code ringdb sim --rows [--membership] --seed S --seeds N}.
  */
 class RowsSweepTest {
-    static final int SEEDS_DEFAULT = 4;
+    static final int SEEDS_DEFAULT = 3;
     static final int MEMBERSHIP_SEEDS_DEFAULT = 2;
     static final long SAFETY_SECONDS_DEFAULT = 5;
     private static final long SAFETY_MICROS = Long.getLong("ringdb.rows.sweep.safetySeconds",
