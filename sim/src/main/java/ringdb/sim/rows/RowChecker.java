@@ -13,6 +13,7 @@ import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.coordinator.SliceQuery;
 import ringdb.core.data.Cell;
+import ringdb.core.ring.DecoratedKey;
 import ringdb.core.rows.CellValue;
 import ringdb.core.rows.ColumnData;
 import ringdb.core.rows.PartitionPage;
@@ -61,11 +62,13 @@ public final class RowChecker {
             Map<ByteBuffer, Cell> seen = new HashMap<>();
             RowReplicas.add(seen, answer.entries());
             RowReplicas.add(seen, answer.rangeTombstones());
-            byte[][] range = checkedRange(read.query(), answer);
+            byte[][] range = read.isScan() ? null : checkedRange(read.query(), answer);
             for (RowOp write : acknowledgedBefore(read, ConsistencyLevel.QUORUM)) {
                 for (LocalStore.Entry entry : write.entries()) {
                     byte[] key = entry.key().key();
-                    if (within(key, range) && !accountedFor(key, entry.cell(), seen, read.clockSecondsAtCompletion())) {
+                    boolean covered = read.isScan() ? withinScan(entry.key(), read.scanAfter(), answer)
+                            : within(key, range);
+                    if (covered && !accountedFor(key, entry.cell(), seen, read.clockSecondsAtCompletion())) {
                         out.add("QUORUM read " + read + " misses " + table.describe(key) + ": expected "
                                 + RowTable.describe(entry.cell()) + " (or newer) of acknowledged QUORUM write "
                                 + write + ", seen " + RowTable.describe(seen.get(ByteBuffer.wrap(key))));
@@ -83,6 +86,9 @@ public final class RowChecker {
     public List<String> quorumReadsResurrectNothing() {
         Violations out = new Violations();
         for (RowOp read : quorumReads()) {
+            if (read.isScan()) {
+                continue;
+            }
             ClientResult.Entries answer = (ClientResult.Entries) read.result();
             PartitionPage page = PartitionReader.read(read.command(), answer.entries(), answer.rangeTombstones(),
                     read.clockSecondsAtCompletion(), !answer.more());
@@ -265,7 +271,7 @@ public final class RowChecker {
     private List<RowOp> acknowledgedBefore(RowOp read, ConsistencyLevel cl) {
         List<RowOp> writes = new ArrayList<>();
         for (RowOp op : operations) {
-            if (op.acknowledged() && op.cl() == cl && op.partition() == read.partition()
+            if (op.acknowledged() && op.cl() == cl && (read.isScan() || op.partition() == read.partition())
                     && op.completedMicros() < read.invokedMicros()) {
                 writes.add(op);
             }
@@ -288,6 +294,17 @@ public final class RowChecker {
             return new byte[][] {to, to};
         }
         return new byte[][] {from, to};
+    }
+
+    /** Whether a scan's page speaks for {@code key}: after its start, up to where the next page resumes. */
+    private static boolean withinScan(DecoratedKey key, DecoratedKey after, ClientResult.Entries answer) {
+        if (after != null && key.compareTo(after) <= 0) {
+            return false;
+        }
+        if (answer.resumeAfter() == null) {
+            return true;
+        }
+        return key.compareTo(answer.resumeAfter()) <= 0; // the next page starts after resumeAfter
     }
 
     private static boolean within(byte[] key, byte[][] range) {

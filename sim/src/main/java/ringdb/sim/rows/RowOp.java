@@ -5,6 +5,7 @@ import ringdb.core.NodeId;
 import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.coordinator.SliceQuery;
+import ringdb.core.ring.DecoratedKey;
 import ringdb.core.rows.ReadCommand;
 import ringdb.core.store.LocalStore;
 
@@ -28,6 +29,8 @@ public final class RowOp {
     private List<LocalStore.Entry> entries = List.of();
     private SliceQuery query;
     private ReadCommand command;
+    private boolean scan;
+    private DecoratedKey scanAfter;
     private long completedMicros = -1;
     private long clockSecondsAtCompletion;
     private ClientResult result;
@@ -51,6 +54,11 @@ public final class RowOp {
     void reading(SliceQuery slice, ReadCommand read) {
         this.query = slice;
         this.command = read;
+    }
+
+    void scanning(DecoratedKey after) {
+        this.scan = true;
+        this.scanAfter = after;
     }
 
     void complete(ClientResult outcome, long atMicros, long clockSeconds) {
@@ -115,6 +123,16 @@ public final class RowOp {
 
     public ReadCommand command() {
         return command;
+    }
+
+    /** Whether this read is a page of a scan of the whole table over the ring ({@code Node.scanTable}). */
+    public boolean isScan() {
+        return scan;
+    }
+
+    /** Where a scan's page starts (exclusive; null = the start of the ring). */
+    public DecoratedKey scanAfter() {
+        return scanAfter;
     }
 
     public ClientResult result() {

@@ -65,6 +65,11 @@ public final class RowTable {
         return value.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The first bytes of every key of this table's entries (the tag and the table id). */
+    public byte[] tablePrefix() {
+        return Arrays.copyOf(keys.partition(partition(0)).start(), 1 + 16);
+    }
+
     /** Whether {@code key} is an entry of this table. */
     public boolean owns(byte[] key) {
         byte[] prefix = keys.partition(partition(0)).start();

@@ -11,6 +11,7 @@ import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.coordinator.SliceQuery;
 import ringdb.core.data.InvalidRequestException;
 import ringdb.core.rows.PartitionUpdate;
+import ringdb.core.ring.DecoratedKey;
 import ringdb.core.rows.ReadCommand;
 import ringdb.core.schema.Replication;
 import ringdb.core.schema.keys.Clustering;
@@ -38,6 +39,9 @@ public final class RowWorkload {
     /** Set elements the clients add and remove ("e0".."e5"), so that adds and removes meet. */
     public static final int ELEMENTS = 6;
     private static final int ENTRIES_MAX = 10_000;
+    /** Share of reads that are a page of a scan of the whole table (the rest read one partition), in percent. */
+    private static final int SCAN_PERCENT = 10;
+    private static final int SCAN_ENTRIES_MIN = 20;
     /** Clustering values from here on are written by bulk inserts only: they make partitions wide. */
     public static final int BULK_FIRST_ROW = 100;
     private static final int BULK_ROWS_MAX = 60;
@@ -179,8 +183,16 @@ public final class RowWorkload {
         SimFuture<ClientResult> future;
         if (random.nextInt(100) < 45) {
             ConsistencyLevel cl = random.nextInt(100) < 80 ? ConsistencyLevel.QUORUM : ConsistencyLevel.ONE;
-            op = read(client, coordinator, p, cl);
-            future = cluster.request(coordinator, (node, done) -> node.readSlice(op.query(), cl, done));
+            if (random.nextInt(100) < SCAN_PERCENT) {
+                op = scan(client, coordinator, cl);
+                byte[] prefix = table.tablePrefix();
+                int maxEntries = SCAN_ENTRIES_MIN + random.nextInt(SCAN_ENTRIES_MIN * 20);
+                future = cluster.request(coordinator, (node, done) -> node.scanTable(prefix, op.scanAfter(),
+                        maxEntries, cl, done));
+            } else {
+                op = read(client, coordinator, p, cl);
+                future = cluster.request(coordinator, (node, done) -> node.readSlice(op.query(), cl, done));
+            }
         } else {
             ConsistencyLevel cl = random.nextInt(100) < 65 ? ConsistencyLevel.QUORUM : ConsistencyLevel.ONE;
             int ttl = random.nextInt(100) < 15 ? 1 + random.nextInt(30) : 0;
@@ -216,6 +228,19 @@ public final class RowWorkload {
         });
         future.whenDone(result -> op.complete(result, cluster.nowMicros(), clockSecondsMax()));
         return future;
+    }
+
+    /** A page of a scan of the whole table, from the start of the ring or from a partition's first key. */
+    private RowOp scan(Client client, NodeId coordinator, ConsistencyLevel cl) {
+        DecoratedKey after = null;
+        if (random.nextBoolean()) {
+            PartitionKey pk = RowTable.partition(random.nextInt(partitions));
+            after = new DecoratedKey(table.keys().token(pk), table.keys().partition(pk).start());
+        }
+        RowOp op = new RowOp(operations.size() + 1, client.number, RowOp.Kind.READ, "scan table"
+                + (after == null ? "" : " after token " + after.token()), cl, coordinator, -1, cluster.nowMicros());
+        op.scanning(after);
+        return op;
     }
 
     private RowOp read(Client client, NodeId coordinator, int p, ConsistencyLevel cl) {

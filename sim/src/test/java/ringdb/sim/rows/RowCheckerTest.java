@@ -118,6 +118,23 @@ class RowCheckerTest {
     }
 
     @Test
+    void aScanPageAccountsForTheAcknowledgedCellsUpToWhereTheNextPageResumes() {
+        RowOp first = write(1, 100, 0, 10, ConsistencyLevel.QUORUM, u -> u.set(RowTable.row(1), "a", text("c1-1")));
+        RowOp second = write(1, 101, 0, 10, ConsistencyLevel.QUORUM, u -> u.set(RowTable.row(2), "a", text("c1-2")));
+        RowOp scan = new RowOp(operations.size() + 1, 9, RowOp.Kind.READ, "scan table", ConsistencyLevel.QUORUM, N2,
+                -1, 20);
+        scan.scanning(null);
+        // the page ends at the first row's cell: the second row's cell belongs to the next page
+        scan.complete(new ClientResult.Entries(List.of(), List.of(), true, first.entries().get(0).key()), 30,
+                NOW_SECONDS);
+        operations.add(scan);
+
+        assertThat(new RowChecker(table, operations).quorumReadsSeeAcknowledgedWrites()).singleElement().asString()
+                .contains("scan table").contains("p=0 c=1 column a").doesNotContain("c=2");
+        assertThat(second.entries()).hasSize(1);
+    }
+
+    @Test
     void aValueNoClientWroteIsReportedAsInvented() {
         RowOp a = write(1, 100, 0, 10, ConsistencyLevel.QUORUM, u -> u.set(RowTable.row(1), "a", text("c1-1")));
         PartitionUpdate forged = new PartitionUpdate(table.metadata(), RowTable.partition(0), 100, 0, NOW_SECONDS);
