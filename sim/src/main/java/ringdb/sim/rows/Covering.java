@@ -1,7 +1,6 @@
 package ringdb.sim.rows;
 
 import java.util.Arrays;
-import ringdb.core.data.Cell;
 import ringdb.core.schema.keys.DecodedKey;
 import ringdb.core.schema.keys.RowKeyFormat;
 
@@ -19,11 +18,6 @@ final class Covering {
         this.table = table;
     }
 
-    /** Whether the deletion entry {@code deletionKey} with {@code deletion} shadows {@code key} written at {@code micros}. */
-    boolean shadows(byte[] deletionKey, Cell deletion, byte[] key, long micros) {
-        return deletion.isTombstone() && deletion.timestampMicros() >= micros && covers(deletionKey, key);
-    }
-
     /** Whether the deletion at {@code deletionKey} covers the entry {@code key} (never itself). */
     boolean covers(byte[] deletionKey, byte[] key) {
         if (Arrays.equals(deletionKey, key)) {
@@ -36,7 +30,8 @@ final class Covering {
             case ROW_DELETION: {
                 int prefix = deletionKey.length - 1;
                 return key.length > prefix && startsWith(key, deletionKey, prefix)
-                        && ((key[prefix] & 0xFF) == RowKeyFormat.ROW_MARKER || (key[prefix] & 0xFF) == RowKeyFormat.CELL);
+                        && ((key[prefix] & 0xFF) == RowKeyFormat.ROW_MARKER
+                        || (key[prefix] & 0xFF) == RowKeyFormat.CELL);
             }
             case CELL:
             case STATIC_CELL:

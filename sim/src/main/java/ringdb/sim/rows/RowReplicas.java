@@ -47,7 +47,8 @@ public final class RowReplicas {
             Map<NodeId, Local> replicas = new LinkedHashMap<>();
             for (NodeId replica : ring.replicasForToken(token)) {
                 LocalStore store = cluster.store(replica);
-                replicas.put(replica, new Local(store.slice(token, range.start(), range.end(), false, Integer.MAX_VALUE),
+                replicas.put(replica, new Local(
+                        store.slice(token, range.start(), range.end(), false, Integer.MAX_VALUE),
                         store.rangeTombstones(token, range.start(), range.end())));
             }
             out.put(p, replicas);

@@ -357,7 +357,8 @@ public final class RowWorkload {
         if (roll < 92) {
             int to = c + random.nextInt(ROWS - c);
             boolean wide = to > c;
-            Slice slice = new Slice(row, !wide || random.nextBoolean(), RowTable.row(to), !wide || random.nextBoolean());
+            Slice slice = new Slice(row, !wide || random.nextBoolean(), RowTable.row(to),
+                    !wide || random.nextBoolean());
             return new WriteChoice("delete range c" + (slice.startInclusive() ? ">=" : ">") + c + " c"
                     + (slice.endInclusive() ? "<=" : "<") + to, u -> u.deleteRange(slice));
         }

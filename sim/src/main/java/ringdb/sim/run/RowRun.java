@@ -98,7 +98,8 @@ final class RowRun {
             return checks;
         }
         if (beforeRepairProblem != null) {
-            checks.add(SimRunReport.Check.of("rows: replicas readable before the repair", List.of(beforeRepairProblem)));
+            checks.add(SimRunReport.Check.of("rows: replicas readable before the repair",
+                    List.of(beforeRepairProblem)));
         }
         RowReplicas replicas;
         try {

@@ -42,7 +42,8 @@ class RowCheckerTest {
         return schema.table(RowTable.KEYSPACE, RowTable.NAME);
     }
 
-    private RowOp write(int client, long micros, long from, long to, ConsistencyLevel cl, Consumer<PartitionUpdate> build) {
+    private RowOp write(int client, long micros, long from, long to, ConsistencyLevel cl,
+                        Consumer<PartitionUpdate> build) {
         PartitionUpdate update = new PartitionUpdate(table.metadata(), RowTable.partition(0), micros, 0, NOW_SECONDS);
         build.accept(update);
         RowOp op = new RowOp(operations.size() + 1, client, RowOp.Kind.WRITE, "write", cl, N1, 0, from);
