@@ -200,10 +200,11 @@ public final class ConfigKeys {
     private static Section clientTls() {
         return new Section("Client TLS (docs/security.md)",
             ConfigKey.bool(CLIENT_ENCRYPTION_ENABLED, false,
-                "TLS on the client port (HTTP API, dashboard and native protocol; as Cassandra's "
-                + "client_encryption_options). Needs the node's key and certificate (PEM pair or PKCS#12)."),
+                "TLS on the client ports (the HTTP API, dashboard and native protocol port, and the CQL port; as "
+                + "Cassandra's client_encryption_options). Needs the node's key and certificate (PEM pair or "
+                + "PKCS#12)."),
             ConfigKey.bool(CLIENT_ENCRYPTION_OPTIONAL, false,
-                "Whether plaintext clients are still served on the same port (a connection is TLS when it opens "
+                "Whether plaintext clients are still served on the same ports (a connection is TLS when it opens "
                 + "with a TLS handshake): for moving clients to TLS one by one."),
             ConfigKey.optionalText(CLIENT_ENCRYPTION_CERTIFICATE,
                 "PEM file with the certificate (chain) the client port presents; clients check it against their "
