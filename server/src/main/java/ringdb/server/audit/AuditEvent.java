@@ -40,7 +40,7 @@ public record AuditEvent(AuditCategory category, String operation, Outcome outco
     }
 
     /** "host:port" of a socket address (the IP address, not a name: no lookup), or null. */
-    static String address(SocketAddress source) {
+    public static String address(SocketAddress source) {
         if (source instanceof InetSocketAddress inet) {
             String host = inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
             return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();

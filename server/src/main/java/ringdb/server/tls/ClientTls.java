@@ -135,7 +135,8 @@ public final class ClientTls {
                 log.debug("client connection from {}: TLS failed: {}", ctx.channel().remoteAddress(), reason);
                 if (audit.records(AuditCategory.AUTH)) {
                     audit.record(AuditEvent.failure(AuditCategory.AUTH, "TLS handshake on "
-                            + ctx.channel().localAddress(), ctx.channel().remoteAddress(), null, reason));
+                            + AuditEvent.address(ctx.channel().localAddress()), ctx.channel().remoteAddress(), null,
+                            reason));
                 }
                 ctx.close();
                 return;
@@ -150,7 +151,8 @@ public final class ClientTls {
                 String subject = clientCertificateSubject(ctx);
                 if (subject != null) {
                     audit.record(AuditEvent.success(AuditCategory.AUTH, "TLS client certificate on "
-                            + ctx.channel().localAddress(), ctx.channel().remoteAddress(), subject));
+                            + AuditEvent.address(ctx.channel().localAddress()), ctx.channel().remoteAddress(),
+                            subject));
                 }
             }
             super.userEventTriggered(ctx, event);
