@@ -20,9 +20,9 @@ mkdir -p "$dir"
 trap 'ringdb cluster stop --dir "$dir/plain" >/dev/null 2>&1 || true; ringdb cluster stop --dir "$dir/tls" >/dev/null 2>&1 || true' EXIT
 hosts() { local base=$1 list="" i; for i in $(seq 0 $((nodes - 1))); do list="$list${list:+,}127.0.0.1:$((base + i))"; done; echo "$list"; }
 ringdb cluster start --dir "$dir/plain" --nodes "$nodes" --rf "$rf" --internode-port 47200 --http-port 48280 \
-    --wait-seconds 120 >/dev/null
+    --wait-seconds 300 >/dev/null
 ringdb cluster start --dir "$dir/tls" --secure --nodes "$nodes" --rf "$rf" --internode-port 47300 --http-port 48380 \
-    --wait-seconds 120 >/dev/null
+    --wait-seconds 300 >/dev/null
 certs="$dir/tls/certs"
 declare -A target=(
   [plain]="--host $(hosts 48280)"

@@ -228,10 +228,10 @@ public final class ServerNode implements AutoCloseable {
 
     /** The node serves: its addresses, which of them are TLS, and loudly, what is exposed without protection. */
     private static void logServing(ServerConfig config, NodeTls tls, CqlNodeBinding cql) {
+        String clientTls = tls.client() == null ? "" : tls.client().optional() ? " (TLS optional)" : " (TLS)";
         log.info("ringdb node {} serving: internode {}{}, HTTP {}{}, CQL {}, data {}, sockets {}", config.nodeId(),
-                config.internodeAddress(), tls.internode() == null ? "" : " (TLS)", config.httpAddress(),
-                tls.client() == null ? "" : tls.client().optional() ? " (TLS optional)" : " (TLS)",
-                cql == null ? "off" : cql.server().boundAddress(), config.dataDirectory().toAbsolutePath(),
+                config.internodeAddress(), tls.internode() == null ? "" : " (TLS)", config.httpAddress(), clientTls,
+                cql == null ? "off" : cql.server().boundAddress() + clientTls, config.dataDirectory().toAbsolutePath(),
                 SocketTransport.name());
         tls.warnings().forEach(warning -> log.warn("INSECURE: {}", warning));
     }
