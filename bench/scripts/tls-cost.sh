@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # What TLS costs in throughput: two local clusters of NODES nodes (RF 2 when NODES > 1) side by side,
 # one in plaintext and one started with 'ringdb cluster start --secure' (internode mutual TLS, client
-# TLS with a client certificate), each loaded with 100k records of 10 x 100 bytes; then ROUNDS rounds
+# TLS with a client certificate), each loaded with RECORDS records of 10 x 100 bytes; then ROUNDS rounds
 # of YCSB A and C at ONE (32 threads, SECONDS each, native protocol) alternating the two clusters
 # (plain then TLS in odd rounds, TLS then plain in even ones, so a drift of the machine's speed
 # falls on both). Prints every run and, per workload, the median ops/s of each and TLS/plain.
-# Usage: bench/scripts/tls-cost.sh [NODES=3] [SECONDS=30] [ROUNDS=3] [DIR=/tmp/ringdb-tls-bench]
+# Usage: bench/scripts/tls-cost.sh [NODES=3] [SECONDS=30] [ROUNDS=3] [RECORDS=100000] [DIR=/tmp/ringdb-tls-bench]
 set -euo pipefail
 nodes=${1:-3}
 seconds=${2:-30}
 rounds=${3:-3}
-dir=${4:-/tmp/ringdb-tls-bench}
+records=${4:-100000}
+dir=${5:-/tmp/ringdb-tls-bench}
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 jar="$here/cli/target/ringdb-all.jar"
 ringdb() { java -jar "$jar" "$@"; }
@@ -31,19 +32,20 @@ declare -A target=(
 run() { # MODE WORKLOAD ROUND [EXTRA...]
   local mode=$1 workload=$2 round=$3; shift 3
   # shellcheck disable=SC2086
-  ringdb bench cluster ${target[$mode]} --workload "$workload" --records 100000 --threads 32 --cl ONE \
-      --progress-seconds 1000 "$@" --json "$dir/result-$workload-$mode-$round.json" >"$dir/out-$workload-$mode-$round.txt" 2>&1
+  ringdb bench cluster ${target[$mode]} --workload "$workload" --records "$records" --threads 32 --cl ONE \
+      --progress-seconds 1000 "$@" --json "$dir/result-$workload-$mode-$round.json" >"$dir/out-$workload-$mode-$round.txt" 2>&1 \
+      || echo "($mode $workload round $round: the benchmark reported errors, see $dir/out-$workload-$mode-$round.txt)"
 }
 for mode in plain tls; do
   run "$mode" C load --duration 5   # loads the records (and warms the JVMs up)
 done
-echo "# $nodes nodes RF $rf, ${seconds}s runs, $rounds rounds, start load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# $nodes nodes RF $rf, $records records, ${seconds}s runs, $rounds rounds, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq 1 "$rounds"); do
   order="plain tls"; [ $((round % 2)) = 0 ] && order="tls plain"
   for workload in A C; do
     for mode in $order; do
       run "$mode" "$workload" "$round" --no-load --duration "$seconds"
-      echo "round $round $workload $mode $(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("%.0f" % [p for p in r["phases"] if p["name"]=="run"][0]["throughputPerSecond"])' "$dir/result-$workload-$mode-$round.json") ops/s, load average $(cut -d' ' -f1 /proc/loadavg)"
+      echo "round $round $workload $mode $(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("%.0f ops/s, %d errors" % (r["run"]["throughputPerSecond"], sum(o["errors"] for o in r["run"]["operationStats"])))' "$dir/result-$workload-$mode-$round.json"), load average $(cut -d' ' -f1 /proc/loadavg)"
     done
   done
 done
@@ -52,7 +54,7 @@ import json, statistics, sys
 d, rounds = sys.argv[1], int(sys.argv[2])
 def ops(w, m, r):
     res = json.load(open("%s/result-%s-%s-%d.json" % (d, w, m, r)))
-    return [p for p in res["phases"] if p["name"] == "run"][0]["throughputPerSecond"]
+    return res["run"]["throughputPerSecond"]
 for w in "AC":
     plain = [ops(w, "plain", r) for r in range(1, rounds + 1)]
     tls = [ops(w, "tls", r) for r in range(1, rounds + 1)]
