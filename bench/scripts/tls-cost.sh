@@ -5,6 +5,7 @@
 # of YCSB A and C at ONE (32 threads, SECONDS each, native protocol) alternating the two clusters
 # (plain then TLS in odd rounds, TLS then plain in even ones, so a drift of the machine's speed
 # falls on both). Prints every run and, per workload, the median ops/s of each and TLS/plain.
+# (RINGDB_JAR: the jar to run, default cli/target/ringdb-all.jar.)
 # Usage: bench/scripts/tls-cost.sh [NODES=3] [SECONDS=30] [ROUNDS=3] [RECORDS=100000] [DIR=/tmp/ringdb-tls-bench]
 set -euo pipefail
 nodes=${1:-3}
@@ -13,7 +14,7 @@ rounds=${3:-3}
 records=${4:-100000}
 dir=${5:-/tmp/ringdb-tls-bench}
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-jar="$here/cli/target/ringdb-all.jar"
+jar="${RINGDB_JAR:-$here/cli/target/ringdb-all.jar}"
 ringdb() { java -jar "$jar" "$@"; }
 rf=$(( nodes > 1 ? 2 : 1 ))
 rm -rf "$dir"
