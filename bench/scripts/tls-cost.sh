@@ -34,19 +34,32 @@ run() { # MODE WORKLOAD ROUND [EXTRA...]
   local mode=$1 workload=$2 round=$3; shift 3
   # shellcheck disable=SC2086
   ringdb bench cluster ${target[$mode]} --workload "$workload" --records "$records" --threads 32 --cl ONE \
-      --progress-seconds 1000 "$@" --json "$dir/result-$workload-$mode-$round.json" >"$dir/out-$workload-$mode-$round.txt" 2>&1 \
+      "$@" --json "$dir/result-$workload-$mode-$round.json" >"$dir/out-$workload-$mode-$round.txt" 2>&1 \
       || echo "($mode $workload round $round: the benchmark reported errors, see $dir/out-$workload-$mode-$round.txt)"
 }
+# A fresh client process is slow at first (its TLS code is not compiled yet, which on a loaded machine
+# takes many seconds): each run lasts SECONDS more than the warm-up, and its figure is the operations
+# counted by the progress lines after the warm-up, per second.
+warmup=20
+steady() {
+  python3 - "$1" "$warmup" <<'PY'
+import re, sys
+points = [(float(m.group(1)), int(m.group(2))) for m in
+          re.finditer(r"^\[run\]\s+(\d+) s: (\d+) ops", open(sys.argv[1]).read(), re.M)]
+after = [p for p in points if p[0] >= float(sys.argv[2])]
+print("%.0f" % ((after[-1][1] - after[0][1]) / (after[-1][0] - after[0][0])) if len(after) > 1 else "n/a")
+PY
+}
 for mode in plain tls; do
-  run "$mode" C load --duration 5   # loads the records (and warms the JVMs up)
+  run "$mode" C load --duration 5 --progress-seconds 1000   # loads the records (and warms the nodes up)
 done
 echo "# $nodes nodes RF $rf, $records records, ${seconds}s runs, $rounds rounds, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq 1 "$rounds"); do
   order="plain tls"; [ $((round % 2)) = 0 ] && order="tls plain"
   for workload in A C; do
     for mode in $order; do
-      run "$mode" "$workload" "$round" --no-load --duration "$seconds"
-      echo "round $round $workload $mode $(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("%.0f ops/s, %d errors" % (r["run"]["throughputPerSecond"], sum(o["errors"] for o in r["run"]["operationStats"])))' "$dir/result-$workload-$mode-$round.json"), load average $(cut -d' ' -f1 /proc/loadavg)"
+      run "$mode" "$workload" "$round" --no-load --duration $((seconds + warmup)) --progress-seconds 5
+      echo "round $round $workload $mode $(steady "$dir/out-$workload-$mode-$round.txt") ops/s after ${warmup}s of warm-up ($(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("%.0f ops/s over the whole run, %d errors" % (r["run"]["throughputPerSecond"], sum(o["errors"] for o in r["run"]["operationStats"])))' "$dir/result-$workload-$mode-$round.json")), load average $(cut -d' ' -f1 /proc/loadavg)"
     done
   done
 done
@@ -54,8 +67,11 @@ python3 - "$dir" "$rounds" <<'PY'
 import json, statistics, sys
 d, rounds = sys.argv[1], int(sys.argv[2])
 def ops(w, m, r):
-    res = json.load(open("%s/result-%s-%s-%d.json" % (d, w, m, r)))
-    return res["run"]["throughputPerSecond"]
+    import re
+    text = open("%s/out-%s-%s-%d.txt" % (d, w, m, r)).read()
+    points = [(float(a), int(b)) for a, b in re.findall(r"^\[run\]\s+(\d+) s: (\d+) ops", text, re.M)]
+    after = [p for p in points if p[0] >= 20]
+    return (after[-1][1] - after[0][1]) / (after[-1][0] - after[0][0])
 for w in "AC":
     plain = [ops(w, "plain", r) for r in range(1, rounds + 1)]
     tls = [ops(w, "tls", r) for r in range(1, rounds + 1)]
