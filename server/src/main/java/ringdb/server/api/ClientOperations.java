@@ -13,6 +13,7 @@ import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.coordinator.SliceQuery;
 import ringdb.core.store.LocalStore;
+import ringdb.server.audit.AuditLog;
 
 /**
  * The node's client-facing operations: what every client protocol (HTTP in {@code api.http}, the
@@ -42,6 +43,11 @@ public interface ClientOperations {
      * cannot do it, or {@link IllegalArgumentException} when the parameters are wrong.
      */
     CompletableFuture<JsonNode> membership(String operation, Map<String, String> parameters);
+
+    /** Where the client ports record audited requests (admin operations, schema changes); none by default. */
+    default AuditLog audit() {
+        return AuditLog.DISABLED;
+    }
 
     /**
      * An admin request: {@code method} (GET, POST, ...) on {@code /v1/admin/{path}} with its query

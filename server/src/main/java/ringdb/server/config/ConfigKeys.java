@@ -43,6 +43,11 @@ public final class ConfigKeys {
     public static final String CLIENT_ENCRYPTION_TRUSTSTORE_PASSWORD = "client_encryption_truststore_password";
     public static final String CLIENT_ENCRYPTION_REQUIRE_CLIENT_AUTH = "client_encryption_require_client_auth";
     public static final String SSL_RELOAD_CHECK_INTERVAL_MS = "ssl_reload_check_interval_ms";
+    public static final String AUDIT_LOGGING_ENABLED = "audit_logging_enabled";
+    public static final String AUDIT_LOGGING_DIRECTORY = "audit_logging_directory";
+    public static final String AUDIT_LOGGING_MAX_FILE_SIZE_BYTES = "audit_logging_max_file_size_bytes";
+    public static final String AUDIT_LOGGING_MAX_FILES = "audit_logging_max_files";
+    public static final String AUDIT_LOGGING_CATEGORIES = "audit_logging_categories";
     public static final String SEEDS = "seeds";
     public static final String DATA_DIRECTORY = "data_directory";
     public static final String REPLICATION_FACTOR = "replication_factor";
@@ -118,7 +123,7 @@ public final class ConfigKeys {
     }
 
     private static List<Section> build() {
-        return List.of(cluster(), addresses(), internodeTls(), clientTls(), data(), ring(), membership(), commitLog(),
+        return List.of(cluster(), addresses(), internodeTls(), clientTls(), auditLogging(), data(), ring(), membership(), commitLog(),
                 failurePolicies(),
                 memtable(), timeouts(),
                 failureDetection(), limits());
@@ -195,10 +200,11 @@ public final class ConfigKeys {
     private static Section clientTls() {
         return new Section("Client TLS (docs/security.md)",
             ConfigKey.bool(CLIENT_ENCRYPTION_ENABLED, false,
-                "TLS on the client port (HTTP API, dashboard and native protocol; as Cassandra's "
-                + "client_encryption_options). Needs the node's key and certificate (PEM pair or PKCS#12)."),
+                "TLS on the client ports (the HTTP API, dashboard and native protocol port, and the CQL port; as "
+                + "Cassandra's client_encryption_options). Needs the node's key and certificate (PEM pair or "
+                + "PKCS#12)."),
             ConfigKey.bool(CLIENT_ENCRYPTION_OPTIONAL, false,
-                "Whether plaintext clients are still served on the same port (a connection is TLS when it opens "
+                "Whether plaintext clients are still served on the same ports (a connection is TLS when it opens "
                 + "with a TLS handshake): for moving clients to TLS one by one."),
             ConfigKey.optionalText(CLIENT_ENCRYPTION_CERTIFICATE,
                 "PEM file with the certificate (chain) the client port presents; clients check it against their "
@@ -223,6 +229,23 @@ public final class ConfigKeys {
                 "How often the node checks its certificate and key files (internode and client) for changes and "
                 + "loads the new ones for new connections; 0: only on 'ringdb reloadssl' "
                 + "(POST /v1/admin/reloadssl)."));
+    }
+
+    private static Section auditLogging() {
+        return new Section("Audit log (docs/security.md)",
+            ConfigKey.bool(AUDIT_LOGGING_ENABLED, false,
+                "Whether the node writes an audit log (as Cassandra's audit_logging_options): one JSON line per "
+                + "authentication, schema change, role or permission change and admin operation, in rotated files."),
+            ConfigKey.optionalText(AUDIT_LOGGING_DIRECTORY,
+                "Directory of the audit files (audit.log, then audit.log.1 the newest rotated one...); empty = "
+                + "the audit directory under data_directory."),
+            ConfigKey.integer(AUDIT_LOGGING_MAX_FILE_SIZE_BYTES, 64 * MIB, 1024, 64L * 1024 * MIB,
+                "Size at which audit.log is rotated (renamed audit.log.1, older ones shifted up)."),
+            ConfigKey.integer(AUDIT_LOGGING_MAX_FILES, 10, 1, 10_000,
+                "Rotated audit files kept besides audit.log; the oldest beyond it is deleted."),
+            ConfigKey.text(AUDIT_LOGGING_CATEGORIES, "AUTH,DDL,DCL,ADMIN",
+                "Comma-separated categories recorded: AUTH (logins and TLS client handshakes, successes and "
+                + "failures), DDL (schema changes), DCL (role and permission changes), ADMIN (admin operations)."));
     }
 
     private static Section data() {

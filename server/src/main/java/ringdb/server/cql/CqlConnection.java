@@ -202,11 +202,19 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
         if (response.token != null) {
             response.token.duplicate().get(token);
         }
-        byte[] next = negotiator.evaluateResponse(token);
+        byte[] next;
+        try {
+            next = negotiator.evaluateResponse(token);
+        } catch (CqlException e) {
+            CqlAuditing.loginFailed(services.audit(), state, services.authenticator().className(), token,
+                    e.getMessage());
+            throw e;
+        }
         if (!negotiator.isComplete()) {
             return new AuthChallenge(next == null ? null : ByteBuffer.wrap(next));
         }
         state.authenticatedAs(negotiator.authenticatedUser());
+        CqlAuditing.loginSucceeded(services.audit(), state, services.authenticator().className(), state.user());
         negotiator = null;
         phase = Phase.READY;
         return new AuthSuccess(next == null ? null : ByteBuffer.wrap(next));
@@ -237,6 +245,7 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
             state.useKeyspace(use.keyspace);
         }
         services.observer().onRequest(operation(request.message), outcome(message), System.nanoTime() - startNanos);
+        CqlAuditing.answered(services.audit(), services.prepared(), state, request.message, message);
         if (closing || !context.channel().isActive()) {
             gate.released();
             services.budget().release(size);

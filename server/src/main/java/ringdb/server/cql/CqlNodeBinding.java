@@ -17,10 +17,12 @@ import ringdb.core.ring.Ring;
 import ringdb.server.api.ClientTimeouts;
 import ringdb.server.api.ConnectionLimits;
 import ringdb.server.api.RequestObserver;
+import ringdb.server.audit.AuditLog;
 import ringdb.server.config.ConfigKeys;
 import ringdb.server.config.HostPort;
 import ringdb.server.config.ServerConfig;
 import ringdb.server.runtime.NodeThread;
+import ringdb.server.tls.ClientTls;
 
 /**
  * A real node's CQL listener and what connects it to the node: the node's CQL address in gossip
@@ -56,11 +58,12 @@ public final class CqlNodeBinding implements AutoCloseable {
 
     /**
      * Starts the CQL listener of {@code node} (null when native_transport_port is 0) and announces its
-     * address in gossip. Call on any thread but the node's.
+     * address in gossip. With {@code tls} (null: plaintext) it speaks the client ports' TLS; logins and
+     * schema, role and permission statements go to {@code audit}. Call on any thread but the node's.
      */
     public static CqlNodeBinding start(ServerConfig config, Node node, NodeThread nodeThread, ConnectionLimits limits,
                                        ClientTimeouts timeouts, RequestObserver observer, CqlSchemaSource schema,
-                                       Function<Context, CqlQueryHandler> handlers) {
+                                       Function<Context, CqlQueryHandler> handlers, ClientTls tls, AuditLog audit) {
         int port = config.integer(ConfigKeys.NATIVE_TRANSPORT_PORT);
         if (port == 0) {
             return null;
@@ -75,7 +78,7 @@ public final class CqlNodeBinding implements AutoCloseable {
         CqlQueryHandler handler = handlers.apply(new Context(systemTables, events, schema, node, nodeThread));
         CqlServer server = CqlServer.start(new CqlServer.Settings(bind, handler, Authenticator.ALLOW_ALL, events,
                 limits, timeouts, observer, config.integer(ConfigKeys.NATIVE_TRANSPORT_MAX_FRAME_SIZE_BYTES),
-                PreparedCache.CAPACITY_DEFAULT), nodeThread.eventLoopGroup());
+                PreparedCache.CAPACITY_DEFAULT), tls, audit, nodeThread.eventLoopGroup());
         boolean wildcard = bind.host().equals("0.0.0.0") || bind.host().equals("::");
         String advertised = new HostPort(wildcard ? listen : bind.host(), server.boundAddress().getPort()).toString();
         nodeThread.call(() -> {

@@ -25,8 +25,10 @@ import ringdb.server.api.ClientTimeouts;
 import ringdb.server.api.ConnectionLimits;
 import ringdb.server.api.OverloadRefusal;
 import ringdb.server.api.RequestObserver;
+import ringdb.server.audit.AuditLog;
 import ringdb.server.config.HostPort;
 import ringdb.server.net.ReadDeadline;
+import ringdb.server.tls.ClientTls;
 import ringdb.server.transport.SocketTransport;
 
 /**
@@ -34,7 +36,9 @@ import ringdb.server.transport.SocketTransport;
  * for the drivers and tools of Cassandra. Each connection is admitted within the client port's
  * {@link ConnectionLimits} (past them it is answered Overloaded and closed), held to the read
  * deadline and idle timeout of {@link ClientTimeouts}, and stops reading while its answers pile up
- * above the write water marks (a client that never reads holds at most about the high mark).
+ * above the write water marks (a client that never reads holds at most about the high mark). With
+ * client TLS ({@code client_encryption_*}) it speaks TLS like the node's other client ports, sharing
+ * their certificates and reloads.
  *
  * <p>Threading: the listener and its connections run on the event loop group it is given (in the
  * server, the node's own thread); closing the server closes its channels, not the group.
@@ -64,13 +68,23 @@ public final class CqlServer implements AutoCloseable {
         this.readDeadlinesExpired = readDeadlinesExpired;
     }
 
-    /** Binds {@code settings.address()}; throws IllegalStateException saying why it cannot. */
+    /** Binds {@code settings.address()} in plaintext, without an audit log (see below). */
     public static CqlServer start(Settings settings, EventLoopGroup group) {
+        return start(settings, null, AuditLog.DISABLED, group);
+    }
+
+    /**
+     * Binds {@code settings.address()}; throws IllegalStateException saying why it cannot. With
+     * {@code tls} (null: plaintext), every connection starts with {@link ClientTls#install} (TLS only,
+     * or TLS and plaintext on one port when it is optional; the certificates current when the
+     * connection opens). Logins and schema, role and permission statements go to {@code audit}.
+     */
+    public static CqlServer start(Settings settings, ClientTls tls, AuditLog audit, EventLoopGroup group) {
         AtomicInteger inFlight = new AtomicInteger();
         AtomicLong readDeadlinesExpired = new AtomicLong();
         CqlServices services = new CqlServices(settings.queries(), settings.authenticator(),
                 new PreparedCache(settings.preparedStatementsMax()), settings.events(),
-                settings.limits().requestBytes(), inFlight, settings.observer(), settings.maxFrameBytes());
+                settings.limits().requestBytes(), inFlight, settings.observer(), settings.maxFrameBytes(), audit);
         ChannelGroup connections = new DefaultChannelGroup("ringdb-cql", group.next());
         try {
             Channel channel = new ServerBootstrap()
@@ -85,6 +99,9 @@ public final class CqlServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             connections.add(ch);
+                            if (tls != null) {
+                                tls.install(ch); // first, so even a refusal below is answered over TLS
+                            }
                             initConnection(ch, settings, services, readDeadlinesExpired);
                         }
                     })

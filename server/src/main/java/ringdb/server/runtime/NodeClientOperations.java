@@ -28,6 +28,7 @@ import ringdb.core.store.LocalStore;
 import ringdb.core.streaming.StreamProgress;
 import ringdb.server.api.ClientOperations;
 import ringdb.server.api.JsonResponses;
+import ringdb.server.audit.AuditLog;
 import ringdb.server.jobs.Job;
 import ringdb.server.jobs.JobProgress;
 import ringdb.server.jobs.JobRegistry;
@@ -48,16 +49,19 @@ final class NodeClientOperations implements ClientOperations {
     private final LocalStore data;
     private final Path dataDirectory;
     private final NodeTls tls;
+    private final AuditLog audit;
     private final JobRegistry jobs = new JobRegistry(JobRegistry.FINISHED_MAX,
             Set.of("repair", "decommission", "removenode", "cleanup"), System::currentTimeMillis);
 
     /**
      * {@code data}: the node's data store, for snapshots; {@code dataDirectory} where it keeps its files;
-     * {@code tls}: its certificates (reloadssl) and security warnings (shown in the cluster view).
+     * {@code tls}: its certificates (reloadssl) and security warnings (shown in the cluster view);
+     * {@code audit}: where admin operations and schema changes asked over HTTP are recorded.
      */
     NodeClientOperations(Node node, NodeThread nodeThread, ServerMetrics metrics, String clusterName,
-                         int valueSizeBytesMax, LocalStore data, Path dataDirectory, NodeTls tls) {
+                         int valueSizeBytesMax, LocalStore data, Path dataDirectory, NodeTls tls, AuditLog audit) {
         this.tls = tls;
+        this.audit = audit;
         this.data = data;
         this.dataDirectory = dataDirectory;
         this.node = node;
@@ -65,6 +69,11 @@ final class NodeClientOperations implements ClientOperations {
         this.metrics = metrics;
         this.clusterName = clusterName;
         this.valueSizeBytesMax = valueSizeBytesMax;
+    }
+
+    @Override
+    public AuditLog audit() {
+        return audit;
     }
 
     @Override

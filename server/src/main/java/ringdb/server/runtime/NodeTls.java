@@ -2,7 +2,9 @@ package ringdb.server.runtime;
 
 import java.util.ArrayList;
 import java.util.List;
+import ringdb.server.audit.AuditLog;
 import ringdb.server.config.ConfigKeys;
+import ringdb.server.config.HostPort;
 import ringdb.server.config.ServerConfig;
 import ringdb.server.tls.ClientPortExposure;
 import ringdb.server.tls.ClientTls;
@@ -29,13 +31,16 @@ final class NodeTls implements AutoCloseable {
         this.warnings = List.copyOf(warnings);
     }
 
-    /** Reads every file {@code config} names; throws {@link IllegalArgumentException} saying what is wrong. */
-    static NodeTls fromConfig(ServerConfig config) {
+    /**
+     * Reads every file {@code config} names (client TLS handshakes are audited to {@code audit});
+     * throws {@link IllegalArgumentException} saying what is wrong.
+     */
+    static NodeTls fromConfig(ServerConfig config, AuditLog audit) {
         InternodeTls internode = !config.bool(ConfigKeys.SERVER_ENCRYPTION_ENABLED) ? null
                 : InternodeTls.from(TlsMaterial.fromConfig(config, "server_encryption"),
                         config.bool(ConfigKeys.SERVER_ENCRYPTION_REQUIRE_CLIENT_AUTH),
                         config.bool(ConfigKeys.SERVER_ENCRYPTION_CHECK_NODE_ID));
-        ClientTls client = ClientTls.fromConfig(config);
+        ClientTls client = ClientTls.fromConfig(config, audit);
         List<ReloadingTls<?>> contexts = new ArrayList<>();
         if (internode != null) {
             contexts.add(internode.reloading());
@@ -47,6 +52,14 @@ final class NodeTls implements AutoCloseable {
         String exposed = ClientPortExposure.warning("HTTP and native protocol", config.httpAddress(), client);
         if (exposed != null) {
             warnings.add(exposed);
+        }
+        int cqlPort = config.integer(ConfigKeys.NATIVE_TRANSPORT_PORT);
+        String cqlHost = config.text(ConfigKeys.NATIVE_TRANSPORT_ADDRESS);
+        String cqlExposed = cqlPort == 0 ? null : ClientPortExposure.warning("CQL",
+                new HostPort(cqlHost.isEmpty() ? config.text(ConfigKeys.LISTEN_ADDRESS) : cqlHost, cqlPort), client,
+                ConfigKeys.NATIVE_TRANSPORT_ADDRESS);
+        if (cqlExposed != null) {
+            warnings.add(cqlExposed);
         }
         return new NodeTls(internode, client, new TlsReloader(contexts,
                 config.number(ConfigKeys.SSL_RELOAD_CHECK_INTERVAL_MS)), warnings);

@@ -32,6 +32,8 @@ import ringdb.server.api.ConnectionLimits;
 import ringdb.server.api.RequestBytesBudget;
 import ringdb.server.api.RequestObserver;
 import ringdb.server.api.http.CrossSiteGuard;
+import ringdb.server.audit.AuditLog;
+import ringdb.server.audit.FileAuditLog;
 import ringdb.server.api.http.HttpServer;
 import ringdb.server.config.ConfigKeys;
 import ringdb.server.config.ServerConfig;
@@ -78,13 +80,15 @@ public final class ServerNode implements AutoCloseable {
     private final DashboardMount dashboard;
     private final NodeTls tls;
     private final CqlNodeBinding cql;
+    private final AuditLog audit;
     private boolean closed;
 
     private ServerNode(ServerConfig config, NodeThread nodeThread, InternodeTransport transport, StoreFactory stores,
                        LocalStore data, LocalStore hints, Node node, ServerMetrics metrics, HttpServer http,
                        RecentEvents events, DashboardMount dashboard, NodeTls tls,
-                       CqlNodeBinding cql) {
+                       CqlNodeBinding cql, AuditLog audit) {
         this.tls = tls;
+        this.audit = audit;
         this.dashboard = dashboard;
         this.cql = cql;
         this.config = config;
@@ -119,7 +123,14 @@ public final class ServerNode implements AutoCloseable {
                                    Function<ServerNodeView, DashboardMount> dashboard,
                                    Function<CqlNodeBinding.Context, CqlQueryHandler> cqlHandlers) {
         Path dir = config.dataDirectory();
-        NodeTls tls = NodeTls.fromConfig(config);
+        AuditLog audit = FileAuditLog.fromConfig(config);
+        NodeTls tls;
+        try {
+            tls = NodeTls.fromConfig(config, audit);
+        } catch (RuntimeException e) {
+            audit.close();
+            throw e;
+        }
         createDirectories(dir);
         NodeThread nodeThread = new NodeThread("ringdb-node-" + config.nodeId());
         RecentEvents events = new RecentEvents(RecentEvents.CAPACITY);
@@ -135,6 +146,7 @@ public final class ServerNode implements AutoCloseable {
                     nodeThread.eventLoopGroup());
         } catch (RuntimeException e) {
             tls.close();
+            audit.close();
             data.close();
             hints.close();
             stores.close();
@@ -160,7 +172,7 @@ public final class ServerNode implements AutoCloseable {
         DashboardMount mount = dashboard == null ? null : dashboard.apply(view);
         NodeClientOperations operations = new NodeClientOperations(node, nodeThread, metrics,
                 config.text(ConfigKeys.CLUSTER_NAME), config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES), data,
-                dir.resolve("data"), tls);
+                dir.resolve("data"), tls, audit);
         RequestObserver observer = observer(metrics, mount);
         HttpServer http = null;
         CqlNodeBinding cql;
@@ -171,7 +183,7 @@ public final class ServerNode implements AutoCloseable {
                     mount == null ? null : mount.handlers(),
                     limits, crossSiteGuard(config), tls.client());
             cql = CqlNodeBinding.start(config, node, nodeThread, limits, clientTimeouts(config), observer,
-                    new NodeSchema(node::schema), cqlHandlers);
+                    new NodeSchema(node::schema), cqlHandlers, tls.client(), audit);
             if (cql != null) {
                 cqlEvents.set(cql::onNodeEvent);
                 CqlEvents pushed = cql.events();
@@ -179,12 +191,13 @@ public final class ServerNode implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             tls.close();
+            audit.close();
             abandon(http, node, nodeThread, transport, List.of(data, hints), stores);
             throw e;
         }
         logServing(config, tls, cql);
         return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount,
-                tls, cql);
+                tls, cql, audit);
     }
 
     /** Where client requests are counted: the metrics, and the dashboard's observer when it is mounted. */
@@ -215,10 +228,10 @@ public final class ServerNode implements AutoCloseable {
 
     /** The node serves: its addresses, which of them are TLS, and loudly, what is exposed without protection. */
     private static void logServing(ServerConfig config, NodeTls tls, CqlNodeBinding cql) {
+        String clientTls = tls.client() == null ? "" : tls.client().optional() ? " (TLS optional)" : " (TLS)";
         log.info("ringdb node {} serving: internode {}{}, HTTP {}{}, CQL {}, data {}, sockets {}", config.nodeId(),
-                config.internodeAddress(), tls.internode() == null ? "" : " (TLS)", config.httpAddress(),
-                tls.client() == null ? "" : tls.client().optional() ? " (TLS optional)" : " (TLS)",
-                cql == null ? "off" : cql.server().boundAddress(), config.dataDirectory().toAbsolutePath(),
+                config.internodeAddress(), tls.internode() == null ? "" : " (TLS)", config.httpAddress(), clientTls,
+                cql == null ? "off" : cql.server().boundAddress() + clientTls, config.dataDirectory().toAbsolutePath(),
                 SocketTransport.name());
         tls.warnings().forEach(warning -> log.warn("INSECURE: {}", warning));
     }
@@ -397,6 +410,11 @@ public final class ServerNode implements AutoCloseable {
         return tls.reloader().reloadAll();
     }
 
+    /** Where this node records audited events ({@link AuditLog#DISABLED} when audit_logging_enabled is false). */
+    public AuditLog audit() {
+        return audit;
+    }
+
     /** Why this node is exposed (a client port reachable from other machines without protection); empty if not. */
     public List<String> securityWarnings() {
         return tls.warnings();
@@ -455,6 +473,7 @@ public final class ServerNode implements AutoCloseable {
         hints.close();
         stores.close();
         tls.close();
+        audit.close();
         log.info("ringdb node {} stopped", config.nodeId());
     }
 }

@@ -21,6 +21,11 @@ public final class ClientPortExposure {
      * certificate.
      */
     public static String warning(String port, HostPort address, ClientTls tls) {
+        return warning(port, address, tls, "http_address");
+    }
+
+    /** As above, for a port whose address is the setting {@code addressSetting}. */
+    public static String warning(String port, HostPort address, ClientTls tls, String addressSetting) {
         boolean authenticated = tls != null && !tls.optional() && tls.requiresClientCertificates();
         if (authenticated || isLoopback(address.host())) {
             return null;
@@ -31,7 +36,7 @@ public final class ClientPortExposure {
         return "the " + port + " port " + address + " is reachable from other machines " + protection
                 + ": anyone who can connect can read and write every key and run admin operations; require client "
                 + "certificates (client_encryption_enabled, client_encryption_require_client_auth), or bind "
-                + "http_address to 127.0.0.1 (docs/security.md)";
+                + addressSetting + " to 127.0.0.1 (docs/security.md)";
     }
 
     private static boolean isLoopback(String host) {

@@ -136,6 +136,11 @@ class ConfigReferenceTest {
         expected.put("client_encryption_truststore_password", "");
         expected.put("client_encryption_require_client_auth", false);
         expected.put("ssl_reload_check_interval_ms", 60_000L);
+        expected.put("audit_logging_enabled", false);
+        expected.put("audit_logging_directory", "");
+        expected.put("audit_logging_max_file_size_bytes", 67_108_864L);
+        expected.put("audit_logging_max_files", 10L);
+        expected.put("audit_logging_categories", "AUTH,DDL,DCL,ADMIN");
     }
 
     @Test

@@ -89,7 +89,9 @@ public final class TestCertificates {
 
     public static Issued authority(String name) throws Exception {
         KeyPair keys = keys();
-        return new Issued(keys, sign(name, keys, name, keys, true, null));
+        Instant now = Instant.now();
+        return new Issued(keys, sign(name, keys, name, keys, true, null, now.minus(Duration.ofHours(1)),
+                now.plus(Duration.ofDays(1))));
     }
 
     public static Issued signedBy(Issued authority, String name) throws Exception {
@@ -108,9 +110,21 @@ public final class TestCertificates {
     }
 
     private static Issued signedBy(Issued authority, String name, GeneralNames names) throws Exception {
+        Instant now = Instant.now();
+        return signedBy(authority, name, names, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)));
+    }
+
+    /** A certificate {@code authority} signed whose validity ended an hour ago. */
+    public static Issued expired(Issued authority, String name) throws Exception {
+        Instant now = Instant.now();
+        return signedBy(authority, name, null, now.minus(Duration.ofDays(2)), now.minus(Duration.ofHours(1)));
+    }
+
+    private static Issued signedBy(Issued authority, String name, GeneralNames names, Instant notBefore,
+                                   Instant notAfter) throws Exception {
         KeyPair keys = keys();
         String issuer = authority.certificate().getSubjectX500Principal().getName();
-        return new Issued(keys, sign(name, keys, issuer, authority.keys(), false, names));
+        return new Issued(keys, sign(name, keys, issuer, authority.keys(), false, names, notBefore, notAfter));
     }
 
     private static KeyPair keys() throws GeneralSecurityException {
@@ -124,13 +138,12 @@ public final class TestCertificates {
     }
 
     private static X509Certificate sign(String subject, KeyPair subjectKeys, String issuer, KeyPair issuerKeys,
-                                        boolean authority, GeneralNames names) throws IOException,
-            OperatorCreationException,
+                                        boolean authority, GeneralNames names, Instant notBefore,
+                                        Instant notAfter) throws IOException, OperatorCreationException,
             GeneralSecurityException {
-        Instant now = Instant.now();
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
                 new X500Name(issuer.contains("=") ? issuer : "CN=" + issuer), BigInteger.valueOf(nextSerial()),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))),
+                Date.from(notBefore), Date.from(notAfter),
                 new X500Name("CN=" + subject), subjectKeys.getPublic());
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(authority));
         if (names != null) {

@@ -33,6 +33,7 @@ import ringdb.server.api.ClientResults;
 import ringdb.server.api.JsonResponses;
 import ringdb.server.api.RequestBytesBudget;
 import ringdb.server.api.RequestObserver;
+import ringdb.server.audit.AuditCategory;
 import ringdb.server.net.ReadDeadline;
 import ringdb.server.net.ReadGate;
 import ringdb.server.net.StagedClose;
@@ -76,7 +77,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
 
     /** A request's identity for answering it in order. */
     private record Request(ChannelHandlerContext ctx, long sequence, boolean keepAlive, String operation,
-                           long startNanos, long bytes) {
+                           long startNanos, long bytes, AuditCategory audited, String auditedOperation) {
     }
 
     public HttpApiHandler(ClientOperations operations, RequestObserver observer, Predicate<String> passOn) {
@@ -136,8 +137,10 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             gate.admitted();
             long size = request.uri().length() + (long) request.content().readableBytes();
             boolean admitted = budget.tryAcquire(size);
+            AuditCategory audited = HttpAuditing.category(request.method(), path, ADMIN_PREFIX);
             Request r = new Request(ctx, nextSequence++, HttpUtil.isKeepAlive(request), operationOf(request, path),
-                    System.nanoTime(), admitted ? size : 0);
+                    System.nanoTime(), admitted ? size : 0, audited,
+                    audited == null ? null : request.method() + " " + request.uri());
             if (!admitted) {
                 answer(r, "overloaded", JsonResponses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "overloaded",
                         budget.overloadedMessage(size)), false);
@@ -351,6 +354,8 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             return;
         }
         observer.onRequest(r.operation(), outcome, System.nanoTime() - r.startNanos());
+        HttpAuditing.answered(operations.audit(), r.audited(), r.auditedOperation(), r.ctx().channel().remoteAddress(),
+                response);
         inFlight.decrementAndGet();
         if (closed) {
             gate.released();
@@ -395,7 +400,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         }
         inFlight.incrementAndGet();
         gate.admitted();
-        Request r = new Request(ctx, nextSequence++, false, "incomplete", System.nanoTime(), 0);
+        Request r = new Request(ctx, nextSequence++, false, "incomplete", System.nanoTime(), 0, null, null);
         answer(r, "read_timeout", JsonResponses.error(HttpResponseStatus.REQUEST_TIMEOUT, "request_timeout",
                 "the request did not arrive complete within " + expired.deadlineMillis()
                 + " ms of its first bytes (client_request_read_timeout_ms); the connection is closed"), true);
