@@ -23,10 +23,10 @@ import ringdb.cli.shell.TerminalLines;
 
 /** {@code ringdb cql}: the CQL shell, with cqlsh's habits, on the Cassandra Java driver. */
 @Command(name = "cql", mixinStandardHelpOptions = true,
-        description = {"A CQL shell with cqlsh's habits: statements end with ';', results as tables, DESCRIBE,",
-            "USE, CONSISTENCY, PAGING, EXPAND, SOURCE, HELP, EXIT; line editing and history at a terminal.",
-            "Statements are read from standard input when it is not a terminal.",
-            "Exit status: 0; 1 when the node cannot be reached; 2 when a statement of -e, -f or a pipe failed."})
+        description = {"A CQL shell with cqlsh's habits: statements end with ';', results as tables,",
+            "DESCRIBE, USE, CONSISTENCY, PAGING, EXPAND, SOURCE, HELP, EXIT; line editing and history",
+            "at a terminal; statements are read from standard input when it is not a terminal.",
+            "Exit status: 0; 1 when no node can be reached; 2 when a statement of -e, -f or a pipe failed."})
 final class CqlCommand implements Callable<Integer> {
     static final int EXIT_STATEMENT_FAILED = 2;
     static final int EXIT_NO_CONNECTION = 1;
