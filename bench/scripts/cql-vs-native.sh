@@ -14,13 +14,16 @@ jar=${JAR:-$here/cli/target/ringdb-all.jar}
 ringdb() { java -jar "$jar" "$@"; }
 rm -rf "$dir"
 trap 'ringdb cluster stop --dir "$dir" >/dev/null' EXIT
-ringdb cluster start --dir "$dir" --nodes 1 --rf 1 --internode-port 47300 --http-port 48380 --wait-seconds 60
-http=127.0.0.1:48380
+ringdb cluster start --dir "$dir" --nodes 1 --rf 1 --internode-port 0 --http-port 0 --wait-seconds 60
+http="127.0.0.1:$(sed -n 's/^http_port: *//p' "$dir/node1/ringdb.yaml")"
 cql="127.0.0.1:$(sed -n 's/^native_transport_port: *//p' "$dir/node1/ringdb.yaml")"
 echo "=== loading $records records both ways (native: $http, CQL: $cql)"
-ringdb bench cluster --host "$http" --workload C --records "$records" --duration 5 --progress-seconds 60 >/dev/null
-ringdb bench cluster --protocol cql --host "$cql" --workload C --records "$records" --duration 5 \
-  --progress-seconds 60 >/dev/null
+for protocol in native cql; do
+  host=$http; [ "$protocol" = cql ] && host=$cql
+  ringdb bench cluster --protocol "$protocol" --host "$host" --workload C --records "$records" --duration 5 \
+    --progress-seconds 60 > "$dir/load-$protocol.log" 2>&1 || true
+  grep -A2 '^\[load\]' "$dir/load-$protocol.log" | sed "s/^/$protocol /"
+done
 for round in $(seq 1 "$rounds"); do
   for workload in A C; do
     for protocol in native cql; do

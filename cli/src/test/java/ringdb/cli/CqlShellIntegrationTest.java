@@ -129,12 +129,12 @@ class CqlShellIntegrationTest {
 
         ClusterHarness.Run table = cql("-e", "DESCRIBE TABLE shell.fruit;");
         assertThat(table.exitCode()).as(table.err()).isZero();
-        assertThat(table.out()).contains("CREATE TABLE shell.fruit (").contains("k int PRIMARY KEY")
+        assertThat(table.out()).contains("CREATE TABLE shell.fruit (").contains("k int,", "PRIMARY KEY (k)")
                 .contains("name text").contains("tags set<text>");
 
         ClusterHarness.Run keyspace = cql("-e", "DESCRIBE KEYSPACE shell");
         assertThat(keyspace.out()).contains("CREATE KEYSPACE shell WITH replication")
-                .contains("'replication_factor': '1'").contains("CREATE TABLE shell.fruit (");
+                .contains("'replication_factor':'1'").contains("CREATE TABLE shell.fruit (");
 
         ClusterHarness.Run missing = cql("-e", "DESCRIBE TABLE shell.nope");
         assertThat(missing.exitCode()).isEqualTo(CqlCommand.EXIT_STATEMENT_FAILED);
