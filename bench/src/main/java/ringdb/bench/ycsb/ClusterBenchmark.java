@@ -121,6 +121,10 @@ public final class ClusterBenchmark {
         p.setProperty("readallfields", "true");
         p.setProperty("writeallfields", "true");
         p.setProperty("requestdistribution", settings.distribution());
+        // an insert that failed (a timeout on a loaded host) is tried again rather than ending the
+        // thread's share of the load, which would leave records missing for the run
+        p.setProperty("core_workload_insertion_retry_limit", "3");
+        p.setProperty("core_workload_insertion_retry_interval", "1");
         if (settings.protocol() == Protocol.CQL) {
             p.setProperty(CqlClient.HOSTS, String.join(",", settings.hosts()));
             p.setProperty(CqlClient.READ_CONSISTENCY, settings.readConsistency());
