@@ -134,7 +134,7 @@ class CqlShellIntegrationTest {
 
         ClusterHarness.Run keyspace = cql("-e", "DESCRIBE KEYSPACE shell");
         assertThat(keyspace.out()).contains("CREATE KEYSPACE shell WITH replication")
-                .contains("'replication_factor':'1'").contains("CREATE TABLE shell.fruit (");
+                .contains("'replication_factor': '1'").contains("CREATE TABLE shell.fruit (");
 
         ClusterHarness.Run missing = cql("-e", "DESCRIBE TABLE shell.nope");
         assertThat(missing.exitCode()).isEqualTo(CqlCommand.EXIT_STATEMENT_FAILED);
