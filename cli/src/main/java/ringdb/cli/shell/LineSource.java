@@ -15,7 +15,7 @@ public interface LineSource {
         }
     }
 
-    /** The next line without its terminator, after showing {@code prompt} where that means something; null at the end. */
+    /** The next line without its terminator, after showing {@code prompt} where that applies; null at the end. */
     String readLine(String prompt);
 
     /** Lines of a reader; prompts are not shown. */
