@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import ringdb.bench.ycsb.ClusterBenchmark;
-import ringdb.client.RingClient;
 import ringdb.core.coordinator.ConsistencyLevel;
 
 /** {@code ringdb bench cluster}: the YCSB load generator against a running cluster. */
@@ -19,8 +18,9 @@ import ringdb.core.coordinator.ConsistencyLevel;
                 + "against a running cluster,",
             "printing a progress line, then throughput and latency percentiles per operation (HdrHistogram)."})
 final class BenchClusterCommand implements Callable<Integer> {
-    @Option(names = {"--host", "-H"}, defaultValue = "127.0.0.1:8080",
-            description = "HTTP address(es) of the cluster's nodes, comma-separated (default ${DEFAULT-VALUE})")
+    @Option(names = {"--host", "-H"},
+            description = "Address(es) of the cluster's nodes, comma-separated: HTTP addresses "
+                    + "(default 127.0.0.1:8080), or CQL addresses with --protocol cql (default 127.0.0.1:9042)")
     String hosts;
     @Option(names = "--workload", defaultValue = "A", description = "A, B or C (default ${DEFAULT-VALUE})")
     String workload;
@@ -48,8 +48,13 @@ final class BenchClusterCommand implements Callable<Integer> {
             description = "Seconds between progress lines (default ${DEFAULT-VALUE})")
     long progressSeconds;
     @Option(names = "--protocol", defaultValue = "NATIVE",
-            description = "How requests travel: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
-    RingClient.Protocol protocol;
+            description = "How requests travel: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}); cql: rows of "
+                    + "YCSB's Cassandra table ycsb.usertable through the Cassandra Java driver")
+    ClusterBenchmark.Protocol protocol;
+    @Option(names = "--rf", paramLabel = "N",
+            description = "With --protocol cql: replication factor of the keyspace ycsb when the load creates it "
+                    + "(default: that of ringdb's built-in keyspace)")
+    Integer replicationFactor;
     @Option(names = "--tls", description = "Connect with TLS (implied by --cacert, --cert and --key)")
     boolean tls;
     @Option(names = "--cacert", paramLabel = "FILE", description = "PEM file of the nodes' authority")
@@ -83,9 +88,11 @@ final class BenchClusterCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(
                         "--distribution must be zipfian, uniform or latest, got '" + distribution + "'");
             }
-            settings = new ClusterBenchmark.Settings(Arrays.stream(hosts.split(",")).map(String::trim).toList(),
+            String addresses = hosts != null ? hosts
+                    : protocol == ClusterBenchmark.Protocol.CQL ? "127.0.0.1:9042" : "127.0.0.1:8080";
+            settings = new ClusterBenchmark.Settings(Arrays.stream(addresses.split(",")).map(String::trim).toList(),
                     workload, records, fields, fieldLength, threads, duration, !noLoad, read, write, distribution,
-                    Math.max(1, progressSeconds), protocol, tlsSettings());
+                    Math.max(1, progressSeconds), protocol, tlsSettings(), replicationFactor);
         } catch (RuntimeException e) {
             System.err.println("error: " + e.getMessage());
             return 2;

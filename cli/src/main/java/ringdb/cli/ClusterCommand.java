@@ -174,9 +174,9 @@ final class ClusterCommand implements Runnable {
             }
             List<String> live = new ArrayList<>();
             for (LocalCluster.Member m : members) {
-                System.out.printf("node%d  %-8s internode %s  http %s  dir %s%n", m.index(),
+                System.out.printf("node%d  %-8s internode %s  http %s  cql %s  dir %s%n", m.index(),
                         m.process().map(p -> "pid " + p.pid()).orElse("stopped"), m.internodeAddress(),
-                        m.httpAddress(), m.directory());
+                        m.httpAddress(), LocalCluster.cqlAddress(m), m.directory());
                 m.process().ifPresent(p -> live.add(m.httpAddress()));
             }
             if (live.isEmpty()) {

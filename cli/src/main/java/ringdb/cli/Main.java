@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             KvCommands.Put.class,
             KvCommands.Get.class,
             KvCommands.Delete.class,
+            CqlCommand.class,
             ClusterInfoCommands.Status.class,
             ClusterInfoCommands.RingCommand.class,
             ClusterInfoCommands.Join.class,

@@ -1,5 +1,6 @@
 package ringdb.bench.ycsb;
 
+import com.datastax.oss.driver.api.core.CqlSession;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
-import ringdb.client.RingClient;
 import site.ycsb.DB;
 import site.ycsb.Workload;
 import site.ycsb.measurements.Measurements;
@@ -26,19 +26,32 @@ import site.ycsb.workloads.CoreWorkload;
  * (100% reads) against a running cluster through {@link RingDbClient}. A load phase inserts the
  * records, then the run phase lasts {@code durationSeconds}; a progress line is printed every
  * {@code progressSeconds}; the result has throughput and latency percentiles per operation.
+ *
+ * <p>With {@link Protocol#CQL} the records are rows of YCSB's Cassandra table, written and read
+ * through {@link CqlClient} (the Java driver): the hosts are CQL addresses, and the keyspace
+ * {@code ycsb} and its table are created first when missing, with the replication factor of the
+ * settings, or else that of ringdb's built-in keyspace (the native protocol's), or else 1.
  */
 public final class ClusterBenchmark {
-    /** Benchmark settings; consistency levels by name, durations in seconds. */
+    /** How the benchmark's requests travel: ringdb's native protocol, its HTTP API, or CQL. */
+    public enum Protocol {
+        NATIVE, HTTP, CQL
+    }
+
+    /**
+     * Benchmark settings; consistency levels by name, durations in seconds; {@code replicationFactor}
+     * of the CQL keyspace when the benchmark creates it (null: see the class comment).
+     */
     public record Settings(List<String> hosts, String workload, long recordCount, int fieldCount, int fieldLengthBytes,
                            int threads, long durationSeconds, boolean load, String readConsistency,
                            String writeConsistency, String distribution, long progressSeconds,
-                           RingClient.Protocol protocol, Tls tls) {
+                           Protocol protocol, Tls tls, Integer replicationFactor) {
         public Settings(List<String> hosts, String workload, long recordCount, int fieldCount, int fieldLengthBytes,
                         int threads, long durationSeconds, boolean load, String readConsistency,
                         String writeConsistency, String distribution, long progressSeconds,
-                        RingClient.Protocol protocol) {
+                        Protocol protocol) {
             this(hosts, workload, recordCount, fieldCount, fieldLengthBytes, threads, durationSeconds, load,
-                    readConsistency, writeConsistency, distribution, progressSeconds, protocol, null);
+                    readConsistency, writeConsistency, distribution, progressSeconds, protocol, null, null);
         }
 
         public Settings {
@@ -48,6 +61,13 @@ public final class ClusterBenchmark {
             if (recordCount < 1 || fieldCount < 1 || fieldLengthBytes < 1 || threads < 1 || durationSeconds < 1) {
                 throw new IllegalArgumentException(
                         "records, fields, field length, threads and duration must be positive");
+            }
+            if (replicationFactor != null && replicationFactor < 1) {
+                throw new IllegalArgumentException("the replication factor must be at least 1, got "
+                        + replicationFactor);
+            }
+            if (tls != null && protocol == Protocol.CQL) {
+                throw new IllegalArgumentException("TLS is not available with the CQL protocol in this benchmark");
             }
             workload = workload.toUpperCase(Locale.ROOT);
         }
@@ -101,6 +121,17 @@ public final class ClusterBenchmark {
         p.setProperty("readallfields", "true");
         p.setProperty("writeallfields", "true");
         p.setProperty("requestdistribution", settings.distribution());
+        // an insert that failed (a timeout on a loaded host) is tried again rather than ending the
+        // thread's share of the load, which would leave records missing for the run
+        p.setProperty("core_workload_insertion_retry_limit", "3");
+        p.setProperty("core_workload_insertion_retry_interval", "1");
+        if (settings.protocol() == Protocol.CQL) {
+            p.setProperty(CqlClient.HOSTS, String.join(",", settings.hosts()));
+            p.setProperty(CqlClient.READ_CONSISTENCY, settings.readConsistency());
+            p.setProperty(CqlClient.WRITE_CONSISTENCY, settings.writeConsistency());
+            p.setProperty(CqlClient.CONNECTIONS_PER_NODE, "2");
+            return p;
+        }
         p.setProperty("ringdb.hosts", String.join(",", settings.hosts()));
         p.setProperty("ringdb.readconsistency", settings.readConsistency());
         p.setProperty("ringdb.writeconsistency", settings.writeConsistency());
@@ -131,6 +162,10 @@ public final class ClusterBenchmark {
                 settings.threads(), settings.durationSeconds(), settings.readConsistency(),
                 settings.writeConsistency(), settings.distribution(),
                 settings.protocol().name().toLowerCase(Locale.ROOT), settings.hosts());
+        if (settings.protocol() == Protocol.CQL && settings.load()) {
+            out.println("table " + CqlClient.createTable(properties, cqlReplicationFactor(properties),
+                    settings.fieldCount()));
+        }
         Phase load = settings.load() ? phase("load", workload, properties, true) : null;
         Phase run = phase("run", workload, properties, false);
         workload.cleanup();
@@ -149,7 +184,8 @@ public final class ClusterBenchmark {
                     + (t < settings.recordCount() % settings.threads() ? 1 : 0);
             int thread = t;
             workers.add(pool.submit(() -> {
-                DB db = new MeasuredDb(new RingDbClient(), meters);
+                DB db = new MeasuredDb(settings.protocol() == Protocol.CQL ? new CqlClient() : new RingDbClient(),
+                        meters);
                 db.setProperties(properties);
                 db.init();
                 Object state = workload.initThread(properties, thread, settings.threads());
@@ -174,6 +210,18 @@ public final class ClusterBenchmark {
         Phase phase = new Phase(name, seconds, operations.get(), operations.get() / seconds, stats);
         print(phase);
         return phase;
+    }
+
+    /** The settings' replication factor, else that of ringdb's built-in keyspace, else 1 (another database). */
+    private int cqlReplicationFactor(Properties properties) {
+        if (settings.replicationFactor() != null) {
+            return settings.replicationFactor();
+        }
+        try (CqlSession session = CqlClient.connect(properties, false)) {
+            return session.getMetadata().getKeyspace("ringdb")
+                    .map(k -> k.getReplication().get("replication_factor"))
+                    .map(Integer::parseInt).orElse(1);
+        }
     }
 
     private void awaitWithProgress(String name, List<Future<?>> workers, MeasuredDb.Meters meters,

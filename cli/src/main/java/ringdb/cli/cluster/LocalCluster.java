@@ -140,6 +140,14 @@ public final class LocalCluster {
         return members();
     }
 
+    /** The CQL address of {@code member} (its {@code native_transport_port} on 127.0.0.1), or "off". */
+    public static String cqlAddress(Member member) {
+        Path config = member.directory().resolve(CONFIG_FILE);
+        int port = Files.isRegularFile(config)
+                ? ServerConfig.load(config, Map.of()).integer(ConfigKeys.NATIVE_TRANSPORT_PORT) : 0;
+        return port == 0 ? "off" : "127.0.0.1:" + port;
+    }
+
     /** The certificates of this cluster (made on first use): an authority, and the operator's client certificate. */
     private CertificateDirectory certificates() {
         CertificateDirectory certs = CertificateDirectory.open(directory.resolve(CERTS_DIRECTORY), "local",

@@ -1,0 +1,305 @@
+package ringdb.bench.ycsb;
+
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.CqlIdentifier;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import com.datastax.oss.driver.api.core.DriverException;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.ResultSet;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.Vector;
+import java.util.concurrent.ConcurrentHashMap;
+import site.ycsb.ByteIterator;
+import site.ycsb.DB;
+import site.ycsb.DBException;
+import site.ycsb.Status;
+import site.ycsb.StringByteIterator;
+
+/**
+ * The YCSB binding over CQL ({@code -db ringdb.bench.ycsb.CqlClient}), on the Apache Cassandra Java
+ * driver, for ringdb and Cassandra alike. The table is YCSB's Cassandra table,
+ * {@code usertable(y_id text PRIMARY KEY, field0 text, ..., field9 text)}; every statement is
+ * prepared once per process: inserts and updates write the given columns blindly
+ * ({@code UPDATE ... SET field3 = ? WHERE y_id = ?}), reads select all or the listed fields, scans
+ * read {@code token(y_id) >= token(?)} with a LIMIT, deletes remove the row.
+ *
+ * <p>Properties, as YCSB's Cassandra binding names them: {@code hosts} (required, comma-separated;
+ * an entry may carry its own {@code :port}), {@code port} (9042), {@code cassandra.keyspace}
+ * ({@code ycsb}), {@code cassandra.readconsistencylevel} and {@code cassandra.writeconsistencylevel}
+ * ({@code QUORUM}), {@code cassandra.username} and {@code cassandra.password},
+ * {@code cassandra.connecttimeoutmillis} (5000), {@code cassandra.readtimeoutmillis} (12000),
+ * {@code cassandra.maxconnections} (connections per node, 1); {@code table} ({@code usertable}).
+ *
+ * <p>YCSB makes one instance per thread; they share one session per process (counted, closed by the
+ * last {@link #cleanup}), the one static state of this class.
+ */
+public final class CqlClient extends DB {
+    public static final String HOSTS = "hosts";
+    public static final String PORT = "port";
+    public static final String KEYSPACE = "cassandra.keyspace";
+    public static final String READ_CONSISTENCY = "cassandra.readconsistencylevel";
+    public static final String WRITE_CONSISTENCY = "cassandra.writeconsistencylevel";
+    public static final String USERNAME = "cassandra.username";
+    public static final String PASSWORD = "cassandra.password";
+    public static final String CONNECT_TIMEOUT_MILLIS = "cassandra.connecttimeoutmillis";
+    public static final String READ_TIMEOUT_MILLIS = "cassandra.readtimeoutmillis";
+    public static final String CONNECTIONS_PER_NODE = "cassandra.maxconnections";
+    public static final String KEY_COLUMN = "y_id";
+    static final String KEYSPACE_DEFAULT = "ycsb";
+    static final String TABLE_DEFAULT = "usertable";
+
+    private static final Object LOCK = new Object();
+    private static Shared shared;
+
+    /** The session all instances share, and the statements prepared on it. */
+    private static final class Shared {
+        final CqlSession session;
+        final Map<String, PreparedStatement> prepared = new ConcurrentHashMap<>();
+        int users;
+
+        Shared(CqlSession session) {
+            this.session = session;
+        }
+    }
+
+    private Shared session;
+    private ConsistencyLevel readConsistency;
+    private ConsistencyLevel writeConsistency;
+
+    @Override
+    public void init() throws DBException {
+        Properties properties = getProperties();
+        try {
+            readConsistency = consistency(properties, READ_CONSISTENCY);
+            writeConsistency = consistency(properties, WRITE_CONSISTENCY);
+            synchronized (LOCK) {
+                if (shared == null) {
+                    shared = new Shared(connect(properties, true));
+                }
+                shared.users++;
+                session = shared;
+            }
+        } catch (IllegalArgumentException | DriverException e) {
+            throw new DBException("CQL binding: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void cleanup() {
+        synchronized (LOCK) {
+            if (session != null && --session.users == 0) {
+                session.session.close();
+                shared = null;
+            }
+            session = null;
+        }
+    }
+
+    private static ConsistencyLevel consistency(Properties properties, String name) {
+        String level = properties.getProperty(name, "QUORUM").strip().toUpperCase(Locale.ROOT);
+        try {
+            return DefaultConsistencyLevel.valueOf(level);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + " must be a consistency level (ONE, QUORUM, ALL, ...), got '"
+                    + level + "'", e);
+        }
+    }
+
+    /**
+     * A driver session on the {@code hosts} of {@code properties}, in {@code cassandra.keyspace} when
+     * {@code inKeyspace}; the local data center is inferred from the contact points.
+     */
+    public static CqlSession connect(Properties properties, boolean inKeyspace) {
+        String hosts = properties.getProperty(HOSTS);
+        if (hosts == null || hosts.isBlank()) {
+            throw new IllegalArgumentException("the property 'hosts' is required (CQL addresses, comma-separated)");
+        }
+        int port = Integer.parseInt(properties.getProperty(PORT, "9042").strip());
+        List<InetSocketAddress> contactPoints = new ArrayList<>();
+        for (String host : hosts.split(",")) {
+            String h = host.strip();
+            int colon = h.lastIndexOf(':');
+            if (!h.isEmpty()) {
+                contactPoints.add(colon > 0 && h.indexOf(':') == colon
+                        ? new InetSocketAddress(h.substring(0, colon), Integer.parseInt(h.substring(colon + 1)))
+                        : new InetSocketAddress(h, port));
+            }
+        }
+        long connectMillis = Long.parseLong(properties.getProperty(CONNECT_TIMEOUT_MILLIS, "5000"));
+        long readMillis = Long.parseLong(properties.getProperty(READ_TIMEOUT_MILLIS, "12000"));
+        int connections = Integer.parseInt(properties.getProperty(CONNECTIONS_PER_NODE, "1"));
+        DriverConfigLoader loader = DriverConfigLoader.programmaticBuilder()
+                .withString(DefaultDriverOption.LOAD_BALANCING_POLICY_CLASS, "DcInferringLoadBalancingPolicy")
+                .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, Duration.ofMillis(connectMillis))
+                .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofMillis(connectMillis))
+                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofMillis(connectMillis))
+                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofMillis(readMillis))
+                .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofMillis(readMillis))
+                .withInt(DefaultDriverOption.CONNECTION_POOL_LOCAL_SIZE, connections)
+                .withInt(DefaultDriverOption.CONNECTION_MAX_REQUESTS, 2048)
+                .build();
+        CqlSessionBuilder builder = CqlSession.builder().addContactPoints(contactPoints).withConfigLoader(loader);
+        String user = properties.getProperty(USERNAME);
+        if (user != null) {
+            builder = builder.withAuthCredentials(user, properties.getProperty(PASSWORD, ""));
+        }
+        if (inKeyspace) {
+            builder = builder.withKeyspace(CqlIdentifier.fromInternal(keyspace(properties)));
+        }
+        return builder.build();
+    }
+
+    static String keyspace(Properties properties) {
+        return properties.getProperty(KEYSPACE, KEYSPACE_DEFAULT);
+    }
+
+    /**
+     * Creates the keyspace ({@code SimpleStrategy}, {@code replicationFactor}) and YCSB's table of
+     * {@code fieldCount} text fields when they do not exist yet; returns what it did, for a log line.
+     */
+    public static String createTable(Properties properties, int replicationFactor, int fieldCount) {
+        String keyspace = CqlIdentifier.fromInternal(keyspace(properties)).asCql(true);
+        String table = CqlIdentifier.fromInternal(properties.getProperty("table", TABLE_DEFAULT)).asCql(true);
+        StringBuilder columns = new StringBuilder(KEY_COLUMN + " text PRIMARY KEY");
+        for (int i = 0; i < fieldCount; i++) {
+            columns.append(", field").append(i).append(" text");
+        }
+        try (CqlSession session = connect(properties, false)) {
+            session.execute("CREATE KEYSPACE IF NOT EXISTS " + keyspace + " WITH replication = "
+                    + "{'class': 'SimpleStrategy', 'replication_factor': " + replicationFactor + "}");
+            session.execute("CREATE TABLE IF NOT EXISTS " + keyspace + "." + table + " (" + columns + ")");
+            return keyspace + "." + table + " (RF " + session.getMetadata().getKeyspace(keyspace)
+                    .map(k -> k.getReplication().get("replication_factor")).orElse("?") + ")";
+        }
+    }
+
+    private PreparedStatement prepare(String cql) {
+        return session.prepared.computeIfAbsent(cql, session.session::prepare);
+    }
+
+    private static String quoted(String name) {
+        return CqlIdentifier.fromInternal(name).asCql(true);
+    }
+
+    @Override
+    public Status read(String table, String key, Set<String> fields, Map<String, ByteIterator> result) {
+        String columns = fields == null ? "*" : String.join(", ", new TreeSet<>(fields).stream()
+                .map(CqlClient::quoted).toList());
+        try {
+            PreparedStatement statement = prepare("SELECT " + columns + " FROM " + quoted(table) + " WHERE "
+                    + KEY_COLUMN + " = ? LIMIT 1");
+            Row row = session.session.execute(statement.bind(key).setConsistencyLevel(readConsistency)).one();
+            if (row == null) {
+                return Status.NOT_FOUND;
+            }
+            copy(row, result);
+            return Status.OK;
+        } catch (DriverException e) {
+            return failure(e);
+        }
+    }
+
+    private static void copy(Row row, Map<String, ByteIterator> result) {
+        for (ColumnDefinition column : row.getColumnDefinitions()) {
+            String name = column.getName().asInternal();
+            if (!name.equals(KEY_COLUMN)) {
+                String value = row.getString(column.getName());
+                result.put(name, value == null ? null : new StringByteIterator(value));
+            }
+        }
+    }
+
+    @Override
+    public Status scan(String table, String startKey, int recordCount, Set<String> fields,
+                       Vector<HashMap<String, ByteIterator>> result) {
+        String columns = fields == null ? "*" : String.join(", ", new TreeSet<>(fields).stream()
+                .map(CqlClient::quoted).toList());
+        try {
+            // the limit is part of the text: one prepared statement per scan length YCSB asks for
+            PreparedStatement statement = prepare("SELECT " + columns + " FROM " + quoted(table) + " WHERE token("
+                    + KEY_COLUMN + ") >= token(?) LIMIT " + Math.max(1, recordCount));
+            ResultSet rows = session.session.execute(statement.bind(startKey).setConsistencyLevel(readConsistency));
+            for (Row row : rows) {
+                HashMap<String, ByteIterator> record = new HashMap<>();
+                copy(row, record);
+                result.add(record);
+            }
+            return Status.OK;
+        } catch (DriverException e) {
+            return failure(e);
+        }
+    }
+
+    @Override
+    public Status update(String table, String key, Map<String, ByteIterator> values) {
+        List<String> names = new ArrayList<>(new TreeSet<>(values.keySet()));
+        StringBuilder cql = new StringBuilder("UPDATE ").append(quoted(table)).append(" SET ");
+        for (int i = 0; i < names.size(); i++) {
+            cql.append(i == 0 ? "" : ", ").append(quoted(names.get(i))).append(" = ?");
+        }
+        cql.append(" WHERE ").append(KEY_COLUMN).append(" = ?");
+        return write(cql.toString(), names, values, key, false);
+    }
+
+    @Override
+    public Status insert(String table, String key, Map<String, ByteIterator> values) {
+        List<String> names = new ArrayList<>(new TreeSet<>(values.keySet()));
+        StringBuilder cql = new StringBuilder("INSERT INTO ").append(quoted(table)).append(" (").append(KEY_COLUMN);
+        names.forEach(name -> cql.append(", ").append(quoted(name)));
+        cql.append(") VALUES (?").append(", ?".repeat(names.size())).append(')');
+        return write(cql.toString(), names, values, key, true);
+    }
+
+    private Status write(String cql, List<String> names, Map<String, ByteIterator> values, String key,
+                         boolean keyFirst) {
+        try {
+            BoundStatementBuilder bound = prepare(cql).boundStatementBuilder();
+            int index = 0;
+            if (keyFirst) {
+                bound.setString(index++, key);
+            }
+            for (String name : names) {
+                bound.setString(index++, values.get(name).toString());
+            }
+            if (!keyFirst) {
+                bound.setString(index, key);
+            }
+            session.session.execute(bound.setConsistencyLevel(writeConsistency).build());
+            return Status.OK;
+        } catch (DriverException e) {
+            return failure(e);
+        }
+    }
+
+    @Override
+    public Status delete(String table, String key) {
+        try {
+            PreparedStatement statement = prepare("DELETE FROM " + quoted(table) + " WHERE " + KEY_COLUMN + " = ?");
+            session.session.execute(statement.bind(key).setConsistencyLevel(writeConsistency));
+            return Status.OK;
+        } catch (DriverException e) {
+            return failure(e);
+        }
+    }
+
+    private static Status failure(DriverException e) {
+        return e instanceof UnavailableException ? Status.SERVICE_UNAVAILABLE : Status.ERROR;
+    }
+}
