@@ -151,7 +151,7 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
         }
         if (phase == Phase.AUTHENTICATING) {
             if (m instanceof AuthResponse response) {
-                return done(authenticate(response));
+                return authenticate(response);
             }
             throw CqlException.protocol("Unexpected message " + opcodeName(m.opcode) + ", expecting AUTH_RESPONSE "
                     + "(authentication is required)");
@@ -197,19 +197,23 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
         return new Ready();
     }
 
-    private Message authenticate(AuthResponse response) {
+    private CompletionStage<Message> authenticate(AuthResponse response) {
         byte[] token = new byte[response.token == null ? 0 : response.token.remaining()];
         if (response.token != null) {
             response.token.duplicate().get(token);
         }
-        byte[] next = negotiator.evaluateResponse(token);
-        if (!negotiator.isComplete()) {
-            return new AuthChallenge(next == null ? null : ByteBuffer.wrap(next));
-        }
-        state.authenticatedAs(negotiator.authenticatedUser());
-        negotiator = null;
-        phase = Phase.READY;
-        return new AuthSuccess(next == null ? null : ByteBuffer.wrap(next));
+        Authenticator.SaslNegotiator current = negotiator;
+        return current.evaluateResponseAsync(token).thenApplyAsync(next -> {
+            if (!current.isComplete()) {
+                return new AuthChallenge(next == null ? null : ByteBuffer.wrap(next));
+            }
+            state.authenticatedAs(current.authenticatedUser());
+            if (negotiator == current) {
+                negotiator = null;
+                phase = Phase.READY;
+            }
+            return new AuthSuccess(next == null ? null : ByteBuffer.wrap(next));
+        }, context.executor());
     }
 
     private Message register(Register register) {

@@ -31,6 +31,11 @@ final class NodeTls implements AutoCloseable {
 
     /** Reads every file {@code config} names; throws {@link IllegalArgumentException} saying what is wrong. */
     static NodeTls fromConfig(ServerConfig config) {
+        return fromConfig(config, false);
+    }
+
+    /** As above; with {@code passwordAuthentication} a client port reachable from other machines is not reported. */
+    static NodeTls fromConfig(ServerConfig config, boolean passwordAuthentication) {
         InternodeTls internode = !config.bool(ConfigKeys.SERVER_ENCRYPTION_ENABLED) ? null
                 : InternodeTls.from(TlsMaterial.fromConfig(config, "server_encryption"),
                         config.bool(ConfigKeys.SERVER_ENCRYPTION_REQUIRE_CLIENT_AUTH),
@@ -44,7 +49,8 @@ final class NodeTls implements AutoCloseable {
             contexts.add(client.reloading());
         }
         List<String> warnings = new ArrayList<>();
-        String exposed = ClientPortExposure.warning("HTTP and native protocol", config.httpAddress(), client);
+        String exposed = passwordAuthentication ? null
+                : ClientPortExposure.warning("HTTP and native protocol", config.httpAddress(), client);
         if (exposed != null) {
             warnings.add(exposed);
         }

@@ -35,6 +35,8 @@ import ringdb.server.api.http.CrossSiteGuard;
 import ringdb.server.api.http.HttpServer;
 import ringdb.server.config.ConfigKeys;
 import ringdb.server.config.ServerConfig;
+import ringdb.server.auth.AuthService;
+import ringdb.server.auth.AuthSettings;
 import ringdb.server.cql.CqlNodeBinding;
 import ringdb.server.cql.CqlQueryHandler;
 import ringdb.server.cql.CqlEvents;
@@ -78,12 +80,14 @@ public final class ServerNode implements AutoCloseable {
     private final DashboardMount dashboard;
     private final NodeTls tls;
     private final CqlNodeBinding cql;
+    private final AuthService auth;
     private boolean closed;
 
     private ServerNode(ServerConfig config, NodeThread nodeThread, InternodeTransport transport, StoreFactory stores,
                        LocalStore data, LocalStore hints, Node node, ServerMetrics metrics, HttpServer http,
                        RecentEvents events, DashboardMount dashboard, NodeTls tls,
-                       CqlNodeBinding cql) {
+                       CqlNodeBinding cql, AuthService auth) {
+        this.auth = auth;
         this.tls = tls;
         this.dashboard = dashboard;
         this.cql = cql;
@@ -119,7 +123,8 @@ public final class ServerNode implements AutoCloseable {
                                    Function<ServerNodeView, DashboardMount> dashboard,
                                    Function<CqlNodeBinding.Context, CqlQueryHandler> cqlHandlers) {
         Path dir = config.dataDirectory();
-        NodeTls tls = NodeTls.fromConfig(config);
+        AuthSettings authSettings = AuthSettings.from(config, System.getenv());
+        NodeTls tls = NodeTls.fromConfig(config, authSettings.passwordAuthentication());
         createDirectories(dir);
         NodeThread nodeThread = new NodeThread("ringdb-node-" + config.nodeId());
         RecentEvents events = new RecentEvents(RecentEvents.CAPACITY);
@@ -129,18 +134,7 @@ public final class ServerNode implements AutoCloseable {
         Node[] nodeHolder = new Node[1];
         AtomicReference<Consumer<NodeEvent>> cqlEvents = new AtomicReference<>(event -> { });
         AtomicReference<Consumer<SchemaChange>> cqlSchemaChanges = new AtomicReference<>(change -> { });
-        InternodeTransport transport;
-        try {
-            transport = InternodeTransport.start(transportSettings(config, tls.internode()), null,
-                    nodeThread.eventLoopGroup());
-        } catch (RuntimeException e) {
-            tls.close();
-            data.close();
-            hints.close();
-            stores.close();
-            nodeThread.shutdown(1000);
-            throw e;
-        }
+        InternodeTransport transport = startTransport(config, tls, nodeThread, List.of(data, hints), stores);
         ServerMetrics metrics = new ServerMetrics(transport.stats());
         transport.setSink(inboundSink(nodeThread, nodeHolder, transport.stats()));
         SecureRandom seeds = new SecureRandom();
@@ -162,6 +156,7 @@ public final class ServerNode implements AutoCloseable {
                 config.text(ConfigKeys.CLUSTER_NAME), config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES), data,
                 dir.resolve("data"), tls);
         RequestObserver observer = observer(metrics, mount);
+        AuthService auth = startAuth(authSettings, node, nodeThread);
         HttpServer http = null;
         CqlNodeBinding cql;
         ConnectionLimits limits = clientPortLimits(config); // shared by the HTTP and CQL client ports
@@ -169,9 +164,9 @@ public final class ServerNode implements AutoCloseable {
             http = HttpServer.start(config.httpAddress(), nodeThread.eventLoopGroup(), operations, observer,
                     clientTimeouts(config), mount == null ? path -> false : mount.serves(),
                     mount == null ? null : mount.handlers(),
-                    limits, crossSiteGuard(config), tls.client());
+                    limits, crossSiteGuard(config), tls.client(), auth);
             cql = CqlNodeBinding.start(config, node, nodeThread, limits, clientTimeouts(config), observer,
-                    new NodeSchema(node::schema), cqlHandlers);
+                    new NodeSchema(node::schema), cqlHandlers, auth.cqlAuthenticator(), auth);
             if (cql != null) {
                 cqlEvents.set(cql::onNodeEvent);
                 CqlEvents pushed = cql.events();
@@ -179,12 +174,47 @@ public final class ServerNode implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             tls.close();
+            auth.close();
             abandon(http, node, nodeThread, transport, List.of(data, hints), stores);
             throw e;
         }
         logServing(config, tls, cql);
         return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount,
-                tls, cql);
+                tls, cql, auth);
+    }
+
+    private static InternodeTransport startTransport(ServerConfig config, NodeTls tls, NodeThread nodeThread,
+                                                     List<LocalStore> opened, StoreFactory stores) {
+        try {
+            return InternodeTransport.start(transportSettings(config, tls.internode()), null,
+                    nodeThread.eventLoopGroup());
+        } catch (RuntimeException e) {
+            tls.close();
+            opened.forEach(LocalStore::close);
+            stores.close();
+            nodeThread.shutdown(1000);
+            throw e;
+        }
+    }
+
+    /**
+     * The node's authentication: with PasswordAuthenticator, the system_auth tables (created if absent)
+     * and the first superuser, waited for a few seconds and retried in the background if the cluster
+     * cannot take the write yet.
+     */
+    private static AuthService startAuth(AuthSettings settings, Node node, NodeThread nodeThread) {
+        AuthService auth = new AuthService(settings, CqlNodeBinding.internalStatements(node, nodeThread,
+                new NodeSchema(node::schema)));
+        if (!settings.passwordAuthentication()) {
+            return auth;
+        }
+        if (settings.superuserPassword() == null) {
+            log.warn("authenticator is PasswordAuthenticator but no superuser password is set ({} or {}): "
+                    + "no superuser role is created; log in with a role created before", AuthSettings
+                    .SUPERUSER_PASSWORD_ENV, ConfigKeys.AUTH_SUPERUSER_PASSWORD);
+        }
+        AuthBootstrap.start(auth, node, nodeThread);
+        return auth;
     }
 
     /** Where client requests are counted: the metrics, and the dashboard's observer when it is mounted. */
@@ -379,6 +409,11 @@ public final class ServerNode implements AutoCloseable {
         return transport.stats();
     }
 
+    /** The node's authentication and authorization (allow-all unless authenticator is PasswordAuthenticator). */
+    public AuthService auth() {
+        return auth;
+    }
+
     public ServerMetrics metrics() {
         return metrics;
     }
@@ -455,6 +490,7 @@ public final class ServerNode implements AutoCloseable {
         hints.close();
         stores.close();
         tls.close();
+        auth.close();
         log.info("ringdb node {} stopped", config.nodeId());
     }
 }
