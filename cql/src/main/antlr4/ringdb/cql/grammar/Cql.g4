@@ -400,7 +400,7 @@ unreservedKeyword
     | K_FILTERING | K_GROUP | K_JSON | K_KEY | K_LOGGED | K_PARTITION | K_PER | K_STATIC | K_STORAGE
     | K_TIMESTAMP | K_TTL | K_TYPE | K_UNSET | K_VALUES | K_WRITETIME | K_DEFAULT
     | K_ROLE | K_ROLES | K_USER | K_USERS | K_PASSWORD | K_SUPERUSER | K_NOSUPERUSER | K_LIST | K_ALL
-    | K_PERMISSION | K_PERMISSIONS
+    | K_PERMISSION | K_PERMISSIONS | K_KEYSPACES
     ;
 
 // ---------------------------------------------------------------- lexer

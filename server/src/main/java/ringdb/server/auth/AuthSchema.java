@@ -17,7 +17,8 @@ import ringdb.core.schema.types.CqlTypes;
  * system_auth.role_permissions (role text, resource text, permissions set&lt;text&gt;,
  *                               PRIMARY KEY (role, resource))
  * </pre>
- * Every node creates them (if absent) when password authentication starts, stamped at time 0: their
+ * Every node creates them (if absent) when password authentication starts, stamped at
+ * {@value #CREATED_AT_MICROS} µs (the earliest time a schema element can have): their
  * ids derive from their names, so every node creates the same tables and the creations merge into
  * one. CQL cannot create, alter or drop them (system_auth is a system keyspace).
  */
@@ -25,6 +26,8 @@ public final class AuthSchema {
     public static final String KEYSPACE = "system_auth";
     public static final String ROLES = "roles";
     public static final String ROLE_PERMISSIONS = "role_permissions";
+    /** When the tables were created, on every node alike (a schema element at 0 would count as never created). */
+    static final long CREATED_AT_MICROS = 1;
 
     private AuthSchema() {
     }
@@ -47,16 +50,17 @@ public final class AuthSchema {
     }
 
     static Schema apply(Schema before, int replicationFactor) {
-        Schema s = SchemaStatements.createKeyspace(before, KEYSPACE, Replication.simple(replicationFactor), true, 0);
+        Schema s = SchemaStatements.createKeyspace(before, KEYSPACE, Replication.simple(replicationFactor), true,
+                CREATED_AT_MICROS);
         TableDefinition.Column role = new TableDefinition.Column("role", CqlTypes.TEXT);
         s = SchemaStatements.createTable(s, new TableDefinition(KEYSPACE, ROLES, List.of(role), List.of(), List.of(),
                 List.of(new TableDefinition.Column("can_login", CqlTypes.BOOLEAN),
                         new TableDefinition.Column("is_superuser", CqlTypes.BOOLEAN),
                         new TableDefinition.Column("member_of", CqlTypes.set(CqlTypes.TEXT, false)),
-                        new TableDefinition.Column("salted_hash", CqlTypes.TEXT)), 0, null), true, 0);
+                        new TableDefinition.Column("salted_hash", CqlTypes.TEXT)), 0, null), true, CREATED_AT_MICROS);
         return SchemaStatements.createTable(s, new TableDefinition(KEYSPACE, ROLE_PERMISSIONS, List.of(role),
                 List.of(new TableDefinition.Clustering("resource", CqlTypes.TEXT, false)), List.of(),
                 List.of(new TableDefinition.Column("permissions", CqlTypes.set(CqlTypes.TEXT, false))), 0, null),
-                true, 0);
+                true, CREATED_AT_MICROS);
     }
 }

@@ -233,13 +233,13 @@ public final class ConfigKeys {
 
     private static Section auth() {
         return new Section("Authentication and authorization",
-            ConfigKey.choice(AUTHENTICATOR, "AllowAllAuthenticator",
+            ConfigKey.className(AUTHENTICATOR, "AllowAllAuthenticator",
                 List.of("AllowAllAuthenticator", "PasswordAuthenticator"),
                 "Who may connect to the client ports (HTTP, ringdb native, CQL). AllowAllAuthenticator: anyone; "
                 + "PasswordAuthenticator: a role with LOGIN and its password (CQL SASL PLAIN as Cassandra's "
                 + "org.apache.cassandra.auth.PasswordAuthenticator, HTTP Basic or a token, the native protocol's "
                 + "AUTH request). Roles live in the replicated table system_auth.roles (docs/security.md)."),
-            ConfigKey.choice(AUTHORIZER, "AllowAllAuthorizer", List.of("AllowAllAuthorizer", "CassandraAuthorizer"),
+            ConfigKey.className(AUTHORIZER, "AllowAllAuthorizer", List.of("AllowAllAuthorizer", "CassandraAuthorizer"),
                 "What an authenticated role may do. AllowAllAuthorizer: everything but role management and admin "
                 + "operations (superusers only); CassandraAuthorizer: the permissions GRANTed to the role "
                 + "(SELECT, MODIFY, CREATE, ALTER, DROP, AUTHORIZE on all keyspaces, a keyspace or a table)."),
