@@ -22,6 +22,13 @@ public final class AuthException extends RuntimeException {
         return kind;
     }
 
+    /** The message of a failure that may be (or wrap) an AuthException. */
+    public static String message(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause instanceof AuthException ? cause.getMessage() : "authentication failed: " + cause;
+    }
+
     static AuthException badCredentials(String user) {
         return new AuthException(Kind.UNAUTHENTICATED, "Provided username " + user
                 + " and/or password are incorrect");

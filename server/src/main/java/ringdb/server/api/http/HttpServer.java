@@ -181,7 +181,7 @@ public final class HttpServer implements AutoCloseable {
                                 http.add(dashboard.get());
                             }
                             ch.pipeline().addLast(new ProtocolSelector(new NativeApiHandlers(operations, observer,
-                                    inFlight, limits.requestBytes(), timeouts.nativeIdleMillis()),
+                                    inFlight, limits.requestBytes(), timeouts.nativeIdleMillis(), auth),
                                     http.toArray(ChannelHandler[]::new)));
                         }
                     })
