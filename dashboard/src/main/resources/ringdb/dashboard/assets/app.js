@@ -264,9 +264,26 @@ function applyActionAvailability() {
 
 // ---- actions -----------------------------------------------------------------------------------
 
+// With password authentication on, the node's dashboard session needs its CSRF token on actions
+// (GET /v1/auth/session answers it to this page only; without a session there is none to send).
+async function csrfToken() {
+  let token = sessionStorage.getItem("ringdb_csrf");
+  if (token) return token;
+  try {
+    const response = await fetch("/v1/auth/session");
+    token = response.ok ? (await response.json()).csrf_token : "";
+  } catch (e) {
+    token = "";
+  }
+  if (token) sessionStorage.setItem("ringdb_csrf", token);
+  return token || "";
+}
+
 async function post(action, params) {
   const response = await fetch("/api/dashboard/action", {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ action, params }),
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": await csrfToken() },
+    body: JSON.stringify({ action, params }),
   });
   const body = await response.json();
   if (!response.ok) return { ok: false, message: body.error || response.statusText };

@@ -60,6 +60,7 @@ public final class AuthService implements AccessControl, AutoCloseable {
     private final Map<String, Cached<Effective>> effective = new ConcurrentHashMap<>();
     private final Map<String, Long> verified = new ConcurrentHashMap<>();
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final RoleStatements statements;
 
     /** A role as this node sees it: its record, whether it is a superuser, its permissions with inherited ones. */
@@ -70,6 +71,10 @@ public final class AuthService implements AccessControl, AutoCloseable {
     }
 
     private record Token(String role, long expiresNanos) {
+    }
+
+    /** A dashboard session: its role, the token state-changing requests must carry, and when it ends. */
+    public record Session(String id, String role, String csrfToken, long expiresNanos) {
     }
 
     /** {@code statements}: the node's own statements, for reading and writing the role tables. */
@@ -190,9 +195,7 @@ public final class AuthService implements AccessControl, AutoCloseable {
                         + TOKENS_MAX + "); use the ones issued or wait for them to expire");
             }
         }
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String token = randomToken();
         tokens.put(token, new Token(role, System.nanoTime() + settings.tokenValidityMillis() * 1_000_000L));
         return token;
     }
@@ -212,6 +215,41 @@ public final class AuthService implements AccessControl, AutoCloseable {
 
     public void revokeToken(String token) {
         tokens.remove(token);
+    }
+
+    /** A new dashboard session for {@code role}, valid {@code auth_token_validity_ms}. */
+    public Session openSession(String role) {
+        long now = System.nanoTime();
+        if (sessions.size() >= TOKENS_MAX) {
+            sessions.values().removeIf(s -> s.expiresNanos() - now <= 0);
+            if (sessions.size() >= TOKENS_MAX) {
+                throw new AuthException(AuthException.Kind.UNAUTHORIZED, "too many sessions are open on this node");
+            }
+        }
+        Session session = new Session(randomToken(), role, randomToken(),
+                now + settings.tokenValidityMillis() * 1_000_000L);
+        sessions.put(session.id(), session);
+        return session;
+    }
+
+    /** The session of this id, or null when it is unknown or expired. */
+    public Session session(String id) {
+        Session s = id == null ? null : sessions.get(id);
+        if (s != null && s.expiresNanos() - System.nanoTime() <= 0) {
+            sessions.remove(id);
+            return null;
+        }
+        return s;
+    }
+
+    public void closeSession(String id) {
+        sessions.remove(id);
+    }
+
+    private String randomToken() {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     // ---- authorization ----

@@ -34,7 +34,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import ringdb.server.config.ServerConfig;
-import ringdb.server.runtime.FileStores;
 import ringdb.server.runtime.ServerNode;
 
 /**
@@ -74,7 +73,7 @@ class PasswordAuthenticationTest {
         settings.put("authorizer", "CassandraAuthorizer");
         settings.put("auth_superuser_password", SUPERUSER_PASSWORD);
         ServerConfig config = ServerConfig.load(null, settings);
-        node = ServerNode.start(config, new FileStores(config), null);
+        node = ringdb.server.Nodes.start(config); // with the dashboard
     }
 
     @AfterAll
@@ -193,6 +192,59 @@ class PasswordAuthenticationTest {
         assertThat(send("GET", "/v1/kv/greeting", "Bearer not-a-token", null).statusCode()).isEqualTo(401);
         assertThat(send("DELETE", "/v1/auth/token", bearer, null).statusCode()).isEqualTo(200);
         assertThat(send("GET", "/v1/kv/greeting", bearer, null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void theDashboardLogsInWithASessionAndRefusesActionsWithoutItsCsrfToken() throws Exception {
+        HttpResponse<String> page = send("GET", "/", null, null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("requires a login");
+        assertThat(send("GET", "/api/dashboard/state", null, null).statusCode()).isEqualTo(401);
+
+        HttpResponse<String> badLogin = sendJson("POST", "/v1/auth/login", null, null,
+                "{\"user\":\"ringdb\",\"password\":\"wrong\"}");
+        assertThat(badLogin.statusCode()).isEqualTo(401);
+        HttpResponse<String> login = sendJson("POST", "/v1/auth/login", null, null,
+                "{\"user\":\"" + SUPERUSER + "\",\"password\":\"" + SUPERUSER_PASSWORD + "\"}");
+        assertThat(login.statusCode()).isEqualTo(200);
+        String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(setCookie).containsIgnoringCase("HttpOnly").contains("SameSite=Strict");
+        String cookie = setCookie.split(";", 2)[0];
+        String csrf = JSON.readTree(login.body()).get("csrf_token").asText();
+        assertThat(sendJson("GET", "/api/dashboard/state", cookie, null, null).statusCode()).isEqualTo(200);
+
+        String put = "{\"action\":\"put\",\"params\":{\"key\":\"csrf-key\",\"value\":\"v\",\"cl\":\"ONE\"}}";
+        HttpResponse<String> forged = sendJson("POST", "/api/dashboard/action", cookie, null, put);
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(forged.body()).contains("X-CSRF-Token");
+        HttpResponse<String> wrongToken = sendJson("POST", "/api/dashboard/action", cookie, "not-the-token", put);
+        assertThat(wrongToken.statusCode()).isEqualTo(403);
+        assertThat(send("GET", "/v1/kv/csrf-key", basic(SUPERUSER, SUPERUSER_PASSWORD), null).statusCode())
+                .as("nothing was written").isEqualTo(404);
+        assertThat(sendJson("POST", "/api/dashboard/action", cookie, csrf, put).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/v1/kv/csrf-key", basic(SUPERUSER, SUPERUSER_PASSWORD), null).statusCode())
+                .isEqualTo(200);
+
+        assertThat(sendJson("DELETE", "/v1/auth/session", cookie, csrf, null).statusCode()).isEqualTo(200);
+        assertThat(sendJson("GET", "/api/dashboard/state", cookie, null, null).statusCode()).isEqualTo(401);
+    }
+
+    private static HttpResponse<String> sendJson(String method, String path, String cookie, String csrf, String body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + node.httpAddress().getPort() + path)).timeout(Duration.ofSeconds(20))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (cookie != null) {
+            request.header("Cookie", cookie);
+        }
+        if (csrf != null) {
+            request.header("X-CSRF-Token", csrf);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static String basic(String user, String password) {

@@ -169,6 +169,11 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                 answer(r, "forbidden", JsonResponses.error(HttpResponseStatus.FORBIDDEN, "forbidden", refusal), false);
                 return;
             }
+            if (access.required() && path.equals(HttpAuthentication.LOGIN_PATH)) {
+                DashboardLogin.login(access, r.ctx(), request, (status, response) -> answer(r, status, response,
+                        false));
+                return;
+            }
             if (access.required()) {
                 authenticated(r, request.retain(), uri, path);
                 return;
@@ -181,13 +186,16 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
 
     /** Routes {@code request} (retained; released here) once its sender is known and allowed. */
     private void authenticated(Request r, FullHttpRequest request, QueryStringDecoder uri, String path) {
-        access.authenticate(request.headers()).thenCompose(role -> access.authorize(role, request.method(), path,
-                false).thenApply(v -> role)).whenComplete((role, failure) -> r.ctx().executor().execute(() -> {
+        access.authenticate(request.headers(), request.method()).thenCompose(role -> access.authorize(role,
+                request.method(), path, false).thenApply(v -> role)).whenComplete((role, failure) -> r.ctx()
+                .executor().execute(() -> {
                     try {
                         if (failure != null) {
                             answer(r, "unauthorized", HttpAuthentication.refusal(failure), false);
                         } else if (path.equals(HttpAuthentication.TOKEN_PATH)) {
                             token(r, request, role);
+                        } else if (path.equals(HttpAuthentication.SESSION_PATH)) {
+                            answer(r, "ok", DashboardLogin.session(access, request), false);
                         } else {
                             route(r, request, uri, path);
                         }
@@ -199,14 +207,18 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
 
     /** Passes a dashboard request on once its sender is known and allowed; else answers 401 or 403 itself. */
     private void dashboardAuthenticated(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
-        access.authenticate(request.headers()).thenCompose(role -> access.authorize(role, request.method(), path,
-                true)).whenComplete((v, failure) -> ctx.executor().execute(() -> {
+        access.authenticate(request.headers(), request.method()).thenCompose(role -> access.authorize(role,
+                request.method(), path, true)).whenComplete((v, failure) -> ctx.executor().execute(() -> {
                     if (failure == null) {
                         ctx.fireChannelRead(request);
                         return;
                     }
+                    boolean page = request.method().equals(HttpMethod.GET) && (path.equals("/")
+                            || path.equals("/index.html"));
+                    boolean noCredentials = request.headers().get(HttpHeaderNames.AUTHORIZATION) == null;
                     request.release();
-                    ctx.writeAndFlush(HttpAuthentication.refusal(failure));
+                    ctx.writeAndFlush(page && noCredentials ? DashboardLogin.page()
+                            : HttpAuthentication.refusal(failure));
                 }));
     }
 

@@ -31,6 +31,10 @@ import ringdb.server.auth.AuthService;
  */
 final class HttpAuthentication {
     static final String TOKEN_PATH = "/v1/auth/token";
+    static final String LOGIN_PATH = "/v1/auth/login";
+    static final String SESSION_PATH = "/v1/auth/session";
+    static final String SESSION_COOKIE = "ringdb_session";
+    static final String CSRF_HEADER = "X-CSRF-Token";
     private static final String REALM = "Basic realm=\"ringdb\", charset=\"UTF-8\"";
 
     private final AuthService auth;
@@ -47,9 +51,26 @@ final class HttpAuthentication {
         return auth;
     }
 
-    /** The role the request's credentials stand for; fails with an UNAUTHENTICATED {@link AuthException}. */
-    CompletionStage<String> authenticate(HttpHeaders headers) {
+    /**
+     * The role the request's credentials stand for; fails with an UNAUTHENTICATED {@link AuthException}.
+     * Without an Authorization header, the dashboard's session cookie counts; then a request that is
+     * not GET or HEAD must carry the session's CSRF token in {@value #CSRF_HEADER} (a browser sends
+     * the cookie with whatever page makes the request; only the dashboard's own page knows the token).
+     */
+    CompletionStage<String> authenticate(HttpHeaders headers, HttpMethod method) {
         String header = headers.get(HttpHeaderNames.AUTHORIZATION);
+        AuthService.Session session = header == null || header.isBlank() ? session(headers) : null;
+        if (session != null) {
+            boolean read = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);
+            String csrf = headers.get(CSRF_HEADER);
+            if (!read && (csrf == null || !java.security.MessageDigest.isEqual(csrf.getBytes(StandardCharsets.UTF_8),
+                    session.csrfToken().getBytes(StandardCharsets.UTF_8)))) {
+                return CompletableFuture.failedFuture(new AuthException(AuthException.Kind.UNAUTHORIZED,
+                        "missing or wrong " + CSRF_HEADER + " header: a state-changing request of a dashboard "
+                        + "session must carry the session's CSRF token (GET " + SESSION_PATH + ")"));
+            }
+            return auth.isSuperuser(session.role()).thenApply(ignored -> session.role());
+        }
         if (header == null || header.isBlank()) {
             return failed("authentication required: send HTTP Basic credentials or a token from POST " + TOKEN_PATH
                     + " (Authorization: Bearer TOKEN)");
@@ -77,6 +98,32 @@ final class HttpAuthentication {
             return failed("malformed Basic credentials: expected role:password");
         }
         return auth.login(decoded.substring(0, colon), decoded.substring(colon + 1));
+    }
+
+    /** The dashboard session the request's cookie names, or null. */
+    AuthService.Session session(HttpHeaders headers) {
+        String cookies = headers.get(HttpHeaderNames.COOKIE);
+        if (cookies == null) {
+            return null;
+        }
+        for (io.netty.handler.codec.http.cookie.Cookie cookie
+                : io.netty.handler.codec.http.cookie.ServerCookieDecoder.STRICT.decode(cookies)) {
+            if (cookie.name().equals(SESSION_COOKIE)) {
+                return auth.session(cookie.value());
+            }
+        }
+        return null;
+    }
+
+    /** The Set-Cookie value of a session (an empty value and max-age 0 to end it). */
+    static String sessionCookie(String id, long maxAgeSeconds) {
+        io.netty.handler.codec.http.cookie.DefaultCookie cookie =
+                new io.netty.handler.codec.http.cookie.DefaultCookie(SESSION_COOKIE, id);
+        cookie.setHttpOnly(true);
+        cookie.setPath("/");
+        cookie.setMaxAge(maxAgeSeconds);
+        cookie.setSameSite(io.netty.handler.codec.http.cookie.CookieHeaderNames.SameSite.Strict);
+        return io.netty.handler.codec.http.cookie.ServerCookieEncoder.STRICT.encode(cookie);
     }
 
     /** Whether the request's credentials are Basic (a token is minted only for a password). */
