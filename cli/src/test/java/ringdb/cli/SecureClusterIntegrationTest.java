@@ -16,7 +16,7 @@ import ringdb.cli.cluster.LocalCluster;
  * authentication with a generated superuser. The CLI with the cluster's authority, the operator's
  * certificate and the superuser's credentials file is served; without any of them it is not.
  */
-@Timeout(150)
+@Timeout(300)
 class SecureClusterIntegrationTest {
     private ClusterHarness cluster;
 
@@ -32,7 +32,7 @@ class SecureClusterIntegrationTest {
         Path dir = Files.createTempDirectory("ringdb-secure-");
         cluster = new ClusterHarness(dir);
         ClusterHarness.Run start = ClusterHarness.cli("cluster", "start", "--secure", "--dir", dir.toString(),
-                "--nodes", "2", "--rf", "2", "--internode-port", "0", "--http-port", "0", "--wait-seconds", "90",
+                "--nodes", "2", "--rf", "2", "--internode-port", "0", "--http-port", "0", "--wait-seconds", "180",
                 "--heap", "256m", "--server-flag=--gossip-interval-ms=200");
         assertThat(start.exitCode()).as(start.out() + start.err()).isZero();
         assertThat(start.out()).contains("cluster of 2 nodes is up").contains("--cacert").contains("--credentials");

@@ -33,6 +33,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import ringdb.client.ClientCredentials;
+import ringdb.client.RingClient;
+import ringdb.client.RingClientException;
 import ringdb.server.config.ServerConfig;
 import ringdb.server.runtime.ServerNode;
 
@@ -245,6 +248,39 @@ class PasswordAuthenticationTest {
             request.header("X-CSRF-Token", csrf);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theNativeProtocolNeedsALoginAndTheRolesPermissions() {
+        try (CqlSession admin = connect(node.cqlAddress(), SUPERUSER, SUPERUSER_PASSWORD)) {
+            admin.execute("CREATE ROLE IF NOT EXISTS kvreader WITH PASSWORD = 'kv-pw' AND LOGIN = true");
+            admin.execute("GRANT SELECT ON TABLE ringdb.kv TO kvreader");
+        }
+        String host = "127.0.0.1:" + node.httpAddress().getPort();
+        RingClient.Options options = new RingClient.Options(10_000, 5_000, 1, false, RingClient.Protocol.NATIVE);
+        byte[] key = "native-key".getBytes(StandardCharsets.UTF_8);
+        try (RingClient superuser = new RingClient(List.of(host),
+                options.withCredentials(new ClientCredentials(SUPERUSER, SUPERUSER_PASSWORD)))) {
+            superuser.put(key, "v1".getBytes(StandardCharsets.UTF_8), "ONE");
+        }
+        try (RingClient anonymous = new RingClient(List.of(host), options)) {
+            assertThatThrownBy(() -> anonymous.get(key, "ONE")).isInstanceOf(RingClientException.class)
+                    .hasMessageContaining("authentication required");
+        }
+        try (RingClient wrong = new RingClient(List.of(host),
+                options.withCredentials(new ClientCredentials(SUPERUSER, "wrong")))) {
+            assertThatThrownBy(() -> wrong.get(key, "ONE")).isInstanceOf(RingClientException.class)
+                    .hasMessageContaining("password are incorrect");
+        }
+        try (RingClient reader = new RingClient(List.of(host),
+                options.withCredentials(new ClientCredentials("kvreader", "kv-pw")))) {
+            assertThat(new String(reader.get(key, "ONE").orElseThrow().value(), StandardCharsets.UTF_8))
+                    .isEqualTo("v1");
+            assertThatThrownBy(() -> reader.put(key, "v2".getBytes(StandardCharsets.UTF_8), "ONE"))
+                    .isInstanceOf(RingClientException.class).hasMessageContaining("MODIFY");
+            assertThat(new String(reader.get(key, "ONE").orElseThrow().value(), StandardCharsets.UTF_8))
+                    .as("nothing was written").isEqualTo("v1");
+        }
     }
 
     static String basic(String user, String password) {
