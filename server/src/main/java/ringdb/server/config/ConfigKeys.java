@@ -124,7 +124,8 @@ public final class ConfigKeys {
     }
 
     private static List<Section> build() {
-        return List.of(cluster(), addresses(), internodeTls(), clientTls(), auth(), data(), ring(), membership(), commitLog(),
+        return List.of(cluster(), addresses(), internodeTls(), clientTls(), auth(), data(), ring(), membership(),
+                commitLog(),
                 failurePolicies(),
                 memtable(), timeouts(),
                 failureDetection(), limits());
