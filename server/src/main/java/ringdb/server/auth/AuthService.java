@@ -300,9 +300,13 @@ public final class AuthService implements AccessControl, AutoCloseable {
 
     @Override
     public CompletionStage<CqlResult> execute(AuthStatement statement, ClientState state) {
+        if (!settings.passwordAuthentication()) {
+            return CompletableFuture.failedFuture(CqlException.invalid("role and permission statements need "
+                    + "authenticator: PasswordAuthenticator (this node runs AllowAllAuthenticator: no roles)"));
+        }
         CompletionStage<CqlResult> result;
         try {
-            result = statements.execute(statement, settings.passwordAuthentication() ? state.user() : null);
+            result = statements.execute(statement, state.user());
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }

@@ -23,7 +23,7 @@ import ringdb.server.cql.QueryParameters;
  * PERMISSIONS. Who may: role management and GRANT role are for superusers (a role may change its own
  * password); GRANT and REVOKE of permissions need AUTHORIZE on the resource and the permissions
  * granted (superusers: anything); a role lists its own roles and permissions, a superuser everyone's.
- * {@code user} null: no login is required on this node (allow-all), so the statement is allowed.
+ * {@code user} null: the node itself (no connection), allowed.
  */
 final class RoleStatements {
     private static final CqlType OPTIONS = CqlTypes.map(CqlTypes.TEXT, CqlTypes.TEXT, false);
