@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine.Option;
+import ringdb.client.ClientCredentials;
 import ringdb.client.ClientTls;
 import ringdb.client.RingClient;
 
@@ -35,6 +36,22 @@ final class ClientOptions {
     @Option(names = "--key", paramLabel = "FILE", description = "PEM file of the private key of --cert (PKCS#8)")
     Path privateKey;
 
+    @Option(names = {"--user", "-u"}, paramLabel = "ROLE",
+            description = "Log in as this role (nodes with authenticator: PasswordAuthenticator). The password "
+                    + "comes from --credentials, else the environment variable RINGDB_PASSWORD, else "
+                    + "~/.ringdb/credentials, else a prompt (when interactive)")
+    String user;
+
+    @Option(names = "--credentials", paramLabel = "FILE",
+            description = "File with user=ROLE and password=SECRET lines (default: ~/.ringdb/credentials if it "
+                    + "exists); keep it readable by its owner only")
+    Path credentialsFile;
+
+    /** The role and password the options, the environment or the credentials file name; null for no login. */
+    ClientCredentials credentials() {
+        return Credentials.resolve(user, credentialsFile, System.getenv(), Credentials.defaultFile());
+    }
+
     /** The TLS settings the options ask for, or null for plaintext. */
     ClientTls clientTls() {
         if (!tls && caCertificate == null && certificate == null && privateKey == null) {
@@ -50,6 +67,6 @@ final class ClientOptions {
     RingClient client() {
         RingClient.Options defaults = RingClient.Options.defaults();
         return new RingClient(hosts(), new RingClient.Options(timeoutMillis, defaults.ringRefreshMillis(),
-                defaults.attemptsMax(), true, protocol, clientTls()));
+                defaults.attemptsMax(), true, protocol, clientTls(), credentials()));
     }
 }

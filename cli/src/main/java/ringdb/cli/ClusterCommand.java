@@ -94,9 +94,13 @@ final class ClusterCommand implements Runnable {
         Path operator = certs.resolve("clients").resolve(LocalCluster.OPERATOR);
         String tls = "--cacert " + certs.resolve("ca.crt") + " --cert " + operator.resolve("client.crt") + " --key "
                 + operator.resolve("client.key");
-        System.out.println("TLS everywhere; clients need the cluster's authority and a client certificate:");
-        System.out.println("  ringdb status --host " + http + " " + tls);
-        System.out.println("  curl " + tls + " https://" + http + "/v1/cluster");
+        Path credentials = cluster.directory().resolve(LocalCluster.CREDENTIALS_FILE);
+        System.out.println("TLS everywhere and password authentication; clients need the cluster's authority, a "
+                + "client certificate and a role. The superuser " + LocalCluster.SUPERUSER + " and its password "
+                + "are in " + credentials + ":");
+        System.out.println("  ringdb status --host " + http + " " + tls + " --credentials " + credentials);
+        System.out.println("  curl " + tls + " -u " + LocalCluster.SUPERUSER + " https://" + http + "/v1/cluster"
+                + "   (asks for the password)");
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
@@ -185,7 +189,8 @@ final class ClusterCommand implements Runnable {
             return KvCommands.guarded(() -> {
                 LocalCluster cluster = new LocalCluster(dir.dir, System.out);
                 try (RingClient client = new RingClient(live,
-                        RingClient.Options.defaults().withTls(cluster.clientTls()))) {
+                        RingClient.Options.defaults().withTls(cluster.clientTls())
+                                .withCredentials(cluster.credentials()))) {
                     System.out.println();
                     System.out.print(ClusterInfoCommands.statusTable(client.cluster()));
                     return 0;

@@ -12,10 +12,11 @@ import ringdb.cli.cluster.LocalCluster;
 
 /**
  * {@code ringdb cluster start --secure}: a real 2-node cluster of separate JVMs on 127.0.0.1 with
- * certificates made for it, internode mutual TLS and client TLS requiring a client certificate. The
- * CLI with the cluster's authority and the operator's certificate is served; without them it is not.
+ * certificates made for it, internode mutual TLS, client TLS requiring a client certificate and password
+ * authentication with a generated superuser. The CLI with the cluster's authority, the operator's
+ * certificate and the superuser's credentials file is served; without any of them it is not.
  */
-@Timeout(150)
+@Timeout(300)
 class SecureClusterIntegrationTest {
     private ClusterHarness cluster;
 
@@ -31,15 +32,34 @@ class SecureClusterIntegrationTest {
         Path dir = Files.createTempDirectory("ringdb-secure-");
         cluster = new ClusterHarness(dir);
         ClusterHarness.Run start = ClusterHarness.cli("cluster", "start", "--secure", "--dir", dir.toString(),
-                "--nodes", "2", "--rf", "2", "--internode-port", "0", "--http-port", "0", "--wait-seconds", "90",
+                "--nodes", "2", "--rf", "2", "--internode-port", "0", "--http-port", "0", "--wait-seconds", "180",
                 "--heap", "256m", "--server-flag=--gossip-interval-ms=200");
         assertThat(start.exitCode()).as(start.out() + start.err()).isZero();
-        assertThat(start.out()).contains("cluster of 2 nodes is up").contains("--cacert");
+        assertThat(start.out()).contains("cluster of 2 nodes is up").contains("--cacert").contains("--credentials");
         String host = cluster.http(0);
         Path certs = dir.resolve(LocalCluster.CERTS_DIRECTORY);
         Path operator = certs.resolve("clients").resolve(LocalCluster.OPERATOR);
-        List<String> tls = List.of("--host", host, "--cacert", certs.resolve("ca.crt").toString(), "--cert",
+        Path credentials = dir.resolve(LocalCluster.CREDENTIALS_FILE);
+        assertThat(Files.getPosixFilePermissions(credentials)).as("the superuser's password is the owner's only")
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        assertThat(Files.readString(dir.resolve("node1").resolve("ringdb.yaml"))).as("no password in the config")
+                .contains("authenticator: PasswordAuthenticator").doesNotContain("password=");
+        List<String> certificate = List.of("--host", host, "--cacert", certs.resolve("ca.crt").toString(), "--cert",
                 operator.resolve("client.crt").toString(), "--key", operator.resolve("client.key").toString());
+        List<String> tls = java.util.stream.Stream.concat(certificate.stream(),
+                java.util.stream.Stream.of("--credentials", credentials.toString())).toList();
+
+        ClusterHarness.Run anonymous = ClusterHarness.cli(args(List.of("put", "secure-key", "v"), certificate));
+        assertThat(anonymous.exitCode()).as("the certificate alone is not a login").isNotZero();
+        assertThat(anonymous.err()).contains("authentication required");
+        Path wrong = dir.resolve("wrong-credentials");
+        Files.writeString(wrong, "user=ringdb\npassword=not-it\n");
+        ClusterHarness.Run badPassword = ClusterHarness.cli(args(List.of("put", "secure-key", "v"),
+                java.util.stream.Stream.concat(certificate.stream(), java.util.stream.Stream.of("--credentials",
+                        wrong.toString())).toList()));
+        assertThat(badPassword.exitCode()).isNotZero();
+        assertThat(badPassword.err()).contains("password are incorrect");
 
         ClusterHarness.Run put = ClusterHarness.cli(args(List.of("put", "secure-key", "v", "--cl", "ALL"), tls));
         assertThat(put.exitCode()).as(put.out() + put.err()).isZero();

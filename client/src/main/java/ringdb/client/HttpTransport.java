@@ -54,6 +54,7 @@ final class HttpTransport implements AutoCloseable {
 
     private final int connectTimeoutMillis;
     private final ClientTls tls;
+    private final String authorization;
     private final Map<String, ConcurrentLinkedDeque<Connection>> idle = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -63,8 +64,14 @@ final class HttpTransport implements AutoCloseable {
 
     /** {@code tls}: HTTPS on every connection (null: plaintext). */
     HttpTransport(int connectTimeoutMillis, ClientTls tls) {
+        this(connectTimeoutMillis, tls, null);
+    }
+
+    /** As above, sending {@code credentials} (null: none) as HTTP Basic on every request. */
+    HttpTransport(int connectTimeoutMillis, ClientTls tls, ClientCredentials credentials) {
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.tls = tls;
+        this.authorization = credentials == null ? null : credentials.basicHeader();
     }
 
     /**
@@ -197,7 +204,7 @@ final class HttpTransport implements AutoCloseable {
         Connection connection = acquire(node);
         boolean reusable = false;
         try {
-            send(connection, node, method, pathAndQuery, body);
+            send(connection, node, method, pathAndQuery, body, authorization);
             FullHttpResponse response = receive(connection, node, timeoutMillis);
             try {
                 reusable = HttpUtil.isKeepAlive(response);
@@ -217,13 +224,17 @@ final class HttpTransport implements AutoCloseable {
     /** Marks requests as a program's: nodes refuse POSTs without it that a web form could have sent. */
     static final String REQUEST_HEADER = "X-Ringdb-Request";
 
-    private static void send(Connection connection, String node, HttpMethod method, String pathAndQuery, byte[] body) {
+    private static void send(Connection connection, String node, HttpMethod method, String pathAndQuery, byte[] body,
+                             String authorization) {
         ByteBuf content = body == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body);
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, pathAndQuery, content);
         request.headers().set(HttpHeaderNames.HOST, node);
         request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         request.headers().set(REQUEST_HEADER, "1"); // a program, not a form of some web page: see the node's API
         request.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+        if (authorization != null) {
+            request.headers().set(HttpHeaderNames.AUTHORIZATION, authorization);
+        }
         connection.codec.writeOutbound(request);
         try {
             connection.writeOutbound();

@@ -28,6 +28,7 @@ final class NativeTransport implements AutoCloseable {
     private final int connectTimeoutMillis;
     private final long writeStallNanos;
     private final ClientTls tls;
+    private final ClientCredentials credentials;
     private final Map<String, NativeConnection> connections = new ConcurrentHashMap<>();
     private ScheduledExecutorService watchdog; // started with the first connection; guarded by this
     private volatile boolean closed;
@@ -42,6 +43,12 @@ final class NativeTransport implements AutoCloseable {
 
     /** {@code tls}: TLS on every connection (null: plaintext). */
     NativeTransport(int connectTimeoutMillis, long writeStallMillis, ClientTls tls) {
+        this(connectTimeoutMillis, writeStallMillis, tls, null);
+    }
+
+    /** As above; each new connection first logs in with {@code credentials} (null: no login). */
+    NativeTransport(int connectTimeoutMillis, long writeStallMillis, ClientTls tls, ClientCredentials credentials) {
+        this.credentials = credentials;
         this.tls = tls;
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.writeStallNanos = TimeUnit.MILLISECONDS.toNanos(writeStallMillis);
@@ -122,9 +129,29 @@ final class NativeTransport implements AutoCloseable {
                 return current;
             }
             NativeConnection fresh = connect(node);
+            if (credentials != null) {
+                login(node, fresh);
+            }
             connections.put(node, fresh);
             startWatchdogLocked();
             return fresh;
+        }
+    }
+
+    /** AUTH on a new connection; a refusal closes it and is thrown (status 401, error "unauthorized"). */
+    private void login(String node, NativeConnection connection) {
+        HttpTransport.Response answer;
+        try {
+            answer = connection.exchange(NativeProtocol.AUTH, credentials.nativeAuthBody(),
+                    Math.max(connectTimeoutMillis, 10_000));
+        } catch (RingClientException e) {
+            connection.shutdown();
+            throw e;
+        }
+        if (answer.status() != 200) {
+            connection.shutdown();
+            throw new RingClientException(answer.status(), "unauthorized", node + " refused the login of "
+                    + credentials.user() + ": " + NativeAnswers.message(answer));
         }
     }
 

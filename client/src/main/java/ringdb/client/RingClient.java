@@ -51,9 +51,17 @@ public final class RingClient implements AutoCloseable {
         HTTP
     }
 
-    /** Client settings; times in milliseconds; {@code tls}: TLS on every connection (null: plaintext). */
+    /**
+     * Client settings; times in milliseconds; {@code tls}: TLS on every connection (null: plaintext);
+     * {@code credentials}: the role to log in as (null: none, for nodes that require no login).
+     */
     public record Options(long requestTimeoutMillis, long ringRefreshMillis, int attemptsMax, boolean tokenAware,
-                          Protocol protocol, ClientTls tls) {
+                          Protocol protocol, ClientTls tls, ClientCredentials credentials) {
+        public Options(long requestTimeoutMillis, long ringRefreshMillis, int attemptsMax, boolean tokenAware,
+                       Protocol protocol, ClientTls tls) {
+            this(requestTimeoutMillis, ringRefreshMillis, attemptsMax, tokenAware, protocol, tls, null);
+        }
+
         public Options(long requestTimeoutMillis, long ringRefreshMillis, int attemptsMax, boolean tokenAware,
                        Protocol protocol) {
             this(requestTimeoutMillis, ringRefreshMillis, attemptsMax, tokenAware, protocol, null);
@@ -69,12 +77,20 @@ public final class RingClient implements AutoCloseable {
         }
 
         public Options withProtocol(Protocol chosen) {
-            return new Options(requestTimeoutMillis, ringRefreshMillis, attemptsMax, tokenAware, chosen, tls);
+            return new Options(requestTimeoutMillis, ringRefreshMillis, attemptsMax, tokenAware, chosen, tls,
+                    credentials);
         }
 
         /** The same with TLS on every connection ({@code chosen} null: plaintext). */
         public Options withTls(ClientTls chosen) {
-            return new Options(requestTimeoutMillis, ringRefreshMillis, attemptsMax, tokenAware, protocol, chosen);
+            return new Options(requestTimeoutMillis, ringRefreshMillis, attemptsMax, tokenAware, protocol, chosen,
+                    credentials);
+        }
+
+        /** The same logging in as {@code chosen} (null: no login). */
+        public Options withCredentials(ClientCredentials chosen) {
+            return new Options(requestTimeoutMillis, ringRefreshMillis, attemptsMax, tokenAware, protocol, tls,
+                    chosen);
         }
     }
 
@@ -101,9 +117,10 @@ public final class RingClient implements AutoCloseable {
         }
         this.contactPoints = List.copyOf(contactPoints);
         this.options = options;
-        this.http = new HttpTransport((int) Math.min(options.requestTimeoutMillis(), 2_000), options.tls());
+        this.http = new HttpTransport((int) Math.min(options.requestTimeoutMillis(), 2_000), options.tls(),
+                options.credentials());
         this.nativeTransport = new NativeTransport((int) Math.min(options.requestTimeoutMillis(), 2_000),
-                options.requestTimeoutMillis(), options.tls());
+                options.requestTimeoutMillis(), options.tls(), options.credentials());
     }
 
     public RingClient(String contactPoint) {

@@ -16,9 +16,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import ringdb.cli.certs.CertificateDirectory;
+import ringdb.client.ClientCredentials;
 import ringdb.client.ClientTls;
 import ringdb.client.RingClient;
 import ringdb.client.RingClientException;
+import ringdb.server.auth.AuthSettings;
 import ringdb.server.config.ConfigKeys;
 import ringdb.server.config.ServerConfig;
 
@@ -38,6 +40,10 @@ public final class LocalCluster {
     public static final String CERTS_DIRECTORY = "certs";
     /** The client certificate a secure cluster's commands use. */
     public static final String OPERATOR = "operator";
+    /** The superuser's role and password of a secure cluster (user=, password=), readable by its owner only. */
+    public static final String CREDENTIALS_FILE = "credentials";
+    /** The superuser role of a secure cluster. */
+    public static final String SUPERUSER = "ringdb";
     private static final Duration CERTIFICATE_VALIDITY = Duration.ofDays(365);
 
     /**
@@ -80,6 +86,9 @@ public final class LocalCluster {
         String seed = null;
         try {
             CertificateDirectory certs = settings.secure() ? certificates() : null;
+            if (settings.secure()) {
+                superuserCredentials();
+            }
             for (int i = 1; i <= settings.nodes(); i++) {
                 Path nodeDir = directory.resolve("node" + i);
                 int internode = settings.baseInternodePort() == 0 ? freePort() : settings.baseInternodePort() + i - 1;
@@ -158,6 +167,43 @@ public final class LocalCluster {
         return certs;
     }
 
+    /**
+     * The superuser of this secure cluster: made (a random password, written to {@value #CREDENTIALS_FILE}
+     * readable by its owner only) on first use.
+     */
+    private ClientCredentials superuserCredentials() {
+        ClientCredentials existing = credentials();
+        if (existing != null) {
+            return existing;
+        }
+        byte[] secret = new byte[18];
+        new java.security.SecureRandom().nextBytes(secret);
+        ClientCredentials made = new ClientCredentials(SUPERUSER,
+                java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
+        Path file = directory.resolve(CREDENTIALS_FILE);
+        try {
+            Files.createDirectories(directory);
+            Files.deleteIfExists(file);
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, "# the superuser of this cluster (ringdb cluster start --secure)\nuser="
+                    + made.user() + "\npassword=" + made.password() + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+        return made;
+    }
+
+    /** The superuser's credentials of a secure cluster, or null when it has none (no password authentication). */
+    public ClientCredentials credentials() {
+        Path file = directory.resolve(CREDENTIALS_FILE);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        java.util.Properties properties = ClientCredentials.readFile(file);
+        return new ClientCredentials(properties.getProperty("user", SUPERUSER), properties.getProperty("password"));
+    }
+
     /** A certificate for the node {@code nodeId} and the configuration lines that turn on TLS with it. */
     private static String tlsConfig(CertificateDirectory certs, String nodeId) {
         CertificateDirectory.CertificateFiles files = certs.issueNode(nodeId, List.of("localhost"),
@@ -171,6 +217,8 @@ public final class LocalCluster {
                     .append(prefix).append("_trusted_certificates: \"").append(ca).append("\"\n")
                     .append(prefix).append("_require_client_auth: true\n");
         }
+        yaml.append(ConfigKeys.AUTHENTICATOR).append(": ").append(AuthSettings.PASSWORD_AUTHENTICATOR).append("\n")
+                .append(ConfigKeys.AUTHORIZER).append(": ").append(AuthSettings.CASSANDRA_AUTHORIZER).append("\n");
         return yaml.toString();
     }
 
@@ -235,6 +283,10 @@ public final class LocalCluster {
         command.addAll(settings.serverFlags());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(nodeDir.resolve(LOG_FILE).toFile()));
+        ClientCredentials superuser = credentials();
+        if (superuser != null) { // the first superuser's password, through the environment: not in a file or ps
+            builder.environment().put(AuthSettings.SUPERUSER_PASSWORD_ENV, superuser.password());
+        }
         try {
             Process process = builder.start();
             Files.writeString(nodeDir.resolve(PID_FILE), Long.toString(process.pid()));
@@ -287,7 +339,7 @@ public final class LocalCluster {
                             + tail(member.directory().resolve(LOG_FILE), 20));
                 }
             }
-            lastProblem = problem(started, expected, clientTls());
+            lastProblem = problem(started, expected, clientTls(), credentials());
             if (lastProblem == null
                     && started.stream().allMatch(m -> m.process().map(ProcessHandle::isAlive).orElse(false))) {
                 out.println("cluster of " + expected + " nodes is up");
@@ -303,11 +355,11 @@ public final class LocalCluster {
      * Null when every member answers as itself (not another cluster's node on the same port) and
      * sees {@code expected} members up and NORMAL; else what is missing.
      */
-    static String problem(List<Member> members, int expected, ClientTls tls) {
+    static String problem(List<Member> members, int expected, ClientTls tls, ClientCredentials credentials) {
         for (Member member : members) {
             String host = member.httpAddress();
             try (RingClient client = new RingClient(List.of(host), new RingClient.Options(2_000, 60_000, 1, false,
-                    RingClient.Protocol.NATIVE, tls))) {
+                    RingClient.Protocol.NATIVE, tls, credentials))) {
                 JsonNode cluster = client.cluster();
                 String answeredAs = cluster.path("node").asText();
                 if (!answeredAs.equals(member.internodeAddress())) {

@@ -31,6 +31,11 @@ public final class NativeProtocol {
     public static final byte GET = 1;
     public static final byte PUT = 2;
     public static final byte DELETE = 3;
+    /**
+     * Logs the connection in when the node requires it: body {@code userLength:u16 user password}
+     * (UTF-8, the password is the rest of the frame). Answered AUTHENTICATED, or ERROR 401.
+     */
+    public static final byte AUTH = 4;
     /** Request flag: a client timestamp (i64 microseconds) follows. */
     public static final byte FLAG_TIMESTAMP = 1;
 
@@ -39,6 +44,7 @@ public final class NativeProtocol {
     public static final byte WRITTEN = 1;
     public static final byte NOT_FOUND = 2;
     public static final byte ERROR = 3;
+    public static final byte AUTHENTICATED = 4;
 
     private NativeProtocol() {
     }

@@ -29,6 +29,19 @@ statement
     | delete
     | batch
     | select
+    | createRole
+    | alterRole
+    | dropRole
+    | createUser
+    | alterUser
+    | dropUser
+    | grantPermission
+    | revokePermission
+    | grantRole
+    | revokeRole
+    | listRoles
+    | listUsers
+    | listPermissions
     ;
 
 // ---------------------------------------------------------------- DDL
@@ -138,6 +151,88 @@ cqlType
 typeWord
     : ident
     | K_SET
+    ;
+
+// ---------------------------------------------------------------- roles and permissions
+
+createRole
+    : K_CREATE K_ROLE ifNotExists? roleName (K_WITH roleOptions)?
+    ;
+
+alterRole
+    : K_ALTER K_ROLE ifExists? roleName K_WITH roleOptions
+    ;
+
+dropRole
+    : K_DROP K_ROLE ifExists? roleName
+    ;
+
+roleOptions
+    : roleOption (K_AND roleOption)*
+    ;
+
+roleOption
+    : ident '=' constant
+    ;
+
+createUser
+    : K_CREATE K_USER ifNotExists? roleName (K_WITH K_PASSWORD STRING)? (K_SUPERUSER | K_NOSUPERUSER)?
+    ;
+
+alterUser
+    : K_ALTER K_USER ifExists? roleName (K_WITH K_PASSWORD STRING)? (K_SUPERUSER | K_NOSUPERUSER)?
+    ;
+
+dropUser
+    : K_DROP K_USER ifExists? roleName
+    ;
+
+grantPermission
+    : K_GRANT permissions K_ON resource K_TO roleName
+    ;
+
+revokePermission
+    : K_REVOKE permissions K_ON resource K_FROM roleName
+    ;
+
+grantRole
+    : K_GRANT roleName K_TO roleName
+    ;
+
+revokeRole
+    : K_REVOKE roleName K_FROM roleName
+    ;
+
+listRoles
+    : K_LIST K_ROLES (K_OF roleName)? K_NORECURSIVE?
+    ;
+
+listUsers
+    : K_LIST K_USERS
+    ;
+
+listPermissions
+    : K_LIST permissions (K_ON resource)? (K_OF roleName)? K_NORECURSIVE?
+    ;
+
+permissions
+    : K_ALL K_PERMISSIONS?
+    | permission K_PERMISSION?
+    ;
+
+permission
+    : K_SELECT | K_MODIFY | K_CREATE | K_ALTER | K_DROP | K_AUTHORIZE
+    ;
+
+resource
+    : K_ALL K_KEYSPACES                 # allKeyspacesResource
+    | K_KEYSPACE keyspaceName           # keyspaceResource
+    | K_TABLE? tableName                # tableResource
+    ;
+
+roleName
+    : ident
+    | STRING
     ;
 
 // ---------------------------------------------------------------- DML
@@ -304,17 +399,21 @@ unreservedKeyword
     : K_AS | K_CLUSTERING | K_COMPACT | K_CONTAINS | K_COUNT | K_COUNTER | K_DISTINCT | K_EXISTS
     | K_FILTERING | K_GROUP | K_JSON | K_KEY | K_LOGGED | K_PARTITION | K_PER | K_STATIC | K_STORAGE
     | K_TIMESTAMP | K_TTL | K_TYPE | K_UNSET | K_VALUES | K_WRITETIME | K_DEFAULT
+    | K_ROLE | K_ROLES | K_USER | K_USERS | K_PASSWORD | K_SUPERUSER | K_NOSUPERUSER | K_LIST | K_ALL
+    | K_PERMISSION | K_PERMISSIONS | K_KEYSPACES
     ;
 
 // ---------------------------------------------------------------- lexer
 
 K_ADD: 'ADD';
+K_ALL: 'ALL';
 K_ALLOW: 'ALLOW';
 K_ALTER: 'ALTER';
 K_AND: 'AND';
 K_APPLY: 'APPLY';
 K_AS: 'AS';
 K_ASC: 'ASC';
+K_AUTHORIZE: 'AUTHORIZE';
 K_BATCH: 'BATCH';
 K_BEGIN: 'BEGIN';
 K_BY: 'BY';
@@ -334,6 +433,7 @@ K_EXISTS: 'EXISTS';
 K_FALSE: 'FALSE';
 K_FILTERING: 'FILTERING';
 K_FROM: 'FROM';
+K_GRANT: 'GRANT';
 K_GROUP: 'GROUP';
 K_IF: 'IF';
 K_IN: 'IN';
@@ -343,20 +443,34 @@ K_INTO: 'INTO';
 K_JSON: 'JSON';
 K_KEY: 'KEY';
 K_KEYSPACE: 'KEYSPACE' | 'SCHEMA';
+K_KEYSPACES: 'KEYSPACES';
 K_LIMIT: 'LIMIT';
+K_LIST: 'LIST';
 K_LOGGED: 'LOGGED';
+K_MODIFY: 'MODIFY';
 K_NAN: 'NAN';
+K_NORECURSIVE: 'NORECURSIVE';
+K_NOSUPERUSER: 'NOSUPERUSER';
 K_NOT: 'NOT';
 K_NULL: 'NULL';
+K_OF: 'OF';
+K_ON: 'ON';
 K_ORDER: 'ORDER';
 K_PARTITION: 'PARTITION';
+K_PASSWORD: 'PASSWORD';
 K_PER: 'PER';
+K_PERMISSION: 'PERMISSION';
+K_PERMISSIONS: 'PERMISSIONS';
 K_PRIMARY: 'PRIMARY';
 K_RENAME: 'RENAME';
+K_REVOKE: 'REVOKE';
+K_ROLE: 'ROLE';
+K_ROLES: 'ROLES';
 K_SELECT: 'SELECT';
 K_SET: 'SET';
 K_STATIC: 'STATIC';
 K_STORAGE: 'STORAGE';
+K_SUPERUSER: 'SUPERUSER';
 K_TABLE: 'TABLE';
 K_TIMESTAMP: 'TIMESTAMP';
 K_TO: 'TO';
@@ -369,6 +483,8 @@ K_UNLOGGED: 'UNLOGGED';
 K_UNSET: 'UNSET';
 K_UPDATE: 'UPDATE';
 K_USE: 'USE';
+K_USER: 'USER';
+K_USERS: 'USERS';
 K_USING: 'USING';
 K_VALUES: 'VALUES';
 K_WHERE: 'WHERE';

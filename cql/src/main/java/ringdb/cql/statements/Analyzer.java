@@ -38,7 +38,12 @@ public final class Analyzer {
             return batch(s.batch(), sessionKeyspace, schema, binds);
         }
         if (!parsed.markers().isEmpty()) {
-            throw new InvalidRequestException("Bind variables are not supported in schema statements and USE");
+            throw new InvalidRequestException("Bind variables are not supported in schema, role and permission "
+                    + "statements and USE");
+        }
+        AuthStatement auth = RoleAnalysis.of(s, sessionKeyspace);
+        if (auth != null) {
+            return auth;
         }
         return schemaOrUse(s, sessionKeyspace, schema);
     }

@@ -264,10 +264,28 @@ function applyActionAvailability() {
 
 // ---- actions -----------------------------------------------------------------------------------
 
-async function post(action, params) {
-  const response = await fetch("/api/dashboard/action", {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ action, params }),
+// With password authentication on, an action of a dashboard session needs the session's CSRF
+// token (the login page keeps it in sessionStorage). Refused for want of it (403), the page asks
+// GET /v1/auth/session for it (answered to this page only) and tries once more; a node without
+// logins is never asked.
+function sendAction(action, params, token) {
+  return fetch("/api/dashboard/action", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": token },
+    body: JSON.stringify({ action, params }),
   });
+}
+
+async function post(action, params) {
+  let response = await sendAction(action, params, sessionStorage.getItem("ringdb_csrf") || "");
+  if (response.status === 403) {
+    const session = await fetch("/v1/auth/session");
+    if (session.ok) {
+      const token = (await session.json()).csrf_token;
+      sessionStorage.setItem("ringdb_csrf", token);
+      response = await sendAction(action, params, token);
+    }
+  }
   const body = await response.json();
   if (!response.ok) return { ok: false, message: body.error || response.statusText };
   return body;

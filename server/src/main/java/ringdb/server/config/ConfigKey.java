@@ -107,6 +107,23 @@ public record ConfigKey(String name, Type type, Object defaultValue, String allo
         });
     }
 
+    /**
+     * One of {@code choices} spelled as listed; matched regardless of case and of a Java package prefix
+     * (so Cassandra's {@code org.apache.cassandra.auth.PasswordAuthenticator} reads as PasswordAuthenticator).
+     */
+    static ConfigKey className(String name, String defaultValue, List<String> choices, String description) {
+        return new ConfigKey(name, Type.CHOICE, defaultValue, String.join(", ", choices), description, raw -> {
+            String value = String.valueOf(raw).trim();
+            String simple = value.substring(value.lastIndexOf('.') + 1);
+            for (String choice : choices) {
+                if (choice.equalsIgnoreCase(simple)) {
+                    return choice;
+                }
+            }
+            throw new IllegalArgumentException("must be one of " + choices + ", got '" + raw + "'");
+        });
+    }
+
     static ConfigKey bool(String name, boolean defaultValue, String description) {
         return new ConfigKey(name, Type.BOOLEAN, defaultValue, "true, false", description, raw -> {
             if (raw instanceof Boolean value) {

@@ -43,6 +43,12 @@ public final class ConfigKeys {
     public static final String CLIENT_ENCRYPTION_TRUSTSTORE_PASSWORD = "client_encryption_truststore_password";
     public static final String CLIENT_ENCRYPTION_REQUIRE_CLIENT_AUTH = "client_encryption_require_client_auth";
     public static final String SSL_RELOAD_CHECK_INTERVAL_MS = "ssl_reload_check_interval_ms";
+    public static final String AUTHENTICATOR = "authenticator";
+    public static final String AUTHORIZER = "authorizer";
+    public static final String AUTH_SUPERUSER_NAME = "auth_superuser_name";
+    public static final String AUTH_SUPERUSER_PASSWORD = "auth_superuser_password";
+    public static final String ROLES_VALIDITY_MS = "roles_validity_ms";
+    public static final String AUTH_TOKEN_VALIDITY_MS = "auth_token_validity_ms";
     public static final String AUDIT_LOGGING_ENABLED = "audit_logging_enabled";
     public static final String AUDIT_LOGGING_DIRECTORY = "audit_logging_directory";
     public static final String AUDIT_LOGGING_MAX_FILE_SIZE_BYTES = "audit_logging_max_file_size_bytes";
@@ -123,7 +129,8 @@ public final class ConfigKeys {
     }
 
     private static List<Section> build() {
-        return List.of(cluster(), addresses(), internodeTls(), clientTls(), auditLogging(), data(), ring(), membership(), commitLog(),
+        return List.of(cluster(), addresses(), internodeTls(), clientTls(), auth(), auditLogging(), data(), ring(),
+                membership(), commitLog(),
                 failurePolicies(),
                 memtable(), timeouts(),
                 failureDetection(), limits());
@@ -229,6 +236,32 @@ public final class ConfigKeys {
                 "How often the node checks its certificate and key files (internode and client) for changes and "
                 + "loads the new ones for new connections; 0: only on 'ringdb reloadssl' "
                 + "(POST /v1/admin/reloadssl)."));
+    }
+
+    private static Section auth() {
+        return new Section("Authentication and authorization",
+            ConfigKey.className(AUTHENTICATOR, "AllowAllAuthenticator",
+                List.of("AllowAllAuthenticator", "PasswordAuthenticator"),
+                "Who may connect to the client ports (HTTP, ringdb native, CQL). AllowAllAuthenticator: anyone; "
+                + "PasswordAuthenticator: a role with LOGIN and its password (CQL SASL PLAIN as Cassandra's "
+                + "org.apache.cassandra.auth.PasswordAuthenticator, HTTP Basic or a token, the native protocol's "
+                + "AUTH request). Roles live in the replicated table system_auth.roles (docs/security.md)."),
+            ConfigKey.className(AUTHORIZER, "AllowAllAuthorizer", List.of("AllowAllAuthorizer", "CassandraAuthorizer"),
+                "What an authenticated role may do. AllowAllAuthorizer: everything but role management and admin "
+                + "operations (superusers only); CassandraAuthorizer: the permissions GRANTed to the role "
+                + "(SELECT, MODIFY, CREATE, ALTER, DROP, AUTHORIZE on all keyspaces, a keyspace or a table)."),
+            ConfigKey.text(AUTH_SUPERUSER_NAME, "ringdb",
+                "The superuser role created once for the whole cluster when PasswordAuthenticator starts and no "
+                + "role of that name exists yet."),
+            ConfigKey.optionalText(AUTH_SUPERUSER_PASSWORD,
+                "Password of that first superuser (or the environment variable RINGDB_SUPERUSER_PASSWORD, which "
+                + "wins). With neither, no superuser is created and the node says so: there is no default "
+                + "password."),
+            ConfigKey.integer(ROLES_VALIDITY_MS, 2_000, 0, 24 * HOUR_MS,
+                "How long a node keeps a role's record and permissions (and a verified password) before reading "
+                + "them again; a change made on another node is seen after at most this long. 0: read every time."),
+            ConfigKey.integer(AUTH_TOKEN_VALIDITY_MS, 3_600_000, 1_000, 7 * 24 * HOUR_MS,
+                "How long a token from POST /v1/auth/token (and a dashboard session) stays valid."));
     }
 
     private static Section auditLogging() {

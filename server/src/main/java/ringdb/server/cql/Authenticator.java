@@ -11,7 +11,8 @@ import java.net.InetSocketAddress;
  * every other request but OPTIONS is refused.
  *
  * <p>Threading: {@link #newSaslNegotiator} and the negotiator run on the connection's event loop;
- * they must not block.
+ * they must not block: work that takes time (reading a role, checking a slow password hash) goes
+ * into the stage {@link SaslNegotiator#evaluateResponseAsync} returns.
  */
 public interface Authenticator {
     /** Whether connections must authenticate; false: STARTUP is answered READY. */
@@ -31,6 +32,18 @@ public interface Authenticator {
          * credentials are wrong.
          */
         byte[] evaluateResponse(byte[] clientToken);
+
+        /**
+         * As {@link #evaluateResponse}, completing later; what the connection calls. The stage may
+         * complete on any thread; {@link #isComplete()} and {@link #authenticatedUser()} are read once it has.
+         */
+        default java.util.concurrent.CompletionStage<byte[]> evaluateResponseAsync(byte[] clientToken) {
+            try {
+                return java.util.concurrent.CompletableFuture.completedFuture(evaluateResponse(clientToken));
+            } catch (RuntimeException e) {
+                return java.util.concurrent.CompletableFuture.failedFuture(e);
+            }
+        }
 
         boolean isComplete();
 

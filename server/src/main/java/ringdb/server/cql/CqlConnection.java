@@ -26,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -151,7 +152,7 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
         }
         if (phase == Phase.AUTHENTICATING) {
             if (m instanceof AuthResponse response) {
-                return done(authenticate(response));
+                return authenticate(response);
             }
             throw CqlException.protocol("Unexpected message " + opcodeName(m.opcode) + ", expecting AUTH_RESPONSE "
                     + "(authentication is required)");
@@ -197,27 +198,34 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
         return new Ready();
     }
 
-    private Message authenticate(AuthResponse response) {
+    private CompletionStage<Message> authenticate(AuthResponse response) {
         byte[] token = new byte[response.token == null ? 0 : response.token.remaining()];
         if (response.token != null) {
             response.token.duplicate().get(token);
         }
-        byte[] next;
-        try {
-            next = negotiator.evaluateResponse(token);
-        } catch (CqlException e) {
-            CqlAuditing.loginFailed(services.audit(), state, services.authenticator().className(), token,
-                    e.getMessage());
-            throw e;
-        }
-        if (!negotiator.isComplete()) {
-            return new AuthChallenge(next == null ? null : ByteBuffer.wrap(next));
-        }
-        state.authenticatedAs(negotiator.authenticatedUser());
-        CqlAuditing.loginSucceeded(services.audit(), state, services.authenticator().className(), state.user());
-        negotiator = null;
-        phase = Phase.READY;
-        return new AuthSuccess(next == null ? null : ByteBuffer.wrap(next));
+        Authenticator.SaslNegotiator current = negotiator;
+        String className = services.authenticator().className();
+        return current.evaluateResponseAsync(token).handleAsync((next, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                CqlAuditing.loginFailed(services.audit(), state, className, token, cause.getMessage());
+                if (cause instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new CompletionException(cause);
+            }
+            if (!current.isComplete()) {
+                return new AuthChallenge(next == null ? null : ByteBuffer.wrap(next));
+            }
+            state.authenticatedAs(current.authenticatedUser());
+            CqlAuditing.loginSucceeded(services.audit(), state, className, state.user());
+            if (negotiator == current) {
+                negotiator = null;
+                phase = Phase.READY;
+            }
+            return new AuthSuccess(next == null ? null : ByteBuffer.wrap(next));
+        }, context.executor());
     }
 
     private Message register(Register register) {
@@ -259,7 +267,7 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
 
     static CqlException asCqlException(Throwable failure) {
         Throwable cause = failure;
-        while ((cause instanceof java.util.concurrent.CompletionException
+        while ((cause instanceof CompletionException
                 || cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();
         }

@@ -39,9 +39,9 @@ public final class CqlNodeBinding implements AutoCloseable {
     /** The partitioner drivers are told: ringdb's SHA-1 token, which they do not know (no token-aware routing). */
     public static final String PARTITIONER = "ringdb.core.ring.Partitioner";
 
-    /** What the query handler of a node may use: its system tables, events, schema and node. */
+    /** What the query handler of a node may use: its system tables, events, schema, node and access control. */
     public record Context(SystemTables systemTables, CqlEvents events, CqlSchemaSource schema, Node node,
-                          NodeThread nodeThread) {
+                          NodeThread nodeThread, AccessControl access) {
     }
 
     private final Node node;
@@ -63,7 +63,8 @@ public final class CqlNodeBinding implements AutoCloseable {
      */
     public static CqlNodeBinding start(ServerConfig config, Node node, NodeThread nodeThread, ConnectionLimits limits,
                                        ClientTimeouts timeouts, RequestObserver observer, CqlSchemaSource schema,
-                                       Function<Context, CqlQueryHandler> handlers, ClientTls tls, AuditLog audit) {
+                                       Function<Context, CqlQueryHandler> handlers, Authenticator authenticator,
+                                       AccessControl access, ClientTls tls, AuditLog audit) {
         int port = config.integer(ConfigKeys.NATIVE_TRANSPORT_PORT);
         if (port == 0) {
             return null;
@@ -75,8 +76,9 @@ public final class CqlNodeBinding implements AutoCloseable {
         String clusterName = config.text(ConfigKeys.CLUSTER_NAME);
         Supplier<CqlClusterView> view = () -> onNodeThread(nodeThread, () -> view(node, clusterName, schema));
         SystemTables systemTables = new SystemTables(view, schema);
-        CqlQueryHandler handler = handlers.apply(new Context(systemTables, events, schema, node, nodeThread));
-        CqlServer server = CqlServer.start(new CqlServer.Settings(bind, handler, Authenticator.ALLOW_ALL, events,
+        CqlQueryHandler handler = handlers.apply(new Context(systemTables, events, schema, node, nodeThread,
+                access));
+        CqlServer server = CqlServer.start(new CqlServer.Settings(bind, handler, authenticator, events,
                 limits, timeouts, observer, config.integer(ConfigKeys.NATIVE_TRANSPORT_MAX_FRAME_SIZE_BYTES),
                 PreparedCache.CAPACITY_DEFAULT), tls, audit, nodeThread.eventLoopGroup());
         boolean wildcard = bind.host().equals("0.0.0.0") || bind.host().equals("::");
@@ -86,6 +88,16 @@ public final class CqlNodeBinding implements AutoCloseable {
             return null;
         }).join();
         return new CqlNodeBinding(node, nodeThread, events, server);
+    }
+
+    /**
+     * The node's own statements (no connection, no access checks): what the node uses to read and write
+     * its replicated system tables such as system_auth's.
+     */
+    public static CqlQueryHandler internalStatements(Node node, NodeThread nodeThread, CqlSchemaSource schema) {
+        Supplier<CqlClusterView> view = () -> onNodeThread(nodeThread, () -> view(node, "", schema));
+        return new NodeStatements(new Context(new SystemTables(view, schema), new CqlEvents(), schema, node,
+                nodeThread, AccessControl.OPEN));
     }
 
     private static <T> T onNodeThread(NodeThread nodeThread, Supplier<T> task) {

@@ -21,11 +21,13 @@ import ringdb.cql.AlreadyExistsException;
 import ringdb.cql.CqlSyntaxException;
 import ringdb.cql.SchemaView;
 import ringdb.cql.statements.Analyzer;
+import ringdb.cql.statements.AuthStatement;
 import ringdb.cql.statements.BatchStatement;
 import ringdb.cql.statements.BindValues;
 import ringdb.cql.statements.BoundModification;
 import ringdb.cql.statements.ColumnSpec;
 import ringdb.cql.statements.CqlStatement;
+import ringdb.cql.statements.DataResource;
 import ringdb.cql.statements.ModificationStatement;
 import ringdb.cql.statements.SchemaChange;
 import ringdb.cql.statements.SchemaStatement;
@@ -49,8 +51,10 @@ public final class NodeStatements implements CqlQueryHandler {
     private final SystemTables systemTables;
     private final CqlReads reads;
     private final CqlWrites writes;
+    private final AccessControl access;
 
     public NodeStatements(CqlNodeBinding.Context context) {
+        this.access = context.access();
         this.node = context.node();
         this.nodeThread = context.nodeThread();
         this.systemTables = context.systemTables();
@@ -64,7 +68,10 @@ public final class NodeStatements implements CqlQueryHandler {
 
     @Override
     public CompletionStage<CqlResult> query(String query, QueryParameters parameters, ClientState state) {
-        return onNode(() -> run(Analyzer.analyze(query, state.keyspace(), view()), parameters, state));
+        return onNode(() -> {
+            CqlStatement statement = Analyzer.analyze(query, state.keyspace(), view());
+            return authorized(statement, state, () -> run(statement, parameters, state));
+        });
     }
 
     @Override
@@ -88,7 +95,10 @@ public final class NodeStatements implements CqlQueryHandler {
     @Override
     public CompletionStage<CqlResult> execute(PreparedStatement statement, QueryParameters parameters,
                                               ClientState state) {
-        return onNode(() -> run(current((Prepared) statement.statement()), parameters, state));
+        return onNode(() -> {
+            CqlStatement current = current((Prepared) statement.statement());
+            return authorized(current, state, () -> run(current, parameters, state));
+        });
     }
 
     /** A prepared statement: its text and keyspace, and what analysis made of them. */
@@ -125,8 +135,52 @@ public final class NodeStatements implements CqlQueryHandler {
                     throw CqlException.invalid("a batch holds INSERT, UPDATE and DELETE statements only");
                 }
             }
-            return writes.write(bound, consistency(batch.consistency()), batch.consistency(),
-                    batch.timestampMicros(), CqlException.WriteType.UNLOGGED_BATCH);
+            List<StatementPermissions.Required> required = new ArrayList<>();
+            for (BoundModification b : bound) {
+                required.add(new StatementPermissions.Required(ringdb.cql.statements.Permission.MODIFY,
+                        ringdb.cql.statements.DataResource.table(b.table().keyspace(), b.table().name())));
+            }
+            return authorized(required, state, () -> writes.write(bound, consistency(batch.consistency()),
+                    batch.consistency(), batch.timestampMicros(), CqlException.WriteType.UNLOGGED_BATCH));
+        });
+    }
+
+    /** Runs {@code then} on the node's thread once the connection's role holds what {@code statement} needs. */
+    private CompletableFuture<CqlResult> authorized(CqlStatement statement, ClientState state,
+                                                    Supplier<CompletableFuture<CqlResult>> then) {
+        return authorized(StatementPermissions.of(statement), state, then);
+    }
+
+    private CompletableFuture<CqlResult> authorized(List<StatementPermissions.Required> required, ClientState state,
+                                                    Supplier<CompletableFuture<CqlResult>> then) {
+        if (required.isEmpty()) {
+            return then.get();
+        }
+        CompletableFuture<Void> granted = CompletableFuture.completedFuture(null);
+        for (StatementPermissions.Required r : new java.util.LinkedHashSet<>(required)) {
+            granted = granted.thenCompose(v -> access.authorize(state, r.permission(), r.resource()));
+        }
+        return granted.thenCompose(v -> {
+            CompletableFuture<CqlResult> out = new CompletableFuture<>();
+            Runnable task = () -> {
+                try {
+                    then.get().whenComplete((value, error) -> {
+                        if (error != null) {
+                            out.completeExceptionally(error);
+                        } else {
+                            out.complete(value);
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    out.completeExceptionally(e);
+                }
+            };
+            if (nodeThread.isNodeThread()) {
+                task.run();
+            } else {
+                nodeThread.execute(task);
+            }
+            return out;
         });
     }
 
@@ -135,8 +189,17 @@ public final class NodeStatements implements CqlQueryHandler {
             state.useKeyspace(use.keyspace());
             return CompletableFuture.completedFuture(new CqlResult.SetKeyspace(use.keyspace()));
         }
+        if (statement instanceof AuthStatement auth) {
+            return access.execute(auth, state).toCompletableFuture();
+        }
         if (statement instanceof SchemaStatement schema) {
-            return changeSchema(schema);
+            DataResource created = StatementPermissions.created(statement);
+            return changeSchema(schema).thenApply(result -> {
+                if (created != null && result instanceof CqlResult.SchemaChange) {
+                    access.created(state, created);
+                }
+                return result;
+            });
         }
         BindValues values = values(statement.bindVariables(), parameters);
         CqlConsistency cl = parameters.consistency();

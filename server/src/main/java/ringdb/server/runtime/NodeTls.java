@@ -33,9 +33,10 @@ final class NodeTls implements AutoCloseable {
 
     /**
      * Reads every file {@code config} names (client TLS handshakes are audited to {@code audit});
-     * throws {@link IllegalArgumentException} saying what is wrong.
+     * throws {@link IllegalArgumentException} saying what is wrong. With {@code passwordAuthentication}
+     * a client port reachable from other machines is not reported.
      */
-    static NodeTls fromConfig(ServerConfig config, AuditLog audit) {
+    static NodeTls fromConfig(ServerConfig config, AuditLog audit, boolean passwordAuthentication) {
         InternodeTls internode = !config.bool(ConfigKeys.SERVER_ENCRYPTION_ENABLED) ? null
                 : InternodeTls.from(TlsMaterial.fromConfig(config, "server_encryption"),
                         config.bool(ConfigKeys.SERVER_ENCRYPTION_REQUIRE_CLIENT_AUTH),
@@ -49,13 +50,14 @@ final class NodeTls implements AutoCloseable {
             contexts.add(client.reloading());
         }
         List<String> warnings = new ArrayList<>();
-        String exposed = ClientPortExposure.warning("HTTP and native protocol", config.httpAddress(), client);
+        String exposed = passwordAuthentication ? null
+                : ClientPortExposure.warning("HTTP and native protocol", config.httpAddress(), client);
         if (exposed != null) {
             warnings.add(exposed);
         }
         int cqlPort = config.integer(ConfigKeys.NATIVE_TRANSPORT_PORT);
         String cqlHost = config.text(ConfigKeys.NATIVE_TRANSPORT_ADDRESS);
-        String cqlExposed = cqlPort == 0 ? null : ClientPortExposure.warning("CQL",
+        String cqlExposed = cqlPort == 0 || passwordAuthentication ? null : ClientPortExposure.warning("CQL",
                 new HostPort(cqlHost.isEmpty() ? config.text(ConfigKeys.LISTEN_ADDRESS) : cqlHost, cqlPort), client,
                 ConfigKeys.NATIVE_TRANSPORT_ADDRESS);
         if (cqlExposed != null) {

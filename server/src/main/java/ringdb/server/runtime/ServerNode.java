@@ -37,6 +37,8 @@ import ringdb.server.audit.FileAuditLog;
 import ringdb.server.api.http.HttpServer;
 import ringdb.server.config.ConfigKeys;
 import ringdb.server.config.ServerConfig;
+import ringdb.server.auth.AuthService;
+import ringdb.server.auth.AuthSettings;
 import ringdb.server.cql.CqlNodeBinding;
 import ringdb.server.cql.CqlQueryHandler;
 import ringdb.server.cql.CqlEvents;
@@ -81,12 +83,14 @@ public final class ServerNode implements AutoCloseable {
     private final NodeTls tls;
     private final CqlNodeBinding cql;
     private final AuditLog audit;
+    private final AuthService auth;
     private boolean closed;
 
     private ServerNode(ServerConfig config, NodeThread nodeThread, InternodeTransport transport, StoreFactory stores,
                        LocalStore data, LocalStore hints, Node node, ServerMetrics metrics, HttpServer http,
                        RecentEvents events, DashboardMount dashboard, NodeTls tls,
-                       CqlNodeBinding cql, AuditLog audit) {
+                       CqlNodeBinding cql, AuditLog audit, AuthService auth) {
+        this.auth = auth;
         this.tls = tls;
         this.audit = audit;
         this.dashboard = dashboard;
@@ -124,9 +128,10 @@ public final class ServerNode implements AutoCloseable {
                                    Function<CqlNodeBinding.Context, CqlQueryHandler> cqlHandlers) {
         Path dir = config.dataDirectory();
         AuditLog audit = FileAuditLog.fromConfig(config);
+        AuthSettings authSettings = AuthSettings.from(config, System.getenv());
         NodeTls tls;
         try {
-            tls = NodeTls.fromConfig(config, audit);
+            tls = NodeTls.fromConfig(config, audit, authSettings.passwordAuthentication());
         } catch (RuntimeException e) {
             audit.close();
             throw e;
@@ -140,19 +145,7 @@ public final class ServerNode implements AutoCloseable {
         Node[] nodeHolder = new Node[1];
         AtomicReference<Consumer<NodeEvent>> cqlEvents = new AtomicReference<>(event -> { });
         AtomicReference<Consumer<SchemaChange>> cqlSchemaChanges = new AtomicReference<>(change -> { });
-        InternodeTransport transport;
-        try {
-            transport = InternodeTransport.start(transportSettings(config, tls.internode()), null,
-                    nodeThread.eventLoopGroup());
-        } catch (RuntimeException e) {
-            tls.close();
-            audit.close();
-            data.close();
-            hints.close();
-            stores.close();
-            nodeThread.shutdown(1000);
-            throw e;
-        }
+        InternodeTransport transport = startTransport(config, tls, audit, nodeThread, List.of(data, hints), stores);
         ServerMetrics metrics = new ServerMetrics(transport.stats());
         transport.setSink(inboundSink(nodeThread, nodeHolder, transport.stats()));
         SecureRandom seeds = new SecureRandom();
@@ -174,6 +167,7 @@ public final class ServerNode implements AutoCloseable {
                 config.text(ConfigKeys.CLUSTER_NAME), config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES), data,
                 dir.resolve("data"), tls, audit);
         RequestObserver observer = observer(metrics, mount);
+        AuthService auth = startAuth(authSettings, node, nodeThread);
         HttpServer http = null;
         CqlNodeBinding cql;
         ConnectionLimits limits = clientPortLimits(config); // shared by the HTTP and CQL client ports
@@ -181,9 +175,9 @@ public final class ServerNode implements AutoCloseable {
             http = HttpServer.start(config.httpAddress(), nodeThread.eventLoopGroup(), operations, observer,
                     clientTimeouts(config), mount == null ? path -> false : mount.serves(),
                     mount == null ? null : mount.handlers(),
-                    limits, crossSiteGuard(config), tls.client());
+                    limits, crossSiteGuard(config), tls.client(), auth);
             cql = CqlNodeBinding.start(config, node, nodeThread, limits, clientTimeouts(config), observer,
-                    new NodeSchema(node::schema), cqlHandlers, tls.client(), audit);
+                    new NodeSchema(node::schema), cqlHandlers, auth.cqlAuthenticator(), auth, tls.client(), audit);
             if (cql != null) {
                 cqlEvents.set(cql::onNodeEvent);
                 CqlEvents pushed = cql.events();
@@ -192,12 +186,49 @@ public final class ServerNode implements AutoCloseable {
         } catch (RuntimeException e) {
             tls.close();
             audit.close();
+            auth.close();
             abandon(http, node, nodeThread, transport, List.of(data, hints), stores);
             throw e;
         }
         logServing(config, tls, cql);
         return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount,
-                tls, cql, audit);
+                tls, cql, audit, auth);
+    }
+
+    private static InternodeTransport startTransport(ServerConfig config, NodeTls tls, AuditLog audit,
+                                                     NodeThread nodeThread, List<LocalStore> opened,
+                                                     StoreFactory stores) {
+        try {
+            return InternodeTransport.start(transportSettings(config, tls.internode()), null,
+                    nodeThread.eventLoopGroup());
+        } catch (RuntimeException e) {
+            tls.close();
+            audit.close();
+            opened.forEach(LocalStore::close);
+            stores.close();
+            nodeThread.shutdown(1000);
+            throw e;
+        }
+    }
+
+    /**
+     * The node's authentication: with PasswordAuthenticator, the system_auth tables (created if absent)
+     * and the first superuser, waited for a few seconds and retried in the background if the cluster
+     * cannot take the write yet.
+     */
+    private static AuthService startAuth(AuthSettings settings, Node node, NodeThread nodeThread) {
+        AuthService auth = new AuthService(settings, CqlNodeBinding.internalStatements(node, nodeThread,
+                new NodeSchema(node::schema)));
+        if (!settings.passwordAuthentication()) {
+            return auth;
+        }
+        if (settings.superuserPassword() == null) {
+            log.warn("authenticator is PasswordAuthenticator but no superuser password is set ({} or {}): "
+                    + "no superuser role is created; log in with a role created before", AuthSettings
+                    .SUPERUSER_PASSWORD_ENV, ConfigKeys.AUTH_SUPERUSER_PASSWORD);
+        }
+        AuthBootstrap.start(auth, node, nodeThread);
+        return auth;
     }
 
     /** Where client requests are counted: the metrics, and the dashboard's observer when it is mounted. */
@@ -392,6 +423,11 @@ public final class ServerNode implements AutoCloseable {
         return transport.stats();
     }
 
+    /** The node's authentication and authorization (allow-all unless authenticator is PasswordAuthenticator). */
+    public AuthService auth() {
+        return auth;
+    }
+
     public ServerMetrics metrics() {
         return metrics;
     }
@@ -474,6 +510,7 @@ public final class ServerNode implements AutoCloseable {
         stores.close();
         tls.close();
         audit.close();
+        auth.close();
         log.info("ringdb node {} stopped", config.nodeId());
     }
 }

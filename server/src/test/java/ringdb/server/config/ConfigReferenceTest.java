@@ -136,6 +136,12 @@ class ConfigReferenceTest {
         expected.put("client_encryption_truststore_password", "");
         expected.put("client_encryption_require_client_auth", false);
         expected.put("ssl_reload_check_interval_ms", 60_000L);
+        expected.put("authenticator", "AllowAllAuthenticator");
+        expected.put("authorizer", "AllowAllAuthorizer");
+        expected.put("auth_superuser_name", "ringdb");
+        expected.put("auth_superuser_password", "");
+        expected.put("roles_validity_ms", 2_000L);
+        expected.put("auth_token_validity_ms", 3_600_000L);
         expected.put("audit_logging_enabled", false);
         expected.put("audit_logging_directory", "");
         expected.put("audit_logging_max_file_size_bytes", 67_108_864L);

@@ -182,6 +182,8 @@ class CqlStatementsDriverTest {
                     .isInstanceOf(AlreadyExistsException.class);
             assertThatThrownBy(() -> session.execute("INSERT INTO ks.t (k, nope) VALUES (1, 'x')"))
                     .isInstanceOf(InvalidQueryException.class).hasMessageContaining("nope");
+            assertThatThrownBy(() -> session.execute("CREATE ROLE clerk WITH PASSWORD = 'pw' AND LOGIN = true"))
+                    .isInstanceOf(InvalidQueryException.class).hasMessageContaining("PasswordAuthenticator");
 
             PreparedStatement insert = session.prepare("INSERT INTO ks.t (k, v) VALUES (?, ?)");
             session.execute("DROP TABLE ks.t");

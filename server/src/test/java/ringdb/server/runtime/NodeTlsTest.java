@@ -14,7 +14,7 @@ class NodeTlsTest {
         Map<String, String> settings = new HashMap<>(Map.of("listen_address", "127.0.0.1",
                 "http_address", httpAddress, "native_transport_address", cqlAddress,
                 "native_transport_port", cqlPort));
-        return NodeTls.fromConfig(ServerConfig.load(null, settings), AuditLog.DISABLED);
+        return NodeTls.fromConfig(ServerConfig.load(null, settings), AuditLog.DISABLED, false);
     }
 
     @Test

@@ -66,6 +66,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     private final CrossSiteGuard guard;
     private final SchemaHttp schemaHttp;
     private final RowsHttp rowsHttp;
+    private final HttpAuthentication access;
     private final TreeMap<Long, Answer> ready = new TreeMap<>();
     private ReadGate gate;
     private long nextSequence;
@@ -99,7 +100,18 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     /** {@code guard} refuses requests a web page of another site could have sent (see {@link CrossSiteGuard}). */
     public HttpApiHandler(ClientOperations operations, RequestObserver observer, Predicate<String> passOn,
                           AtomicInteger inFlight, RequestBytesBudget budget, CrossSiteGuard guard) {
+        this(operations, observer, passOn, inFlight, budget, guard, null);
+    }
+
+    /**
+     * {@code auth} (null: none) decides who may send what when the node requires logins
+     * (see {@link HttpAuthentication}).
+     */
+    public HttpApiHandler(ClientOperations operations, RequestObserver observer, Predicate<String> passOn,
+                          AtomicInteger inFlight, RequestBytesBudget budget, CrossSiteGuard guard,
+                          ringdb.server.auth.AuthService auth) {
         super(false);
+        this.access = new HttpAuthentication(auth);
         this.guard = guard;
         this.budget = budget;
         this.inFlight = inFlight;
@@ -129,6 +141,10 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         String refusal = request.decoderResult().isSuccess()
                 ? guard.refusal(request.method(), path, request.headers()) : null;
         if (request.decoderResult().isSuccess() && !isApiPath(path) && passOn.test(path) && refusal == null) {
+            if (access.required()) {
+                dashboardAuthenticated(ctx, request, path);
+                return;
+            }
             ctx.fireChannelRead(request); // the dashboard's own paths (refused above like the API's)
             return;
         }
@@ -156,10 +172,77 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                 answer(r, "forbidden", JsonResponses.error(HttpResponseStatus.FORBIDDEN, "forbidden", refusal), false);
                 return;
             }
+            if (access.required() && path.equals(HttpAuthentication.LOGIN_PATH)) {
+                DashboardLogin.login(access, r.ctx(), request, (status, response) -> answer(r, status, response,
+                        false));
+                return;
+            }
+            if (access.required()) {
+                authenticated(r, request.retain(), uri, path);
+                return;
+            }
             route(r, request, uri, path);
         } finally {
             request.release();
         }
+    }
+
+    /** Routes {@code request} (retained; released here) once its sender is known and allowed. */
+    private void authenticated(Request r, FullHttpRequest request, QueryStringDecoder uri, String path) {
+        access.authenticate(request.headers(), request.method()).thenCompose(role -> access.authorize(role,
+                request.method(), path, false).thenApply(v -> role)).whenComplete((role, failure) -> r.ctx()
+                .executor().execute(() -> {
+                    try {
+                        if (failure != null) {
+                            answer(r, "unauthorized", HttpAuthentication.refusal(failure), false);
+                        } else if (path.equals(HttpAuthentication.TOKEN_PATH)) {
+                            token(r, request, role);
+                        } else if (path.equals(HttpAuthentication.SESSION_PATH)) {
+                            answer(r, "ok", DashboardLogin.session(access, request), false);
+                        } else {
+                            route(r, request, uri, path);
+                        }
+                    } finally {
+                        request.release();
+                    }
+                }));
+    }
+
+    /** Passes a dashboard request on once its sender is known and allowed; else answers 401 or 403 itself. */
+    private void dashboardAuthenticated(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
+        access.authenticate(request.headers(), request.method()).thenCompose(role -> access.authorize(role,
+                request.method(), path, true)).whenComplete((v, failure) -> ctx.executor().execute(() -> {
+                    if (failure == null) {
+                        ctx.fireChannelRead(request);
+                        return;
+                    }
+                    boolean page = request.method().equals(HttpMethod.GET) && (path.equals("/")
+                            || path.equals("/index.html"));
+                    boolean noCredentials = request.headers().get(HttpHeaderNames.AUTHORIZATION) == null;
+                    request.release();
+                    ctx.writeAndFlush(page && noCredentials ? DashboardLogin.page()
+                            : HttpAuthentication.refusal(failure));
+                }));
+    }
+
+    /** POST /v1/auth/token (Basic credentials): a token for the role; DELETE (with the token): revokes it. */
+    private void token(Request r, FullHttpRequest request, String role) {
+        if (request.method().equals(HttpMethod.DELETE)) {
+            String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+            access.service().revokeToken(header.trim().substring(header.trim().indexOf(' ') + 1).trim());
+            answer(r, "ok", JsonResponses.json(HttpResponseStatus.OK, JsonResponses.JSON.createObjectNode()
+                    .put("revoked", true)), false);
+            return;
+        }
+        if (!request.method().equals(HttpMethod.POST) || !HttpAuthentication.isBasic(request.headers())) {
+            answer(r, "invalid", JsonResponses.error(HttpResponseStatus.BAD_REQUEST, "invalid", "a token is made by "
+                    + "POST " + HttpAuthentication.TOKEN_PATH + " with Basic credentials (and revoked by DELETE "
+                    + "with it as Bearer)"), false);
+            return;
+        }
+        answer(r, "ok", JsonResponses.json(HttpResponseStatus.OK, JsonResponses.JSON.createObjectNode()
+                .put("token", access.service().issueToken(role)).put("role", role)
+                .put("expires_in_ms", access.service().settings().tokenValidityMillis())), false);
     }
 
     private static boolean isApiPath(String path) {

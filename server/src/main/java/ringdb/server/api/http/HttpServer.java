@@ -31,6 +31,7 @@ import ringdb.server.api.ConnectionLimits;
 import ringdb.server.api.OverloadRefusal;
 import ringdb.server.api.ProtocolSelector;
 import ringdb.server.api.RequestObserver;
+import ringdb.server.auth.AuthService;
 import ringdb.server.api.nativeprotocol.NativeApiHandlers;
 import ringdb.core.data.Limits;
 import ringdb.server.config.HostPort;
@@ -121,6 +122,15 @@ public final class HttpServer implements AutoCloseable {
                                    RequestObserver observer, ClientTimeouts timeouts, Predicate<String> dashboardServes,
                                    Supplier<ChannelHandler> dashboard, ConnectionLimits limits, CrossSiteGuard guard,
                                    ClientTls tls) {
+        return start(address, group, operations, observer, timeouts, dashboardServes, dashboard, limits, guard, tls,
+                null);
+    }
+
+    /** As above; {@code auth} (null: none) decides who may send what when the node requires logins. */
+    public static HttpServer start(HostPort address, EventLoopGroup group, ClientOperations operations,
+                                   RequestObserver observer, ClientTimeouts timeouts, Predicate<String> dashboardServes,
+                                   Supplier<ChannelHandler> dashboard, ConnectionLimits limits, CrossSiteGuard guard,
+                                   ClientTls tls, AuthService auth) {
         Predicate<String> passOn = dashboard == null ? path -> false : dashboardServes;
         AtomicInteger inFlight = new AtomicInteger();
         AtomicLong readDeadlinesExpired = new AtomicLong();
@@ -166,12 +176,12 @@ public final class HttpServer implements AutoCloseable {
                             }
                             http.add(new FlowControlHandler());
                             http.add(new HttpApiHandler(operations, observer, passOn, inFlight, limits.requestBytes(),
-                                    guard));
+                                    guard, auth));
                             if (dashboard != null) {
                                 http.add(dashboard.get());
                             }
                             ch.pipeline().addLast(new ProtocolSelector(new NativeApiHandlers(operations, observer,
-                                    inFlight, limits.requestBytes(), timeouts.nativeIdleMillis()),
+                                    inFlight, limits.requestBytes(), timeouts.nativeIdleMillis(), auth),
                                     http.toArray(ChannelHandler[]::new)));
                         }
                     })

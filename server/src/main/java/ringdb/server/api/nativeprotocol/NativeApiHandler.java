@@ -22,11 +22,16 @@ import ringdb.core.data.InvalidRequestException;
 import ringdb.core.data.Limits;
 import ringdb.core.node.Node;
 import ringdb.core.protocol.NativeProtocol;
+import ringdb.core.schema.BuiltinTables;
+import ringdb.cql.statements.DataResource;
+import ringdb.cql.statements.Permission;
 import ringdb.server.api.ClientOperations;
 import ringdb.server.api.ClientResults;
 import ringdb.server.api.JsonResponses;
 import ringdb.server.api.RequestBytesBudget;
 import ringdb.server.api.RequestObserver;
+import ringdb.server.auth.AuthException;
+import ringdb.server.auth.AuthService;
 import ringdb.server.net.ReadDeadline;
 import ringdb.server.net.ReadGate;
 import ringdb.server.net.StagedClose;
@@ -42,11 +47,16 @@ import ringdb.server.net.StagedClose;
  */
 final class NativeApiHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(NativeApiHandler.class);
+    private static final DataResource KEY_VALUE = DataResource.table(BuiltinTables.KEYSPACE,
+            BuiltinTables.KEY_VALUE_TABLE);
 
     private final ClientOperations operations;
     private final RequestObserver observer;
     private final AtomicInteger serverInFlight;
     private final RequestBytesBudget budget;
+    private final AuthService auth;
+    /** The role this connection logged in as; null until AUTH (or always, when the node requires no login). */
+    private String role;
     private ReadGate gate;
     private boolean flushScheduled;
     private boolean closing;
@@ -59,7 +69,8 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
     }
 
     NativeApiHandler(ClientOperations operations, RequestObserver observer, AtomicInteger serverInFlight,
-                     RequestBytesBudget budget) {
+                     RequestBytesBudget budget, AuthService auth) {
+        this.auth = auth;
         this.budget = budget;
         this.operations = operations;
         this.observer = observer;
@@ -106,6 +117,17 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
         long size = NativeProtocol.LENGTH_BYTES + (long) frame.readableBytes();
         int stream = frame.readInt();
         byte opcode = frame.readByte();
+        boolean loginRequired = auth != null && auth.authenticationRequired();
+        if (opcode == NativeProtocol.AUTH) {
+            login(stream, frame, loginRequired);
+            return;
+        }
+        if (loginRequired && role == null) {
+            observer.onRequest(operation(opcode), "unauthorized", 0);
+            writeError(stream, HttpResponseStatus.UNAUTHORIZED, "unauthorized", "authentication required: this "
+                    + "node requires a login; send AUTH with a role and its password first");
+            return;
+        }
         Request request;
         try {
             request = parse(stream, opcode, frame);
@@ -122,6 +144,21 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
         serverInFlight.incrementAndGet();
         gate.admitted(); // in flight until its answer is written; TCP pushes back on the client at the cap
         long startNanos = System.nanoTime();
+        if (loginRequired) {
+            Permission needed = opcode == NativeProtocol.GET ? Permission.SELECT : Permission.MODIFY;
+            auth.check(role, needed, KEY_VALUE).whenComplete((v, failure) -> {
+                if (failure != null) {
+                    refuse(request, startNanos, size, failure);
+                } else {
+                    context.executor().execute(() -> run(request, startNanos, size));
+                }
+            });
+            return;
+        }
+        run(request, startNanos, size);
+    }
+
+    private void run(Request request, long startNanos, long size) {
         Consumer<ClientResult> done = result -> answer(request, startNanos, size, result);
         switch (request.opcode()) {
             case NativeProtocol.GET -> operations.get(request.key(), request.consistency(), done);
@@ -129,6 +166,53 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
                     request.timestampMicros(), done);
             default -> operations.delete(request.key(), request.consistency(), request.timestampMicros(), done);
         }
+    }
+
+    /** AUTH: logs the connection in as the role named, or answers 401 (a node that requires no login: always in). */
+    private void login(int stream, ByteBuf body, boolean required) {
+        if (body.readableBytes() < 2 || body.readableBytes() - 2 < body.getUnsignedShort(body.readerIndex())) {
+            observer.onRequest("auth", "invalid", 0);
+            writeError(stream, HttpResponseStatus.BAD_REQUEST, "invalid", "AUTH needs userLength:u16, the user and "
+                    + "the password");
+            return;
+        }
+        int userLength = body.readUnsignedShort();
+        String user = body.readCharSequence(userLength, StandardCharsets.UTF_8).toString();
+        String password = body.readCharSequence(body.readableBytes(), StandardCharsets.UTF_8).toString();
+        if (!required) {
+            write(header(stream, NativeProtocol.AUTHENTICATED, 0));
+            return;
+        }
+        auth.login(user, password).whenComplete((loggedIn, failure) -> context.executor().execute(() -> {
+            observer.onRequest("auth", failure == null ? "ok" : "unauthorized", 0);
+            if (failure != null) {
+                writeError(stream, HttpResponseStatus.UNAUTHORIZED, "unauthorized", AuthException.message(failure));
+                return;
+            }
+            role = loggedIn;
+            write(header(stream, NativeProtocol.AUTHENTICATED, 0));
+        }));
+    }
+
+    /** A request the connection's role may not make: answered 403 saying why. */
+    private void refuse(Request request, long startNanos, long size, Throwable failure) {
+        if (!context.executor().inEventLoop()) {
+            context.executor().execute(() -> refuse(request, startNanos, size, failure));
+            return;
+        }
+        observer.onRequest(operation(request.opcode()), "unauthorized", System.nanoTime() - startNanos);
+        serverInFlight.decrementAndGet();
+        if (closing || !context.channel().isActive()) {
+            gate.released();
+            budget.release(size);
+            return;
+        }
+        writeError(request.stream(), HttpResponseStatus.FORBIDDEN, "forbidden", AuthException.message(failure))
+                .addListener(written -> {
+                    gate.released();
+                    budget.release(size);
+                    closeIfDone();
+                });
     }
 
     /** Parses a frame's body; throws {@link InvalidRequestException} saying what is wrong. */

@@ -7,6 +7,7 @@ import ringdb.server.api.ClientOperations;
 import ringdb.server.api.ProtocolSelector;
 import ringdb.server.api.RequestBytesBudget;
 import ringdb.server.api.RequestObserver;
+import ringdb.server.auth.AuthService;
 
 /**
  * The native protocol's handlers for each connection the {@link ProtocolSelector} hands it: a frame
@@ -20,6 +21,7 @@ public final class NativeApiHandlers implements ProtocolSelector.NativeApiHandle
     private final AtomicInteger inFlight;
     private final RequestBytesBudget budget;
     private final long idleMillis;
+    private final AuthService auth;
 
     public NativeApiHandlers(ClientOperations operations, RequestObserver observer, AtomicInteger inFlight) {
         this(operations, observer, inFlight, RequestBytesBudget.unlimited());
@@ -34,6 +36,13 @@ public final class NativeApiHandlers implements ProtocolSelector.NativeApiHandle
     /** As above; a connection with no traffic either way for {@code idleMillis} is closed (0: never). */
     public NativeApiHandlers(ClientOperations operations, RequestObserver observer, AtomicInteger inFlight,
                              RequestBytesBudget budget, long idleMillis) {
+        this(operations, observer, inFlight, budget, idleMillis, null);
+    }
+
+    /** As above; {@code auth} (null: none) requires an AUTH request first when the node requires logins. */
+    public NativeApiHandlers(ClientOperations operations, RequestObserver observer, AtomicInteger inFlight,
+                             RequestBytesBudget budget, long idleMillis, AuthService auth) {
+        this.auth = auth;
         if (idleMillis < 0) {
             throw new IllegalArgumentException("idleMillis must be 0 (never) or positive, got " + idleMillis);
         }
@@ -56,6 +65,6 @@ public final class NativeApiHandlers implements ProtocolSelector.NativeApiHandle
 
     @Override
     public ChannelHandler handler() {
-        return new NativeApiHandler(operations, observer, inFlight, budget);
+        return new NativeApiHandler(operations, observer, inFlight, budget, auth);
     }
 }
