@@ -173,8 +173,14 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                 return;
             }
             if (access.required() && path.equals(HttpAuthentication.LOGIN_PATH)) {
-                DashboardLogin.login(access, r.ctx(), request, (status, response) -> answer(r, status, response,
-                        false));
+                DashboardLogin.login(access, r.ctx(), request, (status, response) -> {
+                    if (status.equals("ok") || status.equals("unauthorized")) {
+                        HttpAuditing.login(operations.audit(), "dashboard login", r.ctx().channel().remoteAddress(),
+                                null, status.equals("ok") ? null : new IllegalStateException(response.status()
+                                        .toString()), null);
+                    }
+                    answer(r, status, response, false);
+                });
                 return;
             }
             if (access.required()) {
@@ -193,6 +199,10 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                 request.method(), path, false).thenApply(v -> role)).whenComplete((role, failure) -> r.ctx()
                 .executor().execute(() -> {
                     try {
+                        if (failure != null || path.equals(HttpAuthentication.TOKEN_PATH)) {
+                            HttpAuditing.login(operations.audit(), "HTTP " + request.method() + " " + path,
+                                    r.ctx().channel().remoteAddress(), role, failure, request.headers());
+                        }
                         if (failure != null) {
                             answer(r, "unauthorized", HttpAuthentication.refusal(failure), false);
                         } else if (path.equals(HttpAuthentication.TOKEN_PATH)) {

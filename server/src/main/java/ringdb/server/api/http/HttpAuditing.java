@@ -1,12 +1,17 @@
 package ringdb.server.api.http;
 
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.concurrent.CompletionException;
 import ringdb.server.audit.AuditCategory;
 import ringdb.server.audit.AuditEvent;
 import ringdb.server.audit.AuditLog;
+import ringdb.server.auth.AuthException;
 
 /**
  * What the HTTP API records in the audit log: every request that asks for a change through the
@@ -49,5 +54,44 @@ final class HttpAuditing {
         String body = response.content().toString(response.content().readerIndex(),
                 Math.min(response.content().readableBytes(), REASON_CHARS_MAX), StandardCharsets.UTF_8);
         audit.record(AuditEvent.failure(category, operation, source, null, status + " " + body));
+    }
+
+    /**
+     * Records a login over HTTP ({@code operation}: Basic credentials or a token, the dashboard's
+     * login form, a token issued): a success with its role, or a failure to authenticate with the role
+     * the credentials claimed (never the password). Refusals for lack of permission are not logins.
+     */
+    static void login(AuditLog audit, String operation, SocketAddress source, String role, Throwable failure,
+                      HttpHeaders headers) {
+        if (!audit.records(AuditCategory.AUTH)) {
+            return;
+        }
+        if (failure == null) {
+            audit.record(AuditEvent.success(AuditCategory.AUTH, operation, source, role));
+            return;
+        }
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof AuthException refused && refused.kind() == AuthException.Kind.UNAUTHORIZED) {
+            return;
+        }
+        audit.record(AuditEvent.failure(AuditCategory.AUTH, operation, source,
+                role != null ? role : claimedRole(headers), AuthException.message(failure)));
+    }
+
+    /** The role named by Basic credentials in {@code headers}, or null. */
+    private static String claimedRole(HttpHeaders headers) {
+        String header = headers == null ? null : headers.get(HttpHeaderNames.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()),
+                    StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon <= 0 ? null : decoded.substring(0, colon);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 }
