@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
+import ringdb.core.ring.Partitioner;
 import ringdb.core.ring.StorageKeys;
 import ringdb.storage.CorruptionException;
 import ringdb.storage.RecoveryReport;
@@ -58,12 +59,23 @@ final class DumpCommand implements Callable<Integer> {
     @Option(names = "--pretty", description = "Indent the state object.")
     boolean pretty;
 
+    @Option(names = "--partitioner", paramLabel = "sha1|murmur3", defaultValue = "sha1",
+            description = "The partitioner of the node whose data this is (its partitioner setting; default sha1).")
+    String partitioner;
+
     @Option(names = "--skip-corrupt",
             description = "Skip damaged commit log records (counted on stderr) instead of stopping.")
     boolean skipCorrupt;
 
     @Override
     public Integer call() {
+        Partitioner tokens;
+        try {
+            tokens = Partitioner.parse(partitioner);
+        } catch (IllegalArgumentException e) {
+            System.err.println("ringdb dump: --partitioner: " + e.getMessage());
+            return 2;
+        }
         Path storage = resolveStorageDirectory(directory);
         if (storage == null) {
             System.err.println("ringdb dump: " + directory + " holds no ringdb storage (expected "
@@ -72,7 +84,7 @@ final class DumpCommand implements Callable<Integer> {
             return 2;
         }
         try (FileDisk disk = new FileDisk();
-             StorageInspector inspector = StorageInspector.open(disk, storage.toString(), skipCorrupt)) {
+             StorageInspector inspector = StorageInspector.open(disk, storage.toString(), skipCorrupt, tokens)) {
             dump(inspector, System.out);
             for (RecoveryReport.TornTail torn : inspector.tornTails()) {
                 System.err.println("ringdb dump: "

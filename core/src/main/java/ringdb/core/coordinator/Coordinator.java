@@ -75,7 +75,7 @@ public final class Coordinator {
         long stamp = timestampMicros == COORDINATOR_TIMESTAMP ? nextTimestampMicros() : timestampMicros;
         Cell cell = value == null ? Cell.tombstone(stamp) : Cell.value(value, stamp);
         byte[] storageKey = StorageKeys.kv(key);
-        DecoratedKey decorated = new DecoratedKey(StorageKeys.token(storageKey), storageKey);
+        DecoratedKey decorated = new DecoratedKey(StorageKeys.token(context.config().partitioner(), storageKey), storageKey);
         planWrite(decorated.token(), List.of(new LocalStore.Entry(decorated, cell)), false, cl,
                 context.clock().monotonicMicros() + context.config().writeTimeoutMicros(), done);
     }
@@ -169,7 +169,7 @@ public final class Coordinator {
     private void planRead(byte[] key, ConsistencyLevel cl, long deadlineMicros, Consumer<ClientResult> done) {
         int required = cl.blockFor(context.config().replicationFactor());
         MembershipView view = context.membershipView().get();
-        List<NodeId> alive = aliveOf(view.readRing().replicasForKey(key));
+        List<NodeId> alive = aliveOf(view.readRing().replicasForKey(context.config().partitioner(), key));
         if (alive.size() < required) {
             done.accept(new ClientResult.Unavailable(cl, required, alive.size()));
             return;

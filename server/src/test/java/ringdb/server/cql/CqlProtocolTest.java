@@ -51,6 +51,7 @@ import ringdb.server.api.RequestBytesBudget;
 import ringdb.server.api.RequestObserver;
 import ringdb.server.config.HostPort;
 import ringdb.server.transport.SocketTransport;
+import ringdb.core.ring.Partitioner;
 
 /**
  * The CQL listener spoken to frame by frame with native-protocol's client codecs: the handshake,
@@ -104,7 +105,7 @@ class CqlProtocolTest {
         CqlClusterView.Node peer = new CqlClusterView.Node(InetAddress.getByName("127.0.0.2"),
                 new InetSocketAddress("127.0.0.2", 9042), CqlClusterView.hostId("127.0.0.2:7000"),
                 List.of(3L), null, 1);
-        CqlClusterView view = new CqlClusterView("test", CqlNodeBinding.PARTITIONER, self, List.of(peer));
+        CqlClusterView view = new CqlClusterView("test", Partitioner.SHA1.className(), self, List.of(peer));
         return new SystemTables(() -> view, CqlSchemaSource.builtin(2));
     }
 

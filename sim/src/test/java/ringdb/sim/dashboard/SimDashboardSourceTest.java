@@ -94,7 +94,7 @@ class SimDashboardSourceTest {
             assertThat(replica.value()).isEqualTo("red");
         });
         assertThat(lookup.replicas().stream().map(ReplicaValue::timestampMicros).distinct()).hasSize(1);
-        assertThat(Long.parseLong(lookup.token())).isEqualTo(Partitioner.token("apple"));
+        assertThat(Long.parseLong(lookup.token())).isEqualTo(Partitioner.SHA1.token("apple"));
     }
 
     @Test
