@@ -148,7 +148,8 @@ class EngineModelProperties {
 
     private static void assertMatches(StorageEngine engine, TreeMap<DecoratedKey, Cell> model) {
         for (int i = 0; i < KEY_COUNT; i++) {
-            assertThat(engine.read(key(i))).as("key %d", i).isEqualTo(model.get(DecoratedKey.of(Partitioner.SHA1, key(i))));
+            assertThat(engine.read(key(i))).as("key %d", i).isEqualTo(model.get(DecoratedKey.of(Partitioner.SHA1,
+                    key(i))));
         }
         List<LocalStore.Entry> scanned = engine.scan(0, 0, null, 1000);
         List<DecoratedKey> expectedOrder = new ArrayList<>(

@@ -62,7 +62,8 @@ final class RowBenchmark {
             write(engine, timers, rows, i -> {
                 int row = random.nextInt(rows);
                 byte[] key = cellKey(row / ROWS_PER_PARTITION, row % ROWS_PER_PARTITION, random.nextInt(COLUMNS));
-                return List.of(new LocalStore.Entry(EntryKeys.decorate(Partitioner.SHA1, key), Cell.value(value, rows + i + 1L)));
+                return List.of(new LocalStore.Entry(EntryKeys.decorate(Partitioner.SHA1, key), Cell.value(value,
+                        rows + i + 1L)));
             });
             double updateSeconds = (System.nanoTime() - started) / 1e9;
             engine.flush();
@@ -127,7 +128,8 @@ final class RowBenchmark {
         int ck = index % ROWS_PER_PARTITION;
         List<LocalStore.Entry> entries = new ArrayList<>(COLUMNS + 1);
         byte[] marker = concat(partitionKey(partition), clustering(ck), new byte[] {0x21});
-        entries.add(new LocalStore.Entry(EntryKeys.decorate(Partitioner.SHA1, marker), Cell.value(new byte[0], timestamp)));
+        entries.add(new LocalStore.Entry(EntryKeys.decorate(Partitioner.SHA1, marker), Cell.value(new byte[0],
+                timestamp)));
         for (int column = 0; column < COLUMNS; column++) {
             byte[] key = cellKey(partition, ck, column);
             entries.add(new LocalStore.Entry(EntryKeys.decorate(Partitioner.SHA1, key), Cell.value(value, timestamp)));

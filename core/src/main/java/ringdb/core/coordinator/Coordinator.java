@@ -75,7 +75,8 @@ public final class Coordinator {
         long stamp = timestampMicros == COORDINATOR_TIMESTAMP ? nextTimestampMicros() : timestampMicros;
         Cell cell = value == null ? Cell.tombstone(stamp) : Cell.value(value, stamp);
         byte[] storageKey = StorageKeys.kv(key);
-        DecoratedKey decorated = new DecoratedKey(StorageKeys.token(context.config().partitioner(), storageKey), storageKey);
+        DecoratedKey decorated = new DecoratedKey(StorageKeys.token(context.config().partitioner(), storageKey),
+                storageKey);
         planWrite(decorated.token(), List.of(new LocalStore.Entry(decorated, cell)), false, cl,
                 context.clock().monotonicMicros() + context.config().writeTimeoutMicros(), done);
     }
@@ -328,7 +329,7 @@ public final class Coordinator {
             return new ClientResult.Failed("node " + self + " is not running");
         }
         if (cl == null) {
-            return new ClientResult.Invalid("consistency level must be given: ONE, QUORUM or ALL");
+            return new ClientResult.Invalid("consistency level must be given: ONE, TWO, THREE, QUORUM or ALL");
         }
         NodeState state = context.state().get();
         if (state == NodeState.STARTING || state == NodeState.JOINING) {

@@ -54,7 +54,8 @@ public final class MessageCodec {
         return out.toByteArray();
     }
 
-    /** Decodes a frame of a node using SHA-1, the default partitioner: {@link #decodeFrame(ByteBuffer, Partitioner)}. */
+    /** Decodes a frame of a node using SHA-1, the default partitioner: {@link #decodeFrame(ByteBuffer,
+            Partitioner)}. */
     public static Envelope decodeFrame(ByteBuffer frame) {
         return decodeFrame(frame, Partitioner.SHA1);
     }

@@ -71,8 +71,8 @@ public final class StorageKeys {
 
     /**
      * The token under {@code partitioner} of a data store key: of its raw key for a key-value key, of
-     * its serialized partition key for a table entry. Throws {@link IllegalArgumentException} saying what is wrong for a key
-     * with another tag or a table entry's key that ends inside its partition key.
+     * its serialized partition key for a table entry. Throws {@link IllegalArgumentException} saying
+     * what is wrong for a key with another tag or a table entry's key that ends inside its partition key.
      */
     public static long token(Partitioner partitioner, byte[] storageKey) {
         if (isKv(storageKey)) {

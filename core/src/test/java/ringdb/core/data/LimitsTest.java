@@ -51,7 +51,8 @@ class LimitsTest {
 
     @Test
     void aRangeSyncChunkOfOneLargestEntryFitsOneFrameAndDecodes() {
-        LocalStore.Entry entry = new LocalStore.Entry(DecoratedKey.of(Partitioner.SHA1, LARGEST_KEY), Cell.value(LARGEST_VALUE, 1));
+        LocalStore.Entry entry = new LocalStore.Entry(DecoratedKey.of(Partitioner.SHA1, LARGEST_KEY),
+                Cell.value(LARGEST_VALUE, 1));
         Message chunk = new RangeSyncResponse(Long.MAX_VALUE, List.of(entry), true);
         assertFitsAndRoundTrips(chunk, Limits.mutationFrameBytesMax(Limits.VALUE_SIZE_BYTES_CEILING));
     }

@@ -87,7 +87,8 @@ class RingTest {
         // the seed's placement: the first node clockwise from SHA-1(key), then the next one
         long keyToken = Partitioner.SHA1.token("user:42");
         List<NodeId> sorted = ring.members().stream()
-                .sorted((a, b) -> Long.compare(Partitioner.SHA1.token(a.id()), Partitioner.SHA1.token(b.id()))).toList();
+                .sorted((a, b) -> Long.compare(Partitioner.SHA1.token(a.id()),
+                        Partitioner.SHA1.token(b.id()))).toList();
         int first = 0;
         while (first < sorted.size() && Partitioner.SHA1.token(sorted.get(first).id()) < keyToken) {
             first++;

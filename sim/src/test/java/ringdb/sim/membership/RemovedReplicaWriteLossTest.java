@@ -100,7 +100,8 @@ class RemovedReplicaWriteLossTest {
             for (int i = 0; ; i++) {
                 String key = "key" + i;
                 List<NodeId> replicas =
-                        cluster.node(coordinator).ring().replicasFor(Partitioner.SHA1, key.getBytes(StandardCharsets.UTF_8));
+                        cluster.node(coordinator).ring().replicasFor(Partitioner.SHA1,
+                                key.getBytes(StandardCharsets.UTF_8));
                 if (replicas.contains(coordinator)) {
                     List<NodeId> others = replicas.stream().filter(id -> !id.equals(coordinator)).toList();
                     NodeId via = cluster.nodeIds().stream().filter(id -> !replicas.contains(id))

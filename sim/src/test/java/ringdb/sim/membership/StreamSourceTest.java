@@ -72,13 +72,15 @@ class StreamSourceTest {
                     "seed " + seed + ": " + joiner + " did not join" + MembershipSuiteTest.lastEvents(events));
             byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
             assertTrue(cluster.runUntil(() -> cluster.nodeIds().stream().filter(cluster::isAlive)
-                    .allMatch(id -> cluster.node(id).ring().replicasFor(Partitioner.SHA1, keyBytes).contains(joiner)), 30 * SECOND),
+                    .allMatch(id -> cluster.node(id).ring().replicasFor(Partitioner.SHA1,
+                            keyBytes).contains(joiner)), 30 * SECOND),
                     "seed " + seed + ": the ring with " + joiner + " did not spread");
             ClientResult read = cluster.runUntil(cluster.get(keeping, key, ConsistencyLevel.ALL), SECOND);
             assertTrue(read instanceof ClientResult.Found found
                             && new String(found.value(), StandardCharsets.UTF_8).equals("only-here"),
                     "seed " + seed + ": " + key + " (replicas " + before + " -> "
-                            + future.replicasFor(Partitioner.SHA1, key.getBytes(StandardCharsets.UTF_8)) + ") read " + read);
+                            + future.replicasFor(Partitioner.SHA1,
+                                    key.getBytes(StandardCharsets.UTF_8)) + ") read " + read);
             assertEquals(List.of(), cluster.unhandledExceptions());
         }
     }

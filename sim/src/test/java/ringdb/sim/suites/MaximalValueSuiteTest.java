@@ -64,7 +64,8 @@ class MaximalValueSuiteTest {
             cluster.runFor(5 * SECOND);
 
             NodeId coordinator = cluster.nodeIds().stream()
-                    .filter(id -> !cluster.node(id).ring().replicasFor(Partitioner.SHA1, KEY).contains(id)).findFirst().orElseThrow();
+                    .filter(id -> !cluster.node(id).ring().replicasFor(Partitioner.SHA1,
+                            KEY).contains(id)).findFirst().orElseThrow();
             List<NodeId> replicas = cluster.node(coordinator).ring().replicasFor(Partitioner.SHA1, KEY);
             NodeId fast = replicas.get(0);
             NodeId slow = replicas.get(1);

@@ -79,7 +79,8 @@ class ReplicationSuiteTest {
             }
             cluster.runFor(SECOND); // replication to the replicas the client did not wait for
             for (byte[] key : keys) {
-                Set<NodeId> expected = new HashSet<>(cluster.node(NodeId.of("node3")).ring().replicasFor(Partitioner.SHA1, key));
+                Set<NodeId> expected = new HashSet<>(
+                        cluster.node(NodeId.of("node3")).ring().replicasFor(Partitioner.SHA1, key));
                 assertThat(expected).hasSize(2);
                 assertThat(holders(cluster, key)).as(Clusters.seedLine(cluster)).isEqualTo(expected);
             }
@@ -118,6 +119,69 @@ class ReplicationSuiteTest {
             assertThat(run(cluster, cluster.get(coordinator, key, ConsistencyLevel.ONE)))
                     .isInstanceOfSatisfying(ClientResult.Found.class,
                             found -> assertThat(found.value()).isEqualTo(utf8("d")));
+        }
+    }
+
+    @Test
+    void twoAndThreeWaitForThatManyReplicasAndAreUnavailableWithFewerAlive() {
+        try (SimCluster cluster = converged(SEED + 11, 5, config -> config.replicationFactor(3))) {
+            byte[] key = utf8("two-three");
+            NodeId coordinator = nonReplica(cluster, key);
+            assertThat(run(cluster, cluster.put(coordinator, key, utf8("a"), ConsistencyLevel.TWO)))
+                    .isInstanceOfSatisfying(ClientResult.Written.class, w -> assertThat(w.acks()).isEqualTo(2));
+            assertThat(run(cluster, cluster.put(coordinator, key, utf8("b"), ConsistencyLevel.THREE)))
+                    .isInstanceOfSatisfying(ClientResult.Written.class, w -> assertThat(w.acks()).isEqualTo(3));
+            assertThat(run(cluster, cluster.get(coordinator, key, ConsistencyLevel.THREE)))
+                    .isInstanceOfSatisfying(ClientResult.Found.class,
+                            found -> assertThat(found.value()).isEqualTo(utf8("b")));
+            List<NodeId> replicas = cluster.node(coordinator).ring().replicasFor(Partitioner.SHA1, key);
+            cluster.fail(replicas.get(0));
+            awaitDown(cluster, replicas.get(0));
+            assertThat(run(cluster, cluster.put(coordinator, key, utf8("c"), ConsistencyLevel.THREE)))
+                    .isEqualTo(new ClientResult.Unavailable(ConsistencyLevel.THREE, 3, 2));
+            assertThat(run(cluster, cluster.get(coordinator, key, ConsistencyLevel.TWO)))
+                    .isInstanceOfSatisfying(ClientResult.Found.class,
+                            found -> assertThat(found.value()).isEqualTo(utf8("b")));
+            cluster.fail(replicas.get(1));
+            awaitDown(cluster, replicas.get(1));
+            assertThat(run(cluster, cluster.get(coordinator, key, ConsistencyLevel.TWO)))
+                    .isEqualTo(new ClientResult.Unavailable(ConsistencyLevel.TWO, 2, 1));
+        }
+        try (SimCluster cluster = converged(SEED + 12, 3, UnaryOperator.identity())) {
+            // THREE asks for more replicas than the replication factor (2) gives: never available
+            assertThat(run(cluster, cluster.put(NodeId.of("node1"), utf8("k"), utf8("v"), ConsistencyLevel.THREE)))
+                    .isEqualTo(new ClientResult.Unavailable(ConsistencyLevel.THREE, 3, 2));
+        }
+    }
+
+    @Test
+    void withMurmur3EveryKeyLivesOnItsMurmur3ReplicasAndARestartedReplicaCatchesUp() {
+        UnaryOperator<NodeConfig.Builder> murmur3 = config -> config.partitioner(Partitioner.MURMUR3)
+                .hintWindowMicros(1).rangeSyncChunkEntries(7);
+        try (SimCluster cluster = converged(SEED + 13, 5, murmur3)) {
+            NodeId victim = NodeId.of("node2");
+            cluster.fail(victim);
+            awaitDown(cluster, victim);
+            List<byte[]> keys = new ArrayList<>();
+            for (int i = 0; i < 150; i++) {
+                byte[] key = utf8("m3-" + i);
+                keys.add(key);
+                NodeId coordinator = NodeId.of(i % 2 == 0 ? "node1" : "node3");
+                assertThat(run(cluster, cluster.put(coordinator, key, utf8("v" + i), ConsistencyLevel.ONE)))
+                        .isInstanceOf(ClientResult.Written.class);
+            }
+            cluster.recover(victim);
+            assertThat(cluster.runUntil(() -> cluster.node(victim).status().recoveryDone(), 120 * SECOND))
+                    .as("the restarted node catches up; " + Clusters.seedLine(cluster)).isTrue();
+            cluster.runFor(SECOND);
+            int onVictim = 0;
+            for (byte[] key : keys) {
+                Set<NodeId> expected = new HashSet<>(
+                        cluster.node(NodeId.of("node4")).ring().replicasFor(Partitioner.MURMUR3, key));
+                onVictim += expected.contains(victim) ? 1 : 0;
+                assertThat(holders(cluster, key)).as(Clusters.seedLine(cluster)).isEqualTo(expected);
+            }
+            assertThat(onVictim).isPositive();
         }
     }
 

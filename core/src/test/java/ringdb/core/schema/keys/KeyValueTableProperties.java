@@ -27,7 +27,8 @@ class KeyValueTableProperties {
         byte[] cell = KEYS.cell(pk, Clustering.EMPTY, BuiltinTables.VALUE_COLUMN, null);
         DecoratedKey entry = KEYS.decorate(pk, cell);
         assertThat(entry.token()).isEqualTo(StorageKeys.token(Partitioner.SHA1, StorageKeys.kv(key)))
-                .isEqualTo(StorageKeys.token(Partitioner.SHA1, cell)).isEqualTo(DecoratedKey.of(Partitioner.SHA1, cell).token());
+                .isEqualTo(StorageKeys.token(Partitioner.SHA1, cell)).isEqualTo(DecoratedKey.of(Partitioner.SHA1,
+                        cell).token());
         DecodedKey d = RowKeyDecoder.decode(KV, cell);
         assertThat(d.partitionKey().components().get(0)).isEqualTo(key);
         assertThat(d.column()).isEqualTo(BuiltinTables.VALUE_COLUMN);

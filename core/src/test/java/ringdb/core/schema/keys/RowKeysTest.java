@@ -139,7 +139,8 @@ class RowKeysTest {
         PartitionKey key = PartitionKey.of(text("a"), integer(1));
         // Cassandra's CompositeType form: [u16 length][bytes][0x00] per component
         assertThat(HexFormat.of().formatHex(key.serialize())).isEqualTo("0001610000040000000100");
-        assertThat(new RowKeys(composite, Partitioner.SHA1::token).token(key)).isEqualTo(Partitioner.SHA1.token(key.serialize()));
+        assertThat(new RowKeys(composite,
+                Partitioner.SHA1::token).token(key)).isEqualTo(Partitioner.SHA1.token(key.serialize()));
         assertThat(PartitionKey.deserialize(key.serialize(), 2).components()).containsExactly(text("a"), integer(1));
         assertThat(KEYS.decorate(ANN, KEYS.partitionDeletion(ANN)).token()).isEqualTo(KEYS.token(ANN));
         RowKeys compositeKeys = new RowKeys(composite, Partitioner.SHA1::token);
