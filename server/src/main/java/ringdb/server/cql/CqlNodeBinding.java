@@ -111,7 +111,7 @@ public final class CqlNodeBinding implements AutoCloseable {
         CqlClusterView.Node self = new CqlClusterView.Node(hostOf(status.id()),
                 selfCql == null ? new InetSocketAddress(hostOf(status.id()), 0) : selfCql,
                 CqlClusterView.hostId(status.id().id()), tokens(ring, status.id()), schema.version(),
-                status.generation());
+                status.generation(), HostPort.parse(status.id().id()).port());
         List<CqlClusterView.Node> peers = new ArrayList<>();
         for (PeerStatus peer : status.peers()) {
             InetSocketAddress cql = cqlAddress(peer.applicationStates().get(CQL_STATE));
@@ -119,7 +119,8 @@ public final class CqlNodeBinding implements AutoCloseable {
                 continue; // no CQL listener, or not (or no longer) in the ring
             }
             peers.add(new CqlClusterView.Node(hostOf(peer.id()), cql, CqlClusterView.hostId(peer.id().id()),
-                    tokens(ring, peer.id()), schema.version(), peer.generation()));
+                    tokens(ring, peer.id()), schema.version(), peer.generation(),
+                    HostPort.parse(peer.id().id()).port()));
         }
         return new CqlClusterView(clusterName, node.config().partitioner().className(), self, peers);
     }

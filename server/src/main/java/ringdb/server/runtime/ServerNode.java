@@ -150,6 +150,7 @@ public final class ServerNode implements AutoCloseable {
                 new Random(seeds.nextLong()), data, hints, listener(metrics, events, cqlEvents, cqlSchemaChanges),
                 seeds.nextLong());
         metrics.registerRefusals(node::unexpectedResponseCount, node::refusedGossipStateCount);
+        metrics.registerRequestPlacement(node::requestsAsReplicaCount, node::requestsForwardedCount);
         nodeHolder[0] = node;
         String httpAddress = config.advertisedHttpAddress().toString();
         nodeThread.call(() -> {
