@@ -121,6 +121,7 @@ public final class SystemTables {
         row.put("rack", CqlClusterView.RACK);
         row.put("release_version", CqlClusterView.RELEASE_VERSION);
         row.put("rpc_address", self.cqlAddress().getAddress().getAddress());
+        row.put("rpc_port", self.cqlAddress().getPort());
         row.put("schema_version", schema.version());
         row.put("thrift_version", "20.1.0");
         row.put("tokens", tokens(self));
@@ -153,7 +154,7 @@ public final class SystemTables {
             row.put("peer_port", peer.listenPort());
             row.put("data_center", CqlClusterView.DATA_CENTER);
             row.put("host_id", peer.hostId());
-            row.put("native_address", peer.cqlAddress().getAddress());
+            row.put("native_address", peer.cqlAddress().getAddress().getAddress());
             row.put("native_port", peer.cqlAddress().getPort());
             row.put("preferred_ip", null);
             row.put("preferred_port", null);
