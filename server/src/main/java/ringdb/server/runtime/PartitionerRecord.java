@@ -54,6 +54,25 @@ public final class PartitionerRecord {
         }
     }
 
+    /**
+     * The partitioner of the node whose storage directory (its data directory's {@code data/}) is
+     * {@code storageDirectory}, for tools that open a stopped node's files: the one its data directory
+     * records, SHA-1 when it records none. Throws {@link IllegalStateException} for an unreadable record.
+     */
+    public static Partitioner ofStorage(Path storageDirectory) {
+        Path parent = storageDirectory.toAbsolutePath().getParent();
+        Path file = parent == null ? null : parent.resolve(FILE_NAME);
+        if (file == null || !Files.exists(file)) {
+            return Partitioner.SHA1;
+        }
+        try {
+            return Partitioner.parse(Files.readString(file, StandardCharsets.UTF_8).trim());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException("cannot read the partitioner of " + parent + " from " + file + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     private static boolean holdsData(Path dataDirectory) throws IOException {
         Path data = dataDirectory.resolve("data");
         if (!Files.isDirectory(data)) {
