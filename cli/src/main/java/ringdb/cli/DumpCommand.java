@@ -25,7 +25,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
+import ringdb.core.ring.Partitioner;
 import ringdb.core.ring.StorageKeys;
+import ringdb.server.runtime.PartitionerRecord;
 import ringdb.storage.CorruptionException;
 import ringdb.storage.RecoveryReport;
 import ringdb.storage.StorageInspector;
@@ -58,12 +60,26 @@ final class DumpCommand implements Callable<Integer> {
     @Option(names = "--pretty", description = "Indent the state object.")
     boolean pretty;
 
+    @Option(names = "--partitioner", paramLabel = "sha1|murmur3",
+            description = "The partitioner of the node whose data this is (default: the one its data directory "
+                    + "records, else sha1).")
+    String partitioner;
+
     @Option(names = "--skip-corrupt",
             description = "Skip damaged commit log records (counted on stderr) instead of stopping.")
     boolean skipCorrupt;
 
     @Override
     public Integer call() {
+        Partitioner tokens = null;
+        if (partitioner != null) {
+            try {
+                tokens = Partitioner.parse(partitioner);
+            } catch (IllegalArgumentException e) {
+                System.err.println("ringdb dump: --partitioner: " + e.getMessage());
+                return 2;
+            }
+        }
         Path storage = resolveStorageDirectory(directory);
         if (storage == null) {
             System.err.println("ringdb dump: " + directory + " holds no ringdb storage (expected "
@@ -72,7 +88,8 @@ final class DumpCommand implements Callable<Integer> {
             return 2;
         }
         try (FileDisk disk = new FileDisk();
-             StorageInspector inspector = StorageInspector.open(disk, storage.toString(), skipCorrupt)) {
+             StorageInspector inspector = StorageInspector.open(disk, storage.toString(), skipCorrupt,
+                     tokens != null ? tokens : PartitionerRecord.ofStorage(storage))) {
             dump(inspector, System.out);
             for (RecoveryReport.TornTail torn : inspector.tornTails()) {
                 System.err.println("ringdb dump: "

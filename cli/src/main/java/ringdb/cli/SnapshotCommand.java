@@ -11,6 +11,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import ringdb.core.Timers;
+import ringdb.server.runtime.PartitionerRecord;
 import ringdb.server.runtime.SystemClock;
 import ringdb.storage.Snapshots;
 import ringdb.storage.StorageConfig;
@@ -118,7 +119,8 @@ final class SnapshotCommand implements Runnable {
             Path storage = storage(spec, directory);
             return onDisk("create", disk -> {
                 StorageEngine engine = StorageEngine.open(disk, storage.toString(),
-                        StorageConfig.builder().flushPeriodMicros(0).build(), new SystemClock(),
+                        StorageConfig.builder().flushPeriodMicros(0)
+                                .partitioner(PartitionerRecord.ofStorage(storage)).build(), new SystemClock(),
                         NO_TIMERS);
                 try {
                     int tables = engine.snapshot(name);

@@ -19,15 +19,22 @@ public final class ClusterView {
     private final String[] ownerHttp;
     private final List<String> members;
     private final int replicationFactor;
+    private final Partitioner partitioner;
 
-    private ClusterView(long[] tokens, String[] ownerHttp, List<String> members, int replicationFactor) {
+    private ClusterView(long[] tokens, String[] ownerHttp, List<String> members, int replicationFactor,
+                        Partitioner partitioner) {
+        this.partitioner = partitioner;
         this.tokens = tokens;
         this.ownerHttp = ownerHttp;
         this.members = members;
         this.replicationFactor = replicationFactor;
     }
 
-    /** Builds the view from the JSON of {@code GET /v1/cluster}; members without an HTTP address are skipped. */
+    /**
+     * Builds the view from the JSON of {@code GET /v1/cluster}; members without an HTTP address are
+     * skipped. Keys are placed by the cluster's {@code partitioner} (SHA-1 when the node does not say,
+     * or names one this client does not know: a request to a non-replica is forwarded, never lost).
+     */
     public static ClusterView fromJson(JsonNode cluster) {
         Map<Long, String> byToken = new TreeMap<>();
         Map<String, Boolean> members = new LinkedHashMap<>();
@@ -49,8 +56,14 @@ public final class ClusterView {
             tokens[i] = entry.getKey();
             owners[i++] = entry.getValue();
         }
+        Partitioner partitioner;
+        try {
+            partitioner = Partitioner.parse(cluster.path("partitioner").asText("sha1"));
+        } catch (IllegalArgumentException e) {
+            partitioner = Partitioner.SHA1;
+        }
         return new ClusterView(tokens, owners, List.copyOf(members.keySet()),
-                Math.max(1, cluster.path("replication_factor").asInt(1)));
+                Math.max(1, cluster.path("replication_factor").asInt(1)), partitioner);
     }
 
     /**
@@ -79,7 +92,7 @@ public final class ClusterView {
 
     /** Index of the first token at or after the key's (tokens.length when past the last: the ring wraps). */
     private int firstTokenAtOrAfter(byte[] key) {
-        int index = Arrays.binarySearch(tokens, Partitioner.token(key));
+        int index = Arrays.binarySearch(tokens, partitioner.token(key));
         return index >= 0 ? index : -index - 1;
     }
 

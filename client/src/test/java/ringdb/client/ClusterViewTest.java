@@ -15,6 +15,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 import ringdb.core.NodeId;
+import ringdb.core.ring.Partitioner;
 import ringdb.core.ring.Ring;
 
 class ClusterViewTest {
@@ -54,7 +55,7 @@ class ClusterViewTest {
         Ring ring = ring();
         ClusterView view = ClusterView.fromJson(clusterJson(ring));
         byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
-        List<String> expected = ring.replicasFor(bytes).stream().map(id -> http(id.id())).toList();
+        List<String> expected = ring.replicasFor(Partitioner.SHA1, bytes).stream().map(id -> http(id.id())).toList();
         assertThat(view.replicasFor(bytes)).containsExactlyElementsOf(expected);
         assertThat(view.primaryFor(bytes)).isEqualTo(expected.get(0));
     }

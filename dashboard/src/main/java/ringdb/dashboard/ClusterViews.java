@@ -182,9 +182,14 @@ public final class ClusterViews {
                 cell.value().length, cell.timestampMicros());
     }
 
-    /** A key's lookup result: its token, its place on the ring and what each replica holds. */
+    /** A key's lookup result: its token (SHA-1's), its place on the ring and what each replica holds. */
     public static KeyLookup keyLookup(String key, List<ReplicaValue> replicas) {
-        long token = Partitioner.token(key.getBytes(StandardCharsets.UTF_8));
+        return keyLookup(key, Partitioner.SHA1, replicas);
+    }
+
+    /** A key's lookup result: its token under {@code partitioner}, its place on the ring and each replica's value. */
+    public static KeyLookup keyLookup(String key, Partitioner partitioner, List<ReplicaValue> replicas) {
+        long token = partitioner.token(key.getBytes(StandardCharsets.UTF_8));
         return new KeyLookup(key, Long.toString(token), RingPositions.position(token), replicas);
     }
 

@@ -27,6 +27,7 @@ import ringdb.core.data.Cell;
 import ringdb.core.node.NodeState;
 import ringdb.core.node.NodeStatus;
 import ringdb.core.node.PeerStatus;
+import ringdb.core.ring.Partitioner;
 import ringdb.core.ring.Ring;
 import ringdb.core.store.LocalStore;
 import ringdb.dashboard.model.ActionResult;
@@ -98,7 +99,7 @@ class RealClusterPageBrowserTest {
         @Override
         public CompletableFuture<KeyLookup> lookup(String key) {
             List<ReplicaValue> replicas = new ArrayList<>();
-            for (NodeId replica : ring.replicasFor(key.getBytes(StandardCharsets.UTF_8))) {
+            for (NodeId replica : ring.replicasFor(Partitioner.SHA1, key.getBytes(StandardCharsets.UTF_8))) {
                 replicas.add(ClusterViews.replicaValue(replica, !replica.equals(C),
                         Cell.value("v1".getBytes(StandardCharsets.UTF_8), 1_700_000_100_000_000L)));
             }

@@ -39,7 +39,8 @@ public final class SimCluster implements AutoCloseable {
     private SimCluster(SimClusterBuilder builder) {
         this.seed = builder.seed();
         this.random = new Random(builder.seed());
-        this.network = new SimNetwork(scheduler, new Random(random.nextLong()), trace);
+        NodeConfig nodeConfig = builder.nodeConfig().apply(NodeConfig.builder()).build();
+        this.network = new SimNetwork(scheduler, new Random(random.nextLong()), trace, nodeConfig.partitioner());
         this.nodes = new SimNodes(builder, scheduler, trace, random, network, events);
         this.skewMonitor = new ClockSkewMonitor(this, builder.clockSkewBoundMicros());
         for (int i = 1; i <= builder.nodes(); i++) {

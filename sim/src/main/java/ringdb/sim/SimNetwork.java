@@ -16,6 +16,7 @@ import ringdb.core.NodeId;
 import ringdb.core.message.Envelope;
 import ringdb.core.message.Message;
 import ringdb.core.message.MessageCodec;
+import ringdb.core.ring.Partitioner;
 
 /**
  * The simulated network between nodes. Every message is encoded into a frame with
@@ -53,9 +54,12 @@ public final class SimNetwork {
     private final Map<Class<?>, String> typeNames = new HashMap<>();
     private final NetworkFaults faults;
     private final NetworkCounters counters = new NetworkCounters();
+    private final Partitioner partitioner;
 
-    SimNetwork(SimScheduler scheduler, Random random, TraceHash trace) {
+    /** {@code partitioner}: the nodes' (one for the whole cluster), giving decoded entries their tokens. */
+    SimNetwork(SimScheduler scheduler, Random random, TraceHash trace, Partitioner partitioner) {
         this.scheduler = scheduler;
+        this.partitioner = partitioner;
         this.trace = trace;
         this.faults = new NetworkFaults(random, endpointList, endpoints);
     }
@@ -260,7 +264,7 @@ public final class SimNetwork {
         byte[] frame = delivery.frame;
         Envelope envelope = MessageCodec.decodeFrame(
                 ByteBuffer.wrap(frame, MessageCodec.LENGTH_FIELD_BYTES,
-                        frame.length - MessageCodec.LENGTH_FIELD_BYTES));
+                        frame.length - MessageCodec.LENGTH_FIELD_BYTES), partitioner);
         Invariants.check(envelope.from().equals(from), "frame from %s decoded as sent by %s", from, envelope.from());
         counters.delivered++;
         delivery.link.delivered++;

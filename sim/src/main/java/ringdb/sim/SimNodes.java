@@ -87,7 +87,7 @@ final class SimNodes {
     private StorageConfig defaultStorageConfig() {
         return StorageConfig.builder().memtableSizeBytesMax(256 * 1024).flushPeriodMicros(10_000_000)
                 .commitLogSizes(4L << 20, 1L << 20).gcGraceMicros(nodeConfig().gcGraceMicros())
-                .valueSizeBytesMax(nodeConfig().valueSizeBytesMax()).build();
+                .valueSizeBytesMax(nodeConfig().valueSizeBytesMax()).partitioner(nodeConfig().partitioner()).build();
     }
 
     // ---- client requests ---------------------------------------------------------------------

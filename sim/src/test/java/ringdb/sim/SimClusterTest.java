@@ -13,6 +13,7 @@ import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.ring.StorageKeys;
+import ringdb.core.ring.Partitioner;
 
 class SimClusterTest {
     private static final long SECOND_MICROS = 1_000_000;
@@ -48,7 +49,7 @@ class SimClusterTest {
         try (SimCluster cluster = settledCluster(12)) {
             byte[] key = "banana".getBytes(StandardCharsets.UTF_8);
             cluster.runUntil(cluster.put(NODE1, "banana", "yellow", ConsistencyLevel.ALL), 5 * SECOND_MICROS);
-            NodeId replica = cluster.node(NODE1).ring().replicasFor(key).get(0);
+            NodeId replica = cluster.node(NODE1).ring().replicasFor(Partitioner.SHA1, key).get(0);
 
             cluster.fail(replica);
             assertThat(cluster.isAlive(replica)).isFalse();

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import ringdb.core.NodeId;
 import ringdb.core.message.Message;
 import ringdb.core.message.MutationResponse;
+import ringdb.core.ring.Partitioner;
 
 class SimNetworkTest {
     private static final NodeId A = NodeId.of("node1");
@@ -19,7 +20,7 @@ class SimNetworkTest {
 
     private final SimScheduler scheduler = new SimScheduler();
     private final TraceHash trace = new TraceHash();
-    private final SimNetwork network = new SimNetwork(scheduler, new Random(7), trace);
+    private final SimNetwork network = new SimNetwork(scheduler, new Random(7), trace, Partitioner.SHA1);
     private final List<String> received = new ArrayList<>();
     private final List<MessageEvent> events = new ArrayList<>();
 
@@ -175,7 +176,7 @@ class SimNetworkTest {
     private static long traceOf(long seed) {
         SimScheduler scheduler = new SimScheduler();
         TraceHash trace = new TraceHash();
-        SimNetwork network = new SimNetwork(scheduler, new Random(seed), trace);
+        SimNetwork network = new SimNetwork(scheduler, new Random(seed), trace, Partitioner.SHA1);
         network.attach(A, (from, message) -> { });
         network.attach(B, (from, message) -> { });
         network.setDropProbability(0.2);

@@ -116,7 +116,7 @@ final class Recovery {
             throws IOException {
         CommitLogReader.SegmentResult result = CommitLogReader.read(disk, path, fromOffset, newest,
                 config.skipCorruptCommitLogRecords(), (key, cell, end) -> {
-                    memtable.put(EntryKeys.decorate(key), cell);
+                    memtable.put(EntryKeys.decorate(config.partitioner(), key), cell);
                     recordsReplayed++;
                 });
         segmentsReplayed++;

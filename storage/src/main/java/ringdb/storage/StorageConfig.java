@@ -1,6 +1,7 @@
 package ringdb.storage;
 
 import ringdb.core.data.Limits;
+import ringdb.core.ring.Partitioner;
 import ringdb.storage.sstable.SSTableFormat;
 
 /**
@@ -14,7 +15,7 @@ public record StorageConfig(SyncMode syncMode, long periodicSyncMicros, long mem
                             long gcGraceMicros, int valueSizeBytesMax, int blockSizeBytes,
                             int compactionThresholdMin, int compactionThresholdMax,
                             boolean skipCorruptCommitLogRecords, boolean verifyTablesOnOpen,
-                            long compactionThroughputBytesPerSecond) {
+                            long compactionThroughputBytesPerSecond, Partitioner partitioner) {
 
     public static final long MICROS_PER_SECOND = 1_000_000L;
 
@@ -41,6 +42,9 @@ public record StorageConfig(SyncMode syncMode, long periodicSyncMicros, long mem
         }
         if (syncMode == null) {
             throw new IllegalArgumentException("syncMode is required");
+        }
+        if (partitioner == null) {
+            throw new IllegalArgumentException("partitioner is required");
         }
     }
 
@@ -86,6 +90,7 @@ public record StorageConfig(SyncMode syncMode, long periodicSyncMicros, long mem
         b.skipCorruptCommitLogRecords = skipCorruptCommitLogRecords;
         b.verifyTablesOnOpen = verifyTablesOnOpen;
         b.compactionThroughputBytesPerSecond = compactionThroughputBytesPerSecond;
+        b.partitioner = partitioner;
         return b;
     }
 
@@ -122,6 +127,11 @@ public record StorageConfig(SyncMode syncMode, long periodicSyncMicros, long mem
          * Cassandra's compaction_throughput; 0 = unthrottled).
          */
         private long compactionThroughputBytesPerSecond = 64L << 20;
+        /**
+         * The tokens of the keys (the node's partitioner): entries are ordered by token, in the
+         * memtable and in every table file, so a store must always be opened with the same one.
+         */
+        private Partitioner partitioner = Partitioner.SHA1;
 
         private Builder() {
         }
@@ -189,12 +199,17 @@ public record StorageConfig(SyncMode syncMode, long periodicSyncMicros, long mem
             return this;
         }
 
+        public Builder partitioner(Partitioner value) {
+            partitioner = value;
+            return this;
+        }
+
         /** The configuration; throws {@link IllegalArgumentException} naming a setting out of its range. */
         public StorageConfig build() {
             return new StorageConfig(syncMode, periodicSyncMicros, memtableSizeBytesMax, commitLogSizeBytesMax,
                     commitLogSegmentSizeBytes, flushPeriodMicros, gcGraceMicros, valueSizeBytesMax, blockSizeBytes,
                     compactionThresholdMin, compactionThresholdMax, skipCorruptCommitLogRecords, verifyTablesOnOpen,
-                    compactionThroughputBytesPerSecond);
+                    compactionThroughputBytesPerSecond, partitioner);
         }
     }
 }

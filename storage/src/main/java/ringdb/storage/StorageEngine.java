@@ -185,7 +185,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
             commitLogFailed(e);
             return;
         }
-        memtable.put(EntryKeys.decorate(key), cell);
+        memtable.put(EntryKeys.decorate(config.partitioner(), key), cell);
         afterAppend(onDurable);
     }
 
@@ -203,7 +203,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         for (Entry entry : entries) {
             Limits.checkKey(entry.key().key());
             Limits.checkValue(entry.cell().value(), config.valueSizeBytesMax());
-            DecoratedKey key = EntryKeys.decorate(entry.key().key());
+            DecoratedKey key = EntryKeys.decorate(config.partitioner(), entry.key().key());
             if (key.token() != entry.key().token()) {
                 throw new IllegalArgumentException("entry token " + entry.key().token() + " is not its key's token "
                         + key.token());
@@ -289,7 +289,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
     public Cell read(byte[] key) {
         Limits.checkStorageKey(key);
         tableSet.installCompleted();
-        DecoratedKey decorated = EntryKeys.decorate(key);
+        DecoratedKey decorated = EntryKeys.decorate(config.partitioner(), key);
         Cell best = memtable.get(decorated);
         for (Memtable frozen : tableSet.flushing()) {
             best = Cell.reconcile(best, frozen.get(decorated));

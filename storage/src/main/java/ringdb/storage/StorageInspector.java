@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
+import ringdb.core.ring.Partitioner;
 import ringdb.storage.commitlog.CommitLogPosition;
 import ringdb.storage.commitlog.CommitLogReader;
 import ringdb.storage.commitlog.CommitLogSegments;
@@ -39,23 +40,35 @@ public final class StorageInspector implements AutoCloseable {
     private final List<SSTable> tables;
     private final List<RecoveryReport.TornTail> tornTails = new ArrayList<>();
     private final Map<String, Long> skippedRecordsBySegment = new TreeMap<>();
+    private final Partitioner partitioner;
 
-    private StorageInspector(Disk disk, String directory, boolean skipCorrupt, List<SSTable> tables) {
+    private StorageInspector(Disk disk, String directory, boolean skipCorrupt, List<SSTable> tables,
+                             Partitioner partitioner) {
         this.disk = disk;
+        this.partitioner = partitioner;
         this.commitLogDirectory = StorageLayout.commitLog(directory);
         this.skipCorrupt = skipCorrupt;
         this.tables = tables;
     }
 
-    /** Opens the tables of the engine in {@code directory} (checking every checksum). */
+    /** Opens the tables of an engine of a node using SHA-1, the default partitioner (see the overload). */
     public static StorageInspector open(Disk disk, String directory, boolean skipCorruptCommitLogRecords)
             throws IOException {
+        return open(disk, directory, skipCorruptCommitLogRecords, Partitioner.SHA1);
+    }
+
+    /**
+     * Opens the tables of the engine in {@code directory} (checking every checksum), whose node uses
+     * {@code partitioner}: commit log records are placed among the tables' entries by its tokens.
+     */
+    public static StorageInspector open(Disk disk, String directory, boolean skipCorruptCommitLogRecords,
+                                        Partitioner partitioner) throws IOException {
         if (!disk.exists(StorageLayout.commitLog(directory)) && !disk.exists(StorageLayout.tables(directory))) {
             throw new IOException(directory + " holds no ringdb storage (no " + StorageLayout.COMMIT_LOG_DIRECTORY
                     + "/ or " + StorageLayout.TABLES_DIRECTORY + "/ directory)");
         }
         List<SSTable> tables = SSTable.openAll(disk, StorageLayout.tables(directory), true);
-        return new StorageInspector(disk, directory, skipCorruptCommitLogRecords, tables);
+        return new StorageInspector(disk, directory, skipCorruptCommitLogRecords, tables, partitioner);
     }
 
     /** Visits every record of every commit log segment, oldest first. */
@@ -83,7 +96,7 @@ public final class StorageInspector implements AutoCloseable {
             }
             String path = CommitLogSegments.path(commitLogDirectory, id);
             readSegment(path, id == covered.segmentId() ? covered.offset() : 0, i == ids.size() - 1,
-                    (key, cell, end) -> replayed.put(EntryKeys.decorate(key), cell));
+                    (key, cell, end) -> replayed.put(EntryKeys.decorate(partitioner, key), cell));
         }
         List<Iterator<Map.Entry<DecoratedKey, Cell>>> sources = new ArrayList<>();
         sources.add(replayed.iterator(null));

@@ -15,6 +15,7 @@ import ringdb.core.store.LocalStore;
 import ringdb.storage.disk.SimDisk;
 import ringdb.storage.testing.HeldBackgroundDisk;
 import ringdb.storage.testing.ManualTimers;
+import ringdb.core.ring.Partitioner;
 
 /**
  * Flush, cleanup and snapshot asked for without waiting: the caller's thread goes on (reads, writes)
@@ -78,7 +79,7 @@ class AsyncMaintenanceTest {
         for (int i = 0; i < 200; i++) {
             String key = "key-" + i;
             put(engine, key, "v" + i, 1 + i);
-            (DecoratedKey.of(bytes(key)).token() >= 0 ? kept : dropped).add(key);
+            (DecoratedKey.of(Partitioner.SHA1, bytes(key)).token() >= 0 ? kept : dropped).add(key);
         }
         engine.flushAsync((bytes, failure) -> { });
         disk.runHeld();
@@ -101,7 +102,7 @@ class AsyncMaintenanceTest {
 
         disk.runHeld();
         timers.advance(0);
-        long lateDropped = DecoratedKey.of(bytes("late")).token() >= 0 ? 0 : 1;
+        long lateDropped = DecoratedKey.of(Partitioner.SHA1, bytes("late")).token() >= 0 ? 0 : 1;
         assertThat(outcomes).containsExactly(new Outcome<>(dropped.size() + lateDropped, null));
         for (String key : dropped) {
             assertThat(engine.read(bytes(key))).as(key).isNull();

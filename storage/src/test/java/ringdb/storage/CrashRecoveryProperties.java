@@ -15,6 +15,7 @@ import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.storage.disk.SimDisk;
 import ringdb.storage.testing.ManualTimers;
+import ringdb.core.ring.Partitioner;
 
 /**
  * Crashes the simulated disk at random points under load (GROUP sync with latency, flushes,
@@ -122,7 +123,7 @@ class CrashRecoveryProperties {
             long stamp = random.nextInt(10) == 0 ? Math.max(1, timestamp - random.nextInt(50)) : timestamp;
             Cell cell = random.nextInt(5) == 0 ? Cell.tombstone(stamp)
                     : Cell.value(EngineModelProperties.value(random.nextInt(200), random.nextInt(4)), stamp);
-            DecoratedKey decorated = DecoratedKey.of(key);
+            DecoratedKey decorated = DecoratedKey.of(Partitioner.SHA1, key);
             written.computeIfAbsent(decorated, k -> new ArrayList<>()).add(cell);
             engine.apply(key, cell, failure -> {
                 if (failure == null) {
@@ -149,7 +150,7 @@ class CrashRecoveryProperties {
                                         Map<DecoratedKey, Cell> acknowledged, long seed) {
         for (int i = 0; i < KEY_COUNT; i++) {
             byte[] key = EngineModelProperties.key(i);
-            DecoratedKey decorated = DecoratedKey.of(key);
+            DecoratedKey decorated = DecoratedKey.of(Partitioner.SHA1, key);
             Cell read = engine.read(key);
             Cell acked = acknowledged.get(decorated);
             if (acked != null) {

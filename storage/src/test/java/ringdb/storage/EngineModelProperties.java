@@ -19,6 +19,7 @@ import ringdb.core.ring.DecoratedKey;
 import ringdb.core.store.LocalStore;
 import ringdb.storage.disk.SimDisk;
 import ringdb.storage.testing.ManualTimers;
+import ringdb.core.ring.Partitioner;
 
 /**
  * The engine against a plain sorted map: random puts, deletes, flushes, compactions and
@@ -104,7 +105,7 @@ class EngineModelProperties {
             }
         }
         for (int i = 0; i < KEY_COUNT; i++) {
-            Cell expected = model.get(DecoratedKey.of(key(i)));
+            Cell expected = model.get(DecoratedKey.of(Partitioner.SHA1, key(i)));
             Cell actual = engine.read(key(i));
             assertThat(visible(actual)).as("key %d", i).isEqualTo(visible(expected));
         }
@@ -142,12 +143,13 @@ class EngineModelProperties {
         List<Throwable> acks = new ArrayList<>();
         engine.apply(key, cell, acks::add);
         assertThat(acks).containsExactly((Throwable) null);
-        model.merge(DecoratedKey.of(key), cell, Cell::reconcile);
+        model.merge(DecoratedKey.of(Partitioner.SHA1, key), cell, Cell::reconcile);
     }
 
     private static void assertMatches(StorageEngine engine, TreeMap<DecoratedKey, Cell> model) {
         for (int i = 0; i < KEY_COUNT; i++) {
-            assertThat(engine.read(key(i))).as("key %d", i).isEqualTo(model.get(DecoratedKey.of(key(i))));
+            assertThat(engine.read(key(i))).as("key %d", i).isEqualTo(model.get(DecoratedKey.of(Partitioner.SHA1,
+                    key(i))));
         }
         List<LocalStore.Entry> scanned = engine.scan(0, 0, null, 1000);
         List<DecoratedKey> expectedOrder = new ArrayList<>(

@@ -23,6 +23,7 @@ import ringdb.storage.disk.SimDisk;
 import ringdb.storage.rows.EntryKeys;
 import ringdb.storage.rows.TestRowKeys;
 import ringdb.storage.testing.ManualTimers;
+import ringdb.core.ring.Partitioner;
 
 /**
  * The engine against a model of table entries: random batches of cell writes (some expiring, some
@@ -174,12 +175,12 @@ class RowsModelProperties {
     }
 
     private static LocalStore.Entry entry(byte[] key, Cell cell) {
-        return new LocalStore.Entry(EntryKeys.decorate(key), cell);
+        return new LocalStore.Entry(EntryKeys.decorate(Partitioner.SHA1, key), cell);
     }
 
     private static void check(StorageEngine engine, TreeMap<DecoratedKey, Cell> model) {
         for (String pk : PARTITIONS) {
-            long token = EntryKeys.decorate(TestRowKeys.partition(pk)).token();
+            long token = EntryKeys.decorate(Partitioner.SHA1, TestRowKeys.partition(pk)).token();
             byte[] start = TestRowKeys.partition(pk);
             byte[] end = TestRowKeys.partitionEnd(pk);
             List<LocalStore.Entry> modelPartition = modelSlice(model, token, start, end);
@@ -203,7 +204,7 @@ class RowsModelProperties {
 
     private static void checkLive(StorageEngine engine, TreeMap<DecoratedKey, Cell> model) {
         for (String pk : PARTITIONS) {
-            long token = EntryKeys.decorate(TestRowKeys.partition(pk)).token();
+            long token = EntryKeys.decorate(Partitioner.SHA1, TestRowKeys.partition(pk)).token();
             byte[] start = TestRowKeys.partition(pk);
             byte[] end = TestRowKeys.partitionEnd(pk);
             List<LocalStore.Entry> modelPartition = modelSlice(model, token, start, end);

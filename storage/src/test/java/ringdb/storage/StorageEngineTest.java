@@ -20,6 +20,7 @@ import ringdb.storage.disk.Disk;
 import ringdb.storage.disk.SimDisk;
 import ringdb.storage.sstable.SSTableFormat;
 import ringdb.storage.testing.ManualTimers;
+import ringdb.core.ring.Partitioner;
 
 class StorageEngineTest {
     private static final String DIRECTORY = "/node1";
@@ -202,7 +203,7 @@ class StorageEngineTest {
         List<DecoratedKey> keys = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             byte[] key = bytes("key" + i);
-            keys.add(DecoratedKey.of(key));
+            keys.add(DecoratedKey.of(Partitioner.SHA1, key));
             engine.apply(key, Cell.value(bytes("v" + i), i), ack);
             if (i == 40) {
                 engine.flush();
@@ -408,7 +409,7 @@ class StorageEngineTest {
         long removed = engine.purge(token -> token >= 0);
         int expectedRemoved = 0;
         for (int i = 0; i < 200; i++) {
-            boolean kept = DecoratedKey.of(bytes("key" + i)).token() >= 0;
+            boolean kept = DecoratedKey.of(Partitioner.SHA1, bytes("key" + i)).token() >= 0;
             expectedRemoved += kept ? 0 : 1;
             assertThat(engine.read(bytes("key" + i))).as("key%d", i)
                     .isEqualTo(kept ? Cell.value(bytes("v" + i), i + 1) : null);

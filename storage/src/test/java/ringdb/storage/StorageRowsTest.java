@@ -17,6 +17,7 @@ import ringdb.storage.disk.SimDisk;
 import ringdb.storage.rows.EntryKeys;
 import ringdb.storage.rows.TestRowKeys;
 import ringdb.storage.testing.ManualTimers;
+import ringdb.core.ring.Partitioner;
 
 /** Table entries in the engine: TTLs, batches, slices, the deletions index, and compaction's shadowing. */
 class StorageRowsTest {
@@ -36,7 +37,7 @@ class StorageRowsTest {
     }
 
     private static LocalStore.Entry entry(byte[] key, Cell cell) {
-        return new LocalStore.Entry(EntryKeys.decorate(key), cell);
+        return new LocalStore.Entry(EntryKeys.decorate(Partitioner.SHA1, key), cell);
     }
 
     private static Cell value(String text, long timestamp) {
@@ -132,7 +133,7 @@ class StorageRowsTest {
     @Test
     void slicesMergeMemtableAndTablesForwardsAndBackwardsPageByPage() throws IOException {
         StorageEngine engine = open(config());
-        long token = EntryKeys.decorate(TestRowKeys.partition("p")).token();
+        long token = EntryKeys.decorate(Partitioner.SHA1, TestRowKeys.partition("p")).token();
         List<byte[]> expected = new ArrayList<>();
         for (int ck = 0; ck < 300; ck++) {
             byte[] key = TestRowKeys.cell("p", ck, "c");
@@ -189,7 +190,7 @@ class StorageRowsTest {
     @Test
     void rangeTombstonesComeFromTheMemtableAndTheTablesReconciled() throws IOException {
         StorageEngine engine = open(config());
-        long token = EntryKeys.decorate(TestRowKeys.partition("p")).token();
+        long token = EntryKeys.decorate(Partitioner.SHA1, TestRowKeys.partition("p")).token();
         applyBatch(engine, List.of(entry(TestRowKeys.partitionDeletion("p"), Cell.tombstone(3)),
                 entry(TestRowKeys.rangeOpen("p", 10, 20), Cell.tombstone(4)),
                 entry(TestRowKeys.rangeClose("p", 10, 20), Cell.tombstone(4))));
@@ -219,7 +220,7 @@ class StorageRowsTest {
     @Test
     void compactionDropsWhatPartitionDeletionsAndRangeTombstonesCoverAndKeepsTheRest() throws IOException {
         StorageEngine engine = open(config());
-        long token = EntryKeys.decorate(TestRowKeys.partition("p")).token();
+        long token = EntryKeys.decorate(Partitioner.SHA1, TestRowKeys.partition("p")).token();
         long t = NOW_SECONDS * 1_000_000L; // recent: within gc_grace, nothing is purged
         for (int ck = 0; ck < 30; ck++) {
             applyBatch(engine, List.of(entry(TestRowKeys.cell("p", ck, "c"), value("v", t + (ck < 25 ? 5 : 50))),
@@ -247,7 +248,7 @@ class StorageRowsTest {
             }
         }
         assertThat(left).extracting(e -> e.key().key()).containsExactlyElementsOf(expected);
-        long other = EntryKeys.decorate(TestRowKeys.partition("q")).token();
+        long other = EntryKeys.decorate(Partitioner.SHA1, TestRowKeys.partition("q")).token();
         List<LocalStore.Entry> q = engine.slice(other, TestRowKeys.partition("q"), TestRowKeys.partitionEnd("q"),
                 false, 1000);
         assertThat(q).extracting(e -> e.key().key()).containsExactly(TestRowKeys.partitionDeletion("q"));
@@ -258,7 +259,7 @@ class StorageRowsTest {
     void aPartitionDeletionIsPurgedAfterGcGraceOnlyWhenNoOtherTableHoldsThePartition() throws IOException {
         StorageConfig config = config().toBuilder().gcGraceMicros(1_000_000L).build();
         StorageEngine engine = open(config);
-        long token = EntryKeys.decorate(TestRowKeys.partition("p")).token();
+        long token = EntryKeys.decorate(Partitioner.SHA1, TestRowKeys.partition("p")).token();
         long old = (NOW_SECONDS - 10) * 1_000_000L;
         applyBatch(engine, List.of(entry(TestRowKeys.partitionDeletion("p"), Cell.tombstone(old + 1)),
                 entry(TestRowKeys.rowDeletion("p", 2), Cell.tombstone(old + 2))));
@@ -280,7 +281,7 @@ class StorageRowsTest {
     @Test
     void aReverseSliceOfAPageReadsAFewBlocksNotThePartition() throws IOException {
         StorageEngine engine = open(config().toBuilder().blockSizeBytes(4096).build());
-        long token = EntryKeys.decorate(TestRowKeys.partition("big")).token();
+        long token = EntryKeys.decorate(Partitioner.SHA1, TestRowKeys.partition("big")).token();
         List<LocalStore.Entry> batch = new ArrayList<>();
         for (int ck = 0; ck < 200_000; ck++) {
             batch.add(entry(TestRowKeys.cell("big", ck, "c"), value("0123456789", 1)));

@@ -25,6 +25,7 @@ import ringdb.core.message.MessageCodec;
 import ringdb.core.message.MutationRequest;
 import ringdb.core.message.VersionedValue;
 import ringdb.core.ring.Ring;
+import ringdb.core.ring.Partitioner;
 
 /**
  * Hot paths of the node logic: the internode codec (a 100-byte write, a gossip ACK describing 50
@@ -97,7 +98,7 @@ public class CoreBenchmark {
     @Benchmark
     public Object replicasFor() {
         next = (next + 1) & (keys.length - 1);
-        return ring.replicasFor(keys[next]);
+        return ring.replicasFor(Partitioner.SHA1, keys[next]);
     }
 
     @Benchmark

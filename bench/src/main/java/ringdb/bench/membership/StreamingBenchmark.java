@@ -15,6 +15,7 @@ import ringdb.core.ring.StorageKeys;
 import ringdb.core.streaming.StreamProgress;
 import ringdb.sim.SimCluster;
 import ringdb.sim.SimListener;
+import ringdb.core.ring.Partitioner;
 
 /**
  * Bootstrap streaming in the simulator: a cluster of {@code nodes} holding about
@@ -126,7 +127,7 @@ public final class StreamingBenchmark {
                     .array());
             random.nextBytes(value);
             Cell cell = Cell.value(value.clone(), stamp + i);
-            for (NodeId replica : ring.replicasForKey(key)) {
+            for (NodeId replica : ring.replicasForKey(Partitioner.SHA1, key)) {
                 cluster.store(replica).apply(key, cell, error -> { });
             }
             if (i % 4096 == 0) {

@@ -18,6 +18,7 @@ import ringdb.storage.StorageEngine;
 import ringdb.storage.SyncMode;
 import ringdb.storage.disk.file.FileDisk;
 import ringdb.storage.rows.EntryKeys;
+import ringdb.core.ring.Partitioner;
 
 /**
  * The row figures of {@code ringdb bench storage}: rows of 10 columns of 100 bytes (a row marker and
@@ -61,7 +62,8 @@ final class RowBenchmark {
             write(engine, timers, rows, i -> {
                 int row = random.nextInt(rows);
                 byte[] key = cellKey(row / ROWS_PER_PARTITION, row % ROWS_PER_PARTITION, random.nextInt(COLUMNS));
-                return List.of(new LocalStore.Entry(EntryKeys.decorate(key), Cell.value(value, rows + i + 1L)));
+                return List.of(new LocalStore.Entry(EntryKeys.decorate(Partitioner.SHA1, key), Cell.value(value,
+                        rows + i + 1L)));
             });
             double updateSeconds = (System.nanoTime() - started) / 1e9;
             engine.flush();
@@ -115,7 +117,7 @@ final class RowBenchmark {
             int first = random.nextInt(ROWS_PER_PARTITION - SLICE_ROWS + 1);
             byte[] from = concat(partitionKey(partition), clustering(first));
             byte[] to = concat(partitionKey(partition), clustering(first + SLICE_ROWS));
-            DecoratedKey decorated = EntryKeys.decorate(from);
+            DecoratedKey decorated = EntryKeys.decorate(Partitioner.SHA1, from);
             entries += engine.slice(decorated.token(), from, to, (i & 1) == 1, maxEntries).size();
         }
         return entries;
@@ -126,10 +128,11 @@ final class RowBenchmark {
         int ck = index % ROWS_PER_PARTITION;
         List<LocalStore.Entry> entries = new ArrayList<>(COLUMNS + 1);
         byte[] marker = concat(partitionKey(partition), clustering(ck), new byte[] {0x21});
-        entries.add(new LocalStore.Entry(EntryKeys.decorate(marker), Cell.value(new byte[0], timestamp)));
+        entries.add(new LocalStore.Entry(EntryKeys.decorate(Partitioner.SHA1, marker), Cell.value(new byte[0],
+                timestamp)));
         for (int column = 0; column < COLUMNS; column++) {
             byte[] key = cellKey(partition, ck, column);
-            entries.add(new LocalStore.Entry(EntryKeys.decorate(key), Cell.value(value, timestamp)));
+            entries.add(new LocalStore.Entry(EntryKeys.decorate(Partitioner.SHA1, key), Cell.value(value, timestamp)));
         }
         return entries;
     }

@@ -35,6 +35,8 @@ public final class Coordinator {
     private long readRepairs;
     private long speculativeReads;
     private long replans;
+    private long requestsAsReplica;
+    private long requestsForwarded;
 
     public Coordinator(CoordinatorContext context) {
         this.context = Objects.requireNonNull(context, "context");
@@ -75,7 +77,9 @@ public final class Coordinator {
         long stamp = timestampMicros == COORDINATOR_TIMESTAMP ? nextTimestampMicros() : timestampMicros;
         Cell cell = value == null ? Cell.tombstone(stamp) : Cell.value(value, stamp);
         byte[] storageKey = StorageKeys.kv(key);
-        DecoratedKey decorated = new DecoratedKey(StorageKeys.token(storageKey), storageKey);
+        DecoratedKey decorated = new DecoratedKey(StorageKeys.token(context.config().partitioner(), storageKey),
+                storageKey);
+        countPlacement(decorated.token());
         planWrite(decorated.token(), List.of(new LocalStore.Entry(decorated, cell)), false, cl,
                 context.clock().monotonicMicros() + context.config().writeTimeoutMicros(), done);
     }
@@ -98,6 +102,7 @@ public final class Coordinator {
             done.accept(refusal);
             return;
         }
+        countPlacement(entries.get(0).key().token());
         planWrite(entries.get(0).key().token(), entries, true, cl,
                 context.clock().monotonicMicros() + context.config().writeTimeoutMicros(), done);
     }
@@ -161,6 +166,7 @@ public final class Coordinator {
             done.accept(refusal);
             return;
         }
+        countPlacement(StorageKeys.kvToken(context.config().partitioner(), key));
         planRead(StorageKeys.kv(key), cl, context.clock().monotonicMicros() + context.config().readTimeoutMicros(),
                 done);
     }
@@ -169,7 +175,7 @@ public final class Coordinator {
     private void planRead(byte[] key, ConsistencyLevel cl, long deadlineMicros, Consumer<ClientResult> done) {
         int required = cl.blockFor(context.config().replicationFactor());
         MembershipView view = context.membershipView().get();
-        List<NodeId> alive = aliveOf(view.readRing().replicasForKey(key));
+        List<NodeId> alive = aliveOf(view.readRing().replicasForKey(context.config().partitioner(), key));
         if (alive.size() < required) {
             done.accept(new ClientResult.Unavailable(cl, required, alive.size()));
             return;
@@ -192,6 +198,7 @@ public final class Coordinator {
             done.accept(refusal);
             return;
         }
+        countPlacement(query.token());
         planEntriesRead(query.token(), sliceRead(query), cl,
                 context.clock().monotonicMicros() + context.config().readTimeoutMicros(), done);
     }
@@ -328,7 +335,7 @@ public final class Coordinator {
             return new ClientResult.Failed("node " + self + " is not running");
         }
         if (cl == null) {
-            return new ClientResult.Invalid("consistency level must be given: ONE, QUORUM or ALL");
+            return new ClientResult.Invalid("consistency level must be given: ONE, TWO, THREE, QUORUM or ALL");
         }
         NodeState state = context.state().get();
         if (state == NodeState.STARTING || state == NodeState.JOINING) {
@@ -391,6 +398,29 @@ public final class Coordinator {
     /** Requests this node planned again because a replica held another ring (a newer or an older one). */
     public long replanCount() {
         return replans;
+    }
+
+    /**
+     * Counts a client request for one partition by where it arrived: at one of the partition's
+     * replicas (which serves it itself and forwards to the others) or at another node (which forwards
+     * it to every replica). Token-aware drivers send nearly every request to a replica.
+     */
+    private void countPlacement(long token) {
+        if (context.membershipView().get().readRing().replicasForToken(token).contains(context.self())) {
+            requestsAsReplica++;
+        } else {
+            requestsForwarded++;
+        }
+    }
+
+    /** Client requests for one partition that arrived at one of its replicas, since this node was built. */
+    public long requestsAsReplicaCount() {
+        return requestsAsReplica;
+    }
+
+    /** Client requests for one partition that arrived at a node that is none of its replicas. */
+    public long requestsForwardedCount() {
+        return requestsForwarded;
     }
 
     /** Extra replicas this node asked because the first ones were slow to answer a read. */

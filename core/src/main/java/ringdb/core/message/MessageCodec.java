@@ -9,6 +9,7 @@ import ringdb.core.NodeId;
 import ringdb.core.data.Cell;
 import ringdb.core.data.Limits;
 import ringdb.core.ring.DecoratedKey;
+import ringdb.core.ring.Partitioner;
 import ringdb.core.ring.StorageKeys;
 import ringdb.core.store.LocalStore;
 
@@ -53,11 +54,19 @@ public final class MessageCodec {
         return out.toByteArray();
     }
 
+    /** Decodes a frame of a node using SHA-1, the default partitioner: {@link #decodeFrame(ByteBuffer,
+            Partitioner)}. */
+    public static Envelope decodeFrame(ByteBuffer frame) {
+        return decodeFrame(frame, Partitioner.SHA1);
+    }
+
     /**
      * Decodes a frame: {@code frame} holds the bytes after the length field (its remaining bytes
-     * are the whole frame). Throws {@link CodecException} with a clear message for anything wrong.
+     * are the whole frame); store entries that travel without their token get theirs from
+     * {@code partitioner} (the receiving node's, which is the cluster's). Throws
+     * {@link CodecException} with a clear message for anything wrong.
      */
-    public static Envelope decodeFrame(ByteBuffer frame) {
+    public static Envelope decodeFrame(ByteBuffer frame, Partitioner partitioner) {
         ByteBuffer buffer = frame.slice();
         int frameBytes = buffer.remaining();
         if (frameBytes > FRAME_SIZE_BYTES_MAX) {
@@ -79,7 +88,7 @@ public final class MessageCodec {
             throw new CodecException("unknown message type " + typeId);
         }
         ByteBuffer payload = buffer.slice(2, frameBytes - FRAME_OVERHEAD_BYTES);
-        WireReader in = new WireReader(payload, type.name());
+        WireReader in = new WireReader(payload, type.name(), partitioner);
         try {
             NodeId from = readNodeId(in, "sender");
             Message message = MessagePayloads.read(in, type);
@@ -201,7 +210,7 @@ public final class MessageCodec {
             if (cell == null) {
                 throw new CodecException("entry " + i + " has no cell");
             }
-            entries.add(new LocalStore.Entry(DecoratedKey.of(key), cell));
+            entries.add(new LocalStore.Entry(DecoratedKey.of(in.partitioner(), key), cell));
         }
         return entries;
     }

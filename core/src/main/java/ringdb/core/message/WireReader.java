@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import ringdb.core.ring.Partitioner;
 
 /**
  * Reads the fields of one payload with every length checked against what is left, so garbage
@@ -13,10 +14,17 @@ import java.nio.charset.StandardCharsets;
 final class WireReader {
     private final ByteBuffer buffer;
     private final String typeName;
+    private final Partitioner partitioner;
 
-    WireReader(ByteBuffer buffer, String typeName) {
+    WireReader(ByteBuffer buffer, String typeName, Partitioner partitioner) {
         this.buffer = buffer;
         this.typeName = typeName;
+        this.partitioner = partitioner;
+    }
+
+    /** The receiving node's partitioner, for entries that travel without their token. */
+    Partitioner partitioner() {
+        return partitioner;
     }
 
     int remaining() {

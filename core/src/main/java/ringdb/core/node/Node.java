@@ -506,6 +506,14 @@ public final class Node {
     }
 
     /** Extra replicas this node asked because the first ones were slow to answer a read. */
+    public long requestsAsReplicaCount() {
+        return coordinator.requestsAsReplicaCount();
+    }
+
+    public long requestsForwardedCount() {
+        return coordinator.requestsForwardedCount();
+    }
+
     public long speculativeReadCount() {
         return coordinator.speculativeReadCount();
     }

@@ -7,6 +7,7 @@ import ringdb.core.data.Limits;
 import ringdb.core.health.CommitFailurePolicy;
 import ringdb.core.health.DiskFailurePolicy;
 import ringdb.core.membership.TokenAllocation;
+import ringdb.core.ring.Partitioner;
 
 /**
  * A node's settings. Immutable; built with {@link #builder()} (every setting starts at its
@@ -42,7 +43,8 @@ public record NodeConfig(
         boolean rangeSyncDigests,
         long clientTimestampAheadMaxMicros,
         DiskFailurePolicy diskFailurePolicy,
-        CommitFailurePolicy commitFailurePolicy) {
+        CommitFailurePolicy commitFailurePolicy,
+        Partitioner partitioner) {
 
     /** Most ring positions one node may own. */
     public static final int NUM_TOKENS_MAX = 4096;
@@ -74,6 +76,7 @@ public record NodeConfig(
         positive(clientTimestampAheadMaxMicros, "clientTimestampAheadMaxMicros");
         Objects.requireNonNull(diskFailurePolicy, "diskFailurePolicy");
         Objects.requireNonNull(commitFailurePolicy, "commitFailurePolicy");
+        Objects.requireNonNull(partitioner, "partitioner");
         if (streamThroughputBytesPerSecond < 0) {
             throw new IllegalArgumentException("streamThroughputBytesPerSecond must be >= 0 (0: unthrottled), got "
                     + streamThroughputBytesPerSecond);
@@ -136,6 +139,7 @@ public record NodeConfig(
         b.clientTimestampAheadMaxMicros = clientTimestampAheadMaxMicros;
         b.diskFailurePolicy = diskFailurePolicy;
         b.commitFailurePolicy = commitFailurePolicy;
+        b.partitioner = partitioner;
         return b;
     }
 
@@ -217,6 +221,11 @@ public record NodeConfig(
         private DiskFailurePolicy diskFailurePolicy = DiskFailurePolicy.STOP;
         /** What a failed commit log (append, new segment, fsync) makes the node do (stop, as Cassandra). */
         private CommitFailurePolicy commitFailurePolicy = CommitFailurePolicy.STOP;
+        /**
+         * How a key becomes a token (SHA-1, the seed's; or Cassandra's Murmur3, so token-aware CQL
+         * drivers route to a replica). Every node of a cluster must use the same one.
+         */
+        private Partitioner partitioner = Partitioner.SHA1;
 
         private Builder() {
         }
@@ -366,6 +375,11 @@ public record NodeConfig(
             return this;
         }
 
+        public Builder partitioner(Partitioner value) {
+            partitioner = value;
+            return this;
+        }
+
         /** The configuration; throws {@link IllegalArgumentException} naming a setting out of its range. */
         public NodeConfig build() {
             return new NodeConfig(replicationFactor, numTokens, seeds, writeTimeoutMicros, readTimeoutMicros,
@@ -374,7 +388,8 @@ public record NodeConfig(
                     hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, hintsPerTargetBytesMax,
                     hintsTotalBytesMax, recoveryDelayMicros,
                     autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond,
-                    rangeSyncDigests, clientTimestampAheadMaxMicros, diskFailurePolicy, commitFailurePolicy);
+                    rangeSyncDigests, clientTimestampAheadMaxMicros, diskFailurePolicy, commitFailurePolicy,
+                    partitioner);
         }
     }
 }

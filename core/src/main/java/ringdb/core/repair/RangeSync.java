@@ -162,8 +162,8 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
      */
     private boolean matchesLocally(RangeDigestResponse response) {
         TokenRange range = tasks.get(taskIndex).range();
-        DecoratedKey after = afterKey == null ? null : DecoratedKey.of(afterKey);
-        DecoratedKey last = DecoratedKey.of(response.lastKey());
+        DecoratedKey after = afterKey == null ? null : DecoratedKey.of(context.config().partitioner(), afterKey);
+        DecoratedKey last = DecoratedKey.of(context.config().partitioner(), response.lastKey());
         List<LocalStore.Entry> scanned;
         try {
             scanned = context.data().scan(range.startTokenExclusive(), range.endTokenInclusive(), after,

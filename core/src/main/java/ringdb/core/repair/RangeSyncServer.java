@@ -62,7 +62,7 @@ public final class RangeSyncServer {
     private SyncChunk rangeSyncChunk(NodeId from, long startTokenExclusive, long endTokenInclusive, byte[] afterKey,
                                      int requestedEntries) {
         int maxEntries = Math.min(requestedEntries, RANGE_SYNC_ENTRIES_MAX);
-        DecoratedKey after = afterKey == null ? null : DecoratedKey.of(afterKey);
+        DecoratedKey after = afterKey == null ? null : DecoratedKey.of(context.config().partitioner(), afterKey);
         List<LocalStore.Entry> scanned;
         try {
             scanned = context.data().scan(startTokenExclusive, endTokenInclusive, after, maxEntries);

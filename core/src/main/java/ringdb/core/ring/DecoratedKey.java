@@ -8,14 +8,14 @@ import java.util.Arrays;
  */
 public record DecoratedKey(long token, byte[] key) implements Comparable<DecoratedKey> {
     /**
-     * A store's key with its token: for a data store key (tagged 0x01 or 0x02, {@link StorageKeys})
-     * {@link StorageKeys#token}, which throws for a malformed table entry's key; a key with another
-     * first byte is a node-local store's (system records and hints begin with a letter), placed by
-     * the partitioner's token of the whole key.
+     * A store's key with its token under {@code partitioner} (the node's): for a data store key
+     * (tagged 0x01 or 0x02, {@link StorageKeys}) {@link StorageKeys#token}, which throws for a
+     * malformed table entry's key; a key with another first byte is a node-local store's (system
+     * records and hints begin with a letter), placed by the partitioner's token of the whole key.
      */
-    public static DecoratedKey of(byte[] key) {
+    public static DecoratedKey of(Partitioner partitioner, byte[] key) {
         boolean data = StorageKeys.isKv(key) || StorageKeys.isTable(key);
-        return new DecoratedKey(data ? StorageKeys.token(key) : Partitioner.token(key), key);
+        return new DecoratedKey(data ? StorageKeys.token(partitioner, key) : partitioner.token(key), key);
     }
 
     @Override
@@ -29,7 +29,7 @@ public record DecoratedKey(long token, byte[] key) implements Comparable<Decorat
         return o instanceof DecoratedKey d && d.token == token && Arrays.equals(d.key, key);
     }
 
-    /** The token: a SHA-1 prefix, already well spread, and equal keys have equal tokens. */
+    /** The token: a hash of the key, already well spread, and equal keys have equal tokens. */
     @Override
     public int hashCode() {
         return Long.hashCode(token);

@@ -89,13 +89,14 @@ public final class Ring {
 
     /**
      * The tokens of a node: index 0 is SHA-1 of the node id itself (so one token per node is the
-     * seed's ring exactly); index i &gt; 0 is SHA-1 of "id#i".
+     * seed's ring exactly); index i &gt; 0 is SHA-1 of "id#i". SHA-1 whatever the partitioner of keys:
+     * both partitioners spread keys over the whole {@code long} range.
      */
     public static long[] tokensFor(NodeId node, int numTokens) {
         long[] out = new long[numTokens];
         for (int i = 0; i < numTokens; i++) {
             String source = i == 0 ? node.id() : node.id() + "#" + i;
-            out[i] = Partitioner.token(source.getBytes(StandardCharsets.UTF_8));
+            out[i] = Partitioner.SHA1.token(source.getBytes(StandardCharsets.UTF_8));
         }
         return out;
     }
@@ -165,13 +166,13 @@ public final class Ring {
      * The replicas of a key of the key-value API as clients give it (untagged), primary first; empty
      * when the ring has no members.
      */
-    public List<NodeId> replicasFor(byte[] rawKvKey) {
-        return replicasForToken(StorageKeys.kvToken(rawKvKey));
+    public List<NodeId> replicasFor(Partitioner partitioner, byte[] rawKvKey) {
+        return replicasForToken(StorageKeys.kvToken(partitioner, rawKvKey));
     }
 
     /** The replicas of a data store key ({@link StorageKeys}), primary first; empty when the ring has no members. */
-    public List<NodeId> replicasForKey(byte[] storageKey) {
-        return replicasForToken(StorageKeys.token(storageKey));
+    public List<NodeId> replicasForKey(Partitioner partitioner, byte[] storageKey) {
+        return replicasForToken(StorageKeys.token(partitioner, storageKey));
     }
 
     /** The replicas of the range holding {@code token}, primary first. */

@@ -64,22 +64,22 @@ public final class StorageKeys {
         return Arrays.copyOfRange(storageKey, 1, storageKey.length);
     }
 
-    /** The token of a key of the key-value API (its raw bytes, untagged). */
-    public static long kvToken(byte[] rawKey) {
-        return Partitioner.token(rawKey);
+    /** The token of a key of the key-value API (its raw bytes, untagged) under {@code partitioner}. */
+    public static long kvToken(Partitioner partitioner, byte[] rawKey) {
+        return partitioner.token(rawKey);
     }
 
     /**
-     * The token of a data store key: of its raw key for a key-value key, of its serialized partition
-     * key for a table entry. Throws {@link IllegalArgumentException} saying what is wrong for a key
-     * with another tag or a table entry's key that ends inside its partition key.
+     * The token under {@code partitioner} of a data store key: of its raw key for a key-value key, of
+     * its serialized partition key for a table entry. Throws {@link IllegalArgumentException} saying
+     * what is wrong for a key with another tag or a table entry's key that ends inside its partition key.
      */
-    public static long token(byte[] storageKey) {
+    public static long token(Partitioner partitioner, byte[] storageKey) {
         if (isKv(storageKey)) {
-            return Partitioner.token(storageKey, 1, storageKey.length - 1);
+            return partitioner.token(storageKey, 1, storageKey.length - 1);
         }
         if (isTable(storageKey)) {
-            return Partitioner.token(serializedPartitionKey(storageKey));
+            return partitioner.token(serializedPartitionKey(storageKey));
         }
         throw new IllegalArgumentException("not a data store key: " + describeTag(storageKey));
     }

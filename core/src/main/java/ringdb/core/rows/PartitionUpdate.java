@@ -56,7 +56,7 @@ public final class PartitionUpdate {
      * A write of {@code partition} at {@code timestampMicros} with {@code ttlSeconds} (0 = values
      * do not expire, {@link #TABLE_DEFAULT_TTL} = the table's default), expiring values at
      * {@code nowSeconds} (the coordinator's clock) plus the TTL. Values may be as large as the
-     * largest value a node may accept.
+     * largest value a node may accept. Its token is SHA-1's (the default partitioner).
      */
     public PartitionUpdate(TableMetadata table, PartitionKey partition, long timestampMicros, int ttlSeconds,
                            long nowSeconds) {
@@ -66,12 +66,19 @@ public final class PartitionUpdate {
     /**
      * As above, with the node's value limit ({@code max_value_size_bytes}) and the low 62 bits of
      * the timeuuids that key appended and prepended list elements (the coordinator's node, so two
-     * coordinators appending at the same timestamp do not collide).
+     * coordinators appending at the same timestamp do not collide). Its token is SHA-1's.
      */
     public PartitionUpdate(TableMetadata table, PartitionKey partition, long timestampMicros, int ttlSeconds,
                            long nowSeconds, int valueSizeBytesMax, long listElementNode) {
+        this(Partitioner.SHA1, table, partition, timestampMicros, ttlSeconds, nowSeconds, valueSizeBytesMax,
+                listElementNode);
+    }
+
+    /** As above, its token under {@code partitioner} (the node's). */
+    public PartitionUpdate(Partitioner partitioner, TableMetadata table, PartitionKey partition, long timestampMicros,
+                           int ttlSeconds, long nowSeconds, int valueSizeBytesMax, long listElementNode) {
         this.table = table;
-        this.keys = new RowKeys(table, Partitioner::token);
+        this.keys = new RowKeys(table, partitioner::token);
         this.partition = partition;
         keys.partitionPrefix(partition); // validates the partition key, its types and its limit
         this.token = keys.token(partition);

@@ -7,7 +7,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import ringdb.core.data.InvalidRequestException;
-import ringdb.core.ring.Partitioner;
 import ringdb.core.schema.ColumnMetadata;
 import ringdb.core.schema.TableMetadata;
 import ringdb.core.schema.keys.Clustering;
@@ -79,7 +78,9 @@ public record ReadCommand(TableMetadata table, PartitionKey partitionKey, List<S
      * static row whole (else {@link PartitionReader} returns an empty page without a position).
      */
     public List<KeyRange> storageRanges() {
-        RowKeys keys = new RowKeys(table, Partitioner::token);
+        RowKeys keys = new RowKeys(table, serialized -> {
+            throw new IllegalStateException("storage key ranges are built without a token");
+        });
         List<KeyRange> out = new ArrayList<>();
         byte[] resume = pagingAfter == null ? null : keys.rowPrefix(partitionKey, pagingAfter);
         for (Slice slice : slices) {

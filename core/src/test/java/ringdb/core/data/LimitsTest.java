@@ -19,6 +19,7 @@ import ringdb.core.node.NodeConfig;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.core.ring.StorageKeys;
 import ringdb.core.store.LocalStore;
+import ringdb.core.ring.Partitioner;
 
 /** The limits agree with each other and with the encodings that carry the data. */
 class LimitsTest {
@@ -50,7 +51,8 @@ class LimitsTest {
 
     @Test
     void aRangeSyncChunkOfOneLargestEntryFitsOneFrameAndDecodes() {
-        LocalStore.Entry entry = new LocalStore.Entry(DecoratedKey.of(LARGEST_KEY), Cell.value(LARGEST_VALUE, 1));
+        LocalStore.Entry entry = new LocalStore.Entry(DecoratedKey.of(Partitioner.SHA1, LARGEST_KEY),
+                Cell.value(LARGEST_VALUE, 1));
         Message chunk = new RangeSyncResponse(Long.MAX_VALUE, List.of(entry), true);
         assertFitsAndRoundTrips(chunk, Limits.mutationFrameBytesMax(Limits.VALUE_SIZE_BYTES_CEILING));
     }

@@ -22,6 +22,7 @@ import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.core.ring.StorageKeys;
 import ringdb.core.store.LocalStore;
+import ringdb.core.ring.Partitioner;
 
 class MessageCodecTest {
     private static final NodeId SENDER = NodeId.of("127.0.0.1:7000");
@@ -57,7 +58,7 @@ class MessageCodecTest {
     @Provide
     Arbitrary<Message> messages() {
         Arbitrary<LocalStore.Entry> entries = Combinators.combine(keys(), cells())
-                .as((key, cell) -> new LocalStore.Entry(DecoratedKey.of(key), cell));
+                .as((key, cell) -> new LocalStore.Entry(DecoratedKey.of(Partitioner.SHA1, key), cell));
         return Arbitraries.oneOf(List.of(
                 digests().list().ofMaxSize(5).map(GossipSyn::new),
                 Combinators.combine(digests().list().ofMaxSize(3), snapshots().list().ofMaxSize(3)).as(GossipAck::new),

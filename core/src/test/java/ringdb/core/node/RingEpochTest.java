@@ -110,7 +110,7 @@ class RingEpochTest {
     private byte[] keyGainedByD(NodeId aware) {
         for (int i = 0; i < 10_000; i++) {
             byte[] key = ("key" + i).getBytes(StandardCharsets.UTF_8);
-            if (nodes.get(aware).membershipView().pendingReplicasForToken(Partitioner.token(key)).contains(D)) {
+            if (nodes.get(aware).membershipView().pendingReplicasForToken(Partitioner.SHA1.token(key)).contains(D)) {
                 return key;
             }
         }

@@ -307,7 +307,7 @@ class RowPathsTest {
         schemaToCBlocked = false;
         TableMetadata events = nodes.get(A).schema().table("app", "events");
         ringdb.core.schema.keys.RowKeys keys = new ringdb.core.schema.keys.RowKeys(events,
-                ringdb.core.ring.Partitioner::token);
+                ringdb.core.ring.Partitioner.SHA1::token);
         ringdb.core.schema.keys.PartitionKey pk = ringdb.core.schema.keys.PartitionKey.of(utf8("ann"));
         LocalStore.Entry cell = new LocalStore.Entry(new DecoratedKey(keys.token(pk), keys.cell(pk,
                 ringdb.core.schema.keys.Clustering.EMPTY, "body", null)), Cell.value(utf8("hi"), 100));

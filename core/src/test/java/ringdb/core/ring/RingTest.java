@@ -30,7 +30,7 @@ class RingTest {
                                                @ForAll @IntRange(min = 1, max = 5) int replicationFactor,
                                                @ForAll @IntRange(min = 1, max = 16) int numTokens) {
         Ring ring = ring(nodes, numTokens, replicationFactor);
-        List<NodeId> replicas = ring.replicasFor(key);
+        List<NodeId> replicas = ring.replicasFor(Partitioner.SHA1, key);
         assertThat(replicas).hasSize(Math.min(nodes, replicationFactor));
         assertThat(new HashSet<>(replicas)).hasSameSizeAs(replicas);
     }
@@ -39,7 +39,7 @@ class RingTest {
     void primaryOwnsTheFirstTokenClockwise(@ForAll byte[] key, @ForAll @IntRange(min = 1, max = 10) int nodes,
                                           @ForAll @IntRange(min = 1, max = 8) int numTokens) {
         Ring ring = ring(nodes, numTokens, 3);
-        long keyToken = Partitioner.token(key);
+        long keyToken = Partitioner.SHA1.token(key);
         NodeId expected = null;
         long best = 0;
         NodeId lowest = null;
@@ -56,16 +56,16 @@ class RingTest {
                 }
             }
         }
-        assertThat(ring.replicasFor(key).get(0)).isEqualTo(expected == null ? lowest : expected);
+        assertThat(ring.replicasFor(Partitioner.SHA1, key).get(0)).isEqualTo(expected == null ? lowest : expected);
     }
 
     @Property(tries = 100)
     void replicasAreTheNextDistinctNodesClockwise(@ForAll byte[] key) {
         Ring ring = ring(6, 4, 3);
-        List<NodeId> replicas = ring.replicasFor(key);
+        List<NodeId> replicas = ring.replicasFor(Partitioner.SHA1, key);
         List<TokenRange> ranges = ring.ranges();
         int index = 0;
-        while (!ranges.get(index).contains(Partitioner.token(key))) {
+        while (!ranges.get(index).contains(Partitioner.SHA1.token(key))) {
             index++;
         }
         List<NodeId> walked = new ArrayList<>();
@@ -82,18 +82,19 @@ class RingTest {
     void oneTokenPerNodeIsTheSeedsRing() {
         Ring ring = ring(5, 1, 2);
         for (NodeId node : ring.members()) {
-            assertThat(ring.tokensOf(node)).containsExactly(Partitioner.token(node.id()));
+            assertThat(ring.tokensOf(node)).containsExactly(Partitioner.SHA1.token(node.id()));
         }
         // the seed's placement: the first node clockwise from SHA-1(key), then the next one
-        long keyToken = Partitioner.token("user:42");
+        long keyToken = Partitioner.SHA1.token("user:42");
         List<NodeId> sorted = ring.members().stream()
-                .sorted((a, b) -> Long.compare(Partitioner.token(a.id()), Partitioner.token(b.id()))).toList();
+                .sorted((a, b) -> Long.compare(Partitioner.SHA1.token(a.id()),
+                        Partitioner.SHA1.token(b.id()))).toList();
         int first = 0;
-        while (first < sorted.size() && Partitioner.token(sorted.get(first).id()) < keyToken) {
+        while (first < sorted.size() && Partitioner.SHA1.token(sorted.get(first).id()) < keyToken) {
             first++;
         }
         first %= sorted.size();
-        assertThat(ring.replicasFor("user:42".getBytes(StandardCharsets.UTF_8)))
+        assertThat(ring.replicasFor(Partitioner.SHA1, "user:42".getBytes(StandardCharsets.UTF_8)))
                 .containsExactly(sorted.get(first), sorted.get((first + 1) % sorted.size()));
     }
 
@@ -121,8 +122,8 @@ class RingTest {
         Ring ring = ring(1, 1, 2);
         assertThat(ring.ranges()).hasSize(1);
         assertThat(ring.ranges().get(0).fractionOfRing()).isEqualTo(1.0);
-        assertThat(ring.replicasFor(new byte[] {1})).containsExactly(NodeId.of("node1"));
-        assertThat(Ring.empty().replicasFor(new byte[] {1})).isEmpty();
+        assertThat(ring.replicasFor(Partitioner.SHA1, new byte[] {1})).containsExactly(NodeId.of("node1"));
+        assertThat(Ring.empty().replicasFor(Partitioner.SHA1, new byte[] {1})).isEmpty();
     }
 
     @Test

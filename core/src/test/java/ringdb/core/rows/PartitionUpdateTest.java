@@ -16,6 +16,7 @@ import ringdb.core.schema.keys.Clustering;
 import ringdb.core.schema.keys.PartitionKey;
 import ringdb.core.schema.types.CqlTypes;
 import ringdb.core.store.LocalStore;
+import ringdb.core.ring.Partitioner;
 
 class PartitionUpdateTest {
     private static final TableMetadata USERS = TableMetadata.builder("app", "users")
@@ -49,7 +50,8 @@ class PartitionUpdateTest {
         PartitionUpdate u = new PartitionUpdate(USERS, ACME, 5_000, PartitionUpdate.TABLE_DEFAULT_TTL, 1_000)
                 .insert(ONE).set(ONE, "name", text("ann")).set(null, "plan", text("gold")).deleteColumn(ONE, "age");
         assertThat(u.entries()).hasSize(4).allSatisfy(e -> {
-            assertThat(e.key().token()).isEqualTo(u.token()).isEqualTo(StorageKeys.token(e.key().key()));
+            assertThat(e.key().token()).isEqualTo(u.token()).isEqualTo(StorageKeys.token(Partitioner.SHA1,
+                    e.key().key()));
             assertThat(e.cell().timestampMicros()).isEqualTo(5_000);
         });
         assertThat(u.entries().get(1).cell().ttlSeconds()).isEqualTo(3600);

@@ -20,6 +20,7 @@ import ringdb.core.ring.DecoratedKey;
 import ringdb.core.store.LocalStore;
 import ringdb.core.testing.InMemoryStore;
 import ringdb.core.testing.ManualTime;
+import ringdb.core.ring.Partitioner;
 
 /** A stream session against scripted sources: chunking, retries, source changes, resume, throttle. */
 class StreamSessionTest {
@@ -66,7 +67,7 @@ class StreamSessionTest {
                     : " after " + new String(afterKey, StandardCharsets.UTF_8)));
             if (!silent.contains(to)) {
                 List<LocalStore.Entry> entries = source.scan(start, end,
-                        afterKey == null ? null : DecoratedKey.of(afterKey), maxEntries);
+                        afterKey == null ? null : DecoratedKey.of(Partitioner.SHA1, afterKey), maxEntries);
                 boolean complete = entries.size() < maxEntries;
                 time.schedule(1_000, () -> onResponse.accept(new RangeSyncResponse(id, entries, complete)));
             }

@@ -12,6 +12,7 @@ import ringdb.core.data.Cell;
 import ringdb.core.data.Limits;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.core.store.LocalStore;
+import ringdb.core.ring.Partitioner;
 
 /**
  * A {@link LocalStore} in memory for tests: cells reconciled per key in (token, key) order. Every
@@ -36,7 +37,7 @@ public final class InMemoryStore implements LocalStore {
     @Override
     public void apply(byte[] key, Cell cell, Consumer<Throwable> onDurable) {
         Limits.checkKey(key);
-        cells.merge(DecoratedKey.of(key.clone()), cell, Cell::reconcile);
+        cells.merge(DecoratedKey.of(Partitioner.SHA1, key.clone()), cell, Cell::reconcile);
         applyCount++;
         completions.accept(() -> onDurable.accept(null));
     }
@@ -64,7 +65,7 @@ public final class InMemoryStore implements LocalStore {
 
     @Override
     public Cell read(byte[] key) {
-        return cells.get(DecoratedKey.of(key));
+        return cells.get(DecoratedKey.of(Partitioner.SHA1, key));
     }
 
     @Override

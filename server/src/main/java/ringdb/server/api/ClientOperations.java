@@ -12,6 +12,7 @@ import ringdb.core.catalog.SchemaService;
 import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.coordinator.SliceQuery;
+import ringdb.core.ring.Partitioner;
 import ringdb.core.store.LocalStore;
 import ringdb.server.audit.AuditLog;
 
@@ -64,6 +65,11 @@ public interface ClientOperations {
 
     /** An admin request's answer: HTTP status and JSON body. */
     record AdminAnswer(int status, JsonNode body) {
+    }
+
+    /** The node's partitioner (its {@code partitioner} setting): how a key becomes a token. Any thread. */
+    default Partitioner partitioner() {
+        return Partitioner.SHA1;
     }
 
     /** The schema the node holds now (keyspaces and tables, built-in ones included). */

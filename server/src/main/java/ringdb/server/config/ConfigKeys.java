@@ -58,6 +58,7 @@ public final class ConfigKeys {
     public static final String DATA_DIRECTORY = "data_directory";
     public static final String REPLICATION_FACTOR = "replication_factor";
     public static final String NUM_TOKENS = "num_tokens";
+    public static final String PARTITIONER = "partitioner";
     public static final String COMMITLOG_SYNC = "commitlog_sync";
     public static final String COMMITLOG_SYNC_GROUP_WINDOW_MICROS = "commitlog_sync_group_window_micros";
     public static final String COMMITLOG_SYNC_PERIOD_MS = "commitlog_sync_period_ms";
@@ -292,7 +293,12 @@ public final class ConfigKeys {
             ConfigKey.integer(REPLICATION_FACTOR, 2, 1, 16,
                 "Replicas of every key; must be the same on every node."),
             ConfigKey.integer(NUM_TOKENS, 16, 1, 1024,
-                "Ring positions (virtual nodes) this node owns. 1 reproduces the seed's one position per node."));
+                "Ring positions (virtual nodes) this node owns. 1 reproduces the seed's one position per node."),
+            ConfigKey.choice(PARTITIONER, "sha1", List.of("sha1", "murmur3"),
+                "How a key becomes a token. sha1: the first 8 bytes of SHA-1 of the key (the seed's). murmur3: "
+                + "Cassandra's Murmur3Partitioner token of the partition key, so token-aware CQL drivers send each "
+                + "request to a replica. Every node of a cluster must use the same one (a peer using another is "
+                + "refused), and a node's data directory keeps the one it was created with."));
     }
 
     private static Section membership() {

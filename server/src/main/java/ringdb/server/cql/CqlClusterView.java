@@ -8,7 +8,7 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * The cluster as a driver sees it through system.local and system.peers: a snapshot of this node
+ * The cluster as a driver sees it through system.local, system.peers and system.peers_v2: a snapshot of this node
  * and its peers. Data center and rack are the single ones ringdb has today.
  */
 public record CqlClusterView(String clusterName, String partitioner, Node local, List<Node> peers) {
@@ -26,15 +26,22 @@ public record CqlClusterView(String clusterName, String partitioner, Node local,
 
     /**
      * One node: its internode (listen) address, the address and port its CQL clients use, its host
-     * id, tokens, the schema version it reports (null: not known yet) and gossip generation.
+     * id, tokens, the schema version it reports (null: not known yet), gossip generation and internode
+     * port (null: not known).
      */
     public record Node(InetAddress listenAddress, InetSocketAddress cqlAddress, UUID hostId, List<Long> tokens,
-                       UUID schemaVersion, long generation) {
+                       UUID schemaVersion, long generation, Integer listenPort) {
         public Node {
             Objects.requireNonNull(listenAddress, "listenAddress");
             Objects.requireNonNull(cqlAddress, "cqlAddress");
             Objects.requireNonNull(hostId, "hostId");
             tokens = List.copyOf(tokens);
+        }
+
+        /** A node whose internode port is not known. */
+        public Node(InetAddress listenAddress, InetSocketAddress cqlAddress, UUID hostId, List<Long> tokens,
+                    UUID schemaVersion, long generation) {
+            this(listenAddress, cqlAddress, hostId, tokens, schemaVersion, generation, null);
         }
     }
 

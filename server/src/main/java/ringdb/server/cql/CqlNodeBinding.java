@@ -36,8 +36,6 @@ import ringdb.server.tls.ClientTls;
 public final class CqlNodeBinding implements AutoCloseable {
     /** Gossip application state holding a node's CQL address ("host:port"). */
     public static final String CQL_STATE = "cql";
-    /** The partitioner drivers are told: ringdb's SHA-1 token, which they do not know (no token-aware routing). */
-    public static final String PARTITIONER = "ringdb.core.ring.Partitioner";
 
     /** What the query handler of a node may use: its system tables, events, schema, node and access control. */
     public record Context(SystemTables systemTables, CqlEvents events, CqlSchemaSource schema, Node node,
@@ -115,7 +113,12 @@ public final class CqlNodeBinding implements AutoCloseable {
         return events;
     }
 
-    /** The node's view for system.local and system.peers; on the node's thread. */
+    /**
+     * The node's view for system.local and system.peers; on the node's thread. The partitioner is the
+     * node's: with murmur3 Cassandra's Murmur3Partitioner, whose tokens drivers compute themselves and
+     * so route each request to a replica; with sha1 a name drivers do not know, so they route to any
+     * node and it forwards.
+     */
     static CqlClusterView view(Node node, String clusterName, CqlSchemaSource schema) {
         NodeStatus status = node.status();
         Ring ring = node.ring();
@@ -123,7 +126,7 @@ public final class CqlNodeBinding implements AutoCloseable {
         CqlClusterView.Node self = new CqlClusterView.Node(hostOf(status.id()),
                 selfCql == null ? new InetSocketAddress(hostOf(status.id()), 0) : selfCql,
                 CqlClusterView.hostId(status.id().id()), tokens(ring, status.id()), schema.version(),
-                status.generation());
+                status.generation(), HostPort.parse(status.id().id()).port());
         List<CqlClusterView.Node> peers = new ArrayList<>();
         for (PeerStatus peer : status.peers()) {
             InetSocketAddress cql = cqlAddress(peer.applicationStates().get(CQL_STATE));
@@ -131,9 +134,10 @@ public final class CqlNodeBinding implements AutoCloseable {
                 continue; // no CQL listener, or not (or no longer) in the ring
             }
             peers.add(new CqlClusterView.Node(hostOf(peer.id()), cql, CqlClusterView.hostId(peer.id().id()),
-                    tokens(ring, peer.id()), schema.version(), peer.generation()));
+                    tokens(ring, peer.id()), schema.version(), peer.generation(),
+                    HostPort.parse(peer.id().id()).port()));
         }
-        return new CqlClusterView(clusterName, PARTITIONER, self, peers);
+        return new CqlClusterView(clusterName, node.config().partitioner().className(), self, peers);
     }
 
     private static List<Long> tokens(Ring ring, NodeId id) {

@@ -10,7 +10,6 @@ import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.coordinator.SliceQuery;
 import ringdb.core.node.Node;
-import ringdb.core.ring.Partitioner;
 import ringdb.core.rows.ColumnData;
 import ringdb.core.rows.PartitionPage;
 import ringdb.core.rows.PartitionReader;
@@ -57,7 +56,7 @@ final class CqlReads {
     CompletableFuture<CqlResult> select(SelectStatement statement, BindValues values, ConsistencyLevel consistency,
                                         CqlConsistency cl, int pageSize, ByteBuffer pagingState) {
         TableMetadata table = statement.table();
-        RowKeys keys = new RowKeys(table, Partitioner::token);
+        RowKeys keys = new RowKeys(table, node.config().partitioner()::token);
         BoundSelect select = statement.bind(values, keys::token);
         if (SystemTables.isSystemKeyspace(table.keyspace())) {
             return CompletableFuture.completedFuture(virtual(select));

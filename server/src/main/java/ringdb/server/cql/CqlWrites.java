@@ -14,6 +14,7 @@ import ringdb.core.rows.PartitionUpdate;
 import ringdb.core.schema.keys.Clustering;
 import ringdb.core.schema.keys.PartitionKey;
 import ringdb.core.schema.keys.Slice;
+import ringdb.core.data.Limits;
 import ringdb.cql.statements.BoundModification;
 import ringdb.cql.statements.BoundOperation;
 
@@ -39,7 +40,8 @@ final class CqlWrites {
             long micros = m.timestampMicros() != null ? m.timestampMicros() : stamp;
             int ttl = m.ttlSeconds() == null ? PartitionUpdate.TABLE_DEFAULT_TTL : m.ttlSeconds();
             for (PartitionKey key : m.partitionKeys()) {
-                PartitionUpdate update = new PartitionUpdate(m.table(), key, micros, ttl, nowSeconds);
+                PartitionUpdate update = new PartitionUpdate(node.config().partitioner(), m.table(), key, micros,
+                        ttl, nowSeconds, Limits.VALUE_SIZE_BYTES_CEILING, 0);
                 apply(update, m);
                 updates.add(update);
             }

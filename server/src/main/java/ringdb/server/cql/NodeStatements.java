@@ -318,9 +318,11 @@ public final class NodeStatements implements CqlQueryHandler {
         return switch (cl) {
             case ONE, LOCAL_ONE, ANY -> ConsistencyLevel.ONE;
             case QUORUM, LOCAL_QUORUM, EACH_QUORUM -> ConsistencyLevel.QUORUM;
+            case TWO -> ConsistencyLevel.TWO;
+            case THREE -> ConsistencyLevel.THREE;
             case ALL -> ConsistencyLevel.ALL;
-            default -> throw CqlException.invalid("consistency level " + cl + " is not supported; use ONE, QUORUM, "
-                    + "ALL, LOCAL_ONE or LOCAL_QUORUM");
+            default -> throw CqlException.invalid("consistency level " + cl + " is not supported; use ONE, TWO, "
+                    + "THREE, QUORUM, ALL, LOCAL_ONE or LOCAL_QUORUM");
         };
     }
 

@@ -22,8 +22,8 @@ final class SystemTableDefinitions {
     }
 
     static List<TableMetadata> all() {
-        return List.of(local(), peers(), keyspaces(), tables(), columns(), types(), functions(), aggregates(),
-                views(), indexes(), triggers());
+        return List.of(local(), peers(), peersV2(), keyspaces(), tables(), columns(), types(), functions(),
+                aggregates(), views(), indexes(), triggers());
     }
 
     private static TableMetadata local() {
@@ -33,8 +33,8 @@ final class SystemTableDefinitions {
                 .regular("gossip_generation", CqlTypes.INT).regular("host_id", CqlTypes.UUID)
                 .regular("listen_address", CqlTypes.INET).regular("native_protocol_version", TEXT)
                 .regular("partitioner", TEXT).regular("rack", TEXT).regular("release_version", TEXT)
-                .regular("rpc_address", CqlTypes.INET).regular("schema_version", CqlTypes.UUID)
-                .regular("thrift_version", TEXT).regular("tokens", CqlTypes.set(TEXT, false))
+                .regular("rpc_address", CqlTypes.INET).regular("rpc_port", CqlTypes.INT)
+                .regular("schema_version", CqlTypes.UUID).regular("thrift_version", TEXT).regular("tokens", CqlTypes.set(TEXT, false))
                 .regular("truncated_at", CqlTypes.map(CqlTypes.UUID, CqlTypes.BLOB, false)).build();
     }
 
@@ -44,6 +44,20 @@ final class SystemTableDefinitions {
                 .regular("preferred_ip", CqlTypes.INET).regular("rack", TEXT).regular("release_version", TEXT)
                 .regular("rpc_address", CqlTypes.INET).regular("schema_version", CqlTypes.UUID)
                 .regular("tokens", CqlTypes.set(TEXT, false)).build();
+    }
+
+    /**
+     * Cassandra 4's peers table: each peer's internode address and port, and the address and port of
+     * its native transport, so a driver reaches nodes that share an address on distinct ports.
+     */
+    private static TableMetadata peersV2() {
+        return TableMetadata.builder(SystemTables.SYSTEM, "peers_v2").partitionKey("peer", CqlTypes.INET)
+                .clustering("peer_port", CqlTypes.INT, false)
+                .regular("data_center", TEXT).regular("host_id", CqlTypes.UUID)
+                .regular("native_address", CqlTypes.INET).regular("native_port", CqlTypes.INT)
+                .regular("preferred_ip", CqlTypes.INET).regular("preferred_port", CqlTypes.INT)
+                .regular("rack", TEXT).regular("release_version", TEXT)
+                .regular("schema_version", CqlTypes.UUID).regular("tokens", CqlTypes.set(TEXT, false)).build();
     }
 
     private static TableMetadata keyspaces() {

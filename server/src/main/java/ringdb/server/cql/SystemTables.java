@@ -22,8 +22,8 @@ import ringdb.core.schema.types.CqlType;
  * are empty: ringdb has none). Each is declared with Cassandra 3.11's columns and types so drivers
  * parse it; {@link #read} gives every row with every column, in the declared column order (partition
  * key, clustering, then the other columns by name), for the query handler to select and filter.
- * {@code system.peers_v2} is not a table here: reading it is an Invalid error, on which drivers fall
- * back to {@code system.peers}.
+ * {@code system.peers_v2} (Cassandra 4's, which the Java, Python and Go drivers read first) carries each
+ * peer's native transport port, so nodes sharing one address on distinct CQL ports are all reachable.
  *
  * <p>Threading: any thread that may call the two suppliers.
  */
@@ -96,6 +96,7 @@ public final class SystemTables {
         return switch (table) {
             case "system.local" -> List.of(local(cluster.get()));
             case "system.peers" -> peers(cluster.get());
+            case "system.peers_v2" -> peersV2(cluster.get());
             case "system_schema.keyspaces" -> keyspaces();
             case "system_schema.tables" -> tableRows();
             case "system_schema.columns" -> columnRows();
@@ -120,6 +121,7 @@ public final class SystemTables {
         row.put("rack", CqlClusterView.RACK);
         row.put("release_version", CqlClusterView.RELEASE_VERSION);
         row.put("rpc_address", self.cqlAddress().getAddress().getAddress());
+        row.put("rpc_port", self.cqlAddress().getPort());
         row.put("schema_version", schema.version());
         row.put("thrift_version", "20.1.0");
         row.put("tokens", tokens(self));
@@ -137,6 +139,27 @@ public final class SystemTables {
             row.put("rack", CqlClusterView.RACK);
             row.put("release_version", CqlClusterView.RELEASE_VERSION);
             row.put("rpc_address", peer.cqlAddress().getAddress().getAddress());
+            row.put("schema_version", peer.schemaVersion());
+            row.put("tokens", tokens(peer));
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private List<Map<String, Object>> peersV2(CqlClusterView view) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (CqlClusterView.Node peer : view.peers()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("peer", peer.listenAddress().getAddress());
+            row.put("peer_port", peer.listenPort());
+            row.put("data_center", CqlClusterView.DATA_CENTER);
+            row.put("host_id", peer.hostId());
+            row.put("native_address", peer.cqlAddress().getAddress().getAddress());
+            row.put("native_port", peer.cqlAddress().getPort());
+            row.put("preferred_ip", null);
+            row.put("preferred_port", null);
+            row.put("rack", CqlClusterView.RACK);
+            row.put("release_version", CqlClusterView.RELEASE_VERSION);
             row.put("schema_version", peer.schemaVersion());
             row.put("tokens", tokens(peer));
             rows.add(row);

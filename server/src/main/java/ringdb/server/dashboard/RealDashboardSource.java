@@ -156,7 +156,7 @@ public final class RealDashboardSource implements DashboardSource, RequestObserv
             Node node = view.node();
             NodeStatus status = node.status();
             List<ReplicaValue> replicas = new ArrayList<>();
-            for (NodeId replica : node.ring().replicasFor(bytes)) {
+            for (NodeId replica : node.ring().replicasFor(node.config().partitioner(), bytes)) {
                 if (replica.equals(status.id())) {
                     Cell cell = view.data().read(StorageKeys.kv(bytes));
                     replicas.add(ClusterViews.replicaValue(replica, true, cell));
@@ -168,7 +168,7 @@ public final class RealDashboardSource implements DashboardSource, RequestObserv
                             : ClusterViews.replicaValue(replica, false, null));
                 }
             }
-            return ClusterViews.keyLookup(key, replicas);
+            return ClusterViews.keyLookup(key, node.config().partitioner(), replicas);
         });
     }
 

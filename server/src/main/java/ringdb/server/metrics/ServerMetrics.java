@@ -197,6 +197,20 @@ public final class ServerMetrics implements RequestObserver {
     }
 
     /**
+     * Client requests for one partition by where they arrived: at one of its replicas, or at another
+     * node that forwarded them to the replicas (token-aware drivers, with partitioner: murmur3, keep
+     * the second near zero).
+     */
+    public void registerRequestPlacement(LongSupplier asReplica, LongSupplier forwarded) {
+        gauge("ringdb_coordinator_requests", "Client requests for one partition this node coordinated since start, "
+                + "by placement: replica (this node holds the partition) or forwarded (it does not; every replica "
+                + "is asked over the network)", cb -> {
+            cb.call(asReplica.getAsLong(), "replica");
+            cb.call(forwarded.getAsLong(), "forwarded");
+        }, "placement");
+    }
+
+    /**
      * TLS gauges: certificate reloads per port ({@code contexts}), failed client TLS handshakes, and
      * {@code ringdb_insecure_client_ports}, 1 or more when a client port is reachable from other
      * machines without protection (see the node's log and {@code GET /v1/cluster}).

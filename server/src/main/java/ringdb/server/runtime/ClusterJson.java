@@ -125,12 +125,12 @@ final class ClusterJson {
                 .map(p -> p.applicationStates().getOrDefault(HTTP_STATE, "")).orElse("");
     }
 
-    static JsonNode ring(byte[] key, String keyText, Ring ring, NodeStatus status) {
+    static JsonNode ring(byte[] key, String keyText, Ring ring, NodeStatus status, Partitioner partitioner) {
         ObjectNode root = JsonResponses.object();
         root.put("key", keyText);
-        root.put("token", Partitioner.token(key));
+        root.put("token", partitioner.token(key));
         ArrayNode replicas = root.putArray("replicas");
-        List<NodeId> ids = ring.replicasFor(key);
+        List<NodeId> ids = ring.replicasFor(partitioner, key);
         for (NodeId id : ids) {
             ObjectNode replica = replicas.addObject();
             replica.put("id", id.id());

@@ -46,7 +46,8 @@ public final class FileStores implements StoreFactory {
                 .flushPeriodMicros(TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.FLUSH_PERIOD_MS)))
                 .compactionThroughputBytesPerSecond(config.number(ConfigKeys.COMPACTION_THROUGHPUT_BYTES_PER_SECOND))
                 .skipCorruptCommitLogRecords(config.bool(ConfigKeys.SKIP_CORRUPT_COMMIT_LOG_RECORDS))
-                .valueSizeBytesMax(config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES)).build();
+                .valueSizeBytesMax(config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES))
+                .partitioner(ServerNode.partitioner(config)).build();
     }
 
     @Override

@@ -26,6 +26,7 @@ import ringdb.core.node.NodeStatus;
 import ringdb.core.repair.Repair;
 import ringdb.core.store.LocalStore;
 import ringdb.core.streaming.StreamProgress;
+import ringdb.core.ring.Partitioner;
 import ringdb.server.api.ClientOperations;
 import ringdb.server.api.JsonResponses;
 import ringdb.server.audit.AuditLog;
@@ -163,6 +164,7 @@ final class NodeClientOperations implements ClientOperations {
     public CompletableFuture<JsonNode> cluster() {
         return nodeThread.call(() -> {
             ObjectNode cluster = (ObjectNode) ClusterJson.cluster(clusterName, node.status(), node.ring());
+            cluster.put("partitioner", node.config().partitioner().configName());
             ArrayNode warnings = cluster.putArray("security_warnings");
             tls.warnings().forEach(warnings::add);
             return cluster;
@@ -170,9 +172,15 @@ final class NodeClientOperations implements ClientOperations {
     }
 
     @Override
+    public Partitioner partitioner() {
+        return node.config().partitioner();
+    }
+
+    @Override
     public CompletableFuture<JsonNode> ring(byte[] key) {
         return nodeThread.call(
-                () -> ClusterJson.ring(key, new String(key, StandardCharsets.UTF_8), node.ring(), node.status()));
+                () -> ClusterJson.ring(key, new String(key, StandardCharsets.UTF_8), node.ring(), node.status(),
+                        node.config().partitioner()));
     }
 
     @Override

@@ -27,6 +27,7 @@ import ringdb.core.catalog.SchemaChange;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.node.NodeListener;
 import ringdb.core.store.LocalStore;
+import ringdb.core.ring.Partitioner;
 import ringdb.server.api.ClientTimeouts;
 import ringdb.server.api.ConnectionLimits;
 import ringdb.server.api.RequestBytesBudget;
@@ -137,6 +138,7 @@ public final class ServerNode implements AutoCloseable {
             throw e;
         }
         createDirectories(dir);
+        PartitionerRecord.check(dir, partitioner(config));
         NodeThread nodeThread = new NodeThread("ringdb-node-" + config.nodeId());
         RecentEvents events = new RecentEvents(RecentEvents.CAPACITY);
         SystemClock clock = new SystemClock();
@@ -153,6 +155,7 @@ public final class ServerNode implements AutoCloseable {
                 new Random(seeds.nextLong()), data, hints, listener(metrics, events, cqlEvents, cqlSchemaChanges),
                 seeds.nextLong());
         metrics.registerRefusals(node::unexpectedResponseCount, node::refusedGossipStateCount);
+        metrics.registerRequestPlacement(node::requestsAsReplicaCount, node::requestsForwardedCount);
         nodeHolder[0] = node;
         String httpAddress = config.advertisedHttpAddress().toString();
         nodeThread.call(() -> {
@@ -299,7 +302,7 @@ public final class ServerNode implements AutoCloseable {
                 config.number(ConfigKeys.INTERNODE_RECONNECT_BACKOFF_MAX_MS),
                 config.number(ConfigKeys.INTERNODE_TCP_USER_TIMEOUT_MS),
                 config.number(ConfigKeys.INTERNODE_RECEIVE_QUEUE_BYTES_MAX),
-                config.text(ConfigKeys.CLUSTER_NAME), tls);
+                config.text(ConfigKeys.CLUSTER_NAME), tls, partitioner(config));
     }
 
     /** Hands inbound messages to the node thread; a message's bytes count against the inbound bound until handled. */
@@ -385,7 +388,13 @@ public final class ServerNode implements AutoCloseable {
                         TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.MAX_CLIENT_TIMESTAMP_AHEAD_MS)))
                 .diskFailurePolicy(DiskFailurePolicy.parse(config.text(ConfigKeys.DISK_FAILURE_POLICY)))
                 .commitFailurePolicy(CommitFailurePolicy.parse(config.text(ConfigKeys.COMMIT_FAILURE_POLICY)))
+                .partitioner(partitioner(config))
                 .build();
+    }
+
+    /** The node's partitioner ({@code partitioner}). */
+    public static Partitioner partitioner(ServerConfig config) {
+        return Partitioner.parse(config.text(ConfigKeys.PARTITIONER));
     }
 
     private static void createDirectories(Path dir) {

@@ -16,6 +16,7 @@ import ringdb.core.NodeId;
 import ringdb.core.message.CodecException;
 import ringdb.core.message.Envelope;
 import ringdb.core.message.MessageCodec;
+import ringdb.core.ring.Partitioner;
 import ringdb.server.net.StagedClose;
 
 /**
@@ -48,6 +49,7 @@ public final class InboundMessageHandler extends SimpleChannelInboundHandler<Byt
     private final TransportStats stats;
     private final InboundBacklog backlog;
     private final InternodeHandshake.Identity self;
+    private final Partitioner partitioner;
     private final java.util.function.Consumer<NodeId> accepted;
     private final InternodeTls tls;
     private NodeId peer;
@@ -59,6 +61,7 @@ public final class InboundMessageHandler extends SimpleChannelInboundHandler<Byt
         this.tls = tls;
         this.accepted = accepted;
         this.self = self;
+        this.partitioner = Partitioner.ofClassName(self.partitioner());
         this.sink = sink;
         this.stats = stats;
         this.backlog = backlog;
@@ -79,7 +82,7 @@ public final class InboundMessageHandler extends SimpleChannelInboundHandler<Byt
         }
         Envelope envelope;
         try {
-            envelope = MessageCodec.decodeFrame(bytes);
+            envelope = MessageCodec.decodeFrame(bytes, partitioner);
         } catch (CodecException e) {
             rejectConnection(ctx, e.getMessage());
             return;

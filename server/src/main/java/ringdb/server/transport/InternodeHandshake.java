@@ -6,6 +6,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import ringdb.core.NodeId;
 import ringdb.core.message.MessageCodec;
+import ringdb.core.ring.Partitioner;
 
 /**
  * The first frame each way on an internode connection (docs/formats/messages.md, "Handshake"). The
@@ -27,8 +28,8 @@ public final class InternodeHandshake {
     /** The frame versions this node speaks (message frames, {@link MessageCodec#VERSION}). */
     public static final int VERSION_MIN = MessageCodec.VERSION;
     public static final int VERSION_MAX = MessageCodec.VERSION;
-    /** The one partitioner: SHA-1 of the key, first 8 bytes as a signed long. */
-    public static final String PARTITIONER = "ringdb.Sha1Partitioner";
+    /** The default partitioner's name in a handshake: SHA-1 of the key, first 8 bytes as a signed long. */
+    public static final String PARTITIONER = Partitioner.SHA1.className();
     /** The longest string in a handshake, in UTF-8 bytes (a refusal reason is cut to fit). */
     public static final int STRING_BYTES_MAX = 1024;
 
@@ -37,8 +38,14 @@ public final class InternodeHandshake {
 
     /** What a node says about itself in a HELLO or an ACCEPT. */
     public record Identity(String clusterName, String partitioner, NodeId node) {
+        /** A node of {@code clusterName} using the default partitioner, SHA-1. */
         public static Identity of(String clusterName, NodeId node) {
-            return new Identity(clusterName, PARTITIONER, node);
+            return of(clusterName, Partitioner.SHA1, node);
+        }
+
+        /** A node of {@code clusterName} using {@code partitioner}: peers using another are refused. */
+        public static Identity of(String clusterName, Partitioner partitioner, NodeId node) {
+            return new Identity(clusterName, partitioner.className(), node);
         }
     }
 

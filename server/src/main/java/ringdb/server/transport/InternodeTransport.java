@@ -24,6 +24,7 @@ import ringdb.core.NodeId;
 import ringdb.core.message.Envelope;
 import ringdb.core.message.Message;
 import ringdb.core.message.MessageCodec;
+import ringdb.core.ring.Partitioner;
 import ringdb.server.config.HostPort;
 
 /**
@@ -57,11 +58,20 @@ public final class InternodeTransport implements Network, AutoCloseable {
      * peer connection whose backlog makes no progress this long is closed (0: never);
      * {@code receiveQueueBytesMax}: inbound messages not yet handled, past which reading pauses;
      * {@code clusterName}: only nodes of this cluster are accepted at the handshake; {@code tls}: TLS
-     * on every connection, both ways (null: plaintext).
+     * on every connection, both ways (null: plaintext); {@code partitioner}: the node's, told in the
+     * handshake (a peer using another is refused) and giving decoded entries their tokens.
      */
     public record Settings(HostPort listenAddress, NodeId self, long sendQueueBytesMax, int connectTimeoutMillis,
                            long reconnectBackoffMaxMillis, long userTimeoutMillis, long receiveQueueBytesMax,
-                           String clusterName, InternodeTls tls) {
+                           String clusterName, InternodeTls tls, Partitioner partitioner) {
+        /** As the canonical constructor, with SHA-1 (the default partitioner). */
+        public Settings(HostPort listenAddress, NodeId self, long sendQueueBytesMax, int connectTimeoutMillis,
+                        long reconnectBackoffMaxMillis, long userTimeoutMillis, long receiveQueueBytesMax,
+                        String clusterName, InternodeTls tls) {
+            this(listenAddress, self, sendQueueBytesMax, connectTimeoutMillis, reconnectBackoffMaxMillis,
+                    userTimeoutMillis, receiveQueueBytesMax, clusterName, tls, Partitioner.SHA1);
+        }
+
         public Settings(HostPort listenAddress, NodeId self, long sendQueueBytesMax, int connectTimeoutMillis,
                         long reconnectBackoffMaxMillis, long userTimeoutMillis, long receiveQueueBytesMax,
                         String clusterName) {
@@ -82,7 +92,7 @@ public final class InternodeTransport implements Network, AutoCloseable {
         }
 
         InternodeHandshake.Identity identity() {
-            return InternodeHandshake.Identity.of(clusterName, self);
+            return InternodeHandshake.Identity.of(clusterName, partitioner, self);
         }
     }
 

@@ -74,6 +74,7 @@ class ConfigReferenceTest {
         expected.put("data_directory", "./data");
         expected.put("replication_factor", 2L);
         expected.put("num_tokens", 16L);
+        expected.put("partitioner", "sha1");
         expected.put("auto_bootstrap", false);
         expected.put("replace_node", "");
         expected.put("token_allocation", "derived");

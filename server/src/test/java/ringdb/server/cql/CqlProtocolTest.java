@@ -51,6 +51,7 @@ import ringdb.server.api.RequestBytesBudget;
 import ringdb.server.api.RequestObserver;
 import ringdb.server.config.HostPort;
 import ringdb.server.transport.SocketTransport;
+import ringdb.core.ring.Partitioner;
 
 /**
  * The CQL listener spoken to frame by frame with native-protocol's client codecs: the handshake,
@@ -103,8 +104,8 @@ class CqlProtocolTest {
                 List.of(-5L, 7L), UUID.randomUUID(), 1);
         CqlClusterView.Node peer = new CqlClusterView.Node(InetAddress.getByName("127.0.0.2"),
                 new InetSocketAddress("127.0.0.2", 9042), CqlClusterView.hostId("127.0.0.2:7000"),
-                List.of(3L), null, 1);
-        CqlClusterView view = new CqlClusterView("test", CqlNodeBinding.PARTITIONER, self, List.of(peer));
+                List.of(3L), null, 1, 7000);
+        CqlClusterView view = new CqlClusterView("test", Partitioner.SHA1.className(), self, List.of(peer));
         return new SystemTables(() -> view, CqlSchemaSource.builtin(2));
     }
 
@@ -193,16 +194,21 @@ class CqlProtocolTest {
     }
 
     @Test
-    void systemTablesAnswerWithCassandrasColumnsAndPeersV2IsInvalid() throws IOException {
+    void systemTablesAnswerWithCassandrasColumnsAndPeersV2HasTheNativePort() throws IOException {
         try (RawCqlClient client = ready()) {
             Rows local = (Rows) client.ask(V4, query("SELECT * FROM system.local"));
             assertThat(local.getMetadata().columnSpecs).extracting(c -> c.name).contains("host_id", "tokens",
                     "rpc_address", "schema_version", "release_version", "partitioner", "data_center", "rack");
             Rows peers = (Rows) client.ask(V4, query("SELECT peer, host_id FROM system.peers"));
             assertThat(peers.getData()).hasSize(1);
-            Error v2 = (Error) client.ask(V4, query("SELECT * FROM system.peers_v2"));
-            assertThat(v2.code).isEqualTo(ProtocolConstants.ErrorCode.INVALID);
-            assertThat(v2.message).isEqualTo("unconfigured table peers_v2");
+            Rows v2 = (Rows) client.ask(V4, query("SELECT peer, peer_port, native_address, native_port "
+                    + "FROM system.peers_v2"));
+            assertThat(v2.getData()).hasSize(1);
+            List<ByteBuffer> row = List.copyOf(v2.getData().peek());
+            assertThat(row.get(0)).isEqualTo(ByteBuffer.wrap(new byte[] {127, 0, 0, 2}));
+            assertThat(row.get(1).getInt(0)).isEqualTo(7000);
+            assertThat(row.get(2)).isEqualTo(ByteBuffer.wrap(new byte[] {127, 0, 0, 2}));
+            assertThat(row.get(3).getInt(0)).isEqualTo(9042);
             Rows columns = (Rows) client.ask(V4, query("SELECT * FROM system_schema.columns "
                     + "WHERE keyspace_name = 'ringdb'"));
             assertThat(columns.getData()).hasSize(2);

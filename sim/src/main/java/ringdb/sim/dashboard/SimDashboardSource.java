@@ -148,12 +148,12 @@ public final class SimDashboardSource implements DashboardSource, AutoCloseable 
         byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
         Limits.checkKey(bytes);
         List<ReplicaValue> replicas = new ArrayList<>();
-        for (NodeId id : snapshots.ring().replicasFor(bytes)) {
+        for (NodeId id : snapshots.ring().replicasFor(cluster.config().partitioner(), bytes)) {
             boolean alive = cluster.isAlive(id);
             Cell cell = alive ? cluster.store(id).read(StorageKeys.kv(bytes)) : null;
             replicas.add(ClusterViews.replicaValue(id, alive, cell));
         }
-        return ClusterViews.keyLookup(key, replicas);
+        return ClusterViews.keyLookup(key, cluster.config().partitioner(), replicas);
     }
 
     private CompletableFuture<ActionResult> actNow(String action, Map<String, String> params) {

@@ -197,7 +197,8 @@ public final class Demo {
 
     private String keyReplicatedBy(NodeId node, List<String> keys) {
         for (String key : keys) {
-            if (cluster.node(node).ring().replicasFor(key.getBytes(StandardCharsets.UTF_8)).contains(node)) {
+            if (cluster.node(node).ring().replicasFor(cluster.config().partitioner(),
+                    key.getBytes(StandardCharsets.UTF_8)).contains(node)) {
                 return key;
             }
         }
@@ -205,7 +206,8 @@ public final class Demo {
     }
 
     private NodeId primaryOf(String key) {
-        return cluster.node(cluster.nodeIds().get(0)).ring().replicasFor(key.getBytes(StandardCharsets.UTF_8)).get(0);
+        return cluster.node(cluster.nodeIds().get(0)).ring().replicasFor(cluster.config().partitioner(),
+                key.getBytes(StandardCharsets.UTF_8)).get(0);
     }
 
     private NodeId otherThan(NodeId node) {
@@ -214,7 +216,8 @@ public final class Demo {
 
     private List<NodeId> replicasOf(String key) {
         NodeId viewer = cluster.nodeIds().stream().filter(cluster::isAlive).findFirst().orElseThrow();
-        return cluster.node(viewer).ring().replicasFor(key.getBytes(StandardCharsets.UTF_8));
+        return cluster.node(viewer).ring().replicasFor(cluster.config().partitioner(),
+                key.getBytes(StandardCharsets.UTF_8));
     }
 
     static String describe(ClientResult result) {

@@ -40,7 +40,7 @@ final class DemoTables {
         for (String key : keys) {
             byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
             List<String> row = new ArrayList<>();
-            for (NodeId replica : cluster.node(viewer).ring().replicasFor(bytes)) {
+            for (NodeId replica : cluster.node(viewer).ring().replicasFor(cluster.config().partitioner(), bytes)) {
                 String version = cluster.isAlive(replica)
                         ? version(cluster.store(replica).read(StorageKeys.kv(bytes))) : "(down)";
                 row.add(replica + ": " + version);

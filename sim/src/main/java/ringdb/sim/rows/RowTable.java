@@ -32,8 +32,13 @@ public final class RowTable {
     private final RowKeys keys;
 
     public RowTable(TableMetadata table) {
+        this(table, Partitioner.SHA1);
+    }
+
+    /** The table whose partitions are placed by {@code partitioner} (the cluster's). */
+    public RowTable(TableMetadata table, Partitioner partitioner) {
         this.table = table;
-        this.keys = new RowKeys(table, Partitioner::token);
+        this.keys = new RowKeys(table, partitioner::token);
     }
 
     /** What the workload's CREATE TABLE says. */

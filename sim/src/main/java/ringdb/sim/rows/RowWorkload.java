@@ -95,7 +95,7 @@ public final class RowWorkload {
             if (metadata == null) {
                 schemaFailure = via + " created the table but does not hold it";
             } else {
-                table = new RowTable(metadata);
+                table = new RowTable(metadata, cluster.config().partitioner());
             }
         });
     }

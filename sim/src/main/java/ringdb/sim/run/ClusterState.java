@@ -44,7 +44,7 @@ public final class ClusterState {
         for (Map.Entry<String, Map<NodeId, Cell>> entry : cells.entrySet()) {
             byte[] key = entry.getKey().getBytes(StandardCharsets.UTF_8);
             Map<NodeId, Cell> replicas = new LinkedHashMap<>();
-            for (NodeId replica : ring.replicasFor(key)) {
+            for (NodeId replica : ring.replicasFor(cluster.config().partitioner(), key)) {
                 replicas.put(replica, cluster.store(replica).read(StorageKeys.kv(key)));
             }
             entry.setValue(replicas);

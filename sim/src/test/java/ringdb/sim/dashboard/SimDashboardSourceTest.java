@@ -94,7 +94,7 @@ class SimDashboardSourceTest {
             assertThat(replica.value()).isEqualTo("red");
         });
         assertThat(lookup.replicas().stream().map(ReplicaValue::timestampMicros).distinct()).hasSize(1);
-        assertThat(Long.parseLong(lookup.token())).isEqualTo(Partitioner.token("apple"));
+        assertThat(Long.parseLong(lookup.token())).isEqualTo(Partitioner.SHA1.token("apple"));
     }
 
     @Test
@@ -142,8 +142,8 @@ class SimDashboardSourceTest {
         assertThat(failureOf(source.act("network", Map.of("dropProbability", "0", "duplicateProbability", "0",
                 "delayMinMicros", "5000", "delayMaxMicros", "10"))))
                 .hasMessage("delayMinMicros 5000 is above delayMaxMicros 10");
-        assertThat(failureOf(source.act("put", Map.of("key", "k", "cl", "TWO"))))
-                .hasMessage("unknown consistency level 'TWO'; expected ONE, QUORUM or ALL");
+        assertThat(failureOf(source.act("put", Map.of("key", "k", "cl", "FIVE"))))
+                .hasMessage("unknown consistency level 'FIVE'; expected ONE, TWO, THREE, QUORUM or ALL");
         assertThat(failureOf(source.act("put", Map.of("key", ""))))
                 .hasMessage("missing parameter 'key'");
         assertThat(failureOf(source.act("removeNode", Map.of("node", "node7"))))

@@ -21,6 +21,7 @@ import ringdb.sim.check.History;
 import ringdb.sim.check.KeyModel;
 import ringdb.sim.check.Operation;
 import ringdb.sim.run.ClusterState;
+import ringdb.core.ring.Partitioner;
 
 /**
  * A delete acknowledged at ONE by its coordinator's own replica alone, whose coordinator then
@@ -99,7 +100,8 @@ class RemovedReplicaWriteLossTest {
             for (int i = 0; ; i++) {
                 String key = "key" + i;
                 List<NodeId> replicas =
-                        cluster.node(coordinator).ring().replicasFor(key.getBytes(StandardCharsets.UTF_8));
+                        cluster.node(coordinator).ring().replicasFor(Partitioner.SHA1,
+                                key.getBytes(StandardCharsets.UTF_8));
                 if (replicas.contains(coordinator)) {
                     List<NodeId> others = replicas.stream().filter(id -> !id.equals(coordinator)).toList();
                     NodeId via = cluster.nodeIds().stream().filter(id -> !replicas.contains(id))

@@ -13,6 +13,7 @@ import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.node.NodeState;
 import ringdb.sim.SimCluster;
+import ringdb.core.ring.Partitioner;
 
 /**
  * Progress barriers and ring epochs in the simulator: a join whose barrier cannot be met waits (and
@@ -100,7 +101,7 @@ class RingChangeBarrierTest {
                 }
                 keys.add(key);
                 List<NodeId> newReplicas = cluster.node(joiner).membershipView().natural()
-                        .replicasFor(key.getBytes(StandardCharsets.UTF_8));
+                        .replicasFor(Partitioner.SHA1, key.getBytes(StandardCharsets.UTF_8));
                 long onNewRing = written.acknowledgedBy().stream().filter(newReplicas::contains).count();
                 assertThat(onNewRing).as("seed %d: %s acknowledged by %s, new replicas %s", seed, key,
                         written.acknowledgedBy(), newReplicas).isGreaterThanOrEqualTo(2);

@@ -16,6 +16,7 @@ import ringdb.core.node.NodeConfig;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.ring.Ring;
 import ringdb.sim.SimCluster;
+import ringdb.core.ring.Partitioner;
 
 /** Which replica a joining node streams a range from. Simulated time only. */
 class StreamSourceTest {
@@ -43,13 +44,13 @@ class StreamSourceTest {
             String key = null;
             for (int i = 0; key == null; i++) {
                 byte[] candidate = ("key" + i).getBytes(StandardCharsets.UTF_8);
-                List<NodeId> before = natural.replicasFor(candidate);
-                List<NodeId> after = future.replicasFor(candidate);
+                List<NodeId> before = natural.replicasFor(Partitioner.SHA1, candidate);
+                List<NodeId> after = future.replicasFor(Partitioner.SHA1, candidate);
                 if (after.contains(joiner) && after.contains(before.get(0)) && !after.contains(before.get(1))) {
                     key = "key" + i;
                 }
             }
-            List<NodeId> before = natural.replicasFor(key.getBytes(StandardCharsets.UTF_8));
+            List<NodeId> before = natural.replicasFor(Partitioner.SHA1, key.getBytes(StandardCharsets.UTF_8));
             NodeId keeping = before.get(0);
 
             NodeId coordinator = natural.members().stream().filter(id -> !before.contains(id))
@@ -71,13 +72,15 @@ class StreamSourceTest {
                     "seed " + seed + ": " + joiner + " did not join" + MembershipSuiteTest.lastEvents(events));
             byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
             assertTrue(cluster.runUntil(() -> cluster.nodeIds().stream().filter(cluster::isAlive)
-                    .allMatch(id -> cluster.node(id).ring().replicasFor(keyBytes).contains(joiner)), 30 * SECOND),
+                    .allMatch(id -> cluster.node(id).ring().replicasFor(Partitioner.SHA1,
+                            keyBytes).contains(joiner)), 30 * SECOND),
                     "seed " + seed + ": the ring with " + joiner + " did not spread");
             ClientResult read = cluster.runUntil(cluster.get(keeping, key, ConsistencyLevel.ALL), SECOND);
             assertTrue(read instanceof ClientResult.Found found
                             && new String(found.value(), StandardCharsets.UTF_8).equals("only-here"),
                     "seed " + seed + ": " + key + " (replicas " + before + " -> "
-                            + future.replicasFor(key.getBytes(StandardCharsets.UTF_8)) + ") read " + read);
+                            + future.replicasFor(Partitioner.SHA1,
+                                    key.getBytes(StandardCharsets.UTF_8)) + ") read " + read);
             assertEquals(List.of(), cluster.unhandledExceptions());
         }
     }

@@ -24,6 +24,7 @@ import ringdb.core.node.PeerStatus;
 import ringdb.core.ring.StorageKeys;
 import ringdb.sim.SimCluster;
 import ringdb.sim.SimFuture;
+import ringdb.core.ring.Partitioner;
 
 /**
  * A steady QUORUM write load for membership suites: one new key per tick through a random NORMAL
@@ -196,7 +197,7 @@ final class WriteLoad {
         NodeId viewer = normalNodes().get(0);
         for (String key : acked.keySet()) {
             byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
-            for (NodeId replica : cluster.node(viewer).ring().replicasFor(keyBytes)) {
+            for (NodeId replica : cluster.node(viewer).ring().replicasFor(Partitioner.SHA1, keyBytes)) {
                 Cell cell = cluster.store(replica).read(StorageKeys.kv(keyBytes));
                 assertTrue(cell != null && !cell.isTombstone(), "seed " + seed + ": replica " + replica + " of " + key
                         + " does not hold it");
@@ -217,7 +218,7 @@ final class WriteLoad {
                     holding.add(id);
                 }
             }
-            List<NodeId> replicas = cluster.node(holders.get(0)).ring().replicasFor(keyBytes);
+            List<NodeId> replicas = cluster.node(holders.get(0)).ring().replicasFor(Partitioner.SHA1, keyBytes);
             assertEquals(replicationFactor, holding.size(), "seed " + seed + ": " + key + " held by " + holding
                     + ", replicas " + replicas);
             assertEquals(new TreeSet<>(replicas), new TreeSet<>(holding), "seed " + seed + ": " + key);

@@ -16,6 +16,7 @@ import ringdb.core.data.Cell;
 import ringdb.core.ring.StorageKeys;
 import ringdb.sim.SimCluster;
 import ringdb.sim.run.ClusterState;
+import ringdb.core.ring.Partitioner;
 
 /**
  * Nodes crash at random moments while clients write; each crash loses the node's memory and
@@ -81,7 +82,7 @@ class CrashRecoverySuiteTest {
             int held = 0;
             for (Map.Entry<String, String> write : acknowledged.entrySet()) {
                 byte[] key = write.getKey().getBytes(StandardCharsets.UTF_8);
-                if (!cluster.node(node).ring().replicasFor(key).contains(node)) {
+                if (!cluster.node(node).ring().replicasFor(Partitioner.SHA1, key).contains(node)) {
                     continue;
                 }
                 Cell cell = cluster.store(node).read(StorageKeys.kv(key));

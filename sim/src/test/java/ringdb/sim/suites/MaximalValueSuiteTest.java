@@ -22,6 +22,7 @@ import ringdb.sim.LinkRule;
 import ringdb.sim.SimCluster;
 import ringdb.sim.SimFuture;
 import ringdb.sim.SimListener;
+import ringdb.core.ring.Partitioner;
 
 /**
  * Regression for issue 12: anything a client may write can be replicated, hinted and delivered.
@@ -63,8 +64,9 @@ class MaximalValueSuiteTest {
             cluster.runFor(5 * SECOND);
 
             NodeId coordinator = cluster.nodeIds().stream()
-                    .filter(id -> !cluster.node(id).ring().replicasFor(KEY).contains(id)).findFirst().orElseThrow();
-            List<NodeId> replicas = cluster.node(coordinator).ring().replicasFor(KEY);
+                    .filter(id -> !cluster.node(id).ring().replicasFor(Partitioner.SHA1,
+                            KEY).contains(id)).findFirst().orElseThrow();
+            List<NodeId> replicas = cluster.node(coordinator).ring().replicasFor(Partitioner.SHA1, KEY);
             NodeId fast = replicas.get(0);
             NodeId slow = replicas.get(1);
             NodeId down = replicas.get(2);

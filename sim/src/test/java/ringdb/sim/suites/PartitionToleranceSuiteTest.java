@@ -15,6 +15,7 @@ import ringdb.core.data.Cell;
 import ringdb.core.ring.StorageKeys;
 import ringdb.sim.SimCluster;
 import ringdb.sim.run.ClusterState;
+import ringdb.core.ring.Partitioner;
 
 /**
  * A five-node cluster (RF 3) is cut into a one-node minority and a four-node majority. Both sides
@@ -102,7 +103,7 @@ class PartitionToleranceSuiteTest {
         List<String> keys = new ArrayList<>();
         for (int i = 0; keys.size() < count; i++) {
             String key = "part-key-" + i;
-            if (cluster.node(node).ring().replicasFor(bytes(key)).contains(node)) {
+            if (cluster.node(node).ring().replicasFor(Partitioner.SHA1, bytes(key)).contains(node)) {
                 keys.add(key);
             }
         }

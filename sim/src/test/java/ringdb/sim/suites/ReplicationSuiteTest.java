@@ -21,6 +21,7 @@ import ringdb.core.ring.StorageKeys;
 import ringdb.sim.SimCluster;
 import ringdb.sim.SimFuture;
 import ringdb.sim.SimListener;
+import ringdb.core.ring.Partitioner;
 
 /** Replication, consistency levels, forwarding, hints and recovery in simulated clusters. */
 class ReplicationSuiteTest {
@@ -55,7 +56,7 @@ class ReplicationSuiteTest {
 
     /** The first node that is not a replica of {@code key}. */
     private static NodeId nonReplica(SimCluster cluster, byte[] key) {
-        List<NodeId> replicas = cluster.node(NodeId.of("node1")).ring().replicasFor(key);
+        List<NodeId> replicas = cluster.node(NodeId.of("node1")).ring().replicasFor(Partitioner.SHA1, key);
         return cluster.nodeIds().stream().filter(id -> !replicas.contains(id)).findFirst().orElseThrow();
     }
 
@@ -78,7 +79,8 @@ class ReplicationSuiteTest {
             }
             cluster.runFor(SECOND); // replication to the replicas the client did not wait for
             for (byte[] key : keys) {
-                Set<NodeId> expected = new HashSet<>(cluster.node(NodeId.of("node3")).ring().replicasFor(key));
+                Set<NodeId> expected = new HashSet<>(
+                        cluster.node(NodeId.of("node3")).ring().replicasFor(Partitioner.SHA1, key));
                 assertThat(expected).hasSize(2);
                 assertThat(holders(cluster, key)).as(Clusters.seedLine(cluster)).isEqualTo(expected);
             }
@@ -100,7 +102,7 @@ class ReplicationSuiteTest {
                     .isInstanceOfSatisfying(ClientResult.Found.class,
                             found -> assertThat(found.value()).isEqualTo(utf8("c")));
 
-            List<NodeId> replicas = cluster.node(coordinator).ring().replicasFor(key);
+            List<NodeId> replicas = cluster.node(coordinator).ring().replicasFor(Partitioner.SHA1, key);
             cluster.fail(replicas.get(2));
             awaitDown(cluster, replicas.get(2));
             assertThat(run(cluster, cluster.put(coordinator, key, utf8("d"), ConsistencyLevel.ALL)))
@@ -121,11 +123,74 @@ class ReplicationSuiteTest {
     }
 
     @Test
+    void twoAndThreeWaitForThatManyReplicasAndAreUnavailableWithFewerAlive() {
+        try (SimCluster cluster = converged(SEED + 11, 5, config -> config.replicationFactor(3))) {
+            byte[] key = utf8("two-three");
+            NodeId coordinator = nonReplica(cluster, key);
+            assertThat(run(cluster, cluster.put(coordinator, key, utf8("a"), ConsistencyLevel.TWO)))
+                    .isInstanceOfSatisfying(ClientResult.Written.class, w -> assertThat(w.acks()).isEqualTo(2));
+            assertThat(run(cluster, cluster.put(coordinator, key, utf8("b"), ConsistencyLevel.THREE)))
+                    .isInstanceOfSatisfying(ClientResult.Written.class, w -> assertThat(w.acks()).isEqualTo(3));
+            assertThat(run(cluster, cluster.get(coordinator, key, ConsistencyLevel.THREE)))
+                    .isInstanceOfSatisfying(ClientResult.Found.class,
+                            found -> assertThat(found.value()).isEqualTo(utf8("b")));
+            List<NodeId> replicas = cluster.node(coordinator).ring().replicasFor(Partitioner.SHA1, key);
+            cluster.fail(replicas.get(0));
+            awaitDown(cluster, replicas.get(0));
+            assertThat(run(cluster, cluster.put(coordinator, key, utf8("c"), ConsistencyLevel.THREE)))
+                    .isEqualTo(new ClientResult.Unavailable(ConsistencyLevel.THREE, 3, 2));
+            assertThat(run(cluster, cluster.get(coordinator, key, ConsistencyLevel.TWO)))
+                    .isInstanceOfSatisfying(ClientResult.Found.class,
+                            found -> assertThat(found.value()).isEqualTo(utf8("b")));
+            cluster.fail(replicas.get(1));
+            awaitDown(cluster, replicas.get(1));
+            assertThat(run(cluster, cluster.get(coordinator, key, ConsistencyLevel.TWO)))
+                    .isEqualTo(new ClientResult.Unavailable(ConsistencyLevel.TWO, 2, 1));
+        }
+        try (SimCluster cluster = converged(SEED + 12, 3, UnaryOperator.identity())) {
+            // THREE asks for more replicas than the replication factor (2) gives: never available
+            assertThat(run(cluster, cluster.put(NodeId.of("node1"), utf8("k"), utf8("v"), ConsistencyLevel.THREE)))
+                    .isEqualTo(new ClientResult.Unavailable(ConsistencyLevel.THREE, 3, 2));
+        }
+    }
+
+    @Test
+    void withMurmur3EveryKeyLivesOnItsMurmur3ReplicasAndARestartedReplicaCatchesUp() {
+        UnaryOperator<NodeConfig.Builder> murmur3 = config -> config.partitioner(Partitioner.MURMUR3)
+                .hintWindowMicros(1).rangeSyncChunkEntries(7);
+        try (SimCluster cluster = converged(SEED + 13, 5, murmur3)) {
+            NodeId victim = NodeId.of("node2");
+            cluster.fail(victim);
+            awaitDown(cluster, victim);
+            List<byte[]> keys = new ArrayList<>();
+            for (int i = 0; i < 150; i++) {
+                byte[] key = utf8("m3-" + i);
+                keys.add(key);
+                NodeId coordinator = NodeId.of(i % 2 == 0 ? "node1" : "node3");
+                assertThat(run(cluster, cluster.put(coordinator, key, utf8("v" + i), ConsistencyLevel.ONE)))
+                        .isInstanceOf(ClientResult.Written.class);
+            }
+            cluster.recover(victim);
+            assertThat(cluster.runUntil(() -> cluster.node(victim).status().recoveryDone(), 120 * SECOND))
+                    .as("the restarted node catches up; " + Clusters.seedLine(cluster)).isTrue();
+            cluster.runFor(SECOND);
+            int onVictim = 0;
+            for (byte[] key : keys) {
+                Set<NodeId> expected = new HashSet<>(
+                        cluster.node(NodeId.of("node4")).ring().replicasFor(Partitioner.MURMUR3, key));
+                onVictim += expected.contains(victim) ? 1 : 0;
+                assertThat(holders(cluster, key)).as(Clusters.seedLine(cluster)).isEqualTo(expected);
+            }
+            assertThat(onVictim).isPositive();
+        }
+    }
+
+    @Test
     void aReplicaThatIsUnreachableButNotYetConvictedGivesATimeoutAndAHint() {
         try (SimCluster cluster = converged(SEED + 2, 4, UnaryOperator.identity())) {
             byte[] key = utf8("slow-key");
             NodeId coordinator = nonReplica(cluster, key);
-            List<NodeId> replicas = cluster.node(coordinator).ring().replicasFor(key);
+            List<NodeId> replicas = cluster.node(coordinator).ring().replicasFor(Partitioner.SHA1, key);
             cluster.network().partitionOneWay(coordinator, replicas.get(1));
             long start = cluster.nowMicros();
             ClientResult result = run(cluster, cluster.put(coordinator, key, utf8("v"), ConsistencyLevel.ALL));
@@ -149,7 +214,7 @@ class ReplicationSuiteTest {
         try (SimCluster cluster = converged(SEED + 7, 4, config -> config.hintWindowMicros(hintWindowMicros))) {
             byte[] key = utf8("hinted");
             NodeId coordinator = nonReplica(cluster, key);
-            NodeId target = cluster.node(coordinator).ring().replicasFor(key).get(1);
+            NodeId target = cluster.node(coordinator).ring().replicasFor(Partitioner.SHA1, key).get(1);
             cluster.fail(target);
             awaitDown(cluster, target);
             assertThat(run(cluster, cluster.put(coordinator, key, utf8("v1"), ConsistencyLevel.ONE)))
@@ -166,7 +231,7 @@ class ReplicationSuiteTest {
             byte[] late = null;
             for (int i = 0; late == null; i++) {
                 byte[] candidate = utf8("late-" + i);
-                if (cluster.node(coordinator).ring().replicasFor(candidate).contains(target)) {
+                if (cluster.node(coordinator).ring().replicasFor(Partitioner.SHA1, candidate).contains(target)) {
                     late = candidate;
                 }
             }
@@ -190,7 +255,7 @@ class ReplicationSuiteTest {
             NodeId coordinator = nonReplica(cluster, key);
             assertThat(run(cluster, cluster.put(coordinator, key, utf8("v"), ConsistencyLevel.ALL)))
                     .isInstanceOf(ClientResult.Written.class);
-            NodeId primary = cluster.node(coordinator).ring().replicasFor(key).get(0);
+            NodeId primary = cluster.node(coordinator).ring().replicasFor(Partitioner.SHA1, key).get(0);
             cluster.network().partitionOneWay(coordinator, primary); // silent, not yet convicted
             long start = cluster.nowMicros();
             assertThat(run(cluster, cluster.get(coordinator, key, ConsistencyLevel.ONE)))
@@ -205,7 +270,7 @@ class ReplicationSuiteTest {
     void writesAndReadsAreForwardedWhenThePrimaryIsDown() {
         try (SimCluster cluster = converged(SEED + 3, 5, UnaryOperator.identity())) {
             byte[] key = utf8("user:42");
-            List<NodeId> replicas = cluster.node(NodeId.of("node1")).ring().replicasFor(key);
+            List<NodeId> replicas = cluster.node(NodeId.of("node1")).ring().replicasFor(Partitioner.SHA1, key);
             NodeId primary = replicas.get(0);
             cluster.fail(primary);
             awaitDown(cluster, primary);
@@ -246,7 +311,7 @@ class ReplicationSuiteTest {
             NodeId coordinator = nonReplica(cluster, key);
             assertThat(run(cluster, cluster.put(coordinator, key, utf8("old"), ConsistencyLevel.ALL)))
                     .isInstanceOf(ClientResult.Written.class);
-            List<NodeId> replicas = cluster.node(coordinator).ring().replicasFor(key);
+            List<NodeId> replicas = cluster.node(coordinator).ring().replicasFor(Partitioner.SHA1, key);
             // one replica alone takes a newer version (as if the others missed it)
             Cell newer = Cell.value(utf8("new"), cluster.node(coordinator).status().nowMicros() + 1_000_000);
             cluster.store(replicas.get(2)).apply(StorageKeys.kv(key), newer, error -> { });
@@ -273,7 +338,7 @@ class ReplicationSuiteTest {
             List<byte[]> missed = new ArrayList<>();
             for (int i = 0; i < 120; i++) {
                 byte[] key = utf8("missed-" + i);
-                if (cluster.node(NodeId.of("node1")).ring().replicasFor(key).contains(victim)) {
+                if (cluster.node(NodeId.of("node1")).ring().replicasFor(Partitioner.SHA1, key).contains(victim)) {
                     missed.add(key);
                 }
                 assertThat(run(cluster, cluster.put(NodeId.of("node1"), key, utf8("x" + i), ConsistencyLevel.ONE)))

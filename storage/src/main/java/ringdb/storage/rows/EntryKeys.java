@@ -3,6 +3,7 @@ package ringdb.storage.rows;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import ringdb.core.ring.DecoratedKey;
+import ringdb.core.ring.Partitioner;
 
 /**
  * What the storage engine must know of a table entry's key without the table's schema
@@ -28,11 +29,12 @@ public final class EntryKeys {
     }
 
     /**
-     * The key with its token, {@link DecoratedKey#of}: for a table entry the partitioner's token of its
-     * serialized partition key ({@code StorageKeys.token}), so every entry of a partition has one token.
+     * The key with its token under {@code partitioner}, {@link DecoratedKey#of}: for a table entry the
+     * partitioner's token of its serialized partition key ({@code StorageKeys.token}), so every entry
+     * of a partition has one token.
      */
-    public static DecoratedKey decorate(byte[] key) {
-        return DecoratedKey.of(key);
+    public static DecoratedKey decorate(Partitioner partitioner, byte[] key) {
+        return DecoratedKey.of(partitioner, key);
     }
 
     /** Whether {@code key} is a table entry's key (tag and a whole partition key). */

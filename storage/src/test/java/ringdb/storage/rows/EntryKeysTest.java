@@ -10,12 +10,12 @@ import ringdb.core.ring.Partitioner;
 class EntryKeysTest {
     @Test
     void everyEntryOfAPartitionHasThePartitionKeysToken() {
-        long token = Partitioner.token("ann".getBytes(StandardCharsets.UTF_8));
-        assertThat(EntryKeys.decorate(TestRowKeys.cell("ann", 7, "body")).token()).isEqualTo(token);
-        assertThat(EntryKeys.decorate(TestRowKeys.partitionDeletion("ann")).token()).isEqualTo(token);
-        assertThat(EntryKeys.decorate(TestRowKeys.rangeOpen("ann", 1, 9)).token()).isEqualTo(token);
+        long token = Partitioner.SHA1.token("ann".getBytes(StandardCharsets.UTF_8));
+        assertThat(EntryKeys.decorate(Partitioner.SHA1, TestRowKeys.cell("ann", 7, "body")).token()).isEqualTo(token);
+        assertThat(EntryKeys.decorate(Partitioner.SHA1, TestRowKeys.partitionDeletion("ann")).token()).isEqualTo(token);
+        assertThat(EntryKeys.decorate(Partitioner.SHA1, TestRowKeys.rangeOpen("ann", 1, 9)).token()).isEqualTo(token);
         byte[] kv = "plain".getBytes(StandardCharsets.UTF_8);
-        assertThat(EntryKeys.decorate(kv)).isEqualTo(DecoratedKey.of(kv));
+        assertThat(EntryKeys.decorate(Partitioner.SHA1, kv)).isEqualTo(DecoratedKey.of(Partitioner.SHA1, kv));
     }
 
     @Test
@@ -33,8 +33,8 @@ class EntryKeysTest {
     @Test
     void aPartitionKeyWithZeroBytesIsUnescapedForItsToken() {
         String pk = "a\u0000b";
-        assertThat(EntryKeys.decorate(TestRowKeys.cell(pk, 1, "c")).token())
-                .isEqualTo(Partitioner.token(pk.getBytes(StandardCharsets.UTF_8)));
+        assertThat(EntryKeys.decorate(Partitioner.SHA1, TestRowKeys.cell(pk, 1, "c")).token())
+                .isEqualTo(Partitioner.SHA1.token(pk.getBytes(StandardCharsets.UTF_8)));
         assertThat(EntryKeys.partitionPrefix(TestRowKeys.cell(pk, 1, "c"))).isEqualTo(TestRowKeys.partition(pk));
     }
 }

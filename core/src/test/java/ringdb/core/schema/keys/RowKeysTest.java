@@ -20,7 +20,7 @@ class RowKeysTest {
             .clustering("seq", CqlTypes.INT, false).regular("body", CqlTypes.TEXT)
             .regular("likes", CqlTypes.map(CqlTypes.TEXT, CqlTypes.INT, false))
             .staticColumn("bio", CqlTypes.TEXT).createdAt(1, 0).build();
-    private static final RowKeys KEYS = new RowKeys(TIMELINE, Partitioner::token);
+    private static final RowKeys KEYS = new RowKeys(TIMELINE, Partitioner.SHA1::token);
     private static final PartitionKey ANN = PartitionKey.of(text("ann"));
 
     private static byte[] text(String s) {
@@ -133,20 +133,21 @@ class RowKeysTest {
 
     @Test
     void theTokenIsThePartitionersOverTheSerializedPartitionKey() {
-        assertThat(KEYS.token(ANN)).isEqualTo(Partitioner.token(text("ann")));
+        assertThat(KEYS.token(ANN)).isEqualTo(Partitioner.SHA1.token(text("ann")));
         TableMetadata composite = TableMetadata.builder("app", "c").partitionKey("a", CqlTypes.TEXT)
                 .partitionKey("b", CqlTypes.INT).createdAt(1, 0).build();
         PartitionKey key = PartitionKey.of(text("a"), integer(1));
         // Cassandra's CompositeType form: [u16 length][bytes][0x00] per component
         assertThat(HexFormat.of().formatHex(key.serialize())).isEqualTo("0001610000040000000100");
-        assertThat(new RowKeys(composite, Partitioner::token).token(key)).isEqualTo(Partitioner.token(key.serialize()));
+        assertThat(new RowKeys(composite,
+                Partitioner.SHA1::token).token(key)).isEqualTo(Partitioner.SHA1.token(key.serialize()));
         assertThat(PartitionKey.deserialize(key.serialize(), 2).components()).containsExactly(text("a"), integer(1));
         assertThat(KEYS.decorate(ANN, KEYS.partitionDeletion(ANN)).token()).isEqualTo(KEYS.token(ANN));
-        RowKeys compositeKeys = new RowKeys(composite, Partitioner::token);
+        RowKeys compositeKeys = new RowKeys(composite, Partitioner.SHA1::token);
         byte[] deletion = compositeKeys.partitionDeletion(key);
         assertThat(HexFormat.of().formatHex(Arrays.copyOfRange(deletion, 17, deletion.length)))
                 .isEqualTo("610001" + "00ff00ff00ff0100" + "02" + "01");
-        assertThat(StorageKeys.token(deletion)).isEqualTo(compositeKeys.token(key));
+        assertThat(StorageKeys.token(Partitioner.SHA1, deletion)).isEqualTo(compositeKeys.token(key));
         assertThat(StorageKeys.serializedPartitionKey(deletion)).isEqualTo(key.serialize());
         assertThat(RowKeyDecoder.decode(composite, deletion).partitionKey()).isEqualTo(key);
     }
@@ -184,7 +185,7 @@ class RowKeysTest {
         byte[] big = new byte[ringdb.core.data.Limits.CLUSTERING_BYTES_MAX];
         TableMetadata blobs = TableMetadata.builder("app", "b").partitionKey("k", CqlTypes.INT)
                 .clustering("c", CqlTypes.BLOB, false).clustering("d", CqlTypes.BLOB, false).createdAt(1, 0).build();
-        assertThatThrownBy(() -> new RowKeys(blobs, Partitioner::token).rowMarker(PartitionKey.of(integer(1)),
+        assertThatThrownBy(() -> new RowKeys(blobs, Partitioner.SHA1::token).rowMarker(PartitionKey.of(integer(1)),
                 Clustering.of(big, new byte[1]))).hasMessageContaining("the clustering values are 16385 bytes; "
                 + "the limit is 16384 bytes");
     }

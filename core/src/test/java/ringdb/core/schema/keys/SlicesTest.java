@@ -15,7 +15,7 @@ class SlicesTest {
     private static final TableMetadata READINGS = TableMetadata.builder("iot", "readings")
             .partitionKey("sensor", CqlTypes.INT).clustering("kind", CqlTypes.TEXT, false)
             .clustering("at", CqlTypes.BIGINT, true).regular("v", CqlTypes.DOUBLE).createdAt(1, 0).build();
-    private static final RowKeys KEYS = new RowKeys(READINGS, Partitioner::token);
+    private static final RowKeys KEYS = new RowKeys(READINGS, Partitioner.SHA1::token);
     private static final PartitionKey SENSOR = PartitionKey.of(CqlTypes.INT.fromJava(7));
 
     private static Clustering row(String kind, long at) {

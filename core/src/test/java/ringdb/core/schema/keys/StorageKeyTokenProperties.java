@@ -49,7 +49,7 @@ class StorageKeyTokenProperties {
 
     @Property(tries = 600)
     void everyKeyOfAPartitionCarriesItsToken(@ForAll("cases") Case c) {
-        RowKeys keys = new RowKeys(c.table, Partitioner::token);
+        RowKeys keys = new RowKeys(c.table, Partitioner.SHA1::token);
         long token = keys.token(c.partition);
         byte[][] bounds = keys.rangeTombstone(c.partition, Slice.prefix(c.row));
         List<byte[]> built = List.of(keys.partitionDeletion(c.partition), keys.staticCell(c.partition, "s", null),
@@ -57,8 +57,8 @@ class StorageKeyTokenProperties {
                 keys.cell(c.partition, c.row, "v", null), bounds[0], bounds[1], keys.partitionPrefix(c.partition),
                 keys.slice(c.partition, Slice.ALL).start());
         for (byte[] key : built) {
-            assertThat(StorageKeys.token(key)).as(c.toString()).isEqualTo(token);
-            assertThat(DecoratedKey.of(key).token()).isEqualTo(token);
+            assertThat(StorageKeys.token(Partitioner.SHA1, key)).as(c.toString()).isEqualTo(token);
+            assertThat(DecoratedKey.of(Partitioner.SHA1, key).token()).isEqualTo(token);
             assertThat(StorageKeys.serializedPartitionKey(key)).isEqualTo(c.partition.serialize());
             assertThat(RowKeyDecoder.decode(c.table, keys.cell(c.partition, c.row, "v", null)).partitionKey())
                     .isEqualTo(c.partition);

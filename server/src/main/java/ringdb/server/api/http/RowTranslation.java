@@ -36,9 +36,9 @@ final class RowTranslation {
     private final TableMetadata table;
     private final RowKeys keys;
 
-    RowTranslation(TableMetadata table) {
+    RowTranslation(TableMetadata table, Partitioner partitioner) {
         this.table = table;
-        this.keys = new RowKeys(table, Partitioner::token);
+        this.keys = new RowKeys(table, partitioner::token);
     }
 
     RowKeys keys() {

@@ -65,7 +65,7 @@ final class RowsHttp {
                 return CompletableFuture.completedFuture(new AdminAnswer(400, JsonResponses.errorBody(
                         "unknown_table", what)));
             }
-            RowTranslation rows = new RowTranslation(table);
+            RowTranslation rows = new RowTranslation(table, operations.partitioner());
             if (parts.length == 2) {
                 return write(rows, request);
             }

@@ -86,8 +86,8 @@ class HttpApiHandlerTest {
 
     @Test
     void badConsistencyLevelTimestampAndKeyAre400AndTheConnectionStaysOpen() {
-        assertThat(exchange(request("PUT", "/v1/kv/k?cl=TWO", "v"))).startsWith("HTTP/1.1 400")
-                .contains("unknown consistency level 'TWO'; expected ONE, QUORUM or ALL");
+        assertThat(exchange(request("PUT", "/v1/kv/k?cl=FIVE", "v"))).startsWith("HTTP/1.1 400")
+                .contains("unknown consistency level 'FIVE'; expected ONE, TWO, THREE, QUORUM or ALL");
         assertThat(exchange(request("PUT", "/v1/kv/k?timestamp=soon", "v"))).startsWith("HTTP/1.1 400")
                 .contains("timestamp must be a whole number");
         assertThat(exchange(request("GET", "/v1/kv/bad%zzkey", ""))).startsWith("HTTP/1.1 400")

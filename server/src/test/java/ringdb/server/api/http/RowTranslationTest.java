@@ -20,6 +20,7 @@ import ringdb.core.schema.keys.PartitionKey;
 import ringdb.core.schema.keys.Slice;
 import ringdb.core.schema.types.CqlTypes;
 import ringdb.core.store.LocalStore;
+import ringdb.core.ring.Partitioner;
 
 /**
  * Rows written as entries, reconciled as a store would hold them, and read back: tombstones of every
@@ -31,7 +32,7 @@ class RowTranslationTest {
             .staticColumn("home", CqlTypes.TEXT).regular("body", CqlTypes.TEXT).createdAt(1, 0).build();
     private static final PartitionKey ANN = PartitionKey.of(utf8("ann"));
 
-    private final RowTranslation rows = new RowTranslation(TABLE);
+    private final RowTranslation rows = new RowTranslation(TABLE, Partitioner.SHA1);
     private final TreeMap<byte[], Cell> store = new TreeMap<>(Arrays::compareUnsigned);
 
     private static byte[] utf8(String text) {
