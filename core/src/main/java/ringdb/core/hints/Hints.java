@@ -258,12 +258,15 @@ public final class Hints {
             pendingBytesByTarget.remove(target);
         }
         handedOverCount += handed;
-        droppedCount += dropped;
         return new HandOver(handed, dropped);
     }
 
-    /** Gives {@code hint}, held for {@code former}, to each of {@code owners}; false when none took it. */
+    /**
+     * Gives {@code hint}, held for {@code former}, to each of {@code owners}; false when none took it
+     * (then it counts as one dropped hint, unless storing it for an owner already counted the drop).
+     */
     private boolean retarget(NodeId former, Decoded hint, List<NodeId> owners) {
+        long droppedBefore = droppedCount;
         boolean taken = false;
         for (NodeId owner : owners) {
             if (owner.equals(former)) {
@@ -275,6 +278,9 @@ public final class Hints {
             } else if (store(owner, hint.key, hint.cell)) {
                 taken = true;
             }
+        }
+        if (!taken && droppedCount == droppedBefore) {
+            droppedCount++;
         }
         return taken;
     }
@@ -366,8 +372,6 @@ public final class Hints {
                 if (owners != null) { // the range moved: the hint goes to the key's current replicas instead
                     if (retarget(target, hint, owners)) {
                         handedOverCount++;
-                    } else {
-                        droppedCount++;
                     }
                     store.apply(pending.key(), Cell.tombstone(stored.timestampMicros() + 1), error -> { });
                     removed(target, queue, pending);
