@@ -2,8 +2,10 @@ package ringdb.sim.workload;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -33,6 +35,9 @@ import ringdb.sim.SimNetwork;
 public final class RingChangeNemesis {
     private enum Change { JOIN, DECOMMISSION, REMOVE, REPLACE }
 
+    /** How long a node stays down before the nemesis removes or replaces it (its peers convicted it). */
+    private static final long CONVICTED_AFTER_MICROS = 5_000_000;
+
     private final SimCluster cluster;
     private final Random random;
     private final FaultSettings settings;
@@ -42,6 +47,7 @@ public final class RingChangeNemesis {
     private final Set<NodeId> gone = new TreeSet<>();
     private final Set<NodeId> replaced = new TreeSet<>();
     private final Set<NodeId> joined = new TreeSet<>();
+    private final Map<NodeId, Long> crashedAtMicros = new HashMap<>();
     private boolean running;
     private NodeId subject;
     private NodeId via;
@@ -191,8 +197,11 @@ public final class RingChangeNemesis {
         }
         int members = alive.size() + dead.size();
         Change next = Change.values()[changesStarted++ % Change.values().length];
+        // a node down long enough for the others to have convicted it (removenode refuses a live one)
+        dead.removeIf(id -> cluster.nowMicros() - crashedAtMicros.getOrDefault(id, 0L) < CONVICTED_AFTER_MICROS);
         if ((next == Change.REMOVE || next == Change.REPLACE) && dead.isEmpty()) {
-            crashOther(); // someone to remove or replace next time
+            changesStarted--; // the same change next time, once someone is down
+            crashOther();
             return;
         }
         switch (next) {
@@ -298,6 +307,7 @@ public final class RingChangeNemesis {
     }
 
     private void crash(NodeId victim) {
+        crashedAtMicros.put(victim, cluster.nowMicros());
         if (random.nextBoolean()) {
             cluster.failTearingWrites(victim);
             record("crash " + victim + " tearing its unsynced writes");
