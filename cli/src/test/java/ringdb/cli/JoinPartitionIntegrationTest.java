@@ -22,8 +22,9 @@ import ringdb.client.RingClientException;
 /**
  * A join with one of the cluster's nodes cut off: real node processes on 127.0.0.1 (RF 2), a fourth
  * node added, and while it joins another node is frozen with SIGSTOP, so none of its traffic (internode
- * and client) flows: to the others it is partitioned away and convicted. QUORUM writes go on through
- * a live node; the join cannot pass its progress barrier without the frozen replica, so it waits;
+ * and client) flows, right after the new node announced itself JOINING: to the others it is
+ * partitioned away and convicted. QUORUM writes go on through a live node; the join cannot pass its
+ * last progress barrier without the frozen replica (a quorum of a replica set of two), so it waits;
  * once the node is thawed (the partition heals) the join completes, and every write acknowledged at
  * QUORUM reads back at QUORUM through the new node and an old one.
  */
@@ -51,6 +52,9 @@ class JoinPartitionIntegrationTest {
                     FAST[0], FAST[1]));
             ClusterHarness.await("the fourth node started", Duration.ofSeconds(30),
                     () -> cluster.members().size() == 4 && cluster.members().get(3).process().isPresent());
+            String joining = cluster.members().get(3).internodeAddress();
+            ClusterHarness.await(joining + " announced JOINING", Duration.ofSeconds(150),
+                    () -> stateAt(cluster, live, joining).equals("JOINING"));
             frozen = cutOff.process().orElseThrow();
             signal(frozen, "STOP");
             ClusterHarness.await(cutOff.internodeAddress() + " seen down", Duration.ofSeconds(30),
@@ -58,7 +62,6 @@ class JoinPartitionIntegrationTest {
 
             List<Integer> acknowledged = writeAtQuorum(live);
             assertThat(acknowledged).as("QUORUM writes of ranges the cut-off node does not replicate").isNotEmpty();
-            String joining = cluster.members().get(3).internodeAddress();
             assertThat(stateAt(cluster, live, joining)).as("the join waits at its barrier while partitioned")
                     .isNotEqualTo("NORMAL");
 
