@@ -106,7 +106,8 @@ public final class SimRun {
                 ConsistencyChecker.checkHistory(history)));
         checks.add(SimRunReport.Check.of("every QUORUM read's replicas meet a copy of each QUORUM write acknowledged"
                 + " before it", quorums.check(history)));
-        Predicate<NodeId> removed = ring == null ? cluster::wasRemoved : id -> cluster.wasRemoved(id) || ring.replaced(id);
+        Predicate<NodeId> removed = ring == null ? cluster::wasRemoved
+                : id -> cluster.wasRemoved(id) || ring.replaced(id);
         FinalState finalState = checkFinalState(cluster, settings, history, copies, removed, checks);
         checks.add(SimRunReport.Check.of("no unhandled exception in any node",
                 cluster.unhandledExceptions().stream().map(Object::toString).limit(20).toList()));

@@ -149,7 +149,8 @@ public final class RingChangeNemesis {
 
     private void scheduleNext() {
         long gapMicros = settings.faultIntervalMicrosMin()
-                + (long) (random.nextDouble() * (settings.faultIntervalMicrosMax() - settings.faultIntervalMicrosMin()));
+                + (long) (random.nextDouble()
+                        * (settings.faultIntervalMicrosMax() - settings.faultIntervalMicrosMin()));
         cluster.scheduler().scheduleAfter(gapMicros, () -> {
             if (running) {
                 act();
