@@ -49,6 +49,16 @@ final class ClusterInfoCommands {
                     String.format(Locale.ROOT, "%.1f%%", member.path("ownership").asDouble() * 100),
                     member.path("id").asText(), member.path("http").asText()));
         }
+        for (JsonNode move : cluster.path("moves_in_progress")) {
+            out.append("Moving: ").append(move.asText()).append('\n');
+        }
+        JsonNode hints = cluster.path("hints");
+        if (!hints.isMissingNode()) {
+            out.append("Hints on ").append(cluster.path("node").asText()).append(": ")
+                    .append(hints.path("pending").asLong()).append(" pending, ")
+                    .append(hints.path("handed_over").asLong()).append(" handed over to new owners, ")
+                    .append(hints.path("dropped").asLong()).append(" dropped\n");
+        }
         for (JsonNode warning : cluster.path("security_warnings")) {
             out.append("WARNING: ").append(cluster.path("node").asText()).append(": ").append(warning.asText())
                     .append('\n');

@@ -44,6 +44,11 @@ final class SimCommand implements Callable<Integer> {
         "partitions, slices and rows; checked cell by cell."})
     boolean rows;
 
+    @Option(names = "--ring-changes", description = {"Use the ring-change nemesis instead: one join, decommission,",
+        "removenode or replacement after another, under partitions (one-way and two-way) around the moving node,",
+        "crashes of the moving node and of coordinators mid-operation, and clock jumps."})
+    boolean ringChanges;
+
     @Option(names = "--faults-shown", defaultValue = "40",
             description = "Fault log lines printed (default: ${DEFAULT-VALUE}).")
     int faultsShown;
@@ -64,7 +69,7 @@ final class SimCommand implements Callable<Integer> {
         for (long current = first; current < first + seeds; current++) {
             SimRunSettings settings = SimRunSettings.derive(current, nodes, safetySeconds * 1_000_000L)
                     .withRepair(!noRepair).withMembershipChanges(membership).withRows(rows);
-            SimRunReport report = SimRun.run(settings);
+            SimRunReport report = SimRun.run(settings, ringChanges);
             report.print(out, faultsShown, reproduceCommand(current));
             failed += report.passed() ? 0 : 1;
             out.println();
@@ -78,6 +83,6 @@ final class SimCommand implements Callable<Integer> {
     private String reproduceCommand(long current) {
         return "./ringdb sim --seed " + current + (nodes != 0 ? " --nodes " + nodes : "") + " --safety-seconds "
                 + safetySeconds + (noRepair ? " --no-repair" : "") + (membership ? " --membership" : "")
-                + (rows ? " --rows" : "");
+                + (rows ? " --rows" : "") + (ringChanges ? " --ring-changes" : "");
     }
 }

@@ -19,6 +19,7 @@ import ringdb.core.data.Cell;
 import ringdb.core.message.Message;
 import ringdb.core.message.MutationRequest;
 import ringdb.core.message.MutationResponse;
+import ringdb.core.message.RingEpochMismatch;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.store.LocalStore;
 
@@ -33,7 +34,17 @@ import ringdb.core.store.LocalStore;
  * (and their sizes) per target is rebuilt from the store at start. No hints are stored for a target
  * down longer than the hint window, nor past the bounds in hints per target and in bytes per target
  * and in total ({@code hintsPerTargetBytesMax}, {@code hintsTotalBytesMax}): such hints are dropped,
- * counted and reported, and the target's ranges need a repair. Not thread-safe: the node's thread only.
+ * counted and reported, and the target's ranges need a repair.
+ *
+ * <p>Placement on the ring ({@link HintsContext.Placement}): every delivery carries this node's ring
+ * epoch, and a target whose ring differs refuses it and opens a gossip exchange; the replay to it
+ * pauses and is planned again a quarter of a gossip interval later. Before each delivery the hint is
+ * planned on this node's ring as it then stands: when the target, still a member, no longer
+ * replicates the hint's key (a join or a leave moved the range), the hint is handed over to the key's
+ * current replicas (stored as a hint for each, applied here when this node is one) instead. Hints for
+ * a node that left, was removed or was replaced are handed over the same way ({@link #handOver}); a
+ * hint none of whose new owners could take it (window passed, bounds) is dropped and counted.
+ * Not thread-safe: the node's thread only.
  */
 public final class Hints {
     private static final int SUFFIX_CHARS = 24;
@@ -54,6 +65,12 @@ public final class Hints {
     private long deliveredCount;
     private long droppedCount;
     private long droppedOverSizeCount;
+    private long handedOverCount;
+    private long ringRefusals;
+
+    /** What {@link #handOver} did with a former member's hints: handed over to new owners, or dropped. */
+    public record HandOver(int handedOver, int dropped) {
+    }
 
     public Hints(HintsContext context) {
         this.context = Objects.requireNonNull(context, "context");
@@ -207,27 +224,88 @@ public final class Hints {
     }
 
     /**
-     * Deletes every hint for {@code target}, a node that left or was removed from the ring (its
-     * ranges' data reached their new owners by streaming); returns how many. Not while a replay to
-     * it runs.
+     * Hands every hint held for {@code target}, a node that left, was removed or was replaced, over to
+     * the current replicas of its key (the new owners of the target's ranges): stored as a hint for
+     * each of them (applied here when this node is one), and deleted for {@code target}. A hint no
+     * new owner could take is dropped and counted. Nothing while a replay to {@code target} runs.
      */
-    public int discard(NodeId target) {
+    public HandOver handOver(NodeId target) {
         ArrayDeque<Pending> queue = pendingByTarget.get(target);
         if (queue == null || queue.isEmpty() || replaying.contains(target)) {
-            return 0;
+            return new HandOver(0, 0);
         }
-        int count = queue.size();
-        for (Pending hint : queue) {
-            Cell stored = store.read(hint.key());
+        int handed = 0;
+        int dropped = 0;
+        for (Pending hint : new ArrayList<>(queue)) {
+            Cell stored;
+            try {
+                stored = store.read(hint.key());
+            } catch (UncheckedIOException e) { // stays pending: the next round tries again
+                break;
+            }
             if (stored != null && !stored.isTombstone()) {
+                Decoded decoded = decode(stored);
+                if (retarget(target, decoded, context.placement().writeTargets(decoded.key))) {
+                    handed++;
+                } else {
+                    dropped++;
+                }
                 store.apply(hint.key(), Cell.tombstone(stored.timestampMicros() + 1), error -> { });
             }
-            pendingBytes -= hint.bytes();
+            removed(target, queue, hint);
         }
-        queue.clear();
-        pendingBytesByTarget.remove(target);
-        pendingCount -= count;
-        return count;
+        if (queue.isEmpty()) {
+            pendingBytesByTarget.remove(target);
+        }
+        handedOverCount += handed;
+        return new HandOver(handed, dropped);
+    }
+
+    /**
+     * Gives {@code hint}, held for {@code former}, to each of {@code owners}; false when none took it
+     * (then it counts as one dropped hint, unless storing it for an owner already counted the drop).
+     */
+    private boolean retarget(NodeId former, Decoded hint, List<NodeId> owners) {
+        long droppedBefore = droppedCount;
+        boolean taken = false;
+        for (NodeId owner : owners) {
+            if (owner.equals(former)) {
+                continue;
+            }
+            if (owner.equals(context.self())) {
+                context.placement().applyLocally(hint.key, hint.cell);
+                taken = true;
+            } else if (store(owner, hint.key, hint.cell)) {
+                taken = true;
+            }
+        }
+        if (!taken && droppedCount == droppedBefore) {
+            droppedCount++;
+        }
+        return taken;
+    }
+
+    /**
+     * The key's current write targets when {@code target} is a member of this node's ring that no
+     * longer replicates {@code key} (the hint must go to them instead), else null (deliver to it).
+     */
+    private List<NodeId> newOwners(NodeId target, byte[] key) {
+        HintsContext.Placement placement = context.placement();
+        if (!placement.isMember(target)) {
+            return null;
+        }
+        List<NodeId> owners = placement.writeTargets(key);
+        return owners.isEmpty() || owners.contains(target) ? null : owners;
+    }
+
+    /** Hints handed over to the new owners of their key's range (target left, or no longer a replica). */
+    public long handedOverCount() {
+        return handedOverCount;
+    }
+
+    /** Deliveries refused by a target whose ring differed from this node's (then planned again). */
+    public long ringRefusalCount() {
+        return ringRefusals;
     }
 
     public long deliveredCount() {
@@ -240,9 +318,8 @@ public final class Hints {
 
     /** Replays to every live target with pending hints (periodic, and when a peer comes up). */
     public void replayToLiveTargets() {
-        for (Map.Entry<NodeId, ArrayDeque<Pending>> entry : pendingByTarget.entrySet()) {
-            NodeId target = entry.getKey();
-            if (!entry.getValue().isEmpty() && context.liveness().isAlive(target) && !target.equals(context.self())) {
+        for (NodeId target : targets()) { // a copy: a replay may hand hints over to other targets
+            if (context.liveness().isAlive(target) && !target.equals(context.self())) {
                 replay(target);
             }
         }
@@ -291,10 +368,19 @@ public final class Hints {
                     continue;
                 }
                 Decoded hint = decode(stored);
+                List<NodeId> owners = newOwners(target, hint.key);
+                if (owners != null) { // the range moved: the hint goes to the key's current replicas instead
+                    if (retarget(target, hint, owners)) {
+                        handedOverCount++;
+                    }
+                    store.apply(pending.key(), Cell.tombstone(stored.timestampMicros() + 1), error -> { });
+                    removed(target, queue, pending);
+                    continue;
+                }
                 long id = context.requests().register(this);
                 inFlight.put(id, new InFlight(pending, stored.timestampMicros()));
                 context.network().send(target, new MutationRequest(id, hint.key, hint.cell,
-                        MutationRequest.NO_RING_CHECK));
+                        context.placement().ringEpoch()));
             }
             if (inFlight.isEmpty()) {
                 timeout.cancel();
@@ -309,6 +395,12 @@ public final class Hints {
 
         @Override
         public void onResponse(NodeId from, Message message) {
+            if (message instanceof RingEpochMismatch refusal && from.equals(target) && !failed
+                    && inFlight.containsKey(refusal.requestId())) {
+                ringRefusals++;
+                pauseForRing();
+                return;
+            }
             if (!(message instanceof MutationResponse response) || !from.equals(target) || failed) {
                 return;
             }
@@ -342,6 +434,23 @@ public final class Hints {
             if (queue.isEmpty()) {
                 emit(NodeEvent.Kind.HINTS_DELIVERED, target, "all hints delivered to " + target);
             }
+        }
+
+        /**
+         * The target holds another ring: this batch ends (its hints stay pending) and the replay is
+         * planned again once the gossip exchange the target opened had time to run.
+         */
+        private void pauseForRing() {
+            failed = true;
+            timeout.cancel();
+            inFlight.keySet().forEach(context.requests()::unregister);
+            inFlight.clear();
+            replaying.remove(target);
+            context.timers().schedule(Math.max(1, context.config().gossipIntervalMicros() / 4), () -> {
+                if (context.running().getAsBoolean() && context.liveness().isAlive(target)) {
+                    replay(target);
+                }
+            });
         }
 
         private void stop(String reason) {

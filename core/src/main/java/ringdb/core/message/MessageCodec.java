@@ -22,8 +22,8 @@ import ringdb.core.store.LocalStore;
  * <p>Stateless and thread-safe.
  */
 public final class MessageCodec {
-    /** Current frame version, written in every frame (3: cells may carry a TTL and expiry, cell kind 3). */
-    public static final int VERSION = 3;
+    /** Current frame version, written in every frame (4: range sync and digest requests carry a ring epoch). */
+    public static final int VERSION = 4;
     /** Largest frame accepted (bytes after the length field); a frame claiming more is refused. */
     public static final int FRAME_SIZE_BYTES_MAX = Limits.FRAME_SIZE_BYTES_MAX;
     /** Size of the length prefix. */

@@ -104,6 +104,7 @@ final class MessagePayloads {
         out.i64(request.endTokenInclusive());
         out.nullableBytes(request.afterKey());
         out.i32(request.maxEntries());
+        out.i64(request.ringEpoch());
     }
 
     /** The fields of a range sync request; a range digest request carries the same under its own type. */
@@ -116,7 +117,8 @@ final class MessagePayloads {
         if (maxEntries <= 0) {
             throw new CodecException("bad maxEntries " + maxEntries + " in " + typeName);
         }
-        return new RangeSyncRequest(requestId, start, end, after, maxEntries);
+        long ringEpoch = in.i64();
+        return new RangeSyncRequest(requestId, start, end, after, maxEntries, ringEpoch);
     }
 
     private static RangeDigestResponse readRangeDigestResponse(WireReader in) {

@@ -19,6 +19,7 @@ import ringdb.core.catalog.SchemaChange;
 import ringdb.core.catalog.SchemaService;
 import ringdb.core.catalog.SchemaStatements;
 import ringdb.core.coordinator.ClientResult;
+import ringdb.core.data.Cell;
 import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.coordinator.Coordinator;
 import ringdb.core.coordinator.CoordinatorContext;
@@ -133,18 +134,18 @@ public final class Node {
                 config.phiConvictThreshold()), clock, timers, network, random, this::isRunning,
                 () -> data.stats().liveBytes(), peerEvents());
         this.hints = new Hints(new HintsContext(id, config, clock, timers, network, requests, hints, gossip,
-                this::isRunning, this::generation, this::emit));
+                this::isRunning, this::generation, this::emit, hintPlacement()));
         this.coordinator = new Coordinator(new CoordinatorContext(id, config, clock, timers, network, requests, data,
                 gossip, this::isRunning, this::state, this::membershipView, this.hints::store));
         this.replica = new Replica(data, network, this::isRunning, this::emit);
         RepairContext repairContext = new RepairContext(id, config, timers, network, requests, data, gossip,
-                this::isRunning, this::ring, this::emit);
+                this::isRunning, this::ring, this::ringEpoch, this::emit);
         this.repair = new Repair(repairContext);
         this.rangeSyncServer = new RangeSyncServer(repairContext);
         this.ringState = new RingState(id, config.replicationFactor(), system, coordinator::nextTimestampMicros,
                 this::emit);
         this.streamHost = new RangeSyncStreamHost(id, clock, timers, network, requests, data,
-                peer -> running && gossip.isAlive(peer), this::emit, this::persistStreamProgress);
+                peer -> running && gossip.isAlive(peer), this::ringEpoch, this::emit, this::persistStreamProgress);
         this.topology = new Topology(new TopologyBinding(this, gossip, this.hints, system, data, streamHost, repair));
         this.schema = new SchemaService(new SchemaService.Context(id, config.replicationFactor(), network, requests,
                 timers, gossip, system, this::isRunning, coordinator::nextTimestampMicros,
@@ -154,6 +155,36 @@ public final class Node {
         this.health = new StorageHealth(config.diskFailurePolicy(), config.commitFailurePolicy(),
                 (kind, subject, detail) -> emit(kind, subject == null ? id : subject, detail), healthActions());
         data.onFailure(health::onFailure);
+    }
+
+    /** Where hints go on this node's ring (read at each call: the ring state is built after the hints). */
+    private HintsContext.Placement hintPlacement() {
+        return new HintsContext.Placement() {
+            @Override
+            public long ringEpoch() {
+                return ringState.view().epoch();
+            }
+
+            @Override
+            public boolean isMember(NodeId node) {
+                return ringState.view().natural().members().contains(node);
+            }
+
+            @Override
+            public List<NodeId> writeTargets(byte[] key) {
+                return ringState.view().writePlan(DecoratedKey.of(key).token()).targets();
+            }
+
+            @Override
+            public void applyLocally(byte[] key, Cell cell) {
+                data.apply(key, cell, error -> {
+                    if (error != null) {
+                        emit(NodeEvent.Kind.ERROR, id, "hint handed over to this node not applied: "
+                                + error.getMessage());
+                    }
+                });
+            }
+        };
     }
 
     /** What the storage failure policies do to this node. */
@@ -294,9 +325,13 @@ public final class Node {
         } else if (message instanceof SchemaPull pull) {
             schema.onPull(from, pull);
         } else if (message instanceof RangeSyncRequest sync) {
-            rangeSyncServer.serveRangeSync(from, sync);
+            if (!refusedForRing(from, sync.requestId(), sync.ringEpoch())) {
+                rangeSyncServer.serveRangeSync(from, sync);
+            }
         } else if (message instanceof RangeDigestRequest digest) {
-            rangeSyncServer.serveRangeDigest(from, digest);
+            if (!refusedForRing(from, digest.chunk().requestId(), digest.chunk().ringEpoch())) {
+                rangeSyncServer.serveRangeDigest(from, digest);
+            }
         }
     }
 
@@ -487,7 +522,7 @@ public final class Node {
         }
         return new NodeStatus(id, generation, heartbeat, state, tokenList, hints.pendingCount(), data.stats(), peers,
                 ringState.version(), current.digest(), repair.recoveryDone(), localStates, now, topology.streams(),
-                movesInProgress(), storageHealth());
+                movesInProgress(), storageHealth(), hints.handedOverCount(), hints.droppedCount());
     }
 
     /** The moves under way as this node's ring shows them, then the progress barriers it waits at. */
@@ -539,6 +574,21 @@ public final class Node {
     /** Hints delivered since this node was built. */
     public long hintsDeliveredCount() {
         return hints.deliveredCount();
+    }
+
+    /** Hints this node handed over to the new owners of a range since it was built (see {@link Hints#handOver}). */
+    public long hintsHandedOverCount() {
+        return hints.handedOverCount();
+    }
+
+    /** Hints this node dropped since it was built (window passed, bounds, no new owner for a former member's). */
+    public long hintsDroppedCount() {
+        return hints.droppedCount();
+    }
+
+    /** Hint deliveries refused by a target whose ring differed (each replay then planned again). */
+    public long hintRingRefusalCount() {
+        return hints.ringRefusalCount();
     }
 
     /** Whether this node's failure detector holds {@code peer} up. */

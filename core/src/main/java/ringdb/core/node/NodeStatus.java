@@ -15,13 +15,26 @@ import ringdb.core.streaming.StreamProgress;
  * ranges gained from a leaving or removed node), with bytes and ranges done. {@code movesInProgress}: the
  * membership changes under way in the cluster as this node sees them ("node6 joining").
  * {@code storageHealth}: what the storage failure policies made of this node (serving, writes
- * refused, stopped; why; quarantined tables); null where not known.
+ * refused, stopped; why; quarantined tables); null where not known. {@code hintsHandedOver}: hints
+ * this node handed over to the new owners of a range since it was built (their target left the ring
+ * or no longer replicates the key); {@code hintsDropped}: hints it dropped (window passed, bounds, or
+ * no new owner could take a former member's hint).
  */
 public record NodeStatus(NodeId id, long generation, long heartbeatVersion, NodeState state,
                          List<Long> tokens, long hintsPending, LocalStore.Stats storeStats,
                          List<PeerStatus> peers, long ringVersion, long ringDigest, boolean recoveryDone,
                          Map<String, String> applicationStates, long nowMicros, List<StreamProgress> streams,
-                         List<String> movesInProgress, StorageHealth.Status storageHealth) {
+                         List<String> movesInProgress, StorageHealth.Status storageHealth, long hintsHandedOver,
+                         long hintsDropped) {
+    /** A status without hint hand-over counts. */
+    public NodeStatus(NodeId id, long generation, long heartbeatVersion, NodeState state, List<Long> tokens,
+                      long hintsPending, LocalStore.Stats storeStats, List<PeerStatus> peers, long ringVersion,
+                      long ringDigest, boolean recoveryDone, Map<String, String> applicationStates, long nowMicros,
+                      List<StreamProgress> streams, List<String> movesInProgress, StorageHealth.Status storageHealth) {
+        this(id, generation, heartbeatVersion, state, tokens, hintsPending, storeStats, peers, ringVersion,
+                ringDigest, recoveryDone, applicationStates, nowMicros, streams, movesInProgress, storageHealth, 0, 0);
+    }
+
     /** A status without storage health (tools and tests that build one by hand). */
     public NodeStatus(NodeId id, long generation, long heartbeatVersion, NodeState state, List<Long> tokens,
                       long hintsPending, LocalStore.Stats storeStats, List<PeerStatus> peers, long ringVersion,

@@ -188,8 +188,8 @@ final class TopologyBinding implements TopologyContext {
     }
 
     @Override
-    public int discardHints(NodeId target) {
-        return hints.discard(target);
+    public Hints.HandOver handOverHints(NodeId target) {
+        return hints.handOver(target);
     }
 
     @Override

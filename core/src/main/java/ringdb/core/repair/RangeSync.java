@@ -14,6 +14,7 @@ import ringdb.core.message.RangeDigestRequest;
 import ringdb.core.message.RangeDigestResponse;
 import ringdb.core.message.RangeSyncRequest;
 import ringdb.core.message.RangeSyncResponse;
+import ringdb.core.message.RingEpochMismatch;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.core.ring.TokenRange;
@@ -32,9 +33,17 @@ import ringdb.core.store.LocalStore;
  * position. Without digests every chunk is pulled.
  *
  * <p>One request is in flight at a time; a request that times out is retried, and a peer that
- * stays silent is skipped and reported. Runs on the node thread.
+ * stays silent is skipped and reported. Every request carries this node's ring epoch: a peer whose
+ * ring differs refuses it ({@link RingEpochMismatch}) and opens a gossip exchange; this sync then
+ * plans the chunk again after a quarter of a gossip interval, on its ring as it then stands: a
+ * range copy that this node or the peer no longer replicates is dropped from the plan, any other
+ * is asked again with the new epoch (a peer that still refuses after
+ * {@link #RING_REFUSALS_MAX} times in a row is skipped and reported). Runs on the node thread.
  */
 final class RangeSync implements RequestRegistry.ResponseHandler {
+    /** Refusals for another ring in a row after which a range copy is given up (about five gossip intervals). */
+    static final int RING_REFUSALS_MAX = 20;
+
     private record Task(TokenRange range, NodeId peer) {
     }
 
@@ -50,6 +59,8 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
     /** True while the chunk at {@code afterKey} is to be pulled, false while it is to be compared. */
     private boolean fetching;
     private int attempts;
+    private int ringRefusals;
+    private long replans;
     private long requestId;
     private Timers.Cancellable timeout;
     private long entriesReceived;
@@ -96,7 +107,8 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
         long start = task.range().startTokenExclusive();
         long end = task.range().endTokenInclusive();
         int maxEntries = context.config().rangeSyncChunkEntries();
-        RangeSyncRequest chunk = new RangeSyncRequest(requestId, start, end, afterKey, maxEntries);
+        RangeSyncRequest chunk = new RangeSyncRequest(requestId, start, end, afterKey, maxEntries,
+                context.ringEpoch().getAsLong());
         context.network().send(task.peer(), fetching ? chunk : new RangeDigestRequest(chunk));
     }
 
@@ -116,13 +128,46 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
         } else if (!fetching && message instanceof RangeDigestResponse response && response.requestId() == requestId) {
             answered();
             onDigest(response);
+        } else if (message instanceof RingEpochMismatch refusal && refusal.requestId() == requestId) {
+            timeout.cancel();
+            context.requests().unregister(requestId);
+            onRingRefusal();
         }
+    }
+
+    /** The peer holds another ring: plan the chunk again once the gossip exchange it opened had time to run. */
+    private void onRingRefusal() {
+        ringRefusals++;
+        replans++;
+        if (ringRefusals >= RING_REFUSALS_MAX) {
+            failures.add(describe(tasks.get(taskIndex)) + ": refused " + ringRefusals
+                    + " times in a row because its ring differs from this node's");
+            advance();
+            requestNext();
+            return;
+        }
+        timeout = context.timers().schedule(Math.max(1, context.config().gossipIntervalMicros() / 4), () -> {
+            if (finished || !context.running().getAsBoolean()) {
+                return;
+            }
+            if (!stillReplicated(tasks.get(taskIndex))) {
+                advance();
+            }
+            requestNext();
+        });
+    }
+
+    /** Whether this node and the task's peer both still replicate the task's range in this node's ring. */
+    private boolean stillReplicated(Task task) {
+        List<NodeId> replicas = context.ring().get().replicasForToken(task.range().endTokenInclusive());
+        return replicas.contains(context.self()) && replicas.contains(task.peer());
     }
 
     private void answered() {
         timeout.cancel();
         context.requests().unregister(requestId);
         attempts = 0;
+        ringRefusals = 0;
     }
 
     private void onChunk(RangeSyncResponse response) {
@@ -208,6 +253,7 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
         taskIndex++;
         afterKey = null;
         attempts = 0;
+        ringRefusals = 0;
         fetching = !context.config().rangeSyncDigests();
         if (taskIndex % 16 == 0 && taskIndex < tasks.size()) {
             context.events().emit(NodeEvent.Kind.STREAM_PROGRESS, context.self(), name + ": " + taskIndex + " of "
@@ -256,6 +302,11 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
 
     long entriesReceived() {
         return entriesReceived;
+    }
+
+    /** Chunks planned again because the peer held another ring. */
+    long replans() {
+        return replans;
     }
 
     String name() {

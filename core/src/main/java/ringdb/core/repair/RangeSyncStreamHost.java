@@ -3,6 +3,7 @@ package ringdb.core.repair;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import ringdb.core.Clock;
 import ringdb.core.Network;
@@ -13,6 +14,7 @@ import ringdb.core.data.Cell;
 import ringdb.core.message.Message;
 import ringdb.core.message.RangeSyncRequest;
 import ringdb.core.message.RangeSyncResponse;
+import ringdb.core.message.RingEpochMismatch;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.store.LocalStore;
 import ringdb.core.streaming.StreamProgress;
@@ -22,7 +24,8 @@ import ringdb.core.streaming.StreamSession;
  * Lets stream sessions (bootstrap, replace, decommission, removenode) pull ranges with the same
  * range sync requests repair uses: requests go through the node's request registry and network,
  * pulled entries into its data store, progress and lost ranges become events, and completed tasks
- * are persisted by the membership logic. Stateless.
+ * are persisted by the membership logic. Every request carries the node's ring epoch; a source whose
+ * ring differs refuses it and the session asks again. Stateless.
  */
 public final class RangeSyncStreamHost implements StreamSession.Host {
     private final NodeId self;
@@ -32,15 +35,17 @@ public final class RangeSyncStreamHost implements StreamSession.Host {
     private final RequestRegistry requests;
     private final LocalStore data;
     private final Predicate<NodeId> alive;
+    private final LongSupplier ringEpoch;
     private final NodeEvent.Sink events;
     private final BiConsumer<String, Set<String>> persistCompleted;
 
     /**
      * {@code alive}: whether the node runs and holds the peer up; {@code persistCompleted}: records
-     * completed tasks durably (see {@link #persistCompleted}).
+     * completed tasks durably (see {@link #persistCompleted}); {@code ringEpoch}: the epoch of the node's
+     * ring, carried by every request.
      */
     public RangeSyncStreamHost(NodeId self, Clock clock, Timers timers, Network network, RequestRegistry requests,
-                               LocalStore data, Predicate<NodeId> alive, NodeEvent.Sink events,
+                               LocalStore data, Predicate<NodeId> alive, LongSupplier ringEpoch, NodeEvent.Sink events,
                                BiConsumer<String, Set<String>> persistCompleted) {
         this.self = self;
         this.clock = clock;
@@ -49,6 +54,7 @@ public final class RangeSyncStreamHost implements StreamSession.Host {
         this.requests = requests;
         this.data = data;
         this.alive = alive;
+        this.ringEpoch = ringEpoch;
         this.events = events;
         this.persistCompleted = persistCompleted;
     }
@@ -76,11 +82,19 @@ public final class RangeSyncStreamHost implements StreamSession.Host {
     @Override
     public long request(NodeId to, long startTokenExclusive, long endTokenInclusive, byte[] afterKey,
                         int maxEntries, Consumer<RangeSyncResponse> onResponse) {
+        return request(to, startTokenExclusive, endTokenInclusive, afterKey, maxEntries, onResponse, () -> { });
+    }
+
+    @Override
+    public long request(NodeId to, long startTokenExclusive, long endTokenInclusive, byte[] afterKey,
+                        int maxEntries, Consumer<RangeSyncResponse> onResponse, Runnable onRingRefusal) {
         long requestId = requests.register(new RequestRegistry.ResponseHandler() {
             @Override
             public void onResponse(NodeId from, Message message) {
                 if (message instanceof RangeSyncResponse response && from.equals(to)) {
                     onResponse.accept(response);
+                } else if (message instanceof RingEpochMismatch && from.equals(to)) {
+                    onRingRefusal.run();
                 }
             }
 
@@ -95,7 +109,7 @@ public final class RangeSyncStreamHost implements StreamSession.Host {
             }
         });
         network.send(to, new RangeSyncRequest(requestId, startTokenExclusive, endTokenInclusive, afterKey,
-                maxEntries));
+                maxEntries, ringEpoch.getAsLong()));
         return requestId;
     }
 

@@ -1,6 +1,7 @@
 package ringdb.core.repair;
 
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import ringdb.core.NodeId;
 import ringdb.core.Network;
@@ -17,10 +18,11 @@ import ringdb.core.store.LocalStore;
  * settings (seeds, gossip interval, recovery delay, range sync tuning), its timers and network, the
  * registry that routes the peers' answers, the local data store (scanned to serve and compare
  * chunks, written with what is pulled), the failure detector's view, whether the node runs, the
- * ring as gossip shows it (which ranges this node replicates) and where events go. The suppliers
+ * ring as gossip shows it (which ranges this node replicates) and its epoch (carried by every range
+ * sync and digest request this node sends), and where events go. The suppliers
  * are read at each call. Everything runs on the node's thread.
  */
 public record RepairContext(NodeId self, NodeConfig config, Timers timers, Network network, RequestRegistry requests,
                             LocalStore data, Liveness liveness, BooleanSupplier running, Supplier<Ring> ring,
-                            NodeEvent.Sink events) {
+                            LongSupplier ringEpoch, NodeEvent.Sink events) {
 }

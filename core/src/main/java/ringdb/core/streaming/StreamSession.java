@@ -25,6 +25,12 @@ import ringdb.core.store.LocalStore;
  * durable, so a restarted target resumes where it stopped. Throttled to
  * {@code throughputBytesPerSecond} (0 = unthrottled).
  *
+ * <p>A source whose ring differs from the node's refuses the request (the ring epochs differ) and
+ * teaches the node its ring through gossip: the chunk is asked again after {@code retryIntervalMicros}
+ * with the epoch the node then holds, counting as an attempt, so a source that keeps refusing is
+ * replaced like a silent one. The move the session serves is planned again by the node's topology
+ * rounds when the ring changes.
+ *
  * <p>Each range is fetched from {@code sourcesPerRange} distinct replicas (RF - RF/2: enough that
  * every write acknowledged at QUORUM is among them). Not thread-safe: runs on the node's thread.
  */
@@ -43,6 +49,16 @@ public final class StreamSession {
         /** Sends a range sync request; {@code onResponse} gets its answer(s). Returns the request id. */
         long request(NodeId to, long startTokenExclusive, long endTokenInclusive, byte[] afterKey, int maxEntries,
                      Consumer<RangeSyncResponse> onResponse);
+
+        /**
+         * {@link #request}, with {@code onRingRefusal} run when the source refuses it because its ring
+         * differs from the one this node planned the stream with (a host that sends no ring epoch never
+         * runs it).
+         */
+        default long request(NodeId to, long startTokenExclusive, long endTokenInclusive, byte[] afterKey,
+                             int maxEntries, Consumer<RangeSyncResponse> onResponse, Runnable onRingRefusal) {
+            return request(to, startTokenExclusive, endTokenInclusive, afterKey, maxEntries, onResponse);
+        }
 
         /** Forgets a request (late answers are dropped). */
         void forget(long requestId);
@@ -95,6 +111,8 @@ public final class StreamSession {
     private NodeId currentSource;
     private byte[] afterKey;
     private int attempts;
+    private long ringRefusals;
+    private long requestsSent;
     private long requestId;
     private Timers.Cancellable timer;
     private long bytesReceived;
@@ -207,7 +225,9 @@ public final class StreamSession {
             afterKey = null;
             attempts = 0;
         }
-        requestId = host.request(source, task.start, task.end, afterKey, settings.chunkEntries(), this::onResponse);
+        long sent = ++requestsSent;
+        requestId = host.request(source, task.start, task.end, afterKey, settings.chunkEntries(), this::onResponse,
+                () -> onRingRefusal(requestsSent == sent));
         // a timer that fired late keeps its lateness, up to one chunk's spacing, as credit for the next
         // chunk: else every late wake-up would lower the rate (a loaded machine lost a fifth of it)
         earliestNextRequestMicros = Math.max(earliestNextRequestMicros, host.monotonicMicros() - lastSpacingMicros);
@@ -299,8 +319,31 @@ public final class StreamSession {
         }
     }
 
+    /** The source refused the current request ({@code current}) for its ring: ask again after the retry interval. */
+    private void onRingRefusal(boolean current) {
+        if (isFinished() || !current) {
+            return;
+        }
+        timer.cancel();
+        host.forget(requestId);
+        ringRefusals++;
+        countAttempt();
+        timer = host.timers().schedule(settings.retryIntervalMicros(), this::next);
+    }
+
+    /** Requests refused by a source whose ring differed, since the session started. */
+    public long ringRefusals() {
+        return ringRefusals;
+    }
+
     private void onTimeout() {
         host.forget(requestId);
+        countAttempt();
+        next();
+    }
+
+    /** One more failed attempt at the current source; after {@code attemptsMax} the next candidate is tried. */
+    private void countAttempt() {
         attempts++;
         if (attempts >= settings.attemptsMax()) {
             Task task = tasks.get(taskIndex);
@@ -308,7 +351,6 @@ public final class StreamSession {
             currentSource = null;
             attempts = 0;
         }
-        next();
     }
 
     private void finish() {

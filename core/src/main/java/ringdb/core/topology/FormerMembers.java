@@ -3,12 +3,15 @@ package ringdb.core.topology;
 import ringdb.core.NodeId;
 import ringdb.core.gossip.ApplicationState;
 import ringdb.core.gossip.EndpointState;
+import ringdb.core.hints.Hints;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.node.NodeState;
 
 /**
- * Hints this node holds for nodes that left, were removed or were replaced can never be
- * delivered (their ranges reached the new owners by streaming): each round drops them.
+ * Hints this node holds for nodes that left, were removed or were replaced can never be delivered
+ * to them: each round hands them over to the current replicas of their keys (the new owners of the
+ * former member's ranges, which received its data by streaming but may have missed what a hint
+ * carried); a hint none of them could take is dropped and counted.
  */
 final class FormerMembers {
     private final TopologyContext context;
@@ -24,10 +27,11 @@ final class FormerMembers {
             boolean gone = NodeState.LEFT.name().equals(status) || NodeState.REMOVED.name().equals(status)
                     || context.membershipView().replaced().contains(target);
             if (gone) {
-                int discarded = context.discardHints(target);
-                if (discarded > 0) {
-                    context.emit(NodeEvent.Kind.HINTS_DELIVERED, target, discarded + " hints for " + target
-                            + " discarded: it is no longer a member of the ring");
+                Hints.HandOver result = context.handOverHints(target);
+                if (result.handedOver() + result.dropped() > 0) {
+                    context.emit(NodeEvent.Kind.HINTS_DELIVERED, target, result.handedOver() + " hints for " + target
+                            + " handed over to the new owners of its ranges, " + result.dropped()
+                            + " dropped: it is no longer a member of the ring");
                 }
             }
         }

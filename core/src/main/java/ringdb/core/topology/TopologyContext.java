@@ -6,12 +6,13 @@ import java.util.function.LongPredicate;
 import ringdb.core.NodeId;
 import ringdb.core.Timers;
 import ringdb.core.gossip.EndpointState;
+import ringdb.core.hints.Hints;
 import ringdb.core.membership.MembershipView;
 import ringdb.core.node.NodeConfig;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.node.NodeState;
-import ringdb.core.streaming.StreamSession;
 import ringdb.core.store.LocalStore;
+import ringdb.core.streaming.StreamSession;
 import ringdb.core.system.SystemStore;
 
 /**
@@ -121,8 +122,11 @@ public interface TopologyContext {
     /** Nodes this node holds hints for, in id order. */
     List<NodeId> hintTargets();
 
-    /** Deletes the hints held for {@code target} (it is gone for good); returns how many. */
-    int discardHints(NodeId target);
+    /**
+     * Hands the hints held for {@code target} (it is gone for good) over to the current replicas of
+     * their keys; says how many were handed over and how many dropped (no new owner could take them).
+     */
+    Hints.HandOver handOverHints(NodeId target);
 
     long hintsPendingFor(NodeId target);
 

@@ -18,6 +18,10 @@ import ringdb.core.message.Envelope;
 import ringdb.core.message.Message;
 import ringdb.core.message.MessageCodec;
 import ringdb.core.message.MutationRequest;
+import ringdb.core.message.RangeDigestRequest;
+import ringdb.core.message.RangeDigestResponse;
+import ringdb.core.message.RangeSyncRequest;
+import ringdb.core.message.RangeSyncResponse;
 import ringdb.core.message.ReadRequest;
 import ringdb.core.message.RingEpochMismatch;
 import ringdb.core.ring.Partitioner;
@@ -176,5 +180,48 @@ class RingEpochTest {
         assertThat(stores.get(B).read(key).timestampMicros()).as("same epoch, then an unchecked hint")
                 .isEqualTo(9_001L);
         assertThat(nodes.get(B).ringEpochRefusals()).isEqualTo(2);
+    }
+
+    @Test
+    void aReplicaServesRangeSyncsAndDigestsOnlyPlannedOnItsRing() {
+        startThree();
+        long epoch = nodes.get(B).ringEpoch();
+        deliver(A, B, new RangeSyncRequest(80, Long.MIN_VALUE, Long.MAX_VALUE, null, 10, epoch + 1));
+        deliver(A, B, new RangeDigestRequest(new RangeSyncRequest(81, Long.MIN_VALUE, Long.MAX_VALUE, null, 10,
+                epoch + 1)));
+        time.advance(10 * MILLI);
+        assertThat(delivered).contains(new RingEpochMismatch(80, epoch), new RingEpochMismatch(81, epoch));
+        assertThat(delivered).noneMatch(m -> m instanceof RangeSyncResponse r && r.requestId() == 80
+                || m instanceof RangeDigestResponse d && d.requestId() == 81);
+
+        deliver(A, B, new RangeSyncRequest(82, Long.MIN_VALUE, Long.MAX_VALUE, null, 10, epoch));
+        deliver(A, B, new RangeDigestRequest(new RangeSyncRequest(83, Long.MIN_VALUE, Long.MAX_VALUE, null, 10,
+                MutationRequest.NO_RING_CHECK)));
+        time.advance(10 * MILLI);
+        assertThat(delivered).anyMatch(m -> m instanceof RangeSyncResponse r && r.requestId() == 82);
+        assertThat(delivered).anyMatch(m -> m instanceof RangeDigestResponse r && r.requestId() == 83);
+        assertThat(nodes.get(B).ringEpochRefusals()).isEqualTo(2);
+    }
+
+    @Test
+    void aRepairByANodeThatMissedAJoinIsRefusedLearnsTheRingAndCompletes() {
+        startThree();
+        NodeId[] pair = joinSeenByOnlySome();
+        Node stale = nodes.get(pair[0]);
+        long refusalsBefore = refusalsOfOthers(stale);
+        List<ClientResult> answers = new ArrayList<>();
+        stale.repair(answers::add);
+        for (int i = 0; i < 600 && answers.isEmpty(); i++) {
+            time.advance(100 * MILLI);
+        }
+        assertThat(answers).singleElement().isInstanceOf(ClientResult.Repaired.class);
+        assertThat(delivered).anyMatch(m -> m instanceof RangeSyncRequest r && r.ringEpoch() != 0
+                || m instanceof RangeDigestRequest d && d.chunk().ringEpoch() != 0);
+        assertThat(refusalsOfOthers(stale)).as("a peer refused a chunk planned on the ring without the join")
+                .isGreaterThan(refusalsBefore);
+    }
+
+    private long refusalsOfOthers(Node except) {
+        return nodes.values().stream().filter(node -> node != except).mapToLong(Node::ringEpochRefusals).sum();
     }
 }

@@ -89,7 +89,7 @@ class RangeSyncServerTest {
         };
         RepairContext context = new RepairContext(SELF, NodeConfig.builder().build(), time,
                 (to, message) -> sent.add(message), new RequestRegistry(1), store, liveness, () -> true,
-                Ring::empty, (kind, subject, detail) -> {
+                Ring::empty, () -> 0L, (kind, subject, detail) -> {
                     if (kind == NodeEvent.Kind.ERROR) {
                         errors.add(detail);
                     }

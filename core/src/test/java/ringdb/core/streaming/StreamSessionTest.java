@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -35,6 +37,7 @@ class StreamSessionTest {
     private final Set<NodeId> silent = new HashSet<>();
     private final List<String> requests = new ArrayList<>();
     private final List<Set<String>> persisted = new ArrayList<>();
+    private final Map<NodeId, Integer> refusals = new HashMap<>();
     private long nextId = 1;
     private long timerLatenessMicros;
 
@@ -72,6 +75,19 @@ class StreamSessionTest {
                 time.schedule(1_000, () -> onResponse.accept(new RangeSyncResponse(id, entries, complete)));
             }
             return id;
+        }
+
+        @Override
+        public long request(NodeId to, long start, long end, byte[] afterKey, int maxEntries,
+                            Consumer<RangeSyncResponse> onResponse, Runnable onRingRefusal) {
+            int left = refusals.getOrDefault(to, 0);
+            if (left == 0) {
+                return request(to, start, end, afterKey, maxEntries, onResponse);
+            }
+            refusals.put(to, left - 1);
+            requests.add(to + " refused: another ring");
+            time.schedule(1_000, onRingRefusal);
+            return nextId++;
         }
 
         @Override
@@ -133,6 +149,33 @@ class StreamSessionTest {
         assertTrue(requests.size() >= 10, "95 entries in chunks of 10: " + requests);
         assertEquals(3, persisted.get(persisted.size() - 1).size(),
                 "both halves of the wrapping range, plus the other");
+    }
+
+    @Test
+    void aSourceHoldingAnotherRingIsAskedAgainAfterTheRetryInterval() {
+        fill(30, 10);
+        refusals.put(A, 1);
+        List<String> outcome = new ArrayList<>();
+        StreamSession session = session(0, Set.of(), outcome);
+        session.start();
+        runUntilDone(outcome);
+        assertNull(outcome.get(0));
+        assertEquals(1, session.ringRefusals());
+        assertEquals(List.of("a refused: another ring", "a from start"), requests.subList(0, 2));
+        assertEquals(source.scan(0, 0, null, 1_000), target.scan(0, 0, null, 1_000));
+    }
+
+    @Test
+    void aSourceThatKeepsRefusingForItsRingIsReplacedByAnotherReplica() {
+        fill(30, 10);
+        refusals.put(A, 1_000);
+        List<String> outcome = new ArrayList<>();
+        StreamSession session = session(0, Set.of(), outcome);
+        session.start();
+        runUntilDone(outcome);
+        assertNull(outcome.get(0));
+        assertTrue(requests.contains("b from start"), requests.toString());
+        assertEquals(source.scan(0, 0, null, 1_000), target.scan(0, 0, null, 1_000));
     }
 
     @Test

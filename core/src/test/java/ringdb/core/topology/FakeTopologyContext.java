@@ -7,13 +7,14 @@ import java.util.function.LongPredicate;
 import ringdb.core.NodeId;
 import ringdb.core.Timers;
 import ringdb.core.gossip.EndpointState;
+import ringdb.core.hints.Hints;
 import ringdb.core.membership.Member;
 import ringdb.core.membership.MembershipView;
 import ringdb.core.node.NodeConfig;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.node.NodeState;
-import ringdb.core.streaming.StreamSession;
 import ringdb.core.store.LocalStore;
+import ringdb.core.streaming.StreamSession;
 import ringdb.core.system.SystemStore;
 import ringdb.core.testing.InMemoryStore;
 import ringdb.core.testing.ManualTime;
@@ -178,8 +179,8 @@ final class FakeTopologyContext implements TopologyContext {
     }
 
     @Override
-    public int discardHints(NodeId target) {
-        return 0;
+    public Hints.HandOver handOverHints(NodeId target) {
+        return new Hints.HandOver(0, 0);
     }
 
     @Override

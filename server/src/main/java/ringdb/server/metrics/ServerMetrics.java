@@ -130,6 +130,20 @@ public final class ServerMetrics implements RequestObserver {
                 cb.call(s.hintsPending());
             }
         });
+        gauge("ringdb_hints_handed_over", "Hints handed over to the new owners of a range since start (their target"
+                + " left the ring or no longer replicates the key)", cb -> {
+            NodeStatus s = status;
+            if (s != null) {
+                cb.call(s.hintsHandedOver());
+            }
+        });
+        gauge("ringdb_hints_dropped", "Hints dropped since start (hint window passed, size bounds, or no new owner"
+                + " could take a hint for a node that left)", cb -> {
+            NodeStatus s = status;
+            if (s != null) {
+                cb.call(s.hintsDropped());
+            }
+        });
     }
 
     private void registerGossip() {

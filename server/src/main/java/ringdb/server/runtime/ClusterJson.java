@@ -40,6 +40,10 @@ final class ClusterJson {
         status.streams().forEach(stream -> sessions.add(stream(stream)));
         ArrayNode moves = root.putArray("moves_in_progress");
         status.movesInProgress().forEach(moves::add);
+        ObjectNode hints = root.putObject("hints");
+        hints.put("pending", status.hintsPending());
+        hints.put("handed_over", status.hintsHandedOver());
+        hints.put("dropped", status.hintsDropped());
         if (status.storageHealth() != null) {
             root.set("storage_health", storageHealth(status.storageHealth()));
         }

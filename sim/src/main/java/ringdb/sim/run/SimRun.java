@@ -17,6 +17,7 @@ import ringdb.sim.check.Operation;
 import ringdb.sim.check.QuorumIntersection;
 import ringdb.sim.workload.ClientWorkload;
 import ringdb.sim.workload.FaultInjector;
+import ringdb.sim.workload.RingChangeNemesis;
 
 /**
  * One randomized simulation run in two phases (after a short warm-up): a safety phase where
@@ -31,18 +32,33 @@ public final class SimRun {
     /** Longest a repair of one node may take. */
     public static final long REPAIR_MICROS_MAX = 120_000_000;
     private static final long SETTLE_CHECK_MICROS = 100_000;
+    /** The ring delay of {@code --ring-changes} runs: short, so that several changes fit in a safety phase. */
+    static final long RING_CHANGES_RING_DELAY_MICROS = 2_000_000;
 
     private SimRun() {
     }
 
     public static SimRunReport run(SimRunSettings settings) {
+        return run(settings, false);
+    }
+
+    /**
+     * With {@code ringChanges}, the safety phase's nemesis is {@link RingChangeNemesis} (one ring change
+     * after another, with faults aimed at it) instead of {@link FaultInjector}; the liveness phase also
+     * waits for the last change to finish.
+     */
+    public static SimRunReport run(SimRunSettings settings, boolean ringChanges) {
         try (SimCluster cluster = SimCluster.builder().seed(settings.seed()).nodes(settings.nodes())
-                .nodeConfig(config -> config.replicationFactor(settings.replicationFactor())).build()) {
-            return run(cluster, settings);
+                .nodeConfig(config -> ringChanges
+                        ? config.replicationFactor(settings.replicationFactor())
+                                .ringDelayMicros(RING_CHANGES_RING_DELAY_MICROS)
+                        : config.replicationFactor(settings.replicationFactor()))
+                .build()) {
+            return run(cluster, settings, ringChanges);
         }
     }
 
-    private static SimRunReport run(SimCluster cluster, SimRunSettings settings) {
+    private static SimRunReport run(SimCluster cluster, SimRunSettings settings, boolean ringChanges) {
         History history = new History();
         DurableCopies copies = new DurableCopies();
         cluster.addListener(copies);
@@ -55,15 +71,25 @@ public final class SimRun {
             faults.enableMembershipChanges(settings.replicationFactor());
         }
         RowRun rows = settings.rows() ? RowRun.create(cluster, settings) : null;
+        RingChangeNemesis ring = ringChanges ? new RingChangeNemesis(cluster, cluster.newRandom(), settings.faults(),
+                settings.replicationFactor()) : null;
         cluster.runFor(WARMUP_MICROS);
         workload.start();
         if (rows != null) {
             rows.start();
         }
-        faults.start(settings.safetyMicros());
+        if (ring != null) {
+            ring.start();
+        } else {
+            faults.start(settings.safetyMicros());
+        }
         cluster.runFor(settings.safetyMicros());
 
-        faults.stop();
+        if (ring != null) {
+            ring.stop();
+        } else {
+            faults.stop();
+        }
         workload.stop();
         if (rows != null) {
             rows.stop();
@@ -71,8 +97,13 @@ public final class SimRun {
         List<SimRunReport.Check> checks = new ArrayList<>();
         long livenessStart = cluster.nowMicros();
         boolean drained = cluster.runUntil(() -> history.pendingCount() == 0 && faults.membershipSettled()
-                        && (rows == null || rows.pendingCount() == 0), settings.livenessMicros());
-        faults.recoverRemaining();
+                        && (rows == null || rows.pendingCount() == 0) && (ring == null || ring.settled()),
+                settings.livenessMicros());
+        if (ring != null) {
+            ring.recoverRemaining();
+        } else {
+            faults.recoverRemaining();
+        }
         checks.add(SimRunReport.Check.of("every operation completes once faults stop",
                 drained ? List.of() : describePending(history, faults, rows)));
         boolean settled = settle(cluster, livenessStart + settings.livenessMicros());
@@ -86,11 +117,14 @@ public final class SimRun {
         if (rows != null) {
             checks.addAll(rows.readChecks());
         }
-        FinalState finalState = checkFinalState(cluster, settings, history, copies, checks, rows);
+        Predicate<NodeId> removed = ring == null ? cluster::wasRemoved
+                : id -> cluster.wasRemoved(id) || ring.replaced(id);
+        FinalState finalState = checkFinalState(cluster, settings, history, copies, removed, checks, rows);
         checks.add(SimRunReport.Check.of("no unhandled exception in any node",
                 cluster.unhandledExceptions().stream().map(Object::toString).limit(20).toList()));
         return new SimRunReport(settings, cluster.traceHash(), cluster.nowMicros(), livenessMicros,
-                history.resultCounts(), history.operations().size(), cluster.network().stats(), faults.log(),
+                history.resultCounts(), history.operations().size(), cluster.network().stats(),
+                ring == null ? faults.log() : ring.log(),
                 cluster.clockSkewAlarms().size(), finalState.divergedBeforeRepair(), finalState.keysChecked(), checks);
     }
 
@@ -99,8 +133,8 @@ public final class SimRun {
 
     /** Repairs (if asked) and checks the replicas; needs every member up to read their stores. */
     private static FinalState checkFinalState(SimCluster cluster, SimRunSettings settings, History history,
-                                              DurableCopies copies, List<SimRunReport.Check> checks,
-                                              RowRun rows) {
+                                              DurableCopies copies, Predicate<NodeId> removed,
+                                              List<SimRunReport.Check> checks, RowRun rows) {
         List<NodeId> down = ClusterState.members(cluster).stream().filter(id -> !cluster.isAlive(id)).toList();
         if (!down.isEmpty()) {
             checks.add(SimRunReport.Check.of("every member up to read the final state",
@@ -129,7 +163,7 @@ public final class SimRun {
         checks.add(SimRunReport.Check.of(
                 "replicas identical, no QUORUM-acknowledged write lost, no QUORUM delete undone",
                 quorumViolations));
-        checks.add(checkOneWritesKept(cluster, history, copies, finalCells, quorumViolations));
+        checks.add(checkOneWritesKept(removed, history, copies, finalCells, quorumViolations));
         if (rows != null) {
             checks.addAll(rows.finalChecks());
         }
@@ -139,13 +173,14 @@ public final class SimRun {
     /**
      * A write acknowledged at ONE was durable on some replica, so it must survive, unless the
      * replicas that acknowledged it, every node that ever held it and its coordinator were removed
-     * with removenode (which copies a dead node's ranges from the survivors only): such losses are
-     * listed as notes. {@code quorumViolations}, reported by their own check, are left out.
+     * with removenode or replaced (both copy a dead node's ranges from the survivors only): such losses
+     * are listed as notes. {@code quorumViolations}, reported by their own check, are left out.
      */
-    private static SimRunReport.Check checkOneWritesKept(SimCluster cluster, History history, DurableCopies copies,
+    private static SimRunReport.Check checkOneWritesKept(Predicate<NodeId> removed, History history,
+                                                         DurableCopies copies,
                                                          Map<String, Map<NodeId, Cell>> finalCells,
                                                          List<String> quorumViolations) {
-        Predicate<Operation> lostWithRemoved = copies.lostWithRemovedNodes(cluster::wasRemoved);
+        Predicate<Operation> lostWithRemoved = copies.lostWithRemovedNodes(removed);
         List<String> allowed = new ArrayList<>();
         List<String> oneLosses = new ArrayList<>(ConsistencyChecker.checkFinalState(history, finalCells, true,
                 write -> {
