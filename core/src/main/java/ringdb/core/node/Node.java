@@ -172,7 +172,7 @@ public final class Node {
 
             @Override
             public List<NodeId> writeTargets(byte[] key) {
-                return ringState.view().writePlan(DecoratedKey.of(key).token()).targets();
+                return ringState.view().writePlan(DecoratedKey.of(config.partitioner(), key).token()).targets();
             }
 
             @Override
