@@ -30,6 +30,9 @@ final class NativeAnswers {
                 need(buffer, 12, "WRITTEN"); // timestamp:i64 acks:u32; the client reports the timestamp
                 return new HttpTransport.Response(200, EMPTY, buffer.getLong());
             }
+            case NativeProtocol.ROW -> {
+                return new HttpTransport.Response(200, body, 0);
+            }
             case NativeProtocol.NOT_FOUND -> {
                 return new HttpTransport.Response(404, NOT_FOUND_BODY, 0);
             }

@@ -99,7 +99,7 @@ public final class ClusterBenchmark {
         p.setProperty("insertproportion", "0");
         p.setProperty("scanproportion", "0");
         p.setProperty("readallfields", "true");
-        p.setProperty("writeallfields", "true");
+        p.setProperty("writeallfields", "false"); // YCSB's default: an update writes one field
         p.setProperty("requestdistribution", settings.distribution());
         p.setProperty("ringdb.hosts", String.join(",", settings.hosts()));
         p.setProperty("ringdb.readconsistency", settings.readConsistency());

@@ -31,14 +31,26 @@ public final class NativeProtocol {
     public static final byte GET = 1;
     public static final byte PUT = 2;
     public static final byte DELETE = 3;
+    /** Writes columns of one row of a table (blind: nothing is read). */
+    public static final byte ROW_WRITE = 4;
+    /** Reads columns of one row of a table. */
+    public static final byte ROW_READ = 5;
     /** Request flag: a client timestamp (i64 microseconds) follows. */
     public static final byte FLAG_TIMESTAMP = 1;
+    /** ROW_WRITE flag: an insert, which also writes the row marker (without it: an update of the columns). */
+    public static final byte FLAG_INSERT = 2;
+    /** ROW_WRITE flag: a TTL (u32 seconds) follows the timestamp. */
+    public static final byte FLAG_TTL = 4;
+    /** A ROW_WRITE column value length meaning: delete the cell. */
+    public static final int NULL_VALUE = -1;
 
     // Answer opcodes.
     public static final byte VALUE = 0;
     public static final byte WRITTEN = 1;
     public static final byte NOT_FOUND = 2;
     public static final byte ERROR = 3;
+    /** A row's selected live columns. */
+    public static final byte ROW = 4;
 
     private NativeProtocol() {
     }
