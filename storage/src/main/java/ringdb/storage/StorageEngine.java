@@ -205,7 +205,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         int verifiedEnd = -1;
         for (Entry entry : entries) {
             byte[] key = entry.key().key();
-            Limits.checkKey(key);
+            Limits.checkStorageKey(key);
             Limits.checkValue(entry.cell().value(), config.valueSizeBytesMax());
             // The entries of a mutation are of one partition: its token is computed (a SHA-1) once,
             // and an entry that begins with the same whole partition key has the same token.

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import ringdb.client.RingClient;
 import ringdb.client.RingClientException;
+import ringdb.core.data.Limits;
 import ringdb.server.Nodes;
 import ringdb.server.config.ServerConfig;
 
@@ -173,6 +174,30 @@ class NativeRowsTest {
             assertRefused(() -> client.readRow("app", "users", ann, List.of(), List.of("id"), "ONE"),
                     "part of the primary key");
             assertThat(client.readRow("app", "users", ann, List.of(), List.of(), "ONE"))
+                    .as("nothing refused was written").isEmpty();
+        }
+    }
+
+    @Test
+    void everyLimitIsEnforcedBeforeAnythingIsWrittenAndNamed() throws Exception {
+        try (ServerNode node = Nodes.start(config());
+             RingClient client = new RingClient(List.of(node.httpAddress().getHostString() + ":"
+                     + node.httpAddress().getPort()), RingClient.Options.defaults())) {
+            createTables(client);
+            byte[] bigKey = new byte[Limits.PARTITION_KEY_BYTES_MAX + 1];
+            java.util.Arrays.fill(bigKey, (byte) 'k');
+            assertRefused(() -> client.writeRow("app", "users", List.of(bigKey), List.of(), Map.of("a", text("x")),
+                    true, "ONE"), "PARTITION_KEY_BYTES_MAX");
+            byte[] atLimit = java.util.Arrays.copyOf(bigKey, Limits.PARTITION_KEY_BYTES_MAX);
+            client.writeRow("app", "users", List.of(atLimit), List.of(), Map.of("a", text("x")), true, "ONE");
+            assertThat(client.readRow("app", "users", List.of(atLimit), List.of(), List.of(), "ONE"))
+                    .as("a partition key at the limit is stored, its storage key past 64 KiB").isPresent();
+            byte[] bigValue = new byte[1024 * 1024 + 1];
+            java.util.Arrays.fill(bigValue, (byte) 'v');
+            assertThatThrownBy(() -> client.writeRow("app", "users", List.of(text("ann")), List.of(),
+                    Map.of("a", bigValue), true, "ONE")).isInstanceOfSatisfying(RingClientException.class,
+                        e -> assertThat(e.getMessage()).contains("max_value_size_bytes"));
+            assertThat(client.readRow("app", "users", List.of(text("ann")), List.of(), List.of(), "ONE"))
                     .as("nothing refused was written").isEmpty();
         }
     }
