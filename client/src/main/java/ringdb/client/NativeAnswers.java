@@ -33,6 +33,9 @@ final class NativeAnswers {
             case NativeProtocol.AUTHENTICATED -> {
                 return new HttpTransport.Response(200, EMPTY, 0);
             }
+            case NativeProtocol.ROW -> {
+                return new HttpTransport.Response(200, body, 0);
+            }
             case NativeProtocol.NOT_FOUND -> {
                 return new HttpTransport.Response(404, NOT_FOUND_BODY, 0);
             }

@@ -78,7 +78,11 @@ final class NativeTransport implements AutoCloseable {
      */
     HttpTransport.Response exchange(String node, byte opcode, String consistency, byte[] key, byte[] value,
                                     Long timestampMicros, long timeoutMillis) {
-        byte[] body = body(opcode, consistency, key, value, timestampMicros);
+        return exchange(node, opcode, body(opcode, consistency, key, value, timestampMicros), timeoutMillis);
+    }
+
+    /** Sends one request whose body is built already ({@code opcode} any request opcode). */
+    HttpTransport.Response exchange(String node, byte opcode, byte[] body, long timeoutMillis) {
         NativeConnection connection = connection(node);
         try {
             return connection.exchange(opcode, body, timeoutMillis);
@@ -91,12 +95,18 @@ final class NativeTransport implements AutoCloseable {
         }
     }
 
-    private static byte[] body(byte opcode, String consistency, byte[] key, byte[] value, Long timestampMicros) {
+    /** The wire byte of a consistency level; throws a 400 {@link RingClientException} when unknown. */
+    static int consistencyCode(String consistency) {
         int code = NativeProtocol.consistencyCode(consistency);
         if (code < 0) {
             throw new RingClientException(400, "invalid", "unknown consistency level '" + consistency
                     + "'; expected ONE, QUORUM or ALL");
         }
+        return code;
+    }
+
+    private static byte[] body(byte opcode, String consistency, byte[] key, byte[] value, Long timestampMicros) {
+        int code = consistencyCode(consistency);
         boolean write = opcode != NativeProtocol.GET;
         int size = 1 + (write ? 1 : 0) + (timestampMicros != null ? 8 : 0) + 4 + key.length
                 + (value == null ? 0 : value.length);

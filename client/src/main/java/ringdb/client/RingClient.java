@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import ringdb.core.protocol.NativeProtocol;
+import ringdb.core.schema.keys.PartitionKey;
 
 /**
  * A Java client of a ringdb cluster. Thread-safe; share one per process and close it when done.
@@ -154,6 +156,80 @@ public final class RingClient implements AutoCloseable {
         return Optional.of(new Value(response.body(), response.timestampMicros()));
     }
 
+    /**
+     * Writes {@code columns} of one row of table {@code keyspace.table} (native protocol), nothing read
+     * first: the columns not named keep their values. Values are in their CQL native serialization; a
+     * null value deletes that cell. {@code insert} also writes the row marker (CQL INSERT), else it is
+     * an update (CQL UPDATE). The row is named by its partition key values and clustering values (all
+     * of them). Returns the write's timestamp in microseconds; the table's definition refuses what does
+     * not fit it (a 400 {@link RingClientException} naming the column and its type).
+     */
+    public long writeRow(String keyspace, String table, List<byte[]> partitionKey, List<byte[]> clustering,
+                         Map<String, byte[]> columns, boolean insert, String consistency) {
+        requireNative("writeRow");
+        byte[] body = RowFrames.write(consistency, null, null, insert, keyspace, table, partitionKey, clustering,
+                columns);
+        return send(routingKey(partitionKey), NativeProtocol.ROW_WRITE, body, false).timestampMicros();
+    }
+
+    /**
+     * Reads the live {@code columns} (empty: every static and regular column) of one row of table
+     * {@code keyspace.table} (native protocol): column name to value (CQL native serialization,
+     * collections assembled) and timestamp; empty when the row does not exist.
+     */
+    public Optional<Map<String, Value>> readRow(String keyspace, String table, List<byte[]> partitionKey,
+                                                List<byte[]> clustering, Collection<String> columns,
+                                                String consistency) {
+        requireNative("readRow");
+        byte[] body = RowFrames.read(consistency, keyspace, table, partitionKey, clustering, columns);
+        HttpTransport.Response response = send(routingKey(partitionKey), NativeProtocol.ROW_READ, body, true);
+        if (response.status() == 404) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(RowFrames.row(response.body()));
+        } catch (IOException e) {
+            throw new RingClientException(0, "bad_response", e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@code POST path} with a JSON body (the row and schema APIs, {@code /v1/rows}, {@code /v1/schema}),
+     * sent to the replicas of {@code routingKey} first (null: any node); retried on another node only
+     * when {@code idempotent} or never sent. Throws on a non-2xx answer.
+     */
+    public JsonNode postJson(String path, JsonNode body, byte[] routingKey, boolean idempotent) {
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the body cannot be written as JSON: " + e.getMessage(), e);
+        }
+        long timeoutMillis = options.requestTimeoutMillis();
+        Exchange exchange = node -> exchange(node, HttpMethod.POST, path, bytes, timeoutMillis);
+        return parseJson(send(routingKey, exchange, HttpMethod.POST, idempotent).body());
+    }
+
+    /** The bytes a row's token is computed from: its serialized partition key. */
+    private static byte[] routingKey(List<byte[]> partitionKey) {
+        return new PartitionKey(partitionKey).serialize();
+    }
+
+    private void requireNative(String operation) {
+        if (options.protocol() != Protocol.NATIVE) {
+            throw new IllegalStateException(operation + " needs the native protocol; over HTTP write and read rows"
+                    + " through /v1/rows (postJson)");
+        }
+    }
+
+    private HttpTransport.Response send(byte[] routingKey, byte opcode, byte[] body, boolean idempotent) {
+        long timeoutMillis = options.requestTimeoutMillis();
+        Exchange exchange = node -> markingDown(node, () -> nativeTransport.exchange(node, opcode, body,
+                timeoutMillis));
+        return send(routingKey, exchange, opcode == NativeProtocol.ROW_READ ? HttpMethod.GET : HttpMethod.POST,
+                idempotent);
+    }
+
     /** {@code GET /v1/cluster} from the first contact point that answers, as JSON. */
     public JsonNode cluster() {
         return getJson("/v1/cluster", contactPointsUpFirst());
@@ -198,7 +274,10 @@ public final class RingClient implements AutoCloseable {
 
     private HttpTransport.Response send(byte[] key, HttpMethod method, String consistency, Long timestampMicros,
                                       byte[] body, boolean idempotent) {
-        Exchange exchange = exchangeFor(key, method, consistency, timestampMicros, body);
+        return send(key, exchangeFor(key, method, consistency, timestampMicros, body), method, idempotent);
+    }
+
+    private HttpTransport.Response send(byte[] key, Exchange exchange, HttpMethod method, boolean idempotent) {
         // The key's primary replica first, without building the whole fallback order: that is
         // only needed when the primary fails.
         String primary = primaryUp(key);

@@ -3,6 +3,7 @@ package ringdb.storage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -200,15 +201,27 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
             return;
         }
         List<DecoratedKey> keys = new ArrayList<>(entries.size());
+        byte[] verified = null; // the last key whose token was computed; its partition's end
+        int verifiedEnd = -1;
         for (Entry entry : entries) {
-            Limits.checkKey(entry.key().key());
+            byte[] key = entry.key().key();
+            Limits.checkStorageKey(key);
             Limits.checkValue(entry.cell().value(), config.valueSizeBytesMax());
-            DecoratedKey key = EntryKeys.decorate(config.partitioner(), entry.key().key());
-            if (key.token() != entry.key().token()) {
-                throw new IllegalArgumentException("entry token " + entry.key().token() + " is not its key's token "
-                        + key.token());
+            // The entries of a mutation are of one partition: its token is computed (a hash) once,
+            // and an entry that begins with the same whole partition key has the same token.
+            boolean samePartition = verifiedEnd > 0 && key.length > verifiedEnd
+                    && entry.key().token() == keys.get(keys.size() - 1).token()
+                    && Arrays.equals(key, 0, verifiedEnd, verified, 0, verifiedEnd);
+            if (!samePartition) {
+                DecoratedKey decorated = EntryKeys.decorate(config.partitioner(), key);
+                if (decorated.token() != entry.key().token()) {
+                    throw new IllegalArgumentException("entry token " + entry.key().token()
+                            + " is not its key's token " + decorated.token());
+                }
+                verified = key;
+                verifiedEnd = EntryKeys.partitionEnd(key);
             }
-            keys.add(key);
+            keys.add(entry.key());
         }
         long payload = CommitLogRecords.batchSize(entries);
         if (payload > CommitLogFormat.PAYLOAD_SIZE_BYTES_MAX) {
@@ -281,7 +294,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
             throw new UncheckedIOException("flush of " + directory + " could not start a new commit log segment", e);
         }
         Memtable frozen = memtable;
-        memtable = new Memtable(frozen.size());
+        memtable = new Memtable(frozen.indexedSize());
         tableSet.startFlush(frozen, covered);
     }
 

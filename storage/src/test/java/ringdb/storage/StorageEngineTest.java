@@ -15,6 +15,7 @@ import ringdb.core.data.Cell;
 import ringdb.core.data.InvalidRequestException;
 import ringdb.core.data.Limits;
 import ringdb.core.ring.DecoratedKey;
+import ringdb.core.ring.StorageKeys;
 import ringdb.core.store.LocalStore;
 import ringdb.storage.disk.Disk;
 import ringdb.storage.disk.SimDisk;
@@ -101,7 +102,9 @@ class StorageEngineTest {
         StorageEngine engine = open(StorageConfig.builder().valueSizeBytesMax(1024).build());
         long logBefore = engine.stats().commitLogBytes();
         assertThatThrownBy(() -> engine.apply(new byte[Limits.STORAGE_KEY_BYTES_MAX + 1], Cell.value(new byte[1], 1),
-                ack)).isInstanceOf(InvalidRequestException.class).hasMessageContaining("key is 65538 bytes");
+                ack)).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("key is " + (Limits.STORAGE_KEY_BYTES_MAX + 1) + " bytes")
+                .hasMessageContaining("STORAGE_KEY_BYTES_MAX");
         assertThatThrownBy(() -> engine.apply(bytes("k"), Cell.value(new byte[1025], 1), ack))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("value is 1025 bytes; the limit is 1024");
@@ -112,6 +115,33 @@ class StorageEngineTest {
         engine.apply(new byte[Limits.STORAGE_KEY_BYTES_MAX], Cell.value(new byte[1024], 1), ack);
         engine.flush();
         assertThat(engine.read(new byte[Limits.STORAGE_KEY_BYTES_MAX])).isEqualTo(Cell.value(new byte[1024], 1));
+        engine.close();
+    }
+
+    @Test
+    void aTableEntryKeyLongerThanAKeyValueKeyIsStoredAndOneOverTheStorageLimitIsRefusedWholeBatch()
+            throws IOException {
+        StorageEngine engine = open(StorageConfig.builder().build());
+        byte[] partition = new byte[1 + 16 + 3];
+        partition[0] = StorageKeys.TABLE;
+        partition[17] = 'p';
+        partition[19] = StorageKeys.LAST_COMPONENT_END;
+        byte[] longKey = java.util.Arrays.copyOf(partition, 100_000); // a long clustering, past 64 KiB
+        longKey[partition.length] = 0x03;
+        java.util.Arrays.fill(longKey, partition.length + 1, longKey.length, (byte) 'c');
+        DecoratedKey decorated = DecoratedKey.of(Partitioner.SHA1, longKey);
+        engine.applyBatch(List.of(new LocalStore.Entry(decorated, Cell.value(bytes("v"), 1))), ack);
+        engine.flush();
+        assertThat(engine.read(longKey)).isEqualTo(Cell.value(bytes("v"), 1));
+        long logBefore = engine.stats().commitLogBytes();
+        byte[] tooLong = java.util.Arrays.copyOf(longKey, Limits.STORAGE_KEY_BYTES_MAX + 1);
+        byte[] fine = java.util.Arrays.copyOf(longKey, 1_000);
+        assertThatThrownBy(() -> engine.applyBatch(List.of(
+                new LocalStore.Entry(new DecoratedKey(decorated.token(), fine), Cell.value(bytes("x"), 2)),
+                new LocalStore.Entry(new DecoratedKey(decorated.token(), tooLong), Cell.value(bytes("x"), 2))), ack))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("STORAGE_KEY_BYTES_MAX");
+        assertThat(engine.stats().commitLogBytes()).as("nothing of the refused batch was written").isEqualTo(logBefore);
+        assertThat(engine.read(fine)).isNull();
         engine.close();
     }
 

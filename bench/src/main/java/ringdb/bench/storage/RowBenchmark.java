@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Semaphore;
@@ -33,6 +34,15 @@ final class RowBenchmark {
     static final int ROWS_PER_PARTITION = 1000;
     static final int SLICE_ROWS = 100;
     private static final byte[] TABLE_ID = new byte[16];
+    /** What follows a row's prefix in each cell's key: {@code 0x22 "field<n>" 0x00 0x01}. */
+    private static final byte[][] CELL_SUFFIXES = new byte[COLUMNS][];
+
+    static {
+        for (int column = 0; column < COLUMNS; column++) {
+            CELL_SUFFIXES[column] = concat(new byte[] {0x22}, ("field" + column).getBytes(StandardCharsets.UTF_8),
+                    new byte[] {0x00, 0x01});
+        }
+    }
 
     private final int inFlight;
     private final long groupWindowMicros;
@@ -127,19 +137,29 @@ final class RowBenchmark {
         int partition = index / ROWS_PER_PARTITION;
         int ck = index % ROWS_PER_PARTITION;
         List<LocalStore.Entry> entries = new ArrayList<>(COLUMNS + 1);
-        byte[] marker = concat(partitionKey(partition), clustering(ck), new byte[] {0x21});
-        entries.add(new LocalStore.Entry(EntryKeys.decorate(Partitioner.SHA1, marker), Cell.value(new byte[0],
-                timestamp)));
+        // As a node's write builds them: the row's key prefix once, the partition's token once.
+        byte[] prefix = concat(partitionKey(partition), clustering(ck));
+        byte[] marker = Arrays.copyOf(prefix, prefix.length + 1);
+        marker[prefix.length] = 0x21;
+        DecoratedKey decoratedMarker = EntryKeys.decorate(Partitioner.SHA1, marker);
+        entries.add(new LocalStore.Entry(decoratedMarker, Cell.value(new byte[0], timestamp)));
+        long token = decoratedMarker.token();
         for (int column = 0; column < COLUMNS; column++) {
-            byte[] key = cellKey(partition, ck, column);
-            entries.add(new LocalStore.Entry(EntryKeys.decorate(Partitioner.SHA1, key), Cell.value(value, timestamp)));
+            entries.add(new LocalStore.Entry(new DecoratedKey(token, cellKey(prefix, column)),
+                    Cell.value(value, timestamp)));
         }
         return entries;
     }
 
     private static byte[] cellKey(int partition, int ck, int column) {
-        return concat(partitionKey(partition), clustering(ck), new byte[] {0x22},
-                ("field" + column).getBytes(StandardCharsets.UTF_8), new byte[] {0x00, 0x01});
+        return cellKey(concat(partitionKey(partition), clustering(ck)), column);
+    }
+
+    private static byte[] cellKey(byte[] rowPrefix, int column) {
+        byte[] suffix = CELL_SUFFIXES[column];
+        byte[] key = Arrays.copyOf(rowPrefix, rowPrefix.length + suffix.length);
+        System.arraycopy(suffix, 0, key, rowPrefix.length, suffix.length);
+        return key;
     }
 
     /** {@code 0x02 table_id "user<n>" 0x00 0x02}: one text partition-key component. */

@@ -119,7 +119,7 @@ public final class ClusterBenchmark {
         p.setProperty("insertproportion", "0");
         p.setProperty("scanproportion", "0");
         p.setProperty("readallfields", "true");
-        p.setProperty("writeallfields", "true");
+        p.setProperty("writeallfields", "false"); // YCSB's default: an update writes one field
         p.setProperty("requestdistribution", settings.distribution());
         // an insert that failed (a timeout on a loaded host) is tried again rather than ending the
         // thread's share of the load, which would leave records missing for the run

@@ -1,5 +1,9 @@
 package ringdb.bench.ycsb;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -13,6 +17,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.Vector;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import site.ycsb.ByteArrayByteIterator;
 import site.ycsb.ByteIterator;
 import site.ycsb.DB;
@@ -24,28 +29,41 @@ import ringdb.client.RingClientException;
 import ringdb.core.coordinator.ConsistencyLevel;
 
 /**
- * The YCSB binding of ringdb ({@code -db ringdb.bench.ycsb.RingDbClient}). Each record is one
- * ringdb value holding all its fields ({@link FieldCodec}); the table name is ignored (ringdb has
- * one key space). An update that carries every field is a blind write; one that carries some
- * fields reads the record, merges and writes it back. Scans are not supported (ringdb is not
- * ordered by key).
+ * The YCSB binding of ringdb ({@code -db ringdb.bench.ycsb.RingDbClient}). A record is a row of the
+ * table {@code <ringdb.keyspace>.<table>} ({@code usertable(y_id text PRIMARY KEY, field0 text, ...)},
+ * created when missing, with {@code fieldcount} fields named {@code fieldnameprefix}0, 1, ...): an
+ * insert writes the row (with its row marker), an update writes only the fields it carries, as a
+ * blind write (nothing is read first, and two clients updating different fields of one record both
+ * keep theirs), a read reads the row's columns, a delete deletes the row. Scans are not supported.
+ * With the native protocol rows travel as ROW_WRITE and ROW_READ requests; with HTTP through
+ * {@code /v1/rows}.
  *
  * <p>Properties: {@code ringdb.hosts} (comma-separated HTTP addresses, default 127.0.0.1:8080),
  * {@code ringdb.readconsistency} and {@code ringdb.writeconsistency} (ONE, QUORUM, ALL; default
- * ONE), {@code ringdb.timeoutms} (default 10000), {@code fieldcount} (from the workload);
- * {@code ringdb.tls} (true: TLS), {@code ringdb.tls.cacert}, {@code ringdb.tls.cert} and
+ * ONE), {@code ringdb.timeoutms} (default 10000), {@code ringdb.protocol} (NATIVE or HTTP),
+ * {@code ringdb.keyspace} (default ycsb) and {@code ringdb.replicationfactor} (of the keyspace when
+ * this creates it; default the cluster's), {@code fieldcount} and {@code fieldnameprefix} (from the
+ * workload); {@code ringdb.tls} (true: TLS), {@code ringdb.tls.cacert}, {@code ringdb.tls.cert} and
  * {@code ringdb.tls.key} (PEM files; a cacert implies TLS).
  *
  * <p>YCSB makes one instance per thread by reflection; they share one {@link RingClient} (one
- * connection pool) per host list through a process-wide map, the one static state of this class.
+ * connection pool) per host list through a process-wide map, and create the table once per client,
+ * the static state of this class.
  */
 public final class RingDbClient extends DB {
     private static final Map<String, RingClient> CLIENTS = new ConcurrentHashMap<>();
+    private static final Map<String, Boolean> TABLES_READY = new ConcurrentHashMap<>();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String KEY_COLUMN = "y_id";
+    /** How long the table may take to reach every node after it is created. */
+    private static final long SCHEMA_WAIT_MILLIS = 30_000;
+    private static final long SCHEMA_POLL_MILLIS = 100;
 
     private RingClient client;
+    private boolean nativeProtocol;
+    private String keyspace;
     private String readConsistency;
     private String writeConsistency;
-    private int fieldCount;
 
     @Override
     public void init() throws DBException {
@@ -65,46 +83,124 @@ public final class RingDbClient extends DB {
             throw new DBException("ringdb.protocol must be NATIVE or HTTP, got '"
                     + properties.getProperty("ringdb.protocol") + "'", e);
         }
+        nativeProtocol = protocol == RingClient.Protocol.NATIVE;
+        keyspace = properties.getProperty("ringdb.keyspace", "ycsb");
         long timeoutMillis = Long.parseLong(properties.getProperty("ringdb.timeoutms", "10000"));
-        fieldCount = Integer.parseInt(properties.getProperty("fieldcount", "10"));
         String cacert = properties.getProperty("ringdb.tls.cacert");
         String cert = properties.getProperty("ringdb.tls.cert");
         String key = properties.getProperty("ringdb.tls.key");
         boolean tls = Boolean.parseBoolean(properties.getProperty("ringdb.tls", "false")) || cacert != null;
-        client = CLIENTS.computeIfAbsent(String.join("|", hosts, Long.toString(timeoutMillis), protocol.name(),
-                Boolean.toString(tls), String.valueOf(cacert), String.valueOf(cert), String.valueOf(key)),
-                ignored -> new RingClient(
+        String clientKey = String.join("|", hosts, Long.toString(timeoutMillis), protocol.name(),
+                Boolean.toString(tls), String.valueOf(cacert), String.valueOf(cert), String.valueOf(key));
+        client = CLIENTS.computeIfAbsent(clientKey, ignored -> new RingClient(
                         Arrays.stream(hosts.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList(),
                         new RingClient.Options(timeoutMillis, 5_000, 3, true, protocol,
                                 tls ? ClientTls.fromPem(path(cacert), path(cert), path(key)) : null)));
+        String table = properties.getProperty("table", "usertable");
+        int fields = Integer.parseInt(properties.getProperty("fieldcount", "10"));
+        String prefix = properties.getProperty("fieldnameprefix", "field");
+        String rf = properties.getProperty("ringdb.replicationfactor");
+        synchronized (TABLES_READY) {
+            String tableKey = clientKey + "|" + keyspace + "." + table + "|" + fields + "|" + prefix;
+            if (!TABLES_READY.containsKey(tableKey)) {
+                createTable(client, keyspace, table, fields, prefix, rf);
+                TABLES_READY.put(tableKey, true);
+            }
+        }
+    }
+
+    /**
+     * Creates the keyspace and the table unless they exist, then waits until every node of the
+     * cluster knows the table (writes routed to a node that does not know it yet would be refused).
+     */
+    static void createTable(RingClient client, String keyspace, String table, int fields, String prefix,
+                            String replicationFactor) throws DBException {
+        try {
+            JsonNode cluster = client.cluster();
+            ObjectNode ks = JSON.createObjectNode();
+            ks.put("name", keyspace);
+            ks.put("replication_factor", replicationFactor != null ? Integer.parseInt(replicationFactor)
+                    : Math.max(1, cluster.path("replication_factor").asInt(1)));
+            ks.put("if_not_exists", true);
+            client.postJson("/v1/schema/keyspaces", ks, null, true);
+            ObjectNode t = JSON.createObjectNode();
+            t.put("name", table);
+            t.putArray("partition_key").addObject().put("name", KEY_COLUMN).put("type", "text");
+            ArrayNode columns = t.putArray("columns");
+            for (int i = 0; i < fields; i++) {
+                columns.addObject().put("name", prefix + i).put("type", "text");
+            }
+            t.put("if_not_exists", true);
+            client.postJson("/v1/schema/keyspaces/" + keyspace + "/tables", t, null, true);
+            awaitEverywhere(client, cluster, "/v1/schema/keyspaces/" + keyspace + "/tables/" + table);
+        } catch (RingClientException | IllegalArgumentException e) {
+            throw new DBException("cannot create " + keyspace + "." + table + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void awaitEverywhere(RingClient client, JsonNode cluster, String path) throws DBException {
+        long deadline = System.nanoTime() + SCHEMA_WAIT_MILLIS * 1_000_000;
+        for (JsonNode member : cluster.path("members")) {
+            String http = member.path("http").asText("");
+            if (http.isEmpty() || !member.path("up").asBoolean(true)) {
+                continue;
+            }
+            while (true) {
+                try {
+                    client.getFrom(http, path);
+                    break;
+                } catch (RingClientException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new DBException("node " + http + " did not learn the table within "
+                                + SCHEMA_WAIT_MILLIS + " ms: " + e.getMessage(), e);
+                    }
+                    LockSupport.parkNanos(SCHEMA_POLL_MILLIS * 1_000_000);
+                }
+            }
+        }
     }
 
     private static Path path(String file) {
         return file == null ? null : Path.of(file);
     }
 
-    private static byte[] keyBytes(String key) {
-        return key.getBytes(StandardCharsets.UTF_8);
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
     public Status read(String table, String key, Set<String> fields, Map<String, ByteIterator> result) {
         try {
-            Optional<RingClient.Value> value = client.get(keyBytes(key), readConsistency);
-            if (value.isEmpty()) {
+            if (!nativeProtocol) {
+                return readHttp(table, key, fields, result);
+            }
+            Optional<Map<String, RingClient.Value>> row = client.readRow(keyspace, table, List.of(utf8(key)),
+                    List.of(), fields == null ? List.of() : fields, readConsistency);
+            if (row.isEmpty()) {
                 return Status.NOT_FOUND;
             }
-            for (Map.Entry<String, byte[]> field : FieldCodec.decode(value.get().value()).entrySet()) {
-                if (fields == null || fields.contains(field.getKey())) {
-                    result.put(field.getKey(), new ByteArrayByteIterator(field.getValue()));
-                }
-            }
+            row.get().forEach((name, value) -> result.put(name, new ByteArrayByteIterator(value.value())));
             return Status.OK;
         } catch (RingClientException e) {
             return failure(e);
-        } catch (IllegalArgumentException e) {
-            return Status.UNEXPECTED_STATE;
         }
+    }
+
+    private Status readHttp(String table, String key, Set<String> fields, Map<String, ByteIterator> result) {
+        ObjectNode query = JSON.createObjectNode();
+        query.putObject("partition").put(KEY_COLUMN, key);
+        query.put("cl", readConsistency);
+        JsonNode rows = client.postJson("/v1/rows/" + keyspace + "/" + table + "/query", query, utf8(key), true)
+                .path("rows");
+        if (rows.isEmpty()) {
+            return Status.NOT_FOUND;
+        }
+        rows.get(0).properties().forEach(column -> {
+            if (!column.getKey().equals(KEY_COLUMN) && (fields == null || fields.contains(column.getKey()))) {
+                result.put(column.getKey(), new ByteArrayByteIterator(utf8(column.getValue().asText())));
+            }
+        });
+        return Status.OK;
     }
 
     @Override
@@ -113,28 +209,32 @@ public final class RingDbClient extends DB {
         return Status.NOT_IMPLEMENTED;
     }
 
+    /** Writes only the fields given: a blind write of those columns. */
     @Override
     public Status update(String table, String key, Map<String, ByteIterator> values) {
-        if (values.size() >= fieldCount) {
-            return insert(table, key, values);
-        }
-        try {
-            Map<String, byte[]> merged = new LinkedHashMap<>();
-            client.get(keyBytes(key), readConsistency).ifPresent(v -> merged.putAll(FieldCodec.decode(v.value())));
-            values.forEach((name, value) -> merged.put(name, value.toArray()));
-            client.put(keyBytes(key), FieldCodec.encode(merged), writeConsistency);
-            return Status.OK;
-        } catch (RingClientException e) {
-            return failure(e);
-        }
+        return write(table, key, values, false);
     }
 
     @Override
     public Status insert(String table, String key, Map<String, ByteIterator> values) {
-        Map<String, byte[]> fields = new LinkedHashMap<>();
-        values.forEach((name, value) -> fields.put(name, value.toArray()));
+        return write(table, key, values, true);
+    }
+
+    private Status write(String table, String key, Map<String, ByteIterator> values, boolean insert) {
         try {
-            client.put(keyBytes(key), FieldCodec.encode(fields), writeConsistency);
+            if (nativeProtocol) {
+                Map<String, byte[]> columns = new LinkedHashMap<>();
+                values.forEach((name, value) -> columns.put(name, value.toArray()));
+                client.writeRow(keyspace, table, List.of(utf8(key)), List.of(), columns, insert, writeConsistency);
+            } else {
+                ObjectNode request = JSON.createObjectNode();
+                ObjectNode row = request.putArray("rows").addObject();
+                row.put(KEY_COLUMN, key);
+                values.forEach((name, value) -> row.put(name, new String(value.toArray(), StandardCharsets.UTF_8)));
+                request.put("update", !insert);
+                request.put("cl", writeConsistency);
+                client.postJson("/v1/rows/" + keyspace + "/" + table, request, utf8(key), false);
+            }
             return Status.OK;
         } catch (RingClientException e) {
             return failure(e);
@@ -144,7 +244,10 @@ public final class RingDbClient extends DB {
     @Override
     public Status delete(String table, String key) {
         try {
-            client.delete(keyBytes(key), writeConsistency);
+            ObjectNode request = JSON.createObjectNode();
+            request.putObject("partition").put(KEY_COLUMN, key);
+            request.put("cl", writeConsistency);
+            client.postJson("/v1/rows/" + keyspace + "/" + table + "/delete", request, utf8(key), false);
             return Status.OK;
         } catch (RingClientException e) {
             return failure(e);

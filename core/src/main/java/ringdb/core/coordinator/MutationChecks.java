@@ -11,8 +11,8 @@ import ringdb.core.store.LocalStore;
  * hinted and streamed). Each refusal names the limit.
  */
 final class MutationChecks {
-    /** Largest mutation, keys and values together: half a frame, leaving room for the envelope. */
-    static final int MUTATION_BYTES_MAX = Limits.FRAME_SIZE_BYTES_MAX / 2;
+    /** Largest mutation, keys and values together ({@link Limits#MUTATION_BYTES_MAX}). */
+    static final int MUTATION_BYTES_MAX = Limits.MUTATION_BYTES_MAX;
 
     private MutationChecks() {
     }
@@ -42,6 +42,11 @@ final class MutationChecks {
                 return new ClientResult.Invalid("value of " + value.length + " bytes exceeds the limit of "
                         + valueSizeBytesMax + " bytes (max_value_size_bytes)");
             }
+            if (key.length + (value == null ? 0L : value.length) > Limits.ENTRY_BYTES_MAX) {
+                return new ClientResult.Invalid("an entry of a " + key.length + "-byte key and a " + value.length
+                        + "-byte value exceeds the limit of " + Limits.ENTRY_BYTES_MAX
+                        + " bytes (ENTRY_BYTES_MAX: what one internode frame carries)");
+            }
             if (entry.cell().timestampMicros() > latest) {
                 return new ClientResult.Invalid("timestamp " + entry.cell().timestampMicros() + " is more than "
                         + timestampAheadMaxMicros + " microseconds ahead of the coordinator's clock (now " + nowMicros
@@ -51,7 +56,7 @@ final class MutationChecks {
         }
         if (bytes > MUTATION_BYTES_MAX) {
             return new ClientResult.Invalid("mutation of " + bytes + " bytes exceeds the limit of " + MUTATION_BYTES_MAX
-                    + " bytes (half an internode frame); write the partition in several mutations");
+                    + " bytes (MUTATION_BYTES_MAX, half an internode frame); write the partition in several mutations");
         }
         return null;
     }

@@ -17,12 +17,6 @@ public final class Limits {
 
     /** Largest key accepted, in bytes (64 KiB). Fixed: it is part of the on-disk formats. */
     public static final int KEY_SIZE_BYTES_MAX = 64 * KIB;
-    /**
-     * Longest key of a node's store: a key of the key-value API with the tag byte the data store
-     * keys it under ({@link ringdb.core.ring.StorageKeys#kv}), or a node-local key (system
-     * records, hints).
-     */
-    public static final int STORAGE_KEY_BYTES_MAX = KEY_SIZE_BYTES_MAX + 1;
     /** Default largest value, in bytes (1 MiB); configurable per node up to {@link #VALUE_SIZE_BYTES_CEILING}. */
     public static final int VALUE_SIZE_BYTES_DEFAULT = MIB;
 
@@ -48,6 +42,19 @@ public final class Limits {
      */
     public static final int TABLE_STORAGE_KEY_BYTES_MAX = 16 + 2 * PARTITION_KEY_BYTES_MAX
             + 2 * CLUSTERING_BYTES_MAX + 2 * COLLECTION_ELEMENT_KEY_BYTES_MAX + 2 * COLUMN_NAME_BYTES_MAX + 4 * KIB;
+    /**
+     * Longest key of a node's store (201 232 bytes): a table entry's ({@link #TABLE_STORAGE_KEY_BYTES_MAX}),
+     * which is longer than a key of the key-value API with its tag byte ({@link #KEY_SIZE_BYTES_MAX} + 1,
+     * {@link ringdb.core.ring.StorageKeys#kv}) or a node-local key (system records, hints). Every
+     * store, commit log record and message that carries a stored key accepts keys this long.
+     */
+    public static final int STORAGE_KEY_BYTES_MAX = TABLE_STORAGE_KEY_BYTES_MAX;
+    /**
+     * Largest mutation of one partition (a row write, a partition update), its keys, values and
+     * about 32 bytes per entry together: half an internode frame, so that it can be sent, hinted and
+     * streamed with room for its envelope.
+     */
+    public static final int MUTATION_BYTES_MAX = 8 * MIB;
 
     // ---- internode messages (docs/formats/messages.md) ----
 
@@ -76,6 +83,14 @@ public final class Limits {
      */
     public static final int VALUE_SIZE_BYTES_CEILING =
             FRAME_SIZE_BYTES_MAX - KEY_SIZE_BYTES_MAX - MESSAGE_ENVELOPE_BYTES_MAX;
+
+    /**
+     * Largest stored entry, key and value together: a tagged maximal key of the key-value API and
+     * the largest value, what one internode frame carries (a mutation, a read answer, a range sync
+     * or stream chunk of one entry). A table entry's key may be longer than a key-value key
+     * ({@link #TABLE_STORAGE_KEY_BYTES_MAX}); it leaves that much less room for its value.
+     */
+    public static final long ENTRY_BYTES_MAX = (long) KEY_SIZE_BYTES_MAX + 1 + VALUE_SIZE_BYTES_CEILING;
 
     /** Why {@link #VALUE_SIZE_BYTES_CEILING} is what it is, for messages and documentation. */
     public static final String VALUE_SIZE_BYTES_CEILING_REASON = "a larger value with a key of " + KEY_SIZE_BYTES_MAX
@@ -161,6 +176,9 @@ public final class Limits {
                         + RANGE_SYNC_ENTRIES_MAX * 32L <= FRAME_SIZE_BYTES_MAX,
                 "a full range sync chunk (its entries' lengths and timestamps included) fits an internode frame");
         relation(HINT_KEY_BYTES_MAX <= STORAGE_KEY_BYTES_MAX, "a hint's key is a key the hints store accepts");
+        relation(STORAGE_KEY_BYTES_MAX >= KEY_SIZE_BYTES_MAX + 1, "a store holds a tagged key of the key-value API");
+        relation((long) MUTATION_BYTES_MAX + MESSAGE_ENVELOPE_BYTES_MAX <= FRAME_SIZE_BYTES_MAX,
+                "a maximal mutation fits an internode frame");
         relation(STORED_VALUE_SIZE_BYTES_CEILING >= hintValueSizeBytesMax(VALUE_SIZE_BYTES_CEILING),
                 "a hint of a maximal mutation fits the hints store's value limit");
         relation((long) HTTP_INITIAL_LINE_BYTES_MAX >= 3L * KEY_SIZE_BYTES_MAX + 4 * KIB,
@@ -236,7 +254,7 @@ public final class Limits {
         }
         if (key.length > STORAGE_KEY_BYTES_MAX) {
             throw new InvalidRequestException("a stored key is " + key.length + " bytes; the limit is "
-                    + STORAGE_KEY_BYTES_MAX + " bytes (a key of " + KEY_SIZE_BYTES_MAX + " bytes and its tag)");
+                    + STORAGE_KEY_BYTES_MAX + " bytes (STORAGE_KEY_BYTES_MAX, the longest key of a table entry)");
         }
     }
 

@@ -36,8 +36,18 @@ public final class NativeProtocol {
      * (UTF-8, the password is the rest of the frame). Answered AUTHENTICATED, or ERROR 401.
      */
     public static final byte AUTH = 4;
+    /** Writes columns of one row of a table (blind: nothing is read). */
+    public static final byte ROW_WRITE = 5;
+    /** Reads columns of one row of a table. */
+    public static final byte ROW_READ = 6;
     /** Request flag: a client timestamp (i64 microseconds) follows. */
     public static final byte FLAG_TIMESTAMP = 1;
+    /** ROW_WRITE flag: an insert, which also writes the row marker (without it: an update of the columns). */
+    public static final byte FLAG_INSERT = 2;
+    /** ROW_WRITE flag: a TTL (u32 seconds) follows the timestamp. */
+    public static final byte FLAG_TTL = 4;
+    /** A ROW_WRITE column value length meaning: delete the cell. */
+    public static final int NULL_VALUE = -1;
 
     // Answer opcodes.
     public static final byte VALUE = 0;
@@ -45,6 +55,8 @@ public final class NativeProtocol {
     public static final byte NOT_FOUND = 2;
     public static final byte ERROR = 3;
     public static final byte AUTHENTICATED = 4;
+    /** A row's selected live columns. */
+    public static final byte ROW = 5;
 
     private NativeProtocol() {
     }

@@ -29,10 +29,16 @@ public record DecoratedKey(long token, byte[] key) implements Comparable<Decorat
         return o instanceof DecoratedKey d && d.token == token && Arrays.equals(d.key, key);
     }
 
-    /** The token: a hash of the key, already well spread, and equal keys have equal tokens. */
+    /**
+     * The token (a hash of the key, already well spread) for a key-value key; for a table entry also its
+     * bytes, since every entry of a partition shares the token: hashed by the token alone, a big
+     * partition's entries would all fall into one bucket of a hash index (the memtable's), each
+     * insert walking a tree of them.
+     */
     @Override
     public int hashCode() {
-        return Long.hashCode(token);
+        int byToken = Long.hashCode(token);
+        return StorageKeys.isTable(key) ? 31 * byToken + Arrays.hashCode(key) : byToken;
     }
 
     @Override

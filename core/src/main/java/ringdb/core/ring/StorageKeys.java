@@ -109,6 +109,10 @@ public final class StorageKeys {
             if (components == 1) {
                 single.writeBytes(value);
             }
+            boolean last = storageKey[position - 1] == LAST_COMPONENT_END;
+            if (last && components == 1) {
+                return single.toByteArray(); // one component: its bytes, whatever their length
+            }
             if (value.length > 0xFFFF) {
                 throw new IllegalArgumentException("component " + (components - 1) + " of a composite partition key"
                         + " is " + value.length + " bytes; at most 65535 fit its length field");
@@ -117,8 +121,8 @@ public final class StorageKeys {
             composite.write(value.length);
             composite.writeBytes(value);
             composite.write(0);
-            if (storageKey[position - 1] == LAST_COMPONENT_END) {
-                return components == 1 ? single.toByteArray() : composite.toByteArray();
+            if (last) {
+                return composite.toByteArray();
             }
         }
     }

@@ -50,6 +50,17 @@ class LimitsTest {
     }
 
     @Test
+    void aRangeSyncChunkOfATableEntryOfTheLongestKeyAndTheLargestValueItMayHaveFitsOneFrame() {
+        byte[] key = new byte[Limits.TABLE_STORAGE_KEY_BYTES_MAX];
+        key[0] = StorageKeys.TABLE;
+        byte[] value = new byte[(int) (Limits.ENTRY_BYTES_MAX - key.length)];
+        LocalStore.Entry entry = new LocalStore.Entry(new DecoratedKey(7, key), Cell.value(value, 1));
+        byte[] frame = MessageCodec.encodeFrame(LONGEST_SENDER, new RangeSyncResponse(Long.MAX_VALUE, List.of(entry),
+                true));
+        assertThat(frame.length - MessageCodec.LENGTH_FIELD_BYTES).isLessThanOrEqualTo(Limits.FRAME_SIZE_BYTES_MAX);
+    }
+
+    @Test
     void aRangeSyncChunkOfOneLargestEntryFitsOneFrameAndDecodes() {
         LocalStore.Entry entry = new LocalStore.Entry(DecoratedKey.of(Partitioner.SHA1, LARGEST_KEY),
                 Cell.value(LARGEST_VALUE, 1));
@@ -60,10 +71,16 @@ class LimitsTest {
     @Test
     void aHintOfTheLargestMutationFitsTheHintsStoreValueLimit() {
         int hint = Limits.HINT_HEADER_BYTES + LARGEST_KEY.length + LARGEST_VALUE.length;
-        assertThat(hint).isEqualTo(Limits.hintValueSizeBytesMax(Limits.VALUE_SIZE_BYTES_CEILING))
+        assertThat(hint).isLessThanOrEqualTo(Limits.hintValueSizeBytesMax(Limits.VALUE_SIZE_BYTES_CEILING))
                 .isLessThanOrEqualTo(Limits.STORED_VALUE_SIZE_BYTES_CEILING);
+        int tableHint = Limits.HINT_HEADER_BYTES + Limits.TABLE_STORAGE_KEY_BYTES_MAX + Limits.VALUE_SIZE_BYTES_CEILING;
+        assertThat(tableHint).as("a hint of a table entry of the longest key").isLessThanOrEqualTo(
+                Limits.STORED_VALUE_SIZE_BYTES_CEILING);
         assertThat(Limits.HINT_KEY_BYTES_MAX).isLessThanOrEqualTo(Limits.STORAGE_KEY_BYTES_MAX);
-        assertThat(LARGEST_KEY.length).isEqualTo(Limits.STORAGE_KEY_BYTES_MAX);
+        assertThat(LARGEST_KEY.length).isEqualTo(Limits.ENTRY_BYTES_MAX - Limits.VALUE_SIZE_BYTES_CEILING)
+                .isLessThanOrEqualTo(Limits.STORAGE_KEY_BYTES_MAX);
+        assertThat(Limits.STORAGE_KEY_BYTES_MAX).as("a store holds every table entry's key")
+                .isEqualTo(Limits.TABLE_STORAGE_KEY_BYTES_MAX);
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import ringdb.core.catalog.Schema;
 import ringdb.core.catalog.SchemaChange;
 import ringdb.core.catalog.SchemaService;
@@ -13,6 +14,9 @@ import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.coordinator.SliceQuery;
 import ringdb.core.ring.Partitioner;
+import ringdb.core.rows.PartitionPage;
+import ringdb.core.rows.ReadCommand;
+import ringdb.core.schema.TableMetadata;
 import ringdb.core.store.LocalStore;
 import ringdb.server.audit.AuditLog;
 
@@ -100,6 +104,64 @@ public interface ClientOperations {
     /** Reads a slice of one partition ({@code Node#readSlice}). */
     default void readSlice(SliceQuery query, ConsistencyLevel consistency, Consumer<ClientResult> done) {
         done.accept(new ClientResult.Failed("this node serves no tables"));
+    }
+
+    /**
+     * Finds table {@code keyspace.name} in the schema the node holds now and gives it to {@code found};
+     * when there is no such table, {@code done} gets Invalid naming what is missing. The default asks
+     * {@link #schema()}; a node looks the table up on its own thread.
+     */
+    default void onTable(String keyspace, String name, Consumer<TableMetadata> found, Consumer<ClientResult> done) {
+        schema().whenComplete((schema, error) -> {
+            if (error != null) {
+                done.accept(new ClientResult.Failed("the schema could not be read: " + error.getMessage()));
+                return;
+            }
+            TableMetadata table = schema.table(keyspace, name);
+            if (table == null) {
+                done.accept(new ClientResult.Invalid(unknownTable(schema, keyspace, name)));
+                return;
+            }
+            found.accept(table);
+        });
+    }
+
+    /** What is missing when {@code keyspace.name} is not a table of {@code schema}. */
+    static String unknownTable(Schema schema, String keyspace, String name) {
+        return schema.keyspace(keyspace) == null ? "keyspace " + keyspace + " does not exist"
+                : "keyspace " + keyspace + " has no table " + name;
+    }
+
+    /**
+     * Writes one mutation of table {@code keyspace.name} ({@link #mutate}): {@code build} gets the
+     * table as the node knows it now, the mutation's timestamp and the coordinator's clock.
+     */
+    default void mutateTable(String keyspace, String name, long timestampMicros, TableMutationBuilder build,
+                             ConsistencyLevel consistency, Consumer<ClientResult> done) {
+        onTable(keyspace, name, table -> mutate(timestampMicros, (micros, now) -> build.build(table, micros, now),
+                consistency, done), done);
+    }
+
+    /**
+     * Reads one partition of table {@code keyspace.name}: {@code command} builds the read from the
+     * table, {@link TableReads} reads its storage ranges through {@link #readSlice} and {@code done}
+     * gets the rows, or the failure (Invalid for an unknown table or a bad command).
+     */
+    default void readTable(String keyspace, String name, Function<TableMetadata, ReadCommand> command,
+                           ConsistencyLevel consistency, BiConsumer<PartitionPage, ClientResult> done) {
+        onTable(keyspace, name, table -> TableReads.read(this, table, command, consistency, done),
+                failure -> done.accept(null, failure));
+    }
+
+    /** The coordinator's clock, in microseconds since the epoch (what TTLs and expiry are measured by). */
+    default long nowMicros() {
+        return System.currentTimeMillis() * 1_000;
+    }
+
+    /** The entries of one mutation of a table, from the table, its timestamp and the coordinator's clock. */
+    @FunctionalInterface
+    interface TableMutationBuilder {
+        List<LocalStore.Entry> build(TableMetadata table, long timestampMicros, long nowMicros);
     }
 
     /** The entries of one mutation, from its timestamp and the coordinator's clock (microseconds). */

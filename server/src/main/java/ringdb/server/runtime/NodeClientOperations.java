@@ -24,6 +24,7 @@ import ringdb.core.data.InvalidRequestException;
 import ringdb.core.node.Node;
 import ringdb.core.node.NodeStatus;
 import ringdb.core.repair.Repair;
+import ringdb.core.schema.TableMetadata;
 import ringdb.core.store.LocalStore;
 import ringdb.core.streaming.StreamProgress;
 import ringdb.core.ring.Partitioner;
@@ -133,6 +134,24 @@ final class NodeClientOperations implements ClientOperations {
             }
             node.mutate(entries, consistency, done);
         }, done);
+    }
+
+    @Override
+    public void onTable(String keyspace, String name, Consumer<TableMetadata> found, Consumer<ClientResult> done) {
+        onNode(() -> {
+            Schema schema = node.schema();
+            TableMetadata table = schema.table(keyspace, name);
+            if (table == null) {
+                done.accept(new ClientResult.Invalid(ClientOperations.unknownTable(schema, keyspace, name)));
+            } else {
+                found.accept(table);
+            }
+        }, done);
+    }
+
+    @Override
+    public long nowMicros() {
+        return node.nowMicros();
     }
 
     @Override

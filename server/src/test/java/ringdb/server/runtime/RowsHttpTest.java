@@ -158,6 +158,34 @@ class RowsHttpTest {
     }
 
     @Test
+    void limitsAreEnforcedBeforeAnythingIsWrittenAndEachRefusalNamesItsLimit() throws Exception {
+        int port = freePort();
+        try (ServerNode node = Nodes.start(config("limits", port, port, 1))) {
+            createSchema(node, 1);
+            String bigUser = "u".repeat(ringdb.core.data.Limits.PARTITION_KEY_BYTES_MAX + 1);
+            Answer tooBig = call(node, "POST", "/v1/rows/app/events", "{\"rows\":[{\"user\":\"" + bigUser
+                    + "\",\"at\":1,\"body\":\"x\"}]}");
+            assertThat(tooBig.status()).isEqualTo(400);
+            assertThat(tooBig.body().path("message").asText()).contains("PARTITION_KEY_BYTES_MAX");
+            String atLimit = bigUser.substring(1);
+            Answer fits = call(node, "POST", "/v1/rows/app/events", "{\"rows\":[{\"user\":\"" + atLimit
+                    + "\",\"at\":1,\"body\":\"x\"}]}");
+            assertThat(fits.status()).as("a partition key at the limit; its storage key is past 64 KiB")
+                    .isEqualTo(200);
+            Answer read = call(node, "POST", "/v1/rows/app/events/query", "{\"partition\":{\"user\":\"" + atLimit
+                    + "\"}}");
+            assertThat(read.body().path("rows")).hasSize(1);
+            Answer bigValue = call(node, "POST", "/v1/rows/app/events", "{\"rows\":[{\"user\":\"ann\",\"at\":1,"
+                    + "\"body\":\"" + "b".repeat(1024 * 1024 + 1) + "\"}]}");
+            assertThat(bigValue.status()).as("the body is larger than a value may be").isEqualTo(413);
+            assertThat(bigValue.body().path("message").asText()).contains("max_value_size_bytes");
+
+            Answer nothing = call(node, "POST", "/v1/rows/app/events/query", "{\"partition\":{\"user\":\"ann\"}}");
+            assertThat(nothing.body().path("rows")).as("nothing refused was written").isEmpty();
+        }
+    }
+
+    @Test
     void threeNodesTakeTheSchemaFromOneAndWriteAndReadRowsAtQuorumThroughAnyNode() throws Exception {
         int seed = freePort();
         try (ServerNode a = Nodes.start(config("a", seed, seed, 3));

@@ -11,14 +11,16 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import ringdb.core.Invariants;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
+import ringdb.core.ring.StorageKeys;
 import ringdb.storage.rows.EntryKeys;
 
 /**
  * The in-memory sorted table of recent writes, ordered by {@link DecoratedKey} (token, then key).
  *
- * <p>Point reads go through a hash index beside the sorted map: a lookup in the sorted map walks
- * about log2(n) nodes, each a likely cache miss, and was the largest cost of a read served from
- * memory.
+ * <p>Point reads of key-value keys go through a hash index beside the sorted map: a lookup in the
+ * sorted map walks about log2(n) nodes, each a likely cache miss, and was the largest cost of a read
+ * served from memory. Table entries are read by slices of the sorted map, so they stay out of the
+ * hash index (a row is a dozen entries: indexing each would double the cost of writing it).
  *
  * <p>Threading: one writer (the node's thread); any number of concurrent readers, which see each
  * key's newest reconciled cell. Size accounting is approximate but monotonic.
@@ -33,13 +35,14 @@ public final class Memtable {
     private final ConcurrentSkipListMap<DecoratedKey, Cell> deletions = new ConcurrentSkipListMap<>();
     private volatile long sizeBytes;
     private volatile int entryCount; // ConcurrentSkipListMap.size() walks the whole map
+    private volatile int indexedCount; // the keys of the hash index
 
     public Memtable() {
         this(16);
     }
 
     /**
-     * A memtable expected to hold about {@code expectedEntries} keys (the previous one's count):
+     * A memtable expected to hold about {@code expectedEntries} key-value keys (the previous one's count):
      * the hash index is sized for them up front, since growing it rehashes every entry, a cost
      * the single writer pays inside a write.
      */
@@ -49,12 +52,16 @@ public final class Memtable {
 
     /** Reconciles {@code cell} with what the memtable holds for {@code key}. Single writer. */
     public void put(DecoratedKey key, Cell cell) {
-        Cell previous = index.putIfAbsent(key, cell);
+        boolean indexed = !StorageKeys.isTable(key.key());
+        Cell previous = indexed ? index.putIfAbsent(key, cell) : cells.putIfAbsent(key, cell);
         if (previous == null) {
-            Cell displaced = cells.put(key, cell);
-            // The hash index and the sorted map hold the same keys: they disagree when a key's
-            // equals and compareTo disagree, or when a caller changed a key's bytes after handing it over.
-            Invariants.check(displaced == null, "a key new to the memtable's index is new to its sorted map");
+            if (indexed) {
+                Cell displaced = cells.put(key, cell);
+                // The hash index and the sorted map hold the same keys: they disagree when a key's equals
+                // and compareTo disagree, or when a caller changed a key's bytes after handing it over.
+                Invariants.check(displaced == null, "a key new to the memtable's index is new to its sorted map");
+                indexedCount++;
+            }
             entryCount++;
             sizeBytes += ENTRY_OVERHEAD_BYTES + key.key().length + cell.sizeBytes();
             indexDeletion(key, cell);
@@ -64,7 +71,9 @@ public final class Memtable {
         if (winner != previous) {
             Cell replaced = cells.put(key, winner);
             Invariants.check(replaced == previous, "the memtable's sorted map holds the cell its index holds");
-            index.put(key, winner);
+            if (indexed) {
+                index.put(key, winner);
+            }
             sizeBytes += winner.sizeBytes() - previous.sizeBytes();
             indexDeletion(key, winner);
         }
@@ -130,7 +139,7 @@ public final class Memtable {
     }
 
     public Cell get(DecoratedKey key) {
-        return index.get(key);
+        return StorageKeys.isTable(key.key()) ? cells.get(key) : index.get(key);
     }
 
     /** Entries after {@code fromExclusive} (null = from the start), in order. */
@@ -145,6 +154,11 @@ public final class Memtable {
 
     public long sizeBytes() {
         return sizeBytes;
+    }
+
+    /** Number of key-value keys (those of the hash index), what the next memtable's index is sized for. */
+    public int indexedSize() {
+        return indexedCount;
     }
 
     /** Number of keys. Any thread. */

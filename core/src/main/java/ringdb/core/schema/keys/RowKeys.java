@@ -83,7 +83,7 @@ public final class RowKeys {
         }
         if (size > Limits.PARTITION_KEY_BYTES_MAX) {
             throw new InvalidRequestException("the partition key is " + size + " bytes serialized; the limit is "
-                    + Limits.PARTITION_KEY_BYTES_MAX + " bytes");
+                    + Limits.PARTITION_KEY_BYTES_MAX + " bytes (PARTITION_KEY_BYTES_MAX)");
         }
         OrderedWriter out = new OrderedWriter(64 + size);
         out.writeByte(TABLE_TAG);
@@ -211,7 +211,7 @@ public final class RowKeys {
         }
         if (size > Limits.CLUSTERING_BYTES_MAX) {
             throw new InvalidRequestException("the clustering values are " + size + " bytes; the limit is "
-                    + Limits.CLUSTERING_BYTES_MAX + " bytes");
+                    + Limits.CLUSTERING_BYTES_MAX + " bytes (CLUSTERING_BYTES_MAX)");
         }
         return out;
     }
@@ -262,7 +262,7 @@ public final class RowKeys {
     private static byte[] finish(OrderedWriter out) {
         if (out.length() > Limits.TABLE_STORAGE_KEY_BYTES_MAX) {
             throw new InvalidRequestException("the entry's storage key is " + out.length() + " bytes; the limit is "
-                    + Limits.TABLE_STORAGE_KEY_BYTES_MAX + " bytes");
+                    + Limits.TABLE_STORAGE_KEY_BYTES_MAX + " bytes (TABLE_STORAGE_KEY_BYTES_MAX)");
         }
         return out.toByteArray();
     }

@@ -63,9 +63,9 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
     private boolean inputClosed;
     private ChannelHandlerContext context;
 
-    /** A request that parsed. */
+    /** A request that parsed; {@code row} for the row opcodes (their key is the routing key, unused). */
     private record Request(int stream, byte opcode, byte[] key, ConsistencyLevel consistency, long timestampMicros,
-                           byte[] value) {
+                           byte[] value, NativeRows.RowRequest row) {
     }
 
     NativeApiHandler(ClientOperations operations, RequestObserver observer, AtomicInteger serverInFlight,
@@ -145,8 +145,10 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
         gate.admitted(); // in flight until its answer is written; TCP pushes back on the client at the cap
         long startNanos = System.nanoTime();
         if (loginRequired) {
-            Permission needed = opcode == NativeProtocol.GET ? Permission.SELECT : Permission.MODIFY;
-            auth.check(role, needed, KEY_VALUE).whenComplete((v, failure) -> {
+            boolean read = opcode == NativeProtocol.GET || opcode == NativeProtocol.ROW_READ;
+            DataResource resource = request.row() == null ? KEY_VALUE
+                    : DataResource.table(request.row().keyspace(), request.row().table());
+            auth.check(role, read ? Permission.SELECT : Permission.MODIFY, resource).whenComplete((v, failure) -> {
                 if (failure != null) {
                     refuse(request, startNanos, size, failure);
                 } else {
@@ -159,12 +161,16 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void run(Request request, long startNanos, long size) {
-        Consumer<ClientResult> done = result -> answer(request, startNanos, size, result);
+        Consumer<Object> done = result -> answer(request, startNanos, size, result);
         switch (request.opcode()) {
-            case NativeProtocol.GET -> operations.get(request.key(), request.consistency(), done);
+            case NativeProtocol.ROW_WRITE -> NativeRows.write(operations, request.row(), request.consistency(),
+                    request.timestampMicros(), done::accept);
+            case NativeProtocol.ROW_READ -> NativeRows.read(operations, request.row(), request.consistency(), done);
+            case NativeProtocol.GET -> operations.get(request.key(), request.consistency(), done::accept);
             case NativeProtocol.PUT -> operations.put(request.key(), request.value(), request.consistency(),
-                    request.timestampMicros(), done);
-            default -> operations.delete(request.key(), request.consistency(), request.timestampMicros(), done);
+                    request.timestampMicros(), done::accept);
+            default -> operations.delete(request.key(), request.consistency(), request.timestampMicros(),
+                    done::accept);
         }
     }
 
@@ -217,9 +223,9 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
 
     /** Parses a frame's body; throws {@link InvalidRequestException} saying what is wrong. */
     private Request parse(int stream, byte opcode, ByteBuf body) {
-        if (opcode != NativeProtocol.GET && opcode != NativeProtocol.PUT && opcode != NativeProtocol.DELETE) {
-            throw new InvalidRequestException(
-                    "unknown opcode " + opcode + "; requests are GET (1), PUT (2) and DELETE (3)");
+        if (opcode < NativeProtocol.GET || opcode > NativeProtocol.ROW_READ || opcode == NativeProtocol.AUTH) {
+            throw new InvalidRequestException("unknown opcode " + opcode
+                    + "; requests are GET (1), PUT (2), DELETE (3), AUTH (4), ROW_WRITE (5) and ROW_READ (6)");
         }
         need(body, 1, "consistency level");
         int code = body.readUnsignedByte();
@@ -229,9 +235,10 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
                     "unknown consistency level code " + code + "; expected 0 (ONE), 1 (QUORUM) or 2 (ALL)");
         }
         long timestampMicros = Node.COORDINATOR_TIMESTAMP;
-        if (opcode != NativeProtocol.GET) {
+        byte flags = 0;
+        if (opcode != NativeProtocol.GET && opcode != NativeProtocol.ROW_READ) {
             need(body, 1, "flags");
-            byte flags = body.readByte();
+            flags = body.readByte();
             if ((flags & NativeProtocol.FLAG_TIMESTAMP) != 0) {
                 need(body, 8, "timestamp");
                 timestampMicros = body.readLong();
@@ -239,6 +246,10 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
                     throw new InvalidRequestException("timestamp " + timestampMicros + " is out of range");
                 }
             }
+        }
+        if (opcode == NativeProtocol.ROW_WRITE || opcode == NativeProtocol.ROW_READ) {
+            NativeRows.RowRequest row = NativeRows.parse(opcode, flags, body);
+            return new Request(stream, opcode, null, consistency, timestampMicros, null, row);
         }
         need(body, 4, "key length");
         long keyLength = body.readUnsignedInt();
@@ -257,10 +268,10 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
             throw new InvalidRequestException(body.readableBytes() + " unexpected bytes after the key of a "
                     + operation(opcode).toUpperCase(Locale.ROOT) + " request");
         }
-        return new Request(stream, opcode, key, consistency, timestampMicros, value);
+        return new Request(stream, opcode, key, consistency, timestampMicros, value, null);
     }
 
-    private static void need(ByteBuf body, int bytes, String field) {
+    static void need(ByteBuf body, int bytes, String field) {
         if (body.readableBytes() < bytes) {
             throw new InvalidRequestException("request ends before its " + field + " (" + bytes + " bytes needed, "
                     + body.readableBytes() + " left)");
@@ -272,17 +283,20 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
             case NativeProtocol.GET -> "get";
             case NativeProtocol.PUT -> "put";
             case NativeProtocol.DELETE -> "delete";
+            case NativeProtocol.ROW_WRITE -> "row_write";
+            case NativeProtocol.ROW_READ -> "row_read";
             default -> "unknown";
         };
     }
 
     /** Called from any thread; hops to the event loop and writes the answer on the request's stream. */
-    private void answer(Request request, long startNanos, long size, ClientResult result) {
+    private void answer(Request request, long startNanos, long size, Object result) {
         if (!context.executor().inEventLoop()) {
             context.executor().execute(() -> answer(request, startNanos, size, result));
             return;
         }
-        observer.onRequest(operation(request.opcode()), ClientResults.outcome(result), System.nanoTime() - startNanos);
+        String outcome = result instanceof NativeRows.RowFound ? "ok" : ClientResults.outcome((ClientResult) result);
+        observer.onRequest(operation(request.opcode()), outcome, System.nanoTime() - startNanos);
         serverInFlight.decrementAndGet();
         if (closing || !context.channel().isActive()) {
             gate.released();
@@ -296,8 +310,12 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    private ChannelFuture writeAnswer(Request request, ClientResult result) {
-        if (result instanceof ClientResult.Found found) {
+    private ChannelFuture writeAnswer(Request request, Object result) {
+        if (result instanceof NativeRows.RowFound row) {
+            ByteBuf out = header(request.stream(), NativeProtocol.ROW, row.bytes());
+            row.writeTo(out);
+            return write(out);
+        } else if (result instanceof ClientResult.Found found) {
             ByteBuf out = header(request.stream(), NativeProtocol.VALUE, 8 + found.value().length);
             out.writeLong(found.timestampMicros()).writeBytes(found.value());
             return write(out);
@@ -308,8 +326,8 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
         } else if (result instanceof ClientResult.NotFound) {
             return write(header(request.stream(), NativeProtocol.NOT_FOUND, 0));
         } else {
-            FullHttpResponse response =
-                    ClientResults.toResponse(result, new String(request.key(), StandardCharsets.UTF_8));
+            FullHttpResponse response = ClientResults.toResponse((ClientResult) result, request.key() == null
+                    ? "" : new String(request.key(), StandardCharsets.UTF_8));
             try {
                 ByteBuf out = header(request.stream(), NativeProtocol.ERROR, 2 + response.content().readableBytes());
                 out.writeShort(response.status().code()).writeBytes(response.content());

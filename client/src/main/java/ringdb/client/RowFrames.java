@@ -1,0 +1,130 @@
+package ringdb.client;
+
+import java.io.IOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import ringdb.core.protocol.NativeProtocol;
+
+/**
+ * The bodies of the native protocol's row requests and the ROW answer
+ * ({@code docs/formats/native-protocol.md}, "Rows").
+ */
+final class RowFrames {
+    private RowFrames() {
+    }
+
+    /** A ROW_WRITE body: {@code columns} (a null value deletes the cell), insert or update, a TTL when not null. */
+    static byte[] write(String consistency, Long timestampMicros, Integer ttlSeconds, boolean insert,
+                        String keyspace, String table, List<byte[]> partitionKey, List<byte[]> clustering,
+                        Map<String, byte[]> columns) {
+        List<byte[]> names = new ArrayList<>(columns.size());
+        int size = 2 + (timestampMicros != null ? 8 : 0) + (ttlSeconds != null ? 4 : 0)
+                + head(keyspace, table, partitionKey, clustering) + 2;
+        for (Map.Entry<String, byte[]> column : columns.entrySet()) {
+            byte[] name = utf8(column.getKey(), "column name");
+            names.add(name);
+            size += 2 + name.length + 4 + (column.getValue() == null ? 0 : column.getValue().length);
+        }
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put((byte) NativeTransport.consistencyCode(consistency));
+        out.put((byte) ((timestampMicros != null ? NativeProtocol.FLAG_TIMESTAMP : 0)
+                | (insert ? NativeProtocol.FLAG_INSERT : 0) | (ttlSeconds != null ? NativeProtocol.FLAG_TTL : 0)));
+        if (timestampMicros != null) {
+            out.putLong(timestampMicros);
+        }
+        if (ttlSeconds != null) {
+            out.putInt(ttlSeconds);
+        }
+        putHead(out, keyspace, table, partitionKey, clustering);
+        out.putShort((short) columns.size());
+        int i = 0;
+        for (byte[] value : columns.values()) {
+            byte[] name = names.get(i++);
+            out.putShort((short) name.length).put(name);
+            if (value == null) {
+                out.putInt(NativeProtocol.NULL_VALUE);
+            } else {
+                out.putInt(value.length).put(value);
+            }
+        }
+        return out.array();
+    }
+
+    /** A ROW_READ body: {@code columns} empty for every column. */
+    static byte[] read(String consistency, String keyspace, String table, List<byte[]> partitionKey,
+                       List<byte[]> clustering, Collection<String> columns) {
+        List<byte[]> names = new ArrayList<>(columns.size());
+        int size = 1 + head(keyspace, table, partitionKey, clustering) + 2;
+        for (String column : columns) {
+            byte[] name = utf8(column, "column name");
+            names.add(name);
+            size += 2 + name.length;
+        }
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put((byte) NativeTransport.consistencyCode(consistency));
+        putHead(out, keyspace, table, partitionKey, clustering);
+        out.putShort((short) names.size());
+        names.forEach(name -> out.putShort((short) name.length).put(name));
+        return out.array();
+    }
+
+    private static int head(String keyspace, String table, List<byte[]> partitionKey, List<byte[]> clustering) {
+        if (partitionKey.isEmpty() || partitionKey.size() > 255 || clustering.size() > 255) {
+            throw new IllegalArgumentException("a row is named by 1 to 255 partition key values and at most 255 "
+                    + "clustering values, got " + partitionKey.size() + " and " + clustering.size());
+        }
+        int size = 2 + utf8(keyspace, "keyspace").length + 2 + utf8(table, "table").length + 2;
+        for (byte[] component : partitionKey) {
+            size += 4 + component.length;
+        }
+        for (byte[] component : clustering) {
+            size += 4 + component.length;
+        }
+        return size;
+    }
+
+    private static void putHead(ByteBuffer out, String keyspace, String table, List<byte[]> partitionKey,
+                                List<byte[]> clustering) {
+        byte[] ks = keyspace.getBytes(StandardCharsets.UTF_8);
+        byte[] t = table.getBytes(StandardCharsets.UTF_8);
+        out.putShort((short) ks.length).put(ks).putShort((short) t.length).put(t);
+        out.put((byte) partitionKey.size());
+        partitionKey.forEach(c -> out.putInt(c.length).put(c));
+        out.put((byte) clustering.size());
+        clustering.forEach(c -> out.putInt(c.length).put(c));
+    }
+
+    private static byte[] utf8(String text, String what) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > 0xFFFF) {
+            throw new IllegalArgumentException(what + " of " + bytes.length + " bytes is longer than 65535 bytes");
+        }
+        return bytes;
+    }
+
+    /** The columns of a ROW answer, in the order sent. */
+    static Map<String, RingClient.Value> row(byte[] body) throws IOException {
+        ByteBuffer in = ByteBuffer.wrap(body);
+        Map<String, RingClient.Value> columns = new LinkedHashMap<>();
+        try {
+            int count = Short.toUnsignedInt(in.getShort());
+            for (int i = 0; i < count; i++) {
+                byte[] name = new byte[Short.toUnsignedInt(in.getShort())];
+                in.get(name);
+                long timestamp = in.getLong();
+                byte[] value = new byte[in.getInt()];
+                in.get(value);
+                columns.put(new String(name, StandardCharsets.UTF_8), new RingClient.Value(value, timestamp));
+            }
+        } catch (BufferUnderflowException | NegativeArraySizeException e) {
+            throw new IOException("malformed ROW answer of " + body.length + " bytes", e);
+        }
+        return columns;
+    }
+}

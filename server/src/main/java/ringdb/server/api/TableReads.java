@@ -1,0 +1,121 @@
+package ringdb.server.api;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import ringdb.core.coordinator.ClientResult;
+import ringdb.core.coordinator.ConsistencyLevel;
+import ringdb.core.coordinator.SliceQuery;
+import ringdb.core.data.InvalidRequestException;
+import ringdb.core.rows.PartitionPage;
+import ringdb.core.rows.PartitionReader;
+import ringdb.core.rows.ReadCommand;
+import ringdb.core.schema.TableMetadata;
+import ringdb.core.schema.keys.KeyRange;
+import ringdb.core.schema.keys.RowKeys;
+import ringdb.core.store.LocalStore;
+
+/**
+ * One partition read of a table through {@link ClientOperations#readSlice}: the command's storage
+ * ranges (adjacent ones joined, so a row of a table without clustering columns is one slice read) are
+ * read in order until one stops at its entry limit, then {@link PartitionReader} turns the entries
+ * into rows at the coordinator's clock.
+ */
+public final class TableReads {
+    /** Most entries one slice read asks the replicas for. */
+    public static final int ENTRIES_PER_READ_MAX = 100_000;
+
+    private TableReads() {
+    }
+
+    /** Reads {@code build(table)}; {@code done} gets the page, or null and the failure. */
+    static void read(ClientOperations operations, TableMetadata table, Function<TableMetadata, ReadCommand> build,
+                     ConsistencyLevel consistency, BiConsumer<PartitionPage, ClientResult> done) {
+        ReadCommand command;
+        List<KeyRange> ranges;
+        RowKeys keys = new RowKeys(table, operations.partitioner()::token);
+        KeyRange partition;
+        long token;
+        try {
+            command = build.apply(table);
+            ranges = joined(command.storageRanges(), command.reversed());
+            partition = keys.partition(command.partitionKey());
+            token = keys.token(command.partitionKey());
+        } catch (InvalidRequestException | IllegalArgumentException e) {
+            done.accept(null, new ClientResult.Invalid(e.getMessage()));
+            return;
+        }
+        new Reading(operations, command, ranges, token, partition, consistency, done).next(0);
+    }
+
+    /** The ranges in read order, a range that starts where the one before ends joined to it (forward reads). */
+    static List<KeyRange> joined(List<KeyRange> ranges, boolean reversed) {
+        if (reversed || ranges.size() < 2) {
+            return ranges;
+        }
+        List<KeyRange> out = new ArrayList<>();
+        for (KeyRange range : ranges) {
+            KeyRange last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (last != null && Arrays.equals(last.end(), range.start())) {
+                out.set(out.size() - 1, new KeyRange(last.start(), range.end()));
+            } else {
+                out.add(range);
+            }
+        }
+        return out;
+    }
+
+    /** The slice reads of one command, one after the other. */
+    private record Reading(ClientOperations operations, ReadCommand command, List<KeyRange> ranges, long token,
+                           KeyRange partition, ConsistencyLevel consistency,
+                           BiConsumer<PartitionPage, ClientResult> done, List<LocalStore.Entry> entries,
+                           List<LocalStore.Entry> tombstones) {
+        Reading(ClientOperations operations, ReadCommand command, List<KeyRange> ranges, long token,
+                KeyRange partition, ConsistencyLevel consistency, BiConsumer<PartitionPage, ClientResult> done) {
+            this(operations, command, ranges, token, partition, consistency, done, new ArrayList<>(),
+                    new ArrayList<>());
+        }
+
+        void next(int index) {
+            if (index == ranges.size()) {
+                finish(true);
+                return;
+            }
+            KeyRange range = ranges.get(index);
+            SliceQuery query = new SliceQuery(token, range.start(), range.end(), command.reversed(),
+                    ENTRIES_PER_READ_MAX, partition.start(), partition.end());
+            operations.readSlice(query, consistency, result -> {
+                if (!(result instanceof ClientResult.Entries read)) {
+                    done.accept(null, result);
+                    return;
+                }
+                entries.addAll(read.entries());
+                tombstones.addAll(read.rangeTombstones());
+                if (read.more()) {
+                    finish(false);
+                } else {
+                    next(index + 1);
+                }
+            });
+        }
+
+        private void finish(boolean complete) {
+            PartitionPage page;
+            try {
+                page = PartitionReader.read(command, entries, tombstones, operations.nowMicros() / 1_000_000,
+                        complete);
+            } catch (RuntimeException e) {
+                done.accept(null, new ClientResult.Failed("the rows could not be read: " + e.getMessage()));
+                return;
+            }
+            if (!complete && page.rows().isEmpty() && page.resumeAfter() == null) {
+                done.accept(null, new ClientResult.Failed("a row of " + command.table().keyspace() + "."
+                        + command.table().name() + " holds more than " + ENTRIES_PER_READ_MAX + " cells"));
+                return;
+            }
+            done.accept(page, null);
+        }
+    }
+}

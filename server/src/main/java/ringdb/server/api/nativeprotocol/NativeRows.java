@@ -1,0 +1,229 @@
+package ringdb.server.api.nativeprotocol;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import ringdb.core.coordinator.ClientResult;
+import ringdb.core.coordinator.ConsistencyLevel;
+import ringdb.core.data.InvalidRequestException;
+import ringdb.core.protocol.NativeProtocol;
+import ringdb.core.rows.ColumnData;
+import ringdb.core.rows.PartitionUpdate;
+import ringdb.core.rows.ReadCommand;
+import ringdb.core.rows.Row;
+import ringdb.core.schema.ColumnKind;
+import ringdb.core.schema.ColumnMetadata;
+import ringdb.core.schema.TableMetadata;
+import ringdb.core.schema.keys.Clustering;
+import ringdb.core.schema.keys.PartitionKey;
+import ringdb.core.schema.keys.Slice;
+import ringdb.core.ring.Partitioner;
+import ringdb.server.api.ClientOperations;
+
+/**
+ * The native protocol's row requests ({@code docs/formats/native-protocol.md}, "Rows"): ROW_WRITE
+ * writes the given columns of one row of a table as one mutation without reading anything (an
+ * update of some columns is a blind write), ROW_READ reads the live columns of one row. Values are
+ * in their CQL native serialization; the table's definition is the one the node holds when the
+ * request runs, and it validates them (a refusal names the column and its type).
+ */
+final class NativeRows {
+    private NativeRows() {
+    }
+
+    /** A parsed row request: {@code values} null for ROW_READ, a null value deletes that cell. */
+    record RowRequest(String keyspace, String table, List<byte[]> partitionKey, List<byte[]> clustering,
+                      List<String> columns, List<byte[]> values, boolean insert, int ttlSeconds) {
+    }
+
+    /** A ROW answer: the row's selected live columns with their timestamps. */
+    record RowFound(List<String> names, List<byte[]> values, long[] timestamps) {
+        int bytes() {
+            int size = 2;
+            for (int i = 0; i < names.size(); i++) {
+                size += 2 + names.get(i).getBytes(StandardCharsets.UTF_8).length + 8 + 4 + values.get(i).length;
+            }
+            return size;
+        }
+
+        void writeTo(ByteBuf out) {
+            out.writeShort(names.size());
+            for (int i = 0; i < names.size(); i++) {
+                byte[] name = names.get(i).getBytes(StandardCharsets.UTF_8);
+                out.writeShort(name.length).writeBytes(name).writeLong(timestamps[i]).writeInt(values.get(i).length)
+                        .writeBytes(values.get(i));
+            }
+        }
+    }
+
+    /** Parses the body after the consistency level, flags and timestamp; throws saying what is wrong. */
+    static RowRequest parse(byte opcode, byte flags, ByteBuf body) {
+        boolean write = opcode == NativeProtocol.ROW_WRITE;
+        int ttl = PartitionUpdate.TABLE_DEFAULT_TTL;
+        if (write && (flags & NativeProtocol.FLAG_TTL) != 0) {
+            NativeApiHandler.need(body, 4, "TTL");
+            long seconds = body.readUnsignedInt();
+            if (seconds > Integer.MAX_VALUE) {
+                throw new InvalidRequestException("TTL " + seconds + " is out of range");
+            }
+            ttl = (int) seconds;
+        }
+        String keyspace = name(body, "keyspace name");
+        String table = name(body, "table name");
+        List<byte[]> partitionKey = components(body, "partition key");
+        List<byte[]> clustering = components(body, "clustering");
+        NativeApiHandler.need(body, 2, "column count");
+        int count = body.readUnsignedShort();
+        List<String> columns = new ArrayList<>(count);
+        List<byte[]> values = write ? new ArrayList<>(count) : null;
+        for (int i = 0; i < count; i++) {
+            columns.add(name(body, "column name"));
+            if (write) {
+                NativeApiHandler.need(body, 4, "value length");
+                int length = body.readInt();
+                if (length == NativeProtocol.NULL_VALUE) {
+                    values.add(null);
+                } else {
+                    values.add(bytes(body, length, "value of column '" + columns.get(i) + "'"));
+                }
+            }
+        }
+        if (body.isReadable()) {
+            throw new InvalidRequestException(body.readableBytes() + " unexpected bytes after the columns of a "
+                    + (write ? "ROW_WRITE" : "ROW_READ") + " request");
+        }
+        return new RowRequest(keyspace, table, partitionKey, clustering, columns, values,
+                (flags & NativeProtocol.FLAG_INSERT) != 0, ttl);
+    }
+
+    private static String name(ByteBuf body, String what) {
+        NativeApiHandler.need(body, 2, what + " length");
+        int length = body.readUnsignedShort();
+        return new String(bytes(body, length, what), StandardCharsets.UTF_8);
+    }
+
+    private static List<byte[]> components(ByteBuf body, String what) {
+        NativeApiHandler.need(body, 1, what + " component count");
+        int count = body.readUnsignedByte();
+        List<byte[]> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            NativeApiHandler.need(body, 4, what + " component length");
+            out.add(bytes(body, body.readInt(), what + " component " + (i + 1)));
+        }
+        return out;
+    }
+
+    private static byte[] bytes(ByteBuf body, int length, String what) {
+        if (length < 0 || length > body.readableBytes()) {
+            throw new InvalidRequestException(what + " of " + length + " bytes runs past the end of the frame ("
+                    + body.readableBytes() + " bytes left)");
+        }
+        byte[] out = new byte[length];
+        body.readBytes(out);
+        return out;
+    }
+
+    /** Writes the request's columns of its row as one mutation (nothing read first). */
+    static void write(ClientOperations operations, RowRequest request, ConsistencyLevel consistency,
+                      long timestampMicros, Consumer<ClientResult> done) {
+        operations.mutateTable(request.keyspace(), request.table(), timestampMicros,
+                (table, micros, nowMicros) -> entries(operations.partitioner(), table, request, micros, nowMicros,
+                        operations.valueSizeBytesMax()), consistency, done);
+    }
+
+    private static List<ringdb.core.store.LocalStore.Entry> entries(Partitioner partitioner, TableMetadata table,
+                                                                    RowRequest request, long micros, long nowMicros,
+                                                                    int valueMax) {
+        PartitionKey key = partitionKey(table, request);
+        Clustering row = clustering(table, request);
+        PartitionUpdate update = new PartitionUpdate(partitioner, table, key, micros, request.ttlSeconds(),
+                nowMicros / 1_000_000, valueMax, 0);
+        if (request.insert()) {
+            update.insert(row);
+        }
+        for (int i = 0; i < request.columns().size(); i++) {
+            ColumnMetadata column = table.columnOrThrow(request.columns().get(i));
+            if (column.kind().isPrimaryKey()) {
+                throw new InvalidRequestException("column '" + column.name() + "' is part of the primary key of "
+                        + table.keyspace() + "." + table.name() + ": give it as the row's key, not as a column");
+            }
+            Clustering at = column.kind() == ColumnKind.STATIC ? null : row;
+            byte[] value = request.values().get(i);
+            if (value == null) {
+                update.deleteColumn(at, column.name());
+            } else {
+                update.set(at, column.name(), value);
+            }
+        }
+        return update.entries();
+    }
+
+    private static PartitionKey partitionKey(TableMetadata table, RowRequest request) {
+        if (request.partitionKey().size() != table.partitionKey().size()) {
+            throw new InvalidRequestException(table.keyspace() + "." + table.name() + " has "
+                    + table.partitionKey().size() + " partition key column(s), the request gives "
+                    + request.partitionKey().size());
+        }
+        return new PartitionKey(request.partitionKey());
+    }
+
+    private static Clustering clustering(TableMetadata table, RowRequest request) {
+        if (request.clustering().size() != table.clustering().size()) {
+            throw new InvalidRequestException(table.keyspace() + "." + table.name() + " has "
+                    + table.clustering().size() + " clustering column(s), the request gives "
+                    + request.clustering().size() + " (a row is named by all of them)");
+        }
+        for (int i = 0; i < request.clustering().size(); i++) {
+            ColumnMetadata column = table.clustering().get(i);
+            column.type().validate(column.name(), request.clustering().get(i));
+        }
+        return new Clustering(request.clustering());
+    }
+
+    /** Reads the request's columns (every static and regular column when it names none) of its row. */
+    static void read(ClientOperations operations, RowRequest request, ConsistencyLevel consistency,
+                     Consumer<Object> done) {
+        operations.readTable(request.keyspace(), request.table(), table -> {
+            PartitionKey key = partitionKey(table, request);
+            Clustering row = clustering(table, request);
+            Set<String> columns = request.columns().isEmpty() ? null : new LinkedHashSet<>(request.columns());
+            Slice slice = table.clustering().isEmpty() ? Slice.ALL : Slice.prefix(row);
+            return new ReadCommand(table, key, List.of(slice), columns, false, 1, 0, null);
+        }, consistency, (page, failure) -> {
+            if (failure != null) {
+                done.accept(failure);
+                return;
+            }
+            Row found = page.rows().isEmpty() ? null : page.rows().get(0);
+            if (found == null) {
+                done.accept(new ClientResult.NotFound());
+                return;
+            }
+            List<String> names = new ArrayList<>();
+            List<byte[]> values = new ArrayList<>();
+            List<Long> stamps = new ArrayList<>();
+            add(found.columns(), names, values, stamps);
+            if (page.staticRow() != null) {
+                add(page.staticRow().columns(), names, values, stamps);
+            }
+            done.accept(new RowFound(names, values, stamps.stream().mapToLong(Long::longValue).toArray()));
+        });
+    }
+
+    private static void add(Map<String, ColumnData> columns, List<String> names, List<byte[]> values,
+                            List<Long> stamps) {
+        for (Map.Entry<String, ColumnData> column : columns.entrySet()) {
+            byte[] value = column.getValue().value();
+            if (value != null) {
+                names.add(column.getKey());
+                values.add(value);
+                stamps.add(column.getValue().timestampMicros());
+            }
+        }
+    }
+}
