@@ -34,7 +34,8 @@ final class SystemTableDefinitions {
                 .regular("listen_address", CqlTypes.INET).regular("native_protocol_version", TEXT)
                 .regular("partitioner", TEXT).regular("rack", TEXT).regular("release_version", TEXT)
                 .regular("rpc_address", CqlTypes.INET).regular("rpc_port", CqlTypes.INT)
-                .regular("schema_version", CqlTypes.UUID).regular("thrift_version", TEXT).regular("tokens", CqlTypes.set(TEXT, false))
+                .regular("schema_version", CqlTypes.UUID).regular("thrift_version", TEXT)
+                .regular("tokens", CqlTypes.set(TEXT, false))
                 .regular("truncated_at", CqlTypes.map(CqlTypes.UUID, CqlTypes.BLOB, false)).build();
     }
 

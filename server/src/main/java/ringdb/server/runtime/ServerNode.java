@@ -130,13 +130,7 @@ public final class ServerNode implements AutoCloseable {
         Path dir = config.dataDirectory();
         AuditLog audit = FileAuditLog.fromConfig(config);
         AuthSettings authSettings = AuthSettings.from(config, System.getenv());
-        NodeTls tls;
-        try {
-            tls = NodeTls.fromConfig(config, audit, authSettings.passwordAuthentication());
-        } catch (RuntimeException e) {
-            audit.close();
-            throw e;
-        }
+        NodeTls tls = tls(config, audit, authSettings);
         createDirectories(dir);
         PartitionerRecord.check(dir, partitioner(config));
         NodeThread nodeThread = new NodeThread("ringdb-node-" + config.nodeId());
@@ -196,6 +190,16 @@ public final class ServerNode implements AutoCloseable {
         logServing(config, tls, cql);
         return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount,
                 tls, cql, audit, auth);
+    }
+
+    /** The node's TLS material; closes {@code audit} when the files cannot be read. */
+    private static NodeTls tls(ServerConfig config, AuditLog audit, AuthSettings authSettings) {
+        try {
+            return NodeTls.fromConfig(config, audit, authSettings.passwordAuthentication());
+        } catch (RuntimeException e) {
+            audit.close();
+            throw e;
+        }
     }
 
     private static InternodeTransport startTransport(ServerConfig config, NodeTls tls, AuditLog audit,

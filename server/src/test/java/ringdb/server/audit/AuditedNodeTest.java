@@ -121,7 +121,8 @@ class AuditedNodeTest {
     }
 
     private static String describe(JsonNode line) {
-        return line.get("category").asText() + " " + line.get("outcome").asText() + " " + line.get("operation").asText();
+        return line.get("category").asText() + " " + line.get("outcome").asText() + " "
+                + line.get("operation").asText();
     }
 
     @Test
