@@ -134,7 +134,7 @@ class CqlThreeNodesTest {
                         + "; see " + dir.resolve("node3.log"));
             }
             try (Socket socket = new Socket("127.0.0.3", cqlPort)) {
-                return true;
+                return socket.isConnected();
             } catch (IOException e) {
                 return false;
             }
