@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What TLS costs in throughput: two local clusters of NODES nodes (RF 2 when NODES > 1) side by side,
 # one in plaintext and one started with 'ringdb cluster start --secure' (internode mutual TLS, client
-# TLS with a client certificate), each loaded with RECORDS records of 10 x 100 bytes; then ROUNDS rounds
-# of YCSB A and C at ONE (32 threads, SECONDS each, native protocol) alternating the two clusters
+# TLS with a client certificate, password authentication: the benchmark logs in as the superuser
+# with the cluster's credentials file), each loaded with RECORDS records of 10 x 100 bytes; then
+# ROUNDS rounds of YCSB A and C at ONE (32 threads, SECONDS each, native protocol) alternating the two clusters
 # (plain then TLS in odd rounds, TLS then plain in even ones, so a drift of the machine's speed
 # falls on both). Prints every run and, per workload, the median ops/s of each and TLS/plain.
 # (RINGDB_JAR: the jar to run, default cli/target/ringdb-all.jar.)
@@ -28,7 +29,7 @@ ringdb cluster start --dir "$dir/tls" --secure --nodes "$nodes" --rf "$rf" --int
 certs="$dir/tls/certs"
 declare -A target=(
   [plain]="--host $(hosts 48280)"
-  [tls]="--host $(hosts 48380) --cacert $certs/ca.crt --cert $certs/clients/operator/client.crt --key $certs/clients/operator/client.key"
+  [tls]="--host $(hosts 48380) --cacert $certs/ca.crt --cert $certs/clients/operator/client.crt --key $certs/clients/operator/client.key --credentials $dir/tls/credentials"
 )
 run() { # MODE WORKLOAD ROUND [EXTRA...]
   local mode=$1 workload=$2 round=$3; shift 3

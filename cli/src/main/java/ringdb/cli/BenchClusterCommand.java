@@ -63,6 +63,12 @@ final class BenchClusterCommand implements Callable<Integer> {
     Path certificate;
     @Option(names = "--key", paramLabel = "FILE", description = "PEM file of the private key of --cert")
     Path privateKey;
+    @Option(names = {"--user", "-u"}, paramLabel = "ROLE",
+            description = "Log in as ROLE (nodes with password authentication); the password as for ringdb --user")
+    String user;
+    @Option(names = "--credentials", paramLabel = "FILE",
+            description = "Properties file with user= and password= (default ~/.ringdb/credentials)")
+    Path credentialsFile;
     @Option(names = "--json", paramLabel = "FILE",
             description = "Also write the result as JSON to FILE ('-' = standard output)")
     String json;
@@ -92,7 +98,8 @@ final class BenchClusterCommand implements Callable<Integer> {
                     : protocol == ClusterBenchmark.Protocol.CQL ? "127.0.0.1:9042" : "127.0.0.1:8080";
             settings = new ClusterBenchmark.Settings(Arrays.stream(addresses.split(",")).map(String::trim).toList(),
                     workload, records, fields, fieldLength, threads, duration, !noLoad, read, write, distribution,
-                    Math.max(1, progressSeconds), protocol, tlsSettings(), replicationFactor);
+                    Math.max(1, progressSeconds), protocol, tlsSettings(), replicationFactor,
+                    Credentials.resolve(user, credentialsFile, System.getenv(), Credentials.defaultFile()));
         } catch (RuntimeException e) {
             System.err.println("error: " + e.getMessage());
             return 2;

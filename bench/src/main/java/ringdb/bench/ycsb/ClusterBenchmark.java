@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import ringdb.client.ClientCredentials;
 import site.ycsb.DB;
 import site.ycsb.Workload;
 import site.ycsb.measurements.Measurements;
@@ -45,13 +46,22 @@ public final class ClusterBenchmark {
     public record Settings(List<String> hosts, String workload, long recordCount, int fieldCount, int fieldLengthBytes,
                            int threads, long durationSeconds, boolean load, String readConsistency,
                            String writeConsistency, String distribution, long progressSeconds,
-                           Protocol protocol, Tls tls, Integer replicationFactor) {
+                           Protocol protocol, Tls tls, Integer replicationFactor, ClientCredentials credentials) {
+        public Settings(List<String> hosts, String workload, long recordCount, int fieldCount, int fieldLengthBytes,
+                        int threads, long durationSeconds, boolean load, String readConsistency,
+                        String writeConsistency, String distribution, long progressSeconds,
+                        Protocol protocol, Tls tls, Integer replicationFactor) {
+            this(hosts, workload, recordCount, fieldCount, fieldLengthBytes, threads, durationSeconds, load,
+                    readConsistency, writeConsistency, distribution, progressSeconds, protocol, tls, replicationFactor,
+                    null);
+        }
+
         public Settings(List<String> hosts, String workload, long recordCount, int fieldCount, int fieldLengthBytes,
                         int threads, long durationSeconds, boolean load, String readConsistency,
                         String writeConsistency, String distribution, long progressSeconds,
                         Protocol protocol) {
             this(hosts, workload, recordCount, fieldCount, fieldLengthBytes, threads, durationSeconds, load,
-                    readConsistency, writeConsistency, distribution, progressSeconds, protocol, null, null);
+                    readConsistency, writeConsistency, distribution, progressSeconds, protocol, null, null, null);
         }
 
         public Settings {
@@ -130,6 +140,10 @@ public final class ClusterBenchmark {
             p.setProperty(CqlClient.READ_CONSISTENCY, settings.readConsistency());
             p.setProperty(CqlClient.WRITE_CONSISTENCY, settings.writeConsistency());
             p.setProperty(CqlClient.CONNECTIONS_PER_NODE, "2");
+            if (settings.credentials() != null) {
+                p.setProperty(CqlClient.USERNAME, settings.credentials().user());
+                p.setProperty(CqlClient.PASSWORD, settings.credentials().password());
+            }
             return p;
         }
         p.setProperty("ringdb.hosts", String.join(",", settings.hosts()));
@@ -141,6 +155,10 @@ public final class ClusterBenchmark {
             setIfGiven(p, "ringdb.tls.cacert", settings.tls().caCertificate());
             setIfGiven(p, "ringdb.tls.cert", settings.tls().certificate());
             setIfGiven(p, "ringdb.tls.key", settings.tls().privateKey());
+        }
+        if (settings.credentials() != null) {
+            p.setProperty(RingDbClient.USER, settings.credentials().user());
+            p.setProperty(RingDbClient.PASSWORD, settings.credentials().password());
         }
         return p;
     }

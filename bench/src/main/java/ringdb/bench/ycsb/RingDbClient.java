@@ -23,6 +23,7 @@ import site.ycsb.ByteIterator;
 import site.ycsb.DB;
 import site.ycsb.DBException;
 import site.ycsb.Status;
+import ringdb.client.ClientCredentials;
 import ringdb.client.ClientTls;
 import ringdb.client.RingClient;
 import ringdb.client.RingClientException;
@@ -44,7 +45,8 @@ import ringdb.core.coordinator.ConsistencyLevel;
  * {@code ringdb.keyspace} (default ycsb) and {@code ringdb.replicationfactor} (of the keyspace when
  * this creates it; default the cluster's), {@code fieldcount} and {@code fieldnameprefix} (from the
  * workload); {@code ringdb.tls} (true: TLS), {@code ringdb.tls.cacert}, {@code ringdb.tls.cert} and
- * {@code ringdb.tls.key} (PEM files; a cacert implies TLS).
+ * {@code ringdb.tls.key} (PEM files; a cacert implies TLS); {@code ringdb.user} and
+ * {@code ringdb.password} (a login, for nodes with password authentication).
  *
  * <p>YCSB makes one instance per thread by reflection; they share one {@link RingClient} (one
  * connection pool) per host list through a process-wide map, and create the table once per client,
@@ -58,6 +60,10 @@ public final class RingDbClient extends DB {
     /** How long the table may take to reach every node after it is created. */
     private static final long SCHEMA_WAIT_MILLIS = 30_000;
     private static final long SCHEMA_POLL_MILLIS = 100;
+    /** Property: the role to log in as (with {@link #PASSWORD}); absent: no login. */
+    public static final String USER = "ringdb.user";
+    /** Property: the password of {@link #USER}. */
+    public static final String PASSWORD = "ringdb.password";
 
     private RingClient client;
     private boolean nativeProtocol;
@@ -90,12 +96,17 @@ public final class RingDbClient extends DB {
         String cert = properties.getProperty("ringdb.tls.cert");
         String key = properties.getProperty("ringdb.tls.key");
         boolean tls = Boolean.parseBoolean(properties.getProperty("ringdb.tls", "false")) || cacert != null;
+        String user = properties.getProperty(USER);
+        ClientCredentials credentials = user == null ? null
+                : new ClientCredentials(user, properties.getProperty(PASSWORD, ""));
         String clientKey = String.join("|", hosts, Long.toString(timeoutMillis), protocol.name(),
-                Boolean.toString(tls), String.valueOf(cacert), String.valueOf(cert), String.valueOf(key));
+                Boolean.toString(tls), String.valueOf(cacert), String.valueOf(cert), String.valueOf(key),
+                String.valueOf(user));
         client = CLIENTS.computeIfAbsent(clientKey, ignored -> new RingClient(
                         Arrays.stream(hosts.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList(),
                         new RingClient.Options(timeoutMillis, 5_000, 3, true, protocol,
-                                tls ? ClientTls.fromPem(path(cacert), path(cert), path(key)) : null)));
+                                tls ? ClientTls.fromPem(path(cacert), path(cert), path(key)) : null)
+                                .withCredentials(credentials)));
         String table = properties.getProperty("table", "usertable");
         int fields = Integer.parseInt(properties.getProperty("fieldcount", "10"));
         String prefix = properties.getProperty("fieldnameprefix", "field");
