@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # YCSB over CQL (the Cassandra Java driver, rows of ycsb.usertable) against ringdb's own native
-# protocol (RingDbClient, one value per record), on one local node, alternated in one sitting:
-# for each round, workload A native, A CQL, C native, C CQL. 100k records of 10 x 100 bytes, zipfian
+# protocol (RingDbClient, rows of the same table through ROW_WRITE/ROW_READ), on one local node,
+# alternated in one sitting: for each round, workload A native, A CQL, C native, C CQL. 100k records of 10 x 100 bytes, zipfian
 # keys, 32 threads, CL ONE. Prints each run's throughput and the CQL/native ratios.
 # Usage: bench/scripts/cql-vs-native.sh [SECONDS=60] [ROUNDS=1] [DIR=/tmp/ringdb-cql-vs-native]
 set -euo pipefail
