@@ -163,12 +163,34 @@ class CqlThreeNodesTest {
         one = startInJvm("127.0.0.1");
         two = startInJvm("127.0.0.2");
         three = startProcess();
-        session = connect(one.cqlAddress());
-        await("the driver connected to one node discovers all three, each up", () -> {
-            session.refreshSchema();
-            return session.getMetadata().getNodes().values().stream()
-                    .filter(n -> n.getState() == com.datastax.oss.driver.api.core.metadata.NodeState.UP).count() == 3;
-        });
+        session = discoverAll(one.cqlAddress());
+    }
+
+    /**
+     * A session connected to {@code contact} that has found all three nodes up through its peers
+     * tables. A session opened while the third node is still joining reads peers without it; the
+     * driver then learns of it only from a topology event, so a session that has not seen all three
+     * within a few seconds is replaced by a new one (bounded by the overall wait).
+     */
+    private static CqlSession discoverAll(InetSocketAddress contact) {
+        long deadline = System.nanoTime() + WAIT_NANOS;
+        while (true) {
+            CqlSession candidate = connect(contact);
+            long attemptEnd = Math.min(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+            while (System.nanoTime() < attemptEnd) {
+                if (candidate.getMetadata().getNodes().values().stream()
+                        .filter(n -> n.getState() == com.datastax.oss.driver.api.core.metadata.NodeState.UP)
+                        .count() == 3) {
+                    return candidate;
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+            candidate.close();
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until the driver connected to one node discovers all "
+                        + "three, each up");
+            }
+        }
     }
 
     @AfterAll

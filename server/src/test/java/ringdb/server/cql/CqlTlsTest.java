@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.auth.AuthenticationException;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.ssl.ProgrammaticSslEngineFactory;
@@ -65,7 +66,12 @@ class CqlTlsTest {
     }
 
     private ServerConfig config(boolean requireClientAuth, boolean optional) throws IOException {
-        Map<String, String> settings = new HashMap<>();
+        return config(requireClientAuth, optional, Map.of());
+    }
+
+    private ServerConfig config(boolean requireClientAuth, boolean optional, Map<String, String> more)
+            throws IOException {
+        Map<String, String> settings = new HashMap<>(more);
         settings.put("listen_address", "127.0.0.1");
         settings.put("internode_port", Integer.toString(internode));
         settings.put("http_port", Integer.toString(freePort()));
@@ -92,6 +98,10 @@ class CqlTlsTest {
 
     /** A Java driver session; {@code ssl} null: plaintext. The node's certificate is checked against the host. */
     private static CqlSession connect(ServerNode node, SSLContext ssl) {
+        return connect(node, ssl, null, null);
+    }
+
+    private static CqlSession connect(ServerNode node, SSLContext ssl, String user, String password) {
         InetSocketAddress contact; // named by its IP address (not "localhost"), the name the certificate holds
         try {
             contact = new InetSocketAddress(InetAddress.getByAddress("127.0.0.1", new byte[] {127, 0, 0, 1}),
@@ -110,6 +120,9 @@ class CqlTlsTest {
                 .withLocalDatacenter(CqlClusterView.DATA_CENTER).withConfigLoader(loader);
         if (ssl != null) {
             builder.withSslEngineFactory(new ProgrammaticSslEngineFactory(ssl, null, true));
+        }
+        if (user != null) {
+            builder.withAuthCredentials(user, password);
         }
         return builder.build();
     }
@@ -158,6 +171,26 @@ class CqlTlsTest {
     }
 
     @Test
+    void theDriverWithTlsAndAPasswordProviderLogsInAndAWrongPasswordIsRefused() throws Exception {
+        ServerConfig config = config(true, false, Map.of("authenticator", "PasswordAuthenticator",
+                "authorizer", "CassandraAuthorizer", "auth_superuser_password", "secret-over-tls"));
+        try (ServerNode node = ServerNode.start(config, new FileStores(config), null)) {
+            try (CqlSession session = connect(node, tls(trusted, "operator"), "ringdb", "secret-over-tls")) {
+                createAndWrite(session, "tls-and-password");
+                assertThat(read(session)).isEqualTo("tls-and-password");
+            }
+            assertThatThrownBy(() -> connect(node, tls(trusted, "operator"), "ringdb", "wrong").close())
+                    .as("the right certificate with a wrong password").isInstanceOf(AllNodesFailedException.class)
+                    .satisfies(e -> assertThat(((AllNodesFailedException) e).getAllErrors().values().iterator()
+                            .next().get(0)).isInstanceOf(AuthenticationException.class)
+                            .hasMessageContaining("Provided username ringdb and/or password are incorrect"));
+            assertThatThrownBy(() -> connect(node, tls(trusted, "operator")).close())
+                    .as("the right certificate and no credentials").isInstanceOf(AllNodesFailedException.class)
+                    .hasMessageContaining("requires authentication");
+        }
+    }
+
+    @Test
     void optionalTlsServesTheDriverWithAndWithoutTlsOnOnePort() throws Exception {
         ServerConfig config = config(false, true);
         try (ServerNode node = ServerNode.start(config, new FileStores(config), null);
@@ -196,13 +229,15 @@ class CqlTlsTest {
     }
 
     @Test
-    void thePythonDriverConnectsWithAnSslContext() throws Exception {
-        ServerConfig config = config(true, false);
+    void thePythonDriverConnectsWithAnSslContextAndAPassword() throws Exception {
+        ServerConfig config = config(true, false, Map.of("authenticator", "PasswordAuthenticator",
+                "authorizer", "CassandraAuthorizer", "auth_superuser_password", "python-over-tls"));
         try (ServerNode node = ServerNode.start(config, new FileStores(config), null)) {
             Object[] result = PythonDriverSuiteTest.run(List.of("/usr/bin/python3",
                     PythonDriverSuiteTest.repositoryFile("clients/python/tls_check.py").toString(),
                     node.cqlAddress().getHostString(), Integer.toString(node.cqlAddress().getPort()),
-                    trusted.toString(), dir.resolve("operator.crt").toString(), dir.resolve("operator.key").toString()),
+                    trusted.toString(), dir.resolve("operator.crt").toString(), dir.resolve("operator.key").toString(),
+                    "ringdb", "python-over-tls"),
                     120);
             assertThat((int) result[0]).as("exit status of clients/python/tls_check.py; its output:\n%s", result[1])
                     .isZero();
