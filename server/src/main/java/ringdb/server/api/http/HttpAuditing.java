@@ -1,12 +1,10 @@
 package ringdb.server.api.http;
 
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.concurrent.CompletionException;
 import ringdb.server.audit.AuditCategory;
 import ringdb.server.audit.AuditEvent;
@@ -76,22 +74,6 @@ final class HttpAuditing {
             return;
         }
         audit.record(AuditEvent.failure(AuditCategory.AUTH, operation, source,
-                role != null ? role : claimedRole(headers), AuthException.message(failure)));
-    }
-
-    /** The role named by Basic credentials in {@code headers}, or null. */
-    private static String claimedRole(HttpHeaders headers) {
-        String header = headers == null ? null : headers.get(HttpHeaderNames.AUTHORIZATION);
-        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return null;
-        }
-        try {
-            String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()),
-                    StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            return colon <= 0 ? null : decoded.substring(0, colon);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+                role != null ? role : HttpAuthentication.claimedRole(headers), AuthException.message(failure)));
     }
 }

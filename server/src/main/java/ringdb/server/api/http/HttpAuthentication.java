@@ -87,10 +87,8 @@ final class HttpAuthentication {
         if (!scheme.equals("basic")) {
             return failed("unsupported authorization scheme '" + scheme + "'; use Basic or Bearer");
         }
-        String decoded;
-        try {
-            decoded = new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
+        String decoded = decodeBase64(value);
+        if (decoded == null) {
             return failed("malformed Basic credentials: not base64");
         }
         int colon = decoded.indexOf(':');
@@ -157,6 +155,25 @@ final class HttpAuthentication {
             }
         }
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** The role that Basic credentials in {@code headers} name (for the audit log), or null. */
+    static String claimedRole(HttpHeaders headers) {
+        String header = headers == null ? null : headers.get(HttpHeaderNames.AUTHORIZATION);
+        if (header == null || !header.trim().regionMatches(true, 0, "basic ", 0, 6)) {
+            return null;
+        }
+        String decoded = decodeBase64(header.trim().substring(6).trim());
+        int colon = decoded == null ? -1 : decoded.indexOf(':');
+        return colon <= 0 ? null : decoded.substring(0, colon);
+    }
+
+    private static String decodeBase64(String value) {
+        try {
+            return new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The answer to a request refused for who sent it: 401 with WWW-Authenticate, or 403. */
