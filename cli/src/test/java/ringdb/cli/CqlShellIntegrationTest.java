@@ -8,9 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +31,7 @@ import ringdb.cli.shell.ShellConnection;
 import ringdb.server.config.ServerConfig;
 import ringdb.server.runtime.FileStores;
 import ringdb.server.runtime.ServerNode;
+import ringdb.server.net.FreePorts;
 
 /**
  * {@code ringdb cql} against a real node: DDL, writes and a table of rows as cqlsh prints them,
@@ -47,21 +46,15 @@ class CqlShellIntegrationTest {
     private static ServerNode node;
     private static String host;
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
-    }
-
     @BeforeAll
     static void startNode() throws IOException {
-        int internode = freePort();
+        int internode = FreePorts.loopback();
         Map<String, String> settings = new HashMap<>();
         settings.put("listen_address", "127.0.0.1");
         settings.put("internode_port", Integer.toString(internode));
         settings.put("http_address", "127.0.0.1");
-        settings.put("http_port", Integer.toString(freePort()));
-        settings.put("native_transport_port", Integer.toString(freePort()));
+        settings.put("http_port", Integer.toString(FreePorts.loopback()));
+        settings.put("native_transport_port", Integer.toString(FreePorts.loopback()));
         settings.put("data_directory", dir.resolve("node").toString());
         settings.put("replication_factor", "1");
         settings.put("gossip_interval_ms", "100");
@@ -156,8 +149,8 @@ class CqlShellIntegrationTest {
 
     @Test
     void anUnreachableNodeIsAConnectionError() throws IOException {
-        ClusterHarness.Run run = ClusterHarness.cli("cql", "--host", "127.0.0.1:" + freePort(), "--connect-timeout",
-                "2", "-e", "SELECT * FROM system.local");
+        ClusterHarness.Run run = ClusterHarness.cli("cql", "--host", "127.0.0.1:" + FreePorts.loopback(),
+                "--connect-timeout", "2", "-e", "SELECT * FROM system.local");
         assertThat(run.exitCode()).isEqualTo(CqlCommand.EXIT_NO_CONNECTION);
         assertThat(run.err()).startsWith("Connection error: ('Unable to connect to any servers', {'127.0.0.1:")
                 .doesNotContain("\tat ");

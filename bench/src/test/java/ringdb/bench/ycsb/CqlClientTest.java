@@ -7,8 +7,6 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -28,6 +26,7 @@ import ringdb.server.runtime.ServerNode;
 import site.ycsb.ByteIterator;
 import site.ycsb.Status;
 import site.ycsb.StringByteIterator;
+import ringdb.server.net.FreePorts;
 
 /**
  * The YCSB CQL binding against a real node: each operation does what YCSB means by it (updates are
@@ -41,21 +40,15 @@ class CqlClientTest {
     private static ServerNode node;
     private static String host;
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
-    }
-
     @BeforeAll
     static void startNode() throws IOException {
-        int internode = freePort();
+        int internode = FreePorts.loopback();
         Map<String, String> settings = new HashMap<>();
         settings.put("listen_address", "127.0.0.1");
         settings.put("internode_port", Integer.toString(internode));
         settings.put("http_address", "127.0.0.1");
-        settings.put("http_port", Integer.toString(freePort()));
-        settings.put("native_transport_port", Integer.toString(freePort()));
+        settings.put("http_port", Integer.toString(FreePorts.loopback()));
+        settings.put("native_transport_port", Integer.toString(FreePorts.loopback()));
         settings.put("data_directory", dir.resolve("node").toString());
         settings.put("replication_factor", "1");
         settings.put("gossip_interval_ms", "100");

@@ -23,6 +23,7 @@ import ringdb.client.RingClientException;
 import ringdb.server.auth.AuthSettings;
 import ringdb.server.config.ConfigKeys;
 import ringdb.server.config.ServerConfig;
+import ringdb.server.net.FreePorts;
 
 /**
  * A cluster of node processes on loopback, managed through one directory: {@code <dir>/node<i>/}
@@ -91,8 +92,8 @@ public final class LocalCluster {
             }
             for (int i = 1; i <= settings.nodes(); i++) {
                 Path nodeDir = directory.resolve("node" + i);
-                int internode = settings.baseInternodePort() == 0 ? freePort() : settings.baseInternodePort() + i - 1;
-                int http = settings.baseHttpPort() == 0 ? freePort() : settings.baseHttpPort() + i - 1;
+                int internode = port(settings.baseInternodePort(), i);
+                int http = port(settings.baseHttpPort(), i);
                 String internodeAddress = "127.0.0.1:" + internode;
                 seed = seed == null ? internodeAddress : seed;
                 writeConfig(nodeDir, internode, http, seed, settings.replicationFactor(),
@@ -124,8 +125,8 @@ public final class LocalCluster {
         CertificateDirectory certs = first.bool(ConfigKeys.SERVER_ENCRYPTION_ENABLED) ? certificates() : null;
         for (int i = existing.size() + 1; i <= existing.size() + count; i++) {
             Path nodeDir = directory.resolve("node" + i);
-            int internode = settings.baseInternodePort() == 0 ? freePort() : settings.baseInternodePort() + i - 1;
-            int http = settings.baseHttpPort() == 0 ? freePort() : settings.baseHttpPort() + i - 1;
+            int internode = port(settings.baseInternodePort(), i);
+            int http = port(settings.baseHttpPort(), i);
             writeConfig(nodeDir, internode, http, first.internodeAddress().toString(),
                     first.integer(ConfigKeys.REPLICATION_FACTOR), ConfigKeys.AUTO_BOOTSTRAP + ": true\n"
                             + (certs == null ? "" : tlsConfig(certs, "127.0.0.1:" + internode)));
@@ -247,7 +248,7 @@ public final class LocalCluster {
                 + ConfigKeys.HTTP_ADDRESS + ": 127.0.0.1\n"
                 + ConfigKeys.HTTP_PORT + ": " + httpPort + "\n"
                 // every node on 127.0.0.1: each gets a CQL port of its own (drivers reach the others by port)
-                + ConfigKeys.NATIVE_TRANSPORT_PORT + ": " + freePort() + "\n"
+                + ConfigKeys.NATIVE_TRANSPORT_PORT + ": " + FreePorts.loopback() + "\n"
                 + ConfigKeys.SEEDS + ": [\"" + seed + "\"]\n"
                 + ConfigKeys.DATA_DIRECTORY + ": \"" + nodeDir.resolve("data") + "\"\n"
                 + ConfigKeys.REPLICATION_FACTOR + ": " + replicationFactor + "\n" + extra;
@@ -320,12 +321,9 @@ public final class LocalCluster {
         return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free port: " + e.getMessage(), e);
-        }
+    /** Node {@code i}'s port: {@code base + i - 1}, or a fresh free port when no base was given. */
+    private static int port(int base, int i) {
+        return base == 0 ? FreePorts.loopback() : base + i - 1;
     }
 
     private void awaitUp(List<Member> started, int expected, Duration wait) {

@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,6 +36,7 @@ import ringdb.server.cql.CqlClusterView;
 import ringdb.server.runtime.FileStores;
 import ringdb.server.runtime.ServerNode;
 import ringdb.server.transport.TestCertificates;
+import ringdb.server.net.FreePorts;
 
 /**
  * A real node with audit_logging_enabled: TLS client handshakes (AUTH), CQL schema statements
@@ -51,18 +51,12 @@ class AuditedNodeTest {
     @TempDir
     Path dir;
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     private ServerConfig config(int internode, String categories) throws IOException {
         Map<String, String> settings = new HashMap<>();
         settings.put("listen_address", "127.0.0.1");
         settings.put("internode_port", Integer.toString(internode));
-        settings.put("http_port", Integer.toString(freePort()));
-        settings.put("native_transport_port", Integer.toString(freePort()));
+        settings.put("http_port", Integer.toString(FreePorts.loopback()));
+        settings.put("native_transport_port", Integer.toString(FreePorts.loopback()));
         settings.put("data_directory", dir.resolve("data").toString());
         settings.put("replication_factor", "1");
         settings.put("gossip_interval_ms", "100");
@@ -80,7 +74,7 @@ class AuditedNodeTest {
     }
 
     private int certificates() throws Exception {
-        int internode = freePort();
+        int internode = FreePorts.loopback();
         TestCertificates.Issued authority = TestCertificates.authority("cluster-ca");
         authority.write(dir, "ca");
         TestCertificates.forNode(authority, "127.0.0.1:" + internode).write(dir, "node");

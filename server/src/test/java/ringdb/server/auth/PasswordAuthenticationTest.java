@@ -13,9 +13,7 @@ import com.datastax.oss.driver.api.core.servererrors.UnauthorizedException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,6 +36,7 @@ import ringdb.client.RingClient;
 import ringdb.client.RingClientException;
 import ringdb.server.config.ServerConfig;
 import ringdb.server.runtime.ServerNode;
+import ringdb.server.net.FreePorts;
 
 /**
  * A real node with PasswordAuthenticator and CassandraAuthorizer, used through the Java driver's
@@ -55,20 +54,14 @@ class PasswordAuthenticationTest {
     private static ServerNode node;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     @BeforeAll
     static void start() throws IOException {
         Map<String, String> settings = new HashMap<>();
-        int internode = freePort();
+        int internode = FreePorts.loopback();
         settings.put("listen_address", "127.0.0.1");
         settings.put("internode_port", Integer.toString(internode));
-        settings.put("http_port", Integer.toString(freePort()));
-        settings.put("native_transport_port", Integer.toString(freePort()));
+        settings.put("http_port", Integer.toString(FreePorts.loopback()));
+        settings.put("native_transport_port", Integer.toString(FreePorts.loopback()));
         settings.put("data_directory", dir.resolve("node").toString());
         settings.put("replication_factor", "1");
         settings.put("seeds", "127.0.0.1:" + internode);

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import ringdb.server.config.ServerConfig;
 import ringdb.server.runtime.FileStores;
 import ringdb.server.runtime.ServerNode;
+import ringdb.server.net.FreePorts;
 
 /**
  * Two real nodes with password authentication: both create the system_auth tables and the first
@@ -36,18 +35,12 @@ class RolesAcrossNodesTest {
     @TempDir
     Path dir;
 
-    private static int freePort(String host) throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-            return socket.getLocalPort();
-        }
-    }
-
     private ServerConfig config(String host, int internode, String seed, int cqlPort) throws IOException {
         Map<String, String> settings = new HashMap<>();
         settings.put("listen_address", host);
         settings.put("internode_port", Integer.toString(internode));
         settings.put("http_address", host);
-        settings.put("http_port", Integer.toString(freePort(host)));
+        settings.put("http_port", Integer.toString(FreePorts.on(host)));
         settings.put("native_transport_port", Integer.toString(cqlPort));
         settings.put("data_directory", dir.resolve(host).toString());
         settings.put("replication_factor", "2");
@@ -62,10 +55,10 @@ class RolesAcrossNodesTest {
 
     @Test
     void aRoleCreatedThroughOneNodeLogsInThroughTheOther() throws Exception {
-        int cqlPort = freePort("127.0.0.1");
-        int seedPort = freePort("127.0.0.1");
+        int cqlPort = FreePorts.on("127.0.0.1");
+        int seedPort = FreePorts.on("127.0.0.1");
         ServerConfig first = config("127.0.0.1", seedPort, "127.0.0.1:" + seedPort, cqlPort);
-        ServerConfig second = config("127.0.0.2", freePort("127.0.0.2"), "127.0.0.1:" + seedPort, cqlPort);
+        ServerConfig second = config("127.0.0.2", FreePorts.on("127.0.0.2"), "127.0.0.1:" + seedPort, cqlPort);
         try (ServerNode one = ServerNode.start(first, new FileStores(first), null);
              ServerNode two = ServerNode.start(second, new FileStores(second), null)) {
             await("node two sees both nodes up", () -> upMembers(two, "127.0.0.2") == 2);

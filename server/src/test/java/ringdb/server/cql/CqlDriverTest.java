@@ -13,9 +13,7 @@ import com.datastax.oss.driver.api.core.metadata.NodeState;
 import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
@@ -32,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import ringdb.server.config.ServerConfig;
 import ringdb.server.runtime.FileStores;
 import ringdb.server.runtime.ServerNode;
+import ringdb.server.net.FreePorts;
 
 /**
  * The Apache Cassandra Java driver against real nodes' CQL ports: it negotiates the protocol down to
@@ -46,18 +45,12 @@ class CqlDriverTest {
     @TempDir
     Path dir;
 
-    private static int freePort(String host) throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-            return socket.getLocalPort();
-        }
-    }
-
     private ServerConfig config(String host, int internode, String seed, int cqlPort) throws IOException {
         Map<String, String> settings = new HashMap<>();
         settings.put("listen_address", host);
         settings.put("internode_port", Integer.toString(internode));
         settings.put("http_address", host);
-        settings.put("http_port", Integer.toString(freePort(host)));
+        settings.put("http_port", Integer.toString(FreePorts.on(host)));
         settings.put("native_transport_port", Integer.toString(cqlPort));
         settings.put("data_directory", dir.resolve(host).toString());
         settings.put("replication_factor", "1");
@@ -87,8 +80,8 @@ class CqlDriverTest {
 
     @Test
     void theJavaDriverConnectsReadsTheSystemTablesAndTheSchemaAndPrepares() throws Exception {
-        int internode = freePort("127.0.0.1");
-        ServerConfig config = config("127.0.0.1", internode, "127.0.0.1:" + internode, freePort("127.0.0.1"));
+        int internode = FreePorts.on("127.0.0.1");
+        ServerConfig config = config("127.0.0.1", internode, "127.0.0.1:" + internode, FreePorts.on("127.0.0.1"));
         try (ServerNode node = start(config); CqlSession session = connect(node.cqlAddress(), true)) {
             assertThat(session.getContext().getProtocolVersion()).isEqualTo(ProtocolVersion.V4);
             Row local = session.execute("SELECT * FROM system.local WHERE key='local'").one();
@@ -125,10 +118,10 @@ class CqlDriverTest {
 
     @Test
     void theDriverDiscoversThePeerOfTheNodeItConnectedToAndSeesItGoDown() throws Exception {
-        int cqlPort = freePort("127.0.0.1");
-        int seedPort = freePort("127.0.0.1");
+        int cqlPort = FreePorts.on("127.0.0.1");
+        int seedPort = FreePorts.on("127.0.0.1");
         ServerConfig first = config("127.0.0.1", seedPort, "127.0.0.1:" + seedPort, cqlPort);
-        ServerConfig second = config("127.0.0.2", freePort("127.0.0.2"), "127.0.0.1:" + seedPort, cqlPort);
+        ServerConfig second = config("127.0.0.2", FreePorts.on("127.0.0.2"), "127.0.0.1:" + seedPort, cqlPort);
         try (ServerNode one = start(first)) {
             ServerNode two = start(second);
             try (CqlSession session = awaitTwoPeers(one)) {

@@ -31,7 +31,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -52,6 +51,7 @@ import ringdb.server.api.RequestObserver;
 import ringdb.server.config.HostPort;
 import ringdb.server.transport.SocketTransport;
 import ringdb.core.ring.Partitioner;
+import ringdb.server.net.FreePorts;
 
 /**
  * The CQL listener spoken to frame by frame with native-protocol's client codecs: the handshake,
@@ -92,12 +92,6 @@ class CqlProtocolTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     static SystemTables fixedTables() throws IOException {
         CqlClusterView.Node self = new CqlClusterView.Node(InetAddress.getByName("127.0.0.1"),
                 new InetSocketAddress("127.0.0.1", 9042), CqlClusterView.hostId("127.0.0.1:7000"),
@@ -113,7 +107,7 @@ class CqlProtocolTest {
     void start() throws IOException {
         group = new MultiThreadIoEventLoopGroup(1, SocketTransport.ioHandlerFactory());
         events = new CqlEvents();
-        server = CqlServer.start(new CqlServer.Settings(new HostPort("127.0.0.1", freePort()),
+        server = CqlServer.start(new CqlServer.Settings(new HostPort("127.0.0.1", FreePorts.loopback()),
                 new ScriptedQueries(fixedTables()), Authenticator.ALLOW_ALL, events,
                 new ConnectionLimits(-1, -1, new RequestBytesBudget(64 * 1024)), new ClientTimeouts(60_000, 0, 5_000),
                 RequestObserver.NONE, MAX_FRAME, 100), group);
@@ -382,7 +376,7 @@ class CqlProtocolTest {
 
     @Test
     void anAuthenticatorThatRequiresCredentialsIsAskedForThem() throws IOException {
-        try (CqlServer secured = CqlServer.start(new CqlServer.Settings(new HostPort("127.0.0.1", freePort()),
+        try (CqlServer secured = CqlServer.start(new CqlServer.Settings(new HostPort("127.0.0.1", FreePorts.loopback()),
                 new ScriptedQueries(fixedTables()), new OneUser(), new CqlEvents(), ConnectionLimits.unlimited(),
                 new ClientTimeouts(60_000, 0, 5_000), RequestObserver.NONE, MAX_FRAME, 100), group);
              RawCqlClient client = new RawCqlClient(secured.boundAddress())) {
@@ -436,7 +430,7 @@ class CqlProtocolTest {
 
     @Test
     void aConnectionPastTheLimitIsAnsweredOverloadedAndClosed() throws IOException {
-        try (CqlServer limited = CqlServer.start(new CqlServer.Settings(new HostPort("127.0.0.1", freePort()),
+        try (CqlServer limited = CqlServer.start(new CqlServer.Settings(new HostPort("127.0.0.1", FreePorts.loopback()),
                 new ScriptedQueries(fixedTables()), Authenticator.ALLOW_ALL, new CqlEvents(),
                 new ConnectionLimits(1, -1), new ClientTimeouts(60_000, 0, 5_000), RequestObserver.NONE, MAX_FRAME,
                 100), group);

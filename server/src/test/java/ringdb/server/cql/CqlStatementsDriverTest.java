@@ -16,8 +16,6 @@ import com.datastax.oss.driver.api.core.servererrors.AlreadyExistsException;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import com.datastax.oss.driver.api.core.servererrors.SyntaxError;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import ringdb.server.config.ServerConfig;
 import ringdb.server.runtime.FileStores;
 import ringdb.server.runtime.ServerNode;
+import ringdb.server.net.FreePorts;
 
 /**
  * The Apache Cassandra Java driver running CQL statements against a real node (the handler
@@ -42,20 +41,14 @@ class CqlStatementsDriverTest {
     @TempDir
     Path dir;
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
-    }
-
     static ServerConfig config(Path dir) throws IOException {
-        int internode = freePort();
+        int internode = FreePorts.loopback();
         Map<String, String> settings = new HashMap<>();
         settings.put("listen_address", "127.0.0.1");
         settings.put("internode_port", Integer.toString(internode));
         settings.put("http_address", "127.0.0.1");
-        settings.put("http_port", Integer.toString(freePort()));
-        settings.put("native_transport_port", Integer.toString(freePort()));
+        settings.put("http_port", Integer.toString(FreePorts.loopback()));
+        settings.put("native_transport_port", Integer.toString(FreePorts.loopback()));
         settings.put("data_directory", dir.toString());
         settings.put("replication_factor", "1");
         settings.put("gossip_interval_ms", "100");

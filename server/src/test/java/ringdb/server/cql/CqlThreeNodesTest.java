@@ -18,9 +18,7 @@ import com.datastax.oss.driver.api.core.metadata.schema.ColumnMetadata;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,6 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
 import ringdb.server.config.ServerConfig;
 import ringdb.server.runtime.FileStores;
 import ringdb.server.runtime.ServerNode;
+import ringdb.server.net.FreePorts;
 
 /**
  * Three real nodes on 127.0.0.1, 127.0.0.2 and 127.0.0.3 with {@code partitioner: murmur3} and
@@ -82,12 +81,6 @@ class CqlThreeNodesTest {
     private Process three;
     private CqlSession session;
 
-    private static int freePort(String host) throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-            return socket.getLocalPort();
-        }
-    }
-
     private Map<String, String> settings(String host) throws IOException {
         Map<String, String> settings = new HashMap<>();
         settings.put("listen_address", host);
@@ -109,11 +102,7 @@ class CqlThreeNodesTest {
     }
 
     private static int port(String host) {
-        try {
-            return freePort(host);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return FreePorts.on(host);
     }
 
     private ServerNode startInJvm(String host) throws IOException {
@@ -157,8 +146,8 @@ class CqlThreeNodesTest {
     @BeforeAll
     void startCluster(@TempDir Path tempDir) throws Exception {
         dir = tempDir;
-        cqlPort = freePort("127.0.0.1");
-        seedPort = freePort("127.0.0.1");
+        cqlPort = FreePorts.on("127.0.0.1");
+        seedPort = FreePorts.on("127.0.0.1");
         internodePorts.put("127.0.0.1", seedPort);
         one = startInJvm("127.0.0.1");
         two = startInJvm("127.0.0.2");

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -35,6 +34,7 @@ import ringdb.server.runtime.FileStores;
 import ringdb.server.runtime.ServerNode;
 import ringdb.server.tls.ReloadingTls;
 import ringdb.server.transport.TestCertificates;
+import ringdb.server.net.FreePorts;
 
 /**
  * TLS on a real node's CQL port with real drivers: the Java driver trusting the node's authority
@@ -55,7 +55,7 @@ class CqlTlsTest {
 
     @BeforeEach
     void certificates() throws Exception {
-        internode = freePort();
+        internode = FreePorts.loopback();
         TestCertificates.Issued authority = TestCertificates.authority("cluster-ca");
         trusted = authority.write(dir, "ca");
         TestCertificates.forNode(authority, "127.0.0.1:" + internode).write(dir, "node");
@@ -74,8 +74,8 @@ class CqlTlsTest {
         Map<String, String> settings = new HashMap<>(more);
         settings.put("listen_address", "127.0.0.1");
         settings.put("internode_port", Integer.toString(internode));
-        settings.put("http_port", Integer.toString(freePort()));
-        settings.put("native_transport_port", Integer.toString(freePort()));
+        settings.put("http_port", Integer.toString(FreePorts.loopback()));
+        settings.put("native_transport_port", Integer.toString(FreePorts.loopback()));
         settings.put("data_directory", dir.resolve("data").toString());
         settings.put("replication_factor", "1");
         settings.put("gossip_interval_ms", "100");
@@ -253,12 +253,6 @@ class CqlTlsTest {
             InputStream in = socket.getInputStream();
             byte[] answer = in.readAllBytes();
             return answer.length > 0 && answer[0] == (byte) 0x84 ? answer : new byte[0];
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 

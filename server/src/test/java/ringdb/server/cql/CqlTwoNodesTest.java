@@ -8,9 +8,7 @@ import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -24,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import ringdb.server.config.ServerConfig;
 import ringdb.server.runtime.FileStores;
 import ringdb.server.runtime.ServerNode;
+import ringdb.server.net.FreePorts;
 
 /**
  * Two real nodes: a table created through one node's CQL port reaches the other node's schema (and
@@ -37,18 +36,12 @@ class CqlTwoNodesTest {
     @TempDir
     Path dir;
 
-    private static int freePort(String host) throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-            return socket.getLocalPort();
-        }
-    }
-
     private ServerConfig config(String host, int internode, String seed, int cqlPort) throws IOException {
         Map<String, String> settings = new HashMap<>();
         settings.put("listen_address", host);
         settings.put("internode_port", Integer.toString(internode));
         settings.put("http_address", host);
-        settings.put("http_port", Integer.toString(freePort(host)));
+        settings.put("http_port", Integer.toString(FreePorts.on(host)));
         settings.put("native_transport_port", Integer.toString(cqlPort));
         settings.put("data_directory", dir.resolve(host).toString());
         settings.put("replication_factor", "2");
@@ -70,10 +63,10 @@ class CqlTwoNodesTest {
 
     @Test
     void aTableCreatedThroughOneNodeIsUsedThroughTheOther() throws Exception {
-        int cqlPort = freePort("127.0.0.1");
-        int seedPort = freePort("127.0.0.1");
+        int cqlPort = FreePorts.on("127.0.0.1");
+        int seedPort = FreePorts.on("127.0.0.1");
         ServerConfig first = config("127.0.0.1", seedPort, "127.0.0.1:" + seedPort, cqlPort);
-        ServerConfig second = config("127.0.0.2", freePort("127.0.0.2"), "127.0.0.1:" + seedPort, cqlPort);
+        ServerConfig second = config("127.0.0.2", FreePorts.on("127.0.0.2"), "127.0.0.1:" + seedPort, cqlPort);
         try (ServerNode one = ServerNode.start(first, new FileStores(first), null);
              ServerNode two = ServerNode.start(second, new FileStores(second), null)) {
             await("node one lists node two in system.peers", () -> {

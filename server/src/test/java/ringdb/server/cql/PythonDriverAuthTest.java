@@ -6,8 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -20,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import ringdb.server.config.ServerConfig;
 import ringdb.server.runtime.FileStores;
 import ringdb.server.runtime.ServerNode;
+import ringdb.server.net.FreePorts;
 
 /**
  * The Cassandra Python driver's PlainTextAuthProvider against a real node with password
@@ -34,20 +33,14 @@ class PythonDriverAuthTest {
     @TempDir
     Path dir;
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     @Test
     void thePythonDriversPasswordProviderWorks() throws Exception {
         Map<String, String> settings = new HashMap<>();
-        int internode = freePort();
+        int internode = FreePorts.loopback();
         settings.put("listen_address", "127.0.0.1");
         settings.put("internode_port", Integer.toString(internode));
-        settings.put("http_port", Integer.toString(freePort()));
-        settings.put("native_transport_port", Integer.toString(freePort()));
+        settings.put("http_port", Integer.toString(FreePorts.loopback()));
+        settings.put("native_transport_port", Integer.toString(FreePorts.loopback()));
         settings.put("data_directory", dir.resolve("node").toString());
         settings.put("replication_factor", "1");
         settings.put("seeds", "127.0.0.1:" + internode);

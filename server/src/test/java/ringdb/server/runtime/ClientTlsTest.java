@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,6 +33,7 @@ import ringdb.server.config.ServerConfig;
 import ringdb.server.tls.ClientPortExposure;
 import ringdb.server.tls.ReloadingTls;
 import ringdb.server.transport.TestCertificates;
+import ringdb.server.net.FreePorts;
 
 /**
  * TLS on a real node's client port (HTTP and native protocol): clients that trust the node's
@@ -55,8 +55,8 @@ class ClientTlsTest {
 
     @BeforeEach
     void certificates() throws Exception {
-        internode = freePort();
-        http = freePort();
+        internode = FreePorts.loopback();
+        http = FreePorts.loopback();
         authority = TestCertificates.authority("cluster-ca");
         trusted = authority.write(dir, "ca");
         TestCertificates.forNode(authority, "127.0.0.1:" + internode).write(dir, "node");
@@ -209,12 +209,6 @@ class ClientTlsTest {
             InputStream in = socket.getInputStream();
             String answer = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
             return answer.startsWith("HTTP/") ? answer : "";
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 

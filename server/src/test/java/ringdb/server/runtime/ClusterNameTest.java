@@ -3,8 +3,6 @@ package ringdb.server.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +17,7 @@ import ringdb.core.NodeId;
 import ringdb.server.Nodes;
 import ringdb.server.config.ServerConfig;
 import ringdb.server.transport.TestCertificates;
+import ringdb.server.net.FreePorts;
 
 /**
  * Real nodes in this JVM on loopback: a node whose seed is a node of another cluster (a wrong seed
@@ -32,25 +31,19 @@ class ClusterNameTest {
     @TempDir
     Path dir;
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     private ServerConfig config(String cluster, String name, int internode, int seedPort) throws IOException {
         return ServerConfig.load(null, Map.of("cluster_name", cluster, "internode_port", Integer.toString(internode),
-                "http_port", Integer.toString(freePort()), "data_directory", dir.resolve(name).toString(),
+                "http_port", Integer.toString(FreePorts.loopback()), "data_directory", dir.resolve(name).toString(),
                 "replication_factor", "1", "gossip_interval_ms", "100", "ring_delay_ms", "300",
                 "seeds", "127.0.0.1:" + seedPort, "native_transport_port", "0"));
     }
 
     @Test
     void aNodeWhoseSeedIsInAnotherClusterIsRefusedAndTheClustersDoNotMerge() throws Exception {
-        int alphaSeed = freePort();
+        int alphaSeed = FreePorts.loopback();
         try (ServerNode alpha = Nodes.start(config("alpha", "alpha", alphaSeed, alphaSeed));
-             ServerNode wrongSeed = Nodes.start(config("beta", "wrong-seed", freePort(), alphaSeed));
-             ServerNode alphaToo = Nodes.start(config("alpha", "alpha-too", freePort(), alphaSeed))) {
+             ServerNode wrongSeed = Nodes.start(config("beta", "wrong-seed", FreePorts.loopback(), alphaSeed));
+             ServerNode alphaToo = Nodes.start(config("alpha", "alpha-too", FreePorts.loopback(), alphaSeed))) {
             await("the node of cluster alpha joined through the seed", () -> known(alpha).size() == 2
                     && known(alphaToo).size() == 2);
             await("the seed refused the node of cluster beta, which was told why",
@@ -68,9 +61,9 @@ class ClusterNameTest {
 
     @Test
     void withInternodeTlsOnlyNodesHoldingTheirOwnCertificateOfTheClusterJoin() throws Exception {
-        int seedPort = freePort();
-        int memberPort = freePort();
-        int impostorPort = freePort();
+        int seedPort = FreePorts.loopback();
+        int memberPort = FreePorts.loopback();
+        int impostorPort = FreePorts.loopback();
         TestCertificates.Issued authority = TestCertificates.authority("cluster-ca");
         Path trusted = authority.write(dir, "cluster-ca");
         TestCertificates.signedBy(authority, "127.0.0.1:" + seedPort).write(dir, "seed");
@@ -80,8 +73,8 @@ class ClusterNameTest {
         TestCertificates.signedBy(foreign, "intruder").write(dir, "intruder");
         try (ServerNode seed = Nodes.start(tls(config("alpha", "seed", seedPort, seedPort), "seed", trusted));
              ServerNode member = Nodes.start(tls(config("alpha", "member", memberPort, seedPort), "member", trusted));
-             ServerNode intruder = Nodes.start(tls(config("alpha", "intruder", freePort(), seedPort), "intruder",
-                     foreignTrusted));
+             ServerNode intruder = Nodes.start(tls(config("alpha", "intruder", FreePorts.loopback(), seedPort),
+                     "intruder", foreignTrusted));
              ServerNode impostor = Nodes.start(tls(config("alpha", "impostor", impostorPort, seedPort), "member",
                      trusted))) {
             await("the node with the cluster's certificate joined over TLS", () -> known(seed).size() >= 2

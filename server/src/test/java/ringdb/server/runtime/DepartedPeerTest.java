@@ -3,8 +3,6 @@ package ringdb.server.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +18,7 @@ import ringdb.core.node.NodeState;
 import ringdb.server.Nodes;
 import ringdb.server.config.ServerConfig;
 import ringdb.server.transport.DepartedPeers;
+import ringdb.server.net.FreePorts;
 
 /**
  * Two real nodes in this JVM on loopback: once one has decommissioned, the other closes and forgets
@@ -33,24 +32,18 @@ class DepartedPeerTest {
     @TempDir
     Path dir;
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     private ServerConfig config(String name, int internode, int seedPort) throws IOException {
         return ServerConfig.load(null, Map.of("internode_port", Integer.toString(internode),
-                "http_port", Integer.toString(freePort()), "data_directory", dir.resolve(name).toString(),
+                "http_port", Integer.toString(FreePorts.loopback()), "data_directory", dir.resolve(name).toString(),
                 "replication_factor", "1", "gossip_interval_ms", "100", "ring_delay_ms", "300",
                 "seeds", "127.0.0.1:" + seedPort, "native_transport_port", "0"));
     }
 
     @Test
     void aNodeThatLeftIsForgottenByItsPeer() throws Exception {
-        int seedPort = freePort();
+        int seedPort = FreePorts.loopback();
         try (ServerNode stays = Nodes.start(config("stays", seedPort, seedPort));
-             ServerNode leaves = Nodes.start(config("leaves", freePort(), seedPort))) {
+             ServerNode leaves = Nodes.start(config("leaves", FreePorts.loopback(), seedPort))) {
             NodeId leaving = leaves.node().id();
             await("both nodes NORMAL in each other's view", () -> stateSeenBy(stays, leaving) == NodeState.NORMAL
                     && stays.nodeThread().call(() -> stays.node().ring().members().size()).join() == 2);

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,6 +29,7 @@ import ringdb.core.store.LocalStore;
 import ringdb.server.config.ServerConfig;
 import ringdb.storage.StorageEngine;
 import ringdb.storage.disk.file.FileDisk;
+import ringdb.server.net.FreePorts;
 
 /**
  * Flush, cleanup and snapshot on a real node whose disk holds every background task until the test
@@ -48,12 +47,6 @@ class JobsOnARealNodeTest {
     private final AtomicBoolean holding = new AtomicBoolean();
     private final CountDownLatch release = new CountDownLatch(1);
     private final HttpClient http = HttpClient.newHttpClient();
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 
     /** Stores on the real file system; the data store's background work waits for {@link #release} while held. */
     private final class HeldStores implements StoreFactory {
@@ -88,8 +81,8 @@ class JobsOnARealNodeTest {
 
     @Test
     void longOperationsAreJobsAndTheNodeKeepsServingWhileTheirDiskWorkIsHeld() throws Exception {
-        config = ServerConfig.load(null, Map.of("internode_port", Integer.toString(freePort()),
-                "http_port", Integer.toString(freePort()), "data_directory", dir.toString(),
+        config = ServerConfig.load(null, Map.of("internode_port", Integer.toString(FreePorts.loopback()),
+                "http_port", Integer.toString(FreePorts.loopback()), "data_directory", dir.toString(),
                 "replication_factor", "1", "gossip_interval_ms", "100", "flush_period_ms", "0",
                 "native_transport_port", "0"));
         String base = "http://" + config.httpAddress();

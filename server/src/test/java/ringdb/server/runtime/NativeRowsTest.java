@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -27,6 +25,7 @@ import ringdb.client.RingClientException;
 import ringdb.core.data.Limits;
 import ringdb.server.Nodes;
 import ringdb.server.config.ServerConfig;
+import ringdb.server.net.FreePorts;
 
 /**
  * The native protocol's row requests on a real node (loopback, free ports): blind writes of some
@@ -40,15 +39,10 @@ class NativeRowsTest {
     @TempDir
     Path dir;
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     private ServerConfig config() throws IOException {
-        return ServerConfig.load(null, Map.of("internode_port", Integer.toString(freePort()),
-                "http_port", Integer.toString(freePort()), "data_directory", dir.toString(), "replication_factor", "1",
+        return ServerConfig.load(null, Map.of("internode_port", Integer.toString(FreePorts.loopback()),
+                "http_port", Integer.toString(FreePorts.loopback()), "data_directory", dir.toString(),
+                "replication_factor", "1",
                 "gossip_interval_ms", "100", "native_transport_port", "0"));
     }
 

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -19,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import ringdb.core.ring.Partitioner;
 import ringdb.server.config.ConfigException;
 import ringdb.server.config.ServerConfig;
+import ringdb.server.net.FreePorts;
 
 /**
  * The partitioner setting on real nodes: a node refuses a peer using another partitioner at the
@@ -32,16 +31,10 @@ class PartitionerSettingTest {
     @TempDir
     Path dir;
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     private ServerConfig config(String name, int internode, int seed, String partitioner) throws IOException {
         Map<String, String> settings = new HashMap<>();
         settings.put("internode_port", Integer.toString(internode));
-        settings.put("http_port", Integer.toString(freePort()));
+        settings.put("http_port", Integer.toString(FreePorts.loopback()));
         settings.put("native_transport_port", "0");
         settings.put("data_directory", dir.resolve(name).toString());
         settings.put("gossip_interval_ms", "100");
@@ -57,9 +50,9 @@ class PartitionerSettingTest {
 
     @Test
     void aNodeOfAnotherPartitionerIsRefusedAtTheHandshake() throws Exception {
-        int seed = freePort();
+        int seed = FreePorts.loopback();
         ServerConfig murmur3 = config("a", seed, seed, "murmur3");
-        ServerConfig sha1 = config("b", freePort(), seed, "sha1");
+        ServerConfig sha1 = config("b", FreePorts.loopback(), seed, "sha1");
         try (ServerNode a = start(murmur3); ServerNode b = start(sha1)) {
             assertThat(a.node().config().partitioner()).isEqualTo(Partitioner.MURMUR3);
             await("the murmur3 node refuses the sha1 node's handshake",
@@ -71,7 +64,7 @@ class PartitionerSettingTest {
 
     @Test
     void aDataDirectoryKeepsThePartitionerItWasWrittenWith() throws Exception {
-        int port = freePort();
+        int port = FreePorts.loopback();
         try (ServerNode node = start(config("n", port, port, "murmur3"))) {
             assertThat(node.node().config().partitioner()).isEqualTo(Partitioner.MURMUR3);
         }

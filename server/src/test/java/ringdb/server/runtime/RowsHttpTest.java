@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import ringdb.server.Nodes;
 import ringdb.server.config.ServerConfig;
+import ringdb.server.net.FreePorts;
 
 /**
  * The HTTP row API on real nodes (loopback, free ports): schema statements, row writes, reads of a
@@ -43,15 +42,9 @@ class RowsHttpTest {
     private record Answer(int status, JsonNode body) {
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     private ServerConfig config(String name, int internode, int seedPort, int rf) throws IOException {
         return ServerConfig.load(null, Map.of("internode_port", Integer.toString(internode),
-                "http_port", Integer.toString(freePort()), "data_directory", dir.resolve(name).toString(),
+                "http_port", Integer.toString(FreePorts.loopback()), "data_directory", dir.resolve(name).toString(),
                 "replication_factor", Integer.toString(rf), "gossip_interval_ms", "100", "ring_delay_ms", "300",
                 "seeds", "127.0.0.1:" + seedPort, "native_transport_port", "0"));
     }
@@ -87,7 +80,7 @@ class RowsHttpTest {
 
     @Test
     void rowsAreWrittenReadSlicedPagedAndDeletedAndSurviveARestart() throws Exception {
-        int port = freePort();
+        int port = FreePorts.loopback();
         ServerConfig config = config("one", port, port, 1);
         try (ServerNode node = Nodes.start(config)) {
             createSchema(node, 1);
@@ -159,7 +152,7 @@ class RowsHttpTest {
 
     @Test
     void limitsAreEnforcedBeforeAnythingIsWrittenAndEachRefusalNamesItsLimit() throws Exception {
-        int port = freePort();
+        int port = FreePorts.loopback();
         try (ServerNode node = Nodes.start(config("limits", port, port, 1))) {
             createSchema(node, 1);
             String bigUser = "u".repeat(ringdb.core.data.Limits.PARTITION_KEY_BYTES_MAX + 1);
@@ -187,10 +180,10 @@ class RowsHttpTest {
 
     @Test
     void threeNodesTakeTheSchemaFromOneAndWriteAndReadRowsAtQuorumThroughAnyNode() throws Exception {
-        int seed = freePort();
+        int seed = FreePorts.loopback();
         try (ServerNode a = Nodes.start(config("a", seed, seed, 3));
-             ServerNode b = Nodes.start(config("b", freePort(), seed, 3));
-             ServerNode c = Nodes.start(config("c", freePort(), seed, 3))) {
+             ServerNode b = Nodes.start(config("b", FreePorts.loopback(), seed, 3));
+             ServerNode c = Nodes.start(config("c", FreePorts.loopback(), seed, 3))) {
             await("three members in every ring", () -> List.of(a, b, c).stream().allMatch(n ->
                     n.nodeThread().call(() -> n.node().ring().members().size()).join() == 3));
             createSchema(a, 3);

@@ -24,18 +24,13 @@ import ringdb.client.RingClient;
 import ringdb.client.RingClientException;
 import ringdb.server.Nodes;
 import ringdb.server.config.ServerConfig;
+import ringdb.server.net.FreePorts;
 
 /** One real node in this JVM on free loopback ports: serves, shuts down gracefully, recovers from disk. */
 @Timeout(60)
 class ServerNodeTest {
     @TempDir
     Path dir;
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 
     private ServerConfig config(int internode, int http) {
         return ServerConfig.load(null, Map.of("internode_port", Integer.toString(internode),
@@ -45,7 +40,7 @@ class ServerNodeTest {
 
     @Test
     void servesShutsDownGracefullyAndRecoversEveryAcknowledgedWriteFromDisk() throws Exception {
-        ServerConfig config = config(freePort(), freePort());
+        ServerConfig config = config(FreePorts.loopback(), FreePorts.loopback());
         String http = config.httpAddress().toString();
         try (ServerNode node = Nodes.start(config);
              RingClient client = new RingClient(List.of(http), RingClient.Options.defaults())) {
@@ -111,7 +106,7 @@ class ServerNodeTest {
 
     @Test
     void crossSiteFormPostsToTheApiAndTheDashboardAreRefusedAndChangeNothing() throws Exception {
-        ServerConfig config = config(freePort(), freePort());
+        ServerConfig config = config(FreePorts.loopback(), FreePorts.loopback());
         ServerNode node = Nodes.start(config);
         try {
             String put = "{\"action\":\"put\",\"params\":{\"key\":\"victim\",\"value\":\"x\",\"cl\":\"ONE\"}}";
@@ -138,7 +133,7 @@ class ServerNodeTest {
 
     @Test
     void theDashboardShowsThisNodesViewAndActsThroughIt() throws Exception {
-        ServerConfig config = config(freePort(), freePort());
+        ServerConfig config = config(FreePorts.loopback(), FreePorts.loopback());
         String http = "http://" + config.httpAddress();
         try (ServerNode node = Nodes.start(config)) {
             assertThat(node.httpAddress().getPort()).as("serves on the configured port")
@@ -172,7 +167,7 @@ class ServerNodeTest {
 
     @Test
     void aClientTimestampFarAheadOfTheClockIsABadRequest() throws Exception {
-        ServerConfig config = config(freePort(), freePort());
+        ServerConfig config = config(FreePorts.loopback(), FreePorts.loopback());
         String http = "http://" + config.httpAddress();
         ServerNode node = Nodes.start(config);
         try {
@@ -195,7 +190,7 @@ class ServerNodeTest {
     @Test
     void aTakenPortIsAClearStartError() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            ServerConfig config = config(taken.getLocalPort(), freePort());
+            ServerConfig config = config(taken.getLocalPort(), FreePorts.loopback());
             assertThatThrownBy(() -> Nodes.start(config))
                     .hasMessageContaining(
                             "cannot listen for internode connections on 127.0.0.1:" + taken.getLocalPort());

@@ -8,8 +8,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +25,7 @@ import ringdb.core.message.MessageCodec;
 import ringdb.core.message.MutationRequest;
 import ringdb.core.message.ReadRequest;
 import ringdb.server.config.HostPort;
+import ringdb.server.net.FreePorts;
 
 /**
  * The handshake that opens every internode connection: a node of another cluster, partitioner or
@@ -165,7 +164,7 @@ class InternodeHandshakeTest {
     }
 
     private InternodeTransport transport(String cluster, ConcurrentLinkedQueue<Envelope> sink) throws IOException {
-        int port = freePort();
+        int port = FreePorts.loopback();
         InternodeTransport.Settings settings = new InternodeTransport.Settings(new HostPort("127.0.0.1", port),
                 NodeId.of("127.0.0.1:" + port), 1 << 20, 2_000, 200, 5_000, 1 << 20, cluster);
         InternodeTransport transport = InternodeTransport.start(settings, (envelope, processed) -> {
@@ -174,12 +173,6 @@ class InternodeHandshakeTest {
         }, group);
         toClose.add(transport);
         return transport;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     private static void awaitTrue(String what, BooleanSupplier condition) {

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,6 +25,7 @@ import ringdb.core.message.GossipShutdown;
 import ringdb.server.config.HostPort;
 import ringdb.server.tls.ReloadingTls;
 import ringdb.server.tls.TlsMaterial;
+import ringdb.server.net.FreePorts;
 
 /**
  * Mutual TLS on the internode port, with certificate authorities made for the test: nodes holding
@@ -45,9 +44,9 @@ class InternodeTlsTest {
     private TestCertificates.Issued cluster;
     private Path clusterAuthority;
     private Path foreignAuthority;
-    private final int portA = freePort();
-    private final int portB = freePort();
-    private final int portC = freePort();
+    private final int portA = FreePorts.loopback();
+    private final int portB = FreePorts.loopback();
+    private final int portC = FreePorts.loopback();
 
     InternodeTlsTest() throws IOException {
     }
@@ -98,7 +97,7 @@ class InternodeTlsTest {
             return a.stats().tlsHandshakesFailed.sum() > 0;
         });
         long failed = a.stats().tlsHandshakesFailed.sum();
-        InternodeTransport plaintext = transport(freePort(), null, new ConcurrentLinkedQueue<>());
+        InternodeTransport plaintext = transport(FreePorts.loopback(), null, new ConcurrentLinkedQueue<>());
         awaitTrue("the node refused plaintext", () -> {
             plaintext.send(aId, new GossipShutdown(3));
             return a.stats().tlsHandshakesFailed.sum() > failed;
@@ -195,7 +194,7 @@ class InternodeTlsTest {
         ReloadingTls.Outcome broken = aTls.reloading().reloadIfChanged();
         assertThat(broken.failed()).as("a broken key is not used").isTrue();
         assertThat(aTls.reloading().failedReloadCount()).isEqualTo(1);
-        int portD = freePort();
+        int portD = FreePorts.loopback();
         TestCertificates.forNode(cluster, id(portD)).write(dir, "node-d");
         InternodeTransport d = transport(portD, tls("node-d", secondOnly), new ConcurrentLinkedQueue<>());
         awaitTrue("a new connection gets the last good certificate (of the second authority)", () -> {
@@ -226,14 +225,6 @@ class InternodeTlsTest {
         }, group);
         toClose.add(transport);
         return transport;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     private static void awaitTrue(String what, BooleanSupplier condition) {

@@ -27,6 +27,7 @@ import ringdb.core.data.Cell;
 import ringdb.core.message.MessageCodec;
 import ringdb.core.message.MutationRequest;
 import ringdb.server.config.HostPort;
+import ringdb.server.net.FreePorts;
 
 /**
  * The internode transport against fake peers on real loopback sockets: a peer that accepts and
@@ -52,7 +53,8 @@ class InternodeTransportTest {
 
     private InternodeTransport transport(long userTimeoutMillis, long receiveQueueBytesMax,
                                          InboundMessageHandler.Sink sink) throws IOException {
-        InternodeTransport.Settings settings = new InternodeTransport.Settings(new HostPort("127.0.0.1", freePort()),
+        InternodeTransport.Settings settings = new InternodeTransport.Settings(
+                new HostPort("127.0.0.1", FreePorts.loopback()),
                 SELF, 1024 * 1024, 2_000, 200, userTimeoutMillis, receiveQueueBytesMax);
         InternodeTransport transport = InternodeTransport.start(settings, sink, group);
         toClose.add(transport);
@@ -199,14 +201,14 @@ class InternodeTransportTest {
 
     @Test
     void aDepartedNodeThatConnectsAgainIsSentToAgainBeforeGossipSaysSo() throws Exception {
-        int nodePort = freePort();
+        int nodePort = FreePorts.loopback();
         NodeId nodeId = NodeId.of("127.0.0.1:" + nodePort);
         InternodeTransport node = InternodeTransport.start(new InternodeTransport.Settings(
                 new HostPort("127.0.0.1", nodePort), nodeId, 1024 * 1024, 2_000, 200, 0, 1 << 20),
                 (envelope, processed) -> processed.run(), group);
         toClose.add(node);
         ConcurrentLinkedQueue<NodeId> heardByReturning = new ConcurrentLinkedQueue<>();
-        int returningPort = freePort();
+        int returningPort = FreePorts.loopback();
         NodeId returning = NodeId.of("127.0.0.1:" + returningPort);
         InternodeTransport back = InternodeTransport.start(new InternodeTransport.Settings(
                 new HostPort("127.0.0.1", returningPort), returning, 1024 * 1024, 2_000, 200, 0, 1 << 20),
@@ -249,9 +251,4 @@ class InternodeTransportTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }

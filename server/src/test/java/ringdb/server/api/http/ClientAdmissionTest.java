@@ -23,6 +23,7 @@ import ringdb.server.api.FakeClientOperations;
 import ringdb.server.api.RequestObserver;
 import ringdb.server.config.HostPort;
 import ringdb.server.transport.SocketTransport;
+import ringdb.server.net.FreePorts;
 
 /**
  * Admission control on the client port, on real loopback sockets: connections past
@@ -42,7 +43,7 @@ class ClientAdmissionTest {
     private InetSocketAddress start(ConnectionLimits limits) throws IOException {
         backend.values.put("k", "v".getBytes(StandardCharsets.UTF_8));
         group = new MultiThreadIoEventLoopGroup(1, SocketTransport.ioHandlerFactory());
-        server = HttpServer.start(new HostPort("127.0.0.1", ClientBackpressureTest.freePort()), group, backend,
+        server = HttpServer.start(new HostPort("127.0.0.1", FreePorts.loopback()), group, backend,
                 RequestObserver.NONE, 60_000, path -> false, null, limits);
         return server.boundAddress();
     }

@@ -6,9 +6,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +22,7 @@ import ringdb.core.protocol.NativeProtocol;
 import ringdb.server.api.FakeClientOperations;
 import ringdb.server.config.HostPort;
 import ringdb.server.transport.SocketTransport;
+import ringdb.server.net.FreePorts;
 
 /**
  * A client that sends requests on the client port and never reads the answers, on a real loopback
@@ -50,7 +49,7 @@ class ClientBackpressureTest {
     void start() throws IOException {
         backend.values.put(KEY, new byte[VALUE_BYTES]);
         group = new MultiThreadIoEventLoopGroup(1, SocketTransport.ioHandlerFactory());
-        server = HttpServer.start(new HostPort("127.0.0.1", freePort()), group, backend,
+        server = HttpServer.start(new HostPort("127.0.0.1", FreePorts.loopback()), group, backend,
                 (operation, outcome, nanos) -> served.incrementAndGet(), 60_000, path -> false, null);
     }
 
@@ -60,12 +59,6 @@ class ClientBackpressureTest {
             server.close();
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     @Test

@@ -25,6 +25,7 @@ import ringdb.server.api.FakeClientOperations;
 import ringdb.server.api.RequestObserver;
 import ringdb.server.config.HostPort;
 import ringdb.server.transport.SocketTransport;
+import ringdb.server.net.FreePorts;
 
 /**
  * The client port's deadlines on real loopback sockets: a client that trickles a request in one
@@ -46,7 +47,7 @@ class ClientDeadlinesTest {
     private InetSocketAddress start(ClientTimeouts timeouts) throws IOException {
         backend.values.put("k", "v".getBytes(StandardCharsets.UTF_8));
         group = new MultiThreadIoEventLoopGroup(1, SocketTransport.ioHandlerFactory());
-        server = HttpServer.start(new HostPort("127.0.0.1", ClientBackpressureTest.freePort()), group, backend,
+        server = HttpServer.start(new HostPort("127.0.0.1", FreePorts.loopback()), group, backend,
                 RequestObserver.NONE, timeouts, path -> false, null, ConnectionLimits.unlimited());
         return server.boundAddress();
     }

@@ -21,6 +21,7 @@ import ringdb.server.api.RequestBytesBudget;
 import ringdb.server.api.RequestObserver;
 import ringdb.server.config.HostPort;
 import ringdb.server.transport.SocketTransport;
+import ringdb.server.net.FreePorts;
 
 /**
  * The node-wide budget of request bytes in flight, on real loopback sockets: while the node holds
@@ -52,7 +53,7 @@ class RequestBudgetTest {
     void requestsPastTheBudgetAreAnsweredOverloadedAtOnceAndServiceResumes() throws Exception {
         backend.hold = true; // the node sits on the requests it admitted: their bytes stay in flight
         group = new MultiThreadIoEventLoopGroup(1, SocketTransport.ioHandlerFactory());
-        server = HttpServer.start(new HostPort("127.0.0.1", ClientBackpressureTest.freePort()), group, backend,
+        server = HttpServer.start(new HostPort("127.0.0.1", FreePorts.loopback()), group, backend,
                 RequestObserver.NONE, 60_000, path -> false, null, new ConnectionLimits(ConnectionLimits.UNLIMITED,
                         ConnectionLimits.UNLIMITED, new RequestBytesBudget(BUDGET_BYTES)));
         InetSocketAddress address = server.boundAddress();
