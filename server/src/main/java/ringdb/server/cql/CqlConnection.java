@@ -296,7 +296,9 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
         int version = state == null ? CqlFrameDecoder.VERSION_MAX : state.protocolVersion();
         ByteBuf out;
         try {
-            out = codec.encode(Frame.forResponse(version, stream, null, Frame.NO_PAYLOAD, List.of(), message));
+            // warnings exist in frames from protocol v4 on
+            List<String> warnings = version >= 4 ? ProtocolMessages.warnings(message) : List.of();
+            out = codec.encode(Frame.forResponse(version, stream, null, Frame.NO_PAYLOAD, warnings, message));
         } catch (RuntimeException e) {
             log.warn("cannot encode a CQL {} answer", opcodeName(message.opcode), e);
             out = codec.encode(Frame.forResponse(version, stream, null, Frame.NO_PAYLOAD, List.of(),

@@ -38,10 +38,14 @@ public sealed interface CqlResult {
         }
     }
 
-    /** A DDL statement changed the schema. {@code object} is the table name, empty for a keyspace. */
-    record SchemaChange(SchemaChangeEvent change) implements CqlResult {
+    /**
+     * A DDL statement changed the schema; {@code warnings} go back to the client with the answer
+     * (options accepted but ignored, a replication the ring does not apply).
+     */
+    record SchemaChange(SchemaChangeEvent change, List<String> warnings) implements CqlResult {
         public SchemaChange {
             Objects.requireNonNull(change, "change");
+            warnings = List.copyOf(warnings);
         }
     }
 }

@@ -17,6 +17,8 @@ import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.data.InvalidRequestException;
 import ringdb.core.node.Node;
+import ringdb.core.schema.KeyspaceMetadata;
+import ringdb.core.schema.Replication;
 import ringdb.cql.AlreadyExistsException;
 import ringdb.cql.CqlSyntaxException;
 import ringdb.cql.SchemaView;
@@ -236,10 +238,36 @@ public final class NodeStatements implements CqlQueryHandler {
             } else if (made[0] == null || !made[0].applied()) {
                 result.complete(new CqlResult.Void());
             } else {
-                result.complete(new CqlResult.SchemaChange(event(made[0])));
+                result.complete(new CqlResult.SchemaChange(event(made[0]),
+                        warnings(made[0], node.ring().replicationFactor())));
             }
         });
         return result;
+    }
+
+    /**
+     * The statement's own warnings, and one when a keyspace asks for a replication the ring does not
+     * apply: every keyspace is placed with the cluster's {@code replication_factor} today.
+     */
+    static List<String> warnings(SchemaChange change, int clusterFactor) {
+        List<String> warnings = new ArrayList<>(change.warnings());
+        KeyspaceMetadata keyspace = change.keyspaceMetadata();
+        if (change.target() == SchemaChange.Target.KEYSPACE && change.change() != SchemaChange.Change.DROPPED
+                && keyspace != null) {
+            Replication asked = keyspace.replication();
+            if (asked.strategy() != Replication.Strategy.SIMPLE || asked.replicationFactor() != clusterFactor) {
+                warnings.add("keyspace " + keyspace.name() + ": replication " + describe(asked)
+                        + " is recorded, but ringdb places every keyspace with the cluster's replication_factor "
+                        + clusterFactor + " (SimpleStrategy); per-keyspace replication is not applied yet");
+            }
+        }
+        return warnings;
+    }
+
+    private static String describe(Replication replication) {
+        return replication.strategy() == Replication.Strategy.SIMPLE
+                ? "SimpleStrategy with replication_factor " + replication.replicationFactor()
+                : "NetworkTopologyStrategy " + replication.datacenters();
     }
 
     private static Schema apply(Schema before, SchemaChange change) {

@@ -93,10 +93,25 @@ final class ProtocolMessages {
         }
         if (result instanceof CqlResult.SchemaChange change) {
             SchemaChangeEvent e = change.change();
-            return new SchemaChange(e.change().name(), e.target().name(), e.keyspace(),
-                    e.target() == SchemaChangeEvent.Target.KEYSPACE ? null : e.table(), null);
+            return new WarnedSchemaChange(e.change().name(), e.target().name(), e.keyspace(),
+                    e.target() == SchemaChangeEvent.Target.KEYSPACE ? null : e.table(), change.warnings());
         }
         return Void.INSTANCE;
+    }
+
+    /** Warnings for the frame that carries a message (protocol v4 section 2.2, flag 0x08). */
+    static List<String> warnings(Message message) {
+        return message instanceof WarnedSchemaChange warned ? warned.warnings : List.of();
+    }
+
+    /** A SCHEMA_CHANGE result with the warnings its statement produced. */
+    static final class WarnedSchemaChange extends SchemaChange {
+        final List<String> warnings;
+
+        WarnedSchemaChange(String changeType, String target, String keyspace, String object, List<String> warnings) {
+            super(changeType, target, keyspace, object, null);
+            this.warnings = List.copyOf(warnings);
+        }
     }
 
     /** The RESULT of a PREPARE. */

@@ -186,4 +186,24 @@ class CqlStatementsDriverTest {
                     .isEqualTo("into the new table");
         }
     }
+
+    @Test
+    void ignoredOptionsAndAnUnappliedReplicationComeBackAsWarnings() throws Exception {
+        ServerConfig config = config(dir);
+        try (ServerNode node = ServerNode.start(config, new FileStores(config), null);
+             CqlSession session = connect(node)) {
+            List<String> matching = session.execute("CREATE KEYSPACE same WITH replication = "
+                    + "{'class':'SimpleStrategy','replication_factor':1}").getExecutionInfo().getWarnings();
+            assertThat(matching).as("a replication the ring applies draws no warning").isEmpty();
+
+            List<String> replication = session.execute("CREATE KEYSPACE wide WITH replication = "
+                    + "{'class':'SimpleStrategy','replication_factor':3}").getExecutionInfo().getWarnings();
+            assertThat(replication).singleElement().asString()
+                    .contains("replication_factor 3 is recorded", "cluster's replication_factor 1");
+
+            List<String> options = session.execute("CREATE TABLE wide.t (k int PRIMARY KEY, v text) WITH compaction = "
+                    + "{'class':'LeveledCompactionStrategy'}").getExecutionInfo().getWarnings();
+            assertThat(options).singleElement().asString().contains("'compaction'", "ignored");
+        }
+    }
 }
