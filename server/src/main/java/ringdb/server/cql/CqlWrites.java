@@ -14,6 +14,7 @@ import ringdb.core.rows.PartitionUpdate;
 import ringdb.core.schema.keys.Clustering;
 import ringdb.core.schema.keys.PartitionKey;
 import ringdb.core.schema.keys.Slice;
+import ringdb.core.store.LocalStore;
 import ringdb.core.data.Limits;
 import ringdb.cql.statements.BoundModification;
 import ringdb.cql.statements.BoundOperation;
@@ -22,7 +23,9 @@ import ringdb.cql.statements.BoundOperation;
  * Applies bound INSERT, UPDATE and DELETE statements: each partition of each statement becomes a
  * {@link PartitionUpdate} written with one {@code Node#mutate} at the request's consistency level.
  * The timestamp is USING TIMESTAMP, else the client's default timestamp, else the coordinator's.
- * Several partitions (IN, BATCH) are written independently: not atomic. Node's thread only.
+ * Several partitions of one statement (IN) or of an UNLOGGED batch are written independently (not
+ * atomic); those of a LOGGED batch go through the node's batch log first ({@code Node#mutateLogged}),
+ * so that all of them are written eventually or none. Node's thread only.
  */
 final class CqlWrites {
     private final Node node;
@@ -33,6 +36,15 @@ final class CqlWrites {
 
     CompletableFuture<CqlResult> write(List<BoundModification> modifications, ConsistencyLevel consistency,
                                        CqlConsistency cl, long clientTimestamp, CqlException.WriteType writeType) {
+        List<PartitionUpdate> updates = updates(modifications, clientTimestamp);
+        if (writeType == CqlException.WriteType.BATCH && updates.size() > 1) {
+            return writeLogged(updates, consistency, cl);
+        }
+        return writeEach(updates, consistency, cl, writeType == CqlException.WriteType.BATCH
+                ? CqlException.WriteType.SIMPLE : writeType);
+    }
+
+    private List<PartitionUpdate> updates(List<BoundModification> modifications, long clientTimestamp) {
         long stamp = clientTimestamp == QueryParameters.NO_TIMESTAMP ? node.nextTimestampMicros() : clientTimestamp;
         long nowSeconds = node.nowMicros() / 1_000_000;
         List<PartitionUpdate> updates = new ArrayList<>();
@@ -46,6 +58,42 @@ final class CqlWrites {
                 updates.add(update);
             }
         }
+        return updates;
+    }
+
+    /**
+     * A logged batch of several partitions: through the node's batch log (all partitions are written
+     * eventually, or none). A failure to log it is a WriteTimeout of type BATCH_LOG (nothing written),
+     * a failure afterwards one of type BATCH (the batch log's holders will write it).
+     */
+    private CompletableFuture<CqlResult> writeLogged(List<PartitionUpdate> updates, ConsistencyLevel consistency,
+                                                     CqlConsistency cl) {
+        List<List<LocalStore.Entry>> partitions = new ArrayList<>();
+        for (PartitionUpdate update : updates) {
+            if (!update.entries().isEmpty()) {
+                partitions.add(update.entries());
+            }
+        }
+        CompletableFuture<CqlResult> out = new CompletableFuture<>();
+        node.mutateLogged(partitions, consistency, result -> {
+            ClientResult r = result.result();
+            if (r instanceof ClientResult.Written) {
+                out.complete(new CqlResult.Void());
+            } else if (!result.logWritten() && (r instanceof ClientResult.Timeout
+                    || r instanceof ClientResult.Unavailable)) {
+                ConsistencyLevel logLevel = r instanceof ClientResult.Timeout t ? t.cl()
+                        : ((ClientResult.Unavailable) r).cl();
+                out.completeExceptionally(NodeStatements.failure(r, CqlConsistency.valueOf(logLevel.name()),
+                        CqlException.WriteType.BATCH_LOG));
+            } else {
+                out.completeExceptionally(NodeStatements.failure(r, cl, CqlException.WriteType.BATCH));
+            }
+        });
+        return out;
+    }
+
+    private CompletableFuture<CqlResult> writeEach(List<PartitionUpdate> updates, ConsistencyLevel consistency,
+                                                   CqlConsistency cl, CqlException.WriteType writeType) {
         List<CompletableFuture<ClientResult>> results = new ArrayList<>();
         for (PartitionUpdate update : updates) {
             CompletableFuture<ClientResult> result = new CompletableFuture<>();
