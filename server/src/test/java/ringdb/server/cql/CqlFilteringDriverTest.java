@@ -99,4 +99,41 @@ class CqlFilteringDriverTest {
                     .getLong(0)).isZero();
         }
     }
+
+    @Test
+    void listElementsAreSetAndDeletedByIndexAndRemovedByValue() throws Exception {
+        ServerConfig config = CqlStatementsDriverTest.config(dir);
+        try (ServerNode node = ServerNode.start(config, new FileStores(config), null);
+             CqlSession session = connect(node)) {
+            session.execute("CREATE KEYSPACE f WITH replication = {'class':'SimpleStrategy','replication_factor':1}");
+            session.execute("CREATE TABLE f.l (k int, c int, l list<text>, s list<int> STATIC, PRIMARY KEY (k, c))");
+            session.execute("INSERT INTO f.l (k, c, l, s) VALUES (1, 1, ['a', 'b', 'c'], [1, 2, 3, 2])");
+            session.execute("UPDATE f.l SET l[1] = 'B' WHERE k = 1 AND c = 1");
+            assertThat(list(session)).containsExactly("a", "B", "c");
+            session.execute("DELETE l[0] FROM f.l WHERE k = 1 AND c = 1");
+            assertThat(list(session)).containsExactly("B", "c");
+            PreparedStatement set = session.prepare("UPDATE f.l SET l[?] = ? WHERE k = 1 AND c = 1");
+            session.execute(set.bind(1, "C"));
+            assertThat(list(session)).containsExactly("B", "C");
+            session.execute("UPDATE f.l SET l = l + ['d', 'B'] WHERE k = 1 AND c = 1");
+            session.execute("UPDATE f.l SET l = l - ['B'] WHERE k = 1 AND c = 1");
+            assertThat(list(session)).containsExactly("C", "d");
+            assertThatThrownBy(() -> session.execute("UPDATE f.l SET l[5] = 'x' WHERE k = 1 AND c = 1"))
+                    .isInstanceOf(InvalidQueryException.class).hasMessage("List index 5 out of bound, list has size 2");
+            assertThatThrownBy(() -> session.execute("DELETE l[2] FROM f.l WHERE k = 1 AND c = 1"))
+                    .isInstanceOf(InvalidQueryException.class).hasMessage("List index 2 out of bound, list has size 2");
+            assertThatThrownBy(() -> session.execute("UPDATE f.l SET l[0] = 'x' WHERE k = 1 AND c = 9"))
+                    .isInstanceOf(InvalidQueryException.class).hasMessage("List index 0 out of bound, list has size 0");
+            assertThat(list(session)).containsExactly("C", "d");
+            // a static list, by index and by value
+            session.execute("UPDATE f.l SET s[3] = 4 WHERE k = 1");
+            session.execute("UPDATE f.l SET s = s - [2] WHERE k = 1");
+            assertThat(session.execute("SELECT s FROM f.l WHERE k = 1 AND c = 1").one().getList(0, Integer.class))
+                    .containsExactly(1, 3, 4);
+        }
+    }
+
+    private static List<String> list(CqlSession session) {
+        return session.execute("SELECT l FROM f.l WHERE k = 1 AND c = 1").one().getList(0, String.class);
+    }
 }
