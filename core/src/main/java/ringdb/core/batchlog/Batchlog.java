@@ -32,7 +32,8 @@ import ringdb.core.store.LocalStore;
  * batch's consistency level and, when every partition was written, tells the holders to forget the
  * batch. A holder that still has a batch {@code 2 × write timeout} after storing it (the coordinator
  * died, or a write failed) replays it itself: each partition written at ONE (the replicas found down
- * get hints), then forgotten. Replays are idempotent: the cells carry the batch's timestamps.
+ * get hints), then forgotten; a batch whose write is invalid (its table was dropped) is dropped and
+ * reported. Replays are idempotent: the cells carry the batch's timestamps.
  *
  * <p>Storage: the node-local store shared with the hints and the system records, key
  * {@code "B" + batch id} ({@code coordinator "\n" generation(16 hex) sequence(8 hex)}), value the
@@ -341,6 +342,11 @@ public final class Batchlog {
             replaying.remove(key);
             if (result instanceof ClientResult.Written) {
                 replayedCount++;
+                remove(key);
+            } else if (result instanceof ClientResult.Invalid invalid) {
+                // a write no node will ever take (its table was dropped): retrying cannot help
+                context.events().emit(NodeEvent.Kind.ERROR, context.self(), "batch log entry "
+                        + key.replace('\n', ' ') + " dropped: " + invalid.message());
                 remove(key);
             } else {
                 Held was = held.get(key);
