@@ -14,12 +14,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import ringdb.cli.shell.CqlShell;
 import ringdb.cli.shell.LineSource;
 import ringdb.cli.shell.ShellConnection;
 import ringdb.cli.shell.TerminalLines;
+import ringdb.client.ClientTls;
 
 /** {@code ringdb cql}: the CQL shell, with cqlsh's habits, on the Cassandra Java driver. */
 @Command(name = "cql", mixinStandardHelpOptions = true,
@@ -53,12 +55,27 @@ final class CqlCommand implements Callable<Integer> {
     @Option(names = "--request-timeout", defaultValue = "10", paramLabel = "SECONDS",
             description = "Seconds to wait for each answer (default ${DEFAULT-VALUE})")
     int requestTimeoutSeconds;
+    @Option(names = {"--ssl", "--tls"},
+            description = "Connect with TLS, as cqlsh --ssl (implied by --cacert, --cert and --key)")
+    boolean ssl;
+    @Option(names = "--cacert", paramLabel = "FILE",
+            description = "PEM file of the authority that signed the nodes' certificates (default: the JVM's)")
+    Path caCertificate;
+    @Option(names = "--cert", paramLabel = "FILE",
+            description = "PEM file of this client's certificate, for nodes that require one (with --key)")
+    Path certificate;
+    @Option(names = "--key", paramLabel = "FILE", description = "PEM file of the private key of --cert (PKCS#8)")
+    Path privateKey;
 
     @Override
     public Integer call() {
         List<InetSocketAddress> contactPoints;
+        SSLContext tls = null;
         try {
             contactPoints = ShellConnection.contactPoints(hosts);
+            if (ssl || caCertificate != null || certificate != null || privateKey != null) {
+                tls = ClientTls.fromPem(caCertificate, certificate, privateKey).context();
+            }
             if (execute != null && file != null) {
                 throw new IllegalArgumentException("-e and -f cannot be used together");
             }
@@ -82,7 +99,7 @@ final class CqlCommand implements Callable<Integer> {
         CqlSession session;
         try {
             session = ShellConnection.open(contactPoints, username, password,
-                    Duration.ofSeconds(connectTimeoutSeconds), Duration.ofSeconds(requestTimeoutSeconds));
+                    Duration.ofSeconds(connectTimeoutSeconds), Duration.ofSeconds(requestTimeoutSeconds), tls);
         } catch (DriverException | IllegalStateException e) {
             System.err.println(ShellConnection.describeFailure(e));
             return EXIT_NO_CONNECTION;

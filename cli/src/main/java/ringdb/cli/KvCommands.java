@@ -44,7 +44,7 @@ final class KvCommands {
         @Parameters(index = "1", paramLabel = "VALUE", arity = "0..1") String value;
         @Option(names = "--file", paramLabel = "FILE", description = "Read the value from this file") Path file;
         @Option(names = "--cl", defaultValue = "ONE",
-                description = "Consistency level: ONE, QUORUM or ALL (default ${DEFAULT-VALUE})")
+                description = "Consistency level: ONE, TWO, THREE, QUORUM or ALL (default ${DEFAULT-VALUE})")
         String cl;
         @Option(names = "--timestamp",
                 description = "Write timestamp in microseconds (default: the coordinator's clock)")
@@ -74,7 +74,7 @@ final class KvCommands {
         @Mixin ClientOptions client;
         @Parameters(index = "0", paramLabel = "KEY") String key;
         @Option(names = "--cl", defaultValue = "ONE",
-                description = "Consistency level: ONE, QUORUM or ALL (default ${DEFAULT-VALUE})")
+                description = "Consistency level: ONE, TWO, THREE, QUORUM or ALL (default ${DEFAULT-VALUE})")
         String cl;
         @Option(names = "--output", paramLabel = "FILE",
                 description = "Write the value to this file instead of standard output")
@@ -114,7 +114,7 @@ final class KvCommands {
         @Mixin ClientOptions client;
         @Parameters(index = "0", paramLabel = "KEY") String key;
         @Option(names = "--cl", defaultValue = "ONE",
-                description = "Consistency level: ONE, QUORUM or ALL (default ${DEFAULT-VALUE})")
+                description = "Consistency level: ONE, TWO, THREE, QUORUM or ALL (default ${DEFAULT-VALUE})")
         String cl;
 
         @Override

@@ -100,7 +100,7 @@ final class NativeTransport implements AutoCloseable {
         int code = NativeProtocol.consistencyCode(consistency);
         if (code < 0) {
             throw new RingClientException(400, "invalid", "unknown consistency level '" + consistency
-                    + "'; expected ONE, QUORUM or ALL");
+                    + "'; expected ONE, TWO, THREE, QUORUM or ALL");
         }
         return code;
     }

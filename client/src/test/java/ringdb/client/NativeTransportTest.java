@@ -231,11 +231,28 @@ class NativeTransportTest {
     void anUnknownConsistencyLevelIsRefusedBeforeAnythingIsSent() throws Exception {
         String node = serve((in, out, socket, number) -> in.read());
         NativeTransport transport = transport();
-        assertThatThrownBy(() -> transport.exchange(node, NativeProtocol.GET, "TWO", utf8("a"), null, null, 2_000))
+        assertThatThrownBy(() -> transport.exchange(node, NativeProtocol.GET, "FOUR", utf8("a"), null, null, 2_000))
                 .isInstanceOfSatisfying(RingClientException.class, e -> {
                     assertThat(e.status()).isEqualTo(400);
-                    assertThat(e.getMessage()).contains("unknown consistency level 'TWO'");
+                    assertThat(e.getMessage()).contains("unknown consistency level 'FOUR'; expected ONE, TWO, THREE, "
+                            + "QUORUM or ALL");
                 });
         assertThat(server.connections()).isZero();
+    }
+
+    @Test
+    void twoAndThreeTravelAsConsistencyCodesThreeAndFour() throws Exception {
+        List<Integer> codes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        String node = serve((in, out, socket, number) -> {
+            for (int i = 0; i < 2; i++) {
+                Frame frame = read(in);
+                codes.add((int) frame.body()[0]);
+                echo(out, frame);
+            }
+        });
+        NativeTransport transport = transport();
+        transport.exchange(node, NativeProtocol.GET, "TWO", utf8("a"), null, null, 2_000);
+        transport.exchange(node, NativeProtocol.GET, "three", utf8("b"), null, null, 2_000);
+        assertThat(codes).containsExactly(3, 4);
     }
 }

@@ -4,10 +4,14 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.ssl.ProgrammaticSslEngineFactory;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 
 /** How the shell connects: contact points from {@code H[:P],...} and a driver session configured for a shell. */
 public final class ShellConnection {
@@ -37,7 +41,7 @@ public final class ShellConnection {
                 }
                 host = host.substring(0, colon);
             }
-            points.add(new InetSocketAddress(host, port));
+            points.add(named(host, port));
         }
         if (points.isEmpty()) {
             throw new IllegalArgumentException("--host: no address given");
@@ -46,11 +50,37 @@ public final class ShellConnection {
     }
 
     /**
+     * The address of {@code host} that keeps the name as typed (an IP address too): TLS checks the
+     * node's certificate against that name, not against what a reverse lookup of the address gives.
+     */
+    private static InetSocketAddress named(String host, int port) {
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            return address;
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(host, address.getAddress().getAddress()), port);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("an address of " + address.getAddress().getAddress().length + " bytes", e);
+        }
+    }
+
+    /**
      * A session on {@code contactPoints}: the local data center is taken from the contact points
      * (so any cluster's name for it works), one connection per node, cqlsh-like timeouts.
      */
     public static CqlSession open(List<InetSocketAddress> contactPoints, String username, String password,
                                   Duration connectTimeout, Duration requestTimeout) {
+        return open(contactPoints, username, password, connectTimeout, requestTimeout, null);
+    }
+
+    /**
+     * {@link #open(List, String, String, Duration, Duration)} over TLS with {@code ssl} (null:
+     * plaintext): the node's certificate must be signed by an authority {@code ssl} trusts and name
+     * the address dialled, as cqlsh's {@code --ssl} with {@code validate = true} checks it.
+     */
+    public static CqlSession open(List<InetSocketAddress> contactPoints, String username, String password,
+                                  Duration connectTimeout, Duration requestTimeout, SSLContext ssl) {
         DriverConfigLoader loader = DriverConfigLoader.programmaticBuilder()
                 .withString(DefaultDriverOption.LOAD_BALANCING_POLICY_CLASS, "DcInferringLoadBalancingPolicy")
                 .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, connectTimeout)
@@ -67,6 +97,9 @@ public final class ShellConnection {
         CqlSessionBuilder builder = CqlSession.builder().addContactPoints(contactPoints).withConfigLoader(loader);
         if (username != null) {
             builder = builder.withAuthCredentials(username, password == null ? "" : password);
+        }
+        if (ssl != null) {
+            builder = builder.withSslEngineFactory(new ProgrammaticSslEngineFactory(ssl, null, true));
         }
         return builder.build();
     }

@@ -95,7 +95,9 @@ final class ShellErrors {
             return "{}";
         }
         return errors.entrySet().stream()
-                .map(e -> "'" + e.getKey().replaceFirst("^/", "") + "': " + e.getValue().stream()
+                // "/10.0.0.1:9042" or "10.0.0.1/10.0.0.1:9042" (an address named as typed) print as "10.0.0.1:9042"
+                .map(e -> "'" + e.getKey().replaceFirst("^/", "").replaceFirst("^([^/]+)/\\1:", "$1:") + "': "
+                        + e.getValue().stream()
                         .map(ShellErrors::rootMessage)
                         .collect(Collectors.joining("; ")))
                 .collect(Collectors.joining(", ", "{", "}"));

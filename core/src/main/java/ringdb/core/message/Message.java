@@ -7,7 +7,7 @@ package ringdb.core.message;
  */
 public sealed interface Message permits GossipSyn, GossipAck, GossipAck2, GossipShutdown,
         MutationRequest, ReadRequest, RangeSyncRequest, RangeDigestRequest, SchemaPull, BatchMutationRequest,
-        SliceReadRequest, RangeScanRequest, Response {
+        SliceReadRequest, RangeScanRequest, BatchlogStore, BatchlogRemove, Response {
 
     /** The wire type of this message. */
     MessageType type();

@@ -22,7 +22,9 @@ public enum MessageType {
     SLICE_READ_REQUEST(33),
     SLICE_READ_RESPONSE(34),
     RANGE_SCAN_REQUEST(35),
-    RANGE_SCAN_RESPONSE(36);
+    RANGE_SCAN_RESPONSE(36),
+    BATCHLOG_STORE(37),
+    BATCHLOG_REMOVE(38);
 
     private static final MessageType[] BY_ID = new MessageType[256];
 

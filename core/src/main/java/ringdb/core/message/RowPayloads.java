@@ -17,6 +17,8 @@ import ringdb.core.store.LocalStore;
 final class RowPayloads {
     /** Longest schema record name (a keyspace and a table name with their markers) on the wire. */
     static final int SCHEMA_RECORD_NAME_BYTES_MAX = 1024;
+    /** Longest batch log id on the wire (a node id and two hex numbers). */
+    static final int BATCH_ID_BYTES_MAX = 1024;
 
     private RowPayloads() {
     }
@@ -36,6 +38,16 @@ final class RowPayloads {
             out.i64(batch.ringEpoch());
         } else if (message instanceof SliceReadRequest slice) {
             writeSliceRequest(out, slice);
+        } else if (message instanceof BatchlogStore store) {
+            out.i64(store.requestId());
+            out.string(store.batchId());
+            out.i32(store.partitions().size());
+            for (List<LocalStore.Entry> partition : store.partitions()) {
+                out.i64(partition.get(0).key().token());
+                writeTokenEntries(out, partition);
+            }
+        } else if (message instanceof BatchlogRemove remove) {
+            out.string(remove.batchId());
         } else if (message instanceof SliceReadResponse response) {
             out.i64(response.requestId());
             out.bool(response.more());
@@ -89,9 +101,39 @@ final class RowPayloads {
                 return readScanRequest(in);
             case RANGE_SCAN_RESPONSE:
                 return readScanResponse(in);
+            case BATCHLOG_STORE:
+                return readBatchlogStore(in);
+            case BATCHLOG_REMOVE:
+                return new BatchlogRemove(batchId(in));
             default:
                 throw new CodecException("no decoding for message type " + type);
         }
+    }
+
+    private static String batchId(WireReader in) {
+        String id = in.string(BATCH_ID_BYTES_MAX, "batchId");
+        if (id.isEmpty()) {
+            throw new CodecException("empty batchId");
+        }
+        return id;
+    }
+
+    private static BatchlogStore readBatchlogStore(WireReader in) {
+        long requestId = in.i64();
+        String id = batchId(in);
+        int count = in.count(8 + 4, "logged partitions");
+        if (count == 0) {
+            throw new CodecException("BATCHLOG_STORE without partitions");
+        }
+        List<List<LocalStore.Entry>> partitions = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            List<LocalStore.Entry> entries = readTokenEntries(in, in.i64());
+            if (entries.isEmpty()) {
+                throw new CodecException("BATCHLOG_STORE partition " + i + " without entries");
+            }
+            partitions.add(entries);
+        }
+        return new BatchlogStore(requestId, id, partitions);
     }
 
     private static void writeRecords(WireWriter out, SortedMap<String, byte[]> records) {

@@ -30,10 +30,14 @@ import ringdb.core.gossip.ApplicationState;
 import ringdb.core.gossip.GossipService;
 import ringdb.core.gossip.Gossiper;
 import ringdb.core.health.StorageHealth;
+import ringdb.core.batchlog.Batchlog;
+import ringdb.core.batchlog.BatchlogContext;
 import ringdb.core.hints.Hints;
 import ringdb.core.hints.HintsContext;
 import ringdb.core.membership.MembershipView;
 import ringdb.core.message.BatchMutationRequest;
+import ringdb.core.message.BatchlogRemove;
+import ringdb.core.message.BatchlogStore;
 import ringdb.core.message.Message;
 import ringdb.core.message.MutationRequest;
 import ringdb.core.message.MutationResponse;
@@ -90,6 +94,7 @@ public final class Node {
     private final GossipService gossip;
     private final Hints hints;
     private final Coordinator coordinator;
+    private final Batchlog batchlog;
     private final Replica replica;
     private final Repair repair;
     private final RangeSyncServer rangeSyncServer;
@@ -138,6 +143,9 @@ public final class Node {
         this.coordinator = new Coordinator(new CoordinatorContext(id, config, clock, timers, network, requests, data,
                 gossip, this::isRunning, this::state, this::membershipView, this.hints::store));
         this.replica = new Replica(data, network, this::isRunning, this::emit);
+        this.batchlog = new Batchlog(new BatchlogContext(id, config, clock, timers, network, random, requests, hints,
+                this::liveOthers, this::ringHasOthers,
+                this::isRunning, this::generation, this::emit, coordinator::mutate));
         RepairContext repairContext = new RepairContext(id, config, timers, network, requests, data, gossip,
                 this::isRunning, this::ring, this::ringEpoch, this::emit);
         this.repair = new Repair(repairContext);
@@ -244,7 +252,14 @@ public final class Node {
         });
         ringState.clear();
         hints.clearIndex();
-        system.load(id, ringState::loaded, schema::loaded, hints::index);
+        batchlog.clearIndex();
+        system.load(id, ringState::loaded, schema::loaded, entry -> {
+            if (Batchlog.isBatchlogKey(entry.key().key())) {
+                batchlog.index(entry);
+            } else {
+                hints.index(entry);
+            }
+        });
         schema.publish();
         Startup startup = topology.load();
         state = startup.state();
@@ -257,6 +272,7 @@ public final class Node {
         emit(NodeEvent.Kind.STARTED, id, "generation " + generation + ", " + tokens.length + " tokens, " + state);
         gossip.scheduleRounds();
         hints.start();
+        batchlog.start();
         if (state == NodeState.NORMAL) {
             repair.scheduleRecovery();
         } else if (state == NodeState.LEFT) {
@@ -279,6 +295,7 @@ public final class Node {
         running = false;
         state = NodeState.DOWN;
         hints.stop();
+        batchlog.stop();
         topology.stop();
         requests.abortAll(reason);
         repair.stop(reason);
@@ -322,6 +339,15 @@ public final class Node {
             if (!refusedForRing(from, scan.requestId(), scan.ringEpoch())) {
                 replica.onRangeScan(from, scan);
             }
+        } else if (message instanceof BatchlogStore store) {
+            String refusal = health.writeRefusal();
+            if (refusal == null) {
+                batchlog.onStore(from, store);
+            } else if (store.requestId() != 0) {
+                network.send(from, new MutationResponse(store.requestId(), "node " + id + ": " + refusal));
+            }
+        } else if (message instanceof BatchlogRemove remove) {
+            batchlog.onRemove(remove);
         } else if (message instanceof SchemaPull pull) {
             schema.onPull(from, pull);
         } else if (message instanceof RangeSyncRequest sync) {
@@ -413,6 +439,50 @@ public final class Node {
         if (!refused(health.writeRefusal(), done)) {
             coordinator.mutate(entries, cl, done);
         }
+    }
+
+    /**
+     * Writes several partitions (each the entries of one, stamped as for {@link #mutate}) as one logged
+     * batch through the batch log ({@link Batchlog#write}): all of them are written eventually, or none.
+     */
+    public void mutateLogged(List<List<LocalStore.Entry>> partitions, ConsistencyLevel cl,
+                             Consumer<Batchlog.Result> done) {
+        String refusal = health.writeRefusal();
+        if (refusal != null) {
+            done.accept(new Batchlog.Result(new ClientResult.Failed(refusal), false));
+        } else {
+            batchlog.write(partitions, cl, done);
+        }
+    }
+
+    private boolean ringHasOthers() {
+        return ringState.view().natural().members().stream().anyMatch(member -> !member.equals(id));
+    }
+
+    /** The ring members other than this node that the failure detector holds up, in id order. */
+    private List<NodeId> liveOthers() {
+        List<NodeId> out = new ArrayList<>();
+        for (NodeId member : ringState.view().natural().members()) {
+            if (!member.equals(id) && isAlive(member)) {
+                out.add(member);
+            }
+        }
+        return out;
+    }
+
+    /** Batches this node holds in its batch log for their coordinators. */
+    public int batchlogHeldCount() {
+        return batchlog.heldCount();
+    }
+
+    /** Logged batches this node coordinated that its batch log holders took. */
+    public long batchlogLoggedCount() {
+        return batchlog.loggedCount();
+    }
+
+    /** Batches this node replayed from its batch log because their coordinator did not remove them. */
+    public long batchlogReplayedCount() {
+        return batchlog.replayedCount();
     }
 
     /** Reads a slice of one partition (see {@link Coordinator#readSlice}). */

@@ -66,12 +66,14 @@ public final class NativeProtocol {
         return Limits.nativeFrameBytesMax(valueSizeBytesMax);
     }
 
-    /** The wire byte of a consistency level name (ONE, QUORUM, ALL), or -1 when unknown. */
+    /** The wire byte of a consistency level name (ONE, QUORUM, ALL, TWO, THREE; never renumber), or -1. */
     public static int consistencyCode(String consistency) {
         return switch (consistency.trim().toUpperCase(Locale.ROOT)) {
             case "ONE" -> 0;
             case "QUORUM" -> 1;
             case "ALL" -> 2;
+            case "TWO" -> 3;
+            case "THREE" -> 4;
             default -> -1;
         };
     }
@@ -82,6 +84,8 @@ public final class NativeProtocol {
             case 0 -> ConsistencyLevel.ONE;
             case 1 -> ConsistencyLevel.QUORUM;
             case 2 -> ConsistencyLevel.ALL;
+            case 3 -> ConsistencyLevel.TWO;
+            case 4 -> ConsistencyLevel.THREE;
             default -> null;
         };
     }

@@ -200,6 +200,17 @@ public final class PartitionUpdate {
         return this;
     }
 
+    /**
+     * {@code l[i] = value}: overwrites the element of a non-frozen list whose cell key (the timeuuid a
+     * read returns as {@link ColumnData.Element#key()}) is {@code elementKey}.
+     */
+    public PartitionUpdate setListElement(Clustering row, String column, byte[] elementKey, byte[] value) {
+        ColumnMetadata c = collectionColumn(column, ListType.class);
+        checkElements(c, List.of(value), ((CollectionType) c.type()).cellValueType());
+        addElements(row, c, new byte[][] {elementKey}, List.of(value));
+        return this;
+    }
+
     /** {@code l = l + [values]}: appends to a non-frozen list, after every element appended before. */
     public PartitionUpdate appendToList(Clustering row, String column, List<byte[]> values) {
         ColumnMetadata c = collectionColumn(column, ListType.class);

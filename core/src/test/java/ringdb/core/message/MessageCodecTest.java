@@ -115,7 +115,10 @@ class MessageCodecTest {
                         .as((id, start, end, afterToken, after, prefix, max) ->
                                 new RangeScanRequest(id, start, end, afterToken, after, prefix, max, id ^ 3)),
                 Combinators.combine(Arbitraries.longs(), anyEntry.list().ofMaxSize(4), Arbitraries.of(true, false))
-                        .as(RangeScanResponse::new)));
+                        .as(RangeScanResponse::new),
+                Combinators.combine(Arbitraries.longs(), Arbitraries.strings().ofMinLength(1).ofMaxLength(30),
+                        tokenEntries.list().ofMinSize(1).ofMaxSize(3)).as(BatchlogStore::new),
+                Arbitraries.strings().ofMinLength(1).ofMaxLength(30).map(BatchlogRemove::new)));
     }
 
     private static Envelope roundTrip(NodeId from, Message message) {

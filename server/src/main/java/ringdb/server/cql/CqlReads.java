@@ -24,6 +24,7 @@ import ringdb.core.schema.types.CqlTypes;
 import ringdb.core.store.LocalStore;
 import ringdb.cql.statements.BindValues;
 import ringdb.cql.statements.BoundSelect;
+import ringdb.cql.statements.Filter;
 import ringdb.cql.statements.Selector;
 import ringdb.cql.statements.SelectStatement;
 import ringdb.cql.virtual.ResultSet;
@@ -34,7 +35,9 @@ import ringdb.cql.virtual.VirtualTable;
  * (the partitions the WHERE clause names, in order): a {@link ReadCommand} read through
  * {@code Node#readSlice} at the request's consistency level and turned into rows by
  * {@link PartitionReader}. A page holds at most the request's page size of rows; its paging state
- * is the partition's index, the rows still allowed by LIMIT and the clustering of the last row.
+ * is the partition's index, the rows still allowed by LIMIT and the clustering of the last row read.
+ * Filters (ALLOW FILTERING) are tested on each row read, on the coordinator: a page reads on until
+ * it holds the page size of rows that pass, or the partitions end.
  * Node's thread only.
  */
 final class CqlReads {
@@ -61,8 +64,9 @@ final class CqlReads {
         if (SystemTables.isSystemKeyspace(table.keyspace())) {
             return CompletableFuture.completedFuture(virtual(select));
         }
-        if (!select.filters().isEmpty()) {
-            throw CqlException.invalid("ALLOW FILTERING is not supported over CQL yet");
+        if (!select.filters().isEmpty() && (select.distinct() || select.perPartitionLimit() != Integer.MAX_VALUE)) {
+            throw CqlException.invalid("SELECT DISTINCT and PER PARTITION LIMIT cannot be combined with a filtered "
+                    + "restriction (ALLOW FILTERING) over CQL");
         }
         boolean aggregate = select.isAggregate();
         int page = aggregate || pageSize <= 0 ? Integer.MAX_VALUE : pageSize;
@@ -116,38 +120,62 @@ final class CqlReads {
             this.aggregate = aggregate;
         }
 
+        /**
+         * Reads on from {@code at} until the page is full or the partitions end. Reads answered at once
+         * (a scanned table's partitions) are taken in a loop, so that a filter skipping many partitions
+         * does not nest one call per partition.
+         */
         void next(Position at) {
-            if (at.partition() >= partitions.size() || at.remaining() <= 0 || select.slices().isEmpty()) {
-                finish(null);
-                return;
-            }
-            int room = Math.min(at.remaining(), page - rows.size());
-            if (room <= 0) {
-                finish(at);
-                return;
-            }
-            PartitionKey key = partitions.get(at.partition());
-            int perPartition = select.distinct() ? 1 : select.perPartitionLimit() == Integer.MAX_VALUE ? 0
-                    : select.perPartitionLimit();
-            ReadCommand command = new ReadCommand(select.table(), key, select.slices(), null, select.reversed(),
-                    room == Integer.MAX_VALUE ? 0 : room, perPartition, at.after());
-            read(command).whenComplete((result, error) -> {
-                if (error != null) {
-                    out.completeExceptionally(error);
+            Position current = at;
+            while (true) {
+                if (current.partition() >= partitions.size() || current.remaining() <= 0
+                        || select.slices().isEmpty()) {
+                    finish(null);
                     return;
                 }
-                try {
-                    int before = rows.size();
-                    add(key, result, at.after() == null);
-                    int taken = rows.size() - before;
-                    int remaining = at.remaining() == Integer.MAX_VALUE ? at.remaining() : at.remaining() - taken;
-                    boolean more = !result.exhausted() && result.resumeAfter() != null && perPartition == 0;
-                    next(more ? new Position(at.partition(), remaining, result.resumeAfter())
-                            : new Position(at.partition() + 1, remaining, null));
-                } catch (RuntimeException e) {
-                    out.completeExceptionally(e);
+                int room = Math.min(current.remaining(), page - rows.size());
+                if (room <= 0) {
+                    finish(current);
+                    return;
                 }
-            });
+                PartitionKey key = partitions.get(current.partition());
+                ReadCommand command = new ReadCommand(select.table(), key, select.slices(), null, select.reversed(),
+                        room == Integer.MAX_VALUE ? 0 : room, perPartition(), current.after());
+                CompletableFuture<PartitionPage> read = read(command);
+                if (read.isDone() && !read.isCompletedExceptionally()) {
+                    current = step(key, current, read.join());
+                    continue;
+                }
+                Position from = current;
+                read.whenComplete((result, error) -> {
+                    if (error != null) {
+                        out.completeExceptionally(error);
+                        return;
+                    }
+                    try {
+                        next(step(key, from, result));
+                    } catch (RuntimeException e) {
+                        out.completeExceptionally(e);
+                    }
+                });
+                return;
+            }
+        }
+
+        private int perPartition() {
+            return select.distinct() ? 1 : select.perPartitionLimit() == Integer.MAX_VALUE ? 0
+                    : select.perPartitionLimit();
+        }
+
+        /** Takes one read's rows; where the next read starts. */
+        private Position step(PartitionKey key, Position at, PartitionPage result) {
+            int before = rows.size();
+            add(key, result, at.after() == null);
+            int taken = rows.size() - before;
+            int remaining = at.remaining() == Integer.MAX_VALUE ? at.remaining() : at.remaining() - taken;
+            boolean more = !result.exhausted() && result.resumeAfter() != null && perPartition() == 0;
+            return more ? new Position(at.partition(), remaining, result.resumeAfter())
+                    : new Position(at.partition() + 1, remaining, null);
         }
 
         private void add(PartitionKey key, PartitionPage result, boolean firstPage) {
@@ -157,12 +185,25 @@ final class CqlReads {
                 found = List.of(new Row(Clustering.EMPTY, null, new java.util.TreeMap<>()));
             }
             for (Row row : found) {
+                if (!passes(key, row, result.staticRow())) {
+                    continue;
+                }
                 if (aggregate) {
                     counted++;
                 } else {
                     rows.add(values(select, key, row, result.staticRow()));
                 }
             }
+        }
+
+        /** Whether a row passes the statement's filters (ALLOW FILTERING), tested here on the coordinator. */
+        private boolean passes(PartitionKey key, Row row, Row staticRow) {
+            for (Filter filter : select.filters()) {
+                if (!filter.test(value(select.table(), key, row, staticRow, filter.column().name()))) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private void finish(Position resume) {

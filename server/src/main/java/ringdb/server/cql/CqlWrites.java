@@ -10,10 +10,12 @@ import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.data.InvalidRequestException;
 import ringdb.core.node.Node;
+import ringdb.core.rows.ColumnData;
 import ringdb.core.rows.PartitionUpdate;
 import ringdb.core.schema.keys.Clustering;
 import ringdb.core.schema.keys.PartitionKey;
 import ringdb.core.schema.keys.Slice;
+import ringdb.core.store.LocalStore;
 import ringdb.core.data.Limits;
 import ringdb.cql.statements.BoundModification;
 import ringdb.cql.statements.BoundOperation;
@@ -22,7 +24,9 @@ import ringdb.cql.statements.BoundOperation;
  * Applies bound INSERT, UPDATE and DELETE statements: each partition of each statement becomes a
  * {@link PartitionUpdate} written with one {@code Node#mutate} at the request's consistency level.
  * The timestamp is USING TIMESTAMP, else the client's default timestamp, else the coordinator's.
- * Several partitions (IN, BATCH) are written independently: not atomic. Node's thread only.
+ * Several partitions of one statement (IN) or of an UNLOGGED batch are written independently (not
+ * atomic); those of a LOGGED batch go through the node's batch log first ({@code Node#mutateLogged}),
+ * so that all of them are written eventually or none. Node's thread only.
  */
 final class CqlWrites {
     private final Node node;
@@ -33,6 +37,26 @@ final class CqlWrites {
 
     CompletableFuture<CqlResult> write(List<BoundModification> modifications, ConsistencyLevel consistency,
                                        CqlConsistency cl, long clientTimestamp, CqlException.WriteType writeType) {
+        boolean readFirst = modifications.stream().flatMap(m -> m.operations().stream())
+                .anyMatch(op -> ListReads.readsBeforeWrite(op.kind()));
+        if (readFirst) {
+            return ListReads.read(node, modifications, consistency, cl).thenCompose(lists ->
+                    write(updates(modifications, clientTimestamp, lists), consistency, cl, writeType));
+        }
+        return write(updates(modifications, clientTimestamp, Map.of()), consistency, cl, writeType);
+    }
+
+    private CompletableFuture<CqlResult> write(List<PartitionUpdate> updates, ConsistencyLevel consistency,
+                                               CqlConsistency cl, CqlException.WriteType writeType) {
+        if (writeType == CqlException.WriteType.BATCH && updates.size() > 1) {
+            return writeLogged(updates, consistency, cl);
+        }
+        return writeEach(updates, consistency, cl, writeType == CqlException.WriteType.BATCH
+                ? CqlException.WriteType.SIMPLE : writeType);
+    }
+
+    private List<PartitionUpdate> updates(List<BoundModification> modifications, long clientTimestamp,
+                                          Map<ListReads.Ref, List<ColumnData.Element>> lists) {
         long stamp = clientTimestamp == QueryParameters.NO_TIMESTAMP ? node.nextTimestampMicros() : clientTimestamp;
         long nowSeconds = node.nowMicros() / 1_000_000;
         List<PartitionUpdate> updates = new ArrayList<>();
@@ -42,10 +66,46 @@ final class CqlWrites {
             for (PartitionKey key : m.partitionKeys()) {
                 PartitionUpdate update = new PartitionUpdate(node.config().partitioner(), m.table(), key, micros,
                         ttl, nowSeconds, Limits.VALUE_SIZE_BYTES_CEILING, 0);
-                apply(update, m);
+                apply(update, m, key, lists);
                 updates.add(update);
             }
         }
+        return updates;
+    }
+
+    /**
+     * A logged batch of several partitions: through the node's batch log (all partitions are written
+     * eventually, or none). A failure to log it is a WriteTimeout of type BATCH_LOG (nothing written),
+     * a failure afterwards one of type BATCH (the batch log's holders will write it).
+     */
+    private CompletableFuture<CqlResult> writeLogged(List<PartitionUpdate> updates, ConsistencyLevel consistency,
+                                                     CqlConsistency cl) {
+        List<List<LocalStore.Entry>> partitions = new ArrayList<>();
+        for (PartitionUpdate update : updates) {
+            if (!update.entries().isEmpty()) {
+                partitions.add(update.entries());
+            }
+        }
+        CompletableFuture<CqlResult> out = new CompletableFuture<>();
+        node.mutateLogged(partitions, consistency, result -> {
+            ClientResult r = result.result();
+            if (r instanceof ClientResult.Written) {
+                out.complete(new CqlResult.Void());
+            } else if (!result.logWritten() && (r instanceof ClientResult.Timeout
+                    || r instanceof ClientResult.Unavailable)) {
+                ConsistencyLevel logLevel = r instanceof ClientResult.Timeout t ? t.cl()
+                        : ((ClientResult.Unavailable) r).cl();
+                out.completeExceptionally(NodeStatements.failure(r, CqlConsistency.valueOf(logLevel.name()),
+                        CqlException.WriteType.BATCH_LOG));
+            } else {
+                out.completeExceptionally(NodeStatements.failure(r, cl, CqlException.WriteType.BATCH));
+            }
+        });
+        return out;
+    }
+
+    private CompletableFuture<CqlResult> writeEach(List<PartitionUpdate> updates, ConsistencyLevel consistency,
+                                                   CqlConsistency cl, CqlException.WriteType writeType) {
         List<CompletableFuture<ClientResult>> results = new ArrayList<>();
         for (PartitionUpdate update : updates) {
             CompletableFuture<ClientResult> result = new CompletableFuture<>();
@@ -63,7 +123,8 @@ final class CqlWrites {
         });
     }
 
-    private static void apply(PartitionUpdate update, BoundModification m) {
+    private static void apply(PartitionUpdate update, BoundModification m, PartitionKey key,
+                              Map<ListReads.Ref, List<ColumnData.Element>> lists) {
         switch (m.kind()) {
             case DELETE_PARTITION -> update.deletePartition();
             case DELETE_ROWS -> m.clusterings().forEach(update::deleteRow);
@@ -78,7 +139,11 @@ final class CqlWrites {
                         update.insert(row);
                     }
                     for (BoundOperation op : m.operations()) {
-                        operation(update, row, op);
+                        if (ListReads.readsBeforeWrite(op.kind())) {
+                            byIndexOrValue(update, row, op, lists.get(ListReads.ref(m, key, row, op)));
+                        } else {
+                            operation(update, row, op);
+                        }
                     }
                 }
             }
@@ -110,9 +175,42 @@ final class CqlWrites {
             }
             case MAP_REMOVE_KEYS -> update.removeFromMap(row, column, split(op.value()));
             case MAP_DELETE_KEY -> update.deleteElement(row, column, op.key());
-            default -> throw new InvalidRequestException("list operations by index or by value ("
-                    + op.kind() + " on column " + column + ") read before they write and are not supported; "
-                    + "write the whole list instead");
+            default -> throw new IllegalStateException("operation " + op.kind() + " on column " + column
+                    + " reads before it writes");
+        }
+    }
+
+    /**
+     * {@code l[i] = v} (null deletes), {@code DELETE l[i]}, {@code l = l - [values]} on the list as
+     * read before the write: the elements are named by their cell keys.
+     */
+    private static void byIndexOrValue(PartitionUpdate update, Clustering row, BoundOperation op,
+                                       List<ColumnData.Element> list) {
+        String column = op.column().name();
+        if (op.kind() == ringdb.cql.statements.Operation.Kind.LIST_REMOVE_VALUES) {
+            List<byte[]> removed = split(op.value());
+            for (ColumnData.Element element : list) {
+                if (removed.stream().anyMatch(v -> java.util.Arrays.equals(v, element.cell().value()))) {
+                    update.deleteElement(row, column, element.key());
+                }
+            }
+            return;
+        }
+        if (op.key() == null) {
+            throw new InvalidRequestException("Invalid null value for list index");
+        }
+        if (op.key().length != 4) {
+            throw new InvalidRequestException("Invalid list index: expected 4 bytes, got " + op.key().length);
+        }
+        int index = ByteBuffer.wrap(op.key()).getInt();
+        if (index < 0 || index >= list.size()) {
+            throw new InvalidRequestException("List index " + index + " out of bound, list has size " + list.size());
+        }
+        byte[] elementKey = list.get(index).key();
+        if (op.kind() == ringdb.cql.statements.Operation.Kind.LIST_SET_INDEX && op.value() != null) {
+            update.setListElement(row, column, elementKey, op.value());
+        } else {
+            update.deleteElement(row, column, elementKey);
         }
     }
 

@@ -43,7 +43,8 @@ import ringdb.server.runtime.NodeThread;
  * schema statement of the node's catalog (stored, spread to peers; the change is pushed to
  * registered connections by the node's listener); SELECT reads the system tables from memory and
  * user tables partition by partition ({@link CqlReads}); INSERT, UPDATE, DELETE and BATCH write
- * each partition as one mutation ({@link CqlWrites}). Batches are not atomic (no batch log).
+ * each partition as one mutation ({@link CqlWrites}); a LOGGED batch of several partitions goes
+ * through the node's batch log first.
  *
  * <p>Threading: every statement runs on the node's thread; results complete there.
  */
@@ -142,8 +143,14 @@ public final class NodeStatements implements CqlQueryHandler {
                 required.add(new StatementPermissions.Required(ringdb.cql.statements.Permission.MODIFY,
                         ringdb.cql.statements.DataResource.table(b.table().keyspace(), b.table().name())));
             }
+            CqlException.WriteType writeType = switch (batch.type()) {
+                case LOGGED -> CqlException.WriteType.BATCH;
+                case UNLOGGED -> CqlException.WriteType.UNLOGGED_BATCH;
+                case COUNTER -> throw CqlException.invalid("Counter batches are not supported (counters are not "
+                        + "supported)");
+            };
             return authorized(required, state, () -> writes.write(bound, consistency(batch.consistency()),
-                    batch.consistency(), batch.timestampMicros(), CqlException.WriteType.UNLOGGED_BATCH));
+                    batch.consistency(), batch.timestampMicros(), writeType));
         });
     }
 
@@ -211,8 +218,9 @@ public final class NodeStatements implements CqlQueryHandler {
         List<BoundModification> bound = statement instanceof BatchStatement batch ? batch.bind(values)
                 : List.of(((ModificationStatement) statement).bind(values));
         return writes.write(bound, consistency(cl), cl, parameters.timestampMicros(),
-                statement instanceof BatchStatement ? CqlException.WriteType.UNLOGGED_BATCH
-                        : CqlException.WriteType.SIMPLE);
+                !(statement instanceof BatchStatement b) ? CqlException.WriteType.SIMPLE
+                        : b.type() == BatchStatement.Type.LOGGED ? CqlException.WriteType.BATCH
+                        : CqlException.WriteType.UNLOGGED_BATCH);
     }
 
     // ---- DDL ----

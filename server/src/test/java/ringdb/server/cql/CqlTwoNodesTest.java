@@ -1,17 +1,23 @@
 package ringdb.server.cql;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -84,6 +90,57 @@ class CqlTwoNodesTest {
                         .setConsistencyLevel(ConsistencyLevel.ALL));
                 assertThat(viaTwo.execute(SimpleStatement.newInstance("SELECT v FROM app.kv WHERE k = 'a'")
                         .setConsistencyLevel(ConsistencyLevel.ALL)).one().getInt(0)).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void aLoggedBatchIsLoggedOnTheOtherNodeAndRefusedAsUnavailableWhenNoOtherNodeCanLogIt() throws Exception {
+        int cqlPort = FreePorts.on("127.0.0.1");
+        int seedPort = FreePorts.on("127.0.0.1");
+        ServerConfig first = config("127.0.0.1", seedPort, "127.0.0.1:" + seedPort, cqlPort);
+        ServerConfig second = config("127.0.0.2", FreePorts.on("127.0.0.2"), "127.0.0.1:" + seedPort, cqlPort);
+        ringdb.core.NodeId[] twoId = new ringdb.core.NodeId[1];
+        try (ServerNode one = ServerNode.start(first, new FileStores(first), null)) {
+            try (ServerNode two = ServerNode.start(second, new FileStores(second), null);
+                 CqlSession session = connect(one.cqlAddress())) {
+                twoId[0] = two.node().id();
+                await("node one sees node two up", () -> one.nodeThread().call(() -> one.node().isAlive(twoId[0]))
+                        .join());
+                session.execute("CREATE KEYSPACE app WITH replication = "
+                        + "{'class':'SimpleStrategy','replication_factor':2}");
+                session.execute("CREATE TABLE app.kv (k text PRIMARY KEY, v int)");
+                PreparedStatement insert = session.prepare("INSERT INTO app.kv (k, v) VALUES (?, ?)");
+                session.execute(BatchStatement.newInstance(DefaultBatchType.LOGGED, insert.bind("a", 1),
+                        insert.bind("b", 2), insert.bind("c", 3)).setConsistencyLevel(ConsistencyLevel.ALL));
+                session.execute(SimpleStatement.newInstance("BEGIN BATCH INSERT INTO app.kv (k, v) VALUES ('d', 4); "
+                        + "UPDATE app.kv SET v = 5 WHERE k = 'e'; APPLY BATCH").setConsistencyLevel(
+                        ConsistencyLevel.QUORUM));
+                // the driver sends each batch to either node: whichever coordinated it logged it on the other
+                assertThat(one.nodeThread().call(() -> one.node().batchlogLoggedCount()).join()
+                        + two.nodeThread().call(() -> two.node().batchlogLoggedCount()).join()).isEqualTo(2);
+                await("the holders forgot the applied batches", () -> two.nodeThread().call(
+                        () -> two.node().batchlogHeldCount()).join() == 0 && one.nodeThread().call(
+                        () -> one.node().batchlogHeldCount()).join() == 0);
+                for (ServerNode node : List.of(one, two)) {
+                    try (CqlSession direct = connect(node.cqlAddress())) {
+                        assertThat(direct.execute(SimpleStatement.newInstance("SELECT k, v FROM app.kv")
+                                .setConsistencyLevel(ConsistencyLevel.ONE)).all()).hasSize(5);
+                    }
+                }
+            }
+            try (CqlSession session = connect(one.cqlAddress())) {
+                await("node one sees node two down", () -> !one.nodeThread().call(() -> one.node().isAlive(twoId[0]))
+                        .join());
+                PreparedStatement insert = session.prepare("INSERT INTO app.kv (k, v) VALUES (?, ?)");
+                assertThatThrownBy(() -> session.execute(BatchStatement.newInstance(DefaultBatchType.LOGGED,
+                        insert.bind("x", 1), insert.bind("y", 2)).setConsistencyLevel(ConsistencyLevel.ONE)))
+                        .hasMessageContaining(UnavailableException.class.getSimpleName() + ": Not enough replicas "
+                                + "available for query at consistency ONE (1 required but only 0 alive)");
+                assertThat(session.execute("SELECT k FROM app.kv WHERE k IN ('x', 'y')").all()).isEmpty();
+                session.execute(BatchStatement.newInstance(DefaultBatchType.UNLOGGED, insert.bind("x", 1),
+                        insert.bind("y", 2)).setConsistencyLevel(ConsistencyLevel.ONE));
+                assertThat(session.execute("SELECT k FROM app.kv WHERE k IN ('x', 'y')").all()).hasSize(2);
             }
         }
     }

@@ -231,8 +231,8 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
         int code = body.readUnsignedByte();
         ConsistencyLevel consistency = NativeProtocol.consistency(code);
         if (consistency == null) {
-            throw new InvalidRequestException(
-                    "unknown consistency level code " + code + "; expected 0 (ONE), 1 (QUORUM) or 2 (ALL)");
+            throw new InvalidRequestException("unknown consistency level code " + code
+                    + "; expected 0 (ONE), 1 (QUORUM), 2 (ALL), 3 (TWO) or 4 (THREE)");
         }
         long timestampMicros = Node.COORDINATOR_TIMESTAMP;
         byte flags = 0;

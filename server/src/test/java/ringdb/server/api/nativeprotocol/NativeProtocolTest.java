@@ -109,8 +109,13 @@ class NativeProtocolTest {
     }
 
     private static ByteBuf put(int stream, String key, byte[] value) {
+        return put(stream, key, value, 1);
+    }
+
+    private static ByteBuf put(int stream, String key, byte[] value, int consistency) {
         byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
-        return frame(stream, NativeProtocol.PUT, Unpooled.buffer().writeByte(1).writeByte(NativeProtocol.FLAG_TIMESTAMP)
+        return frame(stream, NativeProtocol.PUT, Unpooled.buffer().writeByte(consistency)
+                .writeByte(NativeProtocol.FLAG_TIMESTAMP)
                 .writeLong(99).writeInt(bytes.length).writeBytes(bytes).writeBytes(value));
     }
 
@@ -129,6 +134,20 @@ class NativeProtocolTest {
         assertThat(backend.values).containsKey("user/1");
         assertThat(observed).containsExactly("put:ok", "get:ok");
         assertThat(inFlight.get()).isZero();
+    }
+
+    @Test
+    void consistencyCodesThreeAndFourAreTwoAndThreeAndFiveIsRefused() {
+        assertThat(NativeProtocol.consistencyCode("two")).isEqualTo(3);
+        assertThat(NativeProtocol.consistencyCode("THREE")).isEqualTo(4);
+        byte[] value = "v".getBytes(StandardCharsets.UTF_8);
+        send(Unpooled.wrappedBuffer(preamble(), put(1, "k", value, 3), put(2, "k", value, 4), put(3, "k", value, 5)));
+        List<Answer> answers = answers();
+        assertThat(answers).extracting(Answer::stream).containsExactly(1, 2, 3);
+        assertThat(answers.get(0).body().getInt(8)).as("acks at TWO").isEqualTo(2);
+        assertThat(answers.get(1).body().getInt(8)).as("acks at THREE").isEqualTo(3);
+        assertThat(answers.get(2).text()).contains("unknown consistency level code 5; expected 0 (ONE), 1 (QUORUM), "
+                + "2 (ALL), 3 (TWO) or 4 (THREE)");
     }
 
     @Test

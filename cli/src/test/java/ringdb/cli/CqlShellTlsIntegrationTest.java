@@ -1,0 +1,110 @@
+package ringdb.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import ringdb.server.config.ServerConfig;
+import ringdb.server.net.FreePorts;
+import ringdb.server.runtime.FileStores;
+import ringdb.server.runtime.ServerNode;
+
+/**
+ * {@code ringdb cql} against a node whose CQL port speaks TLS and requires client certificates
+ * (certificates made by {@code ringdb certs create}): it connects with {@code --cacert}, {@code --cert}
+ * and {@code --key}, and without them, or with an authority the JVM trusts instead, it cannot.
+ */
+@Timeout(120)
+class CqlShellTlsIntegrationTest {
+    @TempDir
+    static Path dir;
+    private static ServerNode node;
+    private static String host;
+
+    @BeforeAll
+    static void startNode() throws IOException {
+        int internode = FreePorts.loopback();
+        Path certs = dir.resolve("certs");
+        assertThat(Main.run("certs", "create", "--dir", certs.toString(), "--node", "127.0.0.1:" + internode,
+                "--client", "operator")).isZero();
+        Path nodeCerts = certs.resolve("nodes/127.0.0.1_" + internode);
+        Map<String, String> settings = new HashMap<>();
+        settings.put("listen_address", "127.0.0.1");
+        settings.put("internode_port", Integer.toString(internode));
+        settings.put("http_address", "127.0.0.1");
+        settings.put("http_port", Integer.toString(FreePorts.loopback()));
+        settings.put("native_transport_port", Integer.toString(FreePorts.loopback()));
+        settings.put("data_directory", dir.resolve("node").toString());
+        settings.put("replication_factor", "1");
+        settings.put("gossip_interval_ms", "100");
+        settings.put("ring_delay_ms", "300");
+        settings.put("seeds", "127.0.0.1:" + internode);
+        settings.put("ssl_reload_check_interval_ms", "0");
+        settings.put("client_encryption_enabled", "true");
+        settings.put("client_encryption_certificate", nodeCerts.resolve("node.crt").toString());
+        settings.put("client_encryption_private_key", nodeCerts.resolve("node.key").toString());
+        settings.put("client_encryption_trusted_certificates", certs.resolve("ca.crt").toString());
+        settings.put("client_encryption_require_client_auth", "true");
+        ServerConfig config = ServerConfig.load(null, settings);
+        node = ServerNode.start(config, new FileStores(config), null);
+        host = "127.0.0.1:" + node.cqlAddress().getPort();
+    }
+
+    @AfterAll
+    static void stopNode() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    private static ClusterHarness.Run cql(String... args) {
+        List<String> all = new ArrayList<>(List.of("cql", "--host", host, "--connect-timeout", "3"));
+        all.addAll(List.of(args));
+        return ClusterHarness.cli(all.toArray(String[]::new));
+    }
+
+    private static String file(String path) {
+        return dir.resolve("certs").resolve(path).toString();
+    }
+
+    @Test
+    void theShellConnectsOverTlsWithTheAuthorityAndItsCertificate() {
+        ClusterHarness.Run run = cql("--ssl", "--cacert", file("ca.crt"), "--cert", file("clients/operator/client.crt"),
+                "--key", file("clients/operator/client.key"), "-e",
+                "CREATE KEYSPACE tls WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1};"
+                        + "CREATE TABLE tls.t (k int PRIMARY KEY, v text); INSERT INTO tls.t (k, v) VALUES (1, 'x');"
+                        + "SELECT v FROM tls.t WHERE k = 1");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains(" v\n---\n x\n\n(1 rows)");
+    }
+
+    @Test
+    void withoutTlsOrWithoutTheRightAuthorityOrCertificateItCannotConnect() {
+        ClusterHarness.Run plain = cql("-e", "SELECT * FROM system.local");
+        assertThat(plain.exitCode()).as("plaintext").isEqualTo(CqlCommand.EXIT_NO_CONNECTION);
+        assertThat(plain.err()).contains("Connection error");
+        ClusterHarness.Run jvmAuthorities = cql("--ssl", "--cert", file("clients/operator/client.crt"),
+                "--key", file("clients/operator/client.key"), "-e", "SELECT * FROM system.local");
+        assertThat(jvmAuthorities.exitCode()).as("the JVM's authorities do not know the node's")
+                .isEqualTo(CqlCommand.EXIT_NO_CONNECTION);
+        ClusterHarness.Run noCertificate = cql("--cacert", file("ca.crt"), "-e", "SELECT * FROM system.local");
+        assertThat(noCertificate.exitCode()).as("the node requires a client certificate")
+                .isEqualTo(CqlCommand.EXIT_NO_CONNECTION);
+    }
+
+    @Test
+    void aMissingCertificateFileIsAClearError() {
+        ClusterHarness.Run run = cql("--cacert", file("nope.crt"), "-e", "SELECT * FROM system.local");
+        assertThat(run.exitCode()).isEqualTo(CqlCommand.EXIT_STATEMENT_FAILED);
+        assertThat(run.err()).startsWith("error: ").contains("nope.crt");
+    }
+}

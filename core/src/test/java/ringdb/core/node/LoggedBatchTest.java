@@ -1,0 +1,184 @@
+package ringdb.core.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import ringdb.core.NodeId;
+import ringdb.core.batchlog.Batchlog;
+import ringdb.core.coordinator.ClientResult;
+import ringdb.core.coordinator.ConsistencyLevel;
+import ringdb.core.data.Cell;
+import ringdb.core.message.BatchMutationRequest;
+import ringdb.core.message.BatchlogStore;
+import ringdb.core.message.Envelope;
+import ringdb.core.message.Message;
+import ringdb.core.message.MessageCodec;
+import ringdb.core.message.MutationRequest;
+import ringdb.core.ring.DecoratedKey;
+import ringdb.core.store.LocalStore;
+import ringdb.core.testing.InMemoryStore;
+import ringdb.core.testing.ManualTime;
+
+/**
+ * Logged batches on three real nodes (RF 3) over a hand-driven network that encodes every message:
+ * the batch goes to the batch log of the two other nodes before its partitions are written, the
+ * holders forget it once it was applied, and when the coordinator dies between the two they replay
+ * it themselves, after a restart too.
+ */
+class LoggedBatchTest {
+    private static final NodeId A = NodeId.of("a");
+    private static final NodeId B = NodeId.of("b");
+    private static final NodeId C = NodeId.of("c");
+    private static final long SECOND = 1_000_000L;
+    private static final long WRITE_TIMEOUT = 2 * SECOND;
+
+    private final ManualTime time = new ManualTime(1_700_000_000_000_000L);
+    private final Map<NodeId, Node> nodes = new TreeMap<>();
+    private final Map<NodeId, InMemoryStore> stores = new TreeMap<>();
+    private final Map<NodeId, InMemoryStore> systemStores = new TreeMap<>();
+    private final List<Message> batchlogStores = new ArrayList<>();
+    private boolean dropWritesFromA;
+
+    private void add(NodeId id) {
+        stores.putIfAbsent(id, new InMemoryStore());
+        systemStores.putIfAbsent(id, new InMemoryStore());
+        Node node = new Node(id, NodeConfig.builder().replicationFactor(3).numTokens(4).seeds(List.of(A))
+                .writeTimeoutMicros(WRITE_TIMEOUT).build(), time, time, (to, message) -> deliver(id, to, message),
+                new Random(id.id().hashCode()), stores.get(id), systemStores.get(id), NodeListener.NONE);
+        nodes.put(id, node);
+        node.start();
+    }
+
+    private void deliver(NodeId from, NodeId to, Message message) {
+        if (dropWritesFromA && from.equals(A)
+                && (message instanceof BatchMutationRequest || message instanceof MutationRequest)) {
+            return;
+        }
+        byte[] frame = MessageCodec.encodeFrame(from, message);
+        Envelope envelope = MessageCodec.decodeFrame(ByteBuffer.wrap(frame, 4, frame.length - 4));
+        if (message instanceof BatchlogStore) {
+            batchlogStores.add(message);
+        }
+        time.schedule(500, () -> {
+            Node target = nodes.get(to);
+            if (target != null && target.isRunning()) {
+                target.receive(envelope.from(), envelope.message());
+            }
+        });
+    }
+
+    private void startThree() {
+        for (NodeId id : List.of(A, B, C)) {
+            add(id);
+        }
+        time.advance(10 * SECOND);
+        for (int i = 0; i < 600 && !allAlive(); i++) {
+            time.advance(100_000);
+        }
+        assertThat(allAlive()).as("every node sees the others up").isTrue();
+    }
+
+    private boolean allAlive() {
+        for (NodeId id : nodes.keySet()) {
+            for (NodeId peer : nodes.keySet()) {
+                if (!id.equals(peer) && !nodes.get(id).isAlive(peer)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private Batchlog.Result logged(NodeId coordinator, List<List<LocalStore.Entry>> partitions) {
+        Batchlog.Result[] result = new Batchlog.Result[1];
+        nodes.get(coordinator).mutateLogged(partitions, ConsistencyLevel.QUORUM, answer -> result[0] = answer);
+        for (int i = 0; i < 10_000 && result[0] == null; i++) {
+            time.advance(100);
+        }
+        assertThat(result[0]).as("answered").isNotNull();
+        return result[0];
+    }
+
+    private static LocalStore.Entry entry(long token, String key, String value, long micros) {
+        return new LocalStore.Entry(new DecoratedKey(token, key.getBytes(StandardCharsets.UTF_8)),
+                Cell.value(value.getBytes(StandardCharsets.UTF_8), micros));
+    }
+
+    private static List<List<LocalStore.Entry>> twoPartitions() {
+        return List.of(List.of(entry(111, "p1/a", "1", 10), entry(111, "p1/b", "2", 10)),
+                List.of(entry(-222, "p2/a", "3", 10)));
+    }
+
+    private boolean holds(NodeId node, long token, String key) {
+        Cell cell = stores.get(node).cells().get(new DecoratedKey(token, key.getBytes(StandardCharsets.UTF_8)));
+        return cell != null && cell.timestampMicros() == 10;
+    }
+
+    private boolean holdsTheBatch(NodeId node) {
+        return holds(node, 111, "p1/a") && holds(node, 111, "p1/b") && holds(node, -222, "p2/a");
+    }
+
+    private void advanceUntil(java.util.function.BooleanSupplier condition, long maxMicros) {
+        for (long waited = 0; waited < maxMicros && !condition.getAsBoolean(); waited += 100_000) {
+            time.advance(100_000);
+        }
+    }
+
+    @Test
+    void aLoggedBatchGoesToTheOtherNodesLogsFirstAndIsForgottenOnceApplied() {
+        startThree();
+        Batchlog.Result result = logged(A, twoPartitions());
+        assertThat(result.logWritten()).isTrue();
+        assertThat(result.result()).isInstanceOf(ClientResult.Written.class);
+        assertThat(batchlogStores).hasSize(2);
+        advanceUntil(() -> nodes.get(B).batchlogHeldCount() == 0 && nodes.get(C).batchlogHeldCount() == 0, SECOND);
+        for (NodeId id : List.of(A, B, C)) {
+            assertThat(nodes.get(id).batchlogHeldCount()).as("batches held by %s", id).isZero();
+            assertThat(holdsTheBatch(id)).as("%s holds every partition", id).isTrue();
+        }
+        time.advance(3 * WRITE_TIMEOUT);
+        assertThat(nodes.get(B).batchlogReplayedCount() + nodes.get(C).batchlogReplayedCount()).isZero();
+    }
+
+    @Test
+    void aBatchWhoseCoordinatorDiesAfterTheLogWriteIsReplayedByAHolderEvenAfterItRestarted() {
+        startThree();
+        dropWritesFromA = true;
+        Batchlog.Result[] result = new Batchlog.Result[1];
+        nodes.get(A).mutateLogged(twoPartitions(), ConsistencyLevel.QUORUM, answer -> result[0] = answer);
+        advanceUntil(() -> nodes.get(B).batchlogHeldCount() == 1 && nodes.get(C).batchlogHeldCount() == 1, SECOND);
+        assertThat(nodes.get(B).batchlogHeldCount()).isEqualTo(1);
+        assertThat(nodes.get(C).batchlogHeldCount()).isEqualTo(1);
+        // the coordinator dies before any partition reached a replica; c goes too; b restarts
+        nodes.get(A).stop();
+        nodes.get(C).stop();
+        assertThat(holdsTheBatch(B)).isFalse();
+        assertThat(holdsTheBatch(C)).isFalse();
+        nodes.get(B).stop();
+        add(B);
+        assertThat(nodes.get(B).batchlogHeldCount()).as("the entry survived the restart").isEqualTo(1);
+        advanceUntil(() -> nodes.get(B).batchlogReplayedCount() == 1, 10 * WRITE_TIMEOUT);
+        assertThat(nodes.get(B).batchlogReplayedCount()).isEqualTo(1);
+        assertThat(nodes.get(B).batchlogHeldCount()).isZero();
+        assertThat(holdsTheBatch(B)).as("every statement of the batch applied").isTrue();
+    }
+
+    @Test
+    void withNoOtherNodeAliveTheBatchLogRefusesAndNothingIsWritten() {
+        startThree();
+        nodes.get(B).stop();
+        nodes.get(C).stop();
+        advanceUntil(() -> !nodes.get(A).isAlive(B) && !nodes.get(A).isAlive(C), 30 * SECOND);
+        Batchlog.Result result = logged(A, twoPartitions());
+        assertThat(result.logWritten()).isFalse();
+        assertThat(result.result()).isInstanceOf(ClientResult.Unavailable.class);
+        assertThat(holdsTheBatch(A)).isFalse();
+    }
+}
