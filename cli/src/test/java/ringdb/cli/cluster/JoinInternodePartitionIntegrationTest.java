@@ -50,11 +50,15 @@ class JoinInternodePartitionIntegrationTest {
     /** Writes acknowledged while a node is cut off, at least. */
     private static final int WRITES_WHILE_CUT = 20;
     private static final int HOSTS = 5;
+    private static final int ONE_KEYS = 8;
+    /** Hints are replayed when their target is seen up again, and every 10 s. */
+    private static final Duration HINTS = Duration.ofSeconds(45);
 
     private NamespaceCluster cluster;
     private NamespaceClient client;
     private final QuorumHistory history = new QuorumHistory();
     private QuorumWorkload workload;
+    private final long startedNanos = System.nanoTime();
 
     @BeforeAll
     void startCluster() throws Exception {
@@ -65,9 +69,12 @@ class JoinInternodePartitionIntegrationTest {
         for (int host = 1; host <= 3; host++) {
             cluster.start(host, List.of(cluster.internodeAddress(1)));
         }
+        // the client processes start while the nodes do
         client = cluster.client();
+        NamespaceClient workloadClient = cluster.client();
         awaitUpAndNormal(List.of(1, 2, 3), 3, FORM);
-        workload = QuorumWorkload.start(cluster.client(), history, KEYS, http(1, 2, 3), WORKLOAD_AT_MOST);
+        phase("three nodes up and NORMAL");
+        workload = QuorumWorkload.start(workloadClient, history, KEYS, http(1, 2, 3), WORKLOAD_AT_MOST);
     }
 
     @AfterAll
@@ -92,6 +99,7 @@ class JoinInternodePartitionIntegrationTest {
         await(joiner + " announced JOINING", JOIN, () -> stateAt(1, joiner).equals("JOINING"));
 
         cluster.cutInternode(4);
+        phase(joiner + " cut off");
         int acknowledgedAtCut = history.acknowledged();
         assertThat(stateAt(1, joiner)).as("cut off during its join").isEqualTo("JOINING");
         await("the others convicting " + joiner, CONVICT,
@@ -99,16 +107,22 @@ class JoinInternodePartitionIntegrationTest {
         await(joiner + " convicting its peers (its HTTP API still answers)", CONVICT, () -> seesEveryPeerDown(4));
         await(WRITES_WHILE_CUT + " QUORUM writes acknowledged while " + joiner + " is cut off", CONVICT,
                 () -> history.acknowledged() >= acknowledgedAtCut + WRITES_WHILE_CUT);
+        // cut off after the others acknowledged its announcement, it waits in its stream (no source
+        // answers); cut off before, at the progress barrier: either way it says so
+        await(joiner + " saying where its join waits", CONVICT, () -> waitsAtBarrierOrStream(4));
         JsonNode cutOff = client.cluster(cluster.httpAddress(4));
         assertThat(stateAt(4, joiner)).as("the join waits while cut off").isEqualTo("JOINING");
         assertThat(cutOff.path("moves_in_progress").toString()).as("where it waits").contains(joiner + " joining");
         for (int host = 1; host <= 3; host++) {
             assertThat(stateAt(host, joiner)).as("the join as host " + host + " sees it").isEqualTo("JOINING");
         }
-        System.out.println("cut off while joining, " + joiner + " says: " + cutOff.path("moves_in_progress"));
+        System.out.println("cut off while joining, " + joiner + " says: " + cutOff.path("moves_in_progress") + " "
+                + cutOff.path("streams"));
 
         cluster.restoreInternode(4);
+        phase(joiner + " reconnected");
         awaitUpAndNormal(List.of(1, 2, 3, 4), 4, JOIN);
+        phase(joiner + " joined");
         workload.through(http(1, 2, 3, 4));
         int throughJoiner = history.acknowledgedThrough(cluster.httpAddress(4));
         await("QUORUM writes acknowledged through " + joiner, CONVICT,
@@ -124,30 +138,29 @@ class JoinInternodePartitionIntegrationTest {
         String node3 = cluster.httpAddress(3);
         workload.through(http(1, 2, 4));
         cluster.cutInternode(3);
+        phase(cutOff + " cut off");
         int acknowledgedAtCut = history.acknowledged();
+        String ringBefore = client.cluster(node3).path("ring_digest").asText();
+        // the new node only ever hears of node 3 from the others: it holds it down from the start
+        String joiner = cluster.internodeAddress(5);
+        cluster.start(5, List.of(cluster.internodeAddress(1)), "--auto-bootstrap", "true");
         await("the others convicting " + cutOff, CONVICT,
                 () -> !upAt(1, cutOff) && !upAt(2, cutOff) && !upAt(4, cutOff));
         await(cutOff + " convicting its peers", CONVICT, () -> seesEveryPeerDown(3));
-        String ringBefore = client.cluster(node3).path("ring_digest").asText();
-
-        String joiner = cluster.internodeAddress(5);
-        cluster.start(5, List.of(cluster.internodeAddress(1)), "--auto-bootstrap", "true");
         await(joiner + " NORMAL for every node but the one cut off", JOIN, () -> IntStream.of(1, 2, 4, 5)
                 .allMatch(host -> stateAt(host, joiner).equals("NORMAL")));
+        phase(joiner + " joined without " + cutOff);
         assertThat(history.acknowledged()).as("QUORUM writes acknowledged while " + cutOff + " was cut off")
                 .isGreaterThanOrEqualTo(acknowledgedAtCut + WRITES_WHILE_CUT);
-        JsonNode stale = client.cluster(node3);
-        assertThat(stale.path("ring_digest").asText()).as(cutOff + " missed the whole join").isEqualTo(ringBefore)
-                .isNotEqualTo(client.cluster(cluster.httpAddress(1)).path("ring_digest").asText());
+        String ringAfter = client.cluster(cluster.httpAddress(1)).path("ring_digest").asText();
+        assertThat(client.cluster(node3).path("ring_digest").asText()).as(cutOff + " missed the whole join")
+                .isEqualTo(ringBefore).isNotEqualTo(ringAfter);
         assertThat(stateAt(3, joiner)).as("the joined node as " + cutOff + " sees it").isIn("UNKNOWN", "JOINING");
-        for (String key : List.of("quorum-1", "quorum-2")) {
-            NamespaceClient.Answer read = client.get(node3, "QUORUM", key);
-            assertThat(read.isError()).as("QUORUM read through the cut-off node: " + read).isTrue();
-            NamespaceClient.Answer write = client.put(node3, "QUORUM", "cut-" + key, "never");
-            assertThat(write.isError()).as("QUORUM write through the cut-off node: " + write).isTrue();
-        }
+        refusesQuorumWhileCutOff(node3);
+        List<String> writtenAtOne = writeAtOneThroughTheCutOffNode(node3);
 
         cluster.restoreInternode(3);
+        phase(cutOff + " reconnected");
         workload.through(http(1, 2, 3, 4, 5));
         // at once, while it may still hold the old ring: every answer it gives must be current
         List<String> keys = new ArrayList<>(history.keys());
@@ -156,12 +169,16 @@ class JoinInternodePartitionIntegrationTest {
             answered += history.checkRead(key, node3, history.floor(key), client.get(node3, "QUORUM", key)) ? 1 : 0;
         }
         awaitUpAndNormal(List.of(1, 2, 3, 4, 5), 5, JOIN);
+        phase("every node sees five up and NORMAL");
         await(cutOff + " holding the ring of the others", CONVICT, () -> client.cluster(node3).path("ring_digest")
                 .asText().equals(client.cluster(cluster.httpAddress(1)).path("ring_digest").asText()));
         int throughNode3 = history.acknowledgedThrough(node3);
         await("QUORUM writes acknowledged through " + cutOff + " again", CONVICT,
                 () -> history.acknowledgedThrough(node3) >= throughNode3 + 10);
+        awaitReadableAtQuorumEverywhere(writtenAtOne);
+        phase("the writes acknowledged at ONE while cut off reached the new replicas");
         workload.close();
+        phase("workload stopped");
         for (int host = 1; host <= HOSTS; host++) {
             for (String key : history.keys()) {
                 history.checkSettled(key, cluster.httpAddress(host), client.get(cluster.httpAddress(host), "QUORUM",
@@ -172,6 +189,53 @@ class JoinInternodePartitionIntegrationTest {
                 + "; right after reconnecting, " + cutOff + " answered " + answered + " of " + keys.size()
                 + " QUORUM reads");
         assertThat(history.violations()).as(history.summary()).isEmpty();
+    }
+
+    /** A node cut off from its peers (and holding them down) refuses QUORUM reads and writes at once. */
+    private void refusesQuorumWhileCutOff(String node) {
+        for (String key : List.of("quorum-1", "quorum-2")) {
+            NamespaceClient.Answer read = client.get(node, "QUORUM", key);
+            assertThat(read.isError()).as("QUORUM read through the cut-off node: " + read).isTrue();
+            assertThat(read.status()).as(read.toString()).isEqualTo(503);
+            NamespaceClient.Answer write = client.put(node, "QUORUM", "cut-" + key, "unacknowledged");
+            assertThat(write.isError()).as("QUORUM write through the cut-off node: " + write).isTrue();
+            assertThat(write.status()).as(write.toString()).isEqualTo(503);
+        }
+    }
+
+    /**
+     * Writes at ONE through the cut-off node, which acknowledges those of keys it replicates on its
+     * old ring (from its own copy, hinting its peers) and refuses the others; returns the keys it
+     * acknowledged (one-KEY = KEY).
+     */
+    private List<String> writeAtOneThroughTheCutOffNode(String node) {
+        List<String> acknowledged = new ArrayList<>();
+        for (int i = 0; i < ONE_KEYS; i++) {
+            NamespaceClient.Answer write = client.put(node, "ONE", "one-" + i, "v" + i);
+            if (write.kind().equals("ok")) {
+                acknowledged.add("one-" + i);
+            } else {
+                assertThat(write.status()).as("ONE write of one-" + i + ": " + write).isEqualTo(503);
+            }
+        }
+        assertThat(acknowledged).as("ONE writes of keys the cut-off node replicated").isNotEmpty();
+        return acknowledged;
+    }
+
+    /** Each key reads back at QUORUM through every node (hints deliver them: polled, bounded). */
+    private void awaitReadableAtQuorumEverywhere(List<String> keys) {
+        for (String key : keys) {
+            for (int host = 1; host <= HOSTS; host++) {
+                String node = cluster.httpAddress(host);
+                await(key + " (acknowledged at ONE while cut off) at QUORUM through " + node, HINTS,
+                        () -> client.get(node, "QUORUM", key).toString().startsWith("found v" + key.substring(4)
+                                + " "));
+            }
+        }
+    }
+
+    private void phase(String what) {
+        System.out.printf("[%5.1f s] %s%n", (System.nanoTime() - startedNanos) / 1e9, what);
     }
 
     private List<String> http(int... hosts) {
@@ -220,6 +284,22 @@ class JoinInternodePartitionIntegrationTest {
     private boolean upAt(int host, String id) {
         JsonNode member = memberAt(host, id);
         return member != null && member.path("up").asBoolean();
+    }
+
+    private boolean waitsAtBarrierOrStream(int host) {
+        JsonNode view = client.cluster(cluster.httpAddress(host));
+        if (view == null) {
+            return false;
+        }
+        if (view.path("moves_in_progress").toString().contains("waiting for the replicas")) {
+            return true;
+        }
+        for (JsonNode session : view.path("stream_sessions")) {
+            if (session.path("state").asText().equals("WAITING")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean seesEveryPeerDown(int host) {
