@@ -96,7 +96,7 @@ class JoinInternodePartitionIntegrationTest {
         String joiner = cluster.internodeAddress(4);
         // a longer ring delay keeps the join in its first step for a few seconds: time to cut it off there
         cluster.start(4, List.of(cluster.internodeAddress(1)), "--auto-bootstrap", "true", "--ring-delay-ms", "4000");
-        await(joiner + " announced JOINING", JOIN, () -> stateAt(1, joiner).equals("JOINING"));
+        await(4, joiner + " announced JOINING", JOIN, () -> stateAt(1, joiner).equals("JOINING"));
 
         cluster.cutInternode(4);
         phase(joiner + " cut off");
@@ -109,7 +109,7 @@ class JoinInternodePartitionIntegrationTest {
                 () -> history.acknowledged() >= acknowledgedAtCut + WRITES_WHILE_CUT);
         // cut off after the others acknowledged its announcement, it waits in its stream (no source
         // answers); cut off before, at the progress barrier: either way it says so
-        await(joiner + " saying where its join waits", CONVICT, () -> waitsAtBarrierOrStream(4));
+        await(4, joiner + " saying where its join waits", CONVICT, () -> waitsAtBarrierOrStream(4));
         JsonNode cutOff = client.cluster(cluster.httpAddress(4));
         assertThat(stateAt(4, joiner)).as("the join waits while cut off").isEqualTo("JOINING");
         assertThat(cutOff.path("moves_in_progress").toString()).as("where it waits").contains(joiner + " joining");
@@ -147,7 +147,7 @@ class JoinInternodePartitionIntegrationTest {
         await("the others convicting " + cutOff, CONVICT,
                 () -> !upAt(1, cutOff) && !upAt(2, cutOff) && !upAt(4, cutOff));
         await(cutOff + " convicting its peers", CONVICT, () -> seesEveryPeerDown(3));
-        await(joiner + " NORMAL for every node but the one cut off", JOIN, () -> IntStream.of(1, 2, 4, 5)
+        await(5, joiner + " NORMAL for every node but the one cut off", JOIN, () -> IntStream.of(1, 2, 4, 5)
                 .allMatch(host -> stateAt(host, joiner).equals("NORMAL")));
         phase(joiner + " joined without " + cutOff);
         assertThat(history.acknowledged()).as("QUORUM writes acknowledged while " + cutOff + " was cut off")
@@ -170,7 +170,7 @@ class JoinInternodePartitionIntegrationTest {
         }
         awaitUpAndNormal(List.of(1, 2, 3, 4, 5), 5, JOIN);
         phase("every node sees five up and NORMAL");
-        await(cutOff + " holding the ring of the others", CONVICT, () -> client.cluster(node3).path("ring_digest")
+        await(3, cutOff + " holding the ring of the others", CONVICT, () -> client.cluster(node3).path("ring_digest")
                 .asText().equals(client.cluster(cluster.httpAddress(1)).path("ring_digest").asText()));
         int throughNode3 = history.acknowledgedThrough(node3);
         await("QUORUM writes acknowledged through " + cutOff + " again", CONVICT,
@@ -248,6 +248,16 @@ class JoinInternodePartitionIntegrationTest {
             workload.requireRunning();
             return condition.getAsBoolean();
         });
+    }
+
+    /** {@link #await}, with the end of the log of {@code host}'s node in the failure. */
+    private void await(int host, String what, Duration timeout, BooleanSupplier condition) {
+        try {
+            await(what, timeout, condition);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the log of host " + host + " ends:\n" + cluster.logTail(host),
+                    e);
+        }
     }
 
     private void awaitUpAndNormal(List<Integer> hosts, int expected, Duration timeout) {
