@@ -28,6 +28,12 @@ import java.util.function.BooleanSupplier;
  * vanish silently, as on a cut cable. Clients run inside a namespace too ({@link #client}), since
  * the test JVM's own network stack cannot reach these addresses.
  *
+ * <p>{@link #withInternodeNetwork} gives every host a second link, on a second bridge, for internode
+ * traffic alone ({@code 10.214.0.x/24}): the node's {@code listen_address} (its id) is there, while
+ * its HTTP API and CQL listener stay on the first ({@code 10.213.0.x}), as on machines with a
+ * cluster network apart from the client network. {@link #cutInternode} then blocks a node's
+ * internode traffic only: its peers lose it, clients still reach it.
+ *
  * <p>Everything is torn down by {@link #close} (node and client processes killed, namespaces
  * deleted), also by a JVM shutdown hook if the test JVM is stopped first, and namespaces left by a
  * test JVM that was killed outright are deleted by the next one. Needs root and iproute2;
@@ -37,6 +43,8 @@ final class NamespaceCluster implements AutoCloseable {
     static final int INTERNODE_PORT = 7000;
     static final int HTTP_PORT = 8080;
     static final String BRIDGE_ADDRESS = "10.213.0.254";
+    private static final String CLIENT_NETWORK = "10.213.0.";
+    private static final String INTERNODE_NETWORK = "10.214.0.";
     private static final String PREFIX = "rdbt";
     private static final AtomicInteger RUNS = new AtomicInteger();
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);
@@ -45,6 +53,7 @@ final class NamespaceCluster implements AutoCloseable {
     private final Path directory;
     private final String name;
     private final List<String> serverFlags;
+    private final boolean internodeNetwork;
     private final Map<Integer, String> addresses = new TreeMap<>();
     private final Map<Integer, Process> nodes = new TreeMap<>();
     private final List<NamespaceClient> clients = new ArrayList<>();
@@ -57,8 +66,22 @@ final class NamespaceCluster implements AutoCloseable {
      * address {@code 10.213.0.i}; starts no node. {@code serverFlags} go to every node started.
      */
     NamespaceCluster(Path directory, int hosts, List<String> serverFlags) {
+        this(directory, hosts, serverFlags, false);
+    }
+
+    /**
+     * Like the constructor, with every host also on an internode network of its own: host i listens
+     * for its peers at {@code 10.214.0.i} (its id, {@link #internodeAddress}) and for clients at
+     * {@code 10.213.0.i} ({@link #httpAddress}; the CQL listener too).
+     */
+    static NamespaceCluster withInternodeNetwork(Path directory, int hosts, List<String> serverFlags) {
+        return new NamespaceCluster(directory, hosts, serverFlags, true);
+    }
+
+    private NamespaceCluster(Path directory, int hosts, List<String> serverFlags, boolean internodeNetwork) {
         this.directory = directory.toAbsolutePath();
         this.serverFlags = List.copyOf(serverFlags);
+        this.internodeNetwork = internodeNetwork;
         this.name = PREFIX + ProcessHandle.current().pid() + "x" + RUNS.incrementAndGet();
         deleteLeftovers();
         this.shutdownHook = new Thread(this::teardown, "namespace-cluster-teardown");
@@ -103,13 +126,20 @@ final class NamespaceCluster implements AutoCloseable {
         return name + "h" + host;
     }
 
-    /** The host's current address. */
+    /** The host's current address (on the client network, when it has an internode network too). */
     String address(int host) {
         return requireHost(host);
     }
 
+    /** Where the node of {@code host} listens for its peers: {@link #address}, or on the internode network. */
+    String listenAddress(int host) {
+        String address = requireHost(host);
+        return internodeNetwork ? INTERNODE_NETWORK + host : address;
+    }
+
+    /** The node's id: its internode address and port. */
     String internodeAddress(int host) {
-        return address(host) + ":" + INTERNODE_PORT;
+        return listenAddress(host) + ":" + INTERNODE_PORT;
     }
 
     String httpAddress(int host) {
@@ -127,9 +157,16 @@ final class NamespaceCluster implements AutoCloseable {
         ip("-n", bridgeNamespace(), "link", "add", "br0", "type", "bridge");
         ip("-n", bridgeNamespace(), "addr", "add", BRIDGE_ADDRESS + "/24", "dev", "br0");
         ip("-n", bridgeNamespace(), "link", "set", "br0", "up");
+        if (internodeNetwork) {
+            ip("-n", bridgeNamespace(), "link", "add", "br1", "type", "bridge");
+            ip("-n", bridgeNamespace(), "link", "set", "br1", "up");
+        }
     }
 
-    /** A host namespace linked to the bridge by a veth pair: "v<i>" in the host, "b<i>" on the bridge. */
+    /**
+     * A host namespace linked to the bridge by a veth pair: "v<i>" in the host, "b<i>" on the bridge;
+     * with an internode network, also to the second bridge: "n<i>" in the host, "c<i>" on the bridge.
+     */
     private void createHost(int host) {
         String namespace = hostNamespace(host);
         namespaces.add(namespace);
@@ -140,14 +177,23 @@ final class NamespaceCluster implements AutoCloseable {
         ip("-n", bridgeNamespace(), "link", "set", "v" + host, "netns", namespace);
         ip("-n", bridgeNamespace(), "link", "set", "b" + host, "master", "br0");
         ip("-n", bridgeNamespace(), "link", "set", "b" + host, "up");
-        String address = "10.213.0." + host;
+        String address = CLIENT_NETWORK + host;
         ip("-n", namespace, "addr", "add", address + "/24", "dev", "v" + host);
         ip("-n", namespace, "link", "set", "v" + host, "up");
+        if (internodeNetwork) {
+            ip("-n", bridgeNamespace(), "link", "add", "n" + host, "type", "veth", "peer", "name", "c" + host);
+            ip("-n", bridgeNamespace(), "link", "set", "n" + host, "netns", namespace);
+            ip("-n", bridgeNamespace(), "link", "set", "c" + host, "master", "br1");
+            ip("-n", bridgeNamespace(), "link", "set", "c" + host, "up");
+            ip("-n", namespace, "addr", "add", INTERNODE_NETWORK + host + "/24", "dev", "n" + host);
+            ip("-n", namespace, "link", "set", "n" + host, "up");
+        }
         addresses.put(host, address);
     }
 
     /**
-     * Starts the node of {@code host} in its namespace: listen and HTTP address = the host's address,
+     * Starts the node of {@code host} in its namespace: listen address {@link #listenAddress}, HTTP
+     * (and, with an internode network, CQL) address {@link #address},
      * the fixed ports, data under {@link #nodeDirectory}, {@code seeds} (internode addresses), the
      * cluster's server flags and then {@code extraFlags}. Returns without waiting for it to serve.
      */
@@ -161,9 +207,12 @@ final class NamespaceCluster implements AutoCloseable {
         command.addAll(LocalCluster.nodeJvmOptions("256m"));
         command.addAll(List.of("-Dringdb.node.directory=" + nodeDir, "-cp", LocalCluster.childClasspath(),
                 "ringdb.cli.Main", "server", "--cluster-name", "namespaces",
-                "--listen-address", address(host), "--internode-port", Integer.toString(INTERNODE_PORT),
+                "--listen-address", listenAddress(host), "--internode-port", Integer.toString(INTERNODE_PORT),
                 "--http-address", address(host), "--http-port", Integer.toString(HTTP_PORT),
                 "--seeds", String.join(",", seeds), "--data-directory", nodeDir.resolve("data").toString()));
+        if (internodeNetwork) {
+            command.addAll(List.of("--native-transport-address", address(host)));
+        }
         command.addAll(serverFlags);
         command.addAll(List.of(extraFlags));
         try {
@@ -207,22 +256,56 @@ final class NamespaceCluster implements AutoCloseable {
         }
     }
 
-    /** Cuts {@code host} off: its link on the bridge goes down, its packets vanish without a reset. */
+    /**
+     * Cuts {@code host} off: its links on the bridges go down (both, with an internode network), its
+     * packets vanish without a reset.
+     */
     void partition(int host) {
         requireHost(host);
         ip("-n", bridgeNamespace(), "link", "set", "b" + host, "down");
+        if (internodeNetwork) {
+            ip("-n", bridgeNamespace(), "link", "set", "c" + host, "down");
+        }
     }
 
     /** Heals {@link #partition}. */
     void heal(int host) {
         requireHost(host);
         ip("-n", bridgeNamespace(), "link", "set", "b" + host, "up");
+        if (internodeNetwork) {
+            ip("-n", bridgeNamespace(), "link", "set", "c" + host, "up");
+        }
     }
 
-    /** Gives {@code host} the address {@code 10.213.0.<lastOctet>} instead of its current one. */
+    /**
+     * Blocks the internode traffic of {@code host} (its link on the internode bridge goes down, its
+     * packets to and from its peers vanish) while clients still reach it. Needs {@link #withInternodeNetwork}.
+     */
+    void cutInternode(int host) {
+        ip("-n", bridgeNamespace(), "link", "set", internodeLink(host), "down");
+    }
+
+    /** Heals {@link #cutInternode}. */
+    void restoreInternode(int host) {
+        ip("-n", bridgeNamespace(), "link", "set", internodeLink(host), "up");
+    }
+
+    private String internodeLink(int host) {
+        requireHost(host);
+        if (!internodeNetwork) {
+            throw new IllegalStateException("this cluster has no internode network of its own: build it with "
+                    + "withInternodeNetwork to cut internode traffic alone");
+        }
+        return "c" + host;
+    }
+
+    /**
+     * Gives {@code host} the address {@code 10.213.0.<lastOctet>} instead of its current one (its
+     * client address only, when it has an internode network).
+     */
     void changeAddress(int host, int lastOctet) {
         String old = requireHost(host);
-        String address = "10.213.0." + lastOctet;
+        String address = CLIENT_NETWORK + lastOctet;
         if (addresses.containsValue(address) || address.equals(BRIDGE_ADDRESS)) {
             throw new IllegalArgumentException(address + " is taken");
         }
