@@ -163,8 +163,8 @@ public final class ServerNode implements AutoCloseable {
         nodeHolder[0] = node;
         String httpAddress = config.advertisedHttpAddress().toString();
         nodeThread.call(() -> {
-            compactionSchema.set(node.schema());
             node.start();
+            compactionSchema.set(node.schema());
             node.setLocalApplicationState(ClusterJson.HTTP_STATE, httpAddress);
             DepartedPeers.start(node, nodeThread, transport);
             return null;

@@ -11,7 +11,7 @@ import ringdb.core.schema.keys.RowKeyDecoder;
  * {@link TombstoneKinds} from the tables' schema: a key is decoded with its table's definition
  * ({@link RowKeyDecoder}); a row deletion is {@link Kind#ROW}, the element-less cell of a non-frozen
  * collection {@link Kind#COLLECTION}, any other decodable entry {@link Kind#ITSELF}. A key of a table
- * the schema does not hold (not learnt yet, or dropped), of a column it does not hold (dropped), or
+ * the schema does not hold (not learnt yet, or dropped), of a column its definition never held, or
  * that does not decode is {@link Kind#UNKNOWN}. A known table's tombstones are kept for its
  * {@code gc_grace_seconds}.
  */
