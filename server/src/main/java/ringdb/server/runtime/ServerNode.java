@@ -138,13 +138,8 @@ public final class ServerNode implements AutoCloseable {
         NodeThread nodeThread = new NodeThread("ringdb-node-" + config.nodeId());
         RecentEvents events = new RecentEvents(RecentEvents.CAPACITY);
         SystemClock clock = new SystemClock();
-        // compactions (on their own threads) read the schema the node last published
         AtomicReference<Schema> compactionSchema = new AtomicReference<>();
-        LocalStore data = new NodeThreadStore(stores.open(dir.resolve("data"), clock, nodeThread,
-                new SchemaTombstoneKinds(id -> {
-                    Schema schema = compactionSchema.get();
-                    return schema == null ? null : schema.table(id);
-                })), nodeThread);
+        LocalStore data = openData(stores, dir, clock, nodeThread, compactionSchema);
         LocalStore hints = new NodeThreadStore(stores.openHints(dir.resolve("hints"), clock, nodeThread), nodeThread);
         Node[] nodeHolder = new Node[1];
         AtomicReference<Consumer<NodeEvent>> cqlEvents = new AtomicReference<>(event -> { });
@@ -201,6 +196,15 @@ public final class ServerNode implements AutoCloseable {
         logServing(config, tls, cql);
         return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount,
                 tls, cql, audit, auth);
+    }
+
+    /** The data store, whose compactions (on their own threads) read the schema the node last published. */
+    private static LocalStore openData(StoreFactory stores, Path dir, SystemClock clock, NodeThread nodeThread,
+                                       AtomicReference<Schema> schema) {
+        return new NodeThreadStore(stores.open(dir.resolve("data"), clock, nodeThread, new SchemaTombstoneKinds(id -> {
+            Schema published = schema.get();
+            return published == null ? null : published.table(id);
+        })), nodeThread);
     }
 
     /** The node's TLS material; closes {@code audit} when the files cannot be read. */

@@ -255,35 +255,39 @@ class RowsHttpTest {
                     + wide.body().path("paging").asText() + "\"}");
             assertThat(ats(rest, "k")).containsExactly(2);
 
-            // refusals name what is wrong
-            assertThat(refused(node, "/v1/rows/app/things", "{\"rows\":[{\"id\":\"p\",\"k\":1,\"items+\":[\"x\"]}]}"))
-                    .contains("'items'").contains("int");
-            assertThat(refused(node, "/v1/rows/app/things", "{\"rows\":[{\"id\":\"p\",\"k\":1,\"body+\":[\"x\"]}]}"))
-                    .contains("'body'").contains("non-frozen collection");
-            assertThat(refused(node, "/v1/rows/app/things", "{\"rows\":[{\"id\":\"p\",\"k\":1,\"items-\":[1]}]}"))
-                    .contains("'items'").contains("list<int>");
-            assertThat(refused(node, "/v1/rows/app/things", "{\"rows\":[{\"id\":\"p\",\"k\":1,"
-                    + "\"frozen_tags+\":[\"x\"]}]}")).contains("'frozen_tags'").contains("frozen<set<text>>");
-            assertThat(refused(node, "/v1/rows/app/things", "{\"rows\":[{\"id\":\"p\",\"k\":1,\"tags\":7}]}"))
-                    .contains("'tags'").contains("set<text>");
-            assertThat(refused(node, "/v1/rows/app/things", "{\"rows\":[{\"id\":\"p\",\"colour\":1}]}"))
-                    .contains("no column 'colour'");
-            assertThat(refused(node, "/v1/rows/app/things", "{\"rows\":[{\"id\":\"p\",\"body\":\"x\"}]}"))
-                    .contains("missing clustering column 'k'");
-            assertThat(refused(node, "/v1/rows/app/things", "{\"ttl\":-5,\"rows\":[{\"id\":\"p\",\"k\":1}]}"))
-                    .contains("'ttl'");
-            StringBuilder many = new StringBuilder("{\"rows\":[{\"id\":\"p\",\"k\":1,\"tags+\":[");
-            for (int i = 0; i <= ringdb.core.data.Limits.COLLECTION_ELEMENTS_MAX; i++) {
-                many.append(i == 0 ? "" : ",").append("\"\"");
-            }
-            assertThat(refused(node, "/v1/rows/app/things", many.append("]}]}").toString()))
-                    .contains("COLLECTION_ELEMENTS_MAX").contains("'tags'");
-            assertThat(refused(node, "/v1/rows/app/things/query", "{\"partition\":{\"id\":\"p\"},"
-                    + "\"columns\":[\"nope\"]}")).contains("no column 'nope'");
-            assertThat(refused(node, "/v1/rows/app/things/query", "{\"partition\":{\"id\":\"p\"},"
-                    + "\"paging\":\"zz\"}")).contains("'paging'");
+            assertRefusals(node);
             assertThat(row(node, 1).path("tags").toString()).as("nothing refused was written").isEqualTo("[\"q\"]");
         }
+    }
+
+    /** Refusals of bad collections, columns, keys, TTLs, limits and paging states, each naming what is wrong. */
+    private void assertRefusals(ServerNode node) throws Exception {
+        assertThat(refused(node, "/v1/rows/app/things", "{\"rows\":[{\"id\":\"p\",\"k\":1,\"items+\":[\"x\"]}]}"))
+                .contains("'items'").contains("int");
+        assertThat(refused(node, "/v1/rows/app/things", "{\"rows\":[{\"id\":\"p\",\"k\":1,\"body+\":[\"x\"]}]}"))
+                .contains("'body'").contains("non-frozen collection");
+        assertThat(refused(node, "/v1/rows/app/things", "{\"rows\":[{\"id\":\"p\",\"k\":1,\"items-\":[1]}]}"))
+                .contains("'items'").contains("list<int>");
+        assertThat(refused(node, "/v1/rows/app/things", "{\"rows\":[{\"id\":\"p\",\"k\":1,"
+                + "\"frozen_tags+\":[\"x\"]}]}")).contains("'frozen_tags'").contains("frozen<set<text>>");
+        assertThat(refused(node, "/v1/rows/app/things", "{\"rows\":[{\"id\":\"p\",\"k\":1,\"tags\":7}]}"))
+                .contains("'tags'").contains("set<text>");
+        assertThat(refused(node, "/v1/rows/app/things", "{\"rows\":[{\"id\":\"p\",\"colour\":1}]}"))
+                .contains("no column 'colour'");
+        assertThat(refused(node, "/v1/rows/app/things", "{\"rows\":[{\"id\":\"p\",\"body\":\"x\"}]}"))
+                .contains("missing clustering column 'k'");
+        assertThat(refused(node, "/v1/rows/app/things", "{\"ttl\":-5,\"rows\":[{\"id\":\"p\",\"k\":1}]}"))
+                .contains("'ttl'");
+        StringBuilder many = new StringBuilder("{\"rows\":[{\"id\":\"p\",\"k\":1,\"tags+\":[");
+        for (int i = 0; i <= ringdb.core.data.Limits.COLLECTION_ELEMENTS_MAX; i++) {
+            many.append(i == 0 ? "" : ",").append("\"\"");
+        }
+        assertThat(refused(node, "/v1/rows/app/things", many.append("]}]}").toString()))
+                .contains("COLLECTION_ELEMENTS_MAX").contains("'tags'");
+        assertThat(refused(node, "/v1/rows/app/things/query", "{\"partition\":{\"id\":\"p\"},"
+                + "\"columns\":[\"nope\"]}")).contains("no column 'nope'");
+        assertThat(refused(node, "/v1/rows/app/things/query", "{\"partition\":{\"id\":\"p\"},"
+                + "\"paging\":\"zz\"}")).contains("'paging'");
     }
 
     @Test

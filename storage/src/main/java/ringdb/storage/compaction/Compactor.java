@@ -42,8 +42,8 @@ public final class Compactor {
      */
     public static Result compact(Disk disk, String directory, long generation, List<SSTable> inputs,
                                  long purgeBeforeMicros, long gcGraceMicros, long nowSeconds,
-                                 TombstoneGuard mayHoldOlder,
-                                 TombstoneKinds kinds, int blockSizeBytes, LongPredicate keepToken, ByteThrottle throttle)
+                                 TombstoneGuard mayHoldOlder, TombstoneKinds kinds, int blockSizeBytes,
+                                 LongPredicate keepToken, ByteThrottle throttle)
             throws IOException {
         List<Iterator<Map.Entry<DecoratedKey, Cell>>> sources = new ArrayList<>();
         long expected = 0;
