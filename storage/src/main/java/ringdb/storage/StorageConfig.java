@@ -2,6 +2,7 @@ package ringdb.storage;
 
 import ringdb.core.data.Limits;
 import ringdb.core.ring.Partitioner;
+import ringdb.storage.rows.TombstoneKinds;
 import ringdb.storage.sstable.SSTableFormat;
 
 /**
@@ -15,7 +16,8 @@ public record StorageConfig(SyncMode syncMode, long periodicSyncMicros, long mem
                             long gcGraceMicros, int valueSizeBytesMax, int blockSizeBytes,
                             int compactionThresholdMin, int compactionThresholdMax,
                             boolean skipCorruptCommitLogRecords, boolean verifyTablesOnOpen,
-                            long compactionThroughputBytesPerSecond, Partitioner partitioner) {
+                            long compactionThroughputBytesPerSecond, Partitioner partitioner,
+                            TombstoneKinds tombstoneKinds) {
 
     public static final long MICROS_PER_SECOND = 1_000_000L;
 
@@ -45,6 +47,9 @@ public record StorageConfig(SyncMode syncMode, long periodicSyncMicros, long mem
         }
         if (partitioner == null) {
             throw new IllegalArgumentException("partitioner is required");
+        }
+        if (tombstoneKinds == null) {
+            throw new IllegalArgumentException("tombstoneKinds is required (TombstoneKinds.UNKNOWN without a schema)");
         }
     }
 
@@ -91,6 +96,7 @@ public record StorageConfig(SyncMode syncMode, long periodicSyncMicros, long mem
         b.verifyTablesOnOpen = verifyTablesOnOpen;
         b.compactionThroughputBytesPerSecond = compactionThroughputBytesPerSecond;
         b.partitioner = partitioner;
+        b.tombstoneKinds = tombstoneKinds;
         return b;
     }
 
@@ -132,6 +138,11 @@ public record StorageConfig(SyncMode syncMode, long periodicSyncMicros, long mem
          * memtable and in every table file, so a store must always be opened with the same one.
          */
         private Partitioner partitioner = Partitioner.SHA1;
+        /**
+         * What row and collection deletions cover, from the tables' schema, so compaction drops
+         * what they shadow and purges them after gc_grace (none: compaction keeps them and what they cover).
+         */
+        private TombstoneKinds tombstoneKinds = TombstoneKinds.UNKNOWN;
 
         private Builder() {
         }
@@ -204,12 +215,17 @@ public record StorageConfig(SyncMode syncMode, long periodicSyncMicros, long mem
             return this;
         }
 
+        public Builder tombstoneKinds(TombstoneKinds value) {
+            tombstoneKinds = value;
+            return this;
+        }
+
         /** The configuration; throws {@link IllegalArgumentException} naming a setting out of its range. */
         public StorageConfig build() {
             return new StorageConfig(syncMode, periodicSyncMicros, memtableSizeBytesMax, commitLogSizeBytesMax,
                     commitLogSegmentSizeBytes, flushPeriodMicros, gcGraceMicros, valueSizeBytesMax, blockSizeBytes,
                     compactionThresholdMin, compactionThresholdMax, skipCorruptCommitLogRecords, verifyTablesOnOpen,
-                    compactionThroughputBytesPerSecond, partitioner);
+                    compactionThroughputBytesPerSecond, partitioner, tombstoneKinds);
         }
     }
 }

@@ -305,7 +305,8 @@ final class TableSet {
         compaction = new BackgroundTask<>(() -> {
             try {
                 Compactor.Result result = Compactor.compact(disk, directory, generation, inputs, purgeBefore,
-                        Math.floorDiv(now, 1_000_000L), guard, config.blockSizeBytes(), keepToken, throttle);
+                        config.gcGraceMicros(), Math.floorDiv(now, 1_000_000L), guard, config.tombstoneKinds(),
+                        config.blockSizeBytes(), keepToken, throttle);
                 return result.outputPath() == null ? null : SSTable.open(disk, result.outputPath(), false);
             } catch (Exception | Error e) {
                 deletePartialOutput(generation, e);

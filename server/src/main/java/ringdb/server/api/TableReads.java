@@ -33,6 +33,17 @@ public final class TableReads {
     /** Reads {@code build(table)}; {@code done} gets the page, or null and the failure. */
     static void read(ClientOperations operations, TableMetadata table, Function<TableMetadata, ReadCommand> build,
                      ConsistencyLevel consistency, BiConsumer<PartitionPage, ClientResult> done) {
+        read(operations, table, build, consistency, ENTRIES_PER_READ_MAX, done);
+    }
+
+    /**
+     * As above, asking the replicas for {@code entriesPerRead} entries per slice read first (a page of a
+     * few rows of a big partition then reads about that many entries, not {@link #ENTRIES_PER_READ_MAX});
+     * when that cuts the first row, the read is made again with twice as many, up to the maximum.
+     */
+    public static void read(ClientOperations operations, TableMetadata table,
+                            Function<TableMetadata, ReadCommand> build, ConsistencyLevel consistency,
+                            int entriesPerRead, BiConsumer<PartitionPage, ClientResult> done) {
         ReadCommand command;
         List<KeyRange> ranges;
         RowKeys keys = new RowKeys(table, operations.partitioner()::token);
@@ -47,7 +58,8 @@ public final class TableReads {
             done.accept(null, new ClientResult.Invalid(e.getMessage()));
             return;
         }
-        new Reading(operations, command, ranges, token, partition, consistency, done).next(0);
+        int entries = Math.max(1, Math.min(ENTRIES_PER_READ_MAX, entriesPerRead));
+        new Reading(operations, command, ranges, token, partition, consistency, entries, done).next(0);
     }
 
     /** The ranges in read order, a range that starts where the one before ends joined to it (forward reads). */
@@ -69,12 +81,13 @@ public final class TableReads {
 
     /** The slice reads of one command, one after the other. */
     private record Reading(ClientOperations operations, ReadCommand command, List<KeyRange> ranges, long token,
-                           KeyRange partition, ConsistencyLevel consistency,
+                           KeyRange partition, ConsistencyLevel consistency, int entriesPerRead,
                            BiConsumer<PartitionPage, ClientResult> done, List<LocalStore.Entry> entries,
                            List<LocalStore.Entry> tombstones) {
         Reading(ClientOperations operations, ReadCommand command, List<KeyRange> ranges, long token,
-                KeyRange partition, ConsistencyLevel consistency, BiConsumer<PartitionPage, ClientResult> done) {
-            this(operations, command, ranges, token, partition, consistency, done, new ArrayList<>(),
+                KeyRange partition, ConsistencyLevel consistency, int entriesPerRead,
+                BiConsumer<PartitionPage, ClientResult> done) {
+            this(operations, command, ranges, token, partition, consistency, entriesPerRead, done, new ArrayList<>(),
                     new ArrayList<>());
         }
 
@@ -85,7 +98,7 @@ public final class TableReads {
             }
             KeyRange range = ranges.get(index);
             SliceQuery query = new SliceQuery(token, range.start(), range.end(), command.reversed(),
-                    ENTRIES_PER_READ_MAX, partition.start(), partition.end());
+                    entriesPerRead, partition.start(), partition.end());
             operations.readSlice(query, consistency, result -> {
                 if (!(result instanceof ClientResult.Entries read)) {
                     done.accept(null, result);
@@ -108,6 +121,12 @@ public final class TableReads {
                         complete);
             } catch (RuntimeException e) {
                 done.accept(null, new ClientResult.Failed("the rows could not be read: " + e.getMessage()));
+                return;
+            }
+            if (!complete && page.rows().isEmpty() && page.resumeAfter() == null
+                    && entriesPerRead < ENTRIES_PER_READ_MAX) {
+                new Reading(operations, command, ranges, token, partition, consistency,
+                        (int) Math.min(ENTRIES_PER_READ_MAX, 2L * entriesPerRead), done).next(0);
                 return;
             }
             if (!complete && page.rows().isEmpty() && page.resumeAfter() == null) {

@@ -16,6 +16,7 @@ import ringdb.storage.StorageConfig;
 import ringdb.storage.StorageEngine;
 import ringdb.storage.SyncMode;
 import ringdb.storage.disk.file.FileDisk;
+import ringdb.storage.rows.TombstoneKinds;
 
 /**
  * Storage engines on the real file system. One {@link FileDisk} per node, so the data and hints
@@ -53,6 +54,11 @@ public final class FileStores implements StoreFactory {
     @Override
     public LocalStore open(Path directory, Clock clock, Timers timers) {
         return open(directory, storageConfig, clock, timers);
+    }
+
+    @Override
+    public LocalStore open(Path directory, Clock clock, Timers timers, TombstoneKinds kinds) {
+        return open(directory, storageConfig.toBuilder().tombstoneKinds(kinds).build(), clock, timers);
     }
 
     @Override

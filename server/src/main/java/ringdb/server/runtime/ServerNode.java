@@ -23,6 +23,7 @@ import ringdb.core.health.DiskFailurePolicy;
 import ringdb.core.membership.TokenAllocation;
 import ringdb.core.node.Node;
 import ringdb.core.node.NodeConfig;
+import ringdb.core.catalog.Schema;
 import ringdb.core.catalog.SchemaChange;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.node.NodeListener;
@@ -54,6 +55,7 @@ import ringdb.server.transport.InternodeTls;
 import ringdb.server.transport.InternodeTransport;
 import ringdb.server.transport.SocketTransport;
 import ringdb.server.transport.TransportStats;
+import ringdb.storage.rows.SchemaTombstoneKinds;
 
 /**
  * One real ringdb node: the composition root that wires the core {@link Node} to a Netty transport,
@@ -136,7 +138,8 @@ public final class ServerNode implements AutoCloseable {
         NodeThread nodeThread = new NodeThread("ringdb-node-" + config.nodeId());
         RecentEvents events = new RecentEvents(RecentEvents.CAPACITY);
         SystemClock clock = new SystemClock();
-        LocalStore data = new NodeThreadStore(stores.open(dir.resolve("data"), clock, nodeThread), nodeThread);
+        AtomicReference<Schema> compactionSchema = new AtomicReference<>();
+        LocalStore data = openData(stores, dir, clock, nodeThread, compactionSchema);
         LocalStore hints = new NodeThreadStore(stores.openHints(dir.resolve("hints"), clock, nodeThread), nodeThread);
         Node[] nodeHolder = new Node[1];
         AtomicReference<Consumer<NodeEvent>> cqlEvents = new AtomicReference<>(event -> { });
@@ -146,14 +149,17 @@ public final class ServerNode implements AutoCloseable {
         transport.setSink(inboundSink(nodeThread, nodeHolder, transport.stats()));
         SecureRandom seeds = new SecureRandom();
         Node node = new Node(config.nodeId(), nodeConfig(config), clock, nodeThread, transport,
-                new Random(seeds.nextLong()), data, hints, listener(metrics, events, cqlEvents, cqlSchemaChanges),
-                seeds.nextLong());
+                new Random(seeds.nextLong()), data, hints, listener(metrics, events, cqlEvents, change -> {
+                    compactionSchema.set(nodeHolder[0].schema());
+                    cqlSchemaChanges.get().accept(change);
+                }), seeds.nextLong());
         metrics.registerRefusals(node::unexpectedResponseCount, node::refusedGossipStateCount);
         metrics.registerRequestPlacement(node::requestsAsReplicaCount, node::requestsForwardedCount);
         nodeHolder[0] = node;
         String httpAddress = config.advertisedHttpAddress().toString();
         nodeThread.call(() -> {
             node.start();
+            compactionSchema.set(node.schema());
             node.setLocalApplicationState(ClusterJson.HTTP_STATE, httpAddress);
             DepartedPeers.start(node, nodeThread, transport);
             return null;
@@ -190,6 +196,15 @@ public final class ServerNode implements AutoCloseable {
         logServing(config, tls, cql);
         return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount,
                 tls, cql, audit, auth);
+    }
+
+    /** The data store, whose compactions (on their own threads) read the schema the node last published. */
+    private static LocalStore openData(StoreFactory stores, Path dir, SystemClock clock, NodeThread nodeThread,
+                                       AtomicReference<Schema> schema) {
+        return new NodeThreadStore(stores.open(dir.resolve("data"), clock, nodeThread, new SchemaTombstoneKinds(id -> {
+            Schema published = schema.get();
+            return published == null ? null : published.table(id);
+        })), nodeThread);
     }
 
     /** The node's TLS material; closes {@code audit} when the files cannot be read. */
@@ -246,10 +261,13 @@ public final class ServerNode implements AutoCloseable {
         };
     }
 
-    /** The node's listener: metrics and recent events, then the CQL listener's events and schema changes. */
+    /**
+     * The node's listener: metrics and recent events, then the CQL listener's events; schema changes
+     * go to {@code schemaChanges}.
+     */
     private static NodeListener listener(ServerMetrics metrics, RecentEvents events,
                                          AtomicReference<Consumer<NodeEvent>> cqlEvents,
-                                         AtomicReference<Consumer<SchemaChange>> cqlSchemaChanges) {
+                                         Consumer<SchemaChange> schemaChanges) {
         return new NodeListener() {
             @Override
             public void onEvent(NodeEvent event) {
@@ -259,7 +277,7 @@ public final class ServerNode implements AutoCloseable {
 
             @Override
             public void onSchemaChange(SchemaChange change) {
-                cqlSchemaChanges.get().accept(change);
+                schemaChanges.accept(change);
             }
         };
     }

@@ -10,6 +10,7 @@ import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.storage.LookaheadIterator;
 import ringdb.storage.rows.EntryKeys;
+import ringdb.storage.rows.TombstoneKinds;
 
 /**
  * What a compaction keeps of the merged (reconciled) entries of its inputs, streaming, in key order:
@@ -17,26 +18,40 @@ import ringdb.storage.rows.EntryKeys;
  * <ul>
  *   <li>an expired value is kept as written (so it reconciles with other versions exactly as it does on a
  *       replica that has not compacted it) until it may be purged like a tombstone;</li>
- *   <li>an entry a partition deletion or a range tombstone of the compaction covers (docs/formats/rows.md,
+ *   <li>an entry a partition deletion, a range tombstone, or (as the {@link TombstoneKinds} tell them)
+ *       a row deletion or a collection deletion of the compaction covers (docs/formats/rows.md,
  *       "Deletions as entries") with a timestamp at or before the deletion's is dropped; a range
  *       tombstone's bounds are kept (each is how readers learn the tombstone);</li>
- *   <li>a tombstone older than gc_grace is purged when nothing outside the compaction may hold an
+ *   <li>a tombstone older than gc_grace (its table's, as the {@link TombstoneKinds} know it, else the
+ *       engine's) is purged when nothing outside the compaction may hold an
  *       entry it covers at or before it (the {@link Compactor.TombstoneGuard}: the exact key for an
- *       opaque key, the whole partition for a table entry), and, for a table entry this code cannot
- *       classify without the schema (it may be a row or collection deletion), when the next entry of
- *       the compaction is not one it may cover.</li>
+ *       opaque key, the whole partition for a table entry), and, for a table entry the
+ *       {@link TombstoneKinds} cannot classify (it may be a row or collection deletion whose covered
+ *       entries this compaction keeps), when the next entry of the compaction is not one it may cover.</li>
  * </ul>
  */
 final class CompactionFilter extends LookaheadIterator<Map.Entry<DecoratedKey, Cell>> {
     private final Iterator<Map.Entry<DecoratedKey, Cell>> source;
     private final LongPredicate keepToken;
     private final long purgeBeforeMicros;
+    private final long gcGraceMicros;
+    /** Tombstones of the current partition older than this may be purged (its table's gc_grace). */
+    private long partitionPurgeBeforeMicros;
     private final long nowSeconds;
     private final Compactor.TombstoneGuard guard;
+    private final TombstoneKinds kinds;
     private Map.Entry<DecoratedKey, Cell> peeked;
     private byte[] partition;
     private long partitionDeletedAt = Long.MIN_VALUE;
     private final List<Range> ranges = new ArrayList<>();
+    /** The row deletion in force: its row's prefix (the key without 0x20), or null. */
+    private byte[] rowPrefix;
+    private long rowDeletedAt;
+    /** The collection deletion in force: its key (its elements' keys begin with it), or null. */
+    private byte[] collectionKey;
+    private long collectionDeletedAt;
+    private static final int ROW_MARKER = 0x21;
+    private static final int ROW_CELL = 0x22;
     long purged;
     long shadowed;
     long written;
@@ -45,12 +60,14 @@ final class CompactionFilter extends LookaheadIterator<Map.Entry<DecoratedKey, C
     }
 
     CompactionFilter(Iterator<Map.Entry<DecoratedKey, Cell>> source, LongPredicate keepToken, long purgeBeforeMicros,
-                     long nowSeconds, Compactor.TombstoneGuard guard) {
+                     long gcGraceMicros, long nowSeconds, Compactor.TombstoneGuard guard, TombstoneKinds kinds) {
         this.source = source;
         this.keepToken = keepToken;
         this.purgeBeforeMicros = purgeBeforeMicros;
+        this.gcGraceMicros = gcGraceMicros;
         this.nowSeconds = nowSeconds;
         this.guard = guard;
+        this.kinds = kinds;
         advance();
     }
 
@@ -82,14 +99,17 @@ final class CompactionFilter extends LookaheadIterator<Map.Entry<DecoratedKey, C
             Cell dead = expired ? Cell.tombstone(cell.timestampMicros()) : cell;
             byte[] bytes = key.key();
             boolean table = trackPartition(bytes);
-            if (table && covered(bytes, cell)) {
+            if (table && (covered(bytes, cell) || coveredInRow(bytes, cell.timestampMicros()))) {
                 shadowed++;
                 continue;
             }
+            TombstoneKinds.Kind kind = null;
             if (table && cell.isTombstone()) {
-                track(bytes, cell);
+                kind = track(bytes, cell);
+            } else if (table && expired) {
+                kind = kinds.kindOf(bytes); // a value covers nothing but itself, once its table is known
             }
-            if (dead.isTombstone() && purgeable(key, dead, expired ? cell.expiresAtSeconds() : 0, table)) {
+            if (dead.isTombstone() && purgeable(key, dead, expired ? cell.expiresAtSeconds() : 0, table, kind)) {
                 purged++;
                 continue;
             }
@@ -110,8 +130,31 @@ final class CompactionFilter extends LookaheadIterator<Map.Entry<DecoratedKey, C
             partition = Arrays.copyOf(key, end);
             partitionDeletedAt = Long.MIN_VALUE;
             ranges.clear();
+            rowPrefix = null;
+            collectionKey = null;
+            partitionPurgeBeforeMicros = purgeBeforeMicros + gcGraceMicros - kinds.gcGraceMicros(key, gcGraceMicros);
         }
         return true;
+    }
+
+    /**
+     * Whether the row deletion or collection deletion in force covers {@code key} at {@code timestamp};
+     * forgets each once the keys have left its row or collection (keys come in order).
+     */
+    private boolean coveredInRow(byte[] key, long timestamp) {
+        if (rowPrefix != null && !EntryKeys.startsWith(key, rowPrefix)) {
+            rowPrefix = null;
+        }
+        if (collectionKey != null && !EntryKeys.startsWith(key, collectionKey)) {
+            collectionKey = null;
+        }
+        if (rowPrefix != null && key.length > rowPrefix.length && timestamp <= rowDeletedAt) {
+            int entry = key[rowPrefix.length] & 0xFF;
+            if (entry == ROW_MARKER || entry == ROW_CELL) {
+                return true;
+            }
+        }
+        return collectionKey != null && key.length > collectionKey.length && timestamp <= collectionDeletedAt;
     }
 
     /** Whether a deletion of this partition seen before covers {@code key} at the cell's timestamp. */
@@ -145,21 +188,33 @@ final class CompactionFilter extends LookaheadIterator<Map.Entry<DecoratedKey, C
         return false;
     }
 
-    private void track(byte[] key, Cell tombstone) {
+    /** Takes the deletion a tombstone makes; returns its kind for a row or cell entry, null for the others. */
+    private TombstoneKinds.Kind track(byte[] key, Cell tombstone) {
         if (EntryKeys.isPartitionDeletion(key)) {
             partitionDeletedAt = Math.max(partitionDeletedAt, tombstone.timestampMicros());
-            return;
+            return null;
         }
         byte[] close = EntryKeys.closeOfOpenBound(key);
         if (close != null) {
             ranges.add(new Range(close, tombstone.timestampMicros()));
+            return null;
         }
+        TombstoneKinds.Kind kind = kinds.kindOf(key);
+        if (kind == TombstoneKinds.Kind.ROW) {
+            rowPrefix = Arrays.copyOf(key, key.length - 1);
+            rowDeletedAt = tombstone.timestampMicros();
+        } else if (kind == TombstoneKinds.Kind.COLLECTION) {
+            collectionKey = key;
+            collectionDeletedAt = tombstone.timestampMicros();
+        }
+        return kind;
     }
 
-    private boolean purgeable(DecoratedKey key, Cell tombstone, long expiredAtSeconds, boolean table) {
+    private boolean purgeable(DecoratedKey key, Cell tombstone, long expiredAtSeconds, boolean table,
+                              TombstoneKinds.Kind kind) {
         long timestamp = tombstone.timestampMicros();
-        if (timestamp >= purgeBeforeMicros
-                || expiredAtSeconds != 0 && expiredAtSeconds * 1_000_000L >= purgeBeforeMicros) {
+        long purgeBefore = table ? partitionPurgeBeforeMicros : purgeBeforeMicros;
+        if (timestamp >= purgeBefore || expiredAtSeconds != 0 && expiredAtSeconds * 1_000_000L >= purgeBefore) {
             return false;
         }
         if (!table) {
@@ -171,6 +226,9 @@ final class CompactionFilter extends LookaheadIterator<Map.Entry<DecoratedKey, C
         byte[] bytes = key.key();
         if (EntryKeys.isPartitionDeletion(bytes) || EntryKeys.closeOfOpenBound(bytes) != null) {
             return true;
+        }
+        if (kind != null && kind != TombstoneKinds.Kind.UNKNOWN) {
+            return true; // what it covers in this compaction is dropped as it comes (coveredInRow)
         }
         // Maybe a row deletion (covers the row's entries after it) or a collection deletion (covers
         // the keys it prefixes): keep it while the next entry is one it might cover.

@@ -11,6 +11,7 @@ import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.storage.MergingIterator;
 import ringdb.storage.commitlog.CommitLogPosition;
+import ringdb.storage.rows.TombstoneKinds;
 import ringdb.storage.sstable.SSTable;
 import ringdb.storage.sstable.TableWriter;
 import ringdb.storage.disk.ByteThrottle;
@@ -32,14 +33,17 @@ public final class Compactor {
     /**
      * Merges {@code inputs} into table {@code generation}, keeping what {@link CompactionFilter} keeps:
      * expired values are kept as written until purged like tombstones, entries a partition deletion or
-     * range tombstone covers are dropped, tombstones older than {@code purgeBeforeMicros} are purged
+     * range tombstone covers are dropped (and those a row or collection deletion covers, as {@code kinds}
+     * tells them), tombstones older than {@code purgeBeforeMicros} (the compaction's clock less the engine's
+     * {@code gcGraceMicros}; for a table entry its table's gc_grace as {@code kinds} tells it) are purged
      * where {@code mayHoldOlder} allows; every entry whose token {@code keepToken} rejects is dropped
      * outright (cleanup of ranges the node no longer replicates; not counted as purged). The output's
      * data blocks are reported to {@code throttle} as they are written.
      */
     public static Result compact(Disk disk, String directory, long generation, List<SSTable> inputs,
-                                 long purgeBeforeMicros, long nowSeconds, TombstoneGuard mayHoldOlder,
-                                 int blockSizeBytes, LongPredicate keepToken, ByteThrottle throttle)
+                                 long purgeBeforeMicros, long gcGraceMicros, long nowSeconds,
+                                 TombstoneGuard mayHoldOlder, TombstoneKinds kinds, int blockSizeBytes,
+                                 LongPredicate keepToken, ByteThrottle throttle)
             throws IOException {
         List<Iterator<Map.Entry<DecoratedKey, Cell>>> sources = new ArrayList<>();
         long expected = 0;
@@ -50,7 +54,7 @@ public final class Compactor {
             covered = CommitLogPosition.max(covered, table.metadata().coveredPosition());
         }
         CompactionFilter filtered = new CompactionFilter(new MergingIterator(sources), keepToken, purgeBeforeMicros,
-                nowSeconds, mayHoldOlder);
+                gcGraceMicros, nowSeconds, mayHoldOlder, kinds);
         try {
             if (!filtered.hasNext()) {
                 return new Result(null, 0, filtered.purged, filtered.shadowed);

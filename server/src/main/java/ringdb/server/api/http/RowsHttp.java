@@ -1,46 +1,54 @@
 package ringdb.server.api.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
-import ringdb.core.coordinator.SliceQuery;
-import ringdb.core.data.Cell;
 import ringdb.core.data.InvalidRequestException;
 import ringdb.core.node.Node;
+import ringdb.core.rows.ColumnData;
+import ringdb.core.rows.PartitionPage;
+import ringdb.core.rows.PartitionUpdate;
+import ringdb.core.rows.ReadCommand;
+import ringdb.core.rows.Row;
 import ringdb.core.schema.ColumnMetadata;
 import ringdb.core.schema.TableMetadata;
+import ringdb.core.schema.TableParams;
 import ringdb.core.schema.keys.Clustering;
-import ringdb.core.schema.keys.KeyRange;
 import ringdb.core.schema.keys.PartitionKey;
 import ringdb.core.schema.keys.Slice;
-import ringdb.core.schema.types.CqlType;
 import ringdb.server.api.ClientOperations;
 import ringdb.server.api.ClientOperations.AdminAnswer;
 import ringdb.server.api.JsonResponses;
+import ringdb.server.api.TableReads;
 
 /**
- * The row part of the HTTP API ({@code /v1/rows/{keyspace}/{table}}): write rows (insert or update a
- * subset of columns, optional timestamp and TTL), read a partition, a row or a clustering slice
- * (bounds inclusive or exclusive, reversed, limit, paging), delete a column, a row, a range or a
- * partition. Values are JSON as the column types take them (docs/data-model.md); anything wrong is
- * answered 400 naming it (unknown table, unknown column, a value that does not fit its type).
+ * The row part of the HTTP API ({@code /v1/rows/{keyspace}/{table}}), a thin layer on
+ * {@code ringdb.core.rows} as CQL is: a write's JSON becomes {@link PartitionUpdate} calls
+ * ({@link RowWrites}: rows, static columns, collections whole or element by element, TTL and
+ * timestamp), a read's JSON a {@link ReadCommand} (a partition, a row, a slice with inclusive or
+ * exclusive bounds, forward or reversed, selected columns, a limit, a paging position) read through
+ * {@link TableReads}, a delete's JSON the deletion of a partition, static columns, cells, a row or a
+ * range. Values are JSON as the column types take them (docs/data-model.md); anything wrong is
+ * answered 400 naming it (unknown table, unknown column, a value that does not fit its type, a limit).
  */
 final class RowsHttp {
     static final String PREFIX = "/v1/rows/";
     /** Most rows one read returns. */
     static final int ROWS_PER_READ_MAX = 10_000;
-    /** Most entries one read asks each replica for. */
-    static final int ENTRIES_PER_READ_MAX = 100_000;
     private static final int DEFAULT_LIMIT = 100;
+    /** Entries asked for per row (beyond its columns: deletion, marker, a range bound) on a read's first try. */
+    private static final int ENTRIES_PER_ROW_EXTRA = 3;
 
     private final ClientOperations operations;
 
@@ -60,124 +68,82 @@ final class RowsHttp {
         return operations.schema().thenCompose(schema -> {
             TableMetadata table = schema.table(parts[0], parts[1]);
             if (table == null) {
-                String what = schema.keyspace(parts[0]) == null ? "keyspace " + parts[0] + " does not exist"
-                        : "keyspace " + parts[0] + " has no table " + parts[1];
                 return CompletableFuture.completedFuture(new AdminAnswer(400, JsonResponses.errorBody(
-                        "unknown_table", what)));
+                        "unknown_table", ClientOperations.unknownTable(schema, parts[0], parts[1]))));
             }
-            RowTranslation rows = new RowTranslation(table, operations.partitioner());
             if (parts.length == 2) {
-                return write(rows, request);
+                return write(table, request);
             }
-            return parts[2].equals("query") ? read(rows, request) : delete(rows, request);
+            return parts[2].equals("query") ? read(table, request) : delete(table, request);
         });
     }
 
-    // ---- values ----
-
-    private static byte[] value(ColumnMetadata column, JsonNode json) {
-        try {
-            Object plain = JsonResponses.JSON.treeToValue(json, Object.class);
-            byte[] bytes = column.type().fromJson(plain);
-            column.type().validate(column.name(), bytes);
-            return bytes;
-        } catch (JsonProcessingException | RuntimeException e) {
-            String message = e.getMessage();
-            throw new InvalidRequestException(message != null && message.contains("'" + column.name() + "'") ? message
-                    : "column '" + column.name() + "' is " + column.type().cqlName() + ": " + message);
-        }
-    }
-
-    private static PartitionKey partitionKey(TableMetadata table, JsonNode values) {
-        List<byte[]> components = new ArrayList<>();
-        for (ColumnMetadata c : table.partitionKey()) {
-            JsonNode v = values.path(c.name());
-            if (v.isMissingNode() || v.isNull()) {
-                throw new InvalidRequestException("missing partition key column '" + c.name() + "' of "
-                        + table.keyspace() + "." + table.name());
-            }
-            components.add(value(c, v));
-        }
-        return new PartitionKey(components);
-    }
-
-    /** The clustering values given, a prefix of the clustering columns; {@code full} requires all of them. */
-    private static Clustering clustering(TableMetadata table, JsonNode values, boolean full) {
-        List<byte[]> out = new ArrayList<>();
-        for (ColumnMetadata c : table.clustering()) {
-            JsonNode v = values.path(c.name());
-            if (v.isMissingNode() || v.isNull()) {
-                if (full) {
-                    throw new InvalidRequestException("missing clustering column '" + c.name() + "' of "
-                            + table.keyspace() + "." + table.name());
-                }
-                break;
-            }
-            out.add(value(c, v));
-        }
-        return new Clustering(out);
-    }
-
-    private static void checkColumns(TableMetadata table, JsonNode values) {
-        values.fieldNames().forEachRemaining(table::columnOrThrow);
-    }
-
     private static ConsistencyLevel cl(JsonNode request) {
-        return ConsistencyLevel.parse(request.path("cl").asText("ONE"));
+        JsonNode cl = request.path("cl");
+        return cl.isMissingNode() || cl.isNull() ? ConsistencyLevel.ONE : ConsistencyLevel.parse(cl.asText());
     }
 
     private static long timestamp(JsonNode request) {
-        JsonNode t = request.path("timestamp");
-        if (t.isMissingNode() || t.isNull()) {
-            return Node.COORDINATOR_TIMESTAMP;
-        }
-        if (!t.canConvertToLong()) {
-            throw new InvalidRequestException("'timestamp' must be a whole number of microseconds since the epoch");
-        }
-        return t.asLong();
+        return RowsJson.whole(request, "timestamp", Long.MIN_VALUE + 1, Long.MAX_VALUE, Node.COORDINATOR_TIMESTAMP,
+                "microseconds since the epoch");
     }
 
     // ---- writes ----
 
-    private CompletableFuture<AdminAnswer> write(RowTranslation rows, JsonNode request) {
-        TableMetadata table = rows.keys().table();
-        boolean insert = !request.path("update").asBoolean(false);
-        int ttl = request.has("ttl") ? request.path("ttl").asInt(-2) : -1;
-        if (ttl < -1) {
-            throw new InvalidRequestException("'ttl' must be a whole number of seconds (0 = none)");
-        }
-        Map<PartitionKey, List<Object[]>> partitions = new LinkedHashMap<>();
+    /** What one partition's mutation is built from: its key and the JSON that fills the update. */
+    @FunctionalInterface
+    private interface Fill {
+        void into(PartitionUpdate update);
+    }
+
+    private PartitionUpdate update(TableMetadata table, PartitionKey key, int ttl, long micros, long nowMicros,
+                                   Fill fill) {
+        PartitionUpdate update = new PartitionUpdate(operations.partitioner(), table, key, micros, ttl,
+                nowMicros / 1_000_000, operations.valueSizeBytesMax(), 0);
+        fill.into(update);
+        return update;
+    }
+
+    private CompletableFuture<AdminAnswer> write(TableMetadata table, JsonNode request) {
+        boolean insert = !RowsJson.bool(request, "update", false);
+        int ttl = (int) RowsJson.whole(request, "ttl", 0, TableParams.TIME_TO_LIVE_SECONDS_MAX,
+                PartitionUpdate.TABLE_DEFAULT_TTL, "seconds");
+        Map<PartitionKey, List<JsonNode>> partitions = new LinkedHashMap<>();
         for (JsonNode row : RowsJson.array(request.path("rows"), "rows", true)) {
             RowsJson.object(row, "each row");
-            checkColumns(table, row);
-            PartitionKey pk = partitionKey(table, row);
-            Map<String, byte[]> values = new LinkedHashMap<>();
-            boolean[] regular = {false};
-            row.properties().forEach(f -> {
-                ColumnMetadata c = table.columnOrThrow(f.getKey());
-                if (!c.kind().isPrimaryKey()) {
-                    values.put(c.name(), f.getValue().isNull() ? null : value(c, f.getValue()));
-                    regular[0] |= c.kind() == ringdb.core.schema.ColumnKind.REGULAR;
-                }
-            });
-            // a write of static columns alone needs no row (and writes no row marker)
-            boolean staticOnly = !regular[0] && !values.isEmpty() && row.path(table.clustering().isEmpty() ? ""
-                    : table.clustering().get(0).name()).isMissingNode();
-            Clustering ck = clustering(table, row, !staticOnly);
-            partitions.computeIfAbsent(pk, k -> new ArrayList<>()).add(new Object[] {ck, values});
+            partitions.computeIfAbsent(RowWrites.partitionKey(table, row), k -> new ArrayList<>()).add(row);
         }
+        Map<PartitionKey, Fill> fills = new LinkedHashMap<>();
+        partitions.forEach((key, rows) -> fills.put(key, update -> rows.forEach(r -> RowWrites.row(update, r,
+                insert))));
+        return mutateAll(table, request, ttl, fills).thenApply(latest -> latest.status() != 200 ? latest
+                : new AdminAnswer(200, ((ObjectNode) latest.body()).put("partitions", partitions.size())));
+    }
+
+    private CompletableFuture<AdminAnswer> delete(TableMetadata table, JsonNode request) {
+        PartitionKey key = RowWrites.partitionKey(table, RowsJson.object(request.path("partition"), "'partition'"));
+        return mutateAll(table, request, 0, Map.of(key, update -> RowWrites.delete(update, request)));
+    }
+
+    /**
+     * Builds every partition's update once at the coordinator's clock to refuse bad input before
+     * anything is written, then writes each partition as one mutation, in parallel; answers 200 with
+     * the latest timestamp written, or the first failure.
+     */
+    private CompletableFuture<AdminAnswer> mutateAll(TableMetadata table, JsonNode request, int ttl,
+                                                     Map<PartitionKey, Fill> fills) {
+        long timestamp = timestamp(request);
+        ConsistencyLevel consistency = cl(request);
+        long now = operations.nowMicros();
+        fills.forEach((key, fill) -> update(table, key, ttl, timestamp == Node.COORDINATOR_TIMESTAMP ? now
+                : timestamp, now, fill));
         List<CompletableFuture<ClientResult>> results = new ArrayList<>();
-        for (Map.Entry<PartitionKey, List<Object[]>> p : partitions.entrySet()) {
-            results.add(mutate(request, (micros, now) -> {
-                List<ringdb.core.store.LocalStore.Entry> entries = new ArrayList<>();
-                for (Object[] row : p.getValue()) {
-                    @SuppressWarnings("unchecked")
-                    Map<String, byte[]> values = (Map<String, byte[]>) row[1];
-                    entries.addAll(rows.write(p.getKey(), (Clustering) row[0], values, insert, micros, ttl, now));
-                }
-                return entries;
-            }));
-        }
+        fills.forEach((key, fill) -> {
+            CompletableFuture<ClientResult> result = new CompletableFuture<>();
+            operations.mutate(timestamp, (micros, nowMicros) -> update(table, key, ttl, micros, nowMicros, fill)
+                    .entries(), consistency, result::complete);
+            results.add(result);
+        });
         return CompletableFuture.allOf(results.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
             long latest = Long.MIN_VALUE;
             for (CompletableFuture<ClientResult> f : results) {
@@ -188,164 +154,132 @@ final class RowsHttp {
                 latest = Math.max(latest, written.timestampMicros());
             }
             ObjectNode out = JsonResponses.object();
-            out.put("partitions", partitions.size());
             out.put("timestamp", latest);
             return new AdminAnswer(200, out);
         });
     }
 
-    private CompletableFuture<ClientResult> mutate(JsonNode request, ClientOperations.MutationBuilder build) {
-        CompletableFuture<ClientResult> result = new CompletableFuture<>();
-        operations.mutate(timestamp(request), build, cl(request), result::complete);
-        return result;
-    }
-
-    private CompletableFuture<AdminAnswer> delete(RowTranslation rows, JsonNode request) {
-        TableMetadata table = rows.keys().table();
-        PartitionKey pk = partitionKey(table, RowsJson.object(request.path("partition"), "'partition'"));
-        JsonNode rowJson = request.path("row");
-        List<JsonNode> columns = RowsJson.array(request.path("columns"), "columns", false);
-        ClientOperations.MutationBuilder build;
-        if (request.has("from") || request.has("to")) {
-            Slice slice = slice(table, request);
-            build = (micros, now) -> rows.deleteRange(pk, slice, micros);
-        } else if (rowJson.isMissingNode() && columns.isEmpty()) {
-            build = (micros, now) -> rows.deletePartition(pk, micros);
-        } else {
-            Clustering ck = rowJson.isMissingNode() ? Clustering.EMPTY : clustering(table, rowJson, false);
-            if (columns.isEmpty() && ck.size() < table.clustering().size()) {
-                build = (micros, now) -> rows.deleteRange(pk, Slice.prefix(ck), micros);
-            } else if (columns.isEmpty()) {
-                build = (micros, now) -> rows.deleteRow(pk, ck, micros);
-            } else {
-                Clustering full = clustering(table, rowJson, !table.clustering().isEmpty()
-                        && columns.stream().anyMatch(c -> !isStatic(table, c.asText())));
-                Map<String, byte[]> deletions = new LinkedHashMap<>();
-                columns.forEach(c -> deletions.put(table.columnOrThrow(c.asText()).name(), null));
-                deletions.keySet().forEach(c -> {
-                    if (table.columnOrThrow(c).kind().isPrimaryKey()) {
-                        throw new InvalidRequestException("column '" + c + "' is part of the primary key; delete the"
-                                + " row instead");
-                    }
-                });
-                build = (micros, now) -> rows.write(pk, full, deletions, false, micros, 0, now);
-            }
-        }
-        return mutate(request, build).thenApply(r -> {
-            if (!(r instanceof ClientResult.Written written)) {
-                return failure(r);
-            }
-            ObjectNode out = JsonResponses.object();
-            out.put("timestamp", written.timestampMicros());
-            return new AdminAnswer(200, out);
-        });
-    }
-
-    private static boolean isStatic(TableMetadata table, String column) {
-        return table.columnOrThrow(column).kind() == ringdb.core.schema.ColumnKind.STATIC;
-    }
-
-    private static Slice slice(TableMetadata table, JsonNode request) {
-        Clustering from = request.has("from") ? clustering(table, RowsJson.object(request.path("from"), "'from'"),
-                false) : Clustering.EMPTY;
-        Clustering to = request.has("to") ? clustering(table, RowsJson.object(request.path("to"), "'to'"), false)
-                : Clustering.EMPTY;
-        return new Slice(from, request.path("from_inclusive").asBoolean(true), to,
-                request.path("to_inclusive").asBoolean(true));
-    }
-
     // ---- reads ----
 
-    private CompletableFuture<AdminAnswer> read(RowTranslation rows, JsonNode request) {
-        TableMetadata table = rows.keys().table();
-        PartitionKey pk = partitionKey(table, RowsJson.object(request.path("partition"), "'partition'"));
-        KeyRange partition = rows.keys().partition(pk);
-        KeyRange range;
+    private CompletableFuture<AdminAnswer> read(TableMetadata table, JsonNode request) {
+        ReadCommand command = command(table, request);
+        boolean metadata = RowsJson.bool(request, "metadata", false);
+        int columns = command.columns() == null ? table.columns().size() : command.columns().size();
+        int entries = (int) Math.min(TableReads.ENTRIES_PER_READ_MAX,
+                (command.rowLimit() + 1L) * (columns + ENTRIES_PER_ROW_EXTRA));
+        CompletableFuture<AdminAnswer> answer = new CompletableFuture<>();
+        TableReads.read(operations, table, t -> command, cl(request), entries, (page, failure) ->
+                answer.complete(failure != null ? failure(failure) : rows(command, page, metadata)));
+        return answer;
+    }
+
+    private static ReadCommand command(TableMetadata table, JsonNode request) {
+        PartitionKey key = RowWrites.partitionKey(table, RowsJson.object(request.path("partition"), "'partition'"));
+        Slice slice;
         if (request.has("row")) {
-            range = rows.keys().slice(pk, Slice.prefix(clustering(table, RowsJson.object(request.path("row"),
-                    "'row'"), false)));
-        } else if (request.has("from") || request.has("to")) {
-            range = rows.keys().slice(pk, slice(table, request));
+            if (request.has("from") || request.has("to")) {
+                throw new InvalidRequestException("a read names a 'row' or a slice ('from'/'to'), not both");
+            }
+            slice = Slice.prefix(RowWrites.clustering(table, RowsJson.object(request.path("row"), "'row'"), false));
         } else {
-            range = partition;
+            slice = RowWrites.slice(table, request);
         }
-        boolean reversed = request.path("reversed").asBoolean(false);
-        int limit = request.path("limit").asInt(DEFAULT_LIMIT);
-        if (limit <= 0 || limit > ROWS_PER_READ_MAX) {
-            throw new InvalidRequestException("'limit' must be between 1 and " + ROWS_PER_READ_MAX + ", got "
-                    + request.path("limit"));
-        }
-        byte[] from = range.start();
-        byte[] to = range.end();
-        if (request.hasNonNull("paging")) {
-            byte[] resume = paging(request.path("paging").asText(), partition);
-            if (reversed) {
-                to = java.util.Arrays.compareUnsigned(resume, to) < 0 ? resume : to;
-            } else {
-                from = java.util.Arrays.compareUnsigned(resume, from) > 0 ? resume : from;
+        Set<String> columns = null;
+        if (request.has("columns")) {
+            columns = new LinkedHashSet<>();
+            for (JsonNode name : RowsJson.array(request.path("columns"), "columns", true)) {
+                if (!name.isTextual()) {
+                    throw new InvalidRequestException("'columns' must be an array of column names");
+                }
+                columns.add(name.asText());
             }
         }
-        int entries = (int) Math.min(ENTRIES_PER_READ_MAX, (long) (limit + 1) * (table.columns().size() + 3));
-        SliceQuery query = new SliceQuery(rows.token(pk), from, to, reversed, entries, partition.start(),
-                partition.end());
-        CompletableFuture<ClientResult> result = new CompletableFuture<>();
-        operations.readSlice(query, cl(request), result::complete);
-        return result.thenApply(r -> r instanceof ClientResult.Entries page ? rowsAnswer(rows, page, limit, reversed)
-                : failure(r));
+        int limit = (int) RowsJson.whole(request, "limit", 1, ROWS_PER_READ_MAX, DEFAULT_LIMIT, "rows");
+        Clustering after = request.hasNonNull("paging") ? paging(table, request.path("paging")) : null;
+        return new ReadCommand(table, key, List.of(slice), columns, RowsJson.bool(request, "reversed", false),
+                limit, 0, after);
     }
 
-    private static byte[] paging(String text, KeyRange partition) {
-        byte[] resume;
+    /** A paging state: hex of the last row's clustering values ({@code count:u8} then {@code length:u32 bytes}). */
+    static String paging(Clustering after) {
+        int size = 1;
+        for (byte[] value : after.values()) {
+            size += 4 + value.length;
+        }
+        ByteBuffer out = ByteBuffer.allocate(size).put((byte) after.size());
+        after.values().forEach(v -> out.putInt(v.length).put(v));
+        return HexFormat.of().formatHex(out.array());
+    }
+
+    private static Clustering paging(TableMetadata table, JsonNode json) {
+        String wrong = "'paging' must be the paging state a previous read of this table returned";
+        if (!json.isTextual()) {
+            throw new InvalidRequestException(wrong);
+        }
         try {
-            resume = HexFormat.of().parseHex(text);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("'paging' must be the paging state a previous read returned");
+            ByteBuffer in = ByteBuffer.wrap(HexFormat.of().parseHex(json.asText()));
+            int count = in.get() & 0xFF;
+            if (count != table.clustering().size()) {
+                throw new InvalidRequestException(wrong);
+            }
+            List<byte[]> values = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                byte[] value = new byte[in.getInt()];
+                in.get(value);
+                ColumnMetadata c = table.clustering().get(i);
+                c.type().validate(c.name(), value);
+                values.add(value);
+            }
+            if (in.hasRemaining()) {
+                throw new InvalidRequestException(wrong);
+            }
+            return new Clustering(values);
+        } catch (RuntimeException e) {
+            throw new InvalidRequestException(wrong);
         }
-        if (!partition.contains(resume) && !java.util.Arrays.equals(resume, partition.end())) {
-            throw new InvalidRequestException("'paging' belongs to another partition");
-        }
-        return resume;
     }
 
-    private static AdminAnswer rowsAnswer(RowTranslation rows, ClientResult.Entries page, int limit,
-                                          boolean reversed) {
-        TableMetadata table = rows.keys().table();
-        Map<String, Cell> statics = new LinkedHashMap<>();
-        List<RowTranslation.ReadRow> read = rows.rows(page.entries(), page.rangeTombstones(),
-                System.currentTimeMillis() / 1000, statics);
-        boolean more = page.more();
-        if (more && read.size() > 1) {
-            read = read.subList(0, read.size() - 1); // the last row may be cut short: the next page reads it whole
-        }
-        if (read.size() > limit) {
-            read = read.subList(0, limit);
-            more = true;
-        }
+    private static AdminAnswer rows(ReadCommand command, PartitionPage page, boolean metadata) {
+        TableMetadata table = command.table();
         ObjectNode out = JsonResponses.object();
         ArrayNode list = out.putArray("rows");
-        for (RowTranslation.ReadRow row : read) {
+        ArrayNode meta = metadata ? JsonResponses.JSON.createArrayNode() : null;
+        for (Row row : page.rows()) {
             ObjectNode o = list.addObject();
             for (int i = 0; i < row.clustering().size(); i++) {
                 ColumnMetadata c = table.clustering().get(i);
-                o.set(c.name(), json(c.type(), row.clustering().values().get(i)));
+                o.set(c.name(), JsonResponses.JSON.valueToTree(c.type().toJson(row.clustering().values().get(i))));
             }
-            row.cells().forEach((name, cell) -> o.set(name, json(table.columnOrThrow(name).type(), cell.value())));
+            columns(row, o, meta == null ? null : meta.addObject());
         }
-        if (!statics.isEmpty()) {
-            ObjectNode s = out.putObject("static");
-            statics.forEach((name, cell) -> s.set(name, json(table.columnOrThrow(name).type(), cell.value())));
+        if (page.staticRow() != null && !page.staticRow().columns().isEmpty()) {
+            columns(page.staticRow(), out.putObject("static"), metadata ? out.putObject("static_metadata") : null);
         }
-        if (more && !read.isEmpty()) {
-            byte[] last = read.get(read.size() - 1).rowPrefix();
-            out.put("paging", HexFormat.of().formatHex(reversed ? last : KeyRange.prefixEnd(last)));
+        if (meta != null) {
+            out.set("metadata", meta);
+        }
+        if (!page.exhausted() && page.resumeAfter() != null) {
+            out.put("paging", paging(page.resumeAfter()));
         } else {
             out.putNull("paging");
         }
         return new AdminAnswer(200, out);
     }
 
-    private static JsonNode json(CqlType type, byte[] value) {
-        return JsonResponses.JSON.valueToTree(type.toJson(value));
+    /** A row's columns as JSON values into {@code out}, and each one's write time and TTL into {@code meta}. */
+    private static void columns(Row row, ObjectNode out, ObjectNode meta) {
+        for (Map.Entry<String, ColumnData> column : row.columns().entrySet()) {
+            ColumnData data = column.getValue();
+            out.set(column.getKey(), JsonResponses.JSON.valueToTree(data.column().type().toJson(data.value())));
+            if (meta != null) {
+                ObjectNode m = meta.putObject(column.getKey());
+                m.put("timestamp", data.timestampMicros());
+                if (!data.isCollection()) {
+                    m.put("ttl", data.cell().ttlSeconds());
+                    m.put("expires_at", data.cell().expiresAtSeconds());
+                }
+            }
+        }
     }
 
     private static AdminAnswer failure(ClientResult result) {

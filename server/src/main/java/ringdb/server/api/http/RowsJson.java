@@ -26,6 +26,31 @@ final class RowsJson {
         return value.asText();
     }
 
+    /** A boolean member, {@code otherwise} when absent or null. */
+    static boolean bool(JsonNode node, String field, boolean otherwise) {
+        JsonNode value = node.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return otherwise;
+        }
+        if (!value.isBoolean()) {
+            throw new InvalidRequestException("'" + field + "' must be true or false, got " + value);
+        }
+        return value.asBoolean();
+    }
+
+    /** A whole-number member in {@code [min, max]}, {@code otherwise} when absent or null. */
+    static long whole(JsonNode node, String field, long min, long max, long otherwise, String unit) {
+        JsonNode value = node.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return otherwise;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < min || value.asLong() > max) {
+            throw new InvalidRequestException("'" + field + "' must be a whole number of " + unit + " between " + min
+                    + " and " + max + ", got " + value);
+        }
+        return value.asLong();
+    }
+
     static List<JsonNode> array(JsonNode node, String field, boolean required) {
         List<JsonNode> out = new ArrayList<>();
         if (node == null || node.isMissingNode() || node.isNull()) {

@@ -1,0 +1,61 @@
+package ringdb.storage.rows;
+
+import java.util.UUID;
+import java.util.function.Function;
+import ringdb.core.schema.ColumnMetadata;
+import ringdb.core.schema.TableMetadata;
+import ringdb.core.schema.keys.DecodedKey;
+import ringdb.core.schema.keys.RowKeyDecoder;
+
+/**
+ * {@link TombstoneKinds} from the tables' schema: a key is decoded with its table's definition
+ * ({@link RowKeyDecoder}); a row deletion is {@link Kind#ROW}, the element-less cell of a non-frozen
+ * collection {@link Kind#COLLECTION}, any other decodable entry {@link Kind#ITSELF}. A key of a table
+ * the schema does not hold (not learnt yet, or dropped), of a column its definition never held, or
+ * that does not decode is {@link Kind#UNKNOWN}. A known table's tombstones are kept for its
+ * {@code gc_grace_seconds}.
+ */
+public final class SchemaTombstoneKinds implements TombstoneKinds {
+    private final Function<UUID, TableMetadata> tables;
+
+    /** {@code tables} finds a table by id (null when unknown); it is called from compaction threads. */
+    public SchemaTombstoneKinds(Function<UUID, TableMetadata> tables) {
+        this.tables = tables;
+    }
+
+    @Override
+    public Kind kindOf(byte[] key) {
+        try {
+            TableMetadata table = tables.apply(RowKeyDecoder.tableId(key));
+            if (table == null) {
+                return Kind.UNKNOWN;
+            }
+            DecodedKey decoded = RowKeyDecoder.decode(table, key);
+            return switch (decoded.kind()) {
+                case ROW_DELETION -> Kind.ROW;
+                case CELL, STATIC_CELL -> cellKind(table, decoded);
+                default -> Kind.ITSELF;
+            };
+        } catch (RuntimeException e) {
+            return Kind.UNKNOWN;
+        }
+    }
+
+    @Override
+    public long gcGraceMicros(byte[] key, long otherwise) {
+        try {
+            TableMetadata table = tables.apply(RowKeyDecoder.tableId(key));
+            return table == null ? otherwise : table.params().gcGraceSeconds() * 1_000_000L;
+        } catch (RuntimeException e) {
+            return otherwise;
+        }
+    }
+
+    private static Kind cellKind(TableMetadata table, DecodedKey decoded) {
+        ColumnMetadata column = table.addedColumns().get(decoded.column());
+        if (column == null) {
+            return Kind.UNKNOWN;
+        }
+        return decoded.elementKey() == null && column.type().isMultiCell() ? Kind.COLLECTION : Kind.ITSELF;
+    }
+}

@@ -1,0 +1,41 @@
+package ringdb.storage.rows;
+
+/**
+ * What a tombstone of a table entry covers beyond what the engine reads from its key alone
+ * (docs/formats/rows.md, "Deletions as entries"). Partition deletions and range tombstone bounds
+ * the engine recognises itself; a row deletion ({@code prefix(row) 0x20}) and a collection deletion
+ * (a cell key without an element) cannot be told from a cell tombstone without the table's schema,
+ * which is what an implementation brings. Called from compaction threads: implementations must be
+ * thread-safe and must not block.
+ */
+@FunctionalInterface
+public interface TombstoneKinds {
+    /** What a tombstone at a key covers. */
+    enum Kind {
+        /** Only the entry at its own key (a cell, a collection element, a row marker). */
+        ITSELF,
+        /** A row deletion: the marker and cells of its row (keys {@code prefix(row) 0x21...} and {@code 0x22...}). */
+        ROW,
+        /** A collection deletion: the collection's elements (every longer key that begins with it). */
+        COLLECTION,
+        /** Not known (no schema, an unknown table or column): the engine assumes the least and keeps the most. */
+        UNKNOWN
+    }
+
+    /** Knows nothing: every tombstone the engine cannot classify alone is {@link Kind#UNKNOWN}. */
+    TombstoneKinds UNKNOWN = key -> Kind.UNKNOWN;
+
+    /**
+     * The kind of the table entry at {@code key} (never a partition deletion or a range tombstone
+     * bound). Must not throw: an entry it cannot decode is {@link Kind#UNKNOWN}.
+     */
+    Kind kindOf(byte[] key);
+
+    /**
+     * How long tombstones of the table the table entry at {@code key} belongs to are kept (its
+     * {@code gc_grace_seconds}, in microseconds); {@code otherwise} (the engine's) when not known.
+     */
+    default long gcGraceMicros(byte[] key, long otherwise) {
+        return otherwise;
+    }
+}
