@@ -277,6 +277,14 @@ public final class SSTable implements AutoCloseable {
         return byToken != 0 ? byToken : Arrays.compareUnsigned(firstKeys[blockNumber], key);
     }
 
+    private ByteBuffer readBlockUnchecked(int blockNumber) {
+        try {
+            return readBlock(blockNumber);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static Cell readCell(ByteBuffer block) {
         return EntryCodec.readCell(block);
     }
@@ -361,8 +369,7 @@ public final class SSTable implements AutoCloseable {
             return Collections.emptyIterator();
         }
         if (!reversed) {
-            int startBlock = Math.max(0, blockFor(fromInclusive));
-            return new BoundedIterator(new BlockIterator(startBlock, null), fromInclusive, toExclusive);
+            return new SliceIterator(Math.max(0, blockFor(fromInclusive)), fromInclusive, toExclusive);
         }
         return new ReverseBlockIterator(blockFor(toExclusive), fromInclusive, toExclusive);
     }
@@ -393,15 +400,46 @@ public final class SSTable implements AutoCloseable {
         return path;
     }
 
-    /** The entries of {@code source} in [from, to), source in key order. */
-    private static final class BoundedIterator extends LookaheadIterator<Map.Entry<DecoratedKey, Cell>> {
-        private final Iterator<Map.Entry<DecoratedKey, Cell>> source;
+    /**
+     * Positions {@code block} at its first entry at or after {@code key}, comparing the entries before it
+     * where they lie (nothing is decoded); false when every entry of the block is before {@code key}
+     * (the block is then used up).
+     */
+    private static boolean seek(ByteBuffer block, DecoratedKey key) {
+        byte[] bytes = block.array();
+        byte[] wanted = key.key();
+        while (block.hasRemaining()) {
+            int entryStart = block.position();
+            long token = block.getLong();
+            int keyLength = block.getInt();
+            int keyStart = block.position();
+            int order = token != key.token() ? Long.compare(token, key.token())
+                    : Arrays.compareUnsigned(bytes, keyStart, keyStart + keyLength, wanted, 0, wanted.length);
+            if (order >= 0) {
+                block.position(entryStart);
+                return true;
+            }
+            block.position(keyStart + keyLength);
+            skipCell(block);
+        }
+        return false;
+    }
+
+    /**
+     * Entries in [from, to) in key order, one block in memory at a time: the first block is entered by
+     * {@link #seek} (the entries before {@code from} are never decoded), and a block whose first key
+     * is at or past {@code to} is never read.
+     */
+    private final class SliceIterator extends LookaheadIterator<Map.Entry<DecoratedKey, Cell>> {
         private final DecoratedKey fromInclusive;
         private final DecoratedKey toExclusive;
+        private int nextBlock;
+        private ByteBuffer block;
+        private boolean seeking = true;
+        private DecoratedKey previous;
 
-        BoundedIterator(Iterator<Map.Entry<DecoratedKey, Cell>> source, DecoratedKey fromInclusive,
-                        DecoratedKey toExclusive) {
-            this.source = source;
+        SliceIterator(int startBlock, DecoratedKey fromInclusive, DecoratedKey toExclusive) {
+            this.nextBlock = startBlock;
             this.fromInclusive = fromInclusive;
             this.toExclusive = toExclusive;
             advance();
@@ -409,16 +447,32 @@ public final class SSTable implements AutoCloseable {
 
         @Override
         protected Map.Entry<DecoratedKey, Cell> computeNext() {
-            while (source.hasNext()) {
-                Map.Entry<DecoratedKey, Cell> entry = source.next();
-                if (entry.getKey().compareTo(toExclusive) >= 0) {
+            while (true) {
+                if (block == null || !block.hasRemaining()) {
+                    if (nextBlock >= blockOffsets.length || compareFirstKey(nextBlock, toExclusive) >= 0) {
+                        return null;
+                    }
+                    block = readBlockUnchecked(nextBlock++);
+                }
+                if (seeking) {
+                    if (!seek(block, fromInclusive)) {
+                        continue;
+                    }
+                    seeking = false;
+                }
+                DecoratedKey key = EntryCodec.readKey(block);
+                if (key.compareTo(toExclusive) >= 0) {
+                    block = null;
+                    nextBlock = blockOffsets.length;
                     return null;
                 }
-                if (entry.getKey().compareTo(fromInclusive) >= 0) {
-                    return entry;
-                }
+                Cell cell = readCell(block);
+                // The reading half of the table order's paired assertions (see checkIndexOrder).
+                Invariants.check(previous == null || previous.compareTo(key) < 0,
+                        "the entries of a table are read in strictly increasing key order");
+                previous = key;
+                return new AbstractMap.SimpleImmutableEntry<>(key, cell);
             }
-            return null;
         }
     }
 
@@ -457,13 +511,15 @@ public final class SSTable implements AutoCloseable {
             return null;
         }
 
-        /** The block's entries below {@code toExclusive}, in key order; the cursor after the last. */
+        /**
+         * The block's entries in [from, to), in key order; the cursor after the last. A block that
+         * begins at or before {@code from} is entered by {@link #seek}, and no earlier block is read.
+         */
         private void decodeBlock(int blockNumber) {
-            ByteBuffer block;
-            try {
-                block = readBlock(blockNumber);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            ByteBuffer block = readBlockUnchecked(blockNumber);
+            if (compareFirstKey(blockNumber, fromInclusive) <= 0) {
+                nextBlock = -1;
+                seek(block, fromInclusive);
             }
             List<Map.Entry<DecoratedKey, Cell>> entries = new ArrayList<>();
             while (block.hasRemaining()) {
@@ -511,14 +567,6 @@ public final class SSTable implements AutoCloseable {
                 if (fromExclusive == null || decorated.compareTo(fromExclusive) > 0) {
                     return new AbstractMap.SimpleImmutableEntry<>(decorated, cell);
                 }
-            }
-        }
-
-        private ByteBuffer readBlockUnchecked(int blockNumber) {
-            try {
-                return readBlock(blockNumber);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
         }
     }
