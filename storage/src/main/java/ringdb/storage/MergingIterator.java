@@ -43,15 +43,17 @@ public final class MergingIterator implements Iterator<Map.Entry<DecoratedKey, C
         if (first == null) {
             throw new NoSuchElementException();
         }
-        DecoratedKey key = first.head.getKey();
-        Cell cell = first.head.getValue();
+        Map.Entry<DecoratedKey, Cell> head = first.head;
+        DecoratedKey key = head.getKey();
+        Cell cell = head.getValue();
         first.advance(queue);
         while (!queue.isEmpty() && queue.peek().head.getKey().compareTo(key) == 0) {
             Source same = queue.poll();
             cell = Cell.reconcile(cell, same.head.getValue());
             same.advance(queue);
         }
-        return new AbstractMap.SimpleImmutableEntry<>(key, cell);
+        // the sources' entries are immutable: one no other source shares comes out as it is
+        return cell == head.getValue() ? head : new AbstractMap.SimpleImmutableEntry<>(key, cell);
     }
 
     private static final class Source implements Comparable<Source> {

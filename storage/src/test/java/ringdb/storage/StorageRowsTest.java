@@ -309,4 +309,44 @@ class StorageRowsTest {
         assertThat(table.blocksRead() - before).isLessThanOrEqualTo(4);
         engine.close();
     }
+
+    @Test
+    void aPartitionReadFromATableNeverReadsTheBlockAfterThePartitionAndAnAbsentOneReadsNone() throws IOException {
+        StorageEngine engine = open(config().toBuilder().blockSizeBytes(4096).build());
+        String filler = "x".repeat(4200); // one entry fills a block: every partition begins and ends one
+        int partitions = 100;
+        for (int p = 0; p < partitions; p++) {
+            applyBatch(engine, List.of(entry(TestRowKeys.cell("p" + p, 1, "c"), value(filler + p, 1))));
+        }
+        engine.flush();
+        ringdb.storage.sstable.SSTable table = engine.tables().get(0);
+        for (boolean reversed : new boolean[] {false, true}) {
+            long before = table.blocksRead();
+            for (int p = 0; p < partitions; p++) {
+                String partition = "p" + p;
+                long token = EntryKeys.decorate(Partitioner.SHA1, TestRowKeys.partition(partition)).token();
+                List<LocalStore.Entry> found = engine.slice(token, TestRowKeys.partition(partition),
+                        TestRowKeys.partitionEnd(partition), reversed, 10);
+                assertThat(found).extracting(e -> e.key().key()).as("partition %s", partition)
+                        .containsExactly(TestRowKeys.cell(partition, 1, "c"));
+                assertThat(new String(found.get(0).cell().value(), StandardCharsets.UTF_8)).isEqualTo(filler + p);
+            }
+            // The index knows where blocks begin, not where they end: the block before a partition that
+            // begins a block is read to find that it ends before the partition; the one after never is.
+            assertThat(table.blocksRead() - before).as("blocks read, reversed %s", reversed)
+                    .isLessThanOrEqualTo(2L * partitions);
+        }
+        int absentBlocks = 0;
+        for (int p = 0; p < 400; p++) {
+            String partition = "absent" + p;
+            long token = EntryKeys.decorate(Partitioner.SHA1, TestRowKeys.partition(partition)).token();
+            long before = table.blocksRead();
+            assertThat(engine.slice(token, TestRowKeys.partition(partition), TestRowKeys.partitionEnd(partition),
+                    false, 10)).isEmpty();
+            absentBlocks += (int) (table.blocksRead() - before);
+        }
+        assertThat(absentBlocks).as("the bloom filter keeps reads of absent partitions off the table (a few false "
+                + "positives)").isLessThanOrEqualTo(2 * 20);
+        engine.close();
+    }
 }

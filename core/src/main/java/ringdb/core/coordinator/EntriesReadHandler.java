@@ -186,6 +186,12 @@ final class EntriesReadHandler implements RequestRegistry.ResponseHandler {
             return;
         }
         reconciled = true;
+        if (answers.size() == 1 && inOrder(answer)) {
+            // one answer: it is the reconciled answer, and it lacks nothing of itself (no repairs)
+            finish();
+            answer(alone(answer));
+            return;
+        }
         Comparator<DecoratedKey> order = read.order();
         TreeMap<DecoratedKey, Cell> merged = new TreeMap<>(order);
         TreeMap<DecoratedKey, Cell> tombstones = new TreeMap<>();
@@ -223,6 +229,35 @@ final class EntriesReadHandler implements RequestRegistry.ResponseHandler {
         resultAfterRepair = result;
         repairsPending.addAll(repairs.keySet());
         repair(repairs, requestId);
+    }
+
+    /** Whether an answer's entries (in read order) and range tombstones (in key order) are strictly increasing. */
+    private boolean inOrder(Answer answer) {
+        Comparator<DecoratedKey> order = read.order();
+        List<LocalStore.Entry> entries = answer.entries();
+        for (int i = 1; i < entries.size(); i++) {
+            if (order.compare(entries.get(i - 1).key(), entries.get(i).key()) >= 0) {
+                return false;
+            }
+        }
+        List<LocalStore.Entry> tombstones = answer.tombstones();
+        for (int i = 1; i < tombstones.size(); i++) {
+            if (tombstones.get(i - 1).key().compareTo(tombstones.get(i).key()) >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** What the merge of {@link #onAnswer} makes of a single answer whose entries are in order. */
+    private ClientResult alone(Answer answer) {
+        List<LocalStore.Entry> entries = answer.entries();
+        boolean more = answer.more();
+        if (entries.size() > read.maxEntries()) {
+            entries = entries.subList(0, read.maxEntries());
+            more = true;
+        }
+        return new ClientResult.Entries(entries, answer.tombstones(), more, null);
     }
 
     /** Per answering replica, the entries of the answer it lacks or holds older. */

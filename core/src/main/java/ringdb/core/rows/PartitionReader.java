@@ -3,15 +3,18 @@ package ringdb.core.rows;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import ringdb.core.data.Cell;
 import ringdb.core.schema.ColumnMetadata;
 import ringdb.core.schema.TableMetadata;
 import ringdb.core.schema.keys.Clustering;
 import ringdb.core.schema.keys.DecodedKey;
 import ringdb.core.schema.keys.RowKeyDecoder;
+import ringdb.core.schema.keys.RowKeys;
 import ringdb.core.schema.keys.Slice;
 import ringdb.core.store.LocalStore;
 
@@ -40,12 +43,13 @@ public final class PartitionReader {
                                      List<LocalStore.Entry> rangeTombstones, long nowSeconds, boolean complete) {
         TableMetadata table = command.table();
         Deletions deletions = new Deletions(table);
-        List<Decoded> decoded = new ArrayList<>();
+        List<Decoded> decoded = new ArrayList<>(entries.size());
+        byte[] prefix = partitionPrefix(command);
         for (LocalStore.Entry entry : rangeTombstones) {
-            deletions.learn(decode(command, entry));
+            deletions.learn(decode(command, prefix, entry));
         }
         for (LocalStore.Entry entry : entries) {
-            Decoded d = decode(command, entry);
+            Decoded d = decode(command, prefix, entry);
             if (!deletions.learn(d)) {
                 decoded.add(d);
             }
@@ -111,23 +115,28 @@ public final class PartitionReader {
             }
         }
         CellValue marker = null;
-        Map<String, Long> collectionDeletedAt = new LinkedHashMap<>();
+        Map<String, Long> collectionDeletedAt = null; // made for the first collection deletion
         for (Decoded d : group) {
             if (d.key.kind() == DecodedKey.Kind.ROW_MARKER && live(d.cell(), rowDeletedAt, nowSeconds)) {
                 marker = CellValue.of(d.cell());
             } else if (isCellKind(d) && d.key.elementKey() == null && d.cell().isTombstone()) {
+                if (collectionDeletedAt == null) {
+                    collectionDeletedAt = new HashMap<>();
+                }
                 collectionDeletedAt.merge(d.key.column(), d.cell().timestampMicros(), Math::max);
             }
         }
-        Map<String, ColumnData> columns = new LinkedHashMap<>();
+        Map<String, ColumnData> columns = new TreeMap<>(); // a row's columns come out by name
         boolean anyLive = marker != null;
-        Map<String, List<ColumnData.Element>> elements = new LinkedHashMap<>();
+        Map<String, List<ColumnData.Element>> elements = null; // made for the first element
         for (Decoded d : group) {
             if (!isCellKind(d) || !table.isLive(d.key.column(), d.cell().timestampMicros())) {
                 continue;
             }
-            long coveredUpTo = Math.max(rowDeletedAt, collectionDeletedAt.getOrDefault(d.key.column(), Long.MIN_VALUE));
-            if (!live(d.cell(), d.key.elementKey() == null ? rowDeletedAt : coveredUpTo, nowSeconds)) {
+            long coveredUpTo = d.key.elementKey() == null ? rowDeletedAt : Math.max(rowDeletedAt,
+                    collectionDeletedAt == null ? Long.MIN_VALUE
+                            : collectionDeletedAt.getOrDefault(d.key.column(), Long.MIN_VALUE));
+            if (!live(d.cell(), coveredUpTo, nowSeconds)) {
                 continue;
             }
             anyLive = true;
@@ -136,14 +145,19 @@ public final class PartitionReader {
                 continue;
             }
             if (column.type().isMultiCell() && d.key.elementKey() != null) {
+                if (elements == null) {
+                    elements = new LinkedHashMap<>();
+                }
                 elements.computeIfAbsent(column.name(), n -> new ArrayList<>())
                         .add(new ColumnData.Element(d.key.elementKey(), CellValue.of(d.cell())));
             } else if (!column.type().isMultiCell()) {
                 columns.put(column.name(), new ColumnData(column, CellValue.of(d.cell()), null));
             }
         }
-        elements.forEach((name, list) -> columns.put(name, new ColumnData(table.addedColumns().get(name), null,
-                list)));
+        if (elements != null) {
+            elements.forEach((name, list) -> columns.put(name, new ColumnData(table.addedColumns().get(name), null,
+                    list)));
+        }
         if (!anyLive) {
             return null;
         }
@@ -159,8 +173,19 @@ public final class PartitionReader {
         return cell.isLiveAt(nowSeconds) && cell.timestampMicros() > deletedAtMicros;
     }
 
-    private static Decoded decode(ReadCommand command, LocalStore.Entry entry) {
-        DecodedKey key = RowKeyDecoder.decode(command.table(), entry.key().key());
+    /** The key every entry of the command's partition begins with; null when it cannot be made (all decoded whole). */
+    private static byte[] partitionPrefix(ReadCommand command) {
+        try {
+            return new RowKeys(command.table(), serialized -> 0L).partitionPrefix(command.partitionKey());
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Decoded decode(ReadCommand command, byte[] partitionPrefix, LocalStore.Entry entry) {
+        byte[] bytes = entry.key().key();
+        DecodedKey key = partitionPrefix == null ? RowKeyDecoder.decode(command.table(), bytes)
+                : RowKeyDecoder.decodeInPartition(command.table(), command.partitionKey(), partitionPrefix, bytes);
         if (!key.partitionKey().equals(command.partitionKey())) {
             throw new IllegalArgumentException("an entry of partition " + key.partitionKey() + " in a read of "
                     + command.partitionKey());

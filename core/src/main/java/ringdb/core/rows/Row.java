@@ -28,7 +28,8 @@ public record Row(Clustering clustering, CellValue marker, SortedMap<String, Col
     }
 
     static Row of(Clustering clustering, CellValue marker, Map<String, ColumnData> columns) {
-        return new Row(clustering, marker, new TreeMap<>(columns));
+        return new Row(clustering, marker, columns instanceof SortedMap<String, ColumnData> sorted ? sorted
+                : new TreeMap<>(columns));
     }
 
     @Override

@@ -195,8 +195,14 @@ public final class TableMetadata {
      * false when the column is unknown, or was dropped at or after that time.
      */
     public boolean isLive(String column, long cellTimestampMicros) {
-        return added.containsKey(column) && cellTimestampMicros > droppedAtMicros.getOrDefault(column, Long.MIN_VALUE)
-                && isLive(column);
+        ColumnMetadata c = added.get(column);
+        if (c == null) {
+            return false;
+        }
+        // asked for every cell a read returns: one lookup when no column was ever dropped
+        long droppedAt = droppedAtMicros.isEmpty() ? Long.MIN_VALUE : droppedAtMicros.getOrDefault(column,
+                Long.MIN_VALUE);
+        return cellTimestampMicros > droppedAt && c.addedAtMicros() > droppedAt;
     }
 
     /** ALTER TABLE ADD: a static or regular column added at {@code micros}. */

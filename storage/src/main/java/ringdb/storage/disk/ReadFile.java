@@ -2,6 +2,7 @@ package ringdb.storage.disk;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
 /** An open file for random reads. Safe for concurrent readers; the file must not change while open. */
 public interface ReadFile extends AutoCloseable {
@@ -16,6 +17,15 @@ public interface ReadFile extends AutoCloseable {
         byte[] bytes = new byte[length];
         read(position, bytes, 0, length);
         return bytes;
+    }
+
+    /**
+     * {@code length} bytes at {@code position} as a buffer (position 0, limit {@code length}, big-endian)
+     * that the caller must not write to: a view of the file where it is memory mapped (no copy), else a
+     * copy; throws as {@link #read} does.
+     */
+    default ByteBuffer view(long position, int length) throws IOException {
+        return ByteBuffer.wrap(read(position, length));
     }
 
     /**

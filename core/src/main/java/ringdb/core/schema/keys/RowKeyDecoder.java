@@ -15,6 +15,7 @@ import static ringdb.core.schema.keys.RowKeyFormat.STATIC_ROW;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import ringdb.core.ring.StorageKeys;
@@ -59,7 +60,27 @@ public final class RowKeyDecoder {
         for (int i = 0; i < components; i++) {
             partition.add(partitionComponent(in, i, i == components - 1));
         }
-        PartitionKey pk = new PartitionKey(partition);
+        return afterPartition(table, in, id, new PartitionKey(partition));
+    }
+
+    /**
+     * Decodes a key of {@code table}'s entries as {@link #decode} does, when it begins with
+     * {@code partitionPrefix} ({@link RowKeys#partitionPrefix} of {@code partition}): then only what
+     * follows the partition key is read, and the result carries {@code partition} itself. A key
+     * with another beginning is decoded whole.
+     */
+    public static DecodedKey decodeInPartition(TableMetadata table, PartitionKey partition, byte[] partitionPrefix,
+                                               byte[] key) {
+        if (key.length <= partitionPrefix.length
+                || !Arrays.equals(key, 0, partitionPrefix.length, partitionPrefix, 0, partitionPrefix.length)) {
+            return decode(table, key);
+        }
+        return afterPartition(table, new OrderedReader(key, partitionPrefix.length, key.length), table.id(),
+                partition);
+    }
+
+    /** The rest of a key after its partition key: the section and what it holds, up to the key's end. */
+    private static DecodedKey afterPartition(TableMetadata table, OrderedReader in, UUID id, PartitionKey pk) {
         int section = in.readByte();
         DecodedKey decoded = switch (section) {
             case PARTITION_DELETION -> new DecodedKey(id, pk, DecodedKey.Kind.PARTITION_DELETION, null, null, null,
@@ -68,7 +89,7 @@ public final class RowKeyDecoder {
                 expect(in, CELL);
                 yield cell(table, in, id, pk, null, DecodedKey.Kind.STATIC_CELL);
             }
-            case ROWS -> rowsSection(table, in, id, pk, key.length);
+            case ROWS -> rowsSection(table, in, id, pk);
             default -> throw new IllegalArgumentException("unknown section 0x" + Integer.toHexString(section)
                     + " at byte " + (in.position() - 1));
         };
@@ -78,8 +99,7 @@ public final class RowKeyDecoder {
         return decoded;
     }
 
-    private static DecodedKey rowsSection(TableMetadata table, OrderedReader in, UUID id, PartitionKey pk,
-                                          int keyLength) {
+    private static DecodedKey rowsSection(TableMetadata table, OrderedReader in, UUID id, PartitionKey pk) {
         Clustering clustering = clustering(table, in);
         int kind = in.readByte();
         if (kind == BEFORE_PREFIX || kind == AFTER_PREFIX) {

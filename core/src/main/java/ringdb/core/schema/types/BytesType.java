@@ -36,7 +36,7 @@ final class BytesType extends CqlType {
                             + ") is not US-ASCII");
                 }
             }
-        } else if (kind == Kind.TEXT) {
+        } else if (kind == Kind.TEXT && !isAscii(value)) { // US-ASCII is UTF-8: checked without a decoder
             try {
                 StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(value));
@@ -44,6 +44,15 @@ final class BytesType extends CqlType {
                 throw new InvalidValueException("not valid UTF-8");
             }
         }
+    }
+
+    private static boolean isAscii(byte[] value) {
+        for (byte b : value) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -145,4 +145,30 @@ class RowKeyProperties {
         assertThat(RowKeyDecoder.decode(c.table, keys.rowMarker(pk, d.clustering())).clustering().values())
                 .hasSize(row.size());
     }
+
+    @Property(tries = 300)
+    void aKeyDecodesAlikeWithItsPartitionsPrefixGivenAndAnotherPartitionsKeyIsDecodedWhole(
+            @ForAll("cases") Case c, @ForAll byte[] partition, @ForAll byte[] other) {
+        RowKeys keys = new RowKeys(c.table, Partitioner.SHA1::token);
+        PartitionKey pk = PartitionKey.of(partition);
+        byte[] prefix = keys.partitionPrefix(pk);
+        Clustering row = c.rows.get(0);
+        PartitionKey otherPk = PartitionKey.of(other);
+        byte[][] bounds = keys.rangeTombstone(pk, c.slice);
+        List<byte[]> entries = List.of(keys.partitionDeletion(pk), keys.rowMarker(pk, row), keys.rowDeletion(pk, row),
+                keys.cell(pk, row, "v", null), keys.cell(pk, row, "s", CqlTypes.INT.fromJava(7)),
+                keys.cell(pk, row, "s", null), bounds[0], bounds[1], keys.rowMarker(otherPk, row),
+                keys.cell(otherPk, row, "v", null));
+        for (byte[] entry : entries) {
+            DecodedKey whole = RowKeyDecoder.decode(c.table, entry);
+            DecodedKey given = RowKeyDecoder.decodeInPartition(c.table, pk, prefix, entry);
+            assertThat(given.partitionKey()).isEqualTo(whole.partitionKey());
+            assertThat(given.tableId()).isEqualTo(whole.tableId());
+            assertThat(given.kind()).isEqualTo(whole.kind());
+            assertThat(given.clustering()).isEqualTo(whole.clustering());
+            assertThat(given.column()).isEqualTo(whole.column());
+            assertThat(given.elementKey()).isEqualTo(whole.elementKey());
+            assertThat(given.slice()).isEqualTo(whole.slice());
+        }
+    }
 }

@@ -41,22 +41,24 @@ final class NativeRows {
                       List<String> columns, List<byte[]> values, boolean insert, int ttlSeconds) {
     }
 
-    /** A ROW answer: the row's selected live columns with their timestamps. */
-    record RowFound(List<String> names, List<byte[]> values, long[] timestamps) {
+    /**
+     * A ROW answer: the row's selected live columns ({@code count} of them) with their timestamps;
+     * names in UTF-8.
+     */
+    record RowFound(byte[][] names, byte[][] values, long[] timestamps, int count) {
         int bytes() {
             int size = 2;
-            for (int i = 0; i < names.size(); i++) {
-                size += 2 + names.get(i).getBytes(StandardCharsets.UTF_8).length + 8 + 4 + values.get(i).length;
+            for (int i = 0; i < count; i++) {
+                size += 2 + names[i].length + 8 + 4 + values[i].length;
             }
             return size;
         }
 
         void writeTo(ByteBuf out) {
-            out.writeShort(names.size());
-            for (int i = 0; i < names.size(); i++) {
-                byte[] name = names.get(i).getBytes(StandardCharsets.UTF_8);
-                out.writeShort(name.length).writeBytes(name).writeLong(timestamps[i]).writeInt(values.get(i).length)
-                        .writeBytes(values.get(i));
+            out.writeShort(count);
+            for (int i = 0; i < count; i++) {
+                out.writeShort(names[i].length).writeBytes(names[i]).writeLong(timestamps[i])
+                        .writeInt(values[i].length).writeBytes(values[i]);
             }
         }
     }
@@ -204,26 +206,29 @@ final class NativeRows {
                 done.accept(new ClientResult.NotFound());
                 return;
             }
-            List<String> names = new ArrayList<>();
-            List<byte[]> values = new ArrayList<>();
-            List<Long> stamps = new ArrayList<>();
-            add(found.columns(), names, values, stamps);
-            if (page.staticRow() != null) {
-                add(page.staticRow().columns(), names, values, stamps);
-            }
-            done.accept(new RowFound(names, values, stamps.stream().mapToLong(Long::longValue).toArray()));
+            done.accept(found(found, page.staticRow()));
         });
     }
 
-    private static void add(Map<String, ColumnData> columns, List<String> names, List<byte[]> values,
-                            List<Long> stamps) {
+    /** The answer of a read that found {@code row}: its live columns, then those of the static row (may be null). */
+    private static RowFound found(Row row, Row staticRow) {
+        int most = row.columns().size() + (staticRow == null ? 0 : staticRow.columns().size());
+        RowFound found = new RowFound(new byte[most][], new byte[most][], new long[most], 0);
+        found = add(row.columns(), found);
+        return staticRow == null ? found : add(staticRow.columns(), found);
+    }
+
+    private static RowFound add(Map<String, ColumnData> columns, RowFound found) {
+        int count = found.count();
         for (Map.Entry<String, ColumnData> column : columns.entrySet()) {
             byte[] value = column.getValue().value();
             if (value != null) {
-                names.add(column.getKey());
-                values.add(value);
-                stamps.add(column.getValue().timestampMicros());
+                found.names()[count] = column.getKey().getBytes(StandardCharsets.UTF_8);
+                found.values()[count] = value;
+                found.timestamps()[count] = column.getValue().timestampMicros();
+                count++;
             }
         }
+        return new RowFound(found.names(), found.values(), found.timestamps(), count);
     }
 }

@@ -63,6 +63,15 @@ final class MappedReadFile implements ReadFile {
     }
 
     @Override
+    public ByteBuffer view(long position, int length) throws IOException {
+        if (mapped == null) {
+            return ReadFile.super.view(position, length);
+        }
+        ReadFile.checkWithin(position, length, sizeBytes);
+        return mapped.slice((int) position, length); // read-only, as the mapping
+    }
+
+    @Override
     public void close() throws IOException {
         channel.close();
     }

@@ -21,11 +21,17 @@ import org.junit.jupiter.api.io.TempDir;
 import ringdb.core.Clock;
 import ringdb.core.Timers;
 import ringdb.core.data.Cell;
+import ringdb.core.ring.Partitioner;
+import ringdb.core.store.LocalStore;
+import ringdb.storage.CorruptionException;
 import ringdb.storage.Snapshots;
 import ringdb.storage.StorageConfig;
 import ringdb.storage.StorageEngine;
 import ringdb.storage.disk.AppendFile;
 import ringdb.storage.disk.ReadFile;
+import ringdb.storage.rows.EntryKeys;
+import ringdb.storage.rows.TestRowKeys;
+import ringdb.storage.sstable.SSTableFormat;
 
 class FileDiskTest {
     private static final Clock FROZEN = Clock.fixed(0);
@@ -128,6 +134,49 @@ class FileDiskTest {
                         .isEqualTo(Cell.value(value(i), i + 1));
             }
             reopened.close();
+        }
+    }
+
+    @Test
+    void tableBlocksAreReadWhereTheFileIsMappedAndADamagedBlockIsStillCaught() throws IOException {
+        String directory = root.resolve("mapped").toString();
+        StorageConfig config = StorageConfig.builder().blockSizeBytes(512).build();
+        int partitions = 200;
+        try (FileDisk disk = new FileDisk()) {
+            StorageEngine engine = StorageEngine.open(disk, directory, config, FROZEN, NO_TIMERS);
+            for (int p = 0; p < partitions; p++) {
+                List<LocalStore.Entry> row = new ArrayList<>();
+                for (int ck = 0; ck < 3; ck++) {
+                    row.add(new LocalStore.Entry(EntryKeys.decorate(Partitioner.SHA1, TestRowKeys.cell("p" + p, ck,
+                            "c")), Cell.value(value(p * 3 + ck), 7)));
+                }
+                engine.applyBatch(row, failure -> { });
+                engine.apply(("k" + p).getBytes(StandardCharsets.UTF_8), Cell.value(value(p), 7), failure -> { });
+            }
+            engine.flush();
+            for (int p = 0; p < partitions; p++) {
+                long token = EntryKeys.decorate(Partitioner.SHA1, TestRowKeys.partition("p" + p)).token();
+                for (boolean reversed : new boolean[] {false, true}) {
+                    List<LocalStore.Entry> found = engine.slice(token, TestRowKeys.partition("p" + p),
+                            TestRowKeys.partitionEnd("p" + p), reversed, 10);
+                    assertThat(found).hasSize(3);
+                    int first = reversed ? 2 : 0;
+                    assertThat(found.get(0).key().key()).isEqualTo(TestRowKeys.cell("p" + p, first, "c"));
+                    assertThat(found.get(0).cell()).isEqualTo(Cell.value(value(p * 3 + first), 7));
+                }
+                assertThat(engine.read(("k" + p).getBytes(StandardCharsets.UTF_8))).isEqualTo(Cell.value(value(p), 7));
+            }
+            Path table = Path.of(engine.tables().get(0).path());
+            try (FileChannel channel = FileChannel.open(table, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+                long at = SSTableFormat.HEADER_SIZE_BYTES + 40; // inside the first data block
+                channel.read(one, at);
+                one.put(0, (byte) (one.get(0) ^ 0x5A)).position(0);
+                channel.write(one, at);
+            }
+            assertThatThrownBy(() -> engine.scan(0, 0, null, 10 * partitions)).hasRootCauseInstanceOf(
+                    CorruptionException.class).hasMessageContaining("checksum mismatch");
+            engine.close();
         }
     }
 
