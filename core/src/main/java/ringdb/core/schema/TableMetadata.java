@@ -288,7 +288,7 @@ public final class TableMetadata {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TableMetadata t && java.util.Arrays.equals(SchemaSerializer.serialize(this),
+        return o == this || o instanceof TableMetadata t && java.util.Arrays.equals(SchemaSerializer.serialize(this),
                 SchemaSerializer.serialize(t));
     }
 

@@ -31,7 +31,12 @@ public record BoundSelect(TableMetadata table, List<PartitionKey> partitionKeys,
 
     /** Whether the result is one row of aggregates (COUNT(*)). */
     public boolean isAggregate() {
-        return selectors.stream().anyMatch(s -> s.kind() == Selector.Kind.COUNT);
+        for (Selector s : selectors) {
+            if (s.kind() == Selector.Kind.COUNT) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

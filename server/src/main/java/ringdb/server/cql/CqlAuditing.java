@@ -69,6 +69,9 @@ final class CqlAuditing {
 
     /** Records a QUERY or EXECUTE answered with {@code answer} when its statement is DDL or DCL. */
     static void answered(AuditLog audit, PreparedCache prepared, ClientState state, Message request, Message answer) {
+        if (!audit.records(AuditCategory.DDL) && !audit.records(AuditCategory.DCL)) {
+            return; // nothing a statement does is recorded: no need to look at it
+        }
         String text = null;
         if (request instanceof Query query) {
             text = query.query;

@@ -349,8 +349,19 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
         ctx.close();
     }
 
+    /** The request metrics' operation names of the statement opcodes, made once (by opcode; null: others). */
+    private static final String[] OPERATIONS = new String[ProtocolConstants.Opcode.AUTH_SUCCESS + 1];
+
+    static {
+        for (int opcode : new int[] {ProtocolConstants.Opcode.QUERY, ProtocolConstants.Opcode.PREPARE,
+                ProtocolConstants.Opcode.EXECUTE, ProtocolConstants.Opcode.BATCH}) {
+            OPERATIONS[opcode] = "cql_" + opcodeName(opcode).toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     static String operation(Message m) {
-        return "cql_" + opcodeName(m.opcode).toLowerCase(java.util.Locale.ROOT);
+        String known = m.opcode >= 0 && m.opcode < OPERATIONS.length ? OPERATIONS[m.opcode] : null;
+        return known != null ? known : "cql_" + opcodeName(m.opcode).toLowerCase(java.util.Locale.ROOT);
     }
 
     private static String outcome(Message m) {

@@ -5,7 +5,9 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import ringdb.core.NodeId;
@@ -27,15 +29,24 @@ import ringdb.server.tls.ClientTls;
 /**
  * A real node's CQL listener and what connects it to the node: the node's CQL address in gossip
  * (application state {@value #CQL_STATE}, so peers list it in system.peers), system.local and
- * system.peers from the node's status and ring, events from the node's events (a peer up or down:
- * STATUS_CHANGE; a node joined or left the ring: TOPOLOGY_CHANGE) and the query handler the
- * composition root chose.
+ * system.peers from the node's status and ring, events (a listed peer up or down: STATUS_CHANGE; a
+ * node entered or left system.peers: TOPOLOGY_CHANGE) and the query handler the composition root
+ * chose.
+ *
+ * <p>Drivers learn of nodes from system.peers and refresh it when told of a new node, so a node is
+ * announced (NEW_NODE) only once it is listed there, that is once it is a member of this node's ring
+ * with a CQL address, exactly as the refresh will read it; a joining node is not (its UP is not
+ * pushed either, as Cassandra delays it until the node is normal). The listing is compared every
+ * {@value #PEERS_CHECK_MILLIS} ms on the node's thread, since a peer's ring membership arrives by gossip
+ * without an event on this node.
  *
  * <p>Threading: {@link #onNodeEvent} on the node's thread; the rest on any thread.
  */
 public final class CqlNodeBinding implements AutoCloseable {
     /** Gossip application state holding a node's CQL address ("host:port"). */
     public static final String CQL_STATE = "cql";
+    /** How often the peers listed in system.peers are compared with those already announced. */
+    static final long PEERS_CHECK_MILLIS = 200;
 
     /** What the query handler of a node may use: its system tables, events, schema, node and access control. */
     public record Context(SystemTables systemTables, CqlEvents events, CqlSchemaSource schema, Node node,
@@ -46,6 +57,9 @@ public final class CqlNodeBinding implements AutoCloseable {
     private final NodeThread nodeThread;
     private final CqlEvents events;
     private final CqlServer server;
+    /** The peers announced to drivers as in system.peers, by id (node's thread only; null until first read). */
+    private Map<NodeId, InetSocketAddress> announced;
+    private volatile boolean closed;
 
     private CqlNodeBinding(Node node, NodeThread nodeThread, CqlEvents events, CqlServer server) {
         this.node = node;
@@ -85,7 +99,9 @@ public final class CqlNodeBinding implements AutoCloseable {
             node.setLocalApplicationState(CQL_STATE, advertised);
             return null;
         }).join();
-        return new CqlNodeBinding(node, nodeThread, events, server);
+        CqlNodeBinding binding = new CqlNodeBinding(node, nodeThread, events, server);
+        nodeThread.execute(binding::checkPeers);
+        return binding;
     }
 
     /**
@@ -129,15 +145,59 @@ public final class CqlNodeBinding implements AutoCloseable {
                 status.generation(), HostPort.parse(status.id().id()).port());
         List<CqlClusterView.Node> peers = new ArrayList<>();
         for (PeerStatus peer : status.peers()) {
-            InetSocketAddress cql = cqlAddress(peer.applicationStates().get(CQL_STATE));
-            if (cql == null || !ring.members().contains(peer.id())) {
-                continue; // no CQL listener, or not (or no longer) in the ring
+            InetSocketAddress cql = listedAddress(peer, ring);
+            if (cql == null) {
+                continue;
             }
             peers.add(new CqlClusterView.Node(hostOf(peer.id()), cql, CqlClusterView.hostId(peer.id().id()),
                     tokens(ring, peer.id()), schema.version(), peer.generation(),
                     HostPort.parse(peer.id().id()).port()));
         }
         return new CqlClusterView(clusterName, node.config().partitioner().className(), self, peers);
+    }
+
+    /** A peer's CQL address when system.peers lists it; null when it has no CQL listener or is not in the ring. */
+    private static InetSocketAddress listedAddress(PeerStatus peer, Ring ring) {
+        InetSocketAddress cql = cqlAddress(peer.applicationStates().get(CQL_STATE));
+        return cql == null || !ring.members().contains(peer.id()) ? null : cql;
+    }
+
+    /** The peers system.peers lists now, by id. Node's thread. */
+    private static Map<NodeId, InetSocketAddress> listedPeers(Node node) {
+        Ring ring = node.ring();
+        Map<NodeId, InetSocketAddress> listed = new HashMap<>();
+        for (PeerStatus peer : node.status().peers()) {
+            InetSocketAddress cql = listedAddress(peer, ring);
+            if (cql != null) {
+                listed.put(peer.id(), cql);
+            }
+        }
+        return listed;
+    }
+
+    /**
+     * Announces the peers that entered system.peers since the last check (NEW_NODE) and those
+     * that left it (REMOVED_NODE), then checks again later. Node's thread.
+     */
+    private void checkPeers() {
+        if (closed) {
+            return;
+        }
+        Map<NodeId, InetSocketAddress> listed = listedPeers(node);
+        if (announced != null) {
+            announced.forEach((id, address) -> {
+                if (!address.equals(listed.get(id))) {
+                    events.topologyChanged(address, false);
+                }
+            });
+            listed.forEach((id, address) -> {
+                if (!address.equals(announced.get(id))) {
+                    events.topologyChanged(address, true);
+                }
+            });
+        }
+        announced = listed;
+        nodeThread.schedule(PEERS_CHECK_MILLIS * 1_000, this::checkPeers);
     }
 
     private static List<Long> tokens(Ring ring, NodeId id) {
@@ -172,36 +232,27 @@ public final class CqlNodeBinding implements AutoCloseable {
     }
 
     /**
-     * A node event: pushes the matching protocol event to registered connections. Called on the
-     * node's thread from the node's listener; the node is read after the listener returns.
+     * A node event: a listed peer up or down is pushed as STATUS_CHANGE to registered connections; a
+     * peer entering or leaving the ring is found by the next check of system.peers. Called on the node's
+     * thread from the node's listener; the node is read after the listener returns.
      */
     public void onNodeEvent(NodeEvent event) {
         if (event.subject() == null || event.subject().equals(node.id())) {
             return;
         }
         NodeEvent.Kind kind = event.kind();
-        if (kind != NodeEvent.Kind.PEER_UP && kind != NodeEvent.Kind.PEER_DOWN && kind != NodeEvent.Kind.JOINED
-                && kind != NodeEvent.Kind.LEFT && kind != NodeEvent.Kind.REMOVED) {
-            return;
+        if (kind == NodeEvent.Kind.PEER_UP || kind == NodeEvent.Kind.PEER_DOWN) {
+            nodeThread.execute(() -> publishStatus(event.subject(), kind == NodeEvent.Kind.PEER_UP));
         }
-        nodeThread.execute(() -> publish(event));
     }
 
-    private void publish(NodeEvent event) {
-        InetSocketAddress address = null;
+    private void publishStatus(NodeId subject, boolean up) {
+        Ring ring = node.ring();
         for (PeerStatus peer : node.status().peers()) {
-            if (peer.id().equals(event.subject())) {
-                address = cqlAddress(peer.applicationStates().get(CQL_STATE));
+            InetSocketAddress address = peer.id().equals(subject) ? listedAddress(peer, ring) : null;
+            if (address != null) {
+                events.statusChanged(address, up);
             }
-        }
-        if (address == null) {
-            return;
-        }
-        switch (event.kind()) {
-            case PEER_UP -> events.statusChanged(address, true);
-            case PEER_DOWN -> events.statusChanged(address, false);
-            case JOINED -> events.topologyChanged(address, true);
-            default -> events.topologyChanged(address, false);
         }
     }
 
@@ -212,6 +263,7 @@ public final class CqlNodeBinding implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true; // the check scheduled last finds it and stops
         server.close();
     }
 }

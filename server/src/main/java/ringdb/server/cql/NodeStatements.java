@@ -104,22 +104,40 @@ public final class NodeStatements implements CqlQueryHandler {
         });
     }
 
-    /** A prepared statement: its text and keyspace, and what analysis made of them. */
-    private record Prepared(String query, String keyspace, CqlStatement statement) {
+    /**
+     * A prepared statement: its text and keyspace, and what analysis made of them; {@code confirmed} is
+     * the definition of its table last found equal to the one it was analysed with (node's thread only).
+     */
+    private static final class Prepared {
+        private final String query;
+        private final String keyspace;
+        private final CqlStatement statement;
+        private ringdb.core.schema.TableMetadata confirmed;
+
+        Prepared(String query, String keyspace, CqlStatement statement) {
+            this.query = query;
+            this.keyspace = keyspace;
+            this.statement = statement;
+        }
     }
 
     /**
      * The prepared statement as the schema is now: analysed again when its table changed since
-     * (ALTER, or DROP and CREATE), so that it never writes or reads by an outdated definition.
+     * (ALTER, or DROP and CREATE), so that it never writes or reads by an outdated definition. The
+     * definitions are compared once per new definition object, not on every execution.
      */
     private CqlStatement current(Prepared prepared) {
-        ringdb.core.schema.TableMetadata was = prepared.statement() instanceof SelectStatement s ? s.table()
-                : prepared.statement() instanceof ModificationStatement m ? m.table() : null;
-        if (was == null || SystemTables.isSystemKeyspace(was.keyspace())
-                || was.equals(node.schema().table(was.keyspace(), was.name()))) {
-            return prepared.statement();
+        ringdb.core.schema.TableMetadata was = prepared.statement instanceof SelectStatement s ? s.table()
+                : prepared.statement instanceof ModificationStatement m ? m.table() : null;
+        if (was == null || SystemTables.isSystemKeyspace(was.keyspace())) {
+            return prepared.statement;
         }
-        return Analyzer.analyze(prepared.query(), prepared.keyspace(), view());
+        ringdb.core.schema.TableMetadata now = node.schema().table(was.keyspace(), was.name());
+        if (now != null && (now == prepared.confirmed || was.equals(now))) {
+            prepared.confirmed = now;
+            return prepared.statement;
+        }
+        return Analyzer.analyze(prepared.query, prepared.keyspace, view());
     }
 
     @Override

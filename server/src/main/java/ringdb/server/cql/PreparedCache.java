@@ -3,7 +3,7 @@ package ringdb.server.cql;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -24,7 +24,25 @@ final class PreparedCache {
     record Entry(byte[] id, String query, String keyspace, PreparedStatement statement) {
     }
 
-    private final Map<String, Entry> entries;
+    /** An id as a map key: compared by content. */
+    private record Key(byte[] id) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && Arrays.equals(id, k.id);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(id);
+        }
+
+        @Override
+        public String toString() {
+            return java.util.HexFormat.of().formatHex(id);
+        }
+    }
+
+    private final Map<Key, Entry> entries;
 
     PreparedCache(int capacity) {
         if (capacity < 1) {
@@ -34,7 +52,7 @@ final class PreparedCache {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Key, Entry> eldest) {
                 return size() > capacity;
             }
         };
@@ -52,12 +70,12 @@ final class PreparedCache {
     }
 
     synchronized void put(Entry entry) {
-        entries.put(HexFormat.of().formatHex(entry.id()), entry);
+        entries.put(new Key(entry.id().clone()), entry);
     }
 
     /** The statement with {@code id}, or null. */
     synchronized Entry get(byte[] id) {
-        return entries.get(HexFormat.of().formatHex(id));
+        return entries.get(new Key(id));
     }
 
     synchronized int size() {
