@@ -300,7 +300,10 @@ public final class SSTable implements AutoCloseable {
         return found;
     }
 
-    /** A block in [low, high] near where {@code token} falls between their first tokens (the middle when they are equal). */
+    /**
+     * A block in [low, high] near where {@code token} falls between their first tokens (the middle when
+     * they are equal).
+     */
     private int interpolate(int low, int high, long token) {
         double lowToken = firstTokens[low];
         double span = (double) firstTokens[high] - lowToken;
