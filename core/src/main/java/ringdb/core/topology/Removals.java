@@ -22,8 +22,9 @@ import ringdb.core.node.NodeState;
  * survivors (MOVES_DONE in gossip); then reads move to the new replicas (JOIN_STEP=READS, set on the
  * dead node's behalf too), and once the replicas acknowledged that step it marks the node REMOVED
  * and answers. A barrier a partition holds up waits, so a removal finishes once the partition heals.
- * Abandoned when the dead node comes back to life. Running it again on another node resumes a
- * removal whose coordinator died. Not thread-safe: the node's thread only.
+ * A removal is final: the dead node cannot come back during it (gossip ranks the REMOVING state above
+ * any later generation of the node, which learns it was removed and refuses to serve). Running it again
+ * on another node resumes a removal whose coordinator died. Not thread-safe: the node's thread only.
  */
 final class Removals {
     private final TopologyContext context;

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import ringdb.core.NodeId;
 import ringdb.core.Timers;
 import ringdb.core.coordinator.ClientResult;
+import ringdb.core.node.NodeState;
 import ringdb.core.streaming.StreamProgress;
 
 /**
@@ -51,6 +52,14 @@ public final class Topology {
     /** Reads the durable membership state and decides how this node starts. */
     public Startup load() {
         return join.load(records.load());
+    }
+
+    /**
+     * Records durably that this node was removed from the ring (removenode) while it was down, so
+     * that it starts as REMOVED, serving nothing, from then on.
+     */
+    public void recordRemoved(long[] tokens) {
+        records.persist(NodeState.REMOVED, tokens, records.replacing(), null);
     }
 
     /** Starts the periodic membership work (after gossip started). */

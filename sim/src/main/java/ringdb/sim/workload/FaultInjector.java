@@ -8,6 +8,7 @@ import java.util.Random;
 import java.util.Set;
 import ringdb.core.NodeId;
 import ringdb.core.coordinator.ClientResult;
+import ringdb.core.membership.Move;
 import ringdb.sim.LinkRule;
 import ringdb.sim.SimCluster;
 import ringdb.sim.SimFuture;
@@ -30,6 +31,8 @@ public final class FaultInjector {
     private final List<String> log = new ArrayList<>();
     private boolean running;
     private boolean membershipChanges;
+    /** A node whose removal lost the node running it (run again once faults stop), or null. */
+    private NodeId interruptedRemoval;
     private int replicationFactor;
     private int membersMax;
     private SimFuture<ClientResult> membershipChange;
@@ -80,6 +83,31 @@ public final class FaultInjector {
         record("faults stopped; network healed");
     }
 
+    /**
+     * A removal whose runner crashed leaves its node REMOVING in the ring (a removal is final: the node
+     * cannot come back); as an operator would, it is run again on a live node once faults stop.
+     */
+    private void finishInterruptedRemoval() {
+        NodeId gone = interruptedRemoval;
+        if (gone == null || !membershipSettled()) {
+            return;
+        }
+        interruptedRemoval = null;
+        if (cluster.wasRemoved(gone)) {
+            return;
+        }
+        List<NodeId> alive = nodes(true);
+        boolean removing = false;
+        for (NodeId id : alive) {
+            Move move = cluster.node(id).membershipView().moveOf(gone);
+            removing |= move != null && move.kind() == Move.Kind.REMOVE;
+        }
+        if (removing && !alive.isEmpty()) {
+            NodeId via = alive.get(0);
+            track(gone, "removenode " + gone + " via " + via + " (run again)", cluster.removeNode(gone, via));
+        }
+    }
+
     /** True when no membership change started by the nemesis is still running. */
     public boolean membershipSettled() {
         return membershipChange == null || membershipChange.isDone();
@@ -92,6 +120,7 @@ public final class FaultInjector {
 
     /** Restarts every crashed node that is still a member (except one a running removal is about). */
     public void recoverRemaining() {
+        finishInterruptedRemoval();
         for (NodeId id : nodes(false)) {
             if (!membershipSettled() && id.equals(membershipSubject)) {
                 continue;
@@ -273,6 +302,13 @@ public final class FaultInjector {
             NodeId gone = dead.get(random.nextInt(dead.size()));
             NodeId via = alive.get(random.nextInt(alive.size()));
             track(gone, "removenode " + gone + " via " + via, cluster.removeNode(gone, via));
+            membershipChange.whenDone(result -> {
+                if (result instanceof ClientResult.Failed failed && failed.message().contains("crashed")) {
+                    interruptedRemoval = gone;
+                } else if (gone.equals(interruptedRemoval)) {
+                    interruptedRemoval = null;
+                }
+            });
         }
     }
 
