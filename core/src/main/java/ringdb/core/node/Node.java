@@ -668,6 +668,17 @@ public final class Node {
     }
 
     /**
+     * Cancels the removal of the dead node {@code dead} (run by this node or another) while no node
+     * that gains its ranges finished streaming them: {@code dead} is NORMAL (and down) in the ring
+     * again. Returns null when cancelled, or why it cannot be (no removal of it, past streaming). A
+     * node that came back during its removal and learned of it stays out (its records say REMOVED).
+     * Node thread only.
+     */
+    public String cancelRemoval(NodeId dead) {
+        return running ? topology.cancelRemoval(dead) : "node " + id + " is not running";
+    }
+
+    /**
      * Removes the dead node {@code dead} from the ring: its ranges are re-replicated from the
      * surviving replicas to the nodes that gain them, then it is marked REMOVED. Refused (Failed at
      * once) when {@code dead} is alive, unknown, this node, or the ring would drop below the

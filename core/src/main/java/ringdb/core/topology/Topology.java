@@ -144,6 +144,11 @@ public final class Topology {
         removals.begin(dead, done);
     }
 
+    /** Cancels the removal of {@code dead} before any gainer finished (see {@link Removals#cancel}). */
+    public String cancelRemoval(NodeId dead) {
+        return removals.cancel(dead);
+    }
+
     /** Drops the data of ranges this node no longer replicates (see {@link Cleanup}). */
     public void cleanup(Consumer<ClientResult> done) {
         cleanup.run(done);
