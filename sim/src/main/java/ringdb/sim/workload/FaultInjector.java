@@ -24,6 +24,10 @@ import ringdb.sim.SimNetwork;
  * simulated time.
  */
 public final class FaultInjector {
+    /** How often, and how far apart, an interrupted removal run again is tried while refused as alive. */
+    private static final int REMOVAL_RERUNS_MAX = 20;
+    private static final long REMOVAL_RERUN_GAP_MICROS = 2_000_000;
+
     private final SimCluster cluster;
     private final Random random;
     private final FaultSettings settings;
@@ -33,6 +37,9 @@ public final class FaultInjector {
     private boolean membershipChanges;
     /** A node whose removal lost the node running it (run again once faults stop), or null. */
     private NodeId interruptedRemoval;
+    /** Tries of an interrupted removal run again after faults stop, and whether one is due. */
+    private int removalReruns;
+    private boolean rerunPending;
     private int replicationFactor;
     private int membersMax;
     private SimFuture<ClientResult> membershipChange;
@@ -105,12 +112,25 @@ public final class FaultInjector {
         if (removing && !alive.isEmpty()) {
             NodeId via = alive.get(0);
             track(gone, "removenode " + gone + " via " + via + " (run again)", cluster.removeNode(gone, via));
+            membershipChange.whenDone(result -> {
+                // a node may briefly hold the dead node up (a later heartbeat relayed): try again shortly
+                if (result instanceof ClientResult.Failed failed && failed.message().contains("it is alive")
+                        && removalReruns < REMOVAL_RERUNS_MAX) {
+                    removalReruns++;
+                    interruptedRemoval = gone;
+                    rerunPending = true;
+                    cluster.scheduler().scheduleAfter(REMOVAL_RERUN_GAP_MICROS, () -> {
+                        rerunPending = false;
+                        finishInterruptedRemoval();
+                    });
+                }
+            });
         }
     }
 
     /** True when no membership change started by the nemesis is still running. */
     public boolean membershipSettled() {
-        return membershipChange == null || membershipChange.isDone();
+        return (membershipChange == null || membershipChange.isDone()) && !rerunPending;
     }
 
     /** The membership change still running ("decommission node3"), or null. */
@@ -305,7 +325,7 @@ public final class FaultInjector {
             membershipChange.whenDone(result -> {
                 if (result instanceof ClientResult.Failed failed && failed.message().contains("crashed")) {
                     interruptedRemoval = gone;
-                } else if (gone.equals(interruptedRemoval)) {
+                } else if (result instanceof ClientResult.Completed && gone.equals(interruptedRemoval)) {
                     interruptedRemoval = null;
                 }
             });
