@@ -65,6 +65,23 @@ class RemovedNodeReturnTest {
     }
 
     /**
+     * Seed 60000150 (30 s of faults): the node running node4's removal crashed, a later removenode of
+     * node4 was refused (a node still held it up), and node4, restarted when faults stopped, learned it
+     * was removed and stopped; nobody finished the removal. The removal is run again until it completes.
+     */
+    @Test
+    void seed60000150AnInterruptedRemovalIsRunAgainUntilItCompletes() {
+        SimRunReport report = SimRun.run(SimRunSettings.derive(60000150L, 0, 30_000_000L)
+                .withMembershipChanges(true));
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        report.print(new PrintStream(text, true, StandardCharsets.UTF_8), 200,
+                "./ringdb sim --seed 60000150 --safety-seconds 30 --membership");
+        String printed = text.toString(StandardCharsets.UTF_8);
+        assertThat(printed).contains("removenode node4 via node1 (run again) -> Completed");
+        assertThat(report.passed()).as(printed).isTrue();
+    }
+
+    /**
      * node1 dies; node4 starts removing it and crashes once the REMOVING state spread. node1 restarts:
      * the others refuse its new generation, it learns it was removed, says why and stops. node4
      * restarts and still holds node1 removed; the removal, run again on node2, completes, and a
