@@ -260,20 +260,7 @@ final class NodeClientOperations implements ClientOperations {
             });
         }
         if (path.equals("cancel-removenode")) {
-            String dead = parameters.getOrDefault("node", "").trim();
-            if (dead.isEmpty()) {
-                return CompletableFuture.failedFuture(new IllegalArgumentException("missing query parameter 'node': "
-                        + "the id (internode host:port) of the node whose removal to cancel"));
-            }
-            return nodeThread.call(() -> {
-                String refusal = node.cancelRemoval(NodeId.of(dead));
-                if (refusal != null) {
-                    return new AdminAnswer(409, JsonResponses.errorBody("conflict", refusal));
-                }
-                ObjectNode body = JsonResponses.object();
-                body.put("message", "removal of " + dead + " cancelled: it is NORMAL (down) in the ring again");
-                return new AdminAnswer(200, body);
-            });
+            return cancelRemoval(parameters.getOrDefault("node", "").trim());
         }
         Map<String, String> checked;
         try {
@@ -332,6 +319,23 @@ final class NodeClientOperations implements ClientOperations {
                 : "reloaded the certificates of the " + String.join(" and ", reloaded) + " port; new connections "
                 + "use them");
         return new AdminAnswer(200, body);
+    }
+
+    /** Cancels the removal of {@code dead} before any gainer finished streaming (see Node#cancelRemoval). */
+    private CompletableFuture<AdminAnswer> cancelRemoval(String dead) {
+        if (dead.isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("missing query parameter 'node': "
+                    + "the id (internode host:port) of the node whose removal to cancel"));
+        }
+        return nodeThread.call(() -> {
+            String refusal = node.cancelRemoval(NodeId.of(dead));
+            if (refusal != null) {
+                return new AdminAnswer(409, JsonResponses.errorBody("conflict", refusal));
+            }
+            ObjectNode body = JsonResponses.object();
+            body.put("message", "removal of " + dead + " cancelled: it is NORMAL (down) in the ring again");
+            return new AdminAnswer(200, body);
+        });
     }
 
     /** The parameters an operation keeps (as its job shows them), checked; throws IllegalArgumentException. */
