@@ -238,6 +238,32 @@ final class ClusterInfoCommands {
         }
     }
 
+    @Command(name = "cancel-removenode", mixinStandardHelpOptions = true,
+            description = {"Cancels the removal of a dead node (by host id) while no node that gains its ranges",
+                "finished streaming them: the node is NORMAL (down) in the ring again. Run it on the node",
+                "running the removal (--host), or on any node once that one crashed. Refused (exit status 2,",
+                "saying why) when no removal of it runs or it is past streaming."})
+    static final class CancelRemoveNode implements Callable<Integer> {
+        @Mixin ClientOptions client;
+
+        @Parameters(index = "0", paramLabel = "HOST_ID", description = "The id (internode host:port) of the node "
+                + "being removed")
+        String node;
+
+        @Override
+        public Integer call() {
+            return KvCommands.guarded(() -> {
+                String host = client.hosts().get(0);
+                try (RingClient ring = client.client()) {
+                    JsonNode answer = ring.post(host, "/v1/admin/cancel-removenode?node="
+                            + URLEncoder.encode(node, StandardCharsets.UTF_8));
+                    System.out.println(answer.path("message").asText(answer.toString()));
+                    return 0;
+                }
+            });
+        }
+    }
+
     @Command(name = "removenode", mixinStandardHelpOptions = true,
             description = "Removes a dead node (by host id = internode address) "
                     + "and re-replicates its ranges from the survivors.")

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             ClusterInfoCommands.Decommission.class,
             ClusterInfoCommands.CancelDecommission.class,
             ClusterInfoCommands.RemoveNode.class,
+            ClusterInfoCommands.CancelRemoveNode.class,
             ClusterInfoCommands.Repair.class,
             ClusterInfoCommands.Cleanup.class,
             ClusterInfoCommands.Flush.class,

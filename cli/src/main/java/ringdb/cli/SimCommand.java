@@ -68,8 +68,9 @@ final class SimCommand implements Callable<Integer> {
         int failed = 0;
         for (long current = first; current < first + seeds; current++) {
             SimRunSettings settings = SimRunSettings.derive(current, nodes, safetySeconds * 1_000_000L)
-                    .withRepair(!noRepair).withMembershipChanges(membership).withRows(rows);
-            SimRunReport report = SimRun.run(settings, ringChanges);
+                    .withRepair(!noRepair).withMembershipChanges(membership).withRows(rows)
+                    .withRingChanges(ringChanges);
+            SimRunReport report = SimRun.run(settings);
             report.print(out, faultsShown, reproduceCommand(current));
             failed += report.passed() ? 0 : 1;
             out.println();

@@ -321,8 +321,10 @@ public final class SimCluster implements AutoCloseable {
     public SimFuture<ClientResult> removeNode(NodeId dead, NodeId via) {
         SimNode deadNode = simNode(dead);
         return nodes.request(via, (node, done) -> node.removeNode(dead, result -> {
-            if (result instanceof ClientResult.Completed && deadNode.retiredReason == null) {
-                deadNode.retiredReason = "it was removed from the ring";
+            if (result instanceof ClientResult.Completed) {
+                if (deadNode.retiredReason == null) {
+                    deadNode.retiredReason = "it was removed from the ring";
+                }
                 deadNode.removed = true;
             }
             done.accept(result);

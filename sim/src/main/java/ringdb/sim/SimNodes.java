@@ -169,6 +169,12 @@ final class SimNodes {
                         if (event.kind() == NodeEvent.Kind.DIE) {
                             // a failure policy's die: the node crashes, as the real process halts
                             scheduler.scheduleAfter(0, () -> crashIfAlive(simNode, incarnation));
+                        } else if (event.kind() == NodeEvent.Kind.REMOVED && id.equals(event.subject())
+                                && id.equals(event.node())) {
+                            // it learned it was removed from the ring while it was down: it refused to
+                            // serve and stopped, as the real process ends; it never comes back under its id
+                            simNode.retiredReason = "it was removed from the ring while it was down";
+                            scheduler.scheduleAfter(0, () -> retire(simNode));
                         }
                     }
                 });

@@ -46,6 +46,13 @@ public final class Gossiper implements Liveness {
         /** A state about {@code node} that {@code from} sent was refused (an implausible generation). */
         default void onRefused(NodeId from, NodeId node, String reason) {
         }
+
+        /**
+         * Other nodes hold an earlier generation of this node marked {@code status} (REMOVING or
+         * REMOVED) by a removenode: this node was removed from the ring while it was down. Called once.
+         */
+        default void onRemovedWhileDown(long removedGeneration, String status) {
+        }
     }
 
     /**
@@ -68,6 +75,11 @@ public final class Gossiper implements Liveness {
     private final Map<NodeId, Long> downSinceMicros = new TreeMap<>();
     private final Set<NodeId> shutdownAnnounced = new HashSet<>();
     private final TreeMap<NodeId, RemoteStates> remoteStates = new TreeMap<>();
+    /** Nodes this node's durable ring records show removed (or being removed): that state, by node. */
+    private final TreeMap<NodeId, RemovedRecord> removedInRecords = new TreeMap<>();
+    /** Generations of removed nodes whose states were refused already (each reported once). */
+    private final Set<String> refusalsReported = new HashSet<>();
+    private boolean removedWhileDownReported;
     private EndpointState local;
     private long localVersion;
     private volatile long refusedStates; // written on the node thread; read by metrics
@@ -199,8 +211,14 @@ public final class Gossiper implements Liveness {
         if (message instanceof GossipSyn syn) {
             onSyn(from, syn);
         } else if (message instanceof GossipAck ack) {
-            applyAll(from, ack.states());
+            List<NodeId> refused = applyAll(from, ack.states());
             List<EndpointStateSnapshot> answer = new ArrayList<>();
+            for (NodeId node : refused) {
+                EndpointState removed = endpoints.get(node);
+                if (removed != null) {
+                    answer.add(removed.snapshotAfter(0)); // teach the peer the removal it missed
+                }
+            }
             for (GossipDigest request : ack.requests()) {
                 EndpointState state = endpoints.get(request.node());
                 if (state != null) {
@@ -226,7 +244,15 @@ public final class Gossiper implements Liveness {
         for (GossipDigest digest : syn.digests()) {
             mentioned.add(digest.node());
             EndpointState state = endpoints.get(digest.node());
-            if (state == null || digest.generation() > state.generation()) {
+            if (state != null && digest.generation() != state.generation()
+                    && marksRemoval(state.get(ApplicationState.STATUS))) {
+                // this node holds it removed: send the removal (it outranks the peer's generation) and
+                // ask for the peer's in case that one is a later removal
+                states.add(state.snapshotAfter(0));
+                if (digest.generation() > state.generation()) {
+                    requests.add(new GossipDigest(digest.node(), digest.generation(), 0));
+                }
+            } else if (state == null || digest.generation() > state.generation()) {
                 requests.add(new GossipDigest(digest.node(), digest.generation(), 0));
             } else if (digest.generation() < state.generation()) {
                 states.add(state.snapshotAfter(0));
@@ -244,9 +270,15 @@ public final class Gossiper implements Liveness {
         network.send(from, new GossipAck(requests, states));
     }
 
-    private void applyAll(NodeId from, List<EndpointStateSnapshot> snapshots) {
+    /**
+     * Applies the states {@code from} sent; returns the nodes whose state was refused because this
+     * node holds them removed (their removal should be sent back, see {@link #removalOutranks}).
+     */
+    private List<NodeId> applyAll(NodeId from, List<EndpointStateSnapshot> snapshots) {
+        List<NodeId> refusedAsRemoved = new ArrayList<>();
         for (EndpointStateSnapshot snapshot : snapshots) {
             if (snapshot.node().equals(self)) {
+                noticeOwnRemoval(snapshot);
                 continue;
             }
             long nowMicros = clock.nowMicros();
@@ -257,8 +289,13 @@ public final class Gossiper implements Liveness {
                         + nowMicros + " µs)");
                 continue;
             }
-            apply(snapshot, snapshot.node().equals(from));
+            if (!apply(snapshot, snapshot.node().equals(from))) {
+                restoreRemoval(snapshot.node());
+                refusedAsRemoved.add(snapshot.node());
+                reportRemovedRefusal(from, snapshot);
+            }
         }
+        return refusedAsRemoved;
     }
 
     /** States refused by this gossiper (generations implausibly far ahead). */
@@ -266,18 +303,19 @@ public final class Gossiper implements Liveness {
         return refusedStates;
     }
 
-    private void apply(EndpointStateSnapshot snapshot, boolean direct) {
+    /** Applies one state; false when it was refused because this node holds its node removed. */
+    private boolean apply(EndpointStateSnapshot snapshot, boolean direct) {
         NodeId node = snapshot.node();
         long now = clock.monotonicMicros();
         EndpointState known = endpoints.get(node);
-        if (known != null && snapshot.generation() < known.generation()) {
-            return;
+        boolean replaces = known == null || snapshot.generation() != known.generation();
+        if (replaces && !outranks(snapshot, known)) {
+            return !heldRemoved(node, known) || marksRemoval(statusIn(snapshot));
         }
-        boolean replaces = known == null || snapshot.generation() > known.generation();
         if (replaces ? snapshot.afterVersion() != 0 : snapshot.afterVersion() > known.maxVersion()) {
             // a partial state that answers what an earlier incarnation of this node knew: applying it
             // would leave a permanent gap; the next exchange sends what is missing
-            return;
+            return true;
         }
         if (replaces) {
             EndpointState fresh = new EndpointState(node, snapshot.generation(), 0);
@@ -285,16 +323,20 @@ public final class Gossiper implements Liveness {
             endpoints.put(node, fresh);
             shutdownAnnounced.remove(node);
             failureDetector.remove(node);
-            if (known != null) {
+            if (known != null && snapshot.generation() > known.generation()) {
                 listener.onRestarted(node, known.generation(), snapshot.generation());
             }
             listener.onStatesChanged(node);
-            if (known != null || direct) {
+            if (known != null && snapshot.generation() < known.generation()) {
+                // a removal outranked the later generation of a removed node that came back: it stays down
+                markDown(node, "removed from the ring while it was down; its later generation is refused");
+                downSinceMicros.putIfAbsent(node, now);
+            } else if (known != null || direct) {
                 heartbeat(node, now);
             } else {
                 downSinceMicros.putIfAbsent(node, now);
             }
-            return;
+            return true;
         }
         int changed = known.merge(snapshot);
         if ((changed & EndpointState.STATES_CHANGED) != 0) {
@@ -302,6 +344,96 @@ public final class Gossiper implements Liveness {
         }
         if ((changed & EndpointState.HEARTBEAT_CHANGED) != 0) {
             heartbeat(node, now);
+        }
+        return true;
+    }
+
+    /**
+     * Whether a state of another generation than the one this node holds ({@code known}, null when
+     * none) takes its place. States are ordered by (marked by a removal, generation): a state a
+     * removenode marked REMOVING or REMOVED outranks any state not so marked, whatever their
+     * generations, so a removed node that restarts cannot erase its removal with a new generation
+     * (as Cassandra's gossiper quarantines removed endpoints). Only a full state can take a place.
+     */
+    private boolean outranks(EndpointStateSnapshot snapshot, EndpointState known) {
+        boolean marked = marksRemoval(statusIn(snapshot));
+        if (known == null) {
+            return marked || !removedInRecords.containsKey(snapshot.node());
+        }
+        boolean knownMarked = marksRemoval(known.get(ApplicationState.STATUS));
+        if (marked != knownMarked) {
+            return marked && snapshot.afterVersion() == 0;
+        }
+        return snapshot.generation() > known.generation();
+    }
+
+    /** Whether this node holds {@code node} removed (or being removed), in gossip or in its records. */
+    private boolean heldRemoved(NodeId node, EndpointState known) {
+        return known == null ? removedInRecords.containsKey(node)
+                : marksRemoval(known.get(ApplicationState.STATUS));
+    }
+
+    /** Whether {@code status} is one a removenode sets on a dead node's behalf (REMOVING, REMOVED). */
+    public static boolean marksRemoval(String status) {
+        return "REMOVING".equals(status) || "REMOVED".equals(status);
+    }
+
+    private static String statusIn(EndpointStateSnapshot snapshot) {
+        for (VersionedValue value : snapshot.states()) {
+            if (value.name().equals(ApplicationState.STATUS)) {
+                return value.value();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Notes a node this node's durable ring records show removed or being removed (at start, before
+     * any gossip), with the application states of that generation as recorded (STATUS, TOKENS...):
+     * no state of it that is not marked removed is accepted; if one arrives (the removed node came
+     * back) before any peer brought its removal, the recorded state is taken up again and spread, so
+     * the removal outranks the node's new generation everywhere.
+     */
+    public void rememberRemoved(NodeId node, long generation, Map<String, String> states) {
+        if (!node.equals(self)) {
+            removedInRecords.put(node, new RemovedRecord(generation, Map.copyOf(states)));
+        }
+    }
+
+    private record RemovedRecord(long generation, Map<String, String> states) {
+    }
+
+    /** Takes up the recorded removal of {@code node} as its gossip state (see {@link #rememberRemoved}). */
+    private void restoreRemoval(NodeId node) {
+        RemovedRecord record = removedInRecords.get(node);
+        if (record == null || endpoints.containsKey(node)) {
+            return;
+        }
+        EndpointState restored = new EndpointState(node, record.generation(), 0);
+        long version = 0;
+        for (Map.Entry<String, String> state : new TreeMap<>(record.states()).entrySet()) {
+            restored.put(new VersionedValue(state.getKey(), state.getValue(), ++version));
+        }
+        endpoints.put(node, restored);
+        downSinceMicros.putIfAbsent(node, clock.monotonicMicros());
+        listener.onStatesChanged(node);
+    }
+
+    /** A state of this very node from a peer: one of an earlier generation marked removed means this node was. */
+    private void noticeOwnRemoval(EndpointStateSnapshot snapshot) {
+        String status = statusIn(snapshot);
+        if (snapshot.generation() < local.generation() && marksRemoval(status) && !removedWhileDownReported) {
+            removedWhileDownReported = true;
+            listener.onRemovedWhileDown(snapshot.generation(), status);
+        }
+    }
+
+    private void reportRemovedRefusal(NodeId from, EndpointStateSnapshot snapshot) {
+        if (refusalsReported.add(snapshot.node() + "@" + snapshot.generation())) {
+            refusedStates++;
+            listener.onRefused(from, snapshot.node(), "refused gossip from " + from + " about " + snapshot.node()
+                    + " generation " + snapshot.generation() + ": " + snapshot.node()
+                    + " was removed from the ring (removenode); a removed node cannot rejoin under its id");
         }
     }
 

@@ -110,6 +110,8 @@ public final class Node {
     private long ringEpochRefusals;
     private boolean running;
     private long generation;
+    /** Set when gossip showed that this node was removed while it was down (acted on after the message). */
+    private String removedNotice;
 
     /**
      * A node whose request ids come from a seed made of its id and its clock's time: repeatable under
@@ -264,7 +266,13 @@ public final class Node {
         Startup startup = topology.load();
         state = startup.state();
         tokens = startup.tokens().clone();
+        if (state == NodeState.REMOVED) {
+            refuseAsRemoved(id + " was removed from the ring (removenode)");
+            return;
+        }
+        removedNotice = null;
         gossip.start(generation, state.name(), tokens, startup.replacing());
+        ringState.forEachRemoved(gossip.gossiper());
         running = true;
         repair.resetRecovery();
         ringState.update(id, gossip.gossiper().state(id));
@@ -279,6 +287,24 @@ public final class Node {
             emit(NodeEvent.Kind.ERROR, id, id + " has left the ring; it serves no data (wipe its data to join again)");
         }
         topology.start();
+    }
+
+    /**
+     * This node was removed from the ring (removenode) while it was down, or its records say so: it
+     * serves nothing and does not rejoin under its id (its ranges went to other nodes; rejoining with
+     * its old data would let two coordinators plan with rings that disagree). It records that durably,
+     * says why (an ERROR event, then a REMOVED event about itself: the runtime ends its process) and
+     * stops.
+     */
+    private void refuseAsRemoved(String what) {
+        String reason = what + "; it refuses to serve or rejoin the ring under its id: wipe its data directory"
+                + " and start it at a new internode address to bootstrap it as a new node";
+        topology.recordRemoved(tokens);
+        state = NodeState.REMOVED;
+        emit(NodeEvent.Kind.ERROR, id, reason);
+        stop(reason);
+        state = NodeState.REMOVED;
+        emit(NodeEvent.Kind.REMOVED, id, reason);
     }
 
     /** Announces the shutdown through gossip, fails requests in flight, cancels timers. */
@@ -309,7 +335,13 @@ public final class Node {
 
     /** Every inbound message. Ignored before start and after stop. */
     public void receive(NodeId from, Message message) {
-        if (!running || gossip.gossiper().handle(from, message)) {
+        if (!running) {
+            return;
+        }
+        if (gossip.gossiper().handle(from, message)) {
+            if (removedNotice != null) {
+                refuseAsRemoved(removedNotice);
+            }
             return;
         }
         if (message instanceof Response response) {
@@ -678,7 +710,9 @@ public final class Node {
         }, peer -> {
             hints.replay(peer);
             schema.onPeerChanged(peer);
-        }, this::isRunning, this::emit);
+        }, this::isRunning, this::emit, (removedGeneration, status) -> removedNotice = id
+                + " was removed from the ring (removenode) while it was down: its peers hold its generation "
+                + removedGeneration + " " + status);
     }
 
     // ---- topology: join, decommission, removenode, replace, cleanup ----
@@ -701,6 +735,17 @@ public final class Node {
      */
     public String cancelDecommission() {
         return topology.cancelDecommission();
+    }
+
+    /**
+     * Cancels the removal of the dead node {@code dead} (run by this node or another) while no node
+     * that gains its ranges finished streaming them: {@code dead} is NORMAL (and down) in the ring
+     * again. Returns null when cancelled, or why it cannot be (no removal of it, past streaming). A
+     * node that came back during its removal and learned of it stays out (its records say REMOVED).
+     * Node thread only.
+     */
+    public String cancelRemoval(NodeId dead) {
+        return running ? topology.cancelRemoval(dead) : "node " + id + " is not running";
     }
 
     /**

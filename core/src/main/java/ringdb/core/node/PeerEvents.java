@@ -1,5 +1,6 @@
 package ringdb.core.node;
 
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import ringdb.core.NodeId;
@@ -15,9 +16,11 @@ final class PeerEvents implements Gossiper.Listener {
     private final Consumer<NodeId> replayHints;
     private final BooleanSupplier running;
     private final NodeEvent.Sink events;
+    private final BiConsumer<Long, String> removedWhileDown;
 
     PeerEvents(Consumer<NodeId> statesChanged, Consumer<NodeId> replayHints, BooleanSupplier running,
-               NodeEvent.Sink events) {
+               NodeEvent.Sink events, BiConsumer<Long, String> removedWhileDown) {
+        this.removedWhileDown = removedWhileDown;
         this.statesChanged = statesChanged;
         this.replayHints = replayHints;
         this.running = running;
@@ -51,5 +54,10 @@ final class PeerEvents implements Gossiper.Listener {
     public void onRestarted(NodeId node, long oldGeneration, long newGeneration) {
         events.emit(NodeEvent.Kind.PEER_RESTARTED, node, node + " restarted: generation " + oldGeneration + " -> "
                 + newGeneration);
+    }
+
+    @Override
+    public void onRemovedWhileDown(long removedGeneration, String status) {
+        removedWhileDown.accept(removedGeneration, status);
     }
 }

@@ -7,6 +7,7 @@ import java.util.function.LongSupplier;
 import ringdb.core.NodeId;
 import ringdb.core.gossip.ApplicationState;
 import ringdb.core.gossip.EndpointState;
+import ringdb.core.gossip.Gossiper;
 import ringdb.core.membership.Member;
 import ringdb.core.membership.MembershipView;
 import ringdb.core.ring.Ring;
@@ -53,6 +54,28 @@ final class RingState {
     /** A member remembered in the system store, at start. */
     void loaded(Member member) {
         members.put(member.node(), member);
+    }
+
+    /**
+     * The peers whose remembered membership shows them removed or being removed (REMOVING, REMOVED):
+     * gossip must not let a later generation of them back in (see Gossiper#rememberRemoved).
+     */
+    void forEachRemoved(Gossiper gossiper) {
+        for (Member member : members.values()) {
+            if (member.node().equals(self) || !Gossiper.marksRemoval(member.status())) {
+                continue;
+            }
+            Map<String, String> states = new TreeMap<>();
+            states.put(ApplicationState.STATUS, member.status());
+            states.put(ApplicationState.TOKENS, ApplicationState.encodeTokens(member.tokens()));
+            if (member.replacing() != null) {
+                states.put(ApplicationState.REPLACING, member.replacing().id());
+            }
+            if (member.readsMoved()) {
+                states.put(ApplicationState.JOIN_STEP, ApplicationState.JOIN_STEP_READS);
+            }
+            gossiper.rememberRemoved(member.node(), member.generation(), states);
+        }
     }
 
     /** Forces a new version of the view at the next read (a new generation of this node). */

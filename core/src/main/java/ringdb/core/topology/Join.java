@@ -85,7 +85,7 @@ final class Join {
         if (record != null) {
             NodeState status = NodeState.fromGossip(record.status());
             long[] tokens = record.tokens();
-            if (status == NodeState.NORMAL || status == NodeState.LEFT) {
+            if (status == NodeState.NORMAL || status == NodeState.LEFT || status == NodeState.REMOVED) {
                 return new Startup(status, tokens, records.replacing());
             }
             if (tokens.length == 0) {
@@ -125,8 +125,8 @@ final class Join {
             records.persist(NodeState.NORMAL, record.tokens(), formerId, null);
             return new Startup(NodeState.NORMAL, record.tokens(), formerId);
         }
-        if (status == NodeState.LEFT) {
-            return new Startup(NodeState.LEFT, record.tokens(), record.replacing());
+        if (status == NodeState.LEFT || status == NodeState.REMOVED) {
+            return new Startup(status, record.tokens(), record.replacing());
         }
         movedWhileJoining = context.id() + " holds the data of " + record.self() + ", which was " + status
                 + " at its former address; it does not join from here: start it at " + record.self()

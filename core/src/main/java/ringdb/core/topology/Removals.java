@@ -22,8 +22,9 @@ import ringdb.core.node.NodeState;
  * survivors (MOVES_DONE in gossip); then reads move to the new replicas (JOIN_STEP=READS, set on the
  * dead node's behalf too), and once the replicas acknowledged that step it marks the node REMOVED
  * and answers. A barrier a partition holds up waits, so a removal finishes once the partition heals.
- * Abandoned when the dead node comes back to life. Running it again on another node resumes a
- * removal whose coordinator died. Not thread-safe: the node's thread only.
+ * A removal is final: the dead node cannot come back during it (gossip ranks the REMOVING state above
+ * any later generation of the node, which learns it was removed and refuses to serve). Running it again
+ * on another node resumes a removal whose coordinator died. Not thread-safe: the node's thread only.
  */
 final class Removals {
     private final TopologyContext context;
@@ -105,6 +106,9 @@ final class Removals {
                         + " abandoned: it came back to life"));
                 continue;
             }
+            if (move == null && cancelledHere(dead)) {
+                continue;
+            }
             if (move == null || nowMicros - removal.startedMicros() < context.config().ringDelayMicros()) {
                 continue;
             }
@@ -130,6 +134,47 @@ final class Removals {
         }
         String barrier = ProgressBarrier.waitingFor(context, view, move);
         return barrier == null ? null : "removal of " + dead + " " + barrier;
+    }
+
+    /**
+     * Cancels the removal of {@code dead} (run by this node or another) while no node that gains its
+     * ranges finished streaming them and reads have not moved: the dead node is NORMAL (and down) in
+     * the ring again, writes stop going to the gainers (what they copied is dropped by a later cleanup),
+     * and a removal this node runs answers Failed; a removal another node runs fails there once it sees
+     * the cancellation. Returns null when cancelled, else why not. Past that point the removal can only
+     * finish (run removenode again). Cassandra with transactional metadata offers the same as
+     * {@code nodetool abortremovenode}.
+     */
+    String cancel(NodeId dead) {
+        MembershipView view = context.membershipView();
+        Move move = view.moveOf(dead);
+        if (move == null || move.kind() != Move.Kind.REMOVE) {
+            return "no removal of " + dead + " is in progress";
+        }
+        if (move.readsMoved() || gains.anyFinished(view, move)) {
+            return "the removal of " + dead + " is past streaming: it can no longer be cancelled; run removenode "
+                    + dead + " again on any live node to finish it";
+        }
+        context.setRemoteStatus(dead, NodeState.NORMAL);
+        waits.remove(dead);
+        Removal removal = running.remove(dead);
+        context.emit(NodeEvent.Kind.REMOVED, dead, "removal of " + dead + " cancelled: it is NORMAL again (down)");
+        if (removal != null) {
+            removal.done().accept(new ClientResult.Failed("removal of " + dead + " cancelled by the operator"));
+        }
+        return null;
+    }
+
+    /** A removal this node runs whose move another node cancelled: it answers Failed (true when so). */
+    private boolean cancelledHere(NodeId dead) {
+        EndpointState state = context.gossipState(dead);
+        if (state == null || !NodeState.NORMAL.name().equals(state.get(ApplicationState.STATUS))) {
+            return false;
+        }
+        Removal removal = running.remove(dead);
+        waits.remove(dead);
+        removal.done().accept(new ClientResult.Failed("removal of " + dead + " cancelled (NORMAL again in the ring)"));
+        return true;
     }
 
     /** Where the removals this node runs wait, as operators read them. */

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import ringdb.core.NodeId;
 import ringdb.core.Timers;
 import ringdb.core.coordinator.ClientResult;
+import ringdb.core.node.NodeState;
 import ringdb.core.streaming.StreamProgress;
 
 /**
@@ -51,6 +52,14 @@ public final class Topology {
     /** Reads the durable membership state and decides how this node starts. */
     public Startup load() {
         return join.load(records.load());
+    }
+
+    /**
+     * Records durably that this node was removed from the ring (removenode) while it was down, so
+     * that it starts as REMOVED, serving nothing, from then on.
+     */
+    public void recordRemoved(long[] tokens) {
+        records.persist(NodeState.REMOVED, tokens, records.replacing(), null);
     }
 
     /** Starts the periodic membership work (after gossip started). */
@@ -133,6 +142,11 @@ public final class Topology {
     /** Removes the dead node {@code dead} from the ring (see {@link Removals}). */
     public void removeNode(NodeId dead, Consumer<ClientResult> done) {
         removals.begin(dead, done);
+    }
+
+    /** Cancels the removal of {@code dead} before any gainer finished (see {@link Removals#cancel}). */
+    public String cancelRemoval(NodeId dead) {
+        return removals.cancel(dead);
     }
 
     /** Drops the data of ranges this node no longer replicates (see {@link Cleanup}). */

@@ -259,6 +259,9 @@ final class NodeClientOperations implements ClientOperations {
                 return new AdminAnswer(200, body);
             });
         }
+        if (path.equals("cancel-removenode")) {
+            return cancelRemoval(parameters.getOrDefault("node", "").trim());
+        }
         Map<String, String> checked;
         try {
             checked = checkParameters(path, parameters);
@@ -318,6 +321,23 @@ final class NodeClientOperations implements ClientOperations {
         return new AdminAnswer(200, body);
     }
 
+    /** Cancels the removal of {@code dead} before any gainer finished streaming (see Node#cancelRemoval). */
+    private CompletableFuture<AdminAnswer> cancelRemoval(String dead) {
+        if (dead.isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("missing query parameter 'node': "
+                    + "the id (internode host:port) of the node whose removal to cancel"));
+        }
+        return nodeThread.call(() -> {
+            String refusal = node.cancelRemoval(NodeId.of(dead));
+            if (refusal != null) {
+                return new AdminAnswer(409, JsonResponses.errorBody("conflict", refusal));
+            }
+            ObjectNode body = JsonResponses.object();
+            body.put("message", "removal of " + dead + " cancelled: it is NORMAL (down) in the ring again");
+            return new AdminAnswer(200, body);
+        });
+    }
+
     /** The parameters an operation keeps (as its job shows them), checked; throws IllegalArgumentException. */
     private static Map<String, String> checkParameters(String operation, Map<String, String> parameters) {
         switch (operation) {
@@ -337,7 +357,8 @@ final class NodeClientOperations implements ClientOperations {
                 return Map.of("node", dead.trim());
             }
             default -> throw new IllegalArgumentException("unknown admin operation '" + operation
-                    + "'; expected decommission, cancel-decommission, removenode, cleanup, repair, flush, "
+                    + "'; expected decommission, cancel-decommission, removenode, cancel-removenode, cleanup, repair, "
+                    + "flush, "
                     + "snapshot, reloadssl or join, or GET jobs");
         }
     }

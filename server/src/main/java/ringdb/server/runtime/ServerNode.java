@@ -71,6 +71,8 @@ public final class ServerNode implements AutoCloseable {
     private static final long DRAIN_MILLIS = 5_000;
     /** The exit status of a process ended by disk_failure_policy or commit_failure_policy {@code die}. */
     public static final int DISK_FAILURE_EXIT_STATUS = 71;
+    /** The exit status of a process whose node was removed from the ring (removenode) and refuses to serve. */
+    public static final int REMOVED_EXIT_STATUS = 72;
 
     private final ServerConfig config;
     private final NodeThread nodeThread;
@@ -362,6 +364,9 @@ public final class ServerNode implements AutoCloseable {
         if (event.kind() == NodeEvent.Kind.DIE) {
             die(event.detail());
         }
+        if (event.kind() == NodeEvent.Kind.REMOVED && event.node().equals(event.subject())) {
+            refuseAsRemoved(event.detail());
+        }
         metrics.onNodeEvent(event);
         events.add(event);
         if (event.kind() == NodeEvent.Kind.ERROR) {
@@ -369,6 +374,23 @@ public final class ServerNode implements AutoCloseable {
         } else {
             log.info("{} {}{}", event.kind(), event.subject() == null ? "" : event.subject() + " ", event.detail());
         }
+    }
+
+    /**
+     * The node was removed from the ring (removenode) while it was down, or its records say so: it
+     * stopped serving; the process ends with {@link #REMOVED_EXIT_STATUS} through an orderly shutdown
+     * (on another thread: the shutdown closes the node through its own thread), so it never serves or
+     * rejoins under its id.
+     */
+    private static void refuseAsRemoved(String reason) {
+        String line = "ringdb: this node was removed from the ring, exiting (status " + REMOVED_EXIT_STATUS + "): "
+                + reason;
+        log.error(line);
+        System.err.println(line);
+        System.err.flush();
+        Thread exit = new Thread(() -> System.exit(REMOVED_EXIT_STATUS), "ringdb-removed-exit");
+        exit.setDaemon(true);
+        exit.start();
     }
 
     /**

@@ -38,27 +38,23 @@ public final class SimRun {
     private SimRun() {
     }
 
-    public static SimRunReport run(SimRunSettings settings) {
-        return run(settings, false);
-    }
-
     /**
-     * With {@code ringChanges}, the safety phase's nemesis is {@link RingChangeNemesis} (one ring change
-     * after another, with faults aimed at it) instead of {@link FaultInjector}; the liveness phase also
-     * waits for the last change to finish.
+     * Runs the simulation {@code settings} describe. With {@link SimRunSettings#ringChanges()}, the safety
+     * phase's nemesis is {@link RingChangeNemesis} (one ring change after another, with faults aimed at
+     * it) instead of {@link FaultInjector}; the liveness phase also waits for the last change to finish.
      */
-    public static SimRunReport run(SimRunSettings settings, boolean ringChanges) {
+    public static SimRunReport run(SimRunSettings settings) {
         try (SimCluster cluster = SimCluster.builder().seed(settings.seed()).nodes(settings.nodes())
-                .nodeConfig(config -> ringChanges
+                .nodeConfig(config -> settings.ringChanges()
                         ? config.replicationFactor(settings.replicationFactor())
                                 .ringDelayMicros(RING_CHANGES_RING_DELAY_MICROS)
                         : config.replicationFactor(settings.replicationFactor()))
                 .build()) {
-            return run(cluster, settings, ringChanges);
+            return run(cluster, settings);
         }
     }
 
-    private static SimRunReport run(SimCluster cluster, SimRunSettings settings, boolean ringChanges) {
+    private static SimRunReport run(SimCluster cluster, SimRunSettings settings) {
         History history = new History();
         DurableCopies copies = new DurableCopies();
         cluster.addListener(copies);
@@ -71,8 +67,9 @@ public final class SimRun {
             faults.enableMembershipChanges(settings.replicationFactor());
         }
         RowRun rows = settings.rows() ? RowRun.create(cluster, settings) : null;
-        RingChangeNemesis ring = ringChanges ? new RingChangeNemesis(cluster, cluster.newRandom(), settings.faults(),
-                settings.replicationFactor()) : null;
+        RingChangeNemesis ring = settings.ringChanges()
+                ? new RingChangeNemesis(cluster, cluster.newRandom(), settings.faults(), settings.replicationFactor())
+                : null;
         cluster.runFor(WARMUP_MICROS);
         workload.start();
         if (rows != null) {

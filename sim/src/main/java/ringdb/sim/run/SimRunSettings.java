@@ -10,7 +10,8 @@ import ringdb.sim.workload.FaultSettings;
  */
 public record SimRunSettings(long seed, int nodes, int replicationFactor, int clients, int keys,
                              long thinkMicrosMax, long safetyMicros, long livenessMicros, boolean repair,
-                             boolean membershipChanges, FaultSettings faults, boolean rows) {
+                             boolean membershipChanges, FaultSettings faults, boolean rows,
+                             boolean ringChanges) {
     /** Mixed into the seed for the random source of the heavy faults (clock steps, disk faults). */
     static final long HEAVY_FAULTS_SALT = 0x2545F4914F6CDD1DL;
 
@@ -26,23 +27,23 @@ public record SimRunSettings(long seed, int nodes, int replicationFactor, int cl
         FaultSettings faults = FaultSettings.derive(random, nodeCount)
                 .withHeavyFaults(new Random(seed ^ HEAVY_FAULTS_SALT));
         return new SimRunSettings(seed, nodeCount, replicationFactor, clients, keys, thinkMicrosMax, safetyMicros,
-                60_000_000L, true, false, faults, false);
+                60_000_000L, true, false, faults, false, false);
     }
 
     public SimRunSettings withRepair(boolean repair) {
         return new SimRunSettings(seed, nodes, replicationFactor, clients, keys, thinkMicrosMax, safetyMicros,
-                livenessMicros, repair, membershipChanges, faults, rows);
+                livenessMicros, repair, membershipChanges, faults, rows, ringChanges);
     }
 
     public SimRunSettings withLivenessMicros(long livenessMicros) {
         return new SimRunSettings(seed, nodes, replicationFactor, clients, keys, thinkMicrosMax, safetyMicros,
-                livenessMicros, repair, membershipChanges, faults, rows);
+                livenessMicros, repair, membershipChanges, faults, rows, ringChanges);
     }
 
     /** With membership changes, the nemesis also adds, decommissions and removes nodes under load. */
     public SimRunSettings withMembershipChanges(boolean membershipChanges) {
         return new SimRunSettings(seed, nodes, replicationFactor, clients, keys, thinkMicrosMax, safetyMicros,
-                livenessMicros, repair, membershipChanges, faults, rows);
+                livenessMicros, repair, membershipChanges, faults, rows, ringChanges);
     }
 
     /**
@@ -51,15 +52,26 @@ public record SimRunSettings(long seed, int nodes, int replicationFactor, int cl
      */
     public SimRunSettings withRows(boolean rows) {
         return new SimRunSettings(seed, nodes, replicationFactor, clients, keys, thinkMicrosMax, safetyMicros,
-                livenessMicros, repair, membershipChanges, faults, rows);
+                livenessMicros, repair, membershipChanges, faults, rows, ringChanges);
+    }
+
+    /**
+     * With ring changes, the safety phase's nemesis is the ring-change nemesis (one join, decommission,
+     * removenode or replacement after another, with faults aimed at it) instead of the general one, and
+     * the nodes use a short ring delay so that several changes fit in a safety phase.
+     */
+    public SimRunSettings withRingChanges(boolean ringChanges) {
+        return new SimRunSettings(seed, nodes, replicationFactor, clients, keys, thinkMicrosMax, safetyMicros,
+                livenessMicros, repair, membershipChanges, faults, rows, ringChanges);
     }
 
     /** The settings as printed at the start of a run. */
     public String describe() {
         return String.format("seed=%d nodes=%d rf=%d clients=%d keys=%d think<=%.3fs safety=%.1fs liveness<=%.1fs "
-                        + "repair=%s%n  faults: %s%s%s", seed, nodes, replicationFactor, clients, keys,
+                        + "repair=%s%n  faults: %s%s%s%s", seed, nodes, replicationFactor, clients, keys,
                 thinkMicrosMax / 1e6,
                 safetyMicros / 1e6, livenessMicros / 1e6, repair, faults,
-                membershipChanges ? " membershipChanges=true" : "", rows ? " rows=true" : "");
+                membershipChanges ? " membershipChanges=true" : "", rows ? " rows=true" : "",
+                ringChanges ? " ringChanges=true" : "");
     }
 }

@@ -8,6 +8,7 @@ import java.util.Random;
 import java.util.Set;
 import ringdb.core.NodeId;
 import ringdb.core.coordinator.ClientResult;
+import ringdb.core.membership.Move;
 import ringdb.sim.LinkRule;
 import ringdb.sim.SimCluster;
 import ringdb.sim.SimFuture;
@@ -23,6 +24,10 @@ import ringdb.sim.SimNetwork;
  * simulated time.
  */
 public final class FaultInjector {
+    /** How often, and how far apart, an interrupted removal run again is tried while refused as alive. */
+    private static final int REMOVAL_RERUNS_MAX = 20;
+    private static final long REMOVAL_RERUN_GAP_MICROS = 2_000_000;
+
     private final SimCluster cluster;
     private final Random random;
     private final FaultSettings settings;
@@ -30,6 +35,11 @@ public final class FaultInjector {
     private final List<String> log = new ArrayList<>();
     private boolean running;
     private boolean membershipChanges;
+    /** A node whose removal lost the node running it (run again once faults stop), or null. */
+    private NodeId interruptedRemoval;
+    /** Tries of an interrupted removal run again after faults stop, and whether one is due. */
+    private int removalReruns;
+    private boolean rerunPending;
     private int replicationFactor;
     private int membersMax;
     private SimFuture<ClientResult> membershipChange;
@@ -80,9 +90,47 @@ public final class FaultInjector {
         record("faults stopped; network healed");
     }
 
+    /**
+     * A removal whose runner crashed leaves its node REMOVING in the ring (a removal is final: the node
+     * cannot come back); as an operator would, it is run again on a live node once faults stop.
+     */
+    private void finishInterruptedRemoval() {
+        NodeId gone = interruptedRemoval;
+        if (gone == null || !membershipSettled()) {
+            return;
+        }
+        interruptedRemoval = null;
+        if (cluster.wasRemoved(gone)) {
+            return;
+        }
+        List<NodeId> alive = nodes(true);
+        boolean removing = false;
+        for (NodeId id : alive) {
+            Move move = cluster.node(id).membershipView().moveOf(gone);
+            removing |= move != null && move.kind() == Move.Kind.REMOVE;
+        }
+        if (removing && !alive.isEmpty()) {
+            NodeId via = alive.get(0);
+            track(gone, "removenode " + gone + " via " + via + " (run again)", cluster.removeNode(gone, via));
+            membershipChange.whenDone(result -> {
+                // a node may briefly hold the dead node up (a later heartbeat relayed): try again shortly
+                if (result instanceof ClientResult.Failed failed && failed.message().contains("it is alive")
+                        && removalReruns < REMOVAL_RERUNS_MAX) {
+                    removalReruns++;
+                    interruptedRemoval = gone;
+                    rerunPending = true;
+                    cluster.scheduler().scheduleAfter(REMOVAL_RERUN_GAP_MICROS, () -> {
+                        rerunPending = false;
+                        finishInterruptedRemoval();
+                    });
+                }
+            });
+        }
+    }
+
     /** True when no membership change started by the nemesis is still running. */
     public boolean membershipSettled() {
-        return membershipChange == null || membershipChange.isDone();
+        return (membershipChange == null || membershipChange.isDone()) && !rerunPending;
     }
 
     /** The membership change still running ("decommission node3"), or null. */
@@ -92,6 +140,7 @@ public final class FaultInjector {
 
     /** Restarts every crashed node that is still a member (except one a running removal is about). */
     public void recoverRemaining() {
+        finishInterruptedRemoval();
         for (NodeId id : nodes(false)) {
             if (!membershipSettled() && id.equals(membershipSubject)) {
                 continue;
@@ -273,6 +322,13 @@ public final class FaultInjector {
             NodeId gone = dead.get(random.nextInt(dead.size()));
             NodeId via = alive.get(random.nextInt(alive.size()));
             track(gone, "removenode " + gone + " via " + via, cluster.removeNode(gone, via));
+            membershipChange.whenDone(result -> {
+                if (result instanceof ClientResult.Failed failed && failed.message().contains("crashed")) {
+                    interruptedRemoval = gone;
+                } else if (result instanceof ClientResult.Completed && gone.equals(interruptedRemoval)) {
+                    interruptedRemoval = null;
+                }
+            });
         }
     }
 

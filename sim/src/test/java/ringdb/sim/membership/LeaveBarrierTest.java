@@ -150,6 +150,48 @@ class LeaveBarrierTest {
     }
 
     /**
+     * A removal held at its first barrier has streamed nothing: it can be cancelled (as Cassandra's
+     * abortremovenode), the dead node is NORMAL (down) in every ring again with no move in progress, and
+     * the removal answers Failed; run again, it finishes, and once past streaming a cancel is refused.
+     */
+    @Test
+    void aRemovalThatHasNotStreamedCanBeCancelledAndTheDeadNodeStaysInTheRing() {
+        long seed = 43;
+        try (SimCluster cluster = fourNodesRf3(seed)) {
+            List<NodeEvent> events = MembershipSuiteTest.record(cluster);
+            cluster.runFor(5 * SECOND);
+            cluster.fail(NODE4);
+            assertThat(cluster.runUntil(() -> List.of(NODE1, NODE2, NODE3).stream()
+                    .noneMatch(node -> cluster.node(node).isAlive(NODE4)), 60 * SECOND)).isTrue();
+            assertThat(cluster.node(NODE1).cancelRemoval(NODE4)).isEqualTo("no removal of node4 is in progress");
+            cluster.network().partition(Set.of(NODE2, NODE3), Set.of(NODE1));
+            cluster.runFor(10 * SECOND);
+            SimFuture<ClientResult> removal = cluster.removeNode(NODE4, NODE1);
+            assertThat(cluster.runUntil(() -> waitsWith(cluster, NODE1, "removal of node4"), 60 * SECOND))
+                    .as("seed %d%s", seed, MembershipSuiteTest.lastEvents(events)).isTrue();
+
+            assertThat(cluster.node(NODE1).cancelRemoval(NODE4)).isNull();
+            assertThat(removal.isDone()).isTrue();
+            assertThat(removal.get()).isInstanceOfSatisfying(ClientResult.Failed.class,
+                    failed -> assertThat(failed.message()).contains("removal of node4 cancelled by the operator"));
+            assertThat(cluster.node(NODE1).status().movesInProgress()).noneMatch(line -> line.contains("node4"));
+            cluster.network().heal();
+            assertThat(cluster.runUntil(() -> List.of(NODE1, NODE2, NODE3).stream().allMatch(node ->
+                    cluster.node(node).membershipView().moves().isEmpty()
+                            && cluster.node(node).membershipView().natural().members().contains(NODE4)), 30 * SECOND))
+                    .as("every node sees node4 NORMAL and no move%s", MembershipSuiteTest.lastEvents(events)).isTrue();
+
+            SimFuture<ClientResult> again = cluster.removeNode(NODE4, NODE1);
+            assertThat(cluster.runUntil(() -> cluster.node(NODE2).membershipView().moves().stream()
+                    .anyMatch(move -> move.subject().equals(NODE4) && move.readsMoved()), 120 * SECOND))
+                    .as("seed %d%s", seed, MembershipSuiteTest.lastEvents(events)).isTrue();
+            assertThat(cluster.node(NODE2).cancelRemoval(NODE4)).contains("can no longer be cancelled");
+            assertThat(cluster.runUntil(again, 120 * SECOND)).isInstanceOf(ClientResult.Completed.class);
+            assertThat(cluster.unhandledExceptions()).isEmpty();
+        }
+    }
+
+    /**
      * Seed 1520 (60 s of faults, membership changes on): node3 was decommissioned while a partition
      * cut it off from node1, node2 and node4; it announced LEFT and stopped two gossip rounds later,
      * before any of them heard it, so they held it for a member that was down for good. It now stops

@@ -30,8 +30,8 @@ class RingChangeNemesisTest {
     @ParameterizedTest
     @MethodSource("seeds")
     void everyCheckHoldsWhileTheRingChangesUnderFaults(long seed) {
-        SimRunReport report = SimRun.run(SimRunSettings.derive(seed, 0, 60_000_000L).withMembershipChanges(false),
-                true);
+        SimRunReport report = SimRun.run(SimRunSettings.derive(seed, 0, 60_000_000L).withMembershipChanges(false)
+                .withRingChanges(true));
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         report.print(new PrintStream(text, true, StandardCharsets.UTF_8), 200,
                 "./ringdb sim --seed " + seed + " --safety-seconds 60 --ring-changes");
