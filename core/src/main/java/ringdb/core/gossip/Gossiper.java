@@ -331,7 +331,7 @@ public final class Gossiper implements Liveness {
                 // a removal outranked the later generation of a removed node that came back: it stays down
                 markDown(node, "removed from the ring while it was down; its later generation is refused");
                 downSinceMicros.putIfAbsent(node, now);
-            } else if (known != null || direct) {
+            } else if ((known != null || direct) && !marksRemoval(fresh.get(ApplicationState.STATUS))) {
                 heartbeat(node, now);
             } else {
                 downSinceMicros.putIfAbsent(node, now);
@@ -342,7 +342,9 @@ public final class Gossiper implements Liveness {
         if ((changed & EndpointState.STATES_CHANGED) != 0) {
             listener.onStatesChanged(node);
         }
-        if ((changed & EndpointState.HEARTBEAT_CHANGED) != 0) {
+        if ((changed & EndpointState.HEARTBEAT_CHANGED) != 0 && !marksRemoval(known.get(ApplicationState.STATUS))) {
+            // a node being removed is dead: the heartbeats of its generation that still reach this node
+            // second hand (from peers that heard it later than this node did) are no sign of life
             heartbeat(node, now);
         }
         return true;

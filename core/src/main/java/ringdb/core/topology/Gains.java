@@ -36,6 +36,8 @@ final class Gains {
     private final TreeMap<String, StreamSession> sessions = new TreeMap<>();
     private final Map<String, Long> movesFirstSeenMicros = new HashMap<>();
     private final TreeSet<String> movesDone = new TreeSet<>();
+    /** Moves whose stream failed here: they are retried a ring delay after the failure. */
+    private final TreeSet<String> movesFailed = new TreeSet<>();
 
     Gains(TopologyContext context, Streaming streaming) {
         this.context = context;
@@ -62,9 +64,13 @@ final class Gains {
             }
             long firstSeen = movesFirstSeenMicros.computeIfAbsent(move.id(), id -> nowMicros);
             // stream only once every coordinator that could still complete a write of these ranges
-            // without us knows the move: a write made after the copy would be missed otherwise
-            if (nowMicros - firstSeen >= context.config().ringDelayMicros()
-                    && ProgressBarrier.waitingFor(context, view, move) == null) {
+            // without us knows the move: a write made after the copy would be missed otherwise. The
+            // move has been in gossip a ring delay once this node saw it that long ago, or once another
+            // gainer finished its stream (it waited a ring delay after it saw the move): this node may
+            // have seen it only now because it just restarted
+            boolean ringDelayPassed = nowMicros - firstSeen >= context.config().ringDelayMicros()
+                    || !movesFailed.contains(move.id()) && anyFinished(view, move);
+            if (ringDelayPassed && ProgressBarrier.waitingFor(context, view, move) == null) {
                 startSession(move, gains);
             }
         }
@@ -74,6 +80,7 @@ final class Gains {
             }
         }
         movesFirstSeenMicros.keySet().retainAll(active);
+        movesFailed.retainAll(active);
         if (movesDone.retainAll(active)) {
             publishMovesDone();
         }
@@ -96,6 +103,7 @@ final class Gains {
             if (error != null) {
                 context.emit(NodeEvent.Kind.ERROR, context.id(), name + " failed, retrying: " + error);
                 movesFirstSeenMicros.put(id, context.monotonicMicros());
+                movesFailed.add(id);
             } else {
                 movesDone.add(id);
                 publishMovesDone();

@@ -109,7 +109,10 @@ final class Removals {
             if (move == null && cancelledHere(dead)) {
                 continue;
             }
-            if (move == null || nowMicros - removal.startedMicros() < context.config().ringDelayMicros()) {
+            if (move == null || nowMicros - removal.startedMicros() < context.config().ringDelayMicros()
+                    && !gains.anyFinished(view, move)) {
+                // a gainer that finished streaming waited a ring delay after it saw the removal: a removal
+                // resumed here after its first runner crashed has been in gossip that long already
                 continue;
             }
             String wait = stepWait(view, dead, move);

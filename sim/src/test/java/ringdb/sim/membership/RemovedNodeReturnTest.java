@@ -82,6 +82,31 @@ class RemovedNodeReturnTest {
     }
 
     /**
+     * Seeds 90002505 and 90002367 (60 s of faults): node5's removal was interrupted (its runner crashed),
+     * it stayed REMOVING through the faults and held the joins that overlap it back, so everything
+     * waited for the liveness phase. In 90002367 node1, restarted, took the heartbeats of node5's old
+     * generation that other peers relayed for a sign of life and held the dead node up for 37 s, so
+     * the removal run again was refused ("it is alive") for 20 s; in 90002505 node3, a gainer
+     * restarted when faults stopped, waited a whole ring delay before streaming a removal other gainers
+     * had finished long before. The joins after the removal then missed the liveness bound. A node
+     * being removed no longer counts as alive on relayed heartbeats, and a removal a gainer already
+     * streamed for counts as announced a ring delay ago.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {90002505L, 90002367L})
+    void anInterruptedRemovalRunAgainLeavesTheJoinsBehindItTimeToFinish(long seed) {
+        SimRunReport report = SimRun.run(SimRunSettings.derive(seed, 0, 60_000_000L).withMembershipChanges(true));
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        report.print(new PrintStream(text, true, StandardCharsets.UTF_8), 200,
+                "./ringdb sim --seed " + seed + " --safety-seconds 60 --membership");
+        String printed = text.toString(StandardCharsets.UTF_8);
+        assertThat(printed).contains("crashed before answering")
+                .contains("removenode node5 via node1 (run again) -> Completed")
+                .doesNotContain("cannot remove node5: it is alive");
+        assertThat(report.passed()).as(printed).isTrue();
+    }
+
+    /**
      * node1 dies; node4 starts removing it and crashes once the REMOVING state spread. node1 restarts:
      * the others refuse its new generation, it learns it was removed, says why and stops. node4
      * restarts and still holds node1 removed; the removal, run again on node2, completes, and a
