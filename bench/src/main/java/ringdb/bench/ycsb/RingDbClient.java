@@ -121,8 +121,10 @@ public final class RingDbClient extends DB {
     }
 
     /**
-     * Creates the keyspace and the table unless they exist, then waits until every node of the
-     * cluster knows the table (writes routed to a node that does not know it yet would be refused).
+     * Creates the keyspace and the table unless they exist, waiting after each until every live node of
+     * the cluster knows it: a schema change spreads after it is acknowledged, and a table statement or a
+     * write routed to a node that has not learned it yet would be refused (drivers wait for schema
+     * agreement the same way).
      */
     static void createTable(RingClient client, String keyspace, String table, int fields, String prefix,
                             String replicationFactor) throws DBException {
@@ -134,6 +136,8 @@ public final class RingDbClient extends DB {
                     : Math.max(1, cluster.path("replication_factor").asInt(1)));
             ks.put("if_not_exists", true);
             client.postJson("/v1/schema/keyspaces", ks, null, true);
+            // The table statement may reach another node: it must know the keyspace first.
+            awaitEverywhere(client, cluster, "/v1/schema/keyspaces/" + keyspace);
             ObjectNode t = JSON.createObjectNode();
             t.put("name", table);
             t.putArray("partition_key").addObject().put("name", KEY_COLUMN).put("type", "text");
@@ -162,7 +166,7 @@ public final class RingDbClient extends DB {
                     break;
                 } catch (RingClientException e) {
                     if (System.nanoTime() > deadline) {
-                        throw new DBException("node " + http + " did not learn the table within "
+                        throw new DBException("node " + http + " did not learn " + path + " within "
                                 + SCHEMA_WAIT_MILLIS + " ms: " + e.getMessage(), e);
                     }
                     LockSupport.parkNanos(SCHEMA_POLL_MILLIS * 1_000_000);
