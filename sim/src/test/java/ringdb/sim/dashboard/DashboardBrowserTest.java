@@ -40,7 +40,7 @@ import ringdb.sim.SimCluster;
 class DashboardBrowserTest {
     private static final long SEED = 7;
     private static final int NODES = 5;
-    private static final Duration WAIT = Duration.ofSeconds(40);
+    private static final Duration WAIT = Duration.ofSeconds(90);
 
     private static SimDashboardSource source;
     private static DashboardServer server;
