@@ -63,7 +63,9 @@ class CqlShellIntegrationTest {
     }
 
     private static ClusterHarness.Run cql(String... args) {
-        List<String> all = new ArrayList<>(List.of("cql", "--host", host));
+        // generous timeouts: the node shares a loaded machine, and a slow answer is not what these tests check
+        List<String> all = new ArrayList<>(List.of("cql", "--host", host, "--connect-timeout", "30",
+                "--request-timeout", "30"));
         all.addAll(List.of(args));
         return ClusterHarness.cli(all.toArray(String[]::new));
     }
@@ -240,7 +242,7 @@ class CqlShellIntegrationTest {
     void theShellRunsAsAProcessOfItsOwnReadingAPipe() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "cql", "--host", host).start();
+                "cql", "--host", host, "--connect-timeout", "30", "--request-timeout", "30").start();
         try {
             process.getOutputStream().write("SELECT name FROM shell.fruit WHERE k = 1;\nSELECT * FROM shell.nope;\n"
                     .getBytes(StandardCharsets.UTF_8));

@@ -50,7 +50,9 @@ class CqlShellTlsIntegrationTest {
     }
 
     private static ClusterHarness.Run cql(String... args) {
-        List<String> all = new ArrayList<>(List.of("cql", "--host", host, "--connect-timeout", "3"));
+        // a refused handshake fails at once; a TLS connection on a loaded machine may take seconds
+        List<String> all = new ArrayList<>(List.of("cql", "--host", host, "--connect-timeout", "30",
+                "--request-timeout", "30"));
         all.addAll(List.of(args));
         return ClusterHarness.cli(all.toArray(String[]::new));
     }

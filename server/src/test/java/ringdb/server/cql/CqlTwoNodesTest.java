@@ -65,6 +65,9 @@ class CqlTwoNodesTest {
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
                 .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(10))
                 .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(10))
+                // after DDL, until every live node reports the new schema (the driver's default gives up after 10 s
+                // and goes on, and the next statement could reach a node that has not learnt the change)
+                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(60))
                 .build();
         return CqlSession.builder().addContactPoint(contact).withLocalDatacenter(CqlClusterView.DATA_CENTER)
                 .withConfigLoader(loader).build();
