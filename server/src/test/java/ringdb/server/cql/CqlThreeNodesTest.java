@@ -113,7 +113,8 @@ class CqlThreeNodesTest {
     /** Starts the node of 127.0.0.3 as its own JVM (same classpath), so it can be killed outright. */
     private Process startProcess() throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), "ringdb.server.ServerMain"));
+                .toString(), "-cp", System.getProperty("java.class.path"),
+                "-Dlogback.configurationFile=logback-server-test.xml", "ringdb.server.ServerMain"));
         settings("127.0.0.3").forEach((key, value) -> command.addAll(List.of("--" + key, value)));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("node3.log").toFile())).start();
