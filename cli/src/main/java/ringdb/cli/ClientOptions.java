@@ -3,6 +3,7 @@ package ringdb.cli;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import ringdb.client.ClientCredentials;
 import ringdb.client.ClientTls;
@@ -22,19 +23,8 @@ final class ClientOptions {
             description = "How key-value requests travel: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
     RingClient.Protocol protocol;
 
-    @Option(names = "--tls", description = "Connect with TLS (implied by --cacert, --cert and --key)")
-    boolean tls;
-
-    @Option(names = "--cacert", paramLabel = "FILE",
-            description = "PEM file of the authority that signed the nodes' certificates (default: the JVM's)")
-    Path caCertificate;
-
-    @Option(names = "--cert", paramLabel = "FILE",
-            description = "PEM file of this client's certificate, for nodes that require one (with --key)")
-    Path certificate;
-
-    @Option(names = "--key", paramLabel = "FILE", description = "PEM file of the private key of --cert (PKCS#8)")
-    Path privateKey;
+    @Mixin
+    TlsOptions tls;
 
     @Option(names = {"--user", "-u"}, paramLabel = "ROLE",
             description = "Log in as this role (nodes with authenticator: PasswordAuthenticator). The password "
@@ -54,10 +44,7 @@ final class ClientOptions {
 
     /** The TLS settings the options ask for, or null for plaintext. */
     ClientTls clientTls() {
-        if (!tls && caCertificate == null && certificate == null && privateKey == null) {
-            return null;
-        }
-        return ClientTls.fromPem(caCertificate, certificate, privateKey);
+        return tls.clientTls();
     }
 
     List<String> hosts() {

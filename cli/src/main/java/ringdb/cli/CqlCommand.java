@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import ringdb.cli.shell.CqlShell;
 import ringdb.cli.shell.LineSource;
@@ -55,17 +56,8 @@ final class CqlCommand implements Callable<Integer> {
     @Option(names = "--request-timeout", defaultValue = "10", paramLabel = "SECONDS",
             description = "Seconds to wait for each answer (default ${DEFAULT-VALUE})")
     int requestTimeoutSeconds;
-    @Option(names = {"--ssl", "--tls"},
-            description = "Connect with TLS, as cqlsh --ssl (implied by --cacert, --cert and --key)")
-    boolean ssl;
-    @Option(names = "--cacert", paramLabel = "FILE",
-            description = "PEM file of the authority that signed the nodes' certificates (default: the JVM's)")
-    Path caCertificate;
-    @Option(names = "--cert", paramLabel = "FILE",
-            description = "PEM file of this client's certificate, for nodes that require one (with --key)")
-    Path certificate;
-    @Option(names = "--key", paramLabel = "FILE", description = "PEM file of the private key of --cert (PKCS#8)")
-    Path privateKey;
+    @Mixin
+    TlsOptions tlsOptions;
 
     @Override
     public Integer call() {
@@ -73,9 +65,8 @@ final class CqlCommand implements Callable<Integer> {
         SSLContext tls = null;
         try {
             contactPoints = ShellConnection.contactPoints(hosts);
-            if (ssl || caCertificate != null || certificate != null || privateKey != null) {
-                tls = ClientTls.fromPem(caCertificate, certificate, privateKey).context();
-            }
+            ClientTls clientTls = tlsOptions.clientTls();
+            tls = clientTls == null ? null : clientTls.context();
             if (execute != null && file != null) {
                 throw new IllegalArgumentException("-e and -f cannot be used together");
             }

@@ -69,7 +69,7 @@ class ClusterIntegrationTest {
         assertThat(started.exitCode()).as(started.out() + started.err()).isZero();
         String id = started.out().trim();
         assertThat(id).as("--no-wait prints the job's id").matches("flush-\\d+");
-        ClusterHarness.await(id + " listed as succeeded", Duration.ofSeconds(20), () -> {
+        ClusterHarness.await(id + " listed as succeeded", Duration.ofSeconds(60), () -> {
             ClusterHarness.Run jobs = ClusterHarness.cli("jobs", "--host", host);
             return jobs.exitCode() == 0 && jobs.out().lines().anyMatch(line -> line.startsWith(id + " ")
                     && line.contains("succeeded") && line.contains("flushed 0 memtable bytes"));

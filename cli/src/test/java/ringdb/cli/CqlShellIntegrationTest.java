@@ -16,9 +16,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,10 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 import ringdb.cli.shell.CqlShell;
 import ringdb.cli.shell.LineSource;
 import ringdb.cli.shell.ShellConnection;
-import ringdb.server.config.ServerConfig;
-import ringdb.server.runtime.FileStores;
 import ringdb.server.runtime.ServerNode;
 import ringdb.server.net.FreePorts;
+import ringdb.server.testing.OneNode;
 
 /**
  * {@code ringdb cql} against a real node: DDL, writes and a table of rows as cqlsh prints them,
@@ -48,20 +45,7 @@ class CqlShellIntegrationTest {
 
     @BeforeAll
     static void startNode() throws IOException {
-        int internode = FreePorts.loopback();
-        Map<String, String> settings = new HashMap<>();
-        settings.put("listen_address", "127.0.0.1");
-        settings.put("internode_port", Integer.toString(internode));
-        settings.put("http_address", "127.0.0.1");
-        settings.put("http_port", Integer.toString(FreePorts.loopback()));
-        settings.put("native_transport_port", Integer.toString(FreePorts.loopback()));
-        settings.put("data_directory", dir.resolve("node").toString());
-        settings.put("replication_factor", "1");
-        settings.put("gossip_interval_ms", "100");
-        settings.put("ring_delay_ms", "300");
-        settings.put("seeds", "127.0.0.1:" + internode);
-        ServerConfig config = ServerConfig.load(null, settings);
-        node = ServerNode.start(config, new FileStores(config), null);
+        node = OneNode.start(OneNode.settings(dir.resolve("node")));
         host = "127.0.0.1:" + node.cqlAddress().getPort();
         ClusterHarness.Run setup = cql("-e", "CREATE KEYSPACE shell WITH replication = "
                 + "{'class': 'SimpleStrategy', 'replication_factor': 1};"
@@ -79,7 +63,9 @@ class CqlShellIntegrationTest {
     }
 
     private static ClusterHarness.Run cql(String... args) {
-        List<String> all = new ArrayList<>(List.of("cql", "--host", host));
+        // generous timeouts: the node shares a loaded machine, and a slow answer is not what these tests check
+        List<String> all = new ArrayList<>(List.of("cql", "--host", host, "--connect-timeout", "30",
+                "--request-timeout", "30"));
         all.addAll(List.of(args));
         return ClusterHarness.cli(all.toArray(String[]::new));
     }
@@ -256,7 +242,7 @@ class CqlShellIntegrationTest {
     void theShellRunsAsAProcessOfItsOwnReadingAPipe() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "cql", "--host", host).start();
+                "cql", "--host", host, "--connect-timeout", "30", "--request-timeout", "30").start();
         try {
             process.getOutputStream().write("SELECT name FROM shell.fruit WHERE k = 1;\nSELECT * FROM shell.nope;\n"
                     .getBytes(StandardCharsets.UTF_8));

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -13,10 +12,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import ringdb.server.config.ServerConfig;
 import ringdb.server.net.FreePorts;
-import ringdb.server.runtime.FileStores;
 import ringdb.server.runtime.ServerNode;
+import ringdb.server.testing.OneNode;
 
 /**
  * {@code ringdb cql} against a node whose CQL port speaks TLS and requires client certificates
@@ -37,25 +35,10 @@ class CqlShellTlsIntegrationTest {
         assertThat(Main.run("certs", "create", "--dir", certs.toString(), "--node", "127.0.0.1:" + internode,
                 "--client", "operator")).isZero();
         Path nodeCerts = certs.resolve("nodes/127.0.0.1_" + internode);
-        Map<String, String> settings = new HashMap<>();
-        settings.put("listen_address", "127.0.0.1");
-        settings.put("internode_port", Integer.toString(internode));
-        settings.put("http_address", "127.0.0.1");
-        settings.put("http_port", Integer.toString(FreePorts.loopback()));
-        settings.put("native_transport_port", Integer.toString(FreePorts.loopback()));
-        settings.put("data_directory", dir.resolve("node").toString());
-        settings.put("replication_factor", "1");
-        settings.put("gossip_interval_ms", "100");
-        settings.put("ring_delay_ms", "300");
-        settings.put("seeds", "127.0.0.1:" + internode);
-        settings.put("ssl_reload_check_interval_ms", "0");
-        settings.put("client_encryption_enabled", "true");
-        settings.put("client_encryption_certificate", nodeCerts.resolve("node.crt").toString());
-        settings.put("client_encryption_private_key", nodeCerts.resolve("node.key").toString());
-        settings.put("client_encryption_trusted_certificates", certs.resolve("ca.crt").toString());
-        settings.put("client_encryption_require_client_auth", "true");
-        ServerConfig config = ServerConfig.load(null, settings);
-        node = ServerNode.start(config, new FileStores(config), null);
+        Map<String, String> settings = OneNode.settings(dir.resolve("node"), internode);
+        settings.putAll(OneNode.clientTls(nodeCerts.resolve("node.crt"), nodeCerts.resolve("node.key"),
+                certs.resolve("ca.crt"), true));
+        node = OneNode.start(settings);
         host = "127.0.0.1:" + node.cqlAddress().getPort();
     }
 
@@ -67,7 +50,9 @@ class CqlShellTlsIntegrationTest {
     }
 
     private static ClusterHarness.Run cql(String... args) {
-        List<String> all = new ArrayList<>(List.of("cql", "--host", host, "--connect-timeout", "3"));
+        // a refused handshake fails at once; a TLS connection on a loaded machine may take seconds
+        List<String> all = new ArrayList<>(List.of("cql", "--host", host, "--connect-timeout", "30",
+                "--request-timeout", "30"));
         all.addAll(List.of(args));
         return ClusterHarness.cli(all.toArray(String[]::new));
     }

@@ -64,6 +64,12 @@ public final class CqlClient extends DB {
     public static final String KEY_COLUMN = "y_id";
     static final String KEYSPACE_DEFAULT = "ycsb";
     static final String TABLE_DEFAULT = "usertable";
+    /**
+     * How long a schema statement waits for every live node to report the new schema: the next
+     * statement or write may reach another node, which refuses a keyspace or table it has not
+     * learned yet. Generous: gossip and schema pulls are slow on a loaded machine.
+     */
+    static final Duration SCHEMA_AGREEMENT_TIMEOUT = Duration.ofSeconds(60);
 
     private static final Object LOCK = new Object();
     private static Shared shared;
@@ -152,6 +158,7 @@ public final class CqlClient extends DB {
                 .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofMillis(connectMillis))
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofMillis(readMillis))
                 .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofMillis(readMillis))
+                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, SCHEMA_AGREEMENT_TIMEOUT)
                 .withInt(DefaultDriverOption.CONNECTION_POOL_LOCAL_SIZE, connections)
                 .withInt(DefaultDriverOption.CONNECTION_MAX_REQUESTS, 2048)
                 .build();
@@ -182,11 +189,24 @@ public final class CqlClient extends DB {
             columns.append(", field").append(i).append(" text");
         }
         try (CqlSession session = connect(properties, false)) {
-            session.execute("CREATE KEYSPACE IF NOT EXISTS " + keyspace + " WITH replication = "
+            changeSchema(session, "CREATE KEYSPACE IF NOT EXISTS " + keyspace + " WITH replication = "
                     + "{'class': 'SimpleStrategy', 'replication_factor': " + replicationFactor + "}");
-            session.execute("CREATE TABLE IF NOT EXISTS " + keyspace + "." + table + " (" + columns + ")");
+            // the table statement may reach another node: the driver waited until every live node knew the keyspace
+            changeSchema(session, "CREATE TABLE IF NOT EXISTS " + keyspace + "." + table + " (" + columns + ")");
             return keyspace + "." + table + " (RF " + session.getMetadata().getKeyspace(keyspace)
                     .map(k -> k.getReplication().get("replication_factor")).orElse("?") + ")";
+        }
+    }
+
+    /**
+     * Runs the schema statement {@code cql}; the driver then waits (up to {@link #SCHEMA_AGREEMENT_TIMEOUT})
+     * until every live node reports the same schema. Fails when they still disagree, rather than let the
+     * next statement reach a node that has not learned the change.
+     */
+    private static void changeSchema(CqlSession session, String cql) {
+        if (!session.execute(cql).getExecutionInfo().isSchemaInAgreement()) {
+            throw new IllegalStateException("the nodes did not agree on the schema within "
+                    + SCHEMA_AGREEMENT_TIMEOUT.toSeconds() + " s after: " + cql);
         }
     }
 

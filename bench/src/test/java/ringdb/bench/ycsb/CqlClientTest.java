@@ -20,13 +20,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import ringdb.server.config.ServerConfig;
-import ringdb.server.runtime.FileStores;
 import ringdb.server.runtime.ServerNode;
+import ringdb.server.testing.OneNode;
 import site.ycsb.ByteIterator;
 import site.ycsb.Status;
 import site.ycsb.StringByteIterator;
-import ringdb.server.net.FreePorts;
 
 /**
  * The YCSB CQL binding against a real node: each operation does what YCSB means by it (updates are
@@ -42,20 +40,7 @@ class CqlClientTest {
 
     @BeforeAll
     static void startNode() throws IOException {
-        int internode = FreePorts.loopback();
-        Map<String, String> settings = new HashMap<>();
-        settings.put("listen_address", "127.0.0.1");
-        settings.put("internode_port", Integer.toString(internode));
-        settings.put("http_address", "127.0.0.1");
-        settings.put("http_port", Integer.toString(FreePorts.loopback()));
-        settings.put("native_transport_port", Integer.toString(FreePorts.loopback()));
-        settings.put("data_directory", dir.resolve("node").toString());
-        settings.put("replication_factor", "1");
-        settings.put("gossip_interval_ms", "100");
-        settings.put("ring_delay_ms", "300");
-        settings.put("seeds", "127.0.0.1:" + internode);
-        ServerConfig config = ServerConfig.load(null, settings);
-        node = ServerNode.start(config, new FileStores(config), null);
+        node = OneNode.start(OneNode.settings(dir.resolve("node")));
         host = "127.0.0.1:" + node.cqlAddress().getPort();
     }
 

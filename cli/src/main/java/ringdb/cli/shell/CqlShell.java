@@ -189,6 +189,11 @@ public final class CqlShell {
         SimpleStatement statement = SimpleStatement.newInstance(text).setConsistencyLevel(consistency)
                 .setPageSize(paging ? pageSize : FETCH_SIZE_UNPAGED);
         ResultSet result = session.execute(statement);
+        if (!result.getExecutionInfo().isSchemaInAgreement()) {
+            // as cqlsh: the driver waited for every live node to report the changed schema, and gave up
+            err.println("Warning: schema version mismatch detected; check the schema versions of your nodes in "
+                    + "system.local and system.peers.");
+        }
         List<String> warnings = result.getExecutionInfo().getWarnings();
         if (!warnings.isEmpty()) {
             err.println("Warnings :");

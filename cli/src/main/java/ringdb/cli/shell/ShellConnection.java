@@ -16,6 +16,8 @@ import javax.net.ssl.SSLContext;
 /** How the shell connects: contact points from {@code H[:P],...} and a driver session configured for a shell. */
 public final class ShellConnection {
     public static final int CQL_PORT_DEFAULT = 9042;
+    /** How long the driver waits after a schema statement for every live node to report the new schema. */
+    static final Duration SCHEMA_AGREEMENT_TIMEOUT = Duration.ofSeconds(60);
 
     private ShellConnection() {
     }
@@ -88,6 +90,9 @@ public final class ShellConnection {
                 .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, connectTimeout)
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, requestTimeout)
                 .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, requestTimeout)
+                // after a schema statement, until every live node reports the new schema: the next statement
+                // may reach another node, which refuses a keyspace or table it has not learned yet
+                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, SCHEMA_AGREEMENT_TIMEOUT)
                 // every keyspace, the system ones too, for DESCRIBE
                 .withStringList(DefaultDriverOption.METADATA_SCHEMA_REFRESHED_KEYSPACES, List.of())
                 .withInt(DefaultDriverOption.CONNECTION_POOL_LOCAL_SIZE, 1)

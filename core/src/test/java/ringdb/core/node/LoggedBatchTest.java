@@ -2,13 +2,9 @@ package ringdb.core.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import ringdb.core.NodeId;
 import ringdb.core.batchlog.Batchlog;
@@ -17,14 +13,10 @@ import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.data.Cell;
 import ringdb.core.message.BatchMutationRequest;
 import ringdb.core.message.BatchlogStore;
-import ringdb.core.message.Envelope;
 import ringdb.core.message.Message;
-import ringdb.core.message.MessageCodec;
 import ringdb.core.message.MutationRequest;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.core.store.LocalStore;
-import ringdb.core.testing.InMemoryStore;
-import ringdb.core.testing.ManualTime;
 
 /**
  * Logged batches on three real nodes (RF 3) over a hand-driven network that encodes every message:
@@ -32,66 +24,25 @@ import ringdb.core.testing.ManualTime;
  * holders forget it once it was applied, and when the coordinator dies between the two they replay
  * it themselves, after a restart too.
  */
-class LoggedBatchTest {
-    private static final NodeId A = NodeId.of("a");
-    private static final NodeId B = NodeId.of("b");
-    private static final NodeId C = NodeId.of("c");
-    private static final long SECOND = 1_000_000L;
+class LoggedBatchTest extends HandDrivenThreeNodes {
     private static final long WRITE_TIMEOUT = 2 * SECOND;
 
-    private final ManualTime time = new ManualTime(1_700_000_000_000_000L);
-    private final Map<NodeId, Node> nodes = new TreeMap<>();
-    private final Map<NodeId, InMemoryStore> stores = new TreeMap<>();
-    private final Map<NodeId, InMemoryStore> systemStores = new TreeMap<>();
     private final List<Message> batchlogStores = new ArrayList<>();
     private boolean dropWritesFromA;
 
-    private void add(NodeId id) {
-        stores.putIfAbsent(id, new InMemoryStore());
-        systemStores.putIfAbsent(id, new InMemoryStore());
-        Node node = new Node(id, NodeConfig.builder().replicationFactor(3).numTokens(4).seeds(List.of(A))
-                .writeTimeoutMicros(WRITE_TIMEOUT).build(), time, time, (to, message) -> deliver(id, to, message),
-                new Random(id.id().hashCode()), stores.get(id), systemStores.get(id), NodeListener.NONE);
-        nodes.put(id, node);
-        node.start();
+    @Override
+    NodeConfig.Builder configure(NodeConfig.Builder settings) {
+        return settings.writeTimeoutMicros(WRITE_TIMEOUT);
     }
 
-    private void deliver(NodeId from, NodeId to, Message message) {
+    @Override
+    boolean carries(NodeId from, NodeId to, Message message) {
         if (dropWritesFromA && from.equals(A)
                 && (message instanceof BatchMutationRequest || message instanceof MutationRequest)) {
-            return;
+            return false;
         }
-        byte[] frame = MessageCodec.encodeFrame(from, message);
-        Envelope envelope = MessageCodec.decodeFrame(ByteBuffer.wrap(frame, 4, frame.length - 4));
         if (message instanceof BatchlogStore) {
             batchlogStores.add(message);
-        }
-        time.schedule(500, () -> {
-            Node target = nodes.get(to);
-            if (target != null && target.isRunning()) {
-                target.receive(envelope.from(), envelope.message());
-            }
-        });
-    }
-
-    private void startThree() {
-        for (NodeId id : List.of(A, B, C)) {
-            add(id);
-        }
-        time.advance(10 * SECOND);
-        for (int i = 0; i < 600 && !allAlive(); i++) {
-            time.advance(100_000);
-        }
-        assertThat(allAlive()).as("every node sees the others up").isTrue();
-    }
-
-    private boolean allAlive() {
-        for (NodeId id : nodes.keySet()) {
-            for (NodeId peer : nodes.keySet()) {
-                if (!id.equals(peer) && !nodes.get(id).isAlive(peer)) {
-                    return false;
-                }
-            }
         }
         return true;
     }

@@ -2,15 +2,12 @@ package ringdb.core.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import ringdb.core.NodeId;
@@ -22,41 +19,29 @@ import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.coordinator.SliceQuery;
 import ringdb.core.data.Cell;
 import ringdb.core.message.BatchMutationRequest;
-import ringdb.core.message.Envelope;
 import ringdb.core.message.Message;
-import ringdb.core.message.MessageCodec;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.core.schema.Replication;
 import ringdb.core.schema.TableMetadata;
 import ringdb.core.schema.types.CqlTypes;
 import ringdb.core.store.LocalStore;
 import ringdb.core.testing.InMemoryStore;
-import ringdb.core.testing.ManualTime;
 
 /**
  * The table paths on three real nodes (RF 3) over a hand-driven network that encodes every message:
  * multi-entry mutations, partition slices with per-entry read repair, table scans over the ring,
  * and the schema spreading, converging after concurrent ALTERs, and surviving a restart.
  */
-class RowPathsTest {
-    private static final NodeId A = NodeId.of("a");
-    private static final NodeId B = NodeId.of("b");
-    private static final NodeId C = NodeId.of("c");
-    private static final long SECOND = 1_000_000L;
+class RowPathsTest extends HandDrivenThreeNodes {
     private static final long TOKEN = 4242;
 
-    private final ManualTime time = new ManualTime(1_700_000_000_000_000L);
-    private final Map<NodeId, Node> nodes = new TreeMap<>();
-    private final Map<NodeId, InMemoryStore> stores = new TreeMap<>();
-    private final Map<NodeId, InMemoryStore> systemStores = new TreeMap<>();
     private final List<Message> toC = new ArrayList<>();
     private final List<SchemaChange> changesSeenByC = new ArrayList<>();
     private boolean schemaToCBlocked;
 
-    private void add(NodeId id) {
-        stores.putIfAbsent(id, new InMemoryStore());
-        systemStores.putIfAbsent(id, new InMemoryStore());
-        NodeListener listener = new NodeListener() {
+    @Override
+    NodeListener listener(NodeId id) {
+        return new NodeListener() {
             @Override
             public void onEvent(NodeEvent event) {
             }
@@ -68,51 +53,19 @@ class RowPathsTest {
                 }
             }
         };
-        Node node = new Node(id, NodeConfig.builder().replicationFactor(3).numTokens(4).seeds(List.of(A)).build(),
-                time, time, (to, message) -> deliver(id, to, message), new Random(id.id().hashCode()), stores.get(id),
-                systemStores.get(id), listener);
-        nodes.put(id, node);
-        node.start();
     }
 
-    private void deliver(NodeId from, NodeId to, Message message) {
-        byte[] frame = MessageCodec.encodeFrame(from, message);
-        Envelope envelope = MessageCodec.decodeFrame(ByteBuffer.wrap(frame, 4, frame.length - 4));
-        if (schemaToCBlocked && to.equals(C) && (message instanceof ringdb.core.message.SchemaPull
-                || message instanceof ringdb.core.message.SchemaPush)) {
-            return;
-        }
-        time.schedule(500, () -> {
-            if (to.equals(C)) {
-                toC.add(envelope.message());
-            }
-            Node target = nodes.get(to);
-            if (target != null && target.isRunning()) {
-                target.receive(envelope.from(), envelope.message());
-            }
-        });
+    @Override
+    boolean carries(NodeId from, NodeId to, Message message) {
+        return !(schemaToCBlocked && to.equals(C) && (message instanceof ringdb.core.message.SchemaPull
+                || message instanceof ringdb.core.message.SchemaPush));
     }
 
-    private void startThree() {
-        for (NodeId id : List.of(A, B, C)) {
-            add(id);
+    @Override
+    void arrived(NodeId to, Message message) {
+        if (to.equals(C)) {
+            toC.add(message);
         }
-        time.advance(10 * SECOND);
-        for (int i = 0; i < 600 && !allAlive(); i++) {
-            time.advance(100_000);
-        }
-        assertThat(allAlive()).as("every node sees the others up").isTrue();
-    }
-
-    private boolean allAlive() {
-        for (NodeId id : nodes.keySet()) {
-            for (NodeId peer : nodes.keySet()) {
-                if (!id.equals(peer) && !nodes.get(id).isAlive(peer)) {
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 
     private ClientResult call(Consumer<Consumer<ClientResult>> request) {

@@ -8,9 +8,11 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import ringdb.core.NodeId;
+import ringdb.core.gossip.ApplicationState;
 import ringdb.core.node.Node;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.node.NodeStatus;
@@ -149,8 +151,11 @@ public final class CqlNodeBinding implements AutoCloseable {
             if (cql == null) {
                 continue;
             }
+            // the peer's own schema version, from the digest it gossips: drivers compare it with system.local's
+            // to know that a schema change reached every node; this node's until the peer has gossiped one
+            UUID peerVersion = NodeSchema.versionOf(peer.applicationStates().get(ApplicationState.SCHEMA));
             peers.add(new CqlClusterView.Node(hostOf(peer.id()), cql, CqlClusterView.hostId(peer.id().id()),
-                    tokens(ring, peer.id()), schema.version(), peer.generation(),
+                    tokens(ring, peer.id()), peerVersion == null ? schema.version() : peerVersion, peer.generation(),
                     HostPort.parse(peer.id().id()).port()));
         }
         return new CqlClusterView(clusterName, node.config().partitioner().className(), self, peers);

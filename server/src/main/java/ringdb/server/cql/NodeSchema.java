@@ -1,7 +1,9 @@
 package ringdb.server.cql;
 
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Supplier;
 import ringdb.core.catalog.Schema;
 import ringdb.core.catalog.SchemaStatements;
@@ -37,6 +39,29 @@ public final class NodeSchema implements CqlSchemaSource {
             out.addAll(now.tables(keyspace.name()));
         }
         return out;
+    }
+
+    /**
+     * The version of the node's schema records, made of the digest gossip carries, so that the
+     * version a node shows for a peer ({@link #versionOf(String)} of the peer's gossiped digest) and
+     * the one the peer shows for itself are equal exactly when they hold the same schema.
+     */
+    @Override
+    public UUID version() {
+        return CqlSchemaSource.versionOf(schema.get().digest());
+    }
+
+    /** The schema version of a digest as gossip carries it (hex); null when there is none or it is malformed. */
+    static UUID versionOf(String gossipedDigest) {
+        if (gossipedDigest == null) {
+            return null;
+        }
+        try {
+            byte[] digest = HexFormat.of().parseHex(gossipedDigest);
+            return digest.length < 16 ? null : CqlSchemaSource.versionOf(digest);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** A view of {@code schema} for statement analysis, with the system tables of {@code system}. */

@@ -12,9 +12,7 @@ import com.datastax.oss.protocol.internal.response.Error;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,6 +30,7 @@ import ringdb.server.api.RequestObserver;
 import ringdb.server.audit.AuditCategory;
 import ringdb.server.audit.FileAuditLog;
 import ringdb.server.config.HostPort;
+import ringdb.server.net.FreePorts;
 import ringdb.server.transport.SocketTransport;
 
 /**
@@ -91,10 +90,7 @@ class CqlLoginAuditTest {
     @Test
     void aFailedAndASuccessfulLoginAreAudited() throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, SocketTransport.ioHandlerFactory());
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
+        int port = FreePorts.loopback();
         try (FileAuditLog audit = new FileAuditLog(dir, 1 << 20, 2, EnumSet.allOf(AuditCategory.class),
                 "127.0.0.1:7000", Clock.systemUTC());
              CqlServer server = CqlServer.start(new CqlServer.Settings(new HostPort("127.0.0.1", port),

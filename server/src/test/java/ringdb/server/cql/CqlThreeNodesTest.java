@@ -113,7 +113,8 @@ class CqlThreeNodesTest {
     /** Starts the node of 127.0.0.3 as its own JVM (same classpath), so it can be killed outright. */
     private Process startProcess() throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), "ringdb.server.ServerMain"));
+                .toString(), "-cp", System.getProperty("java.class.path"),
+                "-Dlogback.configurationFile=logback-server-test.xml", "ringdb.server.ServerMain"));
         settings("127.0.0.3").forEach((key, value) -> command.addAll(List.of("--" + key, value)));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("node3.log").toFile())).start();
@@ -136,6 +137,9 @@ class CqlThreeNodesTest {
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
                 .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(10))
                 .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(10))
+                // after DDL, until every live node reports the new schema (the driver's default gives up after 10 s
+                // and goes on, and the next statement could reach a node that has not learnt the change)
+                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(60))
                 .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(200))
                 .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(1))
                 .build();

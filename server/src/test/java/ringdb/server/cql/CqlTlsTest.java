@@ -17,7 +17,6 @@ import java.net.Socket;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -29,9 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import ringdb.client.ClientTls;
-import ringdb.server.config.ServerConfig;
-import ringdb.server.runtime.FileStores;
 import ringdb.server.runtime.ServerNode;
+import ringdb.server.testing.OneNode;
 import ringdb.server.tls.ReloadingTls;
 import ringdb.server.transport.TestCertificates;
 import ringdb.server.net.FreePorts;
@@ -65,30 +63,17 @@ class CqlTlsTest {
         TestCertificates.signedBy(foreign, "stranger").write(dir, "stranger");
     }
 
-    private ServerConfig config(boolean requireClientAuth, boolean optional) throws IOException {
-        return config(requireClientAuth, optional, Map.of());
+    private ServerNode start(boolean requireClientAuth, boolean optional) {
+        return start(requireClientAuth, optional, Map.of());
     }
 
-    private ServerConfig config(boolean requireClientAuth, boolean optional, Map<String, String> more)
-            throws IOException {
-        Map<String, String> settings = new HashMap<>(more);
-        settings.put("listen_address", "127.0.0.1");
-        settings.put("internode_port", Integer.toString(internode));
-        settings.put("http_port", Integer.toString(FreePorts.loopback()));
-        settings.put("native_transport_port", Integer.toString(FreePorts.loopback()));
-        settings.put("data_directory", dir.resolve("data").toString());
-        settings.put("replication_factor", "1");
-        settings.put("gossip_interval_ms", "100");
-        settings.put("ring_delay_ms", "300");
-        settings.put("seeds", "127.0.0.1:" + internode);
-        settings.put("ssl_reload_check_interval_ms", "0");
-        settings.put("client_encryption_enabled", "true");
+    private ServerNode start(boolean requireClientAuth, boolean optional, Map<String, String> more) {
+        Map<String, String> settings = OneNode.settings(dir.resolve("data"), internode);
+        settings.putAll(OneNode.clientTls(dir.resolve("node.crt"), dir.resolve("node.key"), trusted,
+                requireClientAuth));
         settings.put("client_encryption_optional", Boolean.toString(optional));
-        settings.put("client_encryption_certificate", dir.resolve("node.crt").toString());
-        settings.put("client_encryption_private_key", dir.resolve("node.key").toString());
-        settings.put("client_encryption_trusted_certificates", trusted.toString());
-        settings.put("client_encryption_require_client_auth", Boolean.toString(requireClientAuth));
-        return ServerConfig.load(null, settings);
+        settings.putAll(more);
+        return OneNode.start(settings);
     }
 
     private SSLContext tls(Path authority, String client) {
@@ -140,8 +125,7 @@ class CqlTlsTest {
 
     @Test
     void theDriverWithTheAuthorityAndACertificateIsServedAndOthersAreRefused() throws Exception {
-        ServerConfig config = config(true, false);
-        try (ServerNode node = ServerNode.start(config, new FileStores(config), null)) {
+        try (ServerNode node = start(true, false)) {
             try (CqlSession session = connect(node, tls(trusted, "operator"))) {
                 createAndWrite(session, "over-tls");
                 assertThat(read(session)).isEqualTo("over-tls");
@@ -172,9 +156,8 @@ class CqlTlsTest {
 
     @Test
     void theDriverWithTlsAndAPasswordProviderLogsInAndAWrongPasswordIsRefused() throws Exception {
-        ServerConfig config = config(true, false, Map.of("authenticator", "PasswordAuthenticator",
-                "authorizer", "CassandraAuthorizer", "auth_superuser_password", "secret-over-tls"));
-        try (ServerNode node = ServerNode.start(config, new FileStores(config), null)) {
+        try (ServerNode node = start(true, false, Map.of("authenticator", "PasswordAuthenticator",
+                "authorizer", "CassandraAuthorizer", "auth_superuser_password", "secret-over-tls"))) {
             try (CqlSession session = connect(node, tls(trusted, "operator"), "ringdb", "secret-over-tls")) {
                 createAndWrite(session, "tls-and-password");
                 assertThat(read(session)).isEqualTo("tls-and-password");
@@ -192,8 +175,7 @@ class CqlTlsTest {
 
     @Test
     void optionalTlsServesTheDriverWithAndWithoutTlsOnOnePort() throws Exception {
-        ServerConfig config = config(false, true);
-        try (ServerNode node = ServerNode.start(config, new FileStores(config), null);
+        try (ServerNode node = start(false, true);
              CqlSession plain = connect(node, null);
              CqlSession secure = connect(node, tls(trusted, null))) {
             createAndWrite(plain, "plaintext");
@@ -205,10 +187,9 @@ class CqlTlsTest {
 
     @Test
     void aRotatedCertificateIsSeenByNewSessionsWhileAConnectedOneKeepsGoing() throws Exception {
-        ServerConfig config = config(false, false);
         TestCertificates.Issued second = TestCertificates.authority("second-ca");
         Path secondTrusted = second.write(dir, "second-ca");
-        try (ServerNode node = ServerNode.start(config, new FileStores(config), null);
+        try (ServerNode node = start(false, false);
              CqlSession old = connect(node, tls(trusted, null))) {
             createAndWrite(old, "before");
             assertThatThrownBy(() -> connect(node, tls(secondTrusted, null)).close())
@@ -230,9 +211,8 @@ class CqlTlsTest {
 
     @Test
     void thePythonDriverConnectsWithAnSslContextAndAPassword() throws Exception {
-        ServerConfig config = config(true, false, Map.of("authenticator", "PasswordAuthenticator",
-                "authorizer", "CassandraAuthorizer", "auth_superuser_password", "python-over-tls"));
-        try (ServerNode node = ServerNode.start(config, new FileStores(config), null)) {
+        try (ServerNode node = start(true, false, Map.of("authenticator", "PasswordAuthenticator",
+                "authorizer", "CassandraAuthorizer", "auth_superuser_password", "python-over-tls"))) {
             Object[] result = PythonDriverSuiteTest.run(List.of("/usr/bin/python3",
                     PythonDriverSuiteTest.repositoryFile("clients/python/tls_check.py").toString(),
                     node.cqlAddress().getHostString(), Integer.toString(node.cqlAddress().getPort()),

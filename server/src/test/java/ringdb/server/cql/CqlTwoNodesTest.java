@@ -10,15 +10,18 @@ import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -62,6 +65,9 @@ class CqlTwoNodesTest {
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
                 .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(10))
                 .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(10))
+                // after DDL, until every live node reports the new schema (the driver's default gives up after 10 s
+                // and goes on, and the next statement could reach a node that has not learnt the change)
+                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(60))
                 .build();
         return CqlSession.builder().addContactPoint(contact).withLocalDatacenter(CqlClusterView.DATA_CENTER)
                 .withConfigLoader(loader).build();
@@ -143,6 +149,52 @@ class CqlTwoNodesTest {
                 assertThat(session.execute("SELECT k FROM app.kv WHERE k IN ('x', 'y')").all()).hasSize(2);
             }
         }
+    }
+
+    @Test
+    void eachPeerRowShowsThatPeersOwnSchemaVersionSoDriversWaitForAgreement() throws Exception {
+        int cqlPort = FreePorts.on("127.0.0.1");
+        int seedPort = FreePorts.on("127.0.0.1");
+        ServerConfig first = config("127.0.0.1", seedPort, "127.0.0.1:" + seedPort, cqlPort);
+        ServerConfig second = config("127.0.0.2", FreePorts.on("127.0.0.2"), "127.0.0.1:" + seedPort, cqlPort);
+        try (ServerNode one = ServerNode.start(first, new FileStores(first), null)) {
+            ringdb.core.NodeId twoId;
+            try (ServerNode two = ServerNode.start(second, new FileStores(second), null);
+                 CqlSession session = connect(one.cqlAddress())) {
+                twoId = two.node().id();
+                await("node one lists node two in system.peers", () -> versions(session, one).size() == 2);
+                ResultSet created = session.execute("CREATE KEYSPACE agreed WITH replication = "
+                        + "{'class':'SimpleStrategy','replication_factor':2}");
+                assertThat(created.getExecutionInfo().isSchemaInAgreement()).isTrue();
+                await("node one shows node two's version equal to its own", () -> {
+                    List<UUID> versions = versions(session, one);
+                    return versions.get(0).equals(versions.get(1));
+                });
+                assertThat(versions(session, two).get(0)).as("node two's own version")
+                        .isEqualTo(versions(session, one).get(0));
+            }
+            try (CqlSession session = connect(one.cqlAddress())) {
+                await("node one sees node two down", () -> !one.nodeThread().call(() -> one.node().isAlive(twoId))
+                        .join());
+                session.execute("CREATE KEYSPACE missed WITH replication = "
+                        + "{'class':'SimpleStrategy','replication_factor':1}");
+                List<UUID> versions = versions(session, one);
+                assertThat(versions.get(1)).as("node two, down, did not learn the keyspace: its version differs")
+                        .isNotEqualTo(versions.get(0));
+            }
+        }
+    }
+
+    /** schema_version of system.local, then of system.peers' rows, as {@code node} answers them. */
+    private static List<UUID> versions(CqlSession session, ServerNode node) {
+        com.datastax.oss.driver.api.core.metadata.Node target = session.getMetadata().getNodes().values().stream()
+                .filter(n -> node.cqlAddress().equals(n.getEndPoint().resolve())).findFirst().orElseThrow();
+        List<UUID> versions = new ArrayList<>();
+        versions.add(session.execute(SimpleStatement.newInstance("SELECT schema_version FROM system.local")
+                .setNode(target)).one().getUuid(0));
+        session.execute(SimpleStatement.newInstance("SELECT schema_version FROM system.peers").setNode(target))
+                .forEach(row -> versions.add(row.getUuid(0)));
+        return versions;
     }
 
     private static void await(String what, BooleanSupplier condition) {

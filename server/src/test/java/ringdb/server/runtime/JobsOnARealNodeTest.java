@@ -177,7 +177,7 @@ class JobsOnARealNodeTest {
     }
 
     private JsonNode exchange(HttpRequest.Builder request, int status) throws Exception {
-        HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         return JSON.readTree(response.body());

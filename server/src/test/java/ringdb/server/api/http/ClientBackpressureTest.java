@@ -29,7 +29,7 @@ import ringdb.server.net.FreePorts;
  * socket: the node stops reading from it once a water mark of answers is queued, instead of
  * absorbing them, and keeps serving other connections.
  */
-@Timeout(60)
+@Timeout(120)
 class ClientBackpressureTest {
     /** The key's length and the value's: each request and each answer is about a KiB. */
     private static final String KEY = "k".repeat(1000);
@@ -100,10 +100,10 @@ class ClientBackpressureTest {
             }, "greedy-client");
             writer.setDaemon(true);
             writer.start();
-            long largest = observeLargestPending(TimeUnit.SECONDS.toNanos(10), HttpServer.WRITE_BUFFER_LOW_BYTES);
+            long largest = observeLargestPending(TimeUnit.SECONDS.toNanos(30), HttpServer.WRITE_BUFFER_LOW_BYTES);
             assertThat(largest).as("the node queued answers to the greedy client up to a water mark")
                     .isGreaterThanOrEqualTo(HttpServer.WRITE_BUFFER_LOW_BYTES);
-            assertThat(otherClientServedWithin(Duration.ofSeconds(5))).as("another connection is served").isTrue();
+            assertThat(otherClientServedWithin(Duration.ofSeconds(30))).as("another connection is served").isTrue();
             largest = Math.max(largest, observeLargestPending(TimeUnit.MILLISECONDS.toNanos(500), Long.MAX_VALUE));
             assertThat(largest).as("answers queued for one connection stay under the high water mark plus one answer")
                     .isLessThanOrEqualTo(HttpServer.WRITE_BUFFER_HIGH_BYTES + ANSWER_BYTES_MAX);
