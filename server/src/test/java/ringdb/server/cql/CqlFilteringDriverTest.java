@@ -108,7 +108,8 @@ class CqlFilteringDriverTest {
             session.execute("CREATE KEYSPACE f WITH replication = {'class':'SimpleStrategy','replication_factor':1}");
             session.execute("CREATE TABLE f.c (k int, c int, l list<int>, st set<text>, m map<text, int>, "
                     + "fr frozen<set<int>>, PRIMARY KEY (k, c))");
-            PreparedStatement insert = session.prepare("INSERT INTO f.c (k, c, l, st, m, fr) VALUES (?, ?, ?, ?, ?, ?)");
+            PreparedStatement insert = session.prepare("INSERT INTO f.c (k, c, l, st, m, fr) "
+                    + "VALUES (?, ?, ?, ?, ?, ?)");
             for (int k = 0; k < 40; k++) {
                 for (int c = 0; c < 3; c++) {
                     int n = k * 3 + c;
