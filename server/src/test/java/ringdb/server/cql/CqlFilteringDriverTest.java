@@ -225,31 +225,35 @@ class CqlFilteringDriverTest {
                 all.addAll(simple);
             }
             assertThat(all).hasSize(200).doesNotHaveDuplicates();
-            // bounds on the very tokens of rows: inclusive and exclusive ends honoured to the token
-            List<Long> sorted = tokenOf.values().stream().distinct().sorted().toList();
-            long low = sorted.get(40);
-            long high = sorted.get(90);
-            for (String bounds2 : List.of(">= ? AND token(k) < ?", "> ? AND token(k) <= ?")) {
-                boolean startInclusive = bounds2.startsWith(">=");
-                Set<String> expected = new TreeSet<>();
-                tokenOf.forEach((key, token) -> {
-                    if ((startInclusive ? token >= low && token < high : token > low && token <= high)
-                            && !key.endsWith("/1")) {
-                        expected.add(key);
-                    }
-                });
-                PreparedStatement edge = session.prepare("SELECT k, c FROM f.r WHERE token(k) " + bounds2
-                        + " AND c != 1 ALLOW FILTERING");
-                List<String> got = new ArrayList<>();
-                session.execute(edge.bind(low, high).setPageSize(5)).forEach(row -> got.add(row.getInt("k") + "/"
-                        + row.getInt("c")));
-                assertThat(got).as(bounds2).hasSize(100).doesNotHaveDuplicates();
-                assertThat(new TreeSet<>(got)).as(bounds2).isEqualTo(expected);
-            }
+            tokenBoundsAreHonouredToTheToken(session, tokenOf);
             assertThat(session.execute("SELECT k FROM f.r WHERE token(k) > " + Long.MAX_VALUE + " AND n >= 0 "
                     + "ALLOW FILTERING").all()).isEmpty();
             assertThat(session.execute("SELECT k FROM f.r WHERE token(k) <= " + Long.MIN_VALUE + " AND n >= 0 "
                     + "ALLOW FILTERING").all()).isEmpty();
+        }
+    }
+
+    /** Bounds on the very tokens of rows: inclusive and exclusive ends honoured to the token, paged by 5. */
+    private static void tokenBoundsAreHonouredToTheToken(CqlSession session, java.util.Map<String, Long> tokenOf) {
+        List<Long> sorted = tokenOf.values().stream().distinct().sorted().toList();
+        long low = sorted.get(40);
+        long high = sorted.get(90);
+        for (String bounds2 : List.of(">= ? AND token(k) < ?", "> ? AND token(k) <= ?")) {
+            boolean startInclusive = bounds2.startsWith(">=");
+            Set<String> expected = new TreeSet<>();
+            tokenOf.forEach((key, token) -> {
+                if ((startInclusive ? token >= low && token < high : token > low && token <= high)
+                        && !key.endsWith("/1")) {
+                    expected.add(key);
+                }
+            });
+            PreparedStatement edge = session.prepare("SELECT k, c FROM f.r WHERE token(k) " + bounds2
+                    + " AND c != 1 ALLOW FILTERING");
+            List<String> got = new ArrayList<>();
+            session.execute(edge.bind(low, high).setPageSize(5)).forEach(row -> got.add(row.getInt("k") + "/"
+                    + row.getInt("c")));
+            assertThat(got).as(bounds2).hasSize(100).doesNotHaveDuplicates();
+            assertThat(new TreeSet<>(got)).as(bounds2).isEqualTo(expected);
         }
     }
 
