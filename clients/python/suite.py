@@ -2,7 +2,8 @@
 """A CQL client suite with the Cassandra Python driver (Debian's python3-cassandra) against a ringdb node.
 
 Usage: suite.py HOST PORT. Creates a keyspace of its own, then checks CRUD, prepared statements,
-paging, set and map collections, TTL and a schema change seen by a second session. Exits 0 when
+paging, set and map collections, CONTAINS / CONTAINS KEY filters paged over token ranges, a logged
+batch, TTL and a schema change seen by a second session. Exits 0 when
 every check passes, 1 with the failed check on stderr otherwise.
 """
 import sys
@@ -12,7 +13,7 @@ import uuid
 from cassandra import InvalidRequest
 from cassandra.cluster import Cluster
 from cassandra.policies import WhiteListRoundRobinPolicy
-from cassandra.query import SimpleStatement
+from cassandra.query import BatchStatement, BatchType, SimpleStatement
 
 
 def check(what, got, expected):
@@ -70,6 +71,43 @@ def collections(session):
     check("map put", dict(row.scores), {"x": 1, "y": 2})
 
 
+def contains_filters(session):
+    session.execute("CREATE TABLE tagged (id int PRIMARY KEY, tags set<text>, attrs map<text, int>)")
+    insert = session.prepare("INSERT INTO tagged (id, tags, attrs) VALUES (?, ?, ?)")
+    for i in range(60):
+        session.execute(insert, (i, {"t%d" % (i % 3)}, {"k%d" % (i % 4): i}))
+    try:
+        session.execute("SELECT id FROM tagged WHERE tags CONTAINS 't1'")
+        raise AssertionError("CONTAINS without ALLOW FILTERING succeeded")
+    except InvalidRequest as e:
+        check("CONTAINS needs ALLOW FILTERING", "use ALLOW FILTERING" in str(e), True)
+    statement = SimpleStatement("SELECT id FROM tagged WHERE tags CONTAINS 't1' ALLOW FILTERING", fetch_size=5)
+    check("CONTAINS on a set, paged", sorted(row.id for row in session.execute(statement)),
+          [i for i in range(60) if i % 3 == 1])
+    by_key = session.prepare("SELECT id FROM tagged WHERE attrs CONTAINS KEY ? ALLOW FILTERING")
+    by_key.fetch_size = 5
+    check("CONTAINS KEY on a map, prepared", sorted(row.id for row in session.execute(by_key, ("k2",))),
+          [i for i in range(60) if i % 4 == 2])
+    ranged = session.prepare("SELECT id FROM tagged WHERE token(id) > ? AND token(id) <= ? "
+                             "AND tags CONTAINS 't0' ALLOW FILTERING")
+    ranged.fetch_size = 5
+    ids = []
+    for start, end in ((-2 ** 63, 0), (0, 2 ** 63 - 1)):
+        ids.extend(row.id for row in session.execute(ranged, (start, end)))
+    check("token ranges with a filter, paged, cover every match once", sorted(ids),
+          [i for i in range(60) if i % 3 == 0])
+
+
+def logged_batch(session):
+    insert = session.prepare("INSERT INTO people (id, name, age) VALUES (?, ?, ?)")
+    batch = BatchStatement(batch_type=BatchType.LOGGED)
+    for i in range(10, 13):
+        batch.add(insert, (i, "p%d" % i, i))
+    session.execute(batch)
+    check("a logged batch writes every partition",
+          sorted(row.id for row in session.execute("SELECT id FROM people WHERE id IN (10, 11, 12)")), [10, 11, 12])
+
+
 def ttl(session):
     session.execute("CREATE TABLE cache (k text PRIMARY KEY, v text)")
     session.execute("INSERT INTO cache (k, v) VALUES ('short', 'gone soon') USING TTL 2")
@@ -115,6 +153,8 @@ def main():
         crud(session)
         prepared_and_paging(session)
         collections(session)
+        contains_filters(session)
+        logged_batch(session)
         ttl(session)
         schema_change_seen(host, port, keyspace, session)
     except Exception as e:  # report the failed check and fail

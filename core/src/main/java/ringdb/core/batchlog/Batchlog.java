@@ -26,7 +26,10 @@ import ringdb.core.node.NodeEvent;
 import ringdb.core.store.LocalStore;
 
 /**
- * Logged batches, as Cassandra makes them atomic: the coordinator first stores the whole batch in
+ * Logged batches, as Cassandra makes them atomic: the coordinator first checks that every partition
+ * of the batch could be written at the batch's consistency level now (enough of its replicas alive,
+ * else Unavailable with the level, the required and the alive counts, and nothing is logged or
+ * written) and that a live node can hold the batch; it then stores the whole batch in
  * the batch log of up to {@link #HOLDERS_MAX} other live nodes (chosen at random; on a ring of one
  * node, its own), waits until every chosen holder has it durably, then writes each partition at the
  * batch's consistency level and, when every partition was written, tells the holders to forget the
@@ -59,8 +62,14 @@ public final class Batchlog {
     private Timers.Cancellable replayTimer;
     private long sequence;
     private long lastStampMicros;
-    private long replayedCount;
-    private long loggedCount;
+    // figures, written on the node's thread and read by metrics scrapes on others
+    private volatile long replayedCount;
+    private volatile long loggedCount;
+    private volatile long refusedCount;
+    private volatile long removedCount;
+    private volatile long replayFailedCount;
+    private volatile long droppedCount;
+    private volatile int heldCount;
 
     /** What a logged batch came to: the write's result, and whether the batch log held it first. */
     public record Result(ClientResult result, boolean logWritten) {
@@ -84,15 +93,25 @@ public final class Batchlog {
     /**
      * Writes {@code partitions} (each the entries of one partition) as one logged batch at {@code cl}.
      * {@code done} gets {@link Result#logWritten()} false when the batch log could not take it (nothing
-     * was written: Unavailable, a timeout or a failure of the log), true once the partitions were
+     * was written: a partition whose replicas alive cannot meet {@code cl} or whose write is invalid,
+     * no live node to hold the batch, a timeout or a failure of the log), true once the partitions were
      * written or failed (a failed batch is replayed by its holders later).
      */
     public void write(List<List<LocalStore.Entry>> partitions, ConsistencyLevel cl, Consumer<Result> done) {
         Objects.requireNonNull(done, "done");
+        for (List<LocalStore.Entry> partition : partitions) {
+            ClientResult refusal = context.refusal().of(partition, cl);
+            if (refusal != null) {
+                refusedCount++;
+                done.accept(new Result(refusal, false));
+                return;
+            }
+        }
         String batchId = context.self().id() + "\n" + String.format("%016x%08x", context.generation().getAsLong(),
                 sequence++ & 0xFFFFFFFFL);
         List<NodeId> holders = holders();
         if (holders.isEmpty()) {
+            refusedCount++;
             done.accept(new Result(new ClientResult.Unavailable(ConsistencyLevel.ONE, 1, 0), false));
             return;
         }
@@ -107,7 +126,9 @@ public final class Batchlog {
                 if (result instanceof ClientResult.Written) {
                     for (NodeId holder : holders) {
                         if (holder.equals(context.self())) {
-                            remove(key(batchId));
+                            if (remove(key(batchId))) {
+                                removedCount++;
+                            }
                         } else {
                             context.network().send(holder, new BatchlogRemove(batchId));
                         }
@@ -235,7 +256,9 @@ public final class Batchlog {
 
     /** Forgets a batch its coordinator applied. */
     public void onRemove(BatchlogRemove remove) {
-        remove(key(remove.batchId()));
+        if (remove(key(remove.batchId()))) {
+            removedCount++;
+        }
     }
 
     private void store(BatchlogStore batch, Consumer<String> onDone) {
@@ -251,17 +274,20 @@ public final class Batchlog {
         context.store().applyDescribingError(bytes(key), Cell.value(value, stamp), error -> {
             if (error == null) {
                 held.put(key, new Held(stamp, context.clock().monotonicMicros() + replayAfterMicros()));
+                heldCount = held.size();
                 scheduleReplay();
             }
             onDone.accept(error);
         });
     }
 
-    private void remove(String key) {
+    /** Forgets a held batch (a tombstone in the store); whether it was held. */
+    private boolean remove(String key) {
         Held was = held.remove(key);
         if (was == null) {
-            return;
+            return false;
         }
+        heldCount = held.size();
         long stamp = Math.max(nextStampMicros(), was.stampMicros() + 1);
         lastStampMicros = stamp;
         context.store().applyDescribingError(bytes(key), Cell.tombstone(stamp), error -> {
@@ -270,6 +296,7 @@ public final class Batchlog {
                         + error);
             }
         });
+        return true;
     }
 
     /** How long a holder waits for a batch's coordinator before replaying it: twice the write timeout. */
@@ -282,6 +309,7 @@ public final class Batchlog {
     /** Forgets the index, before {@link #index} is given the store's entries at start. */
     public void clearIndex() {
         held.clear();
+        heldCount = 0;
         replaying.clear();
     }
 
@@ -291,6 +319,7 @@ public final class Batchlog {
             held.put(new String(entry.key().key(), StandardCharsets.UTF_8), new Held(entry.cell().timestampMicros(),
                     context.clock().monotonicMicros() + replayAfterMicros()));
             lastStampMicros = Math.max(lastStampMicros, entry.cell().timestampMicros());
+            heldCount = held.size();
         }
     }
 
@@ -335,6 +364,9 @@ public final class Batchlog {
         BatchlogStore batch = cell == null || cell.isTombstone() ? null : decode(key, cell.value());
         if (batch == null) {
             replaying.remove(key);
+            if (cell != null && !cell.isTombstone()) {
+                droppedCount++;
+            }
             remove(key);
             return;
         }
@@ -347,8 +379,10 @@ public final class Batchlog {
                 // a write no node will ever take (its table was dropped): retrying cannot help
                 context.events().emit(NodeEvent.Kind.ERROR, context.self(), "batch log entry "
                         + key.replace('\n', ' ') + " dropped: " + invalid.message());
+                droppedCount++;
                 remove(key);
             } else {
+                replayFailedCount++;
                 Held was = held.get(key);
                 if (was != null) {
                     held.put(key, new Held(was.stampMicros(), context.clock().monotonicMicros()
@@ -375,9 +409,24 @@ public final class Batchlog {
 
     // ---- figures ----
 
-    /** Batches this node holds for their coordinators (its own included on a one-node ring). */
+    /**
+     * This node's batch log figures since it was built, as a coordinator ({@code logged}, {@code refused})
+     * and as a holder ({@code held} now, {@code removed}, {@code replayed}, {@code replayFailed},
+     * {@code dropped}); see the methods of the same names.
+     */
+    public record Figures(long logged, long refused, int held, long removed, long replayed, long replayFailed,
+                          long dropped) {
+    }
+
+    /** The figures at once (each read on its own; safe from any thread). */
+    public Figures figures() {
+        return new Figures(loggedCount, refusedCount, heldCount, removedCount, replayedCount, replayFailedCount,
+                droppedCount);
+    }
+
+    /** Batches this node holds for their coordinators (its own included on a one-node ring). Any thread. */
     public int heldCount() {
-        return held.size();
+        return heldCount;
     }
 
     /** Batches this node replayed for a coordinator that did not remove them in time. */
@@ -385,9 +434,33 @@ public final class Batchlog {
         return replayedCount;
     }
 
-    /** Logged batches this node coordinated whose batch log write succeeded. */
+    /** Logged batches this node coordinated whose batch log write succeeded. Any thread. */
     public long loggedCount() {
         return loggedCount;
+    }
+
+    /**
+     * Logged batches this node coordinated and refused before logging anything (a partition's
+     * replicas alive could not meet the consistency level, a write was invalid, no node could hold
+     * the batch). Any thread.
+     */
+    public long refusedCount() {
+        return refusedCount;
+    }
+
+    /** Batches held here and forgotten because their coordinator applied them. Any thread. */
+    public long removedCount() {
+        return removedCount;
+    }
+
+    /** Replays of a held batch that failed (a partition not written at ONE); each is tried again. Any thread. */
+    public long replayFailedCount() {
+        return replayFailedCount;
+    }
+
+    /** Held batches dropped without being applied: unreadable, or a write no node takes (table dropped). */
+    public long droppedCount() {
+        return droppedCount;
     }
 
     private long nextStampMicros() {

@@ -93,11 +93,7 @@ public final class Coordinator {
      */
     public void mutate(List<LocalStore.Entry> entries, ConsistencyLevel cl, Consumer<ClientResult> done) {
         Objects.requireNonNull(done, "done");
-        ClientResult refusal = refuseRequest(cl);
-        if (refusal == null) {
-            refusal = MutationChecks.refuse(entries, context.config().valueSizeBytesMax(),
-                    context.config().clientTimestampAheadMaxMicros(), context.clock().nowMicros());
-        }
+        ClientResult refusal = requestRefusal(entries, cl);
         if (refusal != null) {
             done.accept(refusal);
             return;
@@ -105,6 +101,30 @@ public final class Coordinator {
         countPlacement(entries.get(0).key().token());
         planWrite(entries.get(0).key().token(), entries, true, cl,
                 context.clock().monotonicMicros() + context.config().writeTimeoutMicros(), done);
+    }
+
+    /**
+     * Why {@link #mutate} of {@code entries} at {@code cl} would be refused right now without a replica
+     * being asked (a bad request, too few replicas alive: Unavailable with the required and alive
+     * counts), or null when it would be tried. Changes nothing: a logged batch asks this of each of its
+     * partitions before it writes anything to the batch log.
+     */
+    public ClientResult mutationRefusal(List<LocalStore.Entry> entries, ConsistencyLevel cl) {
+        ClientResult refusal = requestRefusal(entries, cl);
+        if (refusal != null) {
+            return refusal;
+        }
+        MembershipView.WritePlan plan = context.membershipView().get().writePlan(entries.get(0).key().token());
+        int required = cl.blockFor(context.config().replicationFactor()) + plan.extraAcks();
+        int alive = aliveOf(plan.targets()).size();
+        return alive < required ? new ClientResult.Unavailable(cl, required, alive) : null;
+    }
+
+    /** What refuses a mutation before its replicas are looked at: the level, then the entries. */
+    private ClientResult requestRefusal(List<LocalStore.Entry> entries, ConsistencyLevel cl) {
+        ClientResult refusal = refuseRequest(cl);
+        return refusal != null ? refusal : MutationChecks.refuse(entries, context.config().valueSizeBytesMax(),
+                context.config().clientTimestampAheadMaxMicros(), context.clock().nowMicros());
     }
 
     /**

@@ -147,7 +147,7 @@ public final class Node {
         this.replica = new Replica(data, network, this::isRunning, this::emit);
         this.batchlog = new Batchlog(new BatchlogContext(id, config, clock, timers, network, random, requests, hints,
                 this::liveOthers, this::ringHasOthers,
-                this::isRunning, this::generation, this::emit, coordinator::mutate));
+                this::isRunning, this::generation, this::emit, coordinator::mutate, coordinator::mutationRefusal));
         RepairContext repairContext = new RepairContext(id, config, timers, network, requests, data, gossip,
                 this::isRunning, this::ring, this::ringEpoch, this::emit);
         this.repair = new Repair(repairContext);
@@ -515,6 +515,11 @@ public final class Node {
     /** Batches this node replayed from its batch log because their coordinator did not remove them. */
     public long batchlogReplayedCount() {
         return batchlog.replayedCount();
+    }
+
+    /** This node's batch log figures (coordinated, held, replayed...); safe to read from any thread. */
+    public Batchlog.Figures batchlogFigures() {
+        return batchlog.figures();
     }
 
     /** Reads a slice of one partition (see {@link Coordinator#readSlice}). */

@@ -48,8 +48,13 @@ class LoggedBatchTest extends HandDrivenThreeNodes {
     }
 
     private Batchlog.Result logged(NodeId coordinator, List<List<LocalStore.Entry>> partitions) {
+        return logged(coordinator, partitions, ConsistencyLevel.QUORUM);
+    }
+
+    private Batchlog.Result logged(NodeId coordinator, List<List<LocalStore.Entry>> partitions,
+                                   ConsistencyLevel cl) {
         Batchlog.Result[] result = new Batchlog.Result[1];
-        nodes.get(coordinator).mutateLogged(partitions, ConsistencyLevel.QUORUM, answer -> result[0] = answer);
+        nodes.get(coordinator).mutateLogged(partitions, cl, answer -> result[0] = answer);
         for (int i = 0; i < 10_000 && result[0] == null; i++) {
             time.advance(100);
         }
@@ -96,6 +101,34 @@ class LoggedBatchTest extends HandDrivenThreeNodes {
         }
         time.advance(3 * WRITE_TIMEOUT);
         assertThat(nodes.get(B).batchlogReplayedCount() + nodes.get(C).batchlogReplayedCount()).isZero();
+        assertThat(nodes.get(A).batchlogFigures()).isEqualTo(new Batchlog.Figures(1, 0, 0, 0, 0, 0, 0));
+        for (NodeId holder : List.of(B, C)) {
+            assertThat(nodes.get(holder).batchlogFigures()).as("figures of %s", holder)
+                    .isEqualTo(new Batchlog.Figures(0, 0, 0, 1, 0, 0, 0));
+        }
+    }
+
+    @Test
+    void aBatchWhoseReplicasAliveCannotMeetItsLevelIsRefusedBeforeAnythingIsLoggedOrWritten() {
+        startThree();
+        nodes.get(C).stop();
+        advanceUntil(() -> !nodes.get(A).isAlive(C), 30 * SECOND);
+        assertThat(nodes.get(A).isAlive(C)).isFalse();
+        Batchlog.Result result = logged(A, twoPartitions(), ConsistencyLevel.ALL);
+        assertThat(result.logWritten()).isFalse();
+        assertThat(result.result()).isEqualTo(new ClientResult.Unavailable(ConsistencyLevel.ALL, 3, 2));
+        assertThat(batchlogStores).as("no batch log write was sent").isEmpty();
+        time.advance(3 * WRITE_TIMEOUT);
+        for (NodeId id : List.of(A, B)) {
+            assertThat(nodes.get(id).batchlogHeldCount()).as("batches held by %s", id).isZero();
+            assertThat(holds(id, 111, "p1/a") || holds(id, -222, "p2/a")).as("%s holds a partition", id).isFalse();
+        }
+        assertThat(nodes.get(A).batchlogFigures().refused()).isEqualTo(1);
+        assertThat(nodes.get(A).batchlogFigures().logged()).isZero();
+        // the same batch at QUORUM goes through with one replica down
+        Batchlog.Result quorum = logged(A, twoPartitions(), ConsistencyLevel.QUORUM);
+        assertThat(quorum.logWritten()).isTrue();
+        assertThat(quorum.result()).isInstanceOf(ClientResult.Written.class);
     }
 
     @Test
@@ -119,6 +152,8 @@ class LoggedBatchTest extends HandDrivenThreeNodes {
         assertThat(nodes.get(B).batchlogReplayedCount()).isEqualTo(1);
         assertThat(nodes.get(B).batchlogHeldCount()).isZero();
         assertThat(holdsTheBatch(B)).as("every statement of the batch applied").isTrue();
+        assertThat(nodes.get(B).batchlogFigures().replayed()).isEqualTo(1);
+        assertThat(nodes.get(B).batchlogFigures().held()).isZero();
     }
 
     @Test
@@ -129,7 +164,14 @@ class LoggedBatchTest extends HandDrivenThreeNodes {
         advanceUntil(() -> !nodes.get(A).isAlive(B) && !nodes.get(A).isAlive(C), 30 * SECOND);
         Batchlog.Result result = logged(A, twoPartitions());
         assertThat(result.logWritten()).isFalse();
-        assertThat(result.result()).isInstanceOf(ClientResult.Unavailable.class);
+        assertThat(result.result()).isEqualTo(new ClientResult.Unavailable(ConsistencyLevel.QUORUM, 2, 1));
         assertThat(holdsTheBatch(A)).isFalse();
+        // at ONE the partitions could be written, but no other node is alive to hold the batch
+        Batchlog.Result one = logged(A, twoPartitions(), ConsistencyLevel.ONE);
+        assertThat(one.logWritten()).isFalse();
+        assertThat(one.result()).isEqualTo(new ClientResult.Unavailable(ConsistencyLevel.ONE, 1, 0));
+        assertThat(holdsTheBatch(A)).isFalse();
+        assertThat(batchlogStores).isEmpty();
+        assertThat(nodes.get(A).batchlogFigures().refused()).isEqualTo(2);
     }
 }

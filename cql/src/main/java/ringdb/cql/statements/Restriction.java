@@ -8,7 +8,8 @@ import ringdb.core.schema.ColumnMetadata;
 
 /**
  * One column's restriction in a WHERE clause: {@code c = v}, {@code c IN (v, ...)} or
- * {@code c IN ?} (one marker for the whole list), {@code c < v} and the other comparisons.
+ * {@code c IN ?} (one marker for the whole list), {@code c < v} and the other comparisons,
+ * {@code c CONTAINS v} and {@code c CONTAINS KEY v} on a collection.
  */
 public record Restriction(ColumnMetadata column, Operator operator, List<Term> values, boolean listMarker) {
     /** The comparison a restriction makes. */
@@ -24,6 +25,11 @@ public record Restriction(ColumnMetadata column, Operator operator, List<Term> v
 
         public boolean isSlice() {
             return this == LT || this == LTE || this == GT || this == GTE;
+        }
+
+        /** {@code CONTAINS} or {@code CONTAINS KEY}: a test of a collection's elements, always a filter. */
+        public boolean isContains() {
+            return this == CONTAINS || this == CONTAINS_KEY;
         }
     }
 

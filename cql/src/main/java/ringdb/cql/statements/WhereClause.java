@@ -7,12 +7,17 @@ import java.util.Map;
 import ringdb.core.data.InvalidRequestException;
 import ringdb.core.schema.ColumnMetadata;
 import ringdb.core.schema.TableMetadata;
+import ringdb.core.schema.types.CqlType;
 import ringdb.core.schema.types.CqlTypes;
+import ringdb.core.schema.types.ListType;
+import ringdb.core.schema.types.MapType;
+import ringdb.core.schema.types.SetType;
 import ringdb.cql.grammar.CqlParser;
 
 /**
  * A WHERE clause read against a table: the restrictions of each column (at most an equality or an
- * IN, or up to two slice bounds) and a {@code token(...)} range.
+ * IN, or up to two slice bounds, or any number of {@code CONTAINS} / {@code CONTAINS KEY}) and a
+ * {@code token(...)} range.
  */
 final class WhereClause {
     final Map<ColumnMetadata, List<Restriction>> byColumn = new LinkedHashMap<>();
@@ -52,8 +57,11 @@ final class WhereClause {
                     true));
         } else if (relation instanceof CqlParser.TokenRelationContext t) {
             addToken(t, table, binds);
-        } else if (relation instanceof CqlParser.ContainsRelationContext) {
-            throw new InvalidRequestException("CONTAINS restrictions are not supported");
+        } else if (relation instanceof CqlParser.ContainsRelationContext contains) {
+            ColumnMetadata c = column(table, contains.ident());
+            boolean key = contains.K_KEY() != null;
+            addRestriction(new Restriction(c, key ? Restriction.Operator.CONTAINS_KEY : Restriction.Operator.CONTAINS,
+                    List.of(Literals.term(contains.term(), containsSpec(table, c, key), binds)), false));
         } else {
             throw new InvalidRequestException("Multi-column relations are not supported");
         }
@@ -93,8 +101,34 @@ final class WhereClause {
         tokenBounds.add(new SelectStatement.TokenBoundTerm(op, Literals.term(t.term(), spec, binds), List.of()));
     }
 
+    /**
+     * What the value of {@code c CONTAINS v} (an element of a list or set, a value of a map) or of
+     * {@code c CONTAINS KEY v} (a key of a map) is, named as Cassandra names it ({@code value(c)},
+     * {@code key(c)}).
+     */
+    private static ColumnSpec containsSpec(TableMetadata table, ColumnMetadata c, boolean key) {
+        CqlType part = null;
+        if (c.type() instanceof MapType map) {
+            part = key ? map.key() : map.value();
+        } else if (c.type() instanceof ListType list && !key) {
+            part = list.element();
+        } else if (c.type() instanceof SetType set && !key) {
+            part = set.element();
+        }
+        if (part == null) {
+            throw new InvalidRequestException(key ? "Cannot use CONTAINS KEY on non-map column " + c.name()
+                    : "Cannot use CONTAINS on non-collection column " + c.name());
+        }
+        return new ColumnSpec(table.keyspace(), table.name(), (key ? "key(" : "value(") + c.name() + ")", part);
+    }
+
     private void addRestriction(Restriction r) {
         List<Restriction> existing = byColumn.computeIfAbsent(r.column(), c -> new ArrayList<>());
+        if (r.operator().isContains() || existing.stream().anyMatch(e -> e.operator().isContains())) {
+            // each CONTAINS is a filter of its own: c CONTAINS 1 AND c CONTAINS 2 asks for both
+            existing.add(r);
+            return;
+        }
         for (Restriction e : existing) {
             if (!e.operator().isSlice() || !r.operator().isSlice()) {
                 throw new InvalidRequestException(r.column().name() + " cannot be restricted by more than one "

@@ -157,9 +157,44 @@ class SelectStatementTest {
     }
 
     @Test
+    void containsAndContainsKeyFilterCollectionsAndNeedAllowFiltering() {
+        schema.execute("CREATE TABLE ks.c (k int PRIMARY KEY, l list<int>, st set<text>, m map<text, int>, "
+                + "f frozen<set<int>>, v int)");
+        assertThatThrownBy(() -> select("SELECT * FROM c WHERE l CONTAINS 1"))
+                .hasMessageStartingWith("Cannot execute this query as it might involve data filtering");
+        assertThatThrownBy(() -> select("SELECT * FROM c WHERE v CONTAINS 1 ALLOW FILTERING"))
+                .hasMessage("Cannot use CONTAINS on non-collection column v");
+        assertThatThrownBy(() -> select("SELECT * FROM c WHERE st CONTAINS KEY 'a' ALLOW FILTERING"))
+                .hasMessage("Cannot use CONTAINS KEY on non-map column st");
+        assertThatThrownBy(() -> select("SELECT * FROM c WHERE l CONTAINS 'x' ALLOW FILTERING"))
+                .hasMessageContaining("value(l)");
+        SelectStatement prepared = select("SELECT * FROM c WHERE m CONTAINS KEY ? AND m CONTAINS ? ALLOW FILTERING");
+        assertThat(prepared.bindVariables()).extracting(v -> v.name() + " " + v.type().cqlName())
+                .containsExactly("key(m) text", "value(m) int");
+        BoundSelect b = prepared.bind(BindValues.of(List.of(text("a"), i32(2))));
+        byte[] map = CqlTypes.map(CqlTypes.TEXT, CqlTypes.INT, false).fromJava(new java.util.TreeMap<>(
+                java.util.Map.of("a", 1, "b", 2)));
+        assertThat(b.filters().get(0).test(map)).as("key a").isTrue();
+        assertThat(b.filters().get(1).test(map)).as("value 2").isTrue();
+        BoundSelect keyOnly = bound("SELECT * FROM c WHERE m CONTAINS KEY 'c' ALLOW FILTERING");
+        assertThat(keyOnly.filters().get(0).test(map)).isFalse();
+        BoundSelect valueNotKey = bound("SELECT * FROM c WHERE m CONTAINS 1 AND m CONTAINS KEY 'b' ALLOW FILTERING");
+        assertThat(valueNotKey.filters()).allMatch(f -> f.test(map));
+        assertThat(bound("SELECT * FROM c WHERE m CONTAINS 3 ALLOW FILTERING").filters().get(0).test(map)).isFalse();
+        BoundSelect inList = bound("SELECT * FROM c WHERE l CONTAINS 7 AND st CONTAINS 'x' AND f CONTAINS 9 "
+                + "ALLOW FILTERING");
+        assertThat(inList.filters().get(0).test(CqlTypes.list(CqlTypes.INT, false).fromJava(List.of(1, 7)))).isTrue();
+        assertThat(inList.filters().get(0).test(CqlTypes.list(CqlTypes.INT, false).fromJava(List.of(1, 8))))
+                .isFalse();
+        assertThat(inList.filters().get(0).test(null)).as("no list").isFalse();
+        assertThat(inList.filters().get(1).test(CqlTypes.set(CqlTypes.TEXT, false).fromJava(java.util.Set.of("x"))))
+                .isTrue();
+        assertThat(inList.filters().get(2).test(CqlTypes.set(CqlTypes.INT, true).fromJava(java.util.Set.of(8, 9))))
+                .isTrue();
+    }
+
+    @Test
     void unsupportedRelationsAreRefusedByName() {
-        assertThatThrownBy(() -> select("SELECT * FROM t WHERE l CONTAINS 1 ALLOW FILTERING"))
-                .hasMessage("CONTAINS restrictions are not supported");
         assertThatThrownBy(() -> select("SELECT * FROM t WHERE a = 1 AND b = 2 AND (c, d) > (1, 'a')"))
                 .hasMessage("Multi-column relations are not supported");
         assertThatThrownBy(() -> select("SELECT JSON * FROM t")).hasMessage("SELECT JSON is not supported");

@@ -75,8 +75,10 @@ final class CqlWrites {
 
     /**
      * A logged batch of several partitions: through the node's batch log (all partitions are written
-     * eventually, or none). A failure to log it is a WriteTimeout of type BATCH_LOG (nothing written),
-     * a failure afterwards one of type BATCH (the batch log's holders will write it).
+     * eventually, or none). A partition whose live replicas cannot meet the batch's consistency level
+     * is Unavailable at that level before anything is logged or written, as is a batch no other live
+     * node can hold (at ONE). A failure to log it is a WriteTimeout of type BATCH_LOG (nothing
+     * written), a failure afterwards one of type BATCH (the batch log's holders will write it).
      */
     private CompletableFuture<CqlResult> writeLogged(List<PartitionUpdate> updates, ConsistencyLevel consistency,
                                                      CqlConsistency cl) {
@@ -91,6 +93,9 @@ final class CqlWrites {
             ClientResult r = result.result();
             if (r instanceof ClientResult.Written) {
                 out.complete(new CqlResult.Void());
+            } else if (!result.logWritten() && r instanceof ClientResult.Unavailable u && u.cl() == consistency) {
+                // a partition's replicas alive cannot meet the batch's level: named as the client asked it
+                out.completeExceptionally(NodeStatements.failure(r, cl, CqlException.WriteType.BATCH_LOG));
             } else if (!result.logWritten() && (r instanceof ClientResult.Timeout
                     || r instanceof ClientResult.Unavailable)) {
                 ConsistencyLevel logLevel = r instanceof ClientResult.Timeout t ? t.cl()

@@ -23,11 +23,13 @@ import ringdb.core.store.LocalStore;
 import ringdb.cql.statements.BoundSelect;
 
 /**
- * A SELECT without partition keys: every entry of the table read over the whole ring
- * ({@code Node#scanTable}, page after page at the request's consistency level), grouped by
- * partition in token order, the partitions outside the statement's token range left out. Each page
- * of the CQL result scans again (the paging state is the partition's index in token order), and a
- * table of more than {@link #ENTRIES_MAX} entries is refused: fit for small tables only.
+ * A SELECT without partition keys: the entries of the table in the statement's token range read
+ * over the ring ({@code Node#scanTable}, page after page at the request's consistency level, from
+ * the range's first token and no further than its last), grouped by partition in token order, the
+ * partitions outside the range left out. Each page of the CQL result scans the range again (the
+ * paging state is the partition's index in token order), and a range of more than
+ * {@link #ENTRIES_MAX} entries is refused: fit for small tables, or for a large one read in token
+ * ranges small enough (as splitting readers do).
  */
 record TableScan(List<PartitionKey> partitions, Map<PartitionKey, List<LocalStore.Entry>> entries,
                  Map<PartitionKey, List<LocalStore.Entry>> tombstones) {
@@ -42,8 +44,33 @@ record TableScan(List<PartitionKey> partitions, Map<PartitionKey, List<LocalStor
                 .putLong(table.id().getMostSignificantBits()).putLong(table.id().getLeastSignificantBits()).array();
         TableScan scan = new TableScan(new ArrayList<>(), new LinkedHashMap<>(), new LinkedHashMap<>());
         CompletableFuture<TableScan> out = new CompletableFuture<>();
-        scan.page(node, prefix, null, select, keys, consistency, cl, 0, out);
+        BoundSelect.TokenRange range = select.tokenRange();
+        if (range != null && range.start() != null && !range.startInclusive() && range.start() == Long.MAX_VALUE) {
+            out.complete(scan); // token(k) > the largest token: nothing
+            return out;
+        }
+        scan.page(node, prefix, startAfter(range), select, keys, consistency, cl, 0, out);
         return out;
+    }
+
+    /**
+     * Where the scan starts: strictly after this position, which sorts before every entry of the
+     * range's first token (an empty key sorts before every key of that token); null from the ring's
+     * first token.
+     */
+    private static DecoratedKey startAfter(BoundSelect.TokenRange range) {
+        if (range == null || range.start() == null) {
+            return null;
+        }
+        return new DecoratedKey(range.startInclusive() ? range.start() : range.start() + 1, new byte[0]);
+    }
+
+    /** Whether the scan went past the range's last token, so that no further page can hold one of it. */
+    private static boolean pastEnd(BoundSelect.TokenRange range, DecoratedKey position) {
+        if (range == null || range.end() == null || position == null) {
+            return false;
+        }
+        return range.endInclusive() ? position.token() > range.end() : position.token() >= range.end();
     }
 
     private void page(Node node, byte[] prefix, DecoratedKey after, BoundSelect select, RowKeys keys,
@@ -57,12 +84,14 @@ record TableScan(List<PartitionKey> partitions, Map<PartitionKey, List<LocalStor
                 add(select, keys, page.entries(), entries);
                 add(select, keys, page.rangeTombstones(), tombstones);
                 int total = read + page.entries().size();
-                if (page.resumeAfter() == null) {
+                if (page.resumeAfter() == null || pastEnd(select.tokenRange(), page.resumeAfter())) {
                     out.complete(this);
                 } else if (total > ENTRIES_MAX) {
                     out.completeExceptionally(CqlException.invalid("table " + select.table().keyspace() + "."
-                            + select.table().name() + " holds more than " + ENTRIES_MAX + " entries: SELECT without "
-                            + "its partition keys scans small tables only over CQL; name the partitions"));
+                            + select.table().name() + " holds more than " + ENTRIES_MAX + " entries" + (select
+                            .tokenRange() == null || select.tokenRange().equals(BoundSelect.TokenRange.ALL) ? ""
+                            : " in the token range asked") + ": SELECT without its partition keys scans small tables "
+                            + "only over CQL; name the partitions, or read the table in smaller token ranges"));
                 } else {
                     page(node, prefix, page.resumeAfter(), select, keys, consistency, cl, total, out);
                 }

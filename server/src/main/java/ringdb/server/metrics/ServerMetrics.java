@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
+import ringdb.core.batchlog.Batchlog;
 import ringdb.core.health.StorageHealth;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.node.NodeStatus;
@@ -222,6 +224,30 @@ public final class ServerMetrics implements RequestObserver {
             cb.call(asReplica.getAsLong(), "replica");
             cb.call(forwarded.getAsLong(), "forwarded");
         }, "placement");
+    }
+
+    /**
+     * The batch log's figures (logged batches, as Cassandra's batchlog manager reports them): batches this
+     * node coordinated that were logged or refused before logging, and, as a holder, the batches held
+     * now (pending a removal or a replay), removed by their coordinator, replayed, whose replay failed
+     * (tried again), dropped unapplied.
+     */
+    public void registerBatchlog(Supplier<Batchlog.Figures> figures) {
+        gauge("ringdb_batchlog_batches_logged", "Logged batches this node coordinated whose batch log write "
+                + "succeeded, since start", cb -> cb.call(figures.get().logged()));
+        gauge("ringdb_batchlog_batches_refused", "Logged batches this node coordinated and refused before logging "
+                + "anything (Unavailable: too few replicas alive for the consistency level or no live batch log "
+                + "holder; invalid writes), since start", cb -> cb.call(figures.get().refused()));
+        gauge("ringdb_batchlog_pending", "Batches held in this node's batch log, waiting for their coordinator to "
+                + "remove them or for a replay", cb -> cb.call(figures.get().held()));
+        gauge("ringdb_batchlog_batches_removed", "Held batches removed because their coordinator applied them, "
+                + "since start", cb -> cb.call(figures.get().removed()));
+        gauge("ringdb_batchlog_batches_replayed", "Held batches this node replayed because their coordinator did not "
+                + "remove them in time, since start", cb -> cb.call(figures.get().replayed()));
+        gauge("ringdb_batchlog_replays_failed", "Replays of held batches that failed (a partition not written at ONE;"
+                + " tried again), since start", cb -> cb.call(figures.get().replayFailed()));
+        gauge("ringdb_batchlog_batches_dropped", "Held batches dropped without being applied (unreadable, or their "
+                + "table was dropped), since start", cb -> cb.call(figures.get().dropped()));
     }
 
     /**

@@ -157,6 +157,7 @@ public final class ServerNode implements AutoCloseable {
                 }), seeds.nextLong());
         metrics.registerRefusals(node::unexpectedResponseCount, node::refusedGossipStateCount);
         metrics.registerRequestPlacement(node::requestsAsReplicaCount, node::requestsForwardedCount);
+        metrics.registerBatchlog(node::batchlogFigures);
         nodeHolder[0] = node;
         String httpAddress = config.advertisedHttpAddress().toString();
         nodeThread.call(() -> {

@@ -198,6 +198,7 @@ class CqlThreeNodesTest {
         session.execute("CREATE TABLE app.kv (k text PRIMARY KEY, v int)");
         session.execute("CREATE TABLE app.events (a text, b int, c int, v text, PRIMARY KEY ((a, b), c))");
         session.execute("CREATE TABLE app.wide (p int, c int, v text, PRIMARY KEY (p, c))");
+        session.execute("CREATE TABLE app.scan (k int, c int, n int, PRIMARY KEY (k, c))");
         await("the driver's metadata shows the new tables", () -> session.getMetadata().getKeyspace("app")
                 .flatMap(k -> k.getTable("wide")).isPresent() && session.checkSchemaAgreement());
         TableMetadata events = session.getMetadata().getKeyspace("app").orElseThrow().getTable("events")
@@ -278,6 +279,44 @@ class CqlThreeNodesTest {
         }
         assertThat(expected).isEqualTo(10_000);
         assertThat(pages).isGreaterThanOrEqualTo(10_000 / 700);
+    }
+
+    @Test
+    @Order(4)
+    void filteredTokenRangeScansOverTheRingPageOverEveryMatchingRowOnce() {
+        PreparedStatement insert = session.prepare("INSERT INTO app.scan (k, c, n) VALUES (?, ?, ?)");
+        TokenMap tokens = session.getMetadata().getTokenMap().orElseThrow();
+        Map<String, Long> tokenOf = new HashMap<>();
+        for (int k = 0; k < 100; k++) {
+            long token = ((com.datastax.oss.driver.internal.core.metadata.token.Murmur3Token) tokens.newToken(
+                    com.datastax.oss.driver.api.core.type.codec.TypeCodecs.INT.encode(k,
+                            com.datastax.oss.driver.api.core.ProtocolVersion.V4))).getValue();
+            for (int c = 0; c < 3; c++) {
+                session.execute(insert.bind(k, c, k * 3 + c).setConsistencyLevel(ConsistencyLevel.QUORUM));
+                tokenOf.put(k + "/" + c, token);
+            }
+        }
+        PreparedStatement ranged = session.prepare("SELECT k, c FROM app.scan WHERE token(k) > ? AND token(k) <= ? "
+                + "AND n < 240 AND c != 1 ALLOW FILTERING");
+        List<String> all = new ArrayList<>();
+        long step = Long.MAX_VALUE / 4 + 1; // eight ranges of 2^61 tokens, each spanning several nodes' ranges
+        long next = Long.MIN_VALUE;
+        for (int i = 0; i < 8; i++) {
+            long start = next;
+            long end = i == 7 ? Long.MAX_VALUE : start + step;
+            next = end;
+            List<String> expected = tokenOf.entrySet().stream().filter(e -> e.getValue() > start
+                    && e.getValue() <= end).map(Map.Entry::getKey).filter(key -> !key.endsWith("/1")
+                    && Integer.parseInt(key.split("/")[0]) < 80).sorted().toList();
+            ResultSet rows = session.execute(ranged.bind(start, end).setPageSize(5)
+                    .setConsistencyLevel(ConsistencyLevel.QUORUM));
+            List<String> got = new ArrayList<>();
+            rows.forEach(row -> got.add(row.getInt("k") + "/" + row.getInt("c")));
+            assertThat(got).as("range %d", i).doesNotHaveDuplicates();
+            assertThat(got.stream().sorted().toList()).as("range %d", i).isEqualTo(expected);
+            all.addAll(got);
+        }
+        assertThat(all).hasSize(160).doesNotHaveDuplicates();
     }
 
     @Test

@@ -144,6 +144,18 @@ class CqlTwoNodesTest {
                         .hasMessageContaining(UnavailableException.class.getSimpleName() + ": Not enough replicas "
                                 + "available for query at consistency ONE (1 required but only 0 alive)");
                 assertThat(session.execute("SELECT k FROM app.kv WHERE k IN ('x', 'y')").all()).isEmpty();
+                // at QUORUM (RF 2: both replicas) the partitions cannot be written: refused before logging
+                assertThatThrownBy(() -> session.execute(BatchStatement.newInstance(DefaultBatchType.LOGGED,
+                        insert.bind("x", 1), insert.bind("y", 2)).setConsistencyLevel(ConsistencyLevel.QUORUM)))
+                        .hasMessageContaining(UnavailableException.class.getSimpleName() + ": Not enough replicas "
+                                + "available for query at consistency QUORUM "
+                                + "(2 required but only 1 alive)");
+                assertThat(session.execute("SELECT k FROM app.kv WHERE k IN ('x', 'y')").all()).isEmpty();
+                assertThat(one.nodeThread().call(() -> one.node().batchlogHeldCount()).join()).isZero();
+                String metrics = metrics(one);
+                assertThat(metrics).contains("ringdb_batchlog_batches_refused 2.0")
+                        .contains("ringdb_batchlog_pending 0.0").contains("ringdb_batchlog_batches_logged ")
+                        .contains("ringdb_batchlog_batches_removed ").contains("ringdb_batchlog_batches_replayed 0.0");
                 session.execute(BatchStatement.newInstance(DefaultBatchType.UNLOGGED, insert.bind("x", 1),
                         insert.bind("y", 2)).setConsistencyLevel(ConsistencyLevel.ONE));
                 assertThat(session.execute("SELECT k FROM app.kv WHERE k IN ('x', 'y')").all()).hasSize(2);
@@ -195,6 +207,15 @@ class CqlTwoNodesTest {
         session.execute(SimpleStatement.newInstance("SELECT schema_version FROM system.peers").setNode(target))
                 .forEach(row -> versions.add(row.getUuid(0)));
         return versions;
+    }
+
+
+    private static String metrics(ServerNode node) throws java.io.IOException {
+        java.net.InetSocketAddress http = node.httpAddress();
+        try (java.io.InputStream in = java.net.URI.create("http://" + http.getHostString() + ":" + http.getPort()
+                + "/metrics").toURL().openStream()) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     private static void await(String what, BooleanSupplier condition) {

@@ -21,7 +21,8 @@ import ringdb.server.runtime.ServerNode;
 /**
  * The Cassandra Python driver (Debian's python3-cassandra, installed by .ci/run) running the
  * client suite clients/python/suite.py against a real node: CRUD, prepared statements, paging,
- * collections, TTL and a schema change seen by a second session.
+ * collections, CONTAINS filters over token ranges, a logged batch, TTL and a schema change seen by a
+ * second session.
  */
 @Timeout(180)
 class PythonDriverSuiteTest {
