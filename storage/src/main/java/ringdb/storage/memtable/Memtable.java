@@ -1,11 +1,13 @@
 package ringdb.storage.memtable;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import ringdb.core.Invariants;
@@ -20,7 +22,10 @@ import ringdb.storage.rows.EntryKeys;
  * <p>Point reads of key-value keys go through a hash index beside the sorted map: a lookup in the
  * sorted map walks about log2(n) nodes, each a likely cache miss, and was the largest cost of a read
  * served from memory. Table entries are read by slices of the sorted map, so they stay out of the
- * hash index (a row is a dozen entries: indexing each would double the cost of writing it).
+ * hash index (a row is a dozen entries: indexing each would double the cost of writing it). Instead
+ * the memtable keeps the set of tokens its table entries have: a slice of a partition it holds
+ * nothing of (most partition reads, once most of the data is in table files) returns at once
+ * instead of walking the sorted map to find that out.
  *
  * <p>Threading: one writer (the node's thread); any number of concurrent readers, which see each
  * key's newest reconciled cell. Size accounting is approximate but monotonic.
@@ -31,6 +36,15 @@ public final class Memtable {
 
     private final ConcurrentSkipListMap<DecoratedKey, Cell> cells = new ConcurrentSkipListMap<>();
     private final ConcurrentHashMap<DecoratedKey, Cell> index;
+    /**
+     * The tokens of the table entries held (a token goes in before its first entry, so a reader that
+     * finds a token absent finds no entry of it either). Not counted in {@link #sizeBytes()}: a
+     * partition's entries' overhead already dominates it, and flushing stays where it was.
+     */
+    private final Set<Long> tableTokens = ConcurrentHashMap.newKeySet();
+    /** The token added to {@link #tableTokens} last (the entries of a row share it); the writer's alone. */
+    private long lastTableToken;
+    private boolean anyTableToken;
     /** Side index of the partition deletions and range tombstone open bounds, for {@link #deletions}. */
     private final ConcurrentSkipListMap<DecoratedKey, Cell> deletions = new ConcurrentSkipListMap<>();
     private volatile long sizeBytes;
@@ -53,6 +67,11 @@ public final class Memtable {
     /** Reconciles {@code cell} with what the memtable holds for {@code key}. Single writer. */
     public void put(DecoratedKey key, Cell cell) {
         boolean indexed = !StorageKeys.isTable(key.key());
+        if (!indexed && (!anyTableToken || key.token() != lastTableToken)) {
+            tableTokens.add(key.token());
+            lastTableToken = key.token();
+            anyTableToken = true;
+        }
         Cell previous = indexed ? index.putIfAbsent(key, cell) : cells.putIfAbsent(key, cell);
         if (previous == null) {
             if (indexed) {
@@ -87,6 +106,9 @@ public final class Memtable {
 
     /** The partition deletions and open bounds with {@code token} and a key in [from, to). */
     public NavigableMap<DecoratedKey, Cell> deletions(long token, byte[] fromInclusive, byte[] toExclusive) {
+        if (holdsNothingIn(token, fromInclusive, toExclusive)) {
+            return Collections.emptyNavigableMap();
+        }
         return deletions.subMap(new DecoratedKey(token, fromInclusive), true, new DecoratedKey(token, toExclusive),
                 false);
     }
@@ -94,8 +116,20 @@ public final class Memtable {
     /** Entries in [from, to), in key order or reversed. */
     public Iterator<Map.Entry<DecoratedKey, Cell>> slice(DecoratedKey fromInclusive, DecoratedKey toExclusive,
                                                          boolean reversed) {
+        if (fromInclusive.token() == toExclusive.token()
+                && holdsNothingIn(fromInclusive.token(), fromInclusive.key(), toExclusive.key())) {
+            return Collections.emptyIterator();
+        }
         NavigableMap<DecoratedKey, Cell> range = cells.subMap(fromInclusive, true, toExclusive, false);
         return (reversed ? range.descendingMap() : range).entrySet().iterator();
+    }
+
+    /**
+     * True when the memtable surely holds no entry with {@code token} and a key in [from, to): both
+     * bounds are table keys (so is every key between them) and no table entry has that token.
+     */
+    private boolean holdsNothingIn(long token, byte[] fromInclusive, byte[] toExclusive) {
+        return StorageKeys.isTable(fromInclusive) && StorageKeys.isTable(toExclusive) && !tableTokens.contains(token);
     }
 
     /** Whether an entry with {@code token} and a timestamp at or before {@code timestampMicros} is held. */
