@@ -20,7 +20,7 @@
 # CLIENT_JAR (BEFORE.jar), SKIP (any of latency,bootstrap,sim, comma-separated: parts left out).
 set -euo pipefail
 if [ $# -lt 2 ]; then
-  sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2
+  sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2
 fi
 before="$1"; after="$2"; rounds="${3:-3}"; seconds="${4:-60}"; dir="${5:-/tmp/ringdb-epoch-costs}"
 records="${RECORDS:-100000}"; threads="${THREADS:-32}"; heap="${HEAP:-1g}"
@@ -63,6 +63,7 @@ latency_run() { # build round
       --fields 1 --field-length 1000 --threads "$threads" --cl QUORUM --no-load --duration "$seconds" \
       --progress-seconds 1000 --json "$out.json" > "$out.txt" 2>&1 \
       || echo "  ($build round $round: the benchmark failed or reported errors, see $out.txt)"
+  [ -s "$out.json" ] || { echo "  ($build round $round: no result, see $out.txt)"; return 0; }
   python3 - "$out.json" "$build" >> "$results" <<'PY'
 import json, sys
 run = json.load(open(sys.argv[1]))["run"]
