@@ -38,7 +38,8 @@ final class ClusterInfoCommands {
         out.append("Cluster: ").append(cluster.path("cluster_name").asText())
                 .append("  (replication factor ").append(cluster.path("replication_factor").asInt())
                 .append(", as seen by ").append(cluster.path("node").asText()).append(")\n");
-        out.append("Status=Up/Down\n|/ State=Normal/Leaving/Joining/Starting/Left\n");
+        out.append("Status=Up/Down\n|/ State=Normal/Leaving/Joining/Starting/Left/Removing or Removed")
+                .append("/Down (stopped)\n");
         String format = "%-3s %-22s %-12s %-7s %-9s %-22s %s%n";
         out.append(String.format(Locale.ROOT, format, "--", "Address", "Load", "Tokens", "Owns", "Host ID", "HTTP"));
         for (JsonNode member : cluster.path("members")) {

@@ -276,13 +276,8 @@ public final class LocalCluster {
         ServerConfig config = ServerConfig.load(nodeDir.resolve(CONFIG_FILE), Map.of());
         requireFree(index, config.internodeAddress().toString());
         requireFree(index, config.httpAddress().toString());
-        List<String> command = new ArrayList<>();
-        command.add(javaExecutable());
-        command.addAll(nodeJvmOptions(settings.heap()));
-        command.addAll(List.of("-Dringdb.node.directory=" + nodeDir, "-cp", childClasspath(), "ringdb.cli.Main",
-                "server", "--config", nodeDir.resolve(CONFIG_FILE).toString()));
-        command.addAll(settings.serverFlags());
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(serverCommand(nodeDir, settings.heap(), settings.serverFlags()))
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(nodeDir.resolve(LOG_FILE).toFile()));
         ClientCredentials superuser = credentials();
         if (superuser != null) { // the first superuser's password, through the environment: not in a file or ps
@@ -296,6 +291,20 @@ public final class LocalCluster {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start node" + index + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The command line of the server of the node whose directory is {@code nodeDir} (its configuration
+     * and data there), as this class runs it: a child JVM of this one, recognisable as that node's.
+     */
+    public static List<String> serverCommand(Path nodeDir, String heap, List<String> serverFlags) {
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable());
+        command.addAll(nodeJvmOptions(heap));
+        command.addAll(List.of("-Dringdb.node.directory=" + nodeDir, "-cp", childClasspath(), "ringdb.cli.Main",
+                "server", "--config", nodeDir.resolve(CONFIG_FILE).toString()));
+        command.addAll(serverFlags);
+        return command;
     }
 
     /**

@@ -34,12 +34,18 @@ public record PeerStatus(NodeId id, NodeState state, boolean up, double phi, lon
         return peers;
     }
 
-    /** The status of the peer {@code endpoint} describes, as {@code gossiper} sees it at {@code now}. */
+    /**
+     * The status of the peer {@code endpoint} describes, as {@code gossiper} sees it at {@code now}. A
+     * peer that announced its shutdown shows DOWN, unless it is being removed or was removed from the
+     * ring (removenode): that outranks its stop, as it outranks its other states in gossip.
+     */
     private static PeerStatus of(EndpointState endpoint, Gossiper gossiper, long now) {
         NodeId peer = endpoint.node();
         long last = gossiper.failureDetector().lastArrivalMicros(peer);
         boolean stopped = gossiper.shutdownAnnounced(peer) || endpoint.get(ApplicationState.SHUTDOWN) != null;
-        NodeState peerState = stopped ? NodeState.DOWN : NodeState.fromGossip(endpoint.get(ApplicationState.STATUS));
+        NodeState gossiped = NodeState.fromGossip(endpoint.get(ApplicationState.STATUS));
+        boolean removal = gossiped == NodeState.REMOVING || gossiped == NodeState.REMOVED;
+        NodeState peerState = stopped && !removal ? NodeState.DOWN : gossiped;
         String load = endpoint.get(ApplicationState.LOAD);
         long loadBytes;
         try {
