@@ -25,6 +25,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -386,8 +387,13 @@ class CqlThreeNodesTest {
         });
 
         three = startProcess(); // the same data directory: the commit log replays what it acknowledged
-        await("the restarted node is up for the driver", () -> dead.getState()
-                == com.datastax.oss.driver.api.core.metadata.NodeState.UP);
+        try {
+            await("the restarted node is up for the driver", () -> dead.getState()
+                    == com.datastax.oss.driver.api.core.metadata.NodeState.UP);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + " (driver state " + dead.getState() + ", process alive "
+                    + three.isAlive() + "); the end of node3.log:\n" + tail(dir.resolve("node3.log"), 60), e);
+        }
         PreparedStatement select = session.prepare("SELECT v FROM app.kv WHERE k = ?");
         List<String> lost = new ArrayList<>();
         for (String key : acknowledged) {
@@ -397,6 +403,11 @@ class CqlThreeNodesTest {
             }
         }
         assertThat(lost).as("acknowledged QUORUM writes read back at QUORUM").isEmpty();
+    }
+
+    private static String tail(Path file, int lines) throws IOException {
+        List<String> all = Files.readAllLines(file);
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
     /** A QUORUM read, retried while the restarted node is still being taken up again by its peers. */
