@@ -214,11 +214,15 @@ final class SimNodes {
         simNode.hints = null;
         events.publish(new NodeEvent(simNode.clock.nowMicros(), id, NodeEvent.Kind.STOPPED, id,
                 "crashed: memory and unsynced disk writes lost"));
+        failPending(simNode, "coordinator " + id + " crashed before answering");
+    }
+
+    /** The requests {@code simNode} coordinated and had not answered when it stopped: their clients see it fail. */
+    private void failPending(SimNode simNode, String reason) {
         List<SimFuture<ClientResult>> orphans = new ArrayList<>(simNode.pending);
         simNode.pending.clear();
         for (SimFuture<ClientResult> future : orphans) {
-            future.complete(new ClientResult.Failed("coordinator " + id + " crashed before answering"),
-                    scheduler.nowMicros());
+            future.complete(new ClientResult.Failed(reason), scheduler.nowMicros());
         }
     }
 
@@ -251,6 +255,8 @@ final class SimNodes {
         simNode.node = null;
         simNode.data = null;
         simNode.hints = null;
+        // as the real process ends, its client connections close: a request it still coordinated fails
+        failPending(simNode, "coordinator " + simNode.id + " stopped before answering: " + simNode.retiredReason);
     }
 
     /** Stops every node's timers without running anything further. */

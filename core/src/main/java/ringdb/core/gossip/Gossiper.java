@@ -334,6 +334,9 @@ public final class Gossiper implements Liveness {
             } else if ((known != null || direct) && !marksRemoval(fresh.get(ApplicationState.STATUS))) {
                 heartbeat(node, now);
             } else {
+                // no sign of life: a node held up under its earlier generation is down now, since the
+                // failure detector forgot that generation's heartbeats and would never convict it
+                markDown(node, "its new generation is being removed from the ring");
                 downSinceMicros.putIfAbsent(node, now);
             }
             return true;

@@ -149,6 +149,29 @@ class GossiperTest {
         assertThat(events).contains("b restarted a");
     }
 
+    /**
+     * A peer held up under one generation whose next generation arrives second hand already being
+     * removed is down: its new generation's heartbeats are no sign of life and the failure detector
+     * forgot the old one's, so it would otherwise never be convicted.
+     */
+    @Test
+    void aLiveNodeWhoseNewGenerationArrivesBeingRemovedIsMarkedDown() {
+        Gossiper b = gossiper(B, List.of());
+        b.start(20, Map.of("STATUS", "NORMAL"));
+        b.handle(C, new GossipAck(List.of(), List.of(new EndpointStateSnapshot(C, 30, 2, 0, List.of(
+                new VersionedValue("STATUS", "NORMAL", 2))))));
+        assertThat(b.isAlive(C)).as("heard directly").isTrue();
+        b.handle(A, new GossipAck(List.of(), List.of(new EndpointStateSnapshot(C, 31, 5, 0, List.of(
+                new VersionedValue("STATUS", "REMOVING", 5))))));
+        for (int round = 0; round < 60; round++) {
+            time.advance(1_000_000);
+            b.round();
+        }
+        assertThat(b.state(C).generation()).isEqualTo(31);
+        assertThat(b.isAlive(C)).as("being removed, and silent for a minute").isFalse();
+        assertThat(events).contains("b down c");
+    }
+
     @Test
     void aGenerationMoreThanAYearAheadIsRefusedAndCountedAndOneWithinIsTaken() {
         Gossiper a = gossiper(A, List.of(A));

@@ -3,10 +3,15 @@ package ringdb.sim.run;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import ringdb.core.NodeId;
 import ringdb.core.coordinator.ClientResult;
 import ringdb.core.data.Cell;
+import ringdb.core.membership.Move;
+import ringdb.core.node.Node;
+import ringdb.core.node.NodeState;
 import ringdb.sim.SimCluster;
 import ringdb.sim.SimFuture;
 import ringdb.sim.check.ConsistencyChecker;
@@ -93,9 +98,10 @@ public final class SimRun {
         }
         List<SimRunReport.Check> checks = new ArrayList<>();
         long livenessStart = cluster.nowMicros();
+        long livenessBound = livenessBound(cluster, settings);
         boolean drained = cluster.runUntil(() -> history.pendingCount() == 0 && faults.membershipSettled()
                         && (rows == null || rows.pendingCount() == 0) && (ring == null || ring.settled()),
-                settings.livenessMicros());
+                livenessBound);
         if (ring != null) {
             ring.recoverRemaining();
         } else {
@@ -103,9 +109,9 @@ public final class SimRun {
         }
         checks.add(SimRunReport.Check.of("every operation completes once faults stop",
                 drained ? List.of() : describePending(history, faults, rows)));
-        boolean settled = settle(cluster, livenessStart + settings.livenessMicros());
+        boolean settled = settle(cluster, livenessStart + livenessBound);
         checks.add(SimRunReport.Check.of("nodes all up, ring agreed, hints drained within the liveness bound",
-                settled ? List.of() : unsettledReport(cluster, settings)));
+                settled ? List.of() : unsettledReport(cluster, livenessBound)));
         long livenessMicros = cluster.nowMicros() - livenessStart;
         checks.add(SimRunReport.Check.of("no invented value, no stale quorum read, coordinator timestamps increase",
                 ConsistencyChecker.checkHistory(history)));
@@ -223,9 +229,34 @@ public final class SimRun {
         return problems;
     }
 
-    private static List<String> unsettledReport(SimCluster cluster, SimRunSettings settings) {
+    /**
+     * The liveness phase's bound: the settings' bound, plus two ring delays for every membership change
+     * under way when faults stop beyond the first (a node joining, or the subject of a move some live
+     * member knows of). Changes whose ranges overlap run one after another by design, and each waits a
+     * ring delay before it streams, so a queue of them needs that much longer; a change that never
+     * finishes still fails the bound.
+     */
+    static long livenessBound(SimCluster cluster, SimRunSettings settings) {
+        Set<NodeId> changing = new TreeSet<>();
+        for (NodeId id : ClusterState.members(cluster)) {
+            if (!cluster.isAlive(id)) {
+                continue;
+            }
+            Node node = cluster.node(id);
+            if (node.state() != NodeState.NORMAL) {
+                changing.add(id);
+            }
+            for (Move move : node.membershipView().moves()) {
+                changing.add(move.subject());
+            }
+        }
+        return settings.livenessMicros()
+                + Math.max(0, changing.size() - 1) * 2 * cluster.config().ringDelayMicros();
+    }
+
+    private static List<String> unsettledReport(SimCluster cluster, long livenessBound) {
         List<String> lines = new ArrayList<>();
-        lines.add("not settled after " + settings.livenessMicros() / 1e6 + " s of liveness:");
+        lines.add("not settled after " + livenessBound / 1e6 + " s of liveness:");
         lines.addAll(ClusterState.unsettled(cluster));
         return lines;
     }

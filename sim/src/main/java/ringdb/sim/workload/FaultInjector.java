@@ -103,19 +103,20 @@ public final class FaultInjector {
         if (cluster.wasRemoved(gone)) {
             return;
         }
-        List<NodeId> alive = nodes(true);
-        boolean removing = false;
-        for (NodeId id : alive) {
+        NodeId via = null;
+        for (NodeId id : nodes(true)) {
             Move move = cluster.node(id).membershipView().moveOf(gone);
-            removing |= move != null && move.kind() == Move.Kind.REMOVE;
+            if (via == null && !id.equals(gone) && move != null && move.kind() == Move.Kind.REMOVE) {
+                via = id; // a node that knows of the removal (the node removed may still be up, not yet told)
+            }
         }
-        if (removing && !alive.isEmpty()) {
-            NodeId via = alive.get(0);
+        if (via != null) {
             track(gone, "removenode " + gone + " via " + via + " (run again)", cluster.removeNode(gone, via));
             membershipChange.whenDone(result -> {
-                // a node may briefly hold the dead node up (a later heartbeat relayed): try again shortly
-                if (result instanceof ClientResult.Failed failed && failed.message().contains("it is alive")
-                        && removalReruns < REMOVAL_RERUNS_MAX) {
+                // a node may briefly hold the dead node up (a later heartbeat relayed), or not have heard of it
+                // yet since it restarted: try again shortly, as the refusal asks
+                if (result instanceof ClientResult.Failed failed && (failed.message().contains("it is alive")
+                        || failed.message().contains("try again")) && removalReruns < REMOVAL_RERUNS_MAX) {
                     removalReruns++;
                     interruptedRemoval = gone;
                     rerunPending = true;
@@ -138,9 +139,12 @@ public final class FaultInjector {
         return membershipSettled() ? null : membershipAction;
     }
 
-    /** Restarts every crashed node that is still a member (except one a running removal is about). */
+    /**
+     * Restarts every crashed node that is still a member (except one a running removal is about), then
+     * runs an interrupted removal again: the node that ran it may have been the only one to know of it
+     * (a partition held its gossip) and be among those restarted.
+     */
     public void recoverRemaining() {
-        finishInterruptedRemoval();
         for (NodeId id : nodes(false)) {
             if (!membershipSettled() && id.equals(membershipSubject)) {
                 continue;
@@ -148,6 +152,7 @@ public final class FaultInjector {
             cluster.recover(id);
             record("recover " + id + " (liveness phase)");
         }
+        finishInterruptedRemoval();
     }
 
     /** What the nemesis did, one line per action, prefixed with the simulated time. */
@@ -323,7 +328,9 @@ public final class FaultInjector {
             NodeId via = alive.get(random.nextInt(alive.size()));
             track(gone, "removenode " + gone + " via " + via, cluster.removeNode(gone, via));
             membershipChange.whenDone(result -> {
-                if (result instanceof ClientResult.Failed failed && failed.message().contains("crashed")) {
+                // its runner crashed, or stopped (a disk failure restarts it): the removal is left half done
+                if (result instanceof ClientResult.Failed failed && (failed.message().contains("crashed")
+                        || failed.message().contains("run it again"))) {
                     interruptedRemoval = gone;
                 } else if (result instanceof ClientResult.Completed && gone.equals(interruptedRemoval)) {
                     interruptedRemoval = null;

@@ -1,0 +1,93 @@
+package ringdb.sim.membership;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import ringdb.sim.run.SimRun;
+import ringdb.sim.run.SimRunReport;
+import ringdb.sim.run.SimRunSettings;
+
+/**
+ * Seeds of {@code --membership} sweeps whose liveness phase failed though every safety check held,
+ * each with what went wrong; every one must now pass both phases.
+ */
+class MembershipLivenessSeedsTest {
+
+    private static String run(long seed, int safetySeconds, SimRunReport[] out) {
+        SimRunReport report = SimRun.run(SimRunSettings.derive(seed, 0, safetySeconds * 1_000_000L)
+                .withMembershipChanges(true));
+        out[0] = report;
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        report.print(new PrintStream(text, true, StandardCharsets.UTF_8), 300,
+                "./ringdb sim --seed " + seed + " --safety-seconds " + safetySeconds + " --membership");
+        return text.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Seed 100002075 (60 s): node3 coordinated a QUORUM read when its decommission completed and it
+     * stopped; the read never answered, so the liveness phase waited for it forever. A node that stops
+     * after leaving fails the requests it still coordinates, as a process that ends closes its clients'
+     * connections.
+     */
+    @Test
+    void seed100002075ARequestOnANodeThatLeftFailsInsteadOfHanging() {
+        SimRunReport[] report = new SimRunReport[1];
+        String printed = run(100002075L, 60, report);
+        assertThat(printed).contains("decommission node3 -> Completed");
+        assertThat(report[0].passed()).as(printed).isTrue();
+    }
+
+    /**
+     * Seeds whose removal was interrupted by something other than a crash of its runner, or whose run
+     * again was refused for a reason that asks to try again. 110003479 and 110004437 (30 s): the node
+     * running the removal stopped (a failed disk restarts it): "removenode aborted ... run it again",
+     * which the nemesis did not take for an interruption, so the dead node stayed REMOVING, stopped for
+     * good, with hints held for it. 100006605 (60 s): the run again went to a node that had just
+     * restarted and had not heard of the dead node yet ("try again shortly"). 100005782 (60 s): only
+     * the runner, partitioned and then crashed, knew of the removal; the run again looked for it before
+     * that runner was restarted, found nobody holding the removal, and gave up.
+     */
+    @ParameterizedTest
+    @CsvSource({"110003479, 30, node2", "110004437, 30, node4", "100006605, 60, node1", "100005782, 60, node1"})
+    void anInterruptedRemovalIsRunAgainAndCompletes(long seed, int safetySeconds, String removed) {
+        SimRunReport[] report = new SimRunReport[1];
+        String printed = run(seed, safetySeconds, report);
+        assertThat(printed).containsPattern("removenode " + removed + " via node\\d+ \\(run again\\) -> Completed");
+        assertThat(report[0].passed()).as(printed).isTrue();
+    }
+
+    /**
+     * Seed 100003960 (60 s): node2, cut off, learned node3's later generation second hand only once
+     * node3 was already being removed. That generation's heartbeats were not taken for a sign of life
+     * (node3 was dead), but node2 still held node3 up from its earlier generation, and with that
+     * generation forgotten by its failure detector it never convicted it: its recovery and its repair
+     * asked the dead node for every range, three timeouts each, past the liveness bound.
+     */
+    @Test
+    void seed100003960ANodeBeingRemovedIsHeldDownWhenItsNewGenerationArrives() {
+        SimRunReport[] report = new SimRunReport[1];
+        String printed = run(100003960L, 60, report);
+        assertThat(printed).contains("removenode node3 via node5 -> Completed");
+        assertThat(report[0].passed()).as(printed).isTrue();
+    }
+
+    /**
+     * Seeds 100003576 and 100006333 (60 s): when faults stopped, four membership changes were under
+     * way (a decommission or a removal run again, and three joins whose ranges overlap), which run one
+     * after another, each after a ring delay; the last join finished a few seconds past the 60 s
+     * bound. The bound now grows by two ring delays for each change under way beyond the first.
+     */
+    @ParameterizedTest
+    @CsvSource({"100003576, node7", "100006333, node7"})
+    void aQueueOfJoinsFinishesWithinABoundThatCountsThem(long seed, String lastJoiner) {
+        SimRunReport[] report = new SimRunReport[1];
+        String printed = run(seed, 60, report);
+        assertThat(printed).contains("add " + lastJoiner + " (bootstrap under load)");
+        assertThat(report[0].passed()).as(printed).isTrue();
+    }
+}
