@@ -182,6 +182,9 @@ class CqlTwoNodesTest {
                     List<UUID> versions = versions(session, one);
                     return versions.get(0).equals(versions.get(1));
                 });
+                // the driver adds node two on its own schedule, after the peers table listed it
+                await("the driver knows node two", () -> session.getMetadata().getNodes().values().stream()
+                        .anyMatch(n -> two.cqlAddress().equals(n.getEndPoint().resolve())));
                 assertThat(versions(session, two).get(0)).as("node two's own version")
                         .isEqualTo(versions(session, one).get(0));
             }
