@@ -19,9 +19,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import ringdb.server.config.ServerConfig;
 import ringdb.server.runtime.FileStores;
 import ringdb.server.runtime.ServerNode;
-import ringdb.server.net.FreePorts;
+import ringdb.server.testing.OneNode;
 
 /**
  * The Apache Cassandra Java driver running CQL statements against a real node (the handler
@@ -42,19 +40,7 @@ class CqlStatementsDriverTest {
     Path dir;
 
     static ServerConfig config(Path dir) throws IOException {
-        int internode = FreePorts.loopback();
-        Map<String, String> settings = new HashMap<>();
-        settings.put("listen_address", "127.0.0.1");
-        settings.put("internode_port", Integer.toString(internode));
-        settings.put("http_address", "127.0.0.1");
-        settings.put("http_port", Integer.toString(FreePorts.loopback()));
-        settings.put("native_transport_port", Integer.toString(FreePorts.loopback()));
-        settings.put("data_directory", dir.toString());
-        settings.put("replication_factor", "1");
-        settings.put("gossip_interval_ms", "100");
-        settings.put("ring_delay_ms", "300");
-        settings.put("seeds", "127.0.0.1:" + internode);
-        return ServerConfig.load(null, settings);
+        return ServerConfig.load(null, OneNode.settings(dir));
     }
 
     private static CqlSession connect(ServerNode node) {
