@@ -20,8 +20,12 @@ import ringdb.core.node.NodeState;
  * its behalf (writes of its ranges go to the survivors and the gainers); after a ring delay, once the
  * replicas of its ranges acknowledged that, the nodes that gain its ranges stream them from the
  * survivors (MOVES_DONE in gossip); then reads move to the new replicas (JOIN_STEP=READS, set on the
- * dead node's behalf too), and once the replicas acknowledged that step it marks the node REMOVED
- * and answers. A barrier a partition holds up waits, so a removal finishes once the partition heals.
+ * dead node's behalf too), and once the replicas acknowledged that step it marks the node REMOVED.
+ * It answers only once the cluster holds the removal: every live node of the replica sets it changed,
+ * and a quorum of each, gossiped a ring without it. Until then the REMOVED mark lives in this node's
+ * gossip alone, and a stop of this node would lose it, leaving the others at the last step for good
+ * with an operator told the removal had completed. A barrier a partition holds up waits, so a
+ * removal finishes once the partition heals.
  * A removal is final: the dead node cannot come back during it (gossip ranks the REMOVING state above
  * any later generation of the node, which learns it was removed and refuses to serve). Running it again
  * on another node resumes a removal whose coordinator died. Not thread-safe: the node's thread only.
@@ -31,8 +35,14 @@ final class Removals {
     private final Gains gains;
     private final TreeMap<NodeId, Removal> running = new TreeMap<>();
     private final TreeMap<NodeId, String> waits = new TreeMap<>();
+    /** Removals marked REMOVED that answer once the replicas they changed know it. */
+    private final TreeMap<NodeId, Removed> removed = new TreeMap<>();
 
     private record Removal(Consumer<ClientResult> done, long startedMicros) {
+    }
+
+    /** A removal whose node this node marked REMOVED: the move as it was, and the replica sets it changed. */
+    private record Removed(Consumer<ClientResult> done, Move move, List<List<NodeId>> sets, Set<NodeId> gainers) {
     }
 
     Removals(TopologyContext context, Gains gains) {
@@ -61,7 +71,7 @@ final class Removals {
         if (dead.equals(context.id())) {
             return prefix + "a node cannot remove itself; use decommission";
         }
-        if (running.containsKey(dead)) {
+        if (running.containsKey(dead) || removed.containsKey(dead)) {
             return prefix + "its removal is already running on this node";
         }
         MembershipView view = context.membershipView();
@@ -92,6 +102,7 @@ final class Removals {
 
     /** One round: completes the removals whose gainers all finished, abandons those whose node came back. */
     void check(long nowMicros) {
+        answerKnownRemovals();
         if (running.isEmpty()) {
             return;
         }
@@ -118,7 +129,7 @@ final class Removals {
             String wait = stepWait(view, dead, move);
             waits.put(dead, wait);
             if (wait == null) {
-                complete(dead, removal, view.gainers(move));
+                markRemoved(dead, removal, view, move);
             }
         }
     }
@@ -183,8 +194,7 @@ final class Removals {
     /** Where the removals this node runs wait, as operators read them. */
     List<String> waiting() {
         List<String> out = new ArrayList<>();
-        for (NodeId dead : running.keySet()) {
-            String wait = waits.get(dead);
+        for (String wait : waits.values()) {
             if (wait != null) {
                 out.add(wait);
             }
@@ -192,22 +202,54 @@ final class Removals {
         return out;
     }
 
-    private void complete(NodeId dead, Removal removal, Set<NodeId> gainers) {
+    /** The last step: marks {@code dead} REMOVED; the removal answers once the replicas it changed know it. */
+    private void markRemoved(NodeId dead, Removal removal, MembershipView view, Move move) {
+        Set<NodeId> gainers = view.gainers(move);
+        List<List<NodeId>> sets = view.affectedReplicaSets(move);
         context.setRemoteStatus(dead, NodeState.REMOVED);
         running.remove(dead);
-        waits.remove(dead);
+        removed.put(dead, new Removed(removal.done(), move, sets, gainers));
+        waits.put(dead, knownWait(dead));
         context.emit(NodeEvent.Kind.REMOVED, dead, dead + " removed; its ranges were re-replicated to " + gainers);
-        removal.done().accept(new ClientResult.Completed(dead + " removed from the ring; " + gainers.size()
-                + " node(s) received its ranges"));
     }
 
-    /** The node stops: every removal it runs fails (another node may resume it). */
+    private static String knownWait(NodeId dead) {
+        return "removal of " + dead + " marked it REMOVED; finishes once the replicas it changed know it";
+    }
+
+    /**
+     * Answers the removals marked REMOVED whose replica sets know it: every live node of them, and a
+     * quorum of each (the removed node left out), gossiped a ring without the removal.
+     */
+    private void answerKnownRemovals() {
+        for (NodeId dead : new ArrayList<>(removed.keySet())) {
+            Removed done = removed.get(dead);
+            String unaware = ProgressBarrier.waitingFor(context, done.sets(), dead,
+                    node -> ProgressBarrier.sawFinish(context, node, done.move()));
+            if (unaware != null) {
+                waits.put(dead, knownWait(dead) + unaware);
+                continue;
+            }
+            removed.remove(dead);
+            waits.remove(dead);
+            done.done().accept(new ClientResult.Completed(dead + " removed from the ring; " + done.gainers().size()
+                    + " node(s) received its ranges"));
+        }
+    }
+
+    /**
+     * The node stops: every removal it runs fails (another node may resume it), also one it marked
+     * REMOVED that the replicas may not know yet (run again, it finishes, or finds the node removed).
+     */
     void stop(String reason) {
-        List<Removal> waiting = new ArrayList<>(running.values());
+        List<Consumer<ClientResult>> waiting = new ArrayList<>();
+        running.values().forEach(removal -> waiting.add(removal.done()));
+        removed.values().forEach(done -> waiting.add(done.done()));
         running.clear();
+        removed.clear();
         waits.clear();
-        for (Removal removal : waiting) {
-            removal.done().accept(new ClientResult.Failed("removenode aborted: " + reason
+        for (Consumer<ClientResult> done : waiting) {
+            done.accept(new ClientResult.Failed("removenode aborted: " + reason
                     + "; run it again on any live node to finish"));
         }
     }
