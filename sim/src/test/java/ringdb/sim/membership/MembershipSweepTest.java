@@ -101,6 +101,7 @@ class MembershipSweepTest {
                 change == Change.ADD ? "" : subject));
         if (change == Change.REMOVE || change == Change.REPLACE) {
             cluster.fail(subject);
+            load.coordinatorGone(subject);
             if (!load.runUntil(() -> !cluster.node(via).isAlive(subject), 60 * SECOND, WRITE_INTERVAL_MICROS)) {
                 return subject + " never seen down";
             }
