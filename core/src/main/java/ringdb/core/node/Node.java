@@ -756,10 +756,10 @@ public final class Node {
     /**
      * Removes the dead node {@code dead} from the ring: its ranges are re-replicated from the
      * surviving replicas to the nodes that gain them, then it is marked REMOVED, and {@code done} is
-     * answered once the replicas of its ranges know it (this node stopping before then answers Failed:
-     * run it again). Refused (Failed at once) when {@code dead} is alive, unknown, this node, or the
-     * ring would drop below the replication factor, or a conflicting move is under way. Running it again on another node
-     * resumes a removal whose coordinator died.
+     * answered once the replicas of its ranges know it (this node stopping before then answers
+     * Failed: run it again). Refused (Failed at once) when {@code dead} is alive, unknown, this node,
+     * or the ring would drop below the replication factor, or a conflicting move is under way.
+     * Running it again on another node resumes a removal whose coordinator died.
      */
     public void removeNode(NodeId dead, Consumer<ClientResult> done) {
         Objects.requireNonNull(dead, "dead");

@@ -33,9 +33,9 @@ class RemovalKnownBeforeAnswerTest {
     private static final int KEYS = 20;
 
     /**
-     * Four nodes, RF 3. node1 dies and the others hold hints for it; node4 removes it and crashes the moment it answers.
-     * node2 and node3 no longer have node1 in their ring, hand its hints over to the new owners of its
-     * ranges, and every QUORUM write reads back at QUORUM.
+     * Four nodes, RF 3. node1 dies and the others hold hints for it; node4 removes it and crashes the
+     * moment it answers. node2 and node3 no longer have node1 in their ring, hand its hints over to the
+     * new owners of its ranges, and every QUORUM write reads back at QUORUM.
      */
     @Test
     void aRemovalThatAnsweredSurvivesACrashOfItsRunner() {
