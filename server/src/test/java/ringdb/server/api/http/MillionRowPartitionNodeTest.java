@@ -222,7 +222,8 @@ class MillionRowPartitionNodeTest {
                 body.append(c > from ? "," : "").append("{\"p\":\"big\",\"c\":").append(c).append(",\"v\":")
                         .append(-c).append('}');
             }
-            inFlight.add(rows.handle("POST", "/v1/rows/app/big", Map.of(), JSON.readTree(body.append("]}").toString())));
+            JsonNode request = JSON.readTree(body.append("]}").toString());
+            inFlight.add(rows.handle("POST", "/v1/rows/app/big", Map.of(), request));
             if (inFlight.size() == WRITES_IN_FLIGHT) {
                 assertWritten(inFlight.poll());
             }
