@@ -306,7 +306,8 @@ class CqlFilteringDriverTest {
             assertThatThrownBy(() -> session.execute("DELETE l[2] FROM f.l WHERE k = 1 AND c = 1"))
                     .isInstanceOf(InvalidQueryException.class).hasMessage("List index 2 out of bound, list has size 2");
             assertThatThrownBy(() -> session.execute("UPDATE f.l SET l[0] = 'x' WHERE k = 1 AND c = 9"))
-                    .isInstanceOf(InvalidQueryException.class).hasMessage("Attempted to set an element on a list which is null");
+                    .isInstanceOf(InvalidQueryException.class)
+                    .hasMessage("Attempted to set an element on a list which is null");
             assertThat(list(session)).containsExactly("C", "d");
             // a static list, by index and by value
             session.execute("UPDATE f.l SET s[3] = 4 WHERE k = 1");
