@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +29,7 @@ import ringdb.server.runtime.FileStores;
 import ringdb.server.runtime.ServerNode;
 import ringdb.server.net.FreePorts;
 import ringdb.server.testing.CqlSessions;
+import ringdb.server.testing.OneNode;
 
 /**
  * The Apache Cassandra Java driver against real nodes' CQL ports: it negotiates the protocol down to
@@ -45,18 +45,9 @@ class CqlDriverTest {
     Path dir;
 
     private ServerConfig config(String host, int internode, String seed, int cqlPort) throws IOException {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("listen_address", host);
-        settings.put("internode_port", Integer.toString(internode));
-        settings.put("http_address", host);
-        settings.put("http_port", Integer.toString(FreePorts.on(host)));
-        settings.put("native_transport_port", Integer.toString(cqlPort));
-        settings.put("data_directory", dir.resolve(host).toString());
+        Map<String, String> settings = OneNode.settingsOn(host, internode, seed, cqlPort, dir.resolve(host));
         settings.put("replication_factor", "1");
-        settings.put("gossip_interval_ms", "100");
-        settings.put("ring_delay_ms", "300");
         settings.put("cluster_name", "drivertest");
-        settings.put("seeds", seed);
         return ServerConfig.load(null, settings);
     }
 

@@ -17,7 +17,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,6 +31,7 @@ import ringdb.server.runtime.FileStores;
 import ringdb.server.runtime.ServerNode;
 import ringdb.server.net.FreePorts;
 import ringdb.server.testing.CqlSessions;
+import ringdb.server.testing.OneNode;
 
 /**
  * Two real nodes: a table created through one node's CQL port reaches the other node's schema (and
@@ -46,17 +46,8 @@ class CqlTwoNodesTest {
     Path dir;
 
     private ServerConfig config(String host, int internode, String seed, int cqlPort) throws IOException {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("listen_address", host);
-        settings.put("internode_port", Integer.toString(internode));
-        settings.put("http_address", host);
-        settings.put("http_port", Integer.toString(FreePorts.on(host)));
-        settings.put("native_transport_port", Integer.toString(cqlPort));
-        settings.put("data_directory", dir.resolve(host).toString());
+        Map<String, String> settings = OneNode.settingsOn(host, internode, seed, cqlPort, dir.resolve(host));
         settings.put("replication_factor", "2");
-        settings.put("gossip_interval_ms", "100");
-        settings.put("ring_delay_ms", "300");
-        settings.put("seeds", seed);
         return ServerConfig.load(null, settings);
     }
 
