@@ -115,6 +115,14 @@ final class ClusterHarness implements AutoCloseable {
         }
     }
 
+    /** Runs {@code ringdb cql --host host args...} with connect and request timeouts of 30 s. */
+    static Run cql(String host, String... args) {
+        List<String> all = new ArrayList<>(List.of("cql", "--host", host, "--connect-timeout", "30",
+                "--request-timeout", "30"));
+        all.addAll(List.of(args));
+        return cli(all.toArray(String[]::new));
+    }
+
     List<LocalCluster.Member> members() {
         return new LocalCluster(dir, System.out).members();
     }
