@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -64,10 +63,7 @@ class CqlShellIntegrationTest {
 
     private static ClusterHarness.Run cql(String... args) {
         // generous timeouts: the node shares a loaded machine, and a slow answer is not what these tests check
-        List<String> all = new ArrayList<>(List.of("cql", "--host", host, "--connect-timeout", "30",
-                "--request-timeout", "30"));
-        all.addAll(List.of(args));
-        return ClusterHarness.cli(all.toArray(String[]::new));
+        return ClusterHarness.cql(host, args);
     }
 
     /** Runs {@code ringdb cql} in this JVM with {@code input} as its standard input (a pipe, not a terminal). */

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,10 +49,7 @@ class CqlShellTlsIntegrationTest {
 
     private static ClusterHarness.Run cql(String... args) {
         // a refused handshake fails at once; a TLS connection on a loaded machine may take seconds
-        List<String> all = new ArrayList<>(List.of("cql", "--host", host, "--connect-timeout", "30",
-                "--request-timeout", "30"));
-        all.addAll(List.of(args));
-        return ClusterHarness.cli(all.toArray(String[]::new));
+        return ClusterHarness.cql(host, args);
     }
 
     private static String file(String path) {

@@ -1,6 +1,8 @@
 package ringdb.core.rows;
 
 import java.util.List;
+import ringdb.core.schema.ColumnKind;
+import ringdb.core.schema.ColumnMetadata;
 import ringdb.core.schema.keys.Clustering;
 
 /**
@@ -12,5 +14,16 @@ import ringdb.core.schema.keys.Clustering;
 public record PartitionPage(List<Row> rows, Row staticRow, Clustering resumeAfter, boolean exhausted) {
     public PartitionPage {
         rows = List.copyOf(rows);
+    }
+
+    /**
+     * The elements of the non-frozen collection {@code column} in the static row (a static column) or
+     * the first row, in collection order; empty when the page holds none (the read of
+     * {@link ReadCommand#ofList}).
+     */
+    public List<ColumnData.Element> listElements(ColumnMetadata column) {
+        Row row = column.kind() == ColumnKind.STATIC ? staticRow : rows.isEmpty() ? null : rows.get(0);
+        ColumnData data = row == null ? null : row.column(column.name());
+        return data == null || data.elements() == null ? List.of() : data.elements();
     }
 }

@@ -211,6 +211,35 @@ public final class PartitionUpdate {
         return this;
     }
 
+    /**
+     * {@code l[index] = value} on the non-frozen list {@code column} whose elements, read before this
+     * write, are {@code list} (in list order, as {@link PartitionPage#listElements} gives them); a null
+     * {@code value} deletes the element. Refused as Cassandra refuses it when the list is empty ("a
+     * list which is null") or has no element at {@code index} ("out of bound").
+     */
+    public PartitionUpdate setListIndex(Clustering row, String column, List<ColumnData.Element> list, int index,
+                                        byte[] value) {
+        byte[] key = listElementKey(column, list, index, "Attempted to set an element on a list which is null");
+        return value == null ? deleteElement(row, column, key) : setListElement(row, column, key, value);
+    }
+
+    /** {@code DELETE l[index]}: as {@link #setListIndex} with a null value, refused alike. */
+    public PartitionUpdate deleteListIndex(Clustering row, String column, List<ColumnData.Element> list, int index) {
+        return deleteElement(row, column, listElementKey(column, list, index,
+                "Attempted to delete an element from a list which is null"));
+    }
+
+    private byte[] listElementKey(String column, List<ColumnData.Element> list, int index, String whenEmpty) {
+        collectionColumn(column, ListType.class);
+        if (list.isEmpty()) {
+            throw new InvalidRequestException(whenEmpty);
+        }
+        if (index < 0 || index >= list.size()) {
+            throw new InvalidRequestException("List index " + index + " out of bound, list has size " + list.size());
+        }
+        return list.get(index).key();
+    }
+
     /** {@code l = l + [values]}: appends to a non-frozen list, after every element appended before. */
     public PartitionUpdate appendToList(Clustering row, String column, List<byte[]> values) {
         ColumnMetadata c = collectionColumn(column, ListType.class);

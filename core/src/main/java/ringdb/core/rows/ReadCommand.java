@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import ringdb.core.data.InvalidRequestException;
+import ringdb.core.schema.ColumnKind;
 import ringdb.core.schema.ColumnMetadata;
 import ringdb.core.schema.TableMetadata;
 import ringdb.core.schema.keys.Clustering;
@@ -45,6 +46,17 @@ public record ReadCommand(TableMetadata table, PartitionKey partitionKey, List<S
     /** Every row and the static row of a partition, all columns, forward, no limit. */
     public static ReadCommand partition(TableMetadata table, PartitionKey key) {
         return new ReadCommand(table, key, List.of(Slice.ALL), null, false, 0, 0, null);
+    }
+
+    /**
+     * The read a write by list index needs first ({@code l[i] = v}, {@code DELETE l[i]}): list
+     * {@code column} of {@code row}, or of the static row when the column is static; its page's
+     * {@link PartitionPage#listElements} are the elements the write names by index.
+     */
+    public static ReadCommand ofList(TableMetadata table, PartitionKey key, Clustering row, String column) {
+        boolean isStatic = table.columnOrThrow(column).kind() == ColumnKind.STATIC;
+        Slice slice = isStatic || row.values().isEmpty() ? Slice.ALL : Slice.prefix(row);
+        return new ReadCommand(table, key, List.of(slice), Set.of(column), false, 1, 0, null);
     }
 
     /** The same read resuming after the row with {@code clustering} (a page's position). */

@@ -118,6 +118,8 @@ public final class StreamSession {
     private long bytesReceived;
     private long entriesReceived;
     private long chunks;
+    private int largestChunkEntries;
+    private long largestChunkBytes;
     private long earliestNextRequestMicros = Long.MIN_VALUE;
     private long lastSpacingMicros;
     private int pendingApplies;
@@ -180,7 +182,8 @@ public final class StreamSession {
     /** Where the session stands now. */
     public StreamProgress progress() {
         return new StreamProgress(name, moveId, rangesDone + tasks.size() - taskIndex, rangesDone, rangesResumed,
-                bytesReceived, entriesReceived, state, settings.throughputBytesPerSecond());
+                bytesReceived, entriesReceived, state, settings.throughputBytesPerSecond(), chunks,
+                largestChunkEntries, largestChunkBytes);
     }
 
     public boolean isFinished() {
@@ -264,6 +267,8 @@ public final class StreamSession {
         bytesReceived += chunkBytes;
         entriesReceived += response.entries().size();
         chunks++;
+        largestChunkEntries = Math.max(largestChunkEntries, response.entries().size());
+        largestChunkBytes = Math.max(largestChunkBytes, chunkBytes);
         if (response.complete() || response.entries().isEmpty()) {
             taskComplete();
         } else {

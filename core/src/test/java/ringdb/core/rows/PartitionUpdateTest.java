@@ -101,6 +101,34 @@ class PartitionUpdateTest {
     }
 
     @Test
+    void listElementsAreSetAndDeletedByIndexOfTheListAsReadAndABadIndexIsRefusedAsCassandraRefusesIt() {
+        List<LocalStore.Entry> all = new java.util.ArrayList<>(new PartitionUpdate(USERS, ACME, 10, 0, 1)
+                .appendToList(ONE, "tags", List.of(text("a"), text("b"), text("c"))).entries());
+        var tags = CqlTypes.list(CqlTypes.TEXT, false);
+        ReadCommand ofList = ReadCommand.ofList(USERS, ACME, ONE, "tags");
+        List<ColumnData.Element> list = PartitionReader.read(ofList, RowsModelProperties.entries(store(all), ofList,
+                Integer.MAX_VALUE), List.of(), 1, true).listElements(USERS.columnOrThrow("tags"));
+        assertThat(list).hasSize(3);
+        all.addAll(new PartitionUpdate(USERS, ACME, 20, 0, 1).setListIndex(ONE, "tags", list, 1, text("B"))
+                .deleteListIndex(ONE, "tags", list, 0).entries());
+        assertThat(tags.toJava(read(store(all), 1).rows().get(0).value("tags"))).isEqualTo(List.of("B", "c"));
+        all.addAll(new PartitionUpdate(USERS, ACME, 30, 0, 1).setListIndex(ONE, "tags", list, 2, null).entries());
+        assertThat(tags.toJava(read(store(all), 1).rows().get(0).value("tags"))).isEqualTo(List.of("B"));
+
+        PartitionUpdate u = new PartitionUpdate(USERS, ACME, 40, 0, 1);
+        assertThatThrownBy(() -> u.setListIndex(ONE, "tags", list, 3, text("x")))
+                .hasMessage("List index 3 out of bound, list has size 3");
+        assertThatThrownBy(() -> u.deleteListIndex(ONE, "tags", list, -1))
+                .hasMessage("List index -1 out of bound, list has size 3");
+        assertThatThrownBy(() -> u.deleteListIndex(ONE, "tags", List.of(), 0))
+                .hasMessage("Attempted to delete an element from a list which is null");
+        assertThatThrownBy(() -> u.setListIndex(ONE, "tags", List.of(), 0, text("x")))
+                .hasMessage("Attempted to set an element on a list which is null");
+        assertThatThrownBy(() -> u.setListIndex(ONE, "scores", list, 0, text("x"))).hasMessageContaining("scores");
+        assertThat(u.entries()).as("nothing refused was added").isEmpty();
+    }
+
+    @Test
     void badWritesAreRefusedNamingTheColumnTheTypeOrTheLimit() {
         PartitionUpdate u = new PartitionUpdate(USERS, ACME, 1, 0, 1);
         assertThatThrownBy(() -> u.set(ONE, "age", new byte[3])).hasMessage("column 'age' is int: expected 4 bytes,"

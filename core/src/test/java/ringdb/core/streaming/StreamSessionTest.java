@@ -147,6 +147,12 @@ class StreamSessionTest {
         assertEquals(source.scan(0, 0, null, 1_000), target.scan(0, 0, null, 1_000));
         assertEquals(95, session.progress().entriesReceived());
         assertTrue(requests.size() >= 10, "95 entries in chunks of 10: " + requests);
+        StreamProgress progress = session.progress();
+        assertEquals(requests.size(), progress.chunksReceived(), "every request answered once: " + requests);
+        assertEquals(10, progress.largestChunkEntries(), "chunks of 10 entries at most");
+        // key "keyNN" (5 bytes) and a value cell of 10 bytes plus its timestamp and flags
+        assertTrue(progress.largestChunkBytes() > 10 * 15 && progress.largestChunkBytes() < 10 * 60,
+                "the largest chunk's bytes: " + progress);
         assertEquals(3, persisted.get(persisted.size() - 1).size(),
                 "both halves of the wrapping range, plus the other");
     }

@@ -208,14 +208,10 @@ final class CqlWrites {
             throw new InvalidRequestException("Invalid list index: expected 4 bytes, got " + op.key().length);
         }
         int index = ByteBuffer.wrap(op.key()).getInt();
-        if (index < 0 || index >= list.size()) {
-            throw new InvalidRequestException("List index " + index + " out of bound, list has size " + list.size());
-        }
-        byte[] elementKey = list.get(index).key();
-        if (op.kind() == ringdb.cql.statements.Operation.Kind.LIST_SET_INDEX && op.value() != null) {
-            update.setListElement(row, column, elementKey, op.value());
+        if (op.kind() == ringdb.cql.statements.Operation.Kind.LIST_SET_INDEX) {
+            update.setListIndex(row, column, list, index, op.value());
         } else {
-            update.deleteElement(row, column, elementKey);
+            update.deleteListIndex(row, column, list, index);
         }
     }
 

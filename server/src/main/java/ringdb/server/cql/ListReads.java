@@ -14,14 +14,12 @@ import ringdb.core.rows.ColumnData;
 import ringdb.core.rows.PartitionPage;
 import ringdb.core.rows.PartitionReader;
 import ringdb.core.rows.ReadCommand;
-import ringdb.core.rows.Row;
 import ringdb.core.schema.ColumnKind;
 import ringdb.core.schema.TableMetadata;
 import ringdb.core.schema.keys.Clustering;
 import ringdb.core.schema.keys.KeyRange;
 import ringdb.core.schema.keys.PartitionKey;
 import ringdb.core.schema.keys.RowKeys;
-import ringdb.core.schema.keys.Slice;
 import ringdb.core.store.LocalStore;
 import ringdb.cql.statements.BoundModification;
 import ringdb.cql.statements.BoundOperation;
@@ -83,9 +81,7 @@ final class ListReads {
     private static CompletableFuture<List<ColumnData.Element>> readList(Node node, TableMetadata table, Ref ref,
                                                                        ConsistencyLevel consistency,
                                                                        CqlConsistency cl) {
-        boolean isStatic = table.columnOrThrow(ref.column()).kind() == ColumnKind.STATIC;
-        Slice slice = isStatic || ref.row().values().isEmpty() ? Slice.ALL : Slice.prefix(ref.row());
-        ReadCommand command = new ReadCommand(table, ref.key(), List.of(slice), null, false, 1, 0, null);
+        ReadCommand command = ReadCommand.ofList(table, ref.key(), ref.row(), ref.column());
         RowKeys keys = new RowKeys(table, node.config().partitioner()::token);
         KeyRange partition = keys.partition(ref.key());
         long token = keys.token(ref.key());
@@ -115,9 +111,7 @@ final class ListReads {
         return all.thenApply(v -> {
             PartitionPage page = PartitionReader.read(command, entries, tombstones, node.nowMicros() / 1_000_000,
                     true);
-            Row row = isStatic ? page.staticRow() : page.rows().isEmpty() ? null : page.rows().get(0);
-            ColumnData data = row == null ? null : row.column(ref.column());
-            return data == null || data.elements() == null ? List.of() : data.elements();
+            return page.listElements(table.columnOrThrow(ref.column()));
         });
     }
 }

@@ -83,6 +83,9 @@ final class ClusterJson {
         stream.put("ranges_resumed", progress.rangesResumed());
         stream.put("bytes_received", progress.bytesReceived());
         stream.put("entries_received", progress.entriesReceived());
+        stream.put("chunks_received", progress.chunksReceived());
+        stream.put("largest_chunk_entries", progress.largestChunkEntries());
+        stream.put("largest_chunk_bytes", progress.largestChunkBytes());
         stream.put("throttle_bytes_per_second", progress.throughputBytesPerSecond());
         return stream;
     }

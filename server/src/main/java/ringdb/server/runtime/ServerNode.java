@@ -29,6 +29,7 @@ import ringdb.core.node.NodeEvent;
 import ringdb.core.node.NodeListener;
 import ringdb.core.store.LocalStore;
 import ringdb.core.ring.Partitioner;
+import ringdb.server.api.ClientOperations;
 import ringdb.server.api.ClientTimeouts;
 import ringdb.server.api.ConnectionLimits;
 import ringdb.server.api.RequestBytesBudget;
@@ -89,13 +90,15 @@ public final class ServerNode implements AutoCloseable {
     private final CqlNodeBinding cql;
     private final AuditLog audit;
     private final AuthService auth;
+    private final ClientOperations operations;
     private boolean closed;
 
     private ServerNode(ServerConfig config, NodeThread nodeThread, InternodeTransport transport, StoreFactory stores,
                        LocalStore data, LocalStore hints, Node node, ServerMetrics metrics, HttpServer http,
                        RecentEvents events, DashboardMount dashboard, NodeTls tls,
-                       CqlNodeBinding cql, AuditLog audit, AuthService auth) {
+                       CqlNodeBinding cql, AuditLog audit, AuthService auth, ClientOperations operations) {
         this.auth = auth;
+        this.operations = operations;
         this.tls = tls;
         this.audit = audit;
         this.dashboard = dashboard;
@@ -198,7 +201,7 @@ public final class ServerNode implements AutoCloseable {
         }
         logServing(config, tls, cql);
         return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount,
-                tls, cql, audit, auth);
+                tls, cql, audit, auth, operations);
     }
 
     /** The data store, whose compactions (on their own threads) read the schema the node last published. */
@@ -457,6 +460,11 @@ public final class ServerNode implements AutoCloseable {
 
     public NodeThread nodeThread() {
         return nodeThread;
+    }
+
+    /** What the node's client ports serve (HTTP, native protocol): each call runs on the node's thread. */
+    public ClientOperations clientOperations() {
+        return operations;
     }
 
     public ServerConfig config() {

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
 import com.datastax.oss.driver.api.core.ssl.ProgrammaticSslEngineFactory;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,11 +30,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import ringdb.client.ClientTls;
 import ringdb.server.config.ServerConfig;
-import ringdb.server.cql.CqlClusterView;
 import ringdb.server.runtime.FileStores;
 import ringdb.server.runtime.ServerNode;
 import ringdb.server.transport.TestCertificates;
 import ringdb.server.net.FreePorts;
+import ringdb.server.testing.CqlSessions;
 
 /**
  * A real node with audit_logging_enabled: TLS client handshakes (AUTH), CQL schema statements
@@ -89,17 +87,10 @@ class AuditedNodeTest {
     }
 
     private static CqlSession connect(ServerNode node, SSLContext ssl) throws IOException {
-        DriverConfigLoader loader = DriverConfigLoader.programmaticBuilder()
-                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
-                .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
-                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(10))
-                .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(10))
-                .build();
         InetSocketAddress contact = new InetSocketAddress(InetAddress.getByAddress("127.0.0.1",
                 new byte[] {127, 0, 0, 1}), node.cqlAddress().getPort());
-        return CqlSession.builder().addContactPoint(contact).withLocalDatacenter(CqlClusterView.DATA_CENTER)
-                .withConfigLoader(loader).withSslEngineFactory(new ProgrammaticSslEngineFactory(ssl, null, true))
-                .build();
+        return CqlSessions.builder(contact, CqlSessions.connectionTimeouts())
+                .withSslEngineFactory(new ProgrammaticSslEngineFactory(ssl, null, true)).build();
     }
 
     private HttpResponse<String> post(ServerNode node, String path, String body) throws Exception {

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.auth.AuthenticationException;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.servererrors.UnauthorizedException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,6 +35,7 @@ import ringdb.client.RingClientException;
 import ringdb.server.config.ServerConfig;
 import ringdb.server.runtime.ServerNode;
 import ringdb.server.net.FreePorts;
+import ringdb.server.testing.CqlSessions;
 
 /**
  * A real node with PasswordAuthenticator and CassandraAuthorizer, used through the Java driver's
@@ -80,14 +79,7 @@ class PasswordAuthenticationTest {
     }
 
     static CqlSession connect(InetSocketAddress address, String user, String password) {
-        DriverConfigLoader loader = DriverConfigLoader.programmaticBuilder()
-                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
-                .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
-                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(10))
-                .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(10))
-                .build();
-        var builder = CqlSession.builder().addContactPoint(address)
-                .withLocalDatacenter(ringdb.server.cql.CqlClusterView.DATA_CENTER).withConfigLoader(loader);
+        var builder = CqlSessions.builder(address, CqlSessions.connectionTimeouts());
         if (user != null) {
             builder = builder.withAuthCredentials(user, password);
         }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.ProtocolVersion;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.metadata.Node;
@@ -15,9 +14,7 @@ import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +28,8 @@ import ringdb.server.config.ServerConfig;
 import ringdb.server.runtime.FileStores;
 import ringdb.server.runtime.ServerNode;
 import ringdb.server.net.FreePorts;
+import ringdb.server.testing.CqlSessions;
+import ringdb.server.testing.OneNode;
 
 /**
  * The Apache Cassandra Java driver against real nodes' CQL ports: it negotiates the protocol down to
@@ -46,18 +45,9 @@ class CqlDriverTest {
     Path dir;
 
     private ServerConfig config(String host, int internode, String seed, int cqlPort) throws IOException {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("listen_address", host);
-        settings.put("internode_port", Integer.toString(internode));
-        settings.put("http_address", host);
-        settings.put("http_port", Integer.toString(FreePorts.on(host)));
-        settings.put("native_transport_port", Integer.toString(cqlPort));
-        settings.put("data_directory", dir.resolve(host).toString());
+        Map<String, String> settings = OneNode.settingsOn(host, internode, seed, cqlPort, dir.resolve(host));
         settings.put("replication_factor", "1");
-        settings.put("gossip_interval_ms", "100");
-        settings.put("ring_delay_ms", "300");
         settings.put("cluster_name", "drivertest");
-        settings.put("seeds", seed);
         return ServerConfig.load(null, settings);
     }
 
@@ -67,15 +57,8 @@ class CqlDriverTest {
     }
 
     private static CqlSession connect(InetSocketAddress contact, boolean lz4) {
-        DriverConfigLoader loader = DriverConfigLoader.programmaticBuilder()
-                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
-                .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
-                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(10))
-                .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(10))
-                .withString(DefaultDriverOption.PROTOCOL_COMPRESSION, lz4 ? "lz4" : "none")
-                .build();
-        return CqlSession.builder().addContactPoint(contact).withLocalDatacenter(CqlClusterView.DATA_CENTER)
-                .withConfigLoader(loader).build();
+        return CqlSessions.builder(contact, CqlSessions.connectionTimeouts()
+                .withString(DefaultDriverOption.PROTOCOL_COMPRESSION, lz4 ? "lz4" : "none")).build();
     }
 
     @Test

@@ -7,7 +7,6 @@ import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.auth.AuthenticationException;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.ssl.ProgrammaticSslEngineFactory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,6 +32,7 @@ import ringdb.server.testing.OneNode;
 import ringdb.server.tls.ReloadingTls;
 import ringdb.server.transport.TestCertificates;
 import ringdb.server.net.FreePorts;
+import ringdb.server.testing.CqlSessions;
 
 /**
  * TLS on a real node's CQL port with real drivers: the Java driver trusting the node's authority
@@ -94,15 +94,8 @@ class CqlTlsTest {
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
-        DriverConfigLoader loader = DriverConfigLoader.programmaticBuilder()
-                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
-                .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, Duration.ofSeconds(10))
-                .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
-                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(10))
-                .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(10))
-                .build();
-        var builder = CqlSession.builder().addContactPoint(contact)
-                .withLocalDatacenter(CqlClusterView.DATA_CENTER).withConfigLoader(loader);
+        var builder = CqlSessions.builder(contact, CqlSessions.connectionTimeouts()
+                .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, Duration.ofSeconds(10)));
         if (ssl != null) {
             builder.withSslEngineFactory(new ProgrammaticSslEngineFactory(ssl, null, true));
         }

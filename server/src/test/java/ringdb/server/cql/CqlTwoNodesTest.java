@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
@@ -18,7 +17,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,6 +30,8 @@ import ringdb.server.config.ServerConfig;
 import ringdb.server.runtime.FileStores;
 import ringdb.server.runtime.ServerNode;
 import ringdb.server.net.FreePorts;
+import ringdb.server.testing.CqlSessions;
+import ringdb.server.testing.OneNode;
 
 /**
  * Two real nodes: a table created through one node's CQL port reaches the other node's schema (and
@@ -46,31 +46,17 @@ class CqlTwoNodesTest {
     Path dir;
 
     private ServerConfig config(String host, int internode, String seed, int cqlPort) throws IOException {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("listen_address", host);
-        settings.put("internode_port", Integer.toString(internode));
-        settings.put("http_address", host);
-        settings.put("http_port", Integer.toString(FreePorts.on(host)));
-        settings.put("native_transport_port", Integer.toString(cqlPort));
-        settings.put("data_directory", dir.resolve(host).toString());
+        Map<String, String> settings = OneNode.settingsOn(host, internode, seed, cqlPort, dir.resolve(host));
         settings.put("replication_factor", "2");
-        settings.put("gossip_interval_ms", "100");
-        settings.put("ring_delay_ms", "300");
-        settings.put("seeds", seed);
         return ServerConfig.load(null, settings);
     }
 
     private static CqlSession connect(InetSocketAddress contact) {
-        DriverConfigLoader loader = DriverConfigLoader.programmaticBuilder()
-                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
-                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(10))
-                .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(10))
+        return CqlSessions.builder(contact, CqlSessions.timeouts()
                 // after DDL, until every live node reports the new schema (the driver's default gives up after 10 s
                 // and goes on, and the next statement could reach a node that has not learnt the change)
-                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(60))
+                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(60)))
                 .build();
-        return CqlSession.builder().addContactPoint(contact).withLocalDatacenter(CqlClusterView.DATA_CENTER)
-                .withConfigLoader(loader).build();
     }
 
     @Test

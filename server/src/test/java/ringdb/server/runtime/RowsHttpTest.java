@@ -206,6 +206,7 @@ class RowsHttpTest {
             assertThat(one.path("items").toString()).isEqualTo("[0,3,1,4]");
             assertThat(one.path("prefs").toString()).isEqualTo("{\"y\":2}");
             assertThat(changed.body().path("static").path("labels").toString()).isEqualTo("[\"l1\",\"l2\"]");
+            assertListElementsByIndex(node);
             // an overwrite replaces the collection, null deletes it
             write(node, "{\"update\":true,\"rows\":[{\"id\":\"p\",\"k\":1,\"tags\":[\"q\"],\"prefs\":null}]}");
             one = row(node, 1);
@@ -258,6 +259,41 @@ class RowsHttpTest {
             assertRefusals(node);
             assertThat(row(node, 1).path("tags").toString()).as("nothing refused was written").isEqualTo("[\"q\"]");
         }
+    }
+
+    /**
+     * List elements set and deleted by index ({@code "items[i]"}), as CQL's {@code l[i] = v} and
+     * {@code DELETE l[i]}; an index the list does not have, or a list that is null, refused as Cassandra
+     * refuses it, and nothing of a refused request written.
+     */
+    private void assertListElementsByIndex(ServerNode node) throws Exception {
+        assertThat(row(node, 1).path("items").toString()).isEqualTo("[0,3,1,4]");
+        write(node, "{\"update\":true,\"rows\":[{\"id\":\"p\",\"k\":1,\"items[1]\":30}]}");
+        assertThat(row(node, 1).path("items").toString()).isEqualTo("[0,30,1,4]");
+        String deleteFirst = "{\"partition\":{\"id\":\"p\"},\"row\":{\"k\":1},\"columns\":[\"items[0]\"]}";
+        assertThat(call(node, "POST", "/v1/rows/app/things/delete", deleteFirst).status()).isEqualTo(200);
+        assertThat(row(node, 1).path("items").toString()).isEqualTo("[30,1,4]");
+        write(node, "{\"update\":true,\"rows\":[{\"id\":\"p\",\"k\":1,\"items[2]\":null}]}");
+        assertThat(row(node, 1).path("items").toString()).isEqualTo("[30,1]");
+
+        assertThat(refused(node, "/v1/rows/app/things", "{\"rows\":[{\"id\":\"p\",\"k\":1,\"items[5]\":9}]}"))
+                .isEqualTo("List index 5 out of bound, list has size 2");
+        assertThat(refused(node, "/v1/rows/app/things/delete", "{\"partition\":{\"id\":\"p\"},\"row\":{\"k\":1},"
+                + "\"columns\":[\"items[2]\"]}")).isEqualTo("List index 2 out of bound, list has size 2");
+        assertThat(refused(node, "/v1/rows/app/things/delete", "{\"partition\":{\"id\":\"p\"},\"row\":{\"k\":9},"
+                + "\"columns\":[\"items[0]\"]}")).isEqualTo("Attempted to delete an element from a list which is null");
+        assertThat(refused(node, "/v1/rows/app/things", "{\"rows\":[{\"id\":\"p\",\"k\":9,\"items[0]\":1}]}"))
+                .isEqualTo("Attempted to set an element on a list which is null");
+        assertThat(refused(node, "/v1/rows/app/things", "{\"rows\":[{\"id\":\"p\",\"k\":1,\"tags[0]\":\"x\"}]}"))
+                .contains("'tags'").contains("set<text>").contains("non-frozen list by its index");
+        assertThat(refused(node, "/v1/rows/app/things", "{\"rows\":[{\"id\":\"p\",\"k\":1,\"items[0]\":\"x\"}]}"))
+                .contains("'items'").contains("int");
+        assertThat(refused(node, "/v1/rows/app/things/delete", "{\"partition\":{\"id\":\"p\"},"
+                + "\"columns\":[\"items[0]\"]}")).contains("'row'");
+        // the refused index (0 of a two-element list, with a bad value beside it) wrote nothing
+        assertThat(refused(node, "/v1/rows/app/things", "{\"rows\":[{\"id\":\"p\",\"k\":1,\"items[0]\":7,"
+                + "\"items[9]\":8}]}")).isEqualTo("List index 9 out of bound, list has size 2");
+        assertThat(row(node, 1).path("items").toString()).isEqualTo("[30,1]");
     }
 
     /** Refusals of bad collections, columns, keys, TTLs, limits and paging states, each naming what is wrong. */

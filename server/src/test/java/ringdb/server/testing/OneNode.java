@@ -43,6 +43,23 @@ public final class OneNode {
     }
 
     /**
+     * The settings of a node of several on one host's loopback addresses: listening for internode
+     * connections on {@code host}:{@code internodePort}, HTTP on a free port of {@code host}, CQL on
+     * {@code cqlPort} (nodes on different addresses may share it), its data under
+     * {@code dataDirectory}, joining through {@code seeds}.
+     */
+    public static Map<String, String> settingsOn(String host, int internodePort, String seeds, int cqlPort,
+                                                 Path dataDirectory) {
+        Map<String, String> settings = settings(dataDirectory, internodePort);
+        settings.put("listen_address", host);
+        settings.put("http_address", host);
+        settings.put("http_port", Integer.toString(FreePorts.on(host)));
+        settings.put("native_transport_port", Integer.toString(cqlPort));
+        settings.put("seeds", seeds);
+        return settings;
+    }
+
+    /**
      * The settings that make the node's CQL port speak TLS with {@code certificate} and
      * {@code privateKey} (PEM), trusting {@code trusted} for client certificates, which it requires
      * when {@code requireClientAuth}; the files are read once (no reload checks).

@@ -6,7 +6,11 @@ import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import ringdb.core.data.InvalidRequestException;
+import ringdb.core.rows.ColumnData;
 import ringdb.core.rows.PartitionUpdate;
 import ringdb.core.schema.ColumnKind;
 import ringdb.core.schema.ColumnMetadata;
@@ -25,7 +29,9 @@ import ringdb.server.api.JsonResponses;
  * The JSON of the row API's writes and deletes turned into {@link PartitionUpdate} calls (docs/server.md,
  * "Tables and rows"): a row object names its primary key columns and the columns it sets; a member
  * {@code "c+"} adds to a non-frozen collection (set elements, list elements appended, map entries),
- * {@code "+c"} prepends to a list and {@code "c-"} removes set elements or map keys. A member that is
+ * {@code "+c"} prepends to a list and {@code "c-"} removes set elements or map keys; {@code "l[i]"}
+ * sets (null: deletes) a list element by index, and names it in a delete's columns, on the list as
+ * read before the write ({@link Lists}), as CQL's {@code l[i] = v} and {@code DELETE l[i]}. A member that is
  * exactly a column's name is always that column. Every value is validated by {@link PartitionUpdate},
  * whose refusals name the column, its type and any limit.
  */
@@ -92,16 +98,54 @@ final class RowWrites {
 
     // ---- writes ----
 
-    /** A column member of a row: the column and what to do with the value. */
-    private record Member(ColumnMetadata column, Operation operation, JsonNode json) {
+    /** A column member of a row: the column, what to do with the value and, for {@code "l[i]"}, the index. */
+    private record Member(ColumnMetadata column, Operation operation, JsonNode json, int index) {
+        Member(ColumnMetadata column, Operation operation, JsonNode json) {
+            this(column, operation, json, -1);
+        }
     }
 
-    private enum Operation { SET, ADD, PREPEND, REMOVE }
+    private enum Operation { SET, ADD, PREPEND, REMOVE, SET_INDEX }
+
+    /** A list named by index in a write or a delete: its partition, its row (empty for a static column), its column. */
+    record IndexedList(PartitionKey partition, Clustering row, String column) {
+    }
+
+    /** The elements of the lists a request names by index, as read before it is written. */
+    @FunctionalInterface
+    interface Lists {
+        List<ColumnData.Element> of(IndexedList list);
+    }
+
+    /** {@code name[index]}: the bare name and the index as written. */
+    private static final Pattern INDEXED = Pattern.compile("(.+)\\[(-?[0-9]{1,10})]");
+
+    /** The column and index of a member or column name {@code "l[i]"} of {@code table}; null when it is not one. */
+    private static Member indexed(TableMetadata table, String name, JsonNode json) {
+        Matcher m = INDEXED.matcher(name);
+        if (!m.matches() || table.column(m.group(1)) == null) {
+            return null;
+        }
+        ColumnMetadata c = table.column(m.group(1));
+        if (!(c.type() instanceof ListType) || !c.type().isMultiCell()) {
+            throw new InvalidRequestException("column '" + c.name() + "' is " + c.type().cqlName() + ": '" + name
+                    + "' names an element of a non-frozen list by its index");
+        }
+        long index = Long.parseLong(m.group(2));
+        if (index < Integer.MIN_VALUE || index > Integer.MAX_VALUE) {
+            throw new InvalidRequestException("'" + name + "': a list index is an int");
+        }
+        return new Member(c, Operation.SET_INDEX, json, (int) index);
+    }
 
     private static Member member(TableMetadata table, String name, JsonNode json) {
         ColumnMetadata exact = table.column(name);
         if (exact != null) {
             return new Member(exact, Operation.SET, json);
+        }
+        Member indexed = indexed(table, name, json);
+        if (indexed != null) {
+            return indexed;
         }
         if (name.length() > 1) {
             String bare = null;
@@ -127,7 +171,7 @@ final class RowWrites {
      * Adds one row object of a write to {@code update}: the row marker when {@code insert} (not for a
      * write of static columns alone, which names no row), then each member's column.
      */
-    static void row(PartitionUpdate update, JsonNode row, boolean insert) {
+    static void row(PartitionUpdate update, JsonNode row, boolean insert, Lists lists) {
         TableMetadata table = update.table();
         List<Member> members = new ArrayList<>();
         boolean regular = false;
@@ -146,8 +190,52 @@ final class RowWrites {
             update.insert(clustering);
         }
         for (Member m : members) {
-            apply(update, m.column().kind() == ColumnKind.STATIC ? null : clustering, m, m.json());
+            Clustering at = m.column().kind() == ColumnKind.STATIC ? null : clustering;
+            if (m.operation() == Operation.SET_INDEX) {
+                ColumnMetadata c = m.column();
+                update.setListIndex(at, c.name(), lists.of(indexedList(update, at, c)), m.index(),
+                        m.json().isNull() ? null : value(c, ((ListType) c.type()).element(), m.json()));
+            } else {
+                apply(update, at, m, m.json());
+            }
         }
+    }
+
+    private static IndexedList indexedList(PartitionUpdate update, Clustering row, ColumnMetadata c) {
+        return new IndexedList(update.partitionKey(), c.kind() == ColumnKind.STATIC || row == null ? Clustering.EMPTY
+                : row, c.name());
+    }
+
+    /**
+     * The lists {@code request} (a write's row, or a delete) names by index ({@code "l[i]"}), each of
+     * {@code partition}: what must be read before it is written.
+     */
+    static List<IndexedList> indexedLists(TableMetadata table, PartitionKey partition, JsonNode request,
+                                          boolean delete) {
+        List<IndexedList> out = new ArrayList<>();
+        if (delete) {
+            for (JsonNode name : RowsJson.array(request.path("columns"), "columns", false)) {
+                Member m = name.isTextual() ? indexed(table, name.asText(), null) : null;
+                if (m != null) {
+                    out.add(listOf(table, partition, m.column(), () -> clustering(table,
+                            RowsJson.object(request.path("row"), "'row'"), true)));
+                }
+            }
+            return out;
+        }
+        for (Map.Entry<String, JsonNode> field : request.properties()) {
+            Member m = table.column(field.getKey()) == null ? indexed(table, field.getKey(), null) : null;
+            if (m != null) {
+                out.add(listOf(table, partition, m.column(), () -> clustering(table, request, true)));
+            }
+        }
+        return out;
+    }
+
+    private static IndexedList listOf(TableMetadata table, PartitionKey partition, ColumnMetadata c,
+                                      Supplier<Clustering> row) {
+        return new IndexedList(partition, c.kind() == ColumnKind.STATIC || table.clustering().isEmpty()
+                ? Clustering.EMPTY : row.get(), c.name());
     }
 
     private static void apply(PartitionUpdate update, Clustering row, Member m, JsonNode json) {
@@ -233,7 +321,7 @@ final class RowWrites {
      * ({@code columns} without a row), cells of a row ({@code row} and {@code columns}), a row (a full
      * clustering), the rows beginning with a clustering prefix, or a slice ({@code from}/{@code to}).
      */
-    static void delete(PartitionUpdate update, JsonNode request) {
+    static void delete(PartitionUpdate update, JsonNode request, Lists lists) {
         TableMetadata table = update.table();
         List<JsonNode> columns = RowsJson.array(request.path("columns"), "columns", false);
         boolean hasRow = request.has("row");
@@ -248,7 +336,7 @@ final class RowWrites {
         Clustering row = hasRow ? clustering(table, RowsJson.object(request.path("row"), "'row'"), false) : null;
         boolean full = row != null && row.size() == table.clustering().size();
         if (!columns.isEmpty()) {
-            deleteColumns(update, table, row, full, columns);
+            deleteColumns(update, table, row, full, columns, lists);
         } else if (row == null) {
             update.deletePartition();
         } else if (full) {
@@ -259,17 +347,23 @@ final class RowWrites {
     }
 
     private static void deleteColumns(PartitionUpdate update, TableMetadata table, Clustering row, boolean full,
-                                      List<JsonNode> columns) {
+                                      List<JsonNode> columns, Lists lists) {
         for (JsonNode name : columns) {
             if (!name.isTextual()) {
                 throw new InvalidRequestException("'columns' must be an array of column names");
             }
-            ColumnMetadata c = table.columnOrThrow(name.asText());
+            Member indexed = table.column(name.asText()) == null ? indexed(table, name.asText(), null) : null;
+            ColumnMetadata c = indexed != null ? indexed.column() : table.columnOrThrow(name.asText());
             if (c.kind() == ColumnKind.REGULAR && !full) {
                 throw new InvalidRequestException("column '" + c.name() + "' is a regular column: deleting it needs"
                         + " the row's full clustering in 'row'");
             }
-            update.deleteColumn(c.kind() == ColumnKind.STATIC ? null : row, c.name());
+            Clustering at = c.kind() == ColumnKind.STATIC ? null : row;
+            if (indexed != null) {
+                update.deleteListIndex(at, c.name(), lists.of(indexedList(update, at, c)), indexed.index());
+            } else {
+                update.deleteColumn(at, c.name());
+            }
         }
     }
 }

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.data.InvalidRequestException;
@@ -113,16 +115,54 @@ final class RowsHttp {
             RowsJson.object(row, "each row");
             partitions.computeIfAbsent(RowWrites.partitionKey(table, row), k -> new ArrayList<>()).add(row);
         }
-        Map<PartitionKey, Fill> fills = new LinkedHashMap<>();
-        partitions.forEach((key, rows) -> fills.put(key, update -> rows.forEach(r -> RowWrites.row(update, r,
-                insert))));
-        return mutateAll(table, request, ttl, fills).thenApply(latest -> latest.status() != 200 ? latest
-                : new AdminAnswer(200, ((ObjectNode) latest.body()).put("partitions", partitions.size())));
+        Set<RowWrites.IndexedList> indexed = new LinkedHashSet<>();
+        partitions.forEach((key, rows) -> rows.forEach(r -> indexed.addAll(RowWrites.indexedLists(table, key, r,
+                false))));
+        return withLists(table, request, indexed, lists -> {
+            Map<PartitionKey, Fill> fills = new LinkedHashMap<>();
+            partitions.forEach((key, rows) -> fills.put(key, update -> rows.forEach(r -> RowWrites.row(update, r,
+                    insert, lists))));
+            return mutateAll(table, request, ttl, fills).thenApply(latest -> latest.status() != 200 ? latest
+                    : new AdminAnswer(200, ((ObjectNode) latest.body()).put("partitions", partitions.size())));
+        });
     }
 
     private CompletableFuture<AdminAnswer> delete(TableMetadata table, JsonNode request) {
         PartitionKey key = RowWrites.partitionKey(table, RowsJson.object(request.path("partition"), "'partition'"));
-        return mutateAll(table, request, 0, Map.of(key, update -> RowWrites.delete(update, request)));
+        return withLists(table, request, new LinkedHashSet<>(RowWrites.indexedLists(table, key, request, true)),
+                lists -> mutateAll(table, request, 0, Map.of(key, update -> RowWrites.delete(update, request, lists))));
+    }
+
+    /**
+     * Reads the lists a write or delete names by index ({@code "l[i]"}) at its consistency level, as CQL
+     * reads them for {@code l[i] = v} and {@code DELETE l[i]} ({@link ReadCommand#ofList}), then
+     * builds the write with them; a failed read is the answer. Not isolated, as in Cassandra: a write
+     * between the read and the write may be overwritten or missed.
+     */
+    private CompletableFuture<AdminAnswer> withLists(TableMetadata table, JsonNode request,
+                                                     Set<RowWrites.IndexedList> needed,
+                                                     Function<RowWrites.Lists, CompletableFuture<AdminAnswer>> then) {
+        Map<RowWrites.IndexedList, List<ColumnData.Element>> lists = new ConcurrentHashMap<>();
+        List<CompletableFuture<ClientResult>> reads = new ArrayList<>();
+        for (RowWrites.IndexedList list : needed) {
+            CompletableFuture<ClientResult> read = new CompletableFuture<>();
+            TableReads.read(operations, table, t -> ReadCommand.ofList(t, list.partition(), list.row(),
+                    list.column()), cl(request), TableReads.ENTRIES_PER_READ_MAX, (page, failure) -> {
+                        if (page != null) {
+                            lists.put(list, page.listElements(table.columnOrThrow(list.column())));
+                        }
+                        read.complete(failure);
+                    });
+            reads.add(read);
+        }
+        return CompletableFuture.allOf(reads.toArray(new CompletableFuture<?>[0])).thenCompose(v -> {
+            for (CompletableFuture<ClientResult> read : reads) {
+                if (read.join() != null) {
+                    return CompletableFuture.completedFuture(failure(read.join()));
+                }
+            }
+            return then.apply(list -> lists.getOrDefault(list, List.of()));
+        });
     }
 
     /**
