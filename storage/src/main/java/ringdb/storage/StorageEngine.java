@@ -63,6 +63,8 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
     private final CommitLog commitLog;
     private final RecoveryReport recoveryReport;
     private final TableSet tableSet;
+    /** Whole small partitions as slices read them; node thread only (see {@link PartitionCache}). */
+    private final PartitionCache partitionCache;
     private final AutoCloseable lock;
     private volatile Memtable memtable;
     private Timers.Cancellable flushTimer;
@@ -91,8 +93,10 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         this.recoveryReport = recovered.report();
         this.commitLog = new CommitLog(disk, StorageLayout.commitLog(directory), config.syncMode(),
                 config.commitLogSegmentSizeBytes(), recovered.nextSegmentId(), recovered.segmentSizes());
+        this.partitionCache = new PartitionCache(config.partitionCacheSizeBytes());
         this.tableSet = new TableSet(disk, tablesDirectory, config, clock, commitLog, recovered.tables(),
-                recovered.nextGeneration(), () -> memtable, this::report, this::backgroundFinished);
+                recovered.nextGeneration(), () -> memtable, this::report, this::backgroundFinished,
+                partitionCache::clear);
     }
 
     /**
@@ -186,7 +190,9 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
             commitLogFailed(e);
             return;
         }
-        memtable.put(EntryKeys.decorate(config.partitioner(), key), cell);
+        DecoratedKey decorated = EntryKeys.decorate(config.partitioner(), key);
+        memtable.put(decorated, cell);
+        partitionCache.written(new Entry(decorated, cell));
         afterAppend(onDurable);
     }
 
@@ -242,6 +248,10 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         }
         for (int i = 0; i < entries.size(); i++) {
             memtable.put(keys.get(i), entries.get(i).cell());
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            Entry entry = entries.get(i);
+            partitionCache.written(entry.key() == keys.get(i) ? entry : new Entry(keys.get(i), entry.cell()));
         }
         afterAppend(onDurable);
     }
@@ -334,8 +344,10 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
     }
 
     /**
-     * Streams the slice from the memtables and the tables whose bloom filter admits the token: the
-     * merge holds one entry per source (and one data block per table), never the partition.
+     * The slice, from the partition cache when it holds the partition (a miss inside one partition of a
+     * table reads the whole partition into it, up to {@link PartitionCache#PARTITION_ENTRIES_MAX}
+     * entries), else streamed from the memtables and the tables whose bloom filter admits the token:
+     * the merge holds one entry per source (and one data block per table), never the partition.
      */
     @Override
     public List<Entry> slice(long token, byte[] fromInclusive, byte[] toExclusive, boolean reversed,
@@ -344,12 +356,52 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
             throw new IllegalArgumentException("maxEntries must be positive, was " + maxEntries);
         }
         tableSet.installCompleted();
+        if (Arrays.compareUnsigned(fromInclusive, toExclusive) >= 0) {
+            return new ArrayList<>();
+        }
+        PartitionCache.Partition cached = cachedPartition(token, fromInclusive, toExclusive);
+        if (cached != null) {
+            return cached.slice(fromInclusive, toExclusive, reversed, maxEntries);
+        }
+        return sliceUncached(token, fromInclusive, toExclusive, reversed, maxEntries);
+    }
+
+    /**
+     * The cached partition holding {@code [from, to)} of {@code token}, read into the cache now if it
+     * is not there; null when the cache is off, the range is not inside one partition of a table, or
+     * the partition is too large to cache.
+     */
+    private PartitionCache.Partition cachedPartition(long token, byte[] from, byte[] to) {
+        if (!partitionCache.enabled()) {
+            return null;
+        }
+        int partitionEnd = EntryKeys.partitionEnd(from);
+        if (partitionEnd < 0) {
+            return null;
+        }
+        PartitionCache.Partition cached = partitionCache.get(token, from, partitionEnd);
+        if (cached != null) {
+            if (cached.tooLarge() || !cached.covers(from, to)) {
+                return null;
+            }
+            partitionCache.hit();
+            return cached;
+        }
+        byte[] start = Arrays.copyOf(from, partitionEnd);
+        byte[] end = PartitionCache.endOf(start);
+        if (Arrays.compareUnsigned(to, end) > 0) {
+            return null;
+        }
+        partitionCache.miss();
+        List<Entry> all = sliceUncached(token, start, end, false, PartitionCache.PARTITION_ENTRIES_MAX + 1);
+        return partitionCache.fill(token, start, end, all);
+    }
+
+    private List<Entry> sliceUncached(long token, byte[] fromInclusive, byte[] toExclusive, boolean reversed,
+                                      int maxEntries) {
         DecoratedKey from = new DecoratedKey(token, fromInclusive);
         DecoratedKey to = new DecoratedKey(token, toExclusive);
         List<Entry> found = new ArrayList<>();
-        if (from.compareTo(to) >= 0) {
-            return found;
-        }
         List<Iterator<Map.Entry<DecoratedKey, Cell>>> sources = new ArrayList<>();
         sources.add(memtable.slice(from, to, reversed));
         for (Memtable frozen : tableSet.flushing()) {
@@ -378,6 +430,12 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
     @Override
     public List<Entry> rangeTombstones(long token, byte[] partitionStart, byte[] partitionEnd) {
         tableSet.installCompleted();
+        if (Arrays.compareUnsigned(partitionStart, partitionEnd) < 0) {
+            PartitionCache.Partition cached = cachedPartition(token, partitionStart, partitionEnd);
+            if (cached != null) {
+                return cached.deletions(partitionStart, partitionEnd);
+            }
+        }
         TreeMap<DecoratedKey, Cell> found = new TreeMap<>();
         found.putAll(memtable.deletions(token, partitionStart, partitionEnd));
         for (Memtable frozen : tableSet.flushing()) {
@@ -467,6 +525,11 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         }
         return new Stats(keys, tablesBytes + memtableBytes, memtableBytes, current.size(),
                 commitLog.sizeBytes(), tablesBytes);
+    }
+
+    /** Hits, misses and size of the partition cache (for tests and tools); any thread. */
+    PartitionCache.Stats partitionCacheStats() {
+        return partitionCache.stats();
     }
 
     /** The open tables, newest first (for tools and tests). */
