@@ -14,13 +14,14 @@ import ringdb.storage.rows.EntryKeys;
  * A bounded cache of whole small partitions of tables, least recently used out first: for each, the
  * merged, reconciled entries of the partition exactly as {@link StorageEngine#slice} returns them
  * (tombstones, range tombstone bounds and expired cells as written; readers decide liveness at read
- * time, so an expiry needs no invalidation). It is filled by reads, merged with every entry the
+ * time, so an expiry needs no invalidation). It is filled by reads of whole partitions, merged with every entry the
  * engine applies ({@link Cell#reconcile}, as the memtable does), and emptied when a compaction or a
  * cleanup drops entries or a table is quarantined (the partition's answer changes without a write).
  * Memory only: an engine opens with it empty.
  *
- * <p>A partition of more than {@link #PARTITION_ENTRIES_MAX} entries, or more than an eighth of the
- * capacity, is remembered as too large (a few bytes) and read from the tables every time.
+ * <p>Only a read of a whole partition that returned all of it fills the cache (so the cache costs a
+ * read no extra entry), and only when the partition has at most {@link #PARTITION_ENTRIES_MAX}
+ * entries and an eighth of the capacity; a cached partition a write grows past that is forgotten.
  *
  * <p>Threading: the engine's owner thread only, except {@link #stats()}.
  */
@@ -59,10 +60,7 @@ final class PartitionCache {
         return capacityBytes > 0;
     }
 
-    /**
-     * The cached partition of {@code token} whose key begins with {@code key[0, partitionEnd)}, or null.
-     * A partition remembered as too large is returned too ({@link Partition#tooLarge()}).
-     */
+    /** The cached partition of {@code token} whose key begins with {@code key[0, partitionEnd)}, or null. */
     Partition get(long token, byte[] key, int partitionEnd) {
         if (partitions.isEmpty()) {
             return null;
@@ -79,52 +77,88 @@ final class PartitionCache {
     }
 
     /**
-     * Caches the partition {@code [start, end)} of {@code token} whose entries, read in full and in
-     * order, are {@code entries}; when it holds more than {@link #PARTITION_ENTRIES_MAX} entries or too
-     * many bytes, remembers it as too large. Returns the partition, or null when it is too large.
+     * Caches the partition {@code [start, end)} of {@code token} whose entries, read in full, are
+     * {@code entries} (in key order, or reversed when {@code reversed}), unless it holds more than
+     * {@link #PARTITION_ENTRIES_MAX} entries or more than an eighth of the capacity.
      */
-    Partition fill(long token, byte[] start, byte[] end, List<Entry> entries) {
-        Partition partition = new Partition(start, end);
+    void fill(long token, byte[] start, byte[] end, List<Entry> entries, boolean reversed) {
         if (entries.size() > PARTITION_ENTRIES_MAX) {
-            partition.markTooLarge();
-        } else {
-            for (Entry entry : entries) {
-                partition.append(entry);
-            }
-            if (partition.sizeBytes > partitionBytesMax) {
-                partition.markTooLarge();
-            }
+            return;
         }
-        Partition previous = partitions.put(new PartitionKey(token, start, start.length), partition);
+        Partition partition = new Partition(start.clone(), end.clone());
+        for (int i = 0; i < entries.size(); i++) {
+            partition.append(entries.get(reversed ? entries.size() - 1 - i : i));
+        }
+        if (partition.sizeBytes > partitionBytesMax) {
+            return;
+        }
+        Partition previous = partitions.put(new PartitionKey(token, partition.start, partition.start.length),
+                partition);
         if (previous != null) {
             sizeBytes -= previous.sizeBytes;
         }
         sizeBytes += partition.sizeBytes;
         evict();
-        return partition.tooLarge ? null : partition;
+    }
+
+    /** Whether {@code [from, to)} is a whole partition of a table: its partition prefix and that prefix's end. */
+    static boolean isWholePartition(byte[] from, byte[] to) {
+        int length = from.length;
+        return EntryKeys.partitionEnd(from) == length && to.length == length
+                && Arrays.equals(from, 0, length - 1, to, 0, length - 1) && to[length - 1] == from[length - 1] + 1;
     }
 
     /** Merges an entry just applied to the engine into its partition, if cached. */
     void written(Entry entry) {
+        if (!partitions.isEmpty()) {
+            written(List.of(entry));
+        }
+    }
+
+    /**
+     * Merges entries just applied to the engine into their partitions, if cached; the partition of a
+     * run of entries of one partition (a mutation's) is looked up once.
+     */
+    void written(List<Entry> entries) {
         if (partitions.isEmpty()) {
             return;
         }
-        byte[] key = entry.key().key();
-        int partitionEnd = EntryKeys.partitionEnd(key);
-        if (partitionEnd < 0) {
-            return;
+        Partition partition = null;
+        byte[] previous = null;
+        int previousEnd = -1;
+        long previousToken = 0;
+        for (Entry entry : entries) {
+            byte[] key = entry.key().key();
+            long token = entry.key().token();
+            boolean samePartition = previous != null && token == previousToken && key.length > previousEnd
+                    && Arrays.equals(key, 0, previousEnd, previous, 0, previousEnd)
+                    && key[previousEnd - 2] == 0 && key[previousEnd - 1] == 2;
+            if (!samePartition) {
+                int partitionEnd = EntryKeys.partitionEnd(key);
+                if (partitionEnd < 0) {
+                    previous = null;
+                    continue;
+                }
+                partition = partitions.get(new PartitionKey(token, key, partitionEnd));
+                previous = key;
+                previousEnd = partitionEnd;
+                previousToken = token;
+            }
+            if (partition != null && !merge(partition, entry)) {
+                partitions.remove(new PartitionKey(token, partition.start, partition.start.length));
+                sizeBytes -= partition.sizeBytes;
+                partition = null; // the rest of its entries: not cached any more
+            }
         }
-        Partition partition = partitions.get(new PartitionKey(entry.key().token(), key, partitionEnd));
-        if (partition == null || partition.tooLarge) {
-            return;
-        }
+        evict();
+    }
+
+    /** Merges {@code entry} into {@code partition}; false when the partition grew too large to stay. */
+    private boolean merge(Partition partition, Entry entry) {
         long before = partition.sizeBytes;
         partition.merge(entry);
-        if (partition.size() > PARTITION_ENTRIES_MAX || partition.sizeBytes > partitionBytesMax) {
-            partition.markTooLarge();
-        }
         sizeBytes += partition.sizeBytes - before;
-        evict();
+        return partition.size() <= PARTITION_ENTRIES_MAX && partition.sizeBytes <= partitionBytesMax;
     }
 
     /** Forgets every partition (entries were dropped without a write: compaction, cleanup, quarantine). */
@@ -196,16 +230,11 @@ final class PartitionCache {
         private final ArrayList<Entry> entries = new ArrayList<>();
         private final ArrayList<Entry> deletions = new ArrayList<>(0);
         private long sizeBytes;
-        private boolean tooLarge;
 
         Partition(byte[] start, byte[] end) {
             this.start = start;
             this.end = end;
             this.sizeBytes = PARTITION_OVERHEAD_BYTES + 2L * start.length;
-        }
-
-        boolean tooLarge() {
-            return tooLarge;
         }
 
         int size() {
@@ -215,15 +244,6 @@ final class PartitionCache {
         /** Whether {@code [from, to)} lies inside this partition (same token assumed). */
         boolean covers(byte[] from, byte[] to) {
             return Arrays.compareUnsigned(from, start) >= 0 && Arrays.compareUnsigned(to, end) <= 0;
-        }
-
-        private void markTooLarge() {
-            tooLarge = true;
-            entries.clear();
-            entries.trimToSize();
-            deletions.clear();
-            deletions.trimToSize();
-            sizeBytes = PARTITION_OVERHEAD_BYTES + 2L * start.length;
         }
 
         private void append(Entry entry) {

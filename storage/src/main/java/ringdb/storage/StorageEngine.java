@@ -249,10 +249,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         for (int i = 0; i < entries.size(); i++) {
             memtable.put(keys.get(i), entries.get(i).cell());
         }
-        for (int i = 0; i < entries.size(); i++) {
-            Entry entry = entries.get(i);
-            partitionCache.written(entry.key() == keys.get(i) ? entry : new Entry(keys.get(i), entry.cell()));
-        }
+        partitionCache.written(entries); // each entry's key was checked equal to keys.get(i) above
         afterAppend(onDurable);
     }
 
@@ -344,10 +341,10 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
     }
 
     /**
-     * The slice, from the partition cache when it holds the partition (a miss inside one partition of a
-     * table reads the whole partition into it, up to {@link PartitionCache#PARTITION_ENTRIES_MAX}
-     * entries), else streamed from the memtables and the tables whose bloom filter admits the token:
-     * the merge holds one entry per source (and one data block per table), never the partition.
+     * The slice, from the partition cache when it holds the partition, else streamed from the memtables
+     * and the tables whose bloom filter admits the token: the merge holds one entry per source (and one
+     * data block per table), never the partition. A read of a whole partition of a table that returned
+     * all of it (fewer entries than asked) fills the cache, when the partition is small.
      */
     @Override
     public List<Entry> slice(long token, byte[] fromInclusive, byte[] toExclusive, boolean reversed,
@@ -363,14 +360,16 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         if (cached != null) {
             return cached.slice(fromInclusive, toExclusive, reversed, maxEntries);
         }
-        return sliceUncached(token, fromInclusive, toExclusive, reversed, maxEntries);
+        List<Entry> found = sliceUncached(token, fromInclusive, toExclusive, reversed, maxEntries);
+        if (found.size() < maxEntries && partitionCache.enabled()
+                && PartitionCache.isWholePartition(fromInclusive, toExclusive)) {
+            partitionCache.miss();
+            partitionCache.fill(token, fromInclusive, toExclusive, found, reversed);
+        }
+        return found;
     }
 
-    /**
-     * The cached partition holding {@code [from, to)} of {@code token}, read into the cache now if it
-     * is not there; null when the cache is off, the range is not inside one partition of a table, or
-     * the partition is too large to cache.
-     */
+    /** The cached partition holding {@code [from, to)} of {@code token}, or null. */
     private PartitionCache.Partition cachedPartition(long token, byte[] from, byte[] to) {
         if (!partitionCache.enabled()) {
             return null;
@@ -380,21 +379,11 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
             return null;
         }
         PartitionCache.Partition cached = partitionCache.get(token, from, partitionEnd);
-        if (cached != null) {
-            if (cached.tooLarge() || !cached.covers(from, to)) {
-                return null;
-            }
-            partitionCache.hit();
-            return cached;
-        }
-        byte[] start = Arrays.copyOf(from, partitionEnd);
-        byte[] end = PartitionCache.endOf(start);
-        if (Arrays.compareUnsigned(to, end) > 0) {
+        if (cached == null || !cached.covers(from, to)) {
             return null;
         }
-        partitionCache.miss();
-        List<Entry> all = sliceUncached(token, start, end, false, PartitionCache.PARTITION_ENTRIES_MAX + 1);
-        return partitionCache.fill(token, start, end, all);
+        partitionCache.hit();
+        return cached;
     }
 
     private List<Entry> sliceUncached(long token, byte[] fromInclusive, byte[] toExclusive, boolean reversed,

@@ -38,7 +38,7 @@ import ringdb.storage.testing.ManualTimers;
  * flushes, compactions (which purge: gc_grace 0 with the clock moving), cleanups and clock steps;
  * one has a partition cache (small, so partitions are evicted and some are too large to cache), the
  * other none. Every slice (whole partitions and random clustering slices, forwards and reversed,
- * with limits) and every deletions lookup answers the same on both, entry for entry.
+ * with limits, the whole partitions filling the cache) and every deletions lookup answers the same on both, entry for entry.
  */
 class PartitionCacheProperties {
     private static final long NOW_SECONDS = 1_800_000_000L;
@@ -225,9 +225,13 @@ class PartitionCacheProperties {
         return engine.rangeTombstones(KEYS.token(PARTITIONS[p]), range.start(), range.end());
     }
 
-    /** A clustering slice; a bound of -1 is unbounded. */
+    /** A clustering slice; a bound of -1 is unbounded; both -1 and the start exclusive: the whole partition. */
     private static List<LocalStore.Entry> slice(StorageEngine engine, Read read) {
         PartitionKey pk = PARTITIONS[read.partition()];
+        if (read.from() < 0 && read.to() < 0 && !read.fromInclusive()) {
+            KeyRange whole = KEYS.partition(pk);
+            return engine.slice(KEYS.token(pk), whole.start(), whole.end(), read.reversed(), read.limit());
+        }
         Clustering from = read.from() < 0 ? Clustering.EMPTY : Clustering.of(integer(read.from()));
         Clustering to = read.to() < 0 ? Clustering.EMPTY : Clustering.of(integer(read.to()));
         KeyRange range = KEYS.slice(pk, new Slice(from, read.fromInclusive() || read.from() < 0, to,
