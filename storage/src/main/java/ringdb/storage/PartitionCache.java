@@ -23,7 +23,9 @@ import ringdb.storage.rows.EntryKeys;
  * read no extra entry), and only when the partition has at most {@link #PARTITION_ENTRIES_MAX}
  * entries and an eighth of the capacity; a cached partition a write grows past that is forgotten.
  *
- * <p>Threading: the engine's owner thread only, except {@link #stats()}.
+ * <p>Threading: the engine's reads and writes run on its owner's thread; every method is synchronized
+ * all the same, and a fill is dropped when any write or invalidation came between the read it holds
+ * and the fill ({@link #writeSequence()}), so a reader on another thread could not cache a stale answer.
  */
 final class PartitionCache {
     /** Entries of the largest partition cached. */
@@ -41,6 +43,8 @@ final class PartitionCache {
     private final long partitionBytesMax;
     private final LinkedHashMap<PartitionKey, Partition> partitions = new LinkedHashMap<>(1024, 0.75f, true);
     private long sizeBytes;
+    /** Counts writes merged and invalidations: a fill is kept only if none came after its read began. */
+    private long writeSequence;
     private volatile long hits;
     private volatile long misses;
     /** {@link #sizeBytes} and the partition count as other threads may read them. */
@@ -61,7 +65,7 @@ final class PartitionCache {
     }
 
     /** The cached partition of {@code token} whose key begins with {@code key[0, partitionEnd)}, or null. */
-    Partition get(long token, byte[] key, int partitionEnd) {
+    synchronized Partition get(long token, byte[] key, int partitionEnd) {
         if (partitions.isEmpty()) {
             return null;
         }
@@ -78,11 +82,13 @@ final class PartitionCache {
 
     /**
      * Caches the partition {@code [start, end)} of {@code token} whose entries, read in full, are
-     * {@code entries} (in key order, or reversed when {@code reversed}), unless it holds more than
+     * {@code entries} (in key order, or reversed when {@code reversed}), read when {@link #writeSequence()}
+     * was {@code readSequence} (else nothing is cached: a write may have come after it), unless it holds more than
      * {@link #PARTITION_ENTRIES_MAX} entries or more than an eighth of the capacity.
      */
-    void fill(long token, byte[] start, byte[] end, List<Entry> entries, boolean reversed) {
-        if (entries.size() > PARTITION_ENTRIES_MAX) {
+    synchronized void fill(long token, byte[] start, byte[] end, List<Entry> entries, boolean reversed,
+                           long readSequence) {
+        if (entries.size() > PARTITION_ENTRIES_MAX || readSequence != writeSequence) {
             return;
         }
         Partition partition = new Partition(start.clone(), end.clone());
@@ -101,6 +107,11 @@ final class PartitionCache {
         evict();
     }
 
+    /** Taken before an uncached read whose answer may fill the cache. */
+    synchronized long writeSequence() {
+        return writeSequence;
+    }
+
     /** Whether {@code [from, to)} is a whole partition of a table: its partition prefix and that prefix's end. */
     static boolean isWholePartition(byte[] from, byte[] to) {
         int length = from.length;
@@ -110,16 +121,15 @@ final class PartitionCache {
 
     /** Merges an entry just applied to the engine into its partition, if cached. */
     void written(Entry entry) {
-        if (!partitions.isEmpty()) {
-            written(List.of(entry));
-        }
+        written(List.of(entry));
     }
 
     /**
      * Merges entries just applied to the engine into their partitions, if cached; the partition of a
      * run of entries of one partition (a mutation's) is looked up once.
      */
-    void written(List<Entry> entries) {
+    synchronized void written(List<Entry> entries) {
+        writeSequence++;
         if (partitions.isEmpty()) {
             return;
         }
@@ -162,7 +172,8 @@ final class PartitionCache {
     }
 
     /** Forgets every partition (entries were dropped without a write: compaction, cleanup, quarantine). */
-    void clear() {
+    synchronized void clear() {
+        writeSequence++;
         partitions.clear();
         sizeBytes = 0;
         publish();

@@ -360,11 +360,12 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         if (cached != null) {
             return cached.slice(fromInclusive, toExclusive, reversed, maxEntries);
         }
+        boolean mayFill = partitionCache.enabled() && PartitionCache.isWholePartition(fromInclusive, toExclusive);
+        long readSequence = mayFill ? partitionCache.writeSequence() : 0;
         List<Entry> found = sliceUncached(token, fromInclusive, toExclusive, reversed, maxEntries);
-        if (found.size() < maxEntries && partitionCache.enabled()
-                && PartitionCache.isWholePartition(fromInclusive, toExclusive)) {
+        if (mayFill && found.size() < maxEntries) {
             partitionCache.miss();
-            partitionCache.fill(token, fromInclusive, toExclusive, found, reversed);
+            partitionCache.fill(token, fromInclusive, toExclusive, found, reversed, readSequence);
         }
         return found;
     }
