@@ -37,8 +37,8 @@ import ringdb.storage.testing.ManualTimers;
  * markers, in batches or one entry at a time, timestamps colliding and out of order — and the same
  * flushes, compactions (which purge: gc_grace 0 with the clock moving), cleanups and clock steps;
  * one has a partition cache (small, so partitions are evicted and some are too large to cache), the
- * other none. Every slice (whole partitions and random clustering slices, forwards and reversed,
- * with limits, the whole partitions filling the cache) and every deletions lookup answers the same on both, entry for entry.
+ * other none. Every slice (whole partitions, which fill the cache, and random clustering slices,
+ * forwards and reversed, with limits) and every deletions lookup answers the same on both, entry for entry.
  */
 class PartitionCacheProperties {
     private static final long NOW_SECONDS = 1_800_000_000L;
