@@ -17,9 +17,11 @@ public record StorageConfig(SyncMode syncMode, long periodicSyncMicros, long mem
                             int compactionThresholdMin, int compactionThresholdMax,
                             boolean skipCorruptCommitLogRecords, boolean verifyTablesOnOpen,
                             long compactionThroughputBytesPerSecond, Partitioner partitioner,
-                            TombstoneKinds tombstoneKinds) {
+                            TombstoneKinds tombstoneKinds, long partitionCacheSizeBytes) {
 
     public static final long MICROS_PER_SECOND = 1_000_000L;
+    /** The partition cache's default size: 64 MiB. */
+    public static final long PARTITION_CACHE_SIZE_BYTES_DEFAULT = 64L << 20;
 
     public StorageConfig {
         requirePositive(periodicSyncMicros, "periodicSyncMicros");
@@ -48,6 +50,10 @@ public record StorageConfig(SyncMode syncMode, long periodicSyncMicros, long mem
         if (partitioner == null) {
             throw new IllegalArgumentException("partitioner is required");
         }
+        if (partitionCacheSizeBytes < 0) {
+            throw new IllegalArgumentException("partitionCacheSizeBytes must not be negative (0 disables the cache),"
+                    + " was " + partitionCacheSizeBytes);
+        }
         if (tombstoneKinds == null) {
             throw new IllegalArgumentException("tombstoneKinds is required (TombstoneKinds.UNKNOWN without a schema)");
         }
@@ -75,7 +81,8 @@ public record StorageConfig(SyncMode syncMode, long periodicSyncMicros, long mem
      * hint's header around a value of {@link #valueSizeBytesMax()}).
      */
     public StorageConfig forHints() {
-        return toBuilder().valueSizeBytesMax(Limits.hintValueSizeBytesMax(valueSizeBytesMax)).build();
+        return toBuilder().valueSizeBytesMax(Limits.hintValueSizeBytesMax(valueSizeBytesMax))
+                .partitionCacheSizeBytes(0).build(); // hints are written once and read once
     }
 
     /** A builder holding this configuration's settings. */
@@ -97,6 +104,7 @@ public record StorageConfig(SyncMode syncMode, long periodicSyncMicros, long mem
         b.compactionThroughputBytesPerSecond = compactionThroughputBytesPerSecond;
         b.partitioner = partitioner;
         b.tombstoneKinds = tombstoneKinds;
+        b.partitionCacheSizeBytes = partitionCacheSizeBytes;
         return b;
     }
 
@@ -143,6 +151,7 @@ public record StorageConfig(SyncMode syncMode, long periodicSyncMicros, long mem
          * what they shadow and purges them after gc_grace (none: compaction keeps them and what they cover).
          */
         private TombstoneKinds tombstoneKinds = TombstoneKinds.UNKNOWN;
+        private long partitionCacheSizeBytes = PARTITION_CACHE_SIZE_BYTES_DEFAULT;
 
         private Builder() {
         }
@@ -220,12 +229,18 @@ public record StorageConfig(SyncMode syncMode, long periodicSyncMicros, long mem
             return this;
         }
 
+        /** Estimated heap bytes of whole small partitions kept for reads (docs/storage.md); 0 disables. */
+        public Builder partitionCacheSizeBytes(long value) {
+            partitionCacheSizeBytes = value;
+            return this;
+        }
+
         /** The configuration; throws {@link IllegalArgumentException} naming a setting out of its range. */
         public StorageConfig build() {
             return new StorageConfig(syncMode, periodicSyncMicros, memtableSizeBytesMax, commitLogSizeBytesMax,
                     commitLogSegmentSizeBytes, flushPeriodMicros, gcGraceMicros, valueSizeBytesMax, blockSizeBytes,
                     compactionThresholdMin, compactionThresholdMax, skipCorruptCommitLogRecords, verifyTablesOnOpen,
-                    compactionThroughputBytesPerSecond, partitioner, tombstoneKinds);
+                    compactionThroughputBytesPerSecond, partitioner, tombstoneKinds, partitionCacheSizeBytes);
         }
     }
 }

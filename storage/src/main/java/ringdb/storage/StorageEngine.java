@@ -63,6 +63,8 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
     private final CommitLog commitLog;
     private final RecoveryReport recoveryReport;
     private final TableSet tableSet;
+    /** Whole small partitions as slices read them; node thread only (see {@link PartitionCache}). */
+    private final PartitionCache partitionCache;
     private final AutoCloseable lock;
     private volatile Memtable memtable;
     private Timers.Cancellable flushTimer;
@@ -91,8 +93,10 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         this.recoveryReport = recovered.report();
         this.commitLog = new CommitLog(disk, StorageLayout.commitLog(directory), config.syncMode(),
                 config.commitLogSegmentSizeBytes(), recovered.nextSegmentId(), recovered.segmentSizes());
+        this.partitionCache = new PartitionCache(config.partitionCacheSizeBytes());
         this.tableSet = new TableSet(disk, tablesDirectory, config, clock, commitLog, recovered.tables(),
-                recovered.nextGeneration(), () -> memtable, this::report, this::backgroundFinished);
+                recovered.nextGeneration(), () -> memtable, this::report, this::backgroundFinished,
+                partitionCache::clear);
     }
 
     /**
@@ -186,7 +190,9 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
             commitLogFailed(e);
             return;
         }
-        memtable.put(EntryKeys.decorate(config.partitioner(), key), cell);
+        DecoratedKey decorated = EntryKeys.decorate(config.partitioner(), key);
+        memtable.put(decorated, cell);
+        partitionCache.written(new Entry(decorated, cell));
         afterAppend(onDurable);
     }
 
@@ -243,6 +249,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         for (int i = 0; i < entries.size(); i++) {
             memtable.put(keys.get(i), entries.get(i).cell());
         }
+        partitionCache.written(entries); // each entry's key was checked equal to keys.get(i) above
         afterAppend(onDurable);
     }
 
@@ -334,8 +341,10 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
     }
 
     /**
-     * Streams the slice from the memtables and the tables whose bloom filter admits the token: the
-     * merge holds one entry per source (and one data block per table), never the partition.
+     * The slice, from the partition cache when it holds the partition, else streamed from the memtables
+     * and the tables whose bloom filter admits the token: the merge holds one entry per source (and one
+     * data block per table), never the partition. A read of a whole partition of a table that returned
+     * all of it (fewer entries than asked) fills the cache, when the partition is small.
      */
     @Override
     public List<Entry> slice(long token, byte[] fromInclusive, byte[] toExclusive, boolean reversed,
@@ -344,12 +353,45 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
             throw new IllegalArgumentException("maxEntries must be positive, was " + maxEntries);
         }
         tableSet.installCompleted();
+        if (Arrays.compareUnsigned(fromInclusive, toExclusive) >= 0) {
+            return new ArrayList<>();
+        }
+        PartitionCache.Partition cached = cachedPartition(token, fromInclusive, toExclusive);
+        if (cached != null) {
+            return cached.slice(fromInclusive, toExclusive, reversed, maxEntries);
+        }
+        boolean mayFill = partitionCache.enabled() && PartitionCache.isWholePartition(fromInclusive, toExclusive);
+        long readSequence = mayFill ? partitionCache.writeSequence() : 0;
+        List<Entry> found = sliceUncached(token, fromInclusive, toExclusive, reversed, maxEntries);
+        if (mayFill && found.size() < maxEntries) {
+            partitionCache.miss();
+            partitionCache.fill(token, fromInclusive, toExclusive, found, reversed, readSequence);
+        }
+        return found;
+    }
+
+    /** The cached partition holding {@code [from, to)} of {@code token}, or null. */
+    private PartitionCache.Partition cachedPartition(long token, byte[] from, byte[] to) {
+        if (!partitionCache.enabled()) {
+            return null;
+        }
+        int partitionEnd = EntryKeys.partitionEnd(from);
+        if (partitionEnd < 0) {
+            return null;
+        }
+        PartitionCache.Partition cached = partitionCache.get(token, from, partitionEnd);
+        if (cached == null || !cached.covers(from, to)) {
+            return null;
+        }
+        partitionCache.hit();
+        return cached;
+    }
+
+    private List<Entry> sliceUncached(long token, byte[] fromInclusive, byte[] toExclusive, boolean reversed,
+                                      int maxEntries) {
         DecoratedKey from = new DecoratedKey(token, fromInclusive);
         DecoratedKey to = new DecoratedKey(token, toExclusive);
         List<Entry> found = new ArrayList<>();
-        if (from.compareTo(to) >= 0) {
-            return found;
-        }
         List<Iterator<Map.Entry<DecoratedKey, Cell>>> sources = new ArrayList<>();
         sources.add(memtable.slice(from, to, reversed));
         for (Memtable frozen : tableSet.flushing()) {
@@ -378,6 +420,12 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
     @Override
     public List<Entry> rangeTombstones(long token, byte[] partitionStart, byte[] partitionEnd) {
         tableSet.installCompleted();
+        if (Arrays.compareUnsigned(partitionStart, partitionEnd) < 0) {
+            PartitionCache.Partition cached = cachedPartition(token, partitionStart, partitionEnd);
+            if (cached != null) {
+                return cached.deletions(partitionStart, partitionEnd);
+            }
+        }
         TreeMap<DecoratedKey, Cell> found = new TreeMap<>();
         found.putAll(memtable.deletions(token, partitionStart, partitionEnd));
         for (Memtable frozen : tableSet.flushing()) {
@@ -467,6 +515,11 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         }
         return new Stats(keys, tablesBytes + memtableBytes, memtableBytes, current.size(),
                 commitLog.sizeBytes(), tablesBytes);
+    }
+
+    /** Hits, misses and size of the partition cache (for tests and tools); any thread. */
+    PartitionCache.Stats partitionCacheStats() {
+        return partitionCache.stats();
     }
 
     /** The open tables, newest first (for tools and tests). */

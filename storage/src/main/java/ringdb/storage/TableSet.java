@@ -73,6 +73,10 @@ final class TableSet {
     private long nextGeneration;
     private BackgroundTask<SSTable> compaction;
     private List<SSTable> compactionInputs = List.of();
+    /** Whether the running compaction drops entries a read returned (set by its worker before it finishes). */
+    private volatile boolean compactionDropsEntries;
+    /** Told when installed tables stop holding entries a read returned (the engine's partition cache). */
+    private final Runnable entriesDropped;
     private long retryNotBeforeMicros = Long.MIN_VALUE;
     private long compactionNotBeforeMicros = Long.MIN_VALUE;
     private int compactionFailuresInARow;
@@ -90,8 +94,9 @@ final class TableSet {
 
     TableSet(Disk disk, String directory, StorageConfig config, Clock clock, CommitLog commitLog, List<SSTable> initial,
              long nextGeneration, Supplier<Memtable> activeMemtable, Consumer<StoreFailure> failures,
-             Runnable backgroundFinished) {
+             Runnable backgroundFinished, Runnable entriesDropped) {
         this.backgroundFinished = backgroundFinished;
+        this.entriesDropped = entriesDropped;
         this.disk = disk;
         this.directory = directory;
         this.config = config;
@@ -277,14 +282,16 @@ final class TableSet {
     /** Compacts {@code inputs} in the background, paced to the configured compaction throughput. */
     private void startCompaction(List<SSTable> inputs) {
         startCompaction(inputs, token -> true,
-                disk.throttle(Disk.Lane.COMPACTION, config.compactionThroughputBytesPerSecond()));
+                disk.throttle(Disk.Lane.COMPACTION, config.compactionThroughputBytesPerSecond()), false);
     }
 
     /**
      * Compacts {@code inputs}, dropping outright every entry whose token {@code keepToken} rejects,
-     * reporting what it writes to {@code throttle}.
+     * reporting what it writes to {@code throttle}; {@code dropsByToken} for a cleanup (which may drop
+     * entries by token).
      */
-    private void startCompaction(List<SSTable> inputs, LongPredicate keepToken, ByteThrottle throttle) {
+    private void startCompaction(List<SSTable> inputs, LongPredicate keepToken, ByteThrottle throttle,
+                                 boolean dropsByToken) {
         List<SSTable> others = new ArrayList<>(tables);
         others.removeAll(inputs);
         Compactor.TombstoneGuard guard = new Compactor.TombstoneGuard() {
@@ -302,11 +309,15 @@ final class TableSet {
         long purgeBefore = now - config.gcGraceMicros();
         long generation = nextGeneration++;
         compactionInputs = List.copyOf(inputs);
+        compactionDropsEntries = dropsByToken;
         compaction = new BackgroundTask<>(() -> {
             try {
                 Compactor.Result result = Compactor.compact(disk, directory, generation, inputs, purgeBefore,
                         config.gcGraceMicros(), Math.floorDiv(now, 1_000_000L), guard, config.tombstoneKinds(),
                         config.blockSizeBytes(), keepToken, throttle);
+                if (result.tombstonesPurged() + result.entriesShadowed() > 0) {
+                    compactionDropsEntries = true;
+                }
                 return result.outputPath() == null ? null : SSTable.open(disk, result.outputPath(), false);
             } catch (Exception | Error e) {
                 deletePartialOutput(generation, e);
@@ -414,6 +425,9 @@ final class TableSet {
             updated.add(done.result());
         }
         tables = sortedNewestFirst(updated);
+        if (compactionDropsEntries) {
+            entriesDropped.run();
+        }
         try {
             for (SSTable input : inputs) {
                 input.close();
@@ -459,6 +473,7 @@ final class TableSet {
         List<SSTable> remaining = new ArrayList<>(tables);
         remaining.remove(table);
         tables = List.copyOf(remaining);
+        entriesDropped.run();
         if (compactionInputs.contains(table)) {
             quarantineAfterCompaction.add(table);
         } else {
@@ -528,7 +543,7 @@ final class TableSet {
             boolean kept = keep.test(token);
             removed[0] += kept ? 0 : 1;
             return kept;
-        }, ByteThrottle.NONE);
+        }, ByteThrottle.NONE, true);
         Throwable failure = awaitCompaction();
         if (failure != null) {
             throw new UncheckedIOException("cleanup of " + directory + " failed",
@@ -553,7 +568,7 @@ final class TableSet {
             run.begin(tables);
             purgeRun = run;
             // Not paced: an operator waits for a cleanup; it runs off the node's thread.
-            startCompaction(tables, token -> run.examined(keep.test(token)), run::written);
+            startCompaction(tables, token -> run.examined(keep.test(token)), run::written, true);
         });
     }
 

@@ -68,6 +68,7 @@ public final class ConfigKeys {
     public static final String COMMIT_FAILURE_POLICY = "commit_failure_policy";
     public static final String MEMTABLE_FLUSH_THRESHOLD_BYTES = "memtable_flush_threshold_bytes";
     public static final String FLUSH_PERIOD_MS = "flush_period_ms";
+    public static final String PARTITION_CACHE_SIZE_BYTES = "partition_cache_size_bytes";
     public static final String COMPACTION_THROUGHPUT_BYTES_PER_SECOND = "compaction_throughput_bytes_per_second";
     public static final String WRITE_REQUEST_TIMEOUT_MS = "write_request_timeout_ms";
     public static final String READ_REQUEST_TIMEOUT_MS = "read_request_timeout_ms";
@@ -370,7 +371,11 @@ public final class ConfigKeys {
                 "Flush at least this often (the seed's periodic snapshot); 0 = only by size."),
             ConfigKey.integer(COMPACTION_THROUGHPUT_BYTES_PER_SECOND, 64L * MIB, 0, 1L << 40,
                 "Bytes per second all compactions of the node together may write (64 MiB/s, as Cassandra's "
-                + "compaction_throughput); flushes are never paced. 0 = unthrottled."));
+                + "compaction_throughput); flushes are never paced. 0 = unthrottled."),
+            ConfigKey.integer(PARTITION_CACHE_SIZE_BYTES, 64 * MIB, 0, 16 * 1024 * MIB,
+                "Heap bytes (estimated) of the partition cache: whole small partitions (up to 256 entries) of "
+                + "tables as reads merged them, kept up to date by every write, so a read of a cached partition "
+                + "touches no table file (64 MiB). Memory only; 0 disables it."));
     }
 
     private static Section timeouts() {

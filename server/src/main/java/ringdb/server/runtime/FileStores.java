@@ -48,6 +48,7 @@ public final class FileStores implements StoreFactory {
                 .compactionThroughputBytesPerSecond(config.number(ConfigKeys.COMPACTION_THROUGHPUT_BYTES_PER_SECOND))
                 .skipCorruptCommitLogRecords(config.bool(ConfigKeys.SKIP_CORRUPT_COMMIT_LOG_RECORDS))
                 .valueSizeBytesMax(config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES))
+                .partitionCacheSizeBytes(config.number(ConfigKeys.PARTITION_CACHE_SIZE_BYTES))
                 .partitioner(ServerNode.partitioner(config)).build();
     }
 

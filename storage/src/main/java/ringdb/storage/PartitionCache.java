@@ -1,0 +1,352 @@
+package ringdb.storage;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import ringdb.core.data.Cell;
+import ringdb.core.store.LocalStore.Entry;
+import ringdb.storage.rows.EntryKeys;
+
+/**
+ * A bounded cache of whole small partitions of tables, least recently used out first: for each, the
+ * merged, reconciled entries of the partition exactly as {@link StorageEngine#slice} returns them
+ * (tombstones, range tombstone bounds and expired cells as written; readers decide liveness at read
+ * time, so an expiry needs no invalidation). It is filled by reads of whole partitions, merged with every entry the
+ * engine applies ({@link Cell#reconcile}, as the memtable does), and emptied when a compaction or a
+ * cleanup drops entries or a table is quarantined (the partition's answer changes without a write).
+ * Memory only: an engine opens with it empty.
+ *
+ * <p>Only a read of a whole partition that returned all of it fills the cache (so the cache costs a
+ * read no extra entry), and only when the partition has at most {@link #PARTITION_ENTRIES_MAX}
+ * entries and an eighth of the capacity; a cached partition a write grows past that is forgotten.
+ *
+ * <p>Threading: the engine's reads and writes run on its owner's thread; every method is synchronized
+ * all the same, and a fill is dropped when any write or invalidation came between the read it holds
+ * and the fill ({@link #writeSequence()}), so a reader on another thread could not cache a stale answer.
+ */
+final class PartitionCache {
+    /** Entries of the largest partition cached. */
+    static final int PARTITION_ENTRIES_MAX = 256;
+    /** Estimated heap bytes of one cached entry beyond its key and value bytes (objects and references). */
+    static final int ENTRY_OVERHEAD_BYTES = 112;
+    /** Estimated heap bytes of one cached partition beyond its entries and bounds. */
+    static final int PARTITION_OVERHEAD_BYTES = 160;
+
+    /** Hits, misses, bytes and partitions held, for stats. */
+    record Stats(long hits, long misses, long sizeBytes, long partitions) {
+    }
+
+    private final long capacityBytes;
+    private final long partitionBytesMax;
+    private final LinkedHashMap<PartitionKey, Partition> partitions = new LinkedHashMap<>(1024, 0.75f, true);
+    private long sizeBytes;
+    /** Counts writes merged and invalidations: a fill is kept only if none came after its read began. */
+    private long writeSequence;
+    private volatile long hits;
+    private volatile long misses;
+    /** {@link #sizeBytes} and the partition count as other threads may read them. */
+    private volatile long published;
+    private volatile long publishedPartitions;
+
+    /** A cache of at most {@code capacityBytes} (estimated heap bytes); 0 disables it. */
+    PartitionCache(long capacityBytes) {
+        if (capacityBytes < 0) {
+            throw new IllegalArgumentException("the partition cache size must not be negative, was " + capacityBytes);
+        }
+        this.capacityBytes = capacityBytes;
+        this.partitionBytesMax = capacityBytes / 8;
+    }
+
+    boolean enabled() {
+        return capacityBytes > 0;
+    }
+
+    /** The cached partition of {@code token} whose key begins with {@code key[0, partitionEnd)}, or null. */
+    synchronized Partition get(long token, byte[] key, int partitionEnd) {
+        if (partitions.isEmpty()) {
+            return null;
+        }
+        return partitions.get(new PartitionKey(token, key, partitionEnd));
+    }
+
+    void hit() {
+        hits++;
+    }
+
+    void miss() {
+        misses++;
+    }
+
+    /**
+     * Caches the partition {@code [start, end)} of {@code token} whose entries, read in full, are
+     * {@code entries} (in key order, or reversed when {@code reversed}), read when {@link #writeSequence()}
+     * was {@code readSequence} (else nothing is cached: a write may have come after it), unless it holds more than
+     * {@link #PARTITION_ENTRIES_MAX} entries or more than an eighth of the capacity.
+     */
+    synchronized void fill(long token, byte[] start, byte[] end, List<Entry> entries, boolean reversed,
+                           long readSequence) {
+        if (entries.size() > PARTITION_ENTRIES_MAX || readSequence != writeSequence) {
+            return;
+        }
+        Partition partition = new Partition(start.clone(), end.clone());
+        for (int i = 0; i < entries.size(); i++) {
+            partition.append(entries.get(reversed ? entries.size() - 1 - i : i));
+        }
+        if (partition.sizeBytes > partitionBytesMax) {
+            return;
+        }
+        Partition previous = partitions.put(new PartitionKey(token, partition.start, partition.start.length),
+                partition);
+        if (previous != null) {
+            sizeBytes -= previous.sizeBytes;
+        }
+        sizeBytes += partition.sizeBytes;
+        evict();
+    }
+
+    /** Taken before an uncached read whose answer may fill the cache. */
+    synchronized long writeSequence() {
+        return writeSequence;
+    }
+
+    /** Whether {@code [from, to)} is a whole partition of a table: its partition prefix and that prefix's end. */
+    static boolean isWholePartition(byte[] from, byte[] to) {
+        int length = from.length;
+        return EntryKeys.partitionEnd(from) == length && to.length == length
+                && Arrays.equals(from, 0, length - 1, to, 0, length - 1) && to[length - 1] == from[length - 1] + 1;
+    }
+
+    /** Merges an entry just applied to the engine into its partition, if cached. */
+    void written(Entry entry) {
+        written(List.of(entry));
+    }
+
+    /**
+     * Merges entries just applied to the engine into their partitions, if cached; the partition of a
+     * run of entries of one partition (a mutation's) is looked up once.
+     */
+    synchronized void written(List<Entry> entries) {
+        writeSequence++;
+        if (partitions.isEmpty()) {
+            return;
+        }
+        Partition partition = null;
+        byte[] previous = null;
+        int previousEnd = -1;
+        long previousToken = 0;
+        for (Entry entry : entries) {
+            byte[] key = entry.key().key();
+            long token = entry.key().token();
+            boolean samePartition = previous != null && token == previousToken && key.length > previousEnd
+                    && Arrays.equals(key, 0, previousEnd, previous, 0, previousEnd)
+                    && key[previousEnd - 2] == 0 && key[previousEnd - 1] == 2;
+            if (!samePartition) {
+                int partitionEnd = EntryKeys.partitionEnd(key);
+                if (partitionEnd < 0) {
+                    previous = null;
+                    continue;
+                }
+                partition = partitions.get(new PartitionKey(token, key, partitionEnd));
+                previous = key;
+                previousEnd = partitionEnd;
+                previousToken = token;
+            }
+            if (partition != null && !merge(partition, entry)) {
+                partitions.remove(new PartitionKey(token, partition.start, partition.start.length));
+                sizeBytes -= partition.sizeBytes;
+                partition = null; // the rest of its entries: not cached any more
+            }
+        }
+        evict();
+    }
+
+    /** Merges {@code entry} into {@code partition}; false when the partition grew too large to stay. */
+    private boolean merge(Partition partition, Entry entry) {
+        long before = partition.sizeBytes;
+        partition.merge(entry);
+        sizeBytes += partition.sizeBytes - before;
+        return partition.size() <= PARTITION_ENTRIES_MAX && partition.sizeBytes <= partitionBytesMax;
+    }
+
+    /** Forgets every partition (entries were dropped without a write: compaction, cleanup, quarantine). */
+    synchronized void clear() {
+        writeSequence++;
+        partitions.clear();
+        sizeBytes = 0;
+        publish();
+    }
+
+    Stats stats() {
+        return new Stats(hits, misses, published, publishedPartitions);
+    }
+
+    private void evict() {
+        Iterator<Map.Entry<PartitionKey, Partition>> eldest = partitions.entrySet().iterator();
+        while (sizeBytes > capacityBytes && eldest.hasNext()) {
+            sizeBytes -= eldest.next().getValue().sizeBytes;
+            eldest.remove();
+        }
+        publish();
+    }
+
+    private void publish() {
+        published = sizeBytes;
+        publishedPartitions = partitions.size();
+    }
+
+    /** The end (exclusive) of the partition whose entries begin with {@code start} (which ends 0x00 0x02). */
+    static byte[] endOf(byte[] start) {
+        byte[] end = Arrays.copyOf(start, start.length);
+        end[end.length - 1]++;
+        return end;
+    }
+
+    /** A partition's token and key prefix; a probe may point into a longer key. */
+    private static final class PartitionKey {
+        private final long token;
+        private final byte[] bytes;
+        private final int length;
+        private final int hash;
+
+        PartitionKey(long token, byte[] bytes, int length) {
+            this.token = token;
+            this.bytes = bytes;
+            this.length = length;
+            int h = Long.hashCode(token);
+            for (int i = 0; i < length; i++) {
+                h = 31 * h + bytes[i];
+            }
+            this.hash = h;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof PartitionKey that && token == that.token && hash == that.hash
+                    && Arrays.equals(bytes, 0, length, that.bytes, 0, that.length);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    /** The reconciled entries of one partition, in key order, and those of them a deletions lookup returns. */
+    static final class Partition {
+        private final byte[] start;
+        private final byte[] end;
+        private final ArrayList<Entry> entries = new ArrayList<>();
+        private final ArrayList<Entry> deletions = new ArrayList<>(0);
+        private long sizeBytes;
+
+        Partition(byte[] start, byte[] end) {
+            this.start = start;
+            this.end = end;
+            this.sizeBytes = PARTITION_OVERHEAD_BYTES + 2L * start.length;
+        }
+
+        int size() {
+            return entries.size();
+        }
+
+        /** Whether {@code [from, to)} lies inside this partition (same token assumed). */
+        boolean covers(byte[] from, byte[] to) {
+            return Arrays.compareUnsigned(from, start) >= 0 && Arrays.compareUnsigned(to, end) <= 0;
+        }
+
+        private void append(Entry entry) {
+            entries.add(entry);
+            sizeBytes += entryBytes(entry);
+            if (EntryKeys.isDeletionIndexed(entry.key().key())) {
+                deletions.add(entry);
+            }
+        }
+
+        private void merge(Entry written) {
+            int at = indexOf(entries, written.key().key());
+            Entry merged = written;
+            if (at >= 0) {
+                Entry old = entries.get(at);
+                Cell winner = Cell.reconcile(old.cell(), written.cell());
+                if (winner == old.cell()) {
+                    return;
+                }
+                merged = winner == written.cell() ? written : new Entry(old.key(), winner);
+                entries.set(at, merged);
+                sizeBytes += entryBytes(merged) - entryBytes(old);
+            } else {
+                entries.add(-at - 1, merged);
+                sizeBytes += entryBytes(merged);
+            }
+            if (EntryKeys.isDeletionIndexed(merged.key().key())) {
+                int d = indexOf(deletions, merged.key().key());
+                if (d >= 0) {
+                    deletions.set(d, merged);
+                } else {
+                    deletions.add(-d - 1, merged);
+                }
+            }
+        }
+
+        /** The entries in {@code [from, to)}, in key order or reversed, at most {@code max}. */
+        List<Entry> slice(byte[] from, byte[] to, boolean reversed, int max) {
+            return range(entries, from, to, reversed, max);
+        }
+
+        /** The partition deletion and range tombstone open bounds in {@code [from, to)}, in key order. */
+        List<Entry> deletions(byte[] from, byte[] to) {
+            if (deletions.isEmpty()) {
+                return new ArrayList<>(0);
+            }
+            return range(deletions, from, to, false, Integer.MAX_VALUE);
+        }
+
+        private static List<Entry> range(List<Entry> sorted, byte[] from, byte[] to, boolean reversed, int max) {
+            int low = insertionPoint(sorted, from);
+            int high = insertionPoint(sorted, to);
+            int count = Math.min(Math.max(high - low, 0), max);
+            List<Entry> found = new ArrayList<>(count);
+            if (reversed) {
+                for (int i = high - 1; i >= high - count; i--) {
+                    found.add(sorted.get(i));
+                }
+            } else {
+                for (int i = low; i < low + count; i++) {
+                    found.add(sorted.get(i));
+                }
+            }
+            return found;
+        }
+
+        private static int insertionPoint(List<Entry> sorted, byte[] key) {
+            int at = indexOf(sorted, key);
+            return at >= 0 ? at : -at - 1;
+        }
+
+        /** Binary search by key bytes: the index, or {@code -(insertion point) - 1}. */
+        private static int indexOf(List<Entry> sorted, byte[] key) {
+            int low = 0;
+            int high = sorted.size() - 1;
+            while (low <= high) {
+                int mid = (low + high) >>> 1;
+                int order = Arrays.compareUnsigned(sorted.get(mid).key().key(), key);
+                if (order < 0) {
+                    low = mid + 1;
+                } else if (order > 0) {
+                    high = mid - 1;
+                } else {
+                    return mid;
+                }
+            }
+            return -(low + 1);
+        }
+
+        private static long entryBytes(Entry entry) {
+            byte[] value = entry.cell().value();
+            return ENTRY_OVERHEAD_BYTES + entry.key().key().length + (value == null ? 0 : value.length);
+        }
+    }
+}
