@@ -13,8 +13,10 @@ import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,17 +28,18 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.Vector;
 import java.util.concurrent.ConcurrentHashMap;
+import site.ycsb.ByteArrayByteIterator;
 import site.ycsb.ByteIterator;
 import site.ycsb.DB;
 import site.ycsb.DBException;
 import site.ycsb.Status;
-import site.ycsb.StringByteIterator;
 
 /**
  * The YCSB binding over CQL ({@code -db ringdb.bench.ycsb.CqlClient}), on the Apache Cassandra Java
  * driver, for ringdb and Cassandra alike. The table is YCSB's Cassandra table,
  * {@code usertable(y_id text PRIMARY KEY, field0 text, ..., field9 text)}; every statement is
- * prepared once per process: inserts and updates write the given columns blindly
+ * prepared once per process with its consistency level (as YCSB's binding does) and found again by
+ * the fields it carries, with no CQL text built per operation: inserts and updates write the given columns blindly
  * ({@code UPDATE ... SET field3 = ? WHERE y_id = ?}), reads select all or the listed fields, scans
  * read {@code token(y_id) >= token(?)} with a LIMIT, deletes remove the row.
  *
@@ -77,7 +80,7 @@ public final class CqlClient extends DB {
     /** The session all instances share, and the statements prepared on it. */
     private static final class Shared {
         final CqlSession session;
-        final Map<String, PreparedStatement> prepared = new ConcurrentHashMap<>();
+        final Map<String, Statement> prepared = new ConcurrentHashMap<>();
         int users;
 
         Shared(CqlSession session) {
@@ -85,7 +88,54 @@ public final class CqlClient extends DB {
         }
     }
 
+    /**
+     * A prepared statement, the field names its values are bound in order of (inserts, updates) and the
+     * names of its result columns by index, the key column's null (reads copy rows by column index).
+     */
+    private record Statement(PreparedStatement prepared, List<String> names, String[] resultNames) {
+        Statement(PreparedStatement prepared) {
+            this(prepared, List.of(), resultNames(prepared));
+        }
+
+        Statement withNames(List<String> fieldNames) {
+            return new Statement(prepared, fieldNames, resultNames);
+        }
+
+        private static String[] resultNames(PreparedStatement prepared) {
+            List<String> names = new ArrayList<>();
+            for (ColumnDefinition column : prepared.getResultSetDefinitions()) {
+                String name = column.getName().asInternal();
+                names.add(name.equals(KEY_COLUMN) ? null : name);
+            }
+            return names.toArray(new String[0]);
+        }
+
+        void copy(Row row, Map<String, ByteIterator> result) {
+            for (int i = 0; i < resultNames.length; i++) {
+                if (resultNames[i] != null) { // the value's bytes, as YCSB's Cassandra binding takes them
+                    ByteBuffer value = row.getBytesUnsafe(i);
+                    byte[] bytes = null;
+                    if (value != null) {
+                        bytes = new byte[value.remaining()];
+                        value.duplicate().get(bytes);
+                    }
+                    result.put(resultNames[i], bytes == null ? null : new ByteArrayByteIterator(bytes));
+                }
+            }
+        }
+    }
+
+    /** The key of the statements that take every field (reads and scans of all fields, deletes). */
+    private static final Set<String> ALL_FIELDS = Set.of("*");
+
     private Shared session;
+    private static final int READ = 0;
+    private static final int UPDATE = 1;
+    private static final int INSERT = 2;
+    private static final int DELETE = 3;
+    /** This instance's statements by kind, table, then the fields they carry (YCSB: one thread each). */
+    private final List<Map<String, Map<Set<String>, Statement>>> statements = List.of(new HashMap<>(), new HashMap<>(),
+            new HashMap<>(), new HashMap<>());
     private ConsistencyLevel readConsistency;
     private ConsistencyLevel writeConsistency;
 
@@ -210,55 +260,70 @@ public final class CqlClient extends DB {
         }
     }
 
-    private PreparedStatement prepare(String cql) {
-        return session.prepared.computeIfAbsent(cql, session.session::prepare);
+    /**
+     * The statement of {@code cql} at {@code consistency}, prepared once per process: bound statements
+     * inherit the level from it, so an operation allocates no statement copy to set it.
+     */
+    private Statement prepare(String cql, ConsistencyLevel consistency) {
+        return session.prepared.computeIfAbsent(consistency.name() + " " + cql, ignored -> new Statement(
+                session.session.prepare(SimpleStatement.newInstance(cql).setConsistencyLevel(consistency))));
+    }
+
+    /**
+     * The statement of one kind of operation on {@code table} with {@code fields} (null: every field),
+     * from this instance's cache; {@code text} makes the CQL text the first time only.
+     */
+    private Statement statement(int kind, String table, Set<String> fields, ConsistencyLevel consistency,
+                                java.util.function.Function<List<String>, String> text) {
+        Map<Set<String>, Statement> byFields = statements.get(kind).computeIfAbsent(table, k -> new HashMap<>());
+        Set<String> key = fields == null ? ALL_FIELDS : fields;
+        Statement found = byFields.get(key);
+        if (found == null) {
+            List<String> names = fields == null ? List.of() : List.copyOf(new TreeSet<>(fields));
+            found = prepare(text.apply(names), consistency).withNames(names);
+            byFields.put(fields == null ? ALL_FIELDS : Set.copyOf(fields), found);
+        }
+        return found;
     }
 
     private static String quoted(String name) {
         return CqlIdentifier.fromInternal(name).asCql(true);
     }
 
+    private static String columns(List<String> names) {
+        return names.isEmpty() ? "*" : String.join(", ", names.stream().map(CqlClient::quoted).toList());
+    }
+
     @Override
     public Status read(String table, String key, Set<String> fields, Map<String, ByteIterator> result) {
-        String columns = fields == null ? "*" : String.join(", ", new TreeSet<>(fields).stream()
-                .map(CqlClient::quoted).toList());
         try {
-            PreparedStatement statement = prepare("SELECT " + columns + " FROM " + quoted(table) + " WHERE "
-                    + KEY_COLUMN + " = ? LIMIT 1");
-            Row row = session.session.execute(statement.bind(key).setConsistencyLevel(readConsistency)).one();
+            Statement statement = statement(READ, table, fields, readConsistency, names -> "SELECT " + columns(names)
+                    + " FROM " + quoted(table) + " WHERE " + KEY_COLUMN + " = ? LIMIT 1");
+            Row row = session.session.execute(statement.prepared.boundStatementBuilder().setString(0, key).build())
+                    .one();
             if (row == null) {
                 return Status.NOT_FOUND;
             }
-            copy(row, result);
+            statement.copy(row, result);
             return Status.OK;
         } catch (DriverException e) {
             return failure(e);
         }
     }
 
-    private static void copy(Row row, Map<String, ByteIterator> result) {
-        for (ColumnDefinition column : row.getColumnDefinitions()) {
-            String name = column.getName().asInternal();
-            if (!name.equals(KEY_COLUMN)) {
-                String value = row.getString(column.getName());
-                result.put(name, value == null ? null : new StringByteIterator(value));
-            }
-        }
-    }
-
     @Override
     public Status scan(String table, String startKey, int recordCount, Set<String> fields,
                        Vector<HashMap<String, ByteIterator>> result) {
-        String columns = fields == null ? "*" : String.join(", ", new TreeSet<>(fields).stream()
-                .map(CqlClient::quoted).toList());
         try {
             // the limit is part of the text: one prepared statement per scan length YCSB asks for
-            PreparedStatement statement = prepare("SELECT " + columns + " FROM " + quoted(table) + " WHERE token("
-                    + KEY_COLUMN + ") >= token(?) LIMIT " + Math.max(1, recordCount));
-            ResultSet rows = session.session.execute(statement.bind(startKey).setConsistencyLevel(readConsistency));
+            List<String> names = fields == null ? List.of() : List.copyOf(new TreeSet<>(fields));
+            Statement statement = prepare("SELECT " + columns(names) + " FROM " + quoted(table) + " WHERE token("
+                    + KEY_COLUMN + ") >= token(?) LIMIT " + Math.max(1, recordCount), readConsistency);
+            ResultSet rows = session.session.execute(statement.prepared.boundStatementBuilder()
+                    .setString(0, startKey).build());
             for (Row row : rows) {
                 HashMap<String, ByteIterator> record = new HashMap<>();
-                copy(row, record);
+                statement.copy(row, record);
                 result.add(record);
             }
             return Status.OK;
@@ -269,39 +334,41 @@ public final class CqlClient extends DB {
 
     @Override
     public Status update(String table, String key, Map<String, ByteIterator> values) {
-        List<String> names = new ArrayList<>(new TreeSet<>(values.keySet()));
-        StringBuilder cql = new StringBuilder("UPDATE ").append(quoted(table)).append(" SET ");
-        for (int i = 0; i < names.size(); i++) {
-            cql.append(i == 0 ? "" : ", ").append(quoted(names.get(i))).append(" = ?");
-        }
-        cql.append(" WHERE ").append(KEY_COLUMN).append(" = ?");
-        return write(cql.toString(), names, values, key, false);
+        Statement statement = statement(UPDATE, table, values.keySet(), writeConsistency, names -> {
+            StringBuilder cql = new StringBuilder("UPDATE ").append(quoted(table)).append(" SET ");
+            for (int i = 0; i < names.size(); i++) {
+                cql.append(i == 0 ? "" : ", ").append(quoted(names.get(i))).append(" = ?");
+            }
+            return cql.append(" WHERE ").append(KEY_COLUMN).append(" = ?").toString();
+        });
+        return write(statement, values, key, false);
     }
 
     @Override
     public Status insert(String table, String key, Map<String, ByteIterator> values) {
-        List<String> names = new ArrayList<>(new TreeSet<>(values.keySet()));
-        StringBuilder cql = new StringBuilder("INSERT INTO ").append(quoted(table)).append(" (").append(KEY_COLUMN);
-        names.forEach(name -> cql.append(", ").append(quoted(name)));
-        cql.append(") VALUES (?").append(", ?".repeat(names.size())).append(')');
-        return write(cql.toString(), names, values, key, true);
+        Statement statement = statement(INSERT, table, values.keySet(), writeConsistency, names -> {
+            StringBuilder cql = new StringBuilder("INSERT INTO ").append(quoted(table)).append(" (")
+                    .append(KEY_COLUMN);
+            names.forEach(name -> cql.append(", ").append(quoted(name)));
+            return cql.append(") VALUES (?").append(", ?".repeat(names.size())).append(')').toString();
+        });
+        return write(statement, values, key, true);
     }
 
-    private Status write(String cql, List<String> names, Map<String, ByteIterator> values, String key,
-                         boolean keyFirst) {
+    private Status write(Statement statement, Map<String, ByteIterator> values, String key, boolean keyFirst) {
         try {
-            BoundStatementBuilder bound = prepare(cql).boundStatementBuilder();
+            BoundStatementBuilder bound = statement.prepared.boundStatementBuilder();
             int index = 0;
             if (keyFirst) {
                 bound.setString(index++, key);
             }
-            for (String name : names) {
+            for (String name : statement.names) {
                 bound.setString(index++, values.get(name).toString());
             }
             if (!keyFirst) {
                 bound.setString(index, key);
             }
-            session.session.execute(bound.setConsistencyLevel(writeConsistency).build());
+            session.session.execute(bound.build());
             return Status.OK;
         } catch (DriverException e) {
             return failure(e);
@@ -311,8 +378,9 @@ public final class CqlClient extends DB {
     @Override
     public Status delete(String table, String key) {
         try {
-            PreparedStatement statement = prepare("DELETE FROM " + quoted(table) + " WHERE " + KEY_COLUMN + " = ?");
-            session.session.execute(statement.bind(key).setConsistencyLevel(writeConsistency));
+            Statement statement = statement(DELETE, table, null, writeConsistency, names -> "DELETE FROM "
+                    + quoted(table) + " WHERE " + KEY_COLUMN + " = ?");
+            session.session.execute(statement.prepared.boundStatementBuilder().setString(0, key).build());
             return Status.OK;
         } catch (DriverException e) {
             return failure(e);

@@ -298,6 +298,12 @@ public final class AuthService implements AccessControl, AutoCloseable {
         });
     }
 
+    /** Without password authentication every check passes ({@link #check}): nothing to ask. */
+    @Override
+    public boolean checksPermissions() {
+        return settings.passwordAuthentication();
+    }
+
     @Override
     public CompletionStage<CqlResult> execute(AuthStatement statement, ClientState state) {
         if (!settings.passwordAuthentication()) {

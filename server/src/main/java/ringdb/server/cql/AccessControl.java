@@ -21,6 +21,14 @@ public interface AccessControl {
      */
     CompletionStage<Void> authorize(ClientState state, Permission permission, DataResource resource);
 
+    /**
+     * Whether {@link #authorize} may refuse anything; false when every statement is allowed (no login
+     * required), so that statements skip working out and asking for the permissions they need.
+     */
+    default boolean checksPermissions() {
+        return true;
+    }
+
     /** Runs a role or permission statement for the connection's role. */
     CompletionStage<CqlResult> execute(AuthStatement statement, ClientState state);
 
@@ -33,6 +41,11 @@ public interface AccessControl {
         @Override
         public CompletionStage<Void> authorize(ClientState state, Permission permission, DataResource resource) {
             return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public boolean checksPermissions() {
+            return false;
         }
 
         @Override

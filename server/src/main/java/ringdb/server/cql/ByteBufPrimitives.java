@@ -202,7 +202,11 @@ final class ByteBufPrimitives implements PrimitiveCodec<ByteBuf> {
             dest.writeInt(-1);
         } else {
             dest.writeInt(bytes.remaining());
-            dest.writeBytes(bytes.duplicate());
+            if (bytes.hasArray()) { // values of rows: copied straight from their array, no buffer view made
+                dest.writeBytes(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+            } else {
+                dest.writeBytes(bytes.duplicate());
+            }
         }
     }
 

@@ -57,6 +57,7 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
     private ReadGate gate;
     private FrameCodec<ByteBuf> codec;
     private ClientState state;
+    private Statements statements;
     private Authenticator.SaslNegotiator negotiator;
     private Phase phase = Phase.NEW;
     private boolean flushScheduled;
@@ -163,7 +164,10 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
         if (m instanceof Register register) {
             return done(register(register));
         }
-        return new Statements(services, state).serve(m);
+        if (statements == null) {
+            statements = new Statements(services, state);
+        }
+        return statements.serve(m);
     }
 
     private static CompletionStage<Message> done(Message message) {

@@ -29,6 +29,7 @@ import ringdb.cql.statements.BoundOperation;
  * so that all of them are written eventually or none. Node's thread only.
  */
 final class CqlWrites {
+    private static final CqlResult VOID = new CqlResult.Void();
     private final Node node;
 
     CqlWrites(Node node) {
@@ -111,6 +112,17 @@ final class CqlWrites {
 
     private CompletableFuture<CqlResult> writeEach(List<PartitionUpdate> updates, ConsistencyLevel consistency,
                                                    CqlConsistency cl, CqlException.WriteType writeType) {
+        if (updates.size() == 1) { // the common case (one partition): its result is the statement's
+            CompletableFuture<CqlResult> out = new CompletableFuture<>();
+            node.mutate(updates.get(0).entries(), consistency, r -> {
+                if (r instanceof ClientResult.Written) {
+                    out.complete(VOID);
+                } else {
+                    out.completeExceptionally(NodeStatements.failure(r, cl, writeType));
+                }
+            });
+            return out;
+        }
         List<CompletableFuture<ClientResult>> results = new ArrayList<>();
         for (PartitionUpdate update : updates) {
             CompletableFuture<ClientResult> result = new CompletableFuture<>();
@@ -124,7 +136,7 @@ final class CqlWrites {
                     throw NodeStatements.failure(r, cl, writeType);
                 }
             }
-            return new CqlResult.Void();
+            return VOID;
         });
     }
 

@@ -231,6 +231,27 @@ class CqlProtocolTest {
         }
     }
 
+    /** Drivers ask an EXECUTE to leave out the columns they got with PREPARE: the rows come without them. */
+    @Test
+    void executeWithSkipMetadataAnswersRowsWithoutTheirColumns() throws IOException {
+        String cql = "SELECT * FROM system_schema.tables WHERE keyspace_name = ?";
+        try (RawCqlClient client = ready()) {
+            Prepared prepared = (Prepared) client.ask(V4, new Prepare(cql));
+            int columns = prepared.resultMetadata.columnCount;
+            assertThat(columns).isPositive();
+            for (boolean skip : new boolean[] {true, false}) {
+                QueryOptions bound = new QueryOptions(ProtocolConstants.ConsistencyLevel.ONE,
+                        List.of(ByteBuffer.wrap("ringdb".getBytes(StandardCharsets.UTF_8))), Map.of(), skip, 100,
+                        null, ProtocolConstants.ConsistencyLevel.SERIAL, Long.MIN_VALUE, null, Integer.MIN_VALUE);
+                Rows rows = (Rows) client.ask(V4, new Execute(prepared.preparedQueryId, bound));
+                assertThat(rows.getMetadata().columnCount).isEqualTo(columns);
+                assertThat(rows.getMetadata().columnSpecs).hasSize(skip ? 0 : columns);
+                assertThat(rows.getData()).hasSize(1);
+                assertThat(rows.getData().peek()).hasSize(columns);
+            }
+        }
+    }
+
     @Test
     void handlerErrorsKeepTheFieldsDriversActOn() throws IOException {
         try (RawCqlClient client = ready()) {
