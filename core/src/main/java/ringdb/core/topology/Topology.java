@@ -109,6 +109,7 @@ public final class Topology {
         join.advance(nowMicros);
         gains.update(nowMicros);
         decommission.check(nowMicros);
+        removals.resumeOrphans(nowMicros);
         removals.check(nowMicros);
         formerMembers.discardHints();
         if (context.isRunning()) {
