@@ -44,8 +44,9 @@ class AbortBootstrapTest {
             assertThat(cluster.runUntil(cluster.put(NODE1, "apple", "red", ConsistencyLevel.QUORUM), SECOND))
                     .isInstanceOf(ClientResult.Written.class);
             NodeId node4 = cluster.addNode();
-            assertThat(cluster.runUntil(() -> FIRST_THREE.stream().allMatch(node -> joinOf(cluster, node, node4) != null),
-                    60 * SECOND)).as("seed %d: every node sees node4 joining%s", seed,
+            assertThat(cluster.runUntil(() -> FIRST_THREE.stream()
+                    .allMatch(node -> joinOf(cluster, node, node4) != null), 60 * SECOND))
+                    .as("seed %d: every node sees node4 joining%s", seed,
                     MembershipSuiteTest.lastEvents(events)).isTrue();
             assertThat(cluster.node(NODE1).abortJoin(node4)).isEqualTo("cannot abort the join of node4: it is alive; "
                     + "stop it first (only the join of a node that is down can be aborted)");
