@@ -265,6 +265,33 @@ final class ClusterInfoCommands {
         }
     }
 
+    @Command(name = "abort-bootstrap", mixinStandardHelpOptions = true,
+            description = {"Aborts the join of a node (by host id) that is down, from any live node (--host), as",
+                "Cassandra's nodetool abortbootstrap: it is no longer a pending replica in any ring and can",
+                "never rejoin under its id (wipe its data and start it as a new node). Refused (exit status 2,",
+                "saying why) while it is alive, when it is not joining, when it replaces another node, or",
+                "once reads of its ranges moved to it."})
+    static final class AbortBootstrap implements Callable<Integer> {
+        @Mixin ClientOptions client;
+
+        @Parameters(index = "0", paramLabel = "HOST_ID", description = "The id (internode host:port) of the joining "
+                + "node")
+        String node;
+
+        @Override
+        public Integer call() {
+            return KvCommands.guarded(() -> {
+                String host = client.hosts().get(0);
+                try (RingClient ring = client.client()) {
+                    JsonNode answer = ring.post(host, "/v1/admin/abort-bootstrap?node="
+                            + URLEncoder.encode(node, StandardCharsets.UTF_8));
+                    System.out.println(answer.path("message").asText(answer.toString()));
+                    return 0;
+                }
+            });
+        }
+    }
+
     @Command(name = "removenode", mixinStandardHelpOptions = true,
             description = "Removes a dead node (by host id = internode address) "
                     + "and re-replicates its ranges from the survivors.")

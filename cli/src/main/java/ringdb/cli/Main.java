@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             ClusterInfoCommands.CancelDecommission.class,
             ClusterInfoCommands.RemoveNode.class,
             ClusterInfoCommands.CancelRemoveNode.class,
+            ClusterInfoCommands.AbortBootstrap.class,
             ClusterInfoCommands.Repair.class,
             ClusterInfoCommands.Cleanup.class,
             ClusterInfoCommands.Flush.class,

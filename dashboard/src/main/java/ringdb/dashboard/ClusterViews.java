@@ -102,9 +102,13 @@ public final class ClusterViews {
         return !stream.state().equals("DONE") && !stream.state().equals("FAILED");
     }
 
-    /** A node seen through gossip only (a real peer): storage details other than load are unknown. */
+    /**
+     * A node seen through gossip only (a real peer): storage details other than load are unknown. A peer
+     * that is down shows DOWN, unless it left or was removed from the ring (gone for good).
+     */
     public static NodeView fromPeer(PeerStatus peer, Map<NodeId, Double> ownership) {
-        NodeState state = peer.up() ? peer.state() : NodeState.DOWN;
+        boolean gone = peer.state() == NodeState.LEFT || peer.state() == NodeState.REMOVED;
+        NodeState state = peer.up() || gone ? peer.state() : NodeState.DOWN;
         return new NodeView(peer.id().id(), state.name(), peer.up(), ownership.getOrDefault(peer.id(), 0.0),
                 peer.tokenCount(), peer.generation(), peer.heartbeatVersion(), UNKNOWN, peer.loadBytes(),
                 UNKNOWN, -1, UNKNOWN, UNKNOWN,

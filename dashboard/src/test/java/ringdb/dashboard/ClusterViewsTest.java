@@ -61,6 +61,16 @@ class ClusterViewsTest {
     }
 
     @Test
+    void aPeerThatLeftTheRingShowsLeftNotDown() {
+        PeerStatus left = new PeerStatus(B, NodeState.LEFT, false, Double.POSITIVE_INFINITY, 7, 40, 9_000_000, 0,
+                Map.of(), 0);
+        PeerStatus crashed = new PeerStatus(B, NodeState.NORMAL, false, Double.POSITIVE_INFINITY, 7, 40, 9_000_000,
+                4, Map.of(), 0);
+        assertThat(ClusterViews.fromPeer(left, Map.of()).state()).isEqualTo("LEFT");
+        assertThat(ClusterViews.fromPeer(crashed, Map.of()).state()).isEqualTo("DOWN");
+    }
+
+    @Test
     void tokensComeInRingOrderWithTheirOwners() {
         List<TokenView> tokens = ClusterViews.tokens(ring);
         assertThat(tokens).hasSize(8);

@@ -30,6 +30,11 @@ public final class ApplicationState {
      */
     public static final String JOIN_STEP = "JOIN_STEP";
     /**
+     * On a node being removed, set by the node running its removal (removenode) on its behalf: that
+     * node's id. When it has been down for a while, another node resumes the removal (and sets it).
+     */
+    public static final String REMOVAL_RUNNER = "REMOVAL_RUNNER";
+    /**
      * The digest of the node's schema (ringdb.core.catalog.Schema#digestHex), absent while it holds
      * no keyspace or table of its own: a node whose digest differs pulls the schema from that peer.
      */

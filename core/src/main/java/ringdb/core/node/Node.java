@@ -112,6 +112,8 @@ public final class Node {
     private long generation;
     /** Set when gossip showed that this node was removed while it was down (acted on after the message). */
     private String removedNotice;
+    /** Whether {@link #removedNotice} is about this node's join, aborted (abort-bootstrap) while it was down. */
+    private boolean removedWhileJoining;
 
     /**
      * A node whose request ids come from a seed made of its id and its clock's time: repeatable under
@@ -267,7 +269,9 @@ public final class Node {
         state = startup.state();
         tokens = startup.tokens().clone();
         if (state == NodeState.REMOVED) {
-            refuseAsRemoved(id + " was removed from the ring (removenode)");
+            boolean aborted = topology.joinAborted();
+            refuseAsRemoved(aborted ? id + "'s join was aborted (abort-bootstrap)"
+                    : id + " was removed from the ring (removenode)", aborted);
             return;
         }
         removedNotice = null;
@@ -296,10 +300,14 @@ public final class Node {
      * says why (an ERROR event, then a REMOVED event about itself: the runtime ends its process) and
      * stops.
      */
-    private void refuseAsRemoved(String what) {
+    private void refuseAsRemoved(String what, boolean joinAborted) {
         String reason = what + "; it refuses to serve or rejoin the ring under its id: wipe its data directory"
                 + " and start it at a new internode address to bootstrap it as a new node";
-        topology.recordRemoved(tokens);
+        if (joinAborted) {
+            topology.recordJoinAborted(tokens);
+        } else {
+            topology.recordRemoved(tokens);
+        }
         state = NodeState.REMOVED;
         emit(NodeEvent.Kind.ERROR, id, reason);
         stop(reason);
@@ -340,7 +348,7 @@ public final class Node {
         }
         if (gossip.gossiper().handle(from, message)) {
             if (removedNotice != null) {
-                refuseAsRemoved(removedNotice);
+                refuseAsRemoved(removedNotice, removedWhileJoining);
             }
             return;
         }
@@ -715,9 +723,19 @@ public final class Node {
         }, peer -> {
             hints.replay(peer);
             schema.onPeerChanged(peer);
-        }, this::isRunning, this::emit, (removedGeneration, status) -> removedNotice = id
-                + " was removed from the ring (removenode) while it was down: its peers hold its generation "
-                + removedGeneration + " " + status);
+        }, this::isRunning, this::emit, this::noticeRemovedWhileDown);
+    }
+
+    /**
+     * Peers hold an earlier generation of this node marked {@code status} by a removal: acted on once the
+     * message that brought it is handled. A node still joining was not removed (removenode refuses a node
+     * that is not a member): its join was aborted (abort-bootstrap).
+     */
+    private void noticeRemovedWhileDown(long removedGeneration, String status) {
+        removedWhileJoining = state == NodeState.JOINING || state == NodeState.STARTING;
+        removedNotice = id + (removedWhileJoining ? "'s join was aborted (abort-bootstrap)"
+                : " was removed from the ring (removenode)") + " while it was down: its peers hold its generation "
+                + removedGeneration + " " + status;
     }
 
     // ---- topology: join, decommission, removenode, replace, cleanup ----
@@ -751,6 +769,17 @@ public final class Node {
      */
     public String cancelRemoval(NodeId dead) {
         return running ? topology.cancelRemoval(dead) : "node " + id + " is not running";
+    }
+
+    /**
+     * Aborts the join of {@code joining}, a node that is down and whose reads have not moved to it
+     * (Cassandra's {@code nodetool abortbootstrap}): it is marked REMOVED on its behalf, so it is no
+     * longer a pending replica in any ring, and on its return it learns its join was aborted and stops
+     * (it must start again as a new node). Returns null when aborted, or why not (alive, not joining,
+     * a replacement, reads moved). Node thread only.
+     */
+    public String abortJoin(NodeId joining) {
+        return running ? topology.abortJoin(joining) : "node " + id + " is not running";
     }
 
     /**

@@ -39,6 +39,7 @@ public record NodeConfig(
         NodeId replaceNode,
         TokenAllocation tokenAllocation,
         long ringDelayMicros,
+        long removalResumeDelayMicros,
         long streamThroughputBytesPerSecond,
         boolean rangeSyncDigests,
         long clientTimestampAheadMaxMicros,
@@ -73,6 +74,7 @@ public record NodeConfig(
         positive(recoveryDelayMicros, "recoveryDelayMicros");
         Objects.requireNonNull(tokenAllocation, "tokenAllocation");
         positive(ringDelayMicros, "ringDelayMicros");
+        positive(removalResumeDelayMicros, "removalResumeDelayMicros");
         positive(clientTimestampAheadMaxMicros, "clientTimestampAheadMaxMicros");
         Objects.requireNonNull(diskFailurePolicy, "diskFailurePolicy");
         Objects.requireNonNull(commitFailurePolicy, "commitFailurePolicy");
@@ -134,6 +136,7 @@ public record NodeConfig(
         b.replaceNode = replaceNode;
         b.tokenAllocation = tokenAllocation;
         b.ringDelayMicros = ringDelayMicros;
+        b.removalResumeDelayMicros = removalResumeDelayMicros;
         b.streamThroughputBytesPerSecond = streamThroughputBytesPerSecond;
         b.rangeSyncDigests = rangeSyncDigests;
         b.clientTimestampAheadMaxMicros = clientTimestampAheadMaxMicros;
@@ -203,6 +206,11 @@ public record NodeConfig(
          * membership change waits for every node to learn it before streaming starts (10 s).
          */
         private long ringDelayMicros = 10_000_000L;
+        /**
+         * How long the node running a removal (removenode) may be down before another node resumes it
+         * (30 s): the lowest host id among the live NORMAL nodes that know the removal.
+         */
+        private long removalResumeDelayMicros = 30_000_000L;
         /** Bytes per second one stream session may pull (24 MiB/s; 0: unthrottled). */
         private long streamThroughputBytesPerSecond = 24L * 1024 * 1024;
         /** Catch-up and repair compare chunk digests first and pull only chunks that differ (false: pull all). */
@@ -350,6 +358,11 @@ public record NodeConfig(
             return this;
         }
 
+        public Builder removalResumeDelayMicros(long value) {
+            removalResumeDelayMicros = value;
+            return this;
+        }
+
         public Builder streamThroughputBytesPerSecond(long value) {
             streamThroughputBytesPerSecond = value;
             return this;
@@ -387,7 +400,8 @@ public record NodeConfig(
                     rangeSyncChunkEntries, rangeSyncChunkBytesMax, rangeSyncTimeoutMicros, rangeSyncAttemptsMax,
                     hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, hintsPerTargetBytesMax,
                     hintsTotalBytesMax, recoveryDelayMicros,
-                    autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, streamThroughputBytesPerSecond,
+                    autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, removalResumeDelayMicros,
+                    streamThroughputBytesPerSecond,
                     rangeSyncDigests, clientTimestampAheadMaxMicros, diskFailurePolicy, commitFailurePolicy,
                     partitioner);
         }

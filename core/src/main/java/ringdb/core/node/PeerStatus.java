@@ -36,8 +36,9 @@ public record PeerStatus(NodeId id, NodeState state, boolean up, double phi, lon
 
     /**
      * The status of the peer {@code endpoint} describes, as {@code gossiper} sees it at {@code now}. A
-     * peer that announced its shutdown shows DOWN, unless it is being removed or was removed from the
-     * ring (removenode): that outranks its stop, as it outranks its other states in gossip.
+     * peer that announced its shutdown shows DOWN, unless it left the ring (a decommissioned node stops
+     * once it announced LEFT: it is gone for good, not merely down), or is being removed or was removed
+     * from the ring (removenode): that outranks its stop, as it outranks its other states in gossip.
      */
     private static PeerStatus of(EndpointState endpoint, Gossiper gossiper, long now) {
         NodeId peer = endpoint.node();
@@ -45,7 +46,7 @@ public record PeerStatus(NodeId id, NodeState state, boolean up, double phi, lon
         boolean stopped = gossiper.shutdownAnnounced(peer) || endpoint.get(ApplicationState.SHUTDOWN) != null;
         NodeState gossiped = NodeState.fromGossip(endpoint.get(ApplicationState.STATUS));
         boolean removal = gossiped == NodeState.REMOVING || gossiped == NodeState.REMOVED;
-        NodeState peerState = stopped && !removal ? NodeState.DOWN : gossiped;
+        NodeState peerState = stopped && !removal && gossiped != NodeState.LEFT ? NodeState.DOWN : gossiped;
         String load = endpoint.get(ApplicationState.LOAD);
         long loadBytes;
         try {

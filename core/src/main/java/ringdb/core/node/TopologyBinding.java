@@ -163,6 +163,11 @@ final class TopologyBinding implements TopologyContext {
         gossip.gossiper().setRemote(peer, ApplicationState.JOIN_STEP, step);
     }
 
+    @Override
+    public void setRemovalRunner(NodeId peer, NodeId runner) {
+        gossip.gossiper().setRemote(peer, ApplicationState.REMOVAL_RUNNER, runner.id());
+    }
+
     // ---- stores and streams ----
 
     @Override

@@ -59,6 +59,8 @@ final class Join {
     private boolean finishing;
     /** The id this node had before it moved to its current address (null: it did not move). */
     private NodeId formerId;
+    /** Whether the records say this node's join was aborted (abort-bootstrap) while it was down. */
+    private boolean joinAborted;
     /** Why a node that moved while joining does not join (null: it did not). */
     private String movedWhileJoining;
 
@@ -71,6 +73,7 @@ final class Join {
     /** Decides how this node starts, from its durable records and its configuration. */
     Startup load(TopologyRecords.Saved saved) {
         finishing = false;
+        joinAborted = false;
         formerId = null;
         movedWhileJoining = null;
         if (saved.stream() != null) {
@@ -81,6 +84,10 @@ final class Join {
         SystemStore.MembershipRecord record = saved.membership();
         if (record != null && record.self() != null && !record.self().equals(context.id())) {
             return moved(record);
+        }
+        if (record != null && TopologyRecords.JOIN_ABORTED.equals(record.status())) {
+            joinAborted = true;
+            return new Startup(NodeState.REMOVED, record.tokens(), records.replacing());
         }
         if (record != null) {
             NodeState status = NodeState.fromGossip(record.status());
@@ -118,6 +125,10 @@ final class Join {
      * pending in the ring, so it must finish at the former address, or start over with no data.
      */
     private Startup moved(SystemStore.MembershipRecord record) {
+        if (TopologyRecords.JOIN_ABORTED.equals(record.status())) {
+            joinAborted = true;
+            return new Startup(NodeState.REMOVED, record.tokens(), record.replacing());
+        }
         NodeState status = NodeState.fromGossip(record.status());
         if (status == NodeState.NORMAL) {
             formerId = record.self();
@@ -132,6 +143,11 @@ final class Join {
                 + " at its former address; it does not join from here: start it at " + record.self()
                 + " to finish joining, or with an empty data directory to join anew";
         return new Startup(NodeState.STARTING, new long[0], null);
+    }
+
+    /** Whether {@link #load} found that this node's join was aborted (it starts REMOVED). */
+    boolean joinAborted() {
+        return joinAborted;
     }
 
     private JoinKind kind() {

@@ -107,6 +107,16 @@ final class ProgressBarrier {
         return !ids.contains(move.id()) && !ids.contains(move.id() + "+READS");
     }
 
+    /** Whether the node whose gossip is {@code state} shows {@code move} in progress in its MOVES_SEEN, at any step. */
+    static boolean knows(EndpointState state, Move move) {
+        String seen = state.get(ApplicationState.MOVES_SEEN);
+        if (seen == null || seen.isEmpty()) {
+            return false;
+        }
+        List<String> ids = Arrays.asList(seen.split(",", -1));
+        return ids.contains(move.id()) || ids.contains(move.id() + "+READS");
+    }
+
     /** Whether {@code node} gossiped that its ring shows {@code move} in progress, at its current step. */
     static boolean acknowledged(TopologyContext context, NodeId node, Move move) {
         if (node.equals(context.id())) {

@@ -2,7 +2,9 @@ package ringdb.core.topology;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import ringdb.core.NodeId;
@@ -28,21 +30,31 @@ import ringdb.core.node.NodeState;
  * removal finishes once the partition heals.
  * A removal is final: the dead node cannot come back during it (gossip ranks the REMOVING state above
  * any later generation of the node, which learns it was removed and refuses to serve). Running it again
- * on another node resumes a removal whose coordinator died. Not thread-safe: the node's thread only.
+ * on another node resumes a removal whose coordinator died; a removal whose runner stays down is resumed
+ * by another node by itself ({@link #resumeOrphans}). Not thread-safe: the node's thread only.
  */
 final class Removals {
     private final TopologyContext context;
     private final Gains gains;
     private final TreeMap<NodeId, Removal> running = new TreeMap<>();
     private final TreeMap<NodeId, String> waits = new TreeMap<>();
+    /** Per removal another node runs: since when (monotonic) this node has seen its runner down. */
+    private final TreeMap<NodeId, Long> runnerDownSinceMicros = new TreeMap<>();
     /** Removals marked REMOVED that answer once the replicas they changed know it. */
     private final TreeMap<NodeId, Removed> removed = new TreeMap<>();
 
-    private record Removal(Consumer<ClientResult> done, long startedMicros) {
+    /**
+     * A removal this node runs: who waits for its answer, when it started here, and, for one this node
+     * resumed by itself, whose run it took over (null otherwise).
+     */
+    private record Removal(List<Consumer<ClientResult>> waiters, long startedMicros, String resumedFrom) {
+        void answer(ClientResult result) {
+            waiters.forEach(waiter -> waiter.accept(result));
+        }
     }
 
     /** A removal whose node this node marked REMOVED: the move as it was, and the replica sets it changed. */
-    private record Removed(Consumer<ClientResult> done, Move move, List<List<NodeId>> sets, Set<NodeId> gainers) {
+    private record Removed(Removal removal, Move move, List<List<NodeId>> sets, Set<NodeId> gainers) {
     }
 
     Removals(TopologyContext context, Gains gains) {
@@ -50,29 +62,45 @@ final class Removals {
         this.gains = gains;
     }
 
-    /** Starts removing {@code dead}, or answers Failed at once when refused. */
+    /**
+     * Starts removing {@code dead}, or answers Failed at once when refused. When this node already runs
+     * that removal (it resumed it by itself, or it is asked again), {@code done} waits for it too.
+     */
     void begin(NodeId dead, Consumer<ClientResult> done) {
+        Removal already = running.containsKey(dead) ? running.get(dead)
+                : removed.containsKey(dead) ? removed.get(dead).removal() : null;
+        if (already != null) {
+            already.waiters().add(done);
+            return;
+        }
+        start(dead, done, null);
+    }
+
+    private boolean start(NodeId dead, Consumer<ClientResult> done, String resumedFrom) {
         String refusal = refusal(dead);
         if (refusal != null) {
             done.accept(new ClientResult.Failed(refusal));
-            return;
+            return false;
         }
         if (context.membershipView().moveOf(dead) == null) {
             context.setRemoteJoinStep(dead, ""); // the step of the dead node's own join is not the removal's
         }
         context.setRemoteStatus(dead, NodeState.REMOVING);
-        running.put(dead, new Removal(done, context.monotonicMicros()));
-        context.emit(NodeEvent.Kind.REMOVED, dead, "removing " + dead
+        context.setRemovalRunner(dead, context.id());
+        List<Consumer<ClientResult>> waiters = new ArrayList<>();
+        waiters.add(done);
+        running.put(dead, new Removal(waiters, context.monotonicMicros(), resumedFrom));
+        runnerDownSinceMicros.remove(dead);
+        context.emit(NodeEvent.Kind.REMOVED, dead, (resumedFrom == null ? "removing " : "resuming the removal of ")
+                + dead + (resumedFrom == null ? "" : " (" + resumedFrom + ")")
                 + ": re-replicating its ranges from the survivors");
+        return true;
     }
 
     private String refusal(NodeId dead) {
         String prefix = "cannot remove " + dead + ": ";
         if (dead.equals(context.id())) {
             return prefix + "a node cannot remove itself; use decommission";
-        }
-        if (running.containsKey(dead) || removed.containsKey(dead)) {
-            return prefix + "its removal is already running on this node";
         }
         MembershipView view = context.membershipView();
         if (!view.natural().members().contains(dead)) {
@@ -113,11 +141,13 @@ final class Removals {
             if (move == null && context.isAlive(dead)) {
                 running.remove(dead);
                 waits.remove(dead);
-                removal.done().accept(new ClientResult.Failed("removal of " + dead
-                        + " abandoned: it came back to life"));
+                removal.answer(new ClientResult.Failed("removal of " + dead + " abandoned: it came back to life"));
                 continue;
             }
             if (move == null && cancelledHere(dead)) {
+                continue;
+            }
+            if (move == null && finishedElsewhere(dead)) {
                 continue;
             }
             if (move == null || nowMicros - removal.startedMicros() < context.config().ringDelayMicros()
@@ -174,9 +204,25 @@ final class Removals {
         Removal removal = running.remove(dead);
         context.emit(NodeEvent.Kind.REMOVED, dead, "removal of " + dead + " cancelled: it is NORMAL again (down)");
         if (removal != null) {
-            removal.done().accept(new ClientResult.Failed("removal of " + dead + " cancelled by the operator"));
+            removal.answer(new ClientResult.Failed("removal of " + dead + " cancelled by the operator"));
         }
         return null;
+    }
+
+    /**
+     * A removal this node runs that another node running it too (one that resumed it) completed first:
+     * it answers Completed (true when so).
+     */
+    private boolean finishedElsewhere(NodeId dead) {
+        EndpointState state = context.gossipState(dead);
+        if (state == null || !NodeState.REMOVED.name().equals(state.get(ApplicationState.STATUS))) {
+            return false;
+        }
+        Removal removal = running.remove(dead);
+        waits.remove(dead);
+        removal.answer(new ClientResult.Completed(dead + " removed from the ring (the removal was completed by "
+                + "another node running it)"));
+        return true;
     }
 
     /** A removal this node runs whose move another node cancelled: it answers Failed (true when so). */
@@ -187,19 +233,84 @@ final class Removals {
         }
         Removal removal = running.remove(dead);
         waits.remove(dead);
-        removal.done().accept(new ClientResult.Failed("removal of " + dead + " cancelled (NORMAL again in the ring)"));
+        removal.answer(new ClientResult.Failed("removal of " + dead + " cancelled (NORMAL again in the ring)"));
         return true;
     }
 
-    /** Where the removals this node runs wait, as operators read them. */
+    /** Where the removals this node runs wait, as operators read them (and which it resumed, from whom). */
     List<String> waiting() {
         List<String> out = new ArrayList<>();
-        for (String wait : waits.values()) {
+        for (Map.Entry<NodeId, Removal> entry : running.entrySet()) {
+            String wait = waits.get(entry.getKey());
+            String resumed = entry.getValue().resumedFrom();
             if (wait != null) {
-                out.add(wait);
+                out.add(resumed == null ? wait : wait + " (resumed here: " + resumed + ")");
+            } else if (resumed != null) {
+                out.add("removal of " + entry.getKey() + " resumed here (" + resumed + ")");
             }
         }
+        for (NodeId dead : removed.keySet()) {
+            out.add(waits.get(dead));
+        }
         return out;
+    }
+
+    /**
+     * One round: resumes the removals whose runner is gone. A removal names its runner in the removed
+     * node's gossip (REMOVAL_RUNNER). A runner that restarted resumes its removal at once; a runner
+     * this node has seen down for {@code removalResumeDelayMicros} (or a removal naming none) is
+     * replaced by the live NORMAL node with the lowest host id among those whose ring shows the removal
+     * (MOVES_SEEN), so exactly one node resumes it once they agree. Should two resume it meanwhile, both
+     * drive the same steps in gossip and the removal completes once.
+     */
+    void resumeOrphans(long nowMicros) {
+        MembershipView view = context.membershipView();
+        Set<NodeId> pending = new TreeSet<>();
+        for (Move move : view.moves()) {
+            if (move.kind() != Move.Kind.REMOVE || running.containsKey(move.subject())
+                    || removed.containsKey(move.subject())) {
+                continue;
+            }
+            NodeId dead = move.subject();
+            pending.add(dead);
+            EndpointState state = context.gossipState(dead);
+            String named = state == null ? null : state.get(ApplicationState.REMOVAL_RUNNER);
+            NodeId runner = named == null || named.isEmpty() ? null : NodeId.of(named);
+            if (context.id().equals(runner)) {
+                start(dead, result -> { }, "this node ran it before it restarted");
+                continue;
+            }
+            if (runner != null && context.isAlive(runner)) {
+                runnerDownSinceMicros.remove(dead);
+                continue;
+            }
+            long downSince = runnerDownSinceMicros.computeIfAbsent(dead, node -> nowMicros);
+            long downMicros = nowMicros - downSince;
+            if (downMicros >= context.config().removalResumeDelayMicros() && context.state() == NodeState.NORMAL
+                    && context.id().equals(designatedResumer(view, move))) {
+                start(dead, result -> { }, (runner == null ? "its runner is unknown" : "its runner " + runner
+                        + " has been down for " + downMicros / 1_000_000 + " s"));
+            }
+        }
+        runnerDownSinceMicros.keySet().retainAll(pending);
+    }
+
+    /** The live NORMAL node with the lowest host id whose ring shows {@code move} (this node included). */
+    private NodeId designatedResumer(MembershipView view, Move move) {
+        for (NodeId node : new TreeSet<>(view.natural().members())) {
+            if (node.equals(context.id())) {
+                return node;
+            }
+            if (node.equals(move.subject()) || !context.isAlive(node)) {
+                continue;
+            }
+            EndpointState state = context.gossipState(node);
+            if (state != null && NodeState.NORMAL.name().equals(state.get(ApplicationState.STATUS))
+                    && state.get(ApplicationState.SHUTDOWN) == null && ProgressBarrier.knows(state, move)) {
+                return node;
+            }
+        }
+        return null;
     }
 
     /** The last step: marks {@code dead} REMOVED; the removal answers once the replicas it changed know it. */
@@ -208,7 +319,7 @@ final class Removals {
         List<List<NodeId>> sets = view.affectedReplicaSets(move);
         context.setRemoteStatus(dead, NodeState.REMOVED);
         running.remove(dead);
-        removed.put(dead, new Removed(removal.done(), move, sets, gainers));
+        removed.put(dead, new Removed(removal, move, sets, gainers));
         waits.put(dead, knownWait(dead));
         context.emit(NodeEvent.Kind.REMOVED, dead, dead + " removed; its ranges were re-replicated to " + gainers);
     }
@@ -232,8 +343,8 @@ final class Removals {
             }
             removed.remove(dead);
             waits.remove(dead);
-            done.done().accept(new ClientResult.Completed(dead + " removed from the ring; " + done.gainers().size()
-                    + " node(s) received its ranges"));
+            done.removal().answer(new ClientResult.Completed(dead + " removed from the ring; "
+                    + done.gainers().size() + " node(s) received its ranges"));
         }
     }
 
@@ -242,14 +353,14 @@ final class Removals {
      * REMOVED that the replicas may not know yet (run again, it finishes, or finds the node removed).
      */
     void stop(String reason) {
-        List<Consumer<ClientResult>> waiting = new ArrayList<>();
-        running.values().forEach(removal -> waiting.add(removal.done()));
-        removed.values().forEach(done -> waiting.add(done.done()));
+        List<Removal> waiting = new ArrayList<>(running.values());
+        removed.values().forEach(done -> waiting.add(done.removal()));
         running.clear();
         removed.clear();
         waits.clear();
-        for (Consumer<ClientResult> done : waiting) {
-            done.accept(new ClientResult.Failed("removenode aborted: " + reason
+        runnerDownSinceMicros.clear();
+        for (Removal removal : waiting) {
+            removal.answer(new ClientResult.Failed("removenode aborted: " + reason
                     + "; run it again on any live node to finish"));
         }
     }

@@ -33,6 +33,7 @@ public final class Topology {
     private final Decommission decommission;
     private final Removals removals;
     private final Cleanup cleanup;
+    private final JoinAborts joinAborts;
     private final FormerMembers formerMembers;
     private Timers.Cancellable tickTimer;
     private String movesSeen = "";
@@ -46,6 +47,7 @@ public final class Topology {
         this.decommission = new Decommission(context, records, gains);
         this.removals = new Removals(context, gains);
         this.cleanup = new Cleanup(context);
+        this.joinAborts = new JoinAborts(context);
         this.formerMembers = new FormerMembers(context);
     }
 
@@ -60,6 +62,19 @@ public final class Topology {
      */
     public void recordRemoved(long[] tokens) {
         records.persist(NodeState.REMOVED, tokens, records.replacing(), null);
+    }
+
+    /**
+     * Records durably that this node's join was aborted (abort-bootstrap) while it was down: it starts
+     * as REMOVED from then on, and {@link #joinAborted()} says why.
+     */
+    public void recordJoinAborted(long[] tokens) {
+        records.persistJoinAborted(tokens);
+    }
+
+    /** Whether the records {@link #load} read say this node's join was aborted (it starts REMOVED). */
+    public boolean joinAborted() {
+        return join.joinAborted();
     }
 
     /** Starts the periodic membership work (after gossip started). */
@@ -94,6 +109,7 @@ public final class Topology {
         join.advance(nowMicros);
         gains.update(nowMicros);
         decommission.check(nowMicros);
+        removals.resumeOrphans(nowMicros);
         removals.check(nowMicros);
         formerMembers.discardHints();
         if (context.isRunning()) {
@@ -147,6 +163,14 @@ public final class Topology {
     /** Cancels the removal of {@code dead} before any gainer finished (see {@link Removals#cancel}). */
     public String cancelRemoval(NodeId dead) {
         return removals.cancel(dead);
+    }
+
+    /**
+     * Aborts the join of {@code joining}, a node that is down and whose reads have not moved (see
+     * {@link JoinAborts}); null when aborted, else why not.
+     */
+    public String abortJoin(NodeId joining) {
+        return joinAborts.abort(joining);
     }
 
     /** Drops the data of ranges this node no longer replicates (see {@link Cleanup}). */

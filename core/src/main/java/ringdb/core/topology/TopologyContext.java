@@ -102,6 +102,9 @@ public interface TopologyContext {
     /** Sets the step of the removal of the dead node {@code node} on its behalf (JOIN_STEP, see there). */
     void setRemoteJoinStep(NodeId node, String step);
 
+    /** Names {@code runner} as the node running the removal of the dead node {@code node} (REMOVAL_RUNNER). */
+    void setRemovalRunner(NodeId node, NodeId runner);
+
     // ---- stores and streams ----
 
     /** The node's own durable records (membership state, stream progress). */

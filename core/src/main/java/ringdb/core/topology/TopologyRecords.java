@@ -18,6 +18,9 @@ import ringdb.core.system.SystemStore;
  * keeps saying so when it later leaves. Not thread-safe: the node's thread only.
  */
 final class TopologyRecords {
+    /** The stored status of a node whose join was aborted: it starts REMOVED and says why. */
+    static final String JOIN_ABORTED = "ABORTED";
+
     private final TopologyContext context;
     private long lastStampMicros = Long.MIN_VALUE;
     private NodeId replacing;
@@ -69,6 +72,18 @@ final class TopologyRecords {
             }
             if (onDurable != null) {
                 onDurable.accept(error == null ? null : String.valueOf(error.getMessage()));
+            }
+        });
+    }
+
+    /**
+     * Writes the membership record of a node whose join was aborted (abort-bootstrap) while it was
+     * down: status {@link #JOIN_ABORTED}, read back as REMOVED (it never serves again).
+     */
+    void persistJoinAborted(long[] tokens) {
+        context.system().writeMembership(JOIN_ABORTED, tokens, replacing, context.id(), nextStampMicros(), error -> {
+            if (error != null) {
+                context.emit(NodeEvent.Kind.ERROR, context.id(), "membership state not durable: " + error.getMessage());
             }
         });
     }

@@ -158,6 +158,10 @@ final class FakeTopologyContext implements TopologyContext {
     }
 
     @Override
+    public void setRemovalRunner(NodeId node, NodeId runner) {
+    }
+
+    @Override
     public SystemStore system() {
         return system;
     }

@@ -77,6 +77,28 @@ class TopologyTest {
     }
 
     @Test
+    void aNodeWhoseJoinWasAbortedStartsRemovedFromItsRecordAndKnowsWhy() {
+        FakeTopologyContext context = new FakeTopologyContext(N1);
+        long[] tokens = {-5, 3, 11};
+        context.system.writeMembership(NodeState.JOINING.name(), tokens, null, N1, 10, error -> { });
+        Topology joining = new Topology(context);
+        assertEquals(NodeState.JOINING, joining.load().state());
+        assertTrue(!joining.joinAborted());
+        joining.recordJoinAborted(tokens);
+
+        Topology restarted = new Topology(context);
+        Startup startup = restarted.load();
+        assertEquals(NodeState.REMOVED, startup.state());
+        assertArrayEquals(tokens, startup.tokens());
+        assertTrue(restarted.joinAborted());
+        context.system.writeMembership(NodeState.REMOVED.name(), tokens, null, N1, context.time.nowMicros() + 1_000_000,
+                error -> { });
+        Topology removed = new Topology(context);
+        assertEquals(NodeState.REMOVED, removed.load().state());
+        assertTrue(!removed.joinAborted(), "a removal (removenode) is not an aborted join");
+    }
+
+    @Test
     void aNodeWhoseDataWasWrittenUnderAnotherIdIsThatNodeAtANewAddressAndKeepsItsPlace() {
         FakeTopologyContext context = new FakeTopologyContext(N1);
         long[] tokens = Ring.tokensFor(N2, 16);

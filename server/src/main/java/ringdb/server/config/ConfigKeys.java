@@ -95,6 +95,7 @@ public final class ConfigKeys {
     public static final String REPLACE_NODE = "replace_node";
     public static final String TOKEN_ALLOCATION = "token_allocation";
     public static final String RING_DELAY_MS = "ring_delay_ms";
+    public static final String REMOVAL_RESUME_DELAY_MS = "removal_resume_delay_ms";
     public static final String STREAM_THROUGHPUT_BYTES_PER_SECOND = "stream_throughput_bytes_per_second";
     public static final String RANGE_SYNC_DIGESTS = "range_sync_digests";
 
@@ -317,6 +318,9 @@ public final class ConfigKeys {
             ConfigKey.integer(RING_DELAY_MS, 10_000, 0, 600_000,
                 "How long a joining node listens to gossip before choosing tokens, and how long a membership "
                 + "change waits for every node to learn of it before streaming starts."),
+            ConfigKey.integer(REMOVAL_RESUME_DELAY_MS, 30_000, 1, 3_600_000,
+                "How long the node running a removal (removenode) may be down before another node resumes it: "
+                + "the live NORMAL node with the lowest host id among those that know the removal."),
             ConfigKey.integer(STREAM_THROUGHPUT_BYTES_PER_SECOND, 24L * MIB, 0, 1L << 40,
                 "Bytes per second one streaming session may pull when nodes join, leave or are removed "
                 + "(24 MiB/s; 0 = unthrottled)."),

@@ -262,6 +262,9 @@ final class NodeClientOperations implements ClientOperations {
         if (path.equals("cancel-removenode")) {
             return cancelRemoval(parameters.getOrDefault("node", "").trim());
         }
+        if (path.equals("abort-bootstrap")) {
+            return abortJoin(parameters.getOrDefault("node", "").trim());
+        }
         Map<String, String> checked;
         try {
             checked = checkParameters(path, parameters);
@@ -338,6 +341,24 @@ final class NodeClientOperations implements ClientOperations {
         });
     }
 
+    /** Aborts the join of {@code joining}, a node that is down and whose reads have not moved (see Node#abortJoin). */
+    private CompletableFuture<AdminAnswer> abortJoin(String joining) {
+        if (joining.isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("missing query parameter 'node': "
+                    + "the id (internode host:port) of the joining node whose join to abort"));
+        }
+        return nodeThread.call(() -> {
+            String refusal = node.abortJoin(NodeId.of(joining));
+            if (refusal != null) {
+                return new AdminAnswer(409, JsonResponses.errorBody("conflict", refusal));
+            }
+            ObjectNode body = JsonResponses.object();
+            body.put("message", "join of " + joining + " aborted: it is no longer in the ring; it cannot rejoin under "
+                    + "its id (wipe its data directory and start it as a new node)");
+            return new AdminAnswer(200, body);
+        });
+    }
+
     /** The parameters an operation keeps (as its job shows them), checked; throws IllegalArgumentException. */
     private static Map<String, String> checkParameters(String operation, Map<String, String> parameters) {
         switch (operation) {
@@ -357,7 +378,8 @@ final class NodeClientOperations implements ClientOperations {
                 return Map.of("node", dead.trim());
             }
             default -> throw new IllegalArgumentException("unknown admin operation '" + operation
-                    + "'; expected decommission, cancel-decommission, removenode, cancel-removenode, cleanup, repair, "
+                    + "'; expected decommission, cancel-decommission, removenode, cancel-removenode, abort-bootstrap, "
+                    + "cleanup, repair, "
                     + "flush, "
                     + "snapshot, reloadssl or join, or GET jobs");
         }

@@ -430,6 +430,8 @@ public final class ServerNode implements AutoCloseable {
                 .tokenAllocation(
                         TokenAllocation.valueOf(config.text(ConfigKeys.TOKEN_ALLOCATION).toUpperCase(Locale.ROOT)))
                 .ringDelayMicros(Math.max(1, TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.RING_DELAY_MS))))
+                .removalResumeDelayMicros(
+                        TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.REMOVAL_RESUME_DELAY_MS)))
                 .streamThroughputBytesPerSecond(config.number(ConfigKeys.STREAM_THROUGHPUT_BYTES_PER_SECOND))
                 .rangeSyncDigests(config.bool(ConfigKeys.RANGE_SYNC_DIGESTS))
                 .clientTimestampAheadMaxMicros(

@@ -79,6 +79,7 @@ class ConfigReferenceTest {
         expected.put("replace_node", "");
         expected.put("token_allocation", "derived");
         expected.put("ring_delay_ms", 10_000L);
+        expected.put("removal_resume_delay_ms", 30_000L);
         expected.put("stream_throughput_bytes_per_second", 25_165_824L);
         expected.put("range_sync_digests", true);
         expected.put("commitlog_sync", "group");

@@ -73,6 +73,13 @@ class LeaveBarrierTest {
                 assertThat(cluster.node(node).membershipView().natural().members())
                         .as("%s knew node2 left when it stopped", node).doesNotContain(NODE2);
             }
+            assertThat(cluster.runUntil(() -> List.of(NODE1, NODE3, NODE4).stream()
+                    .noneMatch(node -> cluster.node(node).isAlive(NODE2)), 30 * SECOND)).isTrue();
+            for (NodeId node : List.of(NODE1, NODE3, NODE4)) {
+                assertThat(cluster.node(node).status().peers()).filteredOn(peer -> peer.id().equals(NODE2))
+                        .as("%s shows node2, stopped, as LEFT rather than DOWN", node)
+                        .singleElement().satisfies(peer -> assertThat(peer.state()).isEqualTo(NodeState.LEFT));
+            }
             assertThat(cluster.unhandledExceptions()).isEmpty();
         }
     }

@@ -29,8 +29,8 @@ import ringdb.sim.run.SimRunSettings;
  * membership changes): the runner crashed mid-removal, the removed node restarted and announced
  * NORMAL, which replaced the REMOVING state the others held for it; coordinators planned with rings
  * that disagreed and a QUORUM read missed a QUORUM write. Now a removal outranks any later generation
- * of its node: the node learns it was removed and refuses to serve, and the removal, run again on a
- * live node, finishes.
+ * of its node: the node learns it was removed and refuses to serve, and the removal, resumed by its
+ * restarted runner or another live node (or run again on one), finishes.
  */
 class RemovedNodeReturnTest {
     private static final long SECOND = WriteLoad.SECOND;
@@ -47,7 +47,8 @@ class RemovedNodeReturnTest {
         report.print(new PrintStream(text, true, StandardCharsets.UTF_8), 200,
                 "./ringdb sim --seed " + seed + " --safety-seconds 60 --membership");
         String printed = text.toString(StandardCharsets.UTF_8);
-        assertThat(printed).contains("crashed before answering").contains("(run again) -> Completed");
+        assertThat(printed).contains("crashed before answering");
+        assertRunAgainCompletedIfRun(printed);
         assertThat(report.passed()).as(printed).isTrue();
     }
 
@@ -101,8 +102,8 @@ class RemovedNodeReturnTest {
                 "./ringdb sim --seed " + seed + " --safety-seconds 60 --membership");
         String printed = text.toString(StandardCharsets.UTF_8);
         assertThat(printed).contains("crashed before answering")
-                .contains("removenode node5 via node1 (run again) -> Completed")
                 .doesNotContain("cannot remove node5: it is alive");
+        assertRunAgainCompletedIfRun(printed);
         assertThat(report.passed()).as(printed).isTrue();
     }
 
@@ -159,6 +160,16 @@ class RemovedNodeReturnTest {
                 assertEquals("red", new String(((ClientResult.Found) read).value(), StandardCharsets.UTF_8));
             }
             assertEquals(List.of(), cluster.unhandledExceptions());
+        }
+    }
+
+    /**
+     * The interrupted removal is resumed by its restarted runner or another node by itself; if the
+     * nemesis still ran it again once faults stopped, that run completed (after refusals to retry).
+     */
+    private static void assertRunAgainCompletedIfRun(String printed) {
+        if (printed.contains("(run again) ->")) {
+            assertThat(printed).contains("(run again) -> Completed");
         }
     }
 

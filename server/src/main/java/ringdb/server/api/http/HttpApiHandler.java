@@ -298,7 +298,8 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             answer(r, "not_found", JsonResponses.error(HttpResponseStatus.NOT_FOUND, "not_found", "no such endpoint "
                     + path + "; the API has /v1/kv/{key}, /v1/schema/keyspaces, /v1/rows/{keyspace}/{table}, "
                     + "/v1/cluster, /v1/ring?key=, /metrics, "
-                    + "/v1/admin/{repair,decommission,cancel-decommission,removenode,cancel-removenode,cleanup,"
+                    + "/v1/admin/{repair,decommission,cancel-decommission,removenode,cancel-removenode,abort-bootstrap,"
+                    + "cleanup,"
                     + "flush,snapshot,reloadssl,jobs}"), false);
         }
     }
