@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import ringdb.core.NodeId;
@@ -59,12 +60,16 @@ public final class CqlNodeBinding implements AutoCloseable {
     private final NodeThread nodeThread;
     private final CqlEvents events;
     private final CqlServer server;
+    /** The CQL address each ring member last gossiped, by id: see {@link #listedAddress}. */
+    private final Map<NodeId, InetSocketAddress> gossipedAddresses;
     /** The peers announced to drivers as in system.peers, by id (node's thread only; null until first read). */
     private Map<NodeId, InetSocketAddress> announced;
     private volatile boolean closed;
 
-    private CqlNodeBinding(Node node, NodeThread nodeThread, CqlEvents events, CqlServer server) {
+    private CqlNodeBinding(Node node, NodeThread nodeThread, CqlEvents events, CqlServer server,
+                           Map<NodeId, InetSocketAddress> gossipedAddresses) {
         this.node = node;
+        this.gossipedAddresses = gossipedAddresses;
         this.nodeThread = nodeThread;
         this.events = events;
         this.server = server;
@@ -88,7 +93,9 @@ public final class CqlNodeBinding implements AutoCloseable {
         HostPort bind = new HostPort(host.isEmpty() ? listen : host, port);
         CqlEvents events = new CqlEvents();
         String clusterName = config.text(ConfigKeys.CLUSTER_NAME);
-        Supplier<CqlClusterView> view = () -> onNodeThread(nodeThread, () -> view(node, clusterName, schema));
+        Map<NodeId, InetSocketAddress> gossipedAddresses = new ConcurrentHashMap<>();
+        Supplier<CqlClusterView> view = () -> onNodeThread(nodeThread,
+                () -> view(node, clusterName, schema, gossipedAddresses));
         SystemTables systemTables = new SystemTables(view, schema);
         CqlQueryHandler handler = handlers.apply(new Context(systemTables, events, schema, node, nodeThread,
                 access));
@@ -101,7 +108,7 @@ public final class CqlNodeBinding implements AutoCloseable {
             node.setLocalApplicationState(CQL_STATE, advertised);
             return null;
         }).join();
-        CqlNodeBinding binding = new CqlNodeBinding(node, nodeThread, events, server);
+        CqlNodeBinding binding = new CqlNodeBinding(node, nodeThread, events, server, gossipedAddresses);
         nodeThread.execute(binding::checkPeers);
         return binding;
     }
@@ -111,7 +118,9 @@ public final class CqlNodeBinding implements AutoCloseable {
      * its replicated system tables such as system_auth's.
      */
     public static CqlQueryHandler internalStatements(Node node, NodeThread nodeThread, CqlSchemaSource schema) {
-        Supplier<CqlClusterView> view = () -> onNodeThread(nodeThread, () -> view(node, "", schema));
+        Map<NodeId, InetSocketAddress> gossipedAddresses = new ConcurrentHashMap<>();
+        Supplier<CqlClusterView> view = () -> onNodeThread(nodeThread,
+                () -> view(node, "", schema, gossipedAddresses));
         return new NodeStatements(new Context(new SystemTables(view, schema), new CqlEvents(), schema, node,
                 nodeThread, AccessControl.OPEN));
     }
@@ -137,7 +146,8 @@ public final class CqlNodeBinding implements AutoCloseable {
      * so route each request to a replica; with sha1 a name drivers do not know, so they route to any
      * node and it forwards.
      */
-    static CqlClusterView view(Node node, String clusterName, CqlSchemaSource schema) {
+    static CqlClusterView view(Node node, String clusterName, CqlSchemaSource schema,
+                               Map<NodeId, InetSocketAddress> gossipedAddresses) {
         NodeStatus status = node.status();
         Ring ring = node.ring();
         InetSocketAddress selfCql = cqlAddress(status.applicationStates().get(CQL_STATE));
@@ -147,7 +157,7 @@ public final class CqlNodeBinding implements AutoCloseable {
                 status.generation(), HostPort.parse(status.id().id()).port());
         List<CqlClusterView.Node> peers = new ArrayList<>();
         for (PeerStatus peer : status.peers()) {
-            InetSocketAddress cql = listedAddress(peer, ring);
+            InetSocketAddress cql = listedAddress(peer, ring, gossipedAddresses);
             if (cql == null) {
                 continue;
             }
@@ -161,18 +171,32 @@ public final class CqlNodeBinding implements AutoCloseable {
         return new CqlClusterView(clusterName, node.config().partitioner().className(), self, peers);
     }
 
-    /** A peer's CQL address when system.peers lists it; null when it has no CQL listener or is not in the ring. */
-    private static InetSocketAddress listedAddress(PeerStatus peer, Ring ring) {
+    /**
+     * A peer's CQL address when system.peers lists it; null when it is not in the ring or never gossiped
+     * one. A ring member that restarted gossips its new generation before its CQL listener is up and
+     * announces the address again: meanwhile it keeps the address it last gossiped (in {@code gossiped}),
+     * so drivers are not told it was removed and added again (they would drop the node and its pool).
+     */
+    private static InetSocketAddress listedAddress(PeerStatus peer, Ring ring,
+                                                   Map<NodeId, InetSocketAddress> gossiped) {
+        if (!ring.members().contains(peer.id())) {
+            gossiped.remove(peer.id());
+            return null;
+        }
         InetSocketAddress cql = cqlAddress(peer.applicationStates().get(CQL_STATE));
-        return cql == null || !ring.members().contains(peer.id()) ? null : cql;
+        if (cql == null) {
+            return gossiped.get(peer.id());
+        }
+        gossiped.put(peer.id(), cql);
+        return cql;
     }
 
     /** The peers system.peers lists now, by id. Node's thread. */
-    private static Map<NodeId, InetSocketAddress> listedPeers(Node node) {
+    private Map<NodeId, InetSocketAddress> listedPeers() {
         Ring ring = node.ring();
         Map<NodeId, InetSocketAddress> listed = new HashMap<>();
         for (PeerStatus peer : node.status().peers()) {
-            InetSocketAddress cql = listedAddress(peer, ring);
+            InetSocketAddress cql = listedAddress(peer, ring, gossipedAddresses);
             if (cql != null) {
                 listed.put(peer.id(), cql);
             }
@@ -188,7 +212,7 @@ public final class CqlNodeBinding implements AutoCloseable {
         if (closed) {
             return;
         }
-        Map<NodeId, InetSocketAddress> listed = listedPeers(node);
+        Map<NodeId, InetSocketAddress> listed = listedPeers();
         if (announced != null) {
             announced.forEach((id, address) -> {
                 if (!address.equals(listed.get(id))) {
@@ -254,7 +278,7 @@ public final class CqlNodeBinding implements AutoCloseable {
     private void publishStatus(NodeId subject, boolean up) {
         Ring ring = node.ring();
         for (PeerStatus peer : node.status().peers()) {
-            InetSocketAddress address = peer.id().equals(subject) ? listedAddress(peer, ring) : null;
+            InetSocketAddress address = peer.id().equals(subject) ? listedAddress(peer, ring, gossipedAddresses) : null;
             if (address != null) {
                 events.statusChanged(address, up);
             }
