@@ -513,8 +513,9 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         for (Memtable frozen : tableSet.flushing()) {
             memtableBytes += frozen.sizeBytes();
         }
+        PartitionCache.Stats cache = partitionCache.stats();
         return new Stats(keys, tablesBytes + memtableBytes, memtableBytes, current.size(),
-                commitLog.sizeBytes(), tablesBytes);
+                commitLog.sizeBytes(), tablesBytes, cache.hits(), cache.misses(), cache.sizeBytes());
     }
 
     /** Hits, misses and size of the partition cache (for tests and tools); any thread. */

@@ -289,7 +289,17 @@ public interface LocalStore {
     record Entry(DecoratedKey key, Cell cell) {
     }
 
+    /**
+     * What the store holds, and how its partition cache serves reads (hits and misses of whole-partition
+     * reads since start, and the estimated bytes it holds; zero for a store without one).
+     */
     record Stats(long keysEstimate, long liveBytes, long memtableBytes, int tableCount,
-                 long commitLogBytes, long tablesBytes) {
+                 long commitLogBytes, long tablesBytes, long partitionCacheHits, long partitionCacheMisses,
+                 long partitionCacheBytes) {
+        /** A store without a partition cache. */
+        public Stats(long keysEstimate, long liveBytes, long memtableBytes, int tableCount, long commitLogBytes,
+                     long tablesBytes) {
+            this(keysEstimate, liveBytes, memtableBytes, tableCount, commitLogBytes, tablesBytes, 0, 0, 0);
+        }
     }
 }

@@ -111,6 +111,12 @@ public final class ServerMetrics implements RequestObserver {
         storeGauge("ringdb_storage_tables_bytes", "Bytes of sorted table files on disk", LocalStore.Stats::tablesBytes);
         storeGauge("ringdb_storage_tables", "Number of sorted table files", LocalStore.Stats::tableCount);
         storeGauge("ringdb_storage_keys_estimate", "Estimated number of keys", LocalStore.Stats::keysEstimate);
+        storeGauge("ringdb_storage_partition_cache_hits", "Whole-partition reads answered by the partition cache",
+                LocalStore.Stats::partitionCacheHits);
+        storeGauge("ringdb_storage_partition_cache_misses", "Whole-partition reads the partition cache could not"
+                + " answer", LocalStore.Stats::partitionCacheMisses);
+        storeGauge("ringdb_storage_partition_cache_bytes", "Estimated bytes held by the partition cache",
+                LocalStore.Stats::partitionCacheBytes);
         gauge("ringdb_storage_health", "1 for the state the disk and commit failure policies left the node in"
                 + " (SERVING, WRITES_REFUSED, STOPPED, DEAD)", cb -> {
             NodeStatus s = status;

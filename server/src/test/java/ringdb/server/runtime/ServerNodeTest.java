@@ -58,7 +58,8 @@ class ServerNodeTest {
             String metrics = metrics(client, http);
             assertThat(metrics).contains("ringdb_client_requests_total{operation=\"put\",outcome=\"ok\"} 200.0")
                     .contains("ringdb_client_request_latency_seconds{operation=\"put\",quantile=\"0.99\"}")
-                    .contains("ringdb_storage_memtable_bytes").contains("ringdb_hints_pending 0")
+                    .contains("ringdb_storage_memtable_bytes").contains("ringdb_storage_partition_cache_hits ")
+                    .contains("ringdb_hints_pending 0")
                     .contains("ringdb_internode_dropped_messages{cause=\"send_queue_full\"}")
                     .contains("ringdb_client_connections ").contains("ringdb_client_refused_connections 0")
                     .contains("ringdb_client_request_bytes_in_flight ")
