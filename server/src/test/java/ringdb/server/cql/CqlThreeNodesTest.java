@@ -148,6 +148,11 @@ class CqlThreeNodesTest {
                     public void onRemove(Node node) {
                         removedNodes.add(node.getEndPoint().toString());
                     }
+
+                    @Override
+                    public void close() {
+                        // nothing held
+                    }
                 }).build();
     }
 
