@@ -361,6 +361,12 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
             return cached.slice(fromInclusive, toExclusive, reversed, maxEntries);
         }
         boolean mayFill = partitionCache.enabled() && PartitionCache.isWholePartition(fromInclusive, toExclusive);
+        if (!mayFill && partitionCache.enabled() && maxEntries > PartitionCache.PARTITION_ENTRIES_MAX) {
+            cached = fillForSlice(token, fromInclusive, toExclusive);
+            if (cached != null) {
+                return cached.slice(fromInclusive, toExclusive, reversed, maxEntries);
+            }
+        }
         long readSequence = mayFill ? partitionCache.writeSequence() : 0;
         List<Entry> found = sliceUncached(token, fromInclusive, toExclusive, reversed, maxEntries);
         if (mayFill && found.size() < maxEntries) {
@@ -368,6 +374,34 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
             partitionCache.fill(token, fromInclusive, toExclusive, found, reversed, readSequence);
         }
         return found;
+    }
+
+    /**
+     * A slice inside one partition (a row, or every row of it) that may read more than the largest partition
+     * the cache holds reads the whole partition instead, up to one entry past that size, and caches it when
+     * it fits: the partition that now holds {@code [from, to)}, or null (not one partition, too large, or a
+     * write came in meanwhile) for the caller to read the slice itself. It reads no more than the slice was
+     * allowed to, and a row read (a partition of one row, with its deletions) is then answered from memory.
+     */
+    private PartitionCache.Partition fillForSlice(long token, byte[] from, byte[] to) {
+        int partitionEnd = EntryKeys.partitionEnd(from);
+        if (partitionEnd < 0) {
+            return null;
+        }
+        byte[] start = Arrays.copyOf(from, partitionEnd);
+        byte[] end = start.clone();
+        end[partitionEnd - 1]++;
+        boolean insidePartition = to.length >= partitionEnd && Arrays.equals(from, 0, partitionEnd, to, 0, partitionEnd)
+                || Arrays.equals(to, end);
+        if (!insidePartition) {
+            return null;
+        }
+        long readSequence = partitionCache.writeSequence();
+        List<Entry> whole = sliceUncached(token, start, end, false, PartitionCache.PARTITION_ENTRIES_MAX + 1);
+        partitionCache.miss();
+        partitionCache.fill(token, start, end, whole, false, readSequence);
+        PartitionCache.Partition cached = partitionCache.get(token, from, partitionEnd);
+        return cached != null && cached.covers(from, to) ? cached : null;
     }
 
     /** The cached partition holding {@code [from, to)} of {@code token}, or null. */

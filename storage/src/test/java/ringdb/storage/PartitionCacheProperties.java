@@ -101,7 +101,8 @@ class PartitionCacheProperties {
                 .as(Write::new);
         Arbitrary<Action> read = Combinators.combine(partition, Arbitraries.integers().between(-1, 8),
                 Arbitraries.integers().between(-1, 8), Arbitraries.of(true, false), Arbitraries.of(true, false),
-                Arbitraries.of(true, false), Arbitraries.integers().between(1, 40)).as(Read::new);
+                Arbitraries.of(true, false), Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.integers().between(1, 40)),
+                        Tuple.of(1, Arbitraries.just(100_000)))).as(Read::new); // past 256: a row read's limit
         Arbitrary<Action> action = Arbitraries.frequencyOf(Tuple.of(10, write), Tuple.of(10, read),
                 Tuple.of(2, Arbitraries.just(new Flush())), Tuple.of(1, Arbitraries.just(new Compact())),
                 Tuple.of(1, partition.map(Cleanup::new)),
