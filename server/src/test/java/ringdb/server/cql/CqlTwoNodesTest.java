@@ -168,9 +168,11 @@ class CqlTwoNodesTest {
                     List<UUID> versions = versions(session, one);
                     return versions.get(0).equals(versions.get(1));
                 });
-                // the driver adds node two on its own schedule, after the peers table listed it
-                await("the driver knows node two", () -> session.getMetadata().getNodes().values().stream()
-                        .anyMatch(n -> two.cqlAddress().equals(n.getEndPoint().resolve())));
+                // the driver adds node two on its own schedule, after the peers table listed it, and opens its
+                // pool after that (a first attempt may fail while node two still starts): wait until it is UP
+                await("the driver has a connection to node two", () -> session.getMetadata().getNodes().values()
+                        .stream().anyMatch(n -> two.cqlAddress().equals(n.getEndPoint().resolve())
+                                && n.getState() == com.datastax.oss.driver.api.core.metadata.NodeState.UP));
                 assertThat(versions(session, two).get(0)).as("node two's own version")
                         .isEqualTo(versions(session, one).get(0));
             }
