@@ -239,6 +239,18 @@ final class ClusterInfoCommands {
         }
     }
 
+    /** Posts an admin operation about {@code node} (a host id) to the first host and prints its answer. */
+    private static Integer postAboutNode(ClientOptions client, String path, String node) {
+        return KvCommands.guarded(() -> {
+            String host = client.hosts().get(0);
+            try (RingClient ring = client.client()) {
+                JsonNode answer = ring.post(host, path + "?node=" + URLEncoder.encode(node, StandardCharsets.UTF_8));
+                System.out.println(answer.path("message").asText(answer.toString()));
+                return 0;
+            }
+        });
+    }
+
     @Command(name = "cancel-removenode", mixinStandardHelpOptions = true,
             description = {"Cancels the removal of a dead node (by host id) while no node that gains its ranges",
                 "finished streaming them: the node is NORMAL (down) in the ring again. Run it on the node",
@@ -253,15 +265,7 @@ final class ClusterInfoCommands {
 
         @Override
         public Integer call() {
-            return KvCommands.guarded(() -> {
-                String host = client.hosts().get(0);
-                try (RingClient ring = client.client()) {
-                    JsonNode answer = ring.post(host, "/v1/admin/cancel-removenode?node="
-                            + URLEncoder.encode(node, StandardCharsets.UTF_8));
-                    System.out.println(answer.path("message").asText(answer.toString()));
-                    return 0;
-                }
-            });
+            return postAboutNode(client, "/v1/admin/cancel-removenode", node);
         }
     }
 
@@ -280,15 +284,7 @@ final class ClusterInfoCommands {
 
         @Override
         public Integer call() {
-            return KvCommands.guarded(() -> {
-                String host = client.hosts().get(0);
-                try (RingClient ring = client.client()) {
-                    JsonNode answer = ring.post(host, "/v1/admin/abort-bootstrap?node="
-                            + URLEncoder.encode(node, StandardCharsets.UTF_8));
-                    System.out.println(answer.path("message").asText(answer.toString()));
-                    return 0;
-                }
-            });
+            return postAboutNode(client, "/v1/admin/abort-bootstrap", node);
         }
     }
 

@@ -27,8 +27,8 @@ import ringdb.server.runtime.ServerNode;
 @Timeout(300)
 class AbortBootstrapIntegrationTest {
     private static final int KEYS = 50;
-    private static final String HEAP = "256m";
-    private static final List<String> FAST_SERVER = List.of("--gossip-interval-ms", "200", "--ring-delay-ms", "1000");
+    private static final String HEAP = ClusterHarness.HEAP;
+    private static final List<String> FAST_SERVER = ClusterHarness.FAST_SERVER;
     /** The joining node's flags: it announces JOINING after 15 s and would stream 15 s later. */
     private static final List<String> SLOW_JOIN = List.of("--gossip-interval-ms", "200", "--ring-delay-ms", "15000");
     private static final Duration WAIT = Duration.ofSeconds(120);
