@@ -63,7 +63,7 @@ public final class TableReads {
     }
 
     /** The ranges in read order, a range that starts where the one before ends joined to it (forward reads). */
-    static List<KeyRange> joined(List<KeyRange> ranges, boolean reversed) {
+    public static List<KeyRange> joined(List<KeyRange> ranges, boolean reversed) {
         if (reversed || ranges.size() < 2) {
             return ranges;
         }

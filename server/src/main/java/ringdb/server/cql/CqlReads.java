@@ -29,6 +29,7 @@ import ringdb.cql.statements.Selector;
 import ringdb.cql.statements.SelectStatement;
 import ringdb.cql.virtual.ResultSet;
 import ringdb.cql.virtual.VirtualTable;
+import ringdb.server.api.TableReads;
 
 /**
  * SELECT: the system tables from memory ({@link VirtualTable}); a user table partition by partition
@@ -225,7 +226,8 @@ final class CqlReads {
             if (scan != null) {
                 return CompletableFuture.completedFuture(scan.read(command, node.nowMicros() / 1_000_000));
             }
-            List<KeyRange> ranges = command.storageRanges();
+            // adjacent ranges as one read: a row of a table without clustering columns is one slice read
+            List<KeyRange> ranges = TableReads.joined(command.storageRanges(), command.reversed());
             KeyRange partition = keys.partition(command.partitionKey());
             long token = keys.token(command.partitionKey());
             List<LocalStore.Entry> entries = new ArrayList<>();
