@@ -15,6 +15,7 @@ import ringdb.core.rows.PartitionPage;
 import ringdb.core.rows.PartitionReader;
 import ringdb.core.rows.ReadCommand;
 import ringdb.core.rows.Row;
+import ringdb.core.schema.ColumnMetadata;
 import ringdb.core.schema.TableMetadata;
 import ringdb.core.schema.keys.Clustering;
 import ringdb.core.schema.keys.KeyRange;
@@ -271,12 +272,11 @@ final class CqlReads {
     }
 
     private List<ByteBuffer> values(BoundSelect select, PartitionKey key, Row row, Row staticRow) {
-        TableMetadata table = select.table();
         long nowSeconds = node.nowMicros() / 1_000_000;
-        List<ByteBuffer> out = new ArrayList<>();
+        List<ByteBuffer> out = new ArrayList<>(select.selectors().size());
         for (Selector s : select.selectors()) {
             byte[] value = switch (s.kind()) {
-                case COLUMN -> value(table, key, row, staticRow, s.column().name());
+                case COLUMN -> value(s.column(), key, row, staticRow);
                 case WRITETIME -> {
                     ColumnData data = data(row, staticRow, s);
                     yield data == null || data.cell() == null ? null
@@ -298,6 +298,17 @@ final class CqlReads {
         boolean isStatic = s.column().kind() == ringdb.core.schema.ColumnKind.STATIC;
         Row source = isStatic ? staticRow : row;
         return source == null ? null : source.column(s.column().name());
+    }
+
+    /** A selected column's value, found by its kind and position (no search of the table by name). */
+    private static byte[] value(ColumnMetadata column, PartitionKey key, Row row, Row staticRow) {
+        int at = column.position();
+        return switch (column.kind()) {
+            case PARTITION_KEY -> key.components().get(at);
+            case CLUSTERING -> at < row.clustering().size() ? row.clustering().values().get(at) : null;
+            case STATIC -> staticRow == null ? null : staticRow.value(column.name());
+            case REGULAR -> row.value(column.name());
+        };
     }
 
     private static byte[] value(TableMetadata table, PartitionKey key, Row row, Row staticRow, String column) {

@@ -38,13 +38,23 @@ final class CqlWrites {
 
     CompletableFuture<CqlResult> write(List<BoundModification> modifications, ConsistencyLevel consistency,
                                        CqlConsistency cl, long clientTimestamp, CqlException.WriteType writeType) {
-        boolean readFirst = modifications.stream().flatMap(m -> m.operations().stream())
-                .anyMatch(op -> ListReads.readsBeforeWrite(op.kind()));
-        if (readFirst) {
+        if (readsFirst(modifications)) {
             return ListReads.read(node, modifications, consistency, cl).thenCompose(lists ->
                     write(updates(modifications, clientTimestamp, lists), consistency, cl, writeType));
         }
         return write(updates(modifications, clientTimestamp, Map.of()), consistency, cl, writeType);
+    }
+
+    /** Whether an operation of {@code modifications} needs a list read before the write. */
+    private static boolean readsFirst(List<BoundModification> modifications) {
+        for (BoundModification m : modifications) {
+            for (BoundOperation op : m.operations()) {
+                if (ListReads.readsBeforeWrite(op.kind())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private CompletableFuture<CqlResult> write(List<PartitionUpdate> updates, ConsistencyLevel consistency,

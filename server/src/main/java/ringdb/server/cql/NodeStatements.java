@@ -339,7 +339,7 @@ public final class NodeStatements implements CqlQueryHandler {
             if (v == QueryParameters.UNSET) {
                 unset.set(i);
             }
-            out.add(v == null || v == QueryParameters.UNSET ? null : bytes(v));
+            out.add(v == null || v == QueryParameters.UNSET ? null : bound(v));
         }
         return BindValues.of(out, unset);
     }
@@ -357,9 +357,21 @@ public final class NodeStatements implements CqlQueryHandler {
             }
             names.add(e.getKey());
             byName.put(e.getKey(), e.getValue() == null || e.getValue() == QueryParameters.UNSET ? null
-                    : bytes(e.getValue()));
+                    : bound(e.getValue()));
         }
         return BindValues.named(byName, unset, names, variables);
+    }
+
+    /**
+     * A bound value's bytes: the array of a buffer that is exactly one whole array (as the frame decoder
+     * makes each value, a fresh array of its own), else a copy.
+     */
+    private static byte[] bound(ByteBuffer value) {
+        if (value.hasArray() && !value.isReadOnly() && value.arrayOffset() == 0 && value.position() == 0
+                && value.remaining() == value.array().length) {
+            return value.array();
+        }
+        return bytes(value);
     }
 
     static byte[] bytes(ByteBuffer value) {

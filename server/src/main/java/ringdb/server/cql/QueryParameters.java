@@ -21,9 +21,10 @@ public record QueryParameters(CqlConsistency consistency, List<ByteBuffer> posit
     public static final ByteBuffer UNSET = com.datastax.oss.protocol.internal.ProtocolConstants.UNSET_VALUE;
 
     public QueryParameters {
-        positionalValues = positionalValues == null ? List.of() : java.util.Collections.unmodifiableList(
+        positionalValues = positionalValues == null || positionalValues.isEmpty() ? List.of()
+                : java.util.Collections.unmodifiableList(
                 new java.util.ArrayList<>(positionalValues));
-        namedValues = namedValues == null ? Map.of() : java.util.Collections.unmodifiableMap(
+        namedValues = namedValues == null || namedValues.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(
                 new java.util.LinkedHashMap<>(namedValues));
     }
 
