@@ -14,9 +14,12 @@ public enum CqlConsistency {
         this.code = code;
     }
 
+    /** Every level, made once (values() copies its array on each call). */
+    private static final CqlConsistency[] LEVELS = values();
+
     /** The level with wire code {@code code}; throws {@link CqlException} (protocol error) for an unknown code. */
     public static CqlConsistency of(int code) {
-        for (CqlConsistency level : values()) {
+        for (CqlConsistency level : LEVELS) {
             if (level.code == code) {
                 return level;
             }

@@ -48,10 +48,27 @@ final class CqlReads {
 
     private final Node node;
     private final SystemTables systemTables;
+    private List<Selector> lastSelectors;
+    private List<CqlColumn> lastColumns;
 
     CqlReads(Node node, SystemTables systemTables) {
         this.node = node;
         this.systemTables = systemTables;
+    }
+
+    /**
+     * The result columns of a statement's selectors, kept for the statement answered last: a workload
+     * that runs one prepared SELECT again and again does not make them for every answer.
+     */
+    private List<CqlColumn> columns(List<Selector> selectors) {
+        if (selectors != lastSelectors) {
+            List<CqlColumn> columns = new ArrayList<>(selectors.size());
+            selectors.forEach(s -> columns.add(new CqlColumn(s.spec().keyspace(), s.spec().table(), s.spec().name(),
+                    s.spec().type())));
+            lastColumns = List.copyOf(columns);
+            lastSelectors = selectors;
+        }
+        return lastColumns;
     }
 
     /** Where a page resumes: the partition, the rows LIMIT still allows, the last row returned (null: none). */
@@ -209,9 +226,7 @@ final class CqlReads {
         }
 
         private void finish(Position resume) {
-            List<CqlColumn> columns = new ArrayList<>();
-            select.selectors().forEach(s -> columns.add(new CqlColumn(s.spec().keyspace(), s.spec().table(),
-                    s.spec().name(), s.spec().type())));
+            List<CqlColumn> columns = columns(select.selectors());
             if (aggregate) {
                 List<ByteBuffer> row = new ArrayList<>();
                 for (int i = 0; i < columns.size(); i++) {
