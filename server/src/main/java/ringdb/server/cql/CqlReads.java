@@ -48,8 +48,7 @@ final class CqlReads {
 
     private final Node node;
     private final SystemTables systemTables;
-    private List<Selector> lastSelectors;
-    private List<CqlColumn> lastColumns;
+    private ResultColumns lastColumns;
 
     CqlReads(Node node, SystemTables systemTables) {
         this.node = node;
@@ -61,14 +60,19 @@ final class CqlReads {
      * that runs one prepared SELECT again and again does not make them for every answer.
      */
     private List<CqlColumn> columns(List<Selector> selectors) {
-        if (selectors != lastSelectors) {
+        ResultColumns last = lastColumns;
+        if (last == null || last.selectors() != selectors) {
             List<CqlColumn> columns = new ArrayList<>(selectors.size());
             selectors.forEach(s -> columns.add(new CqlColumn(s.spec().keyspace(), s.spec().table(), s.spec().name(),
                     s.spec().type())));
-            lastColumns = List.copyOf(columns);
-            lastSelectors = selectors;
+            last = new ResultColumns(selectors, List.copyOf(columns));
+            lastColumns = last;
         }
-        return lastColumns;
+        return last.columns();
+    }
+
+    /** The result columns of a list of selectors (held as one pair, so the two always match). */
+    private record ResultColumns(List<Selector> selectors, List<CqlColumn> columns) {
     }
 
     /** Where a page resumes: the partition, the rows LIMIT still allows, the last row returned (null: none). */
