@@ -7,13 +7,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import ringdb.core.data.Cell;
+import ringdb.core.store.LocalStore;
 import ringdb.storage.commitlog.CommitLogFormat;
 import ringdb.storage.disk.SimDisk;
+import ringdb.storage.rows.EntryKeys;
 import ringdb.storage.sstable.SSTableFormat;
 import ringdb.storage.testing.ManualTimers;
 
@@ -429,6 +433,63 @@ class CorruptionTest {
         disk.overwrite(SEGMENT, Arrays.copyOf(segment.array(), segment.position()));
         StorageEngine engine = open(StorageConfig.defaults());
         assertThat(engine.recoveryReport().tornTails()).isEmpty();
+        assertRecordsPresent(engine, 0, 3);
+        engine.close();
+    }
+
+    @Test
+    void aBatchWhoseKeysShareAPrefixIsWrittenWithItOnceAndReplayedWhole() throws IOException {
+        StorageEngine engine = open(StorageConfig.defaults());
+        String prefix = "partition-and-row-";
+        List<LocalStore.Entry> batch = new ArrayList<>();
+        int mutations = 0;
+        for (int i = 0; i < 3; i++) {
+            byte[] key = (prefix + i).getBytes(StandardCharsets.UTF_8);
+            batch.add(new LocalStore.Entry(EntryKeys.decorate(StorageConfig.defaults().partitioner(), key), cell(i)));
+            mutations += CommitLogFormat.PAYLOAD_FIXED_SIZE_BYTES + 1 + 4 + cell(i).value().length;
+        }
+        engine.applyBatch(batch, failure -> assertThat(failure).isNull());
+        engine.close();
+        // type, count, prefix length, the prefix once, then each mutation with its key's last byte only
+        int payload = 1 + 4 + 4 + prefix.length() + mutations;
+        assertThat(disk.size(SEGMENT)).isEqualTo(
+                CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES + CommitLogFormat.RECORD_HEADER_SIZE_BYTES + payload);
+        assertThat(disk.contents(SEGMENT)[CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES
+                + CommitLogFormat.RECORD_HEADER_SIZE_BYTES]).isEqualTo(CommitLogFormat.TYPE_BATCH_SHARED);
+        StorageEngine reopened = open(StorageConfig.defaults());
+        assertThat(reopened.recoveryReport().tornTails()).isEmpty();
+        for (int i = 0; i < 3; i++) {
+            assertThat(reopened.read((prefix + i).getBytes(StandardCharsets.UTF_8))).isEqualTo(cell(i));
+        }
+        reopened.close();
+    }
+
+    @Test
+    void aSegmentOfVersionThreeWithABatchOfWholeKeysIsStillReplayed() throws IOException {
+        ByteBuffer segment = ByteBuffer.allocate(CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES + 256);
+        segment.putInt(CommitLogFormat.SEGMENT_MAGIC).putShort(CommitLogFormat.VERSION_3)
+                .putShort((short) 0).putLong(1);
+        CRC32C crc = new CRC32C();
+        crc.update(segment.array(), 0, 16);
+        segment.putInt((int) crc.getValue());
+        int start = segment.position();
+        segment.putInt(0).putInt(0).putLong(1).put(CommitLogFormat.TYPE_BATCH).putInt(3);
+        for (int i = 0; i < 3; i++) {
+            segment.put(CommitLogFormat.TYPE_PUT).putLong(cell(i).timestampMicros()).putInt(key(i).length)
+                    .put(key(i)).putInt(cell(i).value().length).put(cell(i).value());
+        }
+        int payload = segment.position() - start - CommitLogFormat.RECORD_HEADER_SIZE_BYTES;
+        segment.putInt(start, payload);
+        crc.reset();
+        crc.update(segment.array(), start, 4);
+        crc.update(segment.array(), start + CommitLogFormat.RECORD_SEGMENT_ID_OFFSET, 8 + payload);
+        segment.putInt(start + 4, (int) crc.getValue());
+        disk.createDirectories("/n/commitlog");
+        disk.create(SEGMENT).close();
+        disk.overwrite(SEGMENT, Arrays.copyOf(segment.array(), segment.position()));
+        StorageEngine engine = open(StorageConfig.defaults());
+        assertThat(engine.recoveryReport().tornTails()).isEmpty();
+        assertThat(engine.recoveryReport().recordsReplayed()).isEqualTo(3);
         assertRecordsPresent(engine, 0, 3);
         engine.close();
     }

@@ -29,7 +29,7 @@ class FormatTest {
         byte[] segment = disk.contents("/n/commitlog/CommitLog-0000000000000001.log");
         ByteBuffer header = ByteBuffer.wrap(segment);
         assertThat(header.getInt(0)).isEqualTo(0x52434C47);
-        assertThat(header.getShort(4)).isEqualTo((short) 3);
+        assertThat(header.getShort(4)).isEqualTo((short) 4);
         assertThat(header.getLong(8)).isEqualTo(1);
         byte[] record = Arrays.copyOfRange(segment, CommitLogFormat.SEGMENT_HEADER_SIZE_BYTES, segment.length);
         assertThat(HexFormat.of().formatHex(record)).isEqualTo("00000019" + "27d225bf" + "0000000000000001"

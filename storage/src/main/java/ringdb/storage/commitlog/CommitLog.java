@@ -86,10 +86,11 @@ public final class CommitLog implements AutoCloseable {
         for (LocalStore.Entry entry : entries) {
             Invariants.check(entry.key().key().length > 0, "a commit log record has a key");
         }
-        long payload = CommitLogRecords.batchSize(entries);
+        int shared = CommitLogRecords.sharedPrefix(entries);
+        long payload = CommitLogRecords.batchSize(entries, shared);
         Invariants.check(payload <= CommitLogFormat.PAYLOAD_SIZE_BYTES_MAX, "a batch fits one commit log record");
         appendRecord(CommitLogFormat.RECORD_HEADER_SIZE_BYTES + (int) payload,
-                out -> CommitLogRecords.writeBatch(out, entries));
+                out -> CommitLogRecords.writeBatch(out, entries, shared));
     }
 
     private void appendRecord(int length, Consumer<ByteBuffer> payload) throws IOException {

@@ -18,7 +18,12 @@ public final class CommitLogFormat {
      * Format version of segments this code writes: records carry their segment's id, so that a
      * recycled segment file's old records can never pass for new ones. Never renumber.
      */
-    public static final short VERSION = 3;
+    public static final short VERSION = 4;
+    /**
+     * Version 4 without batches written with a shared key prefix (read, never written). Never
+     * renumber.
+     */
+    public static final short VERSION_3 = 3;
     /**
      * Records carry a segment id, but no expiring cells and no batches (read, never written). Never
      * renumber.
@@ -47,6 +52,11 @@ public final class CommitLogFormat {
     public static final byte TYPE_PUT_EXPIRING = 3;
     /** Record type byte (version 3): several mutations replayed all or none. Never renumber. */
     public static final byte TYPE_BATCH = 4;
+    /**
+     * Record type byte (version 4): a batch whose keys share a prefix, written once before the
+     * mutations, each of which holds its key's rest. Never renumber.
+     */
+    public static final byte TYPE_BATCH_SHARED = 5;
 
     /** type u8, timestamp i64, key length i32; a PUT adds value length i32. */
     public static final int PAYLOAD_FIXED_SIZE_BYTES = 1 + 8 + 4;
@@ -68,7 +78,8 @@ public final class CommitLogFormat {
     /** Whether a segment of {@code version} may hold records of {@code type}. */
     public static boolean knownType(short version, byte type) {
         return type == TYPE_PUT || type == TYPE_DELETE
-                || version >= VERSION && (type == TYPE_PUT_EXPIRING || type == TYPE_BATCH);
+                || version >= VERSION_3 && (type == TYPE_PUT_EXPIRING || type == TYPE_BATCH)
+                || version >= VERSION && type == TYPE_BATCH_SHARED;
     }
 
     /** The record header size of a segment of {@code version}. */

@@ -80,8 +80,8 @@ public final class CommitLogReader {
             return "segment header checksum mismatch";
         }
         short version = bytes.getShort(4);
-        if (version != CommitLogFormat.VERSION && version != CommitLogFormat.VERSION_2
-                && version != CommitLogFormat.VERSION_1) {
+        if (version != CommitLogFormat.VERSION && version != CommitLogFormat.VERSION_3
+                && version != CommitLogFormat.VERSION_2 && version != CommitLogFormat.VERSION_1) {
             return "unsupported commit log version " + version;
         }
         long headerId = bytes.getLong(8);
