@@ -59,7 +59,8 @@ class KeyspaceFactorPlacementTest {
             assertThat(cluster.runUntil(() -> others.stream().noneMatch(cluster.node(owner)::isAlive), 60 * SECOND))
                     .as("the owner's failure detector sees the others down").isTrue();
             assertThat(write(cluster, owner, table, 0, ConsistencyLevel.ALL)).isInstanceOf(ClientResult.Written.class);
-            assertThat(read(cluster, owner, table, 0, ConsistencyLevel.QUORUM)).isInstanceOf(ClientResult.Entries.class);
+            assertThat(read(cluster, owner, table, 0, ConsistencyLevel.QUORUM))
+                    .isInstanceOf(ClientResult.Entries.class);
             assertThat(read(cluster, owner, table, 0, ConsistencyLevel.ALL)).isInstanceOf(ClientResult.Entries.class);
             // a partition whose one replica is down is Unavailable: 1 required, 0 alive
             for (int p = 0; p < PARTITIONS; p++) {
