@@ -143,27 +143,8 @@ class KeyspaceReplicationNodesTest {
                     session.execute(SimpleStatement.newInstance("INSERT INTO solo.t (k, v) VALUES (?, ?)", k, "v" + k)
                             .setConsistencyLevel(ConsistencyLevel.ALL));
                 }
-                String ownerOfOne = null;
-                int keyOfOne = -1;
-                for (int k = 0; k < KEYS; k++) {
-                    PartitionKey pk = PartitionKey.of(CqlTypes.INT.fromJava(k));
-                    long token = keys.token(pk);
-                    NodeId first = call(one, () -> one.node().ring().replicasForToken(token).get(0));
-                    List<String> holders = new ArrayList<>();
-                    for (String host : hosts) {
-                        if (holds(host, token, keys.partition(pk))) {
-                            holders.add(host);
-                        }
-                    }
-                    assertThat(holders).as("the nodes holding key %d", k).hasSize(1);
-                    String owner = holders.get(0);
-                    assertThat(call(nodes.get(owner), () -> nodes.get(owner).node().id())).isEqualTo(first);
-                    if (owner.equals(hosts.get(0)) && keyOfOne < 0) {
-                        keyOfOne = k;
-                        ownerOfOne = owner;
-                    }
-                }
-                assertThat(ownerOfOne).as("some key of %d is placed on the first node", KEYS).isNotNull();
+                int keyOfOne = assertOneCopyEach(nodes, hosts, keys);
+                assertThat(keyOfOne).as("some key of %d is placed on the first node", KEYS).isNotNegative();
 
                 // the other two nodes stop: the key placed on the first node alone still takes ALL and QUORUM
                 NodeId two = call(nodes.get(hosts.get(1)), () -> nodes.get(hosts.get(1)).node().id());
@@ -185,6 +166,30 @@ class KeyspaceReplicationNodesTest {
                 node.close();
             }
         }
+    }
+
+    /** Checks that each key is held by its first replica alone; returns a key the first host holds, or -1. */
+    private int assertOneCopyEach(Map<String, ServerNode> nodes, List<String> hosts, RowKeys keys) {
+        ServerNode one = nodes.get(hosts.get(0));
+        int keyOfOne = -1;
+        for (int k = 0; k < KEYS; k++) {
+            PartitionKey pk = PartitionKey.of(CqlTypes.INT.fromJava(k));
+            long token = keys.token(pk);
+            NodeId first = call(one, () -> one.node().ring().replicasForToken(token).get(0));
+            List<String> holders = new ArrayList<>();
+            for (String host : hosts) {
+                if (holds(host, token, keys.partition(pk))) {
+                    holders.add(host);
+                }
+            }
+            assertThat(holders).as("the nodes holding key %d", k).hasSize(1);
+            String owner = holders.get(0);
+            assertThat(call(nodes.get(owner), () -> nodes.get(owner).node().id())).isEqualTo(first);
+            if (owner.equals(hosts.get(0)) && keyOfOne < 0) {
+                keyOfOne = k;
+            }
+        }
+        return keyOfOne;
     }
 
     private boolean holds(String host, long token, KeyRange range) {
