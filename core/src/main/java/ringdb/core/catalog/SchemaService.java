@@ -25,6 +25,7 @@ import ringdb.core.message.Message;
 import ringdb.core.message.SchemaPull;
 import ringdb.core.message.SchemaPush;
 import ringdb.core.node.NodeEvent;
+import ringdb.core.schema.KeyspaceMetadata;
 import ringdb.core.schema.keys.RowKeyDecoder;
 import ringdb.core.system.SystemStore;
 
@@ -126,6 +127,11 @@ public final class SchemaService {
             return;
         }
         List<SchemaChange> changes = Schema.changes(before, after);
+        SchemaException tooMany = replicationRefusal(before, after, changes, context.builtinReplicationFactor());
+        if (tooMany != null) {
+            done.accept(null, tooMany);
+            return;
+        }
         install(after, error -> done.accept(error == null ? changes : null,
                 error == null ? null : new IllegalStateException("schema change not durable: " + error)));
         if (!changes.isEmpty()) {
@@ -133,6 +139,30 @@ public final class SchemaService {
                 exchange(peer);
             }
         }
+    }
+
+    /**
+     * Refuses a keyspace created or altered with more replicas than the ring places (the cluster's
+     * {@code replication_factor} setting, {@code clusterFactor}), or null when none asks for more.
+     */
+    static SchemaException replicationRefusal(Schema before, Schema after, List<SchemaChange> changes,
+                                              int clusterFactor) {
+        for (SchemaChange change : changes) {
+            if (change.target() != SchemaChange.Target.KEYSPACE || change.type() == SchemaChange.Type.DROPPED) {
+                continue;
+            }
+            KeyspaceMetadata was = before.keyspace(change.keyspace());
+            KeyspaceMetadata now = after.keyspace(change.keyspace());
+            int asked = KeyspaceReplication.requested(now.replication());
+            if (asked > clusterFactor && (was == null || !was.replication().equals(now.replication()))) {
+                return new SchemaException(SchemaException.Kind.INVALID, change.keyspace(), null, "keyspace "
+                        + change.keyspace() + " asks for replication_factor " + asked + ", but this cluster places"
+                        + " at most " + clusterFactor + " replicas of a key (the replication_factor server setting);"
+                        + " use a replication_factor of at most " + clusterFactor + ", or raise the server setting"
+                        + " on every node");
+            }
+        }
+        return null;
     }
 
     /**

@@ -80,8 +80,8 @@ public final class Coordinator {
         DecoratedKey decorated = new DecoratedKey(StorageKeys.token(context.config().partitioner(), storageKey),
                 storageKey);
         countPlacement(decorated.token());
-        planWrite(decorated.token(), List.of(new LocalStore.Entry(decorated, cell)), false, cl,
-                context.clock().monotonicMicros() + context.config().writeTimeoutMicros(), done);
+        planWrite(decorated.token(), context.config().replicationFactor(), List.of(new LocalStore.Entry(decorated,
+                cell)), false, cl, context.clock().monotonicMicros() + context.config().writeTimeoutMicros(), done);
     }
 
     /**
@@ -99,7 +99,8 @@ public final class Coordinator {
             return;
         }
         countPlacement(entries.get(0).key().token());
-        planWrite(entries.get(0).key().token(), entries, true, cl,
+        planWrite(entries.get(0).key().token(), context.placement().factorOfKey(entries.get(0).key().key()), entries,
+                true, cl,
                 context.clock().monotonicMicros() + context.config().writeTimeoutMicros(), done);
     }
 
@@ -114,8 +115,9 @@ public final class Coordinator {
         if (refusal != null) {
             return refusal;
         }
-        MembershipView.WritePlan plan = context.membershipView().get().writePlan(entries.get(0).key().token());
-        int required = cl.blockFor(context.config().replicationFactor()) + plan.extraAcks();
+        int factor = context.placement().factorOfKey(entries.get(0).key().key());
+        MembershipView.WritePlan plan = context.membershipView().get().writePlan(entries.get(0).key().token(), factor);
+        int required = cl.blockFor(factor) + plan.extraAcks();
         int alive = aliveOf(plan.targets()).size();
         return alive < required ? new ClientResult.Unavailable(cl, required, alive) : null;
     }
@@ -131,14 +133,14 @@ public final class Coordinator {
      * Plans a write on the ring as it stands and starts it; a replica holding another ring makes
      * the handler call this again (same cell, same deadline) once the rings had a moment to agree.
      */
-    private void planWrite(long token, List<LocalStore.Entry> entries, boolean batch, ConsistencyLevel cl,
-                           long deadlineMicros, Consumer<ClientResult> done) {
+    private void planWrite(long token, int factor, List<LocalStore.Entry> entries, boolean batch,
+                           ConsistencyLevel cl, long deadlineMicros, Consumer<ClientResult> done) {
         // pending replicas (nodes gaining the range through a move) get the write too, and count
         // on top of the consistency level so it holds in the ring before and after the move
         MembershipView view = context.membershipView().get();
-        MembershipView.WritePlan plan = view.writePlan(token);
+        MembershipView.WritePlan plan = view.writePlan(token, factor);
         List<NodeId> replicas = plan.targets();
-        int required = cl.blockFor(context.config().replicationFactor()) + plan.extraAcks();
+        int required = cl.blockFor(factor) + plan.extraAcks();
         List<NodeId> alive = aliveOf(replicas);
         if (alive.size() < required) {
             done.accept(new ClientResult.Unavailable(cl, required, alive.size()));
@@ -152,8 +154,8 @@ public final class Coordinator {
             }
         }
         long remaining = deadlineMicros - context.clock().monotonicMicros();
-        Runnable replan = () -> later(deadlineMicros, () -> planWrite(token, entries, batch, cl, deadlineMicros,
-                done), () -> done.accept(new ClientResult.Timeout(cl, required, 0)));
+        Runnable replan = () -> later(deadlineMicros, () -> planWrite(token, factor, entries, batch, cl,
+                deadlineMicros, done), () -> done.accept(new ClientResult.Timeout(cl, required, 0)));
         new WriteHandler(context, token, entries, batch, cl, required, view.epoch(), done, replan)
                 .start(alive, remaining);
     }
@@ -219,7 +221,7 @@ public final class Coordinator {
             return;
         }
         countPlacement(query.token());
-        planEntriesRead(query.token(), sliceRead(query), cl,
+        planEntriesRead(query.token(), context.placement().factorOfKey(query.partitionStart()), sliceRead(query), cl,
                 context.clock().monotonicMicros() + context.config().readTimeoutMicros(), done);
     }
 
@@ -257,17 +259,18 @@ public final class Coordinator {
         };
     }
 
-    private void planEntriesRead(long token, EntriesReadHandler.Read read, ConsistencyLevel cl, long deadlineMicros,
-                                 Consumer<ClientResult> done) {
-        int required = cl.blockFor(context.config().replicationFactor());
+    private void planEntriesRead(long token, int factor, EntriesReadHandler.Read read, ConsistencyLevel cl,
+                                 long deadlineMicros, Consumer<ClientResult> done) {
+        int required = cl.blockFor(factor);
         MembershipView view = context.membershipView().get();
-        List<NodeId> alive = aliveOf(view.readRing().replicasForToken(token));
+        List<NodeId> alive = aliveOf(view.readReplicas(token, factor));
         if (alive.size() < required) {
             done.accept(new ClientResult.Unavailable(cl, required, alive.size()));
             return;
         }
         long remaining = deadlineMicros - context.clock().monotonicMicros();
-        Runnable replan = () -> later(deadlineMicros, () -> planEntriesRead(token, read, cl, deadlineMicros, done),
+        Runnable replan = () -> later(deadlineMicros, () -> planEntriesRead(token, factor, read, cl, deadlineMicros,
+                done),
                 () -> done.accept(new ClientResult.Timeout(cl, required, 0)));
         new EntriesReadHandler(context, this, read, cl, required, alive, view.epoch(), done, replan)
                 .start(remaining);
@@ -330,8 +333,8 @@ public final class Coordinator {
                 return null;
             }
         };
-        planEntriesRead(end, read, cl, context.clock().monotonicMicros() + context.config().readTimeoutMicros(),
-                done);
+        planEntriesRead(end, context.placement().factorOfKey(keyPrefix), read, cl,
+                context.clock().monotonicMicros() + context.config().readTimeoutMicros(), done);
     }
 
     private ClientResult refuse(byte[] key, byte[] value, ConsistencyLevel cl) {

@@ -248,7 +248,17 @@ public final class MembershipView {
      * level holds both in the ring before and in the ring after the move.
      */
     public WritePlan writePlan(long token) {
-        List<NodeId> current = natural.replicasForToken(token);
+        return writePlan(token, replicationFactor);
+    }
+
+    /**
+     * {@link #writePlan(long)} for a keyspace with replication factor {@code factor} (at most the
+     * ring's): the same rule applied to the first {@code factor} replicas of the natural ring and of
+     * each future ring. A node counts as pending only if it is among the first {@code factor}
+     * replicas of a future ring and not among the first {@code factor} natural ones.
+     */
+    public WritePlan writePlan(long token, int factor) {
+        List<NodeId> current = prefix(natural.replicasForToken(token), factor);
         if (moves.isEmpty()) {
             return new WritePlan(current, 0);
         }
@@ -256,7 +266,7 @@ public final class MembershipView {
         Set<NodeId> departing = new HashSet<>();
         for (int i = 0; i < moves.size(); i++) {
             boolean gains = false;
-            for (NodeId replica : futures.get(i).replicasForToken(token)) {
+            for (NodeId replica : prefix(futures.get(i).replicasForToken(token), factor)) {
                 if (!current.contains(replica)) {
                     pending.add(replica);
                     gains = true;
@@ -277,6 +287,16 @@ public final class MembershipView {
         return new WritePlan(targets, Math.max(0, pending.size() - departing.size()));
     }
 
+    /** The replicas that serve reads of {@code token} for a keyspace with replication factor {@code factor}. */
+    public List<NodeId> readReplicas(long token, int factor) {
+        return prefix(readRing.replicasForToken(token), factor);
+    }
+
+    /** The first {@code factor} of {@code replicas} (all of them when there are no more). */
+    public static List<NodeId> prefix(List<NodeId> replicas, int factor) {
+        return replicas.size() <= factor ? replicas : replicas.subList(0, factor);
+    }
+
     /** The nodes a write goes to and the acknowledgements needed beyond the consistency level. */
     public record WritePlan(List<NodeId> targets, int extraAcks) {
         public WritePlan {
@@ -286,12 +306,22 @@ public final class MembershipView {
 
     /** The ranges {@code node} gains through {@code move}, each with the natural replicas to copy it from. */
     public List<Gain> gains(Move move, NodeId node) {
+        return gains(move, node, List.of(replicationFactor));
+    }
+
+    /**
+     * The ranges {@code node} gains through {@code move} for any of the replication factors {@code
+     * factors} (each at most the ring's): those where it is among the first r replicas after the move
+     * and not before it, for some r of them. A node already a replica of a range may gain it for a
+     * smaller factor (it moves up the list when a node before it leaves).
+     */
+    public List<Gain> gains(Move move, NodeId node, List<Integer> factors) {
         Ring future = futures.get(indexOf(move));
         List<Gain> out = new ArrayList<>();
         for (TokenRange piece : elementaryRanges(natural, future)) {
             List<NodeId> before = natural.replicasForToken(piece.endTokenInclusive());
             List<NodeId> after = future.replicasForToken(piece.endTokenInclusive());
-            if (after.contains(node) && !before.contains(node)) {
+            if (gainsFor(node, before, after, factors)) {
                 List<NodeId> sources = sourcesOf(move, before, after, node);
                 Gain last = out.isEmpty() ? null : out.get(out.size() - 1);
                 if (last != null && last.endTokenInclusive() == piece.startTokenExclusive()
@@ -303,6 +333,15 @@ public final class MembershipView {
             }
         }
         return out;
+    }
+
+    private static boolean gainsFor(NodeId node, List<NodeId> before, List<NodeId> after, List<Integer> factors) {
+        for (int factor : factors) {
+            if (prefix(after, factor).contains(node) && !prefix(before, factor).contains(node)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -330,12 +369,17 @@ public final class MembershipView {
 
     /** Every node that gains ranges through {@code move}. */
     public Set<NodeId> gainers(Move move) {
+        return gainers(move, List.of(replicationFactor));
+    }
+
+    /** Every node that gains ranges through {@code move} for any of the replication factors {@code factors}. */
+    public Set<NodeId> gainers(Move move, List<Integer> factors) {
         Ring future = futures.get(indexOf(move));
         TreeSet<NodeId> out = new TreeSet<>();
         for (TokenRange piece : elementaryRanges(natural, future)) {
             List<NodeId> before = natural.replicasForToken(piece.endTokenInclusive());
             for (NodeId replica : future.replicasForToken(piece.endTokenInclusive())) {
-                if (!before.contains(replica)) {
+                if (gainsFor(replica, before, future.replicasForToken(piece.endTokenInclusive()), factors)) {
                     out.add(replica);
                 }
             }
@@ -350,6 +394,16 @@ public final class MembershipView {
      * is under way, so each must have learned a step before the next one starts.
      */
     public List<List<NodeId>> affectedReplicaSets(Move move) {
+        return affectedReplicaSets(move, List.of(replicationFactor));
+    }
+
+    /**
+     * {@link #affectedReplicaSets(Move)} for keyspaces with each of the replication factors {@code
+     * factors}: also the first r replicas before and after the move, for each such r, where they
+     * differ. A quorum of a prefix need not meet a quorum of the whole list (r = 1 of 3), so each
+     * prefix is a set of its own.
+     */
+    public List<List<NodeId>> affectedReplicaSets(Move move, List<Integer> factors) {
         Ring future = futures.get(indexOf(move));
         LinkedHashSet<List<NodeId>> out = new LinkedHashSet<>();
         for (TokenRange piece : elementaryRanges(natural, future)) {
@@ -358,6 +412,14 @@ public final class MembershipView {
             if (!new HashSet<>(before).equals(new HashSet<>(after))) {
                 out.add(before);
                 out.add(after);
+                for (int factor : factors) {
+                    List<NodeId> was = prefix(before, factor);
+                    List<NodeId> will = prefix(after, factor);
+                    if (factor < replicationFactor && !new HashSet<>(was).equals(new HashSet<>(will))) {
+                        out.add(List.copyOf(was));
+                        out.add(List.copyOf(will));
+                    }
+                }
             }
         }
         return List.copyOf(out);

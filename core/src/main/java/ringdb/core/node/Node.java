@@ -14,6 +14,7 @@ import ringdb.core.Invariants;
 import ringdb.core.Network;
 import ringdb.core.NodeId;
 import ringdb.core.Timers;
+import ringdb.core.catalog.KeyspaceReplication;
 import ringdb.core.catalog.Schema;
 import ringdb.core.catalog.SchemaChange;
 import ringdb.core.catalog.SchemaService;
@@ -104,6 +105,8 @@ public final class Node {
     private final Network network;
     private final StorageHealth health;
     private final SchemaService schema;
+    /** The replication factor each data key is placed with (its keyspace's, at most the cluster's). */
+    private final KeyspaceReplication placement;
     private long[] tokens = new long[0];
     private NodeState state = NodeState.STARTING;
     private final Map<NodeId, Long> lastRingExchange = new HashMap<>();
@@ -144,14 +147,15 @@ public final class Node {
                 () -> data.stats().liveBytes(), peerEvents());
         this.hints = new Hints(new HintsContext(id, config, clock, timers, network, requests, hints, gossip,
                 this::isRunning, this::generation, this::emit, hintPlacement()));
+        this.placement = new KeyspaceReplication(config.replicationFactor(), this::schema);
         this.coordinator = new Coordinator(new CoordinatorContext(id, config, clock, timers, network, requests, data,
-                gossip, this::isRunning, this::state, this::membershipView, this.hints::store));
+                gossip, this::isRunning, this::state, this::membershipView, this.hints::store, placement));
         this.replica = new Replica(data, network, this::isRunning, this::emit);
         this.batchlog = new Batchlog(new BatchlogContext(id, config, clock, timers, network, random, requests, hints,
                 this::liveOthers, this::ringHasOthers,
                 this::isRunning, this::generation, this::emit, coordinator::mutate, coordinator::mutationRefusal));
         RepairContext repairContext = new RepairContext(id, config, timers, network, requests, data, gossip,
-                this::isRunning, this::ring, this::ringEpoch, this::emit);
+                this::isRunning, this::ring, this::ringEpoch, this::emit, key -> placement.factorOfKey(key));
         this.repair = new Repair(repairContext);
         this.rangeSyncServer = new RangeSyncServer(repairContext);
         this.ringState = new RingState(id, config.replicationFactor(), system, coordinator::nextTimestampMicros,
@@ -184,7 +188,8 @@ public final class Node {
 
             @Override
             public List<NodeId> writeTargets(byte[] key) {
-                return ringState.view().writePlan(DecoratedKey.of(config.partitioner(), key).token()).targets();
+                return ringState.view().writePlan(DecoratedKey.of(config.partitioner(), key).token(),
+                        placement.factorOfKey(key)).targets();
             }
 
             @Override
@@ -556,6 +561,11 @@ public final class Node {
     }
 
     // ---- schema ----
+
+    /** The replication factor each data key is placed with: its keyspace's, at most the cluster's. */
+    public KeyspaceReplication placement() {
+        return placement;
+    }
 
     /** The schema this node holds now (keyspaces, tables; the built-in ones included). */
     public Schema schema() {

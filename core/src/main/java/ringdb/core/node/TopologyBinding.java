@@ -95,6 +95,11 @@ final class TopologyBinding implements TopologyContext {
     }
 
     @Override
+    public List<Integer> replicationFactors() {
+        return node.placement().factors();
+    }
+
+    @Override
     public void emit(NodeEvent.Kind kind, NodeId subject, String detail) {
         node.emit(kind, subject, detail);
     }

@@ -9,6 +9,7 @@ import ringdb.core.NodeId;
 import ringdb.core.Timers;
 import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.RequestRegistry;
+import ringdb.core.membership.MembershipView;
 import ringdb.core.message.Message;
 import ringdb.core.message.RangeDigestRequest;
 import ringdb.core.message.RangeDigestResponse;
@@ -225,11 +226,28 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
     }
 
     private void applyEntry(LocalStore.Entry entry) {
+        if (!replicatesHere(entry)) {
+            return;
+        }
         context.data().applyDescribingError(entry.key().key(), entry.cell(), error -> {
             if (error != null) {
                 failures.add("entry not applied: " + error);
             }
         });
+    }
+
+    /**
+     * Whether this node replicates the entry's key for its keyspace's factor: a peer replicates the
+     * range for the cluster's factor and sends every table of it, but a keyspace with a smaller factor
+     * keeps its keys on the first replicas only, and repair must not spread them to the others.
+     */
+    private boolean replicatesHere(LocalStore.Entry entry) {
+        int factor = context.factorOfKey().applyAsInt(entry.key().key());
+        if (factor >= context.config().replicationFactor()) {
+            return true;
+        }
+        List<NodeId> replicas = context.ring().get().replicasForToken(entry.key().token());
+        return MembershipView.prefix(replicas, factor).contains(context.self());
     }
 
     private void onTimeout() {

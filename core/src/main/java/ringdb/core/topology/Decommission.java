@@ -188,7 +188,7 @@ final class Decommission {
      * {@link #HINT_HANDOVER_RING_DELAYS} ring delays), then announce LEFT.
      */
     private void leaveOnceHintsHandedOver(long nowMicros, MembershipView view, Move move) {
-        Set<NodeId> gainers = view.gainers(move);
+        Set<NodeId> gainers = view.gainers(move, context.replicationFactors());
         if (gainsDoneAtMicros < 0) {
             gainsDoneAtMicros = nowMicros;
         }
@@ -208,7 +208,7 @@ final class Decommission {
         context.announceMembership(NodeState.LEFT, context.tokens(), records.replacing());
         leftAtMicros = nowMicros;
         leftMove = move;
-        leftSets = view.affectedReplicaSets(move);
+        leftSets = view.affectedReplicaSets(move, context.replicationFactors());
         waiting = "left; stops once the replicas it changed know it";
         context.emit(NodeEvent.Kind.LEFT, context.id(), context.id() + " left the ring; its ranges went to " + gainers
                 + (undelivered == 0 ? "" : "; " + undelivered + " hints for unreachable nodes were not delivered"));

@@ -58,7 +58,7 @@ final class Gains {
                     || sessions.containsKey(move.id())) {
                 continue;
             }
-            List<MembershipView.Gain> gains = view.gains(move, context.id());
+            List<MembershipView.Gain> gains = view.gains(move, context.id(), context.replicationFactors());
             if (gains.isEmpty()) {
                 continue;
             }
@@ -130,7 +130,7 @@ final class Gains {
 
     /** Whether any gainer already finished streaming for {@code move} (then it goes on, conflict or not). */
     boolean anyFinished(MembershipView view, Move move) {
-        for (NodeId gainer : view.gainers(move)) {
+        for (NodeId gainer : view.gainers(move, context.replicationFactors())) {
             if (hasFinished(gainer, move.id())) {
                 return true;
             }
@@ -141,7 +141,7 @@ final class Gains {
     /** The gainers of {@code move} that have not finished streaming for it yet. */
     List<NodeId> unfinishedGainers(MembershipView view, Move move) {
         List<NodeId> missing = new ArrayList<>();
-        for (NodeId gainer : view.gainers(move)) {
+        for (NodeId gainer : view.gainers(move, context.replicationFactors())) {
             if (!hasFinished(gainer, move.id())) {
                 missing.add(gainer);
             }

@@ -333,8 +333,8 @@ final class Join {
         phase = Phase.STREAMING;
         String key = move.kind() + ":" + context.id();
         Set<String> completed = key.equals(resumeKey) ? resumeCompleted : Set.of();
-        session = streaming.open(kind().streamName(context.id()), key, view.gains(move, context.id()), completed,
-                this::onStreamed);
+        session = streaming.open(kind().streamName(context.id()), key,
+                view.gains(move, context.id(), context.replicationFactors()), completed, this::onStreamed);
         session.start();
     }
 

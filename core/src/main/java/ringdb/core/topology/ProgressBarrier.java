@@ -37,8 +37,8 @@ final class ProgressBarrier {
      * node running the move) counts as having acknowledged it.
      */
     static String waitingFor(TopologyContext context, MembershipView view, Move move) {
-        String waiting = waitingFor(context, view.affectedReplicaSets(move), move.departing(),
-                node -> acknowledged(context, node, move));
+        String waiting = waitingFor(context, view.affectedReplicaSets(move, context.replicationFactors()),
+                move.departing(), node -> acknowledged(context, node, move));
         return waiting == null ? null : "waiting for the replicas of the ranges it changes to see " + move.describe()
                 + waiting;
     }

@@ -315,8 +315,8 @@ final class Removals {
 
     /** The last step: marks {@code dead} REMOVED; the removal answers once the replicas it changed know it. */
     private void markRemoved(NodeId dead, Removal removal, MembershipView view, Move move) {
-        Set<NodeId> gainers = view.gainers(move);
-        List<List<NodeId>> sets = view.affectedReplicaSets(move);
+        Set<NodeId> gainers = view.gainers(move, context.replicationFactors());
+        List<List<NodeId>> sets = view.affectedReplicaSets(move, context.replicationFactors());
         context.setRemoteStatus(dead, NodeState.REMOVED);
         running.remove(dead);
         removed.put(dead, new Removed(removal, move, sets, gainers));

@@ -60,6 +60,12 @@ public interface TopologyContext {
     /** The ring and the moves in progress, as gossip shows them to this node now. */
     MembershipView membershipView();
 
+    /**
+     * The replication factors keys are placed with, ascending, the cluster's last (just the cluster's
+     * while no keyspace asks for fewer): moves gain, stream and wait for the replicas of each.
+     */
+    List<Integer> replicationFactors();
+
     /** Reports what the node did or noticed (events, the dashboard, the simulator's trace). */
     void emit(NodeEvent.Kind kind, NodeId subject, String detail);
 

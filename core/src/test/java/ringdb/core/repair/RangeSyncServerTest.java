@@ -93,7 +93,7 @@ class RangeSyncServerTest {
                     if (kind == NodeEvent.Kind.ERROR) {
                         errors.add(detail);
                     }
-                });
+                }, key -> Integer.MAX_VALUE);
         return new RangeSyncServer(context);
     }
 

@@ -98,6 +98,11 @@ final class FakeTopologyContext implements TopologyContext {
     }
 
     @Override
+    public List<Integer> replicationFactors() {
+        return List.of(config().replicationFactor());
+    }
+
+    @Override
     public void emit(NodeEvent.Kind kind, NodeId subject, String detail) {
         events.add(new NodeEvent(time.nowMicros(), id, kind, subject, detail));
     }

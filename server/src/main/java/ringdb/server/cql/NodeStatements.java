@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import ringdb.core.catalog.KeyspaceReplication;
 import ringdb.core.catalog.Schema;
 import ringdb.core.catalog.SchemaException;
 import ringdb.core.catalog.SchemaStatements;
@@ -273,20 +274,18 @@ public final class NodeStatements implements CqlQueryHandler {
     }
 
     /**
-     * The statement's own warnings, and one when a keyspace asks for a replication the ring does not
-     * apply: every keyspace is placed with the cluster's {@code replication_factor} today.
+     * The statement's own warnings, and one when a keyspace asks for NetworkTopologyStrategy: the ring
+     * has one datacenter today and places the sum of its factors with SimpleStrategy's walk.
      */
     static List<String> warnings(SchemaChange change, int clusterFactor) {
         List<String> warnings = new ArrayList<>(change.warnings());
         KeyspaceMetadata keyspace = change.keyspaceMetadata();
         if (change.target() == SchemaChange.Target.KEYSPACE && change.change() != SchemaChange.Change.DROPPED
-                && keyspace != null) {
-            Replication asked = keyspace.replication();
-            if (asked.strategy() != Replication.Strategy.SIMPLE || asked.replicationFactor() != clusterFactor) {
-                warnings.add("keyspace " + keyspace.name() + ": replication " + describe(asked)
-                        + " is recorded, but ringdb places every keyspace with the cluster's replication_factor "
-                        + clusterFactor + " (SimpleStrategy); per-keyspace replication is not applied yet");
-            }
+                && keyspace != null && keyspace.replication().strategy() != Replication.Strategy.SIMPLE) {
+            warnings.add("keyspace " + keyspace.name() + ": replication " + describe(keyspace.replication())
+                    + " is recorded; ringdb has one datacenter and places "
+                    + KeyspaceReplication.factorOf(keyspace.replication(), clusterFactor)
+                    + " replicas clockwise on the ring, as SimpleStrategy does");
         }
         return warnings;
     }

@@ -165,7 +165,7 @@ class CqlStatementsDriverTest {
     }
 
     @Test
-    void ignoredOptionsAndAnUnappliedReplicationComeBackAsWarnings() throws Exception {
+    void ignoredOptionsComeBackAsWarningsAndAReplicationAboveTheClustersIsRefused() throws Exception {
         ServerConfig config = config(dir);
         try (ServerNode node = ServerNode.start(config, new FileStores(config), null);
              CqlSession session = connect(node)) {
@@ -173,12 +173,19 @@ class CqlStatementsDriverTest {
                     + "{'class':'SimpleStrategy','replication_factor':1}").getExecutionInfo().getWarnings();
             assertThat(matching).as("a replication the ring applies draws no warning").isEmpty();
 
-            List<String> replication = session.execute("CREATE KEYSPACE wide WITH replication = "
-                    + "{'class':'SimpleStrategy','replication_factor':3}").getExecutionInfo().getWarnings();
-            assertThat(replication).singleElement().asString()
-                    .contains("replication_factor 3 is recorded", "cluster's replication_factor 1");
+            assertThatThrownBy(() -> session.execute("CREATE KEYSPACE wide WITH replication = "
+                    + "{'class':'SimpleStrategy','replication_factor':3}"))
+                    .isInstanceOf(InvalidQueryException.class)
+                    .hasMessageContaining("replication_factor 3")
+                    .hasMessageContaining("at most 1")
+                    .hasMessageContaining("replication_factor server setting");
+            assertThatThrownBy(() -> session.execute("ALTER KEYSPACE same WITH replication = "
+                    + "{'class':'SimpleStrategy','replication_factor':2}"))
+                    .isInstanceOf(InvalidQueryException.class).hasMessageContaining("at most 1");
+            assertThat(session.execute("SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = 'same'")
+                    .one().getMap(0, String.class, String.class)).containsEntry("replication_factor", "1");
 
-            List<String> options = session.execute("CREATE TABLE wide.t (k int PRIMARY KEY, v text) WITH compaction = "
+            List<String> options = session.execute("CREATE TABLE same.t (k int PRIMARY KEY, v text) WITH compaction = "
                     + "{'class':'LeveledCompactionStrategy'}").getExecutionInfo().getWarnings();
             assertThat(options).singleElement().asString().contains("'compaction'", "ignored");
         }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import ringdb.core.NodeId;
 import ringdb.core.data.Cell;
+import ringdb.core.membership.MembershipView;
 import ringdb.core.ring.Ring;
 import ringdb.core.schema.keys.KeyRange;
 import ringdb.core.schema.keys.PartitionKey;
@@ -17,7 +18,8 @@ import ringdb.sim.SimCluster;
 /**
  * The replicas' local data of the row workload's partitions, read straight from each replica's
  * store (every member must be up): per partition, per replica (as {@code ringNode} sees the ring),
- * its reconciled entries and range tombstones.
+ * its reconciled entries and range tombstones. The replicas are the first r of the ring's list, r
+ * the replication factor of the table's keyspace.
  */
 public final class RowReplicas {
     /** One replica's entries of one partition (tombstones included). */
@@ -39,13 +41,15 @@ public final class RowReplicas {
 
     public static RowReplicas read(SimCluster cluster, NodeId ringNode, RowTable table, int partitionCount) {
         Ring ring = cluster.node(ringNode).ring();
+        int factor = cluster.node(ringNode).placement().factorOfKey(table.keys().partition(RowTable.partition(0))
+                .start());
         Map<Integer, Map<NodeId, Local>> out = new TreeMap<>();
         for (int p = 0; p < partitionCount; p++) {
             PartitionKey pk = RowTable.partition(p);
             KeyRange range = table.keys().partition(pk);
             long token = table.keys().token(pk);
             Map<NodeId, Local> replicas = new LinkedHashMap<>();
-            for (NodeId replica : ring.replicasForToken(token)) {
+            for (NodeId replica : MembershipView.prefix(ring.replicasForToken(token), factor)) {
                 LocalStore store = cluster.store(replica);
                 replicas.put(replica, new Local(
                         store.slice(token, range.start(), range.end(), false, Integer.MAX_VALUE),

@@ -30,7 +30,7 @@ final class RowRun {
     /** Builds the workload (its random source drawn now) and creates the table through the first node. */
     static RowRun create(SimCluster cluster, SimRunSettings settings) {
         RowWorkload workload = new RowWorkload(cluster, cluster.newRandom(), settings.clients(),
-                settings.replicationFactor(), settings.thinkMicrosMax());
+                settings.rowsReplicationFactor(), settings.thinkMicrosMax());
         workload.createSchema(cluster.nodeIds().get(0));
         return new RowRun(cluster, workload);
     }

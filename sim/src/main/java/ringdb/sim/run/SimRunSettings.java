@@ -11,7 +11,7 @@ import ringdb.sim.workload.FaultSettings;
 public record SimRunSettings(long seed, int nodes, int replicationFactor, int clients, int keys,
                              long thinkMicrosMax, long safetyMicros, long livenessMicros, boolean repair,
                              boolean membershipChanges, FaultSettings faults, boolean rows,
-                             boolean ringChanges) {
+                             boolean ringChanges, int rowsFactor) {
     /** Mixed into the seed for the random source of the heavy faults (clock steps, disk faults). */
     static final long HEAVY_FAULTS_SALT = 0x2545F4914F6CDD1DL;
 
@@ -27,23 +27,23 @@ public record SimRunSettings(long seed, int nodes, int replicationFactor, int cl
         FaultSettings faults = FaultSettings.derive(random, nodeCount)
                 .withHeavyFaults(new Random(seed ^ HEAVY_FAULTS_SALT));
         return new SimRunSettings(seed, nodeCount, replicationFactor, clients, keys, thinkMicrosMax, safetyMicros,
-                60_000_000L, true, false, faults, false, false);
+                60_000_000L, true, false, faults, false, false, 0);
     }
 
     public SimRunSettings withRepair(boolean repair) {
         return new SimRunSettings(seed, nodes, replicationFactor, clients, keys, thinkMicrosMax, safetyMicros,
-                livenessMicros, repair, membershipChanges, faults, rows, ringChanges);
+                livenessMicros, repair, membershipChanges, faults, rows, ringChanges, rowsFactor);
     }
 
     public SimRunSettings withLivenessMicros(long livenessMicros) {
         return new SimRunSettings(seed, nodes, replicationFactor, clients, keys, thinkMicrosMax, safetyMicros,
-                livenessMicros, repair, membershipChanges, faults, rows, ringChanges);
+                livenessMicros, repair, membershipChanges, faults, rows, ringChanges, rowsFactor);
     }
 
     /** With membership changes, the nemesis also adds, decommissions and removes nodes under load. */
     public SimRunSettings withMembershipChanges(boolean membershipChanges) {
         return new SimRunSettings(seed, nodes, replicationFactor, clients, keys, thinkMicrosMax, safetyMicros,
-                livenessMicros, repair, membershipChanges, faults, rows, ringChanges);
+                livenessMicros, repair, membershipChanges, faults, rows, ringChanges, rowsFactor);
     }
 
     /**
@@ -52,7 +52,7 @@ public record SimRunSettings(long seed, int nodes, int replicationFactor, int cl
      */
     public SimRunSettings withRows(boolean rows) {
         return new SimRunSettings(seed, nodes, replicationFactor, clients, keys, thinkMicrosMax, safetyMicros,
-                livenessMicros, repair, membershipChanges, faults, rows, ringChanges);
+                livenessMicros, repair, membershipChanges, faults, rows, ringChanges, rowsFactor);
     }
 
     /**
@@ -62,7 +62,22 @@ public record SimRunSettings(long seed, int nodes, int replicationFactor, int cl
      */
     public SimRunSettings withRingChanges(boolean ringChanges) {
         return new SimRunSettings(seed, nodes, replicationFactor, clients, keys, thinkMicrosMax, safetyMicros,
-                livenessMicros, repair, membershipChanges, faults, rows, ringChanges);
+                livenessMicros, repair, membershipChanges, faults, rows, ringChanges, rowsFactor);
+    }
+
+    /**
+     * With rows, the row table's keyspace gets replication factor {@code rowsFactor} (at most the
+     * cluster's) instead of the cluster's: its keys live on the first replicas of each list only.
+     * 0: the cluster's.
+     */
+    public SimRunSettings withRowsFactor(int rowsFactor) {
+        return new SimRunSettings(seed, nodes, replicationFactor, clients, keys, thinkMicrosMax, safetyMicros,
+                livenessMicros, repair, membershipChanges, faults, rows, ringChanges, rowsFactor);
+    }
+
+    /** The replication factor of the row table's keyspace. */
+    public int rowsReplicationFactor() {
+        return rowsFactor > 0 ? rowsFactor : replicationFactor;
     }
 
     /** The settings as printed at the start of a run. */
@@ -72,6 +87,6 @@ public record SimRunSettings(long seed, int nodes, int replicationFactor, int cl
                 thinkMicrosMax / 1e6,
                 safetyMicros / 1e6, livenessMicros / 1e6, repair, faults,
                 membershipChanges ? " membershipChanges=true" : "", rows ? " rows=true" : "",
-                ringChanges ? " ringChanges=true" : "");
+                (ringChanges ? " ringChanges=true" : "") + (rowsFactor > 0 ? " rowsRf=" + rowsFactor : ""));
     }
 }
