@@ -44,7 +44,7 @@ import ringdb.core.schema.types.OrderedWriter;
 public final class RowKeys {
     private final TableMetadata table;
     private final ToLongFunction<byte[]> partitioner;
-    /** The last partition key encoded and its prefix (see {@link #partitionWriter}); one reference, so shared safely. */
+    /** The last partition key encoded and its prefix ({@link #partitionWriter}); one reference, shared safely. */
     private Encoded last;
 
     private record Encoded(PartitionKey key, byte[] prefix) {
