@@ -54,7 +54,9 @@ public final class PartitionReader {
                 decoded.add(d);
             }
         }
-        decoded.sort((a, b) -> Arrays.compareUnsigned(a.entry.key().key(), b.entry.key().key()));
+        if (!inKeyOrder(decoded)) {
+            decoded.sort((a, b) -> Arrays.compareUnsigned(a.entry.key().key(), b.entry.key().key()));
+        }
         List<List<Decoded>> rowGroups = new ArrayList<>();
         List<Decoded> statics = new ArrayList<>();
         for (Decoded d : decoded) {
@@ -162,6 +164,16 @@ public final class PartitionReader {
             return null;
         }
         return Row.of(clustering, marker, columns);
+    }
+
+    /** Whether the entries are in ascending key order already (a forward read's are: no sort then). */
+    private static boolean inKeyOrder(List<Decoded> decoded) {
+        for (int i = 1; i < decoded.size(); i++) {
+            if (Arrays.compareUnsigned(decoded.get(i - 1).entry.key().key(), decoded.get(i).entry.key().key()) > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isCellKind(Decoded d) {

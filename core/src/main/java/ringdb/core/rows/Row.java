@@ -1,5 +1,6 @@
 package ringdb.core.rows;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -12,8 +13,13 @@ import ringdb.core.schema.keys.Clustering;
  * by name (only the selected ones).
  */
 public record Row(Clustering clustering, CellValue marker, SortedMap<String, ColumnData> columns) {
+    /** The class of the read-only views {@link #of} makes, which need no copy. */
+    private static final Class<?> READ_ONLY = Collections.unmodifiableSortedMap(new TreeMap<>()).getClass();
+
     public Row {
-        columns = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(columns));
+        if (!(columns.getClass() == READ_ONLY && columns.comparator() == null)) {
+            columns = Collections.unmodifiableSortedMap(new TreeMap<>(columns));
+        }
     }
 
     /** A selected column's data, or null when it has no live value. */
@@ -27,9 +33,14 @@ public record Row(Clustering clustering, CellValue marker, SortedMap<String, Col
         return data == null ? null : data.value();
     }
 
+    /**
+     * A row of a map the caller made for it and no longer uses: wrapped read-only, not copied (a
+     * sorted map by name as it is, any other copied into one).
+     */
     static Row of(Clustering clustering, CellValue marker, Map<String, ColumnData> columns) {
-        return new Row(clustering, marker, columns instanceof SortedMap<String, ColumnData> sorted ? sorted
-                : new TreeMap<>(columns));
+        TreeMap<String, ColumnData> sorted = columns instanceof TreeMap<String, ColumnData> tree
+                && tree.comparator() == null ? tree : new TreeMap<>(columns);
+        return new Row(clustering, marker, Collections.unmodifiableSortedMap(sorted));
     }
 
     @Override

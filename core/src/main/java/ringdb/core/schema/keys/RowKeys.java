@@ -38,11 +38,17 @@ import ringdb.core.schema.types.OrderedWriter;
  * partition is one key range, its partition deletion comes first, then its static row, then its
  * rows in clustering order (descending columns inverted), and a clustering slice is a key range.
  * Validates every key value against its column's type and the limits in {@link Limits}, refusing
- * with an error that names the column. Immutable; decoding is in {@link RowKeyDecoder}.
+ * with an error that names the column. Immutable but for a memo of the last partition key it encoded
+ * (same answers, safe to share between threads); decoding is in {@link RowKeyDecoder}.
  */
 public final class RowKeys {
     private final TableMetadata table;
     private final ToLongFunction<byte[]> partitioner;
+    /** The last partition key encoded and its prefix ({@link #partitionWriter}); one reference, shared safely. */
+    private Encoded last;
+
+    private record Encoded(PartitionKey key, byte[] prefix) {
+    }
 
     /** {@code partitioner} maps a serialized partition key to its token (SHA-1 or Murmur3). */
     public RowKeys(TableMetadata table, ToLongFunction<byte[]> partitioner) {
@@ -69,7 +75,20 @@ public final class RowKeys {
         return partitionWriter(key).toByteArray();
     }
 
+    /**
+     * A writer holding the partition's prefix. The prefix of the last key asked for is kept (keys are
+     * immutable), so the several keys of one read of a partition encode and validate it once.
+     */
     private OrderedWriter partitionWriter(PartitionKey key) {
+        Encoded encoded = last;
+        if (encoded == null || encoded.key() != key) {
+            encoded = new Encoded(key, encodePartition(key).toByteArray());
+            last = encoded;
+        }
+        return new OrderedWriter(encoded.prefix().length + 64).writeBytes(encoded.prefix());
+    }
+
+    private OrderedWriter encodePartition(PartitionKey key) {
         List<ColumnMetadata> columns = table.partitionKey();
         if (key.components().size() != columns.size()) {
             throw new InvalidRequestException("table " + table.keyspace() + "." + table.name() + " has "

@@ -189,4 +189,23 @@ class RowKeysTest {
                 Clustering.of(big, new byte[1]))).hasMessageContaining("the clustering values are 16385 bytes; "
                 + "the limit is 16384 bytes");
     }
+
+    @Test
+    void oneKeysObjectGivesEachPartitionItsOwnKeysWhateverItEncodedBefore() {
+        RowKeys keys = new RowKeys(TIMELINE, Partitioner.SHA1::token);
+        PartitionKey bob = PartitionKey.of(text("bob"));
+        byte[] annMarker = keys.rowMarker(ANN, row(1, 1));
+        byte[] bobMarker = keys.rowMarker(bob, row(1, 1));
+        assertThat(bobMarker).isEqualTo(new RowKeys(TIMELINE, Partitioner.SHA1::token).rowMarker(bob, row(1, 1)));
+        assertThat(keys.rowMarker(ANN, row(1, 1))).isEqualTo(annMarker).isNotEqualTo(bobMarker);
+        assertThat(keys.partition(bob).contains(bobMarker)).isTrue();
+        assertThat(keys.partition(bob).contains(annMarker)).isFalse();
+        // a key equal in value but another object is encoded again, to the same bytes
+        assertThat(keys.partitionPrefix(PartitionKey.of(text("ann")))).isEqualTo(keys.partitionPrefix(ANN));
+        // a bad partition key is refused even right after a good one was encoded
+        PartitionKey badUtf8 = PartitionKey.of(new byte[] {(byte) 0xff});
+        assertThatThrownBy(() -> keys.rowMarker(badUtf8, row(1, 1))).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("column 'user' is text");
+        assertThat(keys.rowMarker(ANN, row(1, 1))).isEqualTo(annMarker);
+    }
 }
