@@ -2,7 +2,7 @@ package ringdb.sim;
 
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.LongPredicate;
+import java.util.function.Predicate;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.core.store.LocalStore;
@@ -103,7 +103,7 @@ final class ObservedStore implements LocalStore {
     }
 
     @Override
-    public long purge(LongPredicate keep) {
+    public long purge(Predicate<DecoratedKey> keep) {
         return engine.purge(keep);
     }
 
@@ -134,7 +134,7 @@ final class ObservedStore implements LocalStore {
 
     /** The simulated disk runs background work inline, so this completes before it returns. */
     @Override
-    public void purgeAsync(LongPredicate keep, Completion<Long> done) {
+    public void purgeAsync(Predicate<DecoratedKey> keep, Completion<Long> done) {
         engine.purgeAsync(keep, done);
     }
 

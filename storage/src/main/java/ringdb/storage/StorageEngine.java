@@ -12,7 +12,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.function.LongPredicate;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ringdb.core.Clock;
@@ -586,12 +586,12 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
     }
 
     /**
-     * Cleanup: flushes the memtable, then rewrites every table without the entries whose token
+     * Cleanup: flushes the memtable, then rewrites every table without the entries whose key
      * {@code keep} rejects (no tombstones are written: the data simply goes). Synchronous; returns
      * the number of entries dropped.
      */
     @Override
-    public long purge(LongPredicate keep) {
+    public long purge(Predicate<DecoratedKey> keep) {
         checkOpen();
         checkNoMaintenance("a cleanup");
         flush();
@@ -662,7 +662,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
      * automatic compactions wait for it. The rewritten table replaces the old ones at once.
      */
     @Override
-    public void purgeAsync(LongPredicate keep, Completion<Long> done) {
+    public void purgeAsync(Predicate<DecoratedKey> keep, Completion<Long> done) {
         checkOpen();
         MaintenanceRun run = new MaintenanceRun("cleanup");
         running.add(run);

@@ -6,7 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.LongPredicate;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -286,11 +286,11 @@ final class TableSet {
     }
 
     /**
-     * Compacts {@code inputs}, dropping outright every entry whose token {@code keepToken} rejects,
+     * Compacts {@code inputs}, dropping outright every entry whose key {@code keepKey} rejects,
      * reporting what it writes to {@code throttle}; {@code dropsByToken} for a cleanup (which may drop
      * entries by token).
      */
-    private void startCompaction(List<SSTable> inputs, LongPredicate keepToken, ByteThrottle throttle,
+    private void startCompaction(List<SSTable> inputs, Predicate<DecoratedKey> keepKey, ByteThrottle throttle,
                                  boolean dropsByToken) {
         List<SSTable> others = new ArrayList<>(tables);
         others.removeAll(inputs);
@@ -314,7 +314,7 @@ final class TableSet {
             try {
                 Compactor.Result result = Compactor.compact(disk, directory, generation, inputs, purgeBefore,
                         config.gcGraceMicros(), Math.floorDiv(now, 1_000_000L), guard, config.tombstoneKinds(),
-                        config.blockSizeBytes(), keepToken, throttle);
+                        config.blockSizeBytes(), keepKey, throttle);
                 if (result.tombstonesPurged() + result.entriesShadowed() > 0) {
                     compactionDropsEntries = true;
                 }
@@ -528,10 +528,10 @@ final class TableSet {
     }
 
     /**
-     * Rewrites every table without the entries whose token {@code keep} rejects, waiting for it;
+     * Rewrites every table without the entries whose key {@code keep} rejects, waiting for it;
      * returns how many entries were removed.
      */
-    long purgeNow(LongPredicate keep) {
+    long purgeNow(Predicate<DecoratedKey> keep) {
         awaitCompaction();
         if (tables.isEmpty()) {
             return 0;
@@ -539,8 +539,8 @@ final class TableSet {
         long[] removed = new long[1]; // written by the compaction thread, read after awaiting it
         // Not paced: the caller (the node's thread, for a cleanup) waits for it, and a node thread
         // held up for minutes would stop answering gossip.
-        startCompaction(tables, token -> {
-            boolean kept = keep.test(token);
+        startCompaction(tables, key -> {
+            boolean kept = keep.test(key);
             removed[0] += kept ? 0 : 1;
             return kept;
         }, ByteThrottle.NONE, true);
@@ -557,7 +557,7 @@ final class TableSet {
      * compaction or other exclusive work runs, else as soon as they finished. Automatic compactions
      * wait until it is done. The run finishes on the owner's thread, in {@link #installCompleted}.
      */
-    void startPurge(LongPredicate keep, MaintenanceRun run) {
+    void startPurge(Predicate<DecoratedKey> keep, MaintenanceRun run) {
         whenExclusive(() -> {
             if (tables.isEmpty()) {
                 exclusiveRunning = false;
@@ -568,7 +568,7 @@ final class TableSet {
             run.begin(tables);
             purgeRun = run;
             // Not paced: an operator waits for a cleanup; it runs off the node's thread.
-            startCompaction(tables, token -> run.examined(keep.test(token)), run::written, true);
+            startCompaction(tables, key -> run.examined(keep.test(key)), run::written, true);
         });
     }
 

@@ -87,7 +87,7 @@ class AsyncMaintenanceTest {
         put(engine, "late", "in the memtable", 500);
 
         List<Outcome<Long>> outcomes = new ArrayList<>();
-        engine.purgeAsync(token -> token >= 0, (removed, failure) -> outcomes.add(new Outcome<>(removed, failure)));
+        engine.purgeAsync(key -> key.token() >= 0, (removed, failure) -> outcomes.add(new Outcome<>(removed, failure)));
         assertThat(outcomes).isEmpty();
         assertThat(engine.activities()).extracting(LocalStore.Activity::kind).containsExactly("cleanup");
         disk.runHeld(); // the flush of "late"; the rewrite is submitted once it is installed
@@ -147,7 +147,7 @@ class AsyncMaintenanceTest {
         put(engine, "apple", "red", 10);
         List<Object> outcomes = new ArrayList<>();
         engine.flushAsync((bytes, failure) -> outcomes.add(failure == null ? "flushed" : failure));
-        engine.purgeAsync(token -> false, (removed, failure) -> outcomes.add(failure == null ? removed : failure));
+        engine.purgeAsync(key -> false, (removed, failure) -> outcomes.add(failure == null ? removed : failure));
         engine.snapshotAsync("now", (tables, failure) -> outcomes.add(failure == null ? tables : failure));
         assertThat(outcomes).containsExactly("flushed", 1L, 0);
         engine.close();

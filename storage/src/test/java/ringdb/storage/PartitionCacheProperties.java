@@ -189,7 +189,7 @@ class PartitionCacheProperties {
         } else if (action instanceof Compact) {
             engine.compactAll();
         } else if (action instanceof Cleanup cleanup) {
-            engine.purge(token -> token != KEYS.token(PARTITIONS[cleanup.partition()]));
+            engine.purge(key -> key.token() != KEYS.token(PARTITIONS[cleanup.partition()]));
         }
     }
 

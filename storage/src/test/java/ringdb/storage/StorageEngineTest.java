@@ -88,7 +88,7 @@ class StorageEngineTest {
         assertThat(compaction[0]).isEqualTo(5L << 20);
         assertThat(compaction[1]).as("the output's data blocks were reported").isGreaterThan(400 * 100);
         engine.apply(bytes("one more"), Cell.value(new byte[100], 1), ack);
-        assertThat(engine.purge(token -> token % 2 == 0)).isPositive(); // a cleanup, which its caller waits for
+        assertThat(engine.purge(key -> key.token() % 2 == 0)).isPositive(); // a cleanup, which its caller waits for
         assertThat(disk.throttled(Disk.Lane.COMPACTION)[1]).as("a cleanup's rewrite is not paced")
                 .isEqualTo(compaction[1]);
         engine.close();
@@ -436,7 +436,7 @@ class StorageEngineTest {
                 engine.flush();
             }
         }
-        long removed = engine.purge(token -> token >= 0);
+        long removed = engine.purge(key -> key.token() >= 0);
         int expectedRemoved = 0;
         for (int i = 0; i < 200; i++) {
             boolean kept = DecoratedKey.of(Partitioner.SHA1, bytes("key" + i)).token() >= 0;

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import ringdb.core.ring.StorageKeys;
 import ringdb.core.schema.KeyspaceMetadata;
 import ringdb.core.schema.Replication;
@@ -68,7 +69,21 @@ public final class KeyspaceReplication {
         if (storageKey.length < 1 + StorageKeys.TABLE_ID_BYTES || storageKey[0] != StorageKeys.TABLE) {
             return clusterFactor;
         }
+        return factorOfKey(storageKey, derived(), clusterFactor);
+    }
+
+    /**
+     * The factor of every key as the schema stands now, fixed: safe to call from any thread (a
+     * cleanup's rewrite tests each key of the store with it off the node's thread).
+     */
+    public ToIntFunction<byte[]> snapshot() {
         Map<UUID, Integer> smaller = derived();
+        int cluster = clusterFactor;
+        return key -> key.length < 1 + StorageKeys.TABLE_ID_BYTES || key[0] != StorageKeys.TABLE
+                ? cluster : factorOfKey(key, smaller, cluster);
+    }
+
+    private static int factorOfKey(byte[] storageKey, Map<UUID, Integer> smaller, int clusterFactor) {
         if (smaller.isEmpty()) {
             return clusterFactor;
         }

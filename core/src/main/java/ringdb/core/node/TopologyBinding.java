@@ -2,7 +2,8 @@ package ringdb.core.node;
 
 import java.util.List;
 import java.util.Random;
-import java.util.function.LongPredicate;
+import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 import ringdb.core.NodeId;
 import ringdb.core.Timers;
 import ringdb.core.gossip.ApplicationState;
@@ -11,6 +12,7 @@ import ringdb.core.gossip.GossipService;
 import ringdb.core.hints.Hints;
 import ringdb.core.membership.MembershipView;
 import ringdb.core.repair.Repair;
+import ringdb.core.ring.DecoratedKey;
 import ringdb.core.store.LocalStore;
 import ringdb.core.streaming.StreamSession;
 import ringdb.core.system.SystemStore;
@@ -100,6 +102,11 @@ final class TopologyBinding implements TopologyContext {
     }
 
     @Override
+    public ToIntFunction<byte[]> keyFactors() {
+        return node.placement().snapshot();
+    }
+
+    @Override
     public void emit(NodeEvent.Kind kind, NodeId subject, String detail) {
         node.emit(kind, subject, detail);
     }
@@ -181,7 +188,7 @@ final class TopologyBinding implements TopologyContext {
     }
 
     @Override
-    public void purgeData(LongPredicate keep, LocalStore.Completion<Long> done) {
+    public void purgeData(Predicate<DecoratedKey> keep, LocalStore.Completion<Long> done) {
         data.purgeAsync(keep, done);
     }
 

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.LongPredicate;
+import java.util.function.Predicate;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
 
@@ -209,12 +209,13 @@ public interface LocalStore {
     void close();
 
     /**
-     * Removes, without writing tombstones, every entry whose token {@code keep} rejects: the data of
-     * ranges this node no longer replicates (cleanup after a ring change). Nothing is removed for a
-     * token {@code keep} accepts. Completes synchronously; returns the number of entries removed.
+     * Removes, without writing tombstones, every entry whose key {@code keep} rejects: the data of
+     * ranges this node no longer replicates (cleanup after a ring change, or of a keyspace whose
+     * replication factor was lowered). Nothing is removed for a key {@code keep} accepts. Completes
+     * synchronously; returns the number of entries removed.
      * Stores that cannot do it throw {@link UnsupportedOperationException} with the reason.
      */
-    default long purge(LongPredicate keep) {
+    default long purge(Predicate<DecoratedKey> keep) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot purge ranges");
     }
 
@@ -250,7 +251,7 @@ public interface LocalStore {
      * entries removed or the failure; a store that cannot purge fails it with {@link
      * UnsupportedOperationException}. The default waits, as {@link #purge} does.
      */
-    default void purgeAsync(LongPredicate keep, Completion<Long> done) {
+    default void purgeAsync(Predicate<DecoratedKey> keep, Completion<Long> done) {
         long removed;
         try {
             removed = purge(keep);

@@ -2,7 +2,8 @@ package ringdb.core.topology;
 
 import java.util.List;
 import java.util.Random;
-import java.util.function.LongPredicate;
+import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 import ringdb.core.NodeId;
 import ringdb.core.Timers;
 import ringdb.core.gossip.EndpointState;
@@ -11,6 +12,7 @@ import ringdb.core.membership.MembershipView;
 import ringdb.core.node.NodeConfig;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.node.NodeState;
+import ringdb.core.ring.DecoratedKey;
 import ringdb.core.store.LocalStore;
 import ringdb.core.streaming.StreamSession;
 import ringdb.core.system.SystemStore;
@@ -65,6 +67,12 @@ public interface TopologyContext {
      * while no keyspace asks for fewer): moves gain, stream and wait for the replicas of each.
      */
     List<Integer> replicationFactors();
+
+    /**
+     * The replication factor of each data store key as the schema stands now (its keyspace's, at most
+     * the cluster's), fixed and safe to call from any thread.
+     */
+    ToIntFunction<byte[]> keyFactors();
 
     /** Reports what the node did or noticed (events, the dashboard, the simulator's trace). */
     void emit(NodeEvent.Kind kind, NodeId subject, String detail);
@@ -121,7 +129,7 @@ public interface TopologyContext {
      * store rewrites its tables off the node's thread); {@code done} gets how many were removed, or
      * the failure, on the node's thread (see {@link LocalStore#purgeAsync}).
      */
-    void purgeData(LongPredicate keep, LocalStore.Completion<Long> done);
+    void purgeData(Predicate<DecoratedKey> keep, LocalStore.Completion<Long> done);
 
     /** What a stream session pulling ranges into this node runs on. */
     StreamSession.Host streamHost();

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.function.LongPredicate;
+import java.util.function.Predicate;
 import ringdb.core.data.Cell;
 import ringdb.core.data.Limits;
 import ringdb.core.ring.DecoratedKey;
@@ -57,9 +57,9 @@ public final class InMemoryStore implements LocalStore {
     }
 
     @Override
-    public long purge(LongPredicate keep) {
+    public long purge(Predicate<DecoratedKey> keep) {
         long before = cells.size();
-        cells.keySet().removeIf(key -> !keep.test(key.token()));
+        cells.keySet().removeIf(key -> !keep.test(key));
         return before - cells.size();
     }
 

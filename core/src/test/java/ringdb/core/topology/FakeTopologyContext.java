@@ -3,7 +3,8 @@ package ringdb.core.topology;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.function.LongPredicate;
+import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 import ringdb.core.NodeId;
 import ringdb.core.Timers;
 import ringdb.core.gossip.EndpointState;
@@ -13,6 +14,7 @@ import ringdb.core.membership.MembershipView;
 import ringdb.core.node.NodeConfig;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.node.NodeState;
+import ringdb.core.ring.DecoratedKey;
 import ringdb.core.store.LocalStore;
 import ringdb.core.streaming.StreamSession;
 import ringdb.core.system.SystemStore;
@@ -33,7 +35,8 @@ final class FakeTopologyContext implements TopologyContext {
     NodeState state = NodeState.STARTING;
     long[] tokens = new long[0];
     MembershipView view = MembershipView.empty(NodeConfig.defaults().replicationFactor());
-    LongPredicate purged;
+    Predicate<DecoratedKey> purged;
+    ToIntFunction<byte[]> keyFactors = key -> config().replicationFactor();
     long purgeResult;
     boolean running = true;
 
@@ -100,6 +103,11 @@ final class FakeTopologyContext implements TopologyContext {
     @Override
     public List<Integer> replicationFactors() {
         return List.of(config().replicationFactor());
+    }
+
+    @Override
+    public ToIntFunction<byte[]> keyFactors() {
+        return keyFactors;
     }
 
     @Override
@@ -172,7 +180,7 @@ final class FakeTopologyContext implements TopologyContext {
     }
 
     @Override
-    public void purgeData(LongPredicate keep, LocalStore.Completion<Long> done) {
+    public void purgeData(Predicate<DecoratedKey> keep, LocalStore.Completion<Long> done) {
         purged = keep;
         done.done(purgeResult, null);
     }

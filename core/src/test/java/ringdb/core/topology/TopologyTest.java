@@ -18,6 +18,7 @@ import ringdb.core.membership.MembershipView;
 import ringdb.core.coordinator.ClientResult;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.node.NodeState;
+import ringdb.core.ring.DecoratedKey;
 import ringdb.core.ring.Ring;
 import ringdb.core.system.SystemStore;
 
@@ -159,8 +160,34 @@ class TopologyTest {
                 answer(topology::cleanup));
         Ring ring = context.view.natural();
         for (long token = Long.MIN_VALUE; token < Long.MAX_VALUE - (1L << 58); token += 1L << 58) {
-            assertEquals(ring.replicasForToken(token).contains(N1), context.purged.test(token), "token " + token);
+            assertEquals(ring.replicasForToken(token).contains(N1),
+                    context.purged.test(new DecoratedKey(token, new byte[] {1})), "token " + token);
         }
+    }
+
+    @Test
+    void cleanupKeepsAKeyOfASmallerFactorKeyspaceOnlyWhereThisNodeIsAmongItsFirstReplicas() {
+        FakeTopologyContext context = new FakeTopologyContext(N1);
+        context.state = NodeState.NORMAL;
+        context.ring(List.of(normal(N1), normal(N2), normal(STRANGER)));
+        byte smallerKeyspace = 7;
+        context.keyFactors = key -> key[0] == smallerKeyspace ? 1 : context.config().replicationFactor();
+        answer(new Topology(context)::cleanup);
+        Ring ring = context.view.natural();
+        int firstOnly = 0;
+        int kept = 0;
+        for (long token = Long.MIN_VALUE; token < Long.MAX_VALUE - (1L << 56); token += 1L << 56) {
+            List<NodeId> replicas = ring.replicasForToken(token);
+            boolean first = replicas.get(0).equals(N1);
+            assertEquals(first, context.purged.test(new DecoratedKey(token, new byte[] {smallerKeyspace})),
+                    "factor-1 key at token " + token + " (replicas " + replicas + ")");
+            assertEquals(replicas.contains(N1), context.purged.test(new DecoratedKey(token, new byte[] {1})),
+                    "cluster-factor key at token " + token);
+            firstOnly += first ? 1 : 0;
+            kept += replicas.contains(N1) ? 1 : 0;
+        }
+        assertTrue(firstOnly > 0 && firstOnly < kept, "the ring gives N1 some first places and more second ones: "
+                + firstOnly + " of " + kept);
     }
 
     @Test

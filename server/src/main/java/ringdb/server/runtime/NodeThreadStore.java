@@ -3,7 +3,7 @@ package ringdb.server.runtime;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
-import java.util.function.LongPredicate;
+import java.util.function.Predicate;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.core.store.LocalStore;
@@ -73,7 +73,7 @@ public final class NodeThreadStore implements LocalStore {
     }
 
     @Override
-    public long purge(LongPredicate keep) {
+    public long purge(Predicate<DecoratedKey> keep) {
         return delegate.purge(keep);
     }
 
@@ -124,7 +124,7 @@ public final class NodeThreadStore implements LocalStore {
     }
 
     @Override
-    public void purgeAsync(LongPredicate keep, Completion<Long> done) {
+    public void purgeAsync(Predicate<DecoratedKey> keep, Completion<Long> done) {
         delegate.purgeAsync(keep, onNodeThread(done));
     }
 

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import ringdb.core.Clock;
 import ringdb.core.NodeId;
 import ringdb.core.Timers;
+import ringdb.core.coordinator.ClientResult;
 import ringdb.core.schema.TableMetadata;
 import ringdb.core.schema.keys.KeyRange;
 import ringdb.core.schema.keys.PartitionKey;
@@ -45,12 +47,15 @@ import ringdb.storage.rows.TombstoneKinds;
  * Three real nodes on 127.0.0.1..3 with the cluster's replication_factor 3 and a keyspace of
  * replication factor 1: every row lands on exactly one node (its token's first replica, read from
  * each node's own store), QUORUM and ALL of that keyspace need that one node alone, and a keyspace
- * asking more replicas than the cluster places is refused over CQL and HTTP.
+ * asking more replicas than the cluster places is refused over CQL and HTTP; a keyspace whose factor
+ * is lowered keeps its extra copies until cleanup, which then drops them on every node but the first
+ * replica.
  */
 @Timeout(300)
 class KeyspaceReplicationNodesTest {
     private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(90);
     private static final int KEYS = 24;
+    private static final List<String> HOSTS = List.of("127.0.0.1", "127.0.0.2", "127.0.0.3");
 
     @TempDir
     Path dir;
@@ -108,17 +113,11 @@ class KeyspaceReplicationNodesTest {
 
     @Test
     void aKeyspaceOfFactorOneKeepsOneCopyAndCountsOneReplica() throws Exception {
-        cqlPort = FreePorts.loopback();
-        seedPort = FreePorts.on("127.0.0.1");
-        List<String> hosts = List.of("127.0.0.1", "127.0.0.2", "127.0.0.3");
+        List<String> hosts = HOSTS;
         Map<String, ServerNode> nodes = new HashMap<>();
         try {
-            nodes.put(hosts.get(0), start(hosts.get(0), seedPort));
-            nodes.put(hosts.get(1), start(hosts.get(1), FreePorts.on(hosts.get(1))));
-            nodes.put(hosts.get(2), start(hosts.get(2), FreePorts.on(hosts.get(2))));
+            startThree(nodes);
             ServerNode one = nodes.get(hosts.get(0));
-            await("every node sees a ring of three", () -> nodes.values().stream()
-                    .allMatch(n -> call(n, () -> n.node().ring().members().size()) == 3));
 
             HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://"
                     + one.httpAddress().getHostString() + ":" + one.httpAddress().getPort() + "/v1/schema/keyspaces"))
@@ -159,6 +158,67 @@ class KeyspaceReplicationNodesTest {
                             .setConsistencyLevel(cl));
                     assertThat(session.execute(SimpleStatement.newInstance("SELECT v FROM solo.t WHERE k = ?", key)
                             .setConsistencyLevel(cl)).one().getString(0)).isEqualTo("at " + cl);
+                }
+            }
+        } finally {
+            for (ServerNode node : nodes.values()) {
+                node.close();
+            }
+        }
+    }
+
+    private void startThree(Map<String, ServerNode> nodes) throws IOException {
+        cqlPort = FreePorts.loopback();
+        seedPort = FreePorts.on(HOSTS.get(0));
+        nodes.put(HOSTS.get(0), start(HOSTS.get(0), seedPort));
+        nodes.put(HOSTS.get(1), start(HOSTS.get(1), FreePorts.on(HOSTS.get(1))));
+        nodes.put(HOSTS.get(2), start(HOSTS.get(2), FreePorts.on(HOSTS.get(2))));
+        await("every node sees a ring of three", () -> nodes.values().stream()
+                .allMatch(n -> call(n, () -> n.node().ring().members().size()) == 3));
+    }
+
+    @Test
+    void loweringAKeyspaceFactorThenCleanupOnEveryNodeLeavesOneCopyOfEachRow() throws Exception {
+        Map<String, ServerNode> nodes = new HashMap<>();
+        try {
+            startThree(nodes);
+            ServerNode one = nodes.get(HOSTS.get(0));
+            try (CqlSession session = CqlSessions.connect(one.cqlAddress())) {
+                session.execute("CREATE KEYSPACE shrink WITH replication = "
+                        + "{'class':'SimpleStrategy','replication_factor':3}");
+                session.execute("CREATE TABLE shrink.t (k int PRIMARY KEY, v text)");
+                await("every node knows shrink.t", () -> nodes.values().stream()
+                        .allMatch(n -> call(n, () -> n.node().schema().table("shrink", "t")) != null));
+                TableMetadata table = call(one, () -> one.node().schema().table("shrink", "t"));
+                RowKeys keys = new RowKeys(table, ServerNode.partitioner(one.config())::token);
+                for (int k = 0; k < KEYS; k++) {
+                    session.execute(SimpleStatement.newInstance("INSERT INTO shrink.t (k, v) VALUES (?, ?)", k, "v" + k)
+                            .setConsistencyLevel(ConsistencyLevel.ALL));
+                }
+                byte[] aKey = keys.partition(PartitionKey.of(CqlTypes.INT.fromJava(0))).start();
+                session.execute("ALTER KEYSPACE shrink WITH replication = "
+                        + "{'class':'SimpleStrategy','replication_factor':1}");
+                await("every node places shrink with one replica", () -> nodes.values().stream()
+                        .allMatch(n -> call(n, () -> n.node().placement().factorOfKey(aKey)) == 1));
+                for (int k = 0; k < KEYS; k++) {
+                    long token = keys.token(PartitionKey.of(CqlTypes.INT.fromJava(k)));
+                    KeyRange range = keys.partition(PartitionKey.of(CqlTypes.INT.fromJava(k)));
+                    assertThat(HOSTS.stream().filter(host -> holds(host, token, range)))
+                            .as("key %d is still on every node before cleanup (as Cassandra keeps it)", k)
+                            .hasSize(3);
+                }
+                for (ServerNode node : nodes.values()) {
+                    CompletableFuture<ClientResult> answer = new CompletableFuture<>();
+                    call(node, () -> {
+                        node.node().cleanup(answer::complete);
+                        return null;
+                    });
+                    assertThat(answer.get(90, TimeUnit.SECONDS)).isInstanceOf(ClientResult.Completed.class);
+                }
+                assertOneCopyEach(nodes, HOSTS, keys);
+                for (int k = 0; k < KEYS; k++) {
+                    assertThat(session.execute(SimpleStatement.newInstance("SELECT v FROM shrink.t WHERE k = ?", k)
+                            .setConsistencyLevel(ConsistencyLevel.QUORUM)).one().getString(0)).isEqualTo("v" + k);
                 }
             }
         } finally {

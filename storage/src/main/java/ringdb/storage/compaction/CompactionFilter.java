@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongPredicate;
+import java.util.function.Predicate;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.storage.LookaheadIterator;
@@ -32,7 +32,7 @@ import ringdb.storage.rows.TombstoneKinds;
  */
 final class CompactionFilter extends LookaheadIterator<Map.Entry<DecoratedKey, Cell>> {
     private final Iterator<Map.Entry<DecoratedKey, Cell>> source;
-    private final LongPredicate keepToken;
+    private final Predicate<DecoratedKey> keepKey;
     private final long purgeBeforeMicros;
     private final long gcGraceMicros;
     /** Tombstones of the current partition older than this may be purged (its table's gc_grace). */
@@ -59,10 +59,11 @@ final class CompactionFilter extends LookaheadIterator<Map.Entry<DecoratedKey, C
     private record Range(byte[] closeKey, long timestampMicros) {
     }
 
-    CompactionFilter(Iterator<Map.Entry<DecoratedKey, Cell>> source, LongPredicate keepToken, long purgeBeforeMicros,
-                     long gcGraceMicros, long nowSeconds, Compactor.TombstoneGuard guard, TombstoneKinds kinds) {
+    CompactionFilter(Iterator<Map.Entry<DecoratedKey, Cell>> source, Predicate<DecoratedKey> keepKey,
+                     long purgeBeforeMicros, long gcGraceMicros, long nowSeconds, Compactor.TombstoneGuard guard,
+                     TombstoneKinds kinds) {
         this.source = source;
-        this.keepToken = keepToken;
+        this.keepKey = keepKey;
         this.purgeBeforeMicros = purgeBeforeMicros;
         this.gcGraceMicros = gcGraceMicros;
         this.nowSeconds = nowSeconds;
@@ -91,7 +92,7 @@ final class CompactionFilter extends LookaheadIterator<Map.Entry<DecoratedKey, C
     protected Map.Entry<DecoratedKey, Cell> computeNext() {
         for (Map.Entry<DecoratedKey, Cell> entry = take(); entry != null; entry = take()) {
             DecoratedKey key = entry.getKey();
-            if (!keepToken.test(key.token())) {
+            if (!keepKey.test(key)) {
                 continue;
             }
             Cell cell = entry.getValue();

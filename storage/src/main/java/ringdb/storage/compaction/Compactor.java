@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongPredicate;
+import java.util.function.Predicate;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.storage.MergingIterator;
@@ -36,14 +36,14 @@ public final class Compactor {
      * range tombstone covers are dropped (and those a row or collection deletion covers, as {@code kinds}
      * tells them), tombstones older than {@code purgeBeforeMicros} (the compaction's clock less the engine's
      * {@code gcGraceMicros}; for a table entry its table's gc_grace as {@code kinds} tells it) are purged
-     * where {@code mayHoldOlder} allows; every entry whose token {@code keepToken} rejects is dropped
+     * where {@code mayHoldOlder} allows; every entry whose key {@code keepKey} rejects is dropped
      * outright (cleanup of ranges the node no longer replicates; not counted as purged). The output's
      * data blocks are reported to {@code throttle} as they are written.
      */
     public static Result compact(Disk disk, String directory, long generation, List<SSTable> inputs,
                                  long purgeBeforeMicros, long gcGraceMicros, long nowSeconds,
                                  TombstoneGuard mayHoldOlder, TombstoneKinds kinds, int blockSizeBytes,
-                                 LongPredicate keepToken, ByteThrottle throttle)
+                                 Predicate<DecoratedKey> keepKey, ByteThrottle throttle)
             throws IOException {
         List<Iterator<Map.Entry<DecoratedKey, Cell>>> sources = new ArrayList<>();
         long expected = 0;
@@ -53,7 +53,7 @@ public final class Compactor {
             expected += table.metadata().entryCount();
             covered = CommitLogPosition.max(covered, table.metadata().coveredPosition());
         }
-        CompactionFilter filtered = new CompactionFilter(new MergingIterator(sources), keepToken, purgeBeforeMicros,
+        CompactionFilter filtered = new CompactionFilter(new MergingIterator(sources), keepKey, purgeBeforeMicros,
                 gcGraceMicros, nowSeconds, mayHoldOlder, kinds);
         try {
             if (!filtered.hasNext()) {
