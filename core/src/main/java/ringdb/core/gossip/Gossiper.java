@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import ringdb.core.Clock;
 import ringdb.core.Network;
 import ringdb.core.NodeId;
@@ -77,6 +78,8 @@ public final class Gossiper implements Liveness {
     private final TreeMap<NodeId, RemoteStates> remoteStates = new TreeMap<>();
     /** Nodes this node's durable ring records show removed (or being removed): that state, by node. */
     private final TreeMap<NodeId, RemovedRecord> removedInRecords = new TreeMap<>();
+    /** Peers this node's durable ring records show members: contacted until gossip brings their states. */
+    private final TreeSet<NodeId> rememberedPeers = new TreeSet<>();
     /** Generations of removed nodes whose states were refused already (each reported once). */
     private final Set<String> refusalsReported = new HashSet<>();
     private boolean removedWhileDownReported;
@@ -408,6 +411,19 @@ public final class Gossiper implements Liveness {
     private record RemovedRecord(long generation, Map<String, String> states) {
     }
 
+    /**
+     * Notes a peer this node's durable ring records show a member of the ring (at start, before any
+     * gossip). Until gossip brings a state of it, it is contacted like an unreachable peer, so a
+     * restarted node finds the ring even when none of its seeds answers (a seed that left the ring,
+     * or is down while the others restart), as Cassandra gossips with the endpoints its peers table
+     * remembers.
+     */
+    public void rememberPeer(NodeId node) {
+        if (!node.equals(self)) {
+            rememberedPeers.add(node);
+        }
+    }
+
     /** Takes up the recorded removal of {@code node} as its gossip state (see {@link #rememberRemoved}). */
     private void restoreRemoval(NodeId node) {
         RemovedRecord record = removedInRecords.get(node);
@@ -488,12 +504,15 @@ public final class Gossiper implements Liveness {
         return out;
     }
 
+    /** Peers not held up and not stopped, with the remembered peers gossip told nothing of yet, in id order. */
     private List<NodeId> unreachablePeers() {
+        TreeSet<NodeId> candidates = new TreeSet<>(endpoints.keySet());
+        candidates.addAll(rememberedPeers);
         List<NodeId> out = new ArrayList<>();
-        for (NodeId node : endpoints.keySet()) {
+        for (NodeId node : candidates) {
             EndpointState state = endpoints.get(node);
-            boolean stopped = state.get(ApplicationState.SHUTDOWN) != null
-                    || ApplicationState.SHUTDOWN.equals(state.get(ApplicationState.STATUS));
+            boolean stopped = state != null && (state.get(ApplicationState.SHUTDOWN) != null
+                    || ApplicationState.SHUTDOWN.equals(state.get(ApplicationState.STATUS)));
             if (!node.equals(self) && !live.contains(node) && !stopped) {
                 out.add(node);
             }

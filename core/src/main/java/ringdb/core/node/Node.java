@@ -282,6 +282,7 @@ public final class Node {
         removedNotice = null;
         gossip.start(generation, state.name(), tokens, startup.replacing());
         ringState.forEachRemoved(gossip.gossiper());
+        ringState.forEachRemembered(gossip.gossiper());
         running = true;
         repair.resetRecovery();
         ringState.update(id, gossip.gossiper().state(id));

@@ -78,6 +78,19 @@ final class RingState {
         }
     }
 
+    /**
+     * The peers whose remembered membership shows them in the ring (not LEFT, not removed or being
+     * removed): gossip contacts them even before it heard of them (see Gossiper#rememberPeer).
+     */
+    void forEachRemembered(Gossiper gossiper) {
+        for (Member member : members.values()) {
+            NodeState status = NodeState.fromGossip(member.status());
+            if (status != NodeState.LEFT && !Gossiper.marksRemoval(member.status())) {
+                gossiper.rememberPeer(member.node());
+            }
+        }
+    }
+
     /** Forces a new version of the view at the next read (a new generation of this node). */
     void invalidate() {
         dirty = true;

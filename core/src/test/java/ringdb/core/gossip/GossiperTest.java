@@ -98,6 +98,36 @@ class GossiperTest {
         assertThat(b.state(C).generation()).isEqualTo(30);
     }
 
+    /**
+     * B and C restart while their only seed A is gone: with no seed answering they find each other only
+     * through the peers their ring records remember.
+     */
+    @Test
+    void rememberedPeersAreContactedWhenNoSeedAnswers() {
+        Gossiper b = gossiper(B, List.of(A));
+        Gossiper c = gossiper(C, List.of(A));
+        b.start(20, Map.of("STATUS", "NORMAL"));
+        c.start(30, Map.of("STATUS", "NORMAL"));
+        Map<NodeId, Gossiper> nodes = Map.of(B, b, C, c);
+        for (int round = 0; round < 3; round++) {
+            time.advance(1_000_000);
+            b.round();
+            c.round();
+            deliverAll(nodes);
+        }
+        assertThat(b.endpoints()).as("seeds alone: nobody answers").containsOnlyKeys(B);
+        b.rememberPeer(C);
+        b.rememberPeer(B);
+        for (int round = 0; round < 3; round++) {
+            time.advance(1_000_000);
+            b.round();
+            c.round();
+            deliverAll(nodes);
+        }
+        assertThat(b.livePeers()).containsExactly(C);
+        assertThat(c.livePeers()).containsExactly(B);
+    }
+
     @Test
     void aPartialStateOfAnUnknownOrNewerGenerationIsNeverApplied() {
         Gossiper b = gossiper(B, List.of());

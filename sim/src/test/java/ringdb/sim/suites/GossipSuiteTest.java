@@ -4,14 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static ringdb.sim.suites.Clusters.SECOND;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import ringdb.core.coordinator.ClientResult;
 import ringdb.core.NodeId;
 import ringdb.core.node.NodeConfig;
 import ringdb.core.node.NodeEvent;
 import ringdb.core.node.NodeState;
 import ringdb.core.node.PeerStatus;
 import ringdb.sim.SimCluster;
+import ringdb.sim.SimFuture;
 import ringdb.sim.SimListener;
 
 /** Gossip membership and failure detection in simulated clusters (simulated time only). */
@@ -128,6 +133,37 @@ class GossipSuiteTest {
                     + Clusters.seedLine(cluster)).isTrue();
             assertThat(Clusters.peer(cluster.node(NodeId.of("node1")), leaving).state()).isEqualTo(NodeState.DOWN);
             assertThat(NodeConfig.defaults().gossipIntervalMicros()).isEqualTo(SECOND);
+        }
+    }
+
+    /**
+     * The cluster's only seed (node1) left the ring, or is down, and then every other node restarted:
+     * a restarted node's gossip knew only its seeds, so none of them heard of another again and each
+     * held the others down for good (no hint delivered, no repair possible). A restarted node also
+     * contacts the ring members its durable records remember, so they find each other without a seed.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(strings = {"left", "down"})
+    void restartedNodesFindEachOtherWhenTheirOnlySeedIsGone(String seedGone) {
+        try (SimCluster cluster = SimCluster.builder().seed(SEED + 5).nodes(4).build()) {
+            assertThat(cluster.runUntil(() -> Clusters.converged(cluster), 30 * SECOND)).isTrue();
+            NodeId seed = NodeId.of("node1");
+            assertThat(cluster.config().seeds()).containsExactly(seed);
+            if (seedGone.equals("left")) {
+                SimFuture<ClientResult> left = cluster.decommission(seed);
+                assertThat(cluster.runUntil(left, 300 * SECOND)).isInstanceOf(ClientResult.Completed.class);
+            } else {
+                cluster.fail(seed);
+            }
+            List<NodeId> others = cluster.nodeIds().stream().filter(id -> !id.equals(seed)).toList();
+            others.forEach(cluster::fail);
+            cluster.runFor(SECOND);
+            others.forEach(cluster::recover);
+            boolean found = cluster.runUntil(() -> others.stream().allMatch(id -> cluster.isAlive(id)
+                    && others.stream().allMatch(cluster.node(id)::isAlive)), 30 * SECOND);
+            assertThat(found).as("node2..node4 hold each other up with their seed " + seedGone + "; "
+                    + Clusters.seedLine(cluster)).isTrue();
+            assertThat(cluster.isAlive(seed)).isFalse();
         }
     }
 }
