@@ -1,22 +1,30 @@
 #!/usr/bin/env bash
 # YCSB over CQL (the Cassandra Java driver, rows of ycsb.usertable) against ringdb's own native
-# protocol (RingDbClient, rows of the same table through ROW_WRITE/ROW_READ), on one local node,
-# alternated in one sitting: for each round, workload A native, A CQL, C native, C CQL. 100k records of 10 x 100 bytes, zipfian
-# keys, 32 threads, CL ONE. Prints each run's throughput and the CQL/native ratios.
+# protocol (RingDbClient, rows of the same table through ROW_WRITE/ROW_READ), on a local cluster of
+# NODES nodes (RF 1 for one node, 2 otherwise; both clients get every node's address), alternated in
+# one sitting: for each round, level and workload, native then CQL. 100k records of 10 x 100 bytes,
+# zipfian keys, 32 threads. Prints each run's throughput and the CQL/native ratios.
 # Usage: bench/scripts/cql-vs-native.sh [SECONDS=60] [ROUNDS=1] [DIR=/tmp/ringdb-cql-vs-native]
+# Environment: NODES (1), LEVELS ("ONE" for one node, "ONE QUORUM" otherwise), RECORDS (100000), JAR.
 set -euo pipefail
 seconds=${1:-60}
 rounds=${2:-1}
 dir=${3:-/tmp/ringdb-cql-vs-native}
 records=${RECORDS:-100000}
+nodes=${NODES:-1}
+rf=$(( nodes > 1 ? 2 : 1 ))
+levels=${LEVELS:-$([ "$nodes" -gt 1 ] && echo "ONE QUORUM" || echo ONE)}
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 jar=${JAR:-$here/cli/target/ringdb-all.jar}
 ringdb() { java -jar "$jar" "$@"; }
 rm -rf "$dir"
 trap 'ringdb cluster stop --dir "$dir" >/dev/null' EXIT
-ringdb cluster start --dir "$dir" --nodes 1 --rf 1 --internode-port 0 --http-port 0 --wait-seconds 60
-http="127.0.0.1:$(sed -n 's/^http_port: *//p' "$dir/node1/ringdb.yaml")"
-cql="127.0.0.1:$(sed -n 's/^native_transport_port: *//p' "$dir/node1/ringdb.yaml")"
+ringdb cluster start --dir "$dir" --nodes "$nodes" --rf "$rf" --internode-port 0 --http-port 0 --wait-seconds 90
+addresses() { # setting name in each node's ringdb.yaml -> comma-separated 127.0.0.1:PORT list
+  for i in $(seq 1 "$nodes"); do echo "127.0.0.1:$(sed -n "s/^$1: *//p" "$dir/node$i/ringdb.yaml")"; done | paste -sd,
+}
+http=$(addresses http_port)
+cql=$(addresses native_transport_port)
 echo "=== loading $records records both ways (native: $http, CQL: $cql)"
 for protocol in native cql; do
   host=$http; [ "$protocol" = cql ] && host=$cql
@@ -25,23 +33,33 @@ for protocol in native cql; do
   grep -A2 '^\[load\]' "$dir/load-$protocol.log" | sed "s/^/$protocol /"
 done
 for round in $(seq 1 "$rounds"); do
-  for workload in A C; do
-    for protocol in native cql; do
-      host=$http; [ "$protocol" = cql ] && host=$cql
-      echo "=== round $round, workload $workload, $protocol, ${seconds}s, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-      ringdb bench cluster --protocol "$protocol" --host "$host" --workload "$workload" --records "$records" \
-        --no-load --threads 32 --duration "$seconds" --cl ONE --progress-seconds 30 \
-        --json "$dir/result-$round-$workload-$protocol.json" | grep -v '^\[run\] *[0-9]* s:' || true
+  for cl in $levels; do
+    for workload in A C; do
+      for protocol in native cql; do
+        host=$http; [ "$protocol" = cql ] && host=$cql
+        echo "=== round $round, $nodes node(s), $cl, workload $workload, $protocol, ${seconds}s," \
+          "load average $(cut -d' ' -f1-3 /proc/loadavg)"
+        ringdb bench cluster --protocol "$protocol" --host "$host" --workload "$workload" --records "$records" \
+          --no-load --threads 32 --duration "$seconds" --cl "$cl" --progress-seconds 30 \
+          --json "$dir/result-$round-$cl-$workload-$protocol.json" | grep -v '^\[run\] *[0-9]* s:' || true
+      done
     done
   done
 done
-python3 - "$dir" "$rounds" <<'EOF'
+python3 - "$dir" "$rounds" $levels <<'EOF'
 import json, sys
-dir, rounds = sys.argv[1], int(sys.argv[2])
-print("\n%-6s %-9s %12s %12s %7s" % ("round", "workload", "native ops/s", "CQL ops/s", "CQL/native"))
+dir, rounds, levels = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+print("\n%-6s %-7s %-9s %12s %12s %7s" % ("round", "level", "workload", "native ops/s", "CQL ops/s", "CQL/native"))
+sums = {}
 for r in range(1, rounds + 1):
-    for w in ("A", "C"):
-        ops = {p: json.load(open("%s/result-%d-%s-%s.json" % (dir, r, w, p)))["run"]["throughputPerSecond"]
-               for p in ("native", "cql")}
-        print("%-6d %-9s %12.0f %12.0f %6.0f%%" % (r, w, ops["native"], ops["cql"], 100 * ops["cql"] / ops["native"]))
+    for cl in levels:
+        for w in ("A", "C"):
+            ops = {p: json.load(open("%s/result-%d-%s-%s-%s.json" % (dir, r, cl, w, p)))["run"]["throughputPerSecond"]
+                   for p in ("native", "cql")}
+            total = sums.setdefault((cl, w), [0.0, 0.0])
+            total[0] += ops["native"]; total[1] += ops["cql"]
+            print("%-6d %-7s %-9s %12.0f %12.0f %6.0f%%"
+                  % (r, cl, w, ops["native"], ops["cql"], 100 * ops["cql"] / ops["native"]))
+for (cl, w), (native, cql) in sums.items():
+    print("%-6s %-7s %-9s %12.0f %12.0f %6.0f%%" % ("sum", cl, w, native, cql, 100 * cql / native))
 EOF
