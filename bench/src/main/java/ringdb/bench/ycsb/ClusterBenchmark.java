@@ -3,11 +3,13 @@ package ringdb.bench.ycsb;
 import com.datastax.oss.driver.api.core.CqlSession;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -194,6 +196,18 @@ public final class ClusterBenchmark {
         MeasuredDb.Meters meters = new MeasuredDb.Meters();
         ExecutorService pool = Executors.newFixedThreadPool(settings.threads());
         AtomicLong operations = new AtomicLong();
+        // Every thread connects its client before the clock starts, as YCSB's own client does: the
+        // connections (a driver session's metadata fetch, say) are no part of the measured phase.
+        Callable<DB> connect = () -> {
+            DB db = new MeasuredDb(settings.protocol() == Protocol.CQL ? new CqlClient() : new RingDbClient(), meters);
+            db.setProperties(properties);
+            db.init();
+            return db;
+        };
+        List<DB> clients = new ArrayList<>();
+        for (Future<DB> connected : pool.invokeAll(Collections.nCopies(settings.threads(), connect))) {
+            clients.add(connected.get());
+        }
         long start = System.nanoTime();
         long deadline = start + TimeUnit.SECONDS.toNanos(settings.durationSeconds());
         List<Future<?>> workers = new ArrayList<>();
@@ -201,11 +215,8 @@ public final class ClusterBenchmark {
             long share = settings.recordCount() / settings.threads()
                     + (t < settings.recordCount() % settings.threads() ? 1 : 0);
             int thread = t;
+            DB db = clients.get(t);
             workers.add(pool.submit(() -> {
-                DB db = new MeasuredDb(settings.protocol() == Protocol.CQL ? new CqlClient() : new RingDbClient(),
-                        meters);
-                db.setProperties(properties);
-                db.init();
                 Object state = workload.initThread(properties, thread, settings.threads());
                 for (long i = 0; insert ? i < share : System.nanoTime() < deadline; i++) {
                     boolean done = insert ? workload.doInsert(db, state) : workload.doTransaction(db, state);
@@ -214,14 +225,16 @@ public final class ClusterBenchmark {
                     }
                     operations.incrementAndGet();
                 }
-                db.cleanup();
                 return null;
             }));
         }
         Map<String, Histogram> totals = new TreeMap<>();
         awaitWithProgress(name, workers, meters, totals, operations, start);
-        pool.shutdown();
         double seconds = (System.nanoTime() - start) / 1e9;
+        for (DB db : clients) {
+            db.cleanup(); // closing a driver session is no part of the measured phase either
+        }
+        pool.shutdown();
         accumulate(meters, totals);
         List<OperationStats> stats = new ArrayList<>();
         totals.forEach((operation, histogram) -> stats.add(stats(operation, histogram, meters, seconds)));
