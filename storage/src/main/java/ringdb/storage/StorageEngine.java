@@ -399,8 +399,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         long readSequence = partitionCache.writeSequence();
         List<Entry> whole = sliceUncached(token, start, end, false, PartitionCache.PARTITION_ENTRIES_MAX + 1);
         partitionCache.miss();
-        partitionCache.fill(token, start, end, whole, false, readSequence);
-        PartitionCache.Partition cached = partitionCache.get(token, from, partitionEnd);
+        PartitionCache.Partition cached = partitionCache.fill(token, start, end, whole, false, readSequence);
         return cached != null && cached.covers(from, to) ? cached : null;
     }
 
