@@ -68,6 +68,13 @@ final class ObservedStore implements LocalStore {
     }
 
     @Override
+    public PartitionSlice sliceOfPartition(long token, byte[] fromInclusive, byte[] toExclusive, boolean reversed,
+                                           int maxEntries, byte[] partitionStart, byte[] partitionEnd) {
+        return engine.sliceOfPartition(token, fromInclusive, toExclusive, reversed, maxEntries, partitionStart,
+                partitionEnd);
+    }
+
+    @Override
     public List<Entry> rangeTombstones(long token, byte[] partitionStart, byte[] partitionEnd) {
         return engine.rangeTombstones(token, partitionStart, partitionEnd);
     }

@@ -84,19 +84,20 @@ final class PartitionCache {
      * Caches the partition {@code [start, end)} of {@code token} whose entries, read in full, are
      * {@code entries} (in key order, or reversed when {@code reversed}), read when {@link #writeSequence()}
      * was {@code readSequence} (else nothing is cached: a write may have come after it), unless it holds more than
-     * {@link #PARTITION_ENTRIES_MAX} entries or more than an eighth of the capacity.
+     * {@link #PARTITION_ENTRIES_MAX} entries or more than an eighth of the capacity. Returns the partition
+     * cached (the newest, so not evicted), or null.
      */
-    synchronized void fill(long token, byte[] start, byte[] end, List<Entry> entries, boolean reversed,
-                           long readSequence) {
+    synchronized Partition fill(long token, byte[] start, byte[] end, List<Entry> entries, boolean reversed,
+                                long readSequence) {
         if (entries.size() > PARTITION_ENTRIES_MAX || readSequence != writeSequence) {
-            return;
+            return null;
         }
         Partition partition = new Partition(start.clone(), end.clone());
         for (int i = 0; i < entries.size(); i++) {
             partition.append(entries.get(reversed ? entries.size() - 1 - i : i));
         }
         if (partition.sizeBytes > partitionBytesMax) {
-            return;
+            return null;
         }
         Partition previous = partitions.put(new PartitionKey(token, partition.start, partition.start.length),
                 partition);
@@ -105,6 +106,7 @@ final class PartitionCache {
         }
         sizeBytes += partition.sizeBytes;
         evict();
+        return partition;
     }
 
     /** Taken before an uncached read whose answer may fill the cache. */
@@ -308,15 +310,12 @@ final class PartitionCache {
             int low = insertionPoint(sorted, from);
             int high = insertionPoint(sorted, to);
             int count = Math.min(Math.max(high - low, 0), max);
+            if (!reversed) {
+                return new ArrayList<>(sorted.subList(low, low + count)); // one array copy
+            }
             List<Entry> found = new ArrayList<>(count);
-            if (reversed) {
-                for (int i = high - 1; i >= high - count; i--) {
-                    found.add(sorted.get(i));
-                }
-            } else {
-                for (int i = low; i < low + count; i++) {
-                    found.add(sorted.get(i));
-                }
+            for (int i = high - 1; i >= high - count; i--) {
+                found.add(sorted.get(i));
             }
             return found;
         }

@@ -399,13 +399,20 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         long readSequence = partitionCache.writeSequence();
         List<Entry> whole = sliceUncached(token, start, end, false, PartitionCache.PARTITION_ENTRIES_MAX + 1);
         partitionCache.miss();
-        partitionCache.fill(token, start, end, whole, false, readSequence);
-        PartitionCache.Partition cached = partitionCache.get(token, from, partitionEnd);
+        PartitionCache.Partition cached = partitionCache.fill(token, start, end, whole, false, readSequence);
         return cached != null && cached.covers(from, to) ? cached : null;
     }
 
-    /** The cached partition holding {@code [from, to)} of {@code token}, or null. */
+    /** The cached partition holding {@code [from, to)} of {@code token}, or null; a hit is counted. */
     private PartitionCache.Partition cachedPartition(long token, byte[] from, byte[] to) {
+        PartitionCache.Partition cached = lookUpCached(token, from, to);
+        if (cached != null) {
+            partitionCache.hit();
+        }
+        return cached;
+    }
+
+    private PartitionCache.Partition lookUpCached(long token, byte[] from, byte[] to) {
         if (!partitionCache.enabled()) {
             return null;
         }
@@ -414,11 +421,28 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
             return null;
         }
         PartitionCache.Partition cached = partitionCache.get(token, from, partitionEnd);
-        if (cached == null || !cached.covers(from, to)) {
-            return null;
+        return cached == null || !cached.covers(from, to) ? null : cached;
+    }
+
+    /**
+     * A row read's slice and its partition's deletions from one look-up of the partition cache when it
+     * holds the partition (one hit counted), else as {@link #slice} and then {@link #rangeTombstones}.
+     */
+    @Override
+    public PartitionSlice sliceOfPartition(long token, byte[] fromInclusive, byte[] toExclusive, boolean reversed,
+                                           int maxEntries, byte[] partitionStart, byte[] partitionEnd) {
+        if (maxEntries > 0 && Arrays.compareUnsigned(fromInclusive, toExclusive) < 0
+                && Arrays.compareUnsigned(partitionStart, partitionEnd) < 0) {
+            tableSet.installCompleted();
+            PartitionCache.Partition cached = lookUpCached(token, fromInclusive, toExclusive);
+            if (cached != null && cached.covers(partitionStart, partitionEnd)) {
+                partitionCache.hit();
+                return new PartitionSlice(cached.slice(fromInclusive, toExclusive, reversed, maxEntries),
+                        cached.deletions(partitionStart, partitionEnd));
+            }
         }
-        partitionCache.hit();
-        return cached;
+        return LocalStore.super.sliceOfPartition(token, fromInclusive, toExclusive, reversed, maxEntries,
+                partitionStart, partitionEnd);
     }
 
     private List<Entry> sliceUncached(long token, byte[] fromInclusive, byte[] toExclusive, boolean reversed,

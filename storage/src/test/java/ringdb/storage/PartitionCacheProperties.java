@@ -146,6 +146,26 @@ class PartitionCacheProperties {
         engine.close();
     }
 
+    /** A row read's slice and deletions of a cached partition come from one look-up of it: one hit. */
+    @Example
+    void aSliceWithItsDeletionsIsOneHit() throws IOException {
+        ManualTimers timers = new ManualTimers(NOW_SECONDS * 1_000_000L);
+        StorageEngine engine = StorageEngine.open(new SimDisk(new Random(1)), "/c", config(1 << 20), timers, timers);
+        engine.applyBatch(entries(new Op(8, 0, 1, 3, 0, 5), T0 + 5), e -> { });
+        engine.applyBatch(entries(new Op(0, 0, 2, 2, 0, 6), T0 + 6), e -> { });
+        engine.flush();
+        List<LocalStore.Entry> whole = partition(engine, 0);
+        assertThat(engine.partitionCacheStats().misses()).isEqualTo(1);
+        Read row = new Read(0, 2, 2, true, true, false, 100);
+        LocalStore.PartitionSlice read = sliceOfPartition(engine, row);
+        assertThat(engine.partitionCacheStats().hits()).isEqualTo(1);
+        assertThat(render(read.entries())).isNotEmpty().isEqualTo(render(slice(engine, row)));
+        assertThat(render(read.rangeTombstones())).hasSize(1).isEqualTo(render(deletions(engine, 0)));
+        assertThat(engine.partitionCacheStats().misses()).isEqualTo(1);
+        assertThat(whole).hasSizeGreaterThan(read.entries().size());
+        engine.close();
+    }
+
     private static void run(List<Action> actions, long cacheBytes) throws IOException {
         ManualTimers timers = new ManualTimers(NOW_SECONDS * 1_000_000L);
         StorageEngine cached = StorageEngine.open(new SimDisk(new Random(1)), "/c", config(cacheBytes), timers, timers);
@@ -159,6 +179,14 @@ class PartitionCacheProperties {
             }
             if (action instanceof Read read) {
                 assertThat(render(slice(cached, read))).as("%s", read).isEqualTo(render(slice(plain, read)));
+                // a row read's slice and deletions in one call, as the replica asks them
+                LocalStore.PartitionSlice both = sliceOfPartition(cached, read);
+                LocalStore.PartitionSlice bothPlain = sliceOfPartition(plain, read);
+                assertThat(render(both.entries())).as("slice of %s", read).isEqualTo(render(bothPlain.entries()))
+                        .isEqualTo(render(slice(plain, read)));
+                assertThat(render(both.rangeTombstones())).as("deletions with %s", read)
+                        .isEqualTo(render(bothPlain.rangeTombstones()))
+                        .isEqualTo(render(deletions(plain, read.partition())));
             }
             for (int p = 0; p < PARTITIONS.length; p++) {
                 assertThat(render(partition(cached, p))).as("partition %d after %s", p, action)
@@ -226,18 +254,30 @@ class PartitionCacheProperties {
         return engine.rangeTombstones(KEYS.token(PARTITIONS[p]), range.start(), range.end());
     }
 
-    /** A clustering slice; a bound of -1 is unbounded; both -1 and the start exclusive: the whole partition. */
     private static List<LocalStore.Entry> slice(StorageEngine engine, Read read) {
         PartitionKey pk = PARTITIONS[read.partition()];
+        KeyRange range = range(read);
+        return engine.slice(KEYS.token(pk), range.start(), range.end(), read.reversed(), read.limit());
+    }
+
+    private static LocalStore.PartitionSlice sliceOfPartition(StorageEngine engine, Read read) {
+        PartitionKey pk = PARTITIONS[read.partition()];
+        KeyRange range = range(read);
+        KeyRange partition = KEYS.partition(pk);
+        return engine.sliceOfPartition(KEYS.token(pk), range.start(), range.end(), read.reversed(), read.limit(),
+                partition.start(), partition.end());
+    }
+
+    /** A clustering slice; a bound of -1 is unbounded; both -1 and the start exclusive: the whole partition. */
+    private static KeyRange range(Read read) {
+        PartitionKey pk = PARTITIONS[read.partition()];
         if (read.from() < 0 && read.to() < 0 && !read.fromInclusive()) {
-            KeyRange whole = KEYS.partition(pk);
-            return engine.slice(KEYS.token(pk), whole.start(), whole.end(), read.reversed(), read.limit());
+            return KEYS.partition(pk);
         }
         Clustering from = read.from() < 0 ? Clustering.EMPTY : Clustering.of(integer(read.from()));
         Clustering to = read.to() < 0 ? Clustering.EMPTY : Clustering.of(integer(read.to()));
-        KeyRange range = KEYS.slice(pk, new Slice(from, read.fromInclusive() || read.from() < 0, to,
+        return KEYS.slice(pk, new Slice(from, read.fromInclusive() || read.from() < 0, to,
                 read.toInclusive() || read.to() < 0));
-        return engine.slice(KEYS.token(pk), range.start(), range.end(), read.reversed(), read.limit());
     }
 
     private static List<String> render(List<LocalStore.Entry> entries) {

@@ -235,11 +235,14 @@ public final class Coordinator {
 
             @Override
             public EntriesReadHandler.Answer local() {
-                List<LocalStore.Entry> entries = context.data().slice(q.token(), q.fromInclusive(), q.toExclusive(),
-                        q.reversed(), q.maxEntries() == Integer.MAX_VALUE ? Integer.MAX_VALUE : q.maxEntries() + 1);
+                LocalStore.PartitionSlice read = context.data().sliceOfPartition(q.token(), q.fromInclusive(),
+                        q.toExclusive(), q.reversed(),
+                        q.maxEntries() == Integer.MAX_VALUE ? Integer.MAX_VALUE : q.maxEntries() + 1,
+                        q.partitionStart(), q.partitionEnd());
+                List<LocalStore.Entry> entries = read.entries();
                 boolean more = entries.size() > q.maxEntries();
                 return new EntriesReadHandler.Answer(more ? entries.subList(0, q.maxEntries()) : entries,
-                        context.data().rangeTombstones(q.token(), q.partitionStart(), q.partitionEnd()), more);
+                        read.rangeTombstones(), more);
             }
 
             @Override

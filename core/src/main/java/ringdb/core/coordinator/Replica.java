@@ -69,9 +69,12 @@ public final class Replica {
         List<LocalStore.Entry> tombstones;
         try {
             // one more than asked tells whether the slice goes on
-            entries = data.slice(slice.token(), slice.fromInclusive(), slice.toExclusive(), slice.reversed(),
-                    slice.maxEntries() == Integer.MAX_VALUE ? Integer.MAX_VALUE : slice.maxEntries() + 1);
-            tombstones = data.rangeTombstones(slice.token(), slice.partitionStart(), slice.partitionEnd());
+            LocalStore.PartitionSlice read = data.sliceOfPartition(slice.token(), slice.fromInclusive(),
+                    slice.toExclusive(), slice.reversed(),
+                    slice.maxEntries() == Integer.MAX_VALUE ? Integer.MAX_VALUE : slice.maxEntries() + 1,
+                    slice.partitionStart(), slice.partitionEnd());
+            entries = read.entries();
+            tombstones = read.rangeTombstones();
         } catch (RuntimeException e) {
             failRead(from, slice.requestId(), "slice read", e);
             return;

@@ -132,7 +132,9 @@ public final class PartitionReader {
         boolean anyLive = marker != null;
         Map<String, List<ColumnData.Element>> elements = null; // made for the first element
         for (Decoded d : group) {
-            if (!isCellKind(d) || !table.isLive(d.key.column(), d.cell().timestampMicros())) {
+            ColumnMetadata column = isCellKind(d) ? table.liveColumn(d.key.column(), d.cell().timestampMicros())
+                    : null;
+            if (column == null) {
                 continue;
             }
             long coveredUpTo = d.key.elementKey() == null ? rowDeletedAt : Math.max(rowDeletedAt,
@@ -142,7 +144,6 @@ public final class PartitionReader {
                 continue;
             }
             anyLive = true;
-            ColumnMetadata column = table.addedColumns().get(d.key.column());
             if (!command.selects(column.name())) {
                 continue;
             }
@@ -198,7 +199,7 @@ public final class PartitionReader {
         byte[] bytes = entry.key().key();
         DecodedKey key = partitionPrefix == null ? RowKeyDecoder.decode(command.table(), bytes)
                 : RowKeyDecoder.decodeInPartition(command.table(), command.partitionKey(), partitionPrefix, bytes);
-        if (!key.partitionKey().equals(command.partitionKey())) {
+        if (key.partitionKey() != command.partitionKey() && !key.partitionKey().equals(command.partitionKey())) {
             throw new IllegalArgumentException("an entry of partition " + key.partitionKey() + " in a read of "
                     + command.partitionKey());
         }

@@ -195,14 +195,22 @@ public final class TableMetadata {
      * false when the column is unknown, or was dropped at or after that time.
      */
     public boolean isLive(String column, long cellTimestampMicros) {
+        return liveColumn(column, cellTimestampMicros) != null;
+    }
+
+    /**
+     * The non-key column {@code column} when a cell of it written at {@code cellTimestampMicros}
+     * counts ({@link #isLive(String, long)}), else null.
+     */
+    public ColumnMetadata liveColumn(String column, long cellTimestampMicros) {
         ColumnMetadata c = added.get(column);
         if (c == null) {
-            return false;
+            return null;
         }
         // asked for every cell a read returns: one lookup when no column was ever dropped
         long droppedAt = droppedAtMicros.isEmpty() ? Long.MIN_VALUE : droppedAtMicros.getOrDefault(column,
                 Long.MIN_VALUE);
-        return cellTimestampMicros > droppedAt && c.addedAtMicros() > droppedAt;
+        return cellTimestampMicros > droppedAt && c.addedAtMicros() > droppedAt ? c : null;
     }
 
     /** ALTER TABLE ADD: a static or regular column added at {@code micros}. */

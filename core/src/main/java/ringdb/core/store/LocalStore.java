@@ -141,6 +141,21 @@ public interface LocalStore {
         return out;
     }
 
+    /** The entries of a slice of one partition and the partition's deletions ({@link #sliceOfPartition}). */
+    record PartitionSlice(List<Entry> entries, List<Entry> rangeTombstones) {
+    }
+
+    /**
+     * {@link #slice} of [{@code fromInclusive}, {@code toExclusive}) and then {@link #rangeTombstones} of
+     * the partition [{@code partitionStart}, {@code partitionEnd}) holding it, in one call: what a row read
+     * asks a replica. The answers are those of the two calls; a store may find both with one lookup.
+     */
+    default PartitionSlice sliceOfPartition(long token, byte[] fromInclusive, byte[] toExclusive, boolean reversed,
+                                            int maxEntries, byte[] partitionStart, byte[] partitionEnd) {
+        List<Entry> entries = slice(token, fromInclusive, toExclusive, reversed, maxEntries);
+        return new PartitionSlice(entries, rangeTombstones(token, partitionStart, partitionEnd));
+    }
+
     /** The reconciled newest version of {@code key}, a tombstone included; null if never written. */
     Cell read(byte[] key);
 

@@ -58,6 +58,13 @@ public final class NodeThreadStore implements LocalStore {
     }
 
     @Override
+    public PartitionSlice sliceOfPartition(long token, byte[] fromInclusive, byte[] toExclusive, boolean reversed,
+                                           int maxEntries, byte[] partitionStart, byte[] partitionEnd) {
+        return delegate.sliceOfPartition(token, fromInclusive, toExclusive, reversed, maxEntries, partitionStart,
+                partitionEnd);
+    }
+
+    @Override
     public Cell read(byte[] key) {
         return delegate.read(key);
     }

@@ -146,8 +146,11 @@ public final class RowKeyDecoder {
     }
 
     private static Clustering clustering(TableMetadata table, OrderedReader in) {
-        List<byte[]> values = new ArrayList<>();
         List<ColumnMetadata> columns = table.clustering();
+        if (columns.isEmpty() && in.peek() != COMPONENT) {
+            return Clustering.EMPTY; // every row entry of a table without clustering columns
+        }
+        List<byte[]> values = new ArrayList<>();
         while (in.peek() == COMPONENT) {
             in.readByte();
             if (values.size() == columns.size()) {

@@ -1,6 +1,7 @@
 package ringdb.core.schema.types;
 
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 
 /**
  * Reads an order-preserving encoding back. While {@link #inverted(boolean)} is on, every byte is
@@ -65,6 +66,20 @@ public final class OrderedReader {
 
     /** Reads a value written by {@link OrderedWriter#writeEscaped}. */
     public byte[] readEscaped() {
+        // the common value holds no zero byte: found by one scan and copied at once
+        for (int i = position; i < end; i++) {
+            if (((bytes[i] ^ mask) & 0xFF) == 0) {
+                if (i + 1 < end && ((bytes[i + 1] ^ mask) & 0xFF) == OrderedWriter.TERMINATOR) {
+                    byte[] out = Arrays.copyOfRange(bytes, position, i);
+                    for (int j = 0; mask != 0 && j < out.length; j++) {
+                        out[j] ^= (byte) mask;
+                    }
+                    position = i + 2;
+                    return out;
+                }
+                break;
+            }
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         while (true) {
             int b = readByte();

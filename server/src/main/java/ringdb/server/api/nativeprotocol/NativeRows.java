@@ -1,6 +1,7 @@
 package ringdb.server.api.nativeprotocol;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -54,12 +55,15 @@ final class NativeRows {
             return size;
         }
 
+        /** Writes the answer of {@link #bytes()} bytes: assembled in an array first, one copy into {@code out}. */
         void writeTo(ByteBuf out) {
-            out.writeShort(count);
+            ByteBuffer body = ByteBuffer.allocate(bytes());
+            body.putShort((short) count);
             for (int i = 0; i < count; i++) {
-                out.writeShort(names[i].length).writeBytes(names[i]).writeLong(timestamps[i])
-                        .writeInt(values[i].length).writeBytes(values[i]);
+                body.putShort((short) names[i].length).put(names[i]).putLong(timestamps[i])
+                        .putInt(values[i].length).put(values[i]);
             }
+            out.writeBytes(body.array());
         }
     }
 
