@@ -39,11 +39,20 @@ class KeyspaceFactorPlacementTest {
             assertThat(createKeyspace(cluster, via, 1)).isInstanceOf(ClientResult.Completed.class);
             cluster.runFor(3 * SECOND);
             RowTable table = new RowTable(cluster.node(via).schema().table(RowTable.KEYSPACE, RowTable.NAME));
+            long asReplica = cluster.node(via).requestsAsReplicaCount();
+            long forwarded = cluster.node(via).requestsForwardedCount();
+            int owned = 0;
             for (int p = 0; p < PARTITIONS; p++) {
                 assertThat(write(cluster, via, table, p, ConsistencyLevel.ALL))
                         .isInstanceOf(ClientResult.Written.class);
+                owned += owner(cluster, table, p).equals(via) ? 1 : 0;
             }
             assertOneCopyEach(cluster, table);
+            // every node is among the cluster's 3 replicas of every token, but a request counts as
+            // arriving at a replica only where the node is the keyspace's one replica
+            assertThat(owned).isBetween(1, PARTITIONS - 1);
+            assertThat(cluster.node(via).requestsAsReplicaCount() - asReplica).isEqualTo(owned);
+            assertThat(cluster.node(via).requestsForwardedCount() - forwarded).isEqualTo(PARTITIONS - owned);
 
             for (NodeId node : cluster.nodeIds()) {
                 assertThat(cluster.runUntil(cluster.repair(node), 60 * SECOND))
