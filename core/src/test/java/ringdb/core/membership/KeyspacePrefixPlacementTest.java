@@ -113,6 +113,88 @@ class KeyspacePrefixPlacementTest {
         assertTrue(singles.size() >= 2, "and the first replica it takes over from is a set too: " + singles);
     }
 
+    @Test
+    void aJoiningNodeCopiesEachFactorOnlyFromTheReplicasHoldingItAndOnlyAsOftenAsAQuorumNeeds() {
+        MembershipView view = MembershipView.of(List.of(member(A, "NORMAL"), member(B, "NORMAL"),
+                member(C, "NORMAL"), member(D, "JOINING")), RF, 1);
+        Move join = view.moveOf(D);
+        Ring future = MembershipView.futureRing(view.natural(), join, 2);
+        List<Integer> factors = List.of(1, 2, RF);
+        List<MembershipView.Gain> gains = view.gains(join, D, factors);
+        int checked = 0;
+        for (long token : sampleTokens()) {
+            List<NodeId> before = view.natural().replicasForToken(token);
+            int afterIndex = future.replicasForToken(token).indexOf(D);
+            MembershipView.Gain gain = gains.stream().filter(g -> g.range().contains(token)).findFirst().orElse(null);
+            assertEquals(afterIndex >= 0, gain != null, "token " + token);
+            if (gain == null) {
+                continue;
+            }
+            checked++;
+            for (int factor : factors) {
+                List<NodeId> holders = before.subList(0, factor);
+                int copies = 0;
+                for (MembershipView.Fetch fetch : gain.fetches()) {
+                    if (fetch.factorMin() <= factor && factor <= fetch.factorMax()) {
+                        copies++;
+                        assertTrue(holders.containsAll(fetch.sources()), fetch + " copies factor " + factor
+                                + " from sources that hold it: " + holders);
+                        assertFalse(fetch.sources().isEmpty());
+                    }
+                }
+                // a factor D is not among the first replicas of after the join is not copied at all
+                assertEquals(factor > afterIndex ? factor - factor / 2 : 0, copies, "factor " + factor + " of "
+                        + gain);
+            }
+            // at most RF - RF/2 copies of a range, against one whole copy from each of the RF replicas before
+            assertTrue(gain.fetches().size() <= RF - RF / 2, gain.toString());
+        }
+        assertTrue(checked > 0);
+        // with the cluster's factor only: every key from the sources, RF - RF/2 copies, as without keyspaces
+        for (MembershipView.Gain gain : view.gains(join, D)) {
+            assertEquals(RF - RF / 2, gain.fetches().size());
+            assertTrue(gain.fetches().stream().allMatch(fetch -> fetch.everyFactor()
+                    && fetch.sources().equals(gain.sources())));
+        }
+    }
+
+    @Test
+    void theNextReplicaOfALeavingNodeCopiesTheSmallerFactorFromItAlone() {
+        MembershipView view = MembershipView.of(List.of(member(A, "LEAVING"), member(B, "NORMAL"),
+                member(C, "NORMAL"), member(D, "NORMAL")), RF, 1);
+        Move leave = view.moveOf(A);
+        Ring future = MembershipView.futureRing(view.natural(), leave, 2);
+        List<Integer> factors = List.of(1, RF);
+        for (long token : sampleTokens()) {
+            if (!view.natural().replicasForToken(token).get(0).equals(A)) {
+                continue;
+            }
+            NodeId next = future.replicasForToken(token).get(0);
+            MembershipView.Gain gain = view.gains(leave, next, factors).stream()
+                    .filter(g -> g.range().contains(token)).findFirst().orElseThrow();
+            // it holds the factor-3 keys already: only the factor-1 keys, from the leaving node
+            assertEquals(List.of(new MembershipView.Fetch(1, 1, List.of(A), 0)), gain.fetches());
+        }
+    }
+
+    @Test
+    void aFactorWhoseOnlyHolderIsRemovedHasNoSource() {
+        MembershipView view = MembershipView.of(List.of(member(A, "REMOVING"), member(B, "NORMAL"),
+                member(C, "NORMAL"), member(D, "NORMAL")), RF, 1);
+        Move remove = view.moveOf(A);
+        Ring future = MembershipView.futureRing(view.natural(), remove, 2);
+        List<Integer> factors = List.of(1, RF);
+        for (long token : sampleTokens()) {
+            if (!view.natural().replicasForToken(token).get(0).equals(A)) {
+                continue;
+            }
+            NodeId next = future.replicasForToken(token).get(0);
+            MembershipView.Gain gain = view.gains(remove, next, factors).stream()
+                    .filter(g -> g.range().contains(token)).findFirst().orElseThrow();
+            assertEquals(List.of(new MembershipView.Fetch(1, 1, List.of(), 0)), gain.fetches());
+        }
+    }
+
     private static boolean covers(List<MembershipView.Gain> gains, long token) {
         for (MembershipView.Gain gain : gains) {
             if (gain.range().contains(token)) {
