@@ -34,7 +34,7 @@ public final class RangeSyncServer {
         }
         List<LocalStore.Entry> entries = chunk.entries();
         boolean passedOver = chunk.spanEnd() != null
-                && (entries.isEmpty() || entries.get(entries.size() - 1).key() != chunk.spanEnd());
+                && (entries.isEmpty() || !entries.get(entries.size() - 1).key().equals(chunk.spanEnd()));
         context.network().send(from, new RangeSyncResponse(request.requestId(), entries, chunk.complete(),
                 passedOver ? chunk.spanEnd().key() : null));
     }

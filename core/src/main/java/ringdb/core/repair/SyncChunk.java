@@ -12,11 +12,18 @@ import ringdb.core.store.LocalStore;
  * one), in (token, key) order. {@code spanEnd}: the last key the chunk covers, an entry of it or one
  * passed over because {@code asked} refused it (null when the chunk covers nothing);
  * {@code complete}: the range holds nothing after {@code spanEnd}. Passing over entries is bounded
- * ({@link #EXAMINED_MAX} a chunk), so a chunk may hold no entry yet cover some of the range.
+ * ({@link #examinedMax} a chunk), so a chunk may hold no entry yet cover some of the range.
  */
 record SyncChunk(List<LocalStore.Entry> entries, DecoratedKey spanEnd, boolean complete) {
-    /** Most entries one chunk looks at, kept or passed over: bounds a request's work on the serving node. */
+    /** Most entries one chunk looks at, kept or passed over, in chunks' worth of entries. */
+    static final int EXAMINED_CHUNKS = 20;
+    /** Most entries one chunk looks at beyond its own entry limit: bounds a request's work on the serving node. */
     static final int EXAMINED_MAX = 10_000;
+
+    /** How many entries a chunk of at most {@code maxEntries} looks at, kept or passed over. */
+    static int examinedMax(int maxEntries) {
+        return Math.max(maxEntries, Math.min(EXAMINED_CHUNKS * maxEntries, EXAMINED_MAX));
+    }
 
     /**
      * Reads a chunk of (startTokenExclusive, endTokenInclusive] from {@code data}, strictly after
@@ -31,6 +38,7 @@ record SyncChunk(List<LocalStore.Entry> entries, DecoratedKey spanEnd, boolean c
         DecoratedKey spanEnd = null;
         long bytes = 0;
         int examined = 0;
+        int examinedMax = examinedMax(maxEntries);
         while (true) {
             List<LocalStore.Entry> scanned = data.scan(startTokenExclusive, endTokenInclusive, resume, maxEntries);
             int used = 0;
@@ -47,7 +55,7 @@ record SyncChunk(List<LocalStore.Entry> entries, DecoratedKey spanEnd, boolean c
                 spanEnd = entry.key();
                 used++;
                 examined++;
-                full = chunk.size() >= maxEntries || examined >= Math.max(maxEntries, EXAMINED_MAX);
+                full = chunk.size() >= maxEntries || examined >= examinedMax;
                 if (full) {
                     break;
                 }

@@ -31,6 +31,7 @@ import ringdb.core.message.Envelope;
 import ringdb.core.message.Message;
 import ringdb.core.message.MessageCodec;
 import ringdb.core.message.RangeDigestRequest;
+import ringdb.core.message.RangeDigestResponse;
 import ringdb.core.message.RangeSyncRequest;
 import ringdb.core.node.Node;
 import ringdb.core.node.NodeConfig;
@@ -307,16 +308,27 @@ class RangeDigestSyncTest {
         return MembershipView.prefix(replicas, factor).stream().sorted().toList();
     }
 
-    @Test
-    void repairOfConvergedReplicasWithKeyspacesOfFactorsOneAndTwoMovesNothing() {
+    /**
+     * Starts the cluster (RF 3) with the key-value keys on every node, keyspaces "one" (factor 1) and
+     * "two" (factor 2), and {@code partitions} rows of each written at ALL; returns their tables.
+     */
+    private List<TableMetadata> startWithKeyspacesOfFactorsOneAndTwo(int partitions) {
         startCluster(config -> config);
         loadEverywhere();
-        TableMetadata one = createKeyspace("one", 1);
-        TableMetadata two = createKeyspace("two", 2);
+        List<TableMetadata> tables = List.of(createKeyspace("one", 1), createKeyspace("two", 2));
         time.advance(5 * SECOND);
+        for (TableMetadata table : tables) {
+            writeRows(table, partitions);
+        }
+        return tables;
+    }
+
+    @Test
+    void repairOfConvergedReplicasWithKeyspacesOfFactorsOneAndTwoMovesNothing() {
         int partitions = 150;
-        writeRows(one, partitions);
-        writeRows(two, partitions);
+        List<TableMetadata> tables = startWithKeyspacesOfFactorsOneAndTwo(partitions);
+        TableMetadata one = tables.get(0);
+        TableMetadata two = tables.get(1);
         for (int p = 0; p < partitions; p++) {
             assertThat(holders(one, p)).isEqualTo(placement(one, p, 1));
             assertThat(holders(two, p)).isEqualTo(placement(two, p, 2));
@@ -339,13 +351,9 @@ class RangeDigestSyncTest {
 
     @Test
     void aReplicaMissingARowOfAFactorTwoKeyspaceGetsItAndNoOtherNodeDoes() {
-        startCluster(config -> config);
-        loadEverywhere();
-        TableMetadata one = createKeyspace("one", 1);
-        TableMetadata two = createKeyspace("two", 2);
-        time.advance(5 * SECOND);
-        writeRows(one, 40);
-        writeRows(two, 40);
+        List<TableMetadata> tables = startWithKeyspacesOfFactorsOneAndTwo(40);
+        TableMetadata one = tables.get(0);
+        TableMetadata two = tables.get(1);
         // a row of "two" only its first replica holds (its second missed the write)
         int p = 40;
         List<NodeId> replicas = nodes.get(A).ring().replicasForToken(row(two, p).get(0).key().token());
@@ -361,6 +369,36 @@ class RangeDigestSyncTest {
         assertThat(holders(two, p)).isEqualTo(placement(two, p, 2));
         for (int q = 0; q < 40; q++) {
             assertThat(holders(one, q)).isEqualTo(placement(one, q, 1));
+        }
+    }
+
+    @Test
+    void aChunkPassingOverManyKeysOfAnotherFactorResumesAfterThemAndMatches() {
+        List<TableMetadata> tables = startWithKeyspacesOfFactorsOneAndTwo(5);
+        // factor-1 rows on their one replica only, dense enough that chunks of factor 2 and above
+        // pass over more of them than a request looks at (20 chunks' worth)
+        int rows = 30_000;
+        for (int p = 100; p < 100 + rows; p++) {
+            for (LocalStore.Entry entry : row(tables.get(0), p)) {
+                NodeId first = nodes.get(A).ring().replicasForToken(entry.key().token()).get(0);
+                stores.get(first).apply(entry.key().key(), entry.cell(), error -> { });
+            }
+        }
+        int[] passedOverOnly = new int[1];
+        dropped = (to, message) -> {
+            if (message instanceof RangeDigestResponse digest && digest.entryCount() == 0 && digest.lastKey() != null) {
+                passedOverOnly[0]++;
+            }
+            return false;
+        };
+        for (NodeId id : List.of(A, B, C)) {
+            ClientResult.Repaired repaired = (ClientResult.Repaired) repair(id);
+            assertThat(repaired.entriesReceived()).as("entries received by " + id).isZero();
+            assertThat(repaired.chunksFetched()).isZero();
+        }
+        assertThat(passedOverOnly[0]).as("chunks that held only keys of another factor").isPositive();
+        for (int p = 100; p < 100 + rows; p += 997) {
+            assertThat(holders(tables.get(0), p)).isEqualTo(placement(tables.get(0), p, 1));
         }
     }
 }
