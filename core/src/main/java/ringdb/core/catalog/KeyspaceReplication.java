@@ -66,10 +66,7 @@ public final class KeyspaceReplication {
 
     /** The replication factor the key {@code storageKey} of the data store is placed with. */
     public int factorOfKey(byte[] storageKey) {
-        if (storageKey.length < 1 + StorageKeys.TABLE_ID_BYTES || storageKey[0] != StorageKeys.TABLE) {
-            return clusterFactor;
-        }
-        return factorOfKey(storageKey, derived(), clusterFactor);
+        return factorOfKey(storageKey, isTableKey(storageKey) ? derived() : Map.of(), clusterFactor);
     }
 
     /**
@@ -79,12 +76,16 @@ public final class KeyspaceReplication {
     public ToIntFunction<byte[]> snapshot() {
         Map<UUID, Integer> smaller = derived();
         int cluster = clusterFactor;
-        return key -> key.length < 1 + StorageKeys.TABLE_ID_BYTES || key[0] != StorageKeys.TABLE
-                ? cluster : factorOfKey(key, smaller, cluster);
+        return key -> factorOfKey(key, smaller, cluster);
     }
 
+    private static boolean isTableKey(byte[] storageKey) {
+        return storageKey.length >= 1 + StorageKeys.TABLE_ID_BYTES && storageKey[0] == StorageKeys.TABLE;
+    }
+
+    /** {@code storageKey}'s factor given the tables placed with fewer replicas than the cluster's. */
     private static int factorOfKey(byte[] storageKey, Map<UUID, Integer> smaller, int clusterFactor) {
-        if (smaller.isEmpty()) {
+        if (smaller.isEmpty() || !isTableKey(storageKey)) {
             return clusterFactor;
         }
         Integer factor = smaller.get(new UUID(readLong(storageKey, 1), readLong(storageKey, 9)));

@@ -79,7 +79,7 @@ public final class Coordinator {
         byte[] storageKey = StorageKeys.kv(key);
         DecoratedKey decorated = new DecoratedKey(StorageKeys.token(context.config().partitioner(), storageKey),
                 storageKey);
-        countPlacement(decorated.token());
+        countPlacement(decorated.token(), context.config().replicationFactor());
         planWrite(decorated.token(), context.config().replicationFactor(), List.of(new LocalStore.Entry(decorated,
                 cell)), false, cl, context.clock().monotonicMicros() + context.config().writeTimeoutMicros(), done);
     }
@@ -98,8 +98,9 @@ public final class Coordinator {
             done.accept(refusal);
             return;
         }
-        countPlacement(entries.get(0).key().token());
-        planWrite(entries.get(0).key().token(), context.placement().factorOfKey(entries.get(0).key().key()), entries,
+        int factor = context.placement().factorOfKey(entries.get(0).key().key());
+        countPlacement(entries.get(0).key().token(), factor);
+        planWrite(entries.get(0).key().token(), factor, entries,
                 true, cl,
                 context.clock().monotonicMicros() + context.config().writeTimeoutMicros(), done);
     }
@@ -188,7 +189,7 @@ public final class Coordinator {
             done.accept(refusal);
             return;
         }
-        countPlacement(StorageKeys.kvToken(context.config().partitioner(), key));
+        countPlacement(StorageKeys.kvToken(context.config().partitioner(), key), context.config().replicationFactor());
         planRead(StorageKeys.kv(key), cl, context.clock().monotonicMicros() + context.config().readTimeoutMicros(),
                 done);
     }
@@ -220,8 +221,9 @@ public final class Coordinator {
             done.accept(refusal);
             return;
         }
-        countPlacement(query.token());
-        planEntriesRead(query.token(), context.placement().factorOfKey(query.partitionStart()), sliceRead(query), cl,
+        int factor = context.placement().factorOfKey(query.partitionStart());
+        countPlacement(query.token(), factor);
+        planEntriesRead(query.token(), factor, sliceRead(query), cl,
                 context.clock().monotonicMicros() + context.config().readTimeoutMicros(), done);
     }
 
@@ -428,11 +430,12 @@ public final class Coordinator {
 
     /**
      * Counts a client request for one partition by where it arrived: at one of the partition's
-     * replicas (which serves it itself and forwards to the others) or at another node (which forwards
-     * it to every replica). Token-aware drivers send nearly every request to a replica.
+     * replicas for its keyspace's replication factor {@code factor} (which serves it itself and
+     * forwards to the others) or at another node (which forwards it to every replica). Token-aware
+     * drivers send nearly every request to a replica.
      */
-    private void countPlacement(long token) {
-        if (context.membershipView().get().readRing().replicasForToken(token).contains(context.self())) {
+    private void countPlacement(long token, int factor) {
+        if (context.membershipView().get().readReplicas(token, factor).contains(context.self())) {
             requestsAsReplica++;
         } else {
             requestsForwarded++;

@@ -311,9 +311,10 @@ public final class MembershipView {
 
     /**
      * The ranges {@code node} gains through {@code move} for any of the replication factors {@code
-     * factors} (each at most the ring's): those where it is among the first r replicas after the move
-     * and not before it, for some r of them. A node already a replica of a range may gain it for a
-     * smaller factor (it moves up the list when a node before it leaves).
+     * factors} (ascending, each at most the ring's): those where it is among the first r replicas
+     * after the move and not before it, for some r of them. A node already a replica of a range may
+     * gain it for a smaller factor (it moves up the list when a node before it leaves). Each gain
+     * says which factors to copy from which sources ({@link Gain#fetches}).
      */
     public List<Gain> gains(Move move, NodeId node, List<Integer> factors) {
         Ring future = futures.get(indexOf(move));
@@ -323,13 +324,69 @@ public final class MembershipView {
             List<NodeId> after = future.replicasForToken(piece.endTokenInclusive());
             if (gainsFor(node, before, after, factors)) {
                 List<NodeId> sources = sourcesOf(move, before, after, node);
+                List<Fetch> fetches = fetches(node, before, after, sources, factors);
                 Gain last = out.isEmpty() ? null : out.get(out.size() - 1);
                 if (last != null && last.endTokenInclusive() == piece.startTokenExclusive()
-                        && last.sources().equals(sources)) {
-                    out.set(out.size() - 1, new Gain(last.startTokenExclusive(), piece.endTokenInclusive(), sources));
+                        && last.sources().equals(sources) && last.fetches().equals(fetches)) {
+                    out.set(out.size() - 1, new Gain(last.startTokenExclusive(), piece.endTokenInclusive(), sources,
+                            fetches));
                 } else {
-                    out.add(new Gain(piece.startTokenExclusive(), piece.endTokenInclusive(), sources));
+                    out.add(new Gain(piece.startTokenExclusive(), piece.endTokenInclusive(), sources, fetches));
                 }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * What {@code node} copies of a range it gains, given the range's replicas {@code before} and
+     * {@code after} the move and its {@code sources} (best first): the keys of every factor r it lacks
+     * (it is among the first r after the move, not before), each from r - r/2 of the sources that hold
+     * it (among the first r before the move: enough that every write acknowledged at QUORUM for r is
+     * among them). Copy k takes every factor that needs more than k copies, from the sources holding
+     * the smallest of them; a factor no source holds is a fetch without sources (its data is lost). With
+     * one factor: the cluster's r - r/2 copies of every key from every source, as without keyspaces.
+     */
+    private static List<Fetch> fetches(NodeId node, List<NodeId> before, List<NodeId> after, List<NodeId> sources,
+                                       List<Integer> factors) {
+        int afterIndex = after.indexOf(node);
+        int beforeIndex = before.indexOf(node);
+        int factorMax = beforeIndex < 0 ? Fetch.EVERY_FACTOR_MAX : beforeIndex;
+        List<Integer> needed = new ArrayList<>();
+        for (int factor : factors) {
+            if (factor > afterIndex && factor <= factorMax) {
+                needed.add(factor);
+            }
+        }
+        List<Fetch> out = new ArrayList<>();
+        for (int factor : needed) {
+            if (holders(before, sources, factor).isEmpty()) {
+                out.add(new Fetch(factor, factor, List.of(), 0));
+            }
+        }
+        for (int copy = 0; ; copy++) {
+            Integer smallest = null;
+            for (int factor : needed) {
+                if (copy < Math.min(factor - factor / 2, holders(before, sources, factor).size())) {
+                    smallest = factor;
+                    break;
+                }
+            }
+            if (smallest == null) {
+                return out;
+            }
+            int factorMin = smallest <= factors.get(0) ? Fetch.EVERY_FACTOR_MIN : smallest;
+            out.add(new Fetch(factorMin, factorMax, holders(before, sources, smallest), copy));
+        }
+    }
+
+    /** The {@code sources} (in their order) among the first {@code factor} replicas of {@code before}. */
+    private static List<NodeId> holders(List<NodeId> before, List<NodeId> sources, int factor) {
+        List<NodeId> prefix = prefix(before, factor);
+        List<NodeId> out = new ArrayList<>();
+        for (NodeId source : sources) {
+            if (prefix.contains(source)) {
+                out.add(source);
             }
         }
         return out;
@@ -530,14 +587,45 @@ public final class MembershipView {
         return Collections.unmodifiableList(out);
     }
 
-    /** A range a node gains through a move, and the natural replicas holding its data (best first). */
-    public record Gain(long startTokenExclusive, long endTokenInclusive, List<NodeId> sources) {
+    /**
+     * A range a node gains through a move, the natural replicas holding its data (best first), and
+     * what to copy from which of them ({@link Fetch}); no fetches: every key from {@code sources}, as
+     * many copies as the stream session's {@code sourcesPerRange}.
+     */
+    public record Gain(long startTokenExclusive, long endTokenInclusive, List<NodeId> sources, List<Fetch> fetches) {
         public Gain {
             sources = List.copyOf(sources);
+            fetches = List.copyOf(fetches);
+        }
+
+        public Gain(long startTokenExclusive, long endTokenInclusive, List<NodeId> sources) {
+            this(startTokenExclusive, endTokenInclusive, sources, List.of());
         }
 
         public TokenRange range() {
             return new TokenRange(startTokenExclusive, endTokenInclusive, sources);
+        }
+    }
+
+    /**
+     * One copy of a gained range: the keys placed with a replication factor from {@code factorMin} to
+     * {@code factorMax} ({@link #EVERY_FACTOR_MIN}..{@link #EVERY_FACTOR_MAX}: every key), from the
+     * first live of {@code sources} starting at the {@code copy}-th (each holds all those keys); no
+     * sources: no node holds those keys any more.
+     */
+    public record Fetch(int factorMin, int factorMax, List<NodeId> sources, int copy) {
+        /** The lowest factor of the band that holds every key. */
+        public static final int EVERY_FACTOR_MIN = 1;
+        /** The highest factor of the band that holds every key. */
+        public static final int EVERY_FACTOR_MAX = Integer.MAX_VALUE;
+
+        public Fetch {
+            sources = List.copyOf(sources);
+        }
+
+        /** Whether this copy takes every key. */
+        public boolean everyFactor() {
+            return factorMin == EVERY_FACTOR_MIN && factorMax == EVERY_FACTOR_MAX;
         }
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import ringdb.core.data.Cell;
 import ringdb.core.data.Limits;
+import ringdb.core.store.LocalStore;
 
 /** Payload layouts of each message type (after the sender id). Mirrors docs/formats/messages.md. */
 final class MessagePayloads {
@@ -47,6 +48,9 @@ final class MessagePayloads {
             out.i64(response.requestId());
             out.bool(response.complete());
             MessageCodec.writeEntries(out, response.entries());
+            if (response.resumeKey() != null) {
+                out.bytes(response.resumeKey());
+            }
         } else if (message instanceof RangeDigestRequest digest) {
             writeRangeRequest(out, digest.chunk());
         } else if (message instanceof RangeDigestResponse response) {
@@ -87,7 +91,10 @@ final class MessagePayloads {
             case RANGE_SYNC_RESPONSE: {
                 long requestId = in.i64();
                 boolean complete = in.bool();
-                return new RangeSyncResponse(requestId, MessageCodec.readEntries(in), complete);
+                List<LocalStore.Entry> entries = MessageCodec.readEntries(in);
+                byte[] resumeKey = in.remaining() == 0 ? null
+                        : MessageCodec.checkKey(in.bytes(Limits.STORAGE_KEY_BYTES_MAX, "resumeKey"), "resumeKey");
+                return new RangeSyncResponse(requestId, entries, complete, resumeKey);
             }
             case RANGE_DIGEST_REQUEST:
                 return new RangeDigestRequest(readRangeRequest(in, "RANGE_DIGEST_REQUEST"));
@@ -105,6 +112,10 @@ final class MessagePayloads {
         out.nullableBytes(request.afterKey());
         out.i32(request.maxEntries());
         out.i64(request.ringEpoch());
+        if (!request.everyFactor()) { // only then: a request of every factor keeps its earlier encoding
+            out.i32(request.factorMin());
+            out.i32(request.factorMax());
+        }
     }
 
     /** The fields of a range sync request; a range digest request carries the same under its own type. */
@@ -118,7 +129,16 @@ final class MessagePayloads {
             throw new CodecException("bad maxEntries " + maxEntries + " in " + typeName);
         }
         long ringEpoch = in.i64();
-        return new RangeSyncRequest(requestId, start, end, after, maxEntries, ringEpoch);
+        if (in.remaining() == 0) {
+            return new RangeSyncRequest(requestId, start, end, after, maxEntries, ringEpoch);
+        }
+        int factorMin = in.i32();
+        int factorMax = in.i32();
+        if (factorMin < RangeSyncRequest.EVERY_FACTOR_MIN || factorMax < factorMin) {
+            throw new CodecException("bad replication factor band " + factorMin + ".." + factorMax + " in " + typeName
+                    + " (1 <= factorMin <= factorMax)");
+        }
+        return new RangeSyncRequest(requestId, start, end, after, maxEntries, ringEpoch, factorMin, factorMax);
     }
 
     private static RangeDigestResponse readRangeDigestResponse(WireReader in) {
@@ -129,9 +149,9 @@ final class MessagePayloads {
             throw new CodecException("bad entryCount " + entryCount + " in RANGE_DIGEST_RESPONSE");
         }
         byte[] lastKey = MessageCodec.checkKey(in.nullableBytes(Limits.STORAGE_KEY_BYTES_MAX, "lastKey"), "lastKey");
-        if ((entryCount == 0) != (lastKey == null)) {
-            throw new CodecException("lastKey " + (lastKey == null ? "absent" : "present") + " with entryCount "
-                    + entryCount + " in RANGE_DIGEST_RESPONSE (absent exactly when entryCount is 0)");
+        if (entryCount > 0 && lastKey == null) {
+            throw new CodecException("lastKey absent with entryCount " + entryCount
+                    + " in RANGE_DIGEST_RESPONSE (present whenever entryCount is above 0)");
         }
         byte[] digest = in.bytes(RangeDigestResponse.DIGEST_BYTES, "digest");
         if (digest.length != RangeDigestResponse.DIGEST_BYTES) {

@@ -5,9 +5,11 @@ import java.util.HexFormat;
 
 /**
  * The digest of one chunk of a range: exactly the {@code entryCount} entries a
- * {@link RangeSyncRequest} with the same fields would have returned, the last of which has the key
- * {@code lastKey} (null when {@code entryCount} is 0). {@code digest} is the SHA-256 of their
- * canonical encoding (see docs/formats/messages.md and {@code ringdb.core.repair.ChunkDigest});
+ * {@link RangeSyncRequest} with the same fields would have returned; the chunk spans the range up to
+ * and including {@code lastKey} (null when the chunk is empty): its last entry's key, or, for a
+ * request of some replication factors only, possibly the key of an entry of another factor the
+ * answering node passed over (then {@code entryCount} may be 0). {@code digest} is the SHA-256 of
+ * their canonical encoding (see docs/formats/messages.md and {@code ringdb.core.repair.ChunkDigest});
  * {@code complete} is true when the range has no entries after {@code lastKey}.
  */
 public record RangeDigestResponse(long requestId, boolean complete, int entryCount, byte[] lastKey, byte[] digest)
@@ -19,9 +21,8 @@ public record RangeDigestResponse(long requestId, boolean complete, int entryCou
         if (entryCount < 0) {
             throw new IllegalArgumentException("entryCount must not be negative, got " + entryCount);
         }
-        if ((entryCount == 0) != (lastKey == null)) {
-            throw new IllegalArgumentException("lastKey must be absent exactly when entryCount is 0 (entryCount "
-                    + entryCount + ")");
+        if (entryCount > 0 && lastKey == null) {
+            throw new IllegalArgumentException("lastKey must be present when entryCount is " + entryCount);
         }
         if (digest == null || digest.length != DIGEST_BYTES) {
             throw new IllegalArgumentException("digest must be " + DIGEST_BYTES + " bytes, got "

@@ -155,7 +155,7 @@ public final class Node {
                 this::liveOthers, this::ringHasOthers,
                 this::isRunning, this::generation, this::emit, coordinator::mutate, coordinator::mutationRefusal));
         RepairContext repairContext = new RepairContext(id, config, timers, network, requests, data, gossip,
-                this::isRunning, this::ring, this::ringEpoch, this::emit, key -> placement.factorOfKey(key));
+                this::isRunning, this::ring, this::ringEpoch, this::emit, placement);
         this.repair = new Repair(repairContext);
         this.rangeSyncServer = new RangeSyncServer(repairContext);
         this.ringState = new RingState(id, config.replicationFactor(), system, coordinator::nextTimestampMicros,

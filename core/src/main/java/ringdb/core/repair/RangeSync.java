@@ -45,7 +45,19 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
     /** Refusals for another ring in a row after which a range copy is given up (about five gossip intervals). */
     static final int RING_REFUSALS_MAX = 20;
 
-    private record Task(TokenRange range, NodeId peer) {
+    /**
+     * A range copy: {@code range} from {@code peer}, for the keys of factor {@code factorMin} and
+     * above only, those both this node and the peer hold (a key of factor r sits on the first r
+     * replicas of the range's list); {@link RangeSyncRequest#EVERY_FACTOR_MIN} when that is every key.
+     */
+    private record Task(TokenRange range, NodeId peer, int factorMin) {
+        boolean everyFactor() {
+            return factorMin == RangeSyncRequest.EVERY_FACTOR_MIN;
+        }
+
+        boolean asks(int factor) {
+            return factor >= factorMin;
+        }
     }
 
     private final RepairContext context;
@@ -76,11 +88,15 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
         this.name = name;
         this.rangeCount = ranges.size();
         this.done = done;
+        int smallestFactor = context.placement().factors().get(0);
         for (TokenRange range : ranges) {
+            int selfIndex = range.replicas().indexOf(context.self());
             for (NodeId replica : range.replicas()) {
                 if (!replica.equals(context.self())) {
+                    int shared = Math.max(selfIndex, range.replicas().indexOf(replica)) + 1;
+                    int factorMin = shared <= smallestFactor ? RangeSyncRequest.EVERY_FACTOR_MIN : shared;
                     for (TokenRange part : unwrapped(range)) {
-                        tasks.add(new Task(part, replica));
+                        tasks.add(new Task(part, replica, factorMin));
                     }
                 }
             }
@@ -109,7 +125,7 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
         long end = task.range().endTokenInclusive();
         int maxEntries = context.config().rangeSyncChunkEntries();
         RangeSyncRequest chunk = new RangeSyncRequest(requestId, start, end, afterKey, maxEntries,
-                context.ringEpoch().getAsLong());
+                context.ringEpoch().getAsLong(), task.factorMin(), RangeSyncRequest.EVERY_FACTOR_MAX);
         context.network().send(task.peer(), fetching ? chunk : new RangeDigestRequest(chunk));
     }
 
@@ -177,10 +193,10 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
         }
         entriesReceived += response.entries().size();
         chunksFetched++;
-        if (response.complete() || response.entries().isEmpty()) {
+        if (response.rangeDone()) {
             advance();
         } else {
-            afterKey = response.entries().get(response.entries().size() - 1).key().key();
+            afterKey = response.nextAfterKey();
             fetching = !context.config().rangeSyncDigests();
         }
         requestNext();
@@ -188,9 +204,9 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
 
     private void onDigest(RangeDigestResponse response) {
         chunksCompared++;
-        if (response.entryCount() == 0 || matchesLocally(response)) {
+        if (response.lastKey() == null || matchesLocally(response)) {
             chunksMatched++;
-            if (response.complete() || response.entryCount() == 0) {
+            if (response.complete() || response.lastKey() == null) {
                 advance();
             } else {
                 afterKey = response.lastKey();
@@ -202,27 +218,45 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
     }
 
     /**
-     * Whether this node's entries of the task's range strictly after {@code afterKey} and up to and
-     * including the peer's last key are exactly those the peer hashed: same count, same digest.
-     * Scans at most one entry more than the peer's count.
+     * Whether this node's entries of the task's range (of the factors the task asks for) strictly
+     * after {@code afterKey} and up to and including the peer's last key are exactly those the peer
+     * hashed: same count, same digest. Looks at the entries of that span only, and stops at the
+     * first one more than the peer's count.
      */
     private boolean matchesLocally(RangeDigestResponse response) {
-        TokenRange range = tasks.get(taskIndex).range();
+        Task task = tasks.get(taskIndex);
         DecoratedKey after = afterKey == null ? null : DecoratedKey.of(context.config().partitioner(), afterKey);
         DecoratedKey last = DecoratedKey.of(context.config().partitioner(), response.lastKey());
-        List<LocalStore.Entry> scanned;
+        List<LocalStore.Entry> inSpan = new ArrayList<>();
+        int batch = response.entryCount() + 1;
         try {
-            scanned = context.data().scan(range.startTokenExclusive(), range.endTokenInclusive(), after,
-                    response.entryCount() + 1);
+            while (true) {
+                List<LocalStore.Entry> scanned = context.data().scan(task.range().startTokenExclusive(),
+                        task.range().endTokenInclusive(), after, batch);
+                for (LocalStore.Entry entry : scanned) {
+                    if (entry.key().compareTo(last) > 0) {
+                        return sameChunk(inSpan, response);
+                    }
+                    if (task.everyFactor() || task.asks(context.placement().factorOfKey(entry.key().key()))) {
+                        inSpan.add(entry);
+                        if (inSpan.size() > response.entryCount()) {
+                            return false;
+                        }
+                    }
+                    after = entry.key();
+                }
+                if (scanned.size() < batch) {
+                    return sameChunk(inSpan, response);
+                }
+            }
         } catch (UncheckedIOException e) { // the store reported it to the node; take the peer's entries instead
             return false;
         }
-        int inSpan = 0;
-        while (inSpan < scanned.size() && scanned.get(inSpan).key().compareTo(last) <= 0) {
-            inSpan++;
-        }
-        return inSpan == response.entryCount()
-                && MessageDigest.isEqual(ChunkDigest.of(scanned.subList(0, inSpan)), response.digest());
+    }
+
+    private static boolean sameChunk(List<LocalStore.Entry> local, RangeDigestResponse response) {
+        return local.size() == response.entryCount() && MessageDigest.isEqual(ChunkDigest.of(local),
+                response.digest());
     }
 
     private void applyEntry(LocalStore.Entry entry) {
@@ -242,7 +276,7 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
      * keeps its keys on the first replicas only, and repair must not spread them to the others.
      */
     private boolean replicatesHere(LocalStore.Entry entry) {
-        int factor = context.factorOfKey().applyAsInt(entry.key().key());
+        int factor = context.placement().factorOfKey(entry.key().key());
         if (factor >= context.config().replicationFactor()) {
             return true;
         }

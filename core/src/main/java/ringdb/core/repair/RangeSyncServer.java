@@ -1,8 +1,8 @@
 package ringdb.core.repair;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 import ringdb.core.NodeId;
 import ringdb.core.message.RangeDigestRequest;
 import ringdb.core.message.RangeDigestResponse;
@@ -28,60 +28,50 @@ public final class RangeSyncServer {
     }
 
     public void serveRangeSync(NodeId from, RangeSyncRequest request) {
-        SyncChunk chunk = rangeSyncChunk(from, request.startTokenExclusive(), request.endTokenInclusive(),
-                request.afterKey(), request.maxEntries());
+        SyncChunk chunk = rangeSyncChunk(from, request);
         if (chunk == null) {
             return;
         }
-        context.network().send(from, new RangeSyncResponse(request.requestId(), chunk.entries(), chunk.complete()));
+        List<LocalStore.Entry> entries = chunk.entries();
+        boolean passedOver = chunk.spanEnd() != null
+                && (entries.isEmpty() || !entries.get(entries.size() - 1).key().equals(chunk.spanEnd()));
+        context.network().send(from, new RangeSyncResponse(request.requestId(), entries, chunk.complete(),
+                passedOver ? chunk.spanEnd().key() : null));
     }
 
     /** Answers with the digest of exactly the chunk {@link #serveRangeSync} would send for the same fields. */
     public void serveRangeDigest(NodeId from, RangeDigestRequest request) {
         RangeSyncRequest asked = request.chunk();
-        SyncChunk chunk = rangeSyncChunk(from, asked.startTokenExclusive(), asked.endTokenInclusive(),
-                asked.afterKey(), asked.maxEntries());
+        SyncChunk chunk = rangeSyncChunk(from, asked);
         if (chunk == null) {
             return;
         }
         List<LocalStore.Entry> entries = chunk.entries();
-        byte[] lastKey = entries.isEmpty() ? null : entries.get(entries.size() - 1).key().key();
+        byte[] lastKey = chunk.spanEnd() == null ? null : chunk.spanEnd().key();
         context.network().send(from, new RangeDigestResponse(asked.requestId(), chunk.complete(), entries.size(),
                 lastKey, ChunkDigest.of(entries)));
     }
 
-    private record SyncChunk(List<LocalStore.Entry> entries, boolean complete) {
-    }
-
     /**
-     * The local entries of one range sync chunk: at most {@code maxEntries} (capped at
-     * {@link #RANGE_SYNC_ENTRIES_MAX}) and about {@code rangeSyncChunkBytesMax} bytes, at least one.
+     * The local entries of one range sync chunk ({@link SyncChunk}): at most {@code maxEntries}
+     * (capped at {@link #RANGE_SYNC_ENTRIES_MAX}) and about {@code rangeSyncChunkBytesMax} bytes, at
+     * least one, of the replication factors the request asks for (every entry unless it names a band).
      * Null when the local store could not be read (a disk error, reported as an event): the peer
      * gets no answer and retries after its timeout, or asks another replica.
      */
-    private SyncChunk rangeSyncChunk(NodeId from, long startTokenExclusive, long endTokenInclusive, byte[] afterKey,
-                                     int requestedEntries) {
-        int maxEntries = Math.min(requestedEntries, RANGE_SYNC_ENTRIES_MAX);
-        DecoratedKey after = afterKey == null ? null : DecoratedKey.of(context.config().partitioner(), afterKey);
-        List<LocalStore.Entry> scanned;
+    private SyncChunk rangeSyncChunk(NodeId from, RangeSyncRequest request) {
+        int maxEntries = Math.min(request.maxEntries(), RANGE_SYNC_ENTRIES_MAX);
+        DecoratedKey after = request.afterKey() == null ? null
+                : DecoratedKey.of(context.config().partitioner(), request.afterKey());
+        Predicate<LocalStore.Entry> asked = request.everyFactor() ? null
+                : entry -> request.asksFactor(context.placement().factorOfKey(entry.key().key()));
         try {
-            scanned = context.data().scan(startTokenExclusive, endTokenInclusive, after, maxEntries);
+            return SyncChunk.read(context.data(), request.startTokenExclusive(), request.endTokenInclusive(), after,
+                    maxEntries, context.config().rangeSyncChunkBytesMax(), asked);
         } catch (RuntimeException e) {
             context.events().emit(NodeEvent.Kind.ERROR, from, "range sync for " + from + " could not read: "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             return null;
         }
-        List<LocalStore.Entry> chunk = new ArrayList<>(scanned.size());
-        long bytes = 0;
-        for (LocalStore.Entry entry : scanned) {
-            long entryBytes = entry.key().key().length + (long) entry.cell().sizeBytes() + 16;
-            if (!chunk.isEmpty() && bytes + entryBytes > context.config().rangeSyncChunkBytesMax()) {
-                break;
-            }
-            chunk.add(entry);
-            bytes += entryBytes;
-        }
-        boolean complete = chunk.size() == scanned.size() && scanned.size() < maxEntries;
-        return new SyncChunk(chunk, complete);
     }
 }

@@ -82,12 +82,14 @@ public final class RangeSyncStreamHost implements StreamSession.Host {
     @Override
     public long request(NodeId to, long startTokenExclusive, long endTokenInclusive, byte[] afterKey,
                         int maxEntries, Consumer<RangeSyncResponse> onResponse) {
-        return request(to, startTokenExclusive, endTokenInclusive, afterKey, maxEntries, onResponse, () -> { });
+        return request(to, startTokenExclusive, endTokenInclusive, afterKey, maxEntries,
+                RangeSyncRequest.EVERY_FACTOR_MIN, RangeSyncRequest.EVERY_FACTOR_MAX, onResponse, () -> { });
     }
 
     @Override
     public long request(NodeId to, long startTokenExclusive, long endTokenInclusive, byte[] afterKey,
-                        int maxEntries, Consumer<RangeSyncResponse> onResponse, Runnable onRingRefusal) {
+                        int maxEntries, int factorMin, int factorMax, Consumer<RangeSyncResponse> onResponse,
+                        Runnable onRingRefusal) {
         long requestId = requests.register(new RequestRegistry.ResponseHandler() {
             @Override
             public void onResponse(NodeId from, Message message) {
@@ -109,7 +111,7 @@ public final class RangeSyncStreamHost implements StreamSession.Host {
             }
         });
         network.send(to, new RangeSyncRequest(requestId, startTokenExclusive, endTokenInclusive, afterKey,
-                maxEntries, ringEpoch.getAsLong()));
+                maxEntries, ringEpoch.getAsLong(), factorMin, factorMax));
         return requestId;
     }
 

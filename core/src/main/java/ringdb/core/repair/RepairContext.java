@@ -3,10 +3,10 @@ package ringdb.core.repair;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import java.util.function.ToIntFunction;
 import ringdb.core.NodeId;
 import ringdb.core.Network;
 import ringdb.core.Timers;
+import ringdb.core.catalog.KeyspaceReplication;
 import ringdb.core.coordinator.RequestRegistry;
 import ringdb.core.gossip.Liveness;
 import ringdb.core.node.NodeConfig;
@@ -21,10 +21,10 @@ import ringdb.core.store.LocalStore;
  * chunks, written with what is pulled), the failure detector's view, whether the node runs, the
  * ring as gossip shows it (which ranges this node replicates) and its epoch (carried by every range
  * sync and digest request this node sends), where events go, and the replication factor each data
- * key is placed with (its keyspace's: a key is replicated by the first that many replicas of the list). The suppliers
- * are read at each call. Everything runs on the node's thread.
+ * key is placed with (its keyspace's: a key is replicated by the first that many replicas of the
+ * list). The suppliers are read at each call. Everything runs on the node's thread.
  */
 public record RepairContext(NodeId self, NodeConfig config, Timers timers, Network network, RequestRegistry requests,
                             LocalStore data, Liveness liveness, BooleanSupplier running, Supplier<Ring> ring,
-                            LongSupplier ringEpoch, NodeEvent.Sink events, ToIntFunction<byte[]> factorOfKey) {
+                            LongSupplier ringEpoch, NodeEvent.Sink events, KeyspaceReplication placement) {
 }

@@ -31,8 +31,10 @@ import ringdb.core.store.LocalStore;
  * replaced like a silent one. The move the session serves is planned again by the node's topology
  * rounds when the ring changes.
  *
- * <p>Each range is fetched from {@code sourcesPerRange} distinct replicas (RF - RF/2: enough that
- * every write acknowledged at QUORUM is among them). Not thread-safe: runs on the node's thread.
+ * <p>Each range is fetched as its gain's fetches say ({@link MembershipView.Fetch}: the keys of some
+ * replication factors from the replicas holding them); a gain without fetches from
+ * {@code sourcesPerRange} distinct replicas (RF - RF/2: enough that every write acknowledged at
+ * QUORUM is among them). Not thread-safe: runs on the node's thread.
  */
 public final class StreamSession {
     /** What the session needs from its node. Calls happen on the node's thread. */
@@ -51,12 +53,14 @@ public final class StreamSession {
                      Consumer<RangeSyncResponse> onResponse);
 
         /**
-         * {@link #request}, with {@code onRingRefusal} run when the source refuses it because its ring
-         * differs from the one this node planned the stream with (a host that sends no ring epoch never
-         * runs it).
+         * {@link #request} for the keys placed with a replication factor from {@code factorMin} to
+         * {@code factorMax} only ({@link MembershipView.Fetch#everyFactor}: every key), with
+         * {@code onRingRefusal} run when the source refuses it because its ring differs from the one this
+         * node planned the stream with (a host that sends no ring epoch never runs it).
          */
         default long request(NodeId to, long startTokenExclusive, long endTokenInclusive, byte[] afterKey,
-                             int maxEntries, Consumer<RangeSyncResponse> onResponse, Runnable onRingRefusal) {
+                             int maxEntries, int factorMin, int factorMax, Consumer<RangeSyncResponse> onResponse,
+                             Runnable onRingRefusal) {
             return request(to, startTokenExclusive, endTokenInclusive, afterKey, maxEntries, onResponse);
         }
 
@@ -86,14 +90,23 @@ public final class StreamSession {
         final long end;
         final List<NodeId> candidates;
         final int slot;
+        final int factorMin;
+        final int factorMax;
         int candidateIndex;
 
-        Task(long start, long end, List<NodeId> candidates, int slot) {
+        Task(long start, long end, MembershipView.Fetch fetch) {
             this.start = start;
             this.end = end;
-            this.candidates = candidates;
-            this.slot = slot;
+            this.candidates = fetch.sources();
+            this.slot = fetch.copy();
+            this.factorMin = fetch.factorMin();
+            this.factorMax = fetch.factorMax();
             this.candidateIndex = slot;
+        }
+
+        boolean everyFactor() {
+            return factorMin == MembershipView.Fetch.EVERY_FACTOR_MIN
+                    && factorMax == MembershipView.Fetch.EVERY_FACTOR_MAX;
         }
     }
 
@@ -141,14 +154,17 @@ public final class StreamSession {
         this.settings = settings;
         this.done = done;
         for (MembershipView.Gain gain : gains) {
-            if (gain.sources().isEmpty()) {
+            List<MembershipView.Fetch> fetches = gain.fetches().isEmpty() ? everyKey(gain, sourcesPerRange)
+                    : gain.fetches();
+            if (gain.sources().isEmpty() || fetches.stream().anyMatch(fetch -> fetch.sources().isEmpty())) {
                 rangesWithoutSource++;
-                continue;
             }
-            int slots = Math.min(sourcesPerRange, gain.sources().size());
             for (long[] part : unwrapped(gain.startTokenExclusive(), gain.endTokenInclusive())) {
-                for (int slot = 0; slot < slots; slot++) {
-                    Task task = new Task(part[0], part[1], gain.sources(), slot);
+                for (MembershipView.Fetch fetch : fetches) {
+                    if (fetch.sources().isEmpty()) {
+                        continue;
+                    }
+                    Task task = new Task(part[0], part[1], fetch);
                     if (alreadyCompleted.contains(taskKey(task))) {
                         completed.add(taskKey(task));
                         rangesDone++;
@@ -159,6 +175,16 @@ public final class StreamSession {
                 }
             }
         }
+    }
+
+    /** Copies of every key of {@code gain} from {@code sourcesPerRange} of its sources (as many as it has). */
+    private static List<MembershipView.Fetch> everyKey(MembershipView.Gain gain, int sourcesPerRange) {
+        List<MembershipView.Fetch> out = new ArrayList<>();
+        for (int copy = 0; copy < Math.min(sourcesPerRange, gain.sources().size()); copy++) {
+            out.add(new MembershipView.Fetch(MembershipView.Fetch.EVERY_FACTOR_MIN,
+                    MembershipView.Fetch.EVERY_FACTOR_MAX, gain.sources(), copy));
+        }
+        return out;
     }
 
     /** Starts fetching. */
@@ -229,8 +255,8 @@ public final class StreamSession {
             attempts = 0;
         }
         long sent = ++requestsSent;
-        requestId = host.request(source, task.start, task.end, afterKey, settings.chunkEntries(), this::onResponse,
-                () -> onRingRefusal(requestsSent == sent));
+        requestId = host.request(source, task.start, task.end, afterKey, settings.chunkEntries(), task.factorMin,
+                task.factorMax, this::onResponse, () -> onRingRefusal(requestsSent == sent));
         // a timer that fired late keeps its lateness, up to one chunk's spacing, as credit for the next
         // chunk: else every late wake-up would lower the rate (a loaded machine lost a fifth of it)
         earliestNextRequestMicros = Math.max(earliestNextRequestMicros, host.monotonicMicros() - lastSpacingMicros);
@@ -269,10 +295,10 @@ public final class StreamSession {
         chunks++;
         largestChunkEntries = Math.max(largestChunkEntries, response.entries().size());
         largestChunkBytes = Math.max(largestChunkBytes, chunkBytes);
-        if (response.complete() || response.entries().isEmpty()) {
+        if (response.rangeDone()) {
             taskComplete();
         } else {
-            afterKey = response.entries().get(response.entries().size() - 1).key().key();
+            afterKey = response.nextAfterKey();
         }
         if (chunks % settings.progressEveryChunks() == 0) {
             host.progress(progress());
@@ -368,7 +394,8 @@ public final class StreamSession {
     }
 
     private static String taskKey(Task task) {
-        return task.start + ":" + task.end + ":" + task.slot;
+        String key = task.start + ":" + task.end + ":" + task.slot;
+        return task.everyFactor() ? key : key + ":" + task.factorMin + "-" + task.factorMax;
     }
 
     /** A wrapping range as (start, MAX] and (MAX, end], so each part is scanned in plain token order. */

@@ -51,16 +51,12 @@ final class Streaming {
     }
 
     /**
-     * RF - RF/2 replicas per range: enough that every write acknowledged at QUORUM is among them.
-     * While a keyspace has a smaller factor, every natural replica of the range: its data sits on
-     * the first r replicas only, and RF - RF/2 of the list, giving-up replicas first, may miss them
-     * (cluster RF 2, keyspace RF 1: the one source would be the second replica).
+     * RF - RF/2 replicas per range: enough that every write acknowledged at QUORUM is among them; for
+     * a gain without fetches of its own only (the ring's gains say, per replication factor, which
+     * replicas hold the keys and how many copies to take: {@link MembershipView.Fetch}).
      */
     private int sourcesPerRange() {
         int replicationFactor = context.config().replicationFactor();
-        if (context.replicationFactors().size() > 1) {
-            return replicationFactor;
-        }
         return replicationFactor - replicationFactor / 2;
     }
 

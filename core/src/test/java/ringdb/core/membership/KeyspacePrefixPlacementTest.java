@@ -113,6 +113,84 @@ class KeyspacePrefixPlacementTest {
         assertTrue(singles.size() >= 2, "and the first replica it takes over from is a set too: " + singles);
     }
 
+    @Test
+    void aJoiningNodeCopiesEachFactorOnlyFromTheReplicasHoldingItAndOnlyAsOftenAsAQuorumNeeds() {
+        MembershipView view = MembershipView.of(List.of(member(A, "NORMAL"), member(B, "NORMAL"),
+                member(C, "NORMAL"), member(D, "JOINING")), RF, 1);
+        Move join = view.moveOf(D);
+        Ring future = MembershipView.futureRing(view.natural(), join, 2);
+        List<Integer> factors = List.of(1, 2, RF);
+        List<MembershipView.Gain> gains = view.gains(join, D, factors);
+        int checked = 0;
+        for (long token : sampleTokens()) {
+            List<NodeId> before = view.natural().replicasForToken(token);
+            int afterIndex = future.replicasForToken(token).indexOf(D);
+            MembershipView.Gain gain = gains.stream().filter(g -> g.range().contains(token)).findFirst().orElse(null);
+            assertEquals(afterIndex >= 0, gain != null, "token " + token);
+            if (gain == null) {
+                continue;
+            }
+            checked++;
+            for (int factor : factors) {
+                List<NodeId> holders = before.subList(0, factor);
+                int copies = 0;
+                for (MembershipView.Fetch fetch : gain.fetches()) {
+                    if (fetch.factorMin() <= factor && factor <= fetch.factorMax()) {
+                        copies++;
+                        assertTrue(holders.containsAll(fetch.sources()), fetch + " copies factor " + factor
+                                + " from sources that hold it: " + holders);
+                        assertFalse(fetch.sources().isEmpty());
+                    }
+                }
+                // a factor D is not among the first replicas of after the join is not copied at all
+                assertEquals(factor > afterIndex ? factor - factor / 2 : 0, copies, "factor " + factor + " of "
+                        + gain);
+            }
+            // at most RF - RF/2 copies of a range, against one whole copy from each of the RF replicas before
+            assertTrue(gain.fetches().size() <= RF - RF / 2, gain.toString());
+        }
+        assertTrue(checked > 0);
+        // with the cluster's factor only: every key from the sources, RF - RF/2 copies, as without keyspaces
+        for (MembershipView.Gain gain : view.gains(join, D)) {
+            assertEquals(RF - RF / 2, gain.fetches().size());
+            assertTrue(gain.fetches().stream().allMatch(fetch -> fetch.everyFactor()
+                    && fetch.sources().equals(gain.sources())));
+        }
+    }
+
+    @Test
+    void theNextReplicaOfALeavingNodeCopiesTheSmallerFactorFromItAlone() {
+        assertTheNextReplicaCopiesFactorOneFrom("LEAVING", List.of(A));
+    }
+
+    @Test
+    void aFactorWhoseOnlyHolderIsRemovedHasNoSource() {
+        assertTheNextReplicaCopiesFactorOneFrom("REMOVING", List.of());
+    }
+
+    /**
+     * With A departing ({@code status}), the node after A in each of A's first ranges holds the
+     * factor-3 keys already and copies only the factor-1 keys, from {@code sources}.
+     */
+    private static void assertTheNextReplicaCopiesFactorOneFrom(String status, List<NodeId> sources) {
+        MembershipView view = MembershipView.of(List.of(member(A, status), member(B, "NORMAL"),
+                member(C, "NORMAL"), member(D, "NORMAL")), RF, 1);
+        Move move = view.moveOf(A);
+        Ring future = MembershipView.futureRing(view.natural(), move, 2);
+        int checked = 0;
+        for (long token : sampleTokens()) {
+            if (!view.natural().replicasForToken(token).get(0).equals(A)) {
+                continue;
+            }
+            NodeId next = future.replicasForToken(token).get(0);
+            MembershipView.Gain gain = view.gains(move, next, List.of(1, RF)).stream()
+                    .filter(g -> g.range().contains(token)).findFirst().orElseThrow();
+            assertEquals(List.of(new MembershipView.Fetch(1, 1, sources, 0)), gain.fetches());
+            checked++;
+        }
+        assertTrue(checked > 0);
+    }
+
     private static boolean covers(List<MembershipView.Gain> gains, long token) {
         for (MembershipView.Gain gain : gains) {
             if (gain.range().contains(token)) {

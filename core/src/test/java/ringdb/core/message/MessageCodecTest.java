@@ -270,12 +270,46 @@ class MessageCodecTest {
                 .hasMessage("bad length 33 for digest in RANGE_DIGEST_RESPONSE (limit 32)");
         assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(digestResponse(3, null, 32))))
                 .isInstanceOf(CodecException.class).hasMessageContaining("lastKey absent with entryCount 3");
-        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(digestResponse(0, key, 32))))
-                .isInstanceOf(CodecException.class).hasMessageContaining("lastKey present with entryCount 0");
+        // a chunk of a request for some factors that passed over entries of other factors only
+        assertThat(MessageCodec.decodeFrame(ByteBuffer.wrap(digestResponse(0, key, 32))).message())
+                .isEqualTo(new RangeDigestResponse(7, false, 0, key, new byte[32]));
         byte[] request = ByteBuffer.allocate(senderOnly().length + 24 + 4 + 4).put(senderOnly()).putLong(1).putLong(2)
                 .putLong(3).putInt(-1).putInt(0).array();
         assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(
                 frame(MessageCodec.VERSION, MessageType.RANGE_DIGEST_REQUEST.id(), request))))
                 .isInstanceOf(CodecException.class).hasMessage("bad maxEntries 0 in RANGE_DIGEST_REQUEST");
+    }
+
+    @Test
+    void aReplicationFactorBandAndAResumeKeyTravelOnlyWhenSet() {
+        byte[] key = {1, 2, 3};
+        RangeSyncRequest every = new RangeSyncRequest(5, -10, 10, key, 500, 77);
+        RangeSyncRequest band = new RangeSyncRequest(5, -10, 10, key, 500, 77, 2, RangeSyncRequest.EVERY_FACTOR_MAX);
+        assertThat(every.everyFactor()).isTrue();
+        assertThat(band.asksFactor(1)).isFalse();
+        assertThat(band.asksFactor(3)).isTrue();
+        // a request of every factor keeps the encoding it had before bands existed; a band adds two i32
+        assertThat(MessageCodec.encodeFrame(SENDER, band).length)
+                .isEqualTo(MessageCodec.encodeFrame(SENDER, every).length + 8);
+        for (Message message : List.of(every, band, new RangeDigestRequest(band),
+                new RangeSyncRequest(6, 1, 2, null, 10, 0, 1, 1),
+                new RangeSyncResponse(8, List.of(), false, key),
+                new RangeSyncResponse(8, List.of(new LocalStore.Entry(DecoratedKey.of(Partitioner.SHA1, key),
+                        Cell.value(new byte[] {9}, 3))), false, new byte[] {4, 5}))) {
+            assertThat(roundTrip(SENDER, message).message()).isEqualTo(message);
+        }
+        RangeSyncResponse resumed = new RangeSyncResponse(8, List.of(), false, key);
+        assertThat(resumed.nextAfterKey()).isEqualTo(key);
+        assertThat(resumed.rangeDone()).isFalse();
+        assertThat(new RangeSyncResponse(8, List.of(), false).rangeDone()).isTrue();
+        assertThatThrownBy(() -> new RangeSyncRequest(5, -10, 10, key, 500, 77, 3, 2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("band 3..2");
+        byte[] encoded = MessageCodec.encodeFrame(SENDER, band);
+        ByteBuffer.wrap(encoded).putInt(encoded.length - 4 - 8, 0); // factorMin 0
+        byte[] body = java.util.Arrays.copyOfRange(encoded, 4, encoded.length - 4);
+        assertThatThrownBy(() -> MessageCodec.decodeFrame(ByteBuffer.wrap(frame(MessageCodec.VERSION,
+                MessageType.RANGE_SYNC_REQUEST.id(), java.util.Arrays.copyOfRange(body, 2, body.length)))))
+                .isInstanceOf(CodecException.class)
+                .hasMessageContaining("bad replication factor band 0..2147483647 in RANGE_SYNC_REQUEST");
     }
 }

@@ -15,11 +15,23 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import ringdb.core.NodeId;
 import ringdb.core.coordinator.ClientResult;
+import ringdb.core.catalog.SchemaStatements;
+import ringdb.core.catalog.TableDefinition;
+import ringdb.core.coordinator.ConsistencyLevel;
+import ringdb.core.membership.MembershipView;
+import ringdb.core.rows.PartitionUpdate;
+import ringdb.core.schema.Replication;
+import ringdb.core.schema.TableMetadata;
+import ringdb.core.schema.keys.Clustering;
+import ringdb.core.schema.keys.PartitionKey;
+import ringdb.core.schema.types.CqlTypes;
+import ringdb.core.store.LocalStore;
 import ringdb.core.data.Cell;
 import ringdb.core.message.Envelope;
 import ringdb.core.message.Message;
 import ringdb.core.message.MessageCodec;
 import ringdb.core.message.RangeDigestRequest;
+import ringdb.core.message.RangeDigestResponse;
 import ringdb.core.message.RangeSyncRequest;
 import ringdb.core.node.Node;
 import ringdb.core.node.NodeConfig;
@@ -241,4 +253,152 @@ class RangeDigestSyncTest {
                 && event.detail().startsWith("repair incomplete"));
     }
 
+    /** Creates keyspace {@code name} with replication factor {@code factor} and its table t on node a. */
+    private TableMetadata createKeyspace(String name, int factor) {
+        RuntimeException[] failure = new RuntimeException[1];
+        boolean[] done = new boolean[1];
+        nodes.get(A).changeSchema((schema, micros) -> SchemaStatements.createTable(SchemaStatements.createKeyspace(
+                schema, name, Replication.simple(factor), false, micros), new TableDefinition(name, "t",
+                List.of(new TableDefinition.Column("id", CqlTypes.TEXT)), List.of(), List.of(),
+                List.of(new TableDefinition.Column("body", CqlTypes.TEXT)), 0, null), false, micros),
+                (changes, error) -> {
+                    failure[0] = error;
+                    done[0] = true;
+                });
+        assertThat(done[0]).isTrue();
+        assertThat(failure[0]).isNull();
+        return nodes.get(A).schema().table(name, "t");
+    }
+
+    /** The entries of one row of {@code table}, partition {@code p}. */
+    private List<LocalStore.Entry> row(TableMetadata table, int p) {
+        PartitionUpdate update = new PartitionUpdate(table, PartitionKey.of(("p" + p).getBytes(StandardCharsets.UTF_8)),
+                2_000 + p, 0, time.nowMicros() / SECOND);
+        update.set(Clustering.EMPTY, "body", ("body" + p).getBytes(StandardCharsets.UTF_8));
+        return update.entries();
+    }
+
+    /** Writes {@code partitions} rows of {@code table} through node a at ALL: each lands on its keyspace's replicas. */
+    private void writeRows(TableMetadata table, int partitions) {
+        for (int p = 0; p < partitions; p++) {
+            ClientResult[] result = new ClientResult[1];
+            nodes.get(A).mutate(row(table, p), ConsistencyLevel.ALL, answer -> result[0] = answer);
+            for (int step = 0; step < 1_000 && result[0] == null; step++) {
+                time.advance(1_000);
+            }
+            assertThat(result[0]).as("write of partition " + p).isInstanceOf(ClientResult.Written.class);
+        }
+    }
+
+    /** The nodes whose store holds the first entry of partition {@code p} of {@code table}. */
+    private List<NodeId> holders(TableMetadata table, int p) {
+        LocalStore.Entry entry = row(table, p).get(0);
+        List<NodeId> out = new ArrayList<>();
+        for (NodeId id : nodes.keySet()) {
+            if (stores.get(id).read(entry.key().key()) != null) {
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
+    /** The first {@code factor} replicas of partition {@code p}'s token, in ring order. */
+    private List<NodeId> placement(TableMetadata table, int p, int factor) {
+        List<NodeId> replicas = nodes.get(A).ring().replicasForToken(row(table, p).get(0).key().token());
+        return MembershipView.prefix(replicas, factor).stream().sorted().toList();
+    }
+
+    /**
+     * Starts the cluster (RF 3) with the key-value keys on every node, keyspaces "one" (factor 1) and
+     * "two" (factor 2), and {@code partitions} rows of each written at ALL; returns their tables.
+     */
+    private List<TableMetadata> startWithKeyspacesOfFactorsOneAndTwo(int partitions) {
+        startCluster(config -> config);
+        loadEverywhere();
+        List<TableMetadata> tables = List.of(createKeyspace("one", 1), createKeyspace("two", 2));
+        time.advance(5 * SECOND);
+        for (TableMetadata table : tables) {
+            writeRows(table, partitions);
+        }
+        return tables;
+    }
+
+    @Test
+    void repairOfConvergedReplicasWithKeyspacesOfFactorsOneAndTwoMovesNothing() {
+        int partitions = 150;
+        List<TableMetadata> tables = startWithKeyspacesOfFactorsOneAndTwo(partitions);
+        TableMetadata one = tables.get(0);
+        TableMetadata two = tables.get(1);
+        for (int p = 0; p < partitions; p++) {
+            assertThat(holders(one, p)).isEqualTo(placement(one, p, 1));
+            assertThat(holders(two, p)).isEqualTo(placement(two, p, 2));
+        }
+        sentByType.clear();
+        for (NodeId id : List.of(A, B, C)) {
+            ClientResult.Repaired repaired = (ClientResult.Repaired) repair(id);
+            assertThat(repaired.entriesReceived()).as("entries received by " + id).isZero();
+            assertThat(repaired.chunksFetched()).as("chunks fetched by " + id).isZero();
+            assertThat(repaired.chunksMatched()).isEqualTo(repaired.chunksCompared());
+        }
+        for (NodeId id : List.of(A, B, C)) {
+            assertThat(sent(RangeSyncRequest.class, id)).as("range sync requests to " + id).isZero();
+        }
+        for (int p = 0; p < partitions; p++) {
+            assertThat(holders(one, p)).isEqualTo(placement(one, p, 1));
+            assertThat(holders(two, p)).isEqualTo(placement(two, p, 2));
+        }
+    }
+
+    @Test
+    void aReplicaMissingARowOfAFactorTwoKeyspaceGetsItAndNoOtherNodeDoes() {
+        List<TableMetadata> tables = startWithKeyspacesOfFactorsOneAndTwo(40);
+        TableMetadata one = tables.get(0);
+        TableMetadata two = tables.get(1);
+        // a row of "two" only its first replica holds (its second missed the write)
+        int p = 40;
+        List<NodeId> replicas = nodes.get(A).ring().replicasForToken(row(two, p).get(0).key().token());
+        for (LocalStore.Entry entry : row(two, p)) {
+            stores.get(replicas.get(0)).apply(entry.key().key(), entry.cell(), error -> { });
+        }
+        ClientResult.Repaired repaired = (ClientResult.Repaired) repair(replicas.get(1));
+        assertThat(repaired.entriesReceived()).isPositive();
+        assertThat(holders(two, p)).isEqualTo(placement(two, p, 2));
+        // the third replica's repair compares only what it shares with the others: the cluster's factor
+        ClientResult.Repaired third = (ClientResult.Repaired) repair(replicas.get(2));
+        assertThat(third.entriesReceived()).isZero();
+        assertThat(holders(two, p)).isEqualTo(placement(two, p, 2));
+        for (int q = 0; q < 40; q++) {
+            assertThat(holders(one, q)).isEqualTo(placement(one, q, 1));
+        }
+    }
+
+    @Test
+    void aChunkPassingOverManyKeysOfAnotherFactorResumesAfterThemAndMatches() {
+        List<TableMetadata> tables = startWithKeyspacesOfFactorsOneAndTwo(5);
+        // factor-1 rows on their one replica only, dense enough that chunks of factor 2 and above
+        // pass over more of them than a request looks at (20 chunks' worth)
+        int rows = 30_000;
+        for (int p = 100; p < 100 + rows; p++) {
+            for (LocalStore.Entry entry : row(tables.get(0), p)) {
+                NodeId first = nodes.get(A).ring().replicasForToken(entry.key().token()).get(0);
+                stores.get(first).apply(entry.key().key(), entry.cell(), error -> { });
+            }
+        }
+        int[] passedOverOnly = new int[1];
+        dropped = (to, message) -> {
+            if (message instanceof RangeDigestResponse digest && digest.entryCount() == 0 && digest.lastKey() != null) {
+                passedOverOnly[0]++;
+            }
+            return false;
+        };
+        for (NodeId id : List.of(A, B, C)) {
+            ClientResult.Repaired repaired = (ClientResult.Repaired) repair(id);
+            assertThat(repaired.entriesReceived()).as("entries received by " + id).isZero();
+            assertThat(repaired.chunksFetched()).isZero();
+        }
+        assertThat(passedOverOnly[0]).as("chunks that held only keys of another factor").isPositive();
+        for (int p = 100; p < 100 + rows; p += 997) {
+            assertThat(holders(tables.get(0), p)).isEqualTo(placement(tables.get(0), p, 1));
+        }
+    }
 }

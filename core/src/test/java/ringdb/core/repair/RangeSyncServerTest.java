@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import ringdb.core.NodeId;
+import ringdb.core.catalog.KeyspaceReplication;
 import ringdb.core.coordinator.RequestRegistry;
 import ringdb.core.data.Cell;
 import ringdb.core.gossip.Liveness;
@@ -93,7 +94,7 @@ class RangeSyncServerTest {
                     if (kind == NodeEvent.Kind.ERROR) {
                         errors.add(detail);
                     }
-                }, key -> Integer.MAX_VALUE);
+                }, KeyspaceReplication.uniform(3));
         return new RangeSyncServer(context);
     }
 

@@ -78,8 +78,8 @@ class StreamSessionTest {
         }
 
         @Override
-        public long request(NodeId to, long start, long end, byte[] afterKey, int maxEntries,
-                            Consumer<RangeSyncResponse> onResponse, Runnable onRingRefusal) {
+        public long request(NodeId to, long start, long end, byte[] afterKey, int maxEntries, int factorMin,
+                            int factorMax, Consumer<RangeSyncResponse> onResponse, Runnable onRingRefusal) {
             int left = refusals.getOrDefault(to, 0);
             if (left == 0) {
                 return request(to, start, end, afterKey, maxEntries, onResponse);

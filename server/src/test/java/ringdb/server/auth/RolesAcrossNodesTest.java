@@ -1,6 +1,7 @@
 package ringdb.server.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static ringdb.server.testing.Waits.await;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import java.io.IOException;
@@ -11,17 +12,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import ringdb.server.config.ServerConfig;
+import ringdb.server.net.FreePorts;
 import ringdb.server.runtime.FileStores;
 import ringdb.server.runtime.ServerNode;
 import ringdb.server.testing.OneNode;
-import ringdb.server.net.FreePorts;
 
 /**
  * Two real nodes with password authentication: both create the system_auth tables and the first
@@ -30,7 +28,7 @@ import ringdb.server.net.FreePorts;
  */
 @Timeout(180)
 class RolesAcrossNodesTest {
-    private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(60);
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     @TempDir
     Path dir;
@@ -52,7 +50,7 @@ class RolesAcrossNodesTest {
         ServerConfig second = config("127.0.0.2", FreePorts.on("127.0.0.2"), "127.0.0.1:" + seedPort, cqlPort);
         try (ServerNode one = ServerNode.start(first, new FileStores(first), null);
              ServerNode two = ServerNode.start(second, new FileStores(second), null)) {
-            await("node two sees both nodes up", () -> upMembers(two, "127.0.0.2") == 2);
+            await(WAIT, "node two sees both nodes up", () -> upMembers(two, "127.0.0.2") == 2);
             try (CqlSession viaOne = PasswordAuthenticationTest.connect(one.cqlAddress(),
                     PasswordAuthenticationTest.SUPERUSER, PasswordAuthenticationTest.SUPERUSER_PASSWORD)) {
                 viaOne.execute("CREATE ROLE traveller WITH PASSWORD = 'roams' AND LOGIN = true");
@@ -90,16 +88,6 @@ class RolesAcrossNodesTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
-        }
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT_NANOS;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
     }
 }

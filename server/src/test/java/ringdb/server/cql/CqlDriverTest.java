@@ -1,6 +1,7 @@
 package ringdb.server.cql;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static ringdb.server.testing.Waits.await;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.ProtocolVersion;
@@ -14,20 +15,18 @@ import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import ringdb.server.config.ServerConfig;
+import ringdb.server.net.FreePorts;
 import ringdb.server.runtime.FileStores;
 import ringdb.server.runtime.ServerNode;
-import ringdb.server.net.FreePorts;
 import ringdb.server.testing.CqlSessions;
 import ringdb.server.testing.OneNode;
 
@@ -39,7 +38,7 @@ import ringdb.server.testing.OneNode;
  */
 @Timeout(120)
 class CqlDriverTest {
-    private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(60);
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     @TempDir
     Path dir;
@@ -111,10 +110,10 @@ class CqlDriverTest {
                 Set<InetSocketAddress> seen = session.getMetadata().getNodes().values().stream()
                         .map(n -> (InetSocketAddress) n.getEndPoint().resolve()).collect(Collectors.toSet());
                 assertThat(seen).containsExactlyInAnyOrder(one.cqlAddress(), two.cqlAddress());
-                await("the driver has both nodes up", () -> session.getMetadata().getNodes().values().stream()
+                await(WAIT, "the driver has both nodes up", () -> session.getMetadata().getNodes().values().stream()
                         .allMatch(n -> n.getState() == NodeState.UP));
                 two.close();
-                await("the driver sees the stopped node down", () -> session.getMetadata().getNodes().values()
+                await(WAIT, "the driver sees the stopped node down", () -> session.getMetadata().getNodes().values()
                         .stream().anyMatch(n -> n.getState() == NodeState.DOWN));
             } finally {
                 two.close();
@@ -124,21 +123,11 @@ class CqlDriverTest {
 
     /** A session once node one's system.peers lists node two (gossip needs a moment after start). */
     private static CqlSession awaitTwoPeers(ServerNode one) {
-        await("node one lists its peer in system.peers", () -> {
+        await(WAIT, "node one lists its peer in system.peers", () -> {
             try (CqlSession probe = connect(one.cqlAddress(), false)) {
                 return probe.execute("SELECT * FROM system.peers").all().size() == 1;
             }
         });
         return connect(one.cqlAddress(), false);
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT_NANOS;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-        }
     }
 }

@@ -2,6 +2,7 @@ package ringdb.server.cql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static ringdb.server.testing.Waits.await;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -38,7 +39,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -52,10 +52,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import ringdb.server.config.ServerConfig;
+import ringdb.server.net.FreePorts;
 import ringdb.server.runtime.FileStores;
 import ringdb.server.runtime.ServerNode;
-import ringdb.server.net.FreePorts;
 import ringdb.server.testing.CqlSessions;
+import ringdb.server.testing.OneNode;
 
 /**
  * Three real nodes on 127.0.0.1, 127.0.0.2 and 127.0.0.3 with {@code partitioner: murmur3} and
@@ -69,7 +70,7 @@ import ringdb.server.testing.CqlSessions;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CqlThreeNodesTest {
-    private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(90);
+    private static final Duration WAIT = Duration.ofSeconds(90);
     private static final Pattern PLACEMENT =
             Pattern.compile("ringdb_coordinator_requests\\{placement=\"(replica|forwarded)\"} ([0-9.eE+]+)");
 
@@ -86,22 +87,11 @@ class CqlThreeNodesTest {
     private final List<String> removedNodes = new CopyOnWriteArrayList<>();
 
     private Map<String, String> settings(String host) throws IOException {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("listen_address", host);
-        settings.put("internode_port", Integer.toString(internodePorts.computeIfAbsent(host, h -> port(h))));
-        settings.put("http_address", host);
-        settings.put("http_port", Integer.toString(httpPorts.computeIfAbsent(host, h -> port(h))));
-        settings.put("native_transport_port", Integer.toString(cqlPort));
-        settings.put("data_directory", dir.resolve(host).toString());
+        Map<String, String> settings = OneNode.periodicCommitLog(OneNode.settingsOn(host,
+                internodePorts.computeIfAbsent(host, h -> port(h)), httpPorts.computeIfAbsent(host, h -> port(h)),
+                "127.0.0.1:" + seedPort, cqlPort, dir.resolve(host)));
         settings.put("replication_factor", "2");
         settings.put("partitioner", "murmur3");
-        // fsync every 50 ms rather than before each ack, for the test's pace: a killed process loses
-        // nothing it wrote to the operating system, and a QUORUM write is on both replicas anyway
-        settings.put("commitlog_sync", "periodic");
-        settings.put("commitlog_sync_period_ms", "50");
-        settings.put("gossip_interval_ms", "100");
-        settings.put("ring_delay_ms", "300");
-        settings.put("seeds", "127.0.0.1:" + seedPort);
         return settings;
     }
 
@@ -122,7 +112,7 @@ class CqlThreeNodesTest {
         settings("127.0.0.3").forEach((key, value) -> command.addAll(List.of("--" + key, value)));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("node3.log").toFile())).start();
-        await("the node of 127.0.0.3 listens for CQL", () -> {
+        await(WAIT, "the node of 127.0.0.3 listens for CQL", () -> {
             if (!process.isAlive()) {
                 throw new AssertionError("the node of 127.0.0.3 exited with " + process.exitValue()
                         + "; see " + dir.resolve("node3.log"));
@@ -168,7 +158,7 @@ class CqlThreeNodesTest {
         // node from the topology event pushed once the node is in system.peers, as it does with Cassandra
         session = connect(one.cqlAddress());
         three = startProcess();
-        await("the driver connected to one node before the third joined discovers all three, each up", () ->
+        await(WAIT, "the driver connected to one node before the third joined discovers all three, each up", () ->
                 session.getMetadata().getNodes().values().stream()
                         .filter(n -> n.getState() == com.datastax.oss.driver.api.core.metadata.NodeState.UP)
                         .count() == 3);
@@ -208,7 +198,7 @@ class CqlThreeNodesTest {
         session.execute("CREATE TABLE app.events (a text, b int, c int, v text, PRIMARY KEY ((a, b), c))");
         session.execute("CREATE TABLE app.wide (p int, c int, v text, PRIMARY KEY (p, c))");
         session.execute("CREATE TABLE app.scan (k int, c int, n int, PRIMARY KEY (k, c))");
-        await("the driver's metadata shows the new tables", () -> session.getMetadata().getKeyspace("app")
+        await(WAIT, "the driver's metadata shows the new tables", () -> session.getMetadata().getKeyspace("app")
                 .flatMap(k -> k.getTable("wide")).isPresent() && session.checkSchemaAgreement());
         TableMetadata events = session.getMetadata().getKeyspace("app").orElseThrow().getTable("events")
                 .orElseThrow();
@@ -383,7 +373,7 @@ class CqlThreeNodesTest {
         }
         assertThat(onDead).isNotNull();
         BoundStatement all = insert.bind(onDead, 0).setConsistencyLevel(ConsistencyLevel.ALL);
-        await("ALL on the dead node's range is Unavailable", () -> {
+        await(WAIT, "ALL on the dead node's range is Unavailable", () -> {
             try {
                 session.execute(all);
                 return false;
@@ -396,7 +386,7 @@ class CqlThreeNodesTest {
 
         three = startProcess(); // the same data directory: the commit log replays what it acknowledged
         try {
-            await("the restarted node is up for the driver", () -> dead.getState()
+            await(WAIT, "the restarted node is up for the driver", () -> dead.getState()
                     == com.datastax.oss.driver.api.core.metadata.NodeState.UP);
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + " (driver state " + dead.getState() + ", process alive "
@@ -424,7 +414,7 @@ class CqlThreeNodesTest {
 
     /** A QUORUM read, retried while the restarted node is still being taken up again by its peers. */
     private Row readAtQuorum(PreparedStatement select, String key) {
-        long deadline = System.nanoTime() + WAIT_NANOS;
+        long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             try {
                 return session.execute(select.bind(key).setConsistencyLevel(ConsistencyLevel.QUORUM)).one();
@@ -434,16 +424,6 @@ class CqlThreeNodesTest {
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
             }
-        }
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT_NANOS;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
     }
 }

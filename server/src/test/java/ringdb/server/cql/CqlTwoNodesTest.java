@@ -2,6 +2,7 @@ package ringdb.server.cql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static ringdb.server.testing.Waits.await;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -20,16 +21,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import ringdb.server.config.ServerConfig;
+import ringdb.server.net.FreePorts;
 import ringdb.server.runtime.FileStores;
 import ringdb.server.runtime.ServerNode;
-import ringdb.server.net.FreePorts;
 import ringdb.server.testing.CqlSessions;
 import ringdb.server.testing.OneNode;
 
@@ -40,7 +38,7 @@ import ringdb.server.testing.OneNode;
  */
 @Timeout(120)
 class CqlTwoNodesTest {
-    private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(60);
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     @TempDir
     Path dir;
@@ -67,7 +65,7 @@ class CqlTwoNodesTest {
         ServerConfig second = config("127.0.0.2", FreePorts.on("127.0.0.2"), "127.0.0.1:" + seedPort, cqlPort);
         try (ServerNode one = ServerNode.start(first, new FileStores(first), null);
              ServerNode two = ServerNode.start(second, new FileStores(second), null)) {
-            await("node one lists node two in system.peers", () -> {
+            await(WAIT, "node one lists node two in system.peers", () -> {
                 try (CqlSession probe = connect(one.cqlAddress())) {
                     return probe.execute("SELECT * FROM system.peers").all().size() == 1;
                 }
@@ -76,7 +74,7 @@ class CqlTwoNodesTest {
                 viaOne.execute("CREATE KEYSPACE app WITH replication = "
                         + "{'class':'SimpleStrategy','replication_factor':2}");
                 viaOne.execute("CREATE TABLE app.kv (k text PRIMARY KEY, v int)");
-                await("node two's driver metadata shows app.kv", () -> viaTwo.getMetadata().getKeyspace("app")
+                await(WAIT, "node two's driver metadata shows app.kv", () -> viaTwo.getMetadata().getKeyspace("app")
                         .flatMap(k -> k.getTable("kv")).isPresent());
                 viaOne.execute(SimpleStatement.newInstance("INSERT INTO app.kv (k, v) VALUES ('a', 1)")
                         .setConsistencyLevel(ConsistencyLevel.ALL));
@@ -97,7 +95,7 @@ class CqlTwoNodesTest {
             try (ServerNode two = ServerNode.start(second, new FileStores(second), null);
                  CqlSession session = connect(one.cqlAddress())) {
                 twoId[0] = two.node().id();
-                await("node one sees node two up", () -> one.nodeThread().call(() -> one.node().isAlive(twoId[0]))
+                await(WAIT, "node one sees node two up", () -> one.nodeThread().call(() -> one.node().isAlive(twoId[0]))
                         .join());
                 session.execute("CREATE KEYSPACE app WITH replication = "
                         + "{'class':'SimpleStrategy','replication_factor':2}");
@@ -111,7 +109,7 @@ class CqlTwoNodesTest {
                 // the driver sends each batch to either node: whichever coordinated it logged it on the other
                 assertThat(one.nodeThread().call(() -> one.node().batchlogLoggedCount()).join()
                         + two.nodeThread().call(() -> two.node().batchlogLoggedCount()).join()).isEqualTo(2);
-                await("the holders forgot the applied batches", () -> two.nodeThread().call(
+                await(WAIT, "the holders forgot the applied batches", () -> two.nodeThread().call(
                         () -> two.node().batchlogHeldCount()).join() == 0 && one.nodeThread().call(
                         () -> one.node().batchlogHeldCount()).join() == 0);
                 for (ServerNode node : List.of(one, two)) {
@@ -122,8 +120,8 @@ class CqlTwoNodesTest {
                 }
             }
             try (CqlSession session = connect(one.cqlAddress())) {
-                await("node one sees node two down", () -> !one.nodeThread().call(() -> one.node().isAlive(twoId[0]))
-                        .join());
+                await(WAIT, "node one sees node two down",
+                        () -> !one.nodeThread().call(() -> one.node().isAlive(twoId[0])).join());
                 PreparedStatement insert = session.prepare("INSERT INTO app.kv (k, v) VALUES (?, ?)");
                 assertThatThrownBy(() -> session.execute(BatchStatement.newInstance(DefaultBatchType.LOGGED,
                         insert.bind("x", 1), insert.bind("y", 2)).setConsistencyLevel(ConsistencyLevel.ONE)))
@@ -160,24 +158,24 @@ class CqlTwoNodesTest {
             try (ServerNode two = ServerNode.start(second, new FileStores(second), null);
                  CqlSession session = connect(one.cqlAddress())) {
                 twoId = two.node().id();
-                await("node one lists node two in system.peers", () -> versions(session, one).size() == 2);
+                await(WAIT, "node one lists node two in system.peers", () -> versions(session, one).size() == 2);
                 ResultSet created = session.execute("CREATE KEYSPACE agreed WITH replication = "
                         + "{'class':'SimpleStrategy','replication_factor':2}");
                 assertThat(created.getExecutionInfo().isSchemaInAgreement()).isTrue();
-                await("node one shows node two's version equal to its own", () -> {
+                await(WAIT, "node one shows node two's version equal to its own", () -> {
                     List<UUID> versions = versions(session, one);
                     return versions.get(0).equals(versions.get(1));
                 });
                 // the driver adds node two on its own schedule, after the peers table listed it, and opens its
                 // pool after that (a first attempt may fail while node two still starts): wait until it is UP
-                await("the driver has a connection to node two", () -> session.getMetadata().getNodes().values()
+                await(WAIT, "the driver has a connection to node two", () -> session.getMetadata().getNodes().values()
                         .stream().anyMatch(n -> two.cqlAddress().equals(n.getEndPoint().resolve())
                                 && n.getState() == com.datastax.oss.driver.api.core.metadata.NodeState.UP));
                 assertThat(versions(session, two).get(0)).as("node two's own version")
                         .isEqualTo(versions(session, one).get(0));
             }
             try (CqlSession session = connect(one.cqlAddress())) {
-                await("node one sees node two down", () -> !one.nodeThread().call(() -> one.node().isAlive(twoId))
+                await(WAIT, "node one sees node two down", () -> !one.nodeThread().call(() -> one.node().isAlive(twoId))
                         .join());
                 session.execute("CREATE KEYSPACE missed WITH replication = "
                         + "{'class':'SimpleStrategy','replication_factor':1}");
@@ -206,16 +204,6 @@ class CqlTwoNodesTest {
         try (java.io.InputStream in = java.net.URI.create("http://" + http.getHostString() + ":" + http.getPort()
                 + "/metrics").toURL().openStream()) {
             return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        }
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT_NANOS;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
     }
 }

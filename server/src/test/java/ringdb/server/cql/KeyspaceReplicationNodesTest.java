@@ -2,6 +2,7 @@ package ringdb.server.cql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static ringdb.server.testing.Waits.await;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -13,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,8 +22,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +41,7 @@ import ringdb.server.runtime.FileStores;
 import ringdb.server.runtime.ServerNode;
 import ringdb.server.runtime.StoreFactory;
 import ringdb.server.testing.CqlSessions;
+import ringdb.server.testing.OneNode;
 import ringdb.storage.rows.TombstoneKinds;
 
 /**
@@ -53,7 +54,7 @@ import ringdb.storage.rows.TombstoneKinds;
  */
 @Timeout(300)
 class KeyspaceReplicationNodesTest {
-    private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(90);
+    private static final Duration WAIT = Duration.ofSeconds(90);
     private static final int KEYS = 24;
     private static final List<String> HOSTS = List.of("127.0.0.1", "127.0.0.2", "127.0.0.3");
 
@@ -65,19 +66,9 @@ class KeyspaceReplicationNodesTest {
     private final Map<String, List<LocalStore>> stores = new HashMap<>();
 
     private ServerNode start(String host, int internodePort) throws IOException {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("listen_address", host);
-        settings.put("internode_port", Integer.toString(internodePort));
-        settings.put("http_address", host);
-        settings.put("http_port", Integer.toString(FreePorts.on(host)));
-        settings.put("native_transport_port", Integer.toString(cqlPort));
-        settings.put("data_directory", dir.resolve(host).toString());
+        Map<String, String> settings = OneNode.periodicCommitLog(OneNode.settingsOn(host, internodePort,
+                "127.0.0.1:" + seedPort, cqlPort, dir.resolve(host)));
         settings.put("replication_factor", "3");
-        settings.put("commitlog_sync", "periodic");
-        settings.put("commitlog_sync_period_ms", "50");
-        settings.put("gossip_interval_ms", "100");
-        settings.put("ring_delay_ms", "300");
-        settings.put("seeds", "127.0.0.1:" + seedPort);
         ServerConfig config = ServerConfig.load(null, settings);
         List<LocalStore> opened = new CopyOnWriteArrayList<>();
         stores.put(host, opened);
@@ -134,7 +125,7 @@ class KeyspaceReplicationNodesTest {
                 session.execute("CREATE KEYSPACE solo WITH replication = "
                         + "{'class':'SimpleStrategy','replication_factor':1}");
                 session.execute("CREATE TABLE solo.t (k int PRIMARY KEY, v text)");
-                await("every node knows solo.t", () -> nodes.values().stream()
+                await(WAIT, "every node knows solo.t", () -> nodes.values().stream()
                         .allMatch(n -> call(n, () -> n.node().schema().table("solo", "t")) != null));
                 TableMetadata table = call(one, () -> one.node().schema().table("solo", "t"));
                 RowKeys keys = new RowKeys(table, ServerNode.partitioner(one.config())::token);
@@ -150,7 +141,7 @@ class KeyspaceReplicationNodesTest {
                 NodeId three = call(nodes.get(hosts.get(2)), () -> nodes.get(hosts.get(2)).node().id());
                 nodes.remove(hosts.get(1)).close();
                 nodes.remove(hosts.get(2)).close();
-                await("the first node sees the others down", () -> call(one,
+                await(WAIT, "the first node sees the others down", () -> call(one,
                         () -> !one.node().isAlive(two) && !one.node().isAlive(three)));
                 int key = keyOfOne;
                 for (ConsistencyLevel cl : List.of(ConsistencyLevel.ALL, ConsistencyLevel.QUORUM)) {
@@ -173,7 +164,7 @@ class KeyspaceReplicationNodesTest {
         nodes.put(HOSTS.get(0), start(HOSTS.get(0), seedPort));
         nodes.put(HOSTS.get(1), start(HOSTS.get(1), FreePorts.on(HOSTS.get(1))));
         nodes.put(HOSTS.get(2), start(HOSTS.get(2), FreePorts.on(HOSTS.get(2))));
-        await("every node sees a ring of three", () -> nodes.values().stream()
+        await(WAIT, "every node sees a ring of three", () -> nodes.values().stream()
                 .allMatch(n -> call(n, () -> n.node().ring().members().size()) == 3));
     }
 
@@ -187,7 +178,7 @@ class KeyspaceReplicationNodesTest {
                 session.execute("CREATE KEYSPACE shrink WITH replication = "
                         + "{'class':'SimpleStrategy','replication_factor':3}");
                 session.execute("CREATE TABLE shrink.t (k int PRIMARY KEY, v text)");
-                await("every node knows shrink.t", () -> nodes.values().stream()
+                await(WAIT, "every node knows shrink.t", () -> nodes.values().stream()
                         .allMatch(n -> call(n, () -> n.node().schema().table("shrink", "t")) != null));
                 TableMetadata table = call(one, () -> one.node().schema().table("shrink", "t"));
                 RowKeys keys = new RowKeys(table, ServerNode.partitioner(one.config())::token);
@@ -198,7 +189,7 @@ class KeyspaceReplicationNodesTest {
                 byte[] aKey = keys.partition(PartitionKey.of(CqlTypes.INT.fromJava(0))).start();
                 session.execute("ALTER KEYSPACE shrink WITH replication = "
                         + "{'class':'SimpleStrategy','replication_factor':1}");
-                await("every node places shrink with one replica", () -> nodes.values().stream()
+                await(WAIT, "every node places shrink with one replica", () -> nodes.values().stream()
                         .allMatch(n -> call(n, () -> n.node().placement().factorOfKey(aKey)) == 1));
                 for (int k = 0; k < KEYS; k++) {
                     long token = keys.token(PartitionKey.of(CqlTypes.INT.fromJava(k)));
@@ -266,16 +257,6 @@ class KeyspaceReplicationNodesTest {
             return node.nodeThread().call(task).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError("the node's thread did not answer", e);
-        }
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT_NANOS;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
     }
 }

@@ -2,15 +2,13 @@ package ringdb.server.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static ringdb.server.testing.Waits.await;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +16,7 @@ import ringdb.core.ring.Partitioner;
 import ringdb.server.config.ConfigException;
 import ringdb.server.config.ServerConfig;
 import ringdb.server.net.FreePorts;
+import ringdb.server.testing.OneNode;
 
 /**
  * The partitioner setting on real nodes: a node refuses a peer using another partitioner at the
@@ -26,19 +25,14 @@ import ringdb.server.net.FreePorts;
  */
 @Timeout(120)
 class PartitionerSettingTest {
-    private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final Duration WAIT = Duration.ofSeconds(30);
 
     @TempDir
     Path dir;
 
     private ServerConfig config(String name, int internode, int seed, String partitioner) throws IOException {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("internode_port", Integer.toString(internode));
-        settings.put("http_port", Integer.toString(FreePorts.loopback()));
+        Map<String, String> settings = OneNode.settings(dir.resolve(name), internode);
         settings.put("native_transport_port", "0");
-        settings.put("data_directory", dir.resolve(name).toString());
-        settings.put("gossip_interval_ms", "100");
-        settings.put("ring_delay_ms", "300");
         settings.put("seeds", "127.0.0.1:" + seed);
         settings.put("partitioner", partitioner);
         return ServerConfig.load(null, settings);
@@ -55,7 +49,7 @@ class PartitionerSettingTest {
         ServerConfig sha1 = config("b", FreePorts.loopback(), seed, "sha1");
         try (ServerNode a = start(murmur3); ServerNode b = start(sha1)) {
             assertThat(a.node().config().partitioner()).isEqualTo(Partitioner.MURMUR3);
-            await("the murmur3 node refuses the sha1 node's handshake",
+            await(WAIT, "the murmur3 node refuses the sha1 node's handshake",
                     () -> a.transportStats().handshakesRefused.sum() > 0);
             assertThat(a.nodeThread().call(() -> a.node().status().peers()).join()).isEmpty();
             assertThat(b.nodeThread().call(() -> b.node().status().peers()).join()).isEmpty();
@@ -93,15 +87,5 @@ class PartitionerSettingTest {
     void anUnknownPartitionerIsRefusedNamingTheAcceptedOnes() {
         assertThatThrownBy(() -> config("x", 7000, 7000, "random")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("partitioner").hasMessageContaining("murmur3");
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT_NANOS;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-        }
     }
 }

@@ -50,12 +50,29 @@ public final class OneNode {
      */
     public static Map<String, String> settingsOn(String host, int internodePort, String seeds, int cqlPort,
                                                  Path dataDirectory) {
+        return settingsOn(host, internodePort, FreePorts.on(host), seeds, cqlPort, dataDirectory);
+    }
+
+    /** {@link #settingsOn(String, int, String, int, Path)} with HTTP on {@code httpPort} (kept across restarts). */
+    public static Map<String, String> settingsOn(String host, int internodePort, int httpPort, String seeds,
+                                                 int cqlPort, Path dataDirectory) {
         Map<String, String> settings = settings(dataDirectory, internodePort);
         settings.put("listen_address", host);
         settings.put("http_address", host);
-        settings.put("http_port", Integer.toString(FreePorts.on(host)));
+        settings.put("http_port", Integer.toString(httpPort));
         settings.put("native_transport_port", Integer.toString(cqlPort));
         settings.put("seeds", seeds);
+        return settings;
+    }
+
+    /**
+     * Makes {@code settings} fsync the commit log every 50 ms rather than before each acknowledgement,
+     * for a test's pace: a killed process loses nothing it wrote to the operating system, and a
+     * QUORUM write is on several replicas anyway. Returns {@code settings}.
+     */
+    public static Map<String, String> periodicCommitLog(Map<String, String> settings) {
+        settings.put("commitlog_sync", "periodic");
+        settings.put("commitlog_sync_period_ms", "50");
         return settings;
     }
 

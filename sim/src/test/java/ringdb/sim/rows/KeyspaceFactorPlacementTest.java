@@ -39,11 +39,20 @@ class KeyspaceFactorPlacementTest {
             assertThat(createKeyspace(cluster, via, 1)).isInstanceOf(ClientResult.Completed.class);
             cluster.runFor(3 * SECOND);
             RowTable table = new RowTable(cluster.node(via).schema().table(RowTable.KEYSPACE, RowTable.NAME));
+            long asReplica = cluster.node(via).requestsAsReplicaCount();
+            long forwarded = cluster.node(via).requestsForwardedCount();
+            int owned = 0;
             for (int p = 0; p < PARTITIONS; p++) {
                 assertThat(write(cluster, via, table, p, ConsistencyLevel.ALL))
                         .isInstanceOf(ClientResult.Written.class);
+                owned += owner(cluster, table, p).equals(via) ? 1 : 0;
             }
             assertOneCopyEach(cluster, table);
+            // every node is among the cluster's 3 replicas of every token, but a request counts as
+            // arriving at a replica only where the node is the keyspace's one replica
+            assertThat(owned).isBetween(1, PARTITIONS - 1);
+            assertThat(cluster.node(via).requestsAsReplicaCount() - asReplica).isEqualTo(owned);
+            assertThat(cluster.node(via).requestsForwardedCount() - forwarded).isEqualTo(PARTITIONS - owned);
 
             for (NodeId node : cluster.nodeIds()) {
                 assertThat(cluster.runUntil(cluster.repair(node), 60 * SECOND))
@@ -71,6 +80,41 @@ class KeyspaceFactorPlacementTest {
                     assertThat(((ClientResult.Unavailable) refused).alive()).isZero();
                     break;
                 }
+            }
+            assertThat(cluster.unhandledExceptions()).isEmpty();
+        }
+    }
+
+    @Test
+    void aJoiningNodeStreamsAFactorOneKeyspaceOnlyWhereItBecomesItsReplica() {
+        try (SimCluster cluster = SimCluster.builder().seed(32).nodes(3)
+                .nodeConfig(b -> b.replicationFactor(2)).build()) {
+            cluster.runFor(5 * SECOND);
+            NodeId via = cluster.nodeIds().get(0);
+            assertThat(createKeyspace(cluster, via, 1)).isInstanceOf(ClientResult.Completed.class);
+            cluster.runFor(3 * SECOND);
+            RowTable table = new RowTable(cluster.node(via).schema().table(RowTable.KEYSPACE, RowTable.NAME));
+            int partitions = 40;
+            for (int p = 0; p < partitions; p++) {
+                assertThat(write(cluster, via, table, p, ConsistencyLevel.ONE)).isInstanceOf(ClientResult.Written.class);
+            }
+            NodeId added = cluster.addNode();
+            assertThat(cluster.runUntil(() -> cluster.isNormal(added), 180 * SECOND)).as("joined").isTrue();
+            cluster.runFor(5 * SECOND);
+            int taken = 0;
+            for (int p = 0; p < partitions; p++) {
+                boolean first = owner(cluster, table, p).equals(added);
+                // before any cleanup: the new node holds exactly the partitions it is now the one replica of
+                assertThat(holders(cluster, table, p).contains(added)).as("partition %d", p).isEqualTo(first);
+                taken += first ? 1 : 0;
+            }
+            assertThat(taken).as("the new node took some partitions over").isPositive();
+            for (NodeId node : cluster.nodeIds()) {
+                assertThat(cluster.runUntil(cluster.cleanup(node), 60 * SECOND))
+                        .isInstanceOf(ClientResult.Completed.class);
+            }
+            for (int p = 0; p < partitions; p++) {
+                assertThat(holders(cluster, table, p)).as("partition %d", p).containsExactly(owner(cluster, table, p));
             }
             assertThat(cluster.unhandledExceptions()).isEmpty();
         }
@@ -109,20 +153,24 @@ class KeyspaceFactorPlacementTest {
 
     private static void assertOneCopyEach(SimCluster cluster, RowTable table) {
         for (int p = 0; p < PARTITIONS; p++) {
-            PartitionKey pk = RowTable.partition(p);
-            KeyRange range = table.keys().partition(pk);
-            long token = table.keys().token(pk);
-            List<NodeId> holders = new ArrayList<>();
-            for (NodeId node : cluster.nodeIds()) {
-                List<LocalStore.Entry> entries = cluster.store(node).slice(token, range.start(), range.end(), false,
-                        Integer.MAX_VALUE);
-                if (!entries.isEmpty()) {
-                    holders.add(node);
-                }
-            }
+            long token = table.keys().token(RowTable.partition(p));
             List<NodeId> all = cluster.node(cluster.nodeIds().get(0)).ring().replicasForToken(token);
             assertThat(all).hasSize(3);
-            assertThat(holders).as("partition %d", p).isEqualTo(MembershipView.prefix(all, 1));
+            assertThat(holders(cluster, table, p)).as("partition %d", p).isEqualTo(MembershipView.prefix(all, 1));
         }
+    }
+
+    /** The nodes whose store holds entries of partition {@code p}. */
+    private static List<NodeId> holders(SimCluster cluster, RowTable table, int p) {
+        PartitionKey pk = RowTable.partition(p);
+        KeyRange range = table.keys().partition(pk);
+        long token = table.keys().token(pk);
+        List<NodeId> holders = new ArrayList<>();
+        for (NodeId node : cluster.nodeIds()) {
+            if (!cluster.store(node).slice(token, range.start(), range.end(), false, Integer.MAX_VALUE).isEmpty()) {
+                holders.add(node);
+            }
+        }
+        return holders;
     }
 }
