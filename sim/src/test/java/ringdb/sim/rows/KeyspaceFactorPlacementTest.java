@@ -15,7 +15,6 @@ import ringdb.core.rows.PartitionUpdate;
 import ringdb.core.schema.Replication;
 import ringdb.core.schema.keys.KeyRange;
 import ringdb.core.schema.keys.PartitionKey;
-import ringdb.core.store.LocalStore;
 import ringdb.sim.SimCluster;
 
 /**
@@ -96,7 +95,8 @@ class KeyspaceFactorPlacementTest {
             RowTable table = new RowTable(cluster.node(via).schema().table(RowTable.KEYSPACE, RowTable.NAME));
             int partitions = 40;
             for (int p = 0; p < partitions; p++) {
-                assertThat(write(cluster, via, table, p, ConsistencyLevel.ONE)).isInstanceOf(ClientResult.Written.class);
+                assertThat(write(cluster, via, table, p, ConsistencyLevel.ONE))
+                        .isInstanceOf(ClientResult.Written.class);
             }
             NodeId added = cluster.addNode();
             assertThat(cluster.runUntil(() -> cluster.isNormal(added), 180 * SECOND)).as("joined").isTrue();
