@@ -8,12 +8,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import ringdb.client.ClientCredentials;
@@ -194,8 +196,11 @@ public final class ClusterBenchmark {
         MeasuredDb.Meters meters = new MeasuredDb.Meters();
         ExecutorService pool = Executors.newFixedThreadPool(settings.threads());
         AtomicLong operations = new AtomicLong();
-        long start = System.nanoTime();
-        long deadline = start + TimeUnit.SECONDS.toNanos(settings.durationSeconds());
+        long submitted = System.nanoTime();
+        // the phase's clock starts once every client is ready: the binding's init (connections, the
+        // table's creation and the wait until every node knows it) is not part of the measured run
+        CountDownLatch initialized = new CountDownLatch(settings.threads());
+        AtomicLong started = new AtomicLong();
         List<Future<?>> workers = new ArrayList<>();
         for (int t = 0; t < settings.threads(); t++) {
             long share = settings.recordCount() / settings.threads()
@@ -205,7 +210,14 @@ public final class ClusterBenchmark {
                 DB db = new MeasuredDb(settings.protocol() == Protocol.CQL ? new CqlClient() : new RingDbClient(),
                         meters);
                 db.setProperties(properties);
-                db.init();
+                try {
+                    db.init();
+                } finally {
+                    initialized.countDown();
+                }
+                initialized.await();
+                long start = started.updateAndGet(s -> s == 0 ? System.nanoTime() : s);
+                long deadline = start + TimeUnit.SECONDS.toNanos(settings.durationSeconds());
                 Object state = workload.initThread(properties, thread, settings.threads());
                 for (long i = 0; insert ? i < share : System.nanoTime() < deadline; i++) {
                     boolean done = insert ? workload.doInsert(db, state) : workload.doTransaction(db, state);
@@ -219,9 +231,10 @@ public final class ClusterBenchmark {
             }));
         }
         Map<String, Histogram> totals = new TreeMap<>();
+        LongSupplier start = () -> started.get() == 0 ? submitted : started.get();
         awaitWithProgress(name, workers, meters, totals, operations, start);
         pool.shutdown();
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = (System.nanoTime() - start.getAsLong()) / 1e9;
         accumulate(meters, totals);
         List<OperationStats> stats = new ArrayList<>();
         totals.forEach((operation, histogram) -> stats.add(stats(operation, histogram, meters, seconds)));
@@ -243,9 +256,10 @@ public final class ClusterBenchmark {
     }
 
     private void awaitWithProgress(String name, List<Future<?>> workers, MeasuredDb.Meters meters,
-                                   Map<String, Histogram> totals, AtomicLong operations, long start) throws Exception {
+                                   Map<String, Histogram> totals, AtomicLong operations, LongSupplier start)
+            throws Exception {
         long lastOperations = 0;
-        long lastNanos = start;
+        long lastNanos = start.getAsLong();
         for (Future<?> worker : workers) {
             while (true) {
                 try {
@@ -257,7 +271,8 @@ public final class ClusterBenchmark {
                     accumulate(meters, totals);
                     StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
                             "[%s] %4.0f s: %d ops, %.0f ops/s",
-                            name, (now - start) / 1e9, ops, (ops - lastOperations) / ((now - lastNanos) / 1e9)));
+                            name, (now - start.getAsLong()) / 1e9, ops,
+                            (ops - lastOperations) / ((now - Math.max(lastNanos, start.getAsLong())) / 1e9)));
                     totals.forEach((op, h) -> line.append(String.format(Locale.ROOT, ", %s p99 %.2f ms",
                             op, h.getValueAtPercentile(99) / 1000.0)));
                     out.println(line);
