@@ -186,8 +186,9 @@ final class EntriesReadHandler implements RequestRegistry.ResponseHandler {
             return;
         }
         reconciled = true;
-        if (answers.size() == 1 && inOrder(answer)) {
-            // one answer: it is the reconciled answer, and it lacks nothing of itself (no repairs)
+        if (inOrder(answer) && allAlike(answer)) {
+            // one answer, or every replica answered the same entries and range tombstones (the common
+            // case): it is the reconciled answer, and no replica lacks anything of it (no repairs)
             finish();
             answer(alone(answer));
             return;
@@ -249,10 +250,45 @@ final class EntriesReadHandler implements RequestRegistry.ResponseHandler {
         return true;
     }
 
-    /** What the merge of {@link #onAnswer} makes of a single answer whose entries are in order. */
+    /**
+     * Whether every answer holds exactly the entries and range tombstones of {@code first} (same keys in
+     * the same order, equal cells): then merging them per key gives {@code first}'s entries back, and
+     * each replica holds every cell of that result at its version, so none needs a read repair.
+     */
+    private boolean allAlike(Answer first) {
+        for (Answer other : answers.values()) {
+            if (other != first && !(sameEntries(first.entries(), other.entries())
+                    && sameEntries(first.tombstones(), other.tombstones()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean sameEntries(List<LocalStore.Entry> a, List<LocalStore.Entry> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            LocalStore.Entry x = a.get(i);
+            LocalStore.Entry y = b.get(i);
+            if (!x.key().equals(y.key()) || !x.cell().equals(y.cell())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * What the merge of {@link #onAnswer} makes of answers that are all alike ({@link #allAlike}) and
+     * in order: their entries, cut at the entry limit, and "more" when any of them stopped early.
+     */
     private ClientResult alone(Answer answer) {
         List<LocalStore.Entry> entries = answer.entries();
-        boolean more = answer.more();
+        boolean more = false;
+        for (Answer a : answers.values()) {
+            more |= a.more();
+        }
         if (entries.size() > read.maxEntries()) {
             entries = entries.subList(0, read.maxEntries());
             more = true;

@@ -19,7 +19,7 @@ import ringdb.core.store.LocalStore;
  * {@code [length u32: bytes after this field][version u8][type u8][payload][crc32c u32 over version..payload]},
  * all integers big-endian; the payload starts with the sender's id. See docs/formats/messages.md.
  *
- * <p>Stateless and thread-safe.
+ * <p>Thread-safe: its only state is a reusable encoding buffer per thread.
  */
 public final class MessageCodec {
     /** Current frame version, written in every frame (4: range sync and digest requests carry a ring epoch). */
@@ -36,22 +36,42 @@ public final class MessageCodec {
     static final int STATE_VALUE_BYTES_MAX = Limits.STATE_VALUE_BYTES_MAX;
     static final int ERROR_BYTES_MAX = Limits.ERROR_BYTES_MAX;
 
+    /** Initial buffer of a thread's frame writer. */
+    private static final int SCRATCH_INITIAL_BYTES = 1024;
+    /** A thread keeps its frame writer for the next frame while the buffer is at most this large. */
+    private static final int SCRATCH_KEPT_BYTES_MAX = 64 * 1024;
+    private static final ThreadLocal<WireWriter> SCRATCH = new ThreadLocal<>();
+
     private MessageCodec() {
     }
 
     /** Encodes a whole frame, length prefix included. */
     public static byte[] encodeFrame(NodeId from, Message message) {
-        WireWriter out = new WireWriter(64);
-        out.i32(0); // length, patched below
-        out.u8(VERSION);
-        out.u8(message.type().id());
-        out.string(from.id());
-        MessagePayloads.write(out, message);
-        CRC32C crc = new CRC32C();
-        crc.update(out.array(), LENGTH_FIELD_BYTES, out.size() - LENGTH_FIELD_BYTES);
-        out.i32((int) crc.getValue());
-        out.putInt(0, out.size() - LENGTH_FIELD_BYTES);
-        return out.toByteArray();
+        // the thread's writer of its last frame, so a frame of a few KiB is not grown from a few bytes
+        // by copies each time; taken out while in use
+        WireWriter out = SCRATCH.get();
+        if (out == null) {
+            out = new WireWriter(SCRATCH_INITIAL_BYTES);
+        } else {
+            SCRATCH.set(null);
+            out.clear();
+        }
+        try {
+            out.i32(0); // length, patched below
+            out.u8(VERSION);
+            out.u8(message.type().id());
+            out.string(from.id());
+            MessagePayloads.write(out, message);
+            CRC32C crc = new CRC32C();
+            crc.update(out.array(), LENGTH_FIELD_BYTES, out.size() - LENGTH_FIELD_BYTES);
+            out.i32((int) crc.getValue());
+            out.putInt(0, out.size() - LENGTH_FIELD_BYTES);
+            return out.toByteArray();
+        } finally {
+            if (out.array().length <= SCRATCH_KEPT_BYTES_MAX) {
+                SCRATCH.set(out);
+            }
+        }
     }
 
     /** Decodes a frame of a node using SHA-1, the default partitioner: {@link #decodeFrame(ByteBuffer,

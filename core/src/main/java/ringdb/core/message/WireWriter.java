@@ -16,6 +16,11 @@ final class WireWriter {
         return size;
     }
 
+    /** Empties the buffer for the next frame, keeping its capacity. */
+    void clear() {
+        size = 0;
+    }
+
     byte[] array() {
         return bytes;
     }

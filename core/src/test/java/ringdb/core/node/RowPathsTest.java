@@ -157,6 +157,36 @@ class RowPathsTest extends HandDrivenThreeNodes {
     }
 
     @Test
+    void replicasAnsweringAlikeNeedNoRepairAndAnyReplicaStoppedAtTheLimitMeansMore() {
+        startThree();
+        // the coordinator holds a third entry past the limit of 2; b and c hold only the first two
+        List<LocalStore.Entry> two = List.of(entry(TOKEN, "p/a", "1", 10), entry(TOKEN, "p/b", null, 10));
+        for (NodeId id : List.of(A, B, C)) {
+            stores.get(id).applyBatch(two, error -> { });
+        }
+        stores.get(A).applyBatch(List.of(entry(TOKEN, "p/c", "3", 10)), error -> { });
+        toC.clear();
+        ClientResult page = call(done -> nodes.get(A).readSlice(partition(false, 2), ConsistencyLevel.ALL, done));
+        assertThat(keys(page)).containsExactly("p/a", "p/b");
+        assertThat(((ClientResult.Entries) page).entries()).extracting(LocalStore.Entry::cell)
+                .containsExactly(two.get(0).cell(), two.get(1).cell());
+        // the page stops where a replica's answer stopped: the client reads on and finds p/c
+        assertThat(((ClientResult.Entries) page).more()).isTrue();
+        assertThat(nodes.get(A).readRepairCount()).isZero();
+        assertThat(toC).noneMatch(m -> m instanceof BatchMutationRequest);
+        // the same keys with one cell differing at one replica: merged per entry and repaired
+        stores.get(C).applyBatch(List.of(entry(TOKEN, "p/a", "newer", 20)), error -> { });
+        ClientResult merged = call(done -> nodes.get(B).readSlice(partition(false, 10), ConsistencyLevel.ALL,
+                done));
+        assertThat(keys(merged)).containsExactly("p/a", "p/b", "p/c");
+        assertThat(((ClientResult.Entries) merged).entries().get(0).cell().timestampMicros()).isEqualTo(20);
+        // a lacks c's p/a, b lacks both p/a and p/c, c lacks p/c: one repair each
+        assertThat(nodes.get(B).readRepairCount()).isEqualTo(3);
+        assertThat(stores.get(B).cells().get(new DecoratedKey(TOKEN, utf8("p/a"))).timestampMicros()).isEqualTo(20);
+        assertThat(stores.get(C).cells()).containsKey(new DecoratedKey(TOKEN, utf8("p/c")));
+    }
+
+    @Test
     void aTableScanPagesThroughEveryEntryOfTheTableOnceInTokenOrder() {
         startThree();
         Set<String> written = new HashSet<>();
