@@ -52,7 +52,7 @@ public final class Memtable {
      * The partitions of {@link #outer} by partition key. Not counted in {@link #sizeBytes()}: a
      * partition's entries' overhead already dominates it, and flushing stays where it was.
      */
-    private final ConcurrentHashMap<DecoratedKey, Partition> partitions;
+    private final ConcurrentHashMap<PartitionId, Partition> partitions;
     /** The partition written last (a row's entries share it); the writer's alone. */
     private Partition lastPartition;
     /** Side index of the partition deletions and range tombstone open bounds, for {@link #deletions}. */
@@ -60,6 +60,34 @@ public final class Memtable {
     private volatile long sizeBytes;
     private volatile int entryCount; // ConcurrentSkipListMap.size() walks the whole map
     private volatile int indexedCount; // the keys of the hash index
+
+    /**
+     * A partition's key in the hash index: its token, already a hash of its partition key (so the
+     * bytes are compared, never hashed), and its prefix, which a lookup takes from the first
+     * {@code length} bytes of an entry's key without copying them.
+     */
+    private static final class PartitionId {
+        final long token;
+        final byte[] bytes;
+        final int length;
+
+        PartitionId(long token, byte[] bytes, int length) {
+            this.token = token;
+            this.bytes = bytes;
+            this.length = length;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof PartitionId other && other.token == token
+                    && Arrays.equals(bytes, 0, length, other.bytes, 0, other.length);
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(token);
+        }
+    }
 
     /** A partition of a table: its key (token and partition prefix) and its entries. */
     private static final class Partition {
@@ -102,14 +130,14 @@ public final class Memtable {
                 putOuter(key, cell);
                 return;
             }
-            DecoratedKey partitionKey = new DecoratedKey(key.token(), Arrays.copyOf(key.key(), end));
-            partition = partitions.get(partitionKey);
+            partition = partitions.get(new PartitionId(key.token(), key.key(), end));
             if (partition == null) {
                 // Published with its first entry, to the hash index first: a reader that finds the
                 // partition in neither map finds none of its entries, one that finds it finds the entry.
+                DecoratedKey partitionKey = new DecoratedKey(key.token(), Arrays.copyOf(key.key(), end));
                 partition = new Partition(partitionKey);
                 partition.cells.put(key, cell);
-                partitions.put(partitionKey, partition);
+                partitions.put(new PartitionId(key.token(), partitionKey.key(), end), partition);
                 Object displaced = outer.put(partitionKey, partition);
                 Invariants.check(displaced == null, "a partition new to the memtable's index is new to its sorted map");
                 lastPartition = partition;
@@ -180,7 +208,7 @@ public final class Memtable {
     /** The partition deletions and open bounds with {@code token} and a key in [from, to). */
     public NavigableMap<DecoratedKey, Cell> deletions(long token, byte[] fromInclusive, byte[] toExclusive) {
         int end = partitionHolding(fromInclusive, toExclusive);
-        if (end > 0 && !partitions.containsKey(new DecoratedKey(token, Arrays.copyOf(fromInclusive, end)))) {
+        if (end > 0 && !partitions.containsKey(new PartitionId(token, fromInclusive, end))) {
             return Collections.emptyNavigableMap();
         }
         return deletions.subMap(new DecoratedKey(token, fromInclusive), true, new DecoratedKey(token, toExclusive),
@@ -193,8 +221,7 @@ public final class Memtable {
         if (fromInclusive.token() == toExclusive.token()) {
             int end = partitionHolding(fromInclusive.key(), toExclusive.key());
             if (end > 0) { // one partition's: its inner map alone
-                Partition partition = partitions.get(new DecoratedKey(fromInclusive.token(),
-                        Arrays.copyOf(fromInclusive.key(), end)));
+                Partition partition = partitions.get(new PartitionId(fromInclusive.token(), fromInclusive.key(), end));
                 if (partition == null) {
                     return Collections.emptyIterator();
                 }
@@ -289,7 +316,7 @@ public final class Memtable {
         if (end < 0) {
             return outer.get(key) instanceof Cell cell ? cell : null;
         }
-        Partition partition = partitions.get(new DecoratedKey(key.token(), Arrays.copyOf(bytes, end)));
+        Partition partition = partitions.get(new PartitionId(key.token(), bytes, end));
         return partition == null ? null : partition.cells.get(key);
     }
 
