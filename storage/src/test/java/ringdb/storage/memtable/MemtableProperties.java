@@ -1,6 +1,8 @@
 package ringdb.storage.memtable;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static ringdb.storage.rows.TestRowKeys.concat;
+import static ringdb.storage.rows.TestRowKeys.escaped;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -165,7 +167,7 @@ class MemtableProperties {
                         case 3 -> concat(p, new byte[] {3, (byte) c, 0x22, (byte) d, 0, 1}); // cell
                         case 4 -> openBound(p, c, c + d); // range tombstone open bound (a plain key when d spans)
                         default -> concat(p, new byte[] {3, (byte) (c + d), (byte) 0xF0, 0}, // a close bound
-                                escapedBytes(new byte[] {3, (byte) c, 0x10}));
+                                escaped(new byte[] {3, (byte) c, 0x10}));
                     };
                 });
         Arbitrary<byte[]> other = Arbitraries.of(new byte[] {1, 'k'}, new byte[] {1, 'k', 0}, new byte[] {1},
@@ -179,20 +181,7 @@ class MemtableProperties {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(partition);
         out.writeBytes(new byte[] {3, (byte) from, 0x10, 1});
-        out.writeBytes(escapedBytes(new byte[] {3, (byte) to, (byte) 0xF0}));
-        return out.toByteArray();
-    }
-
-    private static byte[] escapedBytes(byte[] bytes) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte b : bytes) {
-            out.write(b);
-            if (b == 0) {
-                out.write(0xFF);
-            }
-        }
-        out.write(0);
-        out.write(1);
+        out.writeBytes(escaped(new byte[] {3, (byte) to, (byte) 0xF0}));
         return out.toByteArray();
     }
 
@@ -217,13 +206,5 @@ class MemtableProperties {
         byte[] tableId = new byte[16];
         Arrays.fill(tableId, (byte) id);
         return concat(new byte[] {2}, tableId, rest);
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            out.writeBytes(part);
-        }
-        return out.toByteArray();
     }
 }
