@@ -301,7 +301,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
             throw new UncheckedIOException("flush of " + directory + " could not start a new commit log segment", e);
         }
         Memtable frozen = memtable;
-        memtable = new Memtable(frozen.indexedSize());
+        memtable = new Memtable(frozen.indexedSize(), frozen.partitionCount());
         tableSet.startFlush(frozen, covered);
     }
 

@@ -159,7 +159,7 @@ final class TableSet {
                 throw new IOException("an earlier flush failed; this one waits to be retried after it");
             }
             String path = TableWriter.write(disk, directory, flush.generation,
-                    flush.memtable.view().entrySet().iterator(),
+                    flush.memtable.iterator(null),
                     flush.memtable.size(), flush.covered, config.blockSizeBytes());
             return SSTable.open(disk, path, false);
         }, backgroundFinished);

@@ -1,13 +1,14 @@
 package ringdb.storage.memtable;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.Set;
+import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import ringdb.core.Invariants;
@@ -19,94 +20,195 @@ import ringdb.storage.rows.EntryKeys;
 /**
  * The in-memory sorted table of recent writes, ordered by {@link DecoratedKey} (token, then key).
  *
+ * <p>Two levels: an outer sorted map holds each key that is not a table entry (a key-value key, a
+ * node-local store's key) with its cell directly, and each partition of a table (its token and
+ * partition prefix, {@link EntryKeys#partitionEnd}) with an inner sorted map of its entries. A
+ * partition's entries share their token and prefix and are exactly the keys from the prefix up to
+ * (not including) the prefix with its last byte raised by one, so they follow one another in the
+ * memtable's order and the inner maps, in the outer map's order, give every entry in order. A
+ * row's dozen entries then walk one short list (a partition's) instead of the whole memtable's,
+ * whose nodes are mostly other partitions' entries sharing long prefixes; the writer remembers
+ * the last partition it wrote, so a row's entries find theirs without a lookup.
+ *
  * <p>Point reads of key-value keys go through a hash index beside the sorted map: a lookup in the
  * sorted map walks about log2(n) nodes, each a likely cache miss, and was the largest cost of a read
- * served from memory. Table entries are read by slices of the sorted map, so they stay out of the
- * hash index (a row is a dozen entries: indexing each would double the cost of writing it). Instead
- * the memtable keeps the set of tokens its table entries have: a slice of a partition it holds
- * nothing of (most partition reads, once most of the data is in table files) returns at once
- * instead of walking the sorted map to find that out.
+ * served from memory. Partitions have a hash index too, which finds a table entry's partition (and
+ * answers a slice of a partition the memtable holds nothing of, most partition reads once most of
+ * the data is in table files) without walking the outer map.
  *
  * <p>Threading: one writer (the node's thread); any number of concurrent readers, which see each
- * key's newest reconciled cell. Size accounting is approximate but monotonic.
+ * key's newest reconciled cell. A partition is published (to both of its maps) only once it holds
+ * its first entry, so a reader never meets an empty one. Size accounting is approximate but monotonic.
  */
 public final class Memtable {
     /** Per-entry overhead of the skip list node, the hash index entry, key object and cell object, roughly. */
     private static final int ENTRY_OVERHEAD_BYTES = 144;
 
-    private final ConcurrentSkipListMap<DecoratedKey, Cell> cells = new ConcurrentSkipListMap<>();
+    /** Key (not a table entry) to its {@link Cell}; partition key (token, prefix) to its {@link Partition}. */
+    private final ConcurrentSkipListMap<DecoratedKey, Object> outer = new ConcurrentSkipListMap<>();
+    /** The key-value (and node-local) keys of {@link #outer}, for point reads. */
     private final ConcurrentHashMap<DecoratedKey, Cell> index;
     /**
-     * The tokens of the table entries held (a token goes in before its first entry, so a reader that
-     * finds a token absent finds no entry of it either). Not counted in {@link #sizeBytes()}: a
+     * The partitions of {@link #outer} by partition key. Not counted in {@link #sizeBytes()}: a
      * partition's entries' overhead already dominates it, and flushing stays where it was.
      */
-    private final Set<Long> tableTokens = ConcurrentHashMap.newKeySet();
-    /** The token added to {@link #tableTokens} last (the entries of a row share it); the writer's alone. */
-    private long lastTableToken;
-    private boolean anyTableToken;
+    private final ConcurrentHashMap<PartitionId, Partition> partitions;
+    /** The partition written last (a row's entries share it); the writer's alone. */
+    private Partition lastPartition;
     /** Side index of the partition deletions and range tombstone open bounds, for {@link #deletions}. */
     private final ConcurrentSkipListMap<DecoratedKey, Cell> deletions = new ConcurrentSkipListMap<>();
     private volatile long sizeBytes;
     private volatile int entryCount; // ConcurrentSkipListMap.size() walks the whole map
     private volatile int indexedCount; // the keys of the hash index
 
+    /**
+     * A partition's key in the hash index: its token, already a hash of its partition key (so the
+     * bytes are compared, never hashed), and its prefix, which a lookup takes from the first
+     * {@code length} bytes of an entry's key without copying them.
+     */
+    private static final class PartitionId {
+        final long token;
+        final byte[] bytes;
+        final int length;
+
+        PartitionId(long token, byte[] bytes, int length) {
+            this.token = token;
+            this.bytes = bytes;
+            this.length = length;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof PartitionId other && other.token == token
+                    && Arrays.equals(bytes, 0, length, other.bytes, 0, other.length);
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(token);
+        }
+    }
+
+    /** A partition of a table: its key (token and partition prefix) and its entries. */
+    private static final class Partition {
+        final DecoratedKey key;
+        final ConcurrentSkipListMap<DecoratedKey, Cell> cells = new ConcurrentSkipListMap<>();
+
+        Partition(DecoratedKey key) {
+            this.key = key;
+        }
+
+        /** Whether {@code entry} is of this partition: its token, and a key that begins with the prefix. */
+        boolean holds(DecoratedKey entry) {
+            byte[] prefix = key.key();
+            byte[] bytes = entry.key();
+            return entry.token() == key.token() && bytes.length >= prefix.length
+                    && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
+        }
+    }
+
     public Memtable() {
-        this(16);
+        this(16, 16);
     }
 
     /**
-     * A memtable expected to hold about {@code expectedEntries} key-value keys (the previous one's count):
-     * the hash index is sized for them up front, since growing it rehashes every entry, a cost
-     * the single writer pays inside a write.
+     * A memtable expected to hold about {@code expectedEntries} key-value keys and {@code expectedPartitions}
+     * partitions (the previous one's counts): the hash indexes are sized for them up front, since growing
+     * one rehashes every entry, a cost the single writer pays inside a write.
      */
-    public Memtable(int expectedEntries) {
+    public Memtable(int expectedEntries, int expectedPartitions) {
         index = new ConcurrentHashMap<>(Math.max(16, expectedEntries));
+        partitions = new ConcurrentHashMap<>(Math.max(16, expectedPartitions));
     }
 
     /** Reconciles {@code cell} with what the memtable holds for {@code key}. Single writer. */
     public void put(DecoratedKey key, Cell cell) {
-        boolean indexed = !StorageKeys.isTable(key.key());
-        if (!indexed && (!anyTableToken || key.token() != lastTableToken)) {
-            tableTokens.add(key.token());
-            lastTableToken = key.token();
-            anyTableToken = true;
+        Partition partition = lastPartition;
+        if (partition == null || !partition.holds(key)) {
+            int end = EntryKeys.partitionEnd(key.key());
+            if (end < 0) {
+                putOuter(key, cell);
+                return;
+            }
+            partition = partitions.get(new PartitionId(key.token(), key.key(), end));
+            if (partition == null) {
+                // Published with its first entry, to the hash index first: a reader that finds the
+                // partition in neither map finds none of its entries, one that finds it finds the entry.
+                DecoratedKey partitionKey = new DecoratedKey(key.token(), Arrays.copyOf(key.key(), end));
+                partition = new Partition(partitionKey);
+                partition.cells.put(key, cell);
+                partitions.put(new PartitionId(key.token(), partitionKey.key(), end), partition);
+                Object displaced = outer.put(partitionKey, partition);
+                Invariants.check(displaced == null, "a partition new to the memtable's index is new to its sorted map");
+                lastPartition = partition;
+                added(key, cell, end);
+                return;
+            }
+            lastPartition = partition;
         }
-        Cell previous = indexed ? index.putIfAbsent(key, cell) : cells.putIfAbsent(key, cell);
+        int end = partition.key.key().length;
+        Cell previous = partition.cells.putIfAbsent(key, cell);
+        if (previous == null) {
+            added(key, cell, end);
+            return;
+        }
+        Cell winner = Cell.reconcile(previous, cell);
+        if (winner != previous) {
+            Cell replaced = partition.cells.put(key, winner);
+            Invariants.check(replaced == previous, "a partition's sorted map holds the cell it held a moment ago");
+            replaced(key, previous, winner, end);
+        }
+    }
+
+    /** A key that is not a table entry's: its cell is in the outer map, and in the index unless tagged a table's. */
+    private void putOuter(DecoratedKey key, Cell cell) {
+        boolean indexed = !StorageKeys.isTable(key.key());
+        Object previous = indexed ? index.putIfAbsent(key, cell) : outer.putIfAbsent(key, cell);
         if (previous == null) {
             if (indexed) {
-                Cell displaced = cells.put(key, cell);
+                Object displaced = outer.put(key, cell);
                 // The hash index and the sorted map hold the same keys: they disagree when a key's equals
                 // and compareTo disagree, or when a caller changed a key's bytes after handing it over.
                 Invariants.check(displaced == null, "a key new to the memtable's index is new to its sorted map");
                 indexedCount++;
             }
-            entryCount++;
-            sizeBytes += ENTRY_OVERHEAD_BYTES + key.key().length + cell.sizeBytes();
-            indexDeletion(key, cell);
+            added(key, cell, -1);
             return;
         }
-        Cell winner = Cell.reconcile(previous, cell);
+        Invariants.check(previous instanceof Cell, "a key that is no table entry's is held with its cell");
+        Cell winner = Cell.reconcile((Cell) previous, cell);
         if (winner != previous) {
-            Cell replaced = cells.put(key, winner);
+            Object replaced = outer.put(key, winner);
             Invariants.check(replaced == previous, "the memtable's sorted map holds the cell its index holds");
             if (indexed) {
                 index.put(key, winner);
             }
-            sizeBytes += winner.sizeBytes() - previous.sizeBytes();
-            indexDeletion(key, winner);
+            replaced(key, (Cell) previous, winner, -1);
         }
     }
 
-    private void indexDeletion(DecoratedKey key, Cell cell) {
-        if (EntryKeys.isDeletionIndexed(key.key())) {
+    /** Accounts for a new entry; {@code partitionEnd} is its partition's prefix length, or -1 outside a partition. */
+    private void added(DecoratedKey key, Cell cell, int partitionEnd) {
+        entryCount++;
+        sizeBytes += ENTRY_OVERHEAD_BYTES + key.key().length + cell.sizeBytes();
+        indexDeletion(key, cell, partitionEnd);
+    }
+
+    private void replaced(DecoratedKey key, Cell previous, Cell winner, int partitionEnd) {
+        sizeBytes += winner.sizeBytes() - previous.sizeBytes();
+        indexDeletion(key, winner, partitionEnd);
+    }
+
+    private void indexDeletion(DecoratedKey key, Cell cell, int partitionEnd) {
+        if (EntryKeys.isDeletionIndexed(key.key(), partitionEnd)) {
             deletions.put(key, cell);
         }
     }
 
     /** The partition deletions and open bounds with {@code token} and a key in [from, to). */
     public NavigableMap<DecoratedKey, Cell> deletions(long token, byte[] fromInclusive, byte[] toExclusive) {
-        if (holdsNothingIn(token, fromInclusive, toExclusive)) {
+        int end = partitionHolding(fromInclusive, toExclusive);
+        if (end > 0 && !partitions.containsKey(new PartitionId(token, fromInclusive, end))) {
             return Collections.emptyNavigableMap();
         }
         return deletions.subMap(new DecoratedKey(token, fromInclusive), true, new DecoratedKey(token, toExclusive),
@@ -116,30 +218,63 @@ public final class Memtable {
     /** Entries in [from, to), in key order or reversed. */
     public Iterator<Map.Entry<DecoratedKey, Cell>> slice(DecoratedKey fromInclusive, DecoratedKey toExclusive,
                                                          boolean reversed) {
-        if (fromInclusive.token() == toExclusive.token()
-                && holdsNothingIn(fromInclusive.token(), fromInclusive.key(), toExclusive.key())) {
-            return Collections.emptyIterator();
+        if (fromInclusive.token() == toExclusive.token()) {
+            int end = partitionHolding(fromInclusive.key(), toExclusive.key());
+            if (end > 0) { // one partition's: its inner map alone
+                Partition partition = partitions.get(new PartitionId(fromInclusive.token(), fromInclusive.key(), end));
+                if (partition == null) {
+                    return Collections.emptyIterator();
+                }
+                NavigableMap<DecoratedKey, Cell> range = partition.cells.subMap(fromInclusive, true, toExclusive,
+                        false);
+                return (reversed ? range.descendingMap() : range).entrySet().iterator();
+            }
         }
-        NavigableMap<DecoratedKey, Cell> range = cells.subMap(fromInclusive, true, toExclusive, false);
-        return (reversed ? range.descendingMap() : range).entrySet().iterator();
+        DecoratedKey floor = outer.floorKey(fromInclusive); // the partition fromInclusive may fall in
+        NavigableMap<DecoratedKey, Object> range = outer.subMap(floor == null ? fromInclusive : floor, true,
+                toExclusive, false);
+        return new Entries((reversed ? range.descendingMap() : range).entrySet().iterator(), fromInclusive,
+                toExclusive, reversed);
     }
 
     /**
-     * True when the memtable surely holds no entry with {@code token} and a key in [from, to): both
-     * bounds are table keys (so is every key between them) and no table entry has that token.
+     * The end of the partition prefix of {@code from} when every key in [from, to) begins with it
+     * (to is at most the prefix with its last byte, 0x02, raised by one), else -1.
      */
-    private boolean holdsNothingIn(long token, byte[] fromInclusive, byte[] toExclusive) {
-        return StorageKeys.isTable(fromInclusive) && StorageKeys.isTable(toExclusive) && !tableTokens.contains(token);
+    private static int partitionHolding(byte[] from, byte[] to) {
+        int end = EntryKeys.partitionEnd(from);
+        if (end < 0) {
+            return -1;
+        }
+        int head = end - 1;
+        int common = Math.min(to.length, head);
+        int byHead = Arrays.compareUnsigned(to, 0, common, from, 0, common);
+        if (byHead != 0) {
+            return byHead < 0 ? end : -1;
+        }
+        if (to.length <= head) {
+            return end;
+        }
+        int byLast = (to[head] & 0xFF) - ((from[head] & 0xFF) + 1);
+        return byLast < 0 || byLast == 0 && to.length == end ? end : -1;
     }
 
     /** Whether an entry with {@code token} and a timestamp at or before {@code timestampMicros} is held. */
     public boolean holdsTokenAtOrBefore(long token, long timestampMicros) {
         DecoratedKey first = new DecoratedKey(token, new byte[0]);
-        NavigableMap<DecoratedKey, Cell> partition = token == Long.MAX_VALUE ? cells.tailMap(first, true)
-                : cells.subMap(first, true, new DecoratedKey(token + 1, new byte[0]), false);
-        for (Cell cell : partition.values()) {
-            if (cell.timestampMicros() <= timestampMicros) {
-                return true;
+        NavigableMap<DecoratedKey, Object> range = token == Long.MAX_VALUE ? outer.tailMap(first, true)
+                : outer.subMap(first, true, new DecoratedKey(token + 1, new byte[0]), false);
+        for (Object held : range.values()) {
+            if (held instanceof Cell cell) {
+                if (cell.timestampMicros() <= timestampMicros) {
+                    return true;
+                }
+                continue;
+            }
+            for (Cell cell : ((Partition) held).cells.values()) {
+                if (cell.timestampMicros() <= timestampMicros) {
+                    return true;
+                }
             }
         }
         return false;
@@ -160,7 +295,7 @@ public final class Memtable {
         public Memtable build() {
             List<Map.Entry<DecoratedKey, Cell>> sorted = new ArrayList<>(cells.entrySet());
             sorted.sort(Map.Entry.comparingByKey());
-            Memtable memtable = new Memtable(sorted.size());
+            Memtable memtable = new Memtable(sorted.size(), 16);
             DecoratedKey last = null;
             for (Map.Entry<DecoratedKey, Cell> entry : sorted) {
                 Invariants.check(last == null || last.compareTo(entry.getKey()) < 0,
@@ -173,17 +308,26 @@ public final class Memtable {
     }
 
     public Cell get(DecoratedKey key) {
-        return StorageKeys.isTable(key.key()) ? cells.get(key) : index.get(key);
+        byte[] bytes = key.key();
+        if (!StorageKeys.isTable(bytes)) {
+            return index.get(key);
+        }
+        int end = EntryKeys.partitionEnd(bytes);
+        if (end < 0) {
+            return outer.get(key) instanceof Cell cell ? cell : null;
+        }
+        Partition partition = partitions.get(new PartitionId(key.token(), bytes, end));
+        return partition == null ? null : partition.cells.get(key);
     }
 
     /** Entries after {@code fromExclusive} (null = from the start), in order. */
     public Iterator<Map.Entry<DecoratedKey, Cell>> iterator(DecoratedKey fromExclusive) {
-        NavigableMap<DecoratedKey, Cell> view = fromExclusive == null ? cells : cells.tailMap(fromExclusive, false);
-        return view.entrySet().iterator();
-    }
-
-    public NavigableMap<DecoratedKey, Cell> view() {
-        return cells;
+        if (fromExclusive == null) {
+            return new Entries(outer.entrySet().iterator(), null, null, false);
+        }
+        DecoratedKey floor = outer.floorKey(fromExclusive); // the partition fromExclusive may fall in
+        NavigableMap<DecoratedKey, Object> view = floor == null ? outer : outer.tailMap(floor, true);
+        return new Entries(view.entrySet().iterator(), fromExclusive, null, false);
     }
 
     public long sizeBytes() {
@@ -195,6 +339,11 @@ public final class Memtable {
         return indexedCount;
     }
 
+    /** Number of partitions of tables, what the next memtable's partition index is sized for. Any thread. */
+    public int partitionCount() {
+        return partitions.size();
+    }
+
     /** Number of keys. Any thread. */
     public int size() {
         return entryCount;
@@ -202,5 +351,83 @@ public final class Memtable {
 
     public boolean isEmpty() {
         return entryCount == 0;
+    }
+
+    /**
+     * The entries of a run of the outer map, each partition's in turn, inside optional bounds: after
+     * {@code lower} (inclusive when an upper bound is given, as slices ask, exclusive otherwise, as
+     * iterators do) and before {@code upperExclusive}. Only a partition whose key is not above the
+     * lower bound, or one that reaches the upper bound, walks its inner map to a bound.
+     */
+    private static final class Entries implements Iterator<Map.Entry<DecoratedKey, Cell>> {
+        private final Iterator<Map.Entry<DecoratedKey, Object>> partitions;
+        private final DecoratedKey lower;
+        private final boolean lowerInclusive;
+        private final DecoratedKey upperExclusive;
+        private final boolean reversed;
+        private Iterator<Map.Entry<DecoratedKey, Cell>> inner = Collections.emptyIterator();
+        private Map.Entry<DecoratedKey, Cell> next;
+
+        Entries(Iterator<Map.Entry<DecoratedKey, Object>> partitions, DecoratedKey lower,
+                DecoratedKey upperExclusive, boolean reversed) {
+            this.partitions = partitions;
+            this.lower = lower;
+            this.lowerInclusive = upperExclusive != null;
+            this.upperExclusive = upperExclusive;
+            this.reversed = reversed;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (next == null) {
+                if (inner.hasNext()) {
+                    next = inner.next();
+                } else if (partitions.hasNext()) {
+                    advance(partitions.next());
+                } else {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public Map.Entry<DecoratedKey, Cell> next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Map.Entry<DecoratedKey, Cell> entry = next;
+            next = null;
+            return entry;
+        }
+
+        @SuppressWarnings("unchecked")
+        private void advance(Map.Entry<DecoratedKey, Object> held) {
+            DecoratedKey key = held.getKey();
+            if (held.getValue() instanceof Cell) {
+                if (aboveLower(key) && (upperExclusive == null || key.compareTo(upperExclusive) < 0)) {
+                    // An immutable snapshot of the outer map's entry, whose value is a Cell.
+                    next = (Map.Entry<DecoratedKey, Cell>) (Map.Entry<DecoratedKey, ?>) held;
+                }
+                return;
+            }
+            ConcurrentSkipListMap<DecoratedKey, Cell> cells = ((Partition) held.getValue()).cells;
+            NavigableMap<DecoratedKey, Cell> range = cells;
+            if (lower != null && key.compareTo(lower) <= 0) {
+                range = range.tailMap(lower, lowerInclusive);
+            }
+            if (upperExclusive != null) {
+                range = range.headMap(upperExclusive, false);
+            }
+            inner = (reversed ? range.descendingMap() : range).entrySet().iterator();
+        }
+
+        private boolean aboveLower(DecoratedKey key) {
+            if (lower == null) {
+                return true;
+            }
+            int byLower = key.compareTo(lower);
+            return byLower > 0 || byLower == 0 && lowerInclusive;
+        }
     }
 }

@@ -80,7 +80,16 @@ public final class EntryKeys {
 
     /** Whether {@code key} is a partition deletion or the open bound of a range tombstone. */
     public static boolean isDeletionIndexed(byte[] key) {
-        return isPartitionDeletion(key) || closeOfOpenBound(key) != null;
+        return isDeletionIndexed(key, partitionEnd(key));
+    }
+
+    /** As {@link #isDeletionIndexed(byte[])}, for a key whose {@link #partitionEnd} the caller knows. */
+    public static boolean isDeletionIndexed(byte[] key, int partitionEnd) {
+        if (partitionEnd < 0) {
+            return false;
+        }
+        return key.length == partitionEnd + 1 && (key[partitionEnd] & 0xFF) == PARTITION_DELETION
+                || closeOfOpenBound(key, partitionEnd) != null;
     }
 
     /**
@@ -90,7 +99,10 @@ public final class EntryKeys {
      * escaped(0x03 C pos)}, and the open position sorts before the close one.
      */
     public static byte[] closeOfOpenBound(byte[] key) {
-        int end = partitionEnd(key);
+        return closeOfOpenBound(key, partitionEnd(key));
+    }
+
+    private static byte[] closeOfOpenBound(byte[] key, int end) {
         if (end < 0 || end >= key.length || (key[end] & 0xFF) != ROWS || key.length < end + 6
                 || key[key.length - 2] != 0 || key[key.length - 1] != 1) {
             return null;

@@ -89,7 +89,8 @@ public final class TestRowKeys {
         return concat(partition(pk), end, new byte[] {0x00}, escaped(start));
     }
 
-    static byte[] escaped(byte[] bytes) {
+    /** {@code bytes} escaped (each 0x00 written 0x00 0xFF) and ended 0x00 0x01. */
+    public static byte[] escaped(byte[] bytes) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte b : bytes) {
             out.write(b);
@@ -102,7 +103,7 @@ public final class TestRowKeys {
         return out.toByteArray();
     }
 
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] part : parts) {
             out.write(part, 0, part.length);
