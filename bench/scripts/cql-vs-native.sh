@@ -5,7 +5,8 @@
 # one sitting: for each round, level and workload, native then CQL. 100k records of 10 x 100 bytes,
 # zipfian keys, 32 threads. Prints each run's throughput and the CQL/native ratios.
 # Usage: bench/scripts/cql-vs-native.sh [SECONDS=60] [ROUNDS=1] [DIR=/tmp/ringdb-cql-vs-native]
-# Environment: NODES (1), LEVELS ("ONE" for one node, "ONE QUORUM" otherwise), RECORDS (100000), JAR.
+# Environment: NODES (1), LEVELS ("ONE" for one node, "ONE QUORUM" otherwise), RECORDS (100000), JAR,
+# CLUSTER_FLAGS (extra flags of 'ringdb cluster start', e.g. --server-flag=--partitioner=murmur3).
 set -euo pipefail
 seconds=${1:-60}
 rounds=${2:-1}
@@ -19,7 +20,8 @@ jar=${JAR:-$here/cli/target/ringdb-all.jar}
 ringdb() { java -jar "$jar" "$@"; }
 rm -rf "$dir"
 trap 'ringdb cluster stop --dir "$dir" >/dev/null' EXIT
-ringdb cluster start --dir "$dir" --nodes "$nodes" --rf "$rf" --internode-port 0 --http-port 0 --wait-seconds 90
+ringdb cluster start --dir "$dir" --nodes "$nodes" --rf "$rf" --internode-port 0 --http-port 0 --wait-seconds 90 \
+  ${CLUSTER_FLAGS:-}
 addresses() { # setting name in each node's ringdb.yaml -> comma-separated 127.0.0.1:PORT list
   for i in $(seq 1 "$nodes"); do echo "127.0.0.1:$(sed -n "s/^$1: *//p" "$dir/node$i/ringdb.yaml")"; done | paste -sd,
 }
