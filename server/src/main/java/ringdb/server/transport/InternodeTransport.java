@@ -105,6 +105,8 @@ public final class InternodeTransport implements Network, AutoCloseable {
     private final SinkHolder sink;
     private final InboundBacklog backlog;
     private volatile Set<NodeId> departed = Set.of();
+    /** The peers with an open inbound connection, by how many they have: never taken as departed. */
+    private final ConcurrentHashMap<NodeId, Integer> connectedInbound = new ConcurrentHashMap<>();
 
     /** Lets the node be created after the transport (it needs the transport as its network). */
     private static final class SinkHolder implements InboundMessageHandler.Sink {
@@ -163,7 +165,7 @@ public final class InternodeTransport implements Network, AutoCloseable {
                                     peer -> {
                                         InternodeTransport transport = transportHolder.get();
                                         if (transport != null) {
-                                            transport.peerConnected(peer);
+                                            transport.peerConnected(peer, ch);
                                         }
                                     }, settings.tls());
                         }
@@ -216,10 +218,14 @@ public final class InternodeTransport implements Network, AutoCloseable {
      * previous set): their connections are closed and forgotten, and messages to them are dropped and
      * counted instead of opening new connections, so a cluster that churns through many addresses
      * does not keep a connection (and its reconnect attempts) per address it ever saw. A node in the
-     * set again a member later (it rejoined) is simply left out of the next set.
+     * set again a member later (it rejoined) is simply left out of the next set. A node with an open
+     * inbound connection is left out too: it is alive and talking to this node (a removed node that
+     * came back must hear from its peers that it was removed, or it would wait for them forever).
      */
     public void setDeparted(Set<NodeId> nodes) {
-        Set<NodeId> now = Set.copyOf(nodes);
+        Set<NodeId> without = new HashSet<>(nodes);
+        without.removeAll(connectedInbound.keySet());
+        Set<NodeId> now = Set.copyOf(without);
         departed = now;
         for (NodeId node : now) {
             PeerConnection connection = peers.remove(node);
@@ -235,9 +241,12 @@ public final class InternodeTransport implements Network, AutoCloseable {
      * A node shook hands on an inbound connection: if it was taken as departed, it is back (it moved
      * back to an address it had left, or rejoined), so messages to it are sent again; otherwise the
      * answers that would tell this node its new state would be dropped, and it could never return.
-     * The next update of the departed set drops it again if gossip still shows it gone.
+     * Updates of the departed set leave it out while the connection is open.
      */
-    void peerConnected(NodeId peer) {
+    void peerConnected(NodeId peer, Channel channel) {
+        connectedInbound.merge(peer, 1, Integer::sum);
+        channel.closeFuture().addListener(closed ->
+                connectedInbound.computeIfPresent(peer, (node, count) -> count == 1 ? null : count - 1));
         Set<NodeId> now = departed;
         if (now.contains(peer)) {
             Set<NodeId> without = new HashSet<>(now);
@@ -245,6 +254,11 @@ public final class InternodeTransport implements Network, AutoCloseable {
             departed = Set.copyOf(without);
             log.info("{} connected again: sending to it resumes", peer);
         }
+    }
+
+    /** Whether {@code peer} has an open inbound connection to this node (for tests). */
+    boolean connectedInboundContains(NodeId peer) {
+        return connectedInbound.containsKey(peer);
     }
 
     /** Whether messages to {@code peer} are dropped because it is taken as departed (for tests and status). */

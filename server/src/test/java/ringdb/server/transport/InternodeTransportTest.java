@@ -228,6 +228,39 @@ class InternodeTransportTest {
         assertThat(node.stats().droppedDeparted.sum()).as("the answer to a node that is back is sent").isEqualTo(1);
     }
 
+    @Test
+    void aNodeConnectedInboundIsNotTakenAsDepartedUntilItsConnectionCloses() throws Exception {
+        int nodePort = FreePorts.loopback();
+        NodeId nodeId = NodeId.of("127.0.0.1:" + nodePort);
+        InternodeTransport node = InternodeTransport.start(new InternodeTransport.Settings(
+                new HostPort("127.0.0.1", nodePort), nodeId, 1024 * 1024, 2_000, 200, 0, 1 << 20),
+                (envelope, processed) -> processed.run(), group);
+        toClose.add(node);
+        ConcurrentLinkedQueue<NodeId> heardByRemoved = new ConcurrentLinkedQueue<>();
+        int removedPort = FreePorts.loopback();
+        NodeId removed = NodeId.of("127.0.0.1:" + removedPort);
+        InternodeTransport back = InternodeTransport.start(new InternodeTransport.Settings(
+                new HostPort("127.0.0.1", removedPort), removed, 1024 * 1024, 2_000, 200, 0, 1 << 20),
+                (envelope, processed) -> {
+                    heardByRemoved.add(envelope.from());
+                    processed.run();
+                }, group);
+        toClose.add(back);
+        // a removed node came back and talks first, before gossip's next departed set names it
+        back.send(nodeId, mutation(1));
+        awaitTrue(() -> node.connectedInboundContains(removed));
+        node.setDeparted(Set.of(removed));
+        assertThat(node.departedContains(removed)).as("a node talking to this one is not departed").isFalse();
+        node.send(removed, mutation(2));
+        awaitTrue(() -> !heardByRemoved.isEmpty());
+        assertThat(node.stats().droppedDeparted.sum()).as("the answer to the removed node is sent").isZero();
+        back.close();
+        awaitTrue(() -> !node.connectedInboundContains(removed));
+        node.setDeparted(Set.of(removed));
+        node.send(removed, mutation(3));
+        assertThat(node.stats().droppedDeparted.sum()).as("once it is gone it is departed again").isEqualTo(1);
+    }
+
     private Socket acceptWithin(ServerSocket server) throws IOException {
         long deadline = System.nanoTime() + WAIT_NANOS;
         while (System.nanoTime() < deadline) {
