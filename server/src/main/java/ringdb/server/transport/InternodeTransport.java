@@ -105,15 +105,18 @@ public final class InternodeTransport implements Network, AutoCloseable {
     private final SinkHolder sink;
     private final InboundBacklog backlog;
     private volatile Set<NodeId> departed = Set.of();
-    /** The peers with an open inbound connection, by how many they have: never taken as departed. */
-    private final ConcurrentHashMap<NodeId, Integer> connectedInbound = new ConcurrentHashMap<>();
 
     /** Lets the node be created after the transport (it needs the transport as its network). */
     private static final class SinkHolder implements InboundMessageHandler.Sink {
         private volatile InboundMessageHandler.Sink target;
+        private volatile InternodeTransport transport;
 
         @Override
         public void deliver(Envelope envelope, Runnable processed) {
+            InternodeTransport receiving = transport;
+            if (receiving != null) {
+                receiving.heardFrom(envelope.from());
+            }
             InboundMessageHandler.Sink current = target;
             if (current != null) {
                 current.deliver(envelope, processed);
@@ -165,7 +168,7 @@ public final class InternodeTransport implements Network, AutoCloseable {
                                     peer -> {
                                         InternodeTransport transport = transportHolder.get();
                                         if (transport != null) {
-                                            transport.peerConnected(peer, ch);
+                                            transport.peerConnected(peer);
                                         }
                                     }, settings.tls());
                         }
@@ -175,6 +178,7 @@ public final class InternodeTransport implements Network, AutoCloseable {
             InternodeTransport transport = new InternodeTransport(settings, stats, group, server, inbound, sink,
                     backlog);
             transportHolder.set(transport);
+            sink.transport = transport;
             return transport;
         } catch (Exception e) { // bind failures arrive as undeclared checked exceptions
             throw new IllegalStateException("cannot listen for internode connections on " + settings.listenAddress()
@@ -218,14 +222,10 @@ public final class InternodeTransport implements Network, AutoCloseable {
      * previous set): their connections are closed and forgotten, and messages to them are dropped and
      * counted instead of opening new connections, so a cluster that churns through many addresses
      * does not keep a connection (and its reconnect attempts) per address it ever saw. A node in the
-     * set again a member later (it rejoined) is simply left out of the next set. A node with an open
-     * inbound connection is left out too: it is alive and talking to this node (a removed node that
-     * came back must hear from its peers that it was removed, or it would wait for them forever).
+     * set again a member later (it rejoined) is simply left out of the next set.
      */
     public void setDeparted(Set<NodeId> nodes) {
-        Set<NodeId> without = new HashSet<>(nodes);
-        without.removeAll(connectedInbound.keySet());
-        Set<NodeId> now = Set.copyOf(without);
+        Set<NodeId> now = Set.copyOf(nodes);
         departed = now;
         for (NodeId node : now) {
             PeerConnection connection = peers.remove(node);
@@ -241,24 +241,32 @@ public final class InternodeTransport implements Network, AutoCloseable {
      * A node shook hands on an inbound connection: if it was taken as departed, it is back (it moved
      * back to an address it had left, or rejoined), so messages to it are sent again; otherwise the
      * answers that would tell this node its new state would be dropped, and it could never return.
-     * Updates of the departed set leave it out while the connection is open.
+     * The next update of the departed set drops it again if gossip still shows it gone.
      */
-    void peerConnected(NodeId peer, Channel channel) {
-        connectedInbound.merge(peer, 1, Integer::sum);
-        channel.closeFuture().addListener(closed ->
-                connectedInbound.computeIfPresent(peer, (node, count) -> count == 1 ? null : count - 1));
+    void peerConnected(NodeId peer) {
+        resume(peer, "connected again");
+    }
+
+    /**
+     * A message came from {@code peer}: if it is taken as departed, sending to it resumes, as when it
+     * connects. Its connection may predate the update that named it departed (a removed node that
+     * came back and talked first): it must still hear the answers that tell it it was removed, or it
+     * would wait for its peers forever instead of stopping.
+     */
+    private void heardFrom(NodeId peer) {
+        if (departed.contains(peer)) {
+            resume(peer, "sent a message");
+        }
+    }
+
+    private void resume(NodeId peer, String why) {
         Set<NodeId> now = departed;
         if (now.contains(peer)) {
             Set<NodeId> without = new HashSet<>(now);
             without.remove(peer);
             departed = Set.copyOf(without);
-            log.info("{} connected again: sending to it resumes", peer);
+            log.info("{} {}: sending to it resumes", peer, why);
         }
-    }
-
-    /** Whether {@code peer} has an open inbound connection to this node (for tests). */
-    boolean connectedInboundContains(NodeId peer) {
-        return connectedInbound.containsKey(peer);
     }
 
     /** Whether messages to {@code peer} are dropped because it is taken as departed (for tests and status). */
