@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ringdb.server.config.ConfigException;
@@ -18,6 +20,8 @@ import ringdb.server.runtime.ServerNode;
  */
 public final class ServerMain {
     private static final Logger log = LoggerFactory.getLogger(ServerMain.class);
+    /** How long a shutdown that begins while the node is starting waits for the start to end. */
+    private static final long START_WAIT_SECONDS = 10;
 
     private ServerMain() {
     }
@@ -42,19 +46,35 @@ public final class ServerMain {
             System.err.println("ringdb server: " + e.getMessage());
             return 2;
         }
-        ServerNode node;
+        // the hook is in place before the node starts: a node that learns while starting that it was
+        // removed ends the process at once, and its orderly shutdown must still run
+        AtomicReference<ServerNode> started = new AtomicReference<>();
+        CountDownLatch startEnded = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                if (!startEnded.await(START_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                    log.warn("the node was still starting {} s into the shutdown; exiting without closing it",
+                            START_WAIT_SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ServerNode node = started.get();
+            if (node != null) {
+                node.close();
+            }
+            stopped.countDown();
+        }, "ringdb-shutdown"));
         try {
-            node = Nodes.start(config);
+            started.set(Nodes.start(config));
         } catch (RuntimeException e) {
             log.error("ringdb server: cannot start: {}", e.getMessage(), e);
             System.err.println("ringdb server: cannot start: " + e.getMessage());
             return 1;
+        } finally {
+            startEnded.countDown();
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.close();
-            stopped.countDown();
-        }, "ringdb-shutdown"));
         try {
             stopped.await();
         } catch (InterruptedException e) {
