@@ -1,9 +1,13 @@
 package ringdb.server.runtime;
 
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.core.store.LocalStore;
@@ -11,13 +15,17 @@ import ringdb.core.store.StoreFailure;
 
 /**
  * A {@link LocalStore} whose durability callbacks come back on the node's thread. The storage
- * engine completes writes on its sync thread (after the group-commit fsync); this wrapper re-posts
- * each completion as a node event, so the node's logic stays single-threaded; the same holds for the
- * completions of flushes, cleanups and snapshots asked for without waiting.
+ * engine completes writes on its sync thread (after the group-commit fsync); this wrapper queues
+ * the completions for the node's thread, which runs those of a group in one task, so the node's
+ * logic stays single-threaded; the same holds for the completions of flushes, cleanups and
+ * snapshots asked for without waiting.
  */
 public final class NodeThreadStore implements LocalStore {
+    private static final Logger log = LoggerFactory.getLogger(NodeThreadStore.class);
     private final LocalStore delegate;
     private final NodeThread nodeThread;
+    private final ConcurrentLinkedQueue<Completed> completions = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
     public NodeThreadStore(LocalStore delegate, NodeThread nodeThread) {
         this.delegate = delegate;
@@ -26,24 +34,45 @@ public final class NodeThreadStore implements LocalStore {
 
     @Override
     public void apply(byte[] key, Cell cell, Consumer<Throwable> onDurable) {
-        delegate.apply(key, cell, failure -> {
-            if (nodeThread.isNodeThread()) {
-                onDurable.accept(failure);
-            } else {
-                nodeThread.execute(() -> onDurable.accept(failure));
-            }
-        });
+        delegate.apply(key, cell, failure -> durable(onDurable, failure));
     }
 
     @Override
     public void applyBatch(List<Entry> entries, Consumer<Throwable> onDurable) {
-        delegate.applyBatch(entries, failure -> {
-            if (nodeThread.isNodeThread()) {
-                onDurable.accept(failure);
-            } else {
-                nodeThread.execute(() -> onDurable.accept(failure));
+        delegate.applyBatch(entries, failure -> durable(onDurable, failure));
+    }
+
+    /**
+     * Completes a write on the node thread. Off it (the sync thread completing a group), the
+     * completion joins a queue that one node task drains: the writes of one fsync group are
+     * acknowledged by one task, not one task (and possibly one wake-up of the thread) each.
+     */
+    private void durable(Consumer<Throwable> onDurable, Throwable failure) {
+        if (nodeThread.isNodeThread()) {
+            onDurable.accept(failure);
+            return;
+        }
+        completions.add(new Completed(onDurable, failure));
+        if (drainScheduled.compareAndSet(false, true)) {
+            nodeThread.execute(this::drainCompletions);
+        }
+    }
+
+    private void drainCompletions() {
+        drainScheduled.set(false); // a completion queued from here on schedules another drain
+        Completed completed;
+        while ((completed = completions.poll()) != null) {
+            try {
+                completed.onDurable.accept(completed.failure);
+            } catch (RuntimeException e) {
+                // as a task of its own would be: logged, and the others still complete
+                log.error("a write completion failed", e);
             }
-        });
+        }
+    }
+
+    /** A write made durable (or failed) on the sync thread, to complete on the node thread. */
+    private record Completed(Consumer<Throwable> onDurable, Throwable failure) {
     }
 
     @Override

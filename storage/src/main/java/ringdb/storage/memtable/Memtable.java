@@ -11,6 +11,7 @@ import java.util.NavigableMap;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.locks.ReentrantLock;
 import ringdb.core.Invariants;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
@@ -36,6 +37,12 @@ import ringdb.storage.rows.EntryKeys;
  * answers a slice of a partition the memtable holds nothing of, most partition reads once most of
  * the data is in table files) without walking the outer map.
  *
+ * <p>A partition new to the memtable joins the outer map lazily: the writer publishes it to the hash
+ * index and a list of partitions not yet ordered, and the first reader that walks the outer map in
+ * order (an iterator, a slice across partitions) sorts that list and inserts it, in key order, which
+ * walks the same few skip list nodes again and again. Inserted one by one at random places, as
+ * partitions arrive, each walked a fresh path of cache misses, the largest cost of a row update.
+ *
  * <p>Threading: one writer (the node's thread); any number of concurrent readers, which see each
  * key's newest reconciled cell. A partition is published (to both of its maps) only once it holds
  * its first entry, so a reader never meets an empty one. Size accounting is approximate but monotonic.
@@ -55,6 +62,11 @@ public final class Memtable {
     private final ConcurrentHashMap<PartitionId, Partition> partitions;
     /** The partition written last (a row's entries share it); the writer's alone. */
     private Partition lastPartition;
+    /** Partitions of the hash index not yet in {@link #outer}, swapped out by {@link #order}. */
+    private ArrayList<Partition> unordered = new ArrayList<>();
+    private final Object unorderedLock = new Object();
+    /** Held while partitions move from {@link #unordered} to {@link #outer}, so a reader waits for all of them. */
+    private final ReentrantLock ordering = new ReentrantLock();
     /** Side index of the partition deletions and range tombstone open bounds, for {@link #deletions}. */
     private final ConcurrentSkipListMap<DecoratedKey, Cell> deletions = new ConcurrentSkipListMap<>();
     private volatile long sizeBytes;
@@ -132,14 +144,15 @@ public final class Memtable {
             }
             partition = partitions.get(new PartitionId(key.token(), key.key(), end));
             if (partition == null) {
-                // Published with its first entry, to the hash index first: a reader that finds the
-                // partition in neither map finds none of its entries, one that finds it finds the entry.
+                // Published with its first entry, to the hash index first, then to the partitions an
+                // ordered reader inserts into the sorted map before it walks it (see order()).
                 DecoratedKey partitionKey = new DecoratedKey(key.token(), Arrays.copyOf(key.key(), end));
                 partition = new Partition(partitionKey);
                 partition.cells.put(key, cell);
                 partitions.put(new PartitionId(key.token(), partitionKey.key(), end), partition);
-                Object displaced = outer.put(partitionKey, partition);
-                Invariants.check(displaced == null, "a partition new to the memtable's index is new to its sorted map");
+                synchronized (unorderedLock) {
+                    unordered.add(partition);
+                }
                 lastPartition = partition;
                 added(key, cell, end);
                 return;
@@ -199,6 +212,32 @@ public final class Memtable {
         indexDeletion(key, winner, partitionEnd);
     }
 
+    /**
+     * Inserts the partitions published so far but not yet ordered into {@link #outer}, sorted: a
+     * reader calls this before it walks the outer map, and then finds every partition published
+     * before. Any thread; the writer waits only for the swap of the list.
+     */
+    private void order() {
+        ordering.lock();
+        try {
+            ArrayList<Partition> batch;
+            synchronized (unorderedLock) {
+                if (unordered.isEmpty()) {
+                    return;
+                }
+                batch = unordered;
+                unordered = new ArrayList<>();
+            }
+            batch.sort((a, b) -> a.key.compareTo(b.key));
+            for (Partition partition : batch) {
+                Object displaced = outer.putIfAbsent(partition.key, partition);
+                Invariants.check(displaced == null, "a partition new to the memtable's index is new to its sorted map");
+            }
+        } finally {
+            ordering.unlock();
+        }
+    }
+
     private void indexDeletion(DecoratedKey key, Cell cell, int partitionEnd) {
         if (EntryKeys.isDeletionIndexed(key.key(), partitionEnd)) {
             deletions.put(key, cell);
@@ -230,6 +269,7 @@ public final class Memtable {
                 return (reversed ? range.descendingMap() : range).entrySet().iterator();
             }
         }
+        order();
         DecoratedKey floor = outer.floorKey(fromInclusive); // the partition fromInclusive may fall in
         NavigableMap<DecoratedKey, Object> range = outer.subMap(floor == null ? fromInclusive : floor, true,
                 toExclusive, false);
@@ -261,6 +301,7 @@ public final class Memtable {
 
     /** Whether an entry with {@code token} and a timestamp at or before {@code timestampMicros} is held. */
     public boolean holdsTokenAtOrBefore(long token, long timestampMicros) {
+        order();
         DecoratedKey first = new DecoratedKey(token, new byte[0]);
         NavigableMap<DecoratedKey, Object> range = token == Long.MAX_VALUE ? outer.tailMap(first, true)
                 : outer.subMap(first, true, new DecoratedKey(token + 1, new byte[0]), false);
@@ -322,6 +363,7 @@ public final class Memtable {
 
     /** Entries after {@code fromExclusive} (null = from the start), in order. */
     public Iterator<Map.Entry<DecoratedKey, Cell>> iterator(DecoratedKey fromExclusive) {
+        order();
         if (fromExclusive == null) {
             return new Entries(outer.entrySet().iterator(), null, null, false);
         }

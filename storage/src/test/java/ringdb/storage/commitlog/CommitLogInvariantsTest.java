@@ -14,6 +14,8 @@ import java.util.TreeMap;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import ringdb.core.data.Cell;
+import ringdb.core.ring.DecoratedKey;
+import ringdb.core.store.LocalStore;
 import ringdb.storage.SyncMode;
 import ringdb.storage.disk.SimDisk;
 
@@ -65,6 +67,31 @@ class CommitLogInvariantsTest {
         disk.overwrite(SEGMENT, Arrays.copyOf(segment.array(), segment.position()));
         assertThatThrownBy(this::readKeys).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("invariant violated: a commit log tombstone's key fills its payload");
+    }
+
+    @Test
+    void aBatchOfOneMutationIsWrittenAsThatMutationsRecordAndReplayedTheSame() throws IOException {
+        disk.createDirectories(DIRECTORY);
+        Cell cell = Cell.value(bytes("v"), 3);
+        long single;
+        long batchOfOne;
+        long batchOfTwo;
+        try (CommitLog log = new CommitLog(disk, DIRECTORY, SyncMode.PERIODIC, 1 << 20, 1, new TreeMap<>())) {
+            long start = log.position().offset();
+            log.append(bytes("one"), cell);
+            single = log.position().offset() - start;
+            start = log.position().offset();
+            log.appendBatch(List.of(new LocalStore.Entry(new DecoratedKey(1, bytes("two")), cell)));
+            batchOfOne = log.position().offset() - start;
+            start = log.position().offset();
+            log.appendBatch(List.of(new LocalStore.Entry(new DecoratedKey(1, bytes("three")), cell),
+                    new LocalStore.Entry(new DecoratedKey(1, bytes("four")), cell)));
+            batchOfTwo = log.position().offset() - start;
+        }
+        assertThat(batchOfOne).as("no batch header (type and count) around one mutation").isEqualTo(single);
+        assertThat(batchOfTwo).isEqualTo(CommitLogFormat.RECORD_HEADER_SIZE_BYTES + 1 + 4
+                + 2 * (CommitLogFormat.PAYLOAD_FIXED_SIZE_BYTES + 4 + 1) + "three".length() + "four".length());
+        assertThat(readKeys()).containsExactly("one", "two", "three", "four");
     }
 
     private List<String> readKeys() throws IOException {

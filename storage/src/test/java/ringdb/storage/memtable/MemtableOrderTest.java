@@ -1,0 +1,114 @@
+package ringdb.storage.memtable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import ringdb.core.data.Cell;
+import ringdb.core.ring.DecoratedKey;
+
+/**
+ * Partitions new to the memtable join its sorted map only when a reader walks it: every walk
+ * (iterator, slice across partitions, token lookup) still finds, in key order, every partition
+ * written before it began, also while the writer keeps adding partitions on another thread.
+ */
+class MemtableOrderTest {
+    private static final byte TABLE = 0x02;
+    private static final byte KV = 0x01;
+
+    @Test
+    void walksFindPartitionsWrittenInAnyOrderSortedAndWrittenBetweenWalksToo() {
+        Memtable memtable = new Memtable();
+        List<Long> tokens = shuffledTokens(300, new Random(11));
+        for (long token : tokens.subList(0, 200)) {
+            memtable.put(entry(token, 1), Cell.value(new byte[] {1}, 1));
+        }
+        memtable.put(new DecoratedKey(5, new byte[] {KV, 5}), Cell.value(new byte[] {5}, 1));
+        assertThat(tokensOf(memtable.iterator(null))).isSorted().hasSize(201);
+
+        for (long token : tokens.subList(200, 300)) {
+            memtable.put(entry(token, 1), Cell.value(new byte[] {1}, 1));
+            memtable.put(entry(token, 2), Cell.value(new byte[] {2}, 1));
+        }
+        List<Long> all = tokensOf(memtable.iterator(null));
+        assertThat(all).isSorted().hasSize(401);
+        long newest = tokens.get(299);
+        assertThat(memtable.holdsTokenAtOrBefore(newest, 1)).isTrue();
+        List<Long> after = tokensOf(memtable.iterator(entry(newest, 1)));
+        assertThat(after).startsWith(newest).isSorted();
+        List<Long> across = tokensOf(memtable.slice(new DecoratedKey(newest, new byte[0]),
+                new DecoratedKey(newest + 1, new byte[0]), false));
+        assertThat(across).containsExactly(newest, newest);
+    }
+
+    @Test
+    void aReaderOnAnotherThreadFindsEveryPartitionWrittenBeforeItsWalkBegan() throws Exception {
+        Memtable memtable = new Memtable();
+        List<Long> tokens = shuffledTokens(20_000, new Random(12));
+        AtomicInteger written = new AtomicInteger();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Thread writer = new Thread(() -> {
+            for (long token : tokens) {
+                memtable.put(entry(token, 1), Cell.value(new byte[] {1}, 1));
+                written.incrementAndGet();
+            }
+        });
+        writer.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        int walks = 0;
+        try {
+            while (walks < 10_000 && System.nanoTime() < deadline) {
+                int before = written.get();
+                List<Long> seen = tokensOf(memtable.iterator(null));
+                assertThat(seen).isSorted();
+                assertThat(seen.size()).isGreaterThanOrEqualTo(before);
+                walks++;
+                if (before == tokens.size()) {
+                    break;
+                }
+            }
+        } catch (Throwable e) {
+            failed.set(e);
+        } finally {
+            writer.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        assertThat(failed.get()).isNull();
+        assertThat(writer.isAlive()).isFalse();
+        assertThat(tokensOf(memtable.iterator(null))).isSorted().hasSize(tokens.size());
+    }
+
+    private static List<Long> shuffledTokens(int count, Random random) {
+        List<Long> tokens = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            tokens.add((long) i * 1_000_003L - 7_000_000_000L);
+        }
+        Collections.shuffle(tokens, random);
+        return tokens;
+    }
+
+    /** An entry of a table's partition: tag, table id, partition key 'k' (ending 0x00 0x02), rows section. */
+    private static DecoratedKey entry(long token, int last) {
+        byte[] key = new byte[1 + 16 + 3 + 2];
+        key[0] = TABLE;
+        key[17] = 'k';
+        key[18] = 0x00;
+        key[19] = 0x02;
+        key[20] = 0x03;
+        key[21] = (byte) last;
+        return new DecoratedKey(token, key);
+    }
+
+    private static List<Long> tokensOf(Iterator<Map.Entry<DecoratedKey, Cell>> entries) {
+        List<Long> out = new ArrayList<>();
+        entries.forEachRemaining(e -> out.add(e.getKey().token()));
+        return out;
+    }
+}
