@@ -543,6 +543,13 @@ public final class Node {
         }
     }
 
+    /** Reads a slice of one partition, asking this node first when it is a live replica (see {@link Coordinator}). */
+    public void readSliceLocalFirst(SliceQuery query, ConsistencyLevel cl, Consumer<ClientResult> done) {
+        if (!refused(health.stopReason(), done)) {
+            coordinator.readSlice(query, cl, true, done);
+        }
+    }
+
     /** One page of a scan of a table's entries over the whole ring (see {@link Coordinator#scanTable}). */
     public void scanTable(byte[] keyPrefix, DecoratedKey after, int maxEntries, ConsistencyLevel cl,
                           Consumer<ClientResult> done) {

@@ -36,6 +36,7 @@ class RowPathsTest extends HandDrivenThreeNodes {
     private static final long TOKEN = 4242;
 
     private final List<Message> toC = new ArrayList<>();
+    private final List<NodeId> sliceReadsTo = new ArrayList<>();
     private final List<SchemaChange> changesSeenByC = new ArrayList<>();
     private boolean schemaToCBlocked;
 
@@ -63,6 +64,9 @@ class RowPathsTest extends HandDrivenThreeNodes {
 
     @Override
     void arrived(NodeId to, Message message) {
+        if (message instanceof ringdb.core.message.SliceReadRequest) {
+            sliceReadsTo.add(to);
+        }
         if (to.equals(C)) {
             toC.add(message);
         }
@@ -118,6 +122,31 @@ class RowPathsTest extends HandDrivenThreeNodes {
         ClientResult page = call(done -> nodes.get(C).readSlice(partition(true, 2), ConsistencyLevel.ALL, done));
         assertThat(keys(page)).containsExactly("p/d", "p/c");
         assertThat(((ClientResult.Entries) page).more()).isTrue();
+    }
+
+    @Test
+    void aReadAtOneAsksThePrimaryAndALocalFirstReadAsksTheCoordinatorWhenItIsAReplica() {
+        startThree();
+        List<NodeId> replicas = nodes.get(A).ring().replicasForToken(TOKEN);
+        NodeId primary = replicas.get(0);
+        NodeId second = replicas.get(1);
+        // each replica holds its own version of the entry: the answer names the replica that was read
+        for (NodeId id : List.of(A, B, C)) {
+            stores.get(id).applyBatch(List.of(entry(TOKEN, "p/a", id.id(), 10)), error -> { });
+        }
+        sliceReadsTo.clear();
+        ClientResult local = call(done -> nodes.get(second).readSliceLocalFirst(partition(false, 10),
+                ConsistencyLevel.ONE, done));
+        assertThat(firstValue(local)).isEqualTo(second.id());
+        assertThat(sliceReadsTo).as("slice reads sent").isEmpty();
+        ClientResult primaryFirst = call(done -> nodes.get(second).readSlice(partition(false, 10),
+                ConsistencyLevel.ONE, done));
+        assertThat(firstValue(primaryFirst)).isEqualTo(primary.id());
+        assertThat(sliceReadsTo).containsExactly(primary);
+    }
+
+    private static String firstValue(ClientResult result) {
+        return new String(((ClientResult.Entries) result).entries().get(0).cell().value(), StandardCharsets.UTF_8);
     }
 
     @Test

@@ -35,7 +35,8 @@ import ringdb.server.api.TableReads;
 /**
  * SELECT: the system tables from memory ({@link VirtualTable}); a user table partition by partition
  * (the partitions the WHERE clause names, in order): a {@link ReadCommand} read through
- * {@code Node#readSlice} at the request's consistency level and turned into rows by
+ * {@code Node#readSliceLocalFirst} at the request's consistency level (drivers send a key to any of its
+ * replicas: this node is asked first when it is one) and turned into rows by
  * {@link PartitionReader}. A page holds at most the request's page size of rows; its paging state
  * is the partition's index, the rows still allowed by LIMIT and the clustering of the last row read.
  * Filters (ALLOW FILTERING) are tested on each row read, on the coordinator: a page reads on until
@@ -267,7 +268,7 @@ final class CqlReads {
             KeyRange range = ranges.get(index);
             SliceQuery query = new SliceQuery(token, range.start(), range.end(), command.reversed(),
                     ENTRIES_PER_READ_MAX, partition.start(), partition.end());
-            node.readSlice(query, consistency, result -> {
+            node.readSliceLocalFirst(query, consistency, result -> {
                 if (!(result instanceof ClientResult.Entries read)) {
                     page.completeExceptionally(NodeStatements.failure(result, cl, null));
                     return;

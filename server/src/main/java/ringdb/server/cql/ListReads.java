@@ -28,7 +28,7 @@ import ringdb.cql.statements.Operation;
 /**
  * The read before a write that list operations by index or by value need ({@code l[i] = v},
  * {@code DELETE l[i]}, {@code l = l - [v]}), as in Cassandra: the lists these operations name are
- * read at the write's consistency level, each row through {@code Node#readSlice}, and the write then
+ * read at the write's consistency level, each row through {@code Node#readSliceLocalFirst}, and the write then
  * names the elements by their cell keys. Not isolated: a write between the read and the write may
  * be overwritten or missed, as in Cassandra. Node's thread only.
  */
@@ -92,8 +92,8 @@ final class ListReads {
         for (KeyRange range : ranges) {
             all = all.thenCompose(v -> {
                 CompletableFuture<Void> one = new CompletableFuture<>();
-                node.readSlice(new SliceQuery(token, range.start(), range.end(), false, CqlReads.ENTRIES_PER_READ_MAX,
-                        partition.start(), partition.end()), consistency, result -> {
+                node.readSliceLocalFirst(new SliceQuery(token, range.start(), range.end(), false,
+                        CqlReads.ENTRIES_PER_READ_MAX, partition.start(), partition.end()), consistency, result -> {
                             if (!(result instanceof ClientResult.Entries read)) {
                                 one.completeExceptionally(NodeStatements.failure(result, cl, null));
                             } else if (read.more()) {
