@@ -13,12 +13,14 @@ import ringdb.storage.rows.EntryKeys;
  * every key begins with the partition prefix, which is kept once; each entry is a record
  *
  * <pre>
- * suffix_length:varint  suffix  flags:1  timestamp:8  [ttl:4 expires_at:8]  [value]
+ * suffix_length:varint  suffix  flags:1  [timestamp:8]  [ttl:4 expires_at:8]  [value]
  * </pre>
  *
  * where the suffix is the key past the prefix, {@code flags} says tombstone (no value), expiring (the TTL
- * and expiry follow) and deletion-indexed (a partition deletion or a range tombstone's open bound, which
- * a deletions lookup returns), and the value runs to the next record. An array of record offsets lets a
+ * and expiry follow), deletion-indexed (a partition deletion or a range tombstone's open bound, which
+ * a deletions lookup returns) and whether the timestamp is the partition's common one (held once: the
+ * first entry's when the partition was cached, as a row written at once has one timestamp) and so left
+ * out, and the value runs to the next record. An array of record offsets lets a
  * slice find its bounds by binary search; the entries it returns are decoded then, each with its own key
  * and value arrays. Immutable: {@link #merge} returns a new instance.
  */
@@ -26,17 +28,21 @@ final class CompactEntries {
     private static final int TOMBSTONE = 1;
     private static final int EXPIRING = 2;
     private static final int DELETION_INDEXED = 4;
+    private static final int COMMON_TIMESTAMP = 8;
     private static final int[] NONE = new int[0];
 
     private final byte[] prefix;
+    /** The timestamp of the records flagged {@link #COMMON_TIMESTAMP}. */
+    private final long commonTimestamp;
     private final byte[] records;
     /** The offset of each record in {@link #records}, and the end of the last one. */
     private final int[] offsets;
     /** The indexes of the deletion-indexed records, in key order. */
     private final int[] deletions;
 
-    private CompactEntries(byte[] prefix, byte[] records, int[] offsets, int[] deletions) {
+    private CompactEntries(byte[] prefix, long commonTimestamp, byte[] records, int[] offsets, int[] deletions) {
         this.prefix = prefix;
+        this.commonTimestamp = commonTimestamp;
         this.records = records;
         this.offsets = offsets;
         this.deletions = deletions;
@@ -45,11 +51,12 @@ final class CompactEntries {
     /** The entries {@code sorted} (in key order, each key beginning with {@code prefix}), held compactly. */
     static CompactEntries of(byte[] prefix, List<Entry> sorted) {
         byte[][] encoded = new byte[sorted.size()][];
+        long common = sorted.isEmpty() ? 0 : sorted.get(0).cell().timestampMicros();
         for (int i = 0; i < encoded.length; i++) {
             Entry entry = sorted.get(i);
-            encoded[i] = record(prefix, entry.key().key(), entry.cell());
+            encoded[i] = record(prefix, common, entry.key().key(), entry.cell());
         }
-        return assemble(prefix, encoded);
+        return assemble(prefix, common, encoded);
     }
 
     int size() {
@@ -74,14 +81,14 @@ final class CompactEntries {
         byte[][] encoded = new byte[size() + (at >= 0 ? 0 : 1)][];
         for (int i = 0, from = 0; i < encoded.length; i++) {
             if (i == index) {
-                encoded[i] = record(prefix, key, cell);
+                encoded[i] = record(prefix, commonTimestamp, key, cell);
                 from += at >= 0 ? 1 : 0;
             } else {
                 encoded[i] = Arrays.copyOfRange(records, offsets[from], offsets[from + 1]);
                 from++;
             }
         }
-        return assemble(prefix, encoded);
+        return assemble(prefix, commonTimestamp, encoded);
     }
 
     /** The entries with keys in {@code [from, to)}, in key order or reversed, at most {@code max}. */
@@ -127,16 +134,18 @@ final class CompactEntries {
     /** The cell whose flags are at {@code at}, its record ending at {@code end}. */
     private Cell cellAt(int at, int end) {
         int flags = records[at];
-        long timestamp = readLong(at + 1);
+        boolean common = (flags & COMMON_TIMESTAMP) != 0;
+        long timestamp = common ? commonTimestamp : readLong(at + 1);
+        int rest = at + (common ? 1 : 9);
         if ((flags & TOMBSTONE) != 0) {
             return Cell.tombstone(timestamp);
         }
         if ((flags & EXPIRING) != 0) {
-            int ttl = readInt(at + 9);
-            long expiresAt = readLong(at + 13);
-            return Cell.expiring(Arrays.copyOfRange(records, at + 21, end), timestamp, ttl, expiresAt);
+            int ttl = readInt(rest);
+            long expiresAt = readLong(rest + 4);
+            return Cell.expiring(Arrays.copyOfRange(records, rest + 12, end), timestamp, ttl, expiresAt);
         }
-        return Cell.value(Arrays.copyOfRange(records, at + 9, end), timestamp);
+        return Cell.value(Arrays.copyOfRange(records, rest, end), timestamp);
     }
 
     private int insertionPoint(byte[] key) {
@@ -172,16 +181,18 @@ final class CompactEntries {
         return -(low + 1);
     }
 
-    private static byte[] record(byte[] prefix, byte[] key, Cell cell) {
+    private static byte[] record(byte[] prefix, long commonTimestamp, byte[] key, Cell cell) {
         if (key.length < prefix.length || !Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length)) {
             throw new IllegalArgumentException("a cached entry's key must begin with its partition's prefix");
         }
         int suffixLength = key.length - prefix.length;
         int varint = suffixLength < 0x80 ? 1 : suffixLength < 0x4000 ? 2 : suffixLength < 0x200000 ? 3 : 4;
         byte[] value = cell.value();
+        boolean common = cell.timestampMicros() == commonTimestamp;
         int flags = (cell.isTombstone() ? TOMBSTONE : 0) | (cell.isExpiring() ? EXPIRING : 0)
-                | (EntryKeys.isDeletionIndexed(key, prefix.length) ? DELETION_INDEXED : 0);
-        byte[] record = new byte[varint + suffixLength + 9 + (cell.isExpiring() ? 12 : 0)
+                | (EntryKeys.isDeletionIndexed(key, prefix.length) ? DELETION_INDEXED : 0)
+                | (common ? COMMON_TIMESTAMP : 0);
+        byte[] record = new byte[varint + suffixLength + 1 + (common ? 0 : 8) + (cell.isExpiring() ? 12 : 0)
                 + (value == null ? 0 : value.length)];
         int at = 0;
         for (int rest = suffixLength; at < varint; at++, rest >>>= 7) {
@@ -190,7 +201,9 @@ final class CompactEntries {
         System.arraycopy(key, prefix.length, record, at, suffixLength);
         at += suffixLength;
         record[at++] = (byte) flags;
-        at = writeLong(record, at, cell.timestampMicros());
+        if (!common) {
+            at = writeLong(record, at, cell.timestampMicros());
+        }
         if (cell.isExpiring()) {
             at = writeLong(record, writeInt(record, at, cell.ttlSeconds()), cell.expiresAtSeconds());
         }
@@ -200,7 +213,7 @@ final class CompactEntries {
         return record;
     }
 
-    private static CompactEntries assemble(byte[] prefix, byte[][] encoded) {
+    private static CompactEntries assemble(byte[] prefix, long commonTimestamp, byte[][] encoded) {
         int[] offsets = new int[encoded.length + 1];
         int deletionCount = 0;
         for (int i = 0; i < encoded.length; i++) {
@@ -215,7 +228,7 @@ final class CompactEntries {
                 deletions[d++] = i;
             }
         }
-        return new CompactEntries(prefix, records, offsets, deletions);
+        return new CompactEntries(prefix, commonTimestamp, records, offsets, deletions);
     }
 
     private static int flagsOf(byte[] record) {

@@ -13,7 +13,8 @@ import ringdb.core.store.LocalStore.Entry;
 import ringdb.storage.rows.EntryKeys;
 
 /**
- * A bounded cache of whole small partitions of tables, least recently used out first: for each, the
+ * A bounded cache of whole small partitions of tables, least recently used out first (approximately: a
+ * partition read since eviction last passed it gets a second chance, see {@link #evict()}): for each, the
  * merged, reconciled entries of the partition exactly as {@link StorageEngine#slice} returns them
  * (tombstones, range tombstone bounds and expired cells as written; readers decide liveness at read
  * time, so an expiry needs no invalidation). It is filled by reads of whole partitions, merged with every entry the
@@ -26,9 +27,9 @@ import ringdb.storage.rows.EntryKeys;
  * entries and an eighth of the capacity; a cached partition a write grows past that is forgotten.
  *
  * <p>A partition is held compactly ({@link CompactEntries}: the partition prefix once, each entry's key
- * suffix, cell and value in one array), about 1.6 KB for a row of 10 columns of 100 bytes where the
- * entries as objects took 3.4 KB, and with a dozen objects instead of five per entry for the collector to
- * trace; a slice decodes the entries it returns.
+ * suffix, cell and value in one array), about 1.4 KB for a row of 10 columns of 100 bytes where the
+ * entries as objects took 3.2 KB, and 7 long-lived objects per partition instead of about 70 for the
+ * collector to trace; a slice decodes the entries it returns.
  *
  * <p>Threading: the engine's reads and writes run on its owner's thread; every method is synchronized
  * all the same (a write replaces a partition's compact entries whole, so a reader holds one version),
@@ -40,11 +41,11 @@ final class PartitionCache {
     /** Entries of the largest partition cached. */
     static final int PARTITION_ENTRIES_MAX = 256;
     /**
-     * Estimated heap bytes of one cached partition beyond its compact entries and its bounds' bytes: the
-     * partition (40), its look-up key (32), map node (40) and slot (8), the entries' holder (32) and the
-     * headers of its five arrays (80).
+     * Estimated heap bytes of one cached partition beyond its compact entries and its prefix's bytes: the
+     * partition (40), its look-up key (32), map node (40) and slot (8), the entries' holder (40) and the
+     * headers of its four arrays (64).
      */
-    static final int PARTITION_OVERHEAD_BYTES = 232;
+    static final int PARTITION_OVERHEAD_BYTES = 224;
 
     /** Hits, misses, bytes and partitions held, for stats. */
     record Stats(long hits, long misses, long sizeBytes, long partitions) {
@@ -52,7 +53,7 @@ final class PartitionCache {
 
     private final long capacityBytes;
     private final long partitionBytesMax;
-    private final LinkedHashMap<PartitionKey, Partition> partitions = new LinkedHashMap<>(1024, 0.75f, true);
+    private final LinkedHashMap<PartitionKey, Partition> partitions = new LinkedHashMap<>(1024, 0.75f, false);
     private long sizeBytes;
     /** Counts writes merged and invalidations: a fill is kept only if none came after its read began. */
     private long writeSequence;
@@ -80,7 +81,11 @@ final class PartitionCache {
         if (partitions.isEmpty()) {
             return null;
         }
-        return partitions.get(new PartitionKey(token, key, partitionEnd));
+        Partition partition = partitions.get(new PartitionKey(token, key, partitionEnd));
+        if (partition != null) {
+            partition.referenced = true;
+        }
+        return partition;
     }
 
     /** Counts a read the cache answered; any thread. */
@@ -111,10 +116,11 @@ final class PartitionCache {
             Collections.reverse(inOrder);
         }
         byte[] prefix = start.clone();
-        Partition partition = new Partition(token, prefix, end.clone(), CompactEntries.of(prefix, inOrder));
+        Partition partition = new Partition(token, prefix, CompactEntries.of(prefix, inOrder));
         if (partition.sizeBytes > partitionBytesMax) {
             return null;
         }
+        partition.referenced = true; // just read: it outlasts the partitions no read marked since
         Partition previous = partitions.put(new PartitionKey(token, partition.start, partition.start.length),
                 partition);
         if (previous != null) {
@@ -201,11 +207,23 @@ final class PartitionCache {
         return new Stats(hits.sum(), misses.sum(), published, publishedPartitions);
     }
 
+    /**
+     * Evicts down to the capacity, oldest first, giving a partition read since it was last passed over a
+     * second chance (to the back of the queue, unmarked): least recently used first, approximately, without
+     * relinking the queue on every read (which wrote to the map's nodes, all long-lived, on each hit).
+     */
     private void evict() {
-        Iterator<Map.Entry<PartitionKey, Partition>> eldest = partitions.entrySet().iterator();
-        while (sizeBytes > capacityBytes && eldest.hasNext()) {
-            sizeBytes -= eldest.next().getValue().sizeBytes;
-            eldest.remove();
+        while (sizeBytes > capacityBytes && !partitions.isEmpty()) {
+            Iterator<Map.Entry<PartitionKey, Partition>> queue = partitions.entrySet().iterator();
+            Map.Entry<PartitionKey, Partition> eldest = queue.next();
+            queue.remove();
+            Partition partition = eldest.getValue();
+            if (partition.referenced) {
+                partition.referenced = false;
+                partitions.put(eldest.getKey(), partition);
+            } else {
+                sizeBytes -= partition.sizeBytes;
+            }
         }
         publish();
     }
@@ -261,15 +279,15 @@ final class PartitionCache {
     static final class Partition {
         private final long token;
         private final byte[] start;
-        private final byte[] end;
         private volatile CompactEntries entries;
         /** Estimated heap bytes; changed under the cache's lock. */
         private long sizeBytes;
+        /** Read since eviction last passed over it; under the cache's lock. */
+        private boolean referenced;
 
-        Partition(long token, byte[] start, byte[] end, CompactEntries entries) {
+        Partition(long token, byte[] start, CompactEntries entries) {
             this.token = token;
             this.start = start;
-            this.end = end;
             this.entries = entries;
             this.sizeBytes = estimate(entries);
         }
@@ -280,7 +298,20 @@ final class PartitionCache {
 
         /** Whether {@code [from, to)} lies inside this partition (same token assumed). */
         boolean covers(byte[] from, byte[] to) {
-            return Arrays.compareUnsigned(from, start) >= 0 && Arrays.compareUnsigned(to, end) <= 0;
+            return Arrays.compareUnsigned(from, start) >= 0 && !afterEnd(to);
+        }
+
+        /** Whether {@code key} sorts after the partition's end, its prefix with the last byte (0x02) raised. */
+        private boolean afterEnd(byte[] key) {
+            int last = start.length - 1;
+            int common = Math.min(key.length, last);
+            int order = Arrays.compareUnsigned(key, 0, common, start, 0, common);
+            if (order != 0 || key.length <= last) {
+                return order > 0;
+            }
+            int end = (start[last] & 0xFF) + 1;
+            int at = key[last] & 0xFF;
+            return at > end || at == end && key.length > start.length;
         }
 
         private void merge(Entry written) {
@@ -303,7 +334,7 @@ final class PartitionCache {
         }
 
         private long estimate(CompactEntries held) {
-            return PARTITION_OVERHEAD_BYTES + 2L * start.length + held.heapBytes();
+            return PARTITION_OVERHEAD_BYTES + start.length + held.heapBytes();
         }
     }
 }
