@@ -25,6 +25,9 @@ import ringdb.storage.rows.EntryKeys;
  * <p>Only a read of a whole partition that returned all of it fills the cache (so the cache costs a
  * read no extra entry), and only when the partition has at most {@link #PARTITION_ENTRIES_MAX}
  * entries and an eighth of the capacity; a cached partition a write grows past that is forgotten.
+ * When the cache is full, a partition is admitted only if it was read more often lately than the one
+ * eviction would take ({@link FrequencySketch}, as TinyLFU), so a long tail of rarely read partitions
+ * does not push out the popular ones.
  *
  * <p>A partition is held compactly ({@link CompactEntries}: the partition prefix once, each entry's key
  * suffix, cell and value in one array), about 1.4 KB for a row of 10 columns of 100 bytes where the
@@ -59,6 +62,8 @@ final class PartitionCache {
     private long writeSequence;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
+    /** Reads of partitions lately, cached or not, for admission. */
+    private final FrequencySketch frequencies;
     /** {@link #sizeBytes} and the partition count as other threads may read them. */
     private volatile long published;
     private volatile long publishedPartitions;
@@ -70,6 +75,9 @@ final class PartitionCache {
         }
         this.capacityBytes = capacityBytes;
         this.partitionBytesMax = capacityBytes / 8;
+        // one counter per 64 bytes of cache (sixteen per partition of 1 KiB it could hold, few collisions
+        // among the partitions read but not cached), at least 1 Ki, at most 4 Mi (4 MiB)
+        this.frequencies = new FrequencySketch((int) Math.min(1 << 22, Math.max(1024, capacityBytes / 64)));
     }
 
     boolean enabled() {
@@ -81,16 +89,16 @@ final class PartitionCache {
         if (partitions.isEmpty()) {
             return null;
         }
-        Partition partition = partitions.get(new PartitionKey(token, key, partitionEnd));
-        if (partition != null) {
-            partition.referenced = true;
-        }
-        return partition;
+        return partitions.get(new PartitionKey(token, key, partitionEnd));
     }
 
-    /** Counts a read the cache answered; any thread. */
-    void hit() {
+    /** Counts a read {@code partition} answered (for eviction and admission too); any thread. */
+    void hit(Partition partition) {
         hits.increment();
+        synchronized (this) {
+            partition.referenced = true;
+            frequencies.increment(partition.hash);
+        }
     }
 
     /** Counts a whole-partition read the cache could not answer; any thread. */
@@ -102,8 +110,9 @@ final class PartitionCache {
      * Caches the partition {@code [start, end)} of {@code token} whose entries, read in full, are
      * {@code entries} (in key order, or reversed when {@code reversed}), read when {@link #writeSequence()}
      * was {@code readSequence} (else nothing is cached: a write may have come after it), unless it holds more than
-     * {@link #PARTITION_ENTRIES_MAX} entries or more than an eighth of the capacity. Returns the partition
-     * cached (the newest, so not evicted), or null.
+     * {@link #PARTITION_ENTRIES_MAX} entries or more than an eighth of the capacity, or it would evict a
+     * partition read more often lately ({@link #admits}). Returns the partition built from {@code entries}
+     * (cached, or, when not admitted, only for the caller to answer its read from), or null.
      */
     synchronized Partition fill(long token, byte[] start, byte[] end, List<Entry> entries, boolean reversed,
                                 long readSequence) {
@@ -120,9 +129,14 @@ final class PartitionCache {
         if (partition.sizeBytes > partitionBytesMax) {
             return null;
         }
+        PartitionKey key = new PartitionKey(token, partition.start, partition.start.length);
+        partition.hash = key.hash;
+        frequencies.increment(key.hash); // the read that missed
+        if (sizeBytes + partition.sizeBytes > capacityBytes && !partitions.containsKey(key) && !admits(key.hash)) {
+            return partition;
+        }
         partition.referenced = true; // just read: it outlasts the partitions no read marked since
-        Partition previous = partitions.put(new PartitionKey(token, partition.start, partition.start.length),
-                partition);
+        Partition previous = partitions.put(key, partition);
         if (previous != null) {
             sizeBytes -= previous.sizeBytes;
         }
@@ -214,18 +228,35 @@ final class PartitionCache {
      */
     private void evict() {
         while (sizeBytes > capacityBytes && !partitions.isEmpty()) {
-            Iterator<Map.Entry<PartitionKey, Partition>> queue = partitions.entrySet().iterator();
-            Map.Entry<PartitionKey, Partition> eldest = queue.next();
-            queue.remove();
-            Partition partition = eldest.getValue();
-            if (partition.referenced) {
-                partition.referenced = false;
-                partitions.put(eldest.getKey(), partition);
-            } else {
-                sizeBytes -= partition.sizeBytes;
-            }
+            Map.Entry<PartitionKey, Partition> victim = nextVictim();
+            partitions.remove(victim.getKey());
+            sizeBytes -= victim.getValue().sizeBytes;
         }
         publish();
+    }
+
+    /**
+     * Whether a partition of {@code hash} that needs room may have it: only when it was read more often
+     * lately than the partition eviction would take first (so a partition read once does not push out
+     * one read again and again, as a long tail of rarely read partitions would under least recently used).
+     */
+    private boolean admits(int hash) {
+        return partitions.isEmpty()
+                || frequencies.frequency(hash) > frequencies.frequency(nextVictim().getValue().hash);
+    }
+
+    /** The partition eviction takes next, after moving those marked read to the back, unmarked. */
+    private Map.Entry<PartitionKey, Partition> nextVictim() {
+        while (true) {
+            Iterator<Map.Entry<PartitionKey, Partition>> queue = partitions.entrySet().iterator();
+            Map.Entry<PartitionKey, Partition> eldest = queue.next();
+            if (!eldest.getValue().referenced) {
+                return eldest;
+            }
+            queue.remove();
+            eldest.getValue().referenced = false;
+            partitions.put(eldest.getKey(), eldest.getValue());
+        }
     }
 
     private void publish() {
@@ -284,6 +315,8 @@ final class PartitionCache {
         private long sizeBytes;
         /** Read since eviction last passed over it; under the cache's lock. */
         private boolean referenced;
+        /** Its look-up key's hash, for the frequency sketch. */
+        private int hash;
 
         Partition(long token, byte[] start, CompactEntries entries) {
             this.token = token;

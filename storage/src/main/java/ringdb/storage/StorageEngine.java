@@ -407,7 +407,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
     private PartitionCache.Partition cachedPartition(long token, byte[] from, byte[] to) {
         PartitionCache.Partition cached = lookUpCached(token, from, to);
         if (cached != null) {
-            partitionCache.hit();
+            partitionCache.hit(cached);
         }
         return cached;
     }
@@ -438,7 +438,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
             tableSet.installCompleted();
             PartitionCache.Partition cached = lookUpCached(token, fromInclusive, toExclusive);
             if (cached != null && cached.covers(partitionStart, partitionEnd)) {
-                partitionCache.hit();
+                partitionCache.hit(cached);
                 return new PartitionSlice(cached.slice(fromInclusive, toExclusive, reversed, maxEntries),
                         cached.deletions(partitionStart, partitionEnd));
             }
