@@ -2,16 +2,19 @@ package ringdb.storage;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import ringdb.core.data.Cell;
 import ringdb.core.store.LocalStore.Entry;
 import ringdb.storage.rows.EntryKeys;
 
 /**
- * A bounded cache of whole small partitions of tables, least recently used out first: for each, the
+ * A bounded cache of whole small partitions of tables, least recently used out first (approximately: a
+ * partition read since eviction last passed it gets a second chance, see {@link #evict()}): for each, the
  * merged, reconciled entries of the partition exactly as {@link StorageEngine#slice} returns them
  * (tombstones, range tombstone bounds and expired cells as written; readers decide liveness at read
  * time, so an expiry needs no invalidation). It is filled by reads of whole partitions, merged with every entry the
@@ -22,18 +25,30 @@ import ringdb.storage.rows.EntryKeys;
  * <p>Only a read of a whole partition that returned all of it fills the cache (so the cache costs a
  * read no extra entry), and only when the partition has at most {@link #PARTITION_ENTRIES_MAX}
  * entries and an eighth of the capacity; a cached partition a write grows past that is forgotten.
+ * When the cache is full, a partition is admitted only if it was read more often lately than the one
+ * eviction would take ({@link FrequencySketch}, as TinyLFU), so a long tail of rarely read partitions
+ * does not push out the popular ones.
+ *
+ * <p>A partition is held compactly ({@link CompactEntries}: the partition prefix once, each entry's key
+ * suffix, cell and value in one array), about 1.4 KB for a row of 10 columns of 100 bytes where the
+ * entries as objects took 3.2 KB, and 7 long-lived objects per partition instead of about 70 for the
+ * collector to trace; a slice decodes the entries it returns.
  *
  * <p>Threading: the engine's reads and writes run on its owner's thread; every method is synchronized
- * all the same, and a fill is dropped when any write or invalidation came between the read it holds
- * and the fill ({@link #writeSequence()}), so a reader on another thread could not cache a stale answer.
+ * all the same (a write replaces a partition's compact entries whole, so a reader holds one version),
+ * the hit and miss counters are safe to count and read from any thread, and a fill is dropped when any
+ * write or invalidation came between the read it holds and the fill ({@link #writeSequence()}), so a
+ * reader on another thread could not cache a stale answer.
  */
 final class PartitionCache {
     /** Entries of the largest partition cached. */
     static final int PARTITION_ENTRIES_MAX = 256;
-    /** Estimated heap bytes of one cached entry beyond its key and value bytes (objects and references). */
-    static final int ENTRY_OVERHEAD_BYTES = 112;
-    /** Estimated heap bytes of one cached partition beyond its entries and bounds. */
-    static final int PARTITION_OVERHEAD_BYTES = 160;
+    /**
+     * Estimated heap bytes of one cached partition beyond its compact entries and its prefix's bytes: the
+     * partition (40), its look-up key (32), map node (40) and slot (8), the entries' holder (40) and the
+     * headers of its four arrays (64).
+     */
+    static final int PARTITION_OVERHEAD_BYTES = 224;
 
     /** Hits, misses, bytes and partitions held, for stats. */
     record Stats(long hits, long misses, long sizeBytes, long partitions) {
@@ -41,12 +56,14 @@ final class PartitionCache {
 
     private final long capacityBytes;
     private final long partitionBytesMax;
-    private final LinkedHashMap<PartitionKey, Partition> partitions = new LinkedHashMap<>(1024, 0.75f, true);
+    private final LinkedHashMap<PartitionKey, Partition> partitions = new LinkedHashMap<>(1024, 0.75f, false);
     private long sizeBytes;
     /** Counts writes merged and invalidations: a fill is kept only if none came after its read began. */
     private long writeSequence;
-    private volatile long hits;
-    private volatile long misses;
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    /** Reads of partitions lately, cached or not, for admission. */
+    private final FrequencySketch frequencies;
     /** {@link #sizeBytes} and the partition count as other threads may read them. */
     private volatile long published;
     private volatile long publishedPartitions;
@@ -58,6 +75,9 @@ final class PartitionCache {
         }
         this.capacityBytes = capacityBytes;
         this.partitionBytesMax = capacityBytes / 8;
+        // one counter per 64 bytes of cache (sixteen per partition of 1 KiB it could hold, few collisions
+        // among the partitions read but not cached), at least 1 Ki, at most 4 Mi (4 MiB)
+        this.frequencies = new FrequencySketch((int) Math.min(1 << 22, Math.max(1024, capacityBytes / 64)));
     }
 
     boolean enabled() {
@@ -72,35 +92,51 @@ final class PartitionCache {
         return partitions.get(new PartitionKey(token, key, partitionEnd));
     }
 
-    void hit() {
-        hits++;
+    /** Counts a read {@code partition} answered (for eviction and admission too); any thread. */
+    void hit(Partition partition) {
+        hits.increment();
+        synchronized (this) {
+            partition.referenced = true;
+            frequencies.increment(partition.hash);
+        }
     }
 
+    /** Counts a whole-partition read the cache could not answer; any thread. */
     void miss() {
-        misses++;
+        misses.increment();
     }
 
     /**
      * Caches the partition {@code [start, end)} of {@code token} whose entries, read in full, are
      * {@code entries} (in key order, or reversed when {@code reversed}), read when {@link #writeSequence()}
      * was {@code readSequence} (else nothing is cached: a write may have come after it), unless it holds more than
-     * {@link #PARTITION_ENTRIES_MAX} entries or more than an eighth of the capacity. Returns the partition
-     * cached (the newest, so not evicted), or null.
+     * {@link #PARTITION_ENTRIES_MAX} entries or more than an eighth of the capacity, or it would evict a
+     * partition read more often lately ({@link #admits}). Returns the partition built from {@code entries}
+     * (cached, or, when not admitted, only for the caller to answer its read from), or null.
      */
     synchronized Partition fill(long token, byte[] start, byte[] end, List<Entry> entries, boolean reversed,
                                 long readSequence) {
         if (entries.size() > PARTITION_ENTRIES_MAX || readSequence != writeSequence) {
             return null;
         }
-        Partition partition = new Partition(start.clone(), end.clone());
-        for (int i = 0; i < entries.size(); i++) {
-            partition.append(entries.get(reversed ? entries.size() - 1 - i : i));
+        List<Entry> inOrder = entries;
+        if (reversed) {
+            inOrder = new ArrayList<>(entries);
+            Collections.reverse(inOrder);
         }
+        byte[] prefix = start.clone();
+        Partition partition = new Partition(token, prefix, CompactEntries.of(prefix, inOrder));
         if (partition.sizeBytes > partitionBytesMax) {
             return null;
         }
-        Partition previous = partitions.put(new PartitionKey(token, partition.start, partition.start.length),
-                partition);
+        PartitionKey key = new PartitionKey(token, partition.start, partition.start.length);
+        partition.hash = key.hash;
+        frequencies.increment(key.hash); // the read that missed
+        if (sizeBytes + partition.sizeBytes > capacityBytes && !partitions.containsKey(key) && !admits(key.hash)) {
+            return partition;
+        }
+        partition.referenced = true; // just read: it outlasts the partitions no read marked since
+        Partition previous = partitions.put(key, partition);
         if (previous != null) {
             sizeBytes -= previous.sizeBytes;
         }
@@ -182,16 +218,45 @@ final class PartitionCache {
     }
 
     Stats stats() {
-        return new Stats(hits, misses, published, publishedPartitions);
+        return new Stats(hits.sum(), misses.sum(), published, publishedPartitions);
     }
 
+    /**
+     * Evicts down to the capacity, oldest first, giving a partition read since it was last passed over a
+     * second chance (to the back of the queue, unmarked): least recently used first, approximately, without
+     * relinking the queue on every read (which wrote to the map's nodes, all long-lived, on each hit).
+     */
     private void evict() {
-        Iterator<Map.Entry<PartitionKey, Partition>> eldest = partitions.entrySet().iterator();
-        while (sizeBytes > capacityBytes && eldest.hasNext()) {
-            sizeBytes -= eldest.next().getValue().sizeBytes;
-            eldest.remove();
+        while (sizeBytes > capacityBytes && !partitions.isEmpty()) {
+            Map.Entry<PartitionKey, Partition> victim = nextVictim();
+            partitions.remove(victim.getKey());
+            sizeBytes -= victim.getValue().sizeBytes;
         }
         publish();
+    }
+
+    /**
+     * Whether a partition of {@code hash} that needs room may have it: only when it was read more often
+     * lately than the partition eviction would take first (so a partition read once does not push out
+     * one read again and again, as a long tail of rarely read partitions would under least recently used).
+     */
+    private boolean admits(int hash) {
+        return partitions.isEmpty()
+                || frequencies.frequency(hash) > frequencies.frequency(nextVictim().getValue().hash);
+    }
+
+    /** The partition eviction takes next, after moving those marked read to the back, unmarked. */
+    private Map.Entry<PartitionKey, Partition> nextVictim() {
+        while (true) {
+            Iterator<Map.Entry<PartitionKey, Partition>> queue = partitions.entrySet().iterator();
+            Map.Entry<PartitionKey, Partition> eldest = queue.next();
+            if (!eldest.getValue().referenced) {
+                return eldest;
+            }
+            queue.remove();
+            eldest.getValue().referenced = false;
+            partitions.put(eldest.getKey(), eldest.getValue());
+        }
     }
 
     private void publish() {
@@ -236,18 +301,28 @@ final class PartitionCache {
         }
     }
 
-    /** The reconciled entries of one partition, in key order, and those of them a deletions lookup returns. */
+    /**
+     * The reconciled entries of one partition, in key order, held compactly ({@link CompactEntries}): the
+     * partition prefix once, each entry's key suffix, cell and value in one array. A slice or a deletions
+     * lookup decodes the entries it returns. A write replaces the contents as a whole, so a reader holds one
+     * consistent version.
+     */
     static final class Partition {
+        private final long token;
         private final byte[] start;
-        private final byte[] end;
-        private final ArrayList<Entry> entries = new ArrayList<>();
-        private final ArrayList<Entry> deletions = new ArrayList<>(0);
+        private volatile CompactEntries entries;
+        /** Estimated heap bytes; changed under the cache's lock. */
         private long sizeBytes;
+        /** Read since eviction last passed over it; under the cache's lock. */
+        private boolean referenced;
+        /** Its look-up key's hash, for the frequency sketch. */
+        private int hash;
 
-        Partition(byte[] start, byte[] end) {
+        Partition(long token, byte[] start, CompactEntries entries) {
+            this.token = token;
             this.start = start;
-            this.end = end;
-            this.sizeBytes = PARTITION_OVERHEAD_BYTES + 2L * start.length;
+            this.entries = entries;
+            this.sizeBytes = estimate(entries);
         }
 
         int size() {
@@ -256,96 +331,43 @@ final class PartitionCache {
 
         /** Whether {@code [from, to)} lies inside this partition (same token assumed). */
         boolean covers(byte[] from, byte[] to) {
-            return Arrays.compareUnsigned(from, start) >= 0 && Arrays.compareUnsigned(to, end) <= 0;
+            return Arrays.compareUnsigned(from, start) >= 0 && !afterEnd(to);
         }
 
-        private void append(Entry entry) {
-            entries.add(entry);
-            sizeBytes += entryBytes(entry);
-            if (EntryKeys.isDeletionIndexed(entry.key().key())) {
-                deletions.add(entry);
+        /** Whether {@code key} sorts after the partition's end, its prefix with the last byte (0x02) raised. */
+        private boolean afterEnd(byte[] key) {
+            int last = start.length - 1;
+            int common = Math.min(key.length, last);
+            int order = Arrays.compareUnsigned(key, 0, common, start, 0, common);
+            if (order != 0 || key.length <= last) {
+                return order > 0;
             }
+            int end = (start[last] & 0xFF) + 1;
+            int at = key[last] & 0xFF;
+            return at > end || at == end && key.length > start.length;
         }
 
         private void merge(Entry written) {
-            int at = indexOf(entries, written.key().key());
-            Entry merged = written;
-            if (at >= 0) {
-                Entry old = entries.get(at);
-                Cell winner = Cell.reconcile(old.cell(), written.cell());
-                if (winner == old.cell()) {
-                    return;
-                }
-                merged = winner == written.cell() ? written : new Entry(old.key(), winner);
-                entries.set(at, merged);
-                sizeBytes += entryBytes(merged) - entryBytes(old);
-            } else {
-                entries.add(-at - 1, merged);
-                sizeBytes += entryBytes(merged);
-            }
-            if (EntryKeys.isDeletionIndexed(merged.key().key())) {
-                int d = indexOf(deletions, merged.key().key());
-                if (d >= 0) {
-                    deletions.set(d, merged);
-                } else {
-                    deletions.add(-d - 1, merged);
-                }
+            CompactEntries current = entries;
+            CompactEntries merged = current.merge(written.key().key(), written.cell());
+            if (merged != current) {
+                entries = merged;
+                sizeBytes = estimate(merged);
             }
         }
 
         /** The entries in {@code [from, to)}, in key order or reversed, at most {@code max}. */
         List<Entry> slice(byte[] from, byte[] to, boolean reversed, int max) {
-            return range(entries, from, to, reversed, max);
+            return entries.slice(token, from, to, reversed, max);
         }
 
         /** The partition deletion and range tombstone open bounds in {@code [from, to)}, in key order. */
         List<Entry> deletions(byte[] from, byte[] to) {
-            if (deletions.isEmpty()) {
-                return new ArrayList<>(0);
-            }
-            return range(deletions, from, to, false, Integer.MAX_VALUE);
+            return entries.deletions(token, from, to);
         }
 
-        private static List<Entry> range(List<Entry> sorted, byte[] from, byte[] to, boolean reversed, int max) {
-            int low = insertionPoint(sorted, from);
-            int high = insertionPoint(sorted, to);
-            int count = Math.min(Math.max(high - low, 0), max);
-            if (!reversed) {
-                return new ArrayList<>(sorted.subList(low, low + count)); // one array copy
-            }
-            List<Entry> found = new ArrayList<>(count);
-            for (int i = high - 1; i >= high - count; i--) {
-                found.add(sorted.get(i));
-            }
-            return found;
-        }
-
-        private static int insertionPoint(List<Entry> sorted, byte[] key) {
-            int at = indexOf(sorted, key);
-            return at >= 0 ? at : -at - 1;
-        }
-
-        /** Binary search by key bytes: the index, or {@code -(insertion point) - 1}. */
-        private static int indexOf(List<Entry> sorted, byte[] key) {
-            int low = 0;
-            int high = sorted.size() - 1;
-            while (low <= high) {
-                int mid = (low + high) >>> 1;
-                int order = Arrays.compareUnsigned(sorted.get(mid).key().key(), key);
-                if (order < 0) {
-                    low = mid + 1;
-                } else if (order > 0) {
-                    high = mid - 1;
-                } else {
-                    return mid;
-                }
-            }
-            return -(low + 1);
-        }
-
-        private static long entryBytes(Entry entry) {
-            byte[] value = entry.cell().value();
-            return ENTRY_OVERHEAD_BYTES + entry.key().key().length + (value == null ? 0 : value.length);
+        private long estimate(CompactEntries held) {
+            return PARTITION_OVERHEAD_BYTES + start.length + held.heapBytes();
         }
     }
 }

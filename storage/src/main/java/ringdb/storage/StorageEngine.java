@@ -407,7 +407,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
     private PartitionCache.Partition cachedPartition(long token, byte[] from, byte[] to) {
         PartitionCache.Partition cached = lookUpCached(token, from, to);
         if (cached != null) {
-            partitionCache.hit();
+            partitionCache.hit(cached);
         }
         return cached;
     }
@@ -426,7 +426,9 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
 
     /**
      * A row read's slice and its partition's deletions from one look-up of the partition cache when it
-     * holds the partition (one hit counted), else as {@link #slice} and then {@link #rangeTombstones}.
+     * holds the partition (one hit counted), else as {@link #slice} and then {@link #rangeTombstones};
+     * when that slice filled the cache, the deletions come from the partition it cached, and the read
+     * counts as one miss, not a miss and a hit.
      */
     @Override
     public PartitionSlice sliceOfPartition(long token, byte[] fromInclusive, byte[] toExclusive, boolean reversed,
@@ -436,10 +438,16 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
             tableSet.installCompleted();
             PartitionCache.Partition cached = lookUpCached(token, fromInclusive, toExclusive);
             if (cached != null && cached.covers(partitionStart, partitionEnd)) {
-                partitionCache.hit();
+                partitionCache.hit(cached);
                 return new PartitionSlice(cached.slice(fromInclusive, toExclusive, reversed, maxEntries),
                         cached.deletions(partitionStart, partitionEnd));
             }
+            List<Entry> entries = slice(token, fromInclusive, toExclusive, reversed, maxEntries);
+            PartitionCache.Partition filled = lookUpCached(token, partitionStart, partitionEnd);
+            if (filled != null) {
+                return new PartitionSlice(entries, filled.deletions(partitionStart, partitionEnd));
+            }
+            return new PartitionSlice(entries, rangeTombstones(token, partitionStart, partitionEnd));
         }
         return LocalStore.super.sliceOfPartition(token, fromInclusive, toExclusive, reversed, maxEntries,
                 partitionStart, partitionEnd);

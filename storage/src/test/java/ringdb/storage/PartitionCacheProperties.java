@@ -17,6 +17,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
+import ringdb.core.data.Cell;
 import ringdb.core.ring.Partitioner;
 import ringdb.core.rows.PartitionUpdate;
 import ringdb.core.schema.TableMetadata;
@@ -280,10 +281,16 @@ class PartitionCacheProperties {
                 read.toInclusive() || read.to() < 0));
     }
 
-    private static List<String> render(List<LocalStore.Entry> entries) {
+    /** Each entry's token, key and everything of its cell: value bytes, timestamp, TTL and expiry. */
+    static List<String> render(List<LocalStore.Entry> entries) {
         List<String> out = new ArrayList<>();
         entries.forEach(e -> out.add(e.key().token() + " " + HexFormat.of().formatHex(e.key().key()) + " "
-                + e.cell()));
+                + render(e.cell())));
         return out;
+    }
+
+    static String render(Cell cell) {
+        return (cell.isTombstone() ? "tombstone" : HexFormat.of().formatHex(cell.value())) + "@"
+                + cell.timestampMicros() + " ttl " + cell.ttlSeconds() + " expires " + cell.expiresAtSeconds();
     }
 }

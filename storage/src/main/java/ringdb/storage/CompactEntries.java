@@ -1,0 +1,287 @@
+package ringdb.storage;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import ringdb.core.data.Cell;
+import ringdb.core.ring.DecoratedKey;
+import ringdb.core.store.LocalStore.Entry;
+import ringdb.storage.rows.EntryKeys;
+
+/**
+ * The entries of one partition of a table, in key order, in one array, as the partition cache holds them:
+ * every key begins with the partition prefix, which is kept once; each entry is a record
+ *
+ * <pre>
+ * suffix_length:varint  suffix  flags:1  [timestamp:8]  [ttl:4 expires_at:8]  [value]
+ * </pre>
+ *
+ * where the suffix is the key past the prefix, {@code flags} says tombstone (no value), expiring (the TTL
+ * and expiry follow), deletion-indexed (a partition deletion or a range tombstone's open bound, which
+ * a deletions lookup returns) and whether the timestamp is the partition's common one (held once: the
+ * first entry's when the partition was cached, as a row written at once has one timestamp) and so left
+ * out, and the value runs to the next record. An array of record offsets lets a
+ * slice find its bounds by binary search; the entries it returns are decoded then, each with its own key
+ * and value arrays. Immutable: {@link #merge} returns a new instance.
+ */
+final class CompactEntries {
+    private static final int TOMBSTONE = 1;
+    private static final int EXPIRING = 2;
+    private static final int DELETION_INDEXED = 4;
+    private static final int COMMON_TIMESTAMP = 8;
+    private static final int[] NONE = new int[0];
+
+    private final byte[] prefix;
+    /** The timestamp of the records flagged {@link #COMMON_TIMESTAMP}. */
+    private final long commonTimestamp;
+    private final byte[] records;
+    /** The offset of each record in {@link #records}, and the end of the last one. */
+    private final int[] offsets;
+    /** The indexes of the deletion-indexed records, in key order. */
+    private final int[] deletions;
+
+    private CompactEntries(byte[] prefix, long commonTimestamp, byte[] records, int[] offsets, int[] deletions) {
+        this.prefix = prefix;
+        this.commonTimestamp = commonTimestamp;
+        this.records = records;
+        this.offsets = offsets;
+        this.deletions = deletions;
+    }
+
+    /** The entries {@code sorted} (in key order, each key beginning with {@code prefix}), held compactly. */
+    static CompactEntries of(byte[] prefix, List<Entry> sorted) {
+        byte[][] encoded = new byte[sorted.size()][];
+        long common = sorted.isEmpty() ? 0 : sorted.get(0).cell().timestampMicros();
+        for (int i = 0; i < encoded.length; i++) {
+            Entry entry = sorted.get(i);
+            encoded[i] = record(prefix, common, entry.key().key(), entry.cell());
+        }
+        return assemble(prefix, common, encoded);
+    }
+
+    int size() {
+        return offsets.length - 1;
+    }
+
+    /** Estimated heap bytes of the arrays beyond their headers (the prefix is counted by the caller). */
+    long heapBytes() {
+        return records.length + 4L * offsets.length + 4L * deletions.length;
+    }
+
+    /**
+     * These entries with {@code cell} merged in at {@code key} by {@link Cell#reconcile}: this instance
+     * itself when the entry held wins, else a new one. {@code key} begins with the prefix.
+     */
+    CompactEntries merge(byte[] key, Cell cell) {
+        int at = search(key);
+        if (at >= 0 && Cell.reconcile(cell(at), cell) != cell) {
+            return this;
+        }
+        int index = at >= 0 ? at : -at - 1;
+        byte[][] encoded = new byte[size() + (at >= 0 ? 0 : 1)][];
+        for (int i = 0, from = 0; i < encoded.length; i++) {
+            if (i == index) {
+                encoded[i] = record(prefix, commonTimestamp, key, cell);
+                from += at >= 0 ? 1 : 0;
+            } else {
+                encoded[i] = Arrays.copyOfRange(records, offsets[from], offsets[from + 1]);
+                from++;
+            }
+        }
+        return assemble(prefix, commonTimestamp, encoded);
+    }
+
+    /** The entries with keys in {@code [from, to)}, in key order or reversed, at most {@code max}. */
+    List<Entry> slice(long token, byte[] from, byte[] to, boolean reversed, int max) {
+        int low = insertionPoint(from);
+        int high = insertionPoint(to);
+        int count = Math.min(Math.max(high - low, 0), max);
+        List<Entry> found = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            found.add(entry(token, reversed ? high - 1 - i : low + i));
+        }
+        return found;
+    }
+
+    /** The partition deletion and range tombstone open bounds with keys in {@code [from, to)}, in key order. */
+    List<Entry> deletions(long token, byte[] from, byte[] to) {
+        if (deletions.length == 0) {
+            return new ArrayList<>(0);
+        }
+        int low = insertionPoint(from);
+        int high = insertionPoint(to);
+        List<Entry> found = new ArrayList<>();
+        for (int index : deletions) {
+            if (index >= low && index < high) {
+                found.add(entry(token, index));
+            }
+        }
+        return found;
+    }
+
+    private Entry entry(long token, int index) {
+        int at = skipVarint(records, offsets[index]);
+        int suffixLength = readVarint(records, offsets[index]);
+        byte[] key = Arrays.copyOf(prefix, prefix.length + suffixLength);
+        System.arraycopy(records, at, key, prefix.length, suffixLength);
+        return new Entry(new DecoratedKey(token, key), cellAt(at + suffixLength, offsets[index + 1]));
+    }
+
+    private Cell cell(int index) {
+        return cellAt(skipVarint(records, offsets[index]) + readVarint(records, offsets[index]), offsets[index + 1]);
+    }
+
+    /** The cell whose flags are at {@code at}, its record ending at {@code end}. */
+    private Cell cellAt(int at, int end) {
+        int flags = records[at];
+        boolean common = (flags & COMMON_TIMESTAMP) != 0;
+        long timestamp = common ? commonTimestamp : readLong(at + 1);
+        int rest = at + (common ? 1 : 9);
+        if ((flags & TOMBSTONE) != 0) {
+            return Cell.tombstone(timestamp);
+        }
+        if ((flags & EXPIRING) != 0) {
+            int ttl = readInt(rest);
+            long expiresAt = readLong(rest + 4);
+            return Cell.expiring(Arrays.copyOfRange(records, rest + 12, end), timestamp, ttl, expiresAt);
+        }
+        return Cell.value(Arrays.copyOfRange(records, rest, end), timestamp);
+    }
+
+    private int insertionPoint(byte[] key) {
+        int at = search(key);
+        return at >= 0 ? at : -at - 1;
+    }
+
+    /** Binary search by key bytes: the index, or {@code -(insertion point) - 1}. */
+    private int search(byte[] key) {
+        int common = Math.min(key.length, prefix.length);
+        int byPrefix = Arrays.compareUnsigned(key, 0, common, prefix, 0, common);
+        if (byPrefix < 0 || byPrefix == 0 && key.length < prefix.length) {
+            return -1; // before every key of the partition (each begins with the prefix)
+        }
+        if (byPrefix > 0) {
+            return -(size() + 1);
+        }
+        int low = 0;
+        int high = size() - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            int from = skipVarint(records, offsets[mid]);
+            int order = Arrays.compareUnsigned(key, prefix.length, key.length, records, from,
+                    from + readVarint(records, offsets[mid]));
+            if (order > 0) {
+                low = mid + 1;
+            } else if (order < 0) {
+                high = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -(low + 1);
+    }
+
+    private static byte[] record(byte[] prefix, long commonTimestamp, byte[] key, Cell cell) {
+        if (key.length < prefix.length || !Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length)) {
+            throw new IllegalArgumentException("a cached entry's key must begin with its partition's prefix");
+        }
+        int suffixLength = key.length - prefix.length;
+        int varint = suffixLength < 0x80 ? 1 : suffixLength < 0x4000 ? 2 : suffixLength < 0x200000 ? 3 : 4;
+        byte[] value = cell.value();
+        boolean common = cell.timestampMicros() == commonTimestamp;
+        int flags = (cell.isTombstone() ? TOMBSTONE : 0) | (cell.isExpiring() ? EXPIRING : 0)
+                | (EntryKeys.isDeletionIndexed(key, prefix.length) ? DELETION_INDEXED : 0)
+                | (common ? COMMON_TIMESTAMP : 0);
+        byte[] record = new byte[varint + suffixLength + 1 + (common ? 0 : 8) + (cell.isExpiring() ? 12 : 0)
+                + (value == null ? 0 : value.length)];
+        int at = 0;
+        for (int rest = suffixLength; at < varint; at++, rest >>>= 7) {
+            record[at] = (byte) (at + 1 < varint ? rest & 0x7F | 0x80 : rest);
+        }
+        System.arraycopy(key, prefix.length, record, at, suffixLength);
+        at += suffixLength;
+        record[at++] = (byte) flags;
+        if (!common) {
+            at = writeLong(record, at, cell.timestampMicros());
+        }
+        if (cell.isExpiring()) {
+            at = writeLong(record, writeInt(record, at, cell.ttlSeconds()), cell.expiresAtSeconds());
+        }
+        if (value != null) {
+            System.arraycopy(value, 0, record, at, value.length);
+        }
+        return record;
+    }
+
+    private static CompactEntries assemble(byte[] prefix, long commonTimestamp, byte[][] encoded) {
+        int[] offsets = new int[encoded.length + 1];
+        int deletionCount = 0;
+        for (int i = 0; i < encoded.length; i++) {
+            offsets[i + 1] = offsets[i] + encoded[i].length;
+            deletionCount += (flagsOf(encoded[i]) & DELETION_INDEXED) != 0 ? 1 : 0;
+        }
+        byte[] records = new byte[offsets[encoded.length]];
+        int[] deletions = deletionCount == 0 ? NONE : new int[deletionCount];
+        for (int i = 0, d = 0; i < encoded.length; i++) {
+            System.arraycopy(encoded[i], 0, records, offsets[i], encoded[i].length);
+            if ((flagsOf(encoded[i]) & DELETION_INDEXED) != 0) {
+                deletions[d++] = i;
+            }
+        }
+        return new CompactEntries(prefix, commonTimestamp, records, offsets, deletions);
+    }
+
+    private static int flagsOf(byte[] record) {
+        return record[skipVarint(record, 0) + readVarint(record, 0)];
+    }
+
+    /** The unsigned varint (seven bits a byte, low first, high bit set on all but the last) at {@code at}. */
+    private static int readVarint(byte[] bytes, int at) {
+        int value = 0;
+        for (int shift = 0, i = at; ; shift += 7, i++) {
+            value |= (bytes[i] & 0x7F) << shift;
+            if (bytes[i] >= 0) {
+                return value;
+            }
+        }
+    }
+
+    /** The index just past the varint at {@code at}. */
+    private static int skipVarint(byte[] bytes, int at) {
+        int i = at;
+        while (bytes[i] < 0) {
+            i++;
+        }
+        return i + 1;
+    }
+
+    private static int writeLong(byte[] to, int at, long v) {
+        for (int i = 0; i < 8; i++) {
+            to[at + i] = (byte) (v >>> (56 - 8 * i));
+        }
+        return at + 8;
+    }
+
+    private static int writeInt(byte[] to, int at, int v) {
+        for (int i = 0; i < 4; i++) {
+            to[at + i] = (byte) (v >>> (24 - 8 * i));
+        }
+        return at + 4;
+    }
+
+    private long readLong(int at) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = v << 8 | records[at + i] & 0xFF;
+        }
+        return v;
+    }
+
+    private int readInt(int at) {
+        int v = 0;
+        for (int i = 0; i < 4; i++) {
+            v = v << 8 | records[at + i] & 0xFF;
+        }
+        return v;
+    }
+}
