@@ -7,16 +7,11 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import ringdb.core.NodeId;
-import ringdb.core.catalog.SchemaStatements;
 import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.message.SchemaPull;
 import ringdb.core.message.SchemaPush;
 import ringdb.core.node.NodeEvent;
-import ringdb.core.rows.PartitionUpdate;
-import ringdb.core.schema.Replication;
-import ringdb.core.schema.keys.KeyRange;
-import ringdb.core.schema.keys.PartitionKey;
 import ringdb.sim.SimCluster;
 import ringdb.sim.SimListener;
 
@@ -37,11 +32,13 @@ class KeyspaceSchemaStreamTest {
                 .nodeConfig(b -> b.replicationFactor(2)).build()) {
             cluster.runFor(5 * SECOND);
             NodeId via = cluster.nodeIds().get(0);
-            assertThat(createKeyspace(cluster, via)).isInstanceOf(ClientResult.Completed.class);
+            assertThat(RowRequests.createTable(cluster, via, RowTable.KEYSPACE, 1))
+                    .isInstanceOf(ClientResult.Completed.class);
             cluster.runFor(3 * SECOND);
-            RowTable table = new RowTable(cluster.node(via).schema().table(RowTable.KEYSPACE, RowTable.NAME));
+            RowTable table = RowRequests.table(cluster, via, RowTable.KEYSPACE);
             for (int p = 0; p < PARTITIONS; p++) {
-                assertThat(write(cluster, via, table, p)).isInstanceOf(ClientResult.Written.class);
+                assertThat(RowRequests.write(cluster, via, table, p, "v" + p, 0, ConsistencyLevel.ONE))
+                        .isInstanceOf(ClientResult.Written.class);
             }
             Set<NodeId> first = Set.copyOf(cluster.nodeIds());
             cluster.network().blockMessages((from, to, message) -> (message instanceof SchemaPull
@@ -67,36 +64,12 @@ class KeyspaceSchemaStreamTest {
             for (int p = 0; p < PARTITIONS; p++) {
                 long token = table.keys().token(RowTable.partition(p));
                 boolean owner = cluster.node(via).ring().replicasForToken(token).get(0).equals(added);
-                assertThat(holds(cluster, added, table, p)).as("partition %d (the new node its one replica: %s)",
-                        p, owner).isEqualTo(owner);
+                assertThat(RowRequests.holds(cluster, added, table, p))
+                        .as("partition %d (the new node its one replica: %s)", p, owner).isEqualTo(owner);
                 taken += owner ? 1 : 0;
             }
             assertThat(taken).as("the new node took some partitions over").isPositive();
             assertThat(cluster.unhandledExceptions()).isEmpty();
         }
-    }
-
-    private static ClientResult createKeyspace(SimCluster cluster, NodeId via) {
-        return cluster.runUntil(cluster.request(via, (node, done) -> node.changeSchema(
-                (schema, micros) -> SchemaStatements.createTable(SchemaStatements.createKeyspace(schema,
-                        RowTable.KEYSPACE, Replication.simple(1), true, micros), RowTable.definition(), true, micros),
-                (changes, error) -> done.accept(error == null ? new ClientResult.Completed("created")
-                        : new ClientResult.Failed(error.getMessage())))), 10 * SECOND);
-    }
-
-    private static ClientResult write(SimCluster cluster, NodeId via, RowTable table, int p) {
-        return cluster.runUntil(cluster.request(via, (node, done) -> {
-            PartitionUpdate update = new PartitionUpdate(table.metadata(), RowTable.partition(p),
-                    node.nextTimestampMicros(), 0, node.nowMicros() / 1_000_000);
-            update.set(RowTable.row(1), "a", RowTable.text("v" + p));
-            node.mutate(update.entries(), ConsistencyLevel.ONE, done);
-        }), 10 * SECOND);
-    }
-
-    private static boolean holds(SimCluster cluster, NodeId node, RowTable table, int p) {
-        PartitionKey pk = RowTable.partition(p);
-        KeyRange range = table.keys().partition(pk);
-        return !cluster.store(node).slice(table.keys().token(pk), range.start(), range.end(), false,
-                Integer.MAX_VALUE).isEmpty();
     }
 }

@@ -2,20 +2,13 @@ package ringdb.sim.rows;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import ringdb.core.NodeId;
-import ringdb.core.catalog.SchemaService;
 import ringdb.core.catalog.SchemaStatements;
 import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
-import ringdb.core.coordinator.SliceQuery;
 import ringdb.core.rows.PartitionUpdate;
-import ringdb.core.schema.Replication;
-import ringdb.core.schema.keys.KeyRange;
-import ringdb.core.schema.keys.PartitionKey;
 import ringdb.sim.SimCluster;
 
 /**
@@ -34,13 +27,13 @@ class TableRecreatedTest {
             cluster.runFor(5 * SECOND);
             NodeId via = cluster.nodeIds().get(0);
             NodeId away = cluster.nodeIds().get(2);
-            assertThat(change(cluster, via, (schema, micros) -> SchemaStatements.createTable(
-                    SchemaStatements.createKeyspace(schema, RowTable.KEYSPACE, Replication.simple(3), false, micros),
-                    RowTable.definition(), false, micros))).isInstanceOf(ClientResult.Completed.class);
+            assertThat(RowRequests.createTable(cluster, via, RowTable.KEYSPACE, 3))
+                    .isInstanceOf(ClientResult.Completed.class);
             cluster.runFor(3 * SECOND);
-            RowTable old = table(cluster, via);
+            RowTable old = RowRequests.table(cluster, via, RowTable.KEYSPACE);
             long deletedAt = cluster.node(via).nextTimestampMicros() + 60 * SECOND;
-            assertThat(write(cluster, via, old, 0, "old", 0)).isInstanceOf(ClientResult.Written.class);
+            assertThat(RowRequests.write(cluster, via, old, 0, "old", 0, ConsistencyLevel.ALL))
+                    .isInstanceOf(ClientResult.Written.class);
             assertThat(cluster.runUntil(cluster.request(via, (node, done) -> {
                 PartitionUpdate update = new PartitionUpdate(old.metadata(), RowTable.partition(1), deletedAt, 0,
                         node.nowMicros() / 1_000_000);
@@ -50,11 +43,11 @@ class TableRecreatedTest {
 
             cluster.fail(away);
             assertThat(cluster.runUntil(() -> !cluster.node(via).isAlive(away), 60 * SECOND)).isTrue();
-            assertThat(change(cluster, via, (schema, micros) -> SchemaStatements.dropTable(schema,
+            assertThat(RowRequests.change(cluster, via, (schema, micros) -> SchemaStatements.dropTable(schema,
                     RowTable.KEYSPACE, RowTable.NAME, false, micros))).isInstanceOf(ClientResult.Completed.class);
-            assertThat(change(cluster, via, (schema, micros) -> SchemaStatements.createTable(schema,
+            assertThat(RowRequests.change(cluster, via, (schema, micros) -> SchemaStatements.createTable(schema,
                     RowTable.definition(), false, micros))).isInstanceOf(ClientResult.Completed.class);
-            RowTable recreated = table(cluster, via);
+            RowTable recreated = RowRequests.table(cluster, via, RowTable.KEYSPACE);
             assertThat(recreated.metadata().id()).isNotEqualTo(old.metadata().id());
             cluster.recover(away);
             assertThat(cluster.runUntil(() -> cluster.nodeIds().stream().allMatch(node -> cluster.isAlive(node)
@@ -64,7 +57,8 @@ class TableRecreatedTest {
 
             assertThat(read(cluster, away, recreated, 0)).as("the old table's row").isEmpty();
             // older than the old table's deletion of partition 1, which must not shadow it
-            assertThat(write(cluster, via, recreated, 1, "new", deletedAt - 30 * SECOND))
+            assertThat(RowRequests.write(cluster, via, recreated, 1, "new", deletedAt - 30 * SECOND,
+                    ConsistencyLevel.ALL))
                     .isInstanceOf(ClientResult.Written.class);
             for (NodeId node : cluster.nodeIds()) {
                 assertThat(cluster.runUntil(cluster.repair(node), 60 * SECOND))
@@ -78,40 +72,10 @@ class TableRecreatedTest {
         }
     }
 
-    private static RowTable table(SimCluster cluster, NodeId via) {
-        return new RowTable(cluster.node(via).schema().table(RowTable.KEYSPACE, RowTable.NAME));
-    }
-
-    private static ClientResult change(SimCluster cluster, NodeId via, SchemaService.Statement statement) {
-        return cluster.runUntil(cluster.request(via, (node, done) -> node.changeSchema(statement,
-                (changes, error) -> done.accept(error == null ? new ClientResult.Completed("changed")
-                        : new ClientResult.Failed(error.getMessage())))), 10 * SECOND);
-    }
-
-    /** Column a of row 1 of partition {@code p}, at ALL, stamped {@code micros} (0: the node's clock). */
-    private static ClientResult write(SimCluster cluster, NodeId via, RowTable table, int p, String value,
-                                      long micros) {
-        return cluster.runUntil(cluster.request(via, (node, done) -> {
-            PartitionUpdate update = new PartitionUpdate(table.metadata(), RowTable.partition(p),
-                    micros == 0 ? node.nextTimestampMicros() : micros, 0, node.nowMicros() / 1_000_000);
-            update.set(RowTable.row(1), "a", RowTable.text(value));
-            node.mutate(update.entries(), ConsistencyLevel.ALL, done);
-        }), 10 * SECOND);
-    }
-
     /** The live values of partition {@code p} read at ALL through {@code via}. */
     private static List<String> read(SimCluster cluster, NodeId via, RowTable table, int p) {
-        PartitionKey pk = RowTable.partition(p);
-        KeyRange range = table.keys().partition(pk);
-        SliceQuery query = new SliceQuery(table.keys().token(pk), range.start(), range.end(), false, 100,
-                range.start(), range.end());
-        ClientResult result = cluster.runUntil(cluster.request(via,
-                (node, done) -> node.readSlice(query, ConsistencyLevel.ALL, done)), 10 * SECOND);
+        ClientResult result = RowRequests.read(cluster, via, table, p, ConsistencyLevel.ALL);
         assertThat(result).isInstanceOf(ClientResult.Entries.class);
-        List<String> values = new ArrayList<>();
-        ((ClientResult.Entries) result).entries().stream().filter(entry -> !entry.cell().isTombstone()
-                && entry.cell().value().length > 0)
-                .forEach(entry -> values.add(new String(entry.cell().value(), StandardCharsets.UTF_8)));
-        return values;
+        return RowRequests.values((ClientResult.Entries) result);
     }
 }
