@@ -52,6 +52,7 @@ public final class SimNetwork {
     private final List<NetworkEndpoint> endpointList = new ArrayList<>();
     private final List<SimListener> listeners = new ArrayList<>();
     private final Map<Class<?>, String> typeNames = new HashMap<>();
+    private MessageBlock messageBlock;
     private final NetworkFaults faults;
     private final NetworkCounters counters = new NetworkCounters();
     private final Partitioner partitioner;
@@ -131,6 +132,21 @@ public final class SimNetwork {
     /** The link rules in force, ordered by link. */
     public SortedMap<Link, LinkRule> linkRules() {
         return faults.linkRules();
+    }
+
+    /**
+     * Blocks, as a partition would, every message {@code block} matches (null: none) until it is
+     * replaced: one kind of message cut while the rest flows. No random draw, so a run that never
+     * sets one keeps its trace.
+     */
+    public void blockMessages(MessageBlock block) {
+        messageBlock = block;
+    }
+
+    /** Which messages {@link #blockMessages} cuts. */
+    @FunctionalInterface
+    public interface MessageBlock {
+        boolean blocks(NodeId from, NodeId to, Message message);
     }
 
     /** Removes every link rule. */
@@ -225,7 +241,7 @@ public final class SimNetwork {
             drop(link, from, to, type, MessageEvent.Outcome.DROPPED_NODE_DOWN);
             return;
         }
-        if (faults.blocked(source, target)) {
+        if (faults.blocked(source, target) || messageBlock != null && messageBlock.blocks(from, to, message)) {
             drop(link, from, to, type, MessageEvent.Outcome.DROPPED_PARTITION);
             return;
         }

@@ -131,6 +131,11 @@ final class Decommission {
             waiting = barrier != null ? barrier : "waiting for " + streaming + " to stream its ranges";
             return;
         }
+        String schemaWait = move.readsMoved() ? null : SchemaAgreement.waitingFor(context, view);
+        if (schemaWait != null) {
+            waiting = schemaWait; // which nodes gain a keyspace's ranges depends on its replication factor
+            return;
+        }
         if (!move.readsMoved()) {
             waiting = "moving reads to the new replicas";
             context.publishJoinStep(ApplicationState.JOIN_STEP_READS);

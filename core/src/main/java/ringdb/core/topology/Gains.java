@@ -70,7 +70,8 @@ final class Gains {
             // have seen it only now because it just restarted
             boolean ringDelayPassed = nowMicros - firstSeen >= context.config().ringDelayMicros()
                     || !movesFailed.contains(move.id()) && anyFinished(view, move);
-            if (ringDelayPassed && ProgressBarrier.waitingFor(context, view, move) == null) {
+            if (ringDelayPassed && ProgressBarrier.waitingFor(context, view, move) == null
+                    && SchemaAgreement.waitingFor(context, view) == null) {
                 startSession(move, gains);
             }
         }

@@ -204,7 +204,7 @@ final class Join {
             String conflict = mine == null ? null : view.conflict(mine, other -> yieldsTo(mine, other));
             if (conflict != null) {
                 backOff(nowMicros, conflict);
-            } else if (mine != null && !barrierMet(view, mine)) {
+            } else if (mine != null && !barrierMet(view, mine, true)) {
                 return; // retried next round
             } else {
                 startStream();
@@ -308,10 +308,15 @@ final class Join {
     /**
      * The progress barrier before streaming: writes of the ranges this node gains reach it only from
      * coordinators that know it is joining, so it streams (and later serves reads) only once the
-     * replicas of those ranges have acknowledged its announcement (see {@link ProgressBarrier}).
+     * replicas of those ranges have acknowledged its announcement (see {@link ProgressBarrier});
+     * {@code beforeStream}: and once its schema agrees with the ring's, so that the stream is planned
+     * with every keyspace's replication factor ({@link SchemaAgreement}).
      */
-    private boolean barrierMet(MembershipView view, Move mine) {
+    private boolean barrierMet(MembershipView view, Move mine, boolean beforeStream) {
         String waiting = ProgressBarrier.waitingFor(context, view, mine);
+        if (waiting == null && beforeStream) {
+            waiting = SchemaAgreement.waitingFor(context, view);
+        }
         if (waiting != null && !waiting.equals(barrierWait)) {
             context.emit(NodeEvent.Kind.JOINING, context.id(), kind().verb() + " of " + context.id() + " " + waiting);
         }
@@ -346,7 +351,7 @@ final class Join {
     private void finishWhenReadsMovedEverywhere() {
         MembershipView view = context.membershipView();
         Move mine = view.moveOf(context.id());
-        if (mine == null || !mine.readsMoved() || !barrierMet(view, mine)) {
+        if (mine == null || !mine.readsMoved() || !barrierMet(view, mine, false)) {
             return; // our own step is not in the view yet, or the barrier waits
         }
         if (finishing) {

@@ -172,6 +172,10 @@ final class Removals {
             return "removal of " + dead + " " + (barrier != null ? barrier
                     : "waiting for " + streaming + " to stream its ranges");
         }
+        String schemaWait = move.readsMoved() ? null : SchemaAgreement.waitingFor(context, view);
+        if (schemaWait != null) {
+            return "removal of " + dead + " " + schemaWait; // the gainers of a keyspace depend on its factor
+        }
         if (!move.readsMoved()) {
             context.setRemoteJoinStep(dead, ApplicationState.JOIN_STEP_READS);
             return "removal of " + dead + " moving reads to the new replicas";

@@ -133,7 +133,9 @@ final class CompactionFilter extends LookaheadIterator<Map.Entry<DecoratedKey, C
             ranges.clear();
             rowPrefix = null;
             collectionKey = null;
-            partitionPurgeBeforeMicros = purgeBeforeMicros + gcGraceMicros - kinds.gcGraceMicros(key, gcGraceMicros);
+            long grace = kinds.gcGraceMicros(key, gcGraceMicros);
+            partitionPurgeBeforeMicros = grace == TombstoneKinds.KEPT ? Long.MIN_VALUE
+                    : purgeBeforeMicros + gcGraceMicros - grace;
         }
         return true;
     }

@@ -13,7 +13,11 @@ import ringdb.core.schema.keys.RowKeyDecoder;
  * collection {@link Kind#COLLECTION}, any other decodable entry {@link Kind#ITSELF}. A key of a table
  * the schema does not hold (not learnt yet, or dropped), of a column its definition never held, or
  * that does not decode is {@link Kind#UNKNOWN}. A known table's tombstones are kept for its
- * {@code gc_grace_seconds}.
+ * {@code gc_grace_seconds}; an unknown table's are not purged at all ({@link TombstoneKinds#KEPT}):
+ * its gc_grace may be longer than the engine's (a compaction that runs after a restart before the
+ * node published its schema, or of data streamed before the schema arrived, must not purge a
+ * deletion a replica that missed it still needs), and a dropped table's entries stay as its data
+ * does. A key that is no table entry keeps the engine's gc_grace.
  */
 public final class SchemaTombstoneKinds implements TombstoneKinds {
     private final Function<UUID, TableMetadata> tables;
@@ -43,12 +47,14 @@ public final class SchemaTombstoneKinds implements TombstoneKinds {
 
     @Override
     public long gcGraceMicros(byte[] key, long otherwise) {
+        UUID id;
         try {
-            TableMetadata table = tables.apply(RowKeyDecoder.tableId(key));
-            return table == null ? otherwise : table.params().gcGraceSeconds() * 1_000_000L;
-        } catch (RuntimeException e) {
+            id = RowKeyDecoder.tableId(key);
+        } catch (RuntimeException notATableEntry) {
             return otherwise;
         }
+        TableMetadata table = tables.apply(id);
+        return table == null ? KEPT : table.params().gcGraceSeconds() * 1_000_000L;
     }
 
     private static Kind cellKind(TableMetadata table, DecodedKey decoded) {

@@ -31,9 +31,13 @@ public interface TombstoneKinds {
      */
     Kind kindOf(byte[] key);
 
+    /** What {@link #gcGraceMicros} answers for a table entry whose tombstones are never purged (yet). */
+    long KEPT = Long.MAX_VALUE;
+
     /**
      * How long tombstones of the table the table entry at {@code key} belongs to are kept (its
-     * {@code gc_grace_seconds}, in microseconds); {@code otherwise} (the engine's) when not known.
+     * {@code gc_grace_seconds}, in microseconds), {@link #KEPT} when they must not be purged at all;
+     * {@code otherwise} (the engine's) when not known.
      */
     default long gcGraceMicros(byte[] key, long otherwise) {
         return otherwise;

@@ -46,7 +46,7 @@ class SchemaTombstoneKindsTest {
     }
 
     @Test
-    void whatTheSchemaDoesNotKnowIsUnknownAndKeepsTheEnginesGcGrace() {
+    void whatTheSchemaDoesNotKnowIsUnknownAndAnUnknownTablesTombstonesAreKept() {
         RowKeys other = new RowKeys(OTHER, Partitioner.SHA1::token);
         assertThat(kinds.kindOf(other.rowDeletion(PK, ROW))).as("a table the schema does not hold")
                 .isEqualTo(Kind.UNKNOWN);
@@ -58,7 +58,9 @@ class SchemaTombstoneKindsTest {
                 .as("a column the schema's definition never held").isEqualTo(Kind.UNKNOWN);
         assertThat(kinds.kindOf(new byte[] {1, 2, 3})).as("a key-value key").isEqualTo(Kind.UNKNOWN);
         assertThat(TombstoneKinds.UNKNOWN.kindOf(KEYS.rowDeletion(PK, ROW))).isEqualTo(Kind.UNKNOWN);
-        assertThat(kinds.gcGraceMicros(other.rowDeletion(PK, ROW), 5)).isEqualTo(5);
+        assertThat(kinds.gcGraceMicros(other.rowDeletion(PK, ROW), 5)).as("a table the schema does not hold")
+                .isEqualTo(TombstoneKinds.KEPT);
+        assertThat(kinds.gcGraceMicros(new byte[] {1, 2, 3}, 5)).as("a key-value key: the engine's").isEqualTo(5);
         assertThat(kinds.gcGraceMicros(KEYS.partitionDeletion(PK), 5)).isEqualTo(60_000_000L);
     }
 }
