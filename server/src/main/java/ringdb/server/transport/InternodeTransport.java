@@ -254,9 +254,7 @@ public final class InternodeTransport implements Network, AutoCloseable {
      * would wait for its peers forever instead of stopping.
      */
     private void heardFrom(NodeId peer) {
-        if (departed.contains(peer)) {
-            resume(peer, "sent a message");
-        }
+        resume(peer, "sent a message");
     }
 
     private void resume(NodeId peer, String why) {

@@ -201,21 +201,12 @@ class InternodeTransportTest {
 
     @Test
     void aDepartedNodeThatConnectsAgainIsSentToAgainBeforeGossipSaysSo() throws Exception {
-        int nodePort = FreePorts.loopback();
-        NodeId nodeId = NodeId.of("127.0.0.1:" + nodePort);
-        InternodeTransport node = InternodeTransport.start(new InternodeTransport.Settings(
-                new HostPort("127.0.0.1", nodePort), nodeId, 1024 * 1024, 2_000, 200, 0, 1 << 20),
-                (envelope, processed) -> processed.run(), group);
+        NodeId nodeId = NodeId.of("127.0.0.1:" + FreePorts.loopback());
+        InternodeTransport node = recording(nodeId, new ConcurrentLinkedQueue<>());
         toClose.add(node);
         ConcurrentLinkedQueue<NodeId> heardByReturning = new ConcurrentLinkedQueue<>();
-        int returningPort = FreePorts.loopback();
-        NodeId returning = NodeId.of("127.0.0.1:" + returningPort);
-        InternodeTransport back = InternodeTransport.start(new InternodeTransport.Settings(
-                new HostPort("127.0.0.1", returningPort), returning, 1024 * 1024, 2_000, 200, 0, 1 << 20),
-                (envelope, processed) -> {
-                    heardByReturning.add(envelope.from());
-                    processed.run();
-                }, group);
+        NodeId returning = NodeId.of("127.0.0.1:" + FreePorts.loopback());
+        InternodeTransport back = recording(returning, heardByReturning);
         toClose.add(back);
         node.setDeparted(Set.of(returning));
         node.send(returning, mutation(1));
@@ -230,25 +221,13 @@ class InternodeTransportTest {
 
     @Test
     void aDepartedNodeWhoseConnectionPredatesItsDepartureIsSentToAgainWhenItTalks() throws Exception {
-        int nodePort = FreePorts.loopback();
-        NodeId nodeId = NodeId.of("127.0.0.1:" + nodePort);
+        NodeId nodeId = NodeId.of("127.0.0.1:" + FreePorts.loopback());
         ConcurrentLinkedQueue<NodeId> heardByNode = new ConcurrentLinkedQueue<>();
-        InternodeTransport node = InternodeTransport.start(new InternodeTransport.Settings(
-                new HostPort("127.0.0.1", nodePort), nodeId, 1024 * 1024, 2_000, 200, 0, 1 << 20),
-                (envelope, processed) -> {
-                    heardByNode.add(envelope.from());
-                    processed.run();
-                }, group);
+        InternodeTransport node = recording(nodeId, heardByNode);
         toClose.add(node);
         ConcurrentLinkedQueue<NodeId> heardByRemoved = new ConcurrentLinkedQueue<>();
-        int removedPort = FreePorts.loopback();
-        NodeId removed = NodeId.of("127.0.0.1:" + removedPort);
-        InternodeTransport back = InternodeTransport.start(new InternodeTransport.Settings(
-                new HostPort("127.0.0.1", removedPort), removed, 1024 * 1024, 2_000, 200, 0, 1 << 20),
-                (envelope, processed) -> {
-                    heardByRemoved.add(envelope.from());
-                    processed.run();
-                }, group);
+        NodeId removed = NodeId.of("127.0.0.1:" + FreePorts.loopback());
+        InternodeTransport back = recording(removed, heardByRemoved);
         toClose.add(back);
         // a removed node came back and talked first; the next departed set names it, its connection open
         back.send(nodeId, mutation(1));
@@ -262,6 +241,16 @@ class InternodeTransportTest {
         node.send(removed, mutation(4));
         awaitTrue(() -> heardByRemoved.contains(nodeId));
         assertThat(node.stats().droppedDeparted.sum()).as("the answer to the removed node is sent").isEqualTo(1);
+    }
+
+    /** A transport listening at {@code self}'s address that records who each message came from. */
+    private InternodeTransport recording(NodeId self, ConcurrentLinkedQueue<NodeId> heard) {
+        HostPort address = HostPort.parse(self.id());
+        return InternodeTransport.start(new InternodeTransport.Settings(address, self, 1024 * 1024, 2_000, 200, 0,
+                1 << 20), (envelope, processed) -> {
+                    heard.add(envelope.from());
+                    processed.run();
+                }, group);
     }
 
     private Socket acceptWithin(ServerSocket server) throws IOException {
