@@ -442,6 +442,11 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
                 return new PartitionSlice(cached.slice(fromInclusive, toExclusive, reversed, maxEntries),
                         cached.deletions(partitionStart, partitionEnd));
             }
+            if (cached == null && partitionCache.enabled() && maxEntries > PartitionCache.PARTITION_ENTRIES_MAX
+                    && !PartitionCache.isWholePartition(fromInclusive, toExclusive)) {
+                return readWholeForSlice(token, fromInclusive, toExclusive, reversed, maxEntries, partitionStart,
+                        partitionEnd);
+            }
             List<Entry> entries = slice(token, fromInclusive, toExclusive, reversed, maxEntries);
             PartitionCache.Partition filled = lookUpCached(token, partitionStart, partitionEnd);
             if (filled != null) {
@@ -451,6 +456,26 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         }
         return LocalStore.super.sliceOfPartition(token, fromInclusive, toExclusive, reversed, maxEntries,
                 partitionStart, partitionEnd);
+    }
+
+    /**
+     * A row read the cache missed, as {@link #slice} answers it ({@link #fillForSlice}, else the slice alone),
+     * its deletions from the partition that read built whether the cache admitted it or not (it holds the
+     * whole partition), so a miss looks the cache up once and reads no table's deletions.
+     */
+    private PartitionSlice readWholeForSlice(long token, byte[] fromInclusive, byte[] toExclusive, boolean reversed,
+                                             int maxEntries, byte[] partitionStart, byte[] partitionEnd) {
+        PartitionCache.Partition whole = fillForSlice(token, fromInclusive, toExclusive);
+        List<Entry> entries = whole != null ? whole.slice(fromInclusive, toExclusive, reversed, maxEntries)
+                : sliceUncached(token, fromInclusive, toExclusive, reversed, maxEntries);
+        if (whole != null && whole.covers(partitionStart, partitionEnd)) {
+            return new PartitionSlice(entries, whole.deletions(partitionStart, partitionEnd));
+        }
+        PartitionCache.Partition filled = lookUpCached(token, partitionStart, partitionEnd);
+        if (filled != null) {
+            return new PartitionSlice(entries, filled.deletions(partitionStart, partitionEnd));
+        }
+        return new PartitionSlice(entries, rangeTombstones(token, partitionStart, partitionEnd));
     }
 
     private List<Entry> sliceUncached(long token, byte[] fromInclusive, byte[] toExclusive, boolean reversed,

@@ -41,10 +41,19 @@ public final class PartitionReader {
      */
     public static PartitionPage read(ReadCommand command, List<LocalStore.Entry> entries,
                                      List<LocalStore.Entry> rangeTombstones, long nowSeconds, boolean complete) {
+        return read(command, partitionPrefix(command), entries, rangeTombstones, nowSeconds, complete);
+    }
+
+    /**
+     * As {@link #read(ReadCommand, List, List, long, boolean)}, given the key every entry of the command's
+     * partition begins with ({@code RowKeys#partitionPrefix}, as the reader encoded it to read the entries;
+     * null: each key is decoded whole).
+     */
+    public static PartitionPage read(ReadCommand command, byte[] prefix, List<LocalStore.Entry> entries,
+                                     List<LocalStore.Entry> rangeTombstones, long nowSeconds, boolean complete) {
         TableMetadata table = command.table();
         Deletions deletions = new Deletions(table);
         List<Decoded> decoded = new ArrayList<>(entries.size());
-        byte[] prefix = partitionPrefix(command);
         for (LocalStore.Entry entry : rangeTombstones) {
             deletions.learn(decode(command, prefix, entry));
         }
@@ -59,14 +68,18 @@ public final class PartitionReader {
         }
         List<List<Decoded>> rowGroups = new ArrayList<>();
         List<Decoded> statics = new ArrayList<>();
-        for (Decoded d : decoded) {
+        for (int i = 0; i < decoded.size(); i++) {
+            Decoded d = decoded.get(i);
             if (d.key.kind() == DecodedKey.Kind.STATIC_CELL) {
                 statics.add(d);
             } else if (!rowGroups.isEmpty()
                     && rowGroups.get(rowGroups.size() - 1).get(0).key.clustering().equals(d.key.clustering())) {
                 rowGroups.get(rowGroups.size() - 1).add(d);
             } else {
-                rowGroups.add(new ArrayList<>(List.of(d)));
+                // room for a row of up to 16 entries (a row read's whole answer) without growing
+                List<Decoded> group = new ArrayList<>(Math.min(16, decoded.size() - i));
+                group.add(d);
+                rowGroups.add(group);
             }
         }
         if (command.reversed()) {

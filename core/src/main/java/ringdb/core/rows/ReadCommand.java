@@ -90,9 +90,16 @@ public record ReadCommand(TableMetadata table, PartitionKey partitionKey, List<S
      * static row whole (else {@link PartitionReader} returns an empty page without a position).
      */
     public List<KeyRange> storageRanges() {
-        RowKeys keys = new RowKeys(table, serialized -> {
+        return storageRanges(new RowKeys(table, serialized -> {
             throw new IllegalStateException("storage key ranges are built without a token");
-        });
+        }));
+    }
+
+    /**
+     * As {@link #storageRanges()}, encoding with {@code keys} (of this command's table): a caller that
+     * encoded the partition key with them already has it encoded once.
+     */
+    public List<KeyRange> storageRanges(RowKeys keys) {
         List<KeyRange> out = new ArrayList<>();
         byte[] resume = pagingAfter == null ? null : keys.rowPrefix(partitionKey, pagingAfter);
         for (Slice slice : slices) {

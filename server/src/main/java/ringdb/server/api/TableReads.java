@@ -51,7 +51,7 @@ public final class TableReads {
         long token;
         try {
             command = build.apply(table);
-            ranges = joined(command.storageRanges(), command.reversed());
+            ranges = joined(command.storageRanges(keys), command.reversed());
             partition = keys.partition(command.partitionKey());
             token = keys.token(command.partitionKey());
         } catch (InvalidRequestException | IllegalArgumentException e) {
@@ -117,8 +117,8 @@ public final class TableReads {
         private void finish(boolean complete) {
             PartitionPage page;
             try {
-                page = PartitionReader.read(command, entries, tombstones, operations.nowMicros() / 1_000_000,
-                        complete);
+                page = PartitionReader.read(command, partition.start(), entries, tombstones,
+                        operations.nowMicros() / 1_000_000, complete);
             } catch (RuntimeException e) {
                 done.accept(null, new ClientResult.Failed("the rows could not be read: " + e.getMessage()));
                 return;
