@@ -228,14 +228,48 @@ public final class Memtable {
                 batch = unordered;
                 unordered = new ArrayList<>();
             }
-            batch.sort((a, b) -> a.key.compareTo(b.key));
-            for (Partition partition : batch) {
+            for (Partition partition : sortedByKey(batch)) {
                 Object displaced = outer.putIfAbsent(partition.key, partition);
                 Invariants.check(displaced == null, "a partition new to the memtable's index is new to its sorted map");
             }
         } finally {
             ordering.unlock();
         }
+    }
+
+    /**
+     * {@code batch} in key order. Sorting the partitions with their keys' comparator read each one's key
+     * (a likely cache miss) at every comparison; instead each one's token, as an unsigned number, is
+     * sorted as a primitive with its index in the low bits of one long, and only a run of partitions whose
+     * tokens agree in the bits kept (rare: tokens are hashes) is sorted again by the keys themselves.
+     */
+    private static Partition[] sortedByKey(List<Partition> batch) {
+        int count = batch.size();
+        int indexBits = Math.max(1, 32 - Integer.numberOfLeadingZeros(count - 1));
+        long tokenMask = -1L << indexBits;
+        long[] order = new long[count];
+        for (int i = 0; i < count; i++) {
+            // flipping the sign bit maps signed order to unsigned, then to signed again once sorted as longs
+            long token = batch.get(i).key.token() ^ Long.MIN_VALUE;
+            order[i] = ((token & tokenMask) ^ Long.MIN_VALUE) | i;
+        }
+        Arrays.sort(order);
+        Partition[] sorted = new Partition[count];
+        long indexMask = ~tokenMask;
+        for (int i = 0; i < count; i++) {
+            sorted[i] = batch.get((int) (order[i] & indexMask));
+        }
+        for (int run = 0; run < count; ) {
+            int end = run + 1;
+            while (end < count && (order[end] & tokenMask) == (order[run] & tokenMask)) {
+                end++;
+            }
+            if (end - run > 1) {
+                Arrays.sort(sorted, run, end, (a, b) -> a.key.compareTo(b.key));
+            }
+            run = end;
+        }
+        return sorted;
     }
 
     private void indexDeletion(DecoratedKey key, Cell cell, int partitionEnd) {

@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -85,6 +86,29 @@ class MemtableOrderTest {
         assertThat(tokensOf(memtable.iterator(null))).isSorted().hasSize(tokens.size());
     }
 
+    @Test
+    void ordersPartitionsByTokenAcrossTheWholeRangeThenByKeyWhenTokensAreNearOrEqual() {
+        Memtable memtable = new Memtable();
+        Random random = new Random(13);
+        List<DecoratedKey> written = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            long token = switch (i % 4) {
+                case 0 -> random.nextLong(); // anywhere, negative and positive
+                case 1 -> Long.MIN_VALUE + random.nextInt(64); // the ends, differing in the lowest bits
+                case 2 -> Long.MAX_VALUE - random.nextInt(64);
+                default -> random.nextInt(16); // tokens shared by partitions of other keys
+            };
+            written.add(entry(token, (byte) (1 + random.nextInt(255)), 1));
+        }
+        for (DecoratedKey key : written) {
+            memtable.put(key, Cell.value(new byte[] {1}, 1));
+        }
+        List<DecoratedKey> expected = new ArrayList<>(new TreeSet<>(written));
+        List<DecoratedKey> walked = new ArrayList<>();
+        memtable.iterator(null).forEachRemaining(e -> walked.add(e.getKey()));
+        assertThat(walked).containsExactlyElementsOf(expected);
+    }
+
     private static List<Long> shuffledTokens(int count, Random random) {
         List<Long> tokens = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -92,6 +116,13 @@ class MemtableOrderTest {
         }
         Collections.shuffle(tokens, random);
         return tokens;
+    }
+
+    /** As {@link #entry(long, int)}, of the partition whose key is {@code partitionKey}. */
+    private static DecoratedKey entry(long token, byte partitionKey, int last) {
+        DecoratedKey key = entry(token, last);
+        key.key()[17] = partitionKey;
+        return key;
     }
 
     /** An entry of a table's partition: tag, table id, partition key 'k' (ending 0x00 0x02), rows section. */
