@@ -1,6 +1,7 @@
 package ringdb.storage.memtable;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -107,6 +108,42 @@ class MemtableOrderTest {
         List<DecoratedKey> walked = new ArrayList<>();
         memtable.iterator(null).forEachRemaining(e -> walked.add(e.getKey()));
         assertThat(walked).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void aFrozenMemtableWalksAsBeforeAndRefusesWrites() {
+        Memtable open = new Memtable();
+        Memtable frozen = new Memtable();
+        Random random = new Random(14);
+        List<DecoratedKey> firstHalf = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            DecoratedKey key = entry(random.nextLong(), (byte) (1 + random.nextInt(255)), 1 + random.nextInt(3));
+            DecoratedKey kv = new DecoratedKey(random.nextLong(), new byte[] {KV, (byte) i, (byte) (i >> 8)});
+            for (Memtable memtable : List.of(open, frozen)) {
+                memtable.put(key, Cell.value(new byte[] {1}, i));
+                memtable.put(kv, Cell.value(new byte[] {2}, i));
+            }
+            if (i == 999) {
+                open.iterator(null).forEachRemaining(e -> firstHalf.add(e.getKey()));
+                frozen.iterator(null); // the first half is ordered one partition at a time, the rest at once
+            }
+        }
+        frozen.freeze();
+        assertThat(keysOf(frozen.iterator(null))).containsExactlyElementsOf(keysOf(open.iterator(null)))
+                .hasSize(firstHalf.size() * 2).containsAll(firstHalf);
+        DecoratedKey from = firstHalf.get(firstHalf.size() / 2);
+        assertThat(keysOf(frozen.iterator(from))).containsExactlyElementsOf(keysOf(open.iterator(from)));
+        DecoratedKey to = new DecoratedKey(from.token() + (1L << 60), new byte[0]);
+        assertThat(keysOf(frozen.slice(from, to, true))).containsExactlyElementsOf(keysOf(open.slice(from, to, true)));
+        assertThatThrownBy(() -> frozen.put(from, Cell.value(new byte[] {3}, 5_000)))
+                .hasMessageContaining("frozen");
+        assertThat(frozen.get(from)).isEqualTo(open.get(from));
+    }
+
+    private static List<DecoratedKey> keysOf(Iterator<Map.Entry<DecoratedKey, Cell>> entries) {
+        List<DecoratedKey> out = new ArrayList<>();
+        entries.forEachRemaining(e -> out.add(e.getKey()));
+        return out;
     }
 
     private static List<Long> shuffledTokens(int count, Random random) {
