@@ -77,18 +77,51 @@ final class CompactEntries {
         if (at >= 0 && Cell.reconcile(cell(at), cell) != cell) {
             return this;
         }
-        int index = at >= 0 ? at : -at - 1;
-        byte[][] encoded = new byte[size() + (at >= 0 ? 0 : 1)][];
-        for (int i = 0, from = 0; i < encoded.length; i++) {
-            if (i == index) {
-                encoded[i] = record(prefix, commonTimestamp, key, cell);
-                from += at >= 0 ? 1 : 0;
-            } else {
-                encoded[i] = Arrays.copyOfRange(records, offsets[from], offsets[from + 1]);
-                from++;
-            }
+        // The records before the merged one, the merged one, and the records after it are each copied
+        // at once; only the offsets past it move. Deletion-indexing is a property of the key, so a
+        // replaced record keeps the deletion indexes as they were.
+        boolean replaces = at >= 0;
+        int index = replaces ? at : -at - 1;
+        byte[] record = record(prefix, commonTimestamp, key, cell);
+        int start = offsets[index];
+        int oldEnd = replaces ? offsets[index + 1] : start;
+        int delta = record.length - (oldEnd - start);
+        byte[] merged = new byte[records.length + delta];
+        System.arraycopy(records, 0, merged, 0, start);
+        System.arraycopy(record, 0, merged, start, record.length);
+        System.arraycopy(records, oldEnd, merged, start + record.length, records.length - oldEnd);
+        int count = size() + (replaces ? 0 : 1);
+        int[] mergedOffsets = new int[count + 1];
+        System.arraycopy(offsets, 0, mergedOffsets, 0, index + 1);
+        for (int i = index + 1, from = replaces ? index + 1 : index; i <= count; i++, from++) {
+            mergedOffsets[i] = offsets[from] + delta;
         }
-        return assemble(prefix, commonTimestamp, encoded);
+        boolean indexed = (flagsOf(record) & DELETION_INDEXED) != 0;
+        return new CompactEntries(prefix, commonTimestamp, merged, mergedOffsets,
+                replaces ? deletions : insertDeletion(index, indexed));
+    }
+
+    /** The deletion indexes once a record is inserted at {@code index}: those after it move up by one. */
+    private int[] insertDeletion(int index, boolean indexed) {
+        if (deletions.length == 0 && !indexed) {
+            return NONE;
+        }
+        int[] moved = new int[deletions.length + (indexed ? 1 : 0)];
+        int d = 0;
+        for (int held : deletions) {
+            if (held >= index) {
+                break;
+            }
+            moved[d++] = held;
+        }
+        int before = d;
+        if (indexed) {
+            moved[d++] = index;
+        }
+        for (int i = before; i < deletions.length; i++) {
+            moved[d++] = deletions[i] + 1;
+        }
+        return moved;
     }
 
     /** The entries with keys in {@code [from, to)}, in key order or reversed, at most {@code max}. */

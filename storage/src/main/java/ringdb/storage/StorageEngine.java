@@ -302,6 +302,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         }
         Memtable frozen = memtable;
         memtable = new Memtable(frozen.indexedSize(), frozen.partitionCount());
+        frozen.freeze(); // no write reaches it any more: the flush's walk may build its sorted map in one pass
         tableSet.startFlush(frozen, covered);
     }
 

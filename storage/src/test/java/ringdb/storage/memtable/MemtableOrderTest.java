@@ -1,6 +1,7 @@
 package ringdb.storage.memtable;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -8,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -85,6 +87,65 @@ class MemtableOrderTest {
         assertThat(tokensOf(memtable.iterator(null))).isSorted().hasSize(tokens.size());
     }
 
+    @Test
+    void ordersPartitionsByTokenAcrossTheWholeRangeThenByKeyWhenTokensAreNearOrEqual() {
+        Memtable memtable = new Memtable();
+        Random random = new Random(13);
+        List<DecoratedKey> written = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            long token = switch (i % 4) {
+                case 0 -> random.nextLong(); // anywhere, negative and positive
+                case 1 -> Long.MIN_VALUE + random.nextInt(64); // the ends, differing in the lowest bits
+                case 2 -> Long.MAX_VALUE - random.nextInt(64);
+                default -> random.nextInt(16); // tokens shared by partitions of other keys
+            };
+            written.add(entry(token, (byte) (1 + random.nextInt(255)), 1));
+        }
+        for (DecoratedKey key : written) {
+            memtable.put(key, Cell.value(new byte[] {1}, 1));
+        }
+        List<DecoratedKey> expected = new ArrayList<>(new TreeSet<>(written));
+        List<DecoratedKey> walked = new ArrayList<>();
+        memtable.iterator(null).forEachRemaining(e -> walked.add(e.getKey()));
+        assertThat(walked).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void aFrozenMemtableWalksAsBeforeAndRefusesWrites() {
+        Memtable open = new Memtable();
+        Memtable frozen = new Memtable();
+        Random random = new Random(14);
+        List<DecoratedKey> firstHalf = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            DecoratedKey key = entry(random.nextLong(), (byte) (1 + random.nextInt(255)), 1 + random.nextInt(3));
+            DecoratedKey kv = new DecoratedKey(random.nextLong(), new byte[] {KV, (byte) i, (byte) (i >> 8)});
+            for (Memtable memtable : List.of(open, frozen)) {
+                memtable.put(key, Cell.value(new byte[] {1}, i));
+                memtable.put(kv, Cell.value(new byte[] {2}, i));
+            }
+            if (i == 999) {
+                open.iterator(null).forEachRemaining(e -> firstHalf.add(e.getKey()));
+                frozen.iterator(null); // the first half is ordered one partition at a time, the rest at once
+            }
+        }
+        frozen.freeze();
+        assertThat(keysOf(frozen.iterator(null))).containsExactlyElementsOf(keysOf(open.iterator(null)))
+                .hasSize(firstHalf.size() * 2).containsAll(firstHalf);
+        DecoratedKey from = firstHalf.get(firstHalf.size() / 2);
+        assertThat(keysOf(frozen.iterator(from))).containsExactlyElementsOf(keysOf(open.iterator(from)));
+        DecoratedKey to = new DecoratedKey(from.token() + (1L << 60), new byte[0]);
+        assertThat(keysOf(frozen.slice(from, to, true))).containsExactlyElementsOf(keysOf(open.slice(from, to, true)));
+        assertThatThrownBy(() -> frozen.put(from, Cell.value(new byte[] {3}, 5_000)))
+                .hasMessageContaining("frozen");
+        assertThat(frozen.get(from)).isEqualTo(open.get(from));
+    }
+
+    private static List<DecoratedKey> keysOf(Iterator<Map.Entry<DecoratedKey, Cell>> entries) {
+        List<DecoratedKey> out = new ArrayList<>();
+        entries.forEachRemaining(e -> out.add(e.getKey()));
+        return out;
+    }
+
     private static List<Long> shuffledTokens(int count, Random random) {
         List<Long> tokens = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -92,6 +153,13 @@ class MemtableOrderTest {
         }
         Collections.shuffle(tokens, random);
         return tokens;
+    }
+
+    /** As {@link #entry(long, int)}, of the partition whose key is {@code partitionKey}. */
+    private static DecoratedKey entry(long token, byte partitionKey, int last) {
+        DecoratedKey key = entry(token, last);
+        key.key()[17] = partitionKey;
+        return key;
     }
 
     /** An entry of a table's partition: tag, table id, partition key 'k' (ending 0x00 0x02), rows section. */
