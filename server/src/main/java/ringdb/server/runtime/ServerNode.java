@@ -151,11 +151,14 @@ public final class ServerNode implements AutoCloseable {
         AtomicReference<Consumer<SchemaChange>> cqlSchemaChanges = new AtomicReference<>(change -> { });
         InternodeTransport transport = startTransport(config, tls, audit, nodeThread, List.of(data, hints), stores);
         ServerMetrics metrics = new ServerMetrics(transport.stats());
+        DroppedTablePurge purge = new DroppedTablePurge(data, dir, compactionSchema::get);
+        metrics.registerDroppedTablePurges(purge::completed, purge::failed, purge::entriesRemoved);
         transport.setSink(inboundSink(nodeThread, nodeHolder, transport.stats()));
         SecureRandom seeds = new SecureRandom();
         Node node = new Node(config.nodeId(), nodeConfig(config), clock, nodeThread, transport,
                 new Random(seeds.nextLong()), data, hints, listener(metrics, events, cqlEvents, change -> {
                     compactionSchema.set(nodeHolder[0].schema());
+                    purge.check();
                     cqlSchemaChanges.get().accept(change);
                 }), seeds.nextLong());
         metrics.registerRefusals(node::unexpectedResponseCount, node::refusedGossipStateCount);
@@ -166,6 +169,7 @@ public final class ServerNode implements AutoCloseable {
         nodeThread.call(() -> {
             node.start();
             compactionSchema.set(node.schema());
+            purge.check(); // a drop learnt before a restart whose purge did not finish
             node.setLocalApplicationState(ClusterJson.HTTP_STATE, httpAddress);
             DepartedPeers.start(node, nodeThread, transport);
             return null;
@@ -204,12 +208,18 @@ public final class ServerNode implements AutoCloseable {
                 tls, cql, audit, auth, operations);
     }
 
-    /** The data store, whose compactions (on their own threads) read the schema the node last published. */
+    /**
+     * The data store, whose compactions (on their own threads) read the schema the node last published:
+     * they remove the entries of the tables it knows as dropped.
+     */
     private static LocalStore openData(StoreFactory stores, Path dir, SystemClock clock, NodeThread nodeThread,
                                        AtomicReference<Schema> schema) {
         return new NodeThreadStore(stores.open(dir.resolve("data"), clock, nodeThread, new SchemaTombstoneKinds(id -> {
             Schema published = schema.get();
             return published == null ? null : published.table(id);
+        }, id -> {
+            Schema published = schema.get();
+            return published != null && published.isDropped(id);
         })), nodeThread);
     }
 
