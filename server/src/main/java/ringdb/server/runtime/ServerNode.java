@@ -157,19 +157,15 @@ public final class ServerNode implements AutoCloseable {
         SecureRandom seeds = new SecureRandom();
         Node node = new Node(config.nodeId(), nodeConfig(config), clock, nodeThread, transport,
                 new Random(seeds.nextLong()), data, hints, listener(metrics, events, cqlEvents, change -> {
-                    compactionSchema.set(nodeHolder[0].schema());
-                    purge.check();
+                    published(nodeHolder[0].schema(), compactionSchema, purge);
                     cqlSchemaChanges.get().accept(change);
                 }), seeds.nextLong());
-        metrics.registerRefusals(node::unexpectedResponseCount, node::refusedGossipStateCount);
-        metrics.registerRequestPlacement(node::requestsAsReplicaCount, node::requestsForwardedCount);
-        metrics.registerBatchlog(node::batchlogFigures);
+        registerNodeMetrics(metrics, node);
         nodeHolder[0] = node;
         String httpAddress = config.advertisedHttpAddress().toString();
         nodeThread.call(() -> {
             node.start();
-            compactionSchema.set(node.schema());
-            purge.check(); // a drop learnt before a restart whose purge did not finish
+            published(node.schema(), compactionSchema, purge); // purges a drop learnt before a restart, if needed
             node.setLocalApplicationState(ClusterJson.HTTP_STATE, httpAddress);
             DepartedPeers.start(node, nodeThread, transport);
             return null;
@@ -206,6 +202,22 @@ public final class ServerNode implements AutoCloseable {
         logServing(config, tls, cql);
         return new ServerNode(config, nodeThread, transport, stores, data, hints, node, metrics, http, events, mount,
                 tls, cql, audit, auth, operations);
+    }
+
+    /** The node's own metrics: refusals, request placement, the batch log. */
+    private static void registerNodeMetrics(ServerMetrics metrics, Node node) {
+        metrics.registerRefusals(node::unexpectedResponseCount, node::refusedGossipStateCount);
+        metrics.registerRequestPlacement(node::requestsAsReplicaCount, node::requestsForwardedCount);
+        metrics.registerBatchlog(node::batchlogFigures);
+    }
+
+    /**
+     * The node published {@code schema} (at start, then after each change): compactions read it, and the
+     * data of the tables it knows as dropped and not purged yet is purged.
+     */
+    private static void published(Schema schema, AtomicReference<Schema> compactionSchema, DroppedTablePurge purge) {
+        compactionSchema.set(schema);
+        purge.check();
     }
 
     /**
