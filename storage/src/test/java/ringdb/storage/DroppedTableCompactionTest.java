@@ -2,9 +2,7 @@ package ringdb.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -14,12 +12,10 @@ import org.junit.jupiter.api.Test;
 import ringdb.core.ring.Partitioner;
 import ringdb.core.rows.PartitionUpdate;
 import ringdb.core.schema.TableMetadata;
-import ringdb.core.schema.keys.Clustering;
 import ringdb.core.schema.keys.KeyRange;
 import ringdb.core.schema.keys.PartitionKey;
 import ringdb.core.schema.keys.RowKeys;
 import ringdb.core.schema.types.CqlTypes;
-import ringdb.core.store.LocalStore;
 import ringdb.storage.disk.SimDisk;
 import ringdb.storage.rows.SchemaTombstoneKinds;
 import ringdb.storage.testing.ManualTimers;
@@ -74,24 +70,14 @@ class DroppedTableCompactionTest {
         PartitionUpdate deletion = new PartitionUpdate(Partitioner.SHA1, table, PK, NOW_MICROS - 10, 0,
                 NOW_MICROS / 1_000_000L, 1 << 20, 0);
         deletion.deletePartition();
-        apply(engine, deletion.entries());
+        UnknownTableTombstonesTest.apply(engine, deletion.entries());
         PartitionUpdate rows = new PartitionUpdate(Partitioner.SHA1, table, PK, NOW_MICROS, 0,
                 NOW_MICROS / 1_000_000L, 1 << 20, 0);
         for (int ck = 0; ck < ROWS; ck++) {
-            rows.set(row(ck), "x", ("value " + ck).getBytes(StandardCharsets.UTF_8));
+            rows.set(UnknownTableTombstonesTest.row(ck), "x", ("value " + ck).getBytes(StandardCharsets.UTF_8));
         }
-        rows.deleteRow(row(ROWS));
-        apply(engine, rows.entries());
-    }
-
-    private static Clustering row(int ck) {
-        return Clustering.of(ByteBuffer.allocate(4).putInt(ck).array());
-    }
-
-    private static void apply(StorageEngine engine, List<LocalStore.Entry> entries) {
-        List<Throwable> acks = new ArrayList<>();
-        engine.applyBatch(entries, acks::add);
-        assertThat(acks).containsExactly((Throwable) null);
+        rows.deleteRow(UnknownTableTombstonesTest.row(ROWS));
+        UnknownTableTombstonesTest.apply(engine, rows.entries());
     }
 
     /** Every entry (values and tombstones) of {@code table} in the engine. */
