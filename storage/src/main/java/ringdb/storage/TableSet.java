@@ -20,6 +20,7 @@ import ringdb.storage.compaction.Compactor;
 import ringdb.storage.compaction.SizeTieredStrategy;
 import ringdb.storage.disk.ByteThrottle;
 import ringdb.storage.disk.Disk;
+import ringdb.storage.rows.DroppedTableFilter;
 import ringdb.storage.memtable.Memtable;
 import ringdb.storage.sstable.SSTable;
 import ringdb.storage.sstable.SSTableFormat;
@@ -286,7 +287,8 @@ final class TableSet {
     }
 
     /**
-     * Compacts {@code inputs}, dropping outright every entry whose key {@code keepKey} rejects,
+     * Compacts {@code inputs}, dropping outright every entry whose key {@code keepKey} rejects and
+     * every entry of a table the configured tombstone kinds know as dropped ({@link DroppedTableFilter}),
      * reporting what it writes to {@code throttle}; {@code dropsByToken} for a cleanup (which may drop
      * entries by token).
      */
@@ -312,11 +314,15 @@ final class TableSet {
         compactionDropsEntries = dropsByToken;
         compaction = new BackgroundTask<>(() -> {
             try {
+                DroppedTableFilter notDropped = new DroppedTableFilter(config.tombstoneKinds()::isDroppedTable);
                 Compactor.Result result = Compactor.compact(disk, directory, generation, inputs, purgeBefore,
                         config.gcGraceMicros(), Math.floorDiv(now, 1_000_000L), guard, config.tombstoneKinds(),
-                        config.blockSizeBytes(), keepKey, throttle);
-                if (result.tombstonesPurged() + result.entriesShadowed() > 0) {
+                        config.blockSizeBytes(), key -> keepKey.test(key) && notDropped.test(key), throttle);
+                if (result.tombstonesPurged() + result.entriesShadowed() + notDropped.removed() > 0) {
                     compactionDropsEntries = true;
+                }
+                if (notDropped.removed() > 0) {
+                    log.info("compaction of {} removed {} entries of dropped tables", directory, notDropped.removed());
                 }
                 return result.outputPath() == null ? null : SSTable.open(disk, result.outputPath(), false);
             } catch (Exception | Error e) {

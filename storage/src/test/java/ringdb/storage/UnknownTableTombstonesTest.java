@@ -80,11 +80,11 @@ class UnknownTableTombstonesTest {
         engine.close();
     }
 
-    private static Clustering row(int ck) {
+    static Clustering row(int ck) {
         return Clustering.of(ByteBuffer.allocate(4).putInt(ck).array());
     }
 
-    private static void apply(StorageEngine engine, List<LocalStore.Entry> entries) {
+    static void apply(StorageEngine engine, List<LocalStore.Entry> entries) {
         List<Throwable> acks = new ArrayList<>();
         engine.applyBatch(entries, acks::add);
         assertThat(acks).containsExactly((Throwable) null);

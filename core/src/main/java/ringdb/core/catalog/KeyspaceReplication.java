@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -28,6 +29,7 @@ public final class KeyspaceReplication {
     private Schema derivedFrom;
     private Map<UUID, Integer> smallerFactors = Map.of();
     private List<Integer> factors = List.of();
+    private Set<UUID> droppedTables = Set.of();
 
     public KeyspaceReplication(int clusterFactor, Supplier<Schema> schema) {
         this.clusterFactor = clusterFactor;
@@ -93,6 +95,22 @@ public final class KeyspaceReplication {
     }
 
     /**
+     * Whether {@code storageKey} is an entry of a table the schema knows as dropped ({@link
+     * Schema#isDropped}, for good): repair, streaming and hint delivery do not spread it, and the
+     * node's store removes it.
+     */
+    public boolean isDroppedKey(byte[] storageKey) {
+        return hasDroppedTables() && isTableKey(storageKey)
+                && droppedTables.contains(new UUID(readLong(storageKey, 1), readLong(storageKey, 9)));
+    }
+
+    /** Whether the schema knows a dropped table (else {@link #isDroppedKey} is false for every key). */
+    public boolean hasDroppedTables() {
+        derived();
+        return !droppedTables.isEmpty();
+    }
+
+    /**
      * Every factor some key is placed with, ascending, the cluster's last: just the cluster's while no
      * keyspace asks for fewer replicas.
      */
@@ -124,6 +142,7 @@ public final class KeyspaceReplication {
             }
             smallerFactors = smaller;
             factors = List.copyOf(all);
+            droppedTables = Set.copyOf(current.droppedTableIds());
             derivedFrom = current;
         }
         return smallerFactors;

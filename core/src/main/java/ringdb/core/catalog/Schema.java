@@ -11,7 +11,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import ringdb.core.schema.BuiltinTables;
 import ringdb.core.schema.KeyspaceMetadata;
@@ -117,6 +119,35 @@ public final class Schema {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether the table with this id is dropped: a version of it is known and was created at or before
+     * the latest drop of its name or of its keyspace. Drops only move later, so once true this stays
+     * true in every later or merged schema. False for an id not known (not learnt yet), for an existing
+     * table, and for a version that exists but lost to a newer version of its name.
+     */
+    public boolean isDropped(UUID id) {
+        for (TableState state : tables.values()) {
+            TableMetadata any = state.versions().get(id);
+            if (any != null) {
+                return any.createdAtMicros() <= Math.max(state.droppedAtMicros(), keyspaceDrop(any.keyspace()));
+            }
+        }
+        return false;
+    }
+
+    /** The ids of every dropped table ({@link #isDropped}), in id order. */
+    public SortedSet<UUID> droppedTableIds() {
+        SortedSet<UUID> out = new TreeSet<>();
+        for (TableState state : tables.values()) {
+            for (TableMetadata version : state.versions().values()) {
+                if (version.createdAtMicros() <= Math.max(state.droppedAtMicros(), keyspaceDrop(version.keyspace()))) {
+                    out.add(version.id());
+                }
+            }
+        }
+        return Collections.unmodifiableSortedSet(out);
     }
 
     /** The existing tables of a keyspace, by name. */

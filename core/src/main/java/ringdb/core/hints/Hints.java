@@ -368,6 +368,11 @@ public final class Hints {
                     continue;
                 }
                 Decoded hint = decode(stored);
+                if (context.placement().isDropped(hint.key)) { // its table was dropped: nothing to deliver
+                    store.apply(pending.key(), Cell.tombstone(stored.timestampMicros() + 1), error -> { });
+                    removed(target, queue, pending);
+                    continue;
+                }
                 List<NodeId> owners = newOwners(target, hint.key);
                 if (owners != null) { // the range moved: the hint goes to the key's current replicas instead
                     if (retarget(target, hint, owners)) {

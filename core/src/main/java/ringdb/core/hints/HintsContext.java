@@ -71,5 +71,10 @@ public record HintsContext(NodeId self, NodeConfig config, Clock clock, Timers t
         List<NodeId> writeTargets(byte[] key);
 
         void applyLocally(byte[] key, Cell cell);
+
+        /** Whether {@code key} is an entry of a dropped table: its hints are removed, not delivered. */
+        default boolean isDropped(byte[] key) {
+            return false;
+        }
     }
 }

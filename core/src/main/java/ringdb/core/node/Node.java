@@ -193,6 +193,11 @@ public final class Node {
             }
 
             @Override
+            public boolean isDropped(byte[] key) {
+                return placement.isDroppedKey(key);
+            }
+
+            @Override
             public void applyLocally(byte[] key, Cell cell) {
                 data.apply(key, cell, error -> {
                     if (error != null) {

@@ -237,7 +237,8 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
                     if (entry.key().compareTo(last) > 0) {
                         return sameChunk(inSpan, response);
                     }
-                    if (task.everyFactor() || task.asks(context.placement().factorOfKey(entry.key().key()))) {
+                    if ((task.everyFactor() || task.asks(context.placement().factorOfKey(entry.key().key())))
+                            && !context.placement().isDroppedKey(entry.key().key())) {
                         inSpan.add(entry);
                         if (inSpan.size() > response.entryCount()) {
                             return false;
@@ -260,7 +261,7 @@ final class RangeSync implements RequestRegistry.ResponseHandler {
     }
 
     private void applyEntry(LocalStore.Entry entry) {
-        if (!replicatesHere(entry)) {
+        if (!replicatesHere(entry) || context.placement().isDroppedKey(entry.key().key())) {
             return;
         }
         context.data().applyDescribingError(entry.key().key(), entry.cell(), error -> {

@@ -55,7 +55,8 @@ public final class RangeSyncServer {
     /**
      * The local entries of one range sync chunk ({@link SyncChunk}): at most {@code maxEntries}
      * (capped at {@link #RANGE_SYNC_ENTRIES_MAX}) and about {@code rangeSyncChunkBytesMax} bytes, at
-     * least one, of the replication factors the request asks for (every entry unless it names a band).
+     * least one, of the replication factors the request asks for (every entry unless it names a band),
+     * without the entries of dropped tables.
      * Null when the local store could not be read (a disk error, reported as an event): the peer
      * gets no answer and retries after its timeout, or asks another replica.
      */
@@ -65,6 +66,11 @@ public final class RangeSyncServer {
                 : DecoratedKey.of(context.config().partitioner(), request.afterKey());
         Predicate<LocalStore.Entry> asked = request.everyFactor() ? null
                 : entry -> request.asksFactor(context.placement().factorOfKey(entry.key().key()));
+        if (context.placement().hasDroppedTables()) { // a dropped table's entries are not spread
+            Predicate<LocalStore.Entry> factor = asked;
+            asked = entry -> !context.placement().isDroppedKey(entry.key().key())
+                    && (factor == null || factor.test(entry));
+        }
         try {
             return SyncChunk.read(context.data(), request.startTokenExclusive(), request.endTokenInclusive(), after,
                     maxEntries, context.config().rangeSyncChunkBytesMax(), asked);

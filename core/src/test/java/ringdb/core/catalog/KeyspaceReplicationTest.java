@@ -1,6 +1,7 @@
 package ringdb.core.catalog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,6 +49,23 @@ class KeyspaceReplicationTest {
         assertEquals(3, placement.factorOfKey(keyOf(schema.table("one", "t"))));
         assertEquals(List.of(2, 3), placement.factors());
         assertEquals(List.of(3), KeyspaceReplication.uniform(3).factors());
+    }
+
+    @Test
+    void onlyTheKeysOfATableTheSchemaKnowsAsDroppedAreDroppedKeys() {
+        Schema schema = withKeyspace(withKeyspace(Schema.empty(CLUSTER_RF), "one", 1), "two", 2);
+        Schema[] current = {schema};
+        KeyspaceReplication placement = new KeyspaceReplication(CLUSTER_RF, () -> current[0]);
+        byte[] one = keyOf(schema.table("one", "t"));
+        byte[] two = keyOf(schema.table("two", "t"));
+        assertFalse(placement.hasDroppedTables());
+        assertFalse(placement.isDroppedKey(one));
+        current[0] = SchemaStatements.dropKeyspace(schema, "one", false, 20);
+        assertTrue(placement.hasDroppedTables());
+        assertTrue(placement.isDroppedKey(one), "its keyspace was dropped");
+        assertFalse(placement.isDroppedKey(two));
+        assertFalse(placement.isDroppedKey(StorageKeys.kv(new byte[] {1, 2})), "the key-value table");
+        assertFalse(KeyspaceReplication.uniform(3).isDroppedKey(one), "no schema: not known");
     }
 
     @Test

@@ -40,6 +40,28 @@ class SchemaTest {
     }
 
     @Test
+    void aTableDroppedByNameOrWithItsKeyspaceStaysDroppedAndAnUnknownIdIsNot() {
+        Schema schema = withUsers(10);
+        TableMetadata first = schema.table("app", "users");
+        assertThat(schema.isDropped(first.id())).isFalse();
+        Schema dropped = SchemaStatements.dropTable(schema, "app", "users", false, 20);
+        assertThat(dropped.isDropped(first.id())).isTrue();
+        assertThat(dropped.droppedTableIds()).containsExactly(first.id());
+        Schema again = SchemaStatements.createTable(dropped, users(), false, 30);
+        TableMetadata second = again.table("app", "users");
+        assertThat(second.id()).isNotEqualTo(first.id());
+        assertThat(again.isDropped(first.id())).as("a drop stays").isTrue();
+        assertThat(again.isDropped(second.id())).isFalse();
+        assertThat(schema.merge(again).isDropped(first.id())).as("merged with an older schema").isTrue();
+        Schema keyspaceGone = SchemaStatements.dropKeyspace(again, "app", false, 40);
+        assertThat(keyspaceGone.droppedTableIds()).containsExactlyInAnyOrder(first.id(), second.id());
+        Schema recreated = SchemaStatements.createKeyspace(keyspaceGone, "app", Replication.simple(2), false, 50);
+        assertThat(recreated.isDropped(second.id())).as("a keyspace created again does not revive it").isTrue();
+        assertThat(Schema.empty(2).isDropped(first.id())).as("not learnt yet: unknown").isFalse();
+        assertThat(Schema.empty(2).isDropped(BuiltinTables.keyValue().id())).isFalse();
+    }
+
+    @Test
     void statementsSayWhatIsWrongAndIfExistsMakesThemNoOps() {
         Schema schema = withUsers(10);
         assertThatThrownBy(() -> SchemaStatements.createTable(schema, users(), false, 20))

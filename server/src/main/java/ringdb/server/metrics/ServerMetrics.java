@@ -251,6 +251,20 @@ public final class ServerMetrics implements RequestObserver {
     }
 
     /**
+     * The purges that give a dropped table's disk space back: finished and failed purges, and the
+     * entries they removed, since start.
+     */
+    public void registerDroppedTablePurges(LongSupplier completed, LongSupplier failed, LongSupplier removed) {
+        gauge("ringdb_dropped_table_purges", "Purges of the data of dropped tables (a rewrite of the data store's "
+                + "tables) by outcome, since start", cb -> {
+                cb.call(completed.getAsLong(), "completed");
+                cb.call(failed.getAsLong(), "failed");
+            }, "outcome");
+        gauge("ringdb_dropped_table_entries_removed", "Entries of dropped tables the purges removed, since start",
+                cb -> cb.call(removed.getAsLong()));
+    }
+
+    /**
      * TLS gauges: certificate reloads per port ({@code contexts}), failed client TLS handshakes, and
      * {@code ringdb_insecure_client_ports}, 1 or more when a client port is reachable from other
      * machines without protection (see the node's log and {@code GET /v1/cluster}).

@@ -151,21 +151,21 @@ public final class ServerNode implements AutoCloseable {
         AtomicReference<Consumer<SchemaChange>> cqlSchemaChanges = new AtomicReference<>(change -> { });
         InternodeTransport transport = startTransport(config, tls, audit, nodeThread, List.of(data, hints), stores);
         ServerMetrics metrics = new ServerMetrics(transport.stats());
+        DroppedTablePurge purge = new DroppedTablePurge(data, dir, compactionSchema::get);
+        metrics.registerDroppedTablePurges(purge::completed, purge::failed, purge::entriesRemoved);
         transport.setSink(inboundSink(nodeThread, nodeHolder, transport.stats()));
         SecureRandom seeds = new SecureRandom();
         Node node = new Node(config.nodeId(), nodeConfig(config), clock, nodeThread, transport,
                 new Random(seeds.nextLong()), data, hints, listener(metrics, events, cqlEvents, change -> {
-                    compactionSchema.set(nodeHolder[0].schema());
+                    published(nodeHolder[0].schema(), compactionSchema, purge);
                     cqlSchemaChanges.get().accept(change);
                 }), seeds.nextLong());
-        metrics.registerRefusals(node::unexpectedResponseCount, node::refusedGossipStateCount);
-        metrics.registerRequestPlacement(node::requestsAsReplicaCount, node::requestsForwardedCount);
-        metrics.registerBatchlog(node::batchlogFigures);
+        registerNodeMetrics(metrics, node);
         nodeHolder[0] = node;
         String httpAddress = config.advertisedHttpAddress().toString();
         nodeThread.call(() -> {
             node.start();
-            compactionSchema.set(node.schema());
+            published(node.schema(), compactionSchema, purge); // purges a drop learnt before a restart, if needed
             node.setLocalApplicationState(ClusterJson.HTTP_STATE, httpAddress);
             DepartedPeers.start(node, nodeThread, transport);
             return null;
@@ -204,12 +204,34 @@ public final class ServerNode implements AutoCloseable {
                 tls, cql, audit, auth, operations);
     }
 
-    /** The data store, whose compactions (on their own threads) read the schema the node last published. */
+    /** The node's own metrics: refusals, request placement, the batch log. */
+    private static void registerNodeMetrics(ServerMetrics metrics, Node node) {
+        metrics.registerRefusals(node::unexpectedResponseCount, node::refusedGossipStateCount);
+        metrics.registerRequestPlacement(node::requestsAsReplicaCount, node::requestsForwardedCount);
+        metrics.registerBatchlog(node::batchlogFigures);
+    }
+
+    /**
+     * The node published {@code schema} (at start, then after each change): compactions read it, and the
+     * data of the tables it knows as dropped and not purged yet is purged.
+     */
+    private static void published(Schema schema, AtomicReference<Schema> compactionSchema, DroppedTablePurge purge) {
+        compactionSchema.set(schema);
+        purge.check();
+    }
+
+    /**
+     * The data store, whose compactions (on their own threads) read the schema the node last published:
+     * they remove the entries of the tables it knows as dropped.
+     */
     private static LocalStore openData(StoreFactory stores, Path dir, SystemClock clock, NodeThread nodeThread,
                                        AtomicReference<Schema> schema) {
         return new NodeThreadStore(stores.open(dir.resolve("data"), clock, nodeThread, new SchemaTombstoneKinds(id -> {
             Schema published = schema.get();
             return published == null ? null : published.table(id);
+        }, id -> {
+            Schema published = schema.get();
+            return published != null && published.isDropped(id);
         })), nodeThread);
     }
 

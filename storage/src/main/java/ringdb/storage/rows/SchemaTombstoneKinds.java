@@ -2,6 +2,7 @@ package ringdb.storage.rows;
 
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import ringdb.core.schema.ColumnMetadata;
 import ringdb.core.schema.TableMetadata;
 import ringdb.core.schema.keys.DecodedKey;
@@ -17,14 +18,30 @@ import ringdb.core.schema.keys.RowKeyDecoder;
  * its gc_grace may be longer than the engine's (a compaction that runs after a restart before the
  * node published its schema, or of data streamed before the schema arrived, must not purge a
  * deletion a replica that missed it still needs), and a dropped table's entries stay as its data
- * does. A key that is no table entry keeps the engine's gc_grace.
+ * does (until compaction removes a dropped table's entries altogether, {@link #isDroppedTable}). A key
+ * that is no table entry keeps the engine's gc_grace.
  */
 public final class SchemaTombstoneKinds implements TombstoneKinds {
     private final Function<UUID, TableMetadata> tables;
+    private final Predicate<UUID> dropped;
 
     /** {@code tables} finds a table by id (null when unknown); it is called from compaction threads. */
     public SchemaTombstoneKinds(Function<UUID, TableMetadata> tables) {
+        this(tables, id -> false);
+    }
+
+    /**
+     * As above; {@code dropped} tells whether a table id is dropped for good (then compaction removes
+     * all its entries), false for an id not known; called from compaction threads.
+     */
+    public SchemaTombstoneKinds(Function<UUID, TableMetadata> tables, Predicate<UUID> dropped) {
         this.tables = tables;
+        this.dropped = dropped;
+    }
+
+    @Override
+    public boolean isDroppedTable(UUID tableId) {
+        return dropped.test(tableId);
     }
 
     @Override

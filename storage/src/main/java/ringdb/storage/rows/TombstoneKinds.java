@@ -1,5 +1,7 @@
 package ringdb.storage.rows;
 
+import java.util.UUID;
+
 /**
  * What a tombstone of a table entry covers beyond what the engine reads from its key alone
  * (docs/formats/rows.md, "Deletions as entries"). Partition deletions and range tombstone bounds
@@ -41,5 +43,14 @@ public interface TombstoneKinds {
      */
     default long gcGraceMicros(byte[] key, long otherwise) {
         return otherwise;
+    }
+
+    /**
+     * Whether the table with this id is known to be dropped, for good: compaction then removes every
+     * entry of it, data and tombstones ({@link DroppedTableFilter}). False when not known (a table not
+     * learnt yet must keep its entries). Called from compaction threads.
+     */
+    default boolean isDroppedTable(UUID tableId) {
+        return false;
     }
 }
