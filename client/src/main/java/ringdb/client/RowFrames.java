@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import ringdb.core.protocol.NativeProtocol;
@@ -109,28 +108,35 @@ final class RowFrames {
         return bytes;
     }
 
-    /** The columns of a ROW answer, in the order sent. */
-    static Map<String, RingClient.Value> row(byte[] body) throws IOException {
-        ByteBuffer in = ByteBuffer.wrap(body);
-        Map<String, RingClient.Value> columns = new LinkedHashMap<>();
+    /**
+     * Hands the columns of a ROW answer to {@code visitor} in the order sent, after checking the whole
+     * answer, so that a malformed one hands over nothing.
+     */
+    static void row(byte[] body, RingClient.ColumnVisitor visitor) throws IOException {
         try {
-            int count = Short.toUnsignedInt(in.getShort());
-            for (int i = 0; i < count; i++) {
-                int nameLength = Short.toUnsignedInt(in.getShort());
-                int nameAt = in.position();
-                in.position(nameAt + nameLength);
-                String name = ColumnNames.decode(body, nameAt, nameLength);
-                long timestamp = in.getLong();
-                int valueLength = in.getInt();
-                int valueAt = in.position();
-                in.position(valueAt + valueLength);
-                columns.put(name, new RingClient.Value(Arrays.copyOfRange(body, valueAt, valueAt + valueLength),
-                        timestamp));
-            }
+            walk(body, null);
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new IOException("malformed ROW answer of " + body.length + " bytes", e);
         }
-        return columns;
+        walk(body, visitor);
+    }
+
+    /** Steps through the columns of a ROW answer, handing each to {@code visitor} unless it is null. */
+    private static void walk(byte[] body, RingClient.ColumnVisitor visitor) {
+        ByteBuffer in = ByteBuffer.wrap(body);
+        int count = Short.toUnsignedInt(in.getShort());
+        for (int i = 0; i < count; i++) {
+            int nameLength = Short.toUnsignedInt(in.getShort());
+            int nameAt = in.position();
+            in.position(nameAt + nameLength);
+            long timestamp = in.getLong();
+            int valueLength = in.getInt();
+            int valueAt = in.position();
+            in.position(valueAt + valueLength);
+            if (visitor != null) {
+                visitor.column(ColumnNames.decode(body, nameAt, nameLength), body, valueAt, valueLength, timestamp);
+            }
+        }
     }
 
     /**

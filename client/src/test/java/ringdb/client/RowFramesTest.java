@@ -33,6 +33,14 @@ class RowFramesTest {
         return bytes.toByteArray();
     }
 
+    /** The columns of a ROW answer, as RingClient.readRow builds them. */
+    private static Map<String, RingClient.Value> decode(byte[] body) throws IOException {
+        Map<String, RingClient.Value> columns = new LinkedHashMap<>();
+        RowFrames.row(body, (name, bytes, offset, length, timestamp) ->
+                columns.put(name, new RingClient.Value(Arrays.copyOfRange(bytes, offset, offset + length), timestamp)));
+        return columns;
+    }
+
     @Test
     void decodesEveryColumnInOrderAcrossRowsWhoseNamesLookAlike() throws IOException {
         // Names of equal length with equal first and last bytes share a slot of the decoded-name cache:
@@ -48,7 +56,7 @@ class RowFramesTest {
         }
         long timestamp = 1_700_000_000_000_000L;
         for (Map<String, String> expected : rows) {
-            Map<String, RingClient.Value> decoded = RowFrames.row(rowAnswer(expected, timestamp++));
+            Map<String, RingClient.Value> decoded = decode(rowAnswer(expected, timestamp++));
             assertEquals(List.copyOf(expected.keySet()), List.copyOf(decoded.keySet()));
             for (Map.Entry<String, String> column : expected.entrySet()) {
                 RingClient.Value value = decoded.get(column.getKey());
@@ -59,16 +67,24 @@ class RowFramesTest {
     }
 
     @Test
-    void refusesTruncatedAndNegativeLengthsAsMalformed() throws IOException {
-        byte[] whole = rowAnswer(Map.of("field0", "value"), 7);
+    void refusesTruncatedAndNegativeLengthsAsMalformedBeforeHandingOverAnyColumn() throws IOException {
+        Map<String, String> two = new LinkedHashMap<>();
+        two.put("field0", "value");
+        two.put("field1", "other");
+        byte[] whole = rowAnswer(two, 7);
+        List<String> handedOver = new ArrayList<>();
+        RingClient.ColumnVisitor visitor = (name, bytes, offset, length, timestamp) -> handedOver.add(name);
         for (int cut = 1; cut < whole.length; cut++) {
             byte[] truncated = Arrays.copyOf(whole, cut);
-            IOException e = assertThrows(IOException.class, () -> RowFrames.row(truncated), "cut at " + cut);
+            IOException e = assertThrows(IOException.class, () -> RowFrames.row(truncated, visitor), "cut at " + cut);
             assertEquals("malformed ROW answer of " + cut + " bytes", e.getMessage());
         }
         byte[] negative = whole.clone();
-        int valueLengthAt = 2 + 2 + "field0".length() + 8;
-        negative[valueLengthAt] = (byte) 0xFF; // value length -16777211
-        assertThrows(IOException.class, () -> RowFrames.row(negative));
+        int secondValueLengthAt = 2 + 2 * (2 + "field0".length() + 8 + 4 + "value".length()) - 4 - "other".length();
+        negative[secondValueLengthAt] = (byte) 0xFF; // value length -16777211
+        assertThrows(IOException.class, () -> RowFrames.row(negative, visitor));
+        assertEquals(List.of(), handedOver);
+        RowFrames.row(whole, visitor);
+        assertEquals(List.of("field0", "field1"), handedOver);
     }
 }
