@@ -1,9 +1,8 @@
 package ringdb.client;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.util.Arrays;
@@ -34,7 +33,11 @@ final class NativeConnection {
     private final Socket socket;
     private final Socket raw;
     private final OutputStream out;
-    private final DataInputStream in;
+    private final InputStream in;
+    /** Answers read but not yet delivered: bytes {@code inputStart} to {@code inputEnd}; reader thread only. */
+    private byte[] input = new byte[READ_BUFFER_BYTES];
+    private int inputStart;
+    private int inputEnd;
     private final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
     private final Object queueLock = new Object();
     private byte[] queue = new byte[QUEUE_BYTES_INITIAL];
@@ -72,7 +75,7 @@ final class NativeConnection {
         this.socket = socket;
         this.raw = raw;
         this.out = socket.getOutputStream();
-        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), READ_BUFFER_BYTES));
+        this.in = socket.getInputStream();
         out.write(NativeProtocol.PREAMBLE);
         Thread reader = new Thread(this::readAnswers, "ringdb-client-" + node);
         reader.setDaemon(true);
@@ -183,7 +186,7 @@ final class NativeConnection {
     private void readAnswers() {
         try {
             while (failure == null) {
-                readAnswer();
+                readAnswers(fillInput());
             }
         } catch (EOFException e) {
             fail(node + " closed the connection");
@@ -192,16 +195,58 @@ final class NativeConnection {
         }
     }
 
-    private void readAnswer() throws IOException {
-        long length = Integer.toUnsignedLong(in.readInt());
+    /**
+     * Reads at least one more byte into the input buffer, first moving the unread bytes to its start
+     * (and growing it when one frame does not fit); returns the number of unread bytes.
+     */
+    private int fillInput() throws IOException {
+        int unread = inputEnd - inputStart;
+        int needed = unread >= NativeProtocol.LENGTH_BYTES ? NativeProtocol.LENGTH_BYTES + frameLength(inputStart) : 0;
+        if (inputStart > 0) {
+            System.arraycopy(input, inputStart, input, 0, unread);
+            inputStart = 0;
+            inputEnd = unread;
+        }
+        if (needed > input.length) {
+            input = Arrays.copyOf(input, needed);
+        } else if (unread == 0 && input.length > READ_BUFFER_BYTES) {
+            input = new byte[READ_BUFFER_BYTES]; // a large answer is gone: give its room back
+        }
+        int read = in.read(input, inputEnd, input.length - inputEnd);
+        if (read < 0) {
+            throw new EOFException();
+        }
+        inputEnd += read;
+        return inputEnd - inputStart;
+    }
+
+    /** The length field of the frame at {@code at}, checked. */
+    private int frameLength(int at) throws IOException {
+        long length = Integer.toUnsignedLong(getInt(input, at));
         if (length < NativeProtocol.HEADER_BYTES || length > HttpTransport.RESPONSE_BYTES_MAX) {
             throw new IOException("malformed answer: frame length " + length);
         }
-        int stream = in.readInt();
-        byte status = in.readByte();
-        byte[] body = new byte[(int) length - NativeProtocol.HEADER_BYTES];
-        in.readFully(body);
-        HttpTransport.Response response = NativeAnswers.decode(status, body);
+        return (int) length;
+    }
+
+    /** Delivers every whole answer in the input buffer; a partial one stays for the next read. */
+    private void readAnswers(int unread) throws IOException {
+        while (unread >= NativeProtocol.LENGTH_BYTES) {
+            int length = frameLength(inputStart);
+            if (unread < NativeProtocol.LENGTH_BYTES + length) {
+                return;
+            }
+            int at = inputStart + NativeProtocol.LENGTH_BYTES;
+            int stream = getInt(input, at);
+            byte status = input[at + 4];
+            byte[] body = Arrays.copyOfRange(input, at + NativeProtocol.HEADER_BYTES, at + length);
+            inputStart = at + length;
+            unread -= NativeProtocol.LENGTH_BYTES + length;
+            deliver(stream, NativeAnswers.decode(status, body));
+        }
+    }
+
+    private void deliver(int stream, HttpTransport.Response response) throws IOException {
         if (stream == NativeProtocol.CONNECTION_STREAM) {
             throw new IOException("the node refused the connection: " + NativeAnswers.message(response));
         }
@@ -209,6 +254,11 @@ final class NativeConnection {
         if (waiting != null) {
             waiting.complete(response); // no one waits for an answer that came after its timeout
         }
+    }
+
+    private static int getInt(byte[] bytes, int at) {
+        return (bytes[at] & 0xFF) << 24 | (bytes[at + 1] & 0xFF) << 16 | (bytes[at + 2] & 0xFF) << 8
+                | bytes[at + 3] & 0xFF;
     }
 
     /**

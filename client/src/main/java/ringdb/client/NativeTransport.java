@@ -24,6 +24,8 @@ import ringdb.core.protocol.NativeProtocol;
 final class NativeTransport implements AutoCloseable {
     /** How often the watchdog looks for writes that make no progress. */
     private static final long WATCH_MILLIS = 200;
+    private static final int ONE_CODE = NativeProtocol.consistencyCode("ONE");
+    private static final int QUORUM_CODE = NativeProtocol.consistencyCode("QUORUM");
 
     private final int connectTimeoutMillis;
     private final long writeStallNanos;
@@ -97,7 +99,12 @@ final class NativeTransport implements AutoCloseable {
 
     /** The wire byte of a consistency level; throws a 400 {@link RingClientException} when unknown. */
     static int consistencyCode(String consistency) {
-        int code = NativeProtocol.consistencyCode(consistency);
+        // The names as ConsistencyLevel spells them, without the trimming and case folding of the general parse
+        int code = switch (consistency) {
+            case "ONE" -> ONE_CODE;
+            case "QUORUM" -> QUORUM_CODE;
+            default -> NativeProtocol.consistencyCode(consistency);
+        };
         if (code < 0) {
             throw new RingClientException(400, "invalid", "unknown consistency level '" + consistency
                     + "'; expected ONE, TWO, THREE, QUORUM or ALL");

@@ -6,9 +6,11 @@ import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -180,17 +182,43 @@ public final class RingClient implements AutoCloseable {
     public Optional<Map<String, Value>> readRow(String keyspace, String table, List<byte[]> partitionKey,
                                                 List<byte[]> clustering, Collection<String> columns,
                                                 String consistency) {
+        Map<String, Value> row = new LinkedHashMap<>();
+        boolean found = readRow(keyspace, table, partitionKey, clustering, columns, consistency,
+                (name, bytes, offset, length, timestampMicros) -> row.put(name,
+                        new Value(Arrays.copyOfRange(bytes, offset, offset + length), timestampMicros)));
+        return found ? Optional.of(row) : Optional.empty();
+    }
+
+    /** Receives the columns of a row read by {@link #readRow(String, String, List, List, Collection, String,
+     * ColumnVisitor)}. */
+    @FunctionalInterface
+    public interface ColumnVisitor {
+        /**
+         * One column: its value is {@code length} bytes of {@code bytes} from {@code offset}. The array
+         * holds this answer alone and nothing else writes it, so the visitor may keep it.
+         */
+        void column(String name, byte[] bytes, int offset, int length, long timestampMicros);
+    }
+
+    /**
+     * As {@link #readRow(String, String, List, List, Collection, String)}, handing each column to
+     * {@code visitor} in the order sent instead of building a map (no copy of the values); false when
+     * the row does not exist. A malformed answer is refused before any column is handed over.
+     */
+    public boolean readRow(String keyspace, String table, List<byte[]> partitionKey, List<byte[]> clustering,
+                           Collection<String> columns, String consistency, ColumnVisitor visitor) {
         requireNative("readRow");
         byte[] body = RowFrames.read(consistency, keyspace, table, partitionKey, clustering, columns);
         HttpTransport.Response response = send(routingKey(partitionKey), NativeProtocol.ROW_READ, body, true);
         if (response.status() == 404) {
-            return Optional.empty();
+            return false;
         }
         try {
-            return Optional.of(RowFrames.row(response.body()));
+            RowFrames.row(response.body(), visitor);
         } catch (IOException e) {
             throw new RingClientException(0, "bad_response", e.getMessage(), e);
         }
+        return true;
     }
 
     /**

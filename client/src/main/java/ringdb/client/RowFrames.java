@@ -5,8 +5,8 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import ringdb.core.protocol.NativeProtocol;
@@ -108,23 +108,65 @@ final class RowFrames {
         return bytes;
     }
 
-    /** The columns of a ROW answer, in the order sent. */
-    static Map<String, RingClient.Value> row(byte[] body) throws IOException {
-        ByteBuffer in = ByteBuffer.wrap(body);
-        Map<String, RingClient.Value> columns = new LinkedHashMap<>();
+    /**
+     * Hands the columns of a ROW answer to {@code visitor} in the order sent, after checking the whole
+     * answer, so that a malformed one hands over nothing.
+     */
+    static void row(byte[] body, RingClient.ColumnVisitor visitor) throws IOException {
         try {
-            int count = Short.toUnsignedInt(in.getShort());
-            for (int i = 0; i < count; i++) {
-                byte[] name = new byte[Short.toUnsignedInt(in.getShort())];
-                in.get(name);
-                long timestamp = in.getLong();
-                byte[] value = new byte[in.getInt()];
-                in.get(value);
-                columns.put(new String(name, StandardCharsets.UTF_8), new RingClient.Value(value, timestamp));
-            }
-        } catch (BufferUnderflowException | NegativeArraySizeException e) {
+            walk(body, null);
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new IOException("malformed ROW answer of " + body.length + " bytes", e);
         }
-        return columns;
+        walk(body, visitor);
+    }
+
+    /** Steps through the columns of a ROW answer, handing each to {@code visitor} unless it is null. */
+    private static void walk(byte[] body, RingClient.ColumnVisitor visitor) {
+        ByteBuffer in = ByteBuffer.wrap(body);
+        int count = Short.toUnsignedInt(in.getShort());
+        for (int i = 0; i < count; i++) {
+            int nameLength = Short.toUnsignedInt(in.getShort());
+            int nameAt = in.position();
+            in.position(nameAt + nameLength);
+            long timestamp = in.getLong();
+            int valueLength = in.getInt();
+            int valueAt = in.position();
+            in.position(valueAt + valueLength);
+            if (visitor != null) {
+                visitor.column(ColumnNames.decode(body, nameAt, nameLength), body, valueAt, valueLength, timestamp);
+            }
+        }
+    }
+
+    /**
+     * Column names decoded lately, each kept with its UTF-8 bytes: the answers of one table name the
+     * same few columns again and again, and decoding (and hashing) a fresh string for each is most of
+     * the cost of a row. Slots are replaced without a lock; an entry is immutable, so a reader sees
+     * either a whole entry or none, and a miss only decodes the name again.
+     */
+    private static final class ColumnNames {
+        private static final int SLOTS = 256;
+        private static final Entry[] CACHE = new Entry[SLOTS];
+
+        private record Entry(byte[] utf8, String name) {
+        }
+
+        private ColumnNames() {
+        }
+
+        static String decode(byte[] body, int at, int length) {
+            if (length == 0) {
+                return "";
+            }
+            int slot = (length * 31 + body[at] * 7 + body[at + length - 1]) & (SLOTS - 1);
+            Entry cached = CACHE[slot];
+            if (cached != null && Arrays.equals(cached.utf8, 0, cached.utf8.length, body, at, at + length)) {
+                return cached.name;
+            }
+            String name = new String(body, at, length, StandardCharsets.UTF_8);
+            CACHE[slot] = new Entry(Arrays.copyOfRange(body, at, at + length), name);
+            return name;
+        }
     }
 }

@@ -3,6 +3,7 @@ package ringdb.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -179,6 +180,58 @@ class NativeTransportTest {
                 transport.exchange(node, NativeProtocol.GET, "ONE", utf8("next"), null, null, 10_000);
         assertThat(new String(next.body(), StandardCharsets.UTF_8)).isEqualTo("next");
         assertThat(server.connections()).isEqualTo(1);
+    }
+
+    @Test
+    void answersSplitAnywhereAndAnswersLargerThanTheReadBufferArriveWhole() throws Exception {
+        byte[] large = new byte[3 * 1024 * 1024 + 7];
+        for (int i = 0; i < large.length; i++) {
+            large[i] = (byte) (i * 31);
+        }
+        String node = serve((in, out, socket, number) -> {
+            while (true) {
+                Frame frame = read(in);
+                byte[] value = frame.getKey().equals("large") ? large : utf8(frame.getKey());
+                ByteArrayOutputStream answer = new ByteArrayOutputStream();
+                DataOutputStream framed = new DataOutputStream(answer);
+                framed.writeInt(NativeProtocol.HEADER_BYTES + 8 + value.length);
+                framed.writeInt(frame.stream());
+                framed.writeByte(NativeProtocol.VALUE);
+                framed.writeLong(value.length);
+                framed.write(value);
+                byte[] bytes = answer.toByteArray();
+                for (int at = 0; at < bytes.length; ) { // 1 byte, then 2, 3, ... each sent on its own
+                    int piece = Math.min(bytes.length - at, Math.max(1, at < 64 ? at + 1 : 65_000));
+                    out.write(bytes, at, piece);
+                    out.flush();
+                    at += piece;
+                }
+            }
+        });
+        NativeTransport transport = transport();
+        for (String key : List.of("small", "large", "after", "large", "last")) {
+            HttpTransport.Response response =
+                    transport.exchange(node, NativeProtocol.GET, "ONE", utf8(key), null, null, 10_000);
+            assertThat(response.body()).isEqualTo(key.equals("large") ? large : utf8(key));
+        }
+        assertThat(server.connections()).isEqualTo(1);
+    }
+
+    @Test
+    void anAnswerLongerThanTheLimitFailsTheConnectionAsAnIoError() throws Exception {
+        String node = serve((in, out, socket, number) -> {
+            Frame frame = read(in);
+            out.writeInt(HttpTransport.RESPONSE_BYTES_MAX + 1);
+            out.writeInt(frame.stream());
+            out.flush();
+            in.read();
+        });
+        assertThatThrownBy(() -> transport().exchange(node, NativeProtocol.GET, "ONE", utf8("a"), null, null, 5_000))
+                .isInstanceOfSatisfying(RingClientException.class, e -> {
+                    assertThat(e.error()).isEqualTo("io");
+                    assertThat(e.getMessage()).contains("malformed answer: frame length "
+                            + (HttpTransport.RESPONSE_BYTES_MAX + 1));
+                });
     }
 
     @Test

@@ -15,7 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import ringdb.client.ClientCredentials;
@@ -195,7 +195,7 @@ public final class ClusterBenchmark {
     private Phase phase(String name, Workload workload, Properties properties, boolean insert) throws Exception {
         MeasuredDb.Meters meters = new MeasuredDb.Meters();
         ExecutorService pool = Executors.newFixedThreadPool(settings.threads());
-        AtomicLong operations = new AtomicLong();
+        LongAdder operations = new LongAdder(); // every thread counts: no shared counter to fight over
         // Every thread connects its client before the clock starts, as YCSB's own client does: the
         // connections (a driver session's metadata fetch, say) are no part of the measured phase.
         Callable<DB> connect = () -> {
@@ -223,7 +223,7 @@ public final class ClusterBenchmark {
                     if (!done) {
                         break;
                     }
-                    operations.incrementAndGet();
+                    operations.increment();
                 }
                 return null;
             }));
@@ -238,7 +238,7 @@ public final class ClusterBenchmark {
         accumulate(meters, totals);
         List<OperationStats> stats = new ArrayList<>();
         totals.forEach((operation, histogram) -> stats.add(stats(operation, histogram, meters, seconds)));
-        Phase phase = new Phase(name, seconds, operations.get(), operations.get() / seconds, stats);
+        Phase phase = new Phase(name, seconds, operations.sum(), operations.sum() / seconds, stats);
         print(phase);
         return phase;
     }
@@ -256,7 +256,7 @@ public final class ClusterBenchmark {
     }
 
     private void awaitWithProgress(String name, List<Future<?>> workers, MeasuredDb.Meters meters,
-                                   Map<String, Histogram> totals, AtomicLong operations, long start) throws Exception {
+                                   Map<String, Histogram> totals, LongAdder operations, long start) throws Exception {
         long lastOperations = 0;
         long lastNanos = start;
         for (Future<?> worker : workers) {
@@ -266,7 +266,7 @@ public final class ClusterBenchmark {
                     break;
                 } catch (TimeoutException e) {
                     long now = System.nanoTime();
-                    long ops = operations.get();
+                    long ops = operations.sum();
                     accumulate(meters, totals);
                     StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
                             "[%s] %4.0f s: %d ops, %.0f ops/s",

@@ -29,9 +29,19 @@ final class MeasuredDb extends DB {
 
         void record(String operation, long startNanos, Status status) {
             long micros = Math.min(LATENCY_MICROS_MAX, Math.max(1, (System.nanoTime() - startNanos) / 1_000));
-            recorders.computeIfAbsent(operation, o -> new Recorder(LATENCY_MICROS_MAX, 3)).recordValue(micros);
+            // get first: computeIfAbsent may lock the map's bin even when the key is there, and every
+            // thread records into the same few keys
+            Recorder recorder = recorders.get(operation);
+            if (recorder == null) {
+                recorder = recorders.computeIfAbsent(operation, o -> new Recorder(LATENCY_MICROS_MAX, 3));
+            }
+            recorder.recordValue(micros);
             if (!status.isOk()) {
-                errors.computeIfAbsent(operation, o -> new LongAdder()).increment();
+                LongAdder counter = errors.get(operation);
+                if (counter == null) {
+                    counter = errors.computeIfAbsent(operation, o -> new LongAdder());
+                }
+                counter.increment();
             }
         }
     }
