@@ -131,6 +131,9 @@ final class RowFrames {
             in.position(nameAt + nameLength);
             long timestamp = in.getLong();
             int valueLength = in.getInt();
+            if (valueLength < 0) {
+                throw new IllegalArgumentException("negative value length " + valueLength);
+            }
             int valueAt = in.position();
             in.position(valueAt + valueLength);
             if (visitor != null) {

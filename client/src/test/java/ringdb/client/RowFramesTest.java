@@ -83,6 +83,12 @@ class RowFramesTest {
         int secondValueLengthAt = 2 + 2 * (2 + "field0".length() + 8 + 4 + "value".length()) - 4 - "other".length();
         negative[secondValueLengthAt] = (byte) 0xFF; // value length -16777211
         assertThrows(IOException.class, () -> RowFrames.row(negative, visitor));
+        byte[] slightlyNegative = whole.clone(); // -3 would step back inside the answer, not past its start
+        slightlyNegative[secondValueLengthAt] = (byte) 0xFF;
+        slightlyNegative[secondValueLengthAt + 1] = (byte) 0xFF;
+        slightlyNegative[secondValueLengthAt + 2] = (byte) 0xFF;
+        slightlyNegative[secondValueLengthAt + 3] = (byte) 0xFD;
+        assertThrows(IOException.class, () -> RowFrames.row(slightlyNegative, visitor));
         assertEquals(List.of(), handedOver);
         RowFrames.row(whole, visitor);
         assertEquals(List.of("field0", "field1"), handedOver);
