@@ -1,6 +1,7 @@
 package ringdb.bench.ycsb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static ringdb.bench.ycsb.YcsbValues.fields;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -24,7 +25,6 @@ import ringdb.server.runtime.ServerNode;
 import ringdb.server.testing.OneNode;
 import site.ycsb.ByteIterator;
 import site.ycsb.Status;
-import site.ycsb.StringByteIterator;
 
 /**
  * The YCSB CQL binding against a real node: each operation does what YCSB means by it (updates are
@@ -49,14 +49,6 @@ class CqlClientTest {
         if (node != null) {
             node.close();
         }
-    }
-
-    private static Map<String, ByteIterator> fields(String... namesAndValues) {
-        Map<String, ByteIterator> values = new HashMap<>();
-        for (int i = 0; i < namesAndValues.length; i += 2) {
-            values.put(namesAndValues[i], new StringByteIterator(namesAndValues[i + 1]));
-        }
-        return values;
     }
 
     private static Map<String, String> strings(Map<String, ByteIterator> values) {

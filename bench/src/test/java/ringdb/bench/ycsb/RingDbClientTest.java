@@ -1,6 +1,7 @@
 package ringdb.bench.ycsb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static ringdb.bench.ycsb.YcsbValues.fields;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,6 @@ import ringdb.server.runtime.ServerNode;
 import ringdb.server.testing.OneNode;
 import site.ycsb.ByteIterator;
 import site.ycsb.Status;
-import site.ycsb.StringByteIterator;
 
 /** ringdb's own YCSB binding over the native protocol against one node on 127.0.0.1. */
 @Timeout(60)
@@ -37,14 +37,6 @@ class RingDbClientTest {
         if (node != null) {
             node.close();
         }
-    }
-
-    private static Map<String, ByteIterator> fields(String... namesAndValues) {
-        Map<String, ByteIterator> values = new HashMap<>();
-        for (int i = 0; i < namesAndValues.length; i += 2) {
-            values.put(namesAndValues[i], new StringByteIterator(namesAndValues[i + 1]));
-        }
-        return values;
     }
 
     /** Each value read twice: a result's iterator must give its own bytes, whatever shares the answer. */
