@@ -250,7 +250,7 @@ public final class Hints {
                 } else {
                     dropped++;
                 }
-                store.apply(hint.key(), Cell.tombstone(stored.timestampMicros() + 1), error -> { });
+                deleteStored(hint.key(), stored.timestampMicros());
             }
             removed(target, queue, hint);
         }
@@ -369,7 +369,7 @@ public final class Hints {
                 }
                 Decoded hint = decode(stored);
                 if (context.placement().isDropped(hint.key)) { // its table was dropped: nothing to deliver
-                    store.apply(pending.key(), Cell.tombstone(stored.timestampMicros() + 1), error -> { });
+                    deleteStored(pending.key(), stored.timestampMicros());
                     removed(target, queue, pending);
                     continue;
                 }
@@ -378,7 +378,7 @@ public final class Hints {
                     if (retarget(target, hint, owners)) {
                         handedOverCount++;
                     }
-                    store.apply(pending.key(), Cell.tombstone(stored.timestampMicros() + 1), error -> { });
+                    deleteStored(pending.key(), stored.timestampMicros());
                     removed(target, queue, pending);
                     continue;
                 }
@@ -419,8 +419,7 @@ public final class Hints {
                 stop("replica refused: " + response.error());
                 return;
             }
-            // hint keys are never reused, so a tombstone just above the hint's own timestamp deletes it for good
-            store.apply(hint.key(), Cell.tombstone(delivered.timestampMicros() + 1), error -> { });
+            deleteStored(hint.key(), delivered.timestampMicros());
             if (removed(target, queue, hint)) {
                 deliveredCount++;
             }
@@ -519,6 +518,14 @@ public final class Hints {
         }
         out.put(value);
         return out.array();
+    }
+
+    /**
+     * Deletes the stored hint at {@code hintKey}, written at {@code storedTimestampMicros}: hint keys are
+     * never reused, so a tombstone just above the hint's own timestamp deletes it for good.
+     */
+    private void deleteStored(byte[] hintKey, long storedTimestampMicros) {
+        store.apply(hintKey, Cell.tombstone(storedTimestampMicros + 1), error -> { });
     }
 
     private static Decoded decode(Cell stored) {
