@@ -449,11 +449,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
                         partitionEnd);
             }
             List<Entry> entries = slice(token, fromInclusive, toExclusive, reversed, maxEntries);
-            PartitionCache.Partition filled = lookUpCached(token, partitionStart, partitionEnd);
-            if (filled != null) {
-                return new PartitionSlice(entries, filled.deletions(partitionStart, partitionEnd));
-            }
-            return new PartitionSlice(entries, rangeTombstones(token, partitionStart, partitionEnd));
+            return withDeletions(entries, token, partitionStart, partitionEnd);
         }
         return LocalStore.super.sliceOfPartition(token, fromInclusive, toExclusive, reversed, maxEntries,
                 partitionStart, partitionEnd);
@@ -472,6 +468,14 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         if (whole != null && whole.covers(partitionStart, partitionEnd)) {
             return new PartitionSlice(entries, whole.deletions(partitionStart, partitionEnd));
         }
+        return withDeletions(entries, token, partitionStart, partitionEnd);
+    }
+
+    /**
+     * {@code entries} with the partition's deletions: from the cached partition when the read just filled
+     * the cache with it, else from the memtables and tables ({@link #rangeTombstones}).
+     */
+    private PartitionSlice withDeletions(List<Entry> entries, long token, byte[] partitionStart, byte[] partitionEnd) {
         PartitionCache.Partition filled = lookUpCached(token, partitionStart, partitionEnd);
         if (filled != null) {
             return new PartitionSlice(entries, filled.deletions(partitionStart, partitionEnd));
