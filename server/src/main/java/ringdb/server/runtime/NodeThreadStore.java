@@ -54,7 +54,13 @@ public final class NodeThreadStore implements LocalStore {
         }
         completions.add(new Completed(onDurable, failure));
         if (drainScheduled.compareAndSet(false, true)) {
-            nodeThread.execute(this::drainCompletions);
+            try {
+                nodeThread.execute(this::drainCompletions);
+            } catch (RejectedExecutionException stopped) {
+                // the node thread has stopped (the node is shutting down): no one is left to acknowledge
+                log.info("node thread stopped: {} write completion(s) left unacknowledged at shutdown",
+                        completions.size());
+            }
         }
     }
 
