@@ -36,7 +36,8 @@ class DroppedTableRepairTest {
             NodeId via = cluster.nodeIds().get(0);
             NodeId away = cluster.nodeIds().get(2);
             for (String keyspace : new String[] {KEPT, GONE}) {
-                assertThat(RowRequests.createTable(cluster, via, keyspace, 3)).isInstanceOf(ClientResult.Completed.class);
+                assertThat(RowRequests.createTable(cluster, via, keyspace, 3))
+                        .isInstanceOf(ClientResult.Completed.class);
             }
             cluster.runFor(3 * SECOND);
             RowTable kept = RowRequests.table(cluster, via, KEPT);
