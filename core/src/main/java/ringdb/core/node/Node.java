@@ -161,7 +161,8 @@ public final class Node {
         this.ringState = new RingState(id, config.replicationFactor(), system, coordinator::nextTimestampMicros,
                 this::emit);
         this.streamHost = new RangeSyncStreamHost(id, clock, timers, network, requests, data,
-                peer -> running && gossip.isAlive(peer), this::ringEpoch, this::emit, this::persistStreamProgress);
+                peer -> running && gossip.isAlive(peer), this::ringEpoch, this::emit, this::persistStreamProgress,
+                key -> placement.factorOfKey(key) >= config.replicationFactor() || writeTargets(key).contains(id));
         this.topology = new Topology(new TopologyBinding(this, gossip, this.hints, system, data, streamHost, repair));
         this.schema = new SchemaService(new SchemaService.Context(id, config.replicationFactor(), network, requests,
                 timers, gossip, system, this::isRunning, coordinator::nextTimestampMicros,
@@ -171,6 +172,12 @@ public final class Node {
         this.health = new StorageHealth(config.diskFailurePolicy(), config.commitFailurePolicy(),
                 (kind, subject, detail) -> emit(kind, subject == null ? id : subject, detail), healthActions());
         data.onFailure(health::onFailure);
+    }
+
+    /** The replicas a write of {@code key} goes to now, for its keyspace's factor (pending ones included). */
+    private List<NodeId> writeTargets(byte[] key) {
+        return ringState.view().writePlan(DecoratedKey.of(config.partitioner(), key).token(),
+                placement.factorOfKey(key)).targets();
     }
 
     /** Where hints go on this node's ring (read at each call: the ring state is built after the hints). */
@@ -188,8 +195,7 @@ public final class Node {
 
             @Override
             public List<NodeId> writeTargets(byte[] key) {
-                return ringState.view().writePlan(DecoratedKey.of(config.partitioner(), key).token(),
-                        placement.factorOfKey(key)).targets();
+                return Node.this.writeTargets(key);
             }
 
             @Override

@@ -40,6 +40,7 @@ public record NodeConfig(
         TokenAllocation tokenAllocation,
         long ringDelayMicros,
         long removalResumeDelayMicros,
+        long schemaAgreementTimeoutMicros,
         long streamThroughputBytesPerSecond,
         boolean rangeSyncDigests,
         long clientTimestampAheadMaxMicros,
@@ -75,6 +76,7 @@ public record NodeConfig(
         Objects.requireNonNull(tokenAllocation, "tokenAllocation");
         positive(ringDelayMicros, "ringDelayMicros");
         positive(removalResumeDelayMicros, "removalResumeDelayMicros");
+        positive(schemaAgreementTimeoutMicros, "schemaAgreementTimeoutMicros");
         positive(clientTimestampAheadMaxMicros, "clientTimestampAheadMaxMicros");
         Objects.requireNonNull(diskFailurePolicy, "diskFailurePolicy");
         Objects.requireNonNull(commitFailurePolicy, "commitFailurePolicy");
@@ -137,6 +139,7 @@ public record NodeConfig(
         b.tokenAllocation = tokenAllocation;
         b.ringDelayMicros = ringDelayMicros;
         b.removalResumeDelayMicros = removalResumeDelayMicros;
+        b.schemaAgreementTimeoutMicros = schemaAgreementTimeoutMicros;
         b.streamThroughputBytesPerSecond = streamThroughputBytesPerSecond;
         b.rangeSyncDigests = rangeSyncDigests;
         b.clientTimestampAheadMaxMicros = clientTimestampAheadMaxMicros;
@@ -211,6 +214,12 @@ public record NodeConfig(
          * (30 s): the lowest host id among the live NORMAL nodes that know the removal.
          */
         private long removalResumeDelayMicros = 30_000_000L;
+        /**
+         * How long a joining node waits, before its stream, for a live peer's schema to agree with its own
+         * (60 s); then the join is withdrawn with an error naming the peer and the schema digests, and
+         * announced again once the schemas agree (a replacement keeps waiting and reports it instead).
+         */
+        private long schemaAgreementTimeoutMicros = 60_000_000L;
         /** Bytes per second one stream session may pull (24 MiB/s; 0: unthrottled). */
         private long streamThroughputBytesPerSecond = 24L * 1024 * 1024;
         /** Catch-up and repair compare chunk digests first and pull only chunks that differ (false: pull all). */
@@ -363,6 +372,11 @@ public record NodeConfig(
             return this;
         }
 
+        public Builder schemaAgreementTimeoutMicros(long value) {
+            schemaAgreementTimeoutMicros = value;
+            return this;
+        }
+
         public Builder streamThroughputBytesPerSecond(long value) {
             streamThroughputBytesPerSecond = value;
             return this;
@@ -401,7 +415,7 @@ public record NodeConfig(
                     hintReplayIntervalMicros, hintReplayBatchSize, hintsPerTargetMax, hintsPerTargetBytesMax,
                     hintsTotalBytesMax, recoveryDelayMicros,
                     autoBootstrap, replaceNode, tokenAllocation, ringDelayMicros, removalResumeDelayMicros,
-                    streamThroughputBytesPerSecond,
+                    schemaAgreementTimeoutMicros, streamThroughputBytesPerSecond,
                     rangeSyncDigests, clientTimestampAheadMaxMicros, diskFailurePolicy, commitFailurePolicy,
                     partitioner);
         }

@@ -63,6 +63,15 @@ final class Join {
     private boolean joinAborted;
     /** Why a node that moved while joining does not join (null: it did not). */
     private String movedWhileJoining;
+    /** Since when the join has waited for nothing but schema agreement before streaming (-1: it does not). */
+    private long schemaWaitSinceMicros = -1;
+    /**
+     * Why the join was withdrawn when the schemas did not agree in time (null: it was not); it is
+     * announced again once they agree.
+     */
+    private String schemaFailure;
+    /** Whether the schema wait of a replacement was reported as over its bound. */
+    private boolean schemaWaitReported;
 
     Join(TopologyContext context, TopologyRecords records, Streaming streaming) {
         this.context = context;
@@ -73,6 +82,7 @@ final class Join {
     /** Decides how this node starts, from its durable records and its configuration. */
     Startup load(TopologyRecords.Saved saved) {
         finishing = false;
+        schemaFailure = null;
         joinAborted = false;
         formerId = null;
         movedWhileJoining = null;
@@ -205,7 +215,7 @@ final class Join {
             if (conflict != null) {
                 backOff(nowMicros, conflict);
             } else if (mine != null && !barrierMet(view, mine, true)) {
-                return; // retried next round
+                checkSchemaWait(nowMicros, view); // else retried next round
             } else {
                 startStream();
             }
@@ -234,12 +244,7 @@ final class Join {
      * (every gossip round or so) are refused while the winner's move runs, and announce once it ended.
      */
     private void backOff(long nowMicros, String conflict) {
-        context.announceMembership(NodeState.STARTING, persistedTokens, records.replacing());
-        phase = Phase.WAITING_FOR_RING;
-        // writes may bypass us while we are withdrawn: whatever a previous run streamed is stale
-        resumeKey = "";
-        resumeCompleted = Set.of();
-        records.clearStreamProgress();
+        withdraw();
         // the winner is known (both sides decide alike): check again within a couple of gossip rounds,
         // so the join starts as soon as the winner finished instead of one or two ring delays later
         long gossip = context.config().gossipIntervalMicros();
@@ -250,9 +255,61 @@ final class Join {
         context.emit(NodeEvent.Kind.ERROR, context.id(), message);
     }
 
+    /** Withdraws our announced move: the node is no longer a pending replica, and chooses again later. */
+    private void withdraw() {
+        context.announceMembership(NodeState.STARTING, persistedTokens, records.replacing());
+        phase = Phase.WAITING_FOR_RING;
+        schemaWaitSinceMicros = -1;
+        // writes may bypass us while we are withdrawn: whatever a previous run streamed is stale
+        resumeKey = "";
+        resumeCompleted = Set.of();
+        records.clearStreamProgress();
+    }
+
+    /**
+     * The stream has waited {@code schemaAgreementTimeoutMicros} for nothing but a live peer's schema:
+     * streaming now could copy a keyspace with the wrong replication factor and miss its data, and
+     * waiting on keeps a pending move that blocks every other ring change. A join fails: it is withdrawn
+     * (nothing streamed and no read used it, so rolling it back loses nothing, as an aborted bootstrap)
+     * and announced again once the schemas agree. A replacement cannot be rolled back (writes were
+     * acknowledged by it in the dead node's place): it keeps waiting and reports the laggards once.
+     */
+    private void checkSchemaWait(long nowMicros, MembershipView view) {
+        long bound = context.config().schemaAgreementTimeoutMicros();
+        if (schemaWaitSinceMicros < 0 || nowMicros - schemaWaitSinceMicros < bound) {
+            return;
+        }
+        String laggards = SchemaAgreement.disagreement(context, view);
+        String waited = " did not agree within " + bound / 1000 + " ms (schema_agreement_timeout_ms): ";
+        if (records.replacing() != null) {
+            if (!schemaWaitReported) {
+                schemaWaitReported = true;
+                context.emit(NodeEvent.Kind.ERROR, context.id(), kind().verb() + " of " + context.id()
+                        + " still waiting: the schemas" + waited + laggards + "; a replacement cannot be withdrawn,"
+                        + " it streams once they agree");
+            }
+            return;
+        }
+        withdraw();
+        phaseSinceMicros = nowMicros;
+        String message = kind().verb() + " of " + context.id() + " failed: the schemas" + waited + laggards
+                + "; withdrawn (no longer a pending replica), it is announced again once they agree";
+        schemaFailure = message;
+        lastRefusal = message;
+        context.emit(NodeEvent.Kind.ERROR, context.id(), message);
+    }
+
     private void chooseTokensAndAnnounce(long nowMicros) {
         MembershipView view = context.membershipView();
         JoinKind kind = kind();
+        if (schemaFailure != null) {
+            String schemaWait = SchemaAgreement.waitingFor(context, view);
+            if (schemaWait != null) {
+                refuse(nowMicros, schemaWait + ": " + SchemaAgreement.disagreement(context, view));
+                return;
+            }
+            schemaFailure = null;
+        }
         long[] tokens;
         if (persistedTokens != null) {
             tokens = persistedTokens;
@@ -314,8 +371,16 @@ final class Join {
      */
     private boolean barrierMet(MembershipView view, Move mine, boolean beforeStream) {
         String waiting = ProgressBarrier.waitingFor(context, view, mine);
+        boolean schema = false;
         if (waiting == null && beforeStream) {
             waiting = SchemaAgreement.waitingFor(context, view);
+            schema = waiting != null;
+        }
+        if (!schema) {
+            schemaWaitSinceMicros = -1;
+            schemaWaitReported = false;
+        } else if (schemaWaitSinceMicros < 0) {
+            schemaWaitSinceMicros = context.monotonicMicros();
         }
         if (waiting != null && !waiting.equals(barrierWait)) {
             context.emit(NodeEvent.Kind.JOINING, context.id(), kind().verb() + " of " + context.id() + " " + waiting);
@@ -326,6 +391,9 @@ final class Join {
 
     /** What the join's progress barrier waits for, or null when it waits for nothing. */
     String barrierWait() {
+        if (phase == Phase.WAITING_FOR_RING && schemaFailure != null) {
+            return schemaFailure;
+        }
         return phase == Phase.ANNOUNCED || phase == Phase.READS_MOVED ? barrierWait : null;
     }
 

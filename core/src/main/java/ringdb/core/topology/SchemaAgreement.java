@@ -19,6 +19,12 @@ import ringdb.core.membership.MembershipView;
  * exchanges schemas with any live peer whose digest differs, so the wait ends once they converged.
  * For the same reason the node running a decommission or a removal decides which gainers must
  * have streamed only with a schema the ring agrees on.
+ *
+ * <p>The wait is bounded for a join: a live peer whose schema never converges (schema exchanges
+ * failing between it and this node, say) would otherwise hold the join, a pending move that blocks
+ * every other ring change, forever. After {@code schemaAgreementTimeoutMicros} the join is withdrawn
+ * with an error naming the laggards and their digests, and announced again once the schemas agree
+ * ({@link Join}). Streaming anyway is not an option: it could miss a keyspace's data.
  */
 final class SchemaAgreement {
     private SchemaAgreement() {
@@ -26,6 +32,26 @@ final class SchemaAgreement {
 
     /** Null when every live member of the ring holds this node's schema, else what the plan waits for. */
     static String waitingFor(TopologyContext context, MembershipView view) {
+        List<NodeId> differing = differing(context, view);
+        return differing.isEmpty() ? null : "waiting for the schema of " + differing + " to agree with this"
+                + " node's (a keyspace a node does not know yet would be streamed with the wrong replication factor)";
+    }
+
+    /**
+     * The live members whose schema differs from this node's, each with the schema digest it gossips,
+     * and this node's own digest: what an operator needs to find the laggard.
+     */
+    static String disagreement(TopologyContext context, MembershipView view) {
+        StringBuilder out = new StringBuilder();
+        for (NodeId node : differing(context, view)) {
+            String theirs = digest(context, node);
+            out.append(out.length() == 0 ? "" : ", ").append(node).append(" holds schema ")
+                    .append(theirs == null ? "(none gossiped)" : theirs);
+        }
+        return out + "; this node holds schema " + digest(context, context.id());
+    }
+
+    private static List<NodeId> differing(TopologyContext context, MembershipView view) {
         String mine = digest(context, context.id());
         List<NodeId> differing = new ArrayList<>();
         for (NodeId node : new TreeSet<>(view.natural().members())) {
@@ -33,8 +59,7 @@ final class SchemaAgreement {
                 differing.add(node);
             }
         }
-        return differing.isEmpty() ? null : "waiting for the schema of " + differing + " to agree with this"
-                + " node's (a keyspace a node does not know yet would be streamed with the wrong replication factor)";
+        return differing;
     }
 
     private static String digest(TopologyContext context, NodeId node) {

@@ -96,6 +96,7 @@ public final class ConfigKeys {
     public static final String TOKEN_ALLOCATION = "token_allocation";
     public static final String RING_DELAY_MS = "ring_delay_ms";
     public static final String REMOVAL_RESUME_DELAY_MS = "removal_resume_delay_ms";
+    public static final String SCHEMA_AGREEMENT_TIMEOUT_MS = "schema_agreement_timeout_ms";
     public static final String STREAM_THROUGHPUT_BYTES_PER_SECOND = "stream_throughput_bytes_per_second";
     public static final String RANGE_SYNC_DIGESTS = "range_sync_digests";
 
@@ -321,6 +322,11 @@ public final class ConfigKeys {
             ConfigKey.integer(REMOVAL_RESUME_DELAY_MS, 30_000, 1, 3_600_000,
                 "How long the node running a removal (removenode) may be down before another node resumes it: "
                 + "the live NORMAL node with the lowest host id among those that know the removal."),
+            ConfigKey.integer(SCHEMA_AGREEMENT_TIMEOUT_MS, 60_000, 1, 3_600_000,
+                "How long a joining node waits, before streaming, for a live peer's schema to agree with its own; "
+                + "then the join fails with an error naming the peer and both schema digests, is withdrawn (no "
+                + "longer a pending replica) and is announced again once the schemas agree. A replacement keeps "
+                + "waiting and reports it."),
             ConfigKey.integer(STREAM_THROUGHPUT_BYTES_PER_SECOND, 24L * MIB, 0, 1L << 40,
                 "Bytes per second one streaming session may pull when nodes join, leave or are removed "
                 + "(24 MiB/s; 0 = unthrottled)."),

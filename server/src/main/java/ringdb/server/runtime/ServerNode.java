@@ -454,6 +454,8 @@ public final class ServerNode implements AutoCloseable {
                 .ringDelayMicros(Math.max(1, TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.RING_DELAY_MS))))
                 .removalResumeDelayMicros(
                         TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.REMOVAL_RESUME_DELAY_MS)))
+                .schemaAgreementTimeoutMicros(
+                        TimeUnit.MILLISECONDS.toMicros(config.number(ConfigKeys.SCHEMA_AGREEMENT_TIMEOUT_MS)))
                 .streamThroughputBytesPerSecond(config.number(ConfigKeys.STREAM_THROUGHPUT_BYTES_PER_SECOND))
                 .rangeSyncDigests(config.bool(ConfigKeys.RANGE_SYNC_DIGESTS))
                 .clientTimestampAheadMaxMicros(

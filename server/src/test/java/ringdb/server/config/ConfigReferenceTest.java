@@ -80,6 +80,7 @@ class ConfigReferenceTest {
         expected.put("token_allocation", "derived");
         expected.put("ring_delay_ms", 10_000L);
         expected.put("removal_resume_delay_ms", 30_000L);
+        expected.put("schema_agreement_timeout_ms", 60_000L);
         expected.put("stream_throughput_bytes_per_second", 25_165_824L);
         expected.put("range_sync_digests", true);
         expected.put("commitlog_sync", "group");
