@@ -206,9 +206,9 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
             onDurable.accept(null);
             return;
         }
-        List<DecoratedKey> keys = new ArrayList<>(entries.size());
         byte[] verified = null; // the last key whose token was computed; its partition's end
         int verifiedEnd = -1;
+        long verifiedToken = 0;
         for (Entry entry : entries) {
             byte[] key = entry.key().key();
             Limits.checkStorageKey(key);
@@ -216,7 +216,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
             // The entries of a mutation are of one partition: its token is computed (a hash) once,
             // and an entry that begins with the same whole partition key has the same token.
             boolean samePartition = verifiedEnd > 0 && key.length > verifiedEnd
-                    && entry.key().token() == keys.get(keys.size() - 1).token()
+                    && entry.key().token() == verifiedToken
                     && Arrays.equals(key, 0, verifiedEnd, verified, 0, verifiedEnd);
             if (!samePartition) {
                 DecoratedKey decorated = EntryKeys.decorate(config.partitioner(), key);
@@ -226,8 +226,8 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
                 }
                 verified = key;
                 verifiedEnd = EntryKeys.partitionEnd(key);
+                verifiedToken = decorated.token();
             }
-            keys.add(entry.key());
         }
         long payload = CommitLogRecords.batchSize(entries);
         if (payload > CommitLogFormat.PAYLOAD_SIZE_BYTES_MAX) {
@@ -246,10 +246,10 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
             commitLogFailed(e);
             return;
         }
-        for (int i = 0; i < entries.size(); i++) {
-            memtable.put(keys.get(i), entries.get(i).cell());
+        for (Entry entry : entries) {
+            memtable.put(entry.key(), entry.cell()); // its token was checked against its key above
         }
-        partitionCache.written(entries); // each entry's key was checked equal to keys.get(i) above
+        partitionCache.written(entries);
         afterAppend(onDurable);
     }
 
