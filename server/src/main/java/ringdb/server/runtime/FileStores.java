@@ -26,10 +26,11 @@ import ringdb.storage.rows.TombstoneKinds;
 public final class FileStores implements StoreFactory {
     private static final Logger log = LoggerFactory.getLogger(FileStores.class);
     /**
-     * The share of the maximum heap an {@code auto} partition cache takes: an eighth. Measured with YCSB's
-     * rows of 10 x 100 bytes: 128 MiB of a 1 GiB node holds all the rows of a node of 3 with RF 2 (67k of 100k)
-     * and left garbage collection's CPU as it was, and a 128 MiB node's 16 MiB take no room its memtable
-     * needs under writes (a fixed 64 MiB was half of that heap).
+     * The share of the maximum heap an {@code auto} partition cache takes: an eighth. With YCSB's rows of
+     * 10 x 100 bytes (about 1.4 KB each in the cache), 128 MiB of a 1 GiB node holds the 67k rows a node of 3
+     * with RF 2 keeps, and its collections paused no longer than with the former fixed 64 MiB; a 128 MiB node
+     * keeps 16 MiB, leaving its heap to the memtable (64 MiB by default) under writes, where a fixed 64 MiB
+     * was half of it.
      */
     static final int PARTITION_CACHE_HEAP_SHARE = 8;
 
