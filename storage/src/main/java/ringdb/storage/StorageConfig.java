@@ -20,7 +20,10 @@ public record StorageConfig(SyncMode syncMode, long periodicSyncMicros, long mem
                             TombstoneKinds tombstoneKinds, long partitionCacheSizeBytes) {
 
     public static final long MICROS_PER_SECOND = 1_000_000L;
-    /** The partition cache's default size: 64 MiB. */
+    /**
+     * The partition cache's default size: 64 MiB, fixed, so an engine's behaviour does not depend on the
+     * heap of the JVM it runs in (a node's {@code partition_cache_size_bytes: auto} sizes it to its heap).
+     */
     public static final long PARTITION_CACHE_SIZE_BYTES_DEFAULT = 64L << 20;
 
     public StorageConfig {

@@ -81,6 +81,32 @@ public record ConfigKey(String name, Type type, Object defaultValue, String allo
         });
     }
 
+    /** The word a size key takes to follow the node's heap (see {@link #integerOrAuto}). */
+    public static final String AUTO = "auto";
+
+    /**
+     * {@value #AUTO} (the default: the node works the value out, as the key's description says) or a whole
+     * number in {@code min..max}; the parsed value is the text {@value #AUTO} or a {@code Long}.
+     */
+    static ConfigKey integerOrAuto(String name, long min, long max, String description) {
+        return new ConfigKey(name, Type.INTEGER, AUTO, AUTO + ", " + min + " .. " + max, description, raw -> {
+            if (raw instanceof String text && text.trim().equalsIgnoreCase(AUTO)) {
+                return AUTO;
+            }
+            long value;
+            try {
+                value = parseLong(raw);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("must be " + AUTO + " or a whole number, got '" + raw + "'", e);
+            }
+            if (value < min || value > max) {
+                throw new IllegalArgumentException("must be " + AUTO + " or between " + min + " and " + max
+                        + ", got " + value);
+            }
+            return value;
+        });
+    }
+
     static ConfigKey decimal(String name, double defaultValue, double min, double max, String description) {
         return new ConfigKey(name, Type.DECIMAL, defaultValue, min + " .. " + max, description, raw -> {
             double value;

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import ringdb.core.NodeId;
 import ringdb.core.data.Limits;
 
@@ -127,6 +128,12 @@ public final class ServerConfig {
 
     public long number(String name) {
         return (Long) require(name);
+    }
+
+    /** A key of {@link ConfigKey#integerOrAuto}: its number, or empty when it is {@value ConfigKey#AUTO}. */
+    public OptionalLong numberOrAuto(String name) {
+        Object value = require(name);
+        return value instanceof Long number ? OptionalLong.of(number) : OptionalLong.empty();
     }
 
     public int integer(String name) {

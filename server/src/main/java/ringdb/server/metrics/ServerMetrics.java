@@ -40,10 +40,13 @@ public final class ServerMetrics implements RequestObserver {
             new ConcurrentHashMap<>();
     private final Counter events;
     private final TransportStats transport;
+    private final long partitionCacheCapacityBytes;
     private volatile NodeStatus status;
 
-    public ServerMetrics(TransportStats transport) {
+    /** Metrics of a node whose data store's partition cache may hold {@code partitionCacheCapacityBytes}. */
+    public ServerMetrics(TransportStats transport, long partitionCacheCapacityBytes) {
         this.transport = transport;
+        this.partitionCacheCapacityBytes = partitionCacheCapacityBytes;
         requests = Counter.builder().name("ringdb_client_requests_total")
                 .help("HTTP API requests by operation and outcome")
                 .labelNames("operation", "outcome")
@@ -111,6 +114,9 @@ public final class ServerMetrics implements RequestObserver {
                 + " answer", LocalStore.Stats::partitionCacheMisses);
         storeGauge("ringdb_storage_partition_cache_bytes", "Estimated bytes held by the partition cache",
                 LocalStore.Stats::partitionCacheBytes);
+        gauge("ringdb_storage_partition_cache_capacity_bytes", "Heap bytes the partition cache may hold "
+                + "(partition_cache_size_bytes, or with auto a share of the maximum heap)",
+                cb -> cb.call(partitionCacheCapacityBytes));
         gauge("ringdb_storage_health", "1 for the state the disk and commit failure policies left the node in"
                 + " (SERVING, WRITES_REFUSED, STOPPED, DEAD)", cb -> {
             NodeStatus s = status;

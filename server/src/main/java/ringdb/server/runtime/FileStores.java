@@ -25,18 +25,38 @@ import ringdb.storage.rows.TombstoneKinds;
  */
 public final class FileStores implements StoreFactory {
     private static final Logger log = LoggerFactory.getLogger(FileStores.class);
+    /**
+     * The share of the maximum heap an {@code auto} partition cache takes: an eighth. With YCSB's rows of
+     * 10 x 100 bytes (about 1.4 KB each in the cache), 128 MiB of a 1 GiB node holds the 67k rows a node of 3
+     * with RF 2 keeps, and its collections paused no longer than with the former fixed 64 MiB; a 128 MiB node
+     * keeps 16 MiB, leaving its heap to the memtable (64 MiB by default) under writes, where a fixed 64 MiB
+     * was half of it.
+     */
+    static final int PARTITION_CACHE_HEAP_SHARE = 8;
 
     private final StorageConfig storageConfig;
     private final FileDisk disk;
 
     public FileStores(ServerConfig config) {
         this.storageConfig = storageConfig(config);
+        log.info("partition cache: {} bytes{}", storageConfig.partitionCacheSizeBytes(),
+                config.numberOrAuto(ConfigKeys.PARTITION_CACHE_SIZE_BYTES).isPresent() ? ""
+                        : " (auto: 1/" + PARTITION_CACHE_HEAP_SHARE + " of the maximum heap, "
+                        + Runtime.getRuntime().maxMemory() + " bytes)");
         long windowMicros = storageConfig.syncMode() == SyncMode.GROUP
                 ? config.number(ConfigKeys.COMMITLOG_SYNC_GROUP_WINDOW_MICROS) : 0;
         this.disk = new FileDisk(windowMicros, System::nanoTime); // the clock paces compactions
     }
 
     static StorageConfig storageConfig(ServerConfig config) {
+        return storageConfig(config, Runtime.getRuntime().maxMemory());
+    }
+
+    /**
+     * The storage settings {@code config} gives a node whose maximum heap is {@code maxHeapBytes} (the
+     * partition cache's size follows it when {@code auto}).
+     */
+    static StorageConfig storageConfig(ServerConfig config, long maxHeapBytes) {
         long segmentSizeBytes = config.number(ConfigKeys.COMMITLOG_SEGMENT_SIZE_BYTES);
         long commitLogSizeBytesMax = Math.max(StorageConfig.defaults().commitLogSizeBytesMax(), 4 * segmentSizeBytes);
         return StorageConfig.builder()
@@ -48,8 +68,19 @@ public final class FileStores implements StoreFactory {
                 .compactionThroughputBytesPerSecond(config.number(ConfigKeys.COMPACTION_THROUGHPUT_BYTES_PER_SECOND))
                 .skipCorruptCommitLogRecords(config.bool(ConfigKeys.SKIP_CORRUPT_COMMIT_LOG_RECORDS))
                 .valueSizeBytesMax(config.integer(ConfigKeys.MAX_VALUE_SIZE_BYTES))
-                .partitionCacheSizeBytes(config.number(ConfigKeys.PARTITION_CACHE_SIZE_BYTES))
+                .partitionCacheSizeBytes(partitionCacheSizeBytes(config, maxHeapBytes))
                 .partitioner(ServerNode.partitioner(config)).build();
+    }
+
+    /** The partition cache's size: as configured, or with {@code auto} a share of {@code maxHeapBytes}. */
+    static long partitionCacheSizeBytes(ServerConfig config, long maxHeapBytes) {
+        return config.numberOrAuto(ConfigKeys.PARTITION_CACHE_SIZE_BYTES)
+                .orElse(maxHeapBytes / PARTITION_CACHE_HEAP_SHARE);
+    }
+
+    @Override
+    public long partitionCacheSizeBytes() {
+        return storageConfig.partitionCacheSizeBytes();
     }
 
     @Override

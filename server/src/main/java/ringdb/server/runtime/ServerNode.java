@@ -150,7 +150,7 @@ public final class ServerNode implements AutoCloseable {
         AtomicReference<Consumer<NodeEvent>> cqlEvents = new AtomicReference<>(event -> { });
         AtomicReference<Consumer<SchemaChange>> cqlSchemaChanges = new AtomicReference<>(change -> { });
         InternodeTransport transport = startTransport(config, tls, audit, nodeThread, List.of(data, hints), stores);
-        ServerMetrics metrics = new ServerMetrics(transport.stats());
+        ServerMetrics metrics = new ServerMetrics(transport.stats(), stores.partitionCacheSizeBytes());
         DroppedTablePurge purge = new DroppedTablePurge(data, dir, compactionSchema::get);
         metrics.registerDroppedTablePurges(purge::completed, purge::failed, purge::entriesRemoved);
         transport.setSink(inboundSink(nodeThread, nodeHolder, transport.stats()));

@@ -29,6 +29,11 @@ public interface StoreFactory extends AutoCloseable {
      */
     LocalStore openHints(Path directory, Clock clock, Timers timers);
 
+    /** Heap bytes the data store's partition cache may hold (0: none, or not known). */
+    default long partitionCacheSizeBytes() {
+        return 0;
+    }
+
     @Override
     void close();
 }

@@ -93,7 +93,7 @@ class ConfigReferenceTest {
         expected.put("memtable_flush_threshold_bytes", 67_108_864L);
         expected.put("flush_period_ms", 60_000L);
         expected.put("compaction_throughput_bytes_per_second", 67_108_864L);
-        expected.put("partition_cache_size_bytes", 67_108_864L);
+        expected.put("partition_cache_size_bytes", "auto");
         expected.put("write_request_timeout_ms", 2000L);
         expected.put("read_request_timeout_ms", 5000L);
         expected.put("max_client_timestamp_ahead_ms", 86_400_000L);

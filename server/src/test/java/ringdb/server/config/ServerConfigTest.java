@@ -56,6 +56,24 @@ class ServerConfigTest {
     }
 
     @Test
+    void thePartitionCacheSizeIsAutoByDefaultOrABoundedNumberFromTheFileOrAFlag() throws Exception {
+        assertThat(ServerConfig.defaults().numberOrAuto(ConfigKeys.PARTITION_CACHE_SIZE_BYTES)).isEmpty();
+        assertThat(ServerConfig.load(write("partition_cache_size_bytes: 268435456\n"), Map.of())
+                .numberOrAuto(ConfigKeys.PARTITION_CACHE_SIZE_BYTES)).hasValue(268_435_456L);
+        assertThat(ServerConfig.load(write("partition_cache_size_bytes: 0\n"),
+                ConfigFlags.parse(List.of("--partition-cache-size-bytes", "AUTO")))
+                .numberOrAuto(ConfigKeys.PARTITION_CACHE_SIZE_BYTES)).isEmpty();
+        assertThat(ServerConfig.load(null, ConfigFlags.parse(List.of("--partition-cache-size-bytes", "0")))
+                .numberOrAuto(ConfigKeys.PARTITION_CACHE_SIZE_BYTES)).hasValue(0L);
+        assertThatThrownBy(() -> ServerConfig.load(null, ConfigFlags.parse(List.of("--partition-cache-size-bytes",
+                "lots")))).hasMessageContaining("'partition_cache_size_bytes'")
+                .hasMessageContaining("must be auto or a whole number, got 'lots'");
+        assertThatThrownBy(() -> ServerConfig.load(write("partition_cache_size_bytes: -1\n"), Map.of()))
+                .hasMessageContaining("'partition_cache_size_bytes'")
+                .hasMessageContaining("must be auto or between 0 and 17179869184, got -1");
+    }
+
+    @Test
     void unknownKeysAndFlagsAreRefusedNotIgnored() throws Exception {
         Path file = write("htp_port: 8081\n");
         assertThatThrownBy(() -> ServerConfig.load(file, Map.of()))

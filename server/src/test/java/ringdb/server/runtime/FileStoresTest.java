@@ -41,4 +41,29 @@ class FileStoresTest {
         assertThat(config.skipCorruptCommitLogRecords()).isTrue();
         assertThat(config.syncMode()).isEqualTo(SyncMode.PERIODIC);
     }
+
+    @Test
+    void anAutoPartitionCacheTakesAnEighthOfTheMaximumHeapAndANumberIsTakenAsItIs() {
+        long gib = 1L << 30;
+        assertThat(FileStores.storageConfig(ServerConfig.defaults(), gib).partitionCacheSizeBytes())
+                .isEqualTo(128L << 20);
+        assertThat(FileStores.storageConfig(ServerConfig.defaults(), 128L << 20).partitionCacheSizeBytes())
+                .isEqualTo(16L << 20);
+        ServerConfig fixed = ServerConfig.load(null, Map.of("partition_cache_size_bytes", "268435456"));
+        assertThat(FileStores.storageConfig(fixed, gib).partitionCacheSizeBytes()).isEqualTo(256L << 20);
+        ServerConfig off = ServerConfig.load(null, Map.of("partition_cache_size_bytes", "0"));
+        assertThat(FileStores.storageConfig(off, gib).partitionCacheSizeBytes()).isZero();
+        assertThat(FileStores.storageConfig(off, gib).forHints().partitionCacheSizeBytes()).isZero();
+    }
+
+    @Test
+    void theNodesStoresTellThePartitionCacheSizeTheirDataStoreGets() {
+        ServerConfig fixed = ServerConfig.load(null, Map.of("partition_cache_size_bytes", "1000000"));
+        try (FileStores stores = new FileStores(fixed)) {
+            assertThat(stores.partitionCacheSizeBytes()).isEqualTo(1_000_000L);
+        }
+        try (FileStores stores = new FileStores(ServerConfig.defaults())) {
+            assertThat(stores.partitionCacheSizeBytes()).isEqualTo(Runtime.getRuntime().maxMemory() / 8);
+        }
+    }
 }

@@ -64,6 +64,9 @@ class ServerNodeTest {
                     .contains("ringdb_client_connections ").contains("ringdb_client_refused_connections 0")
                     .contains("ringdb_client_request_bytes_in_flight ")
                     .contains("ringdb_client_pending_outbound_bytes_max ");
+            assertThat(metrics.lines().filter(line -> line.startsWith("ringdb_storage_partition_cache_capacity_bytes "))
+                    .map(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1))).toList())
+                    .as("auto: an eighth of the heap").containsExactly((double) (Runtime.getRuntime().maxMemory() / 8));
         }
         try (ServerNode node = Nodes.start(config);
              RingClient client = new RingClient(List.of(http), RingClient.Options.defaults())) {
