@@ -260,7 +260,7 @@ public final class Coordinator {
         }
         T answer = context.data().readInMemory(token, partitionStart, partitionEnd, reader);
         if (answer != null) {
-            countPlacement(token, factor);
+            requestsAsReplica++; // as countPlacement counts it: this node is one of the partition's replicas
         }
         return answer;
     }
