@@ -6,6 +6,7 @@ import java.util.List;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.core.store.LocalStore.Entry;
+import ringdb.core.store.PartitionRecords;
 import ringdb.storage.rows.EntryKeys;
 
 /**
@@ -22,9 +23,10 @@ import ringdb.storage.rows.EntryKeys;
  * first entry's when the partition was cached, as a row written at once has one timestamp) and so left
  * out, and the value runs to the next record. An array of record offsets lets a
  * slice find its bounds by binary search; the entries it returns are decoded then, each with its own key
- * and value arrays. Immutable: {@link #merge} returns a new instance.
+ * and value arrays; a reader may also read the records in place ({@link PartitionRecords}). Immutable:
+ * {@link #merge} returns a new instance.
  */
-final class CompactEntries {
+final class CompactEntries implements PartitionRecords {
     private static final int TOMBSTONE = 1;
     private static final int EXPIRING = 2;
     private static final int DELETION_INDEXED = 4;
@@ -59,8 +61,59 @@ final class CompactEntries {
         return assemble(prefix, common, encoded);
     }
 
-    int size() {
+    @Override
+    public int size() {
         return offsets.length - 1;
+    }
+
+    @Override
+    public byte[] prefix() {
+        return prefix;
+    }
+
+    @Override
+    public byte[] bytes() {
+        return records;
+    }
+
+    @Override
+    public int suffixStart(int index) {
+        return skipVarint(records, offsets[index]);
+    }
+
+    @Override
+    public int suffixEnd(int index) {
+        return suffixStart(index) + readVarint(records, offsets[index]);
+    }
+
+    @Override
+    public boolean isTombstone(int index) {
+        return (records[suffixEnd(index)] & TOMBSTONE) != 0;
+    }
+
+    @Override
+    public long timestampMicros(int index) {
+        int at = suffixEnd(index);
+        return (records[at] & COMMON_TIMESTAMP) != 0 ? commonTimestamp : readLong(at + 1);
+    }
+
+    @Override
+    public long expiresAtSeconds(int index) {
+        int at = suffixEnd(index);
+        int flags = records[at];
+        return (flags & EXPIRING) == 0 ? 0 : readLong(at + ((flags & COMMON_TIMESTAMP) != 0 ? 1 : 9) + 4);
+    }
+
+    @Override
+    public int valueStart(int index) {
+        int at = suffixEnd(index);
+        int flags = records[at];
+        return at + ((flags & COMMON_TIMESTAMP) != 0 ? 1 : 9) + ((flags & EXPIRING) != 0 ? 12 : 0);
+    }
+
+    @Override
+    public int valueEnd(int index) {
+        return offsets[index + 1];
     }
 
     /** Estimated heap bytes of the arrays beyond their headers (the prefix is counted by the caller). */

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import ringdb.core.data.Cell;
 import ringdb.core.store.LocalStore.Entry;
+import ringdb.core.store.PartitionRecords;
 import ringdb.storage.rows.EntryKeys;
 
 /**
@@ -359,6 +360,11 @@ final class PartitionCache {
         /** The entries in {@code [from, to)}, in key order or reversed, at most {@code max}. */
         List<Entry> slice(byte[] from, byte[] to, boolean reversed, int max) {
             return entries.slice(token, from, to, reversed, max);
+        }
+
+        /** Its entries as they are now, read in place. */
+        PartitionRecords records() {
+            return entries;
         }
 
         /** The partition deletion and range tombstone open bounds in {@code [from, to)}, in key order. */

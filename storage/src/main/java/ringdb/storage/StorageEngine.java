@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,7 @@ import ringdb.core.data.InvalidRequestException;
 import ringdb.core.data.Limits;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.core.store.LocalStore;
+import ringdb.core.store.PartitionRecords;
 import ringdb.core.store.StoreFailure;
 import ringdb.storage.commitlog.CommitLog;
 import ringdb.storage.commitlog.CommitLogFormat;
@@ -453,6 +455,28 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         }
         return LocalStore.super.sliceOfPartition(token, fromInclusive, toExclusive, reversed, maxEntries,
                 partitionStart, partitionEnd);
+    }
+
+    /**
+     * The partition cache's copy of the partition, read by {@code reader} in place; a hit is counted when
+     * the reader answers (one that declines leaves the read to {@link #sliceOfPartition}, which counts it).
+     */
+    @Override
+    public <T> T readInMemory(long token, byte[] partitionStart, byte[] partitionEnd,
+                              Function<PartitionRecords, T> reader) {
+        if (Arrays.compareUnsigned(partitionStart, partitionEnd) >= 0) {
+            return null;
+        }
+        tableSet.installCompleted();
+        PartitionCache.Partition cached = lookUpCached(token, partitionStart, partitionEnd);
+        if (cached == null) {
+            return null;
+        }
+        T answer = reader.apply(cached.records());
+        if (answer != null) {
+            partitionCache.hit(cached);
+        }
+        return answer;
     }
 
     /**

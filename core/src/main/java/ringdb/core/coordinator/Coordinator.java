@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import ringdb.core.NodeId;
 import ringdb.core.data.Cell;
 import ringdb.core.data.InvalidRequestException;
@@ -17,6 +18,7 @@ import ringdb.core.node.NodeState;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.core.ring.StorageKeys;
 import ringdb.core.store.LocalStore;
+import ringdb.core.store.PartitionRecords;
 
 /**
  * The coordinator side of client requests: any node takes any put, delete or get, checks it,
@@ -236,6 +238,31 @@ public final class Coordinator {
         countPlacement(query.token(), factor);
         planEntriesRead(query.token(), factor, sliceRead(query), cl,
                 context.clock().monotonicMicros() + context.config().readTimeoutMicros(), localFirst, done);
+    }
+
+    /**
+     * A read of the partition [{@code partitionStart}, {@code partitionEnd}) of {@code token} at {@code cl}
+     * answered by this node alone from the partition as its store holds it in memory
+     * ({@link LocalStore#readInMemory}): what {@code reader} makes of it, when {@link #readSlice} would ask
+     * this node alone and first (the level needs one replica, and this node is the first live one) and the
+     * store holds the partition; else null, and nothing is counted (read it by {@link #readSlice}).
+     * A single local answer needs no reconciliation and no read repair, so the answer is the same.
+     */
+    public <T> T readInMemory(long token, byte[] partitionStart, byte[] partitionEnd, ConsistencyLevel cl,
+                              Function<PartitionRecords, T> reader) {
+        if (refuseRequest(cl) != null) {
+            return null;
+        }
+        int factor = context.placement().factorOfKey(partitionStart);
+        List<NodeId> alive = aliveOf(context.membershipView().get().readReplicas(token, factor));
+        if (cl.blockFor(factor) != 1 || alive.isEmpty() || !alive.get(0).equals(context.self())) {
+            return null;
+        }
+        T answer = context.data().readInMemory(token, partitionStart, partitionEnd, reader);
+        if (answer != null) {
+            requestsAsReplica++; // as countPlacement counts it: this node is one of the partition's replicas
+        }
+        return answer;
     }
 
     private EntriesReadHandler.Read sliceRead(SliceQuery q) {

@@ -9,6 +9,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import ringdb.core.Clock;
 import ringdb.core.Invariants;
 import ringdb.core.Network;
@@ -57,6 +58,7 @@ import ringdb.core.repair.RepairContext;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.core.ring.Ring;
 import ringdb.core.store.LocalStore;
+import ringdb.core.store.PartitionRecords;
 import ringdb.core.system.SystemStore;
 import ringdb.core.topology.Startup;
 import ringdb.core.topology.Topology;
@@ -552,6 +554,16 @@ public final class Node {
         if (!refused(health.stopReason(), done)) {
             coordinator.readSlice(query, cl, done);
         }
+    }
+
+    /**
+     * A read of one partition this node answers alone from memory (see {@link Coordinator#readInMemory}),
+     * or null: read it by {@link #readSlice}.
+     */
+    public <T> T readInMemory(long token, byte[] partitionStart, byte[] partitionEnd, ConsistencyLevel cl,
+                              Function<PartitionRecords, T> reader) {
+        return health.stopReason() != null ? null
+                : coordinator.readInMemory(token, partitionStart, partitionEnd, cl, reader);
     }
 
     /** Reads a slice of one partition, asking this node first when it is a live replica (see {@link Coordinator}). */

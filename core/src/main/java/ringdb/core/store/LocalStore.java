@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
@@ -154,6 +155,17 @@ public interface LocalStore {
                                             int maxEntries, byte[] partitionStart, byte[] partitionEnd) {
         List<Entry> entries = slice(token, fromInclusive, toExclusive, reversed, maxEntries);
         return new PartitionSlice(entries, rangeTombstones(token, partitionStart, partitionEnd));
+    }
+
+    /**
+     * Reads the partition [{@code partitionStart}, {@code partitionEnd}) of {@code token} in place when the
+     * store holds all of it in memory: {@code reader}'s answer, or null when the store does not hold it or
+     * the reader gives none (it may decline a partition it cannot read this way; the caller then reads
+     * it by {@link #sliceOfPartition}). The default holds nothing in memory.
+     */
+    default <T> T readInMemory(long token, byte[] partitionStart, byte[] partitionEnd,
+                               Function<PartitionRecords, T> reader) {
+        return null;
     }
 
     /** The reconciled newest version of {@code key}, a tombstone included; null if never written. */

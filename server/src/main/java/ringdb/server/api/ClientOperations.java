@@ -18,6 +18,7 @@ import ringdb.core.rows.PartitionPage;
 import ringdb.core.rows.ReadCommand;
 import ringdb.core.schema.TableMetadata;
 import ringdb.core.store.LocalStore;
+import ringdb.core.store.PartitionRecords;
 import ringdb.server.audit.AuditLog;
 
 /**
@@ -104,6 +105,17 @@ public interface ClientOperations {
     /** Reads a slice of one partition ({@code Node#readSlice}). */
     default void readSlice(SliceQuery query, ConsistencyLevel consistency, Consumer<ClientResult> done) {
         done.accept(new ClientResult.Failed("this node serves no tables"));
+    }
+
+    /**
+     * A read of the partition [{@code partitionStart}, {@code partitionEnd}) of {@code token} at
+     * {@code consistency} that the node answers alone from memory ({@code Node#readInMemory}): what
+     * {@code reader} makes of the partition's records, or null (also off the node's thread, and by
+     * default) — then read it by {@link #readSlice}.
+     */
+    default <T> T readInMemory(long token, byte[] partitionStart, byte[] partitionEnd, ConsistencyLevel consistency,
+                               Function<PartitionRecords, T> reader) {
+        return null;
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import ringdb.core.NodeId;
 import ringdb.core.catalog.Schema;
 import ringdb.core.catalog.SchemaChange;
@@ -26,6 +27,7 @@ import ringdb.core.node.NodeStatus;
 import ringdb.core.repair.Repair;
 import ringdb.core.schema.TableMetadata;
 import ringdb.core.store.LocalStore;
+import ringdb.core.store.PartitionRecords;
 import ringdb.core.streaming.StreamProgress;
 import ringdb.core.ring.Partitioner;
 import ringdb.server.api.ClientOperations;
@@ -157,6 +159,19 @@ final class NodeClientOperations implements ClientOperations {
     @Override
     public void readSlice(SliceQuery query, ConsistencyLevel consistency, Consumer<ClientResult> done) {
         onNode(() -> node.readSlice(query, consistency, done), done);
+    }
+
+    @Override
+    public <T> T readInMemory(long token, byte[] partitionStart, byte[] partitionEnd, ConsistencyLevel consistency,
+                              Function<PartitionRecords, T> reader) {
+        if (!nodeThread.isNodeThread()) {
+            return null;
+        }
+        try {
+            return node.readInMemory(token, partitionStart, partitionEnd, consistency, reader);
+        } catch (RuntimeException e) {
+            return null; // the read the general way reports what is wrong
+        }
     }
 
     /** Runs {@code call} on the node's thread: at once when already on it (the client sockets are served there). */

@@ -5,12 +5,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ringdb.core.data.Cell;
 import ringdb.core.ring.DecoratedKey;
 import ringdb.core.store.LocalStore;
+import ringdb.core.store.PartitionRecords;
 import ringdb.core.store.StoreFailure;
 
 /**
@@ -97,6 +99,12 @@ public final class NodeThreadStore implements LocalStore {
                                            int maxEntries, byte[] partitionStart, byte[] partitionEnd) {
         return delegate.sliceOfPartition(token, fromInclusive, toExclusive, reversed, maxEntries, partitionStart,
                 partitionEnd);
+    }
+
+    @Override
+    public <T> T readInMemory(long token, byte[] partitionStart, byte[] partitionEnd,
+                              Function<PartitionRecords, T> reader) {
+        return delegate.readInMemory(token, partitionStart, partitionEnd, reader);
     }
 
     @Override

@@ -68,6 +68,70 @@ class NativeRowsTest {
                 + "\"columns\":[{\"name\":\"body\",\"type\":\"text\"}]}"), null, false);
     }
 
+    /**
+     * Reads of a row whose partition the cache holds are answered from its records in place: the same
+     * columns, values and timestamps as the first read (which filled the cache), a column subset, a
+     * deleted cell gone, and NOT_FOUND once every cell is deleted; the cache counts them as hits.
+     */
+    @Test
+    void readsOfACachedRowAnswerAsTheFirstRead() throws Exception {
+        try (ServerNode node = Nodes.start(config());
+             RingClient client = new RingClient(List.of(node.httpAddress().getHostString() + ":"
+                     + node.httpAddress().getPort()), RingClient.Options.defaults())) {
+            createTables(client);
+            String http = node.httpAddress().getHostString() + ":" + node.httpAddress().getPort();
+            List<byte[]> cy = List.of(text("cy"));
+            Map<String, byte[]> write = new LinkedHashMap<>();
+            write.put("a", text("a0"));
+            write.put("b", text("b0"));
+            write.put("n", ByteBuffer.allocate(4).putInt(7).array());
+            client.writeRow("app", "users", cy, List.of(), write, false, "ONE");
+            Map<String, RingClient.Value> first = client.readRow("app", "users", cy, List.of(), List.of(), "ONE")
+                    .orElseThrow();
+            double hitsBefore = cacheHits(http);
+            Map<String, RingClient.Value> again = client.readRow("app", "users", cy, List.of(), List.of(), "ONE")
+                    .orElseThrow();
+            assertThat(again.keySet()).containsExactly("a", "b", "n");
+            for (String column : first.keySet()) {
+                assertThat(again.get(column).value()).isEqualTo(first.get(column).value());
+                assertThat(again.get(column).timestampMicros()).isEqualTo(first.get(column).timestampMicros());
+            }
+            Map<String, RingClient.Value> some = client.readRow("app", "users", cy, List.of(), List.of("n", "a"),
+                    "ONE").orElseThrow();
+            assertThat(some.keySet()).containsExactly("a", "n");
+            assertThat(ByteBuffer.wrap(some.get("n").value()).getInt()).isEqualTo(7);
+            Map<String, byte[]> deleteB = new LinkedHashMap<>();
+            deleteB.put("b", null);
+            client.writeRow("app", "users", cy, List.of(), deleteB, false, "ONE");
+            assertThat(client.readRow("app", "users", cy, List.of(), List.of(), "ONE").orElseThrow().keySet())
+                    .containsExactly("a", "n");
+            Map<String, byte[]> deleteAll = new LinkedHashMap<>();
+            deleteAll.put("a", null);
+            deleteAll.put("n", null);
+            client.writeRow("app", "users", cy, List.of(), deleteAll, false, "ONE");
+            assertThat(client.readRow("app", "users", cy, List.of(), List.of(), "ONE")).isEmpty();
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            double hits = cacheHits(http);
+            while (hits < hitsBefore + 4 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+                hits = cacheHits(http); // the gauge shows the node's figures as last published
+            }
+            assertThat(hits).as("the four reads after the first were cache hits").isGreaterThanOrEqualTo(
+                    hitsBefore + 4);
+        }
+    }
+
+    private static double cacheHits(String http) throws IOException {
+        String metrics = new String(new java.net.URL("http://" + http + "/metrics").openStream().readAllBytes(),
+                StandardCharsets.UTF_8);
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("ringdb_storage_partition_cache_hits ")) {
+                return Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
+            }
+        }
+        return 0;
+    }
+
     @Test
     void blindColumnWritesMergeAndReadBack() throws Exception {
         try (ServerNode node = Nodes.start(config());

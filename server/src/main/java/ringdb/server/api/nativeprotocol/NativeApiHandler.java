@@ -312,8 +312,8 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
 
     private ChannelFuture writeAnswer(Request request, Object result) {
         if (result instanceof NativeRows.RowFound row) {
-            ByteBuf out = header(request.stream(), NativeProtocol.ROW, row.bytes());
-            row.writeTo(out);
+            ByteBuf out = header(request.stream(), NativeProtocol.ROW, row.body().length);
+            out.writeBytes(row.body());
             return write(out);
         } else if (result instanceof ClientResult.Found found) {
             ByteBuf out = header(request.stream(), NativeProtocol.VALUE, 8 + found.value().length);

@@ -14,6 +14,8 @@ import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.data.InvalidRequestException;
 import ringdb.core.protocol.NativeProtocol;
 import ringdb.core.rows.ColumnData;
+import ringdb.core.rows.InMemoryRowRead;
+import ringdb.core.rows.PartitionPage;
 import ringdb.core.rows.PartitionUpdate;
 import ringdb.core.rows.ReadCommand;
 import ringdb.core.rows.Row;
@@ -21,10 +23,14 @@ import ringdb.core.schema.ColumnKind;
 import ringdb.core.schema.ColumnMetadata;
 import ringdb.core.schema.TableMetadata;
 import ringdb.core.schema.keys.Clustering;
+import ringdb.core.schema.keys.KeyRange;
 import ringdb.core.schema.keys.PartitionKey;
+import ringdb.core.schema.keys.RowKeys;
 import ringdb.core.schema.keys.Slice;
 import ringdb.core.ring.Partitioner;
+import ringdb.core.store.PartitionRecords;
 import ringdb.server.api.ClientOperations;
+import ringdb.server.api.TableReads;
 
 /**
  * The native protocol's row requests ({@code docs/formats/native-protocol.md}, "Rows"): ROW_WRITE
@@ -43,28 +49,10 @@ final class NativeRows {
     }
 
     /**
-     * A ROW answer: the row's selected live columns ({@code count} of them) with their timestamps;
-     * names in UTF-8.
+     * A ROW answer's body: the row's selected live columns, each as its name (UTF-8), timestamp and value
+     * ({@code docs/formats/native-protocol.md}).
      */
-    record RowFound(byte[][] names, byte[][] values, long[] timestamps, int count) {
-        int bytes() {
-            int size = 2;
-            for (int i = 0; i < count; i++) {
-                size += 2 + names[i].length + 8 + 4 + values[i].length;
-            }
-            return size;
-        }
-
-        /** Writes the answer of {@link #bytes()} bytes: assembled in an array first, one copy into {@code out}. */
-        void writeTo(ByteBuf out) {
-            ByteBuffer body = ByteBuffer.allocate(bytes());
-            body.putShort((short) count);
-            for (int i = 0; i < count; i++) {
-                body.putShort((short) names[i].length).put(names[i]).putLong(timestamps[i])
-                        .putInt(values[i].length).put(values[i]);
-            }
-            out.writeBytes(body.array());
-        }
+    record RowFound(byte[] body) {
     }
 
     /** Parses the body after the consistency level, flags and timestamp; throws saying what is wrong. */
@@ -191,48 +179,111 @@ final class NativeRows {
         return new Clustering(request.clustering());
     }
 
-    /** Reads the request's columns (every static and regular column when it names none) of its row. */
+    /**
+     * Reads the request's columns (every static and regular column when it names none) of its row: from the
+     * partition's records in memory when this node answers the read alone from memory and the row's
+     * partition allows it ({@link InMemoryRowRead}), else by {@link TableReads}.
+     */
     static void read(ClientOperations operations, RowRequest request, ConsistencyLevel consistency,
                      Consumer<Object> done) {
-        operations.readTable(request.keyspace(), request.table(), table -> {
-            PartitionKey key = partitionKey(table, request);
-            Clustering row = clustering(table, request);
-            Set<String> columns = request.columns().isEmpty() ? null : new LinkedHashSet<>(request.columns());
-            Slice slice = table.clustering().isEmpty() ? Slice.ALL : Slice.prefix(row);
-            return new ReadCommand(table, key, List.of(slice), columns, false, 1, 0, null);
-        }, consistency, (page, failure) -> {
-            if (failure != null) {
-                done.accept(failure);
+        operations.onTable(request.keyspace(), request.table(), table -> {
+            ReadCommand command;
+            try {
+                command = command(table, request);
+            } catch (InvalidRequestException | IllegalArgumentException e) {
+                done.accept(new ClientResult.Invalid(e.getMessage()));
                 return;
             }
-            Row found = page.rows().isEmpty() ? null : page.rows().get(0);
-            if (found == null) {
-                done.accept(new ClientResult.NotFound());
+            Object answer = InMemoryRowRead.reads(command) ? inMemory(operations, command, consistency) : null;
+            if (answer != null) {
+                done.accept(answer);
                 return;
             }
-            done.accept(found(found, page.staticRow()));
-        });
+            TableReads.read(operations, table, t -> command, consistency, TableReads.ENTRIES_PER_READ_MAX,
+                    (page, failure) -> done.accept(failure != null ? failure : answer(page)));
+        }, done::accept);
+    }
+
+    /** The answer of a read that found {@code page}: ROW with its row, or NOT_FOUND. */
+    private static Object answer(PartitionPage page) {
+        return page.rows().isEmpty() ? new ClientResult.NotFound() : found(page.rows().get(0), page.staticRow());
+    }
+
+    private static ReadCommand command(TableMetadata table, RowRequest request) {
+        PartitionKey key = partitionKey(table, request);
+        Clustering row = clustering(table, request);
+        Set<String> columns = request.columns().isEmpty() ? null : new LinkedHashSet<>(request.columns());
+        Slice slice = table.clustering().isEmpty() ? Slice.ALL : Slice.prefix(row);
+        return new ReadCommand(table, key, List.of(slice), columns, false, 1, 0, null);
+    }
+
+    /** The answer from the partition's records in memory (ROW or NOT_FOUND), or null to read the general way. */
+    private static Object inMemory(ClientOperations operations, ReadCommand command, ConsistencyLevel consistency) {
+        RowKeys keys = new RowKeys(command.table(), operations.partitioner()::token);
+        KeyRange partition;
+        long token;
+        try {
+            partition = keys.partition(command.partitionKey());
+            token = keys.token(command.partitionKey());
+        } catch (InvalidRequestException | IllegalArgumentException e) {
+            return null; // the read the general way refuses it, saying why
+        }
+        long nowSeconds = operations.nowMicros() / 1_000_000;
+        return operations.readInMemory(token, partition.start(), partition.end(),
+                consistency, records -> {
+                    InMemoryRowRead.Found found = InMemoryRowRead.read(command, records, nowSeconds);
+                    return found == null ? null : found.exists() ? encode(found, records)
+                            : new ClientResult.NotFound();
+                });
+    }
+
+    /** The ROW answer of {@code found}, its values copied straight from {@code records}. */
+    private static RowFound encode(InMemoryRowRead.Found found, PartitionRecords records) {
+        byte[][] names = new byte[found.count()][];
+        int size = 2;
+        for (int i = 0; i < found.count(); i++) {
+            int index = found.records()[i];
+            names[i] = found.names()[i].getBytes(StandardCharsets.UTF_8);
+            size += 2 + names[i].length + 8 + 4 + records.valueEnd(index) - records.valueStart(index);
+        }
+        ByteBuffer body = ByteBuffer.allocate(size);
+        body.putShort((short) found.count());
+        for (int i = 0; i < found.count(); i++) {
+            int index = found.records()[i];
+            int start = records.valueStart(index);
+            int length = records.valueEnd(index) - start;
+            body.putShort((short) names[i].length).put(names[i]).putLong(records.timestampMicros(index))
+                    .putInt(length).put(records.bytes(), start, length);
+        }
+        return new RowFound(body.array());
     }
 
     /** The answer of a read that found {@code row}: its live columns, then those of the static row (may be null). */
     private static RowFound found(Row row, Row staticRow) {
-        int most = row.columns().size() + (staticRow == null ? 0 : staticRow.columns().size());
-        RowFound found = new RowFound(new byte[most][], new byte[most][], new long[most], 0);
-        found = add(row.columns(), found);
-        return staticRow == null ? found : add(staticRow.columns(), found);
-    }
-
-    private static RowFound add(Map<String, ColumnData> columns, RowFound found) {
-        int count = found.count();
-        for (Map.Entry<String, ColumnData> column : columns.entrySet()) {
-            byte[] value = column.getValue().value();
+        List<Map.Entry<String, ColumnData>> columns = new ArrayList<>(row.columns().entrySet());
+        if (staticRow != null) {
+            columns.addAll(staticRow.columns().entrySet());
+        }
+        byte[][] names = new byte[columns.size()][];
+        int count = 0;
+        int size = 2;
+        for (int i = 0; i < columns.size(); i++) {
+            byte[] value = columns.get(i).getValue().value();
             if (value != null) {
-                found.names()[count] = column.getKey().getBytes(StandardCharsets.UTF_8);
-                found.values()[count] = value;
-                found.timestamps()[count] = column.getValue().timestampMicros();
+                names[i] = columns.get(i).getKey().getBytes(StandardCharsets.UTF_8);
+                size += 2 + names[i].length + 8 + 4 + value.length;
                 count++;
             }
         }
-        return new RowFound(found.names(), found.values(), found.timestamps(), count);
+        ByteBuffer body = ByteBuffer.allocate(size);
+        body.putShort((short) count);
+        for (int i = 0; i < columns.size(); i++) {
+            ColumnData column = columns.get(i).getValue();
+            if (column.value() != null) {
+                body.putShort((short) names[i].length).put(names[i]).putLong(column.timestampMicros())
+                        .putInt(column.value().length).put(column.value());
+            }
+        }
+        return new RowFound(body.array());
     }
 }
