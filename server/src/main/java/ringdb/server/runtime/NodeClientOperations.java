@@ -14,6 +14,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import ringdb.core.NodeId;
 import ringdb.core.catalog.Schema;
 import ringdb.core.catalog.SchemaChange;
@@ -45,6 +47,7 @@ import ringdb.server.tls.ReloadingTls;
  * node's thread.
  */
 final class NodeClientOperations implements ClientOperations {
+    private static final Logger log = LoggerFactory.getLogger(NodeClientOperations.class);
     private final Node node;
     private final NodeThread nodeThread;
     private final ServerMetrics metrics;
@@ -54,6 +57,8 @@ final class NodeClientOperations implements ClientOperations {
     private final Path dataDirectory;
     private final NodeTls tls;
     private final AuditLog audit;
+    /** Whether a failure of a read from memory was logged (the first is; reads then go the general way). */
+    private boolean inMemoryFailureLogged;
     private final JobRegistry jobs = new JobRegistry(JobRegistry.FINISHED_MAX,
             Set.of("repair", "decommission", "removenode", "cleanup"), System::currentTimeMillis);
 
@@ -170,7 +175,12 @@ final class NodeClientOperations implements ClientOperations {
         try {
             return node.readInMemory(token, partitionStart, partitionEnd, consistency, reader);
         } catch (RuntimeException e) {
-            return null; // the read the general way reports what is wrong
+            // a flaw of the read from memory: the general way still answers right (and reports bad input)
+            if (!inMemoryFailureLogged) {
+                inMemoryFailureLogged = true;
+                log.error("a read from memory failed; such reads go the general way (only the first is logged)", e);
+            }
+            return null;
         }
     }
 
