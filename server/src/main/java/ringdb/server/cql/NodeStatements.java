@@ -301,16 +301,17 @@ public final class NodeStatements implements CqlQueryHandler {
     }
 
     private static BindValues positional(List<ByteBuffer> values) {
-        List<byte[]> out = new ArrayList<>();
-        BitSet unset = new BitSet();
-        for (int i = 0; i < values.size(); i++) {
+        byte[][] out = new byte[values.size()][];
+        BitSet unset = null;
+        for (int i = 0; i < out.length; i++) {
             ByteBuffer v = values.get(i);
             if (v == QueryParameters.UNSET) {
+                unset = unset == null ? new BitSet() : unset;
                 unset.set(i);
             }
-            out.add(v == null || v == QueryParameters.UNSET ? null : bound(v));
+            out[i] = v == null || v == QueryParameters.UNSET ? null : bound(v);
         }
-        return BindValues.of(out, unset);
+        return BindValues.handedOver(out, unset);
     }
 
     private static BindValues values(List<ColumnSpec> variables, QueryParameters parameters) {
