@@ -1,8 +1,6 @@
 package ringdb.cql.statements;
 
-import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import ringdb.core.data.InvalidRequestException;
@@ -12,24 +10,35 @@ import ringdb.core.data.InvalidRequestException;
  * unset (protocol v4: leave the column as it is) marked apart.
  */
 public final class BindValues {
+    /** The unset indexes of values that have none (never changed). */
+    private static final BitSet NONE_UNSET = new BitSet();
     /** No values: for a statement without bind markers. */
-    public static final BindValues NONE = new BindValues(List.of(), new BitSet());
+    public static final BindValues NONE = new BindValues(new byte[0][], null);
 
-    private final List<byte[]> values;
+    private final byte[][] values;
     private final BitSet unset;
 
-    private BindValues(List<byte[]> values, BitSet unset) {
-        this.values = Collections.unmodifiableList(new ArrayList<>(values));
-        this.unset = (BitSet) unset.clone();
+    /** Takes {@code values} and {@code unset} (null: none) as they are: callers hand over arrays they no longer use. */
+    private BindValues(byte[][] values, BitSet unset) {
+        this.values = values;
+        this.unset = unset == null || unset.isEmpty() ? NONE_UNSET : unset;
     }
 
     /** Positional values; an element may be null (NULL). */
     public static BindValues of(List<byte[]> values) {
-        return new BindValues(values, new BitSet());
+        return new BindValues(values.toArray(new byte[0][]), null);
     }
 
     /** Positional values, those at the indexes set in {@code unset} being unset. */
     public static BindValues of(List<byte[]> values, BitSet unset) {
+        return new BindValues(values.toArray(new byte[0][]), (BitSet) unset.clone());
+    }
+
+    /**
+     * Positional values taken without a copy: the caller made {@code values} and {@code unset} (null:
+     * none unset) for these values alone and does not change them afterwards.
+     */
+    public static BindValues handedOver(byte[][] values, BitSet unset) {
         return new BindValues(values, unset);
     }
 
@@ -39,14 +48,14 @@ public final class BindValues {
      */
     public static BindValues named(Map<String, byte[]> byName, BitSet unsetNames, List<String> names,
                                    List<ColumnSpec> variables) {
-        List<byte[]> out = new ArrayList<>();
+        byte[][] out = new byte[variables.size()][];
         BitSet unset = new BitSet();
         for (int i = 0; i < variables.size(); i++) {
             String name = variables.get(i).name();
             if (!byName.containsKey(name)) {
                 throw new InvalidRequestException("No value for bind variable " + name);
             }
-            out.add(byName.get(name));
+            out[i] = byName.get(name);
             int at = names.indexOf(name);
             if (at >= 0 && unsetNames.get(at)) {
                 unset.set(i);
@@ -61,7 +70,7 @@ public final class BindValues {
     }
 
     public int size() {
-        return values.size();
+        return values.length;
     }
 
     /** Whether value {@code index} is unset. */
@@ -71,13 +80,13 @@ public final class BindValues {
 
     /** Value {@code index}, null for NULL (check {@link #isUnset} first). */
     public byte[] get(int index) {
-        return values.get(index);
+        return values[index];
     }
 
     /** Refuses a count of values other than the statement's count of bind markers. */
     public void checkCount(int expected) {
-        if (values.size() != expected) {
-            throw new InvalidRequestException("There were " + expected + " markers(?) in CQL but " + values.size()
+        if (values.length != expected) {
+            throw new InvalidRequestException("There were " + expected + " markers(?) in CQL but " + values.length
                     + " bound variables");
         }
     }

@@ -67,7 +67,7 @@ public record ModificationStatement(TableMetadata table, Type type, BoundModific
         for (List<byte[]> c : Statements.cartesian(clustering, values, CARTESIAN_PRODUCT_MAX)) {
             clusterings.add(new Clustering(c));
         }
-        List<Slice> slices = new ArrayList<>();
+        List<Slice> slices = List.of();
         if (kind == BoundModification.Kind.DELETE_SLICES) {
             slices = slices(clusterings, values);
             clusterings = List.of();

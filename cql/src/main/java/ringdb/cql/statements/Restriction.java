@@ -42,6 +42,11 @@ public record Restriction(ColumnMetadata column, Operator operator, List<Term> v
      * validated; a NULL is an error naming the column, an unset value too.
      */
     public List<byte[]> bind(BindValues bindValues) {
+        if (!listMarker && values.size() == 1) { // a comparison: no list to grow
+            Term.Value v = values.get(0).bind(bindValues);
+            checkPresent(v);
+            return List.of(v.bytes());
+        }
         List<byte[]> out = new ArrayList<>();
         if (listMarker) {
             Term.Value list = values.get(0).bind(bindValues);

@@ -20,12 +20,22 @@ final class Statements {
         return out;
     }
 
-    /** Every combination of the restrictions' values (each an equality or IN), in order. */
+    /**
+     * Every combination of the restrictions' values (each an equality or IN), in order. An equality
+     * (one value) extends every combination in place rather than copying them, so the usual statement
+     * (one equality per column) makes one list.
+     */
     static List<List<byte[]>> cartesian(List<Restriction> restrictions, BindValues values, int max) {
-        List<List<byte[]>> out = new ArrayList<>();
-        out.add(List.of());
+        List<List<byte[]>> out = new ArrayList<>(1);
+        out.add(new ArrayList<>(restrictions.size()));
         for (Restriction r : restrictions) {
             List<byte[]> choices = r.bind(values);
+            if (choices.size() == 1) {
+                for (List<byte[]> prefix : out) {
+                    prefix.add(choices.get(0));
+                }
+                continue;
+            }
             List<List<byte[]>> next = new ArrayList<>();
             for (List<byte[]> prefix : out) {
                 for (byte[] choice : choices) {

@@ -32,6 +32,7 @@ import ringdb.cql.statements.ColumnSpec;
 import ringdb.cql.statements.CqlStatement;
 import ringdb.cql.statements.DataResource;
 import ringdb.cql.statements.ModificationStatement;
+import ringdb.cql.statements.PreparedPlan;
 import ringdb.cql.statements.SchemaChange;
 import ringdb.cql.statements.SchemaStatement;
 import ringdb.cql.statements.SelectStatement;
@@ -92,7 +93,7 @@ public final class NodeStatements implements CqlQueryHandler {
             }
             return CompletableFuture.completedFuture(new PreparedStatement(columns(statement.bindVariables()),
                     keyIndexes.stream().mapToInt(Integer::intValue).toArray(), result,
-                    new Prepared(query, keyspace, statement)));
+                    new PreparedPlan(query, keyspace, statement, SystemTables::isSystemKeyspace)));
         });
     }
 
@@ -100,45 +101,14 @@ public final class NodeStatements implements CqlQueryHandler {
     public CompletionStage<CqlResult> execute(PreparedStatement statement, QueryParameters parameters,
                                               ClientState state) {
         return onNode(() -> {
-            CqlStatement current = current((Prepared) statement.statement());
+            CqlStatement current = current((PreparedPlan) statement.statement());
             return authorized(current, state, () -> run(current, parameters, state));
         });
     }
 
-    /**
-     * A prepared statement: its text and keyspace, and what analysis made of them; {@code confirmed} is
-     * the definition of its table last found equal to the one it was analysed with (node's thread only).
-     */
-    private static final class Prepared {
-        private final String query;
-        private final String keyspace;
-        private final CqlStatement statement;
-        private ringdb.core.schema.TableMetadata confirmed;
-
-        Prepared(String query, String keyspace, CqlStatement statement) {
-            this.query = query;
-            this.keyspace = keyspace;
-            this.statement = statement;
-        }
-    }
-
-    /**
-     * The prepared statement as the schema is now: analysed again when its table changed since
-     * (ALTER, or DROP and CREATE), so that it never writes or reads by an outdated definition. The
-     * definitions are compared once per new definition object, not on every execution.
-     */
-    private CqlStatement current(Prepared prepared) {
-        ringdb.core.schema.TableMetadata was = prepared.statement instanceof SelectStatement s ? s.table()
-                : prepared.statement instanceof ModificationStatement m ? m.table() : null;
-        if (was == null || SystemTables.isSystemKeyspace(was.keyspace())) {
-            return prepared.statement;
-        }
-        ringdb.core.schema.TableMetadata now = node.schema().table(was.keyspace(), was.name());
-        if (now != null && (now == prepared.confirmed || was.equals(now))) {
-            prepared.confirmed = now;
-            return prepared.statement;
-        }
-        return Analyzer.analyze(prepared.query, prepared.keyspace, view());
+    /** The prepared statement as the schema is now (see {@link PreparedPlan}): never an outdated definition. */
+    private CqlStatement current(PreparedPlan prepared) {
+        return prepared.current(view());
     }
 
     @Override
@@ -146,7 +116,7 @@ public final class NodeStatements implements CqlQueryHandler {
         return onNode(() -> {
             List<BoundModification> bound = new ArrayList<>();
             for (BatchRequest.Statement s : batch.statements()) {
-                CqlStatement statement = s.prepared() != null ? current((Prepared) s.prepared().statement())
+                CqlStatement statement = s.prepared() != null ? current((PreparedPlan) s.prepared().statement())
                         : Analyzer.analyze(s.query(), state.keyspace(), view());
                 BindValues values = positional(s.values());
                 if (statement instanceof ModificationStatement m) {
@@ -331,16 +301,17 @@ public final class NodeStatements implements CqlQueryHandler {
     }
 
     private static BindValues positional(List<ByteBuffer> values) {
-        List<byte[]> out = new ArrayList<>();
-        BitSet unset = new BitSet();
-        for (int i = 0; i < values.size(); i++) {
+        byte[][] out = new byte[values.size()][];
+        BitSet unset = null;
+        for (int i = 0; i < out.length; i++) {
             ByteBuffer v = values.get(i);
             if (v == QueryParameters.UNSET) {
+                unset = unset == null ? new BitSet() : unset;
                 unset.set(i);
             }
-            out.add(v == null || v == QueryParameters.UNSET ? null : bound(v));
+            out[i] = v == null || v == QueryParameters.UNSET ? null : bound(v);
         }
-        return BindValues.of(out, unset);
+        return BindValues.handedOver(out, unset);
     }
 
     private static BindValues values(List<ColumnSpec> variables, QueryParameters parameters) {
