@@ -250,12 +250,23 @@ public final class Coordinator {
      */
     public <T> T readInMemory(long token, byte[] partitionStart, byte[] partitionEnd, ConsistencyLevel cl,
                               Function<PartitionRecords, T> reader) {
+        return readInMemory(token, partitionStart, partitionEnd, cl, false, reader);
+    }
+
+    /**
+     * As {@link #readInMemory(long, byte[], byte[], ConsistencyLevel, Function)}; with {@code localFirst}
+     * when {@link #readSlice(SliceQuery, ConsistencyLevel, boolean, Consumer)} with it would ask this node
+     * alone and first: the level needs one replica and this node is any one of the live replicas.
+     */
+    public <T> T readInMemory(long token, byte[] partitionStart, byte[] partitionEnd, ConsistencyLevel cl,
+                              boolean localFirst, Function<PartitionRecords, T> reader) {
         if (refuseRequest(cl) != null) {
             return null;
         }
         int factor = context.placement().factorOfKey(partitionStart);
         List<NodeId> alive = aliveOf(context.membershipView().get().readReplicas(token, factor));
-        if (cl.blockFor(factor) != 1 || alive.isEmpty() || !alive.get(0).equals(context.self())) {
+        if (cl.blockFor(factor) != 1 || alive.isEmpty()
+                || !(localFirst ? alive.contains(context.self()) : alive.get(0).equals(context.self()))) {
             return null;
         }
         T answer = context.data().readInMemory(token, partitionStart, partitionEnd, reader);

@@ -566,6 +566,16 @@ public final class Node {
                 : coordinator.readInMemory(token, partitionStart, partitionEnd, cl, reader);
     }
 
+    /**
+     * As {@link #readInMemory}, for a read that asks this node first when it is a live replica
+     * ({@link #readSliceLocalFirst}): null when it is none, or the read cannot be answered from memory.
+     */
+    public <T> T readInMemoryLocalFirst(long token, byte[] partitionStart, byte[] partitionEnd, ConsistencyLevel cl,
+                                        Function<PartitionRecords, T> reader) {
+        return health.stopReason() != null ? null
+                : coordinator.readInMemory(token, partitionStart, partitionEnd, cl, true, reader);
+    }
+
     /** Reads a slice of one partition, asking this node first when it is a live replica (see {@link Coordinator}). */
     public void readSliceLocalFirst(SliceQuery query, ConsistencyLevel cl, Consumer<ClientResult> done) {
         if (!refused(health.stopReason(), done)) {

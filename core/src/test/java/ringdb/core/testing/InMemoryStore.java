@@ -19,7 +19,7 @@ import ringdb.core.ring.Partitioner;
  * write is durable at once unless a completion scheduler is given, which then decides when (and
  * whether) {@code onDurable} runs. Single-threaded, like the node that uses it.
  */
-public final class InMemoryStore implements LocalStore {
+public class InMemoryStore implements LocalStore {
     private final TreeMap<DecoratedKey, Cell> cells = new TreeMap<>();
     private final Consumer<Runnable> completions;
     private int applyCount;

@@ -37,8 +37,10 @@ import ringdb.server.api.TableReads;
  * (the partitions the WHERE clause names, in order): a {@link ReadCommand} read through
  * {@code Node#readSliceLocalFirst} at the request's consistency level (drivers send a key to any of its
  * replicas: this node is asked first when it is one) and turned into rows by
- * {@link PartitionReader}. A page holds at most the request's page size of rows; its paging state
- * is the partition's index, the rows still allowed by LIMIT and the clustering of the last row read.
+ * {@link PartitionReader}; the one row of a table without clustering columns, when this node answers it
+ * alone from memory, straight from the partition's records ({@link InMemorySelect}). A page holds at
+ * most the request's page size of rows; its paging state is the partition's index, the rows still
+ * allowed by LIMIT and the clustering of the last row read.
  * Filters (ALLOW FILTERING) are tested on each row read, on the coordinator: a page reads on until
  * it holds the page size of rows that pass, or the partitions end.
  * Node's thread only.
@@ -49,11 +51,13 @@ final class CqlReads {
 
     private final Node node;
     private final SystemTables systemTables;
+    private final InMemorySelect inMemory;
     private ResultColumns lastColumns;
 
     CqlReads(Node node, SystemTables systemTables) {
         this.node = node;
         this.systemTables = systemTables;
+        this.inMemory = new InMemorySelect(node);
     }
 
     /**
@@ -95,6 +99,12 @@ final class CqlReads {
         boolean aggregate = select.isAggregate();
         int page = aggregate || pageSize <= 0 ? Integer.MAX_VALUE : pageSize;
         Position start = pagingState == null ? new Position(0, select.limit(), null) : decode(pagingState);
+        if (pagingState == null && InMemorySelect.reads(select)) {
+            List<List<ByteBuffer>> rows = inMemory.rows(select, keys, consistency);
+            if (rows != null) {
+                return CompletableFuture.completedFuture(new CqlResult.Rows(columns(select.selectors()), rows, null));
+            }
+        }
         CompletableFuture<CqlResult> out = new CompletableFuture<>();
         if (!select.partitionKeys().isEmpty()) {
             Paging paging = new Paging(select, select.partitionKeys(), keys, consistency, cl, page, out, aggregate,

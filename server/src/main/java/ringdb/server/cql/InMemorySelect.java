@@ -1,0 +1,125 @@
+package ringdb.server.cql;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import ringdb.core.coordinator.ConsistencyLevel;
+import ringdb.core.node.Node;
+import ringdb.core.rows.InMemoryRowRead;
+import ringdb.core.rows.ReadCommand;
+import ringdb.core.schema.ColumnKind;
+import ringdb.core.schema.ColumnMetadata;
+import ringdb.core.schema.keys.KeyRange;
+import ringdb.core.schema.keys.PartitionKey;
+import ringdb.core.schema.keys.RowKeys;
+import ringdb.core.schema.keys.Slice;
+import ringdb.core.store.PartitionRecords;
+import ringdb.cql.statements.BoundSelect;
+import ringdb.cql.statements.Selector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A SELECT of the one row of a table without clustering columns by its full partition key, answered
+ * from the partition's records as this node's store holds them in memory when this node, a live replica
+ * of the key, answers the read alone ({@link Node#readInMemoryLocalFirst}, {@link InMemoryRowRead}):
+ * the result rows are built straight from the records, values copied from their array in the
+ * selection's order. Anything else — another kind of SELECT, a level needing more than one replica, a
+ * partition not in memory or one the record reader declines (static cells, collection elements, range
+ * tombstones) — gets null, and {@link CqlReads} reads the general way, which gives the same rows.
+ * Node's thread only.
+ */
+final class InMemorySelect {
+    private static final Logger log = LoggerFactory.getLogger(InMemorySelect.class);
+    private static final List<Slice> WHOLE_PARTITION = List.of(Slice.ALL);
+
+    private final Node node;
+    private boolean failureLogged;
+
+    InMemorySelect(Node node) {
+        this.node = node;
+    }
+
+    /**
+     * Whether {@code select} is a read this class may answer (the partition may still make it decline):
+     * one partition of a table without clustering or static columns, whole, no filter, DISTINCT, PER
+     * PARTITION LIMIT, ORDER BY or aggregate, and only the values of partition key and single-cell columns.
+     */
+    static boolean reads(BoundSelect select) {
+        if (select.partitionKeys().size() != 1 || !select.table().clustering().isEmpty()
+                || !select.filters().isEmpty() || select.distinct() || select.reversed() || select.limit() <= 0
+                || select.perPartitionLimit() != Integer.MAX_VALUE || !select.slices().equals(WHOLE_PARTITION)) {
+            return false;
+        }
+        for (ColumnMetadata column : select.table().columns()) {
+            if (column.kind() == ColumnKind.STATIC) {
+                return false;
+            }
+        }
+        for (Selector s : select.selectors()) {
+            if (s.kind() != Selector.Kind.COLUMN || s.column().kind() == ColumnKind.STATIC
+                    || s.column().kind() == ColumnKind.REGULAR && s.column().type().isMultiCell()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The rows of {@code select} (one of {@link #reads}) read at {@code consistency}: none or its one row;
+     * null to read it the general way.
+     */
+    List<List<ByteBuffer>> rows(BoundSelect select, RowKeys keys, ConsistencyLevel consistency) {
+        PartitionKey key = select.partitionKeys().get(0);
+        ReadCommand command = new ReadCommand(select.table(), key, WHOLE_PARTITION, null, false, 1, 0, null);
+        long nowSeconds = node.nowMicros() / 1_000_000;
+        try {
+            KeyRange partition = keys.partition(key);
+            return node.readInMemoryLocalFirst(keys.token(key), partition.start(), partition.end(), consistency,
+                    records -> {
+                        InMemoryRowRead.Found found = InMemoryRowRead.read(command, records, nowSeconds);
+                        List<List<ByteBuffer>> rows = found == null ? null : new ArrayList<>(1);
+                        if (found != null && found.exists()) {
+                            rows.add(row(select, key, found, records));
+                        }
+                        return rows;
+                    });
+        } catch (RuntimeException e) {
+            // a bad key is refused by the general way, saying why; a flaw here still gets the right answer there
+            if (!failureLogged) {
+                failureLogged = true;
+                log.error("a CQL read from memory failed; such reads go the general way (only the first is logged)",
+                        e);
+            }
+            return null;
+        }
+    }
+
+    /** The selected values of the row {@code found} in {@code records}, in the selection's order. */
+    private static List<ByteBuffer> row(BoundSelect select, PartitionKey key, InMemoryRowRead.Found found,
+                                        PartitionRecords records) {
+        List<ByteBuffer> values = new ArrayList<>(select.selectors().size());
+        for (Selector s : select.selectors()) {
+            ColumnMetadata column = s.column();
+            if (column.kind() == ColumnKind.PARTITION_KEY) {
+                values.add(ByteBuffer.wrap(key.components().get(column.position())));
+                continue;
+            }
+            int index = indexOf(found, column.name());
+            values.add(index < 0 ? null : ByteBuffer.wrap(Arrays.copyOfRange(records.bytes(),
+                    records.valueStart(index), records.valueEnd(index))));
+        }
+        return values;
+    }
+
+    /** The record of the live column {@code name} in {@code found}; -1 when the row has no live value of it. */
+    private static int indexOf(InMemoryRowRead.Found found, String name) {
+        for (int i = 0; i < found.count(); i++) {
+            if (found.names()[i].equals(name)) {
+                return found.records()[i];
+            }
+        }
+        return -1;
+    }
+}
