@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import ringdb.core.coordinator.ConsistencyLevel;
+import ringdb.core.data.InvalidRequestException;
 import ringdb.core.node.Node;
 import ringdb.core.rows.InMemoryRowRead;
 import ringdb.core.rows.ReadCommand;
@@ -74,9 +75,16 @@ final class InMemorySelect {
         PartitionKey key = select.partitionKeys().get(0);
         ReadCommand command = new ReadCommand(select.table(), key, WHOLE_PARTITION, null, false, 1, 0, null);
         long nowSeconds = node.nowMicros() / 1_000_000;
+        KeyRange partition;
+        long token;
         try {
-            KeyRange partition = keys.partition(key);
-            return node.readInMemoryLocalFirst(keys.token(key), partition.start(), partition.end(), consistency,
+            partition = keys.partition(key);
+            token = keys.token(key);
+        } catch (InvalidRequestException | IllegalArgumentException e) {
+            return null; // the general way refuses the key, saying why
+        }
+        try {
+            return node.readInMemoryLocalFirst(token, partition.start(), partition.end(), consistency,
                     records -> {
                         InMemoryRowRead.Found found = InMemoryRowRead.read(command, records, nowSeconds);
                         List<List<ByteBuffer>> rows = found == null ? null : new ArrayList<>(1);
@@ -86,7 +94,7 @@ final class InMemorySelect {
                         return rows;
                     });
         } catch (RuntimeException e) {
-            // a bad key is refused by the general way, saying why; a flaw here still gets the right answer there
+            // a flaw of the read from memory: the general way still answers right
             if (!failureLogged) {
                 failureLogged = true;
                 log.error("a CQL read from memory failed; such reads go the general way (only the first is logged)",
