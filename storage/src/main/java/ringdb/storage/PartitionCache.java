@@ -3,10 +3,7 @@ package ringdb.storage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import ringdb.core.data.Cell;
 import ringdb.core.store.LocalStore.Entry;
@@ -35,6 +32,10 @@ import ringdb.storage.rows.EntryKeys;
  * entries as objects took 3.2 KB, and 7 long-lived objects per partition instead of about 70 for the
  * collector to trace; a slice decodes the entries it returns.
  *
+ * <p>A look-up finds a partition by its token first ({@link TokenIndex}: the tokens in a primitive array,
+ * open addressing), comparing the key bytes only of a partition whose token matches; the eviction queue is
+ * linked through the partitions themselves, in the order they were first cached.
+ *
  * <p>Threading: the engine's reads and writes run on its owner's thread; every method is synchronized
  * all the same (a write replaces a partition's compact entries whole, so a reader holds one version),
  * the hit and miss counters are safe to count and read from any thread, and a fill is dropped when any
@@ -46,8 +47,10 @@ final class PartitionCache {
     static final int PARTITION_ENTRIES_MAX = 256;
     /**
      * Estimated heap bytes of one cached partition beyond its compact entries and its prefix's bytes: the
-     * partition (40), its look-up key (32), map node (40) and slot (8), the entries' holder (40) and the
-     * headers of its four arrays (64).
+     * partition with its queue links (56), its share of the token index (12 bytes a slot, between a quarter
+     * and a half of the slots used: 24 to 48), the entries' holder (40) and the headers of its four arrays
+     * (64); rounded up to what it was with a map's key, node and slot (224), so that what is cached and
+     * evicted does not change with the index.
      */
     static final int PARTITION_OVERHEAD_BYTES = 224;
 
@@ -57,7 +60,10 @@ final class PartitionCache {
 
     private final long capacityBytes;
     private final long partitionBytesMax;
-    private final LinkedHashMap<PartitionKey, Partition> partitions = new LinkedHashMap<>(1024, 0.75f, false);
+    private final TokenIndex partitions = new TokenIndex();
+    /** The eviction queue, oldest first: linked through {@link Partition#newer} and {@link Partition#older}. */
+    private Partition oldest;
+    private Partition newest;
     private long sizeBytes;
     /** Counts writes merged and invalidations: a fill is kept only if none came after its read began. */
     private long writeSequence;
@@ -90,7 +96,7 @@ final class PartitionCache {
         if (partitions.isEmpty()) {
             return null;
         }
-        return partitions.get(new PartitionKey(token, key, partitionEnd));
+        return partitions.get(token, key, partitionEnd);
     }
 
     /** Counts a read {@code partition} answered (for eviction and admission too); any thread. */
@@ -130,16 +136,20 @@ final class PartitionCache {
         if (partition.sizeBytes > partitionBytesMax) {
             return null;
         }
-        PartitionKey key = new PartitionKey(token, partition.start, partition.start.length);
-        partition.hash = key.hash;
-        frequencies.increment(key.hash); // the read that missed
-        if (sizeBytes + partition.sizeBytes > capacityBytes && !partitions.containsKey(key) && !admits(key.hash)) {
+        partition.hash = keyHash(token, partition.start);
+        frequencies.increment(partition.hash); // the read that missed
+        Partition previous = partitions.get(token, partition.start, partition.start.length);
+        if (sizeBytes + partition.sizeBytes > capacityBytes && previous == null && !admits(partition.hash)) {
             return partition;
         }
         partition.referenced = true; // just read: it outlasts the partitions no read marked since
-        Partition previous = partitions.put(key, partition);
-        if (previous != null) {
+        if (previous != null) { // takes its place in the index and in the queue
+            partitions.replace(previous, partition);
+            replaceInQueue(previous, partition);
             sizeBytes -= previous.sizeBytes;
+        } else {
+            partitions.add(partition);
+            enqueue(partition);
         }
         sizeBytes += partition.sizeBytes;
         evict();
@@ -188,14 +198,13 @@ final class PartitionCache {
                     previous = null;
                     continue;
                 }
-                partition = partitions.get(new PartitionKey(token, key, partitionEnd));
+                partition = partitions.get(token, key, partitionEnd);
                 previous = key;
                 previousEnd = partitionEnd;
                 previousToken = token;
             }
             if (partition != null && !merge(partition, entry)) {
-                partitions.remove(new PartitionKey(token, partition.start, partition.start.length));
-                sizeBytes -= partition.sizeBytes;
+                remove(partition);
                 partition = null; // the rest of its entries: not cached any more
             }
         }
@@ -214,6 +223,8 @@ final class PartitionCache {
     synchronized void clear() {
         writeSequence++;
         partitions.clear();
+        oldest = null;
+        newest = null;
         sizeBytes = 0;
         publish();
     }
@@ -229,11 +240,16 @@ final class PartitionCache {
      */
     private void evict() {
         while (sizeBytes > capacityBytes && !partitions.isEmpty()) {
-            Map.Entry<PartitionKey, Partition> victim = nextVictim();
-            partitions.remove(victim.getKey());
-            sizeBytes -= victim.getValue().sizeBytes;
+            remove(nextVictim());
         }
         publish();
+    }
+
+    /** Drops {@code partition}, cached, from the index, the queue and the size. */
+    private void remove(Partition partition) {
+        partitions.remove(partition);
+        unlink(partition);
+        sizeBytes -= partition.sizeBytes;
     }
 
     /**
@@ -243,21 +259,68 @@ final class PartitionCache {
      */
     private boolean admits(int hash) {
         return partitions.isEmpty()
-                || frequencies.frequency(hash) > frequencies.frequency(nextVictim().getValue().hash);
+                || frequencies.frequency(hash) > frequencies.frequency(nextVictim().hash);
     }
 
     /** The partition eviction takes next, after moving those marked read to the back, unmarked. */
-    private Map.Entry<PartitionKey, Partition> nextVictim() {
+    private Partition nextVictim() {
         while (true) {
-            Iterator<Map.Entry<PartitionKey, Partition>> queue = partitions.entrySet().iterator();
-            Map.Entry<PartitionKey, Partition> eldest = queue.next();
-            if (!eldest.getValue().referenced) {
+            Partition eldest = oldest;
+            if (!eldest.referenced) {
                 return eldest;
             }
-            queue.remove();
-            eldest.getValue().referenced = false;
-            partitions.put(eldest.getKey(), eldest.getValue());
+            eldest.referenced = false;
+            unlink(eldest);
+            enqueue(eldest);
         }
+    }
+
+    /** Puts {@code partition} at the back of the eviction queue. */
+    private void enqueue(Partition partition) {
+        partition.older = newest;
+        partition.newer = null;
+        if (newest == null) {
+            oldest = partition;
+        } else {
+            newest.newer = partition;
+        }
+        newest = partition;
+    }
+
+    /** Takes {@code partition} out of the eviction queue. */
+    private void unlink(Partition partition) {
+        Partition older = partition.older;
+        Partition newer = partition.newer;
+        if (older == null) {
+            oldest = newer;
+        } else {
+            older.newer = newer;
+        }
+        if (newer == null) {
+            newest = older;
+        } else {
+            newer.older = older;
+        }
+        partition.older = null;
+        partition.newer = null;
+    }
+
+    /** Puts {@code replacement} where {@code replaced} was in the eviction queue. */
+    private void replaceInQueue(Partition replaced, Partition replacement) {
+        replacement.older = replaced.older;
+        replacement.newer = replaced.newer;
+        if (replaced.older == null) {
+            oldest = replacement;
+        } else {
+            replaced.older.newer = replacement;
+        }
+        if (replaced.newer == null) {
+            newest = replacement;
+        } else {
+            replaced.newer.older = replacement;
+        }
+        replaced.older = null;
+        replaced.newer = null;
     }
 
     private void publish() {
@@ -272,33 +335,124 @@ final class PartitionCache {
         return end;
     }
 
-    /** A partition's token and key prefix; a probe may point into a longer key. */
-    private static final class PartitionKey {
-        private final long token;
-        private final byte[] bytes;
-        private final int length;
-        private final int hash;
+    /**
+     * The hash of a partition's token and key prefix the frequency sketch counts reads under (the one its
+     * look-up key had when the cache was a map: the same partitions collide in the sketch as before).
+     */
+    private static int keyHash(long token, byte[] start) {
+        int h = Long.hashCode(token);
+        for (byte b : start) {
+            h = 31 * h + b;
+        }
+        return h;
+    }
 
-        PartitionKey(long token, byte[] bytes, int length) {
-            this.token = token;
-            this.bytes = bytes;
-            this.length = length;
-            int h = Long.hashCode(token);
-            for (int i = 0; i < length; i++) {
-                h = 31 * h + bytes[i];
+    /**
+     * The cached partitions by token, then key: open addressing with linear probing over a primitive array
+     * of tokens beside the partitions, so a probe compares tokens in one array and reads a partition's key
+     * bytes only when its token matches (two partitions may share a token: each is found by its key).
+     * Between a quarter and a half of the slots are used (at least {@link #INITIAL_SLOTS}); under the cache's
+     * lock.
+     */
+    static final class TokenIndex {
+        static final int INITIAL_SLOTS = 2048;
+        private long[] tokens = new long[INITIAL_SLOTS];
+        private Partition[] slots = new Partition[INITIAL_SLOTS];
+        private int size;
+
+        int size() {
+            return size;
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
+
+        /** The partition of {@code token} whose key is {@code key[0, length)}, or null. */
+        Partition get(long token, byte[] key, int length) {
+            int mask = slots.length - 1;
+            for (int i = home(token, mask); ; i = (i + 1) & mask) {
+                Partition partition = slots[i];
+                if (partition == null) {
+                    return null;
+                }
+                if (tokens[i] == token && Arrays.equals(partition.start, 0, partition.start.length, key, 0, length)) {
+                    return partition;
+                }
             }
-            this.hash = h;
         }
 
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof PartitionKey that && token == that.token && hash == that.hash
-                    && Arrays.equals(bytes, 0, length, that.bytes, 0, that.length);
+        /** Adds {@code partition}, whose key is not in the index. */
+        void add(Partition partition) {
+            if (2 * (size + 1) > slots.length) {
+                resize(slots.length * 2);
+            }
+            place(partition);
+            size++;
         }
 
-        @Override
-        public int hashCode() {
-            return hash;
+        /** Puts {@code replacement} (same token and key) in the slot of {@code replaced}. */
+        void replace(Partition replaced, Partition replacement) {
+            slots[slotOf(replaced)] = replacement;
+        }
+
+        /** Removes {@code partition}, which is in the index, moving back the probes that passed its slot. */
+        void remove(Partition partition) {
+            int mask = slots.length - 1;
+            int hole = slotOf(partition);
+            slots[hole] = null;
+            size--;
+            for (int i = (hole + 1) & mask; slots[i] != null; i = (i + 1) & mask) {
+                int home = home(tokens[i], mask);
+                // the entry at i may fill the hole if its home is not cyclically within (hole, i]
+                if (((i - home) & mask) >= ((i - hole) & mask)) {
+                    slots[hole] = slots[i];
+                    tokens[hole] = tokens[i];
+                    slots[i] = null;
+                    hole = i;
+                }
+            }
+        }
+
+        void clear() {
+            Arrays.fill(slots, null);
+            size = 0;
+        }
+
+        private int slotOf(Partition partition) {
+            int mask = slots.length - 1;
+            int i = home(partition.token, mask);
+            while (slots[i] != partition) {
+                i = (i + 1) & mask;
+            }
+            return i;
+        }
+
+        private void place(Partition partition) {
+            int mask = slots.length - 1;
+            int i = home(partition.token, mask);
+            while (slots[i] != null) {
+                i = (i + 1) & mask;
+            }
+            slots[i] = partition;
+            tokens[i] = partition.token;
+        }
+
+        private void resize(int length) {
+            Partition[] old = slots;
+            tokens = new long[length];
+            slots = new Partition[length];
+            for (Partition partition : old) {
+                if (partition != null) {
+                    place(partition);
+                }
+            }
+        }
+
+        /** The first slot probed for {@code token}: its bits mixed, as a token's low bits need not vary. */
+        private static int home(long token, int mask) {
+            int h = Long.hashCode(token) * 0x9E3779B9;
+            return (h ^ (h >>> 16)) & mask;
         }
     }
 
@@ -316,8 +470,11 @@ final class PartitionCache {
         private long sizeBytes;
         /** Read since eviction last passed over it; under the cache's lock. */
         private boolean referenced;
-        /** Its look-up key's hash, for the frequency sketch. */
+        /** Its token and key's hash, for the frequency sketch. */
         private int hash;
+        /** Its neighbours in the eviction queue, toward the back and toward the front; under the cache's lock. */
+        private Partition newer;
+        private Partition older;
 
         Partition(long token, byte[] start, CompactEntries entries) {
             this.token = token;
