@@ -98,7 +98,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         this.partitionCache = new PartitionCache(config.partitionCacheSizeBytes());
         this.tableSet = new TableSet(disk, tablesDirectory, config, clock, commitLog, recovered.tables(),
                 recovered.nextGeneration(), () -> memtable, this::report, this::backgroundFinished,
-                partitionCache::clear);
+                partitionCache);
     }
 
     /**
