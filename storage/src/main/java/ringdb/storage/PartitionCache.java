@@ -73,6 +73,9 @@ final class PartitionCache implements TableSet.EntriesDropped {
     private final LongAdder misses = new LongAdder();
     /** Reads of partitions lately, cached or not, for admission. */
     private final FrequencySketch frequencies;
+    /** A partition a declined read from memory built, valid while {@link #writeSequence} is its sequence. */
+    private Partition setAside;
+    private long setAsideSequence;
     /** {@link #sizeBytes} and the partition count as other threads may read them. */
     private volatile long published;
     private volatile long publishedPartitions;
@@ -156,6 +159,31 @@ final class PartitionCache implements TableSet.EntriesDropped {
         sizeBytes += partition.sizeBytes;
         evict();
         return partition;
+    }
+
+    /**
+     * Keeps {@code partition}, built by a read that began at {@code readSequence} and not admitted (or
+     * admitted and already evicted: it is not looked up then), for the next read of it as long as no write
+     * or invalidation came since ({@link #takeSetAside}): a read from memory that declined it leaves the
+     * read to the general way, which then need not read the tables again. One at a time.
+     */
+    synchronized void setAside(Partition partition, long readSequence) {
+        setAside = partition;
+        setAsideSequence = readSequence;
+    }
+
+    /**
+     * The partition {@link #setAside} kept, when it is of {@code token} and begins with
+     * {@code key[0, partitionEnd)} and no write or invalidation came since its read began; forgotten then.
+     */
+    synchronized Partition takeSetAside(long token, byte[] key, int partitionEnd) {
+        Partition kept = setAside;
+        if (kept == null) {
+            return null;
+        }
+        setAside = null;
+        return setAsideSequence == writeSequence && kept.token == token
+                && Arrays.equals(kept.start, 0, kept.start.length, key, 0, partitionEnd) ? kept : null;
     }
 
     /** Taken before an uncached read whose answer may fill the cache. */
