@@ -16,8 +16,10 @@ import ringdb.storage.rows.EntryKeys;
  * merged, reconciled entries of the partition exactly as {@link StorageEngine#slice} returns them
  * (tombstones, range tombstone bounds and expired cells as written; readers decide liveness at read
  * time, so an expiry needs no invalidation). It is filled by reads of whole partitions, merged with every entry the
- * engine applies ({@link Cell#reconcile}, as the memtable does), and emptied when a compaction or a
- * cleanup drops entries or a table is quarantined (the partition's answer changes without a write).
+ * engine applies ({@link Cell#reconcile}, as the memtable does), and forgets a partition whose answer
+ * changes without a write: those a compaction dropped entries of (purged tombstones, entries a deletion
+ * covers, a dropped table's), and every partition when a cleanup drops entries by token or a table is
+ * quarantined.
  * Memory only: an engine opens with it empty.
  *
  * <p>Only a read of a whole partition that returned all of it fills the cache (so the cache costs a
@@ -42,7 +44,7 @@ import ringdb.storage.rows.EntryKeys;
  * write or invalidation came between the read it holds and the fill ({@link #writeSequence()}), so a
  * reader on another thread could not cache a stale answer.
  */
-final class PartitionCache {
+final class PartitionCache implements TableSet.EntriesDropped {
     /** Entries of the largest partition cached. */
     static final int PARTITION_ENTRIES_MAX = 256;
     /**
@@ -71,6 +73,9 @@ final class PartitionCache {
     private final LongAdder misses = new LongAdder();
     /** Reads of partitions lately, cached or not, for admission. */
     private final FrequencySketch frequencies;
+    /** A partition a declined read from memory built, valid while {@link #writeSequence} is its sequence. */
+    private Partition setAside;
+    private long setAsideSequence;
     /** {@link #sizeBytes} and the partition count as other threads may read them. */
     private volatile long published;
     private volatile long publishedPartitions;
@@ -156,6 +161,31 @@ final class PartitionCache {
         return partition;
     }
 
+    /**
+     * Keeps {@code partition}, built by a read that began at {@code readSequence} and not admitted (or
+     * admitted and already evicted: it is not looked up then), for the next read of it as long as no write
+     * or invalidation came since ({@link #takeSetAside}): a read from memory that declined it leaves the
+     * read to the general way, which then need not read the tables again. One at a time.
+     */
+    synchronized void setAside(Partition partition, long readSequence) {
+        setAside = partition;
+        setAsideSequence = readSequence;
+    }
+
+    /**
+     * The partition {@link #setAside} kept, when it is of {@code token} and begins with
+     * {@code key[0, partitionEnd)} and no write or invalidation came since its read began; forgotten then.
+     */
+    synchronized Partition takeSetAside(long token, byte[] key, int partitionEnd) {
+        Partition kept = setAside;
+        if (kept == null) {
+            return null;
+        }
+        setAside = null;
+        return setAsideSequence == writeSequence && kept.token == token
+                && Arrays.equals(kept.start, 0, kept.start.length, key, 0, partitionEnd) ? kept : null;
+    }
+
     /** Taken before an uncached read whose answer may fill the cache. */
     synchronized long writeSequence() {
         return writeSequence;
@@ -219,7 +249,25 @@ final class PartitionCache {
         return partition.size() <= PARTITION_ENTRIES_MAX && partition.sizeBytes <= partitionBytesMax;
     }
 
-    /** Forgets every partition (entries were dropped without a write: compaction, cleanup, quarantine). */
+    /** Forgets every partition (entries were dropped without a write: cleanup, quarantine). */
+    @Override
+    public void everywhere() {
+        clear();
+    }
+
+    /** Forgets the partitions of {@code tokens} (a compaction dropped entries of them, and of no other). */
+    @Override
+    public synchronized void inPartitions(long[] tokens) {
+        writeSequence++;
+        for (long token : tokens) {
+            for (Partition cached = partitions.anyOf(token); cached != null; cached = partitions.anyOf(token)) {
+                remove(cached);
+            }
+        }
+        publish();
+    }
+
+    /** Forgets every partition. */
     synchronized void clear() {
         writeSequence++;
         partitions.clear();
@@ -380,6 +428,20 @@ final class PartitionCache {
                     return partition;
                 }
             }
+        }
+
+        /** A partition of {@code token}, or null when none is cached. */
+        Partition anyOf(long token) {
+            if (size == 0) {
+                return null;
+            }
+            int mask = slots.length - 1;
+            for (int i = home(token, mask); slots[i] != null; i = (i + 1) & mask) {
+                if (tokens[i] == token) {
+                    return slots[i];
+                }
+            }
+            return null;
         }
 
         /** Adds {@code partition}, whose key is not in the index. */

@@ -98,7 +98,7 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         this.partitionCache = new PartitionCache(config.partitionCacheSizeBytes());
         this.tableSet = new TableSet(disk, tablesDirectory, config, clock, commitLog, recovered.tables(),
                 recovered.nextGeneration(), () -> memtable, this::report, this::backgroundFinished,
-                partitionCache::clear);
+                partitionCache);
     }
 
     /**
@@ -415,6 +415,16 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         return cached;
     }
 
+    /** The partition a declined read from memory built and set aside, holding {@code [from, to)}, or null. */
+    private PartitionCache.Partition setAside(long token, byte[] from, byte[] to) {
+        int partitionEnd = EntryKeys.partitionEnd(from);
+        if (!partitionCache.enabled() || partitionEnd < 0) {
+            return null;
+        }
+        PartitionCache.Partition kept = partitionCache.takeSetAside(token, from, partitionEnd);
+        return kept == null || !kept.covers(from, to) ? null : kept;
+    }
+
     private PartitionCache.Partition lookUpCached(long token, byte[] from, byte[] to) {
         if (!partitionCache.enabled()) {
             return null;
@@ -445,6 +455,11 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
                 return new PartitionSlice(cached.slice(fromInclusive, toExclusive, reversed, maxEntries),
                         cached.deletions(partitionStart, partitionEnd));
             }
+            PartitionCache.Partition setAside = cached != null ? null : setAside(token, fromInclusive, toExclusive);
+            if (setAside != null && setAside.covers(partitionStart, partitionEnd)) { // its miss is counted
+                return new PartitionSlice(setAside.slice(fromInclusive, toExclusive, reversed, maxEntries),
+                        setAside.deletions(partitionStart, partitionEnd));
+            }
             if (cached == null && partitionCache.enabled() && maxEntries > PartitionCache.PARTITION_ENTRIES_MAX
                     && !PartitionCache.isWholePartition(fromInclusive, toExclusive)) {
                 return readWholeForSlice(token, fromInclusive, toExclusive, reversed, maxEntries, partitionStart,
@@ -460,6 +475,10 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
     /**
      * The partition cache's copy of the partition, read by {@code reader} in place; a hit is counted when
      * the reader answers (one that declines leaves the read to {@link #sliceOfPartition}, which counts it).
+     * A whole partition of a table the cache misses is read from the memtables and tables as
+     * {@link #sliceOfPartition} reads it on a miss (one miss counted, the cache filled when it admits the
+     * partition) and handed to {@code reader} in the same compact form, so a miss skips the general read's
+     * entry objects too; a partition too large to cache, or one a write reached meanwhile, gets null.
      */
     @Override
     public <T> T readInMemory(long token, byte[] partitionStart, byte[] partitionEnd,
@@ -470,11 +489,42 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         tableSet.installCompleted();
         PartitionCache.Partition cached = lookUpCached(token, partitionStart, partitionEnd);
         if (cached == null) {
-            return null;
+            return partitionCache.enabled() && PartitionCache.isWholePartition(partitionStart, partitionEnd)
+                    ? readMissedInMemory(token, partitionStart, partitionEnd, reader) : null;
         }
         T answer = reader.apply(cached.records());
         if (answer != null) {
             partitionCache.hit(cached);
+        }
+        return answer;
+    }
+
+    /**
+     * {@link #readInMemory} of a whole partition the cache missed: read in full (up to one entry past the
+     * largest the cache holds) and built compactly, filling the cache when it admits it. When {@code reader}
+     * declines a partition the cache did not admit, it is kept aside for the {@link #sliceOfPartition} that
+     * follows ({@link PartitionCache#setAside}), so that read does not read the tables again. A table read
+     * failure gets null: the general read reads it again and reports it.
+     */
+    private <T> T readMissedInMemory(long token, byte[] partitionStart, byte[] partitionEnd,
+                                     Function<PartitionRecords, T> reader) {
+        long readSequence = partitionCache.writeSequence();
+        List<Entry> whole;
+        try {
+            whole = merge(sources(token, partitionStart, partitionEnd, false), false,
+                    PartitionCache.PARTITION_ENTRIES_MAX + 1);
+        } catch (UncheckedIOException e) {
+            return null;
+        }
+        partitionCache.miss();
+        PartitionCache.Partition built = partitionCache.fill(token, partitionStart, partitionEnd, whole, false,
+                readSequence);
+        if (built == null) {
+            return null;
+        }
+        T answer = reader.apply(built.records());
+        if (answer == null) {
+            partitionCache.setAside(built, readSequence);
         }
         return answer;
     }
@@ -509,9 +559,21 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
 
     private List<Entry> sliceUncached(long token, byte[] fromInclusive, byte[] toExclusive, boolean reversed,
                                       int maxEntries) {
+        List<Iterator<Map.Entry<DecoratedKey, Cell>>> sources = sources(token, fromInclusive, toExclusive, reversed);
+        try {
+            return merge(sources, reversed, maxEntries);
+        } catch (UncheckedIOException e) {
+            String table = TableReadException.failedTable(e);
+            report(new StoreFailure(StoreFailure.Kind.DATA_READ, table, e.getCause().getMessage()));
+            throw e;
+        }
+    }
+
+    /** The memtables' and the tables' iterators over {@code [from, to)} of {@code token}, for a merge. */
+    private List<Iterator<Map.Entry<DecoratedKey, Cell>>> sources(long token, byte[] fromInclusive,
+                                                                  byte[] toExclusive, boolean reversed) {
         DecoratedKey from = new DecoratedKey(token, fromInclusive);
         DecoratedKey to = new DecoratedKey(token, toExclusive);
-        List<Entry> found = new ArrayList<>();
         List<Iterator<Map.Entry<DecoratedKey, Cell>>> sources = new ArrayList<>();
         sources.add(memtable.slice(from, to, reversed));
         for (Memtable frozen : tableSet.flushing()) {
@@ -522,16 +584,17 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
                 sources.add(table.slice(from, to, reversed));
             }
         }
-        try {
-            MergingIterator merged = new MergingIterator(sources, reversed);
-            while (merged.hasNext() && found.size() < maxEntries) {
-                Map.Entry<DecoratedKey, Cell> entry = merged.next();
-                found.add(new Entry(entry.getKey(), entry.getValue()));
-            }
-        } catch (UncheckedIOException e) {
-            String table = TableReadException.failedTable(e);
-            report(new StoreFailure(StoreFailure.Kind.DATA_READ, table, e.getCause().getMessage()));
-            throw e;
+        return sources;
+    }
+
+    /** At most {@code maxEntries} of the reconciled entries of {@code sources}, in order; a failed read throws. */
+    private static List<Entry> merge(List<Iterator<Map.Entry<DecoratedKey, Cell>>> sources, boolean reversed,
+                                     int maxEntries) {
+        List<Entry> found = new ArrayList<>();
+        MergingIterator merged = new MergingIterator(sources, reversed);
+        while (merged.hasNext() && found.size() < maxEntries) {
+            Map.Entry<DecoratedKey, Cell> entry = merged.next();
+            found.add(new Entry(entry.getKey(), entry.getValue()));
         }
         return found;
     }

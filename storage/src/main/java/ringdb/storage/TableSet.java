@@ -74,10 +74,15 @@ final class TableSet {
     private long nextGeneration;
     private BackgroundTask<SSTable> compaction;
     private List<SSTable> compactionInputs = List.of();
-    /** Whether the running compaction drops entries a read returned (set by its worker before it finishes). */
-    private volatile boolean compactionDropsEntries;
+    /** Whether the running compaction may drop entries of any partition (a cleanup: by token). */
+    private volatile boolean compactionDropsEverywhere;
+    /**
+     * The tokens of the partitions the running compaction dropped entries of, in order (set by its worker
+     * before it finishes; empty when none, null when too many to name).
+     */
+    private volatile long[] compactionDroppedTokens = new long[0];
     /** Told when installed tables stop holding entries a read returned (the engine's partition cache). */
-    private final Runnable entriesDropped;
+    private final EntriesDropped entriesDropped;
     private long retryNotBeforeMicros = Long.MIN_VALUE;
     private long compactionNotBeforeMicros = Long.MIN_VALUE;
     private int compactionFailuresInARow;
@@ -93,9 +98,18 @@ final class TableSet {
     /** A snapshot's linking task while it runs, or null. */
     private BackgroundTask<Integer> linking;
 
+    /** Told when installed tables stop holding entries a read returned, without a write. */
+    interface EntriesDropped {
+        /** Entries of any partition may be gone (a cleanup, a quarantined table, too many to name). */
+        void everywhere();
+
+        /** Entries of the partitions of these tokens (distinct, in order) are gone, of no other. */
+        void inPartitions(long[] tokens);
+    }
+
     TableSet(Disk disk, String directory, StorageConfig config, Clock clock, CommitLog commitLog, List<SSTable> initial,
              long nextGeneration, Supplier<Memtable> activeMemtable, Consumer<StoreFailure> failures,
-             Runnable backgroundFinished, Runnable entriesDropped) {
+             Runnable backgroundFinished, EntriesDropped entriesDropped) {
         this.backgroundFinished = backgroundFinished;
         this.entriesDropped = entriesDropped;
         this.disk = disk;
@@ -311,16 +325,15 @@ final class TableSet {
         long purgeBefore = now - config.gcGraceMicros();
         long generation = nextGeneration++;
         compactionInputs = List.copyOf(inputs);
-        compactionDropsEntries = dropsByToken;
+        compactionDropsEverywhere = dropsByToken;
+        compactionDroppedTokens = new long[0];
         compaction = new BackgroundTask<>(() -> {
             try {
                 DroppedTableFilter notDropped = new DroppedTableFilter(config.tombstoneKinds()::isDroppedTable);
                 Compactor.Result result = Compactor.compact(disk, directory, generation, inputs, purgeBefore,
                         config.gcGraceMicros(), Math.floorDiv(now, 1_000_000L), guard, config.tombstoneKinds(),
                         config.blockSizeBytes(), key -> keepKey.test(key) && notDropped.test(key), throttle);
-                if (result.tombstonesPurged() + result.entriesShadowed() + notDropped.removed() > 0) {
-                    compactionDropsEntries = true;
-                }
+                compactionDroppedTokens = result.droppedTokens();
                 if (notDropped.removed() > 0) {
                     log.info("compaction of {} removed {} entries of dropped tables", directory, notDropped.removed());
                 }
@@ -431,8 +444,11 @@ final class TableSet {
             updated.add(done.result());
         }
         tables = sortedNewestFirst(updated);
-        if (compactionDropsEntries) {
-            entriesDropped.run();
+        long[] droppedTokens = compactionDroppedTokens;
+        if (compactionDropsEverywhere || droppedTokens == null) {
+            entriesDropped.everywhere();
+        } else if (droppedTokens.length > 0) {
+            entriesDropped.inPartitions(droppedTokens);
         }
         try {
             for (SSTable input : inputs) {
@@ -479,7 +495,7 @@ final class TableSet {
         List<SSTable> remaining = new ArrayList<>(tables);
         remaining.remove(table);
         tables = List.copyOf(remaining);
-        entriesDropped.run();
+        entriesDropped.everywhere();
         if (compactionInputs.contains(table)) {
             quarantineAfterCompaction.add(table);
         } else {

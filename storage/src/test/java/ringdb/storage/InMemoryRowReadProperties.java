@@ -13,6 +13,7 @@ import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -42,8 +43,10 @@ import ringdb.storage.testing.ManualTimers;
  * and {@link PartitionReader}) over random partitions of a table without clustering columns: values,
  * expiring values (live and expired at the read's clock), cell deletions, row markers, row and partition
  * deletions at colliding timestamps, a column dropped and added again, collection elements; read with
- * every column or a subset. It answers every such partition but one holding collection elements, which it
- * declines, as it declines a partition the cache does not hold.
+ * every column or a subset; the partition in the memtable or flushed to a table. It answers every such
+ * partition but one holding collection elements, which it declines, whether the cache held the partition
+ * or the read missed it (then it reads the partition from the memtable and tables, counts a miss and fills
+ * the cache, as the general path does).
  */
 class InMemoryRowReadProperties {
     private static final long NOW_SECONDS = 1_800_000_000L;
@@ -80,8 +83,8 @@ class InMemoryRowReadProperties {
     }
 
     @Property(tries = 400)
-    void answersAsTheGeneralPath(@ForAll("ops") List<Op> ops, @ForAll("selections") Set<String> columns)
-            throws IOException {
+    void answersAsTheGeneralPath(@ForAll("ops") List<Op> ops, @ForAll("selections") Set<String> columns,
+                                 @ForAll boolean flushed) throws IOException {
         ManualTimers timers = new ManualTimers(T0);
         StorageConfig config = StorageConfig.builder().syncMode(SyncMode.BATCH).partitionCacheSizeBytes(1 << 20)
                 .build();
@@ -97,18 +100,27 @@ class InMemoryRowReadProperties {
             assertThat(acks).containsExactly((Throwable) null);
             elements |= op.kind() == 6;
         }
+        if (flushed) {
+            engine.flush();
+        }
         ReadCommand command = new ReadCommand(READ, pk, List.of(Slice.ALL), columns, false, 1, 0, null);
-        String declined = engine.readInMemory(token, partition.start(), partition.end(), records -> "read");
-        assertThat(declined)
-                .as("a partition the cache does not hold is declined").isNull();
+        Answer missed = engine.readInMemory(token, partition.start(), partition.end(), records -> {
+            InMemoryRowRead.Found found = InMemoryRowRead.read(command, records, NOW_SECONDS);
+            return found == null ? null : answer(found, records);
+        });
+        assertThat(engine.partitionCacheStats().misses()).as("a read from memory that missed").isEqualTo(1);
+        assertThat(engine.partitionCacheStats().partitions()).as("and filled the cache").isEqualTo(1);
         LocalStore.PartitionSlice slice = engine.sliceOfPartition(token, partition.start(), partition.end(), false,
-                100_000, partition.start(), partition.end()); // fills the cache
+                100_000, partition.start(), partition.end());
         for (long now : new long[] {NOW_SECONDS, NOW_SECONDS + 1000}) {
             PartitionPage page = PartitionReader.read(command, slice.entries(), slice.rangeTombstones(), now, true);
             Answer fast = engine.readInMemory(token, partition.start(), partition.end(), records -> {
                 InMemoryRowRead.Found found = InMemoryRowRead.read(command, records, now);
                 return found == null ? null : answer(found, records);
             });
+            if (now == NOW_SECONDS) {
+                assertThat(missed).as("the read that missed answers as the one that hit").isEqualTo(fast);
+            }
             if (elements) {
                 assertThat(fast).as("a partition with collection elements is declined").isNull();
                 continue;
@@ -127,6 +139,64 @@ class InMemoryRowReadProperties {
             assertThat(fast).as("now %d", now).isEqualTo(new Answer(!page.rows().isEmpty(), general));
         }
         engine.close();
+    }
+
+    /**
+     * A read from memory that missed a partition the full cache does not admit, and declined it, leaves the
+     * partition it read aside for the general read that follows: that read answers as an engine without a
+     * cache does, from what was set aside (no second miss, no table read), and only until a write comes.
+     */
+    @Example
+    void aDeclinedMissIsSetAsideForTheGeneralRead() throws IOException {
+        ManualTimers timers = new ManualTimers(T0);
+        StorageConfig.Builder builder = StorageConfig.builder().syncMode(SyncMode.BATCH);
+        // room for about eight partitions of a 600-byte value, each read three times
+        StorageEngine engine = StorageEngine.open(new SimDisk(new Random(1)), "/n",
+                builder.partitionCacheSizeBytes(8 * 1024).build(), timers, timers);
+        StorageEngine plain = StorageEngine.open(new SimDisk(new Random(1)), "/p",
+                builder.partitionCacheSizeBytes(0).build(), timers, timers);
+        RowKeys keys = new RowKeys(READ, Partitioner.SHA1::token);
+        for (int p = 0; p <= 9; p++) {
+            for (StorageEngine each : List.of(engine, plain)) {
+                each.applyBatch(entries(PartitionKey.of(("p" + p).getBytes(StandardCharsets.UTF_8)),
+                        new Op(0, 1, 5, 600, false)), e -> assertThat(e).isNull());
+            }
+        }
+        engine.flush();
+        for (int p = 0; p < 9; p++) {
+            for (int read = 0; read < 3; read++) {
+                sliceOfPartition(engine, keys, "p" + p);
+            }
+        }
+        long cached = engine.partitionCacheStats().partitions();
+        long misses = engine.partitionCacheStats().misses();
+        PartitionKey last = PartitionKey.of("p9".getBytes(StandardCharsets.UTF_8));
+        KeyRange partition = keys.partition(last);
+        String declined = engine.readInMemory(keys.token(last), partition.start(), partition.end(), records -> null);
+        assertThat(declined).isNull();
+        assertThat(engine.partitionCacheStats().misses()).isEqualTo(misses + 1);
+        assertThat(engine.partitionCacheStats().partitions()).as("not admitted").isEqualTo(cached);
+        assertThat(PartitionCacheProperties.render(sliceOfPartition(engine, keys, "p9").entries())).hasSize(1)
+                .isEqualTo(PartitionCacheProperties.render(sliceOfPartition(plain, keys, "p9").entries()));
+        assertThat(engine.partitionCacheStats().misses()).as("read once").isEqualTo(misses + 1);
+
+        declined = engine.readInMemory(keys.token(last), partition.start(), partition.end(), records -> null);
+        assertThat(declined).isNull();
+        for (StorageEngine each : List.of(engine, plain)) {
+            each.applyBatch(entries(last, new Op(0, 0, 6, 10, false)), e -> assertThat(e).isNull());
+        }
+        assertThat(PartitionCacheProperties.render(sliceOfPartition(engine, keys, "p9").entries())).hasSize(2)
+                .isEqualTo(PartitionCacheProperties.render(sliceOfPartition(plain, keys, "p9").entries()));
+        assertThat(engine.partitionCacheStats().misses()).as("a write came: read again").isEqualTo(misses + 3);
+        engine.close();
+        plain.close();
+    }
+
+    private static LocalStore.PartitionSlice sliceOfPartition(StorageEngine engine, RowKeys keys, String key) {
+        PartitionKey pk = PartitionKey.of(key.getBytes(StandardCharsets.UTF_8));
+        KeyRange partition = keys.partition(pk);
+        return engine.sliceOfPartition(keys.token(pk), partition.start(), partition.end(), false, 100_000,
+                partition.start(), partition.end());
     }
 
     private static List<LocalStore.Entry> entries(PartitionKey pk, Op op) {

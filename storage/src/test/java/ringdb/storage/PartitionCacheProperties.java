@@ -147,6 +147,42 @@ class PartitionCacheProperties {
         engine.close();
     }
 
+    /**
+     * A compaction that drops entries of one partition (a row deletion's covered cell, the deletion purged
+     * after gc_grace) forgets that partition alone: another partition stays cached and is read as a hit, and
+     * the changed one is read again from the tables, as an engine without a cache answers it.
+     */
+    @Example
+    void aCompactionForgetsOnlyThePartitionsItDroppedEntriesOf() throws IOException {
+        ManualTimers timers = new ManualTimers(NOW_SECONDS * 1_000_000L);
+        StorageEngine engine = StorageEngine.open(new SimDisk(new Random(1)), "/c", config(1 << 20), timers, timers);
+        StorageEngine plain = StorageEngine.open(new SimDisk(new Random(1)), "/p", config(0), timers, timers);
+        List<Action> actions = List.of(new Write(List.of(new Op(0, 0, 1, 1, 0, 5), new Op(0, 1, 1, 1, 0, 5)), false),
+                new Flush(), new Write(List.of(new Op(7, 0, 1, 1, 0, 6)), false));
+        for (Action action : actions) {
+            apply(engine, action);
+            apply(plain, action);
+        }
+        List<String> untouched = render(partition(engine, 1));
+        assertThat(render(partition(engine, 0))).hasSize(2); // the cell, and the row deletion that covers it
+        assertThat(engine.partitionCacheStats().partitions()).isEqualTo(2);
+        assertThat(engine.partitionCacheStats().misses()).isEqualTo(2);
+        for (StorageEngine each : List.of(engine, plain)) {
+            each.flush(); // a second table: compacted with the first
+            each.compactAll();
+        }
+        assertThat(engine.partitionCacheStats().partitions()).as("only the changed partition forgotten")
+                .isEqualTo(1);
+        assertThat(render(partition(engine, 1))).isEqualTo(untouched).isEqualTo(render(partition(plain, 1)));
+        assertThat(engine.partitionCacheStats().hits()).isEqualTo(1);
+        assertThat(engine.partitionCacheStats().misses()).isEqualTo(2);
+        assertThat(render(partition(engine, 0))).as("the compaction dropped its entries").isEmpty();
+        assertThat(render(partition(plain, 0))).isEmpty();
+        assertThat(engine.partitionCacheStats().misses()).isEqualTo(3);
+        engine.close();
+        plain.close();
+    }
+
     /** A row read's slice and deletions of a cached partition come from one look-up of it: one hit. */
     @Example
     void aSliceWithItsDeletionsIsOneHit() throws IOException {

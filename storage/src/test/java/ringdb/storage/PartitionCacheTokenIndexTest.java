@@ -56,6 +56,19 @@ class PartitionCacheTokenIndexTest {
         assertThat(cached(cache, a)).isNull();
         assertThat(valueOf(cache, b)).isEqualTo("b written");
         assertThat(cache.stats().partitions()).isEqualTo(1);
+
+        // a compaction changed partitions of this token: every partition of it is forgotten, no other
+        fill(cache, a, "a read again", 15);
+        PartitionKey other = pk("other");
+        long otherToken = TOKEN + 1;
+        KeyRange otherRange = KEYS.partition(other);
+        cache.fill(otherToken, otherRange.start(), otherRange.end(), List.of(), false, cache.writeSequence());
+        assertThat(cache.stats().partitions()).isEqualTo(3);
+        cache.inPartitions(new long[] {TOKEN - 1, TOKEN});
+        assertThat(cached(cache, a)).isNull();
+        assertThat(cached(cache, b)).isNull();
+        assertThat(cache.get(otherToken, otherRange.start(), otherRange.start().length)).isNotNull();
+        assertThat(cache.stats().partitions()).isEqualTo(1);
     }
 
     @Test

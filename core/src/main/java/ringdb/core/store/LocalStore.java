@@ -159,9 +159,10 @@ public interface LocalStore {
 
     /**
      * Reads the partition [{@code partitionStart}, {@code partitionEnd}) of {@code token} in place when the
-     * store holds all of it in memory: {@code reader}'s answer, or null when the store does not hold it or
+     * store holds all of it in memory, or can read all of it into that form (a store with a partition cache
+     * reads a small partition it misses so): {@code reader}'s answer, or null when the store cannot or
      * the reader gives none (it may decline a partition it cannot read this way; the caller then reads
-     * it by {@link #sliceOfPartition}). The default holds nothing in memory.
+     * it by {@link #sliceOfPartition}, which answers the same). The default holds nothing in memory.
      */
     default <T> T readInMemory(long token, byte[] partitionStart, byte[] partitionEnd,
                                Function<PartitionRecords, T> reader) {

@@ -5,21 +5,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import ringdb.core.coordinator.ConsistencyLevel;
-import ringdb.core.data.InvalidRequestException;
 import ringdb.core.node.Node;
 import ringdb.core.rows.InMemoryRowRead;
 import ringdb.core.rows.ReadCommand;
 import ringdb.core.schema.ColumnKind;
 import ringdb.core.schema.ColumnMetadata;
-import ringdb.core.schema.keys.KeyRange;
 import ringdb.core.schema.keys.PartitionKey;
 import ringdb.core.schema.keys.RowKeys;
 import ringdb.core.schema.keys.Slice;
 import ringdb.core.store.PartitionRecords;
 import ringdb.cql.statements.BoundSelect;
 import ringdb.cql.statements.Selector;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import ringdb.server.api.InMemoryRows;
 
 /**
  * A SELECT of the one row of a table without clustering columns by its full partition key, answered
@@ -32,11 +29,10 @@ import org.slf4j.LoggerFactory;
  * Node's thread only.
  */
 final class InMemorySelect {
-    private static final Logger log = LoggerFactory.getLogger(InMemorySelect.class);
     private static final List<Slice> WHOLE_PARTITION = List.of(Slice.ALL);
 
     private final Node node;
-    private boolean failureLogged;
+    private final InMemoryRows inMemory = new InMemoryRows("CQL");
 
     InMemorySelect(Node node) {
         this.node = node;
@@ -74,34 +70,9 @@ final class InMemorySelect {
     List<List<ByteBuffer>> rows(BoundSelect select, RowKeys keys, ConsistencyLevel consistency) {
         PartitionKey key = select.partitionKeys().get(0);
         ReadCommand command = new ReadCommand(select.table(), key, WHOLE_PARTITION, null, false, 1, 0, null);
-        long nowSeconds = node.nowMicros() / 1_000_000;
-        KeyRange partition;
-        long token;
-        try {
-            partition = keys.partition(key);
-            token = keys.token(key);
-        } catch (InvalidRequestException | IllegalArgumentException e) {
-            return null; // the general way refuses the key, saying why
-        }
-        try {
-            return node.readInMemoryLocalFirst(token, partition.start(), partition.end(), consistency,
-                    records -> {
-                        InMemoryRowRead.Found found = InMemoryRowRead.read(command, records, nowSeconds);
-                        List<List<ByteBuffer>> rows = found == null ? null : new ArrayList<>(1);
-                        if (found != null && found.exists()) {
-                            rows.add(row(select, key, found, records));
-                        }
-                        return rows;
-                    });
-        } catch (RuntimeException e) {
-            // a flaw of the read from memory: the general way still answers right
-            if (!failureLogged) {
-                failureLogged = true;
-                log.error("a CQL read from memory failed; such reads go the general way (only the first is logged)",
-                        e);
-            }
-            return null;
-        }
+        return inMemory.read(command, keys, node.nowMicros() / 1_000_000,
+                (token, start, end, reader) -> node.readInMemoryLocalFirst(token, start, end, consistency, reader),
+                (found, records) -> found.exists() ? List.of(row(select, key, found, records)) : List.of());
     }
 
     /** The selected values of the row {@code found} in {@code records}, in the selection's order. */

@@ -55,6 +55,13 @@ final class CompactionFilter extends LookaheadIterator<Map.Entry<DecoratedKey, C
     long purged;
     long shadowed;
     long written;
+    /** The distinct tokens of the partitions it dropped entries of (in order), the first {@link #droppedCount}. */
+    private long[] droppedTokens = new long[16];
+    private int droppedCount;
+    /** Dropped entries of more than {@link #DROPPED_TOKENS_MAX} partitions: too many to name. */
+    private boolean droppedTooMany;
+    /** The most partitions a compaction names as changed; beyond, it reports all changed. */
+    static final int DROPPED_TOKENS_MAX = 1 << 16;
 
     private record Range(byte[] closeKey, long timestampMicros) {
     }
@@ -93,6 +100,7 @@ final class CompactionFilter extends LookaheadIterator<Map.Entry<DecoratedKey, C
         for (Map.Entry<DecoratedKey, Cell> entry = take(); entry != null; entry = take()) {
             DecoratedKey key = entry.getKey();
             if (!keepKey.test(key)) {
+                dropped(key.token());
                 continue;
             }
             Cell cell = entry.getValue();
@@ -102,6 +110,7 @@ final class CompactionFilter extends LookaheadIterator<Map.Entry<DecoratedKey, C
             boolean table = trackPartition(bytes);
             if (table && (covered(bytes, cell) || coveredInRow(bytes, cell.timestampMicros()))) {
                 shadowed++;
+                dropped(key.token());
                 continue;
             }
             TombstoneKinds.Kind kind = null;
@@ -112,12 +121,37 @@ final class CompactionFilter extends LookaheadIterator<Map.Entry<DecoratedKey, C
             }
             if (dead.isTombstone() && purgeable(key, dead, expired ? cell.expiresAtSeconds() : 0, table, kind)) {
                 purged++;
+                dropped(key.token());
                 continue;
             }
             written++;
             return entry;
         }
         return null;
+    }
+
+    /** Notes that an entry of the partition(s) of {@code token} was dropped (entries come in token order). */
+    private void dropped(long token) {
+        if (droppedTooMany || droppedCount > 0 && droppedTokens[droppedCount - 1] == token) {
+            return;
+        }
+        if (droppedCount == DROPPED_TOKENS_MAX) {
+            droppedTooMany = true;
+            droppedTokens = null;
+            return;
+        }
+        if (droppedCount == droppedTokens.length) {
+            droppedTokens = Arrays.copyOf(droppedTokens, droppedCount * 2);
+        }
+        droppedTokens[droppedCount++] = token;
+    }
+
+    /**
+     * The distinct tokens of the partitions an entry was dropped of so far (their answers changed without a
+     * write), in order; null when more than {@link #DROPPED_TOKENS_MAX}.
+     */
+    long[] droppedTokens() {
+        return droppedTooMany ? null : Arrays.copyOf(droppedTokens, droppedCount);
     }
 
     /** Moves the partition state to the partition of {@code key}; returns whether it is a table entry. */

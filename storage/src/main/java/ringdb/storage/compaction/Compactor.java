@@ -23,8 +23,14 @@ import ringdb.storage.disk.Disk;
  * outside the compaction can still hold an entry it covers ({@link CompactionFilter}).
  */
 public final class Compactor {
-    /** What a compaction produced. {@code outputPath} is null when every entry was purged. */
-    public record Result(String outputPath, long entriesWritten, long tombstonesPurged, long entriesShadowed) {
+    /**
+     * What a compaction produced. {@code outputPath} is null when every entry was purged.
+     * {@code droppedTokens}: the distinct tokens, in order, of the partitions it dropped any entry of
+     * (purged, shadowed or rejected by its key filter), whose reads answer differently now; null when there
+     * were too many to name ({@link CompactionFilter#DROPPED_TOKENS_MAX}).
+     */
+    public record Result(String outputPath, long entriesWritten, long tombstonesPurged, long entriesShadowed,
+                         long[] droppedTokens) {
     }
 
     private Compactor() {
@@ -57,11 +63,12 @@ public final class Compactor {
                 gcGraceMicros, nowSeconds, mayHoldOlder, kinds);
         try {
             if (!filtered.hasNext()) {
-                return new Result(null, 0, filtered.purged, filtered.shadowed);
+                return new Result(null, 0, filtered.purged, filtered.shadowed, filtered.droppedTokens());
             }
             String path = TableWriter.write(disk, directory, generation, filtered, expected, covered,
                     blockSizeBytes, throttle);
-            return new Result(path, filtered.written, filtered.purged, filtered.shadowed);
+            return new Result(path, filtered.written, filtered.purged, filtered.shadowed,
+                    filtered.droppedTokens());
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }

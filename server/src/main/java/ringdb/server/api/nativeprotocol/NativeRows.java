@@ -23,13 +23,13 @@ import ringdb.core.schema.ColumnKind;
 import ringdb.core.schema.ColumnMetadata;
 import ringdb.core.schema.TableMetadata;
 import ringdb.core.schema.keys.Clustering;
-import ringdb.core.schema.keys.KeyRange;
 import ringdb.core.schema.keys.PartitionKey;
 import ringdb.core.schema.keys.RowKeys;
 import ringdb.core.schema.keys.Slice;
 import ringdb.core.ring.Partitioner;
 import ringdb.core.store.PartitionRecords;
 import ringdb.server.api.ClientOperations;
+import ringdb.server.api.InMemoryRows;
 import ringdb.server.api.TableReads;
 
 /**
@@ -40,6 +40,8 @@ import ringdb.server.api.TableReads;
  * request runs, and it validates them (a refusal names the column and its type).
  */
 final class NativeRows {
+    private static final InMemoryRows IN_MEMORY = new InMemoryRows("native protocol");
+
     private NativeRows() {
     }
 
@@ -220,21 +222,9 @@ final class NativeRows {
     /** The answer from the partition's records in memory (ROW or NOT_FOUND), or null to read the general way. */
     private static Object inMemory(ClientOperations operations, ReadCommand command, ConsistencyLevel consistency) {
         RowKeys keys = new RowKeys(command.table(), operations.partitioner()::token);
-        KeyRange partition;
-        long token;
-        try {
-            partition = keys.partition(command.partitionKey());
-            token = keys.token(command.partitionKey());
-        } catch (InvalidRequestException | IllegalArgumentException e) {
-            return null; // the read the general way refuses it, saying why
-        }
-        long nowSeconds = operations.nowMicros() / 1_000_000;
-        return operations.readInMemory(token, partition.start(), partition.end(),
-                consistency, records -> {
-                    InMemoryRowRead.Found found = InMemoryRowRead.read(command, records, nowSeconds);
-                    return found == null ? null : found.exists() ? encode(found, records)
-                            : new ClientResult.NotFound();
-                });
+        return IN_MEMORY.read(command, keys, operations.nowMicros() / 1_000_000,
+                (token, start, end, reader) -> operations.readInMemory(token, start, end, consistency, reader),
+                (found, records) -> found.exists() ? encode(found, records) : new ClientResult.NotFound());
     }
 
     /** The ROW answer of {@code found}, its values copied straight from {@code records}. */
