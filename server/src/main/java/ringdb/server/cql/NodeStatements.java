@@ -106,9 +106,14 @@ public final class NodeStatements implements CqlQueryHandler {
         });
     }
 
-    /** The prepared statement as the schema is now (see {@link PreparedPlan}): never an outdated definition. */
+    /**
+     * The prepared statement as the schema is now (see {@link PreparedPlan}): never an outdated definition.
+     * The node's schema is immutable and replaced on each change, so a plan checked against the same schema
+     * object is not checked again.
+     */
     private CqlStatement current(PreparedPlan prepared) {
-        return prepared.current(view());
+        Schema schema = node.schema();
+        return prepared.current(schema, () -> NodeSchema.view(schema, systemTables));
     }
 
     @Override
