@@ -411,7 +411,12 @@ public final class NodeStatements implements CqlQueryHandler {
         CompletableFuture<T> out = new CompletableFuture<>();
         Runnable task = () -> {
             try {
-                call.get().whenComplete((value, error) -> {
+                CompletableFuture<T> result = call.get();
+                if (result.isDone() && !result.isCompletedExceptionally()) {
+                    out.complete(result.join()); // answered at once (a read from memory): no stage to wait on
+                    return;
+                }
+                result.whenComplete((value, error) -> {
                     if (error != null) {
                         out.completeExceptionally(error(error));
                     } else {
