@@ -3,6 +3,7 @@ package ringdb.cql.statements;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import ringdb.core.schema.TableMetadata;
 import ringdb.cql.SchemaView;
 
@@ -23,6 +24,8 @@ public final class PreparedPlan {
     private TableMetadata[] tables;
     /** For each of {@code tables}, the definition object last found equal to it. */
     private TableMetadata[] confirmed;
+    /** The schema object the statement was last found to fit (see {@link #current(Object, Supplier)}). */
+    private Object fitted;
 
     /**
      * {@code statement}: the analysis of {@code query} with the session keyspace {@code keyspace};
@@ -49,6 +52,20 @@ public final class PreparedPlan {
             use(Analyzer.analyze(query, keyspace, schema));
         }
         return statement;
+    }
+
+    /**
+     * {@link #current(SchemaView)} for a caller whose schema is an immutable object ({@code schema}, of
+     * which {@code view} is the view): while it is the very object the statement was last found to fit,
+     * the statement is answered without looking its tables up.
+     */
+    public CqlStatement current(Object schema, Supplier<SchemaView> view) {
+        if (schema != null && schema == fitted) {
+            return statement;
+        }
+        CqlStatement now = current(view.get());
+        fitted = schema;
+        return now;
     }
 
     private boolean fits(SchemaView schema) {

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import ringdb.core.data.InvalidRequestException;
 import ringdb.core.schema.types.CqlTypes;
 import ringdb.cql.MemorySchema;
+import ringdb.cql.SchemaView;
 
 /** A prepared statement's analysis is kept while its tables keep their definitions, and redone once per change. */
 class PreparedPlanTest {
@@ -66,6 +69,29 @@ class PreparedPlanTest {
         assertThatThrownBy(() -> now.bind(values(fourBytes, fourBytes))).isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("v");
         assertThat(now.bind(values(CqlTypes.BIGINT.fromJava(7L), fourBytes)).operations()).hasSize(1);
+    }
+
+    @Test
+    void theSameSchemaObjectIsNotLookedUpAgainAndANewOneIs() {
+        PreparedPlan plan = prepare(UPDATE);
+        Object version = new Object();
+        AtomicInteger views = new AtomicInteger();
+        Supplier<SchemaView> view = () -> {
+            views.incrementAndGet();
+            return schema;
+        };
+        CqlStatement first = plan.current(version, view);
+        assertThat(plan.current(version, view)).isSameAs(first);
+        assertThat(views).hasValue(1);
+        schema.execute("ALTER TABLE ks.t ADD w text");
+        CqlStatement after = plan.current(new Object(), view); // a changed schema is a new object
+        assertThat(views).hasValue(2);
+        assertThat(((ModificationStatement) after).table().column("w")).isNotNull();
+        schema.execute("DROP TABLE ks.t");
+        Object dropped = new Object();
+        assertThatThrownBy(() -> plan.current(dropped, view)).isInstanceOf(InvalidRequestException.class);
+        // a refusal is not remembered: the same schema object is refused again, not answered from before
+        assertThatThrownBy(() -> plan.current(dropped, view)).isInstanceOf(InvalidRequestException.class);
     }
 
     @Test

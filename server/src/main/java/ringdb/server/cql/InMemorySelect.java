@@ -49,11 +49,7 @@ final class InMemorySelect {
                 || select.perPartitionLimit() != Integer.MAX_VALUE || !select.slices().equals(WHOLE_PARTITION)) {
             return false;
         }
-        for (ColumnMetadata column : select.table().columns()) {
-            if (column.kind() == ColumnKind.STATIC) {
-                return false;
-            }
-        }
+        // a table without clustering columns has no live static column (TableMetadata refuses one)
         for (Selector s : select.selectors()) {
             if (s.kind() != Selector.Kind.COLUMN || s.column().kind() == ColumnKind.STATIC
                     || s.column().kind() == ColumnKind.REGULAR && s.column().type().isMultiCell()) {
@@ -79,24 +75,33 @@ final class InMemorySelect {
     private static List<ByteBuffer> row(BoundSelect select, PartitionKey key, InMemoryRowRead.Found found,
                                         PartitionRecords records) {
         List<ByteBuffer> values = new ArrayList<>(select.selectors().size());
+        int next = 0; // where the search for the next column starts: SELECT * names them in the row's order
         for (Selector s : select.selectors()) {
             ColumnMetadata column = s.column();
             if (column.kind() == ColumnKind.PARTITION_KEY) {
                 values.add(ByteBuffer.wrap(key.components().get(column.position())));
                 continue;
             }
-            int index = indexOf(found, column.name());
+            int at = indexOf(found, column.name(), next);
+            if (at >= 0) {
+                next = at + 1;
+            }
+            int index = at < 0 ? -1 : found.records()[at];
             values.add(index < 0 ? null : ByteBuffer.wrap(Arrays.copyOfRange(records.bytes(),
                     records.valueStart(index), records.valueEnd(index))));
         }
         return values;
     }
 
-    /** The record of the live column {@code name} in {@code found}; -1 when the row has no live value of it. */
-    private static int indexOf(InMemoryRowRead.Found found, String name) {
-        for (int i = 0; i < found.count(); i++) {
+    /**
+     * The position in {@code found} of the live column {@code name}, searched from {@code from} on and then
+     * from the start; -1 when the row has no live value of it.
+     */
+    private static int indexOf(InMemoryRowRead.Found found, String name, int from) {
+        int count = found.count();
+        for (int n = 0, i = from < count ? from : 0; n < count; n++, i = i + 1 == count ? 0 : i + 1) {
             if (found.names()[i].equals(name)) {
-                return found.records()[i];
+                return i;
             }
         }
         return -1;

@@ -106,9 +106,14 @@ public final class NodeStatements implements CqlQueryHandler {
         });
     }
 
-    /** The prepared statement as the schema is now (see {@link PreparedPlan}): never an outdated definition. */
+    /**
+     * The prepared statement as the schema is now (see {@link PreparedPlan}): never an outdated definition.
+     * The node's schema is immutable and replaced on each change, so a plan checked against the same schema
+     * object is not checked again.
+     */
     private CqlStatement current(PreparedPlan prepared) {
-        return prepared.current(view());
+        Schema schema = node.schema();
+        return prepared.current(schema, () -> NodeSchema.view(schema, systemTables));
     }
 
     @Override
@@ -406,7 +411,12 @@ public final class NodeStatements implements CqlQueryHandler {
         CompletableFuture<T> out = new CompletableFuture<>();
         Runnable task = () -> {
             try {
-                call.get().whenComplete((value, error) -> {
+                CompletableFuture<T> result = call.get();
+                if (result.isDone() && !result.isCompletedExceptionally()) {
+                    out.complete(result.join()); // answered at once (a read from memory): no stage to wait on
+                    return;
+                }
+                result.whenComplete((value, error) -> {
                     if (error != null) {
                         out.completeExceptionally(error(error));
                     } else {
