@@ -15,7 +15,7 @@ public record CqlClusterView(String clusterName, String partitioner, Node local,
     public static final String DATA_CENTER = "datacenter1";
     public static final String RACK = "rack1";
     /** The Cassandra release drivers are told (a 3.11 keeps them on protocol v4, which this node speaks). */
-    public static final String RELEASE_VERSION = "3.11.19";
+    public static final String RELEASE_VERSION = "4.0.17";
 
     public CqlClusterView {
         Objects.requireNonNull(clusterName, "clusterName");
