@@ -9,9 +9,9 @@ import ringdb.core.schema.types.CqlType;
 import ringdb.core.schema.types.CqlTypes;
 
 /**
- * The definitions of the system tables, with the columns and types Cassandra 3.11 declares for
- * them (drivers read columns by name and decode them by these types), and the row of
- * system_schema.tables for a ringdb table.
+ * The definitions of the system tables, with the columns and types Cassandra 3.11 (4.0 for
+ * system_virtual_schema) declares for them (drivers read columns by name and decode them by these
+ * types), and the row of system_schema.tables for a ringdb table.
  */
 final class SystemTableDefinitions {
     private static final CqlType TEXT = CqlTypes.TEXT;
