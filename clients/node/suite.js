@@ -1,15 +1,19 @@
 'use strict';
 // A CQL client suite with the Node.js cassandra-driver (pinned in package.json) against a ringdb node.
-// Usage: node suite.js HOST PORT. Checks CRUD, prepared statements, paging, set and map collections,
+// Usage: node suite.js HOST PORT [VERSION]. Without VERSION the driver speaks protocol v4 at most; with it,
+// the driver negotiates on its own and the suite checks it settled on VERSION.
+// Checks CRUD, prepared statements, paging, a 300 KB value both ways, set and map collections,
 // TTL and a schema change seen by a second client. Exits 0 when every check passes, 1 otherwise.
 const assert = require('assert');
 const cassandra = require('cassandra-driver');
+
+let pinned = { maxVersion: 4 };
 
 function client(host, port, keyspace) {
   return new cassandra.Client({
     contactPoints: [host],
     localDataCenter: 'datacenter1',
-    protocolOptions: { port: port, maxVersion: 4 },
+    protocolOptions: Object.assign({ port: port }, pinned),
     keyspace: keyspace,
     socketOptions: { connectTimeout: 10000, readTimeout: 20000 },
   });
@@ -57,6 +61,18 @@ async function preparedAndPaging(c) {
   ok('paging reads every row in order over ' + pages + ' pages');
 }
 
+async function largeValue(c) {
+  await c.execute('CREATE TABLE files (name text PRIMARY KEY, data blob)');
+  const data = Buffer.alloc(300000);
+  for (let i = 0; i < data.length; i++) {
+    data[i] = (i * 7919) % 251;
+  }
+  await c.execute('INSERT INTO files (name, data) VALUES (?, ?)', ['big', data], { prepare: true });
+  const back = (await c.execute("SELECT data FROM files WHERE name = 'big'")).first().data;
+  assert.ok(back.equals(data), 'the 300 KB value read back differs');
+  ok('a 300 KB value written and read back whole');
+}
+
 async function collections(c) {
   await c.execute('CREATE TABLE bags (id int PRIMARY KEY, tags set<text>, scores map<text, int>)');
   await c.execute("INSERT INTO bags (id, tags, scores) VALUES (1, {'a', 'b'}, {'x': 1})");
@@ -98,9 +114,13 @@ async function schemaChangeSeen(host, port, keyspace, c) {
 }
 
 async function main() {
-  if (process.argv.length !== 4) {
-    console.error('usage: node suite.js HOST PORT');
+  if (process.argv.length !== 4 && process.argv.length !== 5) {
+    console.error('usage: node suite.js HOST PORT [VERSION]');
     return 2;
+  }
+  const expected = process.argv.length === 5 ? parseInt(process.argv[4], 10) : 4;
+  if (process.argv.length === 5) {
+    pinned = {};
   }
   const host = process.argv[2];
   const port = parseInt(process.argv[3], 10);
@@ -113,7 +133,10 @@ async function main() {
   const c = client(host, port, keyspace);
   await c.connect();
   try {
+    assert.strictEqual(c.controlConnection.protocolVersion, expected, 'the protocol version negotiated');
+    ok('protocol version ' + expected);
     await crud(c);
+    await largeValue(c);
     await preparedAndPaging(c);
     await collections(c);
     await ttl(c);

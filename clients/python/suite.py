@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """A CQL client suite with the Cassandra Python driver (Debian's python3-cassandra) against a ringdb node.
 
-Usage: suite.py HOST PORT. Creates a keyspace of its own, then checks CRUD, prepared statements,
-paging, set and map collections, CONTAINS / CONTAINS KEY filters paged over token ranges, a logged
+Usage: suite.py HOST PORT [VERSION]. Without VERSION the driver speaks protocol v4; with it, the
+driver negotiates the version on its own and the suite checks it settled on VERSION. Creates a keyspace of its own, then checks CRUD, prepared statements,
+paging, a value larger than a v5 segment both ways, set and map collections, CONTAINS / CONTAINS KEY filters paged over token ranges, a logged
 batch, TTL and a schema change seen by a second session. Exits 0 when
 every check passes, 1 with the failed check on stderr otherwise.
 """
@@ -22,11 +23,22 @@ def check(what, got, expected):
     print("ok  %s" % what)
 
 
+PINNED = {"protocol_version": 4}
+
+
 def connect(host, port):
-    cluster = Cluster([host], port=port, protocol_version=4,
-                      load_balancing_policy=WhiteListRoundRobinPolicy([host]),
-                      connect_timeout=10, control_connection_timeout=10)
+    cluster = Cluster([host], port=port, load_balancing_policy=WhiteListRoundRobinPolicy([host]),
+                      connect_timeout=10, control_connection_timeout=10, **PINNED)
     return cluster, cluster.connect()
+
+
+def large_value(session):
+    session.execute("CREATE TABLE files (name text PRIMARY KEY, data blob)")
+    data = bytes((i * 7919) % 251 for i in range(300000))
+    insert = session.prepare("INSERT INTO files (name, data) VALUES (?, ?)")
+    session.execute(insert, ("big", data))
+    check("a 300 KB value written and read back whole",
+          session.execute("SELECT data FROM files WHERE name = 'big'").one().data == data, True)
 
 
 def crud(session):
@@ -140,17 +152,22 @@ def schema_change_seen(host, port, keyspace, session):
 
 
 def main():
-    if len(sys.argv) != 3:
-        print("usage: suite.py HOST PORT", file=sys.stderr)
+    if len(sys.argv) not in (3, 4):
+        print("usage: suite.py HOST PORT [VERSION]", file=sys.stderr)
         return 2
     host, port = sys.argv[1], int(sys.argv[2])
+    expected = int(sys.argv[3]) if len(sys.argv) == 4 else None
+    if expected is not None:
+        PINNED.clear()
     keyspace = "py_" + uuid.uuid4().hex[:8]
     cluster, session = connect(host, port)
     try:
         session.execute("CREATE KEYSPACE %s WITH replication = {'class': 'SimpleStrategy', "
                         "'replication_factor': 1}" % keyspace)
         session.set_keyspace(keyspace)
+        check("protocol version", cluster.protocol_version, expected if expected is not None else 4)
         crud(session)
+        large_value(session)
         prepared_and_paging(session)
         collections(session)
         contains_filters(session)

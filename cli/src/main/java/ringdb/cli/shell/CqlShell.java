@@ -311,7 +311,7 @@ public final class CqlShell {
         }
     }
 
-    /** The second line of the banner: {@code [ringdb cql | release 3.11.x | Native protocol v4]}. */
+    /** The second line of the banner: {@code [ringdb cql | release 4.0.x | Native protocol v5]}. */
     public String versionLine() {
         String release = session.getMetadata().getNodes().values().stream().findFirst()
                 .map(n -> String.valueOf(n.getCassandraVersion())).orElse("unknown");

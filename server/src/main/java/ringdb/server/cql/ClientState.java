@@ -37,6 +37,17 @@ public final class ClientState {
         user = name;
     }
 
+    /**
+     * This state with {@code name} as the keyspace of unqualified table names, for one statement that
+     * names its keyspace (protocol v5's keyspace flag); the connection's own keyspace is unchanged.
+     */
+    ClientState withKeyspace(String name) {
+        ClientState one = new ClientState(remoteAddress, protocolVersion);
+        one.user = user;
+        one.keyspace = name;
+        return one;
+    }
+
     /** The keyspace of unqualified table names; null until USE. */
     public String keyspace() {
         return keyspace;

@@ -14,8 +14,8 @@ import java.util.UUID;
 public record CqlClusterView(String clusterName, String partitioner, Node local, List<Node> peers) {
     public static final String DATA_CENTER = "datacenter1";
     public static final String RACK = "rack1";
-    /** The Cassandra release drivers are told (a 3.11 keeps them on protocol v4, which this node speaks). */
-    public static final String RELEASE_VERSION = "3.11.19";
+    /** The Cassandra release drivers are told: the Java driver keeps protocol v5 only with a 4.0 or later. */
+    public static final String RELEASE_VERSION = "4.0.17";
 
     public CqlClusterView {
         Objects.requireNonNull(clusterName, "clusterName");

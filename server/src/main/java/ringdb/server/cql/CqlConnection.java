@@ -7,6 +7,9 @@ import com.datastax.oss.protocol.internal.Message;
 import com.datastax.oss.protocol.internal.ProtocolConstants;
 import com.datastax.oss.protocol.internal.ProtocolV3ServerCodecs;
 import com.datastax.oss.protocol.internal.ProtocolV4ServerCodecs;
+import com.datastax.oss.protocol.internal.ProtocolV5ServerCodecs;
+import com.datastax.oss.protocol.internal.Segment;
+import com.datastax.oss.protocol.internal.SegmentCodec;
 import com.datastax.oss.protocol.internal.request.AuthResponse;
 import com.datastax.oss.protocol.internal.request.Options;
 import com.datastax.oss.protocol.internal.request.Register;
@@ -18,12 +21,14 @@ import com.datastax.oss.protocol.internal.response.Event;
 import com.datastax.oss.protocol.internal.response.Ready;
 import com.datastax.oss.protocol.internal.response.Supported;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -39,6 +44,10 @@ import ringdb.server.net.StagedClose;
  * statements (QUERY, PREPARE, EXECUTE, BATCH) handed to the query handler. Requests are served
  * concurrently and answered on their stream as they complete, flushed once per pass of the event
  * loop. A frame that cannot be decoded is answered with a protocol error and the connection closed.
+ * In protocol v5, once STARTUP is answered READY or AUTHENTICATE, frames travel in segments both ways
+ * (checksummed, and compressed as a whole when LZ4 was negotiated; see {@link CqlFrameDecoder}): an
+ * answer is sent as one self-contained segment, or one larger than a segment's payload as consecutive
+ * segments that are not self-contained.
  *
  * <p>Backpressure: a request holds its bytes in the listener's budget (past it: Overloaded) and a
  * place in the connection's {@link ReadGate} until its answer is written; the connection stops
@@ -56,6 +65,10 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
     private ChannelHandlerContext context;
     private ReadGate gate;
     private FrameCodec<ByteBuf> codec;
+    /** The compression STARTUP negotiated for a v5 connection's segments (frames are not compressed in v5). */
+    private Compressor<ByteBuf> segmentCompression = Compressor.none();
+    /** Non-null once this v5 connection's frames travel in segments. */
+    private SegmentCodec<ByteBuf> segments;
     private ClientState state;
     private Statements statements;
     private Authenticator.SaslNegotiator negotiator;
@@ -76,7 +89,7 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
 
     private FrameCodec<ByteBuf> codec(Compressor<ByteBuf> compressor) {
         return new FrameCodec<>(new ByteBufPrimitives(context.alloc()), compressor, new ProtocolV3ServerCodecs(),
-                new ProtocolV4ServerCodecs());
+                new ProtocolV4ServerCodecs(), new ProtocolV5ServerCodecs());
     }
 
     @Override
@@ -177,7 +190,7 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
     static Supported supported() {
         return new Supported(Map.of("CQL_VERSION", List.of(CQL_VERSION),
                 "COMPRESSION", List.of(Lz4Compression.ALGORITHM),
-                "PROTOCOL_VERSIONS", List.of("3/v3", "4/v4")));
+                "PROTOCOL_VERSIONS", List.of("3/v3", "4/v4", "5/v5")));
     }
 
     private Message startup(Startup startup) {
@@ -190,7 +203,12 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
                 throw CqlException.protocol("Unknown compression algorithm: " + compression
                         + " (this node supports lz4)");
             }
-            codec = codec(new Lz4Compression(context.alloc(), services.maxFrameBytes()));
+            Lz4Compression lz4 = new Lz4Compression(context.alloc(), services.maxFrameBytes());
+            if (state.protocolVersion() >= CqlFrameDecoder.VERSION_SEGMENTS) {
+                segmentCompression = lz4;
+            } else {
+                codec = codec(lz4);
+            }
         }
         Authenticator authenticator = services.authenticator();
         if (authenticator.requireAuthentication()) {
@@ -308,6 +326,14 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
             out = codec.encode(Frame.forResponse(version, stream, null, Frame.NO_PAYLOAD, List.of(),
                     ProtocolMessages.error(CqlException.server("cannot encode the answer: " + e.getMessage()))));
         }
+        if (segments != null) {
+            out = inSegments(out);
+        } else if (version >= CqlFrameDecoder.VERSION_SEGMENTS && (message instanceof Ready
+                || message instanceof Authenticate) && phase != Phase.NEW) {
+            // the handshake's last unframed answer: everything after it travels in segments, both ways
+            segments = new SegmentCodec<>(new ByteBufPrimitives(context.alloc()), segmentCompression);
+            context.pipeline().get(CqlFrameDecoder.class).startSegments(segments);
+        }
         ChannelFuture written = context.write(out);
         if (!flushScheduled) {
             flushScheduled = true;
@@ -317,6 +343,27 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
             });
         }
         return written;
+    }
+
+    /** An encoded frame as the segments that carry it (releases {@code frame}). */
+    private ByteBuf inSegments(ByteBuf frame) {
+        int length = frame.readableBytes();
+        List<Object> parts = new ArrayList<>(3);
+        if (length <= Segment.MAX_PAYLOAD_LENGTH) {
+            segments.encode(new Segment<>(frame, true), parts);
+        } else {
+            for (int offset = 0; offset < length; offset += Segment.MAX_PAYLOAD_LENGTH) {
+                int slice = Math.min(Segment.MAX_PAYLOAD_LENGTH, length - offset);
+                segments.encode(new Segment<>(frame.retainedSlice(frame.readerIndex() + offset, slice), false),
+                        parts);
+            }
+            frame.release();
+        }
+        CompositeByteBuf out = context.alloc().compositeBuffer(parts.size());
+        for (Object part : parts) {
+            out.addComponent(true, (ByteBuf) part);
+        }
+        return out;
     }
 
     private void closeWithError(int version, int stream, CqlException error) {

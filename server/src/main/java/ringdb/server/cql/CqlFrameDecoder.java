@@ -1,6 +1,10 @@
 package ringdb.server.cql;
 
+import com.datastax.oss.protocol.internal.CrcMismatchException;
+import com.datastax.oss.protocol.internal.Segment;
+import com.datastax.oss.protocol.internal.SegmentCodec;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCounted;
@@ -19,17 +23,33 @@ import java.util.List;
  *     as its header has arrived, not buffered).</li>
  * </ul>
  *
+ * <p>Protocol v5 (its section 2) wraps frames in segments once the server has answered STARTUP with
+ * READY or AUTHENTICATE: the connection then calls {@link #startSegments}, and from the next byte on
+ * each segment's header CRC24 and payload CRC32 are checked (and its payload decompressed when LZ4 was
+ * negotiated) before its frames go on as above. A self-contained segment holds one or more whole
+ * frames; a frame larger than a segment arrives in consecutive segments that are not, joined here
+ * before the frame goes on. A CRC mismatch, a frame cut across a self-contained segment or a payload
+ * that does not decompress is refused like a bad header.
+ *
  * <p>Threading: the channel's event loop.
  */
 final class CqlFrameDecoder extends ByteToMessageDecoder {
     static final int HEADER_BYTES = 9;
     /** The versions this server speaks, lowest first. */
     static final int VERSION_MIN = 3;
-    static final int VERSION_MAX = 4;
+    static final int VERSION_MAX = 5;
+    /** The first version whose frames travel in segments after the handshake. */
+    static final int VERSION_SEGMENTS = 5;
 
     private final int maxFrameBytes;
     private int connectionVersion;
     private boolean refused;
+    /** Non-null once the connection's frames travel in segments. */
+    private SegmentCodec<ByteBuf> segments;
+    /** The header of a segment whose payload has not all arrived; null between segments. */
+    private SegmentCodec.Header segmentHeader;
+    /** The parts so far of a frame that spans segments; null when none is under way. */
+    private CompositeByteBuf partialFrame;
 
     /**
      * A whole frame; the receiver releases it (which releases {@code frame}). Reference counted, so a
@@ -87,13 +107,26 @@ final class CqlFrameDecoder extends ByteToMessageDecoder {
 
     /** The text drivers parse to step down to a version this server speaks. */
     static String unsupportedVersionMessage(int version) {
-        return "Invalid or unsupported protocol version (" + version + "); supported versions are (3/v3, 4/v4)";
+        return "Invalid or unsupported protocol version (" + version
+                + "); supported versions are (3/v3, 4/v4, 5/v5)";
+    }
+
+    /**
+     * From the next byte read on, frames arrive in segments decoded by {@code codec} (with the
+     * compression the connection negotiated). Called on the event loop as READY or AUTHENTICATE is sent.
+     */
+    void startSegments(SegmentCodec<ByteBuf> codec) {
+        segments = codec;
     }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (refused) {
             in.skipBytes(in.readableBytes());
+            return;
+        }
+        if (segments != null) {
+            decodeSegments(in, out);
             return;
         }
         if (in.readableBytes() < 1) {
@@ -153,5 +186,136 @@ final class CqlFrameDecoder extends ByteToMessageDecoder {
         refused = true;
         in.skipBytes(in.readableBytes());
         out.add(refusal);
+        if (partialFrame != null) {
+            partialFrame.release();
+            partialFrame = null;
+        }
+    }
+
+    /** Decodes every whole segment in {@code in} and passes on the frames they complete. */
+    private void decodeSegments(ByteBuf in, List<Object> out) {
+        while (!refused) {
+            if (segmentHeader == null) {
+                int headerBytes = segments.headerLength() + SegmentCodec.CRC24_LENGTH;
+                if (in.readableBytes() < headerBytes) {
+                    return;
+                }
+                try {
+                    segmentHeader = segments.decodeHeader(in.readSlice(headerBytes));
+                } catch (CrcMismatchException e) {
+                    refuse(in, out, new Refused(connectionVersion, 0, "a segment header failed its CRC24 check ("
+                            + e.getMessage() + "); the connection is closed"));
+                    return;
+                }
+            }
+            int segmentBytes = segmentHeader.payloadLength + SegmentCodec.CRC32_LENGTH;
+            if (in.readableBytes() < segmentBytes) {
+                return;
+            }
+            SegmentCodec.Header header = segmentHeader;
+            segmentHeader = null;
+            Segment<ByteBuf> segment;
+            try {
+                segment = segments.decode(header, in.readRetainedSlice(segmentBytes));
+            } catch (CrcMismatchException e) {
+                refuse(in, out, new Refused(connectionVersion, 0, "a segment payload failed its CRC32 check ("
+                        + e.getMessage() + "); the connection is closed"));
+                return;
+            } catch (RuntimeException e) { // a compressed payload that does not decompress
+                refuse(in, out, new Refused(connectionVersion, 0, "a segment payload cannot be read: "
+                        + e.getMessage()));
+                return;
+            }
+            try {
+                if (segment.isSelfContained) {
+                    selfContained(in, segment.payload, out);
+                } else {
+                    part(in, segment.payload, out);
+                }
+            } finally {
+                segment.payload.release();
+            }
+        }
+    }
+
+    /** The whole frames of a self-contained segment's payload. */
+    private void selfContained(ByteBuf in, ByteBuf payload, List<Object> out) {
+        if (partialFrame != null) {
+            refuse(in, out, new Refused(connectionVersion, 0, "a self-contained segment arrived while a frame "
+                    + "spanning segments was incomplete"));
+            return;
+        }
+        while (payload.isReadable()) {
+            int length = segmentFrameLength(in, payload, out);
+            if (length < 0) {
+                return;
+            }
+            if (payload.readableBytes() < HEADER_BYTES + length) {
+                refuse(in, out, new Refused(connectionVersion, payload.getShort(payload.readerIndex() + 2),
+                        "a frame of " + (HEADER_BYTES + length) + " bytes runs past the end of its self-contained "
+                                + "segment (" + payload.readableBytes() + " bytes left)"));
+                return;
+            }
+            emit(payload.readRetainedSlice(HEADER_BYTES + length), out);
+        }
+    }
+
+    /** One part of a frame that spans segments; the frame goes on with its last part. */
+    private void part(ByteBuf in, ByteBuf payload, List<Object> out) {
+        if (partialFrame == null) {
+            partialFrame = payload.alloc().compositeBuffer(Integer.MAX_VALUE);
+        }
+        partialFrame.addComponent(true, payload.retain());
+        if (partialFrame.readableBytes() < HEADER_BYTES) {
+            return;
+        }
+        int length = segmentFrameLength(in, partialFrame, out);
+        if (length < 0) {
+            return;
+        }
+        int frameBytes = HEADER_BYTES + length;
+        if (partialFrame.readableBytes() > frameBytes) {
+            refuse(in, out, new Refused(connectionVersion, partialFrame.getShort(partialFrame.readerIndex() + 2),
+                    "segments that are not self-contained carried " + partialFrame.readableBytes()
+                            + " bytes for a frame of " + frameBytes));
+            return;
+        }
+        if (partialFrame.readableBytes() == frameBytes) {
+            ByteBuf frame = partialFrame;
+            partialFrame = null;
+            emit(frame, out);
+        }
+    }
+
+    /** The body length of the frame at the start of {@code frames} (a segment's payload), or -1 after refusing it. */
+    private int segmentFrameLength(ByteBuf in, ByteBuf frames, List<Object> out) {
+        int start = frames.readerIndex();
+        if (frames.readableBytes() < HEADER_BYTES) {
+            refuse(in, out, new Refused(connectionVersion, 0, "a segment ends inside a frame header ("
+                    + frames.readableBytes() + " of " + HEADER_BYTES + " bytes)"));
+            return -1;
+        }
+        int first = frames.getUnsignedByte(start);
+        int length = frames.getInt(start + 5);
+        String problem = problem(first, first & 0x7F, length);
+        if (problem != null) {
+            refuse(in, out, new Refused(connectionVersion, frames.getShort(start + 2), problem));
+            return -1;
+        }
+        return length;
+    }
+
+    private static void emit(ByteBuf frame, List<Object> out) {
+        int start = frame.readerIndex();
+        out.add(new Whole(frame.getUnsignedByte(start) & 0x7F, frame.getShort(start + 2),
+                frame.getUnsignedByte(start + 4), frame));
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        if (partialFrame != null) {
+            partialFrame.release();
+            partialFrame = null;
+        }
     }
 }

@@ -101,9 +101,31 @@ public final class NodeStatements implements CqlQueryHandler {
     public CompletionStage<CqlResult> execute(PreparedStatement statement, QueryParameters parameters,
                                               ClientState state) {
         return onNode(() -> {
-            CqlStatement current = current((PreparedPlan) statement.statement());
+            CqlStatement current = current(statement);
             return authorized(current, state, () -> run(current, parameters, state));
         });
+    }
+
+    /**
+     * {@code prepared} as the schema is now; refused (Invalid) when its bind variables no longer have the
+     * types the client prepared it with (its table was dropped and created again with other types): the
+     * client's values are encoded for the old types and would be read as something else.
+     */
+    private CqlStatement current(PreparedStatement prepared) {
+        CqlStatement current = current((PreparedPlan) prepared.statement());
+        List<ColumnSpec> now = current.bindVariables();
+        List<CqlColumn> then = prepared.variables();
+        for (int i = 0; i < then.size() || i < now.size(); i++) {
+            CqlColumn was = i < then.size() ? then.get(i) : null;
+            ColumnSpec is = i < now.size() ? now.get(i) : null;
+            if (was == null || is == null || !was.type().equals(is.type())) {
+                throw CqlException.invalid("the prepared statement's bind variables changed since it was prepared "
+                        + "(" + (was == null ? "none" : was.name() + " " + was.type().cqlName()) + " is now "
+                        + (is == null ? "none" : is.name() + " " + is.type().cqlName())
+                        + "): prepare the statement again");
+            }
+        }
+        return current;
     }
 
     /**
@@ -121,7 +143,7 @@ public final class NodeStatements implements CqlQueryHandler {
         return onNode(() -> {
             List<BoundModification> bound = new ArrayList<>();
             for (BatchRequest.Statement s : batch.statements()) {
-                CqlStatement statement = s.prepared() != null ? current((PreparedPlan) s.prepared().statement())
+                CqlStatement statement = s.prepared() != null ? current(s.prepared())
                         : Analyzer.analyze(s.query(), state.keyspace(), view());
                 BindValues values = positional(s.values());
                 if (statement instanceof ModificationStatement m) {

@@ -20,8 +20,14 @@ final class PreparedCache {
     /** Statements kept by default. */
     static final int CAPACITY_DEFAULT = 10_000;
 
-    /** A statement with the text and keyspace it was prepared from. */
-    record Entry(byte[] id, String query, String keyspace, PreparedStatement statement) {
+    /**
+     * A statement with the text and keyspace it was prepared from, and the id of its result columns
+     * as prepared (protocol v5's result metadata id).
+     */
+    record Entry(byte[] id, String query, String keyspace, PreparedStatement statement, byte[] resultMetadataId) {
+        Entry(byte[] id, String query, String keyspace, PreparedStatement statement) {
+            this(id, query, keyspace, statement, ProtocolMessages.resultMetadataId(statement.resultColumns()));
+        }
     }
 
     /** An id as a map key: compared by content. */

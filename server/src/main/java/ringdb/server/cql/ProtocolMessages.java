@@ -17,6 +17,9 @@ import com.datastax.oss.protocol.internal.response.result.SchemaChange;
 import com.datastax.oss.protocol.internal.response.result.SetKeyspace;
 import com.datastax.oss.protocol.internal.response.result.Void;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,6 +102,13 @@ final class ProtocolMessages {
         return Void.INSTANCE;
     }
 
+    /** Rows with their columns and, flagged Metadata_changed, the new id of those columns (protocol v5). */
+    static Message rowsWithNewMetadata(CqlResult.Rows rows, byte[] resultMetadataId) {
+        RowsMetadata metadata = new RowsMetadata(columnSpecs(rows.columns()), rows.pagingState(), null,
+                resultMetadataId);
+        return new DefaultRows(metadata, new ArrayDeque<>(rows.rows()));
+    }
+
     /** Warnings for the frame that carries a message (protocol v4 section 2.2, flag 0x08). */
     static List<String> warnings(Message message) {
         return message instanceof WarnedSchemaChange warned ? warned.warnings : List.of();
@@ -121,7 +131,27 @@ final class ProtocolMessages {
         RowsMetadata result = statement.resultColumns().isEmpty()
                 ? new RowsMetadata(List.of(), null, null, null)
                 : new RowsMetadata(columnSpecs(statement.resultColumns()), null, null, null);
-        return new Prepared(id, null, variables, result);
+        return new Prepared(id, resultMetadataId(statement.resultColumns()), variables, result);
+    }
+
+    /**
+     * The id of a result's columns (protocol v5 section 4.2.5.4): the MD5 of each column's keyspace,
+     * table, name and type, so a statement whose result columns change (ALTER, DROP and CREATE again)
+     * gets a new id and an EXECUTE naming the old one is answered with the new columns.
+     */
+    static byte[] resultMetadataId(List<CqlColumn> columns) {
+        try {
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
+            for (CqlColumn c : columns) {
+                for (String part : new String[] {c.keyspace(), c.table(), c.name(), c.type().cqlName()}) {
+                    md5.update(part.getBytes(StandardCharsets.UTF_8));
+                    md5.update((byte) 0);
+                }
+            }
+            return md5.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is required by every Java runtime", e);
+        }
     }
 
     /** The ERROR for {@code e}. */

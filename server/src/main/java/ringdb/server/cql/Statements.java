@@ -9,9 +9,9 @@ import com.datastax.oss.protocol.internal.request.Query;
 import com.datastax.oss.protocol.internal.request.query.QueryOptions;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -31,7 +31,8 @@ final class Statements {
     CompletionStage<Message> serve(Message m) {
         if (m instanceof Query query) {
             QueryParameters parameters = parameters(query.options);
-            return services.queries().query(query.query, parameters, state)
+            ClientState session = query.options.keyspace == null ? state : state.withKeyspace(query.options.keyspace);
+            return services.queries().query(query.query, parameters, session)
                     .thenApply(result -> ProtocolMessages.result(result, false));
         }
         if (m instanceof Prepare prepare) {
@@ -41,21 +42,46 @@ final class Statements {
             PreparedCache.Entry entry = known(execute.queryId);
             QueryParameters parameters = parameters(execute.options);
             return services.queries().execute(entry.statement(), parameters, state)
-                    .thenApply(result -> ProtocolMessages.result(result, parameters.skipMetadata()));
+                    .thenApply(result -> executed(result, entry, execute.resultMetadataId, parameters.skipMetadata()));
         }
         if (m instanceof Batch batch) {
-            return services.queries().batch(batch(batch), state)
+            if (batch.nowInSeconds != QueryOptions.NO_NOW_IN_SECONDS) {
+                throw CqlException.invalid("now_in_seconds (batch flag 0x100) is not supported: statements use the "
+                        + "node's clock");
+            }
+            return services.queries().batch(batch(batch), batch.keyspace == null ? state
+                    : state.withKeyspace(batch.keyspace))
                     .thenApply(result -> ProtocolMessages.result(result, false));
         }
         throw CqlException.protocol("Unexpected message " + CqlConnection.opcodeName(m.opcode) + " from a client");
     }
 
+    /**
+     * The RESULT of an EXECUTE. Rows whose columns are no longer those the statement was prepared with
+     * (its table was altered, or dropped and created again) always carry their columns: in protocol v5,
+     * with the new result metadata id when the client named another ({@code clientMetadataId}; null
+     * before v5), so the driver updates its prepared statement.
+     */
+    private static Message executed(CqlResult result, PreparedCache.Entry entry, byte[] clientMetadataId,
+                                    boolean skipMetadata) {
+        if (!(result instanceof CqlResult.Rows rows)) {
+            return ProtocolMessages.result(result, skipMetadata);
+        }
+        List<CqlColumn> prepared = entry.statement().resultColumns();
+        boolean unchanged = rows.columns() == prepared || rows.columns().equals(prepared);
+        if (clientMetadataId == null || unchanged && Arrays.equals(clientMetadataId, entry.resultMetadataId())) {
+            return ProtocolMessages.result(result, skipMetadata && unchanged);
+        }
+        byte[] current = ProtocolMessages.resultMetadataId(rows.columns());
+        if (Arrays.equals(current, clientMetadataId)) {
+            return ProtocolMessages.result(result, skipMetadata);
+        }
+        return ProtocolMessages.rowsWithNewMetadata(rows, current);
+    }
+
     private CompletionStage<Message> prepare(String query, String keyspace) {
         byte[] id = PreparedCache.id(keyspace, query);
-        PreparedCache.Entry cached = services.prepared().get(id);
-        if (cached != null && cached.query().equals(query)) {
-            return CompletableFuture.completedFuture(ProtocolMessages.prepared(id, cached.statement()));
-        }
+        // analysed again even when cached: the tables may have changed since (DROP and CREATE with other types)
         return services.queries().prepare(query, keyspace, state).thenApply(statement -> {
             services.prepared().put(new PreparedCache.Entry(id, query, keyspace, statement));
             return ProtocolMessages.prepared(id, statement);
@@ -74,6 +100,10 @@ final class Statements {
     }
 
     static QueryParameters parameters(QueryOptions options) {
+        if (options.nowInSeconds != QueryOptions.NO_NOW_IN_SECONDS) {
+            throw CqlException.invalid("now_in_seconds (query flag 0x100) is not supported: statements use the "
+                    + "node's clock");
+        }
         CqlConsistency serial = options.serialConsistency == ProtocolConstants.ConsistencyLevel.SERIAL
                 && (options.flags & ProtocolConstants.QueryFlag.SERIAL_CONSISTENCY) == 0
                 ? null : CqlConsistency.of(options.serialConsistency);

@@ -9,9 +9,9 @@ import ringdb.core.schema.types.CqlType;
 import ringdb.core.schema.types.CqlTypes;
 
 /**
- * The definitions of the system tables, with the columns and types Cassandra 3.11 declares for
- * them (drivers read columns by name and decode them by these types), and the row of
- * system_schema.tables for a ringdb table.
+ * The definitions of the system tables, with the columns and types Cassandra 3.11 (4.0 for
+ * system_virtual_schema) declares for them (drivers read columns by name and decode them by these
+ * types), and the row of system_schema.tables for a ringdb table.
  */
 final class SystemTableDefinitions {
     private static final CqlType TEXT = CqlTypes.TEXT;
@@ -23,7 +23,24 @@ final class SystemTableDefinitions {
 
     static List<TableMetadata> all() {
         return List.of(local(), peers(), peersV2(), keyspaces(), tables(), columns(), types(), functions(),
-                aggregates(), views(), indexes(), triggers());
+                aggregates(), views(), indexes(), triggers(), virtualKeyspaces(), virtualTables(), virtualColumns());
+    }
+
+    private static TableMetadata virtualKeyspaces() {
+        return TableMetadata.builder(SystemTables.SYSTEM_VIRTUAL_SCHEMA, "keyspaces")
+                .partitionKey("keyspace_name", TEXT).build();
+    }
+
+    private static TableMetadata virtualTables() {
+        return TableMetadata.builder(SystemTables.SYSTEM_VIRTUAL_SCHEMA, "tables").partitionKey("keyspace_name", TEXT)
+                .clustering("table_name", TEXT, false).regular("comment", TEXT).build();
+    }
+
+    private static TableMetadata virtualColumns() {
+        return TableMetadata.builder(SystemTables.SYSTEM_VIRTUAL_SCHEMA, "columns").partitionKey("keyspace_name", TEXT)
+                .clustering("table_name", TEXT, false).clustering("column_name", TEXT, false)
+                .regular("clustering_order", TEXT).regular("column_name_bytes", CqlTypes.BLOB)
+                .regular("kind", TEXT).regular("position", CqlTypes.INT).regular("type", TEXT).build();
     }
 
     private static TableMetadata local() {

@@ -19,9 +19,11 @@ import ringdb.core.schema.types.CqlType;
  * The tables drivers read when they connect and when the schema changes, produced from the node's
  * real state on each read: {@code system.local}, {@code system.peers} and {@code system_schema}'s
  * keyspaces, tables and columns (types, functions, aggregates, views, indexes and triggers exist and
- * are empty: ringdb has none). Each is declared with Cassandra 3.11's columns and types so drivers
- * parse it; {@link #read} gives every row with every column, in the declared column order (partition
- * key, clustering, then the other columns by name), for the query handler to select and filter.
+ * are empty: ringdb has none), and {@code system_virtual_schema}'s keyspaces, tables and columns, which
+ * the drivers read from a Cassandra 4 node and which are empty (ringdb has no virtual tables). Each is
+ * declared with Cassandra's columns and types so drivers parse it; {@link #read} gives every row with
+ * every column, in the declared column order (partition key, clustering, then the other columns by
+ * name), for the query handler to select and filter.
  * {@code system.peers_v2} (Cassandra 4's, which the Java, Python and Go drivers read first) carries each
  * peer's native transport port, so nodes sharing one address on distinct CQL ports are all reachable.
  *
@@ -30,6 +32,8 @@ import ringdb.core.schema.types.CqlType;
 public final class SystemTables {
     public static final String SYSTEM = "system";
     public static final String SYSTEM_SCHEMA = "system_schema";
+    /** Cassandra 4's description of its virtual tables, which drivers read from a 4.0 node; ringdb has none. */
+    public static final String SYSTEM_VIRTUAL_SCHEMA = "system_virtual_schema";
 
     private final Supplier<CqlClusterView> cluster;
     private final CqlSchemaSource schema;
@@ -45,7 +49,8 @@ public final class SystemTables {
 
     /** Whether {@code keyspace} is one of the system keyspaces this class serves. */
     public static boolean isSystemKeyspace(String keyspace) {
-        return SYSTEM.equals(keyspace) || SYSTEM_SCHEMA.equals(keyspace);
+        return SYSTEM.equals(keyspace) || SYSTEM_SCHEMA.equals(keyspace)
+                || SYSTEM_VIRTUAL_SCHEMA.equals(keyspace);
     }
 
     /** Every system table's definition. */

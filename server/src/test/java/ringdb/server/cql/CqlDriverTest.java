@@ -65,12 +65,12 @@ class CqlDriverTest {
         int internode = FreePorts.on("127.0.0.1");
         ServerConfig config = config("127.0.0.1", internode, "127.0.0.1:" + internode, FreePorts.on("127.0.0.1"));
         try (ServerNode node = start(config); CqlSession session = connect(node.cqlAddress(), true)) {
-            assertThat(session.getContext().getProtocolVersion()).isEqualTo(ProtocolVersion.V4);
+            assertThat(session.getContext().getProtocolVersion()).isEqualTo(ProtocolVersion.V5);
             Row local = session.execute("SELECT * FROM system.local WHERE key='local'").one();
             assertThat(local.getString("cluster_name")).isEqualTo("drivertest");
             assertThat(local.getUuid("host_id")).isEqualTo(CqlClusterView.hostId(node.node().id().id()));
             assertThat(local.getSet("tokens", String.class)).hasSize(16);
-            assertThat(local.getString("release_version")).startsWith("3.11.");
+            assertThat(local.getString("release_version")).startsWith("4.0.");
 
             Collection<Node> nodes = session.getMetadata().getNodes().values();
             assertThat(nodes).hasSize(1);

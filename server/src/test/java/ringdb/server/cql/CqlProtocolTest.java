@@ -142,21 +142,21 @@ class CqlProtocolTest {
         try (RawCqlClient client = new RawCqlClient(server.boundAddress())) {
             Supported supported = (Supported) client.ask(V4, Options.INSTANCE);
             assertThat(supported.options).containsEntry("COMPRESSION", List.of("lz4"))
-                    .containsEntry("PROTOCOL_VERSIONS", List.of("3/v3", "4/v4"));
+                    .containsEntry("PROTOCOL_VERSIONS", List.of("3/v3", "4/v4", "5/v5"));
             assertThat(supported.options.get("CQL_VERSION").get(0)).startsWith("3.4.");
         }
     }
 
     @Test
     void anUnsupportedVersionIsRefusedWithTheTextDriversStepDownOn() throws IOException {
-        for (int version : new int[] {5, 0x41, 0x42, 2}) {
+        for (int version : new int[] {6, 0x41, 0x42, 2}) {
             try (RawCqlClient client = new RawCqlClient(server.boundAddress())) {
                 client.sendRaw(new byte[] {(byte) version, 0, 0, 7, ProtocolConstants.Opcode.OPTIONS, 0, 0, 0, 0});
                 Frame answer = client.receive();
                 Error error = (Error) answer.message;
                 assertThat(error.code).isEqualTo(ProtocolConstants.ErrorCode.PROTOCOL_ERROR);
                 assertThat(error.message).isEqualTo("Invalid or unsupported protocol version (" + version
-                        + "); supported versions are (3/v3, 4/v4)");
+                        + "); supported versions are (3/v3, 4/v4, 5/v5)");
                 assertThat(answer.streamId).isEqualTo(version < 3 ? 0 : 7);
                 assertThat(client.closedByServer()).isTrue();
             }
@@ -357,7 +357,7 @@ class CqlProtocolTest {
     }
 
     /** SASL PLAIN with one user, as a password authenticator would do it. */
-    private static final class OneUser implements Authenticator {
+    static final class OneUser implements Authenticator {
         @Override
         public boolean requireAuthentication() {
             return true;

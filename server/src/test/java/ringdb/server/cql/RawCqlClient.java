@@ -1,9 +1,12 @@
 package ringdb.server.cql;
 
 import com.datastax.oss.protocol.internal.Compressor;
+import com.datastax.oss.protocol.internal.CrcMismatchException;
 import com.datastax.oss.protocol.internal.Frame;
 import com.datastax.oss.protocol.internal.FrameCodec;
 import com.datastax.oss.protocol.internal.Message;
+import com.datastax.oss.protocol.internal.Segment;
+import com.datastax.oss.protocol.internal.SegmentCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -14,17 +17,23 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A blocking CQL client over a plain socket for tests: frames are encoded and decoded with
- * native-protocol's client-side codecs, and raw bytes can be sent as they are.
+ * native-protocol's client-side codecs, and raw bytes can be sent as they are. After
+ * {@link #segments} (protocol v5 past the handshake) frames are sent and received in segments.
  */
 final class RawCqlClient implements AutoCloseable {
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
     private FrameCodec<ByteBuf> codec;
+    private SegmentCodec<ByteBuf> segments;
+    /** Frames received in segments and not yet returned by {@link #receive}. */
+    private ByteBuf received = Unpooled.buffer();
 
     RawCqlClient(InetSocketAddress address) throws IOException {
         socket = new Socket(address.getAddress(), address.getPort());
@@ -38,8 +47,28 @@ final class RawCqlClient implements AutoCloseable {
         codec = FrameCodec.defaultClient(new ByteBufPrimitives(UnpooledByteBufAllocator.DEFAULT), compressor);
     }
 
+    /** From now on frames travel in segments, compressed with {@code compressor}. */
+    void segments(Compressor<ByteBuf> compressor) {
+        segments = new SegmentCodec<>(new ByteBufPrimitives(UnpooledByteBufAllocator.DEFAULT), compressor);
+    }
+
     void send(int version, int stream, Message message) throws IOException {
-        sendRaw(encode(version, stream, message));
+        byte[] frame = encode(version, stream, message);
+        sendRaw(segments == null ? frame : segment(frame, true));
+    }
+
+    /** The bytes of one segment (header with its CRC24, payload, CRC32) carrying {@code payload}. */
+    byte[] segment(byte[] payload, boolean selfContained) {
+        List<Object> parts = new ArrayList<>();
+        segments.encode(new Segment<>(Unpooled.copiedBuffer(payload), selfContained), parts);
+        ByteBuf all = Unpooled.buffer();
+        for (Object part : parts) {
+            all.writeBytes((ByteBuf) part);
+            ((ByteBuf) part).release();
+        }
+        byte[] bytes = new byte[all.readableBytes()];
+        all.readBytes(bytes);
+        return bytes;
     }
 
     /** The bytes of a request frame. */
@@ -65,6 +94,9 @@ final class RawCqlClient implements AutoCloseable {
     }
 
     Frame receive() throws IOException {
+        if (segments != null) {
+            return receiveInSegments();
+        }
         byte[] header = new byte[CqlFrameDecoder.HEADER_BYTES];
         in.readFully(header);
         int length = Unpooled.wrappedBuffer(header).getInt(5);
@@ -75,6 +107,32 @@ final class RawCqlClient implements AutoCloseable {
             return codec.decode(whole);
         } finally {
             whole.release();
+        }
+    }
+
+    private Frame receiveInSegments() throws IOException {
+        while (received.readableBytes() < CqlFrameDecoder.HEADER_BYTES || received.readableBytes()
+                < CqlFrameDecoder.HEADER_BYTES + received.getInt(received.readerIndex() + 5)) {
+            byte[] header = new byte[segments.headerLength() + SegmentCodec.CRC24_LENGTH];
+            in.readFully(header);
+            try {
+                SegmentCodec.Header h = segments.decodeHeader(Unpooled.wrappedBuffer(header));
+                byte[] rest = new byte[h.payloadLength + SegmentCodec.CRC32_LENGTH];
+                in.readFully(rest);
+                Segment<ByteBuf> segment = segments.decode(h, Unpooled.wrappedBuffer(rest));
+                received.writeBytes(segment.payload);
+                segment.payload.release();
+            } catch (CrcMismatchException e) {
+                throw new IOException("the server sent a segment that fails its CRC: " + e.getMessage(), e);
+            }
+        }
+        int length = CqlFrameDecoder.HEADER_BYTES + received.getInt(received.readerIndex() + 5);
+        ByteBuf frame = received.readRetainedSlice(length);
+        try {
+            return codec.decode(frame);
+        } finally {
+            frame.release();
+            received.discardReadBytes();
         }
     }
 
