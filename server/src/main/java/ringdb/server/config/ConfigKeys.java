@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import ringdb.core.data.Limits;
+import ringdb.storage.disk.file.FileDisk;
 
 /**
  * Every key {@code ringdb.yaml} accepts, in the order the reference documentation lists them: the
@@ -61,6 +62,7 @@ public final class ConfigKeys {
     public static final String PARTITIONER = "partitioner";
     public static final String COMMITLOG_SYNC = "commitlog_sync";
     public static final String COMMITLOG_SYNC_GROUP_WINDOW_MICROS = "commitlog_sync_group_window_micros";
+    public static final String COMMITLOG_SYNC_GROUP_BUSY_WINDOW_MICROS = "commitlog_sync_group_busy_window_micros";
     public static final String COMMITLOG_SYNC_PERIOD_MS = "commitlog_sync_period_ms";
     public static final String COMMITLOG_SEGMENT_SIZE_BYTES = "commitlog_segment_size_bytes";
     public static final String SKIP_CORRUPT_COMMIT_LOG_RECORDS = "skip_corrupt_commit_log_records";
@@ -344,6 +346,11 @@ public final class ConfigKeys {
             ConfigKey.integer(COMMITLOG_SYNC_GROUP_WINDOW_MICROS, 0, 0, 1_000_000,
                 "group mode: how long concurrent writes wait to share one fsync. 0: sync at once; the writes "
                 + "arriving during an fsync share the next one."),
+            ConfigKey.integer(COMMITLOG_SYNC_GROUP_BUSY_WINDOW_MICROS, FileDisk.BUSY_WINDOW_MICROS_DEFAULT, 0, 100_000,
+                "group mode, under load (writes arrived during the last fsync): how long the next fsync waits for "
+                + "more writes to share it; it starts sooner once as many are waiting as were in flight (at most "
+                + "64). Fewer, larger fsyncs cost less CPU per write; a write waits at most this much longer. 0: "
+                + "sync back to back."),
             ConfigKey.integer(COMMITLOG_SYNC_PERIOD_MS, 10_000, 1, 3_600_000,
                 "periodic mode: interval between fsyncs."),
             ConfigKey.integer(COMMITLOG_SEGMENT_SIZE_BYTES, 32 * MIB, 64 * 1024, 1024 * MIB,

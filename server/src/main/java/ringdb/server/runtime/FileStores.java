@@ -43,9 +43,10 @@ public final class FileStores implements StoreFactory {
                 config.numberOrAuto(ConfigKeys.PARTITION_CACHE_SIZE_BYTES).isPresent() ? ""
                         : " (auto: 1/" + PARTITION_CACHE_HEAP_SHARE + " of the maximum heap, "
                         + Runtime.getRuntime().maxMemory() + " bytes)");
-        long windowMicros = storageConfig.syncMode() == SyncMode.GROUP
-                ? config.number(ConfigKeys.COMMITLOG_SYNC_GROUP_WINDOW_MICROS) : 0;
-        this.disk = new FileDisk(windowMicros, System::nanoTime); // the clock paces compactions
+        boolean group = storageConfig.syncMode() == SyncMode.GROUP;
+        long windowMicros = group ? config.number(ConfigKeys.COMMITLOG_SYNC_GROUP_WINDOW_MICROS) : 0;
+        long busyWindowMicros = group ? config.number(ConfigKeys.COMMITLOG_SYNC_GROUP_BUSY_WINDOW_MICROS) : 0;
+        this.disk = new FileDisk(windowMicros, busyWindowMicros, System::nanoTime); // the clock paces compactions
     }
 
     static StorageConfig storageConfig(ServerConfig config) {

@@ -85,6 +85,7 @@ class ConfigReferenceTest {
         expected.put("range_sync_digests", true);
         expected.put("commitlog_sync", "group");
         expected.put("commitlog_sync_group_window_micros", 0L);
+        expected.put("commitlog_sync_group_busy_window_micros", 500L);
         expected.put("commitlog_sync_period_ms", 10_000L);
         expected.put("commitlog_segment_size_bytes", 33_554_432L);
         expected.put("skip_corrupt_commit_log_records", false);

@@ -41,6 +41,8 @@ import ringdb.server.api.TableReads;
  */
 final class NativeRows {
     private static final InMemoryRows IN_MEMORY = new InMemoryRows("native protocol");
+    /** Keyspace, table and column names: a few recur in nearly every request. */
+    private static final NameCache NAMES = new NameCache();
 
     private NativeRows() {
     }
@@ -85,7 +87,10 @@ final class NativeRows {
                 if (length == NativeProtocol.NULL_VALUE) {
                     values.add(null);
                 } else {
-                    values.add(bytes(body, length, "value of column '" + columns.get(i) + "'"));
+                    if (!fits(body, length)) {
+                        throw pastEnd("value of column '" + columns.get(i) + "'", length, body);
+                    }
+                    values.add(bytes(body, length));
                 }
             }
         }
@@ -97,28 +102,50 @@ final class NativeRows {
                 (flags & NativeProtocol.FLAG_INSERT) != 0, ttl);
     }
 
+    // The messages of these checks are built only when a check fails: a request names several
+    // things, and building each one's message up front cost more allocation than the request's values.
+
     private static String name(ByteBuf body, String what) {
-        NativeApiHandler.need(body, 2, what + " length");
+        need(body, 2, what, " length");
         int length = body.readUnsignedShort();
-        return new String(bytes(body, length, what), StandardCharsets.UTF_8);
+        if (!fits(body, length)) {
+            throw pastEnd(what, length, body);
+        }
+        return NAMES.decode(body, length);
     }
 
     private static List<byte[]> components(ByteBuf body, String what) {
-        NativeApiHandler.need(body, 1, what + " component count");
+        need(body, 1, what, " component count");
         int count = body.readUnsignedByte();
         List<byte[]> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            NativeApiHandler.need(body, 4, what + " component length");
-            out.add(bytes(body, body.readInt(), what + " component " + (i + 1)));
+            need(body, 4, what, " component length");
+            int length = body.readInt();
+            if (!fits(body, length)) {
+                throw pastEnd(what + " component " + (i + 1), length, body);
+            }
+            out.add(bytes(body, length));
         }
         return out;
     }
 
-    private static byte[] bytes(ByteBuf body, int length, String what) {
-        if (length < 0 || length > body.readableBytes()) {
-            throw new InvalidRequestException(what + " of " + length + " bytes runs past the end of the frame ("
-                    + body.readableBytes() + " bytes left)");
+    private static void need(ByteBuf body, int bytes, String what, String part) {
+        if (body.readableBytes() < bytes) {
+            NativeApiHandler.need(body, bytes, what + part);
         }
+    }
+
+    private static boolean fits(ByteBuf body, int length) {
+        return length >= 0 && length <= body.readableBytes();
+    }
+
+    private static InvalidRequestException pastEnd(String what, int length, ByteBuf body) {
+        return new InvalidRequestException(what + " of " + length + " bytes runs past the end of the frame ("
+                + body.readableBytes() + " bytes left)");
+    }
+
+    /** The next {@code length} bytes, which {@link #fits} the body. */
+    private static byte[] bytes(ByteBuf body, int length) {
         byte[] out = new byte[length];
         body.readBytes(out);
         return out;

@@ -31,7 +31,11 @@ import ringdb.storage.disk.ReadFile;
  * soon as that fsync ends. {@code groupWindowMicros} applies only after an idle spell: the longest
  * the sync thread then waits for more writers to join, stopping as soon as a short quiet step
  * (about 20 µs) passes without a new request. 0 never waits. Default
- * {@link #GROUP_WINDOW_MICROS_DEFAULT}.
+ * {@link #GROUP_WINDOW_MICROS_DEFAULT}. {@code busyWindowMicros} applies under load, when requests
+ * arrived during the last fsync: the sync thread waits that long before the next fsync, or until as
+ * many requests are waiting as were in flight (at most {@value GroupSyncer#BUSY_GROUP_SIZE}), so that
+ * fsyncs serve larger groups.
+ * 0 never waits. Default {@link #BUSY_WINDOW_MICROS_DEFAULT}.
  *
  * <p>Background work ({@link #background}) runs on one thread per lane, so a flush never waits
  * behind a long compaction.
@@ -52,6 +56,9 @@ public final class FileDisk implements Disk {
     /** Default longest group commit wait, in microseconds. */
     public static final long GROUP_WINDOW_MICROS_DEFAULT = 0;
 
+    /** Default longest wait of the sync thread for a larger group under load, in microseconds. */
+    public static final long BUSY_WINDOW_MICROS_DEFAULT = 500;
+
     public FileDisk() {
         this(GROUP_WINDOW_MICROS_DEFAULT);
     }
@@ -60,13 +67,17 @@ public final class FileDisk implements Disk {
         this(groupWindowMicros, null);
     }
 
+    public FileDisk(long groupWindowMicros, LongSupplier ticker) {
+        this(groupWindowMicros, BUSY_WINDOW_MICROS_DEFAULT, ticker);
+    }
+
     /**
      * {@code ticker} (nanoseconds, e.g. {@code System::nanoTime}) times each group's sync for
      * {@link #syncNanosTotal} and paces background work ({@link #throttle}); the disk reads no
      * clock of its own, so without one (null) neither is done.
      */
-    public FileDisk(long groupWindowMicros, LongSupplier ticker) {
-        this.syncer = new GroupSyncer(groupWindowMicros, ticker == null ? () -> 0 : ticker);
+    public FileDisk(long groupWindowMicros, long busyWindowMicros, LongSupplier ticker) {
+        this.syncer = new GroupSyncer(groupWindowMicros, busyWindowMicros, ticker == null ? () -> 0 : ticker);
         this.ticker = ticker;
     }
 

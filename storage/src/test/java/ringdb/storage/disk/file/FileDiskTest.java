@@ -78,6 +78,87 @@ class FileDiskTest {
     }
 
     @Test
+    void underLoadTheSyncWaitsTheBusyWindowSoOneFsyncServesTheWritesThatArrived() throws Exception {
+        long windowMicros = 50_000;
+        try (FileDisk disk = new FileDisk(0, windowMicros, System::nanoTime)) {
+            AppendFile file = disk.create(root.resolve("f").toString());
+            CountDownLatch later = new CountDownLatch(2);
+            long[] requestedAt = new long[1];
+            file.append(new byte[] {1}, 0, 1);
+            // the first write's callback runs on the sync thread: the two requests it makes arrived during a sync
+            file.syncAsync(first -> {
+                try {
+                    file.append(new byte[] {2, 3}, 0, 2);
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+                requestedAt[0] = System.nanoTime();
+                file.syncAsync(failure -> later.countDown());
+                file.syncAsync(failure -> later.countDown());
+            });
+            assertThat(later.await(10, TimeUnit.SECONDS)).isTrue();
+            long waitedNanos = System.nanoTime() - requestedAt[0];
+            assertThat(waitedNanos).isGreaterThanOrEqualTo(TimeUnit.MICROSECONDS.toNanos(windowMicros));
+            assertThat(disk.syncGroupCount()).isEqualTo(2); // the first write's fsync, then one for both
+            assertThat(disk.syncRequestCount()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void writersThatAllCameBackAreSyncedWithoutWaitingOutTheBusyWindow() throws Exception {
+        long windowMicros = TimeUnit.MINUTES.toMicros(10);
+        try (FileDisk disk = new FileDisk(0, windowMicros, System::nanoTime)) {
+            AppendFile file = disk.create(root.resolve("f").toString());
+            CountDownLatch firstDone = new CountDownLatch(1);
+            CountDownLatch bothDone = new CountDownLatch(2);
+            file.append(new byte[] {1}, 0, 1);
+            // two writers: the second's request arrives during the first's sync, then the first writes again
+            file.syncAsync(first -> {
+                file.syncAsync(failure -> bothDone.countDown());
+                firstDone.countDown();
+            });
+            assertThat(firstDone.await(30, TimeUnit.SECONDS)).isTrue();
+            awaitSyncThreadWaitingForAGroup();
+            file.append(new byte[] {2}, 0, 1);
+            file.syncAsync(failure -> bothDone.countDown());
+            assertThat(bothDone.await(30, TimeUnit.SECONDS)).as("synced once both writers were waiting").isTrue();
+            assertThat(disk.syncGroupCount()).isEqualTo(2);
+        }
+    }
+
+    /** Returns once the disk's sync thread waits (timed) for a group to grow; fails after 30 s. */
+    private static void awaitSyncThreadWaitingForAGroup() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            boolean waiting = Thread.getAllStackTraces().keySet().stream()
+                    .anyMatch(t -> t.getName().equals("ringdb-disk-sync")
+                            && t.getState() == Thread.State.TIMED_WAITING);
+            if (waiting) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("the sync thread waits for a group").isLessThan(deadline);
+            Thread.yield();
+        }
+    }
+
+    @Test
+    void aFullGroupIsSyncedWithoutWaitingOutTheBusyWindow() throws Exception {
+        long windowMicros = TimeUnit.MINUTES.toMicros(10);
+        try (FileDisk disk = new FileDisk(0, windowMicros, System::nanoTime)) {
+            AppendFile file = disk.create(root.resolve("f").toString());
+            CountDownLatch group = new CountDownLatch(GroupSyncer.BUSY_GROUP_SIZE);
+            file.append(new byte[] {1}, 0, 1);
+            file.syncAsync(first -> {
+                for (int i = 0; i < GroupSyncer.BUSY_GROUP_SIZE; i++) {
+                    file.syncAsync(failure -> group.countDown());
+                }
+            });
+            assertThat(group.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(disk.syncGroupCount()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void closingBeforeSyncingFailsALaterSync() throws IOException {
         try (FileDisk disk = new FileDisk()) {
             AppendFile file = disk.create(root.resolve("g").toString());
@@ -206,7 +287,7 @@ class FileDiskTest {
     void anErrorOnTheSyncThreadIsFatalNotSilent() throws Exception {
         Path path = root.resolve("fatal");
         CompletableFuture<Throwable> fatal = new CompletableFuture<>();
-        GroupSyncer syncer = new GroupSyncer(0, () -> 0, fatal::complete);
+        GroupSyncer syncer = new GroupSyncer(0, 0, () -> 0, fatal::complete);
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             FileAppendFile file = new FileAppendFile(path.toString(), channel, syncer);
             byte[] record = "r".getBytes(StandardCharsets.UTF_8);
@@ -226,7 +307,7 @@ class FileDiskTest {
         Files.write(path, new byte[0]);
         // A channel that cannot write: the buffer's write out fails as a full disk or an I/O error would.
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            FileAppendFile file = new FileAppendFile(path.toString(), channel, new GroupSyncer(0, () -> 0));
+            FileAppendFile file = new FileAppendFile(path.toString(), channel, new GroupSyncer(0, 0, () -> 0));
             byte[] record = "lost in the write".getBytes(StandardCharsets.UTF_8);
             file.append(record, 0, record.length);
             assertThatThrownBy(file::sync).isInstanceOf(NonWritableChannelException.class);
