@@ -14,15 +14,15 @@ import ringdb.core.coordinator.ConsistencyLevel;
 
 /** {@code ringdb bench cluster}: the YCSB load generator against a running cluster. */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
-        description = {"Runs YCSB workload A (50/50 read/update), B (95/5) or C (100%% reads) "
-                + "against a running cluster,",
+        description = {"Runs YCSB workload A (50/50 read/update), B (95/5), C (100%% reads) or E (95%% scans "
+                + "of 1-100 records, 5%% inserts) against a running cluster,",
             "printing a progress line, then throughput and latency percentiles per operation (HdrHistogram)."})
 final class BenchClusterCommand implements Callable<Integer> {
     @Option(names = {"--host", "-H"},
             description = "Address(es) of the cluster's nodes, comma-separated: HTTP addresses "
                     + "(default 127.0.0.1:8080), or CQL addresses with --protocol cql (default 127.0.0.1:9042)")
     String hosts;
-    @Option(names = "--workload", defaultValue = "A", description = "A, B or C (default ${DEFAULT-VALUE})")
+    @Option(names = "--workload", defaultValue = "A", description = "A, B, C or E (default ${DEFAULT-VALUE})")
     String workload;
     @Option(names = "--records", defaultValue = "100000", description = "Record count (default ${DEFAULT-VALUE})")
     long records;
