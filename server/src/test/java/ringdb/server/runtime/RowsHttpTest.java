@@ -422,6 +422,47 @@ class RowsHttpTest {
         }
     }
 
+    /**
+     * A page holds the rows it asks for even when each row has many more cells than columns (a set of 40
+     * elements is 40 entries): the read asks the replicas again for as many entries as the rows took.
+     */
+    @Test
+    void aPageHoldsTheRowsAskedWhenRowsHaveManyCells() throws Exception {
+        int port = FreePorts.loopback();
+        try (ServerNode node = Nodes.start(config("wide", port, port, 1))) {
+            createSchema(node, 1);
+            Answer table = call(node, "POST", "/v1/schema/keyspaces/app/tables", "{\"name\":\"tagged\","
+                    + "\"partition_key\":[{\"name\":\"p\",\"type\":\"text\"}],"
+                    + "\"clustering\":[{\"name\":\"c\",\"type\":\"int\"}],"
+                    + "\"columns\":[{\"name\":\"tags\",\"type\":\"set<int>\"},{\"name\":\"v\",\"type\":\"text\"}]}");
+            assertThat(table.status()).as(table.body().toString()).isEqualTo(201);
+            StringBuilder tags = new StringBuilder("[");
+            for (int t = 0; t < 40; t++) {
+                tags.append(t == 0 ? "" : ",").append(t);
+            }
+            String set = tags.append(']').toString();
+            for (int from = 0; from < 150; from += 50) {
+                StringBuilder rows = new StringBuilder("{\"rows\":[");
+                for (int c = from; c < from + 50; c++) {
+                    rows.append(c == from ? "" : ",").append("{\"p\":\"a\",\"c\":").append(c).append(",\"tags\":")
+                            .append(set).append(",\"v\":\"x\"}");
+                }
+                write(node, "/v1/rows/app/tagged", rows.append("]}").toString());
+            }
+            Answer first = call(node, "POST", "/v1/rows/app/tagged/query",
+                    "{\"partition\":{\"p\":\"a\"},\"limit\":100}");
+            assertThat(first.body().path("rows").size()).as(first.body().path("paging").toString()).isEqualTo(100);
+            assertThat(first.body().path("rows").get(99).path("tags").size()).isEqualTo(40);
+            Answer rest = call(node, "POST", "/v1/rows/app/tagged/query", "{\"partition\":{\"p\":\"a\"},\"limit\":100,"
+                    + "\"paging\":\"" + first.body().path("paging").asText() + "\"}");
+            assertThat(rest.body().path("rows").size()).isEqualTo(50);
+            assertThat(rest.body().path("rows").get(0).path("c").asInt()).isEqualTo(100);
+            assertThat(rest.body().path("paging").isNull()).isTrue();
+            Answer few = call(node, "POST", "/v1/rows/app/tagged/query", "{\"partition\":{\"p\":\"a\"},\"limit\":7}");
+            assertThat(few.body().path("rows").size()).isEqualTo(7);
+        }
+    }
+
     /** Every row of a scan page after page of {@code limit} rows, each page's rows as "user/at" (0: static only). */
     private List<List<String>> scanPages(ServerNode node, String start, int limit) throws Exception {
         List<List<String>> pages = new ArrayList<>();

@@ -49,8 +49,12 @@ final class RowsHttp {
     /** Most rows one read returns. */
     static final int ROWS_PER_READ_MAX = 10_000;
     private static final int DEFAULT_LIMIT = 100;
-    /** Entries asked for per row (beyond its columns: deletion, marker, a range bound) on a read's first try. */
-    private static final int ENTRIES_PER_ROW_EXTRA = 3;
+    /**
+     * Entries asked for per row beyond its columns on a read's first try: its marker. A row with more
+     * (a collection's elements, a deletion) makes the read ask again for as many as the rows took
+     * ({@link TableReads#entriesForRows}), so a page still holds the rows asked.
+     */
+    private static final int ENTRIES_PER_ROW_EXTRA = 1;
 
     private final ClientOperations operations;
 
