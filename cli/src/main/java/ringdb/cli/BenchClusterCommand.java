@@ -8,21 +8,22 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import ringdb.bench.ycsb.ClusterBenchmark;
 import ringdb.core.coordinator.ConsistencyLevel;
 
 /** {@code ringdb bench cluster}: the YCSB load generator against a running cluster. */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
-        description = {"Runs YCSB workload A (50/50 read/update), B (95/5) or C (100%% reads) "
-                + "against a running cluster,",
+        description = {"Runs YCSB workload A (50/50 read/update), B (95/5), C (100%% reads) or E (95%% scans "
+                + "of 1-100 records, 5%% inserts) against a running cluster,",
             "printing a progress line, then throughput and latency percentiles per operation (HdrHistogram)."})
 final class BenchClusterCommand implements Callable<Integer> {
     @Option(names = {"--host", "-H"},
             description = "Address(es) of the cluster's nodes, comma-separated: HTTP addresses "
                     + "(default 127.0.0.1:8080), or CQL addresses with --protocol cql (default 127.0.0.1:9042)")
     String hosts;
-    @Option(names = "--workload", defaultValue = "A", description = "A, B or C (default ${DEFAULT-VALUE})")
+    @Option(names = "--workload", defaultValue = "A", description = "A, B, C or E (default ${DEFAULT-VALUE})")
     String workload;
     @Option(names = "--records", defaultValue = "100000", description = "Record count (default ${DEFAULT-VALUE})")
     long records;
@@ -55,14 +56,9 @@ final class BenchClusterCommand implements Callable<Integer> {
             description = "With --protocol cql: replication factor of the keyspace ycsb when the load creates it "
                     + "(default: that of ringdb's built-in keyspace)")
     Integer replicationFactor;
-    @Option(names = "--tls", description = "Connect with TLS (implied by --cacert, --cert and --key)")
-    boolean tls;
-    @Option(names = "--cacert", paramLabel = "FILE", description = "PEM file of the nodes' authority")
-    Path caCertificate;
-    @Option(names = "--cert", paramLabel = "FILE", description = "PEM file of the client certificate (with --key)")
-    Path certificate;
-    @Option(names = "--key", paramLabel = "FILE", description = "PEM file of the private key of --cert")
-    Path privateKey;
+    /** The TLS options of the CLI's other client commands. */
+    @Mixin
+    TlsOptions tlsOptions;
     @Option(names = {"--user", "-u"}, paramLabel = "ROLE",
             description = "Log in as ROLE (nodes with password authentication); the password as for ringdb --user")
     String user;
@@ -74,10 +70,11 @@ final class BenchClusterCommand implements Callable<Integer> {
     String json;
 
     private ClusterBenchmark.Tls tlsSettings() {
-        if (!tls && caCertificate == null && certificate == null && privateKey == null) {
+        if (!tlsOptions.requested()) {
             return null;
         }
-        return new ClusterBenchmark.Tls(text(caCertificate), text(certificate), text(privateKey));
+        return new ClusterBenchmark.Tls(text(tlsOptions.caCertificate), text(tlsOptions.certificate),
+                text(tlsOptions.privateKey));
     }
 
     private static String text(Path file) {

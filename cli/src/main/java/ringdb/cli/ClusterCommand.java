@@ -53,6 +53,11 @@ final class ClusterCommand implements Runnable {
         long waitSeconds;
         @Option(names = "--heap", defaultValue = "1g", description = "Heap of each node JVM (default ${DEFAULT-VALUE})")
         String heap;
+        @Option(names = "--jvm-option", paramLabel = "OPTION",
+                description = "Extra option of every node JVM, repeatable, after the defaults (-Xmx of --heap, "
+                        + "-XX:+UseParallelGC unless it names a collector, -XX:+ExitOnOutOfMemoryError), e.g. "
+                        + "--jvm-option=-XX:+UseG1GC --jvm-option=-XX:StartFlightRecording=filename=node.jfr")
+        List<String> jvmOptions = new ArrayList<>();
         @Option(names = "--server-flag", paramLabel = "FLAG",
                 description = "Extra flag passed to every 'ringdb server', "
                         + "e.g. --server-flag=--commitlog-sync=periodic")
@@ -76,7 +81,7 @@ final class ClusterCommand implements Runnable {
             try {
                 LocalCluster cluster = new LocalCluster(dir.dir, System.out);
                 List<LocalCluster.Member> members = cluster.start(new LocalCluster.Settings(nodes, replicationFactor,
-                        internodePort, httpPort, flags, heap, secure), Duration.ofSeconds(waitSeconds));
+                        internodePort, httpPort, flags, heap, secure, jvmOptions), Duration.ofSeconds(waitSeconds));
                 if (cluster.clientTls() != null) {
                     printSecureUsage(cluster, members.get(0).httpAddress());
                 }
@@ -121,6 +126,11 @@ final class ClusterCommand implements Runnable {
         long waitSeconds;
         @Option(names = "--heap", defaultValue = "1g", description = "Heap of each node JVM (default ${DEFAULT-VALUE})")
         String heap;
+        @Option(names = "--jvm-option", paramLabel = "OPTION",
+                description = "Extra option of every node JVM, repeatable, after the defaults (-Xmx of --heap, "
+                        + "-XX:+UseParallelGC unless it names a collector, -XX:+ExitOnOutOfMemoryError), e.g. "
+                        + "--jvm-option=-XX:+UseG1GC --jvm-option=-XX:StartFlightRecording=filename=node.jfr")
+        List<String> jvmOptions = new ArrayList<>();
         @Option(names = "--server-flag", paramLabel = "FLAG",
                 description = "Extra flag passed to the new nodes' 'ringdb server'")
         List<String> serverFlags = new ArrayList<>();
@@ -135,7 +145,7 @@ final class ClusterCommand implements Runnable {
             serverFlags.forEach(f -> flags.addAll(List.of(f.split("=", 2))));
             try {
                 new LocalCluster(dir.dir, System.out).add(count,
-                        new LocalCluster.Settings(count, 1, internodePort, httpPort, flags, heap),
+                        new LocalCluster.Settings(count, 1, internodePort, httpPort, flags, heap, false, jvmOptions),
                         Duration.ofSeconds(waitSeconds));
                 return 0;
             } catch (RuntimeException e) {

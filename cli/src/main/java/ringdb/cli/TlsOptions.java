@@ -5,8 +5,8 @@ import picocli.CommandLine.Option;
 import ringdb.client.ClientTls;
 
 /**
- * The TLS options of every command that connects to nodes as a client ({@code ringdb cql} and the
- * key-value and admin commands): {@code --tls} (cqlsh's {@code --ssl}), {@code --cacert},
+ * The TLS options of every command that connects to nodes as a client ({@code ringdb cql}, the
+ * key-value and admin commands, {@code bench cluster}): {@code --tls} (cqlsh's {@code --ssl}), {@code --cacert},
  * {@code --cert} and {@code --key}.
  */
 final class TlsOptions {
@@ -25,9 +25,14 @@ final class TlsOptions {
     @Option(names = "--key", paramLabel = "FILE", description = "PEM file of the private key of --cert (PKCS#8)")
     Path privateKey;
 
+    /** Whether the options ask for TLS: {@code --tls}, or any of the PEM files. */
+    boolean requested() {
+        return tls || caCertificate != null || certificate != null || privateKey != null;
+    }
+
     /** The TLS settings the options ask for, or null for plaintext. */
     ClientTls clientTls() {
-        if (!tls && caCertificate == null && certificate == null && privateKey == null) {
+        if (!requested()) {
             return null;
         }
         return ClientTls.fromPem(caCertificate, certificate, privateKey);

@@ -8,6 +8,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -143,10 +147,20 @@ class HttpTransportTest {
 
     @Test
     void aRefusedConnectionIsUnreachableAndGarbageIsAnIoError() throws Exception {
-        String refusing = ScriptedServer.refusingAddress();
+        ScriptedServer.RefusingPort port = new ScriptedServer.RefusingPort();
+        String refusing = port.address();
         HttpTransport transport = new HttpTransport(2_000);
         toClose.add(transport);
+        toClose.add(port);
         assertThatThrownBy(() -> transport.exchange(refusing, HttpMethod.PUT, "/v1/kv/a", new byte[] {1}, 2_000))
+                .isInstanceOfSatisfying(RingClientException.class, e -> assertThat(e.error()).isEqualTo("unreachable"));
+        // nothing else can listen on the refusing port while the test holds it, SO_REUSEADDR or not
+        try (ServerSocket taker = new ServerSocket()) {
+            taker.setReuseAddress(true);
+            assertThatThrownBy(() -> taker.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port.port())))
+                    .isInstanceOf(BindException.class);
+        }
+        assertThatThrownBy(() -> transport.exchange(refusing, HttpMethod.GET, "/v1/kv/a", null, 2_000))
                 .isInstanceOfSatisfying(RingClientException.class, e -> assertThat(e.error()).isEqualTo("unreachable"));
         String node = serve((socket, number) -> {
             readRequest(socket.getInputStream());

@@ -236,7 +236,9 @@ class NativeTransportTest {
 
     @Test
     void aRefusedConnectionIsUnreachableAndAGarbledAnswerIsAnIoError() throws Exception {
-        String refusing = ScriptedServer.refusingAddress();
+        ScriptedServer.RefusingPort port = new ScriptedServer.RefusingPort();
+        String refusing = port.address();
+        toClose.add(port);
         NativeTransport transport = transport();
         assertThatThrownBy(
                 () -> transport.exchange(refusing, NativeProtocol.PUT, "ONE", utf8("a"), utf8("b"), null, 2_000))

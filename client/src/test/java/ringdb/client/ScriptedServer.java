@@ -2,6 +2,7 @@ package ringdb.client;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
@@ -47,10 +48,31 @@ final class ScriptedServer implements AutoCloseable {
         }
     }
 
-    /** "127.0.0.1:port" of a port that was just free, so connecting to it is refused. */
-    static String refusingAddress() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return "127.0.0.1:" + probe.getLocalPort();
+    /**
+     * A port of 127.0.0.1 that refuses connections for as long as it is open: a socket bound to it that
+     * never listens, so connecting gets a reset at once, and no other socket of this process or another
+     * can take the port meanwhile (the socket is bound without SO_REUSEADDR).
+     */
+    static final class RefusingPort implements AutoCloseable {
+        private final Socket bound = new Socket();
+
+        RefusingPort() throws IOException {
+            bound.setReuseAddress(false);
+            bound.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        }
+
+        /** "127.0.0.1:port". */
+        String address() {
+            return "127.0.0.1:" + bound.getLocalPort();
+        }
+
+        int port() {
+            return bound.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            bound.close();
         }
     }
 

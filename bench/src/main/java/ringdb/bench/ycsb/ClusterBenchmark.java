@@ -25,8 +25,9 @@ import site.ycsb.measurements.Measurements;
 import site.ycsb.workloads.CoreWorkload;
 
 /**
- * {@code ringdb bench cluster}: YCSB's core workloads A (50% reads / 50% updates), B (95/5) and C
- * (100% reads) against a running cluster through {@link RingDbClient}. A load phase inserts the
+ * {@code ringdb bench cluster}: YCSB's core workloads A (50% reads / 50% updates), B (95/5), C
+ * (100% reads) and E (95% scans of 1 to 100 records / 5% inserts of new records, as YCSB's
+ * {@code workloade}) against a running cluster through {@link RingDbClient}. A load phase inserts the
  * records, then the run phase lasts {@code durationSeconds}; a progress line is printed every
  * {@code progressSeconds}; the result has throughput and latency percentiles per operation.
  *
@@ -67,8 +68,8 @@ public final class ClusterBenchmark {
         }
 
         public Settings {
-            if (!List.of("A", "B", "C").contains(workload.toUpperCase(Locale.ROOT))) {
-                throw new IllegalArgumentException("workload must be A, B or C, got '" + workload + "'");
+            if (!List.of("A", "B", "C", "E").contains(workload.toUpperCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("workload must be A, B, C or E, got '" + workload + "'");
             }
             if (recordCount < 1 || fieldCount < 1 || fieldLengthBytes < 1 || threads < 1 || durationSeconds < 1) {
                 throw new IllegalArgumentException(
@@ -116,9 +117,11 @@ public final class ClusterBenchmark {
 
     Properties properties() {
         Properties p = new Properties();
+        boolean scans = settings.workload().equals("E");
         double reads = switch (settings.workload()) {
             case "A" -> 0.5;
             case "B" -> 0.95;
+            case "E" -> 0.0;
             default -> 1.0;
         };
         p.setProperty("workload", CoreWorkload.class.getName());
@@ -127,9 +130,12 @@ public final class ClusterBenchmark {
         p.setProperty("fieldcount", Integer.toString(settings.fieldCount()));
         p.setProperty("fieldlength", Integer.toString(settings.fieldLengthBytes()));
         p.setProperty("readproportion", Double.toString(reads));
-        p.setProperty("updateproportion", Double.toString(1.0 - reads));
-        p.setProperty("insertproportion", "0");
-        p.setProperty("scanproportion", "0");
+        p.setProperty("updateproportion", Double.toString(scans ? 0.0 : 1.0 - reads));
+        p.setProperty("insertproportion", scans ? "0.05" : "0");
+        p.setProperty("scanproportion", scans ? "0.95" : "0");
+        // YCSB's workloade: scans of a uniform 1..100 records from a zipfian start key
+        p.setProperty("maxscanlength", "100");
+        p.setProperty("scanlengthdistribution", "uniform");
         p.setProperty("readallfields", "true");
         p.setProperty("writeallfields", "false"); // YCSB's default: an update writes one field
         p.setProperty("requestdistribution", settings.distribution());

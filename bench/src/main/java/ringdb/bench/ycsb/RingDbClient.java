@@ -34,9 +34,10 @@ import ringdb.core.coordinator.ConsistencyLevel;
  * created when missing, with {@code fieldcount} fields named {@code fieldnameprefix}0, 1, ...): an
  * insert writes the row (with its row marker), an update writes only the fields it carries, as a
  * blind write (nothing is read first, and two clients updating different fields of one record both
- * keep theirs), a read reads the row's columns, a delete deletes the row. Scans are not supported.
+ * keep theirs), a read reads the row's columns, a delete deletes the row, a scan reads the records
+ * from the start key's token on in token order (as the CQL binding's {@code token(y_id) >= token(?)}).
  * With the native protocol rows travel as ROW_WRITE and ROW_READ requests; with HTTP through
- * {@code /v1/rows}.
+ * {@code /v1/rows}; scans and deletes through {@code /v1/rows} with either.
  *
  * <p>Properties: {@code ringdb.hosts} (comma-separated HTTP addresses, default 127.0.0.1:8080),
  * {@code ringdb.readconsistency} and {@code ringdb.writeconsistency} (ONE, QUORUM, ALL; default
@@ -216,10 +217,41 @@ public final class RingDbClient extends DB {
         return Status.OK;
     }
 
+    /**
+     * The {@code recordCount} records from the token of {@code startKey} on, in token order, as the CQL
+     * binding's {@code token(y_id) >= token(?) LIMIT n}: a scan of the table over the ring
+     * ({@code /v1/rows/.../scan}, with either protocol: the native protocol has no scan).
+     */
     @Override
     public Status scan(String table, String startKey, int recordCount, Set<String> fields,
                        Vector<HashMap<String, ByteIterator>> result) {
-        return Status.NOT_IMPLEMENTED;
+        try {
+            ObjectNode query = JSON.createObjectNode();
+            query.putObject("from").put(KEY_COLUMN, startKey);
+            query.put("limit", Math.max(1, recordCount));
+            if (fields != null) {
+                ArrayNode columns = query.putArray("columns");
+                fields.forEach(columns::add);
+            }
+            query.put("cl", readConsistency);
+            JsonNode rows = client.postJson("/v1/rows/" + keyspace + "/" + table + "/scan", query, utf8(startKey),
+                    true).path("rows");
+            for (JsonNode row : rows) {
+                if (result.size() == recordCount) {
+                    break;
+                }
+                HashMap<String, ByteIterator> record = new HashMap<>();
+                row.properties().forEach(column -> {
+                    if (!column.getKey().equals(KEY_COLUMN)) {
+                        record.put(column.getKey(), new ByteArrayByteIterator(utf8(column.getValue().asText())));
+                    }
+                });
+                result.add(record);
+            }
+            return Status.OK;
+        } catch (RingClientException e) {
+            return failure(e);
+        }
     }
 
     /** Writes only the fields given: a blind write of those columns. */

@@ -50,10 +50,26 @@ public final class LocalCluster {
     /**
      * How to start: node count, RF, first ports (0 = free ports), extra server flags, JVM heap;
      * {@code secure}: certificates made under {@code <dir>/certs}, internode mutual TLS and client TLS
-     * with required client certificates.
+     * with required client certificates; {@code jvmOptions}: more options of each node's JVM, after
+     * the defaults ({@link #nodeJvmOptions}).
      */
     public record Settings(int nodes, int replicationFactor, int baseInternodePort, int baseHttpPort,
-                           List<String> serverFlags, String heap, boolean secure) {
+                           List<String> serverFlags, String heap, boolean secure, List<String> jvmOptions) {
+        public Settings {
+            jvmOptions = List.copyOf(jvmOptions);
+            for (String option : jvmOptions) {
+                if (!option.startsWith("-") || option.isBlank() || option.equals("-")) {
+                    throw new IllegalArgumentException("a JVM option (--jvm-option) begins with '-', e.g. "
+                            + "-XX:+UseG1GC; got '" + option + "'");
+                }
+            }
+        }
+
+        public Settings(int nodes, int replicationFactor, int baseInternodePort, int baseHttpPort,
+                        List<String> serverFlags, String heap, boolean secure) {
+            this(nodes, replicationFactor, baseInternodePort, baseHttpPort, serverFlags, heap, secure, List.of());
+        }
+
         public Settings(int nodes, int replicationFactor, int baseInternodePort, int baseHttpPort,
                         List<String> serverFlags, String heap) {
             this(nodes, replicationFactor, baseInternodePort, baseHttpPort, serverFlags, heap, false);
@@ -276,7 +292,8 @@ public final class LocalCluster {
         ServerConfig config = ServerConfig.load(nodeDir.resolve(CONFIG_FILE), Map.of());
         requireFree(index, config.internodeAddress().toString());
         requireFree(index, config.httpAddress().toString());
-        ProcessBuilder builder = new ProcessBuilder(serverCommand(nodeDir, settings.heap(), settings.serverFlags()))
+        ProcessBuilder builder = new ProcessBuilder(serverCommand(nodeDir, settings.heap(), settings.jvmOptions(),
+                settings.serverFlags()))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(nodeDir.resolve(LOG_FILE).toFile()));
         ClientCredentials superuser = credentials();
@@ -298,9 +315,15 @@ public final class LocalCluster {
      * and data there), as this class runs it: a child JVM of this one, recognisable as that node's.
      */
     public static List<String> serverCommand(Path nodeDir, String heap, List<String> serverFlags) {
+        return serverCommand(nodeDir, heap, List.of(), serverFlags);
+    }
+
+    /** As {@link #serverCommand(Path, String, List)} with more JVM options ({@link #nodeJvmOptions(String, List)}). */
+    public static List<String> serverCommand(Path nodeDir, String heap, List<String> jvmOptions,
+                                             List<String> serverFlags) {
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
-        command.addAll(nodeJvmOptions(heap));
+        command.addAll(nodeJvmOptions(heap, jvmOptions));
         command.addAll(List.of("-Dringdb.node.directory=" + nodeDir, "-cp", childClasspath(), "ringdb.cli.Main",
                 "server", "--config", nodeDir.resolve(CONFIG_FILE).toString()));
         command.addAll(serverFlags);
@@ -312,7 +335,22 @@ public final class LocalCluster {
      * down) rather than staying up with threads that died half-way through their work.
      */
     static List<String> nodeJvmOptions(String heap) {
-        return List.of("-Xmx" + heap, "-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError");
+        return nodeJvmOptions(heap, List.of());
+    }
+
+    /**
+     * The default options then {@code more} (a later option wins, so {@code -Xmx} there overrides the
+     * heap); when {@code more} chooses a garbage collector ({@code -XX:+Use...GC}) the default
+     * ParallelGC is left out, since a JVM refuses to start with two.
+     */
+    static List<String> nodeJvmOptions(String heap, List<String> more) {
+        List<String> options = new ArrayList<>(List.of("-Xmx" + heap));
+        if (more.stream().noneMatch(o -> o.matches("-XX:\\+Use\\w*GC"))) {
+            options.add("-XX:+UseParallelGC");
+        }
+        options.add("-XX:+ExitOnOutOfMemoryError");
+        options.addAll(more);
+        return options;
     }
 
     /** The java binary running this process, so children use the same JVM. */

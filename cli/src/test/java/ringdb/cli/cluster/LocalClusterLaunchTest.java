@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** How node processes and the launcher script start the JVM. */
@@ -13,6 +14,15 @@ class LocalClusterLaunchTest {
     @Test
     void nodeProcessesExitOnOutOfMemory() {
         assertThat(LocalCluster.nodeJvmOptions("256m")).contains("-Xmx256m", "-XX:+ExitOnOutOfMemoryError");
+    }
+
+    @Test
+    void moreJvmOptionsComeAfterTheDefaultsAndACollectorReplacesParallelGc() {
+        assertThat(LocalCluster.nodeJvmOptions("256m", List.of("-Xmx512m", "-XX:StartFlightRecording")))
+                .containsExactly("-Xmx256m", "-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError", "-Xmx512m",
+                        "-XX:StartFlightRecording");
+        assertThat(LocalCluster.nodeJvmOptions("256m", List.of("-XX:+UseG1GC")))
+                .containsExactly("-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseG1GC");
     }
 
     @Test

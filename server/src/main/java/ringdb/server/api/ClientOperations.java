@@ -13,6 +13,7 @@ import ringdb.core.catalog.SchemaService;
 import ringdb.core.coordinator.ClientResult;
 import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.coordinator.SliceQuery;
+import ringdb.core.ring.DecoratedKey;
 import ringdb.core.ring.Partitioner;
 import ringdb.core.rows.PartitionPage;
 import ringdb.core.rows.ReadCommand;
@@ -104,6 +105,17 @@ public interface ClientOperations {
 
     /** Reads a slice of one partition ({@code Node#readSlice}). */
     default void readSlice(SliceQuery query, ConsistencyLevel consistency, Consumer<ClientResult> done) {
+        done.accept(new ClientResult.Failed("this node serves no tables"));
+    }
+
+    /**
+     * One page of a scan over the ring of the entries whose keys begin with {@code keyPrefix} (a
+     * table's), in (token, key) order, strictly after {@code after} (null: from the ring's start), at most
+     * {@code maxEntries} ({@code Node#scanTable}); answers {@link ClientResult.Entries} whose
+     * {@code resumeAfter} is the next page's {@code after}, null once the ring was read to its end.
+     */
+    default void scanTable(byte[] keyPrefix, DecoratedKey after, int maxEntries, ConsistencyLevel consistency,
+                           Consumer<ClientResult> done) {
         done.accept(new ClientResult.Failed("this node serves no tables"));
     }
 

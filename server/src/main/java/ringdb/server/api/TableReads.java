@@ -79,6 +79,27 @@ public final class TableReads {
         return out;
     }
 
+    /**
+     * The entries to ask for again when a read stopped at its entry limit before its page held the rows
+     * asked: the rows' cells were more than estimated (collections, whose elements are entries each), so
+     * the page would be short. Sized on the entries each row read took, up to the maximum; twice as many
+     * when not one row fitted; 0 when the page is full, ends the partition, or the maximum was asked.
+     */
+    static int entriesForRows(ReadCommand command, PartitionPage page, int entriesRead, int entriesPerRead) {
+        int rows = page.rows().size();
+        if (entriesPerRead >= ENTRIES_PER_READ_MAX || (rows == 0 && page.resumeAfter() != null)) {
+            return 0;
+        }
+        if (rows == 0) {
+            return (int) Math.min(ENTRIES_PER_READ_MAX, 2L * entriesPerRead);
+        }
+        if (command.rowLimit() == 0 || rows >= command.rowLimit()) {
+            return 0;
+        }
+        long perRow = (Math.max(entriesRead, entriesPerRead) + rows - 1) / rows;
+        return (int) Math.min(ENTRIES_PER_READ_MAX, Math.max(2L * entriesPerRead, (command.rowLimit() + 1L) * perRow));
+    }
+
     /** The slice reads of one command, one after the other. */
     private record Reading(ClientOperations operations, ReadCommand command, List<KeyRange> ranges, long token,
                            KeyRange partition, ConsistencyLevel consistency, int entriesPerRead,
@@ -123,10 +144,9 @@ public final class TableReads {
                 done.accept(null, new ClientResult.Failed("the rows could not be read: " + e.getMessage()));
                 return;
             }
-            if (!complete && page.rows().isEmpty() && page.resumeAfter() == null
-                    && entriesPerRead < ENTRIES_PER_READ_MAX) {
-                new Reading(operations, command, ranges, token, partition, consistency,
-                        (int) Math.min(ENTRIES_PER_READ_MAX, 2L * entriesPerRead), done).next(0);
+            int more = complete ? 0 : entriesForRows(command, page, entries.size(), entriesPerRead);
+            if (more > entriesPerRead) {
+                new Reading(operations, command, ranges, token, partition, consistency, more, done).next(0);
                 return;
             }
             if (!complete && page.rows().isEmpty() && page.resumeAfter() == null) {

@@ -31,6 +31,7 @@ import ringdb.core.schema.TableMetadata;
 import ringdb.core.store.LocalStore;
 import ringdb.core.store.PartitionRecords;
 import ringdb.core.streaming.StreamProgress;
+import ringdb.core.ring.DecoratedKey;
 import ringdb.core.ring.Partitioner;
 import ringdb.server.api.ClientOperations;
 import ringdb.server.api.JsonResponses;
@@ -164,6 +165,12 @@ final class NodeClientOperations implements ClientOperations {
     @Override
     public void readSlice(SliceQuery query, ConsistencyLevel consistency, Consumer<ClientResult> done) {
         onNode(() -> node.readSlice(query, consistency, done), done);
+    }
+
+    @Override
+    public void scanTable(byte[] keyPrefix, DecoratedKey after, int maxEntries, ConsistencyLevel consistency,
+                          Consumer<ClientResult> done) {
+        onNode(() -> node.scanTable(keyPrefix, after, maxEntries, consistency, done), done);
     }
 
     @Override

@@ -103,7 +103,7 @@ class PasswordAuthenticationTest {
     }
 
     @Test
-    void aRoleWithoutModifyCannotWriteUntilGranted() {
+    void aRoleWithoutModifyCannotWriteUntilGranted() throws Exception {
         try (CqlSession admin = connect(node.cqlAddress(), SUPERUSER, SUPERUSER_PASSWORD)) {
             admin.execute("CREATE KEYSPACE shop WITH replication = {'class': 'SimpleStrategy', "
                     + "'replication_factor': 1}");
@@ -118,6 +118,15 @@ class PasswordAuthenticationTest {
                         .isInstanceOf(UnauthorizedException.class)
                         .hasMessageContaining("clerk").hasMessageContaining("MODIFY")
                         .hasMessageContaining("<table shop.orders>");
+                // over HTTP too: a scan reads (SELECT), a row write modifies
+                HttpResponse<String> scanned = send("POST", "/v1/rows/shop/orders/scan", basic("clerk", "clerk-pw"),
+                        "{}");
+                assertThat(scanned.statusCode()).as(scanned.body()).isEqualTo(200);
+                assertThat(scanned.body()).contains("\"item\":\"tea\"");
+                HttpResponse<String> written = send("POST", "/v1/rows/shop/orders", basic("clerk", "clerk-pw"),
+                        "{\"rows\":[{\"id\":1,\"item\":\"coffee\"}]}");
+                assertThat(written.statusCode()).as(written.body()).isEqualTo(403);
+                assertThat(written.body()).contains("MODIFY");
                 assertThat(admin.execute("SELECT item FROM shop.orders WHERE id = 1").one().getString(0))
                         .isEqualTo("tea");
                 assertThatThrownBy(() -> clerk.execute("CREATE ROLE intruder WITH SUPERUSER = true"))

@@ -28,7 +28,7 @@ import ringdb.server.net.FreePorts;
  * The HTTP row API on real nodes (loopback, free ports): schema statements, row writes, reads of a
  * partition, a row and slices with paging, deletes of a column, a row, a range and a partition, the
  * 400s that say what is wrong, a restart that keeps schema and rows, and three nodes writing and
- * reading rows at QUORUM through different nodes.
+ * reading rows at QUORUM through different nodes; scans of a table over the ring.
  */
 @Timeout(120)
 class RowsHttpTest {
@@ -165,7 +165,11 @@ class RowsHttpTest {
     }
 
     private void write(ServerNode node, String body) throws Exception {
-        Answer answer = call(node, "POST", "/v1/rows/app/things", body);
+        write(node, "/v1/rows/app/things", body);
+    }
+
+    private void write(ServerNode node, String path, String body) throws Exception {
+        Answer answer = call(node, "POST", path, body);
         assertThat(answer.status()).as(body + " -> " + answer.body()).isEqualTo(200);
     }
 
@@ -418,6 +422,131 @@ class RowsHttpTest {
         }
     }
 
+    /**
+     * A page holds the rows it asks for even when each row has many more cells than columns (a set of 40
+     * elements is 40 entries): the read asks the replicas again for as many entries as the rows took.
+     */
+    @Test
+    void aPageHoldsTheRowsAskedWhenRowsHaveManyCells() throws Exception {
+        int port = FreePorts.loopback();
+        try (ServerNode node = Nodes.start(config("wide", port, port, 1))) {
+            createSchema(node, 1);
+            Answer table = call(node, "POST", "/v1/schema/keyspaces/app/tables", "{\"name\":\"tagged\","
+                    + "\"partition_key\":[{\"name\":\"p\",\"type\":\"text\"}],"
+                    + "\"clustering\":[{\"name\":\"c\",\"type\":\"int\"}],"
+                    + "\"columns\":[{\"name\":\"tags\",\"type\":\"set<int>\"},{\"name\":\"v\",\"type\":\"text\"}]}");
+            assertThat(table.status()).as(table.body().toString()).isEqualTo(201);
+            StringBuilder tags = new StringBuilder("[");
+            for (int t = 0; t < 40; t++) {
+                tags.append(t == 0 ? "" : ",").append(t);
+            }
+            String set = tags.append(']').toString();
+            for (int from = 0; from < 150; from += 50) {
+                StringBuilder rows = new StringBuilder("{\"rows\":[");
+                for (int c = from; c < from + 50; c++) {
+                    rows.append(c == from ? "" : ",").append("{\"p\":\"a\",\"c\":").append(c).append(",\"tags\":")
+                            .append(set).append(",\"v\":\"x\"}");
+                }
+                write(node, "/v1/rows/app/tagged", rows.append("]}").toString());
+            }
+            Answer first = call(node, "POST", "/v1/rows/app/tagged/query",
+                    "{\"partition\":{\"p\":\"a\"},\"limit\":100}");
+            assertThat(first.body().path("rows").size()).as(first.body().path("paging").toString()).isEqualTo(100);
+            assertThat(first.body().path("rows").get(99).path("tags").size()).isEqualTo(40);
+            Answer rest = call(node, "POST", "/v1/rows/app/tagged/query", "{\"partition\":{\"p\":\"a\"},\"limit\":100,"
+                    + "\"paging\":\"" + first.body().path("paging").asText() + "\"}");
+            assertThat(rest.body().path("rows").size()).isEqualTo(50);
+            assertThat(rest.body().path("rows").get(0).path("c").asInt()).isEqualTo(100);
+            assertThat(rest.body().path("paging").isNull()).isTrue();
+            Answer few = call(node, "POST", "/v1/rows/app/tagged/query", "{\"partition\":{\"p\":\"a\"},\"limit\":7}");
+            assertThat(few.body().path("rows").size()).isEqualTo(7);
+        }
+    }
+
+    /** Every row of a scan page after page of {@code limit} rows, each page's rows as "user/at" (0: static only). */
+    private List<List<String>> scanPages(ServerNode node, String start, int limit) throws Exception {
+        List<List<String>> pages = new ArrayList<>();
+        String paging = null;
+        while (pages.size() < 200) {
+            Answer page = call(node, "POST", "/v1/rows/app/events/scan", "{\"limit\":" + limit + start
+                    + (paging == null ? "" : ",\"paging\":\"" + paging + "\"") + "}");
+            assertThat(page.status()).as(page.body().toString()).isEqualTo(200);
+            List<String> rows = new ArrayList<>();
+            page.body().path("rows").forEach(r -> rows.add(r.path("user").asText() + "/" + r.path("at").asInt()
+                    + (r.has("home") ? "@" + r.path("home").asText() : "")));
+            pages.add(rows);
+            if (page.body().path("paging").isNull()) {
+                return pages;
+            }
+            paging = page.body().path("paging").asText();
+        }
+        throw new AssertionError("the scan did not end within 200 pages");
+    }
+
+    @Test
+    void aScanReturnsEveryLiveRowOnceInTokenOrderWholePartitionsPageAfterPage() throws Exception {
+        int port = FreePorts.loopback();
+        try (ServerNode node = Nodes.start(config("scan", port, port, 1))) {
+            createSchema(node, 1);
+            List<String> expected = new ArrayList<>();
+            for (int u = 0; u < 40; u++) {
+                String user = String.format("u%02d", u);
+                write(node, "/v1/rows/app/events", "{\"rows\":[{\"user\":\"" + user + "\",\"at\":1,\"body\":\"b\"},"
+                        + "{\"user\":\"" + user + "\",\"at\":2,\"body\":\"c\"}"
+                        + (u % 4 == 0 ? ",{\"user\":\"" + user + "\",\"home\":\"h" + u + "\"}" : "") + "]}");
+            }
+            write(node, "/v1/rows/app/events/delete", "{\"partition\":{\"user\":\"u05\"}}");
+            write(node, "/v1/rows/app/events/delete", "{\"partition\":{\"user\":\"u07\"},\"row\":{\"at\":2}}");
+            // a partition with its static value alone is one row, as in CQL
+            write(node, "/v1/rows/app/events", "{\"rows\":[{\"user\":\"solo\",\"home\":\"s\"}]}");
+            List<String> users = new ArrayList<>();
+            for (int u = 0; u < 40; u++) {
+                users.add(String.format("u%02d", u));
+            }
+            users.add("solo");
+            users.remove("u05");
+            Map<String, Long> tokens = new java.util.HashMap<>();
+            for (String user : users) {
+                tokens.put(user, call(node, "GET", "/v1/ring?key=" + user, null).body().path("token").asLong());
+            }
+            users.sort(java.util.Comparator.comparing(tokens::get));
+            for (String user : users) {
+                String home = user.equals("solo") ? "@s" : Integer.parseInt(user.substring(1)) % 4 == 0
+                        ? "@h" + Integer.parseInt(user.substring(1)) : "";
+                if (user.equals("solo")) {
+                    expected.add("solo/0" + home);
+                    continue;
+                }
+                if (!user.equals("u07")) { // its row at 2 was deleted
+                    expected.add(user + "/2" + home); // DESC clustering: at 2 first
+                }
+                expected.add(user + "/1" + home);
+            }
+            List<List<String>> pages = scanPages(node, "", 3);
+            assertThat(pages.stream().flatMap(List::stream).toList()).isEqualTo(expected);
+            for (int i = 0; i < pages.size() - 1; i++) { // a page holds its limit, and ends at a partition's end
+                assertThat(pages.get(i).size()).as("page " + i + ": " + pages.get(i)).isBetween(3, 4);
+                String last = pages.get(i).get(pages.get(i).size() - 1).split("/")[0];
+                assertThat(pages.get(i + 1)).as("page " + (i + 1)).noneMatch(r -> r.startsWith(last + "/"));
+            }
+            // from a partition's token on, that partition included; a token alone too
+            String tenth = users.get(10);
+            List<String> fromTenth = expected.subList(expected.indexOf(expected.stream()
+                    .filter(r -> r.startsWith(tenth + "/")).findFirst().orElseThrow()), expected.size());
+            assertThat(scanPages(node, ",\"from\":{\"user\":\"" + tenth + "\"}", 5).stream().flatMap(List::stream)
+                    .toList()).isEqualTo(fromTenth);
+            assertThat(scanPages(node, ",\"token\":" + tokens.get(tenth), 1000).get(0)).isEqualTo(fromTenth);
+            Answer some = call(node, "POST", "/v1/rows/app/events/scan", "{\"columns\":[\"n\"],\"limit\":1}");
+            assertThat(some.body().path("rows").get(0).has("body")).as(some.body().toString()).isFalse();
+            assertThat(refused(node, "/v1/rows/app/events/scan", "{\"from\":{\"user\":\"a\"},\"token\":1}"))
+                    .contains("'from'").contains("'token'");
+            assertThat(refused(node, "/v1/rows/app/events/scan", "{\"paging\":\"00\"}")).contains("'paging'");
+            assertThat(refused(node, "/v1/rows/app/events/scan", "{\"columns\":[\"nope\"]}"))
+                    .contains("no column 'nope'");
+            assertThat(refused(node, "/v1/rows/app/events/scan", "{\"limit\":0}")).contains("'limit'");
+        }
+    }
+
     @Test
     void threeNodesTakeTheSchemaFromOneAndWriteAndReadRowsAtQuorumThroughAnyNode() throws Exception {
         int seed = FreePorts.loopback();
@@ -443,6 +572,8 @@ class RowsHttpTest {
                     "{\"cl\":\"QUORUM\",\"partition\":{\"user\":\"bob\"},\"row\":{\"at\":1}}");
             assertThat(updated.body().path("rows").get(0).path("body").asText()).isEqualTo("one");
             assertThat(updated.body().path("rows").get(0).path("n").asLong()).isEqualTo(7);
+            Answer scanned = call(c, "POST", "/v1/rows/app/events/scan", "{\"cl\":\"QUORUM\"}");
+            assertThat(ats(scanned)).as(scanned.body().toString()).containsExactly(2, 1);
         }
     }
 

@@ -149,8 +149,8 @@ final class HttpAuthentication {
         if (path.startsWith(RowsHttp.PREFIX)) {
             String[] parts = path.substring(RowsHttp.PREFIX.length()).split("/", -1);
             if (parts.length >= 2 && !parts[0].isEmpty() && !parts[1].isEmpty()) {
-                boolean query = parts.length == 3 && parts[2].equals("query");
-                return auth.check(role, query ? Permission.SELECT : Permission.MODIFY,
+                boolean reads = parts.length == 3 && (parts[2].equals("query") || parts[2].equals("scan"));
+                return auth.check(role, reads ? Permission.SELECT : Permission.MODIFY,
                         DataResource.table(parts[0], parts[1]));
             }
         }

@@ -49,8 +49,12 @@ final class RowsHttp {
     /** Most rows one read returns. */
     static final int ROWS_PER_READ_MAX = 10_000;
     private static final int DEFAULT_LIMIT = 100;
-    /** Entries asked for per row (beyond its columns: deletion, marker, a range bound) on a read's first try. */
-    private static final int ENTRIES_PER_ROW_EXTRA = 3;
+    /**
+     * Entries asked for per row beyond its columns on a read's first try: its marker. A row with more
+     * (a collection's elements, a deletion) makes the read ask again for as many as the rows took
+     * ({@link TableReads#entriesForRows}), so a page still holds the rows asked.
+     */
+    private static final int ENTRIES_PER_ROW_EXTRA = 1;
 
     private final ClientOperations operations;
 
@@ -61,10 +65,11 @@ final class RowsHttp {
     CompletableFuture<AdminAnswer> handle(String method, String path, Map<String, String> params, JsonNode body) {
         String[] parts = path.substring(PREFIX.length()).split("/", -1);
         if (parts.length < 2 || parts.length > 3 || !method.equals("POST")
-                || (parts.length == 3 && !parts[2].equals("query") && !parts[2].equals("delete"))) {
+                || (parts.length == 3 && !List.of("query", "scan", "delete").contains(parts[2]))) {
             return CompletableFuture.completedFuture(new AdminAnswer(404, JsonResponses.errorBody("not_found",
                     "no such row endpoint: " + method + " " + path + "; the API has POST " + PREFIX
-                    + "{keyspace}/{table} (write), POST .../query (read), POST .../delete")));
+                    + "{keyspace}/{table} (write), POST .../query (read), POST .../scan (a scan over the ring), "
+                    + "POST .../delete")));
         }
         JsonNode request = RowsJson.object(body, "the body");
         return operations.schema().thenCompose(schema -> {
@@ -76,7 +81,11 @@ final class RowsHttp {
             if (parts.length == 2) {
                 return write(table, request);
             }
-            return parts[2].equals("query") ? read(table, request) : delete(table, request);
+            return switch (parts[2]) {
+                case "query" -> read(table, request);
+                case "scan" -> RowScans.scan(operations, table, request, columns(request), limit(request), cl(request));
+                default -> delete(table, request);
+            };
         });
     }
 
@@ -224,20 +233,28 @@ final class RowsHttp {
         } else {
             slice = RowWrites.slice(table, request);
         }
-        Set<String> columns = null;
-        if (request.has("columns")) {
-            columns = new LinkedHashSet<>();
-            for (JsonNode name : RowsJson.array(request.path("columns"), "columns", true)) {
-                if (!name.isTextual()) {
-                    throw new InvalidRequestException("'columns' must be an array of column names");
-                }
-                columns.add(name.asText());
-            }
-        }
-        int limit = (int) RowsJson.whole(request, "limit", 1, ROWS_PER_READ_MAX, DEFAULT_LIMIT, "rows");
         Clustering after = request.hasNonNull("paging") ? paging(table, request.path("paging")) : null;
-        return new ReadCommand(table, key, List.of(slice), columns, RowsJson.bool(request, "reversed", false),
-                limit, 0, after);
+        return new ReadCommand(table, key, List.of(slice), columns(request), RowsJson.bool(request, "reversed",
+                false), limit(request), 0, after);
+    }
+
+    /** The request's {@code columns} (null: all). */
+    private static Set<String> columns(JsonNode request) {
+        if (!request.has("columns")) {
+            return null;
+        }
+        Set<String> columns = new LinkedHashSet<>();
+        for (JsonNode name : RowsJson.array(request.path("columns"), "columns", true)) {
+            if (!name.isTextual()) {
+                throw new InvalidRequestException("'columns' must be an array of column names");
+            }
+            columns.add(name.asText());
+        }
+        return columns;
+    }
+
+    private static int limit(JsonNode request) {
+        return (int) RowsJson.whole(request, "limit", 1, ROWS_PER_READ_MAX, DEFAULT_LIMIT, "rows");
     }
 
     /** A paging state: hex of the last row's clustering values ({@code count:u8} then {@code length:u32 bytes}). */
@@ -307,7 +324,7 @@ final class RowsHttp {
     }
 
     /** A row's columns as JSON values into {@code out}, and each one's write time and TTL into {@code meta}. */
-    private static void columns(Row row, ObjectNode out, ObjectNode meta) {
+    static void columns(Row row, ObjectNode out, ObjectNode meta) {
         for (Map.Entry<String, ColumnData> column : row.columns().entrySet()) {
             ColumnData data = column.getValue();
             out.set(column.getKey(), JsonResponses.JSON.valueToTree(data.column().type().toJson(data.value())));
@@ -322,7 +339,7 @@ final class RowsHttp {
         }
     }
 
-    private static AdminAnswer failure(ClientResult result) {
+    static AdminAnswer failure(ClientResult result) {
         if (result instanceof ClientResult.Invalid invalid) {
             return new AdminAnswer(400, JsonResponses.errorBody("invalid", invalid.message()));
         }
