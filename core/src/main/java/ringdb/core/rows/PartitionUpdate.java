@@ -151,12 +151,27 @@ public final class PartitionUpdate {
      * collection is overwritten: its deletion one microsecond before this write, then its elements.
      */
     public PartitionUpdate set(Clustering row, String column, byte[] value) {
+        return set(row, column, value, false);
+    }
+
+    /**
+     * {@link #set} of a value the caller already validated against the column's type (a CQL statement
+     * validates its values as it binds them): not validated again, except a collection's value as a whole
+     * (the caller validated its elements).
+     */
+    public PartitionUpdate setValidated(Clustering row, String column, byte[] value) {
+        return set(row, column, value, true);
+    }
+
+    private PartitionUpdate set(Clustering row, String column, byte[] value, boolean validated) {
         ColumnMetadata c = valueColumn(column);
         if (value == null) {
             return deleteColumn(row, column);
         }
         checkSize(c, value);
-        c.type().validate(c.name(), value);
+        if (!validated || c.type() instanceof CollectionType) {
+            c.type().validate(c.name(), value);
+        }
         if (!c.type().isMultiCell()) {
             add(cellKey(row, c, null), value(c.type().normalize(value)));
             return this;

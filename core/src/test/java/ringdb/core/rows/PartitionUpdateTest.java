@@ -157,6 +157,23 @@ class PartitionUpdateTest {
     }
 
     @Test
+    void aValueTheCallerValidatedIsWrittenAsSetWritesItButACollectionAndTheSizeLimitAreStillChecked() {
+        PartitionUpdate checked = new PartitionUpdate(USERS, ACME, 1, 0, 1).set(ONE, "name", text("ada"));
+        PartitionUpdate trusted = new PartitionUpdate(USERS, ACME, 1, 0, 1).setValidated(ONE, "name", text("ada"));
+        assertThat(trusted.entries()).hasSize(1).hasSameSizeAs(checked.entries());
+        assertThat(trusted.entries().get(0).key().key()).isEqualTo(checked.entries().get(0).key().key());
+        assertThat(trusted.entries().get(0).cell()).isEqualTo(checked.entries().get(0).cell());
+        PartitionUpdate small = new PartitionUpdate(USERS, ACME, 1, 0, 1, 8, 0);
+        assertThatThrownBy(() -> small.setValidated(ONE, "name", text("123456789"))).hasMessage("the value of "
+                + "column 'name' is 9 bytes; the limit is 8 bytes (max_value_size_bytes)");
+        assertThatThrownBy(() -> small.setValidated(ONE, "frozen_tags", new byte[] {0, 0, 0, 1}))
+                .hasMessageContaining("column 'frozen_tags' is frozen<set<text>>");
+        assertThatThrownBy(() -> small.setValidated(ONE, "tags", new byte[] {0, 0, 0, 1}))
+                .hasMessageContaining("column 'tags' is list<text>");
+        assertThat(small.entries()).as("nothing of a refused write").isEmpty();
+    }
+
+    @Test
     void deletionsCoverWhatTheyShouldAndLaterWritesSurviveThem() {
         List<LocalStore.Entry> all = new java.util.ArrayList<>();
         for (int id = 0; id < 5; id++) {

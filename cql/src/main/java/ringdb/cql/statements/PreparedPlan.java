@@ -26,6 +26,8 @@ public final class PreparedPlan {
     private TableMetadata[] confirmed;
     /** The schema object the statement was last found to fit (see {@link #current(Object, Supplier)}). */
     private Object fitted;
+    /** The statement last {@link #accept accepted} by the caller's own check (null: none yet). */
+    private CqlStatement accepted;
 
     /**
      * {@code statement}: the analysis of {@code query} with the session keyspace {@code keyspace};
@@ -66,6 +68,20 @@ public final class PreparedPlan {
         CqlStatement now = current(view.get());
         fitted = schema;
         return now;
+    }
+
+    /**
+     * Whether {@code current} (an answer of {@code current}) is the analysis the caller last {@link #accept
+     * accepted}: a check of the statement against what the client prepared holds until the text is analysed
+     * again.
+     */
+    public boolean accepted(CqlStatement current) {
+        return current == accepted;
+    }
+
+    /** Records that {@code current} passed the caller's check (see {@link #accepted}). */
+    public void accept(CqlStatement current) {
+        accepted = current;
     }
 
     private boolean fits(SchemaView schema) {

@@ -25,7 +25,9 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.PromiseNotifier;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -45,9 +47,10 @@ import ringdb.server.net.StagedClose;
  * concurrently and answered on their stream as they complete, flushed once per pass of the event
  * loop. A frame that cannot be decoded is answered with a protocol error and the connection closed.
  * In protocol v5, once STARTUP is answered READY or AUTHENTICATE, frames travel in segments both ways
- * (checksummed, and compressed as a whole when LZ4 was negotiated; see {@link CqlFrameDecoder}): an
- * answer is sent as one self-contained segment, or one larger than a segment's payload as consecutive
- * segments that are not self-contained.
+ * (checksummed, and compressed as a whole when LZ4 was negotiated; see {@link CqlFrameDecoder}): the answers
+ * one pass of the event loop writes are packed at its flush into as few self-contained segments as fit them
+ * (one CRC pair, one compression per segment), and an answer larger than a segment's payload is sent alone
+ * as consecutive segments that are not self-contained.
  *
  * <p>Backpressure: a request holds its bytes in the listener's budget (past it: Overloaded) and a
  * place in the connection's {@link ReadGate} until its answer is written; the connection stops
@@ -74,6 +77,9 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
     private Authenticator.SaslNegotiator negotiator;
     private Phase phase = Phase.NEW;
     private boolean flushScheduled;
+    /** Encoded answers waiting for this pass's flush to pack them into segments, and their writes' promises. */
+    private final List<ByteBuf> pendingFrames = new ArrayList<>();
+    private final List<ChannelPromise> pendingWrites = new ArrayList<>();
     private boolean closing;
 
     CqlConnection(CqlServices services) {
@@ -95,6 +101,7 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         services.events().unregister(this);
+        writeSegments(); // the writes fail on the closed channel: their frames are released, their requests too
         ctx.fireChannelInactive();
     }
 
@@ -313,7 +320,10 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
         send(-1, event);
     }
 
-    /** Encodes and writes; flushed once after everything else this pass of the event loop writes. */
+    /**
+     * Encodes and writes; flushed once after everything else this pass of the event loop writes. Once frames
+     * travel in segments they wait for that flush, which packs them into as few segments as it can.
+     */
     private ChannelFuture send(int stream, Message message) {
         int version = state == null ? CqlFrameDecoder.VERSION_MAX : state.protocolVersion();
         ByteBuf out;
@@ -326,38 +336,90 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
             out = codec.encode(Frame.forResponse(version, stream, null, Frame.NO_PAYLOAD, List.of(),
                     ProtocolMessages.error(CqlException.server("cannot encode the answer: " + e.getMessage()))));
         }
+        ChannelFuture written;
         if (segments != null) {
-            out = inSegments(out);
-        } else if (version >= CqlFrameDecoder.VERSION_SEGMENTS && (message instanceof Ready
-                || message instanceof Authenticate) && phase != Phase.NEW) {
-            // the handshake's last unframed answer: everything after it travels in segments, both ways
-            segments = new SegmentCodec<>(new ByteBufPrimitives(context.alloc()), segmentCompression);
-            context.pipeline().get(CqlFrameDecoder.class).startSegments(segments);
+            ChannelPromise promise = context.newPromise();
+            pendingFrames.add(out);
+            pendingWrites.add(promise);
+            written = promise;
+        } else {
+            if (version >= CqlFrameDecoder.VERSION_SEGMENTS && (message instanceof Ready
+                    || message instanceof Authenticate) && phase != Phase.NEW) {
+                // the handshake's last unframed answer: everything after it travels in segments, both ways
+                segments = new SegmentCodec<>(new ByteBufPrimitives(context.alloc()), segmentCompression);
+                context.pipeline().get(CqlFrameDecoder.class).startSegments(segments);
+            }
+            written = context.write(out);
         }
-        ChannelFuture written = context.write(out);
         if (!flushScheduled) {
             flushScheduled = true;
             context.executor().execute(() -> {
                 flushScheduled = false;
-                context.flush();
+                flush();
             });
         }
         return written;
     }
 
-    /** An encoded frame as the segments that carry it (releases {@code frame}). */
-    private ByteBuf inSegments(ByteBuf frame) {
-        int length = frame.readableBytes();
+    /** Writes the frames waiting for segments, then flushes the channel. */
+    private void flush() {
+        writeSegments();
+        context.flush();
+    }
+
+    /**
+     * Writes the frames waiting since the last flush as segments, in order: consecutive frames that fit
+     * together in one segment's payload share one self-contained segment; a frame larger than a payload
+     * goes alone in consecutive segments that are not self-contained.
+     */
+    private void writeSegments() {
+        int count = pendingFrames.size();
+        int first = 0;
+        while (first < count) {
+            int length = pendingFrames.get(first).readableBytes();
+            int end = first + 1;
+            while (length <= Segment.MAX_PAYLOAD_LENGTH && end < count
+                    && length + pendingFrames.get(end).readableBytes() <= Segment.MAX_PAYLOAD_LENGTH) {
+                length += pendingFrames.get(end++).readableBytes();
+            }
+            ByteBuf payload = pendingFrames.get(first);
+            if (end - first > 1) {
+                payload = context.alloc().ioBuffer(length);
+                for (int i = first; i < end; i++) {
+                    ByteBuf frame = pendingFrames.get(i);
+                    payload.writeBytes(frame);
+                    frame.release();
+                }
+            }
+            ChannelFuture written = context.write(inSegments(payload));
+            if (end - first == 1) {
+                written.addListener(new PromiseNotifier<>(pendingWrites.get(first)));
+            } else {
+                written.addListener(new PromiseNotifier<>(pendingWrites.subList(first, end)
+                        .toArray(new ChannelPromise[0])));
+            }
+            first = end;
+        }
+        pendingFrames.clear();
+        pendingWrites.clear();
+    }
+
+    /**
+     * Frames as the segments that carry them (releases {@code frames}): one self-contained segment when they
+     * fit in its payload, else (one frame) consecutive segments that are not self-contained.
+     */
+    private ByteBuf inSegments(ByteBuf frames) {
+        int length = frames.readableBytes();
         List<Object> parts = new ArrayList<>(3);
         if (length <= Segment.MAX_PAYLOAD_LENGTH) {
-            segments.encode(new Segment<>(frame, true), parts);
+            segments.encode(new Segment<>(frames, true), parts);
         } else {
             for (int offset = 0; offset < length; offset += Segment.MAX_PAYLOAD_LENGTH) {
                 int slice = Math.min(Segment.MAX_PAYLOAD_LENGTH, length - offset);
-                segments.encode(new Segment<>(frame.retainedSlice(frame.readerIndex() + offset, slice), false),
+                segments.encode(new Segment<>(frames.retainedSlice(frames.readerIndex() + offset, slice), false),
                         parts);
             }
-            frame.release();
+            frames.release();
         }
         CompositeByteBuf out = context.alloc().compositeBuffer(parts.size());
         for (Object part : parts) {
@@ -373,13 +435,13 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
         services.observer().onRequest("cql_protocol", "protocol_error", 0);
         ChannelFuture written = send(stream, ProtocolMessages.error(error));
         closing = true;
-        context.flush();
+        flush();
         StagedClose.after(written, context.channel());
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        ctx.flush();
+        flush();
         ctx.fireChannelReadComplete();
     }
 

@@ -183,8 +183,8 @@ final class CqlWrites {
             case SET -> {
                 if (op.value() == null) {
                     update.deleteColumn(row, column);
-                } else {
-                    update.set(row, column, op.value());
+                } else { // validated as it was bound (a collection's value as a whole is not: validated here)
+                    update.setValidated(row, column, op.value());
                 }
             }
             case DELETE -> update.deleteColumn(row, column);

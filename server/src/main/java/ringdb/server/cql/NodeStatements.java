@@ -112,7 +112,16 @@ public final class NodeStatements implements CqlQueryHandler {
      * client's values are encoded for the old types and would be read as something else.
      */
     private CqlStatement current(PreparedStatement prepared) {
-        CqlStatement current = current((PreparedPlan) prepared.statement());
+        PreparedPlan plan = (PreparedPlan) prepared.statement();
+        CqlStatement current = current(plan);
+        if (!plan.accepted(current)) { // compared once per analysis of the text, not on every EXECUTE
+            checkVariables(prepared, current);
+            plan.accept(current);
+        }
+        return current;
+    }
+
+    private static void checkVariables(PreparedStatement prepared, CqlStatement current) {
         List<ColumnSpec> now = current.bindVariables();
         List<CqlColumn> then = prepared.variables();
         for (int i = 0; i < then.size() || i < now.size(); i++) {
@@ -125,7 +134,6 @@ public final class NodeStatements implements CqlQueryHandler {
                         + "): prepare the statement again");
             }
         }
-        return current;
     }
 
     /**

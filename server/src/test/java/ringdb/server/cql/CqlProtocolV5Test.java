@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.datastax.oss.protocol.internal.Compressor;
 import com.datastax.oss.protocol.internal.Frame;
 import com.datastax.oss.protocol.internal.ProtocolConstants;
+import com.datastax.oss.protocol.internal.Segment;
 import com.datastax.oss.protocol.internal.request.AuthResponse;
 import com.datastax.oss.protocol.internal.request.Execute;
 import com.datastax.oss.protocol.internal.request.Options;
@@ -61,9 +62,26 @@ class CqlProtocolV5Test {
         server = start(Authenticator.ALLOW_ALL);
     }
 
+    /** The system tables, and {@code BIG n}: {@code n} copies of system.local's row, for answers of any size. */
+    private static final class SizedQueries extends SystemTableQueries {
+        SizedQueries() throws IOException {
+            super(CqlProtocolTest.fixedTables());
+        }
+
+        @Override
+        CqlResult run(String query, List<ByteBuffer> values) {
+            if (query.startsWith("BIG ")) {
+                CqlResult.Rows local = (CqlResult.Rows) super.run("SELECT * FROM system.local", values);
+                return new CqlResult.Rows(local.columns(), java.util.Collections.nCopies(
+                        Integer.parseInt(query.substring(4)), local.rows().get(0)), null);
+            }
+            return super.run(query, values);
+        }
+    }
+
     private CqlServer start(Authenticator authenticator) throws IOException {
         return CqlServer.start(new CqlServer.Settings(new HostPort("127.0.0.1", FreePorts.loopback()),
-                new SystemTableQueries(CqlProtocolTest.fixedTables()), authenticator, new CqlEvents(),
+                new SizedQueries(), authenticator, new CqlEvents(),
                 ConnectionLimits.unlimited(), new ClientTimeouts(60_000, 0, 5_000), RequestObserver.NONE,
                 MAX_FRAME, 100), group);
     }
@@ -140,6 +158,53 @@ class CqlProtocolV5Test {
                 Frame answer = client.receive();
                 assertThat(answer.streamId).isEqualTo(3);
                 assertThat(((Rows) answer.message).getData()).isNotEmpty();
+            }
+        }
+    }
+
+    /** The bytes of {@code frames} one after the other. */
+    private static byte[] concat(byte[]... frames) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] frame : frames) {
+            out.writeBytes(frame);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void theAnswersOfOnePassShareOneSegmentAndOneLargerThanAPayloadSpansSeveral() throws IOException {
+        for (boolean lz4 : new boolean[] {false, true}) {
+            try (RawCqlClient client = ready(lz4)) {
+                // three requests read at once: their answers leave in one self-contained segment
+                client.sendRaw(client.segment(concat(client.encode(V5, 1, query("SELECT * FROM system.local")),
+                        client.encode(V5, 2, query("SELECT * FROM system.peers")),
+                        client.encode(V5, 3, query("SELECT * FROM system.local"))), true));
+                assertThat(List.of(client.receive().streamId, client.receive().streamId, client.receive().streamId))
+                        .containsExactly(1, 2, 3);
+                assertThat(client.receivedSegments()).hasSize(1);
+                assertThat(client.receivedSegments().get(0).selfContained()).isTrue();
+
+                // two small answers, one of several segments' size, a small one: in order, the large one alone
+                client.sendRaw(client.segment(concat(client.encode(V5, 4, query("SELECT * FROM system.local")),
+                        client.encode(V5, 5, query("SELECT * FROM system.peers")),
+                        client.encode(V5, 6, query("BIG 1000")),
+                        client.encode(V5, 7, query("SELECT * FROM system.peers"))), true));
+                assertThat(List.of(client.receive().streamId, client.receive().streamId)).containsExactly(4, 5);
+                Frame big = client.receive();
+                assertThat(big.streamId).isEqualTo(6);
+                assertThat(((Rows) big.message).getData()).hasSize(1000);
+                assertThat(client.receive().streamId).isEqualTo(7);
+                List<RawCqlClient.ReceivedSegment> seen = client.receivedSegments();
+                seen = seen.subList(1, seen.size());
+                assertThat(seen.size()).isGreaterThanOrEqualTo(4);
+                assertThat(seen.get(0).selfContained()).isTrue();
+                assertThat(seen.get(seen.size() - 1).selfContained()).isTrue();
+                List<RawCqlClient.ReceivedSegment> spanning = seen.subList(1, seen.size() - 1);
+                assertThat(spanning).allSatisfy(s -> assertThat(s.selfContained()).isFalse());
+                assertThat(spanning.subList(0, spanning.size() - 1))
+                        .allSatisfy(s -> assertThat(s.payloadBytes()).isEqualTo(Segment.MAX_PAYLOAD_LENGTH));
+                // and the connection goes on
+                assertThat(client.ask(V5, query("SELECT * FROM system.local"))).isInstanceOf(Rows.class);
             }
         }
     }

@@ -161,6 +161,15 @@ class CqlStatementsDriverTest {
             session.execute(insert.bind(1, "into the new table"));
             assertThat(session.execute("SELECT v FROM ks.t WHERE k = 1").one().getString(0))
                     .isEqualTo("into the new table");
+            // v becomes an int: the values bound for a text are refused, on every execution, not just the first
+            session.execute("DROP TABLE ks.t");
+            session.execute("CREATE TABLE ks.t (k int PRIMARY KEY, v int)");
+            for (int attempt = 0; attempt < 2; attempt++) {
+                assertThatThrownBy(() -> session.execute(insert.bind(2, "a text")))
+                        .isInstanceOf(InvalidQueryException.class)
+                        .hasMessageContaining("bind variables changed since it was prepared (v text is now v int)");
+            }
+            assertThat(session.execute("SELECT * FROM ks.t").all()).isEmpty();
         }
     }
 

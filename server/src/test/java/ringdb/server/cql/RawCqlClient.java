@@ -34,6 +34,12 @@ final class RawCqlClient implements AutoCloseable {
     private SegmentCodec<ByteBuf> segments;
     /** Frames received in segments and not yet returned by {@link #receive}. */
     private ByteBuf received = Unpooled.buffer();
+    /** The segments received so far, in order. */
+    private final List<ReceivedSegment> receivedSegments = new ArrayList<>();
+
+    /** A segment the server sent: whether self-contained, and its payload's length once decompressed. */
+    record ReceivedSegment(boolean selfContained, int payloadBytes) {
+    }
 
     RawCqlClient(InetSocketAddress address) throws IOException {
         socket = new Socket(address.getAddress(), address.getPort());
@@ -120,6 +126,7 @@ final class RawCqlClient implements AutoCloseable {
                 byte[] rest = new byte[h.payloadLength + SegmentCodec.CRC32_LENGTH];
                 in.readFully(rest);
                 Segment<ByteBuf> segment = segments.decode(h, Unpooled.wrappedBuffer(rest));
+                receivedSegments.add(new ReceivedSegment(segment.isSelfContained, segment.payload.readableBytes()));
                 received.writeBytes(segment.payload);
                 segment.payload.release();
             } catch (CrcMismatchException e) {
@@ -134,6 +141,11 @@ final class RawCqlClient implements AutoCloseable {
             frame.release();
             received.discardReadBytes();
         }
+    }
+
+    /** The segments received so far (protocol v5 past the handshake), in order. */
+    List<ReceivedSegment> receivedSegments() {
+        return List.copyOf(receivedSegments);
     }
 
     /** Sends {@code message} on stream 1 and returns the answer's message. */
