@@ -59,14 +59,8 @@ final class RowFrames {
     /** A ROW_READ body: {@code columns} empty for every column. */
     static byte[] read(String consistency, String keyspace, String table, List<byte[]> partitionKey,
                        List<byte[]> clustering, Collection<String> columns) {
-        List<byte[]> names = new ArrayList<>(columns.size());
-        int size = 1 + head(keyspace, table, partitionKey, clustering) + 2;
-        for (String column : columns) {
-            byte[] name = utf8(column, "column name");
-            names.add(name);
-            size += 2 + name.length;
-        }
-        ByteBuffer out = ByteBuffer.allocate(size);
+        List<byte[]> names = names(columns);
+        ByteBuffer out = ByteBuffer.allocate(1 + head(keyspace, table, partitionKey, clustering) + namesBytes(names));
         out.put((byte) NativeTransport.consistencyCode(consistency));
         putHead(out, keyspace, table, partitionKey, clustering);
         out.putShort((short) names.size());
@@ -79,8 +73,8 @@ final class RowFrames {
                        Collection<String> columns) {
         byte[] ks = utf8(keyspace, "keyspace");
         byte[] t = utf8(table, "table");
-        List<byte[]> names = new ArrayList<>(columns.size());
-        int size = 1 + 2 + ks.length + 2 + t.length + 4 + 1 + 2;
+        List<byte[]> names = names(columns);
+        int size = 1 + 2 + ks.length + 2 + t.length + 4 + 1 + namesBytes(names);
         switch (start.kind()) {
             case NativeProtocol.SCAN_FROM_PARTITION -> {
                 size += 1;
@@ -91,11 +85,6 @@ final class RowFrames {
             case NativeProtocol.SCAN_FROM_TOKEN -> size += 8;
             case NativeProtocol.SCAN_AFTER_PAGING -> size += 4 + start.paging().length;
             default -> { }
-        }
-        for (String column : columns) {
-            byte[] name = utf8(column, "column name");
-            names.add(name);
-            size += 2 + name.length;
         }
         ByteBuffer out = ByteBuffer.allocate(size);
         out.put((byte) NativeTransport.consistencyCode(consistency));
@@ -113,6 +102,23 @@ final class RowFrames {
         out.putShort((short) names.size());
         names.forEach(name -> out.putShort((short) name.length).put(name));
         return out.array();
+    }
+
+    private static List<byte[]> names(Collection<String> columns) {
+        List<byte[]> names = new ArrayList<>(columns.size());
+        for (String column : columns) {
+            names.add(utf8(column, "column name"));
+        }
+        return names;
+    }
+
+    /** Bytes of {@code count:u16 (nameLength:u16 name)*}. */
+    private static int namesBytes(List<byte[]> names) {
+        int size = 2;
+        for (byte[] name : names) {
+            size += 2 + name.length;
+        }
+        return size;
     }
 
     /** The page of a ROWS answer; a malformed answer throws IOException. */
@@ -156,7 +162,7 @@ final class RowFrames {
                 throw new IllegalArgumentException(in.remaining() + " bytes after the last row");
             }
             return new RingClient.ScanPage(columns, rows, paging);
-        } catch (BufferUnderflowException | IllegalArgumentException | java.nio.BufferOverflowException e) {
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new IOException("malformed ROWS answer of " + body.length + " bytes", e);
         }
     }
