@@ -33,7 +33,7 @@ final class NativeAnswers {
             case NativeProtocol.AUTHENTICATED -> {
                 return new HttpTransport.Response(200, EMPTY, 0);
             }
-            case NativeProtocol.ROW -> {
+            case NativeProtocol.ROW, NativeProtocol.ROWS -> {
                 return new HttpTransport.Response(200, body, 0);
             }
             case NativeProtocol.NOT_FOUND -> {

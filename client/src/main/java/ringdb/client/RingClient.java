@@ -221,6 +221,56 @@ public final class RingClient implements AutoCloseable {
         return true;
     }
 
+    /** Where a {@link #scan} starts: the ring's start, a partition's token, a token, or a previous page's end. */
+    public record ScanStart(int kind, List<byte[]> partitionKey, long token, byte[] paging) {
+        /** The first partition of the ring on. */
+        public static ScanStart ringStart() {
+            return new ScanStart(NativeProtocol.SCAN_FROM_RING_START, null, 0, null);
+        }
+
+        /** The token of the partition with these key values (CQL native serialization) on, inclusive. */
+        public static ScanStart partition(List<byte[]> partitionKey) {
+            return new ScanStart(NativeProtocol.SCAN_FROM_PARTITION, List.copyOf(partitionKey), 0, null);
+        }
+
+        /** The partitions of {@code token} and after. */
+        public static ScanStart token(long token) {
+            return new ScanStart(NativeProtocol.SCAN_FROM_TOKEN, null, token, null);
+        }
+
+        /** Exactly after the page whose {@link ScanPage#paging} this is. */
+        public static ScanStart after(byte[] paging) {
+            return new ScanStart(NativeProtocol.SCAN_AFTER_PAGING, null, 0, paging.clone());
+        }
+    }
+
+    /**
+     * A page of a scan: {@code columns} names each row's values (the partition key columns, the clustering
+     * columns, then those selected), a null value is a column without one; {@code paging} is where the next
+     * page starts ({@link ScanStart#after}), null once the scan read the ring to its end.
+     */
+    public record ScanPage(List<String> columns, List<List<byte[]>> rows, byte[] paging) {
+    }
+
+    /**
+     * A page of the rows of table {@code keyspace.table} in token order from {@code start} (native
+     * protocol SCAN): at least {@code limit} rows (1 to 10,000) unless the ring ends first, whole
+     * partitions each, the {@code columns} selected (empty: every static and regular column).
+     */
+    public ScanPage scan(String keyspace, String table, ScanStart start, int limit, Collection<String> columns,
+                         String consistency) {
+        requireNative("scan");
+        byte[] body = RowFrames.scan(consistency, keyspace, table, limit, start, columns);
+        byte[] routingKey = start.kind() == NativeProtocol.SCAN_FROM_PARTITION ? routingKey(start.partitionKey())
+                : null;
+        HttpTransport.Response response = send(routingKey, NativeProtocol.SCAN, body, true);
+        try {
+            return RowFrames.rows(response.body());
+        } catch (IOException e) {
+            throw new RingClientException(0, "bad_response", e.getMessage(), e);
+        }
+    }
+
     /**
      * {@code POST path} with a JSON body (the row and schema APIs, {@code /v1/rows}, {@code /v1/schema}),
      * sent to the replicas of {@code routingKey} first (null: any node); retried on another node only
@@ -254,8 +304,8 @@ public final class RingClient implements AutoCloseable {
         long timeoutMillis = options.requestTimeoutMillis();
         Exchange exchange = node -> markingDown(node, () -> nativeTransport.exchange(node, opcode, body,
                 timeoutMillis));
-        return send(routingKey, exchange, opcode == NativeProtocol.ROW_READ ? HttpMethod.GET : HttpMethod.POST,
-                idempotent);
+        boolean read = opcode == NativeProtocol.ROW_READ || opcode == NativeProtocol.SCAN;
+        return send(routingKey, exchange, read ? HttpMethod.GET : HttpMethod.POST, idempotent);
     }
 
     /** {@code GET /v1/cluster} from the first contact point that answers, as JSON. */

@@ -12,8 +12,8 @@ import java.util.Map;
 import ringdb.core.protocol.NativeProtocol;
 
 /**
- * The bodies of the native protocol's row requests and the ROW answer
- * ({@code docs/formats/native-protocol.md}, "Rows").
+ * The bodies of the native protocol's row requests and SCAN, and the ROW and ROWS answers
+ * ({@code docs/formats/native-protocol.md}, "Rows" and "Scans").
  */
 final class RowFrames {
     private RowFrames() {
@@ -59,19 +59,112 @@ final class RowFrames {
     /** A ROW_READ body: {@code columns} empty for every column. */
     static byte[] read(String consistency, String keyspace, String table, List<byte[]> partitionKey,
                        List<byte[]> clustering, Collection<String> columns) {
-        List<byte[]> names = new ArrayList<>(columns.size());
-        int size = 1 + head(keyspace, table, partitionKey, clustering) + 2;
-        for (String column : columns) {
-            byte[] name = utf8(column, "column name");
-            names.add(name);
-            size += 2 + name.length;
-        }
-        ByteBuffer out = ByteBuffer.allocate(size);
+        List<byte[]> names = names(columns);
+        ByteBuffer out = ByteBuffer.allocate(1 + head(keyspace, table, partitionKey, clustering) + namesBytes(names));
         out.put((byte) NativeTransport.consistencyCode(consistency));
         putHead(out, keyspace, table, partitionKey, clustering);
         out.putShort((short) names.size());
         names.forEach(name -> out.putShort((short) name.length).put(name));
         return out.array();
+    }
+
+    /** A SCAN body ({@code columns} empty for every column). */
+    static byte[] scan(String consistency, String keyspace, String table, int limit, RingClient.ScanStart start,
+                       Collection<String> columns) {
+        byte[] ks = utf8(keyspace, "keyspace");
+        byte[] t = utf8(table, "table");
+        List<byte[]> names = names(columns);
+        int size = 1 + 2 + ks.length + 2 + t.length + 4 + 1 + namesBytes(names);
+        switch (start.kind()) {
+            case NativeProtocol.SCAN_FROM_PARTITION -> {
+                size += 1;
+                for (byte[] component : start.partitionKey()) {
+                    size += 4 + component.length;
+                }
+            }
+            case NativeProtocol.SCAN_FROM_TOKEN -> size += 8;
+            case NativeProtocol.SCAN_AFTER_PAGING -> size += 4 + start.paging().length;
+            default -> { }
+        }
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put((byte) NativeTransport.consistencyCode(consistency));
+        out.putShort((short) ks.length).put(ks).putShort((short) t.length).put(t);
+        out.putInt(limit).put((byte) start.kind());
+        switch (start.kind()) {
+            case NativeProtocol.SCAN_FROM_PARTITION -> {
+                out.put((byte) start.partitionKey().size());
+                start.partitionKey().forEach(c -> out.putInt(c.length).put(c));
+            }
+            case NativeProtocol.SCAN_FROM_TOKEN -> out.putLong(start.token());
+            case NativeProtocol.SCAN_AFTER_PAGING -> out.putInt(start.paging().length).put(start.paging());
+            default -> { }
+        }
+        out.putShort((short) names.size());
+        names.forEach(name -> out.putShort((short) name.length).put(name));
+        return out.array();
+    }
+
+    private static List<byte[]> names(Collection<String> columns) {
+        List<byte[]> names = new ArrayList<>(columns.size());
+        for (String column : columns) {
+            names.add(utf8(column, "column name"));
+        }
+        return names;
+    }
+
+    /** Bytes of {@code count:u16 (nameLength:u16 name)*}. */
+    private static int namesBytes(List<byte[]> names) {
+        int size = 2;
+        for (byte[] name : names) {
+            size += 2 + name.length;
+        }
+        return size;
+    }
+
+    /** The page of a ROWS answer; a malformed answer throws IOException. */
+    static RingClient.ScanPage rows(byte[] body) throws IOException {
+        try {
+            ByteBuffer in = ByteBuffer.wrap(body);
+            int pagingLength = in.getInt();
+            byte[] paging = null;
+            if (pagingLength >= 0) {
+                paging = new byte[pagingLength];
+                in.get(paging);
+            }
+            int columnCount = Short.toUnsignedInt(in.getShort());
+            List<String> columns = new ArrayList<>(columnCount);
+            for (int i = 0; i < columnCount; i++) {
+                int length = Short.toUnsignedInt(in.getShort());
+                columns.add(ColumnNames.decode(body, in.position(), length));
+                in.position(in.position() + length);
+            }
+            int rowCount = in.getInt();
+            if (rowCount < 0 || (long) rowCount * columnCount * 4 > in.remaining()) {
+                throw new IllegalArgumentException("row count " + rowCount + " past the answer's end");
+            }
+            List<List<byte[]>> rows = new ArrayList<>(rowCount);
+            for (int r = 0; r < rowCount; r++) {
+                List<byte[]> row = new ArrayList<>(columnCount);
+                for (int c = 0; c < columnCount; c++) {
+                    int length = in.getInt();
+                    byte[] value = null;
+                    if (length >= 0) {
+                        value = new byte[length];
+                        in.get(value);
+                    } else if (length != NativeProtocol.NULL_VALUE) {
+                        throw new IllegalArgumentException("negative value length " + length);
+                    }
+                    row.add(value);
+                }
+                rows.add(row);
+            }
+            if (in.hasRemaining()) {
+                throw new IllegalArgumentException(in.remaining() + " bytes after the last row");
+            }
+            return new RingClient.ScanPage(columns, rows, paging);
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
+            throw new IOException("malformed ROWS answer of " + body.length + " bytes", e);
+        }
     }
 
     private static int head(String keyspace, String table, List<byte[]> partitionKey, List<byte[]> clustering) {

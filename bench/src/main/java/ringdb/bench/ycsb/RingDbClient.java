@@ -36,8 +36,8 @@ import ringdb.core.coordinator.ConsistencyLevel;
  * blind write (nothing is read first, and two clients updating different fields of one record both
  * keep theirs), a read reads the row's columns, a delete deletes the row, a scan reads the records
  * from the start key's token on in token order (as the CQL binding's {@code token(y_id) >= token(?)}).
- * With the native protocol rows travel as ROW_WRITE and ROW_READ requests; with HTTP through
- * {@code /v1/rows}; scans and deletes through {@code /v1/rows} with either.
+ * With the native protocol rows travel as ROW_WRITE, ROW_READ and SCAN requests; with HTTP through
+ * {@code /v1/rows}; deletes through {@code /v1/rows} with either.
  *
  * <p>Properties: {@code ringdb.hosts} (comma-separated HTTP addresses, default 127.0.0.1:8080),
  * {@code ringdb.readconsistency} and {@code ringdb.writeconsistency} (ONE, QUORUM, ALL; default
@@ -219,13 +219,17 @@ public final class RingDbClient extends DB {
 
     /**
      * The {@code recordCount} records from the token of {@code startKey} on, in token order, as the CQL
-     * binding's {@code token(y_id) >= token(?) LIMIT n}: a scan of the table over the ring
-     * ({@code /v1/rows/.../scan}, with either protocol: the native protocol has no scan).
+     * binding's {@code token(y_id) >= token(?) LIMIT n}: a scan of the table over the ring (SCAN with
+     * the native protocol, {@code /v1/rows/.../scan} with HTTP).
      */
     @Override
     public Status scan(String table, String startKey, int recordCount, Set<String> fields,
                        Vector<HashMap<String, ByteIterator>> result) {
         try {
+            if (nativeProtocol) {
+                scanNative(table, startKey, recordCount, fields, result);
+                return Status.OK;
+            }
             ObjectNode query = JSON.createObjectNode();
             query.putObject("from").put(KEY_COLUMN, startKey);
             query.put("limit", Math.max(1, recordCount));
@@ -251,6 +255,25 @@ public final class RingDbClient extends DB {
             return Status.OK;
         } catch (RingClientException e) {
             return failure(e);
+        }
+    }
+
+    private void scanNative(String table, String startKey, int recordCount, Set<String> fields,
+                            Vector<HashMap<String, ByteIterator>> result) {
+        RingClient.ScanPage page = client.scan(keyspace, table, RingClient.ScanStart.partition(List.of(
+                utf8(startKey))), Math.max(1, recordCount), fields == null ? List.of() : fields, readConsistency);
+        List<String> columns = page.columns();
+        for (List<byte[]> row : page.rows()) {
+            if (result.size() == recordCount) {
+                break;
+            }
+            HashMap<String, ByteIterator> record = new HashMap<>();
+            for (int i = 0; i < columns.size(); i++) {
+                if (row.get(i) != null && !columns.get(i).equals(KEY_COLUMN)) {
+                    record.put(columns.get(i), new ByteArrayByteIterator(row.get(i)));
+                }
+            }
+            result.add(record);
         }
     }
 

@@ -40,6 +40,13 @@ public final class NativeProtocol {
     public static final byte ROW_WRITE = 5;
     /** Reads columns of one row of a table. */
     public static final byte ROW_READ = 6;
+    /** Reads a page of a table's rows in token order (answered ROWS). */
+    public static final byte SCAN = 7;
+    /** SCAN start kinds: the ring's start, a partition key's token, a token (both inclusive), a paging state. */
+    public static final int SCAN_FROM_RING_START = 0;
+    public static final int SCAN_FROM_PARTITION = 1;
+    public static final int SCAN_FROM_TOKEN = 2;
+    public static final int SCAN_AFTER_PAGING = 3;
     /** Request flag: a client timestamp (i64 microseconds) follows. */
     public static final byte FLAG_TIMESTAMP = 1;
     /** ROW_WRITE flag: an insert, which also writes the row marker (without it: an update of the columns). */
@@ -57,6 +64,8 @@ public final class NativeProtocol {
     public static final byte AUTHENTICATED = 4;
     /** A row's selected live columns. */
     public static final byte ROW = 5;
+    /** A page of a scan's rows and the paging state of the next page. */
+    public static final byte ROWS = 6;
 
     private NativeProtocol() {
     }

@@ -249,6 +249,10 @@ class PasswordAuthenticationTest {
         try (CqlSession admin = connect(node.cqlAddress(), SUPERUSER, SUPERUSER_PASSWORD)) {
             admin.execute("CREATE ROLE IF NOT EXISTS kvreader WITH PASSWORD = 'kv-pw' AND LOGIN = true");
             admin.execute("GRANT SELECT ON TABLE ringdb.kv TO kvreader");
+            admin.execute("CREATE KEYSPACE IF NOT EXISTS nscan WITH replication = {'class': 'SimpleStrategy', "
+                    + "'replication_factor': 1}");
+            admin.execute("CREATE TABLE IF NOT EXISTS nscan.items (id int PRIMARY KEY, name text)");
+            admin.execute("INSERT INTO nscan.items (id, name) VALUES (1, 'pen')");
         }
         String host = "127.0.0.1:" + node.httpAddress().getPort();
         RingClient.Options options = new RingClient.Options(10_000, 5_000, 1, false, RingClient.Protocol.NATIVE);
@@ -256,6 +260,10 @@ class PasswordAuthenticationTest {
         try (RingClient superuser = new RingClient(List.of(host),
                 options.withCredentials(new ClientCredentials(SUPERUSER, SUPERUSER_PASSWORD)))) {
             superuser.put(key, "v1".getBytes(StandardCharsets.UTF_8), "ONE");
+            RingClient.ScanPage scanned = superuser.scan("nscan", "items", RingClient.ScanStart.ringStart(), 10,
+                    List.of("name"), "ONE");
+            assertThat(scanned.rows()).hasSize(1);
+            assertThat(new String(scanned.rows().get(0).get(1), StandardCharsets.UTF_8)).isEqualTo("pen");
         }
         try (RingClient anonymous = new RingClient(List.of(host), options)) {
             assertThatThrownBy(() -> anonymous.get(key, "ONE")).isInstanceOf(RingClientException.class)
@@ -274,6 +282,11 @@ class PasswordAuthenticationTest {
                     .isInstanceOf(RingClientException.class).hasMessageContaining("MODIFY");
             assertThat(new String(reader.get(key, "ONE").orElseThrow().value(), StandardCharsets.UTF_8))
                     .as("nothing was written").isEqualTo("v1");
+            // a scan reads: SELECT on the table, which this role lacks
+            assertThatThrownBy(() -> reader.scan("nscan", "items", RingClient.ScanStart.ringStart(), 10, List.of(),
+                    "ONE")).isInstanceOf(RingClientException.class).hasMessageContaining("SELECT")
+                    .hasMessageContaining("kvreader").satisfies(e -> assertThat(((RingClientException) e).status())
+                            .isEqualTo(403));
         }
     }
 

@@ -65,7 +65,7 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
 
     /** A request that parsed; {@code row} for the row opcodes (their key is the routing key, unused). */
     private record Request(int stream, byte opcode, byte[] key, ConsistencyLevel consistency, long timestampMicros,
-                           byte[] value, NativeRows.RowRequest row) {
+                           byte[] value, NativeRows.RowRequest row, NativeScans.ScanRequest scan) {
     }
 
     NativeApiHandler(ClientOperations operations, RequestObserver observer, AtomicInteger serverInFlight,
@@ -145,9 +145,12 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
         gate.admitted(); // in flight until its answer is written; TCP pushes back on the client at the cap
         long startNanos = System.nanoTime();
         if (loginRequired) {
-            boolean read = opcode == NativeProtocol.GET || opcode == NativeProtocol.ROW_READ;
-            DataResource resource = request.row() == null ? KEY_VALUE
-                    : DataResource.table(request.row().keyspace(), request.row().table());
+            boolean read = opcode == NativeProtocol.GET || opcode == NativeProtocol.ROW_READ
+                    || opcode == NativeProtocol.SCAN;
+            DataResource resource = request.row() != null
+                    ? DataResource.table(request.row().keyspace(), request.row().table())
+                    : request.scan() != null ? DataResource.table(request.scan().keyspace(), request.scan().table())
+                    : KEY_VALUE;
             auth.check(role, read ? Permission.SELECT : Permission.MODIFY, resource).whenComplete((v, failure) -> {
                 if (failure != null) {
                     refuse(request, startNanos, size, failure);
@@ -166,6 +169,7 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
             case NativeProtocol.ROW_WRITE -> NativeRows.write(operations, request.row(), request.consistency(),
                     request.timestampMicros(), done::accept);
             case NativeProtocol.ROW_READ -> NativeRows.read(operations, request.row(), request.consistency(), done);
+            case NativeProtocol.SCAN -> NativeScans.scan(operations, request.scan(), request.consistency(), done);
             case NativeProtocol.GET -> operations.get(request.key(), request.consistency(), done::accept);
             case NativeProtocol.PUT -> operations.put(request.key(), request.value(), request.consistency(),
                     request.timestampMicros(), done::accept);
@@ -223,9 +227,9 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
 
     /** Parses a frame's body; throws {@link InvalidRequestException} saying what is wrong. */
     private Request parse(int stream, byte opcode, ByteBuf body) {
-        if (opcode < NativeProtocol.GET || opcode > NativeProtocol.ROW_READ || opcode == NativeProtocol.AUTH) {
-            throw new InvalidRequestException("unknown opcode " + opcode
-                    + "; requests are GET (1), PUT (2), DELETE (3), AUTH (4), ROW_WRITE (5) and ROW_READ (6)");
+        if (opcode < NativeProtocol.GET || opcode > NativeProtocol.SCAN || opcode == NativeProtocol.AUTH) {
+            throw new InvalidRequestException("unknown opcode " + opcode + "; requests are GET (1), PUT (2), "
+                    + "DELETE (3), AUTH (4), ROW_WRITE (5), ROW_READ (6) and SCAN (7)");
         }
         need(body, 1, "consistency level");
         int code = body.readUnsignedByte();
@@ -236,6 +240,9 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
         }
         long timestampMicros = Node.COORDINATOR_TIMESTAMP;
         byte flags = 0;
+        if (opcode == NativeProtocol.SCAN) {
+            return new Request(stream, opcode, null, consistency, timestampMicros, null, null, NativeScans.parse(body));
+        }
         if (opcode != NativeProtocol.GET && opcode != NativeProtocol.ROW_READ) {
             need(body, 1, "flags");
             flags = body.readByte();
@@ -249,7 +256,7 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
         }
         if (opcode == NativeProtocol.ROW_WRITE || opcode == NativeProtocol.ROW_READ) {
             NativeRows.RowRequest row = NativeRows.parse(opcode, flags, body);
-            return new Request(stream, opcode, null, consistency, timestampMicros, null, row);
+            return new Request(stream, opcode, null, consistency, timestampMicros, null, row, null);
         }
         need(body, 4, "key length");
         long keyLength = body.readUnsignedInt();
@@ -268,7 +275,7 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
             throw new InvalidRequestException(body.readableBytes() + " unexpected bytes after the key of a "
                     + operation(opcode).toUpperCase(Locale.ROOT) + " request");
         }
-        return new Request(stream, opcode, key, consistency, timestampMicros, value, null);
+        return new Request(stream, opcode, key, consistency, timestampMicros, value, null, null);
     }
 
     static void need(ByteBuf body, int bytes, String field) {
@@ -285,6 +292,7 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
             case NativeProtocol.DELETE -> "delete";
             case NativeProtocol.ROW_WRITE -> "row_write";
             case NativeProtocol.ROW_READ -> "row_read";
+            case NativeProtocol.SCAN -> "scan";
             default -> "unknown";
         };
     }
@@ -295,7 +303,8 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
             context.executor().execute(() -> answer(request, startNanos, size, result));
             return;
         }
-        String outcome = result instanceof NativeRows.RowFound ? "ok" : ClientResults.outcome((ClientResult) result);
+        String outcome = result instanceof NativeRows.RowFound || result instanceof NativeScans.RowsFound ? "ok"
+                : ClientResults.outcome((ClientResult) result);
         observer.onRequest(operation(request.opcode()), outcome, System.nanoTime() - startNanos);
         serverInFlight.decrementAndGet();
         if (closing || !context.channel().isActive()) {
@@ -311,7 +320,11 @@ final class NativeApiHandler extends ChannelInboundHandlerAdapter {
     }
 
     private ChannelFuture writeAnswer(Request request, Object result) {
-        if (result instanceof NativeRows.RowFound row) {
+        if (result instanceof NativeScans.RowsFound rows) {
+            ByteBuf out = header(request.stream(), NativeProtocol.ROWS, rows.body().length);
+            out.writeBytes(rows.body());
+            return write(out);
+        } else if (result instanceof NativeRows.RowFound row) {
             ByteBuf out = header(request.stream(), NativeProtocol.ROW, row.body().length);
             out.writeBytes(row.body());
             return write(out);

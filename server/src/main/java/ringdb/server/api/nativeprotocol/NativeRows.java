@@ -105,7 +105,7 @@ final class NativeRows {
     // The messages of these checks are built only when a check fails: a request names several
     // things, and building each one's message up front cost more allocation than the request's values.
 
-    private static String name(ByteBuf body, String what) {
+    static String name(ByteBuf body, String what) {
         need(body, 2, what, " length");
         int length = body.readUnsignedShort();
         if (!fits(body, length)) {
@@ -114,7 +114,7 @@ final class NativeRows {
         return NAMES.decode(body, length);
     }
 
-    private static List<byte[]> components(ByteBuf body, String what) {
+    static List<byte[]> components(ByteBuf body, String what) {
         need(body, 1, what, " component count");
         int count = body.readUnsignedByte();
         List<byte[]> out = new ArrayList<>(count);
