@@ -14,6 +14,7 @@ import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -132,6 +133,51 @@ class InMemoryClusteredReadProperties {
             }
         }
         engine.close();
+    }
+
+    /**
+     * A partition with more entries than the cache takes, missed by a read from memory, is read from the tables
+     * once for it: the general read of a row that follows reads only its slice, answers as an engine without a
+     * cache does, and the two count one miss; a write in between makes the general read look again.
+     */
+    @Example
+    void aPartitionTooLargeToCacheIsReadOnceForTheReadFromMemory() throws IOException {
+        ManualTimers timers = new ManualTimers(T0);
+        StorageConfig.Builder builder = StorageConfig.builder().syncMode(SyncMode.BATCH);
+        StorageEngine engine = StorageEngine.open(new SimDisk(new Random(1)), "/n",
+                builder.partitionCacheSizeBytes(1 << 20).build(), timers, timers);
+        StorageEngine plain = StorageEngine.open(new SimDisk(new Random(1)), "/p",
+                builder.partitionCacheSizeBytes(0).build(), timers, timers);
+        PartitionKey pk = PartitionKey.of(utf8("big"));
+        RowKeys keys = new RowKeys(TABLE, Partitioner.SHA1::token);
+        for (int c1 = 0; c1 < PartitionCache.PARTITION_ENTRIES_MAX; c1++) {
+            for (StorageEngine each : List.of(engine, plain)) {
+                each.applyBatch(entries(pk, new Op(3, c1, 1, 0, 5, false)), e -> assertThat(e).isNull());
+                each.applyBatch(entries(pk, new Op(0, c1, 1, 0, 6, false)), e -> assertThat(e).isNull());
+            }
+        }
+        engine.flush();
+        ReadCommand row = command(pk, new Query(1, 7, 1, 0, 0, false, 1, 0), null);
+        for (boolean written : new boolean[] {false, true}) {
+            long misses = engine.partitionCacheStats().misses();
+            assertThat(fast(engine, keys, row, NOW_SECONDS)).as("too large: declined").isNull();
+            assertThat(engine.partitionCacheStats().misses()).isEqualTo(misses + 1);
+            if (written) {
+                for (StorageEngine each : List.of(engine, plain)) {
+                    each.applyBatch(entries(pk, new Op(0, 7, 1, 0, 9, false)), e -> assertThat(e).isNull());
+                }
+            }
+            assertThat(general(engine, keys, row, NOW_SECONDS)).hasSize(1)
+                    .isEqualTo(general(plain, keys, row, NOW_SECONDS));
+            if (written) { // the note is gone: the general read looks at the whole partition again
+                assertThat(engine.partitionCacheStats().misses()).isGreaterThan(misses + 1);
+            } else {
+                assertThat(engine.partitionCacheStats().misses()).as("one miss, one read").isEqualTo(misses + 1);
+            }
+            assertThat(engine.partitionCacheStats().partitions()).isZero();
+        }
+        engine.close();
+        plain.close();
     }
 
     private static ReadCommand command(PartitionKey pk, Query q, Set<String> columns) {
