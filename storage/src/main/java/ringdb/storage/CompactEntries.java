@@ -116,6 +116,12 @@ final class CompactEntries implements PartitionRecords {
         return offsets[index + 1];
     }
 
+    @Override
+    public int rangeTombstoneOpenBounds() {
+        boolean partitionDeletion = deletions.length > 0 && deletions[0] == 0 && suffixEnd(0) - suffixStart(0) == 1;
+        return deletions.length - (partitionDeletion ? 1 : 0);
+    }
+
     /** Estimated heap bytes of the arrays beyond their headers (the prefix is counted by the caller). */
     long heapBytes() {
         return records.length + 4L * offsets.length + 4L * deletions.length;

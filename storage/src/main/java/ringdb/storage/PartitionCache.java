@@ -76,6 +76,10 @@ final class PartitionCache implements TableSet.EntriesDropped {
     /** A partition a declined read from memory built, valid while {@link #writeSequence} is its sequence. */
     private Partition setAside;
     private long setAsideSequence;
+    /** The partition a read from memory found too large to hold, when no write came since: its token and prefix. */
+    private long tooLargeToken;
+    private byte[] tooLargeStart;
+    private long tooLargeSequence;
     /** {@link #sizeBytes} and the partition count as other threads may read them. */
     private volatile long published;
     private volatile long publishedPartitions;
@@ -184,6 +188,24 @@ final class PartitionCache implements TableSet.EntriesDropped {
         setAside = null;
         return setAsideSequence == writeSequence && kept.token == token
                 && Arrays.equals(kept.start, 0, kept.start.length, key, 0, partitionEnd) ? kept : null;
+    }
+
+    /**
+     * Notes that the partition of {@code token} beginning with {@code start}, read by a read that began at
+     * {@code readSequence}, holds more entries than the cache takes ({@link #isTooLarge}): until a write or
+     * an invalidation comes, a read from memory of it and the general reads that follow read only their
+     * slices, not the partition again. One at a time.
+     */
+    synchronized void setAsideTooLarge(long token, byte[] start, long readSequence) {
+        tooLargeToken = token;
+        tooLargeStart = start;
+        tooLargeSequence = readSequence;
+    }
+
+    /** Whether {@link #setAsideTooLarge} noted the partition of {@code token} beginning with {@code start}. */
+    synchronized boolean isTooLarge(long token, byte[] start) {
+        return tooLargeStart != null && tooLargeSequence == writeSequence && tooLargeToken == token
+                && Arrays.equals(tooLargeStart, start);
     }
 
     /** Taken before an uncached read whose answer may fill the cache. */

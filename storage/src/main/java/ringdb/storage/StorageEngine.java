@@ -460,6 +460,11 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
                 return new PartitionSlice(setAside.slice(fromInclusive, toExclusive, reversed, maxEntries),
                         setAside.deletions(partitionStart, partitionEnd));
             }
+            if (cached == null && partitionCache.enabled() && partitionCache.isTooLarge(token, partitionStart)) {
+                // a read from memory read as much of it as the cache takes, and no more is cached since
+                return withDeletions(sliceUncached(token, fromInclusive, toExclusive, reversed, maxEntries), token,
+                        partitionStart, partitionEnd);
+            }
             if (cached == null && partitionCache.enabled() && maxEntries > PartitionCache.PARTITION_ENTRIES_MAX
                     && !PartitionCache.isWholePartition(fromInclusive, toExclusive)) {
                 return readWholeForSlice(token, fromInclusive, toExclusive, reversed, maxEntries, partitionStart,
@@ -478,7 +483,11 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
      * A whole partition of a table the cache misses is read from the memtables and tables as
      * {@link #sliceOfPartition} reads it on a miss (one miss counted, the cache filled when it admits the
      * partition) and handed to {@code reader} in the same compact form, so a miss skips the general read's
-     * entry objects too; a partition too large to cache, or one a write reached meanwhile, gets null.
+     * entry objects too; a partition too large to cache, or one a write reached meanwhile, gets null. A partition
+     * the cache does not take is kept for the general read that follows: whole when it holds no more entries
+     * than the cache takes (held larger than its byte limit), else as a note that it is too large, so that read
+     * reads only its slices and the read counts one miss, not two; until a write comes, the next read from
+     * memory of it counts its miss without reading it again.
      */
     @Override
     public <T> T readInMemory(long token, byte[] partitionStart, byte[] partitionEnd,
@@ -508,6 +517,10 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
      */
     private <T> T readMissedInMemory(long token, byte[] partitionStart, byte[] partitionEnd,
                                      Function<PartitionRecords, T> reader) {
+        if (partitionCache.isTooLarge(token, partitionStart)) {
+            partitionCache.miss();
+            return null;
+        }
         long readSequence = partitionCache.writeSequence();
         List<Entry> whole;
         try {
@@ -520,6 +533,12 @@ public final class StorageEngine implements LocalStore, AutoCloseable {
         PartitionCache.Partition built = partitionCache.fill(token, partitionStart, partitionEnd, whole, false,
                 readSequence);
         if (built == null) {
+            if (whole.size() > PartitionCache.PARTITION_ENTRIES_MAX) {
+                partitionCache.setAsideTooLarge(token, partitionStart.clone(), readSequence);
+            } else {
+                partitionCache.setAside(new PartitionCache.Partition(token, partitionStart.clone(),
+                        CompactEntries.of(partitionStart, whole)), readSequence);
+            }
             return null;
         }
         T answer = reader.apply(built.records());

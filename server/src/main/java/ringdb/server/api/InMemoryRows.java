@@ -1,5 +1,6 @@
 package ringdb.server.api;
 
+import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import ringdb.core.data.InvalidRequestException;
@@ -12,10 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A read of one row answered from its partition's records as the node holds them in memory, shared by
+ * A read of one partition's rows answered from its partition's records as the node holds them in memory, shared by
  * the native protocol's row reads and CQL's SELECT of one row: the partition's range and token from
  * {@link RowKeys} (a key the general read refuses is left to it, quietly: it says why), the records walked by
- * {@link InMemoryRowRead#read}, and what was found turned into the caller's answer. A flaw of the read from
+ * {@link InMemoryRowRead#rows}, and what was found turned into the caller's answer. A flaw of the read from
  * memory is logged once (the first) and the read goes the general way, which still answers right.
  */
 public final class InMemoryRows {
@@ -38,12 +39,12 @@ public final class InMemoryRows {
 
     /**
      * The answer to {@code command} (one of {@link InMemoryRowRead#reads}) from the partition's records that
-     * {@code source} reads, {@code answer} making it of what the walk found (the row exists or not) and the
+     * {@code source} reads, {@code answer} making it of what the walk found (the rows that exist) and the
      * records; null when the key is refused, the source or the walk declines, or the read failed: read it the
      * general way then.
      */
     public <T> T read(ReadCommand command, RowKeys keys, long nowSeconds, Source<T> source,
-                      BiFunction<InMemoryRowRead.Found, PartitionRecords, T> answer) {
+                      BiFunction<List<InMemoryRowRead.Found>, PartitionRecords, T> answer) {
         KeyRange partition;
         long token;
         try {
@@ -54,7 +55,7 @@ public final class InMemoryRows {
         }
         try {
             return source.read(token, partition.start(), partition.end(), records -> {
-                InMemoryRowRead.Found found = InMemoryRowRead.read(command, records, nowSeconds);
+                List<InMemoryRowRead.Found> found = InMemoryRowRead.rows(command, keys, records, nowSeconds);
                 return found == null ? null : answer.apply(found, records);
             });
         } catch (RuntimeException e) {

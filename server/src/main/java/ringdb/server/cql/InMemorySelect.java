@@ -19,13 +19,14 @@ import ringdb.cql.statements.Selector;
 import ringdb.server.api.InMemoryRows;
 
 /**
- * A SELECT of the one row of a table without clustering columns by its full partition key, answered
- * from the partition's records as this node's store holds them in memory when this node, a live replica
- * of the key, answers the read alone ({@link Node#readInMemoryLocalFirst}, {@link InMemoryRowRead}):
- * the result rows are built straight from the records, values copied from their array in the
- * selection's order. Anything else — another kind of SELECT, a level needing more than one replica, a
- * partition not in memory or one the record reader declines (static cells, collection elements, range
- * tombstones) — gets null, and {@link CqlReads} reads the general way, which gives the same rows.
+ * A first-page SELECT of one partition — the row of a table without clustering columns, or rows and
+ * clustering slices of a table with them — answered from the partition's records as this node's store
+ * holds them in memory when this node, a live replica of the key, answers the read alone
+ * ({@link Node#readInMemoryLocalFirst}, {@link InMemoryRowRead}): the result rows are built straight from
+ * the records, values copied from their array in the selection's order. Anything else — another kind of
+ * SELECT, a level needing more than one replica, a partition not in memory or one the record reader
+ * declines (static cells, collection elements, range tombstones), or a page full with LIMIT allowing
+ * more — gets null, and {@link CqlReads} reads the general way, which gives the same rows.
  * Node's thread only.
  */
 final class InMemorySelect {
@@ -39,19 +40,21 @@ final class InMemorySelect {
     }
 
     /**
-     * Whether {@code select} is a read this class may answer (the partition may still make it decline):
-     * one partition of a table without clustering or static columns, whole, no filter, DISTINCT, PER
-     * PARTITION LIMIT, ORDER BY or aggregate, and only the values of partition key and single-cell columns.
+     * Whether {@code select} is a read this class may answer (the partition may still make it decline): one
+     * partition, whole when the table has no clustering columns, else clustering slices (forward or
+     * reversed, LIMIT, PER PARTITION LIMIT), of a table without static columns; no filter, DISTINCT or
+     * aggregate, and only the values of primary key and single-cell columns.
      */
     static boolean reads(BoundSelect select) {
-        if (select.partitionKeys().size() != 1 || !select.table().clustering().isEmpty()
-                || !select.filters().isEmpty() || select.distinct() || select.reversed() || select.limit() <= 0
-                || select.perPartitionLimit() != Integer.MAX_VALUE || !select.slices().equals(WHOLE_PARTITION)) {
+        boolean clustered = !select.table().clustering().isEmpty();
+        if (select.partitionKeys().size() != 1 || !select.filters().isEmpty() || select.distinct()
+                || select.limit() <= 0 || select.slices().isEmpty() || hasStatic(select)
+                || !clustered && (select.reversed() || select.perPartitionLimit() != Integer.MAX_VALUE
+                || !select.slices().equals(WHOLE_PARTITION))) {
             return false;
         }
-        // a table without clustering columns has no live static column (TableMetadata refuses one)
         for (Selector s : select.selectors()) {
-            if (s.kind() != Selector.Kind.COLUMN || s.column().kind() == ColumnKind.STATIC
+            if (s.kind() != Selector.Kind.COLUMN
                     || s.column().kind() == ColumnKind.REGULAR && s.column().type().isMultiCell()) {
                 return false;
             }
@@ -59,16 +62,37 @@ final class InMemorySelect {
         return true;
     }
 
+    private static boolean hasStatic(BoundSelect select) {
+        for (ColumnMetadata column : select.table().columns()) {
+            if (column.kind() == ColumnKind.STATIC) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
-     * The rows of {@code select} (one of {@link #reads}) read at {@code consistency}: none or its one row;
-     * null to read it the general way.
+     * The rows of {@code select} (one of {@link #reads}) read at {@code consistency}, at most {@code page} of
+     * them; null to read it the general way (also when the page is full and LIMIT allows more: the general
+     * way says where the next page starts).
      */
-    List<List<ByteBuffer>> rows(BoundSelect select, RowKeys keys, ConsistencyLevel consistency) {
+    List<List<ByteBuffer>> rows(BoundSelect select, RowKeys keys, ConsistencyLevel consistency, int page) {
         PartitionKey key = select.partitionKeys().get(0);
-        ReadCommand command = new ReadCommand(select.table(), key, WHOLE_PARTITION, null, false, 1, 0, null);
-        return inMemory.read(command, keys, node.nowMicros() / 1_000_000,
+        int limit = Math.min(select.limit(), page);
+        int perPartition = select.perPartitionLimit() == Integer.MAX_VALUE ? 0 : select.perPartitionLimit();
+        ReadCommand command = new ReadCommand(select.table(), key, select.slices(), null, select.reversed(),
+                limit == Integer.MAX_VALUE ? 0 : limit, perPartition, null);
+        List<List<ByteBuffer>> rows = inMemory.read(command, keys, node.nowMicros() / 1_000_000,
                 (token, start, end, reader) -> node.readInMemoryLocalFirst(token, start, end, consistency, reader),
-                (found, records) -> found.exists() ? List.of(row(select, key, found, records)) : List.of());
+                (found, records) -> {
+                    List<List<ByteBuffer>> out = new ArrayList<>(found.size());
+                    for (InMemoryRowRead.Found row : found) {
+                        out.add(row(select, key, row, records));
+                    }
+                    return out;
+                });
+        boolean pageFull = rows != null && rows.size() >= page && page < select.limit() && perPartition == 0;
+        return pageFull ? null : rows;
     }
 
     /** The selected values of the row {@code found} in {@code records}, in the selection's order. */
@@ -80,6 +104,10 @@ final class InMemorySelect {
             ColumnMetadata column = s.column();
             if (column.kind() == ColumnKind.PARTITION_KEY) {
                 values.add(ByteBuffer.wrap(key.components().get(column.position())));
+                continue;
+            }
+            if (column.kind() == ColumnKind.CLUSTERING) {
+                values.add(ByteBuffer.wrap(found.clustering().values().get(column.position())));
                 continue;
             }
             int at = indexOf(found, column.name(), next);

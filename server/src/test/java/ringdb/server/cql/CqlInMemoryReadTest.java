@@ -28,12 +28,14 @@ import ringdb.server.testing.CqlSessions;
 import ringdb.server.testing.OneNode;
 
 /**
- * A SELECT of one row of a table without clustering columns by its partition key, answered from the
- * partition's records in memory ({@link InMemorySelect}), gives exactly the rows and result columns the
- * general read gives (the same row read by a SELECT naming a second, absent partition, which always
- * reads the general way): deleted cells and rows, an expired cell, a row of its key alone, column
- * subsets and orders, aliases, a missing row. Partitions the records cannot answer (collection elements,
- * a static column) read the general way with the same answers.
+ * A first-page SELECT of one partition answered from the partition's records in memory
+ * ({@link InMemorySelect}) gives exactly the rows and result columns the general read gives (the same
+ * read by a SELECT naming a second, absent partition, which always reads the general way): of a table
+ * without clustering columns, deleted cells and rows, an expired cell, a row of its key alone, column
+ * subsets and orders, aliases, a missing row; of a clustered table (an ASC and a DESC clustering column),
+ * a row by full key, prefixes, slices with inclusive and exclusive bounds, ORDER BY DESC, IN on a
+ * clustering column, LIMIT and PER PARTITION LIMIT. Partitions the records cannot answer (collection
+ * elements, range tombstones, a static column) read the general way with the same answers.
  */
 @Timeout(120)
 class CqlInMemoryReadTest {
@@ -95,25 +97,74 @@ class CqlInMemoryReadTest {
             session.execute("INSERT INTO ks.s (k, c, st, v) VALUES ('x', 1, 'shared', 'v1')");
             for (String select : List.of("SELECT * FROM ks.m", "SELECT k, v FROM ks.m", "SELECT * FROM ks.s")) {
                 assertThat(sameAsGeneral(session, select, "x")).as(select).hasSize(1);
-                // collection elements and clustered tables are read the general way
+                // collection elements and tables with static columns are read the general way
                 assertThat(inMemory(node, select + " WHERE k = 'x'")).as(select).isNull();
             }
         }
     }
 
-    /**
-     * The rows of {@code select} of partition {@code key} as the driver gets them, checked to be the rows,
-     * result columns and paging state (none) of the same read naming a second, absent partition.
-     */
+    @Test
+    void readsOfClusteredRowsFromMemoryAnswerAsTheGeneralRead() throws Exception {
+        try (ServerNode node = OneNode.start(OneNode.settings(dir));
+             CqlSession session = CqlSessions.connect(node.cqlAddress())) {
+            session.execute("CREATE KEYSPACE ks WITH replication = {'class':'SimpleStrategy','replication_factor':1}");
+            session.execute("CREATE TABLE ks.ts (k text, c int, d text, v text, w int, PRIMARY KEY (k, c, d))"
+                    + " WITH CLUSTERING ORDER BY (c ASC, d DESC)");
+            for (int c = 0; c < 8; c++) {
+                for (String d : List.of("a", "b")) {
+                    session.execute("INSERT INTO ks.ts (k, c, d, v, w) VALUES ('p', " + c + ", '" + d + "', 'v" + c
+                            + d + "', " + c + ")");
+                }
+            }
+            session.execute("DELETE FROM ks.ts WHERE k = 'p' AND c = 2 AND d = 'a'");
+            session.execute("DELETE v FROM ks.ts WHERE k = 'p' AND c = 3 AND d = 'b'");
+            session.execute("UPDATE ks.ts SET v = 'no marker' WHERE k = 'p' AND c = 9 AND d = 'z'");
+            session.execute("UPDATE ks.ts USING TTL 1 SET v = 'gone soon' WHERE k = 'p' AND c = 10 AND d = 'z'");
+            session.execute("INSERT INTO ks.ts (k, c, d, v) VALUES ('ranged', 1, 'a', 'x')");
+            session.execute("INSERT INTO ks.ts (k, c, d, v) VALUES ('ranged', 2, 'a', 'y')");
+            session.execute("DELETE FROM ks.ts WHERE k = 'ranged' AND c >= 2");
+            await(Duration.ofSeconds(30), "the cell with a TTL of 1 s to expire", () ->
+                    session.execute("SELECT v FROM ks.ts WHERE k = 'p' AND c = 10").one() == null);
+            List<String> tails = List.of("", " AND c = 3", " AND c = 3 AND d = 'b'", " AND c = 2 AND d = 'a'",
+                    " AND c > 2 AND c <= 5", " AND c >= 2 AND c < 5 ORDER BY c DESC", " ORDER BY c DESC LIMIT 3",
+                    " LIMIT 4", " AND c IN (1, 4, 6)", " AND c = 4 AND d > 'a'", " AND c = 4 AND d <= 'a'",
+                    " PER PARTITION LIMIT 2", " AND c = 42");
+            for (String select : List.of("SELECT * FROM ks.ts", "SELECT d, v, k FROM ks.ts", "SELECT c FROM ks.ts")) {
+                for (String tail : tails) {
+                    List<List<ByteBuffer>> general = sameAsGeneral(session, select, "p", tail);
+                    List<List<ByteBuffer>> inMemory = inMemory(node, select + " WHERE k = 'p'" + tail);
+                    assertThat(inMemory).as(select + tail).isNotNull().isEqualTo(general);
+                }
+                List<List<ByteBuffer>> ranged = sameAsGeneral(session, select, "ranged", "");
+                assertThat(ranged).as("the range deletion leaves one row").hasSize(1);
+                assertThat(inMemory(node, select + " WHERE k = 'ranged'")).as("range tombstones: the general way")
+                        .isNull();
+            }
+            assertThat(sameAsGeneral(session, "SELECT c, d FROM ks.ts", "p", " AND c >= 2 AND c < 4")).containsExactly(
+                    List.of(ByteBuffer.allocate(4).putInt(0, 2), text("b")),
+                    List.of(ByteBuffer.allocate(4).putInt(0, 3), text("b")),
+                    List.of(ByteBuffer.allocate(4).putInt(0, 3), text("a")));
+        }
+    }
+
     private static List<List<ByteBuffer>> sameAsGeneral(CqlSession session, String select, String key) {
-        ResultSet single = session.execute(session.prepare(select + " WHERE k = ?").bind(key));
-        ResultSet general = session.execute(select + " WHERE k IN ('" + key + "', '" + ABSENT + "')");
+        return sameAsGeneral(session, select, key, "");
+    }
+
+    /**
+     * The rows of {@code select} of partition {@code key} and then {@code tail} as the driver gets them, checked
+     * to be the rows, result columns and paging state (none) of the same read naming a second, absent partition.
+     */
+    private static List<List<ByteBuffer>> sameAsGeneral(CqlSession session, String select, String key,
+                                                        String tail) {
+        ResultSet single = session.execute(session.prepare(select + " WHERE k = ?" + tail).bind(key));
+        ResultSet general = session.execute(select + " WHERE k IN ('" + key + "', '" + ABSENT + "')" + tail);
         List<String> columns = columns(single);
         assertThat(columns).as(select).isEqualTo(columns(general));
         List<List<ByteBuffer>> rows = rows(single);
         assertThat(rows).as(select + " of " + key).isEqualTo(rows(general));
         assertThat(single.getExecutionInfo().getPagingState()).isNull();
-        ResultSet unprepared = session.execute(select + " WHERE k = '" + key + "'");
+        ResultSet unprepared = session.execute(select + " WHERE k = '" + key + "'" + tail);
         assertThat(columns(unprepared)).isEqualTo(columns);
         assertThat(rows(unprepared)).isEqualTo(rows);
         return rows;
@@ -147,7 +198,7 @@ class CqlInMemoryReadTest {
             RowKeys keys = new RowKeys(statement.table(), node.node().config().partitioner()::token);
             BoundSelect select = statement.bind(BindValues.NONE, keys::token);
             return InMemorySelect.reads(select)
-                    ? new InMemorySelect(node.node()).rows(select, keys, ConsistencyLevel.ONE) : null;
+                    ? new InMemorySelect(node.node()).rows(select, keys, ConsistencyLevel.ONE, 5000) : null;
         }).get(30, TimeUnit.SECONDS);
     }
 

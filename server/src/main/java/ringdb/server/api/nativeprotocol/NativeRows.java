@@ -251,7 +251,7 @@ final class NativeRows {
         RowKeys keys = new RowKeys(command.table(), operations.partitioner()::token);
         return IN_MEMORY.read(command, keys, operations.nowMicros() / 1_000_000,
                 (token, start, end, reader) -> operations.readInMemory(token, start, end, consistency, reader),
-                (found, records) -> found.exists() ? encode(found, records) : new ClientResult.NotFound());
+                (found, records) -> found.isEmpty() ? new ClientResult.NotFound() : encode(found.get(0), records));
     }
 
     /** The ROW answer of {@code found}, its values copied straight from {@code records}. */
