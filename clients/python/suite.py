@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """A CQL client suite with the Cassandra Python driver (Debian's python3-cassandra) against a ringdb node.
 
-Usage: suite.py HOST PORT [VERSION]. Without VERSION the driver speaks protocol v4; with it, the
-driver negotiates the version on its own and the suite checks it settled on VERSION. Creates a keyspace of its own, then checks CRUD, prepared statements,
+Usage: suite.py HOST PORT [VERSION] [--compression lz4]. Without VERSION the driver speaks protocol v4; with
+it, the driver negotiates the version on its own and the suite checks it settled on VERSION. Without
+--compression the connections are not compressed (the driver would otherwise pick lz4 whenever python3-lz4 is
+installed); with it, every connection must have negotiated LZ4 (the driver fails to connect otherwise). Creates a keyspace of its own, then checks CRUD, prepared statements,
 paging, a value larger than a v5 segment both ways, set and map collections, CONTAINS / CONTAINS KEY filters paged over token ranges, a logged
 batch, TTL and a schema change seen by a second session. Exits 0 when
 every check passes, 1 with the failed check on stderr otherwise.
@@ -23,13 +25,21 @@ def check(what, got, expected):
     print("ok  %s" % what)
 
 
-PINNED = {"protocol_version": 4}
+PINNED = {"protocol_version": 4, "compression": False}
 
 
 def connect(host, port):
     cluster = Cluster([host], port=port, load_balancing_policy=WhiteListRoundRobinPolicy([host]),
                       connect_timeout=10, control_connection_timeout=10, **PINNED)
     return cluster, cluster.connect()
+
+
+def compressed_connections(cluster, session):
+    """Whether the control connection and every pooled connection compress what they send."""
+    connections = [cluster.control_connection._connection]
+    for pool in session.get_pools():
+        connections.extend(pool.get_connections())
+    return all(c.compressor is not None for c in connections)
 
 
 def large_value(session):
@@ -152,13 +162,20 @@ def schema_change_seen(host, port, keyspace, session):
 
 
 def main():
-    if len(sys.argv) not in (3, 4):
-        print("usage: suite.py HOST PORT [VERSION]", file=sys.stderr)
+    args = sys.argv[1:]
+    compression = None
+    if len(args) >= 2 and args[-2] == "--compression":
+        compression = args[-1]
+        args = args[:-2]
+    if len(args) not in (2, 3) or compression not in (None, "lz4"):
+        print("usage: suite.py HOST PORT [VERSION] [--compression lz4]", file=sys.stderr)
         return 2
-    host, port = sys.argv[1], int(sys.argv[2])
-    expected = int(sys.argv[3]) if len(sys.argv) == 4 else None
+    host, port = args[0], int(args[1])
+    expected = int(args[2]) if len(args) == 3 else None
     if expected is not None:
-        PINNED.clear()
+        del PINNED["protocol_version"]
+    if compression is not None:
+        PINNED["compression"] = compression
     keyspace = "py_" + uuid.uuid4().hex[:8]
     cluster, session = connect(host, port)
     try:
@@ -166,6 +183,7 @@ def main():
                         "'replication_factor': 1}" % keyspace)
         session.set_keyspace(keyspace)
         check("protocol version", cluster.protocol_version, expected if expected is not None else 4)
+        check("connections compressed", compressed_connections(cluster, session), compression is not None)
         crud(session)
         large_value(session)
         prepared_and_paging(session)

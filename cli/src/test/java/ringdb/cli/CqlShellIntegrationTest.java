@@ -26,8 +26,8 @@ import ringdb.cli.shell.CqlShell;
 import ringdb.cli.shell.LineSource;
 import ringdb.cli.shell.ShellConnection;
 import ringdb.server.runtime.ServerNode;
-import ringdb.server.net.FreePorts;
 import ringdb.server.testing.OneNode;
+import ringdb.server.testing.RefusingPort;
 
 /**
  * {@code ringdb cql} against a real node: DDL, writes and a table of rows as cqlsh prints them,
@@ -131,11 +131,13 @@ class CqlShellIntegrationTest {
 
     @Test
     void anUnreachableNodeIsAConnectionError() throws IOException {
-        ClusterHarness.Run run = ClusterHarness.cli("cql", "--host", "127.0.0.1:" + FreePorts.loopback(),
-                "--connect-timeout", "2", "-e", "SELECT * FROM system.local");
-        assertThat(run.exitCode()).isEqualTo(CqlCommand.EXIT_NO_CONNECTION);
-        assertThat(run.err()).startsWith("Connection error: ('Unable to connect to any servers', {'127.0.0.1:")
-                .doesNotContain("\tat ");
+        try (RefusingPort port = new RefusingPort()) {
+            ClusterHarness.Run run = ClusterHarness.cli("cql", "--host", port.address(),
+                    "--connect-timeout", "2", "-e", "SELECT * FROM system.local");
+            assertThat(run.exitCode()).isEqualTo(CqlCommand.EXIT_NO_CONNECTION);
+            assertThat(run.err()).startsWith("Connection error: ('Unable to connect to any servers', {'"
+                    + port.address()).doesNotContain("\tat ");
+        }
     }
 
     @Test

@@ -2,8 +2,6 @@ package ringdb.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -21,8 +19,9 @@ import ringdb.core.store.LocalStore.Entry;
 /**
  * The partition cache's size estimate is what its partitions take on the heap, within a fifth, so a
  * cache sized to a share of the heap holds as many partitions as that share allows: measured as the
- * heap in use after a full collection with many YCSB-shaped partitions cached (a row of ten text columns
- * of 100 bytes) against the same without them.
+ * bytes of the objects reachable from the cache, as this JVM lays them out ({@link HeapGraph}), with
+ * many YCSB-shaped partitions cached (a row of ten text columns of 100 bytes) against the same without
+ * them. No collection is needed, so neither its timing nor another thread's objects change the figure.
  */
 class PartitionCacheHeapEstimateTest {
     private static final int FIELDS = 10;
@@ -41,11 +40,11 @@ class PartitionCacheHeapEstimateTest {
     void theEstimateOfCachedRowsIsWithinAFifthOfTheHeapTheyTake() {
         int partitions = 20_000;
         PartitionCache cache = new PartitionCache(1L << 30);
-        long before = usedHeapAfterCollection();
+        long before = HeapGraph.bytesReachableFrom(cache);
         for (int i = 0; i < partitions; i++) {
             fill(cache, i);
         }
-        long after = usedHeapAfterCollection();
+        long after = HeapGraph.bytesReachableFrom(cache);
         long estimated = cache.stats().sizeBytes();
         assertThat(cache.stats().partitions()).isEqualTo(partitions);
         long measured = after - before;
@@ -57,13 +56,12 @@ class PartitionCacheHeapEstimateTest {
         for (int i = 0; i < partitions; i++) { // as YCSB's updates: one field rewritten, at a later timestamp
             cache.written(update(i, 1).set(Clustering.EMPTY, "field3", value(i + 1)).entries());
         }
-        long updated = usedHeapAfterCollection() - before;
+        long updated = HeapGraph.bytesReachableFrom(cache) - before;
         long updatedEstimate = cache.stats().sizeBytes();
         assertThat(updatedEstimate).as("a record with its own timestamp takes 8 bytes more").isGreaterThan(estimated);
         assertThat((double) updatedEstimate / updated)
                 .as("after updates, estimated %d bytes, measured %d", updatedEstimate, updated)
                 .isBetween(0.8, 1.2);
-        assertThat(cache.get(0, new byte[0], 0)).isNull(); // keeps the cache reachable until measured
     }
 
     /** Caches the row of YCSB's key {@code user<i>}: ten fields of 100 bytes, as a write and a read leave it. */
@@ -91,20 +89,5 @@ class PartitionCacheHeapEstimateTest {
         byte[] value = new byte[100];
         Arrays.fill(value, (byte) ('a' + i % 26));
         return value;
-    }
-
-    /** Heap bytes in use once full collections stop freeing any. */
-    private static long usedHeapAfterCollection() {
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 10; i++) {
-            System.gc();
-            long now = memory.getHeapMemoryUsage().getUsed();
-            if (now >= used - 64 * 1024) {
-                return Math.min(now, used);
-            }
-            used = now;
-        }
-        return used;
     }
 }

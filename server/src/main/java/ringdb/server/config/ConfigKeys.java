@@ -393,7 +393,8 @@ public final class ConfigKeys {
                 "Heap bytes of the partition cache: whole small partitions (up to 256 entries) of tables as reads "
                 + "merged them, kept up to date by every write, so a read of a cached partition touches no table "
                 + "file. auto: an eighth of the node's maximum heap (-Xmx; 128 MiB of a 1 GiB heap, room for "
-                + "about 90,000 rows of 10 columns of 100 bytes), logged at start and shown as the metric "
+                + "about 90,000 rows of 10 columns of 100 bytes), at most 1 GiB (reached with an 8 GiB heap; "
+                + "more is a number), logged at start and shown as the metric "
                 + "ringdb_storage_partition_cache_capacity_bytes. Memory only; 0 disables it."));
     }
 

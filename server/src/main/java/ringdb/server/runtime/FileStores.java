@@ -33,6 +33,14 @@ public final class FileStores implements StoreFactory {
      * was half of it.
      */
     static final int PARTITION_CACHE_HEAP_SHARE = 8;
+    /**
+     * The most an {@code auto} partition cache takes: 1 GiB, reached with an 8 GiB heap. It holds about
+     * 720,000 of those rows, the hot set of most nodes; a larger heap is usually given for more requests
+     * in flight and larger memtables, not a larger cache, and each extra GiB of long-lived cache is more
+     * for every old-generation collection to mark and, in a full collection, to move. A larger cache is a
+     * number in {@code partition_cache_size_bytes}.
+     */
+    static final long PARTITION_CACHE_AUTO_BYTES_MAX = 1L << 30;
 
     private final StorageConfig storageConfig;
     private final FileDisk disk;
@@ -42,7 +50,8 @@ public final class FileStores implements StoreFactory {
         log.info("partition cache: {} bytes{}", storageConfig.partitionCacheSizeBytes(),
                 config.numberOrAuto(ConfigKeys.PARTITION_CACHE_SIZE_BYTES).isPresent() ? ""
                         : " (auto: 1/" + PARTITION_CACHE_HEAP_SHARE + " of the maximum heap, "
-                        + Runtime.getRuntime().maxMemory() + " bytes)");
+                        + Runtime.getRuntime().maxMemory() + " bytes, at most "
+                        + PARTITION_CACHE_AUTO_BYTES_MAX + ")");
         boolean group = storageConfig.syncMode() == SyncMode.GROUP;
         long windowMicros = group ? config.number(ConfigKeys.COMMITLOG_SYNC_GROUP_WINDOW_MICROS) : 0;
         long busyWindowMicros = group ? config.number(ConfigKeys.COMMITLOG_SYNC_GROUP_BUSY_WINDOW_MICROS) : 0;
@@ -73,10 +82,13 @@ public final class FileStores implements StoreFactory {
                 .partitioner(ServerNode.partitioner(config)).build();
     }
 
-    /** The partition cache's size: as configured, or with {@code auto} a share of {@code maxHeapBytes}. */
+    /**
+     * The partition cache's size: as configured, or with {@code auto} a share of {@code maxHeapBytes}, at
+     * most {@link #PARTITION_CACHE_AUTO_BYTES_MAX}.
+     */
     static long partitionCacheSizeBytes(ServerConfig config, long maxHeapBytes) {
         return config.numberOrAuto(ConfigKeys.PARTITION_CACHE_SIZE_BYTES)
-                .orElse(maxHeapBytes / PARTITION_CACHE_HEAP_SHARE);
+                .orElse(Math.min(maxHeapBytes / PARTITION_CACHE_HEAP_SHARE, PARTITION_CACHE_AUTO_BYTES_MAX));
     }
 
     @Override

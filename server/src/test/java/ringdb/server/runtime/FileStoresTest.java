@@ -43,12 +43,22 @@ class FileStoresTest {
     }
 
     @Test
-    void anAutoPartitionCacheTakesAnEighthOfTheMaximumHeapAndANumberIsTakenAsItIs() {
+    void anAutoPartitionCacheTakesAnEighthOfTheMaximumHeapUpTo1GiBAndANumberIsTakenAsItIs() {
         long gib = 1L << 30;
         assertThat(FileStores.storageConfig(ServerConfig.defaults(), gib).partitionCacheSizeBytes())
                 .isEqualTo(128L << 20);
         assertThat(FileStores.storageConfig(ServerConfig.defaults(), 128L << 20).partitionCacheSizeBytes())
                 .isEqualTo(16L << 20);
+        assertThat(FileStores.storageConfig(ServerConfig.defaults(), 8 * gib).partitionCacheSizeBytes())
+                .isEqualTo(gib);
+        // a large heap is not an eighth given to the cache: 31 GiB would be almost 4 GiB of it
+        assertThat(FileStores.storageConfig(ServerConfig.defaults(), 31 * gib).partitionCacheSizeBytes())
+                .isEqualTo(gib);
+        assertThat(FileStores.storageConfig(ServerConfig.defaults(), 64 * gib).partitionCacheSizeBytes())
+                .isEqualTo(gib);
+        ServerConfig large = ServerConfig.load(null, Map.of("partition_cache_size_bytes", Long.toString(4 * gib)));
+        assertThat(FileStores.storageConfig(large, 31 * gib).partitionCacheSizeBytes()).as("a number is not capped")
+                .isEqualTo(4 * gib);
         ServerConfig fixed = ServerConfig.load(null, Map.of("partition_cache_size_bytes", "268435456"));
         assertThat(FileStores.storageConfig(fixed, gib).partitionCacheSizeBytes()).isEqualTo(256L << 20);
         ServerConfig off = ServerConfig.load(null, Map.of("partition_cache_size_bytes", "0"));
@@ -63,7 +73,8 @@ class FileStoresTest {
             assertThat(stores.partitionCacheSizeBytes()).isEqualTo(1_000_000L);
         }
         try (FileStores stores = new FileStores(ServerConfig.defaults())) {
-            assertThat(stores.partitionCacheSizeBytes()).isEqualTo(Runtime.getRuntime().maxMemory() / 8);
+            assertThat(stores.partitionCacheSizeBytes())
+                    .isEqualTo(Math.min(Runtime.getRuntime().maxMemory() / 8, 1L << 30));
         }
     }
 }

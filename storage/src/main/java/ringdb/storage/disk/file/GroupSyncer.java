@@ -15,6 +15,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The sync thread of a {@link FileDisk}: collects sync requests, syncs each file once for all the
  * requests that arrived before the sync started, then runs their callbacks on this thread.
+ *
+ * <p>An interrupt does not stop the thread ({@link #close} does: writers waiting for their fsync must
+ * still get it). It ends the wait for a group at once and stays set on the thread, except while a file
+ * is written or forced: a {@link java.nio.channels.FileChannel} used by an interrupted thread closes
+ * itself, which would fail the commit log for every later write.
  */
 final class GroupSyncer {
     private static final Logger log = LoggerFactory.getLogger(GroupSyncer.class);
@@ -36,6 +41,7 @@ final class GroupSyncer {
     private volatile int pendingCount;
     private boolean arrivedDuringSync; // sync thread only
     private int lastGroupSize; // sync thread only
+    private boolean interrupted; // sync thread only: an interrupt to restore after the file I/O
     private int groupTarget = BUSY_GROUP_SIZE; // guarded by lock: the group size that ends a busy wait
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition requested = lock.newCondition();
@@ -113,7 +119,11 @@ final class GroupSyncer {
             }
             groups.incrementAndGet();
             requests.addAndGet(callbacks.size());
+            interrupted |= Thread.interrupted(); // kept off the channel, restored after the group
             syncAndComplete(files, callbacks);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
             arrivedDuringSync = pendingCount > 0;
             lastGroupSize = callbacks.size();
             files.clear();
@@ -154,7 +164,8 @@ final class GroupSyncer {
                 try {
                     remaining = requested.awaitNanos(remaining);
                 } catch (InterruptedException e) {
-                    return; // nothing interrupts this thread; if something does, sync what is pending
+                    interrupted = true; // restored once what is pending is synced
+                    return;
                 }
             }
         } finally {
@@ -232,7 +243,10 @@ final class GroupSyncer {
         return requests.get();
     }
 
-    /** Stops the thread after it has completed every request made before. */
+    /**
+     * Stops the thread after it has completed every request made before; an interrupt of the caller
+     * does not cut this short (the thread ends after at most one sync) and is kept.
+     */
     void close() {
         Thread toJoin;
         lock.lock();
@@ -244,9 +258,15 @@ final class GroupSyncer {
             lock.unlock();
         }
         if (toJoin != null && toJoin != Thread.currentThread()) {
-            try {
-                toJoin.join();
-            } catch (InterruptedException e) {
+            boolean interruptedCaller = false;
+            while (toJoin.isAlive()) {
+                try {
+                    toJoin.join();
+                } catch (InterruptedException e) {
+                    interruptedCaller = true;
+                }
+            }
+            if (interruptedCaller) {
                 Thread.currentThread().interrupt();
             }
         }

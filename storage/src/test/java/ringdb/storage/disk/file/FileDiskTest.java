@@ -126,6 +126,91 @@ class FileDiskTest {
         }
     }
 
+    @Test
+    void anInterruptEndsTheBusyWaitSyncsBeforeAcknowledgingAndIsKeptOnTheThread() throws Exception {
+        long windowMicros = TimeUnit.MINUTES.toMicros(10);
+        try (FileDisk disk = new FileDisk(0, windowMicros, System::nanoTime)) {
+            Path path = root.resolve("f");
+            AppendFile file = disk.create(path.toString());
+            CompletableFuture<Thread> syncThread = new CompletableFuture<>();
+            CompletableFuture<Throwable> second = new CompletableFuture<>();
+            file.append(new byte[] {1}, 0, 1);
+            file.syncAsync(first -> {
+                syncThread.complete(Thread.currentThread());
+                file.syncAsync(second::complete); // waits for a group: 10 minutes or a second writer
+            });
+            awaitSyncThreadWaitingForAGroup();
+            file.append(new byte[] {2}, 0, 1);
+            syncThread.get(30, TimeUnit.SECONDS).interrupt();
+            assertThat(second.get(30, TimeUnit.SECONDS)).as("synced, not failed").isNull();
+            assertThat(Files.readAllBytes(path)).as("written before the acknowledgement").containsExactly(1, 2);
+            // the interrupt never reached the channel, which would have closed itself for good, and it is
+            // kept: the next group forms without waiting out the window
+            assertSyncedWithoutWaitingForAGroup(file, (byte) 3);
+            assertThat(Files.readAllBytes(path)).containsExactly(1, 2, 3);
+        }
+    }
+
+    @Test
+    void anInterruptOfTheIdleSyncThreadDoesNotFailLaterWrites() throws Exception {
+        try (FileDisk disk = new FileDisk(0, TimeUnit.MINUTES.toMicros(10), System::nanoTime)) {
+            Path path = root.resolve("f");
+            AppendFile file = disk.create(path.toString());
+            CompletableFuture<Thread> syncThread = new CompletableFuture<>();
+            file.append(new byte[] {1}, 0, 1);
+            file.syncAsync(first -> syncThread.complete(Thread.currentThread()));
+            Thread thread = syncThread.get(30, TimeUnit.SECONDS);
+            awaitState(thread, Thread.State.WAITING);
+            thread.interrupt();
+            CompletableFuture<Throwable> second = new CompletableFuture<>();
+            file.append(new byte[] {2}, 0, 1);
+            file.syncAsync(second::complete);
+            assertThat(second.get(30, TimeUnit.SECONDS)).as("synced, not failed").isNull();
+            assertThat(file.syncFailure()).isNull();
+            assertSyncedWithoutWaitingForAGroup(file, (byte) 3);
+            assertThat(Files.readAllBytes(path)).containsExactly(1, 2, 3);
+        }
+    }
+
+    @Test
+    void closeFromAnInterruptedThreadStillCompletesWhatWasRequestedAndKeepsTheInterrupt() throws Exception {
+        long windowMicros = TimeUnit.MINUTES.toMicros(10);
+        FileDisk disk = new FileDisk(0, windowMicros, System::nanoTime);
+        AppendFile file = disk.create(root.resolve("f").toString());
+        CountDownLatch second = new CountDownLatch(1);
+        file.append(new byte[] {1}, 0, 1);
+        file.syncAsync(first -> file.syncAsync(failure -> second.countDown()));
+        awaitSyncThreadWaitingForAGroup();
+        Thread.currentThread().interrupt();
+        try {
+            disk.close();
+            assertThat(Thread.currentThread().isInterrupted()).as("the caller's interrupt is kept").isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(second.getCount()).as("completed before close returned").isZero();
+        file.close();
+    }
+
+    /**
+     * Two writers, the second asking during the first's sync, as under load: a sync thread that kept its
+     * interrupt syncs the second at once instead of waiting out the disk's 10-minute busy window.
+     */
+    private static void assertSyncedWithoutWaitingForAGroup(AppendFile file, byte record) throws Exception {
+        CompletableFuture<Throwable> second = new CompletableFuture<>();
+        file.append(new byte[] {record}, 0, 1);
+        file.syncAsync(first -> file.syncAsync(second::complete));
+        assertThat(second.get(30, TimeUnit.SECONDS)).as("synced, not failed").isNull();
+    }
+
+    private static void awaitState(Thread thread, Thread.State state) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (thread.getState() != state) {
+            assertThat(System.nanoTime()).as(thread + " reaches " + state).isLessThan(deadline);
+            Thread.yield();
+        }
+    }
+
     /** Returns once the disk's sync thread waits (timed) for a group to grow; fails after 30 s. */
     private static void awaitSyncThreadWaitingForAGroup() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
