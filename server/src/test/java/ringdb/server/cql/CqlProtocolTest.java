@@ -40,6 +40,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -442,10 +444,56 @@ class CqlProtocolTest {
                     largest = pending;
                     stableSince = System.nanoTime();
                 }
-                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
             }
             assertThat(largest).as("answers queued for a client that reads nothing").isPositive()
                     .isLessThan(CqlServer.WRITE_BUFFER_HIGH_BYTES + 64L * 1024);
+        }
+    }
+
+    /**
+     * Pipelined EXECUTEs of a large result from a client that never reads: the node stops reading
+     * that connection once about a water mark of answers waits for it (TCP then holds the client's
+     * writes back), while another connection is served as usual.
+     */
+    @Test
+    void pipelinedExecutesThatAreNeverReadAreHeldBackWhileAnotherConnectionIsServed() throws Exception {
+        try (RawCqlClient greedy = ready()) {
+            greedy.setReceiveBuffer();
+            Prepared prepared = (Prepared) greedy.ask(V4, new Prepare("SELECT * FROM system_schema.columns"));
+            byte[] frame = greedy.encode(V4, 7, new Execute(prepared.preparedQueryId, QueryOptions.DEFAULT));
+            int requests = 16 * 1024 * 1024 / frame.length; // far more than the socket buffers on both sides hold
+            byte[] batch = new byte[frame.length * 1024];
+            for (int i = 0; i < 1024; i++) {
+                System.arraycopy(frame, 0, batch, i * frame.length, frame.length);
+            }
+            AtomicBoolean allSent = new AtomicBoolean();
+            Thread writer = new Thread(() -> {
+                try {
+                    for (int sent = 0; sent < requests; sent += 1024) {
+                        greedy.sendRaw(batch);
+                    }
+                    allSent.set(true);
+                } catch (IOException e) {
+                    // the test closes the socket while the writer is held back: expected
+                }
+            }, "greedy-cql-client");
+            writer.setDaemon(true);
+            writer.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            long largest = 0;
+            while (largest < CqlServer.WRITE_BUFFER_LOW_BYTES && System.nanoTime() < deadline) {
+                largest = Math.max(largest, server.largestPendingOutboundBytes());
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // sampling
+            }
+            assertThat(largest).as("answers queued for the client that reads nothing")
+                    .isGreaterThanOrEqualTo(CqlServer.WRITE_BUFFER_LOW_BYTES);
+            serverStillServes();
+            largest = Math.max(largest, server.largestPendingOutboundBytes());
+            assertThat(largest).as("answers queued stay about a water mark")
+                    .isLessThan(CqlServer.WRITE_BUFFER_HIGH_BYTES + 64L * 1024);
+            assertThat(allSent.get()).as("the node stopped reading, so the client's writes are held back").isFalse();
+            assertThat(writer.isAlive()).isTrue();
         }
     }
 
