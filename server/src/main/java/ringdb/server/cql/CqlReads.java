@@ -80,8 +80,11 @@ final class CqlReads {
     private record ResultColumns(List<Selector> selectors, List<CqlColumn> columns) {
     }
 
-    /** Where a page resumes: the partition, the rows LIMIT still allows, the last row returned (null: none). */
-    private record Position(int partition, int remaining, Clustering after) {
+    /**
+     * Where a page resumes: the partition, the rows LIMIT still allows, the last row returned (null: none) and
+     * how many rows of that partition were returned (which PER PARTITION LIMIT counts across pages).
+     */
+    private record Position(int partition, int remaining, Clustering after, int inPartition) {
     }
 
     CompletableFuture<CqlResult> select(SelectStatement statement, BindValues values, ConsistencyLevel consistency,
@@ -98,7 +101,7 @@ final class CqlReads {
         }
         boolean aggregate = select.isAggregate();
         int page = aggregate || pageSize <= 0 ? Integer.MAX_VALUE : pageSize;
-        Position start = pagingState == null ? new Position(0, select.limit(), null) : decode(pagingState);
+        Position start = pagingState == null ? new Position(0, select.limit(), null, 0) : decode(pagingState);
         if (pagingState == null && InMemorySelect.reads(select)) {
             List<List<ByteBuffer>> rows = inMemory.rows(select, keys, consistency, page);
             if (rows != null) {
@@ -174,7 +177,7 @@ final class CqlReads {
                 }
                 PartitionKey key = partitions.get(current.partition());
                 ReadCommand command = new ReadCommand(select.table(), key, select.slices(), null, select.reversed(),
-                        room == Integer.MAX_VALUE ? 0 : room, perPartition(), current.after());
+                        room == Integer.MAX_VALUE ? 0 : room, perPartitionLeft(current), current.after());
                 CompletableFuture<PartitionPage> read = read(command);
                 if (read.isDone() && !read.isCompletedExceptionally()) {
                     current = step(key, current, read.join());
@@ -201,19 +204,30 @@ final class CqlReads {
                     : select.perPartitionLimit();
         }
 
+        /** The rows PER PARTITION LIMIT still allows of the partition at {@code at}; 0: no limit. */
+        private int perPartitionLeft(Position at) {
+            int limit = perPartition();
+            return limit == 0 || at.after() == null ? limit : limit - at.inPartition();
+        }
+
         /** Takes one read's rows; where the next read starts. */
         private Position step(PartitionKey key, Position at, PartitionPage result) {
             int before = rows.size();
-            add(key, result, at.after() == null);
+            int read = add(key, result, at.after() == null);
             int taken = rows.size() - before;
             int remaining = at.remaining() == Integer.MAX_VALUE ? at.remaining() : at.remaining() - taken;
-            boolean more = !result.exhausted() && result.resumeAfter() != null && perPartition() == 0;
-            return more ? new Position(at.partition(), remaining, result.resumeAfter())
-                    : new Position(at.partition() + 1, remaining, null);
+            int inPartition = (at.after() == null ? 0 : at.inPartition()) + read;
+            // a read the page cut short goes on in the same partition, unless PER PARTITION LIMIT is reached
+            boolean more = !result.exhausted() && result.resumeAfter() != null
+                    && (perPartition() == 0 || inPartition < perPartition());
+            return more ? new Position(at.partition(), remaining, result.resumeAfter(), inPartition)
+                    : new Position(at.partition() + 1, remaining, null, 0);
         }
 
-        private void add(PartitionKey key, PartitionPage result, boolean firstPage) {
+        /** Adds (or counts) the rows of {@code result} that pass the filters; how many did. */
+        private int add(PartitionKey key, PartitionPage result, boolean firstPage) {
             List<Row> found = result.rows();
+            int passed = 0;
             if (found.isEmpty() && firstPage && result.staticRow() != null
                     && select.slices().equals(List.of(ringdb.core.schema.keys.Slice.ALL))) {
                 found = List.of(new Row(Clustering.EMPTY, null, new java.util.TreeMap<>()));
@@ -222,12 +236,14 @@ final class CqlReads {
                 if (!passes(key, row, result.staticRow())) {
                     continue;
                 }
+                passed++;
                 if (aggregate) {
                     counted++;
                 } else {
                     rows.add(values(select, key, row, result.staticRow()));
                 }
             }
+            return passed;
         }
 
         /** Whether a row passes the statement's filters (ALLOW FILTERING), tested here on the coordinator. */
@@ -383,13 +399,14 @@ final class CqlReads {
 
     private static ByteBuffer encode(Position position) {
         List<byte[]> clustering = position.after() == null ? List.of() : position.after().values();
-        int size = 13;
+        int size = 17;
         for (byte[] v : clustering) {
             size += 4 + v.length;
         }
         ByteBuffer out = ByteBuffer.allocate(size).putInt(position.partition()).putInt(position.remaining())
                 .put((byte) (position.after() == null ? 0 : 1)).putInt(clustering.size());
         clustering.forEach(v -> out.putInt(v.length).put(v));
+        out.putInt(position.inPartition());
         return out.flip();
     }
 
@@ -409,7 +426,12 @@ final class CqlReads {
                 in.get(v);
                 values.add(v);
             }
-            return new Position(partition, remaining, after ? new Clustering(values) : null);
+            // the rows of the partition returned: absent from the states of nodes that did not count them
+            int inPartition = in.remaining() >= 4 ? in.getInt() : 0;
+            if (inPartition < 0) {
+                throw new IllegalArgumentException("bad counts");
+            }
+            return new Position(partition, remaining, after ? new Clustering(values) : null, inPartition);
         } catch (RuntimeException e) {
             throw CqlException.protocol("Invalid value for the paging state: it is not one this node made ("
                     + e.getMessage() + ")");

@@ -91,7 +91,9 @@ final class InMemorySelect {
                     }
                     return out;
                 });
-        boolean pageFull = rows != null && rows.size() >= page && page < select.limit() && perPartition == 0;
+        // a full page may have more rows after it (LIMIT and PER PARTITION LIMIT allow more than a page)
+        boolean pageFull = rows != null && rows.size() >= page && page < select.limit()
+                && page < select.perPartitionLimit();
         return pageFull ? null : rows;
     }
 

@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -139,6 +140,20 @@ class CqlInMemoryReadTest {
                 assertThat(ranged).as("the range deletion leaves one row").hasSize(1);
                 assertThat(inMemory(node, select + " WHERE k = 'ranged'")).as("range tombstones: the general way")
                         .isNull();
+            }
+            for (String tail : List.of("", " PER PARTITION LIMIT 5", " LIMIT 7",
+                    " ORDER BY c DESC PER PARTITION LIMIT 6", " AND c > 1 PER PARTITION LIMIT 4")) {
+                // pages of 3 rows: a first page the read from memory fills hands the read to the general way,
+                // which says where the next page starts, so the driver gets every row LIMIT and PER PARTITION
+                // LIMIT allow
+                List<List<ByteBuffer>> paged = rows(session.execute(SimpleStatement.newInstance(
+                        "SELECT * FROM ks.ts WHERE k = 'p'" + tail).setPageSize(3)));
+                List<List<ByteBuffer>> whole = rows(session.execute(
+                        "SELECT * FROM ks.ts WHERE k IN ('p', '" + ABSENT + "')" + tail));
+                assertThat(paged).as("pages of 3:" + tail).isEqualTo(whole).hasSizeGreaterThan(3);
+                String two = "SELECT * FROM ks.ts WHERE k IN ('p', 'ranged')" + tail;
+                assertThat(rows(session.execute(SimpleStatement.newInstance(two).setPageSize(3))))
+                        .as("two partitions in pages of 3:" + tail).isEqualTo(rows(session.execute(two)));
             }
             assertThat(sameAsGeneral(session, "SELECT c, d FROM ks.ts", "p", " AND c >= 2 AND c < 4")).containsExactly(
                     List.of(ByteBuffer.allocate(4).putInt(0, 2), text("b")),
