@@ -1,6 +1,5 @@
 package ringdb.server.cql;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +16,6 @@ import ringdb.core.schema.TableMetadata;
 import ringdb.core.schema.keys.KeyRange;
 import ringdb.core.schema.keys.PartitionKey;
 import ringdb.core.schema.keys.RowKeyDecoder;
-import ringdb.core.schema.keys.RowKeyFormat;
 import ringdb.core.schema.keys.RowKeys;
 import ringdb.core.store.LocalStore;
 import ringdb.cql.statements.BoundSelect;
@@ -40,8 +38,7 @@ record TableScan(List<PartitionKey> partitions, Map<PartitionKey, List<LocalStor
     static CompletableFuture<TableScan> scan(Node node, BoundSelect select, RowKeys keys, ConsistencyLevel consistency,
                                              CqlConsistency cl) {
         TableMetadata table = select.table();
-        byte[] prefix = ByteBuffer.allocate(RowKeyFormat.PARTITION_OFFSET).put((byte) RowKeyFormat.TABLE_TAG)
-                .putLong(table.id().getMostSignificantBits()).putLong(table.id().getLeastSignificantBits()).array();
+        byte[] prefix = ringdb.server.api.TableScan.tablePrefix(table);
         TableScan scan = new TableScan(new ArrayList<>(), new LinkedHashMap<>(), new LinkedHashMap<>());
         CompletableFuture<TableScan> out = new CompletableFuture<>();
         BoundSelect.TokenRange range = select.tokenRange();
