@@ -55,6 +55,9 @@ public final class RingClient implements AutoCloseable {
         HTTP
     }
 
+    private static final String SCHEMA_PATH = "/v1/schema/";
+    static final long SCHEMA_AGREEMENT_POLL_MILLIS = 100;
+
     /**
      * Client settings; times in milliseconds; {@code tls}: TLS on every connection (null: plaintext);
      * {@code credentials}: the role to log in as (null: none, for nodes that require no login).
@@ -285,7 +288,74 @@ public final class RingClient implements AutoCloseable {
         }
         long timeoutMillis = options.requestTimeoutMillis();
         Exchange exchange = node -> exchange(node, HttpMethod.POST, path, bytes, timeoutMillis);
-        return parseJson(send(routingKey, exchange, HttpMethod.POST, idempotent).body());
+        HttpTransport.Response response = send(routingKey, exchange, HttpMethod.POST, idempotent);
+        if (path.startsWith(SCHEMA_PATH) && response.status() == 201) {
+            awaitSchemaAgreement(); // as CQL drivers do after DDL: the next request may go to any node
+        }
+        return parseJson(response.body());
+    }
+
+    /**
+     * Waits until every node the cluster shows up holds the same schema (each node asked for its own
+     * {@code schema_version} in {@code GET /v1/cluster}), checking every {@value #SCHEMA_AGREEMENT_POLL_MILLIS}
+     * ms for at most the request timeout. A schema change made through {@link #postJson} waits for this
+     * itself, so that the next statement finds the change on whichever node it reaches. Nodes that do
+     * not answer are left out, as down. Returns whether the nodes agreed in time.
+     */
+    public boolean awaitSchemaAgreement() {
+        long deadline = System.nanoTime() + options.requestTimeoutMillis() * 1_000_000L;
+        while (true) {
+            if (schemaAgreed()) {
+                return true;
+            }
+            long leftMillis = (deadline - System.nanoTime()) / 1_000_000L;
+            if (leftMillis <= 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(Math.min(SCHEMA_AGREEMENT_POLL_MILLIS, leftMillis));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    private boolean schemaAgreed() {
+        JsonNode cluster;
+        try {
+            cluster = cluster();
+        } catch (RingClientException e) {
+            return false;
+        }
+        String version = null;
+        for (JsonNode member : cluster.path("members")) {
+            String http = member.path("http").asText("");
+            if (!member.path("up").asBoolean(false) || http.isEmpty()) {
+                continue;
+            }
+            String own;
+            try {
+                own = ownSchemaVersion(getJson("/v1/cluster", List.of(http)));
+            } catch (RingClientException down) {
+                continue;
+            }
+            if (version == null) {
+                version = own;
+            } else if (!version.equals(own)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String ownSchemaVersion(JsonNode cluster) {
+        for (JsonNode member : cluster.path("members")) {
+            if (member.path("self").asBoolean(false)) {
+                return member.path("schema_version").asText("");
+            }
+        }
+        return "";
     }
 
     /** The bytes a row's token is computed from: its serialized partition key. */

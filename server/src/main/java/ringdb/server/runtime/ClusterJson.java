@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import ringdb.core.NodeId;
+import ringdb.core.gossip.ApplicationState;
 import ringdb.core.health.StorageHealth;
 import ringdb.core.node.NodeStatus;
 import ringdb.core.node.PeerStatus;
@@ -102,6 +103,7 @@ final class ClusterJson {
             member.put("generation", self.generation());
             member.put("heartbeat_version", self.heartbeatVersion());
             member.put("load_bytes", self.storeStats() == null ? 0 : self.storeStats().liveBytes());
+            member.put("schema_version", self.applicationStates().getOrDefault(ApplicationState.SCHEMA, ""));
         } else if (peer != null) {
             member.put("state", peer.state().name());
             member.put("up", peer.up());
@@ -111,6 +113,7 @@ final class ClusterJson {
             member.put("heartbeat_age_micros", peer.heartbeatAgeMicros());
             member.put("phi", Double.isFinite(peer.phi()) ? peer.phi() : -1);
             member.put("load_bytes", peer.loadBytes());
+            member.put("schema_version", peer.applicationStates().getOrDefault(ApplicationState.SCHEMA, ""));
         } else {
             member.put("state", "UNKNOWN");
             member.put("up", false);

@@ -219,11 +219,12 @@ class NativeScanTest {
              ServerNode c = Nodes.start(config("c", FreePorts.loopback(), seed, 3))) {
             await("three members in every ring", () -> List.of(a, b, c).stream().allMatch(n ->
                     n.nodeThread().call(() -> n.node().ring().members().size()).join() == 3));
-            try (RingClient viaA = client(a)) {
-                createSchema(viaA, 3);
+            try (RingClient anyNode = client(a, b, c)) {
+                createSchema(anyNode, 3); // each statement may reach another node: each waits for agreement
             }
-            await("every node knows the table", () -> List.of(b, c).stream().allMatch(n ->
-                    n.nodeThread().call(() -> n.node().schema().table("app", "events") != null).join()));
+            // a schema change returns once every live node holds it
+            assertThat(List.of(a, b, c)).allMatch(n ->
+                    n.nodeThread().call(() -> n.node().schema().table("app", "events") != null).join());
             try (RingClient viaB = client(b); RingClient viaC = client(c)) {
                 for (int u = 0; u < 12; u++) {
                     write(viaB, "q" + u, 1, "body", "v" + u, "QUORUM");

@@ -555,9 +555,14 @@ class RowsHttpTest {
              ServerNode c = Nodes.start(config("c", FreePorts.loopback(), seed, 3))) {
             await("three members in every ring", () -> List.of(a, b, c).stream().allMatch(n ->
                     n.nodeThread().call(() -> n.node().ring().members().size()).join() == 3));
+            String before = ownSchemaVersion(a);
             createSchema(a, 3);
             await("every node knows the table", () -> List.of(b, c).stream().allMatch(n ->
                     n.nodeThread().call(() -> n.node().schema().table("app", "events") != null).join()));
+            // each node shows the schema it holds in /v1/cluster, which clients compare for agreement
+            String after = ownSchemaVersion(a);
+            assertThat(after).isNotEmpty().isNotEqualTo(before);
+            assertThat(List.of(ownSchemaVersion(b), ownSchemaVersion(c))).containsOnly(after);
             Answer written = call(b, "POST", "/v1/rows/app/events", "{\"cl\":\"QUORUM\",\"rows\":["
                     + "{\"user\":\"bob\",\"at\":1,\"body\":\"one\"},{\"user\":\"bob\",\"at\":2,\"body\":\"two\"}]}");
             assertThat(written.status()).as(written.body().toString()).isEqualTo(200);
@@ -575,6 +580,15 @@ class RowsHttpTest {
             Answer scanned = call(c, "POST", "/v1/rows/app/events/scan", "{\"cl\":\"QUORUM\"}");
             assertThat(ats(scanned)).as(scanned.body().toString()).containsExactly(2, 1);
         }
+    }
+
+    private String ownSchemaVersion(ServerNode node) throws Exception {
+        for (JsonNode member : call(node, "GET", "/v1/cluster", null).body().path("members")) {
+            if (member.path("self").asBoolean()) {
+                return member.path("schema_version").asText();
+            }
+        }
+        throw new AssertionError("no member is the node itself");
     }
 
     private static void await(String what, BooleanSupplier condition) {
