@@ -157,9 +157,10 @@ final class CompactEntries implements PartitionRecords {
 
     /**
      * These entries with {@code cell} merged in at {@code key} by {@link Cell#reconcile}: this instance
-     * itself when the entry held wins, else a new one. {@code key} begins with the prefix.
+     * itself when the entry held wins, else a new one. {@code key} begins with the prefix; a new array gets
+     * at most {@code spareMax} bytes of spare room.
      */
-    CompactEntries merge(byte[] key, Cell cell) {
+    CompactEntries merge(byte[] key, Cell cell, long spareMax) {
         int at = search(key);
         if (at >= 0 && Cell.reconcile(cell(at), cell) != cell) {
             return this;
@@ -177,21 +178,22 @@ final class CompactEntries implements PartitionRecords {
             tail.used = used + record.length;
             return new CompactEntries(prefix, commonTimestamp, records, movedStarts, movedEnds, deletions, tail, true);
         }
-        return rebuilt(index, replaces, record);
+        return rebuilt(index, replaces, record, spareMax);
     }
 
     /**
      * These records with {@code record} at {@code index} (replacing the one there, or inserted), in a new
      * array without dead records. A partition written again while cached is likely written more: it gets
-     * room for a few more records (a third of its size, at least two like this one) to append them.
+     * room for a few more records (a third of its size, at least two like this one, at most {@code spareMax})
+     * to append them.
      */
-    private CompactEntries rebuilt(int index, boolean replaces, byte[] record) {
+    private CompactEntries rebuilt(int index, boolean replaces, byte[] record, long spareMax) {
         int count = size() + (replaces ? 0 : 1);
         long live = record.length;
         for (int i = 0; i < size(); i++) {
             live += i == index && replaces ? 0 : ends[i] - starts[i];
         }
-        long spare = written ? Math.max(live / 3, 2L * record.length) : 0;
+        long spare = written ? Math.max(0, Math.min(spareMax, Math.max(live / 3, 2L * record.length))) : 0;
         byte[] merged = new byte[Math.toIntExact(Math.min(live + spare, Integer.MAX_VALUE - 16))];
         int[] mergedStarts = new int[count];
         int[] mergedEnds = new int[count];

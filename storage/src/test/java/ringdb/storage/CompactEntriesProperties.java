@@ -118,7 +118,7 @@ class CompactEntriesProperties {
             Cell held = model.get(KEY_POOL.get(write.key()));
             Cell cell = cell(write);
             model.merge(KEY_POOL.get(write.key()), cell, Cell::reconcile);
-            compact = compact.merge(KEY_POOL.get(write.key()), cell);
+            compact = compact.merge(KEY_POOL.get(write.key()), cell, Long.MAX_VALUE);
             if (held != null && Cell.reconcile(held, cell) == held) {
                 assertThat(compact).as("a write the held cell wins changes nothing").isSameAs(before);
             }
@@ -147,7 +147,7 @@ class CompactEntriesProperties {
             models.add(new TreeMap<>(model));
             Cell cell = Cell.value(new byte[] {(byte) write, 1, 2}, 2_000_000L + write);
             model.put(key, cell);
-            compact = compact.merge(key, cell);
+            compact = compact.merge(key, cell, Long.MAX_VALUE);
             check(compact, model, List.of());
         }
         // a write merged into an older version (another reader's) must not overwrite what a newer one reads
@@ -155,7 +155,7 @@ class CompactEntriesProperties {
             TreeMap<byte[], Cell> branched = new TreeMap<>(models.get(i));
             Cell cell = Cell.value(new byte[] {9, 9, 9}, 3_000_000L + i);
             branched.put(key, cell);
-            check(versions.get(i).merge(key, cell), branched, List.of());
+            check(versions.get(i).merge(key, cell, Long.MAX_VALUE), branched, List.of());
         }
         check(compact, model, List.of());
         for (int i = 0; i < versions.size(); i++) {
@@ -164,6 +164,21 @@ class CompactEntriesProperties {
         long shared = versions.stream().map(CompactEntries::bytes).distinct().count();
         assertThat(shared).as("updates of one cell share arrays instead of copying the partition each time")
                 .isLessThan(versions.size() / 2);
+    }
+
+    @Example
+    void noSpareRoomAllowedMeansAnExactCopyPerWrite() {
+        byte[] key = KEY_POOL.get(1);
+        CompactEntries compact = CompactEntries.of(PREFIX, List.of(new Entry(new DecoratedKey(TOKEN, key),
+                Cell.value(new byte[] {7}, 1_000_000))));
+        long exact = compact.heapBytes();
+        for (int write = 0; write < 5; write++) {
+            CompactEntries before = compact;
+            compact = compact.merge(key, Cell.value(new byte[] {(byte) write}, 2_000_000L + write), 0);
+            assertThat(compact.bytes()).as("a cache without free room gives no spare room")
+                    .isNotSameAs(before.bytes());
+        }
+        assertThat(compact.heapBytes()).isEqualTo(exact + 8); // its own timestamp now, not the common one
     }
 
     @Example
