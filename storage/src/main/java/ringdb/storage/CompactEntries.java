@@ -21,10 +21,16 @@ import ringdb.storage.rows.EntryKeys;
  * and expiry follow), deletion-indexed (a partition deletion or a range tombstone's open bound, which
  * a deletions lookup returns) and whether the timestamp is the partition's common one (held once: the
  * first entry's when the partition was cached, as a row written at once has one timestamp) and so left
- * out, and the value runs to the next record. An array of record offsets lets a
+ * out, and the value runs to the record's end. Arrays of each record's start and end, in key order, let a
  * slice find its bounds by binary search; the entries it returns are decoded then, each with its own key
- * and value arrays; a reader may also read the records in place ({@link PartitionRecords}). Immutable:
- * {@link #merge} returns a new instance.
+ * and value arrays; a reader may also read the records in place ({@link PartitionRecords}).
+ *
+ * <p>An instance never changes what it reads: {@link #merge} returns a new one. A partition written again
+ * while cached gets spare room at the end of its array; a later write that replaces a record appends the
+ * new record there and the new instance shares the array, its start and end now pointing past the bytes
+ * every older instance reads, so a single-column update copies two small arrays of offsets instead of the
+ * whole partition. Only the newest instance of an array appends (its end is the array's {@link Tail}); the
+ * array is rebuilt, dead records left out, when the room runs out or a record is inserted.
  */
 final class CompactEntries implements PartitionRecords {
     private static final int TOMBSTONE = 1;
@@ -37,17 +43,39 @@ final class CompactEntries implements PartitionRecords {
     /** The timestamp of the records flagged {@link #COMMON_TIMESTAMP}. */
     private final long commonTimestamp;
     private final byte[] records;
-    /** The offset of each record in {@link #records}, and the end of the last one. */
-    private final int[] offsets;
+    /** The start of each record in {@link #records}, in key order. */
+    private final int[] starts;
+    /** The end of each record in {@link #records}, in key order. */
+    private final int[] ends;
     /** The indexes of the deletion-indexed records, in key order. */
     private final int[] deletions;
+    /** How far {@link #records} is used, shared by every instance holding that array. */
+    private final Tail tail;
+    /** How far {@link #records} was used when this instance was made: it appends only if that is still the tail. */
+    private final int used;
+    /** Made by a write: a rebuild then leaves spare room for the next ones. */
+    private final boolean written;
 
-    private CompactEntries(byte[] prefix, long commonTimestamp, byte[] records, int[] offsets, int[] deletions) {
+    /** The used length of an array of records, advanced by the one instance that may append to it. */
+    private static final class Tail {
+        private int used;
+
+        Tail(int used) {
+            this.used = used;
+        }
+    }
+
+    private CompactEntries(byte[] prefix, long commonTimestamp, byte[] records, int[] starts, int[] ends,
+                           int[] deletions, Tail tail, boolean written) {
         this.prefix = prefix;
         this.commonTimestamp = commonTimestamp;
         this.records = records;
-        this.offsets = offsets;
+        this.starts = starts;
+        this.ends = ends;
         this.deletions = deletions;
+        this.tail = tail;
+        this.used = tail.used;
+        this.written = written;
     }
 
     /** The entries {@code sorted} (in key order, each key beginning with {@code prefix}), held compactly. */
@@ -58,12 +86,12 @@ final class CompactEntries implements PartitionRecords {
             Entry entry = sorted.get(i);
             encoded[i] = record(prefix, common, entry.key().key(), entry.cell());
         }
-        return assemble(prefix, common, encoded);
+        return assemble(prefix, common, encoded, 0, false);
     }
 
     @Override
     public int size() {
-        return offsets.length - 1;
+        return starts.length;
     }
 
     @Override
@@ -78,12 +106,12 @@ final class CompactEntries implements PartitionRecords {
 
     @Override
     public int suffixStart(int index) {
-        return skipVarint(records, offsets[index]);
+        return skipVarint(records, starts[index]);
     }
 
     @Override
     public int suffixEnd(int index) {
-        return suffixStart(index) + readVarint(records, offsets[index]);
+        return suffixStart(index) + readVarint(records, starts[index]);
     }
 
     @Override
@@ -113,7 +141,7 @@ final class CompactEntries implements PartitionRecords {
 
     @Override
     public int valueEnd(int index) {
-        return offsets[index + 1];
+        return ends[index];
     }
 
     @Override
@@ -124,40 +152,65 @@ final class CompactEntries implements PartitionRecords {
 
     /** Estimated heap bytes of the arrays beyond their headers (the prefix is counted by the caller). */
     long heapBytes() {
-        return records.length + 4L * offsets.length + 4L * deletions.length;
+        return records.length + 4L * starts.length + 4L * ends.length + 4L * deletions.length;
     }
 
     /**
      * These entries with {@code cell} merged in at {@code key} by {@link Cell#reconcile}: this instance
-     * itself when the entry held wins, else a new one. {@code key} begins with the prefix.
+     * itself when the entry held wins, else a new one. {@code key} begins with the prefix; a new array gets
+     * at most {@code spareMax} bytes of spare room.
      */
-    CompactEntries merge(byte[] key, Cell cell) {
+    CompactEntries merge(byte[] key, Cell cell, long spareMax) {
         int at = search(key);
         if (at >= 0 && Cell.reconcile(cell(at), cell) != cell) {
             return this;
         }
-        // The records before the merged one, the merged one, and the records after it are each copied
-        // at once; only the offsets past it move. Deletion-indexing is a property of the key, so a
-        // replaced record keeps the deletion indexes as they were.
+        // Deletion-indexing is a property of the key, so a replaced record keeps the deletion indexes as they were.
         boolean replaces = at >= 0;
         int index = replaces ? at : -at - 1;
         byte[] record = record(prefix, commonTimestamp, key, cell);
-        int start = offsets[index];
-        int oldEnd = replaces ? offsets[index + 1] : start;
-        int delta = record.length - (oldEnd - start);
-        byte[] merged = new byte[records.length + delta];
-        System.arraycopy(records, 0, merged, 0, start);
-        System.arraycopy(record, 0, merged, start, record.length);
-        System.arraycopy(records, oldEnd, merged, start + record.length, records.length - oldEnd);
+        if (replaces && tail.used == used && records.length - used >= record.length) {
+            System.arraycopy(record, 0, records, used, record.length);
+            int[] movedStarts = starts.clone();
+            int[] movedEnds = ends.clone();
+            movedStarts[index] = used;
+            movedEnds[index] = used + record.length;
+            tail.used = used + record.length;
+            return new CompactEntries(prefix, commonTimestamp, records, movedStarts, movedEnds, deletions, tail, true);
+        }
+        return rebuilt(index, replaces, record, spareMax);
+    }
+
+    /**
+     * These records with {@code record} at {@code index} (replacing the one there, or inserted), in a new
+     * array without dead records. A partition written again while cached is likely written more: it gets
+     * room for a few more records (a third of its size, at least two like this one, at most {@code spareMax})
+     * to append them.
+     */
+    private CompactEntries rebuilt(int index, boolean replaces, byte[] record, long spareMax) {
         int count = size() + (replaces ? 0 : 1);
-        int[] mergedOffsets = new int[count + 1];
-        System.arraycopy(offsets, 0, mergedOffsets, 0, index + 1);
-        for (int i = index + 1, from = replaces ? index + 1 : index; i <= count; i++, from++) {
-            mergedOffsets[i] = offsets[from] + delta;
+        long live = record.length;
+        for (int i = 0; i < size(); i++) {
+            live += i == index && replaces ? 0 : ends[i] - starts[i];
+        }
+        long spare = written ? Math.max(0, Math.min(spareMax, Math.max(live / 3, 2L * record.length))) : 0;
+        byte[] merged = new byte[Math.toIntExact(Math.min(live + spare, Integer.MAX_VALUE - 16))];
+        int[] mergedStarts = new int[count];
+        int[] mergedEnds = new int[count];
+        for (int i = 0, from = 0, at = 0; i < count; i++) {
+            boolean isNew = i == index;
+            byte[] source = isNew ? record : records;
+            int start = isNew ? 0 : starts[from];
+            int length = isNew ? record.length : ends[from] - start;
+            from += isNew && !replaces ? 0 : 1;
+            System.arraycopy(source, start, merged, at, length);
+            mergedStarts[i] = at;
+            at += length;
+            mergedEnds[i] = at;
         }
         boolean indexed = (flagsOf(record) & DELETION_INDEXED) != 0;
-        return new CompactEntries(prefix, commonTimestamp, merged, mergedOffsets,
-                replaces ? deletions : insertDeletion(index, indexed));
+        return new CompactEntries(prefix, commonTimestamp, merged, mergedStarts, mergedEnds,
+                replaces ? deletions : insertDeletion(index, indexed), new Tail((int) live), true);
     }
 
     /** The deletion indexes once a record is inserted at {@code index}: those after it move up by one. */
@@ -212,15 +265,15 @@ final class CompactEntries implements PartitionRecords {
     }
 
     private Entry entry(long token, int index) {
-        int at = skipVarint(records, offsets[index]);
-        int suffixLength = readVarint(records, offsets[index]);
+        int at = skipVarint(records, starts[index]);
+        int suffixLength = readVarint(records, starts[index]);
         byte[] key = Arrays.copyOf(prefix, prefix.length + suffixLength);
         System.arraycopy(records, at, key, prefix.length, suffixLength);
-        return new Entry(new DecoratedKey(token, key), cellAt(at + suffixLength, offsets[index + 1]));
+        return new Entry(new DecoratedKey(token, key), cellAt(at + suffixLength, ends[index]));
     }
 
     private Cell cell(int index) {
-        return cellAt(skipVarint(records, offsets[index]) + readVarint(records, offsets[index]), offsets[index + 1]);
+        return cellAt(skipVarint(records, starts[index]) + readVarint(records, starts[index]), ends[index]);
     }
 
     /** The cell whose flags are at {@code at}, its record ending at {@code end}. */
@@ -259,9 +312,9 @@ final class CompactEntries implements PartitionRecords {
         int high = size() - 1;
         while (low <= high) {
             int mid = (low + high) >>> 1;
-            int from = skipVarint(records, offsets[mid]);
+            int from = skipVarint(records, starts[mid]);
             int order = Arrays.compareUnsigned(key, prefix.length, key.length, records, from,
-                    from + readVarint(records, offsets[mid]));
+                    from + readVarint(records, starts[mid]));
             if (order > 0) {
                 low = mid + 1;
             } else if (order < 0) {
@@ -305,22 +358,29 @@ final class CompactEntries implements PartitionRecords {
         return record;
     }
 
-    private static CompactEntries assemble(byte[] prefix, long commonTimestamp, byte[][] encoded) {
-        int[] offsets = new int[encoded.length + 1];
+    /** The records {@code encoded} (in key order) in one array, with {@code spare} bytes of room after them. */
+    private static CompactEntries assemble(byte[] prefix, long commonTimestamp, byte[][] encoded, int spare,
+                                           boolean written) {
+        int[] starts = new int[encoded.length];
+        int[] ends = new int[encoded.length];
         int deletionCount = 0;
-        for (int i = 0; i < encoded.length; i++) {
-            offsets[i + 1] = offsets[i] + encoded[i].length;
+        for (int i = 0, at = 0; i < encoded.length; i++) {
+            starts[i] = at;
+            at += encoded[i].length;
+            ends[i] = at;
             deletionCount += (flagsOf(encoded[i]) & DELETION_INDEXED) != 0 ? 1 : 0;
         }
-        byte[] records = new byte[offsets[encoded.length]];
+        int length = encoded.length == 0 ? 0 : ends[encoded.length - 1];
+        byte[] records = new byte[length + spare];
         int[] deletions = deletionCount == 0 ? NONE : new int[deletionCount];
         for (int i = 0, d = 0; i < encoded.length; i++) {
-            System.arraycopy(encoded[i], 0, records, offsets[i], encoded[i].length);
+            System.arraycopy(encoded[i], 0, records, starts[i], encoded[i].length);
             if ((flagsOf(encoded[i]) & DELETION_INDEXED) != 0) {
                 deletions[d++] = i;
             }
         }
-        return new CompactEntries(prefix, commonTimestamp, records, offsets, deletions);
+        return new CompactEntries(prefix, commonTimestamp, records, starts, ends, deletions, new Tail(length),
+                written);
     }
 
     private static int flagsOf(byte[] record) {

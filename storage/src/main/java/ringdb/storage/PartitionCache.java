@@ -266,7 +266,8 @@ final class PartitionCache implements TableSet.EntriesDropped {
     /** Merges {@code entry} into {@code partition}; false when the partition grew too large to stay. */
     private boolean merge(Partition partition, Entry entry) {
         long before = partition.sizeBytes;
-        partition.merge(entry);
+        // spare room for the partition's next writes only out of room the cache has free: it never evicts
+        partition.merge(entry, capacityBytes - sizeBytes);
         sizeBytes += partition.sizeBytes - before;
         return partition.size() <= PARTITION_ENTRIES_MAX && partition.sizeBytes <= partitionBytesMax;
     }
@@ -589,9 +590,9 @@ final class PartitionCache implements TableSet.EntriesDropped {
             return at > end || at == end && key.length > start.length;
         }
 
-        private void merge(Entry written) {
+        private void merge(Entry written, long spareMax) {
             CompactEntries current = entries;
-            CompactEntries merged = current.merge(written.key().key(), written.cell());
+            CompactEntries merged = current.merge(written.key().key(), written.cell(), spareMax);
             if (merged != current) {
                 entries = merged;
                 sizeBytes = estimate(merged);

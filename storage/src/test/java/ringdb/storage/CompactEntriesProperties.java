@@ -109,17 +109,76 @@ class CompactEntriesProperties {
         model.forEach((key, cell) -> sorted.add(new Entry(new DecoratedKey(TOKEN, key), cell)));
         CompactEntries compact = CompactEntries.of(PREFIX, sorted);
         check(compact, model, reads);
+        List<CompactEntries> versions = new ArrayList<>();
+        List<TreeMap<byte[], Cell>> models = new ArrayList<>();
         for (Write write : merged) {
             CompactEntries before = compact;
+            versions.add(before);
+            models.add(new TreeMap<>(model));
             Cell held = model.get(KEY_POOL.get(write.key()));
             Cell cell = cell(write);
             model.merge(KEY_POOL.get(write.key()), cell, Cell::reconcile);
-            compact = compact.merge(KEY_POOL.get(write.key()), cell);
+            compact = compact.merge(KEY_POOL.get(write.key()), cell, Long.MAX_VALUE);
             if (held != null && Cell.reconcile(held, cell) == held) {
                 assertThat(compact).as("a write the held cell wins changes nothing").isSameAs(before);
             }
             check(compact, model, reads);
         }
+        for (int i = 0; i < versions.size(); i++) {
+            // later writes may append to an array an older version shares: it must still read as it did
+            check(versions.get(i), models.get(i), List.of());
+        }
+    }
+
+    @Example
+    void repeatedUpdatesOfOneCellAppendAndStillAnswerEveryVersion() {
+        byte[] key = KEY_POOL.get(1);
+        TreeMap<byte[], Cell> model = new TreeMap<>(Arrays::compareUnsigned);
+        List<Entry> sorted = new ArrayList<>();
+        for (byte[] held : KEY_POOL) {
+            model.put(held, Cell.value(new byte[] {7}, 1_000_000));
+            sorted.add(new Entry(new DecoratedKey(TOKEN, held), model.get(held)));
+        }
+        CompactEntries compact = CompactEntries.of(PREFIX, sorted);
+        List<CompactEntries> versions = new ArrayList<>();
+        List<TreeMap<byte[], Cell>> models = new ArrayList<>();
+        for (int write = 0; write < 30; write++) {
+            versions.add(compact);
+            models.add(new TreeMap<>(model));
+            Cell cell = Cell.value(new byte[] {(byte) write, 1, 2}, 2_000_000L + write);
+            model.put(key, cell);
+            compact = compact.merge(key, cell, Long.MAX_VALUE);
+            check(compact, model, List.of());
+        }
+        // a write merged into an older version (another reader's) must not overwrite what a newer one reads
+        for (int i = 0; i < versions.size(); i++) {
+            TreeMap<byte[], Cell> branched = new TreeMap<>(models.get(i));
+            Cell cell = Cell.value(new byte[] {9, 9, 9}, 3_000_000L + i);
+            branched.put(key, cell);
+            check(versions.get(i).merge(key, cell, Long.MAX_VALUE), branched, List.of());
+        }
+        check(compact, model, List.of());
+        for (int i = 0; i < versions.size(); i++) {
+            check(versions.get(i), models.get(i), List.of());
+        }
+        long shared = versions.stream().map(CompactEntries::bytes).distinct().count();
+        assertThat(shared).as("updates of one cell share arrays instead of copying the partition each time")
+                .isLessThan(versions.size() / 2);
+    }
+
+    @Example
+    void noSpareRoomAllowedMeansAnExactCopyPerWrite() {
+        byte[] key = KEY_POOL.get(1);
+        CompactEntries compact = CompactEntries.of(PREFIX, List.of(new Entry(new DecoratedKey(TOKEN, key),
+                Cell.value(new byte[] {7}, 1_000_000))));
+        long exact = compact.heapBytes();
+        for (int write = 0; write < 5; write++) {
+            CompactEntries before = compact;
+            compact = compact.merge(key, Cell.value(new byte[] {(byte) write}, 2_000_000L + write), 0);
+            assertThat(compact.bytes()).as("a cache without free room gives no spare room")
+                    .isNotSameAs(before.bytes());
+        }
+        assertThat(compact.heapBytes()).isEqualTo(exact + 8); // its own timestamp now, not the common one
     }
 
     @Example
@@ -132,6 +191,25 @@ class CompactEntriesProperties {
 
     private static void check(CompactEntries compact, TreeMap<byte[], Cell> model, List<Read> reads) {
         assertThat(compact.size()).isEqualTo(model.size());
+        int index = 0;
+        for (Map.Entry<byte[], Cell> held : model.entrySet()) {
+            // read in place, as a row read from memory does
+            byte[] bytes = compact.bytes();
+            byte[] key = Arrays.copyOf(compact.prefix(), compact.prefix().length
+                    + compact.suffixEnd(index) - compact.suffixStart(index));
+            System.arraycopy(bytes, compact.suffixStart(index), key, compact.prefix().length,
+                    compact.suffixEnd(index) - compact.suffixStart(index));
+            Cell cell = held.getValue();
+            assertThat(key).isEqualTo(held.getKey());
+            assertThat(compact.isTombstone(index)).isEqualTo(cell.isTombstone());
+            assertThat(compact.timestampMicros(index)).isEqualTo(cell.timestampMicros());
+            assertThat(compact.expiresAtSeconds(index)).isEqualTo(cell.isExpiring() ? cell.expiresAtSeconds() : 0);
+            if (!cell.isTombstone()) {
+                assertThat(Arrays.copyOfRange(bytes, compact.valueStart(index), compact.valueEnd(index)))
+                        .isEqualTo(cell.value());
+            }
+            index++;
+        }
         KeyRange partition = KEYS.partition(PK);
         assertThat(PartitionCacheProperties.render(compact.slice(TOKEN, partition.start(), partition.end(), false,
                 Integer.MAX_VALUE))).isEqualTo(render(model, partition.start(), partition.end(), false,

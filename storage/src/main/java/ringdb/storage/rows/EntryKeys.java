@@ -104,12 +104,16 @@ public final class EntryKeys {
 
     private static byte[] closeOfOpenBound(byte[] key, int end) {
         if (end < 0 || end >= key.length || (key[end] & 0xFF) != ROWS || key.length < end + 6
-                || key[key.length - 2] != 0 || key[key.length - 1] != 1) {
+                || key[key.length - 2] != 0 || key[key.length - 1] != 1
+                || !isPosition(key[key.length - 3] & 0xFF)) {
+            // the other bound's position (0x10 or 0xF0) ends an open bound, just before its 0x00 0x01;
+            // a cell key ends with an escaped column name instead, whose last byte seldom is one (if it
+            // is, the walk below decides)
             return null;
         }
         for (int i = end + 2; i + 1 < key.length; i++) {
             int position = key[i - 1] & 0xFF;
-            if ((key[i] & 0xFF) != BOUND_OPEN || (position != BEFORE_PREFIX && position != AFTER_PREFIX)
+            if ((key[i] & 0xFF) != BOUND_OPEN || !isPosition(position)
                     || (key[i + 1] & 0xFF) != ROWS) {
                 continue;
             }
@@ -117,9 +121,8 @@ public final class EntryKeys {
             if (other == null || other.length < 2) {
                 continue;
             }
-            int otherPosition = other[other.length - 1] & 0xFF;
             byte[] own = Arrays.copyOfRange(key, end, i);
-            if ((otherPosition != BEFORE_PREFIX && otherPosition != AFTER_PREFIX)
+            if (!isPosition(other[other.length - 1] & 0xFF)
                     || Arrays.compareUnsigned(own, other) >= 0) {
                 continue;
             }
@@ -131,6 +134,10 @@ public final class EntryKeys {
             return close.toByteArray();
         }
         return null;
+    }
+
+    private static boolean isPosition(int b) {
+        return b == BEFORE_PREFIX || b == AFTER_PREFIX;
     }
 
     /** The bytes escaped in {@code key[from..]}, which must end exactly at the key's end; else null. */
