@@ -33,6 +33,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -153,9 +154,14 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
         try {
             answer = serve(frame);
         } catch (RuntimeException e) {
-            answer = java.util.concurrent.CompletableFuture.failedFuture(e);
+            answer = CompletableFuture.failedFuture(e);
         }
-        answer.whenComplete((response, failure) -> answered(frame, size, startNanos, response, failure));
+        CompletableFuture<Message> now = answer.toCompletableFuture();
+        if (now.isDone() && !now.isCompletedExceptionally()) {
+            answered(frame, size, startNanos, now.join(), null); // answered at once: no stage to wait on
+        } else {
+            answer.whenComplete((response, failure) -> answered(frame, size, startNanos, response, failure));
+        }
     }
 
     /** The answer to one request: a message, or a stage of one (statements). */
@@ -191,7 +197,7 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
     }
 
     private static CompletionStage<Message> done(Message message) {
-        return java.util.concurrent.CompletableFuture.completedFuture(message);
+        return CompletableFuture.completedFuture(message);
     }
 
     static Supported supported() {
