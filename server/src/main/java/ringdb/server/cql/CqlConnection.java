@@ -21,7 +21,6 @@ import com.datastax.oss.protocol.internal.response.Event;
 import com.datastax.oss.protocol.internal.response.Ready;
 import com.datastax.oss.protocol.internal.response.Supported;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -33,6 +32,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -153,7 +153,7 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
         try {
             answer = serve(frame);
         } catch (RuntimeException e) {
-            answer = java.util.concurrent.CompletableFuture.failedFuture(e);
+            answer = CompletableFuture.failedFuture(e);
         }
         answer.whenComplete((response, failure) -> answered(frame, size, startNanos, response, failure));
     }
@@ -191,7 +191,7 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
     }
 
     private static CompletionStage<Message> done(Message message) {
-        return java.util.concurrent.CompletableFuture.completedFuture(message);
+        return CompletableFuture.completedFuture(message);
     }
 
     static Supported supported() {
@@ -391,7 +391,7 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
                     frame.release();
                 }
             }
-            ChannelFuture written = context.write(inSegments(payload));
+            ChannelFuture written = writeInSegments(payload);
             if (end - first == 1) {
                 written.addListener(new PromiseNotifier<>(pendingWrites.get(first)));
             } else {
@@ -405,10 +405,12 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
     }
 
     /**
-     * Frames as the segments that carry them (releases {@code frames}): one self-contained segment when they
-     * fit in its payload, else (one frame) consecutive segments that are not self-contained.
+     * Writes frames as the segments that carry them (releases {@code frames}): one self-contained segment when
+     * they fit in its payload, else (one frame) consecutive segments that are not self-contained. Each segment's
+     * parts (header, payload, checksum) are written as they are, so that the flush hands them to the socket in
+     * one gathering write with the other answers of this pass; the future is the last part's.
      */
-    private ByteBuf inSegments(ByteBuf frames) {
+    private ChannelFuture writeInSegments(ByteBuf frames) {
         int length = frames.readableBytes();
         List<Object> parts = new ArrayList<>(3);
         if (length <= Segment.MAX_PAYLOAD_LENGTH) {
@@ -421,11 +423,11 @@ final class CqlConnection extends ChannelInboundHandlerAdapter implements CqlEve
             }
             frames.release();
         }
-        CompositeByteBuf out = context.alloc().compositeBuffer(parts.size());
-        for (Object part : parts) {
-            out.addComponent(true, (ByteBuf) part);
+        int last = parts.size() - 1;
+        for (int i = 0; i < last; i++) {
+            context.write(parts.get(i), context.voidPromise());
         }
-        return out;
+        return context.write(parts.get(last));
     }
 
     private void closeWithError(int version, int stream, CqlException error) {

@@ -102,7 +102,7 @@ final class CqlReads {
         boolean aggregate = select.isAggregate();
         int page = aggregate || pageSize <= 0 ? Integer.MAX_VALUE : pageSize;
         Position start = pagingState == null ? new Position(0, select.limit(), null, 0) : decode(pagingState);
-        if (pagingState == null && InMemorySelect.reads(select)) {
+        if (pagingState == null && inMemory.reads(select)) {
             List<List<ByteBuffer>> rows = inMemory.rows(select, keys, consistency, page);
             if (rows != null) {
                 return CompletableFuture.completedFuture(new CqlResult.Rows(columns(select.selectors()), rows, null));

@@ -2,7 +2,6 @@ package ringdb.server.cql;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import ringdb.core.coordinator.ConsistencyLevel;
 import ringdb.core.node.Node;
@@ -10,6 +9,7 @@ import ringdb.core.rows.InMemoryRowRead;
 import ringdb.core.rows.ReadCommand;
 import ringdb.core.schema.ColumnKind;
 import ringdb.core.schema.ColumnMetadata;
+import ringdb.core.schema.TableMetadata;
 import ringdb.core.schema.keys.PartitionKey;
 import ringdb.core.schema.keys.RowKeys;
 import ringdb.core.schema.keys.Slice;
@@ -34,6 +34,9 @@ final class InMemorySelect {
 
     private final Node node;
     private final InMemoryRows inMemory = new InMemoryRows("CQL");
+    /** The table {@link #hasStatic} looked at last (definitions are immutable: replaced on change), and its answer. */
+    private TableMetadata lastTable;
+    private boolean lastHasStatic;
 
     InMemorySelect(Node node) {
         this.node = node;
@@ -45,7 +48,7 @@ final class InMemorySelect {
      * reversed, LIMIT, PER PARTITION LIMIT), of a table without static columns; no filter, DISTINCT or
      * aggregate, and only the values of primary key and single-cell columns.
      */
-    static boolean reads(BoundSelect select) {
+    boolean reads(BoundSelect select) {
         boolean clustered = !select.table().clustering().isEmpty();
         if (select.partitionKeys().size() != 1 || !select.filters().isEmpty() || select.distinct()
                 || select.limit() <= 0 || select.slices().isEmpty() || hasStatic(select)
@@ -62,13 +65,17 @@ final class InMemorySelect {
         return true;
     }
 
-    private static boolean hasStatic(BoundSelect select) {
-        for (ColumnMetadata column : select.table().columns()) {
-            if (column.kind() == ColumnKind.STATIC) {
-                return true;
+    private boolean hasStatic(BoundSelect select) {
+        TableMetadata table = select.table();
+        if (table != lastTable) {
+            boolean found = false;
+            for (ColumnMetadata column : table.columns()) {
+                found |= column.kind() == ColumnKind.STATIC;
             }
+            lastHasStatic = found;
+            lastTable = table;
         }
-        return false;
+        return lastHasStatic;
     }
 
     /**
@@ -117,8 +124,9 @@ final class InMemorySelect {
                 next = at + 1;
             }
             int index = at < 0 ? -1 : found.records()[at];
-            values.add(index < 0 ? null : ByteBuffer.wrap(Arrays.copyOfRange(records.bytes(),
-                    records.valueStart(index), records.valueEnd(index))));
+            // a view of the records' array, not a copy: records held in memory are never modified
+            values.add(index < 0 ? null : ByteBuffer.wrap(records.bytes(), records.valueStart(index),
+                    records.valueEnd(index) - records.valueStart(index)));
         }
         return values;
     }

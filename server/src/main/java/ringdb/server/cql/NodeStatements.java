@@ -438,30 +438,42 @@ public final class NodeStatements implements CqlQueryHandler {
 
     /** Runs {@code call} on the node's thread; what it throws or fails with becomes a protocol error. */
     private <T> CompletionStage<T> onNode(Supplier<CompletableFuture<T>> call) {
-        CompletableFuture<T> out = new CompletableFuture<>();
-        Runnable task = () -> {
-            try {
-                CompletableFuture<T> result = call.get();
-                if (result.isDone() && !result.isCompletedExceptionally()) {
-                    out.complete(result.join()); // answered at once (a read from memory): no stage to wait on
-                    return;
-                }
-                result.whenComplete((value, error) -> {
-                    if (error != null) {
-                        out.completeExceptionally(error(error));
-                    } else {
-                        out.complete(value);
-                    }
-                });
-            } catch (RuntimeException e) {
-                out.completeExceptionally(error(e));
-            }
-        };
         if (nodeThread.isNodeThread()) {
-            task.run();
-        } else {
-            nodeThread.execute(task);
+            return run(call);
         }
+        CompletableFuture<T> out = new CompletableFuture<>();
+        nodeThread.execute(() -> run(call).whenComplete((value, error) -> {
+            if (error != null) {
+                out.completeExceptionally(error);
+            } else {
+                out.complete(value);
+            }
+        }));
+        return out;
+    }
+
+    /**
+     * Runs {@code call} here, on the node's thread: its own result when answered at once (a read from memory: no
+     * other stage made), else a stage of it whose failure is a protocol error.
+     */
+    private <T> CompletableFuture<T> run(Supplier<CompletableFuture<T>> call) {
+        CompletableFuture<T> result;
+        try {
+            result = call.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(error(e));
+        }
+        if (result.isDone() && !result.isCompletedExceptionally()) {
+            return result;
+        }
+        CompletableFuture<T> out = new CompletableFuture<>();
+        result.whenComplete((value, error) -> {
+            if (error != null) {
+                out.completeExceptionally(error(error));
+            } else {
+                out.complete(value);
+            }
+        });
         return out;
     }
 }

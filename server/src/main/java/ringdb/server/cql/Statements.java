@@ -22,6 +22,12 @@ import java.util.concurrent.CompletionStage;
 final class Statements {
     private final CqlServices services;
     private final ClientState state;
+    /** The result columns of an answer last found equal to those its statement was prepared with. */
+    private SameColumns same;
+
+    /** Two lists of result columns known to be equal (one field, so a reader always sees a matching pair). */
+    private record SameColumns(List<CqlColumn> prepared, List<CqlColumn> answered) {
+    }
 
     Statements(CqlServices services, ClientState state) {
         this.services = services;
@@ -62,13 +68,13 @@ final class Statements {
      * with the new result metadata id when the client named another ({@code clientMetadataId}; null
      * before v5), so the driver updates its prepared statement.
      */
-    private static Message executed(CqlResult result, PreparedCache.Entry entry, byte[] clientMetadataId,
+    private Message executed(CqlResult result, PreparedCache.Entry entry, byte[] clientMetadataId,
                                     boolean skipMetadata) {
         if (!(result instanceof CqlResult.Rows rows)) {
             return ProtocolMessages.result(result, skipMetadata);
         }
         List<CqlColumn> prepared = entry.statement().resultColumns();
-        boolean unchanged = rows.columns() == prepared || rows.columns().equals(prepared);
+        boolean unchanged = unchanged(prepared, rows.columns());
         if (clientMetadataId == null || unchanged && Arrays.equals(clientMetadataId, entry.resultMetadataId())) {
             return ProtocolMessages.result(result, skipMetadata && unchanged);
         }
@@ -77,6 +83,22 @@ final class Statements {
             return ProtocolMessages.result(result, skipMetadata);
         }
         return ProtocolMessages.rowsWithNewMetadata(rows, current);
+    }
+
+    /**
+     * Whether an answer's columns are those the statement was prepared with; compared once for a statement run
+     * again and again (the reads keep the list of columns they answered last).
+     */
+    private boolean unchanged(List<CqlColumn> prepared, List<CqlColumn> answered) {
+        SameColumns known = same;
+        if (prepared == answered || known != null && known.prepared() == prepared && known.answered() == answered) {
+            return true;
+        }
+        if (!answered.equals(prepared)) {
+            return false;
+        }
+        same = new SameColumns(prepared, answered);
+        return true;
     }
 
     private CompletionStage<Message> prepare(String query, String keyspace) {

@@ -212,8 +212,8 @@ class CqlInMemoryReadTest {
                     NodeSchema.view(node.node().schema(), null));
             RowKeys keys = new RowKeys(statement.table(), node.node().config().partitioner()::token);
             BoundSelect select = statement.bind(BindValues.NONE, keys::token);
-            return InMemorySelect.reads(select)
-                    ? new InMemorySelect(node.node()).rows(select, keys, ConsistencyLevel.ONE, 5000) : null;
+            InMemorySelect inMemory = new InMemorySelect(node.node());
+            return inMemory.reads(select) ? inMemory.rows(select, keys, ConsistencyLevel.ONE, 5000) : null;
         }).get(30, TimeUnit.SECONDS);
     }
 
