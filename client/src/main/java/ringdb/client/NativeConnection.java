@@ -19,12 +19,6 @@ import ringdb.core.protocol.NativeProtocol;
  * others added meanwhile) with one system call, so concurrent requests leave in batches. A reader
  * thread takes the answers off the socket in large reads and wakes each waiting caller.
  *
- * <p>A caller woken with its answer usually sends its next request at once, while the reader is still
- * waking the others of the same read: those requests are queued without a write of their own, and the
- * last caller the reader wakes writes them all before it returns. A write per read of answers instead
- * of one per request saves most of the client's system calls and the node's wake-ups; the requests
- * held back wait no longer than the reader takes to wake one read's callers.
- *
  * <p>When the connection fails (the node closed it, a reset, a malformed answer), every request in
  * flight fails with "io" (its outcome is unknown) and the connection is dead; the transport opens a
  * new one for later requests.
@@ -50,24 +44,16 @@ final class NativeConnection {
     private byte[] spare = new byte[QUEUE_BYTES_INITIAL];
     private int queuedBytes; // guarded by queueLock
     private boolean writing; // guarded by queueLock
-    /** The reader is waking the callers of one read: new frames wait for the last of them to write. */
-    private boolean delivering; // guarded by queueLock
     private int nextStream = 1; // guarded by queueLock
     private volatile RingClientException failure;
     /** When the write under way started ({@link System#nanoTime}), or 0 when none is. */
     private volatile long writeStartedNanos;
-    /** The callers one read answers, and their answers, while the reader wakes them; reader thread only. */
-    private Pending[] batchWaiters = new Pending[64];
-    private HttpTransport.Response[] batchAnswers = new HttpTransport.Response[64];
-    private int batchSize;
 
     /** A request waiting for its answer. */
     static final class Pending {
         private final Thread waiter = Thread.currentThread();
         private volatile HttpTransport.Response response;
         private volatile RingClientException error;
-        /** Set before the answer when this caller is to write the queued frames (the writer's role). */
-        private volatile boolean flush;
 
         void complete(HttpTransport.Response answer) {
             response = answer;
@@ -110,17 +96,12 @@ final class NativeConnection {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         while (waiting.response == null && waiting.error == null) {
             long remaining = deadline - System.nanoTime();
-            if (remaining > 0) {
-                LockSupport.parkNanos(this, remaining);
-            } else if (pending.remove(stream) != null) {
+            if (remaining <= 0) {
+                pending.remove(stream);
                 throw new RingClientException(0, "client_timeout",
                         "no answer from " + node + " within " + timeoutMillis + " ms");
-            } else {
-                LockSupport.park(this); // the reader took the answer already: it is being handed over
             }
-        }
-        if (waiting.flush) {
-            writeQueued(); // the reader handed this caller the frames queued while it woke the others
+            LockSupport.parkNanos(this, remaining);
         }
         if (waiting.error != null) {
             throw waiting.error;
@@ -151,8 +132,8 @@ final class NativeConnection {
             int bodyAt = at + NativeProtocol.LENGTH_BYTES + NativeProtocol.HEADER_BYTES;
             System.arraycopy(body, 0, queue, bodyAt, body.length);
             queuedBytes += frameBytes;
-            if (writing || delivering) {
-                return stream; // the caller writing now, or the last one the reader wakes, takes it along
+            if (writing) {
+                return stream; // the caller writing now takes this frame along
             }
             writing = true;
         }
@@ -248,20 +229,8 @@ final class NativeConnection {
         return (int) length;
     }
 
-    /**
-     * Delivers every whole answer in the input buffer; a partial one stays for the next read. The
-     * callers are woken after the whole buffer is decoded, also when a malformed answer stops it: a
-     * caller whose request left the pending map is always woken.
-     */
+    /** Delivers every whole answer in the input buffer; a partial one stays for the next read. */
     private void readAnswers(int unread) throws IOException {
-        try {
-            decodeAnswers(unread);
-        } finally {
-            wakeBatch();
-        }
-    }
-
-    private void decodeAnswers(int unread) throws IOException {
         while (unread >= NativeProtocol.LENGTH_BYTES) {
             int length = frameLength(inputStart);
             if (unread < NativeProtocol.LENGTH_BYTES + length) {
@@ -273,55 +242,18 @@ final class NativeConnection {
             byte[] body = Arrays.copyOfRange(input, at + NativeProtocol.HEADER_BYTES, at + length);
             inputStart = at + length;
             unread -= NativeProtocol.LENGTH_BYTES + length;
-            addToBatch(stream, NativeAnswers.decode(status, body));
+            deliver(stream, NativeAnswers.decode(status, body));
         }
     }
 
-    private void addToBatch(int stream, HttpTransport.Response response) throws IOException {
+    private void deliver(int stream, HttpTransport.Response response) throws IOException {
         if (stream == NativeProtocol.CONNECTION_STREAM) {
             throw new IOException("the node refused the connection: " + NativeAnswers.message(response));
         }
         Pending waiting = pending.remove(stream);
-        if (waiting == null) {
-            return; // no one waits for an answer that came after its timeout
+        if (waiting != null) {
+            waiting.complete(response); // no one waits for an answer that came after its timeout
         }
-        if (batchSize == batchWaiters.length) {
-            batchWaiters = Arrays.copyOf(batchWaiters, batchSize * 2);
-            batchAnswers = Arrays.copyOf(batchAnswers, batchSize * 2);
-        }
-        batchWaiters[batchSize] = waiting;
-        batchAnswers[batchSize++] = response;
-    }
-
-    /**
-     * Wakes the callers of one read. Frames queued meanwhile are not written by their callers; the
-     * last caller woken writes them (unless a write is under way, which takes them along).
-     */
-    private void wakeBatch() {
-        int count = batchSize;
-        if (count == 0) {
-            return;
-        }
-        if (count > 1) {
-            synchronized (queueLock) {
-                delivering = true;
-            }
-        }
-        for (int i = 0; i < count - 1; i++) {
-            batchWaiters[i].complete(batchAnswers[i]);
-        }
-        Pending last = batchWaiters[count - 1];
-        synchronized (queueLock) {
-            delivering = false;
-            if (queuedBytes > 0 && !writing && failure == null) {
-                writing = true;
-                last.flush = true;
-            }
-        }
-        last.complete(batchAnswers[count - 1]);
-        Arrays.fill(batchWaiters, 0, count, null);
-        Arrays.fill(batchAnswers, 0, count, null);
-        batchSize = 0;
     }
 
     private static int getInt(byte[] bytes, int at) {

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -128,63 +127,6 @@ class NativeTransportTest {
                     expected.add("t" + t + "-k" + i);
                 }
                 assertThat(results.get(t).get(20, TimeUnit.SECONDS)).isEqualTo(expected);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        assertThat(server.connections()).isEqualTo(1);
-    }
-
-    /**
-     * The node answers each round of requests with one write, so the client reads the answers of a
-     * whole round at once and wakes their callers one after the other; each of them sends its next
-     * request at once. Those requests are held back while the reader wakes the rest of the round and
-     * must still leave: the node answers a round only when all of it arrived, so a request left behind
-     * would stall every caller until its timeout. Thread t makes {@code rounds - t} requests, and the
-     * last answer of a round goes to a thread that makes no more: no later request of its own carries
-     * the ones held back.
-     */
-    @Test
-    void requestsSentWhileARoundOfAnswersIsHandedOutAllLeaveAndAreAnswered() throws Exception {
-        int threads = 12;
-        int rounds = 40;
-        String node = serve((in, out, socket, number) -> {
-            for (int r = 0; r < rounds; r++) {
-                List<Frame> round = new ArrayList<>();
-                for (int i = 0; i < Math.min(threads, rounds - r); i++) {
-                    round.add(read(in));
-                }
-                String stopping = "t" + (rounds - r - 1) + "-";
-                round.sort(Comparator.comparing((Frame frame) -> frame.getKey().startsWith(stopping)));
-                ByteArrayOutputStream answers = new ByteArrayOutputStream();
-                DataOutputStream buffer = new DataOutputStream(answers);
-                for (Frame frame : round) {
-                    echo(buffer, frame);
-                }
-                out.write(answers.toByteArray()); // the whole round in one write
-                out.flush();
-            }
-        });
-        NativeTransport transport = transport();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<Integer>> results = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                results.add(pool.submit(() -> {
-                    int answered = 0;
-                    for (int i = 0; i < rounds - thread; i++) {
-                        String key = "t" + thread + "-r" + i;
-                        HttpTransport.Response response =
-                                transport.exchange(node, NativeProtocol.GET, "ONE", utf8(key), null, null, 5_000);
-                        assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo(key);
-                        answered++;
-                    }
-                    return answered;
-                }));
-            }
-            for (int t = 0; t < threads; t++) {
-                assertThat(results.get(t).get(25, TimeUnit.SECONDS)).isEqualTo(rounds - t);
             }
         } finally {
             pool.shutdownNow();
