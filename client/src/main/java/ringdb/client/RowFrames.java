@@ -128,7 +128,7 @@ final class RowFrames {
             int pagingLength = in.getInt();
             byte[] paging = null;
             if (pagingLength >= 0) {
-                paging = new byte[pagingLength];
+                paging = new byte[fits(pagingLength, in, "paging state")];
                 in.get(paging);
             }
             int columnCount = Short.toUnsignedInt(in.getShort());
@@ -149,7 +149,7 @@ final class RowFrames {
                     int length = in.getInt();
                     byte[] value = null;
                     if (length >= 0) {
-                        value = new byte[length];
+                        value = new byte[fits(length, in, "value")];
                         in.get(value);
                     } else if (length != NativeProtocol.NULL_VALUE) {
                         throw new IllegalArgumentException("negative value length " + length);
@@ -165,6 +165,14 @@ final class RowFrames {
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new IOException("malformed ROWS answer of " + body.length + " bytes", e);
         }
+    }
+
+    /** {@code length}, once it is known to fit what is left of the answer: checked before allocating it. */
+    private static int fits(int length, ByteBuffer in, String what) {
+        if (length > in.remaining()) {
+            throw new IllegalArgumentException(what + " of " + length + " bytes past the answer's end");
+        }
+        return length;
     }
 
     private static int head(String keyspace, String table, List<byte[]> partitionKey, List<byte[]> clustering) {

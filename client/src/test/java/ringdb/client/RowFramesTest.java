@@ -93,4 +93,32 @@ class RowFramesTest {
         RowFrames.row(whole, visitor);
         assertEquals(List.of("field0", "field1"), handedOver);
     }
+
+    @Test
+    void aRowsAnswerClaimingMoreBytesThanItHoldsIsMalformedNotAnAllocation() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(2); // paging state
+        out.write(new byte[] {7, 8});
+        out.writeShort(1);
+        out.writeShort(1);
+        out.write('v');
+        out.writeInt(1);
+        out.writeInt(3);
+        out.write(new byte[] {1, 2, 3});
+        byte[] whole = bytes.toByteArray();
+        RingClient.ScanPage page = RowFrames.rows(whole);
+        assertEquals(List.of("v"), page.columns());
+        assertArrayEquals(new byte[] {1, 2, 3}, page.rows().get(0).get(0));
+        assertArrayEquals(new byte[] {7, 8}, page.paging());
+
+        byte[] hugePaging = whole.clone();
+        hugePaging[0] = 0x7F;
+        IOException paging = assertThrows(IOException.class, () -> RowFrames.rows(hugePaging));
+        assertEquals("paging state of 2130706434 bytes past the answer's end", paging.getCause().getMessage());
+        byte[] hugeValue = whole.clone();
+        hugeValue[whole.length - 7] = 0x7F;
+        IOException value = assertThrows(IOException.class, () -> RowFrames.rows(hugeValue));
+        assertEquals("value of 2130706435 bytes past the answer's end", value.getCause().getMessage());
+    }
 }

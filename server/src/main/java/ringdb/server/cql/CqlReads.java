@@ -422,7 +422,11 @@ final class CqlReads {
             }
             List<byte[]> values = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                byte[] v = new byte[in.getInt()];
+                int length = in.getInt();
+                if (length < 0 || length > in.remaining()) { // before allocating what it claims
+                    throw new IllegalArgumentException("a value of " + length + " bytes in " + in.remaining());
+                }
+                byte[] v = new byte[length];
                 in.get(v);
                 values.add(v);
             }

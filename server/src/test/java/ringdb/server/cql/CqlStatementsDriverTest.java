@@ -12,8 +12,10 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.servererrors.AlreadyExistsException;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
+import com.datastax.oss.driver.api.core.servererrors.ProtocolError;
 import com.datastax.oss.driver.api.core.servererrors.SyntaxError;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -170,6 +172,15 @@ class CqlStatementsDriverTest {
                         .hasMessageContaining("bind variables changed since it was prepared (v text is now v int)");
             }
             assertThat(session.execute("SELECT * FROM ks.t").all()).isEmpty();
+
+            // a paging state no node made, claiming a 2 GiB clustering value: refused, nothing allocated
+            ByteBuffer forged = ByteBuffer.allocate(17).putInt(0).putInt(10).put((byte) 1).putInt(1)
+                    .putInt(Integer.MAX_VALUE).flip();
+            assertThatThrownBy(() -> session.execute(SimpleStatement.newInstance("SELECT * FROM ks.t WHERE k = 1")
+                    .setPagingState(forged)))
+                    .isInstanceOf(ProtocolError.class).hasMessageContaining("paging state");
+            assertThat(session.execute("SELECT * FROM ks.t WHERE k = 1").all()).as("the connection still serves")
+                    .isEmpty();
         }
     }
 

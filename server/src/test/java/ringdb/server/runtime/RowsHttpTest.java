@@ -328,6 +328,8 @@ class RowsHttpTest {
                 + "\"columns\":[\"nope\"]}")).contains("no column 'nope'");
         assertThat(refused(node, "/v1/rows/app/things/query", "{\"partition\":{\"id\":\"p\"},"
                 + "\"paging\":\"zz\"}")).contains("'paging'");
+        assertThat(refused(node, "/v1/rows/app/things/query", "{\"partition\":{\"id\":\"p\"},"
+                + "\"paging\":\"017fffffff00\"}")).as("a value longer than the state itself").contains("'paging'");
     }
 
     @Test

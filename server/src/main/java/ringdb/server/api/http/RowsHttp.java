@@ -281,7 +281,11 @@ final class RowsHttp {
             }
             List<byte[]> values = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                byte[] value = new byte[in.getInt()];
+                int length = in.getInt();
+                if (length < 0 || length > in.remaining()) { // checked before allocating what it claims
+                    throw new InvalidRequestException(wrong);
+                }
+                byte[] value = new byte[length];
                 in.get(value);
                 ColumnMetadata c = table.clustering().get(i);
                 c.type().validate(c.name(), value);
