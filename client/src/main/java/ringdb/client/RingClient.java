@@ -328,21 +328,19 @@ public final class RingClient implements AutoCloseable {
         } catch (RingClientException e) {
             return false;
         }
-        String version = null;
+        String version = ownSchemaVersion(cluster); // the contact point's own, from the answer just read
         for (JsonNode member : cluster.path("members")) {
             String http = member.path("http").asText("");
-            if (!member.path("up").asBoolean(false) || http.isEmpty()) {
+            if (member.path("self").asBoolean(false) || !member.path("up").asBoolean(false) || http.isEmpty()) {
                 continue;
             }
             String own;
             try {
                 own = ownSchemaVersion(getJson("/v1/cluster", List.of(http)));
             } catch (RingClientException down) {
-                continue;
+                continue; // gone since the contact point last heard of it: not a node that can disagree
             }
-            if (version == null) {
-                version = own;
-            } else if (!version.equals(own)) {
+            if (!version.equals(own)) {
                 return false;
             }
         }
