@@ -16,7 +16,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.Vector;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.LockSupport;
 import site.ycsb.ByteArrayByteIterator;
 import site.ycsb.ByteIterator;
 import site.ycsb.DB;
@@ -58,8 +57,6 @@ public final class RingDbClient extends DB {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String KEY_COLUMN = "y_id";
     /** How long the table may take to reach every node after it is created. */
-    private static final long SCHEMA_WAIT_MILLIS = 30_000;
-    private static final long SCHEMA_POLL_MILLIS = 100;
     /** Property: the role to log in as (with {@link #PASSWORD}); absent: no login. */
     public static final String USER = "ringdb.user";
     /** Property: the password of {@link #USER}. */
@@ -137,7 +134,7 @@ public final class RingDbClient extends DB {
             ks.put("if_not_exists", true);
             client.postJson("/v1/schema/keyspaces", ks, null, true);
             // The table statement may reach another node: it must know the keyspace first.
-            awaitEverywhere(client, cluster, "/v1/schema/keyspaces/" + keyspace);
+            awaitAgreement(client, "creating keyspace " + keyspace);
             ObjectNode t = JSON.createObjectNode();
             t.put("name", table);
             t.putArray("partition_key").addObject().put("name", KEY_COLUMN).put("type", "text");
@@ -147,31 +144,17 @@ public final class RingDbClient extends DB {
             }
             t.put("if_not_exists", true);
             client.postJson("/v1/schema/keyspaces/" + keyspace + "/tables", t, null, true);
-            awaitEverywhere(client, cluster, "/v1/schema/keyspaces/" + keyspace + "/tables/" + table);
+            awaitAgreement(client, "creating table " + keyspace + "." + table);
         } catch (RingClientException | IllegalArgumentException e) {
             throw new DBException("cannot create " + keyspace + "." + table + ": " + e.getMessage(), e);
         }
     }
 
-    private static void awaitEverywhere(RingClient client, JsonNode cluster, String path) throws DBException {
-        long deadline = System.nanoTime() + SCHEMA_WAIT_MILLIS * 1_000_000;
-        for (JsonNode member : cluster.path("members")) {
-            String http = member.path("http").asText("");
-            if (http.isEmpty() || !member.path("up").asBoolean(true)) {
-                continue;
-            }
-            while (true) {
-                try {
-                    client.getFrom(http, path);
-                    break;
-                } catch (RingClientException e) {
-                    if (System.nanoTime() > deadline) {
-                        throw new DBException("node " + http + " did not learn " + path + " within "
-                                + SCHEMA_WAIT_MILLIS + " ms: " + e.getMessage(), e);
-                    }
-                    LockSupport.parkNanos(SCHEMA_POLL_MILLIS * 1_000_000);
-                }
-            }
+    /** Waits until every live node holds the same schema; a change answered 200 (it existed) waits too. */
+    private static void awaitAgreement(RingClient client, String what) throws DBException {
+        if (!client.awaitSchemaAgreement()) {
+            throw new DBException("the live nodes did not agree on the schema within the request timeout after "
+                    + what);
         }
     }
 
