@@ -162,7 +162,7 @@ final class CompactEntries implements PartitionRecords {
      */
     CompactEntries merge(byte[] key, Cell cell, long spareMax) {
         int at = search(key);
-        if (at >= 0 && Cell.reconcile(cell(at), cell) != cell) {
+        if (at >= 0 && holdsWinner(at, cell)) {
             return this;
         }
         // Deletion-indexing is a property of the key, so a replaced record keeps the deletion indexes as they were.
@@ -270,6 +270,18 @@ final class CompactEntries implements PartitionRecords {
         byte[] key = Arrays.copyOf(prefix, prefix.length + suffixLength);
         System.arraycopy(records, at, key, prefix.length, suffixLength);
         return new Entry(new DecoratedKey(token, key), cellAt(at + suffixLength, ends[index]));
+    }
+
+    /**
+     * Whether the record at {@code index} wins over {@code cell} ({@link Cell#reconcile} keeps it): told by
+     * the timestamps in place, the record decoded (its value copied) only when they are equal.
+     */
+    private boolean holdsWinner(int index, Cell cell) {
+        long held = timestampMicros(index);
+        if (held != cell.timestampMicros()) {
+            return held > cell.timestampMicros();
+        }
+        return Cell.reconcile(cell(index), cell) != cell;
     }
 
     private Cell cell(int index) {
