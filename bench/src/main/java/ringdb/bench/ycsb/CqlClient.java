@@ -8,6 +8,7 @@ import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.config.DriverExecutionProfile;
 import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
@@ -17,6 +18,7 @@ import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,6 +35,7 @@ import site.ycsb.ByteIterator;
 import site.ycsb.DB;
 import site.ycsb.DBException;
 import site.ycsb.Status;
+import site.ycsb.StringByteIterator;
 
 /**
  * The YCSB binding over CQL ({@code -db ringdb.bench.ycsb.CqlClient}), on the Apache Cassandra Java
@@ -110,18 +113,28 @@ public final class CqlClient extends DB {
             return names.toArray(new String[0]);
         }
 
+        /**
+         * Puts each value of {@code row} into {@code result} as its bytes, as YCSB's Cassandra binding takes
+         * them: a view of the buffer the driver decoded the value into (its own, never reused), copied only
+         * when that buffer has no accessible array.
+         */
         void copy(Row row, Map<String, ByteIterator> result) {
             for (int i = 0; i < resultNames.length; i++) {
-                if (resultNames[i] != null) { // the value's bytes, as YCSB's Cassandra binding takes them
+                if (resultNames[i] != null) {
                     ByteBuffer value = row.getBytesUnsafe(i);
-                    byte[] bytes = null;
-                    if (value != null) {
-                        bytes = new byte[value.remaining()];
-                        value.duplicate().get(bytes);
-                    }
-                    result.put(resultNames[i], bytes == null ? null : new ByteArrayByteIterator(bytes));
+                    result.put(resultNames[i], value == null ? null : iterator(value));
                 }
             }
+        }
+
+        private static ByteIterator iterator(ByteBuffer value) {
+            if (value.hasArray()) {
+                return new ByteArrayByteIterator(value.array(), value.arrayOffset() + value.position(),
+                        value.remaining());
+            }
+            byte[] bytes = new byte[value.remaining()];
+            value.duplicate().get(bytes);
+            return new ByteArrayByteIterator(bytes);
         }
     }
 
@@ -261,12 +274,53 @@ public final class CqlClient extends DB {
     }
 
     /**
-     * The statement of {@code cql} at {@code consistency}, prepared once per process: bound statements
-     * inherit the level from it, so an operation allocates no statement copy to set it.
+     * The statement of {@code cql} at {@code consistency}, prepared once per process. Bound statements
+     * inherit every attribute set on it, so it carries, besides the level, what the driver would otherwise
+     * look up in its configuration on every request (execution profile, request timeout, page size, serial
+     * consistency, idempotence): the same values, taken from the session's default profile once.
      */
     private Statement prepare(String cql, ConsistencyLevel consistency) {
-        return session.prepared.computeIfAbsent(consistency.name() + " " + cql, ignored -> new Statement(
-                session.session.prepare(SimpleStatement.newInstance(cql).setConsistencyLevel(consistency))));
+        return session.prepared.computeIfAbsent(consistency.name() + " " + cql, ignored -> {
+            DriverExecutionProfile profile = session.session.getContext().getConfig().getDefaultProfile();
+            SimpleStatement statement = SimpleStatement.builder(cql)
+                    .setExecutionProfile(profile)
+                    .setConsistencyLevel(consistency)
+                    .setSerialConsistencyLevel(DefaultConsistencyLevel.valueOf(
+                            profile.getString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY)))
+                    .setTimeout(profile.getDuration(DefaultDriverOption.REQUEST_TIMEOUT))
+                    .setPageSize(profile.getInt(DefaultDriverOption.REQUEST_PAGE_SIZE))
+                    .setIdempotence(profile.getBoolean(DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE))
+                    .build();
+            return new Statement(session.session.prepare(statement));
+        });
+    }
+
+    /**
+     * The text value {@code text} as its UTF-8 bytes, which the driver sends as they are: its own string
+     * codec encodes through a charset encoder per value.
+     */
+    private static ByteBuffer utf8(String text) {
+        return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The text value of {@code value}, the UTF-8 form of its {@code toString}: a {@link StringByteIterator}'s
+     * string (its bytes are its characters truncated to bytes); any other iterator's bytes when they are
+     * ASCII (YCSB's generated values are printable ASCII), which are their own UTF-8 form, else decoded as
+     * YCSB's {@code toString} decodes them (malformed sequences replaced) and encoded again, so that a text
+     * column never receives malformed UTF-8.
+     */
+    private static ByteBuffer text(ByteIterator value) {
+        if (value instanceof StringByteIterator) {
+            return utf8(value.toString());
+        }
+        byte[] bytes = value.toArray();
+        for (byte b : bytes) {
+            if (b < 0) {
+                return utf8(new String(bytes, StandardCharsets.UTF_8));
+            }
+        }
+        return ByteBuffer.wrap(bytes);
     }
 
     /**
@@ -299,8 +353,8 @@ public final class CqlClient extends DB {
         try {
             Statement statement = statement(READ, table, fields, readConsistency, names -> "SELECT " + columns(names)
                     + " FROM " + quoted(table) + " WHERE " + KEY_COLUMN + " = ? LIMIT 1");
-            Row row = session.session.execute(statement.prepared.boundStatementBuilder().setString(0, key).build())
-                    .one();
+            Row row = session.session.execute(statement.prepared.boundStatementBuilder()
+                    .setBytesUnsafe(0, utf8(key)).build()).one();
             if (row == null) {
                 return Status.NOT_FOUND;
             }
@@ -320,7 +374,7 @@ public final class CqlClient extends DB {
             Statement statement = prepare("SELECT " + columns(names) + " FROM " + quoted(table) + " WHERE token("
                     + KEY_COLUMN + ") >= token(?) LIMIT " + Math.max(1, recordCount), readConsistency);
             ResultSet rows = session.session.execute(statement.prepared.boundStatementBuilder()
-                    .setString(0, startKey).build());
+                    .setBytesUnsafe(0, utf8(startKey)).build());
             for (Row row : rows) {
                 HashMap<String, ByteIterator> record = new HashMap<>();
                 statement.copy(row, record);
@@ -360,13 +414,13 @@ public final class CqlClient extends DB {
             BoundStatementBuilder bound = statement.prepared.boundStatementBuilder();
             int index = 0;
             if (keyFirst) {
-                bound.setString(index++, key);
+                bound.setBytesUnsafe(index++, utf8(key));
             }
             for (String name : statement.names) {
-                bound.setString(index++, values.get(name).toString());
+                bound.setBytesUnsafe(index++, text(values.get(name)));
             }
             if (!keyFirst) {
-                bound.setString(index, key);
+                bound.setBytesUnsafe(index, utf8(key));
             }
             session.session.execute(bound.build());
             return Status.OK;
@@ -380,7 +434,8 @@ public final class CqlClient extends DB {
         try {
             Statement statement = statement(DELETE, table, null, writeConsistency, names -> "DELETE FROM "
                     + quoted(table) + " WHERE " + KEY_COLUMN + " = ?");
-            session.session.execute(statement.prepared.boundStatementBuilder().setString(0, key).build());
+            session.session.execute(statement.prepared.boundStatementBuilder().setBytesUnsafe(0, utf8(key))
+                    .build());
             return Status.OK;
         } catch (DriverException e) {
             return failure(e);

@@ -8,6 +8,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import ringdb.server.runtime.ServerNode;
 import ringdb.server.testing.OneNode;
+import site.ycsb.ByteArrayByteIterator;
 import site.ycsb.ByteIterator;
 import site.ycsb.Status;
 
@@ -57,13 +59,19 @@ class CqlClientTest {
         return out;
     }
 
-    @Test
-    void operationsDoWhatYcsbMeans() throws Exception {
+    /** The binding's properties for this node and {@code keyspace}, reading and writing at ONE. */
+    private static Properties atOne(String keyspace) {
         Properties properties = new Properties();
         properties.setProperty(CqlClient.HOSTS, host);
-        properties.setProperty(CqlClient.KEYSPACE, "ycsb_ops");
+        properties.setProperty(CqlClient.KEYSPACE, keyspace);
         properties.setProperty(CqlClient.READ_CONSISTENCY, "ONE");
         properties.setProperty(CqlClient.WRITE_CONSISTENCY, "ONE");
+        return properties;
+    }
+
+    @Test
+    void operationsDoWhatYcsbMeans() throws Exception {
+        Properties properties = atOne("ycsb_ops");
         assertThat(CqlClient.createTable(properties, 1, 3)).isEqualTo("ycsb_ops.usertable (RF 1)");
         CqlClient db = new CqlClient();
         db.setProperties(properties);
@@ -89,6 +97,40 @@ class CqlClientTest {
             assertThat(db.delete("usertable", "user1")).isEqualTo(Status.OK);
             assertThat(db.read("usertable", "user1", null, new HashMap<>())).isEqualTo(Status.NOT_FOUND);
             assertThat(db.read("usertable", "user2", null, new HashMap<>())).isEqualTo(Status.OK);
+        } finally {
+            db.cleanup();
+        }
+    }
+
+    /**
+     * Values are sent as their bytes when they are ASCII; any other value still reaches the text column as
+     * the UTF-8 form of its {@code toString} (a string's characters; malformed bytes replaced), never as
+     * malformed text.
+     */
+    private static final String WIDE = "caf\u00e9 \u20ac \ud83d\ude00";
+
+    @Test
+    void textValuesReachTheColumnAsUtf8() throws Exception {
+        Properties properties = atOne("ycsb_text");
+        CqlClient.createTable(properties, 1, 3);
+        CqlClient db = new CqlClient();
+        db.setProperties(properties);
+        db.init();
+        try {
+            Map<String, ByteIterator> values = fields("field0", "plain ascii", "field1", WIDE);
+            values.put("field2", new ByteArrayByteIterator(new byte[] {'o', 'k', (byte) 0xC3}));
+            assertThat(db.insert("usertable", "k\u00e9y", values)).isEqualTo(Status.OK);
+            Map<String, ByteIterator> read = new HashMap<>();
+            assertThat(db.read("usertable", "k\u00e9y", null, read)).isEqualTo(Status.OK);
+            assertThat(strings(read)).isEqualTo(Map.of("field0", "plain ascii", "field1", WIDE,
+                    "field2", "ok\ufffd"));
+            try (CqlSession session = CqlClient.connect(properties, true)) {
+                Row row = session.execute("SELECT * FROM usertable WHERE y_id = 'k\u00e9y'").one();
+                assertThat(row).isNotNull();
+                assertThat(row.getString("field1")).isEqualTo(WIDE);
+                assertThat(row.getBytesUnsafe("field2")) // the column holds well-formed UTF-8
+                        .isEqualTo(ByteBuffer.wrap("ok\ufffd".getBytes(StandardCharsets.UTF_8)));
+            }
         } finally {
             db.cleanup();
         }
