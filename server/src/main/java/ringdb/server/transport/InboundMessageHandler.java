@@ -35,6 +35,7 @@ import ringdb.server.net.StagedClose;
  */
 public final class InboundMessageHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private static final Logger log = LoggerFactory.getLogger(InboundMessageHandler.class);
+    private static final RefusalLog refusals = new RefusalLog(log, System::nanoTime);
 
     /** Receives decoded envelopes on a Netty I/O thread; must not block. */
     public interface Sink {
@@ -134,7 +135,7 @@ public final class InboundMessageHandler extends SimpleChannelInboundHandler<Byt
         }
         rejected = true;
         stats.handshakesRefused.increment();
-        log.warn("refusing internode connection from {}: {}", ctx.channel().remoteAddress(), reason);
+        refusals.warn("refusing internode connection from {}: {}", ctx.channel().remoteAddress(), reason);
         ChannelFuture written = ctx.writeAndFlush(Unpooled.wrappedBuffer(InternodeHandshake.refuse(reason)));
         StagedClose.after(written, ctx.channel());
     }
@@ -144,7 +145,7 @@ public final class InboundMessageHandler extends SimpleChannelInboundHandler<Byt
         if (cause instanceof DecoderException && (cause.getCause() instanceof SSLException
                 || cause instanceof NotSslRecordException)) {
             stats.tlsHandshakesFailed.increment();
-            log.warn("refusing internode connection from {}: TLS failed: {}", ctx.channel().remoteAddress(),
+            refusals.warn("refusing internode connection from {}: TLS failed: {}", ctx.channel().remoteAddress(),
                     cause.getCause() == null ? cause.getMessage() : cause.getCause().getMessage());
             ctx.close();
         } else if (cause instanceof TooLongFrameException) {
@@ -164,7 +165,7 @@ public final class InboundMessageHandler extends SimpleChannelInboundHandler<Byt
         }
         rejected = true;
         stats.badFrames.increment();
-        log.warn("closing internode connection from {}: bad frame: {}", ctx.channel().remoteAddress(), reason);
+        refusals.warn("closing internode connection from {}: bad frame: {}", ctx.channel().remoteAddress(), reason);
         StagedClose.after(null, ctx.channel());
     }
 }
