@@ -296,7 +296,7 @@ public final class RingClient implements AutoCloseable {
     }
 
     /**
-     * Waits until every node the cluster shows up holds the same schema (each node asked for its own
+     * Waits until every member of the cluster that answers holds the same schema (each node asked for its own
      * {@code schema_version} in {@code GET /v1/cluster}), checking every {@value #SCHEMA_AGREEMENT_POLL_MILLIS}
      * ms for at most the request timeout. A schema change made through {@link #postJson} waits for this
      * itself, so that the next statement finds the change on whichever node it reaches. Nodes that do
@@ -331,14 +331,16 @@ public final class RingClient implements AutoCloseable {
         String version = ownSchemaVersion(cluster); // the contact point's own, from the answer just read
         for (JsonNode member : cluster.path("members")) {
             String http = member.path("http").asText("");
-            if (member.path("self").asBoolean(false) || !member.path("up").asBoolean(false) || http.isEmpty()) {
+            // every member is asked, not only those shown up: a node that just joined may not be shown up yet
+            // and still take the next request
+            if (member.path("self").asBoolean(false) || http.isEmpty()) {
                 continue;
             }
             String own;
             try {
                 own = ownSchemaVersion(getJson("/v1/cluster", List.of(http)));
             } catch (RingClientException down) {
-                continue; // gone since the contact point last heard of it: not a node that can disagree
+                continue; // a node that does not answer takes no request either: it cannot disagree
             }
             if (!version.equals(own)) {
                 return false;
