@@ -331,11 +331,14 @@ public final class RingClient implements AutoCloseable {
         String version = ownSchemaVersion(cluster); // the contact point's own, from the answer just read
         for (JsonNode member : cluster.path("members")) {
             String http = member.path("http").asText("");
-            // every member is asked, not only those shown up: a node that just joined may not be shown up yet
-            // and still take the next request
-            if (member.path("self").asBoolean(false) || http.isEmpty()) {
+            if (member.path("self").asBoolean(false)) {
                 continue;
             }
+            if (http.isEmpty()) {
+                return false; // a member the contact point has not heard from yet: it cannot be asked, so wait
+            }
+            // every member is asked, not only those shown up: one that just joined may not be shown up yet and
+            // still take the next request
             String own;
             try {
                 own = ownSchemaVersion(getJson("/v1/cluster", List.of(http)));
